@@ -1,0 +1,114 @@
+"""Commands: the only way anyone, trainee or automated player, changes an exercise.
+
+Each is a typed, frozen record naming the agency that gives it. The engine accepts it
+and logs ``command.accepted``, or rejects it with a reason, logs ``command.rejected``
+and changes nothing.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from simulator.scenario.vocabulary import Capability
+
+
+class CommandBase(BaseModel):
+    """Fields every command has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agency: str = Field(description="The agency giving the command (the player's role)")
+
+
+class Dispatch(CommandBase):
+    """Send units to an incident (also reassigns units busy elsewhere)."""
+
+    type: Literal["dispatch"] = "dispatch"
+    incident: str
+    units: list[str] = Field(min_length=1)
+
+
+class Recall(CommandBase):
+    """Release units from their assignment; they return to station."""
+
+    type: Literal["recall"] = "recall"
+    units: list[str] = Field(min_length=1)
+
+
+class Stage(CommandBase):
+    """Move units to a staging area, where they wait available."""
+
+    type: Literal["stage"] = "stage"
+    units: list[str] = Field(min_length=1)
+    staging: str
+
+
+class Declare(CommandBase):
+    """Declare a precondition met, e.g. police declaring a scene secure."""
+
+    type: Literal["declare"] = "declare"
+    incident: str
+    condition: str
+
+
+class Transport(CommandBase):
+    """Name the hospital a transport unit takes its patients to."""
+
+    type: Literal["transport"] = "transport"
+    unit: str
+    hospital: str
+
+
+class RequestMutualAid(CommandBase):
+    """Ask another agency (e.g. a neighbouring jurisdiction) for units."""
+
+    type: Literal["mutual_aid"] = "mutual_aid"
+    to: str
+    incident: str
+    capability: Capability
+    count: int = Field(default=1, ge=1, le=50)
+
+
+class CloseRoad(CommandBase):
+    """Close a road (both directions) between two nodes, or a street by name."""
+
+    type: Literal["close_road"] = "close_road"
+    road: str | None = None
+    between: tuple[str, str] | None = None
+
+
+class OpenRoad(CommandBase):
+    """Reopen a closed road."""
+
+    type: Literal["open_road"] = "open_road"
+    road: str | None = None
+    between: tuple[str, str] | None = None
+
+
+class SetService(CommandBase):
+    """Take a unit out of service or put it back in."""
+
+    type: Literal["service"] = "service"
+    unit: str
+    in_service: bool
+
+
+Command = Annotated[
+    Dispatch
+    | Recall
+    | Stage
+    | Declare
+    | Transport
+    | RequestMutualAid
+    | CloseRoad
+    | OpenRoad
+    | SetService,
+    Field(discriminator="type"),
+]
+
+COMMAND = TypeAdapter(Command)
+
+
+def command_json(command: CommandBase) -> dict:
+    """A command as plain JSON data, for logs and files."""
+    return command.model_dump(mode="json")

@@ -1,0 +1,1 @@
+"""The discrete-event engine (simpy): units, incidents, calls, on-scene work."""

@@ -1,0 +1,583 @@
+"""The engine: simpy time, the exercise's state, and the transitions between states.
+
+Only ``Engine`` methods change state, and each change emits an event. Commands reach
+it through ``simulator.engine.orders``; injects through the MSEL process.
+"""
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from simulator.engine.cad import Cad, CadEntry
+from simulator.engine.hospital import Hospital
+from simulator.engine.incident import CareState, Incident
+from simulator.engine.movement import Movement
+from simulator.engine.scene import Scene
+from simulator.engine.streams import Streams
+from simulator.engine.switchboard import Switchboard
+from simulator.engine.unit import Unit
+from simulator.events import Event, EventLog
+from simulator.scenario.agency import Agency
+from simulator.scenario.check import responsible_agency
+from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.model import Scenario
+from simulator.scenario.msel import (
+    EscalationInject,
+    IncidentInject,
+    InformationInject,
+    ResourceChange,
+    RoadClosure,
+)
+from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
+from simulator.world.atlas import Atlas
+
+# A blocked unit waits at a declared staging area if one is this close to the scene.
+STAGING_RADIUS_M = 3000.0
+
+
+class Engine:
+    """All live state of one exercise and the rules that change it."""
+
+    def __init__(self, scenario: Scenario, atlas: Atlas, seed: int, log: EventLog):
+        self.scenario = scenario
+        self.atlas = atlas
+        self.log = log
+        self.seed = seed
+        self.env = simpy.Environment()
+        self.streams = Streams(seed)
+        self._agencies = {a.id: a for a in sorted(scenario.agencies, key=lambda a: a.id)}
+        self.cads = {a: Cad(a) for a in self._agencies}
+        self.stations = {s.id: atlas.locate(s.location) for s in scenario.stations}
+        self.staging = {s.id: atlas.locate(s.location) for s in scenario.staging_areas}
+        self.hospitals = {
+            h.id: Hospital(h, atlas.locate(h.location))
+            for h in sorted(scenario.hospitals, key=lambda h: h.id)
+        }
+        self.units = {
+            spec.id: Unit(
+                spec,
+                home=self.stations[spec.station],
+                node=self.stations[spec.station],
+                status=UnitStatus(spec.status),
+            )
+            for spec in sorted(scenario.units, key=lambda u: u.id)
+        }
+        self.incidents: dict[str, Incident] = {}
+        self._pending_out_of_service: dict[str, str] = {}
+        self.movement = Movement(self)
+        self.scene = Scene(self)
+        self.switchboard = Switchboard(self)
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def emit(self, kind: str, **fields: Any) -> Event:
+        """Record a state change at the current simulation time."""
+        return self.log.emit(self.env.now, kind, **fields)
+
+    def at(self, delay: float, action: Callable[..., None], *args: Any) -> None:
+        """Call ``action(*args)`` after ``delay`` seconds of simulation time."""
+        event = self.env.timeout(max(0.0, delay))
+        event.callbacks.append(lambda _event: action(*args))
+
+    def agency(self, agency_id: str) -> Agency:
+        """An agency's scenario definition."""
+        return self._agencies[agency_id]
+
+    def agency_specs(self) -> list[Agency]:
+        """Every agency, sorted by id."""
+        return list(self._agencies.values())
+
+    def sorted_units(self) -> list[Unit]:
+        """Units in id order (dict order is id order)."""
+        return list(self.units.values())
+
+    def node_id(self, node: int) -> str:
+        """The scenario's id of a road node."""
+        return self.atlas.roads.ids[node]
+
+    # -- start and injects -----------------------------------------------------------
+
+    def start(self) -> None:
+        """Log the starting state and schedule the MSEL."""
+        meta = self.scenario.metadata
+        self.emit(
+            "exercise.started",
+            scenario=meta.id,
+            title=meta.title,
+            seed=self.seed,
+            duration=meta.duration,
+            start_clock=meta.start,
+        )
+        for unit in self.sorted_units():
+            if unit.status == UnitStatus.OUT_OF_SERVICE:
+                self.emit(
+                    "unit.out_of_service",
+                    agency=unit.agency,
+                    unit=unit.id,
+                    prev=UnitStatus.AVAILABLE.value,
+                    reason="initial status",
+                )
+        for row in sorted(self.scenario.msel, key=lambda r: (r.time, r.seq)):
+            self.at(row.time, self._release, row)
+
+    def _release(self, row: Any) -> None:
+        self.emit(
+            "inject.released",
+            seq=row.seq,
+            type=row.type,
+            description=row.description,
+            source=row.source,
+            to=list(row.to),
+            delivery=row.delivery,
+            expected_action=row.expected_action,
+            objectives=list(row.objectives),
+        )
+        if isinstance(row, IncidentInject):
+            self.start_incident(row.incident)
+        elif isinstance(row, InformationInject):
+            for agency in row.to:
+                self.emit(
+                    "information.received",
+                    agency=agency,
+                    seq=row.seq,
+                    text=row.description,
+                    source=row.source,
+                    delivery=row.delivery,
+                )
+        elif isinstance(row, ResourceChange):
+            self.set_service(self.units[row.unit], row.change == "in_service", f"MSEL {row.seq}")
+        elif isinstance(row, RoadClosure):
+            edges = self.atlas.closure_edges(row)
+            if row.action == "close":
+                self.close_roads(edges, by=f"MSEL {row.seq}")
+            else:
+                self.open_roads(edges, by=f"MSEL {row.seq}")
+        elif isinstance(row, EscalationInject):
+            incident = self.incidents.get(row.incident)
+            if incident and not incident.resolved:
+                self.scene.escalate(incident, row, f"MSEL {row.seq}")
+
+    # -- incidents -------------------------------------------------------------------
+
+    def responsible(self, incident: Incident, capability: Capability) -> str:
+        """The agency that answers a capability at an incident."""
+        return responsible_agency(self.scenario, incident.spec, capability)
+
+    def start_incident(self, spec: IncidentSpec, parent: str | None = None) -> Incident:
+        """Something happens: create the ground truth and let the calls begin."""
+        node = self.atlas.locate(spec.location)
+        involved = {responsible_agency(self.scenario, spec, c) for c in spec.requires}
+        involved |= {
+            responsible_agency(self.scenario, spec, g.capability) for g in spec.preconditions
+        }
+        living = spec.casualties.immediate + spec.casualties.delayed + spec.casualties.minor
+        if living:
+            involved.add(responsible_agency(self.scenario, spec, Capability.TRANSPORT))
+        lead = (
+            spec.lead
+            or spec.calls.agency
+            or next((responsible_agency(self.scenario, spec, c) for c in spec.requires), None)
+            or responsible_agency(self.scenario, spec, Capability.TRANSPORT)
+        )
+        involved.add(lead)
+        involved.discard("")
+        incident = Incident(
+            spec=spec,
+            node=node,
+            started=self.env.now,
+            lead=lead,
+            agencies=sorted(involved),
+            casualty_model=spec.casualty_model or self.scenario.settings.casualties,
+        )
+        incident.work_complete = incident.work_total == 0
+        self.incidents[spec.id] = incident
+        x, y = self.atlas.roads.xy[node]
+        self.emit(
+            "incident.started",
+            incident=spec.id,
+            title=spec.title,
+            type=spec.incident_type.value,
+            priority=spec.priority,
+            node=self.node_id(node),
+            x=round(float(x), 1),
+            y=round(float(y), 1),
+            lead=lead,
+            agencies=incident.agencies,
+            requires={c.value: n for c, n in sorted(spec.requires.items())},
+            hazards=[h.id for h in spec.hazards],
+            preconditions=[g.id for g in spec.preconditions],
+            parent=parent,
+        )
+        self.scene.add_patients(incident, spec.casualties)
+        self.scene.update_work(incident)
+        self.switchboard.place_calls(incident)
+        return incident
+
+    def open_cad(self, agency: str, incident: Incident, via: str, by: str | None = None) -> None:
+        """An agency's dispatch centre learns of an incident."""
+        cad = self.cads[agency]
+        if cad.knows(incident.id):
+            return
+        cad.entries[incident.id] = CadEntry(
+            incident.id, self.env.now, via, closed=incident.resolved
+        )
+        self.emit(
+            "cad.opened",
+            agency=agency,
+            incident=incident.id,
+            via=via,
+            source=by,
+            type=incident.spec.incident_type.value,
+            priority=incident.spec.priority,
+            node=self.node_id(incident.node),
+        )
+
+    def notify_others(self, agency: str, incident: Incident) -> None:
+        """The answering PSAP tells the other agencies the incident needs (CAD-to-CAD)."""
+        delay = self.scenario.settings.notify_seconds
+        for other in incident.agencies:
+            if other != agency:
+                self.at(delay, self.open_cad, other, incident, "notification", agency)
+
+    def resolve(self, incident: Incident) -> None:
+        """Close the incident and send every unit still committed to it home."""
+        incident.resolved = True
+        incident.work_token += 1
+        incident.unmet_token += 1
+        self.emit(
+            "incident.resolved",
+            incident=incident.id,
+            duration=round(self.env.now - incident.started, 3),
+            escalations=incident.escalations,
+        )
+        for cad in self.cads.values():
+            entry = cad.entries.get(incident.id)
+            if entry:
+                entry.closed = True
+        for unit_id in sorted(incident.assigned):
+            self.send_home(self.units[unit_id])
+
+    def blocked(self, unit: Unit, incident: Incident) -> str:
+        """The name of the precondition keeping a unit off scene, or ""."""
+        kind = self.agency(unit.agency).kind.value
+        for gate in incident.gates:
+            if gate.blocks(unit, kind):
+                return gate.spec.name
+        return ""
+
+    # -- unit lifecycle --------------------------------------------------------------
+
+    def set_status(self, unit: Unit, status: UnitStatus, **data: Any) -> None:
+        """Change a unit's status and log the transition."""
+        prev = unit.status
+        unit.status = status
+        self.emit(
+            f"unit.{status.value}",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=unit.incident,
+            prev=prev.value,
+            **data,
+        )
+
+    def detach(self, unit: Unit) -> None:
+        """Take a unit off whatever incident it is committed to."""
+        if unit.incident is not None:
+            incident = self.incidents[unit.incident]
+            self.scene.leave(unit, incident)
+            unit.incident = None
+        unit.staging = None
+
+    def dispatch(self, unit: Unit, incident: Incident) -> None:
+        """Assign a unit; it turns out (if at its station) and drives to the scene."""
+        previous = unit.incident
+        self.detach(unit)
+        turnout = self.agency(unit.agency).turnout if unit.at_home else 0.0
+        unit.incident = incident.id
+        incident.assigned.add(unit.id)
+        eta = float(self.movement.eta(unit, incident.node)) + turnout
+        self.set_status(
+            unit, UnitStatus.DISPATCHED, reassigned_from=previous, eta=round(self.env.now + eta, 3)
+        )
+        if turnout > 0:
+            unit.epoch += 1
+            self.at(turnout, self._roll, unit, incident, unit.epoch)
+        else:
+            self._roll(unit, incident, unit.epoch)
+
+    def _roll(self, unit: Unit, incident: Incident, epoch: int) -> None:
+        if unit.epoch != epoch or unit.incident != incident.id:
+            return
+        reason = self.blocked(unit, incident)
+        area = self._staging_near(incident) if reason else None
+        if area is not None:
+            target, on_arrive = self.staging[area], lambda u: self._at_staging(u, area, reason)
+        else:
+            target, on_arrive = incident.node, self._at_scene
+        if not self.movement.send(unit, target, on_arrive):
+            self.emit("unit.no_route", agency=unit.agency, unit=unit.id, incident=incident.id)
+            self.detach(unit)
+            self.set_status(unit, UnitStatus.AVAILABLE, reason="no open road to the incident")
+            return
+        self.set_status(
+            unit,
+            UnitStatus.EN_ROUTE,
+            to=self.node_id(target),
+            staging=area,
+            path=self.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+
+    def _staging_near(self, incident: Incident) -> str | None:
+        xy = self.atlas.roads.xy
+        best, best_d = None, STAGING_RADIUS_M
+        for area, node in sorted(self.staging.items()):
+            d = math.dist(xy[node], xy[incident.node])
+            if d <= best_d:
+                best, best_d = area, d
+        return best
+
+    def _at_staging(self, unit: Unit, area: str, reason: str) -> None:
+        unit.staging = area
+        incident = self.incidents[unit.incident]
+        if not self.blocked(unit, incident):
+            self.proceed_from_staging(unit, incident)
+            return
+        self.set_status(unit, UnitStatus.STAGED, at=area, reason=f"waiting for {reason}")
+
+    def _at_scene(self, unit: Unit) -> None:
+        incident = self.incidents[unit.incident]
+        if incident.resolved:
+            self.send_home(unit)
+            return
+        reason = self.blocked(unit, incident)
+        if reason:
+            unit.staging = None
+            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            return
+        self.set_status(unit, UnitStatus.ON_SCENE)
+        self.scene.arrive(unit, incident)
+
+    def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
+        """A staged unit whose precondition now holds moves in."""
+        if unit.staging is None:
+            self.set_status(unit, UnitStatus.ON_SCENE, released=True)
+            self.scene.arrive(unit, incident)
+            return
+        area, unit.staging = unit.staging, None
+        self.movement.send(unit, incident.node, self._at_scene)
+        self.set_status(
+            unit,
+            UnitStatus.EN_ROUTE,
+            to=self.node_id(incident.node),
+            released=area,
+            path=self.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+
+    def send_home(self, unit: Unit, reason: str = "") -> None:
+        """Release a unit; it drives back to its station and is available on arrival."""
+        self.detach(unit)
+        if unit.trip is None and unit.node == unit.home:
+            self.movement.hold(unit)
+            self.set_status(unit, UnitStatus.AVAILABLE, reason=reason or None)
+            return
+        self.movement.send(unit, unit.home, self._at_station)
+        self.set_status(
+            unit,
+            UnitStatus.RETURNING,
+            path=self.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+            reason=reason or None,
+        )
+
+    def _at_station(self, unit: Unit) -> None:
+        if unit.status == UnitStatus.RETURNING:
+            self.set_status(unit, UnitStatus.AVAILABLE)
+
+    def stage(self, unit: Unit, area: str) -> None:
+        """Pre-position a unit at a staging area, where it waits available."""
+        self.detach(unit)
+        self.movement.send(unit, self.staging[area], lambda u: self._parked(u, area))
+        self.set_status(
+            unit,
+            UnitStatus.EN_ROUTE,
+            to=self.node_id(self.staging[area]),
+            staging=area,
+            path=self.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+
+    def _parked(self, unit: Unit, area: str) -> None:
+        unit.staging = area
+        self.set_status(unit, UnitStatus.STAGED, at=area, reason="pre-positioned")
+
+    def set_service(self, unit: Unit, in_service: bool, reason: str) -> None:
+        """Take a unit out of service (it heads home) or return it to service."""
+        if in_service:
+            if unit.status == UnitStatus.OUT_OF_SERVICE:
+                self.set_status(unit, UnitStatus.AVAILABLE, reason=reason)
+            return
+        if unit.status == UnitStatus.OUT_OF_SERVICE:
+            return
+        if unit.status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
+            self._pending_out_of_service[unit.id] = reason
+            self.emit(
+                "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
+            )
+            return
+        self.detach(unit)
+        self.set_status(unit, UnitStatus.OUT_OF_SERVICE, reason=reason)
+        if unit.trip is not None or unit.node != unit.home:
+            self.movement.send(unit, unit.home, lambda u: None)
+        else:
+            self.movement.hold(unit)
+
+    # -- patients to hospital --------------------------------------------------------
+
+    def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
+        """The hospital named by command if it has room, else the nearest with room."""
+        if unit.hospital and self.hospitals[unit.hospital].has_room(triage):
+            return self.hospitals[unit.hospital]
+        roads = self.atlas.roads
+        ranked = sorted(
+            self.hospitals.values(),
+            key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),
+        )
+        return next((h for h in ranked if h.has_room(triage)), ranked[0])
+
+    def transport(self, unit: Unit, incident: Incident) -> None:
+        """A loaded unit leaves the scene for hospital."""
+        sickest = min(
+            (p for p in incident.patients if p.id in unit.patients),
+            key=lambda p: (p.triage != Triage.IMMEDIATE, p.id),
+        )
+        hospital = self.choose_hospital(unit, incident, sickest.triage)
+        for patient in incident.patients:
+            if patient.id in unit.patients:
+                patient_room = hospital.reserve(patient.triage)
+                if not patient_room:
+                    self.emit(
+                        "hospital.over_capacity",
+                        incident=incident.id,
+                        hospital=hospital.id,
+                        triage=patient.triage.value,
+                    )
+        self.scene.leave(unit, incident)
+        unit.hospital = hospital.id
+        self.movement.send(unit, hospital.node, self._at_hospital)
+        self.set_status(
+            unit,
+            UnitStatus.TRANSPORTING,
+            hospital=hospital.id,
+            patients=list(unit.patients),
+            path=self.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+        unit.incident = None
+        self.scene.check_resolved(incident)
+
+    def _at_hospital(self, unit: Unit) -> None:
+        hospital = unit.hospital
+        for patient_id in unit.patients:
+            incident = self.incidents[patient_id.rsplit("-P", 1)[0]]
+            patient = next(p for p in incident.patients if p.id == patient_id)
+            patient.state = CareState.TRANSPORTED
+            self.emit(
+                "patient.delivered",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=incident.id,
+                patient=patient_id,
+                hospital=hospital,
+                triage=patient.triage.value,
+            )
+        unit.patients = []
+        self.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
+        unit.hospital = None
+        handover = self.scenario.settings.casualties.handover_minutes * 60.0
+        unit.epoch += 1
+        self.at(handover, self._handed_over, unit, unit.epoch)
+
+    def _handed_over(self, unit: Unit, epoch: int) -> None:
+        if unit.epoch != epoch or unit.status != UnitStatus.AT_HOSPITAL:
+            return
+        reason = self._pending_out_of_service.pop(unit.id, None)
+        if reason is None:
+            self.send_home(unit)
+        else:
+            self.set_service(unit, False, reason)
+
+    # -- roads -----------------------------------------------------------------------
+
+    def close_roads(self, edges: list[int], by: str) -> list[int]:
+        """Close road edges and reroute units driving into them."""
+        newly = self.atlas.roads.close(edges)
+        if newly:
+            self.emit(
+                "road.closed",
+                by=by,
+                edges=self._edge_ids(newly),
+                names=sorted({self.atlas.roads.names[k] for k in newly} - {""}),
+            )
+            self.movement.after_closure(set(newly))
+        return newly
+
+    def open_roads(self, edges: list[int], by: str) -> list[int]:
+        """Reopen road edges; stranded units try again."""
+        newly = self.atlas.roads.reopen(edges)
+        if newly:
+            self.emit(
+                "road.opened",
+                by=by,
+                edges=self._edge_ids(newly),
+                names=sorted({self.atlas.roads.names[k] for k in newly} - {""}),
+            )
+            self.movement.after_reopening()
+        return newly
+
+    def _edge_ids(self, edges: list[int]) -> list[list[str]]:
+        roads = self.atlas.roads
+        return [[roads.ids[roads.src[k]], roads.ids[roads.dst[k]]] for k in edges]
+
+    # -- mutual aid ------------------------------------------------------------------
+
+    def request_aid(
+        self, agency: str, to: str, incident: Incident, capability: Capability, count: int
+    ) -> None:
+        """Send a mutual-aid request; it reaches the other CAD after a delay."""
+        self.emit(
+            "mutual_aid.requested",
+            agency=agency,
+            incident=incident.id,
+            to=to,
+            capability=capability.value,
+            count=count,
+        )
+        self.at(
+            self.scenario.settings.mutual_aid_seconds,
+            self.receive_aid_request,
+            to,
+            incident,
+            capability,
+            count,
+            agency,
+        )
+
+    def receive_aid_request(
+        self, agency: str, incident: Incident, capability: Capability, count: int, by: str
+    ) -> None:
+        """A mutual-aid request reaches the other agency's CAD."""
+        self.open_cad(agency, incident, via="mutual_aid", by=by)
+        entry = self.cads[agency].entries[incident.id]
+        entry.aid[capability] = entry.aid.get(capability, 0) + count
+        self.emit(
+            "mutual_aid.received",
+            agency=agency,
+            incident=incident.id,
+            source=by,
+            capability=capability.value,
+            count=count,
+        )

@@ -1,0 +1,34 @@
+"""Receiving hospitals and their beds by START category."""
+
+from dataclasses import dataclass, field
+
+from simulator.scenario.facility import Hospital as HospitalSpec
+from simulator.scenario.vocabulary import Triage
+
+
+@dataclass(eq=False)
+class Hospital:
+    """Beds in use per category; a bed is held from departure to the end of the run."""
+
+    spec: HospitalSpec
+    node: int
+    used: dict[Triage, int] = field(default_factory=lambda: dict.fromkeys(Triage, 0))
+
+    @property
+    def id(self) -> str:
+        """The hospital's id."""
+        return self.spec.id
+
+    def capacity(self, category: Triage) -> int:
+        """Beds for a category (deceased are not taken to hospital)."""
+        return getattr(self.spec.beds, category.value, 0)
+
+    def has_room(self, category: Triage) -> bool:
+        """Whether a patient of this category can be received."""
+        return self.used[category] < self.capacity(category)
+
+    def reserve(self, category: Triage) -> bool:
+        """Take a bed; returns False when over capacity (the patient is still received)."""
+        room = self.has_room(category)
+        self.used[category] += 1
+        return room

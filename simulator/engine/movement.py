@@ -1,0 +1,156 @@
+"""Moving units along the road graph: one scheduled arrival per trip.
+
+A trip's intermediate positions are never simulated; they are interpolated when
+someone asks. Changing a unit's goal bumps its epoch, which makes the old arrival
+callback a no-op, so no process has to be interrupted.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.engine.unit import Unit
+from simulator.world.route import Trip
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+Arrival = Callable[[Unit], None]
+
+
+class Movement:
+    """Plans trips, reroutes around closures and answers where units are."""
+
+    def __init__(self, engine: "Engine"):
+        self.engine = engine
+        self.roads = engine.atlas.roads
+        self._noise = engine.streams.get("travel")
+        self._sigma = engine.scenario.settings.travel_noise
+
+    def origin(self, unit: Unit) -> tuple[int, float]:
+        """The node a unit can next turn at, and when it gets there."""
+        now = self.engine.env.now
+        trip = unit.trip
+        if trip is None:
+            return unit.node, now
+        if now >= trip.end:
+            return trip.destination, now
+        i = trip.next_stop(now)
+        return int(trip.nodes[i]), float(trip.times[i])
+
+    def position(self, unit: Unit, t: float) -> tuple[float, float]:
+        """Where a unit is at time ``t`` (interpolated along its trip)."""
+        if unit.trip is not None:
+            return unit.trip.position(t)
+        x, y = self.roads.xy[unit.node]
+        return float(x), float(y)
+
+    def eta(self, unit: Unit, target: int) -> float:
+        """Estimated seconds for a unit to reach ``target`` (no noise, no turnout)."""
+        node, reach = self.origin(unit)
+        seconds = self.roads.seconds_to(target)[node]
+        return float((reach - self.engine.env.now) + seconds / unit.spec.speed_factor)
+
+    def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
+        """Start a unit toward ``target``; False (and no change) if no open road leads there."""
+        node, _ = self.origin(unit)
+        if not np.isfinite(self.roads.seconds_to(target)[node]):
+            return False
+        unit.factor = float(np.exp(self._noise.normal(0.0, self._sigma))) / unit.spec.speed_factor
+        unit.goal = (target, on_arrive)
+        self._drive(unit)
+        return True
+
+    def hold(self, unit: Unit) -> None:
+        """Forget the unit's goal; a moving unit stops at the next intersection."""
+        unit.goal = None
+        unit.stranded = False
+        node, reach = self.origin(unit)
+        self._go(unit, [node], reach, lambda u: None)
+
+    def _drive(self, unit: Unit) -> None:
+        target, on_arrive = unit.goal
+        node, reach = self.origin(unit)
+        path = self.roads.path(node, target)
+        unit.stranded = path is None
+        if path is None:
+            self.engine.emit(
+                "unit.no_route",
+                agency=unit.agency,
+                unit=unit.id,
+                at=self.roads.ids[node],
+                to=self.roads.ids[target],
+            )
+            self._go(unit, [node], reach, lambda u: None)
+            return
+        self._go(unit, path, reach, on_arrive)
+
+    def _go(self, unit: Unit, path: list[int], reach: float, on_arrive: Arrival) -> None:
+        now = self.engine.env.now
+        trip = self.roads.trip(path, reach, unit.factor)
+        if reach > now and unit.trip is not None:
+            trip = _prefix(trip, unit.trip.position(now), now)
+        unit.trip = trip
+        unit.epoch += 1
+        epoch = unit.epoch
+        self.engine.at(trip.end - now, self._arrive, unit, epoch, on_arrive)
+
+    def _arrive(self, unit: Unit, epoch: int, on_arrive: Arrival) -> None:
+        if unit.epoch != epoch:
+            return
+        unit.node = unit.trip.destination
+        unit.trip = None
+        if not unit.stranded:
+            unit.goal = None
+        on_arrive(unit)
+
+    def path_ids(self, unit: Unit) -> list[str]:
+        """The node ids of a unit's current trip, for the event log."""
+        return [self.roads.ids[n] for n in unit.trip.nodes.tolist() if n >= 0]
+
+    def after_closure(self, closed: set[int]) -> None:
+        """Reroute every moving unit whose road ahead was just closed."""
+        now = self.engine.env.now
+        edge_of = self.roads.edge_of
+        for unit in self.engine.sorted_units():
+            if unit.trip is None or unit.goal is None or now >= unit.trip.end:
+                continue
+            ahead = unit.trip.edges_ahead(now)
+            if any(edge_of.get(edge) in closed for edge in ahead):
+                self._drive(unit)
+                if not unit.stranded:
+                    self.engine.emit(
+                        "unit.rerouted",
+                        agency=unit.agency,
+                        unit=unit.id,
+                        incident=unit.incident,
+                        path=self.path_ids(unit),
+                        eta=round(float(unit.trip.end), 3),
+                    )
+
+    def after_reopening(self) -> None:
+        """Give stranded units another try."""
+        for unit in self.engine.sorted_units():
+            if unit.stranded and unit.goal is not None:
+                target, _ = unit.goal
+                node, _ = self.origin(unit)
+                if np.isfinite(self.roads.seconds_to(target)[node]):
+                    self._drive(unit)
+                    self.engine.emit(
+                        "unit.rerouted",
+                        agency=unit.agency,
+                        unit=unit.id,
+                        incident=unit.incident,
+                        path=self.path_ids(unit),
+                        eta=round(float(unit.trip.end), 3),
+                    )
+
+
+def _prefix(trip: Trip, point: tuple[float, float], now: float) -> Trip:
+    """Start a trip part-way along the road the unit is already on."""
+    return Trip(
+        nodes=np.concatenate(([-1], trip.nodes)),
+        points=np.vstack((np.asarray(point)[None, :], trip.points)),
+        times=np.concatenate(([now], trip.times)),
+    )

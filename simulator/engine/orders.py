@@ -1,0 +1,230 @@
+"""Carrying out commands: check everything first, then change state, or change nothing.
+
+Each handler checks a command against the current state and returns either the reason
+it cannot be carried out, or the change to apply. The exercise logs the verdict first
+and applies the change after, so a command's effects follow it in the log.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.commands import (
+    CloseRoad,
+    CommandBase,
+    Declare,
+    Dispatch,
+    OpenRoad,
+    Recall,
+    RequestMutualAid,
+    SetService,
+    Stage,
+    Transport,
+)
+from simulator.engine.incident import Incident, Readiness
+from simulator.engine.unit import Unit
+from simulator.scenario.vocabulary import Capability, UnitStatus
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+Change = Callable[[], object]
+Verdict = tuple[str, Change | None]
+
+# Statuses a unit can be pulled from by a dispatcher's explicit order.
+_ORDERABLE = frozenset(
+    {
+        UnitStatus.AVAILABLE,
+        UnitStatus.RETURNING,
+        UnitStatus.DISPATCHED,
+        UnitStatus.EN_ROUTE,
+        UnitStatus.STAGED,
+        UnitStatus.ON_SCENE,
+    }
+)
+
+
+class Orders:
+    """Validates and applies commands against the engine's state."""
+
+    def __init__(self, engine: "Engine"):
+        self.engine = engine
+        self._handlers: dict[type, Callable[[CommandBase], Verdict]] = {
+            Dispatch: self._dispatch,
+            Recall: self._recall,
+            Stage: self._stage,
+            Declare: self._declare,
+            Transport: self._transport,
+            RequestMutualAid: self._mutual_aid,
+            CloseRoad: self._close,
+            OpenRoad: self._open,
+            SetService: self._service,
+        }
+
+    def check(self, command: CommandBase) -> Verdict:
+        """The reason a command cannot be carried out, or the change that carries it out."""
+        if command.agency not in self.engine.cads:
+            return f"unknown agency {command.agency!r}", None
+        return self._handlers[type(command)](command)
+
+    # -- lookups that explain themselves --------------------------------------------
+
+    def _own_units(self, agency: str, unit_ids: list[str]) -> tuple[list[Unit], str]:
+        if len(set(unit_ids)) != len(unit_ids):
+            return [], "a unit is listed twice"
+        units = []
+        for unit_id in unit_ids:
+            unit = self.engine.units.get(unit_id)
+            if unit is None:
+                return [], f"unknown unit {unit_id!r}"
+            if unit.agency != agency:
+                return [], f"unit {unit_id} belongs to {unit.agency}, not {agency}"
+            units.append(unit)
+        return units, ""
+
+    def _known_incident(self, agency: str, incident_id: str) -> tuple[Incident | None, str]:
+        incident = self.engine.incidents.get(incident_id)
+        if incident is None or not self.engine.cads[agency].knows(incident_id):
+            return None, f"incident {incident_id!r} is not in {agency}'s CAD"
+        if incident.resolved:
+            return None, f"incident {incident_id} is already resolved"
+        return incident, ""
+
+    # -- handlers --------------------------------------------------------------------
+
+    def _dispatch(self, command: Dispatch) -> Verdict:
+        incident, reason = self._known_incident(command.agency, command.incident)
+        if reason:
+            return reason, None
+        units, reason = self._own_units(command.agency, command.units)
+        if reason:
+            return reason, None
+        reach = self.engine.atlas.roads.seconds_to(incident.node)
+        for unit in units:
+            if unit.status not in _ORDERABLE:
+                return f"unit {unit.id} is {unit.status.value} and cannot be dispatched", None
+            if unit.incident == incident.id:
+                return f"unit {unit.id} is already assigned to {incident.id}", None
+            node, _ = self.engine.movement.origin(unit)
+            if not np.isfinite(reach[node]):
+                return f"no open road from unit {unit.id} to {incident.id}", None
+        return "", lambda: [self.engine.dispatch(unit, incident) for unit in units]
+
+    def _recall(self, command: Recall) -> Verdict:
+        units, reason = self._own_units(command.agency, command.units)
+        if reason:
+            return reason, None
+        for unit in units:
+            if unit.status not in _ORDERABLE - {UnitStatus.AVAILABLE, UnitStatus.RETURNING}:
+                return f"unit {unit.id} is {unit.status.value}; there is nothing to recall", None
+        return "", lambda: [self.engine.send_home(unit, reason="recalled") for unit in units]
+
+    def _stage(self, command: Stage) -> Verdict:
+        if command.staging not in self.engine.staging:
+            return f"unknown staging area {command.staging!r}", None
+        units, reason = self._own_units(command.agency, command.units)
+        if reason:
+            return reason, None
+        for unit in units:
+            if unit.status not in _ORDERABLE:
+                return f"unit {unit.id} is {unit.status.value} and cannot be moved", None
+        return "", lambda: [self.engine.stage(unit, command.staging) for unit in units]
+
+    def _declare(self, command: Declare) -> Verdict:
+        incident, reason = self._known_incident(command.agency, command.incident)
+        if reason:
+            return reason, None
+        gate = incident.gate(command.condition)
+        if gate is None:
+            names = ", ".join(g.spec.id for g in incident.gates) or "none"
+            return f"{incident.id} has no condition {command.condition!r} (it has: {names})", None
+        if gate.state == Readiness.MET:
+            return f"{gate.spec.name} is already declared", None
+        units = self.engine.units
+        present = [
+            u
+            for u in sorted(incident.on_scene)
+            if units[u].agency == command.agency and units[u].can(gate.spec.capability)
+        ]
+        if not present:
+            return (
+                f"no {gate.spec.capability.value} unit of {command.agency} is on scene "
+                f"to confirm {gate.spec.name}"
+            ), None
+        if gate.state != Readiness.READY:
+            return f"{gate.spec.name} is not yet confirmed by the units on scene", None
+        return "", lambda: self.engine.scene.meet(incident, gate, by=command.agency)
+
+    def _transport(self, command: Transport) -> Verdict:
+        units, reason = self._own_units(command.agency, [command.unit])
+        if reason:
+            return reason, None
+        unit = units[0]
+        hospital = self.engine.hospitals.get(command.hospital)
+        if hospital is None:
+            return f"unknown hospital {command.hospital!r}", None
+        if not unit.can(Capability.TRANSPORT):
+            return f"unit {unit.id} cannot transport patients", None
+        if unit.status == UnitStatus.TRANSPORTING:
+            return f"unit {unit.id} is already transporting to {unit.hospital}", None
+        if unit.status in (UnitStatus.OUT_OF_SERVICE, UnitStatus.AT_HOSPITAL):
+            return f"unit {unit.id} is {unit.status.value}", None
+        return "", lambda: setattr(unit, "hospital", hospital.id)
+
+    def _mutual_aid(self, command: RequestMutualAid) -> Verdict:
+        engine = self.engine
+        incident, reason = self._known_incident(command.agency, command.incident)
+        if reason:
+            return reason, None
+        if command.to not in engine.cads:
+            return f"unknown agency {command.to!r}", None
+        if command.to == command.agency:
+            return "an agency cannot ask itself for mutual aid", None
+        if not any(
+            u.agency == command.to and u.can(command.capability) for u in engine.units.values()
+        ):
+            return f"{command.to} has no unit with {command.capability.value}", None
+        return "", lambda: engine.request_aid(
+            command.agency, command.to, incident, command.capability, command.count
+        )
+
+    def _road_edges(self, command: CloseRoad | OpenRoad) -> tuple[list[int], str]:
+        roads = self.engine.atlas.roads
+        if (command.road is None) == (command.between is None):
+            return [], "name a road, or the two nodes it joins, but not both"
+        if command.road is not None:
+            edges = roads.edges_named(command.road)
+            return edges, "" if edges else f"no road named {command.road!r}"
+        edges = roads.edges_between(*command.between)
+        a, b = command.between
+        return edges, "" if edges else f"no road joins {a} and {b}"
+
+    def _close(self, command: CloseRoad) -> Verdict:
+        edges, reason = self._road_edges(command)
+        if reason:
+            return reason, None
+        if not set(edges) - self.engine.atlas.roads.closed:
+            return "that road is already closed", None
+        return "", lambda: self.engine.close_roads(edges, by=command.agency)
+
+    def _open(self, command: OpenRoad) -> Verdict:
+        edges, reason = self._road_edges(command)
+        if reason:
+            return reason, None
+        if not set(edges) & self.engine.atlas.roads.closed:
+            return "that road is not closed", None
+        return "", lambda: self.engine.open_roads(edges, by=command.agency)
+
+    def _service(self, command: SetService) -> Verdict:
+        units, reason = self._own_units(command.agency, [command.unit])
+        if reason:
+            return reason, None
+        unit = units[0]
+        out = unit.status == UnitStatus.OUT_OF_SERVICE
+        if command.in_service and not out:
+            return f"unit {unit.id} is already in service", None
+        if not command.in_service and out:
+            return f"unit {unit.id} is already out of service", None
+        reason = f"ordered by {command.agency}"
+        return "", lambda: self.engine.set_service(unit, command.in_service, reason)

@@ -1,0 +1,399 @@
+"""What happens on scene: work progress, preconditions, patient care and escalation.
+
+Work advances at a rate set by the units present (the scarcest required capability
+decides), so progress is piecewise linear and needs one scheduled completion, not a
+tick. Stale completions are ignored by token.
+"""
+
+from typing import TYPE_CHECKING
+
+from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
+from simulator.engine.unit import Unit
+from simulator.scenario.incident import Casualties, CasualtyModel, EscalationEffect
+from simulator.scenario.vocabulary import TRIAGE_ORDER, Capability, Triage, UnitStatus
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+_RANK = {category: rank for rank, category in enumerate(TRIAGE_ORDER)}
+
+
+class Scene:
+    """On-scene dynamics for every incident."""
+
+    def __init__(self, engine: "Engine"):
+        self.engine = engine
+
+    # -- units arriving and leaving -------------------------------------------------
+
+    def arrive(self, unit: Unit, incident: Incident) -> None:
+        """A unit begins work on scene."""
+        incident.on_scene.add(unit.id)
+        for gate in incident.gates:
+            if gate.state == Readiness.PENDING and unit.can(gate.spec.capability):
+                self._start_gate(incident, gate, unit)
+        self.update_work(incident)
+        self.assign_care(incident)
+
+    def leave(self, unit: Unit, incident: Incident) -> None:
+        """A unit stops working the incident (recalled, reassigned, transporting)."""
+        incident.assigned.discard(unit.id)
+        was_on_scene = unit.id in incident.on_scene
+        incident.on_scene.discard(unit.id)
+        if unit.treating:
+            self._abandon(incident, unit)
+        if not was_on_scene or incident.resolved:
+            return
+        for gate in incident.gates:
+            if gate.state == Readiness.WORKING and not self._present(
+                incident, gate.spec.capability
+            ):
+                gate.state = Readiness.PENDING
+                gate.token += 1
+                self.engine.emit(
+                    "incident.precondition_interrupted",
+                    incident=incident.id,
+                    condition=gate.spec.id,
+                )
+        self.update_work(incident)
+        self.assign_care(incident)
+
+    def _present(self, incident: Incident, capability: Capability) -> bool:
+        units = self.engine.units
+        return any(units[u].can(capability) for u in incident.on_scene)
+
+    # -- work ------------------------------------------------------------------------
+
+    def rate(self, incident: Incident) -> float:
+        """Work rate: the share of the scarcest requirement on scene, at most 1."""
+        if not incident.requires:
+            return 1.0
+        units = [self.engine.units[u] for u in sorted(incident.on_scene)]
+        share = 1.0
+        for capability, needed in incident.requires.items():
+            have = sum(1 for u in units if u.can(capability))
+            share = min(share, have / needed)
+        return share
+
+    def update_work(self, incident: Incident) -> None:
+        """Settle progress so far and reschedule completion at the new rate."""
+        engine = self.engine
+        now = engine.env.now
+        if incident.resolved or incident.work_complete:
+            return
+        incident.work_done += incident.rate * (now - incident.rate_since)
+        incident.rate_since = now
+        incident.rate = self.rate(incident)
+        incident.work_token += 1
+        if incident.rate > 0:
+            remaining = max(0.0, incident.work_total - incident.work_done) / incident.rate
+            engine.at(remaining, self._work_done, incident, incident.work_token)
+        met = incident.rate >= 1.0
+        if met and incident.unmet_since is not None:
+            incident.unmet_since = None
+            incident.unmet_token += 1
+            engine.emit("incident.requirements_met", incident=incident.id)
+        elif not met and incident.unmet_since is None:
+            incident.unmet_since = now
+            self._arm_escalation(incident)
+
+    def _work_done(self, incident: Incident, token: int) -> None:
+        if token != incident.work_token or incident.resolved:
+            return
+        incident.work_done = incident.work_total
+        incident.work_complete = True
+        incident.unmet_since = None
+        incident.unmet_token += 1
+        self.engine.emit("incident.work_completed", incident=incident.id)
+        self.check_resolved(incident)
+
+    # -- escalation ------------------------------------------------------------------
+
+    def _arm_escalation(self, incident: Incident) -> None:
+        stages = incident.spec.escalation
+        if incident.stage < len(stages):
+            self.engine.at(
+                stages[incident.stage].after, self._escalation_due, incident, incident.unmet_token
+            )
+
+    def _escalation_due(self, incident: Incident, token: int) -> None:
+        if token != incident.unmet_token or incident.resolved or incident.work_complete:
+            return
+        stage = incident.spec.escalation[incident.stage]
+        incident.stage += 1
+        minutes = round(stage.after / 60)
+        self.escalate(incident, stage, f"requirements unmet for {minutes} min")
+        if incident.unmet_since is not None:
+            incident.unmet_since = self.engine.env.now
+            self._arm_escalation(incident)
+
+    def escalate(self, incident: Incident, effect: EscalationEffect, reason: str) -> None:
+        """Add needs, casualties or a secondary incident, and log why."""
+        engine = self.engine
+        incident.escalations += 1
+        for capability, count in effect.add_requires.items():
+            incident.requires[capability] = incident.requires.get(capability, 0) + count
+        added_work = effect.add_work_minutes * 60.0
+        if effect.add_requires and incident.work_total == 0:
+            added_work += incident.spec.work_minutes * 60.0
+        if added_work or effect.add_requires:
+            incident.work_total += added_work
+            if incident.work_complete and (added_work or effect.add_requires):
+                incident.work_complete = False
+                incident.rate = 0.0
+                incident.rate_since = engine.env.now
+        engine.emit(
+            "incident.escalated",
+            incident=incident.id,
+            reason=reason,
+            description=effect.description,
+            add_requires={c.value: n for c, n in sorted(effect.add_requires.items())},
+            add_casualties=effect.add_casualties.model_dump(),
+            secondary=effect.secondary.id if effect.secondary else None,
+            requires={c.value: n for c, n in sorted(incident.requires.items())},
+        )
+        self.add_patients(incident, effect.add_casualties)
+        self.update_work(incident)
+        self.assign_care(incident)
+        if effect.secondary:
+            engine.start_incident(effect.secondary, parent=incident.id)
+
+    # -- preconditions ---------------------------------------------------------------
+
+    def _start_gate(self, incident: Incident, gate: Gate, unit: Unit) -> None:
+        gate.state = Readiness.WORKING
+        gate.token += 1
+        self.engine.emit(
+            "incident.precondition_started",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=incident.id,
+            condition=gate.spec.id,
+        )
+        self.engine.at(gate.spec.minutes * 60.0, self._gate_worked, incident, gate, gate.token)
+
+    def _gate_worked(self, incident: Incident, gate: Gate, token: int) -> None:
+        if token != gate.token or incident.resolved:
+            return
+        if gate.spec.declare:
+            gate.state = Readiness.READY
+            agencies = sorted(
+                {
+                    self.engine.units[u].agency
+                    for u in incident.on_scene
+                    if self.engine.units[u].can(gate.spec.capability)
+                }
+            )
+            for agency in agencies:
+                self.engine.emit(
+                    "incident.precondition_ready",
+                    agency=agency,
+                    incident=incident.id,
+                    condition=gate.spec.id,
+                    name=gate.spec.name,
+                )
+        else:
+            self.meet(incident, gate)
+
+    def meet(self, incident: Incident, gate: Gate, by: str | None = None) -> None:
+        """A precondition now holds: release the units waiting for it."""
+        gate.state = Readiness.MET
+        gate.token += 1
+        self.engine.emit(
+            "incident.precondition_met",
+            agency=by,
+            incident=incident.id,
+            condition=gate.spec.id,
+            name=gate.spec.name,
+        )
+        for unit_id in sorted(incident.assigned):
+            unit = self.engine.units[unit_id]
+            if unit.status == UnitStatus.STAGED and not self.engine.blocked(unit, incident):
+                self.engine.proceed_from_staging(unit, incident)
+
+    # -- patients --------------------------------------------------------------------
+
+    def add_patients(self, incident: Incident, casualties: Casualties) -> None:
+        """Create patients by START category and start their deterioration clocks."""
+        if casualties.total == 0:
+            return
+        model = incident.casualty_model
+        for category in (Triage.IMMEDIATE, Triage.DELAYED, Triage.MINOR, Triage.DECEASED):
+            for _ in range(getattr(casualties, category.value)):
+                patient = Patient(
+                    f"{incident.id}-P{len(incident.patients) + 1}", incident.id, category
+                )
+                incident.patients.append(patient)
+                if category == Triage.DECEASED:
+                    patient.state = CareState.DECEASED
+                else:
+                    self._clock(patient, model)
+        self.engine.emit("incident.casualties", incident=incident.id, **casualties.model_dump())
+
+    def _clock(self, patient: Patient, model: CasualtyModel) -> None:
+        patient.token += 1
+        if patient.triage == Triage.IMMEDIATE:
+            delay = model.immediate_survival_minutes * 60.0
+        elif patient.triage == Triage.DELAYED:
+            delay = model.delayed_deterioration_minutes * 60.0
+        else:
+            return
+        self.engine.at(delay, self._deteriorate, patient, patient.token)
+
+    def _deteriorate(self, patient: Patient, token: int) -> None:
+        if token != patient.token or patient.state != CareState.WAITING:
+            return
+        incident = self.engine.incidents[patient.incident]
+        if patient.triage == Triage.IMMEDIATE:
+            patient.state = CareState.DECEASED
+            self.engine.emit(
+                "patient.died", incident=incident.id, patient=patient.id, reason="untreated"
+            )
+            self.check_resolved(incident)
+        else:
+            patient.triage = Triage.IMMEDIATE
+            self.engine.emit(
+                "patient.deteriorated",
+                incident=incident.id,
+                patient=patient.id,
+                triage=patient.triage.value,
+            )
+            self._clock(patient, incident.casualty_model)
+
+    def assign_care(self, incident: Incident) -> None:
+        """Put idle units on scene to work: load treated patients, else treat the sickest."""
+        if incident.resolved or not incident.patients:
+            return
+        units = self.engine.units
+        for unit_id in sorted(incident.on_scene):
+            unit = units[unit_id]
+            if unit.treating or unit_id not in incident.on_scene:
+                continue
+            if unit.can(Capability.TRANSPORT) and len(unit.patients) < unit.spec.patient_capacity:
+                ready = self._next(incident, CareState.AWAITING_TRANSPORT)
+                if ready:
+                    self._load(unit, ready)
+                    continue
+            if not unit.patients and unit.can(Capability.BLS):
+                waiting = self._next(incident, CareState.WAITING)
+                if waiting:
+                    self._treat(unit, waiting, incident)
+        for unit_id in sorted(incident.on_scene):
+            unit = units[unit_id]
+            if (
+                unit_id in incident.on_scene
+                and unit.patients
+                and not unit.treating
+                and (
+                    len(unit.patients) >= unit.spec.patient_capacity
+                    or not self._next(incident, CareState.AWAITING_TRANSPORT)
+                )
+            ):
+                self.engine.transport(unit, incident)
+        self.check_resolved(incident)
+
+    def _next(self, incident: Incident, state: CareState) -> Patient | None:
+        candidates = [p for p in incident.patients if p.state == state]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda p: (_RANK[p.triage], int(p.id.rsplit("P", 1)[1])))
+
+    def _treat(self, unit: Unit, patient: Patient, incident: Incident) -> None:
+        patient.state = CareState.TREATING
+        patient.token += 1
+        unit.treating = patient.id
+        model = incident.casualty_model
+        minutes = getattr(model, f"treat_minutes_{patient.triage.value}")
+        self.engine.emit(
+            "patient.treatment_started",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=incident.id,
+            patient=patient.id,
+            triage=patient.triage.value,
+        )
+        self.engine.at(minutes * 60.0, self._treated, unit, patient, patient.token)
+
+    def _treated(self, unit: Unit, patient: Patient, token: int) -> None:
+        if token != patient.token or patient.state != CareState.TREATING:
+            return
+        unit.treating = None
+        incident = self.engine.incidents[patient.incident]
+        if patient.needs_transport:
+            patient.state = CareState.AWAITING_TRANSPORT
+            self.engine.emit(
+                "patient.treated",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=incident.id,
+                patient=patient.id,
+            )
+        else:
+            patient.state = CareState.RELEASED
+            self.engine.emit(
+                "patient.released",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=incident.id,
+                patient=patient.id,
+            )
+        self.assign_care(incident)
+
+    def _abandon(self, incident: Incident, unit: Unit) -> None:
+        patient = next(p for p in incident.patients if p.id == unit.treating)
+        unit.treating = None
+        patient.state = CareState.WAITING
+        self.engine.emit(
+            "patient.treatment_interrupted",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=incident.id,
+            patient=patient.id,
+        )
+        self._clock(patient, incident.casualty_model)
+
+    def _load(self, unit: Unit, patient: Patient) -> None:
+        patient.state = CareState.LOADED
+        unit.patients.append(patient.id)
+        self.engine.emit(
+            "patient.loaded",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=patient.incident,
+            patient=patient.id,
+        )
+
+    # -- resolution ------------------------------------------------------------------
+
+    def check_resolved(self, incident: Incident) -> None:
+        """Resolve when the work is done and every patient has left the scene."""
+        if incident.resolved or not incident.work_complete:
+            return
+        if any(p.state not in OUTCOMES and p.state != CareState.LOADED for p in incident.patients):
+            return
+        self.engine.resolve(incident)
+
+
+def needs(engine: "Engine", incident: Incident) -> dict[Capability, tuple[int, int, int]]:
+    """Per capability: (required, assigned, on scene), transport and care included.
+
+    Transport is needed per patient still on scene; a treatment unit is needed while
+    patients wait and the incident asked for none.
+    """
+    units = [engine.units[u] for u in sorted(incident.assigned)]
+    on_scene = incident.on_scene
+    required = dict(incident.requires)
+    transport = incident.transport_need()
+    if transport:
+        required[Capability.TRANSPORT] = transport
+    waiting = any(p.state in (CareState.WAITING, CareState.TREATING) for p in incident.patients)
+    if waiting and Capability.ALS not in required and Capability.BLS not in required:
+        required[Capability.BLS] = 1
+    out = {}
+    for capability, count in required.items():
+        if capability == Capability.TRANSPORT:
+            mine = [u for u in units if u.can(capability) and not u.patients]
+        else:
+            mine = [u for u in units if u.can(capability)]
+        out[capability] = (count, len(mine), sum(1 for u in mine if u.id in on_scene))
+    return out

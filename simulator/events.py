@@ -1,0 +1,112 @@
+"""The append-only event stream: every state change, as plain JSON-ready records."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One state change: when, what kind, who and which things, and plain data."""
+
+    seq: int
+    t: float
+    kind: str
+    agency: str | None = None
+    unit: str | None = None
+    incident: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """One compact JSON line; the key order is fixed so logs compare byte for byte."""
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "t": self.t,
+                "kind": self.kind,
+                "agency": self.agency,
+                "unit": self.unit,
+                "incident": self.incident,
+                "data": self.data,
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, line: str) -> "Event":
+        """Read back a line written by ``to_json``."""
+        raw = json.loads(line)
+        return cls(
+            seq=raw["seq"],
+            t=raw["t"],
+            kind=raw["kind"],
+            agency=raw.get("agency"),
+            unit=raw.get("unit"),
+            incident=raw.get("incident"),
+            data=raw.get("data") or {},
+        )
+
+
+class EventLog:
+    """Events in order, with a running SHA-256 of their JSON Lines form.
+
+    A sink (an open text file) receives lines as they are flushed, so a run that dies
+    keeps everything flushed before.
+    """
+
+    def __init__(self, sink: TextIO | None = None):
+        self.events: list[Event] = []
+        self._sink = sink
+        self._hash = hashlib.sha256()
+        self._hashed = 0
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def emit(
+        self,
+        t: float,
+        kind: str,
+        *,
+        agency: str | None = None,
+        unit: str | None = None,
+        incident: str | None = None,
+        **data: Any,
+    ) -> Event:
+        """Append an event stamped with the next sequence number."""
+        event = Event(len(self.events) + 1, round(t, 3), kind, agency, unit, incident, data)
+        self.events.append(event)
+        return event
+
+    def flush(self) -> None:
+        """Hash (and write to the sink) every event not yet flushed."""
+        pending = self.events[self._hashed :]
+        if not pending:
+            return
+        text = "".join(event.to_json() + "\n" for event in pending)
+        self._hash.update(text.encode("utf-8"))
+        if self._sink is not None:
+            self._sink.write(text)
+            self._sink.flush()
+        self._hashed = len(self.events)
+
+    def sha256(self) -> str:
+        """SHA-256 of the JSON Lines text of every event so far."""
+        self.flush()
+        return self._hash.hexdigest()
+
+    def of_kind(self, *kinds: str) -> list[Event]:
+        """Events of the given kinds, in order."""
+        wanted = set(kinds)
+        return [e for e in self.events if e.kind in wanted]
+
+
+def read_events(lines: Iterable[str]) -> list[Event]:
+    """Parse JSON Lines back into events (blank lines skipped)."""
+    return [Event.from_json(line) for line in lines if line.strip()]

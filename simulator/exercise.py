@@ -1,0 +1,230 @@
+"""The exercise facade: build from a scenario and seed, submit commands, advance time.
+
+This is the one API the view, the automated players, the CLI and the tests use. It
+owns the event log and the record of commands; nothing outside changes the engine.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from simulator.commands import CommandBase, command_json
+from simulator.engine.core import Engine
+from simulator.engine.orders import Orders
+from simulator.engine.scene import needs
+from simulator.events import Event, EventLog
+from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.world.atlas import Atlas, build_atlas
+
+Subscriber = Callable[[list[Event]], None]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What became of a submitted command."""
+
+    accepted: bool
+    reason: str
+    event: Event
+
+
+@dataclass(frozen=True)
+class Need:
+    """One capability an incident needs, as a CAD shows it."""
+
+    capability: Capability
+    required: int
+    assigned: int
+    on_scene: int
+    responsible: str
+
+
+@dataclass(frozen=True)
+class CadIncident:
+    """An incident as one agency's CAD shows it."""
+
+    id: str
+    type: str
+    priority: int
+    node: int
+    opened: float
+    aid: dict[Capability, int]
+    needs: tuple[Need, ...]
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit's public state."""
+
+    id: str
+    agency: str
+    type: str
+    status: UnitStatus
+    incident: str | None
+    capabilities: frozenset[Capability]
+    x: float
+    y: float
+
+
+class Exercise:
+    """One run of a scenario with a seed: commands in, events out."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        *,
+        atlas: Atlas | None = None,
+        sink: TextIO | None = None,
+        file: str = "<scenario>",
+    ):
+        self.scenario = scenario
+        self.seed = seed
+        self.atlas = atlas or build_atlas(scenario, file)
+        self.log = EventLog(sink)
+        self.engine = Engine(scenario, self.atlas, seed, self.log)
+        self._orders = Orders(self.engine)
+        self.commands: list[dict] = []
+        self._subscribers: list[Subscriber] = []
+        self._delivered = 0
+        self.end = scenario.metadata.duration
+        self.ended = False
+        self.engine.start()
+
+    # -- time ------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Simulation time in seconds since the start."""
+        return self.engine.env.now
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Receive every new batch of events (players react by submitting commands)."""
+        self._subscribers.append(subscriber)
+
+    def advance(self, until: float) -> None:
+        """Run the simulation up to ``until`` seconds (never past the end, never back)."""
+        env = self.engine.env
+        until = min(until, self.end)
+        self._deliver()
+        while env.peek() <= until:
+            env.step()
+            self._deliver()
+        if until > env.now:
+            env.run(until=until)
+        if env.now >= self.end and not self.ended:
+            self.ended = True
+            self.engine.emit("exercise.ended", reason="duration reached")
+            self._deliver()
+        self.log.flush()
+
+    def finish(self, reason: str) -> None:
+        """End early (the trainee or the controller stops the exercise)."""
+        if not self.ended:
+            self.ended = True
+            self.engine.emit("exercise.ended", reason=reason)
+            self.log.flush()
+
+    def _deliver(self) -> None:
+        # Players may submit commands while handling a batch; those commands emit more
+        # events, which are delivered in turn until nothing new happens.
+        events = self.log.events
+        while self._delivered < len(events):
+            batch = events[self._delivered :]
+            self._delivered = len(events)
+            for subscriber in self._subscribers:
+                subscriber(batch)
+
+    # -- commands --------------------------------------------------------------------
+
+    def submit(self, command: CommandBase, source: str = "trainee") -> Result:
+        """Carry out a command now, or reject it with a reason; either way it is logged."""
+        reason, change = "the exercise has ended", None
+        if not self.ended:
+            reason, change = self._orders.check(command)
+        data = command_json(command)
+        self.commands.append({"t": round(self.now, 3), "source": source, "command": data})
+        kind = "command.rejected" if reason else "command.accepted"
+        fields = {"reason": reason} if reason else {}
+        event = self.engine.emit(kind, agency=command.agency, source=source, command=data, **fields)
+        if change is not None:
+            change()
+        return Result(not reason, reason, event)
+
+    # -- what an agency can see ------------------------------------------------------
+
+    def knows(self, agency: str, incident: str) -> bool:
+        """Whether an agency's CAD holds an incident."""
+        return self.engine.cads[agency].knows(incident)
+
+    def cad(self, agency: str) -> list[CadIncident]:
+        """Open incidents in an agency's CAD, most urgent and oldest first."""
+        engine = self.engine
+        out = []
+        for entry in engine.cads[agency].open_entries():
+            incident = engine.incidents[entry.incident]
+            out.append(
+                CadIncident(
+                    id=incident.id,
+                    type=incident.spec.incident_type.value,
+                    priority=incident.spec.priority,
+                    node=incident.node,
+                    opened=entry.opened,
+                    aid=dict(entry.aid),
+                    needs=tuple(
+                        Need(cap, req, assigned, on_scene, engine.responsible(incident, cap))
+                        for cap, (req, assigned, on_scene) in sorted(
+                            needs(engine, incident).items()
+                        )
+                    ),
+                )
+            )
+        return sorted(out, key=lambda i: (i.priority, i.opened, i.id))
+
+    def units(self, agency: str | None = None) -> list[UnitView]:
+        """Units (of one agency, or all), with positions interpolated to now."""
+        engine = self.engine
+        out = []
+        for unit in engine.sorted_units():
+            if agency is not None and unit.agency != agency:
+                continue
+            x, y = engine.movement.position(unit, self.now)
+            out.append(
+                UnitView(
+                    unit.id,
+                    unit.agency,
+                    unit.spec.type,
+                    unit.status,
+                    unit.incident,
+                    unit.capabilities,
+                    x,
+                    y,
+                )
+            )
+        return out
+
+    def free_units(self, agency: str) -> list[str]:
+        """Ids of an agency's units free for a new assignment."""
+        return [u.id for u in self.engine.sorted_units() if u.agency == agency and u.free]
+
+    def unit_can(self, unit_id: str, capability: Capability) -> bool:
+        """Whether a unit meets a need for ``capability``."""
+        return self.engine.units[unit_id].can(capability)
+
+    def eta(self, unit_id: str, incident_id: str) -> float:
+        """Estimated seconds for a unit to reach an incident, turnout included."""
+        engine = self.engine
+        unit = engine.units[unit_id]
+        turnout = engine.agency(unit.agency).turnout if unit.at_home else 0.0
+        return turnout + engine.movement.eta(unit, engine.incidents[incident_id].node)
+
+    def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
+        """How many of an agency's units with a capability are committed to an incident."""
+        incident = self.engine.incidents[incident_id]
+        units = self.engine.units
+        return sum(
+            1
+            for u in sorted(incident.assigned)
+            if units[u].agency == agency and units[u].can(capability)
+        )

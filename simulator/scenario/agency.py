@@ -1,0 +1,55 @@
+"""Agencies and their dispatch centres (PSAPs)."""
+
+from pydantic import Field
+
+from simulator.scenario.base import Ident, Model
+from simulator.scenario.vocabulary import AgencyKind
+
+
+class Psap(Model):
+    """A public-safety answering point: call-takers answer 911, dispatchers assign units.
+
+    Defaults follow NFPA 1225 (2022): answer within 15 s, answer to dispatch within 60 s.
+    """
+
+    call_takers: int = Field(default=2, ge=1, le=200)
+    dispatchers: int = Field(default=2, ge=1, le=200)
+    ring_seconds: float = Field(default=6.0, ge=0, description="Ring time before answer")
+    processing_seconds: float = Field(
+        default=50.0, gt=0, description="Mean call-taking time, answer to CAD entry"
+    )
+    processing_spread: float = Field(
+        default=0.3, ge=0, le=2, description="Log-normal sigma of the call-taking time"
+    )
+
+
+class Agency(Model):
+    """A responding organisation with its own CAD, units and dispatch centre."""
+
+    id: Ident
+    name: str
+    kind: AgencyKind
+    psap: Psap = Psap()
+    jurisdiction: str = Field(
+        default="home", description="'home', or the name of a neighbouring jurisdiction"
+    )
+    turnout_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="Dispatch to wheels rolling; default by kind (NFPA 1710: EMS 60 s, fire 80 s)",
+    )
+    mutual_aid: list[Ident] = Field(
+        default_factory=list, description="Agencies this one may ask for mutual aid, in order"
+    )
+
+    @property
+    def is_home(self) -> bool:
+        """Whether the agency belongs to the exercise's own jurisdiction."""
+        return self.jurisdiction == "home"
+
+    @property
+    def turnout(self) -> float:
+        """Turnout time in seconds, defaulting by discipline (NFPA 1710)."""
+        if self.turnout_seconds is not None:
+            return self.turnout_seconds
+        return {AgencyKind.FIRE: 80.0, AgencyKind.EMS: 60.0}.get(self.kind, 45.0)

@@ -1,0 +1,68 @@
+"""The base every scenario model shares: unknown fields are errors."""
+
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+# Identifiers trainers type: letters, digits, dash, underscore, dot.
+IDENT_PATTERN = r"^[A-Za-z0-9_.\-]+$"
+Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=64)]
+
+
+class Model(BaseModel):
+    """Strict, frozen scenario data; a misspelt field is reported, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Place(Model):
+    """A road-graph node id, or x/y metres that snap to the nearest node."""
+
+    node: Ident | None = None
+    x: float | None = None
+    y: float | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Place":
+        if self.node is None and (self.x is None or self.y is None):
+            raise ValueError("give a node id, or both x and y")
+        if self.node is not None and (self.x is not None or self.y is not None):
+            raise ValueError("give a node id or x/y, not both")
+        return self
+
+
+def _place(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"node": value}
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return {"x": value[0], "y": value[1]}
+    if isinstance(value, dict | Place):
+        return value
+    raise ValueError(f"expected a node id or {{x, y}}, got {value!r}")
+
+
+Location = Annotated[
+    Place,
+    BeforeValidator(_place),
+    WithJsonSchema(
+        {
+            "description": "A road node id, or {x, y} in metres (snapped to the nearest node)",
+            "anyOf": [
+                {"type": "string", "pattern": IDENT_PATTERN},
+                {
+                    "type": "object",
+                    "properties": {"x": {"type": "number"}, "y": {"type": "number"}},
+                    "required": ["x", "y"],
+                    "additionalProperties": False,
+                },
+            ],
+        }
+    ),
+]

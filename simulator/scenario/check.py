@@ -1,0 +1,213 @@
+"""Cross-reference checks pydantic cannot express field by field.
+
+Every problem is collected, not just the first, so a trainer fixes a file in one pass.
+"""
+
+from collections.abc import Iterator
+
+from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.model import Scenario
+from simulator.scenario.msel import EscalationInject, IncidentInject, ResourceChange
+from simulator.scenario.problem import Problem
+from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
+
+REQUIRED_KINDS = (AgencyKind.POLICE, AgencyKind.FIRE, AgencyKind.EMS)
+
+
+def incidents(scenario: Scenario) -> Iterator[tuple[str, float, IncidentSpec]]:
+    """Every incident spec with its field path and release time, secondaries included."""
+    for index, row in enumerate(scenario.msel):
+        if isinstance(row, IncidentInject):
+            yield from _with_secondaries(f"msel.{index}.incident", row.time, row.incident)
+        elif isinstance(row, EscalationInject) and row.secondary:
+            yield from _with_secondaries(f"msel.{index}.secondary", row.time, row.secondary)
+
+
+def _with_secondaries(
+    path: str, time: float, spec: IncidentSpec
+) -> Iterator[tuple[str, float, IncidentSpec]]:
+    yield path, time, spec
+    for index, stage in enumerate(spec.escalation):
+        if stage.secondary:
+            yield from _with_secondaries(
+                f"{path}.escalation.{index}.secondary", time, stage.secondary
+            )
+
+
+def responsible_agency(scenario: Scenario, spec: IncidentSpec, capability: Capability) -> str:
+    """The agency that answers ``capability`` at this incident, or "" if none can."""
+    if capability in spec.responsible:
+        return spec.responsible[capability]
+    kind = DISCIPLINE[capability]
+    for agency in scenario.agencies:
+        if agency.kind == kind and agency.is_home:
+            return agency.id
+    return ""
+
+
+def problems(scenario: Scenario) -> list[Problem]:
+    """All cross-reference problems in a parsed scenario."""
+    found: list[Problem] = []
+    found += _unique(scenario)
+    found += _agencies(scenario)
+    found += _resources(scenario)
+    found += _msel(scenario)
+    for path, _, spec in incidents(scenario):
+        found += _incident(scenario, path, spec)
+    for index, objective in enumerate(scenario.scoring.objectives):
+        for m_index, measure in enumerate(objective.measures):
+            if measure.agency and measure.agency not in _agency_ids(scenario):
+                found.append(
+                    Problem(
+                        f"scoring.objectives.{index}.measures.{m_index}.agency",
+                        f"unknown agency {measure.agency!r}",
+                    )
+                )
+    return found
+
+
+def _agency_ids(scenario: Scenario) -> set[str]:
+    return {a.id for a in scenario.agencies}
+
+
+def _duplicates(path: str, ids: list[str]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            out.append(Problem(f"{path}.{index}.id", f"duplicate id {ident!r}"))
+        seen.add(ident)
+    return out
+
+
+def _unique(scenario: Scenario) -> list[Problem]:
+    found = []
+    for name in ("agencies", "stations", "hospitals", "staging_areas", "units"):
+        found += _duplicates(name, [item.id for item in getattr(scenario, name)])
+    found += _duplicates("scoring.objectives", [o.id for o in scenario.scoring.objectives])
+    seen_inc: set[str] = set()
+    for path, _, spec in incidents(scenario):
+        if spec.id in seen_inc:
+            found.append(Problem(f"{path}.id", f"duplicate incident id {spec.id!r}"))
+        seen_inc.add(spec.id)
+        found += _duplicates(f"{path}.hazards", [h.id for h in spec.hazards])
+        found += _duplicates(f"{path}.preconditions", [p.id for p in spec.preconditions])
+    seqs: set[int] = set()
+    for index, row in enumerate(scenario.msel):
+        if row.seq in seqs:
+            found.append(Problem(f"msel.{index}.seq", f"duplicate sequence number {row.seq}"))
+        seqs.add(row.seq)
+    return found
+
+
+def _agencies(scenario: Scenario) -> list[Problem]:
+    found = []
+    kinds = {a.kind for a in scenario.agencies if a.is_home}
+    for kind in REQUIRED_KINDS:
+        if kind not in kinds:
+            found.append(Problem("agencies", f"needs a home {kind.value} agency"))
+    ids = _agency_ids(scenario)
+    for index, agency in enumerate(scenario.agencies):
+        for a_index, partner in enumerate(agency.mutual_aid):
+            path = f"agencies.{index}.mutual_aid.{a_index}"
+            if partner not in ids:
+                found.append(Problem(path, f"unknown agency {partner!r}"))
+            elif partner == agency.id:
+                found.append(Problem(path, "an agency cannot ask itself for mutual aid"))
+    return found
+
+
+def _resources(scenario: Scenario) -> list[Problem]:
+    found = []
+    ids = _agency_ids(scenario)
+    stations = {s.id for s in scenario.stations}
+    for index, station in enumerate(scenario.stations):
+        if station.agency not in ids:
+            found.append(Problem(f"stations.{index}.agency", f"unknown agency {station.agency!r}"))
+    for index, hospital in enumerate(scenario.hospitals):
+        if hospital.agency and hospital.agency not in ids:
+            found.append(
+                Problem(f"hospitals.{index}.agency", f"unknown agency {hospital.agency!r}")
+            )
+    for index, unit in enumerate(scenario.units):
+        if unit.agency not in ids:
+            found.append(Problem(f"units.{index}.agency", f"unknown agency {unit.agency!r}"))
+        if unit.station not in stations:
+            found.append(Problem(f"units.{index}.station", f"unknown station {unit.station!r}"))
+    return found
+
+
+def _msel(scenario: Scenario) -> list[Problem]:
+    found = []
+    ids = _agency_ids(scenario)
+    objectives = {o.id for o in scenario.scoring.objectives}
+    units = {u.id for u in scenario.units}
+    released = {spec.id: time for _, time, spec in incidents(scenario)}
+    duration = scenario.metadata.duration
+    for index, row in enumerate(scenario.msel):
+        path = f"msel.{index}"
+        if row.time > duration:
+            found.append(Problem(f"{path}.time", "falls after the end of the exercise"))
+        for t_index, agency in enumerate(row.to):
+            if agency not in ids:
+                found.append(Problem(f"{path}.to.{t_index}", f"unknown agency {agency!r}"))
+        for o_index, objective in enumerate(row.objectives):
+            if objective not in objectives:
+                found.append(
+                    Problem(f"{path}.objectives.{o_index}", f"unknown objective {objective!r}")
+                )
+        if isinstance(row, ResourceChange) and row.unit not in units:
+            found.append(Problem(f"{path}.unit", f"unknown unit {row.unit!r}"))
+        if isinstance(row, EscalationInject):
+            if row.incident not in released:
+                found.append(Problem(f"{path}.incident", f"unknown incident {row.incident!r}"))
+            elif released[row.incident] > row.time:
+                found.append(Problem(f"{path}.incident", f"incident {row.incident!r} starts later"))
+    return found
+
+
+def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem]:
+    found = []
+    ids = _agency_ids(scenario)
+    offered = {cap for unit in scenario.units for cap in unit.capabilities}
+    for field, agency in (("lead", spec.lead), ("calls.agency", spec.calls.agency)):
+        if agency and agency not in ids:
+            found.append(Problem(f"{path}.{field}", f"unknown agency {agency!r}"))
+    for capability, agency in spec.responsible.items():
+        if agency not in ids:
+            found.append(
+                Problem(f"{path}.responsible.{capability.value}", f"unknown agency {agency!r}")
+            )
+    for capability in spec.requires:
+        where = f"{path}.requires.{capability.value}"
+        if capability not in offered:
+            found.append(Problem(where, f"no unit in the scenario has {capability.value!r}"))
+        elif not responsible_agency(scenario, spec, capability):
+            found.append(
+                Problem(where, f"no home {DISCIPLINE[capability].value} agency answers it")
+            )
+    for index, pre in enumerate(spec.preconditions):
+        if pre.capability not in offered:
+            found.append(
+                Problem(
+                    f"{path}.preconditions.{index}.capability",
+                    f"no unit in the scenario has {pre.capability.value!r}",
+                )
+            )
+        for a_index, agency in enumerate(pre.blocks_agencies):
+            if agency not in ids:
+                found.append(
+                    Problem(
+                        f"{path}.preconditions.{index}.blocks_agencies.{a_index}",
+                        f"unknown agency {agency!r}",
+                    )
+                )
+    living = spec.casualties.immediate + spec.casualties.delayed + spec.casualties.minor
+    if not spec.requires and not living:
+        found.append(Problem(f"{path}.requires", "the incident needs no units and has no patients"))
+    if spec.casualties.immediate + spec.casualties.delayed:
+        if not scenario.hospitals:
+            found.append(Problem(f"{path}.casualties", "patients need a hospital; none declared"))
+        if Capability.TRANSPORT not in offered:
+            found.append(Problem(f"{path}.casualties", "patients need a transport unit; none"))
+    return found

@@ -1,0 +1,131 @@
+"""How an incident inject describes what happened and what it needs."""
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from simulator.scenario.base import Ident, Location, Model
+from simulator.scenario.timing import Offset
+from simulator.scenario.vocabulary import Capability, HazardKind, IncidentType
+
+Count = Annotated[int, Field(ge=1, le=500)]
+
+
+class Casualties(Model):
+    """Patients by START category at the moment the incident starts."""
+
+    immediate: int = Field(default=0, ge=0, le=2000)
+    delayed: int = Field(default=0, ge=0, le=2000)
+    minor: int = Field(default=0, ge=0, le=2000)
+    deceased: int = Field(default=0, ge=0, le=2000)
+
+    @property
+    def total(self) -> int:
+        """All casualties, living or not."""
+        return self.immediate + self.delayed + self.minor + self.deceased
+
+
+class CasualtyModel(Model):
+    """How untreated patients deteriorate and how long care takes.
+
+    Defaults are planning values for training, not clinical figures; a scenario sets
+    its own.
+    """
+
+    immediate_survival_minutes: float = Field(
+        default=45.0, gt=0, description="Untreated immediate patient dies after this"
+    )
+    delayed_deterioration_minutes: float = Field(
+        default=90.0, gt=0, description="Untreated delayed patient becomes immediate after this"
+    )
+    treat_minutes_immediate: float = Field(default=10.0, gt=0)
+    treat_minutes_delayed: float = Field(default=8.0, gt=0)
+    treat_minutes_minor: float = Field(default=5.0, gt=0)
+    handover_minutes: float = Field(default=15.0, ge=0, description="Hospital handover time")
+
+
+class Calls(Model):
+    """The 911 calls an incident produces."""
+
+    count: int = Field(default=1, ge=1, le=500)
+    spread: Offset = Field(default=120.0, description="Calls arrive over this span")
+    agency: Ident | None = Field(
+        default=None, description="PSAP callers reach; default the lead agency"
+    )
+
+
+class Hazard(Model):
+    """A danger on scene; communications model who knows of it."""
+
+    id: Ident
+    kind: HazardKind
+    description: str = ""
+    reported: bool = Field(default=False, description="Callers report it from the start")
+
+
+class Precondition(Model):
+    """A condition some units must wait for, e.g. police securing the scene.
+
+    A unit of ``capability`` on scene works ``minutes`` to make it ready; when
+    ``declare`` is set the owning agency must then declare it by command.
+    """
+
+    id: Ident
+    name: str
+    capability: Capability
+    minutes: float = Field(default=5.0, ge=0)
+    declare: bool = True
+    blocks_agencies: list[Ident] = Field(default_factory=list)
+    blocks_capabilities: list[Capability] = Field(default_factory=list)
+
+
+class EscalationEffect(Model):
+    """What an escalation adds to an incident."""
+
+    description: str = ""
+    add_requires: dict[Capability, Count] = Field(default_factory=dict)
+    add_casualties: Casualties = Casualties()
+    add_work_minutes: float = Field(default=0.0, ge=0)
+    secondary: "IncidentSpec | None" = Field(
+        default=None, description="A secondary incident that starts at escalation"
+    )
+
+
+class Escalation(EscalationEffect):
+    """An escalation that fires when requirements stay unmet for ``after``."""
+
+    after: Offset
+
+
+class IncidentSpec(Model):
+    """The ground truth of an incident: where, what, and what it takes to resolve."""
+
+    id: Ident
+    title: str = ""
+    location: Location
+    incident_type: IncidentType
+    priority: int = Field(default=2, ge=1, le=3, description="1 is the most urgent")
+    requires: dict[Capability, Count] = Field(default_factory=dict)
+    lead: Ident | None = Field(default=None, description="Lead agency; default from needs")
+    responsible: dict[Capability, Ident] = Field(
+        default_factory=dict, description="Agency answering a capability, if not by discipline"
+    )
+    casualties: Casualties = Casualties()
+    casualty_model: CasualtyModel | None = None
+    hazards: list[Hazard] = Field(default_factory=list)
+    preconditions: list[Precondition] = Field(default_factory=list)
+    work_minutes: float = Field(default=20.0, ge=0, description="On-scene work at full strength")
+    calls: Calls = Calls()
+    escalation: list[Escalation] = Field(default_factory=list)
+
+    @field_validator("requires")
+    @classmethod
+    def _something_to_do(cls, value: dict[Capability, int]) -> dict[Capability, int]:
+        if Capability.TRANSPORT in value:
+            raise ValueError(
+                "transport is not a fixed requirement; ambulances are sent per patient"
+            )
+        return value
+
+
+EscalationEffect.model_rebuild()

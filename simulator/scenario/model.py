@@ -1,0 +1,83 @@
+"""The scenario file: metadata, map, agencies, resources, MSEL and scoring."""
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from simulator.scenario.agency import Agency
+from simulator.scenario.base import Ident, Model
+from simulator.scenario.facility import Hospital, StagingArea, Station
+from simulator.scenario.incident import CasualtyModel
+from simulator.scenario.msel import Inject
+from simulator.scenario.roadmap import MapSpec
+from simulator.scenario.scoring import Scoring
+from simulator.scenario.timing import Offset
+from simulator.scenario.unit import UnitSpec
+
+
+class Metadata(Model):
+    """What the trainer tells players before the clock starts."""
+
+    id: Ident
+    title: str
+    briefing: str
+    learning_objectives: list[str] = Field(default_factory=list)
+    start: str = Field(default="08:00", description="Clock time of day the exercise starts")
+    duration: Offset
+    difficulty: Literal["introductory", "intermediate", "advanced"] = "intermediate"
+    themes: list[str] = Field(default_factory=list)
+    author: str = ""
+
+    @field_validator("start")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f"expected a clock time HH:MM (00:00-23:59), got {value!r}")
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("duration must be longer than zero")
+        return value
+
+
+class Settings(Model):
+    """Exercise-wide parameters; defaults are documented planning values."""
+
+    misroute_probability: float = Field(
+        default=0.05, ge=0, le=1, description="Chance a 911 call reaches the wrong PSAP"
+    )
+    transfer_seconds: float = Field(default=45.0, ge=0, description="Time to transfer a call")
+    notify_seconds: float = Field(
+        default=60.0, ge=0, description="Lead PSAP notifying the other agencies' CADs"
+    )
+    mutual_aid_seconds: float = Field(
+        default=120.0, ge=0, description="A mutual-aid request reaching the other CAD"
+    )
+    travel_noise: float = Field(
+        default=0.08, ge=0, le=1, description="Log-normal sigma applied to each trip"
+    )
+    casualties: CasualtyModel = CasualtyModel()
+
+
+class Scenario(Model):
+    """A complete joint-operations exercise."""
+
+    scenario_format: int = Field(default=1, ge=1, le=1, description="File format version")
+    metadata: Metadata
+    map: MapSpec
+    settings: Settings = Settings()
+    agencies: list[Agency] = Field(min_length=1)
+    stations: list[Station] = Field(min_length=1)
+    hospitals: list[Hospital] = Field(default_factory=list)
+    staging_areas: list[StagingArea] = Field(default_factory=list)
+    units: list[UnitSpec] = Field(min_length=1)
+    msel: list[Inject] = Field(default_factory=list)
+    scoring: Scoring = Scoring()
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agency with this id."""
+        return next(a for a in self.agencies if a.id == agency_id)

@@ -1,0 +1,78 @@
+"""The map block of a scenario: an explicit road graph or a seeded synthetic city."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from simulator.scenario.base import Ident, Model
+
+
+class RoadNode(Model):
+    """An intersection, in metres."""
+
+    id: Ident
+    x: float
+    y: float
+
+
+class RoadEdge(Model):
+    """A road segment; two-way unless ``oneway``."""
+
+    source: Ident = Field(alias="from")
+    target: Ident = Field(alias="to")
+    length: float | None = Field(
+        default=None, gt=0, description="Metres; straight-line distance when omitted"
+    )
+    speed_kmh: float = Field(default=40.0, gt=0, le=200)
+    oneway: bool = False
+    name: str | None = Field(default=None, description="Street name, for closures by name")
+
+
+class ExplicitMap(Model):
+    """A hand-drawn road graph."""
+
+    kind: Literal["graph"] = "graph"
+    nodes: list[RoadNode] = Field(min_length=2)
+    edges: list[RoadEdge] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> "ExplicitMap":
+        seen: set[str] = set()
+        for node in self.nodes:
+            if node.id in seen:
+                raise ValueError(f"duplicate node id {node.id!r}")
+            seen.add(node.id)
+        return self
+
+
+class GeneratedMap(Model):
+    """A seeded synthetic city: districts on a grid, arterials, a river and bridges."""
+
+    kind: Literal["generated"] = "generated"
+    seed: int = Field(default=1, ge=0)
+    columns: int = Field(default=30, ge=3, le=400)
+    rows: int = Field(default=30, ge=3, le=400)
+    block_m: float = Field(default=200.0, gt=20, le=2000)
+    jitter_m: float = Field(default=15.0, ge=0)
+    arterial_every: int = Field(default=5, ge=2)
+    local_kmh: float = Field(default=40.0, gt=0)
+    arterial_kmh: float = Field(default=65.0, gt=0)
+    river: bool = True
+    bridges: int = Field(default=3, ge=1)
+    oneway_share: float = Field(
+        default=0.15, ge=0, le=0.5, description="Share of local streets made one-way"
+    )
+    districts: list[str] = Field(
+        default_factory=lambda: ["Northside", "Downtown", "Eastgate", "Riverside"],
+        min_length=1,
+        description="District names, laid out on a near-square grid",
+    )
+
+    @model_validator(mode="after")
+    def _river_fits(self) -> "GeneratedMap":
+        if self.river and self.bridges > self.columns:
+            raise ValueError(f"bridges ({self.bridges}) cannot exceed columns ({self.columns})")
+        return self
+
+
+MapSpec = Annotated[ExplicitMap | GeneratedMap, Field(discriminator="kind")]

@@ -1,0 +1,72 @@
+"""Scoring targets and HSEEP-style objectives a scenario declares.
+
+The review layer gives the metrics their meaning; the schema lives here so scenario
+files are complete from the start. Default targets cite their standard.
+"""
+
+from pydantic import Field, model_validator
+
+from simulator.scenario.base import Ident, Model
+from simulator.scenario.vocabulary import Metric
+
+
+class Targets(Model):
+    """Response-interval targets in seconds, at the 90th percentile unless noted."""
+
+    call_answer_s: float = Field(default=15.0, gt=0, description="NENA-STA-020.1-2020")
+    call_processing_s: float = Field(default=60.0, gt=0, description="NFPA 1225 (2022)")
+    turnout_fire_s: float = Field(default=80.0, gt=0, description="NFPA 1710")
+    turnout_ems_s: float = Field(default=60.0, gt=0, description="NFPA 1710")
+    travel_first_engine_s: float = Field(default=240.0, gt=0, description="NFPA 1710")
+    travel_full_assignment_s: float = Field(default=480.0, gt=0, description="NFPA 1710")
+    travel_bls_s: float = Field(default=240.0, gt=0, description="NFPA 1710")
+    travel_als_s: float = Field(default=480.0, gt=0, description="NFPA 1710")
+    ems_response_s: float = Field(
+        default=539.0, gt=0, description="8:59 call to on scene, urban contract practice"
+    )
+    police_p1_response_s: float = Field(
+        default=315.0, gt=0, description="Local setting; no national standard"
+    )
+
+
+class Measure(Model):
+    """A measurable capability target over one metric."""
+
+    metric: Metric
+    target: float = Field(ge=0)
+    at_most: bool = Field(default=True, description="Met when the value is <= target")
+    agency: Ident | None = None
+    percentile: float | None = Field(default=None, gt=0, le=100)
+
+
+class Rating(Model):
+    """Share of measures met needed for each HSEEP rating (P, S, M; else U)."""
+
+    performed: float = Field(default=1.0, ge=0, le=1)
+    some_challenges: float = Field(default=0.75, ge=0, le=1)
+    major_challenges: float = Field(default=0.5, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Rating":
+        if not self.performed >= self.some_challenges >= self.major_challenges:
+            raise ValueError("thresholds must satisfy performed >= some >= major")
+        return self
+
+
+class Objective(Model):
+    """An exercise objective in the style of an HSEEP Exercise Evaluation Guide."""
+
+    id: Ident
+    title: str
+    core_capability: str
+    critical_tasks: list[str] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    rating: Rating = Rating()
+    weight: float = Field(default=1.0, gt=0)
+
+
+class Scoring(Model):
+    """Targets and objectives the after-action review scores against."""
+
+    targets: Targets = Targets()
+    objectives: list[Objective] = Field(default_factory=list)

@@ -1,0 +1,150 @@
+"""The controlled vocabularies every scenario, the engine and the reports share.
+
+One place defines capabilities, agency kinds, incident types and triage categories so
+that a typo in a scenario file is an error, not a silently unmet requirement.
+"""
+
+from enum import StrEnum
+
+
+class AgencyKind(StrEnum):
+    """The discipline an agency belongs to; decides who answers which need."""
+
+    POLICE = "police"
+    FIRE = "fire"
+    EMS = "ems"
+    PUBLIC_WORKS = "public_works"
+    EMERGENCY_MANAGEMENT = "emergency_management"
+    HOSPITAL = "hospital"
+    FEDERAL = "federal"
+
+
+class Capability(StrEnum):
+    """What a unit can do on scene; incident requirements are counted in these."""
+
+    PATROL = "patrol"
+    TACTICAL = "tactical"
+    TRAFFIC_CONTROL = "traffic_control"
+    INVESTIGATION = "investigation"
+    FIRE_SUPPRESSION = "fire_suppression"
+    LADDER = "ladder"
+    RESCUE = "rescue"
+    HAZMAT = "hazmat"
+    ALS = "als"
+    BLS = "bls"
+    TRANSPORT = "transport"
+    COMMAND = "command"
+    PUBLIC_WORKS = "public_works"
+
+
+# The discipline that normally answers each capability (NIMS resource typing by
+# discipline). A scenario may name another agency per incident.
+DISCIPLINE: dict[Capability, AgencyKind] = {
+    Capability.PATROL: AgencyKind.POLICE,
+    Capability.TACTICAL: AgencyKind.POLICE,
+    Capability.TRAFFIC_CONTROL: AgencyKind.POLICE,
+    Capability.INVESTIGATION: AgencyKind.POLICE,
+    Capability.FIRE_SUPPRESSION: AgencyKind.FIRE,
+    Capability.LADDER: AgencyKind.FIRE,
+    Capability.RESCUE: AgencyKind.FIRE,
+    Capability.HAZMAT: AgencyKind.FIRE,
+    Capability.ALS: AgencyKind.EMS,
+    Capability.BLS: AgencyKind.EMS,
+    Capability.TRANSPORT: AgencyKind.EMS,
+    Capability.COMMAND: AgencyKind.EMERGENCY_MANAGEMENT,
+    Capability.PUBLIC_WORKS: AgencyKind.PUBLIC_WORKS,
+}
+
+# Capabilities that let a unit treat patients on scene.
+TREATMENT = frozenset({Capability.ALS, Capability.BLS})
+
+
+class IncidentType(StrEnum):
+    """Incident types; the view picks an icon per type."""
+
+    STRUCTURE_FIRE = "structure_fire"
+    VEHICLE_FIRE = "vehicle_fire"
+    WILDLAND_FIRE = "wildland_fire"
+    HAZMAT_RELEASE = "hazmat_release"
+    EXPLOSION = "explosion"
+    TRAFFIC_COLLISION = "traffic_collision"
+    MEDICAL = "medical"
+    MASS_CASUALTY = "mass_casualty"
+    SHOOTING = "shooting"
+    ASSAULT = "assault"
+    ROBBERY = "robbery"
+    BURGLARY = "burglary"
+    GANG_VIOLENCE = "gang_violence"
+    DRUG_LAB = "drug_lab"
+    DRUG_TRAFFICKING = "drug_trafficking"
+    HUMAN_TRAFFICKING = "human_trafficking"
+    CYBER_ATTACK = "cyber_attack"
+    TERRORISM = "terrorism"
+    SUSPICIOUS_PACKAGE = "suspicious_package"
+    CIVIL_DISTURBANCE = "civil_disturbance"
+    MISSING_PERSON = "missing_person"
+    INFRASTRUCTURE_FAILURE = "infrastructure_failure"
+    TRAFFIC_HAZARD = "traffic_hazard"
+
+
+class Triage(StrEnum):
+    """START triage categories (see docs and shared doctrine)."""
+
+    IMMEDIATE = "immediate"
+    DELAYED = "delayed"
+    MINOR = "minor"
+    DECEASED = "deceased"
+
+
+# Transport order: the sickest first (START).
+TRIAGE_ORDER = (Triage.IMMEDIATE, Triage.DELAYED, Triage.MINOR)
+
+
+class UnitStatus(StrEnum):
+    """A unit's lifecycle states; every transition is an event ``unit.<status>``."""
+
+    AVAILABLE = "available"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    STAGED = "staged"
+    ON_SCENE = "on_scene"
+    TRANSPORTING = "transporting"
+    AT_HOSPITAL = "at_hospital"
+    RETURNING = "returning"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class HazardKind(StrEnum):
+    """What can hurt responders who do not know it is there."""
+
+    CHEMICAL = "chemical"
+    FIRE = "fire"
+    ARMED_SUSPECT = "armed_suspect"
+    STRUCTURAL = "structural"
+    ELECTRICAL = "electrical"
+    EXPLOSIVE = "explosive"
+    BIOLOGICAL = "biological"
+    RADIOLOGICAL = "radiological"
+    TRAFFIC = "traffic"
+
+
+class Metric(StrEnum):
+    """Measurements an objective can set a target on (scoring gives them meaning)."""
+
+    CALL_ANSWER = "call_answer"
+    CALL_PROCESSING = "call_processing"
+    TURNOUT = "turnout"
+    TRAVEL = "travel"
+    FIRST_ON_SCENE = "first_on_scene"
+    FULL_ASSIGNMENT_ON_SCENE = "full_assignment_on_scene"
+    CASUALTIES_DECEASED = "casualties_deceased"
+    CASUALTIES_TRANSPORTED = "casualties_transported"
+    INCIDENTS_ESCALATED = "incidents_escalated"
+    INCIDENTS_RESOLVED = "incidents_resolved"
+    UNIFIED_COMMAND_TIME = "unified_command_time"
+    FACT_LATENCY = "fact_latency"
+    MESSAGES_LOST = "messages_lost"
+    DUPLICATE_ASSIGNMENTS = "duplicate_assignments"
+    UNSAFE_ENTRIES = "unsafe_entries"
+    SPAN_OF_CONTROL_BREACHES = "span_of_control_breaches"
+    IDLE_CAPABLE_UNITS = "idle_capable_units"

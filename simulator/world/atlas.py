@@ -1,0 +1,114 @@
+"""Where the scenario's places are on the road graph, and whether they are on it."""
+
+import networkx as nx
+
+from simulator.scenario.base import Place
+from simulator.scenario.check import incidents
+from simulator.scenario.model import Scenario
+from simulator.scenario.msel import RoadClosure
+from simulator.scenario.problem import Problem, ScenarioError
+from simulator.scenario.roadmap import ExplicitMap
+from simulator.world.build import road_graph
+from simulator.world.roads import RoadNetwork
+
+# A point further than this from any road is taken to be off the map.
+SNAP_LIMIT_M = 1000.0
+
+
+class Atlas:
+    """The road network plus every scenario place resolved to a node."""
+
+    def __init__(self, scenario: Scenario, roads: RoadNetwork):
+        self.scenario = scenario
+        self.roads = roads
+
+    def locate(self, place: Place) -> int:
+        """The road node for a place (a node id, or the node nearest x/y)."""
+        if place.node is not None:
+            return self.roads.index[place.node]
+        node, _ = self.roads.nearest(place.x, place.y)
+        return node
+
+    def closure_edges(self, row: RoadClosure) -> list[int]:
+        """Edge indices a road-closure inject names."""
+        edges: list[int] = []
+        for name in row.roads:
+            edges += self.roads.edges_named(name)
+        for a, b in row.edges:
+            edges += self.roads.edges_between(a, b)
+        return sorted(set(edges))
+
+
+def build_atlas(scenario: Scenario, file: str = "<scenario>") -> Atlas:
+    """Build the road network and check every place and road the scenario names.
+
+    Raises:
+        ScenarioError: a place is off the map, a road is unknown, or the graph is cut.
+
+    """
+    found: list[Problem] = []
+    if isinstance(scenario.map, ExplicitMap):
+        found += _explicit_problems(scenario.map)
+    graph = road_graph(scenario.map)
+    if not found and not nx_strongly_connected(graph):
+        found.append(Problem("map", _connectivity_message(graph)))
+    if found:
+        raise ScenarioError(file, found)
+    atlas = Atlas(scenario, RoadNetwork(graph))
+    found += _place_problems(atlas)
+    if found:
+        raise ScenarioError(file, found)
+    return atlas
+
+
+def nx_strongly_connected(graph: nx.DiGraph) -> bool:
+    """Whether every node can reach every other (closures aside)."""
+    return graph.number_of_nodes() > 0 and nx.is_strongly_connected(graph)
+
+
+def _connectivity_message(graph: nx.DiGraph) -> str:
+    parts = sorted(nx.strongly_connected_components(graph), key=lambda c: (-len(c), min(c)))
+    stray = sorted(set().union(*parts[1:]))[:5]
+    return f"road graph is not strongly connected: cannot drive between the network and {stray}"
+
+
+def _explicit_problems(spec: ExplicitMap) -> list[Problem]:
+    found = []
+    ids = {n.id for n in spec.nodes}
+    for index, edge in enumerate(spec.edges):
+        for field, node in (("from", edge.source), ("to", edge.target)):
+            if node not in ids:
+                found.append(Problem(f"map.edges.{index}.{field}", f"unknown node {node!r}"))
+        if edge.source == edge.target:
+            found.append(Problem(f"map.edges.{index}", "an edge cannot join a node to itself"))
+    return found
+
+
+def _place_problems(atlas: Atlas) -> list[Problem]:
+    scenario = atlas.scenario
+    places: list[tuple[str, Place]] = []
+    for name in ("stations", "hospitals", "staging_areas"):
+        for index, item in enumerate(getattr(scenario, name)):
+            places.append((f"{name}.{index}.location", item.location))
+    for path, _, spec in incidents(scenario):
+        places.append((f"{path}.location", spec.location))
+    found = [Problem(path, msg) for path, place in places if (msg := _off_map(atlas, place))]
+    for index, row in enumerate(scenario.msel):
+        if not isinstance(row, RoadClosure):
+            continue
+        for r_index, name in enumerate(row.roads):
+            if not atlas.roads.edges_named(name):
+                found.append(Problem(f"msel.{index}.roads.{r_index}", f"no road named {name!r}"))
+        for e_index, (a, b) in enumerate(row.edges):
+            if not atlas.roads.edges_between(a, b):
+                found.append(Problem(f"msel.{index}.edges.{e_index}", f"no road joins {a} and {b}"))
+    return found
+
+
+def _off_map(atlas: Atlas, place: Place) -> str:
+    if place.node is not None:
+        return "" if place.node in atlas.roads.index else f"unknown road node {place.node!r}"
+    _, dist = atlas.roads.nearest(place.x, place.y)
+    if dist > SNAP_LIMIT_M:
+        return f"({place.x:g}, {place.y:g}) is off the map: {dist:.0f} m from the nearest road"
+    return ""

@@ -1,0 +1,140 @@
+"""A seeded synthetic city: a street grid in districts, arterials, a river and bridges.
+
+The river makes bridges chokepoints, so a bridge closure changes response times in a
+way trainees can see and plan around.
+"""
+
+import math
+
+import networkx as nx
+import numpy as np
+
+from simulator.scenario.roadmap import GeneratedMap
+
+KMH = 1000.0 / 3600.0
+
+
+def node_id(row: int, col: int) -> str:
+    """The id of the intersection at a grid row and column."""
+    return f"r{row}c{col}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def river_row(spec: GeneratedMap) -> int:
+    """The grid row just south of the river (the river runs between it and the next)."""
+    return spec.rows // 2 - 1
+
+
+def generate(spec: GeneratedMap) -> nx.DiGraph:
+    """Build the city's directed road graph, deterministic in ``spec.seed``."""
+    rng = np.random.default_rng(spec.seed)
+    graph = nx.DiGraph()
+    jitter = rng.uniform(-spec.jitter_m, spec.jitter_m, size=(spec.rows, spec.columns, 2))
+    for row in range(spec.rows):
+        for col in range(spec.columns):
+            x = col * spec.block_m + jitter[row, col, 0]
+            y = row * spec.block_m + jitter[row, col, 1]
+            graph.add_node(node_id(row, col), x=float(x), y=float(y))
+    _districts(graph, spec)
+    oneway_rows, oneway_cols = _oneway_streets(spec, rng)
+    for row in range(spec.rows):
+        arterial = _is_arterial(row, spec.rows, spec.arterial_every)
+        for col in range(spec.columns - 1):
+            _street(
+                graph,
+                spec,
+                (node_id(row, col), node_id(row, col + 1)),
+                name=f"{_ordinal(row + 1)} Street",
+                arterial=arterial,
+                oneway=oneway_rows.get(row, 0),
+            )
+    bridges = _bridge_columns(spec)
+    for col in range(spec.columns):
+        arterial = _is_arterial(col, spec.columns, spec.arterial_every)
+        for row in range(spec.rows - 1):
+            crossing = spec.river and row == river_row(spec)
+            if crossing and col not in bridges:
+                continue
+            name = f"{_ordinal(col + 1)} Avenue"
+            if crossing:
+                name = f"Bridge {bridges.index(col) + 1}"
+            _street(
+                graph,
+                spec,
+                (node_id(row, col), node_id(row + 1, col)),
+                name=name,
+                arterial=arterial or crossing,
+                oneway=0 if crossing else oneway_cols.get(col, 0),
+            )
+    return graph
+
+
+def _is_arterial(index: int, size: int, every: int) -> bool:
+    return index % every == 0 or index == size - 1
+
+
+def _street(
+    graph: nx.DiGraph,
+    spec: GeneratedMap,
+    ends: tuple[str, str],
+    *,
+    name: str,
+    arterial: bool,
+    oneway: int,
+) -> None:
+    a, b = ends
+    ax, ay = graph.nodes[a]["x"], graph.nodes[a]["y"]
+    bx, by = graph.nodes[b]["x"], graph.nodes[b]["y"]
+    length = math.hypot(bx - ax, by - ay)
+    speed = (spec.arterial_kmh if arterial else spec.local_kmh) * KMH
+    attrs = {"length": length, "speed": speed, "name": name, "arterial": arterial}
+    if oneway >= 0:
+        graph.add_edge(a, b, **attrs)
+    if oneway <= 0:
+        graph.add_edge(b, a, **attrs)
+
+
+def _oneway_streets(
+    spec: GeneratedMap, rng: np.random.Generator
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Pick local streets to make one-way: +1 runs with the grid, -1 against it."""
+
+    def pick(size: int, protected: set[int]) -> dict[int, int]:
+        local = [i for i in range(size) if not _is_arterial(i, size, spec.arterial_every)]
+        local = [i for i in local if i not in protected]
+        count = round(len(local) * spec.oneway_share)
+        chosen = sorted(rng.choice(local, size=count, replace=False).tolist()) if count else []
+        return {street: 1 if n % 2 == 0 else -1 for n, street in enumerate(chosen)}
+
+    banks = {river_row(spec), river_row(spec) + 1} if spec.river else set()
+    return pick(spec.rows, banks), pick(spec.columns, set())
+
+
+def _bridge_columns(spec: GeneratedMap) -> list[int]:
+    """Bridges spread evenly across the river, on arterials where possible."""
+    arterials = [
+        c for c in range(spec.columns) if _is_arterial(c, spec.columns, spec.arterial_every)
+    ]
+    pool = arterials if len(arterials) >= spec.bridges else list(range(spec.columns))
+    picks = np.linspace(0, len(pool) - 1, spec.bridges + 2)[1:-1]
+    chosen = sorted({pool[round(p)] for p in picks})
+    spare = [c for c in pool if c not in chosen]
+    while len(chosen) < spec.bridges:
+        chosen.append(spare.pop(0))
+    return sorted(chosen)
+
+
+def _districts(graph: nx.DiGraph, spec: GeneratedMap) -> None:
+    count = len(spec.districts)
+    across = math.ceil(math.sqrt(count))
+    down = math.ceil(count / across)
+    width = spec.columns * spec.block_m
+    height = spec.rows * spec.block_m
+    for _, data in graph.nodes(data=True):
+        gx = min(across - 1, int(data["x"] / width * across)) if data["x"] > 0 else 0
+        gy = min(down - 1, int(data["y"] / height * down)) if data["y"] > 0 else 0
+        data["district"] = spec.districts[min(count - 1, gy * across + gx)]
