@@ -160,27 +160,29 @@ class Exercise:
 
     def cad(self, agency: str) -> list[CadIncident]:
         """Open incidents in an agency's CAD, most urgent and oldest first."""
-        engine = self.engine
-        out = []
-        for entry in engine.cads[agency].open_entries():
-            incident = engine.incidents[entry.incident]
-            out.append(
-                CadIncident(
-                    id=incident.id,
-                    type=incident.spec.incident_type.value,
-                    priority=incident.spec.priority,
-                    node=incident.node,
-                    opened=entry.opened,
-                    aid=dict(entry.aid),
-                    needs=tuple(
-                        Need(cap, req, assigned, on_scene, engine.responsible(incident, cap))
-                        for cap, (req, assigned, on_scene) in sorted(
-                            needs(engine, incident).items()
-                        )
-                    ),
-                )
-            )
+        entries = self.engine.cads[agency].open_entries()
+        out = [self.cad_incident(agency, entry.incident) for entry in entries]
         return sorted(out, key=lambda i: (i.priority, i.opened, i.id))
+
+    def cad_incident(self, agency: str, incident_id: str) -> CadIncident | None:
+        """One incident as an agency's CAD shows it, or None if it is not open there."""
+        engine = self.engine
+        entry = engine.cads[agency].entries.get(incident_id)
+        if entry is None or entry.closed:
+            return None
+        incident = engine.incidents[incident_id]
+        return CadIncident(
+            id=incident.id,
+            type=incident.spec.incident_type.value,
+            priority=incident.spec.priority,
+            node=incident.node,
+            opened=entry.opened,
+            aid=dict(entry.aid),
+            needs=tuple(
+                Need(cap, req, assigned, on_scene, engine.responsible(incident, cap))
+                for cap, (req, assigned, on_scene) in sorted(needs(engine, incident).items())
+            ),
+        )
 
     def units(self, agency: str | None = None) -> list[UnitView]:
         """Units (of one agency, or all), with positions interpolated to now."""
@@ -206,7 +208,7 @@ class Exercise:
 
     def free_units(self, agency: str) -> list[str]:
         """Ids of an agency's units free for a new assignment."""
-        return [u.id for u in self.engine.sorted_units() if u.agency == agency and u.free]
+        return [u.id for u in self.engine.fleet(agency) if u.free]
 
     def unit_can(self, unit_id: str, capability: Capability) -> bool:
         """Whether a unit meets a need for ``capability``."""

@@ -64,6 +64,9 @@ class Engine:
             )
             for spec in sorted(scenario.units, key=lambda u: u.id)
         }
+        self._fleets: dict[str, list[Unit]] = {a: [] for a in self._agencies}
+        for unit in self.units.values():
+            self._fleets[unit.agency].append(unit)
         self.incidents: dict[str, Incident] = {}
         self._pending_out_of_service: dict[str, str] = {}
         self.movement = Movement(self)
@@ -92,6 +95,10 @@ class Engine:
     def sorted_units(self) -> list[Unit]:
         """Units in id order (dict order is id order)."""
         return list(self.units.values())
+
+    def fleet(self, agency: str) -> list[Unit]:
+        """An agency's units in id order."""
+        return self._fleets[agency]
 
     def node_id(self, node: int) -> str:
         """The scenario's id of a road node."""
@@ -379,15 +386,19 @@ class Engine:
 
     def send_home(self, unit: Unit, reason: str = "") -> None:
         """Release a unit; it drives back to its station and is available on arrival."""
+        released = unit.incident
         self.detach(unit)
         if unit.trip is None and unit.node == unit.home:
             self.movement.hold(unit)
-            self.set_status(unit, UnitStatus.AVAILABLE, reason=reason or None)
+            self.set_status(
+                unit, UnitStatus.AVAILABLE, released_from=released, reason=reason or None
+            )
             return
         self.movement.send(unit, unit.home, self._at_station)
         self.set_status(
             unit,
             UnitStatus.RETURNING,
+            released_from=released,
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
             reason=reason or None,
@@ -428,8 +439,9 @@ class Engine:
                 "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
             )
             return
+        released = unit.incident
         self.detach(unit)
-        self.set_status(unit, UnitStatus.OUT_OF_SERVICE, reason=reason)
+        self.set_status(unit, UnitStatus.OUT_OF_SERVICE, released_from=released, reason=reason)
         if unit.trip is not None or unit.node != unit.home:
             self.movement.send(unit, unit.home, lambda u: None)
         else:

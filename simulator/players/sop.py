@@ -2,7 +2,8 @@
 
 It sees only its agency's CAD and units and acts only through commands, exactly as a
 trainee would, so an exercise can run with nobody at the keyboard (HSEEP's simulation
-cell).
+cell). It re-plans only when something could have changed its answer: an incident
+whose needs grew, or one of its own units coming free while needs are unmet.
 """
 
 from simulator.commands import Declare, Dispatch, RequestMutualAid
@@ -12,6 +13,21 @@ from simulator.scenario.vocabulary import Capability
 
 # Do not ask the same partner again for the same need sooner than this.
 AID_RETRY_S = 900.0
+
+# Events that can raise an incident's unmet needs.
+_NEEDS_GROW = frozenset(
+    {
+        "cad.opened",
+        "mutual_aid.received",
+        "incident.escalated",
+        "incident.casualties",
+        "unit.transporting",
+    }
+)
+# Events after which one of our units may be free.
+_UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
+# Events that take a unit away from an incident (its old incident needs a look).
+_UNIT_RELEASED = frozenset({"unit.returning", "unit.available", "unit.out_of_service"})
 
 
 class SopPlayer:
@@ -23,20 +39,33 @@ class SopPlayer:
         self.partners = exercise.scenario.agency(agency).mutual_aid
         self.source = f"player:{agency}"
         self._asked: dict[tuple[str, Capability], float] = {}
+        self._needy: set[str] = set()
         exercise.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
         """React to a batch of events that concern this agency."""
-        relevant = False
+        dirty: set[str] = set()
+        freed = False
+        knows = self.exercise.knows
         for event in events:
+            kind = event.kind
             if event.agency == self.agency:
-                relevant = True
-                if event.kind == "incident.precondition_ready":
+                if kind == "incident.precondition_ready":
                     self._declare(event)
-            elif event.incident and self.exercise.knows(self.agency, event.incident):
-                relevant = True
-        if relevant:
-            self.act()
+                elif kind in _UNIT_FREED:
+                    freed = True
+            if kind in _UNIT_RELEASED or kind == "unit.dispatched":
+                previous = event.data.get("released_from") or event.data.get("reassigned_from")
+                if previous and knows(self.agency, previous):
+                    dirty.add(previous)
+            elif kind in _NEEDS_GROW and knows(self.agency, event.incident):
+                dirty.add(event.incident)
+            elif kind == "incident.resolved":
+                self._needy.discard(event.incident)
+        if freed:
+            dirty |= self._needy
+        if dirty:
+            self.act(dirty)
 
     def _declare(self, event: Event) -> None:
         self.exercise.submit(
@@ -44,10 +73,13 @@ class SopPlayer:
             source=self.source,
         )
 
-    def act(self) -> None:
-        """Fill every unmet need this agency answers for, most urgent incident first."""
+    def act(self, incidents: set[str]) -> None:
+        """Fill the unmet needs this agency answers for, most urgent incident first."""
+        views = [self.exercise.cad_incident(self.agency, i) for i in sorted(incidents)]
+        views = sorted((v for v in views if v), key=lambda i: (i.priority, i.opened, i.id))
         free = self.exercise.free_units(self.agency)
-        for incident in self.exercise.cad(self.agency):
+        for incident in views:
+            short = False
             for capability, shortfall in self._shortfalls(incident):
                 if not shortfall:
                     continue
@@ -60,7 +92,12 @@ class SopPlayer:
                     if result.accepted:
                         free = [u for u in free if u not in chosen]
                 if len(chosen) < shortfall:
+                    short = True
                     self._ask_for_aid(incident, capability, shortfall - len(chosen))
+            if short:
+                self._needy.add(incident.id)
+            else:
+                self._needy.discard(incident.id)
 
     def _shortfalls(self, incident: CadIncident) -> list[tuple[Capability, int]]:
         out = []
@@ -77,6 +114,8 @@ class SopPlayer:
         self, incident: CadIncident, capability: Capability, free: list[str], count: int
     ) -> list[str]:
         capable = [u for u in free if self.exercise.unit_can(u, capability)]
+        if not capable:
+            return []
         ranked = sorted(capable, key=lambda u: (self.exercise.eta(u, incident.id), u))
         return ranked[:count]
 
@@ -87,6 +126,7 @@ class SopPlayer:
         now = self.exercise.now
         if now - self._asked.get(key, -AID_RETRY_S) < AID_RETRY_S:
             return
+        self._asked[key] = now
         for partner in self.partners:
             result = self.exercise.submit(
                 RequestMutualAid(
@@ -98,7 +138,6 @@ class SopPlayer:
                 ),
                 source=self.source,
             )
-            self._asked[key] = now
             if result.accepted:
                 return
 

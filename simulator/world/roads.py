@@ -6,6 +6,7 @@ that drive through the closed edge; a reopening drops exactly those it would sho
 """
 
 import itertools
+from collections import OrderedDict
 
 import networkx as nx
 import numpy as np
@@ -16,6 +17,8 @@ from scipy.spatial import cKDTree
 from simulator.world.route import Trip
 
 UNREACHABLE = -9999  # scipy's predecessor value for "no path"
+# Trees kept at most; the least recently used go first (each costs 12 bytes a node).
+MAX_TREES = 384
 
 
 class RoadNetwork:
@@ -36,7 +39,7 @@ class RoadNetwork:
         }
         self.closed: set[int] = set()
         self._kdtree = cKDTree(self.xy)
-        self._trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._trees: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._reverse = self._build_reverse()
         self.tree_builds = 0
 
@@ -60,13 +63,17 @@ class RoadNetwork:
     def tree(self, target: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from every node to ``target`` and each node's next hop toward it."""
         cached = self._trees.get(target)
-        if cached is None:
-            dist, pred = dijkstra(
-                self._reverse, directed=True, indices=target, return_predecessors=True
-            )
-            cached = (dist, pred)
-            self._trees[target] = cached
-            self.tree_builds += 1
+        if cached is not None:
+            self._trees.move_to_end(target)
+            return cached
+        dist, pred = dijkstra(
+            self._reverse, directed=True, indices=target, return_predecessors=True
+        )
+        cached = (dist, pred)
+        self._trees[target] = cached
+        self.tree_builds += 1
+        if len(self._trees) > MAX_TREES:
+            self._trees.popitem(last=False)
         return cached
 
     def seconds_to(self, target: int) -> np.ndarray:

@@ -1,0 +1,128 @@
+"""A city-scale scenario built in code, shared by the benchmarks.
+
+Deterministic in its seed: a 100x100 generated city (10,000 road nodes), 300 units
+across police, fire, EMS, public works and a neighbouring fire department, and 2,000
+incidents spread over 24 simulated hours.
+"""
+
+import numpy as np
+
+from simulator.scenario import Scenario, parse
+
+KINDS = [
+    # incident type, priority, needs, casualties (immediate, delayed, minor), work minutes
+    ("medical", 2, {"als": 1}, (0, 1, 0), 10),
+    ("traffic_collision", 2, {"patrol": 1, "traffic_control": 1}, (0, 1, 1), 20),
+    ("structure_fire", 1, {"fire_suppression": 2, "ladder": 1}, (0, 0, 1), 30),
+    ("assault", 2, {"patrol": 2}, (0, 0, 1), 15),
+    ("burglary", 3, {"patrol": 1, "investigation": 1}, (0, 0, 0), 25),
+    ("infrastructure_failure", 3, {"public_works": 1, "traffic_control": 1}, (0, 0, 0), 40),
+    ("shooting", 1, {"patrol": 2}, (1, 0, 0), 20),
+]
+
+FLEET = [
+    # agency, station count, unit type, capabilities, units
+    ("police", 10, "patrol car", ["patrol", "traffic_control"], 90),
+    ("police", 10, "detective", ["investigation"], 15),
+    ("fire", 12, "engine", ["fire_suppression", "rescue"], 36),
+    ("fire", 12, "ladder", ["ladder", "rescue"], 12),
+    ("ems", 12, "ALS ambulance", ["als", "bls", "transport"], 70),
+    ("public_works", 4, "utility truck", ["public_works", "traffic_control"], 37),
+    ("county_fire", 4, "engine", ["fire_suppression", "rescue"], 30),
+    ("county_fire", 4, "ladder", ["ladder", "rescue"], 10),
+]
+
+
+def city_scenario(
+    seed: int = 11, incidents: int = 2000, side: int = 100, hours: int = 24
+) -> Scenario:
+    """The benchmark city: ``side`` x ``side`` nodes, 300 units, ``incidents`` over a day."""
+    rng = np.random.default_rng(seed)
+    block = 150.0
+    extent = (side - 1) * block
+    agencies = [
+        {"id": "police", "name": "Metro Police", "kind": "police", "psap": {"call_takers": 6}},
+        {
+            "id": "fire",
+            "name": "Metro Fire",
+            "kind": "fire",
+            "mutual_aid": ["county_fire"],
+            "psap": {"call_takers": 4},
+        },
+        {"id": "ems", "name": "Metro EMS", "kind": "ems", "psap": {"call_takers": 4}},
+        {"id": "public_works", "name": "Public Works", "kind": "public_works"},
+        {"id": "county_fire", "name": "County Fire", "kind": "fire", "jurisdiction": "County"},
+    ]
+    stations, units = [], []
+    for agency, count, utype, caps, n in FLEET:
+        for i in range(count):
+            sid = f"{agency}-st{i + 1}"
+            if sid not in {s["id"] for s in stations}:
+                x, y = rng.uniform(0, extent, 2)
+                stations.append({"id": sid, "agency": agency, "location": {"x": x, "y": y}})
+        for i in range(n):
+            units.append(
+                {
+                    "id": f"{agency}-{utype.split()[0][:3]}-{i + 1}",
+                    "agency": agency,
+                    "type": utype,
+                    "capabilities": caps,
+                    "station": f"{agency}-st{i % count + 1}",
+                }
+            )
+    hospitals = [
+        {
+            "id": f"H{i + 1}",
+            "location": {"x": x, "y": y},
+            "beds": {"immediate": 200, "delayed": 400, "minor": 400},
+        }
+        for i, (x, y) in enumerate(rng.uniform(0, extent, (6, 2)))
+    ]
+    duration = hours * 3600
+    times = np.sort(rng.uniform(60, duration - 1800, incidents))
+    msel = []
+    for n, t in enumerate(times):
+        kind, priority, needs, (imm, dly, mnr), work = KINDS[int(rng.integers(len(KINDS)))]
+        x, y = rng.uniform(0, extent, 2)
+        msel.append(
+            {
+                "seq": n + 1,
+                "time": float(round(t)),
+                "type": "incident",
+                "description": f"{kind} #{n + 1}",
+                "incident": {
+                    "id": f"I{n + 1}",
+                    "location": {"x": x, "y": y},
+                    "incident_type": kind,
+                    "priority": priority,
+                    "requires": needs,
+                    "casualties": {"immediate": imm, "delayed": dly, "minor": mnr},
+                    "work_minutes": work,
+                    "calls": {"count": int(rng.integers(1, 4)), "spread": 90},
+                },
+            }
+        )
+    return parse(
+        {
+            "metadata": {
+                "id": "bench-city",
+                "title": "Benchmark city",
+                "briefing": "Load test.",
+                "duration": duration,
+            },
+            "map": {
+                "kind": "generated",
+                "seed": seed,
+                "columns": side,
+                "rows": side,
+                "block_m": block,
+                "bridges": 6,
+            },
+            "agencies": agencies,
+            "stations": stations,
+            "hospitals": hospitals,
+            "units": units,
+            "msel": msel,
+        },
+        "bench-city",
+    )

@@ -1,0 +1,97 @@
+"""Engine benchmark: a 10,000-node city, 300 units, 2,000 incidents over 24 hours.
+
+Prints wall seconds, simulated-to-wall ratio, events per second, peak memory, and our
+cost per event against a bare simpy timeout measured in the same run.
+
+    python bench/engine.py [--incidents N] [--side N]
+"""
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.city import city_scenario
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.review.summary import summarise
+
+
+def bare_timeout_cost(n: int = 200_000) -> float:
+    """Seconds per bare simpy timeout event (a process yielding timeouts)."""
+    env = simpy.Environment()
+
+    def ticker():
+        for _ in range(n):
+            yield env.timeout(1.0)
+
+    env.process(ticker())
+    start = time.perf_counter()
+    env.run()
+    return (time.perf_counter() - start) / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=2000)
+    parser.add_argument("--side", type=int, default=100)
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    scenario = city_scenario(incidents=args.incidents, side=args.side)
+    t1 = time.perf_counter()
+    exercise = Exercise(scenario, seed=1)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    t2 = time.perf_counter()
+    exercise.advance(exercise.end)
+    t3 = time.perf_counter()
+    sha = exercise.log.sha256()
+    t4 = time.perf_counter()
+
+    bare = bare_timeout_cost()
+    events = len(exercise.log)
+    steps = next(exercise.engine.env._eid)  # simpy events scheduled (ours + internal)
+    run_s = t3 - t2
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    roads = exercise.atlas.roads
+    print(
+        f"city: {len(roads)} road nodes, {len(roads.src)} edges, "
+        f"{len(scenario.units)} units, {len(scenario.agencies)} agencies, "
+        f"{args.incidents} incidents over {scenario.metadata.duration / 3600:.0f} h"
+    )
+    print(f"scenario build (pydantic)  {t1 - t0:8.2f} s")
+    print(f"exercise build (map, CSR)  {t2 - t1:8.2f} s")
+    print(f"simulation run             {run_s:8.2f} s")
+    print(f"event log hash (JSON)      {t4 - t3:8.2f} s")
+    print(f"wall seconds, whole run    {t4 - t0:8.2f} s")
+    print(f"simulated-to-wall ratio    {scenario.metadata.duration / run_s:8.0f} x")
+    print(f"log events                 {events:8d}  ({events / run_s:,.0f} per second)")
+    print(f"simpy events scheduled     {steps:8d}  ({steps / run_s:,.0f} per second)")
+    print(f"routing trees built        {roads.tree_builds:8d}")
+    print(f"peak memory (max RSS)      {peak_mb:8.0f} MB")
+    print(f"bare simpy timeout         {bare * 1e6:8.2f} us per event")
+    print(
+        f"our cost per simpy event   {run_s / steps * 1e6:8.2f} us "
+        f"({run_s / steps / bare:.1f}x bare)"
+    )
+    print(
+        f"our cost per log event     {run_s / events * 1e6:8.2f} us "
+        f"({run_s / events / bare:.1f}x bare)"
+    )
+    summary = summarise(exercise.log.events)
+    print(f"incidents resolved         {summary.resolved:8d} of {summary.incidents}")
+    for row in summary.response:
+        print(
+            f"  {row.agency:<14} response mean {row.mean / 60:5.1f} min, "
+            f"p90 {row.p90 / 60:5.1f} min over {row.responses} incidents"
+        )
+    print(f"event log sha256           {sha}")
+
+
+if __name__ == "__main__":
+    main()

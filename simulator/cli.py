@@ -1,0 +1,359 @@
+"""Command line: validate scenarios, print the schema, run and replay exercises.
+
+Exit codes: 0 success, 2 bad input (scenario, command file, argument), 1 a replay that
+does not match, 130 interrupted. Bad input never prints a traceback.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.record import (
+    EVENTS,
+    RunRecord,
+    TimedCommand,
+    file_sha256,
+    fresh_dir,
+    read_commands,
+    read_manifest,
+)
+from simulator.review.summary import Summary, summarise
+from simulator.scenario import Scenario, ScenarioError, load
+from simulator.scenario.timing import format_offset, parse_offset
+from simulator.world import build_atlas
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = ROOT / "scenarios" / "riverton_night_shift.yaml"
+# Advance in slices this long so the progress bar moves and Ctrl-C is prompt.
+SLICE_S = 300.0
+
+
+class BadInput(Exception):
+    """Input the user can fix; the message is printed as is, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for ``python run_sim.py``."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    console = Console()
+    errors = Console(stderr=True)
+    try:
+        if args.command is None:
+            return _default(console)
+        return args.handler(args, console)
+    except BadInput as exc:
+        errors.print(str(exc), markup=False, highlight=False)
+        return 2
+    except ScenarioError as exc:
+        for line in exc.lines():
+            errors.print(line, markup=False, highlight=False)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run_sim.py",
+        description="Joint-operations training simulator. With no command, runs the "
+        "default scenario.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check scenario files")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(handler=_validate)
+
+    schema = sub.add_parser("schema", help="print the scenario JSON Schema")
+    schema.set_defaults(handler=_schema)
+
+    run = sub.add_parser("run", help="run a scenario headless with automated players")
+    run.add_argument("scenario", metavar="SCENARIO")
+    run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    run.add_argument("--until", type=_clock, help="stop at exercise time HH:MM (T+)")
+    run.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
+    run.add_argument("--commands", type=Path, help="JSON Lines file of timed commands")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(handler=_run)
+
+    replay = sub.add_parser("replay", help="re-simulate a run and check its event log")
+    replay.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    replay.set_defaults(handler=_replay)
+    return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _clock(text: str) -> float:
+    try:
+        return parse_offset(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def _validate(args: argparse.Namespace, console: Console) -> int:
+    status = 0
+    errors = Console(stderr=True)
+    for name in args.files:
+        try:
+            scenario = load(name)
+            build_atlas(scenario, name)
+        except ScenarioError as exc:
+            status = 2
+            for line in exc.lines():
+                errors.print(line, markup=False, highlight=False)
+            continue
+        console.print(f"{name}: ok", markup=False, highlight=False)
+    return status
+
+
+def _schema(args: argparse.Namespace, console: Console) -> int:
+    del args
+    schema = Scenario.model_json_schema(by_alias=True)
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+    return 0
+
+
+def _default(console: Console) -> int:
+    console.print(
+        f"Running the default scenario headless ({DEFAULT_SCENARIO.name}); "
+        "see README.md for the other commands.",
+        highlight=False,
+    )
+    args = argparse.Namespace(
+        scenario=str(DEFAULT_SCENARIO),
+        seed=0,
+        until=None,
+        out=None,
+        commands=None,
+        quiet=False,
+    )
+    return _run(args, console)
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    path = Path(args.scenario)
+    scenario = load(path)
+    atlas = build_atlas(scenario, str(path))
+    until = scenario.metadata.duration if args.until is None else args.until
+    if until > scenario.metadata.duration:
+        raise BadInput(
+            f"--until: {format_offset(until)} is after the end of the exercise "
+            f"({format_offset(scenario.metadata.duration)})"
+        )
+    commands = _commands(args.commands)
+    directory = _out_dir(args.out, scenario, args.seed)
+    outcome = _execute(
+        scenario,
+        atlas,
+        path,
+        args.seed,
+        until,
+        commands,
+        directory,
+        show_progress=not args.quiet and console.is_terminal,
+        console=console,
+    )
+    _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
+    if not outcome["complete"]:
+        console.print("Interrupted: everything up to now is kept in the run directory.")
+        return 130
+    return 0
+
+
+def _commands(path: Path | None) -> list[TimedCommand]:
+    if path is None:
+        return []
+    try:
+        return read_commands(path)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _out_dir(out: Path | None, scenario: Scenario, seed: int) -> Path:
+    if out is None:
+        return fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{seed}")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise BadInput(f"--out: {out} already exists and is not empty; choose another directory")
+    return out
+
+
+def _execute(
+    scenario: Scenario,
+    atlas: object,
+    path: Path,
+    seed: int,
+    until: float,
+    commands: list[TimedCommand],
+    directory: Path,
+    *,
+    show_progress: bool,
+    console: Console,
+    automated: list[str] | None = None,
+) -> dict:
+    record = RunRecord.create(directory, path)
+    exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
+    automated = sorted(a.id for a in scenario.agencies) if automated is None else automated
+    attach_players(exercise, automated)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    complete = True
+    try:
+        _drive(exercise, until, commands, show_progress, console)
+    except KeyboardInterrupt:
+        complete = False
+        exercise.finish("interrupted")
+    if complete and until < exercise.end:
+        exercise.finish(f"stopped at {format_offset(until)}")
+    sha = exercise.log.sha256()
+    summary = summarise(exercise.log.events)
+    record.close(
+        manifest={
+            "scenario": scenario.metadata.id,
+            "scenario_file": path.name,
+            "scenario_sha256": file_sha256(path),
+            "seed": seed,
+            "until": until,
+            "automated": automated,
+            "complete": complete,
+            "events": len(exercise.log),
+            "events_sha256": sha,
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+        commands=exercise.commands,
+        summary=summary.as_dict(),
+    )
+    return {"summary": summary, "sha256": sha, "complete": complete}
+
+
+def _drive(
+    exercise: Exercise,
+    until: float,
+    commands: list[TimedCommand],
+    show_progress: bool,
+    console: Console,
+) -> None:
+    pending = list(commands)
+    with Progress(
+        TextColumn("[bold]exercise time"),
+        BarColumn(),
+        TextColumn("{task.fields[clock]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show_progress,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("run", total=until, clock=format_offset(0))
+        while exercise.now < until and not exercise.ended:
+            target = min(until, exercise.now + SLICE_S)
+            while pending and pending[0].t <= target:
+                step = pending.pop(0)
+                exercise.advance(step.t)
+                exercise.submit(step.command, source=step.source)
+            exercise.advance(target)
+            progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))
+        for step in pending:
+            exercise.submit(step.command, source=step.source)
+
+
+def _replay(args: argparse.Namespace, console: Console) -> int:
+    directory: Path = args.run_dir
+    try:
+        manifest = read_manifest(directory)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    scenario_file = next(iter(sorted(directory.glob("scenario.*"))), None)
+    if scenario_file is None:
+        raise BadInput(f"{directory}: no scenario copy in the run directory")
+    scenario = load(scenario_file)
+    atlas = build_atlas(scenario, str(scenario_file))
+    recorded = _commands(directory / "commands.jsonl")
+    external = [c for c in recorded if not c.source.startswith("player:")]
+    with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
+        outcome = _execute(
+            scenario,
+            atlas,
+            scenario_file,
+            int(manifest["seed"]),
+            float(manifest.get("until", scenario.metadata.duration)),
+            external,
+            Path(scratch),
+            show_progress=False,
+            console=console,
+            automated=list(manifest.get("automated", [])),
+        )
+    expected = manifest.get("events_sha256") or file_sha256(directory / EVENTS)
+    if outcome["sha256"] == expected:
+        console.print(f"replay matches: events sha256 {expected}", highlight=False, soft_wrap=True)
+        return 0
+    console.print(
+        f"replay DIFFERS: recorded {expected}, replayed {outcome['sha256']}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 1
+
+
+# -- output -----------------------------------------------------------------------------
+
+
+def _print_summary(
+    console: Console, scenario: Scenario, summary: Summary, sha: str, directory: Path
+) -> None:
+    meta = scenario.metadata
+    console.print(
+        f"[bold]{meta.title}[/bold]  ({meta.id}, ran to T+{format_offset(summary.end)})",
+        soft_wrap=True,
+    )
+    overview = Table(title="Exercise summary", show_header=False)
+    overview.add_column("measure")
+    overview.add_column("value", justify="right")
+    overview.add_row("Incidents", str(summary.incidents))
+    overview.add_row("  resolved", str(summary.resolved))
+    overview.add_row("  escalated", str(summary.escalated))
+    overview.add_row("911 calls", str(summary.calls))
+    overview.add_row("Mutual-aid requests", str(summary.mutual_aid_requests))
+    cas = summary.casualties
+    overview.add_row("Casualties", str(cas["total"]))
+    overview.add_row("  transported to hospital", str(cas["transported"]))
+    overview.add_row("  treated and released", str(cas["treated_released"]))
+    overview.add_row("  deceased", str(cas["deceased"]))
+    overview.add_row("  still awaiting care", str(cas["unresolved"]))
+    overview.add_row(
+        "Commands accepted / rejected", f"{summary.commands_accepted} / {summary.commands_rejected}"
+    )
+    console.print(overview)
+    times = Table(title="Response time: first 911 call to first unit on scene")
+    times.add_column("agency")
+    times.add_column("incidents", justify="right")
+    times.add_column("mean", justify="right")
+    times.add_column("90th percentile", justify="right")
+    for row in summary.response:
+        times.add_row(row.agency, str(row.responses), _mmss(row.mean), _mmss(row.p90))
+    console.print(times)
+    console.print(f"Run directory: {directory}", highlight=False, soft_wrap=True)
+    console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)
+
+
+def _mmss(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"

@@ -1,0 +1,138 @@
+"""Run directories: the event log, commands, seed and scenario of one run, together.
+
+The event log is written as the run goes, so a run that is interrupted keeps every
+event up to that point; ``run.json`` says whether the run completed.
+"""
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from simulator import __version__
+
+EVENTS = "events.jsonl"
+COMMANDS = "commands.jsonl"
+MANIFEST = "run.json"
+SUMMARY = "summary.json"
+
+
+def fresh_dir(parent: Path, name: str) -> Path:
+    """A new directory under ``parent`` named ``name`` (or ``name-2``, ``name-3``...)."""
+    candidate = parent / name
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = parent / f"{name}-{n}"
+    candidate.mkdir(parents=True)
+    return candidate
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class RunRecord:
+    """An open run directory being written."""
+
+    directory: Path
+    events: TextIO
+
+    @classmethod
+    def create(cls, directory: Path, scenario_file: Path) -> "RunRecord":
+        """Open a run directory: copy the scenario and start the event log."""
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(scenario_file, directory / f"scenario{scenario_file.suffix or '.yaml'}")
+        events = (directory / EVENTS).open("w", encoding="utf-8", newline="\n")
+        return cls(directory, events)
+
+    def close(
+        self,
+        *,
+        manifest: dict,
+        commands: list[dict],
+        summary: dict | None,
+    ) -> None:
+        """Write commands, summary and the manifest; close the event log."""
+        self.events.close()
+        with (self.directory / COMMANDS).open("w", encoding="utf-8", newline="\n") as out:
+            for row in commands:
+                out.write(json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n")
+        if summary is not None:
+            (self.directory / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
+        manifest = {"simulator_version": __version__, **manifest}
+        (self.directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def read_manifest(directory: Path) -> dict:
+    """The manifest of a run directory.
+
+    Raises:
+        ValueError: the directory is not a run directory or the manifest is damaged.
+    """
+    path = directory / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: not a run directory (no {MANIFEST})") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the run manifest: {exc}") from None
+    if not isinstance(data, dict) or "seed" not in data:
+        raise ValueError(f"{path}: seed: missing from the run manifest")
+    return data
+
+
+@dataclass(frozen=True)
+class TimedCommand:
+    """A command to submit at a simulation time, as a command file lists it."""
+
+    t: float
+    source: str
+    command: object
+
+
+def read_commands(path: Path) -> list[TimedCommand]:
+    """Read a JSON Lines command file (``{"t": s, "command": {...}}`` per line).
+
+    Raises:
+        ValueError: one line per problem, ``FILE: line N: field: what is wrong``.
+    """
+    from pydantic import ValidationError
+
+    from simulator.commands import COMMAND
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the command file: {exc}") from None
+    out, problems = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}: line {number}"
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise TypeError("expected an object")
+            t = float(row["t"])
+            if t < 0:
+                raise TypeError("t must not be negative")
+            command = COMMAND.validate_python(row["command"])
+        except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
+            if isinstance(exc, ValidationError):
+                for error in exc.errors(include_url=False):
+                    field = ".".join(str(p) for p in error["loc"])
+                    problems.append(f"{where}: command.{field}: {error['msg']}")
+            elif isinstance(exc, KeyError):
+                problems.append(f"{where}: {exc.args[0]}: required field is missing")
+            else:
+                problems.append(f"{where}: {exc}")
+            continue
+        out.append(TimedCommand(t, str(row.get("source", "trainee")), command))
+    if problems:
+        raise ValueError("\n".join(problems))
+    return sorted(out, key=lambda c: c.t)

@@ -1,0 +1,132 @@
+"""The end-of-run summary: a pure function of the event log.
+
+Response time here is the public's view: from the first 911 call about an incident to
+the first unit of each agency on scene.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.events import Event
+
+
+@dataclass(frozen=True)
+class AgencyTimes:
+    """Response-time statistics for one agency, in seconds."""
+
+    agency: str
+    responses: int
+    mean: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline numbers of one run."""
+
+    end: float
+    incidents: int
+    resolved: int
+    escalated: int
+    casualties: dict[str, int]
+    response: list[AgencyTimes] = field(default_factory=list)
+    commands_accepted: int = 0
+    commands_rejected: int = 0
+    calls: int = 0
+    mutual_aid_requests: int = 0
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON files."""
+        return {
+            "end": self.end,
+            "incidents": self.incidents,
+            "resolved": self.resolved,
+            "escalated": self.escalated,
+            "casualties": self.casualties,
+            "response": [vars(r) for r in self.response],
+            "commands_accepted": self.commands_accepted,
+            "commands_rejected": self.commands_rejected,
+            "calls": self.calls,
+            "mutual_aid_requests": self.mutual_aid_requests,
+        }
+
+
+def summarise(events: Iterable[Event]) -> Summary:
+    """Count incidents, casualty outcomes and response times from a log."""
+    started: set[str] = set()
+    resolved: set[str] = set()
+    escalated: set[str] = set()
+    first_call: dict[str, float] = {}
+    first_on_scene: dict[tuple[str, str], float] = {}
+    casualties: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    end = 0.0
+    for event in events:
+        end = max(end, event.t)
+        kind = event.kind
+        counts[kind] += 1
+        if kind == "incident.started":
+            started.add(event.incident)
+        elif kind == "incident.resolved":
+            resolved.add(event.incident)
+        elif kind == "incident.escalated":
+            escalated.add(event.incident)
+        elif kind == "call.received":
+            first_call.setdefault(event.incident, event.t)
+        elif kind == "unit.on_scene":
+            first_on_scene.setdefault((event.incident, event.agency), event.t)
+        elif kind == "incident.casualties":
+            casualties["total"] += sum(event.data[k] for k in _CATEGORIES)
+            casualties["deceased"] += event.data["deceased"]
+        elif kind == "patient.died":
+            casualties["deceased"] += 1
+        elif kind == "patient.delivered" and event.data.get("hospital"):
+            casualties["transported"] += 1
+        elif kind == "patient.released":
+            casualties["treated_released"] += 1
+    casualties = dict(casualties)
+    casualties.setdefault("total", 0)
+    for key in ("transported", "treated_released", "deceased"):
+        casualties.setdefault(key, 0)
+    casualties["unresolved"] = casualties["total"] - sum(
+        casualties[k] for k in ("transported", "treated_released", "deceased")
+    )
+    return Summary(
+        end=end,
+        incidents=len(started),
+        resolved=len(resolved),
+        escalated=len(escalated),
+        casualties=casualties,
+        response=_response_times(first_call, first_on_scene),
+        commands_accepted=counts["command.accepted"],
+        commands_rejected=counts["command.rejected"],
+        calls=counts["call.received"],
+        mutual_aid_requests=counts["mutual_aid.requested"],
+    )
+
+
+_CATEGORIES = ("immediate", "delayed", "minor", "deceased")
+
+
+def _response_times(
+    first_call: dict[str, float], first_on_scene: dict[tuple[str, str], float]
+) -> list[AgencyTimes]:
+    by_agency: dict[str, list[float]] = defaultdict(list)
+    for (incident, agency), t in sorted(first_on_scene.items()):
+        if incident in first_call:
+            by_agency[agency].append(t - first_call[incident])
+    out = []
+    for agency in sorted(by_agency):
+        times = np.array(by_agency[agency])
+        out.append(
+            AgencyTimes(
+                agency=agency,
+                responses=len(times),
+                mean=round(float(times.mean()), 1),
+                p90=round(float(np.percentile(times, 90)), 1),
+            )
+        )
+    return out
