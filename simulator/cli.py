@@ -46,18 +46,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     console = Console()
-    errors = Console(stderr=True)
     try:
         if args.command is None:
             return _default(console)
         return args.handler(args, console)
     except BadInput as exc:
-        errors.print(str(exc), markup=False, highlight=False)
+        _error(str(exc))
         return 2
     except ScenarioError as exc:
         for line in exc.lines():
-            errors.print(line, markup=False, highlight=False)
+            _error(line)
         return 2
+
+
+def _error(line: str) -> None:
+    # Plain print, never wrapped: one line per problem is the contract.
+    print(line, file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,8 +115,8 @@ def _clock(text: str) -> float:
 
 
 def _validate(args: argparse.Namespace, console: Console) -> int:
+    del console
     status = 0
-    errors = Console(stderr=True)
     for name in args.files:
         try:
             scenario = load(name)
@@ -120,9 +124,9 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
         except ScenarioError as exc:
             status = 2
             for line in exc.lines():
-                errors.print(line, markup=False, highlight=False)
+                _error(line)
             continue
-        console.print(f"{name}: ok", markup=False, highlight=False)
+        print(f"{name}: ok")
     return status
 
 

@@ -111,4 +111,4 @@ COMMAND = TypeAdapter(Command)
 
 def command_json(command: CommandBase) -> dict:
     """A command as plain JSON data, for logs and files."""
-    return command.model_dump(mode="json")
+    return command.model_dump(mode="json", exclude_none=True)

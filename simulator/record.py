@@ -125,8 +125,8 @@ def read_commands(path: Path) -> list[TimedCommand]:
         except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
             if isinstance(exc, ValidationError):
                 for error in exc.errors(include_url=False):
-                    field = ".".join(str(p) for p in error["loc"])
-                    problems.append(f"{where}: command.{field}: {error['msg']}")
+                    field = ".".join(["command", *(str(p) for p in error["loc"])])
+                    problems.append(f"{where}: {field}: {error['msg']}")
             elif isinstance(exc, KeyError):
                 problems.append(f"{where}: {exc.args[0]}: required field is missing")
             else:

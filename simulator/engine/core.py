@@ -324,7 +324,7 @@ class Engine:
         else:
             target, on_arrive = incident.node, self._at_scene
         if not self.movement.send(unit, target, on_arrive):
-            self.emit("unit.no_route", agency=unit.agency, unit=unit.id, incident=incident.id)
+            self.movement.hold(unit)
             self.detach(unit)
             self.set_status(unit, UnitStatus.AVAILABLE, reason="no open road to the incident")
             return

@@ -53,14 +53,15 @@ class Movement:
         return float((reach - self.engine.env.now) + seconds / unit.spec.speed_factor)
 
     def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
-        """Start a unit toward ``target``; False (and no change) if no open road leads there."""
-        node, _ = self.origin(unit)
-        if not np.isfinite(self.roads.seconds_to(target)[node]):
-            return False
+        """Start a unit toward ``target``.
+
+        Returns False when closures leave no open road: the unit then waits at its next
+        intersection, keeps its goal, and drives on when a road reopens.
+        """
         unit.factor = float(np.exp(self._noise.normal(0.0, self._sigma))) / unit.spec.speed_factor
         unit.goal = (target, on_arrive)
         self._drive(unit)
-        return True
+        return not unit.stranded
 
     def hold(self, unit: Unit) -> None:
         """Forget the unit's goal; a moving unit stops at the next intersection."""

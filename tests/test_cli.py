@@ -1,0 +1,228 @@
+"""The command line as a user meets it: exit codes, messages, files written."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.events import read_events
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
+
+
+def test_validate_ok(capsys):
+    assert main(["validate", str(SMALL)]) == 0
+    assert capsys.readouterr().out.strip() == f"{SMALL}: ok"
+
+
+def test_validate_reports_every_problem_with_file_and_path(tmp_path, capsys):
+    text = SMALL.read_text().replace("station: FS1, crew: 4}", "station: FS9, crew: 4}")
+    text = text.replace('duration: "02:00"', 'duration: "02:00"\n  colour: red')
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    assert main(["validate", str(SMALL), str(bad)]) == 2
+    out = capsys.readouterr()
+    assert f"{SMALL}: ok" in out.out
+    assert f"{bad}: metadata.colour: unknown field" in out.err
+
+
+def test_validate_cross_reference_problem_names_field(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.read_text().replace("station: FS1, crew: 4}", "station: FS9, crew: 4}"))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "units.2.station: unknown station 'FS9'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("metadata: [unclosed", "not valid YAML"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("", "expected a mapping"),
+    ],
+)
+def test_validate_malformed_files(tmp_path, capsys, content, expected):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    assert main(["validate", str(bad)]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_validate_missing_file(capsys):
+    assert main(["validate", "no/such/file.yaml"]) == 2
+    assert "no/such/file.yaml: file not found" in capsys.readouterr().err
+
+
+def test_schema_is_json_schema(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"metadata", "map", "agencies", "units", "msel"} <= set(schema["properties"])
+
+
+def test_run_writes_a_complete_run_directory(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(SMALL), "--seed", "3", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["seed"] == 3 and manifest["complete"] is True
+    events = read_events((out / "events.jsonl").read_text().splitlines())
+    assert events[0].kind == "exercise.started" and events[-1].kind == "exercise.ended"
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert manifest["events"] == len(events)
+    assert manifest["events_sha256"] in printed
+    assert (out / "scenario.yaml").read_bytes() == SMALL.read_bytes()
+    assert "Response time" in printed and "police" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["incidents"] == 1
+
+
+def test_run_until_stops_early_and_says_so(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(SMALL), "--until", "00:30", "--out", str(out), "--quiet"]) == 0
+    events = read_events((out / "events.jsonl").read_text().splitlines())
+    assert events[-1].kind == "exercise.ended"
+    assert events[-1].t == 1800.0
+    assert "stopped at" in events[-1].data["reason"]
+    assert max(e.t for e in events) == 1800.0
+
+
+def test_same_seed_same_bytes_different_seed_differs(tmp_path):
+    logs = []
+    for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
+        out = tmp_path / name
+        assert main(["run", str(SMALL), "--seed", seed, "--out", str(out), "--quiet"]) == 0
+        logs.append((out / "events.jsonl").read_bytes())
+    assert logs[0] == logs[1]
+    assert logs[0] != logs[2]
+
+
+def test_run_refuses_to_overwrite_a_run(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(SMALL), "--out", str(out), "--quiet"]) == 0
+    before = (out / "events.jsonl").read_bytes()
+    assert main(["run", str(SMALL), "--out", str(out), "--quiet"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "events.jsonl").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", str(SMALL), "--seed", "minus"],
+        ["run", str(SMALL), "--seed", "-1"],
+        ["run", str(SMALL), "--until", "7:99"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_exit_2(args, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_until_after_the_end_is_refused(tmp_path, capsys):
+    assert main(["run", str(SMALL), "--until", "05:00", "--out", str(tmp_path / "r")]) == 2
+    assert "after the end of the exercise" in capsys.readouterr().err
+
+
+def test_commands_file_is_applied_and_recorded(tmp_path):
+    orders = tmp_path / "orders.jsonl"
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    orders.write_text(json.dumps({"t": 300, "command": command}) + "\n")
+    out = tmp_path / "run"
+    assert main(["run", str(SMALL), "--commands", str(orders), "--out", str(out), "--quiet"]) == 0
+    events = read_events((out / "events.jsonl").read_text().splitlines())
+    accepted = [e for e in events if e.kind == "command.accepted" and e.data["source"] == "trainee"]
+    assert len(accepted) == 1 and accepted[0].t == 300.0
+    closed = [e for e in events if e.kind == "road.closed" and e.data["by"] == "police"]
+    assert closed and closed[0].data["names"] == ["High Street"]
+    recorded = [json.loads(line) for line in (out / "commands.jsonl").read_text().splitlines()]
+    assert {"t": 300.0, "source": "trainee", "command": command} in recorded
+
+
+def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text(
+        '{"t": 10, "command": {"type": "dispatch", "agency": "police", "incident": "X"}}\n'
+        "not json\n"
+        '{"t": 5, "command": {"type": "warp", "agency": "police"}}\n'
+    )
+    assert main(["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert f"{orders}: line 1: command.dispatch.units:" in err
+    assert f"{orders}: line 2:" in err
+    assert f"{orders}: line 3: command:" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_replay_matches_and_detects_tampering(tmp_path, capsys):
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text(
+        json.dumps(
+            {"t": 200, "command": {"type": "close_road", "agency": "fire", "road": "Main Street"}}
+        )
+        + "\n"
+    )
+    out = tmp_path / "run"
+    assert (
+        main(
+            [
+                "run",
+                str(SMALL),
+                "--seed",
+                "9",
+                "--commands",
+                str(orders),
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["replay", str(out)]) == 0
+    assert "replay matches" in capsys.readouterr().out
+    manifest = json.loads((out / "run.json").read_text())
+    manifest["seed"] = 10
+    (out / "run.json").write_text(json.dumps(manifest))
+    assert main(["replay", str(out)]) == 1
+    assert "DIFFERS" in capsys.readouterr().out
+
+
+def test_replay_of_a_non_run_directory(tmp_path, capsys):
+    assert main(["replay", str(tmp_path)]) == 2
+    assert "not a run directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "scenario", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_every_bundled_scenario_runs_headless_to_the_end(scenario, tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(scenario), "--seed", "1", "--out", str(out), "--quiet"]) == 0
+    events = read_events((out / "events.jsonl").read_text().splitlines())
+    kinds = {e.kind for e in events}
+    assert {"incident.started", "cad.opened", "unit.dispatched", "unit.on_scene"} <= kinds
+    assert events[-1].kind == "exercise.ended"
+    assert "incident.resolved" in kinds
+
+
+def test_run_sim_py_with_no_arguments_runs_the_default(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_sim.py")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Exercise summary" in result.stdout
+    assert list((tmp_path / "runs").iterdir())
