@@ -21,7 +21,7 @@ from simulator.engine.unit import Unit
 from simulator.events import Event, EventLog
 from simulator.scenario.agency import Agency
 from simulator.scenario.check import responsible_agency
-from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.incident import CasualtyModel, IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import (
     EscalationInject,
@@ -163,7 +163,13 @@ class Engine:
                 self.open_roads(edges, by=f"MSEL {row.seq}")
         elif isinstance(row, EscalationInject):
             incident = self.incidents.get(row.incident)
-            if incident and not incident.resolved:
+            if incident.resolved:
+                self.emit(
+                    "incident.escalation_skipped",
+                    incident=incident.id,
+                    reason=f"MSEL {row.seq}: the incident is already resolved",
+                )
+            else:
                 self.scene.escalate(incident, row, f"MSEL {row.seq}")
 
     # -- incidents -------------------------------------------------------------------
@@ -196,7 +202,7 @@ class Engine:
             started=self.env.now,
             lead=lead,
             agencies=sorted(involved),
-            casualty_model=spec.casualty_model or self.scenario.settings.casualties,
+            casualty_model=self._casualty_model(spec),
         )
         incident.work_complete = incident.work_total == 0
         self.incidents[spec.id] = incident
@@ -221,6 +227,13 @@ class Engine:
         self.scene.update_work(incident)
         self.switchboard.place_calls(incident)
         return incident
+
+    def _casualty_model(self, spec: IncidentSpec) -> CasualtyModel:
+        # An incident's casualty_model overrides only the fields it sets.
+        base = self.scenario.settings.casualties
+        if spec.casualty_model is None:
+            return base
+        return base.model_copy(update=spec.casualty_model.model_dump(exclude_unset=True))
 
     def open_cad(self, agency: str, incident: Incident, via: str, by: str | None = None) -> None:
         """An agency's dispatch centre learns of an incident."""
@@ -493,10 +506,12 @@ class Engine:
 
     def _at_hospital(self, unit: Unit) -> None:
         hospital = unit.hospital
+        handover = 0.0
         for patient_id in unit.patients:
             incident = self.incidents[patient_id.rsplit("-P", 1)[0]]
             patient = next(p for p in incident.patients if p.id == patient_id)
             patient.state = CareState.TRANSPORTED
+            handover = max(handover, incident.casualty_model.handover_minutes * 60.0)
             self.emit(
                 "patient.delivered",
                 agency=unit.agency,
@@ -509,7 +524,6 @@ class Engine:
         unit.patients = []
         self.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
         unit.hospital = None
-        handover = self.scenario.settings.casualties.handover_minutes * 60.0
         unit.epoch += 1
         self.at(handover, self._handed_over, unit, unit.epoch)
 

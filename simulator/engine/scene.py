@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import Casualties, CasualtyModel, EscalationEffect
-from simulator.scenario.vocabulary import TRIAGE_ORDER, Capability, Triage, UnitStatus
+from simulator.scenario.vocabulary import (
+    SUPERVISORY,
+    TRIAGE_ORDER,
+    Capability,
+    Triage,
+    UnitStatus,
+)
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
@@ -66,14 +72,23 @@ class Scene:
 
     def rate(self, incident: Incident) -> float:
         """Work rate: the share of the scarcest requirement on scene, at most 1."""
-        if not incident.requires:
+        work = {c: n for c, n in incident.requires.items() if c not in SUPERVISORY}
+        if not work:
             return 1.0
         units = [self.engine.units[u] for u in sorted(incident.on_scene)]
         share = 1.0
-        for capability, needed in incident.requires.items():
+        for capability, needed in work.items():
             have = sum(1 for u in units if u.can(capability))
             share = min(share, have / needed)
         return share
+
+    def _supervised(self, incident: Incident) -> bool:
+        units = [self.engine.units[u] for u in sorted(incident.on_scene)]
+        return all(
+            sum(1 for u in units if u.can(c)) >= n
+            for c, n in incident.requires.items()
+            if c in SUPERVISORY
+        )
 
     def update_work(self, incident: Incident) -> None:
         """Settle progress so far and reschedule completion at the new rate."""
@@ -88,7 +103,7 @@ class Scene:
         if incident.rate > 0:
             remaining = max(0.0, incident.work_total - incident.work_done) / incident.rate
             engine.at(remaining, self._work_done, incident, incident.work_token)
-        met = incident.rate >= 1.0
+        met = incident.rate >= 1.0 and self._supervised(incident)
         if met and incident.unmet_since is not None:
             incident.unmet_since = None
             incident.unmet_token += 1

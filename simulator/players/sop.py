@@ -40,6 +40,7 @@ class SopPlayer:
         self.source = f"player:{agency}"
         self._asked: dict[tuple[str, Capability], float] = {}
         self._needy: set[str] = set()
+        self._lacking: set[tuple[str, Capability]] = set()
         exercise.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
@@ -78,28 +79,40 @@ class SopPlayer:
         views = [self.exercise.cad_incident(self.agency, i) for i in sorted(incidents)]
         views = sorted((v for v in views if v), key=lambda i: (i.priority, i.opened, i.id))
         free = self.exercise.free_units(self.agency)
-        for incident in views:
-            short = False
-            for capability, shortfall in self._shortfalls(incident):
-                if not shortfall:
-                    continue
-                chosen = self._nearest(incident, capability, free, shortfall)
-                if chosen:
-                    result = self.exercise.submit(
-                        Dispatch(agency=self.agency, incident=incident.id, units=chosen),
-                        source=self.source,
-                    )
-                    if result.accepted:
-                        free = [u for u in free if u not in chosen]
-                if len(chosen) < shortfall:
-                    short = True
-                    self._ask_for_aid(incident, capability, shortfall - len(chosen))
+        for view in views:
+            short, free = self._fill(view.id, free)
             if short:
-                self._needy.add(incident.id)
+                self._needy.add(view.id)
             else:
-                self._needy.discard(incident.id)
+                self._needy.discard(view.id)
 
-    def _shortfalls(self, incident: CadIncident) -> list[tuple[Capability, int]]:
+    def _fill(self, incident_id: str, free: list[str]) -> tuple[bool, list[str]]:
+        # One capability at a time, re-reading the CAD after each dispatch: a unit sent
+        # for one need may cover another (an engine that also does rescue).
+        tried: set[Capability] = set()
+        short = False
+        while True:
+            view = self.exercise.cad_incident(self.agency, incident_id)
+            pending = [(c, n) for c, n in self._shortfalls(view) if n > 0 and c not in tried]
+            if view is None or not pending:
+                return short, free
+            capability, shortfall = pending[0]
+            tried.add(capability)
+            chosen = self._nearest(view, capability, free, shortfall)
+            if chosen:
+                result = self.exercise.submit(
+                    Dispatch(agency=self.agency, incident=view.id, units=chosen),
+                    source=self.source,
+                )
+                if result.accepted:
+                    free = [u for u in free if u not in chosen]
+            if len(chosen) < shortfall:
+                short = True
+                self._ask_for_aid(view, capability, shortfall - len(chosen))
+
+    def _shortfalls(self, incident: CadIncident | None) -> list[tuple[Capability, int]]:
+        if incident is None:
+            return []
         out = []
         for need in incident.needs:
             missing = max(0, need.required - need.assigned)
@@ -128,6 +141,8 @@ class SopPlayer:
             return
         self._asked[key] = now
         for partner in self.partners:
+            if (partner, capability) in self._lacking:
+                continue
             result = self.exercise.submit(
                 RequestMutualAid(
                     agency=self.agency,
@@ -140,6 +155,8 @@ class SopPlayer:
             )
             if result.accepted:
                 return
+            if "has no unit" in result.reason:
+                self._lacking.add((partner, capability))
 
 
 def attach_players(exercise: Exercise, agencies: list[str]) -> list[SopPlayer]:

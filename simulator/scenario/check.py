@@ -194,12 +194,13 @@ def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem
                     f"no unit in the scenario has {pre.capability.value!r}",
                 )
             )
+        kinds = {kind.value for kind in AgencyKind}
         for a_index, agency in enumerate(pre.blocks_agencies):
-            if agency not in ids:
+            if agency not in ids and agency not in kinds:
                 found.append(
                     Problem(
                         f"{path}.preconditions.{index}.blocks_agencies.{a_index}",
-                        f"unknown agency {agency!r}",
+                        f"unknown agency or agency kind {agency!r}",
                     )
                 )
     living = spec.casualties.immediate + spec.casualties.delayed + spec.casualties.minor

@@ -75,7 +75,9 @@ class Precondition(Model):
     capability: Capability
     minutes: float = Field(default=5.0, ge=0)
     declare: bool = True
-    blocks_agencies: list[Ident] = Field(default_factory=list)
+    blocks_agencies: list[Ident] = Field(
+        default_factory=list, description="Agency ids or kinds (e.g. ems) that must wait"
+    )
     blocks_capabilities: list[Capability] = Field(default_factory=list)
 
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from simulator.scenario.check import problems as reference_problems
 from simulator.scenario.model import Scenario
+from simulator.scenario.msel import INJECT_TYPES
 from simulator.scenario.problem import Problem, ScenarioError
 
 _MESSAGES = {
@@ -74,13 +75,28 @@ def load(path: str | Path) -> Scenario:
 def _from_pydantic(exc: ValidationError) -> list[Problem]:
     found = []
     for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in error["loc"] if not _is_tag(part))
+        path = ".".join(str(part) for part in _field_path(error["loc"]))
         message = _MESSAGES.get(error["type"], error["msg"])
         message = message.removeprefix("Value error, ")
         found.append(Problem(path, message))
     return sorted(set(found), key=found.index)
 
 
-def _is_tag(part: object) -> bool:
-    # pydantic puts union-member and validator names in a location; they are not fields.
-    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+def _field_path(loc: tuple) -> list:
+    # pydantic puts union tags (an inject's type, the map's kind) and validator names in
+    # a location; they are not fields, so a trainer should not see them.
+    out: list = []
+    for index, part in enumerate(loc):
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        if _is_union_tag(loc, index):
+            continue
+        out.append(part)
+    return out
+
+
+def _is_union_tag(loc: tuple, index: int) -> bool:
+    head, part = loc[0], loc[index]
+    if head == "map" and index == 1:
+        return part in ("graph", "generated")
+    return head == "msel" and index == 2 and part in INJECT_TYPES

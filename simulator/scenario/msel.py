@@ -77,3 +77,7 @@ Inject = Annotated[
     IncidentInject | InformationInject | ResourceChange | RoadClosure | EscalationInject,
     Field(discriminator="type"),
 ]
+
+INJECT_TYPES = frozenset(
+    {"incident", "information", "resource_change", "road_closure", "escalation"}
+)

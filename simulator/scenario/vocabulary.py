@@ -55,6 +55,10 @@ DISCIPLINE: dict[Capability, AgencyKind] = {
     Capability.PUBLIC_WORKS: AgencyKind.PUBLIC_WORKS,
 }
 
+# Supervisory capabilities: required and dispatched like others, but their absence
+# does not stop the crews' work (span of control models their effect).
+SUPERVISORY = frozenset({Capability.COMMAND})
+
 # Capabilities that let a unit treat patients on scene.
 TREATMENT = frozenset({Capability.ALS, Capability.BLS})
 

@@ -129,12 +129,24 @@ def _bridge_columns(spec: GeneratedMap) -> list[int]:
 
 
 def _districts(graph: nx.DiGraph, spec: GeneratedMap) -> None:
+    """Name each intersection's district; with a river, district rows meet at the river."""
     count = len(spec.districts)
     across = math.ceil(math.sqrt(count))
     down = math.ceil(count / across)
-    width = spec.columns * spec.block_m
-    height = spec.rows * spec.block_m
-    for _, data in graph.nodes(data=True):
-        gx = min(across - 1, int(data["x"] / width * across)) if data["x"] > 0 else 0
-        gy = min(down - 1, int(data["y"] / height * down)) if data["y"] > 0 else 0
-        data["district"] = spec.districts[min(count - 1, gy * across + gx)]
+    for row in range(spec.rows):
+        band = _district_band(row, spec, down)
+        for col in range(spec.columns):
+            column = min(across - 1, col * across // spec.columns)
+            name = spec.districts[min(count - 1, band * across + column)]
+            graph.nodes[node_id(row, col)]["district"] = name
+
+
+def _district_band(row: int, spec: GeneratedMap, down: int) -> int:
+    if not spec.river or down < 2:
+        return min(down - 1, row * down // spec.rows)
+    south_bands = down // 2
+    bank = river_row(spec)
+    if row <= bank:
+        return row * south_bands // (bank + 1)
+    north_rows = spec.rows - bank - 1
+    return south_bands + (row - bank - 1) * (down - south_bands) // north_rows
