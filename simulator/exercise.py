@@ -105,6 +105,8 @@ class Exercise:
 
     def advance(self, until: float) -> None:
         """Run the simulation up to ``until`` seconds (never past the end, never back)."""
+        if self.ended:
+            return
         env = self.engine.env
         until = min(until, self.end)
         self._deliver()

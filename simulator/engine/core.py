@@ -163,11 +163,12 @@ class Engine:
                 self.open_roads(edges, by=f"MSEL {row.seq}")
         elif isinstance(row, EscalationInject):
             incident = self.incidents.get(row.incident)
-            if incident.resolved:
+            if incident is None or incident.resolved:
+                state = "has not started" if incident is None else "is already resolved"
                 self.emit(
                     "incident.escalation_skipped",
-                    incident=incident.id,
-                    reason=f"MSEL {row.seq}: the incident is already resolved",
+                    incident=row.incident,
+                    reason=f"MSEL {row.seq}: the incident {state}",
                 )
             else:
                 self.scene.escalate(incident, row, f"MSEL {row.seq}")
@@ -253,6 +254,26 @@ class Engine:
             priority=incident.spec.priority,
             node=self.node_id(incident.node),
         )
+
+    def involve(self, incident: Incident, agencies: set[str]) -> None:
+        """Add agencies an escalated incident now needs; tell them if anyone knows."""
+        new = sorted(agencies - set(incident.agencies) - {""})
+        if not new:
+            return
+        incident.agencies = sorted(set(incident.agencies) | set(new))
+        informed = [a for a in sorted(self.cads) if self.cads[a].knows(incident.id)]
+        if not informed:
+            return  # the first processed call will notify everyone it needs
+        source = incident.lead if incident.lead in informed else informed[0]
+        for agency in new:
+            self.at(
+                self.scenario.settings.notify_seconds,
+                self.open_cad,
+                agency,
+                incident,
+                "notification",
+                source,
+            )
 
     def notify_others(self, agency: str, incident: Incident) -> None:
         """The answering PSAP tells the other agencies the incident needs (CAD-to-CAD)."""
@@ -452,6 +473,9 @@ class Engine:
                 "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
             )
             return
+        self._out_of_service(unit, reason)
+
+    def _out_of_service(self, unit: Unit, reason: str) -> None:
         released = unit.incident
         self.detach(unit)
         self.set_status(unit, UnitStatus.OUT_OF_SERVICE, released_from=released, reason=reason)
@@ -490,7 +514,7 @@ class Engine:
                         hospital=hospital.id,
                         triage=patient.triage.value,
                     )
-        self.scene.leave(unit, incident)
+        was_on_scene = self.scene.remove(unit, incident)
         unit.hospital = hospital.id
         self.movement.send(unit, hospital.node, self._at_hospital)
         self.set_status(
@@ -502,7 +526,7 @@ class Engine:
             eta=round(float(unit.trip.end), 3),
         )
         unit.incident = None
-        self.scene.check_resolved(incident)
+        self.scene.after_departure(incident, was_on_scene)
 
     def _at_hospital(self, unit: Unit) -> None:
         hospital = unit.hospital
@@ -534,7 +558,7 @@ class Engine:
         if reason is None:
             self.send_home(unit)
         else:
-            self.set_service(unit, False, reason)
+            self._out_of_service(unit, reason)
 
     # -- roads -----------------------------------------------------------------------
 

@@ -42,12 +42,20 @@ class Scene:
         self.assign_care(incident)
 
     def leave(self, unit: Unit, incident: Incident) -> None:
-        """A unit stops working the incident (recalled, reassigned, transporting)."""
+        """A unit stops working the incident (recalled, reassigned, out of service)."""
+        self.after_departure(incident, self.remove(unit, incident))
+
+    def remove(self, unit: Unit, incident: Incident) -> bool:
+        """Take a unit off the incident's lists; True if it was on scene."""
         incident.assigned.discard(unit.id)
         was_on_scene = unit.id in incident.on_scene
         incident.on_scene.discard(unit.id)
         if unit.treating:
             self._abandon(incident, unit)
+        return was_on_scene
+
+    def after_departure(self, incident: Incident, was_on_scene: bool) -> None:
+        """Re-plan the scene once a unit has gone: work rate, preconditions, care."""
         if not was_on_scene or incident.resolved:
             return
         for gate in incident.gates:
@@ -74,7 +82,7 @@ class Scene:
         """Work rate: the share of the scarcest requirement on scene, at most 1."""
         work = {c: n for c, n in incident.requires.items() if c not in SUPERVISORY}
         if not work:
-            return 1.0
+            return 1.0 if self._supervised(incident) else 0.0
         units = [self.engine.units[u] for u in sorted(incident.on_scene)]
         share = 1.0
         for capability, needed in work.items():
@@ -167,6 +175,10 @@ class Scene:
             secondary=effect.secondary.id if effect.secondary else None,
             requires={c.value: n for c, n in sorted(incident.requires.items())},
         )
+        needed = {engine.responsible(incident, c) for c in effect.add_requires}
+        if effect.add_casualties.total - effect.add_casualties.deceased:
+            needed.add(engine.responsible(incident, Capability.TRANSPORT))
+        engine.involve(incident, needed)
         self.add_patients(incident, effect.add_casualties)
         self.update_work(incident)
         self.assign_care(incident)
@@ -284,11 +296,8 @@ class Scene:
             unit = units[unit_id]
             if unit.treating or unit_id not in incident.on_scene:
                 continue
-            if unit.can(Capability.TRANSPORT) and len(unit.patients) < unit.spec.patient_capacity:
-                ready = self._next(incident, CareState.AWAITING_TRANSPORT)
-                if ready:
-                    self._load(unit, ready)
-                    continue
+            if unit.can(Capability.TRANSPORT) and self._load_all(unit, incident):
+                continue
             if not unit.patients and unit.can(Capability.BLS):
                 waiting = self._next(incident, CareState.WAITING)
                 if waiting:
@@ -306,6 +315,16 @@ class Scene:
             ):
                 self.engine.transport(unit, incident)
         self.check_resolved(incident)
+
+    def _load_all(self, unit: Unit, incident: Incident) -> bool:
+        loaded = False
+        while len(unit.patients) < unit.spec.patient_capacity:
+            ready = self._next(incident, CareState.AWAITING_TRANSPORT)
+            if ready is None:
+                break
+            self._load(unit, ready)
+            loaded = True
+        return loaded
 
     def _next(self, incident: Incident, state: CareState) -> Patient | None:
         candidates = [p for p in incident.patients if p.state == state]

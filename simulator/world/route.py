@@ -47,8 +47,15 @@ class Trip:
         return float(p[0]), float(p[1])
 
     def next_stop(self, t: float) -> int:
-        """Index of the first point the unit has not yet reached at time ``t``."""
-        return min(len(self.times) - 1, int(np.searchsorted(self.times, t, side="right")))
+        """Index of the next intersection the unit can turn at, at time ``t``.
+
+        A unit exactly at an intersection can still turn there; a start part-way along
+        a road (node -1) is never a place to turn.
+        """
+        i = min(len(self.times) - 1, int(np.searchsorted(self.times, t, side="left")))
+        if self.nodes[i] < 0:
+            i += 1
+        return i
 
     def edges_ahead(self, t: float) -> list[tuple[int, int]]:
         """Road edges the unit has not yet entered at time ``t``."""

@@ -1,0 +1,432 @@
+"""On scene: work rate, escalation, patients, hospitals and resolution.
+
+Default map (see conftest): stations at S, incident at I (200 s from S), hospital H1 at
+H (100 s beyond I). The police CAD opens at 56 s and P1 (30 s turnout) is on scene at
+286 s; an EMS-called incident opens at 56 s and M1 (20 s turnout) is on scene at 276 s.
+"""
+
+import pytest
+from conftest import (
+    exercise,
+    first,
+    incident,
+    kinds,
+    open_cad,
+    run_until,
+    scenario_dict,
+    status,
+    unit,
+)
+
+from simulator.commands import Dispatch, Recall, Transport
+
+P_ON_SCENE = 286.0
+M_ON_SCENE = 276.0
+
+
+def dispatch(ex, agency, *units, incident_id="INC1"):
+    result = ex.submit(Dispatch(agency=agency, incident=incident_id, units=list(units)))
+    assert result.accepted, result.reason
+
+
+def two_patrols(**spec):
+    units = scenario_dict()["units"] + [unit("P2", "police", ["patrol"], "PS")]
+    return scenario_dict(units=units, msel=[incident(**spec)])
+
+
+def ems_incident(**spec):
+    spec.setdefault("requires", {})
+    return incident(calls={"count": 1, "agency": "ems"}, **spec)
+
+
+# -- work -------------------------------------------------------------------------------
+
+
+def test_work_completes_after_work_minutes_at_full_strength():
+    ex = exercise(msel=[incident(work_minutes=10)])
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(ex.end)
+    assert first(ex, "incident.requirements_met").t == pytest.approx(P_ON_SCENE)
+    done = first(ex, "incident.work_completed")
+    assert done.t == pytest.approx(P_ON_SCENE + 600)
+    assert first(ex, "incident.resolved").t == done.t
+
+
+def test_work_is_half_as_fast_with_half_the_units():
+    ex = exercise(two_patrols(requires={"patrol": 2}, work_minutes=10))
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(ex.end)
+    assert not kinds(ex, "incident.requirements_met")
+    assert first(ex, "incident.work_completed").t == pytest.approx(P_ON_SCENE + 1200)
+
+
+def test_work_rate_changes_when_the_second_unit_arrives():
+    ex = exercise(two_patrols(requires={"patrol": 2}, work_minutes=10))
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(386)
+    dispatch(ex, "police", "P2")  # on scene at 386 + 30 + 200 = 616
+    ex.advance(ex.end)
+    assert first(ex, "incident.requirements_met").t == pytest.approx(616)
+    # By 616 s half-rate work has done 165 of 600 s; the rest takes 435 s.
+    assert first(ex, "incident.work_completed").t == pytest.approx(616 + 435)
+
+
+def test_work_stops_while_a_required_unit_is_away():
+    ex = exercise(msel=[incident(work_minutes=10)])
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(P_ON_SCENE + 100)
+    assert ex.submit(Recall(agency="police", units=["P1"])).accepted
+    ex.advance(1000)
+    dispatch(ex, "police", "P1")  # at home again: 30 s turnout, 200 s travel
+    ex.advance(ex.end)
+    assert first(ex, "incident.work_completed").t == pytest.approx(1230 + 500)
+
+
+def test_extra_units_do_not_work_faster_than_full_strength():
+    ex = exercise(two_patrols(requires={"patrol": 1}, work_minutes=10))
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1", "P2")
+    ex.advance(ex.end)
+    assert first(ex, "incident.work_completed").t == pytest.approx(P_ON_SCENE + 600)
+
+
+def test_an_als_unit_meets_a_bls_requirement():
+    ex = exercise(msel=[ems_incident(requires={"bls": 1}, work_minutes=5)])
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "incident.work_completed").t == pytest.approx(M_ON_SCENE + 300)
+
+
+# -- escalation -------------------------------------------------------------------------
+
+
+def escalating(**spec):
+    stages = [
+        {"after": "00:05", "description": "fire spreads", "add_requires": {"fire_suppression": 1}},
+        {"after": "00:10", "description": "more", "add_requires": {"rescue": 1}},
+    ]
+    return incident(escalation=stages, **spec)
+
+
+def test_escalation_fires_after_the_unmet_time_and_adds_requirements():
+    ex = exercise(msel=[escalating()])
+    ex.advance(ex.end)
+    first_stage, second_stage = kinds(ex, "incident.escalated")
+    assert first_stage.t == pytest.approx(300)
+    assert first_stage.data["reason"] == "requirements unmet for 5 min"
+    assert first_stage.data["add_requires"] == {"fire_suppression": 1}
+    assert first_stage.data["requires"] == {"fire_suppression": 1, "patrol": 1}
+    assert second_stage.t == pytest.approx(300 + 600)
+    assert second_stage.data["requires"] == {"fire_suppression": 1, "patrol": 1, "rescue": 1}
+    assert ex.engine.incidents["INC1"].escalations == 2
+
+
+def test_no_escalation_when_requirements_are_met_in_time():
+    ex = exercise(msel=[escalating(work_minutes=30)])
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")  # on scene at 286 s, before the 300 s stage
+    ex.advance(ex.end)
+    assert not kinds(ex, "incident.escalated")
+
+
+def test_escalation_clock_restarts_when_requirements_become_unmet_again():
+    ex = exercise(msel=[escalating(work_minutes=60)])
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(1000)
+    assert ex.submit(Recall(agency="police", units=["P1"])).accepted  # unmet from 1000 s
+    ex.advance(ex.end)
+    assert first(ex, "incident.escalated").t == pytest.approx(1000 + 300)
+
+
+def test_escalation_inject_adds_needs_and_a_secondary_incident():
+    secondary = {
+        "id": "INC1-B",
+        "location": "M",
+        "incident_type": "structure_fire",
+        "requires": {"fire_suppression": 1},
+    }
+    row = {
+        "seq": 2,
+        "time": 120,
+        "type": "escalation",
+        "incident": "INC1",
+        "description": "controller escalates",
+        "add_requires": {"rescue": 1},
+        "secondary": secondary,
+    }
+    ex = exercise(msel=[incident(), row])
+    ex.advance(200)
+    event = first(ex, "incident.escalated")
+    assert event.t == 120 and event.data["reason"] == "MSEL 2"
+    assert event.data["secondary"] == "INC1-B"
+    started = first(ex, "incident.started", incident="INC1-B")
+    assert started.t == 120 and started.data["parent"] == "INC1"
+    assert ex.engine.incidents["INC1"].requires == {"patrol": 1, "rescue": 1}
+
+
+# -- patients ---------------------------------------------------------------------------
+
+
+def test_untreated_immediate_patient_dies_after_the_survival_time():
+    model = {"immediate_survival_minutes": 10}
+    ex = exercise(msel=[ems_incident(casualties={"immediate": 1}, casualty_model=model)])
+    ex.advance(ex.end)
+    died = first(ex, "patient.died", patient="INC1-P1")
+    assert died.t == pytest.approx(600) and died.data["reason"] == "untreated"
+    assert first(ex, "incident.resolved").t == died.t  # nobody left to care for
+
+
+def test_treatment_in_time_saves_the_patient():
+    model = {"immediate_survival_minutes": 10}
+    ex = exercise(msel=[ems_incident(casualties={"immediate": 1}, casualty_model=model)])
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    started = first(ex, "patient.treatment_started", patient="INC1-P1")
+    assert started.t == pytest.approx(M_ON_SCENE) and started.data["triage"] == "immediate"
+    assert not kinds(ex, "patient.died")
+    assert first(ex, "patient.delivered", patient="INC1-P1").data["hospital"] == "H1"
+
+
+def test_delayed_patient_deteriorates_to_immediate_then_dies():
+    model = {"delayed_deterioration_minutes": 20, "immediate_survival_minutes": 10}
+    ex = exercise(msel=[ems_incident(casualties={"delayed": 1}, casualty_model=model)])
+    ex.advance(ex.end)
+    worse = first(ex, "patient.deteriorated", patient="INC1-P1")
+    assert worse.t == pytest.approx(1200) and worse.data["triage"] == "immediate"
+    assert first(ex, "patient.died", patient="INC1-P1").t == pytest.approx(1800)
+
+
+def test_minor_patients_do_not_deteriorate_and_are_released_on_scene():
+    ex = exercise(msel=[ems_incident(casualties={"minor": 1})])
+    ex.advance(3000)
+    assert not kinds(ex, "patient.deteriorated", "patient.died")
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    released = first(ex, "patient.released", patient="INC1-P1")
+    assert released.unit == "M1"
+    assert not kinds(ex, "unit.transporting")
+    assert first(ex, "incident.resolved").t == released.t
+
+
+def test_scenario_casualty_model_applies_unless_the_incident_overrides():
+    data = scenario_dict(msel=[ems_incident(casualties={"immediate": 1})])
+    data["settings"]["casualties"] = {"immediate_survival_minutes": 7}
+    ex = exercise(data)
+    ex.advance(ex.end)
+    assert first(ex, "patient.died").t == pytest.approx(420)
+
+
+def test_sickest_patient_is_treated_first():
+    ex = exercise(msel=[ems_incident(casualties={"minor": 1, "delayed": 1, "immediate": 1})])
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(M_ON_SCENE)
+    event = first(ex, "patient.treatment_started")
+    assert event.data["triage"] == "immediate"
+    assert event.data["patient"] == "INC1-P1"  # patients are numbered immediate first
+
+
+def test_interrupted_treatment_restarts_the_deterioration_clock():
+    model = {"immediate_survival_minutes": 10, "treat_minutes_immediate": 30}
+    ex = exercise(msel=[ems_incident(casualties={"immediate": 1}, casualty_model=model)])
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(M_ON_SCENE + 60)
+    assert ex.submit(Recall(agency="ems", units=["M1"])).accepted
+    interrupted = first(ex, "patient.treatment_interrupted", patient="INC1-P1")
+    assert interrupted.t == pytest.approx(M_ON_SCENE + 60)
+    ex.advance(ex.end)
+    assert first(ex, "patient.died").t == pytest.approx(M_ON_SCENE + 60 + 600)
+
+
+def two_hospitals(near_immediate_beds: int, patients: int = 2) -> dict:
+    hospitals = [
+        {"id": "NEAR", "location": "H", "beds": {"immediate": near_immediate_beds}},
+        {"id": "FAR", "location": "D1", "beds": {"immediate": 4}},
+    ]
+    units = scenario_dict()["units"] + [unit("M2", "ems", ["als", "transport"], "ES")]
+    row = ems_incident(casualties={"immediate": patients})
+    return scenario_dict(hospitals=hospitals, units=units, msel=[row])
+
+
+def test_treated_patients_go_to_the_nearest_hospital_with_room():
+    ex = exercise(two_hospitals(near_immediate_beds=1))
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1", "M2")
+    ex.advance(ex.end)
+    trips = {e.unit: e.data["hospital"] for e in kinds(ex, "unit.transporting")}
+    assert trips == {"M1": "NEAR", "M2": "FAR"}
+    far = first(ex, "unit.transporting", unit="M2")
+    assert far.data["eta"] == pytest.approx(far.t + 300)
+    assert not kinds(ex, "hospital.over_capacity")
+    assert ex.engine.hospitals["NEAR"].used["immediate"] == 1
+    assert ex.engine.hospitals["FAR"].used["immediate"] == 1
+
+
+def test_every_hospital_full_goes_to_the_nearest_and_logs_over_capacity():
+    data = two_hospitals(near_immediate_beds=0, patients=1)
+    data["hospitals"][1]["beds"]["immediate"] = 0
+    ex = exercise(data)
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
+    over = first(ex, "hospital.over_capacity")
+    assert over.data == {"hospital": "NEAR", "triage": "immediate"}
+
+
+def test_transport_command_names_the_hospital():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    assert ex.submit(Transport(agency="ems", unit="M1", hospital="FAR")).accepted
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "FAR"
+    assert first(ex, "patient.delivered").data["hospital"] == "FAR"
+
+
+def test_a_unit_with_room_for_two_leaves_with_both_treated_patients():
+    row = ems_incident(casualties={"immediate": 1, "delayed": 1})
+    data = scenario_dict(msel=[row])
+    data["units"][2]["patient_capacity"] = 2
+    data["units"].append(unit("B1", "ems", ["bls"], "ES"))  # treats, cannot transport
+    ex = exercise(data)
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1", "B1")
+    ex.advance(ex.end)
+    # B1 finishes the delayed patient at +8 min, M1 the immediate one at +10 min.
+    assert first(ex, "patient.treated", patient="INC1-P2").t == pytest.approx(M_ON_SCENE + 480)
+    assert first(ex, "patient.treated", patient="INC1-P1").t == pytest.approx(M_ON_SCENE + 600)
+    delivered = {e.data["patient"] for e in kinds(ex, "patient.delivered")}
+    assert delivered == {"INC1-P1", "INC1-P2"}
+    assert first(ex, "unit.transporting", unit="M1").t == pytest.approx(M_ON_SCENE + 600)
+    assert first(ex, "incident.resolved")
+
+
+def test_incident_resolves_when_work_is_done_and_patients_have_left():
+    data = scenario_dict(msel=[incident(work_minutes=5, casualties={"delayed": 1})])
+    ex = exercise(data)
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    work_done = first(ex, "incident.work_completed").t
+    loaded = first(ex, "patient.loaded").t
+    resolved = first(ex, "incident.resolved")
+    assert resolved.t == pytest.approx(max(work_done, loaded))
+    assert work_done < loaded  # the police finish first; the patient decides
+    assert first(ex, "unit.returning", unit="P1").t == resolved.t
+    assert status(ex, "P1") == "available" and status(ex, "M1") == "available"
+    assert not any(
+        e.closed is False for cad in ex.engine.cads.values() for e in cad.entries.values()
+    )
+    assert ex.cad("police") == [] and ex.cad("ems") == []
+
+
+def test_dispatch_to_a_resolved_incident_is_rejected():
+    ex = exercise(msel=[incident(work_minutes=1)])
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    run_until(ex, lambda: ex.engine.incidents["INC1"].resolved)
+    result = ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"]))
+    assert not result.accepted
+    assert result.reason == "incident INC1 is already resolved"
+
+
+def test_escalation_notifies_agencies_it_newly_needs():
+    stages = [
+        {
+            "after": "00:02",
+            "description": "fuel ignites, a driver is hurt",
+            "add_requires": {"fire_suppression": 1},
+            "add_casualties": {"delayed": 1},
+        }
+    ]
+    ex = exercise(msel=[incident(escalation=stages, work_minutes=30)])
+    ex.advance(100)
+    assert ex.engine.incidents["INC1"].agencies == ["police"]
+    ex.advance(120 + 60)  # the escalation, then notify_seconds
+    assert first(ex, "incident.escalated").t == pytest.approx(120)
+    assert ex.knows("fire", "INC1")
+    assert ex.knows("ems", "INC1")
+    assert {"fire", "ems"} <= set(ex.engine.incidents["INC1"].agencies)
+
+
+def test_escalation_inject_of_a_secondary_that_never_started_is_harmless():
+    secondary = {
+        "id": "INC2",
+        "location": "M",
+        "incident_type": "structure_fire",
+        "requires": {"fire_suppression": 1},
+    }
+    stages = [{"after": "00:20", "description": "spreads", "secondary": secondary}]
+    row = {
+        "seq": 2,
+        "time": "00:30",
+        "type": "escalation",
+        "incident": "INC2",
+        "description": "the secondary fire grows",
+        "add_requires": {"rescue": 1},
+    }
+    ex = exercise(msel=[incident(escalation=stages), row])
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")  # in time: the stage (and so INC2) never happens
+    ex.advance(ex.end)
+    assert "INC2" not in ex.engine.incidents
+    assert not kinds(ex, "incident.escalated")
+    released = [e for e in kinds(ex, "inject.released") if e.data["seq"] == 2]
+    assert [e.t for e in released] == [1800]
+    skipped = first(ex, "incident.escalation_skipped", incident="INC2")
+    assert skipped.t == 1800 and "has not started" in skipped.data["reason"]
+
+
+def test_incident_casualty_model_overrides_only_the_fields_it_sets():
+    row = ems_incident(casualties={"immediate": 1}, casualty_model={"treat_minutes_immediate": 3})
+    data = scenario_dict(msel=[row])
+    data["settings"]["casualties"] = {"immediate_survival_minutes": 7}
+    ex = exercise(data)
+    ex.advance(ex.end)
+    assert first(ex, "patient.died").t == pytest.approx(420)
+
+
+def test_handover_time_comes_from_the_incident_casualty_model():
+    row = ems_incident(casualties={"delayed": 1}, casualty_model={"handover_minutes": 5})
+    ex = exercise(msel=[row])
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    at_hospital = first(ex, "unit.at_hospital", unit="M1")
+    assert first(ex, "unit.returning", unit="M1").t == pytest.approx(at_hospital.t + 300)
+
+
+def test_a_missing_command_unit_does_not_slow_the_work():
+    data = scenario_dict(msel=[incident(requires={"patrol": 1, "command": 1}, work_minutes=10)])
+    data["agencies"].append({"id": "oem", "name": "OEM", "kind": "emergency_management"})
+    data["stations"].append({"id": "EOC", "agency": "oem", "location": "S"})
+    data["units"].append(unit("CMD1", "oem", ["command"], "EOC"))
+    ex = exercise(data)
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(ex.end)
+    assert first(ex, "incident.work_completed").t == pytest.approx(P_ON_SCENE + 600)
+    assert not kinds(ex, "incident.requirements_met")  # command never arrived
+
+
+def test_work_needs_someone_on_scene_even_when_only_command_is_required():
+    row = incident(requires={"command": 1}, work_minutes=10, calls={"count": 1, "agency": "oem"})
+    data = scenario_dict(msel=[row])
+    data["agencies"].append({"id": "oem", "name": "OEM", "kind": "emergency_management"})
+    data["stations"].append({"id": "EOC", "agency": "oem", "location": "S"})
+    data["units"].append(unit("CMD1", "oem", ["command"], "EOC"))
+    ex = exercise(data)
+    ex.advance(ex.end)  # nobody is ever dispatched
+    assert not kinds(ex, "incident.work_completed", "incident.resolved")

@@ -1,0 +1,129 @@
+"""The engine is headless: it runs without pygame, and imports only point down the layers."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+PACKAGE = ROOT / "simulator"
+
+# docs/architecture.md: the layers, lowest first; a module may import its own layer or
+# any layer below it. ``simulator`` itself (the version) may be imported by anyone.
+RANK = {
+    "scenario": 0,
+    "world": 1,
+    "events": 2,
+    "commands": 2,
+    "engine": 3,
+    "exercise": 4,
+    "players": 5,
+    "review": 6,
+    "view": 6,
+    "record": 7,
+    "cli": 8,
+}
+# Where optional heavy libraries may be imported (docs/architecture.md).
+ALLOWED_IN = {"pygame": {"view"}, "matplotlib": {"review"}}
+
+
+def sources() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def layer(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def imported(path: Path) -> list[tuple[int, str]]:
+    """Every module a source file imports (at any depth, TYPE_CHECKING included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            found.append((node.lineno, "<relative>"))
+    return found
+
+
+def test_sources_are_found():
+    names = {p.relative_to(PACKAGE).as_posix() for p in sources()}
+    assert {"exercise.py", "engine/core.py", "world/roads.py", "scenario/model.py"} <= names
+
+
+@pytest.mark.parametrize("library", sorted(ALLOWED_IN))
+def test_heavy_libraries_are_imported_only_where_allowed(library):
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in sources()
+        if layer(path) not in ALLOWED_IN[library]
+        for line, name in imported(path)
+        if name == library or name.startswith(f"{library}.")
+    ]
+    assert offenders == []
+
+
+def test_imports_point_down_the_layers():
+    offenders = []
+    for path in sources():
+        here = layer(path)
+        if here not in RANK:
+            continue
+        for line, name in imported(path):
+            if name == "<relative>":
+                offenders.append(f"{path.relative_to(ROOT)}:{line}: relative import")
+                continue
+            parts = name.split(".")
+            if parts[0] != "simulator" or len(parts) == 1:
+                continue
+            target = parts[1]
+            if RANK.get(target, -1) > RANK[here]:
+                offenders.append(f"{path.relative_to(ROOT)}:{line}: {here} imports {name}")
+    assert offenders == []
+
+
+def test_scenario_layer_imports_nothing_else_of_ours():
+    for path in PACKAGE.joinpath("scenario").rglob("*.py"):
+        for _, name in imported(path):
+            assert not name.startswith("simulator.") or name.startswith("simulator.scenario")
+
+
+HEADLESS = r"""
+import importlib, pkgutil, sys
+sys.modules["pygame"] = None  # any "import pygame" now raises ImportError
+sys.modules["matplotlib"] = None
+import simulator
+for info in pkgutil.walk_packages(simulator.__path__, "simulator."):
+    top = info.name.split(".")[1]
+    if top in ("view", "review"):
+        continue
+    importlib.import_module(info.name)
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.scenario import load
+scenario = load(sys.argv[1])
+ex = Exercise(scenario, seed=1)
+attach_players(ex, [a.id for a in scenario.agencies])
+ex.advance(1800)
+assert "pygame" not in {m.split(".")[0] for m in sys.modules if sys.modules[m] is not None}
+print(len(ex.log.events), ex.log.events[-1].kind)
+"""
+
+
+def test_engine_and_players_run_without_pygame():
+    out = subprocess.run(
+        [sys.executable, "-c", HEADLESS, str(ROOT / "scenarios" / "small_town_collision.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    count, _ = out.stdout.split()
+    assert int(count) > 20

@@ -1,0 +1,537 @@
+"""Bad scenario input is reported at the field that is wrong, with a clear message."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SCENARIOS, build, closure, incident, scenario_dict, unit
+
+from simulator.scenario import Problem, ScenarioError, load, parse
+from simulator.scenario.timing import format_offset, parse_offset
+from simulator.world import build_atlas
+
+
+def problems_of(data: dict) -> list[Problem]:
+    """Problems from parsing, then (if it parses) from placing it on the map."""
+    try:
+        scenario = build(data)
+        build_atlas(scenario, "test.yaml")
+    except ScenarioError as exc:
+        assert exc.problems, "a ScenarioError must carry at least one problem"
+        return exc.problems
+    raise AssertionError("the scenario was accepted")
+
+
+def only(data: dict) -> Problem:
+    found = problems_of(data)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def mutated(change: Callable[[dict], None]) -> dict:
+    data = scenario_dict()
+    change(data)
+    return data
+
+
+def test_the_default_builder_scenario_is_valid():
+    scenario = build(scenario_dict())
+    atlas = build_atlas(scenario, "test.yaml")
+    assert len(atlas.roads) == 6
+
+
+# -- schema problems (pydantic) ---------------------------------------------------------
+
+
+def test_unknown_field_is_named_at_its_path():
+    problem = only(mutated(lambda d: d["units"][0].update(colour="red")))
+    assert problem == Problem("units.0.colour", "unknown field")
+
+
+def test_misspelt_top_level_section_is_an_unknown_field():
+    def change(d):
+        d["hospital"] = d.pop("hospitals")
+
+    assert Problem("hospital", "unknown field") in problems_of(mutated(change))
+
+
+def test_wrong_type_names_the_field_and_the_expected_type():
+    problem = only(mutated(lambda d: d["units"][0].update(crew="four")))
+    assert problem.path == "units.0.crew"
+    assert "valid integer" in problem.message
+
+
+def test_out_of_range_value_is_reported():
+    problem = only(mutated(lambda d: d["units"][0].update(crew=0)))
+    assert problem.path == "units.0.crew"
+    assert "greater than or equal to 1" in problem.message
+
+
+def test_missing_required_field():
+    problem = only(mutated(lambda d: d["units"][1].pop("station")))
+    assert problem == Problem("units.1.station", "required field is missing")
+
+
+def test_missing_required_section():
+    assert Problem("metadata", "required field is missing") in problems_of(
+        mutated(lambda d: d.pop("metadata"))
+    )
+
+
+def test_every_problem_is_reported_in_one_pass():
+    def change(d):
+        d["units"][0]["crew"] = "four"
+        d["units"][0]["colour"] = "red"
+        del d["units"][1]["station"]
+
+    paths = {p.path for p in problems_of(mutated(change))}
+    assert paths == {"units.0.crew", "units.0.colour", "units.1.station"}
+
+
+def test_unknown_capability_lists_the_valid_ones():
+    problem = only(mutated(lambda d: d["units"][0].update(capabilities=["patrol", "flying"])))
+    assert problem.path == "units.0.capabilities.1"
+    assert "'patrol'" in problem.message and "'transport'" in problem.message
+
+
+def test_repeated_capability():
+    problem = only(mutated(lambda d: d["units"][0].update(capabilities=["patrol", "patrol"])))
+    assert problem == Problem("units.0.capabilities", "a capability is listed twice")
+
+
+def test_transport_cannot_be_a_fixed_requirement():
+    problem = only(mutated(lambda d: d["msel"][0]["incident"].update(requires={"transport": 1})))
+    assert problem.path.endswith("requires")
+    assert "transport is not a fixed requirement" in problem.message
+
+
+def test_location_must_be_a_node_or_xy():
+    problem = only(mutated(lambda d: d["stations"][0].update(location=5)))
+    assert problem == Problem("stations.0.location", "expected a node id or {x, y}, got 5")
+
+
+def test_location_needs_both_x_and_y():
+    problem = only(mutated(lambda d: d["stations"][0].update(location={"x": 1})))
+    assert problem == Problem("stations.0.location", "give a node id, or both x and y")
+
+
+def test_unknown_inject_type_is_reported_at_the_row():
+    def change(d):
+        d["msel"].append({"seq": 2, "time": 60, "type": "weather", "description": "rain"})
+
+    problem = only(mutated(change))
+    assert problem.path == "msel.1"
+    assert "'weather'" in problem.message and "'road_closure'" in problem.message
+
+
+def test_information_inject_needs_a_recipient():
+    def change(d):
+        d["msel"].append({"seq": 2, "time": 60, "type": "information", "description": "x"})
+
+    problem = only(mutated(change))
+    assert problem.path.startswith("msel.1")
+    assert "at least one recipient" in problem.message
+
+
+def test_duplicate_node_ids_in_an_explicit_map():
+    problem = only(mutated(lambda d: d["map"]["nodes"].append({"id": "S", "x": 5, "y": 5})))
+    assert problem.path.startswith("map")
+    assert "duplicate node id 'S'" in problem.message
+
+
+# Pydantic puts the discriminator tag of a tagged union ("incident", "road_closure",
+# "graph") into the error location; the trainer must see only field names.
+
+
+def test_msel_row_field_path_has_no_union_tag():
+    problem = only(mutated(lambda d: d["msel"][0].update(time="1:75")))
+    assert problem.path == "msel.0.time"
+
+
+def test_map_field_path_has_no_union_tag():
+    problem = only(mutated(lambda d: d["map"]["nodes"][0].update(x="east")))
+    assert problem.path == "map.nodes.0.x"
+
+
+def test_schema_and_reference_problems_use_the_same_path_for_the_same_field():
+    # A cross-reference problem in an incident's requires is reported at
+    # msel.0.incident.requires.<capability>; a type problem there must be too.
+    reference = only(mutated(lambda d: d["msel"][0]["incident"].update(requires={"hazmat": 1})))
+    assert reference.path == "msel.0.incident.requires.hazmat"
+    schema = only(mutated(lambda d: d["msel"][0]["incident"].update(requires={"patrol": "x"})))
+    assert schema.path == "msel.0.incident.requires.patrol"
+
+
+def test_escalation_row_field_paths():
+    row = {
+        "seq": 2,
+        "time": 60,
+        "type": "escalation",
+        "incident": "INC1",
+        "description": "worse",
+        "add_requires": {"patrol": "many"},
+        "secondary": {"id": "INC2", "incident_type": "medical"},
+    }
+    paths = {p.path for p in problems_of(scenario_dict(msel=[incident(), row]))}
+    assert paths == {"msel.1.add_requires.patrol", "msel.1.secondary.location"}
+
+
+def test_road_closure_row_field_path():
+    row = closure(2, 60, roads=["Main Street"])
+    row["action"] = "demolish"
+    problem = only(scenario_dict(msel=[incident(), row]))
+    assert problem.path == "msel.1.action"
+    assert "'close'" in problem.message and "'open'" in problem.message
+
+
+def test_generated_map_field_path():
+    def change(d):
+        d["map"] = {"kind": "generated", "columns": 2}
+
+    problem = only(mutated(change))
+    assert problem.path == "map.columns"
+
+
+# -- times ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("00:02", 120.0), ("1:30", 5400.0), ("01:00:05", 3605.0), (90, 90.0), (12.5, 12.5)],
+)
+def test_times_parse(text, seconds):
+    assert parse_offset(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["1:75", "00:60", "01:00:60", "25", "abc", "", "-01:00", -5, True])
+def test_bad_times_are_rejected(text):
+    with pytest.raises(ValueError, match=r"HH:MM|negative|boolean"):
+        parse_offset(text)
+
+
+def test_bad_duration_is_reported_at_its_field():
+    problem = only(mutated(lambda d: d["metadata"].update(duration="1:75")))
+    assert problem.path == "metadata.duration"
+    assert "'1:75'" in problem.message and "HH:MM" in problem.message
+
+
+def test_zero_duration_is_rejected():
+    problem = only(mutated(lambda d: d["metadata"].update(duration=0)))
+    assert problem == Problem("metadata.duration", "duration must be longer than zero")
+
+
+def test_start_clock_must_be_a_time_of_day():
+    problem = only(mutated(lambda d: d["metadata"].update(start="24:00")))
+    assert problem.path == "metadata.start"
+    assert "'24:00'" in problem.message
+
+
+def test_format_offset_round_trips():
+    assert format_offset(3725) == "01:02:05"
+    assert parse_offset(format_offset(3725)) == 3725
+
+
+# -- cross-reference problems -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", ["agencies", "stations", "units"])
+def test_duplicate_ids(section):
+    def change(d):
+        d[section].append(dict(d[section][0]))
+
+    found = problems_of(mutated(change))
+    first_id = scenario_dict()[section][0]["id"]
+    assert Problem(f"{section}.3.id", f"duplicate id {first_id!r}") in found
+
+
+def test_duplicate_incident_ids_across_injects():
+    data = scenario_dict(msel=[incident("INC1"), incident("INC1", seq=2, time=60)])
+    assert problems_of(data) == [Problem("msel.1.incident.id", "duplicate incident id 'INC1'")]
+
+
+def test_duplicate_msel_sequence_numbers():
+    data = scenario_dict(msel=[incident("INC1"), incident("INC2", seq=1, time=60)])
+    assert problems_of(data) == [Problem("msel.1.seq", "duplicate sequence number 1")]
+
+
+def test_unknown_station():
+    problem = only(mutated(lambda d: d["units"][0].update(station="NOPE")))
+    assert problem == Problem("units.0.station", "unknown station 'NOPE'")
+
+
+def test_unknown_agency_of_a_unit_and_a_station():
+    def change(d):
+        d["units"][0]["agency"] = "sheriff"
+        d["stations"][0]["agency"] = "sheriff"
+
+    found = problems_of(mutated(change))
+    assert Problem("units.0.agency", "unknown agency 'sheriff'") in found
+    assert Problem("stations.0.agency", "unknown agency 'sheriff'") in found
+
+
+def test_unknown_mutual_aid_partner_and_self_aid():
+    def change(d):
+        d["agencies"][1]["mutual_aid"] = ["county", "fire"]
+
+    found = problems_of(mutated(change))
+    assert Problem("agencies.1.mutual_aid.0", "unknown agency 'county'") in found
+    assert Problem("agencies.1.mutual_aid.1", "an agency cannot ask itself for mutual aid") in found
+
+
+def test_unknown_unit_in_a_resource_change():
+    row = {
+        "seq": 2,
+        "time": 60,
+        "type": "resource_change",
+        "unit": "X9",
+        "change": "out_of_service",
+        "description": "breakdown",
+    }
+    data = scenario_dict(msel=[incident(), row])
+    assert problems_of(data) == [Problem("msel.1.unit", "unknown unit 'X9'")]
+
+
+def test_unknown_objective_and_recipient():
+    row = incident()
+    row["objectives"] = ["OBJ9"]
+    row["to"] = ["police", "coastguard"]
+    found = problems_of(scenario_dict(msel=[row]))
+    assert Problem("msel.0.objectives.0", "unknown objective 'OBJ9'") in found
+    assert Problem("msel.0.to.1", "unknown agency 'coastguard'") in found
+
+
+def test_known_objective_is_accepted():
+    data = scenario_dict()
+    data["msel"][0]["objectives"] = ["OBJ1"]
+    data["scoring"] = {
+        "objectives": [{"id": "OBJ1", "title": "Respond", "core_capability": "Operational"}]
+    }
+    build(data)
+
+
+def test_requirement_no_unit_can_meet():
+    problem = only(mutated(lambda d: d["msel"][0]["incident"].update(requires={"hazmat": 1})))
+    assert problem == Problem(
+        "msel.0.incident.requires.hazmat", "no unit in the scenario has 'hazmat'"
+    )
+
+
+def test_precondition_capability_no_unit_has():
+    pre = [{"id": "safe", "name": "made safe", "capability": "hazmat"}]
+    problem = only(mutated(lambda d: d["msel"][0]["incident"].update(preconditions=pre)))
+    assert problem.path == "msel.0.incident.preconditions.0.capability"
+    assert "'hazmat'" in problem.message
+
+
+def test_patients_need_a_hospital():
+    def change(d):
+        d["hospitals"] = []
+        d["msel"][0]["incident"]["casualties"] = {"immediate": 1}
+
+    problem = only(mutated(change))
+    assert problem == Problem(
+        "msel.0.incident.casualties", "patients need a hospital; none declared"
+    )
+
+
+def test_incident_that_needs_nothing():
+    problem = only(mutated(lambda d: d["msel"][0]["incident"].update(requires={})))
+    assert problem.path == "msel.0.incident.requires"
+    assert "needs no units" in problem.message
+
+
+def test_inject_after_the_end_of_the_exercise():
+    problem = only(mutated(lambda d: d["msel"][0].update(time="04:01")))
+    assert problem == Problem("msel.0.time", "falls after the end of the exercise")
+
+
+def test_inject_exactly_at_the_end_is_allowed():
+    build(mutated(lambda d: d["msel"][0].update(time="04:00")))
+
+
+def test_escalation_of_an_incident_that_starts_later():
+    escalate = {
+        "seq": 2,
+        "time": "00:10",
+        "type": "escalation",
+        "incident": "INC2",
+        "description": "worse",
+        "add_requires": {"patrol": 1},
+    }
+    data = scenario_dict(msel=[incident(), escalate, incident("INC2", seq=3, time="00:20")])
+    assert problems_of(data) == [Problem("msel.1.incident", "incident 'INC2' starts later")]
+
+
+def test_escalation_of_an_unknown_incident():
+    escalate = {"seq": 2, "time": 60, "type": "escalation", "incident": "GHOST", "description": "x"}
+    data = scenario_dict(msel=[incident(), escalate])
+    assert problems_of(data) == [Problem("msel.1.incident", "unknown incident 'GHOST'")]
+
+
+@pytest.mark.parametrize("missing", ["police", "fire", "ems"])
+def test_each_home_discipline_is_required(missing):
+    def change(d):
+        keep = [a for a in d["agencies"] if a["kind"] != missing]
+        d["agencies"] = keep
+        ids = {a["id"] for a in keep}
+        d["stations"] = [s for s in d["stations"] if s["agency"] in ids]
+        d["units"] = [u for u in d["units"] if u["agency"] in ids]
+        d["msel"][0]["incident"]["calls"]["agency"] = keep[0]["id"]
+        d["msel"][0]["to"] = [keep[0]["id"]]
+        d["msel"][0]["incident"]["requires"] = {
+            "police": {"fire_suppression": 1},
+            "fire": {"patrol": 1},
+            "ems": {"patrol": 1},
+        }[missing]
+
+    found = problems_of(mutated(change))
+    assert found == [Problem("agencies", f"needs a home {missing} agency")]
+
+
+def test_a_neighbouring_agency_does_not_count_as_home():
+    data = mutated(lambda d: d["agencies"][2].update(jurisdiction="County"))
+    assert Problem("agencies", "needs a home ems agency") in problems_of(data)
+
+
+# -- the map (build_atlas) --------------------------------------------------------------
+
+
+def test_location_off_the_map():
+    problem = only(mutated(lambda d: d["stations"][0].update(location={"x": 9000, "y": 9000})))
+    assert problem.path == "stations.0.location"
+    assert "(9000, 9000) is off the map" in problem.message
+
+
+def test_location_near_a_road_snaps():
+    scenario = build(mutated(lambda d: d["stations"][0].update(location={"x": 1040, "y": 30})))
+    atlas = build_atlas(scenario)
+    assert atlas.roads.ids[atlas.locate(scenario.stations[0].location)] == "M"
+
+
+def test_incident_at_an_unknown_node():
+    problem = only(scenario_dict(msel=[incident(at="Q")]))
+    assert problem == Problem("msel.0.incident.location", "unknown road node 'Q'")
+
+
+def test_unknown_road_name_in_a_closure():
+    data = scenario_dict(msel=[incident(), closure(2, 60, roads=["Nowhere Street"])])
+    assert problems_of(data) == [Problem("msel.1.roads.0", "no road named 'Nowhere Street'")]
+
+
+def test_closure_of_nodes_no_road_joins():
+    data = scenario_dict(msel=[incident(), closure(2, 60, edges=[["S", "I"]])])
+    assert problems_of(data) == [Problem("msel.1.edges.0", "no road joins S and I")]
+
+
+def test_road_names_match_case_insensitively():
+    data = scenario_dict(msel=[incident(), closure(2, 60, roads=["main STREET"])])
+    build_atlas(build(data))
+
+
+def test_closure_names_something():
+    row = {"seq": 2, "time": 60, "type": "road_closure", "description": "x"}
+    found = problems_of(scenario_dict(msel=[incident(), row]))
+    assert len(found) == 1 and "at least one road or edge" in found[0].message
+
+
+def test_disconnected_explicit_graph():
+    data = mutated(lambda d: d["map"]["nodes"].append({"id": "Z", "x": 50, "y": 50}))
+    problem = only(data)
+    assert problem.path == "map"
+    assert "not strongly connected" in problem.message and "'Z'" in problem.message
+
+
+def test_one_way_dead_end_is_not_strongly_connected():
+    def change(d):
+        d["map"]["nodes"].append({"id": "X", "x": 4000, "y": 0})
+        d["map"]["edges"].append({"from": "H", "to": "X", "oneway": True})
+
+    problem = only(mutated(change))
+    assert problem.path == "map" and "'X'" in problem.message
+
+
+def test_edge_to_an_unknown_node():
+    problem = only(mutated(lambda d: d["map"]["edges"][0].update(to="ZZ")))
+    assert problem == Problem("map.edges.0.to", "unknown node 'ZZ'")
+
+
+def test_edge_from_a_node_to_itself():
+    problem = only(mutated(lambda d: d["map"]["edges"][0].update(to="S")))
+    assert problem == Problem("map.edges.0", "an edge cannot join a node to itself")
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def test_load_missing_file(tmp_path):
+    path = tmp_path / "nope.yaml"
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert info.value.problems == [Problem("", "file not found")]
+    assert info.value.lines() == [f"{path}: file not found"]
+
+
+def test_load_bad_yaml_names_the_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("metadata:\n  id: x\n  title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    (problem,) = info.value.problems
+    assert problem.path == ""
+    assert problem.message.startswith("not valid YAML (line ")
+
+
+def test_load_bad_json(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"metadata": }', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert info.value.problems[0].message.startswith("not valid JSON (line 1)")
+
+
+def test_load_a_document_that_is_not_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert info.value.problems == [Problem("", "expected a mapping of scenario sections")]
+
+
+def test_load_valid_yaml_and_json_give_the_same_scenario(tmp_path):
+    data = scenario_dict()
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    (tmp_path / "s.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load(tmp_path / "s.yaml") == load(tmp_path / "s.json") == parse(data)
+
+
+def test_rendered_lines_name_the_file_then_the_field(tmp_path):
+    data = mutated(lambda d: d["units"][0].update(colour="red"))
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert info.value.lines() == [f"{path}: units.0.colour: unknown field"]
+    assert str(info.value) == f"{path}: units.0.colour: unknown field"
+
+
+def test_unit_builder_matches_schema():
+    # The builder's unit() helper produces what the schema expects.
+    data = scenario_dict()
+    data["units"].append(unit("P2", "police", ["patrol"], "PS", crew=3))
+    assert build(data).units[-1].crew == 3
+
+
+SHIPPED = sorted(SCENARIOS.glob("*.yaml")) + sorted(SCENARIOS.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_every_shipped_scenario_loads_and_builds(path: Path):
+    scenario = load(path)
+    atlas = build_atlas(scenario, str(path))
+    assert len(atlas.roads) >= 2
+
+
+def test_there_is_at_least_one_shipped_scenario():
+    assert SHIPPED
