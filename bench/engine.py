@@ -67,7 +67,7 @@ def main() -> None:
     print(f"scenario build (pydantic)  {t1 - t0:8.2f} s")
     print(f"exercise build (map, CSR)  {t2 - t1:8.2f} s")
     print(f"simulation run             {run_s:8.2f} s")
-    print(f"event log hash (JSON)      {t4 - t3:8.2f} s")
+    print(f"final flush and hash       {t4 - t3:8.2f} s")
     print(f"wall seconds, whole run    {t4 - t0:8.2f} s")
     print(f"simulated-to-wall ratio    {scenario.metadata.duration / run_s:8.0f} x")
     print(f"log events                 {events:8d}  ({events / run_s:,.0f} per second)")
