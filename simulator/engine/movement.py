@@ -121,14 +121,7 @@ class Movement:
             if any(edge_of.get(edge) in closed for edge in ahead):
                 self._drive(unit)
                 if not unit.stranded:
-                    self.engine.emit(
-                        "unit.rerouted",
-                        agency=unit.agency,
-                        unit=unit.id,
-                        incident=unit.incident,
-                        path=self.path_ids(unit),
-                        eta=round(float(unit.trip.end), 3),
-                    )
+                    self._rerouted(unit)
 
     def after_reopening(self) -> None:
         """Give stranded units another try."""
@@ -138,14 +131,17 @@ class Movement:
                 node, _ = self.origin(unit)
                 if np.isfinite(self.roads.seconds_to(target)[node]):
                     self._drive(unit)
-                    self.engine.emit(
-                        "unit.rerouted",
-                        agency=unit.agency,
-                        unit=unit.id,
-                        incident=unit.incident,
-                        path=self.path_ids(unit),
-                        eta=round(float(unit.trip.end), 3),
-                    )
+                    self._rerouted(unit)
+
+    def _rerouted(self, unit: Unit) -> None:
+        self.engine.emit(
+            "unit.rerouted",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=unit.incident,
+            path=self.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
 
 
 def _prefix(trip: Trip, point: tuple[float, float], now: float) -> Trip:

@@ -73,8 +73,12 @@ class Scene:
         self.assign_care(incident)
 
     def _present(self, incident: Incident, capability: Capability) -> bool:
+        return self._count(incident, capability) > 0
+
+    def _count(self, incident: Incident, capability: Capability) -> int:
+        """Units on scene that meet a need for ``capability``."""
         units = self.engine.units
-        return any(units[u].can(capability) for u in incident.on_scene)
+        return sum(1 for u in incident.on_scene if units[u].can(capability))
 
     # -- work ------------------------------------------------------------------------
 
@@ -83,19 +87,11 @@ class Scene:
         work = {c: n for c, n in incident.requires.items() if c not in SUPERVISORY}
         if not work:
             return 1.0 if self._supervised(incident) else 0.0
-        units = [self.engine.units[u] for u in sorted(incident.on_scene)]
-        share = 1.0
-        for capability, needed in work.items():
-            have = sum(1 for u in units if u.can(capability))
-            share = min(share, have / needed)
-        return share
+        return min(1.0, *(self._count(incident, c) / n for c, n in work.items()))
 
     def _supervised(self, incident: Incident) -> bool:
-        units = [self.engine.units[u] for u in sorted(incident.on_scene)]
         return all(
-            sum(1 for u in units if u.can(c)) >= n
-            for c, n in incident.requires.items()
-            if c in SUPERVISORY
+            self._count(incident, c) >= n for c, n in incident.requires.items() if c in SUPERVISORY
         )
 
     def update_work(self, incident: Incident) -> None:

@@ -9,10 +9,6 @@ from simulator.world.route import Trip
 
 # Statuses from which a dispatcher can send a unit without pulling it off other work.
 FREE = frozenset({UnitStatus.AVAILABLE, UnitStatus.RETURNING})
-# Statuses of a unit committed to an incident.
-COMMITTED = frozenset(
-    {UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE, UnitStatus.STAGED, UnitStatus.ON_SCENE}
-)
 
 
 def provides(capabilities: frozenset[Capability], wanted: Capability) -> bool:

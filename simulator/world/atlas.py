@@ -50,7 +50,7 @@ def build_atlas(scenario: Scenario, file: str = "<scenario>") -> Atlas:
     if isinstance(scenario.map, ExplicitMap):
         found += _explicit_problems(scenario.map)
     graph = road_graph(scenario.map)
-    if not found and not nx_strongly_connected(graph):
+    if not found and not (graph.number_of_nodes() and nx.is_strongly_connected(graph)):
         found.append(Problem("map", _connectivity_message(graph)))
     if found:
         raise ScenarioError(file, found)
@@ -59,11 +59,6 @@ def build_atlas(scenario: Scenario, file: str = "<scenario>") -> Atlas:
     if found:
         raise ScenarioError(file, found)
     return atlas
-
-
-def nx_strongly_connected(graph: nx.DiGraph) -> bool:
-    """Whether every node can reach every other (closures aside)."""
-    return graph.number_of_nodes() > 0 and nx.is_strongly_connected(graph)
 
 
 def _connectivity_message(graph: nx.DiGraph) -> str:

@@ -16,7 +16,6 @@ from scipy.spatial import cKDTree
 
 from simulator.world.route import Trip
 
-UNREACHABLE = -9999  # scipy's predecessor value for "no path"
 # Trees kept at most; the least recently used go first (each costs 12 bytes a node).
 MAX_TREES = 384
 
