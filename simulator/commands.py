@@ -93,6 +93,60 @@ class SetService(CommandBase):
     in_service: bool
 
 
+class SendMessage(CommandBase):
+    """A free-text radio call or phone message to an agency, or onto a channel."""
+
+    type: Literal["message"] = "message"
+    to: str | None = None
+    channel: str | None = None
+    kind: Literal["sitrep", "resource_request", "assignment"] = "sitrep"
+    incident: str | None = None
+    text: str = Field(min_length=1, max_length=500)
+
+
+class Share(CommandBase):
+    """Tell another agency facts: all the sender knows of an incident, or the ones named."""
+
+    type: Literal["share"] = "share"
+    to: str
+    incident: str | None = None
+    facts: list[str] = Field(default_factory=list)
+    channel: str | None = None
+
+
+class Patch(CommandBase):
+    """A dispatcher patches two radio channels at a console (or releases the patch)."""
+
+    type: Literal["patch"] = "patch"
+    channels: tuple[str, str]
+    release: bool = False
+
+
+class CommandPost(CommandBase):
+    """A command unit on scene sets up the incident command post."""
+
+    type: Literal["command_post"] = "command_post"
+    incident: str
+    unit: str
+
+
+class UnifiedCommand(CommandBase):
+    """Agencies' commanders on scene join in unified command at the command post."""
+
+    type: Literal["unified_command"] = "unified_command"
+    incident: str
+
+
+class OpenStaging(CommandBase):
+    """Set up a staging area at a road node or near a point."""
+
+    type: Literal["staging_area"] = "staging_area"
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)
+    node: str | None = None
+    x: float | None = None
+    y: float | None = None
+
+
 Command = Annotated[
     Dispatch
     | Recall
@@ -102,7 +156,13 @@ Command = Annotated[
     | RequestMutualAid
     | CloseRoad
     | OpenRoad
-    | SetService,
+    | SetService
+    | SendMessage
+    | Share
+    | Patch
+    | CommandPost
+    | UnifiedCommand
+    | OpenStaging,
     Field(discriminator="type"),
 ]
 

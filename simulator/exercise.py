@@ -8,8 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+import numpy as np
+
 from simulator.commands import CommandBase, command_json
 from simulator.engine.core import Engine
+from simulator.engine.knowledge import Known
 from simulator.engine.orders import Orders
 from simulator.engine.scene import needs
 from simulator.events import Event, EventLog
@@ -65,6 +68,20 @@ class UnitView:
     capabilities: frozenset[Capability]
     x: float
     y: float
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """A channel's definition and its load right now."""
+
+    id: str
+    name: str
+    kind: str
+    medium: str
+    members: tuple[str, ...]
+    busy: int
+    queue: int
+    faulty: bool
 
 
 class Exercise:
@@ -232,3 +249,89 @@ class Exercise:
             for u in sorted(incident.assigned)
             if units[u].agency == agency and units[u].can(capability)
         )
+
+    # -- communications and knowledge --------------------------------------------------
+
+    def knowledge(self, agency: str) -> dict[str, Known]:
+        """Every fact an agency holds, by key, sorted."""
+        return dict(sorted(self.engine.knowledge.facts[agency].items()))
+
+    def facts(self, agency: str, incident: str) -> dict[str, object]:
+        """What an agency knows about one incident."""
+        return self.engine.knowledge.about(agency, incident)
+
+    def picture_gap(self, incident: str, agencies: list[str]) -> dict[str, list[str]]:
+        """Per agency, the incident facts others hold and it lacks (the COP difference)."""
+        return self.engine.knowledge.gap(incident, agencies)
+
+    def channels(self) -> list[ChannelView]:
+        """Every channel with its members, transmissions in progress and queue."""
+        network = self.engine.network
+        out = []
+        for line in network.lines.values():
+            spec = line.spec
+            out.append(
+                ChannelView(
+                    spec.id,
+                    spec.name or spec.id,
+                    spec.kind,
+                    spec.medium,
+                    tuple(sorted(line.members)),
+                    line.resource.count,
+                    len(line.resource.queue),
+                    line.saturated or line.congestion % 2 == 1,
+                )
+            )
+        return out
+
+    def coverage_holes(self) -> list[dict[str, object]]:
+        """Radio sites not serving now (failed or cut off)."""
+        return self.engine.network.coverage.holes()
+
+    def command_post(self, incident: str) -> tuple[str, str] | None:
+        """(agency, unit) that set up an incident's command post, or None."""
+        return self.engine.command.posts.get(incident)
+
+    def unified(self, incident: str) -> list[str]:
+        """Agencies in unified command at an incident (empty if none)."""
+        return list(self.engine.command.unified.get(incident, []))
+
+    def unify_problem(self, incident: str) -> str:
+        """Why unified command cannot be established now, or ""."""
+        return self.engine.command.unify_problem(self.engine.incidents[incident])
+
+    def commanders_on_scene(self, agency: str, incident: str) -> list[str]:
+        """An agency's command units working on scene at an incident."""
+        engine = self.engine
+        return [
+            u
+            for u in sorted(engine.incidents[incident].on_scene)
+            if engine.units[u].agency == agency and engine.units[u].can(Capability.COMMAND)
+        ]
+
+    def visible_units(self, agencies: list[str]) -> list[UnitView]:
+        """Units these agencies can see: their own, and others' where shared or seen.
+
+        Another agency's unit is visible on a scene where one of ours is working, or
+        anywhere on an incident under unified command that includes one of ours.
+        """
+        engine = self.engine
+        mine = set(agencies)
+        scenes = {
+            engine.units[u].incident
+            for a in mine
+            for u in (x.id for x in engine.fleet(a))
+            if engine.units[u].status == UnitStatus.ON_SCENE
+        }
+        shared = {i for i, group in engine.command.unified.items() if mine & set(group)}
+        return [
+            v
+            for v in self.units()
+            if v.agency in mine
+            or (v.incident in shared)
+            or (v.incident in scenes and v.status == UnitStatus.ON_SCENE)
+        ]
+
+    def stream(self, purpose: str) -> np.random.Generator:
+        """An exercise-owned random stream (automated players draw from these)."""
+        return self.engine.streams.get(purpose)

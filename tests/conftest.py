@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from simulator.commands import Share
 from simulator.events import Event
 from simulator.exercise import Exercise
 from simulator.scenario import Scenario, parse
@@ -51,7 +52,6 @@ DEFAULT_EDGES = [
 RING = 6.0
 PROCESSING = 50.0
 CAD_OPENS = RING + PROCESSING
-NOTIFY = 60.0
 
 
 def psap(**overrides: Any) -> dict:
@@ -142,6 +142,7 @@ def scenario_dict(
     nodes: list[dict] | None = None,
     edges: list[dict] | None = None,
     settings: dict | None = None,
+    communications: dict | None = None,
     duration: str | float = "04:00",
 ) -> dict:
     """A complete, valid scenario as plain data; every section can be replaced."""
@@ -157,7 +158,13 @@ def scenario_dict(
             "nodes": copy.deepcopy(nodes if nodes is not None else DEFAULT_NODES),
             "edges": copy.deepcopy(edges if edges is not None else DEFAULT_EDGES),
         },
-        "settings": {"misroute_probability": 0, "travel_noise": 0, **(settings or {})},
+        "settings": {
+            "misroute_probability": 0,
+            "travel_noise": 0,
+            "conflict_probability": 0,
+            **(settings or {}),
+        },
+        "communications": communications or {},
         "agencies": agencies
         if agencies is not None
         else [
@@ -208,8 +215,23 @@ def run_until(ex: Exercise, predicate: Callable[[], bool], limit: float | None =
 
 
 def open_cad(ex: Exercise, agency_id: str, incident_id: str = "INC1") -> float:
-    """Run until ``agency_id``'s CAD holds the incident."""
+    """Run until ``agency_id``'s CAD holds the incident.
+
+    With no players attached nobody passes the word on, so once the call-taking agency
+    knows, it shares the incident with ``agency_id`` as its dispatcher would.
+    """
+    agencies = sorted(ex.engine.cads)
+    run_until(ex, lambda: any(ex.knows(a, incident_id) for a in agencies))
+    if not ex.knows(agency_id, incident_id):
+        teller = next(a for a in agencies if ex.knows(a, incident_id))
+        tell(ex, teller, agency_id, incident_id)
     return run_until(ex, lambda: ex.knows(agency_id, incident_id))
+
+
+def tell(ex: Exercise, teller: str, to: str, incident_id: str = "INC1") -> None:
+    """``teller`` shares everything it knows of an incident with ``to``."""
+    result = ex.submit(Share(agency=teller, to=to, incident=incident_id), source="test")
+    assert result.accepted, result.reason
 
 
 def kinds(ex: Exercise, *wanted: str, unit: str | None = None) -> list[Event]:

@@ -7,17 +7,20 @@ call-taker is busy 56 s per call.
 import pytest
 from conftest import (
     CAD_OPENS,
-    NOTIFY,
     PROCESSING,
     RING,
     agency,
     exercise,
+    first,
     incident,
     kinds,
     scenario_dict,
 )
 
+from simulator.players.sop import attach_players
+
 TRANSFER = 45.0
+CAD_LINK = 20.0
 
 
 def calls(count: int, *, spread: float = 0, to: str = "police", **spec) -> dict:
@@ -114,25 +117,49 @@ def test_calls_are_never_misrouted_to_a_neighbouring_jurisdiction():
     assert {e.agency for e in kinds(ex, "call.received")} <= {"fire", "ems"}
 
 
-def test_other_agencies_cads_open_after_notify_seconds():
+def test_the_call_taking_dispatcher_shares_the_incident_with_the_agencies_it_needs():
     row = calls(1, requires={"patrol": 1, "rescue": 1}, casualties={"minor": 1})
-    ex = exercise(msel=[row])
+    ex = exercise(scenario_dict(msel=[row], communications={"forget_probability": 0}))
+    attach_players(ex, ["ems", "fire", "police"])
     ex.advance(1000)
     opened = {e.agency: e for e in kinds(ex, "cad.opened")}
     assert set(opened) == {"police", "fire", "ems"}
     assert opened["police"].data["via"] == "call"
     for other in ("fire", "ems"):
-        assert opened[other].t == pytest.approx(CAD_OPENS + NOTIFY)
+        # Over the CAD-to-CAD link: 20 s latency plus a few milliseconds of airtime.
+        assert opened[other].t == pytest.approx(CAD_OPENS + CAD_LINK, abs=0.1)
         assert opened[other].data["via"] == "notification"
         assert opened[other].data["source"] == "police"
 
 
-def test_notify_seconds_setting_is_used():
+def test_without_a_share_the_other_agencies_never_hear_of_it():
     row = calls(1, requires={"patrol": 1, "rescue": 1})
-    ex = exercise(scenario_dict(msel=[row], settings={"notify_seconds": 300}))
+    ex = exercise(msel=[row])
+    attach_players(ex, ["fire"])  # police is a trainee who never shares
+    ex.advance(ex.end)
+    assert ex.knows("police", "INC1") and not ex.knows("fire", "INC1")
+    assert not [e for e in kinds(ex, "unit.dispatched") if e.agency == "fire"]
+
+
+def test_a_declared_data_link_latency_is_used():
+    row = calls(1, requires={"patrol": 1, "rescue": 1})
+    link = {
+        "id": "cad",
+        "kind": "data",
+        "members": ["police", "fire", "ems"],
+        "latency_seconds": 300,
+        "setup_seconds": 0,
+        "words_per_second": 1000,
+        "loss_probability": 0,
+    }
+    comms = {"channels": [link], "forget_probability": 0}
+    ex = exercise(scenario_dict(msel=[row], communications=comms))
+    attach_players(ex, ["police"])
     ex.advance(1000)
     fire = [e for e in kinds(ex, "cad.opened") if e.agency == "fire"]
-    assert fire[0].t == pytest.approx(CAD_OPENS + 300)
+    assert fire[0].t == pytest.approx(CAD_OPENS + 300, abs=1)
+    delivered = first(ex, "message.delivered", agency="fire")
+    assert delivered.data["channel"] == "cad" and delivered.data["latency"] >= 300
 
 
 def test_agencies_the_incident_does_not_need_are_not_notified():

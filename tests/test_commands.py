@@ -87,7 +87,7 @@ def fresh() -> Exercise:
 
 
 def known() -> Exercise:
-    """Police and EMS CADs hold INC1 (116 s)."""
+    """Police and EMS CADs hold INC1 (police share it over the CAD link: 76.03 s)."""
     ex = fresh()
     open_cad(ex, "ems")
     return ex
@@ -263,7 +263,7 @@ REJECTIONS: list[tuple[str, Callable[[], Exercise], CommandBase, str]] = [
         "aid from an unknown agency",
         known,
         RequestMutualAid(agency="police", to="state", incident="INC1", capability="patrol"),
-        "unknown agency 'state'",
+        "unknown agency or jurisdiction 'state'",
     ),
     (
         "aid from itself",
@@ -383,7 +383,7 @@ def test_accepted_command_is_logged_before_its_effects():
     dispatched = first(ex, "unit.dispatched", unit="P1")
     assert dispatched.seq == result.event.seq + 1
     assert ex.commands[-1] == {
-        "t": pytest.approx(CAD_OPENS + 60),
+        "t": pytest.approx(CAD_OPENS + 20, abs=0.1),
         "source": "trainee",
         "command": {"agency": "police", "type": "dispatch", "incident": "INC1", "units": ["P1"]},
     }
@@ -406,7 +406,7 @@ def test_close_road_by_name_closes_every_segment_both_ways():
     assert sorted(map(tuple, opened.data["edges"])) == [("I", "M"), ("M", "I")]
 
 
-def test_mutual_aid_reaches_the_partner_cad_after_the_delay():
+def test_mutual_aid_request_reaches_the_partner_cad_over_the_data_link():
     ex = known()
     t0 = ex.now
     result = ex.submit(
@@ -419,8 +419,12 @@ def test_mutual_aid_reaches_the_partner_cad_after_the_delay():
     assert requested.data == {"to": "county", "capability": "fire_suppression", "count": 2}
     assert not ex.knows("county", "INC1")
     ex.advance(t0 + 120)
+    # Both are on the CAD-to-CAD link: 20 s latency after the words at 1000 a second.
+    queued = first(ex, "message.queued", type="mutual_aid_request")
+    assert queued.data["channel"] == "cad-link" and queued.data["path"] == "data"
     received = first(ex, "mutual_aid.received")
-    assert received.t == pytest.approx(t0 + 120) and received.agency == "county"
+    assert received.t == pytest.approx(t0 + 20 + queued.data["words"] / 1000)
+    assert received.agency == "county"
     assert received.data["source"] == "police"
     opened = first(ex, "cad.opened", agency="county")
     assert opened.data["via"] == "mutual_aid"

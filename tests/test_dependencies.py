@@ -1,8 +1,10 @@
 """Preconditions: EMS waits until police have secured and declared the scene.
 
 Timeline on the default map (see conftest): the police CAD opens at 56 s and P1 is on
-scene at 286 s, so securing for 3 minutes makes the scene ready at 466 s. EMS hear of
-the incident by CAD notification at 116 s; M1 (20 s turnout) reaches I at 336 s.
+scene at 286 s, so securing for 3 minutes makes the scene ready at 466 s. Police share
+the incident over the CAD-to-CAD link (20 s latency), so EMS hear of it at 76.03 s;
+M1 (20 s turnout) reaches I 220 s later. EMS go in only once police tell them the
+scene is secure.
 """
 
 import pytest
@@ -16,6 +18,7 @@ from conftest import (
     run_until,
     scenario_dict,
     status,
+    tell,
     unit,
 )
 
@@ -25,7 +28,9 @@ from simulator.scenario import ScenarioError
 
 P_ON_SCENE = 286.0
 READY = P_ON_SCENE + 180
-M_ARRIVES = 116 + 20 + 200
+EMS_TOLD = 76.028
+LINK = 20.0  # CAD-to-CAD latency; a share's airtime adds a few milliseconds
+M_ARRIVES = EMS_TOLD + 20 + 200
 
 
 def secure(requires=None, **overrides):
@@ -46,7 +51,11 @@ def secure(requires=None, **overrides):
 
 
 def declare(ex, agency="police"):
-    return ex.submit(Declare(agency=agency, incident="INC1", condition="scene_secure"))
+    """Declare the scene secure and, if accepted, tell EMS (as police dispatch would)."""
+    result = ex.submit(Declare(agency=agency, incident="INC1", condition="scene_secure"))
+    if result.accepted and agency != "ems":
+        tell(ex, agency, "ems")
+    return result
 
 
 def start(data=None, **kw) -> Exercise:
@@ -55,7 +64,7 @@ def start(data=None, **kw) -> Exercise:
     open_cad(ex, "police")
     assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
     open_cad(ex, "ems")
-    assert ex.now == pytest.approx(116)
+    assert ex.now == pytest.approx(EMS_TOLD)
     assert ex.submit(Dispatch(agency="ems", incident="INC1", units=["M1"])).accepted
     return ex
 
@@ -104,11 +113,14 @@ def test_declare_is_accepted_once_ready_and_releases_the_staged_unit():
     assert result.accepted
     met = first(ex, "incident.precondition_met")
     assert met.agency == "police" and met.seq > result.event.seq
-    assert status(ex, "M1") == "on_scene"
+    # Met is not enough either: EMS go in when the word reaches them.
+    assert status(ex, "M1") == "staged"
+    run_until(ex, lambda: status(ex, "M1") == "on_scene")
     on_scene = kinds(ex, "unit.on_scene", unit="M1")[-1]
-    assert on_scene.t == pytest.approx(READY)
+    assert on_scene.t == pytest.approx(READY + LINK, abs=0.1)
     assert on_scene.data["released"] is True
-    assert first(ex, "patient.treatment_started").t == pytest.approx(READY)
+    told = first(ex, "fact.learned", agency="ems", fact="condition:INC1/scene_secure")
+    assert told.t == on_scene.t and told.data["via"] == "message"
 
 
 def test_declare_twice_is_rejected():
@@ -137,13 +149,14 @@ def test_blocked_units_wait_at_a_staging_area_within_reach():
     assert en_route.data["staging"] == "STG" and en_route.data["to"] == "D1"
     staged = first(ex, "unit.staged", unit="M1")
     assert staged.data["at"] == "STG"
-    assert staged.t == pytest.approx(116 + 20 + 100)
+    assert staged.t == pytest.approx(EMS_TOLD + 20 + 100)
     assert declare(ex).accepted
+    run_until(ex, lambda: status(ex, "M1") == "en_route")
     released = kinds(ex, "unit.en_route", unit="M1")[-1]
     assert released.data["released"] == "STG" and released.data["to"] == "I"
     ex.advance(ex.end)
     # D1 -> I is 300 s either way round.
-    assert first(ex, "unit.on_scene", unit="M1").t == pytest.approx(READY + 300)
+    assert first(ex, "unit.on_scene", unit="M1").t == pytest.approx(READY + LINK + 300, abs=0.1)
 
 
 def test_staging_area_too_far_away_is_not_used():
@@ -166,6 +179,7 @@ def test_units_dispatched_after_the_declaration_go_straight_in():
     ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"]))
     run_until(ex, lambda: bool(kinds(ex, "incident.precondition_ready")))
     assert declare(ex).accepted
+    run_until(ex, lambda: ex.knows("ems", "INC1"))
     t0 = ex.now
     assert ex.submit(Dispatch(agency="ems", incident="INC1", units=["M1"])).accepted
     ex.advance(ex.end)
@@ -175,11 +189,17 @@ def test_units_dispatched_after_the_declaration_go_straight_in():
 
 def test_precondition_without_declaration_is_met_when_the_work_is_done():
     ex = start(declare=False)
-    ex.advance(ex.end)
+    run_until(ex, lambda: bool(kinds(ex, "incident.precondition_met")))
     met = first(ex, "incident.precondition_met")
     assert met.t == pytest.approx(READY) and met.agency is None
     assert not kinds(ex, "incident.precondition_ready")
-    assert kinds(ex, "unit.on_scene", unit="M1")[0].t == pytest.approx(READY)
+    # The police on scene know; EMS stay out until they are told.
+    assert first(ex, "fact.learned", agency="police", fact="condition:INC1/scene_secure")
+    ex.advance(READY + 600)
+    assert status(ex, "M1") == "staged"
+    tell(ex, "police", "ems")
+    ex.advance(ex.end)
+    assert kinds(ex, "unit.on_scene", unit="M1")[0].t == pytest.approx(READY + 600 + LINK, abs=0.1)
 
 
 def test_blocks_capabilities_holds_back_units_of_any_agency():
@@ -188,6 +208,7 @@ def test_blocks_capabilities_holds_back_units_of_any_agency():
     ex = exercise(data)
     open_cad(ex, "police")
     open_cad(ex, "fire")
+    open_cad(ex, "ems")
     assert ex.submit(Dispatch(agency="fire", incident="INC1", units=["F1"])).accepted
     assert ex.submit(Dispatch(agency="ems", incident="INC1", units=["M1"])).accepted
     ex.advance(600)

@@ -19,6 +19,7 @@ from conftest import (
 )
 
 from simulator.commands import Dispatch, Recall, Transport
+from simulator.players.sop import attach_players
 
 P_ON_SCENE = 286.0
 M_ON_SCENE = 276.0
@@ -342,7 +343,7 @@ def test_dispatch_to_a_resolved_incident_is_rejected():
     assert result.reason == "incident INC1 is already resolved"
 
 
-def test_escalation_notifies_agencies_it_newly_needs():
+def test_after_an_escalation_the_lead_dispatcher_tells_the_agencies_now_needed():
     stages = [
         {
             "after": "00:02",
@@ -351,10 +352,17 @@ def test_escalation_notifies_agencies_it_newly_needs():
             "add_casualties": {"delayed": 1},
         }
     ]
-    ex = exercise(msel=[incident(escalation=stages, work_minutes=30)])
+    ex = exercise(
+        scenario_dict(
+            msel=[incident(escalation=stages, work_minutes=30)],
+            communications={"forget_probability": 0},
+        )
+    )
+    attach_players(ex, ["police"])
     ex.advance(100)
     assert ex.engine.incidents["INC1"].agencies == ["police"]
-    ex.advance(120 + 60)  # the escalation, then notify_seconds
+    assert not ex.knows("fire", "INC1")
+    ex.advance(120 + 30)  # the escalation, then police share over the CAD link
     assert first(ex, "incident.escalated").t == pytest.approx(120)
     assert ex.knows("fire", "INC1")
     assert ex.knows("ems", "INC1")

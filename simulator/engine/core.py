@@ -4,6 +4,7 @@ Only ``Engine`` methods change state, and each change emits an event. Commands r
 it through ``simulator.engine.orders``; injects through the MSEL process.
 """
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -11,8 +12,11 @@ from typing import Any
 import simpy
 
 from simulator.engine.cad import Cad, CadEntry
+from simulator.engine.command import Command
+from simulator.engine.comms import Message, Network
 from simulator.engine.hospital import Hospital
-from simulator.engine.incident import CareState, Incident
+from simulator.engine.incident import CareState, Incident, Readiness
+from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
 from simulator.engine.movement import Movement
 from simulator.engine.scene import Scene
 from simulator.engine.streams import Streams
@@ -21,16 +25,17 @@ from simulator.engine.unit import Unit
 from simulator.events import Event, EventLog
 from simulator.scenario.agency import Agency
 from simulator.scenario.check import responsible_agency
-from simulator.scenario.incident import CasualtyModel, IncidentSpec
+from simulator.scenario.incident import Casualties, CasualtyModel, Hazard, IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import (
     EscalationInject,
+    Fault,
     IncidentInject,
     InformationInject,
     ResourceChange,
     RoadClosure,
 )
-from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
+from simulator.scenario.vocabulary import DETECTS, Capability, Triage, UnitStatus
 from simulator.world.atlas import Atlas
 
 # A blocked unit waits at a declared staging area if one is this close to the scene.
@@ -69,9 +74,13 @@ class Engine:
             self._fleets[unit.agency].append(unit)
         self.incidents: dict[str, Incident] = {}
         self._pending_out_of_service: dict[str, str] = {}
+        self.knowledge = Knowledge(list(self._agencies))
         self.movement = Movement(self)
         self.scene = Scene(self)
         self.switchboard = Switchboard(self)
+        self.network = Network(self)
+        self.command = Command(self)
+        self._harmed: set[tuple[str, str]] = set()
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -103,6 +112,10 @@ class Engine:
     def node_id(self, node: int) -> str:
         """The scenario's id of a road node."""
         return self.atlas.roads.ids[node]
+
+    def position(self, unit_id: str) -> tuple[float, float]:
+        """Where a unit is now."""
+        return self.movement.position(self.units[unit_id], self.env.now)
 
     # -- start and injects -----------------------------------------------------------
 
@@ -153,14 +166,18 @@ class Engine:
                     source=row.source,
                     delivery=row.delivery,
                 )
+                for key in row.facts:
+                    self.learn(agency, key, self.truth(key), "inject")
+        elif isinstance(row, Fault):
+            self.fault(row)
         elif isinstance(row, ResourceChange):
             self.set_service(self.units[row.unit], row.change == "in_service", f"MSEL {row.seq}")
         elif isinstance(row, RoadClosure):
             edges = self.atlas.closure_edges(row)
             if row.action == "close":
-                self.close_roads(edges, by=f"MSEL {row.seq}")
+                self.close_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
             else:
-                self.open_roads(edges, by=f"MSEL {row.seq}")
+                self.open_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
         elif isinstance(row, EscalationInject):
             incident = self.incidents.get(row.incident)
             if incident is None or incident.resolved:
@@ -224,10 +241,18 @@ class Engine:
             preconditions=[g.id for g in spec.preconditions],
             parent=parent,
         )
+        self.critical(incident)
         self.scene.add_patients(incident, spec.casualties)
         self.scene.update_work(incident)
         self.switchboard.place_calls(incident)
         return incident
+
+    def critical(self, incident: Incident) -> None:
+        """Log which agencies need to know of the incident and its hazards."""
+        for key in [fact_key("incident", incident.id)] + [
+            fact_key("hazard", incident.id, h.id) for h in incident.spec.hazards
+        ]:
+            self.emit("fact.critical", incident=incident.id, fact=key, needed_by=incident.agencies)
 
     def _casualty_model(self, spec: IncidentSpec) -> CasualtyModel:
         # An incident's casualty_model overrides only the fields it sets.
@@ -256,31 +281,172 @@ class Engine:
         )
 
     def involve(self, incident: Incident, agencies: set[str]) -> None:
-        """Add agencies an escalated incident now needs; tell them if anyone knows."""
+        """Add agencies an escalated incident now needs; someone has to tell them."""
         new = sorted(agencies - set(incident.agencies) - {""})
         if not new:
             return
         incident.agencies = sorted(set(incident.agencies) | set(new))
-        informed = [a for a in sorted(self.cads) if self.cads[a].knows(incident.id)]
-        if not informed:
-            return  # the first processed call will notify everyone it needs
-        source = incident.lead if incident.lead in informed else informed[0]
-        for agency in new:
-            self.at(
-                self.scenario.settings.notify_seconds,
-                self.open_cad,
-                agency,
+        self.critical(incident)
+
+    # -- knowledge -------------------------------------------------------------------
+
+    def truth(self, key: str) -> object:
+        """The ground-truth value of a fact now."""
+        topic, _, subject = key.partition(":")
+        if topic == "closure":
+            roads = self.atlas.roads
+            return any(k in roads.closed for k in roads.edges_named(subject))
+        incident = self.incidents.get(incident_of(key) or "")
+        if incident is None:
+            return None
+        part = subject.partition("/")[2]
+        if topic == "incident":
+            return {
+                "type": incident.spec.incident_type.value,
+                "priority": incident.spec.priority,
+                "node": self.node_id(incident.node),
+            }
+        if topic == "casualties":
+            return len(incident.patients)
+        if topic == "hazard":
+            hazard = next((h for h in incident.spec.hazards if h.id == part), None)
+            return hazard.kind.value if hazard else None
+        gate = incident.gate(part)
+        return "met" if gate and gate.state == Readiness.MET else "pending"
+
+    def learn(
+        self,
+        agency: str,
+        key: str,
+        value: object,
+        via: str,
+        unit: str | None = None,
+        message: str | None = None,
+        by: str | None = None,
+    ) -> bool:
+        """An agency learns a fact; its consequences follow. False if it knew already."""
+        if not self.knowledge.record(agency, key, Known(self.env.now, value, via, message)):
+            return False
+        incident_id = incident_of(key)
+        self.emit(
+            "fact.learned",
+            agency=agency,
+            unit=unit,
+            incident=incident_id,
+            fact=key,
+            value=value,
+            via=via,
+            message=message,
+            source=by,
+        )
+        topic = key.partition(":")[0]
+        incident = self.incidents.get(incident_id or "")
+        if topic == "incident" and incident is not None:
+            cad_via = {"message": "notification", "command_post": "notification"}.get(via, via)
+            self.open_cad(agency, incident, cad_via, by)
+        elif topic == "condition" and incident is not None and value == "met":
+            self.scene.release_staged(incident, agency)
+        self.command.on_learned(agency, key, value)
+        return True
+
+    def learn_from_call(self, agency: str, incident: Incident) -> None:
+        """A processed 911 call: the incident, its casualties and any reported hazard."""
+        self.learn(
+            agency, fact_key("incident", incident.id), self.truth(f"incident:{incident.id}"), "call"
+        )
+        if incident.patients:
+            self.learn(agency, fact_key("casualties", incident.id), len(incident.patients), "call")
+        for hazard in incident.spec.hazards:
+            if hazard.reported:
+                self.learn(
+                    agency, fact_key("hazard", incident.id, hazard.id), hazard.kind.value, "call"
+                )
+
+    # -- messages --------------------------------------------------------------------
+
+    def send(
+        self,
+        kind: str,
+        sender: str,
+        to: str | None,
+        *,
+        unit: str | None = None,
+        incident: str | None = None,
+        facts: dict[str, object] | None = None,
+        text: str = "",
+        channel: str | None = None,
+        payload: dict[str, object] | None = None,
+    ) -> str:
+        """Put a message on the air (or the wire); returns its id."""
+        message = Message(
+            id=self.network.new_id(),
+            type=kind,
+            sender=sender,
+            to=to,
+            unit=unit,
+            incident=incident,
+            facts=dict(facts or {}),
+            text=text,
+            channel=channel,
+            payload=dict(payload or {}),
+        )
+        self.network.send(message)
+        return message.id
+
+    def deliver(self, message: Message) -> None:
+        """A message arrived: its facts are learnt and its request acted on."""
+        to = message.to
+        if to is None:
+            return
+        incident = self.incidents.get(message.incident or "")
+        if message.type == "mutual_aid_request" and incident is not None:
+            self.receive_aid_request(
+                to,
                 incident,
-                "notification",
-                source,
+                Capability(message.payload["capability"]),
+                int(message.payload["count"]),
+                message.sender,
+            )
+        for key, value in sorted(message.facts.items()):
+            self.learn(to, key, value, "message", message=message.id, by=message.sender)
+        if message.type in ("mutual_aid_request", "resource_request") and to != message.sender:
+            self.send("ack", to, message.sender, incident=message.incident)
+
+    def message_lost(self, message: Message, reason: str) -> None:
+        """A field unit keeps trying a report that did not get through."""
+        if message.type != "sitrep" or message.unit is None:
+            return
+        unit = self.units[message.unit]
+        self.at(
+            self.scenario.communications.retry_seconds,
+            self._retry_report,
+            unit,
+            message,
+        )
+
+    def _retry_report(self, unit: Unit, message: Message) -> None:
+        if unit.incident != message.incident or unit.status == UnitStatus.OUT_OF_SERVICE:
+            return
+        facts = {
+            k: v for k, v in message.facts.items() if self.knowledge.value(unit.agency, k) != v
+        }
+        if facts:
+            self.send(
+                "sitrep",
+                unit.agency,
+                unit.agency,
+                unit=unit.id,
+                incident=message.incident,
+                facts=facts,
             )
 
-    def notify_others(self, agency: str, incident: Incident) -> None:
-        """The answering PSAP tells the other agencies the incident needs (CAD-to-CAD)."""
-        delay = self.scenario.settings.notify_seconds
-        for other in incident.agencies:
-            if other != agency:
-                self.at(delay, self.open_cad, other, incident, "notification", agency)
+    def report(self, unit: Unit, incident_id: str | None, facts: dict[str, object]) -> None:
+        """A unit radios what it has found to its own dispatch (what they lack)."""
+        news = {k: v for k, v in facts.items() if self.knowledge.value(unit.agency, k) != v}
+        if news:
+            self.send(
+                "sitrep", unit.agency, unit.agency, unit=unit.id, incident=incident_id, facts=news
+            )
 
     def resolve(self, incident: Incident) -> None:
         """Close the incident and send every unit still committed to it home."""
@@ -301,11 +467,22 @@ class Engine:
             self.send_home(self.units[unit_id])
 
     def blocked(self, unit: Unit, incident: Incident) -> str:
-        """The name of the precondition keeping a unit off scene, or ""."""
+        """Why a unit must stay off scene, or "".
+
+        A precondition holds a unit back until it is met *and* the unit's agency has
+        been told so: nobody walks into a scene on a guess.
+        """
         kind = self.agency(unit.agency).kind.value
         for gate in incident.gates:
-            if gate.blocks(unit, kind):
+            if not gate.applies(unit, kind):
+                continue
+            if gate.state != Readiness.MET:
                 return gate.spec.name
+            if (
+                self.knowledge.value(unit.agency, fact_key("condition", incident.id, gate.spec.id))
+                != "met"
+            ):
+                return f"word that {gate.spec.name} is done"
         return ""
 
     # -- unit lifecycle --------------------------------------------------------------
@@ -357,6 +534,10 @@ class Engine:
             target, on_arrive = self.staging[area], lambda u: self._at_staging(u, area, reason)
         else:
             target, on_arrive = incident.node, self._at_scene
+        barrier = self._unknown_closure(unit, target)
+        if barrier is not None:
+            node, name = barrier
+            target, on_arrive = node, self._at_barrier(name, target, on_arrive)
         if not self.movement.send(unit, target, on_arrive):
             self.movement.hold(unit)
             self.detach(unit)
@@ -370,6 +551,41 @@ class Engine:
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
+
+    def _unknown_closure(self, unit: Unit, target: int) -> tuple[int, str] | None:
+        """Where a unit's believed route hits a closure its agency was not told of."""
+        roads = self.atlas.roads
+        unknown = {
+            k
+            for k in roads.closed
+            if roads.names[k]
+            and not self.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
+        }
+        if not unknown:
+            return None
+        origin, _ = self.movement.origin(unit)
+        path = roads.believed_path(origin, target, unknown)
+        for u, v in itertools.pairwise(path):
+            edge = roads.edge_of[(u, v)]
+            if edge in unknown:
+                return (u, roads.names[edge]) if u != origin else None
+        return None
+
+    def _at_barrier(self, name: str, target: int, on_arrive: Callable[[Unit], None]):
+        def arrived(unit: Unit) -> None:
+            self.emit(
+                "unit.blocked",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=unit.incident,
+                road=name,
+                reason="drove into a closure its agency did not know of",
+            )
+            self.report(unit, unit.incident, {fact_key("closure", name): True})
+            if self.movement.send(unit, target, on_arrive):
+                self.movement._rerouted(unit)
+
+        return arrived
 
     def _staging_near(self, incident: Incident) -> str | None:
         xy = self.atlas.roads.xy
@@ -399,13 +615,65 @@ class Engine:
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
             return
         self.set_status(unit, UnitStatus.ON_SCENE)
-        self.scene.arrive(unit, incident)
+        if self._observe(unit, incident):
+            self._enter(unit, incident)
+
+    def _enter(self, unit: Unit, incident: Incident) -> None:
+        clash = self.command.clash(unit, incident)
+        if clash:
+            self.command.delay_join(unit, incident, *clash)
+        else:
+            self.scene.arrive(unit, incident)
+
+    def _observe(self, unit: Unit, incident: Incident) -> bool:
+        """A unit sizes up the scene and reports; False if a hazard put it out of action."""
+        seen: dict[str, object] = {
+            fact_key("incident", incident.id): self.truth(f"incident:{incident.id}")
+        }
+        if incident.patients:
+            seen[fact_key("casualties", incident.id)] = len(incident.patients)
+        fit = True
+        for hazard in incident.spec.hazards:
+            key = fact_key("hazard", incident.id, hazard.id)
+            seen[key] = hazard.kind.value
+            detectors = (
+                hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
+            )
+            if self.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
+                continue
+            if (unit.id, key) not in self._harmed:
+                self._harmed.add((unit.id, key))
+                fit = self._harm(unit, incident, hazard) and fit
+        self.report(unit, incident.id, seen)
+        return fit
+
+    def _harm(self, unit: Unit, incident: Incident, hazard: Hazard) -> bool:
+        """An unknown hazard strikes; returns whether the unit can still work."""
+        self.emit(
+            "unit.harmed",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=incident.id,
+            hazard=hazard.kind.value,
+            effect=hazard.harm,
+            count=hazard.harm_count,
+        )
+        if hazard.harm == "casualties":
+            self.scene.add_patients(incident, Casualties(immediate=hazard.harm_count))
+            self.involve(incident, {self.responsible(incident, Capability.TRANSPORT)})
+            return True
+        if hazard.harm == "crew_injured":
+            self.scene.add_patients(incident, Casualties(delayed=hazard.harm_count))
+            self.involve(incident, {self.responsible(incident, Capability.TRANSPORT)})
+        self._out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
+        return False
 
     def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
         """A staged unit whose precondition now holds moves in."""
         if unit.staging is None:
             self.set_status(unit, UnitStatus.ON_SCENE, released=True)
-            self.scene.arrive(unit, incident)
+            if self._observe(unit, incident):
+                self._enter(unit, incident)
             return
         area, unit.staging = unit.staging, None
         self.movement.send(unit, incident.node, self._at_scene)
@@ -562,31 +830,41 @@ class Engine:
 
     # -- roads -----------------------------------------------------------------------
 
-    def close_roads(self, edges: list[int], by: str) -> list[int]:
-        """Close road edges and reroute units driving into them."""
+    def close_roads(
+        self, edges: list[int], by: str, told: list[str], via: str = "inject"
+    ) -> list[int]:
+        """Close road edges and reroute units driving into them.
+
+        Only the agencies ``told`` learn of it; the rest find out at the barrier.
+        """
         newly = self.atlas.roads.close(edges)
         if newly:
-            self.emit(
-                "road.closed",
-                by=by,
-                edges=self._edge_ids(newly),
-                names=sorted({self.atlas.roads.names[k] for k in newly} - {""}),
-            )
+            names = sorted({self.atlas.roads.names[k] for k in newly} - {""})
+            self.emit("road.closed", by=by, edges=self._edge_ids(newly), names=names)
+            needed = sorted(a for a, fleet in self._fleets.items() if fleet)
+            for name in names:
+                self.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
+            self._tell_roads(names, told, via)
             self.movement.after_closure(set(newly))
         return newly
 
-    def open_roads(self, edges: list[int], by: str) -> list[int]:
+    def open_roads(
+        self, edges: list[int], by: str, told: list[str], via: str = "inject"
+    ) -> list[int]:
         """Reopen road edges; stranded units try again."""
         newly = self.atlas.roads.reopen(edges)
         if newly:
-            self.emit(
-                "road.opened",
-                by=by,
-                edges=self._edge_ids(newly),
-                names=sorted({self.atlas.roads.names[k] for k in newly} - {""}),
-            )
+            names = sorted({self.atlas.roads.names[k] for k in newly} - {""})
+            self.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
+            self._tell_roads(names, told, via)
             self.movement.after_reopening()
         return newly
+
+    def _tell_roads(self, names: list[str], told: list[str], via: str) -> None:
+        for agency in sorted(set(told)):
+            for name in names:
+                key = fact_key("closure", name)
+                self.learn(agency, key, self.truth(key), via)
 
     def _edge_ids(self, edges: list[int]) -> list[list[str]]:
         roads = self.atlas.roads
@@ -597,7 +875,7 @@ class Engine:
     def request_aid(
         self, agency: str, to: str, incident: Incident, capability: Capability, count: int
     ) -> None:
-        """Send a mutual-aid request; it reaches the other CAD after a delay."""
+        """Send a mutual-aid request as a message, with what the requester knows."""
         self.emit(
             "mutual_aid.requested",
             agency=agency,
@@ -606,14 +884,13 @@ class Engine:
             capability=capability.value,
             count=count,
         )
-        self.at(
-            self.scenario.settings.mutual_aid_seconds,
-            self.receive_aid_request,
-            to,
-            incident,
-            capability,
-            count,
+        self.send(
+            "mutual_aid_request",
             agency,
+            to,
+            incident=incident.id,
+            facts=self.knowledge.about(agency, incident.id),
+            payload={"capability": capability.value, "count": count},
         )
 
     def receive_aid_request(
@@ -630,4 +907,51 @@ class Engine:
             source=by,
             capability=capability.value,
             count=count,
+        )
+
+    # -- faults ----------------------------------------------------------------------
+
+    def fault(self, row: Fault) -> None:
+        """A communications failure begins (and ends, if the inject says when)."""
+        network = self.network
+        if row.fault == "radio_site":
+            network.coverage.fail(row.target)
+        elif row.fault == "cad":
+            network.cad_down.add(row.target)
+        elif row.fault == "phone":
+            network.lines[row.target].saturated = True
+        else:
+            line = network.lines[row.target]
+            line.congestion += 1
+            self.env.process(network.congest(row.target, row.load, line.congestion))
+        self.emit("fault.started", fault=row.fault, target=row.target, seq=row.seq)
+        if row.minutes:
+            self.at(row.minutes * 60.0, self._fault_over, row)
+
+    def _fault_over(self, row: Fault) -> None:
+        network = self.network
+        if row.fault == "radio_site":
+            network.coverage.restore(row.target)
+        elif row.fault == "cad":
+            network.cad_down.discard(row.target)
+        elif row.fault == "phone":
+            network.lines[row.target].saturated = False
+        else:
+            network.lines[row.target].congestion += 1
+        network.clear_avoidance(row.target)
+        self.emit("fault.ended", fault=row.fault, target=row.target, seq=row.seq)
+
+    # -- incident command ------------------------------------------------------------
+
+    def open_staging(self, area: str, node: int, agency: str) -> None:
+        """A staging area set up during the exercise."""
+        self.staging[area] = node
+        x, y = self.atlas.roads.xy[node]
+        self.emit(
+            "staging.opened",
+            agency=agency,
+            staging=area,
+            node=self.node_id(node),
+            x=round(float(x), 1),
+            y=round(float(y), 1),
         )

@@ -56,9 +56,9 @@ class Gate:
     state: Readiness = Readiness.PENDING
     token: int = 0
 
-    def blocks(self, unit: Unit, agency_kind: str) -> bool:
-        """Whether this unmet precondition keeps ``unit`` off the scene."""
-        if self.state == Readiness.MET or unit.can(self.spec.capability):
+    def applies(self, unit: Unit, agency_kind: str) -> bool:
+        """Whether this precondition holds ``unit`` back until it is met."""
+        if unit.can(self.spec.capability):
             return False
         if unit.agency in self.spec.blocks_agencies or agency_kind in self.spec.blocks_agencies:
             return True
@@ -87,6 +87,7 @@ class Incident:
     stage: int = 0
     escalations: int = 0
     resolved: bool = False
+    span_exceeded: bool = False
     assigned: set[str] = field(default_factory=set)
     on_scene: set[str] = field(default_factory=set)
     gates: list[Gate] = field(init=False)

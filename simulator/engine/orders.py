@@ -13,16 +13,23 @@ import numpy as np
 from simulator.commands import (
     CloseRoad,
     CommandBase,
+    CommandPost,
     Declare,
     Dispatch,
     OpenRoad,
+    OpenStaging,
+    Patch,
     Recall,
     RequestMutualAid,
+    SendMessage,
     SetService,
+    Share,
     Stage,
     Transport,
+    UnifiedCommand,
 )
 from simulator.engine.incident import Incident, Readiness
+from simulator.engine.knowledge import incident_of
 from simulator.engine.unit import Unit
 from simulator.scenario.vocabulary import Capability, UnitStatus
 
@@ -60,6 +67,12 @@ class Orders:
             CloseRoad: self._close,
             OpenRoad: self._open,
             SetService: self._service,
+            SendMessage: self._message,
+            Share: self._share,
+            Patch: self._patch,
+            CommandPost: self._command_post,
+            UnifiedCommand: self._unified,
+            OpenStaging: self._open_staging,
         }
 
     def check(self, command: CommandBase) -> Verdict:
@@ -177,17 +190,30 @@ class Orders:
         incident, reason = self._known_incident(command.agency, command.incident)
         if reason:
             return reason, None
-        if command.to not in engine.cads:
-            return f"unknown agency {command.to!r}", None
-        if command.to == command.agency:
+        to = self._jurisdiction(command.to, command.capability)
+        if to not in engine.cads:
+            return f"unknown agency or jurisdiction {command.to!r}", None
+        if to == command.agency:
             return "an agency cannot ask itself for mutual aid", None
         if not any(
             u.agency == command.to and u.can(command.capability) for u in engine.units.values()
         ):
             return f"{command.to} has no unit with {command.capability.value}", None
         return "", lambda: engine.request_aid(
-            command.agency, command.to, incident, command.capability, command.count
+            command.agency, to, incident, command.capability, command.count
         )
+
+    def _jurisdiction(self, name: str, capability: Capability) -> str:
+        """An agency id, or the agency of a named jurisdiction that has the capability."""
+        engine = self.engine
+        if name in engine.cads:
+            return name
+        for agency in engine.agency_specs():
+            if agency.jurisdiction.casefold() == name.casefold() and any(
+                u.can(capability) for u in engine.fleet(agency.id)
+            ):
+                return agency.id
+        return name
 
     def _road_edges(self, command: CloseRoad | OpenRoad) -> tuple[list[int], str]:
         roads = self.engine.atlas.roads
@@ -206,7 +232,9 @@ class Orders:
             return reason, None
         if not set(edges) - self.engine.atlas.roads.closed:
             return "that road is already closed", None
-        return "", lambda: self.engine.close_roads(edges, by=command.agency)
+        return "", lambda: self.engine.close_roads(
+            edges, by=command.agency, told=[command.agency], via="own"
+        )
 
     def _open(self, command: OpenRoad) -> Verdict:
         edges, reason = self._road_edges(command)
@@ -214,7 +242,9 @@ class Orders:
             return reason, None
         if not set(edges) & self.engine.atlas.roads.closed:
             return "that road is not closed", None
-        return "", lambda: self.engine.open_roads(edges, by=command.agency)
+        return "", lambda: self.engine.open_roads(
+            edges, by=command.agency, told=[command.agency], via="own"
+        )
 
     def _service(self, command: SetService) -> Verdict:
         units, reason = self._own_units(command.agency, [command.unit])
@@ -228,3 +258,134 @@ class Orders:
             return f"unit {unit.id} is already out of service", None
         reason = f"ordered by {command.agency}"
         return "", lambda: self.engine.set_service(unit, command.in_service, reason)
+
+    # -- communications and command --------------------------------------------------
+
+    def _recipient(self, agency: str, to: str | None, channel: str | None) -> str:
+        network = self.engine.network
+        if to is not None and to not in self.engine.cads:
+            return f"unknown agency {to!r}"
+        if channel is not None:
+            line = network.lines.get(channel)
+            if line is None:
+                return f"unknown channel {channel!r} (channels: {', '.join(sorted(network.lines))})"
+            if agency not in line.members:
+                return f"{agency} is not on channel {channel}"
+        if to is None and channel is None:
+            return "name an agency to send to, or a channel"
+        return ""
+
+    def _message(self, command: SendMessage) -> Verdict:
+        reason = self._recipient(command.agency, command.to, command.channel)
+        if reason:
+            return reason, None
+        if command.incident and not self.engine.cads[command.agency].knows(command.incident):
+            return f"incident {command.incident!r} is not in {command.agency}'s CAD", None
+        return "", lambda: self.engine.send(
+            command.kind,
+            command.agency,
+            command.to,
+            incident=command.incident,
+            text=command.text,
+            channel=command.channel,
+        )
+
+    def _share(self, command: Share) -> Verdict:
+        engine = self.engine
+        reason = self._recipient(command.agency, command.to, command.channel)
+        if reason:
+            return reason, None
+        if command.to == command.agency:
+            return "an agency cannot share with itself", None
+        if command.incident and not engine.cads[command.agency].knows(command.incident):
+            return f"incident {command.incident!r} is not in {command.agency}'s CAD", None
+        if not command.incident and not command.facts:
+            return "name an incident, or the facts to share", None
+        held = engine.knowledge.facts[command.agency]
+        for key in command.facts:
+            if key not in held:
+                return f"{command.agency} does not know {key!r}", None
+            if command.incident and incident_of(key) not in (None, command.incident):
+                return f"fact {key!r} is not about {command.incident}", None
+        if command.facts:
+            facts = {k: held[k].value for k in command.facts}
+        else:
+            facts = engine.knowledge.about(command.agency, command.incident)
+        return "", lambda: engine.send(
+            "share",
+            command.agency,
+            command.to,
+            incident=command.incident or incident_of(command.facts[0]),
+            facts=facts,
+            channel=command.channel,
+        )
+
+    def _patch(self, command: Patch) -> Verdict:
+        network = self.engine.network
+        a, b = command.channels
+        if a == b:
+            return "a patch joins two different channels", None
+        for channel in (a, b):
+            line = network.lines.get(channel)
+            if line is None:
+                return f"unknown channel {channel!r}", None
+            if not line.radio:
+                return f"{channel} is not a radio channel; only radio channels patch", None
+        pair = tuple(sorted((a, b)))
+        if command.release:
+            if network.patches.get(pair) != command.agency:
+                return f"{command.agency} holds no patch of {a} and {b}", None
+            return "", lambda: network.unpatch(command.agency, a, b)
+        if not {a, b} & {c for c, ln in network.lines.items() if command.agency in ln.members}:
+            return f"{command.agency} dispatch is on neither {a} nor {b}", None
+        if pair in network.patches:
+            return f"{a} and {b} are already patched", None
+        consoles = self.engine.agency(command.agency).psap.consoles
+        if network.consoles_used(command.agency) >= consoles:
+            return f"all {consoles} of {command.agency}'s patch consoles are in use", None
+        return "", lambda: network.patch(command.agency, a, b)
+
+    def _command_post(self, command: CommandPost) -> Verdict:
+        engine = self.engine
+        incident, reason = self._known_incident(command.agency, command.incident)
+        if reason:
+            return reason, None
+        units, reason = self._own_units(command.agency, [command.unit])
+        if reason:
+            return reason, None
+        unit = units[0]
+        if not unit.can(Capability.COMMAND):
+            return f"unit {unit.id} is not a command unit", None
+        if unit.id not in incident.on_scene:
+            return f"unit {unit.id} is not working on scene at {incident.id}", None
+        if incident.id in engine.command.posts:
+            holder = engine.command.posts[incident.id][0]
+            return f"{incident.id} already has a command post (set up by {holder})", None
+        return "", lambda: engine.command.establish_post(command.agency, unit, incident)
+
+    def _unified(self, command: UnifiedCommand) -> Verdict:
+        engine = self.engine
+        incident, reason = self._known_incident(command.agency, command.incident)
+        if reason:
+            return reason, None
+        if command.agency not in engine.command.commanders(incident):
+            return f"{command.agency} has no command unit on scene at {incident.id}", None
+        reason = engine.command.unify_problem(incident)
+        if reason:
+            return reason, None
+        return "", lambda: engine.command.unify(incident)
+
+    def _open_staging(self, command: OpenStaging) -> Verdict:
+        engine = self.engine
+        if command.id in engine.staging:
+            return f"staging area {command.id!r} already exists", None
+        roads = engine.atlas.roads
+        if command.node is not None:
+            node = roads.index.get(command.node)
+            if node is None:
+                return f"unknown road node {command.node!r}", None
+        elif command.x is not None and command.y is not None:
+            node, _ = roads.nearest(command.x, command.y)
+        else:
+            return "give a node, or both x and y", None
+        return "", lambda: engine.open_staging(command.id, node, command.agency)

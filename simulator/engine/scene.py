@@ -8,6 +8,7 @@ tick. Stale completions are ignored by token.
 from typing import TYPE_CHECKING
 
 from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
+from simulator.engine.knowledge import fact_key
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import Casualties, CasualtyModel, EscalationEffect
 from simulator.scenario.vocabulary import (
@@ -102,12 +103,13 @@ class Scene:
             return
         incident.work_done += incident.rate * (now - incident.rate_since)
         incident.rate_since = now
-        incident.rate = self.rate(incident)
+        base = self.rate(incident)
+        incident.rate = base * self._span(incident)
         incident.work_token += 1
         if incident.rate > 0:
             remaining = max(0.0, incident.work_total - incident.work_done) / incident.rate
             engine.at(remaining, self._work_done, incident, incident.work_token)
-        met = incident.rate >= 1.0 and self._supervised(incident)
+        met = base >= 1.0 and self._supervised(incident)
         if met and incident.unmet_since is not None:
             incident.unmet_since = None
             incident.unmet_token += 1
@@ -115,6 +117,22 @@ class Scene:
         elif not met and incident.unmet_since is None:
             incident.unmet_since = now
             self._arm_escalation(incident)
+
+    def _span(self, incident: Incident) -> float:
+        """Span-of-control multiplier; logs when a scene outgrows its supervisors."""
+        factor, supervisors, units = self.engine.command.span_factor(incident)
+        over = factor < 1.0
+        if over != incident.span_exceeded:
+            incident.span_exceeded = over
+            self.engine.emit(
+                "span.exceeded" if over else "span.restored",
+                incident=incident.id,
+                supervisors=supervisors,
+                units=units,
+                limit=self.engine.scenario.settings.span_of_control,
+                factor=round(factor, 3),
+            )
+        return factor
 
     def _work_done(self, incident: Incident, token: int) -> None:
         if token != incident.work_token or incident.resolved:
@@ -229,8 +247,31 @@ class Scene:
             condition=gate.spec.id,
             name=gate.spec.name,
         )
+        engine = self.engine
+        key = fact_key("condition", incident.id, gate.spec.id)
+        told = {by} if by else {engine.units[u].agency for u in incident.on_scene}
+        for agency in sorted(told):
+            engine.learn(agency, key, "met", "own")
+        engine.emit(
+            "fact.critical", incident=incident.id, fact=key, needed_by=self._held(incident, gate)
+        )
+        self.release_staged(incident, None)
+
+    def _held(self, incident: Incident, gate: Gate) -> list[str]:
+        """Agencies whose units this precondition holds back."""
+        engine = self.engine
+        return sorted(
+            a
+            for a in incident.agencies
+            if any(gate.applies(u, engine.agency(a).kind.value) for u in engine.fleet(a))
+        )
+
+    def release_staged(self, incident: Incident, agency: str | None) -> None:
+        """Staged units (of one agency, or any) that may now go in, do."""
         for unit_id in sorted(incident.assigned):
             unit = self.engine.units[unit_id]
+            if agency is not None and unit.agency != agency:
+                continue
             if unit.status == UnitStatus.STAGED and not self.engine.blocked(unit, incident):
                 self.engine.proceed_from_staging(unit, incident)
 

@@ -83,8 +83,10 @@ class Switchboard:
                     "call.transferred", agency=psap, incident=incident.id, call=call_id, to=intended
                 )
             else:
+                manual = psap in engine.network.cad_down
+                factor = engine.scenario.settings.manual_processing_factor if manual else 1.0
                 yield env.timeout(
-                    self._processing_time(spec.processing_seconds, spec.processing_spread)
+                    factor * self._processing_time(spec.processing_seconds, spec.processing_spread)
                 )
         if psap != intended:
             yield from self._answer_and_handle(incident, call_id, intended, intended)
@@ -93,8 +95,7 @@ class Switchboard:
             engine.emit("call.duplicate", agency=psap, incident=incident.id, call=call_id)
             return
         engine.emit("call.processed", agency=psap, incident=incident.id, call=call_id)
-        engine.open_cad(psap, incident, via="call")
-        engine.notify_others(psap, incident)
+        engine.learn_from_call(psap, incident)
 
     def _processing_time(self, mean: float, sigma: float) -> float:
         # Log-normal with the given mean: mu = ln(mean) - sigma^2 / 2.

@@ -6,7 +6,14 @@ cell). It re-plans only when something could have changed its answer: an inciden
 whose needs grew, or one of its own units coming free while needs are unmet.
 """
 
-from simulator.commands import Declare, Dispatch, RequestMutualAid
+from simulator.commands import (
+    CommandPost,
+    Declare,
+    Dispatch,
+    RequestMutualAid,
+    Share,
+    UnifiedCommand,
+)
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
 from simulator.scenario.vocabulary import Capability
@@ -22,8 +29,13 @@ _NEEDS_GROW = frozenset(
         "incident.escalated",
         "incident.casualties",
         "unit.transporting",
+        "call.duplicate",
     }
 )
+# Facts a dispatcher passes on when its own people found them (not ones it was told).
+_FIRST_HAND = frozenset({"call", "unit", "own", "inject"})
+# Times a lost share is sent again.
+RESEND_LIMIT = 2
 # Events after which one of our units may be free.
 _UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
 # Events that take a unit away from an incident (its old incident needs a look).
@@ -41,6 +53,11 @@ class SopPlayer:
         self._asked: dict[tuple[str, Capability], float] = {}
         self._needy: set[str] = set()
         self._lacking: set[tuple[str, Capability]] = set()
+        self._told: dict[str, set[str]] = {}  # incident -> agencies we told of it
+        self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
+        self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
+        self._draw = exercise.stream(f"player:{agency}")
+        self.forget = exercise.scenario.communications.forget_probability
         exercise.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
@@ -48,6 +65,7 @@ class SopPlayer:
         dirty: set[str] = set()
         freed = False
         knows = self.exercise.knows
+        news: dict[str | None, dict[str, object]] = {}
         for event in events:
             kind = event.kind
             if event.agency == self.agency:
@@ -55,6 +73,18 @@ class SopPlayer:
                     self._declare(event)
                 elif kind in _UNIT_FREED:
                     freed = True
+                elif kind == "fact.learned" and event.data["via"] in _FIRST_HAND:
+                    news.setdefault(event.incident, {})[event.data["fact"]] = event.data["value"]
+                elif kind in ("message.queued", "message.lost"):
+                    self._track(event)
+                elif kind == "unit.on_scene" and self.exercise.unit_can(
+                    event.unit, Capability.COMMAND
+                ):
+                    self._take_command(event.incident)
+            if kind == "command_post.established" or (
+                kind == "unit.on_scene" and event.agency != self.agency
+            ):
+                self._try_unified(event.incident)
             if kind in _UNIT_RELEASED or kind == "unit.dispatched":
                 previous = event.data.get("released_from") or event.data.get("reassigned_from")
                 if previous and knows(self.agency, previous):
@@ -67,6 +97,10 @@ class SopPlayer:
             dirty |= self._needy
         if dirty:
             self.act(dirty)
+        if news:
+            self._pass_on(news)
+        for incident in sorted(dirty):
+            self._notify(incident)
 
     def _declare(self, event: Event) -> None:
         self.exercise.submit(
@@ -149,7 +183,7 @@ class SopPlayer:
                     to=partner,
                     incident=incident.id,
                     capability=capability,
-                    count=count,
+                    count=min(count, 50),
                 ),
                 source=self.source,
             )
@@ -157,6 +191,91 @@ class SopPlayer:
                 return
             if "has no unit" in result.reason:
                 self._lacking.add((partner, capability))
+
+    # -- sharing ---------------------------------------------------------------------
+
+    def _partners_at(self, incident: str) -> list[str]:
+        """Other agencies this dispatcher believes work the incident."""
+        view = self.exercise.cad_incident(self.agency, incident)
+        if view is None:
+            return []
+        agencies = {n.responsible for n in view.needs} | self._told.get(incident, set())
+        return sorted(agencies - {self.agency, ""})
+
+    def _notify(self, incident: str) -> None:
+        """Having taken the call, tell every agency the incident needs (NIMS: notify)."""
+        entry = self.exercise.engine.cads[self.agency].entries.get(incident)
+        if entry is None or entry.via != "call" or entry.closed:
+            return
+        told = self._told.setdefault(incident, set())
+        for other in self._partners_at(incident):
+            if other not in told and self._share(
+                other, incident, self.exercise.facts(self.agency, incident)
+            ):
+                told.add(other)
+
+    def _pass_on(self, news: dict[str | None, dict[str, object]]) -> None:
+        """Pass on what our own people found to the agencies it concerns."""
+        everyone = sorted(a.id for a in self.exercise.scenario.agencies if a.id != self.agency)
+        for incident, facts in sorted(news.items(), key=lambda kv: kv[0] or ""):
+            if incident is None:
+                for other in everyone:
+                    self._share(other, None, facts)
+                continue
+            if set(facts) == {f"incident:{incident}"}:
+                continue  # a new incident is announced by _notify
+            for other in self._partners_at(incident):
+                self._share(other, incident, facts)
+
+    def _share(self, to: str, incident: str | None, facts: dict[str, object]) -> bool:
+        """Share facts unless the busy dispatcher forgets; True if a share went out."""
+        if not facts or self._draw.random() < self.forget:
+            return False
+        result = self.exercise.submit(
+            Share(agency=self.agency, to=to, incident=incident, facts=sorted(facts)),
+            source=self.source,
+        )
+        return result.accepted
+
+    def _track(self, event: Event) -> None:
+        """Remember our shares; send a lost one again (the router avoids a dead line)."""
+        data = event.data
+        if event.kind == "message.queued":
+            if data["type"] == "share":
+                self._sent[data["message"]] = (data["to"], event.incident, tuple(data["facts"]))
+            return
+        sent = self._sent.pop(data["message"], None)
+        if sent is None or self._resends.get(sent, 0) >= RESEND_LIMIT:
+            return
+        self._resends[sent] = self._resends.get(sent, 0) + 1
+        to, incident, facts = sent
+        self.exercise.submit(
+            Share(agency=self.agency, to=to, incident=incident, facts=list(facts)),
+            source=self.source,
+        )
+
+    # -- command -----------------------------------------------------------------------
+
+    def _take_command(self, incident: str | None) -> None:
+        if incident is None or self.exercise.command_post(incident) is not None:
+            self._try_unified(incident)
+            return
+        units = self.exercise.commanders_on_scene(self.agency, incident)
+        if units:
+            self.exercise.submit(
+                CommandPost(agency=self.agency, incident=incident, unit=units[0]),
+                source=self.source,
+            )
+        self._try_unified(incident)
+
+    def _try_unified(self, incident: str | None) -> None:
+        if incident is None or not self.exercise.commanders_on_scene(self.agency, incident):
+            return
+        if self.exercise.unify_problem(incident):
+            return
+        self.exercise.submit(
+            UnifiedCommand(agency=self.agency, incident=incident), source=self.source
+        )
 
 
 def attach_players(exercise: Exercise, agencies: list[str]) -> list[SopPlayer]:

@@ -21,6 +21,7 @@ class Psap(Model):
     processing_spread: float = Field(
         default=0.3, ge=0, le=2, description="Log-normal sigma of the call-taking time"
     )
+    consoles: int = Field(default=1, ge=0, le=50, description="Consoles able to hold a patch")
 
 
 class Agency(Model):
@@ -37,6 +38,9 @@ class Agency(Model):
         default=None,
         ge=0,
         description="Dispatch to wheels rolling; default by kind (NFPA 1710: EMS 60 s, fire 80 s)",
+    )
+    radio_system: Ident | None = Field(
+        default=None, description="Radio system its units and dispatch use; default its own"
     )
     mutual_aid: list[Ident] = Field(
         default_factory=list, description="Agencies this one may ask for mutual aid, in order"

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
-from simulator.scenario.msel import EscalationInject, IncidentInject, ResourceChange
+from simulator.scenario.msel import (
+    EscalationInject,
+    Fault,
+    IncidentInject,
+    InformationInject,
+    ResourceChange,
+)
 from simulator.scenario.problem import Problem
 from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
 
@@ -52,6 +58,7 @@ def problems(scenario: Scenario) -> list[Problem]:
     found += _agencies(scenario)
     found += _resources(scenario)
     found += _msel(scenario)
+    found += _comms(scenario)
     for path, _, spec in incidents(scenario):
         found += _incident(scenario, path, spec)
     for index, objective in enumerate(scenario.scoring.objectives):
@@ -84,6 +91,11 @@ def _unique(scenario: Scenario) -> list[Problem]:
     found = []
     for name in ("agencies", "stations", "hospitals", "staging_areas", "units"):
         found += _duplicates(name, [item.id for item in getattr(scenario, name)])
+    comms = scenario.communications
+    found += _duplicates("communications.systems", [s.id for s in comms.systems])
+    found += _duplicates("communications.channels", [c.id for c in comms.channels])
+    for index, system in enumerate(comms.systems):
+        found += _duplicates(f"communications.systems.{index}.sites", [s.id for s in system.sites])
     found += _duplicates("scoring.objectives", [o.id for o in scenario.scoring.objectives])
     seen_inc: set[str] = set()
     for path, _, spec in incidents(scenario):
@@ -211,4 +223,64 @@ def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem
             found.append(Problem(f"{path}.casualties", "patients need a hospital; none declared"))
         if Capability.TRANSPORT not in offered:
             found.append(Problem(f"{path}.casualties", "patients need a transport unit; none"))
+    return found
+
+
+FACT_TOPICS = ("incident", "casualties", "hazard", "condition", "closure")
+
+
+def fact_problem(scenario: Scenario, key: str) -> str:
+    """Why a fact key does not name something in this scenario, or ""."""
+    topic, _, subject = key.partition(":")
+    if topic not in FACT_TOPICS or not subject:
+        return f"expected topic:subject with a topic of {', '.join(FACT_TOPICS)}, got {key!r}"
+    if topic == "closure":
+        return ""
+    incident, _, part = subject.partition("/")
+    specs = {spec.id: spec for _, _, spec in incidents(scenario)}
+    if incident not in specs:
+        return f"unknown incident {incident!r}"
+    spec = specs[incident]
+    if topic == "hazard" and part not in {h.id for h in spec.hazards}:
+        return f"incident {incident!r} has no hazard {part!r}"
+    if topic == "condition" and part not in {p.id for p in spec.preconditions}:
+        return f"incident {incident!r} has no precondition {part!r}"
+    return ""
+
+
+def _comms(scenario: Scenario) -> list[Problem]:
+    found = []
+    comms = scenario.communications
+    ids = _agency_ids(scenario)
+    kinds = {kind.value for kind in AgencyKind}
+    systems = {s.id for s in comms.systems}
+    sites = {site.id for s in comms.systems for site in s.sites}
+    channels = {c.id for c in comms.channels}
+    for index, agency in enumerate(scenario.agencies):
+        if agency.radio_system and agency.radio_system not in systems:
+            found.append(
+                Problem(
+                    f"agencies.{index}.radio_system",
+                    f"unknown radio system {agency.radio_system!r}",
+                )
+            )
+    for index, channel in enumerate(comms.channels):
+        path = f"communications.channels.{index}"
+        if channel.system and channel.system not in systems:
+            found.append(Problem(f"{path}.system", f"unknown radio system {channel.system!r}"))
+        for m_index, member in enumerate(channel.members):
+            if member not in ids and member not in kinds:
+                found.append(
+                    Problem(f"{path}.members.{m_index}", f"unknown agency or kind {member!r}")
+                )
+    targets = {"radio_site": sites, "cad": ids, "phone": channels, "congestion": channels}
+    for index, row in enumerate(scenario.msel):
+        if isinstance(row, Fault) and row.target not in targets[row.fault]:
+            what = {"radio_site": "radio site", "cad": "agency"}.get(row.fault, "channel")
+            found.append(Problem(f"msel.{index}.target", f"unknown {what} {row.target!r}"))
+        if isinstance(row, InformationInject):
+            for f_index, key in enumerate(row.facts):
+                reason = fact_problem(scenario, key)
+                if reason:
+                    found.append(Problem(f"msel.{index}.facts.{f_index}", reason))
     return found

@@ -1,6 +1,6 @@
 """How an incident inject describes what happened and what it needs."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -61,6 +61,14 @@ class Hazard(Model):
     kind: HazardKind
     description: str = ""
     reported: bool = Field(default=False, description="Callers report it from the start")
+    harm: Literal["crew_injured", "out_of_service", "casualties"] = Field(
+        default="crew_injured",
+        description="What befalls a unit whose agency did not know of the hazard",
+    )
+    harm_count: int = Field(default=1, ge=1, le=50, description="Injured crew or added casualties")
+    detected_by: list[Capability] | None = Field(
+        default=None, description="Capabilities that recognise it safely; default by kind"
+    )
 
 
 class Precondition(Model):

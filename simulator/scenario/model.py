@@ -7,6 +7,7 @@ from pydantic import Field, field_validator
 
 from simulator.scenario.agency import Agency
 from simulator.scenario.base import Ident, Model
+from simulator.scenario.comms import Communications
 from simulator.scenario.facility import Hospital, StagingArea, Station
 from simulator.scenario.incident import CasualtyModel
 from simulator.scenario.msel import Inject
@@ -51,11 +52,17 @@ class Settings(Model):
         default=0.05, ge=0, le=1, description="Chance a 911 call reaches the wrong PSAP"
     )
     transfer_seconds: float = Field(default=45.0, ge=0, description="Time to transfer a call")
-    notify_seconds: float = Field(
-        default=60.0, ge=0, description="Lead PSAP notifying the other agencies' CADs"
+    span_of_control: int = Field(
+        default=5, ge=1, le=20, description="Units one command unit supervises (NIMS: 3-7, 5)"
     )
-    mutual_aid_seconds: float = Field(
-        default=120.0, ge=0, description="A mutual-aid request reaching the other CAD"
+    conflict_probability: float = Field(
+        default=0.3, ge=0, le=1, description="Chance of conflicting tasking without unified command"
+    )
+    conflict_seconds: float = Field(
+        default=120.0, ge=0, description="Time a conflicting or duplicated assignment costs"
+    )
+    manual_processing_factor: float = Field(
+        default=2.0, ge=1, description="Call processing slows by this while the CAD is down"
     )
     travel_noise: float = Field(
         default=0.08, ge=0, le=1, description="Log-normal sigma applied to each trip"
@@ -75,6 +82,7 @@ class Scenario(Model):
     hospitals: list[Hospital] = Field(default_factory=list)
     staging_areas: list[StagingArea] = Field(default_factory=list)
     units: list[UnitSpec] = Field(min_length=1)
+    communications: Communications = Communications()
     msel: list[Inject] = Field(default_factory=list)
     scoring: Scoring = Scoring()
 

@@ -32,9 +32,13 @@ class IncidentInject(InjectBase):
 
 
 class InformationInject(InjectBase):
-    """A piece of information reaches the named agencies."""
+    """A piece of information reaches the named agencies, with any facts it carries."""
 
     type: Literal["information"]
+    facts: list[str] = Field(
+        default_factory=list,
+        description="Fact keys the recipients learn, e.g. hazard:I3/chem or closure:Bridge 1",
+    )
 
     @model_validator(mode="after")
     def _has_recipient(self) -> "InformationInject":
@@ -73,11 +77,23 @@ class EscalationInject(InjectBase, EscalationEffect):
     incident: Ident
 
 
+class Fault(InjectBase):
+    """A communications failure: a radio site, a CAD, phone lines or a congested channel."""
+
+    type: Literal["fault"]
+    fault: Literal["radio_site", "cad", "phone", "congestion"]
+    target: Ident = Field(description="Site id, agency id (cad) or channel id")
+    minutes: float | None = Field(default=None, gt=0, description="Until restored; none = rest")
+    load: float = Field(
+        default=0.7, gt=0, lt=1, description="Share of airtime background traffic takes"
+    )
+
+
 Inject = Annotated[
-    IncidentInject | InformationInject | ResourceChange | RoadClosure | EscalationInject,
+    IncidentInject | InformationInject | ResourceChange | RoadClosure | EscalationInject | Fault,
     Field(discriminator="type"),
 ]
 
 INJECT_TYPES = frozenset(
-    {"incident", "information", "resource_change", "road_closure", "escalation"}
+    {"incident", "information", "resource_change", "road_closure", "escalation", "fault"}
 )

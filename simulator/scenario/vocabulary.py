@@ -132,6 +132,20 @@ class HazardKind(StrEnum):
     TRAFFIC = "traffic"
 
 
+# Who recognises a hazard on arrival without being harmed by it.
+DETECTS: dict[HazardKind, frozenset[Capability]] = {
+    HazardKind.CHEMICAL: frozenset({Capability.HAZMAT}),
+    HazardKind.BIOLOGICAL: frozenset({Capability.HAZMAT}),
+    HazardKind.RADIOLOGICAL: frozenset({Capability.HAZMAT}),
+    HazardKind.FIRE: frozenset({Capability.FIRE_SUPPRESSION}),
+    HazardKind.ARMED_SUSPECT: frozenset({Capability.TACTICAL}),
+    HazardKind.STRUCTURAL: frozenset({Capability.RESCUE}),
+    HazardKind.ELECTRICAL: frozenset({Capability.PUBLIC_WORKS}),
+    HazardKind.EXPLOSIVE: frozenset({Capability.TACTICAL, Capability.HAZMAT}),
+    HazardKind.TRAFFIC: frozenset({Capability.TRAFFIC_CONTROL}),
+}
+
+
 class Metric(StrEnum):
     """Measurements an objective can set a target on (scoring gives them meaning)."""
 

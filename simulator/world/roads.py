@@ -91,6 +91,25 @@ class RoadNetwork:
             nodes.append(node)
         return nodes
 
+    def believed_path(self, origin: int, target: int, unknown: set[int]) -> list[int]:
+        """The path a driver picks who does not know ``unknown`` edges are closed.
+
+        One uncached search (closures a driver has not heard of are rare and short-lived).
+        """
+        open_ = np.ones(len(self.src), dtype=bool)
+        shut = sorted(self.closed - unknown)
+        if shut:
+            open_[shut] = False
+        n = len(self.ids)
+        graph = csr_matrix((self.seconds[open_], (self.src[open_], self.dst[open_])), shape=(n, n))
+        dist, pred = dijkstra(graph, directed=True, indices=origin, return_predecessors=True)
+        if not np.isfinite(dist[target]):
+            return []
+        nodes = [target]
+        while nodes[-1] != origin:
+            nodes.append(int(pred[nodes[-1]]))
+        return nodes[::-1]
+
     def trip(self, path: list[int], start: float, factor: float) -> Trip:
         """Time a path starting at ``start``; ``factor`` stretches every leg."""
         nodes = np.asarray(path, dtype=np.int64)

@@ -1,0 +1,191 @@
+"""Incident command: command posts, unified command, span of control, tasking clashes.
+
+Doctrine (NIMS/ICS): one incident command post per incident; under unified command the
+agencies share objectives, a tactical channel and what they learn; a supervisor
+handles 3 to 7 units, 5 optimal. Without unified command, tasking from agencies on the
+same scene can clash or repeat, and each clash costs the unit time.
+"""
+
+from typing import TYPE_CHECKING
+
+from simulator.engine.incident import Incident
+from simulator.engine.knowledge import incident_of
+from simulator.engine.scene import needs
+from simulator.engine.unit import Unit
+from simulator.scenario.vocabulary import Capability, UnitStatus
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+
+class Command:
+    """Command posts, unified command and span of control for every incident."""
+
+    def __init__(self, engine: "Engine"):
+        self.engine = engine
+        self.posts: dict[str, tuple[str, str]] = {}  # incident -> (agency, unit)
+        self.unified: dict[str, list[str]] = {}  # incident -> agencies
+        self._draw = engine.streams.get("coordination")
+        self._joining: dict[str, int] = {}
+
+    # -- command post and unified command --------------------------------------------
+
+    def commanders(self, incident: Incident) -> set[str]:
+        """Agencies with a command-capable unit on scene."""
+        units = self.engine.units
+        return {units[u].agency for u in incident.on_scene if units[u].can(Capability.COMMAND)}
+
+    def on_scene_agencies(self, incident: Incident) -> set[str]:
+        """Agencies with any unit working on scene."""
+        return {self.engine.units[u].agency for u in incident.on_scene}
+
+    def establish_post(self, agency: str, unit: Unit, incident: Incident) -> None:
+        """An incident command post at the scene, set up by a command unit."""
+        self.posts[incident.id] = (agency, unit.id)
+        x, y = self.engine.atlas.roads.xy[incident.node]
+        self.engine.emit(
+            "command_post.established",
+            agency=agency,
+            unit=unit.id,
+            incident=incident.id,
+            node=self.engine.node_id(incident.node),
+            x=round(float(x), 1),
+            y=round(float(y), 1),
+        )
+
+    def unify_problem(self, incident: Incident) -> str:
+        """Why unified command cannot be established now, or ""."""
+        if incident.id in self.unified:
+            return "unified command is already established"
+        if incident.id not in self.posts:
+            return "set up a command post at the incident first"
+        commanders = self.commanders(incident)
+        if len(commanders) < 2:
+            return "needs command units of at least two agencies on scene"
+        missing = sorted(self.on_scene_agencies(incident) - commanders)
+        if missing:
+            return f"no command unit on scene for {', '.join(missing)}"
+        return ""
+
+    def unify(self, incident: Incident) -> None:
+        """Establish unified command: a shared channel, and every fact pooled."""
+        engine = self.engine
+        agencies = sorted(self.commanders(incident))
+        self.unified[incident.id] = agencies
+        channel = self.post_line(incident.id, agencies[0], agencies[1])
+        engine.emit(
+            "unified_command.established",
+            incident=incident.id,
+            agencies=agencies,
+            channel=channel,
+        )
+        for agency in agencies:
+            for key, value in engine.knowledge.about(agency, incident.id).items():
+                self.on_learned(agency, key, value)
+        engine.scene.update_work(incident)
+
+    def post_line(self, incident: str | None, sender: str, to: str | None) -> str | None:
+        """The command post's liaison channel, if both agencies sit in unified command."""
+        agencies = self.unified.get(incident or "")
+        if not agencies or sender not in agencies or to not in agencies:
+            return None
+        settings = self.engine.scenario.communications
+        return self.engine.network.virtual(
+            f"cp-{incident}",
+            f"Unified command post {incident}",
+            "bridge",
+            capacity=10,
+            latency=settings.command_post_seconds,
+        )
+
+    def on_learned(self, agency: str, key: str, value: object) -> None:
+        """Under unified command, what one agency learns reaches the others at the post."""
+        incident = incident_of(key)
+        agencies = self.unified.get(incident or "")
+        if not agencies or agency not in agencies:
+            return
+        engine = self.engine
+        delay = engine.scenario.communications.command_post_seconds
+        for other in agencies:
+            if other != agency and engine.knowledge.value(other, key) != value:
+                engine.at(delay, engine.learn, other, key, value, "command_post")
+
+    # -- span of control -------------------------------------------------------------
+
+    def span_factor(self, incident: Incident) -> tuple[float, int, int]:
+        """Work-rate multiplier from span of control, with supervisors and units.
+
+        Each agency supervises its own units unless unified command pools them. With
+        no command unit, the first officer on scene supervises (one implicit supervisor).
+        """
+        units = self.engine.units
+        limit = self.engine.scenario.settings.span_of_control
+        groups: dict[str, list[Unit]] = {}
+        pooled = incident.id in self.unified
+        for unit_id in sorted(incident.on_scene):
+            unit = units[unit_id]
+            groups.setdefault("all" if pooled else unit.agency, []).append(unit)
+        factor, supervisors, workers = 1.0, 0, 0
+        for members in groups.values():
+            bosses = sum(1 for u in members if u.can(Capability.COMMAND))
+            crews = len(members) - bosses
+            supervisors += bosses
+            workers += crews
+            if crews:
+                factor = min(factor, max(bosses, 1) * limit / crews)
+        return min(1.0, factor), supervisors, workers
+
+    # -- tasking without unified command ---------------------------------------------
+
+    def clash(self, unit: Unit, incident: Incident) -> tuple[str, str] | None:
+        """A duplicated or conflicting assignment for an arriving unit, if any.
+
+        Returns (kind, other agency). Only without unified command and with another
+        agency already working the scene.
+        """
+        if incident.id in self.unified:
+            return None
+        units = self.engine.units
+        others = sorted(self.on_scene_agencies(incident) - {unit.agency})
+        if not others:
+            return None
+        wanted = needs(self.engine, incident)
+        useful = sorted(c for c in wanted if unit.can(c) and c != Capability.COMMAND)
+        if useful and all(wanted[c][2] >= wanted[c][0] for c in useful):
+            covering = next(
+                (
+                    units[u].agency
+                    for u in sorted(incident.on_scene)
+                    if units[u].agency != unit.agency and any(units[u].can(c) for c in useful)
+                ),
+                None,
+            )
+            if covering:
+                return "duplicated", covering
+        if self._draw.random() < self.engine.scenario.settings.conflict_probability:
+            return "conflicted", others[0]
+        return None
+
+    def delay_join(self, unit: Unit, incident: Incident, kind: str, other: str) -> None:
+        """Log a clash; the unit starts work only after sorting it out."""
+        engine = self.engine
+        cost = engine.scenario.settings.conflict_seconds
+        token = self._joining.get(unit.id, 0) + 1
+        self._joining[unit.id] = token
+        engine.emit(
+            f"assignment.{kind}",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=incident.id,
+            with_agency=other,
+            cost=cost,
+        )
+        engine.at(cost, self._join, unit, incident, token)
+
+    def _join(self, unit: Unit, incident: Incident, token: int) -> None:
+        if self._joining.get(unit.id) != token or unit.incident != incident.id:
+            return
+        if incident.resolved or unit.id in incident.on_scene:
+            return
+        if unit.status == UnitStatus.ON_SCENE:
+            self.engine.scene.arrive(unit, incident)

@@ -1,0 +1,75 @@
+"""What each agency knows: which facts, since when, and how it learnt them.
+
+An agency learns from its own calls, its units on scene, messages and injects, and
+from nothing else. Facts are keyed ``topic:subject`` (``incident:I3``,
+``hazard:I3/chem``, ``condition:I3/secure``, ``casualties:I3``, ``closure:Bridge 2``).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+TOPICS = ("incident", "casualties", "hazard", "condition", "closure")
+
+
+@dataclass(frozen=True)
+class Known:
+    """One fact as an agency holds it."""
+
+    t: float
+    value: Any
+    via: str
+    message: str | None = None
+
+
+def fact_key(topic: str, subject: str, part: str | None = None) -> str:
+    """The key of a fact about ``subject`` (and a hazard or condition ``part``)."""
+    return f"{topic}:{subject}/{part}" if part else f"{topic}:{subject}"
+
+
+def incident_of(key: str) -> str | None:
+    """The incident a fact is about, or None for a road fact."""
+    topic, _, subject = key.partition(":")
+    if topic == "closure":
+        return None
+    return subject.partition("/")[0]
+
+
+class Knowledge:
+    """Every agency's facts; the engine's ``learn`` is the only writer."""
+
+    def __init__(self, agencies: list[str]):
+        self.facts: dict[str, dict[str, Known]] = {a: {} for a in agencies}
+
+    def knows(self, agency: str, key: str) -> bool:
+        """Whether an agency holds a fact (with any value)."""
+        return key in self.facts[agency]
+
+    def value(self, agency: str, key: str) -> Any:
+        """The value an agency holds for a fact, or None."""
+        known = self.facts[agency].get(key)
+        return None if known is None else known.value
+
+    def record(self, agency: str, key: str, known: Known) -> bool:
+        """Store a fact; False when the agency already held that value."""
+        held = self.facts[agency].get(key)
+        if held is not None and held.value == known.value:
+            return False
+        self.facts[agency][key] = known
+        return True
+
+    def about(self, agency: str, incident: str) -> dict[str, Any]:
+        """The facts an agency holds about one incident, by key in sorted order."""
+        return {
+            key: known.value
+            for key, known in sorted(self.facts[agency].items())
+            if incident_of(key) == incident
+        }
+
+    def gap(self, incident: str, agencies: list[str]) -> dict[str, list[str]]:
+        """Per agency, the incident facts some other agency holds and it does not.
+
+        This is the common-operating-picture difference the issue asks to measure.
+        """
+        held = {a: set(self.about(a, incident)) for a in agencies}
+        union = set().union(*held.values()) if held else set()
+        return {a: sorted(union - held[a]) for a in sorted(agencies)}
