@@ -117,8 +117,10 @@ class Console(Screen):
         elif name == "cancel":
             self.selection.clear()
         elif name == "option":
+            self._refresh_selection()
             self._choose(intent.index - 1)
         elif name in ("assign", "recall", "stage"):
+            self._refresh_selection()
             self._choose_kind(name)
         elif name == "click":
             self._click(intent)
