@@ -1,8 +1,8 @@
 """The map view end to end under the dummy SDL driver: scripted input, real engine."""
 
-import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 import pygame
 import pytest
+import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import build, scenario_dict
 from view_helpers import click, key, pixel
 
@@ -68,7 +68,12 @@ def test_briefing_then_assign_a_unit_by_mouse_and_keyboard(app):
         {
             "t": trainee[0]["t"],
             "source": "trainee",
-            "command": {"type": "dispatch", "agency": "police", "incident": "INC1", "units": ["P1"]},
+            "command": {
+                "type": "dispatch",
+                "agency": "police",
+                "incident": "INC1",
+                "units": ["P1"],
+            },
         }
     ]
     accepted = ex.log.of_kind("command.accepted")
@@ -79,7 +84,7 @@ def test_briefing_then_assign_a_unit_by_mouse_and_keyboard(app):
 
 
 def test_fog_of_war_shows_only_own_units_and_known_incidents(app):
-    console, session = start_console(app)
+    console, _session = start_console(app)
     assert {u.agency for u in console.snapshot.units} == {"police"}
     assert console.snapshot.incidents == ()
     run_frames(app, 70)
@@ -110,7 +115,7 @@ def test_pause_and_speed_keys_and_buttons(app, tmp_path):
 
 
 def test_incident_icon_is_drawn_in_its_priority_colour_where_it_is(app, tmp_path):
-    console, session = start_console(app)
+    console, _session = start_console(app)
     run_frames(app, 70)
     incident = console.snapshot.incidents[0]
     sx, sy = console.camera.to_screen(incident.x, incident.y)
@@ -182,7 +187,7 @@ def test_comms_table_builds_the_contract_command_when_enabled(app, monkeypatch):
         facts: list[str] = Field(min_length=1)
 
     monkeypatch.setitem(actions.COMMS, "share", Share)
-    console, session = start_console(app)
+    console, _session = start_console(app)
     run_frames(app, 70)
     console.selection.incident = "INC1"
     console.handle(view_helpers_intent("next_incident"))
