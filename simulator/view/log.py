@@ -91,7 +91,8 @@ class Log(Panel):
         for event in events:
             inbox = addressed_to(event, self.agencies)
             alert = event.kind in ("command.rejected", "message.lost") or inbox
-            self.entries.append(Entry(event.t, channel_of(event), describe(event), inbox, alert))
+            line = " ".join(describe(event).split())  # scenario text may hold newlines
+            self.entries.append(Entry(event.t, channel_of(event), line, inbox, alert))
             self.unread += inbox and self.tab != "inbox"
             self.dirty = True
         del self.entries[:-LIMIT]

@@ -25,7 +25,7 @@ class Text:
     def resize(self, window_height: int) -> None:
         """Pick sizes for a window height (base 16 px at 720, 22 px at 1080)."""
         self.base = max(15, round(window_height / 46))
-        self.small = max(13, round(self.base * 0.82))
+        self.small = max(14, round(self.base * 0.82))
         self.large = round(self.base * 1.5)
         self.line = self.font(self.base).get_linesize() + 2
         self.small_line = self.font(self.small).get_linesize() + 1
