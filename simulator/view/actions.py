@@ -105,7 +105,7 @@ def options(
         out.append(_road_option(exercise, selection.road, roles))
     if not chosen and incident is None and selection.road is None:
         out += _comms_options(exercise, roles)
-    return out
+    return sorted(out, key=lambda o: not o.enabled)  # stable: possible actions first
 
 
 def _by_agency(units: list[UnitView]) -> dict[str, list[str]]:

@@ -118,7 +118,7 @@ class Console(Screen):
             self.selection.clear()
         elif name == "option":
             self._refresh_selection()
-            self._choose(intent.index - 1)
+            self._choose(self.panel.scroll + intent.index - 1)
         elif name in ("assign", "recall", "stage"):
             self._refresh_selection()
             self._choose_kind(name)
@@ -224,6 +224,8 @@ class Console(Screen):
     def _refresh_selection(self) -> None:
         self.snapshot = self.picture.snapshot(self.app.wall, force=True)
         self.options = options(self.exercise, self.snapshot, self.selection, self.roles)
+        if self.panel.options != self.options:
+            self.panel.scroll = 0
         self.panel.options = self.options
         self.panel.summary = self._summary()
         self.board.selected = self.selection.incident

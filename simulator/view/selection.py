@@ -25,7 +25,9 @@ class SelectionPanel(Panel):
             surface.blit(text.render(line, text.small, MUTED), (PAD, y))
             y += text.small_line
         y += 4
-        for number, option in enumerate(self.options[:9], start=1):
+        self.scroll = min(self.scroll, max(0, len(self.options) - 9))
+        shown = self.options[self.scroll : self.scroll + 9]
+        for number, option in enumerate(shown, start=1):
             if y + text.line > body.bottom:
                 break
             row = pygame.Rect(2, y, body.width - 4, text.line)
@@ -40,5 +42,9 @@ class SelectionPanel(Panel):
                 text.render(text.fit(label, room, text.small), text.small, colour),
                 (PAD + key.get_width() + 8, y + 3),
             )
-            self.add_hit(row, number - 1)
+            self.add_hit(row, self.scroll + number - 1)
             y += text.line + 2
+        hidden = len(self.options) - self.scroll - len(shown)
+        if hidden > 0 and y + text.small_line <= body.bottom:
+            more = f"{hidden} more: scroll the wheel here"
+            surface.blit(text.render(more, text.small, MUTED), (PAD, y))
