@@ -206,3 +206,13 @@ def view_helpers_intent(name: str):
     from simulator.view.input import Intent
 
     return Intent(name)
+
+
+def test_window_resize_relays_out_the_panels(app):
+    console, _ = start_console(app)
+    narrow = console.rects["map"].width
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1920, h=1080, size=(1920, 1080)))
+    app.frame(1 / 60)
+    assert app.size == (1920, 1080)
+    assert console.rects["map"].width > narrow
+    assert console.rects["selection"].bottom == 1080
