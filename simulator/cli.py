@@ -88,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
 
+    _add_play(sub)
+
     replay = sub.add_parser("replay", help="re-simulate a run and check its event log")
     replay.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     replay.set_defaults(handler=_replay)
@@ -138,10 +140,14 @@ def _schema(args: argparse.Namespace, console: Console) -> int:
 
 
 def _default(console: Console) -> int:
+    note = _default_play(console)
+    if note is None:
+        return 0
     console.print(
-        f"Running the default scenario headless ({DEFAULT_SCENARIO.name}); "
+        f"{note}: running the default scenario headless ({DEFAULT_SCENARIO.name}); "
         "see README.md for the other commands.",
         highlight=False,
+        soft_wrap=True,
     )
     args = argparse.Namespace(
         scenario=str(DEFAULT_SCENARIO),
@@ -315,6 +321,170 @@ def _replay(args: argparse.Namespace, console: Console) -> int:
         soft_wrap=True,
     )
     return 1
+
+
+# -- play: the interactive map view --------------------------------------------------------
+
+
+def _add_play(sub: argparse._SubParsersAction) -> None:
+    from simulator.view.clock import SPEEDS  # no pygame: the clock is pure Python
+
+    play = sub.add_parser("play", help="play agencies yourself in the map view")
+    play.add_argument("scenario", metavar="SCENARIO")
+    play.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="AGENCY",
+        help="agency id you play (repeatable; default: choose in the briefing)",
+    )
+    play.add_argument("--trainee", default="trainee", help="your name, kept in the record")
+    play.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    play.add_argument("--speed", type=int, choices=SPEEDS, default=1, help="starting speed")
+    play.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
+    play.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame (no human)")
+    play.add_argument("--frames", type=_frames, help="frames to run before the screenshot")
+    play.add_argument(
+        "--show",
+        choices=("briefing", "map", "help", "end"),
+        default="map",
+        help="screen to capture with --screenshot (default map)",
+    )
+    play.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
+    play.set_defaults(handler=_play)
+
+
+def _frames(text: str) -> int:
+    value = _seed(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(p) for p in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    if width < 960 or height < 600:
+        raise argparse.ArgumentTypeError("the smallest window is 960x600")
+    return width, height
+
+
+def _play(args: argparse.Namespace, console: Console) -> int:
+    from simulator.view.play import NoDisplay, play
+
+    path = Path(args.scenario)
+    scenario = load(path)
+    atlas = build_atlas(scenario, str(path))
+    agencies = {a.id for a in scenario.agencies}
+    unknown = [r for r in args.role if r not in agencies]
+    if unknown:
+        raise BadInput(
+            f"--role: unknown agency {', '.join(map(repr, unknown))}; "
+            f"this scenario has {', '.join(sorted(agencies))}"
+        )
+    scripted = args.screenshot is not None or args.frames is not None
+    if scripted and (args.screenshot is None or args.frames is None):
+        raise BadInput("--screenshot and --frames go together")
+    if scripted and args.show != "briefing" and not args.role:
+        raise BadInput("--screenshot needs --role (there is nobody to pick one)")
+    out = _out_dir(args.out, scenario, args.seed) if args.out else None
+    sessions = []
+
+    def start(roles: tuple[str, ...]):
+        directory = out or fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{args.seed}")
+        session = _play_session(scenario, atlas, path, args.seed, roles, args.trainee, directory)
+        sessions.append(session)
+        return session
+
+    try:
+        play(
+            scenario,
+            start,
+            tuple(dict.fromkeys(args.role)),
+            speed=args.speed,
+            size=args.size,
+            frames=args.frames,
+            screenshot=args.screenshot,
+            show=args.show,
+        )
+    except NoDisplay as exc:
+        raise BadInput(f"cannot open a window: {exc}") from None
+    for session in sessions:
+        session.close()
+        console.print(f"Run directory: {session.record}", highlight=False, soft_wrap=True)
+    if args.screenshot is not None:
+        console.print(f"Screenshot: {args.screenshot}", highlight=False, soft_wrap=True)
+    return 0
+
+
+def _play_session(
+    scenario: Scenario,
+    atlas: object,
+    path: Path,
+    seed: int,
+    roles: tuple[str, ...],
+    trainee: str,
+    directory: Path,
+):
+    """An exercise recorded like ``run``: the trainee's agencies are not automated."""
+    from simulator.view.session import Session
+
+    record = RunRecord.create(directory, path)
+    exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
+    automated = sorted(a.id for a in scenario.agencies if a.id not in roles)
+    attach_players(exercise, automated)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def close(session: Session) -> None:
+        summary = summarise(exercise.log.events)
+        record.close(
+            manifest={
+                "scenario": scenario.metadata.id,
+                "scenario_file": path.name,
+                "scenario_sha256": file_sha256(path),
+                "seed": seed,
+                "until": exercise.now,
+                "automated": automated,
+                "trainee": trainee,
+                "roles": list(roles),
+                "complete": True,
+                "events": len(exercise.log),
+                "events_sha256": exercise.log.sha256(),
+                "started": started,
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+            commands=exercise.commands,
+            summary=summary.as_dict(),
+        )
+
+    return Session(exercise, roles, directory, close)
+
+
+def _default_play(console: Console) -> str | None:
+    """Open the default scenario's briefing; a note saying why not when there is no display."""
+    from simulator.view.play import display_configured
+
+    if not display_configured():
+        return "No display"
+    args = argparse.Namespace(
+        scenario=str(DEFAULT_SCENARIO),
+        role=[],
+        trainee="trainee",
+        seed=0,
+        speed=1,
+        out=None,
+        screenshot=None,
+        frames=None,
+        show="map",
+        size=(1280, 720),
+    )
+    try:
+        _play(args, console)
+    except BadInput as exc:
+        return str(exc)
+    return None
 
 
 # -- output -----------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+"""World metres <-> screen pixels for the map area: pan, zoom about a point, fit."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_SCALE = 0.005  # pixels per metre
+MAX_SCALE = 2.0
+ZOOM_STEP = 1.25
+
+
+@dataclass
+class Camera:
+    """The map viewport: world point at its centre, pixels per metre, screen rect."""
+
+    cx: float = 0.0
+    cy: float = 0.0
+    scale: float = 0.1
+    left: int = 0
+    top: int = 0
+    width: int = 800
+    height: int = 600
+
+    def resize(self, left: int, top: int, width: int, height: int) -> None:
+        """Place the viewport on screen (after a window resize)."""
+        self.left, self.top, self.width, self.height = left, top, max(width, 1), max(height, 1)
+
+    def to_screen(self, x: float, y: float) -> tuple[int, int]:
+        """Screen pixel of a world point."""
+        sx = self.left + self.width / 2 + (x - self.cx) * self.scale
+        sy = self.top + self.height / 2 + (y - self.cy) * self.scale
+        return int(sx), int(sy)
+
+    def to_screen_array(self, xy: np.ndarray) -> np.ndarray:
+        """Screen pixels of many world points (an N x 2 array), vectorised."""
+        centre = np.array([self.left + self.width / 2, self.top + self.height / 2])
+        return (xy - np.array([self.cx, self.cy])) * self.scale + centre
+
+    def to_world(self, sx: float, sy: float) -> tuple[float, float]:
+        """World point under a screen pixel."""
+        x = self.cx + (sx - self.left - self.width / 2) / self.scale
+        y = self.cy + (sy - self.top - self.height / 2) / self.scale
+        return x, y
+
+    def contains(self, sx: float, sy: float) -> bool:
+        """Whether a screen pixel is inside the map area."""
+        return self.left <= sx < self.left + self.width and self.top <= sy < self.top + self.height
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by a screen-pixel drag."""
+        self.cx -= dx / self.scale
+        self.cy -= dy / self.scale
+
+    def zoom(self, steps: float, about: tuple[float, float] | None = None) -> None:
+        """Zoom in (positive) or out by whole steps, keeping ``about`` fixed on screen."""
+        sx, sy = about or (self.left + self.width / 2, self.top + self.height / 2)
+        wx, wy = self.to_world(sx, sy)
+        self.scale = min(MAX_SCALE, max(MIN_SCALE, self.scale * ZOOM_STEP**steps))
+        nx, ny = self.to_world(sx, sy)
+        self.cx += wx - nx
+        self.cy += wy - ny
+
+    def fit(self, xy: np.ndarray, margin: float = 0.05) -> None:
+        """Show every point of ``xy`` with a margin."""
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
+        self.cx, self.cy = (lo + hi) / 2
+        span_x, span_y = max(hi[0] - lo[0], 1.0), max(hi[1] - lo[1], 1.0)
+        scale = min(self.width / span_x, self.height / span_y) * (1 - 2 * margin)
+        self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))

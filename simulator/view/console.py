@@ -1,0 +1,367 @@
+"""The operations console: the map, the panels and the trainee's actions.
+
+Each frame it advances the exercise to the wall-clock target (``clock.Pace``), takes the
+trainee's picture (``picture.Picture``), feeds the log and draws. Orders go through
+``actions.submit`` only.
+"""
+
+import pygame
+
+from simulator.scenario.timing import format_offset
+from simulator.view.actions import Option, Selection, options, submit
+from simulator.view.app import App, Screen
+from simulator.view.board import Board
+from simulator.view.camera import Camera
+from simulator.view.clock import SPEEDS, Pace
+from simulator.view.ending import Ending
+from simulator.view.help import Help
+from simulator.view.input import Intent
+from simulator.view.layers import RoadLayer
+from simulator.view.log import Log
+from simulator.view.markers import Markers
+from simulator.view.palette import (
+    BLACK,
+    MUTED,
+    PANEL_BG,
+    PANEL_EDGE,
+    ROW_HILITE,
+    TEXT,
+    VERMILLION,
+    YELLOW,
+)
+from simulator.view.picture import Picture
+from simulator.view.roster import Roster
+from simulator.view.selection import SelectionPanel
+from simulator.view.session import Session
+
+TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
+ROAD_PICK_PX = 6
+
+
+class Console(Screen):
+    """The main screen while the exercise runs."""
+
+    def __init__(self, app: App, session: Session, speed: int = 1):
+        super().__init__(app)
+        self.session = session
+        self.exercise = session.exercise
+        self.roles = session.roles
+        self.picture = Picture(self.exercise, self.roles)
+        self.pace = Pace()
+        self.pace.set(speed)
+        self.camera = Camera()
+        self.roads = RoadLayer(self.exercise.atlas.roads)
+        self.markers = Markers(self.exercise, app.text)
+        self.board = Board(app.text)
+        self.roster = Roster(app.text, self.markers.kinds)
+        self.log = Log(app.text, frozenset(self.roles))
+        self.panel = SelectionPanel(app.text)
+        self.selection = Selection()
+        self.options: list[Option] = []
+        self.toast = ("", 0.0)
+        self.rects: dict[str, pygame.Rect] = {}
+        self.buttons: list[tuple[pygame.Rect, str, int]] = []
+        self.snapshot = self.picture.snapshot(force=True)
+        self._layout()
+        self.camera.fit(self.exercise.atlas.roads.xy)
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        w, h = self.app.size
+        text = self.app.text
+        top = text.line + 10
+        side = max(330, int(w * 0.28))
+        log_h = max(140, int(h * 0.22))
+        column = h - top
+        board_h, roster_h = int(column * 0.36), int(column * 0.32)
+        self.rects = {
+            "bar": pygame.Rect(0, 0, w, top),
+            "map": pygame.Rect(0, top, w - side, h - top - log_h),
+            "log": pygame.Rect(0, h - log_h, w - side, log_h),
+            "board": pygame.Rect(w - side, top, side, board_h),
+            "roster": pygame.Rect(w - side, top + board_h, side, roster_h),
+            "selection": pygame.Rect(
+                w - side, top + board_h + roster_h, side, column - board_h - roster_h
+            ),
+        }
+        m = self.rects["map"]
+        self.camera.resize(m.x, m.y, m.width, m.height)
+        self._size = (w, h)
+
+    # -- intents -----------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        """Route an intent to time control, the camera, a panel or an action."""
+        name = intent.name
+        simple = {
+            "pause": self.pace.toggle,
+            "faster": lambda: self.pace.step(1),
+            "slower": lambda: self.pace.step(-1),
+            "fit": lambda: self.camera.fit(self.exercise.atlas.roads.xy),
+            "zoom_in": lambda: self.camera.zoom(1),
+            "zoom_out": lambda: self.camera.zoom(-1),
+            "log_tab": self.log.next_tab,
+            "roster_status": self.roster.cycle_status,
+            "roster_agency": self.roster.cycle_agency,
+            "next_incident": self._next_incident,
+            "help": self._help,
+            "end": self._end,
+        }
+        if name in simple:
+            simple[name]()
+        elif name in ("pan", "drag"):
+            self.camera.pan(*intent.delta)
+        elif name == "wheel":
+            self._wheel(intent)
+        elif name == "cancel":
+            self.selection.clear()
+        elif name == "option":
+            self._refresh_selection()
+            self._choose(self.panel.scroll + intent.index - 1)
+        elif name in ("assign", "recall", "stage"):
+            self._refresh_selection()
+            self._choose_kind(name)
+        elif name == "click":
+            self._click(intent)
+        elif name == "right_click":
+            self._right_click(intent)
+        self._refresh_selection()
+
+    def _help(self) -> None:
+        self.app.push(Help(self.app))
+
+    def _end(self) -> None:
+        self.session.close()
+        self.app.replace(Ending(self.app, self.session))
+
+    def _wheel(self, intent: Intent) -> None:
+        steps = intent.delta[1]
+        for key in ("board", "roster", "log", "selection"):
+            if self.rects[key].collidepoint(intent.pos):
+                panel = {
+                    "board": self.board,
+                    "roster": self.roster,
+                    "log": self.log,
+                    "selection": self.panel,
+                }[key]
+                panel.scroll_by(int(-steps))
+                return
+        if self.camera.contains(*intent.pos):
+            self.camera.zoom(steps, intent.pos)
+
+    def _next_incident(self) -> None:
+        ids = [i.id for i in self.snapshot.incidents]
+        if ids:
+            at = ids.index(self.selection.incident) + 1 if self.selection.incident in ids else 0
+            self.selection.incident = ids[at % len(ids)]
+            self.selection.road = None
+
+    def _click(self, intent: Intent) -> None:
+        pos = intent.pos
+        for rect, action, value in self.buttons:
+            if rect.collidepoint(pos):
+                self._button(action, value)
+                return
+        if self.rects["board"].collidepoint(pos):
+            hit = self.board.hit(pos)
+            if hit is not None:
+                self.selection.incident, self.selection.road = str(hit), None
+        elif self.rects["roster"].collidepoint(pos):
+            hit = self.roster.hit(pos)
+            if hit is not None:
+                self.selection.toggle_unit(str(hit), intent.add)
+        elif self.rects["log"].collidepoint(pos):
+            hit = self.log.hit(pos)
+            if isinstance(hit, tuple):
+                self.log.choose(hit[1])
+        elif self.rects["selection"].collidepoint(pos):
+            hit = self.panel.hit(pos)
+            if isinstance(hit, int):
+                self._choose(hit)
+        elif self.camera.contains(*pos):
+            self._click_map(intent)
+
+    def _click_map(self, intent: Intent) -> None:
+        snap, pos = self.snapshot, intent.pos
+        unit = self.markers.unit_at(self.camera, snap.units, pos)
+        if unit is not None:
+            self.selection.toggle_unit(unit, intent.add)
+            return
+        incident = self.markers.incident_at(self.camera, snap.incidents, pos)
+        if incident is not None:
+            self.selection.incident, self.selection.road = incident, None
+            return
+        road = self.roads.nearest(self.camera, pos, ROAD_PICK_PX)
+        if road is not None:
+            self.selection.units.clear()
+            self.selection.incident, self.selection.road = None, road
+        elif not intent.add:
+            self.selection.clear()
+
+    def _right_click(self, intent: Intent) -> None:
+        incident = self.markers.incident_at(self.camera, self.snapshot.incidents, intent.pos)
+        if incident is None and self.rects["board"].collidepoint(intent.pos):
+            hit = self.board.hit(intent.pos)
+            incident = str(hit) if hit is not None else None
+        if incident is not None and self.selection.units:
+            self.selection.incident = incident
+            self._refresh_selection()
+            self._choose_kind("assign")
+
+    def _button(self, action: str, value: int) -> None:
+        if action == "speed":
+            self.pace.set(value)
+        elif action == "pause":
+            self.pace.toggle()
+        elif action == "help":
+            self._help()
+        elif action == "end":
+            self._end()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _refresh_selection(self) -> None:
+        self.snapshot = self.picture.snapshot(self.app.wall, force=True)
+        self.options = options(self.exercise, self.snapshot, self.selection, self.roles)
+        if self.panel.options != self.options:
+            self.panel.scroll = 0
+        self.panel.options = self.options
+        self.panel.summary = self._summary()
+        self.board.selected = self.selection.incident
+        self.roster.selected = list(self.selection.units)
+        for panel in (self.panel, self.board, self.roster):
+            panel.dirty = True
+
+    def _summary(self) -> str:
+        sel = self.selection
+        parts = []
+        if sel.units:
+            parts.append(f"Units: {', '.join(sel.units)}")
+        if sel.incident:
+            parts.append(f"Incident: {sel.incident}")
+        if sel.road is not None:
+            roads = self.exercise.atlas.roads
+            parts.append(f"Road: {roads.names[sel.road] or 'unnamed'}")
+        if not parts:
+            return "Nothing selected. Click a unit, an incident or a road; shift adds units."
+        return "  ".join(parts)
+
+    def _choose_kind(self, kind: str) -> None:
+        index = next((n for n, o in enumerate(self.options) if o.kind == kind), None)
+        if index is None:
+            self._notice(f"Nothing to {kind}: select units (and an incident) first.")
+        else:
+            self._choose(index)
+
+    def _choose(self, index: int) -> None:
+        if not 0 <= index < len(self.options):
+            return
+        option = self.options[index]
+        if not option.enabled:
+            self._notice(f"{option.label}: {option.reason}")
+            return
+        rejected = [r.reason for r in submit(self.exercise, option) if not r.accepted]
+        self._notice(f"Rejected: {'; '.join(rejected)}" if rejected else f"Done: {option.label}")
+        self.log.add(self.picture.news())
+
+    def _notice(self, message: str) -> None:
+        self.toast = (message, self.app.wall + TOAST_S)
+
+    # -- frame -------------------------------------------------------------------------
+
+    def update(self, wall_dt: float) -> None:
+        """Advance the exercise to this frame's target and take the new picture."""
+        if self.app.size != self._size:
+            self._layout()
+        target = self.pace.target(self.exercise.now, wall_dt)
+        if target > self.exercise.now:
+            self.exercise.advance(target)
+        self.snapshot = self.picture.snapshot(self.app.wall)
+        news = self.picture.news()
+        if news:
+            self.log.add(news)
+        if self.exercise.ended:
+            self._end()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Map, panels, top bar, then banners."""
+        snap = self.snapshot
+        surface.set_clip(self.rects["map"])
+        self.roads.draw(surface, self.camera)
+        chosen = {"units": set(self.selection.units), "incident": self.selection.incident}
+        self.markers.draw(surface, self.camera, snap, chosen)
+        surface.set_clip(None)
+        wall = self.app.wall
+        self.board.snapshot = self.roster.snapshot = snap
+        self.board.draw(surface, self.rects["board"], wall)
+        self.roster.draw(surface, self.rects["roster"], wall)
+        self.panel.draw(surface, self.rects["selection"], wall)
+        self.log.draw(surface, self.rects["log"], wall)
+        self._bar(surface)
+        self._banners(surface)
+
+    def _bar(self, surface: pygame.Surface) -> None:
+        text = self.app.text
+        bar = self.rects["bar"]
+        surface.fill(PANEL_BG, bar)
+        pygame.draw.line(surface, PANEL_EDGE, bar.bottomleft, bar.bottomright)
+        clock = f"T+{format_offset(self.exercise.now)}  ({_time_of_day(self.exercise)})"
+        x = 8
+        label = text.render(clock, text.large if bar.height > text.large else text.base, TEXT, True)
+        surface.blit(label, (x, (bar.height - label.get_height()) // 2))
+        x += label.get_width() + 16
+        self.buttons = []
+        for action, value, caption in [
+            ("pause", 0, "II"),
+            *(("speed", s, f"{s}x") for s in SPEEDS),
+        ]:
+            active = (
+                self.pace.paused
+                if action == "pause"
+                else (not self.pace.paused and self.pace.speed == value)
+            )
+            piece = text.render(caption, text.base, BLACK if active else TEXT, True)
+            box = pygame.Rect(x, 4, piece.get_width() + 14, bar.height - 8)
+            pygame.draw.rect(surface, YELLOW if active else ROW_HILITE, box, border_radius=4)
+            surface.blit(piece, piece.get_rect(center=box.center))
+            self.buttons.append((box, action, value))
+            x = box.right + 4
+        right = bar.right - 8
+        for action, caption in (("end", "End (Ctrl+Q)"), ("help", "Help (F1)")):
+            piece = text.render(caption, text.small, TEXT)
+            box = pygame.Rect(0, 4, piece.get_width() + 14, bar.height - 8)
+            box.right = right
+            pygame.draw.rect(surface, ROW_HILITE, box, border_radius=4)
+            surface.blit(piece, piece.get_rect(center=box.center))
+            self.buttons.append((box, action, 0))
+            right = box.left - 6
+        roles = text.render(
+            text.fit(f"Playing: {', '.join(self.roles)}", right - x - 16, text.small),
+            text.small,
+            MUTED,
+        )
+        surface.blit(roles, (x + 12, (bar.height - roles.get_height()) // 2))
+
+    def _banners(self, surface: pygame.Surface) -> None:
+        text = self.app.text
+        area = self.rects["map"]
+        if self.pace.paused:
+            label = text.render("PAUSED  (space to resume)", text.large, BLACK, True)
+            box = label.get_rect(midtop=(area.centerx, area.top + 10)).inflate(24, 10)
+            pygame.draw.rect(surface, YELLOW, box, border_radius=6)
+            surface.blit(label, label.get_rect(center=box.center))
+        message, until = self.toast
+        if message and self.app.wall < until:
+            colour = VERMILLION if message.startswith(("Rejected", "Nothing")) else ROW_HILITE
+            line = text.fit(message, area.width - 40)
+            label = text.render(line, text.base, TEXT, True)
+            box = label.get_rect(midbottom=(area.centerx, area.bottom - 10)).inflate(20, 10)
+            pygame.draw.rect(surface, colour, box, border_radius=6)
+            surface.blit(label, label.get_rect(center=box.center))
+
+
+def _time_of_day(exercise) -> str:
+    hours, minutes = (int(p) for p in exercise.scenario.metadata.start.split(":")[:2])
+    total = int(hours * 3600 + minutes * 60 + exercise.now) % 86400
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}"

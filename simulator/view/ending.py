@@ -1,0 +1,70 @@
+"""The end screen: the exercise summary and where the run record was written."""
+
+import pygame
+
+from simulator.review.summary import summarise
+from simulator.scenario.timing import format_offset
+from simulator.view.app import App, Screen
+from simulator.view.input import Intent
+from simulator.view.palette import MAP_BG, MUTED, TEXT, YELLOW
+from simulator.view.session import Session
+
+
+class Ending(Screen):
+    """Shown when the duration is reached or the trainee ends the exercise."""
+
+    def __init__(self, app: App, session: Session):
+        super().__init__(app)
+        self.session = session
+        self.summary = summarise(session.exercise.log.events)
+        self.reason = session.exercise.log.events[-1].data.get("reason", "")
+
+    def handle(self, intent: Intent) -> None:
+        """Esc or Enter closes the window."""
+        if intent.name in ("cancel", "confirm"):
+            self.app.pop()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The headline numbers and the record path."""
+        text = self.app.text
+        surface.fill(MAP_BG)
+        s = self.summary
+        cas = s.casualties
+        x, y = 60, 40
+        title = f"Exercise ended at T+{format_offset(s.end)}: {self.reason}"
+        surface.blit(text.render(title, text.large, TEXT, True), (x, y))
+        y += text.large + 20
+        rows = [
+            ("Incidents", f"{s.incidents} ({s.resolved} resolved, {s.escalated} escalated)"),
+            ("911 calls", str(s.calls)),
+            ("Mutual-aid requests", str(s.mutual_aid_requests)),
+            (
+                "Casualties",
+                f"{cas['total']} ({cas['transported']} transported, "
+                f"{cas['treated_released']} treated and released, "
+                f"{cas['deceased']} deceased, {cas['unresolved']} awaiting care)",
+            ),
+            ("Commands accepted / rejected", f"{s.commands_accepted} / {s.commands_rejected}"),
+        ]
+        rows += [
+            (
+                f"Response, {r.agency}",
+                f"mean {r.mean / 60:.1f} min, 90th percentile "
+                f"{r.p90 / 60:.1f} min over {r.responses} incidents",
+            )
+            for r in s.response
+        ]
+        label_w = max(text.font(text.base).size(r[0])[0] for r in rows) + 30
+        for name, value in rows:
+            surface.blit(text.render(name, text.base, MUTED), (x, y))
+            surface.blit(text.render(value, text.base, TEXT), (x + label_w, y))
+            y += text.line + 4
+        y += 20
+        note = "Scores appear here once scoring lands; this is the run summary."
+        surface.blit(text.render(note, text.small, MUTED), (x, y))
+        y += text.line
+        record = self.session.record
+        where = f"Record written to {record}" if record else "This run was not recorded."
+        surface.blit(text.render(where, text.base, YELLOW, True), (x, y))
+        y += text.line + 10
+        surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))

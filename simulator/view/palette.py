@@ -1,0 +1,52 @@
+"""Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies).
+
+Colour is never the only cue: every agency also has its own icon shape (``icons.py``).
+"""
+
+Colour = tuple[int, int, int]
+
+BLACK: Colour = (0, 0, 0)
+ORANGE: Colour = (230, 159, 0)
+SKY_BLUE: Colour = (86, 180, 233)
+BLUISH_GREEN: Colour = (0, 158, 115)
+YELLOW: Colour = (240, 228, 66)
+BLUE: Colour = (0, 114, 178)
+VERMILLION: Colour = (213, 94, 0)
+REDDISH_PURPLE: Colour = (204, 121, 167)
+
+# Interface greys and text (a dark theme: bright icons on a dark map read best).
+MAP_BG: Colour = (28, 32, 38)
+PANEL_BG: Colour = (38, 43, 51)
+PANEL_EDGE: Colour = (70, 78, 90)
+ROW_HILITE: Colour = (60, 70, 88)
+ROAD: Colour = (88, 96, 108)
+ARTERIAL: Colour = (130, 138, 150)
+TEXT: Colour = (232, 234, 238)
+MUTED: Colour = (160, 166, 176)
+WHITE: Colour = (255, 255, 255)
+GREY: Colour = (120, 120, 120)
+CLOSED: Colour = VERMILLION
+SELECTED: Colour = YELLOW
+
+AGENCY_KIND: dict[str, Colour] = {
+    "police": SKY_BLUE,
+    "fire": VERMILLION,
+    "ems": BLUISH_GREEN,
+    "public_works": YELLOW,
+    "emergency_management": REDDISH_PURPLE,
+    "federal": ORANGE,
+    "hospital": WHITE,
+}
+
+# Incident badges by priority (1 is the most urgent).
+PRIORITY: dict[int, Colour] = {1: VERMILLION, 2: ORANGE, 3: SKY_BLUE}
+
+
+def agency_colour(kind: str) -> Colour:
+    """The colour of an agency kind (grey for a kind the palette does not know)."""
+    return AGENCY_KIND.get(kind, GREY)
+
+
+def priority_colour(priority: int) -> Colour:
+    """The badge colour of an incident priority (lower numbers are more urgent)."""
+    return PRIORITY.get(priority, PRIORITY[3] if priority > 3 else PRIORITY[1])

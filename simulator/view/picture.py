@@ -1,0 +1,196 @@
+"""What the trainee's agencies know: the one place the view reads the exercise's state.
+
+Fog of war lives here. Each frame ``Picture.snapshot()`` gives the units the trainee
+may see, the incidents their dispatch centres hold and the facts they have received;
+``Picture.news()`` gives the new events the trainee would hear about (radio messages,
+CAD notices, injects, rejected commands). When the communications engine lands
+(comms-contract.md), ``Exercise.visible_units`` and ``Exercise.knowledge`` are used
+automatically; until then only the trainee's own units are shown and no facts.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from simulator.events import Event
+from simulator.exercise import CadIncident, Exercise, Need, UnitView
+
+# Incident lists are rebuilt at most this often (wall seconds) while events stream in;
+# unit positions are read every frame.
+CAD_REFRESH_S = 0.2
+
+# Event kinds the trainee hears about when they concern one of their agencies.
+_OWN_KINDS = frozenset(
+    {
+        "information.received",
+        "command.rejected",
+        "command.accepted",
+        "cad.opened",
+        "fact.learned",
+        "mutual_aid.received",
+        "incident.precondition_ready",
+        "unit.no_route",
+        "patch.established",
+        "patch.released",
+        "command_post.established",
+        "assignment.duplicated",
+        "assignment.conflicted",
+        "unit.harmed",
+        "span.exceeded",
+    }
+)
+# Of these, what is addressed to the trainee (their inbox).
+_INBOX_KINDS = frozenset({"message.delivered", "information.received", "inject.released"})
+
+
+@dataclass(frozen=True)
+class KnownIncident:
+    """An incident as the trainee's dispatch centres show it."""
+
+    id: str
+    type: str
+    priority: int
+    x: float
+    y: float
+    opened: float
+    needs: tuple[Need, ...]
+    held_by: tuple[str, ...]
+
+    @property
+    def unmet(self) -> int:
+        """Units still to be assigned, over every need."""
+        return sum(max(0, n.required - n.assigned) for n in self.needs)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One frame's picture: simulation time, visible units, known incidents, facts."""
+
+    now: float
+    units: tuple[UnitView, ...]
+    incidents: tuple[KnownIncident, ...]
+    facts: dict[str, object] = field(default_factory=dict)
+    closed: frozenset[int] = frozenset()
+    declarable: tuple[tuple[str, str, str], ...] = ()
+
+
+def addressed_to(event: Event, agencies: frozenset[str]) -> bool:
+    """Whether an event is for the trainee's inbox (a message, information or inject)."""
+    if event.kind not in _INBOX_KINDS:
+        return False
+    if event.kind == "inject.released":
+        return bool(agencies.intersection(event.data.get("to") or ()))
+    return event.agency in agencies
+
+
+def heard(event: Event, agencies: frozenset[str], known: Callable[[str], bool]) -> bool:
+    """Whether the trainee hears about an event (their radio traffic, CAD, injects)."""
+    kind = event.kind
+    if kind.startswith("message.") or kind in _OWN_KINDS:
+        return event.agency in agencies
+    if kind == "inject.released":
+        return addressed_to(event, agencies)
+    if kind in ("incident.escalated", "incident.resolved", "unified_command.established"):
+        return event.incident is not None and known(event.incident)
+    return kind in ("road.closed", "road.opened", "exercise.ended", "fault.started")
+
+
+class Picture:
+    """The trainee's view of an exercise: fog of war over its state and events."""
+
+    def __init__(self, exercise: Exercise, agencies: list[str] | tuple[str, ...]):
+        self.exercise = exercise
+        self.agencies = tuple(sorted(agencies))
+        self._set = frozenset(self.agencies)
+        self._read = 0
+        self._incidents: tuple[KnownIncident, ...] = ()
+        self._cad_at = -1.0
+        self._cad_events = -1
+        self._declarable: dict[tuple[str, str], str] = {}
+        self._xy = exercise.atlas.roads.xy
+
+    def snapshot(self, wall: float = 0.0, force: bool = False) -> Snapshot:
+        """The picture now; CAD lists are refreshed when events arrived (rate-limited)."""
+        events = len(self.exercise.log)
+        stale = events != self._cad_events and wall - self._cad_at >= CAD_REFRESH_S
+        if force or stale or self._cad_events < 0:
+            self._incidents = self._known_incidents()
+            self._cad_at, self._cad_events = wall, events
+        return Snapshot(
+            now=self.exercise.now,
+            units=tuple(self._visible_units()),
+            incidents=self._incidents,
+            facts=self._facts(),
+            closed=frozenset(self.exercise.atlas.roads.closed),
+            declarable=tuple((i, c, a) for (i, c), a in sorted(self._declarable.items())),
+        )
+
+    def news(self) -> list[Event]:
+        """Events since the last call that the trainee would hear about, in order."""
+        log = self.exercise.log.events
+        fresh = log[self._read :]
+        self._read = len(log)
+        out = []
+        for event in fresh:
+            self._track_declarations(event)
+            if heard(event, self._set, self.knows):
+                out.append(event)
+        return out
+
+    def _track_declarations(self, event: Event) -> None:
+        key = (event.incident or "", str(event.data.get("condition", "")))
+        if event.kind == "incident.precondition_ready" and event.agency in self._set:
+            self._declarable[key] = event.agency or ""
+        elif event.kind in ("incident.precondition_met", "incident.resolved"):
+            if event.kind == "incident.resolved":
+                for stale in [k for k in self._declarable if k[0] == event.incident]:
+                    del self._declarable[stale]
+            else:
+                self._declarable.pop(key, None)
+
+    def knows(self, incident: str) -> bool:
+        """Whether any of the trainee's dispatch centres holds an incident."""
+        return any(self.exercise.knows(agency, incident) for agency in self.agencies)
+
+    def _known_incidents(self) -> tuple[KnownIncident, ...]:
+        merged: dict[str, tuple[CadIncident, list[str]]] = {}
+        for agency in self.agencies:
+            for incident in self.exercise.cad(agency):
+                if incident.id in merged:
+                    merged[incident.id][1].append(agency)
+                else:
+                    merged[incident.id] = (incident, [agency])
+        out = []
+        for incident, holders in merged.values():
+            x, y = self._xy[incident.node]
+            out.append(
+                KnownIncident(
+                    incident.id,
+                    incident.type,
+                    incident.priority,
+                    float(x),
+                    float(y),
+                    incident.opened,
+                    incident.needs,
+                    tuple(holders),
+                )
+            )
+        return tuple(sorted(out, key=lambda i: (i.priority, i.opened, i.id)))
+
+    def _visible_units(self) -> list[UnitView]:
+        # Hook: comms-contract.md's Exercise.visible_units(agencies) (own units plus those
+        # shared with or reported to the trainee). Until it exists: own units only.
+        visible = getattr(self.exercise, "visible_units", None)
+        if visible is not None:
+            return list(visible(list(self.agencies)))
+        return [u for agency in self.agencies for u in self.exercise.units(agency)]
+
+    def _facts(self) -> dict[str, object]:
+        # Hook: comms-contract.md's Exercise.knowledge(agency) -> {fact key: Known}.
+        knowledge = getattr(self.exercise, "knowledge", None)
+        if knowledge is None:
+            return {}
+        facts: dict[str, object] = {}
+        for agency in self.agencies:
+            for key, known in knowledge(agency).items():
+                facts.setdefault(key, known)
+        return facts

@@ -1,0 +1,66 @@
+"""Open the window and play: the view's entry point for ``run_sim.py play``.
+
+Interactive when ``frames`` is None; otherwise scripted (no human): a fake wall clock
+runs ``frames`` frames of 1/60 s and the last one is saved as a screenshot.
+"""
+
+import os
+from pathlib import Path
+
+import pygame
+
+from simulator.scenario.model import Scenario
+from simulator.view.app import App, frame_clock
+from simulator.view.briefing import Briefing
+from simulator.view.input import Intent
+from simulator.view.session import Starter
+
+SHOWS = ("briefing", "map", "help", "end")
+
+
+class NoDisplay(Exception):
+    """No window can be opened (no display, or SDL refused)."""
+
+
+def display_configured() -> bool:
+    """Whether the environment names a display (X11, Wayland, or an SDL driver)."""
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"))
+
+
+def open_app(size: tuple[int, int], title: str) -> App:
+    """The window, or ``NoDisplay`` with SDL's reason."""
+    try:
+        return App(size, title)
+    except pygame.error as exc:
+        raise NoDisplay(str(exc)) from None
+
+
+def play(
+    scenario: Scenario,
+    start: Starter,
+    roles: tuple[str, ...] = (),
+    *,
+    speed: int = 1,
+    size: tuple[int, int] = (1280, 720),
+    frames: int | None = None,
+    screenshot: Path | None = None,
+    show: str = "map",
+) -> None:
+    """Show the briefing, then the console; return when the window is closed."""
+    app = open_app(size, f"{scenario.metadata.title} - joint operations exercise")
+    try:
+        briefing = Briefing(app, scenario, start, roles, speed)
+        app.push(briefing)
+        if frames is None:
+            app.run()
+            return
+        if show != "briefing":
+            briefing.begin()
+        app.run(frames, frame_clock())
+        if show in ("help", "end") and app.stack:
+            app.stack[-1].handle(Intent(show))
+            app.frame(0.0)
+        if screenshot is not None:
+            app.screenshot(screenshot)
+    finally:
+        pygame.display.quit()

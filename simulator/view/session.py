@@ -1,0 +1,36 @@
+"""One trainee's exercise: the engine, the agencies they play and the run record."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.exercise import Exercise
+from simulator.scenario.timing import format_offset
+
+
+@dataclass
+class Session:
+    """An exercise being played; ``close`` writes its run record exactly once."""
+
+    exercise: Exercise
+    roles: tuple[str, ...]
+    record: Path | None = None
+    on_close: Callable[["Session"], None] | None = None
+    closed: bool = field(default=False, init=False)
+
+    def close(self) -> None:
+        """End the exercise if it still runs, then write the run record (once).
+
+        The end reason matches what ``run_sim.py replay`` gives a run stopped at this
+        time, so the replayed event log is identical.
+        """
+        if self.closed:
+            return
+        self.closed = True
+        if not self.exercise.ended:
+            self.exercise.finish(f"stopped at {format_offset(self.exercise.now)}")
+        if self.on_close is not None:
+            self.on_close(self)
+
+
+Starter = Callable[[tuple[str, ...]], Session]

@@ -1,0 +1,81 @@
+"""Fog of war and the message log, against hand-made comms events (comms-contract.md)."""
+
+import pygame
+import view_helpers  # noqa: F401
+from conftest import build, open_cad, scenario_dict
+
+from simulator.events import Event
+from simulator.exercise import Exercise
+from simulator.view.clock import MAX_STEP_S, Pace
+from simulator.view.log import Log, channel_of
+from simulator.view.picture import Picture, addressed_to, heard
+from simulator.view.text import Text
+
+POLICE = frozenset({"police"})
+
+
+def message(kind: str, agency: str, **data) -> Event:
+    return Event(seq=1, t=60.0, kind=kind, agency=agency, data=data)
+
+
+def test_radio_traffic_is_heard_only_by_its_agencies():
+    never = lambda incident: False  # noqa: E731
+    delivered = message("message.delivered", "police", message="M1", channel="TAC-1", to="police")
+    other = message("message.delivered", "fire", message="M2", channel="FIRE-1")
+    assert heard(delivered, POLICE, never) and addressed_to(delivered, POLICE)
+    assert not heard(other, POLICE, never)
+    inject = Event(seq=2, t=5.0, kind="inject.released", data={"to": ["police", "fbi"]})
+    assert heard(inject, POLICE, never) and addressed_to(inject, POLICE)
+    lost = message("message.lost", "police", message="M3", channel="TAC-1", reason="noise")
+    assert heard(lost, POLICE, never) and not addressed_to(lost, POLICE)
+
+
+def test_log_files_lines_by_channel_with_an_inbox():
+    pygame.font.init()
+    log = Log(Text(720), POLICE)
+    log.add(
+        [
+            message("message.delivered", "police", message="M1", channel="TAC-1", words="hi"),
+            message("command.rejected", "police", command={"type": "dispatch"}, reason="no"),
+        ]
+    )
+    assert log.tabs() == ["all", "inbox", "TAC-1", "orders"]
+    assert log.unread == 1
+    log.choose("inbox")
+    assert [e.channel for e in log.shown()] == ["TAC-1"] and log.unread == 0
+    assert channel_of(message("cad.opened", "police")) == "CAD"
+
+
+def test_the_picture_uses_the_comms_api_when_the_engine_has_it():
+    class Shared(Exercise):
+        def visible_units(self, agencies):
+            return self.units()  # everybody's units are "shared" in this stub
+
+        def knowledge(self, agency):
+            return {"hazard:INC1": "chemical"}
+
+    ex = Shared(build(scenario_dict()), seed=0)
+    picture = Picture(ex, ["police"])
+    snap = picture.snapshot(force=True)
+    assert {u.agency for u in snap.units} == {"police", "fire", "ems"}
+    assert snap.facts == {"hazard:INC1": "chemical"}
+
+
+def test_without_the_comms_api_only_own_units_and_cad_incidents():
+    ex = Exercise(build(scenario_dict()), seed=0)
+    picture = Picture(ex, ["fire"])
+    assert {u.agency for u in picture.snapshot(force=True).units} == {"fire"}
+    open_cad(ex, "police")
+    assert picture.snapshot(force=True).incidents == ()  # fire has not been told
+    news = picture.news()
+    assert all(e.agency != "police" or e.kind == "inject.released" for e in news)
+
+
+def test_pace_caps_a_slow_frame_and_pauses():
+    pace = Pace(speed=60)
+    assert pace.target(10.0, 0.5) == 40.0
+    assert pace.target(10.0, 30.0) == 10.0 + MAX_STEP_S
+    pace.toggle()
+    assert pace.target(10.0, 1.0) == 10.0
+    pace.step(-1)
+    assert pace.speed == 16 and not pace.paused

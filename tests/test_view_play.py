@@ -1,0 +1,218 @@
+"""The map view end to end under the dummy SDL driver: scripted input, real engine."""
+
+import pygame
+import pytest
+import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
+from conftest import build, scenario_dict
+from view_helpers import click, key, pixel
+
+from simulator.exercise import Exercise
+from simulator.view import actions
+from simulator.view.app import App, frame_clock
+from simulator.view.briefing import Briefing
+from simulator.view.console import Console
+from simulator.view.ending import Ending
+from simulator.view.help import Help
+from simulator.view.palette import YELLOW, priority_colour
+from simulator.view.session import Session
+
+
+@pytest.fixture
+def app():
+    application = App((1280, 720))
+    yield application
+    pygame.display.quit()
+
+
+def start_console(app: App, roles=("police",), speed: int = 60) -> tuple[Console, Session]:
+    closed = []
+    exercise = Exercise(build(scenario_dict()), seed=0)
+
+    def start(chosen):
+        session = Session(exercise, chosen, None, closed.append)
+        return session
+
+    briefing = Briefing(app, exercise.scenario, start, roles, speed)
+    app.push(briefing)
+    key(pygame.K_RETURN)
+    app.frame(1 / 60)
+    console = app.stack[-1]
+    assert isinstance(console, Console)
+    return console, console.session
+
+
+def run_frames(app: App, n: int) -> None:
+    clock = frame_clock()
+    clock()
+    for _ in range(n):
+        app.frame(1 / 60)
+
+
+def test_briefing_then_assign_a_unit_by_mouse_and_keyboard(app):
+    console, session = start_console(app)
+    ex = session.exercise
+    run_frames(app, 70)  # 60x: about 70 simulated seconds; the police CAD opens at 56 s
+    assert ex.knows("police", "INC1")
+    p1 = next(u for u in console.snapshot.units if u.id == "P1")
+    click(console.camera.to_screen(p1.x, p1.y))
+    app.frame(0.0)
+    assert console.selection.units == ["P1"]
+    incident = console.snapshot.incidents[0]
+    click(console.camera.to_screen(incident.x, incident.y))
+    app.frame(0.0)
+    assert console.selection.incident == "INC1"
+    key(pygame.K_a)
+    app.frame(0.0)
+    trainee = [c for c in ex.commands if c["source"] == "trainee"]
+    assert trainee == [
+        {
+            "t": trainee[0]["t"],
+            "source": "trainee",
+            "command": {
+                "type": "dispatch",
+                "agency": "police",
+                "incident": "INC1",
+                "units": ["P1"],
+            },
+        }
+    ]
+    accepted = ex.log.of_kind("command.accepted")
+    assert accepted[-1].data["source"] == "trainee"
+    run_frames(app, 5)
+    assert ex.engine.units["P1"].status.value in ("dispatched", "en_route")
+    assert any("dispatch" in e.text for e in console.log.entries)
+
+
+def test_fog_of_war_shows_only_own_units_and_known_incidents(app):
+    console, _session = start_console(app)
+    assert {u.agency for u in console.snapshot.units} == {"police"}
+    assert console.snapshot.incidents == ()
+    run_frames(app, 70)
+    assert [i.id for i in console.snapshot.incidents] == ["INC1"]
+
+
+def test_pause_and_speed_keys_and_buttons(app, tmp_path):
+    console, session = start_console(app, speed=1)
+    ex = session.exercise
+    t0 = ex.now
+    key(pygame.K_SPACE, " ")
+    run_frames(app, 30)
+    assert console.pace.paused and ex.now == t0
+    app.screenshot(tmp_path / "paused.png")
+    shot = pygame.image.load(str(tmp_path / "paused.png"))
+    area = console.rects["map"]
+    row = range(area.centerx - 150, area.centerx + 150)
+    banner = [pixel(shot, (x, area.top + 7)) for x in row]
+    assert banner.count(YELLOW) > 200  # the PAUSED banner above its text
+    key(pygame.K_SPACE, " ")
+    key(pygame.K_RIGHTBRACKET)
+    run_frames(app, 60)
+    assert console.pace.speed == 2 and ex.now == pytest.approx(t0 + 2.0, abs=0.05)
+    four = next(rect for rect, action, value in console.buttons if value == 4)
+    click(four.center)
+    app.frame(0.0)
+    assert console.pace.speed == 4 and not console.pace.paused
+
+
+def test_incident_icon_is_drawn_in_its_priority_colour_where_it_is(app, tmp_path):
+    console, _session = start_console(app)
+    run_frames(app, 70)
+    incident = console.snapshot.incidents[0]
+    sx, sy = console.camera.to_screen(incident.x, incident.y)
+    _, size = console.markers.sizes(console.camera)
+    app.screenshot(tmp_path / "map.png")
+    shot = pygame.image.load(str(tmp_path / "map.png"))
+    ring = priority_colour(incident.priority)
+    assert pixel(shot, (sx - size // 2 + 1, sy)) == ring
+    assert pixel(shot, (sx, sy - size // 2 + 1)) == ring
+
+
+def test_share_waits_for_the_comms_engine_and_submits_nothing(app):
+    console, session = start_console(app)
+    run_frames(app, 70)
+    incident = console.snapshot.incidents[0]
+    click(console.camera.to_screen(incident.x, incident.y))
+    app.frame(0.0)
+    shares = [n for n, o in enumerate(console.options) if o.kind == "share"]
+    assert shares and not console.options[shares[0]].enabled
+    before = len(session.exercise.commands)
+    key(getattr(pygame, f"K_{shares[0] + 1}"))
+    app.frame(0.0)
+    assert len(session.exercise.commands) == before
+    assert "communications engine" in console.toast[0]
+
+
+def test_a_rejected_command_shows_its_reason(app):
+    console, session = start_console(app)
+    run_frames(app, 70)
+    console.selection.units[:] = ["P1"]
+    key(pygame.K_r)  # P1 is not committed: recall is offered disabled
+    app.frame(0.0)
+    assert "not committed" in console.toast[0]
+    console.selection.road = 0
+    console.selection.units.clear()
+    key(pygame.K_1)  # close the road
+    app.frame(0.0)
+    key(pygame.K_1)  # and close it again: the engine rejects it... or it is now "open"
+    app.frame(0.0)
+    kinds = [e.kind for e in session.exercise.log.of_kind("command.accepted", "command.rejected")]
+    assert kinds[0] == "command.accepted"
+    assert console.roads.builds >= 2  # the closure redrew the cached road layer
+
+
+def test_help_overlay_and_end_screen(app, tmp_path):
+    console, session = start_console(app)
+    key(pygame.K_F1)
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Help)
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    assert app.stack[-1] is console
+    key(pygame.K_q, mod=pygame.KMOD_CTRL)
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Ending)
+    assert session.closed and session.exercise.ended
+    assert session.exercise.log.events[-1].data["reason"].startswith("stopped at")
+
+
+def test_comms_table_builds_the_contract_command_when_enabled(app, monkeypatch):
+    from pydantic import Field
+
+    from simulator.commands import CommandBase
+
+    class Share(CommandBase):
+        type: str = "share"
+        to: str
+        incident: str
+        facts: list[str] = Field(min_length=1)
+
+    monkeypatch.setitem(actions.COMMS, "share", Share)
+    console, _session = start_console(app)
+    run_frames(app, 70)
+    console.selection.incident = "INC1"
+    console.handle(view_helpers_intent("next_incident"))
+    share = next(o for o in console.options if o.kind == "share")
+    assert share.enabled
+    assert share.commands[0].model_dump() == {
+        "agency": "police",
+        "type": "share",
+        "to": "ems",
+        "incident": "INC1",
+        "facts": ["incident:INC1"],
+    }
+
+
+def view_helpers_intent(name: str):
+    from simulator.view.input import Intent
+
+    return Intent(name)
+
+
+def test_window_resize_relays_out_the_panels(app):
+    console, _ = start_console(app)
+    narrow = console.rects["map"].width
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1920, h=1080, size=(1920, 1080)))
+    app.frame(1 / 60)
+    assert app.size == (1920, 1080)
+    assert console.rects["map"].width > narrow
+    assert console.rects["selection"].bottom == 1080
