@@ -7,7 +7,6 @@ from conftest import build, scenario_dict
 from view_helpers import click, key, pixel
 
 from simulator.exercise import Exercise
-from simulator.view import actions
 from simulator.view.app import App, frame_clock
 from simulator.view.briefing import Briefing
 from simulator.view.console import Console
@@ -127,19 +126,22 @@ def test_incident_icon_is_drawn_in_its_priority_colour_where_it_is(app, tmp_path
     assert pixel(shot, (sx, sy - size // 2 + 1)) == ring
 
 
-def test_share_waits_for_the_comms_engine_and_submits_nothing(app):
+def test_share_reaches_the_engine_and_the_other_agency_learns(app):
     console, session = start_console(app)
     run_frames(app, 70)
     incident = console.snapshot.incidents[0]
     click(console.camera.to_screen(incident.x, incident.y))
     app.frame(0.0)
     shares = [n for n, o in enumerate(console.options) if o.kind == "share"]
-    assert shares and not console.options[shares[0]].enabled
-    before = len(session.exercise.commands)
+    assert shares and console.options[shares[0]].enabled
+    target = console.options[shares[0]].commands[0].to
     key(getattr(pygame, f"K_{shares[0] + 1}"))
     app.frame(0.0)
-    assert len(session.exercise.commands) == before
-    assert "communications engine" in console.toast[0]
+    last = session.exercise.commands[-1]
+    assert last["source"] == "trainee" and last["command"]["type"] == "share"
+    assert last["command"]["to"] == target
+    run_frames(app, 120)
+    assert session.exercise.knows(target, incident.id)
 
 
 def test_a_rejected_command_shows_its_reason(app):
@@ -175,30 +177,19 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     assert session.exercise.log.events[-1].data["reason"].startswith("stopped at")
 
 
-def test_comms_table_builds_the_contract_command_when_enabled(app, monkeypatch):
-    from pydantic import Field
-
-    from simulator.commands import CommandBase
-
-    class Share(CommandBase):
-        type: str = "share"
-        to: str
-        incident: str
-        facts: list[str] = Field(min_length=1)
-
-    monkeypatch.setitem(actions.COMMS, "share", Share)
+def test_the_share_option_builds_a_share_of_everything_known(app):
     console, _session = start_console(app)
     run_frames(app, 70)
     console.selection.incident = "INC1"
     console.handle(view_helpers_intent("next_incident"))
     share = next(o for o in console.options if o.kind == "share")
     assert share.enabled
-    assert share.commands[0].model_dump() == {
+    assert share.commands[0].model_dump(exclude_none=True) == {
         "agency": "police",
         "type": "share",
         "to": "ems",
         "incident": "INC1",
-        "facts": ["incident:INC1"],
+        "facts": [],
     }
 
 

@@ -5,9 +5,7 @@ The view changes the exercise only here, through ``Exercise.submit(..., source=
 shown greyed out with its reason.
 
 The communications commands (``share``, ``patch``, ``unified_command``,
-``command_post``; comms-contract.md) are not in the engine yet. ``COMMS`` maps each to
-its command class; while the class is ``None`` its options are shown disabled. When
-the commands land, the lead sets the classes here and nothing else changes.
+``command_post``) are built through ``COMMS``, one table from option kind to command.
 """
 
 import math
@@ -18,26 +16,29 @@ from pydantic import ValidationError
 from simulator.commands import (
     CloseRoad,
     CommandBase,
+    CommandPost,
     Declare,
     Dispatch,
     OpenRoad,
+    Patch,
     Recall,
     RequestMutualAid,
     SetService,
+    Share,
     Stage,
     Transport,
+    UnifiedCommand,
 )
 from simulator.exercise import Exercise, Result, UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.view.picture import KnownIncident, Snapshot
 
-COMMS: dict[str, type[CommandBase] | None] = {
-    "share": None,
-    "patch": None,
-    "unified_command": None,
-    "command_post": None,
+COMMS: dict[str, type[CommandBase]] = {
+    "share": Share,
+    "patch": Patch,
+    "unified_command": UnifiedCommand,
+    "command_post": CommandPost,
 }
-NOT_YET = "needs the communications engine (not in this build yet)"
 # How many nearby staging areas and hospitals to offer.
 NEAREST = 3
 
@@ -206,13 +207,8 @@ def _incident_options(
                 label = f"Mutual aid: {short} {need.capability.value} from {partner}"
                 out.append(Option("aid", label, (command,)))
     lead = incident.held_by[0] if incident.held_by else roles[0]
-    facts = sorted(k for k in snapshot.facts if k.endswith(f":{incident.id}"))
     for other in sorted(a.id for a in exercise.scenario.agencies if a.id not in roles):
-        fields = {
-            "to": other,
-            "incident": incident.id,
-            "facts": facts or [f"incident:{incident.id}"],
-        }
+        fields = {"to": other, "incident": incident.id}  # no facts named: all we know
         out.append(_comms("share", f"Share {incident.id} with {other}", lead, fields))
     out.append(
         _comms("unified_command", "Establish unified command", lead, {"incident": incident.id})
@@ -226,12 +222,9 @@ def _incident_options(
 
 
 def _comms_options(exercise: Exercise, roles: tuple[str, ...]) -> list[Option]:
-    # Hook: comms-contract.md's Exercise.channels() lists radio channels and members.
-    channels = getattr(exercise, "channels", None)
-    if channels is None:
-        return [_comms("patch", "Request a radio patch", roles[0], {})]
-    mine = [c.id for c in channels() if set(c.members) & set(roles)]
-    others = [c.id for c in channels() if c.id not in mine]
+    radio = [c for c in exercise.channels() if c.medium == "radio"]
+    mine = [c.id for c in radio if set(c.members) & set(roles)]
+    others = [c.id for c in radio if c.id not in mine]
     return [
         _comms("patch", f"Patch {a} + {b}", roles[0], {"channels": [a, b]})
         for a in mine
@@ -241,8 +234,6 @@ def _comms_options(exercise: Exercise, roles: tuple[str, ...]) -> list[Option]:
 
 def _comms(kind: str, label: str, agency: str, fields: dict) -> Option:
     cls = COMMS[kind]
-    if cls is None:
-        return Option(kind, label, (), NOT_YET)
     try:
         return Option(kind, label, (cls(agency=agency, **fields),))
     except ValidationError as exc:

@@ -11,7 +11,7 @@ from simulator.view.icons import (
     staging_icon,
     unit_icon,
 )
-from simulator.view.palette import BLACK, ORANGE, SELECTED, TEXT, WHITE
+from simulator.view.palette import BLACK, ORANGE, SELECTED, TEXT, VERMILLION, WHITE
 from simulator.view.picture import KnownIncident, Snapshot
 from simulator.view.text import Text
 
@@ -49,6 +49,10 @@ class Markers:
         unit_size, incident_size = self.sizes(camera)
         labels = camera.scale >= LABEL_SCALE
         fac = max(10, unit_size - 2)
+        for x, y, radius in snap.holes:
+            at = camera.to_screen(x, y)
+            pygame.draw.circle(surface, VERMILLION, at, max(4, radius * camera.scale), 2)
+            self._label(surface, "radio coverage lost", at, 0)
         for kind, x, y in self.stations:
             self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y))
         for name, x, y in self.hospitals:
@@ -63,6 +67,9 @@ class Markers:
                 self._label(surface, name, at, fac)
         for incident in snap.incidents:
             self._incident(surface, camera, incident, incident_size, chosen)
+        for x, y in snap.posts:
+            sx, sy = camera.to_screen(x, y)
+            self._label(surface, "ICP", (sx + incident_size, sy - incident_size), 0)
         selected = chosen["units"]
         for unit in snap.units:
             at = camera.to_screen(unit.x, unit.y)

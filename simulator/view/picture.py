@@ -70,6 +70,8 @@ class Snapshot:
     incidents: tuple[KnownIncident, ...]
     facts: dict[str, object] = field(default_factory=dict)
     closed: frozenset[int] = frozenset()
+    holes: tuple[tuple[float, float, float], ...] = ()
+    posts: tuple[tuple[float, float], ...] = ()
     declarable: tuple[tuple[str, str, str], ...] = ()
 
 
@@ -121,6 +123,13 @@ class Picture:
             incidents=self._incidents,
             facts=self._facts(),
             closed=frozenset(self.exercise.atlas.roads.closed),
+            holes=tuple(
+                (float(h["x"]), float(h["y"]), float(h["radius"]))
+                for h in self.exercise.coverage_holes()
+            ),
+            posts=tuple(
+                (i.x, i.y) for i in self._incidents if self.exercise.command_post(i.id) is not None
+            ),
             declarable=tuple((i, c, a) for (i, c), a in sorted(self._declarable.items())),
         )
 
@@ -177,20 +186,12 @@ class Picture:
         return tuple(sorted(out, key=lambda i: (i.priority, i.opened, i.id)))
 
     def _visible_units(self) -> list[UnitView]:
-        # Hook: comms-contract.md's Exercise.visible_units(agencies) (own units plus those
-        # shared with or reported to the trainee). Until it exists: own units only.
-        visible = getattr(self.exercise, "visible_units", None)
-        if visible is not None:
-            return list(visible(list(self.agencies)))
-        return [u for agency in self.agencies for u in self.exercise.units(agency)]
+        # Own units, and others' where the trainee's crews see them or command is unified.
+        return self.exercise.visible_units(list(self.agencies))
 
     def _facts(self) -> dict[str, object]:
-        # Hook: comms-contract.md's Exercise.knowledge(agency) -> {fact key: Known}.
-        knowledge = getattr(self.exercise, "knowledge", None)
-        if knowledge is None:
-            return {}
         facts: dict[str, object] = {}
         for agency in self.agencies:
-            for key, known in knowledge(agency).items():
+            for key, known in self.exercise.knowledge(agency).items():
                 facts.setdefault(key, known)
         return facts
