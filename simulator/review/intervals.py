@@ -167,6 +167,7 @@ class Check:
     p90: float | None
     met: bool | None
     worst: Sample | None
+    values: tuple[float, ...]
 
     @property
     def observed(self) -> bool:
@@ -230,7 +231,7 @@ REQUIRED_SHARE = 0.9
 def _check(name: str, standard: str, target: float, samples: list[Sample]) -> Check:
     values = [s.value for s in samples]
     if not values:
-        return Check(name, standard, target, REQUIRED_SHARE, 0, None, None, None, None)
+        return Check(name, standard, target, REQUIRED_SHARE, 0, None, None, None, None, ())
     within = sum(1 for v in values if v <= target) / len(values)
     worst = max(samples, key=lambda s: (s.value, -(s.evidence[-1].seq if s.evidence else 0)))
     return Check(
@@ -243,4 +244,5 @@ def _check(name: str, standard: str, target: float, samples: list[Sample]) -> Ch
         percentile(values),
         within >= REQUIRED_SHARE,
         worst,
+        tuple(values),
     )
