@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from simulator.events import Event
-from simulator.review import plots
 from simulator.review.compare import Row
 from simulator.review.findings import (
     LABELS,
@@ -24,6 +23,7 @@ from simulator.review.findings import (
 from simulator.review.rating import RATINGS
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, cite
+from simulator.scenario.check import incidents
 from simulator.scenario.model import Scenario
 from simulator.scenario.timing import format_offset
 
@@ -112,14 +112,11 @@ def render(doc: dict, fmt: str) -> str:
 def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: RunMeta) -> dict:
     meta_s = scenario.metadata
     started = [e for e in events if e.kind == "incident.started"]
-    hazards = sorted(
-        {
-            h.get("kind", "")
-            for e in started
-            for h in e.data.get("hazards", [])
-            if isinstance(h, dict)
-        }
-    )
+    hazards = [
+        f"{spec.id}: {h.kind.value.replace('_', ' ')}"
+        for _, _, spec in incidents(scenario)
+        for h in spec.hazards
+    ]
     return {
         "exercise": meta_s.title,
         "scenario_id": meta_s.id,
@@ -139,7 +136,7 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "core_capabilities": sorted({o.core_capability for o in scenario.scoring.objectives}),
         "objectives": [f"{o.id}: {o.title}" for o in scenario.scoring.objectives],
         "threats": sorted({str(e.data.get("type", "")).replace("_", " ") for e in started}),
-        "hazards": [h.replace("_", " ") for h in hazards if h],
+        "hazards": hazards,
         "organisations": [f"{a.name} ({a.kind.value})" for a in scenario.agencies],
         "scenario_sha256": meta.scenario_sha256,
         "events_sha256": meta.events_sha256,
@@ -241,6 +238,10 @@ def _sample(s: object) -> dict:
 
 
 def _figures(events: list[Event], scores: Scores, geometry: Geometry) -> dict:
+    # matplotlib is imported only when figures are drawn: the CLI starts fast and the
+    # engine's headless test can run without it.
+    from simulator.review import plots
+
     end = max(scores.end, 1.0)
     return {
         "Unit status timeline per agency": plots.unit_status_timeline(events, end),
