@@ -237,9 +237,7 @@ def idle_scenario():
     return build(scenario_dict(units=units))
 
 
-@pytest.mark.parametrize(
-    ("resolved", "counted"), [(400, True), (60 + IDLE_GRACE_S - 1, False)]
-)
+@pytest.mark.parametrize(("resolved", "counted"), [(400, True), (60 + IDLE_GRACE_S - 1, False)])
 def test_capable_unit_left_idle_while_a_need_is_unmet(resolved, counted):
     log = LogBuilder()
     log.add(0, "incident.started", incident="I1", agencies=["police"], requires={"patrol": 2})

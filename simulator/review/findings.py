@@ -144,6 +144,7 @@ def value_text(metric: str, value: float | None) -> str:
     """A metric value as a reader expects it: times as m:ss, counts as whole numbers."""
     if value is None:
         return "not observed"
+
     return seconds_text(value) if metric in SECONDS else f"{value:g}"
 
 

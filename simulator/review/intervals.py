@@ -6,7 +6,8 @@ Definitions (seconds):
 - call processing: the agency's first answer of a call about the incident (or, for an
   agency told by CAD-to-CAD notification or mutual aid, its CAD opening) until its first
   unit is dispatched (NFPA 1225).
-- turnout: a unit dispatched at its station until it is en route (NFPA 1710).
+- turnout: a unit dispatched at its station until it is en route (NFPA 1710); a unit
+  dispatched away from its station leaves at once and has no turnout.
 - travel: a unit en route until it arrives (on scene, or staged when held back).
 - first on scene: the first 911 call about the incident until the agency's first unit
   is on scene (the public's view).
@@ -113,7 +114,7 @@ class _Pass:
         dispatch = self.dispatched.get(e.unit)
         if dispatch is None or dispatch.incident != e.incident or e.incident is None:
             return
-        if e.data.get("prev") == "dispatched":
+        if e.data.get("prev") == "dispatched" and e.t > dispatch.t:
             self.out["turnout"].append(
                 between(dispatch, e, incident=e.incident, agency=e.agency, unit=e.unit)
             )

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 
 from simulator.events import Event
 from simulator.review.coordination import LOAD_BIN_S, ChannelLoad, FactSharing
+from simulator.review.findings import seconds_text
 from simulator.review.intervals import Check
 
 # Headless: never open a window, whatever the environment says.
@@ -34,6 +35,8 @@ STATUS_COLOURS = {
     "returning": "#a6d96a",
     "out_of_service": "#525252",
 }
+# Interval plots are logarithmic; a zero interval is drawn at this multiple of target.
+FLOOR = 0.05
 AGENCY_COLOURS = (
     "#1f77b4",
     "#d62728",
@@ -150,24 +153,27 @@ def incident_timelines(events: Sequence[Event], end: float) -> str | None:
 
 
 def intervals_against_targets(checks: Sequence[Check]) -> str | None:
-    """Every sample of each response standard against its target (dashed line)."""
+    """Every sample of each response standard as a multiple of its target (1 = target)."""
     observed = [c for c in checks if c.observed]
     if not observed:
         return None
     fig = Figure(figsize=(10, 0.8 + 0.5 * len(observed)))
     ax = fig.subplots()
     for row, check in enumerate(observed):
-        values = check.values
-        ys = [row + ((i % 7) - 3) * 0.05 for i in range(len(values))]
-        colours = ["#2ca02c" if v <= check.target else "#d62728" for v in values]
-        ax.scatter([v / 60 for v in values], ys, c=colours, s=14, zorder=3)
-        ax.plot([check.target / 60] * 2, [row - 0.4, row + 0.4], "k--", linewidth=1)
+        ratios = [max(FLOOR, v / check.target) for v in check.values]
+        ys = [row + ((i % 7) - 3) * 0.05 for i in range(len(ratios))]
+        colours = ["#2ca02c" if r <= 1 else "#d62728" for r in ratios]
+        ax.scatter(ratios, ys, c=colours, s=14, zorder=3)
         if check.p90 is not None:
-            ax.plot([check.p90 / 60] * 2, [row - 0.3, row + 0.3], color="#ff7f0e", linewidth=2)
-    ax.set_yticks(range(len(observed)), [f"{c.name}\n({c.standard})" for c in observed], fontsize=7)
+            p90 = max(FLOOR, check.p90 / check.target)
+            ax.plot([p90] * 2, [row - 0.35, row + 0.35], color="#ff7f0e", linewidth=2)
+    ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
+    labels = [f"{c.name}, target {seconds_text(c.target)}\n({c.standard})" for c in observed]
+    ax.set_yticks(range(len(observed)), labels, fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("minutes (dashed: target; orange: 90th percentile; red dots: over target)")
-    ax.set_xscale("symlog", linthresh=10)
+    ax.set_xscale("log")
+    ax.set_xlim(FLOOR, max(2.0, *(max(c.values) / c.target * 1.3 for c in observed)))
+    ax.set_xlabel("multiple of target (dashed: target; orange: 90th percentile; red: over target)")
     ax.set_title("Response intervals against standards", fontsize=9)
     return _png(fig)
 
@@ -250,6 +256,12 @@ def incident_map(
     ax.invert_yaxis()
     ax.set_xlabel("metres east")
     ax.set_ylabel("metres south")
-    ax.legend(fontsize=7, loc="upper right", title="routes driven", title_fontsize=7)
+    ax.legend(
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        title="routes driven",
+        title_fontsize=7,
+    )
     ax.set_title("Incidents (stars) and unit routes", fontsize=9)
     return _png(fig)

@@ -278,7 +278,7 @@ def markdown(doc: dict) -> str:
     """The report as Markdown."""
     ov = doc["overview"]
     lines = [f"# {doc['title']}", "", "## Exercise overview", ""]
-    lines += _md_table(["", ""], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
+    lines += _md_table(["item", "value"], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
     overall = doc["score"]["overall"]
     lines += [
         "## Analysis of core capabilities",
@@ -505,9 +505,11 @@ def _e(v: object) -> str:
     return html.escape("-" if v is None else str(v))
 
 
-def _table(header: list[str], rows: list[list[object]], numeric: set[int] | None = None) -> str:
+def _table(
+    header: list[str] | None, rows: list[list[object]], numeric: set[int] | None = None
+) -> str:
     numeric = numeric or set()
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    head = "".join(f"<th>{_e(h)}</th>" for h in header or [])
     body = "".join(
         "<tr>"
         + "".join(
@@ -517,7 +519,8 @@ def _table(header: list[str], rows: list[list[object]], numeric: set[int] | None
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+    return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
 def _badge(rating: str | None) -> str:
@@ -546,7 +549,7 @@ def page(doc: dict) -> str:
         f"seed {_e(ov['seed'])} &middot; recorded {_e(ov['started'])}</p>",
     ]
     parts.append("<h2>1. Exercise overview</h2>")
-    parts.append(_table(["", ""], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()]))
+    parts.append(_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()]))
     parts.append("<h2>2. Analysis of core capabilities</h2>")
     parts.append(
         f'<p><span class="score">{_e(_score(doc["score"]["overall"]))}</span> / 100 overall '
