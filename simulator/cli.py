@@ -16,8 +16,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from simulator.cli_records import (
-    RecordInputError,
     Recording,
+    RecordInputError,
     add_record_commands,
     add_run_options,
     open_recording,

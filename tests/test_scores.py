@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import LogBuilder, agency, build, scenario_dict, unit
+from conftest import LogBuilder, build, scenario_dict, unit
 
 from simulator.review.coordination import IDLE_GRACE_S, coordination
 from simulator.review.intervals import response_intervals, standard_checks

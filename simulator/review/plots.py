@@ -256,12 +256,13 @@ def incident_map(
     ax.invert_yaxis()
     ax.set_xlabel("metres east")
     ax.set_ylabel("metres south")
-    ax.legend(
-        fontsize=7,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        title="routes driven",
-        title_fontsize=7,
-    )
+    if routes:
+        ax.legend(
+            fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            title="routes driven",
+            title_fontsize=7,
+        )
     ax.set_title("Incidents (stars) and unit routes", fontsize=9)
     return _png(fig)

@@ -109,6 +109,9 @@ def render(doc: dict, fmt: str) -> str:
 # -- the document --------------------------------------------------------------------
 
 
+_SCOPE = "Functional exercise (simulated): dispatch and field operations of every agency."
+
+
 def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: RunMeta) -> dict:
     meta_s = scenario.metadata
     started = [e for e in events if e.kind == "incident.started"]
@@ -131,7 +134,7 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "exercise_start_clock": meta_s.start,
         "duration": format_offset(meta_s.duration),
         "played_to": format_offset(scores.end),
-        "scope": "Functional exercise (simulated): dispatch and field operations of every participating agency.",
+        "scope": _SCOPE,
         "summary": meta_s.briefing.strip(),
         "core_capabilities": sorted({o.core_capability for o in scenario.scoring.objectives}),
         "objectives": [f"{o.id}: {o.title}" for o in scenario.scoring.objectives],
@@ -262,7 +265,7 @@ def _md_table(header: list[str], rows: list[list[object]]) -> list[str]:
 
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return out + [""]
+    return [*out, ""]
 
 
 def _md_findings(items: list[dict]) -> list[str]:
@@ -327,31 +330,19 @@ def markdown(doc: dict) -> str:
             + (_md_findings(o["areas_for_improvement"]) or ["- none"])
             + [""]
         )
-    lines += (
-        ["## Response standards (NENA, NFPA 1225, NFPA 1710)", ""]
-        + _md_findings(doc["standards"])
-        + [""]
-    )
-    lines += ["## Response intervals", ""]
-    lines += _md_table(
-        ["interval", "agency", "n", "mean", "median", "90th pct", "max"],
-        [
-            [
-                r["label"],
-                r["agency"],
-                r["n"],
-                _mmss(r["mean"]),
-                _mmss(r["p50"]),
-                _mmss(r["p90"]),
-                _mmss(r["max"]),
-            ]
-            for r in doc["intervals"]
-        ],
-    )
-    lines += ["## Outcomes", ""] + _md_table(["outcome", "count"], _outcome_rows(doc["outcomes"]))
-    lines += ["## Coordination", ""] + _md_table(
-        ["measure", "value"], _coordination_rows(doc["coordination"])
-    )
+    lines += [
+        "## Response standards (NENA, NFPA 1225, NFPA 1710)",
+        "",
+        *_md_findings(doc["standards"]),
+        "",
+    ]
+    lines += ["## Response intervals", "", *_md_table(_INTERVAL_HEADER, _interval_rows(doc))]
+    lines += ["## Outcomes", "", *_md_table(["outcome", "count"], _outcome_rows(doc["outcomes"]))]
+    lines += [
+        "## Coordination",
+        "",
+        *_md_table(["measure", "value"], _coordination_rows(doc["coordination"])),
+    ]
     if doc["baseline"] is not None:
         lines += ["## Baseline comparison (automated players, same scenario and seed)", ""]
         lines += _md_table(
@@ -359,31 +350,18 @@ def markdown(doc: dict) -> str:
         )
     lines += ["## Evaluator notes", ""]
     lines += [f"- T+{n['time']}: {n['text']}" for n in doc["notes"]] or ["- none"]
-    lines += ["", "## Improvement plan", ""]
-    lines += _md_table(
-        [
-            "objective",
-            "capability",
-            "issue",
-            "corrective action",
-            "responsible",
-            "start",
-            "completion",
-        ],
-        [
-            [
-                p["objective"] or "-",
-                p["capability"],
-                p["issue"],
-                p["corrective_action"],
-                p["responsible"],
-                p["start"],
-                p["completion"],
-            ]
-            for p in doc["improvement_plan"]
-        ],
-    )
+    lines += ["", "## Improvement plan", "", *_md_table(_PLAN_HEADER, _plan_rows(doc))]
     return "\n".join(lines) + "\n"
+
+
+_INTERVAL_HEADER = ["interval", "agency", "n", "mean", "median", "90th pct", "max"]
+
+
+def _interval_rows(doc: dict) -> list[list[object]]:
+    stats = ("mean", "p50", "p90", "max")
+    return [
+        [r["label"], r["agency"], r["n"], *(_mmss(r[k]) for k in stats)] for r in doc["intervals"]
+    ]
 
 
 def _plain(v: object) -> str:
@@ -422,6 +400,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
 
 
 def _coordination_rows(c: dict) -> list[list[object]]:
+    derived = c["facts_derived"]
     shared = sum(1 for f in c["facts"] if f["first_known"] is not None and not f["missing"])
     uc = c["unified_command"]
     return [
@@ -431,7 +410,7 @@ def _coordination_rows(c: dict) -> list[list[object]]:
         ],
         [
             "Critical facts",
-            f"{len(c['facts'])} ({'incident existence, from CAD' if c['facts_derived'] else 'fact events'})",
+            f"{len(c['facts'])} ({'incident existence, from CAD' if derived else 'fact events'})",
         ],
         ["  shared with every agency needing them", shared],
         [
@@ -505,31 +484,40 @@ def _e(v: object) -> str:
     return html.escape("-" if v is None else str(v))
 
 
-def _table(
-    header: list[str] | None, rows: list[list[object]], numeric: set[int] | None = None
+def _html_table(
+    header: list[str] | None, rows: list[list[str]], numeric: set[int] = frozenset()
 ) -> str:
-    numeric = numeric or set()
+    """A table of cells that are already HTML (escape text with ``_e`` first)."""
     head = "".join(f"<th>{_e(h)}</th>" for h in header or [])
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="num">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
-            for i, v in enumerate(row)
+            f"<td{' class=num' if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(row)
         )
         + "</tr>"
         for row in rows
     )
-    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
     return f"<table>{thead}<tbody>{body}</tbody></table>"
+
+
+def _table(
+    header: list[str] | None, rows: list[list[object]], numeric: set[int] = frozenset()
+) -> str:
+    return _html_table(header, [[_e(v) for v in row] for row in rows], numeric)
 
 
 def _badge(rating: str | None) -> str:
     return f'<span class="rating {rating or "none"}">{_e(rating or "-")}</span>'
 
 
+def _muted(text: str) -> str:
+    return f'<p class="muted">{_e(text)}</p>'
+
+
 def _html_findings(items: list[dict], empty: str) -> str:
     if not items:
-        return f'<p class="muted">{_e(empty)}</p>'
+        return _muted(empty)
     out = []
     for f in items:
         ev = "".join(
@@ -540,135 +528,140 @@ def _html_findings(items: list[dict], empty: str) -> str:
     return '<ul class="findings">' + "".join(out) + "</ul>"
 
 
+_RATING_NOTE = (
+    "P: performed without challenges; S: some challenges; M: major challenges; U: unable to "
+    "be performed (HSEEP). Ratings follow the share of each objective's measures met, by the "
+    "thresholds the scenario states."
+)
+_STANDARDS_NOTE = (
+    "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing), NFPA 1710 (turnout, "
+    "travel); targets from the scenario, defaults from the standards. A standard is met when "
+    "90% of measurements are within target."
+)
+_BASELINE_NOTE = "The same scenario and seed played by automated players only, scored the same way."
+
+
+def _html_capabilities(doc: dict) -> list[str]:
+    overall = _e(_score(doc["score"]["overall"]))
+    rows = [
+        [
+            _e(f"{c['objective']}: {c['title']}"),
+            _e(c["core_capability"]),
+            f"{_badge(c['rating'])} {_e(c['rating_text'])}",
+            _e(_score(c["score"])),
+        ]
+        for c in doc["capabilities"]
+    ]
+    return [
+        "<h2>2. Analysis of core capabilities</h2>",
+        f'<p><span class="score">{overall}</span> / 100 overall <span class="muted">'
+        "(weighted mean of the objectives' share of measures met)</span></p>",
+        _html_table(["objective", "core capability", "rating", "score"], rows, {3}),
+        _muted(_RATING_NOTE),
+    ]
+
+
+def _html_objective(o: dict) -> list[str]:
+    met_class = {True: "yes", False: "no", None: "muted"}
+    rows = [
+        [
+            _e(m["label"]),
+            _e(m["agency"] or "all"),
+            _e(f"{m['value_text']} ({m['statistic']})"),
+            _e(m["target_text"]),
+            f"<span class={met_class[m['met']]}>{_e(_met(m['met']))}</span>",
+        ]
+        for m in o["measures"]
+    ]
+    tasks = "; ".join(o["critical_tasks"])
+    return [
+        f"<h3>{_badge(o['rating'])} {_e(o['id'])}: {_e(o['title'])}</h3>",
+        _muted(f"{o['core_capability']}. Critical tasks: {tasks}."),
+        _html_table(["measure", "agency", "value", "target", "met"], rows, {2, 3}),
+        "<b>Strengths</b>" + _html_findings(o["strengths"], "None observed."),
+        "<b>Areas for improvement</b>" + _html_findings(o["areas_for_improvement"], "None."),
+    ]
+
+
+def _html_baseline(rows: list[dict]) -> list[str]:
+    css = {"this run": "better-run", "baseline": "better-baseline"}
+    cells = [
+        [_e(a), _e(b), _e(c), _e(d), f"<span class={css.get(w, 'same')}>{_e(w)}</span>"]
+        for a, b, c, d, w in _baseline_rows(rows)
+    ]
+    header = ["measure", "this run", "baseline", "change", "better"]
+    return [
+        "<h2>7. Baseline comparison</h2>",
+        _muted(_BASELINE_NOTE),
+        _html_table(header, cells, {1, 2, 3}),
+    ]
+
+
+def _html_figures(figures: dict) -> list[str]:
+    out = ["<h2>10. Figures</h2>"]
+    for caption, png in figures.items():
+        if png is None:
+            out.append(_muted(f"{caption}: nothing recorded in this log."))
+            continue
+        image = f'<img alt="{_e(caption)}" src="data:image/png;base64,{png}">'
+        out.append(f"<figure>{image}<figcaption>{_e(caption)}</figcaption></figure>")
+    return out
+
+
+def _plan_rows(doc: dict) -> list[list[object]]:
+    keys = ("capability", "issue", "corrective_action", "responsible", "start", "completion")
+    return [[p["objective"] or "-", *(p[k] for k in keys)] for p in doc["improvement_plan"]]
+
+
+_PLAN_HEADER = [
+    "objective",
+    "capability",
+    "issue",
+    "corrective action",
+    "responsible",
+    "start",
+    "completion",
+]
+
+
 def page(doc: dict) -> str:
     """The report as one self-contained HTML page."""
     ov = doc["overview"]
     parts = [
         f"<h1>{_e(doc['title'])}</h1>",
-        f'<p class="muted">Run {_e(ov["run"])} &middot; {_e(ov["status"])} &middot; '
-        f"seed {_e(ov['seed'])} &middot; recorded {_e(ov['started'])}</p>",
+        _muted(f"Run {ov['run']} · {ov['status']} · seed {ov['seed']} · recorded {ov['started']}"),
+        "<h2>1. Exercise overview</h2>",
+        _table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()]),
+        *_html_capabilities(doc),
+        "<h2>3. Objectives: strengths and areas for improvement</h2>",
     ]
-    parts.append("<h2>1. Exercise overview</h2>")
-    parts.append(_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()]))
-    parts.append("<h2>2. Analysis of core capabilities</h2>")
-    parts.append(
-        f'<p><span class="score">{_e(_score(doc["score"]["overall"]))}</span> / 100 overall '
-        '<span class="muted">(weighted mean of the objectives\' share of measures met)</span></p>'
-    )
-    rows = "".join(
-        f"<tr><td>{_e(c['objective'])}: {_e(c['title'])}</td><td>{_e(c['core_capability'])}</td>"
-        f"<td>{_badge(c['rating'])} {_e(c['rating_text'])}</td><td class=num>{_e(_score(c['score']))}</td></tr>"
-        for c in doc["capabilities"]
-    )
-    parts.append(
-        f"<table><thead><tr><th>objective</th><th>core capability</th><th>rating</th><th>score</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
-    parts.append(
-        '<p class="muted">P: performed without challenges; S: some challenges; M: major challenges; U: unable to be performed (HSEEP). Ratings follow the share of each objective\'s measures met, by the thresholds the scenario states.</p>'
-    )
-    parts.append("<h2>3. Objectives: strengths and areas for improvement</h2>")
     for o in doc["objectives"]:
-        parts.append(f"<h3>{_badge(o['rating'])} {_e(o['id'])}: {_e(o['title'])}</h3>")
-        parts.append(
-            f"<p class=muted>{_e(o['core_capability'])}. Critical tasks: {_e('; '.join(o['critical_tasks']))}.</p>"
-        )
-        mrows = "".join(
-            f"<tr><td>{_e(m['label'])}</td><td>{_e(m['agency'] or 'all')}</td><td class=num>{_e(m['value_text'])} ({_e(m['statistic'])})</td>"
-            f"<td class=num>{_e(m['target_text'])}</td><td class='{'yes' if m['met'] else 'no' if m['met'] is False else 'muted'}'>{_e(_met(m['met']))}</td></tr>"
-            for m in o["measures"]
-        )
-        parts.append(
-            f"<table><thead><tr><th>measure</th><th>agency</th><th>value</th><th>target</th><th>met</th></tr></thead><tbody>{mrows}</tbody></table>"
-        )
-        parts.append("<b>Strengths</b>" + _html_findings(o["strengths"], "None observed."))
-        parts.append(
-            "<b>Areas for improvement</b>" + _html_findings(o["areas_for_improvement"], "None.")
-        )
-    parts.append("<h2>4. Response standards</h2>")
-    parts.append(
-        '<p class="muted">NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing), NFPA 1710 (turnout, travel); targets from the scenario, defaults from the standards. A standard is met when 90% of measurements are within target.</p>'
-    )
-    parts.append(_html_findings(doc["standards"], "No response intervals measured."))
-    parts.append(
-        _table(
-            ["interval", "agency", "n", "mean", "median", "90th pct", "max"],
-            [
-                [
-                    r["label"],
-                    r["agency"],
-                    r["n"],
-                    _mmss(r["mean"]),
-                    _mmss(r["p50"]),
-                    _mmss(r["p90"]),
-                    _mmss(r["max"]),
-                ]
-                for r in doc["intervals"]
-            ],
-            {2, 3, 4, 5, 6},
-        )
-    )
-    parts.append(
-        "<h2>5. Outcomes</h2>" + _table(["outcome", "count"], _outcome_rows(doc["outcomes"]), {1})
-    )
-    parts.append(
-        "<h2>6. Coordination</h2>"
-        + _table(["measure", "value"], _coordination_rows(doc["coordination"]), {1})
-    )
+        parts += _html_objective(o)
+    parts += [
+        "<h2>4. Response standards</h2>",
+        _muted(_STANDARDS_NOTE),
+        _html_findings(doc["standards"], "No response intervals measured."),
+        _table(_INTERVAL_HEADER, _interval_rows(doc), {2, 3, 4, 5, 6}),
+        "<h2>5. Outcomes</h2>",
+        _table(["outcome", "count"], _outcome_rows(doc["outcomes"]), {1}),
+        "<h2>6. Coordination</h2>",
+        _table(["measure", "value"], _coordination_rows(doc["coordination"]), {1}),
+    ]
     if doc["baseline"] is not None:
-        parts.append(
-            "<h2>7. Baseline comparison</h2><p class=muted>The same scenario and seed played by automated players only, scored the same way.</p>"
-        )
-        brows = "".join(
-            f"<tr><td>{_e(a)}</td><td class=num>{_e(b)}</td><td class=num>{_e(c)}</td><td class=num>{_e(d)}</td>"
-            f"<td class='better-{ {'this run': 'run', 'baseline': 'baseline'}.get(w, 'same') }'>{_e(w)}</td></tr>"
-            for a, b, c, d, w in _baseline_rows(doc["baseline"])
-        )
-        parts.append(
-            f"<table><thead><tr><th>measure</th><th>this run</th><th>baseline</th><th>change</th><th>better</th></tr></thead><tbody>{brows}</tbody></table>"
-        )
-    parts.append("<h2>8. Evaluator notes</h2>")
-    parts.append(
-        _table(["time", "note"], [[f"T+{n['time']}", n["text"]] for n in doc["notes"]])
-        if doc["notes"]
-        else '<p class="muted">No notes.</p>'
-    )
-    parts.append("<h2>9. Improvement plan</h2>")
-    parts.append(
-        _table(
-            [
-                "objective",
-                "capability",
-                "issue",
-                "corrective action",
-                "responsible",
-                "start",
-                "completion",
-            ],
-            [
-                [
-                    p["objective"] or "-",
-                    p["capability"],
-                    p["issue"],
-                    p["corrective_action"],
-                    p["responsible"],
-                    p["start"],
-                    p["completion"],
-                ]
-                for p in doc["improvement_plan"]
-            ],
-        )
-        if doc["improvement_plan"]
-        else '<p class="muted">No areas for improvement.</p>'
-    )
-    figures = doc.get("figures") or {}
-    if figures:
-        parts.append("<h2>10. Figures</h2>")
-        for caption, png in figures.items():
-            if png:
-                parts.append(
-                    f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{png}"><figcaption>{_e(caption)}</figcaption></figure>'
-                )
-            else:
-                parts.append(f'<p class="muted">{_e(caption)}: nothing recorded in this log.</p>')
+        parts += _html_baseline(doc["baseline"])
+    notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]
+    parts += [
+        "<h2>8. Evaluator notes</h2>",
+        _table(["time", "note"], notes) if notes else _muted("No notes."),
+    ]
+    plan = _plan_rows(doc)
+    parts += [
+        "<h2>9. Improvement plan</h2>",
+        _table(_PLAN_HEADER, plan) if plan else _muted("None."),
+    ]
+    if doc.get("figures"):
+        parts += _html_figures(doc["figures"])
+    title = _e(doc["title"])
+    head = f'<head><meta charset="utf-8"><title>{title}</title><style>{_CSS}</style></head>'
     body = "\n".join(parts)
-    return f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(doc["title"])}</title><style>{_CSS}</style></head><body>\n{body}\n</body></html>\n'
+    return f'<!DOCTYPE html>\n<html lang="en">{head}<body>\n{body}\n</body></html>\n'
