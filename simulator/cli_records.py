@@ -223,7 +223,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     table = Table(title=f"Exercises in {store.path}")
     for name, justify in (
         ("run", "right"),
-        ("started (UTC)", "left"),
+        ("started UTC", "left"),
         ("trainee", "left"),
         ("roles", "left"),
         ("scenario", "left"),
@@ -232,16 +232,17 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
         ("ratings", "left"),
         ("score", "right"),
     ):
-        table.add_column(name, justify=justify)
+        table.add_column(name, justify=justify, no_wrap=name != "roles", min_width=len(name))
     for run in runs:
         scores = store.scores(run.id) or {}
-        ratings = " ".join(f"{o['id']}:{o['rating'] or '-'}" for o in scores.get("objectives", []))
+        # One letter per objective, in the scenario's order (P/S/M/U, - when not rated).
+        ratings = "".join(o["rating"] or "-" for o in scores.get("objectives", []))
         overall = scores.get("overall")
         table.add_row(
             str(run.id),
-            run.started.replace("T", " ")[:16],
+            run.started.replace("T", " ")[2:16],
             run.trainee or "-",
-            ",".join(run.roles) or "(all automated)",
+            ",".join(run.roles) or "-",
             run.scenario_id,
             str(run.seed),
             run.status,
