@@ -232,7 +232,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
         ("ratings", "left"),
         ("score", "right"),
     ):
-        table.add_column(name, justify=justify, no_wrap=name != "roles", min_width=len(name))
+        table.add_column(name, justify=justify, no_wrap=name in ("run", "ratings", "score"))
     for run in runs:
         scores = store.scores(run.id) or {}
         # One letter per objective, in the scenario's order (P/S/M/U, - when not rated).
@@ -240,7 +240,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
         overall = scores.get("overall")
         table.add_row(
             str(run.id),
-            run.started.replace("T", " ")[2:16],
+            run.started.replace("T", " ")[5:16],
             run.trainee or "-",
             ",".join(run.roles) or "-",
             run.scenario_id,
