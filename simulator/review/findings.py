@@ -271,13 +271,7 @@ def improvement_plan(areas: list[Finding], day: date | None) -> list[PlanItem]:
     completion = (day + timedelta(days=PLAN_DAYS)).isoformat() if day else ""
     out = []
     for f in areas:
-        agencies = sorted(
-            {
-                e.text.split()[1]
-                for e in f.evidence
-                if len(e.text.split()) > 1 and e.kind != "exercise.started"
-            }
-        )
+        agencies = sorted({e.agency for e in f.evidence if e.agency})
         responsible = f.agency or (
             ", ".join(agencies[:3]) if agencies else "Exercise planning team"
         )

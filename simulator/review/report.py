@@ -445,7 +445,7 @@ def _baseline_rows(rows: list[dict]) -> list[list[object]]:
             "-"
             if delta is None
             else (
-                ("+" if delta > 0 else "-") + seconds_text(abs(delta))
+                ("+" if delta > 0 else "-" if delta < 0 else "") + seconds_text(abs(delta))
                 if r["unit"] == "s"
                 else f"{delta:+g}"
             )

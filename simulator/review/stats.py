@@ -20,12 +20,13 @@ class Evidence:
     t: float
     kind: str
     text: str
+    agency: str | None = None
 
 
 def cite(event: Event) -> Evidence:
     """Evidence for an event: its kind with the agency, unit and incident it names."""
     who = " ".join(p for p in (event.agency, event.unit, event.incident) if p)
-    return Evidence(event.seq, event.t, event.kind, f"{event.kind} {who}".strip())
+    return Evidence(event.seq, event.t, event.kind, f"{event.kind} {who}".strip(), event.agency)
 
 
 @dataclass(frozen=True)
