@@ -15,6 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simulator.cli_records import (
+    Recording,
+    RecordInputError,
+    add_record_commands,
+    add_run_options,
+    open_recording,
+    print_recording,
+)
 from simulator.exercise import Exercise
 from simulator.players import attach_players
 from simulator.record import (
@@ -50,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return _default(console)
         return args.handler(args, console)
-    except BadInput as exc:
+    except (BadInput, RecordInputError) as exc:
         _error(str(exc))
         return 2
     except ScenarioError as exc:
@@ -86,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
     run.add_argument("--commands", type=Path, help="JSON Lines file of timed commands")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_options(run)
     run.set_defaults(handler=_run)
 
     _add_play(sub)
@@ -93,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="re-simulate a run and check its event log")
     replay.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     replay.set_defaults(handler=_replay)
+    add_record_commands(sub)
     return parser
 
 
@@ -156,6 +166,9 @@ def _default(console: Console) -> int:
         out=None,
         commands=None,
         quiet=False,
+        db=None,
+        trainee=None,
+        roles=[],
     )
     return _run(args, console)
 
@@ -171,6 +184,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
             f"({format_offset(scenario.metadata.duration)})"
         )
     commands = _commands(args.commands)
+    recording = open_recording(args, scenario, path, until)
     directory = _out_dir(args.out, scenario, args.seed)
     outcome = _execute(
         scenario,
@@ -182,8 +196,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         directory,
         show_progress=not args.quiet and console.is_terminal,
         console=console,
+        automated=recording.automated,
+        recording=recording,
     )
     _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
+    print_recording(console, recording)
     if not outcome["complete"]:
         console.print("Interrupted: everything up to now is kept in the run directory.")
         return 130
@@ -219,11 +236,14 @@ def _execute(
     show_progress: bool,
     console: Console,
     automated: list[str] | None = None,
+    recording: Recording | None = None,
 ) -> dict:
     record = RunRecord.create(directory, path)
     exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
     automated = sorted(a.id for a in scenario.agencies) if automated is None else automated
     attach_players(exercise, automated)
+    if recording is not None:
+        recording.attach(exercise)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     complete = True
     try:
@@ -234,6 +254,8 @@ def _execute(
     if complete and until < exercise.end:
         exercise.finish(f"stopped at {format_offset(until)}")
     sha = exercise.log.sha256()
+    if recording is not None:
+        recording.finish(exercise, complete)
     summary = summarise(exercise.log.events)
     record.close(
         manifest={

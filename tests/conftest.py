@@ -266,3 +266,30 @@ def unit_statuses(ex: Exercise, unit_id: str) -> list[str]:
 @pytest.fixture
 def default_data() -> dict:
     return scenario_dict()
+
+
+@pytest.fixture(autouse=True)
+def _private_database(tmp_path_factory, monkeypatch):
+    """Every test (and its subprocesses) records into a scratch database, never the home."""
+    monkeypatch.setenv("SIMULATOR_DB", str(tmp_path_factory.mktemp("db") / "exercises.sqlite"))
+
+
+class LogBuilder:
+    """Hand-built event logs: ``add(t, kind, agency=, unit=, incident=, **data)``."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def add(
+        self,
+        t: float,
+        kind: str,
+        agency: str | None = None,
+        unit: str | None = None,
+        incident: str | None = None,
+        **data: Any,
+    ) -> "LogBuilder":
+        self.events.append(
+            Event(len(self.events) + 1, float(t), kind, agency, unit, incident, data)
+        )
+        return self

@@ -21,9 +21,17 @@ RANK = {
     "exercise": 4,
     "players": 5,
     "review": 6,
+    "store": 6,
     "view": 6,
     "record": 7,
     "cli": 8,
+    "cli_records": 8,
+}
+# What review/ and store/ may import of ours (docs/architecture.md): scoring is a pure
+# function of the scenario and the event log; the store keeps plain records.
+MAY_IMPORT = {
+    "review": {"scenario", "events", "review"},
+    "store": {"events", "commands", "scenario", "store"},
 }
 # Where optional heavy libraries may be imported (docs/architecture.md).
 ALLOWED_IN = {"pygame": {"view"}, "matplotlib": {"review"}}
@@ -84,6 +92,17 @@ def test_imports_point_down_the_layers():
             target = parts[1]
             if RANK.get(target, -1) > RANK[here]:
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: {here} imports {name}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("package", sorted(MAY_IMPORT))
+def test_review_and_store_import_only_what_they_may(package):
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in PACKAGE.joinpath(package).rglob("*.py")
+        for line, name in imported(path)
+        if name.startswith("simulator.") and name.split(".")[1] not in MAY_IMPORT[package]
+    ]
     assert offenders == []
 
 

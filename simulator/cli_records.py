@@ -1,0 +1,409 @@
+"""Command line for exercise records: recording runs, ``history``, ``note`` and ``report``.
+
+Kept apart from ``cli.py`` so that other subcommands can be added there without
+conflicts. Wall-clock times are read here and in the store, never in the engine.
+"""
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from simulator.events import read_events
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.record import EVENTS, file_sha256, read_manifest
+from simulator.review.compare import compare
+from simulator.review.report import Geometry, RunMeta, build_report, render
+from simulator.review.score import Scores, score
+from simulator.scenario import Scenario, load
+from simulator.scenario.timing import format_offset, parse_offset
+from simulator.store.database import RunInfo, Store, StoreError
+from simulator.store.recorder import Recorder
+from simulator.world import build_atlas
+
+
+class RecordInputError(Exception):
+    """A record command's input the user can fix; printed as is, exit code 2."""
+
+
+def add_run_options(run: argparse.ArgumentParser) -> None:
+    """``run --db/--trainee/--roles``: where and for whom the run is recorded."""
+    run.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
+    run.add_argument("--trainee", help="trainee name recorded with the run")
+    run.add_argument(
+        "--roles",
+        type=_roles,
+        default=[],
+        help="agencies the trainee plays (comma-separated); the others are automated",
+    )
+
+
+def add_record_commands(sub: argparse._SubParsersAction) -> None:
+    """The ``history``, ``note`` and ``report`` subcommands."""
+    history = sub.add_parser("history", help="past exercises with scores and trends")
+    history.add_argument("--trainee")
+    history.add_argument("--scenario", metavar="ID")
+    history.add_argument("--db", type=Path)
+    history.set_defaults(handler=history_command)
+
+    note = sub.add_parser("note", help="attach an evaluator's note to a recorded run")
+    note.add_argument("run", type=int, metavar="RUN")
+    note.add_argument("--at", required=True, metavar="HH:MM", help="exercise time (T+)")
+    note.add_argument("text")
+    note.add_argument("--db", type=Path)
+    note.set_defaults(handler=note_command)
+
+    report = sub.add_parser("report", help="the after-action report of a run")
+    report.add_argument("run", metavar="RUN", help="run id in the database, or a run directory")
+    report.add_argument("--format", choices=("html", "md", "json"), default="html")
+    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    report.add_argument("--db", type=Path)
+    report.set_defaults(handler=report_command)
+
+
+def _roles(text: str) -> list[str]:
+    return sorted({part.strip() for part in text.split(",") if part.strip()})
+
+
+def open_store(path: Path | None) -> Store:
+    """Open the database, turning its errors into bad input."""
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        raise RecordInputError(str(exc)) from None
+
+
+# -- recording a run --------------------------------------------------------------------
+
+
+@dataclass
+class Recording:
+    """A run being recorded in the database (and its baseline, when a trainee played)."""
+
+    store: Store
+    scenario: Scenario
+    path: Path
+    seed: int
+    until: float
+    roles: list[str]
+    trainee: str | None
+    run: int = 0
+    recorder: Recorder | None = None
+    scores: Scores | None = None
+    baseline: Scores | None = field(default=None)
+
+    @property
+    def automated(self) -> list[str]:
+        """Agencies the automated players run."""
+        return sorted(a.id for a in self.scenario.agencies if a.id not in self.roles)
+
+    def attach(self, exercise: Exercise) -> None:
+        """Start the run's record and subscribe to its events."""
+        self.run = _start(
+            self.store,
+            self.scenario,
+            self.path,
+            self.seed,
+            self.until,
+            self.automated,
+            self.roles,
+            self.trainee,
+        )
+        self.recorder = Recorder(self.store, self.run, exercise.log.events, exercise.commands)
+        exercise.subscribe(self.recorder.on_events)
+
+    def finish(self, exercise: Exercise, complete: bool) -> None:
+        """Write the rest, mark the run, store its scores and (for trainees) the baseline's."""
+        self.recorder.finish(complete=complete, events_sha256=exercise.log.sha256())
+        self.scores = score(self.scenario, exercise.log.events)
+        self.store.save_scores(self.run, self.scores.to_dict())
+        if self.roles:
+            _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
+
+
+def open_recording(
+    args: argparse.Namespace, scenario: Scenario, path: Path, until: float
+) -> Recording:
+    """The recording a ``run`` asked for (checks ``--roles`` against the scenario)."""
+    roles = list(getattr(args, "roles", None) or [])
+    known = {a.id for a in scenario.agencies}
+    for role in roles:
+        if role not in known:
+            raise RecordInputError(
+                f"--roles: unknown agency {role!r} (known: {', '.join(sorted(known))})"
+            )
+    store = open_store(getattr(args, "db", None))
+    return Recording(store, scenario, path, args.seed, until, roles, getattr(args, "trainee", None))
+
+
+def print_recording(console: Console, recording: Recording) -> None:
+    """Say where the run is recorded and how it scored."""
+    scores = recording.scores
+    line = f"Recorded as run {recording.run} in {recording.store.path}"
+    if scores is not None and scores.overall is not None:
+        line += f"; overall score {scores.overall:.1f}/100"
+    console.print(line, highlight=False, soft_wrap=True)
+    if recording.baseline is not None and recording.baseline.overall is not None:
+        console.print(
+            f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
+        )
+
+
+def _start(
+    store: Store,
+    scenario: Scenario,
+    path: Path,
+    seed: int,
+    until: float,
+    automated: list[str],
+    roles: list[str],
+    trainee: str | None,
+    purpose: str = "exercise",
+) -> int:
+    text = path.read_text(encoding="utf-8")
+    return store.start_run(
+        scenario_id=scenario.metadata.id,
+        scenario_title=scenario.metadata.title,
+        scenario_name=path.name,
+        scenario_text=text,
+        scenario_sha256=file_sha256(path),
+        seed=seed,
+        until=until,
+        automated=automated,
+        roles=roles,
+        trainee=trainee,
+        purpose=purpose,
+    )
+
+
+# -- baselines ---------------------------------------------------------------------------
+
+
+def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int, Scores]:
+    """The same scenario and seed played by automated players only, cached per hash and seed."""
+    cached = store.baseline(run.scenario_sha256, run.seed, run.until)
+    if cached is not None:
+        return cached, score(scenario, store.events(cached))
+    name, text = store.scenario_text(run.id)
+    with tempfile.TemporaryDirectory(prefix="baseline-") as scratch:
+        path = Path(scratch) / name
+        path.write_text(text, encoding="utf-8")
+        agencies = sorted(a.id for a in scenario.agencies)
+        exercise = Exercise(scenario, run.seed, atlas=build_atlas(scenario, name), file=name)
+        attach_players(exercise, agencies)
+        ident = _start(store, scenario, path, run.seed, run.until, agencies, [], None, "baseline")
+    recorder = Recorder(store, ident, exercise.log.events, exercise.commands)
+    exercise.subscribe(recorder.on_events)
+    exercise.advance(run.until)
+    if not exercise.ended:
+        exercise.finish(f"stopped at {format_offset(run.until)}")
+    recorder.finish(complete=True, events_sha256=exercise.log.sha256())
+    result = score(scenario, exercise.log.events)
+    store.save_scores(ident, result.to_dict())
+    store.set_baseline(run.scenario_sha256, run.seed, run.until, ident)
+    return ident, result
+
+
+# -- history -----------------------------------------------------------------------------
+
+
+def history_command(args: argparse.Namespace, console: Console) -> int:
+    """Past exercises with their scores and ratings, then each trainee's trend."""
+    store = open_store(args.db)
+    runs = store.runs(trainee=args.trainee, scenario=args.scenario)
+    if not runs:
+        console.print("No recorded exercises match.")
+        return 0
+    table = Table(title=f"Exercises in {store.path}")
+    for name, justify in (
+        ("run", "right"),
+        ("started UTC", "left"),
+        ("trainee", "left"),
+        ("roles", "left"),
+        ("scenario", "left"),
+        ("seed", "right"),
+        ("status", "left"),
+        ("ratings", "left"),
+        ("score", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=name in ("run", "ratings", "score"))
+    for run in runs:
+        scores = store.scores(run.id) or {}
+        # One letter per objective, in the scenario's order (P/S/M/U, - when not rated).
+        ratings = "".join(o["rating"] or "-" for o in scores.get("objectives", []))
+        overall = scores.get("overall")
+        table.add_row(
+            str(run.id),
+            run.started.replace("T", " ")[5:16],
+            run.trainee or "-",
+            ",".join(run.roles) or "-",
+            run.scenario_id,
+            str(run.seed),
+            run.status,
+            ratings,
+            "-" if overall is None else f"{overall:.1f}",
+        )
+    console.print(table)
+    console.print(_trends(store, runs))
+    return 0
+
+
+def _trends(store: Store, runs: list[RunInfo]) -> Table:
+    table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
+    for name in ("trainee", "scenario", "runs", "scores", "first", "last", "change", "best"):
+        table.add_column(
+            name, justify="left" if name in ("trainee", "scenario", "scores") else "right"
+        )
+    groups: dict[tuple[str, str], list[float]] = {}
+    for run in runs:
+        overall = store.overall(run.id)
+        if run.status == "complete" and overall is not None:
+            groups.setdefault((run.trainee or "-", run.scenario_id), []).append(overall)
+    for (trainee, scenario), values in sorted(groups.items()):
+        change = values[-1] - values[0]
+        table.add_row(
+            trainee,
+            scenario,
+            str(len(values)),
+            " -> ".join(f"{v:.0f}" for v in values[-8:]),
+            f"{values[0]:.1f}",
+            f"{values[-1]:.1f}",
+            f"{change:+.1f}",
+            f"{max(values):.1f}",
+        )
+    return table
+
+
+# -- notes -------------------------------------------------------------------------------
+
+
+def note_command(args: argparse.Namespace, console: Console) -> int:
+    """Attach a time-stamped evaluator's note to a run."""
+    try:
+        t = parse_offset(args.at)
+    except ValueError as exc:
+        raise RecordInputError(f"--at: {exc}") from None
+    if not args.text.strip():
+        raise RecordInputError("text: the note is empty")
+    store = open_store(args.db)
+    try:
+        run = store.run(args.run)
+    except StoreError as exc:
+        raise RecordInputError(str(exc)) from None
+    if t > run.until:
+        raise RecordInputError(
+            f"--at: {format_offset(t)} is after the end of run {run.id} "
+            f"({format_offset(run.until)})"
+        )
+    store.add_note(run.id, t, args.text.strip())
+    console.print(f"Note added to run {run.id} at T+{format_offset(t)}.", highlight=False)
+    return 0
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+def report_command(args: argparse.Namespace, console: Console) -> int:
+    """Write the after-action report of a recorded run or a run directory."""
+    del console
+    if args.run.isdigit():
+        document = _report_from_store(int(args.run), args.db, args.format)
+    else:
+        document = _report_from_directory(Path(args.run), args.format)
+    if args.out is None:
+        sys.stdout.write(document)
+    else:
+        try:
+            args.out.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise RecordInputError(f"--out: {args.out}: {exc.strerror or exc}") from None
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
+    store = open_store(db)
+    try:
+        run = store.run(ident)
+    except StoreError as exc:
+        raise RecordInputError(str(exc)) from None
+    name, text = store.scenario_text(run.id)
+    scenario, geometry = _scenario(name, text)
+    events = store.events(run.id)
+    scores = score(scenario, events)
+    base = baseline(store, run, scenario)[1] if run.roles and run.status == "complete" else None
+    meta = RunMeta(
+        run=str(run.id),
+        trainee=run.trainee,
+        roles=run.roles,
+        automated=run.automated,
+        seed=run.seed,
+        started=run.started,
+        ended=run.ended,
+        status=run.status,
+        scenario_sha256=run.scenario_sha256,
+        events_sha256=run.events_sha256,
+        plan_date=_day(run.ended or run.started),
+    )
+    notes = [(n.t, n.text) for n in store.notes(run.id)]
+    comparison = compare(scores, base) if base is not None else None
+    doc = build_report(
+        scenario, events, scores, meta, notes, comparison, geometry, figures=fmt == "html"
+    )
+    return render(doc, fmt)
+
+
+def _report_from_directory(directory: Path, fmt: str) -> str:
+    try:
+        manifest = read_manifest(directory)
+        lines = (directory / EVENTS).read_text(encoding="utf-8").splitlines()
+        events = read_events(lines)
+    except ValueError as exc:
+        raise RecordInputError(str(exc)) from None
+    except OSError as exc:
+        raise RecordInputError(f"{directory}: cannot read the run: {exc.strerror or exc}") from None
+    scenario_file = next(iter(sorted(directory.glob("scenario.*"))), None)
+    if scenario_file is None:
+        raise RecordInputError(f"{directory}: no scenario copy in the run directory")
+    scenario, geometry = _scenario(scenario_file.name, scenario_file.read_text(encoding="utf-8"))
+    scores = score(scenario, events)
+    meta = RunMeta(
+        run=str(directory),
+        trainee=None,
+        roles=[],
+        automated=list(manifest.get("automated", [])),
+        seed=int(manifest["seed"]),
+        started=manifest.get("started", ""),
+        ended=manifest.get("finished"),
+        status="complete" if manifest.get("complete") else "incomplete",
+        scenario_sha256=manifest.get("scenario_sha256", ""),
+        events_sha256=manifest.get("events_sha256"),
+        plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
+    )
+    doc = build_report(scenario, events, scores, meta, [], None, geometry, figures=fmt == "html")
+    return render(doc, fmt)
+
+
+def _scenario(name: str, text: str) -> tuple[Scenario, Geometry]:
+    with tempfile.TemporaryDirectory(prefix="report-") as scratch:
+        path = Path(scratch) / name
+        path.write_text(text, encoding="utf-8")
+        scenario = load(path)
+        roads = build_atlas(scenario, name).roads
+    xy = [(float(x), float(y)) for x, y in roads.xy]
+    pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(roads.src, roads.dst, strict=True)}
+    segments = [(*xy[a], *xy[b]) for a, b in sorted(pairs)]
+    return scenario, Geometry(nodes=dict(zip(roads.ids, xy, strict=True)), roads=segments)
+
+
+def _day(stamp: str) -> date | None:
+    try:
+        return datetime.fromisoformat(stamp).date()
+    except ValueError:
+        return None

@@ -1,0 +1,349 @@
+"""Coordination: unified command, fact sharing, radio traffic, assignments and safety.
+
+Reads the communications, knowledge and unified-command events of the comms contract
+(``message.*``, ``fact.*``, ``unified_command.established``, ``assignment.*``,
+``unit.harmed``, ``span.*``). A log from an engine without them still gets a fact
+latency: each incident's existence is then a critical fact for the agencies it needs,
+learned when their CAD opens it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from simulator.events import Event
+from simulator.review.stats import Evidence, Sample, between, cite, percentile
+from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import Capability
+
+# Kinds only an engine with communications emits; their absence means "not modelled".
+COMMS_PREFIXES = ("message.", "fact.", "unified_command.", "command_post.", "patch.")
+# A dispatcher gets this long to use a free capable unit before it counts as left idle.
+IDLE_GRACE_S = 120.0
+# Channel load is reported in bins of this many seconds.
+LOAD_BIN_S = 300.0
+
+
+@dataclass(frozen=True)
+class FactSharing:
+    """One critical fact: who needed it, when it was first known, when all knew."""
+
+    fact: str
+    incident: str | None
+    needed_by: tuple[str, ...]
+    first_known: float | None
+    all_known: float | None
+    missing: tuple[str, ...]
+    latency: float | None
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ChannelLoad:
+    """Radio traffic on one channel: utilisation, queueing and losses."""
+
+    channel: str
+    sent: int
+    lost: int
+    airtime: float
+    utilisation: float
+    wait_mean: float | None
+    wait_p90: float | None
+    wait_max: float | None
+    load: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Every coordination measurement of one run."""
+
+    comms_modelled: bool
+    facts_derived: bool
+    unified_command: tuple[Sample, ...]
+    facts: tuple[FactSharing, ...]
+    messages: int
+    lost: tuple[Sample, ...]
+    lost_by_reason: dict[str, int]
+    channels: tuple[ChannelLoad, ...]
+    duplicated: tuple[Sample, ...]
+    conflicted: tuple[Sample, ...]
+    unsafe: tuple[Sample, ...]
+    span: tuple[Sample, ...]
+    idle: tuple[Sample, ...]
+
+    def fact_samples(self, agency: str | None = None) -> list[Sample]:
+        """Fact latencies as samples (a fact never fully shared counts to the end)."""
+        return [
+            Sample(f.latency, f.incident, None, None, f.evidence, f.fact)
+            for f in self.facts
+            if f.latency is not None and (agency is None or agency in f.needed_by)
+        ]
+
+
+def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
+    """Measure coordination in a log."""
+    end = max((e.t for e in events), default=0.0)
+    modelled = any(e.kind.startswith(COMMS_PREFIXES) for e in events)
+    derived = not any(e.kind == "fact.critical" for e in events)
+    lost = [e for e in events if e.kind == "message.lost"]
+    reasons: dict[str, int] = defaultdict(int)
+    for e in lost:
+        reasons[str(e.data.get("reason", "unknown"))] += 1
+    return Coordination(
+        comms_modelled=modelled,
+        facts_derived=derived,
+        unified_command=tuple(unified_command(events, end) if modelled else ()),
+        facts=tuple(derived_facts(events, end) if derived else fact_sharing(events, end)),
+        messages=sum(1 for e in events if e.kind == "message.queued"),
+        lost=tuple(_counted(e, str(e.data.get("reason", ""))) for e in lost),
+        lost_by_reason=dict(sorted(reasons.items())),
+        channels=tuple(channel_load(events, end)),
+        duplicated=tuple(_costed(e) for e in events if e.kind == "assignment.duplicated"),
+        conflicted=tuple(_costed(e) for e in events if e.kind == "assignment.conflicted"),
+        unsafe=tuple(
+            _counted(e, str(e.data.get("hazard", ""))) for e in events if e.kind == "unit.harmed"
+        ),
+        span=tuple(span_breaches(events, end)),
+        idle=tuple(idle_units(scenario, events)),
+    )
+
+
+def _counted(e: Event, note: str) -> Sample:
+    return Sample(1.0, e.incident, e.agency, e.unit, (cite(e),), note)
+
+
+def _costed(e: Event) -> Sample:
+    note = f"with {e.data.get('with_agency')}" if e.data.get("with_agency") else ""
+    return Sample(float(e.data.get("cost", 0.0)), e.incident, e.agency, e.unit, (cite(e),), note)
+
+
+def unified_command(events: Sequence[Event], end: float) -> list[Sample]:
+    """Per incident: the second agency on scene until unified command (0 if before).
+
+    An incident that never got unified command counts to its resolution or the end of
+    the exercise, noted "not established".
+    """
+    arrivals: dict[str, dict[str, Event]] = defaultdict(dict)
+    established: dict[str, Event] = {}
+    resolved: dict[str, Event] = {}
+    for e in events:
+        if e.kind == "unit.on_scene" and e.incident:
+            arrivals[e.incident].setdefault(e.agency, e)
+        elif e.kind == "unified_command.established":
+            established.setdefault(e.incident, e)
+        elif e.kind == "incident.resolved":
+            resolved.setdefault(e.incident, e)
+    out = []
+    for incident in sorted(arrivals):
+        firsts = sorted(arrivals[incident].values(), key=lambda e: e.seq)
+        if len(firsts) < 2:
+            continue
+        second = firsts[1]
+        uc = established.get(incident)
+        if uc is not None:
+            value = max(0.0, round(uc.t - second.t, 3))
+            out.append(Sample(value, incident, second.agency, None, (cite(second), cite(uc))))
+            continue
+        stop = resolved.get(incident)
+        value = round((stop.t if stop else end) - second.t, 3)
+        evidence = (cite(second), cite(stop)) if stop else (cite(second),)
+        out.append(Sample(value, incident, second.agency, None, evidence, "not established"))
+    return out
+
+
+def fact_sharing(events: Sequence[Event], end: float) -> list[FactSharing]:
+    """Each critical fact from first known (by anyone) to known by every agency needing it."""
+    critical: dict[str, Event] = {}
+    learned: dict[str, dict[str, Event]] = defaultdict(dict)
+    for e in events:
+        if e.kind == "fact.critical":
+            critical.setdefault(e.data["fact"], e)
+        elif e.kind == "fact.learned":
+            learned[e.data["fact"]].setdefault(e.agency, e)
+    return [
+        _sharing(
+            fact,
+            critical[fact].incident,
+            critical[fact].data.get("needed_by", []),
+            learned[fact],
+            end,
+        )
+        for fact in sorted(critical, key=lambda f: (critical[f].seq, f))
+    ]
+
+
+def derived_facts(events: Sequence[Event], end: float) -> list[FactSharing]:
+    """Incident existence as the critical fact, learned when each needed agency's CAD opens."""
+    needed: dict[str, list[str]] = {}
+    opened: dict[str, dict[str, Event]] = defaultdict(dict)
+    for e in events:
+        if e.kind == "incident.started":
+            needed[e.incident] = list(e.data.get("agencies", []))
+        elif e.kind == "cad.opened":
+            opened[e.incident].setdefault(e.agency, e)
+    return [
+        _sharing(f"incident:{i}", i, needed[i], opened[i], end)
+        for i in needed
+        if len(needed[i]) > 1
+    ]
+
+
+def _sharing(
+    fact: str, incident: str | None, needed_by: Iterable[str], learned: dict[str, Event], end: float
+) -> FactSharing:
+    needed = tuple(sorted(needed_by))
+    if not learned:
+        return FactSharing(fact, incident, needed, None, None, needed, None, ())
+    first = min(learned.values(), key=lambda e: e.seq)
+    missing = tuple(a for a in needed if a not in learned)
+    known = [learned[a] for a in needed if a in learned]
+    last = max(known, key=lambda e: e.seq) if known else first
+    all_known = None if missing else last.t
+    latency = round((end if missing else last.t) - first.t, 3)
+    evidence = (cite(first),) if last is first else (cite(first), cite(last))
+    return FactSharing(fact, incident, needed, first.t, all_known, missing, latency, evidence)
+
+
+def channel_load(events: Sequence[Event], end: float) -> list[ChannelLoad]:
+    """Airtime, utilisation over the exercise and per bin, queue waits and losses per channel."""
+    sent: dict[str, list[Event]] = defaultdict(list)
+    lost: dict[str, int] = defaultdict(int)
+    for e in events:
+        if e.kind == "message.sent":
+            sent[str(e.data.get("channel"))].append(e)
+        elif e.kind == "message.lost":
+            lost[str(e.data.get("channel"))] += 1
+    bins = max(1, int(-(-end // LOAD_BIN_S)))
+    out = []
+    for channel in sorted(set(sent) | set(lost)):
+        rows = sent.get(channel, [])
+        airtime = sum(float(e.data.get("airtime", 0.0)) for e in rows)
+        waits = [float(e.data.get("wait", 0.0)) for e in rows]
+        load = [0.0] * bins
+        for e in rows:
+            load[min(bins - 1, int(e.t // LOAD_BIN_S))] += float(e.data.get("airtime", 0.0))
+        out.append(
+            ChannelLoad(
+                channel=channel,
+                sent=len(rows),
+                lost=lost.get(channel, 0),
+                airtime=round(airtime, 1),
+                utilisation=round(airtime / end, 4) if end else 0.0,
+                wait_mean=round(sum(waits) / len(waits), 1) if waits else None,
+                wait_p90=percentile(waits),
+                wait_max=round(max(waits), 1) if waits else None,
+                load=tuple(round(min(1.0, x / LOAD_BIN_S), 4) for x in load),
+            )
+        )
+    return out
+
+
+def span_breaches(events: Sequence[Event], end: float) -> list[Sample]:
+    """Each span-of-control breach and how long it lasted (to restoration or the end)."""
+    open_: dict[tuple[str | None, str | None], Event] = {}
+    out = []
+    for e in events:
+        key = (e.agency, e.incident)
+        if e.kind == "span.exceeded":
+            open_.setdefault(key, e)
+        elif e.kind == "span.restored" and key in open_:
+            out.append(between(open_.pop(key), e, incident=e.incident, agency=e.agency))
+    for (agency, incident), e in sorted(open_.items(), key=lambda kv: kv[1].seq):
+        out.append(Sample(round(end - e.t, 3), incident, agency, None, (cite(e),), "not restored"))
+    return sorted(out, key=lambda s: s.evidence[0].seq)
+
+
+def idle_units(scenario: Scenario, events: Sequence[Event]) -> list[Sample]:
+    """Units left available at the station while an incident their agency knew needed them.
+
+    A unit counts once per incident when it stayed free for ``IDLE_GRACE_S`` or more
+    while that incident, open in its agency's CAD, had fewer units of a capability it
+    offers assigned than it required.
+    """
+    return _IdleSweep(scenario).run(events)
+
+
+class _IdleSweep:
+    """Sweep the log in time order, integrating idle-while-needed time per unit."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.caps = {u.id: frozenset(u.capabilities) for u in scenario.units}
+        self.agency = {u.id: u.agency for u in scenario.units}
+        self.status = {u.id: "available" for u in scenario.units}
+        self.assigned_to: dict[str, str | None] = {u.id: None for u in scenario.units}
+        self.requires: dict[str, dict[str, int]] = {}
+        self.agencies: dict[str, set[str]] = {}
+        self.known: dict[str, dict[str, Event]] = defaultdict(dict)
+        self.idle: dict[tuple[str, str], float] = defaultdict(float)
+        self.cited: dict[tuple[str, str], Event] = {}
+
+    def run(self, events: Sequence[Event]) -> list[Sample]:
+        pairs: set[tuple[str, str]] = set()
+        last = 0.0
+        for e in events:
+            for pair in pairs:
+                self.idle[pair] += e.t - last
+            last = e.t
+            if self._apply(e):
+                pairs = self._idle_pairs()
+        out = []
+        for (unit, incident), seconds in sorted(self.idle.items()):
+            if seconds >= IDLE_GRACE_S:
+                opened = self.known[incident][self.agency[unit]]
+                note = f"free {round(seconds)} s"
+                out.append(
+                    Sample(
+                        round(seconds, 1), incident, self.agency[unit], unit, (cite(opened),), note
+                    )
+                )
+        return out
+
+    def _apply(self, e: Event) -> bool:
+        kind = e.kind
+        if kind == "incident.started":
+            self.requires[e.incident] = dict(e.data.get("requires", {}))
+            self.agencies[e.incident] = set(e.data.get("agencies", []))
+        elif kind == "incident.escalated" and "requires" in e.data:
+            self.requires[e.incident] = dict(e.data["requires"])
+        elif kind == "incident.resolved":
+            self.requires.pop(e.incident, None)
+        elif kind == "cad.opened":
+            self.known[e.incident].setdefault(e.agency, e)
+        elif kind.startswith("unit.") and e.unit in self.status and "prev" in e.data:
+            status = kind.removeprefix("unit.")
+            self.status[e.unit] = status
+            if status == "dispatched":
+                self.assigned_to[e.unit] = e.incident
+            elif status in ("returning", "available", "out_of_service", "transporting"):
+                self.assigned_to[e.unit] = None
+        else:
+            return False
+        return True
+
+    def _idle_pairs(self) -> set[tuple[str, str]]:
+        free = [u for u in sorted(self.status) if self.status[u] == "available"]
+        pairs = set()
+        for incident, requires in self.requires.items():
+            for capability, count in requires.items():
+                assigned = sum(
+                    1
+                    for u, at in self.assigned_to.items()
+                    if at == incident and _provides(self.caps[u], capability)
+                )
+                if assigned >= count:
+                    continue
+                for u in free:
+                    if (
+                        self.agency[u] in self.agencies[incident]
+                        and self.agency[u] in self.known[incident]
+                        and _provides(self.caps[u], capability)
+                    ):
+                        pairs.add((u, incident))
+        return pairs
+
+
+def _provides(capabilities: frozenset[Capability], wanted: str) -> bool:
+    # As the engine: an ALS crew meets a BLS need.
+    if wanted in capabilities:
+        return True
+    return wanted == Capability.BLS and Capability.ALS in capabilities

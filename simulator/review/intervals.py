@@ -1,0 +1,249 @@
+"""Response intervals per incident and agency, after NENA and NFPA 1710/1225.
+
+Definitions (seconds):
+
+- call answer: a 911 call ringing at a PSAP until a call-taker answers (NENA).
+- call processing: the agency's first answer of a call about the incident (or, for an
+  agency told by CAD-to-CAD notification or mutual aid, its CAD opening) until its first
+  unit is dispatched (NFPA 1225).
+- turnout: a unit dispatched at its station until it is en route (NFPA 1710); a unit
+  dispatched away from its station leaves at once and has no turnout.
+- travel: a unit en route until it arrives (on scene, or staged when held back).
+- first on scene: the first 911 call about the incident until the agency's first unit
+  is on scene (the public's view).
+- full assignment on scene: the agency's first unit en route until every unit the
+  incident requires is on scene (``incident.requirements_met``), NFPA 1710's framing.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from simulator.events import Event
+from simulator.review.stats import Sample, between, cite, percentile
+from simulator.scenario.model import Scenario
+
+INTERVALS = (
+    "call_answer",
+    "call_processing",
+    "turnout",
+    "travel",
+    "first_on_scene",
+    "full_assignment_on_scene",
+)
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Every interval sample by metric name; travel samples note the first arrival."""
+
+    samples: dict[str, tuple[Sample, ...]]
+    priority: dict[str, int]
+
+    def of(self, metric: str, agency: str | None = None) -> list[Sample]:
+        """Samples of one metric, optionally of one agency."""
+        return [s for s in self.samples[metric] if agency is None or s.agency == agency]
+
+
+def response_intervals(events: Iterable[Event]) -> Intervals:
+    """Measure every response interval in a log."""
+    return _Pass().run(events)
+
+
+class _Pass:
+    """One pass over the log; each handler looks at one event kind."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, list[Sample]] = {name: [] for name in INTERVALS}
+        self.priority: dict[str, int] = {}
+        self.agencies: dict[str, list[str]] = {}
+        self.received: dict[str, Event] = {}
+        self.first_call: dict[str, Event] = {}
+        self.first_answer: dict[tuple[str, str], Event] = {}
+        self.cad: dict[tuple[str, str], Event] = {}
+        self.dispatched: dict[str, Event] = {}
+        self.leg: dict[str, Event] = {}
+        self.first_dispatch: set[tuple[str, str]] = set()
+        self.first_en_route: dict[tuple[str, str], Event] = {}
+        self.arrived: set[tuple[str, str]] = set()
+        self.full: set[str] = set()
+
+    def run(self, events: Iterable[Event]) -> Intervals:
+        for event in events:
+            handler = getattr(self, "on_" + event.kind.replace(".", "_"), None)
+            if handler is not None:
+                handler(event)
+        samples = {k: tuple(v) for k, v in self.out.items()}
+        return Intervals(samples, dict(self.priority))
+
+    def on_incident_started(self, e: Event) -> None:
+        self.priority[e.incident] = int(e.data.get("priority", 3))
+        self.agencies[e.incident] = list(e.data.get("agencies", []))
+
+    def on_call_received(self, e: Event) -> None:
+        self.received[e.data.get("call")] = e
+        self.first_call.setdefault(e.incident, e)
+
+    def on_call_answered(self, e: Event) -> None:
+        wait = e.data.get("wait")
+        start = self.received.get(e.data.get("call"))
+        value = float(wait) if wait is not None else (e.t - start.t if start else None)
+        if value is not None:
+            evidence = (cite(start), cite(e)) if start else (cite(e),)
+            self.out["call_answer"].append(
+                Sample(round(value, 3), e.incident, e.agency, None, evidence)
+            )
+        self.first_answer.setdefault((e.incident, e.agency), e)
+
+    def on_cad_opened(self, e: Event) -> None:
+        self.cad.setdefault((e.incident, e.agency), e)
+
+    def on_unit_dispatched(self, e: Event) -> None:
+        self.dispatched[e.unit] = e
+        self.leg.pop(e.unit, None)
+        key = (e.incident, e.agency)
+        if key in self.first_dispatch:
+            return
+        self.first_dispatch.add(key)
+        start = self.first_answer.get(key) or self.cad.get(key)
+        if start is not None:
+            self.out["call_processing"].append(
+                between(start, e, incident=e.incident, agency=e.agency)
+            )
+
+    def on_unit_en_route(self, e: Event) -> None:
+        dispatch = self.dispatched.get(e.unit)
+        if dispatch is None or dispatch.incident != e.incident or e.incident is None:
+            return
+        if e.data.get("prev") == "dispatched" and e.t > dispatch.t:
+            self.out["turnout"].append(
+                between(dispatch, e, incident=e.incident, agency=e.agency, unit=e.unit)
+            )
+        self.leg.setdefault(e.unit, e)
+        self.first_en_route.setdefault((e.incident, e.agency), e)
+
+    def on_unit_staged(self, e: Event) -> None:
+        self._arrive(e, "staged")
+
+    def on_unit_on_scene(self, e: Event) -> None:
+        key = (e.incident, e.agency)
+        first = key not in self.arrived
+        self._arrive(e, "first arrival" if first else "")
+        if not first:
+            return
+        self.arrived.add(key)
+        start = self.first_call.get(e.incident) or self.cad.get(key)
+        if start is not None:
+            self.out["first_on_scene"].append(
+                between(start, e, incident=e.incident, agency=e.agency, unit=e.unit)
+            )
+
+    def _arrive(self, e: Event, note: str) -> None:
+        leg = self.leg.pop(e.unit, None)
+        if leg is not None and leg.incident == e.incident:
+            self.out["travel"].append(
+                between(leg, e, incident=e.incident, agency=e.agency, unit=e.unit, note=note)
+            )
+
+    def on_incident_requirements_met(self, e: Event) -> None:
+        if e.incident in self.full:
+            return
+        self.full.add(e.incident)
+        for agency in sorted({a for (i, a) in self.first_en_route if i == e.incident}):
+            start = self.first_en_route[(e.incident, agency)]
+            self.out["full_assignment_on_scene"].append(
+                between(start, e, incident=e.incident, agency=agency)
+            )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One response standard: the share of samples within target, against a required share."""
+
+    name: str
+    standard: str
+    target: float
+    required_share: float
+    n: int
+    within: float | None
+    p90: float | None
+    met: bool | None
+    worst: Sample | None
+    values: tuple[float, ...]
+
+    @property
+    def observed(self) -> bool:
+        """Whether any sample was measured."""
+        return self.n > 0
+
+
+def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
+    """The NENA/NFPA compliance checks, with the scenario's targets (defaults cite the standard)."""
+    targets = scenario.scoring.targets
+    kind = {a.id: a.kind.value for a in scenario.agencies}
+
+    def of(metric: str, agency_kind: str | None = None, first: bool = False) -> list[Sample]:
+        return [
+            s
+            for s in intervals.samples[metric]
+            if (agency_kind is None or kind.get(s.agency) == agency_kind)
+            and (not first or s.note == "first arrival")
+        ]
+
+    police_p1 = [
+        s for s in of("first_on_scene", "police") if intervals.priority.get(s.incident) == 1
+    ]
+    rows = [
+        ("Call answered", "NENA-STA-020.1-2020", targets.call_answer_s, of("call_answer")),
+        ("Call processing", "NFPA 1225 (2022)", targets.call_processing_s, of("call_processing")),
+        ("Turnout, fire", "NFPA 1710", targets.turnout_fire_s, of("turnout", "fire")),
+        ("Turnout, EMS", "NFPA 1710", targets.turnout_ems_s, of("turnout", "ems")),
+        (
+            "Travel, first fire unit",
+            "NFPA 1710",
+            targets.travel_first_engine_s,
+            of("travel", "fire", True),
+        ),
+        (
+            "Travel, full assignment (fire)",
+            "NFPA 1710",
+            targets.travel_full_assignment_s,
+            of("full_assignment_on_scene", "fire"),
+        ),
+        (
+            "EMS call to on scene",
+            "urban contract practice",
+            targets.ems_response_s,
+            of("first_on_scene", "ems"),
+        ),
+        (
+            "Police priority-1 call to on scene",
+            "local setting",
+            targets.police_p1_response_s,
+            police_p1,
+        ),
+    ]
+    return [_check(name, standard, target, samples) for name, standard, target, samples in rows]
+
+
+# NENA and NFPA state their targets as 90% of events within the time.
+REQUIRED_SHARE = 0.9
+
+
+def _check(name: str, standard: str, target: float, samples: list[Sample]) -> Check:
+    values = [s.value for s in samples]
+    if not values:
+        return Check(name, standard, target, REQUIRED_SHARE, 0, None, None, None, None, ())
+    within = sum(1 for v in values if v <= target) / len(values)
+    worst = max(samples, key=lambda s: (s.value, -(s.evidence[-1].seq if s.evidence else 0)))
+    return Check(
+        name,
+        standard,
+        target,
+        REQUIRED_SHARE,
+        len(values),
+        round(within, 3),
+        percentile(values),
+        within >= REQUIRED_SHARE,
+        worst,
+        tuple(values),
+    )

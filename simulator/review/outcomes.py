@@ -1,0 +1,137 @@
+"""Outcomes: what became of the casualties, the incidents and the responders.
+
+A patient's final state is the last thing that happened to them: deceased (dead when
+found, or died waiting), transported (delivered to a hospital), treated and released on
+scene, or still awaiting care when the exercise ended.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from simulator.events import Event
+from simulator.review.stats import Evidence, cite
+
+_CATEGORIES = ("immediate", "delayed", "minor", "deceased")
+
+
+@dataclass(frozen=True)
+class IncidentOutcome:
+    """One incident: its casualties by final state and how it went."""
+
+    incident: str
+    title: str
+    type: str
+    started: float
+    resolved: float | None
+    casualties: int
+    deceased: int
+    transported: int
+    treated: int
+    awaiting: int
+    escalations: int
+    secondary_of: str | None
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Casualties by final state, incidents escalated and resolved, responders harmed."""
+
+    casualties: int
+    deceased: int
+    died_awaiting_care: int
+    transported: int
+    treated: int
+    awaiting: int
+    incidents: int
+    resolved: int
+    escalated: int
+    secondary: int
+    hospital_over_capacity: int
+    responders_harmed: int
+    incident_rows: tuple[IncidentOutcome, ...]
+    deaths: tuple[Evidence, ...]
+    escalations: tuple[Evidence, ...]
+
+
+def outcomes(events: Iterable[Event]) -> Outcomes:
+    """Count outcomes from a log."""
+    started: dict[str, Event] = {}
+    resolved: dict[str, float] = {}
+    found: dict[str, int] = defaultdict(int)
+    dead_on_arrival: dict[str, int] = defaultdict(int)
+    final: dict[str, tuple[str, str]] = {}
+    escalations: list[Event] = []
+    deaths: list[Event] = []
+    counts: dict[str, int] = defaultdict(int)
+    for e in events:
+        counts[e.kind] += 1
+        if e.kind == "incident.started":
+            started[e.incident] = e
+        elif e.kind == "incident.resolved":
+            resolved.setdefault(e.incident, e.t)
+        elif e.kind == "incident.escalated":
+            escalations.append(e)
+        elif e.kind == "incident.casualties":
+            found[e.incident] += sum(int(e.data.get(k, 0)) for k in _CATEGORIES)
+            dead_on_arrival[e.incident] += int(e.data.get("deceased", 0))
+        elif e.kind == "patient.died":
+            final[e.data["patient"]] = (e.incident, "deceased")
+            deaths.append(e)
+        elif e.kind == "patient.delivered":
+            final[e.data["patient"]] = (e.incident, "transported")
+        elif e.kind == "patient.released":
+            final[e.data["patient"]] = (e.incident, "treated")
+    by_incident: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for incident, state in final.values():
+        by_incident[incident][state] += 1
+    rows = tuple(
+        _row(e, resolved, found, dead_on_arrival, by_incident, escalations)
+        for e in sorted(started.values(), key=lambda e: (e.t, e.incident))
+    )
+    return Outcomes(
+        casualties=sum(r.casualties for r in rows),
+        deceased=sum(r.deceased for r in rows),
+        died_awaiting_care=len(deaths),
+        transported=sum(r.transported for r in rows),
+        treated=sum(r.treated for r in rows),
+        awaiting=sum(r.awaiting for r in rows),
+        incidents=len(rows),
+        resolved=sum(1 for r in rows if r.resolved is not None),
+        escalated=len({e.incident for e in escalations}),
+        secondary=sum(1 for r in rows if r.secondary_of),
+        hospital_over_capacity=counts["hospital.over_capacity"],
+        responders_harmed=counts["unit.harmed"],
+        incident_rows=rows,
+        deaths=tuple(cite(e) for e in deaths),
+        escalations=tuple(cite(e) for e in escalations),
+    )
+
+
+def _row(
+    e: Event,
+    resolved: dict[str, float],
+    found: dict[str, int],
+    dead_on_arrival: dict[str, int],
+    by_incident: dict[str, dict[str, int]],
+    escalations: list[Event],
+) -> IncidentOutcome:
+    states = by_incident.get(e.incident, {})
+    total = found.get(e.incident, 0)
+    deceased = dead_on_arrival.get(e.incident, 0) + states.get("deceased", 0)
+    transported = states.get("transported", 0)
+    treated = states.get("treated", 0)
+    return IncidentOutcome(
+        incident=e.incident,
+        title=str(e.data.get("title", e.incident)),
+        type=str(e.data.get("type", "")),
+        started=e.t,
+        resolved=resolved.get(e.incident),
+        casualties=total,
+        deceased=deceased,
+        transported=transported,
+        treated=treated,
+        awaiting=max(0, total - deceased - transported - treated),
+        escalations=sum(1 for x in escalations if x.incident == e.incident),
+        secondary_of=e.data.get("parent"),
+    )

@@ -1,0 +1,123 @@
+"""HSEEP-style ratings: each objective's measures against their targets, then P/S/M/U.
+
+The rule is the scenario's own (``Rating`` thresholds): the share of observed measures
+met decides the rating. P needs at least ``performed``, S ``some_challenges``, M
+``major_challenges``; below that it is U (unable to be performed). A measure with no
+observations (say, unified command in a log from an engine without it) is listed but
+not counted; an objective with none observed is not rated.
+"""
+
+from dataclasses import dataclass
+
+from simulator.review.stats import Sample, percentile
+from simulator.scenario.scoring import Measure, Objective, Rating
+
+RATINGS = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+}
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """One measure: its value, whether the target was met, and the samples behind it."""
+
+    metric: str
+    agency: str | None
+    target: float
+    at_most: bool
+    statistic: str
+    value: float | None
+    met: bool | None
+    samples: tuple[Sample, ...]
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    """One objective rated: its measures, the share met, the rating and its score."""
+
+    id: str
+    title: str
+    core_capability: str
+    critical_tasks: tuple[str, ...]
+    measures: tuple[MeasureResult, ...]
+    share_met: float | None
+    rating: str | None
+    score: float | None
+    weight: float
+
+
+def evaluate(measure: Measure, samples: list[Sample], value: float | None = ...) -> MeasureResult:
+    """Judge one measure: a given value (a count), or a percentile of the samples' values.
+
+    ``value=None`` means the metric was not observed in this log.
+    """
+    if value is ...:
+        q = measure.percentile or 90.0
+        statistic = f"p{q:g}"
+        value = percentile([s.value for s in samples], q)
+    else:
+        statistic = "count"
+    met = (
+        None
+        if value is None
+        else (value <= measure.target if measure.at_most else value >= measure.target)
+    )
+    return MeasureResult(
+        metric=measure.metric.value,
+        agency=measure.agency,
+        target=measure.target,
+        at_most=measure.at_most,
+        statistic=statistic,
+        value=None if value is None else float(value),
+        met=met,
+        samples=tuple(samples),
+    )
+
+
+def rate(share: float, rule: Rating) -> str:
+    """The HSEEP rating for a share of measures met, by the scenario's thresholds."""
+    if share >= rule.performed:
+        return "P"
+    if share >= rule.some_challenges:
+        return "S"
+    if share >= rule.major_challenges:
+        return "M"
+    return "U"
+
+
+def rate_objective(objective: Objective, measures: list[MeasureResult]) -> ObjectiveResult:
+    """Rate an objective from its measures; the score is the share met, out of 100."""
+    observed = [m for m in measures if m.met is not None]
+    share = sum(1 for m in observed if m.met) / len(observed) if observed else None
+    return ObjectiveResult(
+        id=objective.id,
+        title=objective.title,
+        core_capability=objective.core_capability,
+        critical_tasks=tuple(objective.critical_tasks),
+        measures=tuple(measures),
+        share_met=None if share is None else round(share, 3),
+        rating=None if share is None else rate(share, objective.rating),
+        score=None if share is None else round(100 * share, 1),
+        weight=objective.weight,
+    )
+
+
+def overall(objectives: list[ObjectiveResult]) -> tuple[float | None, list[dict]]:
+    """The weighted mean of rated objectives' scores (0-100) and each one's contribution."""
+    rated = [o for o in objectives if o.score is not None]
+    total = sum(o.weight for o in rated)
+    if not total:
+        return None, []
+    breakdown = [
+        {
+            "objective": o.id,
+            "weight": o.weight,
+            "score": o.score,
+            "points": round(o.score * o.weight / total, 1),
+        }
+        for o in rated
+    ]
+    return round(sum(o.score * o.weight for o in rated) / total, 1), breakdown

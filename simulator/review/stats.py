@@ -1,0 +1,78 @@
+"""Samples with the events behind them, and the distributions reports quote.
+
+Every measured value keeps the time-stamped events it was computed from, so a finding
+in the after-action report can cite them (HSEEP: observations are time-stamped).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.events import Event
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One event a measurement rests on: where it is in the log and what it says."""
+
+    seq: int
+    t: float
+    kind: str
+    text: str
+    agency: str | None = None
+
+
+def cite(event: Event) -> Evidence:
+    """Evidence for an event: its kind with the agency, unit and incident it names."""
+    who = " ".join(p for p in (event.agency, event.unit, event.incident) if p)
+    return Evidence(event.seq, event.t, event.kind, f"{event.kind} {who}".strip(), event.agency)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One observation of a metric, in seconds (or a count), and its evidence."""
+
+    value: float
+    incident: str | None = None
+    agency: str | None = None
+    unit: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+def between(start: Event, end: Event, **kw: object) -> Sample:
+    """A sample measured from one event to another, citing both."""
+    return Sample(value=round(end.t - start.t, 3), evidence=(cite(start), cite(end)), **kw)
+
+
+def percentile(values: Sequence[float], q: float = 90.0) -> float | None:
+    """The q-th percentile (linear interpolation, as numpy), or None when empty."""
+    if not values:
+        return None
+    return round(float(np.percentile(np.asarray(values, dtype=float), q)), 1)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Count, mean, median, 90th percentile and maximum of some samples."""
+
+    n: int
+    mean: float | None
+    p50: float | None
+    p90: float | None
+    max: float | None
+
+    @classmethod
+    def of(cls, samples: Iterable[Sample]) -> "Distribution":
+        """Summarise the values of ``samples``."""
+        values = [s.value for s in samples]
+        if not values:
+            return cls(0, None, None, None, None)
+        return cls(
+            n=len(values),
+            mean=round(float(np.mean(values)), 1),
+            p50=percentile(values, 50),
+            p90=percentile(values, 90),
+            max=round(max(values), 1),
+        )

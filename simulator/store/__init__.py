@@ -1,0 +1,1 @@
+"""SQLite records of exercises: runs, their events and commands, scores and notes."""

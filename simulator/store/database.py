@@ -1,0 +1,334 @@
+"""Open the exercise database: WAL, schema migrations, and a clear error for a wrong file.
+
+The database is the record of every exercise; run directories are an export. Writes
+are transactions in WAL mode, so a process killed mid-run loses at most the batch it
+was writing; on open, runs whose recording process is gone are marked incomplete.
+"""
+
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from simulator.events import Event
+from simulator.store.schema import APPLICATION_ID, VERSION, migrate
+
+ENV = "SIMULATOR_DB"
+APP = "jointops-simulator"
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message names the file and says why."""
+
+
+def default_path() -> Path:
+    """``$SIMULATOR_DB``, else ``<user data dir>/jointops-simulator/exercises.sqlite``."""
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV])
+    from platformdirs import user_data_path
+
+    return user_data_path(APP) / "exercises.sqlite"
+
+
+def now() -> str:
+    """Wall-clock time for records (the store's job, never the engine's)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One recorded run's row."""
+
+    id: int
+    purpose: str
+    trainee: str | None
+    roles: list[str]
+    automated: list[str]
+    scenario_id: str
+    scenario_title: str
+    scenario_sha256: str
+    scenario_name: str
+    seed: int
+    until: float
+    started: str
+    ended: str | None
+    status: str
+    events: int
+    events_sha256: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """An evaluator's time-stamped note on a run."""
+
+    t: float
+    text: str
+    created: str
+
+
+class Store:
+    """The exercise database."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection):
+        self.path = path
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> "Store":
+        """Open (creating if needed) and upgrade the database; mark dead runs incomplete.
+
+        Raises:
+            StoreError: not an SQLite file, another application's database, damaged, or
+                from a newer version of the simulator.
+        """
+        path = Path(path) if path is not None else default_path()
+        if path.is_dir():
+            raise StoreError(f"{path}: not a simulator database (a directory)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            _check(path, db)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrate(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a simulator database ({exc})") from None
+        store = cls(path, db)
+        store.mark_abandoned()
+        return store
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is kept, or none of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- runs ------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        *,
+        scenario_id: str,
+        scenario_title: str,
+        scenario_name: str,
+        scenario_text: str,
+        scenario_sha256: str,
+        seed: int,
+        until: float,
+        automated: list[str],
+        roles: list[str] | None = None,
+        trainee: str | None = None,
+        purpose: str = "exercise",
+    ) -> int:
+        """Create a run marked running by this process; returns its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (purpose, trainee, roles, automated, scenario_id, "
+                "scenario_title, scenario_sha256, scenario_name, scenario_text, seed, until, "
+                "started, status, host, pid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?)",
+                (
+                    purpose,
+                    trainee,
+                    json.dumps(sorted(roles or [])),
+                    json.dumps(sorted(automated)),
+                    scenario_id,
+                    scenario_title,
+                    scenario_sha256,
+                    scenario_name,
+                    scenario_text,
+                    seed,
+                    until,
+                    now(),
+                    socket.gethostname(),
+                    os.getpid(),
+                ),
+            )
+            return int(cursor.lastrowid)
+
+    def append(self, run: int, events: list[Event], commands: list[tuple[int, dict]]) -> None:
+        """Add a batch of events and numbered commands to a run, in one transaction."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO events (run, seq, t, kind, json) VALUES (?,?,?,?,?)",
+                [(run, e.seq, e.t, e.kind, e.to_json()) for e in events],
+            )
+            db.executemany(
+                "INSERT INTO commands (run, n, t, source, json) VALUES (?,?,?,?,?)",
+                [
+                    (run, n, c["t"], c.get("source", ""), json.dumps(c, sort_keys=True))
+                    for n, c in commands
+                ],
+            )
+            db.execute("UPDATE runs SET events = events + ? WHERE id = ?", (len(events), run))
+
+    def finish_run(self, run: int, *, complete: bool, events_sha256: str) -> None:
+        """Mark a run complete (or incomplete, when it was interrupted) with its log hash."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, ended = ?, events_sha256 = ? WHERE id = ?",
+                ("complete" if complete else "incomplete", now(), events_sha256, run),
+            )
+
+    def mark_abandoned(self) -> list[int]:
+        """Runs still 'running' whose process on this host is gone become incomplete."""
+        host = socket.gethostname()
+        rows = self.db.execute("SELECT id, host, pid FROM runs WHERE status = 'running'").fetchall()
+        dead = [run for run, where, pid in rows if where == host and not _alive(pid)]
+        if dead:
+            with self.transaction() as db:
+                db.executemany(
+                    "UPDATE runs SET status = 'incomplete', ended = ? WHERE id = ?",
+                    [(now(), run) for run in dead],
+                )
+        return dead
+
+    def run(self, run: int) -> RunInfo:
+        """One run's row.
+
+        Raises:
+            StoreError: no such run.
+        """
+        row = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: run {run}: no such run")
+        return _run_info(row)
+
+    def runs(
+        self, *, trainee: str | None = None, scenario: str | None = None, purpose: str = "exercise"
+    ) -> list[RunInfo]:
+        """Runs oldest first, optionally of one trainee or scenario id."""
+        sql = f"SELECT {_RUN_COLUMNS} FROM runs WHERE purpose = ?"
+        args: list[object] = [purpose]
+        if trainee is not None:
+            sql += " AND trainee = ?"
+            args.append(trainee)
+        if scenario is not None:
+            sql += " AND scenario_id = ?"
+            args.append(scenario)
+        return [_run_info(r) for r in self.db.execute(sql + " ORDER BY started, id", args)]
+
+    def scenario_text(self, run: int) -> tuple[str, str]:
+        """The scenario file name and text recorded with a run."""
+        name, text = self.db.execute(
+            "SELECT scenario_name, scenario_text FROM runs WHERE id = ?", (run,)
+        ).fetchone()
+        return name, text
+
+    def events(self, run: int) -> list[Event]:
+        """A run's events in order."""
+        rows = self.db.execute("SELECT json FROM events WHERE run = ? ORDER BY seq", (run,))
+        return [Event.from_json(text) for (text,) in rows]
+
+    def commands(self, run: int) -> list[dict]:
+        """A run's commands in the order given."""
+        rows = self.db.execute("SELECT json FROM commands WHERE run = ? ORDER BY n", (run,))
+        return [json.loads(text) for (text,) in rows]
+
+    # -- scores, notes, baselines ----------------------------------------------------
+
+    def save_scores(self, run: int, scores: dict) -> None:
+        """Store (or replace) a run's scores."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO scores (run, overall, json) VALUES (?,?,?)",
+                (run, scores.get("overall"), json.dumps(scores, sort_keys=True)),
+            )
+
+    def scores(self, run: int) -> dict | None:
+        """A run's stored scores, if any."""
+        row = self.db.execute("SELECT json FROM scores WHERE run = ?", (run,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def overall(self, run: int) -> float | None:
+        """A run's stored overall score, if any."""
+        row = self.db.execute("SELECT overall FROM scores WHERE run = ?", (run,)).fetchone()
+        return None if row is None else row[0]
+
+    def add_note(self, run: int, t: float, text: str) -> None:
+        """Attach an evaluator's note at exercise time ``t`` to a run."""
+        self.run(run)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO notes (run, t, text, created) VALUES (?,?,?,?)", (run, t, text, now())
+            )
+
+    def notes(self, run: int) -> list[Note]:
+        """A run's notes in exercise-time order."""
+        rows = self.db.execute(
+            "SELECT t, text, created FROM notes WHERE run = ? ORDER BY t, id", (run,)
+        )
+        return [Note(*row) for row in rows]
+
+    def baseline(self, scenario_sha256: str, seed: int, until: float) -> int | None:
+        """The cached automated-players run for a scenario, seed and length, if any."""
+        row = self.db.execute(
+            "SELECT b.run FROM baselines b JOIN runs r ON r.id = b.run "
+            "WHERE b.scenario_sha256 = ? AND b.seed = ? AND b.until = ? AND r.status = 'complete'",
+            (scenario_sha256, seed, until),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def set_baseline(self, scenario_sha256: str, seed: int, until: float, run: int) -> None:
+        """Cache a baseline run."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO baselines (scenario_sha256, seed, until, run) "
+                "VALUES (?,?,?,?)",
+                (scenario_sha256, seed, until, run),
+            )
+
+
+_RUN_COLUMNS = (
+    "id, purpose, trainee, roles, automated, scenario_id, scenario_title, scenario_sha256, "
+    "scenario_name, seed, until, started, ended, status, events, events_sha256"
+)
+
+
+def _run_info(row: tuple) -> RunInfo:
+    values = list(row)
+    values[3] = json.loads(values[3])
+    values[4] = json.loads(values[4])
+    return RunInfo(*values)
+
+
+def _check(path: Path, db: sqlite3.Connection) -> None:
+    """Refuse a file that is not ours: foreign application, newer schema, or damaged."""
+    app = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app != APPLICATION_ID and (tables or version):
+        raise StoreError(f"{path}: not a simulator database (another application's SQLite file)")
+    if version > VERSION:
+        raise StoreError(
+            f"{path}: schema version {version} is newer than this simulator's ({VERSION}); "
+            "upgrade the simulator"
+        )
+    if tables:
+        result = db.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise StoreError(f"{path}: not a simulator database (damaged: {result})")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

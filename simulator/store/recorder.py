@@ -1,0 +1,53 @@
+"""Record a run into the database as it proceeds, in batches.
+
+The CLI subscribes ``Recorder.on_events`` to the exercise; the recorder commits the
+new events and commands every ``BATCH`` events or ``EVERY_S`` simulated seconds, so a
+run that is killed keeps everything committed before.
+"""
+
+from collections.abc import Sequence
+
+from simulator.events import Event
+from simulator.store.database import Store
+
+BATCH = 500
+EVERY_S = 300.0
+
+
+class Recorder:
+    """Writes one run's new events and commands to the store in transactions."""
+
+    def __init__(self, store: Store, run: int, events: Sequence[Event], commands: Sequence[dict]):
+        self.store = store
+        self.run = run
+        self._events = events
+        self._commands = commands
+        self._written = 0
+        self._commands_written = 0
+        self._last_t = 0.0
+
+    def on_events(self, batch: list[Event]) -> None:
+        """Subscriber: flush when enough events or simulated time have gone by."""
+        if not batch:
+            return
+        pending = len(self._events) - self._written
+        if pending >= BATCH or batch[-1].t - self._last_t >= EVERY_S:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit every event and command not yet written."""
+        events = list(self._events[self._written :])
+        start = self._commands_written
+        commands = list(enumerate(self._commands[start:], start=start + 1))
+        if not events and not commands:
+            return
+        self.store.append(self.run, events, commands)
+        self._written += len(events)
+        self._commands_written += len(commands)
+        if events:
+            self._last_t = events[-1].t
+
+    def finish(self, *, complete: bool, events_sha256: str) -> None:
+        """Write what is left and mark the run complete or incomplete."""
+        self.flush()
+        self.store.finish_run(self.run, complete=complete, events_sha256=events_sha256)

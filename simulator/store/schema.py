@@ -1,0 +1,101 @@
+"""The database schema as an ordered list of migrations, tracked in ``PRAGMA user_version``.
+
+Append a migration to change the schema; never edit one that has shipped. Opening a
+database applies the missing ones in a single transaction.
+"""
+
+import sqlite3
+
+# "JOPS": marks the file as ours, so another application's SQLite file is refused.
+APPLICATION_ID = 0x4A4F5053
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs and everything recorded about them.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        purpose TEXT NOT NULL DEFAULT 'exercise' CHECK (purpose IN ('exercise', 'baseline')),
+        trainee TEXT,
+        roles TEXT NOT NULL DEFAULT '[]',
+        automated TEXT NOT NULL DEFAULT '[]',
+        scenario_id TEXT NOT NULL,
+        scenario_title TEXT NOT NULL,
+        scenario_sha256 TEXT NOT NULL,
+        scenario_name TEXT NOT NULL,
+        scenario_text TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        until REAL NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        events INTEGER NOT NULL DEFAULT 0,
+        events_sha256 TEXT
+    );
+    CREATE TABLE events (
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        t REAL NOT NULL,
+        kind TEXT NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (run, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE commands (
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        t REAL NOT NULL,
+        source TEXT NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (run, n)
+    ) WITHOUT ROWID;
+    CREATE TABLE scores (
+        run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        overall REAL,
+        json TEXT NOT NULL
+    );
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        t REAL NOT NULL,
+        text TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    """,
+    # 2: baselines cached per (scenario hash, seed, length), and indexes for history.
+    """
+    CREATE TABLE baselines (
+        scenario_sha256 TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        until REAL NOT NULL,
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        PRIMARY KEY (scenario_sha256, seed, until)
+    );
+    CREATE INDEX runs_by_trainee ON runs (trainee, started);
+    CREATE INDEX runs_by_scenario ON runs (scenario_id, started);
+    """,
+)
+
+VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite3.Connection, upto: int = VERSION) -> None:
+    """Apply the migrations a database lacks (up to ``upto``), in one transaction.
+
+    The connection must be in autocommit mode (``isolation_level=None``).
+    """
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current >= upto:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for number in range(current + 1, upto + 1):
+            for statement in MIGRATIONS[number - 1].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {upto}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -1,0 +1,173 @@
+"""After-action reports in each format, the baseline comparison, history and notes."""
+
+import json
+
+import pytest
+from conftest import ROOT, LogBuilder, build, scenario_dict
+
+from simulator.cli import main
+from simulator.review.compare import compare
+from simulator.review.report import RunMeta, build_report, render
+from simulator.review.score import score
+from simulator.store.database import Store
+
+SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    """Two runs of the small scenario: all automated, then a trainee playing police."""
+    base = tmp_path_factory.mktemp("rec")
+    db = base / "x.sqlite"
+    common = ["run", str(SMALL), "--db", str(db), "--quiet", "--seed", "4"]
+    assert main([*common, "--out", str(base / "auto"), "--trainee", "Ana"]) == 0
+    assert (
+        main([*common, "--out", str(base / "mine"), "--trainee", "Ana", "--roles", "police"]) == 0
+    )
+    return db, base
+
+
+def report(db, run, fmt, capsys):
+    assert main(["report", str(run), "--db", str(db), "--format", fmt]) == 0
+    return capsys.readouterr().out
+
+
+def test_json_report_has_the_aar_ip_sections(recorded, capsys):
+    db, _ = recorded
+    doc = json.loads(report(db, 1, "json", capsys))
+    assert {"overview", "capabilities", "objectives", "standards", "improvement_plan"} <= set(doc)
+    assert doc["overview"]["trainee"] == "Ana" and doc["overview"]["status"] == "complete"
+    assert [c["rating"] for c in doc["capabilities"]] == ["P"]
+    assert doc["baseline"] is None  # nobody played by hand: the run is its own baseline
+    for finding in doc["standards"] + doc["objectives"][0]["strengths"]:
+        assert finding["evidence"], finding["title"]
+        assert all(e["time"] and e["seq"] for e in finding["evidence"])
+
+
+def test_trainee_run_is_compared_with_its_cached_baseline(recorded, capsys):
+    db, _ = recorded
+    doc = json.loads(report(db, 2, "json", capsys))
+    rows = {r["label"]: r for r in doc["baseline"]}
+    assert doc["overview"]["roles"] == ["police"]
+    # Police played by nobody: no police unit ever arrives, while the baseline's do.
+    police = rows["First on scene, 90th percentile (police)"]
+    assert police["run"] is None and police["baseline"] is not None
+    assert rows["OBJ1 rating"]["better"] == "baseline"
+    report(db, 2, "md", capsys)
+    store = Store.open(db)
+    assert len(store.runs(purpose="baseline")) == 1  # the second report reused it
+
+
+def test_markdown_report(recorded, capsys):
+    db, _ = recorded
+    text = report(db, 2, "md", capsys)
+    for heading in (
+        "## Exercise overview",
+        "## Analysis of core capabilities",
+        "## Improvement plan",
+        "## Baseline comparison",
+    ):
+        assert heading in text
+    assert "| OBJ1" in text
+
+
+def test_html_report_is_self_contained_with_plots_and_print_css(recorded, tmp_path):
+    db, _ = recorded
+    out = tmp_path / "aar.html"
+    assert main(["report", "2", "--db", str(db), "--out", str(out)]) == 0
+    page = out.read_text()
+    assert page.count('src="data:image/png;base64,') >= 4
+    assert "@media print" in page and "http" not in page.split("<body>")[0]
+    assert "Baseline comparison" in page
+
+
+def test_notes_appear_in_the_report_and_bad_notes_are_refused(recorded, capsys):
+    db, _ = recorded
+    assert (
+        main(["note", "1", "--at", "00:20", "Police arrived before the ambulance", "--db", str(db)])
+        == 0
+    )
+    capsys.readouterr()
+    doc = json.loads(report(db, 1, "json", capsys))
+    assert doc["notes"] == [
+        {"t": 1200.0, "time": "00:20:00", "text": "Police arrived before the ambulance"}
+    ]
+    for argv, message in (
+        (["note", "1", "--at", "09:00", "x"], "--at: 09:00:00 is after the end of run 1"),
+        (["note", "99", "--at", "00:10", "x"], "run 99: no such run"),
+        (["note", "1", "--at", "soon", "x"], "--at:"),
+        (["report", "99"], "run 99: no such run"),
+    ):
+        assert main([*argv, "--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+
+
+def test_history_lists_runs_and_trends(recorded, capsys):
+    db, _ = recorded
+    assert main(["history", "--db", str(db), "--trainee", "Ana"]) == 0
+    out = capsys.readouterr().out
+    assert "Ana" in out and "Trend per trainee" in out and "police" in out
+    assert main(["history", "--db", str(db), "--scenario", "nope"]) == 0
+    assert "No recorded exercises match" in capsys.readouterr().out
+
+
+def test_report_of_a_run_directory(recorded, capsys):
+    _, base = recorded
+    assert main(["report", str(base / "auto"), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["overview"]["run"] == str(base / "auto")
+    assert main(["report", str(base / "missing")]) == 2
+
+
+def test_run_with_unknown_role_is_bad_input(tmp_path, capsys):
+    assert (
+        main(["run", str(SMALL), "--roles", "navy", "--db", str(tmp_path / "x.db"), "--quiet"]) == 2
+    )
+    assert "--roles: unknown agency 'navy'" in capsys.readouterr().err
+
+
+def test_compare_says_which_side_did_better():
+    data = scenario_dict()
+    data["scoring"] = {
+        "objectives": [
+            {
+                "id": "O",
+                "title": "t",
+                "core_capability": "c",
+                "measures": [{"metric": "casualties_deceased", "target": 0}],
+            }
+        ]
+    }
+    scenario = build(data)
+    good = LogBuilder().add(0, "incident.started", incident="I1", agencies=["ems"])
+    good.add(0, "incident.casualties", incident="I1", immediate=1, delayed=0, minor=0, deceased=0)
+    bad = LogBuilder()
+    bad.events = list(good.events)
+    bad.add(900, "patient.died", incident="I1", patient="I1-P1")
+    rows = {r.label: r for r in compare(score(scenario, good.events), score(scenario, bad.events))}
+    assert (rows["Deceased"].run, rows["Deceased"].baseline, rows["Deceased"].better) == (
+        0,
+        1,
+        "run",
+    )
+    assert rows["O rating"].better == "run"
+    assert rows["Overall score (0-100)"].delta == 100.0
+
+
+def test_every_format_renders_a_hand_built_run():
+    scenario = build(scenario_dict())
+    log = (
+        LogBuilder()
+        .add(0, "exercise.started")
+        .add(0, "incident.started", incident="I1", agencies=["police"])
+    )
+    meta = RunMeta(
+        "r", None, [], ["police"], 0, "2026-01-01T00:00:00", None, "incomplete", "h", None
+    )
+    doc = build_report(
+        scenario, log.events, score(scenario, log.events), meta, [], None, figures=True
+    )
+    assert json.loads(render(doc, "json"))["overview"]["status"] == "incomplete"
+    assert "# Test scenario" in render(doc, "md")
+    assert "<!DOCTYPE html>" in render(doc, "html")

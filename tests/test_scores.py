@@ -1,0 +1,346 @@
+"""Each metric against a small hand-built event log whose answer is worked out by hand."""
+
+import json
+
+import pytest
+from conftest import LogBuilder, build, scenario_dict, unit
+
+from simulator.review.coordination import IDLE_GRACE_S, coordination
+from simulator.review.intervals import response_intervals, standard_checks
+from simulator.review.outcomes import outcomes
+from simulator.review.rating import evaluate, overall, rate, rate_objective
+from simulator.review.score import score
+from simulator.scenario.scoring import Measure, Objective, Rating
+
+
+def values(samples):
+    return sorted((s.agency or s.unit, s.value) for s in samples)
+
+
+def response_log() -> LogBuilder:
+    """Police answer a call and send P1; EMS, notified, send M1, which stages first.
+
+    t=0 incident, call rings; 10 answered; 60 police CAD; 70 P1 dispatched; 100 P1 en
+    route; 120 EMS CAD (notified); 150 M1 dispatched; 170 M1 en route; 300 P1 on scene;
+    320 M1 staged; 400 M1 en route from staging; 450 M1 on scene, requirements met.
+    """
+    log = LogBuilder()
+    log.add(
+        0,
+        "incident.started",
+        incident="I1",
+        priority=1,
+        agencies=["ems", "police"],
+        requires={"patrol": 1, "als": 1},
+    )
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(10, "call.answered", "police", incident="I1", call="C1", wait=10.0)
+    log.add(60, "cad.opened", "police", incident="I1", via="call")
+    log.add(70, "unit.dispatched", "police", "P1", "I1", prev="available")
+    log.add(100, "unit.en_route", "police", "P1", "I1", prev="dispatched", path=["S", "I"])
+    log.add(120, "cad.opened", "ems", incident="I1", via="notification")
+    log.add(150, "unit.dispatched", "ems", "M1", "I1", prev="available")
+    log.add(170, "unit.en_route", "ems", "M1", "I1", prev="dispatched", path=["S", "I"])
+    log.add(300, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(320, "unit.staged", "ems", "M1", "I1", prev="en_route", at="STG")
+    log.add(400, "unit.en_route", "ems", "M1", "I1", prev="staged", path=["STG", "I"])
+    log.add(450, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    log.add(450, "incident.requirements_met", incident="I1")
+    return log
+
+
+def test_response_intervals_by_hand():
+    intervals = response_intervals(response_log().events)
+    assert values(intervals.of("call_answer")) == [("police", 10.0)]
+    assert values(intervals.of("call_processing")) == [("ems", 30.0), ("police", 60.0)]
+    assert values(intervals.of("turnout")) == [("ems", 20.0), ("police", 30.0)]
+    travel = sorted((s.unit, s.value, s.note) for s in intervals.of("travel"))
+    assert travel == [
+        ("M1", 50.0, "first arrival"),
+        ("M1", 150.0, "staged"),
+        ("P1", 200.0, "first arrival"),
+    ]
+    assert values(intervals.of("first_on_scene")) == [("ems", 450.0), ("police", 300.0)]
+    assert values(intervals.of("full_assignment_on_scene")) == [("ems", 280.0), ("police", 350.0)]
+
+
+def test_every_interval_cites_the_events_it_spans():
+    intervals = response_intervals(response_log().events)
+    (processing,) = intervals.of("call_processing", "police")
+    assert [(e.seq, e.kind) for e in processing.evidence] == [
+        (3, "call.answered"),
+        (5, "unit.dispatched"),
+    ]
+
+
+def test_standard_checks_use_the_scenario_targets_and_agency_kinds():
+    scenario = build(scenario_dict())
+    checks = {
+        c.name: c for c in standard_checks(scenario, response_intervals(response_log().events))
+    }
+    assert checks["Call answered"].met is True and checks["Call answered"].within == 1.0
+    assert checks["Police priority-1 call to on scene"].n == 1
+    assert checks["Police priority-1 call to on scene"].met is True  # 300 s <= 315 s local default
+    assert checks["EMS call to on scene"].met is True  # 450 s <= 539 s
+    assert checks["Turnout, fire"].n == 0 and checks["Turnout, fire"].met is None
+    stricter = scenario_dict()
+    stricter["scoring"] = {"targets": {"police_p1_response_s": 240}}
+    checks = {
+        c.name: c
+        for c in standard_checks(build(stricter), response_intervals(response_log().events))
+    }
+    assert checks["Police priority-1 call to on scene"].met is False
+    assert checks["Police priority-1 call to on scene"].worst.incident == "I1"
+
+
+def test_outcomes_follow_each_patient_to_their_final_state():
+    log = LogBuilder()
+    log.add(
+        0, "incident.started", incident="I1", title="Crash", type="traffic_collision", parent=None
+    )
+    log.add(0, "incident.casualties", incident="I1", immediate=2, delayed=1, minor=1, deceased=1)
+    log.add(
+        50, "incident.started", incident="I2", title="Spread", type="structure_fire", parent="I1"
+    )
+    log.add(100, "patient.died", incident="I1", patient="I1-P1", reason="untreated")
+    log.add(
+        200,
+        "patient.delivered",
+        "ems",
+        "M1",
+        "I1",
+        patient="I1-P2",
+        hospital="H1",
+        triage="immediate",
+    )
+    log.add(210, "patient.released", "ems", "M1", "I1", patient="I1-P4")
+    log.add(220, "incident.escalated", incident="I1", reason="MSEL 3")
+    log.add(230, "incident.escalated", incident="I1", reason="unmet")
+    log.add(240, "hospital.over_capacity", hospital="H1", triage="immediate")
+    log.add(300, "incident.resolved", incident="I2")
+    result = outcomes(log.events)
+    assert (result.casualties, result.deceased, result.died_awaiting_care) == (5, 2, 1)
+    assert (result.transported, result.treated, result.awaiting) == (1, 1, 1)
+    assert (result.incidents, result.resolved, result.escalated, result.secondary) == (2, 1, 1, 1)
+    assert result.hospital_over_capacity == 1
+    assert [e.seq for e in result.deaths] == [4]
+    first = result.incident_rows[0]
+    assert (first.incident, first.escalations, first.awaiting) == ("I1", 2, 1)
+
+
+def comms_log() -> LogBuilder:
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["fire", "police"], requires={})
+    log.add(0, "incident.started", incident="I2", agencies=["fire", "police"], requires={})
+    log.add(
+        90, "fact.critical", incident="I1", fact="hazard:I1", needed_by=["ems", "fire", "police"]
+    )
+    log.add(100, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(100, "fact.learned", "police", "P1", "I1", fact="hazard:I1", via="unit", message=None)
+    log.add(
+        120,
+        "message.queued",
+        "police",
+        "P1",
+        "I1",
+        message="M1",
+        channel="ops",
+        to="fire",
+        facts=["hazard:I1"],
+    )
+    log.add(125, "message.sent", "police", message="M1", channel="ops", wait=5.0, airtime=10.0)
+    log.add(160, "fact.learned", "fire", None, "I1", fact="hazard:I1", via="message", message="M1")
+    log.add(190, "message.queued", "police", incident="I1", message="M2", channel="ops")
+    log.add(205, "message.sent", "police", message="M2", channel="ops", wait=15.0, airtime=20.0)
+    log.add(200, "unit.on_scene", "fire", "F1", "I1", prev="en_route")
+    log.add(210, "unit.on_scene", "police", "P2", "I2", prev="en_route")
+    log.add(250, "unit.on_scene", "fire", "F2", "I2", prev="en_route")
+    log.add(260, "message.queued", "fire", incident="I1", message="M3", channel="fire-tac")
+    log.add(261, "message.lost", "fire", message="M3", channel="fire-tac", reason="noise")
+    log.add(
+        300, "span.exceeded", "fire", incident="I1", supervisors=1, units=9, limit=7, factor=0.8
+    )
+    log.add(400, "assignment.duplicated", "fire", "F1", "I1", with_agency="police", cost=40.0)
+    log.add(
+        450, "unit.harmed", "fire", "F1", "I1", hazard="chemical", effect="crew_injured", count=1
+    )
+    log.add(
+        500,
+        "unified_command.established",
+        incident="I1",
+        agencies=["fire", "police"],
+        channel="ops",
+    )
+    log.add(600, "span.restored", "fire", incident="I1")
+    log.add(700, "incident.resolved", incident="I2")
+    log.add(1000, "exercise.ended", reason="duration reached")
+    return log
+
+
+def test_coordination_metrics_from_comms_events():
+    c = coordination(build(scenario_dict()), comms_log().events)
+    assert c.comms_modelled and not c.facts_derived
+    uc = {s.incident: (s.value, s.note) for s in c.unified_command}
+    assert uc == {"I1": (300.0, ""), "I2": (450.0, "not established")}  # I2: 250 -> resolved 700
+    (fact,) = c.facts
+    assert (fact.first_known, fact.missing, fact.all_known) == (100.0, ("ems",), None)
+    assert fact.latency == 900.0  # never known by EMS: counted to the end (1000 - 100)
+    assert c.messages == 3 and c.lost_by_reason == {"noise": 1}
+    ops = next(ch for ch in c.channels if ch.channel == "ops")
+    assert (ops.sent, ops.airtime, ops.utilisation, ops.wait_mean, ops.wait_max) == (
+        2,
+        30.0,
+        0.03,
+        10.0,
+        15.0,
+    )
+    assert ops.load[0] == pytest.approx(0.1)  # 30 s of airtime in the first 300 s bin
+    tac = next(ch for ch in c.channels if ch.channel == "fire-tac")
+    assert (tac.sent, tac.lost) == (0, 1)
+    assert [s.value for s in c.span] == [300.0]
+    assert [(s.unit, s.value, s.note) for s in c.duplicated] == [("F1", 40.0, "with police")]
+    assert [s.unit for s in c.unsafe] == ["F1"]
+
+
+def test_fact_fully_shared_has_latency_from_first_known_to_last_needed():
+    log = LogBuilder()
+    log.add(10, "fact.critical", incident="I1", fact="armed:I1", needed_by=["ems", "police"])
+    log.add(40, "fact.learned", "police", fact="armed:I1", via="call")
+    log.add(100, "fact.learned", "fire", fact="armed:I1", via="message")
+    log.add(160, "fact.learned", "ems", fact="armed:I1", via="message")
+    (fact,) = coordination(build(scenario_dict()), log.events).facts
+    assert (fact.first_known, fact.all_known, fact.latency, fact.missing) == (
+        40.0,
+        160.0,
+        120.0,
+        (),
+    )
+
+
+def test_without_fact_events_incident_existence_is_learned_from_cad():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["fire", "police"], requires={})
+    log.add(60, "cad.opened", "police", incident="I1", via="call")
+    log.add(150, "cad.opened", "fire", incident="I1", via="notification")
+    c = coordination(build(scenario_dict()), log.events)
+    assert c.facts_derived and not c.comms_modelled
+    assert [(f.fact, f.latency) for f in c.facts] == [("incident:I1", 90.0)]
+    assert c.unified_command == ()
+
+
+def idle_scenario():
+    units = [
+        unit("P1", "police", ["patrol"], "PS"),
+        unit("P2", "police", ["patrol"], "PS"),
+        unit("M1", "ems", ["als", "transport"], "ES"),
+    ]
+    return build(scenario_dict(units=units))
+
+
+@pytest.mark.parametrize(("resolved", "counted"), [(400, True), (60 + IDLE_GRACE_S - 1, False)])
+def test_capable_unit_left_idle_while_a_need_is_unmet(resolved, counted):
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["police"], requires={"patrol": 2})
+    log.add(60, "cad.opened", "police", incident="I1", via="call")
+    log.add(70, "unit.dispatched", "police", "P1", "I1", prev="available")
+    log.add(resolved, "incident.resolved", incident="I1")
+    idle = coordination(idle_scenario(), log.events).idle
+    if counted:
+        assert [(s.unit, s.incident, s.value) for s in idle] == [("P2", "I1", 340.0)]
+        assert idle[0].evidence[0].kind == "cad.opened"
+    else:
+        assert idle == ()
+
+
+def test_idle_respects_what_the_agency_knows_and_als_meets_bls():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["ems"], requires={"bls": 1})
+    log.add(300, "cad.opened", "ems", incident="I1", via="call")
+    log.add(1000, "incident.resolved", incident="I1")
+    idle = coordination(idle_scenario(), log.events).idle
+    assert [(s.unit, s.value) for s in idle] == [("M1", 700.0)]  # only once EMS knew
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [(1.0, "P"), (0.99, "S"), (0.75, "S"), (0.74, "M"), (0.5, "M"), (0.49, "U"), (0.0, "U")],
+)
+def test_rating_thresholds(share, expected):
+    assert rate(share, Rating()) == expected
+
+
+def test_scenario_thresholds_decide_the_rating():
+    lenient = Rating(performed=0.6, some_challenges=0.4, major_challenges=0.2)
+    assert rate(0.66, lenient) == "P"
+    assert rate(0.3, lenient) == "M"
+
+
+def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
+    ok = evaluate(Measure(metric="messages_lost", target=0), [], value=0)
+    bad = evaluate(Measure(metric="incidents_escalated", target=0), [], value=2)
+    unseen = evaluate(Measure(metric="unified_command_time", target=600), [], value=None)
+    assert (ok.met, bad.met, unseen.met) == (True, False, None)
+    one = rate_objective(
+        Objective(id="A", title="a", core_capability="c", weight=3), [ok, bad, unseen]
+    )
+    assert (one.share_met, one.rating, one.score) == (0.5, "M", 50.0)
+    two = rate_objective(Objective(id="B", title="b", core_capability="c"), [ok])
+    none = rate_objective(Objective(id="C", title="c", core_capability="c"), [unseen])
+    assert none.rating is None and none.score is None
+    total, breakdown = overall([one, two, none])
+    assert total == 62.5  # (50 * 3 + 100 * 1) / 4
+    assert [b["objective"] for b in breakdown] == ["A", "B"]
+    assert sum(b["points"] for b in breakdown) == pytest.approx(total)
+
+
+def test_percentile_measure_with_agency_and_at_least():
+    data = scenario_dict()
+    data["scoring"] = {
+        "objectives": [
+            {
+                "id": "OBJ1",
+                "title": "Fast police",
+                "core_capability": "On-scene Security",
+                "measures": [
+                    {
+                        "metric": "first_on_scene",
+                        "target": 300,
+                        "agency": "police",
+                        "percentile": 50,
+                    },
+                    {"metric": "first_on_scene", "target": 400, "agency": "ems"},
+                    {"metric": "incidents_resolved", "target": 1, "at_most": False},
+                    {"metric": "unsafe_entries", "target": 0},
+                ],
+            }
+        ]
+    }
+    result = score(build(data), response_log().events)
+    (objective,) = result.objectives
+    got = [(m.metric, m.agency, m.statistic, m.value, m.met) for m in objective.measures]
+    assert got == [
+        ("first_on_scene", "police", "p50", 300.0, True),
+        ("first_on_scene", "ems", "p90", 450.0, False),
+        ("incidents_resolved", None, "count", 0.0, False),
+        ("unsafe_entries", None, "count", None, None),  # no comms events: not modelled
+    ]
+    assert objective.rating == "U" and result.overall == pytest.approx(33.3)
+
+
+def test_score_is_pure_and_json_serialisable():
+    data = scenario_dict()
+    data["scoring"] = {
+        "objectives": [
+            {
+                "id": "O",
+                "title": "t",
+                "core_capability": "c",
+                "measures": [{"metric": "fact_latency", "target": 600}],
+            }
+        ]
+    }
+    scenario = build(data)
+    events = comms_log().events
+    first = json.dumps(score(scenario, events).to_dict(), sort_keys=True)
+    assert first == json.dumps(score(scenario, list(events)).to_dict(), sort_keys=True)
+    assert json.loads(first)["objectives"][0]["measures"][0]["value"] == 900.0

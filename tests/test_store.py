@@ -1,0 +1,171 @@
+"""The exercise database: schema and migrations, records, crash safety, wrong files."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, LogBuilder
+
+from simulator.cli import main
+from simulator.store.database import Store, StoreError
+from simulator.store.schema import APPLICATION_ID, VERSION, migrate
+
+SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
+
+
+def start(store: Store, **kw) -> int:
+    fields = {
+        "scenario_id": "s",
+        "scenario_title": "S",
+        "scenario_name": "s.yaml",
+        "scenario_text": "metadata: {}",
+        "scenario_sha256": "abc",
+        "seed": 1,
+        "until": 3600.0,
+        "automated": ["fire"],
+        **kw,
+    }
+    return store.start_run(**fields)
+
+
+def test_a_new_database_is_wal_versioned_and_marked_as_ours(tmp_path):
+    store = Store.open(tmp_path / "new" / "x.sqlite")
+    db = store.db
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_events_commands_scores_and_notes_round_trip(tmp_path):
+    store = Store.open(tmp_path / "x.sqlite")
+    run = start(store, trainee="Ana", roles=["police"])
+    log = LogBuilder().add(0, "exercise.started").add(5.5, "unit.dispatched", "police", "P1", "I1")
+    store.append(run, log.events, [(1, {"t": 5.5, "source": "trainee", "command": {"type": "x"}})])
+    store.finish_run(run, complete=True, events_sha256="h")
+    store.save_scores(run, {"overall": 80.0, "objectives": []})
+    store.add_note(run, 600, "late")
+    store.add_note(run, 60, "early")
+    info = store.run(run)
+    assert (info.status, info.events, info.trainee, info.roles) == (
+        "complete",
+        2,
+        "Ana",
+        ["police"],
+    )
+    assert store.events(run) == log.events
+    assert store.commands(run)[0]["source"] == "trainee"
+    assert store.overall(run) == 80.0
+    assert [n.text for n in store.notes(run)] == ["early", "late"]
+    assert [r.id for r in store.runs(trainee="Ana")] == [run]
+    assert store.runs(trainee="Bo") == []
+
+
+def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, upto=1)
+    db.execute(
+        "INSERT INTO runs (scenario_id, scenario_title, scenario_sha256, scenario_name, "
+        "scenario_text, seed, until, started, status, host, pid) "
+        "VALUES ('s', 'S', 'h', 's.yaml', '', 1, 60, '2026-01-01', 'complete', 'h', 1)"
+    )
+    db.close()
+    store = Store.open(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 2
+    assert [r.scenario_id for r in store.runs()] == ["s"]
+    assert store.baseline("h", 1, 60) is None  # the table migration 2 added
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "new.sqlite"
+    Store.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this simulator"):
+        Store.open(path)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "foreign"])
+def test_a_wrong_file_gives_a_clear_error_and_exit_2(tmp_path, capsys, kind):
+    path = tmp_path / "wrong.db"
+    if kind == "garbage":
+        path.write_bytes(b"this is not a database at all\n" * 200)
+    else:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        db.commit()
+        db.close()
+    with pytest.raises(StoreError, match="not a simulator database"):
+        Store.open(path)
+    for argv in (["history", "--db", str(path)], ["report", "1", "--db", str(path)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert f"{path}: not a simulator database" in err
+        assert "Traceback" not in err
+
+
+def test_running_runs_of_live_processes_are_left_alone(tmp_path):
+    path = tmp_path / "x.sqlite"
+    run = start(Store.open(path))
+    assert Store.open(path).run(run).status == "running"  # this process is alive
+
+
+RECORD_AND_HANG = r"""
+import sys
+from pathlib import Path
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.scenario import load
+from simulator.store.database import Store
+from simulator.store.recorder import Recorder
+
+path = Path(sys.argv[2])
+scenario = load(path)
+store = Store.open(Path(sys.argv[1]))
+exercise = Exercise(scenario, seed=2)
+attach_players(exercise, [a.id for a in scenario.agencies])
+run = store.start_run(scenario_id=scenario.metadata.id, scenario_title="t", scenario_name=path.name,
+    scenario_text=path.read_text(), scenario_sha256="h", seed=2, until=scenario.metadata.duration,
+    automated=[a.id for a in scenario.agencies])
+recorder = Recorder(store, run, exercise.log.events, exercise.commands)
+exercise.subscribe(recorder.on_events)
+exercise.advance(1800)
+recorder.flush()
+print(run, len(exercise.log.events), flush=True)
+sys.stdin.read()  # the test kills us here, mid-run
+"""
+
+
+def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):
+    db = tmp_path / "x.sqlite"
+    assert main(["run", str(SMALL), "--db", str(db), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RECORD_AND_HANG, str(db), str(SMALL)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        run, written = (int(x) for x in proc.stdout.readline().split())
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+    store = Store.open(db)
+    partial = store.run(run)
+    assert partial.status == "incomplete" and partial.ended is not None
+    events = store.events(run)
+    assert len(events) == partial.events == written > 0
+    assert [e.seq for e in events] == list(range(1, written + 1))
+    first = store.run(1)
+    assert first.status == "complete"
+    text = "".join(e.to_json() + "\n" for e in store.events(1))
+    assert hashlib.sha256(text.encode()).hexdigest() == first.events_sha256
