@@ -21,6 +21,7 @@ from simulator.cli_records import (
     add_record_commands,
     add_run_options,
     open_recording,
+    open_store,
     print_recording,
 )
 from simulator.exercise import Exercise
@@ -373,6 +374,7 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
         help="screen to capture with --screenshot (default map)",
     )
     play.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
+    play.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
     play.set_defaults(handler=_play)
 
 
@@ -416,8 +418,19 @@ def _play(args: argparse.Namespace, console: Console) -> int:
 
     def start(roles: tuple[str, ...]):
         directory = out or fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{args.seed}")
-        session = _play_session(scenario, atlas, path, args.seed, roles, args.trainee, directory)
-        sessions.append(session)
+        recording = Recording(
+            open_store(args.db),
+            scenario,
+            path,
+            args.seed,
+            scenario.metadata.duration,
+            list(roles),
+            args.trainee,
+        )
+        session = _play_session(
+            scenario, atlas, path, args.seed, roles, args.trainee, directory, recording
+        )
+        sessions.append((session, recording))
         return session
 
     try:
@@ -433,9 +446,10 @@ def _play(args: argparse.Namespace, console: Console) -> int:
         )
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None
-    for session in sessions:
+    for session, recording in sessions:
         session.close()
         console.print(f"Run directory: {session.record}", highlight=False, soft_wrap=True)
+        print_recording(console, recording)
     if args.screenshot is not None:
         console.print(f"Screenshot: {args.screenshot}", highlight=False, soft_wrap=True)
     return 0
@@ -449,6 +463,7 @@ def _play_session(
     roles: tuple[str, ...],
     trainee: str,
     directory: Path,
+    recording: Recording,
 ):
     """An exercise recorded like ``run``: the trainee's agencies are not automated."""
     from simulator.view.session import Session
@@ -457,9 +472,11 @@ def _play_session(
     exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
     automated = sorted(a.id for a in scenario.agencies if a.id not in roles)
     attach_players(exercise, automated)
+    recording.attach(exercise)
     started = datetime.now(UTC).isoformat(timespec="seconds")
 
     def close(session: Session) -> None:
+        recording.finish(exercise, True)
         summary = summarise(exercise.log.events)
         record.close(
             manifest={

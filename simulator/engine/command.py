@@ -96,6 +96,7 @@ class Command:
             "bridge",
             capacity=10,
             latency=settings.command_post_seconds,
+            agencies=agencies,
         )
 
     def on_learned(self, agency: str, key: str, value: object) -> None:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from simulator.engine.radio import Coverage
-from simulator.scenario.comms import Channel, RadioSystem
-from simulator.scenario.model import Scenario
+from simulator.scenario.comms import Channel
+from simulator.scenario.plan import default_plan, members, radio_system
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
@@ -98,79 +98,6 @@ class Line:
         return self.spec.medium == "radio"
 
 
-def default_plan(scenario: Scenario) -> tuple[list[RadioSystem], list[Channel]]:
-    """The declared systems and channels, completed so every agency can talk.
-
-    Each agency without a system gets its own (no sites: coverage everywhere) and each
-    without a dispatch channel gets one. A scenario declaring no channels at all also
-    gets a phone line between every pair of dispatch centres and a CAD-to-CAD link
-    between home agencies, the common baseline of a county's dispatch centres.
-    """
-    comms = scenario.communications
-    systems = list(comms.systems)
-    channels = list(comms.channels)
-    known = {s.id for s in systems}
-    for agency in sorted(scenario.agencies, key=lambda a: a.id):
-        system = radio_system(scenario, agency.id)
-        if system not in known:
-            systems.append(RadioSystem(id=system, name=f"{agency.name} radio"))
-            known.add(system)
-        if not any(c.kind == "dispatch" and agency.id in members(scenario, c) for c in channels):
-            channels.append(
-                Channel(
-                    id=f"{agency.id}-dispatch",
-                    name=f"{agency.name} dispatch",
-                    kind="dispatch",
-                    system=system,
-                    members=[agency.id],
-                )
-            )
-    if not comms.channels:
-        everyone = sorted(a.id for a in scenario.agencies)
-        home = sorted(a.id for a in scenario.agencies if a.is_home)
-        channels.append(
-            Channel(
-                id="dispatch-phone",
-                name="Dispatch centre phone lines",
-                kind="phone",
-                members=everyone,
-                capacity=max(1, len(everyone) // 2),
-                setup_seconds=20.0,
-                latency_seconds=0.0,
-                loss_probability=0.0,
-            )
-        )
-        if len(home) > 1:
-            channels.append(
-                Channel(
-                    id="cad-link",
-                    name="CAD-to-CAD link",
-                    kind="data",
-                    members=home,
-                    capacity=100,
-                    words_per_second=1000.0,
-                    setup_seconds=0.0,
-                    latency_seconds=20.0,
-                    loss_probability=0.0,
-                )
-            )
-    return systems, channels
-
-
-def radio_system(scenario: Scenario, agency_id: str) -> str:
-    """The radio system an agency's units and dispatch use."""
-    return scenario.agency(agency_id).radio_system or f"{agency_id}-radio"
-
-
-def members(scenario: Scenario, channel: Channel) -> frozenset[str]:
-    """Agency ids on a channel (members may name agency kinds)."""
-    out = set()
-    for agency in scenario.agencies:
-        if agency.id in channel.members or agency.kind.value in channel.members:
-            out.add(agency.id)
-    return frozenset(out)
-
-
 class Network:
     """Every channel, patch and fault; routes and carries messages."""
 
@@ -188,6 +115,7 @@ class Network:
         self.patches: dict[tuple[str, str], str] = {}  # channel pair -> agency holding it
         self.live: set[tuple[str, str]] = set()  # patches carrying traffic
         self.cad_down: set[str] = set()
+        self.virtuals: set[str] = set()  # channels the exercise made (talk-around, posts)
         self._avoid: set[tuple[str, str]] = set()  # (sender, channel) known to be failing
         self._loss = engine.streams.get("comms_loss")
         self._count = 0
@@ -354,7 +282,7 @@ class Network:
                 yield Route(line.spec.id, "patch")
         if message.unit is None:
             for line in usable:
-                if line.spec.kind == "bridge":
+                if line.spec.kind == "bridge" and line.spec.id not in self.virtuals:
                     yield Route(line.spec.id, "bridge")
         post = self.engine.command.post_line(message.incident, sender, to)
         if post:
@@ -401,21 +329,31 @@ class Network:
         """The simplex channel units use directly, created on first use."""
         return self.virtual("talkaround", "Talk-around (simplex)", "tactical", capacity=20)
 
-    def virtual(self, ident: str, name: str, kind: str, capacity: int, latency: float = 0.5) -> str:
+    def virtual(
+        self,
+        ident: str,
+        name: str,
+        kind: str,
+        capacity: int,
+        latency: float = 0.5,
+        agencies: list[str] | None = None,
+    ) -> str:
         """A channel the exercise creates (talk-around, a command post's liaison)."""
         if ident not in self.lines:
+            joined = sorted(agencies) if agencies is not None else sorted(self.system)
             spec = Channel(
                 id=ident,
                 name=name,
                 kind=kind,
                 system=ident if kind == "tactical" else None,
-                members=sorted(self.system),
+                members=joined,
                 capacity=capacity,
                 latency_seconds=latency,
                 loss_probability=0.0,
             )
             resource = simpy.Resource(self.engine.env, capacity=capacity)
-            self.lines[ident] = Line(spec, frozenset(self.system), resource)
+            self.lines[ident] = Line(spec, frozenset(joined), resource)
+            self.virtuals.add(ident)
         return ident
 
     # -- patches and faults ----------------------------------------------------------

@@ -407,8 +407,10 @@ class Engine:
                 int(message.payload["count"]),
                 message.sender,
             )
+        report = message.type == "sitrep" and message.unit is not None and to == message.sender
+        via, unit = ("unit", message.unit) if report else ("message", None)
         for key, value in sorted(message.facts.items()):
-            self.learn(to, key, value, "message", message=message.id, by=message.sender)
+            self.learn(to, key, value, via, unit=unit, message=message.id, by=message.sender)
         if message.type in ("mutual_aid_request", "resource_request") and to != message.sender:
             self.send("ack", to, message.sender, incident=message.incident)
 

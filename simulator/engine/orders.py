@@ -195,9 +195,7 @@ class Orders:
             return f"unknown agency or jurisdiction {command.to!r}", None
         if to == command.agency:
             return "an agency cannot ask itself for mutual aid", None
-        if not any(
-            u.agency == command.to and u.can(command.capability) for u in engine.units.values()
-        ):
+        if not any(u.can(command.capability) for u in engine.fleet(to)):
             return f"{command.to} has no unit with {command.capability.value}", None
         return "", lambda: engine.request_aid(
             command.agency, to, incident, command.capability, command.count

@@ -32,8 +32,9 @@ _NEEDS_GROW = frozenset(
         "call.duplicate",
     }
 )
-# Facts a dispatcher passes on when its own people found them (not ones it was told).
-_FIRST_HAND = frozenset({"call", "unit", "own", "inject"})
+# Facts a dispatcher passes on when its own people found them (not ones it was told;
+# what a call brought in goes out with the first notification).
+_FIRST_HAND = frozenset({"unit", "own", "inject"})
 # Times a lost share is sent again.
 RESEND_LIMIT = 2
 # Events after which one of our units may be free.
@@ -56,6 +57,7 @@ class SopPlayer:
         self._told: dict[str, set[str]] = {}  # incident -> agencies we told of it
         self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
         self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
+        self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
         self._draw = exercise.stream(f"player:{agency}")
         self.forget = exercise.scenario.communications.forget_probability
         exercise.subscribe(self.observe)
@@ -66,6 +68,7 @@ class SopPlayer:
         freed = False
         knows = self.exercise.knows
         news: dict[str | None, dict[str, object]] = {}
+        self._resend_due()
         for event in events:
             kind = event.kind
             if event.agency == self.agency:
@@ -248,11 +251,21 @@ class SopPlayer:
         if sent is None or self._resends.get(sent, 0) >= RESEND_LIMIT:
             return
         self._resends[sent] = self._resends.get(sent, 0) + 1
-        to, incident, facts = sent
-        self.exercise.submit(
-            Share(agency=self.agency, to=to, incident=incident, facts=list(facts)),
-            source=self.source,
-        )
+        retry = self.exercise.scenario.communications.retry_seconds
+        self._due.append((self.exercise.now + retry, sent))
+
+    def _resend_due(self) -> None:
+        """Try again, a while later, the shares that were lost."""
+        now = self.exercise.now
+        due = [sent for t, sent in self._due if t <= now]
+        if not due:
+            return
+        self._due = [(t, sent) for t, sent in self._due if t > now]
+        for to, incident, facts in due:
+            self.exercise.submit(
+                Share(agency=self.agency, to=to, incident=incident, facts=list(facts)),
+                source=self.source,
+            )
 
     # -- command -----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from simulator.scenario.msel import (
     InformationInject,
     ResourceChange,
 )
+from simulator.scenario.plan import default_plan
 from simulator.scenario.problem import Problem
 from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
 
@@ -255,7 +256,7 @@ def _comms(scenario: Scenario) -> list[Problem]:
     kinds = {kind.value for kind in AgencyKind}
     systems = {s.id for s in comms.systems}
     sites = {site.id for s in comms.systems for site in s.sites}
-    channels = {c.id for c in comms.channels}
+    channels = {c.id for c in default_plan(scenario)[1]}
     for index, agency in enumerate(scenario.agencies):
         if agency.radio_system and agency.radio_system not in systems:
             found.append(
