@@ -1,7 +1,8 @@
-"""The end screen: the exercise summary and where the run record was written."""
+"""The end screen: scores by objective, the run summary and where the record is."""
 
 import pygame
 
+from simulator.review.score import score
 from simulator.review.summary import summarise
 from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
@@ -17,6 +18,7 @@ class Ending(Screen):
         super().__init__(app)
         self.session = session
         self.summary = summarise(session.exercise.log.events)
+        self.scores = score(session.exercise.scenario, session.exercise.log.events)
         self.reason = session.exercise.log.events[-1].data.get("reason", "")
 
     def handle(self, intent: Intent) -> None:
@@ -60,8 +62,21 @@ class Ending(Screen):
             surface.blit(text.render(value, text.base, TEXT), (x + label_w, y))
             y += text.line + 4
         y += 20
-        note = "Scores appear here once scoring lands; this is the run summary."
+        overall = self.scores.overall
+        head = "Overall score: " + (f"{overall:.0f} / 100" if overall is not None else "not rated")
+        surface.blit(text.render(head, text.large, YELLOW, True), (x, y))
+        y += text.large + 10
+        for objective in self.scores.objectives:
+            rating = objective.rating or "-"
+            line = f"{rating}   {objective.title}  ({objective.core_capability})"
+            surface.blit(text.render(line, text.base, TEXT), (x, y))
+            y += text.line + 2
+        y += 10
+        note = "HSEEP ratings: P performed, S some challenges, M major challenges, U unable."
         surface.blit(text.render(note, text.small, MUTED), (x, y))
+        y += text.line
+        report = "Full after-action report: run_sim.py report RUN (see run_sim.py history)."
+        surface.blit(text.render(report, text.small, MUTED), (x, y))
         y += text.line
         record = self.session.record
         where = f"Record written to {record}" if record else "This run was not recorded."
