@@ -406,7 +406,7 @@ def test_close_road_by_name_closes_every_segment_both_ways():
     assert sorted(map(tuple, opened.data["edges"])) == [("I", "M"), ("M", "I")]
 
 
-def test_mutual_aid_request_reaches_the_partner_cad_over_the_data_link():
+def test_mutual_aid_request_reaches_another_jurisdiction_by_phone():
     ex = known()
     t0 = ex.now
     result = ex.submit(
@@ -419,11 +419,12 @@ def test_mutual_aid_request_reaches_the_partner_cad_over_the_data_link():
     assert requested.data == {"to": "county", "capability": "fire_suppression", "count": 2}
     assert not ex.knows("county", "INC1")
     ex.advance(t0 + 120)
-    # Both are on the CAD-to-CAD link: 20 s latency after the words at 1000 a second.
+    # County (another jurisdiction) is not on the home CAD link, so the request goes by
+    # phone: 20 s to dial and answer, then the words at 2.5 a second.
     queued = first(ex, "message.queued", type="mutual_aid_request")
-    assert queued.data["channel"] == "cad-link" and queued.data["path"] == "data"
+    assert queued.data["channel"] == "dispatch-phone" and queued.data["path"] == "phone"
     received = first(ex, "mutual_aid.received")
-    assert received.t == pytest.approx(t0 + 20 + queued.data["words"] / 1000)
+    assert received.t == pytest.approx(t0 + 20 + queued.data["words"] / 2.5)
     assert received.agency == "county"
     assert received.data["source"] == "police"
     opened = first(ex, "cad.opened", agency="county")

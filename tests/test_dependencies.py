@@ -193,13 +193,16 @@ def test_precondition_without_declaration_is_met_when_the_work_is_done():
     met = first(ex, "incident.precondition_met")
     assert met.t == pytest.approx(READY) and met.agency is None
     assert not kinds(ex, "incident.precondition_ready")
-    # The police on scene know; EMS stay out until they are told.
+    # The police on scene know; EMS at the perimeter hear it face to face a while later
+    # (retry_seconds) and radio their own dispatch, which then sends them in.
     assert first(ex, "fact.learned", agency="police", fact="condition:INC1/scene_secure")
-    ex.advance(READY + 600)
+    ex.advance(READY + 119)
     assert status(ex, "M1") == "staged"
-    tell(ex, "police", "ems")
     ex.advance(ex.end)
-    assert kinds(ex, "unit.on_scene", unit="M1")[0].t == pytest.approx(READY + 600 + LINK, abs=0.1)
+    told = first(ex, "fact.learned", agency="ems", fact="condition:INC1/scene_secure")
+    assert told.data["via"] == "unit" and told.unit == "M1"
+    assert told.t > READY + 120
+    assert kinds(ex, "unit.on_scene", unit="M1")[0].t == pytest.approx(told.t)
 
 
 def test_blocks_capabilities_holds_back_units_of_any_agency():

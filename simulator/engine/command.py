@@ -109,7 +109,14 @@ class Command:
         delay = engine.scenario.communications.command_post_seconds
         for other in agencies:
             if other != agency and engine.knowledge.value(other, key) != value:
-                engine.at(delay, engine.learn, other, key, value, "command_post")
+                engine.at(delay, self._pool, agency, other, key)
+
+    def _pool(self, source: str, other: str, key: str) -> None:
+        """Pass on the source's value as it is now, unless the other holds a newer one."""
+        facts = self.engine.knowledge.facts
+        held, theirs = facts[source][key], facts[other].get(key)
+        if theirs is None or (theirs.value != held.value and theirs.t < held.t):
+            self.engine.learn(other, key, held.value, "command_post", by=source)
 
     # -- span of control -------------------------------------------------------------
 

@@ -643,6 +643,8 @@ class Engine:
             )
             if self.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
                 continue
+            if any(g.state == Readiness.MET for g in incident.gates):
+                continue  # a scene declared secure or safe no longer harms
             if (unit.id, key) not in self._harmed:
                 self._harmed.add((unit.id, key))
                 fit = self._harm(unit, incident, hazard) and fit

@@ -256,6 +256,17 @@ class Scene:
             "fact.critical", incident=incident.id, fact=key, needed_by=self._held(incident, gate)
         )
         self.release_staged(incident, None)
+        # Crews held at the perimeter hear it face to face and radio their dispatch.
+        for unit_id in sorted(incident.assigned):
+            unit = engine.units[unit_id]
+            if unit.status == UnitStatus.STAGED and unit.staging is None:
+                engine.at(
+                    engine.scenario.communications.retry_seconds,
+                    engine.report,
+                    unit,
+                    incident.id,
+                    {key: "met"},
+                )
 
     def _held(self, incident: Incident, gate: Gate) -> list[str]:
         """Agencies whose units this precondition holds back."""

@@ -73,9 +73,9 @@ def radio_system(scenario: Scenario, agency_id: str) -> str:
 
 
 def members(scenario: Scenario, channel: Channel) -> frozenset[str]:
-    """Agency ids on a channel (members may name agency kinds)."""
-    out = set()
-    for agency in scenario.agencies:
-        if agency.id in channel.members or agency.kind.value in channel.members:
-            out.add(agency.id)
-    return frozenset(out)
+    """Agency ids on a channel; a member that is not an agency id names a kind."""
+    ids = {a.id for a in scenario.agencies}
+    kinds = {m for m in channel.members if m not in ids}  # an id never means a kind
+    return frozenset(
+        a.id for a in scenario.agencies if a.id in channel.members or a.kind.value in kinds
+    )
