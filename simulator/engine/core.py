@@ -589,6 +589,20 @@ class Engine:
 
         return arrived
 
+    def await_word(self, unit: Unit, incident: Incident) -> None:
+        """A staged crew hears from the staging manager, in a while, what is already met.
+
+        Without this a unit whose dispatch was never told would wait for ever.
+        """
+        met = {
+            fact_key("condition", incident.id, g.spec.id): "met"
+            for g in incident.gates
+            if g.state == Readiness.MET
+        }
+        if met:
+            delay = self.scenario.communications.retry_seconds
+            self.at(delay, self.report, unit, incident.id, met)
+
     def _staging_near(self, incident: Incident) -> str | None:
         xy = self.atlas.roads.xy
         best, best_d = None, STAGING_RADIUS_M
@@ -605,6 +619,7 @@ class Engine:
             self.proceed_from_staging(unit, incident)
             return
         self.set_status(unit, UnitStatus.STAGED, at=area, reason=f"waiting for {reason}")
+        self.await_word(unit, incident)
 
     def _at_scene(self, unit: Unit) -> None:
         incident = self.incidents[unit.incident]
@@ -615,6 +630,7 @@ class Engine:
         if reason:
             unit.staging = None
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            self.await_word(unit, incident)
             return
         self.set_status(unit, UnitStatus.ON_SCENE)
         if self._observe(unit, incident):

@@ -256,17 +256,11 @@ class Scene:
             "fact.critical", incident=incident.id, fact=key, needed_by=self._held(incident, gate)
         )
         self.release_staged(incident, None)
-        # Crews held at the perimeter hear it face to face and radio their dispatch.
+        # Crews still held hear it from the staging manager and radio their dispatch.
         for unit_id in sorted(incident.assigned):
             unit = engine.units[unit_id]
-            if unit.status == UnitStatus.STAGED and unit.staging is None:
-                engine.at(
-                    engine.scenario.communications.retry_seconds,
-                    engine.report,
-                    unit,
-                    incident.id,
-                    {key: "met"},
-                )
+            if unit.status == UnitStatus.STAGED:
+                engine.await_word(unit, incident)
 
     def _held(self, incident: Incident, gate: Gate) -> list[str]:
         """Agencies whose units this precondition holds back."""

@@ -68,6 +68,7 @@ class SopPlayer:
         freed = False
         knows = self.exercise.knows
         news: dict[str | None, dict[str, object]] = {}
+        chase: set[str] = set()  # our crews on scene remind dispatch who is still missing
         self._resend_due()
         for event in events:
             kind = event.kind
@@ -80,6 +81,8 @@ class SopPlayer:
                     news.setdefault(event.incident, {})[event.data["fact"]] = event.data["value"]
                 elif kind in ("message.queued", "message.lost"):
                     self._track(event)
+                if kind in ("unit.on_scene", "unit.staged") and event.incident:
+                    chase.add(event.incident)
                 elif kind == "unit.on_scene" and self.exercise.unit_can(
                     event.unit, Capability.COMMAND
                 ):
@@ -102,7 +105,7 @@ class SopPlayer:
             self.act(dirty)
         if news:
             self._pass_on(news)
-        for incident in sorted(dirty):
+        for incident in sorted(dirty | chase):
             self._notify(incident)
 
     def _declare(self, event: Event) -> None:
