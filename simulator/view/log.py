@@ -44,9 +44,7 @@ def describe(event: Event) -> str:
     d, kind = event.data, event.kind
     who = event.agency or ""
     if kind.startswith("message."):
-        words = d.get("words") or d.get("type") or ""
-        route = f"{d.get('from', who)} -> {d.get('to') or who}"
-        return f"{kind.split('.', 1)[1]} {d.get('message', '')} {route}: {words}".strip()
+        return _message(event)
     if kind == "command.rejected":
         return f"REJECTED {d.get('command', {}).get('type', '')}: {d.get('reason', '')}"
     if kind == "command.accepted":
@@ -69,9 +67,30 @@ def describe(event: Event) -> str:
         return f"{kind.split('.')[1]}: {', '.join(d.get('names') or [])}"
     if kind == "incident.precondition_ready":
         return f"{event.incident}: ready to declare {d.get('condition', '')}"
+    if kind.startswith("fault."):
+        return f"{d.get('fault', '')} fault {kind.split('.')[1]}: {d.get('target', '')}"
+    if kind == "unit.harmed":
+        return f"{event.unit} HARMED at {event.incident}: {d.get('hazard')} ({d.get('effect')})"
     subject = event.unit or event.incident or ""
     reason = d.get("reason") or d.get("condition") or ""
     return f"{kind} {subject} {reason}".strip()
+
+
+def _message(event: Event) -> str:
+    """One line per message step: who to whom, how, and what it carried."""
+    d, step = event.data, event.kind.split(".", 1)[1]
+    mid = d.get("message", "")
+    if step == "queued":
+        to = d.get("to") or d.get("channel") or ""
+        sender = event.unit or event.agency or ""
+        level = f", SAFECOM {d['level']}" if d.get("level") else ""
+        body = d.get("text") or ", ".join(d.get("facts") or []) or d.get("type", "")
+        return f"{mid} {d.get('type', '')} {sender} -> {to} by {d.get('path')}{level}: {body}"
+    if step == "delivered":
+        return f"{mid} delivered to {event.agency} after {d.get('latency', 0):.0f} s"
+    if step == "lost":
+        return f"{mid} LOST ({d.get('reason', '')})"
+    return f"{mid} {step} after {d.get('wait', 0):.0f} s in the queue"
 
 
 class Log(Panel):
