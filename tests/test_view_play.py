@@ -4,7 +4,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import build, scenario_dict
-from view_helpers import click, key, pixel
+from view_helpers import click, drag, key, pixel
 
 from simulator.exercise import Exercise
 from simulator.view.app import App, frame_clock
@@ -207,3 +207,20 @@ def test_window_resize_relays_out_the_panels(app):
     assert app.size == (1920, 1080)
     assert console.rects["map"].width > narrow
     assert console.rects["selection"].bottom == 1080
+
+
+def test_dragging_pans_the_map_only_when_it_starts_on_the_map(app):
+    console, _session = start_console(app)
+    app.frame(0.0)
+    camera = console.camera
+    inside = (camera.left + camera.width // 2, camera.top + camera.height // 2)
+    before = (camera.cx, camera.cy)
+    drag(inside, (inside[0] + 80, inside[1] + 40))
+    app.frame(0.0)
+    moved = (camera.cx, camera.cy)
+    assert moved != before
+    panel = (camera.left + camera.width + 20, camera.top + 20)  # the incident board
+    assert not camera.contains(*panel)
+    drag(panel, (panel[0] - 200, panel[1] + 40))
+    app.frame(0.0)
+    assert (camera.cx, camera.cy) == moved

@@ -110,7 +110,9 @@ class Console(Screen):
         }
         if name in simple:
             simple[name]()
-        elif name in ("pan", "drag"):
+        elif name == "pan" or (
+            name == "drag" and self.camera.contains(*(intent.start or (-1, -1)))
+        ):
             self.camera.pan(*intent.delta)
         elif name == "wheel":
             self._wheel(intent)

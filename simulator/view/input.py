@@ -22,6 +22,7 @@ class Intent:
     delta: tuple[float, float] = (0.0, 0.0)
     add: bool = False
     index: int = 0
+    start: tuple[int, int] | None = None  # where a drag began
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Translator:
             moved = abs(event.pos[0] - self._press[0]) + abs(event.pos[1] - self._press[1])
             if self._dragging or moved > DRAG_SLOP:
                 self._dragging = True
-                return [Intent("drag", pos=event.pos, delta=event.rel)]
+                return [Intent("drag", pos=event.pos, delta=event.rel, start=self._press)]
             return []
         if kind == pygame.MOUSEBUTTONUP and event.button in (1, 3):
             dragged, self._press, self._dragging = self._dragging, None, False
