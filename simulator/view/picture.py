@@ -3,9 +3,9 @@
 Fog of war lives here. Each frame ``Picture.snapshot()`` gives the units the trainee
 may see, the incidents their dispatch centres hold and the facts they have received;
 ``Picture.news()`` gives the new events the trainee would hear about (radio messages,
-CAD notices, injects, rejected commands). When the communications engine lands
-(comms-contract.md), ``Exercise.visible_units`` and ``Exercise.knowledge`` are used
-automatically; until then only the trainee's own units are shown and no facts.
+CAD notices, injects, rejected commands). Other agencies' units appear only where
+``Exercise.visible_units`` allows (seen on a shared scene, or under unified command);
+facts come from ``Exercise.knowledge`` of the trainee's agencies.
 """
 
 from collections.abc import Callable
