@@ -279,7 +279,7 @@ class Exercise:
                     tuple(sorted(line.members)),
                     line.resource.count,
                     len(line.resource.queue),
-                    line.saturated or line.congestion % 2 == 1,
+                    line.faulty,
                 )
             )
         return out

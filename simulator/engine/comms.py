@@ -15,6 +15,7 @@ import simpy
 
 from simulator.engine.radio import Coverage
 from simulator.scenario.comms import Channel
+from simulator.scenario.msel import Fault
 from simulator.scenario.plan import default_plan, members, radio_system
 
 if TYPE_CHECKING:
@@ -90,7 +91,13 @@ class Line:
     members: frozenset[str]
     resource: simpy.Resource
     saturated: bool = False
-    congestion: int = 0
+    congested: bool = False
+    congestion: int = 0  # token: a background-traffic process runs while it matches
+
+    @property
+    def faulty(self) -> bool:
+        """Whether a fault inject is degrading it now."""
+        return self.saturated or self.congested
 
     @property
     def radio(self) -> bool:
@@ -136,12 +143,9 @@ class Network:
         engine = self.engine
         env = engine.env
         queued = env.now
-        engine.emit(
+        self._log(
             "message.queued",
-            agency=message.sender,
-            unit=message.unit,
-            incident=message.incident,
-            message=message.id,
+            message,
             type=message.type,
             to=message.to,
             channel=route.channel if route else message.channel,
@@ -164,12 +168,9 @@ class Network:
             airtime = line.spec.setup_seconds + message.words / line.spec.words_per_second
             wait = env.now - queued
             yield env.timeout(airtime)
-        engine.emit(
+        self._log(
             "message.sent",
-            agency=message.sender,
-            unit=message.unit,
-            incident=message.incident,
-            message=message.id,
+            message,
             channel=route.channel,
             wait=round(wait, 3),
             airtime=round(airtime, 3),
@@ -191,16 +192,19 @@ class Network:
         )
         engine.deliver(message)
 
-    def _lost(self, message: Message, channel: str | None, reason: str) -> None:
+    def _log(self, kind: str, message: Message, **data: Any) -> None:
+        """A step of a message's life, logged against its sender."""
         self.engine.emit(
-            "message.lost",
+            kind,
             agency=message.sender,
             unit=message.unit,
             incident=message.incident,
             message=message.id,
-            channel=channel,
-            reason=reason,
+            **data,
         )
+
+    def _lost(self, message: Message, channel: str | None, reason: str) -> None:
+        self._log("message.lost", message, channel=channel, reason=reason)
         if reason == "saturated" and channel:
             self._avoid.add((message.sender, channel))
         self.engine.message_lost(message, reason)
@@ -395,6 +399,19 @@ class Network:
                 yield request
                 yield env.timeout(float(stream.exponential(BURST_SECONDS)))
 
-    def clear_avoidance(self, channel: str) -> None:
-        """Senders try a channel again once its fault has cleared."""
-        self._avoid = {pair for pair in self._avoid if pair[1] != channel}
+    def set_fault(self, row: Fault, on: bool) -> None:
+        """Apply (or clear) a fault inject's effect on sites, CADs or lines."""
+        if row.fault == "radio_site":
+            (self.coverage.fail if on else self.coverage.restore)(row.target)
+        elif row.fault == "cad":
+            (self.cad_down.add if on else self.cad_down.discard)(row.target)
+        elif row.fault == "phone":
+            self.lines[row.target].saturated = on
+        else:
+            line = self.lines[row.target]
+            line.congested = on
+            line.congestion += 1
+            if on:
+                self.engine.env.process(self.congest(row.target, row.load, line.congestion))
+        if not on:  # senders try the channel again once its fault has cleared
+            self._avoid = {pair for pair in self._avoid if pair[1] != row.target}

@@ -933,32 +933,13 @@ class Engine:
 
     def fault(self, row: Fault) -> None:
         """A communications failure begins (and ends, if the inject says when)."""
-        network = self.network
-        if row.fault == "radio_site":
-            network.coverage.fail(row.target)
-        elif row.fault == "cad":
-            network.cad_down.add(row.target)
-        elif row.fault == "phone":
-            network.lines[row.target].saturated = True
-        else:
-            line = network.lines[row.target]
-            line.congestion += 1
-            self.env.process(network.congest(row.target, row.load, line.congestion))
+        self.network.set_fault(row, True)
         self.emit("fault.started", fault=row.fault, target=row.target, seq=row.seq)
         if row.minutes:
             self.at(row.minutes * 60.0, self._fault_over, row)
 
     def _fault_over(self, row: Fault) -> None:
-        network = self.network
-        if row.fault == "radio_site":
-            network.coverage.restore(row.target)
-        elif row.fault == "cad":
-            network.cad_down.discard(row.target)
-        elif row.fault == "phone":
-            network.lines[row.target].saturated = False
-        else:
-            network.lines[row.target].congestion += 1
-        network.clear_avoidance(row.target)
+        self.network.set_fault(row, False)
         self.emit("fault.ended", fault=row.fault, target=row.target, seq=row.seq)
 
     # -- incident command ------------------------------------------------------------
