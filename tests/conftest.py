@@ -198,6 +198,22 @@ def build(data: dict) -> Scenario:
     return parse(data, "test.yaml")
 
 
+def one_objective(metric: str, target: float) -> Scenario:
+    """The default scenario scored by one objective with one measure."""
+    data = scenario_dict()
+    data["scoring"] = {
+        "objectives": [
+            {
+                "id": "O",
+                "title": "t",
+                "core_capability": "c",
+                "measures": [{"metric": metric, "target": target}],
+            }
+        ]
+    }
+    return build(data)
+
+
 def exercise(data: dict | None = None, seed: int = 0, **kw: Any) -> Exercise:
     """An exercise of ``data`` (or of ``scenario_dict(**kw)``), with no players."""
     return Exercise(build(data if data is not None else scenario_dict(**kw)), seed=seed)

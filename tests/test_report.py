@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import ROOT, LogBuilder, build, scenario_dict
+from conftest import ROOT, LogBuilder, build, one_objective, scenario_dict
 
 from simulator.cli import main
 from simulator.review.compare import compare
@@ -128,18 +128,7 @@ def test_run_with_unknown_role_is_bad_input(tmp_path, capsys):
 
 
 def test_compare_says_which_side_did_better():
-    data = scenario_dict()
-    data["scoring"] = {
-        "objectives": [
-            {
-                "id": "O",
-                "title": "t",
-                "core_capability": "c",
-                "measures": [{"metric": "casualties_deceased", "target": 0}],
-            }
-        ]
-    }
-    scenario = build(data)
+    scenario = one_objective("casualties_deceased", 0)
     good = LogBuilder().add(0, "incident.started", incident="I1", agencies=["ems"])
     good.add(0, "incident.casualties", incident="I1", immediate=1, delayed=0, minor=0, deceased=0)
     bad = LogBuilder()

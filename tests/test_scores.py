@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import LogBuilder, build, scenario_dict, unit
+from conftest import LogBuilder, build, one_objective, scenario_dict, unit
 
 from simulator.review.coordination import IDLE_GRACE_S, coordination
 from simulator.review.intervals import response_intervals, standard_checks
@@ -328,18 +328,7 @@ def test_percentile_measure_with_agency_and_at_least():
 
 
 def test_score_is_pure_and_json_serialisable():
-    data = scenario_dict()
-    data["scoring"] = {
-        "objectives": [
-            {
-                "id": "O",
-                "title": "t",
-                "core_capability": "c",
-                "measures": [{"metric": "fact_latency", "target": 600}],
-            }
-        ]
-    }
-    scenario = build(data)
+    scenario = one_objective("fact_latency", 600)
     events = comms_log().events
     first = json.dumps(score(scenario, events).to_dict(), sort_keys=True)
     assert first == json.dumps(score(scenario, list(events)).to_dict(), sort_keys=True)
