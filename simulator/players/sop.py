@@ -83,7 +83,7 @@ class SopPlayer:
                     self._track(event)
                 if kind in ("unit.on_scene", "unit.staged") and event.incident:
                     chase.add(event.incident)
-                elif kind == "unit.on_scene" and self.exercise.unit_can(
+                if kind == "unit.on_scene" and self.exercise.unit_can(
                     event.unit, Capability.COMMAND
                 ):
                     self._take_command(event.incident)
