@@ -23,6 +23,7 @@ from simulator.cli_records import (
     open_recording,
     open_store,
     print_recording,
+    run_purpose,
 )
 from simulator.exercise import Exercise
 from simulator.players import attach_players
@@ -414,18 +415,22 @@ def _play(args: argparse.Namespace, console: Console) -> int:
     if scripted and args.show != "briefing" and not args.role:
         raise BadInput("--screenshot needs --role (there is nobody to pick one)")
     out = _out_dir(args.out, scenario, args.seed) if args.out else None
+    # A scripted run has no human playing: a rehearsal, never the trainee's record.
+    purpose = run_purpose(scripted=scripted)
+    store = open_store(args.db)
     sessions = []
 
     def start(roles: tuple[str, ...]):
         directory = out or fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{args.seed}")
         recording = Recording(
-            open_store(args.db),
+            store,
             scenario,
             path,
             args.seed,
             scenario.metadata.duration,
             list(roles),
             args.trainee,
+            purpose,
         )
         session = _play_session(
             scenario, atlas, path, args.seed, roles, args.trainee, directory, recording
@@ -518,6 +523,7 @@ def _default_play(console: Console) -> str | None:
         frames=None,
         show="map",
         size=(1280, 720),
+        db=None,
     )
     try:
         _play(args, console)

@@ -5,6 +5,7 @@ conflicts. Wall-clock times are read here and in the store, never in the engine.
 """
 
 import argparse
+import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +27,11 @@ from simulator.scenario.timing import format_offset, parse_offset
 from simulator.store.database import RunInfo, Store, StoreError
 from simulator.store.recorder import Recorder
 from simulator.world import build_atlas
+
+# Test suites, screenshot scripts and demos set this to "rehearsal" so their runs are
+# never taken for a trainee's exercise.
+PURPOSE_ENV = "SIMULATOR_PURPOSE"
+PURPOSES = ("exercise", "rehearsal")
 
 
 class RecordInputError(Exception):
@@ -50,6 +56,11 @@ def add_record_commands(sub: argparse._SubParsersAction) -> None:
     history.add_argument("--trainee")
     history.add_argument("--scenario", metavar="ID")
     history.add_argument("--db", type=Path)
+    history.add_argument(
+        "--all",
+        action="store_true",
+        help="also rehearsal and baseline runs, with their purpose",
+    )
     history.set_defaults(handler=history_command)
 
     note = sub.add_parser("note", help="attach an evaluator's note to a recorded run")
@@ -69,6 +80,23 @@ def add_record_commands(sub: argparse._SubParsersAction) -> None:
 
 def _roles(text: str) -> list[str]:
     return sorted({part.strip() for part in text.split(",") if part.strip()})
+
+
+def run_purpose(*, scripted: bool = False) -> str:
+    """What a new run is recorded as: a trainee's exercise, or a rehearsal.
+
+    Scripted runs (no human at the controls) are rehearsals, as are runs made while
+    ``$SIMULATOR_PURPOSE`` is ``rehearsal``: ``history`` and its trends leave them out.
+
+    Raises:
+        RecordInputError: ``$SIMULATOR_PURPOSE`` is set to something else.
+    """
+    value = os.environ.get(PURPOSE_ENV) or "exercise"
+    if value not in PURPOSES:
+        raise RecordInputError(
+            f"${PURPOSE_ENV}: unknown purpose {value!r} (known: {', '.join(PURPOSES)})"
+        )
+    return "rehearsal" if scripted else value
 
 
 def open_store(path: Path | None) -> Store:
@@ -93,6 +121,7 @@ class Recording:
     until: float
     roles: list[str]
     trainee: str | None
+    purpose: str = "exercise"
     run: int = 0
     recorder: Recorder | None = None
     scores: Scores | None = None
@@ -114,15 +143,23 @@ class Recording:
             self.automated,
             self.roles,
             self.trainee,
+            self.purpose,
         )
         self.recorder = Recorder(self.store, self.run, exercise.log.events, exercise.commands)
         exercise.subscribe(self.recorder.on_events)
 
     def finish(self, exercise: Exercise, complete: bool) -> None:
-        """Write the rest, mark the run, store its scores and (for trainees) the baseline's."""
-        self.recorder.finish(complete=complete, events_sha256=exercise.log.sha256())
+        """Write the rest, mark the run with its scores, then (for trainees) the baseline.
+
+        The events are committed before scoring, so a scoring failure loses none of
+        them; the status and the scores are committed together, so a run is never
+        complete without its scores.
+        """
+        self.recorder.flush()
         self.scores = score(self.scenario, exercise.log.events)
-        self.store.save_scores(self.run, self.scores.to_dict())
+        self.recorder.finish(
+            complete=complete, events_sha256=exercise.log.sha256(), scores=self.scores.to_dict()
+        )
         if self.roles:
             _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
 
@@ -130,7 +167,7 @@ class Recording:
 def open_recording(
     args: argparse.Namespace, scenario: Scenario, path: Path, until: float
 ) -> Recording:
-    """The recording a ``run`` asked for (checks ``--roles`` against the scenario)."""
+    """The recording a ``run`` asked for (checks ``--roles`` and ``$SIMULATOR_PURPOSE``)."""
     roles = list(getattr(args, "roles", None) or [])
     known = {a.id for a in scenario.agencies}
     for role in roles:
@@ -138,8 +175,10 @@ def open_recording(
             raise RecordInputError(
                 f"--roles: unknown agency {role!r} (known: {', '.join(sorted(known))})"
             )
+    purpose = run_purpose()
     store = open_store(getattr(args, "db", None))
-    return Recording(store, scenario, path, args.seed, until, roles, getattr(args, "trainee", None))
+    trainee = getattr(args, "trainee", None)
+    return Recording(store, scenario, path, args.seed, until, roles, trainee, purpose)
 
 
 def print_recording(console: Console, recording: Recording) -> None:
@@ -203,9 +242,8 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int, Score
     exercise.advance(run.until)
     if not exercise.ended:
         exercise.finish(f"stopped at {format_offset(run.until)}")
-    recorder.finish(complete=True, events_sha256=exercise.log.sha256())
     result = score(scenario, exercise.log.events)
-    store.save_scores(ident, result.to_dict())
+    recorder.finish(complete=True, events_sha256=exercise.log.sha256(), scores=result.to_dict())
     store.set_baseline(run.scenario_sha256, run.seed, run.until, ident)
     return ident, result
 
@@ -214,16 +252,29 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int, Score
 
 
 def history_command(args: argparse.Namespace, console: Console) -> int:
-    """Past exercises with their scores and ratings, then each trainee's trend."""
+    """Past exercises with their scores and ratings, then each trainee's trend.
+
+    Rehearsals and baselines are no trainee's record, so only ``--all`` lists them (and
+    their trends, apart from the exercises').
+    """
     store = open_store(args.db)
-    runs = store.runs(trainee=args.trainee, scenario=args.scenario)
+    purpose = None if args.all else "exercise"
+    runs = store.runs(trainee=args.trainee, scenario=args.scenario, purpose=purpose)
     if not runs:
-        console.print("No recorded exercises match.")
+        hint = "" if args.all else " (rehearsal and baseline runs: --all)"
+        console.print(f"No recorded exercises match{hint}.")
         return 0
+    console.print(_runs_table(store, runs, args.all))
+    console.print(_trends(store, runs, args.all))
+    return 0
+
+
+def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
     table = Table(title=f"Exercises in {store.path}")
     for name, justify in (
         ("run", "right"),
         ("started UTC", "left"),
+        *([("purpose", "left")] if with_purpose else []),
         ("trainee", "left"),
         ("roles", "left"),
         ("scenario", "left"),
@@ -241,6 +292,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
         table.add_row(
             str(run.id),
             run.started.replace("T", " ")[5:16],
+            *([run.purpose] if with_purpose else []),
             run.trainee or "-",
             ",".join(run.roles) or "-",
             run.scenario_id,
@@ -249,32 +301,31 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
             ratings,
             "-" if overall is None else f"{overall:.1f}",
         )
-    console.print(table)
-    console.print(_trends(store, runs))
-    return 0
+    return table
 
 
-def _trends(store: Store, runs: list[RunInfo]) -> Table:
+def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
     table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
-    for name in ("trainee", "scenario", "runs", "scores", "first", "last", "change", "best"):
+    names = ("trainee", "scenario", "runs", "scores", "first", "last", "change", "best")
+    for name in ("purpose", *names) if with_purpose else names:
         table.add_column(
-            name, justify="left" if name in ("trainee", "scenario", "scores") else "right"
+            name,
+            justify="left" if name in ("purpose", "trainee", "scenario", "scores") else "right",
         )
-    groups: dict[tuple[str, str], list[float]] = {}
+    groups: dict[tuple[str, ...], list[float]] = {}
     for run in runs:
         overall = store.overall(run.id)
         if run.status == "complete" and overall is not None:
-            groups.setdefault((run.trainee or "-", run.scenario_id), []).append(overall)
-    for (trainee, scenario), values in sorted(groups.items()):
-        change = values[-1] - values[0]
+            key = (run.trainee or "-", run.scenario_id)
+            groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
+    for key, values in sorted(groups.items()):
         table.add_row(
-            trainee,
-            scenario,
+            *key,
             str(len(values)),
             " -> ".join(f"{v:.0f}" for v in values[-8:]),
             f"{values[0]:.1f}",
             f"{values[-1]:.1f}",
-            f"{change:+.1f}",
+            f"{values[-1] - values[0]:+.1f}",
             f"{max(values):.1f}",
         )
     return table

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, LogBuilder
 
 from simulator.cli import main
+from simulator.store import database
 from simulator.store.database import Store, StoreError
 from simulator.store.schema import APPLICATION_ID, VERSION, migrate
 
@@ -44,9 +45,17 @@ def test_events_commands_scores_and_notes_round_trip(tmp_path):
     store = Store.open(tmp_path / "x.sqlite")
     run = start(store, trainee="Ana", roles=["police"])
     log = LogBuilder().add(0, "exercise.started").add(5.5, "unit.dispatched", "police", "P1", "I1")
-    store.append(run, log.events, [(1, {"t": 5.5, "source": "trainee", "command": {"type": "x"}})])
-    store.finish_run(run, complete=True, events_sha256="h")
-    store.save_scores(run, {"overall": 80.0, "objectives": []})
+    store.append(run, log.events[:1], [])
+    command = (1, {"t": 5.5, "source": "trainee", "command": {"type": "x"}})
+    scores = {"overall": 80.0, "objectives": []}
+    store.finish_run(
+        run,
+        complete=True,
+        events_sha256="h",
+        scores=scores,
+        events=log.events[1:],
+        commands=[command],
+    )
     store.add_note(run, 600, "late")
     store.add_note(run, 60, "early")
     info = store.run(run)
@@ -58,7 +67,7 @@ def test_events_commands_scores_and_notes_round_trip(tmp_path):
     )
     assert store.events(run) == log.events
     assert store.commands(run)[0]["source"] == "trainee"
-    assert store.overall(run) == 80.0
+    assert store.overall(run) == 80.0 and store.scores(run) == scores
     assert [n.text for n in store.notes(run)] == ["early", "late"]
     assert [r.id for r in store.runs(trainee="Ana")] == [run]
     assert store.runs(trainee="Bo") == []
@@ -75,9 +84,50 @@ def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
     )
     db.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 2
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 3
     assert [r.scenario_id for r in store.runs()] == ["s"]
     assert store.baseline("h", 1, 60) is None  # the table migration 2 added
+
+
+def test_version_2_rebuilt_for_rehearsals_keeps_every_row_id_index_and_reference(tmp_path):
+    path = tmp_path / "v2.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db, upto=2)
+    for ident, purpose, trainee in ((3, "exercise", "Ana"), (7, "baseline", None)):
+        db.execute(
+            "INSERT INTO runs (id, purpose, trainee, roles, automated, scenario_id, "
+            "scenario_title, scenario_sha256, scenario_name, scenario_text, seed, until, "
+            "started, ended, status, host, pid, events, events_sha256) VALUES "
+            "(?, ?, ?, '[\"police\"]', '[\"fire\"]', 's', 'S', 'h', 's.yaml', 'x: 1', 4, 60, "
+            "'2026-01-01T10:00:00', '2026-01-01T10:05:00', 'complete', 'h', 1, 1, 'e')",
+            (ident, purpose, trainee),
+        )
+        db.execute("INSERT INTO events VALUES (?, 1, 0.0, 'exercise.started', '{}')", (ident,))
+        db.execute("INSERT INTO commands VALUES (?, 1, 5.0, 'trainee', '{}')", (ident,))
+        db.execute("INSERT INTO scores VALUES (?, 50.0, '{\"overall\": 50.0}')", (ident,))
+        db.execute("INSERT INTO notes (run, t, text, created) VALUES (?, 1, 'n', 'c')", (ident,))
+    db.execute("INSERT INTO baselines VALUES ('h', 4, 60, 7)")
+    tables = ("runs", "events", "commands", "scores", "notes", "baselines")
+    before = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    db.close()
+
+    store = Store.open(path)
+    db = store.db
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert {t: db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables} == before
+    indexes = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'"
+    )
+    assert {name for (name,) in indexes} == {"runs_by_trainee", "runs_by_scenario"}
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.run(start(store, purpose="rehearsal")).purpose == "rehearsal"
+    with pytest.raises(sqlite3.IntegrityError):
+        start(store, purpose="drill")
+    with store.transaction():
+        db.execute("DELETE FROM runs WHERE id = 3")  # children still refer to the new table
+    assert store.events(3) == [] and store.scores(3) is None and store.notes(3) == []
+    assert store.baseline("h", 4, 60) == 7
 
 
 def test_a_newer_schema_is_refused(tmp_path):
@@ -107,6 +157,25 @@ def test_a_wrong_file_gives_a_clear_error_and_exit_2(tmp_path, capsys, kind):
         err = capsys.readouterr().err
         assert f"{path}: not a simulator database" in err
         assert "Traceback" not in err
+
+
+def test_a_failure_while_finishing_never_leaves_a_run_complete_without_scores(
+    tmp_path, monkeypatch
+):
+    def disk_gone(*args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db = tmp_path / "x.sqlite"
+    monkeypatch.setattr(database, "_insert_scores", disk_gone)
+    with pytest.raises(sqlite3.OperationalError):
+        main(["run", str(SMALL), "--db", str(db), "--out", str(tmp_path / "a"), "--quiet"])
+    store = Store.open(db)
+    run = store.run(1)
+    assert (run.status, run.ended, run.events_sha256) == ("running", None, None)
+    assert store.scores(1) is None
+    assert run.events == len(store.events(1)) > 0  # committed before scoring
+    monkeypatch.setattr(database, "_alive", lambda pid: False)  # the process has died
+    assert Store.open(db).run(1).status == "incomplete"
 
 
 def test_running_runs_of_live_processes_are_left_alone(tmp_path):

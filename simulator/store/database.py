@@ -9,7 +9,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -163,26 +163,30 @@ class Store:
     def append(self, run: int, events: list[Event], commands: list[tuple[int, dict]]) -> None:
         """Add a batch of events and numbered commands to a run, in one transaction."""
         with self.transaction() as db:
-            db.executemany(
-                "INSERT INTO events (run, seq, t, kind, json) VALUES (?,?,?,?,?)",
-                [(run, e.seq, e.t, e.kind, e.to_json()) for e in events],
-            )
-            db.executemany(
-                "INSERT INTO commands (run, n, t, source, json) VALUES (?,?,?,?,?)",
-                [
-                    (run, n, c["t"], c.get("source", ""), json.dumps(c, sort_keys=True))
-                    for n, c in commands
-                ],
-            )
-            db.execute("UPDATE runs SET events = events + ? WHERE id = ?", (len(events), run))
+            _insert_batch(db, run, events, commands)
 
-    def finish_run(self, run: int, *, complete: bool, events_sha256: str) -> None:
-        """Mark a run complete (or incomplete, when it was interrupted) with its log hash."""
+    def finish_run(
+        self,
+        run: int,
+        *,
+        complete: bool,
+        events_sha256: str,
+        scores: dict,
+        events: Sequence[Event] = (),
+        commands: Sequence[tuple[int, dict]] = (),
+    ) -> None:
+        """Write a run's last events and commands, its status, hash and scores together.
+
+        One transaction, so a process killed while finishing leaves the run 'running'
+        (incomplete on the next open), never 'complete' without its scores.
+        """
         with self.transaction() as db:
+            _insert_batch(db, run, events, commands)
             db.execute(
                 "UPDATE runs SET status = ?, ended = ?, events_sha256 = ? WHERE id = ?",
                 ("complete" if complete else "incomplete", now(), events_sha256, run),
             )
+            _insert_scores(db, run, scores)
 
     def mark_abandoned(self) -> list[int]:
         """Runs still 'running' whose process on this host is gone become incomplete."""
@@ -209,11 +213,18 @@ class Store:
         return _run_info(row)
 
     def runs(
-        self, *, trainee: str | None = None, scenario: str | None = None, purpose: str = "exercise"
+        self,
+        *,
+        trainee: str | None = None,
+        scenario: str | None = None,
+        purpose: str | None = "exercise",
     ) -> list[RunInfo]:
-        """Runs oldest first, optionally of one trainee or scenario id."""
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs WHERE purpose = ?"
-        args: list[object] = [purpose]
+        """Runs oldest first, of one purpose (None: every one), trainee or scenario id.
+
+        Trainees' exercises by default: baselines and rehearsals are no one's record.
+        """
+        sql = f"SELECT {_RUN_COLUMNS} FROM runs WHERE (? IS NULL OR purpose = ?)"
+        args: list[object] = [purpose, purpose]
         if trainee is not None:
             sql += " AND trainee = ?"
             args.append(trainee)
@@ -240,14 +251,6 @@ class Store:
         return [json.loads(text) for (text,) in rows]
 
     # -- scores, notes, baselines ----------------------------------------------------
-
-    def save_scores(self, run: int, scores: dict) -> None:
-        """Store (or replace) a run's scores."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO scores (run, overall, json) VALUES (?,?,?)",
-                (run, scores.get("overall"), json.dumps(scores, sort_keys=True)),
-            )
 
     def scores(self, run: int) -> dict | None:
         """A run's stored scores, if any."""
@@ -297,6 +300,30 @@ _RUN_COLUMNS = (
     "id, purpose, trainee, roles, automated, scenario_id, scenario_title, scenario_sha256, "
     "scenario_name, seed, until, started, ended, status, events, events_sha256"
 )
+
+
+def _insert_batch(
+    db: sqlite3.Connection,
+    run: int,
+    events: Sequence[Event],
+    commands: Sequence[tuple[int, dict]],
+) -> None:
+    db.executemany(
+        "INSERT INTO events (run, seq, t, kind, json) VALUES (?,?,?,?,?)",
+        [(run, e.seq, e.t, e.kind, e.to_json()) for e in events],
+    )
+    db.executemany(
+        "INSERT INTO commands (run, n, t, source, json) VALUES (?,?,?,?,?)",
+        [(run, n, c["t"], c.get("source", ""), json.dumps(c, sort_keys=True)) for n, c in commands],
+    )
+    db.execute("UPDATE runs SET events = events + ? WHERE id = ?", (len(events), run))
+
+
+def _insert_scores(db: sqlite3.Connection, run: int, scores: dict) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO scores (run, overall, json) VALUES (?,?,?)",
+        (run, scores.get("overall"), json.dumps(scores, sort_keys=True)),
+    )
 
 
 def _run_info(row: tuple) -> RunInfo:

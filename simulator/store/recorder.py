@@ -2,7 +2,8 @@
 
 The CLI subscribes ``Recorder.on_events`` to the exercise; the recorder commits the
 new events and commands every ``BATCH`` events or ``EVERY_S`` simulated seconds, so a
-run that is killed keeps everything committed before.
+run that is killed keeps everything committed before. The rest, the run's status and
+its scores are written together at the end.
 """
 
 from collections.abc import Sequence
@@ -36,18 +37,31 @@ class Recorder:
 
     def flush(self) -> None:
         """Commit every event and command not yet written."""
+        events, commands = self._pending()
+        if events or commands:
+            self.store.append(self.run, events, commands)
+            self._written_through(events, commands)
+
+    def finish(self, *, complete: bool, events_sha256: str, scores: dict) -> None:
+        """Write what is left, the run's status and its scores in one transaction."""
+        events, commands = self._pending()
+        self.store.finish_run(
+            self.run,
+            complete=complete,
+            events_sha256=events_sha256,
+            scores=scores,
+            events=events,
+            commands=commands,
+        )
+        self._written_through(events, commands)
+
+    def _pending(self) -> tuple[list[Event], list[tuple[int, dict]]]:
         events = list(self._events[self._written :])
         start = self._commands_written
-        commands = list(enumerate(self._commands[start:], start=start + 1))
-        if not events and not commands:
-            return
-        self.store.append(self.run, events, commands)
+        return events, list(enumerate(self._commands[start:], start=start + 1))
+
+    def _written_through(self, events: list[Event], commands: list[tuple[int, dict]]) -> None:
         self._written += len(events)
         self._commands_written += len(commands)
         if events:
             self._last_t = events[-1].t
-
-    def finish(self, *, complete: bool, events_sha256: str) -> None:
-        """Write what is left and mark the run complete or incomplete."""
-        self.flush()
-        self.store.finish_run(self.run, complete=complete, events_sha256=events_sha256)

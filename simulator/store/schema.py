@@ -74,6 +74,43 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX runs_by_trainee ON runs (trainee, started);
     CREATE INDEX runs_by_scenario ON runs (scenario_id, started);
     """,
+    # 3: purpose 'rehearsal' (screenshots, tests), kept out of history. SQLite cannot
+    # alter a CHECK constraint, so the runs table is rebuilt with every row (same ids)
+    # and its indexes; ``migrate`` turns foreign keys off so that nothing cascades.
+    """
+    CREATE TABLE runs_new (
+        id INTEGER PRIMARY KEY,
+        purpose TEXT NOT NULL DEFAULT 'exercise'
+            CHECK (purpose IN ('exercise', 'baseline', 'rehearsal')),
+        trainee TEXT,
+        roles TEXT NOT NULL DEFAULT '[]',
+        automated TEXT NOT NULL DEFAULT '[]',
+        scenario_id TEXT NOT NULL,
+        scenario_title TEXT NOT NULL,
+        scenario_sha256 TEXT NOT NULL,
+        scenario_name TEXT NOT NULL,
+        scenario_text TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        until REAL NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        events INTEGER NOT NULL DEFAULT 0,
+        events_sha256 TEXT
+    );
+    INSERT INTO runs_new (id, purpose, trainee, roles, automated, scenario_id, scenario_title,
+        scenario_sha256, scenario_name, scenario_text, seed, until, started, ended, status,
+        host, pid, events, events_sha256)
+    SELECT id, purpose, trainee, roles, automated, scenario_id, scenario_title,
+        scenario_sha256, scenario_name, scenario_text, seed, until, started, ended, status,
+        host, pid, events, events_sha256 FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_new RENAME TO runs;
+    CREATE INDEX runs_by_trainee ON runs (trainee, started);
+    CREATE INDEX runs_by_scenario ON runs (scenario_id, started);
+    """,
 )
 
 VERSION = len(MIGRATIONS)
@@ -82,17 +119,33 @@ VERSION = len(MIGRATIONS)
 def migrate(db: sqlite3.Connection, upto: int = VERSION) -> None:
     """Apply the migrations a database lacks (up to ``upto``), in one transaction.
 
-    The connection must be in autocommit mode (``isolation_level=None``).
+    Foreign keys are off meanwhile: a migration that rebuilds a table others refer to
+    drops the old one, which would otherwise delete their rows (ON DELETE CASCADE).
+    ``PRAGMA foreign_key_check`` then proves every reference still holds. The
+    connection must be in autocommit mode (``isolation_level=None``), since the pragma
+    has no effect inside a transaction.
     """
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current >= upto:
         return
+    foreign_keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _apply(db, current, upto)
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {foreign_keys}")
+
+
+def _apply(db: sqlite3.Connection, current: int, upto: int) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
         for number in range(current + 1, upto + 1):
             for statement in MIGRATIONS[number - 1].split(";"):
                 if statement.strip():
                     db.execute(statement)
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.IntegrityError(f"references broken by the upgrade: {broken[:3]}")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {upto}")
     except BaseException:

@@ -1,0 +1,89 @@
+"""Run purposes: rehearsals (scripted or ``$SIMULATOR_PURPOSE``) stay out of history."""
+
+import pytest
+import view_helpers  # noqa: F401
+from conftest import SCENARIOS
+
+from simulator.cli import main
+from simulator.store.database import Store
+
+SMALL = str(SCENARIOS / "small_town_collision.yaml")
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    """Rich tables wide enough that no cell is cut, so rows can be read back."""
+    monkeypatch.setenv("COLUMNS", "300")
+
+
+def history(capsys, *argv: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The rows of the runs table and of the trend table, as lists of cells."""
+    assert main(["history", *argv]) == 0
+    runs, trends = capsys.readouterr().out.split("Trend per trainee")
+    return _rows(runs), _rows(trends)
+
+
+def _rows(text: str) -> list[list[str]]:
+    return [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines() if "│" in line]
+
+
+def record(tmp_path, name: str, *argv: str) -> None:
+    common = ["run", SMALL, "--seed", "4", "--quiet", "--trainee", "Ana"]
+    assert main([*common, "--out", str(tmp_path / name), *argv]) == 0
+
+
+def test_rehearsals_and_baselines_are_left_out_of_history_and_trends_unless_all(
+    tmp_path, monkeypatch, capsys, wide
+):
+    record(tmp_path, "exercise", "--roles", "police")  # run 1, and its baseline: run 2
+    monkeypatch.setenv("SIMULATOR_PURPOSE", "rehearsal")
+    record(tmp_path, "rehearsal")  # run 3: all automated, so a different score
+    capsys.readouterr()
+
+    runs, trends = history(capsys)
+    assert [r[0] for r in runs] == ["1"]
+    assert [(r[0], r[2]) for r in trends] == [("Ana", "1")]  # trainee, runs
+
+    runs, trends = history(capsys, "--all")
+    assert [(r[0], r[2], r[3]) for r in runs] == [
+        ("1", "exercise", "Ana"),
+        ("2", "baseline", "-"),
+        ("3", "rehearsal", "Ana"),
+    ]
+    # Each purpose has its own trend: a rehearsal never moves the trainee's.
+    assert [(r[0], r[1], r[3]) for r in trends] == [
+        ("baseline", "-", "1"),
+        ("exercise", "Ana", "1"),
+        ("rehearsal", "Ana", "1"),
+    ]
+
+
+def test_a_scripted_play_is_recorded_as_a_rehearsal(tmp_path, capsys):
+    shot = tmp_path / "map.png"
+    args = ["play", SMALL, "--role", "police", "--speed", "60", "--out", str(tmp_path / "run")]
+    assert main([*args, "--screenshot", str(shot), "--frames", "30"]) == 0
+    assert "Recorded as run 1" in capsys.readouterr().out
+    store = Store.open()
+    assert [(r.id, r.purpose) for r in store.runs(purpose=None)] == [
+        (1, "rehearsal"),
+        (2, "baseline"),
+    ]
+    assert main(["history"]) == 0
+    assert "No recorded exercises match (rehearsal and baseline runs: --all)" in (
+        capsys.readouterr().out
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "play"])
+def test_an_unknown_purpose_is_exit_2_before_anything_is_recorded(
+    command, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("SIMULATOR_PURPOSE", "drill")
+    out = tmp_path / "run"
+    extra = ["--role", "police", "--screenshot", str(tmp_path / "x.png"), "--frames", "5"]
+    assert main([command, SMALL, "--out", str(out), *(extra if command == "play" else [])]) == 2
+    err = capsys.readouterr().err
+    assert "$SIMULATOR_PURPOSE: unknown purpose 'drill' (known: exercise, rehearsal)" in err
+    assert "Traceback" not in err
+    assert Store.open().runs(purpose=None) == []
+    assert not out.exists()
