@@ -1,0 +1,439 @@
+"""What each bundled scenario's briefing promises, seen in a whole run at seed 0.
+
+Every agency is played by the automated (SOP) players, as ``run_sim.py run`` does. The
+assertions are the mechanics a scenario exists to exercise: command posts, unified
+command, mutual aid, road closures, safety gates, communications faults and the facts
+that must cross agencies. A change that silently stops one of them (as the players once
+stopped taking command) fails here even when every unit test still passes. Times are
+MSEL offsets (HH:MM from the start).
+"""
+
+import itertools
+from typing import Any
+
+import pytest
+from golden import SCENARIOS, run_scenario
+
+from simulator.events import Event
+from simulator.exercise import Exercise
+from simulator.scenario.timing import parse_offset as clock
+from simulator.scenario.vocabulary import Capability
+
+
+@pytest.fixture(scope="module")
+def riverton() -> Exercise:
+    return run_scenario(SCENARIOS / "riverton_night_shift.yaml")
+
+
+@pytest.fixture(scope="module")
+def harbor() -> Exercise:
+    return run_scenario(SCENARIOS / "harbor_district_mci.yaml")
+
+
+@pytest.fixture(scope="module")
+def warehouse() -> Exercise:
+    return run_scenario(SCENARIOS / "warehouse_chemical_outage.yaml")
+
+
+@pytest.fixture(scope="module")
+def small_town() -> Exercise:
+    return run_scenario(SCENARIOS / "small_town_collision.yaml")
+
+
+ALL = ["riverton", "harbor", "warehouse", "small_town"]
+FIELDS = {"t", "agency", "unit", "incident"}  # Event attributes; anything else is data
+
+
+def where(ex: Exercise, kind: str, **match: Any) -> list[Event]:
+    """Events of ``kind`` whose fields (or data) equal ``match``."""
+    return [
+        e
+        for e in ex.log.of_kind(kind)
+        if all((getattr(e, k) if k in FIELDS else e.data.get(k)) == v for k, v in match.items())
+    ]
+
+
+def started(ex: Exercise) -> set[str]:
+    return {e.incident for e in ex.log.of_kind("incident.started")}
+
+
+def resolved(ex: Exercise) -> set[str]:
+    return {e.incident for e in ex.log.of_kind("incident.resolved")}
+
+
+def on_scene_agencies(ex: Exercise, incident: str) -> set[str]:
+    return {e.agency for e in where(ex, "unit.on_scene", incident=incident)}
+
+
+def posts(ex: Exercise) -> dict[str, Event]:
+    return {e.incident: e for e in ex.log.of_kind("command_post.established")}
+
+
+def unified(ex: Exercise) -> dict[str, Event]:
+    return {e.incident: e for e in ex.log.of_kind("unified_command.established")}
+
+
+def learned(ex: Exercise, agency: str, fact: str, **match: Any) -> list[Event]:
+    return where(ex, "fact.learned", agency=agency, fact=fact, **match)
+
+
+def aid(ex: Exercise) -> tuple[list[tuple], list[tuple]]:
+    """Mutual-aid requests and receipts as (incident, from, to, capability, count)."""
+    asked = [
+        (e.incident, e.agency, e.data["to"], e.data["capability"], e.data["count"])
+        for e in ex.log.of_kind("mutual_aid.requested")
+    ]
+    given = [
+        (e.incident, e.data["source"], e.agency, e.data["capability"], e.data["count"])
+        for e in ex.log.of_kind("mutual_aid.received")
+    ]
+    return asked, given
+
+
+# -- every scenario --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["riverton", "harbor", "warehouse"])
+def test_command_units_set_up_the_command_post_on_arrival(name, request):
+    # SOP (docs/architecture.md): a command unit arriving on scene sets up the post.
+    ex = request.getfixturevalue(name)
+    arrivals = [
+        e for e in ex.log.of_kind("unit.on_scene") if ex.unit_can(e.unit, Capability.COMMAND)
+    ]
+    assert arrivals, "no command unit ever reached a scene"
+    established = posts(ex)
+    assert len(established) == len(ex.log.of_kind("command_post.established"))
+    assert set(established) == {e.incident for e in arrivals}
+    for incident, post in established.items():
+        assert (post.t, post.unit) in {(e.t, e.unit) for e in arrivals if e.incident == incident}
+
+
+# road, closed at, reopened at
+CLOSURES = {
+    "riverton": ("Bridge 2", "00:53", "02:20"),
+    "harbor": ("14th Street", "00:15", "02:20"),
+    "warehouse": ("Bridge 2", "00:32", "01:25"),
+    "small_town": ("Mill Bridge", "00:10", "01:30"),
+}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_roads_close_and_reopen_as_the_msel_says(name, request):
+    ex = request.getfixturevalue(name)
+    road, closed, opened = CLOSURES[name]
+    seen = [(e.kind, e.data["names"], e.t) for e in ex.log.of_kind("road.closed", "road.opened")]
+    assert seen == [("road.closed", [road], clock(closed)), ("road.opened", [road], clock(opened))]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_trip_is_planned_across_a_closed_road(name, request):
+    # Units route around a closure; one whose agency was never told drives up to the
+    # barrier, and its path then ends there (unit.blocked), still not across it.
+    ex = request.getfixturevalue(name)
+    closed: set[tuple[str, str]] = set()
+    planned, across = 0, []
+    for e in ex.log.events:
+        if e.kind == "road.closed":
+            closed |= {tuple(edge) for edge in e.data["edges"]}
+        elif e.kind == "road.opened":
+            closed -= {tuple(edge) for edge in e.data["edges"]}
+        elif closed and e.data.get("path"):
+            planned += 1
+            if closed & set(itertools.pairwise(e.data["path"])):
+                across.append(e)
+    assert planned, "no trip was planned while the road was closed"
+    assert not across
+
+
+# (scenario, incident, condition, blocked agency kind or blocked capability)
+GATES = [
+    ("riverton", "SHOOT-01", "scene_secure", "ems", None),
+    ("riverton", "WHSE-01", "substance_identified", "ems", None),
+    ("riverton", "WHSE-01", "substance_identified", None, Capability.RESCUE),
+    ("riverton", "LAB-01", "lab_safe", None, Capability.INVESTIGATION),
+    ("harbor", "MCI-01", "sweep", "ems", None),
+    ("warehouse", "RAIL-1", "secure", "ems", None),
+    ("warehouse", "STOR-1", "safe", None, Capability.INVESTIGATION),
+    ("small_town", "INC1", "scene_secure", "ems", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "incident", "condition", "kind", "capability"),
+    GATES,
+    ids=[f"{g[1]}-{g[3] or g[4].value}" for g in GATES],
+)
+def test_blocked_crews_stage_until_the_condition_is_declared(
+    name, incident, condition, kind, capability, request
+):
+    ex = request.getfixturevalue(name)
+
+    def blocked(event: Event) -> bool:
+        if capability is not None:
+            return ex.unit_can(event.unit, capability)
+        return ex.scenario.agency(event.agency).kind.value == kind
+
+    [met] = where(ex, "incident.precondition_met", incident=incident, condition=condition)
+    waited = [e for e in where(ex, "unit.staged", incident=incident) if blocked(e)]
+    entered = [e for e in where(ex, "unit.on_scene", incident=incident) if blocked(e)]
+    assert waited, "nobody had to wait"
+    assert all(e.t < met.t for e in waited)
+    assert entered, "the blocked crews never went in"
+    assert all(e.t >= met.t for e in entered)
+
+
+# -- Riverton Night Shift ----------------------------------------------------------------
+
+
+def test_riverton_battalion_chief_commands_the_warehouse_under_unified_command(riverton):
+    assert "WHSE-01" in posts(riverton), "no command post at the warehouse fire"
+    post = posts(riverton)["WHSE-01"]
+    assert (post.agency, post.unit) == ("fire", "BC1")
+    assert "WHSE-01" in unified(riverton), "no unified command at the warehouse fire"
+    joint = unified(riverton)["WHSE-01"]
+    assert "fire" in joint.data["agencies"]
+    assert len(joint.data["agencies"]) >= 2
+    [done] = where(riverton, "incident.resolved", incident="WHSE-01")
+    assert post.t <= joint.t < done.t
+
+
+def test_riverton_lake_county_answers_mutual_aid(riverton):
+    asked, given = aid(riverton)
+    assert {(frm, to) for _, frm, to, _, _ in asked} == {
+        ("fire", "county_fire"),
+        ("ems", "county_ems"),
+    }
+    assert given == asked
+    # The Eastgate apartment fire is fought by Lake County Fire; Lake County's regional
+    # hazmat makes the drug lab safe while Hazmat 3 is still at the warehouse.
+    assert "county_fire" in on_scene_agencies(riverton, "APT-01")
+    [safe] = where(riverton, "incident.precondition_met", incident="LAB-01")
+    assert safe.agency == "county_fire"
+
+
+def test_riverton_escalations_and_the_exposure_fire(riverton):
+    escalated = [e.incident for e in riverton.log.of_kind("incident.escalated")]
+    assert sorted(set(escalated)) == ["APT-01", "SHOOT-01", "WHSE-01"]
+    assert escalated.count("WHSE-01") == 2  # drums rupture, roof collapse (MSEL 11)
+    [exposure] = where(riverton, "incident.started", incident="APT-02")
+    assert exposure.data["parent"] == "APT-01"
+
+
+def test_riverton_only_the_warehouse_worker_dies_waiting_for_hazmat(riverton):
+    deaths = riverton.log.of_kind("patient.died")
+    [identified] = where(riverton, "incident.precondition_met", incident="WHSE-01")
+    assert [e.incident for e in deaths] == ["WHSE-01"]
+    assert deaths[0].t < identified.t
+
+
+def test_riverton_resource_changes(riverton):
+    assert where(riverton, "unit.available", unit="M4", t=clock("01:40"))
+    assert where(riverton, "unit.out_of_service", unit="E2", t=clock("02:40"))
+
+
+def test_riverton_incidents_resolve(riverton):
+    # At seed 0 the police dispatcher forgets (forget_probability) to pass the dark
+    # signals on to public works, who answer for them; nobody chases it.
+    assert started(riverton) - resolved(riverton) <= {"SIGNALS-01"}
+    assert len(resolved(riverton)) >= 11
+
+
+# -- Harbor District MCI -------------------------------------------------------------------
+
+
+def test_harbor_command_posts_at_the_blast_and_the_reunification_point(harbor):
+    established = posts(harbor)
+    assert set(established) >= {"MCI-01", "REUNIFY-01"}
+    reunify = established["REUNIFY-01"]  # OEM opens the reunification point
+    assert (reunify.agency, reunify.unit) == ("oem", "OEM-MCP")
+
+
+def test_harbor_patients_spread_over_every_hospital(harbor):
+    delivered = where(harbor, "patient.delivered", incident="MCI-01")
+    assert {e.data["hospital"] for e in delivered} == {h.id for h in harbor.scenario.hospitals}
+    assert len(harbor.log.of_kind("patient.delivered")) >= 20  # OBJ3 transport target
+    # Every immediate bed in the city is taken by about 00:40; later patients arrive
+    # over capacity.
+    beds = sum(h.beds.immediate for h in harbor.scenario.hospitals)
+    assert len([e for e in delivered if e.data["triage"] == "immediate"]) > beds
+    full = harbor.log.of_kind("hospital.over_capacity")
+    assert full
+    assert full[0].data["triage"] == "immediate"
+    assert full[0].t <= clock("00:40")
+
+
+def test_harbor_county_and_state_send_mutual_aid(harbor):
+    asked, given = aid(harbor)
+    assert {to for _, _, to, _, _ in asked} == {"county_ems", "county_fire", "state_police"}
+    assert given == asked
+    assert on_scene_agencies(harbor, "MCI-01") >= {"county_ems", "county_fire"}
+
+
+def test_harbor_the_sweep_costs_an_escalation_and_the_backpack_another(harbor):
+    escalations = where(harbor, "incident.escalated", incident="MCI-01")
+    assert [e.t for e in escalations] == [clock("00:25"), clock("00:50")]
+    [backpack] = where(harbor, "incident.started", incident="SUSP-01")
+    assert (backpack.t, backpack.data["parent"]) == (clock("00:50"), "MCI-01")
+
+
+def test_harbor_incidents_resolve(harbor):
+    # At seed 0 the MCI's work (115 min once fully staffed) is still going at the end.
+    assert started(harbor) - resolved(harbor) <= {"MCI-01"}
+    assert len(resolved(harbor)) >= 6
+
+
+# -- Ironworks Warehouse: chemical fire, armed suspect, systems down -----------------------
+
+CAD_DOWN = ("00:10", "01:00")
+PHONES_JAMMED = ("00:24", "00:54")
+PD_SOUTH_DOWN = ("00:35", "01:05")
+
+
+def during(event: Event, window: tuple[str, str]) -> bool:
+    return clock(window[0]) <= event.t < clock(window[1])
+
+
+def test_warehouse_unified_command_forms_at_the_warehouse(warehouse):
+    assert "WHSE-1" in unified(warehouse), "no unified command at the warehouse"
+    joint = unified(warehouse)["WHSE-1"]
+    assert joint.data["agencies"] == ["ashford_ems", "ashford_fire", "ashford_pd"]
+    assert clock("00:27") <= joint.t < clock("00:28")
+    assert set(posts(warehouse)) == {"WHSE-1", "RAIL-1", "STOR-1"}
+
+
+def test_warehouse_liaisons_pass_facts_across_the_command_post(warehouse):
+    # SAFECOM level 1: a liaison at the unified command post passes what one agency
+    # knows to the others, whatever radios they carry.
+    relayed = where(warehouse, "fact.learned", via="command_post")
+    assert relayed
+    assert {e.incident for e in relayed} == {"WHSE-1"}
+
+
+def test_warehouse_faults_start_and_end_on_time(warehouse):
+    seen = [
+        (e.kind, e.data["fault"], e.data["target"], e.t)
+        for e in warehouse.log.of_kind("fault.started", "fault.ended")
+    ]
+    assert seen == [
+        ("fault.started", "cad", "ashford_pd", clock(CAD_DOWN[0])),
+        ("fault.started", "phone", "city-phones", clock(PHONES_JAMMED[0])),
+        ("fault.started", "radio_site", "PD-SOUTH", clock(PD_SOUTH_DOWN[0])),
+        ("fault.ended", "phone", "city-phones", clock(PHONES_JAMMED[1])),
+        ("fault.ended", "cad", "ashford_pd", clock(CAD_DOWN[1])),
+        ("fault.ended", "radio_site", "PD-SOUTH", clock(PD_SOUTH_DOWN[1])),
+    ]
+
+
+def test_warehouse_messages_are_lost_to_the_faults_and_missing_lines(warehouse):
+    lost = warehouse.log.of_kind("message.lost")
+    assert {e.data["reason"] for e in lost} == {"no_path", "no_coverage", "saturated"}
+    assert 55 <= len(lost) <= 75  # "about 65"
+    hole = [e for e in lost if e.data["reason"] == "no_coverage"]
+    assert all(e.data["channel"] == "pd-dispatch" and during(e, PD_SOUTH_DOWN) for e in hole)
+    busy = [e for e in lost if e.data["reason"] == "saturated"]
+    assert all(e.data["channel"] == "city-phones" and during(e, PHONES_JAMMED) for e in busy)
+
+
+def test_warehouse_reports_lost_in_the_hole_are_retried_until_they_get_through(warehouse):
+    retry = warehouse.scenario.communications.retry_seconds
+    queued = {e.data["message"]: e for e in warehouse.log.of_kind("message.queued")}
+    lost_units = {e.unit for e in where(warehouse, "message.lost", reason="no_coverage")}
+    reports = {
+        unit: [e.t for e in where(warehouse, "message.queued", type="sitrep", unit=unit)]
+        for unit in lost_units
+    }
+    assert any(
+        b - a == pytest.approx(retry, abs=0.01)
+        for times in reports.values()
+        for a, b in itertools.pairwise(times)
+    )
+    through = [
+        e
+        for e in warehouse.log.of_kind("message.delivered")
+        if queued[e.data["message"]].unit in lost_units and e.t >= clock(PD_SOUTH_DOWN[1])
+    ]
+    assert through
+
+
+def test_warehouse_police_stay_off_the_cad_link_while_their_cad_is_down(warehouse):
+    police_data = [
+        e
+        for e in where(warehouse, "message.queued", channel="cad-link")
+        if "ashford_pd" in (e.agency, e.data["to"])
+    ]
+    assert police_data
+    assert not [e for e in police_data if during(e, CAD_DOWN)]
+
+
+def test_warehouse_warnings_cross_agencies_by_message(warehouse):
+    assert learned(
+        warehouse, "ashford_pd", "hazard:RAIL-1/gunman", via="message", source="fbi_jttf"
+    )
+    assert learned(warehouse, "ashford_fire", "hazard:WHSE-1/chem", via="message")
+    for agency in ("ashford_fire", "ashford_ems", "public_works"):
+        assert learned(warehouse, agency, "closure:Bridge 2", via="message", value=True), agency
+
+
+def test_warehouse_unknown_hazards_hurt_only_crews_whose_agency_was_not_told(warehouse):
+    harmed = warehouse.log.of_kind("unit.harmed")
+    assert {e.incident for e in harmed} == {"WHSE-1", "RAIL-1"}
+    for e in harmed:
+        told = [
+            f
+            for f in where(warehouse, "fact.learned", agency=e.agency)
+            if f.data["fact"].startswith(f"hazard:{e.incident}/")
+            and f.data["value"] == e.data["hazard"]
+            and f.t < e.t
+        ]
+        assert not told, e
+
+
+def test_warehouse_an_agency_nobody_told_drives_into_the_bridge_closure(warehouse):
+    blocked = warehouse.log.of_kind("unit.blocked")
+    assert [(e.agency, e.data["road"]) for e in blocked] == [("county_ems", "Bridge 2")]
+    assert not [
+        f for f in learned(warehouse, "county_ems", "closure:Bridge 2") if f.t < blocked[0].t
+    ]
+
+
+def test_warehouse_the_bridge_cordon_outgrows_its_supervisor(warehouse):
+    assert where(warehouse, "span.exceeded", incident="VAN-1")
+
+
+def test_warehouse_the_sop_players_never_patch(warehouse):
+    assert not [e for e in warehouse.log.events if e.kind.startswith("patch.")]
+
+
+def test_warehouse_every_incident_resolves_and_nobody_dies(warehouse):
+    assert resolved(warehouse) == started(warehouse)
+    assert len(started(warehouse)) == 7
+    assert not warehouse.log.of_kind("patient.died")
+
+
+def test_warehouse_calder_county_ems_answers_mutual_aid(warehouse):
+    asked, given = aid(warehouse)
+    assert asked
+    assert given == asked
+    assert {to for _, _, to, _, _ in asked} == {"county_ems"}
+
+
+# -- Small Town: collision at the Mill Bridge ----------------------------------------------
+
+
+def test_small_town_collision_is_resolved_with_every_agency_on_scene(small_town):
+    assert resolved(small_town) == {"INC1"}
+    assert on_scene_agencies(small_town, "INC1") == {"police", "fire", "ems"}
+    rescuers = {
+        e.unit
+        for e in where(small_town, "unit.on_scene", incident="INC1", agency="fire")
+        if small_town.unit_can(e.unit, Capability.RESCUE)
+    }
+    assert len(rescuers) >= 2
+
+
+def test_small_town_immediate_patient_reaches_hospital_in_the_golden_hour(small_town):
+    [crash] = where(small_town, "incident.started", incident="INC1")
+    [immediate] = where(small_town, "patient.delivered", triage="immediate")
+    assert immediate.data["hospital"] == "MERCY"
+    assert immediate.t - crash.t < 3600
+    assert not small_town.log.of_kind("patient.died")
