@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simulator.calibrate_cli import add_calibrate
 from simulator.cli_records import (
     Recording,
     RecordInputError,
@@ -27,6 +28,8 @@ from simulator.cli_records import (
 )
 from simulator.exercise import Exercise
 from simulator.players import attach_players
+from simulator.players.profile import DEFAULT as DEFAULT_PROFILE
+from simulator.players.profile import parse_players
 from simulator.record import (
     EVENTS,
     RunRecord,
@@ -96,8 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
     run.add_argument("--commands", type=Path, help="JSON Lines file of timed commands")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--players",
+        metavar="PROFILE",
+        help="automated players' profile: idle, poor, sop (default) or expert; or "
+        "AGENCY=PROFILE,... for some agencies (the rest sop)",
+    )
     add_run_options(run)
     run.set_defaults(handler=_run)
+
+    add_calibrate(sub)
 
     _add_play(sub)
 
@@ -171,6 +182,7 @@ def _default(console: Console) -> int:
         db=None,
         trainee=None,
         roles=[],
+        players=None,
     )
     return _run(args, console)
 
@@ -186,6 +198,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
             f"({format_offset(scenario.metadata.duration)})"
         )
     commands = _commands(args.commands)
+    profiles = _profiles(args.players, scenario)
     recording = open_recording(args, scenario, path, until)
     directory = _out_dir(args.out, scenario, args.seed)
     outcome = _execute(
@@ -200,6 +213,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         console=console,
         automated=recording.automated,
         recording=recording,
+        profiles=profiles,
     )
     _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
     print_recording(console, recording)
@@ -207,6 +221,15 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         console.print("Interrupted: everything up to now is kept in the run directory.")
         return 130
     return 0
+
+
+def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
+    if text is None:
+        return {}
+    try:
+        return parse_players(text, [a.id for a in scenario.agencies])
+    except ValueError as exc:
+        raise BadInput(f"--players: {exc}") from None
 
 
 def _commands(path: Path | None) -> list[TimedCommand]:
@@ -239,11 +262,13 @@ def _execute(
     console: Console,
     automated: list[str] | None = None,
     recording: Recording | None = None,
+    profiles: dict[str, str] | None = None,
 ) -> dict:
     record = RunRecord.create(directory, path)
     exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
     automated = sorted(a.id for a in scenario.agencies) if automated is None else automated
-    attach_players(exercise, automated)
+    players = {a: (profiles or {}).get(a, DEFAULT_PROFILE) for a in automated}
+    attach_players(exercise, automated, players)
     if recording is not None:
         recording.attach(exercise)
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -267,6 +292,7 @@ def _execute(
             "seed": seed,
             "until": until,
             "automated": automated,
+            "players": players,
             "complete": complete,
             "events": len(exercise.log),
             "events_sha256": sha,
@@ -334,6 +360,7 @@ def _replay(args: argparse.Namespace, console: Console) -> int:
             show_progress=False,
             console=console,
             automated=list(manifest.get("automated", [])),
+            profiles=dict(manifest.get("players", {})),
         )
     expected = manifest.get("events_sha256") or file_sha256(directory / EVENTS)
     if outcome["sha256"] == expected:

@@ -283,12 +283,13 @@ def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
     one = rate_objective(
         Objective(id="A", title="a", core_capability="c", weight=3), [ok, bad, unseen]
     )
-    assert (one.share_met, one.rating, one.score) == (0.5, "M", 50.0)
+    # Rated on the share met; scored on graded credit: 2 escalations against 0 earn 1/3.
+    assert (one.share_met, one.rating, one.score) == (0.5, "M", 66.7)
     two = rate_objective(Objective(id="B", title="b", core_capability="c"), [ok])
     none = rate_objective(Objective(id="C", title="c", core_capability="c"), [unseen])
     assert none.rating is None and none.score is None
     total, breakdown = overall([one, two, none])
-    assert total == 62.5  # (50 * 3 + 100 * 1) / 4
+    assert total == 75.0  # (66.7 * 3 + 100 * 1) / 4
     assert [b["objective"] for b in breakdown] == ["A", "B"]
     assert sum(b["points"] for b in breakdown) == pytest.approx(total)
 
@@ -315,7 +316,8 @@ def test_percentile_measure_with_agency_and_at_least():
             }
         ]
     }
-    result = score(build(data), response_log().events)
+    log = response_log().add(450, "exercise.ended", reason="duration reached")
+    result = score(build(data), log.events)
     (objective,) = result.objectives
     got = [(m.metric, m.agency, m.statistic, m.value, m.met) for m in objective.measures]
     assert got == [
@@ -324,7 +326,11 @@ def test_percentile_measure_with_agency_and_at_least():
         ("incidents_resolved", None, "count", 0.0, False),
         ("unsafe_entries", None, "count", None, None),  # no comms events: not modelled
     ]
-    assert objective.rating == "U" and result.overall == pytest.approx(33.3)
+    # Credit: police 1, EMS 450 s against 400 s 1 - 50/800, nothing resolved 0.
+    assert objective.rating == "U" and objective.score == pytest.approx(64.6)
+    # Outcomes: nobody harmed (100); duties: both agencies in time (100).
+    assert (result.outcome_score.score, result.duties_score) == (100.0, 100.0)
+    assert result.overall == pytest.approx(0.4 * 64.6 + 0.35 * 100 + 0.25 * 100, abs=0.05)
 
 
 def test_score_is_pure_and_json_serialisable():

@@ -16,10 +16,8 @@ from simulator.commands import (
 )
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
+from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.scenario.vocabulary import Capability
-
-# Do not ask the same partner again for the same need sooner than this.
-AID_RETRY_S = 900.0
 
 # Events that can raise an incident's unmet needs.
 _NEEDS_GROW = frozenset(
@@ -44,11 +42,16 @@ _UNIT_RELEASED = frozenset({"unit.returning", "unit.available", "unit.out_of_ser
 
 
 class SopPlayer:
-    """Nearest capable available unit for each unmet need, by priority; else mutual aid."""
+    """Nearest capable available unit for each unmet need, by priority; else mutual aid.
 
-    def __init__(self, exercise: Exercise, agency: str):
+    A ``Profile`` varies the procedure (``profile.py``): the farthest unit instead of
+    the nearest, never sharing, never taking command, or the expert's extras.
+    """
+
+    def __init__(self, exercise: Exercise, agency: str, style: Profile | None = None):
         self.exercise = exercise
         self.agency = agency
+        self.style = style or profile(DEFAULT)
         self.partners = exercise.scenario.agency(agency).mutual_aid
         self.source = f"player:{agency}"
         self._asked: dict[tuple[str, Capability], float] = {}
@@ -59,7 +62,8 @@ class SopPlayer:
         self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
         self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
         self._draw = exercise.stream(f"player:{agency}")
-        self.forget = exercise.scenario.communications.forget_probability
+        forget = exercise.scenario.communications.forget_probability
+        self.forget = 0.0 if self.style.never_forgets else forget
         exercise.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
@@ -120,6 +124,8 @@ class SopPlayer:
         views = sorted((v for v in views if v), key=lambda i: (i.priority, i.opened, i.id))
         free = self.exercise.free_units(self.agency)
         for view in views:
+            if self.style.commander_early:
+                free = self._send_commander(view, free)
             short, free = self._fill(view.id, free)
             if short:
                 self._needy.add(view.id)
@@ -163,13 +169,31 @@ class SopPlayer:
                 out.append((need.capability, min(missing, incident.aid[need.capability] - mine)))
         return out
 
+    def _send_commander(self, incident: CadIncident, free: list[str]) -> list[str]:
+        """NIMS: a commander of each agency at a multi-agency incident, from the start."""
+        agencies = {n.responsible for n in incident.needs} - {""}
+        mine = any(n.responsible == self.agency for n in incident.needs)
+        has = self.exercise.committed(self.agency, incident.id, Capability.COMMAND)
+        if len(agencies) < 2 or not mine or has or incident.aid:
+            return free
+        chosen = self._nearest(incident, Capability.COMMAND, free, 1)
+        if not chosen:
+            return free
+        result = self.exercise.submit(
+            Dispatch(agency=self.agency, incident=incident.id, units=chosen), source=self.source
+        )
+        return [u for u in free if u not in chosen] if result.accepted else free
+
     def _nearest(
         self, incident: CadIncident, capability: Capability, free: list[str], count: int
     ) -> list[str]:
+        """The nearest capable units (the farthest, for a poor player)."""
         capable = [u for u in free if self.exercise.unit_can(u, capability)]
         if not capable:
             return []
-        ranked = sorted(capable, key=lambda u: (self.exercise.eta(u, incident.id), u))
+        etas = {u: self.exercise.eta(u, incident.id) for u in capable}
+        sign = -1.0 if self.style.farthest else 1.0
+        ranked = sorted(capable, key=lambda u: (sign * etas[u], u))
         return ranked[:count]
 
     def _ask_for_aid(self, incident: CadIncident, capability: Capability, count: int) -> None:
@@ -177,7 +201,8 @@ class SopPlayer:
             return  # an agency giving aid does not pass the request on
         key = (incident.id, capability)
         now = self.exercise.now
-        if now - self._asked.get(key, -AID_RETRY_S) < AID_RETRY_S:
+        retry = self.style.aid_retry_s
+        if now - self._asked.get(key, -retry) < retry:
             return
         self._asked[key] = now
         for partner in self.partners:
@@ -235,7 +260,7 @@ class SopPlayer:
 
     def _share(self, to: str, incident: str | None, facts: dict[str, object]) -> bool:
         """Share facts unless the busy dispatcher forgets; True if a share went out."""
-        if not facts or self._draw.random() < self.forget:
+        if not facts or not self.style.shares or self._draw.random() < self.forget:
             return False
         result = self.exercise.submit(
             Share(agency=self.agency, to=to, incident=incident, facts=sorted(facts)),
@@ -273,6 +298,8 @@ class SopPlayer:
     # -- command -----------------------------------------------------------------------
 
     def _take_command(self, incident: str | None) -> None:
+        if not self.style.command:
+            return
         if incident is None or self.exercise.command_post(incident) is not None:
             self._try_unified(incident)
             return
@@ -285,7 +312,9 @@ class SopPlayer:
         self._try_unified(incident)
 
     def _try_unified(self, incident: str | None) -> None:
-        if incident is None or not self.exercise.commanders_on_scene(self.agency, incident):
+        if not self.style.command or incident is None:
+            return
+        if not self.exercise.commanders_on_scene(self.agency, incident):
             return
         if self.exercise.unify_problem(incident):
             return
@@ -294,6 +323,13 @@ class SopPlayer:
         )
 
 
-def attach_players(exercise: Exercise, agencies: list[str]) -> list[SopPlayer]:
-    """Automated players for the named agencies, in id order."""
-    return [SopPlayer(exercise, agency) for agency in sorted(agencies)]
+def attach_players(
+    exercise: Exercise, agencies: list[str], profiles: dict[str, str] | None = None
+) -> list[SopPlayer]:
+    """Automated players for the named agencies, in id order, by profile (default SOP).
+
+    An ``idle`` agency gets no player at all: nothing happens unless someone acts.
+    """
+    profiles = profiles or {}
+    styles = {a: profile(profiles.get(a, DEFAULT)) for a in sorted(agencies)}
+    return [SopPlayer(exercise, a, style) for a, style in styles.items() if style.acts]

@@ -72,9 +72,9 @@ class Coordination:
     idle: tuple[Sample, ...]
 
     def fact_samples(self, agency: str | None = None) -> list[Sample]:
-        """Fact latencies as samples (a fact never fully shared counts to the end)."""
+        """Fact latencies as samples (a fact never fully shared is censored at the end)."""
         return [
-            Sample(f.latency, f.incident, None, None, f.evidence, f.fact)
+            Sample(f.latency, f.incident, None, None, f.evidence, f.fact, censored=bool(f.missing))
             for f in self.facts
             if f.latency is not None and (agency is None or agency in f.needed_by)
         ]
@@ -147,7 +147,9 @@ def unified_command(events: Sequence[Event], end: float) -> list[Sample]:
         stop = resolved.get(incident)
         value = round((stop.t if stop else end) - second.t, 3)
         evidence = (cite(second), cite(stop)) if stop else (cite(second),)
-        out.append(Sample(value, incident, second.agency, None, evidence, "not established"))
+        out.append(
+            Sample(value, incident, second.agency, None, evidence, "not established", censored=True)
+        )
     return out
 
 

@@ -13,12 +13,18 @@ Definitions (seconds):
   is on scene (the public's view).
 - full assignment on scene: the agency's first unit en route until every unit the
   incident requires is on scene (``incident.requirements_met``), NFPA 1710's framing.
+
+A duty not done by the end of the run is a failure, not missing data: an agency the
+incident needed that never arrived, a CAD entry never dispatched, a full assignment
+never met each give a censored sample (the time from the interval's start to the end
+of the run) unless the incident was resolved without it.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.review.credit import due
 from simulator.review.stats import Sample, between, cite, percentile
 from simulator.scenario.model import Scenario
 
@@ -66,18 +72,57 @@ class _Pass:
         self.first_en_route: dict[tuple[str, str], Event] = {}
         self.arrived: set[tuple[str, str]] = set()
         self.full: set[str] = set()
+        self.started: dict[str, Event] = {}
+        self.resolved: set[str] = set()
+        self.end = 0.0
 
     def run(self, events: Iterable[Event]) -> Intervals:
         for event in events:
+            self.end = max(self.end, event.t)
             handler = getattr(self, "on_" + event.kind.replace(".", "_"), None)
             if handler is not None:
                 handler(event)
+        self._censor()
         samples = {k: tuple(v) for k, v in self.out.items()}
         return Intervals(samples, dict(self.priority))
 
     def on_incident_started(self, e: Event) -> None:
         self.priority[e.incident] = int(e.data.get("priority", 3))
         self.agencies[e.incident] = list(e.data.get("agencies", []))
+        self.started[e.incident] = e
+
+    def on_incident_resolved(self, e: Event) -> None:
+        self.resolved.add(e.incident)
+
+    def _censor(self) -> None:
+        """Duties still undone at the end: censored samples from their start to the end."""
+        for incident in sorted(self.started, key=lambda i: self.started[i].seq):
+            if incident in self.resolved:
+                continue
+            public_start = self.first_call.get(incident) or self.started[incident]
+            for agency in sorted(self.agencies[incident]):
+                key = (incident, agency)
+                if key not in self.arrived:
+                    self._missed("first_on_scene", public_start, incident, agency)
+                opened = self.first_answer.get(key) or self.cad.get(key)
+                if opened is not None and key not in self.first_dispatch:
+                    self._missed("call_processing", opened, incident, agency)
+                if incident not in self.full:
+                    start = self.first_en_route.get(key) or public_start
+                    self._missed("full_assignment_on_scene", start, incident, agency)
+
+    def _missed(self, metric: str, start: Event, incident: str, agency: str) -> None:
+        self.out[metric].append(
+            Sample(
+                round(self.end - start.t, 3),
+                incident,
+                agency,
+                None,
+                (cite(start),),
+                "not done by the end",
+                censored=True,
+            )
+        )
 
     def on_call_received(self, e: Event) -> None:
         self.received[e.data.get("call")] = e
@@ -230,6 +275,7 @@ REQUIRED_SHARE = 0.9
 
 
 def _check(name: str, standard: str, target: float, samples: list[Sample]) -> Check:
+    samples = due(samples, target)
     values = [s.value for s in samples]
     if not values:
         return Check(name, standard, target, REQUIRED_SHARE, 0, None, None, None, None, ())

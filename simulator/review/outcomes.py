@@ -135,3 +135,63 @@ def _row(
         escalations=sum(1 for x in escalations if x.incident == e.incident),
         secondary_of=e.data.get("parent"),
     )
+
+
+# An incident open less than this at the end had not yet fallen due for resolution.
+RESOLVE_GRACE_S = 1800.0
+# Weights of the outcome components (only those with an opportunity count).
+OUTCOME_WEIGHTS = {"survival": 3.0, "resolution": 3.0, "care": 2.0, "safety": 2.0}
+
+
+@dataclass(frozen=True)
+class OutcomeScore:
+    """The run's outcomes as credit: lives, incidents, care and responders (0-100)."""
+
+    score: float | None
+    components: dict[str, float]
+    notes: dict[str, str]
+
+
+def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
+    """Credit for outcomes: the part of the score that inaction cannot earn.
+
+    Survival is the share of casualties alive when found who did not die waiting for
+    care; care the share of the living who reached care (transported or treated) by
+    the end; resolution the share of incidents due (open at least
+    ``RESOLVE_GRACE_S``, or resolved) that were resolved; safety ``1 / (1 + harmed)``
+    over responders harmed, when any went on scene.
+    """
+    components: dict[str, float] = {}
+    notes: dict[str, str] = {}
+    living = result.casualties - (result.deceased - result.died_awaiting_care)
+    if living > 0:
+        components["survival"] = 1.0 - result.died_awaiting_care / living
+        notes["survival"] = f"{result.died_awaiting_care} of {living} died awaiting care"
+        alive = living - result.died_awaiting_care
+        if alive > 0:
+            cared = result.transported + result.treated
+            components["care"] = min(1.0, cared / alive)
+            notes["care"] = f"{cared} of {alive} reached care; {result.awaiting} still waiting"
+    due = [
+        r
+        for r in result.incident_rows
+        if r.resolved is not None or end - r.started >= RESOLVE_GRACE_S
+    ]
+    if due:
+        resolved = sum(1 for r in due if r.resolved is not None)
+        components["resolution"] = resolved / len(due)
+        notes["resolution"] = f"{resolved} of {len(due)} incidents due were resolved"
+    if arrivals:
+        components["safety"] = 1.0 / (1.0 + result.responders_harmed)
+        notes["safety"] = f"{result.responders_harmed} responders harmed"
+    total = sum(OUTCOME_WEIGHTS[k] for k in components)
+    score = (
+        round(100 * sum(OUTCOME_WEIGHTS[k] * v for k, v in components.items()) / total, 1)
+        if total
+        else None
+    )
+    return OutcomeScore(score, {k: round(v, 4) for k, v in components.items()}, notes)
+
+
+def _due(row: IncidentOutcome, end: float) -> bool:
+    return row.resolved is not None or end - row.started >= RESOLVE_GRACE_S

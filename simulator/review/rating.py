@@ -2,13 +2,16 @@
 
 The rule is the scenario's own (``Rating`` thresholds): the share of observed measures
 met decides the rating. P needs at least ``performed``, S ``some_challenges``, M
-``major_challenges``; below that it is U (unable to be performed). A measure with no
-observations (say, unified command in a log from an engine without it) is listed but
-not counted; an objective with none observed is not rated.
+``major_challenges``; below that it is U (unable to be performed). A measure whose
+opportunity never arose in the run's window (no duty fell due) is "not observed":
+listed, never counted; an objective with none observed is "not observed" (``rating``
+None), never P. The objective's score is the mean graded credit of its observed
+measures (``credit.py``), so better play shows as a higher number.
 """
 
 from dataclasses import dataclass
 
+from simulator.review.credit import count_credit, due, mean_time_credit
 from simulator.review.stats import Sample, percentile
 from simulator.scenario.scoring import Measure, Objective, Rating
 
@@ -18,6 +21,7 @@ RATINGS = {
     "M": "Performed with major challenges",
     "U": "Unable to be performed",
 }
+NOT_OBSERVED = "Not observed: the opportunity did not arise in the run's window"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class MeasureResult:
     value: float | None
     met: bool | None
     samples: tuple[Sample, ...]
+    credit: float | None = None
+    missed: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,31 +55,45 @@ class ObjectiveResult:
     weight: float
 
 
-def evaluate(measure: Measure, samples: list[Sample], value: float | None = ...) -> MeasureResult:
+def evaluate(
+    measure: Measure,
+    samples: list[Sample],
+    value: float | None = ...,
+    achievable: float | None = None,
+) -> MeasureResult:
     """Judge one measure: a given value (a count), or a percentile of the samples' values.
 
-    ``value=None`` means the metric was not observed in this log.
+    ``value=None`` means the metric's opportunity did not arise in this run. A time
+    measure counts the samples that fell due (undone duties past their target count as
+    misses, at their elapsed time). A count to reach is judged against the smaller of
+    its target and what was ``achievable`` in the run.
     """
+    target = measure.target
     if value is ...:
         q = measure.percentile or 90.0
         statistic = f"p{q:g}"
+        samples = due(samples, target)
         value = percentile([s.value for s in samples], q)
+        credit = mean_time_credit(samples, target) if measure.at_most else None
     else:
         statistic = "count"
-    met = (
-        None
-        if value is None
-        else (value <= measure.target if measure.at_most else value >= measure.target)
-    )
+        if not measure.at_most and achievable is not None:
+            target = min(target, achievable)
+        credit = None if value is None else count_credit(value, target, measure.at_most)
+    met = None if value is None else (value <= target if measure.at_most else value >= target)
+    if credit is None and met is not None:
+        credit = float(met)
     return MeasureResult(
         metric=measure.metric.value,
         agency=measure.agency,
-        target=measure.target,
+        target=target,
         at_most=measure.at_most,
         statistic=statistic,
         value=None if value is None else float(value),
         met=met,
         samples=tuple(samples),
+        credit=None if credit is None else round(credit, 4),
+        missed=sum(1 for s in samples if s.censored),
     )
 
 
@@ -89,9 +109,10 @@ def rate(share: float, rule: Rating) -> str:
 
 
 def rate_objective(objective: Objective, measures: list[MeasureResult]) -> ObjectiveResult:
-    """Rate an objective from its measures; the score is the share met, out of 100."""
+    """Rate an objective from its measures; the score is their mean credit, out of 100."""
     observed = [m for m in measures if m.met is not None]
     share = sum(1 for m in observed if m.met) / len(observed) if observed else None
+    credit = sum(m.credit or 0.0 for m in observed) / len(observed) if observed else None
     return ObjectiveResult(
         id=objective.id,
         title=objective.title,
@@ -100,7 +121,7 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
         measures=tuple(measures),
         share_met=None if share is None else round(share, 3),
         rating=None if share is None else rate(share, objective.rating),
-        score=None if share is None else round(100 * share, 1),
+        score=None if credit is None else round(100 * credit, 1),
         weight=objective.weight,
     )
 

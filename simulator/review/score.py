@@ -2,10 +2,20 @@
 
 A pure function: no engine, no randomness, no clock. The same stored run always gives
 the same scores, and ``Scores.to_dict`` is plain JSON.
+
+The overall score mixes three parts by the scenario's ``scoring.weights``: the
+objectives' weighted credit, the outcomes' credit and the agencies' own duties (the
+mean role score), so a run in which nobody acted scores low even where few measures
+had anything to observe. Beside it,
+each agency gets a role score from its own duties (``roles.py``). A run ended before
+its full length is marked incomplete: it is scored on the duties that fell due in its
+window (``window_overall``; an undone duty there is a miss), and its overall score is
+that times the share of the exercise played, since every duty after the stop went
+undone. Quitting never beats playing on.
 """
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from simulator.events import Event
 from simulator.review.coordination import Coordination, coordination
@@ -16,7 +26,8 @@ from simulator.review.intervals import (
     response_intervals,
     standard_checks,
 )
-from simulator.review.outcomes import Outcomes, outcomes
+from simulator.review.opportunity import Opportunities, opportunities
+from simulator.review.outcomes import Outcomes, OutcomeScore, outcome_score, outcomes
 from simulator.review.rating import (
     MeasureResult,
     ObjectiveResult,
@@ -24,9 +35,10 @@ from simulator.review.rating import (
     overall,
     rate_objective,
 )
+from simulator.review.roles import RoleScore, role_scores
 from simulator.review.stats import Distribution, Sample
 from simulator.scenario.model import Scenario
-from simulator.scenario.scoring import Measure
+from simulator.scenario.scoring import Measure, Weights
 
 
 @dataclass(frozen=True)
@@ -35,12 +47,20 @@ class Scores:
 
     scenario: str
     end: float
+    complete: bool
+    ended: str
     intervals: Intervals
     distributions: dict[str, dict[str, Distribution]]
     checks: tuple[Check, ...]
     outcomes: Outcomes
+    outcome_score: OutcomeScore
     coordination: Coordination
     objectives: tuple[ObjectiveResult, ...]
+    objectives_score: float | None
+    roles: dict[str, RoleScore]
+    duties_score: float | None
+    window_overall: float | None
+    played: float
     overall: float | None
     breakdown: tuple[dict, ...]
 
@@ -55,59 +75,120 @@ def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     intervals = response_intervals(log)
     result = outcomes(log)
     coord = coordination(scenario, log)
+    chances = opportunities(log)
     objectives = [
-        rate_objective(o, [measure(m, intervals, result, coord) for m in o.measures])
+        rate_objective(o, [measure(m, intervals, result, coord, chances) for m in o.measures])
         for o in scenario.scoring.objectives
     ]
-    total, breakdown = overall(objectives)
+    objectives_total, breakdown = overall(objectives)
+    outcome = outcome_score(result, chances.end, chances.units_on_scene())
+    roles = role_scores(scenario, log)
+    duties = _duties(roles)
+    weights = scenario.scoring.weights
+    window = _mix(weights, objectives=objectives_total, outcomes=outcome.score, duties=duties)
+    played = 1.0 if chances.complete else min(1.0, chances.end / scenario.metadata.duration)
+    if played < 1.0:
+        roles = {a: _prorate(r, played) for a, r in roles.items()}
     return Scores(
         scenario=scenario.metadata.id,
-        end=max((e.t for e in log), default=0.0),
+        end=chances.end,
+        complete=chances.complete,
+        ended=chances.ended,
         intervals=intervals,
         distributions=_distributions(intervals),
         checks=tuple(standard_checks(scenario, intervals)),
         outcomes=result,
+        outcome_score=outcome,
         coordination=coord,
         objectives=tuple(objectives),
-        overall=total,
+        objectives_score=objectives_total,
+        roles=roles,
+        duties_score=duties,
+        window_overall=window,
+        played=played,
+        overall=window if window is None or chances.complete else round(window * played, 1),
         breakdown=tuple(breakdown),
     )
 
 
+def _prorate(role: RoleScore, played: float) -> RoleScore:
+    """A role's score in an incomplete run: its window's score times the share played."""
+    return replace(role, score=None if role.score is None else round(role.score * played, 1))
+
+
+def _duties(roles: dict[str, RoleScore]) -> float | None:
+    scored = [r.score for r in roles.values() if r.score is not None]
+    return round(sum(scored) / len(scored), 1) if scored else None
+
+
+def _mix(weights: Weights, **parts: float | None) -> float | None:
+    """The weighted mean of the parts that were observed."""
+    observed = {k: v for k, v in parts.items() if v is not None and getattr(weights, k) > 0}
+    total = sum(getattr(weights, k) for k in observed)
+    if not total:
+        return None
+    return round(sum(getattr(weights, k) * v for k, v in observed.items()) / total, 1)
+
+
 def measure(
-    m: Measure, intervals: Intervals, result: Outcomes, coord: Coordination
+    m: Measure,
+    intervals: Intervals,
+    result: Outcomes,
+    coord: Coordination,
+    chances: Opportunities,
 ) -> MeasureResult:
-    """Evaluate one objective measure over the run's metrics."""
+    """Evaluate one objective measure over the run's metrics.
+
+    A count whose opportunity did not arise (no casualties, no messages, nobody on a
+    hazardous scene, no incident two agencies worked) is not observed (value None).
+    """
     metric, agency = m.metric.value, m.agency
     if metric in INTERVALS:
         return evaluate(m, intervals.of(metric, agency))
-    totals = {
-        "casualties_deceased": (result.deceased, result.deaths),
-        "casualties_transported": (result.transported, ()),
-        "incidents_escalated": (result.escalated, result.escalations),
-        "incidents_resolved": (result.resolved, ()),
-    }
-    if metric in totals:
-        value, evidence = totals[metric]
-        return evaluate(m, [Sample(1.0, None, None, None, (e,)) for e in evidence], value=value)
+    outcome = _outcome(metric, result, chances)
+    if outcome is not None:
+        value, evidence, achievable = outcome
+        samples = [Sample(1.0, None, None, None, (e,)) for e in evidence]
+        return evaluate(m, samples, value=value, achievable=achievable)
     if metric == "fact_latency":
         return evaluate(m, coord.fact_samples(agency))
     if metric == "idle_capable_units":
         idle = _of(coord.idle, agency)
-        return evaluate(m, idle, value=len({s.unit for s in idle}))
+        observed = chances.incidents > 0
+        return evaluate(m, idle, value=len({s.unit for s in idle}) if observed else None)
     if not coord.comms_modelled:
         return evaluate(m, [], value=None)
     if metric == "unified_command_time":
         return evaluate(m, list(coord.unified_command))
-    counted = {
-        "messages_lost": coord.lost,
-        "duplicate_assignments": coord.duplicated + coord.conflicted,
-        "unsafe_entries": coord.unsafe,
-        "span_of_control_breaches": coord.span,
+    return _comms_count(m, coord, chances)
+
+
+def _outcome(
+    metric: str, result: Outcomes, chances: Opportunities
+) -> tuple[float | None, tuple, float | None] | None:
+    if metric == "casualties_deceased":
+        return (result.deceased if chances.casualties else None), result.deaths, None
+    if metric == "casualties_transported":
+        value = result.transported if chances.transportable else None
+        return value, (), float(chances.transportable)
+    if metric == "incidents_escalated":
+        return (result.escalated if chances.incidents else None), result.escalations, None
+    if metric == "incidents_resolved":
+        return (result.resolved if chances.incidents else None), (), float(chances.incidents)
+    return None
+
+
+def _comms_count(m: Measure, coord: Coordination, chances: Opportunities) -> MeasureResult:
+    metric, agency = m.metric.value, m.agency
+    counted, arose = {
+        "messages_lost": (coord.lost, chances.messages > 0),
+        "duplicate_assignments": (coord.duplicated + coord.conflicted, chances.multi_agency > 0),
+        "unsafe_entries": (coord.unsafe, chances.entries(agency) > 0),
+        "span_of_control_breaches": (coord.span, chances.units_on_scene(agency) > 0),
     }[metric]
     samples = _of(counted, agency)
     value = len({s.unit for s in samples}) if metric == "unsafe_entries" else len(samples)
-    return evaluate(m, samples, value=value)
+    return evaluate(m, samples, value=value if arose else None)
 
 
 def _of(samples: Iterable[Sample], agency: str | None) -> list[Sample]:
@@ -117,8 +198,10 @@ def _of(samples: Iterable[Sample], agency: str | None) -> list[Sample]:
 def _distributions(intervals: Intervals) -> dict[str, dict[str, Distribution]]:
     out: dict[str, dict[str, Distribution]] = {}
     for metric in INTERVALS:
-        samples = intervals.of(metric)
+        samples = [s for s in intervals.of(metric) if not s.censored]
         agencies = sorted({s.agency for s in samples if s.agency})
         out[metric] = {"all": Distribution.of(samples)}
-        out[metric].update({a: Distribution.of(intervals.of(metric, a)) for a in agencies})
+        out[metric].update(
+            {a: Distribution.of([s for s in samples if s.agency == a]) for a in agencies}
+        )
     return out

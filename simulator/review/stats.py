@@ -31,7 +31,12 @@ def cite(event: Event) -> Evidence:
 
 @dataclass(frozen=True)
 class Sample:
-    """One observation of a metric, in seconds (or a count), and its evidence."""
+    """One observation of a metric, in seconds (or a count), and its evidence.
+
+    A censored sample is a duty not done by the end of the run: its value is the time
+    that had gone by (a lower bound), and it counts as missed once that reaches the
+    target (before that, the duty had not yet fallen due).
+    """
 
     value: float
     incident: str | None = None
@@ -39,6 +44,7 @@ class Sample:
     unit: str | None = None
     evidence: tuple[Evidence, ...] = ()
     note: str = ""
+    censored: bool = False
 
 
 def between(start: Event, end: Event, **kw: object) -> Sample:

@@ -27,6 +27,28 @@ class Targets(Model):
     police_p1_response_s: float = Field(
         default=315.0, gt=0, description="Local setting; no national standard"
     )
+    other_response_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Notified to on scene for other agencies (public works, OEM, federal); "
+        "local setting",
+    )
+    command_post_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Command unit on scene to a command post (NIMS: establish command on "
+        "arrival); local setting",
+    )
+    unified_command_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="Commanders of two agencies on scene to unified command (NIMS); local setting",
+    )
+    fact_sharing_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="A critical fact first known to every agency that needs it; local setting",
+    )
 
 
 class Measure(Model):
@@ -65,8 +87,29 @@ class Objective(Model):
     weight: float = Field(default=1.0, gt=0)
 
 
+class Weights(Model):
+    """How the overall score mixes its three parts (normalised over the parts observed)."""
+
+    objectives: float = Field(default=0.4, ge=0, description="The HSEEP objectives' credit")
+    outcomes: float = Field(
+        default=0.35,
+        ge=0,
+        description="Lives, incidents resolved, patients cared for, responders safe",
+    )
+    duties: float = Field(
+        default=0.25, ge=0, description="The agencies' own duties (mean of the role scores)"
+    )
+
+    @model_validator(mode="after")
+    def _some(self) -> "Weights":
+        if self.objectives + self.outcomes + self.duties <= 0:
+            raise ValueError("at least one weight must be above zero")
+        return self
+
+
 class Scoring(Model):
     """Targets and objectives the after-action review scores against."""
 
     targets: Targets = Targets()
     objectives: list[Objective] = Field(default_factory=list)
+    weights: Weights = Weights()

@@ -1,0 +1,85 @@
+"""``run_sim.py calibrate``: the score's calibration over seeds, as a table or JSON.
+
+Exit codes: 0 every scenario passes, 1 one fails, 2 bad input.
+"""
+
+import argparse
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from simulator.calibration import Report, calibrate, to_json
+from simulator.scenario import load
+
+
+def add_calibrate(sub: argparse._SubParsersAction) -> None:
+    """The ``calibrate`` subcommand."""
+    parser = sub.add_parser(
+        "calibrate", help="check that the score orders idle < poor < SOP < expert play"
+    )
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    parser.add_argument("--seeds", type=_positive, default=20, help="seeds per cell (default 20)")
+    parser.add_argument(
+        "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.set_defaults(handler=calibrate_command)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 10000")
+    return value
+
+
+def calibrate_command(args: argparse.Namespace, console: Console) -> int:
+    """Run the calibration and print it; exit 1 when a scenario fails."""
+    paths = [Path(p) for p in args.scenarios]
+    for path in paths:
+        load(path)  # a bad scenario is reported (exit 2) before any run starts
+    show = console.is_terminal and not args.json
+    with Progress(
+        "[bold]calibrating", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, disable=not show, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("runs", total=None)
+        reports = calibrate(
+            paths,
+            args.seeds,
+            args.jobs,
+            lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if args.json:
+        print(to_json(reports))
+    else:
+        for report in reports:
+            console.print(_table(report))
+    return 0 if all(r.passed for r in reports) else 1
+
+
+def _table(report: Report) -> Table:
+    verdict = "[green]passes[/green]" if report.passed else "[red]FAILS[/red]"
+    table = Table(title=f"{report.scenario}: {report.seeds} seeds per cell, {verdict}")
+    for name in ("players", "overall", "judged score", "against", "gap", "rule", "ok"):
+        table.add_column(
+            name, justify="left" if name in ("players", "against", "rule") else "right"
+        )
+    for row in report.rows:
+        judged = row.role or row.overall
+        table.add_row(
+            row.cell,
+            f"{row.overall.mean:.1f} ± {row.overall.sd:.1f}",
+            f"{judged.mean:.1f} ± {judged.sd:.1f}",
+            row.compared,
+            f"{row.gap:+.1f}",
+            row.rule,
+            "yes" if row.passed else "[red]no[/red]",
+        )
+    return table

@@ -1,0 +1,92 @@
+"""Player profiles: how well an automated agency plays, from doing nothing to doctrine.
+
+Calibration runs every profile to prove the score rewards the response: ``idle`` does
+nothing (a trainee who never touches the keys), ``poor`` sends the farthest unit,
+never shares and never takes command, ``sop`` follows standard operating procedure
+(the default simulation cell), and ``expert`` does what doctrine says a strong team
+does (shares critical facts at once, sends a commander to every multi-agency incident
+and forms unified command early, asks for mutual aid early). Every profile sees only
+what its agency knows, as a trainee does.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The choices that separate one automated player from another."""
+
+    name: str
+    summary: str
+    acts: bool = True
+    farthest: bool = False
+    shares: bool = True
+    never_forgets: bool = False
+    command: bool = True
+    commander_early: bool = False
+    aid_retry_s: float = 900.0
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile("idle", "does nothing: the trainee who never touches the keys", acts=False),
+        Profile(
+            "poor",
+            "farthest capable unit, never shares, never takes command",
+            farthest=True,
+            shares=False,
+            command=False,
+        ),
+        Profile(
+            "sop",
+            "nearest capable unit by priority, mutual aid when short, shares by procedure "
+            "(sometimes forgets), takes command on arrival",
+        ),
+        Profile(
+            "expert",
+            "as SOP, but never forgets to share, sends a commander to every multi-agency "
+            "incident at once and asks for mutual aid early (NIMS doctrine)",
+            never_forgets=True,
+            commander_early=True,
+            aid_retry_s=300.0,
+        ),
+    )
+}
+DEFAULT = "sop"
+
+
+def profile(name: str) -> Profile:
+    """The profile called ``name``.
+
+    Raises:
+        ValueError: no such profile (the message lists the known ones).
+    """
+    try:
+        return PROFILES[name]
+    except KeyError:
+        known = ", ".join(PROFILES)
+        raise ValueError(f"unknown player profile {name!r} (known: {known})") from None
+
+
+def parse_players(text: str, agencies: list[str]) -> dict[str, str]:
+    """``PROFILE`` for every agency, or ``AGENCY=PROFILE,...`` (the rest stay SOP).
+
+    Raises:
+        ValueError: an unknown profile or agency, or a malformed entry.
+    """
+    text = text.strip()
+    if "=" not in text:
+        profile(text)
+        return dict.fromkeys(sorted(agencies), text)
+    out = dict.fromkeys(sorted(agencies), DEFAULT)
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        agency, sep, name = (x.strip() for x in part.partition("="))
+        if not sep or not agency or not name:
+            raise ValueError(f"expected AGENCY=PROFILE, got {part!r}")
+        if agency not in out:
+            known = ", ".join(sorted(agencies))
+            raise ValueError(f"unknown agency {agency!r} (this scenario has {known})")
+        profile(name)
+        out[agency] = name
+    return out

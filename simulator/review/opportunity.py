@@ -1,0 +1,82 @@
+"""Opportunities: whether a measure's duty arose in the run's window at all.
+
+A count of zero means nothing when there was nothing to count: no messages lost is no
+achievement if nobody spoke, no unsafe entry none if nobody went near a hazard. Such
+a measure is "not observed", never a pass. This pass also reads whether the run went
+its full length.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from simulator.events import Event
+
+# The reason ``exercise.ended`` gives when the exercise ran its full duration.
+FULL_LENGTH = "duration reached"
+
+
+@dataclass(frozen=True)
+class Opportunities:
+    """What there was to do in the run: counts that make a measure observable."""
+
+    end: float
+    complete: bool
+    ended: str
+    incidents: int
+    casualties: int
+    transportable: int
+    messages: int
+    multi_agency: int
+    on_scene: Counter
+    hazard_entries: Counter
+
+    def units_on_scene(self, agency: str | None = None) -> int:
+        """Arrivals on scene (of one agency, or all)."""
+        return self.on_scene[agency] if agency else sum(self.on_scene.values())
+
+    def entries(self, agency: str | None = None) -> int:
+        """Arrivals at incidents with a hazard (of one agency, or all)."""
+        return self.hazard_entries[agency] if agency else sum(self.hazard_entries.values())
+
+
+def opportunities(events: Iterable[Event]) -> Opportunities:
+    """Count the opportunities in a log."""
+    end, ended = 0.0, ""
+    incidents = casualties = transportable = messages = 0
+    hazardous: set[str] = set()
+    dispatching: dict[str, set[str]] = defaultdict(set)
+    on_scene: Counter = Counter()
+    entries: Counter = Counter()
+    for e in events:
+        end = max(end, e.t)
+        kind = e.kind
+        if kind == "incident.started":
+            incidents += 1
+            if e.data.get("hazards"):
+                hazardous.add(e.incident)
+        elif kind == "incident.casualties":
+            casualties += sum(int(e.data.get(k, 0)) for k in ("immediate", "delayed", "minor"))
+            transportable += int(e.data.get("immediate", 0)) + int(e.data.get("delayed", 0))
+        elif kind == "message.queued":
+            messages += 1
+        elif kind == "unit.dispatched" and e.incident:
+            dispatching[e.incident].add(e.agency)
+        elif kind == "unit.on_scene" and e.incident:
+            on_scene[e.agency] += 1
+            if e.incident in hazardous:
+                entries[e.agency] += 1
+        elif kind == "exercise.ended":
+            ended = str(e.data.get("reason", ""))
+    return Opportunities(
+        end=end,
+        complete=ended == FULL_LENGTH,
+        ended=ended or "not ended",
+        incidents=incidents,
+        casualties=casualties,
+        transportable=transportable,
+        messages=messages,
+        multi_agency=sum(1 for agencies in dispatching.values() if len(agencies) > 1),
+        on_scene=on_scene,
+        hazard_entries=entries,
+    )

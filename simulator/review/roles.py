@@ -1,0 +1,248 @@
+"""Per-role scores: each agency judged on its own duties, beside the exercise total.
+
+A trainee playing police must not earn the fire service's good work, nor lose for its
+bad. Each agency's duties, from its own events:
+
+- respond: every incident its CAD opened that needed it (or asked it for mutual aid),
+  from the CAD opening to its first unit on scene or staged (held back at staging by
+  a precondition is a response done), against its discipline's target;
+- dispatch: the same CAD opening to its first unit dispatched (NFPA 1225);
+- share: each critical fact it knew first, until each other agency needing it knew
+  (an agency that learned it elsewhere within the target took the duty away; one that
+  learned it late, or never, is a miss);
+- command: at an incident several agencies work, from its first unit on scene until
+  it is in command (its own command post, or unified command), where it owns a
+  command-capable unit (NIMS: establish command; unified command with the others);
+- safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene.
+
+A duty still undone at the end is a miss at its elapsed time (``credit.py``); one not
+yet past its target had not fallen due and does not count. The role's score is the
+weighted mean credit of the duty groups that arose, out of 100.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from simulator.events import Event
+from simulator.review.credit import due, mean_time_credit
+from simulator.review.stats import Sample, cite
+from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import AgencyKind, Capability
+
+GROUP_WEIGHTS = {"respond": 4.0, "dispatch": 1.0, "share": 2.0, "command": 2.0, "safety": 1.0}
+
+
+@dataclass(frozen=True)
+class DutyGroup:
+    """One kind of duty of one agency: its target, the duties that fell due, the credit."""
+
+    name: str
+    target: float | None
+    duties: tuple[Sample, ...]
+    missed: int
+    credit: float
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    """One agency's score from its own duties (None when no duty fell due)."""
+
+    agency: str
+    score: float | None
+    groups: tuple[DutyGroup, ...]
+
+
+def role_scores(scenario: Scenario, events: Sequence[Event]) -> dict[str, RoleScore]:
+    """Score every agency on its own duties."""
+    sweep = _Sweep(scenario)
+    for e in events:
+        sweep.apply(e)
+    return {
+        agency.id: _role(agency.id, sweep.duties(agency.id))
+        for agency in sorted(scenario.agencies, key=lambda a: a.id)
+    }
+
+
+def _role(agency: str, groups: list[DutyGroup]) -> RoleScore:
+    total = sum(GROUP_WEIGHTS[g.name] for g in groups)
+    score = (
+        round(100 * sum(GROUP_WEIGHTS[g.name] * g.credit for g in groups) / total, 1)
+        if total
+        else None
+    )
+    return RoleScore(agency, score, tuple(groups))
+
+
+class _Sweep:
+    """One pass over the log collecting each agency's duties and when they were done."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.kind = {a.id: a.kind for a in scenario.agencies}
+        self.command_agencies = {
+            u.agency for u in scenario.units if Capability.COMMAND in u.capabilities
+        }
+        self.started: dict[str, Event] = {}
+        self.needed: dict[str, set[str]] = {}
+        self.opened: dict[tuple[str, str], Event] = {}
+        self.dispatched: dict[tuple[str, str], Event] = {}
+        self.arrived: dict[tuple[str, str], Event] = {}
+        self.post: dict[str, Event] = {}
+        self.unified: dict[tuple[str, str], Event] = {}
+        self.resolved: dict[str, float] = {}
+        self.harmed: dict[str, int] = defaultdict(int)
+        self.critical: dict[str, Event] = {}
+        self.learned: dict[str, dict[str, Event]] = defaultdict(dict)
+        self.first_unit_at: dict[tuple[str, str], Event] = {}
+        self.arrivals: dict[str, int] = defaultdict(int)
+        self.end = 0.0
+
+    def apply(self, e: Event) -> None:
+        self.end = max(self.end, e.t)
+        kind, key = e.kind, (e.incident, e.agency)
+        if kind == "incident.started":
+            self.started[e.incident] = e
+            self.needed[e.incident] = set(e.data.get("agencies", []))
+        elif kind == "cad.opened":
+            if e.agency in self.needed.get(e.incident, ()) or e.data.get("via") == "mutual_aid":
+                self.opened.setdefault(key, e)
+        elif kind == "unit.dispatched" and e.incident:
+            self.dispatched.setdefault(key, e)
+        elif kind in ("unit.on_scene", "unit.staged") and e.incident:
+            self.arrived.setdefault(key, e)
+            if kind == "unit.on_scene":
+                self._on_scene(e)
+        elif kind == "command_post.established":
+            self.post.setdefault(e.incident, e)
+        elif kind == "unified_command.established":
+            for agency in e.data.get("agencies", []):
+                self.unified.setdefault((e.incident, agency), e)
+        elif kind == "fact.critical":
+            self.critical.setdefault(e.data["fact"], e)
+        elif kind == "fact.learned":
+            self.learned[e.data["fact"]].setdefault(e.agency, e)
+        elif kind == "incident.resolved":
+            self.resolved.setdefault(e.incident, e.t)
+        elif kind == "unit.harmed":
+            self.harmed[e.agency] += 1
+
+    def _on_scene(self, e: Event) -> None:
+        self.arrivals[e.agency] += 1
+        self.first_unit_at.setdefault((e.incident, e.agency), e)
+
+    # -- duties ------------------------------------------------------------------------
+
+    def duties(self, agency: str) -> list[DutyGroup]:
+        targets = self.scenario.scoring.targets
+        opened = sorted(
+            ((i, e) for (i, a), e in self.opened.items() if a == agency), key=lambda p: p[1].seq
+        )
+        groups = [
+            self._group("respond", self._respond_target(agency), self._done(opened, self.arrived)),
+            self._group("dispatch", targets.call_processing_s, self._done(opened, self.dispatched)),
+            self._group("share", targets.fact_sharing_s, self._shared(agency)),
+            self._group("command", targets.command_post_s, self._command(agency)),
+        ]
+        out = [g for g in groups if g is not None]
+        if self.arrivals.get(agency):
+            harmed = self.harmed.get(agency, 0)
+            out.append(DutyGroup("safety", None, (), harmed, 1.0 / (1.0 + harmed)))
+        return out
+
+    def _respond_target(self, agency: str) -> float:
+        targets = self.scenario.scoring.targets
+        kind = self.kind[agency]
+        if kind == AgencyKind.FIRE:
+            return (
+                targets.call_processing_s + targets.turnout_fire_s + targets.travel_first_engine_s
+            )
+        if kind == AgencyKind.EMS:
+            return targets.ems_response_s
+        if kind == AgencyKind.POLICE:
+            return targets.police_p1_response_s
+        return targets.other_response_s
+
+    def _done(
+        self, opened: list[tuple[str, Event]], done: dict[tuple[str, str], Event]
+    ) -> list[Sample]:
+        out = []
+        for incident, start in opened:
+            finish = done.get((incident, start.agency))
+            if finish is not None:
+                out.append(self._sample(start, finish))
+            else:
+                out.append(self._missed(start))
+        return out
+
+    def _shared(self, agency: str) -> list[Sample]:
+        """Per critical fact it knew first and each agency needing it: until that one knew."""
+        target = self.scenario.scoring.targets.fact_sharing_s
+        out = []
+        for fact, critical in sorted(self.critical.items(), key=lambda p: p[1].seq):
+            learned = self.learned.get(fact, {})
+            if not learned:
+                continue
+            first = min(learned.values(), key=lambda e: e.seq)
+            if first.agency != agency:
+                continue
+            for other in sorted(set(critical.data.get("needed_by", [])) - {agency}):
+                got = learned.get(other)
+                if got is None:
+                    out.append(self._missed(first, f"{fact} never reached {other}", resolved=False))
+                elif got.data.get("source") == agency or got.t - first.t >= target:
+                    out.append(self._sample(first, got, note=f"{fact} to {other}"))
+        return out
+
+    def _command(self, agency: str) -> list[Sample]:
+        """At multi-agency incidents: its first unit on scene until it was in command."""
+        if agency not in self.command_agencies:
+            return []
+        out = []
+        for (incident, who), arrival in sorted(self.first_unit_at.items(), key=lambda p: p[1].seq):
+            if who != agency or len(self.needed.get(incident, ())) < 2:
+                continue
+            done = self._in_command(incident, agency)
+            if done is not None:
+                value = max(0.0, round(done.t - arrival.t, 3))
+                out.append(
+                    Sample(value, incident, agency, arrival.unit, (cite(arrival), cite(done)))
+                )
+            else:
+                out.append(self._missed(arrival, "never in command"))
+        return out
+
+    def _in_command(self, incident: str, agency: str) -> Event | None:
+        """Its own command post, or unified command including it.
+
+        Where unified command is impossible (a partner owns no command unit), any
+        command post at the incident will do.
+        """
+        post = self.post.get(incident)
+        unified = self.unified.get((incident, agency))
+        if post is not None and (
+            post.agency == agency or not self.needed[incident] <= self.command_agencies
+        ):
+            return post if unified is None or post.seq < unified.seq else unified
+        return unified
+
+    def _group(self, name: str, target: float, samples: list[Sample]) -> DutyGroup | None:
+        fell_due = due(samples, target)
+        credit = mean_time_credit(fell_due, target)
+        if credit is None:
+            return None
+        missed = sum(1 for s in fell_due if s.censored)
+        return DutyGroup(name, target, tuple(fell_due), missed, credit)
+
+    def _sample(self, start: Event, finish: Event, note: str = "") -> Sample:
+        value = round(finish.t - start.t, 3)
+        cited = (cite(start), cite(finish))
+        return Sample(value, start.incident, start.agency, finish.unit, cited, note)
+
+    def _missed(
+        self, start: Event, note: str = "not done by the end", resolved: bool = True
+    ) -> Sample:
+        """An undone duty, timed to the incident's resolution (when it lapsed) or the end."""
+        stop = self.resolved.get(start.incident, self.end) if resolved else self.end
+        value = round(stop - start.t, 3)
+        return Sample(value, start.incident, start.agency, None, (cite(start),), note, True)

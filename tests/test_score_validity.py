@@ -1,0 +1,184 @@
+"""The score rewards the response, not inaction: end to end, and on hand-built logs."""
+
+import json
+
+import pytest
+from conftest import SCENARIOS, LogBuilder, build, one_objective, scenario_dict
+
+from simulator.cli import main
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.players.profile import parse_players
+from simulator.review.score import score
+from simulator.scenario import load
+
+SMALL = SCENARIOS / "small_town_collision.yaml"
+RIVERTON = SCENARIOS / "riverton_night_shift.yaml"
+
+
+def play(path, profiles, until=None, seed=0):
+    scenario = load(path)
+    exercise = Exercise(scenario, seed)
+    agencies = [a.id for a in scenario.agencies]
+    attach_players(exercise, agencies, {**dict.fromkeys(agencies, "sop"), **profiles})
+    exercise.advance(scenario.metadata.duration if until is None else until)
+    if not exercise.ended:
+        exercise.finish("stopped by the trainee")
+    return score(scenario, exercise.log.events)
+
+
+@pytest.fixture(scope="module")
+def small():
+    agencies = [a.id for a in load(SMALL).agencies]
+    return {
+        "sop": play(SMALL, {}),
+        "idle": play(SMALL, dict.fromkeys(agencies, "idle")),
+        "poor": play(SMALL, dict.fromkeys(agencies, "poor")),
+        "idle police": play(SMALL, {"police": "idle"}),
+    }
+
+
+def test_nobody_acting_scores_far_below_automated_play(small):
+    assert small["sop"].overall >= 80
+    assert small["idle"].overall <= small["sop"].overall - 25
+
+
+def test_an_idle_trainee_scores_near_zero_on_its_own_duties(small):
+    idle = small["idle police"].roles["police"]
+    assert small["sop"].roles["police"].score >= 80
+    assert idle.score is not None and idle.score <= 10
+    respond = next(g for g in idle.groups if g.name == "respond")
+    assert respond.missed == len(respond.duties) > 0
+    # Fire never heard of the collision (police took the calls and told nobody): that is
+    # not fire's failure, so fire has no duty to be scored on.
+    assert small["idle police"].roles["fire"].score is None
+
+
+def test_poor_play_scores_below_sop(small):
+    assert small["poor"].overall <= small["sop"].overall - 20
+
+
+def test_quitting_early_never_beats_playing_on():
+    full = play(RIVERTON, {"police": "idle"})
+    quit_early = play(RIVERTON, {"police": "idle"}, until=16 * 60)
+    assert full.complete and not quit_early.complete
+    assert quit_early.played == pytest.approx(16 / 240)
+    assert quit_early.overall < full.overall
+    assert quit_early.overall == pytest.approx(quit_early.window_overall * 16 / 240, abs=0.1)
+
+
+def test_automated_players_set_up_command_and_earn_its_duty():
+    result = play(RIVERTON, {})
+    commands = [
+        g for r in result.roles.values() for g in r.groups if g.name == "command" and g.duties
+    ]
+    assert commands, "no agency had a command duty"
+    assert any(not s.censored for g in commands for s in g.duties)
+    poor = play(RIVERTON, {a.id: "poor" for a in load(RIVERTON).agencies})
+    poor_commands = [g for r in poor.roles.values() for g in r.groups if g.name == "command"]
+    assert all(s.censored for g in poor_commands for s in g.duties)
+
+
+# -- hand-built logs -----------------------------------------------------------------------
+
+
+def test_a_count_with_no_opportunity_is_not_observed_and_never_performed():
+    for metric in ("unsafe_entries", "messages_lost", "casualties_deceased"):
+        log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police"])
+        log.add(600, "exercise.ended", reason="duration reached")
+        (objective,) = score(one_objective(metric, 0), log.events).objectives
+        assert objective.measures[0].value is None, metric
+        assert (objective.rating, objective.score) == (None, None), metric
+
+
+def test_an_undone_duty_is_a_miss_at_its_elapsed_time():
+    scenario = one_objective("first_on_scene", 315)
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(60, "cad.opened", "police", incident="I1", via="call")
+    log.add(2000, "exercise.ended", reason="duration reached")
+    result = score(scenario, log.events)
+    (measure,) = result.objectives[0].measures
+    assert (measure.value, measure.met, measure.credit, measure.missed) == (2000.0, False, 0.0, 1)
+    police = result.roles["police"]
+    assert police.score == 0.0
+
+
+def test_a_duty_not_yet_due_does_not_count():
+    scenario = one_objective("first_on_scene", 315)
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(100, "exercise.ended", reason="stopped")
+    (objective,) = score(scenario, log.events).objectives
+    assert objective.measures[0].value is None and objective.rating is None
+
+
+def test_graded_credit_tells_good_from_adequate():
+    scenario = one_objective("first_on_scene", 300)
+
+    def arrive(t):
+        log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police"])
+        log.add(0, "call.received", "police", incident="I1", call="C1")
+        log.add(t, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+        return score(scenario, log.events).objectives[0].score
+
+    assert arrive(250) == 100.0
+    assert 100.0 > arrive(450) > arrive(700) > arrive(900) == 0.0
+
+
+def test_outcomes_weigh_heavily():
+    scenario = build(scenario_dict())
+    base = LogBuilder().add(0, "incident.started", incident="I1", agencies=["ems"])
+    base.add(0, "incident.casualties", incident="I1", immediate=4, delayed=0, minor=0, deceased=0)
+    base.add(100, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    dead = LogBuilder()
+    dead.events = list(base.events)
+    for n in range(1, 5):
+        dead.add(600 + n, "patient.died", incident="I1", patient=f"I1-P{n}")
+    good = score(scenario, base.events).outcome_score
+    bad = score(scenario, dead.events).outcome_score
+    assert bad.components["survival"] == 0.0
+    assert bad.score <= good.score - 25
+
+
+# -- profiles and calibration -----------------------------------------------------------------
+
+
+def test_players_option_parses_profiles_and_names_bad_ones():
+    agencies = ["ems", "fire", "police"]
+    assert parse_players("expert", agencies) == dict.fromkeys(agencies, "expert")
+    assert parse_players("police=idle", agencies) == {
+        "ems": "sop",
+        "fire": "sop",
+        "police": "idle",
+    }
+    with pytest.raises(ValueError, match="unknown player profile 'genius'"):
+        parse_players("genius", agencies)
+    with pytest.raises(ValueError, match="unknown agency 'navy'"):
+        parse_players("navy=sop", agencies)
+
+
+def test_run_with_a_bad_profile_exits_2(tmp_path, capsys):
+    code = main(["run", str(SMALL), "--players", "lazy", "--out", str(tmp_path / "r"), "--quiet"])
+    assert code == 2
+    assert "--players: unknown player profile 'lazy'" in capsys.readouterr().err
+
+
+def test_run_with_profiles_records_them_and_replays(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(SMALL), "--players", "police=poor", "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["players"]["police"] == "poor" and manifest["players"]["fire"] == "sop"
+    assert main(["replay", str(out)]) == 0
+
+
+def test_calibrate_orders_idle_and_poor_below_sop(capsys):
+    code = main(["calibrate", str(SMALL), "--seeds", "3", "--jobs", "1", "--json"])
+    (report,) = json.loads(capsys.readouterr().out)
+    rows = {r["cell"]: r for r in report["rows"]}
+    assert code == (0 if report["passed"] else 1)
+    assert {"idle", "poor", "sop", "expert", "idle police", "idle fire", "idle ems"} <= set(rows)
+    for cell in ("idle", "poor", "idle police", "idle fire", "idle ems"):
+        assert rows[cell]["passed"], rows[cell]
+        assert rows[cell]["gap"] < 0
+    assert rows["sop"]["overall"]["n"] == 3 and rows["sop"]["passed"]
