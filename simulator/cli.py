@@ -41,6 +41,7 @@ from simulator.record import (
 )
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError, load
+from simulator.scenario.attainable import unattainable
 from simulator.scenario.timing import format_offset, parse_offset
 from simulator.world import build_atlas
 
@@ -151,6 +152,8 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
             for line in exc.lines():
                 _error(line)
             continue
+        for problem in unattainable(scenario):
+            _error(problem.render(name).replace(": ", ": warning: ", 1))
         print(f"{name}: ok")
     return status
 

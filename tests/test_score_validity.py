@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import SCENARIOS, LogBuilder, build, one_objective, scenario_dict
+from conftest import SCENARIOS, LogBuilder, build, incident, one_objective, scenario_dict, unit
 
 from simulator.cli import main
 from simulator.exercise import Exercise
@@ -11,6 +11,7 @@ from simulator.players import attach_players
 from simulator.players.profile import parse_players
 from simulator.review.score import score
 from simulator.scenario import load
+from simulator.scenario.attainable import unattainable
 
 SMALL = SCENARIOS / "small_town_collision.yaml"
 RIVERTON = SCENARIOS / "riverton_night_shift.yaml"
@@ -182,3 +183,47 @@ def test_calibrate_orders_idle_and_poor_below_sop(capsys):
         assert rows[cell]["passed"], rows[cell]
         assert rows[cell]["gap"] < 0
     assert rows["sop"]["overall"]["n"] == 3 and rows["sop"]["passed"]
+
+
+# -- validate warns about objectives that cannot be met ---------------------------------------
+
+
+def _objective(metric, target, **kw):
+    measure = {"metric": metric, "target": target, **kw}
+    return {
+        "objectives": [{"id": "O", "title": "t", "core_capability": "c", "measures": [measure]}]
+    }
+
+
+def test_validate_warns_when_unified_command_can_never_form(tmp_path, capsys):
+    import yaml
+
+    data = scenario_dict(msel=[incident(requires={"patrol": 1, "rescue": 1})])
+    data["scoring"] = _objective("unified_command_time", 600)
+    path = tmp_path / "no_commanders.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: warning: scoring.objectives.0(O).measures.0: unified command cannot" in err
+    assert "fire, police own no command-capable unit" in err
+    data["units"].append(unit("BC", "fire", ["command"], "FS"))
+    data["units"].append(unit("SGT", "police", ["command"], "PS"))
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_unattainable_names_impossible_counts():
+    data = scenario_dict()
+    data["scoring"] = _objective("incidents_resolved", 50, at_most=False)
+    (problem,) = unattainable(build(data))
+    assert problem.message == "target 50 but the scenario has 1 incidents"
+    data["scoring"] = _objective("first_on_scene", 300, agency="oem")
+    data["agencies"].append({"id": "oem", "name": "OEM", "kind": "emergency_management"})
+    (problem,) = unattainable(build(data))
+    assert problem.message == "oem owns no units, so this is never observed"
+
+
+def test_bundled_scenarios_have_no_unattainable_objective():
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        assert unattainable(load(path)) == [], path.name

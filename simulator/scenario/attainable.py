@@ -1,0 +1,71 @@
+"""Warnings about scoring objectives the scenario's own units and settings cannot meet.
+
+An objective that can never be met teaches nothing and makes every trainee look bad,
+so ``validate`` names it before anyone plays (a warning: the file still loads).
+"""
+
+from simulator.scenario.check import incidents, responsible_agency
+from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.model import Scenario
+from simulator.scenario.problem import Problem
+from simulator.scenario.scoring import Measure
+from simulator.scenario.vocabulary import Capability, Metric
+
+
+def unattainable(scenario: Scenario) -> list[Problem]:
+    """Every measure that cannot be met (or never observed) with this scenario."""
+    found = []
+    for index, objective in enumerate(scenario.scoring.objectives):
+        for m_index, measure in enumerate(objective.measures):
+            path = f"scoring.objectives.{index}({objective.id}).measures.{m_index}"
+            found += [Problem(path, why) for why in _reasons(scenario, measure)]
+    return found
+
+
+def involved(scenario: Scenario, spec: IncidentSpec) -> set[str]:
+    """The agencies an incident needs (as the engine decides when it starts)."""
+    capabilities = set(spec.requires) | {g.capability for g in spec.preconditions}
+    casualties = spec.casualties
+    if casualties.immediate + casualties.delayed + casualties.minor:
+        capabilities.add(Capability.TRANSPORT)
+    return {responsible_agency(scenario, spec, c) for c in capabilities} - {""}
+
+
+def _reasons(scenario: Scenario, measure: Measure) -> list[str]:
+    owners = {u.agency for u in scenario.units}
+    if measure.agency and measure.agency not in owners:
+        return [f"{measure.agency} owns no units, so this is never observed"]
+    specs = [spec for _, _, spec in incidents(scenario)]
+    metric = measure.metric
+    if metric == Metric.UNIFIED_COMMAND_TIME:
+        return _unified(scenario, specs)
+    if metric == Metric.INCIDENTS_RESOLVED and not measure.at_most and measure.target > len(specs):
+        return [f"target {measure.target:g} but the scenario has {len(specs)} incidents"]
+    if metric == Metric.CASUALTIES_TRANSPORTED and not measure.at_most:
+        patients = sum(_transportable(s) for s in specs)
+        if measure.target > patients:
+            return [f"target {measure.target:g} but only {patients} patients need transport"]
+    return []
+
+
+def _unified(scenario: Scenario, specs: list[IncidentSpec]) -> list[str]:
+    """Unified command needs every agency on scene to have a commander there."""
+    commanders = {u.agency for u in scenario.units if Capability.COMMAND in u.capabilities}
+    joint = [(s.id, sorted(involved(scenario, s))) for s in specs]
+    joint = [(ident, agencies) for ident, agencies in joint if len(agencies) > 1]
+    if not joint:
+        return ["no incident is worked by two agencies, so unified command never arises"]
+    possible = [ident for ident, agencies in joint if set(agencies) <= commanders]
+    if possible:
+        return []
+    lacking = sorted({a for _, agencies in joint for a in agencies} - commanders)
+    return [
+        "unified command cannot form at any multi-agency incident: "
+        f"{', '.join(lacking)} own no command-capable unit"
+    ]
+
+
+def _transportable(spec: IncidentSpec) -> int:
+    """Immediate and delayed patients, at the start and from every escalation."""
+    effects = [spec.casualties, *(stage.add_casualties for stage in spec.escalation)]
+    return sum(c.immediate + c.delayed for c in effects)
