@@ -1,20 +1,28 @@
 """Baseline comparison: a trainee's run beside the automated players' run.
 
 The same scenario and seed played by automated players alone, so an evaluator sees what
-the trainee's decisions changed (lives, minutes, facts shared).
+the trainee's decisions changed (lives, minutes, facts shared). A percentile row also
+carries how many observations each side had: a trainee who sent two units can have a
+quicker 90th percentile than a baseline that sent forty, and that is not better play,
+so the side with fewer observations is never called better.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.review.score import Scores
-from simulator.review.stats import percentile
+from simulator.review.stats import Distribution, percentile
 
 _RANK = {"P": 3, "S": 2, "M": 1, "U": 0}
 
 
 @dataclass(frozen=True)
 class Row:
-    """One measurement side by side; ``better`` says which side did better, if either."""
+    """One measurement side by side; ``better`` says which side did better, if either.
+
+    ``better`` is "run", "baseline", "same", ``NOT_COMPARABLE`` (a percentile over
+    fewer observations than the other side's) or None (nothing to compare).
+    ``run_n`` and ``baseline_n`` count a percentile's observations.
+    """
 
     label: str
     unit: str
@@ -22,6 +30,11 @@ class Row:
     baseline: float | str | None
     delta: float | None
     better: str | None
+    run_n: int | None = None
+    baseline_n: int | None = None
+
+
+NOT_COMPARABLE = "not comparable"
 
 
 def compare(run: Scores, baseline: Scores) -> list[Row]:
@@ -65,7 +78,7 @@ def compare(run: Scores, baseline: Scores) -> list[Row]:
         mine = run.distributions["first_on_scene"].get(agency)
         theirs = baseline.distributions["first_on_scene"].get(agency)
         label = "First on scene, 90th percentile" + ("" if agency == "all" else f" ({agency})")
-        rows.append(_row(label, "s", mine and mine.p90, theirs and theirs.p90, higher=False))
+        rows.append(_percentile_row(label, _observed(mine), _observed(theirs)))
     rows.append(
         _row(
             "Facts shared with every agency needing them",
@@ -75,24 +88,8 @@ def compare(run: Scores, baseline: Scores) -> list[Row]:
             higher=True,
         )
     )
-    rows.append(
-        _row(
-            "Fact latency, 90th percentile",
-            "s",
-            _p90_facts(run),
-            _p90_facts(baseline),
-            higher=False,
-        )
-    )
-    rows.append(
-        _row(
-            "Messages lost",
-            "count",
-            len(run.coordination.lost),
-            len(baseline.coordination.lost),
-            higher=False,
-        )
-    )
+    rows.append(_percentile_row("Fact latency, 90th percentile", _facts(run), _facts(baseline)))
+    rows.append(_messages_lost(run, baseline))
     idle_run = len({s.unit for s in run.coordination.idle})
     idle_base = len({s.unit for s in baseline.coordination.idle})
     rows.append(_row("Capable units left idle", "count", idle_run, idle_base, higher=False))
@@ -106,8 +103,46 @@ def _shared(scores: Scores) -> int:
     return sum(1 for f in scores.coordination.facts if f.first_known is not None and not f.missing)
 
 
-def _p90_facts(scores: Scores) -> float | None:
-    return percentile([s.value for s in scores.coordination.fact_samples()])
+def _messages_lost(run: Scores, baseline: Scores) -> Row:
+    """Messages lost, over the messages each side sent: sending fewer is not losing fewer."""
+    n, base_n = run.coordination.messages, baseline.coordination.messages
+    lost, base_lost = len(run.coordination.lost), len(baseline.coordination.lost)
+    label = "Messages lost (n = messages queued)"
+    return _sized(_row(label, "count", lost, base_lost, higher=False), n, base_n)
+
+
+def _observed(d: Distribution | None) -> tuple[float | None, int]:
+    return (None, 0) if d is None else (d.p90, d.n)
+
+
+def _facts(scores: Scores) -> tuple[float | None, int]:
+    values = [s.value for s in scores.coordination.fact_samples()]
+    return percentile(values), len(values)
+
+
+def _percentile_row(
+    label: str, run: tuple[float | None, int], baseline: tuple[float | None, int]
+) -> Row:
+    """A 90th-percentile time (lower is better) that only the larger sample can win."""
+    (p90, n), (base_p90, base_n) = run, baseline
+    return _sized(_row(label, "s", p90, base_p90, higher=False), n, base_n)
+
+
+def _sized(row: Row, n: int, base_n: int) -> Row:
+    """The row with each side's observation count, and no winner if the sizes forbid one."""
+    row = replace(row, run_n=n, baseline_n=base_n)
+    return row if _comparable(row.better, n, base_n) else replace(row, better=NOT_COMPARABLE)
+
+
+def _comparable(better: str | None, n: int, base_n: int) -> bool:
+    """False when one side observed nothing, or the side that looks better observed less."""
+    if (n == 0) != (base_n == 0):
+        return False
+    if better == "run":
+        return n >= base_n
+    if better == "baseline":
+        return base_n >= n
+    return True
 
 
 def _row(label: str, unit: str, run: float | None, baseline: float | None, *, higher: bool) -> Row:

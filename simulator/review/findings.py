@@ -1,11 +1,16 @@
 """Strengths, areas for improvement and the improvement plan, derived from the measurements.
 
 Each finding cites the time-stamped events behind it (HSEEP AAR practice: observations
-are time-stamped and attributed). An area for improvement on a response interval
-breaks its worst case into call processing, turnout, travel and the rest, which points
-at a root cause.
+are time-stamped and attributed), and only events that show what it claims: a strength
+cites a case that met the target, an area for improvement the worst case that missed
+it, named with its incident in the analysis. An area on a response interval breaks its
+worst case into call processing, turnout, travel and the rest, which points at a root
+cause. The improvement plan holds responsible the agencies that did what is counted
+(sent the lost messages, missed the times), ranked by their share of all the cases.
 """
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,7 +34,7 @@ LABELS = {
     "fact_latency": "Critical fact known by every agency that needed it",
     "messages_lost": "Messages lost",
     "duplicate_assignments": "Duplicated or conflicting assignments",
-    "unsafe_entries": "Units that entered unsafe scenes",
+    "unsafe_entries": "Units harmed entering unsafe scenes (each unit once)",
     "span_of_control_breaches": "Span-of-control breaches",
     "idle_capable_units": "Capable units left idle while needs went unmet",
 }
@@ -89,24 +94,63 @@ CORRECTIVE = {
     "idle_capable_units": "Watch unit status boards and assign free capable units to unmet needs.",
 }
 
-CHECK_METRIC = {
-    "Call answered": "call_answer",
-    "Call processing": "call_processing",
-    "Turnout, fire": "turnout",
-    "Turnout, EMS": "turnout",
-    "Travel, first fire unit": "travel",
-    "Travel, full assignment (fire)": "full_assignment_on_scene",
-    "EMS call to on scene": "first_on_scene",
-    "Police priority-1 call to on scene": "first_on_scene",
+
+@dataclass(frozen=True)
+class Standard:
+    """The interval samples a response standard judges (as ``standard_checks`` picks them).
+
+    ``metric`` is both the interval and the corrective action's key; ``kind`` the
+    agency kind, ``note`` a sample note and ``priority`` an incident priority to keep.
+    """
+
+    metric: str
+    kind: str | None = None
+    note: str | None = None
+    priority: int | None = None
+
+
+STANDARDS = {
+    "Call answered": Standard("call_answer"),
+    "Call processing": Standard("call_processing"),
+    "Turnout, fire": Standard("turnout", "fire"),
+    "Turnout, EMS": Standard("turnout", "ems"),
+    "Travel, first fire unit": Standard("travel", "fire", note="first arrival"),
+    "Travel, full assignment (fire)": Standard("full_assignment_on_scene", "fire"),
+    "EMS call to on scene": Standard("first_on_scene", "ems"),
+    "Police priority-1 call to on scene": Standard("first_on_scene", "police", priority=1),
 }
 SECONDS = {*INTERVALS, "unified_command_time", "fact_latency"}
+# What one sample of a count measure is (singular, plural), so a tally says what it counts.
+COUNTED = {
+    "casualties_deceased": ("death during the exercise", "deaths during the exercise"),
+    "incidents_escalated": ("escalation", "escalations"),
+    "messages_lost": ("message lost", "messages lost"),
+    "duplicate_assignments": ("assignment clash", "assignment clashes"),
+    "unsafe_entries": ("harm event", "harm events"),
+    "span_of_control_breaches": ("breach", "breaches"),
+    "idle_capable_units": ("idle spell", "idle spells"),
+}
+MISSED = ("case that missed the target", "cases that missed the target")
+# Count measures whose value counts distinct units (or incidents), not their samples, so
+# a tally gives both: "2 units in 4 harm events".
+DISTINCT = {
+    "unsafe_entries": ("unit", "units"),
+    "idle_capable_units": ("unit", "units"),
+    "incidents_escalated": ("incident", "incidents"),
+}
+# An area for improvement on a count cites at most this many of the counted events.
+CITED = 3
+PLANNING_TEAM = "Exercise planning team"
 # The improvement plan suggests completing corrective actions within this many days.
 PLAN_DAYS = 90
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A strength or an area for improvement, with the events that show it."""
+    """A strength or an area for improvement, with the events that show it.
+
+    ``responsible`` names the agencies behind an area's cases, ranked by their share.
+    """
 
     strength: bool
     objective: str | None
@@ -116,6 +160,7 @@ class Finding:
     title: str
     analysis: str
     evidence: tuple[Evidence, ...]
+    responsible: str
 
 
 @dataclass(frozen=True)
@@ -148,8 +193,19 @@ def value_text(metric: str, value: float | None) -> str:
     return seconds_text(value) if metric in SECONDS else f"{value:g}"
 
 
-def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
-    """Strengths and areas for improvement from every rated measure and response standard."""
+def plural(n: int, forms: tuple[str, str]) -> str:
+    """``n`` with the singular or plural form, as a reader expects ("1 unit", "2 units")."""
+    return f"{n} {forms[0] if n == 1 else forms[1]}"
+
+
+def findings(
+    scores: Scores, span: tuple[Evidence, Evidence], kinds: Mapping[str, str]
+) -> list[Finding]:
+    """Strengths and areas for improvement from every rated measure and response standard.
+
+    ``span`` (the first and last events) is the evidence of a count kept over the whole
+    log; ``kinds`` maps agency ids to their kind, to find the samples a standard judged.
+    """
     out = []
     for objective in scores.objectives:
         for m in objective.measures:
@@ -157,7 +213,7 @@ def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
                 out.append(_from_measure(objective, m, scores.intervals, span))
     for check in scores.checks:
         if check.met is not None:
-            out.append(_from_check(check, scores.intervals))
+            out.append(_from_check(check, scores.intervals, kinds))
     return out
 
 
@@ -171,23 +227,17 @@ def _from_measure(
     intervals: Intervals,
     span: tuple[Evidence, Evidence],
 ) -> Finding:
-    label = LABELS[m.metric]
     relation = "at most" if m.at_most else "at least"
     title = (
-        f"{label}{_who(m.agency)}: {value_text(m.metric, m.value)} ({m.statistic}), "
+        f"{LABELS[m.metric]}{_who(m.agency)}: {value_text(m.metric, m.value)} ({m.statistic}), "
         f"target {relation} {value_text(m.metric, m.target)}"
     )
-    worst = _worst(m.samples, m.at_most)
-    if m.met:
-        evidence = _cite(worst[:1]) or (span if m.statistic == "count" else ())
-        analysis = "Target met." + (
-            " None recorded during the exercise."
-            if not m.samples and m.statistic == "count"
-            else ""
-        )
+    if m.statistic == "count":
+        analysis, evidence, blamed = _count(m, span)
+        cases = COUNTED.get(m.metric, ("event", "events"))
     else:
-        evidence = _cite(worst[:3])
-        analysis = _analysis(m.metric, worst, intervals)
+        analysis, evidence, blamed = _times(m, intervals)
+        cases = MISSED
     return Finding(
         bool(m.met),
         objective.id,
@@ -197,52 +247,140 @@ def _from_measure(
         title,
         analysis,
         evidence,
+        _responsible(blamed, cases, m.agency),
     )
 
 
-def _from_check(check: Check, intervals: Intervals) -> Finding:
-    metric = CHECK_METRIC[check.name]
+def _count(
+    m: MeasureResult, span: tuple[Evidence, Evidence]
+) -> tuple[str, tuple[Evidence, ...], list[Sample]]:
+    """A count's analysis, the counted events it cites, and the samples behind it.
+
+    A measure that keeps no per-event samples is a count over the whole log: zero is
+    "none recorded", anything else is the count itself, cited by the log's span.
+    """
+    verdict = "Target met" if m.met else "Target not met"
+    samples = sorted(m.samples, key=_seq)
+    if not samples:
+        counted = f"{value_text(m.metric, m.value)} counted over the whole log" if m.value else ""
+        return f"{verdict}: {counted or 'none recorded during the exercise'}.", span, []
+    names = _incidents(samples)
+    text = f"{verdict}: {_tally(m, samples)}" + (f" at {', '.join(names)}" if names else "")
+    shown = samples[: 1 if m.met else CITED]
+    if len(shown) < len(samples):
+        text += "; the first is cited" if len(shown) == 1 else f"; the first {len(shown)} are cited"
+    return text + ".", _cite(shown), samples
+
+
+def _tally(m: MeasureResult, samples: list[Sample]) -> str:
+    """What the count counts, in the words of the value and of the cited events."""
+    counted = plural(len(samples), COUNTED.get(m.metric, ("event", "events")))
+    if m.metric in DISTINCT:
+        return f"{plural(int(m.value or 0), DISTINCT[m.metric])} in {counted}"
+    found_dead = int(m.value or 0) - len(samples)
+    if m.metric == "casualties_deceased" and found_dead > 0:
+        return f"{counted}, and {found_dead} dead when found"
+    return counted
+
+
+def _times(
+    m: MeasureResult, intervals: Intervals
+) -> tuple[str, tuple[Evidence, ...], list[Sample]]:
+    """A percentile's analysis, the one case it cites, and the misses behind an area.
+
+    A strength cites its worst case within target and an area its worst miss, so the
+    evidence always shows what the finding claims.
+    """
+    hits, misses = _split(m.samples, m.target, m.at_most)
+    if m.met:
+        text = f"Target met: {len(hits)} of {len(m.samples)} within target."
+        return text, _cite(hits[:1]), []
+    analysis = _latency(m.metric, misses, len(m.samples), intervals)
+    return analysis, _cite(misses[:1]), misses
+
+
+def _split(
+    samples: tuple[Sample, ...] | list[Sample], target: float, at_most: bool
+) -> tuple[list[Sample], list[Sample]]:
+    """Samples within target and those that missed it, each worst first."""
+
+    def within(s: Sample) -> bool:
+        return s.value <= target if at_most else s.value >= target
+
+    ordered = _worst(samples, at_most)
+    return [s for s in ordered if within(s)], [s for s in ordered if not within(s)]
+
+
+def _from_check(check: Check, intervals: Intervals, kinds: Mapping[str, str]) -> Finding:
+    standard = STANDARDS[check.name]
     title = (
         f"{check.name}: {check.within:.0%} within {seconds_text(check.target)} "
         f"({check.standard}: {check.required_share:.0%} required), 90th percentile "
         f"{seconds_text(check.p90)}, {check.n} measured"
     )
-    worst = [check.worst] if check.worst else []
-    analysis = "Standard met." if check.met else _analysis(metric, worst, intervals)
+    samples = _judged(standard, intervals, kinds)
+    hits, misses = _split(samples, check.target, True)
+    if check.met:
+        analysis, evidence, blamed = "Standard met.", _cite(hits[:1]), []
+    else:
+        analysis = _latency(standard.metric, misses, len(samples), intervals)
+        evidence, blamed = _cite(misses[:1]), misses
     return Finding(
-        bool(check.met), None, "Response standards", metric, None, title, analysis, _cite(worst)
+        bool(check.met),
+        None,
+        "Response standards",
+        standard.metric,
+        None,
+        title,
+        analysis,
+        evidence,
+        _responsible(blamed, MISSED, None),
     )
 
 
-def _worst(samples: tuple[Sample, ...], at_most: bool) -> list[Sample]:
-    return sorted(
-        samples,
-        key=lambda s: (-s.value if at_most else s.value, s.evidence[-1].seq if s.evidence else 0),
-    )
+def _judged(standard: Standard, intervals: Intervals, kinds: Mapping[str, str]) -> list[Sample]:
+    return [
+        s
+        for s in intervals.of(standard.metric)
+        if (standard.kind is None or kinds.get(s.agency or "") == standard.kind)
+        and (standard.note is None or s.note == standard.note)
+        and (standard.priority is None or intervals.priority.get(s.incident) == standard.priority)
+    ]
+
+
+def _worst(samples: tuple[Sample, ...] | list[Sample], at_most: bool) -> list[Sample]:
+    return sorted(samples, key=lambda s: (-s.value if at_most else s.value, _seq(s)))
+
+
+def _seq(s: Sample) -> int:
+    return s.evidence[-1].seq if s.evidence else 0
 
 
 def _cite(samples: list[Sample]) -> tuple[Evidence, ...]:
     return tuple(e for s in samples for e in s.evidence)
 
 
-def _analysis(metric: str, worst: list[Sample], intervals: Intervals) -> str:
-    if not worst:
+def _incidents(samples: list[Sample]) -> list[str]:
+    """The incidents of some samples, each once, in the samples' order."""
+    return list(dict.fromkeys(s.incident for s in samples if s.incident))
+
+
+def _latency(metric: str, misses: list[Sample], total: int, intervals: Intervals) -> str:
+    """The worst miss (the one cited), its breakdown, and how many missed where."""
+    if not misses:
         return "Target not met."
-    top = worst[0]
+    top = misses[0]
     where = " ".join(p for p in (top.incident, top.agency, top.unit) if p)
-    if metric not in SECONDS:
-        names = sorted({s.incident for s in worst if s.incident})
-        return "Target not met" + (f"; see {', '.join(names)}." if names else ".")
-    text = (
-        f"Worst case {seconds_text(top.value)} at {where}."
-        if where
-        else f"Worst case {seconds_text(top.value)}."
-    )
+    text = f"Worst case {seconds_text(top.value)}" + (f" at {where}" if where else "")
+    text += (f" ({top.note})" if top.note else "") + "."
     if metric == "first_on_scene" and top.incident and top.agency:
         text += " " + _breakdown(top, intervals)
-    if top.note:
-        text += f" ({top.note})"
-    return text
+    names = _incidents(misses)
+    return (
+        text
+        + f" {len(misses)} of {total} missed the target"
+        + (f", at {', '.join(names)}." if names else ".")
+    )
 
 
 def _breakdown(top: Sample, intervals: Intervals) -> str:
@@ -265,25 +403,44 @@ def _breakdown(top: Sample, intervals: Intervals) -> str:
     return f"Of that: {listed}. The largest share is {biggest}."
 
 
+def _actor(s: Sample) -> str | None:
+    """Who did it: the sample's agency, else its first event's.
+
+    A late fact's samples name no agency; its first event is the agency that knew it
+    first and had to pass it on.
+    """
+    return s.agency or (s.evidence[0].agency if s.evidence else None)
+
+
+def _responsible(blamed: list[Sample], cases: tuple[str, str], agency: str | None) -> str:
+    """The agencies behind all the cases, most cases first, with their counts.
+
+    One agency behind every case is named alone; with none known, the measure's own
+    agency or the exercise planning team takes the action.
+    """
+    shares = Counter(a for a in map(_actor, blamed) if a)
+    if not shares:
+        return agency or PLANNING_TEAM
+    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) == 1 and ranked[0][1] == len(blamed):
+        return ranked[0][0]
+    listed = ", ".join(f"{a} {n}" for a, n in ranked)
+    return f"{listed} (of {plural(len(blamed), cases)})"
+
+
 def improvement_plan(areas: list[Finding], day: date | None) -> list[PlanItem]:
     """One corrective action per area for improvement, with suggested dates."""
     start = day.isoformat() if day else ""
     completion = (day + timedelta(days=PLAN_DAYS)).isoformat() if day else ""
-    out = []
-    for f in areas:
-        agencies = sorted({e.agency for e in f.evidence if e.agency})
-        responsible = f.agency or (
-            ", ".join(agencies[:3]) if agencies else "Exercise planning team"
+    return [
+        PlanItem(
+            f.objective,
+            f.capability,
+            f.title,
+            CORRECTIVE[f.metric],
+            f.responsible,
+            start,
+            completion,
         )
-        out.append(
-            PlanItem(
-                f.objective,
-                f.capability,
-                f.title,
-                CORRECTIVE[f.metric],
-                responsible,
-                start,
-                completion,
-            )
-        )
-    return out
+        for f in areas
+    ]

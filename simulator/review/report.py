@@ -3,6 +3,8 @@
 ``build_report`` turns a scored run into one plain document (the JSON format is that
 document); the renderers lay it out. The HTML is a single self-contained file with the
 plots embedded as PNG data and print CSS, so it reads in a browser and prints cleanly.
+Every count says what it counts (units or events), and a trainee's own orders are
+listed per played role, zero included, so an evaluator sees what the trainee did.
 """
 
 import html
@@ -11,12 +13,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from simulator.events import Event
-from simulator.review.compare import Row
+from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.findings import (
     LABELS,
     Finding,
     findings,
     improvement_plan,
+    plural,
     seconds_text,
     value_text,
 )
@@ -66,7 +69,7 @@ def build_report(
 ) -> dict:
     """The whole report as plain data; with ``figures``, base64 PNG plots too."""
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
-    found = findings(scores, span)
+    found = findings(scores, span, {a.id: a.kind.value for a in scenario.agencies})
     areas = [f for f in found if not f.strength]
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
@@ -88,6 +91,7 @@ def build_report(
         "intervals": _intervals(scores),
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
+        "trainee_orders": trainee_orders(events, meta.roles),
         "baseline": None if comparison is None else [asdict(r) for r in comparison],
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
@@ -240,6 +244,52 @@ def _sample(s: object) -> dict:
     }
 
 
+# Automated players sign their commands with this prefix and their agency id.
+_PLAYER = "player:"
+_ORDERS = ("command.accepted", "command.rejected")
+_ORDERS_HEADER = ["role", "orders", "accepted", "rejected", "rejection reasons"]
+
+
+def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
+    """The trainee's own orders per played role, accepted and rejected, by command type.
+
+    An order is the trainee's when its source is not the automated player of its
+    agency (``player:<agency>``). Every role is listed, one without orders as zero;
+    an agency given trainee orders without being a listed role is listed too (marked
+    not played), so no trainee order goes unreported.
+    """
+    mine = [
+        e for e in events if e.kind in _ORDERS and e.data.get("source") != f"{_PLAYER}{e.agency}"
+    ]
+    extra = sorted({e.agency for e in mine if e.agency and e.agency not in roles})
+    return [
+        _role_orders(agency, agency in roles, [e for e in mine if e.agency == agency])
+        for agency in [*roles, *extra]
+    ]
+
+
+def _role_orders(agency: str, played: bool, orders: list[Event]) -> dict:
+    types: dict[str, dict] = {}
+    for e in orders:
+        name = str((e.data.get("command") or {}).get("type", "unknown"))
+        row = types.setdefault(name, {"type": name, "accepted": 0, "rejected": 0, "reasons": {}})
+        if e.kind == "command.accepted":
+            row["accepted"] += 1
+            continue
+        row["rejected"] += 1
+        reason = str(e.data.get("reason") or "no reason given")
+        row["reasons"][reason] = row["reasons"].get(reason, 0) + 1
+    by_type = [types[k] for k in sorted(types)]
+    return {
+        "role": agency,
+        "played": played,
+        "orders": len(orders),
+        "accepted": sum(r["accepted"] for r in by_type),
+        "rejected": sum(r["rejected"] for r in by_type),
+        "by_type": by_type,
+    }
+
+
 def _figures(events: list[Event], scores: Scores, geometry: Geometry) -> dict:
     # matplotlib is imported only when figures are drawn: the CLI starts fast and the
     # engine's headless test can run without it.
@@ -343,6 +393,9 @@ def markdown(doc: dict) -> str:
         "",
         *_md_table(["measure", "value"], _coordination_rows(doc["coordination"])),
     ]
+    lines += ["## Trainee's orders", ""]
+    orders = _order_rows(doc["trainee_orders"])
+    lines += _md_table(_ORDERS_HEADER, orders) if orders else [_NO_TRAINEE, ""]
     if doc["baseline"] is not None:
         lines += ["## Baseline comparison (automated players, same scenario and seed)", ""]
         lines += _md_table(
@@ -395,7 +448,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["  escalated", o["escalated"]],
         ["  secondary incidents (spread)", o["secondary"]],
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
-        ["Responders harmed", o["responders_harmed"]],
+        ["Responder harm events (unit.harmed)", o["responders_harmed"]],
     ]
 
 
@@ -419,27 +472,72 @@ def _coordination_rows(c: dict) -> list[list[object]]:
         ],
         ["  not established", sum(1 for s in uc if s["note"])],
         ["Messages queued", c["messages"]],
-        ["Messages lost", f"{c['lost']} {c['lost_by_reason'] or ''}".strip()],
+        ["Messages lost", _lost_text(c["lost"], c["lost_by_reason"])],
         [
             "Duplicated / conflicting assignments",
             f"{len(c['duplicated'])} / {len(c['conflicted'])}",
         ],
-        ["Units harmed in unsafe scenes", len(c["unsafe"])],
+        [LABELS["unsafe_entries"], len({s["unit"] for s in c["unsafe"] if s["unit"]})],
+        ["  harm events (unit.harmed)", len(c["unsafe"])],
         ["Span-of-control breaches", len(c["span"])],
         ["Capable units left idle (>= 2 min)", len({s["unit"] for s in c["idle"]})],
     ]
 
 
+def _lost_text(lost: int, by_reason: dict[str, int]) -> str:
+    """The lost-message count with its reasons, most frequent first, as plain words."""
+    ranked = sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
+    reasons = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in ranked)
+    return f"{lost} ({reasons})" if reasons else str(lost)
+
+
+_NO_TRAINEE = "No agency was played by a trainee: every order came from the automated players."
+
+
+def _order_rows(roles: list[dict]) -> list[list[object]]:
+    """Per role a total row ("0 orders" when none), then one row per command type."""
+    rows: list[list[object]] = []
+    for r in roles:
+        role = r["role"] if r["played"] else f"{r['role']} (not a listed role)"
+        total = plural(r["orders"], ("order", "orders"))
+        rows.append([role, f"all types: {total}", r["accepted"], r["rejected"], ""])
+        rows += [
+            [role, t["type"], t["accepted"], t["rejected"], _reasons_text(t["reasons"])]
+            for t in r["by_type"]
+        ]
+    return rows
+
+
+def _reasons_text(reasons: dict[str, int]) -> str:
+    return "; ".join(f"{k} ({n})" for k, n in sorted(reasons.items(), key=lambda kv: -kv[1]))
+
+
+def _baseline_value(r: dict, side: str) -> str:
+    """One side's value; a percentile also says how many observations it rests on."""
+    v, n = r[side], r.get(f"{side}_n")
+    if n == 0:
+        return "none observed"
+    text = _mmss(v) if r["unit"] == "s" else "-" if v is None else _number_or_text(v)
+    return text if n is None else f"{text} (n={n})"
+
+
+def _number_or_text(v: object) -> str:
+    return f"{v:g}" if isinstance(v, float | int) else str(v)
+
+
+def _verdict(r: dict) -> str:
+    if r["better"] != NOT_COMPARABLE:
+        return {"run": "this run", "baseline": "baseline", "same": "same", None: "-"}[r["better"]]
+    n, base_n = r["run_n"], r["baseline_n"]
+    if not n or not base_n:
+        return f"not comparable: no observations in {'this run' if not n else 'the baseline'}"
+    fewer = "this run" if n < base_n else "the baseline"
+    return f"not comparable: fewer observations in {fewer} ({n} vs {base_n})"
+
+
 def _baseline_rows(rows: list[dict]) -> list[list[object]]:
     out = []
     for r in rows:
-        fmt = (
-            _mmss
-            if r["unit"] == "s"
-            else (
-                lambda v: "-" if v is None else f"{v:g}" if isinstance(v, float | int) else str(v)
-            )
-        )
         delta = r["delta"]
         change = (
             "-"
@@ -450,8 +548,15 @@ def _baseline_rows(rows: list[dict]) -> list[list[object]]:
                 else f"{delta:+g}"
             )
         )
-        better = {"run": "this run", "baseline": "baseline", "same": "same", None: "-"}[r["better"]]
-        out.append([r["label"], fmt(r["run"]), fmt(r["baseline"]), change, better])
+        out.append(
+            [
+                r["label"],
+                _baseline_value(r, "run"),
+                _baseline_value(r, "baseline"),
+                change,
+                _verdict(r),
+            ]
+        )
     return out
 
 
@@ -553,7 +658,6 @@ def _html_capabilities(doc: dict) -> list[str]:
         for c in doc["capabilities"]
     ]
     return [
-        "<h2>2. Analysis of core capabilities</h2>",
         f'<p><span class="score">{overall}</span> / 100 overall <span class="muted">'
         "(weighted mean of the objectives' share of measures met)</span></p>",
         _html_table(["objective", "core capability", "rating", "score"], rows, {3}),
@@ -584,21 +688,24 @@ def _html_objective(o: dict) -> list[str]:
 
 
 def _html_baseline(rows: list[dict]) -> list[str]:
-    css = {"this run": "better-run", "baseline": "better-baseline"}
     cells = [
-        [_e(a), _e(b), _e(c), _e(d), f"<span class={css.get(w, 'same')}>{_e(w)}</span>"]
+        [_e(a), _e(b), _e(c), _e(d), f"<span class={_verdict_css(w)}>{_e(w)}</span>"]
         for a, b, c, d, w in _baseline_rows(rows)
     ]
     header = ["measure", "this run", "baseline", "change", "better"]
     return [
-        "<h2>7. Baseline comparison</h2>",
         _muted(_BASELINE_NOTE),
         _html_table(header, cells, {1, 2, 3}),
     ]
 
 
+def _verdict_css(verdict: str) -> str:
+    css = {"this run": "better-run", "baseline": "better-baseline"}
+    return css.get(verdict, "muted" if verdict.startswith(NOT_COMPARABLE) else "same")
+
+
 def _html_figures(figures: dict) -> list[str]:
-    out = ["<h2>10. Figures</h2>"]
+    out = []
     for caption, png in figures.items():
         if png is None:
             out.append(_muted(f"{caption}: nothing recorded in this log."))
@@ -624,43 +731,70 @@ _PLAN_HEADER = [
 ]
 
 
+def _html_orders(roles: list[dict]) -> list[str]:
+    rows = _order_rows(roles)
+    if not rows:
+        return [_muted(_NO_TRAINEE)]
+    cells = [
+        [(f"<b>{_e(c)}</b>" if r[1].startswith("all types") else _e(c)) for c in r] for r in rows
+    ]
+    return [_muted(_ORDERS_NOTE), _html_table(_ORDERS_HEADER, cells, {2, 3})]
+
+
+_ORDERS_NOTE = (
+    "Commands the trainee gave for each played role, as the engine accepted or rejected "
+    "them; the automated players' commands are not counted."
+)
+
+
+def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
+    """The report's sections in order (title, HTML parts); optional ones only when present."""
+    ov = doc["overview"]
+    objectives = [part for o in doc["objectives"] for part in _html_objective(o)]
+    plan = _plan_rows(doc)
+    notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]
+    sections = [
+        (
+            "Exercise overview",
+            [_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])],
+        ),
+        ("Analysis of core capabilities", _html_capabilities(doc)),
+        ("Objectives: strengths and areas for improvement", objectives),
+        (
+            "Response standards",
+            [
+                _muted(_STANDARDS_NOTE),
+                _html_findings(doc["standards"], "No response intervals measured."),
+                _table(_INTERVAL_HEADER, _interval_rows(doc), {2, 3, 4, 5, 6}),
+            ],
+        ),
+        ("Outcomes", [_table(["outcome", "count"], _outcome_rows(doc["outcomes"]), {1})]),
+        (
+            "Coordination",
+            [_table(["measure", "value"], _coordination_rows(doc["coordination"]), {1})],
+        ),
+        ("Trainee's orders", _html_orders(doc["trainee_orders"])),
+    ]
+    if doc["baseline"] is not None:
+        sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
+    sections += [
+        ("Evaluator notes", [_table(["time", "note"], notes) if notes else _muted("No notes.")]),
+        ("Improvement plan", [_table(_PLAN_HEADER, plan) if plan else _muted("None.")]),
+    ]
+    if doc.get("figures"):
+        sections.append(("Figures", _html_figures(doc["figures"])))
+    return sections
+
+
 def page(doc: dict) -> str:
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page, its sections numbered in order."""
     ov = doc["overview"]
     parts = [
         f"<h1>{_e(doc['title'])}</h1>",
         _muted(f"Run {ov['run']} · {ov['status']} · seed {ov['seed']} · recorded {ov['started']}"),
-        "<h2>1. Exercise overview</h2>",
-        _table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()]),
-        *_html_capabilities(doc),
-        "<h2>3. Objectives: strengths and areas for improvement</h2>",
     ]
-    for o in doc["objectives"]:
-        parts += _html_objective(o)
-    parts += [
-        "<h2>4. Response standards</h2>",
-        _muted(_STANDARDS_NOTE),
-        _html_findings(doc["standards"], "No response intervals measured."),
-        _table(_INTERVAL_HEADER, _interval_rows(doc), {2, 3, 4, 5, 6}),
-        "<h2>5. Outcomes</h2>",
-        _table(["outcome", "count"], _outcome_rows(doc["outcomes"]), {1}),
-        "<h2>6. Coordination</h2>",
-        _table(["measure", "value"], _coordination_rows(doc["coordination"]), {1}),
-    ]
-    if doc["baseline"] is not None:
-        parts += _html_baseline(doc["baseline"])
-    notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]
-    parts += [
-        "<h2>8. Evaluator notes</h2>",
-        _table(["time", "note"], notes) if notes else _muted("No notes."),
-    ]
-    plan = _plan_rows(doc)
-    parts += [
-        "<h2>9. Improvement plan</h2>",
-        _table(_PLAN_HEADER, plan) if plan else _muted("None."),
-    ]
-    if doc.get("figures"):
-        parts += _html_figures(doc["figures"])
+    for number, (title, body) in enumerate(_html_sections(doc), start=1):
+        parts += [f"<h2>{number}. {_e(title)}</h2>", *body]
     title = _e(doc["title"])
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{_CSS}</style></head>'
     body = "\n".join(parts)

@@ -1,0 +1,316 @@
+"""Reports tell the truth: every statement agrees with the event log it cites.
+
+Each test builds a small log whose answer is worked out by hand and checks one claim
+of the after-action report: counts say what they count, findings cite events that show
+what they claim, the plan blames the agencies that did it, and comparisons and the
+trainee's orders are stated as they happened.
+"""
+
+import json
+
+from conftest import ROOT, LogBuilder, build, scenario_dict
+
+from simulator.cli import main
+from simulator.events import Event, read_events
+from simulator.review.compare import NOT_COMPARABLE, compare
+from simulator.review.findings import STANDARDS, findings
+from simulator.review.report import RunMeta, build_report, render
+from simulator.review.score import score
+from simulator.review.stats import Evidence
+from simulator.scenario import Scenario
+from simulator.scenario.loader import load
+
+
+def scored_by(metric: str, target: float, *, at_most: bool = True) -> Scenario:
+    """The default scenario scored by one objective with one measure."""
+    data = scenario_dict()
+    measure = {"metric": metric, "target": target, "at_most": at_most}
+    data["scoring"] = {
+        "objectives": [{"id": "O", "title": "t", "core_capability": "c", "measures": [measure]}]
+    }
+    return build(data)
+
+
+def report(scenario: Scenario, log: LogBuilder, roles: tuple[str, ...] = ()) -> dict:
+    meta = RunMeta(
+        "r", None, list(roles), [], 0, "2026-01-01T00:00:00", None, "complete", "h", None
+    )
+    return build_report(scenario, log.events, score(scenario, log.events), meta, [], None)
+
+
+def only_finding(doc: dict) -> dict:
+    (objective,) = doc["objectives"]
+    (finding,) = objective["strengths"] + objective["areas_for_improvement"]
+    return finding
+
+
+def cited(log: LogBuilder, finding: dict) -> list[Event]:
+    by_seq = {e.seq: e for e in log.events}
+    return [by_seq[e["seq"]] for e in finding["evidence"]]
+
+
+def arrivals(delays: list[float]) -> LogBuilder:
+    """One police incident per delay: called in, P1 on scene after the delay, resolved."""
+    log = LogBuilder()
+    for i, delay in enumerate(delays):
+        t, incident = 10_000.0 * i, f"I{i}"
+        log.add(t, "incident.started", incident=incident, priority=2, agencies=["police"])
+        log.add(t, "call.received", "police", incident=incident, call=f"C{i}")
+        log.add(t + 5, "call.answered", "police", incident=incident, call=f"C{i}", wait=5.0)
+        log.add(t + 20, "cad.opened", "police", incident=incident, via="call")
+        log.add(t + 30, "unit.dispatched", "police", "P1", incident, prev="available")
+        log.add(t + 40, "unit.en_route", "police", "P1", incident, prev="dispatched")
+        log.add(t + delay, "unit.on_scene", "police", "P1", incident, prev="en_route")
+        log.add(t + delay + 60, "incident.resolved", incident=incident)
+    return log
+
+
+# a. A count is "none recorded" only when it is zero.
+
+
+def transports(delivered: int) -> LogBuilder:
+    log = LogBuilder().add(0, "exercise.started")
+    log.add(0, "incident.started", incident="I1", agencies=["ems"], requires={"als": 1})
+    log.add(0, "incident.casualties", incident="I1", immediate=2, delayed=0, minor=0, deceased=0)
+    for n in range(delivered):
+        log.add(900 + n, "patient.delivered", "ems", "M1", "I1", patient=f"I1-P{n}")
+    return log.add(3600, "exercise.ended", reason="duration reached")
+
+
+def test_a_nonzero_count_without_samples_is_stated_not_called_none_recorded():
+    scenario = scored_by("casualties_transported", 2, at_most=False)
+    met = only_finding(report(scenario, transports(2)))
+    assert met["kind"] == "strength"
+    assert met["analysis"] == "Target met: 2 counted over the whole log."
+    none = only_finding(report(scenario, transports(0)))
+    assert none["analysis"] == "Target not met: none recorded during the exercise."
+
+
+# b. The plan holds responsible the agencies that did it, by their share of all cases.
+
+
+SENDERS = ["ems", "fire", "ems", "police", "police", "police", "police"]
+REASONS = ["noise", "no_coverage", "no_coverage", "no_coverage", "saturated", "noise", "noise"]
+
+
+def lost_messages() -> LogBuilder:
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "fire"])
+    for i, (sender, reason) in enumerate(zip(SENDERS, REASONS, strict=True)):
+        common = {"incident": "I1", "message": f"M{i}", "channel": "c"}
+        log.add(10 * i + 10, "message.queued", sender, type="sitrep", to="x", **common)
+        log.add(10 * i + 11, "message.lost", sender, reason=reason, **common)
+    return log
+
+
+def test_plan_names_the_senders_of_lost_messages_ranked_by_share_of_all():
+    doc = report(scored_by("messages_lost", 0), lost_messages())
+    (item,) = doc["improvement_plan"]
+    # The first three cited are ems, fire, ems; police sent four of the seven.
+    assert item["responsible"] == "police 4, ems 2, fire 1 (of 7 messages lost)"
+    assert only_finding(doc)["analysis"] == (
+        "Target not met: 7 messages lost at I1; the first 3 are cited."
+    )
+
+
+def test_plan_names_one_agency_alone_when_it_did_every_case():
+    doc = report(scored_by("first_on_scene", 300), arrivals([900, 600]))
+    assert [p["responsible"] for p in doc["improvement_plan"]] == ["police"]
+
+
+# c. A latency area cites its worst case only, and names every incident that missed.
+
+
+def test_latency_area_cites_only_events_of_the_worst_case_incident():
+    log = arrivals([900, 600])
+    area = only_finding(report(scored_by("first_on_scene", 300), log))
+    assert area["kind"] == "area for improvement"
+    assert {e.incident for e in cited(log, area)} == {"I0"}
+    assert area["analysis"].startswith("Worst case 15:00 at I0 police P1.")
+    assert area["analysis"].endswith("2 of 2 missed the target, at I0, I1.")
+
+
+# d. A strength cites a case that met the target; an area a case that missed it.
+
+
+def late_facts() -> LogBuilder:
+    """Ten facts fire knew first: police learned one after 900 s, the others after 60 s."""
+    log = LogBuilder()
+    for i in range(10):
+        fact, t = f"hazard:I{i}/chem", 1000.0 * i
+        log.add(t, "fact.critical", incident=f"I{i}", fact=fact, needed_by=["fire", "police"])
+        log.add(t, "fact.learned", "fire", fact=fact, value="chem", via="own")
+        log.add(t + (900 if i == 0 else 60), "fact.learned", "police", fact=fact, via="message")
+    return log
+
+
+def test_fact_latency_strength_cites_a_fact_shared_within_target():
+    log = late_facts()
+    strength = only_finding(report(scored_by("fact_latency", 300), log))
+    assert strength["kind"] == "strength"
+    assert strength["analysis"] == "Target met: 9 of 10 within target."
+    facts = {e.data["fact"] for e in cited(log, strength)}
+    assert len(facts) == 1 and "hazard:I0/chem" not in facts
+
+
+def test_fact_latency_area_charges_the_agency_that_knew_first():
+    doc = report(scored_by("fact_latency", 50), late_facts())
+    assert doc["improvement_plan"][0]["responsible"] == "fire"
+
+
+def test_standard_met_with_a_miss_cites_a_turnout_within_target():
+    log = LogBuilder()
+    for i in range(10):
+        t, turnout = 1000.0 * i, 200 if i == 0 else 60
+        log.add(t, "unit.dispatched", "fire", f"F{i}", "I1", prev="available")
+        log.add(t + turnout, "unit.en_route", "fire", f"F{i}", "I1", prev="dispatched")
+    doc = report(build(scenario_dict()), log)
+    (turnout,) = [f for f in doc["standards"] if f["title"].startswith("Turnout, fire")]
+    assert turnout["kind"] == "strength"
+    dispatched, en_route = cited(log, turnout)
+    assert dispatched.unit == en_route.unit != "F0"
+    assert en_route.t - dispatched.t <= 80
+
+
+def test_each_standard_cites_and_counts_the_samples_its_check_judged(tmp_path):
+    out, scenario_file = tmp_path / "run", ROOT / "scenarios" / "harbor_district_mci.yaml"
+    argv = ["run", str(scenario_file), "--seed", "0", "--quiet", "--out", str(out)]
+    assert main([*argv, "--db", str(tmp_path / "x.db")]) == 0
+    scenario = load(scenario_file)
+    scores = score(scenario, read_events((out / "events.jsonl").read_text().splitlines()))
+    kinds = {a.id: a.kind.value for a in scenario.agencies}
+    found = {
+        f.capability + f.title: f for f in findings(scores, (Evidence(0, 0, "", ""),) * 2, kinds)
+    }
+    checked = [c for c in scores.checks if c.met is not None]
+    assert {c.met for c in checked} == {True, False}  # the run shows both kinds of finding
+    for check in checked:
+        (finding,) = [
+            f for k, f in found.items() if k.startswith(f"Response standards{check.name}:")
+        ]
+        by_evidence = {s.evidence: s for s in scores.intervals.of(STANDARDS[check.name].metric)}
+        assert (by_evidence[finding.evidence].value <= check.target) == check.met, check.name
+        missed = sum(1 for v in check.values if v > check.target)
+        assert check.met or f"{missed} of {check.n} missed the target" in finding.analysis
+
+
+# e. The coordination table says the reasons for lost messages in words.
+
+
+def test_lost_message_reasons_are_words_not_a_dict():
+    text = render(report(scored_by("messages_lost", 0), lost_messages()), "md")
+    assert "| Messages lost | 7 (no coverage 3, noise 3, saturated 1) |" in text
+    coordination = text.split("## Coordination")[1].split("## Trainee")[0]
+    assert "{" not in coordination and "'" not in coordination
+
+
+# f. Units and harm events are counted and labelled apart, the same way everywhere.
+
+
+def test_units_harmed_and_harm_events_agree_across_the_report():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["police", "fire"], hazards=["chem"])
+    log.add(1, "message.queued", "police", incident="I1", message="M1", channel="c")
+    log.add(60, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(61, "unit.on_scene", "fire", "F1", "I1", prev="en_route")
+    for t, agency, unit, hazard in ((62, "police", "P1", "chemical"), (63, "police", "P1", "fire")):
+        log.add(t, "unit.harmed", agency, unit, "I1", hazard=hazard, effect="crew_injured", count=1)
+    log.add(
+        64, "unit.harmed", "fire", "F1", "I1", hazard="chemical", effect="crew_injured", count=1
+    )
+    doc = report(scored_by("unsafe_entries", 0), log)
+    text = render(doc, "md")
+    label = "Units harmed entering unsafe scenes (each unit once)"
+    assert f"| {label} | all | 2 (count) | <= 0 | NO |" in text
+    assert f"| {label} | 2 |" in text
+    assert "|   harm events (unit.harmed) | 3 |" in text
+    assert "| Responder harm events (unit.harmed) | 3 |" in text
+    assert only_finding(doc)["analysis"] == ("Target not met: 2 units in 3 harm events at I1.")
+    assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 3 harm events)"
+
+
+# g. A percentile over fewer observations is never called better.
+
+
+def rows_of(run: LogBuilder, baseline: LogBuilder) -> dict:
+    scenario = scored_by("first_on_scene", 300)
+    rows = compare(score(scenario, run.events), score(scenario, baseline.events))
+    return {r.label: r for r in rows}
+
+
+def test_a_quicker_percentile_over_fewer_arrivals_is_not_comparable():
+    rows = rows_of(arrivals([100]), arrivals([600] * 5))
+    police = rows["First on scene, 90th percentile (police)"]
+    assert (police.run, police.run_n, police.baseline, police.baseline_n) == (100, 1, 600, 5)
+    assert police.better == NOT_COMPARABLE
+    slower = rows_of(arrivals([600] * 5), arrivals([100]))["First on scene, 90th percentile"]
+    assert slower.better == NOT_COMPARABLE  # the baseline's one quick arrival wins nothing
+    fair = rows_of(arrivals([100] * 5), arrivals([600] * 5))["First on scene, 90th percentile"]
+    assert fair.better == "run"
+
+
+def test_baseline_table_shows_the_observation_counts_and_why_not_comparable():
+    scenario = scored_by("first_on_scene", 300)
+    run, baseline = arrivals([100]), arrivals([600] * 5)
+    comparison = compare(score(scenario, run.events), score(scenario, baseline.events))
+    meta = RunMeta("r", "Ana", ["police"], [], 0, "2026", None, "complete", "h", None)
+    doc = build_report(scenario, run.events, score(scenario, run.events), meta, [], comparison)
+    text = render(doc, "md")
+    assert (
+        "| First on scene, 90th percentile (police) | 1:40 (n=1) | 10:00 (n=5) | -8:20 "
+        "| not comparable: fewer observations in this run (1 vs 5) |"
+    ) in text
+    assert "not comparable: fewer observations in this run (1 vs 5)" in render(doc, "html")
+
+
+def test_fewer_messages_lost_from_fewer_messages_sent_is_not_better():
+    scenario = scored_by("messages_lost", 0)
+    quiet = LogBuilder().add(0, "message.queued", "police", message="M1", channel="c")
+    rows = compare(score(scenario, quiet.events), score(scenario, lost_messages().events))
+    lost = {r.label: r for r in rows}["Messages lost (n = messages queued)"]
+    assert (lost.run, lost.run_n, lost.baseline, lost.baseline_n) == (0, 1, 7, 7)
+    assert lost.better == NOT_COMPARABLE
+
+
+# h. The trainee's own orders, per played role, zero included.
+
+
+def orders() -> LogBuilder:
+    dispatch = {"type": "dispatch", "agency": "police", "incident": "I1", "units": ["P1"]}
+    share = {"type": "share", "agency": "police", "to": "fire", "incident": "I1"}
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police"])
+    log.add(10, "command.accepted", "police", source="trainee", command=dispatch)
+    log.add(11, "command.rejected", "police", source="trainee", command=dispatch, reason="busy")
+    log.add(12, "command.accepted", "police", source="player:police", command=share)
+    log.add(13, "command.accepted", "police", source="view", command=share)
+    return log
+
+
+def test_trainee_orders_per_role_by_type_with_zero_for_a_role_without_orders():
+    doc = report(build(scenario_dict()), orders(), roles=("police", "fire"))
+    police, fire = json.loads(render(doc, "json"))["trainee_orders"]
+    assert (police["role"], police["orders"], police["accepted"], police["rejected"]) == (
+        "police",
+        3,
+        2,
+        1,
+    )
+    assert police["by_type"] == [
+        {"type": "dispatch", "accepted": 1, "rejected": 1, "reasons": {"busy": 1}},
+        {"type": "share", "accepted": 1, "rejected": 0, "reasons": {}},
+    ]
+    assert (fire["role"], fire["orders"], fire["by_type"]) == ("fire", 0, [])
+    text = render(doc, "md")
+    assert "| police | all types: 3 orders | 2 | 1 |  |" in text
+    assert "| police | dispatch | 1 | 1 | busy (1) |" in text
+    assert "| fire | all types: 0 orders | 0 | 0 |  |" in text
+    page = render(doc, "html")
+    assert "Trainee&#x27;s orders</h2>" in page and "all types: 0 orders" in page
+
+
+def test_trainee_orders_outside_the_roles_are_shown_and_none_is_said_so():
+    doc = report(build(scenario_dict()), orders())
+    (police,) = doc["trainee_orders"]
+    assert (police["role"], police["played"], police["orders"]) == ("police", False, 3)
+    automated = report(build(scenario_dict()), LogBuilder().add(0, "exercise.started"))
+    assert automated["trainee_orders"] == []
+    assert "No agency was played by a trainee" in render(automated, "md")
