@@ -659,7 +659,8 @@ def _html_capabilities(doc: dict) -> list[str]:
     ]
     return [
         f'<p><span class="score">{overall}</span> / 100 overall <span class="muted">'
-        "(weighted mean of the objectives' share of measures met)</span></p>",
+        "(objectives, outcomes and each agency's own duties, as the scenario weighs them)"
+        "</span></p>",
         _html_table(["objective", "core capability", "rating", "score"], rows, {3}),
         _muted(_RATING_NOTE),
     ]
