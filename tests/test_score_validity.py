@@ -46,7 +46,9 @@ def test_nobody_acting_scores_far_below_automated_play(small):
 
 def test_an_idle_trainee_scores_near_zero_on_its_own_duties(small):
     idle = small["idle police"].roles["police"]
-    assert small["sop"].roles["police"].score >= 80
+    # SOP police respond, dispatch and share well but never send their sergeant to set up
+    # unified command (the expert does): well above an idle trainee, short of perfect.
+    assert small["sop"].roles["police"].score >= 60
     assert idle.score is not None and idle.score <= 10
     respond = next(g for g in idle.groups if g.name == "respond")
     assert respond.missed == len(respond.duties) > 0

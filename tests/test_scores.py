@@ -178,10 +178,18 @@ def comms_log() -> LogBuilder:
 
 
 def test_coordination_metrics_from_comms_events():
-    c = coordination(build(scenario_dict()), comms_log().events)
+    data = scenario_dict()
+    data["units"] += [
+        unit("SGT", "police", ["command"], "PS"),
+        unit("BC", "fire", ["command"], "FS"),
+    ]
+    c = coordination(build(data), comms_log().events)
     assert c.comms_modelled and not c.facts_derived
     uc = {s.incident: (s.value, s.note) for s in c.unified_command}
     assert uc == {"I1": (300.0, ""), "I2": (450.0, "not established")}  # I2: 250 -> resolved 700
+    # Without command units, unified command could never form at I2: not held against anyone.
+    no_commanders = coordination(build(scenario_dict()), comms_log().events)
+    assert {s.incident for s in no_commanders.unified_command} == {"I1"}
     (fact,) = c.facts
     assert (fact.first_known, fact.missing, fact.all_known) == (100.0, ("ems",), None)
     assert fact.latency == 900.0  # never known by EMS: counted to the end (1000 - 100)
@@ -330,7 +338,7 @@ def test_percentile_measure_with_agency_and_at_least():
     assert objective.rating == "U" and objective.score == pytest.approx(64.6)
     # Outcomes: nobody harmed (100); duties: both agencies in time (100).
     assert (result.outcome_score.score, result.duties_score) == (100.0, 100.0)
-    assert result.overall == pytest.approx(0.4 * 64.6 + 0.35 * 100 + 0.25 * 100, abs=0.05)
+    assert result.overall == pytest.approx(0.35 * 64.6 + 0.3 * 100 + 0.35 * 100, abs=0.05)
 
 
 def test_score_is_pure_and_json_serialisable():

@@ -5,7 +5,8 @@ nothing (a trainee who never touches the keys), ``poor`` sends the farthest unit
 never shares and never takes command, ``sop`` follows standard operating procedure
 (the default simulation cell), and ``expert`` does what doctrine says a strong team
 does (shares critical facts at once, sends a commander to every multi-agency incident
-and forms unified command early, asks for mutual aid early). Every profile sees only
+and forms unified command early, relays what one partner reports to the others, asks
+for mutual aid early). Every profile sees only
 what its agency knows, as a trainee does.
 """
 
@@ -22,6 +23,7 @@ class Profile:
     farthest: bool = False
     shares: bool = True
     never_forgets: bool = False
+    relays: bool = False
     command: bool = True
     commander_early: bool = False
     aid_retry_s: float = 900.0
@@ -45,9 +47,11 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             "expert",
-            "as SOP, but never forgets to share, sends a commander to every multi-agency "
-            "incident at once and asks for mutual aid early (NIMS doctrine)",
+            "as SOP, but never forgets to share, relays what partners report to the other "
+            "agencies at the incident, sends a commander to every multi-agency incident at "
+            "once and asks for mutual aid early (NIMS doctrine)",
             never_forgets=True,
+            relays=True,
             commander_early=True,
             aid_retry_s=300.0,
         ),

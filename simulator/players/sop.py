@@ -33,6 +33,8 @@ _NEEDS_GROW = frozenset(
 # Facts a dispatcher passes on when its own people found them (not ones it was told;
 # what a call brought in goes out with the first notification).
 _FIRST_HAND = frozenset({"unit", "own", "inject"})
+# Facts an expert relays from one partner to the others (what keeps crews safe).
+_RELAYED = ("hazard:", "closure:")
 # Times a lost share is sent again.
 RESEND_LIMIT = 2
 # Events after which one of our units may be free.
@@ -81,7 +83,7 @@ class SopPlayer:
                     self._declare(event)
                 elif kind in _UNIT_FREED:
                     freed = True
-                elif kind == "fact.learned" and event.data["via"] in _FIRST_HAND:
+                elif kind == "fact.learned" and self._passes_on(event):
                     news.setdefault(event.incident, {})[event.data["fact"]] = event.data["value"]
                 elif kind in ("message.queued", "message.lost"):
                     self._track(event)
@@ -244,6 +246,14 @@ class SopPlayer:
                 other, incident, self.exercise.facts(self.agency, incident)
             ):
                 told.add(other)
+
+    def _passes_on(self, event: Event) -> bool:
+        """First-hand news goes out; an expert also relays hazards a partner reported."""
+        via = event.data["via"]
+        if via in _FIRST_HAND:
+            return True
+        relayed = event.data["fact"].startswith(_RELAYED)
+        return self.style.relays and via == "message" and relayed
 
     def _pass_on(self, news: dict[str | None, dict[str, object]]) -> None:
         """Pass on what our own people found to the agencies it concerns."""

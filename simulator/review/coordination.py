@@ -92,7 +92,9 @@ def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
     return Coordination(
         comms_modelled=modelled,
         facts_derived=derived,
-        unified_command=tuple(unified_command(events, end) if modelled else ()),
+        unified_command=tuple(
+            unified_command(events, end, _commanders(scenario)) if modelled else ()
+        ),
         facts=tuple(derived_facts(events, end) if derived else fact_sharing(events, end)),
         messages=sum(1 for e in events if e.kind == "message.queued"),
         lost=tuple(_counted(e, str(e.data.get("reason", ""))) for e in lost),
@@ -117,11 +119,20 @@ def _costed(e: Event) -> Sample:
     return Sample(float(e.data.get("cost", 0.0)), e.incident, e.agency, e.unit, (cite(e),), note)
 
 
-def unified_command(events: Sequence[Event], end: float) -> list[Sample]:
+def _commanders(scenario: Scenario) -> frozenset[str]:
+    """Agencies that own a command-capable unit."""
+    return frozenset(u.agency for u in scenario.units if Capability.COMMAND in u.capabilities)
+
+
+def unified_command(
+    events: Sequence[Event], end: float, commanders: frozenset[str] | None = None
+) -> list[Sample]:
     """Per incident: the second agency on scene until unified command (0 if before).
 
     An incident that never got unified command counts to its resolution or the end of
-    the exercise, noted "not established".
+    the exercise, noted "not established" (a censored miss), unless an agency on scene owns
+    no command-capable unit: unified command needs every agency's commander there, so
+    no player could have formed it (``validate`` warns of such scenarios).
     """
     arrivals: dict[str, dict[str, Event]] = defaultdict(dict)
     established: dict[str, Event] = {}
@@ -143,6 +154,8 @@ def unified_command(events: Sequence[Event], end: float) -> list[Sample]:
         if uc is not None:
             value = max(0.0, round(uc.t - second.t, 3))
             out.append(Sample(value, incident, second.agency, None, (cite(second), cite(uc))))
+            continue
+        if commanders is not None and not set(arrivals[incident]) <= commanders:
             continue
         stop = resolved.get(incident)
         value = round((stop.t if stop else end) - second.t, 3)

@@ -5,7 +5,8 @@ bad. Each agency's duties, from its own events:
 
 - respond: every incident its CAD opened that needed it (or asked it for mutual aid),
   from the CAD opening to its first unit on scene or staged (held back at staging by
-  a precondition is a response done), against its discipline's target;
+  a precondition is a response done), against its discipline's target (a mutual-aid
+  response from a neighbouring jurisdiction against ``mutual_aid_response_s``);
 - dispatch: the same CAD opening to its first unit dispatched (NFPA 1225);
 - share: each critical fact it knew first, until each other agency needing it knew
   (an agency that learned it elsewhere within the target took the duty away; one that
@@ -30,7 +31,7 @@ from simulator.review.stats import Sample, cite
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import AgencyKind, Capability
 
-GROUP_WEIGHTS = {"respond": 4.0, "dispatch": 1.0, "share": 2.0, "command": 2.0, "safety": 1.0}
+GROUP_WEIGHTS = {"respond": 2.0, "dispatch": 1.0, "share": 3.0, "command": 3.0, "safety": 1.0}
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,16 @@ class _Sweep:
         opened = sorted(
             ((i, e) for (i, a), e in self.opened.items() if a == agency), key=lambda p: p[1].seq
         )
+        aid = [(i, e) for i, e in opened if e.data.get("via") == "mutual_aid"]
+        local = [(i, e) for i, e in opened if e.data.get("via") != "mutual_aid"]
         groups = [
-            self._group("respond", self._respond_target(agency), self._done(opened, self.arrived)),
+            self._group("respond", self._respond_target(agency), self._done(local, self.arrived)),
+            self._group("respond", targets.mutual_aid_response_s, self._done(aid, self.arrived)),
             self._group("dispatch", targets.call_processing_s, self._done(opened, self.dispatched)),
             self._group("share", targets.fact_sharing_s, self._shared(agency)),
             self._group("command", targets.command_post_s, self._command(agency)),
         ]
-        out = [g for g in groups if g is not None]
+        out = _merged([g for g in groups if g is not None])
         if self.arrivals.get(agency):
             harmed = self.harmed.get(agency, 0)
             out.append(DutyGroup("safety", None, (), harmed, 1.0 / (1.0 + harmed)))
@@ -246,3 +250,17 @@ class _Sweep:
         stop = self.resolved.get(start.incident, self.end) if resolved else self.end
         value = round(stop - start.t, 3)
         return Sample(value, start.incident, start.agency, None, (cite(start),), note, True)
+
+
+def _merged(groups: list[DutyGroup]) -> list[DutyGroup]:
+    """One group per name (local and mutual-aid responses are one duty, two targets)."""
+    out: dict[str, DutyGroup] = {}
+    for g in groups:
+        if g.name not in out:
+            out[g.name] = g
+            continue
+        first = out[g.name]
+        duties = first.duties + g.duties
+        credit = (first.credit * len(first.duties) + g.credit * len(g.duties)) / len(duties)
+        out[g.name] = DutyGroup(g.name, None, duties, first.missed + g.missed, credit)
+    return list(out.values())

@@ -33,6 +33,12 @@ class Targets(Model):
         description="Notified to on scene for other agencies (public works, OEM, federal); "
         "local setting",
     )
+    mutual_aid_response_s: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Mutual-aid request to the neighbouring agency's first unit on scene; "
+        "local setting (agreements commonly expect 30 minutes)",
+    )
     command_post_s: float = Field(
         default=120.0,
         gt=0,
@@ -90,14 +96,14 @@ class Objective(Model):
 class Weights(Model):
     """How the overall score mixes its three parts (normalised over the parts observed)."""
 
-    objectives: float = Field(default=0.4, ge=0, description="The HSEEP objectives' credit")
+    objectives: float = Field(default=0.35, ge=0, description="The HSEEP objectives' credit")
     outcomes: float = Field(
-        default=0.35,
+        default=0.3,
         ge=0,
         description="Lives, incidents resolved, patients cared for, responders safe",
     )
     duties: float = Field(
-        default=0.25, ge=0, description="The agencies' own duties (mean of the role scores)"
+        default=0.35, ge=0, description="The agencies' own duties (mean of the role scores)"
     )
 
     @model_validator(mode="after")
