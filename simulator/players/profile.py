@@ -4,9 +4,9 @@ Calibration runs every profile to prove the score rewards the response: ``idle``
 nothing (a trainee who never touches the keys), ``poor`` sends the farthest unit,
 never shares and never takes command, ``sop`` follows standard operating procedure
 (the default simulation cell), and ``expert`` does what doctrine says a strong team
-does (shares critical facts at once, sends a commander to every multi-agency incident
-and forms unified command early, relays what one partner reports to the others, asks
-for mutual aid early). Every profile sees only
+does (never forgets to share, relays the hazards one partner reports to the others,
+sends a commander to every multi-agency incident, its own or one it answers for mutual
+aid, and forms unified command early). Every profile sees only
 what its agency knows, as a trainee does.
 """
 
@@ -26,7 +26,7 @@ class Profile:
     relays: bool = False
     command: bool = True
     commander_early: bool = False
-    aid_retry_s: float = 900.0
+    aid_retry_s: float = 900.0  # do not ask the same partner again sooner than this
 
 
 PROFILES: dict[str, Profile] = {
@@ -47,13 +47,12 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             "expert",
-            "as SOP, but never forgets to share, relays what partners report to the other "
-            "agencies at the incident, sends a commander to every multi-agency incident at "
-            "once and asks for mutual aid early (NIMS doctrine)",
+            "as SOP, but never forgets to share, relays hazards partners report to the other "
+            "agencies at the incident, and sends a commander to every multi-agency incident "
+            "at once, mutual aid included, for unified command (NIMS doctrine)",
             never_forgets=True,
             relays=True,
             commander_early=True,
-            aid_retry_s=300.0,
         ),
     )
 }

@@ -35,6 +35,8 @@ _NEEDS_GROW = frozenset(
 _FIRST_HAND = frozenset({"unit", "own", "inject"})
 # Facts an expert relays from one partner to the others (what keeps crews safe).
 _RELAYED = ("hazard:", "closure:")
+# Tasking clashes: the unit joins the scene only after a delay (no event marks it).
+_CLASHES = frozenset({"assignment.conflicted", "assignment.duplicated"})
 # Times a lost share is sent again.
 RESEND_LIMIT = 2
 # Events after which one of our units may be free.
@@ -63,6 +65,7 @@ class SopPlayer:
         self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
         self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
         self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
+        self._unify_due: list[tuple[float, str]] = []  # (time, incident) to try again
         self._draw = exercise.stream(f"player:{agency}")
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
@@ -76,6 +79,7 @@ class SopPlayer:
         news: dict[str | None, dict[str, object]] = {}
         chase: set[str] = set()  # our crews on scene remind dispatch who is still missing
         self._resend_due()
+        self._unify_again()
         for event in events:
             kind = event.kind
             if event.agency == self.agency:
@@ -93,6 +97,10 @@ class SopPlayer:
                     event.unit, Capability.COMMAND
                 ):
                     self._take_command(event.incident)
+            if kind in _CLASHES and event.agency == self.agency:
+                # Our crew starts work once the clash is sorted out: take command then.
+                cost = self.exercise.scenario.settings.conflict_seconds
+                self._unify_due.append((event.t + cost + 1.0, event.incident))
             if kind == "command_post.established" or (
                 kind == "unit.on_scene" and event.agency != self.agency
             ):
@@ -172,11 +180,14 @@ class SopPlayer:
         return out
 
     def _send_commander(self, incident: CadIncident, free: list[str]) -> list[str]:
-        """NIMS: a commander of each agency at a multi-agency incident, from the start."""
+        """NIMS: a commander of each agency at a multi-agency incident, from the start.
+
+        An agency sending mutual aid sends its commander too, to join unified command.
+        """
         agencies = {n.responsible for n in incident.needs} - {""}
-        mine = any(n.responsible == self.agency for n in incident.needs)
+        mine = incident.aid or any(n.responsible == self.agency for n in incident.needs)
         has = self.exercise.committed(self.agency, incident.id, Capability.COMMAND)
-        if len(agencies) < 2 or not mine or has or incident.aid:
+        if len(agencies | {self.agency}) < 2 or not mine or has:
             return free
         chosen = self._nearest(incident, Capability.COMMAND, free, 1)
         if not chosen:
@@ -320,6 +331,15 @@ class SopPlayer:
                 source=self.source,
             )
         self._try_unified(incident)
+
+    def _unify_again(self) -> None:
+        now = self.exercise.now
+        due = sorted({i for t, i in self._unify_due if t <= now})
+        if not due:
+            return
+        self._unify_due = [(t, i) for t, i in self._unify_due if t > now]
+        for incident in due:
+            self._take_command(incident)
 
     def _try_unified(self, incident: str | None) -> None:
         if not self.style.command or incident is None:

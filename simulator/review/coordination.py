@@ -155,7 +155,8 @@ def unified_command(
             value = max(0.0, round(uc.t - second.t, 3))
             out.append(Sample(value, incident, second.agency, None, (cite(second), cite(uc))))
             continue
-        if commanders is not None and not set(arrivals[incident]) <= commanders:
+        present = {a for a, e in arrivals[incident].items() if e.seq <= second.seq}
+        if commanders is not None and not present <= commanders:
             continue
         stop = resolved.get(incident)
         value = round((stop.t if stop else end) - second.t, 3)

@@ -15,9 +15,10 @@ Definitions (seconds):
   incident requires is on scene (``incident.requirements_met``), NFPA 1710's framing.
 
 A duty not done by the end of the run is a failure, not missing data: an agency the
-incident needed that never arrived, a CAD entry never dispatched, a full assignment
-never met each give a censored sample (the time from the interval's start to the end
-of the run) unless the incident was resolved without it.
+incident needed that never arrived or a CAD entry never dispatched gives a censored
+sample (the time from the interval's start to the end of the run) unless the incident
+was resolved without it; a full assignment never assembled is censored at the
+incident's resolution (or the end).
 """
 
 from collections.abc import Iterable
@@ -50,15 +51,22 @@ class Intervals:
         return [s for s in self.samples[metric] if agency is None or s.agency == agency]
 
 
-def response_intervals(events: Iterable[Event]) -> Intervals:
-    """Measure every response interval in a log."""
-    return _Pass().run(events)
+def response_intervals(
+    events: Iterable[Event], commanders: frozenset[str] = frozenset()
+) -> Intervals:
+    """Measure every response interval in a log.
+
+    ``commanders`` are units that only command: the full assignment is timed from the
+    first unit en route that does the work, not from a chief driving in early.
+    """
+    return _Pass(commanders).run(events)
 
 
 class _Pass:
     """One pass over the log; each handler looks at one event kind."""
 
-    def __init__(self) -> None:
+    def __init__(self, commanders: frozenset[str] = frozenset()) -> None:
+        self.commanders = commanders
         self.out: dict[str, list[Sample]] = {name: [] for name in INTERVALS}
         self.priority: dict[str, int] = {}
         self.agencies: dict[str, list[str]] = {}
@@ -73,7 +81,7 @@ class _Pass:
         self.arrived: set[tuple[str, str]] = set()
         self.full: set[str] = set()
         self.started: dict[str, Event] = {}
-        self.resolved: set[str] = set()
+        self.resolved: dict[str, float] = {}
         self.end = 0.0
 
     def run(self, events: Iterable[Event]) -> Intervals:
@@ -92,34 +100,36 @@ class _Pass:
         self.started[e.incident] = e
 
     def on_incident_resolved(self, e: Event) -> None:
-        self.resolved.add(e.incident)
+        self.resolved.setdefault(e.incident, e.t)
 
     def _censor(self) -> None:
         """Duties still undone at the end: censored samples from their start to the end."""
         for incident in sorted(self.started, key=lambda i: self.started[i].seq):
-            if incident in self.resolved:
-                continue
             public_start = self.first_call.get(incident) or self.started[incident]
             for agency in sorted(self.agencies[incident]):
                 key = (incident, agency)
+                if incident not in self.full and key in self.first_en_route:
+                    start = self.first_en_route[key]
+                    self._missed("full_assignment_on_scene", start, incident, agency)
+                if incident in self.resolved:
+                    continue
                 if key not in self.arrived:
                     self._missed("first_on_scene", public_start, incident, agency)
                 opened = self.first_answer.get(key) or self.cad.get(key)
                 if opened is not None and key not in self.first_dispatch:
                     self._missed("call_processing", opened, incident, agency)
-                if incident not in self.full:
-                    start = self.first_en_route.get(key) or public_start
-                    self._missed("full_assignment_on_scene", start, incident, agency)
 
     def _missed(self, metric: str, start: Event, incident: str, agency: str) -> None:
+        stop = self.resolved.get(incident, self.end)
+        note = "never assembled" if incident in self.resolved else "not done by the end"
         self.out[metric].append(
             Sample(
-                round(self.end - start.t, 3),
+                round(stop - start.t, 3),
                 incident,
                 agency,
                 None,
                 (cite(start),),
-                "not done by the end",
+                note,
                 censored=True,
             )
         )
@@ -164,7 +174,8 @@ class _Pass:
                 between(dispatch, e, incident=e.incident, agency=e.agency, unit=e.unit)
             )
         self.leg.setdefault(e.unit, e)
-        self.first_en_route.setdefault((e.incident, e.agency), e)
+        if e.unit not in self.commanders:
+            self.first_en_route.setdefault((e.incident, e.agency), e)
 
     def on_unit_staged(self, e: Event) -> None:
         self._arrive(e, "staged")

@@ -7,12 +7,15 @@ bad. Each agency's duties, from its own events:
   from the CAD opening to its first unit on scene or staged (held back at staging by
   a precondition is a response done), against its discipline's target (a mutual-aid
   response from a neighbouring jurisdiction against ``mutual_aid_response_s``);
-- dispatch: the same CAD opening to its first unit dispatched (NFPA 1225);
+- dispatch: the same CAD opening to its first unit dispatched (NFPA 1225), or to its
+  first mutual-aid request for the incident (with nothing free, asking is dispatching);
+  a unit sent at its request arriving also answers its respond duty;
 - share: each critical fact it knew first, until each other agency needing it knew
   (an agency that learned it elsewhere within the target took the duty away; one that
   learned it late, or never, is a miss);
 - command: at an incident several agencies work, from its first unit on scene until
-  it is in command (its own command post, or unified command), where it owns a
+  it is in command (its own command post, unified command including it, or its
+  commander arriving at a unified command already formed), where it owns a
   command-capable unit (NIMS: establish command; unified command with the others);
 - safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene.
 
@@ -96,6 +99,12 @@ class _Sweep:
         self.critical: dict[str, Event] = {}
         self.learned: dict[str, dict[str, Event]] = defaultdict(dict)
         self.first_unit_at: dict[tuple[str, str], Event] = {}
+        self.asked: dict[tuple[str, str], Event] = {}
+        self.helpers: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.commander_units = {
+            u.id for u in scenario.units if Capability.COMMAND in u.capabilities
+        }
+        self.commander_at: dict[tuple[str, str], Event] = {}
         self.arrivals: dict[str, int] = defaultdict(int)
         self.end = 0.0
 
@@ -111,9 +120,12 @@ class _Sweep:
         elif kind == "unit.dispatched" and e.incident:
             self.dispatched.setdefault(key, e)
         elif kind in ("unit.on_scene", "unit.staged") and e.incident:
-            self.arrived.setdefault(key, e)
+            self._arrive(e)
             if kind == "unit.on_scene":
                 self._on_scene(e)
+        elif kind == "mutual_aid.requested" and e.incident:
+            self.asked.setdefault(key, e)
+            self.helpers[key].add(str(e.data.get("to")))
         elif kind == "command_post.established":
             self.post.setdefault(e.incident, e)
         elif kind == "unified_command.established":
@@ -128,9 +140,18 @@ class _Sweep:
         elif kind == "unit.harmed":
             self.harmed[e.agency] += 1
 
+    def _arrive(self, e: Event) -> None:
+        """Its own unit, or one sent at its request, answers an agency's respond duty."""
+        self.arrived.setdefault((e.incident, e.agency), e)
+        for (incident, agency), helpers in self.helpers.items():
+            if incident == e.incident and e.agency in helpers:
+                self.arrived.setdefault((incident, agency), e)
+
     def _on_scene(self, e: Event) -> None:
         self.arrivals[e.agency] += 1
         self.first_unit_at.setdefault((e.incident, e.agency), e)
+        if e.unit in self.commander_units:
+            self.commander_at.setdefault((e.incident, e.agency), e)
 
     # -- duties ------------------------------------------------------------------------
 
@@ -144,7 +165,7 @@ class _Sweep:
         groups = [
             self._group("respond", self._respond_target(agency), self._done(local, self.arrived)),
             self._group("respond", targets.mutual_aid_response_s, self._done(aid, self.arrived)),
-            self._group("dispatch", targets.call_processing_s, self._done(opened, self.dispatched)),
+            self._group("dispatch", targets.call_processing_s, self._done(opened, self._acted)),
             self._group("share", targets.fact_sharing_s, self._shared(agency)),
             self._group("command", targets.command_post_s, self._command(agency)),
         ]
@@ -152,6 +173,15 @@ class _Sweep:
         if self.arrivals.get(agency):
             harmed = self.harmed.get(agency, 0)
             out.append(DutyGroup("safety", None, (), harmed, 1.0 / (1.0 + harmed)))
+        return out
+
+    @property
+    def _acted(self) -> dict[tuple[str, str], Event]:
+        """First dispatch or mutual-aid request per (incident, agency), whichever came first."""
+        out = dict(self.dispatched)
+        for key, asked in self.asked.items():
+            if key not in out or asked.seq < out[key].seq:
+                out[key] = asked
         return out
 
     def _respond_target(self, agency: str) -> float:
@@ -219,16 +249,26 @@ class _Sweep:
     def _in_command(self, incident: str, agency: str) -> Event | None:
         """Its own command post, or unified command including it.
 
-        Where unified command is impossible (a partner owns no command unit), any
-        command post at the incident will do.
+        Where unified command is impossible (an agency on scene owns no command unit),
+        any command post at the incident will do.
         """
         post = self.post.get(incident)
+        joined = self._joined(incident, agency)
+        present = {a for (i, a) in self.first_unit_at if i == incident}
+        if post is not None and (post.agency == agency or not present <= self.command_agencies):
+            return post if joined is None or post.seq < joined.seq else joined
+        return joined
+
+    def _joined(self, incident: str, agency: str) -> Event | None:
+        """Unified command including the agency, or its commander reaching one formed."""
         unified = self.unified.get((incident, agency))
-        if post is not None and (
-            post.agency == agency or not self.needed[incident] <= self.command_agencies
-        ):
-            return post if unified is None or post.seq < unified.seq else unified
-        return unified
+        if unified is not None:
+            return unified
+        formed = [e for (i, _), e in self.unified.items() if i == incident]
+        commander = self.commander_at.get((incident, agency))
+        if formed and commander is not None and commander.seq > min(e.seq for e in formed):
+            return commander
+        return None
 
     def _group(self, name: str, target: float, samples: list[Sample]) -> DutyGroup | None:
         fell_due = due(samples, target)

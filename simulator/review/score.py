@@ -39,6 +39,7 @@ from simulator.review.roles import RoleScore, role_scores
 from simulator.review.stats import Distribution, Sample
 from simulator.scenario.model import Scenario
 from simulator.scenario.scoring import Measure, Weights
+from simulator.scenario.vocabulary import Capability
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Scores:
 def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     """Score a run from its scenario and event log alone."""
     log = list(events)
-    intervals = response_intervals(log)
+    intervals = response_intervals(log, _command_only(scenario))
     result = outcomes(log)
     coord = coordination(scenario, log)
     chances = opportunities(log)
@@ -119,6 +120,11 @@ def _prorate(role: RoleScore, played: float) -> RoleScore:
 def _duties(roles: dict[str, RoleScore]) -> float | None:
     scored = [r.score for r in roles.values() if r.score is not None]
     return round(sum(scored) / len(scored), 1) if scored else None
+
+
+def _command_only(scenario: Scenario) -> frozenset[str]:
+    """Units whose only capability is command (chiefs, command posts)."""
+    return frozenset(u.id for u in scenario.units if set(u.capabilities) == {Capability.COMMAND})
 
 
 def _mix(weights: Weights, **parts: float | None) -> float | None:
