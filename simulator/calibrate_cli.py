@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from simulator.calibration import Report, calibrate, to_json
+from simulator.calibration import Report, calibrate, to_json, to_markdown
 from simulator.scenario import load
 
 
@@ -25,7 +25,9 @@ def add_calibrate(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    output.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.set_defaults(handler=calibrate_command)
 
 
@@ -44,7 +46,7 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
     paths = [Path(p) for p in args.scenarios]
     for path in paths:
         load(path)  # a bad scenario is reported (exit 2) before any run starts
-    show = console.is_terminal and not args.json
+    show = console.is_terminal and not (args.json or args.markdown)
     with Progress(
         "[bold]calibrating", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, disable=not show, transient=True,
@@ -58,6 +60,8 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
         )
     if args.json:
         print(to_json(reports))
+    elif args.markdown:
+        print(to_markdown(reports))
     else:
         for report in reports:
             console.print(_table(report))
@@ -72,11 +76,11 @@ def _table(report: Report) -> Table:
             name, justify="left" if name in ("players", "against", "rule") else "right"
         )
     for row in report.rows:
-        judged = row.role or row.overall
+        judged = row.role or (None if row.compared == "-" else row.overall)
         table.add_row(
             row.cell,
             f"{row.overall.mean:.1f} ± {row.overall.sd:.1f}",
-            f"{judged.mean:.1f} ± {judged.sd:.1f}",
+            "-" if judged is None else f"{judged.mean:.1f} ± {judged.sd:.1f}",
             row.compared,
             f"{row.gap:+.1f}",
             row.rule,

@@ -164,13 +164,13 @@ def _judge(
         if judged is not None:
             arose = [r[judged] for _, r in sop if r[judged] is not None]
             if not arose:  # nothing for this agency to do, even when it plays by SOP
-                rule = f"no duty of {judged} arose under SOP: not judged"
+                rule = "no duty arose under SOP: not judged"
                 report.rows.append(Row(name, overall, None, "-", 0.0, rule, True))
                 continue
             role = Stat.of([r[judged] or 0.0 for _, r in runs])
             base = Stat.of([r[judged] or 0.0 for _, r in sop])
             gap = round(role.mean - base.mean, 1)
-            rule = f"{judged} role <= SOP {judged} role - {IDLE_GAP:g}"
+            rule = f"role <= SOP role - {IDLE_GAP:g}"
             report.rows.append(
                 Row(
                     name,
@@ -206,3 +206,28 @@ def to_json(reports: list[Report]) -> str:
     return json.dumps(
         [{**asdict(r), "passed": r.passed} for r in reports], indent=2, sort_keys=True
     )
+
+
+def to_markdown(reports: list[Report]) -> str:
+    """The reports as Markdown tables (docs/calibration.md is made with this)."""
+    lines = []
+    for report in reports:
+        verdict = "passes" if report.passed else "FAILS"
+        lines += [
+            f"### {report.scenario} ({report.seeds} seeds per row): {verdict}",
+            "",
+            "| players | overall | judged score | against | gap | rule | met |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in report.rows:
+            judged = row.role or (None if row.compared == "-" else row.overall)
+            lines.append(
+                f"| {row.cell} | {_stat(row.overall)} | {_stat(judged)} | {row.compared} "
+                f"| {row.gap:+.1f} | {row.rule} | {'yes' if row.passed else '**no**'} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _stat(stat: Stat | None) -> str:
+    return "-" if stat is None else f"{stat.mean:.1f} ± {stat.sd:.1f}"

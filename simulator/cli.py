@@ -6,6 +6,7 @@ does not match, 130 interrupted. Bad input never prints a traceback.
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.lines():
             _error(line)
         return 2
+    except BrokenPipeError:
+        # The reader (head, less) went away: stop quietly, as a Unix filter does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _error(line: str) -> None:

@@ -229,3 +229,18 @@ def test_unattainable_names_impossible_counts():
 def test_bundled_scenarios_have_no_unattainable_objective():
     for path in sorted(SCENARIOS.glob("*.yaml")):
         assert unattainable(load(path)) == [], path.name
+
+
+def test_calibration_markdown_marks_failures_and_unjudged_agencies():
+    from simulator.calibration import Report, Row, Stat, to_markdown
+
+    stat = Stat(80.0, 1.0, 3)
+    report = Report("demo", 3)
+    report.rows += [
+        Row("expert", stat, None, "SOP 75.0", 5.0, ">= SOP + 10", False),
+        Row("idle oem", stat, None, "-", 0.0, "no duty arose under SOP: not judged", True),
+    ]
+    text = to_markdown([report])
+    assert "### demo (3 seeds per row): FAILS" in text
+    assert "| expert | 80.0 ± 1.0 | 80.0 ± 1.0 | SOP 75.0 | +5.0 | >= SOP + 10 | **no** |" in text
+    assert "| idle oem | 80.0 ± 1.0 | - | - | +0.0 |" in text

@@ -45,11 +45,6 @@ class Targets(Model):
         description="Command unit on scene to a command post (NIMS: establish command on "
         "arrival); local setting",
     )
-    unified_command_s: float = Field(
-        default=600.0,
-        gt=0,
-        description="Commanders of two agencies on scene to unified command (NIMS); local setting",
-    )
     fact_sharing_s: float = Field(
         default=300.0,
         gt=0,
