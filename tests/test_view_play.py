@@ -175,6 +175,14 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     assert isinstance(app.stack[-1], Ending)
     assert session.closed and session.exercise.ended
     assert session.exercise.log.events[-1].data["reason"].startswith("stopped at")
+    ending = app.stack[-1]
+    assert not ending.scores.complete  # stopped early: the end screen says it is pro-rated
+    surface = pygame.Surface((1280, 720))
+    below_header = ending._scores(surface, 0, 0)
+    text = ending.app.text
+    objectives = len(ending.scores.objectives)
+    # Headline, the trainee's own role line, then one line per objective.
+    assert below_header >= text.large + (1 + objectives) * text.line
 
 
 def test_the_share_option_builds_a_share_of_everything_known(app):

@@ -26,6 +26,33 @@ class Ending(Screen):
         if intent.name in ("cancel", "confirm"):
             self.app.pop()
 
+    def _scores(self, surface: pygame.Surface, x: int, y: int) -> int:
+        """Overall score, the trainee's own role scores, then each objective."""
+        text = self.app.text
+        scores = self.scores
+        overall = scores.overall
+        head = "Overall score: " + (f"{overall:.0f} / 100" if overall is not None else "not rated")
+        if not scores.complete:
+            duration = format_offset(self.session.exercise.end)
+            head += f"  (incomplete: stopped at T+{format_offset(scores.end)} of {duration}"
+            head += ", pro-rated)" if overall is not None else ")"
+        surface.blit(text.render(head, text.large, YELLOW, True), (x, y))
+        y += text.large + 10
+        for role in self.session.roles:
+            mine = scores.roles.get(role)
+            value = (
+                "no duty arose" if mine is None or mine.score is None else f"{mine.score:.0f} / 100"
+            )
+            surface.blit(text.render(f"Your role, {role}: {value}", text.base, YELLOW), (x, y))
+            y += text.line + 2
+        for objective in scores.objectives:
+            rating = objective.rating or "N/O"
+            points = "" if objective.score is None else f"  {objective.score:.0f}"
+            line = f"{rating:<3} {objective.title}  ({objective.core_capability}){points}"
+            surface.blit(text.render(line, text.base, TEXT), (x, y))
+            y += text.line + 2
+        return y + 10
+
     def draw(self, surface: pygame.Surface) -> None:
         """The headline numbers and the record path."""
         text = self.app.text
@@ -62,17 +89,11 @@ class Ending(Screen):
             surface.blit(text.render(value, text.base, TEXT), (x + label_w, y))
             y += text.line + 4
         y += 20
-        overall = self.scores.overall
-        head = "Overall score: " + (f"{overall:.0f} / 100" if overall is not None else "not rated")
-        surface.blit(text.render(head, text.large, YELLOW, True), (x, y))
-        y += text.large + 10
-        for objective in self.scores.objectives:
-            rating = objective.rating or "-"
-            line = f"{rating}   {objective.title}  ({objective.core_capability})"
-            surface.blit(text.render(line, text.base, TEXT), (x, y))
-            y += text.line + 2
-        y += 10
-        note = "HSEEP ratings: P performed, S some challenges, M major challenges, U unable."
+        y = self._scores(surface, x, y)
+        note = (
+            "HSEEP ratings: P performed, S some challenges, M major challenges, U unable; "
+            "N/O not observed (nothing to judge in this run)."
+        )
         surface.blit(text.render(note, text.small, MUTED), (x, y))
         y += text.line
         report = "Full after-action report: run_sim.py report RUN (see run_sim.py history)."
