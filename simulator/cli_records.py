@@ -182,16 +182,31 @@ def open_recording(
 
 
 def print_recording(console: Console, recording: Recording) -> None:
-    """Say where the run is recorded and how it scored."""
+    """Say where the run is recorded, how it scored, and each of the trainee's roles.
+
+    An incomplete run says its overall score is pro-rated to the share played.
+    """
     scores = recording.scores
     line = f"Recorded as run {recording.run} in {recording.store.path}"
     if scores is not None and scores.overall is not None:
+        if not scores.complete:
+            line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
         line += f"; overall score {scores.overall:.1f}/100"
     console.print(line, highlight=False, soft_wrap=True)
+    if scores is not None:
+        for role in recording.roles:
+            console.print(f"  {role} (your role): {_role_score(scores, role)}", highlight=False)
     if recording.baseline is not None and recording.baseline.overall is not None:
         console.print(
             f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
         )
+
+
+def _role_score(scores: Scores, agency: str) -> str:
+    role = scores.roles.get(agency)
+    if role is None or role.score is None:
+        return "no duty arose"
+    return f"{role.score:.1f}/100"
 
 
 def _start(
@@ -284,11 +299,15 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         ("score", "right"),
     ):
         table.add_column(name, justify=justify, no_wrap=name in ("run", "ratings", "score"))
+    incomplete = False
     for run in runs:
         scores = store.scores(run.id) or {}
-        # One letter per objective, in the scenario's order (P/S/M/U, - when not rated).
+        # One letter per objective, in the scenario's order (P/S/M/U, - not observed).
         ratings = "".join(o["rating"] or "-" for o in scores.get("objectives", []))
         overall = scores.get("overall")
+        # Runs stored before the redesign have no "complete": their scores were whole.
+        mark = "*" if overall is not None and scores.get("complete") is False else ""
+        incomplete = incomplete or bool(mark)
         table.add_row(
             str(run.id),
             run.started.replace("T", " ")[5:16],
@@ -299,8 +318,12 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             str(run.seed),
             run.status,
             ratings,
-            "-" if overall is None else f"{overall:.1f}",
+            "-" if overall is None else f"{overall:.1f}{mark}",
         )
+    table.caption_justify = "left"
+    table.caption = "ratings: one letter per objective (P, S, M, U; - not observed)"
+    if incomplete:
+        table.caption += "\n* incomplete run, pro-rated to the share of the exercise played"
     return table
 
 

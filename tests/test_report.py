@@ -9,6 +9,7 @@ from simulator.cli import main
 from simulator.review.compare import compare
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.score import score
+from simulator.scenario import load
 from simulator.store.database import Store
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
@@ -37,7 +38,10 @@ def test_json_report_has_the_aar_ip_sections(recorded, capsys):
     doc = json.loads(report(db, 1, "json", capsys))
     assert {"overview", "capabilities", "objectives", "standards", "improvement_plan"} <= set(doc)
     assert doc["overview"]["trainee"] == "Ana" and doc["overview"]["status"] == "complete"
-    assert [c["rating"] for c in doc["capabilities"]] == ["P"]
+    objectives = load(SMALL).scoring.objectives
+    assert [c["objective"] for c in doc["capabilities"]] == [o.id for o in objectives]
+    assert doc["capabilities"][0]["rating"] == "P"  # the automated players secure the scene
+    assert {c["rating_label"] for c in doc["capabilities"]} <= {"P", "S", "M", "U", "Not observed"}
     assert doc["baseline"] is None  # nobody played by hand: the run is its own baseline
     for finding in doc["standards"] + doc["objectives"][0]["strengths"]:
         assert finding["evidence"], finding["title"]
@@ -134,6 +138,8 @@ def test_compare_says_which_side_did_better():
     bad = LogBuilder()
     bad.events = list(good.events)
     bad.add(900, "patient.died", incident="I1", patient="I1-P1")
+    for log in (good, bad):
+        log.add(1000, "exercise.ended", reason="duration reached")
     rows = {r.label: r for r in compare(score(scenario, good.events), score(scenario, bad.events))}
     assert (rows["Deceased"].run, rows["Deceased"].baseline, rows["Deceased"].better) == (
         0,
@@ -141,7 +147,8 @@ def test_compare_says_which_side_did_better():
         "run",
     )
     assert rows["O rating"].better == "run"
-    assert rows["Overall score (0-100)"].delta == 100.0
+    overall = rows["Overall score (0-100)"]
+    assert overall.better == "run" and overall.delta > 25  # a death weighs heavily
 
 
 def test_every_format_renders_a_hand_built_run():

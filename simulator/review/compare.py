@@ -21,7 +21,8 @@ class Row:
 
     ``better`` is "run", "baseline", "same", ``NOT_COMPARABLE`` (a percentile over
     fewer observations than the other side's) or None (nothing to compare).
-    ``run_n`` and ``baseline_n`` count a percentile's observations.
+    ``run_n`` and ``baseline_n`` count a percentile's observations; ``role`` names the
+    agency of a role-score row.
     """
 
     label: str
@@ -32,15 +33,18 @@ class Row:
     better: str | None
     run_n: int | None = None
     baseline_n: int | None = None
+    role: str | None = None
 
 
 NOT_COMPARABLE = "not comparable"
 
 
 def compare(run: Scores, baseline: Scores) -> list[Row]:
-    """Rows for lives, minutes, facts shared, ratings and the overall score."""
+    """Rows for the scores and their parts, each role, lives, minutes, facts and ratings."""
     rows = [
         _row("Overall score (0-100)", "score", run.overall, baseline.overall, higher=True),
+        *_parts(run, baseline),
+        *_roles(run, baseline),
         _row("Deceased", "count", run.outcomes.deceased, baseline.outcomes.deceased, higher=False),
         _row(
             "Transported to hospital",
@@ -96,6 +100,46 @@ def compare(run: Scores, baseline: Scores) -> list[Row]:
     base_ratings = {o.id: o.rating for o in baseline.objectives}
     for objective in run.objectives:
         rows.append(_rating(objective.id, objective.rating, base_ratings.get(objective.id)))
+    return rows
+
+
+def _parts(run: Scores, baseline: Scores) -> list[Row]:
+    """The overall score's three parts side by side."""
+    return [
+        _row(
+            "Objectives score",
+            "score",
+            run.objectives_score,
+            baseline.objectives_score,
+            higher=True,
+        ),
+        _row(
+            "Outcomes score",
+            "score",
+            run.outcome_score.score,
+            baseline.outcome_score.score,
+            higher=True,
+        ),
+        _row(
+            "Duties score (mean role score)",
+            "score",
+            run.duties_score,
+            baseline.duties_score,
+            higher=True,
+        ),
+    ]
+
+
+def _roles(run: Scores, baseline: Scores) -> list[Row]:
+    """Each agency's role score, where either side had a duty fall due."""
+    rows = []
+    for agency in sorted(set(run.roles) | set(baseline.roles)):
+        mine, theirs = run.roles.get(agency), baseline.roles.get(agency)
+        a = None if mine is None else mine.score
+        b = None if theirs is None else theirs.score
+        if a is not None or b is not None:
+            row = _row(f"Role score ({agency})", "score", a, b, higher=True)
+            rows.append(replace(row, role=agency))
     return rows
 
 

@@ -149,7 +149,9 @@ PLAN_DAYS = 90
 class Finding:
     """A strength or an area for improvement, with the events that show it.
 
-    ``responsible`` names the agencies behind an area's cases, ranked by their share.
+    ``responsible`` names the agencies behind an area's cases, ranked by their share;
+    ``undone`` holds the cited events (by ``seq``) that started a duty still not done
+    by the end of the run (a censored sample: its time is a lower bound).
     """
 
     strength: bool
@@ -161,6 +163,7 @@ class Finding:
     analysis: str
     evidence: tuple[Evidence, ...]
     responsible: str
+    undone: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -233,11 +236,12 @@ def _from_measure(
         f"target {relation} {value_text(m.metric, m.target)}"
     )
     if m.statistic == "count":
-        analysis, evidence, blamed = _count(m, span)
+        analysis, cited, blamed = _count(m, span)
         cases = COUNTED.get(m.metric, ("event", "events"))
     else:
-        analysis, evidence, blamed = _times(m, intervals)
+        analysis, cited, blamed = _times(m, intervals)
         cases = MISSED
+    evidence = span if cited is None else _cite(cited)
     return Finding(
         bool(m.met),
         objective.id,
@@ -248,28 +252,30 @@ def _from_measure(
         analysis,
         evidence,
         _responsible(blamed, cases, m.agency),
+        _undone(cited or []),
     )
 
 
 def _count(
     m: MeasureResult, span: tuple[Evidence, Evidence]
-) -> tuple[str, tuple[Evidence, ...], list[Sample]]:
-    """A count's analysis, the counted events it cites, and the samples behind it.
+) -> tuple[str, list[Sample] | None, list[Sample]]:
+    """A count's analysis, the samples it cites, and the samples behind it.
 
     A measure that keeps no per-event samples is a count over the whole log: zero is
-    "none recorded", anything else is the count itself, cited by the log's span.
+    "none recorded", anything else is the count itself, cited by the log's span (no
+    cited samples: None).
     """
     verdict = "Target met" if m.met else "Target not met"
     samples = sorted(m.samples, key=_seq)
     if not samples:
         counted = f"{value_text(m.metric, m.value)} counted over the whole log" if m.value else ""
-        return f"{verdict}: {counted or 'none recorded during the exercise'}.", span, []
+        return f"{verdict}: {counted or 'none recorded during the exercise'}.", None, []
     names = _incidents(samples)
     text = f"{verdict}: {_tally(m, samples)}" + (f" at {', '.join(names)}" if names else "")
     shown = samples[: 1 if m.met else CITED]
     if len(shown) < len(samples):
         text += "; the first is cited" if len(shown) == 1 else f"; the first {len(shown)} are cited"
-    return text + ".", _cite(shown), samples
+    return text + ".", shown, samples
 
 
 def _tally(m: MeasureResult, samples: list[Sample]) -> str:
@@ -283,9 +289,7 @@ def _tally(m: MeasureResult, samples: list[Sample]) -> str:
     return counted
 
 
-def _times(
-    m: MeasureResult, intervals: Intervals
-) -> tuple[str, tuple[Evidence, ...], list[Sample]]:
+def _times(m: MeasureResult, intervals: Intervals) -> tuple[str, list[Sample], list[Sample]]:
     """A percentile's analysis, the one case it cites, and the misses behind an area.
 
     A strength cites its worst case within target and an area its worst miss, so the
@@ -293,10 +297,10 @@ def _times(
     """
     hits, misses = _split(m.samples, m.target, m.at_most)
     if m.met:
-        text = f"Target met: {len(hits)} of {len(m.samples)} within target."
-        return text, _cite(hits[:1]), []
+        text = f"Target met: {len(hits)} of {len(m.samples)} within target"
+        return text + _undone_text(m.samples) + ".", hits[:1], []
     analysis = _latency(m.metric, misses, len(m.samples), intervals)
-    return analysis, _cite(misses[:1]), misses
+    return analysis, misses[:1], misses
 
 
 def _split(
@@ -321,10 +325,10 @@ def _from_check(check: Check, intervals: Intervals, kinds: Mapping[str, str]) ->
     samples = _judged(standard, intervals, kinds)
     hits, misses = _split(samples, check.target, True)
     if check.met:
-        analysis, evidence, blamed = "Standard met.", _cite(hits[:1]), []
+        analysis, cited, blamed = "Standard met.", hits[:1], []
     else:
         analysis = _latency(standard.metric, misses, len(samples), intervals)
-        evidence, blamed = _cite(misses[:1]), misses
+        cited, blamed = misses[:1], misses
     return Finding(
         bool(check.met),
         None,
@@ -333,8 +337,9 @@ def _from_check(check: Check, intervals: Intervals, kinds: Mapping[str, str]) ->
         None,
         title,
         analysis,
-        evidence,
+        _cite(cited),
         _responsible(blamed, MISSED, None),
+        _undone(cited),
     )
 
 
@@ -360,6 +365,11 @@ def _cite(samples: list[Sample]) -> tuple[Evidence, ...]:
     return tuple(e for s in samples for e in s.evidence)
 
 
+def _undone(cited: list[Sample]) -> frozenset[int]:
+    """The cited events (by seq) of duties not done by the end (censored samples)."""
+    return frozenset(e.seq for s in cited if s.censored for e in s.evidence)
+
+
 def _incidents(samples: list[Sample]) -> list[str]:
     """The incidents of some samples, each once, in the samples' order."""
     return list(dict.fromkeys(s.incident for s in samples if s.incident))
@@ -379,8 +389,17 @@ def _latency(metric: str, misses: list[Sample], total: int, intervals: Intervals
     return (
         text
         + f" {len(misses)} of {total} missed the target"
+        + _undone_text(misses)
         + (f", at {', '.join(names)}." if names else ".")
     )
+
+
+def _undone_text(samples: tuple[Sample, ...] | list[Sample]) -> str:
+    """How many of some samples were not done by the end (nothing when all were done)."""
+    undone = sum(1 for s in samples if s.censored)
+    if not undone:
+        return ""
+    return f" ({undone} not done by the end, counted as {'a miss' if undone == 1 else 'misses'})"
 
 
 def _breakdown(top: Sample, intervals: Intervals) -> str:

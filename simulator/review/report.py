@@ -5,6 +5,13 @@ document); the renderers lay it out. The HTML is a single self-contained file wi
 plots embedded as PNG data and print CSS, so it reads in a browser and prints cleanly.
 Every count says what it counts (units or events), and a trainee's own orders are
 listed per played role, zero included, so an evaluator sees what the trainee did.
+
+The report opens with how the overall score is made (its three parts, their weights
+and the outcome components; an incomplete run's window score and pro-rating, under a
+banner) and each agency's role score from its own duties, the trainee's roles first.
+An objective nothing could judge is "Not observed", never a rating; each measure shows
+its credit, and a duty not done by the end is counted as a miss and marked wherever
+its evidence is cited.
 """
 
 import html
@@ -23,9 +30,11 @@ from simulator.review.findings import (
     seconds_text,
     value_text,
 )
-from simulator.review.rating import RATINGS
+from simulator.review.outcomes import OUTCOME_WEIGHTS
+from simulator.review.rating import NOT_OBSERVED, RATINGS
+from simulator.review.roles import GROUP_WEIGHTS, RoleScore
 from simulator.review.score import Scores
-from simulator.review.stats import Evidence, cite
+from simulator.review.stats import Evidence, Sample, cite
 from simulator.scenario.check import incidents
 from simulator.scenario.model import Scenario
 from simulator.scenario.timing import format_offset
@@ -74,15 +83,18 @@ def build_report(
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
         "overview": _overview(scenario, events, scores, meta),
-        "score": {"overall": scores.overall, "breakdown": list(scores.breakdown)},
+        "score": _score_section(scenario, scores),
+        "roles": _roles(scenario, scores, meta.roles),
         "capabilities": [
             {
                 "objective": o.id,
                 "title": o.title,
                 "core_capability": o.core_capability,
                 "rating": o.rating,
-                "rating_text": RATINGS.get(o.rating or "", "Not rated (nothing observed)"),
+                "rating_label": o.rating or NOT_OBSERVED_LABEL,
+                "rating_text": _rating_text(o.rating),
                 "score": o.score,
+                "weight": o.weight,
             }
             for o in scores.objectives
         ],
@@ -92,7 +104,7 @@ def build_report(
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
-        "baseline": None if comparison is None else [asdict(r) for r in comparison],
+        "baseline": None if comparison is None else _baseline(comparison, meta.roles),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
     }
@@ -151,8 +163,223 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
     }
 
 
-def _evidence(e: Evidence) -> dict:
-    return {"seq": e.seq, "t": e.t, "time": format_offset(e.t), "event": e.text}
+# -- how the score is made -------------------------------------------------------------
+
+NOT_OBSERVED_LABEL = "Not observed"
+TIMES = "\N{MULTIPLICATION SIGN}"
+_PARTS = {
+    "objectives": "HSEEP objectives",
+    "outcomes": "Outcomes",
+    "duties": "Agencies' own duties",
+}
+_COMPONENTS = {
+    "survival": "Survival",
+    "care": "Care",
+    "resolution": "Resolution",
+    "safety": "Responder safety",
+}
+_GROUPS = {
+    "respond": "Respond",
+    "dispatch": "Dispatch",
+    "share": "Share facts",
+    "command": "Command",
+    "safety": "Safety",
+}
+_GROUP_TEXT = {
+    "respond": "CAD opened to its first unit on scene or staged",
+    "dispatch": "CAD opened to its first unit dispatched",
+    "share": "a critical fact it knew first, until each agency needing it knew",
+    "command": "first unit on scene at a multi-agency incident until it was in command",
+    "safety": "its own responders harmed, 1 / (1 + harmed)",
+}
+NO_DUTY = "no duty arose"
+UNDONE = "not done by the end"
+# A role's undone duties listed in the Markdown and HTML (the JSON lists them all).
+LISTED_UNDONE = 5
+
+
+def _rating_text(rating: str | None) -> str:
+    return RATINGS[rating] if rating else NOT_OBSERVED
+
+
+def _percent(credit: float | None) -> str:
+    return "-" if credit is None else f"{100 * credit:.0f}%"
+
+
+def _clock(t: float) -> str:
+    """T+HH:MM, as the banner gives the time a run stopped."""
+    return "T+" + format_offset(t)[:5]
+
+
+def _stop_reason(ended: str) -> str:
+    if ended.startswith("stopped at"):
+        return "stopped early"
+    if ended == "not ended":
+        return "the log ends without the exercise's end"
+    return ended
+
+
+def _undone_text(n: int) -> str:
+    return f"{n} {UNDONE} (counted as {'a miss' if n == 1 else 'misses'})"
+
+
+def _score_section(scenario: Scenario, scores: Scores) -> dict:
+    """The overall score and how it is made: its parts, their weights, the pro-rating."""
+    weights = scenario.scoring.weights
+    outcome = scores.outcome_score
+    values = {
+        "objectives": scores.objectives_score,
+        "outcomes": outcome.score,
+        "duties": scores.duties_score,
+    }
+    # As the score mixes them: the observed parts with a weight, rescaled to sum to one.
+    used = {
+        k: getattr(weights, k)
+        for k, v in values.items()
+        if v is not None and getattr(weights, k) > 0
+    }
+    total = sum(used.values())
+    rated = [o for o in scores.objectives if o.score is not None]
+    roles = [r for r in scores.roles.values() if r.groups]
+    unobserved = len(scores.objectives) - len(rated)
+    basis = {
+        "objectives": (
+            f"the {plural(len(rated), ('rated objective', 'rated objectives'))}, weighted"
+            + (f"; {unobserved} not observed, left out" if unobserved else "")
+        ),
+        "outcomes": "lives, care, incidents resolved, responders safe (by component below)",
+        "duties": (
+            f"mean role score of the {plural(len(roles), ('agency', 'agencies'))} with duties "
+            "that fell due (Scores by role)"
+        ),
+    }
+    parts = []
+    for key, label in _PARTS.items():
+        value, weight = values[key], getattr(weights, key)
+        share = weight / total if key in used else None
+        parts.append(
+            {
+                "part": key,
+                "label": label,
+                "score": value,
+                "weight": weight,
+                "share": None if share is None else round(share, 4),
+                "points": None if share is None else round(share * value, 1),
+                "basis": basis[key] if value is not None else "nothing observed: left out",
+            }
+        )
+    components = [
+        {
+            "component": k,
+            "label": _COMPONENTS[k],
+            "credit": outcome.components[k],
+            "credit_text": _percent(outcome.components[k]),
+            "weight": OUTCOME_WEIGHTS[k],
+            "note": outcome.notes.get(k, ""),
+        }
+        for k in _COMPONENTS
+        if k in outcome.components
+    ]
+    terms = " + ".join(
+        f"{p['weight']:.2f} {TIMES} {p['score']:.1f}" for p in parts if p["share"] is not None
+    )
+    if total and abs(total - 1.0) > 1e-9:
+        terms = f"({terms}) / {total:.2f}"
+    formula = f"{terms} = {_score(scores.window_overall)}" if total else "nothing observed"
+    if not scores.complete and scores.window_overall is not None:
+        formula += f", {TIMES} {scores.played:.0%} played = {_score(scores.overall)}"
+    return {
+        "overall": scores.overall,
+        "window_overall": scores.window_overall,
+        "complete": scores.complete,
+        "ended": scores.ended,
+        "end": scores.end,
+        "stopped_at": None if scores.complete else _clock(scores.end),
+        "played": scores.played,
+        "banner": None if scores.complete else _banner(scores),
+        "objectives_score": scores.objectives_score,
+        "outcome_score": outcome.score,
+        "duties_score": scores.duties_score,
+        "weights": weights.model_dump(),
+        "parts": parts,
+        "outcome_components": components,
+        "formula": formula,
+        "breakdown": list(scores.breakdown),
+    }
+
+
+def _banner(scores: Scores) -> str:
+    return (
+        f"Incomplete run: stopped at {_clock(scores.end)} ({_stop_reason(scores.ended)}); "
+        "scored on the duties that fell due in that window (window score "
+        f"{_score(scores.window_overall)}), overall pro-rated to the share played "
+        f"({scores.played:.0%})"
+    )
+
+
+def _roles(scenario: Scenario, scores: Scores, trainee: list[str]) -> list[dict]:
+    """One entry per agency, the trainee's roles first (in their order), then by id."""
+    names = {a.id: a.name for a in scenario.agencies}
+    order = [a for a in trainee if a in scores.roles]
+    order += [a for a in sorted(scores.roles) if a not in order]
+    return [_role(scores.roles[a], names.get(a, a), a in trainee, scores.complete) for a in order]
+
+
+def _window(role: RoleScore) -> float | None:
+    """A role's score over the window played (before pro-rating), from its groups."""
+    total = sum(GROUP_WEIGHTS[g.name] for g in role.groups)
+    if not total:
+        return None
+    return round(100 * sum(GROUP_WEIGHTS[g.name] * g.credit for g in role.groups) / total, 1)
+
+
+def _role(role: RoleScore, name: str, mine: bool, complete: bool) -> dict:
+    groups = []
+    for g in role.groups:
+        if g.name == "safety":
+            text = plural(g.missed, ("responder harmed", "responders harmed"))
+        else:
+            text = f"{plural(len(g.duties), ('duty', 'duties'))}, {g.missed} missed"
+        groups.append(
+            {
+                "name": g.name,
+                "label": _GROUPS.get(g.name, g.name),
+                "what": _GROUP_TEXT.get(g.name, ""),
+                "weight": GROUP_WEIGHTS.get(g.name),
+                "target": g.target,
+                "target_text": "-" if g.target is None else "<= " + seconds_text(g.target),
+                "credit": round(g.credit, 4),
+                "credit_text": _percent(g.credit),
+                "duties": len(g.duties),
+                "missed": g.missed,
+                "text": text,
+                "samples": [_sample(s) for s in g.duties],
+            }
+        )
+    undone = [{"group": g.name, **_sample(s)} for g in role.groups for s in g.duties if s.censored]
+    return {
+        "agency": role.agency,
+        "name": name,
+        "trainee": mine,
+        "label": f"{role.agency} (your role)" if mine else role.agency,
+        "score": role.score,
+        "window_score": _window(role),
+        "pro_rated": not complete and role.score is not None,
+        "score_text": NO_DUTY if role.score is None else _score(role.score),
+        "groups": groups,
+        "undone": undone,
+    }
+
+
+def _evidence(e: Evidence, undone: bool = False) -> dict:
+    """One cited event; ``undone`` when it started a duty not done by the end."""
+    return {
+        "seq": e.seq,
+        "t": e.t,
+        "time": format_offset(e.t),
+        "event": e.text,
+        "undone": undone,
+    }
 
 
 def _finding(f: Finding) -> dict:
@@ -163,7 +390,7 @@ def _finding(f: Finding) -> dict:
         "metric": f.metric,
         "title": f.title,
         "analysis": f.analysis,
-        "evidence": [_evidence(e) for e in f.evidence],
+        "evidence": [_evidence(e, e.seq in f.undone) for e in f.evidence],
     }
 
 
@@ -175,7 +402,10 @@ def _objective(o: object, found: list[Finding]) -> dict:
         "core_capability": o.core_capability,
         "critical_tasks": list(o.critical_tasks),
         "rating": o.rating,
+        "rating_label": o.rating or NOT_OBSERVED_LABEL,
+        "rating_text": _rating_text(o.rating),
         "score": o.score,
+        "weight": o.weight,
         "measures": [
             {
                 "metric": m.metric,
@@ -187,12 +417,25 @@ def _objective(o: object, found: list[Finding]) -> dict:
                 "target": m.target,
                 "target_text": ("<= " if m.at_most else ">= ") + value_text(m.metric, m.target),
                 "met": m.met,
+                "credit": m.credit,
+                "credit_text": _percent(m.credit) if m.met is not None else "not observed",
+                "missed": m.missed,
+                "missed_text": _undone_text(m.missed) if m.missed else "",
             }
             for m in o.measures
         ],
         "strengths": [_finding(f) for f in mine if f.strength],
         "areas_for_improvement": [_finding(f) for f in mine if not f.strength],
     }
+
+
+def _baseline(rows: list[Row], trainee: list[str]) -> list[dict]:
+    """The comparison rows; a role's row names its agency, and the trainee's says so."""
+    out = [asdict(row) for row in rows]
+    for data in out:
+        if data["role"] in trainee:
+            data["label"] += ", your role"
+    return out
 
 
 def _intervals(scores: Scores) -> list[dict]:
@@ -233,14 +476,16 @@ def _coordination(scores: Scores) -> dict:
     }
 
 
-def _sample(s: object) -> dict:
+def _sample(s: Sample) -> dict:
+    """A sample with its evidence; a censored one (not done by the end) says so."""
     return {
         "value": s.value,
         "incident": s.incident,
         "agency": s.agency,
         "unit": s.unit,
         "note": s.note,
-        "evidence": [_evidence(e) for e in s.evidence],
+        "censored": s.censored,
+        "evidence": [_evidence(e, s.censored) for e in s.evidence],
     }
 
 
@@ -323,20 +568,48 @@ def _md_findings(items: list[dict]) -> list[str]:
     for f in items:
         out.append(f"- **{f['title']}.** {f['analysis']}")
         for e in f["evidence"]:
-            out.append(f"  - T+{e['time']} (event {e['seq']}): {e['event']}")
+            mark = f" ({UNDONE})" if e["undone"] else ""
+            out.append(f"  - T+{e['time']} (event {e['seq']}): {e['event']}{mark}")
     return out
+
+
+def _md_score(sc: dict) -> list[str]:
+    lines = ["## Overall score", ""]
+    if sc["banner"]:
+        lines += [f"> **{sc['banner']}.**", ""]
+    lines += [f"Overall score: **{_score(sc['overall'])}** / 100", ""]
+    lines += _md_table(_SCORE_HEADER, _score_rows(sc))
+    lines += [f"Overall = {sc['formula']}. {_WEIGHTS_NOTE}", ""]
+    if sc["outcome_components"]:
+        lines += ["Outcomes, by component:", ""]
+        lines += _md_table(_COMPONENT_HEADER, _component_rows(sc))
+    return lines
+
+
+def _md_roles(roles: list[dict]) -> list[str]:
+    lines = ["## Scores by role", "", _ROLES_NOTE, ""]
+    rows = [[f"**{r['label']}**" if r["trainee"] else r["label"], *_role_cells(r)] for r in roles]
+    lines += _md_table(_ROLES_HEADER, rows)
+    undone = _undone_rows(roles)
+    if undone:
+        lines += [f"Duties {UNDONE} (counted as misses):", ""]
+        lines += [f"- {text}" for text in undone]
+        lines.append("")
+    return lines
 
 
 def markdown(doc: dict) -> str:
     """The report as Markdown."""
     ov = doc["overview"]
-    lines = [f"# {doc['title']}", "", "## Exercise overview", ""]
+    lines = [f"# {doc['title']}", "", _byline(doc), ""]
+    lines += _md_score(doc["score"])
+    lines += _md_roles(doc["roles"])
+    lines += ["## Exercise overview", ""]
     lines += _md_table(["item", "value"], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
-    overall = doc["score"]["overall"]
     lines += [
         "## Analysis of core capabilities",
         "",
-        f"Overall score: **{_score(overall)}** / 100",
+        _objectives_line(doc["score"]["objectives_score"], "**"),
         "",
     ]
     lines += _md_table(
@@ -345,14 +618,17 @@ def markdown(doc: dict) -> str:
             [
                 f"{c['objective']}: {c['title']}",
                 c["core_capability"],
-                f"{c['rating'] or '-'} ({c['rating_text']})",
+                f"{c['rating']} ({c['rating_text']})" if c["rating"] else c["rating_text"],
                 _score(c["score"]),
             ]
             for c in doc["capabilities"]
         ],
     )
+    lines += [_RATING_NOTE, ""]
     for o in doc["objectives"]:
-        lines += [f"### {o['id']}: {o['title']} - rating {o['rating'] or 'not rated'}", ""]
+        lines += [f"### {o['id']}: {o['title']} - rating {o['rating_label']}", ""]
+        if o["rating"] is None:
+            lines += [f"*{o['rating_text']}. {_UNRATED}*", ""]
         lines += [
             f"Core capability: {o['core_capability']}. Critical tasks: "
             + "; ".join(o["critical_tasks"])
@@ -360,14 +636,15 @@ def markdown(doc: dict) -> str:
             "",
         ]
         lines += _md_table(
-            ["measure", "agency", "value", "target", "met"],
+            _MEASURE_HEADER,
             [
                 [
                     m["label"],
                     m["agency"] or "all",
-                    f"{m['value_text']} ({m['statistic']})",
+                    _value_cell(m),
                     m["target_text"],
-                    _met(m["met"]),
+                    _met(m["met"]) + (f"; {m['missed_text']}" if m["missed_text"] else ""),
+                    m["credit_text"],
                 ]
                 for m in o["measures"]
             ],
@@ -408,6 +685,118 @@ def markdown(doc: dict) -> str:
 
 
 _INTERVAL_HEADER = ["interval", "agency", "n", "mean", "median", "90th pct", "max"]
+_MEASURE_HEADER = ["measure", "agency", "value", "target", "met", "credit"]
+_SCORE_HEADER = ["part", "score", "weight", "points", "based on"]
+_COMPONENT_HEADER = ["component", "credit", "weight", "what happened"]
+_ROLES_HEADER = ["role", "score", *_GROUPS.values()]
+_WEIGHTS_NOTE = (
+    "Weights are the scenario's; a part with nothing observed is left out and the others "
+    "are rescaled."
+)
+_ROLES_NOTE = (
+    "Each agency is scored on its own duties only: respond (CAD opened to first unit on "
+    "scene), dispatch (CAD opened to first unit dispatched), share (critical facts it knew "
+    "first, to every agency needing them), command (in command at multi-agency incidents) "
+    "and safety (its responders unharmed), weighted "
+    + ", ".join(f"{k} {w:g}" for k, w in GROUP_WEIGHTS.items())
+    + ". Credit is full within target and falls to none at three times the target; a duty "
+    f"{UNDONE} counts as a miss."
+)
+
+
+_UNRATED = "None of its measures could be judged, so it is neither met nor missed."
+
+
+def _objectives_line(value: float | None, bold: str, unbold: str | None = None) -> str:
+    """The objectives' part of the overall score, or why there is none."""
+    if value is None:
+        return "Objectives score: not observed (no objective could be rated in this run)."
+    return (
+        f"Objectives score: {bold}{_score(value)}{unbold or bold} / 100 (the rated "
+        "objectives' scores, weighted as the scenario states; one part of the overall score)."
+    )
+
+
+def _value_cell(m: dict) -> str:
+    """A measure's value with its statistic ("not observed" alone when there is none)."""
+    return m["value_text"] if m["value"] is None else f"{m['value_text']} ({m['statistic']})"
+
+
+def _byline(doc: dict) -> str:
+    """Run, record status, seed and date; an incomplete run also says where it stopped."""
+    ov, sc = doc["overview"], doc["score"]
+    played = f" · incomplete run, stopped at {sc['stopped_at']}" if sc["stopped_at"] else ""
+    return (
+        f"Run {ov['run']} · record {ov['status']}{played} · seed {ov['seed']} · "
+        f"recorded {ov['started']}"
+    )
+
+
+def _score_rows(sc: dict) -> list[list[object]]:
+    rows: list[list[object]] = [
+        [
+            p["label"],
+            "not observed" if p["score"] is None else _score(p["score"]),
+            f"{p['weight']:.2f}",
+            "-" if p["points"] is None else f"{p['points']:.1f}",
+            p["basis"],
+        ]
+        for p in sc["parts"]
+    ]
+    if not sc["complete"]:
+        window = f"weighted mean over the window played (to {sc['stopped_at']})"
+        rows.append(["Window score", _score(sc["window_overall"]), "", "", window])
+        played = f"{TIMES} {sc['played']:.0%}, the share of the exercise played"
+        rows.append(["Overall, pro-rated", _score(sc["overall"]), "", "", played])
+    else:
+        rows.append(["Overall", _score(sc["overall"]), "", "", "weighted mean of the parts"])
+    return rows
+
+
+def _component_rows(sc: dict) -> list[list[object]]:
+    return [
+        [c["label"], c["credit_text"], f"{c['weight']:g}", c["note"]]
+        for c in sc["outcome_components"]
+    ]
+
+
+def _role_score_text(r: dict) -> str:
+    if r["score"] is None:
+        return NO_DUTY
+    if r["pro_rated"]:
+        return f"{_score(r['score'])} (window {_score(r['window_score'])})"
+    return _score(r["score"])
+
+
+def _group_text(g: dict | None) -> str:
+    return "-" if g is None else f"{g['credit_text']} ({g['text']})"
+
+
+def _role_cells(r: dict) -> list[str]:
+    groups = {g["name"]: g for g in r["groups"]}
+    return [_role_score_text(r), *(_group_text(groups.get(name)) for name in _GROUPS)]
+
+
+def _undone_rows(roles: list[dict]) -> list[str]:
+    """One line per undone duty (the first few of each role), saying where it started."""
+    out = []
+    for r in roles:
+        for d in r["undone"][:LISTED_UNDONE]:
+            head = f"{r['agency']} · {_GROUPS.get(d['group'], d['group']).lower()}"
+            head += f" · {d['incident']}" if d["incident"] else ""
+            what = f"{d['note']}; " if d["note"] and d["note"] != UNDONE else ""
+            start = d["evidence"][0] if d["evidence"] else None
+            since = (
+                f", {seconds_text(d['value'])} after T+{start['time']} "
+                f"(event {start['seq']}: {start['event']})"
+                if start
+                else ""
+            )
+            out.append(f"{head}: {what}{UNDONE}{since}")
+        more = len(r["undone"]) - LISTED_UNDONE
+        if more > 0:
+            out.append(f"{r['agency']}: and {more} more (all in the JSON report)")
+    return out
 
 
 def _interval_rows(doc: dict) -> list[list[object]]:
@@ -517,6 +906,8 @@ def _baseline_value(r: dict, side: str) -> str:
     v, n = r[side], r.get(f"{side}_n")
     if n == 0:
         return "none observed"
+    if r["unit"] == "score":
+        return _score(v) if v is not None else NO_DUTY if r.get("role") else "not observed"
     text = _mmss(v) if r["unit"] == "s" else "-" if v is None else _number_or_text(v)
     return text if n is None else f"{text} (n={n})"
 
@@ -545,6 +936,8 @@ def _baseline_rows(rows: list[dict]) -> list[list[object]]:
             else (
                 ("+" if delta > 0 else "-" if delta < 0 else "") + seconds_text(abs(delta))
                 if r["unit"] == "s"
+                else f"{delta:+.1f}"
+                if r["unit"] == "score"
                 else f"{delta:+g}"
             )
         )
@@ -573,12 +966,25 @@ th{background:#eef2f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .rating{display:inline-block;min-width:22px;text-align:center;font-weight:700;border-radius:4px;
 padding:1px 6px;color:#fff}.P{background:#2e7d32}.S{background:#9e9d24}.M{background:#ef6c00}
 .U{background:#c62828}.none{background:#888}.no{color:#c62828;font-weight:600}.yes{color:#2e7d32}
-.score{font-size:40px;font-weight:700;color:#1f3b63}.muted{color:#666;font-size:13px}
+.muted{color:#666;font-size:13px}
 ul.findings{padding-left:18px}ul.findings li{margin-bottom:6px}
 ul.ev{font-size:12px;color:#444;margin:2px 0 0;padding-left:16px}
 figure{margin:10px 0 18px;break-inside:avoid}figure img{max-width:100%;border:1px solid #dde}
 figcaption{font-size:13px;color:#444}
 .better-run{color:#2e7d32;font-weight:600}.better-baseline{color:#c62828;font-weight:600}
+.banner{background:#fff4e0;border-left:5px solid #ef6c00;padding:9px 14px;margin:10px 0 14px;
+color:#5d3200}.unobserved{background:#f1f1f1;border-left:4px solid #888;padding:5px 10px;
+margin:4px 0;font-size:13px}
+.scorecard{display:flex;gap:22px;align-items:flex-start}.scorecard .mix{flex:1}
+.card{min-width:150px;text-align:center;border:1px solid #ccd;border-radius:6px;padding:10px 8px;
+margin-top:8px;background:#f7f9fc}.big{font-size:44px;font-weight:700;line-height:1.1}
+.big .of{font-size:16px;color:#666;font-weight:400;margin-left:3px}
+.good{color:#2e7d32}.fair{color:#9a6700}.poor{color:#c62828}
+table.compact{width:auto;min-width:60%}table.roles td{font-size:12.5px}
+tr.mine td{background:#eef5ff}
+.you{background:#1f3b63;color:#fff;border-radius:3px;padding:0 5px;font-size:11px;
+font-weight:600;white-space:nowrap}
+.undone{color:#8a4b00;background:#fff4e0;border-radius:3px;padding:0 4px;font-size:11.5px}
 @media print{body{max-width:none;padding:0;font-size:11pt}h2{break-after:avoid}
 table,figure,li{break-inside:avoid}a{color:inherit;text-decoration:none}
 @page{size:A4;margin:16mm}}
@@ -613,7 +1019,7 @@ def _table(
 
 
 def _badge(rating: str | None) -> str:
-    return f'<span class="rating {rating or "none"}">{_e(rating or "-")}</span>'
+    return f'<span class="rating {rating or "none"}">{_e(rating or NOT_OBSERVED_LABEL)}</span>'
 
 
 def _muted(text: str) -> str:
@@ -626,7 +1032,9 @@ def _html_findings(items: list[dict], empty: str) -> str:
     out = []
     for f in items:
         ev = "".join(
-            f"<li>T+{_e(e['time'])} &middot; event {e['seq']} &middot; {_e(e['event'])}</li>"
+            f"<li>T+{_e(e['time'])} &middot; event {e['seq']} &middot; {_e(e['event'])}"
+            + (f' <span class="undone">{UNDONE}</span>' if e["undone"] else "")
+            + "</li>"
             for e in f["evidence"]
         )
         out.append(f"<li><b>{_e(f['title'])}.</b> {_e(f['analysis'])}<ul class=ev>{ev}</ul></li>")
@@ -647,23 +1055,119 @@ _BASELINE_NOTE = "The same scenario and seed played by automated players only, s
 
 
 def _html_capabilities(doc: dict) -> list[str]:
-    overall = _e(_score(doc["score"]["overall"]))
     rows = [
         [
             _e(f"{c['objective']}: {c['title']}"),
             _e(c["core_capability"]),
-            f"{_badge(c['rating'])} {_e(c['rating_text'])}",
+            f"{_badge(c['rating'])} {_e(c['rating_text'].removeprefix(NOT_OBSERVED_LABEL + ': '))}",
             _e(_score(c["score"])),
         ]
         for c in doc["capabilities"]
     ]
     return [
-        f'<p><span class="score">{overall}</span> / 100 overall <span class="muted">'
-        "(objectives, outcomes and each agency's own duties, as the scenario weighs them)"
-        "</span></p>",
+        f"<p>{_objectives_line(doc['score']['objectives_score'], '<b>', '</b>')}</p>",
         _html_table(["objective", "core capability", "rating", "score"], rows, {3}),
         _muted(_RATING_NOTE),
     ]
+
+
+def _tone(score: float | None) -> str:
+    """A score's colour class: good, fair or poor."""
+    if score is None:
+        return "none"
+    return "good" if score >= 80 else "fair" if score >= 50 else "poor"
+
+
+def _html_score(sc: dict) -> list[str]:
+    banner = [f'<div class="banner"><b>{_e(sc["banner"])}.</b></div>'] if sc["banner"] else []
+    rows = []
+    for p in sc["parts"]:
+        observed = p["score"] is not None
+        rows.append(
+            [
+                f"<b>{_e(p['label'])}</b>",
+                f'<span class="{_tone(p["score"])}">{_e(_score(p["score"]))}</span>'
+                if observed
+                else '<span class="muted">not observed</span>',
+                _e(f"{p['weight']:.2f}"),
+                _e("-" if p["points"] is None else f"{p['points']:.1f}"),
+                _e(p["basis"]),
+            ]
+        )
+    for label, value, _, _, basis in _score_rows(sc)[len(sc["parts"]) :]:
+        rows.append([f"<b>{_e(label)}</b>", f"<b>{_e(value)}</b>", "", "", _e(basis)])
+    components = _component_rows(sc)
+    detail = (
+        [
+            "<h3>Outcomes, by component</h3>",
+            _table(_COMPONENT_HEADER, components, {1, 2}).replace(
+                "<table>", '<table class="compact">', 1
+            ),
+        ]
+        if components
+        else []
+    )
+    overall = sc["overall"]
+    card = (
+        f'<div class="card"><div class="big {_tone(overall)}">{_e(_score(overall))}'
+        '<span class="of">/ 100</span></div><div class="muted">overall score'
+        + ("" if sc["complete"] else f", pro-rated ({sc['played']:.0%} played)")
+        + "</div></div>"
+    )
+    return [
+        *banner,
+        f'<div class="scorecard">{card}<div class="mix">'
+        + _html_table(_SCORE_HEADER, rows, {1, 2, 3})
+        + "</div></div>",
+        _muted(f"Overall = {sc['formula']}. {_WEIGHTS_NOTE}"),
+        *detail,
+    ]
+
+
+def _html_roles(roles: list[dict]) -> list[str]:
+    head = "".join(f"<th>{_e(h)}</th>" for h in _ROLES_HEADER)
+    body = []
+    for r in roles:
+        name = _e(r["agency"]) + (' <span class="you">your role</span>' if r["trainee"] else "")
+        label = f"<b>{name}</b><br><span class=muted>{_e(r['name'])}</span>"
+        if r["score"] is None:
+            cells = f'<td colspan={len(_GROUPS) + 1} class="muted">{_e(NO_DUTY)}</td>'
+        else:
+            window = (
+                f"<br><span class=muted>window {_e(_score(r['window_score']))}</span>"
+                if r["pro_rated"]
+                else ""
+            )
+            score = f'<td class=num><b class="{_tone(r["score"])}">{_e(_score(r["score"]))}</b>'
+            groups = {g["name"]: g for g in r["groups"]}
+            cells = (
+                score
+                + window
+                + "</td>"
+                + "".join(_html_group(groups.get(name)) for name in _GROUPS)
+            )
+        css = ' class="mine"' if r["trainee"] else ""
+        body.append(f"<tr{css}><td>{label}</td>{cells}</tr>")
+    table = (
+        f'<table class="roles"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+    undone = _undone_rows(roles)
+    listed = (
+        [
+            f"<b>Duties {UNDONE}</b> <span class=muted>(counted as misses)</span>"
+            '<ul class="ev">' + "".join(f"<li>{_e(t)}</li>" for t in undone) + "</ul>"
+        ]
+        if undone
+        else []
+    )
+    return [_muted(_ROLES_NOTE), table, *listed]
+
+
+def _html_group(g: dict | None) -> str:
+    if g is None:
+        return '<td class="muted">-</td>'
+    credit = f'<b class="{_tone(100 * g["credit"])}">{_e(g["credit_text"])}</b>'
+    return f"<td>{credit}<br><span class=muted>{_e(g['text'])}</span></td>"
 
 
 def _html_objective(o: dict) -> list[str]:
@@ -672,17 +1176,25 @@ def _html_objective(o: dict) -> list[str]:
         [
             _e(m["label"]),
             _e(m["agency"] or "all"),
-            _e(f"{m['value_text']} ({m['statistic']})"),
+            _e(_value_cell(m)),
             _e(m["target_text"]),
-            f"<span class={met_class[m['met']]}>{_e(_met(m['met']))}</span>",
+            f"<span class={met_class[m['met']]}>{_e(_met(m['met']))}</span>"
+            + (f'<br><span class="undone">{_e(m["missed_text"])}</span>' if m["missed"] else ""),
+            _e(m["credit_text"]),
         ]
         for m in o["measures"]
     ]
     tasks = "; ".join(o["critical_tasks"])
+    unobserved = (
+        [f'<p class="unobserved">{_e(o["rating_text"])}. {_e(_UNRATED)}</p>']
+        if o["rating"] is None
+        else []
+    )
     return [
         f"<h3>{_badge(o['rating'])} {_e(o['id'])}: {_e(o['title'])}</h3>",
+        *unobserved,
         _muted(f"{o['core_capability']}. Critical tasks: {tasks}."),
-        _html_table(["measure", "agency", "value", "target", "met"], rows, {2, 3}),
+        _html_table(_MEASURE_HEADER, rows, {2, 3, 5}),
         "<b>Strengths</b>" + _html_findings(o["strengths"], "None observed."),
         "<b>Areas for improvement</b>" + _html_findings(o["areas_for_improvement"], "None."),
     ]
@@ -755,6 +1267,8 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     plan = _plan_rows(doc)
     notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]
     sections = [
+        ("Overall score", _html_score(doc["score"])),
+        ("Scores by role", _html_roles(doc["roles"])),
         (
             "Exercise overview",
             [_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])],
@@ -789,10 +1303,9 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
 
 def page(doc: dict) -> str:
     """The report as one self-contained HTML page, its sections numbered in order."""
-    ov = doc["overview"]
     parts = [
         f"<h1>{_e(doc['title'])}</h1>",
-        _muted(f"Run {ov['run']} · {ov['status']} · seed {ov['seed']} · recorded {ov['started']}"),
+        _muted(_byline(doc)),
     ]
     for number, (title, body) in enumerate(_html_sections(doc), start=1):
         parts += [f"<h2>{number}. {_e(title)}</h2>", *body]
