@@ -362,7 +362,8 @@ def _seq(s: Sample) -> int:
 
 
 def _cite(samples: list[Sample]) -> tuple[Evidence, ...]:
-    return tuple(e for s in samples for e in s.evidence)
+    """Every event the samples rest on, once each (idle units often share one)."""
+    return tuple({e.seq: e for s in samples for e in s.evidence}.values())
 
 
 def _undone(cited: list[Sample]) -> frozenset[int]:
