@@ -1,7 +1,8 @@
 """Engine benchmark: a 10,000-node city, 300 units, 2,000 incidents over 24 hours.
 
-Prints wall seconds, simulated-to-wall ratio, events per second, peak memory, and our
-cost per event against a bare simpy timeout measured in the same run.
+Prints wall seconds, simulated-to-wall ratio, events per second, peak memory, our
+cost per event against a bare simpy timeout measured in the same run, and the time to
+score the run as the CLI does.
 
     python bench/engine.py [--incidents N] [--side N]
 """
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.city import city_scenario
 from simulator.exercise import Exercise
 from simulator.players import attach_players
+from simulator.review.score import score
 from simulator.review.summary import summarise
 
 
@@ -83,6 +85,12 @@ def main() -> None:
         f"our cost per log event     {run_s / events * 1e6:8.2f} us "
         f"({run_s / events / bare:.1f}x bare)"
     )
+    t5 = time.perf_counter()
+    scores = score(scenario, exercise.log.events)
+    scoring_s = time.perf_counter() - t5
+    share = 100 * scoring_s / run_s
+    print(f"scoring                    {scoring_s:8.2f} s ({share:.0f}% of simulation)")
+    print(f"overall score              {scores.overall:8.1f}")
     summary = summarise(exercise.log.events)
     print(f"incidents resolved         {summary.resolved:8d} of {summary.incidents}")
     for row in summary.response:

@@ -280,28 +280,36 @@ def idle_units(scenario: Scenario, events: Sequence[Event]) -> list[Sample]:
 
 
 class _IdleSweep:
-    """Sweep the log in time order, integrating idle-while-needed time per unit."""
+    """Sweep the log in time order, timing each (unit, incident) pair idle while needed.
+
+    Counts of units assigned per (incident, capability) and free units per (agency,
+    capability) are kept as the log goes, so each state change costs the needs open at
+    that moment, not the whole fleet (a city day has tens of thousands of changes).
+    """
 
     def __init__(self, scenario: Scenario) -> None:
-        self.caps = {u.id: frozenset(u.capabilities) for u in scenario.units}
+        self.provides = {u.id: _offered(frozenset(u.capabilities)) for u in scenario.units}
         self.agency = {u.id: u.agency for u in scenario.units}
         self.status = {u.id: "available" for u in scenario.units}
         self.assigned_to: dict[str, str | None] = {u.id: None for u in scenario.units}
+        self.assigned: dict[tuple[str, str], int] = defaultdict(int)
+        self.free: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for u in scenario.units:
+            for capability in self.provides[u.id]:
+                self.free[(u.agency, capability)].add(u.id)
         self.requires: dict[str, dict[str, int]] = {}
         self.agencies: dict[str, set[str]] = {}
         self.known: dict[str, dict[str, Event]] = defaultdict(dict)
         self.idle: dict[tuple[str, str], float] = defaultdict(float)
-        self.cited: dict[tuple[str, str], Event] = {}
+        self.since: dict[tuple[str, str], float] = {}
 
     def run(self, events: Sequence[Event]) -> list[Sample]:
-        pairs: set[tuple[str, str]] = set()
         last = 0.0
         for e in events:
-            for pair in pairs:
-                self.idle[pair] += e.t - last
             last = e.t
             if self._apply(e):
-                pairs = self._idle_pairs()
+                self._settle(self._idle_pairs(), e.t)
+        self._settle(set(), last)
         out = []
         for (unit, incident), seconds in sorted(self.idle.items()):
             if seconds >= IDLE_GRACE_S:
@@ -313,6 +321,13 @@ class _IdleSweep:
                     )
                 )
         return out
+
+    def _settle(self, pairs: set[tuple[str, str]], t: float) -> None:
+        """Close the idle spells that ended at ``t`` and open the ones that began."""
+        for pair in [p for p in self.since if p not in pairs]:
+            self.idle[pair] += t - self.since.pop(pair)
+        for pair in pairs:
+            self.since.setdefault(pair, t)
 
     def _apply(self, e: Event) -> bool:
         kind = e.kind
@@ -326,40 +341,51 @@ class _IdleSweep:
         elif kind == "cad.opened":
             self.known[e.incident].setdefault(e.agency, e)
         elif kind.startswith("unit.") and e.unit in self.status and "prev" in e.data:
-            status = kind.removeprefix("unit.")
-            self.status[e.unit] = status
-            if status == "dispatched":
-                self.assigned_to[e.unit] = e.incident
-            elif status in ("returning", "available", "out_of_service", "transporting"):
-                self.assigned_to[e.unit] = None
+            self._unit(e.unit, kind.removeprefix("unit."), e.incident)
         else:
             return False
         return True
 
+    def _unit(self, unit: str, status: str, incident: str | None) -> None:
+        was_free = self.status[unit] == "available"
+        self.status[unit] = status
+        if was_free != (status == "available"):
+            for capability in self.provides[unit]:
+                group = self.free[(self.agency[unit], capability)]
+                if was_free:
+                    group.discard(unit)
+                else:
+                    group.add(unit)
+        if status == "dispatched":
+            self._assign(unit, incident)
+        elif status in ("returning", "available", "out_of_service", "transporting"):
+            self._assign(unit, None)
+
+    def _assign(self, unit: str, incident: str | None) -> None:
+        before = self.assigned_to[unit]
+        if before == incident:
+            return
+        for capability in self.provides[unit]:
+            if before is not None:
+                self.assigned[(before, capability)] -= 1
+            if incident is not None:
+                self.assigned[(incident, capability)] += 1
+        self.assigned_to[unit] = incident
+
     def _idle_pairs(self) -> set[tuple[str, str]]:
-        free = [u for u in sorted(self.status) if self.status[u] == "available"]
         pairs = set()
         for incident, requires in self.requires.items():
+            agencies = self.agencies[incident] & self.known[incident].keys()
             for capability, count in requires.items():
-                assigned = sum(
-                    1
-                    for u, at in self.assigned_to.items()
-                    if at == incident and _provides(self.caps[u], capability)
-                )
-                if assigned >= count:
+                if self.assigned[(incident, capability)] >= count:
                     continue
-                for u in free:
-                    if (
-                        self.agency[u] in self.agencies[incident]
-                        and self.agency[u] in self.known[incident]
-                        and _provides(self.caps[u], capability)
-                    ):
-                        pairs.add((u, incident))
+                for agency in agencies:
+                    pairs.update((u, incident) for u in self.free.get((agency, capability), ()))
         return pairs
 
 
-def _provides(capabilities: frozenset[Capability], wanted: str) -> bool:
-    # As the engine: an ALS crew meets a BLS need.
-    if wanted in capabilities:
-        return True
-    return wanted == Capability.BLS and Capability.ALS in capabilities
+def _offered(capabilities: frozenset[Capability]) -> frozenset[str]:
+    """Needs a unit meets; as the engine, an ALS crew meets a BLS need."""
+    if Capability.ALS in capabilities:
+        return capabilities | {Capability.BLS}
+    return capabilities

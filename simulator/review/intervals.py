@@ -21,6 +21,7 @@ was resolved without it; a full assignment never assembled is censored at the
 incident's resolution (or the end).
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -78,6 +79,7 @@ class _Pass:
         self.leg: dict[str, Event] = {}
         self.first_dispatch: set[tuple[str, str]] = set()
         self.first_en_route: dict[tuple[str, str], Event] = {}
+        self.en_route_agencies: dict[str, set[str]] = defaultdict(set)
         self.arrived: set[tuple[str, str]] = set()
         self.full: set[str] = set()
         self.started: dict[str, Event] = {}
@@ -176,6 +178,7 @@ class _Pass:
         self.leg.setdefault(e.unit, e)
         if e.unit not in self.commanders:
             self.first_en_route.setdefault((e.incident, e.agency), e)
+            self.en_route_agencies[e.incident].add(e.agency)
 
     def on_unit_staged(self, e: Event) -> None:
         self._arrive(e, "staged")
@@ -204,7 +207,7 @@ class _Pass:
         if e.incident in self.full:
             return
         self.full.add(e.incident)
-        for agency in sorted({a for (i, a) in self.first_en_route if i == e.incident}):
+        for agency in sorted(self.en_route_agencies[e.incident]):
             start = self.first_en_route[(e.incident, agency)]
             self.out["full_assignment_on_scene"].append(
                 between(start, e, incident=e.incident, agency=agency)
