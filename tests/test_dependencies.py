@@ -22,7 +22,7 @@ from conftest import (
     unit,
 )
 
-from simulator.commands import Declare, Dispatch, Recall
+from simulator.commands import Declare, Dispatch, Recall, Share
 from simulator.exercise import Exercise
 from simulator.scenario import ScenarioError
 
@@ -281,3 +281,45 @@ def test_blocks_agencies_with_an_unknown_id_is_reported():
         build(data)
     paths = [p.path for p in info.value.problems]
     assert paths == ["msel.0.incident.preconditions.0.blocks_agencies.0"]
+
+
+# -- what a met precondition makes safe ---------------------------------------------------
+
+
+def secured_scene(hazard: dict) -> Exercise:
+    """Police (who can size up structures) secure a scene; fire hears only of the incident."""
+    units = [
+        unit("P1", "police", ["patrol", "rescue"], "PS"),
+        unit("F1", "fire", ["fire_suppression"], "FS"),
+    ]
+    row = secure(requires={"patrol": 1, "fire_suppression": 1})
+    row["incident"]["hazards"] = [hazard]
+    row["incident"].pop("casualties")
+    ex = exercise(scenario_dict(msel=[row], units=units))
+    open_cad(ex, "police")
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
+    run_until(ex, lambda: first_or_none(ex, "incident.precondition_ready") is not None)
+    assert ex.submit(Declare(agency="police", incident="INC1", condition="scene_secure")).accepted
+    share = Share(agency="police", to="fire", incident="INC1", facts=["incident:INC1"])
+    assert ex.submit(share, source="test").accepted
+    run_until(ex, lambda: ex.knows("fire", "INC1"))
+    assert ex.submit(Dispatch(agency="fire", incident="INC1", units=["F1"])).accepted
+    run_until(ex, lambda: status(ex, "F1") not in ("dispatched", "en_route"))
+    return ex
+
+
+def first_or_none(ex, kind):
+    return next(iter(ex.log.of_kind(kind)), None)
+
+
+def test_police_securing_a_scene_do_not_make_a_structure_safe_for_fire_crews_not_told():
+    ex = secured_scene({"id": "rig", "kind": "structural"})
+    assert not kinds(ex, "unit.harmed", unit="P1")  # police can size up the rig (rescue)
+    harmed = first(ex, "unit.harmed", unit="F1")
+    assert harmed.data["hazard"] == "structural"
+
+
+def test_a_scene_secured_by_police_is_safe_from_the_armed_suspect():
+    ex = secured_scene({"id": "gun", "kind": "armed_suspect", "reported": True})
+    assert not kinds(ex, "unit.harmed")
+    assert status(ex, "F1") == "on_scene"

@@ -35,7 +35,14 @@ from simulator.scenario.msel import (
     ResourceChange,
     RoadClosure,
 )
-from simulator.scenario.vocabulary import DETECTS, Capability, Triage, UnitStatus
+from simulator.scenario.vocabulary import (
+    DETECTS,
+    Capability,
+    HazardKind,
+    Triage,
+    UnitStatus,
+    secures,
+)
 from simulator.world.atlas import Atlas
 
 # A blocked unit waits at a declared staging area if one is this close to the scene.
@@ -654,18 +661,33 @@ class Engine:
         for hazard in incident.spec.hazards:
             key = fact_key("hazard", incident.id, hazard.id)
             seen[key] = hazard.kind.value
-            detectors = (
+            detectors = frozenset(
                 hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
             )
             if self.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
                 continue
-            if any(g.state == Readiness.MET for g in incident.gates):
-                continue  # a scene declared secure or safe no longer harms
+            if self._made_safe(unit, incident, hazard.kind, detectors):
+                continue
             if (unit.id, key) not in self._harmed:
                 self._harmed.add((unit.id, key))
                 fit = self._harm(unit, incident, hazard) and fit
         self.report(unit, incident.id, seen)
         return fit
+
+    def _made_safe(
+        self, unit: Unit, incident: Incident, kind: HazardKind, detectors: frozenset[Capability]
+    ) -> bool:
+        """Whether a met precondition has made this hazard safe for this unit.
+
+        It has for the crews it held back (that is why they waited) and, for everyone,
+        from the hazards its own crews deal with.
+        """
+        agency_kind = self.agency(unit.agency).kind.value
+        return any(
+            g.state == Readiness.MET
+            and (g.applies(unit, agency_kind) or secures(g.spec.capability, kind, detectors))
+            for g in incident.gates
+        )
 
     def _harm(self, unit: Unit, incident: Incident, hazard: Hazard) -> bool:
         """An unknown hazard strikes; returns whether the unit can still work."""

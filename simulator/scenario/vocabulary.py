@@ -146,6 +146,20 @@ DETECTS: dict[HazardKind, frozenset[Capability]] = {
 }
 
 
+# A scene made ready by a precondition is safe only from the hazards its crews deal
+# with: those their capability detects, and for police securing a scene, armed
+# suspects and traffic too. A "scene secure" by patrol does not make a damaged
+# structure safe for an engine crew nobody told of it.
+SECURED_BY_PATROL = frozenset({HazardKind.ARMED_SUSPECT, HazardKind.TRAFFIC})
+
+
+def secures(capability: Capability, kind: HazardKind, detectors: frozenset[Capability]) -> bool:
+    """Whether a precondition met by ``capability`` makes a hazard of ``kind`` safe."""
+    if capability in detectors:
+        return True
+    return capability == Capability.PATROL and kind in SECURED_BY_PATROL
+
+
 class Metric(StrEnum):
     """Measurements an objective can set a target on (scoring gives them meaning)."""
 
