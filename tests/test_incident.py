@@ -235,17 +235,21 @@ def test_sickest_patient_is_treated_first():
     assert event.data["patient"] == "INC1-P1"  # patients are numbered immediate first
 
 
-def test_interrupted_treatment_restarts_the_deterioration_clock():
-    model = {"immediate_survival_minutes": 10, "treat_minutes_immediate": 30}
+def test_interrupted_treatment_resumes_the_deterioration_clock_where_it_stopped():
+    model = {"immediate_survival_minutes": 20, "treat_minutes_immediate": 30}
     ex = exercise(msel=[ems_incident(casualties={"immediate": 1}, casualty_model=model)])
     open_cad(ex, "ems")
     dispatch(ex, "ems", "M1")
     ex.advance(M_ON_SCENE + 60)
+    started = first(ex, "patient.treatment_started", patient="INC1-P1")
     assert ex.submit(Recall(agency="ems", units=["M1"])).accepted
     interrupted = first(ex, "patient.treatment_interrupted", patient="INC1-P1")
     assert interrupted.t == pytest.approx(M_ON_SCENE + 60)
     ex.advance(ex.end)
-    assert first(ex, "patient.died").t == pytest.approx(M_ON_SCENE + 60 + 600)
+    # 20 minutes from the incident, less the time waited before care, after the stop:
+    # care paused the clock; it did not wind it back to a fresh 20 minutes.
+    left = 1200 - started.t
+    assert first(ex, "patient.died").t == pytest.approx(interrupted.t + left)
 
 
 def two_hospitals(near_immediate_beds: int, patients: int = 2) -> dict:

@@ -32,6 +32,8 @@ class Patient:
     triage: Triage
     state: CareState = CareState.WAITING
     token: int = 0
+    deadline: float | None = None  # when the running deterioration clock runs out
+    left: float | None = None  # seconds left on it when treatment paused it
 
     @property
     def needs_transport(self) -> bool:

@@ -299,7 +299,8 @@ class Scene:
                     self._clock(patient, model)
         self.engine.emit("incident.casualties", incident=incident.id, **casualties.model_dump())
 
-    def _clock(self, patient: Patient, model: CasualtyModel) -> None:
+    def _clock(self, patient: Patient, model: CasualtyModel, left: float | None = None) -> None:
+        """Start (or, with ``left``, resume) a patient's deterioration clock."""
         patient.token += 1
         if patient.triage == Triage.IMMEDIATE:
             delay = model.immediate_survival_minutes * 60.0
@@ -307,6 +308,10 @@ class Scene:
             delay = model.delayed_deterioration_minutes * 60.0
         else:
             return
+        if left is not None:
+            delay = left
+        patient.deadline = self.engine.env.now + delay
+        patient.left = None
         self.engine.at(delay, self._deteriorate, patient, patient.token)
 
     def _deteriorate(self, patient: Patient, token: int) -> None:
@@ -376,6 +381,8 @@ class Scene:
 
     def _treat(self, unit: Unit, patient: Patient, incident: Incident) -> None:
         patient.state = CareState.TREATING
+        if patient.deadline is not None:  # care pauses the clock; it resumes if abandoned
+            patient.left = max(0.0, patient.deadline - self.engine.env.now)
         patient.token += 1
         unit.treating = patient.id
         model = incident.casualty_model
@@ -426,7 +433,7 @@ class Scene:
             incident=incident.id,
             patient=patient.id,
         )
-        self._clock(patient, incident.casualty_model)
+        self._clock(patient, incident.casualty_model, left=patient.left)
 
     def _load(self, unit: Unit, patient: Patient) -> None:
         patient.state = CareState.LOADED
