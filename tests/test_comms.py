@@ -605,3 +605,37 @@ def test_a_fault_may_target_a_default_plan_channel():
     ex = exercise(scenario_dict(msel=[incident(), fault(2, 0, "phone", "dispatch-phone")]))
     ex.advance(1)
     assert first(ex, "fault.started").data["target"] == "dispatch-phone"
+
+
+@pytest.mark.parametrize("kind, target", [("cad", "police"), ("phone", "dispatch-phone")])
+def test_overlapping_faults_on_one_target_last_until_the_last_one_ends(kind, target):
+    msel = [
+        incident(),
+        fault(2, 0, kind, target, minutes=10),
+        fault(3, 300, kind, target, minutes=30),
+    ]
+    ex = exercise(scenario_dict(msel=msel))
+    network = ex.engine.network
+
+    def down() -> bool:
+        return target in network.cad_down if kind == "cad" else network.lines[target].saturated
+
+    ex.advance(601)
+    assert [e.data["seq"] for e in kinds(ex, "fault.ended")] == [2]
+    assert down()  # the second fault still holds it down
+    ex.advance(300 + 1800 + 1)
+    assert not down()
+
+
+def test_overlapping_congestion_keeps_loading_the_channel_until_the_last_ends():
+    msel = [
+        incident(),
+        fault(2, 0, "congestion", "police-dispatch", minutes=10, load=0.5),
+        fault(3, 300, "congestion", "police-dispatch", minutes=30, load=0.5),
+    ]
+    ex = exercise(scenario_dict(msel=msel))
+    line = ex.engine.network.lines["police-dispatch"]
+    ex.advance(601)
+    assert line.congested and line.congestions == {3}
+    ex.advance(300 + 1800 + 1)
+    assert not line.congested

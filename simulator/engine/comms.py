@@ -7,6 +7,7 @@ on the message, so review can see how agencies actually talked.
 """
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -91,8 +92,12 @@ class Line:
     members: frozenset[str]
     resource: simpy.Resource
     saturated: bool = False
-    congested: bool = False
-    congestion: int = 0  # token: a background-traffic process runs while it matches
+    congestions: set[int] = field(default_factory=set)  # MSEL seqs of active congestion
+
+    @property
+    def congested(self) -> bool:
+        """Whether background traffic is loading it now."""
+        return bool(self.congestions)
 
     @property
     def faulty(self) -> bool:
@@ -124,6 +129,7 @@ class Network:
         self.cad_down: set[str] = set()
         self.virtuals: set[str] = set()  # channels the exercise made (talk-around, posts)
         self._avoid: set[tuple[str, str]] = set()  # (sender, channel) known to be failing
+        self._faults: Counter[tuple[str, str]] = Counter()  # (kind, target) -> active injects
         self._loss = engine.streams.get("comms_loss")
         self._count = 0
 
@@ -385,33 +391,46 @@ class Network:
         """Consoles an agency's patches occupy."""
         return sum(1 for holder in self.patches.values() if holder == agency)
 
-    def congest(self, channel: str, load: float, token: int) -> Iterator[Any]:
-        """Background traffic taking ``load`` of a channel's airtime until cleared."""
+    def congest(self, channel: str, load: float, seq: int) -> Iterator[Any]:
+        """Background traffic taking ``load`` of a channel's airtime while inject ``seq`` lasts."""
         env = self.engine.env
         line = self.lines[channel]
         stream = self.engine.streams.get(f"congestion:{channel}")
         gap = BURST_SECONDS * (1.0 - load) / load
-        while line.congestion == token:
+        while seq in line.congestions:
             yield env.timeout(float(stream.exponential(gap)))
-            if line.congestion != token:
+            if seq not in line.congestions:
                 return
             with line.resource.request() as request:
                 yield request
                 yield env.timeout(float(stream.exponential(BURST_SECONDS)))
 
     def set_fault(self, row: Fault, on: bool) -> None:
-        """Apply (or clear) a fault inject's effect on sites, CADs or lines."""
-        if row.fault == "radio_site":
-            (self.coverage.fail if on else self.coverage.restore)(row.target)
-        elif row.fault == "cad":
-            (self.cad_down.add if on else self.cad_down.discard)(row.target)
-        elif row.fault == "phone":
-            self.lines[row.target].saturated = on
-        else:
+        """Apply (or clear) a fault inject's effect on sites, CADs or lines.
+
+        Injects on one target may overlap: the target recovers only when the last of
+        them ends (a CAD down from 0 to 10 minutes and from 5 to 35 is down until 35).
+        """
+        if row.fault == "congestion":
             line = self.lines[row.target]
-            line.congested = on
-            line.congestion += 1
             if on:
-                self.engine.env.process(self.congest(row.target, row.load, line.congestion))
-        if not on:  # senders try the channel again once its fault has cleared
-            self._avoid = {pair for pair in self._avoid if pair[1] != row.target}
+                line.congestions.add(row.seq)
+                self.engine.env.process(self.congest(row.target, row.load, row.seq))
+            else:
+                line.congestions.discard(row.seq)
+            self._cleared(row.target, line.congested)
+            return
+        key = (row.fault, row.target)
+        self._faults[key] += 1 if on else -1
+        active = self._faults[key] > 0
+        if row.fault == "radio_site":
+            (self.coverage.fail if active else self.coverage.restore)(row.target)
+        elif row.fault == "cad":
+            (self.cad_down.add if active else self.cad_down.discard)(row.target)
+        else:
+            self.lines[row.target].saturated = active
+        self._cleared(row.target, active)
+
+    def _cleared(self, target: str, active: bool) -> None:
+        if not active:  # senders try the channel again once its faults have cleared
+            self._avoid = {pair for pair in self._avoid if pair[1] != target}
