@@ -325,6 +325,29 @@ def test_a_closure_an_agency_was_not_told_of_costs_time(told):
         run_until(ex, lambda: "closure:Main Street" in ex.knowledge("police"))
 
 
+@pytest.mark.parametrize("told", [True, False])
+def test_a_closure_during_the_trip_is_met_at_the_barrier_unless_the_agency_was_told(told):
+    # P1 rolls at 86 s: S->M until 186 s, then M->I. Main Street M-I closes at 120 s.
+    row = closure(2, 120, edges=[["M", "I"]])
+    row["to"] = ["police"] if told else []
+    ex = exercise(scenario_dict(msel=[incident(), row]))
+    open_cad(ex, "police")
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
+    run_until(ex, lambda: status(ex, "P1") == "on_scene")
+    rerouted = first(ex, "unit.rerouted", unit="P1")
+    assert rerouted.data["path"] == ["M", "S", "D1", "D2", "I"]
+    if told:  # dispatch radios the crew: it turns off at the next intersection
+        assert rerouted.t == 120 and not kinds(ex, "unit.blocked")
+        return
+    # Nobody told the crew: it drives on to the closure, is blocked and reports it.
+    blocked = first(ex, "unit.blocked", unit="P1")
+    assert blocked.t == pytest.approx(CAD_OPENS + 30 + 100) == rerouted.t
+    assert blocked.data["road"] == "Main Street"
+    report = first(ex, "message.queued", unit="P1")
+    assert report.t == blocked.t and report.data["facts"] == ["closure:Main Street"]
+    run_until(ex, lambda: "closure:Main Street" in ex.knowledge("police"))
+
+
 # -- nobody told, nobody comes -------------------------------------------------------
 
 

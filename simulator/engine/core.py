@@ -592,7 +592,7 @@ class Engine:
             )
             self.report(unit, unit.incident, {fact_key("closure", name): True})
             if self.movement.send(unit, target, on_arrive):
-                self.movement._rerouted(unit)
+                self.movement.rerouted(unit)
 
         return arrived
 
@@ -887,8 +887,23 @@ class Engine:
             for name in names:
                 self.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
             self._tell_roads(names, told, via)
-            self.movement.after_closure(set(newly))
+            self._closed_ahead(set(newly))
         return newly
+
+    def _closed_ahead(self, closed: set[int]) -> None:
+        """Units whose road ahead just closed: those whose agency knows turn off.
+
+        The rest drive on to the closure, are blocked there and report it, as a unit
+        dispatched onto an unknown closure does.
+        """
+        roads = self.atlas.roads
+        for unit, edge in self.movement.driving_into(closed):
+            name = roads.names[edge]
+            if not name or self.knowledge.value(unit.agency, fact_key("closure", name)):
+                self.movement.reroute(unit)
+                continue
+            target, on_arrive = unit.goal
+            self.movement.drive_to(unit, edge, self._at_barrier(name, target, on_arrive))
 
     def open_roads(
         self, edges: list[int], by: str, told: list[str], via: str = "inject"

@@ -110,18 +110,38 @@ class Movement:
         """The node ids of a unit's current trip, for the event log."""
         return [self.roads.ids[n] for n in unit.trip.nodes.tolist() if n >= 0]
 
-    def after_closure(self, closed: set[int]) -> None:
-        """Reroute every moving unit whose road ahead was just closed."""
+    def driving_into(self, closed: set[int]) -> list[tuple[Unit, int]]:
+        """Moving units whose planned road ahead crosses a just-closed edge, and that edge."""
         now = self.engine.env.now
         edge_of = self.roads.edge_of
+        out = []
         for unit in self.engine.sorted_units():
             if unit.trip is None or unit.goal is None or now >= unit.trip.end:
                 continue
-            ahead = unit.trip.edges_ahead(now)
-            if any(edge_of.get(edge) in closed for edge in ahead):
-                self._drive(unit)
-                if not unit.stranded:
-                    self._rerouted(unit)
+            for edge in unit.trip.edges_ahead(now):
+                if edge_of.get(edge) in closed:
+                    out.append((unit, edge_of[edge]))
+                    break
+        return out
+
+    def reroute(self, unit: Unit) -> None:
+        """A unit told of a closure ahead turns off at its next intersection."""
+        self._drive(unit)
+        if not unit.stranded:
+            self.rerouted(unit)
+
+    def drive_to(self, unit: Unit, closed_edge: int, on_arrive: Arrival) -> None:
+        """Keep to the planned road as far as the intersection before ``closed_edge``."""
+        now = self.engine.env.now
+        nodes = unit.trip.nodes.tolist()
+        start = unit.trip.next_stop(now)
+        stop = next(
+            j
+            for j in range(start, len(nodes) - 1)
+            if self.roads.edge_of.get((nodes[j], nodes[j + 1])) == closed_edge
+        )
+        _, reach = self.origin(unit)
+        self._go(unit, nodes[start : stop + 1], reach, on_arrive)
 
     def after_reopening(self) -> None:
         """Give stranded units another try."""
@@ -131,9 +151,10 @@ class Movement:
                 node, _ = self.origin(unit)
                 if np.isfinite(self.roads.seconds_to(target)[node]):
                     self._drive(unit)
-                    self._rerouted(unit)
+                    self.rerouted(unit)
 
-    def _rerouted(self, unit: Unit) -> None:
+    def rerouted(self, unit: Unit) -> None:
+        """Log a unit's new path (the view redraws its trip from it)."""
         self.engine.emit(
             "unit.rerouted",
             agency=unit.agency,
