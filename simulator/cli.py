@@ -224,6 +224,14 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         profiles=profiles,
     )
     _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
+    if outcome["unplayed"]:
+        # Silence here would let a trainer believe every line of the file was played.
+        console.print(
+            f"Commands not played: {outcome['unplayed']} from {args.commands} "
+            f"(due after T+{format_offset(outcome['stopped'])}, when the run stopped)",
+            highlight=False,
+            soft_wrap=True,
+        )
     print_recording(console, recording)
     if not outcome["complete"]:
         console.print("Interrupted: everything up to now is kept in the run directory.")
@@ -281,8 +289,9 @@ def _execute(
         recording.attach(exercise)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     complete = True
+    pending = list(commands)
     try:
-        _drive(exercise, until, commands, show_progress, console)
+        _drive(exercise, until, pending, show_progress, console)
     except KeyboardInterrupt:
         complete = False
         exercise.finish("interrupted")
@@ -310,17 +319,28 @@ def _execute(
         commands=exercise.commands,
         summary=summary.as_dict(),
     )
-    return {"summary": summary, "sha256": sha, "complete": complete}
+    return {
+        "summary": summary,
+        "sha256": sha,
+        "complete": complete,
+        "unplayed": len(pending),
+        "stopped": exercise.now,
+    }
 
 
 def _drive(
     exercise: Exercise,
     until: float,
-    commands: list[TimedCommand],
+    pending: list[TimedCommand],
     show_progress: bool,
     console: Console,
 ) -> None:
-    pending = list(commands)
+    """Advance to ``until``, giving each command at its time; ``pending`` keeps the rest.
+
+    Commands due after ``until`` stay in ``pending``, neither given nor recorded: the
+    run stops first, and a replay (which stops at the same time) could never give them,
+    so giving them at the stop would make the record one that does not replay.
+    """
     with Progress(
         TextColumn("[bold]exercise time"),
         BarColumn(),
@@ -331,7 +351,7 @@ def _drive(
         transient=True,
     ) as progress:
         task = progress.add_task("run", total=until, clock=format_offset(0))
-        while exercise.now < until and not exercise.ended:
+        while True:  # at least once: commands due at T+0 of a run stopped at T+0
             target = min(until, exercise.now + SLICE_S)
             while pending and pending[0].t <= target:
                 step = pending.pop(0)
@@ -339,8 +359,8 @@ def _drive(
                 exercise.submit(step.command, source=step.source)
             exercise.advance(target)
             progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))
-        for step in pending:
-            exercise.submit(step.command, source=step.source)
+            if exercise.now >= until or exercise.ended:
+                break
 
 
 def _replay(args: argparse.Namespace, console: Console) -> int:
