@@ -20,6 +20,7 @@ from conftest import (
 
 from simulator.commands import Dispatch, Recall, Transport
 from simulator.players.sop import attach_players
+from simulator.scenario.vocabulary import Triage
 
 P_ON_SCENE = 286.0
 M_ON_SCENE = 276.0
@@ -250,6 +251,28 @@ def test_interrupted_treatment_resumes_the_deterioration_clock_where_it_stopped(
     # care paused the clock; it did not wind it back to a fresh 20 minutes.
     left = 1200 - started.t
     assert first(ex, "patient.died").t == pytest.approx(interrupted.t + left)
+
+
+def test_a_delivered_patient_frees_the_bed_after_the_emergency_department_stay():
+    hospitals = [
+        {"id": "H1", "location": "H", "beds": {"immediate": 1}, "bed_hours": {"immediate": 1}}
+    ]
+    ex = exercise(
+        scenario_dict(hospitals=hospitals, msel=[ems_incident(casualties={"immediate": 1})])
+    )
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    run_until(ex, lambda: bool(kinds(ex, "patient.delivered")))
+    delivered = first(ex, "patient.delivered")
+    hospital = ex.engine.hospitals["H1"]
+    assert not hospital.has_room(Triage.IMMEDIATE)  # the one bed is taken
+    ex.advance(delivered.t + 3600)
+    freed = first(ex, "hospital.bed_freed")
+    assert (freed.t, freed.data) == (
+        pytest.approx(delivered.t + 3600),
+        {"hospital": "H1", "triage": "immediate"},
+    )
+    assert hospital.has_room(Triage.IMMEDIATE)
 
 
 def two_hospitals(near_immediate_beds: int, patients: int = 2) -> dict:

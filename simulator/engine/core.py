@@ -838,6 +838,10 @@ class Engine:
         unit.incident = None
         self.scene.after_departure(incident, was_on_scene)
 
+    def _bed_freed(self, hospital: Hospital, triage: Triage) -> None:
+        hospital.release(triage)
+        self.emit("hospital.bed_freed", hospital=hospital.id, triage=triage.value)
+
     def _at_hospital(self, unit: Unit) -> None:
         hospital = unit.hospital
         handover = 0.0
@@ -846,6 +850,8 @@ class Engine:
             patient = next(p for p in incident.patients if p.id == patient_id)
             patient.state = CareState.TRANSPORTED
             handover = max(handover, incident.casualty_model.handover_minutes * 60.0)
+            bed = self.hospitals[hospital]
+            self.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
             self.emit(
                 "patient.delivered",
                 agency=unit.agency,

@@ -8,7 +8,11 @@ from simulator.scenario.vocabulary import Triage
 
 @dataclass(eq=False)
 class Hospital:
-    """Beds in use per category; a bed is held from departure to the end of the run."""
+    """Beds in use per category.
+
+    A bed is held from the ambulance's departure until the patient's emergency-department
+    stay (``spec.bed_hours``) after delivery is over, so beds turn over in long runs.
+    """
 
     spec: HospitalSpec
     node: int
@@ -26,6 +30,14 @@ class Hospital:
     def has_room(self, category: Triage) -> bool:
         """Whether a patient of this category can be received."""
         return self.used[category] < self.capacity(category)
+
+    def stay(self, category: Triage) -> float:
+        """Seconds a delivered patient of this category holds the bed."""
+        return getattr(self.spec.bed_hours, category.value) * 3600.0
+
+    def release(self, category: Triage) -> None:
+        """A bed is free again (never below zero)."""
+        self.used[category] = max(0, self.used[category] - 1)
 
     def reserve(self, category: Triage) -> bool:
         """Take a bed; returns False when over capacity (the patient is still received)."""

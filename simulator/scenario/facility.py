@@ -22,6 +22,14 @@ class Beds(Model):
     minor: int = Field(default=12, ge=0)
 
 
+class BedHours(Model):
+    """Hours a patient holds an emergency-department bed before it is free again."""
+
+    immediate: float = Field(default=6.0, gt=0, le=720)
+    delayed: float = Field(default=4.0, gt=0, le=720)
+    minor: float = Field(default=2.0, gt=0, le=720)
+
+
 class Hospital(Model):
     """A receiving hospital; transports go to the nearest one with a free bed."""
 
@@ -29,6 +37,11 @@ class Hospital(Model):
     name: str = ""
     location: Location
     beds: Beds = Beds()
+    bed_hours: BedHours = Field(
+        default=BedHours(),
+        description="Emergency-department length of stay by category, after which the bed "
+        "is free again (local setting; CMS ED-1 medians for admitted patients run 4-6 h)",
+    )
     agency: Ident | None = Field(default=None, description="Hospital agency, if it plays")
 
 
