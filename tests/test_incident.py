@@ -253,6 +253,20 @@ def test_interrupted_treatment_resumes_the_deterioration_clock_where_it_stopped(
     assert first(ex, "patient.died").t == pytest.approx(interrupted.t + left)
 
 
+def test_a_care_only_incident_resolves_once_its_last_patient_has_left():
+    # A cardiac arrest needing one ALS crew for 15 minutes: the crew treats, loads and
+    # leaves for hospital, taking the need with it. It used to stay open, "als 0/1".
+    row = ems_incident(requires={"als": 1}, casualties={"immediate": 1}, work_minutes=15)
+    ex = exercise(msel=[row])
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    leaving = first(ex, "unit.transporting", unit="M1")
+    resolved = first(ex, "incident.resolved", incident="INC1")
+    assert resolved.t == leaving.t
+    assert first(ex, "incident.work_completed").t == leaving.t
+
+
 def test_a_delivered_patient_frees_the_bed_after_the_emergency_department_stay():
     hospitals = [
         {"id": "H1", "location": "H", "beds": {"immediate": 1}, "bed_hours": {"immediate": 1}}

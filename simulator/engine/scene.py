@@ -12,6 +12,7 @@ from simulator.engine.knowledge import fact_key
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import Casualties, CasualtyModel, EscalationEffect
 from simulator.scenario.vocabulary import (
+    CARE,
     SUPERVISORY,
     TRIAGE_ORDER,
     Capability,
@@ -137,6 +138,10 @@ class Scene:
     def _work_done(self, incident: Incident, token: int) -> None:
         if token != incident.work_token or incident.resolved:
             return
+        self._complete(incident)
+
+    def _complete(self, incident: Incident) -> None:
+        incident.work_token += 1
         incident.work_done = incident.work_total
         incident.work_complete = True
         incident.unmet_since = None
@@ -449,12 +454,20 @@ class Scene:
     # -- resolution ------------------------------------------------------------------
 
     def check_resolved(self, incident: Incident) -> None:
-        """Resolve when the work is done and every patient has left the scene."""
-        if incident.resolved or not incident.work_complete:
+        """Resolve when the work is done and every patient has left the scene.
+
+        An incident that needs nothing but patient care (a cardiac arrest needing one
+        ALS crew) has done its work once its last patient has left the scene.
+        """
+        if incident.resolved:
             return
         if any(p.state not in OUTCOMES and p.state != CareState.LOADED for p in incident.patients):
             return
-        self.engine.resolve(incident)
+        if not incident.work_complete and incident.patients and set(incident.requires) <= CARE:
+            self._complete(incident)
+            return  # completing checks resolution again
+        if incident.work_complete:
+            self.engine.resolve(incident)
 
 
 def needs(engine: "Engine", incident: Incident) -> dict[Capability, tuple[int, int, int]]:

@@ -58,6 +58,8 @@ DISCIPLINE: dict[Capability, AgencyKind] = {
 # Supervisory capabilities: required and dispatched like others, but their absence
 # does not stop the crews' work (span of control models their effect).
 SUPERVISORY = frozenset({Capability.COMMAND})
+# Patient care: needed only while patients are on scene.
+CARE = frozenset({Capability.ALS, Capability.BLS, Capability.TRANSPORT})
 
 # Capabilities that let a unit treat patients on scene.
 TREATMENT = frozenset({Capability.ALS, Capability.BLS})
