@@ -355,7 +355,9 @@ def _drive(
             target = min(until, exercise.now + SLICE_S)
             while pending and pending[0].t <= target:
                 step = pending.pop(0)
-                exercise.advance(step.t)
+                # A recorded position pins the point exactly; a time alone means after
+                # everything due by then (a hand-written file, an older record).
+                exercise.advance(step.t, ticks=step.ticks)
                 exercise.submit(step.command, source=step.source)
             exercise.advance(target)
             progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))

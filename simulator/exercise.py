@@ -4,6 +4,7 @@ This is the one API the view, the automated players, the CLI and the tests use. 
 owns the event log and the record of commands; nothing outside changes the engine.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -105,6 +106,9 @@ class Exercise:
         self.commands: list[dict] = []
         self._subscribers: list[Subscriber] = []
         self._delivered = 0
+        # Engine steps taken plus event batches handed to subscribers: with the log's
+        # length, where between two of them a command was given (see ``submit``).
+        self._ticks = 0
         self.end = scenario.metadata.duration
         self.ended = False
         self.engine.start()
@@ -120,18 +124,43 @@ class Exercise:
         """Receive every new batch of events (players react by submitting commands)."""
         self._subscribers.append(subscriber)
 
-    def advance(self, until: float) -> None:
-        """Run the simulation up to ``until`` seconds (never past the end, never back)."""
+    @property
+    def ticks(self) -> int:
+        """Engine steps taken and event batches delivered so far.
+
+        The log's length alone cannot say where a command was given: an engine step
+        may log nothing yet change what the command does, and players may not have
+        seen the last events yet. The two counts together pin the point exactly.
+        """
+        return self._ticks
+
+    def advance(self, until: float, *, ticks: int | None = None) -> None:
+        """Run the simulation up to ``until`` seconds (never past the end, never back).
+
+        Args:
+            until: simulation time to reach.
+            ticks: stop as soon as ``ticks`` engine steps and event batches have been
+                handled, even before ``until``; a replay passes a recorded command's
+                ``ticks`` so that it gives the command exactly where it was given,
+                between two events of one instant or before players saw the last
+                command's events, which time alone cannot tell apart.
+        """
         if self.ended:
             return
         env = self.engine.env
         until = min(until, self.end)
-        self._deliver()
-        while env.peek() <= until:
+        stop = math.inf if ticks is None else ticks
+        self._deliver(stop)
+        while self._ticks < stop and env.peek() <= until:
             env.step()
-            self._deliver()
-        if until > env.now:
-            env.run(until=until)
+            self._ticks += 1
+            self._deliver(stop)
+        # Only an idle stretch moves the clock, through a timeout of our own: the stop
+        # event of ``env.run`` stays queued after it, a step the replay (whose idle
+        # stretches fall elsewhere) would not count.
+        if until > env.now and env.peek() > until:
+            env.timeout(until - env.now)
+            env.step()
         if env.now >= self.end and not self.ended:
             self.ended = True
             self.engine.emit("exercise.ended", reason="duration reached")
@@ -145,25 +174,43 @@ class Exercise:
             self.engine.emit("exercise.ended", reason=reason)
             self.log.flush()
 
-    def _deliver(self) -> None:
+    def _deliver(self, stop: float = math.inf) -> None:
         # Players may submit commands while handling a batch; those commands emit more
-        # events, which are delivered in turn until nothing new happens.
+        # events, which are delivered in turn until nothing new happens (or, replaying,
+        # until the tick a recorded command was given at).
         events = self.log.events
-        while self._delivered < len(events):
+        while self._delivered < len(events) and self._ticks < stop:
             batch = events[self._delivered :]
             self._delivered = len(events)
+            self._ticks += 1
             for subscriber in self._subscribers:
                 subscriber(batch)
 
     # -- commands --------------------------------------------------------------------
 
     def submit(self, command: CommandBase, source: str = "trainee") -> Result:
-        """Carry out a command now, or reject it with a reason; either way it is logged."""
+        """Carry out a command now, or reject it with a reason; either way it is logged.
+
+        The record keeps where the command was given, not only when: ``after`` (events
+        logged before it) and ``ticks`` (see ``ticks``). Several commands can be given
+        at one instant with players reacting in between, or not; only the position lets
+        a replay give each at the same point, so that the log is identical. The time is
+        the clock's exact reading, not the log's milliseconds: a command given between
+        two events keeps the time of the first, which a rounded time would move.
+        """
         reason, change = "the exercise has ended", None
         if not self.ended:
             reason, change = self._orders.check(command)
         data = command_json(command)
-        self.commands.append({"t": round(self.now, 3), "source": source, "command": data})
+        self.commands.append(
+            {
+                "t": self.now,
+                "after": len(self.log),
+                "ticks": self._ticks,
+                "source": source,
+                "command": data,
+            }
+        )
         kind = "command.rejected" if reason else "command.accepted"
         fields = {"reason": reason} if reason else {}
         event = self.engine.emit(kind, agency=command.agency, source=source, command=data, **fields)

@@ -6,6 +6,7 @@ event up to that point; ``run.json`` says whether the run completed.
 
 import hashlib
 import json
+import math
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,11 +89,18 @@ def read_manifest(directory: Path) -> dict:
 
 @dataclass(frozen=True)
 class TimedCommand:
-    """A command to submit at a simulation time, as a command file lists it."""
+    """A command to submit at a simulation time, as a command file lists it.
+
+    ``after`` and ``ticks``, when present, are where the command was given in a
+    recorded run (``Exercise.submit``): a replay gives it at exactly that point, which
+    the time alone cannot pin when several things happen at one instant.
+    """
 
     t: float
     source: str
     command: object
+    after: int | None = None
+    ticks: int | None = None
 
 
 def read_commands(path: Path) -> list[TimedCommand]:
@@ -118,9 +126,10 @@ def read_commands(path: Path) -> list[TimedCommand]:
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise TypeError("expected an object")
-            t = float(row["t"])
-            if t < 0:
-                raise TypeError("t must not be negative")
+            t = _seconds(row["t"])
+            if not math.isfinite(t) or t < 0:
+                raise TypeError("t: must be a time in seconds, not negative")
+            after, ticks = _position(row)
             command = COMMAND.validate_python(row["command"])
         except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
             if isinstance(exc, ValidationError):
@@ -132,7 +141,48 @@ def read_commands(path: Path) -> list[TimedCommand]:
             else:
                 problems.append(f"{where}: {exc}")
             continue
-        out.append(TimedCommand(t, str(row.get("source", "trainee")), command))
+        source = str(row.get("source", "trainee"))
+        out.append((number, TimedCommand(t, source, command, after, ticks)))
+    out.sort(key=lambda item: item[1].t)
+    problems += _positions_out_of_order(path, out)
     if problems:
         raise ValueError("\n".join(problems))
-    return sorted(out, key=lambda c: c.t)
+    return [command for _, command in out]
+
+
+def _position(row: dict) -> tuple[int | None, int | None]:
+    # Both or neither: ``ticks`` places the command, ``after`` says what the log held.
+    values = []
+    for field in ("after", "ticks"):
+        value = row.get(field)
+        if value is not None and (type(value) is not int or value < 0):
+            raise TypeError(f"{field}: must be a whole number, not negative")
+        values.append(value)
+    after, ticks = values
+    if (after is None) != (ticks is None):
+        given, missing = ("after", "ticks") if ticks is None else ("ticks", "after")
+        raise TypeError(f"{missing}: required with {given}")
+    return after, ticks
+
+
+def _seconds(value: object) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"t: expected a number of seconds, got {value!r}") from None
+
+
+def _positions_out_of_order(path: Path, rows: list[tuple[int, TimedCommand]]) -> list[str]:
+    # A recorded run never gives a command at an earlier point than the one before it;
+    # a file that says so was edited, and no replay could honour it.
+    problems, last = [], -1
+    for number, command in rows:
+        if command.ticks is None:
+            continue
+        if command.ticks < last:
+            problems.append(
+                f"{path}: line {number}: ticks: {command.ticks} is before the {last} of "
+                "a command due no later"
+            )
+        last = max(last, command.ticks)
+    return problems

@@ -384,6 +384,8 @@ def test_accepted_command_is_logged_before_its_effects():
     assert dispatched.seq == result.event.seq + 1
     assert ex.commands[-1] == {
         "t": pytest.approx(CAD_OPENS + 20, abs=0.1),
+        "after": result.event.seq - 1,
+        "ticks": ex.ticks,
         "source": "trainee",
         "command": {"agency": "police", "type": "dispatch", "incident": "INC1", "units": ["P1"]},
     }

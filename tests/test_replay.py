@@ -3,7 +3,15 @@
 import json
 from pathlib import Path
 
-from simulator.cli import main
+import pytest
+
+from simulator.cli import _play_session, main
+from simulator.cli_records import Recording, open_store, run_purpose
+from simulator.commands import RequestMutualAid, SetService, Share
+from simulator.events import Event
+from simulator.scenario import load
+from simulator.view.session import Session
+from simulator.world import build_atlas
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
@@ -49,3 +57,126 @@ def test_a_command_due_exactly_at_the_stop_is_played(tmp_path, capsys):
     assert "not played" not in capsys.readouterr().out
     assert [c["t"] for c in _recorded(run) if c["source"] == "trainee"] == [1800.0]
     assert main(["replay", str(run)]) == 0
+
+
+# -- same-instant commands: the record keeps where each was given -------------------------
+
+
+def _session(directory: Path, roles: tuple[str, ...] = ("fire",)) -> Session:
+    """A map-view session (the trainee plays ``roles``), recorded as ``play`` records it."""
+    scenario = load(SMALL)
+    recording = Recording(
+        open_store(None),
+        scenario,
+        SMALL,
+        0,
+        scenario.metadata.duration,
+        list(roles),
+        "tester",
+        run_purpose(scripted=True),
+    )
+    atlas = build_atlas(scenario, str(SMALL))
+    return _play_session(scenario, atlas, SMALL, 0, roles, "tester", directory, recording)
+
+
+def _trainee(run: Path) -> list[dict]:
+    return [c for c in _recorded(run) if c["source"] == "trainee"]
+
+
+def test_two_orders_given_in_one_instant_replay_in_that_order(tmp_path, capsys):
+    # The map view while paused: two orders with nothing in between. The mutual-aid
+    # request starts work due at this very instant, and the county player would answer
+    # it before the share if the replay let the engine and players run in between.
+    run = tmp_path / "run"
+    session = _session(run)
+    exercise = session.exercise
+    exercise.advance(400)
+    aid = RequestMutualAid(agency="fire", to="county_fire", incident="INC1", capability="rescue")
+    assert exercise.submit(aid).accepted
+    assert exercise.submit(Share(agency="fire", to="police", incident="INC1")).accepted
+    exercise.advance(900)
+    session.close()
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0
+    assert "replay matches" in capsys.readouterr().out
+    first, second = _trainee(run)
+    assert first["t"] == second["t"] == 400.0 and first["ticks"] == second["ticks"]
+    assert second["after"] > first["after"]
+
+
+def test_a_command_given_while_players_handle_the_same_events_replays_there(tmp_path, capsys):
+    # A trainee's order given inside an event batch, at the instant automated players
+    # react to the same events: the replay has to give it between the same two events.
+    run = tmp_path / "run"
+    session = _session(run, roles=("ems",))
+    exercise = session.exercise
+    given: list[float] = []
+
+    def trainee(batch: list[Event]) -> None:
+        commands = [e for e in batch if e.kind.startswith("command.")]
+        players = [e for e in commands if e.data["source"].startswith("player:")]
+        if players and len(given) < 3:
+            given.append(exercise.now)
+            exercise.submit(Share(agency="ems", to="fire", incident=None, facts=[]))
+            exercise.submit(SetService(agency="ems", unit="M2", in_service=len(given) % 2 == 0))
+
+    exercise.subscribe(trainee)
+    exercise.advance(1200)
+    session.close()
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0
+    assert "replay matches" in capsys.readouterr().out
+    assert len(given) == 3
+    # The clock's exact reading: a rounded time would move an order given between two
+    # events of one instant after the first of them.
+    assert [c["t"] for c in _trainee(run)] == [t for t in given for _ in range(2)]
+    # At each of those instants players gave orders before the trainee's, and at some
+    # the players' messages were queued after them: the trainee's orders sit between
+    # two events of one instant, where only the recorded position can put them back.
+    log = [json.loads(line) for line in (run / "events.jsonl").read_text().splitlines()]
+    between = 0
+    for t in sorted({round(t, 3) for t in given}):
+        instant = [e for e in log if e["t"] == t]
+        mine = [n for n, e in enumerate(instant) if e["data"].get("source") == "trainee"]
+        assert mine and any(
+            str(e["data"].get("source")).startswith("player:") for e in instant[: mine[0]]
+        )
+        later = instant[mine[-1] + 1 :]
+        between += any(e["kind"] == "message.queued" and e["agency"] != "ems" for e in later)
+    assert between
+
+
+def test_an_older_record_without_positions_replays_by_time(tmp_path, capsys):
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    orders = _orders(tmp_path / "orders.jsonl", {"t": 600, "command": command})
+    run = tmp_path / "run"
+    args = ["run", str(SMALL), "--until", "00:30", "--commands", str(orders)]
+    assert main([*args, "--out", str(run), "--quiet"]) == 0
+    rows = _recorded(run)
+    assert all("after" in row and "ticks" in row for row in rows)
+    old = [{k: row[k] for k in ("t", "source", "command")} for row in rows]
+    (run / "commands.jsonl").write_text("".join(json.dumps(row) + "\n" for row in old))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        ([{"t": 5, "after": 3}], "line 1: ticks: required with after"),
+        ([{"t": 5, "after": -1, "ticks": 2}], "line 1: after: must be a whole number"),
+        ([{"t": 5, "after": 3, "ticks": 2.5}], "line 1: ticks: must be a whole number"),
+        ([{"t": "NaN"}], "line 1: t: must be a time in seconds"),
+        (
+            [{"t": 5, "after": 9, "ticks": 40}, {"t": 5, "after": 12, "ticks": 39}],
+            "line 2: ticks: 39 is before the 40 of a command due no later",
+        ),
+    ],
+)
+def test_a_damaged_position_is_bad_input(tmp_path, capsys, rows, problem):
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    orders = _orders(tmp_path / "orders.jsonl", *({**row, "command": command} for row in rows))
+    args = ["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{orders}: {problem}" in err and "Traceback" not in err

@@ -66,6 +66,8 @@ def test_briefing_then_assign_a_unit_by_mouse_and_keyboard(app):
     assert trainee == [
         {
             "t": trainee[0]["t"],
+            "after": trainee[0]["after"],
+            "ticks": trainee[0]["ticks"],
             "source": "trainee",
             "command": {
                 "type": "dispatch",
