@@ -30,12 +30,16 @@ from simulator.cli_records import (
 from simulator.exercise import Exercise
 from simulator.players import attach_players
 from simulator.players.profile import DEFAULT as DEFAULT_PROFILE
-from simulator.players.profile import parse_players
+from simulator.players.profile import parse_players, profile
 from simulator.record import (
+    COMMANDS,
     EVENTS,
+    MANIFEST,
+    PLAYER,
     RunRecord,
     TimedCommand,
     file_sha256,
+    first_difference,
     fresh_dir,
     read_commands,
     read_manifest,
@@ -248,11 +252,11 @@ def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
         raise BadInput(f"--players: {exc}") from None
 
 
-def _commands(path: Path | None) -> list[TimedCommand]:
+def _commands(path: Path | None, *, players: bool = False) -> list[TimedCommand]:
     if path is None:
         return []
     try:
-        return read_commands(path)
+        return read_commands(path, players=players)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
 
@@ -366,6 +370,12 @@ def _drive(
 
 
 def _replay(args: argparse.Namespace, console: Console) -> int:
+    """Re-simulate a run directory and compare the result with its ``events.jsonl``.
+
+    The file on disk is what is judged, not the hash ``run.json`` claims for it: a log
+    changed after the run must not pass. A hash in ``run.json`` that disagrees with the
+    file is reported too, since then the record is not what the run wrote.
+    """
     directory: Path = args.run_dir
     try:
         manifest = read_manifest(directory)
@@ -376,32 +386,107 @@ def _replay(args: argparse.Namespace, console: Console) -> int:
         raise BadInput(f"{directory}: no scenario copy in the run directory")
     scenario = load(scenario_file)
     atlas = build_atlas(scenario, str(scenario_file))
-    recorded = _commands(directory / "commands.jsonl")
-    external = [c for c in recorded if not c.source.startswith("player:")]
+    seed, until, automated, profiles = _replayed_settings(directory / MANIFEST, manifest, scenario)
+    events = directory / EVENTS
+    try:
+        on_disk = file_sha256(events)
+    except OSError as exc:
+        raise BadInput(f"{events}: cannot read the event log: {exc}") from None
+    recorded = _commands(directory / COMMANDS, players=True)
+    # The automated players give their commands again; the record's copies would double them.
+    external = [c for c in recorded if not c.source.startswith(PLAYER)]
     with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
         outcome = _execute(
             scenario,
             atlas,
             scenario_file,
-            int(manifest["seed"]),
-            float(manifest.get("until", scenario.metadata.duration)),
+            seed,
+            until,
             external,
             Path(scratch),
             show_progress=False,
             console=console,
-            automated=list(manifest.get("automated", [])),
-            profiles=dict(manifest.get("players", {})),
+            automated=automated,
+            profiles=profiles,
         )
-    expected = manifest.get("events_sha256") or file_sha256(directory / EVENTS)
-    if outcome["sha256"] == expected:
-        console.print(f"replay matches: events sha256 {expected}", highlight=False, soft_wrap=True)
-        return 0
-    console.print(
-        f"replay DIFFERS: recorded {expected}, replayed {outcome['sha256']}",
-        highlight=False,
-        soft_wrap=True,
-    )
+        difference = None
+        if outcome["sha256"] != on_disk:
+            difference = first_difference(events, Path(scratch) / EVENTS)
+    status = 0
+    claimed = manifest.get("events_sha256")
+    if claimed is not None and claimed != on_disk:
+        status = 1
+        _say(
+            console,
+            f"{directory / MANIFEST}: events_sha256 {claimed} is not the sha256 of {events} "
+            f"({on_disk}): the log or the manifest was changed after the run",
+        )
+    if difference is None:
+        _say(console, f"replay matches: events sha256 {on_disk}")
+        return status
+    _say(console, f"replay DIFFERS: {events} has sha256 {on_disk}, replayed {outcome['sha256']}")
+    for line in difference.lines():
+        _say(console, line)
     return 1
+
+
+def _replayed_settings(
+    path: Path, manifest: dict, scenario: Scenario
+) -> tuple[int, float, list[str], dict[str, str]]:
+    """Seed, stop time, automated agencies and profiles from a run manifest.
+
+    Raises:
+        BadInput: a field an edited manifest got wrong, named as ``FILE: field: reason``.
+    """
+    seed = manifest["seed"]
+    until = manifest.get("until", scenario.metadata.duration)
+    automated, profiles = manifest.get("automated", []), manifest.get("players", {})
+    agencies = {a.id for a in scenario.agencies}
+    checks = [
+        ("seed", type(seed) is int and seed >= 0, "expected a whole number, not negative"),
+        (
+            "until",
+            _is_number(until) and 0 <= until <= scenario.metadata.duration,
+            "expected seconds from the start to the end of the exercise",
+        ),
+        (
+            "automated",
+            _all_text(automated) and set(automated) <= agencies,
+            f"expected a list of the scenario's agencies ({', '.join(sorted(agencies))})",
+        ),
+        (
+            "players",
+            isinstance(profiles, dict)
+            and set(profiles) <= agencies
+            and all(_is_profile(p) for p in profiles.values()),
+            "expected an object of agency: profile (idle, poor, sop or expert)",
+        ),
+    ]
+    for field, ok, reason in checks:
+        if not ok:
+            raise BadInput(f"{path}: {field}: {reason}")
+    return seed, float(until), list(automated), dict(profiles)
+
+
+def _is_profile(name: object) -> bool:
+    try:
+        profile(name)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _all_text(values: object) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
+def _say(console: Console, line: str) -> None:
+    # Event lines hold brackets, which rich would read as markup.
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 # -- play: the interactive map view --------------------------------------------------------

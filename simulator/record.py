@@ -5,6 +5,7 @@ event up to that point; ``run.json`` says whether the run completed.
 """
 
 import hashlib
+import itertools
 import json
 import math
 import shutil
@@ -15,6 +16,8 @@ from typing import TextIO
 from simulator import __version__
 
 EVENTS = "events.jsonl"
+# Source prefix of the automated players' commands (``player:police``).
+PLAYER = "player:"
 COMMANDS = "commands.jsonl"
 MANIFEST = "run.json"
 SUMMARY = "summary.json"
@@ -103,8 +106,13 @@ class TimedCommand:
     ticks: int | None = None
 
 
-def read_commands(path: Path) -> list[TimedCommand]:
+def read_commands(path: Path, *, players: bool = False) -> list[TimedCommand]:
     """Read a JSON Lines command file (``{"t": s, "command": {...}}`` per line).
+
+    A ``player:AGENCY`` source is allowed only with ``players``, for a run directory's
+    own ``commands.jsonl``: there it marks what the automated players gave, which a
+    replay leaves out because the players give it again. A command file claiming it
+    would be given by the run and then dropped by its replay, so it is refused.
 
     Raises:
         ValueError: one line per problem, ``FILE: line N: field: what is wrong``.
@@ -130,6 +138,7 @@ def read_commands(path: Path) -> list[TimedCommand]:
             if not math.isfinite(t) or t < 0:
                 raise TypeError("t: must be a time in seconds, not negative")
             after, ticks = _position(row)
+            source = _source(row.get("source", "trainee"), players)
             command = COMMAND.validate_python(row["command"])
         except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
             if isinstance(exc, ValidationError):
@@ -141,7 +150,6 @@ def read_commands(path: Path) -> list[TimedCommand]:
             else:
                 problems.append(f"{where}: {exc}")
             continue
-        source = str(row.get("source", "trainee"))
         out.append((number, TimedCommand(t, source, command, after, ticks)))
     out.sort(key=lambda item: item[1].t)
     problems += _positions_out_of_order(path, out)
@@ -165,6 +173,17 @@ def _position(row: dict) -> tuple[int | None, int | None]:
     return after, ticks
 
 
+def _source(value: object, players: bool) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"source: expected a name such as 'trainee', got {value!r}")
+    if value.startswith(PLAYER) and not players:
+        raise TypeError(
+            f"source: {value!r} is kept for the automated players' own commands, which a "
+            "run gives itself; give this one as 'trainee' or 'controller'"
+        )
+    return value
+
+
 def _seconds(value: object) -> float:
     try:
         return float(value)
@@ -186,3 +205,69 @@ def _positions_out_of_order(path: Path, rows: list[tuple[int, TimedCommand]]) ->
             )
         last = max(last, command.ticks)
     return problems
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The first event at which a recorded log and its replay part."""
+
+    seq: int
+    kind: str
+    recorded: str | None
+    replayed: str | None
+
+    def lines(self, width: int = 100) -> list[str]:
+        """What to print: the event, then both lines cut around where they differ."""
+        recorded, replayed = _shown(self.recorded, self.replayed, width)
+        return [
+            f"first difference at event {self.seq} ({self.kind}):",
+            f"  recorded: {recorded if self.recorded is not None else self._missing()}",
+            f"  replayed: {replayed if self.replayed is not None else self._missing()}",
+        ]
+
+    def _missing(self) -> str:
+        return f"(nothing: the log ends after event {self.seq - 1})"
+
+
+def first_difference(recorded: Path, replayed: Path) -> Difference | None:
+    """The first line where two event logs differ, or None when they are identical.
+
+    Read line by line, so a damaged file (cut short, bytes changed, not UTF-8) still
+    says where it parts from the replay rather than only that it does.
+    """
+    with recorded.open("rb") as ours, replayed.open("rb") as theirs:
+        for seq, (a, b) in enumerate(itertools.zip_longest(ours, theirs), start=1):
+            if a != b:
+                return Difference(seq, _kind(b) or _kind(a) or "unreadable", _line(a), _line(b))
+    return None
+
+
+def _kind(line: bytes | None) -> str | None:
+    try:
+        kind = json.loads(line)["kind"]
+    except (TypeError, ValueError, KeyError):
+        return None
+    return kind if isinstance(kind, str) else None
+
+
+def _line(raw: bytes | None) -> str | None:
+    if raw is None:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    return text[:-1] if text.endswith("\n") else text + " [no newline at the end]"
+
+
+def _shown(a: str | None, b: str | None, width: int) -> tuple[str, str]:
+    # Both cut to the same window, starting a little before the first character that
+    # differs: a changed byte deep in a long line must be visible.
+    a, b = a or "", b or ""
+    at, common = 0, min(len(a), len(b))
+    while at < common and a[at] == b[at]:
+        at += 1
+    start = max(0, at - width // 4)
+
+    def cut(text: str) -> str:
+        part = text[start : start + width]
+        return ("…" if start else "") + part + ("…" if start + width < len(text) else "")
+
+    return cut(a), cut(b)

@@ -180,3 +180,123 @@ def test_a_damaged_position_is_bad_input(tmp_path, capsys, rows, problem):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert f"{orders}: {problem}" in err and "Traceback" not in err
+
+
+# -- replay judges the log on disk and says where it parts ---------------------------------
+
+
+def _plain_run(directory: Path) -> Path:
+    assert main(["run", str(SMALL), "--until", "00:30", "--out", str(directory), "--quiet"]) == 0
+    return directory
+
+
+def _change_byte(path: Path, seq: int) -> tuple[str, str]:
+    """Change one byte in the data of event ``seq``; its old and new line."""
+    lines = path.read_bytes().split(b"\n")
+    old = lines[seq - 1]
+    at = old.index(b'"data":') + 12
+    lines[seq - 1] = old[:at] + (b"Q" if old[at : at + 1] != b"Q" else b"R") + old[at + 1 :]
+    path.write_bytes(b"\n".join(lines))
+    return old.decode(), lines[seq - 1].decode()
+
+
+def test_a_changed_byte_in_the_log_fails_the_replay_naming_the_event(tmp_path, capsys):
+    run = _plain_run(tmp_path / "run")
+    lines = (run / "events.jsonl").read_text().splitlines()
+    seq = next(n for n, line in enumerate(lines, start=1) if n > 10 and len(line) > 200)
+    kind = json.loads(lines[seq - 1])["kind"]
+    original, changed = _change_byte(run / "events.jsonl", seq)
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert "replay DIFFERS" in out and "replay matches" not in out
+    assert f"first difference at event {seq} ({kind}):" in out
+    recorded = next(line for line in out.splitlines() if line.startswith("  recorded: "))
+    replayed = next(line for line in out.splitlines() if line.startswith("  replayed: "))
+    assert recorded.split(": ", 1)[1].strip("…") in changed
+    assert replayed.split(": ", 1)[1].strip("…") in original
+    assert len(recorded) < len(changed)  # shortened
+    assert "run.json: events_sha256" in out and "changed after the run" in out
+
+
+@pytest.mark.parametrize("cut", ["empty", "last line", "extra line"])
+def test_a_log_cut_short_or_lengthened_fails_the_replay(tmp_path, capsys, cut):
+    run = _plain_run(tmp_path / "run")
+    log = run / "events.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    kept = {"empty": [], "last line": lines[:-1], "extra line": [*lines, lines[-1]]}[cut]
+    log.write_text("".join(kept))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    out = capsys.readouterr().out
+    seq = len(kept) + 1 if cut != "extra line" else len(lines) + 1
+    kind = json.loads(lines[min(seq, len(lines)) - 1])["kind"]
+    assert f"first difference at event {seq} ({kind}):" in out
+    assert f"(nothing: the log ends after event {seq - 1})" in out
+
+
+def test_a_manifest_hash_that_is_not_the_files_fails_even_when_the_log_replays(tmp_path, capsys):
+    run = _plain_run(tmp_path / "run")
+    manifest = json.loads((run / "run.json").read_text())
+    manifest["events_sha256"] = "0" * 64
+    (run / "run.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert "replay matches" in out
+    assert f"events_sha256 {'0' * 64} is not the sha256 of" in out
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("seed", "nine"),
+        ("until", [1]),
+        ("until", -5),
+        ("automated", "police"),
+        ("automated", ["nobody"]),
+        ("players", {"police": "wizard"}),
+    ],
+)
+def test_a_damaged_manifest_is_bad_input(tmp_path, capsys, field, value):
+    run = _plain_run(tmp_path / "run")
+    manifest = json.loads((run / "run.json").read_text())
+    manifest[field] = value
+    (run / "run.json").write_text(json.dumps(manifest))
+    assert main(["replay", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert f"{run / 'run.json'}: {field}: expected" in err and "Traceback" not in err
+
+
+# -- sources: the player: prefix belongs to the automated players --------------------------
+
+
+def test_a_command_file_claiming_a_player_source_is_refused(tmp_path, capsys):
+    command = {"type": "close_road", "agency": "fire", "road": "High Street"}
+    orders = _orders(
+        tmp_path / "orders.jsonl", {"t": 600, "source": "player:fire", "command": command}
+    )
+    run = tmp_path / "run"
+    assert main(["run", str(SMALL), "--commands", str(orders), "--out", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert f"{orders}: line 1: source: 'player:fire' is kept for the automated players" in err
+    assert "Traceback" not in err and not run.exists()
+
+
+def test_trainee_and_controller_commands_round_trip_and_players_are_not_doubled(tmp_path, capsys):
+    close = {"type": "close_road", "agency": "fire", "road": "High Street"}
+    reopen = {"type": "open_road", "agency": "police", "road": "High Street"}
+    orders = _orders(
+        tmp_path / "orders.jsonl",
+        {"t": 600, "source": "controller", "command": close},
+        {"t": 900, "command": reopen},
+    )
+    run = tmp_path / "run"
+    args = ["run", str(SMALL), "--until", "00:30", "--commands", str(orders), "--out", str(run)]
+    assert main([*args, "--quiet"]) == 0
+    sources = [c["source"] for c in _recorded(run)]
+    assert sources.count("controller") == sources.count("trainee") == 1
+    assert any(s.startswith("player:") for s in sources)
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0
+    assert "replay matches" in capsys.readouterr().out
