@@ -381,6 +381,13 @@ def _replay(args: argparse.Namespace, console: Console) -> int:
         manifest = read_manifest(directory)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
+    if manifest.get("complete") is False:
+        # Ctrl-C can land in the middle of an instant: the events up to it are kept, but
+        # no re-simulation can stop at exactly the same point.
+        raise BadInput(
+            f"{directory / MANIFEST}: complete: the run was interrupted; its events up to "
+            "the interruption are kept, but an interrupted run cannot be replayed exactly"
+        )
     scenario_file = next(iter(sorted(directory.glob("scenario.*"))), None)
     if scenario_file is None:
         raise BadInput(f"{directory}: no scenario copy in the run directory")

@@ -300,3 +300,13 @@ def test_trainee_and_controller_commands_round_trip_and_players_are_not_doubled(
     capsys.readouterr()
     assert main(["replay", str(run)]) == 0
     assert "replay matches" in capsys.readouterr().out
+
+
+def test_an_interrupted_run_says_it_cannot_be_replayed_exactly(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(SMALL), "--until", "00:10", "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "run.json").read_text())
+    manifest["complete"] = False  # as a run stopped by Ctrl-C records itself
+    (out / "run.json").write_text(json.dumps(manifest))
+    assert main(["replay", str(out)]) == 2
+    assert "the run was interrupted" in capsys.readouterr().err
