@@ -4,7 +4,6 @@ Exit codes: 0 every scenario passes, 1 one fails, 2 bad input.
 """
 
 import argparse
-import os
 from pathlib import Path
 
 from rich.console import Console
@@ -13,32 +12,6 @@ from rich.table import Table
 
 from simulator.calibration import Report, calibrate, to_json, to_markdown
 from simulator.scenario import load
-
-
-def add_calibrate(sub: argparse._SubParsersAction) -> None:
-    """The ``calibrate`` subcommand."""
-    parser = sub.add_parser(
-        "calibrate", help="check that the score orders idle < poor < SOP < expert play"
-    )
-    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO")
-    parser.add_argument("--seeds", type=_positive, default=20, help="seeds per cell (default 20)")
-    parser.add_argument(
-        "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes"
-    )
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    output.add_argument("--markdown", action="store_true", help="print Markdown tables")
-    parser.set_defaults(handler=calibrate_command)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError("must be between 1 and 10000")
-    return value
 
 
 def calibrate_command(args: argparse.Namespace, console: Console) -> int:

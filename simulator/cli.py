@@ -1,59 +1,22 @@
-"""Command line: validate scenarios, print the schema, run and replay exercises.
+"""Command line: validate scenarios, print the schema, run, replay, play and review.
 
 Exit codes: 0 success, 2 bad input (scenario, command file, argument), 1 a replay that
-does not match, 130 interrupted. Bad input never prints a traceback.
+does not match (or a calibration that fails), 130 interrupted. Bad input never prints a
+traceback.
+
+This module only parses arguments, so ``--help`` answers at once: each command's code
+(and numpy, scipy, networkx and pydantic behind it) is imported when the command runs.
 """
 
 import argparse
-import json
+import importlib
 import os
 import sys
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from simulator.calibrate_cli import add_calibrate
-from simulator.cli_records import (
-    Recording,
-    RecordInputError,
-    add_record_commands,
-    add_run_options,
-    open_recording,
-    open_store,
-    print_recording,
-    run_purpose,
-)
-from simulator.exercise import Exercise
-from simulator.players import attach_players
-from simulator.players.profile import DEFAULT as DEFAULT_PROFILE
-from simulator.players.profile import parse_players, profile
-from simulator.record import (
-    COMMANDS,
-    EVENTS,
-    MANIFEST,
-    PLAYER,
-    RunRecord,
-    TimedCommand,
-    file_sha256,
-    first_difference,
-    fresh_dir,
-    read_commands,
-    read_manifest,
-)
-from simulator.review.summary import Summary, summarise
-from simulator.scenario import Scenario, ScenarioError, load
-from simulator.scenario.attainable import unattainable
-from simulator.scenario.timing import format_offset, parse_offset
-from simulator.world import build_atlas
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIO = ROOT / "scenarios" / "riverton_night_shift.yaml"
-# Advance in slices this long so the progress bar moves and Ctrl-C is prompt.
-SLICE_S = 300.0
+from simulator.scenario.timing import parse_offset
 
 
 class BadInput(Exception):
@@ -62,19 +25,22 @@ class BadInput(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python run_sim.py``."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     console = Console()
+    from simulator.cli_records import RecordInputError
+    from simulator.scenario import ScenarioError
+
     try:
+        handler = _handler(args.handler if args.command else "cli_exercise:default_run")
         if args.command is None:
-            return _default(console)
-        return args.handler(args, console)
+            return handler(console)
+        return handler(args, console)
     except (BadInput, RecordInputError) as exc:
-        _error(str(exc))
+        error(str(exc))
         return 2
     except ScenarioError as exc:
         for line in exc.lines():
-            _error(line)
+            error(line)
         return 2
     except BrokenPipeError:
         # The reader (head, less) went away: stop quietly, as a Unix filter does.
@@ -82,8 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _error(line: str) -> None:
-    # Plain print, never wrapped: one line per problem is the contract.
+def _handler(name: str):
+    """``"module:function"`` (a module of this package) to the function, imported now."""
+    module, function = name.split(":")
+    return getattr(importlib.import_module(f"simulator.{module}"), function)
+
+
+def error(line: str) -> None:
+    """Print one problem to stderr: plain, never wrapped (one line per problem)."""
     print(line, file=sys.stderr)
 
 
@@ -97,10 +69,10 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check scenario files")
     validate.add_argument("files", nargs="+", metavar="FILE")
-    validate.set_defaults(handler=_validate)
+    validate.set_defaults(handler="cli_exercise:validate_command")
 
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
-    schema.set_defaults(handler=_schema)
+    schema.set_defaults(handler="cli_exercise:schema_command")
 
     run = sub.add_parser("run", help="run a scenario headless with automated players")
     run.add_argument("scenario", metavar="SCENARIO")
@@ -115,17 +87,17 @@ def _parser() -> argparse.ArgumentParser:
         help="automated players' profile: idle, poor, sop (default) or expert; or "
         "AGENCY=PROFILE,... for some agencies (the rest sop)",
     )
-    add_run_options(run)
-    run.set_defaults(handler=_run)
+    _add_run_options(run)
+    run.set_defaults(handler="cli_exercise:run_command")
 
-    add_calibrate(sub)
+    _add_calibrate(sub)
 
     _add_play(sub)
 
     replay = sub.add_parser("replay", help="re-simulate a run and check its event log")
     replay.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    replay.set_defaults(handler=_replay)
-    add_record_commands(sub)
+    replay.set_defaults(handler="cli_exercise:replay_command")
+    _add_record_commands(sub)
     return parser
 
 
@@ -144,359 +116,6 @@ def _clock(text: str) -> float:
         return parse_offset(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-# -- commands ---------------------------------------------------------------------------
-
-
-def _validate(args: argparse.Namespace, console: Console) -> int:
-    del console
-    status = 0
-    for name in args.files:
-        try:
-            scenario = load(name)
-            build_atlas(scenario, name)
-        except ScenarioError as exc:
-            status = 2
-            for line in exc.lines():
-                _error(line)
-            continue
-        for problem in unattainable(scenario):
-            _error(problem.render(name).replace(": ", ": warning: ", 1))
-        print(f"{name}: ok")
-    return status
-
-
-def _schema(args: argparse.Namespace, console: Console) -> int:
-    del args
-    schema = Scenario.model_json_schema(by_alias=True)
-    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
-    return 0
-
-
-def _default(console: Console) -> int:
-    note = _default_play(console)
-    if note is None:
-        return 0
-    console.print(
-        f"{note}: running the default scenario headless ({DEFAULT_SCENARIO.name}); "
-        "see README.md for the other commands.",
-        highlight=False,
-        soft_wrap=True,
-    )
-    args = argparse.Namespace(
-        scenario=str(DEFAULT_SCENARIO),
-        seed=0,
-        until=None,
-        out=None,
-        commands=None,
-        quiet=False,
-        db=None,
-        trainee=None,
-        roles=[],
-        players=None,
-    )
-    return _run(args, console)
-
-
-def _run(args: argparse.Namespace, console: Console) -> int:
-    path = Path(args.scenario)
-    scenario = load(path)
-    atlas = build_atlas(scenario, str(path))
-    until = scenario.metadata.duration if args.until is None else args.until
-    if until > scenario.metadata.duration:
-        raise BadInput(
-            f"--until: {format_offset(until)} is after the end of the exercise "
-            f"({format_offset(scenario.metadata.duration)})"
-        )
-    commands = _commands(args.commands)
-    profiles = _profiles(args.players, scenario)
-    recording = open_recording(args, scenario, path, until)
-    directory = _out_dir(args.out, scenario, args.seed)
-    outcome = _execute(
-        scenario,
-        atlas,
-        path,
-        args.seed,
-        until,
-        commands,
-        directory,
-        show_progress=not args.quiet and console.is_terminal,
-        console=console,
-        automated=recording.automated,
-        recording=recording,
-        profiles=profiles,
-    )
-    _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
-    if outcome["unplayed"]:
-        # Silence here would let a trainer believe every line of the file was played.
-        console.print(
-            f"Commands not played: {outcome['unplayed']} from {args.commands} "
-            f"(due after T+{format_offset(outcome['stopped'])}, when the run stopped)",
-            highlight=False,
-            soft_wrap=True,
-        )
-    print_recording(console, recording)
-    if not outcome["complete"]:
-        console.print("Interrupted: everything up to now is kept in the run directory.")
-        return 130
-    return 0
-
-
-def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
-    if text is None:
-        return {}
-    try:
-        return parse_players(text, [a.id for a in scenario.agencies])
-    except ValueError as exc:
-        raise BadInput(f"--players: {exc}") from None
-
-
-def _commands(path: Path | None, *, players: bool = False) -> list[TimedCommand]:
-    if path is None:
-        return []
-    try:
-        return read_commands(path, players=players)
-    except ValueError as exc:
-        raise BadInput(str(exc)) from None
-
-
-def _out_dir(out: Path | None, scenario: Scenario, seed: int) -> Path:
-    if out is None:
-        return fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{seed}")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise BadInput(f"--out: {out} already exists and is not empty; choose another directory")
-    return out
-
-
-def _execute(
-    scenario: Scenario,
-    atlas: object,
-    path: Path,
-    seed: int,
-    until: float,
-    commands: list[TimedCommand],
-    directory: Path,
-    *,
-    show_progress: bool,
-    console: Console,
-    automated: list[str] | None = None,
-    recording: Recording | None = None,
-    profiles: dict[str, str] | None = None,
-) -> dict:
-    record = RunRecord.create(directory, path)
-    exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
-    automated = sorted(a.id for a in scenario.agencies) if automated is None else automated
-    players = {a: (profiles or {}).get(a, DEFAULT_PROFILE) for a in automated}
-    attach_players(exercise, automated, players)
-    if recording is not None:
-        recording.attach(exercise)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    complete = True
-    pending = list(commands)
-    try:
-        _drive(exercise, until, pending, show_progress, console)
-    except KeyboardInterrupt:
-        complete = False
-        exercise.finish("interrupted")
-    if complete and until < exercise.end:
-        exercise.finish(f"stopped at {format_offset(until)}")
-    sha = exercise.log.sha256()
-    if recording is not None:
-        recording.finish(exercise, complete)
-    summary = summarise(exercise.log.events)
-    record.close(
-        manifest={
-            "scenario": scenario.metadata.id,
-            "scenario_file": path.name,
-            "scenario_sha256": file_sha256(path),
-            "seed": seed,
-            "until": until,
-            "automated": automated,
-            "players": players,
-            "complete": complete,
-            "events": len(exercise.log),
-            "events_sha256": sha,
-            "started": started,
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        },
-        commands=exercise.commands,
-        summary=summary.as_dict(),
-    )
-    return {
-        "summary": summary,
-        "sha256": sha,
-        "complete": complete,
-        "unplayed": len(pending),
-        "stopped": exercise.now,
-    }
-
-
-def _drive(
-    exercise: Exercise,
-    until: float,
-    pending: list[TimedCommand],
-    show_progress: bool,
-    console: Console,
-) -> None:
-    """Advance to ``until``, giving each command at its time; ``pending`` keeps the rest.
-
-    Commands due after ``until`` stay in ``pending``, neither given nor recorded: the
-    run stops first, and a replay (which stops at the same time) could never give them,
-    so giving them at the stop would make the record one that does not replay.
-    """
-    with Progress(
-        TextColumn("[bold]exercise time"),
-        BarColumn(),
-        TextColumn("{task.fields[clock]}"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show_progress,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("run", total=until, clock=format_offset(0))
-        while True:  # at least once: commands due at T+0 of a run stopped at T+0
-            target = min(until, exercise.now + SLICE_S)
-            while pending and pending[0].t <= target:
-                step = pending.pop(0)
-                # A recorded position pins the point exactly; a time alone means after
-                # everything due by then (a hand-written file, an older record).
-                exercise.advance(step.t, ticks=step.ticks)
-                exercise.submit(step.command, source=step.source)
-            exercise.advance(target)
-            progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))
-            if exercise.now >= until or exercise.ended:
-                break
-
-
-def _replay(args: argparse.Namespace, console: Console) -> int:
-    """Re-simulate a run directory and compare the result with its ``events.jsonl``.
-
-    The file on disk is what is judged, not the hash ``run.json`` claims for it: a log
-    changed after the run must not pass. A hash in ``run.json`` that disagrees with the
-    file is reported too, since then the record is not what the run wrote.
-    """
-    directory: Path = args.run_dir
-    try:
-        manifest = read_manifest(directory)
-    except ValueError as exc:
-        raise BadInput(str(exc)) from None
-    if manifest.get("complete") is False:
-        # Ctrl-C can land in the middle of an instant: the events up to it are kept, but
-        # no re-simulation can stop at exactly the same point.
-        raise BadInput(
-            f"{directory / MANIFEST}: complete: the run was interrupted; its events up to "
-            "the interruption are kept, but an interrupted run cannot be replayed exactly"
-        )
-    scenario_file = next(iter(sorted(directory.glob("scenario.*"))), None)
-    if scenario_file is None:
-        raise BadInput(f"{directory}: no scenario copy in the run directory")
-    scenario = load(scenario_file)
-    atlas = build_atlas(scenario, str(scenario_file))
-    seed, until, automated, profiles = _replayed_settings(directory / MANIFEST, manifest, scenario)
-    events = directory / EVENTS
-    try:
-        on_disk = file_sha256(events)
-    except OSError as exc:
-        raise BadInput(f"{events}: cannot read the event log: {exc}") from None
-    recorded = _commands(directory / COMMANDS, players=True)
-    # The automated players give their commands again; the record's copies would double them.
-    external = [c for c in recorded if not c.source.startswith(PLAYER)]
-    with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
-        outcome = _execute(
-            scenario,
-            atlas,
-            scenario_file,
-            seed,
-            until,
-            external,
-            Path(scratch),
-            show_progress=False,
-            console=console,
-            automated=automated,
-            profiles=profiles,
-        )
-        difference = None
-        if outcome["sha256"] != on_disk:
-            difference = first_difference(events, Path(scratch) / EVENTS)
-    status = 0
-    claimed = manifest.get("events_sha256")
-    if claimed is not None and claimed != on_disk:
-        status = 1
-        _say(
-            console,
-            f"{directory / MANIFEST}: events_sha256 {claimed} is not the sha256 of {events} "
-            f"({on_disk}): the log or the manifest was changed after the run",
-        )
-    if difference is None:
-        _say(console, f"replay matches: events sha256 {on_disk}")
-        return status
-    _say(console, f"replay DIFFERS: {events} has sha256 {on_disk}, replayed {outcome['sha256']}")
-    for line in difference.lines():
-        _say(console, line)
-    return 1
-
-
-def _replayed_settings(
-    path: Path, manifest: dict, scenario: Scenario
-) -> tuple[int, float, list[str], dict[str, str]]:
-    """Seed, stop time, automated agencies and profiles from a run manifest.
-
-    Raises:
-        BadInput: a field an edited manifest got wrong, named as ``FILE: field: reason``.
-    """
-    seed = manifest["seed"]
-    until = manifest.get("until", scenario.metadata.duration)
-    automated, profiles = manifest.get("automated", []), manifest.get("players", {})
-    agencies = {a.id for a in scenario.agencies}
-    checks = [
-        ("seed", type(seed) is int and seed >= 0, "expected a whole number, not negative"),
-        (
-            "until",
-            _is_number(until) and 0 <= until <= scenario.metadata.duration,
-            "expected seconds from the start to the end of the exercise",
-        ),
-        (
-            "automated",
-            _all_text(automated) and set(automated) <= agencies,
-            f"expected a list of the scenario's agencies ({', '.join(sorted(agencies))})",
-        ),
-        (
-            "players",
-            isinstance(profiles, dict)
-            and set(profiles) <= agencies
-            and all(_is_profile(p) for p in profiles.values()),
-            "expected an object of agency: profile (idle, poor, sop or expert)",
-        ),
-    ]
-    for field, ok, reason in checks:
-        if not ok:
-            raise BadInput(f"{path}: {field}: {reason}")
-    return seed, float(until), list(automated), dict(profiles)
-
-
-def _is_profile(name: object) -> bool:
-    try:
-        profile(name)
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _all_text(values: object) -> bool:
-    return isinstance(values, list) and all(isinstance(v, str) for v in values)
-
-
-def _say(console: Console, line: str) -> None:
-    # Event lines hold brackets, which rich would read as markup.
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
-
-
-# -- play: the interactive map view --------------------------------------------------------
 
 
 def _add_play(sub: argparse._SubParsersAction) -> None:
@@ -525,7 +144,7 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     )
     play.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
     play.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
-    play.set_defaults(handler=_play)
+    play.set_defaults(handler="cli_exercise:play_command")
 
 
 def _frames(text: str) -> int:
@@ -545,183 +164,71 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _play(args: argparse.Namespace, console: Console) -> int:
-    from simulator.view.play import NoDisplay, play
+def _add_run_options(run: argparse.ArgumentParser) -> None:
+    """``run --db/--trainee/--roles``: where and for whom the run is recorded."""
+    run.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
+    run.add_argument("--trainee", help="trainee name recorded with the run")
+    run.add_argument(
+        "--roles",
+        type=_roles,
+        default=[],
+        help="agencies the trainee plays (comma-separated); the others are automated",
+    )
 
-    path = Path(args.scenario)
-    scenario = load(path)
-    atlas = build_atlas(scenario, str(path))
-    agencies = {a.id for a in scenario.agencies}
-    unknown = [r for r in args.role if r not in agencies]
-    if unknown:
-        raise BadInput(
-            f"--role: unknown agency {', '.join(map(repr, unknown))}; "
-            f"this scenario has {', '.join(sorted(agencies))}"
-        )
-    scripted = args.screenshot is not None or args.frames is not None
-    if scripted and (args.screenshot is None or args.frames is None):
-        raise BadInput("--screenshot and --frames go together")
-    if scripted and args.show != "briefing" and not args.role:
-        raise BadInput("--screenshot needs --role (there is nobody to pick one)")
-    out = _out_dir(args.out, scenario, args.seed) if args.out else None
-    # A scripted run has no human playing: a rehearsal, never the trainee's record.
-    purpose = run_purpose(scripted=scripted)
-    store = open_store(args.db)
-    sessions = []
 
-    def start(roles: tuple[str, ...]):
-        directory = out or fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{args.seed}")
-        recording = Recording(
-            store,
-            scenario,
-            path,
-            args.seed,
-            scenario.metadata.duration,
-            list(roles),
-            args.trainee,
-            purpose,
-        )
-        session = _play_session(
-            scenario, atlas, path, args.seed, roles, args.trainee, directory, recording
-        )
-        sessions.append((session, recording))
-        return session
+def _add_record_commands(sub: argparse._SubParsersAction) -> None:
+    """The ``history``, ``note`` and ``report`` subcommands."""
+    history = sub.add_parser("history", help="past exercises with scores and trends")
+    history.add_argument("--trainee")
+    history.add_argument("--scenario", metavar="ID")
+    history.add_argument("--db", type=Path)
+    history.add_argument(
+        "--all",
+        action="store_true",
+        help="also rehearsal and baseline runs, with their purpose",
+    )
+    history.set_defaults(handler="cli_records:history_command")
 
+    note = sub.add_parser("note", help="attach an evaluator's note to a recorded run")
+    note.add_argument("run", type=int, metavar="RUN")
+    note.add_argument("--at", required=True, metavar="HH:MM", help="exercise time (T+)")
+    note.add_argument("text")
+    note.add_argument("--db", type=Path)
+    note.set_defaults(handler="cli_records:note_command")
+
+    report = sub.add_parser("report", help="the after-action report of a run")
+    report.add_argument("run", metavar="RUN", help="run id in the database, or a run directory")
+    report.add_argument("--format", choices=("html", "md", "json"), default="html")
+    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    report.add_argument("--db", type=Path)
+    report.set_defaults(handler="cli_records:report_command")
+
+
+def _roles(text: str) -> list[str]:
+    return sorted({part.strip() for part in text.split(",") if part.strip()})
+
+
+def _add_calibrate(sub: argparse._SubParsersAction) -> None:
+    """The ``calibrate`` subcommand."""
+    parser = sub.add_parser(
+        "calibrate", help="check that the score orders idle < poor < SOP < expert play"
+    )
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    parser.add_argument("--seeds", type=_positive, default=20, help="seeds per cell (default 20)")
+    parser.add_argument(
+        "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes"
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    output.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.set_defaults(handler="calibrate_cli:calibrate_command")
+
+
+def _positive(text: str) -> int:
     try:
-        play(
-            scenario,
-            start,
-            tuple(dict.fromkeys(args.role)),
-            speed=args.speed,
-            size=args.size,
-            frames=args.frames,
-            screenshot=args.screenshot,
-            show=args.show,
-        )
-    except NoDisplay as exc:
-        raise BadInput(f"cannot open a window: {exc}") from None
-    for session, recording in sessions:
-        session.close()
-        console.print(f"Run directory: {session.record}", highlight=False, soft_wrap=True)
-        print_recording(console, recording)
-    if args.screenshot is not None:
-        console.print(f"Screenshot: {args.screenshot}", highlight=False, soft_wrap=True)
-    return 0
-
-
-def _play_session(
-    scenario: Scenario,
-    atlas: object,
-    path: Path,
-    seed: int,
-    roles: tuple[str, ...],
-    trainee: str,
-    directory: Path,
-    recording: Recording,
-):
-    """An exercise recorded like ``run``: the trainee's agencies are not automated."""
-    from simulator.view.session import Session
-
-    record = RunRecord.create(directory, path)
-    exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
-    automated = sorted(a.id for a in scenario.agencies if a.id not in roles)
-    attach_players(exercise, automated)
-    recording.attach(exercise)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-
-    def close(session: Session) -> None:
-        recording.finish(exercise, True)
-        summary = summarise(exercise.log.events)
-        record.close(
-            manifest={
-                "scenario": scenario.metadata.id,
-                "scenario_file": path.name,
-                "scenario_sha256": file_sha256(path),
-                "seed": seed,
-                "until": exercise.now,
-                "automated": automated,
-                "trainee": trainee,
-                "roles": list(roles),
-                "complete": True,
-                "events": len(exercise.log),
-                "events_sha256": exercise.log.sha256(),
-                "started": started,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
-            commands=exercise.commands,
-            summary=summary.as_dict(),
-        )
-
-    return Session(exercise, roles, directory, close)
-
-
-def _default_play(console: Console) -> str | None:
-    """Open the default scenario's briefing; a note saying why not when there is no display."""
-    from simulator.view.play import display_configured
-
-    if not display_configured():
-        return "No display"
-    args = argparse.Namespace(
-        scenario=str(DEFAULT_SCENARIO),
-        role=[],
-        trainee="trainee",
-        seed=0,
-        speed=1,
-        out=None,
-        screenshot=None,
-        frames=None,
-        show="map",
-        size=(1280, 720),
-        db=None,
-    )
-    try:
-        _play(args, console)
-    except BadInput as exc:
-        return str(exc)
-    return None
-
-
-# -- output -----------------------------------------------------------------------------
-
-
-def _print_summary(
-    console: Console, scenario: Scenario, summary: Summary, sha: str, directory: Path
-) -> None:
-    meta = scenario.metadata
-    console.print(
-        f"[bold]{meta.title}[/bold]  ({meta.id}, ran to T+{format_offset(summary.end)})",
-        soft_wrap=True,
-    )
-    overview = Table(title="Exercise summary", show_header=False)
-    overview.add_column("measure")
-    overview.add_column("value", justify="right")
-    overview.add_row("Incidents", str(summary.incidents))
-    overview.add_row("  resolved", str(summary.resolved))
-    overview.add_row("  escalated", str(summary.escalated))
-    overview.add_row("911 calls", str(summary.calls))
-    overview.add_row("Mutual-aid requests", str(summary.mutual_aid_requests))
-    cas = summary.casualties
-    overview.add_row("Casualties", str(cas["total"]))
-    overview.add_row("  transported to hospital", str(cas["transported"]))
-    overview.add_row("  treated and released", str(cas["treated_released"]))
-    overview.add_row("  deceased", str(cas["deceased"]))
-    overview.add_row("  still awaiting care", str(cas["unresolved"]))
-    overview.add_row(
-        "Commands accepted / rejected", f"{summary.commands_accepted} / {summary.commands_rejected}"
-    )
-    console.print(overview)
-    times = Table(title="Response time: first 911 call to first unit on scene")
-    times.add_column("agency")
-    times.add_column("incidents", justify="right")
-    times.add_column("mean", justify="right")
-    times.add_column("90th percentile", justify="right")
-    for row in summary.response:
-        times.add_row(row.agency, str(row.responses), _mmss(row.mean), _mmss(row.p90))
-    console.print(times)
-    console.print(f"Run directory: {directory}", highlight=False, soft_wrap=True)
-    console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)
-
-
-def _mmss(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 10000")
+    return value

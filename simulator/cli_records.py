@@ -38,50 +38,6 @@ class RecordInputError(Exception):
     """A record command's input the user can fix; printed as is, exit code 2."""
 
 
-def add_run_options(run: argparse.ArgumentParser) -> None:
-    """``run --db/--trainee/--roles``: where and for whom the run is recorded."""
-    run.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
-    run.add_argument("--trainee", help="trainee name recorded with the run")
-    run.add_argument(
-        "--roles",
-        type=_roles,
-        default=[],
-        help="agencies the trainee plays (comma-separated); the others are automated",
-    )
-
-
-def add_record_commands(sub: argparse._SubParsersAction) -> None:
-    """The ``history``, ``note`` and ``report`` subcommands."""
-    history = sub.add_parser("history", help="past exercises with scores and trends")
-    history.add_argument("--trainee")
-    history.add_argument("--scenario", metavar="ID")
-    history.add_argument("--db", type=Path)
-    history.add_argument(
-        "--all",
-        action="store_true",
-        help="also rehearsal and baseline runs, with their purpose",
-    )
-    history.set_defaults(handler=history_command)
-
-    note = sub.add_parser("note", help="attach an evaluator's note to a recorded run")
-    note.add_argument("run", type=int, metavar="RUN")
-    note.add_argument("--at", required=True, metavar="HH:MM", help="exercise time (T+)")
-    note.add_argument("text")
-    note.add_argument("--db", type=Path)
-    note.set_defaults(handler=note_command)
-
-    report = sub.add_parser("report", help="the after-action report of a run")
-    report.add_argument("run", metavar="RUN", help="run id in the database, or a run directory")
-    report.add_argument("--format", choices=("html", "md", "json"), default="html")
-    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    report.add_argument("--db", type=Path)
-    report.set_defaults(handler=report_command)
-
-
-def _roles(text: str) -> list[str]:
-    return sorted({part.strip() for part in text.split(",") if part.strip()})
-
-
 def run_purpose(*, scripted: bool = False) -> str:
     """What a new run is recorded as: a trainee's exercise, or a rehearsal.
 

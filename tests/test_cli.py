@@ -233,3 +233,22 @@ def test_run_sim_py_with_no_arguments_runs_the_default(tmp_path):
     assert "No display: running the default scenario headless" in result.stdout
     assert "Exercise summary" in result.stdout
     assert list((tmp_path / "runs").iterdir())
+
+
+def test_help_imports_no_engine_nor_heavy_libraries():
+    # --help must answer at once: the commands' code loads only when a command runs.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from simulator.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'numpy', 'scipy', 'networkx', 'simpy', 'matplotlib', 'pygame',\n"
+        "         'simulator.scenario.model', 'simulator.exercise', 'simulator.review.score'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

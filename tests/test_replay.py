@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import _play_session, main
+from simulator.cli import main
+from simulator.cli_exercise import _play_session
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import RequestMutualAid, SetService, Share
 from simulator.events import Event
