@@ -213,25 +213,7 @@ def _execute(
     sha = exercise.log.sha256()
     if recording is not None:
         recording.finish(exercise, complete)
-    summary = summarise(exercise.log.events)
-    record.close(
-        manifest={
-            "scenario": scenario.metadata.id,
-            "scenario_file": path.name,
-            "scenario_sha256": file_sha256(path),
-            "seed": seed,
-            "until": until,
-            "automated": automated,
-            "players": players,
-            "complete": complete,
-            "events": len(exercise.log),
-            "events_sha256": sha,
-            "started": started,
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        },
-        commands=exercise.commands,
-        summary=summary.as_dict(),
-    )
+    summary = _close(record, exercise, path, until, started, players=players, complete=complete)
     return {
         "summary": summary,
         "sha256": sha,
@@ -239,6 +221,42 @@ def _execute(
         "unplayed": len(pending),
         "stopped": exercise.now,
     }
+
+
+def _close(
+    record: RunRecord,
+    exercise: Exercise,
+    path: Path,
+    until: float,
+    started: str,
+    *,
+    players: dict[str, str],
+    complete: bool = True,
+    **extra: object,
+) -> Summary:
+    """Write the run directory's commands, summary and manifest (one shape for every run)."""
+    summary = summarise(exercise.log.events)
+    scenario = exercise.scenario
+    record.close(
+        manifest={
+            "scenario": scenario.metadata.id,
+            "scenario_file": path.name,
+            "scenario_sha256": file_sha256(path),
+            "seed": exercise.seed,
+            "until": until,
+            "automated": sorted(players),
+            "players": players,
+            **extra,
+            "complete": complete,
+            "events": len(exercise.log),
+            "events_sha256": exercise.log.sha256(),
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+        commands=exercise.commands,
+        summary=summary.as_dict(),
+    )
+    return summary
 
 
 def _drive(
@@ -492,26 +510,9 @@ def _play_session(
 
     def close(session: Session) -> None:
         recording.finish(exercise, True)
-        summary = summarise(exercise.log.events)
-        record.close(
-            manifest={
-                "scenario": scenario.metadata.id,
-                "scenario_file": path.name,
-                "scenario_sha256": file_sha256(path),
-                "seed": seed,
-                "until": exercise.now,
-                "automated": automated,
-                "trainee": trainee,
-                "roles": list(roles),
-                "complete": True,
-                "events": len(exercise.log),
-                "events_sha256": exercise.log.sha256(),
-                "started": started,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
-            commands=exercise.commands,
-            summary=summary.as_dict(),
-        )
+        players = dict.fromkeys(automated, DEFAULT_PROFILE)
+        extra = {"trainee": trainee, "roles": list(roles)}
+        _close(record, exercise, path, exercise.now, started, players=players, **extra)
 
     return Session(exercise, roles, directory, close)
 
