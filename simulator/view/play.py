@@ -22,9 +22,21 @@ class NoDisplay(Exception):
     """No window can be opened (no display, or SDL refused)."""
 
 
+# SDL drivers that draw nowhere a person can see: a run with one of these and no display
+# named is a headless machine (CI, a server), not a trainee waiting at a window.
+_OFFSCREEN = frozenset({"dummy", "offscreen"})
+
+
 def display_configured() -> bool:
-    """Whether the environment names a display (X11, Wayland, or an SDL driver)."""
-    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"))
+    """Whether the environment names a display a person can see.
+
+    X11 or Wayland, or an SDL driver that draws on screen; ``dummy`` and ``offscreen``
+    alone mean nobody is watching.
+    """
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return True
+    driver = os.environ.get("SDL_VIDEODRIVER", "").strip().lower()
+    return bool(driver) and driver not in _OFFSCREEN
 
 
 def open_app(size: tuple[int, int], title: str) -> App:
