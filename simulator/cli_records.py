@@ -138,17 +138,13 @@ def open_recording(
 
 
 def print_recording(console: Console, recording: Recording) -> None:
-    """Say where the run is recorded, how it scored, and each of the trainee's roles.
+    """Say how the trainee's roles and the baseline scored, then the overall score.
+
+    The overall score stays the last line (scripts read it there).
 
     An incomplete run says its overall score is pro-rated to the share played.
     """
     scores = recording.scores
-    line = f"Recorded as run {recording.run} in {recording.store.path}"
-    if scores is not None and scores.overall is not None:
-        if not scores.complete:
-            line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
-        line += f"; overall score {scores.overall:.1f}/100"
-    console.print(line, highlight=False, soft_wrap=True)
     if scores is not None:
         for role in recording.roles:
             console.print(f"  {role} (your role): {_role_score(scores, role)}", highlight=False)
@@ -156,6 +152,12 @@ def print_recording(console: Console, recording: Recording) -> None:
         console.print(
             f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
         )
+    line = f"Recorded as run {recording.run} in {recording.store.path}"
+    if scores is not None and scores.overall is not None:
+        if not scores.complete:
+            line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
+        line += f"; overall score {scores.overall:.1f}/100"
+    console.print(line, highlight=False, soft_wrap=True)
 
 
 def _role_score(scores: Scores, agency: str) -> str:

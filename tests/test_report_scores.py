@@ -158,18 +158,18 @@ def test_the_json_role_scores_are_the_scored_ones(runs, capsys):
 # 4. and 5. What ``run`` prints and the history table.
 
 
-def test_run_prints_each_role_score_under_the_overall(tmp_path, capsys):
+def test_run_prints_each_role_score_then_the_overall_last(tmp_path, capsys):
     db = tmp_path / "x.sqlite"
     argv = ["run", str(SMALL), "--db", str(db), "--quiet", "--seed", "4", "--until", "00:30"]
     assert main([*argv, "--roles", "police,ems", "--out", str(tmp_path / "run")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    at = next(i for i, line in enumerate(lines) if line.startswith("Recorded as run 1"))
+    assert lines[-1].startswith("Recorded as run 1")  # the overall score is the last line
     assert re.search(
-        r"incomplete run \(25% played, pro-rated\); overall score \d+\.\d/100$", lines[at]
+        r"incomplete run \(25% played, pro-rated\); overall score \d+\.\d/100$", lines[-1]
     )
-    assert re.fullmatch(r"  ems \(your role\): (\d+\.\d/100|no duty arose)", lines[at + 1])
-    assert re.fullmatch(r"  police \(your role\): \d+\.\d/100", lines[at + 2])
-    assert lines[at + 3].startswith("Automated-players baseline: ")
+    assert re.fullmatch(r"  ems \(your role\): (\d+\.\d/100|no duty arose)", lines[-4])
+    assert re.fullmatch(r"  police \(your role\): \d+\.\d/100", lines[-3])
+    assert lines[-2].startswith("Automated-players baseline: ")
 
 
 def test_history_marks_incomplete_runs(runs, capsys, monkeypatch):
