@@ -85,6 +85,18 @@ class ChannelView:
     faulty: bool
 
 
+@dataclass(frozen=True)
+class PatchView:
+    """A console patch: its channels, the agency whose console holds it, whether live.
+
+    A patch carries traffic only ``patch_seconds`` after it is requested.
+    """
+
+    channels: tuple[str, str]
+    agency: str
+    live: bool
+
+
 class Exercise:
     """One run of a scenario with a seed: commands in, events out."""
 
@@ -218,6 +230,17 @@ class Exercise:
             change()
         return Result(not reason, reason, event)
 
+    def check(self, command: CommandBase) -> str:
+        """Why ``command`` would be rejected now, or "" if ``submit`` would carry it out.
+
+        The same checks ``submit`` makes, with nothing logged or changed: the view offers
+        only the orders the engine would accept, and greys out the rest with the engine's
+        own reason instead of a guess of its own.
+        """
+        if self.ended:
+            return "the exercise has ended"
+        return self._orders.check(command)[0]
+
     # -- what an agency can see ------------------------------------------------------
 
     def knows(self, agency: str, incident: str) -> bool:
@@ -330,6 +353,18 @@ class Exercise:
                 )
             )
         return out
+
+    def patches(self) -> list[PatchView]:
+        """Every console patch held now (requested or live), by channel pair.
+
+        A dispatcher sees the patches on their own console, so the view can offer to
+        release them; a patch holds one of the agency's consoles until released.
+        """
+        network = self.engine.network
+        return [
+            PatchView((a, b), agency, (a, b) in network.live)
+            for (a, b), agency in sorted(network.patches.items())
+        ]
 
     def coverage_holes(self) -> list[dict[str, object]]:
         """Radio sites not serving now (failed or cut off)."""

@@ -1,46 +1,50 @@
 """What the trainee can do with the current selection, as ready-made commands.
 
 The view changes the exercise only here, through ``Exercise.submit(..., source=
-"trainee")``. Each option carries the commands it would submit; an option with none is
-shown greyed out with its reason.
+"trainee")``. Each option carries the commands it would submit. Every command is first
+put to ``Exercise.check``, the engine's own verdict with nothing changed, so the panel
+offers only what the engine would accept: an option the engine would refuse is shown
+greyed out with the engine's reason, one already done is marked done, and one that can
+never apply to the selection (a command post for a unit that is not a command unit) is
+not listed at all.
 
-The communications commands (``share``, ``patch``, ``unified_command``,
-``command_post``) are built through ``COMMS``, one table from option kind to command.
+A trainee may play several agencies at one console. Orders are split per agency, and
+each names the agency that gives it: a unit's own agency for its orders, the agency
+that holds an incident for what is said about it, the agency the trainee picks for a
+road closure (one option per agency they play).
 """
 
 import math
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
-
 from simulator.commands import (
     CloseRoad,
-    CommandBase,
-    CommandPost,
-    Declare,
     Dispatch,
     OpenRoad,
-    Patch,
     Recall,
-    RequestMutualAid,
     SetService,
     Share,
     Stage,
     Transport,
-    UnifiedCommand,
 )
-from simulator.exercise import Exercise, Result, UnitView
+from simulator.exercise import Exercise, UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.view.comms_actions import comms_options, incident_options
+from simulator.view.ledger import Ledger
+from simulator.view.option import Context, Option, checked, submit
 from simulator.view.picture import KnownIncident, Snapshot
 
-COMMS: dict[str, type[CommandBase]] = {
-    "share": Share,
-    "patch": Patch,
-    "unified_command": UnifiedCommand,
-    "command_post": CommandPost,
-}
+__all__ = ["Option", "Selection", "options", "submit"]
+
 # How many nearby staging areas and hospitals to offer.
 NEAREST = 3
+# Statuses the engine never dispatches from (as ``engine.orders``): used only for units
+# whose agency cannot be asked yet because the incident is not in its CAD.
+UNORDERABLE = frozenset(
+    {UnitStatus.OUT_OF_SERVICE, UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL}
+)
+# Capabilities of the agencies a dispatcher expects to close roads (traffic control).
+ROAD_CREWS = frozenset({Capability.TRAFFIC_CONTROL, Capability.PUBLIC_WORKS})
 
 
 @dataclass
@@ -67,85 +71,123 @@ class Selection:
         else:
             self.units.append(unit)
 
-
-@dataclass(frozen=True)
-class Option:
-    """One action: a label, a kind (for shortcuts) and the commands it submits."""
-
-    kind: str
-    label: str
-    commands: tuple[CommandBase, ...] = ()
-    reason: str = ""
-
-    @property
-    def enabled(self) -> bool:
-        """Whether choosing it submits anything."""
-        return bool(self.commands)
-
-
-def submit(exercise: Exercise, option: Option) -> list[Result]:
-    """Submit an option's commands as the trainee."""
-    return [exercise.submit(command, source="trainee") for command in option.commands]
+    def key(self) -> tuple:
+        """What is selected, comparable: the panel keeps its scroll while this holds."""
+        return (tuple(self.units), self.incident, self.road)
 
 
 def options(
-    exercise: Exercise, snapshot: Snapshot, selection: Selection, roles: tuple[str, ...]
+    exercise: Exercise,
+    snapshot: Snapshot,
+    selection: Selection,
+    roles: tuple[str, ...],
+    ledger: Ledger | None = None,
 ) -> list[Option]:
-    """Every action possible for the selection, most likely first."""
+    """Every action for the selection: possible ones first, then refused, then done."""
+    ctx = Context(exercise, snapshot, tuple(roles), ledger)
     units = {u.id: u for u in snapshot.units}
     chosen = [units[u] for u in selection.units if u in units and units[u].agency in roles]
     incident = next((i for i in snapshot.incidents if i.id == selection.incident), None)
     out: list[Option] = []
     if chosen and incident is not None:
-        out.append(_assign(chosen, incident))
+        out.append(assign(ctx, chosen, incident))
     if chosen:
-        out += _unit_options(exercise, chosen)
+        out += _unit_options(ctx, chosen)
     if incident is not None:
-        out += _incident_options(exercise, snapshot, incident, chosen, roles)
+        out += incident_options(ctx, incident, chosen)
     if selection.road is not None:
-        out.append(_road_option(exercise, selection.road, roles))
+        out += road_options(ctx, selection.road)
     if not chosen and incident is None and selection.road is None:
-        out += _comms_options(exercise, roles)
-    return sorted(out, key=lambda o: not o.enabled)  # stable: possible actions first
+        out += comms_options(ctx)
+    return sorted(out, key=lambda o: (not o.enabled, o.done))  # stable within each group
 
 
-def _by_agency(units: list[UnitView]) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {}
+def _by_agency(units: list[UnitView]) -> dict[str, list[UnitView]]:
+    groups: dict[str, list[UnitView]] = {}
     for unit in units:
-        groups.setdefault(unit.agency, []).append(unit.id)
+        groups.setdefault(unit.agency, []).append(unit)
     return groups
 
 
-def _assign(units: list[UnitView], incident: KnownIncident) -> Option:
-    commands = tuple(
-        Dispatch(agency=agency, incident=incident.id, units=ids)
-        for agency, ids in sorted(_by_agency(units).items())
-    )
-    names = ", ".join(u.id for u in units[:3]) + ("..." if len(units) > 3 else "")
-    return Option("assign", f"Assign {names} to {incident.id}", commands)
+def _names(ids: list[str]) -> str:
+    return ", ".join(ids[:3]) + ("..." if len(ids) > 3 else "")
+
+
+def assign(ctx: Context, units: list[UnitView], incident: KnownIncident) -> Option:
+    """Send the units to the incident, one dispatch per agency.
+
+    A unit the engine would refuse (already assigned there, out of service) is left
+    out with its reason. An agency whose CAD lacks the incident first gets it shared by
+    the trainee's agency that holds it; its dispatch waits for the share to arrive.
+    """
+    now: list[Dispatch] = []
+    shares: list[Share] = []
+    later: list[Dispatch] = []
+    refused: list[str] = []
+    lead = incident.held_by[0]
+    for agency, group in sorted(_by_agency(units).items()):
+        if agency in incident.held_by:
+            ids = _dispatchable(ctx, agency, incident.id, group, refused)
+            now += [Dispatch(agency=agency, incident=incident.id, units=ids)] if ids else []
+            continue
+        ids = _waitable(incident.id, group, refused)
+        if ids:
+            shares.append(Share(agency=lead, to=agency, incident=incident.id))
+            later.append(Dispatch(agency=agency, incident=incident.id, units=ids))
+    ordered = [u for d in (*now, *later) for u in d.units]
+    label = f"Assign {_names(ordered or [u.id for u in units])} to {incident.id}"
+    if shares:
+        label += f" (shares it with {', '.join(s.to for s in shares)} first)"
+    note = "; ".join(refused)
+    if not ordered:
+        return Option("assign", label, (), note)
+    return Option("assign", label, (*shares, *now), note, tuple(later))
+
+
+def _dispatchable(
+    ctx: Context, agency: str, incident: str, group: list[UnitView], refused: list[str]
+) -> list[str]:
+    """Units the engine would dispatch now, one check each; the rest noted in ``refused``."""
+    ids = []
+    for unit in group:
+        reason = ctx.exercise.check(Dispatch(agency=agency, incident=incident, units=[unit.id]))
+        if reason:
+            refused.append(reason)
+        else:
+            ids.append(unit.id)
+    return ids
+
+
+def _waitable(incident: str, group: list[UnitView], refused: list[str]) -> list[str]:
+    """Units worth a dispatch once their CAD holds the incident (the rest noted)."""
+    ids = []
+    for unit in group:
+        if unit.incident == incident:
+            refused.append(f"unit {unit.id} is already assigned to {incident}")
+        elif unit.status in UNORDERABLE:
+            refused.append(f"unit {unit.id} is {unit.status.value} and cannot be dispatched")
+        else:
+            ids.append(unit.id)
+    return ids
 
 
 def _nearest(places: dict[str, tuple[float, float]], x: float, y: float) -> list[str]:
     return sorted(places, key=lambda p: (math.dist(places[p], (x, y)), p))[:NEAREST]
 
 
-def _unit_options(exercise: Exercise, units: list[UnitView]) -> list[Option]:
+def _unit_options(ctx: Context, units: list[UnitView]) -> list[Option]:
     groups = sorted(_by_agency(units).items())
     committed = [u for u in units if u.incident is not None]
-    out = [
-        Option(
-            "recall",
-            "Recall to station",
-            tuple(Recall(agency=a, units=ids) for a, ids in sorted(_by_agency(committed).items())),
-            "" if committed else "not committed to anything",
-        )
-    ]
-    places = _places(exercise)
+    recalls = tuple(
+        Recall(agency=a, units=[u.id for u in g]) for a, g in sorted(_by_agency(committed).items())
+    )
+    out = [checked(ctx, "recall", "Recall to station", recalls, "not committed to anything")]
+    places = _places(ctx.exercise)
     first = units[0]
     for area in _nearest(places["staging"], first.x, first.y):
         name = places["names"].get(area, area)
-        commands = tuple(Stage(agency=a, units=ids, staging=area) for a, ids in groups)
-        out.append(Option("stage", f"Send to staging: {name}", commands))
+        commands = tuple(Stage(agency=a, units=[u.id for u in g], staging=area) for a, g in groups)
+        out.append(checked(ctx, "stage", f"Send to staging: {name}", commands))
     carriers = [u for u in units if Capability.TRANSPORT in u.capabilities]
     if carriers:
         for hospital in _nearest(places["hospitals"], first.x, first.y):
@@ -153,12 +195,12 @@ def _unit_options(exercise: Exercise, units: list[UnitView]) -> list[Option]:
             commands = tuple(
                 Transport(agency=u.agency, unit=u.id, hospital=hospital) for u in carriers
             )
-            out.append(Option("hospital", f"Hospital: {name}", commands))
+            out.append(checked(ctx, "hospital", f"Hospital: {name}", commands))
     if len(units) == 1:
         in_service = first.status == UnitStatus.OUT_OF_SERVICE
         label = "Return to service" if in_service else "Take out of service"
         command = SetService(agency=first.agency, unit=first.id, in_service=in_service)
-        out.append(Option("service", label, (command,)))
+        out.append(checked(ctx, "service", label, (command,)))
     return out
 
 
@@ -178,73 +220,31 @@ def _places(exercise: Exercise) -> dict[str, dict]:
     }
 
 
-def _incident_options(
-    exercise: Exercise,
-    snapshot: Snapshot,
-    incident: KnownIncident,
-    units: list[UnitView],
-    roles: tuple[str, ...],
-) -> list[Option]:
-    out = []
-    for inc, condition, agency in snapshot.declarable:
-        if inc == incident.id:
-            command = Declare(agency=agency, incident=inc, condition=condition)
-            out.append(Option("declare", f"Declare: {condition}", (command,)))
-    for agency in incident.held_by:
-        partners = exercise.scenario.agency(agency).mutual_aid
-        for need in incident.needs:
-            short = need.required - need.assigned
-            if short <= 0 or need.responsible != agency:
-                continue
-            for partner in partners:
-                command = RequestMutualAid(
-                    agency=agency,
-                    to=partner,
-                    incident=incident.id,
-                    capability=need.capability,
-                    count=min(short, 50),
-                )
-                label = f"Mutual aid: {short} {need.capability.value} from {partner}"
-                out.append(Option("aid", label, (command,)))
-    lead = incident.held_by[0] if incident.held_by else roles[0]
-    for other in sorted(a.id for a in exercise.scenario.agencies if a.id not in roles):
-        fields = {"to": other, "incident": incident.id}  # no facts named: all we know
-        out.append(_comms("share", f"Share {incident.id} with {other}", lead, fields))
-    out.append(
-        _comms("unified_command", "Establish unified command", lead, {"incident": incident.id})
-    )
-    if len(units) == 1:
-        fields = {"incident": incident.id, "unit": units[0].id}
-        out.append(
-            _comms("command_post", f"Command post at {units[0].id}", units[0].agency, fields)
-        )
-    return out
+def road_agencies(ctx: Context) -> list[str]:
+    """The trainee's agencies in the order a dispatcher would pick one to close a road.
+
+    Closing a road is traffic control: police or public works, whose crews man the
+    barriers, come first; then the rest, alphabetically. Only the closing agency is told
+    of it, so the choice matters; with several agencies each gets its own option.
+    """
+    crews = {
+        u.agency
+        for u in ctx.exercise.units()
+        if u.agency in ctx.roles and u.capabilities & ROAD_CREWS
+    }
+    return sorted(ctx.roles, key=lambda a: (a not in crews, a))
 
 
-def _comms_options(exercise: Exercise, roles: tuple[str, ...]) -> list[Option]:
-    radio = [c for c in exercise.channels() if c.medium == "radio"]
-    mine = [c.id for c in radio if set(c.members) & set(roles)]
-    others = [c.id for c in radio if c.id not in mine]
-    return [
-        _comms("patch", f"Patch {a} + {b}", roles[0], {"channels": [a, b]})
-        for a in mine
-        for b in others
-    ]
-
-
-def _comms(kind: str, label: str, agency: str, fields: dict) -> Option:
-    cls = COMMS[kind]
-    try:
-        return Option(kind, label, (cls(agency=agency, **fields),))
-    except ValidationError as exc:
-        return Option(kind, label, (), str(exc.errors(include_url=False)[0]["msg"]))
-
-
-def _road_option(exercise: Exercise, edge: int, roles: tuple[str, ...]) -> Option:
-    roads = exercise.atlas.roads
+def road_options(ctx: Context, edge: int) -> list[Option]:
+    """Close (or reopen) the road, once per agency played, the likeliest agency first."""
+    roads = ctx.exercise.atlas.roads
     name = roads.names[edge]
     ends = (roads.ids[int(roads.src[edge])], roads.ids[int(roads.dst[edge])])
-    label = f"{name} ({ends[0]}-{ends[1]})" if name else f"{ends[0]}-{ends[1]}"
-    if edge in roads.closed:
-        return Option("road", f"Open road: {label}", (OpenRoad(agency=roles[0], between=ends),))
-    return Option("road", f"Close road: {label}", (CloseRoad(agency=roles[0], between=ends),))
+    where = f"{name} ({ends[0]}-{ends[1]})" if name else f"{ends[0]}-{ends[1]}"
+    is_open = edge not in roads.closed
+    verb, cls = ("Close", CloseRoad) if is_open else ("Open", OpenRoad)
+    out = []
+    for agency in road_agencies(ctx):
+        label = f"{verb} road: {where}" + (f" by {agency}" if ctx.joint else "")
+        out.append(checked(ctx, "road", label, (cls(agency=agency, between=ends),)))
+    return out

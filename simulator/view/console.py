@@ -1,27 +1,34 @@
 """The operations console: the map, the panels and the trainee's actions.
 
 Each frame it advances the exercise to the wall-clock target (``clock.Pace``), takes the
-trainee's picture (``picture.Picture``), feeds the log and draws. Orders go through
-``actions.submit`` only.
+trainee's picture (``picture.Picture``), gives the dispatches waiting for a share
+(``handoff.Handoffs``), feeds the log and draws. Orders go through ``actions.submit``
+and ``Handoffs.poll`` only, both ``Exercise.submit``.
 """
 
 import pygame
 
+from simulator.commands import CommandBase, Dispatch, Share
+from simulator.exercise import Result
 from simulator.scenario.timing import format_offset
 from simulator.view.actions import Option, Selection, options, submit
 from simulator.view.app import App, Screen
 from simulator.view.board import Board
 from simulator.view.camera import Camera
 from simulator.view.clock import SPEEDS, Pace
+from simulator.view.confirm import Confirm
 from simulator.view.ending import Ending
+from simulator.view.handoff import Handoffs, Outcome
 from simulator.view.help import Help
 from simulator.view.input import Intent
 from simulator.view.layers import RoadLayer
+from simulator.view.ledger import Ledger
 from simulator.view.log import Log
 from simulator.view.markers import Markers
 from simulator.view.palette import (
     BLACK,
     MUTED,
+    ORANGE,
     PANEL_BG,
     PANEL_EDGE,
     ROW_HILITE,
@@ -36,6 +43,10 @@ from simulator.view.session import Session
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
+# How often the action list follows the exercise while nothing is clicked (wall s):
+# an option greyed out a moment ago (a command unit not yet on scene) may be possible.
+OPTIONS_REFRESH_S = 0.5
+END_QUESTION = "End the exercise now? The run is recorded as it stands."
 
 
 class Console(Screen):
@@ -57,7 +68,11 @@ class Console(Screen):
         self.log = Log(app.text, frozenset(self.roles))
         self.panel = SelectionPanel(app.text)
         self.selection = Selection()
+        self.ledger = Ledger(self.exercise, self.roles)
+        self.handoffs = Handoffs(self.exercise)
         self.options: list[Option] = []
+        self._selected: tuple = ()
+        self._options_at = (0.0, -1)  # wall time and log length of the last refresh
         self.toast = ("", 0.0)
         self.rects: dict[str, pygame.Rect] = {}
         self.buttons: list[tuple[pygame.Rect, str, int]] = []
@@ -106,7 +121,7 @@ class Console(Screen):
             "roster_agency": self.roster.cycle_agency,
             "next_incident": self._next_incident,
             "help": self._help,
-            "end": self._end,
+            "end": self._end,  # Ctrl+Q: a deliberate chord, so it does not ask
         }
         if name in simple:
             simple[name]()
@@ -132,6 +147,10 @@ class Console(Screen):
 
     def _help(self) -> None:
         self.app.push(Help(self.app))
+
+    def _ask_end(self) -> None:
+        """The End button asks first: one stray click must not close the run."""
+        self.app.push(Confirm(self.app, END_QUESTION, self._end))
 
     def _end(self) -> None:
         self.session.close()
@@ -219,15 +238,18 @@ class Console(Screen):
         elif action == "help":
             self._help()
         elif action == "end":
-            self._end()
+            self._ask_end()
 
     # -- actions -----------------------------------------------------------------------
 
     def _refresh_selection(self) -> None:
         self.snapshot = self.picture.snapshot(self.app.wall, force=True)
-        self.options = options(self.exercise, self.snapshot, self.selection, self.roles)
-        if self.panel.options != self.options:
-            self.panel.scroll = 0
+        self.options = options(
+            self.exercise, self.snapshot, self.selection, self.roles, self.ledger
+        )
+        self._options_at = (self.app.wall, len(self.exercise.log))
+        if self.selection.key() != self._selected:
+            self._selected, self.panel.scroll = self.selection.key(), 0
         self.panel.options = self.options
         self.panel.summary = self._summary()
         self.board.selected = self.selection.incident
@@ -263,9 +285,42 @@ class Console(Screen):
         if not option.enabled:
             self._notice(f"{option.label}: {option.reason}")
             return
-        rejected = [r.reason for r in submit(self.exercise, option) if not r.accepted]
-        self._notice(f"Rejected: {'; '.join(rejected)}" if rejected else f"Done: {option.label}")
+        self._replace_waiting(option)
+        since = len(self.exercise.log)
+        results = submit(self.exercise, option)
+        lines = _parts(option, results)
+        lines += self._defer(option, results, since)
+        if option.reason:  # units left out of an assignment, and why
+            lines.append(f"Not ordered: {option.reason}")
+        self._notice("\n".join(lines))
         self.log.add(self.picture.news())
+
+    def _replace_waiting(self, option: Option) -> None:
+        """A new order for a unit cancels its dispatch still waiting for a share."""
+        units = {u for c in option.commands for u in _units(c)}
+        for handoff in self.handoffs.cancel(units):
+            self.log.note(self.exercise.now, f"no longer waiting: {handoff.label}")
+
+    def _defer(self, option: Option, results: list[Result], since: int) -> list[str]:
+        """Start waiting for each deferred dispatch whose share was accepted."""
+        lines = []
+        for dispatch in option.deferred:
+            share = _share_for(option, results, dispatch.agency)
+            if share is None:
+                continue  # the share was refused: its line says why
+            handoff = self.handoffs.add(dispatch, share.agency, since)
+            lines.append(f"Waiting: {handoff.label} once {dispatch.agency}'s CAD holds it")
+            self.log.note(self.exercise.now, f"waiting for the share: {handoff.label}")
+        return lines
+
+    def _outcomes(self, outcomes: list[Outcome]) -> None:
+        """Show what became of dispatches that were waiting for a share."""
+        self.log.add(self.picture.news())
+        for outcome in outcomes:
+            if outcome.result is None:
+                self.log.note(self.exercise.now, outcome.line, alert=True)
+        self._notice("\n".join(o.line for o in outcomes))
+        self._refresh_selection()
 
     def _notice(self, message: str) -> None:
         self.toast = (message, self.app.wall + TOAST_S)
@@ -279,12 +334,22 @@ class Console(Screen):
         target = self.pace.target(self.exercise.now, wall_dt)
         if target > self.exercise.now:
             self.exercise.advance(target)
+        outcomes = self.handoffs.poll()
+        if outcomes:
+            self._outcomes(outcomes)
         self.snapshot = self.picture.snapshot(self.app.wall)
         news = self.picture.news()
         if news:
             self.log.add(news)
+        self._follow_options()
         if self.exercise.ended:
             self._end()
+
+    def _follow_options(self) -> None:
+        """Refresh the action list now and then while the exercise runs."""
+        wall, seen = self._options_at
+        if len(self.exercise.log) != seen and self.app.wall - wall >= OPTIONS_REFRESH_S:
+            self._refresh_selection()
 
     def draw(self, surface: pygame.Surface) -> None:
         """Map, panels, top bar, then banners."""
@@ -355,12 +420,58 @@ class Console(Screen):
             surface.blit(label, label.get_rect(center=box.center))
         message, until = self.toast
         if message and self.app.wall < until:
-            colour = VERMILLION if message.startswith(("Rejected", "Nothing")) else ROW_HILITE
-            line = text.fit(message, area.width - 40)
-            label = text.render(line, text.base, TEXT, True)
-            box = label.get_rect(midbottom=(area.centerx, area.bottom - 10)).inflate(20, 10)
-            pygame.draw.rect(surface, colour, box, border_radius=6)
-            surface.blit(label, label.get_rect(center=box.center))
+            bottom = area.bottom - 10
+            for line in reversed(message.split("\n")):
+                bottom = self._toast_line(surface, line, bottom) - 4
+
+    def _toast_line(self, surface: pygame.Surface, line: str, bottom: int) -> int:
+        """One line of a notice, coloured by what it says; returns its top."""
+        text, area = self.app.text, self.rects["map"]
+        colour = ROW_HILITE
+        if line.startswith(("Rejected", "Nothing", "Not ordered")):
+            colour = VERMILLION
+        elif line.startswith("Waiting"):
+            colour = ORANGE
+        label = text.render(text.fit(line, area.width - 40), text.base, TEXT, True)
+        box = label.get_rect(midbottom=(area.centerx, bottom)).inflate(20, 10)
+        pygame.draw.rect(surface, colour, box, border_radius=6)
+        surface.blit(label, label.get_rect(center=box.center))
+        return box.top
+
+
+def _parts(option: Option, results: list[Result]) -> list[str]:
+    """One line for a one-command option; for several, one line per command given."""
+    if len(results) == 1:
+        result = results[0]
+        return [f"Done: {option.label}" if result.accepted else f"Rejected: {result.reason}"]
+    return [_part(c, r) for c, r in zip(option.commands, results, strict=True)]
+
+
+def _part(command: CommandBase, result: Result) -> str:
+    if not result.accepted:
+        return f"Rejected ({command.agency}): {result.reason}"
+    if isinstance(command, Dispatch):
+        return f"{command.agency}: dispatched {', '.join(command.units)} to {command.incident}"
+    if isinstance(command, Share):
+        return f"{command.agency}: shared {command.incident} with {command.to}"
+    return f"{command.agency}: {getattr(command, 'type', 'order')} done"
+
+
+def _share_for(option: Option, results: list[Result], agency: str) -> Share | None:
+    """The accepted share in ``option`` that puts its incident in ``agency``'s CAD."""
+    for command, result in zip(option.commands, results, strict=True):
+        if isinstance(command, Share) and command.to == agency and result.accepted:
+            return command
+    return None
+
+
+def _units(command: CommandBase) -> list[str]:
+    """The units a command orders, if any."""
+    units = getattr(command, "units", None)
+    if units is not None:
+        return list(units)
+    unit = getattr(command, "unit", None)
+    return [unit] if isinstance(unit, str) else []
 
 
 def _time_of_day(exercise) -> str:

@@ -65,9 +65,10 @@ KEYS: tuple[Binding, ...] = (
     Binding(pygame.K_UP, "pan", "", "", index=2),
     Binding(pygame.K_DOWN, "pan", "", "", index=3),
     Binding(pygame.K_F1, "help", "F1 / ?", "this help"),
-    Binding(pygame.K_RETURN, "confirm", "Enter", "start the exercise (briefing)"),
+    Binding(pygame.K_RETURN, "confirm", "Enter", "start (briefing); yes to a question"),
     Binding(pygame.K_KP_ENTER, "confirm", "", ""),
-    Binding(pygame.K_q, "end", "Ctrl+Q", "end the exercise now", ctrl=True),
+    Binding(pygame.K_y, "yes", "Y", "yes to a question (the End button asks first)"),
+    Binding(pygame.K_q, "end", "Ctrl+Q", "end the exercise now, without asking", ctrl=True),
 )
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("Left click", "select a unit, incident or road (map or lists)"),

@@ -51,10 +51,7 @@ def describe(event: Event) -> str:
         command = dict(d.get("command", {}))
         typ = command.pop("type", "")
         command.pop("agency", None)
-        args = " ".join(
-            f"{v}" if not isinstance(v, list) else ",".join(map(str, v)) for v in command.values()
-        )
-        return f"{who} {typ} {args}"
+        return f"{who} {typ} {' '.join(_arguments(command))}"
     if kind == "cad.opened":
         return f"{who} CAD: new incident {event.incident} (via {d.get('via', '')})"
     if kind == "information.received":
@@ -64,9 +61,14 @@ def describe(event: Event) -> str:
     if kind == "fact.learned":
         return f"{who} learned {d.get('fact', '')} (via {d.get('via', '')})"
     if kind.startswith("road."):
-        return f"{kind.split('.')[1]}: {', '.join(d.get('names') or [])}"
+        # An agency's order is credited to it; a scripted closure ("MSEL 7") is not named.
+        by = str(d.get("by") or "")
+        by = f" (by {by})" if by and not by.startswith("MSEL") else ""
+        return f"{kind.split('.')[1]}: {', '.join(d.get('names') or [])}{by}"
     if kind == "incident.precondition_ready":
         return f"{event.incident}: ready to declare {d.get('condition', '')}"
+    if kind.startswith("patch."):
+        return f"{who} patch {kind.split('.')[1]}: {' + '.join(d.get('channels') or [])}"
     if kind.startswith("fault."):
         return f"{d.get('fault', '')} fault {kind.split('.')[1]}: {d.get('target', '')}"
     if kind == "unit.harmed":
@@ -74,6 +76,19 @@ def describe(event: Event) -> str:
     subject = event.unit or event.incident or ""
     reason = d.get("reason") or d.get("condition") or ""
     return f"{kind} {subject} {reason}".strip()
+
+
+def _arguments(command: dict) -> list[str]:
+    """A command's fields as words: lists joined by commas, a true flag by its name."""
+    out = []
+    for name, value in command.items():
+        if isinstance(value, bool):
+            out += [name] if value else []
+        elif isinstance(value, list):
+            out += [",".join(map(str, value))] if value else []
+        else:
+            out.append(str(value))
+    return out
 
 
 def _message(event: Event) -> str:
@@ -114,6 +129,15 @@ class Log(Panel):
             self.entries.append(Entry(event.t, channel_of(event), line, inbox, alert))
             self.unread += inbox and self.tab != "inbox"
             self.dirty = True
+        del self.entries[:-LIMIT]
+
+    def note(self, t: float, text: str, alert: bool = False) -> None:
+        """A line of the console's own (no event): what an order waits for, or why not.
+
+        Filed under ``orders`` with the engine's verdicts on commands.
+        """
+        self.entries.append(Entry(t, "orders", text, False, alert))
+        self.dirty = True
         del self.entries[:-LIMIT]
 
     def tabs(self) -> list[str]:

@@ -3,8 +3,10 @@
 import pygame
 
 from simulator.view.actions import Option
-from simulator.view.palette import GREY, MUTED, ROW_HILITE, TEXT, YELLOW
+from simulator.view.palette import BLUISH_GREEN, GREY, MUTED, ROW_HILITE, TEXT, YELLOW
 from simulator.view.panel import PAD, Panel
+
+TICK_W = 14  # the done mark, drawn (the bundled font has no check-mark glyph)
 
 
 class SelectionPanel(Panel):
@@ -18,7 +20,12 @@ class SelectionPanel(Panel):
         self.options: list[Option] = []
 
     def render(self, surface: pygame.Surface, body: pygame.Rect) -> None:
-        """Summary lines, then up to nine numbered actions with reasons when disabled."""
+        """Summary lines, then up to nine numbered actions.
+
+        Possible actions are highlighted; refused ones greyed with the engine's reason;
+        done ones carry a check mark and when or by whom, so nothing done is offered as
+        if it were new.
+        """
         text = self.text
         y = body.y + 2
         for line in text.wrap(self.summary, body.width - 2 * PAD, text.small)[:3]:
@@ -36,11 +43,15 @@ class SelectionPanel(Panel):
                 pygame.draw.rect(surface, ROW_HILITE, row, border_radius=4)
             key = text.render(f"{number}", text.base, YELLOW if option.enabled else GREY, True)
             surface.blit(key, (PAD, y + 1))
+            x = PAD + key.get_width() + 8
+            if option.done:
+                _tick(surface, pygame.Rect(x, y + 3, TICK_W, text.line - 6))
+                x += TICK_W + 6
+                colour = MUTED
             label = option.label if option.enabled else f"{option.label} - {option.reason}"
-            room = body.width - 3 * PAD - key.get_width()
+            room = body.width - PAD - x
             surface.blit(
-                text.render(text.fit(label, room, text.small), text.small, colour),
-                (PAD + key.get_width() + 8, y + 3),
+                text.render(text.fit(label, room, text.small), text.small, colour), (x, y + 3)
             )
             self.add_hit(row, self.scroll + number - 1)
             y += text.line + 2
@@ -48,3 +59,13 @@ class SelectionPanel(Panel):
         if hidden > 0 and y + text.small_line <= body.bottom:
             more = f"{hidden} more: scroll the wheel here"
             surface.blit(text.render(more, text.small, MUTED), (PAD, y))
+
+
+def _tick(surface: pygame.Surface, box: pygame.Rect) -> None:
+    """A check mark in ``box``: this action was already taken."""
+    points = [
+        (box.left, box.top + box.height * 0.55),
+        (box.left + box.width * 0.38, box.bottom - 1),
+        (box.right, box.top + 1),
+    ]
+    pygame.draw.lines(surface, BLUISH_GREEN, False, points, 3)

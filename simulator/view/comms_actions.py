@@ -1,0 +1,211 @@
+"""Actions on an incident and on the radio plan: declare, mutual aid, share, command.
+
+These are the orders that cannot be undone and that the engine accepts again (a share,
+a mutual-aid request), or that build on each other (a command post, then unified
+command), so each is listed in one of three states: possible, refused with the engine's
+reason, or done with a mark and when. Console patches hold one of the agency's
+consoles until released, so a held patch is listed with "Release patch".
+"""
+
+from simulator.commands import (
+    CommandPost,
+    Declare,
+    Patch,
+    RequestMutualAid,
+    Share,
+    UnifiedCommand,
+)
+from simulator.exercise import ChannelView, UnitView
+from simulator.scenario.timing import format_offset
+from simulator.scenario.vocabulary import Capability
+from simulator.view.option import Context, Option, build, checked
+from simulator.view.picture import KnownIncident
+
+
+def incident_options(ctx: Context, incident: KnownIncident, units: list[UnitView]) -> list[Option]:
+    """Declarations, mutual aid, shares, the command post and unified command."""
+    return [
+        *_declarations(ctx, incident),
+        *_mutual_aid(ctx, incident),
+        *_shares(ctx, incident),
+        *_command_post(ctx, incident, units),
+        _unified(ctx, incident),
+    ]
+
+
+def _declarations(ctx: Context, incident: KnownIncident) -> list[Option]:
+    return [
+        checked(
+            ctx,
+            "declare",
+            f"Declare: {condition}",
+            (Declare(agency=agency, incident=inc, condition=condition),),
+        )
+        for inc, condition, agency in ctx.snapshot.declarable
+        if inc == incident.id
+    ]
+
+
+def _mutual_aid(ctx: Context, incident: KnownIncident) -> list[Option]:
+    """Ask a partner for what the agency responsible is still short of (once each)."""
+    out = []
+    for agency in incident.held_by:
+        partners = ctx.exercise.scenario.agency(agency).mutual_aid
+        for need in incident.needs:
+            short = need.required - need.assigned
+            if short <= 0 or need.responsible != agency:
+                continue
+            for partner in partners:
+                what = need.capability.value
+                asked = _asked(ctx, agency, partner, incident.id, what)
+                if asked is not None:
+                    label = f"Mutual aid: {what} from {partner} requested"
+                    out.append(_done("aid", label, f"at {format_offset(asked)}"))
+                    continue
+                out.append(
+                    build(
+                        ctx,
+                        "aid",
+                        f"Mutual aid: {short} {what} from {partner}",
+                        RequestMutualAid,
+                        agency=agency,
+                        to=partner,
+                        incident=incident.id,
+                        capability=need.capability,
+                        count=min(short, 50),
+                    )
+                )
+    return out
+
+
+def _asked(ctx: Context, agency: str, partner: str, incident: str, what: str) -> float | None:
+    """When the agency asked this partner for this capability here, if it did."""
+    return ctx.ledger.aid_asked(agency, partner, incident, what) if ctx.ledger else None
+
+
+def _shares(ctx: Context, incident: KnownIncident) -> list[Option]:
+    """Share with every agency that lacks the incident, the trainee's own ones too.
+
+    The incident is shared from the first of the trainee's agencies that holds it, with
+    everything that agency knows of it. Once shared, the option is marked done until
+    that agency learns something new about it (then an update is offered) or the
+    message is lost (then it is offered again).
+    """
+    lead = incident.held_by[0]
+    agencies = sorted(a.id for a in ctx.exercise.scenario.agencies)
+    return [
+        _share(ctx, incident, lead, other) for other in agencies if other not in incident.held_by
+    ]
+
+
+def _share(ctx: Context, incident: KnownIncident, lead: str, other: str) -> Option:
+    mine = " (yours)" if other in ctx.roles else ""
+    label = f"Share {incident.id} with {other}{mine}"
+    sent = ctx.ledger.share(other, incident.id) if ctx.ledger else None
+    if sent is not None and sent.lost:
+        label = f"Share {incident.id} with {other}{mine} again (last one lost: {sent.lost})"
+    elif sent is not None:
+        new = _learned_since(ctx, lead, incident.id, sent.t)
+        if not new:
+            when = f"at {format_offset(sent.t)}; nothing new since"
+            return _done("share", f"Shared {incident.id} with {other}{mine}", when)
+        label = f"Share update: {incident.id} to {other}{mine} ({new} new)"
+    # No facts named: everything the agency knows of it.
+    return build(ctx, "share", label, Share, agency=lead, to=other, incident=incident.id)
+
+
+def _learned_since(ctx: Context, agency: str, incident: str, t: float) -> int:
+    """How many facts about the incident the agency learnt (or updated) after ``t``."""
+    held = ctx.exercise.knowledge(agency)
+    return sum(1 for key in ctx.exercise.facts(agency, incident) if held[key].t > t)
+
+
+def _command_post(ctx: Context, incident: KnownIncident, units: list[UnitView]) -> list[Option]:
+    """The post once set up (done), else the selected command unit may set it up.
+
+    Only a command unit can: for any other unit the option is not listed at all.
+    """
+    post = ctx.exercise.command_post(incident.id)
+    if post is not None:
+        agency, unit = post
+        return [_done("command_post", f"Command post at {unit}", f"set up by {agency}")]
+    if len(units) != 1 or Capability.COMMAND not in units[0].capabilities:
+        return []
+    unit = units[0]
+    return [
+        build(
+            ctx,
+            "command_post",
+            f"Command post at {unit.id}",
+            CommandPost,
+            agency=unit.agency,
+            incident=incident.id,
+            unit=unit.id,
+        )
+    ]
+
+
+def _unified(ctx: Context, incident: KnownIncident) -> Option:
+    """Unified command: done once established; needs a command post first."""
+    joined = ctx.exercise.unified(incident.id)
+    if joined:
+        return _done("unified_command", "Unified command", f"established: {', '.join(joined)}")
+    label = "Establish unified command"
+    problem = ctx.exercise.unify_problem(incident.id)
+    if ctx.exercise.command_post(incident.id) is None:
+        return Option("unified_command", label, (), problem)
+    on_scene = [a for a in incident.held_by if ctx.exercise.commanders_on_scene(a, incident.id)]
+    lead = (on_scene or list(incident.held_by))[0]
+    return build(ctx, "unified_command", label, UnifiedCommand, agency=lead, incident=incident.id)
+
+
+def comms_options(ctx: Context) -> list[Option]:
+    """Release the trainee's patches; patch one of their radio channels to another's."""
+    held = [p for p in ctx.exercise.patches() if p.agency in ctx.roles]
+    out = [
+        build(
+            ctx,
+            "release",
+            f"Release patch {a} + {b}" + (f" at {p.agency}" if ctx.joint else ""),
+            Patch,
+            agency=p.agency,
+            channels=(a, b),
+            release=True,
+        )
+        for p in held
+        for a, b in [p.channels]
+    ]
+    patched = {p.channels for p in ctx.exercise.patches()}
+    radio = [c for c in ctx.exercise.channels() if c.medium == "radio"]
+    mine = [c for c in radio if set(c.members) & set(ctx.roles)]
+    others = [c for c in radio if c not in mine]
+    for a in mine:
+        for b in others:
+            if tuple(sorted((a.id, b.id))) not in patched:
+                out.append(_patch(ctx, a, b))
+    return out
+
+
+def _patch(ctx: Context, mine: ChannelView, other: ChannelView) -> Option:
+    """A patch at the console of one of the trainee's agencies on ``mine``.
+
+    With several of them on the channel, the first whose consoles are not all in use.
+    """
+    agencies = [a for a in ctx.roles if a in mine.members]
+    label = f"Patch {mine.id} + {other.id}"
+    tried = [
+        build(
+            ctx,
+            "patch",
+            label + (f" at {agency}" if ctx.joint else ""),
+            Patch,
+            agency=agency,
+            channels=(mine.id, other.id),
+        )
+        for agency in agencies
+    ]
+    return next((o for o in tried if o.enabled), tried[0])
+
+
+def _done(kind: str, label: str, reason: str) -> Option:
+    return Option(kind, label, (), reason, done=True)

@@ -1,0 +1,121 @@
+"""Dispatches waiting for an incident to reach the dispatching agency's CAD.
+
+A trainee at a joint console plays several agencies. When they send units of one
+agency to an incident only another of their agencies holds, the console shares the
+incident from the agency that holds it (a ``Share`` command, as the dispatcher would),
+and the dispatch waits here until the share arrives and the incident opens in the
+other CAD. The engine's model decides how long that takes and whether it arrives: a
+CAD link takes seconds, jammed phones lose the message. Every order still goes through
+``Exercise.submit``, so a replay gives it at the same point.
+"""
+
+from dataclasses import dataclass
+
+from simulator.commands import Dispatch
+from simulator.events import Event
+from simulator.exercise import Exercise, Result
+
+
+@dataclass
+class Handoff:
+    """One waiting dispatch and the share that must reach its agency's CAD first."""
+
+    dispatch: Dispatch
+    sender: str  # the trainee's agency that shared the incident
+    read: int  # log position up to which this hand-off's events were read
+    message: str = ""  # the share's message id, once it is queued
+
+    @property
+    def label(self) -> str:
+        """What is waiting, for the trainee."""
+        d = self.dispatch
+        return f"{', '.join(d.units)} to {d.incident} ({d.agency})"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a hand-off: dispatched, rejected, or dropped with a reason."""
+
+    handoff: Handoff
+    result: Result | None  # None when the dispatch was never given
+    reason: str = ""
+
+    @property
+    def line(self) -> str:
+        """One line for the trainee's notice."""
+        d = self.handoff.dispatch
+        if self.result is not None and self.result.accepted:
+            return f"{d.agency}: dispatched {', '.join(d.units)} to {d.incident}"
+        reason = self.result.reason if self.result is not None else self.reason
+        return f"Rejected ({d.agency}): {', '.join(d.units)} to {d.incident}: {reason}"
+
+
+class Handoffs:
+    """The waiting dispatches of one console, given as soon as their CAD holds the call."""
+
+    def __init__(self, exercise: Exercise):
+        self.exercise = exercise
+        self.waiting: list[Handoff] = []
+
+    def add(self, dispatch: Dispatch, sender: str, since: int) -> Handoff:
+        """Wait for ``dispatch.incident`` to open in ``dispatch.agency``'s CAD.
+
+        Args:
+            dispatch: the order to give once the CAD holds the incident.
+            sender: the agency that shared the incident.
+            since: the log length when the share was given (its message follows).
+        """
+        handoff = Handoff(dispatch, sender, since)
+        self.waiting.append(handoff)
+        return handoff
+
+    def cancel(self, units: set[str]) -> list[Handoff]:
+        """Drop waiting dispatches of these units: a newer order replaces them."""
+        dropped = [h for h in self.waiting if units & set(h.dispatch.units)]
+        self.waiting = [h for h in self.waiting if h not in dropped]
+        return dropped
+
+    def poll(self) -> list[Outcome]:
+        """Give every dispatch whose CAD now holds its incident; drop the hopeless ones."""
+        out = []
+        for handoff in list(self.waiting):
+            outcome = self._step(handoff)
+            if outcome is not None:
+                self.waiting.remove(handoff)
+                out.append(outcome)
+        return out
+
+    def _step(self, handoff: Handoff) -> Outcome | None:
+        exercise, d = self.exercise, handoff.dispatch
+        if exercise.knows(d.agency, d.incident):
+            return Outcome(handoff, exercise.submit(d, source="trainee"))
+        if exercise.ended:
+            return Outcome(handoff, None, "the exercise has ended")
+        events = exercise.log.events
+        fresh, handoff.read = events[handoff.read :], len(events)
+        for event in fresh:
+            reason = self._fate(handoff, event)
+            if reason:
+                return Outcome(handoff, None, reason)
+        return None
+
+    def _fate(self, handoff: Handoff, event: Event) -> str:
+        """Why the share will never open the CAD (lost, or arrived in vain), or ""."""
+        d, data = handoff.dispatch, event.data
+        if not handoff.message:
+            if (
+                event.kind == "message.queued"
+                and data.get("type") == "share"
+                and event.agency == handoff.sender
+                and data.get("to") == d.agency
+                and event.incident == d.incident
+            ):
+                handoff.message = str(data.get("message", ""))
+            return ""
+        if data.get("message") != handoff.message:
+            return ""
+        if event.kind == "message.lost":
+            return f"the share from {handoff.sender} was lost ({data.get('reason', '')})"
+        if event.kind == "message.delivered" and not self.exercise.knows(d.agency, d.incident):
+            return f"the share arrived but {d.incident} did not open in {d.agency}'s CAD"
+        return ""

@@ -1,0 +1,75 @@
+"""What the trainee's agencies have already done, so the action list can mark it done.
+
+A share or a mutual-aid request cannot be undone and is not an error to repeat, so the
+engine accepts it again; without a record the panel would offer it again as if new.
+The ledger reads the event log (only what the trainee's own agencies did, which their
+dispatchers know) from where it last stopped.
+"""
+
+from dataclasses import dataclass
+
+from simulator.events import Event
+from simulator.exercise import Exercise
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The last share of an incident to one agency: when, which message, and its fate."""
+
+    t: float
+    message: str
+    lost: str = ""  # the reason, once the message is lost
+
+
+class Ledger:
+    """Shares sent and mutual aid asked for by the trainee's agencies."""
+
+    def __init__(self, exercise: Exercise, agencies: tuple[str, ...]):
+        self.exercise = exercise
+        self.agencies = frozenset(agencies)
+        # (recipient, incident) -> the last share of it by any of the trainee's agencies.
+        self.shares: dict[tuple[str, str], Sent] = {}
+        # (agency, partner, incident, capability) -> when it was asked for.
+        self.aid: dict[tuple[str, str, str, str], float] = {}
+        self._read = 0
+
+    def update(self) -> None:
+        """Read the events logged since the last call."""
+        events = self.exercise.log.events
+        for event in events[self._read :]:
+            if event.agency in self.agencies:
+                self._note(event)
+        self._read = len(events)
+
+    def _note(self, event: Event) -> None:
+        d = event.data
+        command = d.get("command") or {}
+        if event.kind == "command.accepted" and command.get("type") == "share":
+            # Marked at once: its message is queued only at the engine's next step.
+            if command.get("incident"):
+                key = (str(command.get("to")), str(command["incident"]))
+                self.shares[key] = Sent(event.t, "")
+        elif event.kind == "message.queued" and d.get("type") == "share" and event.incident:
+            sent = Sent(event.t, str(d.get("message", "")))
+            self.shares[(str(d.get("to")), event.incident)] = sent
+        elif event.kind == "message.lost":
+            self._lost(str(d.get("message", "")), str(d.get("reason", "")))
+        elif event.kind == "mutual_aid.requested" and event.incident:
+            key = (event.agency or "", str(d.get("to")), event.incident, str(d.get("capability")))
+            self.aid[key] = event.t
+
+    def _lost(self, message: str, reason: str) -> None:
+        for key, sent in self.shares.items():
+            if sent.message == message:
+                self.shares[key] = Sent(sent.t, sent.message, reason or "lost")
+                return
+
+    def share(self, to: str, incident: str) -> Sent | None:
+        """The last share of ``incident`` to ``to``, if any."""
+        self.update()
+        return self.shares.get((to, incident))
+
+    def aid_asked(self, agency: str, partner: str, incident: str, capability: str) -> float | None:
+        """When ``agency`` asked ``partner`` for ``capability`` at ``incident``, if it did."""
+        self.update()
+        return self.aid.get((agency, partner, incident, capability))

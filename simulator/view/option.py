@@ -1,0 +1,77 @@
+"""One action of the selection panel, and the engine's verdict on it before it is offered.
+
+Every command an option would submit is first put to ``Exercise.check``, the engine's
+own verdict with nothing changed: an option the engine would refuse is greyed out with
+the engine's reason instead of being offered to fail.
+"""
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from simulator.commands import CommandBase, Dispatch
+from simulator.exercise import Exercise, Result
+from simulator.view.ledger import Ledger
+from simulator.view.picture import Snapshot
+
+
+@dataclass(frozen=True)
+class Option:
+    """One action: a label, a kind (for shortcuts) and the commands it submits.
+
+    ``deferred`` dispatches wait for their incident to reach their agency's CAD (the
+    option's shares put it there); ``done`` marks an action already taken, listed so
+    the trainee sees it was done rather than wonder whether to do it again.
+    """
+
+    kind: str
+    label: str
+    commands: tuple[CommandBase, ...] = ()
+    reason: str = ""
+    deferred: tuple[Dispatch, ...] = ()
+    done: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        """Whether choosing it submits anything."""
+        return bool(self.commands)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every option builder reads: the exercise, the picture, the roles played."""
+
+    exercise: Exercise
+    snapshot: Snapshot
+    roles: tuple[str, ...]
+    ledger: Ledger | None = None
+
+    @property
+    def joint(self) -> bool:
+        """Whether the trainee plays several agencies (labels then name the agency)."""
+        return len(self.roles) > 1
+
+
+def submit(exercise: Exercise, option: Option) -> list[Result]:
+    """Submit an option's commands as the trainee (deferred dispatches are not given)."""
+    return [exercise.submit(command, source="trainee") for command in option.commands]
+
+
+def checked(
+    ctx: Context, kind: str, label: str, commands: tuple[CommandBase, ...], reason: str = ""
+) -> Option:
+    """An option, greyed out with the engine's reason if it would refuse a command."""
+    for command in commands:
+        refusal = ctx.exercise.check(command)
+        if refusal:
+            return Option(kind, label, (), refusal)
+    return Option(kind, label, commands, "" if commands else reason)
+
+
+def build(ctx: Context, kind: str, label: str, cls: type[CommandBase], **fields) -> Option:
+    """A checked one-command option; fields the command model refuses grey it out."""
+    try:
+        command = cls(**fields)
+    except ValidationError as exc:
+        return Option(kind, label, (), str(exc.errors(include_url=False)[0]["msg"]))
+    return checked(ctx, kind, label, (command,))

@@ -1,0 +1,299 @@
+"""The selection panel offers only what the engine would accept (issue 12, item 3).
+
+Options are checked with ``Exercise.check`` before they are offered: refused ones are
+greyed out with the engine's reason, done ones are marked, and a command post is never
+listed for a unit that cannot set one up. Patches can be released; the End button asks
+before it ends the exercise.
+"""
+
+import pygame
+import pytest
+import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
+from conftest import agency, build, incident, scenario_dict, unit
+from view_helpers import click, key, pixel
+
+from simulator.exercise import Exercise
+from simulator.view.app import App
+from simulator.view.briefing import Briefing
+from simulator.view.confirm import Confirm
+from simulator.view.console import Console
+from simulator.view.ending import Ending
+from simulator.view.palette import BLUISH_GREEN
+from simulator.view.session import Session
+
+UNITS = [
+    unit("P1", "police", ["patrol", "traffic_control"], "PS"),
+    unit("F1", "fire", ["fire_suppression", "rescue"], "FS"),
+    unit("C1", "fire", ["command"], "FS", type="battalion chief"),
+    unit("M1", "ems", ["als", "bls", "transport"], "ES"),
+]
+FIRE_CALL = incident(
+    incident_type="structure_fire",
+    requires={"fire_suppression": 1, "command": 1},
+    responsible={"command": "fire"},
+    calls={"count": 1, "agency": "fire"},
+)
+
+
+@pytest.fixture
+def app():
+    application = App((1280, 720))
+    yield application
+    pygame.display.quit()
+
+
+def start(app: App, roles: tuple[str, ...], **scenario) -> Console:
+    exercise = Exercise(build(scenario_dict(**scenario)), seed=0)
+    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
+    key(pygame.K_RETURN)
+    app.frame(1 / 60)
+    console = app.stack[-1]
+    assert isinstance(console, Console)
+    return console
+
+
+def frames(app: App, n: int) -> None:
+    for _ in range(n):
+        app.frame(1 / 60)
+
+
+def at(console: Console, thing: str) -> tuple[int, int]:
+    snap = console.snapshot
+    found = next(x for x in (*snap.units, *snap.incidents) if x.id == thing)
+    return console.camera.to_screen(found.x, found.y)
+
+
+def select(app: App, console: Console, *units: str, incident: bool = False) -> None:
+    """Esc, click each unit on the map (adding with shift), then N for the incident.
+
+    N selects the board's next incident (the only one here) even where a unit on scene
+    covers its icon on the map.
+    """
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    for n, name in enumerate(units):
+        click(at(console, name), mod=pygame.KMOD_SHIFT if n else 0)
+    if incident:
+        key(pygame.K_n)
+    app.frame(0.0)
+
+
+def press(app: App, console: Console, kind: str, label: str = "") -> None:
+    """Press the number key of the first option of ``kind`` (whose label starts so)."""
+    index = next(
+        n for n, o in enumerate(console.options) if o.kind == kind and o.label.startswith(label)
+    )
+    assert index < 9
+    key(getattr(pygame, f"K_{index + 1}"))
+    app.frame(0.0)
+
+
+def of_kind(console: Console, kind: str) -> list:
+    return [o for o in console.options if o.kind == kind]
+
+
+def trainee_commands(console: Console) -> list[dict]:
+    return [c["command"] for c in console.exercise.commands if c["source"] == "trainee"]
+
+
+def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possible(app):
+    stations = [
+        {"id": "PS", "agency": "police", "location": "S"},
+        {"id": "FS", "agency": "fire", "location": "S"},
+        {"id": "FC", "agency": "fire", "location": "M"},  # C1 apart from F1 on the map
+        {"id": "ES", "agency": "ems", "location": "S"},
+    ]
+    units = [*UNITS[:2], unit("C1", "fire", ["command"], "FC"), UNITS[3]]
+    console = start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
+    frames(app, 70)
+    select(app, console, "F1", incident=True)
+    assert console.selection.key() == (("F1",), "INC1", None)
+    assert of_kind(console, "command_post") == []  # an engine cannot set up a post
+    select(app, console, "C1", incident=True)
+    (post,) = of_kind(console, "command_post")
+    assert not post.enabled and "not working on scene" in post.reason
+    (unified,) = of_kind(console, "unified_command")
+    assert not unified.enabled and unified.reason == "set up a command post at the incident first"
+    key(pygame.K_a)  # send C1
+    app.frame(0.0)
+    ex = console.exercise
+    while ex.engine.units["C1"].status.value != "on_scene":
+        app.frame(1 / 60)
+    frames(app, 40)  # the list follows the exercise without a click
+    (post,) = of_kind(console, "command_post")
+    assert post.enabled
+    press(app, console, "command_post")
+    assert ex.command_post("INC1") == ("fire", "C1")
+    (post,) = of_kind(console, "command_post")
+    assert post.done and not post.enabled and post.label == "Command post at C1"
+    (unified,) = of_kind(console, "unified_command")
+    assert not unified.enabled and unified.reason == ex.unify_problem("INC1")
+
+
+def test_assign_is_not_offered_again_for_a_unit_already_assigned(app):
+    console = start(app, ("police",))
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert trainee_commands(console)[-1]["type"] == "dispatch"
+    select(app, console, "P1", incident=True)
+    (assign,) = of_kind(console, "assign")
+    assert not assign.enabled
+    assert assign.reason == "unit P1 is already assigned to INC1"
+    key(pygame.K_a)  # right click or A: explained, nothing submitted
+    app.frame(0.0)
+    assert console.toast[0] == "Assign P1 to INC1: unit P1 is already assigned to INC1"
+    assert len(trainee_commands(console)) == 1
+    assert not console.exercise.log.of_kind("command.rejected")
+
+
+def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
+    gas = incident(hazards=[{"id": "gas", "kind": "chemical", "detected_by": ["patrol"]}])
+    console = start(app, ("police",), msel=[gas])
+    frames(app, 70)
+    select(app, console, incident=True)
+    press(app, console, "share", "Share INC1 with ems")
+    assert trainee_commands(console)[-1] == {
+        "agency": "police",
+        "type": "share",
+        "to": "ems",
+        "incident": "INC1",
+        "facts": [],
+    }
+    (done,) = [o for o in of_kind(console, "share") if "ems" in o.label]
+    assert done.done and not done.enabled
+    assert done.label == "Shared INC1 with ems"
+    assert done.reason.endswith("nothing new since")
+    index = console.options.index(done)
+    app.frame(0.0)
+    panel = console.rects["selection"]
+    ticks = [
+        (x, y)
+        for x in range(panel.x, panel.x + 60)
+        for y in range(panel.y, panel.bottom)
+        if pixel(app.surface, (x, y)) == BLUISH_GREEN
+    ]
+    assert ticks, "the done row carries a check mark"
+    key(getattr(pygame, f"K_{index + 1}"))  # choosing it again sends nothing
+    app.frame(0.0)
+    assert [c["type"] for c in trainee_commands(console)].count("share") == 1
+    # P1 on scene finds the gas: now there is something new to tell EMS.
+    select(app, console, "P1", incident=True)
+    key(pygame.K_a)
+    app.frame(0.0)
+    while "hazard:INC1/gas" not in console.exercise.knowledge("police"):
+        app.frame(1 / 60)
+    select(app, console, incident=True)
+    (update,) = [o for o in of_kind(console, "share") if "ems" in o.label]
+    assert update.enabled and update.label == "Share update: INC1 to ems (1 new)"
+
+
+def test_a_mutual_aid_request_is_marked_once_made(app):
+    agencies = [
+        agency("police", "police"),
+        agency("fire", "fire", mutual_aid=["county"]),
+        agency("ems", "ems"),
+        agency("county", "fire"),
+    ]
+    stations = [
+        {"id": "PS", "agency": "police", "location": "S"},
+        {"id": "FS", "agency": "fire", "location": "S"},
+        {"id": "ES", "agency": "ems", "location": "S"},
+        {"id": "CS", "agency": "county", "location": "D1"},
+    ]
+    units = [*UNITS, unit("CF1", "county", ["fire_suppression"], "CS")]
+    call = incident(
+        incident_type="structure_fire",
+        requires={"fire_suppression": 2},
+        calls={"count": 1, "agency": "fire"},
+    )
+    console = start(app, ("fire",), agencies=agencies, stations=stations, units=units, msel=[call])
+    frames(app, 70)
+    select(app, console, incident=True)
+    (aid,) = of_kind(console, "aid")
+    assert aid.enabled and aid.label == "Mutual aid: 2 fire_suppression from county"
+    press(app, console, "aid")
+    (aid,) = of_kind(console, "aid")
+    assert aid.done and not aid.enabled
+    assert aid.label == "Mutual aid: fire_suppression from county requested"
+
+
+def test_releasing_a_patch_frees_the_console(app):
+    console = start(app, ("police",))  # one patch console (the default)
+    app.frame(0.0)
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    labels = [o.label for o in console.options]
+    assert labels == [
+        "Patch police-dispatch + ems-dispatch",
+        "Patch police-dispatch + fire-dispatch",
+    ]
+    key(pygame.K_1)
+    app.frame(0.0)
+    ex = console.exercise
+    assert ex.engine.network.consoles_used("police") == 1
+    (release,) = of_kind(console, "release")
+    assert release.enabled and release.label == "Release patch ems-dispatch + police-dispatch"
+    (other,) = of_kind(console, "patch")  # the patched pair is no longer offered
+    assert not other.enabled
+    assert other.reason == "all 1 of police's patch consoles are in use"
+    press(app, console, "release")
+    assert trainee_commands(console)[-1] == {
+        "agency": "police",
+        "type": "patch",
+        "channels": ["ems-dispatch", "police-dispatch"],
+        "release": True,
+    }
+    assert ex.log.of_kind("patch.released")[-1].data["channels"] == [
+        "ems-dispatch",
+        "police-dispatch",
+    ]
+    assert ex.engine.network.consoles_used("police") == 0
+    assert of_kind(console, "release") == []
+    assert all(o.enabled for o in of_kind(console, "patch"))
+    frames(app, 300)  # past patch_seconds: a released patch never goes live
+    assert not ex.log.of_kind("patch.established")
+
+
+def end_button(console: Console) -> tuple[int, int]:
+    return next(rect.center for rect, action, _ in console.buttons if action == "end")
+
+
+def test_the_end_button_asks_before_ending(app):
+    console = start(app, ("police",))
+    frames(app, 5)
+    ex = console.exercise
+    click(end_button(console))
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Confirm) and not ex.ended
+    t = ex.now
+    frames(app, 30)  # the clock stops while the question is up
+    assert ex.now == t and not ex.ended
+    key(pygame.K_ESCAPE)  # no: back to the exercise
+    app.frame(0.0)
+    assert app.stack[-1] is console and not ex.ended
+    click(end_button(console))
+    app.frame(0.0)
+    click(app.stack[-1].buttons["cancel"].center)  # the "No" button
+    app.frame(0.0)
+    assert app.stack[-1] is console and not ex.ended
+    click(end_button(console))
+    app.frame(0.0)
+    key(pygame.K_y)  # yes
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Ending)
+    assert ex.ended and console.session.closed
+
+
+@pytest.mark.parametrize("answer", ["enter", "yes button"])
+def test_enter_or_the_yes_button_also_ends(app, answer):
+    console = start(app, ("police",))
+    click(end_button(console))
+    app.frame(0.0)
+    if answer == "enter":
+        key(pygame.K_RETURN)
+    else:
+        click(app.stack[-1].buttons["confirm"].center)
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Ending) and console.exercise.ended
