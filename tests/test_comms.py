@@ -427,6 +427,20 @@ def test_a_released_patch_stops_carrying_traffic():
     assert share(ex).data["path"] is None
 
 
+def test_a_patch_asked_for_again_goes_live_on_its_own_timer():
+    ex = police_knows(separate_radios(patch_seconds=240))
+    pair = ("police-dispatch", "fire-dispatch")
+    start = ex.now
+    assert ex.submit(Patch(agency="police", channels=pair)).accepted
+    ex.advance(start + 200)
+    assert ex.submit(Patch(agency="police", channels=pair, release=True)).accepted
+    ex.advance(start + 210)
+    assert ex.submit(Patch(agency="police", channels=pair)).accepted
+    ex.advance(start + 500)
+    (live,) = kinds(ex, "patch.established")  # not at 240 s from the released request
+    assert live.t == pytest.approx(start + 210 + 240)
+
+
 def test_patch_consoles_limit_how_many_patches_a_dispatcher_holds():
     ex = police_knows(separate_radios())
     assert ex.submit(Patch(agency="police", channels=("police-dispatch", "fire-dispatch"))).accepted

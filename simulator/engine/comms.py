@@ -125,6 +125,7 @@ class Network:
         }
         self.system = {a.id: radio_system(scenario, a.id) for a in engine.agency_specs()}
         self.patches: dict[tuple[str, str], str] = {}  # channel pair -> agency holding it
+        self._patch_token: dict[tuple[str, str], int] = {}  # the request a timer belongs to
         self.live: set[tuple[str, str]] = set()  # patches carrying traffic
         self.cad_down: set[str] = set()
         self.virtuals: set[str] = set()  # channels the exercise made (talk-around, posts)
@@ -372,11 +373,13 @@ class Network:
         """A dispatcher joins two channels at a console (SAFECOM level 4)."""
         pair = tuple(sorted((a, b)))
         self.patches[pair] = agency  # the console is held from the request on
+        self._patch_token[pair] = token = self._patch_token.get(pair, 0) + 1
         self.engine.emit("patch.requested", agency=agency, channels=list(pair))
-        self.engine.at(self.settings.patch_seconds, self._patched_up, agency, pair)
+        self.engine.at(self.settings.patch_seconds, self._patched_up, agency, pair, token)
 
-    def _patched_up(self, agency: str, pair: tuple[str, str]) -> None:
-        if self.patches.get(pair) == agency:
+    def _patched_up(self, agency: str, pair: tuple[str, str], token: int) -> None:
+        # A patch released and asked for again goes live on the new request's timer only.
+        if self.patches.get(pair) == agency and self._patch_token[pair] == token:
             self.live.add(pair)
             self.engine.emit("patch.established", agency=agency, channels=list(pair))
 
