@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from simulator.scenario.limits import MAX_SEED, shown
 from simulator.scenario.timing import parse_offset
 
 
@@ -102,13 +103,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    """A seed from 0 to 2**63 - 1, the most SQLite stores (a larger one left a run behind)."""
+    value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED} (2**63 - 1)")
     return value
+
+
+def _whole(text: str) -> int:
+    # Python refuses to read an integer of over 4,300 digits: that is bad input too.
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {shown(text)}") from None
 
 
 def _clock(text: str) -> float:
@@ -158,7 +167,7 @@ def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(p) for p in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {shown(text)}") from None
     if width < 960 or height < 600:
         raise argparse.ArgumentTypeError("the smallest window is 960x600")
     return width, height
@@ -225,10 +234,7 @@ def _add_calibrate(sub: argparse._SubParsersAction) -> None:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _whole(text)
     if not 1 <= value <= 10_000:
         raise argparse.ArgumentTypeError("must be between 1 and 10000")
     return value

@@ -31,6 +31,7 @@ from simulator.record import (
     EVENTS,
     MANIFEST,
     PLAYER,
+    PlaceCheck,
     RunRecord,
     TimedCommand,
     file_sha256,
@@ -42,8 +43,10 @@ from simulator.record import (
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError, load
 from simulator.scenario.attainable import unattainable
+from simulator.scenario.limits import MAX_SEED
 from simulator.scenario.timing import format_offset
 from simulator.world import build_atlas
+from simulator.world.atlas import SNAP_LIMIT_M, Atlas
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "scenarios" / "riverton_night_shift.yaml"
@@ -118,7 +121,7 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             f"--until: {format_offset(until)} is after the end of the exercise "
             f"({format_offset(scenario.metadata.duration)})"
         )
-    commands = _commands(args.commands)
+    commands = _commands(args.commands, place=_on_map(atlas))
     profiles = _profiles(args.players, scenario)
     recording = open_recording(args, scenario, path, until)
     directory = _out_dir(args.out, scenario, args.seed)
@@ -161,13 +164,33 @@ def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
         raise BadInput(f"--players: {exc}") from None
 
 
-def _commands(path: Path | None, *, players: bool = False) -> list[TimedCommand]:
+def _commands(
+    path: Path | None, *, players: bool = False, place: PlaceCheck | None = None
+) -> list[TimedCommand]:
     if path is None:
         return []
     try:
-        return read_commands(path, players=players)
+        return read_commands(path, players=players, place=place)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
+
+
+def _on_map(atlas: Atlas) -> PlaceCheck:
+    """Judge a command's x/y as a scenario's places are judged: within reach of a road.
+
+    Only ``run --commands`` asks this: a replay gives back what its run accepted.
+    """
+
+    def check(x: float, y: float) -> str:
+        _, dist = atlas.roads.nearest(x, y)
+        if dist <= SNAP_LIMIT_M:
+            return ""
+        return (
+            f"({x:g}, {y:g}) is off the map: {dist:.0f} m from the nearest road "
+            f"(at most {SNAP_LIMIT_M:.0f} m)"
+        )
+
+    return check
 
 
 def _out_dir(out: Path | None, scenario: Scenario, seed: int) -> Path:
@@ -377,7 +400,11 @@ def _replayed_settings(
     automated, profiles = manifest.get("automated", []), manifest.get("players", {})
     agencies = {a.id for a in scenario.agencies}
     checks = [
-        ("seed", type(seed) is int and seed >= 0, "expected a whole number, not negative"),
+        (
+            "seed",
+            type(seed) is int and 0 <= seed <= MAX_SEED,
+            f"expected a whole number from 0 to {MAX_SEED}",
+        ),
         (
             "until",
             _is_number(until) and 0 <= until <= scenario.metadata.duration,

@@ -9,13 +9,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from simulator.scenario.base import Coordinate
 from simulator.scenario.vocabulary import Capability
 
 
 class CommandBase(BaseModel):
     """Fields every command has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Every number finite: a staging area at x NaN or 1e308 broke the engine's lookup.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     agency: str = Field(description="The agency giving the command (the player's role)")
 
@@ -143,8 +145,8 @@ class OpenStaging(CommandBase):
     type: Literal["staging_area"] = "staging_area"
     id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)
     node: str | None = None
-    x: float | None = None
-    y: float | None = None
+    x: Coordinate | None = None
+    y: Coordinate | None = None
 
 
 Command = Annotated[

@@ -9,11 +9,13 @@ import itertools
 import json
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from simulator import __version__
+from simulator.scenario.limits import MAX_COMMAND_FILE_BYTES, MAX_PROBLEMS, clipped, shown
 
 EVENTS = "events.jsonl"
 # Source prefix of the automated players' commands (``player:police``).
@@ -106,7 +108,13 @@ class TimedCommand:
     ticks: int | None = None
 
 
-def read_commands(path: Path, *, players: bool = False) -> list[TimedCommand]:
+# A place check for commands that name a point: the reason it is unusable, or "".
+PlaceCheck = Callable[[float, float], str]
+
+
+def read_commands(
+    path: Path, *, players: bool = False, place: PlaceCheck | None = None
+) -> list[TimedCommand]:
     """Read a JSON Lines command file (``{"t": s, "command": {...}}`` per line).
 
     A ``player:AGENCY`` source is allowed only with ``players``, for a run directory's
@@ -114,48 +122,80 @@ def read_commands(path: Path, *, players: bool = False) -> list[TimedCommand]:
     replay leaves out because the players give it again. A command file claiming it
     would be given by the run and then dropped by its replay, so it is refused.
 
+    The file is read like a scenario (a regular file, here of at most 50 MB, UTF-8
+    with or without a byte-order mark). A time is a finite number of seconds, never a
+    boolean (``"t": true`` was once T+1), and every number in a command is finite.
+    ``place``, when given, judges the point of a ``staging_area`` command by x/y (the
+    run's map is not known here).
+
     Raises:
         ValueError: one line per problem, ``FILE: line N: field: what is wrong``.
     """
-    from pydantic import ValidationError
-
-    from simulator.commands import COMMAND
+    from simulator.scenario.source import SourceError, read_text
 
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = read_text(path, MAX_COMMAND_FILE_BYTES).splitlines()
+    except SourceError as exc:
         raise ValueError(f"{path}: cannot read the command file: {exc}") from None
     out, problems = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        where = f"{path}: line {number}"
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise TypeError("expected an object")
-            t = _seconds(row["t"])
-            if not math.isfinite(t) or t < 0:
-                raise TypeError("t: must be a time in seconds, not negative")
-            after, ticks = _position(row)
-            source = _source(row.get("source", "trainee"), players)
-            command = COMMAND.validate_python(row["command"])
-        except (json.JSONDecodeError, TypeError, KeyError, ValueError) as exc:
-            if isinstance(exc, ValidationError):
-                for error in exc.errors(include_url=False):
-                    field = ".".join(["command", *(str(p) for p in error["loc"])])
-                    problems.append(f"{where}: {field}: {error['msg']}")
-            elif isinstance(exc, KeyError):
-                problems.append(f"{where}: {exc.args[0]}: required field is missing")
-            else:
-                problems.append(f"{where}: {exc}")
-            continue
-        out.append((number, TimedCommand(t, source, command, after, ticks)))
+        found = _read_line(line, players, place)
+        if isinstance(found, TimedCommand):
+            out.append((number, found))
+        else:
+            problems += [clipped(f"{path}: line {number}: {reason}") for reason in found]
     out.sort(key=lambda item: item[1].t)
     problems += _positions_out_of_order(path, out)
     if problems:
-        raise ValueError("\n".join(problems))
+        raise ValueError("\n".join(_at_most(problems, path)))
     return [command for _, command in out]
+
+
+def _read_line(line: str, players: bool, place: PlaceCheck | None) -> TimedCommand | list[str]:
+    """One line's command, or the reasons it cannot be one (``field: what is wrong``)."""
+    from pydantic import ValidationError
+
+    from simulator.commands import COMMAND
+    from simulator.scenario.document import DocumentError, parse_json
+
+    try:
+        row = parse_json(line)
+        if not isinstance(row, dict):
+            raise TypeError("expected an object")
+        t = _seconds(row["t"])
+        after, ticks = _position(row)
+        source = _source(row.get("source", "trainee"), players)
+        command = COMMAND.validate_python(row["command"])
+        _check_place(command, place)
+    except ValidationError as exc:
+        return [
+            f"{'.'.join(['command', *(str(p) for p in error['loc'])])}: {error['msg']}"
+            for error in exc.errors(include_url=False)
+        ]
+    except KeyError as exc:
+        return [f"{exc.args[0]}: required field is missing"]
+    except (DocumentError, TypeError, ValueError) as exc:
+        return [str(exc).replace("not valid JSON (line 1)", "not valid JSON")]
+    return TimedCommand(t, source, command, after, ticks)
+
+
+def _check_place(command: object, place: PlaceCheck | None) -> None:
+    x, y = getattr(command, "x", None), getattr(command, "y", None)
+    if place is None or x is None or y is None:
+        return
+    reason = place(x, y)
+    if reason:
+        raise ValueError(f"command: {reason}")
+
+
+def _at_most(problems: list[str], path: Path) -> list[str]:
+    # A file of a million bad lines must not print a million lines.
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], f"{path}: {rest} more problems not shown"]
 
 
 def _position(row: dict) -> tuple[int | None, int | None]:
@@ -175,20 +215,31 @@ def _position(row: dict) -> tuple[int | None, int | None]:
 
 def _source(value: object, players: bool) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise TypeError(f"source: expected a name such as 'trainee', got {value!r}")
+        raise TypeError(f"source: expected a name such as 'trainee', got {shown(value)}")
     if value.startswith(PLAYER) and not players:
         raise TypeError(
-            f"source: {value!r} is kept for the automated players' own commands, which a "
+            f"source: {shown(value)} is kept for the automated players' own commands, which a "
             "run gives itself; give this one as 'trainee' or 'controller'"
         )
     return value
 
 
 def _seconds(value: object) -> float:
+    """A command's time: seconds from the start, finite and not negative.
+
+    A boolean is refused though Python counts it a number (``"t": true`` was T+1).
+    """
+    if isinstance(value, bool):
+        raise TypeError("t: expected a number of seconds, got a boolean")
     try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"t: expected a number of seconds, got {value!r}") from None
+        t = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"t: expected a number of seconds, got {shown(value)}") from None
+    if not math.isfinite(t):
+        raise TypeError(f"t: must be a time in seconds, not {shown(value)}")
+    if t < 0:
+        raise TypeError("t: must be a time in seconds, not negative")
+    return t
 
 
 def _positions_out_of_order(path: Path, rows: list[tuple[int, TimedCommand]]) -> list[str]:

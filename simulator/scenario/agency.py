@@ -3,6 +3,7 @@
 from pydantic import Field
 
 from simulator.scenario.base import Ident, Model
+from simulator.scenario.limits import MAX_SECONDS
 from simulator.scenario.vocabulary import AgencyKind
 
 
@@ -14,9 +15,11 @@ class Psap(Model):
 
     call_takers: int = Field(default=2, ge=1, le=200)
     dispatchers: int = Field(default=2, ge=1, le=200)
-    ring_seconds: float = Field(default=6.0, ge=0, description="Ring time before answer")
+    ring_seconds: float = Field(
+        default=6.0, ge=0, le=MAX_SECONDS, description="Ring time before answer"
+    )
     processing_seconds: float = Field(
-        default=50.0, gt=0, description="Mean call-taking time, answer to CAD entry"
+        default=50.0, gt=0, le=MAX_SECONDS, description="Mean call-taking time, answer to CAD entry"
     )
     processing_spread: float = Field(
         default=0.3, ge=0, le=2, description="Log-normal sigma of the call-taking time"
@@ -37,6 +40,7 @@ class Agency(Model):
     turnout_seconds: float | None = Field(
         default=None,
         ge=0,
+        le=MAX_SECONDS,
         description="Dispatch to wheels rolling; default by kind (NFPA 1710: EMS 60 s, fire 80 s)",
     )
     radio_system: Ident | None = Field(

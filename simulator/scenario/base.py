@@ -6,28 +6,40 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
+from simulator.scenario.limits import MAX_COORD_M, shown
+
 # Identifiers trainers type: letters, digits, dash, underscore, dot.
 IDENT_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=64)]
+# Metres from the map's origin. Bounded so every distance and travel time stays a
+# number the engine can use (a node at 1e308 m gave an ETA of 6.3e306 s).
+Coordinate = Annotated[float, Field(ge=-MAX_COORD_M, le=MAX_COORD_M)]
 
 
 class Model(BaseModel):
-    """Strict, frozen scenario data; a misspelt field is reported, never ignored."""
+    """Strict, frozen scenario data; a misspelt field is reported, never ignored.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    Every number is finite (``allow_inf_nan=False``): NaN and infinity reach the
+    engine as a traceback, a hang or non-standard JSON in the event log.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Place(Model):
     """A road-graph node id, or x/y metres that snap to the nearest node."""
 
     node: Ident | None = None
-    x: float | None = None
-    y: float | None = None
+    x: Coordinate | None = None
+    y: Coordinate | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> "Place":
@@ -45,8 +57,10 @@ def _place(value: Any) -> Any:
         return {"x": value[0], "y": value[1]}
     if isinstance(value, dict | Place):
         return value
-    raise ValueError(f"expected a node id or {{x, y}}, got {value!r}")
+    raise ValueError(f"expected a node id or {{x, y}}, got {shown(value)}")
 
+
+_COORD_SCHEMA = {"type": "number", "minimum": -MAX_COORD_M, "maximum": MAX_COORD_M}
 
 Location = Annotated[
     Place,
@@ -58,7 +72,7 @@ Location = Annotated[
                 {"type": "string", "pattern": IDENT_PATTERN},
                 {
                     "type": "object",
-                    "properties": {"x": {"type": "number"}, "y": {"type": "number"}},
+                    "properties": {"x": _COORD_SCHEMA, "y": _COORD_SCHEMA},
                     "required": ["x", "y"],
                     "additionalProperties": False,
                 },

@@ -6,6 +6,7 @@ Every problem is collected, not just the first, so a trainer fixes a file in one
 from collections.abc import Iterator
 
 from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.limits import shown
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import (
     EscalationInject,
@@ -68,7 +69,7 @@ def problems(scenario: Scenario) -> list[Problem]:
                 found.append(
                     Problem(
                         f"scoring.objectives.{index}.measures.{m_index}.agency",
-                        f"unknown agency {measure.agency!r}",
+                        f"unknown agency {shown(measure.agency)}",
                     )
                 )
     return found
@@ -83,7 +84,7 @@ def _duplicates(path: str, ids: list[str]) -> list[Problem]:
     out = []
     for index, ident in enumerate(ids):
         if ident in seen:
-            out.append(Problem(f"{path}.{index}.id", f"duplicate id {ident!r}"))
+            out.append(Problem(f"{path}.{index}.id", f"duplicate id {shown(ident)}"))
         seen.add(ident)
     return out
 
@@ -101,7 +102,7 @@ def _unique(scenario: Scenario) -> list[Problem]:
     seen_inc: set[str] = set()
     for path, _, spec in incidents(scenario):
         if spec.id in seen_inc:
-            found.append(Problem(f"{path}.id", f"duplicate incident id {spec.id!r}"))
+            found.append(Problem(f"{path}.id", f"duplicate incident id {shown(spec.id)}"))
         seen_inc.add(spec.id)
         found += _duplicates(f"{path}.hazards", [h.id for h in spec.hazards])
         found += _duplicates(f"{path}.preconditions", [p.id for p in spec.preconditions])
@@ -124,7 +125,7 @@ def _agencies(scenario: Scenario) -> list[Problem]:
         for a_index, partner in enumerate(agency.mutual_aid):
             path = f"agencies.{index}.mutual_aid.{a_index}"
             if partner not in ids:
-                found.append(Problem(path, f"unknown agency {partner!r}"))
+                found.append(Problem(path, f"unknown agency {shown(partner)}"))
             elif partner == agency.id:
                 found.append(Problem(path, "an agency cannot ask itself for mutual aid"))
     return found
@@ -136,17 +137,21 @@ def _resources(scenario: Scenario) -> list[Problem]:
     stations = {s.id for s in scenario.stations}
     for index, station in enumerate(scenario.stations):
         if station.agency not in ids:
-            found.append(Problem(f"stations.{index}.agency", f"unknown agency {station.agency!r}"))
+            found.append(
+                Problem(f"stations.{index}.agency", f"unknown agency {shown(station.agency)}")
+            )
     for index, hospital in enumerate(scenario.hospitals):
         if hospital.agency and hospital.agency not in ids:
             found.append(
-                Problem(f"hospitals.{index}.agency", f"unknown agency {hospital.agency!r}")
+                Problem(f"hospitals.{index}.agency", f"unknown agency {shown(hospital.agency)}")
             )
     for index, unit in enumerate(scenario.units):
         if unit.agency not in ids:
-            found.append(Problem(f"units.{index}.agency", f"unknown agency {unit.agency!r}"))
+            found.append(Problem(f"units.{index}.agency", f"unknown agency {shown(unit.agency)}"))
         if unit.station not in stations:
-            found.append(Problem(f"units.{index}.station", f"unknown station {unit.station!r}"))
+            found.append(
+                Problem(f"units.{index}.station", f"unknown station {shown(unit.station)}")
+            )
     return found
 
 
@@ -163,19 +168,21 @@ def _msel(scenario: Scenario) -> list[Problem]:
             found.append(Problem(f"{path}.time", "falls after the end of the exercise"))
         for t_index, agency in enumerate(row.to):
             if agency not in ids:
-                found.append(Problem(f"{path}.to.{t_index}", f"unknown agency {agency!r}"))
+                found.append(Problem(f"{path}.to.{t_index}", f"unknown agency {shown(agency)}"))
         for o_index, objective in enumerate(row.objectives):
             if objective not in objectives:
                 found.append(
-                    Problem(f"{path}.objectives.{o_index}", f"unknown objective {objective!r}")
+                    Problem(f"{path}.objectives.{o_index}", f"unknown objective {shown(objective)}")
                 )
         if isinstance(row, ResourceChange) and row.unit not in units:
-            found.append(Problem(f"{path}.unit", f"unknown unit {row.unit!r}"))
+            found.append(Problem(f"{path}.unit", f"unknown unit {shown(row.unit)}"))
         if isinstance(row, EscalationInject):
             if row.incident not in released:
-                found.append(Problem(f"{path}.incident", f"unknown incident {row.incident!r}"))
+                found.append(Problem(f"{path}.incident", f"unknown incident {shown(row.incident)}"))
             elif released[row.incident] > row.time:
-                found.append(Problem(f"{path}.incident", f"incident {row.incident!r} starts later"))
+                found.append(
+                    Problem(f"{path}.incident", f"incident {shown(row.incident)} starts later")
+                )
     return found
 
 
@@ -185,16 +192,16 @@ def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem
     offered = {cap for unit in scenario.units for cap in unit.capabilities}
     for field, agency in (("lead", spec.lead), ("calls.agency", spec.calls.agency)):
         if agency and agency not in ids:
-            found.append(Problem(f"{path}.{field}", f"unknown agency {agency!r}"))
+            found.append(Problem(f"{path}.{field}", f"unknown agency {shown(agency)}"))
     for capability, agency in spec.responsible.items():
         if agency not in ids:
             found.append(
-                Problem(f"{path}.responsible.{capability.value}", f"unknown agency {agency!r}")
+                Problem(f"{path}.responsible.{capability.value}", f"unknown agency {shown(agency)}")
             )
     for capability in spec.requires:
         where = f"{path}.requires.{capability.value}"
         if capability not in offered:
-            found.append(Problem(where, f"no unit in the scenario has {capability.value!r}"))
+            found.append(Problem(where, f"no unit in the scenario has {shown(capability.value)}"))
         elif not responsible_agency(scenario, spec, capability):
             found.append(
                 Problem(where, f"no home {DISCIPLINE[capability].value} agency answers it")
@@ -204,7 +211,7 @@ def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem
             found.append(
                 Problem(
                     f"{path}.preconditions.{index}.capability",
-                    f"no unit in the scenario has {pre.capability.value!r}",
+                    f"no unit in the scenario has {shown(pre.capability.value)}",
                 )
             )
         kinds = {kind.value for kind in AgencyKind}
@@ -213,7 +220,7 @@ def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem
                 found.append(
                     Problem(
                         f"{path}.preconditions.{index}.blocks_agencies.{a_index}",
-                        f"unknown agency or agency kind {agency!r}",
+                        f"unknown agency or agency kind {shown(agency)}",
                     )
                 )
     living = spec.casualties.immediate + spec.casualties.delayed + spec.casualties.minor
@@ -234,18 +241,18 @@ def fact_problem(scenario: Scenario, key: str) -> str:
     """Why a fact key does not name something in this scenario, or ""."""
     topic, _, subject = key.partition(":")
     if topic not in FACT_TOPICS or not subject:
-        return f"expected topic:subject with a topic of {', '.join(FACT_TOPICS)}, got {key!r}"
+        return f"expected topic:subject with a topic of {', '.join(FACT_TOPICS)}, got {shown(key)}"
     if topic == "closure":
         return ""
     incident, _, part = subject.partition("/")
     specs = {spec.id: spec for _, _, spec in incidents(scenario)}
     if incident not in specs:
-        return f"unknown incident {incident!r}"
+        return f"unknown incident {shown(incident)}"
     spec = specs[incident]
     if topic == "hazard" and part not in {h.id for h in spec.hazards}:
-        return f"incident {incident!r} has no hazard {part!r}"
+        return f"incident {shown(incident)} has no hazard {shown(part)}"
     if topic == "condition" and part not in {p.id for p in spec.preconditions}:
-        return f"incident {incident!r} has no precondition {part!r}"
+        return f"incident {shown(incident)} has no precondition {shown(part)}"
     return ""
 
 
@@ -262,23 +269,23 @@ def _comms(scenario: Scenario) -> list[Problem]:
             found.append(
                 Problem(
                     f"agencies.{index}.radio_system",
-                    f"unknown radio system {agency.radio_system!r}",
+                    f"unknown radio system {shown(agency.radio_system)}",
                 )
             )
     for index, channel in enumerate(comms.channels):
         path = f"communications.channels.{index}"
         if channel.system and channel.system not in systems:
-            found.append(Problem(f"{path}.system", f"unknown radio system {channel.system!r}"))
+            found.append(Problem(f"{path}.system", f"unknown radio system {shown(channel.system)}"))
         for m_index, member in enumerate(channel.members):
             if member not in ids and member not in kinds:
                 found.append(
-                    Problem(f"{path}.members.{m_index}", f"unknown agency or kind {member!r}")
+                    Problem(f"{path}.members.{m_index}", f"unknown agency or kind {shown(member)}")
                 )
     targets = {"radio_site": sites, "cad": ids, "phone": channels, "congestion": channels}
     for index, row in enumerate(scenario.msel):
         if isinstance(row, Fault) and row.target not in targets[row.fault]:
             what = {"radio_site": "radio site", "cad": "agency"}.get(row.fault, "channel")
-            found.append(Problem(f"msel.{index}.target", f"unknown {what} {row.target!r}"))
+            found.append(Problem(f"msel.{index}.target", f"unknown {what} {shown(row.target)}"))
         if isinstance(row, InformationInject):
             for f_index, key in enumerate(row.facts):
                 reason = fact_problem(scenario, key)

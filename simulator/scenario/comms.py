@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from simulator.scenario.base import Ident, Location, Model
+from simulator.scenario.limits import MAX_COORD_M, MAX_SECONDS, shown
 
 ChannelKind = Literal["dispatch", "tactical", "interop", "phone", "data", "bridge"]
 Medium = Literal["radio", "phone", "data"]
@@ -29,7 +30,9 @@ class RadioSite(Model):
 
     id: Ident
     location: Location
-    radius_m: float = Field(default=6000.0, gt=0, description="Reliable portable coverage")
+    radius_m: float = Field(
+        default=6000.0, gt=0, le=MAX_COORD_M, description="Reliable portable coverage"
+    )
 
 
 class RadioSystem(Model):
@@ -51,9 +54,9 @@ class RadioSystem(Model):
         for a, b in self.links:
             for site in (a, b):
                 if site not in ids:
-                    raise ValueError(f"link names unknown site {site!r}")
+                    raise ValueError(f"link names unknown site {shown(site)}")
         if self.core is not None and self.core not in ids:
-            raise ValueError(f"core names unknown site {self.core!r}")
+            raise ValueError(f"core names unknown site {shown(self.core)}")
         return self
 
 
@@ -70,9 +73,15 @@ class Channel(Model):
     system: Ident | None = Field(default=None, description="Radio system (radio channels)")
     members: list[Ident] = Field(min_length=1, description="Agency ids or agency kinds")
     capacity: int = Field(default=1, ge=1, le=1000)
-    words_per_second: float = Field(default=2.5, gt=0, description="About 150 spoken words/min")
-    setup_seconds: float = Field(default=2.0, ge=0, description="Keying up, dialling, logging")
-    latency_seconds: float = Field(default=0.5, ge=0, description="Delivery delay after airtime")
+    words_per_second: float = Field(
+        default=2.5, ge=0.1, le=1e6, description="About 150 spoken words/min"
+    )
+    setup_seconds: float = Field(
+        default=2.0, ge=0, le=MAX_SECONDS, description="Keying up, dialling, logging"
+    )
+    latency_seconds: float = Field(
+        default=0.5, ge=0, le=MAX_SECONDS, description="Delivery delay after airtime"
+    )
     loss_probability: float = Field(default=0.02, ge=0, le=1)
 
     @property
@@ -95,16 +104,25 @@ class Communications(Model):
     systems: list[RadioSystem] = Field(default_factory=list)
     channels: list[Channel] = Field(default_factory=list)
     talkaround_m: float = Field(
-        default=1500.0, ge=0, description="Direct unit-to-unit simplex range (SAFECOM level 2)"
+        default=1500.0,
+        ge=0,
+        le=MAX_COORD_M,
+        description="Direct unit-to-unit simplex range (SAFECOM level 2)",
     )
     patch_seconds: float = Field(
-        default=240.0, ge=0, description="A dispatcher setting up a console patch"
+        default=240.0, ge=0, le=MAX_SECONDS, description="A dispatcher setting up a console patch"
     )
     command_post_seconds: float = Field(
-        default=30.0, ge=0, description="A fact crossing a unified command post by liaison"
+        default=30.0,
+        ge=0,
+        le=MAX_SECONDS,
+        description="A fact crossing a unified command post by liaison",
     )
     retry_seconds: float = Field(
-        default=120.0, gt=0, description="A field unit re-trying a report that did not get out"
+        default=120.0,
+        ge=1,
+        le=MAX_SECONDS,
+        description="A field unit re-trying a report that did not get out",
     )
     forget_probability: float = Field(
         default=0.1, ge=0, le=1, description="Chance an automated dispatcher forgets to share"

@@ -4,6 +4,9 @@ from pydantic import Field
 
 from simulator.scenario.base import Ident, Location, Model
 
+# More beds than any hospital has; only keeps the count a number.
+MAX_BEDS = 10_000
+
 
 class Station(Model):
     """Where units are housed and return to."""
@@ -17,9 +20,9 @@ class Station(Model):
 class Beds(Model):
     """Receiving capacity by START category."""
 
-    immediate: int = Field(default=4, ge=0)
-    delayed: int = Field(default=8, ge=0)
-    minor: int = Field(default=12, ge=0)
+    immediate: int = Field(default=4, ge=0, le=MAX_BEDS)
+    delayed: int = Field(default=8, ge=0, le=MAX_BEDS)
+    minor: int = Field(default=12, ge=0, le=MAX_BEDS)
 
 
 class BedHours(Model):

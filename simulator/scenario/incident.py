@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from simulator.scenario.base import Ident, Location, Model
+from simulator.scenario.limits import MAX_MINUTES
 from simulator.scenario.timing import Offset
 from simulator.scenario.vocabulary import Capability, HazardKind, IncidentType
 
@@ -33,15 +34,23 @@ class CasualtyModel(Model):
     """
 
     immediate_survival_minutes: float = Field(
-        default=45.0, gt=0, description="Untreated immediate patient dies after this"
+        default=45.0,
+        gt=0,
+        le=MAX_MINUTES,
+        description="Untreated immediate patient dies after this",
     )
     delayed_deterioration_minutes: float = Field(
-        default=90.0, gt=0, description="Untreated delayed patient becomes immediate after this"
+        default=90.0,
+        gt=0,
+        le=MAX_MINUTES,
+        description="Untreated delayed patient becomes immediate after this",
     )
-    treat_minutes_immediate: float = Field(default=10.0, gt=0)
-    treat_minutes_delayed: float = Field(default=8.0, gt=0)
-    treat_minutes_minor: float = Field(default=5.0, gt=0)
-    handover_minutes: float = Field(default=15.0, ge=0, description="Hospital handover time")
+    treat_minutes_immediate: float = Field(default=10.0, gt=0, le=MAX_MINUTES)
+    treat_minutes_delayed: float = Field(default=8.0, gt=0, le=MAX_MINUTES)
+    treat_minutes_minor: float = Field(default=5.0, gt=0, le=MAX_MINUTES)
+    handover_minutes: float = Field(
+        default=15.0, ge=0, le=MAX_MINUTES, description="Hospital handover time"
+    )
 
 
 class Calls(Model):
@@ -81,7 +90,7 @@ class Precondition(Model):
     id: Ident
     name: str
     capability: Capability
-    minutes: float = Field(default=5.0, ge=0)
+    minutes: float = Field(default=5.0, ge=0, le=MAX_MINUTES)
     declare: bool = True
     blocks_agencies: list[Ident] = Field(
         default_factory=list, description="Agency ids or kinds (e.g. ems) that must wait"
@@ -95,7 +104,7 @@ class EscalationEffect(Model):
     description: str = ""
     add_requires: dict[Capability, Count] = Field(default_factory=dict)
     add_casualties: Casualties = Casualties()
-    add_work_minutes: float = Field(default=0.0, ge=0)
+    add_work_minutes: float = Field(default=0.0, ge=0, le=MAX_MINUTES)
     secondary: "IncidentSpec | None" = Field(
         default=None, description="A secondary incident that starts at escalation"
     )
@@ -124,7 +133,9 @@ class IncidentSpec(Model):
     casualty_model: CasualtyModel | None = None
     hazards: list[Hazard] = Field(default_factory=list)
     preconditions: list[Precondition] = Field(default_factory=list)
-    work_minutes: float = Field(default=20.0, ge=0, description="On-scene work at full strength")
+    work_minutes: float = Field(
+        default=20.0, ge=0, le=MAX_MINUTES, description="On-scene work at full strength"
+    )
     calls: Calls = Calls()
     escalation: list[Escalation] = Field(default_factory=list)
 

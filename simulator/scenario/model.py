@@ -10,6 +10,7 @@ from simulator.scenario.base import Ident, Model
 from simulator.scenario.comms import Communications
 from simulator.scenario.facility import Hospital, StagingArea, Station
 from simulator.scenario.incident import CasualtyModel
+from simulator.scenario.limits import MAX_SECONDS, shown
 from simulator.scenario.msel import Inject
 from simulator.scenario.roadmap import MapSpec
 from simulator.scenario.scoring import Scoring
@@ -34,7 +35,7 @@ class Metadata(Model):
     @classmethod
     def _clock(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-            raise ValueError(f"expected a clock time HH:MM (00:00-23:59), got {value!r}")
+            raise ValueError(f"expected a clock time HH:MM (00:00-23:59), got {shown(value)}")
         return value
 
     @field_validator("duration")
@@ -51,7 +52,9 @@ class Settings(Model):
     misroute_probability: float = Field(
         default=0.05, ge=0, le=1, description="Chance a 911 call reaches the wrong PSAP"
     )
-    transfer_seconds: float = Field(default=45.0, ge=0, description="Time to transfer a call")
+    transfer_seconds: float = Field(
+        default=45.0, ge=0, le=MAX_SECONDS, description="Time to transfer a call"
+    )
     span_of_control: int = Field(
         default=5, ge=1, le=20, description="Units one command unit supervises (NIMS: 3-7, 5)"
     )
@@ -59,10 +62,13 @@ class Settings(Model):
         default=0.3, ge=0, le=1, description="Chance of conflicting tasking without unified command"
     )
     conflict_seconds: float = Field(
-        default=120.0, ge=0, description="Time a conflicting or duplicated assignment costs"
+        default=120.0,
+        ge=0,
+        le=MAX_SECONDS,
+        description="Time a conflicting or duplicated assignment costs",
     )
     manual_processing_factor: float = Field(
-        default=2.0, ge=1, description="Call processing slows by this while the CAD is down"
+        default=2.0, ge=1, le=100, description="Call processing slows by this while the CAD is down"
     )
     travel_noise: float = Field(
         default=0.08, ge=0, le=1, description="Log-normal sigma applied to each trip"

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.incident import EscalationEffect, IncidentSpec
+from simulator.scenario.limits import MAX_MINUTES
 from simulator.scenario.timing import Offset
 
 Delivery = Literal["phone", "radio", "cad", "email", "verbal", "sensor"]
@@ -14,7 +15,7 @@ Delivery = Literal["phone", "radio", "cad", "email", "verbal", "sensor"]
 class InjectBase(Model):
     """The columns every MSEL row keeps (HSEEP)."""
 
-    seq: int = Field(ge=1, description="Sequence number")
+    seq: int = Field(ge=1, le=1_000_000, description="Sequence number")
     time: Offset = Field(description="Scenario time the inject is released")
     source: str = Field(default="SimCell", alias="from", description="Originator")
     to: list[Ident] = Field(default_factory=list, description="Recipient agencies")
@@ -83,7 +84,9 @@ class Fault(InjectBase):
     type: Literal["fault"]
     fault: Literal["radio_site", "cad", "phone", "congestion"]
     target: Ident = Field(description="Site id, agency id (cad) or channel id")
-    minutes: float | None = Field(default=None, gt=0, description="Until restored; none = rest")
+    minutes: float | None = Field(
+        default=None, gt=0, le=MAX_MINUTES, description="Until restored; none = rest"
+    )
     load: float = Field(
         default=0.7, gt=0, lt=1, description="Share of airtime background traffic takes"
     )

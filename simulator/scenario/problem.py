@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from simulator.scenario.limits import MAX_PROBLEMS, clipped
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -9,6 +11,11 @@ class Problem:
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        # The last guard: whatever a check quotes, one problem stays one readable line.
+        object.__setattr__(self, "path", clipped(self.path))
+        object.__setattr__(self, "message", clipped(self.message))
 
     def render(self, file: str) -> str:
         """Format for the terminal, naming the file first."""
@@ -20,10 +27,17 @@ class ScenarioError(Exception):
     """A scenario that cannot be used, with every problem found."""
 
     def __init__(self, file: str, problems: list[Problem]):
-        super().__init__("\n".join(p.render(file) for p in problems))
         self.file = file
         self.problems = problems
+        super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        """One rendered line per problem."""
-        return [p.render(self.file) for p in self.problems]
+        """One rendered line per problem, the first ``MAX_PROBLEMS`` and a count of the rest.
+
+        A file of a hundred thousand wrong units must not print a hundred thousand lines.
+        """
+        listed = [p.render(self.file) for p in self.problems[:MAX_PROBLEMS]]
+        rest = len(self.problems) - MAX_PROBLEMS
+        if rest > 0:
+            listed.append(f"{self.file}: {rest} more problems not shown")
+        return listed

@@ -2,17 +2,18 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from simulator.scenario.base import Ident, Model
+from simulator.scenario.base import Coordinate, Ident, Model
+from simulator.scenario.limits import MAX_COORD_M, MAX_KMH, MAX_SEED, MIN_KMH, shown
 
 
 class RoadNode(Model):
     """An intersection, in metres."""
 
     id: Ident
-    x: float
-    y: float
+    x: Coordinate
+    y: Coordinate
 
 
 class RoadEdge(Model):
@@ -21,9 +22,12 @@ class RoadEdge(Model):
     source: Ident = Field(alias="from")
     target: Ident = Field(alias="to")
     length: float | None = Field(
-        default=None, gt=0, description="Metres; straight-line distance when omitted"
+        default=None,
+        ge=1,
+        le=MAX_COORD_M,
+        description="Metres; straight-line distance when omitted",
     )
-    speed_kmh: float = Field(default=40.0, gt=0, le=200)
+    speed_kmh: float = Field(default=40.0, ge=MIN_KMH, le=MAX_KMH)
     oneway: bool = False
     name: str | None = Field(default=None, description="Street name, for closures by name")
 
@@ -40,7 +44,7 @@ class ExplicitMap(Model):
         seen: set[str] = set()
         for node in self.nodes:
             if node.id in seen:
-                raise ValueError(f"duplicate node id {node.id!r}")
+                raise ValueError(f"duplicate node id {shown(node.id)}")
             seen.add(node.id)
         return self
 
@@ -49,16 +53,18 @@ class GeneratedMap(Model):
     """A seeded synthetic city: districts on a grid, arterials, a river and bridges."""
 
     kind: Literal["generated"] = "generated"
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     columns: int = Field(default=30, ge=3, le=400)
     rows: int = Field(default=30, ge=3, le=400)
     block_m: float = Field(default=200.0, gt=20, le=2000)
-    jitter_m: float = Field(default=15.0, ge=0)
-    arterial_every: int = Field(default=5, ge=2)
-    local_kmh: float = Field(default=40.0, gt=0)
-    arterial_kmh: float = Field(default=65.0, gt=0)
+    jitter_m: float = Field(
+        default=15.0, ge=0, description="Random shift of each intersection; at most block_m / 4"
+    )
+    arterial_every: int = Field(default=5, ge=2, le=400)
+    local_kmh: float = Field(default=40.0, ge=MIN_KMH, le=MAX_KMH)
+    arterial_kmh: float = Field(default=65.0, ge=MIN_KMH, le=MAX_KMH)
     river: bool = True
-    bridges: int = Field(default=3, ge=1)
+    bridges: int = Field(default=3, ge=1, le=400)
     oneway_share: float = Field(
         default=0.15, ge=0, le=0.5, description="Share of local streets made one-way"
     )
@@ -67,6 +73,16 @@ class GeneratedMap(Model):
         min_length=1,
         description="District names, laid out on a near-square grid",
     )
+
+    @field_validator("jitter_m")
+    @classmethod
+    def _jitter_keeps_the_grid(cls, value: float, info: ValidationInfo) -> float:
+        # A quarter block each way keeps neighbours at least half a block apart, so the
+        # streets of the grid stay in order (a jitter of 1e9 m scattered them).
+        block = info.data.get("block_m")
+        if block is not None and value > block / 4:
+            raise ValueError(f"must be at most block_m / 4 ({block / 4:g} m), got {value:g}")
+        return value
 
     @model_validator(mode="after")
     def _river_fits(self) -> "GeneratedMap":

@@ -7,47 +7,66 @@ files are complete from the start. Default targets cite their standard.
 from pydantic import Field, model_validator
 
 from simulator.scenario.base import Ident, Model
+from simulator.scenario.limits import MAX_SECONDS
 from simulator.scenario.vocabulary import Metric
+
+# Weights are relative; a bound keeps their sum finite (three of 1e308 made it inf).
+MAX_WEIGHT = 1000.0
 
 
 class Targets(Model):
     """Response-interval targets in seconds, at the 90th percentile unless noted."""
 
-    call_answer_s: float = Field(default=15.0, gt=0, description="NENA-STA-020.1-2020")
-    call_processing_s: float = Field(default=60.0, gt=0, description="NFPA 1225 (2022)")
-    turnout_fire_s: float = Field(default=80.0, gt=0, description="NFPA 1710")
-    turnout_ems_s: float = Field(default=60.0, gt=0, description="NFPA 1710")
-    travel_first_engine_s: float = Field(default=240.0, gt=0, description="NFPA 1710")
-    travel_full_assignment_s: float = Field(default=480.0, gt=0, description="NFPA 1710")
-    travel_bls_s: float = Field(default=240.0, gt=0, description="NFPA 1710")
-    travel_als_s: float = Field(default=480.0, gt=0, description="NFPA 1710")
+    call_answer_s: float = Field(
+        default=15.0, gt=0, le=MAX_SECONDS, description="NENA-STA-020.1-2020"
+    )
+    call_processing_s: float = Field(
+        default=60.0, gt=0, le=MAX_SECONDS, description="NFPA 1225 (2022)"
+    )
+    turnout_fire_s: float = Field(default=80.0, gt=0, le=MAX_SECONDS, description="NFPA 1710")
+    turnout_ems_s: float = Field(default=60.0, gt=0, le=MAX_SECONDS, description="NFPA 1710")
+    travel_first_engine_s: float = Field(
+        default=240.0, gt=0, le=MAX_SECONDS, description="NFPA 1710"
+    )
+    travel_full_assignment_s: float = Field(
+        default=480.0, gt=0, le=MAX_SECONDS, description="NFPA 1710"
+    )
+    travel_bls_s: float = Field(default=240.0, gt=0, le=MAX_SECONDS, description="NFPA 1710")
+    travel_als_s: float = Field(default=480.0, gt=0, le=MAX_SECONDS, description="NFPA 1710")
     ems_response_s: float = Field(
-        default=539.0, gt=0, description="8:59 call to on scene, urban contract practice"
+        default=539.0,
+        gt=0,
+        le=MAX_SECONDS,
+        description="8:59 call to on scene, urban contract practice",
     )
     police_p1_response_s: float = Field(
-        default=315.0, gt=0, description="Local setting; no national standard"
+        default=315.0, gt=0, le=MAX_SECONDS, description="Local setting; no national standard"
     )
     other_response_s: float = Field(
         default=900.0,
         gt=0,
+        le=MAX_SECONDS,
         description="Notified to on scene for other agencies (public works, OEM, federal); "
         "local setting",
     )
     mutual_aid_response_s: float = Field(
         default=1800.0,
         gt=0,
+        le=MAX_SECONDS,
         description="Mutual-aid request to the neighbouring agency's first unit on scene; "
         "local setting (agreements commonly expect 30 minutes)",
     )
     command_post_s: float = Field(
         default=120.0,
         gt=0,
+        le=MAX_SECONDS,
         description="Command unit on scene to a command post (NIMS: establish command on "
         "arrival); local setting",
     )
     fact_sharing_s: float = Field(
         default=300.0,
         gt=0,
+        le=MAX_SECONDS,
         description="A critical fact first known to every agency that needs it; local setting",
     )
 
@@ -56,7 +75,7 @@ class Measure(Model):
     """A measurable capability target over one metric."""
 
     metric: Metric
-    target: float = Field(ge=0)
+    target: float = Field(ge=0, le=1e9)
     at_most: bool = Field(default=True, description="Met when the value is <= target")
     agency: Ident | None = None
     percentile: float | None = Field(default=None, gt=0, le=100)
@@ -85,20 +104,26 @@ class Objective(Model):
     critical_tasks: list[str] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
     rating: Rating = Rating()
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT)
 
 
 class Weights(Model):
     """How the overall score mixes its three parts (normalised over the parts observed)."""
 
-    objectives: float = Field(default=0.35, ge=0, description="The HSEEP objectives' credit")
+    objectives: float = Field(
+        default=0.35, ge=0, le=MAX_WEIGHT, description="The HSEEP objectives' credit"
+    )
     outcomes: float = Field(
         default=0.3,
         ge=0,
+        le=MAX_WEIGHT,
         description="Lives, incidents resolved, patients cared for, responders safe",
     )
     duties: float = Field(
-        default=0.35, ge=0, description="The agencies' own duties (mean of the role scores)"
+        default=0.35,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="The agencies' own duties (mean of the role scores)",
     )
 
     @model_validator(mode="after")

@@ -1,9 +1,12 @@
 """Exercise time: scenario files write HH:MM[:SS]; the engine counts seconds."""
 
+import math
 import re
 from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from simulator.scenario.limits import MAX_SECONDS, shown
 
 _CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 
@@ -11,22 +14,37 @@ _CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 def parse_offset(value: object) -> float:
     """Turn ``"HH:MM"``, ``"HH:MM:SS"`` or a number of seconds into seconds.
 
+    A time is finite and at most 30 days (``MAX_SECONDS``): NaN released an inject at
+    T+0 and an infinite or 1e300 s exercise never ended, so neither reaches the engine.
+
     Raises:
-        ValueError: the text is not a time of that form, or it is negative.
+        ValueError: the text is not a time of that form, or it is negative, not finite
+            or longer than 30 days.
 
     """
     if isinstance(value, bool):
         raise ValueError("expected HH:MM or seconds, got a boolean")
     if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("time must not be negative")
-        return float(value)
+        return _checked(value)
     if isinstance(value, str):
         match = _CLOCK.match(value.strip())
         if match:
             hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-            return float(hours * 3600 + minutes * 60 + seconds)
-    raise ValueError(f"expected HH:MM, HH:MM:SS or seconds, got {value!r}")
+            return _checked(hours * 3600 + minutes * 60 + seconds)
+    raise ValueError(f"expected HH:MM, HH:MM:SS or seconds, got {shown(value)}")
+
+
+def _checked(seconds: int | float) -> float:
+    """Seconds as a float, if finite and from zero to ``MAX_SECONDS``."""
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        raise ValueError("time must be a finite number of seconds, not NaN or infinity")
+    if seconds < 0:
+        raise ValueError("time must not be negative")
+    if seconds > MAX_SECONDS:
+        raise ValueError(
+            f"time must be at most {format_offset(MAX_SECONDS)} ({MAX_SECONDS:.0f} s, 30 days)"
+        )
+    return float(seconds)
 
 
 def format_offset(seconds: float) -> str:
@@ -44,7 +62,7 @@ Offset = Annotated[
         {
             "anyOf": [
                 {"type": "string", "pattern": _CLOCK.pattern},
-                {"type": "number", "minimum": 0},
+                {"type": "number", "minimum": 0, "maximum": MAX_SECONDS},
             ],
             "description": "Exercise time: HH:MM, HH:MM:SS or seconds from the start",
         }
