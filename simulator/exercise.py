@@ -417,3 +417,18 @@ class Exercise:
     def stream(self, purpose: str) -> np.random.Generator:
         """An exercise-owned random stream (automated players draw from these)."""
         return self.engine.streams.get(purpose)
+
+    # -- read-only queries for the map view ----------------------------------------------
+
+    def staging_areas(self) -> dict[str, tuple[str, float, float]]:
+        """Every staging area now, planned or opened during the run: id -> (node, x, y).
+
+        The view offers "Send to staging" for areas a trainee opened as well as the
+        scenario's, and needs a free id for the next one it offers to open.
+        """
+        engine = self.engine
+        xy = self.atlas.roads.xy
+        return {
+            area: (engine.node_id(node), float(xy[node][0]), float(xy[node][1]))
+            for area, node in sorted(engine.staging.items())
+        }

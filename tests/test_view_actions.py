@@ -107,7 +107,7 @@ def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possibl
     console = start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
     frames(app, 70)
     select(app, console, "F1", incident=True)
-    assert console.selection.key() == (("F1",), "INC1", None)
+    assert console.selection.key() == (("F1",), "INC1", None, None)
     assert of_kind(console, "command_post") == []  # an engine cannot set up a post
     select(app, console, "C1", incident=True)
     (post,) = of_kind(console, "command_post")

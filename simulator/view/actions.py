@@ -12,6 +12,11 @@ A trainee may play several agencies at one console. Orders are split per agency,
 each names the agency that gives it: a unit's own agency for its orders, the agency
 that holds an incident for what is said about it, the agency the trainee picks for a
 road closure (one option per agency they play).
+
+Some orders are not a click: a resource request is written (its option opens the
+text entry, ``messaging.request_option``), and a staging area is opened where the
+trainee clicked on the map or near the selected incident (``messaging.staging_here``,
+``messaging.staging_near``), under an id the option names before it is given.
 """
 
 import math
@@ -31,6 +36,7 @@ from simulator.exercise import Exercise, UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.view.comms_actions import comms_options, incident_options
 from simulator.view.ledger import Ledger
+from simulator.view.messaging import request_option, staging_here, staging_near
 from simulator.view.option import Context, Option, checked, submit
 from simulator.view.picture import KnownIncident, Snapshot
 
@@ -49,21 +55,32 @@ ROAD_CREWS = frozenset({Capability.TRAFFIC_CONTROL, Capability.PUBLIC_WORKS})
 
 @dataclass
 class Selection:
-    """What the trainee has selected: units (in click order), an incident, a road edge."""
+    """What the trainee has selected: units, an incident, a road edge, a map point.
+
+    Units are kept in click order; the point is where the map was clicked last (where
+    a staging area would go).
+    """
 
     units: list[str] = field(default_factory=list)
     incident: str | None = None
     road: int | None = None
+    point: tuple[float, float] | None = None
 
     def clear(self) -> None:
         """Select nothing."""
         self.units.clear()
         self.incident = None
         self.road = None
+        self.point = None
+
+    def choose_incident(self, incident: str) -> None:
+        """Select an incident (the road or map point selected before is let go)."""
+        self.incident, self.road, self.point = incident, None, None
 
     def toggle_unit(self, unit: str, add: bool) -> None:
         """Select a unit (replacing the selection, or adding/removing with shift)."""
         self.road = None
+        self.point = None
         if not add:
             self.units = [unit]
         elif unit in self.units:
@@ -73,7 +90,7 @@ class Selection:
 
     def key(self) -> tuple:
         """What is selected, comparable: the panel keeps its scroll while this holds."""
-        return (tuple(self.units), self.incident, self.road)
+        return (tuple(self.units), self.incident, self.road, self.point)
 
 
 def options(
@@ -94,10 +111,14 @@ def options(
     if chosen:
         out += _unit_options(ctx, chosen)
     if incident is not None:
+        # Asking for help and staging come before the long lists of shares and aid.
+        out += [request_option(ctx, incident), staging_near(ctx, incident)]
         out += incident_options(ctx, incident, chosen)
     if selection.road is not None:
         out += road_options(ctx, selection.road)
-    if not chosen and incident is None and selection.road is None:
+    if selection.point is not None and not chosen and incident is None:
+        out.append(staging_here(ctx, selection.point))
+    if not chosen and incident is None and selection.road is None and selection.point is None:
         out += comms_options(ctx)
     return sorted(out, key=lambda o: (not o.enabled, o.done))  # stable within each group
 
@@ -205,6 +226,7 @@ def _unit_options(ctx: Context, units: list[UnitView]) -> list[Option]:
 
 
 def _places(exercise: Exercise) -> dict[str, dict]:
+    """Staging areas (the scenario's and those opened since) and hospitals, by id."""
     scenario, atlas = exercise.scenario, exercise.atlas
     xy = atlas.roads.xy
 
@@ -214,7 +236,7 @@ def _places(exercise: Exercise) -> dict[str, dict]:
 
     names = {p.id: p.name or p.id for p in [*scenario.staging_areas, *scenario.hospitals]}
     return {
-        "staging": {s.id: at(s.location) for s in scenario.staging_areas},
+        "staging": {a: (x, y) for a, (_node, x, y) in exercise.staging_areas().items()},
         "hospitals": {h.id: at(h.location) for h in scenario.hospitals},
         "names": names,
     }

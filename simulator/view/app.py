@@ -18,9 +18,14 @@ MIN_SIZE = (960, 600)
 
 
 class Screen:
-    """One screen of the stack; an overlay is drawn over the screens beneath it."""
+    """One screen of the stack; an overlay is drawn over the screens beneath it.
+
+    A screen that ``typing`` takes text: while it is on top, keys type instead of
+    giving their shortcuts.
+    """
 
     overlay = False
+    typing = False
 
     def __init__(self, app: "App"):
         self.app = app
@@ -78,6 +83,9 @@ class App:
     def frame(self, wall_dt: float) -> None:
         """One frame: intents, update, draw."""
         self.wall += wall_dt
+        # Decided once per frame: the key that opens a text entry and the character SDL
+        # sends with it arrive together, and that character is not to be typed.
+        self.translator.typing = bool(self.stack) and self.stack[-1].typing
         for intent in self.translator.read():
             if intent.name == "quit":
                 self.running = False

@@ -3,12 +3,14 @@
 Each frame it advances the exercise to the wall-clock target (``clock.Pace``), takes the
 trainee's picture (``picture.Picture``), gives the dispatches waiting for a share
 (``handoff.Handoffs``), feeds the log and draws. Orders go through ``actions.submit``
-and ``Handoffs.poll`` only, both ``Exercise.submit``.
+and ``Handoffs.poll`` only, both ``Exercise.submit``; a message the trainee writes
+(Write, Reply, a resource request) is finished in the ``compose.Compose`` overlay and
+submitted the same way.
 """
 
 import pygame
 
-from simulator.commands import CommandBase, Dispatch, Share
+from simulator.commands import CommandBase, Dispatch, SendMessage, Share
 from simulator.exercise import Result
 from simulator.scenario.timing import format_offset
 from simulator.view.actions import Option, Selection, options, submit
@@ -16,7 +18,9 @@ from simulator.view.app import App, Screen
 from simulator.view.board import Board
 from simulator.view.camera import Camera
 from simulator.view.clock import SPEEDS, Pace
+from simulator.view.compose import Compose
 from simulator.view.confirm import Confirm
+from simulator.view.draft import Draft
 from simulator.view.ending import Ending
 from simulator.view.handoff import Handoffs, Outcome
 from simulator.view.help import Help
@@ -25,6 +29,9 @@ from simulator.view.layers import RoadLayer
 from simulator.view.ledger import Ledger
 from simulator.view.log import Log
 from simulator.view.markers import Markers
+from simulator.view.messaging import new_message, reply
+from simulator.view.narrate import Narrator
+from simulator.view.option import Context
 from simulator.view.palette import (
     BLACK,
     MUTED,
@@ -65,7 +72,8 @@ class Console(Screen):
         self.markers = Markers(self.exercise, app.text)
         self.board = Board(app.text)
         self.roster = Roster(app.text, self.markers.kinds)
-        self.log = Log(app.text, frozenset(self.roles))
+        narrator = Narrator(self.exercise.scenario, self.roles, self.picture.messages)
+        self.log = Log(app.text, frozenset(self.roles), narrator)
         self.panel = SelectionPanel(app.text)
         self.selection = Selection()
         self.ledger = Ledger(self.exercise, self.roles)
@@ -120,6 +128,7 @@ class Console(Screen):
             "roster_status": self.roster.cycle_status,
             "roster_agency": self.roster.cycle_agency,
             "next_incident": self._next_incident,
+            "message": self._write,
             "help": self._help,
             "end": self._end,  # Ctrl+Q: a deliberate chord, so it does not ask
         }
@@ -133,6 +142,8 @@ class Console(Screen):
             self._wheel(intent)
         elif name == "cancel":
             self.selection.clear()
+        elif name == "confirm" and self.log.reply() is not None:
+            self._reply()
         elif name == "option":
             self._refresh_selection()
             self._choose(self.panel.scroll + intent.index - 1)
@@ -175,8 +186,7 @@ class Console(Screen):
         ids = [i.id for i in self.snapshot.incidents]
         if ids:
             at = ids.index(self.selection.incident) + 1 if self.selection.incident in ids else 0
-            self.selection.incident = ids[at % len(ids)]
-            self.selection.road = None
+            self.selection.choose_incident(ids[at % len(ids)])
 
     def _click(self, intent: Intent) -> None:
         pos = intent.pos
@@ -187,21 +197,33 @@ class Console(Screen):
         if self.rects["board"].collidepoint(pos):
             hit = self.board.hit(pos)
             if hit is not None:
-                self.selection.incident, self.selection.road = str(hit), None
+                self.selection.choose_incident(str(hit))
         elif self.rects["roster"].collidepoint(pos):
             hit = self.roster.hit(pos)
             if hit is not None:
                 self.selection.toggle_unit(str(hit), intent.add)
         elif self.rects["log"].collidepoint(pos):
-            hit = self.log.hit(pos)
-            if isinstance(hit, tuple):
-                self.log.choose(hit[1])
+            self._click_log(self.log.hit(pos))
         elif self.rects["selection"].collidepoint(pos):
             hit = self.panel.hit(pos)
             if isinstance(hit, int):
                 self._choose(hit)
         elif self.camera.contains(*pos):
             self._click_map(intent)
+
+    def _click_log(self, hit: object) -> None:
+        """A tab shows its channel; a line is picked; the buttons write or reply."""
+        if not isinstance(hit, tuple):
+            return
+        what, value = hit
+        if what == "tab":
+            self.log.choose(value)
+        elif what == "line":
+            self.log.pick(value)
+        elif value == "write":
+            self._write()
+        elif value == "reply":
+            self._reply()
 
     def _click_map(self, intent: Intent) -> None:
         snap, pos = self.snapshot, intent.pos
@@ -211,7 +233,7 @@ class Console(Screen):
             return
         incident = self.markers.incident_at(self.camera, snap.incidents, pos)
         if incident is not None:
-            self.selection.incident, self.selection.road = incident, None
+            self.selection.choose_incident(incident)
             return
         road = self.roads.nearest(self.camera, pos, ROAD_PICK_PX)
         if road is not None:
@@ -219,6 +241,8 @@ class Console(Screen):
             self.selection.incident, self.selection.road = None, road
         elif not intent.add:
             self.selection.clear()
+        if not self.selection.units:  # a point of the map: a staging area may go there
+            self.selection.point = self.camera.to_world(*pos)
 
     def _right_click(self, intent: Intent) -> None:
         incident = self.markers.incident_at(self.camera, self.snapshot.incidents, intent.pos)
@@ -226,7 +250,7 @@ class Console(Screen):
             hit = self.board.hit(intent.pos)
             incident = str(hit) if hit is not None else None
         if incident is not None and self.selection.units:
-            self.selection.incident = incident
+            self.selection.choose_incident(incident)
             self._refresh_selection()
             self._choose_kind("assign")
 
@@ -267,6 +291,9 @@ class Console(Screen):
         if sel.road is not None:
             roads = self.exercise.atlas.roads
             parts.append(f"Road: {roads.names[sel.road] or 'unnamed'}")
+        elif sel.point is not None and not sel.units:
+            node, _ = self.exercise.atlas.roads.nearest(*sel.point)
+            parts.append(f"Map point near {self.exercise.atlas.roads.ids[node]}")
         if not parts:
             return "Nothing selected. Click a unit, an incident or a road; shift adds units."
         return "  ".join(parts)
@@ -285,6 +312,9 @@ class Console(Screen):
         if not option.enabled:
             self._notice(f"{option.label}: {option.reason}")
             return
+        if option.draft is not None:
+            self._compose(option.draft)
+            return
         self._replace_waiting(option)
         since = len(self.exercise.log)
         results = submit(self.exercise, option)
@@ -294,6 +324,37 @@ class Console(Screen):
             lines.append(f"Not ordered: {option.reason}")
         self._notice("\n".join(lines))
         self.log.add(self.picture.news())
+
+    # -- messages ----------------------------------------------------------------------
+
+    def _context(self) -> Context:
+        return Context(self.exercise, self.snapshot, tuple(self.roles), self.ledger)
+
+    def _write(self) -> None:
+        """A new message (about the selected incident, if one is selected)."""
+        self._compose(new_message(self._context(), self.selection.incident))
+
+    def _reply(self) -> None:
+        """Answer the message picked in the log, to the agency that sent it."""
+        to = self.log.reply()
+        if to is None:
+            self._notice("Nothing to reply to: click a message in the log first.")
+            return
+        self._compose(reply(self._context(), to))
+
+    def _compose(self, draft: Draft) -> None:
+        self.app.push(Compose(self.app, self.exercise, draft, self._send))
+
+    def _send(self, command: SendMessage) -> Result:
+        """Submit a message written in the overlay; its result shows like any order's."""
+        names = self.log.narrator.names
+        where = names.agency(command.to) if command.to else f"channel {command.channel}"
+        option = Option("message", f"Message to {where} sent", (command,))
+        (result,) = submit(self.exercise, option)
+        self._notice("\n".join(_parts(option, [result])))
+        self.log.add(self.picture.news())
+        self._refresh_selection()
+        return result
 
     def _replace_waiting(self, option: Option) -> None:
         """A new order for a unit cancels its dispatch still waiting for a share."""
@@ -356,7 +417,11 @@ class Console(Screen):
         snap = self.snapshot
         surface.set_clip(self.rects["map"])
         self.roads.draw(surface, self.camera)
-        chosen = {"units": set(self.selection.units), "incident": self.selection.incident}
+        chosen = {
+            "units": set(self.selection.units),
+            "incident": self.selection.incident,
+            "point": self.selection.point,
+        }
         self.markers.draw(surface, self.camera, snap, chosen)
         surface.set_clip(None)
         wall = self.app.wall

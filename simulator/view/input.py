@@ -3,6 +3,10 @@
 It turns raw events into ``Intent`` records named for what the trainee means
 ("pause", "assign", "click"), so screens never look at key codes and the help overlay
 lists exactly the bindings that exist (``KEYS``).
+
+While the trainee types (``Translator.typing``, set for a screen that takes text),
+letters are text, not shortcuts: ``TEXTINPUT`` events give "text" intents, and only
+the editing keys (``TYPING_KEYS``: Enter, Esc, Backspace, Up, Down, Tab) give intents.
 """
 
 from dataclasses import dataclass
@@ -23,6 +27,7 @@ class Intent:
     add: bool = False
     index: int = 0
     start: tuple[int, int] | None = None  # where a drag began
+    text: str = ""  # what was typed ("text" intents)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ KEYS: tuple[Binding, ...] = (
     Binding(pygame.K_u, "roster_status", "U", "roster: filter by status"),
     Binding(pygame.K_g, "roster_agency", "G", "roster: filter by agency"),
     Binding(pygame.K_n, "next_incident", "N", "select the next incident on the board"),
+    Binding(pygame.K_m, "message", "M", "write a message to an agency or onto a channel"),
     Binding(pygame.K_f, "fit", "F / Home", "fit the whole map in view"),
     Binding(pygame.K_HOME, "fit", "", ""),
     Binding(pygame.K_EQUALS, "zoom_in", "+ / wheel", "zoom in"),
@@ -65,7 +71,12 @@ KEYS: tuple[Binding, ...] = (
     Binding(pygame.K_UP, "pan", "", "", index=2),
     Binding(pygame.K_DOWN, "pan", "", "", index=3),
     Binding(pygame.K_F1, "help", "F1 / ?", "this help"),
-    Binding(pygame.K_RETURN, "confirm", "Enter", "start (briefing); yes to a question"),
+    Binding(
+        pygame.K_RETURN,
+        "confirm",
+        "Enter",
+        "start (briefing); yes to a question; reply to the message picked in the log",
+    ),
     Binding(pygame.K_KP_ENTER, "confirm", "", ""),
     Binding(pygame.K_y, "yes", "Y", "yes to a question (the End button asks first)"),
     Binding(pygame.K_q, "end", "Ctrl+Q", "end the exercise now, without asking", ctrl=True),
@@ -76,7 +87,20 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("Right click", "assign the selected units to the incident clicked"),
     ("Drag", "pan the map"),
     ("Wheel", "zoom the map at the pointer; scroll a list"),
+    ("Click a log line", "pick it; a message picked can be answered (Reply, Enter)"),
+    ("Click the map", "select a point there: open a staging area at it"),
+    ("Writing", "Enter sends, Esc cancels, Up/Down: recipient, Tab: kind"),
 )
+# While typing a message: what each editing key does (the overlay lists them too).
+TYPING_KEYS: dict[int, str] = {
+    pygame.K_RETURN: "confirm",
+    pygame.K_KP_ENTER: "confirm",
+    pygame.K_ESCAPE: "cancel",
+    pygame.K_BACKSPACE: "backspace",
+    pygame.K_UP: "prev",
+    pygame.K_DOWN: "next",
+    pygame.K_TAB: "kind",
+}
 _PAN = ((1, 0), (-1, 0), (0, 1), (0, -1))  # left, right, up, down: the view moves
 PAN_STEP = 80.0
 
@@ -87,6 +111,7 @@ class Translator:
     def __init__(self) -> None:
         self._press: tuple[int, int] | None = None
         self._dragging = False
+        self.typing = False  # the top screen takes text: letters are not shortcuts
 
     def read(self) -> list[Intent]:
         """Every intent since the last frame."""
@@ -102,8 +127,11 @@ class Translator:
             return [Intent("quit")]
         if kind == pygame.VIDEORESIZE:
             return [Intent("resize", pos=(event.w, event.h))]
+        if kind == pygame.TEXTINPUT:
+            text = getattr(event, "text", "")
+            return [Intent("text", text=text)] if self.typing and text else []
         if kind == pygame.KEYDOWN:
-            return self._key(event)
+            return self._typing_key(event) if self.typing else self._key(event)
         if kind == pygame.MOUSEWHEEL:
             return [Intent("wheel", pos=pygame.mouse.get_pos(), delta=(0.0, float(event.y)))]
         if kind == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
@@ -124,6 +152,11 @@ class Translator:
             name = "click" if event.button == 1 else "right_click"
             return [Intent(name, pos=event.pos, add=add)]
         return []
+
+    def _typing_key(self, event: pygame.event.Event) -> list[Intent]:
+        """Only the editing keys; the characters come as ``TEXTINPUT``."""
+        name = TYPING_KEYS.get(event.key)
+        return [Intent(name)] if name else []
 
     def _key(self, event: pygame.event.Event) -> list[Intent]:
         if getattr(event, "unicode", "") == "?":

@@ -1,111 +1,35 @@
-"""The radio and message log: what the trainee hears, by channel, with an inbox.
+"""The radio and message log: what the trainee hears, in plain lines, by channel.
 
-It reads events generically (any ``message.*`` kind, information, injects, CAD notices,
-command answers), so radio traffic appears as soon as the engine emits it.
+Lines come from ``narrate.Narrator`` (each thing told once, when the trainee's agency
+learns it). Tabs filter it: all, the inbox (what is addressed to the trainee), then
+each channel heard. A line can be picked with a click; a message picked can be
+answered ("Reply", or Enter), and "Write" (or M) starts a new message.
 """
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import pygame
 
 from simulator.events import Event
 from simulator.scenario.timing import format_offset
-from simulator.view.palette import MUTED, ORANGE, ROW_HILITE, SKY_BLUE, TEXT, VERMILLION
+from simulator.view.narrate import Entry, Narrator, ReplyTo, channel_of
+from simulator.view.palette import (
+    BLACK,
+    GREY,
+    MUTED,
+    ORANGE,
+    ROW_HILITE,
+    SKY_BLUE,
+    TEXT,
+    VERMILLION,
+    YELLOW,
+)
 from simulator.view.panel import PAD, Panel
-from simulator.view.picture import addressed_to
 
 LIMIT = 2000
+WRAP_ROWS = 3  # rows one long line may take
 
-
-@dataclass(frozen=True)
-class Entry:
-    """One log line: when, on which channel, its text, whether it is for the trainee."""
-
-    t: float
-    channel: str
-    text: str
-    inbox: bool
-    alert: bool
-
-
-def channel_of(event: Event) -> str:
-    """The channel a line is filed under: the radio channel, else where it came from."""
-    if event.data.get("channel"):
-        return str(event.data["channel"])
-    if event.kind.startswith("command."):
-        return "orders"
-    if event.kind in ("inject.released", "information.received"):
-        return "controller"
-    return "CAD"
-
-
-def describe(event: Event) -> str:
-    """A short human sentence for an event."""
-    d, kind = event.data, event.kind
-    who = event.agency or ""
-    if kind.startswith("message."):
-        return _message(event)
-    if kind == "command.rejected":
-        return f"REJECTED {d.get('command', {}).get('type', '')}: {d.get('reason', '')}"
-    if kind == "command.accepted":
-        command = dict(d.get("command", {}))
-        typ = command.pop("type", "")
-        command.pop("agency", None)
-        return f"{who} {typ} {' '.join(_arguments(command))}"
-    if kind == "cad.opened":
-        return f"{who} CAD: new incident {event.incident} (via {d.get('via', '')})"
-    if kind == "information.received":
-        return f"to {who}: {d.get('text', '')}"
-    if kind == "inject.released":
-        return f"inject {d.get('seq', '')}: {d.get('description', '')}"
-    if kind == "fact.learned":
-        return f"{who} learned {d.get('fact', '')} (via {d.get('via', '')})"
-    if kind.startswith("road."):
-        # An agency's order is credited to it; a scripted closure ("MSEL 7") is not named.
-        by = str(d.get("by") or "")
-        by = f" (by {by})" if by and not by.startswith("MSEL") else ""
-        return f"{kind.split('.')[1]}: {', '.join(d.get('names') or [])}{by}"
-    if kind == "incident.precondition_ready":
-        return f"{event.incident}: ready to declare {d.get('condition', '')}"
-    if kind.startswith("patch."):
-        return f"{who} patch {kind.split('.')[1]}: {' + '.join(d.get('channels') or [])}"
-    if kind.startswith("fault."):
-        return f"{d.get('fault', '')} fault {kind.split('.')[1]}: {d.get('target', '')}"
-    if kind == "unit.harmed":
-        return f"{event.unit} HARMED at {event.incident}: {d.get('hazard')} ({d.get('effect')})"
-    subject = event.unit or event.incident or ""
-    reason = d.get("reason") or d.get("condition") or ""
-    return f"{kind} {subject} {reason}".strip()
-
-
-def _arguments(command: dict) -> list[str]:
-    """A command's fields as words: lists joined by commas, a true flag by its name."""
-    out = []
-    for name, value in command.items():
-        if isinstance(value, bool):
-            out += [name] if value else []
-        elif isinstance(value, list):
-            out += [",".join(map(str, value))] if value else []
-        else:
-            out.append(str(value))
-    return out
-
-
-def _message(event: Event) -> str:
-    """One line per message step: who to whom, how, and what it carried."""
-    d, step = event.data, event.kind.split(".", 1)[1]
-    mid = d.get("message", "")
-    if step == "queued":
-        to = d.get("to") or d.get("channel") or ""
-        sender = event.unit or event.agency or ""
-        level = f", SAFECOM {d['level']}" if d.get("level") else ""
-        body = d.get("text") or ", ".join(d.get("facts") or []) or d.get("type", "")
-        return f"{mid} {d.get('type', '')} {sender} -> {to} by {d.get('path')}{level}: {body}"
-    if step == "delivered":
-        return f"{mid} delivered to {event.agency} after {d.get('latency', 0):.0f} s"
-    if step == "lost":
-        return f"{mid} LOST ({d.get('reason', '')})"
-    return f"{mid} {step} after {d.get('wait', 0):.0f} s in the queue"
+__all__ = ["Entry", "Log", "channel_of"]
 
 
 class Log(Panel):
@@ -113,32 +37,38 @@ class Log(Panel):
 
     title = "Radio and messages"
 
-    def __init__(self, text, agencies: frozenset[str]):
+    def __init__(self, text, agencies: frozenset[str], narrator: Narrator | None = None):
         super().__init__(text)
         self.agencies = agencies
+        self.narrator = narrator or Narrator(None, agencies)
         self.entries: list[Entry] = []
         self.tab = "all"
         self.unread = 0
+        self.picked: int | None = None  # the number of the line picked, if any
+        self._count = 0
+
+    # -- filing ----------------------------------------------------------------------
 
     def add(self, events: list[Event]) -> None:
-        """File new events (from ``Picture.news``)."""
-        for event in events:
-            inbox = addressed_to(event, self.agencies)
-            alert = event.kind in ("command.rejected", "message.lost") or inbox
-            line = " ".join(describe(event).split())  # scenario text may hold newlines
-            self.entries.append(Entry(event.t, channel_of(event), line, inbox, alert))
-            self.unread += inbox and self.tab != "inbox"
-            self.dirty = True
-        del self.entries[:-LIMIT]
+        """File new events (from ``Picture.news``), one plain line per thing learnt."""
+        for entry in self.narrator.lines(events):
+            self._file(entry)
 
     def note(self, t: float, text: str, alert: bool = False) -> None:
         """A line of the console's own (no event): what an order waits for, or why not.
 
         Filed under ``orders`` with the engine's verdicts on commands.
         """
-        self.entries.append(Entry(t, "orders", text, False, alert))
+        self._file(Entry(t, "orders", text, False, alert, kind="note"))
+
+    def _file(self, entry: Entry) -> None:
+        self._count += 1
+        self.entries.append(replace(entry, n=self._count))
+        self.unread += entry.inbox and self.tab != "inbox"
         self.dirty = True
         del self.entries[:-LIMIT]
+
+    # -- tabs and picking -------------------------------------------------------------
 
     def tabs(self) -> list[str]:
         """All, inbox, then channels in order of first use."""
@@ -164,12 +94,94 @@ class Log(Panel):
             return [e for e in self.entries if e.inbox]
         return [e for e in self.entries if e.channel == self.tab]
 
+    def pick(self, n: int) -> None:
+        """Pick a line (a click); picking it again lets it go."""
+        self.picked = None if self.picked == n else n
+        self.dirty = True
+
+    def picked_entry(self) -> Entry | None:
+        """The line picked, while it is still in the log."""
+        return next((e for e in self.entries if e.n == self.picked), None)
+
+    def reply(self) -> ReplyTo | None:
+        """Whom the picked line can be answered to, if it can."""
+        entry = self.picked_entry()
+        return entry.reply if entry is not None else None
+
+    # -- drawing ---------------------------------------------------------------------
+
     def render(self, surface: pygame.Surface, body: pygame.Rect) -> None:
-        """A row of tabs, then the lines (scrolling back from the newest)."""
+        """The tabs and buttons, then the lines, newest at the bottom.
+
+        A long line (a caller's words, a message) wraps onto up to ``WRAP_ROWS`` rows,
+        so that what the trainee is told is read, not cut off.
+        """
+        left = self._buttons(surface)
+        self._tabs(surface, left - 8)
+        lines = self.shown()
+        if not lines:
+            self.empty(surface, body, "Nothing heard yet.")
+            return
+        row_h = self.text.small_line + 1
+        room = self.rows_fit(body, row_h)
+        self.scroll = min(self.scroll, len(lines) - 1)
+        blocks: list[tuple[Entry, list[str]]] = []
+        for entry in reversed(lines[: len(lines) - self.scroll]):
+            full = self._wrapped(entry, body.width)
+            rows = full[: room - sum(len(b) for _, b in blocks)]
+            if not rows:
+                break
+            if len(rows) < len(full):  # the oldest line shown, cut by the panel's top
+                room_px = body.width - self._indent(entry) - PAD
+                rows[-1] = self.text.fit(f"{rows[-1]} ...", room_px, self.text.small)
+            blocks.append((entry, rows))
+        y = body.y + 2
+        for entry, rows in reversed(blocks):
+            y = self._entry(surface, entry, rows, pygame.Rect(0, y, body.width, row_h))
+
+    def _indent(self, entry: Entry) -> int:
+        """Where a line's text starts, after its time and channel."""
+        font = self.text.font(self.text.small)
+        return PAD + font.size(format_offset(entry.t))[0] + font.size(f"[{entry.channel}]")[0] + 12
+
+    def _wrapped(self, entry: Entry, width: int) -> list[str]:
+        """The line's text in rows that fit, at most ``WRAP_ROWS`` (the last cut short)."""
+        text, room = self.text, width - self._indent(entry) - PAD
+        rows = text.wrap(entry.text, room, text.small) or [""]
+        if len(rows) > WRAP_ROWS:
+            rows = [*rows[: WRAP_ROWS - 1], " ".join(rows[WRAP_ROWS - 1 :])]
+        return [text.fit(r, room, text.small) for r in rows]
+
+    def _entry(
+        self, surface: pygame.Surface, entry: Entry, rows: list[str], row: pygame.Rect
+    ) -> int:
+        """One line (its rows); returns the top of the next."""
+        text = self.text
+        block = pygame.Rect(row.x, row.y, row.width, row.height * len(rows))
+        if entry.n == self.picked:
+            pygame.draw.rect(surface, ROW_HILITE, block.inflate(-4, 0), border_radius=3)
+        colour = VERMILLION if entry.refused else (ORANGE if entry.alert else TEXT)
+        stamp = text.render(format_offset(entry.t), text.small, MUTED)
+        surface.blit(stamp, (PAD, row.y))
+        channel = text.render(f"[{entry.channel}]", text.small, SKY_BLUE)
+        surface.blit(channel, (PAD + stamp.get_width() + 6, row.y))
+        x, y = self._indent(entry), row.y
+        for line in rows:
+            surface.blit(text.render(line, text.small, colour), (x, y))
+            y += row.height
+        self.add_hit(block, ("line", entry.n))
+        return y
+
+    def _tabs(self, surface: pygame.Surface, right: int) -> None:
+        """As many tabs as fit before ``right``; the current one always among them."""
         text = self.text
         x = PAD + text.font(text.base).size(self.title)[0] + 20
-        for tab in self.tabs():
-            label = f"inbox ({self.unread})" if tab == "inbox" and self.unread else tab
+        tabs = self.tabs()
+        fitted = self._fitting(tabs, x, right)
+        if self.tab in tabs and self.tab not in fitted and fitted:
+            fitted[-1] = self.tab
+        for tab in fitted:
+            label = self._tab_label(tab)
             colour = (
                 ORANGE if tab == "inbox" and self.unread else (TEXT if tab == self.tab else MUTED)
             )
@@ -180,26 +192,44 @@ class Log(Panel):
             surface.blit(piece, (x, 5))
             self.add_hit(box, ("tab", tab))
             x += box.width + 6
-        lines = self.shown()
-        if not lines:
-            self.empty(surface, body, "Nothing heard yet.")
-            return
-        row_h = text.small_line + 1
-        visible = self.rows_fit(body, row_h)
-        self.scroll = min(self.scroll, max(0, len(lines) - visible))
-        end = len(lines) - self.scroll
-        y = body.y + 2
-        for entry in lines[max(0, end - visible) : end]:
-            colour = (
-                VERMILLION
-                if entry.text.startswith("REJECTED")
-                else (ORANGE if entry.alert else TEXT)
-            )
-            stamp = text.render(format_offset(entry.t), text.small, MUTED)
-            channel = text.render(f"[{entry.channel}]", text.small, SKY_BLUE)
-            surface.blit(stamp, (PAD, y))
-            surface.blit(channel, (PAD + stamp.get_width() + 6, y))
-            x = PAD + stamp.get_width() + channel.get_width() + 12
-            line = text.fit(entry.text, body.width - x - PAD, text.small)
-            surface.blit(text.render(line, text.small, colour), (x, y))
-            y += row_h
+        hidden = len(tabs) - len(fitted)
+        if hidden > 0:
+            surface.blit(text.render(f"+{hidden} (Tab)", text.small, MUTED), (x, 5))
+
+    def _tab_label(self, tab: str) -> str:
+        return f"inbox ({self.unread})" if tab == "inbox" and self.unread else tab
+
+    def _fitting(self, tabs: list[str], x: int, right: int) -> list[str]:
+        font = self.text.font(self.text.small)
+        more = font.size("+99 (Tab)")[0] + 6
+        out: list[str] = []
+        for n, tab in enumerate(tabs):
+            width = font.size(self._tab_label(tab))[0] + 14
+            room = right - (more if n < len(tabs) - 1 else 0)
+            if x + width > room:
+                break
+            out.append(tab)
+            x += width
+        return out
+
+    def _buttons(self, surface: pygame.Surface) -> int:
+        """The "Write (M)" and "Reply (Enter)" buttons; returns their left edge.
+
+        Reply is lit only while a message that can be answered is picked.
+        """
+        text = self.text
+        right = surface.get_width() - PAD
+        reply = self.reply()
+        about = f"Reply to {reply.about} (Enter)" if reply else "Reply (Enter)"
+        for key, caption, fill, ink in (
+            ("write", "Write (M)", ROW_HILITE, TEXT),
+            ("reply", about, YELLOW if reply else ROW_HILITE, BLACK if reply else GREY),
+        ):
+            piece = text.render(caption, text.small, ink, fill == YELLOW)
+            box = pygame.Rect(0, 3, piece.get_width() + 12, text.line - 4)
+            box.right = right
+            pygame.draw.rect(surface, fill, box, border_radius=4)
+            surface.blit(piece, piece.get_rect(center=box.center))
+            self.add_hit(box, ("button", key))
+            right = box.left - 6
+        return right

@@ -65,11 +65,17 @@ class Markers:
             self._blit(surface, staging_icon(fac + 2), at)
             if labels:
                 self._label(surface, name, at, fac)
+        for area, x, y in snap.staging:  # opened during the run: always named (STG-1)
+            at = camera.to_screen(x, y)
+            self._blit(surface, staging_icon(fac + 2), at)
+            self._label(surface, area, at, fac)
         for incident in snap.incidents:
             self._incident(surface, camera, incident, incident_size, chosen)
         for x, y in snap.posts:
             sx, sy = camera.to_screen(x, y)
             self._label(surface, "ICP", (sx + incident_size, sy - incident_size), 0)
+        if chosen.get("point") is not None:
+            self._point(surface, camera.to_screen(*chosen["point"]), unit_size)
         selected = chosen["units"]
         for unit in snap.units:
             at = camera.to_screen(unit.x, unit.y)
@@ -105,6 +111,16 @@ class Markers:
             digit = self.text.render(str(min(incident.unmet, 99)), self.text.small, BLACK, True)
             surface.blit(digit, digit.get_rect(center=badge))
         self._label(surface, incident.id, at, size)
+
+    def _point(self, surface: pygame.Surface, at: tuple[int, int], size: int) -> None:
+        """A cross-hair where the trainee clicked: "here" for a staging area."""
+        x, y = at
+        for dx, dy in ((1, 0), (0, 1)):
+            a = (x - dx * size, y - dy * size)
+            b = (x + dx * size, y + dy * size)
+            pygame.draw.line(surface, BLACK, a, b, 4)
+            pygame.draw.line(surface, SELECTED, a, b, 2)
+        pygame.draw.circle(surface, SELECTED, at, max(4, size // 2), 2)
 
     def _blit(self, surface: pygame.Surface, icon: pygame.Surface, at: tuple[int, int]) -> None:
         surface.blit(icon, (at[0] - icon.get_width() // 2, at[1] - icon.get_height() // 2))

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from simulator.commands import CommandBase, Dispatch
 from simulator.exercise import Exercise, Result
+from simulator.view.draft import Draft
 from simulator.view.ledger import Ledger
 from simulator.view.picture import Snapshot
 
@@ -21,7 +22,8 @@ class Option:
 
     ``deferred`` dispatches wait for their incident to reach their agency's CAD (the
     option's shares put it there); ``done`` marks an action already taken, listed so
-    the trainee sees it was done rather than wonder whether to do it again.
+    the trainee sees it was done rather than wonder whether to do it again; a ``draft``
+    opens the text entry (a message to write) instead of submitting anything at once.
     """
 
     kind: str
@@ -30,11 +32,12 @@ class Option:
     reason: str = ""
     deferred: tuple[Dispatch, ...] = ()
     done: bool = False
+    draft: Draft | None = None
 
     @property
     def enabled(self) -> bool:
-        """Whether choosing it submits anything."""
-        return bool(self.commands)
+        """Whether choosing it submits anything (or opens the text entry to write it)."""
+        return bool(self.commands) or (self.draft is not None and bool(self.draft.recipients))
 
 
 @dataclass(frozen=True)

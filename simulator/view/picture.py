@@ -29,13 +29,31 @@ _OWN_KINDS = frozenset(
         "mutual_aid.received",
         "incident.precondition_ready",
         "unit.no_route",
+        "unit.blocked",
+        "staging.opened",
+        # The trainee's own crews report their status changes.
+        "unit.on_scene",
+        "unit.staged",
+        "unit.transporting",
+        "unit.at_hospital",
+        "unit.out_of_service",
+        "unit.available",
         "patch.established",
         "patch.released",
         "command_post.established",
         "assignment.duplicated",
         "assignment.conflicted",
         "unit.harmed",
+    }
+)
+# Of the incidents the trainee's CADs hold, what happens to them.
+_INCIDENT_KINDS = frozenset(
+    {
+        "incident.escalated",
+        "incident.resolved",
+        "unified_command.established",
         "span.exceeded",
+        "span.restored",
     }
 )
 # Of these, what is addressed to the trainee (their inbox).
@@ -73,6 +91,7 @@ class Snapshot:
     holes: tuple[tuple[float, float, float], ...] = ()
     posts: tuple[tuple[float, float], ...] = ()
     declarable: tuple[tuple[str, str, str], ...] = ()
+    staging: tuple[tuple[str, float, float], ...] = ()  # opened during the run: id, x, y
 
 
 def addressed_to(event: Event, agencies: frozenset[str]) -> bool:
@@ -91,9 +110,9 @@ def heard(event: Event, agencies: frozenset[str], known: Callable[[str], bool]) 
         return event.agency in agencies
     if kind == "inject.released":
         return addressed_to(event, agencies)
-    if kind in ("incident.escalated", "incident.resolved", "unified_command.established"):
+    if kind in _INCIDENT_KINDS:
         return event.incident is not None and known(event.incident)
-    return kind in ("road.closed", "road.opened", "exercise.ended", "fault.started")
+    return kind in ("road.closed", "road.opened", "exercise.ended", "fault.started", "fault.ended")
 
 
 class Picture:
@@ -109,6 +128,10 @@ class Picture:
         self._cad_events = -1
         self._declarable: dict[tuple[str, str], str] = {}
         self._xy = exercise.atlas.roads.xy
+        self._planned = frozenset(s.id for s in exercise.scenario.staging_areas)
+        # Every message put on the air, by id (its ``message.queued`` event): what a
+        # message delivered to the trainee said, and which deliveries answer theirs.
+        self.messages: dict[str, Event] = {}
 
     def snapshot(self, wall: float = 0.0, force: bool = False) -> Snapshot:
         """The picture now; CAD lists are refreshed when events arrived (rate-limited)."""
@@ -131,6 +154,11 @@ class Picture:
                 (i.x, i.y) for i in self._incidents if self.exercise.command_post(i.id) is not None
             ),
             declarable=tuple((i, c, a) for (i, c), a in sorted(self._declarable.items())),
+            staging=tuple(
+                (area, x, y)
+                for area, (_node, x, y) in self.exercise.staging_areas().items()
+                if area not in self._planned
+            ),
         )
 
     def news(self) -> list[Event]:
@@ -141,9 +169,18 @@ class Picture:
         out = []
         for event in fresh:
             self._track_declarations(event)
-            if heard(event, self._set, self.knows):
+            if event.kind == "message.queued":
+                self.messages[str(event.data.get("message"))] = event
+            if heard(event, self._set, self.knows) or self._answers(event):
                 out.append(event)
         return out
+
+    def _answers(self, event: Event) -> bool:
+        """Whether a message the trainee sent has reached another agency (or the air)."""
+        if event.kind != "message.delivered":
+            return False
+        sent = self.messages.get(str(event.data.get("message")))
+        return sent is not None and sent.agency in self._set
 
     def _track_declarations(self, event: Event) -> None:
         key = (event.incident or "", str(event.data.get("condition", "")))

@@ -1,0 +1,399 @@
+"""The log's narrator: events in, one plain line for each thing the trainee learns.
+
+The engine logs for replay and review, so one happening can give several events, and
+some run ahead of what the trainee's agencies know. The narrator tells each thing once,
+when the trainee's agency learns it:
+
+- an incident inject's text (what the callers say) when an agency it was addressed to
+  opens the incident in its CAD, not when it happens: the call takes a minute or more
+  to reach the CAD; the casualties and hazards the callers report go on the same line;
+- an information inject once, when ``information.received`` reaches one of the
+  trainee's agencies (its ``inject.released`` and the facts it carries are not
+  repeated, nor is it repeated for a second agency at a joint console);
+- a fault, road or resource inject once, at release; the engine's own line for the
+  same MSEL row (``fault.started``, a road closed "by MSEL 8") is then left out;
+- a message once, when it arrives, with what it told (the facts learnt from it in the
+  same batch of events); a message the trainee sent, once, when it arrives or is lost.
+
+Message ids read "msg #12": ambulances are M1, M2 too.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from simulator.events import Event
+from simulator.scenario.model import Scenario
+from simulator.scenario.msel import IncidentInject, InformationInject
+from simulator.view.sentences import sentence
+from simulator.view.words import (
+    LOST,
+    PATH,
+    Names,
+    fact_words,
+    incident_words,
+    message_label,
+    spaced,
+)
+
+# (agency, message id or incident) -> facts (key, value) learnt in one batch of events.
+Learned = dict[tuple[str, str], list[tuple[str, object]]]
+# The key under which ``Learned`` lists the (agency, incident) CADs opened by a call.
+OPENED = ("", "opened")
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Whom a reply to a log line goes to, and from which of the trainee's agencies."""
+
+    agency: str  # the trainee's agency that received the line; the reply comes from it
+    to: str  # the agency that sent it
+    incident: str | None
+    about: str  # what is answered, e.g. "msg #12"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One log line: when, on which channel, its text, and what it is.
+
+    ``inbox``: addressed to the trainee; ``alert``: drawn in orange (inbox, loss);
+    ``refused``: an order the engine refused (vermillion); ``reply``: set when the
+    trainee can answer it; ``n``: the line's number in the log (for picking it).
+    """
+
+    t: float
+    channel: str
+    text: str
+    inbox: bool = False
+    alert: bool = False
+    refused: bool = False
+    kind: str = ""
+    unit: str | None = None
+    reply: ReplyTo | None = None
+    n: int = 0
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the narrator says about one event, before it is filed."""
+
+    text: str
+    inbox: bool = False
+    alert: bool = False
+    refused: bool = False
+    reply: ReplyTo | None = None
+
+
+def channel_of(event: Event) -> str:
+    """The channel a line is filed under: the radio channel, else where it came from."""
+    if event.data.get("channel"):
+        return str(event.data["channel"])
+    if event.kind.startswith("command."):
+        return "orders"
+    if event.kind in ("inject.released", "information.received"):
+        return "controller"
+    return "CAD"
+
+
+class Narrator:
+    """Turns the events the trainee hears into log lines, each thing told once."""
+
+    def __init__(
+        self,
+        scenario: Scenario | None,
+        roles: tuple[str, ...] | frozenset[str],
+        messages: Mapping[str, Event] | None = None,
+    ):
+        """A narrator for one console.
+
+        Args:
+            scenario: for names, and for which incident each call inject starts.
+            roles: the trainee's agencies.
+            messages: ``message.queued`` events by message id (``Picture.messages``):
+                what a delivered message said and who sent it.
+        """
+        self.names = Names(scenario, roles)
+        self.roles = frozenset(roles)
+        self.messages: Mapping[str, Event] = messages if messages is not None else {}
+        msel = scenario.msel if scenario is not None else []
+        self.calls = {r.incident.id: r for r in msel if isinstance(r, IncidentInject)}
+        self.briefs = {r.seq: r for r in msel if isinstance(r, InformationInject)}
+        self.told: set[int] = set()  # MSEL seqs already shown
+        self.called: set[str] = set()  # incidents whose callers' words were shown
+
+    # -- entry points --------------------------------------------------------------------
+
+    def lines(self, events: list[Event]) -> list[Entry]:
+        """The log lines for a batch of heard events, in order."""
+        learned = _learned(events)
+        out = []
+        for event in events:
+            said = self.say(event, learned)
+            if said is not None:
+                text = " ".join(said.text.split())  # scenario text may hold newlines
+                out.append(
+                    Entry(
+                        event.t,
+                        channel_of(event),
+                        text,
+                        said.inbox,
+                        said.alert,
+                        said.refused,
+                        event.kind,
+                        event.unit,
+                        said.reply,
+                    )
+                )
+        return out
+
+    def say(self, event: Event, learned: Learned | None = None) -> Said | None:
+        """What to say about one event, or None when it is told elsewhere or not at all."""
+        learned = learned if learned is not None else {}
+        kind = event.kind
+        if kind.startswith("message."):
+            return self._message(event, learned)
+        special = {
+            "cad.opened": lambda: self._cad(event, learned),
+            "inject.released": lambda: self._inject(event),
+            "information.received": lambda: self._information(event),
+            "fact.learned": lambda: self._fact(event, learned),
+            "mutual_aid.received": lambda: self._aid(event),
+        }
+        if kind in special:
+            return special[kind]()
+        if self._folded(event):
+            return None
+        text = sentence(event, self.names)
+        if text is None:
+            return None
+        refused = kind == "command.rejected"
+        return Said(text, alert=refused, refused=refused)
+
+    # -- calls, injects, facts -----------------------------------------------------------
+
+    def _cad(self, event: Event, learned: Learned) -> Said:
+        """A new incident in one of the trainee's CADs, with the callers' words if theirs."""
+        d, incident, agency = event.data, event.incident or "", event.agency
+        what = f"{incident} ({incident_words(d)})"
+        source = d.get("source")
+        via = d.get("via")
+        if via == "call":
+            head = f"911 call for new incident {what}"
+        elif via == "notification" and source:
+            head = (
+                f"{self.names.agency(source)} told {self.names.who(agency)} of new incident {what}"
+            )
+        elif via == "mutual_aid" and source:
+            head = f"New incident {what}, from {self.names.agency(source)}'s mutual-aid request"
+        else:
+            head = f"New incident {what} in the CAD"
+        words = self._callers(incident, agency)
+        reports = [fact_words(k, v) for k, v in learned.get((agency or "", incident), [])]
+        if reports:
+            words += f" Callers report: {'; '.join(reports)}."
+        text = self.names.desk(agency) + head + (f": {words.strip()}" if words else "")
+        return Said(text, inbox=bool(words), alert=bool(words))
+
+    def _callers(self, incident: str, agency: str | None) -> str:
+        """The call inject's text, the first time an agency it was addressed to has it."""
+        call = self.calls.get(incident)
+        if call is None or incident in self.called or agency not in call.to:
+            return ""
+        self.called.add(incident)
+        return call.description
+
+    def _inject(self, event: Event) -> Said | None:
+        """A fault, road or resource inject, once, to an agency it is addressed to.
+
+        Incident injects are told when their CAD opens, information injects when they
+        reach the agency, escalations with ``incident.escalated``.
+        """
+        d = event.data
+        if d.get("type") in ("incident", "information", "escalation"):
+            return None
+        seq = d.get("seq")
+        if seq in self.told or not self.roles & set(d.get("to") or ()):
+            return None
+        self.told.add(int(seq))
+        source = d.get("source") or "Controller"
+        return Said(f"{source}: {d.get('description', '')}", inbox=True, alert=True)
+
+    def _information(self, event: Event) -> Said | None:
+        """An information inject reaching the trainee: once, however many desks it reaches."""
+        d = event.data
+        seq = d.get("seq")
+        if seq in self.told:
+            return None
+        self.told.add(int(seq))
+        brief = self.briefs.get(int(seq)) if seq is not None else None
+        desks = [a for a in sorted(brief.to) if a in self.roles] if brief else []
+        who = " and ".join(self.names.who(a) for a in desks or [event.agency])
+        source = d.get("source") or "The controller"
+        how = f" ({d['delivery']})" if d.get("delivery") else ""
+        return Said(f"{source} tells {who}{how}: {d.get('text', '')}", inbox=True, alert=True)
+
+    def _fact(self, event: Event, learned: Learned) -> Said | None:
+        """A fact learnt from a later call, or at the command post.
+
+        The rest are told with the message, inject, call or order that brought them.
+        """
+        d = event.data
+        key, via = str(d.get("fact", "")), d.get("via")
+        if key.startswith("incident:"):
+            return None  # the CAD line says it
+        desk = self.names.desk(event.agency)
+        opened = learned.get(OPENED, [])
+        if via == "call" and (event.agency or "", event.incident or "") not in opened:
+            return Said(f"{desk}Callers report {fact_words(key, d.get('value'))}")
+        if via == "command_post":
+            return Said(f"{desk}From the command post: {fact_words(key, d.get('value'))}")
+        return None
+
+    def _aid(self, event: Event) -> Said:
+        text = sentence(event, self.names) or ""
+        source = str(event.data.get("source") or "")
+        reply = (
+            ReplyTo(event.agency or "", source, event.incident, "the request") if source else None
+        )
+        return Said(text, inbox=True, alert=True, reply=reply)
+
+    def _folded(self, event: Event) -> bool:
+        """Whether the event is told another way, or not known to the trainee yet.
+
+        The engine's side of an inject already shown is left out. A road closed or
+        reopened is told only when the trainee's agency ordered it: a scripted closure
+        reaches them as its inject (if they were told), another agency's as a message.
+        """
+        d = event.data
+        if event.kind == "fault.started":
+            return d.get("seq") in self.told
+        if event.kind.startswith("road."):
+            return d.get("by") not in self.roles
+        marker = d.get("reason")  # a unit out of (or back in) service by an inject
+        if isinstance(marker, str) and marker.startswith("MSEL "):
+            seq = marker.removeprefix("MSEL ")
+            return seq.isdigit() and int(seq) in self.told
+        return False
+
+    # -- messages ------------------------------------------------------------------------
+
+    def _message(self, event: Event, learned: Learned) -> Said | None:
+        step = event.kind.partition(".")[2]
+        record = self.messages.get(str(event.data.get("message", "")))
+        if step == "delivered":
+            return self._delivered(event, record, learned)
+        if step == "lost":
+            return self._lost(event, record)
+        return None  # queued and sent: the order line and the outcome line say it
+
+    def _delivered(self, event: Event, record: Event | None, learned: Learned) -> Said | None:
+        d, to = event.data, event.agency
+        source = str(d.get("source") or (record.agency if record else "") or "")
+        if to in self.roles:
+            return self._received(event, record, source, learned)
+        if source in self.roles:
+            label = message_label(d.get("message"))
+            where = self.names.agency(to) if to else f"channel {d.get('channel')}"
+            how = _path(record)
+            latency = d.get("latency") or 0
+            text = (
+                f"{self.names.desk(source)}Your {label} reached {where}{how} after {latency:.0f} s"
+            )
+            return Said(text)
+        return None
+
+    def _received(
+        self, event: Event, record: Event | None, source: str, learned: Learned
+    ) -> Said | None:
+        """A message to one of the trainee's agencies: who said what, and its id."""
+        d, to = event.data, event.agency or ""
+        mid = str(d.get("message", ""))
+        kind = str(record.data.get("type")) if record else "sitrep"
+        if kind == "mutual_aid_request":
+            return None  # "... asks you for 2 ALS at WHSE-1 (mutual aid)" says it
+        told = _told(learned.get((to, mid), []), d.get("facts") or [])
+        text = (record.data.get("text") or "") if record else ""
+        label = f"({message_label(mid)}{_path(record)})"
+        unit = record.unit if record else None
+        if unit and source == to:
+            what = "; ".join(p for p in (text, told) if p) or "nothing new"
+            return Said(
+                f"{self.names.desk(to)}{unit} reports from {event.incident}: {what} {label}",
+                inbox=True,
+            )
+        sender, who = self.names.agency(source), self.names.who(to)
+        body = _body(kind, sender, who, self.names.whose(to), event.incident, text, told)
+        reply = None
+        if source and source not in self.roles:
+            reply = ReplyTo(to, source, event.incident, message_label(mid))
+        return Said(f"{body} {label}", inbox=True, alert=True, reply=reply)
+
+    def _lost(self, event: Event, record: Event | None) -> Said:
+        d = event.data
+        reason = LOST.get(str(d.get("reason")), spaced(d.get("reason")))
+        if event.unit:
+            return Said(
+                f"{event.unit}'s report from {event.incident} did not get through ({reason});"
+                " the crew will try again",
+                alert=True,
+            )
+        to = record.data.get("to") if record else None
+        where = self.names.agency(to) if to else f"channel {d.get('channel')}"
+        label = message_label(d.get("message"))
+        desk = self.names.desk(event.agency)
+        return Said(f"{desk}Your {label} to {where} did not get through: {reason}", alert=True)
+
+
+def _learned(events: list[Event]) -> Learned:
+    """Facts learnt in this batch: by (agency, message) and, from calls, by incident.
+
+    ``OPENED`` lists the (agency, incident) pairs whose CAD opened in the batch:
+    their callers' reports are told on the CAD line.
+    """
+    out: Learned = {}
+    for event in events:
+        if event.kind == "cad.opened" and event.data.get("via") == "call":
+            out.setdefault(OPENED, []).append((event.agency or "", event.incident or ""))
+        if event.kind != "fact.learned":
+            continue
+        d = event.data
+        key = str(d.get("fact", ""))
+        fact = (key, d.get("value"))
+        if d.get("message"):
+            out.setdefault((event.agency or "", str(d["message"])), []).append(fact)
+        elif d.get("via") == "call" and not key.startswith("incident:"):
+            out.setdefault((event.agency or "", event.incident or ""), []).append(fact)
+    return out
+
+
+def _told(learned: list[tuple[str, object]], carried: list[str]) -> str:
+    """What a message told: the facts it taught, and whether it carried nothing new."""
+    news = [fact_words(k, v) for k, v in learned]
+    if news:
+        return "; ".join(news)
+    return "nothing new" if carried else ""
+
+
+def _body(
+    kind: str, sender: str, who: str, whose: str, incident: str | None, text: str, told: str
+) -> str:
+    """A received message as a sentence, by its kind."""
+    said = ": " + "; ".join(p for p in (text, told) if p) if (text or told) else ""
+    about = f" at {incident}" if incident else ""
+    if kind == "share":
+        return f"{sender} shared {incident or 'news'} with {who}{': ' + told if told else ''}"
+    if kind == "resource_request":
+        return f"{sender} asks {who} for resources{about}{said}"
+    if kind == "assignment":
+        return f"{sender} tasks {who}{about}{said}"
+    if kind == "ack":
+        return f"{sender} acknowledged {whose} request{about}"
+    return f"{sender} told {who}{about}{said}"
+
+
+def _path(record: Event | None) -> str:
+    """How a message went, from its queued record: " by phone"."""
+    if record is None or not record.data.get("path"):
+        return ""
+    path = str(record.data["path"])
+    level = record.data.get("level")
+    return f" {PATH.get(path, spaced(path))}" + (f", SAFECOM {level}" if level else "")

@@ -1,0 +1,312 @@
+"""One plain sentence per event a dispatcher would note, with no engine names in it.
+
+Each function reads one event and returns the line a dispatcher would write ("E3 on
+scene at WHSE-1", "Command post set up at WHSE-1 by BC1"), or None when another line
+already says it (an accepted road closure is followed by "Bridge 2 closed"). The
+stateful kinds (calls, injects, messages) are told by ``narrate.Narrator``.
+"""
+
+from collections.abc import Callable
+
+from simulator.events import Event
+from simulator.view.words import EFFECT, Names, fault_words, listed, plural, spaced
+
+Sentence = Callable[[Event, Names], str | None]
+
+
+# -- orders ---------------------------------------------------------------------------
+
+
+def order_phrase(command: dict, names: Names) -> str:
+    """What an order asked for, as a verb phrase: "dispatch E1 to WHSE-1"."""
+    c = command
+    kind = c.get("type", "")
+    units = listed(c.get("units") or [])
+    phrases: dict[str, Callable[[], str]] = {
+        "dispatch": lambda: f"dispatch {units} to {c.get('incident')}",
+        "recall": lambda: f"recall {units}",
+        "stage": lambda: f"send {units} to staging area {c.get('staging')}",
+        "declare": lambda: f"declare {spaced(c.get('condition'))} at {c.get('incident')}",
+        "transport": lambda: f"send {c.get('unit')} to {names.hospital(c.get('hospital'))}",
+        "mutual_aid": lambda: (
+            f"ask {names.agency(c.get('to'))} for {c.get('count', 1)} "
+            f"{spaced(c.get('capability'))} at {c.get('incident')}"
+        ),
+        "close_road": lambda: f"close {_road(c)}",
+        "open_road": lambda: f"reopen {_road(c)}",
+        "service": lambda: (
+            f"put {c.get('unit')} back in service"
+            if c.get("in_service")
+            else f"take {c.get('unit')} out of service"
+        ),
+        "message": lambda: f"send a message to {_addressee(c, names)}",
+        "share": lambda: f"share {c.get('incident') or 'facts'} with {names.agency(c.get('to'))}",
+        "patch": lambda: (
+            f"{'release the' if c.get('release') else 'set up a'} patch "
+            f"{' + '.join(c.get('channels') or [])}"
+        ),
+        "command_post": lambda: (
+            f"set up a command post at {c.get('incident')} with {c.get('unit')}"
+        ),
+        "unified_command": lambda: f"establish unified command at {c.get('incident')}",
+        "staging_area": lambda: f"open staging area {c.get('id')}",
+    }
+    return phrases.get(kind, lambda: spaced(kind or "order"))()
+
+
+def order_done(command: dict, names: Names) -> str | None:
+    """An accepted order as a log line, or None when the event it causes says it."""
+    c = command
+    kind = c.get("type", "")
+    units = listed(c.get("units") or [])
+    done: dict[str, Callable[[], str]] = {
+        "dispatch": lambda: f"{units} dispatched to {c.get('incident')}",
+        "recall": lambda: f"{units} recalled to station",
+        "stage": lambda: f"{units} sent to staging area {c.get('staging')}",
+        "declare": lambda: f"{c.get('incident')}: {spaced(c.get('condition'))} declared",
+        "transport": lambda: (
+            f"{c.get('unit')} to take its patients to {names.hospital(c.get('hospital'))}"
+        ),
+        "mutual_aid": lambda: (
+            f"Asked {names.agency(c.get('to'))} for {c.get('count', 1)} "
+            f"{spaced(c.get('capability'))} at {c.get('incident')}"
+        ),
+        "message": lambda: f"Message to {_addressee(c, names)}: \u201c{c.get('text', '')}\u201d",
+        "share": lambda: (
+            f"Sharing {c.get('incident') or listed(c.get('facts') or [])} "
+            f"with {names.agency(c.get('to'))}"
+        ),
+        "patch": lambda: f"Patch {' + '.join(c.get('channels') or [])} requested",
+    }
+    if kind == "patch" and c.get("release"):
+        return None  # "Patch ... released" follows at once
+    # Roads, service, command post, unified command and staging areas: the event says it.
+    return done[kind]() if kind in done else None
+
+
+def _road(command: dict) -> str:
+    if command.get("road"):
+        return str(command["road"])
+    return "-".join(command.get("between") or []) or "the road"
+
+
+def _addressee(command: dict, names: Names) -> str:
+    if command.get("to"):
+        return names.agency(command["to"])
+    return f"channel {command.get('channel')}"
+
+
+def accepted(event: Event, names: Names) -> str | None:
+    """A trainee's order carried out."""
+    line = order_done(event.data.get("command") or {}, names)
+    return None if line is None else names.desk(event.agency) + line
+
+
+def rejected(event: Event, names: Names) -> str:
+    """A trainee's order refused, with the engine's reason."""
+    phrase = order_phrase(event.data.get("command") or {}, names)
+    return f"{names.desk(event.agency)}Could not {phrase}: {event.data.get('reason', '')}"
+
+
+# -- units ----------------------------------------------------------------------------
+
+
+def unit_status(event: Event, names: Names) -> str | None:
+    """One of the trainee's units changing status, as its crew would report it."""
+    d, unit = event.data, event.unit
+    status = event.kind.partition(".")[2]
+    if status == "on_scene":
+        return f"{unit} on scene at {event.incident}"
+    if status == "staged":
+        where = d.get("at") or d.get("staging")
+        place = "the perimeter" if where == "perimeter" else f"staging area {where}"
+        return f"{unit} waiting at {place}" + _why(d.get("reason"))
+    if status == "transporting":
+        count = len(d.get("patients") or [])
+        return (
+            f"{unit} transporting {plural(count, 'patient')} to {names.hospital(d.get('hospital'))}"
+        )
+    if status == "at_hospital":
+        return f"{unit} at {names.hospital(d.get('hospital'))}"
+    if status == "out_of_service":
+        return f"{unit} out of service" + _why(d.get("reason"))
+    if status == "available":
+        return _available(unit, d)
+    return None
+
+
+def _available(unit: str | None, data: dict) -> str:
+    prev = data.get("prev")
+    if prev == "out_of_service":
+        return f"{unit} back in service"
+    if prev == "returning":
+        return f"{unit} back at station, available"
+    return f"{unit} available" + _why(data.get("reason"))
+
+
+def _why(reason: object) -> str:
+    """A status reason in brackets; the engine's "MSEL 7" is the controller's doing."""
+    if not reason:
+        return ""
+    text = {"initial status": "since the start of the shift"}.get(str(reason), str(reason))
+    if text.startswith("MSEL "):
+        text = "controller inject"
+    return f" ({text})"
+
+
+def no_route(event: Event, names: Names) -> str:
+    """A unit cannot reach its destination: every road there is closed."""
+    return f"{event.unit} has no open road to {event.data.get('to')}"
+
+
+def blocked(event: Event, names: Names) -> str:
+    """A unit drove into a closure nobody told its agency of."""
+    return f"{event.unit} ran into a closure on {event.data.get('road')} you were not told of"
+
+
+def harmed(event: Event, names: Names) -> str:
+    """A unit walked into a hazard its agency did not know of."""
+    d = event.data
+    effect = EFFECT.get(str(d.get("effect")), spaced(d.get("effect")))
+    hazard = spaced(d.get("hazard"))
+    return f"{event.unit} hurt at {event.incident} by an unreported {hazard}: {effect}"
+
+
+def clash(event: Event, names: Names) -> str:
+    """A unit tasked twice, or at odds, because command is not unified."""
+    d = event.data
+    other = names.agency(d.get("with_agency"))
+    twice = event.kind.endswith("duplicated")
+    how = "was also tasked by" if twice else "got conflicting orders from"
+    lost = f"{d.get('cost', 0):.0f} s lost sorting it out"
+    return f"{event.unit} at {event.incident} {how} {other}: {lost}"
+
+
+# -- incidents and command ------------------------------------------------------------
+
+
+def escalated(event: Event, names: Names) -> str:
+    """An incident got worse: what the crews see."""
+    what = " ".join(str(event.data.get("description") or "").split())
+    return f"{event.incident} is getting worse" + (f": {what}" if what else "")
+
+
+def resolved(event: Event, names: Names) -> str:
+    """An incident is over."""
+    return f"{event.incident} resolved"
+
+
+def ready(event: Event, names: Names) -> str:
+    """A precondition the trainee's agency may now declare."""
+    d = event.data
+    return f"{event.incident}: ready to declare {spaced(d.get('name') or d.get('condition'))}"
+
+
+def post(event: Event, names: Names) -> str:
+    """A command post set up."""
+    return f"Command post set up at {event.incident} by {event.unit}"
+
+
+def unified(event: Event, names: Names) -> str:
+    """Unified command established."""
+    agencies = listed(names.agency(a) for a in event.data.get("agencies") or [])
+    return f"Unified command at {event.incident}: {agencies}"
+
+
+def span(event: Event, names: Names) -> str:
+    """A scene outgrows, or regains, its supervisors."""
+    d = event.data
+    if event.kind == "span.restored":
+        return f"{event.incident}: enough supervisors again"
+    bosses = plural(d.get("supervisors", 0), "supervisor")
+    return (
+        f"{event.incident} has {d.get('units')} units for {bosses}"
+        f" (one per {d.get('limit')}): the work slows down"
+    )
+
+
+def staging(event: Event, names: Names) -> str:
+    """A staging area opened during the exercise."""
+    d = event.data
+    return f"Staging area {d.get('staging')} opened at {d.get('node')} by {names.who(event.agency)}"
+
+
+def aid_received(event: Event, names: Names) -> str:
+    """Another agency asks one of the trainee's agencies for units."""
+    d = event.data
+    return (
+        f"{names.agency(d.get('source'))} asks {names.who(event.agency)} for "
+        f"{d.get('count', 1)} {spaced(d.get('capability'))} at {event.incident} (mutual aid)"
+    )
+
+
+# -- roads, radio, faults -------------------------------------------------------------
+
+
+def road(event: Event, names: Names) -> str:
+    """A road closed or reopened; by whom when an agency ordered it."""
+    d = event.data
+    roads = listed(d.get("names") or []) or "A road"
+    verb = "closed" if event.kind == "road.closed" else "reopened"
+    by = str(d.get("by") or "")
+    credit = f" by {names.who(by)}" if by and not by.startswith("MSEL") else ""
+    return f"{roads} {verb}{credit}"
+
+
+def patch(event: Event, names: Names) -> str:
+    """A console patch going live or released."""
+    pair = " + ".join(event.data.get("channels") or [])
+    state = "is live" if event.kind == "patch.established" else "released"
+    return f"{names.desk(event.agency)}Patch {pair} {state}"
+
+
+def fault(event: Event, names: Names) -> str:
+    """A communications fault starting or ending."""
+    d = event.data
+    return fault_words(
+        str(d.get("fault")), str(d.get("target")), names, event.kind == "fault.ended"
+    )
+
+
+def ended(event: Event, names: Names) -> str:
+    """The exercise is over."""
+    return f"Exercise over: {event.data.get('reason', '')}"
+
+
+SENTENCES: dict[str, Sentence] = {
+    "command.accepted": accepted,
+    "command.rejected": rejected,
+    "unit.no_route": no_route,
+    "unit.blocked": blocked,
+    "unit.harmed": harmed,
+    "assignment.duplicated": clash,
+    "assignment.conflicted": clash,
+    "incident.escalated": escalated,
+    "incident.resolved": resolved,
+    "incident.precondition_ready": ready,
+    "command_post.established": post,
+    "unified_command.established": unified,
+    "span.exceeded": span,
+    "span.restored": span,
+    "staging.opened": staging,
+    "mutual_aid.received": aid_received,
+    "road.closed": road,
+    "road.opened": road,
+    "patch.established": patch,
+    "patch.released": patch,
+    "fault.started": fault,
+    "fault.ended": fault,
+    "exercise.ended": ended,
+}
+
+
+def sentence(event: Event, names: Names) -> str | None:
+    """The plain line for a stateless event kind; a readable fallback for any other."""
+    if event.kind.startswith("unit."):
+        return SENTENCES.get(event.kind, unit_status)(event, names)
+    told = SENTENCES.get(event.kind)
+    if told is not None:
+        return told(event, names)
+    # A kind this view does not know yet: its subject and the last word of its kind.
+    subject = event.unit or event.incident or (names.who(event.agency) if event.agency else "")
+    return f"{subject}: {spaced(event.kind.rpartition('.')[2])}".strip(": ")

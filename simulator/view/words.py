@@ -1,0 +1,149 @@
+"""Words for the log: agency and hospital names, facts, message ids, reasons.
+
+The engine's records are made for replay and review (ids, snake_case values, fact keys
+such as ``hazard:WHSE-1/chem``); a dispatcher reads "Ashford Police", "chemical
+hazard at WHSE-1". Message ids are shown as "msg #12", never "M12": ambulances are
+called M1, M2 too, and "M2 delivered to ems" reads as an ambulance.
+"""
+
+from collections.abc import Iterable
+
+from simulator.scenario.model import Scenario
+
+# Why a message did not get through, as a dispatcher would put it.
+LOST = {
+    "noise": "lost in radio noise",
+    "no_coverage": "no radio coverage where it was sent from",
+    "no_path": "no channel or phone line reaches them",
+    "saturated": "the channel is jammed",
+    "cad_down": "the CAD link is down",
+}
+# How a message went (the engine's path names), for the outcome line.
+PATH = {
+    "own": "on your own channel",
+    "data": "over the CAD link",
+    "phone": "by phone",
+    "bridge": "over the EOC bridge",
+    "command_post": "face to face at the command post",
+    "talkaround": "on talk-around",
+    "talkgroup": "on a shared talkgroup",
+    "patch": "through a console patch",
+    "shared": "on a shared channel",
+}
+EFFECT = {
+    "crew_injured": "crew injured",
+    "out_of_service": "out of service",
+    "casualties": "new casualties",
+}
+
+
+def spaced(value: object) -> str:
+    """An engine value as words: ``hazmat_release`` reads "hazmat release"."""
+    return str(value).replace("_", " ")
+
+
+def message_label(message_id: object) -> str:
+    """A message id the trainee cannot mistake for a unit: "M12" reads "msg #12"."""
+    text = str(message_id or "")
+    number = text[1:] if text[:1] == "M" and text[1:].isdigit() else text
+    return f"msg #{number}"
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items joined by commas: "E1, E2"."""
+    return ", ".join(str(i) for i in items)
+
+
+def plural(count: int, word: str) -> str:
+    """A count and its noun: "1 patient", "3 patients"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class Names:
+    """Agency and hospital names, and "you" for the trainee's own agency.
+
+    With one agency played, its messages are "to you"; at a joint console each of the
+    trainee's agencies is named, so that the trainee knows which desk a line is for.
+    """
+
+    def __init__(self, scenario: Scenario | None, roles: Iterable[str]):
+        self.roles = tuple(sorted(roles))
+        self._agencies = {a.id: a.name for a in scenario.agencies} if scenario else {}
+        self._hospitals = {h.id: h.name or h.id for h in scenario.hospitals} if scenario else {}
+
+    @property
+    def joint(self) -> bool:
+        """Whether the trainee plays several agencies."""
+        return len(self.roles) > 1
+
+    def agency(self, ident: object) -> str:
+        """An agency's name (an unknown id, e.g. a jurisdiction, as it is)."""
+        return self._agencies.get(str(ident), str(ident or "someone"))
+
+    def who(self, ident: object) -> str:
+        """The word for an agency: "you" for the one agency played, else its name."""
+        if not self.joint and ident in self.roles:
+            return "you"
+        return self.agency(ident)
+
+    def desk(self, ident: object) -> str:
+        """A prefix naming which of the trainee's agencies a line is about (joint only)."""
+        return f"{self.agency(ident)}: " if self.joint and ident in self.roles else ""
+
+    def whose(self, ident: object) -> str:
+        """The possessive: "your" for the one agency played, else "<name>'s"."""
+        who = self.who(ident)
+        return "your" if who == "you" else f"{who}'s"
+
+    def hospital(self, ident: object) -> str:
+        """A hospital's name."""
+        return self._hospitals.get(str(ident), str(ident))
+
+
+def fact_words(key: str, value: object = None) -> str:
+    """One fact as words, with its value when known.
+
+    ``casualties:I3`` 4 reads "4 casualties at I3"; ``hazard:I3/chem`` "chemical"
+    reads "hazard at I3: chemical"; ``closure:Bridge 2`` True reads "Bridge 2 closed".
+    """
+    topic, _, subject = key.partition(":")
+    incident, _, part = subject.partition("/")
+    if topic == "incident":
+        return f"incident {incident}" + (f" ({incident_words(value)})" if value else "")
+    if topic == "casualties":
+        if not isinstance(value, int):
+            return f"casualties at {incident}"
+        return f"{value} {'casualty' if value == 1 else 'casualties'} at {incident}"
+    if topic == "hazard":
+        return f"hazard at {incident}: {spaced(value or part)}"
+    if topic == "condition":
+        state = {"met": "done", "pending": "not yet"}.get(str(value), spaced(value or ""))
+        return f"{spaced(part)} at {incident}" + (f": {state}" if state else "")
+    if topic == "closure":
+        if value is None:
+            return f"{subject} closure"
+        return f"{subject} {'closed' if value else 'open again'}"
+    return f"{spaced(key)}: {spaced(value)}" if value is not None else spaced(key)
+
+
+def incident_words(value: object) -> str:
+    """An incident fact's value as words: "hazmat release, priority 1"."""
+    if not isinstance(value, dict):
+        return spaced(value)
+    parts = [spaced(value.get("type", "incident"))]
+    if value.get("priority") is not None:
+        parts.append(f"priority {value['priority']}")
+    return ", ".join(parts)
+
+
+def fault_words(fault: str, target: str, names: Names, over: bool) -> str:
+    """A communications fault starting or ending, as the trainee would be told."""
+    if fault == "cad":
+        return f"{names.agency(target)} CAD is {'back up' if over else 'down'}"
+    if fault == "radio_site":
+        return f"Radio site {target} is {'back on the air' if over else 'down'}"
+    if fault == "phone":
+        return f"Phone lines {target} {'work again' if over else 'are jammed'}"
+    if fault == "congestion":
+        return f"Channel {target} is {'clear again' if over else 'congested'}"
+    return f"{spaced(fault)} fault at {target} {'over' if over else 'started'}"
