@@ -9,17 +9,14 @@ before it ends the exercise.
 import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from conftest import agency, build, incident, scenario_dict, unit
-from view_helpers import click, key, pixel
+from conftest import agency, incident, unit
+from view_helpers import at, click, frames, key, pixel, start
 
-from simulator.exercise import Exercise
 from simulator.view.app import App
-from simulator.view.briefing import Briefing
 from simulator.view.confirm import Confirm
 from simulator.view.console import Console
 from simulator.view.ending import Ending
 from simulator.view.palette import BLUISH_GREEN
-from simulator.view.session import Session
 
 UNITS = [
     unit("P1", "police", ["patrol", "traffic_control"], "PS"),
@@ -40,27 +37,6 @@ def app():
     application = App((1280, 720))
     yield application
     pygame.display.quit()
-
-
-def start(app: App, roles: tuple[str, ...], **scenario) -> Console:
-    exercise = Exercise(build(scenario_dict(**scenario)), seed=0)
-    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
-    key(pygame.K_RETURN)
-    app.frame(1 / 60)
-    console = app.stack[-1]
-    assert isinstance(console, Console)
-    return console
-
-
-def frames(app: App, n: int) -> None:
-    for _ in range(n):
-        app.frame(1 / 60)
-
-
-def at(console: Console, thing: str) -> tuple[int, int]:
-    snap = console.snapshot
-    found = next(x for x in (*snap.units, *snap.incidents) if x.id == thing)
-    return console.camera.to_screen(found.x, found.y)
 
 
 def select(app: App, console: Console, *units: str, incident: bool = False) -> None:

@@ -12,16 +12,13 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import CAD_OPENS, build, incident, scenario_dict, unit
-from view_helpers import key
+from view_helpers import key, start
 
 from simulator.commands import SendMessage, Share
 from simulator.events import Event
-from simulator.exercise import Exercise
 from simulator.view.app import App
-from simulator.view.briefing import Briefing
 from simulator.view.console import Console
 from simulator.view.narrate import Narrator
-from simulator.view.session import Session
 
 
 @pytest.fixture
@@ -29,16 +26,6 @@ def app():
     application = App((1280, 720))
     yield application
     pygame.display.quit()
-
-
-def start(app: App, roles: tuple[str, ...], **scenario) -> Console:
-    exercise = Exercise(build(scenario_dict(**scenario)), seed=0)
-    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
-    key(pygame.K_RETURN)
-    app.frame(1 / 60)
-    console = app.stack[-1]
-    assert isinstance(console, Console)
-    return console
 
 
 def run_until(app: App, console: Console, t: float) -> None:

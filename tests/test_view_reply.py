@@ -9,17 +9,14 @@ staging area as an ``OpenStaging`` under an id the option shows first.
 import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from conftest import build, incident, scenario_dict
-from view_helpers import click, key
+from conftest import incident
+from view_helpers import click, frames, key, start
 
 from simulator.commands import SendMessage
-from simulator.exercise import Exercise
 from simulator.view.app import App
-from simulator.view.briefing import Briefing
 from simulator.view.compose import Compose
 from simulator.view.console import Console
 from simulator.view.draft import Draft, Recipient
-from simulator.view.session import Session
 
 FIRE_CALL = incident(
     incident_type="structure_fire",
@@ -33,21 +30,6 @@ def app():
     application = App((1280, 720))
     yield application
     pygame.display.quit()
-
-
-def start(app: App, roles: tuple[str, ...], **scenario) -> Console:
-    exercise = Exercise(build(scenario_dict(**scenario)), seed=0)
-    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
-    key(pygame.K_RETURN)
-    app.frame(1 / 60)
-    console = app.stack[-1]
-    assert isinstance(console, Console)
-    return console
-
-
-def frames(app: App, n: int) -> None:
-    for _ in range(n):
-        app.frame(1 / 60)
 
 
 def type_text(app: App, text: str) -> None:

@@ -8,15 +8,12 @@ Road closures are credited to the agency the trainee picks.
 import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from conftest import build, incident, scenario_dict
-from view_helpers import click, key
+from conftest import incident, scenario_dict
+from view_helpers import at, click, frames, key, start_with
 
 from simulator.commands import Share
-from simulator.exercise import Exercise
 from simulator.view.app import App
-from simulator.view.briefing import Briefing
 from simulator.view.console import Console
-from simulator.view.session import Session
 
 # Fire and EMS stations apart (S and M) so their units are clicked apart on the map.
 STATIONS = [
@@ -41,25 +38,7 @@ def app():
 
 def start(app: App, roles: tuple[str, ...], **scenario) -> Console:
     data = scenario_dict(stations=STATIONS, msel=[FIRE_CALL], **scenario)
-    exercise = Exercise(build(data), seed=0)
-    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
-    key(pygame.K_RETURN)
-    app.frame(1 / 60)
-    console = app.stack[-1]
-    assert isinstance(console, Console)
-    return console
-
-
-def frames(app: App, n: int) -> None:
-    for _ in range(n):
-        app.frame(1 / 60)
-
-
-def at(console: Console, thing: str) -> tuple[int, int]:
-    """Screen position of a unit or an incident the trainee can see."""
-    snap = console.snapshot
-    found = next(x for x in (*snap.units, *snap.incidents) if x.id == thing)
-    return console.camera.to_screen(found.x, found.y)
+    return start_with(app, roles, data)
 
 
 def trainee_commands(console: Console) -> list[dict]:

@@ -27,3 +27,41 @@ def drag(start: tuple[int, int], end: tuple[int, int]) -> None:
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1))
     pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=end, rel=rel, buttons=(1, 0, 0)))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=end, button=1, mod=0))
+
+
+def start_with(app, roles: tuple[str, ...], data: dict):
+    """Open the briefing for ``data`` with ``roles`` at 60x, press Enter: the console."""
+    from conftest import build
+
+    from simulator.exercise import Exercise
+    from simulator.view.briefing import Briefing
+    from simulator.view.console import Console
+    from simulator.view.session import Session
+
+    exercise = Exercise(build(data), seed=0)
+    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
+    key(pygame.K_RETURN)
+    app.frame(1 / 60)
+    console = app.stack[-1]
+    assert isinstance(console, Console)
+    return console
+
+
+def start(app, roles: tuple[str, ...], **scenario):
+    """``start_with`` the default test scenario, with any section replaced."""
+    from conftest import scenario_dict
+
+    return start_with(app, roles, scenario_dict(**scenario))
+
+
+def frames(app, n: int) -> None:
+    """Run ``n`` frames of 1/60 s."""
+    for _ in range(n):
+        app.frame(1 / 60)
+
+
+def at(console, thing: str) -> tuple[int, int]:
+    """Screen position of a unit or an incident the trainee can see."""
+    snap = console.snapshot
+    found = next(x for x in (*snap.units, *snap.incidents) if x.id == thing)
+    return console.camera.to_screen(found.x, found.y)
