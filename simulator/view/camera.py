@@ -20,10 +20,18 @@ class Camera:
     top: int = 0
     width: int = 800
     height: int = 600
+    bounds: tuple[float, float, float, float] | None = None  # the map: x0, y0, x1, y1
+    fitted: bool = False  # showing the whole map, as fit() left it
 
     def resize(self, left: int, top: int, width: int, height: int) -> None:
-        """Place the viewport on screen (after a window resize)."""
+        """Place the viewport on screen (after a window resize).
+
+        A view still showing the whole map is fitted again, so a larger window shows a
+        larger city rather than the same one small in the middle.
+        """
         self.left, self.top, self.width, self.height = left, top, max(width, 1), max(height, 1)
+        if self.fitted and self.bounds is not None:
+            self._fit_bounds(self.bounds)
 
     def to_screen(self, x: float, y: float) -> tuple[int, int]:
         """Screen pixel of a world point."""
@@ -47,9 +55,10 @@ class Camera:
         return self.left <= sx < self.left + self.width and self.top <= sy < self.top + self.height
 
     def pan(self, dx: float, dy: float) -> None:
-        """Move the view by a screen-pixel drag."""
+        """Move the view by a screen-pixel drag (never off the map)."""
         self.cx -= dx / self.scale
         self.cy -= dy / self.scale
+        self._clamp()
 
     def zoom(self, steps: float, about: tuple[float, float] | None = None) -> None:
         """Zoom in (positive) or out by whole steps, keeping ``about`` fixed on screen."""
@@ -59,11 +68,27 @@ class Camera:
         nx, ny = self.to_world(sx, sy)
         self.cx += wx - nx
         self.cy += wy - ny
+        self._clamp()
 
     def fit(self, xy: np.ndarray, margin: float = 0.05) -> None:
-        """Show every point of ``xy`` with a margin."""
+        """Show every point of ``xy`` with a margin; they are the map the view keeps to."""
         lo, hi = xy.min(axis=0), xy.max(axis=0)
-        self.cx, self.cy = (lo + hi) / 2
-        span_x, span_y = max(hi[0] - lo[0], 1.0), max(hi[1] - lo[1], 1.0)
+        self.bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+        self._fit_bounds(self.bounds, margin)
+
+    def _fit_bounds(self, bounds: tuple[float, float, float, float], margin: float = 0.05) -> None:
+        x0, y0, x1, y1 = bounds
+        self.cx, self.cy = (x0 + x1) / 2, (y0 + y1) / 2
+        span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
         scale = min(self.width / span_x, self.height / span_y) * (1 - 2 * margin)
         self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
+        self.fitted = True
+
+    def _clamp(self) -> None:
+        """Keep the centre of the view over the map: panning never loses the city."""
+        self.fitted = False
+        if self.bounds is None:
+            return
+        x0, y0, x1, y1 = self.bounds
+        self.cx = min(max(self.cx, x0), x1)
+        self.cy = min(max(self.cy, y0), y1)

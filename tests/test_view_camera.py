@@ -1,0 +1,39 @@
+"""The map viewport keeps to the map, and a larger window shows a larger city."""
+
+import numpy as np
+import pytest
+
+from simulator.view.camera import Camera
+
+CITY = np.array([[0.0, 0.0], [4000.0, 0.0], [0.0, 3000.0], [4000.0, 3000.0]])
+
+
+def fitted(width: int = 800, height: int = 600) -> Camera:
+    camera = Camera(width=width, height=height)
+    camera.fit(CITY)
+    return camera
+
+
+def test_panning_never_takes_the_view_off_the_map():
+    camera = fitted()
+    camera.pan(1e6, -1e6)  # a wild drag to the right and up
+    assert (camera.cx, camera.cy) == (0.0, 3000.0)  # held at the map's edge
+    camera.pan(-1e7, 1e7)
+    assert (camera.cx, camera.cy) == (4000.0, 0.0)
+
+
+def test_zooming_out_about_a_corner_keeps_the_centre_on_the_map():
+    camera = fitted()
+    camera.zoom(-8, about=(0, 0))
+    assert 0.0 <= camera.cx <= 4000.0 and 0.0 <= camera.cy <= 3000.0
+
+
+def test_a_larger_window_shows_a_larger_city_until_the_trainee_moves_the_view():
+    camera = fitted()
+    small = camera.scale
+    camera.resize(0, 0, 2400, 1800)
+    assert camera.scale == pytest.approx(small * 3)  # still the whole city, bigger
+    camera.zoom(1)
+    zoomed = camera.scale
+    camera.resize(0, 0, 800, 600)
+    assert camera.scale == zoomed  # a chosen view is left alone
