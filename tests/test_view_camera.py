@@ -37,3 +37,24 @@ def test_a_larger_window_shows_a_larger_city_until_the_trainee_moves_the_view():
     zoomed = camera.scale
     camera.resize(0, 0, 800, 600)
     assert camera.scale == zoomed  # a chosen view is left alone
+
+
+def test_units_at_one_station_fan_out_and_each_can_be_clicked():
+    import pygame
+    import view_helpers
+    from conftest import unit
+
+    from simulator.view.app import App
+
+    units = [unit(f"P{n}", "police", ["patrol"], "PS") for n in range(1, 6)]
+    app = App((1280, 720))
+    try:
+        console = view_helpers.start(app, ("police",), units=units)
+        snap = console.snapshot
+        placed = console.markers.placed(console.camera, snap.units)
+        spots = {placed[f"P{n}"] for n in range(1, 6)}
+        assert len(spots) == 5  # five cars at one station: five places on screen
+        for n in range(1, 6):
+            assert console.markers.unit_at(console.camera, snap.units, placed[f"P{n}"]) == f"P{n}"
+    finally:
+        pygame.display.quit()

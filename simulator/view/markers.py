@@ -1,5 +1,7 @@
 """Things drawn on the map each frame: facilities, incidents, units, the selection."""
 
+import math
+
 import pygame
 
 from simulator.exercise import Exercise, UnitView
@@ -17,6 +19,8 @@ from simulator.view.text import Text
 
 # Labels appear once the map is zoomed in this far (pixels per metre).
 LABEL_SCALE = 0.12
+# Units drawn within this many pixels of each other share a spot and fan out.
+FAN_PX = 4
 
 
 class Markers:
@@ -77,8 +81,9 @@ class Markers:
         if chosen.get("point") is not None:
             self._point(surface, camera.to_screen(*chosen["point"]), unit_size)
         selected = chosen["units"]
+        placed = self.placed(camera, snap.units)
         for unit in snap.units:
-            at = camera.to_screen(unit.x, unit.y)
+            at = placed[unit.id]
             if not camera.contains(*at):
                 continue
             icon = unit_icon(self.kinds.get(unit.agency, ""), unit.status.value, unit_size)
@@ -132,9 +137,33 @@ class Markers:
         surface.blit(shadow, (x + 1, y + 1))
         surface.blit(label, (x, y))
 
+    def placed(self, camera: Camera, units: tuple[UnitView, ...]) -> dict[str, tuple[int, int]]:
+        """Where each unit is drawn on screen.
+
+        Units at one spot (a station, a scene) fan out in a ring, so every one of them
+        can be seen and clicked.
+        """
+        size = self.sizes(camera)[0]
+        spots: dict[tuple[int, int], list[UnitView]] = {}
+        for unit in units:
+            sx, sy = camera.to_screen(unit.x, unit.y)
+            spots.setdefault((round(sx / FAN_PX), round(sy / FAN_PX)), []).append(unit)
+        out = {}
+        for group in spots.values():
+            centre = camera.to_screen(group[0].x, group[0].y)
+            out.update(_fan(sorted(group, key=lambda u: u.id), centre, size))
+        return out
+
     def unit_at(self, camera: Camera, units: tuple[UnitView, ...], pos) -> str | None:
-        """The unit nearest a screen point, within its icon."""
-        return _nearest(camera, [(u.id, u.x, u.y) for u in units], pos, self.sizes(camera)[0])
+        """The unit nearest a screen point, within its icon (where it is drawn)."""
+        placed = self.placed(camera, units)
+        best, best_d = None, self.sizes(camera)[0] * 0.7
+        for unit in units:
+            sx, sy = placed[unit.id]
+            d = max(abs(sx - pos[0]), abs(sy - pos[1]))
+            if d <= best_d:
+                best, best_d = unit.id, d
+        return best
 
     def incident_at(self, camera: Camera, incidents: tuple[KnownIncident, ...], pos) -> str | None:
         """The incident nearest a screen point, within its badge."""
@@ -150,3 +179,18 @@ def _nearest(camera: Camera, items: list, pos, within: float) -> str | None:
         if d <= best_d:
             best, best_d = ident, d
     return best
+
+
+def _fan(group: list[UnitView], centre: tuple[int, int], size: int) -> dict:
+    """A ring of icons around a shared spot, one step apart (a lone unit stays put)."""
+    if len(group) == 1:
+        return {group[0].id: centre}
+    radius = max(size, size * 1.1 * len(group) / (2 * math.pi))
+    out = {}
+    for i, unit in enumerate(group):
+        angle = 2 * math.pi * i / len(group) - math.pi / 2
+        out[unit.id] = (
+            int(centre[0] + radius * math.cos(angle)),
+            int(centre[1] + radius * math.sin(angle)),
+        )
+    return out
