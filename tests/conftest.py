@@ -309,3 +309,16 @@ class LogBuilder:
             Event(len(self.events) + 1, float(t), kind, agency, unit, incident, data)
         )
         return self
+
+
+@pytest.fixture
+def app():
+    """A 1280x720 map-view window under the dummy SDL driver, closed after the test."""
+    import pygame
+    import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
+
+    from simulator.view.app import App
+
+    application = App((1280, 720))
+    yield application
+    pygame.display.quit()

@@ -32,13 +32,6 @@ FIRE_CALL = incident(
 )
 
 
-@pytest.fixture
-def app():
-    application = App((1280, 720))
-    yield application
-    pygame.display.quit()
-
-
 def select(app: App, console: Console, *units: str, incident: bool = False) -> None:
     """Esc, click each unit on the map (adding with shift), then N for the incident.
 

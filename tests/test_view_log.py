@@ -21,13 +21,6 @@ from simulator.view.console import Console
 from simulator.view.narrate import Narrator
 
 
-@pytest.fixture
-def app():
-    application = App((1280, 720))
-    yield application
-    pygame.display.quit()
-
-
 def run_until(app: App, console: Console, t: float) -> None:
     while console.exercise.now < t:
         app.frame(1 / 60)

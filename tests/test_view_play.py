@@ -16,13 +16,6 @@ from simulator.view.palette import YELLOW, priority_colour
 from simulator.view.session import Session
 
 
-@pytest.fixture
-def app():
-    application = App((1280, 720))
-    yield application
-    pygame.display.quit()
-
-
 def start_console(app: App, roles=("police",), speed: int = 60) -> tuple[Console, Session]:
     closed = []
     exercise = Exercise(build(scenario_dict()), seed=0)

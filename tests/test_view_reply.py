@@ -7,7 +7,6 @@ staging area as an ``OpenStaging`` under an id the option shows first.
 """
 
 import pygame
-import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident
 from view_helpers import click, frames, key, start
@@ -23,13 +22,6 @@ FIRE_CALL = incident(
     requires={"fire_suppression": 1, "als": 1},
     calls={"count": 1, "agency": "fire"},
 )
-
-
-@pytest.fixture
-def app():
-    application = App((1280, 720))
-    yield application
-    pygame.display.quit()
 
 
 def type_text(app: App, text: str) -> None:

@@ -6,7 +6,6 @@ Road closures are credited to the agency the trainee picks.
 """
 
 import pygame
-import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident, scenario_dict
 from view_helpers import at, click, frames, key, start_with
@@ -27,13 +26,6 @@ FIRE_CALL = incident(
     requires={"fire_suppression": 1, "als": 1},
     calls={"count": 1, "agency": "fire"},
 )
-
-
-@pytest.fixture
-def app():
-    application = App((1280, 720))
-    yield application
-    pygame.display.quit()
 
 
 def start(app: App, roles: tuple[str, ...], **scenario) -> Console:

@@ -333,6 +333,8 @@ class SopPlayer:
         self._try_unified(incident)
 
     def _unify_again(self) -> None:
+        if not self._unify_due:  # called on every batch: nothing to do is the usual case
+            return
         now = self.exercise.now
         due = sorted({i for t, i in self._unify_due if t <= now})
         if not due:

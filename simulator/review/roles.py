@@ -100,7 +100,8 @@ class _Sweep:
         self.learned: dict[str, dict[str, Event]] = defaultdict(dict)
         self.first_unit_at: dict[tuple[str, str], Event] = {}
         self.asked: dict[tuple[str, str], Event] = {}
-        self.helpers: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # incident -> requesting agency -> partners it asked for mutual aid
+        self.helpers: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.commander_units = {
             u.id for u in scenario.units if Capability.COMMAND in u.capabilities
         }
@@ -125,7 +126,7 @@ class _Sweep:
                 self._on_scene(e)
         elif kind == "mutual_aid.requested" and e.incident:
             self.asked.setdefault(key, e)
-            self.helpers[key].add(str(e.data.get("to")))
+            self.helpers[e.incident][e.agency].add(str(e.data.get("to")))
         elif kind == "command_post.established":
             self.post.setdefault(e.incident, e)
         elif kind == "unified_command.established":
@@ -143,9 +144,9 @@ class _Sweep:
     def _arrive(self, e: Event) -> None:
         """Its own unit, or one sent at its request, answers an agency's respond duty."""
         self.arrived.setdefault((e.incident, e.agency), e)
-        for (incident, agency), helpers in self.helpers.items():
-            if incident == e.incident and e.agency in helpers:
-                self.arrived.setdefault((incident, agency), e)
+        for agency, helpers in self.helpers.get(e.incident, {}).items():
+            if e.agency in helpers:
+                self.arrived.setdefault((e.incident, agency), e)
 
     def _on_scene(self, e: Event) -> None:
         self.arrivals[e.agency] += 1
