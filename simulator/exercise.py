@@ -382,6 +382,11 @@ class Exercise:
         """Why unified command cannot be established now, or ""."""
         return self.engine.command.unify_problem(self.engine.incidents[incident])
 
+    def supervision(self, incident: str) -> tuple[int, int]:
+        """(command units, other units) working on scene at an incident (span of control)."""
+        _, bosses, crews = self.engine.command.span_factor(self.engine.incidents[incident])
+        return bosses, crews
+
     def commanders_on_scene(self, agency: str, incident: str) -> list[str]:
         """An agency's command units working on scene at an incident."""
         engine = self.engine

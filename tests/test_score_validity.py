@@ -12,6 +12,7 @@ from simulator.players.profile import parse_players
 from simulator.review.score import score
 from simulator.scenario import load
 from simulator.scenario.attainable import unattainable
+from simulator.scenario.vocabulary import Capability
 
 SMALL = SCENARIOS / "small_town_collision.yaml"
 RIVERTON = SCENARIOS / "riverton_night_shift.yaml"
@@ -244,3 +245,29 @@ def test_calibration_markdown_marks_failures_and_unjudged_agencies():
     assert "### demo (3 seeds per row): FAILS" in text
     assert "| expert | 80.0 ± 1.0 | 80.0 ± 1.0 | SOP 75.0 | +5.0 | >= SOP + 10 | **no** |" in text
     assert "| idle oem | 80.0 ± 1.0 | - | - | +0.0 |" in text
+
+
+def test_expert_moves_a_chief_on_once_unified_command_stands():
+    """NIMS transfer of command: a chief leaves a scene under unified command for the next.
+
+    Never from a scene whose unified command does not include its agency (it would
+    leave that agency's crews without command), and the expert beats SOP there.
+    """
+    scenario = load(RIVERTON)
+    agencies = [a.id for a in scenario.agencies]
+    exercise = Exercise(scenario, 0)
+    attach_players(exercise, agencies, dict.fromkeys(agencies, "expert"))
+    exercise.advance(scenario.metadata.duration)
+    unified: dict[str, set[str]] = {}
+    moved = []
+    for e in exercise.log.events:
+        if e.kind == "unified_command.established":
+            unified[e.incident] = set(e.data["agencies"])
+        previous = e.data.get("reassigned_from") if e.kind == "unit.dispatched" else None
+        if previous and exercise.unit_can(e.unit, Capability.COMMAND):
+            moved.append(e)
+            assert e.agency in unified.get(previous, set()), (e.unit, previous)
+    assert moved, "no chief moved on"
+    sop = play(RIVERTON, {})
+    expert = score(scenario, exercise.log.events)
+    assert expert.overall > sop.overall

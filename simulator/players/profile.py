@@ -49,7 +49,8 @@ PROFILES: dict[str, Profile] = {
             "expert",
             "as SOP, but never forgets to share, relays hazards partners report to the other "
             "agencies at the incident, and sends a commander to every multi-agency incident "
-            "at once, mutual aid included, for unified command (NIMS doctrine)",
+            "at once, mutual aid included, for unified command, moving a chief on once "
+            "unified command stands (NIMS doctrine)",
             never_forgets=True,
             relays=True,
             commander_early=True,

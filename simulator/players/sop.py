@@ -17,7 +17,7 @@ from simulator.commands import (
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
 from simulator.players.profile import DEFAULT, Profile, profile
-from simulator.scenario.vocabulary import Capability
+from simulator.scenario.vocabulary import Capability, UnitStatus
 
 # Events that can raise an incident's unmet needs.
 _NEEDS_GROW = frozenset(
@@ -66,6 +66,7 @@ class SopPlayer:
         self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
         self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
         self._unify_due: list[tuple[float, str]] = []  # (time, incident) to try again
+        self._want_command: set[str] = set()  # incidents still waiting for our commander
         self._draw = exercise.stream(f"player:{agency}")
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
@@ -101,6 +102,8 @@ class SopPlayer:
                 # Our crew starts work once the clash is sorted out: take command then.
                 cost = self.exercise.scenario.settings.conflict_seconds
                 self._unify_due.append((event.t + cost + 1.0, event.incident))
+            if kind == "unified_command.established" and self._want_command:
+                dirty |= self._want_command
             if kind == "command_post.established" or (
                 kind == "unit.on_scene" and event.agency != self.agency
             ):
@@ -113,6 +116,7 @@ class SopPlayer:
                 dirty.add(event.incident)
             elif kind == "incident.resolved":
                 self._needy.discard(event.incident)
+                self._want_command.discard(event.incident)
         if freed:
             dirty |= self._needy
         if dirty:
@@ -187,15 +191,46 @@ class SopPlayer:
         agencies = {n.responsible for n in incident.needs} - {""}
         mine = incident.aid or any(n.responsible == self.agency for n in incident.needs)
         has = self.exercise.committed(self.agency, incident.id, Capability.COMMAND)
-        if len(agencies | {self.agency}) < 2 or not mine or has:
+        if len(agencies | {self.agency}) < 2 or not mine or has or self._in_command(incident.id):
             return free
         chosen = self._nearest(incident, Capability.COMMAND, free, 1)
         if not chosen:
+            chosen = self._nearest(incident, Capability.COMMAND, self._movable_commanders(), 1)
+        if not chosen:
+            self._want_command.add(incident.id)
             return free
+        self._want_command.discard(incident.id)
         result = self.exercise.submit(
             Dispatch(agency=self.agency, incident=incident.id, units=chosen), source=self.source
         )
         return [u for u in free if u not in chosen] if result.accepted else free
+
+    def _in_command(self, incident: str) -> bool:
+        """Whether we already command there (our post, or unified command with us)."""
+        post = self.exercise.command_post(incident)
+        return (post is not None and post[0] == self.agency) or self.agency in (
+            self.exercise.unified(incident)
+        )
+
+    def _movable_commanders(self) -> list[str]:
+        """Our commanders whose scene no longer needs them (NIMS transfer of command).
+
+        Once unified command including us stands at a scene, the post and the pooled
+        picture stay without our chief, who may move on, if the supervisors left keep
+        the span of control there.
+        """
+        limit = self.exercise.scenario.settings.span_of_control
+        out = []
+        for unit in self.exercise.units(self.agency):
+            incident = unit.incident
+            if unit.status != UnitStatus.ON_SCENE or Capability.COMMAND not in unit.capabilities:
+                continue
+            if incident is None or self.agency not in self.exercise.unified(incident):
+                continue
+            bosses, crews = self.exercise.supervision(incident)
+            if crews <= max(bosses - 1, 1) * limit:
+                out.append(unit.id)
+        return out
 
     def _nearest(
         self, incident: CadIncident, capability: Capability, free: list[str], count: int
