@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import LogBuilder, build, one_objective, scenario_dict, unit
 
-from simulator.review.coordination import IDLE_GRACE_S, coordination
+from simulator.review.coordination import IDLE_GRACE_S, SPAN_GRACE_S, coordination, span_breaches
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.outcomes import outcomes
 from simulator.review.rating import evaluate, overall, rate, rate_objective
@@ -347,3 +347,20 @@ def test_score_is_pure_and_json_serialisable():
     first = json.dumps(score(scenario, events).to_dict(), sort_keys=True)
     assert first == json.dumps(score(scenario, list(events)).to_dict(), sort_keys=True)
     assert json.loads(first)["objectives"][0]["measures"][0]["value"] == 900.0
+
+
+def test_span_breaches_count_only_sustained_ones():
+    """A moment over the span is no breach; one exceeded again at once goes on."""
+    log = LogBuilder()
+    log.add(100, "span.exceeded", incident="I1", supervisors=1, units=6, limit=5, factor=0.8)
+    log.add(101, "span.restored", incident="I1")  # a supervisor arrived a second later
+    log.add(500, "span.exceeded", incident="I1", supervisors=1, units=6, limit=5, factor=0.8)
+    log.add(700, "span.restored", incident="I1")
+    log.add(730, "span.exceeded", incident="I1", supervisors=1, units=6, limit=5, factor=0.8)
+    log.add(900, "span.restored", incident="I1")  # 500-900 is one breach of 400 s
+    log.add(2000, "span.exceeded", incident="I2", supervisors=0, units=7, limit=5, factor=0.7)
+    log.add(2150, "span.exceeded", incident="I3", supervisors=0, units=7, limit=5, factor=0.7)
+    breaches = span_breaches(log.events, end=2200.0)  # I3's 50 s at the end is too short
+    assert [(s.incident, s.value) for s in breaches] == [("I1", 400.0), ("I2", 200.0)]
+    assert breaches[1].note == "not restored"
+    assert SPAN_GRACE_S > 1.0

@@ -20,6 +20,8 @@ from simulator.scenario.vocabulary import Capability
 COMMS_PREFIXES = ("message.", "fact.", "unified_command.", "command_post.", "patch.")
 # A dispatcher gets this long to use a free capable unit before it counts as left idle.
 IDLE_GRACE_S = 120.0
+# A span-of-control breach shorter than this is a unit arriving before its supervisor.
+SPAN_GRACE_S = 120.0
 # Channel load is reported in bins of this many seconds.
 LOAD_BIN_S = 300.0
 
@@ -255,17 +257,36 @@ def channel_load(events: Sequence[Event], end: float) -> list[ChannelLoad]:
 
 
 def span_breaches(events: Sequence[Event], end: float) -> list[Sample]:
-    """Each span-of-control breach and how long it lasted (to restoration or the end)."""
-    open_: dict[tuple[str | None, str | None], Event] = {}
-    out = []
+    """Each sustained span-of-control breach and how long it lasted.
+
+    Units arriving a moment before their supervisor, or one unit over the limit coming
+    and going, are not a breach an evaluator would write up: a breach restored and
+    exceeded again within ``SPAN_GRACE_S`` is one breach, and one that lasted less than
+    that is not counted (ICS span of control: 3-7 per supervisor, 5 optimal).
+    """
+    spells: dict[tuple[str | None, str | None], list[list]] = {}
     for e in events:
-        key = (e.agency, e.incident)
+        if not e.kind.startswith("span."):
+            continue
+        runs = spells.setdefault((e.agency, e.incident), [])
         if e.kind == "span.exceeded":
-            open_.setdefault(key, e)
-        elif e.kind == "span.restored" and key in open_:
-            out.append(between(open_.pop(key), e, incident=e.incident, agency=e.agency))
-    for (agency, incident), e in sorted(open_.items(), key=lambda kv: kv[1].seq):
-        out.append(Sample(round(end - e.t, 3), incident, agency, None, (cite(e),), "not restored"))
+            if runs and runs[-1][1] is not None and e.t - runs[-1][1].t < SPAN_GRACE_S:
+                runs[-1][1] = None  # exceeded again at once: the same breach goes on
+            elif not runs or runs[-1][1] is not None:
+                runs.append([e, None])
+        elif e.kind == "span.restored" and runs and runs[-1][1] is None:
+            runs[-1][1] = e
+    out = []
+    for (agency, incident), runs in spells.items():
+        for start, stop in runs:
+            lasted = (stop.t if stop else end) - start.t
+            if lasted < SPAN_GRACE_S:
+                continue
+            if stop is None:
+                note = "not restored"
+                out.append(Sample(round(lasted, 3), incident, agency, None, (cite(start),), note))
+            else:
+                out.append(between(start, stop, incident=incident, agency=agency))
     return sorted(out, key=lambda s: s.evidence[0].seq)
 
 
