@@ -6,8 +6,9 @@ never shares and never takes command, ``sop`` follows standard operating procedu
 (the default simulation cell), and ``expert`` does what doctrine says a strong team
 does (never forgets to share, relays the hazards one partner reports to the others,
 sends a commander to every multi-agency incident, its own or one it answers for mutual
-aid, and forms unified command early). Every profile sees only
-what its agency knows, as a trainee does.
+aid, forms unified command early, and moves a chief on from a scene whose unified
+command already stands to one still waiting for command). Every profile sees only what
+its agency knows, as a trainee does.
 """
 
 from dataclasses import dataclass
