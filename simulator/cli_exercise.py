@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from rich.table import Table
 from simulator.cli import BadInput, error
 from simulator.cli_records import (
     Recording,
+    RecordInputError,
     open_recording,
     open_store,
     print_recording,
@@ -121,9 +123,15 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             f"--until: {format_offset(until)} is after the end of the exercise "
             f"({format_offset(scenario.metadata.duration)})"
         )
-    commands = _commands(args.commands, place=_on_map(atlas))
+    if until <= 0:
+        # Nothing would be played: every measure unobserved, a record of nothing.
+        raise BadInput(
+            "--until: 00:00 is the start of the exercise, so nothing would be played or "
+            "scored; give a time after the start"
+        )
     profiles = _profiles(args.players, scenario)
     recording = open_recording(args, scenario, path, until)
+    commands = _commands(args.commands, place=_on_map(atlas), roles=recording.roles)
     directory = _out_dir(args.out, scenario, args.seed)
     outcome = _execute(
         scenario,
@@ -149,10 +157,31 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             soft_wrap=True,
         )
     print_recording(console, recording)
+    if outcome["failures"]:
+        raise BadInput(_failed(outcome, directory, recording))
     if not outcome["complete"]:
         console.print("Interrupted: everything up to now is kept in the run directory.")
         return 130
     return 0
+
+
+def _failed(outcome: dict, directory: Path, recording: Recording) -> str:
+    """The records that could not be written, then how far the run got and where it is kept."""
+    kept = []
+    if not recording.failure:
+        kept.append(f"run {recording.run} of {recording.store.path}")
+    if not any(str(directory) in failure for failure in outcome["failures"]):
+        kept.append(str(directory))
+    where = " and ".join(kept) if kept else "what was written before the failure"
+    at = format_offset(outcome["stopped"])
+    if outcome["complete"]:
+        last = f"{directory}: the run ran to T+{at}; it is kept in full in {where}"
+    else:
+        last = (
+            f"{directory}: the run stopped at T+{at} and is marked incomplete; its events "
+            f"up to then are kept in {where}"
+        )
+    return "\n".join([*outcome["failures"], last])
 
 
 def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
@@ -165,12 +194,16 @@ def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
 
 
 def _commands(
-    path: Path | None, *, players: bool = False, place: PlaceCheck | None = None
+    path: Path | None,
+    *,
+    players: bool = False,
+    place: PlaceCheck | None = None,
+    roles: list[str] | None = None,
 ) -> list[TimedCommand]:
     if path is None:
         return []
     try:
-        return read_commands(path, players=players, place=place)
+        return read_commands(path, players=players, place=place, roles=roles or ())
     except ValueError as exc:
         raise BadInput(str(exc)) from None
 
@@ -195,10 +228,25 @@ def _on_map(atlas: Atlas) -> PlaceCheck:
 
 def _out_dir(out: Path | None, scenario: Scenario, seed: int) -> Path:
     if out is None:
-        return fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{seed}")
+        try:
+            return fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{seed}")
+        except OSError as exc:
+            raise BadInput(_cannot_write(exc, Path("runs"))) from None
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInput(f"--out: {out} already exists and is not empty; choose another directory")
     return out
+
+
+def _cannot_write(exc: OSError, where: Path) -> str:
+    return f"{exc.filename or where}: cannot write the run directory: {exc.strerror or exc}"
+
+
+def _create_record(directory: Path, path: Path) -> RunRecord:
+    """Open the run directory, or say which file cannot be written and why."""
+    try:
+        return RunRecord.create(directory, path)
+    except OSError as exc:
+        raise BadInput(_cannot_write(exc, directory)) from None
 
 
 def _execute(
@@ -216,33 +264,47 @@ def _execute(
     recording: Recording | None = None,
     profiles: dict[str, str] | None = None,
 ) -> dict:
-    record = RunRecord.create(directory, path)
+    record = _create_record(directory, path)
     exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
     automated = sorted(a.id for a in scenario.agencies) if automated is None else automated
     players = {a: (profiles or {}).get(a, DEFAULT_PROFILE) for a in automated}
     attach_players(exercise, automated, players)
     if recording is not None:
-        recording.attach(exercise)
+        try:
+            recording.attach(exercise)
+        except RecordInputError:
+            record.discard()
+            raise
+
+    def failing() -> bool:
+        return bool(record.failure or (recording is not None and recording.failure))
+
     started = datetime.now(UTC).isoformat(timespec="seconds")
     complete = True
     pending = list(commands)
     try:
-        _drive(exercise, until, pending, show_progress, console)
+        _drive(exercise, until, pending, show_progress, console, failing)
     except KeyboardInterrupt:
         complete = False
         exercise.finish("interrupted")
+    if failing():
+        # A full disk or a read-only medium: stop now, keep what was written.
+        complete = False
+        exercise.finish(f"stopped at {format_offset(exercise.now)}: a record cannot be written")
     if complete and until < exercise.end:
         exercise.finish(f"stopped at {format_offset(until)}")
     sha = exercise.log.sha256()
     if recording is not None:
         recording.finish(exercise, complete)
     summary = _close(record, exercise, path, until, started, players=players, complete=complete)
+    failures = [record.failure, recording.failure if recording is not None else ""]
     return {
         "summary": summary,
         "sha256": sha,
         "complete": complete,
         "unplayed": len(pending),
         "stopped": exercise.now,
+        "failures": [failure for failure in failures if failure],
     }
 
 
@@ -288,8 +350,12 @@ def _drive(
     pending: list[TimedCommand],
     show_progress: bool,
     console: Console,
+    failing: Callable[[], bool] | None = None,
 ) -> None:
     """Advance to ``until``, giving each command at its time; ``pending`` keeps the rest.
+
+    ``failing`` says a record can no longer be written: the run stops at the end of
+    the slice (the events after the failure are kept in memory and in the other record).
 
     Commands due after ``until`` stay in ``pending``, neither given nor recorded: the
     run stops first, and a replay (which stops at the same time) could never give them,
@@ -315,7 +381,7 @@ def _drive(
                 exercise.submit(step.command, source=step.source)
             exercise.advance(target)
             progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))
-            if exercise.now >= until or exercise.ended:
+            if exercise.now >= until or exercise.ended or (failing and failing()):
                 break
 
 
@@ -366,6 +432,8 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
             automated=automated,
             profiles=profiles,
         )
+        if outcome["failures"]:
+            raise BadInput("\n".join(outcome["failures"]))
         difference = None
         if outcome["sha256"] != on_disk:
             difference = first_difference(events, Path(scratch) / EVENTS)
@@ -474,6 +542,7 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
     purpose = run_purpose(scripted=scripted)
     store = open_store(args.db)
     sessions = []
+    failures: list[str] = []
 
     def start(roles: tuple[str, ...]):
         directory = out or fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{args.seed}")
@@ -488,7 +557,15 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
             purpose,
         )
         session = _play_session(
-            scenario, atlas, path, args.seed, roles, args.trainee, directory, recording
+            scenario,
+            atlas,
+            path,
+            args.seed,
+            roles,
+            args.trainee,
+            directory,
+            recording,
+            failures=failures,
         )
         sessions.append((session, recording))
         return session
@@ -512,6 +589,8 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         print_recording(console, recording)
     if args.screenshot is not None:
         console.print(f"Screenshot: {args.screenshot}", highlight=False, soft_wrap=True)
+    if failures:
+        raise BadInput("\n".join(failures))
     return 0
 
 
@@ -524,22 +603,44 @@ def _play_session(
     trainee: str,
     directory: Path,
     recording: Recording,
+    *,
+    failures: list[str] | None = None,
 ):
-    """An exercise recorded like ``run``: the trainee's agencies are not automated."""
+    """An exercise recorded like ``run``: the trainee's agencies are not automated.
+
+    A record that cannot be written does not stop the trainee's session; what failed
+    is added to ``failures`` when it closes, and the run is marked incomplete.
+    """
     from simulator.view.session import Session
 
-    record = RunRecord.create(directory, path)
+    record = _create_record(directory, path)
     exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
     automated = sorted(a.id for a in scenario.agencies if a.id not in roles)
     attach_players(exercise, automated)
-    recording.attach(exercise)
+    try:
+        recording.attach(exercise)
+    except RecordInputError:
+        record.discard()
+        raise
     started = datetime.now(UTC).isoformat(timespec="seconds")
 
     def close(session: Session) -> None:
-        recording.finish(exercise, True)
+        complete = not (record.failure or recording.failure)
+        recording.finish(exercise, complete)
         players = dict.fromkeys(automated, DEFAULT_PROFILE)
         extra = {"trainee": trainee, "roles": list(roles)}
-        _close(record, exercise, path, exercise.now, started, players=players, **extra)
+        _close(
+            record,
+            exercise,
+            path,
+            exercise.now,
+            started,
+            players=players,
+            complete=complete,
+            **extra,
+        )
+        if failures is not None:
+            failures.extend(f for f in (record.failure, recording.failure) if f)
 
     return Session(exercise, roles, directory, close)
 

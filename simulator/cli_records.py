@@ -5,6 +5,7 @@ conflicts. Wall-clock times are read here and in the store, never in the engine.
 """
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -24,7 +25,7 @@ from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
 from simulator.scenario import Scenario, load
 from simulator.scenario.timing import format_offset, parse_offset
-from simulator.store.database import RunInfo, Store, StoreError
+from simulator.store.database import RunInfo, Store, StoreError, default_path
 from simulator.store.recorder import Recorder
 from simulator.world import build_atlas
 
@@ -55,10 +56,14 @@ def run_purpose(*, scripted: bool = False) -> str:
     return "rehearsal" if scripted else value
 
 
-def open_store(path: Path | None) -> Store:
-    """Open the database, turning its errors into bad input."""
+def open_store(path: Path | None, *, readonly: bool = False) -> Store:
+    """Open the database, turning its errors into bad input.
+
+    Commands that only read (``history``, ``report``) pass ``readonly``: they never
+    write, so a read-only database, or one on a full disk, can still be read.
+    """
     try:
-        return Store.open(path)
+        return Store.open(path, readonly=readonly)
     except StoreError as exc:
         raise RecordInputError(str(exc)) from None
 
@@ -82,25 +87,38 @@ class Recording:
     recorder: Recorder | None = None
     scores: Scores | None = None
     baseline: Scores | None = field(default=None)
+    error: str = ""
 
     @property
     def automated(self) -> list[str]:
         """Agencies the automated players run."""
         return sorted(a.id for a in self.scenario.agencies if a.id not in self.roles)
 
+    @property
+    def failure(self) -> str:
+        """Why the database could not be written (``FILE: reason``), or ""."""
+        return self.error or (self.recorder.failure if self.recorder else "")
+
     def attach(self, exercise: Exercise) -> None:
-        """Start the run's record and subscribe to its events."""
-        self.run = _start(
-            self.store,
-            self.scenario,
-            self.path,
-            self.seed,
-            self.until,
-            self.automated,
-            self.roles,
-            self.trainee,
-            self.purpose,
-        )
+        """Start the run's record and subscribe to its events.
+
+        Raises:
+            RecordInputError: the database cannot be written (nothing has run yet).
+        """
+        try:
+            self.run = _start(
+                self.store,
+                self.scenario,
+                self.path,
+                self.seed,
+                self.until,
+                self.automated,
+                self.roles,
+                self.trainee,
+                self.purpose,
+            )
+        except StoreError as exc:
+            raise RecordInputError(str(exc)) from None
         self.recorder = Recorder(self.store, self.run, exercise.log.events, exercise.commands)
         exercise.subscribe(self.recorder.on_events)
 
@@ -109,15 +127,32 @@ class Recording:
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never
-        complete without its scores.
+        complete without its scores. A database that cannot be written leaves
+        ``failure`` set and the run marked incomplete where that can still be written
+        (else the next open marks it, once this process is gone).
         """
-        self.recorder.flush()
+        try:
+            if not self.failure:
+                self.recorder.flush()
+        except StoreError as exc:
+            self.error = str(exc)
         self.scores = score(self.scenario, exercise.log.events)
-        self.recorder.finish(
-            complete=complete, events_sha256=exercise.log.sha256(), scores=self.scores.to_dict()
-        )
-        if self.roles:
-            _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
+        if self.failure:
+            with contextlib.suppress(StoreError):
+                self.store.mark_incomplete(self.run)
+            return
+        try:
+            self.recorder.finish(
+                complete=complete,
+                events_sha256=exercise.log.sha256(),
+                scores=self.scores.to_dict(),
+            )
+            if self.roles:
+                _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
+        except StoreError as exc:
+            self.error = str(exc)
+            with contextlib.suppress(StoreError):
+                self.store.mark_incomplete(self.run)
 
 
 def open_recording(
@@ -153,6 +188,8 @@ def print_recording(console: Console, recording: Recording) -> None:
             f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
         )
     line = f"Recorded as run {recording.run} in {recording.store.path}"
+    if recording.failure:
+        line = f"Run {recording.run} in {recording.store.path} is incomplete (see below)"
     if scores is not None and scores.overall is not None:
         if not scores.complete:
             line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
@@ -197,25 +234,40 @@ def _start(
 # -- baselines ---------------------------------------------------------------------------
 
 
-def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int, Scores]:
-    """The same scenario and seed played by automated players only, cached per hash and seed."""
+def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None, Scores]:
+    """The same scenario and seed played by automated players only, cached per hash and seed.
+
+    A read-only store is not written: the baseline is played and scored in memory
+    (its id is then None).
+
+    Raises:
+        StoreError: the baseline cannot be written to a writable store.
+    """
     cached = store.baseline(run.scenario_sha256, run.seed, run.until)
     if cached is not None:
         return cached, score(scenario, store.events(cached))
     name, text = store.scenario_text(run.id)
-    with tempfile.TemporaryDirectory(prefix="baseline-") as scratch:
-        path = Path(scratch) / name
-        path.write_text(text, encoding="utf-8")
-        agencies = sorted(a.id for a in scenario.agencies)
-        exercise = Exercise(scenario, run.seed, atlas=build_atlas(scenario, name), file=name)
-        attach_players(exercise, agencies)
-        ident = _start(store, scenario, path, run.seed, run.until, agencies, [], None, "baseline")
-    recorder = Recorder(store, ident, exercise.log.events, exercise.commands)
-    exercise.subscribe(recorder.on_events)
+    agencies = sorted(a.id for a in scenario.agencies)
+    exercise = Exercise(scenario, run.seed, atlas=build_atlas(scenario, name), file=name)
+    attach_players(exercise, agencies)
+    recorder = ident = None
+    if not store.readonly:
+        with tempfile.TemporaryDirectory(prefix="baseline-") as scratch:
+            path = Path(scratch) / name
+            path.write_text(text, encoding="utf-8")
+            ident = _start(
+                store, scenario, path, run.seed, run.until, agencies, [], None, "baseline"
+            )
+        recorder = Recorder(store, ident, exercise.log.events, exercise.commands)
+        exercise.subscribe(recorder.on_events)
     exercise.advance(run.until)
     if not exercise.ended:
         exercise.finish(f"stopped at {format_offset(run.until)}")
     result = score(scenario, exercise.log.events)
+    if recorder is None:
+        return None, result
+    if recorder.failure:
+        raise StoreError(recorder.failure)
     recorder.finish(complete=True, events_sha256=exercise.log.sha256(), scores=result.to_dict())
     store.set_baseline(run.scenario_sha256, run.seed, run.until, ident)
     return ident, result
@@ -230,7 +282,14 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     Rehearsals and baselines are no trainee's record, so only ``--all`` lists them (and
     their trends, apart from the exercises').
     """
-    store = open_store(args.db)
+    if not (args.db or default_path()).exists():
+        console.print(
+            f"No recorded exercises: {args.db or default_path()} does not exist yet.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return 0
+    store = open_store(args.db, readonly=True)
     purpose = None if args.all else "exercise"
     runs = store.runs(trainee=args.trainee, scenario=args.scenario, purpose=purpose)
     if not runs:
@@ -360,7 +419,7 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     try:
         run = store.run(ident)
     except StoreError as exc:

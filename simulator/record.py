@@ -4,12 +4,14 @@ The event log is written as the run goes, so a run that is interrupted keeps eve
 event up to that point; ``run.json`` says whether the run completed.
 """
 
+import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
 import math
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -41,20 +43,79 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _open_text(path: Path) -> TextIO:
+    """A text file for writing, as every file of a run directory is written."""
+    return path.open("w", encoding="utf-8", newline="\n")
+
+
+class EventSink:
+    """The event log's file; a write that fails is remembered, not raised.
+
+    The event log writes here from inside the engine: an ``OSError`` raised there (a
+    full disk, a device gone) would leave the log's running hash ahead of the file.
+    The first failure is kept in ``error`` and nothing more is written; whoever drives
+    the run stops it (``RunRecord.failure``).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.error: OSError | None = None
+        self._file = _open_text(path)
+
+    def write(self, text: str) -> None:
+        """Append text, unless a write has failed already."""
+        if self.error is None:
+            try:
+                self._file.write(text)
+            except OSError as exc:
+                self.error = exc
+
+    def flush(self) -> None:
+        """Push buffered text to the file (where a full disk shows)."""
+        if self.error is None:
+            try:
+                self._file.flush()
+            except OSError as exc:
+                self.error = exc
+
+    def close(self) -> None:
+        """Close the file; a failure to write what was buffered is kept too."""
+        try:
+            self._file.close()
+        except OSError as exc:
+            self.error = self.error or exc
+
+
 @dataclass
 class RunRecord:
-    """An open run directory being written."""
+    """An open run directory being written.
+
+    A file that cannot be written (a full disk, a read-only location) never raises
+    from here once the run has started: ``failure`` says what went wrong, the run's
+    manifest says it is not complete, and what was written stays.
+    """
 
     directory: Path
-    events: TextIO
+    events: EventSink
+    errors: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
     def create(cls, directory: Path, scenario_file: Path) -> "RunRecord":
-        """Open a run directory: copy the scenario and start the event log."""
+        """Open a run directory: copy the scenario and start the event log.
+
+        Raises:
+            OSError: the directory or its first files cannot be written.
+        """
         directory.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(scenario_file, directory / f"scenario{scenario_file.suffix or '.yaml'}")
-        events = (directory / EVENTS).open("w", encoding="utf-8", newline="\n")
-        return cls(directory, events)
+        return cls(directory, EventSink(directory / EVENTS))
+
+    @property
+    def failure(self) -> str:
+        """``FILE: cannot write: reason`` for the first file that failed, or ""."""
+        if self.events.error is not None:
+            return _cannot_write(self.events.path, self.events.error)
+        return self.errors[0] if self.errors else ""
 
     def close(
         self,
@@ -63,15 +124,47 @@ class RunRecord:
         commands: list[dict],
         summary: dict | None,
     ) -> None:
-        """Write commands, summary and the manifest; close the event log."""
+        """Write commands, summary and the manifest; close the event log.
+
+        Each file is tried even when one before it failed: a manifest saying the run is
+        incomplete is worth writing whenever it fits.
+        """
         self.events.close()
-        with (self.directory / COMMANDS).open("w", encoding="utf-8", newline="\n") as out:
-            for row in commands:
-                out.write(json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n")
+        lines = (json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n" for row in commands)
+        self._write(COMMANDS, lines)
         if summary is not None:
-            (self.directory / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
+            self._write(SUMMARY, [json.dumps(summary, indent=2) + "\n"])
         manifest = {"simulator_version": __version__, **manifest}
-        (self.directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        if self.failure:
+            manifest["complete"] = False
+        self._write(MANIFEST, [json.dumps(manifest, indent=2) + "\n"])
+
+    def discard(self) -> None:
+        """Remove what ``create`` wrote: the run never started."""
+        self.events.close()
+        for path in self.directory.glob("scenario.*"):
+            path.unlink(missing_ok=True)
+        self.events.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.directory.rmdir()
+
+    def _write(self, name: str, parts: Iterable[str]) -> None:
+        # Whole or not at all: a manifest cut short by a full disk would read as damaged.
+        path = self.directory / name
+        part = path.with_name(f"{name}.part")
+        try:
+            with _open_text(part) as out:
+                for text in parts:
+                    out.write(text)
+            part.replace(path)
+        except OSError as exc:
+            self.errors.append(_cannot_write(path, exc))
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return f"{path}: cannot write: {exc.strerror or exc}"
 
 
 def read_manifest(directory: Path) -> dict:
@@ -112,8 +205,16 @@ class TimedCommand:
 PlaceCheck = Callable[[float, float], str]
 
 
+# The source an exercise controller's commands carry: it may command any agency.
+CONTROLLER = "controller"
+
+
 def read_commands(
-    path: Path, *, players: bool = False, place: PlaceCheck | None = None
+    path: Path,
+    *,
+    players: bool = False,
+    place: PlaceCheck | None = None,
+    roles: Collection[str] = (),
 ) -> list[TimedCommand]:
     """Read a JSON Lines command file (``{"t": s, "command": {...}}`` per line).
 
@@ -126,7 +227,9 @@ def read_commands(
     with or without a byte-order mark). A time is a finite number of seconds, never a
     boolean (``"t": true`` was once T+1), and every number in a command is finite.
     ``place``, when given, judges the point of a ``staging_area`` command by x/y (the
-    run's map is not known here).
+    run's map is not known here). ``roles``, when given, are the agencies the trainee
+    plays: a command for any other agency is refused unless the controller gives it
+    (``--roles police`` and an order to the automated fire agency was once accepted).
 
     Raises:
         ValueError: one line per problem, ``FILE: line N: field: what is wrong``.
@@ -141,7 +244,7 @@ def read_commands(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        found = _read_line(line, players, place)
+        found = _read_line(line, players, place, roles)
         if isinstance(found, TimedCommand):
             out.append((number, found))
         else:
@@ -153,7 +256,9 @@ def read_commands(
     return [command for _, command in out]
 
 
-def _read_line(line: str, players: bool, place: PlaceCheck | None) -> TimedCommand | list[str]:
+def _read_line(
+    line: str, players: bool, place: PlaceCheck | None, roles: Collection[str]
+) -> TimedCommand | list[str]:
     """One line's command, or the reasons it cannot be one (``field: what is wrong``)."""
     from pydantic import ValidationError
 
@@ -169,6 +274,7 @@ def _read_line(line: str, players: bool, place: PlaceCheck | None) -> TimedComma
         source = _source(row.get("source", "trainee"), players)
         command = COMMAND.validate_python(row["command"])
         _check_place(command, place)
+        _check_role(command, source, roles)
     except ValidationError as exc:
         return [
             f"{'.'.join(['command', *(str(p) for p in error['loc'])])}: {error['msg']}"
@@ -188,6 +294,16 @@ def _check_place(command: object, place: PlaceCheck | None) -> None:
     reason = place(x, y)
     if reason:
         raise ValueError(f"command: {reason}")
+
+
+def _check_role(command: object, source: str, roles: Collection[str]) -> None:
+    agency = getattr(command, "agency", "")
+    if roles and source != CONTROLLER and agency not in roles:
+        played = ", ".join(sorted(roles))
+        raise ValueError(
+            f"command.agency: {shown(agency)} is played by the automated players in this run "
+            f"(--roles {played}); a trainee commands only the agencies it plays: {played}"
+        )
 
 
 def _at_most(problems: list[str], path: Path) -> list[str]:

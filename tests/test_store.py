@@ -160,22 +160,32 @@ def test_a_wrong_file_gives_a_clear_error_and_exit_2(tmp_path, capsys, kind):
 
 
 def test_a_failure_while_finishing_never_leaves_a_run_complete_without_scores(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, capsys
 ):
     def disk_gone(*args):
         raise sqlite3.OperationalError("disk I/O error")
 
     db = tmp_path / "x.sqlite"
     monkeypatch.setattr(database, "_insert_scores", disk_gone)
-    with pytest.raises(sqlite3.OperationalError):
-        main(["run", str(SMALL), "--db", str(db), "--out", str(tmp_path / "a"), "--quiet"])
+    code = main(["run", str(SMALL), "--db", str(db), "--out", str(tmp_path / "a"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"{db}: cannot write the database: disk I/O error" in err
+    assert f"it is kept in full in {tmp_path / 'a'}" in err
     store = Store.open(db)
     run = store.run(1)
-    assert (run.status, run.ended, run.events_sha256) == ("running", None, None)
+    assert (run.status, run.events_sha256) == ("incomplete", None)  # marked after the failure
     assert store.scores(1) is None
     assert run.events == len(store.events(1)) > 0  # committed before scoring
+
+
+def test_a_run_whose_marking_failed_too_is_marked_once_its_process_is_gone(tmp_path, monkeypatch):
+    store = Store.open(tmp_path / "x.sqlite")
+    run = start(store)
+    assert Store.open(store.path).run(run).status == "running"  # this process is alive
     monkeypatch.setattr(database, "_alive", lambda pid: False)  # the process has died
-    assert Store.open(db).run(1).status == "incomplete"
+    assert Store.open(store.path, readonly=True).run(run).status == "incomplete"  # shown so
+    assert Store.open(store.path).run(run).status == "incomplete"  # and marked so
 
 
 def test_running_runs_of_live_processes_are_left_alone(tmp_path):

@@ -11,7 +11,7 @@ import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,22 +74,36 @@ class Note:
 class Store:
     """The exercise database."""
 
-    def __init__(self, path: Path, db: sqlite3.Connection):
+    def __init__(self, path: Path, db: sqlite3.Connection, *, readonly: bool = False):
         self.path = path
         self.db = db
+        self.readonly = readonly
+        # Read-only: runs 'running' whose process is gone, shown as incomplete.
+        self._gone: set[int] = set()
 
     @classmethod
-    def open(cls, path: Path | None = None) -> "Store":
-        """Open (creating if needed) and upgrade the database; mark dead runs incomplete.
+    def open(cls, path: Path | None = None, *, readonly: bool = False) -> "Store":
+        """Open the database: for writing (created and upgraded if needed), or read-only.
+
+        Reading commands (``history``, ``report``) open it read-only, so a database on
+        a read-only medium, one the user may not write or one on a full disk can still
+        be read: nothing is written, and runs left 'running' by a process that is gone
+        are shown as incomplete without being marked so. A writing open makes sure it
+        can write before any run starts.
 
         Raises:
-            StoreError: not an SQLite file, another application's database, damaged, or
-                from a newer version of the simulator.
+            StoreError: not an SQLite file, another application's database, damaged,
+                from a newer version of the simulator, or (writing) not writable.
         """
         path = Path(path) if path is not None else default_path()
         if path.is_dir():
             raise StoreError(f"{path}: not a simulator database (a directory)")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if readonly:
+            return cls._open_readonly(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
         try:
             db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
             _check(path, db)
@@ -97,10 +111,37 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
+            db.execute("BEGIN IMMEDIATE")  # proves the file can be written, now
+            db.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a simulator database ({exc})") from None
+            raise StoreError(_reason(path, exc)) from None
         store = cls(path, db)
         store.mark_abandoned()
+        return store
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> "Store":
+        if not path.is_file():
+            raise StoreError(f"{path}: no database here (nothing has been recorded yet)")
+        try:
+            db = _connect_readonly(path)
+            _check(path, db)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_reason(path, exc)) from None
+        if version < VERSION:
+            # An older schema is read through the current one: upgrade it first, once.
+            db.close()
+            try:
+                cls.open(path).close()
+            except StoreError as exc:
+                raise StoreError(
+                    f"{exc}; its schema (version {version}) must be upgraded once by a "
+                    "command that can write it (run) before it can be read"
+                ) from None
+            return cls._open_readonly(path)
+        store = cls(path, db, readonly=True)
+        store._gone = set(store._abandoned())
         return store
 
     def close(self) -> None:
@@ -109,14 +150,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is kept, or none of it."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One write transaction: all of it is kept, or none of it.
+
+        Raises:
+            StoreError: the database cannot be written (a full disk, a read-only file).
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_reason(self.path, exc, writing=True)) from None
         try:
             yield self.db
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise StoreError(_reason(self.path, exc, writing=True)) from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
     # -- runs ------------------------------------------------------------------------
 
@@ -190,9 +245,7 @@ class Store:
 
     def mark_abandoned(self) -> list[int]:
         """Runs still 'running' whose process on this host is gone become incomplete."""
-        host = socket.gethostname()
-        rows = self.db.execute("SELECT id, host, pid FROM runs WHERE status = 'running'").fetchall()
-        dead = [run for run, where, pid in rows if where == host and not _alive(pid)]
+        dead = self._abandoned()
         if dead:
             with self.transaction() as db:
                 db.executemany(
@@ -200,6 +253,20 @@ class Store:
                     [(now(), run) for run in dead],
                 )
         return dead
+
+    def mark_incomplete(self, run: int) -> None:
+        """Mark a run incomplete after its recording failed part-way."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET status = 'incomplete', ended = ? WHERE id = ? "
+                "AND status = 'running'",
+                (now(), run),
+            )
+
+    def _abandoned(self) -> list[int]:
+        host = socket.gethostname()
+        rows = self.db.execute("SELECT id, host, pid FROM runs WHERE status = 'running'").fetchall()
+        return [run for run, where, pid in rows if where == host and not _alive(pid)]
 
     def run(self, run: int) -> RunInfo:
         """One run's row.
@@ -210,7 +277,7 @@ class Store:
         row = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: run {run}: no such run")
-        return _run_info(row)
+        return self._info(row)
 
     def runs(
         self,
@@ -231,7 +298,13 @@ class Store:
         if scenario is not None:
             sql += " AND scenario_id = ?"
             args.append(scenario)
-        return [_run_info(r) for r in self.db.execute(sql + " ORDER BY started, id", args)]
+        return [self._info(r) for r in self.db.execute(sql + " ORDER BY started, id", args)]
+
+    def _info(self, row: tuple) -> RunInfo:
+        info = _run_info(row)
+        if info.id in self._gone:
+            return replace(info, status="incomplete")
+        return info
 
     def scenario_text(self, run: int) -> tuple[str, str]:
         """The scenario file name and text recorded with a run."""
@@ -349,6 +422,34 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
         result = db.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise StoreError(f"{path}: not a simulator database (damaged: {result})")
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: ``mode=ro``, else ``immutable=1``.
+
+    A read-only connection to a WAL database still needs its shared-memory file, which
+    a read-only directory cannot hold; there nobody can be writing, so the file is
+    read as immutable.
+    """
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=10.0)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+
+def _reason(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> str:
+    """``FILE: reason`` for an SQLite error: cannot open, cannot write, busy, or not ours."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"{path}: cannot open the database: {exc}"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"{path}: the database is busy (another run is writing); try again: {exc}"
+    if writing or name.startswith(("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR")):
+        return f"{path}: cannot write the database: {exc}"
+    return f"{path}: not a simulator database ({exc})"
 
 
 def _alive(pid: int) -> bool:
