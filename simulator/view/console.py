@@ -68,7 +68,7 @@ class Console(Screen):
         self.pace = Pace()
         self.pace.set(speed)
         self.camera = Camera()
-        self.roads = RoadLayer(self.exercise.atlas.roads)
+        self.roads = RoadLayer(self.exercise.atlas, app.text)
         self.markers = Markers(self.exercise, app.text)
         self.board = Board(app.text)
         self.roster = Roster(app.text, self.markers.kinds)

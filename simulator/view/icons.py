@@ -14,6 +14,7 @@ import pygame
 from simulator.view.palette import (
     BLACK,
     GREY,
+    VERMILLION,
     WHITE,
     Colour,
     agency_colour,
@@ -138,6 +139,19 @@ def hospital_icon(size: int) -> pygame.Surface:
     inner = pygame.Surface((size - 4, size - 4), pygame.SRCALPHA)
     _draw_shape(inner, "cross", (200, 30, 30), 0)
     surface.blit(inner, (2, 2))
+    return surface
+
+
+@lru_cache(maxsize=8)
+def closure_icon(size: int) -> pygame.Surface:
+    """A road closed: the no-entry sign, a vermillion disc with a white bar."""
+    surface = pygame.Surface((size, size), pygame.SRCALPHA)
+    c = size / 2
+    pygame.draw.circle(surface, BLACK, (c, c), c)
+    pygame.draw.circle(surface, VERMILLION, (c, c), c - 1.5)
+    bar = pygame.Rect(0, 0, round(size * 0.62), max(2, round(size * 0.2)))
+    bar.center = (round(c), round(c))
+    pygame.draw.rect(surface, WHITE, bar)
     return surface
 
 

@@ -1,26 +1,36 @@
-"""Things drawn on the map each frame: facilities, incidents, units, the selection."""
+"""Things drawn on the map each frame: facilities, incidents, closures, units, labels.
+
+Icons are drawn first, then road-closure signs (above incident badges, moved clear of
+them), then every label at once through ``placement.Placer`` so no label covers another.
+"""
 
 import math
 
+import numpy as np
 import pygame
 
 from simulator.exercise import Exercise, UnitView
 from simulator.view.camera import Camera
 from simulator.view.icons import (
+    closure_icon,
     facility_icon,
     hospital_icon,
     incident_icon,
     staging_icon,
     unit_icon,
 )
-from simulator.view.palette import BLACK, ORANGE, SELECTED, TEXT, VERMILLION, WHITE
+from simulator.view.palette import BLACK, CLOSED, LABEL_PLATE, ORANGE, SELECTED, VERMILLION, WHITE
 from simulator.view.picture import KnownIncident, Snapshot
+from simulator.view.placement import Placer
 from simulator.view.text import Text
 
-# Labels appear once the map is zoomed in this far (pixels per metre).
+# Labels of units and places appear once the map is zoomed in this far (pixels per
+# metre); incidents are always named.
 LABEL_SCALE = 0.12
 # Units drawn within this many pixels of each other share a spot and fan out.
 FAN_PX = 4
+# Closure signs closer than this many sign widths to one already drawn are left out.
+SIGN_SPACING = 2.5
 
 
 class Markers:
@@ -29,6 +39,7 @@ class Markers:
     def __init__(self, exercise: Exercise, text: Text):
         self.text = text
         atlas, scenario = exercise.atlas, exercise.scenario
+        self.roads = atlas.roads
         xy = atlas.roads.xy
         kinds = {a.id: a.kind.value for a in scenario.agencies}
         self.kinds = kinds
@@ -41,43 +52,52 @@ class Markers:
         self.staging = [
             (s.name or s.id, *xy[atlas.locate(s.location)]) for s in scenario.staging_areas
         ]
+        self.labels: list[tuple[str, pygame.Rect]] = []  # placed at the last frame
+        self.badges: list[pygame.Rect] = []  # incident badges drawn at the last frame
+        self.signs: list[pygame.Rect] = []  # closure signs drawn at the last frame
 
     def sizes(self, camera: Camera) -> tuple[int, int]:
         """Unit and incident icon sizes for the zoom (never illegibly small)."""
         base = self.text.base
-        unit = int(max(base * 0.75, min(base * 1.3, base * camera.scale * 8)))
+        unit = int(max(base * 0.95, min(base * 1.4, base * camera.scale * 8)))
         return unit, int(unit * 1.6)
 
     def draw(self, surface: pygame.Surface, camera: Camera, snap: Snapshot, chosen: dict) -> None:
-        """Facilities, then incidents, then units, with selection rings."""
+        """Facilities, incidents, units and selection rings, closure signs, then labels."""
         unit_size, incident_size = self.sizes(camera)
-        labels = camera.scale >= LABEL_SCALE
+        zoomed = camera.scale >= LABEL_SCALE
         fac = max(10, unit_size - 2)
+        placer = Placer()
+        named: list[tuple[int, str, pygame.Rect, bool]] = []  # priority, text, icon, must
         for x, y, radius in snap.holes:
             at = camera.to_screen(x, y)
             pygame.draw.circle(surface, VERMILLION, at, max(4, radius * camera.scale), 2)
-            self._label(surface, "radio coverage lost", at, 0)
+            named.append((1, "radio coverage lost", pygame.Rect(at, (0, 0)), True))
         for kind, x, y in self.stations:
-            self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y))
+            placer.block(self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y)))
         for name, x, y in self.hospitals:
-            at = camera.to_screen(x, y)
-            self._blit(surface, hospital_icon(fac + 4), at)
-            if labels:
-                self._label(surface, name, at, fac)
+            rect = self._blit(surface, hospital_icon(fac + 4), camera.to_screen(x, y))
+            placer.block(rect)
+            if zoomed:
+                named.append((3, name, rect, False))
         for name, x, y in self.staging:
-            at = camera.to_screen(x, y)
-            self._blit(surface, staging_icon(fac + 2), at)
-            if labels:
-                self._label(surface, name, at, fac)
+            rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
+            placer.block(rect)
+            if zoomed:
+                named.append((3, name, rect, False))
         for area, x, y in snap.staging:  # opened during the run: always named (STG-1)
-            at = camera.to_screen(x, y)
-            self._blit(surface, staging_icon(fac + 2), at)
-            self._label(surface, area, at, fac)
+            rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
+            placer.block(rect)
+            named.append((2, area, rect, True))
+        posts = set(snap.posts)
+        self.badges = []
         for incident in snap.incidents:
-            self._incident(surface, camera, incident, incident_size, chosen)
-        for x, y in snap.posts:
-            sx, sy = camera.to_screen(x, y)
-            self._label(surface, "ICP", (sx + incident_size, sy - incident_size), 0)
+            rect = self._incident(surface, camera, incident, incident_size, chosen)
+            if rect is not None:
+                self.badges.append(rect)
+                placer.block(rect)
+                name = f"{incident.id}  ICP" if (incident.x, incident.y) in posts else incident.id
+                named.append((0, name, rect, True))
         if chosen.get("point") is not None:
             self._point(surface, camera.to_screen(*chosen["point"]), unit_size)
         selected = chosen["units"]
@@ -87,27 +107,29 @@ class Markers:
             if not camera.contains(*at):
                 continue
             icon = unit_icon(self.kinds.get(unit.agency, ""), unit.status.value, unit_size)
-            self._blit(surface, icon, at)
+            rect = self._blit(surface, icon, at)
+            placer.block(rect)
             if unit.id in selected:
                 pygame.draw.circle(surface, SELECTED, at, unit_size * 0.8, 2)
-            if labels or unit.id in selected:
-                self._label(surface, unit.id, at, unit_size)
+                named.append((0, unit.id, rect, True))
+            elif zoomed:
+                named.append((4, unit.id, rect, False))
+        self.signs = self._closures(surface, camera, snap.closed, unit_size + 2)
+        for rect in self.signs:
+            placer.reserve(rect)
+        for _, name, icon, must in sorted(named, key=lambda n: n[0]):
+            self._label(surface, placer, name, icon, must)
+        self.labels = placer.labels
 
-    def _incident(self, surface, camera, incident: KnownIncident, size: int, chosen: dict) -> None:
+    def _incident(
+        self, surface, camera, incident: KnownIncident, size: int, chosen: dict
+    ) -> pygame.Rect | None:
         at = camera.to_screen(incident.x, incident.y)
         if not camera.contains(*at):
-            return
-        self._blit(surface, incident_icon(incident.type, incident.priority, size), at)
+            return None
+        rect = self._blit(surface, incident_icon(incident.type, incident.priority, size), at)
         if incident.id == chosen["incident"]:
-            pygame.draw.rect(
-                surface,
-                SELECTED,
-                pygame.Rect(0, 0, size + 8, size + 8).move(
-                    at[0] - size // 2 - 4, at[1] - size // 2 - 4
-                ),
-                3,
-                border_radius=6,
-            )
+            pygame.draw.rect(surface, SELECTED, rect.inflate(8, 8), 3, border_radius=6)
         if incident.unmet:
             badge = (at[0] + size // 2, at[1] - size // 2)
             radius = max(7, self.text.small // 2 + 1)
@@ -115,7 +137,43 @@ class Markers:
             pygame.draw.circle(surface, BLACK, badge, radius, 1)
             digit = self.text.render(str(min(incident.unmet, 99)), self.text.small, BLACK, True)
             surface.blit(digit, digit.get_rect(center=badge))
-        self._label(surface, incident.id, at, size)
+            rect = rect.union(
+                pygame.Rect(0, 0, 2 * radius, 2 * radius).move(badge[0] - radius, badge[1] - radius)
+            )
+        return rect
+
+    def _closures(
+        self, surface: pygame.Surface, camera: Camera, closed: frozenset[int], size: int
+    ) -> list[pygame.Rect]:
+        """A no-entry sign on each closed road, clear of incident badges.
+
+        The dashed road itself is on the base map; the sign is drawn above everything
+        else on it, moved along the road or around it until no badge covers it, with a
+        line back to the road when it had to move.
+        """
+        signs: list[pygame.Rect] = []
+        icon = closure_icon(size)
+        done: set[tuple[int, int]] = set()
+        for edge in sorted(closed):
+            u, v = int(self.roads.src[edge]), int(self.roads.dst[edge])
+            if (v, u) in done:
+                continue
+            done.add((u, v))
+            a = np.array(camera.to_screen(*self.roads.xy[u]), float)
+            b = np.array(camera.to_screen(*self.roads.xy[v]), float)
+            mid = (a + b) / 2
+            if not camera.contains(*mid):
+                continue
+            if any(math.dist(mid, s.center) < size * SIGN_SPACING for s in signs):
+                continue
+            spot = _clear_spot(mid, b - a, size, self.badges + signs)
+            rect = icon.get_rect(center=(round(spot[0]), round(spot[1])))
+            if math.dist(spot, mid) > size / 2:
+                pygame.draw.line(surface, BLACK, mid, spot, 3)
+                pygame.draw.line(surface, CLOSED, mid, spot, 1)
+            surface.blit(icon, rect)
+            signs.append(rect)
+        return signs
 
     def _point(self, surface: pygame.Surface, at: tuple[int, int], size: int) -> None:
         """A cross-hair where the trainee clicked: "here" for a staging area."""
@@ -127,15 +185,21 @@ class Markers:
             pygame.draw.line(surface, SELECTED, a, b, 2)
         pygame.draw.circle(surface, SELECTED, at, max(4, size // 2), 2)
 
-    def _blit(self, surface: pygame.Surface, icon: pygame.Surface, at: tuple[int, int]) -> None:
-        surface.blit(icon, (at[0] - icon.get_width() // 2, at[1] - icon.get_height() // 2))
+    def _blit(
+        self, surface: pygame.Surface, icon: pygame.Surface, at: tuple[int, int]
+    ) -> pygame.Rect:
+        """Draw an icon centred on a point; its rectangle on screen."""
+        rect = icon.get_rect(center=at)
+        surface.blit(icon, rect)
+        return rect
 
-    def _label(self, surface: pygame.Surface, name: str, at: tuple[int, int], size: int) -> None:
-        shadow = self.text.render(name, self.text.small, BLACK)
-        label = self.text.render(name, self.text.small, WHITE if name else TEXT)
-        x, y = at[0] - label.get_width() // 2, at[1] + size // 2 + 1
-        surface.blit(shadow, (x + 1, y + 1))
-        surface.blit(label, (x, y))
+    def _label(self, surface, placer: Placer, name: str, icon: pygame.Rect, must: bool) -> None:
+        """A label on a dark plate, where the placer finds room for it."""
+        label = self.text.render(name, self.text.small, WHITE)
+        spot = placer.place(name, (label.get_width() + 4, label.get_height()), icon, must)
+        if spot is not None:
+            pygame.draw.rect(surface, LABEL_PLATE, spot, border_radius=3)
+            surface.blit(label, (spot.x + 2, spot.y))
 
     def placed(self, camera: Camera, units: tuple[UnitView, ...]) -> dict[str, tuple[int, int]]:
         """Where each unit is drawn on screen.
@@ -194,3 +258,20 @@ def _fan(group: list[UnitView], centre: tuple[int, int], size: int) -> dict:
             int(centre[1] + radius * math.sin(angle)),
         )
     return out
+
+
+def _clear_spot(mid: np.ndarray, along: np.ndarray, size: int, taken: list) -> np.ndarray:
+    """The point nearest ``mid`` (along the road first, then around) free of ``taken``."""
+    length = float(np.hypot(*along)) or 1.0
+    step = along / length
+    side = np.array([-step[1], step[0]])
+    tries = [mid]
+    for k in range(1, 9):
+        reach = k * size * 0.75
+        tries += [mid + step * reach, mid - step * reach, mid + side * reach, mid - side * reach]
+    half = size // 2 + 1
+    for spot in tries:
+        rect = pygame.Rect(round(spot[0]) - half, round(spot[1]) - half, 2 * half, 2 * half)
+        if rect.collidelist(taken) < 0:
+            return spot
+    return tries[-1]

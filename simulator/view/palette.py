@@ -21,6 +21,15 @@ PANEL_EDGE: Colour = (70, 78, 90)
 ROW_HILITE: Colour = (60, 70, 88)
 ROAD: Colour = (88, 96, 108)
 ARTERIAL: Colour = (130, 138, 150)
+# The base map: the city's land a shade lighter than the void around it, water blue
+# (Okabe-Ito blue darkened, so icons stay the brightest things on the map).
+LAND: Colour = (36, 41, 49)
+WATER: Colour = (24, 62, 96)
+BRIDGE: Colour = (196, 190, 176)
+BRIDGE_EDGE: Colour = (12, 14, 18)
+DISTRICT_NAME: Colour = (112, 124, 142)
+STREET_NAME: Colour = (190, 197, 208)
+LABEL_PLATE: Colour = (16, 18, 22)  # behind unit and incident labels
 TEXT: Colour = (232, 234, 238)
 MUTED: Colour = (160, 166, 176)
 WHITE: Colour = (255, 255, 255)

@@ -1,0 +1,64 @@
+"""Label placement on the map: each label beside its icon, never over another label.
+
+Greedy, in priority order: a label tries the places around its icon (below, above,
+right, left, then the corners) and takes the first that overlaps no label and no icon
+already there. A label that must be shown (an incident, a selected unit) takes the first
+place free of other labels even if it covers an icon; a label that need not be shown is
+left out when nothing is free, so a crowd of units reads as icons, not as a smear of text.
+"""
+
+import pygame
+
+GAP = 2
+
+
+class Placer:
+    """Occupied screen rectangles, and the labels placed so far."""
+
+    def __init__(self) -> None:
+        self.icons: list[pygame.Rect] = []
+        self.labels: list[tuple[str, pygame.Rect]] = []
+        self._taken: list[pygame.Rect] = []
+
+    def block(self, rect: pygame.Rect) -> None:
+        """An icon drawn on the map: labels keep off it where they can."""
+        self.icons.append(rect)
+
+    def reserve(self, rect: pygame.Rect) -> None:
+        """Something no label may cover at all (a road-closure sign)."""
+        self._taken.append(rect)
+
+    def place(
+        self, name: str, size: tuple[int, int], icon: pygame.Rect, must: bool = False
+    ) -> pygame.Rect | None:
+        """Where the label of ``icon`` goes, or None when it is left out."""
+        spots = _spots(size, icon)
+        for spot in spots:
+            if spot.collidelist(self._taken) < 0 and spot.collidelist(self.icons) < 0:
+                return self._take(name, spot)
+        if not must:
+            return None
+        for spot in spots:
+            if spot.collidelist(self._taken) < 0:
+                return self._take(name, spot)
+        return self._take(name, spots[0])
+
+    def _take(self, name: str, spot: pygame.Rect) -> pygame.Rect:
+        self._taken.append(spot)
+        self.labels.append((name, spot))
+        return spot
+
+
+def _spots(size: tuple[int, int], icon: pygame.Rect) -> list[pygame.Rect]:
+    w, h = size
+    rect = pygame.Rect(0, 0, w, h)
+    return [
+        rect.move(icon.centerx - w // 2, icon.bottom + GAP),
+        rect.move(icon.centerx - w // 2, icon.top - GAP - h),
+        rect.move(icon.right + GAP, icon.centery - h // 2),
+        rect.move(icon.left - GAP - w, icon.centery - h // 2),
+        rect.move(icon.right + GAP, icon.bottom),
+        rect.move(icon.right + GAP, icon.top - h),
+        rect.move(icon.left - GAP - w, icon.bottom),
+        rect.move(icon.left - GAP - w, icon.top - h),
+    ]

@@ -1,0 +1,143 @@
+"""Names on the base map: districts, then bridges, then streets, none overlapping.
+
+A name is shown only when the zoom leaves room for it: districts when the name fits
+inside the district, bridges once a block is a few pixels long, arterials once they are
+far enough apart to be told apart, other streets only close in. Street names run along
+their street (rotated, kept upright) and repeat along long streets; a name that would
+overlap one already placed is left out.
+"""
+
+import math
+
+import numpy as np
+import pygame
+
+from simulator.view.palette import DISTRICT_NAME, LAND, STREET_NAME
+from simulator.view.text import Text
+from simulator.world.geography import Geography
+
+# Block length in pixels from which each kind of name is shown.
+BRIDGE_NAMES_PX = 4.0
+MAJOR_NAMES_PX = 14.0
+MINOR_NAMES_PX = 110.0
+# Screen pixels between repeats of one street's name.
+REPEAT_PX = 520
+ROTATED_CACHE = 3000
+
+
+class PlaceNames:
+    """Places names on a base-map surface without overlaps."""
+
+    def __init__(self, geography: Geography, xy: np.ndarray, text: Text):
+        self.geography = geography
+        self.xy = xy
+        self.text = text
+        self._rotated: dict[tuple, tuple[pygame.Surface, pygame.Surface]] = {}
+        runs = [(s, run) for s in geography.streets if s.name for run in s.runs if len(run) > 1]
+        self.runs = runs
+        boxes = [(xy[run].min(axis=0), xy[run].max(axis=0)) for _, run in runs]
+        self.lo = np.array([b[0] for b in boxes]).reshape(-1, 2)
+        self.hi = np.array([b[1] for b in boxes]).reshape(-1, 2)
+        self.placed: list[tuple[str, pygame.Rect]] = []  # names drawn at the last call
+
+    def draw(self, surface: pygame.Surface, origin: np.ndarray, scale: float, block: float):
+        """Name what fits at this zoom; ``block`` is a typical block's length in pixels."""
+        self.placed = []
+        taken: list[pygame.Rect] = []
+        for district in self.geography.districts:
+            self._district(surface, district, origin, scale, taken)
+        if block < BRIDGE_NAMES_PX:
+            return
+        w, h = surface.get_size()
+        lo = (self.lo - origin) * scale
+        hi = (self.hi - origin) * scale
+        seen = np.flatnonzero((hi[:, 0] >= 0) & (hi[:, 1] >= 0) & (lo[:, 0] < w) & (lo[:, 1] < h))
+        for k in sorted(seen, key=self._rank):
+            street, run = self.runs[k]
+            pts = (self.xy[run] - origin) * scale
+            if street.bridge:
+                self._bridge(surface, street.name, pts, taken)
+            elif (street.arterial and block >= MAJOR_NAMES_PX) or block >= MINOR_NAMES_PX:
+                self._along(surface, street.name, pts, taken, int(k))
+
+    def _rank(self, k: int) -> tuple[bool, bool]:
+        """Bridges are named first, then arterials, then other streets."""
+        street = self.runs[k][0]
+        return (not street.bridge, not street.arterial)
+
+    def _district(self, surface, district, origin, scale, taken: list[pygame.Rect]) -> None:
+        x0, _, x1, _ = district.box
+        name = district.name.upper()
+        label = self.text.render(name, self.text.large, DISTRICT_NAME, True)
+        if label.get_width() > (x1 - x0) * scale * 0.8:
+            return
+        at = ((district.x - origin[0]) * scale, (district.y - origin[1]) * scale)
+        rect = label.get_rect(center=(round(at[0]), round(at[1])))
+        if rect.colliderect(surface.get_rect()):
+            self._blit(surface, name, label, self._halo(name, self.text.large, True), rect, taken)
+
+    def _bridge(self, surface, name: str, pts: np.ndarray, taken: list[pygame.Rect]) -> None:
+        """A bridge's name beside its middle, level."""
+        mid = pts.mean(axis=0)
+        label = self.text.render(name, self.text.small, STREET_NAME, True)
+        halo = self._halo(name, self.text.small, True)
+        for dx in (8, -8 - label.get_width()):
+            rect = label.get_rect(midleft=(round(mid[0] + dx), round(mid[1])))
+            if rect.collidelist(taken) < 0:
+                self._blit(surface, name, label, halo, rect, taken)
+                return
+
+    def _along(self, surface, name: str, pts: np.ndarray, taken, index: int) -> None:
+        """A street's name along it, every ``REPEAT_PX``, where it does not overlap."""
+        step = np.hypot(*np.diff(pts, axis=0).T)
+        distance = np.concatenate(([0.0], np.cumsum(step)))
+        total = float(distance[-1])
+        label = self.text.render(name, self.text.small, STREET_NAME)
+        span = label.get_width() + 12
+        if total < span:
+            return
+        bounds = surface.get_rect()
+        offset = REPEAT_PX * ((index * 0.37) % 1)  # parallel streets do not line up
+        for d in np.arange(span / 2 + offset % max(1.0, total - span), total - span / 2, REPEAT_PX):
+            x = float(np.interp(d, distance, pts[:, 0]))
+            y = float(np.interp(d, distance, pts[:, 1]))
+            if not bounds.collidepoint(x, y):
+                continue
+            a = [np.interp(d - span / 2, distance, pts[:, i]) for i in (0, 1)]
+            b = [np.interp(d + span / 2, distance, pts[:, i]) for i in (0, 1)]
+            angle = _upright(math.degrees(math.atan2(a[1] - b[1], b[0] - a[0])))
+            fg, bg = self._turned(name, round(angle / 5) * 5)
+            rect = fg.get_rect(center=(round(x), round(y)))
+            if rect.collidelist(taken) < 0:
+                self._blit(surface, name, fg, bg, rect, taken)
+
+    def _turned(self, name: str, angle: int) -> tuple[pygame.Surface, pygame.Surface]:
+        key = (name, self.text.small, angle)
+        found = self._rotated.get(key)
+        if found is None:
+            if len(self._rotated) > ROTATED_CACHE:
+                self._rotated.clear()
+            label = self.text.render(name, self.text.small, STREET_NAME)
+            halo = self._halo(name, self.text.small, False)
+            found = (pygame.transform.rotate(label, angle), pygame.transform.rotate(halo, angle))
+            self._rotated[key] = found
+        return found
+
+    def _halo(self, name: str, size: int, bold: bool) -> pygame.Surface:
+        return self.text.render(name, size, LAND, bold)
+
+    def _blit(self, surface, name, label, halo, rect: pygame.Rect, taken) -> None:
+        for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+            surface.blit(halo, rect.move(dx, dy))
+        surface.blit(label, rect)
+        taken.append(rect.inflate(6, 6))
+        self.placed.append((name, rect))
+
+
+def _upright(angle: float) -> float:
+    """An angle in degrees turned by half a turn if needed, so text never reads upside down."""
+    while angle > 90:
+        angle -= 180
+    while angle <= -90:
+        angle += 180
+    return angle
