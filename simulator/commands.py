@@ -23,11 +23,19 @@ class CommandBase(BaseModel):
 
 
 class Dispatch(CommandBase):
-    """Send units to an incident (also reassigns units busy elsewhere)."""
+    """Send units to an incident (also reassigns units busy elsewhere).
+
+    With ``hold`` the units stop at the scene's perimeter (Level I staging) and wait
+    there, committed, until dispatched again to the same incident: how a dispatcher
+    keeps crews out of a scene nobody able to recognise its hazards has sized up yet.
+    """
 
     type: Literal["dispatch"] = "dispatch"
     incident: str
     units: list[str] = Field(min_length=1)
+    hold: bool | None = Field(
+        default=None, description="Stop at the perimeter until dispatched again (staging)"
+    )
 
 
 class Recall(CommandBase):

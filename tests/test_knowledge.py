@@ -380,3 +380,58 @@ def test_sop_players_share_unless_they_forget(forget):
         assert ex.knows("fire", "INC1")
         assert first(ex, "unit.dispatched").unit == "F1"
         assert kinds(ex, "incident.resolved")
+
+
+# -- crews held at the perimeter (Level I staging) ----------------------------------
+
+
+def held_exercise() -> Exercise:
+    """INC1 hides a chemical only hazmat recognises; P1 (patrol) could walk into it."""
+    data = scenario_dict(msel=[incident(hazards=[CHEM])])
+    ex = exercise(data)
+    run_until(ex, lambda: ex.knows("police", "INC1"))
+    return ex
+
+
+def test_a_unit_dispatched_to_hold_waits_at_the_perimeter_unharmed():
+    ex = held_exercise()
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True)).accepted
+    run_until(ex, lambda: status(ex, "P1") == "staged")
+    staged = first(ex, "unit.staged", unit="P1")
+    assert (staged.incident, staged.data["at"]) == ("INC1", "perimeter")
+    ex.advance(ex.now + 600)
+    assert status(ex, "P1") == "staged"  # committed, outside, for as long as it is held
+    assert not kinds(ex, "unit.harmed") and not kinds(ex, "unit.on_scene")
+    again = ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True))
+    assert not again.accepted and "already assigned" in again.reason
+
+
+def test_a_held_unit_goes_in_when_dispatched_again_and_knowledge_protects_it():
+    ex = held_exercise()
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True))
+    run_until(ex, lambda: status(ex, "P1") == "staged")
+    ex.engine.learn("police", HAZARD_KEY, "chemical", "message", by="fire")  # word arrives
+    order_in = ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"]))
+    assert order_in.accepted, order_in.reason
+    on_scene = first(ex, "unit.on_scene", unit="P1")
+    assert on_scene.data.get("released") is True and on_scene.t == pytest.approx(ex.now)
+    assert not kinds(ex, "unit.harmed")
+    twice = ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"]))
+    assert not twice.accepted and "already assigned" in twice.reason
+
+
+def test_a_held_unit_ordered_in_blind_is_harmed_as_any_crew_would_be():
+    ex = held_exercise()
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True))
+    run_until(ex, lambda: status(ex, "P1") == "staged")
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"]))
+    assert first(ex, "unit.harmed", unit="P1").data["hazard"] == "chemical"
+
+
+def test_a_held_unit_ordered_in_on_its_way_goes_straight_in():
+    ex = held_exercise()
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True))
+    ex.engine.learn("police", HAZARD_KEY, "chemical", "message", by="fire")
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
+    run_until(ex, lambda: status(ex, "P1") == "on_scene")
+    assert not kinds(ex, "unit.staged") and not kinds(ex, "unit.harmed")

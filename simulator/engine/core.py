@@ -516,13 +516,18 @@ class Engine:
             self.scene.leave(unit, incident)
             unit.incident = None
         unit.staging = None
+        unit.held = False
 
-    def dispatch(self, unit: Unit, incident: Incident) -> None:
-        """Assign a unit; it turns out (if at its station) and drives to the scene."""
+    def dispatch(self, unit: Unit, incident: Incident, hold: bool = False) -> None:
+        """Assign a unit; it turns out (if at its station) and drives to the scene.
+
+        A held unit stops at the perimeter until ``order_in`` (Level I staging).
+        """
         previous = unit.incident
         self.detach(unit)
         turnout = self.agency(unit.agency).turnout if unit.at_home else 0.0
         unit.incident = incident.id
+        unit.held = hold
         incident.assigned.add(unit.id)
         eta = float(self.movement.eta(unit, incident.node)) + turnout
         self.set_status(
@@ -633,6 +638,10 @@ class Engine:
         if incident.resolved:
             self.send_home(unit)
             return
+        if unit.held:
+            unit.staging = None
+            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason="held by dispatch")
+            return
         reason = self.blocked(unit, incident)
         if reason:
             unit.staging = None
@@ -709,6 +718,21 @@ class Engine:
             self.involve(incident, {self.responsible(incident, Capability.TRANSPORT)})
         self._out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
         return False
+
+    def order_in(self, unit: Unit, incident: Incident) -> None:
+        """A unit held at the perimeter goes in (or, still on its way, will on arrival).
+
+        A precondition still unmet keeps it waiting, as it would any crew.
+        """
+        unit.held = False
+        if unit.status != UnitStatus.STAGED or unit.staging is not None:
+            return
+        reason = self.blocked(unit, incident)
+        if reason:
+            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            self.await_word(unit, incident)
+            return
+        self.proceed_from_staging(unit, incident)
 
     def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
         """A staged unit whose precondition now holds moves in."""

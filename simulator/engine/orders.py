@@ -114,15 +114,23 @@ class Orders:
         if reason:
             return reason, None
         reach = self.engine.atlas.roads.seconds_to(incident.node)
+        hold = bool(command.hold)
         for unit in units:
             if unit.status not in _ORDERABLE:
                 return f"unit {unit.id} is {unit.status.value} and cannot be dispatched", None
-            if unit.incident == incident.id:
+            if unit.incident == incident.id and (hold or not unit.held):
                 return f"unit {unit.id} is already assigned to {incident.id}", None
             node, _ = self.engine.movement.origin(unit)
             if not np.isfinite(reach[node]):
                 return f"no open road from unit {unit.id} to {incident.id}", None
-        return "", lambda: [self.engine.dispatch(unit, incident) for unit in units]
+        return "", lambda: [self._send(unit, incident, hold) for unit in units]
+
+    def _send(self, unit: Unit, incident: Incident, hold: bool) -> None:
+        """Dispatch a unit, or order one held at this incident's perimeter in."""
+        if unit.incident == incident.id:
+            self.engine.order_in(unit, incident)
+        else:
+            self.engine.dispatch(unit, incident, hold=hold)
 
     def _recall(self, command: Recall) -> Verdict:
         units, reason = self._own_units(command.agency, command.units)

@@ -282,7 +282,9 @@ class Scene:
             unit = self.engine.units[unit_id]
             if agency is not None and unit.agency != agency:
                 continue
-            if unit.status == UnitStatus.STAGED and not self.engine.blocked(unit, incident):
+            if unit.held or unit.status != UnitStatus.STAGED:
+                continue  # held by its dispatcher: goes in when ordered
+            if not self.engine.blocked(unit, incident):
                 self.engine.proceed_from_staging(unit, incident)
 
     # -- patients --------------------------------------------------------------------

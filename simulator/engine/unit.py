@@ -37,6 +37,7 @@ class Unit:
     factor: float = 1.0
     goal: tuple[int, Callable[["Unit"], None]] | None = None
     stranded: bool = False
+    held: bool = False  # dispatched to stop at the perimeter until ordered in
 
     def __post_init__(self) -> None:
         self.capabilities = frozenset(self.spec.capabilities)
