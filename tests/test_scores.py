@@ -56,11 +56,12 @@ def test_response_intervals_by_hand():
     assert values(intervals.of("turnout")) == [("ems", 20.0), ("police", 30.0)]
     travel = sorted((s.unit, s.value, s.note) for s in intervals.of("travel"))
     assert travel == [
-        ("M1", 50.0, "first arrival"),
+        ("M1", 50.0, ""),  # staging to the scene: EMS had arrived when it staged
         ("M1", 150.0, "staged"),
         ("P1", 200.0, "first arrival"),
     ]
-    assert values(intervals.of("first_on_scene")) == [("ems", 450.0), ("police", 300.0)]
+    # Staged for the incident is arrived (NFPA 1710): EMS at 320, not when it went in.
+    assert values(intervals.of("first_on_scene")) == [("ems", 320.0), ("police", 300.0)]
     assert values(intervals.of("full_assignment_on_scene")) == [("ems", 280.0), ("police", 350.0)]
 
 
@@ -317,7 +318,7 @@ def test_percentile_measure_with_agency_and_at_least():
                         "agency": "police",
                         "percentile": 50,
                     },
-                    {"metric": "first_on_scene", "target": 400, "agency": "ems"},
+                    {"metric": "first_on_scene", "target": 300, "agency": "ems"},
                     {"metric": "incidents_resolved", "target": 1, "at_most": False},
                     {"metric": "unsafe_entries", "target": 0},
                 ],
@@ -330,15 +331,15 @@ def test_percentile_measure_with_agency_and_at_least():
     got = [(m.metric, m.agency, m.statistic, m.value, m.met) for m in objective.measures]
     assert got == [
         ("first_on_scene", "police", "p50", 300.0, True),
-        ("first_on_scene", "ems", "p90", 450.0, False),
+        ("first_on_scene", "ems", "p90", 320.0, False),
         ("incidents_resolved", None, "count", 0.0, False),
         ("unsafe_entries", None, "count", None, None),  # no comms events: not modelled
     ]
-    # Credit: police 1, EMS 450 s against 400 s 1 - 50/800, nothing resolved 0.
-    assert objective.rating == "U" and objective.score == pytest.approx(64.6)
+    # Credit: police 1, EMS 320 s against 300 s 1 - 20/600, nothing resolved 0.
+    assert objective.rating == "U" and objective.score == pytest.approx(65.6)
     # Outcomes: nobody harmed (100); duties: both agencies in time (100).
     assert (result.outcome_score.score, result.duties_score) == (100.0, 100.0)
-    assert result.overall == pytest.approx(0.35 * 64.6 + 0.3 * 100 + 0.35 * 100, abs=0.05)
+    assert result.overall == pytest.approx(0.35 * 65.6 + 0.3 * 100 + 0.35 * 100, abs=0.05)
 
 
 def test_score_is_pure_and_json_serialisable():

@@ -181,13 +181,20 @@ class _Pass:
             self.en_route_agencies[e.incident].add(e.agency)
 
     def on_unit_staged(self, e: Event) -> None:
+        # Held at the perimeter or a staging area for the incident, the unit has arrived
+        # (NFPA 1710's on-scene time); it goes in when the scene is ready for it.
         self._arrive(e, "staged")
+        if e.incident is not None:
+            self._first_on_scene(e)
 
     def on_unit_on_scene(self, e: Event) -> None:
-        key = (e.incident, e.agency)
-        first = key not in self.arrived
+        first = (e.incident, e.agency) not in self.arrived
         self._arrive(e, "first arrival" if first else "")
-        if not first:
+        self._first_on_scene(e)
+
+    def _first_on_scene(self, e: Event) -> None:
+        key = (e.incident, e.agency)
+        if key in self.arrived:
             return
         self.arrived.add(key)
         start = self.first_call.get(e.incident) or self.cad.get(key)
