@@ -271,3 +271,34 @@ def test_expert_moves_a_chief_on_once_unified_command_stands():
     sop = play(RIVERTON, {})
     expert = score(scenario, exercise.log.events)
     assert expert.overall > sop.overall
+
+
+def test_expert_holds_crews_at_the_perimeter_until_hazmat_has_sized_up():
+    """ERG/NFPA 470: the warehouse's hidden oxidiser harms SOP crews, not the expert's."""
+    path = SCENARIOS / "warehouse_chemical_outage.yaml"
+    scenario = load(path)
+    agencies = [a.id for a in scenario.agencies]
+    runs = {}
+    for name in ("sop", "expert"):
+        exercise = Exercise(scenario, 0)
+        attach_players(exercise, agencies, dict.fromkeys(agencies, name))
+        exercise.advance(scenario.metadata.duration)
+        runs[name] = exercise.log.events
+    harmed = {n: [e for e in log if e.kind == "unit.harmed"] for n, log in runs.items()}
+    assert any(e.data["hazard"] == "chemical" for e in harmed["sop"])
+    assert not any(e.data["hazard"] == "chemical" for e in harmed["expert"])
+    log = runs["expert"]
+    held = [e for e in log if e.kind == "unit.staged" and e.data["reason"] == "held by dispatch"]
+    assert any(e.incident == "WHSE-1" for e in held)
+    hazmat_in = min(
+        e.t
+        for e in log
+        if e.kind == "unit.on_scene" and e.incident == "WHSE-1" and e.unit.startswith("HM")
+    )
+    went_in = [
+        e
+        for e in log
+        if e.kind == "unit.on_scene" and e.data.get("released") and e.incident == "WHSE-1"
+    ]
+    assert went_in and all(e.t > hazmat_in for e in went_in)
+    assert score(scenario, log).overall > score(scenario, runs["sop"]).overall + 5

@@ -6,9 +6,10 @@ never shares and never takes command, ``sop`` follows standard operating procedu
 (the default simulation cell), and ``expert`` does what doctrine says a strong team
 does (never forgets to share, relays the hazards one partner reports to the others,
 sends a commander to every multi-agency incident, its own or one it answers for mutual
-aid, forms unified command early, and moves a chief on from a scene whose unified
-command already stands to one still waiting for command). Every profile sees only what
-its agency knows, as a trainee does.
+aid, forms unified command early, moves a chief on from a scene whose unified command
+already stands to one still waiting for command, and holds crews at the perimeter of a
+scene that needs hazmat or a tactical team until that specialist has sized it up).
+Every profile sees only what its agency knows, as a trainee does.
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class Profile:
     relays: bool = False
     command: bool = True
     commander_early: bool = False
+    cautious: bool = False  # holds crews at the perimeter until a specialist sized it up
     aid_retry_s: float = 900.0  # do not ask the same partner again sooner than this
 
 
@@ -51,10 +53,12 @@ PROFILES: dict[str, Profile] = {
             "as SOP, but never forgets to share, relays hazards partners report to the other "
             "agencies at the incident, and sends a commander to every multi-agency incident "
             "at once, mutual aid included, for unified command, moving a chief on once "
-            "unified command stands (NIMS doctrine)",
+            "unified command stands (NIMS doctrine), and holds crews at the perimeter until "
+            "hazmat or a tactical team has sized up a scene that needs one (ERG, NFPA 470)",
             never_forgets=True,
             relays=True,
             commander_early=True,
+            cautious=True,
         ),
     )
 }

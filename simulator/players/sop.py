@@ -16,6 +16,7 @@ from simulator.commands import (
 )
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
+from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.scenario.vocabulary import Capability, UnitStatus
 
@@ -70,6 +71,7 @@ class SopPlayer:
         self._draw = exercise.stream(f"player:{agency}")
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
+        self.perimeter = Perimeter(exercise, agency, self.source) if self.style.cautious else None
         exercise.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
@@ -81,6 +83,8 @@ class SopPlayer:
         chase: set[str] = set()  # our crews on scene remind dispatch who is still missing
         self._resend_due()
         self._unify_again()
+        if self.perimeter:
+            self.perimeter.release()
         for event in events:
             kind = event.kind
             if event.agency == self.agency:
@@ -159,13 +163,8 @@ class SopPlayer:
             capability, shortfall = pending[0]
             tried.add(capability)
             chosen = self._nearest(view, capability, free, shortfall)
-            if chosen:
-                result = self.exercise.submit(
-                    Dispatch(agency=self.agency, incident=view.id, units=chosen),
-                    source=self.source,
-                )
-                if result.accepted:
-                    free = [u for u in free if u not in chosen]
+            if chosen and self._send(view, chosen):
+                free = [u for u in free if u not in chosen]
             if len(chosen) < shortfall:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
@@ -200,10 +199,14 @@ class SopPlayer:
             self._want_command.add(incident.id)
             return free
         self._want_command.discard(incident.id)
-        result = self.exercise.submit(
-            Dispatch(agency=self.agency, incident=incident.id, units=chosen), source=self.source
-        )
-        return [u for u in free if u not in chosen] if result.accepted else free
+        return [u for u in free if u not in chosen] if self._send(incident, chosen) else free
+
+    def _send(self, incident: CadIncident, units: list[str]) -> bool:
+        """Dispatch units (the expert holding some at the perimeter); True if accepted."""
+        if self.perimeter:
+            return self.perimeter.dispatch(incident, units)
+        command = Dispatch(agency=self.agency, incident=incident.id, units=units)
+        return self.exercise.submit(command, source=self.source).accepted
 
     def _in_command(self, incident: str) -> bool:
         """Whether we already command there (our post, or unified command with us)."""

@@ -1,0 +1,107 @@
+"""Hazard discipline: crews wait at the perimeter until someone able has sized up the scene.
+
+Doctrine for scenes whose hazards only a specialist recognises (the ERG and NFPA 470 for
+hazardous materials; containment and a tactical team for an armed subject or a device):
+responders who cannot recognise the hazard stop at the perimeter, committed but outside,
+until a unit that can (hazmat, a tactical team) has gone in and its findings have reached
+their dispatch, or the size-up has had time to come back with nothing. The expert plays
+this; SOP crews walk straight in, which is what the bundled scenarios' unknown hazards
+punish.
+"""
+
+from simulator.commands import Dispatch
+from simulator.exercise import CadIncident, Exercise
+from simulator.scenario.vocabulary import DETECTS, Capability
+
+# Specialists whose size-up makes a scene safe to enter, and the hazards each recognises.
+SPECIALISTS: dict[Capability, frozenset[str]] = {
+    c: frozenset(kind.value for kind, caps in DETECTS.items() if c in caps)
+    for c in (Capability.HAZMAT, Capability.TACTICAL)
+}
+# After a specialist goes in, how long a dispatcher waits for its findings before
+# taking silence as "nothing found" and sending the held crews in.
+SIZE_UP_S = 180.0
+
+
+class Perimeter:
+    """One agency's crews held at incident perimeters, and when to send them in."""
+
+    def __init__(self, exercise: Exercise, agency: str, source: str) -> None:
+        self.exercise = exercise
+        self.agency = agency
+        self.source = source
+        self.held: dict[str, set[str]] = {}  # incident -> our units told to wait
+        self._inside: dict[tuple[str, Capability], float] = {}  # specialist first seen in
+        self._before: dict[str, frozenset[str]] = {}  # hazards known when we began to hold
+
+    def split(self, view: CadIncident, units: list[str]) -> tuple[list[str], list[str]]:
+        """The units that may go straight in, and those to hold at the perimeter."""
+        go = [u for u in units if not self._waiting_for(view, u)]
+        return go, [u for u in units if u not in go]
+
+    def dispatch(self, view: CadIncident, units: list[str]) -> bool:
+        """Send units, holding at the perimeter those the scene is not yet safe for.
+
+        Returns whether every order was accepted.
+        """
+        accepted = True
+        for group, hold in zip(self.split(view, units), (None, True), strict=True):
+            if not group:
+                continue
+            result = self.exercise.submit(
+                Dispatch(agency=self.agency, incident=view.id, units=group, hold=hold),
+                source=self.source,
+            )
+            accepted = accepted and result.accepted
+            if result.accepted and hold:
+                self.held.setdefault(view.id, set()).update(group)
+        return accepted
+
+    def release(self) -> None:
+        """Order in the held crews whose scene is now sized up (called on every batch)."""
+        if not self.held:
+            return
+        where = {u.id: u.incident for u in self.exercise.units(self.agency)}
+        for incident in sorted(self.held):
+            view = self.exercise.cad_incident(self.agency, incident)
+            units = sorted(u for u in self.held[incident] if where.get(u) == incident)
+            if view is None or not units:
+                del self.held[incident]
+                continue
+            ready = [u for u in units if not self._waiting_for(view, u)]
+            if not ready:
+                continue
+            self.held[incident] -= set(ready)
+            self.exercise.submit(
+                Dispatch(agency=self.agency, incident=incident, units=ready), source=self.source
+            )
+
+    def _waiting_for(self, view: CadIncident, unit: str) -> list[Capability]:
+        """Specialists this unit must wait for at this incident (none: it may go in)."""
+        can = self.exercise.unit_can
+        return [
+            c
+            for c in SPECIALISTS
+            if any(n.capability == c and n.required > 0 for n in view.needs)
+            and not can(unit, c)
+            and not self._sized_up(view, c)
+        ]
+
+    def _sized_up(self, view: CadIncident, specialist: Capability) -> bool:
+        """Whether the specialist has been in and we heard what it found, or waited enough.
+
+        A hazard the caller reported is no size-up: the one nobody reported is the danger.
+        """
+        hazards = self._hazards(view.id)
+        before = self._before.setdefault(view.id, hazards)
+        if not any(n.capability == specialist and n.on_scene > 0 for n in view.needs):
+            return False
+        now = self.exercise.now
+        first = self._inside.setdefault((view.id, specialist), now)
+        found = {v for k, v in hazards - before}
+        return bool(found & SPECIALISTS[specialist]) or now - first >= SIZE_UP_S
+
+    def _hazards(self, incident: str) -> frozenset[tuple[str, str]]:
+        """The hazards our agency knows at an incident, as (fact, kind)."""
+        facts = self.exercise.facts(self.agency, incident)
+        return frozenset((k, str(v)) for k, v in facts.items() if k.startswith("hazard:"))
