@@ -43,9 +43,11 @@ from simulator.record import (
     read_manifest,
 )
 from simulator.review.summary import Summary, summarise
-from simulator.scenario import Scenario, ScenarioError, load
+from simulator.scenario import Scenario, ScenarioError
+from simulator.scenario.advice import advice
 from simulator.scenario.attainable import unattainable
 from simulator.scenario.limits import MAX_SEED
+from simulator.scenario.loader import load_with
 from simulator.scenario.timing import format_offset
 from simulator.world import build_atlas
 from simulator.world.atlas import SNAP_LIMIT_M, Atlas
@@ -60,22 +62,33 @@ SLICE_S = 300.0
 
 
 def validate_command(args: argparse.Namespace, console: Console) -> int:
-    """Check scenario files: problems (exit 2) and warnings of objectives never met."""
+    """Check scenario files: every problem (exit 2), else warnings and ``ok``.
+
+    Warnings (silent no-ops, objectives never met) leave the file usable.
+    """
     del console
     status = 0
     for name in args.files:
         try:
-            scenario = load(name)
-            build_atlas(scenario, name)
+            scenario, _ = load_scenario(name)
         except ScenarioError as exc:
             status = 2
             for line in exc.lines():
                 error(line)
             continue
-        for problem in unattainable(scenario):
+        for problem in [*advice(scenario), *unattainable(scenario)]:
             error(problem.render(name).replace(": ", ": warning: ", 1))
         print(f"{name}: ok")
     return status
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, Atlas]:
+    """Load a scenario and place it on its map, with every stage's problems at once.
+
+    Raises:
+        ScenarioError: every problem in the file.
+    """
+    return load_with(path, lambda scenario: build_atlas(scenario, str(path)))
 
 
 def schema_command(args: argparse.Namespace, console: Console) -> int:
@@ -115,8 +128,7 @@ def default_run(console: Console) -> int:
 def run_command(args: argparse.Namespace, console: Console) -> int:
     """Run a scenario headless with automated players, recorded and scored."""
     path = Path(args.scenario)
-    scenario = load(path)
-    atlas = build_atlas(scenario, str(path))
+    scenario, atlas = load_scenario(path)
     until = scenario.metadata.duration if args.until is None else args.until
     if until > scenario.metadata.duration:
         raise BadInput(
@@ -407,8 +419,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     scenario_file = next(iter(sorted(directory.glob("scenario.*"))), None)
     if scenario_file is None:
         raise BadInput(f"{directory}: no scenario copy in the run directory")
-    scenario = load(scenario_file)
-    atlas = build_atlas(scenario, str(scenario_file))
+    scenario, atlas = load_scenario(scenario_file)
     seed, until, automated, profiles = _replayed_settings(directory / MANIFEST, manifest, scenario)
     events = directory / EVENTS
     try:
@@ -523,8 +534,7 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.view.play import NoDisplay, play
 
     path = Path(args.scenario)
-    scenario = load(path)
-    atlas = build_atlas(scenario, str(path))
+    scenario, atlas = load_scenario(path)
     agencies = {a.id for a in scenario.agencies}
     unknown = [r for r in args.role if r not in agencies]
     if unknown:

@@ -8,7 +8,8 @@ was accepted though it could not mean what it said is refused.
 import json
 
 import pytest
-from conftest import SCENARIOS
+import yaml
+from conftest import SCENARIOS, closure, incident, scenario_dict
 
 from simulator.cli import main
 
@@ -62,3 +63,152 @@ def test_a_trainee_commands_only_the_agencies_it_plays(tmp_path, capsys):
 def test_a_short_run_still_runs(tmp_path, until):
     out = tmp_path / "run"
     assert main(["run", str(SMALL), "--until", until, "--out", str(out), "--quiet"]) == 0
+
+
+# -- scenario files: names, choices, one pass ---------------------------------------------
+
+
+def validate(tmp_path, data: dict, capsys) -> tuple[int, list[str]]:
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    code = main(["validate", str(path)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, [line.removeprefix(f"{path}: ") for line in captured.err.splitlines()]
+
+
+def fault(seq: int, target: str, kind: str = "phone") -> dict:
+    return {
+        "seq": seq,
+        "time": 60,
+        "type": "fault",
+        "fault": kind,
+        "target": target,
+        "description": "lines down",
+    }
+
+
+def test_an_unknown_channel_lists_the_channels_including_the_defaults(tmp_path, capsys):
+    data = scenario_dict(msel=[incident(), fault(40, "mpd")])
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert lines == [
+        "inject seq 40 at msel.1.target: unknown channel 'mpd' (channels: cad-link, "
+        "dispatch-phone, ems-dispatch, fire-dispatch, police-dispatch)"
+    ]
+
+
+def test_problems_name_the_inject_seq_the_unit_and_the_incident(tmp_path, capsys):
+    data = scenario_dict(msel=[incident("INC7", seq=12, requires={"patrol": "two"})])
+    data["units"][1]["station"] = "FS9"
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert "inject seq 12, incident INC7 at msel.0.incident.requires.patrol: " in lines[0]
+    assert lines[1] == "unit F1 at units.1.station: unknown station 'FS9' (stations: ES, FS, PS)"
+
+
+def test_every_stage_reports_in_one_pass(tmp_path, capsys):
+    data = scenario_dict(msel=[incident(), fault(2, "mpd"), closure(3, 120, roads=["Elm St"])])
+    data["units"][0]["colour"] = "red"  # schema
+    data["metadata"]["duration"] = "soon"  # schema, in a section stood in for
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert [line.split(": ")[0] for line in lines] == [
+        "metadata.duration",
+        "unit P1 at units.0.colour",  # schema
+        "inject seq 2 at msel.1.target",  # cross-reference
+        "inject seq 3 at msel.2.roads.0",  # the map
+    ]
+
+
+def test_an_item_left_out_for_its_schema_problem_causes_no_false_problems(tmp_path, capsys):
+    change = {
+        "seq": 2,
+        "time": 60,
+        "type": "resource_change",
+        "unit": "M1",
+        "change": "out_of_service",
+        "description": "breakdown",
+    }
+    tower = fault(3, "tower9", "radio_site")  # radio sites do not depend on agencies
+    data = scenario_dict(msel=[incident(casualties={"immediate": 1}), change, tower])
+    data["units"][2]["crew"] = 0  # M1, the only transport unit, fails the schema
+    data["agencies"][0]["kind"] = "navy"  # so do the police
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    # Not "unknown unit 'M1'", "patients need a transport unit", "unknown agency 'police'"
+    # nor "needs a home police agency": each may be the item left out.
+    assert [line.split(": ")[0] for line in lines] == [
+        "agency police at agencies.0.kind",
+        "unit M1 at units.2.crew",
+        "inject seq 3 at msel.2.target",
+    ]
+
+
+# -- scenario files: accepted but wrong ---------------------------------------------------
+
+
+def test_patients_need_a_transport_unit_that_carries_patients(tmp_path, capsys):
+    data = scenario_dict(msel=[incident(casualties={"immediate": 1, "delayed": 1})])
+    data["units"][2]["patient_capacity"] = 0
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert lines[0] == (
+        "inject seq 1, incident INC1 at msel.0.incident.casualties: patients need a transport "
+        "unit that carries patients; every transport unit (M1) has patient_capacity 0"
+    )
+
+
+def test_a_hospital_belongs_to_a_medical_agency(tmp_path, capsys):
+    data = scenario_dict()
+    data["hospitals"][0]["agency"] = "police"
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert lines == [
+        "hospital H1 at hospitals.0.agency: police is a police agency; a hospital belongs to "
+        "a hospital or EMS agency, or to none (hospital or EMS agencies here: ems)"
+    ]
+    data["hospitals"][0]["agency"] = "ems"
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
+# -- warnings: valid, but silently does nothing --------------------------------------------
+
+
+def test_an_incident_injects_to_that_tells_nobody_is_a_warning(tmp_path, capsys):
+    row = incident()
+    row["to"] = ["police", "fire"]  # the calls go to police; fire is told nothing
+    code, lines = validate(tmp_path, scenario_dict(msel=[row]), capsys)
+    assert code == 0
+    assert lines == [
+        "warning: inject seq 1, incident INC1 at msel.0.to.1: fire is not told: an incident "
+        "inject tells nobody (its 911 calls go to police; others learn of it when it is "
+        "shared); add an information inject to tell fire"
+    ]
+
+
+def test_declared_channels_that_drop_the_default_phone_line_and_cad_link_warn(tmp_path, capsys):
+    comms = {
+        "systems": [{"id": "county"}],
+        "channels": [{"id": "ops", "kind": "interop", "system": "county", "members": ["police"]}],
+    }
+    data = scenario_dict(communications=comms)
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert [line.split(": ")[1] for line in lines] == ["communications.channels"] * 2
+    assert "(dispatch-phone)" in lines[0] and "(cad-link)" in lines[1]
+    comms["channels"] += [
+        {"id": "phones", "kind": "phone", "members": ["police", "fire", "ems"]},
+        {"id": "cad", "kind": "data", "members": ["police", "fire", "ems"]},
+    ]
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
+def test_a_run_goes_ahead_despite_warnings(tmp_path, capsys):
+    row = incident()
+    row["to"] = ["police", "fire"]
+    path = tmp_path / "warned.yaml"
+    path.write_text(yaml.safe_dump(scenario_dict(msel=[row])), encoding="utf-8")
+    assert (
+        main(["run", str(path), "--until", "00:30", "--out", str(tmp_path / "r"), "--quiet"]) == 0
+    )

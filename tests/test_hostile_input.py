@@ -9,6 +9,7 @@ import copy
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -60,8 +61,9 @@ def assert_clean(code: int, err: str, file: Path | str, field: str, reason: str 
     assert code == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    prefix = f"{file}: {field}: " if field else f"{file}: "
-    assert lines[0].startswith(prefix), lines[0]
+    # A field inside a named item is labelled first: ``FILE: unit E9 at units.2.crew: ``.
+    where = rf"(\S.* at )?{re.escape(field)}: " if field else ""
+    assert re.match(rf"{re.escape(str(file))}: {where}", lines[0]), lines[0]
     assert reason in lines[0]
     return lines[0]
 

@@ -258,7 +258,7 @@ def test_duplicate_msel_sequence_numbers():
 
 def test_unknown_station():
     problem = only(mutated(lambda d: d["units"][0].update(station="NOPE")))
-    assert problem == Problem("units.0.station", "unknown station 'NOPE'")
+    assert problem == Problem("units.0.station", "unknown station 'NOPE' (stations: ES, FS, PS)")
 
 
 def test_unknown_agency_of_a_unit_and_a_station():
@@ -267,8 +267,9 @@ def test_unknown_agency_of_a_unit_and_a_station():
         d["stations"][0]["agency"] = "sheriff"
 
     found = problems_of(mutated(change))
-    assert Problem("units.0.agency", "unknown agency 'sheriff'") in found
-    assert Problem("stations.0.agency", "unknown agency 'sheriff'") in found
+    reason = "unknown agency 'sheriff' (agencies: ems, fire, police)"
+    assert Problem("units.0.agency", reason) in found
+    assert Problem("stations.0.agency", reason) in found
 
 
 def test_unknown_mutual_aid_partner_and_self_aid():
@@ -276,7 +277,8 @@ def test_unknown_mutual_aid_partner_and_self_aid():
         d["agencies"][1]["mutual_aid"] = ["county", "fire"]
 
     found = problems_of(mutated(change))
-    assert Problem("agencies.1.mutual_aid.0", "unknown agency 'county'") in found
+    reason = "unknown agency 'county' (agencies: ems, fire, police)"
+    assert Problem("agencies.1.mutual_aid.0", reason) in found
     assert Problem("agencies.1.mutual_aid.1", "an agency cannot ask itself for mutual aid") in found
 
 
@@ -290,7 +292,7 @@ def test_unknown_unit_in_a_resource_change():
         "description": "breakdown",
     }
     data = scenario_dict(msel=[incident(), row])
-    assert problems_of(data) == [Problem("msel.1.unit", "unknown unit 'X9'")]
+    assert problems_of(data) == [Problem("msel.1.unit", "unknown unit 'X9' (units: F1, M1, P1)")]
 
 
 def test_unknown_objective_and_recipient():
@@ -298,8 +300,9 @@ def test_unknown_objective_and_recipient():
     row["objectives"] = ["OBJ9"]
     row["to"] = ["police", "coastguard"]
     found = problems_of(scenario_dict(msel=[row]))
-    assert Problem("msel.0.objectives.0", "unknown objective 'OBJ9'") in found
-    assert Problem("msel.0.to.1", "unknown agency 'coastguard'") in found
+    assert Problem("msel.0.objectives.0", "unknown objective 'OBJ9' (objectives: none)") in found
+    reason = "unknown agency 'coastguard' (agencies: ems, fire, police)"
+    assert Problem("msel.0.to.1", reason) in found
 
 
 def test_known_objective_is_accepted():
@@ -367,7 +370,8 @@ def test_escalation_of_an_incident_that_starts_later():
 def test_escalation_of_an_unknown_incident():
     escalate = {"seq": 2, "time": 60, "type": "escalation", "incident": "GHOST", "description": "x"}
     data = scenario_dict(msel=[incident(), escalate])
-    assert problems_of(data) == [Problem("msel.1.incident", "unknown incident 'GHOST'")]
+    reason = "unknown incident 'GHOST' (incidents: INC1)"
+    assert problems_of(data) == [Problem("msel.1.incident", reason)]
 
 
 @pytest.mark.parametrize("missing", ["police", "fire", "ems"])
@@ -512,8 +516,8 @@ def test_rendered_lines_name_the_file_then_the_field(tmp_path):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load(path)
-    assert info.value.lines() == [f"{path}: units.0.colour: unknown field"]
-    assert str(info.value) == f"{path}: units.0.colour: unknown field"
+    assert info.value.lines() == [f"{path}: unit P1 at units.0.colour: unknown field"]
+    assert str(info.value) == f"{path}: unit P1 at units.0.colour: unknown field"
 
 
 def test_unit_builder_matches_schema():

@@ -1,9 +1,14 @@
 """Cross-reference checks pydantic cannot express field by field.
 
 Every problem is collected, not just the first, so a trainer fixes a file in one pass.
+An unknown id is reported with the ids that would do (``unknown channel 'mpd'
+(channels: cad-link, ...)``). The checks also run on a scenario from which the items
+that failed the schema were left out: ``whole`` then names the sections still
+complete, and a check that needs a section that is not (an id that may name an item
+left out, a count that may miss one) is skipped, so nothing false is reported.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.limits import shown
@@ -20,6 +25,50 @@ from simulator.scenario.problem import Problem
 from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
 
 REQUIRED_KINDS = (AgencyKind.POLICE, AgencyKind.FIRE, AgencyKind.EMS)
+# Agencies a hospital may belong to: its own, or an EMS service that runs it.
+HOSPITAL_KINDS = (AgencyKind.HOSPITAL, AgencyKind.EMS)
+SECTIONS = frozenset(
+    {
+        "metadata",
+        "map",
+        "settings",
+        "agencies",
+        "stations",
+        "hospitals",
+        "staging_areas",
+        "units",
+        "communications",
+        "msel",
+        "scoring",
+    }
+)
+MAX_CHOICES = 20  # ids listed after an unknown one; the rest are counted
+
+
+def unknown(what: str, value: object, choices: Iterable[str], plural: str = "") -> str:
+    """``unknown WHAT 'value' (WHATs: a, b, c)``: the reason, with what would do."""
+    names = sorted(set(choices))
+    listed = ", ".join(names[:MAX_CHOICES])
+    if len(names) > MAX_CHOICES:
+        listed += f" and {len(names) - MAX_CHOICES} more"
+    return f"unknown {what} {shown(value)} ({plural or what + 's'}: {listed or 'none'})"
+
+
+def transport_units(scenario: Scenario) -> list[str]:
+    """Units that can take a patient to hospital: transport, with room for one at least."""
+    return [
+        u.id
+        for u in scenario.units
+        if Capability.TRANSPORT in u.capabilities and u.patient_capacity > 0
+    ]
+
+
+def offered(scenario: Scenario) -> set[Capability]:
+    """Capabilities some unit brings; transport only from a unit that carries patients."""
+    found = {cap for unit in scenario.units for cap in unit.capabilities}
+    if not transport_units(scenario):
+        found.discard(Capability.TRANSPORT)
+    return found
 
 
 def incidents(scenario: Scenario) -> Iterator[tuple[str, float, IncidentSpec]]:
@@ -53,23 +102,30 @@ def responsible_agency(scenario: Scenario, spec: IncidentSpec, capability: Capab
     return ""
 
 
-def problems(scenario: Scenario) -> list[Problem]:
-    """All cross-reference problems in a parsed scenario."""
+def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Problem]:
+    """All cross-reference problems in a parsed scenario.
+
+    ``whole``: the sections no item was left out of (all of them, unless the scenario
+    is what was left of a file after its schema problems).
+    """
     found: list[Problem] = []
     found += _unique(scenario)
-    found += _agencies(scenario)
-    found += _resources(scenario)
-    found += _msel(scenario)
-    found += _comms(scenario)
+    found += _agencies(scenario, whole)
+    found += _resources(scenario, whole)
+    found += _msel(scenario, whole)
+    found += _comms(scenario, whole)
     for path, _, spec in incidents(scenario):
-        found += _incident(scenario, path, spec)
+        found += _incident(scenario, path, spec, whole)
+    if "agencies" not in whole:
+        return found
+    ids = _agency_ids(scenario)
     for index, objective in enumerate(scenario.scoring.objectives):
         for m_index, measure in enumerate(objective.measures):
-            if measure.agency and measure.agency not in _agency_ids(scenario):
+            if measure.agency and measure.agency not in ids:
                 found.append(
                     Problem(
                         f"scoring.objectives.{index}.measures.{m_index}.agency",
-                        f"unknown agency {shown(measure.agency)}",
+                        unknown("agency", measure.agency, ids, "agencies"),
                     )
                 )
     return found
@@ -114,7 +170,9 @@ def _unique(scenario: Scenario) -> list[Problem]:
     return found
 
 
-def _agencies(scenario: Scenario) -> list[Problem]:
+def _agencies(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    if "agencies" not in whole:
+        return []
     found = []
     kinds = {a.kind for a in scenario.agencies if a.is_home}
     for kind in REQUIRED_KINDS:
@@ -125,37 +183,57 @@ def _agencies(scenario: Scenario) -> list[Problem]:
         for a_index, partner in enumerate(agency.mutual_aid):
             path = f"agencies.{index}.mutual_aid.{a_index}"
             if partner not in ids:
-                found.append(Problem(path, f"unknown agency {shown(partner)}"))
+                found.append(Problem(path, unknown("agency", partner, ids, "agencies")))
             elif partner == agency.id:
                 found.append(Problem(path, "an agency cannot ask itself for mutual aid"))
     return found
 
 
-def _resources(scenario: Scenario) -> list[Problem]:
+def _resources(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     found = []
-    ids = _agency_ids(scenario)
-    stations = {s.id for s in scenario.stations}
+    ids = _agency_ids(scenario) if "agencies" in whole else None
+    stations = {s.id for s in scenario.stations} if "stations" in whole else None
     for index, station in enumerate(scenario.stations):
-        if station.agency not in ids:
+        if ids is not None and station.agency not in ids:
             found.append(
-                Problem(f"stations.{index}.agency", f"unknown agency {shown(station.agency)}")
+                Problem(
+                    f"stations.{index}.agency", unknown("agency", station.agency, ids, "agencies")
+                )
             )
     for index, hospital in enumerate(scenario.hospitals):
-        if hospital.agency and hospital.agency not in ids:
-            found.append(
-                Problem(f"hospitals.{index}.agency", f"unknown agency {shown(hospital.agency)}")
-            )
+        if ids is not None and hospital.agency:
+            found += _hospital_agency(scenario, index, hospital.agency, ids)
     for index, unit in enumerate(scenario.units):
-        if unit.agency not in ids:
-            found.append(Problem(f"units.{index}.agency", f"unknown agency {shown(unit.agency)}"))
-        if unit.station not in stations:
+        if ids is not None and unit.agency not in ids:
             found.append(
-                Problem(f"units.{index}.station", f"unknown station {shown(unit.station)}")
+                Problem(f"units.{index}.agency", unknown("agency", unit.agency, ids, "agencies"))
+            )
+        if stations is not None and unit.station not in stations:
+            found.append(
+                Problem(f"units.{index}.station", unknown("station", unit.station, stations))
             )
     return found
 
 
-def _msel(scenario: Scenario) -> list[Problem]:
+def _hospital_agency(scenario: Scenario, index: int, agency: str, ids: set[str]) -> list[Problem]:
+    path = f"hospitals.{index}.agency"
+    if agency not in ids:
+        return [Problem(path, unknown("agency", agency, ids, "agencies"))]
+    kind = scenario.agency(agency).kind
+    if kind in HOSPITAL_KINDS:
+        return []
+    fits = sorted(a.id for a in scenario.agencies if a.kind in HOSPITAL_KINDS)
+    choices = f" (hospital or EMS agencies here: {', '.join(fits)})" if fits else ""
+    return [
+        Problem(
+            path,
+            f"{agency} is a {kind.value} agency; a hospital belongs to a hospital or EMS "
+            f"agency, or to none{choices}",
+        )
+    ]
+
+
+def _msel(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     found = []
     ids = _agency_ids(scenario)
     objectives = {o.id for o in scenario.scoring.objectives}
@@ -164,21 +242,27 @@ def _msel(scenario: Scenario) -> list[Problem]:
     duration = scenario.metadata.duration
     for index, row in enumerate(scenario.msel):
         path = f"msel.{index}"
-        if row.time > duration:
+        if "metadata" in whole and row.time > duration:
             found.append(Problem(f"{path}.time", "falls after the end of the exercise"))
         for t_index, agency in enumerate(row.to):
-            if agency not in ids:
-                found.append(Problem(f"{path}.to.{t_index}", f"unknown agency {shown(agency)}"))
-        for o_index, objective in enumerate(row.objectives):
-            if objective not in objectives:
+            if "agencies" in whole and agency not in ids:
                 found.append(
-                    Problem(f"{path}.objectives.{o_index}", f"unknown objective {shown(objective)}")
+                    Problem(f"{path}.to.{t_index}", unknown("agency", agency, ids, "agencies"))
                 )
-        if isinstance(row, ResourceChange) and row.unit not in units:
-            found.append(Problem(f"{path}.unit", f"unknown unit {shown(row.unit)}"))
-        if isinstance(row, EscalationInject):
+        for o_index, objective in enumerate(row.objectives):
+            if "scoring" in whole and objective not in objectives:
+                found.append(
+                    Problem(
+                        f"{path}.objectives.{o_index}", unknown("objective", objective, objectives)
+                    )
+                )
+        if isinstance(row, ResourceChange) and "units" in whole and row.unit not in units:
+            found.append(Problem(f"{path}.unit", unknown("unit", row.unit, units)))
+        if isinstance(row, EscalationInject) and "msel" in whole:
             if row.incident not in released:
-                found.append(Problem(f"{path}.incident", f"unknown incident {shown(row.incident)}"))
+                found.append(
+                    Problem(f"{path}.incident", unknown("incident", row.incident, released))
+                )
             elif released[row.incident] > row.time:
                 found.append(
                     Problem(f"{path}.incident", f"incident {shown(row.incident)} starts later")
@@ -186,52 +270,74 @@ def _msel(scenario: Scenario) -> list[Problem]:
     return found
 
 
-def _incident(scenario: Scenario, path: str, spec: IncidentSpec) -> list[Problem]:
+def _incident(
+    scenario: Scenario, path: str, spec: IncidentSpec, whole: frozenset[str]
+) -> list[Problem]:
     found = []
     ids = _agency_ids(scenario)
-    offered = {cap for unit in scenario.units for cap in unit.capabilities}
+    agencies, units = "agencies" in whole, "units" in whole
+    have = offered(scenario)
     for field, agency in (("lead", spec.lead), ("calls.agency", spec.calls.agency)):
-        if agency and agency not in ids:
-            found.append(Problem(f"{path}.{field}", f"unknown agency {shown(agency)}"))
+        if agencies and agency and agency not in ids:
+            found.append(Problem(f"{path}.{field}", unknown("agency", agency, ids, "agencies")))
     for capability, agency in spec.responsible.items():
-        if agency not in ids:
+        if agencies and agency not in ids:
             found.append(
-                Problem(f"{path}.responsible.{capability.value}", f"unknown agency {shown(agency)}")
+                Problem(
+                    f"{path}.responsible.{capability.value}",
+                    unknown("agency", agency, ids, "agencies"),
+                )
             )
     for capability in spec.requires:
         where = f"{path}.requires.{capability.value}"
-        if capability not in offered:
-            found.append(Problem(where, f"no unit in the scenario has {shown(capability.value)}"))
-        elif not responsible_agency(scenario, spec, capability):
+        if units and capability not in have:
+            found.append(Problem(where, _lacking(scenario, capability)))
+        elif agencies and not responsible_agency(scenario, spec, capability):
             found.append(
                 Problem(where, f"no home {DISCIPLINE[capability].value} agency answers it")
             )
+    kinds = {kind.value for kind in AgencyKind}
     for index, pre in enumerate(spec.preconditions):
-        if pre.capability not in offered:
+        if units and pre.capability not in have:
             found.append(
                 Problem(
                     f"{path}.preconditions.{index}.capability",
-                    f"no unit in the scenario has {shown(pre.capability.value)}",
+                    _lacking(scenario, pre.capability),
                 )
             )
-        kinds = {kind.value for kind in AgencyKind}
         for a_index, agency in enumerate(pre.blocks_agencies):
-            if agency not in ids and agency not in kinds:
+            if agencies and agency not in ids and agency not in kinds:
                 found.append(
                     Problem(
                         f"{path}.preconditions.{index}.blocks_agencies.{a_index}",
-                        f"unknown agency or agency kind {shown(agency)}",
+                        unknown("agency or agency kind", agency, ids | kinds, "agencies and kinds"),
                     )
                 )
     living = spec.casualties.immediate + spec.casualties.delayed + spec.casualties.minor
     if not spec.requires and not living:
         found.append(Problem(f"{path}.requires", "the incident needs no units and has no patients"))
     if spec.casualties.immediate + spec.casualties.delayed:
-        if not scenario.hospitals:
+        if "hospitals" in whole and not scenario.hospitals:
             found.append(Problem(f"{path}.casualties", "patients need a hospital; none declared"))
-        if Capability.TRANSPORT not in offered:
-            found.append(Problem(f"{path}.casualties", "patients need a transport unit; none"))
+        if units and Capability.TRANSPORT not in have:
+            found.append(Problem(f"{path}.casualties", _no_transport(scenario)))
     return found
+
+
+def _lacking(scenario: Scenario, capability: Capability) -> str:
+    if capability == Capability.TRANSPORT:
+        return _no_transport(scenario)
+    return f"no unit in the scenario has {shown(capability.value)}"
+
+
+def _no_transport(scenario: Scenario) -> str:
+    carriers = [u.id for u in scenario.units if Capability.TRANSPORT in u.capabilities]
+    if carriers:  # every one with patient_capacity 0: none can carry anybody
+        return (
+            "patients need a transport unit that carries patients; every transport unit "
+            f"({', '.join(carriers[:MAX_CHOICES])}) has patient_capacity 0"
+        )
+    return "patients need a transport unit; none"
 
 
 FACT_TOPICS = ("incident", "casualties", "hazard", "condition", "closure")
@@ -247,46 +353,69 @@ def fact_problem(scenario: Scenario, key: str) -> str:
     incident, _, part = subject.partition("/")
     specs = {spec.id: spec for _, _, spec in incidents(scenario)}
     if incident not in specs:
-        return f"unknown incident {shown(incident)}"
+        return unknown("incident", incident, specs)
     spec = specs[incident]
-    if topic == "hazard" and part not in {h.id for h in spec.hazards}:
-        return f"incident {shown(incident)} has no hazard {shown(part)}"
-    if topic == "condition" and part not in {p.id for p in spec.preconditions}:
-        return f"incident {shown(incident)} has no precondition {shown(part)}"
+    hazards = {h.id for h in spec.hazards}
+    if topic == "hazard" and part not in hazards:
+        return _has_no(incident, "hazard", part, hazards)
+    conditions = {p.id for p in spec.preconditions}
+    if topic == "condition" and part not in conditions:
+        return _has_no(incident, "precondition", part, conditions)
     return ""
 
 
-def _comms(scenario: Scenario) -> list[Problem]:
+def _has_no(incident: str, what: str, part: str, choices: set[str]) -> str:
+    listed = ", ".join(sorted(choices)[:MAX_CHOICES]) or "none"
+    return f"incident {shown(incident)} has no {what} {shown(part)} ({what}s: {listed})"
+
+
+def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     found = []
     comms = scenario.communications
+    agencies, declared = "agencies" in whole, "communications" in whole
     ids = _agency_ids(scenario)
     kinds = {kind.value for kind in AgencyKind}
     systems = {s.id for s in comms.systems}
     sites = {site.id for s in comms.systems for site in s.sites}
     channels = {c.id for c in default_plan(scenario)[1]}
     for index, agency in enumerate(scenario.agencies):
-        if agency.radio_system and agency.radio_system not in systems:
+        if declared and agency.radio_system and agency.radio_system not in systems:
             found.append(
                 Problem(
                     f"agencies.{index}.radio_system",
-                    f"unknown radio system {shown(agency.radio_system)}",
+                    unknown("radio system", agency.radio_system, systems),
                 )
             )
     for index, channel in enumerate(comms.channels):
         path = f"communications.channels.{index}"
         if channel.system and channel.system not in systems:
-            found.append(Problem(f"{path}.system", f"unknown radio system {shown(channel.system)}"))
+            found.append(
+                Problem(f"{path}.system", unknown("radio system", channel.system, systems))
+            )
         for m_index, member in enumerate(channel.members):
-            if member not in ids and member not in kinds:
+            if agencies and member not in ids and member not in kinds:
                 found.append(
-                    Problem(f"{path}.members.{m_index}", f"unknown agency or kind {shown(member)}")
+                    Problem(
+                        f"{path}.members.{m_index}",
+                        unknown("agency or kind", member, ids | kinds, "agencies and kinds"),
+                    )
                 )
-    targets = {"radio_site": sites, "cad": ids, "phone": channels, "congestion": channels}
+    # The phone line and CAD link of a plan that declares no channels depend on agencies.
+    targets = {
+        "radio_site": ("radio site", sites, declared),
+        "cad": ("agency", ids, agencies),
+        "phone": ("channel", channels, declared and agencies),
+        "congestion": ("channel", channels, declared and agencies),
+    }
     for index, row in enumerate(scenario.msel):
-        if isinstance(row, Fault) and row.target not in targets[row.fault]:
-            what = {"radio_site": "radio site", "cad": "agency"}.get(row.fault, "channel")
-            found.append(Problem(f"msel.{index}.target", f"unknown {what} {shown(row.target)}"))
-        if isinstance(row, InformationInject):
+        if isinstance(row, Fault):
+            what, choices, known = targets[row.fault]
+            if known and row.target not in choices:
+                plural = "agencies" if what == "agency" else ""
+                found.append(
+                    Problem(f"msel.{index}.target", unknown(what, row.target, choices, plural))
+                )
+        if isinstance(row, InformationInject) and "msel" in whole:
             for f_index, key in enumerate(row.facts):
                 reason = fact_problem(scenario, key)
                 if reason:

@@ -1,7 +1,9 @@
 """Reading scenario files: YAML or JSON, safely, with every problem located."""
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -9,8 +11,12 @@ from simulator.scenario.check import problems as reference_problems
 from simulator.scenario.document import DocumentError, parse_json, parse_yaml
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import INJECT_TYPES
+from simulator.scenario.naming import named
+from simulator.scenario.partial import Checked, without_failures
 from simulator.scenario.problem import Problem, ScenarioError
 from simulator.scenario.source import SourceError, read_text
+
+T = TypeVar("T")
 
 _MESSAGES = {
     "extra_forbidden": "unknown field",
@@ -44,25 +50,64 @@ def parse(data: Any, name: str = "<scenario>") -> Scenario:
     """Validate parsed data into a Scenario, checking every cross-reference.
 
     Raises:
-        ScenarioError: with one problem per wrong field.
+        ScenarioError: with one problem per wrong field, schema and references together.
 
     """
-    if not isinstance(data, dict):
-        raise ScenarioError(name, [Problem("", "expected a mapping of scenario sections")])
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(name, _from_pydantic(exc)) from None
-    found = reference_problems(scenario)
-    if found:
-        raise ScenarioError(name, found)
-    return scenario
+    checked = examine(data)
+    if checked.problems:
+        raise ScenarioError(name, named(checked.problems, data))
+    return checked.scenario
 
 
 def load(path: str | Path) -> Scenario:
     """Load and fully check a scenario file."""
     path = Path(path)
     return parse(read_document(path), str(path))
+
+
+def load_with(path: str | Path, stage: Callable[[Scenario], T]) -> tuple[Scenario, T]:
+    """Load a scenario file and run one more checking stage on it (the map's).
+
+    Every stage's problems come in one pass: the stage also runs when the earlier ones
+    found problems, on what was left of the file, unless a section it needs failed.
+
+    Raises:
+        ScenarioError: every problem found, each labelled as the author wrote it.
+    """
+    path = Path(path)
+    data = read_document(path)
+    checked = examine(data)
+    found = list(checked.problems)
+    result = None
+    if checked.scenario is not None and "map" in checked.whole:
+        try:
+            result = stage(checked.scenario)
+        except ScenarioError as exc:
+            found += checked.restore(exc.problems)
+    if found:
+        raise ScenarioError(str(path), named(found, data))
+    return checked.scenario, result
+
+
+def examine(data: Any) -> Checked:
+    """Schema and cross-reference problems of parsed data, and the scenario if any.
+
+    A schema problem in a list item (a unit, an inject) or in a section that can be
+    stood in for leaves that item or section out, so the cross-references of the rest
+    are still checked (``simulator.scenario.partial``).
+    """
+    if not isinstance(data, dict):
+        return Checked(None, [Problem("", "expected a mapping of scenario sections")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        schema = _from_pydantic(exc)
+        checked = without_failures(data, [error["loc"] for error in exc.errors()])
+        if checked.scenario is None:
+            return Checked(None, schema)
+        found = reference_problems(checked.scenario, checked.whole)
+        return replace(checked, problems=schema + checked.restore(found))
+    return Checked(scenario, reference_problems(scenario))
 
 
 def _from_pydantic(exc: ValidationError) -> list[Problem]:

@@ -1,25 +1,37 @@
-"""Scenario problems, reported as ``FILE: path.to.field: what is wrong``."""
+"""Scenario problems, reported as ``FILE: path.to.field: what is wrong``.
 
-from dataclasses import dataclass
+A problem inside a named item also says which, as the author wrote it:
+``FILE: inject seq 40 at msel.3.to.0: unknown agency 'fd' (agencies: ...)``.
+"""
+
+from dataclasses import dataclass, field
 
 from simulator.scenario.limits import MAX_PROBLEMS, clipped
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a scenario, located by its field path."""
+    """One thing wrong with a scenario, located by its field path.
+
+    ``label`` names the items on the path (``unit E9``); it is not part of what makes
+    two problems the same.
+    """
 
     path: str
     message: str
+    label: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         # The last guard: whatever a check quotes, one problem stays one readable line.
         object.__setattr__(self, "path", clipped(self.path))
         object.__setattr__(self, "message", clipped(self.message))
+        object.__setattr__(self, "label", clipped(self.label))
 
     def render(self, file: str) -> str:
         """Format for the terminal, naming the file first."""
         where = f"{self.path}: " if self.path else ""
+        if self.label:
+            where = f"{self.label} at {where}"
         return f"{file}: {where}{self.message}"
 
 
