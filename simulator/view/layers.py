@@ -1,7 +1,7 @@
 """The base map, drawn once to a cached surface and reused every frame.
 
 Land, water, streets, bridges, closed roads and the names of districts, streets and
-bridges are drawn to a surface covering the view plus half a view on every side. It is
+bridges are drawn to a surface covering the view plus a quarter of a view on every side. It is
 redrawn only on zoom, on a closure or reopening, on a resize, or when panning leaves
 that margin. Streets are drawn as whole lines (one ``pygame.draw.lines`` call per
 visible stretch of a street, transformed with numpy), and minor streets are left out
@@ -29,7 +29,9 @@ from simulator.world.atlas import Atlas
 from simulator.world.geography import Geography, survey
 
 # Minor streets are drawn once a typical block is at least this many pixels long.
-MINOR_PX = 6.0
+MINOR_PX = 8.0
+# The cached surface reaches this share of the view beyond each side of it.
+MARGIN = 0.25
 LOCAL, MAJOR, BRIDGED = 0, 1, 2
 
 
@@ -74,11 +76,18 @@ class RoadLayer:
         segment[[s - 1 for s in starts[1:]]] = False  # a run's last point starts none
         if len(segment):
             segment[-1] = False
-        self.segments = np.flatnonzero(segment)
-        self.kinds = np.concatenate(classes) if classes else np.zeros(0, int)
-        length = np.hypot(*(self.points[self.segments + 1] - self.points[self.segments]).T)
-        local = length[self.kinds == LOCAL]
+        segments = np.flatnonzero(segment)
+        kinds = np.concatenate(classes) if classes else np.zeros(0, int)
+        a, b = self.points[segments], self.points[segments + 1]
+        length = np.hypot(*(b - a).T)
+        local = length[kinds == LOCAL]
         self.block_m = float(np.median(local if len(local) else length)) if len(length) else 1.0
+        # Per class: segment starts and their boxes in metres, to cull before drawing.
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        self.classes = {
+            kind: (segments[kinds == kind], lo[kinds == kind], hi[kinds == kind])
+            for kind in (LOCAL, MAJOR, BRIDGED)
+        }
 
     def minor_shown(self, scale: float) -> bool:
         """Whether minor streets are drawn at a zoom (pixels per metre)."""
@@ -111,7 +120,8 @@ class RoadLayer:
         target.blit(self._surface, (camera.left, camera.top), area)
 
     def _build(self, camera: Camera) -> None:
-        width, height = camera.width * 2, camera.height * 2
+        width = round(camera.width * (1 + 2 * MARGIN))
+        height = round(camera.height * (1 + 2 * MARGIN))
         scale = camera.scale
         self._origin = (camera.cx - width / 2 / scale, camera.cy - height / 2 / scale)
         origin = np.array(self._origin)
@@ -127,37 +137,39 @@ class RoadLayer:
         )
         surface.fill(LAND, land.clip(surface.get_rect()))
         for polygon in self.geography.water:
-            pygame.draw.polygon(surface, WATER, ((polygon - origin) * scale).tolist())
-        pts = (self.points - origin) * scale
+            pygame.draw.polygon(surface, WATER, (polygon - origin) * scale)
         block = self.block_m * scale
         minor = max(1, min(4, round(block / 14)))
         major = max(1 if block < 3 else 2, min(9, round(block / 8)))
         self.drawn = {}
         if self.minor_shown(scale):
-            self._stroke(surface, pts, LOCAL, [(ROAD, minor)])
-        self._stroke(surface, pts, MAJOR, [(ARTERIAL, major)])
-        self._stroke(surface, pts, BRIDGED, [(BRIDGE_EDGE, major + 4), (BRIDGE, major + 1)])
+            self._stroke(surface, origin, scale, LOCAL, [(ROAD, minor)])
+        self._stroke(surface, origin, scale, MAJOR, [(ARTERIAL, major)])
+        self._stroke(
+            surface, origin, scale, BRIDGED, [(BRIDGE_EDGE, major + 4), (BRIDGE, major + 1)]
+        )
         self._closed(surface, origin, scale, major + 3)
         self.names.draw(surface, origin, scale, block)
         self._surface = surface
         self.builds += 1
 
-    def _stroke(self, surface: pygame.Surface, pts: np.ndarray, kind: int, pens: list) -> None:
+    def _stroke(
+        self, surface: pygame.Surface, origin: np.ndarray, scale: float, kind: int, pens: list
+    ) -> None:
         """Draw the visible stretches of one class of street as polylines."""
-        starts = self.segments[self.kinds == kind]
-        if not len(starts):
-            return
-        a, b = pts[starts], pts[starts + 1]
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        starts, lo, hi = self.classes[kind]
         w, h = surface.get_size()
-        seen = starts[(hi[:, 0] >= 0) & (hi[:, 1] >= 0) & (lo[:, 0] < w) & (lo[:, 1] < h)]
+        x0, y0 = origin
+        x1, y1 = x0 + w / scale, y0 + h / scale
+        seen = starts[(hi[:, 0] >= x0) & (hi[:, 1] >= y0) & (lo[:, 0] < x1) & (lo[:, 1] < y1)]
         self.drawn[kind] = len(seen)
         if not len(seen):
             return
         breaks = np.flatnonzero(np.diff(seen) != 1) + 1
-        stretches = [
-            pts[s[0] : s[-1] + 2].tolist() for s in np.split(seen, breaks)
-        ]  # consecutive segments of one run share their end points
+        # Consecutive segments of one run share their end points. The stretches go to
+        # pygame as arrays: lists of points would be garbage the collector has to sweep.
+        points = self.points
+        stretches = [(points[s[0] : s[-1] + 2] - origin) * scale for s in np.split(seen, breaks)]
         lines = pygame.draw.lines
         for colour, width in pens:
             for stretch in stretches:

@@ -5,6 +5,7 @@ them), then every label at once through ``placement.Placer`` so no label covers 
 """
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pygame
@@ -19,7 +20,15 @@ from simulator.view.icons import (
     staging_icon,
     unit_icon,
 )
-from simulator.view.palette import BLACK, CLOSED, LABEL_PLATE, ORANGE, SELECTED, VERMILLION, WHITE
+from simulator.view.palette import (
+    BLACK,
+    CLOSED,
+    LABEL_PLATE,
+    ORANGE,
+    SELECTED,
+    VERMILLION,
+    WHITE,
+)
 from simulator.view.picture import KnownIncident, Snapshot
 from simulator.view.placement import Placer
 from simulator.view.text import Text
@@ -29,6 +38,8 @@ from simulator.view.text import Text
 LABEL_SCALE = 0.12
 # Units drawn within this many pixels of each other share a spot and fan out.
 FAN_PX = 4
+# The marker layer's transparent colour (never drawn: magenta is in no icon).
+CLEAR = (255, 0, 255)
 # Closure signs closer than this many sign widths to one already drawn are left out.
 SIGN_SPACING = 2.5
 
@@ -55,6 +66,9 @@ class Markers:
         self.labels: list[tuple[str, pygame.Rect]] = []  # placed at the last frame
         self.badges: list[pygame.Rect] = []  # incident badges drawn at the last frame
         self.signs: list[pygame.Rect] = []  # closure signs drawn at the last frame
+        self._overlay: pygame.Surface | None = None
+        self._key: tuple | None = None
+        self._placed: tuple[tuple, dict[str, tuple[int, int]]] | None = None
 
     def sizes(self, camera: Camera) -> tuple[int, int]:
         """Unit and incident icon sizes for the zoom (never illegibly small)."""
@@ -63,6 +77,36 @@ class Markers:
         return unit, int(unit * 1.6)
 
     def draw(self, surface: pygame.Surface, camera: Camera, snap: Snapshot, chosen: dict) -> None:
+        """Blit the marker layer, painting it again only when something on it changed.
+
+        Between two readings of unit positions (``picture.UNITS_REFRESH_S``) nothing on
+        it moves, so most frames are one blit of a colour-keyed surface.
+        """
+        key = (
+            _view(camera),
+            self.text.base,
+            snap.units,
+            snap.incidents,
+            snap.closed,
+            snap.holes,
+            snap.posts,
+            snap.staging,
+            frozenset(chosen["units"]),
+            chosen["incident"],
+            chosen.get("point"),
+        )
+        size = (camera.left + camera.width, camera.top + camera.height)
+        if self._overlay is None or self._overlay.get_size() != size or not _same(key, self._key):
+            if self._overlay is None or self._overlay.get_size() != size:
+                self._overlay = pygame.Surface(size)
+                self._overlay.set_colorkey(CLEAR)
+            self._overlay.fill(CLEAR)
+            self._paint(self._overlay, camera, snap, chosen)
+            self._key = key
+        area = pygame.Rect(camera.left, camera.top, camera.width, camera.height)
+        surface.blit(self._overlay, area, area)
+
+    def _paint(self, surface: pygame.Surface, camera: Camera, snap: Snapshot, chosen: dict):
         """Facilities, incidents, units and selection rings, closure signs, then labels."""
         unit_size, incident_size = self.sizes(camera)
         zoomed = camera.scale >= LABEL_SCALE
@@ -100,26 +144,43 @@ class Markers:
                 named.append((0, name, rect, True))
         if chosen.get("point") is not None:
             self._point(surface, camera.to_screen(*chosen["point"]), unit_size)
-        selected = chosen["units"]
-        placed = self.placed(camera, snap.units)
-        for unit in snap.units:
-            at = placed[unit.id]
-            if not camera.contains(*at):
-                continue
-            icon = unit_icon(self.kinds.get(unit.agency, ""), unit.status.value, unit_size)
-            rect = self._blit(surface, icon, at)
-            placer.block(rect)
-            if unit.id in selected:
-                pygame.draw.circle(surface, SELECTED, at, unit_size * 0.8, 2)
-                named.append((0, unit.id, rect, True))
-            elif zoomed:
-                named.append((4, unit.id, rect, False))
+        self._units(surface, camera, snap.units, chosen["units"], placer, named)
         self.signs = self._closures(surface, camera, snap.closed, unit_size + 2)
         for rect in self.signs:
             placer.reserve(rect)
         for _, name, icon, must in sorted(named, key=lambda n: n[0]):
             self._label(surface, placer, name, icon, must)
         self.labels = placer.labels
+
+    def _units(self, surface, camera, units, selected, placer: Placer, named: list) -> None:
+        """Every unit's icon in one ``blits`` call (a thousand units are common)."""
+        size = self.sizes(camera)[0]
+        placed = self.placed(camera, units)
+        zoomed = camera.scale >= LABEL_SCALE
+        left, top = camera.left, camera.top
+        right, bottom = left + camera.width, top + camera.height
+        half = size // 2
+        icons: dict[tuple[str, str], pygame.Surface] = {}
+        batch = []
+        for unit in units:
+            x, y = placed[unit.id]
+            if not (left <= x < right and top <= y < bottom):
+                continue
+            look = (unit.agency, unit.status.value)
+            icon = icons.get(look)
+            if icon is None:
+                icon = icons[look] = unit_icon(self.kinds.get(unit.agency, ""), look[1], size)
+            rect = pygame.Rect(x - half, y - half, size, size)
+            batch.append((icon, rect))
+            placer.block(rect)
+            if unit.id in selected:
+                named.append((0, unit.id, rect, True))
+            elif zoomed:
+                named.append((4, unit.id, rect, False))
+        surface.blits(batch, doreturn=False)
+        for unit_id in selected:
+            if unit_id in placed and camera.contains(*placed[unit_id]):
+                pygame.draw.circle(surface, SELECTED, placed[unit_id], size * 0.8, 2)
 
     def _incident(
         self, surface, camera, incident: KnownIncident, size: int, chosen: dict
@@ -205,17 +266,31 @@ class Markers:
         """Where each unit is drawn on screen.
 
         Units at one spot (a station, a scene) fan out in a ring, so every one of them
-        can be seen and clicked.
+        can be seen and clicked. Worked out with numpy, and kept while neither the units
+        read nor the view change.
         """
+        key = (_view(camera), self.text.base, units)
+        if self._placed is not None and _same(key, self._placed[0]):
+            return self._placed[1]
         size = self.sizes(camera)[0]
-        spots: dict[tuple[int, int], list[UnitView]] = {}
-        for unit in units:
-            sx, sy = camera.to_screen(unit.x, unit.y)
-            spots.setdefault((round(sx / FAN_PX), round(sy / FAN_PX)), []).append(unit)
-        out = {}
-        for group in spots.values():
-            centre = camera.to_screen(group[0].x, group[0].y)
-            out.update(_fan(sorted(group, key=lambda u: u.id), centre, size))
+        out: dict[str, tuple[int, int]] = {}
+        if units:
+            screen = camera.to_screen_array(np.array([(u.x, u.y) for u in units]))
+            spot = np.round(screen / FAN_PX).astype(np.int64)
+            code = spot[:, 0] * 1_000_003 + spot[:, 1]
+            _, first, group, count = np.unique(
+                code, return_index=True, return_inverse=True, return_counts=True
+            )
+            pixels = screen.astype(np.int64)
+            xs, ys = pixels[:, 0].tolist(), pixels[:, 1].tolist()
+            out = dict(zip([u.id for u in units], zip(xs, ys, strict=True), strict=True))
+            members: dict[int, list[UnitView]] = {}
+            for k in np.flatnonzero(count[group] > 1).tolist():
+                members.setdefault(int(group[k]), []).append(units[k])
+            for g, crowd in members.items():
+                centre = (xs[first[g]], ys[first[g]])
+                out.update(_fan(sorted(crowd, key=lambda u: u.id), centre, size))
+        self._placed = (key, out)
         return out
 
     def unit_at(self, camera: Camera, units: tuple[UnitView, ...], pos) -> str | None:
@@ -235,6 +310,29 @@ class Markers:
         return _nearest(camera, found, pos, self.sizes(camera)[1] * 0.7)
 
 
+def _view(camera: Camera) -> tuple:
+    """What of the camera decides where things are drawn."""
+    return (
+        camera.cx,
+        camera.cy,
+        camera.scale,
+        camera.left,
+        camera.top,
+        camera.width,
+        camera.height,
+    )
+
+
+def _same(key: tuple, last: tuple | None) -> bool:
+    """Two frames' keys match: the big tuples by identity, the rest by value."""
+    if last is None or len(key) != len(last):
+        return False
+    return all(
+        a is b or (not (isinstance(a, tuple) and len(a) >= 64) and a == b)
+        for a, b in zip(key, last, strict=True)
+    )
+
+
 def _nearest(camera: Camera, items: list, pos, within: float) -> str | None:
     best, best_d = None, within
     for ident, x, y in items:
@@ -249,15 +347,24 @@ def _fan(group: list[UnitView], centre: tuple[int, int], size: int) -> dict:
     """A ring of icons around a shared spot, one step apart (a lone unit stays put)."""
     if len(group) == 1:
         return {group[0].id: centre}
-    radius = max(size, size * 1.1 * len(group) / (2 * math.pi))
-    out = {}
-    for i, unit in enumerate(group):
-        angle = 2 * math.pi * i / len(group) - math.pi / 2
-        out[unit.id] = (
-            int(centre[0] + radius * math.cos(angle)),
-            int(centre[1] + radius * math.sin(angle)),
+    x, y = centre
+    return {
+        unit.id: (x + dx, y + dy)
+        for unit, (dx, dy) in zip(group, _ring(len(group), size), strict=True)
+    }
+
+
+@lru_cache(maxsize=256)
+def _ring(count: int, size: int) -> tuple[tuple[int, int], ...]:
+    """Offsets of ``count`` icons of ``size`` on a ring, the first at the top."""
+    radius = max(size, size * 1.1 * count / (2 * math.pi))
+    return tuple(
+        (
+            int(radius * math.cos(2 * math.pi * i / count - math.pi / 2)),
+            int(radius * math.sin(2 * math.pi * i / count - math.pi / 2)),
         )
-    return out
+        for i in range(count)
+    )
 
 
 def _clear_spot(mid: np.ndarray, along: np.ndarray, size: int, taken: list) -> np.ndarray:

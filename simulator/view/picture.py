@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise, Need, UnitView
 
-# Incident lists are rebuilt at most this often (wall seconds) while events stream in;
-# unit positions are read every frame.
+# Incident lists are rebuilt at most this often (wall seconds) while events stream in.
 CAD_REFRESH_S = 0.2
+# Unit positions are read at most this often (wall seconds): a CAD's vehicle locations
+# update every few seconds, and reading a thousand units costs a frame's budget at
+# 60 FPS, so frames in between draw the positions last read.
+UNITS_REFRESH_S = 1 / 30
 
 # Event kinds the trainee hears about when they concern one of their agencies.
 _OWN_KINDS = frozenset(
@@ -126,6 +129,8 @@ class Picture:
         self._incidents: tuple[KnownIncident, ...] = ()
         self._cad_at = -1.0
         self._cad_events = -1
+        self._units: tuple[UnitView, ...] = ()
+        self._units_at: tuple[float, float] | None = None  # wall and exercise time read
         self._declarable: dict[tuple[str, str], str] = {}
         self._xy = exercise.atlas.roads.xy
         self._planned = frozenset(s.id for s in exercise.scenario.staging_areas)
@@ -140,9 +145,12 @@ class Picture:
         if force or stale or self._cad_events < 0:
             self._incidents = self._known_incidents()
             self._cad_at, self._cad_events = wall, events
+        if force or self._units_stale(wall):
+            self._units = tuple(self._visible_units())
+            self._units_at = (wall, self.exercise.now)
         return Snapshot(
             now=self.exercise.now,
-            units=tuple(self._visible_units()),
+            units=self._units,
             incidents=self._incidents,
             facts=self._facts(),
             closed=frozenset(self.exercise.atlas.roads.closed),
@@ -160,6 +168,14 @@ class Picture:
                 if area not in self._planned
             ),
         )
+
+    def _units_stale(self, wall: float) -> bool:
+        """Whether to read unit positions again (the same tuple is kept until then)."""
+        if self._units_at is None:
+            return True
+        read_wall, read_now = self._units_at
+        elapsed = wall - read_wall  # none: the exercise was moved outside the frame loop
+        return self.exercise.now != read_now and not 0 < elapsed < UNITS_REFRESH_S
 
     def news(self) -> list[Event]:
         """Events since the last call that the trainee would hear about, in order."""

@@ -33,8 +33,10 @@ class Placer:
     ) -> pygame.Rect | None:
         """Where the label of ``icon`` goes, or None when it is left out."""
         spots = _spots(size, icon)
+        reach = icon.inflate(2 * size[0] + 4 * GAP, 2 * size[1] + 4 * GAP)
+        icons = [self.icons[k] for k in reach.collidelistall(self.icons)]  # the ones near
         for spot in spots:
-            if spot.collidelist(self._taken) < 0 and spot.collidelist(self.icons) < 0:
+            if spot.collidelist(self._taken) < 0 and spot.collidelist(icons) < 0:
                 return self._take(name, spot)
         if not must:
             return None

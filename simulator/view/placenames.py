@@ -38,6 +38,8 @@ class PlaceNames:
         boxes = [(xy[run].min(axis=0), xy[run].max(axis=0)) for _, run in runs]
         self.lo = np.array([b[0] for b in boxes]).reshape(-1, 2)
         self.hi = np.array([b[1] for b in boxes]).reshape(-1, 2)
+        self.bridge = np.array([s.bridge for s, _ in runs], bool)
+        self.arterial = np.array([s.arterial for s, _ in runs], bool)
         self.placed: list[tuple[str, pygame.Rect]] = []  # names drawn at the last call
 
     def draw(self, surface: pygame.Surface, origin: np.ndarray, scale: float, block: float):
@@ -51,13 +53,18 @@ class PlaceNames:
         w, h = surface.get_size()
         lo = (self.lo - origin) * scale
         hi = (self.hi - origin) * scale
-        seen = np.flatnonzero((hi[:, 0] >= 0) & (hi[:, 1] >= 0) & (lo[:, 0] < w) & (lo[:, 1] < h))
+        wanted = (
+            self.bridge | (self.arterial & (block >= MAJOR_NAMES_PX)) | (block >= MINOR_NAMES_PX)
+        )
+        seen = np.flatnonzero(
+            wanted & (hi[:, 0] >= 0) & (hi[:, 1] >= 0) & (lo[:, 0] < w) & (lo[:, 1] < h)
+        )
         for k in sorted(seen, key=self._rank):
             street, run = self.runs[k]
             pts = (self.xy[run] - origin) * scale
             if street.bridge:
                 self._bridge(surface, street.name, pts, taken)
-            elif (street.arterial and block >= MAJOR_NAMES_PX) or block >= MINOR_NAMES_PX:
+            else:
                 self._along(surface, street.name, pts, taken, int(k))
 
     def _rank(self, k: int) -> tuple[bool, bool]:
