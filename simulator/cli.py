@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_calibrate(sub)
 
     _add_play(sub)
+    _add_network(sub)
 
     replay = sub.add_parser("replay", help="re-simulate a run and check its event log")
     replay.add_argument("run_dir", type=Path, metavar="RUN_DIR")
@@ -154,6 +155,59 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     play.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
     play.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
     play.set_defaults(handler="cli_exercise:play_command")
+
+
+def _add_network(sub: argparse._SubParsersAction) -> None:
+    """``serve`` (host a networked exercise) and ``join`` (take a seat in one)."""
+    serve = sub.add_parser("serve", help="host an exercise with a seat per agency over the network")
+    serve.add_argument("scenario", metavar="SCENARIO")
+    serve.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default loopback only)"
+    )
+    serve.add_argument("--port", type=_port, default=8765, help="port (default 8765; 0: any)")
+    serve.add_argument(
+        "--seats",
+        type=_roles,
+        help="agencies with a seat, comma-separated (default every agency); the others "
+        "are played by the automated players",
+    )
+    serve.add_argument("--speed", type=_speed, default=1.0, help="exercise speed (default 1)")
+    serve.add_argument("--until", type=_clock, help="stop at exercise time HH:MM (T+)")
+    serve.add_argument("--tokens", type=Path, help="file for the join tokens (JSON seat: token)")
+    serve.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
+    serve.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
+    serve.set_defaults(handler="cli_network:serve_command")
+
+    join = sub.add_parser("join", help="take a seat in a served exercise")
+    join.add_argument("url", metavar="URL", help="the server, e.g. ws://127.0.0.1:8765")
+    join.add_argument("--token", required=True, help="the seat's token (from serve)")
+    join.add_argument(
+        "--bot",
+        choices=("idle", "poor", "sop", "expert"),
+        help="play the seat headless with an automated player of this profile",
+    )
+    join.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
+    join.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame and leave")
+    join.add_argument("--frames", type=_frames, default=120, help="frames before --screenshot")
+    join.set_defaults(handler="cli_network:join_command")
+
+
+def _port(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {shown(text)}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600")
+    return value
 
 
 def _frames(text: str) -> int:

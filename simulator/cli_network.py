@@ -1,0 +1,269 @@
+"""The networked exercise commands: ``serve`` (the trainer's server) and ``join`` (a seat).
+
+``serve`` records the run as ``run`` does (same run directory, manifest and database
+record, commands with their seat as source), so ``replay`` and the scores work on it.
+Wall-clock times are read here and in the server, never in the engine.
+"""
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from simulator.cli import BadInput
+from simulator.cli_exercise import _close, _out_dir
+from simulator.cli_records import Recording, open_store, run_purpose
+from simulator.exercise import Exercise
+from simulator.network.host import Host
+from simulator.network.roles import CONTROLLER, Seat
+from simulator.network.tokens import new_tokens, write_tokens
+from simulator.players import attach_players
+from simulator.players.profile import DEFAULT as DEFAULT_PROFILE
+from simulator.record import RunRecord
+from simulator.scenario import Scenario, load
+from simulator.scenario.timing import format_offset
+from simulator.world import build_atlas
+
+CONTROL_FILE = "controller.jsonl"
+
+
+@dataclass
+class Served:
+    """An exercise ready to serve: the scenario, its run record and its seats."""
+
+    scenario: Scenario
+    path: Path
+    exercise: Exercise
+    record: RunRecord
+    recording: Recording
+    seats: list[Seat]
+    tokens: dict[str, str]
+    tokens_file: Path
+    until: float
+    speed: float
+    host: str
+    port: int
+    players: dict[str, str]
+
+
+def prepare(args: argparse.Namespace) -> Served:
+    """Check the arguments, build the exercise and its record, write the tokens.
+
+    Raises:
+        BadInput: an unknown agency, an ``--until`` past the end, an --out in use.
+    """
+    path = Path(args.scenario)
+    scenario = load(path)
+    atlas = build_atlas(scenario, str(path))
+    agencies = sorted(a.id for a in scenario.agencies)
+    seats = args.seats if args.seats is not None else agencies
+    unknown = [s for s in seats if s not in agencies]
+    if unknown:
+        raise BadInput(
+            f"--seats: unknown agency {', '.join(map(repr, unknown))}; "
+            f"this scenario has {', '.join(agencies)}"
+        )
+    until = scenario.metadata.duration if args.until is None else args.until
+    if until > scenario.metadata.duration:
+        raise BadInput(
+            f"--until: {format_offset(until)} is after the end of the exercise "
+            f"({format_offset(scenario.metadata.duration)})"
+        )
+    directory = _out_dir(args.out, scenario, args.seed)
+    tokens = new_tokens([*seats, CONTROLLER])
+    tokens_file = args.tokens or directory / "tokens.json"
+    try:
+        write_tokens(tokens_file, tokens)
+    except OSError as exc:
+        raise BadInput(f"--tokens: cannot write {tokens_file}: {exc}") from None
+    recording = Recording(
+        open_store(args.db), scenario, path, args.seed, until, list(seats), None, run_purpose()
+    )
+    record = RunRecord.create(directory, path)
+    exercise = Exercise(scenario, args.seed, atlas=atlas, sink=record.events, file=str(path))
+    players = dict.fromkeys(recording.automated, DEFAULT_PROFILE)
+    attach_players(exercise, recording.automated, players)
+    recording.attach(exercise)
+    return Served(
+        scenario,
+        path,
+        exercise,
+        record,
+        recording,
+        [Seat(s, (s,)) for s in seats] + [Seat(CONTROLLER, tuple(agencies))],
+        tokens,
+        tokens_file,
+        until,
+        float(args.speed),
+        args.host,
+        args.port,
+        players,
+    )
+
+
+def shared_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The scenario a seat is sent: the map, agencies and units, without the MSEL.
+
+    The master scenario events list is the controller's script; a trainee learns of
+    an incident from its calls, as in the room.
+    """
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["msel"] = []
+    return data
+
+
+def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = None) -> Host:
+    """Serve the exercise until it ends or is stopped, then write its record.
+
+    ``ready`` is called with the host and the port once clients can connect. SIGINT
+    and SIGTERM (in the main thread) stop the server and record the run incomplete.
+    """
+    host = Host(
+        served.exercise,
+        served.seats,
+        served.tokens,
+        speed=served.speed,
+        until=served.until,
+        scenario=shared_scenario(served.scenario),
+    )
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, host.stop, False, "interrupted")
+        await host.run(served.host, served.port, lambda port: ready and ready(host, port))
+
+    try:
+        asyncio.run(main())
+    except OSError as exc:
+        served.record.events.close()
+        raise BadInput(f"--port: cannot listen on {served.host}:{served.port}: {exc}") from None
+    _write_record(served, host, started)
+    return host
+
+
+def _write_record(served: Served, host: Host, started: str) -> None:
+    exercise = served.exercise
+    served.recording.finish(exercise, host.complete)
+    with (served.record.directory / CONTROL_FILE).open("w", encoding="utf-8") as out:
+        for action in host.actions:
+            out.write(json.dumps(action, separators=(",", ":"), sort_keys=True) + "\n")
+    _close(
+        served.record,
+        exercise,
+        served.path,
+        host.until,
+        started,
+        players=served.players,
+        complete=host.complete,
+        seats={s.name: list(s.agencies) for s in served.seats if s.name != CONTROLLER},
+        connections={name: info["joins"] for name, info in host.seats().items()},
+    )
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def serve_command(args: argparse.Namespace, console: Console) -> int:
+    """Host one exercise for its seats; print the join commands; record the run."""
+    served = prepare(args)
+
+    def ready(host: Host, port: int) -> None:
+        _print_joins(console, served, port)
+
+    host = host_exercise(served, ready)
+    _print_outcome(console, served, host)
+    return 0 if host.complete else 130
+
+
+def _print_joins(console: Console, served: Served, port: int) -> None:
+    say = _say(console)
+    url = f"ws://{_url_host(served.host)}:{port}"
+    if not ipaddress.ip_address(_bare(served.host)).is_loopback:
+        say(
+            f"Listening on {served.host}:{port}, beyond this machine and unencrypted: "
+            "put it behind TLS (docs/network.md)."
+        )
+    say(f"Serving {served.scenario.metadata.title} at {url}; tokens in {served.tokens_file}")
+    for seat in served.seats:
+        token = served.tokens[seat.name]
+        say(f"  {seat.name:12} python run_sim.py join {url} --token {token}")
+    say(
+        "Agencies without a seat are played by the automated players; fill an empty seat "
+        "with: join URL --token TOKEN --bot sop"
+    )
+
+
+def _bare(host: str) -> str:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return "127.0.0.1" if host == "localhost" else "0.0.0.0"
+    return host
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _print_outcome(console: Console, served: Served, host: Host) -> None:
+    say = _say(console)
+    exercise = served.exercise
+    if not host.complete:
+        say("Interrupted: everything up to now is kept in the run directory (incomplete run).")
+    say(f"Exercise ended at T+{format_offset(exercise.now)}")
+    say(f"Run directory: {served.record.directory}")
+    say(f"Event log SHA-256: {exercise.log.sha256()}")
+    scores = served.recording.scores
+    for seat in served.seats:
+        if seat.name == CONTROLLER or scores is None:
+            continue
+        role = scores.roles.get(seat.agencies[0])
+        value = "no duty arose" if role is None or role.score is None else f"{role.score:.1f}/100"
+        say(f"  seat {seat.name}: {value}")
+    line = f"Recorded as run {served.recording.run} in {served.recording.store.path}"
+    if scores is not None and scores.overall is not None:
+        line += f"; overall score {scores.overall:.1f}/100"
+    say(line)
+
+
+def _say(console: Console) -> Callable[[str], None]:
+    return lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def join_command(args: argparse.Namespace, console: Console) -> int:
+    """Take a seat: the map view, or (``--bot``) an automated player headless."""
+    from simulator.network.bot import play_seat, sit
+    from simulator.network.link import LinkError
+
+    try:
+        seated = sit(args.url, args.token)
+    except LinkError as exc:
+        raise BadInput(f"join: {exc}") from None
+    mirror = seated.mirror
+    say = _say(console)
+    say(f"Joined as seat {mirror.seat} ({', '.join(mirror.agencies)}) at {args.url}")
+    if args.bot is not None:
+        try:
+            play_seat(args.url, args.token, args.bot, seated=seated)
+        except LinkError as exc:
+            raise BadInput(f"join: {exc}") from None
+        say(f"Exercise ended: {mirror.reason}; this seat heard {len(mirror.log)} events")
+        return 0
+    from simulator.network.window import watch
+
+    watch(seated, args.url, args.token, size=args.size, frames=args.frames, shot=args.screenshot)
+    if args.screenshot is not None:
+        say(f"Screenshot: {args.screenshot}")
+    return 0

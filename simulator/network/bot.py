@@ -1,0 +1,91 @@
+"""An automated player in a seat over the network: rehearsals, tests, an empty chair.
+
+It is the same ``SopPlayer`` the server runs for agencies without a seat, reading a
+``Mirror`` of what its seat is told instead of the exercise itself. A dropped
+connection is rejoined with the same token, asking for the events it missed.
+"""
+
+from dataclasses import dataclass
+
+from simulator.network.link import Link, LinkError
+from simulator.network.mirror import Mirror
+from simulator.players.profile import profile
+from simulator.players.sop import SopPlayer
+from simulator.scenario.model import Scenario
+from simulator.world.atlas import build_atlas
+
+REJOIN_TRIES = 5
+
+
+@dataclass
+class Seated:
+    """A client's seat: the connection and the mirror it feeds."""
+
+    link: Link
+    mirror: Mirror
+
+
+def sit(url: str, token: str, *, timeout: float = 10.0) -> Seated:
+    """Join the exercise at ``url`` with ``token``: the seat and its picture.
+
+    Raises:
+        LinkError: the server cannot be reached or refuses the token.
+    """
+    link = Link(url, token, timeout=timeout)
+    welcome = link.welcome
+    scenario = Scenario.model_validate(welcome["scenario"])
+    atlas = build_atlas(scenario, "<server>")
+    mirror = Mirror(welcome, scenario, atlas, link.request)
+    link.on_message = mirror.feed
+    return Seated(link, mirror)
+
+
+def rejoin(url: str, token: str, seated: Seated) -> None:
+    """Connect again after a drop, asking for the events heard since the last one.
+
+    Raises:
+        LinkError: every try failed.
+    """
+    problem: LinkError | None = None
+    for _ in range(REJOIN_TRIES):
+        try:
+            link = Link(url, token, since=seated.mirror.last_seq)
+        except LinkError as exc:
+            problem = exc
+            if exc.code == "bad_token":
+                break
+            continue
+        link.on_message = seated.mirror.feed
+        seated.mirror.rebind(link.request, link.welcome)
+        seated.link = link
+        return
+    raise problem or LinkError("cannot rejoin")
+
+
+def play_seat(url: str, token: str, name: str, *, seated: Seated | None = None) -> Mirror:
+    """Play a seat with the automated player ``name`` until the exercise ends.
+
+    Returns:
+        The seat's mirror (its log holds every event the seat heard).
+
+    Raises:
+        LinkError: the server refused the token or went away for good.
+    """
+    seated = seated or sit(url, token)
+    mirror = seated.mirror
+    style = profile(name)
+    if style.acts:
+        for agency in mirror.agencies:
+            SopPlayer(mirror, agency, style)
+    while not mirror.ended:
+        try:
+            message = seated.link.receive(1.0)
+            if message is not None:
+                mirror.feed(message)
+                mirror.deliver()
+        except LinkError as exc:
+            if exc.code != "closed":
+                raise
+            rejoin(url, token, seated)
+    seated.link.close()
+    return mirror

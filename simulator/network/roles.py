@@ -1,0 +1,82 @@
+"""Who sees what: the events a seat receives and the commands it may give.
+
+A seat plays one agency and hears what that agency would: its own events (its calls,
+CAD, facts, units, traffic and commands), the fate of the messages it sent, and what
+happens at incidents its CAD holds. Ground truth (``incident.started``,
+``fact.critical``, other agencies' facts and traffic) goes to the controller only.
+"""
+
+from dataclasses import dataclass, field
+
+from simulator.events import Event
+
+CONTROLLER = "controller"
+# Source of a seat's commands in the run record (``seat:police``).
+SEAT_SOURCE = "seat:"
+# Never to a trainee's seat, whatever agency they name.
+_GROUND_TRUTH = frozenset({"incident.started", "fact.critical"})
+# What happens at an incident, heard by every seat whose CAD holds it.
+_AT_INCIDENT = frozenset(
+    {
+        "incident.escalated",
+        "incident.resolved",
+        "incident.casualties",
+        "incident.requirements_met",
+        "incident.work_completed",
+        "incident.precondition_met",
+        "unified_command.established",
+        "command_post.established",
+        "span.exceeded",
+        "span.restored",
+        "unit.dispatched",
+        "unit.on_scene",
+        "unit.staged",
+        "unit.transporting",
+        "unit.returning",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A place at the exercise: an agency's dispatcher, or the controller."""
+
+    name: str
+    agencies: tuple[str, ...]
+
+    @property
+    def controller(self) -> bool:
+        """Whether this seat sees ground truth and runs the exercise."""
+        return self.name == CONTROLLER
+
+    @property
+    def source(self) -> str:
+        """The source its commands are recorded with."""
+        return CONTROLLER if self.controller else f"{SEAT_SOURCE}{self.name}"
+
+
+@dataclass
+class Hearing:
+    """One seat's filter over the event stream, with what it has learnt so far."""
+
+    seat: Seat
+    known: set[str] = field(default_factory=set)  # incidents its CAD has opened
+
+    def hears(self, event: Event, sender: str | None) -> bool:
+        """Whether the seat receives ``event``; ``sender`` is a message event's sender."""
+        if self.seat.controller:
+            return True
+        kind, agencies = event.kind, self.seat.agencies
+        if kind in _GROUND_TRUTH:
+            return False
+        if kind == "cad.opened" and event.agency in agencies:
+            self.known.add(event.incident or "")
+        if kind.startswith("exercise."):
+            return True
+        if kind == "inject.released":
+            return any(a in agencies for a in event.data.get("to") or ())
+        if event.agency in agencies:
+            return True
+        if kind.startswith("message."):
+            return sender in agencies
+        return kind in _AT_INCIDENT and event.incident in self.known
