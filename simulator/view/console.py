@@ -227,6 +227,14 @@ class Console(Screen):
 
     def _click_map(self, intent: Intent) -> None:
         snap, pos = self.snapshot, intent.pos
+        crowd = self.markers.crowd_at(self.camera, snap.units, pos)
+        if crowd:  # a stack of units: select them all (shift adds them)
+            if not intent.add:
+                self.selection.toggle_unit(crowd[0], False)
+            for unit in crowd:
+                if unit not in self.selection.units:
+                    self.selection.toggle_unit(unit, True)
+            return
         unit = self.markers.unit_at(self.camera, snap.units, pos)
         if unit is not None:
             self.selection.toggle_unit(unit, intent.add)

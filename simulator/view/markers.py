@@ -36,8 +36,10 @@ from simulator.view.text import Text
 # Labels of units and places appear once the map is zoomed in this far (pixels per
 # metre); incidents are always named.
 LABEL_SCALE = 0.12
-# Units drawn within this many pixels of each other share a spot and fan out.
+# Units drawn within this many pixels (or three quarters of an icon, if more) of each
+# other share a spot: up to FAN_MAX of them fan out in a ring, more make a stack.
 FAN_PX = 4
+FAN_MAX = 16
 # The marker layer's transparent colour (never drawn: magenta is in no icon).
 CLEAR = (255, 0, 255)
 # Closure signs closer than this many sign widths to one already drawn are left out.
@@ -69,6 +71,8 @@ class Markers:
         self._overlay: pygame.Surface | None = None
         self._key: tuple | None = None
         self._placed: tuple[tuple, dict[str, tuple[int, int]]] | None = None
+        # Crowds too big to fan out, drawn as one stack: screen point and units.
+        self.stacks: list[tuple[tuple[int, int], tuple[UnitView, ...]]] = []
 
     def sizes(self, camera: Camera) -> tuple[int, int]:
         """Unit and incident icon sizes for the zoom (never illegibly small)."""
@@ -162,7 +166,10 @@ class Markers:
         half = size // 2
         icons: dict[tuple[str, str], pygame.Surface] = {}
         batch = []
+        stacked = {u.id for _, crowd in self.stacks for u in crowd}
         for unit in units:
+            if unit.id in stacked:
+                continue
             x, y = placed[unit.id]
             if not (left <= x < right and top <= y < bottom):
                 continue
@@ -178,9 +185,27 @@ class Markers:
             elif zoomed:
                 named.append((4, unit.id, rect, False))
         surface.blits(batch, doreturn=False)
+        for centre, crowd in self.stacks:
+            if camera.contains(*centre):
+                placer.block(self._stack(surface, centre, crowd, size))
         for unit_id in selected:
             if unit_id in placed and camera.contains(*placed[unit_id]):
                 pygame.draw.circle(surface, SELECTED, placed[unit_id], size * 0.8, 2)
+
+    def _stack(self, surface, centre: tuple[int, int], crowd, size: int) -> pygame.Rect:
+        """A pile of icons with a count: the most common kind of unit in the crowd."""
+        looks = [(u.agency, u.status.value) for u in crowd]
+        agency, status = max(set(looks), key=lambda look: (looks.count(look), look))
+        icon = unit_icon(self.kinds.get(agency, ""), status, size)
+        x, y = centre
+        for shift in (4, 2, 0):
+            rect = self._blit(surface, icon, (x + shift, y - shift))
+        count = self.text.render(str(len(crowd)), self.text.small, BLACK, True)
+        tag = count.get_rect(midleft=(rect.right - 2, rect.top + 2)).inflate(6, 0)
+        pygame.draw.rect(surface, WHITE, tag, border_radius=4)
+        pygame.draw.rect(surface, BLACK, tag, 1, border_radius=4)
+        surface.blit(count, count.get_rect(center=tag.center))
+        return rect.union(tag).inflate(4, 4)
 
     def _incident(
         self, surface, camera, incident: KnownIncident, size: int, chosen: dict
@@ -265,18 +290,20 @@ class Markers:
     def placed(self, camera: Camera, units: tuple[UnitView, ...]) -> dict[str, tuple[int, int]]:
         """Where each unit is drawn on screen.
 
-        Units at one spot (a station, a scene) fan out in a ring, so every one of them
-        can be seen and clicked. Worked out with numpy, and kept while neither the units
-        read nor the view change.
+        Units that would overlap (at a station, on a scene) fan out in a ring, so every
+        one of them can be seen and clicked; more than ``FAN_MAX`` are drawn as one stack
+        with a count (``stacks``), whose click selects them all. Worked out with numpy,
+        and kept while neither the units read nor the view change.
         """
         key = (_view(camera), self.text.base, units)
         if self._placed is not None and _same(key, self._placed[0]):
             return self._placed[1]
         size = self.sizes(camera)[0]
         out: dict[str, tuple[int, int]] = {}
+        self.stacks = []
         if units:
             screen = camera.to_screen_array(np.array([(u.x, u.y) for u in units]))
-            spot = np.round(screen / FAN_PX).astype(np.int64)
+            spot = np.round(screen / max(FAN_PX, size * 0.75)).astype(np.int64)
             code = spot[:, 0] * 1_000_003 + spot[:, 1]
             _, first, group, count = np.unique(
                 code, return_index=True, return_inverse=True, return_counts=True
@@ -289,9 +316,24 @@ class Markers:
                 members.setdefault(int(group[k]), []).append(units[k])
             for g, crowd in members.items():
                 centre = (xs[first[g]], ys[first[g]])
-                out.update(_fan(sorted(crowd, key=lambda u: u.id), centre, size))
+                crowd.sort(key=lambda u: u.id)
+                if len(crowd) > FAN_MAX:  # beside the spot, so a badge there shows
+                    pile = (centre[0] - size, centre[1] - size)
+                    self.stacks.append((pile, tuple(crowd)))
+                    out.update(dict.fromkeys((u.id for u in crowd), pile))
+                else:
+                    out.update(_fan(crowd, centre, size))
         self._placed = (key, out)
         return out
+
+    def crowd_at(self, camera: Camera, units: tuple[UnitView, ...], pos) -> list[str]:
+        """The units of the stack under a screen point (none when there is no stack)."""
+        self.placed(camera, units)
+        reach = self.sizes(camera)[0] * 0.7
+        for (x, y), crowd in self.stacks:
+            if max(abs(x - pos[0]), abs(y - pos[1])) <= reach:
+                return [u.id for u in crowd]
+        return []
 
     def unit_at(self, camera: Camera, units: tuple[UnitView, ...], pos) -> str | None:
         """The unit nearest a screen point, within its icon (where it is drawn)."""

@@ -30,6 +30,7 @@ class Roster(Panel):
         self.selected: list[str] = []
         self.status = "all"
         self.agency: str | None = None
+        self.hint = ""  # the rows left out at the last render ("+12 more ..."), if any
 
     def cycle_status(self) -> None:
         """Next status filter."""
@@ -58,8 +59,8 @@ class Roster(Panel):
         ]
 
     def heading(self) -> str:
-        """Title with filters (U: status, G: agency)."""
-        return f"Units  [U] {self.status}  [G] {self.agency or 'all agencies'}"
+        """Title with the count shown and the filters (U: status, G: agency)."""
+        return f"Units {len(self.shown())}  [U] {self.status}  [G] {self.agency or 'all agencies'}"
 
     def render(self, surface: pygame.Surface, body: pygame.Rect) -> None:
         """One line per unit: icon, id, type, status, incident."""
@@ -70,6 +71,13 @@ class Roster(Panel):
         text = self.text
         row_h = text.line
         visible = self.rows_fit(body, row_h)
+        self.hint = ""
+        if len(units) > visible:  # the last row says how many more there are
+            visible = max(1, visible - 1)
+            self.scroll = min(self.scroll, len(units) - visible)
+            self.hint = _more(self.scroll, len(units) - self.scroll - visible)
+            label = text.render(text.fit(self.hint, body.width - 2 * PAD, text.small), text.small)
+            surface.blit(label, (PAD, body.y + visible * row_h + 3))
         self.scroll = min(self.scroll, max(0, len(units) - visible))
         y = body.y
         width = body.width
@@ -90,3 +98,11 @@ class Roster(Panel):
             surface.blit(text.render(kind, text.small, MUTED), (x + width // 4, y + 3))
             self.add_hit(row, unit.id)
             y += row_h
+
+
+def _more(above: int, below: int) -> str:
+    """The hint under a list that does not fit: how many rows are out of sight."""
+    parts = [f"+{below} more below"] if below else []
+    if above:
+        parts.append(f"{above} above")
+    return ", ".join(parts) + " (wheel scrolls; U, G filter)"

@@ -1,0 +1,173 @@
+"""The map reads like a city map: water, bridges, districts, names that never overlap.
+
+Riverton at T+01:00 is the case the trainees complained about: Bridge 2 is closed under
+the BRIDGE-01 collision, and WHSE-01, its battalion chief and its command post crowd one
+corner of the warehouse district.
+"""
+
+import itertools
+import re
+
+import pygame
+import pytest
+import view_helpers
+from conftest import SCENARIOS, build, scenario_dict, unit
+
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.scenario import load
+from simulator.scenario.roadmap import GeneratedMap
+from simulator.view.app import App
+from simulator.view.camera import Camera
+from simulator.view.console import Console
+from simulator.view.layers import LOCAL, MAJOR, RoadLayer
+from simulator.view.markers import FAN_MAX
+from simulator.view.placement import Placer
+from simulator.view.session import Session
+from simulator.world import build_atlas
+from simulator.world.geography import survey
+
+
+@pytest.fixture(scope="module")
+def riverton() -> Exercise:
+    """Riverton an hour in, every agency on its automated player."""
+    scenario = load(SCENARIOS / "riverton_night_shift.yaml")
+    exercise = Exercise(scenario, seed=1)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    exercise.advance(3600)
+    return exercise
+
+
+def console_on(app: App, exercise: Exercise) -> Console:
+    """A paused controller's console on ``exercise``, one frame drawn."""
+    roles = tuple(sorted(a.id for a in exercise.scenario.agencies))
+    console = Console(app, Session(exercise, roles))
+    console.pace.toggle()
+    app.push(console)
+    app.frame(0.0)
+    return console
+
+
+def overlaps(rects: list[pygame.Rect]) -> list[tuple[pygame.Rect, pygame.Rect]]:
+    return [(a, b) for a, b in itertools.combinations(rects, 2) if a.colliderect(b)]
+
+
+def test_the_generated_city_has_its_river_bridges_and_districts(riverton):
+    roads = riverton.atlas.roads
+    spec = riverton.scenario.map
+    assert isinstance(spec, GeneratedMap)
+    geography = survey(roads, spec)
+    assert len(geography.water) == 1
+    river = geography.water[0]
+    bridges = [s for s in geography.streets if s.bridge]
+    assert [s.name for s in bridges] == ["Bridge 1", "Bridge 2", "Bridge 3"]
+    for bridge in bridges:  # each bridge spans the water
+        (run,) = bridge.runs
+        ys = sorted(roads.xy[run][:, 1])
+        assert ys[0] < river[:, 1].min() and ys[-1] > river[:, 1].max()
+    assert {d.name for d in geography.districts} == set(spec.districts)
+    street = next(s for s in geography.streets if s.name == "6th Street")
+    assert street.arterial and len(street.runs) == 1 and len(street.runs[0]) == spec.columns
+
+
+def test_surveying_the_map_changes_nothing_the_engine_uses():
+    scenario = load(SCENARIOS / "harbor_district_mci.yaml")
+    roads = build_atlas(scenario).roads
+    before = (roads.seconds.copy(), roads.src.copy(), roads.dst.copy(), list(roads.names))
+    edges = {(u, v): dict(d) for u, v, d in roads.graph.edges(data=True)}
+    survey(roads, scenario.map)
+    assert (roads.seconds == before[0]).all() and (roads.src == before[1]).all()
+    assert (roads.dst == before[2]).all() and roads.names == before[3]
+    assert {(u, v): dict(d) for u, v, d in roads.graph.edges(data=True)} == edges
+
+
+def test_minor_streets_are_left_out_of_a_large_city_seen_whole(app):
+    data = scenario_dict(nodes=[], edges=[])
+    data["map"] = {"kind": "generated", "seed": 3, "columns": 90, "rows": 90, "block_m": 200}
+    data["stations"] = [
+        {"id": s, "agency": a, "location": "r0c0"}
+        for s, a in (("PS", "police"), ("FS", "fire"), ("ES", "ems"))
+    ]
+    data["hospitals"][0]["location"] = "r89c89"
+    data["msel"][0]["incident"]["location"] = "r45c45"
+    atlas = build_atlas(build(data))
+    layer = RoadLayer(atlas, app.text)
+    camera = Camera(width=900, height=560)
+    camera.fit(atlas.roads.xy)
+    layer.draw(app.surface, camera)
+    assert LOCAL not in layer.drawn and layer.drawn[MAJOR] > 0  # arterials only
+    camera.zoom(4)
+    layer.draw(app.surface, camera)
+    assert layer.drawn[LOCAL] > 0  # close in, every street
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("zoom", [0, 4, 8])
+def test_labels_on_the_map_never_overlap(riverton, size, zoom):
+    app = App(size)
+    try:
+        console = console_on(app, riverton)
+        warehouse = next(i for i in console.snapshot.incidents if i.id == "WHSE-01")
+        console.camera.cx, console.camera.cy = warehouse.x, warehouse.y
+        console.camera.zoom(zoom)
+        app.frame(0.0)
+        labels = console.markers.labels
+        if zoom == 0:  # the whole city: every incident named, command posts marked
+            assert {"WHSE-01  ICP", "BRIDGE-01  ICP"} <= {name for name, _ in labels}
+        assert overlaps([rect for _, rect in labels]) == []
+        names = console.roads.names.placed
+        assert overlaps([rect for _, rect in names]) == []
+    finally:
+        pygame.display.quit()
+
+
+@pytest.mark.parametrize("zoom", [0, 3, 6])
+def test_the_closed_bridge_shows_above_the_collision_on_it(riverton, app, zoom):
+    console = console_on(app, riverton)
+    assert riverton.atlas.roads.closed  # Bridge 2 is shut at 00:53
+    collision = next(i for i in console.snapshot.incidents if i.id == "BRIDGE-01")
+    console.camera.cx, console.camera.cy = collision.x, collision.y
+    console.camera.zoom(zoom)
+    app.frame(0.0)
+    signs, badges = console.markers.signs, console.markers.badges
+    assert signs and badges
+    assert [s for s in signs if s.collidelist(badges) >= 0] == []
+    labels = [rect for _, rect in console.markers.labels]
+    assert [s for s in signs if s.collidelist(labels) >= 0] == []
+    for sign in signs:  # drawn last: the white bar of the no-entry sign is on top
+        assert view_helpers.pixel(app.surface, sign.center) == (255, 255, 255)
+
+
+def test_the_roster_says_how_many_units_are_out_of_sight(riverton, app):
+    console = console_on(app, riverton)
+    roster = console.roster
+    assert len(roster.shown()) > 20
+    more = re.match(r"\+(\d+) more below", roster.hint)
+    assert more and 0 < int(more.group(1)) < len(roster.shown())
+    console.roster.scroll_by(3)
+    app.frame(0.0)
+    assert "3 above" in roster.hint
+
+
+def test_a_crowd_too_big_to_fan_out_is_one_stack_and_a_click_selects_it(app):
+    crowd = [unit(f"P{n}", "police", ["patrol"], "PS") for n in range(FAN_MAX + 4)]
+    console = view_helpers.start(app, ("police",), units=crowd)
+    snap = console.snapshot
+    placed = console.markers.placed(console.camera, snap.units)
+    ((pile, members),) = console.markers.stacks
+    assert len(members) == len(crowd) and {placed[u.id] for u in members} == {pile}
+    view_helpers.click(pile)
+    app.frame(0.0)
+    assert sorted(console.selection.units) == sorted(u["id"] for u in crowd)
+
+
+def test_a_label_that_must_show_moves_aside_and_one_that_need_not_is_left_out():
+    placer = Placer()
+    icon = pygame.Rect(100, 100, 20, 20)
+    first = placer.place("WHSE-01", (60, 14), icon, must=True)
+    second = placer.place("BC1", (30, 14), icon, must=True)
+    assert first and second and not first.colliderect(second)
+    placer.block(pygame.Rect(0, 0, 400, 400))  # icons everywhere around
+    assert placer.place("E3", (30, 14), icon) is None
+    assert placer.place("ICP", (30, 14), icon, must=True) is not None
+    assert overlaps([rect for _, rect in placer.labels]) == []
