@@ -365,3 +365,21 @@ def test_span_breaches_count_only_sustained_ones():
     assert [(s.incident, s.value) for s in breaches] == [("I1", 400.0), ("I2", 200.0)]
     assert breaches[1].note == "not restored"
     assert SPAN_GRACE_S > 1.0
+
+
+def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
+    """EMS asked the county and never came itself: the county's arrival is EMS's too."""
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(60, "cad.opened", "ems", incident="I1", via="notification")
+    log.add(70, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
+    log.add(90, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
+    log.add(500, "unit.on_scene", "ems", "M1", "I1", prev="en_route")  # later: not first
+    samples = response_intervals(log.events).of("first_on_scene")
+    got = sorted((s.agency, s.value, s.unit, s.note) for s in samples)
+    assert got == [
+        ("county_ems", 400.0, "CM1", ""),
+        ("ems", 400.0, "CM1", "mutual aid from county_ems"),
+    ]

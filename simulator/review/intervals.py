@@ -84,6 +84,8 @@ class _Pass:
         self.full: set[str] = set()
         self.started: dict[str, Event] = {}
         self.resolved: dict[str, float] = {}
+        # (incident, partner) -> agencies that asked that partner for mutual aid there
+        self.aid_for: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.end = 0.0
 
     def run(self, events: Iterable[Event]) -> Intervals:
@@ -192,15 +194,29 @@ class _Pass:
         self._arrive(e, "first arrival" if first else "")
         self._first_on_scene(e)
 
+    def on_mutual_aid_requested(self, e: Event) -> None:
+        if e.incident is not None:
+            self.aid_for[(e.incident, str(e.data.get("to")))].add(str(e.agency))
+
     def _first_on_scene(self, e: Event) -> None:
-        key = (e.incident, e.agency)
+        """The agency's first arrival; a partner it asked for aid arriving answers it too.
+
+        Otherwise an agency that asked for help and never came would have no sample,
+        while one that asked and came itself, late, would.
+        """
+        self._arrived_for(e, str(e.agency), "")
+        for asker in sorted(self.aid_for.get((str(e.incident), str(e.agency)), ())):
+            self._arrived_for(e, asker, f"mutual aid from {e.agency}")
+
+    def _arrived_for(self, e: Event, agency: str, note: str) -> None:
+        key = (e.incident, agency)
         if key in self.arrived:
             return
         self.arrived.add(key)
         start = self.first_call.get(e.incident) or self.cad.get(key)
         if start is not None:
             self.out["first_on_scene"].append(
-                between(start, e, incident=e.incident, agency=e.agency, unit=e.unit)
+                between(start, e, incident=e.incident, agency=agency, unit=e.unit, note=note)
             )
 
     def _arrive(self, e: Event, note: str) -> None:
