@@ -16,10 +16,11 @@ from simulator.exercise import CadIncident, Exercise, Need, UnitView
 
 # Incident lists are rebuilt at most this often (wall seconds) while events stream in.
 CAD_REFRESH_S = 0.2
-# Unit positions are read at most this often (wall seconds): a CAD's vehicle locations
-# update every few seconds, and reading a thousand units costs a frame's budget at
-# 60 FPS, so frames in between draw the positions last read.
-UNITS_REFRESH_S = 1 / 30
+# Unit positions are read at most this often (wall seconds): every other frame at
+# 60 FPS. A CAD's vehicle locations update every few seconds, and reading a thousand
+# units costs a good part of a frame, so the frame in between draws the positions last
+# read.
+UNITS_REFRESH_S = 0.03
 
 # Event kinds the trainee hears about when they concern one of their agencies.
 _OWN_KINDS = frozenset(
@@ -130,6 +131,7 @@ class Picture:
         self._cad_at = -1.0
         self._cad_events = -1
         self._units: tuple[UnitView, ...] = ()
+        self._board: tuple = ({}, (), (), ())  # facts, holes, posts, staging: _scene()
         self._units_at: tuple[float, float] | None = None  # wall and exercise time read
         self._declarable: dict[tuple[str, str], str] = {}
         self._xy = exercise.atlas.roads.xy
@@ -139,35 +141,49 @@ class Picture:
         self.messages: dict[str, Event] = {}
 
     def snapshot(self, wall: float = 0.0, force: bool = False) -> Snapshot:
-        """The picture now; CAD lists are refreshed when events arrived (rate-limited)."""
+        """The picture now; what events change is refreshed when they arrive (rate-limited).
+
+        CAD lists, facts, coverage holes, command posts and staging areas change only
+        with events, so they are read again at most every ``CAD_REFRESH_S``; unit
+        positions move between events and are read every ``UNITS_REFRESH_S``.
+        """
         events = len(self.exercise.log)
         stale = events != self._cad_events and wall - self._cad_at >= CAD_REFRESH_S
         if force or stale or self._cad_events < 0:
             self._incidents = self._known_incidents()
+            self._board = self._scene()
             self._cad_at, self._cad_events = wall, events
         if force or self._units_stale(wall):
             self._units = tuple(self._visible_units())
             self._units_at = (wall, self.exercise.now)
+        facts, holes, posts, staging = self._board
         return Snapshot(
             now=self.exercise.now,
             units=self._units,
             incidents=self._incidents,
-            facts=self._facts(),
+            facts=facts,
             closed=frozenset(self.exercise.atlas.roads.closed),
-            holes=tuple(
-                (float(h["x"]), float(h["y"]), float(h["radius"]))
-                for h in self.exercise.coverage_holes()
-            ),
-            posts=tuple(
-                (i.x, i.y) for i in self._incidents if self.exercise.command_post(i.id) is not None
-            ),
+            holes=holes,
+            posts=posts,
             declarable=tuple((i, c, a) for (i, c), a in sorted(self._declarable.items())),
-            staging=tuple(
-                (area, x, y)
-                for area, (_node, x, y) in self.exercise.staging_areas().items()
-                if area not in self._planned
-            ),
+            staging=staging,
         )
+
+    def _scene(self) -> tuple:
+        """Facts, coverage holes, command posts and opened staging areas, as of now."""
+        holes = tuple(
+            (float(h["x"]), float(h["y"]), float(h["radius"]))
+            for h in self.exercise.coverage_holes()
+        )
+        posts = tuple(
+            (i.x, i.y) for i in self._incidents if self.exercise.command_post(i.id) is not None
+        )
+        staging = tuple(
+            (area, x, y)
+            for area, (_node, x, y) in self.exercise.staging_areas().items()
+            if area not in self._planned
+        )
+        return self._facts(), holes, posts, staging
 
     def _units_stale(self, wall: float) -> bool:
         """Whether to read unit positions again (the same tuple is kept until then)."""

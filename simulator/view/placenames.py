@@ -19,7 +19,7 @@ from simulator.world.geography import Geography
 # Block length in pixels from which each kind of name is shown.
 BRIDGE_NAMES_PX = 4.0
 MAJOR_NAMES_PX = 14.0
-MINOR_NAMES_PX = 110.0
+MINOR_NAMES_PX = 60.0
 # Screen pixels between repeats of one street's name.
 REPEAT_PX = 520
 ROTATED_CACHE = 3000
