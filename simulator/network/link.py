@@ -6,6 +6,7 @@ Messages that arrive while a request waits (the updates its command caused) go t
 ``on_message`` in order, before the answer is returned.
 """
 
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -32,9 +33,11 @@ class Link:
     """One open connection, past its hello: the welcome is in ``welcome``."""
 
     def __init__(self, url: str, token: str, *, since: int = 0, timeout: float = 10.0):
+        # Entered as a context manager, as websockets 17 asks; closed in ``close``.
+        self._stack = contextlib.ExitStack()
         try:
-            self._ws: ClientConnection = connect(
-                url, max_size=MAX_SERVER_MESSAGE, open_timeout=timeout, compression=None
+            self._ws: ClientConnection = self._stack.enter_context(
+                connect(url, max_size=MAX_SERVER_MESSAGE, open_timeout=timeout, compression=None)
             )
         except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
             raise LinkError(f"cannot connect to {url}: {exc}") from None
@@ -84,4 +87,4 @@ class Link:
 
     def close(self) -> None:
         """Close the connection."""
-        self._ws.close()
+        self._stack.close()

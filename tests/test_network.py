@@ -1,0 +1,346 @@
+"""Networked exercises over real loopback sockets: a server thread, clients in the test.
+
+Each test serves the small-town scenario on a free port; clients are the real ones
+(``Link``, the bot seat) or a raw WebSocket for messages no client would send.
+"""
+
+import argparse
+import asyncio
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from websockets.sync.client import connect
+
+from simulator.cli import main
+from simulator.cli_network import Served, host_exercise, prepare
+from simulator.commands import SetService
+from simulator.network.bot import play_seat, sit
+from simulator.network.host import Host
+from simulator.network.link import Link, LinkError
+from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
+
+
+@dataclass
+class Server:
+    """A running server: its URL, tokens and the host (read only after ``wait``)."""
+
+    thread: threading.Thread
+    ready: threading.Event = field(default_factory=threading.Event)
+    url: str = ""
+    served: Served | None = None
+    host: Host | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    failure: BaseException | None = None
+
+    @property
+    def tokens(self) -> dict[str, str]:
+        return self.served.tokens
+
+    def call(self, fn, *args) -> None:
+        """Run ``fn(*args)`` in the server's loop (its state belongs to that thread)."""
+        self.loop.call_soon_threadsafe(fn, *args)
+
+    def stop(self, complete: bool = False) -> None:
+        self.call(self.host.stop, complete, "interrupted")
+
+    def wait(self, timeout: float = 60.0) -> None:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the server did not stop"
+        if self.failure is not None:
+            raise self.failure
+
+
+def start_server(tmp: Path, *, seats: list[str], speed: float, until: float | None) -> Server:
+    """Serve the small-town scenario on a free loopback port; return once it listens."""
+    args = argparse.Namespace(
+        scenario=str(SMALL),
+        seed=0,
+        seats=seats,
+        until=until,
+        out=tmp / "run",
+        tokens=None,
+        db=tmp / "db.sqlite",
+        speed=speed,
+        host="127.0.0.1",
+        port=0,
+    )
+    server = Server(threading.Thread(daemon=True, target=lambda: None))
+
+    def ready(host: Host, port: int) -> None:
+        server.host, server.loop = host, asyncio.get_running_loop()
+        server.url = f"ws://127.0.0.1:{port}"
+        server.ready.set()
+
+    def run() -> None:
+        # The database belongs to the thread that opens it: prepare here, not in the test.
+        try:
+            server.served = prepare(args)
+            host_exercise(server.served, ready)
+        except BaseException as exc:
+            server.failure = exc
+            server.ready.set()
+
+    server.thread = threading.Thread(target=run, daemon=True)
+    server.thread.start()
+    assert server.ready.wait(30), "the server did not start"
+    if server.failure is not None:
+        raise server.failure
+    return server
+
+
+@pytest.fixture(autouse=True)
+def _rehearsal(monkeypatch):
+    monkeypatch.setenv("SIMULATOR_PURPOSE", "rehearsal")
+
+
+def _raw(url: str, token: str):
+    """A raw connection past its hello, with the welcome read."""
+    ws = connect(url, max_size=None).__enter__()  # websockets 17: entered, as it asks
+    ws.send(json.dumps({"type": "hello", "version": VERSION, "token": token}))
+    assert json.loads(ws.recv(timeout=10))["type"] == "welcome"
+    return ws
+
+
+def _answer(ws, ident: int) -> dict:
+    """The first message answering request ``ident`` (updates skipped)."""
+    while True:
+        message = json.loads(ws.recv(timeout=10))
+        if message.get("id") == ident and message["type"] != "update":
+            return message
+
+
+def test_three_bot_seats_finish_and_the_run_replays_scored_per_seat(tmp_path, capsys):
+    server = start_server(tmp_path, seats=["police", "fire", "ems"], speed=2000, until=3600)
+    mirrors, threads = {}, []
+    for seat in ("police", "fire", "ems"):
+
+        def play(seat=seat):
+            mirrors[seat] = play_seat(server.url, server.tokens[seat], "sop")
+
+        threads.append(threading.Thread(target=play))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    server.wait()
+    assert sorted(mirrors) == ["ceremony"] * 0 + ["ems", "fire", "police"]
+    assert [(m.ended, m.reason) for m in mirrors.values()] == [(True, "stopped at 01:00:00")] * 3
+    run = tmp_path / "run"
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["complete"] is True
+    assert manifest["automated"] == ["county_fire"]
+    assert manifest["seats"] == {"police": ["police"], "fire": ["fire"], "ems": ["ems"]}
+    rows = [json.loads(line) for line in (run / "commands.jsonl").read_text().splitlines()]
+    sources = {r["source"] for r in rows}
+    assert {"seat:police", "seat:fire", "seat:ems"} <= sources
+    assert all(r["source"] != "player:police" for r in rows)
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0
+    assert "replay matches" in capsys.readouterr().out
+    scores = server.served.recording.scores
+    assert {"police", "fire", "ems"} <= set(scores.roles)
+
+
+def test_a_seat_hears_only_its_agency_and_commands_only_its_agency(tmp_path):
+    server = start_server(tmp_path, seats=["police", "fire", "ems"], speed=2000, until=3600)
+    seats = {s: sit(server.url, server.tokens[s]) for s in ("fire", "ems")}
+    # Police takes the calls and, playing poor, never shares: what it learns, fire must not.
+    police = threading.Thread(target=play_seat, args=(server.url, server.tokens["police"], "poor"))
+    police.start()
+    fire = seats["fire"].mirror
+    pictures = []  # (time, facts the fire seat holds) after every batch it heard
+    fire.subscribe(lambda batch: pictures.append((fire.now, set(fire.knowledge("fire")))))
+    order = SetService(agency="police", unit="P1", in_service=False)
+    assert "cannot command police" in fire.check(order)
+    result = fire.submit(order)
+    assert not result.accepted and "cannot command police" in result.reason
+    threads = [
+        threading.Thread(
+            target=play_seat,
+            args=(server.url, server.tokens[s], "sop"),
+            kwargs={"seated": seats[s]},
+        )
+        for s in seats
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in [*threads, police]:
+        thread.join(60)
+    server.wait()
+    log = server.served.exercise.log.events
+    heard = fire.log.events
+    assert heard, "the fire seat heard nothing"
+    truth = {e.seq: e for e in log}
+    # What the seat heard is the server's own record, event for event.
+    assert all(truth[e.seq].kind == e.kind and truth[e.seq].data == e.data for e in heard)
+    assert not {e.kind for e in heard} & {"incident.started", "fact.critical"}
+    assert all(e.agency == "fire" for e in heard if e.kind == "fact.learned")
+    # Police knew facts fire never learnt or learnt later; at no point did the fire
+    # seat hold a fact before fire learnt it in the engine.
+    learnt: dict[str, float] = {}
+    for e in log:
+        if e.kind == "fact.learned" and e.agency == "fire":
+            learnt.setdefault(e.data["fact"], e.t)
+    police_first = [
+        e
+        for e in log
+        if e.kind == "fact.learned"
+        and e.agency == "police"
+        and learnt.get(e.data["fact"], 1e9) > e.t
+    ]
+    assert police_first, "police knew nothing before fire: the test proves nothing"
+    assert pictures
+    for now, keys in pictures:
+        assert all(learnt[k] <= now for k in keys)
+    assert fire.knowledge("police") == {}
+    # Traffic: fire's own, or addressed to fire.
+    traffic = [e for e in heard if e.kind.startswith("message.")]
+    assert traffic
+    assert all("fire" in (e.agency, e.data.get("to"), e.data.get("source")) for e in traffic)
+
+
+def test_wrong_and_reused_tokens_are_refused(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    with pytest.raises(LinkError) as wrong:
+        Link(server.url, "not-a-token")
+    assert wrong.value.code == "bad_token"
+    first = Link(server.url, server.tokens["police"])
+    with pytest.raises(LinkError) as reused:
+        Link(server.url, server.tokens["police"])
+    assert reused.value.code == "token_in_use"
+    first.close()
+    server.stop()
+    server.wait()
+
+
+def test_malformed_messages_get_errors_and_the_server_carries_on(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    ws = _raw(server.url, server.tokens["police"])
+    bad = [
+        ("{not json", "bad_json"),
+        ("[1, 2]", "bad_message"),
+        ('{"type": "launch"}', "bad_type"),
+        ('{"type": "command", "id": 1, "command": "dispatch"}', "bad_message"),
+        (
+            '{"type": "command", "id": 2, "command": {"type": "dispatch", "agency": 7}}',
+            "bad_command",
+        ),
+        ('{"type": "control", "id": 3, "action": "pause"}', "not_controller"),
+        ('{"type": "ping", "id": NaN}', "bad_json"),
+        ("x" * (MAX_CLIENT_MESSAGE + 1), "too_big"),
+        ("[" * 100_000 + "]" * 100_000, "too_big"),
+    ]
+    for text, code in bad:
+        ws.send(text)
+        while (message := json.loads(ws.recv(timeout=10)))["type"] != "error":
+            pass
+        assert message["code"] == code, text[:60]
+    ws.send(b"\x00\x01")
+    while (message := json.loads(ws.recv(timeout=10)))["type"] != "error":
+        pass
+    assert message["code"] == "binary"
+    ws.send(json.dumps({"type": "ping", "id": 9}))
+    assert _answer(ws, 9)["type"] == "pong"
+    ws.close()
+    server.stop()
+    server.wait()
+
+
+def test_a_flood_is_rate_limited(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    ws = _raw(server.url, server.tokens["police"])
+    for i in range(400):
+        ws.send(json.dumps({"type": "ping", "id": i}))
+    answers = []  # one answer a ping: a pong, or an error saying to slow down
+    while len(answers) < 400:
+        message = json.loads(ws.recv(timeout=10))
+        if message["type"] in ("pong", "error"):
+            answers.append(message.get("code", "pong"))
+    assert answers[:150] == ["pong"] * 150
+    assert set(answers[150:]) == {"pong", "rate_limited"}
+    assert answers.count("rate_limited") >= 100
+    ws.close()
+    server.stop()
+    server.wait()
+
+
+def test_a_dropped_seat_rejoins_and_gets_what_it_missed(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1500, until=3600)
+    seated = sit(server.url, server.tokens["police"])
+    mirror = seated.mirror
+    while mirror.last_seq == 0 or mirror.now < 300:
+        message = seated.link.receive(10)
+        assert message is not None
+        mirror.feed(message)
+    seated.link.close()  # the trainee's network drops
+    before = mirror.last_seq
+    play_seat(server.url, server.tokens["police"], "idle", seated=seated)  # rejoins
+    server.wait()
+    seqs = [e.seq for e in mirror.log.events]
+    assert seqs == sorted(set(seqs)), "an event came twice or out of order"
+    assert mirror.last_seq > before and mirror.ended
+    truth = [e.seq for e in server.host.places["police"].heard]
+    assert seqs == truth, "the rejoined seat's log is not what it would have heard"
+    assert server.host.seats()["police"]["joins"] == 2
+
+
+def test_the_controller_pauses_sets_speed_and_ends_and_each_action_is_recorded(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    controller = Link(server.url, server.tokens["controller"])
+    assert controller.welcome["controller"] is True
+    assert (
+        controller.request({"type": "control", "action": "on_drop", "on_drop": "pause"})["type"]
+        == "done"
+    )
+    police = Link(server.url, server.tokens["police"])
+    police.close()  # a trainee drops: the controller chose to pause then
+    while True:
+        message = controller.receive(10)
+        seat = message.get("state", {}).get("seats", {}).get("police", {})
+        if seat.get("joins") == 1 and not seat["connected"]:
+            break
+    assert message["paused"] is True
+    answer = controller.request({"type": "control", "action": "speed", "speed": 120})
+    assert answer["type"] == "done"
+    assert controller.request({"type": "control", "action": "resume"})["type"] == "done"
+    assert (
+        controller.request({"type": "control", "action": "end", "reason": "drill over"})["action"]
+        == "end"
+    )
+    server.wait()
+    run = tmp_path / "run"
+    actions = [json.loads(line) for line in (run / "controller.jsonl").read_text().splitlines()]
+    assert [a["action"] for a in actions] == ["on_drop", "speed", "resume", "end"]
+    assert actions[-1]["reason"] == "drill over"
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["complete"] is True and manifest["connections"]["police"] == 1
+
+
+def test_shutting_the_server_down_records_the_run_incomplete(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=600, until=None)
+    seated = sit(server.url, server.tokens["police"])
+    while seated.mirror.now < 120:
+        seated.mirror.feed(seated.link.receive(10) or {})
+    server.stop(complete=False)
+    server.wait()
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert manifest["complete"] is False
+    lines = (tmp_path / "run" / "events.jsonl").read_text().splitlines()
+    assert json.loads(lines[-1])["data"]["reason"] == "interrupted"
+    assert len(lines) == manifest["events"]
+
+
+def test_serve_refuses_bad_arguments_cleanly(tmp_path, capsys):
+    assert main(["serve", str(SMALL), "--seats", "police,navy", "--out", str(tmp_path / "r")]) == 2
+    assert "--seats: unknown agency 'navy'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", str(SMALL), "--speed", "nan"])
+    assert exc.value.code == 2
+    assert main(["join", "ws://127.0.0.1:1", "--token", "x", "--bot", "sop"]) == 2
+    assert "cannot connect" in capsys.readouterr().err
