@@ -262,8 +262,14 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
         say(f"Exercise ended: {mirror.reason}; this seat heard {len(mirror.log)} events")
         return 0
     from simulator.network.window import watch
+    from simulator.view.play import NoDisplay
 
-    watch(seated, args.url, args.token, size=args.size, frames=args.frames, shot=args.screenshot)
+    try:
+        watch(
+            seated, args.url, args.token, size=args.size, frames=args.frames, shot=args.screenshot
+        )
+    except NoDisplay as exc:
+        raise BadInput(f"cannot open a window: {exc}") from None
     if args.screenshot is not None:
         say(f"Screenshot: {args.screenshot}")
     return 0

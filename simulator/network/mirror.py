@@ -82,6 +82,7 @@ class Mirror:
         self._delivering = False
         self._draw = np.random.default_rng(int(welcome.get("draw", 0)))
         self.engine = SimpleNamespace(cads={})
+        self.pump: Callable[[], None] | None = None  # reads the connection (the view sets it)
         self._speed_factor = {u.id: u.speed_factor for u in scenario.units}
 
     # -- feeding -------------------------------------------------------------------------
@@ -184,8 +185,10 @@ class Mirror:
         return str(answer.get("reason", ""))
 
     def advance(self, until: float, *, ticks: int | None = None) -> None:
-        """The server keeps the time: nothing to do here (the view calls it each frame)."""
+        """The server keeps the time; the view's call each frame takes what has arrived."""
         del until, ticks
+        if self.pump is not None:
+            self.pump()
 
     def finish(self, reason: str) -> None:
         """Leave the exercise (it goes on for the other seats)."""

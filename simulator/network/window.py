@@ -1,0 +1,71 @@
+"""The map view of a seat: ``play``'s window, fed by the server instead of an engine.
+
+Each frame the console "advances" the exercise; for a seat that means taking every
+message that has arrived. The server keeps the time, so the view's own speed keys
+change nothing here (the controller sets the pace for everyone).
+"""
+
+from pathlib import Path
+
+from simulator.network.bot import Seated, rejoin
+from simulator.network.link import LinkError
+from simulator.view.play import play
+from simulator.view.session import Session
+
+WAIT_S = 10.0  # a scripted screenshot waits this long for the seat's first incident
+
+
+def watch(
+    seated: Seated,
+    url: str,
+    token: str,
+    *,
+    size: tuple[int, int],
+    frames: int | None = None,
+    shot: Path | None = None,
+) -> None:
+    """Open the window for the seat; return when it is closed (or the screenshot taken).
+
+    Raises:
+        simulator.view.play.NoDisplay: no window can be opened.
+    """
+    mirror = seated.mirror
+
+    def pump() -> None:
+        try:
+            while (message := seated.link.receive(0)) is not None:
+                mirror.feed(message)
+        except LinkError as exc:
+            if exc.code != "closed" or mirror.ended:
+                return
+            rejoin(url, token, seated)
+        mirror.deliver()
+
+    mirror.pump = pump
+    if shot is not None:
+        _first_incident(seated)
+
+    def start(roles: tuple[str, ...]) -> Session:
+        return Session(mirror, roles, None, lambda session: seated.link.close())
+
+    scripted = shot is not None
+    play(
+        mirror.scenario,
+        start,
+        mirror.agencies,
+        size=size,
+        frames=frames if scripted else None,
+        screenshot=shot,
+    )
+    seated.link.close()
+
+
+def _first_incident(seated: Seated) -> None:
+    """Wait (a scripted screenshot only) until the seat's CAD holds an incident."""
+    mirror = seated.mirror
+    for _ in range(int(WAIT_S * 10)):
+        if any(mirror.cad(a) for a in mirror.agencies) or mirror.ended:
+            return
+        message = seated.link.receive(0.1)
+        if message is not None:
+            mirror.feed(message)
