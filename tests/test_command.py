@@ -510,3 +510,21 @@ def test_same_seed_and_commands_give_identical_event_logs_with_comms_faults():
     assert started == {"cad", "phone", "congestion", "radio_site"}
     assert kinds(a, "message.delivered")
     assert any(c["command"]["type"] == "share" for c in a.commands)
+
+
+def test_an_assisting_agency_works_under_unified_command_without_its_own_chief():
+    """NIMS: unified command is of the agencies responsible; mutual aid joins under it."""
+    data = aid_data()
+    data["msel"][0]["incident"]["requires"] = {"patrol": 1, "fire_suppression": 1}
+    ex = start(data)
+    aid = RequestMutualAid(
+        agency="police", to="nvfire", incident="INC1", capability="fire_suppression"
+    )
+    assert ex.submit(aid).accepted
+    run_until(ex, lambda: bool(kinds(ex, "mutual_aid.received")))
+    assert ex.submit(Dispatch(agency="nvfire", incident="INC1", units=["NF1"])).accepted
+    on_scene(ex, "PC", "FC", "NF1")
+    assert ex.submit(CommandPost(agency="police", incident="INC1", unit="PC")).accepted
+    result = ex.submit(UnifiedCommand(agency="fire", incident="INC1"))
+    assert result.accepted, result.reason
+    assert ex.unified("INC1") == ["fire", "police"]

@@ -130,6 +130,26 @@ def test_graded_credit_tells_good_from_adequate():
     assert 100.0 > arrive(450) > arrive(700) > arrive(900) == 0.0
 
 
+def test_only_the_responsible_agencies_have_a_duty_to_take_command():
+    """NIMS: an assisting (mutual-aid) agency works under the host's command."""
+    data = scenario_dict(
+        units=[
+            unit("P1", "police", ["patrol"], "PS"),
+            unit("PC", "police", ["command"], "PS"),
+            unit("FC", "fire", ["command"], "FS"),
+            unit("F1", "fire", ["fire_suppression"], "FS"),
+        ]
+    )
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "ems"])
+    log.add(100, "unit.on_scene", "police", "PC", "I1", prev="en_route")
+    log.add(120, "unit.on_scene", "fire", "F1", "I1", prev="en_route")  # sent as mutual aid
+    log.add(1500, "exercise.ended", reason="duration reached")
+    roles = score(build(data), log.events).roles
+    police = {g.name: g for g in roles["police"].groups}
+    assert [s.note for s in police["command"].duties] == ["never in command"]
+    assert "command" not in {g.name for g in roles["fire"].groups}
+
+
 def test_outcomes_weigh_heavily():
     scenario = build(scenario_dict())
     base = LogBuilder().add(0, "incident.started", incident="I1", agencies=["ems"])

@@ -62,7 +62,9 @@ class Command:
         commanders = self.commanders(incident)
         if len(commanders) < 2:
             return "needs command units of at least two agencies on scene"
-        missing = sorted(self.on_scene_agencies(incident) - commanders)
+        # Assisting (mutual-aid) agencies work under the host's command, not beside it.
+        responsible = self.on_scene_agencies(incident) & set(incident.agencies)
+        missing = sorted(responsible - commanders)
         if missing:
             return f"no command unit on scene for {', '.join(missing)}"
         return ""

@@ -16,7 +16,9 @@ bad. Each agency's duties, from its own events:
 - command: at an incident several agencies work, from its first unit on scene until
   it is in command (its own command post, unified command including it, or its
   commander arriving at a unified command already formed), where it owns a
-  command-capable unit (NIMS: establish command; unified command with the others);
+  command-capable unit and is responsible for part of the incident (NIMS: establish
+  command; unified command with the others; an assisting mutual-aid agency works
+  under the host's command and has no such duty);
 - safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene.
 
 A duty still undone at the end is a miss at its elapsed time (``credit.py``); one not
@@ -134,6 +136,8 @@ class _Sweep:
                 self.unified.setdefault((e.incident, agency), e)
         elif kind == "fact.critical":
             self.critical.setdefault(e.data["fact"], e)
+            if e.incident:  # an escalation that involves more agencies says so here
+                self.needed.setdefault(e.incident, set()).update(e.data.get("needed_by", []))
         elif kind == "fact.learned":
             self.learned[e.data["fact"]].setdefault(e.agency, e)
         elif kind == "incident.resolved":
@@ -235,8 +239,9 @@ class _Sweep:
             return []
         out = []
         for (incident, who), arrival in sorted(self.first_unit_at.items(), key=lambda p: p[1].seq):
-            if who != agency or len(self.needed.get(incident, ())) < 2:
-                continue
+            needed = self.needed.get(incident, set())
+            if who != agency or len(needed) < 2 or agency not in needed:
+                continue  # an assisting (mutual-aid) agency works under the host's command
             done = self._in_command(incident, agency)
             if done is not None:
                 value = max(0.0, round(done.t - arrival.t, 3))
@@ -255,7 +260,8 @@ class _Sweep:
         """
         post = self.post.get(incident)
         joined = self._joined(incident, agency)
-        present = {a for (i, a) in self.first_unit_at if i == incident}
+        needed = self.needed.get(incident, set())
+        present = {a for (i, a) in self.first_unit_at if i == incident and a in needed}
         if post is not None and (post.agency == agency or not present <= self.command_agencies):
             return post if joined is None or post.seq < joined.seq else joined
         return joined
