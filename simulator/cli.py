@@ -192,6 +192,19 @@ def _add_network(sub: argparse._SubParsersAction) -> None:
     join.add_argument("--frames", type=_frames, default=120, help="frames before --screenshot")
     join.set_defaults(handler="cli_network:join_command")
 
+    control = sub.add_parser("control", help="the controller's actions on a served exercise")
+    control.add_argument("url", metavar="URL")
+    control.add_argument("--token", required=True, help="the controller's token")
+    control.add_argument(
+        "action", choices=("status", "pause", "resume", "speed", "end", "on-drop"), metavar="ACTION"
+    )
+    control.add_argument(
+        "value",
+        nargs="?",
+        help="speed: the new speed; end: the reason; on-drop: pause or continue",
+    )
+    control.set_defaults(handler="cli_network:control_command")
+
 
 def _port(text: str) -> int:
     value = _whole(text)

@@ -273,3 +273,71 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     if args.screenshot is not None:
         say(f"Screenshot: {args.screenshot}")
     return 0
+
+
+def control_command(args: argparse.Namespace, console: Console) -> int:
+    """The controller's actions from a terminal: pause, resume, speed, end, on-drop, status."""
+    from simulator.network.link import Link, LinkError
+
+    say = _say(console)
+    try:
+        link = Link(args.url, args.token)
+    except LinkError as exc:
+        raise BadInput(f"control: {exc}") from None
+    try:
+        if not link.welcome.get("controller"):
+            raise BadInput("control: this token is a trainee's seat, not the controller's")
+        if args.action == "end":
+            _act(link, {"action": "end", "reason": args.value or "ended by the controller"})
+            say(f"Exercise ended: {args.value or 'ended by the controller'}")
+            return 0
+        if args.action == "speed":
+            _act(link, {"action": "speed", "speed": _number(args.value, "speed")})
+        elif args.action == "on-drop":
+            _act(link, {"action": "on_drop", "on_drop": args.value})
+        elif args.action != "status":
+            _act(link, {"action": args.action})
+        status = _status(link)
+    except LinkError as exc:
+        raise BadInput(f"control: {exc}") from None
+    finally:
+        link.close()
+    state = "paused" if status["paused"] else f"running at {status['speed']:g}x"
+    say(f"T+{format_offset(status['now'])}, {state}")
+    for name, seat in sorted(status["seats"].items()):
+        where = "connected" if seat["connected"] else "not connected"
+        last = seat["last_action"] or "nothing yet"
+        at = f" at T+{format_offset(seat['last_at'])}" if seat["last_at"] is not None else ""
+        say(f"  {name:12} {where:14} last action: {last}{at}")
+    return 0
+
+
+def _act(link: Any, message: dict[str, Any]) -> None:
+    answer = link.request({"type": "control", **message})
+    if answer.get("type") == "error":
+        raise BadInput(f"control: {answer.get('message')}")
+
+
+def _number(text: str | None, name: str) -> float:
+    try:
+        return float(text or "")
+    except ValueError:
+        raise BadInput(f"control {name}: expected a number, got {text!r}") from None
+
+
+def _status(link: Any) -> dict[str, Any]:
+    """The clock and the seats, from the updates that follow a request."""
+    status: dict[str, Any] = {}
+    while "seats" not in status:
+        message = link.receive(10)
+        if message is None:
+            break
+        for key in ("now", "speed", "paused"):
+            status.setdefault(key, message.get(key))
+            if key in message:
+                status[key] = message[key]
+        seats = (message.get("state") or {}).get("seats")
+        if seats is not None:
+            status["seats"] = seats
+    status.setdefault("seats", {})
+    return status

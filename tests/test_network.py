@@ -7,6 +7,7 @@ Each test serves the small-town scenario on a free port; clients are the real on
 import argparse
 import asyncio
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -344,3 +345,21 @@ def test_serve_refuses_bad_arguments_cleanly(tmp_path, capsys):
     assert exc.value.code == 2
     assert main(["join", "ws://127.0.0.1:1", "--token", "x", "--bot", "sop"]) == 2
     assert "cannot connect" in capsys.readouterr().err
+
+
+def test_the_control_command_pauses_and_reports_the_seats(tmp_path, capsys):
+    server = start_server(tmp_path, seats=["police", "fire"], speed=1, until=None)
+    police = Link(server.url, server.tokens["police"])
+    token = server.tokens["controller"]
+    assert main(["control", server.url, "--token", token, "pause"]) == 0
+    out = capsys.readouterr().out
+    assert "paused" in out
+    assert re.search(r"police\s+connected", out) and re.search(r"fire\s+not connected", out)
+    assert main(["control", server.url, "--token", server.tokens["fire"], "status"]) == 2
+    assert "not the controller's" in capsys.readouterr().err
+    assert main(["control", server.url, "--token", token, "speed", "fast"]) == 2
+    assert main(["control", server.url, "--token", token, "end", "drill over"]) == 0
+    police.close()
+    server.wait()
+    actions = (tmp_path / "run" / "controller.jsonl").read_text()
+    assert '"action":"pause"' in actions and '"reason":"drill over"' in actions
