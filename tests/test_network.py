@@ -363,3 +363,18 @@ def test_the_control_command_pauses_and_reports_the_seats(tmp_path, capsys):
     server.wait()
     actions = (tmp_path / "run" / "controller.jsonl").read_text()
     assert '"action":"pause"' in actions and '"reason":"drill over"' in actions
+
+
+def test_join_opens_the_map_view_of_the_seat(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    server = start_server(tmp_path, seats=["police"], speed=600, until=None)
+    shot = tmp_path / "police.png"
+    token = server.tokens["police"]
+    assert (
+        main(["join", server.url, "--token", token, "--screenshot", str(shot), "--frames", "3"])
+        == 0
+    )
+    assert "Joined as seat police" in capsys.readouterr().out
+    assert shot.stat().st_size > 10_000
+    server.stop()
+    server.wait()

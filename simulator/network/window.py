@@ -9,8 +9,6 @@ from pathlib import Path
 
 from simulator.network.bot import Seated, rejoin
 from simulator.network.link import LinkError
-from simulator.view.play import play
-from simulator.view.session import Session
 
 WAIT_S = 10.0  # a scripted screenshot waits this long for the seat's first incident
 
@@ -29,6 +27,10 @@ def watch(
     Raises:
         simulator.view.play.NoDisplay: no window can be opened.
     """
+    # The view (and pygame) load only when a window is wanted: nothing else here needs them.
+    from simulator.view.play import play
+    from simulator.view.session import Session
+
     mirror = seated.mirror
 
     def pump() -> None:
@@ -45,7 +47,7 @@ def watch(
     if shot is not None:
         _first_incident(seated)
 
-    def start(roles: tuple[str, ...]) -> Session:
+    def start(roles: tuple[str, ...]) -> "Session":
         return Session(mirror, roles, None, lambda session: seated.link.close())
 
     scripted = shot is not None
