@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from simulator.cli import main
@@ -236,6 +237,7 @@ def test_malformed_messages_get_errors_and_the_server_carries_on(tmp_path):
         ('{"type": "ping", "id": NaN}', "bad_json"),
         ("x" * (MAX_CLIENT_MESSAGE + 1), "too_big"),
         ("[" * 100_000 + "]" * 100_000, "too_big"),
+        ("[" * 30_000 + "]" * 30_000, "bad_json"),
     ]
     for text, code in bad:
         ws.send(text)
@@ -249,6 +251,17 @@ def test_malformed_messages_get_errors_and_the_server_carries_on(tmp_path):
     ws.send(json.dumps({"type": "ping", "id": 9}))
     assert _answer(ws, 9)["type"] == "pong"
     ws.close()
+    # A frame too big to read whole closes that connection, and only that one.
+    huge = _raw(server.url, server.tokens["controller"])
+    huge.send("x" * (5 * MAX_CLIENT_MESSAGE))
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            huge.recv(timeout=10)
+    assert closed.value.rcvd.code == 1009
+    again = _raw(server.url, server.tokens["police"])
+    again.send(json.dumps({"type": "ping", "id": 10}))
+    assert _answer(again, 10)["type"] == "pong"
+    again.close()
     server.stop()
     server.wait()
 

@@ -5,6 +5,7 @@ It is the same ``SopPlayer`` the server runs for agencies without a seat, readin
 connection is rejoined with the same token, asking for the events it missed.
 """
 
+import time
 from dataclasses import dataclass
 
 from simulator.network.link import Link, LinkError
@@ -47,7 +48,9 @@ def rejoin(url: str, token: str, seated: Seated) -> None:
         LinkError: every try failed.
     """
     problem: LinkError | None = None
-    for _ in range(REJOIN_TRIES):
+    for attempt in range(REJOIN_TRIES):
+        if attempt:
+            time.sleep(0.25 * 2**attempt)  # a network blip or a restarting server
         try:
             link = Link(url, token, since=seated.mirror.last_seq)
         except LinkError as exc:

@@ -26,6 +26,7 @@ from simulator.commands import COMMAND
 from simulator.events import Event
 from simulator.exercise import Exercise
 from simulator.network.protocol import (
+    MAX_CLIENT_MESSAGE,
     VERSION,
     ProtocolError,
     decode,
@@ -42,6 +43,7 @@ STATE_S = 0.25  # a seat hearing nothing still gets positions and the clock this
 HELLO_S = 10.0  # a connection must say hello within this
 RATE = 50.0  # messages a second a connection may send, on average
 BURST = 200.0  # and at once
+FRAME_LIMIT = 4 * MAX_CLIENT_MESSAGE + 64  # bytes: the longest message in UTF-8
 QUEUE_LIMIT = 2000  # messages waiting for a client that does not read: it is dropped
 log = logging.getLogger(__name__)
 
@@ -112,13 +114,14 @@ class Host:
         self.actions: list[dict[str, Any]] = []  # the controller's actions, recorded
         self.stopped = asyncio.Event()
         self.complete = True
-        self.on_change: Callable[[], None] | None = None
 
     # -- running ---------------------------------------------------------------------------
 
     async def run(self, host: str, port: int, ready: Callable[[int], None] | None = None) -> None:
         """Serve until the exercise ends (or ``stop``); ``ready`` gets the bound port."""
-        async with serve(self._connection, host, port, max_size=None, ping_interval=20) as server:
+        # Frames over FRAME_LIMIT close the connection (1009) before they are read whole;
+        # smaller ones over MAX_CLIENT_MESSAGE characters get an error and it goes on.
+        async with serve(self._connection, host, port, max_size=FRAME_LIMIT) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:
                 ready(bound)
@@ -187,7 +190,7 @@ class Host:
         try:
             async for raw in ws:
                 if not bucket.take():
-                    self._send(place, error("rate_limited", "too many messages; slow down"))
+                    self._send(place, error("rate_limited", "too many messages", _id(raw)))
                     continue
                 self._handle(place, raw)
         except ConnectionClosed:
@@ -335,8 +338,6 @@ class Host:
             self._send(place, {"type": "clock", **self._clock_fields()})
             if place.seat.controller and place.queue is not None:
                 place.queue.put_nowait(self._update(place, [], state=True))
-        if self.on_change is not None:
-            self.on_change()
 
     def seats(self) -> dict[str, Any]:
         """Each seat: agencies, connected, joins, last action and its exercise time."""
@@ -439,3 +440,11 @@ async def _refuse(ws: ServerConnection, message: dict[str, Any]) -> None:
     with contextlib.suppress(ConnectionClosed):
         await ws.send(encode(message))
         await ws.close(1008, message["code"])
+
+
+def _id(raw: str | bytes) -> int | None:
+    """The request id of a message refused unread, so its sender stops waiting for it."""
+    try:
+        return decode(raw).get("id")
+    except ProtocolError:
+        return None

@@ -67,7 +67,6 @@ class Mirror:
         self.ended = False
         self.reason = ""
         self.log = Log([])
-        self.commands: list[dict] = []
         self.seats: dict[str, Any] = {}
         self._request = request
         self._cad: dict[str, list[CadIncident]] = {}
@@ -174,7 +173,6 @@ class Mirror:
             event = Event(0, self.now, "command.rejected", command.agency, data={"reason": reason})
             return Result(False, reason, event)
         event = event_from(answer["event"])
-        self.commands.append({"t": event.t, "source": self.seat, "command": data})
         return Result(bool(answer["accepted"]), str(answer.get("reason", "")), event)
 
     def check(self, command: CommandBase) -> str:
