@@ -3,7 +3,16 @@
 import json
 
 import pytest
-from conftest import SCENARIOS, LogBuilder, build, incident, one_objective, scenario_dict, unit
+from conftest import (
+    SCENARIOS,
+    LogBuilder,
+    agency,
+    build,
+    incident,
+    one_objective,
+    scenario_dict,
+    unit,
+)
 
 from simulator.cli import main
 from simulator.exercise import Exercise
@@ -322,3 +331,53 @@ def test_expert_holds_crews_at_the_perimeter_until_hazmat_has_sized_up():
     ]
     assert went_in and all(e.t > hazmat_in for e in went_in)
     assert score(scenario, log).overall > score(scenario, runs["sop"]).overall + 5
+
+
+def aid_log(filled_by_asker: bool) -> LogBuilder:
+    """EMS asks the county for an ambulance at 100; the county's only one is out till 500."""
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["ems"], requires={"transport": 1})
+    log.add(50, "unit.dispatched", "county_ems", "CM1", "I0", prev="available")
+    log.add(100, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
+    log.add(100, "mutual_aid.received", "county_ems", incident="I1", capability="transport")
+    log.add(100, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    if filled_by_asker:
+        log.add(300, "unit.dispatched", "ems", "M1", "I1", prev="available")
+    log.add(500, "unit.returning", "county_ems", "CM1", "I0", prev="on_scene")
+    if not filled_by_asker:
+        log.add(560, "unit.dispatched", "county_ems", "CM1", "I1", prev="returning")
+        log.add(800, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
+    log.add(3000, "exercise.ended", reason="duration reached")
+    return log
+
+
+def test_a_mutual_aid_duty_runs_only_while_the_agency_could_answer():
+    data = scenario_dict(
+        agencies=[
+            agency("police", "police"),
+            agency("fire", "fire"),
+            agency("ems", "ems"),
+            agency("county_ems", "ems", jurisdiction="County"),
+        ],
+        stations=[
+            {"id": "PS", "agency": "police", "location": "S"},
+            {"id": "FS", "agency": "fire", "location": "S"},
+            {"id": "ES", "agency": "ems", "location": "S"},
+            {"id": "CS", "agency": "county_ems", "location": "H"},
+        ],
+        units=[
+            unit("P1", "police", ["patrol"], "PS"),
+            unit("F1", "fire", ["fire_suppression"], "FS"),
+            unit("M1", "ems", ["transport", "bls"], "ES"),
+            unit("CM1", "county_ems", ["transport", "bls"], "CS"),
+        ],
+    )
+    scenario = build(data)
+    county = score(scenario, aid_log(filled_by_asker=False).events).roles["county_ems"]
+    groups = {g.name: g for g in county.groups}
+    # Nothing free until 500: dispatched 60 s after it could, on scene 240 s after that.
+    assert [s.value for s in groups["dispatch"].duties] == [60.0]
+    assert [s.value for s in groups["respond"].duties] == [300.0]
+    # EMS filled the need itself before the county had anything free: no county duty.
+    filled = score(scenario, aid_log(filled_by_asker=True).events).roles["county_ems"]
+    assert filled.score is None

@@ -309,7 +309,7 @@ class _IdleSweep:
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        self.provides = {u.id: _offered(frozenset(u.capabilities)) for u in scenario.units}
+        self.provides = {u.id: offered(frozenset(u.capabilities)) for u in scenario.units}
         self.agency = {u.id: u.agency for u in scenario.units}
         self.status = {u.id: "available" for u in scenario.units}
         self.assigned_to: dict[str, str | None] = {u.id: None for u in scenario.units}
@@ -405,7 +405,7 @@ class _IdleSweep:
         return pairs
 
 
-def _offered(capabilities: frozenset[Capability]) -> frozenset[str]:
+def offered(capabilities: frozenset[Capability]) -> frozenset[str]:
     """Needs a unit meets; as the engine, an ALS crew meets a BLS need."""
     if Capability.ALS in capabilities:
         return capabilities | {Capability.BLS}

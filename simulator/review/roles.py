@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.review.aid import AidClocks
 from simulator.review.credit import due, mean_time_credit
 from simulator.review.stats import Sample, cite
 from simulator.scenario.model import Scenario
@@ -110,9 +111,11 @@ class _Sweep:
         self.commander_at: dict[tuple[str, str], Event] = {}
         self.arrivals: dict[str, int] = defaultdict(int)
         self.end = 0.0
+        self.aid = AidClocks(scenario)
 
     def apply(self, e: Event) -> None:
         self.end = max(self.end, e.t)
+        self.aid.apply(e)
         kind, key = e.kind, (e.incident, e.agency)
         if kind == "incident.started":
             self.started[e.incident] = e
@@ -208,11 +211,33 @@ class _Sweep:
         out = []
         for incident, start in opened:
             finish = done.get((incident, start.agency))
-            if finish is not None:
+            if start.data.get("via") == "mutual_aid":
+                sample = self._aid(incident, start, finish)
+                if sample is not None:
+                    out.append(sample)
+            elif finish is not None:
                 out.append(self._sample(start, finish))
             else:
                 out.append(self._missed(start))
         return out
+
+    def _aid(self, incident: str, start: Event, finish: Event | None) -> Sample | None:
+        """A mutual-aid duty, timed only while the agency could answer it (``aid.py``).
+
+        None when the request never fell to it: nothing free that could help, or the
+        need already filled, for as long as the request stood.
+        """
+        agency = str(start.agency)
+        if not self.aid.owed(incident, agency):
+            return None
+        if finish is None:
+            stop = self.resolved.get(incident, self.end)
+            value = round(self.aid.reading(incident, agency, stop) or 0.0, 3)
+            note = "not done by the end (timed while it could send)"
+            return Sample(value, incident, agency, None, (cite(start),), note, True)
+        value = round(self.aid.reading(incident, agency, finish.t) or 0.0, 3)
+        cited = (cite(start), cite(finish))
+        return Sample(value, incident, agency, finish.unit, cited, "timed while it could send")
 
     def _shared(self, agency: str) -> list[Sample]:
         """Per critical fact it knew first and each agency needing it: until that one knew."""
