@@ -40,6 +40,8 @@ LABEL_SCALE = 0.12
 # other share a spot: up to FAN_MAX of them fan out in a ring, more make a stack.
 FAN_PX = 4
 FAN_MAX = 16
+# Zoomed out (below LABEL_SCALE), rings stay small: more than this many make a stack.
+FAN_FAR = 6
 # The marker layer's transparent colour (never drawn: magenta is in no icon).
 CLEAR = (255, 0, 255)
 # Closure signs closer than this many sign widths to one already drawn are left out.
@@ -291,14 +293,16 @@ class Markers:
         """Where each unit is drawn on screen.
 
         Units that would overlap (at a station, on a scene) fan out in a ring, so every
-        one of them can be seen and clicked; more than ``FAN_MAX`` are drawn as one stack
-        with a count (``stacks``), whose click selects them all. Worked out with numpy,
+        one of them can be seen and clicked; more than ``FAN_MAX`` (``FAN_FAR`` zoomed
+        out) are drawn as one stack with a count (``stacks``), whose click selects them
+        all. Worked out with numpy,
         and kept while neither the units read nor the view change.
         """
         key = (_view(camera), self.text.base, units)
         if self._placed is not None and _same(key, self._placed[0]):
             return self._placed[1]
         size = self.sizes(camera)[0]
+        most = FAN_MAX if camera.scale >= LABEL_SCALE else FAN_FAR
         out: dict[str, tuple[int, int]] = {}
         self.stacks = []
         if units:
@@ -317,7 +321,7 @@ class Markers:
             for g, crowd in members.items():
                 centre = (xs[first[g]], ys[first[g]])
                 crowd.sort(key=lambda u: u.id)
-                if len(crowd) > FAN_MAX:  # beside the spot, so a badge there shows
+                if len(crowd) > most:  # beside the spot, so a badge there shows
                     pile = (centre[0] - size, centre[1] - size)
                     self.stacks.append((pile, tuple(crowd)))
                     out.update(dict.fromkeys((u.id for u in crowd), pile))
