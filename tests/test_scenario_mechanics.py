@@ -233,6 +233,14 @@ def test_riverton_only_the_warehouse_worker_dies_waiting_for_hazmat(riverton):
     assert deaths[0].t < identified.t
 
 
+def test_riverton_drug_lab_booby_trap_hurts_the_patrol_car_that_walks_up(riverton):
+    # Nobody reported the wired side door; SOP patrol goes in before hazmat sizes it up.
+    (harmed,) = where(riverton, "unit.harmed", incident="LAB-01")
+    assert harmed.agency == "police" and harmed.data["hazard"] == "explosive"
+    hazmat = [e for e in where(riverton, "unit.on_scene", incident="LAB-01") if "HM" in e.unit]
+    assert hazmat and harmed.t < min(e.t for e in hazmat)
+
+
 def test_riverton_resource_changes(riverton):
     assert where(riverton, "unit.available", unit="M4", t=clock("01:40"))
     assert where(riverton, "unit.out_of_service", unit="E2", t=clock("02:40"))
