@@ -157,6 +157,42 @@ class OpenStaging(CommandBase):
     y: Coordinate | None = None
 
 
+# The agency a controller's command names: no scenario agency, no trainee's seat.
+CONTROLLER = "controller"
+
+
+class ControllerCommand(CommandBase):
+    """A command only the exercise controller gives: it runs the script, not an agency."""
+
+    agency: Literal["controller"] = Field(
+        default=CONTROLLER, description="Always 'controller': no agency gives this command"
+    )
+
+
+class ReleaseInject(ControllerCommand):
+    """Release an MSEL inject now, held or not yet due; it then never fires again."""
+
+    type: Literal["release_inject"] = "release_inject"
+    seq: int = Field(ge=1, le=1_000_000)
+
+
+class HoldInject(ControllerCommand):
+    """Hold an MSEL inject not yet released: at its time it does not fire."""
+
+    type: Literal["hold_inject"] = "hold_inject"
+    seq: int = Field(ge=1, le=1_000_000)
+
+
+class AddInject(ControllerCommand):
+    """An ad-hoc information inject: text (and facts) reach the named agencies now."""
+
+    type: Literal["add_inject"] = "add_inject"
+    text: str = Field(min_length=1, max_length=500)
+    to: list[str] = Field(min_length=1, max_length=100)
+    incident: str | None = None
+    facts: list[str] = Field(default_factory=list, max_length=50)
+
+
 Command = Annotated[
     Dispatch
     | Recall
@@ -172,7 +208,10 @@ Command = Annotated[
     | Patch
     | CommandPost
     | UnifiedCommand
-    | OpenStaging,
+    | OpenStaging
+    | ReleaseInject
+    | HoldInject
+    | AddInject,
     Field(discriminator="type"),
 ]
 

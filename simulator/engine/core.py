@@ -88,6 +88,10 @@ class Engine:
         self.network = Network(self)
         self.command = Command(self)
         self._harmed: set[tuple[str, str]] = set()
+        # The controller's hand on the MSEL: rows held back, and when each row went out.
+        self.msel = {row.seq: row for row in scenario.msel}
+        self.held: set[int] = set()
+        self.released: dict[int, float] = {}
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -147,9 +151,32 @@ class Engine:
                     reason="initial status",
                 )
         for row in sorted(self.scenario.msel, key=lambda r: (r.time, r.seq)):
-            self.at(row.time, self._release, row)
+            self.at(row.time, self._due, row)
 
-    def _release(self, row: Any) -> None:
+    def _due(self, row: Any) -> None:
+        """A row's time has come: it fires unless the controller held or released it."""
+        if row.seq in self.held:
+            self.emit("inject.held", seq=row.seq, type=row.type, description=row.description)
+        elif row.seq not in self.released:
+            self._release(row)
+
+    def hold_inject(self, seq: int) -> None:
+        """The controller holds a row back: at its time it will not fire."""
+        self.held.add(seq)
+        row = self.msel[seq]
+        self.emit("inject.on_hold", seq=seq, type=row.type, due=row.time)
+
+    def release_inject(self, seq: int) -> None:
+        """The controller releases a row now (held or not yet due); it fires only once."""
+        self.held.discard(seq)
+        self._release(self.msel[seq], by="controller", due=self.msel[seq].time)
+
+    def add_inject(self, row: InformationInject, incident: str | None) -> None:
+        """The controller's ad-hoc inject goes out now, as an information row would."""
+        self._release(row, by="controller", adhoc=True, incident=incident)
+
+    def _release(self, row: Any, **by: Any) -> None:
+        self.released[row.seq] = self.env.now
         self.emit(
             "inject.released",
             seq=row.seq,
@@ -160,6 +187,7 @@ class Engine:
             delivery=row.delivery,
             expected_action=row.expected_action,
             objectives=list(row.objectives),
+            **by,
         )
         if isinstance(row, IncidentInject):
             self.start_incident(row.incident)

@@ -9,17 +9,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import ValidationError
 
 from simulator.commands import (
+    AddInject,
     CloseRoad,
     CommandBase,
     CommandPost,
+    ControllerCommand,
     Declare,
     Dispatch,
+    HoldInject,
     OpenRoad,
     OpenStaging,
     Patch,
     Recall,
+    ReleaseInject,
     RequestMutualAid,
     SendMessage,
     SetService,
@@ -31,6 +36,9 @@ from simulator.commands import (
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import incident_of
 from simulator.engine.unit import Unit
+from simulator.scenario.check import fact_problem
+from simulator.scenario.msel import InformationInject
+from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import Capability, UnitStatus
 
 if TYPE_CHECKING:
@@ -73,11 +81,15 @@ class Orders:
             CommandPost: self._command_post,
             UnifiedCommand: self._unified,
             OpenStaging: self._open_staging,
+            ReleaseInject: self._release_inject,
+            HoldInject: self._hold_inject,
+            AddInject: self._add_inject,
         }
 
     def check(self, command: CommandBase) -> Verdict:
         """The reason a command cannot be carried out, or the change that carries it out."""
-        if command.agency not in self.engine.cads:
+        # A controller's command names no agency (its type fixes it as "controller").
+        if command.agency not in self.engine.cads and not isinstance(command, ControllerCommand):
             return f"unknown agency {command.agency!r}", None
         return self._handlers[type(command)](command)
 
@@ -395,3 +407,62 @@ class Orders:
         else:
             return "give a node, or both x and y", None
         return "", lambda: engine.open_staging(command.id, node, command.agency)
+
+    # -- the controller's hand on the script -------------------------------------------
+
+    def _msel_row(self, seq: int) -> tuple[object, str]:
+        """The MSEL row ``seq``, or why the controller cannot act on it."""
+        engine = self.engine
+        if seq not in engine.msel:
+            seqs = sorted(engine.msel)
+            listed = f"{seqs[0]} to {seqs[-1]}" if seqs else "none"
+            return None, f"no MSEL inject {seq} (this scenario's injects: {listed})"
+        if seq in engine.released:
+            at = format_offset(engine.released[seq])
+            return None, f"MSEL inject {seq} was already released at T+{at}"
+        return engine.msel[seq], ""
+
+    def _release_inject(self, command: ReleaseInject) -> Verdict:
+        _, reason = self._msel_row(command.seq)
+        if reason:
+            return reason, None
+        return "", lambda: self.engine.release_inject(command.seq)
+
+    def _hold_inject(self, command: HoldInject) -> Verdict:
+        _, reason = self._msel_row(command.seq)
+        if reason:
+            return reason, None
+        if command.seq in self.engine.held:
+            return f"MSEL inject {command.seq} is already held", None
+        return "", lambda: self.engine.hold_inject(command.seq)
+
+    def _add_inject(self, command: AddInject) -> Verdict:
+        engine = self.engine
+        if len(set(command.to)) != len(command.to):
+            return "an agency is listed twice", None
+        for agency in command.to:
+            if agency not in engine.cads:
+                return f"unknown agency {agency!r} (agencies: {', '.join(engine.cads)})", None
+        if command.incident is not None and command.incident not in engine.incidents:
+            return f"incident {command.incident!r} has not started", None
+        for key in command.facts:
+            reason = fact_problem(engine.scenario, key)
+            about = incident_of(key)
+            if not reason and about is not None and about not in engine.incidents:
+                reason = f"incident {about!r} has not started"
+            if reason:
+                return f"fact {key!r}: {reason}", None
+        seq = max([0, *engine.msel, *engine.released]) + 1
+        try:
+            row = InformationInject(
+                seq=seq,
+                time=engine.env.now,
+                type="information",
+                source="controller",
+                to=command.to,
+                description=command.text,
+                facts=command.facts,
+            )
+        except ValidationError as exc:
+            return f"not an inject: {exc.errors(include_url=False)[0]['msg']}", None
+        return "", lambda: engine.add_inject(row, command.incident)
