@@ -378,6 +378,10 @@ def test_a_mutual_aid_duty_runs_only_while_the_agency_could_answer():
     # Nothing free until 500: dispatched 60 s after it could, on scene 240 s after that.
     assert [s.value for s in groups["dispatch"].duties] == [60.0]
     assert [s.value for s in groups["respond"].duties] == [300.0]
+    # The objectives' call processing times the request the same way.
+    intervals = score(scenario, aid_log(filled_by_asker=False).events).intervals
+    assert [s.value for s in intervals.of("call_processing", "county_ems")] == [60.0]
     # EMS filled the need itself before the county had anything free: no county duty.
-    filled = score(scenario, aid_log(filled_by_asker=True).events).roles["county_ems"]
-    assert filled.score is None
+    filled = score(scenario, aid_log(filled_by_asker=True).events)
+    assert filled.roles["county_ems"].score is None
+    assert filled.intervals.of("call_processing", "county_ems") == []

@@ -5,7 +5,8 @@ Definitions (seconds):
 - call answer: a 911 call ringing at a PSAP until a call-taker answers (NENA).
 - call processing: the agency's first answer of a call about the incident (or, for an
   agency told by CAD-to-CAD notification or mutual aid, its CAD opening) until its first
-  unit is dispatched (NFPA 1225).
+  unit is dispatched (NFPA 1225). A mutual-aid request is timed only while the agency
+  could answer it (``aid.py``), as its role duty is.
 - turnout: a unit dispatched at its station until it is en route (NFPA 1710); a unit
   dispatched away from its station leaves at once and has no turnout.
 - travel: a unit en route until it arrives (on scene, or staged when held back).
@@ -23,9 +24,10 @@ incident's resolution (or the end).
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.events import Event
+from simulator.review.aid import AidClocks
 from simulator.review.credit import due
 from simulator.review.stats import Sample, between, cite, percentile
 from simulator.scenario.model import Scenario
@@ -53,21 +55,28 @@ class Intervals:
 
 
 def response_intervals(
-    events: Iterable[Event], commanders: frozenset[str] = frozenset()
+    events: Iterable[Event],
+    commanders: frozenset[str] = frozenset(),
+    aid: AidClocks | None = None,
 ) -> Intervals:
     """Measure every response interval in a log.
 
     ``commanders`` are units that only command: the full assignment is timed from the
-    first unit en route that does the work, not from a chief driving in early.
+    first unit en route that does the work, not from a chief driving in early. ``aid``
+    (the same log's mutual-aid clocks) times an agency's processing of a mutual-aid
+    request only while it could answer it.
     """
-    return _Pass(commanders).run(events)
+    return _Pass(commanders, aid).run(events)
 
 
 class _Pass:
     """One pass over the log; each handler looks at one event kind."""
 
-    def __init__(self, commanders: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, commanders: frozenset[str] = frozenset(), aid: AidClocks | None = None
+    ) -> None:
         self.commanders = commanders
+        self.aid = aid
         self.out: dict[str, list[Sample]] = {name: [] for name in INTERVALS}
         self.priority: dict[str, int] = {}
         self.agencies: dict[str, list[str]] = {}
@@ -121,7 +130,10 @@ class _Pass:
                     self._missed("first_on_scene", public_start, incident, agency)
                 opened = self.first_answer.get(key) or self.cad.get(key)
                 if opened is not None and key not in self.first_dispatch:
-                    self._missed("call_processing", opened, incident, agency)
+                    if self._by_aid(opened):
+                        self._aid_missed(opened)
+                    else:
+                        self._missed("call_processing", opened, incident, agency)
 
     def _missed(self, metric: str, start: Event, incident: str, agency: str) -> None:
         stop = self.resolved.get(incident, self.end)
@@ -164,10 +176,30 @@ class _Pass:
             return
         self.first_dispatch.add(key)
         start = self.first_answer.get(key) or self.cad.get(key)
-        if start is not None:
-            self.out["call_processing"].append(
-                between(start, e, incident=e.incident, agency=e.agency)
-            )
+        if start is None:
+            return
+        sample = between(start, e, incident=e.incident, agency=e.agency)
+        if self._by_aid(start):
+            if not self.aid.owed(str(e.incident), str(e.agency)):
+                return
+            value = self.aid.reading(str(e.incident), str(e.agency), e.t) or 0.0
+            sample = replace(sample, value=round(value, 3), note="timed while it could send")
+        self.out["call_processing"].append(sample)
+
+    def _by_aid(self, opened: Event) -> bool:
+        """Whether a CAD entry is a mutual-aid request timed by its aid clock."""
+        return self.aid is not None and opened.data.get("via") == "mutual_aid"
+
+    def _aid_missed(self, opened: Event) -> None:
+        incident, agency = str(opened.incident), str(opened.agency)
+        if not self.aid.owed(incident, agency):
+            return  # it never had anything to send while the incident needed it
+        stop = self.resolved.get(incident, self.end)
+        value = round(self.aid.reading(incident, agency, stop) or 0.0, 3)
+        note = "not done by the end (timed while it could send)"
+        self.out["call_processing"].append(
+            Sample(value, incident, agency, None, (cite(opened),), note, censored=True)
+        )
 
     def on_unit_en_route(self, e: Event) -> None:
         dispatch = self.dispatched.get(e.unit)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 
 from simulator.events import Event
+from simulator.review.aid import aid_clocks
 from simulator.review.coordination import Coordination, coordination
 from simulator.review.intervals import (
     INTERVALS,
@@ -73,7 +74,7 @@ class Scores:
 def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     """Score a run from its scenario and event log alone."""
     log = list(events)
-    intervals = response_intervals(log, _command_only(scenario))
+    intervals = response_intervals(log, _command_only(scenario), aid_clocks(scenario, log))
     result = outcomes(log)
     coord = coordination(scenario, log)
     chances = opportunities(log)
