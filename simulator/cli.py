@@ -195,14 +195,30 @@ def _add_network(sub: argparse._SubParsersAction) -> None:
     control = sub.add_parser("control", help="the controller's actions on a served exercise")
     control.add_argument("url", metavar="URL")
     control.add_argument("--token", required=True, help="the controller's token")
-    control.add_argument(
-        "action", choices=("status", "pause", "resume", "speed", "end", "on-drop"), metavar="ACTION"
+    actions = control.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text in (
+        ("status", "seats, connections, last actions and the MSEL"),
+        ("pause", "pause the exercise for everyone"),
+        ("resume", "resume it"),
+    ):
+        actions.add_parser(name, help=text)
+    actions.add_parser("speed", help="set the speed for everyone").add_argument("value")
+    end = actions.add_parser("end", help="end the exercise for everyone")
+    end.add_argument("value", nargs="*", metavar="REASON")
+    drop = actions.add_parser("on-drop", help="when a seat drops: pause or continue")
+    drop.add_argument("value", choices=("pause", "continue"))
+    for name, text in (
+        ("release", "release an MSEL inject now (held or not yet due)"),
+        ("hold", "hold an MSEL inject: it does not fire at its time"),
+    ):
+        actions.add_parser(name, help=text).add_argument("value", metavar="SEQ")
+    inject = actions.add_parser("inject", help="an ad-hoc information inject, now")
+    inject.add_argument("--to", required=True, help="recipient agencies, comma-separated")
+    inject.add_argument("--incident", help="the incident it is about")
+    inject.add_argument(
+        "--fact", action="append", default=[], help="a fact it carries, e.g. hazard:INC1/fuel"
     )
-    control.add_argument(
-        "value",
-        nargs="?",
-        help="speed: the new speed; end: the reason; on-drop: pause or continue",
-    )
+    inject.add_argument("value", nargs="+", metavar="TEXT")
     control.set_defaults(handler="cli_network:control_command")
 
 

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 
 from simulator.cli import BadInput
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
+from simulator.commands import CommandBase, command_json
 from simulator.exercise import Exercise
 from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
@@ -276,40 +278,93 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def control_command(args: argparse.Namespace, console: Console) -> int:
-    """The controller's actions from a terminal: pause, resume, speed, end, on-drop, status."""
+    """The controller's actions from a terminal: the clock, the script, the seats.
+
+    Pause, resume, speed, on-drop and end run the clock; release, hold and inject are
+    engine commands, recorded and replayed. Exits 1 when the engine rejects one.
+    """
     from simulator.network.link import Link, LinkError
 
     say = _say(console)
+    given = getattr(args, "value", None)  # one word, several (a text), or none
+    value = given if isinstance(given, str) else " ".join(given or ()) or None
+    script = _script_command(args, value)  # checked before connecting: bad input exits 2
     try:
         link = Link(args.url, args.token)
     except LinkError as exc:
         raise BadInput(f"control: {exc}") from None
+    status: dict[str, Any] = {}
+    link.on_message = lambda message: _take_status(status, message)
+    rejected = ""
     try:
         if not link.welcome.get("controller"):
             raise BadInput("control: this token is a trainee's seat, not the controller's")
         if args.action == "end":
-            _act(link, {"action": "end", "reason": args.value or "ended by the controller"})
-            say(f"Exercise ended: {args.value or 'ended by the controller'}")
+            _act(link, {"action": "end", "reason": value or "ended by the controller"})
+            say(f"Exercise ended: {value or 'ended by the controller'}")
             return 0
-        if args.action == "speed":
-            _act(link, {"action": "speed", "speed": _number(args.value, "speed")})
+        if script is not None:
+            rejected = _give(link, script, say)
+        elif args.action == "speed":
+            _act(link, {"action": "speed", "speed": _number(value, "speed")})
         elif args.action == "on-drop":
-            _act(link, {"action": "on_drop", "on_drop": args.value})
+            _act(link, {"action": "on_drop", "on_drop": value})
         elif args.action != "status":
             _act(link, {"action": args.action})
-        status = _status(link)
+        _status(link, status)
     except LinkError as exc:
         raise BadInput(f"control: {exc}") from None
     finally:
         link.close()
-    state = "paused" if status["paused"] else f"running at {status['speed']:g}x"
-    say(f"T+{format_offset(status['now'])}, {state}")
-    for name, seat in sorted(status["seats"].items()):
-        where = "connected" if seat["connected"] else "not connected"
-        last = seat["last_action"] or "nothing yet"
-        at = f" at T+{format_offset(seat['last_at'])}" if seat["last_at"] is not None else ""
-        say(f"  {name:12} {where:14} last action: {last}{at}")
-    return 0
+    _print_status(say, status)
+    return 1 if rejected else 0
+
+
+def _script_command(args: argparse.Namespace, value: str | None) -> CommandBase | None:
+    """The engine command a release, hold or inject names (None for the clock's actions).
+
+    Raises:
+        BadInput: a seq that is not a whole number, an inject without recipients or text.
+    """
+    from simulator.commands import AddInject, HoldInject, ReleaseInject
+
+    action = args.action
+    try:
+        if action in ("release", "hold"):
+            if value is None or not value.strip().isdigit():
+                raise BadInput(f"control {action}: expected the inject's seq, got {value!r}")
+            kind = ReleaseInject if action == "release" else HoldInject
+            return kind(seq=int(value))
+        if action == "inject":
+            to = [a.strip() for a in (args.to or "").split(",") if a.strip()]
+            if not to:
+                raise BadInput("control inject: name its recipients with --to AGENCY[,AGENCY]")
+            if not value or not value.strip():
+                raise BadInput("control inject: give the inject's text")
+            return AddInject(text=value, to=to, incident=args.incident, facts=args.fact)
+    except ValidationError as exc:
+        problem = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise BadInput(f"control {action}: {where}: {problem['msg']}") from None
+    return None
+
+
+def _give(link: Any, command: CommandBase, say: Callable[[str], None]) -> str:
+    """Give the controller's command; say what became of it; the reason if rejected."""
+    answer = link.request({"type": "command", "command": command_json(command)})
+    if answer.get("type") == "error":
+        raise BadInput(f"control: {answer.get('message')}")
+    if not answer.get("accepted"):
+        reason = str(answer.get("reason") or "rejected")
+        say(f"Rejected: {reason}")
+        return reason
+    seq = getattr(command, "seq", None)
+    done = {
+        "release_inject": f"Released MSEL inject {seq}",
+        "hold_inject": f"Holding MSEL inject {seq}: it will not fire until released",
+    }
+    say(done.get(command.type, f"Inject sent to {', '.join(getattr(command, 'to', ()))}"))
+    return ""
 
 
 def _act(link: Any, message: dict[str, Any]) -> None:
@@ -325,19 +380,44 @@ def _number(text: str | None, name: str) -> float:
         raise BadInput(f"control {name}: expected a number, got {text!r}") from None
 
 
-def _status(link: Any) -> dict[str, Any]:
-    """The clock and the seats, from the updates that follow a request."""
-    status: dict[str, Any] = {}
-    while "seats" not in status:
+def _take_status(status: dict[str, Any], message: dict[str, Any]) -> None:
+    """Keep the latest clock, seats and injects from a server message."""
+    for key in ("now", "speed", "paused"):
+        if key in message:
+            status[key] = message[key]
+    state = message.get("state")
+    if state is None:
+        return
+    status["fresh"] = True  # the state as it stands after what came before
+    for name in ("seats", "injects"):
+        if name in state:
+            status[name] = state[name]
+
+
+def _status(link: Any, status: dict[str, Any]) -> None:
+    """Wait for the controller's state to follow the action (at most 10 s)."""
+    status["fresh"] = False
+    while not status["fresh"]:
         message = link.receive(10)
         if message is None:
             break
-        for key in ("now", "speed", "paused"):
-            status.setdefault(key, message.get(key))
-            if key in message:
-                status[key] = message[key]
-        seats = (message.get("state") or {}).get("seats")
-        if seats is not None:
-            status["seats"] = seats
-    status.setdefault("seats", {})
-    return status
+        _take_status(status, message)
+
+
+def _print_status(say: Callable[[str], None], status: dict[str, Any]) -> None:
+    state = "paused" if status.get("paused") else f"running at {status.get('speed', 0):g}x"
+    say(f"T+{format_offset(status.get('now', 0.0))}, {state}")
+    for name, seat in sorted(status.get("seats", {}).items()):
+        where = "connected" if seat["connected"] else "not connected"
+        last = seat["last_action"] or "nothing yet"
+        at = f" at T+{format_offset(seat['last_at'])}" if seat["last_at"] is not None else ""
+        say(f"  {name:12} {where:14} last action: {last}{at}")
+    injects = status.get("injects", [])
+    if injects:
+        say("MSEL:")
+    for row in injects:
+        state = row["status"]
+        if row["released"] is not None:
+            state += f" at T+{format_offset(row['released'])}"
+        line = f"  {row['seq']:>4}  T+{format_offset(row['time'])}  {state:22} {row['type']}: "
+        say(line + row["description"][:80])

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from simulator.commands import COMMAND
+from simulator.commands import COMMAND, ControllerCommand
 from simulator.events import Event
 from simulator.exercise import Exercise
 from simulator.network.protocol import (
@@ -35,7 +35,7 @@ from simulator.network.protocol import (
     event_json,
 )
 from simulator.network.roles import Hearing, Seat
-from simulator.network.state import seat_state
+from simulator.network.state import inject_state, seat_state
 from simulator.scenario.timing import format_offset
 
 TICK_S = 0.02  # wall seconds between clock steps
@@ -279,7 +279,13 @@ class Host:
                 for e in exc.errors(include_url=False)[:5]
             )
             raise ProtocolError("bad_command", problems[:500], request) from None
-        if command.agency not in place.seat.agencies:
+        if isinstance(command, ControllerCommand):
+            # The controller's hand on the script: never a trainee's, whatever it names.
+            if not place.seat.controller:
+                raise ProtocolError(
+                    "not_controller", f"only the controller may give {command.type}", request
+                )
+        elif command.agency not in place.seat.agencies:
             raise ProtocolError(
                 "not_your_agency",
                 f"seat {place.seat.name} cannot command {command.agency}",
@@ -403,6 +409,7 @@ class Host:
         sections = seat_state(self.exercise, place.seat.agencies)
         if place.seat.controller:
             sections["seats"] = self.seats()
+            sections["injects"] = inject_state(self.exercise)
         changed = []
         for name, section in sections.items():
             text = json.dumps(section, separators=(",", ":"), ensure_ascii=False)

@@ -68,6 +68,7 @@ class Mirror:
         self.reason = ""
         self.log = Log([])
         self.seats: dict[str, Any] = {}
+        self.injects: list[dict[str, Any]] = []  # the controller's MSEL, row by row
         self._request = request
         self._cad: dict[str, list[CadIncident]] = {}
         self._views: list[UnitView] = []
@@ -133,6 +134,8 @@ class Mirror:
             self._comms = section
         elif name == "seats":
             self.seats = section
+        elif name == "injects":
+            self.injects = section
 
     def rebind(self, request: Requester, welcome: dict[str, Any]) -> None:
         """Carry on over a new connection (a rejoin)."""

@@ -105,3 +105,27 @@ def _incident(exercise: Exercise, agencies: tuple[str, ...], incident: str) -> d
         "commanders": {a: exercise.commanders_on_scene(a, incident) for a in agencies},
         "assigned": sorted(u for u in assigned if engine.units[u].agency in agencies),
     }
+
+
+def inject_state(exercise: Exercise) -> list[dict[str, Any]]:
+    """The controller's script: each MSEL row in order, due, held or released (and when).
+
+    The controller's seat alone gets it: the MSEL is what trainees must not see coming.
+    """
+    engine = exercise.engine
+    out = []
+    for row in sorted(engine.msel.values(), key=lambda r: (r.time, r.seq)):
+        released = engine.released.get(row.seq)
+        status = "released" if released is not None else "held" if row.seq in engine.held else "due"
+        out.append(
+            {
+                "seq": row.seq,
+                "time": row.time,
+                "type": row.type,
+                "to": list(row.to),
+                "description": row.description,
+                "status": status,
+                "released": released,
+            }
+        )
+    return out
