@@ -322,7 +322,7 @@ class Markers:
                 centre = (xs[first[g]], ys[first[g]])
                 crowd.sort(key=lambda u: u.id)
                 if len(crowd) > most:  # beside the spot, so a badge there shows
-                    pile = (centre[0] - size, centre[1] - size)
+                    pile = (centre[0] - size * 13 // 10, centre[1] - size * 13 // 10)
                     self.stacks.append((pile, tuple(crowd)))
                     out.update(dict.fromkeys((u.id for u in crowd), pile))
                 else:

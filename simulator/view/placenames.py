@@ -42,7 +42,7 @@ class PlaceNames:
         self.arterial = np.array([s.arterial for s, _ in runs], bool)
         self.placed: list[tuple[str, pygame.Rect]] = []  # names drawn at the last call
 
-    def draw(self, surface: pygame.Surface, origin: np.ndarray, scale: float, block: float):
+    def draw(self, surface: pygame.Surface, origin: np.ndarray, scale: float, block: float) -> None:
         """Name what fits at this zoom; ``block`` is a typical block's length in pixels."""
         self.placed = []
         taken: list[pygame.Rect] = []
