@@ -250,6 +250,14 @@ class Mirror:
         seconds = float(self.atlas.roads.seconds_to(incident.node)[node])
         return turnout + max(0.0, reach - self.now) + seconds / factor
 
+    def nearest(
+        self, unit_ids: list[str], incident_id: str, count: int, farthest: bool = False
+    ) -> list[str]:
+        """The ``count`` units with the shortest ``eta`` (longest if ``farthest``), ties by id."""
+        sign = -1.0 if farthest else 1.0
+        etas = {u: self.eta(u, incident_id) for u in unit_ids}
+        return sorted(unit_ids, key=lambda u: (sign * etas[u], u))[:count]
+
     def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
         """How many of an agency's units with a capability are committed to an incident."""
         out = 0

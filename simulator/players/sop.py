@@ -242,10 +242,7 @@ class SopPlayer:
         capable = [u for u in free if self.exercise.unit_can(u, capability)]
         if not capable:
             return []
-        etas = {u: self.exercise.eta(u, incident.id) for u in capable}
-        sign = -1.0 if self.style.farthest else 1.0
-        ranked = sorted(capable, key=lambda u: (sign * etas[u], u))
-        return ranked[:count]
+        return self.exercise.nearest(capable, incident.id, count, farthest=self.style.farthest)
 
     def _ask_for_aid(self, incident: CadIncident, capability: Capability, count: int) -> None:
         if incident.aid or not self.partners:

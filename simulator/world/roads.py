@@ -1,12 +1,16 @@
 """The road network: a networkx model for building and editing, csgraph for routing.
 
 Routing answers "how long from everywhere to this target" with one reverse Dijkstra
-(scipy.sparse.csgraph), cached per target. A closure drops exactly the cached trees
-that drive through the closed edge; a reopening drops exactly those it would shorten.
+(scipy.sparse.csgraph), cached per target. A search may stop at a time limit when only
+the nearby answer is wanted (ranking units by ETA): such a bounded tree is exact for
+every node it reached, and a question past its limit falls back to the whole search.
+A closure drops exactly the cached trees that drive through the closed edge; a
+reopening drops exactly those it would shorten.
 """
 
-import itertools
+import math
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -16,8 +20,68 @@ from scipy.spatial import cKDTree
 
 from simulator.world.route import Trip
 
-# Trees kept at most; the least recently used go first (each costs 12 bytes a node).
+# Trees kept at most, and their bytes at most; the least recently used go first. A
+# whole tree costs 12 bytes a node (1.2 MB at 100,000 nodes), a bounded one 20 bytes a
+# node it reached.
 MAX_TREES = 384
+MAX_TREE_BYTES = 128 * 2**20
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """One reverse search from a target: seconds to it and the next hop, per node.
+
+    ``nodes`` lists the nodes a bounded search reached (sorted); None means every node,
+    indexed directly (a whole search, ``limit`` infinite).
+    """
+
+    limit: float
+    nodes: np.ndarray | None
+    dist: np.ndarray
+    nxt: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays."""
+        extra = 0 if self.nodes is None else self.nodes.nbytes
+        return self.dist.nbytes + self.nxt.nbytes + extra
+
+    def slots(self, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of ``origins`` in the arrays, and which of them the search reached."""
+        if self.nodes is None:
+            return origins, np.isfinite(self.dist[origins])
+        at = np.minimum(np.searchsorted(self.nodes, origins), len(self.nodes) - 1)
+        return at, self.nodes[at] == origins
+
+    def seconds(self, origins: np.ndarray) -> np.ndarray:
+        """Seconds from each origin (inf where unreachable or past the limit)."""
+        at, hit = self.slots(origins)
+        return np.where(hit, self.dist[at], math.inf)
+
+
+class Reach:
+    """Seconds from any node to one target, searched only as far as a question needs.
+
+    Indexing by a node gives the exact seconds (inf if closures cut it off); as an
+    array it is the whole search, as ``RoadNetwork.seconds_to`` always gave.
+    """
+
+    def __init__(self, network: "RoadNetwork", target: int):
+        self._network = network
+        self._target = target
+
+    def __getitem__(self, node: int) -> np.float64:
+        return self._network.seconds_from(int(node), self._target)
+
+    def __len__(self) -> int:
+        return len(self._network)
+
+    def __array__(self, dtype: object = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self._network.tree(self._target)[0], dtype=dtype)
+
+    def copy(self) -> np.ndarray:
+        """The whole search as a new array."""
+        return self._network.tree(self._target)[0].copy()
 
 
 class RoadNetwork:
@@ -36,11 +100,19 @@ class RoadNetwork:
         self.edge_of: dict[tuple[int, int], int] = {
             (int(u), int(v)): k for k, (u, v) in enumerate(zip(self.src, self.dst, strict=True))
         }
+        # One key per edge, ascending as the edges are sorted: a path's legs in one lookup.
+        self._edge_keys = self.src * len(self.ids) + self.dst
         self.closed: set[int] = set()
         self._kdtree = cKDTree(self.xy)
-        self._trees: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._trees: OrderedDict[int, _Tree] = OrderedDict()
+        self._tree_bytes = 0
         self._reverse = self._build_reverse()
         self.tree_builds = 0
+        # The fewest seconds a metre of straight line can take on any road: times it by
+        # a distance and no route is faster (a first guess at how far to search).
+        metres = np.hypot(*(self.xy[self.dst] - self.xy[self.src]).T)
+        moving = metres > 0
+        self.pace = float(np.min(self.seconds[moving] / metres[moving])) if moving.any() else 0.0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -59,35 +131,108 @@ class RoadNetwork:
         dist, i = self._kdtree.query((x, y))
         return int(i), float(dist)
 
-    def tree(self, target: int) -> tuple[np.ndarray, np.ndarray]:
-        """Seconds from every node to ``target`` and each node's next hop toward it."""
+    def _search(self, target: int, limit: float) -> _Tree:
+        """The cached tree toward ``target`` if it reaches ``limit``, else a new search.
+
+        A bounded search is kept only when no two nodes it reached are equally far:
+        then the order Dijkstra settles them in, and so every next hop, is the whole
+        search's; otherwise the whole search is made instead.
+        """
         cached = self._trees.get(target)
-        if cached is not None:
+        if cached is not None and cached.limit >= limit:
             self._trees.move_to_end(target)
             return cached
-        dist, pred = dijkstra(
-            self._reverse, directed=True, indices=target, return_predecessors=True
+        dist, nxt = dijkstra(
+            self._reverse, directed=True, indices=target, return_predecessors=True, limit=limit
         )
-        cached = (dist, pred)
-        self._trees[target] = cached
         self.tree_builds += 1
-        if len(self._trees) > MAX_TREES:
-            self._trees.popitem(last=False)
-        return cached
+        tree = _Tree(math.inf, None, dist, nxt)
+        if limit < math.inf:
+            nodes = np.flatnonzero(np.isfinite(dist))
+            near = dist[nodes]
+            if np.unique(near).size == near.size:
+                tree = _Tree(limit, nodes, near, nxt[nodes])
+            else:
+                dist, nxt = dijkstra(
+                    self._reverse, directed=True, indices=target, return_predecessors=True
+                )
+                self.tree_builds += 1
+                tree = _Tree(math.inf, None, dist, nxt)
+        self._keep(target, tree)
+        return tree
 
-    def seconds_to(self, target: int) -> np.ndarray:
-        """Travel seconds from every node to ``target`` (inf where unreachable)."""
-        return self.tree(target)[0]
+    def _keep(self, target: int, tree: _Tree) -> None:
+        old = self._trees.pop(target, None)
+        if old is not None:
+            self._tree_bytes -= old.nbytes
+        self._trees[target] = tree
+        self._tree_bytes += tree.nbytes
+        while len(self._trees) > 1 and (
+            len(self._trees) > MAX_TREES or self._tree_bytes > MAX_TREE_BYTES
+        ):
+            _, gone = self._trees.popitem(last=False)
+            self._tree_bytes -= gone.nbytes
+
+    def _drop(self, target: int) -> None:
+        self._tree_bytes -= self._trees.pop(target).nbytes
+
+    def tree(self, target: int) -> tuple[np.ndarray, np.ndarray]:
+        """Seconds from every node to ``target`` and each node's next hop toward it."""
+        tree = self._search(target, math.inf)
+        return tree.dist, tree.nxt
+
+    def seconds_to(self, target: int) -> Reach:
+        """Travel seconds from any node to ``target`` (inf where unreachable)."""
+        return Reach(self, target)
+
+    def seconds_from(self, origin: int, target: int) -> np.float64:
+        """Travel seconds from one node to ``target`` (inf where unreachable).
+
+        A cached bounded tree answers if it reached the origin; else the whole search.
+        """
+        cached = self._trees.get(target)
+        if cached is not None and cached.limit < math.inf:
+            at, hit = cached.slots(np.array([origin]))
+            if hit[0]:
+                self._trees.move_to_end(target)
+                return cached.dist[at[0]]
+        return self._search(target, math.inf).dist[origin]
+
+    def reach(self, origins: np.ndarray, target: int, limit: float) -> tuple[np.ndarray, float]:
+        """Seconds from each origin to ``target``, exact up to ``limit`` at least.
+
+        Returns the seconds (inf for an origin past the limit searched, or cut off) and
+        that limit (inf: the whole graph, so inf means unreachable).
+        """
+        tree = self._search(target, limit)
+        return tree.seconds(origins), tree.limit
+
+    def lower_bound(self, origins: np.ndarray, target: int) -> np.ndarray:
+        """Seconds no route from each origin to ``target`` can beat (straight line)."""
+        return self.pace * np.hypot(*(self.xy[origins] - self.xy[target]).T)
 
     def path(self, origin: int, target: int) -> list[int] | None:
         """Fastest node path from origin to target, or None if closures cut it off."""
-        dist, nxt = self.tree(target)
-        if not np.isfinite(dist[origin]):
-            return None
+        tree = self._trees.get(target)
+        if tree is None or tree.nodes is None or not tree.slots(np.array([origin]))[1][0]:
+            tree = self._search(target, math.inf)
+        else:
+            self._trees.move_to_end(target)
+        if tree.nodes is None:
+            if not np.isfinite(tree.dist[origin]):
+                return None
+            nxt = tree.nxt
+            nodes = [origin]
+            node = origin
+            while node != target:
+                node = int(nxt[node])
+                nodes.append(node)
+            return nodes
+        settled, hops = tree.nodes, tree.nxt
         nodes = [origin]
         node = origin
         while node != target:
-            node = int(nxt[node])
+            node = int(hops[int(np.searchsorted(settled, node))])
             nodes.append(node)
         return nodes
 
@@ -113,7 +258,11 @@ class RoadNetwork:
     def trip(self, path: list[int], start: float, factor: float) -> Trip:
         """Time a path starting at ``start``; ``factor`` stretches every leg."""
         nodes = np.asarray(path, dtype=np.int64)
-        legs = np.array([self.seconds[self.edge_of[(u, v)]] for u, v in itertools.pairwise(path)])
+        keys = nodes[:-1] * len(self.ids) + nodes[1:]
+        edges = np.minimum(np.searchsorted(self._edge_keys, keys), len(self._edge_keys) - 1)
+        if not np.array_equal(self._edge_keys[edges], keys):
+            raise KeyError(f"no road between consecutive nodes of {path}")
+        legs = self.seconds[edges]
         times = start + np.concatenate(([0.0], np.cumsum(legs) * factor))
         return Trip(nodes=nodes, points=self.xy[nodes], times=times)
 
@@ -138,10 +287,12 @@ class RoadNetwork:
             return []
         self.closed.update(newly)
         self._reverse = self._build_reverse()
+        src, dst = self.src[newly], self.dst[newly]
         for target in sorted(self._trees):
-            _, nxt = self._trees[target]
-            if any(nxt[self.src[k]] == self.dst[k] for k in newly):
-                del self._trees[target]
+            tree = self._trees[target]
+            at, hit = tree.slots(src)
+            if np.any(hit & (tree.nxt[at] == dst)):
+                self._drop(target)
         return newly
 
     def reopen(self, edges: list[int]) -> list[int]:
@@ -151,10 +302,11 @@ class RoadNetwork:
             return []
         self.closed.difference_update(newly)
         self._reverse = self._build_reverse()
+        src, dst, seconds = self.src[newly], self.dst[newly], self.seconds[newly]
         for target in sorted(self._trees):
-            dist, _ = self._trees[target]
-            if any(dist[self.src[k]] > self.seconds[k] + dist[self.dst[k]] for k in newly):
-                del self._trees[target]
+            tree = self._trees[target]
+            if np.any(tree.seconds(src) > seconds + tree.seconds(dst)):
+                self._drop(target)
         return newly
 
     def cached_targets(self) -> list[int]:

@@ -1,0 +1,138 @@
+"""Bounded routing searches answer exactly as the whole search does, or fall back to it.
+
+The players rank units by ETA with searches that stop at a time limit (issue 10). These
+tests hold the bounded answers (seconds, next hops, paths, rankings) to the whole
+search's on generated cities, through closures and reopenings, and with exact ties.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from simulator.scenario.roadmap import GeneratedMap
+from simulator.world import RoadNetwork
+from simulator.world.city import generate
+
+CITY = GeneratedMap(seed=3, columns=24, rows=24)
+
+
+def whole(net: RoadNetwork, target: int) -> tuple[np.ndarray, np.ndarray]:
+    """The whole search toward ``target`` on a fresh copy of the network's state."""
+    fresh = RoadNetwork(net.graph)
+    fresh.close(sorted(net.closed))
+    return fresh.tree(target)
+
+
+def full_path(nxt: np.ndarray, dist: np.ndarray, origin: int, target: int) -> list[int] | None:
+    if not np.isfinite(dist[origin]):
+        return None
+    nodes = [origin]
+    while nodes[-1] != target:
+        nodes.append(int(nxt[nodes[-1]]))
+    return nodes
+
+
+@pytest.mark.parametrize("limit", [60.0, 150.0, 400.0])
+def test_bounded_seconds_and_paths_equal_the_whole_search(limit):
+    net = RoadNetwork(generate(CITY))
+    every = np.arange(len(net))
+    rng = np.random.default_rng(0)
+    for target in rng.choice(len(net), 12, replace=False).tolist():
+        seconds, searched = net.reach(every, target, limit)
+        dist, nxt = whole(net, target)
+        reached = np.isfinite(seconds)
+        assert searched >= limit
+        if searched < math.inf:
+            # Exact wherever reached; everything farther than the limit left out.
+            assert np.array_equal(seconds[reached], dist[reached])
+            assert np.all(dist[~reached] > searched)
+        else:
+            assert np.array_equal(seconds, dist)
+        for origin in rng.choice(np.flatnonzero(reached), 10).tolist():
+            assert net.path(origin, target) == full_path(nxt, dist, origin, target)
+            assert net.seconds_to(target)[origin] == dist[origin]
+
+
+def test_a_question_past_the_limit_falls_back_to_the_whole_search():
+    net = RoadNetwork(generate(CITY))
+    target = 0
+    seconds, _ = net.reach(np.arange(len(net)), target, 60.0)
+    far = int(np.flatnonzero(~np.isfinite(seconds))[-1])
+    dist, nxt = whole(net, target)
+    assert net.seconds_from(far, target) == dist[far]
+    assert net.path(far, target) == full_path(nxt, dist, far, target)
+    assert np.array_equal(np.asarray(net.seconds_to(target)), dist)
+
+
+def test_exact_ties_fall_back_to_the_whole_search():
+    # No jitter: a regular grid where many nodes are exactly as far from the target.
+    net = RoadNetwork(generate(GeneratedMap(seed=1, columns=12, rows=12, jitter_m=0)))
+    target = len(net) // 2
+    _, searched = net.reach(np.arange(len(net)), target, 120.0)
+    assert searched == math.inf
+    dist, nxt = whole(net, target)
+    for origin in range(0, len(net), 7):
+        assert net.path(origin, target) == full_path(nxt, dist, origin, target)
+
+
+def test_closures_and_reopenings_keep_bounded_trees_exact():
+    net = RoadNetwork(generate(CITY))
+    rng = np.random.default_rng(5)
+    targets = rng.choice(len(net), 20, replace=False).tolist()
+    every = np.arange(len(net))
+    for step in range(6):
+        for target in targets:
+            net.reach(every, target, 200.0)
+        edges = rng.choice(len(net.src), 15, replace=False).tolist()
+        if step % 2:
+            net.reopen(sorted(net.closed))
+        else:
+            net.close(edges)
+        for target in targets:
+            seconds, searched = net.reach(every, target, 200.0)
+            dist, nxt = whole(net, target)
+            reached = np.isfinite(seconds)
+            assert np.array_equal(seconds[reached], dist[reached])
+            assert searched == math.inf or np.all(dist[~reached] > searched)
+            for origin in np.flatnonzero(reached)[::37].tolist():
+                assert net.path(origin, target) == full_path(nxt, dist, origin, target)
+
+
+def test_tree_cache_stays_within_its_bytes(monkeypatch):
+    from simulator.world import roads
+
+    monkeypatch.setattr(roads, "MAX_TREE_BYTES", 50_000)
+    net = RoadNetwork(generate(CITY))
+    for target in range(40):
+        net.tree(target)  # 576 nodes: 6,912 bytes a whole tree
+    assert net._tree_bytes == sum(t.nbytes for t in net._trees.values()) <= 50_000
+    assert net.cached_targets() == list(range(33, 40))
+
+
+def test_nearest_ranks_as_eta_per_unit_does():
+    from bench.city import city_scenario
+    from simulator.exercise import Exercise
+    from simulator.players import attach_players
+
+    scenario = city_scenario(incidents=60, side=30, hours=2)
+    exercise = Exercise(scenario, seed=1)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    rng = np.random.default_rng(2)
+    checked = 0
+    for until in range(600, 7200, 600):
+        exercise.advance(until)
+        incidents = sorted(exercise.engine.incidents)
+        for agency in sorted(exercise.engine.cads):
+            units = [u.id for u in exercise.engine.fleet(agency)]
+            for incident in rng.choice(incidents, 3).tolist():
+                # Ranked first (bounded searches), then against one eta per unit.
+                asked = [(c, f) for c in (1, 2, 5, len(units)) for f in (False, True)]
+                got = [exercise.nearest(units, incident, c, f) for c, f in asked]
+                etas = {u: exercise.eta(u, incident) for u in units}
+                for (count, farthest), answer in zip(asked, got, strict=True):
+                    sign = -1.0 if farthest else 1.0
+                    expected = sorted(units, key=lambda u: (sign * etas[u], u))[:count]
+                    assert answer == expected
+                    checked += 1
+    assert checked > 500
