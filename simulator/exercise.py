@@ -16,6 +16,7 @@ from simulator.engine.core import Engine
 from simulator.engine.knowledge import Known
 from simulator.engine.orders import Orders
 from simulator.engine.scene import needs
+from simulator.engine.unit import FreeUnits
 from simulator.events import Event, EventLog
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, UnitStatus
@@ -114,6 +115,7 @@ class Exercise:
         self.atlas = atlas or build_atlas(scenario, file)
         self.log = EventLog(sink)
         self.engine = Engine(scenario, self.atlas, seed, self.log)
+        self._free = FreeUnits({a.id: self.engine.fleet(a.id) for a in self.engine.agency_specs()})
         self._orders = Orders(self.engine)
         self.commands: list[dict] = []
         self._subscribers: list[Subscriber] = []
@@ -297,7 +299,7 @@ class Exercise:
 
     def free_units(self, agency: str) -> list[str]:
         """Ids of an agency's units free for a new assignment."""
-        return [u.id for u in self.engine.fleet(agency) if u.free]
+        return self._free.of(agency)
 
     def unit_can(self, unit_id: str, capability: Capability) -> bool:
         """Whether a unit meets a need for ``capability``."""

@@ -39,6 +39,10 @@ class Knowledge:
 
     def __init__(self, agencies: list[str]):
         self.facts: dict[str, dict[str, Known]] = {a: {} for a in agencies}
+        # Per agency, per incident, the keys it holds about it: ``about`` is asked on
+        # every notification and share, and scanning all an agency's facts grew with
+        # the square of the incidents.
+        self._keys: dict[str, dict[str | None, set[str]]] = {a: {} for a in agencies}
 
     def knows(self, agency: str, key: str) -> bool:
         """Whether an agency holds a fact (with any value)."""
@@ -54,16 +58,16 @@ class Knowledge:
         held = self.facts[agency].get(key)
         if held is not None and held.value == known.value:
             return False
-        self.facts[agency][key] = known
+        facts = self.facts[agency]
+        if key not in facts:
+            self._keys[agency].setdefault(incident_of(key), set()).add(key)
+        facts[key] = known
         return True
 
     def about(self, agency: str, incident: str) -> dict[str, Any]:
         """The facts an agency holds about one incident, by key in sorted order."""
-        return {
-            key: known.value
-            for key, known in sorted(self.facts[agency].items())
-            if incident_of(key) == incident
-        }
+        facts = self.facts[agency]
+        return {key: facts[key].value for key in sorted(self._keys[agency].get(incident, ()))}
 
     def gap(self, incident: str, agencies: list[str]) -> dict[str, list[str]]:
         """Per agency, the incident facts some other agency holds and it does not.

@@ -20,7 +20,12 @@ def provides(capabilities: frozenset[Capability], wanted: Capability) -> bool:
 
 @dataclass(eq=False)
 class Unit:
-    """Mutable engine state of one unit."""
+    """Mutable engine state of one unit.
+
+    ``status`` and ``incident`` are properties (attached below the class, so the
+    dataclass still takes them as fields): setting either recomputes ``free`` and tells
+    the ``FreeUnits`` index watching the unit, if any.
+    """
 
     spec: UnitSpec
     home: int
@@ -38,9 +43,13 @@ class Unit:
     goal: tuple[int, Callable[["Unit"], None]] | None = None
     stranded: bool = False
     held: bool = False  # dispatched to stop at the perimeter until ordered in
+    # Available for a new assignment without pulling it off other work.
+    free: bool = field(init=False, default=False)
+    watcher: "FreeUnits | None" = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.capabilities = frozenset(self.spec.capabilities)
+        self.free = self._is_free()
 
     @property
     def id(self) -> str:
@@ -56,14 +65,68 @@ class Unit:
         """Whether this unit meets a need for ``capability``."""
         return provides(self.capabilities, capability)
 
-    @property
-    def free(self) -> bool:
-        """Available for a new assignment without pulling it off other work."""
-        if self.status == UnitStatus.STAGED:
-            return self.incident is None
-        return self.status in FREE
+    def _is_free(self) -> bool:
+        status = self.__dict__.get("_status")
+        if status == UnitStatus.STAGED:
+            return self.__dict__.get("_incident") is None
+        return status in FREE
+
+    def _changed(self) -> None:
+        free = self._is_free()
+        if free != self.free:
+            self.free = free
+            if self.watcher is not None:
+                self.watcher.changed(self)
 
     @property
     def at_home(self) -> bool:
         """Parked at its own station (turnout applies when dispatched from here)."""
         return self.trip is None and self.node == self.home and self.staging is None
+
+
+def _field_property(name: str, doc: str) -> property:
+    """A field that recomputes whether the unit is free whenever it is set."""
+    slot = f"_{name}"
+
+    def get(unit: Unit) -> object:
+        return unit.__dict__[slot]
+
+    def set_(unit: Unit, value: object) -> None:
+        unit.__dict__[slot] = value
+        unit._changed()
+
+    return property(get, set_, doc=doc)
+
+
+Unit.status = _field_property("status", "The unit's status.")
+Unit.incident = _field_property("incident", "The incident the unit is committed to, if any.")
+
+
+class FreeUnits:
+    """Each agency's free units, kept as they change, in fleet order when read.
+
+    Players ask for them on every re-plan; scanning the fleet each time cost more
+    than the simpy kernel.
+    """
+
+    def __init__(self, fleets: dict[str, list[Unit]]):
+        self._place = {u.id: (a, i) for a, fleet in fleets.items() for i, u in enumerate(fleet)}
+        self._ids = {a: [u.id for u in fleet] for a, fleet in fleets.items()}
+        self._free: dict[str, set[int]] = {a: set() for a in fleets}
+        for fleet in fleets.values():
+            for unit in fleet:
+                unit.watcher = self
+                self.changed(unit)
+
+    def changed(self, unit: Unit) -> None:
+        """A unit became free or stopped being free."""
+        agency, i = self._place[unit.id]
+        if unit.free:
+            self._free[agency].add(i)
+        else:
+            self._free[agency].discard(i)
+
+    def of(self, agency: str) -> list[str]:
+        """Ids of an agency's free units, in fleet order."""
+        ids = self._ids[agency]
+        return [ids[i] for i in sorted(self._free[agency])]

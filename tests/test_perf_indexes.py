@@ -1,0 +1,82 @@
+"""Indexes kept for speed (issue 10) agree with the full scans they replace, at every step."""
+
+import pytest
+
+from bench.city import city_scenario
+from simulator.engine.knowledge import Knowledge, Known, incident_of
+from simulator.engine.unit import FREE
+from simulator.exercise import Exercise
+from simulator.players import attach_players
+from simulator.scenario.vocabulary import UnitStatus
+
+
+def scanned_about(knowledge: Knowledge, agency: str, incident: str | None) -> dict:
+    return {
+        k: known.value
+        for k, known in sorted(knowledge.facts[agency].items())
+        if incident_of(k) == incident
+    }
+
+
+def scanned_free(exercise: Exercise, agency: str) -> list[str]:
+    out = []
+    for unit in exercise.engine.fleet(agency):
+        staged = unit.status == UnitStatus.STAGED
+        if (unit.incident is None) if staged else unit.status in FREE:
+            out.append(unit.id)
+    return out
+
+
+@pytest.fixture(scope="module")
+def city() -> Exercise:
+    scenario = city_scenario(incidents=150, side=30, hours=3)
+    exercise = Exercise(scenario, seed=2)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    return exercise
+
+
+def test_free_units_and_facts_match_full_scans_through_a_run(city):
+    exercise = city
+    agencies = sorted(exercise.engine.cads)
+    statuses = set()
+    for until in range(300, int(exercise.end) + 1, 300):
+        exercise.advance(until)
+        statuses |= {u.status for u in exercise.engine.units.values()}
+        incidents = [*sorted(exercise.engine.incidents), None, "nowhere"]
+        for agency in agencies:
+            assert exercise.free_units(agency) == scanned_free(exercise, agency)
+            knowledge = exercise.engine.knowledge
+            for incident in incidents:
+                assert knowledge.about(agency, incident) == scanned_about(
+                    knowledge, agency, incident
+                )
+    # The run went through the statuses that make a unit free or not.
+    assert {UnitStatus.AVAILABLE, UnitStatus.DISPATCHED, UnitStatus.ON_SCENE} <= statuses
+    assert UnitStatus.TRANSPORTING in statuses and UnitStatus.RETURNING in statuses
+
+
+def test_free_units_follow_every_status_and_assignment_change(city):
+    exercise = city
+    unit = exercise.engine.fleet("police")[0]
+    for status in UnitStatus:
+        for incident in (None, "I1"):
+            unit.status, unit.incident = status, incident
+            assert exercise.free_units("police") == scanned_free(exercise, "police")
+            unit.incident, unit.status = None, UnitStatus.AVAILABLE
+            assert exercise.free_units("police") == scanned_free(exercise, "police")
+
+
+def test_facts_index_follows_learns_and_overwrites():
+    knowledge = Knowledge(["a", "b"])
+    keys = ["incident:I1", "hazard:I1/chem", "casualties:I12", "closure:Main", "condition:I1/x"]
+    for t, key in enumerate(keys * 3):
+        knowledge.record("a", key, Known(float(t), t // len(keys), "call"))
+        knowledge.record("a", key, Known(float(t), t // len(keys), "call"))  # same: no-op
+        for incident in ("I1", "I12", None, "I2"):
+            assert knowledge.about("a", incident) == scanned_about(knowledge, "a", incident)
+            assert knowledge.about("b", incident) == {}
+    assert knowledge.about("a", "I1") == {
+        "condition:I1/x": 2,
+        "hazard:I1/chem": 2,
+        "incident:I1": 2,
+    }
