@@ -8,8 +8,10 @@ from conftest import (
     LogBuilder,
     agency,
     build,
+    exercise,
     incident,
     one_objective,
+    run_until,
     scenario_dict,
     unit,
 )
@@ -17,6 +19,7 @@ from conftest import (
 from simulator.cli import main
 from simulator.exercise import Exercise
 from simulator.players import attach_players
+from simulator.players.perimeter import Perimeter
 from simulator.players.profile import parse_players
 from simulator.review.score import score
 from simulator.scenario import load
@@ -385,3 +388,21 @@ def test_a_mutual_aid_duty_runs_only_while_the_agency_could_answer():
     filled = score(scenario, aid_log(filled_by_asker=True).events)
     assert filled.roles["county_ems"].score is None
     assert filled.intervals.of("call_processing", "county_ems") == []
+
+
+def test_specialists_go_in_while_other_crews_wait_at_the_perimeter():
+    """A scene needing hazmat and a tactical team: neither specialist waits for the other."""
+    data = scenario_dict(
+        msel=[incident(requires={"patrol": 1, "hazmat": 1, "tactical": 1})],
+        units=[
+            unit("P1", "police", ["patrol"], "PS"),
+            unit("HM1", "police", ["hazmat"], "PS"),
+            unit("T1", "police", ["tactical"], "PS"),
+            unit("F1", "fire", ["fire_suppression"], "FS"),
+        ],
+    )
+    ex = exercise(data)
+    run_until(ex, lambda: ex.knows("police", "INC1"))
+    view = ex.cad_incident("police", "INC1")
+    go, hold = Perimeter(ex, "police", "test").split(view, ["HM1", "P1", "T1"])
+    assert (go, hold) == (["HM1", "T1"], ["P1"])

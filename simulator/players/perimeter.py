@@ -79,6 +79,8 @@ class Perimeter:
     def _waiting_for(self, view: CadIncident, unit: str) -> list[Capability]:
         """Specialists this unit must wait for at this incident (none: it may go in)."""
         can = self.exercise.unit_can
+        if any(can(unit, c) for c in SPECIALISTS):
+            return []  # a specialist goes in equipped for it; two waiting on each other never would
         return [
             c
             for c in SPECIALISTS
