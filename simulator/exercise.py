@@ -116,6 +116,10 @@ class Exercise:
         self.log = EventLog(sink)
         self.engine = Engine(scenario, self.atlas, seed, self.log)
         self._free = FreeUnits({a.id: self.engine.fleet(a.id) for a in self.engine.agency_specs()})
+        # Fixed for the run, and read on every re-plan: turnout seconds per agency and
+        # the agency answering each (incident, capability).
+        self._turnout = {a.id: a.turnout for a in self.engine.agency_specs()}
+        self._answering: dict[tuple[str, Capability], str] = {}
         self._orders = Orders(self.engine)
         self.commands: list[dict] = []
         self._subscribers: list[Subscriber] = []
@@ -262,17 +266,22 @@ class Exercise:
         if entry is None or entry.closed:
             return None
         incident = engine.incidents[incident_id]
+        answering = self._answering
+        rows = []
+        for cap, (req, assigned, on_scene) in sorted(needs(engine, incident).items()):
+            agency = answering.get((incident_id, cap))
+            if agency is None:
+                agency = answering[(incident_id, cap)] = engine.responsible(incident, cap)
+            rows.append(Need(cap, req, assigned, on_scene, agency))
+        spec = incident.spec
         return CadIncident(
             id=incident.id,
-            type=incident.spec.incident_type.value,
-            priority=incident.spec.priority,
+            type=spec.incident_type.value,
+            priority=spec.priority,
             node=incident.node,
             opened=entry.opened,
             aid=dict(entry.aid),
-            needs=tuple(
-                Need(cap, req, assigned, on_scene, engine.responsible(incident, cap))
-                for cap, (req, assigned, on_scene) in sorted(needs(engine, incident).items())
-            ),
+            needs=tuple(rows),
         )
 
     def units(self, agency: str | None = None) -> list[UnitView]:
@@ -309,7 +318,7 @@ class Exercise:
         """Estimated seconds for a unit to reach an incident, turnout included."""
         engine = self.engine
         unit = engine.units[unit_id]
-        turnout = engine.agency(unit.agency).turnout if unit.at_home else 0.0
+        turnout = self._turnout[unit.agency] if unit.at_home else 0.0
         return turnout + engine.movement.eta(unit, engine.incidents[incident_id].node)
 
     def nearest(
@@ -322,7 +331,7 @@ class Exercise:
         """
         engine = self.engine
         units = [engine.units[u] for u in unit_ids]
-        turnouts = [engine.agency(u.agency).turnout if u.at_home else 0.0 for u in units]
+        turnouts = [self._turnout[u.agency] if u.at_home else 0.0 for u in units]
         node = engine.incidents[incident_id].node
         chosen = engine.movement.nearest(units, turnouts, node, count, farthest)
         return [u.id for u in chosen]

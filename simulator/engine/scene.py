@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from simulator.engine.core import Engine
 
 _RANK = {category: rank for rank, category in enumerate(TRIAGE_ORDER)}
+# Patients still waiting for, or in, treatment on scene.
+_UNTREATED = (CareState.WAITING, CareState.TREATING)
 
 
 class Scene:
@@ -476,22 +478,26 @@ def needs(engine: "Engine", incident: Incident) -> dict[Capability, tuple[int, i
     """Per capability: (required, assigned, on scene), transport and care included.
 
     Transport is needed per patient still on scene; a treatment unit is needed while
-    patients wait and the incident asked for none.
+    patients wait and the incident asked for none. Players ask this on every re-plan,
+    so the committed units are read once, unordered (only counts come out).
     """
-    units = [engine.units[u] for u in sorted(incident.assigned)]
+    units = engine.units
     on_scene = incident.on_scene
+    crews = [(units[u], u in on_scene) for u in incident.assigned]
     required = dict(incident.requires)
     transport = incident.transport_need()
     if transport:
         required[Capability.TRANSPORT] = transport
-    waiting = any(p.state in (CareState.WAITING, CareState.TREATING) for p in incident.patients)
+    waiting = any(p.state in _UNTREATED for p in incident.patients)
     if waiting and Capability.ALS not in required and Capability.BLS not in required:
         required[Capability.BLS] = 1
     out = {}
     for capability, count in required.items():
-        if capability == Capability.TRANSPORT:
-            mine = [u for u in units if u.can(capability) and not u.patients]
-        else:
-            mine = [u for u in units if u.can(capability)]
-        out[capability] = (count, len(mine), sum(1 for u in mine if u.id in on_scene))
+        assigned = present = 0
+        seat = capability == Capability.TRANSPORT
+        for unit, here in crews:
+            if unit.can(capability) and not (seat and unit.patients):
+                assigned += 1
+                present += here
+        out[capability] = (count, assigned, present)
     return out
