@@ -2,7 +2,8 @@
 
 Deterministic in its seed: a 100x100 generated city (10,000 road nodes), 300 units
 across police, fire, EMS, public works and a neighbouring fire department, and 2,000
-incidents spread over 24 simulated hours.
+incidents spread over 24 simulated hours. Every size can be scaled (the metro case:
+317x317 nodes, 1,000 units, 10,000 incidents).
 """
 
 import numpy as np
@@ -33,10 +34,35 @@ FLEET = [
 ]
 
 
+FLEET_SIZE = sum(row[4] for row in FLEET)
+
+
+def fleet(units: int) -> list[tuple[str, int, str, list[str], int]]:
+    """FLEET scaled to ``units`` units in all, stations in proportion.
+
+    Each row keeps its share of the fleet (largest remainders get the odd units), so
+    the mix of disciplines and units per station stay those of the 300-unit city.
+    """
+    if units == FLEET_SIZE:
+        return FLEET
+    scale = units / FLEET_SIZE
+    exact = [row[4] * scale for row in FLEET]
+    counts = [int(x) for x in exact]
+    for i in sorted(range(len(FLEET)), key=lambda i: counts[i] - exact[i])[: units - sum(counts)]:
+        counts[i] += 1
+    return [
+        (agency, max(1, round(stations * scale)), utype, caps, n)
+        for (agency, stations, utype, caps, _), n in zip(FLEET, counts, strict=True)
+    ]
+
+
 def city_scenario(
-    seed: int = 11, incidents: int = 2000, side: int = 100, hours: int = 24
+    seed: int = 11, incidents: int = 2000, side: int = 100, hours: int = 24, units: int = 300
 ) -> Scenario:
-    """The benchmark city: ``side`` x ``side`` nodes, 300 units, ``incidents`` over a day."""
+    """The benchmark city: ``side`` x ``side`` nodes, ``units`` units, ``incidents`` over a day.
+
+    The default is the 300-unit city; a larger fleet scales every row of FLEET.
+    """
     rng = np.random.default_rng(seed)
     block = 150.0
     extent = (side - 1) * block
@@ -53,15 +79,16 @@ def city_scenario(
         {"id": "public_works", "name": "Public Works", "kind": "public_works"},
         {"id": "county_fire", "name": "County Fire", "kind": "fire", "jurisdiction": "County"},
     ]
-    stations, units = [], []
-    for agency, count, utype, caps, n in FLEET:
+    hospital_count = max(6, round(6 * units / FLEET_SIZE))
+    stations, unit_rows = [], []
+    for agency, count, utype, caps, n in fleet(units):
         for i in range(count):
             sid = f"{agency}-st{i + 1}"
             if sid not in {s["id"] for s in stations}:
                 x, y = rng.uniform(0, extent, 2)
                 stations.append({"id": sid, "agency": agency, "location": {"x": x, "y": y}})
         for i in range(n):
-            units.append(
+            unit_rows.append(
                 {
                     "id": f"{agency}-{utype.split()[0][:3]}-{i + 1}",
                     "agency": agency,
@@ -76,7 +103,7 @@ def city_scenario(
             "location": {"x": x, "y": y},
             "beds": {"immediate": 200, "delayed": 400, "minor": 400},
         }
-        for i, (x, y) in enumerate(rng.uniform(0, extent, (6, 2)))
+        for i, (x, y) in enumerate(rng.uniform(0, extent, (hospital_count, 2)))
     ]
     duration = hours * 3600
     times = np.sort(rng.uniform(60, duration - 1800, incidents))
@@ -121,7 +148,7 @@ def city_scenario(
             "agencies": agencies,
             "stations": stations,
             "hospitals": hospitals,
-            "units": units,
+            "units": unit_rows,
             "msel": msel,
         },
         "bench-city",
