@@ -185,6 +185,11 @@ class Mirror:
             return str(answer.get("message", "refused"))
         return str(answer.get("reason", ""))
 
+    def control(self, action: str, **fields: Any) -> str:
+        """A controller's clock action (pause, resume, speed, end); "" or the refusal."""
+        answer = self._request({"type": "control", "action": action, **fields})
+        return str(answer.get("message", "refused")) if answer.get("type") == "error" else ""
+
     def advance(self, until: float, *, ticks: int | None = None) -> None:
         """The server keeps the time; the view's call each frame takes what has arrived."""
         del until, ticks

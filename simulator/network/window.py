@@ -2,7 +2,9 @@
 
 Each frame the console "advances" the exercise; for a seat that means taking every
 message that has arrived. The server keeps the time, so the view's own speed keys
-change nothing here (the controller sets the pace for everyone).
+change nothing here (the controller sets the pace for everyone). The controller's view
+is the same map of every agency with its desk (``simulator.view.controller``): the
+clock for everyone, the MSEL to release or hold, ad-hoc injects.
 """
 
 from pathlib import Path
@@ -28,6 +30,7 @@ def watch(
         simulator.view.play.NoDisplay: no window can be opened.
     """
     # The view (and pygame) load only when a window is wanted: nothing else here needs them.
+    from simulator.view.controller import controller_desk
     from simulator.view.play import play
     from simulator.view.session import Session
 
@@ -58,6 +61,7 @@ def watch(
         size=size,
         frames=frames if scripted else None,
         screenshot=shot,
+        decorate=controller_desk if seated.link.welcome.get("controller") else None,
     )
     seated.link.close()
 

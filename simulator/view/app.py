@@ -52,6 +52,8 @@ class App:
         self.translator = Translator()
         self.stack: list[Screen] = []
         self.running = True
+        # Wraps each screen put on the stack: the controller's desk wraps the console.
+        self.decorate: Callable[[App, Screen], Screen] = lambda app, screen: screen
         self.wall = 0.0
         self.frames = 0
 
@@ -62,7 +64,7 @@ class App:
 
     def push(self, screen: Screen) -> None:
         """Put a screen on top."""
-        self.stack.append(screen)
+        self.stack.append(self.decorate(self, screen))
 
     def pop(self) -> None:
         """Remove the top screen (closing the app when none is left)."""
@@ -72,7 +74,7 @@ class App:
 
     def replace(self, screen: Screen) -> None:
         """Swap the top screen for another."""
-        self.stack[-1:] = [screen]
+        self.stack[-1:] = [self.decorate(self, screen)]
 
     def resize(self, size: tuple[int, int]) -> None:
         """Follow a window resize (never below ``MIN_SIZE``)."""

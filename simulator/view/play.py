@@ -5,12 +5,13 @@ runs ``frames`` frames of 1/60 s and the last one is saved as a screenshot.
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
 
 from simulator.scenario.model import Scenario
-from simulator.view.app import App, frame_clock
+from simulator.view.app import App, Screen, frame_clock
 from simulator.view.briefing import Briefing
 from simulator.view.input import Intent
 from simulator.view.session import Starter
@@ -57,9 +58,15 @@ def play(
     frames: int | None = None,
     screenshot: Path | None = None,
     show: str = "map",
+    decorate: Callable[[App, Screen], Screen] | None = None,
 ) -> None:
-    """Show the briefing, then the console; return when the window is closed."""
+    """Show the briefing, then the console; return when the window is closed.
+
+    ``decorate`` wraps each screen put up (the controller's desk wraps the console).
+    """
     app = open_app(size, f"{scenario.metadata.title} - joint operations exercise")
+    if decorate is not None:
+        app.decorate = decorate
     try:
         briefing = Briefing(app, scenario, start, roles, speed)
         app.push(briefing)

@@ -1,0 +1,483 @@
+"""The controller's desk: the map view of ground truth, with the exercise in hand.
+
+A joined controller sees every agency (``Console`` over the controller's ``Mirror``);
+``Desk`` wraps that console and adds what only the trainer may do, for everyone:
+pause and resume, the speed, end the exercise, and the script: the MSEL listed with
+each inject's seq, time and status, the one picked released now or held, and an
+ad-hoc inject written in ``InjectEntry``. Clock actions go to the server as
+``control`` messages; inject actions are engine commands (``ReleaseInject``...), so
+the run records and replays them. The server keeps the clock: the bar shows its pace.
+"""
+
+from typing import Any, Protocol
+
+import pygame
+from pydantic import ValidationError
+
+from simulator.commands import AddInject, CommandBase, HoldInject, ReleaseInject
+from simulator.exercise import Result
+from simulator.scenario.timing import format_offset
+from simulator.view.app import App, Screen
+from simulator.view.clock import SPEEDS
+from simulator.view.confirm import Confirm
+from simulator.view.console import Console
+from simulator.view.input import Intent, Translator
+from simulator.view.palette import (
+    BLACK,
+    MAP_BG,
+    MUTED,
+    ORANGE,
+    PANEL_BG,
+    PANEL_EDGE,
+    ROW_HILITE,
+    SKY_BLUE,
+    TEXT,
+    VERMILLION,
+    YELLOW,
+)
+
+MAX_TEXT = 500  # AddInject.text's max_length
+ROWS = 7  # MSEL rows shown at once, around the one picked
+END_QUESTION = "End the exercise for every seat? The run is recorded as it stands."
+# The controller's own keys (Ctrl+letter: the trainee's letter keys stay as they are).
+CONTROL_KEYS: dict[tuple[int, bool], str] = {
+    (pygame.K_r, True): "release",
+    (pygame.K_h, True): "hold",
+    (pygame.K_i, True): "adhoc",
+    (pygame.K_PAGEUP, False): "inject_prev",
+    (pygame.K_PAGEDOWN, False): "inject_next",
+    (pygame.K_F2, False): "desk",
+}
+HINT = "Space pause  [ ] speed  PgUp/PgDn pick  Ctrl+R release  Ctrl+H hold  Ctrl+I inject  F2 hide"
+STATUS_COLOUR = {"due": TEXT, "held": ORANGE, "released": MUTED}
+
+
+class Controlled(Protocol):
+    """What the desk needs of the controller's exercise (a ``Mirror``)."""
+
+    injects: list[dict[str, Any]]
+    speed: float
+    paused: bool
+
+    def control(self, action: str, **fields: Any) -> str:
+        """A clock action for everyone; "" or the refusal."""
+
+    def submit(self, command: CommandBase, source: str = "trainee") -> Result:
+        """Give a command through the server."""
+
+    def check(self, command: CommandBase) -> str:
+        """Why the engine would refuse a command now, or ""."""
+
+
+class ControlTranslator(Translator):
+    """The view's keys plus the controller's (``CONTROL_KEYS``)."""
+
+    def _key(self, event: pygame.event.Event) -> list[Intent]:
+        ctrl = bool(event.mod & pygame.KMOD_CTRL)
+        name = CONTROL_KEYS.get((event.key, ctrl))
+        return [Intent(name)] if name else super()._key(event)
+
+
+def controller_desk(app: App, screen: Screen) -> Screen:
+    """The controller's console wrapped in a desk; every other screen as it is."""
+    if isinstance(screen, Console) and hasattr(screen.exercise, "injects"):
+        return Desk(app, screen)
+    return screen
+
+
+class Desk(Screen):
+    """The console with the controller's panel over the map's top right corner."""
+
+    def __init__(self, app: App, console: Console):
+        super().__init__(app)
+        self.console = console
+        self.exercise: Controlled = console.exercise  # type: ignore[assignment]  (a Mirror)
+        self.picked: int | None = None  # seq of the MSEL row picked
+        self.said = ""  # what became of the last action
+        self.buttons: dict[str, pygame.Rect] = {}
+        self.rows: dict[int, pygame.Rect] = {}
+        self.shown = True  # F2 folds the panel away from the map under it
+        app.translator = ControlTranslator()
+
+    # -- intents -------------------------------------------------------------------------
+
+    def handle(self, intent: Intent) -> None:
+        """The controller's intents here; the map, lists and orders to the console."""
+        name = intent.name
+        if name == "click" and self._click(intent.pos):
+            return
+        actions = {
+            "pause": self.pause,
+            "faster": lambda: self.speed_step(1),
+            "slower": lambda: self.speed_step(-1),
+            "end": self.ask_end,
+            "release": self.release,
+            "hold": self.hold,
+            "adhoc": self.adhoc,
+            "inject_prev": lambda: self.pick_step(-1),
+            "inject_next": lambda: self.pick_step(1),
+            "desk": self.fold,
+        }
+        if name in actions:
+            actions[name]()
+        else:
+            self.console.handle(intent)
+
+    def _click(self, pos: tuple[int, int]) -> bool:
+        """A click on the panel or on the bar's clock buttons; False if elsewhere."""
+        for name, rect in self.buttons.items():
+            if rect.collidepoint(pos):
+                self.handle(Intent(name))
+                return True
+        for seq, rect in self.rows.items():
+            if rect.collidepoint(pos):
+                self.picked = seq
+                return True
+        for rect, action, value in self.console.buttons:
+            if rect.collidepoint(pos) and action in ("pause", "speed", "end"):
+                if action == "speed":
+                    self._say(self.exercise.control("speed", speed=value) or f"Speed {value}x")
+                else:
+                    self.handle(Intent(action))
+                return True
+        return False
+
+    # -- the clock -----------------------------------------------------------------------
+
+    def pause(self) -> None:
+        """Pause or resume the exercise for everyone."""
+        action = "resume" if self.exercise.paused else "pause"
+        self._say(self.exercise.control(action) or f"{action.capitalize()}d for everyone")
+
+    def speed_step(self, by: int) -> None:
+        """One step of ``SPEEDS`` faster or slower, for everyone."""
+        now = min(SPEEDS, key=lambda s: abs(s - self.exercise.speed))
+        speed = SPEEDS[max(0, min(len(SPEEDS) - 1, SPEEDS.index(now) + by))]
+        self._say(self.exercise.control("speed", speed=speed) or f"Speed {speed}x for everyone")
+
+    def ask_end(self) -> None:
+        """End for everyone, after a question: it cannot be taken back."""
+        self.app.push(Confirm(self.app, END_QUESTION, self._end))
+
+    def _end(self) -> None:
+        self._say(self.exercise.control("end", reason="ended by the controller") or "Ended")
+
+    # -- the script ----------------------------------------------------------------------
+
+    def rows_now(self) -> list[dict[str, Any]]:
+        """The MSEL as the server last sent it."""
+        return list(self.exercise.injects)
+
+    def current(self) -> dict[str, Any] | None:
+        """The row picked, or the next one not yet released."""
+        rows = self.rows_now()
+        picked = next((r for r in rows if r["seq"] == self.picked), None)
+        return picked or next((r for r in rows if r["status"] != "released"), None)
+
+    def pick_step(self, by: int) -> None:
+        """Pick the next (or previous) row of the MSEL."""
+        rows = self.rows_now()
+        if not rows:
+            return
+        row = self.current()
+        at = rows.index(row) if row in rows else -1
+        self.picked = rows[max(0, min(len(rows) - 1, at + by))]["seq"]
+
+    def release(self) -> None:
+        """Release the row picked now (held or not yet due)."""
+        row = self.current()
+        if row is None:
+            self._say("Nothing left to release.")
+            return
+        self._give(ReleaseInject(seq=row["seq"]), f"Released inject {row['seq']}")
+
+    def hold(self) -> None:
+        """Hold the row picked: it will not fire at its time."""
+        row = self.current()
+        if row is None:
+            self._say("Nothing left to hold.")
+            return
+        self._give(HoldInject(seq=row["seq"]), f"Holding inject {row['seq']}")
+
+    def adhoc(self) -> None:
+        """Write an ad-hoc inject in the overlay."""
+        agencies = [a.id for a in self.console.exercise.scenario.agencies]
+        started = self.console.exercise.log.of_kind("incident.started")
+        incidents = list(dict.fromkeys(e.incident for e in started if e.incident))
+        self.app.push(InjectEntry(self.app, self.exercise, sorted(agencies), incidents, self._sent))
+
+    def _sent(self, result: Result) -> None:
+        self._say("Inject sent" if result.accepted else f"Rejected: {result.reason}")
+
+    def _give(self, command: CommandBase, done: str) -> None:
+        result = self.exercise.submit(command)
+        self._say(done if result.accepted else f"Rejected: {result.reason}")
+
+    def fold(self) -> None:
+        """Show or hide the panel (the map under it); the keys work either way."""
+        self.shown = not self.shown
+
+    def _say(self, line: str) -> None:
+        self.said = line
+
+    # -- frame ---------------------------------------------------------------------------
+
+    def update(self, wall_dt: float) -> None:
+        """The console's frame, its bar showing the server's pace."""
+        pace = self.console.pace
+        pace.paused = self.exercise.paused
+        pace.speed = min(SPEEDS, key=lambda s: abs(s - self.exercise.speed))
+        self.console.update(wall_dt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The console, then the panel over the map's top right corner."""
+        self.console.draw(surface)
+        self._panel(surface)
+
+    def _panel(self, surface: pygame.Surface) -> None:
+        text = self.app.text
+        area = self.console.rects["map"]
+        if not self.shown:
+            self.rows = {}
+            tab = text.render("Controller (F2)", text.small, BLACK, True)
+            box = tab.get_rect(topright=(area.right - 10, area.top + 10)).inflate(14, 8)
+            pygame.draw.rect(surface, YELLOW, box, border_radius=5)
+            surface.blit(tab, tab.get_rect(center=box.center))
+            self.buttons = {"desk": box}
+            return
+        width = min(520, area.width - 20)
+        rows = self.rows_now()
+        shown = _window(rows, self.current(), ROWS)
+        lines = 4 + len(shown)
+        box = pygame.Rect(0, 0, width, lines * text.line + text.small_line * 2 + 30)
+        box.topright = (area.right - 10, area.top + 10)
+        pygame.draw.rect(surface, PANEL_BG, box, border_radius=6)
+        pygame.draw.rect(surface, PANEL_EDGE, box, 2, border_radius=6)
+        x, y = box.x + 10, box.y + 8
+        state = "PAUSED" if self.exercise.paused else f"{self.exercise.speed:g}x"
+        title = f"Controller: MSEL ({len(rows)} injects)   {state}"
+        surface.blit(text.render(title, text.base, YELLOW, True), (x, y))
+        y += text.line + 4
+        self.rows = {}
+        current = self.current()
+        for row in shown:
+            line = pygame.Rect(x - 4, y, width - 12, text.line)
+            y = self._row(surface, row, row is current, line)
+        if not rows:
+            surface.blit(text.render("No MSEL injects.", text.base, MUTED), (x, y))
+            y += text.line
+        y += 4
+        self.buttons = {}
+        bx = x
+        for name, caption in (
+            ("release", "Release (Ctrl+R)"),
+            ("hold", "Hold (Ctrl+H)"),
+            ("adhoc", "Add inject (Ctrl+I)"),
+            ("pause", "Resume" if self.exercise.paused else "Pause"),
+        ):
+            piece = text.render(caption, text.small, BLACK if name == "release" else TEXT, True)
+            button = pygame.Rect(bx, y, piece.get_width() + 14, text.line + 4)
+            pygame.draw.rect(surface, YELLOW if name == "release" else ROW_HILITE, button, 0, 5)
+            surface.blit(piece, piece.get_rect(center=button.center))
+            self.buttons[name] = button
+            bx = button.right + 6
+        y += text.line + 10
+        said = self.said or "Release or hold the inject picked; end with Ctrl+Q."
+        colour = VERMILLION if said.startswith("Rejected") else SKY_BLUE
+        _small(surface, text, said, (x, y), width - 20, colour)
+        _small(surface, text, HINT, (x, y + text.small_line + 2), width - 20, MUTED)
+
+    def _row(
+        self, surface: pygame.Surface, row: dict[str, Any], on: bool, rect: pygame.Rect
+    ) -> int:
+        """One MSEL row: seq, time, status, what it is; the row picked highlighted."""
+        text = self.app.text
+        if on:
+            pygame.draw.rect(surface, ROW_HILITE, rect, border_radius=4)
+        status = row["status"]
+        if row["released"] is not None:
+            status = f"out {format_offset(row['released'])[:5]}"
+        cells = [
+            (f"{row['seq']:>3}", TEXT),
+            (f"T+{format_offset(row['time'])[:5]}", TEXT),
+            (status, STATUS_COLOUR.get(row["status"], TEXT)),
+        ]
+        x = rect.x + 4
+        for (cell, colour), width in zip(cells, (40, 80, 100), strict=True):
+            surface.blit(text.render(cell, text.base, colour, on), (x, rect.y + 1))
+            x += width
+        what = text.fit(f"{row['type']}: {row['description']}", rect.right - x - 4, text.small)
+        surface.blit(text.render(what, text.small, MUTED if not on else TEXT), (x, rect.y + 3))
+        self.rows[row["seq"]] = rect
+        return rect.bottom + 2
+
+
+def _small(
+    surface: pygame.Surface, text: Any, line: str, at: tuple[int, int], width: int, colour: Any
+) -> None:
+    """One line of small text, cut to ``width``."""
+    surface.blit(text.render(text.fit(line, width, text.small), text.small, colour), at)
+
+
+def _window(rows: list[dict[str, Any]], current: dict[str, Any] | None, size: int) -> list:
+    """At most ``size`` rows, keeping the current one in view."""
+    if len(rows) <= size:
+        return rows
+    at = rows.index(current) if current in rows else 0
+    start = max(0, min(len(rows) - size, at - size // 2))
+    return rows[start : start + size]
+
+
+class InjectEntry(Screen):
+    """Write an ad-hoc inject: its text, its recipients, the incident it is about.
+
+    Up/Down move between the recipients and the incident line, Tab (or a click) ticks
+    a recipient or steps the incident, Enter sends, Esc cancels. The engine's verdict
+    comes first (``check``): a refused inject stays here with its reason.
+    """
+
+    overlay = True
+    typing = True
+
+    def __init__(
+        self,
+        app: App,
+        exercise: Controlled,
+        agencies: list[str],
+        incidents: list[str],
+        done: Any,
+    ):
+        super().__init__(app)
+        self.exercise = exercise
+        self.agencies = agencies
+        self.incidents = [None, *incidents]
+        self.done = done
+        self.chosen: set[str] = set()
+        self.incident: str | None = None
+        self.at = 0  # the line under the cursor: an agency, or the incident (last)
+        self.text = ""
+        self.problem = ""
+        self.buttons: dict[str, pygame.Rect] = {}
+        self.lines: dict[int, pygame.Rect] = {}
+        pygame.key.start_text_input()
+
+    def handle(self, intent: Intent) -> None:
+        """Type, tick recipients, choose the incident, send or cancel."""
+        name = intent.name
+        if name == "click":
+            line = next((n for n, r in self.lines.items() if r.collidepoint(intent.pos)), None)
+            if line is not None:
+                self.at, name = line, "kind"
+            else:
+                name = next((k for k, r in self.buttons.items() if r.collidepoint(intent.pos)), "")
+        if name == "text":
+            room = MAX_TEXT - len(self.text)
+            self.text += intent.text[:room]
+            self.problem = f"At most {MAX_TEXT} characters." if len(intent.text) > room else ""
+        elif name == "backspace":
+            self.text, self.problem = self.text[:-1], ""
+        elif name in ("next", "prev"):
+            self.at = (self.at + (1 if name == "next" else -1)) % (len(self.agencies) + 1)
+        elif name == "kind":
+            self.toggle()
+        elif name == "confirm":
+            self.send()
+        elif name == "cancel":
+            self.app.pop()
+
+    def toggle(self) -> None:
+        """Tick or untick the agency under the cursor, or step the incident."""
+        if self.at < len(self.agencies):
+            self.chosen ^= {self.agencies[self.at]}
+        else:
+            index = self.incidents.index(self.incident) + 1
+            self.incident = self.incidents[index % len(self.incidents)]
+        self.problem = ""
+
+    def command(self) -> AddInject | None:
+        """The inject as it stands, or None with the problem noted."""
+        if not self.chosen:
+            self.problem = "Tick at least one recipient (Tab)."
+            return None
+        if not self.text.strip():
+            self.problem = "Type the inject first."
+            return None
+        to = [a for a in self.agencies if a in self.chosen]
+        try:
+            return AddInject(text=self.text.strip(), to=to, incident=self.incident)
+        except ValidationError as exc:
+            self.problem = str(exc.errors(include_url=False)[0]["msg"])
+            return None
+
+    def send(self) -> None:
+        """Send it if the engine would take it; otherwise keep it and say why not."""
+        command = self.command()
+        if command is None:
+            return
+        refusal = self.exercise.check(command)
+        if refusal:
+            self.problem = f"Cannot send: {refusal}"
+            return
+        result = self.exercise.submit(command)
+        if result.accepted:
+            self.app.pop()
+            self.done(result)
+        else:
+            self.problem = f"Rejected: {result.reason}"
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """A box: recipients with ticks, the incident, the text, the keys."""
+        text = self.app.text
+        w, h = surface.get_size()
+        shade = pygame.Surface((w, h), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 120))
+        surface.blit(shade, (0, 0))
+        count = len(self.agencies) + 1
+        box = pygame.Rect(0, 0, min(w - 40, 760), text.line * (count + 4) + text.small_line * 7)
+        box.center = (w // 2, h // 2)
+        pygame.draw.rect(surface, PANEL_BG, box, border_radius=8)
+        pygame.draw.rect(surface, PANEL_EDGE, box, 2, border_radius=8)
+        x, y = box.x + 16, box.y + 12
+        title = "Ad-hoc inject from the controller (an information inject, now)"
+        surface.blit(text.render(title, text.large, TEXT, True), (x, y))
+        y += text.large + 10
+        self.lines = {}
+        for n in range(count):
+            if n < len(self.agencies):
+                agency = self.agencies[n]
+                label = f"[{'x' if agency in self.chosen else ' '}] {agency}"
+            else:
+                label = f"About: {self.incident or 'no incident'}   (Tab steps)"
+            line = pygame.Rect(x - 4, y, box.width - 24, text.line)
+            if n == self.at:
+                pygame.draw.rect(surface, ROW_HILITE, line, border_radius=4)
+            surface.blit(text.render(label, text.base, SKY_BLUE, n == self.at), (x, y + 1))
+            self.lines[n] = line
+            y += text.line
+        area = pygame.Rect(x, y + 6, box.width - 32, text.small_line * 3 + 10)
+        pygame.draw.rect(surface, MAP_BG, area, border_radius=4)
+        pygame.draw.rect(surface, YELLOW, area, 1, border_radius=4)
+        wrapped = text.wrap(self.text, area.width - 16, text.small) or [""]
+        ty = area.y + 5
+        for piece in wrapped[-3:]:
+            surface.blit(text.render(piece, text.small, TEXT), (area.x + 8, ty))
+            ty += text.small_line
+        y = area.bottom + 8
+        if self.problem:
+            line, colour = self.problem, VERMILLION
+        else:
+            line, colour = "Enter sends  Esc cancels  Up/Down: line  Tab: tick or step", MUTED
+        _small(surface, text, line, (x, y + 4), box.width - 280, colour)
+        self.buttons = {}
+        right = box.right - 16
+        for name, caption, fill, ink in (
+            ("cancel", "Cancel (Esc)", ROW_HILITE, TEXT),
+            ("confirm", "Send (Enter)", YELLOW, BLACK),
+        ):
+            piece = text.render(caption, text.base, ink, True)
+            button = pygame.Rect(0, y, piece.get_width() + 20, text.line + 6)
+            button.right = right
+            pygame.draw.rect(surface, fill, button, border_radius=5)
+            surface.blit(piece, piece.get_rect(center=button.center))
+            self.buttons[name] = button
+            right = button.left - 8
