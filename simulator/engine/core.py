@@ -175,7 +175,8 @@ class Engine:
         """The controller's ad-hoc inject goes out now, as an information row would."""
         self._release(row, by="controller", adhoc=True, incident=incident)
 
-    def _release(self, row: Any, **by: Any) -> None:
+    def _release(self, row: Any, **extra: Any) -> None:
+        """Deliver a row now; ``extra`` marks the controller's releases in the event."""
         self.released[row.seq] = self.env.now
         self.emit(
             "inject.released",
@@ -187,7 +188,7 @@ class Engine:
             delivery=row.delivery,
             expected_action=row.expected_action,
             objectives=list(row.objectives),
-            **by,
+            **extra,
         )
         if isinstance(row, IncidentInject):
             self.start_incident(row.incident)
