@@ -78,16 +78,20 @@ class SopPlayer:
         """React to a batch of events that concern this agency."""
         dirty: set[str] = set()
         freed = False
+        agency = self.agency
         knows = self.exercise.knows
         news: dict[str | None, dict[str, object]] = {}
         chase: set[str] = set()  # our crews on scene remind dispatch who is still missing
-        self._resend_due()
-        self._unify_again()
+        if self._due:  # called on every batch: nothing due is the usual case
+            self._resend_due()
+        if self._unify_due:
+            self._unify_again()
         if self.perimeter:
             self.perimeter.release()
         for event in events:
             kind = event.kind
-            if event.agency == self.agency:
+            mine = event.agency == agency
+            if mine:
                 if kind == "incident.precondition_ready":
                     self._declare(event)
                 elif kind in _UNIT_FREED:
@@ -102,21 +106,19 @@ class SopPlayer:
                     event.unit, Capability.COMMAND
                 ):
                     self._take_command(event.incident)
-            if kind in _CLASHES and event.agency == self.agency:
-                # Our crew starts work once the clash is sorted out: take command then.
-                cost = self.exercise.scenario.settings.conflict_seconds
-                self._unify_due.append((event.t + cost + 1.0, event.incident))
+                if kind in _CLASHES:
+                    # Our crew starts work once the clash is sorted out: take command then.
+                    cost = self.exercise.scenario.settings.conflict_seconds
+                    self._unify_due.append((event.t + cost + 1.0, event.incident))
             if kind == "unified_command.established" and self._want_command:
                 dirty |= self._want_command
-            if kind == "command_post.established" or (
-                kind == "unit.on_scene" and event.agency != self.agency
-            ):
+            if kind == "command_post.established" or (kind == "unit.on_scene" and not mine):
                 self._try_unified(event.incident)
             if kind in _UNIT_RELEASED or kind == "unit.dispatched":
                 previous = event.data.get("released_from") or event.data.get("reassigned_from")
-                if previous and knows(self.agency, previous):
+                if previous and knows(agency, previous):
                     dirty.add(previous)
-            elif kind in _NEEDS_GROW and knows(self.agency, event.incident):
+            elif kind in _NEEDS_GROW and knows(agency, event.incident):
                 dirty.add(event.incident)
             elif kind == "incident.resolved":
                 self._needy.discard(event.incident)
@@ -368,8 +370,6 @@ class SopPlayer:
         self._try_unified(incident)
 
     def _unify_again(self) -> None:
-        if not self._unify_due:  # called on every batch: nothing to do is the usual case
-            return
         now = self.exercise.now
         due = sorted({i for t, i in self._unify_due if t <= now})
         if not due:

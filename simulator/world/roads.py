@@ -39,11 +39,12 @@ class _Tree:
     nodes: np.ndarray | None
     dist: np.ndarray
     nxt: np.ndarray
+    hop: np.ndarray | None = None  # a bounded tree's next hops as positions in ``nodes``
 
     @property
     def nbytes(self) -> int:
         """Memory held by the arrays."""
-        extra = 0 if self.nodes is None else self.nodes.nbytes
+        extra = 0 if self.nodes is None else self.nodes.nbytes + self.hop.nbytes
         return self.dist.nbytes + self.nxt.nbytes + extra
 
     def slots(self, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,8 +151,11 @@ class RoadNetwork:
         if limit < math.inf:
             nodes = np.flatnonzero(np.isfinite(dist))
             near = dist[nodes]
-            if np.unique(near).size == near.size:
-                tree = _Tree(limit, nodes, near, nxt[nodes])
+            ordered = np.sort(near)
+            if not np.any(ordered[1:] == ordered[:-1]):
+                hops = nxt[nodes]
+                at = np.searchsorted(nodes, hops).astype(np.int32)
+                tree = _Tree(limit, nodes, near, hops, at)
             else:
                 dist, nxt = dijkstra(
                     self._reverse, directed=True, indices=target, return_predecessors=True
@@ -228,13 +232,12 @@ class RoadNetwork:
                 node = int(nxt[node])
                 nodes.append(node)
             return nodes
-        settled, hops = tree.nodes, tree.nxt
-        nodes = [origin]
-        node = origin
-        while node != target:
-            node = int(hops[int(np.searchsorted(settled, node))])
-            nodes.append(node)
-        return nodes
+        settled, hop = tree.nodes, tree.hop
+        end = int(np.searchsorted(settled, target))
+        at = [int(np.searchsorted(settled, origin))]
+        while at[-1] != end:
+            at.append(int(hop[at[-1]]))
+        return settled[at].tolist()
 
     def believed_path(self, origin: int, target: int, unknown: set[int]) -> list[int]:
         """The path a driver picks who does not know ``unknown`` edges are closed.
