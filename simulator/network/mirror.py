@@ -188,7 +188,14 @@ class Mirror:
     def control(self, action: str, **fields: Any) -> str:
         """A controller's clock action (pause, resume, speed, end); "" or the refusal."""
         answer = self._request({"type": "control", "action": action, **fields})
-        return str(answer.get("message", "refused")) if answer.get("type") == "error" else ""
+        if answer.get("type") == "error":
+            return str(answer.get("message", "refused"))
+        # Done: what came before the answer is older, so the new pace holds from now.
+        if action in ("pause", "resume"):
+            self.paused = action == "pause"
+        elif action == "speed":
+            self.speed = float(fields["speed"])
+        return ""
 
     def advance(self, until: float, *, ticks: int | None = None) -> None:
         """The server keeps the time; the view's call each frame takes what has arrived."""
