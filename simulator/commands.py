@@ -157,7 +157,8 @@ class OpenStaging(CommandBase):
     y: Coordinate | None = None
 
 
-# The agency a controller's command names: no scenario agency, no trainee's seat.
+# The exercise controller: the source of its commands and the agency its inject
+# commands name (it may command any agency; no trainee may give its commands).
 CONTROLLER = "controller"
 
 

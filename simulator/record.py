@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator import __version__
+from simulator.commands import CONTROLLER
 from simulator.scenario.limits import MAX_COMMAND_FILE_BYTES, MAX_PROBLEMS, clipped, shown
 
 EVENTS = "events.jsonl"
@@ -205,10 +206,6 @@ class TimedCommand:
 PlaceCheck = Callable[[float, float], str]
 
 
-# The source an exercise controller's commands carry: it may command any agency.
-CONTROLLER = "controller"
-
-
 def read_commands(
     path: Path,
     *,
@@ -298,6 +295,11 @@ def _check_place(command: object, place: PlaceCheck | None) -> None:
 
 def _check_role(command: object, source: str, roles: Collection[str]) -> None:
     agency = getattr(command, "agency", "")
+    if roles and source != CONTROLLER and agency == CONTROLLER:
+        raise ValueError(
+            f"command.type: {shown(getattr(command, 'type', ''))} is the exercise "
+            f"controller's, not a trainee's (give it with source {CONTROLLER!r})"
+        )
     if roles and source != CONTROLLER and agency not in roles:
         played = ", ".join(sorted(roles))
         raise ValueError(

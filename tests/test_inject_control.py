@@ -186,5 +186,5 @@ def test_a_trainee_command_file_cannot_give_the_controllers_commands(tmp_path, c
     args = ["run", str(SMALL), "--commands", str(orders), "--roles", "police", "--out", str(run)]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert f"{orders}: line 1: command.agency: 'controller'" in err
+    assert f"{orders}: line 1: command.type: 'release_inject' is the exercise controller's" in err
     assert "Traceback" not in err and not run.exists()

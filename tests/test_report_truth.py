@@ -282,6 +282,8 @@ def orders() -> LogBuilder:
     log.add(11, "command.rejected", "police", source="trainee", command=dispatch, reason="busy")
     log.add(12, "command.accepted", "police", source="player:police", command=share)
     log.add(13, "command.accepted", "police", source="view", command=share)
+    release = {"type": "release_inject", "agency": "controller", "seq": 2}
+    log.add(14, "command.accepted", "controller", source="controller", command=release)
     return log
 
 
@@ -309,7 +311,7 @@ def test_trainee_orders_per_role_by_type_with_zero_for_a_role_without_orders():
 
 def test_trainee_orders_outside_the_roles_are_shown_and_none_is_said_so():
     doc = report(build(scenario_dict()), orders())
-    (police,) = doc["trainee_orders"]
+    (police,) = doc["trainee_orders"]  # the controller's inject is no trainee's order
     assert (police["role"], police["played"], police["orders"]) == ("police", False, 3)
     automated = report(build(scenario_dict()), LogBuilder().add(0, "exercise.started"))
     assert automated["trainee_orders"] == []

@@ -8,9 +8,9 @@ happens at incidents its CAD holds. Ground truth (``incident.started``,
 
 from dataclasses import dataclass, field
 
+from simulator.commands import CONTROLLER
 from simulator.events import Event
 
-CONTROLLER = "controller"
 # Source of a seat's commands in the run record (``seat:police``).
 SEAT_SOURCE = "seat:"
 # Never to a trainee's seat, whatever agency they name.

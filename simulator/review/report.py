@@ -19,6 +19,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from simulator.commands import CONTROLLER
 from simulator.events import Event
 from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.findings import (
@@ -504,7 +505,9 @@ def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
     not played), so no trainee order goes unreported.
     """
     mine = [
-        e for e in events if e.kind in _ORDERS and e.data.get("source") != f"{_PLAYER}{e.agency}"
+        e
+        for e in events
+        if e.kind in _ORDERS and e.data.get("source") not in (f"{_PLAYER}{e.agency}", CONTROLLER)
     ]
     extra = sorted({e.agency for e in mine if e.agency and e.agency not in roles})
     return [
