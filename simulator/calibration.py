@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.exercise import Exercise
-from simulator.players import attach_players
+from simulator.build import build_exercise
 from simulator.players.profile import PROFILES
 from simulator.review.score import score
 from simulator.scenario import Scenario, load
@@ -103,9 +102,10 @@ def _loaded(path: str) -> tuple[Scenario, object]:
 def play(path: str, cell: Cell, seed: int) -> tuple[float, dict[str, float | None]]:
     """Run one cell at one seed: the overall score and every role score."""
     scenario, atlas = _loaded(path)
-    exercise = Exercise(scenario, seed, atlas=atlas, file=path)
     profiles = dict(cell.profiles)
-    attach_players(exercise, sorted(profiles), profiles)
+    exercise = build_exercise(
+        scenario, seed, atlas=atlas, file=path, automated=profiles, profiles=profiles
+    )
     exercise.advance(scenario.metadata.duration)
     result = score(scenario, exercise.log.events)
     return result.overall or 0.0, {a: r.score for a, r in result.roles.items()}

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simulator.build import build_exercise, player_profiles
 from simulator.cli import BadInput, error
 from simulator.cli_records import (
     Recording,
@@ -25,8 +26,6 @@ from simulator.cli_records import (
     run_purpose,
 )
 from simulator.exercise import Exercise
-from simulator.players import attach_players
-from simulator.players.profile import DEFAULT as DEFAULT_PROFILE
 from simulator.players.profile import parse_players, profile
 from simulator.record import (
     COMMANDS,
@@ -277,10 +276,15 @@ def _execute(
     profiles: dict[str, str] | None = None,
 ) -> dict:
     record = _create_record(directory, path)
-    exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
-    automated = sorted(a.id for a in scenario.agencies) if automated is None else automated
-    players = {a: (profiles or {}).get(a, DEFAULT_PROFILE) for a in automated}
-    attach_players(exercise, automated, players)
+    exercise = build_exercise(
+        scenario,
+        seed,
+        atlas=atlas,
+        file=str(path),
+        sink=record.events,
+        automated=automated,
+        profiles=profiles,
+    )
     if recording is not None:
         try:
             recording.attach(exercise)
@@ -308,6 +312,7 @@ def _execute(
     sha = exercise.log.sha256()
     if recording is not None:
         recording.finish(exercise, complete)
+    players = player_profiles(scenario, automated, profiles)
     summary = _close(record, exercise, path, until, started, players=players, complete=complete)
     failures = [record.failure, recording.failure if recording is not None else ""]
     return {
@@ -624,9 +629,10 @@ def _play_session(
     from simulator.view.session import Session
 
     record = _create_record(directory, path)
-    exercise = Exercise(scenario, seed, atlas=atlas, sink=record.events, file=str(path))
-    automated = sorted(a.id for a in scenario.agencies if a.id not in roles)
-    attach_players(exercise, automated)
+    automated = [a.id for a in scenario.agencies if a.id not in roles]
+    exercise = build_exercise(
+        scenario, seed, atlas=atlas, file=str(path), sink=record.events, automated=automated
+    )
     try:
         recording.attach(exercise)
     except RecordInputError:
@@ -637,7 +643,7 @@ def _play_session(
     def close(session: Session) -> None:
         complete = not (record.failure or recording.failure)
         recording.finish(exercise, complete)
-        players = dict.fromkeys(automated, DEFAULT_PROFILE)
+        players = player_profiles(scenario, automated)
         extra = {"trainee": trainee, "roles": list(roles)}
         _close(
             record,

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Console
 
+from simulator.build import build_exercise, player_profiles
 from simulator.cli import BadInput
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
@@ -28,8 +29,6 @@ from simulator.exercise import Exercise
 from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
-from simulator.players import attach_players
-from simulator.players.profile import DEFAULT as DEFAULT_PROFILE
 from simulator.record import RunRecord
 from simulator.scenario import Scenario, load
 from simulator.scenario.timing import format_offset
@@ -91,9 +90,14 @@ def prepare(args: argparse.Namespace) -> Served:
         open_store(args.db), scenario, path, args.seed, until, list(seats), None, run_purpose()
     )
     record = RunRecord.create(directory, path)
-    exercise = Exercise(scenario, args.seed, atlas=atlas, sink=record.events, file=str(path))
-    players = dict.fromkeys(recording.automated, DEFAULT_PROFILE)
-    attach_players(exercise, recording.automated, players)
+    exercise = build_exercise(
+        scenario,
+        args.seed,
+        atlas=atlas,
+        file=str(path),
+        sink=record.events,
+        automated=recording.automated,
+    )
     recording.attach(exercise)
     return Served(
         scenario,
@@ -108,7 +112,7 @@ def prepare(args: argparse.Namespace) -> Served:
         float(args.speed),
         args.host,
         args.port,
-        players,
+        player_profiles(scenario, recording.automated),
     )
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from simulator.build import build_exercise
 from simulator.events import read_events
 from simulator.exercise import Exercise
-from simulator.players import attach_players
 from simulator.record import EVENTS, file_sha256, read_manifest
 from simulator.review.compare import compare
 from simulator.review.report import Geometry, RunMeta, build_report, render
@@ -248,8 +248,7 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
         return cached, score(scenario, store.events(cached))
     name, text = store.scenario_text(run.id)
     agencies = sorted(a.id for a in scenario.agencies)
-    exercise = Exercise(scenario, run.seed, atlas=build_atlas(scenario, name), file=name)
-    attach_players(exercise, agencies)
+    exercise = build_exercise(scenario, run.seed, atlas=build_atlas(scenario, name), file=name)
     recorder = ident = None
     if not store.readonly:
         with tempfile.TemporaryDirectory(prefix="baseline-") as scratch:

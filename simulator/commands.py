@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from simulator.events import CONTROLLER
 from simulator.scenario.base import Coordinate
 from simulator.scenario.vocabulary import Capability
 
@@ -155,11 +156,6 @@ class OpenStaging(CommandBase):
     node: str | None = None
     x: Coordinate | None = None
     y: Coordinate | None = None
-
-
-# The exercise controller: the source of its commands and the agency its inject
-# commands name (it may command any agency; no trainee may give its commands).
-CONTROLLER = "controller"
 
 
 class ControllerCommand(CommandBase):

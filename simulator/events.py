@@ -6,6 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+# The exercise controller: the source of its commands in the log, and the agency its
+# inject commands name (it may command any agency; no trainee may give its commands).
+CONTROLLER = "controller"
+
 
 @dataclass(frozen=True, slots=True)
 class Event:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator import __version__
-from simulator.commands import CONTROLLER
+from simulator.events import CONTROLLER
 from simulator.scenario.limits import MAX_COMMAND_FILE_BYTES, MAX_PROBLEMS, clipped, shown
 
 EVENTS = "events.jsonl"

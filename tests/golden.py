@@ -9,8 +9,8 @@ every agency, built exactly as ``run_sim.py run`` builds it, so a pinned hash is
 import json
 from pathlib import Path
 
+from simulator.build import build_exercise
 from simulator.exercise import Exercise
-from simulator.players import attach_players
 from simulator.scenario import load
 from simulator.world import build_atlas
 
@@ -28,8 +28,9 @@ def bundled() -> list[Path]:
 def run_scenario(path: Path, seed: int = SEED) -> Exercise:
     """Play a scenario headless to its end with automated players for every agency."""
     scenario = load(path)
-    exercise = Exercise(scenario, seed, atlas=build_atlas(scenario, str(path)), file=str(path))
-    attach_players(exercise, sorted(a.id for a in scenario.agencies))
+    exercise = build_exercise(
+        scenario, seed, atlas=build_atlas(scenario, str(path)), file=str(path)
+    )
     exercise.advance(scenario.metadata.duration)
     return exercise
 

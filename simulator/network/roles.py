@@ -8,8 +8,7 @@ happens at incidents its CAD holds. Ground truth (``incident.started``,
 
 from dataclasses import dataclass, field
 
-from simulator.commands import CONTROLLER
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 
 # Source of a seat's commands in the run record (``seat:police``).
 SEAT_SOURCE = "seat:"

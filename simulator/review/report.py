@@ -19,8 +19,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from simulator.commands import CONTROLLER
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.findings import (
     LABELS,
