@@ -408,6 +408,8 @@ def test_open_staging_at_a_node_or_near_a_point():
     assert ex.submit(OpenStaging(agency="fire", id="ST3", x=5)).reason == (
         "give a node, or both x and y"
     )
+    far = ex.submit(OpenStaging(agency="fire", id="ST3", x=69000, y=0))
+    assert far.reason == "(69000, 0) is off the map: 66000 m from the nearest road"
 
 
 # -- determinism ------------------------------------------------------------------------

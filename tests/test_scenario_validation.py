@@ -11,6 +11,7 @@ from conftest import SCENARIOS, build, closure, incident, scenario_dict, unit
 from simulator.scenario import Problem, ScenarioError, load, parse
 from simulator.scenario.timing import format_offset, parse_offset
 from simulator.world import build_atlas
+from simulator.world.atlas import suggest
 
 
 def problems_of(data: dict) -> list[Problem]:
@@ -416,17 +417,21 @@ def test_location_near_a_road_snaps():
 
 def test_incident_at_an_unknown_node():
     problem = only(scenario_dict(msel=[incident(at="Q")]))
-    assert problem == Problem("msel.0.incident.location", "unknown road node 'Q'")
+    reason = "unknown road node 'Q' (nodes: D1, D2, H, I, M, S)"
+    assert problem == Problem("msel.0.incident.location", reason)
 
 
 def test_unknown_road_name_in_a_closure():
     data = scenario_dict(msel=[incident(), closure(2, 60, roads=["Nowhere Street"])])
-    assert problems_of(data) == [Problem("msel.1.roads.0", "no road named 'Nowhere Street'")]
+    roads = "Back Road, East Lane, Hospital Road, Main Street, West Lane"
+    reason = f"no road named 'Nowhere Street' (roads: {roads})"
+    assert problems_of(data) == [Problem("msel.1.roads.0", reason)]
 
 
 def test_closure_of_nodes_no_road_joins():
     data = scenario_dict(msel=[incident(), closure(2, 60, edges=[["S", "I"]])])
-    assert problems_of(data) == [Problem("msel.1.edges.0", "no road joins S and I")]
+    reason = "no road joins S and I (a closure names two neighbouring nodes)"
+    assert problems_of(data) == [Problem("msel.1.edges.0", reason)]
 
 
 def test_road_names_match_case_insensitively():
@@ -458,7 +463,7 @@ def test_one_way_dead_end_is_not_strongly_connected():
 
 def test_edge_to_an_unknown_node():
     problem = only(mutated(lambda d: d["map"]["edges"][0].update(to="ZZ")))
-    assert problem == Problem("map.edges.0.to", "unknown node 'ZZ'")
+    assert problem == Problem("map.edges.0.to", "unknown node 'ZZ' (nodes: D1, D2, H, I, M, S)")
 
 
 def test_edge_from_a_node_to_itself():
@@ -539,3 +544,10 @@ def test_every_shipped_scenario_loads_and_builds(path: Path):
 
 def test_there_is_at_least_one_shipped_scenario():
     assert SHIPPED
+
+
+def test_an_unknown_node_on_a_big_map_names_the_closest_ids():
+    """On a generated city the valid ids are thousands: name the nearest spellings."""
+    ids = [f"r{r}c{c}" for r in range(40) for c in range(40)]
+    hint = suggest("r20c13x", ids, "nodes")
+    assert hint.startswith(" (closest: r20c13, ") and hint.endswith("; 1600 nodes in all)")

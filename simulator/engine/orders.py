@@ -40,6 +40,7 @@ from simulator.scenario.check import fact_problem
 from simulator.scenario.msel import InformationInject
 from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.world.atlas import SNAP_LIMIT_M
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
@@ -403,7 +404,10 @@ class Orders:
             if node is None:
                 return f"unknown road node {command.node!r}", None
         elif command.x is not None and command.y is not None:
-            node, _ = roads.nearest(command.x, command.y)
+            node, metres = roads.nearest(command.x, command.y)
+            if metres > SNAP_LIMIT_M:
+                where = f"({command.x:g}, {command.y:g})"
+                return f"{where} is off the map: {metres:.0f} m from the nearest road", None
         else:
             return "give a node, or both x and y", None
         return "", lambda: engine.open_staging(command.id, node, command.agency)

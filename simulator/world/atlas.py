@@ -1,9 +1,12 @@
 """Where the scenario's places are on the road graph, and whether they are on it."""
 
+import difflib
+from collections.abc import Iterable
+
 import networkx as nx
 
 from simulator.scenario.base import Place
-from simulator.scenario.check import incidents
+from simulator.scenario.check import MAX_CHOICES, incidents
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import RoadClosure
 from simulator.scenario.problem import Problem, ScenarioError
@@ -73,7 +76,8 @@ def _explicit_problems(spec: ExplicitMap) -> list[Problem]:
     for index, edge in enumerate(spec.edges):
         for field, node in (("from", edge.source), ("to", edge.target)):
             if node not in ids:
-                found.append(Problem(f"map.edges.{index}.{field}", f"unknown node {node!r}"))
+                reason = f"unknown node {node!r}{suggest(node, ids, 'nodes')}"
+                found.append(Problem(f"map.edges.{index}.{field}", reason))
         if edge.source == edge.target:
             found.append(Problem(f"map.edges.{index}", "an edge cannot join a node to itself"))
     return found
@@ -93,16 +97,40 @@ def _place_problems(atlas: Atlas) -> list[Problem]:
             continue
         for r_index, name in enumerate(row.roads):
             if not atlas.roads.edges_named(name):
-                found.append(Problem(f"msel.{index}.roads.{r_index}", f"no road named {name!r}"))
+                streets = {n for n in atlas.roads.names if n}
+                reason = f"no road named {name!r}{suggest(name, streets, 'roads')}"
+                found.append(Problem(f"msel.{index}.roads.{r_index}", reason))
         for e_index, (a, b) in enumerate(row.edges):
             if not atlas.roads.edges_between(a, b):
-                found.append(Problem(f"msel.{index}.edges.{e_index}", f"no road joins {a} and {b}"))
+                found.append(Problem(f"msel.{index}.edges.{e_index}", _no_edge(atlas, a, b)))
     return found
+
+
+def _no_edge(atlas: Atlas, a: str, b: str) -> str:
+    """Why two nodes give no road: one is no node, or no road runs directly between them."""
+    index = atlas.roads.index
+    for node in (a, b):
+        if node not in index:
+            return f"unknown road node {node!r}{suggest(node, index, 'nodes')}"
+    return f"no road joins {a} and {b} (a closure names two neighbouring nodes)"
+
+
+def suggest(value: str, choices: Iterable[str], plural: str) -> str:
+    """`` (nodes: a, b, c)``, or on a big map the closest few and how many there are."""
+    names = sorted(set(choices))
+    if len(names) <= MAX_CHOICES:
+        return f" ({plural}: {', '.join(names) or 'none'})"
+    close = difflib.get_close_matches(value, names, n=5, cutoff=0.6)
+    near = f"closest: {', '.join(close)}; " if close else ""
+    return f" ({near}{len(names)} {plural} in all)"
 
 
 def _off_map(atlas: Atlas, place: Place) -> str:
     if place.node is not None:
-        return "" if place.node in atlas.roads.index else f"unknown road node {place.node!r}"
+        index = atlas.roads.index
+        if place.node in index:
+            return ""
+        return f"unknown road node {place.node!r}{suggest(place.node, index, 'nodes')}"
     _, dist = atlas.roads.nearest(place.x, place.y)
     if dist > SNAP_LIMIT_M:
         return f"({place.x:g}, {place.y:g}) is off the map: {dist:.0f} m from the nearest road"
