@@ -12,21 +12,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.engine.unit import Unit
+from simulator.world.roads import MAX_WIDENINGS, WIDENING, first_limit
 from simulator.world.route import Trip
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
 
 Arrival = Callable[[Unit], None]
-
-# Ranking the nearest units first searches the roads SEARCH_BASE_S plus SEARCH_MARGIN
-# times the straight-line bound of the count-th nearest (which covered 97% of the city
-# day's rankings at once), then WIDENING times as far each time a unit left out might
-# still come sooner, at most MAX_WIDENINGS times before searching the whole graph.
-SEARCH_BASE_S = 100.0
-SEARCH_MARGIN = 1.3
-WIDENING = 1.5
-MAX_WIDENINGS = 4
 
 
 class Movement:
@@ -85,7 +77,7 @@ class Movement:
         limit = math.inf
         if not farthest and 0 < count < len(units):
             bound = np.partition(self.roads.lower_bound(nodes, target), count - 1)[count - 1]
-            limit = SEARCH_BASE_S + SEARCH_MARGIN * float(bound)
+            limit = first_limit(float(bound))
         for widening in range(MAX_WIDENINGS + 1):
             seconds, searched = self.roads.reach(nodes, target, limit)
             etas = turnout + (lead + seconds / speed)

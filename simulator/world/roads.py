@@ -21,18 +21,32 @@ from scipy.spatial import cKDTree
 from simulator.world.route import Trip
 
 # Trees kept at most, and their bytes at most; the least recently used go first. A
-# whole tree costs 12 bytes a node (1.2 MB at 100,000 nodes), a bounded one 20 bytes a
-# node it reached.
+# tree over every node costs 12 bytes a node (1.2 MB at 100,000 nodes), a bounded one
+# that reached at most a quarter of them 24 bytes a node it reached.
 MAX_TREES = 384
-MAX_TREE_BYTES = 128 * 2**20
+MAX_TREE_BYTES = 256 * 2**20
+# A bounded search first goes SEARCH_BASE_S plus SEARCH_MARGIN times the straight-line
+# bound of the origin it must reach (for ranking, of the count-th nearest unit: this
+# covered 97% of the city day's rankings at once), then WIDENING times as far each time
+# that was not enough, at most MAX_WIDENINGS times before searching the whole graph.
+SEARCH_BASE_S = 100.0
+SEARCH_MARGIN = 1.3
+WIDENING = 1.5
+MAX_WIDENINGS = 4
+
+
+def first_limit(bound: float) -> float:
+    """Seconds a bounded search first goes, from the straight-line bound it must pass."""
+    return SEARCH_BASE_S + SEARCH_MARGIN * bound
 
 
 @dataclass(frozen=True)
 class _Tree:
     """One reverse search from a target: seconds to it and the next hop, per node.
 
-    ``nodes`` lists the nodes a bounded search reached (sorted); None means every node,
-    indexed directly (a whole search, ``limit`` infinite).
+    ``nodes`` lists the nodes a bounded search reached (sorted) when they are few; None
+    means arrays over every node, indexed directly (inf past ``limit``; a whole search
+    has an infinite limit).
     """
 
     limit: float
@@ -58,6 +72,30 @@ class _Tree:
         """Seconds from each origin (inf where unreachable or past the limit)."""
         at, hit = self.slots(origins)
         return np.where(hit, self.dist[at], math.inf)
+
+    def reaches(self, origin: int) -> bool:
+        """Whether the search reached ``origin`` (for a whole search: it is reachable)."""
+        if self.nodes is None:
+            return bool(self.dist[origin] < math.inf)
+        at = int(np.searchsorted(self.nodes, origin))
+        return at < len(self.nodes) and int(self.nodes[at]) == origin
+
+    def path(self, origin: int, target: int) -> list[int]:
+        """The nodes from a reached origin to the target, along the next hops."""
+        if self.nodes is None:
+            nxt = self.nxt
+            nodes = [origin]
+            node = origin
+            while node != target:
+                node = int(nxt[node])
+                nodes.append(node)
+            return nodes
+        settled, hop = self.nodes, self.hop
+        end = int(np.searchsorted(settled, target))
+        at = [int(np.searchsorted(settled, origin))]
+        while at[-1] != end:
+            at.append(int(hop[at[-1]]))
+        return settled[at].tolist()
 
 
 class Reach:
@@ -152,11 +190,16 @@ class RoadNetwork:
             nodes = np.flatnonzero(np.isfinite(dist))
             near = dist[nodes]
             ordered = np.sort(near)
-            if not np.any(ordered[1:] == ordered[:-1]):
-                hops = nxt[nodes]
-                at = np.searchsorted(nodes, hops).astype(np.int32)
-                tree = _Tree(limit, nodes, near, hops, at)
+            if np.any(ordered[1:] == ordered[:-1]):
+                tree = None
+            elif len(nodes) > len(dist) // 4:
+                tree = _Tree(limit, None, dist, nxt)
             else:
+                hops = nxt[nodes]
+                tree = _Tree(
+                    limit, nodes, near, hops, np.searchsorted(nodes, hops).astype(np.int32)
+                )
+            if tree is None:
                 dist, nxt = dijkstra(
                     self._reverse, directed=True, indices=target, return_predecessors=True
                 )
@@ -190,17 +233,31 @@ class RoadNetwork:
         return Reach(self, target)
 
     def seconds_from(self, origin: int, target: int) -> np.float64:
-        """Travel seconds from one node to ``target`` (inf where unreachable).
+        """Travel seconds from one node to ``target`` (inf where unreachable)."""
+        tree = self._covering(origin, target)
+        return tree.seconds(np.array([origin]))[0]
 
-        A cached bounded tree answers if it reached the origin; else the whole search.
+    def _covering(self, origin: int, target: int) -> _Tree:
+        """A tree toward ``target`` that reached ``origin`` (if it can be reached).
+
+        The cached tree if it reached the origin; past a cached bounded tree, searches
+        wider, as ranking does, and at last the whole graph; with nothing cached, the
+        whole search (a station's or hospital's, asked again and again).
         """
         cached = self._trees.get(target)
-        if cached is not None and cached.limit < math.inf:
-            at, hit = cached.slots(np.array([origin]))
-            if hit[0]:
-                self._trees.move_to_end(target)
-                return cached.dist[at[0]]
-        return self._search(target, math.inf).dist[origin]
+        if cached is not None and cached.reaches(origin):
+            self._trees.move_to_end(target)
+            return cached
+        if cached is None or cached.limit == math.inf:
+            return self._search(target, math.inf)
+        bound = float(self.lower_bound(np.array([origin]), target)[0])
+        limit = max(first_limit(bound), cached.limit * WIDENING)
+        for _ in range(MAX_WIDENINGS):
+            tree = self._search(target, limit)
+            if tree.limit == math.inf or tree.reaches(origin):
+                return tree
+            limit = tree.limit * WIDENING
+        return self._search(target, math.inf)
 
     def reach(self, origins: np.ndarray, target: int, limit: float) -> tuple[np.ndarray, float]:
         """Seconds from each origin to ``target``, exact up to ``limit`` at least.
@@ -217,27 +274,8 @@ class RoadNetwork:
 
     def path(self, origin: int, target: int) -> list[int] | None:
         """Fastest node path from origin to target, or None if closures cut it off."""
-        tree = self._trees.get(target)
-        if tree is None or tree.nodes is None or not tree.slots(np.array([origin]))[1][0]:
-            tree = self._search(target, math.inf)
-        else:
-            self._trees.move_to_end(target)
-        if tree.nodes is None:
-            if not np.isfinite(tree.dist[origin]):
-                return None
-            nxt = tree.nxt
-            nodes = [origin]
-            node = origin
-            while node != target:
-                node = int(nxt[node])
-                nodes.append(node)
-            return nodes
-        settled, hop = tree.nodes, tree.hop
-        end = int(np.searchsorted(settled, target))
-        at = [int(np.searchsorted(settled, origin))]
-        while at[-1] != end:
-            at.append(int(hop[at[-1]]))
-        return settled[at].tolist()
+        tree = self._covering(origin, target)
+        return tree.path(origin, target) if tree.reaches(origin) else None
 
     def believed_path(self, origin: int, target: int, unknown: set[int]) -> list[int]:
         """The path a driver picks who does not know ``unknown`` edges are closed.
