@@ -658,7 +658,10 @@ def _play_session(
         if failures is not None:
             failures.extend(f for f in (record.failure, recording.failure) if f)
 
-    return Session(exercise, roles, directory, close)
+    def trouble() -> str:
+        return record.failure or recording.failure or ""
+
+    return Session(exercise, roles, directory, close, trouble)
 
 
 def _default_play(console: Console) -> str | None:

@@ -12,7 +12,7 @@ from simulator.view.briefing import Briefing
 from simulator.view.console import Console
 from simulator.view.ending import Ending
 from simulator.view.help import Help
-from simulator.view.palette import YELLOW, priority_colour
+from simulator.view.palette import VERMILLION, YELLOW, priority_colour
 from simulator.view.session import Session
 
 
@@ -227,3 +227,19 @@ def test_dragging_pans_the_map_only_when_it_starts_on_the_map(app):
     drag(panel, (panel[0] - 200, panel[1] + 40))
     app.frame(0.0)
     assert (camera.cx, camera.cy) == moved
+
+
+def test_a_record_that_fails_mid_session_is_shown_at_once(app, tmp_path):
+    """A full disk does not stop the trainee, but they must know the run is not kept."""
+    console, session = start_console(app)
+    run_frames(app, 2)
+    band = console.rects["map"].centerx, console.rects["map"].top + 56
+
+    def vermillion(name: str) -> bool:
+        app.screenshot(tmp_path / name)
+        return pixel(pygame.image.load(str(tmp_path / name)), band) == VERMILLION
+
+    assert not vermillion("fine.png")
+    session.trouble = lambda: "events.jsonl: [Errno 28] No space left on device"
+    run_frames(app, 2)
+    assert vermillion("failing.png")

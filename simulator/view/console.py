@@ -41,6 +41,7 @@ from simulator.view.palette import (
     ROW_HILITE,
     TEXT,
     VERMILLION,
+    WHITE,
     YELLOW,
 )
 from simulator.view.picture import Picture
@@ -490,6 +491,13 @@ class Console(Screen):
             label = text.render("PAUSED  (space to resume)", text.large, BLACK, True)
             box = label.get_rect(midtop=(area.centerx, area.top + 10)).inflate(24, 10)
             pygame.draw.rect(surface, YELLOW, box, border_radius=6)
+            surface.blit(label, label.get_rect(center=box.center))
+        trouble = self.session.trouble()
+        if trouble:
+            line = f"Not recording: {trouble}. Play on; this run will be kept incomplete."
+            label = text.render(text.fit(line, area.width - 40, text.small), text.small, WHITE)
+            box = label.get_rect(midtop=(area.centerx, area.top + 52)).inflate(20, 8)
+            pygame.draw.rect(surface, VERMILLION, box, border_radius=4)
             surface.blit(label, label.get_rect(center=box.center))
         message, until = self.toast
         if message and self.app.wall < until:

@@ -16,6 +16,9 @@ class Session:
     roles: tuple[str, ...]
     record: Path | None = None
     on_close: Callable[["Session"], None] | None = None
+    # Why the run is not being recorded any more (a full disk), or "": the trainee
+    # plays on, but must know at once that this run will be kept incomplete.
+    trouble: Callable[[], str] = lambda: ""
     closed: bool = field(default=False, init=False)
 
     def close(self) -> None:
