@@ -11,18 +11,15 @@ its own partners) the clock stops and time runs as for any duty: the response is
 clock's reading plus the time since it acted.
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from simulator.events import Event
-from simulator.review.coordination import offered
+from simulator.review.ledger import Ledger
 from simulator.scenario.model import Scenario
 
 # Unit statuses from which a dispatcher can send a unit at once (the engine's FREE).
 FREE = frozenset({"available", "returning"})
-# Statuses that end a unit's assignment to its incident.
-UNASSIGNED = frozenset({"returning", "available", "out_of_service", "transporting"})
 
 
 @dataclass
@@ -51,16 +48,7 @@ class AidClocks:
     running: set[tuple[str, str]] = field(default_factory=set)  # not yet acted on
 
     def __post_init__(self) -> None:
-        units = self.scenario.units
-        self.agency = {u.id: u.agency for u in units}
-        self.provides = {u.id: offered(frozenset(u.capabilities)) for u in units}
-        self.free: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for u in units:
-            for capability in self.provides[u.id]:
-                self.free[(u.agency, capability)].add(u.id)
-        self.status = {u.id: "available" for u in units}
-        self.assigned_to: dict[str, str | None] = {u.id: None for u in units}
-        self.assigned: dict[tuple[str, str], int] = defaultdict(int)
+        self.fleet = Ledger(self.scenario, FREE)
         self.requires: dict[str, dict[str, int]] = {}
 
     def apply(self, e: Event) -> None:
@@ -77,8 +65,8 @@ class AidClocks:
                 self.running.add(key)
         elif kind == "mutual_aid.requested" and e.incident and e.agency:
             self._acted((e.incident, e.agency), e.t)
-        elif kind.startswith("unit.") and e.unit in self.status and "prev" in e.data:
-            self._unit(str(e.unit), kind.removeprefix("unit."), e.incident)
+        elif kind.startswith("unit.") and self.fleet.knows(e.unit) and "prev" in e.data:
+            self.fleet.unit(str(e.unit), kind.removeprefix("unit."), e.incident)
             if kind == "unit.dispatched" and e.incident and e.agency:
                 self._acted((e.incident, e.agency), e.t)
         else:
@@ -117,34 +105,8 @@ class AidClocks:
 
     def _able(self, incident: str, agency: str, capability: str) -> bool:
         required = self.requires.get(incident, {}).get(capability, 0)
-        short = self.assigned[(incident, capability)] < required
-        return short and bool(self.free[(agency, capability)])
-
-    def _unit(self, unit: str, status: str, incident: str | None) -> None:
-        was_free = self.status[unit] in FREE
-        self.status[unit] = status
-        if was_free != (status in FREE):
-            for capability in self.provides[unit]:
-                group = self.free[(self.agency[unit], capability)]
-                if was_free:
-                    group.discard(unit)
-                else:
-                    group.add(unit)
-        if status == "dispatched":
-            self._assign(unit, incident)
-        elif status in UNASSIGNED:
-            self._assign(unit, None)
-
-    def _assign(self, unit: str, incident: str | None) -> None:
-        before = self.assigned_to[unit]
-        if before == incident:
-            return
-        for capability in self.provides[unit]:
-            if before is not None:
-                self.assigned[(before, capability)] -= 1
-            if incident is not None:
-                self.assigned[(incident, capability)] += 1
-        self.assigned_to[unit] = incident
+        short = self.fleet.assigned[(incident, capability)] < required
+        return short and bool(self.fleet.free[(agency, capability)])
 
 
 def aid_clocks(scenario: Scenario, events: Sequence[Event]) -> AidClocks:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.review.ledger import Ledger
 from simulator.review.stats import Evidence, Sample, between, cite, percentile
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
@@ -309,15 +310,7 @@ class _IdleSweep:
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        self.provides = {u.id: offered(frozenset(u.capabilities)) for u in scenario.units}
-        self.agency = {u.id: u.agency for u in scenario.units}
-        self.status = {u.id: "available" for u in scenario.units}
-        self.assigned_to: dict[str, str | None] = {u.id: None for u in scenario.units}
-        self.assigned: dict[tuple[str, str], int] = defaultdict(int)
-        self.free: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for u in scenario.units:
-            for capability in self.provides[u.id]:
-                self.free[(u.agency, capability)].add(u.id)
+        self.fleet = Ledger(scenario, frozenset({"available"}))  # idle at the station
         self.requires: dict[str, dict[str, int]] = {}
         self.agencies: dict[str, set[str]] = {}
         self.known: dict[str, dict[str, Event]] = defaultdict(dict)
@@ -334,11 +327,16 @@ class _IdleSweep:
         out = []
         for (unit, incident), seconds in sorted(self.idle.items()):
             if seconds >= IDLE_GRACE_S:
-                opened = self.known[incident][self.agency[unit]]
+                opened = self.known[incident][self.fleet.agency[unit]]
                 note = f"free {round(seconds)} s"
                 out.append(
                     Sample(
-                        round(seconds, 1), incident, self.agency[unit], unit, (cite(opened),), note
+                        round(seconds, 1),
+                        incident,
+                        self.fleet.agency[unit],
+                        unit,
+                        (cite(opened),),
+                        note,
                     )
                 )
         return out
@@ -361,52 +359,20 @@ class _IdleSweep:
             self.requires.pop(e.incident, None)
         elif kind == "cad.opened":
             self.known[e.incident].setdefault(e.agency, e)
-        elif kind.startswith("unit.") and e.unit in self.status and "prev" in e.data:
-            self._unit(e.unit, kind.removeprefix("unit."), e.incident)
+        elif kind.startswith("unit.") and self.fleet.knows(e.unit) and "prev" in e.data:
+            self.fleet.unit(e.unit, kind.removeprefix("unit."), e.incident)
         else:
             return False
         return True
-
-    def _unit(self, unit: str, status: str, incident: str | None) -> None:
-        was_free = self.status[unit] == "available"
-        self.status[unit] = status
-        if was_free != (status == "available"):
-            for capability in self.provides[unit]:
-                group = self.free[(self.agency[unit], capability)]
-                if was_free:
-                    group.discard(unit)
-                else:
-                    group.add(unit)
-        if status == "dispatched":
-            self._assign(unit, incident)
-        elif status in ("returning", "available", "out_of_service", "transporting"):
-            self._assign(unit, None)
-
-    def _assign(self, unit: str, incident: str | None) -> None:
-        before = self.assigned_to[unit]
-        if before == incident:
-            return
-        for capability in self.provides[unit]:
-            if before is not None:
-                self.assigned[(before, capability)] -= 1
-            if incident is not None:
-                self.assigned[(incident, capability)] += 1
-        self.assigned_to[unit] = incident
 
     def _idle_pairs(self) -> set[tuple[str, str]]:
         pairs = set()
         for incident, requires in self.requires.items():
             agencies = self.agencies[incident] & self.known[incident].keys()
             for capability, count in requires.items():
-                if self.assigned[(incident, capability)] >= count:
+                if self.fleet.assigned[(incident, capability)] >= count:
                     continue
                 for agency in agencies:
-                    pairs.update((u, incident) for u in self.free.get((agency, capability), ()))
+                    free = self.fleet.free.get((agency, capability), ())
+                    pairs.update((u, incident) for u in free)
         return pairs
-
-
-def offered(capabilities: frozenset[Capability]) -> frozenset[str]:
-    """Needs a unit meets; as the engine, an ALS crew meets a BLS need."""
-    if Capability.ALS in capabilities:
-        return capabilities | {Capability.BLS}
-    return capabilities
