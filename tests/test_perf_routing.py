@@ -103,11 +103,16 @@ def test_tree_cache_stays_within_its_bytes(monkeypatch):
     from simulator.world import roads
 
     monkeypatch.setattr(roads, "MAX_TREE_BYTES", 50_000)
+    monkeypatch.setattr(roads, "MAX_BOUNDED_BYTES", 20_000)
     net = RoadNetwork(generate(CITY))
     for target in range(40):
         net.tree(target)  # 576 nodes: 6,912 bytes a whole tree
-    assert net._tree_bytes == sum(t.nbytes for t in net._trees.values()) <= 50_000
-    assert net.cached_targets() == list(range(33, 40))
+        net.reach(np.array([0]), 100 + target, 60.0)  # a few hundred bytes each
+    whole = [t for t in net.cached_targets() if t < 100]
+    bounded = [t for t in net.cached_targets() if t >= 100]
+    assert whole == list(range(33, 40))  # the bounded trees pushed out no whole one
+    assert 0 < len(bounded) < 40
+    assert net.tree_bytes <= 70_000
 
 
 def test_nearest_ranks_as_eta_per_unit_does():

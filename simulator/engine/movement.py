@@ -75,14 +75,15 @@ class Movement:
         speed = np.array([u.spec.speed_factor for u in units], dtype=float)
         turnout = np.array(turnouts, dtype=float)
         limit = math.inf
-        if not farthest and 0 < count < len(units):
-            bound = np.partition(self.roads.lower_bound(nodes, target), count - 1)[count - 1]
+        wanted = min(count, len(units))  # all of them: every one's ETA must be known
+        if not farthest and wanted > 0:
+            bound = np.partition(self.roads.lower_bound(nodes, target), wanted - 1)[wanted - 1]
             limit = first_limit(float(bound))
         for widening in range(MAX_WIDENINGS + 1):
             seconds, searched = self.roads.reach(nodes, target, limit)
             etas = turnout + (lead + seconds / speed)
             if searched == math.inf or _sure(
-                etas, seconds, turnout + (lead + searched / speed), count
+                etas, seconds, turnout + (lead + searched / speed), wanted
             ):
                 break
             limit = searched * WIDENING if widening < MAX_WIDENINGS - 1 else math.inf

@@ -20,11 +20,14 @@ from scipy.spatial import cKDTree
 
 from simulator.world.route import Trip
 
-# Trees kept at most, and their bytes at most; the least recently used go first. A
-# tree over every node costs 12 bytes a node (1.2 MB at 100,000 nodes), a bounded one
-# that reached at most a quarter of them 24 bytes a node it reached.
+# Whole trees (searches of every node: stations', hospitals') kept at most, and their
+# bytes at most: 12 bytes a node, 1.2 MB at 100,000 nodes. Bounded trees (incidents'
+# rankings) are kept apart, up to their own bytes (24 bytes a node reached, or 12 a
+# node once they reach a quarter of them), so the many incidents never push out the
+# few targets every unit drives back to. The least recently used go first.
 MAX_TREES = 384
-MAX_TREE_BYTES = 256 * 2**20
+MAX_TREE_BYTES = 192 * 2**20
+MAX_BOUNDED_BYTES = 64 * 2**20
 # A bounded search first goes SEARCH_BASE_S plus SEARCH_MARGIN times the straight-line
 # bound of the origin it must reach (for ranking, of the count-th nearest unit: this
 # covered 97% of the city day's rankings at once), then WIDENING times as far each time
@@ -32,7 +35,7 @@ MAX_TREE_BYTES = 256 * 2**20
 SEARCH_BASE_S = 100.0
 SEARCH_MARGIN = 1.3
 WIDENING = 1.5
-MAX_WIDENINGS = 4
+MAX_WIDENINGS = 6
 
 
 def first_limit(bound: float) -> float:
@@ -143,8 +146,9 @@ class RoadNetwork:
         self._edge_keys = self.src * len(self.ids) + self.dst
         self.closed: set[int] = set()
         self._kdtree = cKDTree(self.xy)
-        self._trees: OrderedDict[int, _Tree] = OrderedDict()
-        self._tree_bytes = 0
+        self._whole: OrderedDict[int, _Tree] = OrderedDict()
+        self._bounded: OrderedDict[int, _Tree] = OrderedDict()
+        self._bytes = {True: 0, False: 0}  # whole, bounded
         self._reverse = self._build_reverse()
         self.tree_builds = 0
         # The fewest seconds a metre of straight line can take on any road: times it by
@@ -177,9 +181,8 @@ class RoadNetwork:
         then the order Dijkstra settles them in, and so every next hop, is the whole
         search's; otherwise the whole search is made instead.
         """
-        cached = self._trees.get(target)
+        cached = self._cached(target)
         if cached is not None and cached.limit >= limit:
-            self._trees.move_to_end(target)
             return cached
         dist, nxt = dijkstra(
             self._reverse, directed=True, indices=target, return_predecessors=True, limit=limit
@@ -208,20 +211,36 @@ class RoadNetwork:
         self._keep(target, tree)
         return tree
 
+    def _cached(self, target: int) -> _Tree | None:
+        """The tree kept toward ``target``, now the most recently used, or None."""
+        for kept in (self._whole, self._bounded):
+            tree = kept.get(target)
+            if tree is not None:
+                kept.move_to_end(target)
+                return tree
+        return None
+
     def _keep(self, target: int, tree: _Tree) -> None:
-        old = self._trees.pop(target, None)
-        if old is not None:
-            self._tree_bytes -= old.nbytes
-        self._trees[target] = tree
-        self._tree_bytes += tree.nbytes
-        while len(self._trees) > 1 and (
-            len(self._trees) > MAX_TREES or self._tree_bytes > MAX_TREE_BYTES
-        ):
-            _, gone = self._trees.popitem(last=False)
-            self._tree_bytes -= gone.nbytes
+        if target in self._whole or target in self._bounded:
+            self._drop(target)
+        whole = tree.limit == math.inf
+        kept = self._whole if whole else self._bounded
+        kept[target] = tree
+        self._bytes[whole] += tree.nbytes
+        cap = MAX_TREE_BYTES if whole else MAX_BOUNDED_BYTES
+        while len(kept) > 1 and (self._bytes[whole] > cap or (whole and len(kept) > MAX_TREES)):
+            _, gone = kept.popitem(last=False)
+            self._bytes[whole] -= gone.nbytes
 
     def _drop(self, target: int) -> None:
-        self._tree_bytes -= self._trees.pop(target).nbytes
+        kept = self._whole if target in self._whole else self._bounded
+        tree = kept.pop(target)
+        self._bytes[tree.limit == math.inf] -= tree.nbytes
+
+    @property
+    def tree_bytes(self) -> int:
+        """Bytes held by the kept trees."""
+        return self._bytes[True] + self._bytes[False]
 
     def tree(self, target: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from every node to ``target`` and each node's next hop toward it."""
@@ -244,9 +263,8 @@ class RoadNetwork:
         wider, as ranking does, and at last the whole graph; with nothing cached, the
         whole search (a station's or hospital's, asked again and again).
         """
-        cached = self._trees.get(target)
+        cached = self._cached(target)
         if cached is not None and cached.reaches(origin):
-            self._trees.move_to_end(target)
             return cached
         if cached is None or cached.limit == math.inf:
             return self._search(target, math.inf)
@@ -329,8 +347,8 @@ class RoadNetwork:
         self.closed.update(newly)
         self._reverse = self._build_reverse()
         src, dst = self.src[newly], self.dst[newly]
-        for target in sorted(self._trees):
-            tree = self._trees[target]
+        for target in self.cached_targets():
+            tree = self._whole.get(target) or self._bounded[target]
             at, hit = tree.slots(src)
             if np.any(hit & (tree.nxt[at] == dst)):
                 self._drop(target)
@@ -344,12 +362,12 @@ class RoadNetwork:
         self.closed.difference_update(newly)
         self._reverse = self._build_reverse()
         src, dst, seconds = self.src[newly], self.dst[newly], self.seconds[newly]
-        for target in sorted(self._trees):
-            tree = self._trees[target]
+        for target in self.cached_targets():
+            tree = self._whole.get(target) or self._bounded[target]
             if np.any(tree.seconds(src) > seconds + tree.seconds(dst)):
                 self._drop(target)
         return newly
 
     def cached_targets(self) -> list[int]:
         """Targets with a cached tree (for tests and benchmarks)."""
-        return sorted(self._trees)
+        return sorted(self._whole.keys() | self._bounded.keys())
