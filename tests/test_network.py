@@ -23,6 +23,7 @@ from simulator.network.bot import play_seat, sit
 from simulator.network.host import Host
 from simulator.network.link import Link, LinkError
 from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION
+from simulator.network.tokens import new_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
@@ -391,3 +392,10 @@ def test_join_opens_the_map_view_of_the_seat(tmp_path, capsys, monkeypatch):
     assert shot.stat().st_size > 10_000
     server.stop()
     server.wait()
+
+
+def test_join_tokens_never_look_like_an_option():
+    """``--token -abc`` would be read as an option: no token may start with '-'."""
+    tokens = new_tokens([f"seat{n}" for n in range(2000)])
+    assert all(t.isalnum() and len(t) >= 32 for t in tokens.values())
+    assert len(set(tokens.values())) == len(tokens)

@@ -7,8 +7,12 @@ from pathlib import Path
 
 
 def new_tokens(seats: list[str]) -> dict[str, str]:
-    """A fresh random token for each seat name (seat -> token)."""
-    return {seat: secrets.token_urlsafe(18) for seat in seats}
+    """A fresh random token for each seat name (seat -> token).
+
+    Hexadecimal, 144 bits: a URL-safe token can begin with "-", and ``--token -x...``
+    on a command line is then read as an option, not the token.
+    """
+    return {seat: secrets.token_hex(18) for seat in seats}
 
 
 def write_tokens(path: Path, tokens: dict[str, str]) -> None:
