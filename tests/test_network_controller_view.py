@@ -5,7 +5,6 @@ a request answered before the frame ends, so the server's state is checked right
 """
 
 import contextlib
-from pathlib import Path
 
 import pygame
 import pytest
@@ -21,8 +20,6 @@ from simulator.view.confirm import Confirm
 from simulator.view.controller import Desk, InjectEntry, controller_desk
 from simulator.view.ending import Ending
 from simulator.view.session import Session
-
-SHOT = Path("/tmp/controller_view.png")
 
 
 @pytest.fixture(autouse=True)
@@ -114,8 +111,21 @@ def test_the_controllers_desk_pauses_paces_holds_releases_injects_and_ends(tmp_p
     assert desk.said == "Released inject 2" and 2 in engine.released and not engine.held
     until(lambda: any(r["seq"] == 2 and r["status"] == "released" for r in mirror.injects))
     app.frame(1 / 60)
-    app.screenshot(SHOT)
-    assert SHOT.stat().st_size > 10_000
+    shot = tmp_path / "controller_view.png"
+    app.screenshot(shot)
+    assert shot.stat().st_size > 10_000
+
+    # Seats: neither trainee seat has joined; a drop will pause everyone once chosen.
+    assert {n: s["connected"] for n, s in mirror.seats.items() if n != "controller"} == {
+        "fire": False,
+        "police": False,
+    }
+    click(desk.buttons["drop"].center)
+    app.frame(1 / 60)
+    assert (
+        host.control.on_drop == "pause" and desk.said == "A seat that drops now pauses the exercise"
+    )
+    until(lambda: mirror.on_drop == "pause")
 
     key(pygame.K_F2)  # the panel folds away from the map, and comes back with a click
     app.frame(1 / 60)

@@ -410,6 +410,7 @@ class Host:
         if place.seat.controller:
             sections["seats"] = self.seats()
             sections["injects"] = inject_state(self.exercise)
+            sections["control"] = {"on_drop": self.control.on_drop}
         changed = []
         for name, section in sections.items():
             text = json.dumps(section, separators=(",", ":"), ensure_ascii=False)

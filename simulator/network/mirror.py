@@ -68,6 +68,7 @@ class Mirror:
         self.reason = ""
         self.log = Log([])
         self.seats: dict[str, Any] = {}
+        self.on_drop = "continue"  # the controller's: what a trainee seat dropping does
         self.injects: list[dict[str, Any]] = []  # the controller's MSEL, row by row
         self._request = request
         self._cad: dict[str, list[CadIncident]] = {}
@@ -136,6 +137,8 @@ class Mirror:
             self.seats = section
         elif name == "injects":
             self.injects = section
+        elif name == "control":
+            self.on_drop = str(section.get("on_drop", self.on_drop))
 
     def rebind(self, request: Requester, welcome: dict[str, Any]) -> None:
         """Carry on over a new connection (a rejoin)."""

@@ -50,12 +50,15 @@ CONTROL_KEYS: dict[tuple[int, bool], str] = {
 }
 HINT = "Space pause  [ ] speed  PgUp/PgDn pick  Ctrl+R release  Ctrl+H hold  Ctrl+I inject  F2 hide"
 STATUS_COLOUR = {"due": TEXT, "held": ORANGE, "released": MUTED}
+DROP_SAYS = {"pause": "pauses the exercise", "continue": "leaves it running"}
 
 
 class Controlled(Protocol):
     """What the desk needs of the controller's exercise (a ``Mirror``)."""
 
     injects: list[dict[str, Any]]
+    seats: dict[str, Any]
+    on_drop: str
     speed: float
     paused: bool
 
@@ -117,6 +120,7 @@ class Desk(Screen):
             "inject_prev": lambda: self.pick_step(-1),
             "inject_next": lambda: self.pick_step(1),
             "desk": self.fold,
+            "drop": self.toggle_drop,
         }
         if name in actions:
             actions[name]()
@@ -154,6 +158,12 @@ class Desk(Screen):
         now = min(SPEEDS, key=lambda s: abs(s - self.exercise.speed))
         speed = SPEEDS[max(0, min(len(SPEEDS) - 1, SPEEDS.index(now) + by))]
         self._say(self.exercise.control("speed", speed=speed) or f"Speed {speed}x for everyone")
+
+    def toggle_drop(self) -> None:
+        """Choose whether a trainee seat dropping pauses the exercise for everyone."""
+        choice = "continue" if self.exercise.on_drop == "pause" else "pause"
+        refused = self.exercise.control("on_drop", on_drop=choice)
+        self._say(refused or f"A seat that drops now {DROP_SAYS[choice]}")
 
     def ask_end(self) -> None:
         """End for everyone, after a question: it cannot be taken back."""
@@ -248,7 +258,8 @@ class Desk(Screen):
         width = min(520, area.width - 20)
         rows = self.rows_now()
         shown = _window(rows, self.current(), ROWS)
-        lines = 4 + len(shown)
+        seats = sorted((n, s) for n, s in self.exercise.seats.items() if n != "controller")
+        lines = 5 + len(shown) + len(seats)
         box = pygame.Rect(0, 0, width, lines * text.line + text.small_line * 2 + 30)
         box.topright = (area.right - 10, area.top + 10)
         pygame.draw.rect(surface, PANEL_BG, box, border_radius=6)
@@ -274,6 +285,7 @@ class Desk(Screen):
             ("hold", "Hold (Ctrl+H)"),
             ("adhoc", "Add inject (Ctrl+I)"),
             ("pause", "Resume" if self.exercise.paused else "Pause"),
+            ("drop", f"On drop: {self.exercise.on_drop}"),
         ):
             piece = text.render(caption, text.small, BLACK if name == "release" else TEXT, True)
             button = pygame.Rect(bx, y, piece.get_width() + 14, text.line + 4)
@@ -281,11 +293,29 @@ class Desk(Screen):
             surface.blit(piece, piece.get_rect(center=button.center))
             self.buttons[name] = button
             bx = button.right + 6
-        y += text.line + 10
+        y += text.line + 6
+        y = self._seats(surface, seats, (x, y), width - 20)
         said = self.said or "Release or hold the inject picked; end with Ctrl+Q."
         colour = VERMILLION if said.startswith("Rejected") else SKY_BLUE
         _small(surface, text, said, (x, y), width - 20, colour)
         _small(surface, text, HINT, (x, y + text.small_line + 2), width - 20, MUTED)
+
+    def _seats(self, surface: pygame.Surface, seats: list, at: tuple[int, int], width: int) -> int:
+        """Each trainee seat: connected or not, and its last action with its time."""
+        text = self.app.text
+        x, y = at
+        surface.blit(text.render("Seats", text.base, YELLOW, True), (x, y))
+        y += text.line
+        for name, seat in seats:
+            state, colour = ("connected", SKY_BLUE) if seat["connected"] else ("dropped", ORANGE)
+            if not seat["connected"] and not seat["joins"]:
+                state, colour = "not joined", MUTED
+            last = seat["last_action"] or "no action yet"
+            if seat["last_action"] and seat["last_at"] is not None:
+                last += f" at T+{format_offset(seat['last_at'])[:5]}"
+            _small(surface, text, f"{name}: {state}; {last}", (x, y), width, colour)
+            y += text.line
+        return y + 4
 
     def _row(
         self, surface: pygame.Surface, row: dict[str, Any], on: bool, rect: pygame.Rect
