@@ -243,3 +243,19 @@ def test_a_record_that_fails_mid_session_is_shown_at_once(app, tmp_path):
     session.trouble = lambda: "events.jsonl: [Errno 28] No space left on device"
     run_frames(app, 2)
     assert vermillion("failing.png")
+
+
+def test_a_seat_in_a_served_exercise_shows_the_servers_pace_and_cannot_change_it(app):
+    """Over the network the controller sets the pace: the bar follows it, keys say so."""
+    console, _ = start_console(app, speed=1)
+    remote = console.exercise
+    remote.remote, remote.speed, remote.paused = True, 8.0, False  # as a Mirror reads
+    run_frames(app, 1)
+    assert (console.pace.speed, console.pace.paused) == (8, False)
+    key(pygame.K_SPACE)
+    run_frames(app, 1)
+    assert not console.pace.paused
+    assert console.toast[0] == "The exercise controller sets the pace for every seat."
+    remote.paused = True  # the controller paused everyone
+    run_frames(app, 1)
+    assert console.pace.paused

@@ -68,6 +68,7 @@ class Mirror:
         self.reason = ""
         self.log = Log([])
         self.seats: dict[str, Any] = {}
+        self.remote = True  # the server keeps the clock: the view shows its pace
         self.on_drop = "continue"  # the controller's: what a trainee seat dropping does
         self.injects: list[dict[str, Any]] = []  # the controller's MSEL, row by row
         self._request = request

@@ -8,6 +8,8 @@ and ``Handoffs.poll`` only, both ``Exercise.submit``; a message the trainee writ
 submitted the same way.
 """
 
+from collections.abc import Callable
+
 import pygame
 
 from simulator.commands import CommandBase, Dispatch, SendMessage, Share
@@ -119,9 +121,9 @@ class Console(Screen):
         """Route an intent to time control, the camera, a panel or an action."""
         name = intent.name
         simple = {
-            "pause": self.pace.toggle,
-            "faster": lambda: self.pace.step(1),
-            "slower": lambda: self.pace.step(-1),
+            "pause": lambda: self._pace(self.pace.toggle),
+            "faster": lambda: self._pace(lambda: self.pace.step(1)),
+            "slower": lambda: self._pace(lambda: self.pace.step(-1)),
             "fit": lambda: self.camera.fit(self.exercise.atlas.roads.xy),
             "zoom_in": lambda: self.camera.zoom(1),
             "zoom_out": lambda: self.camera.zoom(-1),
@@ -263,11 +265,18 @@ class Console(Screen):
             self._refresh_selection()
             self._choose_kind("assign")
 
+    def _pace(self, change: Callable[[], None]) -> None:
+        """Change the pace, unless a served exercise's controller sets it for every seat."""
+        if getattr(self.exercise, "remote", False):
+            self._notice("The exercise controller sets the pace for every seat.")
+        else:
+            change()
+
     def _button(self, action: str, value: int) -> None:
         if action == "speed":
-            self.pace.set(value)
+            self._pace(lambda: self.pace.set(value))
         elif action == "pause":
-            self.pace.toggle()
+            self._pace(self.pace.toggle)
         elif action == "help":
             self._help()
         elif action == "end":
@@ -401,6 +410,9 @@ class Console(Screen):
         """Advance the exercise to this frame's target and take the new picture."""
         if self.app.size != self._size:
             self._layout()
+        if getattr(self.exercise, "remote", False):  # the bar shows the server's pace
+            self.pace.speed = min(SPEEDS, key=lambda s: abs(s - self.exercise.speed))
+            self.pace.paused = self.exercise.paused
         target = self.pace.target(self.exercise.now, wall_dt)
         if target > self.exercise.now:
             self.exercise.advance(target)
