@@ -124,7 +124,7 @@ def test_an_adhoc_inject_reaches_only_its_recipients(scenario):
     assert "hazard:INC1/fuel" in exercise.knowledge("fire")
     police_knew = exercise.knowledge("police").get("hazard:INC1/fuel")
     assert police_knew is None or police_knew.via != "inject"
-    assert exercise.engine.msel.keys() == {1, 2, 3}
+    assert exercise.engine.script.msel.keys() == {1, 2, 3}
     assert not exercise.submit(ReleaseInject(seq=4), source=CONTROLLER).accepted
 
 

@@ -79,7 +79,7 @@ def test_the_controllers_desk_pauses_paces_holds_releases_injects_and_ends(tmp_p
     click(desk.rows[2].center)  # pick MSEL 2 (the bridge closes at 00:10) and hold it
     _ctrl(pygame.K_h)
     app.frame(1 / 60)
-    assert engine.held == {2} and desk.said == "Holding inject 2"
+    assert engine.script.held == {2} and desk.said == "Holding inject 2"
     _ctrl(pygame.K_h)
     app.frame(1 / 60)
     assert desk.said == "Rejected: MSEL inject 2 is already held"
@@ -108,7 +108,8 @@ def test_the_controllers_desk_pauses_paces_holds_releases_injects_and_ends(tmp_p
 
     click(desk.buttons["release"].center)  # MSEL 2 is still the one picked: out now
     app.frame(1 / 60)
-    assert desk.said == "Released inject 2" and 2 in engine.released and not engine.held
+    assert desk.said == "Released inject 2"
+    assert 2 in engine.script.released and not engine.script.held
     until(lambda: any(r["seq"] == 2 and r["status"] == "released" for r in mirror.injects))
     app.frame(1 / 60)
     shot = tmp_path / "controller_view.png"

@@ -19,6 +19,7 @@ from simulator.engine.incident import CareState, Incident, Readiness
 from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
 from simulator.engine.movement import Movement
 from simulator.engine.scene import Scene
+from simulator.engine.script import Script
 from simulator.engine.streams import Streams
 from simulator.engine.switchboard import Switchboard
 from simulator.engine.unit import Unit
@@ -28,12 +29,7 @@ from simulator.scenario.check import responsible_agency
 from simulator.scenario.incident import Casualties, CasualtyModel, Hazard, IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import (
-    EscalationInject,
     Fault,
-    IncidentInject,
-    InformationInject,
-    ResourceChange,
-    RoadClosure,
 )
 from simulator.scenario.vocabulary import (
     DETECTS,
@@ -88,10 +84,7 @@ class Engine:
         self.network = Network(self)
         self.command = Command(self)
         self._harmed: set[tuple[str, str]] = set()
-        # The controller's hand on the MSEL: rows held back, and when each row went out.
-        self.msel = {row.seq: row for row in scenario.msel}
-        self.held: set[int] = set()
-        self.released: dict[int, float] = {}
+        self.script = Script(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -150,81 +143,7 @@ class Engine:
                     prev=UnitStatus.AVAILABLE.value,
                     reason="initial status",
                 )
-        for row in sorted(self.scenario.msel, key=lambda r: (r.time, r.seq)):
-            self.at(row.time, self._due, row)
-
-    def _due(self, row: Any) -> None:
-        """A row's time has come: it fires unless the controller held or released it."""
-        if row.seq in self.held:
-            self.emit("inject.held", seq=row.seq, type=row.type, description=row.description)
-        elif row.seq not in self.released:
-            self._release(row)
-
-    def hold_inject(self, seq: int) -> None:
-        """The controller holds a row back: at its time it will not fire."""
-        self.held.add(seq)
-        row = self.msel[seq]
-        self.emit("inject.on_hold", seq=seq, type=row.type, due=row.time)
-
-    def release_inject(self, seq: int) -> None:
-        """The controller releases a row now (held or not yet due); it fires only once."""
-        self.held.discard(seq)
-        self._release(self.msel[seq], by="controller", due=self.msel[seq].time)
-
-    def add_inject(self, row: InformationInject, incident: str | None) -> None:
-        """The controller's ad-hoc inject goes out now, as an information row would."""
-        self._release(row, by="controller", adhoc=True, incident=incident)
-
-    def _release(self, row: Any, **extra: Any) -> None:
-        """Deliver a row now; ``extra`` marks the controller's releases in the event."""
-        self.released[row.seq] = self.env.now
-        self.emit(
-            "inject.released",
-            seq=row.seq,
-            type=row.type,
-            description=row.description,
-            source=row.source,
-            to=list(row.to),
-            delivery=row.delivery,
-            expected_action=row.expected_action,
-            objectives=list(row.objectives),
-            **extra,
-        )
-        if isinstance(row, IncidentInject):
-            self.start_incident(row.incident)
-        elif isinstance(row, InformationInject):
-            for agency in row.to:
-                self.emit(
-                    "information.received",
-                    agency=agency,
-                    seq=row.seq,
-                    text=row.description,
-                    source=row.source,
-                    delivery=row.delivery,
-                )
-                for key in row.facts:
-                    self.learn(agency, key, self.truth(key), "inject")
-        elif isinstance(row, Fault):
-            self.fault(row)
-        elif isinstance(row, ResourceChange):
-            self.set_service(self.units[row.unit], row.change == "in_service", f"MSEL {row.seq}")
-        elif isinstance(row, RoadClosure):
-            edges = self.atlas.closure_edges(row)
-            if row.action == "close":
-                self.close_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
-            else:
-                self.open_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
-        elif isinstance(row, EscalationInject):
-            incident = self.incidents.get(row.incident)
-            if incident is None or incident.resolved:
-                state = "has not started" if incident is None else "is already resolved"
-                self.emit(
-                    "incident.escalation_skipped",
-                    incident=row.incident,
-                    reason=f"MSEL {row.seq}: the incident {state}",
-                )
-            else:
-                self.scene.escalate(incident, row, f"MSEL {row.seq}")
+        self.script.schedule()
 
     # -- incidents -------------------------------------------------------------------
 

@@ -417,28 +417,28 @@ class Orders:
     def _msel_row(self, seq: int) -> tuple[object, str]:
         """The MSEL row ``seq``, or why the controller cannot act on it."""
         engine = self.engine
-        if seq not in engine.msel:
-            seqs = sorted(engine.msel)
+        if seq not in engine.script.msel:
+            seqs = sorted(engine.script.msel)
             listed = f"{seqs[0]} to {seqs[-1]}" if seqs else "none"
             return None, f"no MSEL inject {seq} (this scenario's injects: {listed})"
-        if seq in engine.released:
-            at = format_offset(engine.released[seq])
+        if seq in engine.script.released:
+            at = format_offset(engine.script.released[seq])
             return None, f"MSEL inject {seq} was already released at T+{at}"
-        return engine.msel[seq], ""
+        return engine.script.msel[seq], ""
 
     def _release_inject(self, command: ReleaseInject) -> Verdict:
         _, reason = self._msel_row(command.seq)
         if reason:
             return reason, None
-        return "", lambda: self.engine.release_inject(command.seq)
+        return "", lambda: self.engine.script.release(command.seq)
 
     def _hold_inject(self, command: HoldInject) -> Verdict:
         _, reason = self._msel_row(command.seq)
         if reason:
             return reason, None
-        if command.seq in self.engine.held:
+        if command.seq in self.engine.script.held:
             return f"MSEL inject {command.seq} is already held", None
-        return "", lambda: self.engine.hold_inject(command.seq)
+        return "", lambda: self.engine.script.hold(command.seq)
 
     def _add_inject(self, command: AddInject) -> Verdict:
         engine = self.engine
@@ -456,7 +456,7 @@ class Orders:
                 reason = f"incident {about!r} has not started"
             if reason:
                 return f"fact {key!r}: {reason}", None
-        seq = max([0, *engine.msel, *engine.released]) + 1
+        seq = max([0, *engine.script.msel, *engine.script.released]) + 1
         try:
             row = InformationInject(
                 seq=seq,
@@ -469,4 +469,4 @@ class Orders:
             )
         except ValidationError as exc:
             return f"not an inject: {exc.errors(include_url=False)[0]['msg']}", None
-        return "", lambda: engine.add_inject(row, command.incident)
+        return "", lambda: engine.script.add(row, command.incident)

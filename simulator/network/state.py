@@ -114,9 +114,10 @@ def inject_state(exercise: Exercise) -> list[dict[str, Any]]:
     """
     engine = exercise.engine
     out = []
-    for row in sorted(engine.msel.values(), key=lambda r: (r.time, r.seq)):
-        released = engine.released.get(row.seq)
-        status = "released" if released is not None else "held" if row.seq in engine.held else "due"
+    script = engine.script
+    for row in sorted(script.msel.values(), key=lambda r: (r.time, r.seq)):
+        released = script.released.get(row.seq)
+        status = "released" if released is not None else "held" if row.seq in script.held else "due"
         out.append(
             {
                 "seq": row.seq,

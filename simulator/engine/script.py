@@ -1,0 +1,115 @@
+"""The MSEL as it plays out: each row fires at its time, unless the controller acts.
+
+The exercise controller may hold a row back (at its time it does not fire), release one
+now (held or not yet due; a row fires only once) or add an ad-hoc information inject.
+Each row type does what it says through the engine's subsystems: an incident starts,
+agencies learn facts, a fault strikes, a unit goes in or out of service, roads close
+or open, an incident escalates.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.scenario.msel import (
+    EscalationInject,
+    Fault,
+    IncidentInject,
+    InformationInject,
+    ResourceChange,
+    RoadClosure,
+)
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+
+class Script:
+    """The MSEL rows, which are held, and when each went out."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.msel = {row.seq: row for row in engine.scenario.msel}
+        self.held: set[int] = set()
+        self.released: dict[int, float] = {}
+
+    def schedule(self) -> None:
+        """Set every row to come due at its time (in time, then seq, order)."""
+        for row in sorted(self.engine.scenario.msel, key=lambda r: (r.time, r.seq)):
+            self.engine.at(row.time, self._due, row)
+
+    def _due(self, row: Any) -> None:
+        """A row's time has come: it fires unless the controller held or released it."""
+        engine = self.engine
+        if row.seq in self.held:
+            engine.emit("inject.held", seq=row.seq, type=row.type, description=row.description)
+        elif row.seq not in self.released:
+            self._release(row)
+
+    def hold(self, seq: int) -> None:
+        """The controller holds a row back: at its time it will not fire."""
+        engine = self.engine
+        self.held.add(seq)
+        row = self.msel[seq]
+        engine.emit("inject.on_hold", seq=seq, type=row.type, due=row.time)
+
+    def release(self, seq: int) -> None:
+        """The controller releases a row now (held or not yet due); it fires only once."""
+        self.held.discard(seq)
+        self._release(self.msel[seq], by="controller", due=self.msel[seq].time)
+
+    def add(self, row: InformationInject, incident: str | None) -> None:
+        """The controller's ad-hoc inject goes out now, as an information row would."""
+        self._release(row, by="controller", adhoc=True, incident=incident)
+
+    def _release(self, row: Any, **extra: Any) -> None:
+        """Deliver a row now; ``extra`` marks the controller's releases in the event."""
+        engine = self.engine
+        self.released[row.seq] = engine.env.now
+        engine.emit(
+            "inject.released",
+            seq=row.seq,
+            type=row.type,
+            description=row.description,
+            source=row.source,
+            to=list(row.to),
+            delivery=row.delivery,
+            expected_action=row.expected_action,
+            objectives=list(row.objectives),
+            **extra,
+        )
+        if isinstance(row, IncidentInject):
+            engine.start_incident(row.incident)
+        elif isinstance(row, InformationInject):
+            for agency in row.to:
+                engine.emit(
+                    "information.received",
+                    agency=agency,
+                    seq=row.seq,
+                    text=row.description,
+                    source=row.source,
+                    delivery=row.delivery,
+                )
+                for key in row.facts:
+                    engine.learn(agency, key, engine.truth(key), "inject")
+        elif isinstance(row, Fault):
+            engine.fault(row)
+        elif isinstance(row, ResourceChange):
+            engine.set_service(
+                engine.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
+            )
+        elif isinstance(row, RoadClosure):
+            edges = engine.atlas.closure_edges(row)
+            if row.action == "close":
+                engine.close_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
+            else:
+                engine.open_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
+        elif isinstance(row, EscalationInject):
+            incident = engine.incidents.get(row.incident)
+            if incident is None or incident.resolved:
+                state = "has not started" if incident is None else "is already resolved"
+                engine.emit(
+                    "incident.escalation_skipped",
+                    incident=row.incident,
+                    reason=f"MSEL {row.seq}: the incident {state}",
+                )
+            else:
+                engine.scene.escalate(incident, row, f"MSEL {row.seq}")
