@@ -12,16 +12,19 @@ from typing import Any
 import simpy
 
 from simulator.engine.cad import Cad, CadEntry
+from simulator.engine.closures import Closures
 from simulator.engine.command import Command
 from simulator.engine.comms import Message, Network
 from simulator.engine.hospital import Hospital
-from simulator.engine.incident import CareState, Incident, Readiness
+from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
 from simulator.engine.movement import Movement
+from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.scene import Scene
 from simulator.engine.script import Script
 from simulator.engine.streams import Streams
 from simulator.engine.switchboard import Switchboard
+from simulator.engine.transport import Transport
 from simulator.engine.unit import Unit
 from simulator.events import Event, EventLog
 from simulator.scenario.agency import Agency
@@ -35,7 +38,6 @@ from simulator.scenario.vocabulary import (
     DETECTS,
     Capability,
     HazardKind,
-    Triage,
     UnitStatus,
     secures,
 )
@@ -76,7 +78,7 @@ class Engine:
         for unit in self.units.values():
             self._fleets[unit.agency].append(unit)
         self.incidents: dict[str, Incident] = {}
-        self._pending_out_of_service: dict[str, str] = {}
+        self.pending_out_of_service: dict[str, str] = {}
         self.knowledge = Knowledge(list(self._agencies))
         self.movement = Movement(self)
         self.scene = Scene(self)
@@ -85,6 +87,9 @@ class Engine:
         self.command = Command(self)
         self._harmed: set[tuple[str, str]] = set()
         self.script = Script(self)
+        self.transport = Transport(self)
+        self.closures = Closures(self)
+        self.aid = MutualAid(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -355,7 +360,7 @@ class Engine:
             return
         incident = self.incidents.get(message.incident or "")
         if message.type == "mutual_aid_request" and incident is not None:
-            self.receive_aid_request(
+            self.aid.receive(
                 to,
                 incident,
                 Capability(message.payload["capability"]),
@@ -499,7 +504,7 @@ class Engine:
         barrier = self._unknown_closure(unit, target)
         if barrier is not None:
             node, name = barrier
-            target, on_arrive = node, self._at_barrier(name, target, on_arrive)
+            target, on_arrive = node, self.at_barrier(name, target, on_arrive)
         if not self.movement.send(unit, target, on_arrive):
             self.movement.hold(unit)
             self.detach(unit)
@@ -533,7 +538,11 @@ class Engine:
                 return (u, roads.names[edge]) if u != origin else None
         return None
 
-    def _at_barrier(self, name: str, target: int, on_arrive: Callable[[Unit], None]):
+    def at_barrier(
+        self, name: str, target: int, on_arrive: Callable[[Unit], None]
+    ) -> Callable[[Unit], None]:
+        """What a unit does on reaching a closure it was not told of: report, reroute."""
+
         def arrived(unit: Unit) -> None:
             self.emit(
                 "unit.blocked",
@@ -664,7 +673,7 @@ class Engine:
         if hazard.harm == "crew_injured":
             self.scene.add_patients(incident, Casualties(delayed=hazard.harm_count))
             self.involve(incident, {self.responsible(incident, Capability.TRANSPORT)})
-        self._out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
+        self.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
         return False
 
     def order_in(self, unit: Unit, incident: Incident) -> None:
@@ -750,14 +759,15 @@ class Engine:
         if unit.status == UnitStatus.OUT_OF_SERVICE:
             return
         if unit.status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
-            self._pending_out_of_service[unit.id] = reason
+            self.pending_out_of_service[unit.id] = reason
             self.emit(
                 "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
             )
             return
-        self._out_of_service(unit, reason)
+        self.take_out_of_service(unit, reason)
 
-    def _out_of_service(self, unit: Unit, reason: str) -> None:
+    def take_out_of_service(self, unit: Unit, reason: str) -> None:
+        """A unit leaves service now: off its incident, and home if it is away."""
         released = unit.incident
         self.detach(unit)
         self.set_status(unit, UnitStatus.OUT_OF_SERVICE, released_from=released, reason=reason)
@@ -765,184 +775,6 @@ class Engine:
             self.movement.send(unit, unit.home, lambda u: None)
         else:
             self.movement.hold(unit)
-
-    # -- patients to hospital --------------------------------------------------------
-
-    def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
-        """The hospital named by command if it has room, else the nearest with room."""
-        if unit.hospital and self.hospitals[unit.hospital].has_room(triage):
-            return self.hospitals[unit.hospital]
-        roads = self.atlas.roads
-        ranked = sorted(
-            self.hospitals.values(),
-            key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),
-        )
-        return next((h for h in ranked if h.has_room(triage)), ranked[0])
-
-    def transport(self, unit: Unit, incident: Incident) -> None:
-        """A loaded unit leaves the scene for hospital."""
-        sickest = min(
-            (p for p in incident.patients if p.id in unit.patients),
-            key=lambda p: (p.triage != Triage.IMMEDIATE, p.id),
-        )
-        hospital = self.choose_hospital(unit, incident, sickest.triage)
-        for patient in incident.patients:
-            if patient.id in unit.patients:
-                patient_room = hospital.reserve(patient.triage)
-                if not patient_room:
-                    self.emit(
-                        "hospital.over_capacity",
-                        incident=incident.id,
-                        hospital=hospital.id,
-                        triage=patient.triage.value,
-                    )
-        was_on_scene = self.scene.remove(unit, incident)
-        unit.hospital = hospital.id
-        self.movement.send(unit, hospital.node, self._at_hospital)
-        self.set_status(
-            unit,
-            UnitStatus.TRANSPORTING,
-            hospital=hospital.id,
-            patients=list(unit.patients),
-            path=self.movement.path_ids(unit),
-            eta=round(float(unit.trip.end), 3),
-        )
-        unit.incident = None
-        self.scene.after_departure(incident, was_on_scene)
-
-    def _bed_freed(self, hospital: Hospital, triage: Triage) -> None:
-        hospital.release(triage)
-        self.emit("hospital.bed_freed", hospital=hospital.id, triage=triage.value)
-
-    def _at_hospital(self, unit: Unit) -> None:
-        hospital = unit.hospital
-        handover = 0.0
-        for patient_id in unit.patients:
-            incident = self.incidents[patient_id.rsplit("-P", 1)[0]]
-            patient = next(p for p in incident.patients if p.id == patient_id)
-            patient.state = CareState.TRANSPORTED
-            handover = max(handover, incident.casualty_model.handover_minutes * 60.0)
-            bed = self.hospitals[hospital]
-            self.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
-            self.emit(
-                "patient.delivered",
-                agency=unit.agency,
-                unit=unit.id,
-                incident=incident.id,
-                patient=patient_id,
-                hospital=hospital,
-                triage=patient.triage.value,
-            )
-        unit.patients = []
-        self.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
-        unit.hospital = None
-        unit.epoch += 1
-        self.at(handover, self._handed_over, unit, unit.epoch)
-
-    def _handed_over(self, unit: Unit, epoch: int) -> None:
-        if unit.epoch != epoch or unit.status != UnitStatus.AT_HOSPITAL:
-            return
-        reason = self._pending_out_of_service.pop(unit.id, None)
-        if reason is None:
-            self.send_home(unit)
-        else:
-            self._out_of_service(unit, reason)
-
-    # -- roads -----------------------------------------------------------------------
-
-    def close_roads(
-        self, edges: list[int], by: str, told: list[str], via: str = "inject"
-    ) -> list[int]:
-        """Close road edges and reroute units driving into them.
-
-        Only the agencies ``told`` learn of it; the rest find out at the barrier.
-        """
-        newly = self.atlas.roads.close(edges)
-        if newly:
-            names = sorted({self.atlas.roads.names[k] for k in newly} - {""})
-            self.emit("road.closed", by=by, edges=self._edge_ids(newly), names=names)
-            needed = sorted(a for a, fleet in self._fleets.items() if fleet)
-            for name in names:
-                self.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
-            self._tell_roads(names, told, via)
-            self._closed_ahead(set(newly))
-        return newly
-
-    def _closed_ahead(self, closed: set[int]) -> None:
-        """Units whose road ahead just closed: those whose agency knows turn off.
-
-        The rest drive on to the closure, are blocked there and report it, as a unit
-        dispatched onto an unknown closure does.
-        """
-        roads = self.atlas.roads
-        for unit, edge in self.movement.driving_into(closed):
-            name = roads.names[edge]
-            if not name or self.knowledge.value(unit.agency, fact_key("closure", name)):
-                self.movement.reroute(unit)
-                continue
-            target, on_arrive = unit.goal
-            self.movement.drive_to(unit, edge, self._at_barrier(name, target, on_arrive))
-
-    def open_roads(
-        self, edges: list[int], by: str, told: list[str], via: str = "inject"
-    ) -> list[int]:
-        """Reopen road edges; stranded units try again."""
-        newly = self.atlas.roads.reopen(edges)
-        if newly:
-            names = sorted({self.atlas.roads.names[k] for k in newly} - {""})
-            self.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
-            self._tell_roads(names, told, via)
-            self.movement.after_reopening()
-        return newly
-
-    def _tell_roads(self, names: list[str], told: list[str], via: str) -> None:
-        for agency in sorted(set(told)):
-            for name in names:
-                key = fact_key("closure", name)
-                self.learn(agency, key, self.truth(key), via)
-
-    def _edge_ids(self, edges: list[int]) -> list[list[str]]:
-        roads = self.atlas.roads
-        return [[roads.ids[roads.src[k]], roads.ids[roads.dst[k]]] for k in edges]
-
-    # -- mutual aid ------------------------------------------------------------------
-
-    def request_aid(
-        self, agency: str, to: str, incident: Incident, capability: Capability, count: int
-    ) -> None:
-        """Send a mutual-aid request as a message, with what the requester knows."""
-        self.emit(
-            "mutual_aid.requested",
-            agency=agency,
-            incident=incident.id,
-            to=to,
-            capability=capability.value,
-            count=count,
-        )
-        self.send(
-            "mutual_aid_request",
-            agency,
-            to,
-            incident=incident.id,
-            facts=self.knowledge.about(agency, incident.id),
-            payload={"capability": capability.value, "count": count},
-        )
-
-    def receive_aid_request(
-        self, agency: str, incident: Incident, capability: Capability, count: int, by: str
-    ) -> None:
-        """A mutual-aid request reaches the other agency's CAD."""
-        self.open_cad(agency, incident, via="mutual_aid", by=by)
-        entry = self.cads[agency].entries[incident.id]
-        entry.aid[capability] = entry.aid.get(capability, 0) + count
-        self.emit(
-            "mutual_aid.received",
-            agency=agency,
-            incident=incident.id,
-            source=by,
-            capability=capability.value,
-            count=count,
-        )
 
     # -- faults ----------------------------------------------------------------------
 

@@ -218,7 +218,7 @@ class Orders:
             return "an agency cannot ask itself for mutual aid", None
         if not any(u.can(command.capability) for u in engine.fleet(to)):
             return f"{command.to} has no unit with {command.capability.value}", None
-        return "", lambda: engine.request_aid(
+        return "", lambda: engine.aid.request(
             command.agency, to, incident, command.capability, command.count
         )
 
@@ -251,7 +251,7 @@ class Orders:
             return reason, None
         if not set(edges) - self.engine.atlas.roads.closed:
             return "that road is already closed", None
-        return "", lambda: self.engine.close_roads(
+        return "", lambda: self.engine.closures.close(
             edges, by=command.agency, told=[command.agency], via="own"
         )
 
@@ -261,7 +261,7 @@ class Orders:
             return reason, None
         if not set(edges) & self.engine.atlas.roads.closed:
             return "that road is not closed", None
-        return "", lambda: self.engine.open_roads(
+        return "", lambda: self.engine.closures.reopen(
             edges, by=command.agency, told=[command.agency], via="own"
         )
 

@@ -369,7 +369,7 @@ class Scene:
                     or not self._next(incident, CareState.AWAITING_TRANSPORT)
                 )
             ):
-                self.engine.transport(unit, incident)
+                self.engine.transport.carry(unit, incident)
         self.check_resolved(incident)
 
     def _load_all(self, unit: Unit, incident: Incident) -> bool:

@@ -99,9 +99,9 @@ class Script:
         elif isinstance(row, RoadClosure):
             edges = engine.atlas.closure_edges(row)
             if row.action == "close":
-                engine.close_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
+                engine.closures.close(edges, by=f"MSEL {row.seq}", told=list(row.to))
             else:
-                engine.open_roads(edges, by=f"MSEL {row.seq}", told=list(row.to))
+                engine.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
         elif isinstance(row, EscalationInject):
             incident = engine.incidents.get(row.incident)
             if incident is None or incident.resolved:

@@ -1,0 +1,103 @@
+"""Patients to hospital: which hospital, the drive, the handover and the bed it holds.
+
+A loaded unit leaves the scene for the hospital named by command if it has room, else
+the nearest with room; each patient holds a bed from departure until their stay after
+delivery is over, so beds turn over in long runs.
+"""
+
+from typing import TYPE_CHECKING
+
+from simulator.engine.hospital import Hospital
+from simulator.engine.incident import CareState, Incident
+from simulator.engine.unit import Unit
+from simulator.scenario.vocabulary import Triage, UnitStatus
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+
+class Transport:
+    """Transports of patients from scenes to hospitals."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+
+    def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
+        """The hospital named by command if it has room, else the nearest with room."""
+        if unit.hospital and self.engine.hospitals[unit.hospital].has_room(triage):
+            return self.engine.hospitals[unit.hospital]
+        roads = self.engine.atlas.roads
+        ranked = sorted(
+            self.engine.hospitals.values(),
+            key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),
+        )
+        return next((h for h in ranked if h.has_room(triage)), ranked[0])
+
+    def carry(self, unit: Unit, incident: Incident) -> None:
+        """A loaded unit leaves the scene for hospital."""
+        sickest = min(
+            (p for p in incident.patients if p.id in unit.patients),
+            key=lambda p: (p.triage != Triage.IMMEDIATE, p.id),
+        )
+        hospital = self.choose_hospital(unit, incident, sickest.triage)
+        for patient in incident.patients:
+            if patient.id in unit.patients:
+                patient_room = hospital.reserve(patient.triage)
+                if not patient_room:
+                    self.engine.emit(
+                        "hospital.over_capacity",
+                        incident=incident.id,
+                        hospital=hospital.id,
+                        triage=patient.triage.value,
+                    )
+        was_on_scene = self.engine.scene.remove(unit, incident)
+        unit.hospital = hospital.id
+        self.engine.movement.send(unit, hospital.node, self._at_hospital)
+        self.engine.set_status(
+            unit,
+            UnitStatus.TRANSPORTING,
+            hospital=hospital.id,
+            patients=list(unit.patients),
+            path=self.engine.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+        unit.incident = None
+        self.engine.scene.after_departure(incident, was_on_scene)
+
+    def _bed_freed(self, hospital: Hospital, triage: Triage) -> None:
+        hospital.release(triage)
+        self.engine.emit("hospital.bed_freed", hospital=hospital.id, triage=triage.value)
+
+    def _at_hospital(self, unit: Unit) -> None:
+        hospital = unit.hospital
+        handover = 0.0
+        for patient_id in unit.patients:
+            incident = self.engine.incidents[patient_id.rsplit("-P", 1)[0]]
+            patient = next(p for p in incident.patients if p.id == patient_id)
+            patient.state = CareState.TRANSPORTED
+            handover = max(handover, incident.casualty_model.handover_minutes * 60.0)
+            bed = self.engine.hospitals[hospital]
+            self.engine.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
+            self.engine.emit(
+                "patient.delivered",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=incident.id,
+                patient=patient_id,
+                hospital=hospital,
+                triage=patient.triage.value,
+            )
+        unit.patients = []
+        self.engine.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
+        unit.hospital = None
+        unit.epoch += 1
+        self.engine.at(handover, self._handed_over, unit, unit.epoch)
+
+    def _handed_over(self, unit: Unit, epoch: int) -> None:
+        if unit.epoch != epoch or unit.status != UnitStatus.AT_HOSPITAL:
+            return
+        reason = self.engine.pending_out_of_service.pop(unit.id, None)
+        if reason is None:
+            self.engine.send_home(unit)
+        else:
+            self.engine.take_out_of_service(unit, reason)
