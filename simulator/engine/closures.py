@@ -48,7 +48,7 @@ class Closures:
                 continue
             target, on_arrive = unit.goal
             self.engine.movement.drive_to(
-                unit, edge, self.engine.at_barrier(name, target, on_arrive)
+                unit, edge, self.engine.crews.at_barrier(name, target, on_arrive)
             )
 
     def reopen(self, edges: list[int], by: str, told: list[str], via: str = "inject") -> list[int]:

@@ -4,8 +4,6 @@ Only ``Engine`` methods change state, and each change emits an event. Commands r
 it through ``simulator.engine.orders``; injects through the MSEL process.
 """
 
-import itertools
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +13,8 @@ from simulator.engine.cad import Cad, CadEntry
 from simulator.engine.closures import Closures
 from simulator.engine.command import Command
 from simulator.engine.comms import Message, Network
+from simulator.engine.crews import Crews
+from simulator.engine.hazards import Hazards
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
@@ -29,22 +29,16 @@ from simulator.engine.unit import Unit
 from simulator.events import Event, EventLog
 from simulator.scenario.agency import Agency
 from simulator.scenario.check import responsible_agency
-from simulator.scenario.incident import Casualties, CasualtyModel, Hazard, IncidentSpec
+from simulator.scenario.incident import CasualtyModel, IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import (
     Fault,
 )
 from simulator.scenario.vocabulary import (
-    DETECTS,
     Capability,
-    HazardKind,
     UnitStatus,
-    secures,
 )
 from simulator.world.atlas import Atlas
-
-# A blocked unit waits at a declared staging area if one is this close to the scene.
-STAGING_RADIUS_M = 3000.0
 
 
 class Engine:
@@ -78,18 +72,18 @@ class Engine:
         for unit in self.units.values():
             self._fleets[unit.agency].append(unit)
         self.incidents: dict[str, Incident] = {}
-        self.pending_out_of_service: dict[str, str] = {}
         self.knowledge = Knowledge(list(self._agencies))
         self.movement = Movement(self)
         self.scene = Scene(self)
         self.switchboard = Switchboard(self)
         self.network = Network(self)
         self.command = Command(self)
-        self._harmed: set[tuple[str, str]] = set()
         self.script = Script(self)
         self.transport = Transport(self)
         self.closures = Closures(self)
         self.aid = MutualAid(self)
+        self.hazards = Hazards(self)
+        self.crews = Crews(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -426,7 +420,7 @@ class Engine:
             if entry:
                 entry.closed = True
         for unit_id in sorted(incident.assigned):
-            self.send_home(self.units[unit_id])
+            self.crews.send_home(self.units[unit_id])
 
     def blocked(self, unit: Unit, incident: Incident) -> str:
         """Why a unit must stay off scene, or "".
@@ -446,335 +440,6 @@ class Engine:
             ):
                 return f"word that {gate.spec.name} is done"
         return ""
-
-    # -- unit lifecycle --------------------------------------------------------------
-
-    def set_status(self, unit: Unit, status: UnitStatus, **data: Any) -> None:
-        """Change a unit's status and log the transition."""
-        prev = unit.status
-        unit.status = status
-        self.emit(
-            f"unit.{status.value}",
-            agency=unit.agency,
-            unit=unit.id,
-            incident=unit.incident,
-            prev=prev.value,
-            **data,
-        )
-
-    def detach(self, unit: Unit) -> None:
-        """Take a unit off whatever incident it is committed to."""
-        if unit.incident is not None:
-            incident = self.incidents[unit.incident]
-            self.scene.leave(unit, incident)
-            unit.incident = None
-        unit.staging = None
-        unit.held = False
-
-    def dispatch(self, unit: Unit, incident: Incident, hold: bool = False) -> None:
-        """Assign a unit; it turns out (if at its station) and drives to the scene.
-
-        A held unit stops at the perimeter until ``order_in`` (Level I staging).
-        """
-        previous = unit.incident
-        self.detach(unit)
-        turnout = self.agency(unit.agency).turnout if unit.at_home else 0.0
-        unit.incident = incident.id
-        unit.held = hold
-        incident.assigned.add(unit.id)
-        eta = float(self.movement.eta(unit, incident.node)) + turnout
-        self.set_status(
-            unit, UnitStatus.DISPATCHED, reassigned_from=previous, eta=round(self.env.now + eta, 3)
-        )
-        if turnout > 0:
-            unit.epoch += 1
-            self.at(turnout, self._roll, unit, incident, unit.epoch)
-        else:
-            self._roll(unit, incident, unit.epoch)
-
-    def _roll(self, unit: Unit, incident: Incident, epoch: int) -> None:
-        if unit.epoch != epoch or unit.incident != incident.id:
-            return
-        reason = self.blocked(unit, incident)
-        area = self._staging_near(incident) if reason else None
-        if area is not None:
-            target, on_arrive = self.staging[area], lambda u: self._at_staging(u, area, reason)
-        else:
-            target, on_arrive = incident.node, self._at_scene
-        barrier = self._unknown_closure(unit, target)
-        if barrier is not None:
-            node, name = barrier
-            target, on_arrive = node, self.at_barrier(name, target, on_arrive)
-        if not self.movement.send(unit, target, on_arrive):
-            self.movement.hold(unit)
-            self.detach(unit)
-            self.set_status(unit, UnitStatus.AVAILABLE, reason="no open road to the incident")
-            return
-        self.set_status(
-            unit,
-            UnitStatus.EN_ROUTE,
-            to=self.node_id(target),
-            staging=area,
-            path=self.movement.path_ids(unit),
-            eta=round(float(unit.trip.end), 3),
-        )
-
-    def _unknown_closure(self, unit: Unit, target: int) -> tuple[int, str] | None:
-        """Where a unit's believed route hits a closure its agency was not told of."""
-        roads = self.atlas.roads
-        unknown = {
-            k
-            for k in roads.closed
-            if roads.names[k]
-            and not self.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
-        }
-        if not unknown:
-            return None
-        origin, _ = self.movement.origin(unit)
-        path = roads.believed_path(origin, target, unknown)
-        for u, v in itertools.pairwise(path):
-            edge = roads.edge_of[(u, v)]
-            if edge in unknown:
-                return (u, roads.names[edge]) if u != origin else None
-        return None
-
-    def at_barrier(
-        self, name: str, target: int, on_arrive: Callable[[Unit], None]
-    ) -> Callable[[Unit], None]:
-        """What a unit does on reaching a closure it was not told of: report, reroute."""
-
-        def arrived(unit: Unit) -> None:
-            self.emit(
-                "unit.blocked",
-                agency=unit.agency,
-                unit=unit.id,
-                incident=unit.incident,
-                road=name,
-                reason="drove into a closure its agency did not know of",
-            )
-            self.report(unit, unit.incident, {fact_key("closure", name): True})
-            if self.movement.send(unit, target, on_arrive):
-                self.movement.rerouted(unit)
-
-        return arrived
-
-    def await_word(self, unit: Unit, incident: Incident) -> None:
-        """A staged crew hears from the staging manager, in a while, what is already met.
-
-        Without this a unit whose dispatch was never told would wait for ever.
-        """
-        met = {
-            fact_key("condition", incident.id, g.spec.id): "met"
-            for g in incident.gates
-            if g.state == Readiness.MET
-        }
-        if met:
-            delay = self.scenario.communications.retry_seconds
-            self.at(delay, self.report, unit, incident.id, met)
-
-    def _staging_near(self, incident: Incident) -> str | None:
-        xy = self.atlas.roads.xy
-        best, best_d = None, STAGING_RADIUS_M
-        for area, node in sorted(self.staging.items()):
-            d = math.dist(xy[node], xy[incident.node])
-            if d <= best_d:
-                best, best_d = area, d
-        return best
-
-    def _at_staging(self, unit: Unit, area: str, reason: str) -> None:
-        unit.staging = area
-        incident = self.incidents[unit.incident]
-        if not self.blocked(unit, incident):
-            self.proceed_from_staging(unit, incident)
-            return
-        self.set_status(unit, UnitStatus.STAGED, at=area, reason=f"waiting for {reason}")
-        self.await_word(unit, incident)
-
-    def _at_scene(self, unit: Unit) -> None:
-        incident = self.incidents[unit.incident]
-        if incident.resolved:
-            self.send_home(unit)
-            return
-        if unit.held:
-            unit.staging = None
-            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason="held by dispatch")
-            return
-        reason = self.blocked(unit, incident)
-        if reason:
-            unit.staging = None
-            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
-            self.await_word(unit, incident)
-            return
-        self.set_status(unit, UnitStatus.ON_SCENE)
-        if self._observe(unit, incident):
-            self._enter(unit, incident)
-
-    def _enter(self, unit: Unit, incident: Incident) -> None:
-        clash = self.command.clash(unit, incident)
-        if clash:
-            self.command.delay_join(unit, incident, *clash)
-        else:
-            self.scene.arrive(unit, incident)
-
-    def _observe(self, unit: Unit, incident: Incident) -> bool:
-        """A unit sizes up the scene and reports; False if a hazard put it out of action."""
-        seen: dict[str, object] = {
-            fact_key("incident", incident.id): self.truth(f"incident:{incident.id}")
-        }
-        if incident.patients:
-            seen[fact_key("casualties", incident.id)] = len(incident.patients)
-        fit = True
-        for hazard in incident.spec.hazards:
-            key = fact_key("hazard", incident.id, hazard.id)
-            seen[key] = hazard.kind.value
-            detectors = frozenset(
-                hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
-            )
-            if self.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
-                continue
-            if self._made_safe(unit, incident, hazard.kind, detectors):
-                continue
-            if (unit.id, key) not in self._harmed:
-                self._harmed.add((unit.id, key))
-                fit = self._harm(unit, incident, hazard) and fit
-        self.report(unit, incident.id, seen)
-        return fit
-
-    def _made_safe(
-        self, unit: Unit, incident: Incident, kind: HazardKind, detectors: frozenset[Capability]
-    ) -> bool:
-        """Whether a met precondition has made this hazard safe for this unit.
-
-        It has for the crews it held back (that is why they waited) and, for everyone,
-        from the hazards its own crews deal with.
-        """
-        agency_kind = self.agency(unit.agency).kind.value
-        return any(
-            g.state == Readiness.MET
-            and (g.applies(unit, agency_kind) or secures(g.spec.capability, kind, detectors))
-            for g in incident.gates
-        )
-
-    def _harm(self, unit: Unit, incident: Incident, hazard: Hazard) -> bool:
-        """An unknown hazard strikes; returns whether the unit can still work."""
-        self.emit(
-            "unit.harmed",
-            agency=unit.agency,
-            unit=unit.id,
-            incident=incident.id,
-            hazard=hazard.kind.value,
-            effect=hazard.harm,
-            count=hazard.harm_count,
-        )
-        if hazard.harm == "casualties":
-            self.scene.add_patients(incident, Casualties(immediate=hazard.harm_count))
-            self.involve(incident, {self.responsible(incident, Capability.TRANSPORT)})
-            return True
-        if hazard.harm == "crew_injured":
-            self.scene.add_patients(incident, Casualties(delayed=hazard.harm_count))
-            self.involve(incident, {self.responsible(incident, Capability.TRANSPORT)})
-        self.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
-        return False
-
-    def order_in(self, unit: Unit, incident: Incident) -> None:
-        """A unit held at the perimeter goes in (or, still on its way, will on arrival).
-
-        A precondition still unmet keeps it waiting, as it would any crew.
-        """
-        unit.held = False
-        if unit.status != UnitStatus.STAGED or unit.staging is not None:
-            return
-        reason = self.blocked(unit, incident)
-        if reason:
-            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
-            self.await_word(unit, incident)
-            return
-        self.proceed_from_staging(unit, incident)
-
-    def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
-        """A staged unit whose precondition now holds moves in."""
-        if unit.staging is None:
-            self.set_status(unit, UnitStatus.ON_SCENE, released=True)
-            if self._observe(unit, incident):
-                self._enter(unit, incident)
-            return
-        area, unit.staging = unit.staging, None
-        self.movement.send(unit, incident.node, self._at_scene)
-        self.set_status(
-            unit,
-            UnitStatus.EN_ROUTE,
-            to=self.node_id(incident.node),
-            released=area,
-            path=self.movement.path_ids(unit),
-            eta=round(float(unit.trip.end), 3),
-        )
-
-    def send_home(self, unit: Unit, reason: str = "") -> None:
-        """Release a unit; it drives back to its station and is available on arrival."""
-        released = unit.incident
-        self.detach(unit)
-        if unit.trip is None and unit.node == unit.home:
-            self.movement.hold(unit)
-            self.set_status(
-                unit, UnitStatus.AVAILABLE, released_from=released, reason=reason or None
-            )
-            return
-        self.movement.send(unit, unit.home, self._at_station)
-        self.set_status(
-            unit,
-            UnitStatus.RETURNING,
-            released_from=released,
-            path=self.movement.path_ids(unit),
-            eta=round(float(unit.trip.end), 3),
-            reason=reason or None,
-        )
-
-    def _at_station(self, unit: Unit) -> None:
-        if unit.status == UnitStatus.RETURNING:
-            self.set_status(unit, UnitStatus.AVAILABLE)
-
-    def stage(self, unit: Unit, area: str) -> None:
-        """Pre-position a unit at a staging area, where it waits available."""
-        self.detach(unit)
-        self.movement.send(unit, self.staging[area], lambda u: self._parked(u, area))
-        self.set_status(
-            unit,
-            UnitStatus.EN_ROUTE,
-            to=self.node_id(self.staging[area]),
-            staging=area,
-            path=self.movement.path_ids(unit),
-            eta=round(float(unit.trip.end), 3),
-        )
-
-    def _parked(self, unit: Unit, area: str) -> None:
-        unit.staging = area
-        self.set_status(unit, UnitStatus.STAGED, at=area, reason="pre-positioned")
-
-    def set_service(self, unit: Unit, in_service: bool, reason: str) -> None:
-        """Take a unit out of service (it heads home) or return it to service."""
-        if in_service:
-            if unit.status == UnitStatus.OUT_OF_SERVICE:
-                self.set_status(unit, UnitStatus.AVAILABLE, reason=reason)
-            return
-        if unit.status == UnitStatus.OUT_OF_SERVICE:
-            return
-        if unit.status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
-            self.pending_out_of_service[unit.id] = reason
-            self.emit(
-                "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
-            )
-            return
-        self.take_out_of_service(unit, reason)
-
-    def take_out_of_service(self, unit: Unit, reason: str) -> None:
-        """A unit leaves service now: off its incident, and home if it is away."""
-        released = unit.incident
-        self.detach(unit)
-        self.set_status(unit, UnitStatus.OUT_OF_SERVICE, released_from=released, reason=reason)
-        if unit.trip is not None or unit.node != unit.home:
-            self.movement.send(unit, unit.home, lambda u: None)
-        else:
-            self.movement.hold(unit)
 
     # -- faults ----------------------------------------------------------------------
 

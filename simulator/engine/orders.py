@@ -141,9 +141,9 @@ class Orders:
     def _send(self, unit: Unit, incident: Incident, hold: bool) -> None:
         """Dispatch a unit, or order one held at this incident's perimeter in."""
         if unit.incident == incident.id:
-            self.engine.order_in(unit, incident)
+            self.engine.crews.order_in(unit, incident)
         else:
-            self.engine.dispatch(unit, incident, hold=hold)
+            self.engine.crews.dispatch(unit, incident, hold=hold)
 
     def _recall(self, command: Recall) -> Verdict:
         units, reason = self._own_units(command.agency, command.units)
@@ -152,7 +152,7 @@ class Orders:
         for unit in units:
             if unit.status not in _ORDERABLE - {UnitStatus.AVAILABLE, UnitStatus.RETURNING}:
                 return f"unit {unit.id} is {unit.status.value}; there is nothing to recall", None
-        return "", lambda: [self.engine.send_home(unit, reason="recalled") for unit in units]
+        return "", lambda: [self.engine.crews.send_home(unit, reason="recalled") for unit in units]
 
     def _stage(self, command: Stage) -> Verdict:
         if command.staging not in self.engine.staging:
@@ -163,7 +163,7 @@ class Orders:
         for unit in units:
             if unit.status not in _ORDERABLE:
                 return f"unit {unit.id} is {unit.status.value} and cannot be moved", None
-        return "", lambda: [self.engine.stage(unit, command.staging) for unit in units]
+        return "", lambda: [self.engine.crews.stage(unit, command.staging) for unit in units]
 
     def _declare(self, command: Declare) -> Verdict:
         incident, reason = self._known_incident(command.agency, command.incident)
@@ -276,7 +276,7 @@ class Orders:
         if not command.in_service and out:
             return f"unit {unit.id} is already out of service", None
         reason = f"ordered by {command.agency}"
-        return "", lambda: self.engine.set_service(unit, command.in_service, reason)
+        return "", lambda: self.engine.crews.set_service(unit, command.in_service, reason)
 
     # -- communications and command --------------------------------------------------
 

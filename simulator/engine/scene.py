@@ -267,7 +267,7 @@ class Scene:
         for unit_id in sorted(incident.assigned):
             unit = engine.units[unit_id]
             if unit.status == UnitStatus.STAGED:
-                engine.await_word(unit, incident)
+                engine.crews.await_word(unit, incident)
 
     def _held(self, incident: Incident, gate: Gate) -> list[str]:
         """Agencies whose units this precondition holds back."""
@@ -287,7 +287,7 @@ class Scene:
             if unit.held or unit.status != UnitStatus.STAGED:
                 continue  # held by its dispatcher: goes in when ordered
             if not self.engine.blocked(unit, incident):
-                self.engine.proceed_from_staging(unit, incident)
+                self.engine.crews.proceed_from_staging(unit, incident)
 
     # -- patients --------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ class Script:
         elif isinstance(row, Fault):
             engine.fault(row)
         elif isinstance(row, ResourceChange):
-            engine.set_service(
+            engine.crews.set_service(
                 engine.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
             )
         elif isinstance(row, RoadClosure):

@@ -53,7 +53,7 @@ class Transport:
         was_on_scene = self.engine.scene.remove(unit, incident)
         unit.hospital = hospital.id
         self.engine.movement.send(unit, hospital.node, self._at_hospital)
-        self.engine.set_status(
+        self.engine.crews.set_status(
             unit,
             UnitStatus.TRANSPORTING,
             hospital=hospital.id,
@@ -88,7 +88,7 @@ class Transport:
                 triage=patient.triage.value,
             )
         unit.patients = []
-        self.engine.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
+        self.engine.crews.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
         unit.hospital = None
         unit.epoch += 1
         self.engine.at(handover, self._handed_over, unit, unit.epoch)
@@ -96,8 +96,8 @@ class Transport:
     def _handed_over(self, unit: Unit, epoch: int) -> None:
         if unit.epoch != epoch or unit.status != UnitStatus.AT_HOSPITAL:
             return
-        reason = self.engine.pending_out_of_service.pop(unit.id, None)
+        reason = self.engine.crews.pending_out_of_service.pop(unit.id, None)
         if reason is None:
-            self.engine.send_home(unit)
+            self.engine.crews.send_home(unit)
         else:
-            self.engine.take_out_of_service(unit, reason)
+            self.engine.crews.take_out_of_service(unit, reason)

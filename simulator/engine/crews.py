@@ -1,0 +1,304 @@
+"""Crews through their assignments: dispatch, the drive, the perimeter, the scene, home.
+
+A unit turns out (at its station), drives to the scene, waits at a staging area or the
+perimeter while a precondition or its dispatcher holds it, sizes up the scene and goes
+to work, and drives home when released; a closure nobody told its agency of stops it
+at the barrier. Units also go out of and back into service.
+"""
+
+import itertools
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from simulator.engine.incident import Incident, Readiness
+from simulator.engine.knowledge import fact_key
+from simulator.engine.unit import Unit
+from simulator.scenario.vocabulary import UnitStatus
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+# A blocked unit waits at a declared staging area if one is this close to the scene.
+STAGING_RADIUS_M = 3000.0
+
+
+class Crews:
+    """Every unit's status changes and the trips between them."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.pending_out_of_service: dict[str, str] = {}  # unit -> why, once handed over
+
+    def set_status(self, unit: Unit, status: UnitStatus, **data: Any) -> None:
+        """Change a unit's status and log the transition."""
+        prev = unit.status
+        unit.status = status
+        self.engine.emit(
+            f"unit.{status.value}",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=unit.incident,
+            prev=prev.value,
+            **data,
+        )
+
+    def detach(self, unit: Unit) -> None:
+        """Take a unit off whatever incident it is committed to."""
+        if unit.incident is not None:
+            incident = self.engine.incidents[unit.incident]
+            self.engine.scene.leave(unit, incident)
+            unit.incident = None
+        unit.staging = None
+        unit.held = False
+
+    def dispatch(self, unit: Unit, incident: Incident, hold: bool = False) -> None:
+        """Assign a unit; it turns out (if at its station) and drives to the scene.
+
+        A held unit stops at the perimeter until ``order_in`` (Level I staging).
+        """
+        previous = unit.incident
+        self.detach(unit)
+        turnout = self.engine.agency(unit.agency).turnout if unit.at_home else 0.0
+        unit.incident = incident.id
+        unit.held = hold
+        incident.assigned.add(unit.id)
+        eta = float(self.engine.movement.eta(unit, incident.node)) + turnout
+        self.set_status(
+            unit,
+            UnitStatus.DISPATCHED,
+            reassigned_from=previous,
+            eta=round(self.engine.env.now + eta, 3),
+        )
+        if turnout > 0:
+            unit.epoch += 1
+            self.engine.at(turnout, self._roll, unit, incident, unit.epoch)
+        else:
+            self._roll(unit, incident, unit.epoch)
+
+    def _roll(self, unit: Unit, incident: Incident, epoch: int) -> None:
+        if unit.epoch != epoch or unit.incident != incident.id:
+            return
+        reason = self.engine.blocked(unit, incident)
+        area = self._staging_near(incident) if reason else None
+        if area is not None:
+            target, on_arrive = (
+                self.engine.staging[area],
+                lambda u: self._at_staging(u, area, reason),
+            )
+        else:
+            target, on_arrive = incident.node, self._at_scene
+        barrier = self._unknown_closure(unit, target)
+        if barrier is not None:
+            node, name = barrier
+            target, on_arrive = node, self.at_barrier(name, target, on_arrive)
+        if not self.engine.movement.send(unit, target, on_arrive):
+            self.engine.movement.hold(unit)
+            self.detach(unit)
+            self.set_status(unit, UnitStatus.AVAILABLE, reason="no open road to the incident")
+            return
+        self.set_status(
+            unit,
+            UnitStatus.EN_ROUTE,
+            to=self.engine.node_id(target),
+            staging=area,
+            path=self.engine.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+
+    def _unknown_closure(self, unit: Unit, target: int) -> tuple[int, str] | None:
+        """Where a unit's believed route hits a closure its agency was not told of."""
+        roads = self.engine.atlas.roads
+        unknown = {
+            k
+            for k in roads.closed
+            if roads.names[k]
+            and not self.engine.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
+        }
+        if not unknown:
+            return None
+        origin, _ = self.engine.movement.origin(unit)
+        path = roads.believed_path(origin, target, unknown)
+        for u, v in itertools.pairwise(path):
+            edge = roads.edge_of[(u, v)]
+            if edge in unknown:
+                return (u, roads.names[edge]) if u != origin else None
+        return None
+
+    def at_barrier(
+        self, name: str, target: int, on_arrive: Callable[[Unit], None]
+    ) -> Callable[[Unit], None]:
+        """What a unit does on reaching a closure it was not told of: report, reroute."""
+
+        def arrived(unit: Unit) -> None:
+            self.engine.emit(
+                "unit.blocked",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=unit.incident,
+                road=name,
+                reason="drove into a closure its agency did not know of",
+            )
+            self.engine.report(unit, unit.incident, {fact_key("closure", name): True})
+            if self.engine.movement.send(unit, target, on_arrive):
+                self.engine.movement.rerouted(unit)
+
+        return arrived
+
+    def await_word(self, unit: Unit, incident: Incident) -> None:
+        """A staged crew hears from the staging manager, in a while, what is already met.
+
+        Without this a unit whose dispatch was never told would wait for ever.
+        """
+        met = {
+            fact_key("condition", incident.id, g.spec.id): "met"
+            for g in incident.gates
+            if g.state == Readiness.MET
+        }
+        if met:
+            delay = self.engine.scenario.communications.retry_seconds
+            self.engine.at(delay, self.engine.report, unit, incident.id, met)
+
+    def _staging_near(self, incident: Incident) -> str | None:
+        xy = self.engine.atlas.roads.xy
+        best, best_d = None, STAGING_RADIUS_M
+        for area, node in sorted(self.engine.staging.items()):
+            d = math.dist(xy[node], xy[incident.node])
+            if d <= best_d:
+                best, best_d = area, d
+        return best
+
+    def _at_staging(self, unit: Unit, area: str, reason: str) -> None:
+        unit.staging = area
+        incident = self.engine.incidents[unit.incident]
+        if not self.engine.blocked(unit, incident):
+            self.proceed_from_staging(unit, incident)
+            return
+        self.set_status(unit, UnitStatus.STAGED, at=area, reason=f"waiting for {reason}")
+        self.await_word(unit, incident)
+
+    def _at_scene(self, unit: Unit) -> None:
+        incident = self.engine.incidents[unit.incident]
+        if incident.resolved:
+            self.send_home(unit)
+            return
+        if unit.held:
+            unit.staging = None
+            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason="held by dispatch")
+            return
+        reason = self.engine.blocked(unit, incident)
+        if reason:
+            unit.staging = None
+            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            self.await_word(unit, incident)
+            return
+        self.set_status(unit, UnitStatus.ON_SCENE)
+        if self.engine.hazards.observe(unit, incident):
+            self._enter(unit, incident)
+
+    def _enter(self, unit: Unit, incident: Incident) -> None:
+        clash = self.engine.command.clash(unit, incident)
+        if clash:
+            self.engine.command.delay_join(unit, incident, *clash)
+        else:
+            self.engine.scene.arrive(unit, incident)
+
+    def order_in(self, unit: Unit, incident: Incident) -> None:
+        """A unit held at the perimeter goes in (or, still on its way, will on arrival).
+
+        A precondition still unmet keeps it waiting, as it would any crew.
+        """
+        unit.held = False
+        if unit.status != UnitStatus.STAGED or unit.staging is not None:
+            return
+        reason = self.engine.blocked(unit, incident)
+        if reason:
+            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            self.await_word(unit, incident)
+            return
+        self.proceed_from_staging(unit, incident)
+
+    def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
+        """A staged unit whose precondition now holds moves in."""
+        if unit.staging is None:
+            self.set_status(unit, UnitStatus.ON_SCENE, released=True)
+            if self.engine.hazards.observe(unit, incident):
+                self._enter(unit, incident)
+            return
+        area, unit.staging = unit.staging, None
+        self.engine.movement.send(unit, incident.node, self._at_scene)
+        self.set_status(
+            unit,
+            UnitStatus.EN_ROUTE,
+            to=self.engine.node_id(incident.node),
+            released=area,
+            path=self.engine.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+
+    def send_home(self, unit: Unit, reason: str = "") -> None:
+        """Release a unit; it drives back to its station and is available on arrival."""
+        released = unit.incident
+        self.detach(unit)
+        if unit.trip is None and unit.node == unit.home:
+            self.engine.movement.hold(unit)
+            self.set_status(
+                unit, UnitStatus.AVAILABLE, released_from=released, reason=reason or None
+            )
+            return
+        self.engine.movement.send(unit, unit.home, self._at_station)
+        self.set_status(
+            unit,
+            UnitStatus.RETURNING,
+            released_from=released,
+            path=self.engine.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+            reason=reason or None,
+        )
+
+    def _at_station(self, unit: Unit) -> None:
+        if unit.status == UnitStatus.RETURNING:
+            self.set_status(unit, UnitStatus.AVAILABLE)
+
+    def stage(self, unit: Unit, area: str) -> None:
+        """Pre-position a unit at a staging area, where it waits available."""
+        self.detach(unit)
+        self.engine.movement.send(unit, self.engine.staging[area], lambda u: self._parked(u, area))
+        self.set_status(
+            unit,
+            UnitStatus.EN_ROUTE,
+            to=self.engine.node_id(self.engine.staging[area]),
+            staging=area,
+            path=self.engine.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+        )
+
+    def _parked(self, unit: Unit, area: str) -> None:
+        unit.staging = area
+        self.set_status(unit, UnitStatus.STAGED, at=area, reason="pre-positioned")
+
+    def set_service(self, unit: Unit, in_service: bool, reason: str) -> None:
+        """Take a unit out of service (it heads home) or return it to service."""
+        if in_service:
+            if unit.status == UnitStatus.OUT_OF_SERVICE:
+                self.set_status(unit, UnitStatus.AVAILABLE, reason=reason)
+            return
+        if unit.status == UnitStatus.OUT_OF_SERVICE:
+            return
+        if unit.status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
+            self.pending_out_of_service[unit.id] = reason
+            self.engine.emit(
+                "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
+            )
+            return
+        self.take_out_of_service(unit, reason)
+
+    def take_out_of_service(self, unit: Unit, reason: str) -> None:
+        """A unit leaves service now: off its incident, and home if it is away."""
+        released = unit.incident
+        self.detach(unit)
+        self.set_status(unit, UnitStatus.OUT_OF_SERVICE, released_from=released, reason=reason)
+        if unit.trip is not None or unit.node != unit.home:
+            self.engine.movement.send(unit, unit.home, lambda u: None)
+        else:
+            self.engine.movement.hold(unit)

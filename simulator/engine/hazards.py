@@ -1,0 +1,88 @@
+"""Hazards on arrival: a unit sizes up the scene, and what nobody told it of hurts it.
+
+A hazard its agency knows of, or one its own capability recognises (hazmat a chemical,
+a tactical team an armed subject), does no harm; so does one a met precondition has
+made safe for it. Any other strikes once per unit: the crew is injured, the unit goes
+out of service, or there are more casualties, as the scenario says.
+"""
+
+from typing import TYPE_CHECKING
+
+from simulator.engine.incident import Incident, Readiness
+from simulator.engine.knowledge import fact_key
+from simulator.engine.unit import Unit
+from simulator.scenario.incident import Casualties, Hazard
+from simulator.scenario.vocabulary import DETECTS, Capability, HazardKind, secures
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+
+class Hazards:
+    """Sizing up scenes and the harm of hazards nobody reported."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self._harmed: set[tuple[str, str]] = set()  # (unit, hazard fact) already struck
+
+    def observe(self, unit: Unit, incident: Incident) -> bool:
+        """A unit sizes up the scene and reports; False if a hazard put it out of action."""
+        seen: dict[str, object] = {
+            fact_key("incident", incident.id): self.engine.truth(f"incident:{incident.id}")
+        }
+        if incident.patients:
+            seen[fact_key("casualties", incident.id)] = len(incident.patients)
+        fit = True
+        for hazard in incident.spec.hazards:
+            key = fact_key("hazard", incident.id, hazard.id)
+            seen[key] = hazard.kind.value
+            detectors = frozenset(
+                hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
+            )
+            if self.engine.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
+                continue
+            if self._made_safe(unit, incident, hazard.kind, detectors):
+                continue
+            if (unit.id, key) not in self._harmed:
+                self._harmed.add((unit.id, key))
+                fit = self._harm(unit, incident, hazard) and fit
+        self.engine.report(unit, incident.id, seen)
+        return fit
+
+    def _made_safe(
+        self, unit: Unit, incident: Incident, kind: HazardKind, detectors: frozenset[Capability]
+    ) -> bool:
+        """Whether a met precondition has made this hazard safe for this unit.
+
+        It has for the crews it held back (that is why they waited) and, for everyone,
+        from the hazards its own crews deal with.
+        """
+        agency_kind = self.engine.agency(unit.agency).kind.value
+        return any(
+            g.state == Readiness.MET
+            and (g.applies(unit, agency_kind) or secures(g.spec.capability, kind, detectors))
+            for g in incident.gates
+        )
+
+    def _harm(self, unit: Unit, incident: Incident, hazard: Hazard) -> bool:
+        """An unknown hazard strikes; returns whether the unit can still work."""
+        self.engine.emit(
+            "unit.harmed",
+            agency=unit.agency,
+            unit=unit.id,
+            incident=incident.id,
+            hazard=hazard.kind.value,
+            effect=hazard.harm,
+            count=hazard.harm_count,
+        )
+        if hazard.harm == "casualties":
+            self.engine.scene.add_patients(incident, Casualties(immediate=hazard.harm_count))
+            self.engine.involve(incident, {self.engine.responsible(incident, Capability.TRANSPORT)})
+            return True
+        if hazard.harm == "crew_injured":
+            self.engine.scene.add_patients(incident, Casualties(delayed=hazard.harm_count))
+            self.engine.involve(incident, {self.engine.responsible(incident, Capability.TRANSPORT)})
+        self.engine.crews.take_out_of_service(
+            unit, f"harmed by an unknown {hazard.kind.value} hazard"
+        )
+        return False
