@@ -266,3 +266,31 @@ def test_enter_or_the_yes_button_also_ends(app, answer):
         click(app.stack[-1].buttons["confirm"].center)
     app.frame(0.0)
     assert isinstance(app.stack[-1], Ending) and console.exercise.ended
+
+
+def test_crews_held_at_the_perimeter_and_sent_in_from_the_panel(app):
+    """Level I staging from the map view: hold P1 outside INC1, then send it in."""
+    console = start(app, ("police",))
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    (hold,) = of_kind(console, "perimeter")
+    assert hold.enabled and hold.label == "Hold P1 at the INC1 perimeter"
+    press(app, console, "perimeter", "Hold")
+    assert trainee_commands(console)[-1] == {
+        "agency": "police",
+        "type": "dispatch",
+        "incident": "INC1",
+        "units": ["P1"],
+        "hold": True,
+    }
+    ex = console.exercise
+    while ex.engine.units["P1"].status.value != "staged":
+        app.frame(1 / 60)
+    frames(app, 30)
+    assert ex.engine.units["P1"].status.value == "staged"  # it waits for the word
+    select(app, console, "P1", incident=True)
+    (send,) = of_kind(console, "perimeter")
+    assert send.enabled and send.label == "Send P1 in to INC1"
+    press(app, console, "perimeter", "Send")
+    app.frame(0.0)
+    assert ex.engine.units["P1"].status.value == "on_scene"

@@ -108,6 +108,7 @@ def options(
     out: list[Option] = []
     if chosen and incident is not None:
         out.append(assign(ctx, chosen, incident))
+        out += perimeter_options(ctx, chosen, incident)
     if chosen:
         out += _unit_options(ctx, chosen)
     if incident is not None:
@@ -163,6 +164,36 @@ def assign(ctx: Context, units: list[UnitView], incident: KnownIncident) -> Opti
     if not ordered:
         return Option("assign", label, (), note)
     return Option("assign", label, (*shares, *now), note, tuple(later))
+
+
+def perimeter_options(
+    ctx: Context, units: list[UnitView], incident: KnownIncident
+) -> list[Option]:
+    """Hold crews at the incident's perimeter (Level I staging), or send held ones in.
+
+    Doctrine for a scene whose hazards nobody able to recognise them has sized up: the
+    crews stop outside, committed, and go in when the dispatcher says so.
+    """
+    mine = [u for u in units if u.agency in incident.held_by]
+    here = [u for u in mine if u.incident == incident.id]
+    going = [u for u in mine if u.incident != incident.id]
+    out = []
+    if going:
+        holds = tuple(
+            Dispatch(agency=a, incident=incident.id, units=[u.id for u in g], hold=True)
+            for a, g in sorted(_by_agency(going).items())
+        )
+        label = f"Hold {_names([u.id for u in going])} at the {incident.id} perimeter"
+        out.append(checked(ctx, "perimeter", label, holds))
+    staged = [u for u in here if u.status == UnitStatus.STAGED]
+    if staged:
+        enter = tuple(
+            Dispatch(agency=a, incident=incident.id, units=[u.id for u in g])
+            for a, g in sorted(_by_agency(staged).items())
+        )
+        label = f"Send {_names([u.id for u in staged])} in to {incident.id}"
+        out.append(checked(ctx, "perimeter", label, enter))
+    return out
 
 
 def _dispatchable(
