@@ -166,9 +166,7 @@ def assign(ctx: Context, units: list[UnitView], incident: KnownIncident) -> Opti
     return Option("assign", label, (*shares, *now), note, tuple(later))
 
 
-def perimeter_options(
-    ctx: Context, units: list[UnitView], incident: KnownIncident
-) -> list[Option]:
+def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncident) -> list[Option]:
     """Hold crews at the incident's perimeter (Level I staging), or send held ones in.
 
     Doctrine for a scene whose hazards nobody able to recognise them has sized up: the
