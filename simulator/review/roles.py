@@ -60,9 +60,15 @@ class RoleScore:
     groups: tuple[DutyGroup, ...]
 
 
-def role_scores(scenario: Scenario, events: Sequence[Event]) -> dict[str, RoleScore]:
-    """Score every agency on its own duties."""
-    sweep = _Sweep(scenario)
+def role_scores(
+    scenario: Scenario, events: Sequence[Event], aid: AidClocks | None = None
+) -> dict[str, RoleScore]:
+    """Score every agency on its own duties.
+
+    ``aid`` is the same log's mutual-aid clocks when already read (``score`` reads them
+    once for the intervals too); read here otherwise.
+    """
+    sweep = _Sweep(scenario, aid)
     for e in events:
         sweep.apply(e)
     return {
@@ -84,7 +90,7 @@ def _role(agency: str, groups: list[DutyGroup]) -> RoleScore:
 class _Sweep:
     """One pass over the log collecting each agency's duties and when they were done."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, aid: AidClocks | None = None) -> None:
         self.scenario = scenario
         self.kind = {a.id: a.kind for a in scenario.agencies}
         self.command_agencies = {
@@ -111,11 +117,14 @@ class _Sweep:
         self.commander_at: dict[tuple[str, str], Event] = {}
         self.arrivals: dict[str, int] = defaultdict(int)
         self.end = 0.0
-        self.aid = AidClocks(scenario)
+        # The clocks are read once the whole log is in, so they may be read beforehand.
+        self.aid = aid or AidClocks(scenario)
+        self._reads_aid = aid is None
 
     def apply(self, e: Event) -> None:
         self.end = max(self.end, e.t)
-        self.aid.apply(e)
+        if self._reads_aid:
+            self.aid.apply(e)
         kind, key = e.kind, (e.incident, e.agency)
         if kind == "incident.started":
             self.started[e.incident] = e

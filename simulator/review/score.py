@@ -74,7 +74,8 @@ class Scores:
 def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     """Score a run from its scenario and event log alone."""
     log = list(events)
-    intervals = response_intervals(log, _command_only(scenario), aid_clocks(scenario, log))
+    aid = aid_clocks(scenario, log)
+    intervals = response_intervals(log, _command_only(scenario), aid)
     result = outcomes(log)
     coord = coordination(scenario, log)
     chances = opportunities(log)
@@ -84,7 +85,7 @@ def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     ]
     objectives_total, breakdown = overall(objectives)
     outcome = outcome_score(result, chances.end, chances.units_on_scene())
-    roles = role_scores(scenario, log)
+    roles = role_scores(scenario, log, aid)
     duties = _duties(roles)
     weights = scenario.scoring.weights
     window = _mix(weights, objectives=objectives_total, outcomes=outcome.score, duties=duties)
