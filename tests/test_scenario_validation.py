@@ -551,3 +551,11 @@ def test_an_unknown_node_on_a_big_map_names_the_closest_ids():
     ids = [f"r{r}c{c}" for r in range(40) for c in range(40)]
     hint = suggest("r20c13x", ids, "nodes")
     assert hint.startswith(" (closest: r20c13, ") and hint.endswith("; 1600 nodes in all)")
+
+
+def test_a_water_area_needs_an_outline_of_three_corners():
+    def change(d):
+        d["map"]["water"] = [{"name": "Pond", "outline": [[0, 0], [10, 10]]}]
+
+    problem = only(mutated(change))
+    assert problem.path == "map.water.0.outline" and "at least 3" in problem.message

@@ -70,6 +70,19 @@ def test_the_generated_city_has_its_river_bridges_and_districts(riverton):
     assert street.arterial and len(street.runs) == 1 and len(street.runs[0]) == spec.columns
 
 
+def test_a_hand_drawn_map_has_the_water_and_districts_its_author_drew():
+    """The small town's mill pond under the Mill Bridge, and its two districts."""
+    scenario = load(SCENARIOS / "small_town_collision.yaml")
+    atlas = build_atlas(scenario)
+    geography = survey(atlas.roads, scenario.map)
+    (pond,) = geography.water
+    assert pond.shape == (8, 2)
+    (bridge,) = [s for s in geography.streets if s.bridge]
+    ys = sorted(atlas.roads.xy[bridge.runs[0]][:, 1])
+    assert ys[0] < pond[:, 1].min() and ys[-1] > pond[:, 1].max()
+    assert [d.name for d in geography.districts] == ["Northside", "Town Centre"]
+
+
 def test_surveying_the_map_changes_nothing_the_engine_uses():
     scenario = load(SCENARIOS / "harbor_district_mci.yaml")
     roads = build_atlas(scenario).roads

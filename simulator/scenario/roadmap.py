@@ -14,6 +14,18 @@ class RoadNode(Model):
     id: Ident
     x: Coordinate
     y: Coordinate
+    district: str | None = Field(
+        default=None, max_length=80, description="District it lies in (named on the map)"
+    )
+
+
+class WaterArea(Model):
+    """A river, lake or harbour drawn on the map (the engine never reads it)."""
+
+    name: str | None = Field(default=None, max_length=80)
+    outline: list[tuple[Coordinate, Coordinate]] = Field(
+        min_length=3, max_length=2000, description="Polygon corners [x, y] in metres"
+    )
 
 
 class RoadEdge(Model):
@@ -38,6 +50,7 @@ class ExplicitMap(Model):
     kind: Literal["graph"] = "graph"
     nodes: list[RoadNode] = Field(min_length=2)
     edges: list[RoadEdge] = Field(min_length=1)
+    water: list[WaterArea] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
     def _ids_unique(self) -> "ExplicitMap":

@@ -14,7 +14,7 @@ def road_graph(spec: ExplicitMap | GeneratedMap) -> nx.DiGraph:
         return generate(spec)
     graph = nx.DiGraph()
     for node in sorted(spec.nodes, key=lambda n: n.id):
-        graph.add_node(node.id, x=node.x, y=node.y, district="")
+        graph.add_node(node.id, x=node.x, y=node.y, district=node.district or "")
     for edge in spec.edges:
         if edge.source not in graph or edge.target not in graph:
             continue  # reported by the map check

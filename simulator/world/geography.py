@@ -56,6 +56,8 @@ def survey(roads: RoadNetwork, spec: ExplicitMap | GeneratedMap) -> Geography:
     water: tuple[np.ndarray, ...] = ()
     if isinstance(spec, GeneratedMap) and spec.river:
         water = (_river(roads, spec),)
+    elif isinstance(spec, ExplicitMap):
+        water = tuple(np.array(area.outline, dtype=float) for area in spec.water)
     return Geography(
         streets=_streets(roads),
         water=water,
