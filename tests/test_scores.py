@@ -1,15 +1,25 @@
 """Each metric against a small hand-built event log whose answer is worked out by hand."""
 
 import json
+from collections import defaultdict
 
 import pytest
-from conftest import LogBuilder, build, one_objective, scenario_dict, unit
+from conftest import SCENARIOS, LogBuilder, build, one_objective, scenario_dict, unit
 
-from simulator.review.coordination import IDLE_GRACE_S, SPAN_GRACE_S, coordination, span_breaches
+from simulator.build import build_exercise
+from simulator.review.coordination import (
+    IDLE_GRACE_S,
+    SPAN_GRACE_S,
+    coordination,
+    idle_units,
+    span_breaches,
+)
 from simulator.review.intervals import response_intervals, standard_checks
+from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcomes
 from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.score import score
+from simulator.scenario import load
 from simulator.scenario.scoring import Measure, Objective, Rating
 
 
@@ -383,3 +393,53 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
         ("county_ems", 400.0, "CM1", ""),
         ("ems", 400.0, "CM1", "mutual aid from county_ems"),
     ]
+
+
+def brute_idle(scenario, events):
+    """Idle capable units the slow way: every pair recomputed on every state change."""
+    fleet = Ledger(scenario, frozenset({"available"}))
+    requires, agencies, known = {}, {}, defaultdict(set)
+    idle, since = defaultdict(float), {}
+    last = 0.0
+    for e in events:
+        last = e.t
+        if e.kind == "incident.started":
+            requires[e.incident] = dict(e.data.get("requires", {}))
+            agencies[e.incident] = set(e.data.get("agencies", []))
+        elif e.kind == "incident.escalated" and "requires" in e.data:
+            requires[e.incident] = dict(e.data["requires"])
+        elif e.kind == "incident.resolved":
+            requires.pop(e.incident, None)
+        elif e.kind == "cad.opened":
+            known[e.incident].add(e.agency)
+        elif e.kind.startswith("unit.") and fleet.knows(e.unit) and "prev" in e.data:
+            fleet.unit(e.unit, e.kind.removeprefix("unit."), e.incident)
+        else:
+            continue
+        pairs = {
+            (u, i)
+            for i, needs in requires.items()
+            for c, n in needs.items()
+            if fleet.assigned[(i, c)] < n
+            for a in agencies[i] & known[i]
+            for u in fleet.free.get((a, c), ())
+        }
+        for pair in [p for p in since if p not in pairs]:
+            idle[pair] += e.t - since.pop(pair)
+        for pair in pairs:
+            since.setdefault(pair, e.t)
+    for pair in list(since):
+        idle[pair] += last - since.pop(pair)
+    return sorted((u, i, round(s, 1)) for (u, i), s in idle.items() if s >= IDLE_GRACE_S)
+
+
+@pytest.mark.parametrize("name", ["riverton_night_shift.yaml", "harbor_district_mci.yaml"])
+def test_idle_units_kept_incrementally_match_a_full_recount(name):
+    """An idle police dispatcher leaves its cars free while its incidents need them."""
+    scenario = load(SCENARIOS / name)
+    exercise = build_exercise(scenario, 0, profiles={"police": "idle"})
+    exercise.advance(scenario.metadata.duration)
+    events = exercise.log.events
+    fast = sorted((s.unit, s.incident, s.value) for s in idle_units(exercise.scenario, events))
+    assert fast == brute_idle(exercise.scenario, events)
+    assert fast, "the bundled scenario should leave some capable unit idle for a while"
