@@ -66,9 +66,11 @@ class AidClocks:
         elif kind == "mutual_aid.requested" and e.incident and e.agency:
             self._acted((e.incident, e.agency), e.t)
         elif kind.startswith("unit.") and self.fleet.knows(e.unit) and "prev" in e.data:
-            self.fleet.unit(str(e.unit), kind.removeprefix("unit."), e.incident)
+            changed = self.fleet.unit(str(e.unit), kind.removeprefix("unit."), e.incident)
             if kind == "unit.dispatched" and e.incident and e.agency:
                 self._acted((e.incident, e.agency), e.t)
+            if not changed:
+                return  # no unit came free or left, no assignment moved: no clock changes
         else:
             return
         self._tick(e.t)

@@ -360,7 +360,7 @@ class _IdleSweep:
         elif kind == "cad.opened":
             self.known[e.incident].setdefault(e.agency, e)
         elif kind.startswith("unit.") and self.fleet.knows(e.unit) and "prev" in e.data:
-            self.fleet.unit(e.unit, kind.removeprefix("unit."), e.incident)
+            return self.fleet.unit(e.unit, kind.removeprefix("unit."), e.incident)
         else:
             return False
         return True

@@ -47,11 +47,16 @@ class Ledger:
         """Whether the unit is one of the scenario's."""
         return unit in self.status
 
-    def unit(self, unit: str, status: str, incident: str | None) -> None:
-        """A unit's new status (``dispatched``, ``on_scene``...) and its incident."""
+    def unit(self, unit: str, status: str, incident: str | None) -> bool:
+        """A unit's new status (``dispatched``, ``on_scene``...) and its incident.
+
+        Returns whether the free units or the assignment counts changed (a unit going
+        from en route to on scene changes neither, so a sweep can skip it).
+        """
         was_free = self.status[unit] in self.free_statuses
         self.status[unit] = status
-        if was_free != (status in self.free_statuses):
+        changed = was_free != (status in self.free_statuses)
+        if changed:
             for capability in self.provides[unit]:
                 group = self.free[(self.agency[unit], capability)]
                 if was_free:
@@ -59,17 +64,19 @@ class Ledger:
                 else:
                     group.add(unit)
         if status == "dispatched":
-            self._assign(unit, incident)
+            changed = self._assign(unit, incident) or changed
         elif status in UNASSIGNED:
-            self._assign(unit, None)
+            changed = self._assign(unit, None) or changed
+        return changed
 
-    def _assign(self, unit: str, incident: str | None) -> None:
+    def _assign(self, unit: str, incident: str | None) -> bool:
         before = self.assigned_to[unit]
         if before == incident:
-            return
+            return False
         for capability in self.provides[unit]:
             if before is not None:
                 self.assigned[(before, capability)] -= 1
             if incident is not None:
                 self.assigned[(incident, capability)] += 1
         self.assigned_to[unit] = incident
+        return True
