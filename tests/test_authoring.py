@@ -9,9 +9,10 @@ import json
 
 import pytest
 import yaml
-from conftest import SCENARIOS, closure, incident, scenario_dict
+from conftest import SCENARIOS, build, closure, incident, scenario_dict
 
 from simulator.cli import main
+from simulator.exercise import Exercise
 
 SMALL = SCENARIOS / "small_town_collision.yaml"
 
@@ -212,3 +213,13 @@ def test_a_run_goes_ahead_despite_warnings(tmp_path, capsys):
     assert (
         main(["run", str(path), "--until", "00:30", "--out", str(tmp_path / "r"), "--quiet"]) == 0
     )
+
+
+def test_a_fault_injects_recipients_hear_of_it():
+    """``to`` on a fault (as on a resource change or an escalation) tells those agencies."""
+    row = {**fault(40, "dispatch-phone"), "to": ["fire"], "description": "Phones jammed"}
+    exercise = Exercise(build(scenario_dict(msel=[incident(), row])), seed=0)
+    exercise.advance(120)
+    heard = [(e.agency, e.data["text"]) for e in exercise.log.of_kind("information.received")]
+    assert heard == [("fire", "Phones jammed")]
+    assert exercise.log.of_kind("fault.started")

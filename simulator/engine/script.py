@@ -80,22 +80,17 @@ class Script:
             engine.start_incident(row.incident)
         elif isinstance(row, InformationInject):
             for agency in row.to:
-                engine.emit(
-                    "information.received",
-                    agency=agency,
-                    seq=row.seq,
-                    text=row.description,
-                    source=row.source,
-                    delivery=row.delivery,
-                )
+                self._tell_one(row, agency)
                 for key in row.facts:
                     engine.learn(agency, key, engine.truth(key), "inject")
         elif isinstance(row, Fault):
             engine.fault(row)
+            self._tell(row)
         elif isinstance(row, ResourceChange):
             engine.crews.set_service(
                 engine.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
             )
+            self._tell(row)
         elif isinstance(row, RoadClosure):
             edges = engine.atlas.closure_edges(row)
             if row.action == "close":
@@ -103,13 +98,37 @@ class Script:
             else:
                 engine.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
         elif isinstance(row, EscalationInject):
-            incident = engine.incidents.get(row.incident)
-            if incident is None or incident.resolved:
-                state = "has not started" if incident is None else "is already resolved"
-                engine.emit(
-                    "incident.escalation_skipped",
-                    incident=row.incident,
-                    reason=f"MSEL {row.seq}: the incident {state}",
-                )
-            else:
-                engine.scene.escalate(incident, row, f"MSEL {row.seq}")
+            self._escalate(row)
+
+    def _tell(self, row: Any) -> None:
+        """The row's recipients (``to``) hear its description, as its source tells them.
+
+        An information row is only this; a fault, a unit going in or out of service or
+        an escalation also happens whether or not anyone is told.
+        """
+        for agency in row.to:
+            self._tell_one(row, agency)
+
+    def _tell_one(self, row: Any, agency: str) -> None:
+        self.engine.emit(
+            "information.received",
+            agency=agency,
+            seq=row.seq,
+            text=row.description,
+            source=row.source,
+            delivery=row.delivery,
+        )
+
+    def _escalate(self, row: EscalationInject) -> None:
+        engine = self.engine
+        incident = engine.incidents.get(row.incident)
+        if incident is None or incident.resolved:
+            state = "has not started" if incident is None else "is already resolved"
+            engine.emit(
+                "incident.escalation_skipped",
+                incident=row.incident,
+                reason=f"MSEL {row.seq}: the incident {state}",
+            )
+            return
+        engine.scene.escalate(incident, row, f"MSEL {row.seq}")
+        self._tell(row)
