@@ -117,6 +117,7 @@ class Narrator:
         msel = scenario.msel if scenario is not None else []
         self.calls = {r.incident.id: r for r in msel if isinstance(r, IncidentInject)}
         self.briefs = {r.seq: r for r in msel if isinstance(r, InformationInject)}
+        self.escalations = {r.seq for r in msel if r.type == "escalation"}
         self.told: set[int] = set()  # MSEL seqs already shown
         self.called: set[str] = set()  # incidents whose callers' words were shown
 
@@ -224,6 +225,8 @@ class Narrator:
         if seq in self.told:
             return None
         self.told.add(int(seq))
+        if seq in self.escalations:
+            return None  # told with incident.escalated, which says which incident
         brief = self.briefs.get(int(seq)) if seq is not None else None
         desks = [a for a in sorted(brief.to) if a in self.roles] if brief else []
         who = " and ".join(self.names.who(a) for a in desks or [event.agency])
