@@ -59,6 +59,14 @@ class CadIncident:
 
 
 @dataclass(frozen=True)
+class CadLine:
+    """How an incident reached one agency's CAD (call, notification, mutual_aid)."""
+
+    via: str
+    closed: bool
+
+
+@dataclass(frozen=True)
 class UnitView:
     """A unit's public state."""
 
@@ -258,6 +266,11 @@ class Exercise:
         entries = self.engine.cads[agency].open_entries()
         out = [self.cad_incident(agency, entry.incident) for entry in entries]
         return sorted(out, key=lambda i: (i.priority, i.opened, i.id))
+
+    def cad_entry(self, agency: str, incident_id: str) -> CadLine | None:
+        """How an incident came into an agency's CAD and whether it is closed there."""
+        entry = self.engine.cads[agency].entries.get(incident_id)
+        return None if entry is None else CadLine(entry.via, entry.closed)
 
     def cad_incident(self, agency: str, incident_id: str) -> CadIncident | None:
         """One incident as an agency's CAD shows it, or None if it is not open there."""

@@ -25,6 +25,7 @@ from simulator.review.score import score
 from simulator.scenario import load
 from simulator.scenario.attainable import unattainable
 from simulator.scenario.vocabulary import Capability
+from simulator.viewpoint import Viewpoint
 
 SMALL = SCENARIOS / "small_town_collision.yaml"
 RIVERTON = SCENARIOS / "riverton_night_shift.yaml"
@@ -404,5 +405,5 @@ def test_specialists_go_in_while_other_crews_wait_at_the_perimeter():
     ex = exercise(data)
     run_until(ex, lambda: ex.knows("police", "INC1"))
     view = ex.cad_incident("police", "INC1")
-    go, hold = Perimeter(ex, "police", "test").split(view, ["HM1", "P1", "T1"])
+    go, hold = Perimeter(Viewpoint(ex, "police", "test")).split(view, ["HM1", "P1", "T1"])
     assert (go, hold) == (["HM1", "T1"], ["P1"])

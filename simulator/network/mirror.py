@@ -11,17 +11,15 @@ never while a subscriber is still handling the last batch.
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from simulator.commands import CommandBase, command_json
-from simulator.engine.cad import CadEntry
 from simulator.engine.knowledge import Known, incident_of
 from simulator.engine.unit import provides
 from simulator.events import Event
-from simulator.exercise import CadIncident, ChannelView, Need, PatchView, Result, UnitView
+from simulator.exercise import CadIncident, CadLine, ChannelView, Need, PatchView, Result, UnitView
 from simulator.network.protocol import event_from
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, UnitStatus
@@ -83,7 +81,7 @@ class Mirror:
         self._subscribers: list[Subscriber] = []
         self._delivering = False
         self._draw = np.random.default_rng(int(welcome.get("draw", 0)))
-        self.engine = SimpleNamespace(cads={})
+        self._entries: dict[str, dict[str, CadLine]] = {}  # agency -> incident -> line
         self.pump: Callable[[], None] | None = None  # reads the connection (the view sets it)
         self._speed_factor = {u.id: u.speed_factor for u in scenario.units}
 
@@ -109,13 +107,8 @@ class Mirror:
         """Read one state section into the objects the reads return."""
         if name == "cad":
             self._cad = {a: [_cad_incident(r) for r in cad["open"]] for a, cad in section.items()}
-            self.engine.cads = {
-                a: SimpleNamespace(
-                    entries={
-                        i: CadEntry(i, 0.0, via, closed=closed)
-                        for i, (via, closed) in cad["entries"].items()
-                    }
-                )
+            self._entries = {
+                a: {i: CadLine(via, closed) for i, (via, closed) in cad["entries"].items()}
                 for a, cad in section.items()
             }
         elif name == "units":
@@ -220,8 +213,11 @@ class Mirror:
 
     def knows(self, agency: str, incident: str) -> bool:
         """Whether an agency's CAD holds an incident."""
-        cads = self.engine.cads
-        return agency in cads and incident in cads[agency].entries
+        return incident in self._entries.get(agency, {})
+
+    def cad_entry(self, agency: str, incident: str) -> CadLine | None:
+        """How an incident came into an agency's CAD and whether it is closed there."""
+        return self._entries.get(agency, {}).get(incident)
 
     def cad(self, agency: str) -> list[CadIncident]:
         """Open incidents in an agency's CAD, most urgent and oldest first."""

@@ -10,8 +10,9 @@ punish.
 """
 
 from simulator.commands import Dispatch
-from simulator.exercise import CadIncident, Exercise
+from simulator.exercise import CadIncident
 from simulator.scenario.vocabulary import DETECTS, Capability
+from simulator.viewpoint import Viewpoint
 
 # Specialists whose size-up makes a scene safe to enter, and the hazards each recognises.
 SPECIALISTS: dict[Capability, frozenset[str]] = {
@@ -26,10 +27,8 @@ SIZE_UP_S = 180.0
 class Perimeter:
     """One agency's crews held at incident perimeters, and when to send them in."""
 
-    def __init__(self, exercise: Exercise, agency: str, source: str) -> None:
-        self.exercise = exercise
-        self.agency = agency
-        self.source = source
+    def __init__(self, desk: Viewpoint) -> None:
+        self.desk = desk
         self.held: dict[str, set[str]] = {}  # incident -> our units told to wait
         self._inside: dict[tuple[str, Capability], float] = {}  # specialist first seen in
         self._before: dict[str, frozenset[str]] = {}  # hazards known when we began to hold
@@ -48,9 +47,8 @@ class Perimeter:
         for group, hold in zip(self.split(view, units), (None, True), strict=True):
             if not group:
                 continue
-            result = self.exercise.submit(
-                Dispatch(agency=self.agency, incident=view.id, units=group, hold=hold),
-                source=self.source,
+            result = self.desk.submit(
+                Dispatch(agency=self.desk.agency, incident=view.id, units=group, hold=hold),
             )
             accepted = accepted and result.accepted
             if result.accepted and hold:
@@ -61,9 +59,9 @@ class Perimeter:
         """Order in the held crews whose scene is now sized up (called on every batch)."""
         if not self.held:
             return
-        where = {u.id: u.incident for u in self.exercise.units(self.agency)}
+        where = {u.id: u.incident for u in self.desk.units()}
         for incident in sorted(self.held):
-            view = self.exercise.cad_incident(self.agency, incident)
+            view = self.desk.cad_incident(incident)
             units = sorted(u for u in self.held[incident] if where.get(u) == incident)
             if view is None or not units:
                 del self.held[incident]
@@ -72,13 +70,11 @@ class Perimeter:
             if not ready:
                 continue
             self.held[incident] -= set(ready)
-            self.exercise.submit(
-                Dispatch(agency=self.agency, incident=incident, units=ready), source=self.source
-            )
+            self.desk.submit(Dispatch(agency=self.desk.agency, incident=incident, units=ready))
 
     def _waiting_for(self, view: CadIncident, unit: str) -> list[Capability]:
         """Specialists this unit must wait for at this incident (none: it may go in)."""
-        can = self.exercise.unit_can
+        can = self.desk.unit_can
         if any(can(unit, c) for c in SPECIALISTS):
             return []  # a specialist goes in equipped for it; two waiting on each other never would
         return [
@@ -98,12 +94,12 @@ class Perimeter:
         before = self._before.setdefault(view.id, hazards)
         if not any(n.capability == specialist and n.on_scene > 0 for n in view.needs):
             return False
-        now = self.exercise.now
+        now = self.desk.now
         first = self._inside.setdefault((view.id, specialist), now)
         found = {v for k, v in hazards - before}
         return bool(found & SPECIALISTS[specialist]) or now - first >= SIZE_UP_S
 
     def _hazards(self, incident: str) -> frozenset[tuple[str, str]]:
         """The hazards our agency knows at an incident, as (fact, kind)."""
-        facts = self.exercise.facts(self.agency, incident)
+        facts = self.desk.facts(incident)
         return frozenset((k, str(v)) for k, v in facts.items() if k.startswith("hazard:"))

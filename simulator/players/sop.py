@@ -19,6 +19,7 @@ from simulator.exercise import CadIncident, Exercise
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.viewpoint import Viewpoint
 
 # Events that can raise an incident's unmet needs.
 _NEEDS_GROW = frozenset(
@@ -54,11 +55,11 @@ class SopPlayer:
     """
 
     def __init__(self, exercise: Exercise, agency: str, style: Profile | None = None):
-        self.exercise = exercise
         self.agency = agency
         self.style = style or profile(DEFAULT)
         self.partners = exercise.scenario.agency(agency).mutual_aid
         self.source = f"player:{agency}"
+        self.desk = Viewpoint(exercise, agency, self.source)  # all it sees and orders
         self._asked: dict[tuple[str, Capability], float] = {}
         self._needy: set[str] = set()
         self._lacking: set[tuple[str, Capability]] = set()
@@ -68,18 +69,18 @@ class SopPlayer:
         self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
         self._unify_due: list[tuple[float, str]] = []  # (time, incident) to try again
         self._want_command: set[str] = set()  # incidents still waiting for our commander
-        self._draw = exercise.stream(f"player:{agency}")
+        self._draw = self.desk.stream(f"player:{agency}")
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
-        self.perimeter = Perimeter(exercise, agency, self.source) if self.style.cautious else None
-        exercise.subscribe(self.observe)
+        self.perimeter = Perimeter(self.desk) if self.style.cautious else None
+        self.desk.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
         """React to a batch of events that concern this agency."""
         dirty: set[str] = set()
         freed = False
         agency = self.agency
-        knows = self.exercise.knows
+        knows = self.desk.knows
         news: dict[str | None, dict[str, object]] = {}
         chase: set[str] = set()  # our crews on scene remind dispatch who is still missing
         if self._due:  # called on every batch: nothing due is the usual case
@@ -102,13 +103,11 @@ class SopPlayer:
                     self._track(event)
                 if kind in ("unit.on_scene", "unit.staged") and event.incident:
                     chase.add(event.incident)
-                if kind == "unit.on_scene" and self.exercise.unit_can(
-                    event.unit, Capability.COMMAND
-                ):
+                if kind == "unit.on_scene" and self.desk.unit_can(event.unit, Capability.COMMAND):
                     self._take_command(event.incident)
                 if kind in _CLASHES:
                     # Our crew starts work once the clash is sorted out: take command then.
-                    cost = self.exercise.scenario.settings.conflict_seconds
+                    cost = self.desk.scenario.settings.conflict_seconds
                     self._unify_due.append((event.t + cost + 1.0, event.incident))
             if kind == "unified_command.established" and self._want_command:
                 dirty |= self._want_command
@@ -116,9 +115,9 @@ class SopPlayer:
                 self._try_unified(event.incident)
             if kind in _UNIT_RELEASED or kind == "unit.dispatched":
                 previous = event.data.get("released_from") or event.data.get("reassigned_from")
-                if previous and knows(agency, previous):
+                if previous and knows(previous):
                     dirty.add(previous)
-            elif kind in _NEEDS_GROW and knows(agency, event.incident):
+            elif kind in _NEEDS_GROW and knows(event.incident):
                 dirty.add(event.incident)
             elif kind == "incident.resolved":
                 self._needy.discard(event.incident)
@@ -133,16 +132,15 @@ class SopPlayer:
             self._notify(incident)
 
     def _declare(self, event: Event) -> None:
-        self.exercise.submit(
+        self.desk.submit(
             Declare(agency=self.agency, incident=event.incident, condition=event.data["condition"]),
-            source=self.source,
         )
 
     def act(self, incidents: set[str]) -> None:
         """Fill the unmet needs this agency answers for, most urgent incident first."""
-        views = [self.exercise.cad_incident(self.agency, i) for i in sorted(incidents)]
+        views = [self.desk.cad_incident(i) for i in sorted(incidents)]
         views = sorted((v for v in views if v), key=lambda i: (i.priority, i.opened, i.id))
-        free = self.exercise.free_units(self.agency)
+        free = self.desk.free_units()
         for view in views:
             if self.style.commander_early:
                 free = self._send_commander(view, free)
@@ -158,7 +156,7 @@ class SopPlayer:
         tried: set[Capability] = set()
         short = False
         while True:
-            view = self.exercise.cad_incident(self.agency, incident_id)
+            view = self.desk.cad_incident(incident_id)
             pending = [(c, n) for c, n in self._shortfalls(view) if n > 0 and c not in tried]
             if view is None or not pending:
                 return short, free
@@ -180,7 +178,7 @@ class SopPlayer:
             if need.responsible == self.agency:
                 out.append((need.capability, missing))
             elif need.capability in incident.aid:
-                mine = self.exercise.committed(self.agency, incident.id, need.capability)
+                mine = self.desk.committed(incident.id, need.capability)
                 out.append((need.capability, min(missing, incident.aid[need.capability] - mine)))
         return out
 
@@ -191,7 +189,7 @@ class SopPlayer:
         """
         agencies = {n.responsible for n in incident.needs} - {""}
         mine = incident.aid or any(n.responsible == self.agency for n in incident.needs)
-        has = self.exercise.committed(self.agency, incident.id, Capability.COMMAND)
+        has = self.desk.committed(incident.id, Capability.COMMAND)
         if len(agencies | {self.agency}) < 2 or not mine or has or self._in_command(incident.id):
             return free
         chosen = self._nearest(incident, Capability.COMMAND, free, 1)
@@ -208,13 +206,13 @@ class SopPlayer:
         if self.perimeter:
             return self.perimeter.dispatch(incident, units)
         command = Dispatch(agency=self.agency, incident=incident.id, units=units)
-        return self.exercise.submit(command, source=self.source).accepted
+        return self.desk.submit(command).accepted
 
     def _in_command(self, incident: str) -> bool:
         """Whether we already command there (our post, or unified command with us)."""
-        post = self.exercise.command_post(incident)
+        post = self.desk.command_post(incident)
         return (post is not None and post[0] == self.agency) or self.agency in (
-            self.exercise.unified(incident)
+            self.desk.unified(incident)
         )
 
     def _movable_commanders(self) -> list[str]:
@@ -224,15 +222,15 @@ class SopPlayer:
         picture stay without our chief, who may move on, if the supervisors left keep
         the span of control there.
         """
-        limit = self.exercise.scenario.settings.span_of_control
+        limit = self.desk.scenario.settings.span_of_control
         out = []
-        for unit in self.exercise.units(self.agency):
+        for unit in self.desk.units():
             incident = unit.incident
             if unit.status != UnitStatus.ON_SCENE or Capability.COMMAND not in unit.capabilities:
                 continue
-            if incident is None or self.agency not in self.exercise.unified(incident):
+            if incident is None or self.agency not in self.desk.unified(incident):
                 continue
-            bosses, crews = self.exercise.supervision(incident)
+            bosses, crews = self.desk.supervision(incident)
             if crews <= max(bosses - 1, 1) * limit:
                 out.append(unit.id)
         return out
@@ -241,16 +239,16 @@ class SopPlayer:
         self, incident: CadIncident, capability: Capability, free: list[str], count: int
     ) -> list[str]:
         """The nearest capable units (the farthest, for a poor player)."""
-        capable = [u for u in free if self.exercise.unit_can(u, capability)]
+        capable = [u for u in free if self.desk.unit_can(u, capability)]
         if not capable:
             return []
-        return self.exercise.nearest(capable, incident.id, count, farthest=self.style.farthest)
+        return self.desk.nearest(capable, incident.id, count, farthest=self.style.farthest)
 
     def _ask_for_aid(self, incident: CadIncident, capability: Capability, count: int) -> None:
         if incident.aid or not self.partners:
             return  # an agency giving aid does not pass the request on
         key = (incident.id, capability)
-        now = self.exercise.now
+        now = self.desk.now
         retry = self.style.aid_retry_s
         if now - self._asked.get(key, -retry) < retry:
             return
@@ -258,7 +256,7 @@ class SopPlayer:
         for partner in self.partners:
             if (partner, capability) in self._lacking:
                 continue
-            result = self.exercise.submit(
+            result = self.desk.submit(
                 RequestMutualAid(
                     agency=self.agency,
                     to=partner,
@@ -266,7 +264,6 @@ class SopPlayer:
                     capability=capability,
                     count=min(count, 50),
                 ),
-                source=self.source,
             )
             if result.accepted:
                 return
@@ -277,7 +274,7 @@ class SopPlayer:
 
     def _partners_at(self, incident: str) -> list[str]:
         """Other agencies this dispatcher believes work the incident."""
-        view = self.exercise.cad_incident(self.agency, incident)
+        view = self.desk.cad_incident(incident)
         if view is None:
             return []
         agencies = {n.responsible for n in view.needs} | self._told.get(incident, set())
@@ -285,14 +282,12 @@ class SopPlayer:
 
     def _notify(self, incident: str) -> None:
         """Having taken the call, tell every agency the incident needs (NIMS: notify)."""
-        entry = self.exercise.engine.cads[self.agency].entries.get(incident)
+        entry = self.desk.cad_entry(incident)
         if entry is None or entry.via != "call" or entry.closed:
             return
         told = self._told.setdefault(incident, set())
         for other in self._partners_at(incident):
-            if other not in told and self._share(
-                other, incident, self.exercise.facts(self.agency, incident)
-            ):
+            if other not in told and self._share(other, incident, self.desk.facts(incident)):
                 told.add(other)
 
     def _passes_on(self, event: Event) -> bool:
@@ -305,7 +300,7 @@ class SopPlayer:
 
     def _pass_on(self, news: dict[str | None, dict[str, object]]) -> None:
         """Pass on what our own people found to the agencies it concerns."""
-        everyone = sorted(a.id for a in self.exercise.scenario.agencies if a.id != self.agency)
+        everyone = sorted(a.id for a in self.desk.scenario.agencies if a.id != self.agency)
         for incident, facts in sorted(news.items(), key=lambda kv: kv[0] or ""):
             if incident is None:
                 for other in everyone:
@@ -320,9 +315,8 @@ class SopPlayer:
         """Share facts unless the busy dispatcher forgets; True if a share went out."""
         if not facts or not self.style.shares or self._draw.random() < self.forget:
             return False
-        result = self.exercise.submit(
+        result = self.desk.submit(
             Share(agency=self.agency, to=to, incident=incident, facts=sorted(facts)),
-            source=self.source,
         )
         return result.accepted
 
@@ -337,20 +331,19 @@ class SopPlayer:
         if sent is None or self._resends.get(sent, 0) >= RESEND_LIMIT:
             return
         self._resends[sent] = self._resends.get(sent, 0) + 1
-        retry = self.exercise.scenario.communications.retry_seconds
-        self._due.append((self.exercise.now + retry, sent))
+        retry = self.desk.scenario.communications.retry_seconds
+        self._due.append((self.desk.now + retry, sent))
 
     def _resend_due(self) -> None:
         """Try again, a while later, the shares that were lost."""
-        now = self.exercise.now
+        now = self.desk.now
         due = [sent for t, sent in self._due if t <= now]
         if not due:
             return
         self._due = [(t, sent) for t, sent in self._due if t > now]
         for to, incident, facts in due:
-            self.exercise.submit(
+            self.desk.submit(
                 Share(agency=self.agency, to=to, incident=incident, facts=list(facts)),
-                source=self.source,
             )
 
     # -- command -----------------------------------------------------------------------
@@ -358,19 +351,18 @@ class SopPlayer:
     def _take_command(self, incident: str | None) -> None:
         if not self.style.command:
             return
-        if incident is None or self.exercise.command_post(incident) is not None:
+        if incident is None or self.desk.command_post(incident) is not None:
             self._try_unified(incident)
             return
-        units = self.exercise.commanders_on_scene(self.agency, incident)
+        units = self.desk.commanders_on_scene(incident)
         if units:
-            self.exercise.submit(
+            self.desk.submit(
                 CommandPost(agency=self.agency, incident=incident, unit=units[0]),
-                source=self.source,
             )
         self._try_unified(incident)
 
     def _unify_again(self) -> None:
-        now = self.exercise.now
+        now = self.desk.now
         due = sorted({i for t, i in self._unify_due if t <= now})
         if not due:
             return
@@ -381,13 +373,11 @@ class SopPlayer:
     def _try_unified(self, incident: str | None) -> None:
         if not self.style.command or incident is None:
             return
-        if not self.exercise.commanders_on_scene(self.agency, incident):
+        if not self.desk.commanders_on_scene(incident):
             return
-        if self.exercise.unify_problem(incident):
+        if self.desk.unify_problem(incident):
             return
-        self.exercise.submit(
-            UnifiedCommand(agency=self.agency, incident=incident), source=self.source
-        )
+        self.desk.submit(UnifiedCommand(agency=self.agency, incident=incident))
 
 
 def attach_players(

@@ -1,0 +1,126 @@
+"""One agency's viewpoint: what its dispatch desk can see of an exercise, and its orders.
+
+An automated player holds a viewpoint instead of the whole exercise, so "it sees only
+its agency's CAD, knowledge and units and gives only its agency's orders" holds by
+construction: every read is scoped to the agency (or to what is visible at an incident
+it knows), and an order for another agency is refused before it reaches the engine.
+It wraps the local ``Exercise`` and the network client's ``Mirror`` alike.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from simulator.commands import CommandBase
+from simulator.events import Event
+from simulator.exercise import CadIncident, CadLine, Result, UnitView
+from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import Capability
+
+
+class Viewpoint:
+    """An agency's reads of an exercise and its orders, nothing else."""
+
+    def __init__(self, exercise: Any, agency: str, source: str) -> None:
+        self._exercise = exercise
+        self.agency = agency
+        self.source = source
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario as briefed (its MSEL is the controller's, not read by players)."""
+        return self._exercise.scenario
+
+    @property
+    def now(self) -> float:
+        """Exercise time in seconds."""
+        return self._exercise.now
+
+    # -- the agency's CAD and knowledge ------------------------------------------------
+
+    def knows(self, incident: str) -> bool:
+        """Whether the agency's CAD holds the incident."""
+        return self._exercise.knows(self.agency, incident)
+
+    def cad_incident(self, incident: str) -> CadIncident | None:
+        """The incident as the agency's CAD shows it (None if not open there)."""
+        return self._exercise.cad_incident(self.agency, incident)
+
+    def cad_entry(self, incident: str) -> CadLine | None:
+        """How the incident reached the agency's CAD, and whether it is closed there."""
+        return self._exercise.cad_entry(self.agency, incident)
+
+    def facts(self, incident: str) -> dict[str, object]:
+        """What the agency knows about the incident."""
+        return self._exercise.facts(self.agency, incident)
+
+    # -- the agency's units ------------------------------------------------------------
+
+    def units(self) -> list[UnitView]:
+        """The agency's own units."""
+        return self._exercise.units(self.agency)
+
+    def free_units(self) -> list[str]:
+        """The agency's units free for a new assignment."""
+        return self._exercise.free_units(self.agency)
+
+    def unit_can(self, unit: str, capability: Capability) -> bool:
+        """Whether a unit meets a need (units' capabilities are no secret)."""
+        return self._exercise.unit_can(unit, capability)
+
+    def committed(self, incident: str, capability: Capability) -> int:
+        """How many of the agency's units with a capability are committed there."""
+        return self._exercise.committed(self.agency, incident, capability)
+
+    def nearest(
+        self, units: list[str], incident: str, count: int, farthest: bool = False
+    ) -> list[str]:
+        """The agency's units with the shortest (or longest) estimated time there."""
+        return self._exercise.nearest(units, incident, count, farthest=farthest)
+
+    def commanders_on_scene(self, incident: str) -> list[str]:
+        """The agency's command units working on scene at the incident."""
+        return self._exercise.commanders_on_scene(self.agency, incident)
+
+    # -- command at an incident (what anyone at the scene sees) -------------------------
+
+    def command_post(self, incident: str) -> tuple[str, str] | None:
+        """(agency, unit) that set up the incident's command post, or None."""
+        return self._exercise.command_post(incident)
+
+    def unified(self, incident: str) -> list[str]:
+        """Agencies in unified command at the incident."""
+        return self._exercise.unified(incident)
+
+    def unify_problem(self, incident: str) -> str:
+        """Why unified command cannot be established there now, or ""."""
+        return self._exercise.unify_problem(incident)
+
+    def supervision(self, incident: str) -> tuple[int, int]:
+        """(command units, other units) working on scene there (span of control)."""
+        return self._exercise.supervision(incident)
+
+    # -- orders and the event feed -----------------------------------------------------
+
+    def submit(self, command: CommandBase) -> Result:
+        """Give one of the agency's orders.
+
+        Raises:
+            ValueError: the command names another agency (a player bug, never sent).
+        """
+        if command.agency != self.agency:
+            raise ValueError(f"{self.agency} cannot give {command.agency}'s orders")
+        return self._exercise.submit(command, source=self.source)
+
+    def stream(self, purpose: str) -> np.random.Generator:
+        """An exercise-owned random stream of the agency's own."""
+        return self._exercise.stream(purpose)
+
+    def subscribe(self, subscriber: Callable[[list[Event]], None]) -> None:
+        """Receive every new batch of events.
+
+        Locally this is the whole log as it grows (a networked seat hears only its own);
+        a player acts on its agency's events and on what is visible at its scenes.
+        """
+        self._exercise.subscribe(subscriber)
