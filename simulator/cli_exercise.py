@@ -8,6 +8,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -142,38 +143,39 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
         )
     profiles = _profiles(args.players, scenario)
     recording = open_recording(args, scenario, path, until)
-    commands = _commands(args.commands, place=_on_map(atlas), roles=recording.roles)
-    directory = _out_dir(args.out, scenario, args.seed)
-    outcome = _execute(
-        scenario,
-        atlas,
-        path,
-        args.seed,
-        until,
-        commands,
-        directory,
-        show_progress=not args.quiet and console.is_terminal,
-        console=console,
-        automated=recording.automated,
-        recording=recording,
-        profiles=profiles,
-    )
-    _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
-    if outcome["unplayed"]:
-        # Silence here would let a trainer believe every line of the file was played.
-        console.print(
-            f"Commands not played: {outcome['unplayed']} from {args.commands} "
-            f"(due after T+{format_offset(outcome['stopped'])}, when the run stopped)",
-            highlight=False,
-            soft_wrap=True,
+    with closing(recording.store):  # closed here, not whenever it is collected
+        commands = _commands(args.commands, place=_on_map(atlas), roles=recording.roles)
+        directory = _out_dir(args.out, scenario, args.seed)
+        outcome = _execute(
+            scenario,
+            atlas,
+            path,
+            args.seed,
+            until,
+            commands,
+            directory,
+            show_progress=not args.quiet and console.is_terminal,
+            console=console,
+            automated=recording.automated,
+            recording=recording,
+            profiles=profiles,
         )
-    print_recording(console, recording)
-    if outcome["failures"]:
-        raise BadInput(_failed(outcome, directory, recording))
-    if not outcome["complete"]:
-        console.print("Interrupted: everything up to now is kept in the run directory.")
-        return 130
-    return 0
+        _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
+        if outcome["unplayed"]:
+            # Silence here would let a trainer believe every line of the file was played.
+            console.print(
+                f"Commands not played: {outcome['unplayed']} from {args.commands} "
+                f"(due after T+{format_offset(outcome['stopped'])}, when the run stopped)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        print_recording(console, recording)
+        if outcome["failures"]:
+            raise BadInput(_failed(outcome, directory, recording))
+        if not outcome["complete"]:
+            console.print("Interrupted: everything up to now is kept in the run directory.")
+            return 130
+        return 0
 
 
 def _failed(outcome: dict, directory: Path, recording: Recording) -> str:

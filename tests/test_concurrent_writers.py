@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from conftest import SCENARIOS
@@ -42,7 +43,7 @@ def test_two_runs_writing_one_database_at_once_are_both_recorded_whole(tmp_path)
         manifest = json.loads((tmp_path / f"run{seed}" / "run.json").read_text())
         events = (tmp_path / f"run{seed}" / "events.jsonl").read_text().splitlines()
         assert manifest["complete"] and len(events) == manifest["events"]
-    with sqlite3.connect(db) as con:
+    with closing(sqlite3.connect(db)) as con:
         rows = con.execute("SELECT seed, status FROM runs ORDER BY seed").fetchall()
         counts = con.execute("SELECT run, COUNT(*) FROM events GROUP BY run").fetchall()
     assert rows == [(1, "complete"), (2, "complete")]

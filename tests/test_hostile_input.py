@@ -231,8 +231,8 @@ def test_a_value_in_a_message_is_cut_short(tmp_path, capsys):
     # Values our own checks quote: the message shows SHOWN_CHARS of them, not a megabyte.
     cases = [
         ("hospitals.0.location", ["x" * 1000] * 1000),
-        ("metadata.duration", "y" * 100_000),
-        ("metadata.start", "z" * 100_000),
+        ("metadata.duration", "y" * 10_000),  # under the text limit: our parser quotes it
+        ("metadata.start", "z" * 10_000),
     ]
     for index, (field, value) in enumerate(cases):
         path = write_yaml(tmp_path, put(base(), field, value), f"bad{index}.yaml")
@@ -498,3 +498,17 @@ def test_any_hostile_number_gives_a_clean_error_or_a_valid_scenario(changes):
 def test_the_fuzzed_paths_cover_every_section():
     sections = {path[0] for path in PATHS}
     assert {"map", "settings", "agencies", "msel"} <= sections
+
+
+def test_a_text_longer_than_the_limit_is_refused_without_echoing_it(tmp_path, capsys):
+    """A megabyte title would be drawn and logged everywhere: refused, and never repeated."""
+    from simulator.scenario.limits import MAX_TEXT_CHARS
+
+    data = scenario_dict()
+    data["metadata"]["title"] = "T" * (MAX_TEXT_CHARS + 1)
+    path = tmp_path / "long.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "metadata.title" in err and f"at most {MAX_TEXT_CHARS} characters" in err
+    assert "T" * 1000 not in err

@@ -12,7 +12,7 @@ from pydantic import (
     model_validator,
 )
 
-from simulator.scenario.limits import MAX_COORD_M, shown
+from simulator.scenario.limits import MAX_COORD_M, MAX_TEXT_CHARS, shown
 
 # Identifiers trainers type: letters, digits, dash, underscore, dot.
 IDENT_PATTERN = r"^[A-Za-z0-9_.\-]+$"
@@ -26,11 +26,17 @@ class Model(BaseModel):
     """Strict, frozen scenario data; a misspelt field is reported, never ignored.
 
     Every number is finite (``allow_inf_nan=False``): NaN and infinity reach the
-    engine as a traceback, a hang or non-standard JSON in the event log.
+    engine as a traceback, a hang or non-standard JSON in the event log. Every text is
+    at most ``MAX_TEXT_CHARS`` (a briefing is a few pages; a name a few words): a
+    megabyte "title" would be drawn, logged and reported on every screen.
     """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        allow_inf_nan=False,
+        str_max_length=MAX_TEXT_CHARS,
     )
 
 

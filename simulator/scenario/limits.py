@@ -28,6 +28,7 @@ MAX_SEED = 2**63 - 1  # what SQLite and numpy hold in one integer
 # Messages: a value is shown, never dumped.
 SHOWN_CHARS = 80
 MAX_MESSAGE_CHARS = 500
+MAX_TEXT_CHARS = 20_000  # any text in a scenario: a briefing is a few pages at most
 MAX_PROBLEMS = 100  # problems listed for one file; the count of the rest follows
 
 _REPR = reprlib.Repr()
