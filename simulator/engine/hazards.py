@@ -66,7 +66,8 @@ class Hazards:
 
     def _harm(self, unit: Unit, incident: Incident, hazard: Hazard) -> bool:
         """An unknown hazard strikes; returns whether the unit can still work."""
-        self.engine.emit(
+        engine = self.engine
+        engine.emit(
             "unit.harmed",
             agency=unit.agency,
             unit=unit.id,
@@ -75,14 +76,13 @@ class Hazards:
             effect=hazard.harm,
             count=hazard.harm_count,
         )
-        if hazard.harm == "casualties":
-            self.engine.scene.add_patients(incident, Casualties(immediate=hazard.harm_count))
-            self.engine.involve(incident, {self.engine.responsible(incident, Capability.TRANSPORT)})
+        bystanders = hazard.harm == "casualties"  # the crew works on; others are hurt
+        if bystanders or hazard.harm == "crew_injured":
+            count = hazard.harm_count
+            hurt = Casualties(immediate=count) if bystanders else Casualties(delayed=count)
+            engine.scene.add_patients(incident, hurt)
+            engine.involve(incident, {engine.responsible(incident, Capability.TRANSPORT)})
+        if bystanders:
             return True
-        if hazard.harm == "crew_injured":
-            self.engine.scene.add_patients(incident, Casualties(delayed=hazard.harm_count))
-            self.engine.involve(incident, {self.engine.responsible(incident, Capability.TRANSPORT)})
-        self.engine.crews.take_out_of_service(
-            unit, f"harmed by an unknown {hazard.kind.value} hazard"
-        )
+        engine.crews.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
         return False
