@@ -1,6 +1,8 @@
-"""Re-pin the golden event-log hashes: ``.venv/bin/python tests/pin_golden.py``.
+"""Re-pin the golden event-log hashes: ``.venv/bin/python tests/pin_golden.py [NAME ...]``.
 
 Only after a deliberate change of behaviour; say in the commit why the logs changed.
+Name scenario files (e.g. ``harbor_district_mci.yaml``) to re-pin only those, so one
+change of behaviour never silently re-pins another scenario's log.
 """
 
 import sys
@@ -12,9 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from golden import GOLDEN, bundled, read_pins, run_scenario, write_pins
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     old = read_pins() if GOLDEN.exists() else {}
-    new = {path.name: run_scenario(path).log.sha256() for path in bundled()}
+    paths = [path for path in bundled() if not names or path.name in names]
+    unknown = sorted(set(names) - {path.name for path in paths})
+    if unknown:
+        sys.exit(f"pin_golden: no bundled scenario named {', '.join(unknown)}")
+    new = dict(old) if names else {}
+    new.update({path.name: run_scenario(path).log.sha256() for path in paths})
     for name in sorted(old.keys() | new.keys()):
         before, after = old.get(name, "(none)"), new.get(name, "(removed)")
         note = "unchanged" if before == after else f"{before} -> {after}"
@@ -24,4 +31,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
