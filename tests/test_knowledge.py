@@ -406,6 +406,31 @@ def test_a_unit_dispatched_to_hold_waits_at_the_perimeter_unharmed():
     assert not again.accepted and "already assigned" in again.reason
 
 
+def test_a_crew_held_at_the_perimeter_reports_what_shows_from_outside():
+    """NFPA 1500 360-degree size-up: rescue sees a damaged structure without going in."""
+    rig = {"id": "rig", "kind": "structural", "harm": "crew_injured"}
+    data = scenario_dict(
+        msel=[incident(hazards=[rig, CHEM], requires={"rescue": 1})],
+        units=[unit("R1", "police", ["rescue", "hazmat"], "PS")],
+    )
+    ex = exercise(data)
+    run_until(ex, lambda: ex.knows("police", "INC1"))
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["R1"], hold=True))
+    run_until(ex, lambda: "hazard:INC1/rig" in ex.facts("police", "INC1"))
+    assert status(ex, "R1") == "staged" and not kinds(ex, "unit.harmed")
+    assert HAZARD_KEY not in ex.facts("police", "INC1")  # a chemical inside does not show
+
+
+def test_a_crew_at_the_perimeter_reports_only_the_hazards_it_recognises():
+    rig = {"id": "rig", "kind": "structural", "harm": "crew_injured"}
+    ex = exercise(scenario_dict(msel=[incident(hazards=[rig])]))
+    run_until(ex, lambda: ex.knows("police", "INC1"))
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True))
+    run_until(ex, lambda: status(ex, "P1") == "staged")
+    ex.advance(ex.now + 300)
+    assert "hazard:INC1/rig" not in ex.facts("police", "INC1")
+
+
 def test_a_held_unit_goes_in_when_dispatched_again_and_knowledge_protects_it():
     ex = held_exercise()
     ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"], hold=True))

@@ -407,3 +407,67 @@ def test_specialists_go_in_while_other_crews_wait_at_the_perimeter():
     view = ex.cad_incident("police", "INC1")
     go, hold = Perimeter(Viewpoint(ex, "police", "test")).split(view, ["HM1", "P1", "T1"])
     assert (go, hold) == (["HM1", "T1"], ["P1"])
+
+
+def test_after_a_blast_even_specialists_wait_for_rescues_survey():
+    """FEMA US&R structural triage: no entry to a collapse zone before rescue's survey.
+
+    Rescue itself is not held by it (it surveys from outside), so the bomb squad waiting
+    for rescue and rescue waiting for the sweep never wait on each other.
+    """
+    rig = {"id": "rig", "kind": "structural", "harm": "crew_injured"}
+    data = scenario_dict(
+        msel=[
+            incident(
+                incident_type="explosion",
+                requires={"patrol": 1, "tactical": 1, "rescue": 1},
+                hazards=[rig],
+            )
+        ],
+        units=[
+            unit("P1", "police", ["patrol"], "PS"),
+            unit("T1", "police", ["tactical"], "PS"),
+            unit("R1", "fire", ["rescue"], "FS"),
+            unit("F1", "fire", ["fire_suppression"], "FS"),
+        ],
+    )
+    ex = exercise(data)
+    run_until(ex, lambda: ex.knows("police", "INC1"))
+    perimeter = Perimeter(Viewpoint(ex, "police", "test"))
+    view = ex.cad_incident("police", "INC1")
+    assert perimeter.split(view, ["T1"]) == ([], ["T1"])
+    ex.engine.learn("police", "hazard:INC1/rig", "structural", "message", by="police")
+    assert perimeter.split(view, ["T1"]) == (["T1"], [])  # the damage is known
+    # Played through: fire's rescue, held for the sweep, surveys from outside and the
+    # bomb squad goes in on the word, unhurt.
+    ex = exercise(data)
+    attach_players(ex, ["police", "fire"], {"police": "expert", "fire": "expert"})
+    ex.advance(ex.end)
+    log = ex.log.events
+    assert not [e for e in log if e.kind == "unit.harmed"]
+    learned = min(e.t for e in log if e.kind == "fact.learned" and "rig" in e.data["fact"])
+    entered = min(e.t for e in log if e.kind == "unit.on_scene" and e.unit == "T1")
+    assert entered > learned
+
+
+def test_harbor_expert_bomb_squad_waits_for_the_stage_survey_and_is_not_hurt():
+    """Harbor's unreported stage rig hurts the SOP bomb squad, never the expert's."""
+    path = SCENARIOS / "harbor_district_mci.yaml"
+    scenario = load(path)
+    agencies = [a.id for a in scenario.agencies]
+    runs = {}
+    for name in ("sop", "expert"):
+        exercise = Exercise(scenario, 0)
+        attach_players(exercise, agencies, dict.fromkeys(agencies, name))
+        exercise.advance(scenario.metadata.duration)
+        runs[name] = exercise.log.events
+    harmed = {n: [e for e in log if e.kind == "unit.harmed"] for n, log in runs.items()}
+    assert any(e.data["hazard"] == "structural" for e in harmed["sop"])
+    assert not harmed["expert"]
+    log = runs["expert"]
+    learned = min(
+        e.t for e in log if e.kind == "fact.learned" and e.data["fact"] == "hazard:MCI-01/stage"
+    )
+    bomb_in = min(e.t for e in log if e.kind == "unit.on_scene" and e.unit == "BOMB-1")
+    assert bomb_in > learned
+    assert score(scenario, log).overall > score(scenario, runs["sop"]).overall + 10

@@ -185,11 +185,13 @@ class Crews:
         if unit.held:
             unit.staging = None
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason="held by dispatch")
+            self.engine.hazards.size_up_outside(unit, incident)
             return
         reason = self.engine.blocked(unit, incident)
         if reason:
             unit.staging = None
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            self.engine.hazards.size_up_outside(unit, incident)
             self.await_word(unit, incident)
             return
         self.set_status(unit, UnitStatus.ON_SCENE)

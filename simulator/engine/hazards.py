@@ -1,5 +1,6 @@
 """Hazards on arrival: a unit sizes up the scene, and what nobody told it of hurts it.
 
+A crew held at the perimeter sees from outside only what shows from the street.
 A hazard its agency knows of, or one its own capability recognises (hazmat a chemical,
 a tactical team an armed subject), does no harm; so does one a met precondition has
 made safe for it. Any other strikes once per unit: the crew is injured, the unit goes
@@ -12,7 +13,13 @@ from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import fact_key
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import Casualties, Hazard
-from simulator.scenario.vocabulary import DETECTS, Capability, HazardKind, secures
+from simulator.scenario.vocabulary import (
+    DETECTS,
+    SEEN_FROM_PERIMETER,
+    Capability,
+    HazardKind,
+    secures,
+)
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
@@ -36,9 +43,7 @@ class Hazards:
         for hazard in incident.spec.hazards:
             key = fact_key("hazard", incident.id, hazard.id)
             seen[key] = hazard.kind.value
-            detectors = frozenset(
-                hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
-            )
+            detectors = _detectors(hazard)
             if self.engine.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
                 continue
             if self._made_safe(unit, incident, hazard.kind, detectors):
@@ -48,6 +53,19 @@ class Hazards:
                 fit = self._harm(unit, incident, hazard) and fit
         self.engine.report(unit, incident.id, seen)
         return fit
+
+    def size_up_outside(self, unit: Unit, incident: Incident) -> None:
+        """A crew stopped at the perimeter reports what it recognises from outside.
+
+        Nobody enters, so nothing strikes; a hazard hidden inside stays unknown.
+        """
+        seen = {
+            fact_key("hazard", incident.id, h.id): h.kind.value
+            for h in incident.spec.hazards
+            if h.kind in SEEN_FROM_PERIMETER and any(unit.can(c) for c in _detectors(h))
+        }
+        if seen:
+            self.engine.report(unit, incident.id, seen)
 
     def _made_safe(
         self, unit: Unit, incident: Incident, kind: HazardKind, detectors: frozenset[Capability]
@@ -86,3 +104,8 @@ class Hazards:
             return True
         engine.crews.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
         return False
+
+
+def _detectors(hazard: Hazard) -> frozenset[Capability]:
+    """Who recognises the hazard: the scenario's say, else the kind's default."""
+    return frozenset(hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind])

@@ -147,6 +147,13 @@ DETECTS: dict[HazardKind, frozenset[Capability]] = {
     HazardKind.TRAFFIC: frozenset({Capability.TRAFFIC_CONTROL}),
 }
 
+# What a crew waiting at the perimeter sees from outside on its 360-degree size-up
+# (NFPA 1500/1561): damage to a structure, fire, downed lines and traffic show from the
+# street; a chemical, an agent, a device or an armed subject inside do not.
+SEEN_FROM_PERIMETER = frozenset(
+    {HazardKind.STRUCTURAL, HazardKind.FIRE, HazardKind.ELECTRICAL, HazardKind.TRAFFIC}
+)
+
 
 # A scene made ready by a precondition is safe only from the hazards its crews deal
 # with: those their capability detects, and for police securing a scene, armed
