@@ -12,6 +12,7 @@ from typing import TextIO
 
 from simulator.exercise import Exercise
 from simulator.players import attach_players
+from simulator.players.operations import attach_operations
 from simulator.players.profile import DEFAULT
 from simulator.scenario.model import Scenario
 from simulator.world.atlas import Atlas
@@ -41,6 +42,7 @@ def build_exercise(
     exercise = Exercise(scenario, seed, atlas=atlas, sink=sink, file=file)
     chosen = player_profiles(scenario, automated, profiles)
     attach_players(exercise, list(chosen), chosen)
+    attach_operations(exercise, chosen)
     return exercise
 
 

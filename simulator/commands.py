@@ -158,6 +158,31 @@ class OpenStaging(CommandBase):
     y: Coordinate | None = None
 
 
+class RegisterOperation(CommandBase):
+    """Enter a planned operation the agency leads in event deconfliction.
+
+    The deconfliction service checks it against every other registered event (place
+    and time window): a conflict is told to the submitter at once and to the other
+    lead agency by the watch centre (RISSafe / Case Explorer / SAFETNet practice).
+    """
+
+    type: Literal["register_operation"] = "register_operation"
+    operation: str = Field(max_length=64)
+
+
+class Deconflict(CommandBase):
+    """Act on a deconfliction conflict notice about an operation the agency leads.
+
+    ``acknowledge``: call the other lead back and coordinate (both must); ``postpone``:
+    move the agency's own operation later by ``minutes``; ``cancel``: call it off.
+    """
+
+    type: Literal["deconflict"] = "deconflict"
+    conflict: str = Field(max_length=64)
+    action: Literal["acknowledge", "postpone", "cancel"] = "acknowledge"
+    minutes: float | None = Field(default=None, gt=0, le=24 * 60)
+
+
 class ControllerCommand(CommandBase):
     """A command only the exercise controller gives: it runs the script, not an agency."""
 
@@ -206,6 +231,8 @@ Command = Annotated[
     | CommandPost
     | UnifiedCommand
     | OpenStaging
+    | RegisterOperation
+    | Deconflict
     | ReleaseInject
     | HoldInject
     | AddInject,

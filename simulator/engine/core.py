@@ -20,6 +20,7 @@ from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
 from simulator.engine.movement import Movement
 from simulator.engine.mutual_aid import MutualAid
+from simulator.engine.operations import Operations
 from simulator.engine.scene import Scene
 from simulator.engine.script import Script
 from simulator.engine.streams import Streams
@@ -84,6 +85,7 @@ class Engine:
         self.aid = MutualAid(self)
         self.hazards = Hazards(self)
         self.crews = Crews(self)
+        self.operations = Operations(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -143,6 +145,7 @@ class Engine:
                     reason="initial status",
                 )
         self.script.schedule()
+        self.operations.start()
 
     # -- incidents -------------------------------------------------------------------
 

@@ -86,6 +86,7 @@ class Orders:
             HoldInject: self._hold_inject,
             AddInject: self._add_inject,
         }
+        self._handlers.update(engine.operations.orders())
 
     def check(self, command: CommandBase) -> Verdict:
         """The reason a command cannot be carried out, or the change that carries it out."""

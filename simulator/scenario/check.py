@@ -20,6 +20,7 @@ from simulator.scenario.msel import (
     InformationInject,
     ResourceChange,
 )
+from simulator.scenario.operations import confrontation_id, confrontation_spec
 from simulator.scenario.plan import default_plan
 from simulator.scenario.problem import Problem
 from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
@@ -40,6 +41,7 @@ SECTIONS = frozenset(
         "communications",
         "msel",
         "scoring",
+        "operations",
     }
 )
 MAX_CHOICES = 20  # ids listed after an unknown one; the rest are counted
@@ -116,6 +118,7 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
     found += _comms(scenario, whole)
     for path, _, spec in incidents(scenario):
         found += _incident(scenario, path, spec, whole)
+    found += _operations(scenario, whole)
     if "agencies" not in whole:
         return found
     ids = _agency_ids(scenario)
@@ -321,6 +324,41 @@ def _incident(
             found.append(Problem(f"{path}.casualties", "patients need a hospital; none declared"))
         if units and Capability.TRANSPORT not in have:
             found.append(Problem(f"{path}.casualties", _no_transport(scenario)))
+    return found
+
+
+def _operations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    """Planned operations: ids unique, agencies known, inside the exercise.
+
+    The incident a blue-on-blue confrontation would start must be one somebody can work.
+    """
+    plan = scenario.operations
+    if "operations" not in whole or not plan.planned or plan.deconfliction is None:
+        return []
+    found = _duplicates("operations.planned", [op.id for op in plan.planned])
+    ids = _agency_ids(scenario)
+    taken = {spec.id for _, _, spec in incidents(scenario)}
+    if "agencies" in whole and plan.deconfliction.agency not in ids:
+        reason = unknown("agency", plan.deconfliction.agency, ids, "agencies")
+        found.append(Problem("operations.deconfliction.agency", reason))
+    for index, op in enumerate(plan.planned):
+        path = f"operations.planned.{index}"
+        named = [("lead", op.lead)] + [(f"agencies.{i}", a) for i, a in enumerate(op.agencies)]
+        for where, agency in named:
+            if "agencies" in whole and agency not in ids:
+                reason = unknown("agency", agency, ids, "agencies")
+                found.append(Problem(f"{path}.{where}", reason, f"operation {op.id}"))
+        if "metadata" in whole and op.end > scenario.metadata.duration:
+            found.append(Problem(f"{path}.end", "falls after the end of the exercise"))
+        blue = confrontation_spec(op, op, index + 1, plan.deconfliction)
+        if confrontation_id(index + 1) in taken:
+            reason = f"incident id {shown(blue.id)} is kept for blue-on-blue confrontations"
+            found.append(Problem(path, reason))
+        if "agencies" in whole and op.lead in ids:
+            found += [
+                Problem(path, f"a blue-on-blue confrontation here: {p.message}")
+                for p in _incident(scenario, path, blue, whole)
+            ]
     return found
 
 

@@ -12,6 +12,7 @@ from simulator.scenario.facility import Hospital, StagingArea, Station
 from simulator.scenario.incident import CasualtyModel
 from simulator.scenario.limits import MAX_SECONDS, shown
 from simulator.scenario.msel import Inject
+from simulator.scenario.operations import Operations
 from simulator.scenario.roadmap import MapSpec
 from simulator.scenario.scoring import Scoring
 from simulator.scenario.timing import Offset
@@ -91,6 +92,9 @@ class Scenario(Model):
     communications: Communications = Communications()
     msel: list[Inject] = Field(default_factory=list)
     scoring: Scoring = Scoring()
+    operations: Operations = Field(
+        default=Operations(), description="Planned operations and event deconfliction"
+    )
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id."""

@@ -24,9 +24,18 @@ STAND_INS: dict[str, dict] = {
     "settings": {},
     "communications": {},
     "scoring": {},
+    "operations": {},
 }
 # Sections a misspelt top-level key may have been meant as: absent, they are not whole.
-OPTIONAL = ("settings", "hospitals", "staging_areas", "communications", "msel", "scoring")
+OPTIONAL = (
+    "settings",
+    "hospitals",
+    "staging_areas",
+    "communications",
+    "msel",
+    "scoring",
+    "operations",
+)
 
 
 @dataclass(frozen=True)

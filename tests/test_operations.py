@@ -1,0 +1,290 @@
+"""Planned operations and event deconfliction (issue 14).
+
+Two operations 0 m apart at node I: the city's warrant (entry at 00:05) and the feds'
+surveillance (in position at 00:04, out from 00:03). The deconfliction service is the
+regional intelligence centre ``ric``; a conflict notice reaches the other lead 60 s
+after the submitter.
+"""
+
+from typing import Any
+
+import pytest
+from conftest import agency, build, exercise, first, kinds, scenario_dict, unit
+
+from simulator.build import build_exercise
+from simulator.commands import Deconflict, RegisterOperation
+from simulator.exercise import Exercise
+from simulator.scenario.loader import ScenarioError
+
+WARRANT_ENTRY = 300.0
+WATCH_ENTRY = 240.0
+
+
+def ops_data(**changes: Any) -> dict:
+    """The default scenario with a federal agency, a watch centre and two operations."""
+    data = scenario_dict(
+        agencies=[
+            agency("police", "police", turnout_seconds=30),
+            agency("fire", "fire", turnout_seconds=60),
+            agency("ems", "ems", turnout_seconds=20),
+            agency("feds", "federal"),
+            agency("ric", "police", jurisdiction="region"),
+        ],
+        stations=[
+            {"id": "PS", "agency": "police", "location": "S"},
+            {"id": "FS", "agency": "fire", "location": "S"},
+            {"id": "ES", "agency": "ems", "location": "S"},
+            {"id": "FED", "agency": "feds", "location": "S"},
+        ],
+        units=[
+            unit("P1", "police", ["patrol", "traffic_control"], "PS"),
+            unit("F1", "fire", ["fire_suppression", "rescue"], "FS"),
+            unit("M1", "ems", ["als", "bls", "transport"], "ES"),
+            unit("M2", "ems", ["als", "bls", "transport"], "ES"),
+            unit("FED1", "feds", ["investigation"], "FED"),
+        ],
+        msel=[],
+    )
+    warrant = {
+        "id": "OP-W",
+        "title": "Warrant",
+        "type": "warrant_service",
+        "lead": "police",
+        "location": "I",
+        "phases": {
+            "briefing": "00:00",
+            "staging": "00:03",
+            "entry": "00:05",
+            "secure": "00:15",
+            "hand_over": "00:30",
+        },
+        "end": "00:40",
+    }
+    watch = {
+        "id": "OP-S",
+        "title": "Surveillance",
+        "type": "surveillance",
+        "lead": "feds",
+        "location": "I",
+        "phases": {
+            "briefing": "00:02",
+            "staging": "00:03",
+            "entry": "00:04",
+            "secure": "00:20",
+            "hand_over": "00:30",
+        },
+        "end": "00:35",
+        "covert": True,
+    }
+    data["operations"] = {
+        "deconfliction": {"agency": "ric", "radius_m": 500, "notice_seconds": 60},
+        "planned": [warrant, watch],
+    }
+    for key, value in changes.items():
+        data["operations"][key] = value
+    return data
+
+
+def ops_exercise(**changes: Any) -> Exercise:
+    return exercise(ops_data(**changes))
+
+
+def register(ex: Exercise, agency_id: str, operation: str) -> None:
+    result = ex.submit(RegisterOperation(agency=agency_id, operation=operation), source="test")
+    assert result.accepted, result.reason
+
+
+def acknowledge(ex: Exercise, agency_id: str, conflict: str = "DC1", **kw: Any) -> None:
+    result = ex.submit(Deconflict(agency=agency_id, conflict=conflict, **kw), source="test")
+    assert result.accepted, result.reason
+
+
+def test_nothing_is_logged_for_a_scenario_without_operations():
+    ex = exercise()
+    ex.advance(ex.end)
+    assert not [e for e in ex.log.events if e.kind.startswith(("operation.", "deconfliction."))]
+
+
+def test_phases_follow_the_clock_and_each_lead_hears_its_own_plan():
+    ex = ops_exercise()
+    ex.advance(200.0)
+    planned = kinds(ex, "operation.planned")
+    assert [(e.agency, e.data["operation"]) for e in planned] == [
+        ("feds", "OP-S"),
+        ("police", "OP-W"),
+    ]
+    assert first(ex, "operation.phase", operation="OP-W", phase="staging").t == 180.0
+
+
+def test_unregistered_overlap_is_a_blue_on_blue_confrontation_with_officers_hurt():
+    ex = ops_exercise()
+    ex.advance(WARRANT_ENTRY + 1)
+    clash = first(ex, "operation.blue_on_blue")
+    assert clash.t == WATCH_ENTRY  # the surveillance takes position beside the staged team
+    assert clash.data["registered"] == [False, False]
+    started = first(ex, "incident.started", incident=clash.incident)
+    assert started.data["type"] == "shooting"
+    hurt = first(ex, "incident.casualties", incident=clash.incident)
+    assert (hurt.data["delayed"], hurt.data["minor"]) == (1, 1)
+    assert {e.data["operation"] for e in kinds(ex, "operation.compromised")} == {"OP-S", "OP-W"}
+    assert ex.knows("police", clash.incident) and ex.knows("feds", clash.incident)
+    # A compromised operation goes no further.
+    assert not [e for e in kinds(ex, "operation.phase") if e.data["phase"] == "secure"]
+
+
+def test_one_side_registered_is_still_a_confrontation():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    ex.advance(WARRANT_ENTRY + 1)
+    assert first(ex, "operation.blue_on_blue").data["registered"] == [False, True]
+    assert not kinds(ex, "deconfliction.conflict")
+
+
+def test_registered_overlap_notifies_the_submitter_at_once_and_the_other_lead_later():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    ex.advance(100.0)
+    register(ex, "feds", "OP-S")
+    conflict = first(ex, "deconfliction.conflict")
+    assert conflict.data["operations"] == ["OP-S", "OP-W"]
+    ex.advance(200.0)
+    notices = {e.agency: e.t for e in kinds(ex, "deconfliction.notice")}
+    assert notices == {"feds": 100.0, "police": 160.0}
+    registered = first(ex, "operation.registered", operation="OP-S")
+    assert registered.data["before_start"] is True and registered.data["lead_s"] == 20.0
+
+
+def test_both_leads_acknowledging_resolves_the_conflict_and_nobody_meets_anybody():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    register(ex, "feds", "OP-S")
+    acknowledge(ex, "feds")
+    ex.advance(61.0)
+    acknowledge(ex, "police")
+    assert first(ex, "deconfliction.resolved").data["how"] == "coordinated"
+    ex.advance(ex.end)
+    assert not kinds(ex, "operation.blue_on_blue", "operation.compromised")
+    assert len(kinds(ex, "operation.ended")) == 2
+
+
+def test_a_notice_nobody_acts_on_compromises_both_operations_but_hurts_nobody():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    register(ex, "feds", "OP-S")
+    acknowledge(ex, "feds")
+    ex.advance(WARRANT_ENTRY + 1)
+    assert not kinds(ex, "operation.blue_on_blue")
+    spoilt = kinds(ex, "operation.compromised")
+    assert {e.data["conflict"] for e in spoilt} == {"DC1"}
+    assert not [e for e in kinds(ex, "incident.started")]
+
+
+def test_postponing_past_the_other_operation_separates_them():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    register(ex, "feds", "OP-S")
+    ex.advance(61.0)
+    acknowledge(ex, "police", action="postpone", minutes=40)
+    assert first(ex, "deconfliction.resolved").data["how"] == "separated"
+    assert first(ex, "operation.adjusted").data["phases"]["entry"] == WARRANT_ENTRY + 2400
+    ex.advance(ex.end)
+    assert first(ex, "operation.phase", operation="OP-W", phase="entry").t == WARRANT_ENTRY + 2400
+    assert not kinds(ex, "operation.blue_on_blue", "operation.compromised")
+
+
+def test_cancelling_resolves_the_conflict_and_the_operation_never_enters():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    register(ex, "feds", "OP-S")
+    acknowledge(ex, "feds", action="cancel")
+    assert first(ex, "deconfliction.resolved").data["how"] == "cancelled"
+    ex.advance(ex.end)
+    assert not [e for e in kinds(ex, "operation.phase") if e.data["operation"] == "OP-S"][2:]
+    assert not kinds(ex, "operation.blue_on_blue")
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        (RegisterOperation(agency="feds", operation="OP-W"), "feds leads no operation 'OP-W'"),
+        (RegisterOperation(agency="police", operation="OP-X"), "(it leads: OP-W)"),
+        (Deconflict(agency="police", conflict="DC9"), "police has no conflict notice 'DC9'"),
+        (Deconflict(agency="police", conflict="DC1", action="postpone"), "postpone needs minutes"),
+    ],
+)
+def test_orders_the_service_cannot_carry_out_are_refused_with_a_reason(command, reason):
+    ex = ops_exercise()
+    register(ex, "feds", "OP-S")
+    register(ex, "police", "OP-W")
+    result = ex.submit(command, source="test")
+    assert not result.accepted and reason in result.reason
+
+
+def test_registering_twice_and_acknowledging_before_the_notice_are_refused():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    again = ex.submit(RegisterOperation(agency="police", operation="OP-W"))
+    assert "already registered" in again.reason
+    register(ex, "feds", "OP-S")
+    early = ex.submit(Deconflict(agency="police", conflict="DC1"))
+    assert "police has no conflict notice" in early.reason  # the watch centre has not called
+
+
+def _played(profile: str) -> Exercise:
+    scenario = build(ops_data())
+    ex = build_exercise(scenario, 0, profiles=dict.fromkeys(["police", "feds"], profile))
+    ex.advance(WARRANT_ENTRY + 1)
+    return ex
+
+
+def test_poor_players_never_register_and_meet_each_other():
+    ex = _played("poor")
+    assert not kinds(ex, "operation.registered")
+    assert kinds(ex, "operation.blue_on_blue")
+
+
+def test_sop_players_register_at_the_briefing_and_acknowledge_notices():
+    ex = _played("sop")
+    times = {e.data["operation"]: e.t for e in kinds(ex, "operation.registered")}
+    assert times == {"OP-W": 0.0, "OP-S": 120.0}
+    assert first(ex, "deconfliction.resolved").t == 180.0
+    assert not kinds(ex, "operation.blue_on_blue", "operation.compromised")
+
+
+def test_expert_players_register_as_soon_as_planned():
+    ex = _played("expert")
+    times = {e.data["operation"]: e.t for e in kinds(ex, "operation.registered")}
+    assert times == {"OP-W": 0.0, "OP-S": 0.0}
+    assert first(ex, "deconfliction.resolved").t == 60.0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"deconfliction": {"agency": "nobody"}},
+            "operations.deconfliction.agency: unknown agency",
+        ),
+        ({"deconfliction": None}, "planned operations need a deconfliction service"),
+    ],
+)
+def test_scenario_problems_are_reported_by_field(change, message):
+    with pytest.raises(ScenarioError) as caught:
+        build(ops_data(**change))
+    assert message in str(caught.value)
+
+
+def test_an_operation_ending_before_its_hand_over_is_refused():
+    data = ops_data()
+    data["operations"]["planned"][0]["end"] = "00:20"
+    with pytest.raises(ScenarioError) as caught:
+        build(data)
+    assert "end (00:20:00) is before hand_over (00:30:00)" in str(caught.value)
+
+
+def test_an_operation_led_by_an_unknown_agency_is_refused():
+    data = ops_data()
+    data["operations"]["planned"][1]["lead"] = "dea"
+    with pytest.raises(ScenarioError) as caught:
+        build(data)
+    assert "operations.planned.1.lead: unknown agency 'dea'" in str(caught.value)
