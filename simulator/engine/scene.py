@@ -1,4 +1,4 @@
-"""What happens on scene: work progress, preconditions, patient care and escalation.
+"""What happens on scene: work progress, preconditions, casualties and escalation.
 
 Work advances at a rate set by the units present (the scarcest required capability
 decides), so progress is piecewise linear and needs one scheduled completion, not a
@@ -7,14 +7,14 @@ tick. Stale completions are ignored by token.
 
 from typing import TYPE_CHECKING
 
+from simulator.engine.care import Care
 from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
 from simulator.engine.knowledge import fact_key
 from simulator.engine.unit import Unit
-from simulator.scenario.incident import Casualties, CasualtyModel, EscalationEffect
+from simulator.scenario.incident import Casualties, EscalationEffect
 from simulator.scenario.vocabulary import (
     CARE,
     SUPERVISORY,
-    TRIAGE_ORDER,
     Capability,
     Triage,
     UnitStatus,
@@ -23,7 +23,6 @@ from simulator.scenario.vocabulary import (
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
 
-_RANK = {category: rank for rank, category in enumerate(TRIAGE_ORDER)}
 # Patients still waiting for, or in, treatment on scene.
 _UNTREATED = (CareState.WAITING, CareState.TREATING)
 
@@ -33,6 +32,7 @@ class Scene:
 
     def __init__(self, engine: "Engine"):
         self.engine = engine
+        self.care = Care(engine, self.check_resolved)
 
     # -- units arriving and leaving -------------------------------------------------
 
@@ -43,7 +43,7 @@ class Scene:
             if gate.state == Readiness.PENDING and unit.can(gate.spec.capability):
                 self._start_gate(incident, gate, unit)
         self.update_work(incident)
-        self.assign_care(incident)
+        self.care.assign(incident)
 
     def leave(self, unit: Unit, incident: Incident) -> None:
         """A unit stops working the incident (recalled, reassigned, out of service)."""
@@ -55,7 +55,7 @@ class Scene:
         was_on_scene = unit.id in incident.on_scene
         incident.on_scene.discard(unit.id)
         if unit.treating:
-            self._abandon(incident, unit)
+            self.care.abandon(incident, unit)
         return was_on_scene
 
     def after_departure(self, incident: Incident, was_on_scene: bool) -> None:
@@ -74,7 +74,7 @@ class Scene:
                     condition=gate.spec.id,
                 )
         self.update_work(incident)
-        self.assign_care(incident)
+        self.care.assign(incident)
 
     def _present(self, incident: Incident, capability: Capability) -> bool:
         return self._count(incident, capability) > 0
@@ -202,7 +202,7 @@ class Scene:
         engine.involve(incident, needed)
         self.add_patients(incident, effect.add_casualties)
         self.update_work(incident)
-        self.assign_care(incident)
+        self.care.assign(incident)
         if effect.secondary:
             engine.start_incident(effect.secondary, parent=incident.id)
 
@@ -305,155 +305,8 @@ class Scene:
                 if category == Triage.DECEASED:
                     patient.state = CareState.DECEASED
                 else:
-                    self._clock(patient, model)
+                    self.care.clock(patient, model)
         self.engine.emit("incident.casualties", incident=incident.id, **casualties.model_dump())
-
-    def _clock(self, patient: Patient, model: CasualtyModel, left: float | None = None) -> None:
-        """Start (or, with ``left``, resume) a patient's deterioration clock."""
-        patient.token += 1
-        if patient.triage == Triage.IMMEDIATE:
-            delay = model.immediate_survival_minutes * 60.0
-        elif patient.triage == Triage.DELAYED:
-            delay = model.delayed_deterioration_minutes * 60.0
-        else:
-            return
-        if left is not None:
-            delay = left
-        patient.deadline = self.engine.env.now + delay
-        patient.left = None
-        self.engine.at(delay, self._deteriorate, patient, patient.token)
-
-    def _deteriorate(self, patient: Patient, token: int) -> None:
-        if token != patient.token or patient.state != CareState.WAITING:
-            return
-        incident = self.engine.incidents[patient.incident]
-        if patient.triage == Triage.IMMEDIATE:
-            patient.state = CareState.DECEASED
-            self.engine.emit(
-                "patient.died", incident=incident.id, patient=patient.id, reason="untreated"
-            )
-            self.check_resolved(incident)
-        else:
-            patient.triage = Triage.IMMEDIATE
-            self.engine.emit(
-                "patient.deteriorated",
-                incident=incident.id,
-                patient=patient.id,
-                triage=patient.triage.value,
-            )
-            self._clock(patient, incident.casualty_model)
-
-    def assign_care(self, incident: Incident) -> None:
-        """Put idle units on scene to work: load treated patients, else treat the sickest."""
-        if incident.resolved or not incident.patients:
-            return
-        units = self.engine.units
-        for unit_id in sorted(incident.on_scene):
-            unit = units[unit_id]
-            if unit.treating or unit_id not in incident.on_scene:
-                continue
-            if unit.can(Capability.TRANSPORT) and self._load_all(unit, incident):
-                continue
-            if not unit.patients and unit.can(Capability.BLS):
-                waiting = self._next(incident, CareState.WAITING)
-                if waiting:
-                    self._treat(unit, waiting, incident)
-        for unit_id in sorted(incident.on_scene):
-            unit = units[unit_id]
-            if (
-                unit_id in incident.on_scene
-                and unit.patients
-                and not unit.treating
-                and (
-                    len(unit.patients) >= unit.spec.patient_capacity
-                    or not self._next(incident, CareState.AWAITING_TRANSPORT)
-                )
-            ):
-                self.engine.transport.carry(unit, incident)
-        self.check_resolved(incident)
-
-    def _load_all(self, unit: Unit, incident: Incident) -> bool:
-        loaded = False
-        while len(unit.patients) < unit.spec.patient_capacity:
-            ready = self._next(incident, CareState.AWAITING_TRANSPORT)
-            if ready is None:
-                break
-            self._load(unit, ready)
-            loaded = True
-        return loaded
-
-    def _next(self, incident: Incident, state: CareState) -> Patient | None:
-        candidates = [p for p in incident.patients if p.state == state]
-        if not candidates:
-            return None
-        return min(candidates, key=lambda p: (_RANK[p.triage], int(p.id.rsplit("P", 1)[1])))
-
-    def _treat(self, unit: Unit, patient: Patient, incident: Incident) -> None:
-        patient.state = CareState.TREATING
-        if patient.deadline is not None:  # care pauses the clock; it resumes if abandoned
-            patient.left = max(0.0, patient.deadline - self.engine.env.now)
-        patient.token += 1
-        unit.treating = patient.id
-        model = incident.casualty_model
-        minutes = getattr(model, f"treat_minutes_{patient.triage.value}")
-        self.engine.emit(
-            "patient.treatment_started",
-            agency=unit.agency,
-            unit=unit.id,
-            incident=incident.id,
-            patient=patient.id,
-            triage=patient.triage.value,
-        )
-        self.engine.at(minutes * 60.0, self._treated, unit, patient, patient.token)
-
-    def _treated(self, unit: Unit, patient: Patient, token: int) -> None:
-        if token != patient.token or patient.state != CareState.TREATING:
-            return
-        unit.treating = None
-        incident = self.engine.incidents[patient.incident]
-        if patient.needs_transport:
-            patient.state = CareState.AWAITING_TRANSPORT
-            self.engine.emit(
-                "patient.treated",
-                agency=unit.agency,
-                unit=unit.id,
-                incident=incident.id,
-                patient=patient.id,
-            )
-        else:
-            patient.state = CareState.RELEASED
-            self.engine.emit(
-                "patient.released",
-                agency=unit.agency,
-                unit=unit.id,
-                incident=incident.id,
-                patient=patient.id,
-            )
-        self.assign_care(incident)
-
-    def _abandon(self, incident: Incident, unit: Unit) -> None:
-        patient = next(p for p in incident.patients if p.id == unit.treating)
-        unit.treating = None
-        patient.state = CareState.WAITING
-        self.engine.emit(
-            "patient.treatment_interrupted",
-            agency=unit.agency,
-            unit=unit.id,
-            incident=incident.id,
-            patient=patient.id,
-        )
-        self._clock(patient, incident.casualty_model, left=patient.left)
-
-    def _load(self, unit: Unit, patient: Patient) -> None:
-        patient.state = CareState.LOADED
-        unit.patients.append(patient.id)
-        self.engine.emit(
-            "patient.loaded",
-            agency=unit.agency,
-            unit=unit.id,
-            incident=patient.incident,
-            patient=patient.id,
-        )
 
     # -- resolution ------------------------------------------------------------------
 
