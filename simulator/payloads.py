@@ -63,7 +63,8 @@ def problems(event: Event) -> list[str]:
                 found.append(f"{event.kind}: missing field {name!r}")
         elif not _fits(event.data[name], hint):
             value = type(event.data[name]).__name__
-            found.append(f"{event.kind}.{name}: {value} is not {hint}")
+            expected = getattr(hint, "__name__", str(hint))
+            found.append(f"{event.kind}.{name}: {value} is not {expected}")
     return found
 
 
