@@ -13,7 +13,10 @@ S->I takes 200 s; the detour S-D1-D2-I takes 400 s.
 """
 
 import copy
+import dataclasses
 import math
+import types
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ import pytest
 from simulator.commands import Share
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.payloads import KINDS
 from simulator.scenario import Scenario, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,8 +294,35 @@ def _private_database(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SIMULATOR_DB", str(tmp_path_factory.mktemp("db") / "exercises.sqlite"))
 
 
+def _empty(hint: Any) -> Any:
+    """The empty value of a declared payload type (None where None is allowed)."""
+    origin = typing.get_origin(hint) or hint
+    if origin in (typing.Union, types.UnionType) or hint is Any:
+        return None
+    return {str: "", int: 0, float: 0.0, bool: False, list: [], dict: {}}[origin]
+
+
+def complete(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A hand-built event's data with every declared field it leaves out empty.
+
+    Review reads payloads strictly (``simulator.payloads``); a test states the fields
+    it is about and the rest are empty, as a real record of the kind would have them.
+    """
+    cls = KINDS[kind]
+    hints = typing.get_type_hints(cls)
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.name not in data
+    ]
+    return {**{name: _empty(hints[name]) for name in required}, **data}
+
+
 class LogBuilder:
-    """Hand-built event logs: ``add(t, kind, agency=, unit=, incident=, **data)``."""
+    """Hand-built event logs: ``add(t, kind, agency=, unit=, incident=, **data)``.
+
+    Fields of the kind's payload that a test leaves out are filled in empty.
+    """
 
     def __init__(self) -> None:
         self.events: list[Event] = []
@@ -306,7 +337,15 @@ class LogBuilder:
         **data: Any,
     ) -> "LogBuilder":
         self.events.append(
-            Event(len(self.events) + 1, float(t), kind, agency, unit, incident, data)
+            Event(
+                len(self.events) + 1,
+                float(t),
+                kind,
+                agency,
+                unit,
+                incident,
+                complete(kind, data),
+            )
         )
         return self
 

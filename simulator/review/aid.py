@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.ledger import Ledger
 from simulator.scenario.model import Scenario
 
@@ -54,14 +55,14 @@ class AidClocks:
     def apply(self, e: Event) -> None:
         """Read one event (in log order) and restart or stop the clocks it affects."""
         kind = e.kind
-        if kind in ("incident.started", "incident.escalated") and "requires" in e.data:
-            self.requires[str(e.incident)] = dict(e.data["requires"])
+        if kind in ("incident.started", "incident.escalated"):
+            self.requires[str(e.incident)] = dict(payload(e).requires)
         elif kind == "incident.resolved":
             self.requires.pop(str(e.incident), None)
         elif kind == "mutual_aid.received" and e.incident and e.agency:
             key = (e.incident, e.agency)
             if key not in self.clocks:
-                self.clocks[key] = Clock(str(e.data.get("capability")))
+                self.clocks[key] = Clock(payload(e).capability)
                 self.running.add(key)
         elif kind == "mutual_aid.requested" and e.incident and e.agency:
             self._acted((e.incident, e.agency), e.t)

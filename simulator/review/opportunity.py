@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.payloads import payload
 
 # The reason ``exercise.ended`` gives when the exercise ran its full duration.
 FULL_LENGTH = "duration reached"
@@ -53,11 +54,12 @@ def opportunities(events: Iterable[Event]) -> Opportunities:
         kind = e.kind
         if kind == "incident.started":
             incidents += 1
-            if e.data.get("hazards"):
+            if payload(e).hazards:
                 hazardous.add(e.incident)
         elif kind == "incident.casualties":
-            casualties += sum(int(e.data.get(k, 0)) for k in ("immediate", "delayed", "minor"))
-            transportable += int(e.data.get("immediate", 0)) + int(e.data.get("delayed", 0))
+            found = payload(e)
+            casualties += found.immediate + found.delayed + found.minor
+            transportable += found.immediate + found.delayed
         elif kind == "message.queued":
             messages += 1
         elif kind == "unit.dispatched" and e.incident:
@@ -67,7 +69,7 @@ def opportunities(events: Iterable[Event]) -> Opportunities:
             if e.incident in hazardous:
                 entries[e.agency] += 1
         elif kind == "exercise.ended":
-            ended = str(e.data.get("reason", ""))
+            ended = payload(e).reason
     return Opportunities(
         end=end,
         complete=ended == FULL_LENGTH,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.stats import Evidence, cite
 
 _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
@@ -73,15 +74,15 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         elif e.kind == "incident.escalated":
             escalations.append(e)
         elif e.kind == "incident.casualties":
-            found[e.incident] += sum(int(e.data.get(k, 0)) for k in _CATEGORIES)
-            dead_on_arrival[e.incident] += int(e.data.get("deceased", 0))
+            found[e.incident] += sum(getattr(payload(e), k) for k in _CATEGORIES)
+            dead_on_arrival[e.incident] += payload(e).deceased
         elif e.kind == "patient.died":
-            final[e.data["patient"]] = (e.incident, "deceased")
+            final[payload(e).patient] = (e.incident, "deceased")
             deaths.append(e)
         elif e.kind == "patient.delivered":
-            final[e.data["patient"]] = (e.incident, "transported")
+            final[payload(e).patient] = (e.incident, "transported")
         elif e.kind == "patient.released":
-            final[e.data["patient"]] = (e.incident, "treated")
+            final[payload(e).patient] = (e.incident, "treated")
     by_incident: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for incident, state in final.values():
         by_incident[incident][state] += 1
@@ -121,10 +122,11 @@ def _row(
     deceased = dead_on_arrival.get(e.incident, 0) + states.get("deceased", 0)
     transported = states.get("transported", 0)
     treated = states.get("treated", 0)
+    spec = payload(e)
     return IncidentOutcome(
         incident=e.incident,
-        title=str(e.data.get("title", e.incident)),
-        type=str(e.data.get("type", "")),
+        title=spec.title,
+        type=spec.type,
         started=e.t,
         resolved=resolved.get(e.incident),
         casualties=total,
@@ -133,7 +135,7 @@ def _row(
         treated=treated,
         awaiting=max(0, total - deceased - transported - treated),
         escalations=sum(1 for x in escalations if x.incident == e.incident),
-        secondary_of=e.data.get("parent"),
+        secondary_of=spec.parent,
     )
 
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.coordination import LOAD_BIN_S, ChannelLoad, FactSharing
 from simulator.review.findings import seconds_text
 from simulator.review.intervals import Check
@@ -236,8 +237,8 @@ def incident_map(
     colour = {a: AGENCY_COLOURS[i % len(AGENCY_COLOURS)] for i, a in enumerate(agencies)}
     routes: dict[str, list] = defaultdict(list)
     for e in events:
-        if e.kind in ("unit.en_route", "unit.rerouted") and e.agency and e.data.get("path"):
-            points = [nodes[n] for n in e.data["path"] if n in nodes]
+        if e.kind in ("unit.en_route", "unit.rerouted") and e.agency:
+            points = [nodes[n] for n in payload(e).path if n in nodes]
             routes[e.agency].extend(itertools.pairwise(points))
     for agency, segments in sorted(routes.items()):
         ax.add_collection(
@@ -246,7 +247,7 @@ def incident_map(
             )
         )
     for e in incidents:
-        x, y = float(e.data.get("x", 0)), float(e.data.get("y", 0))
+        x, y = payload(e).x, payload(e).y
         ax.scatter([x], [y], marker="*", s=160, color="#d62728", edgecolor="black", zorder=4)
         ax.annotate(
             e.incident, (x, y), textcoords="offset points", xytext=(6, 4), fontsize=7, zorder=5

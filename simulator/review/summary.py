@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.events import Event
+from simulator.payloads import payload
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,12 @@ def summarise(events: Iterable[Event]) -> Summary:
         elif kind == "unit.on_scene":
             first_on_scene.setdefault((event.incident, event.agency), event.t)
         elif kind == "incident.casualties":
-            casualties["total"] += sum(event.data[k] for k in _CATEGORIES)
-            casualties["deceased"] += event.data["deceased"]
+            found = payload(event)
+            casualties["total"] += sum(getattr(found, k) for k in _CATEGORIES)
+            casualties["deceased"] += found.deceased
         elif kind == "patient.died":
             casualties["deceased"] += 1
-        elif kind == "patient.delivered" and event.data.get("hospital"):
+        elif kind == "patient.delivered":
             casualties["transported"] += 1
         elif kind == "patient.released":
             casualties["treated_released"] += 1
