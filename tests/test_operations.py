@@ -6,6 +6,7 @@ regional intelligence centre ``ric``; a conflict notice reaches the other lead 6
 after the submitter.
 """
 
+import json
 from typing import Any
 
 import pytest
@@ -14,6 +15,10 @@ from conftest import agency, build, exercise, first, kinds, scenario_dict, unit
 from simulator.build import build_exercise
 from simulator.commands import Deconflict, RegisterOperation
 from simulator.exercise import Exercise
+from simulator.review.deconfliction import summary
+from simulator.review.report import RunMeta, build_report, render
+from simulator.review.roles import DutyGroup, role_scores
+from simulator.review.score import score
 from simulator.scenario.loader import ScenarioError
 
 WARRANT_ENTRY = 300.0
@@ -288,3 +293,72 @@ def test_an_operation_led_by_an_unknown_agency_is_refused():
     with pytest.raises(ScenarioError) as caught:
         build(data)
     assert "operations.planned.1.lead: unknown agency 'dea'" in str(caught.value)
+
+
+# -- review: duties, the report's section -------------------------------------------
+
+
+def _report(ex: Exercise, fmt: str) -> str:
+    meta = RunMeta("r", None, [], ["police"], 0, "2026-01-01T00:00:00", None, "done", "h", None)
+    events = ex.log.events
+    return render(
+        build_report(ex.scenario, events, score(ex.scenario, events), meta, [], None), fmt
+    )
+
+
+def _deconflict(ex: Exercise, agency_id: str) -> DutyGroup | None:
+    role = role_scores(ex.scenario, ex.log.events)[agency_id]
+    return next((g for g in role.groups if g.name == "deconflict"), None)
+
+
+def test_a_lead_that_never_registers_misses_its_deconfliction_duty():
+    ex = ops_exercise()
+    ex.advance(ex.end)
+    group = _deconflict(ex, "police")
+    assert group is not None and group.credit == 0.0 and group.missed == 1
+    assert _deconflict(ex, "fire") is None  # leads no operation
+
+
+def test_registering_before_the_start_and_answering_the_notice_earns_full_credit():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    register(ex, "feds", "OP-S")
+    acknowledge(ex, "feds")
+    ex.advance(61.0)
+    acknowledge(ex, "police")
+    ex.advance(ex.end)
+    for agency_id in ("police", "feds"):
+        group = _deconflict(ex, agency_id)
+        assert group.credit == 1.0 and len(group.duties) == 2  # register + one notice
+
+
+def test_a_late_registration_earns_no_credit_for_it():
+    ex = ops_exercise()
+    ex.advance(130.0)
+    register(ex, "feds", "OP-S")  # its briefing was at 00:02
+    ex.advance(ex.end)
+    group = _deconflict(ex, "feds")
+    assert group.credit == 0.0 and group.missed == 0
+
+
+def test_the_report_has_an_operations_section_with_the_measures():
+    ex = ops_exercise()
+    ex.advance(ex.end)
+    ops = summary(ex.scenario, ex.log.events)
+    measures = {m["measure"]: m["text"] for m in ops["measures"]}
+    assert measures == {
+        "operations registered before their start": "0 of 2",
+        "conflicts resolved": "none arose",
+        "blue-on-blue confrontations": "1",
+    }
+    text = _report(ex, "md")
+    assert "## Operations and event deconfliction" in text and "| Deconflict |" in text
+    assert "Operations and event deconfliction" in _report(ex, "html")
+
+
+def test_a_scenario_without_operations_reports_none_of_it():
+    ex = exercise()
+    ex.advance(ex.end)
+    text = _report(ex, "md")
+    assert "deconflict" not in text.lower()
+    assert "operations" not in json.loads(_report(ex, "json"))

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from simulator.events import CONTROLLER, Event
+from simulator.review import deconfliction
 from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.findings import (
     LABELS,
@@ -108,6 +109,9 @@ def build_report(
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
     }
+    operations = deconfliction.summary(scenario, events)
+    if operations is not None:  # only a scenario that plans operations has the section
+        doc["operations"] = operations
     if figures:
         doc["figures"] = _figures(events, scores, geometry or Geometry())
     return doc
@@ -184,6 +188,7 @@ _GROUPS = {
     "share": "Share facts",
     "command": "Command",
     "safety": "Safety",
+    "deconflict": "Deconflict",
 }
 _GROUP_TEXT = {
     "respond": "CAD opened to its first unit on scene or staged",
@@ -191,7 +196,10 @@ _GROUP_TEXT = {
     "share": "a critical fact it knew first, until each agency needing it knew",
     "command": "first unit on scene at a multi-agency incident until it was in command",
     "safety": "its own responders harmed, 1 / (1 + harmed)",
+    "deconflict": "each operation it leads registered by its start; each conflict notice acted on",
 }
+# Duty groups shown only in a run where some agency had them.
+_OPTIONAL_GROUPS = frozenset({"deconflict"})
 NO_DUTY = "no duty arose"
 UNDONE = "not done by the end"
 # A role's undone duties listed in the Markdown and HTML (the JSON lists them all).
@@ -589,9 +597,13 @@ def _md_score(sc: dict) -> list[str]:
 
 
 def _md_roles(roles: list[dict]) -> list[str]:
-    lines = ["## Scores by role", "", _ROLES_NOTE, ""]
-    rows = [[f"**{r['label']}**" if r["trainee"] else r["label"], *_role_cells(r)] for r in roles]
-    lines += _md_table(_ROLES_HEADER, rows)
+    columns = _columns(roles)
+    lines = ["## Scores by role", "", _roles_note(columns), ""]
+    rows = [
+        [f"**{r['label']}**" if r["trainee"] else r["label"], *_role_cells(r, columns)]
+        for r in roles
+    ]
+    lines += _md_table(["role", "score", *(_GROUPS[c] for c in columns)], rows)
     undone = _undone_rows(roles)
     if undone:
         lines += [f"Duties {UNDONE} (counted as misses):", ""]
@@ -672,6 +684,8 @@ def markdown(doc: dict) -> str:
         "",
         *_md_table(["measure", "value"], _coordination_rows(doc["coordination"])),
     ]
+    if doc.get("operations"):
+        lines += _md_operations(doc["operations"])
     lines += ["## Trainee's orders", ""]
     orders = _order_rows(doc["trainee_orders"])
     lines += _md_table(_ORDERS_HEADER, orders) if orders else [_NO_TRAINEE, ""]
@@ -690,7 +704,6 @@ _INTERVAL_HEADER = ["interval", "agency", "n", "mean", "median", "90th pct", "ma
 _MEASURE_HEADER = ["measure", "agency", "value", "target", "met", "credit"]
 _SCORE_HEADER = ["part", "score", "weight", "points", "based on"]
 _COMPONENT_HEADER = ["component", "credit", "weight", "what happened"]
-_ROLES_HEADER = ["role", "score", *_GROUPS.values()]
 _WEIGHTS_NOTE = (
     "Weights are the scenario's; a part with nothing observed is left out and the others "
     "are rescaled."
@@ -699,11 +712,25 @@ _ROLES_NOTE = (
     "Each agency is scored on its own duties only: respond (CAD opened to first unit on "
     "scene), dispatch (CAD opened to first unit dispatched), share (critical facts it knew "
     "first, to every agency needing them), command (in command at multi-agency incidents) "
-    "and safety (its responders unharmed), weighted "
-    + ", ".join(f"{k} {w:g}" for k, w in GROUP_WEIGHTS.items())
-    + ". Credit is full within target and falls to none at three times the target; a duty "
-    f"{UNDONE} counts as a miss."
+    "and safety (its responders unharmed){extra}, weighted {weights}. Credit is full within "
+    f"target and falls to none at three times the target; a duty {UNDONE} counts as a miss."
 )
+_DECONFLICT_NOTE = (
+    "; where operations are planned, deconflict (each operation it leads registered in "
+    "event deconfliction by its start, each conflict notice acted on)"
+)
+
+
+def _columns(roles: list[dict]) -> list[str]:
+    """The duty groups to show: the usual five, and an optional one if any role had it."""
+    present = {g["name"] for r in roles for g in r["groups"]}
+    return [name for name in _GROUPS if name not in _OPTIONAL_GROUPS or name in present]
+
+
+def _roles_note(columns: list[str]) -> str:
+    weights = ", ".join(f"{k} {GROUP_WEIGHTS[k]:g}" for k in columns)
+    extra = _DECONFLICT_NOTE if "deconflict" in columns else ""
+    return _ROLES_NOTE.format(extra=extra, weights=weights)
 
 
 _UNRATED = "None of its measures could be judged, so it is neither met nor missed."
@@ -774,9 +801,9 @@ def _group_text(g: dict | None) -> str:
     return "-" if g is None else f"{g['credit_text']} ({g['text']})"
 
 
-def _role_cells(r: dict) -> list[str]:
+def _role_cells(r: dict, columns: list[str]) -> list[str]:
     groups = {g["name"]: g for g in r["groups"]}
-    return [_role_score_text(r), *(_group_text(groups.get(name)) for name in _GROUPS)]
+    return [_role_score_text(r), *(_group_text(groups.get(name)) for name in columns)]
 
 
 def _undone_rows(roles: list[dict]) -> list[str]:
@@ -1127,13 +1154,15 @@ def _html_score(sc: dict) -> list[str]:
 
 
 def _html_roles(roles: list[dict]) -> list[str]:
-    head = "".join(f"<th>{_e(h)}</th>" for h in _ROLES_HEADER)
+    columns = _columns(roles)
+    header = ["role", "score", *(_GROUPS[c] for c in columns)]
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = []
     for r in roles:
         name = _e(r["agency"]) + (' <span class="you">your role</span>' if r["trainee"] else "")
         label = f"<b>{name}</b><br><span class=muted>{_e(r['name'])}</span>"
         if r["score"] is None:
-            cells = f'<td colspan={len(_GROUPS) + 1} class="muted">{_e(NO_DUTY)}</td>'
+            cells = f'<td colspan={len(columns) + 1} class="muted">{_e(NO_DUTY)}</td>'
         else:
             window = (
                 f"<br><span class=muted>window {_e(_score(r['window_score']))}</span>"
@@ -1146,7 +1175,7 @@ def _html_roles(roles: list[dict]) -> list[str]:
                 score
                 + window
                 + "</td>"
-                + "".join(_html_group(groups.get(name)) for name in _GROUPS)
+                + "".join(_html_group(groups.get(name)) for name in columns)
             )
         css = ' class="mine"' if r["trainee"] else ""
         body.append(f"<tr{css}><td>{label}</td>{cells}</tr>")
@@ -1162,7 +1191,7 @@ def _html_roles(roles: list[dict]) -> list[str]:
         if undone
         else []
     )
-    return [_muted(_ROLES_NOTE), table, *listed]
+    return [_muted(_roles_note(columns)), table, *listed]
 
 
 def _html_group(g: dict | None) -> str:
@@ -1262,6 +1291,78 @@ _ORDERS_NOTE = (
 )
 
 
+_OPERATIONS_HEADER = ["operation", "type", "lead", "place", "window", "registered", "outcome"]
+_CONFLICTS_HEADER = ["conflict", "operations", "lead agencies", "found", "resolved"]
+
+
+def _operations_note(ops: dict) -> str:
+    return (
+        f"Measured against {ops['standard']}: every operation entered before it starts, "
+        f"every conflict (two events within {ops['radius_m']:g} m and overlapping in time) "
+        "acted on by both lead agencies, and no blue-on-blue confrontation. Service: "
+        f"{ops['service']}."
+    )
+
+
+def _operation_rows(ops: dict) -> list[list[object]]:
+    return [
+        [
+            f"{r['operation']}: {r['title']}",
+            r["type"].replace("_", " "),
+            r["lead"],
+            r["node"],
+            f"T+{format_offset(r['start'])} to T+{format_offset(r['end'])}",
+            "never"
+            if r["registered"] is None
+            else f"T+{format_offset(r['registered'])}"
+            + ("" if r["registered_before_start"] else " (late)"),
+            r["outcome"],
+        ]
+        for r in ops["operations"]
+    ]
+
+
+def _conflict_rows(ops: dict) -> list[list[object]]:
+    return [
+        [
+            c["conflict"],
+            ", ".join(c["operations"]),
+            ", ".join(c["agencies"]),
+            f"T+{format_offset(c['t'])}",
+            "not resolved"
+            if c["resolved"] is None
+            else f"T+{format_offset(c['resolved'])} ({c['how']})",
+        ]
+        for c in ops["conflicts"]
+    ]
+
+
+def _operations_measure_rows(ops: dict) -> list[list[object]]:
+    return [[m["measure"], m["text"], _met(m["met"])] for m in ops["measures"]]
+
+
+def _md_operations(ops: dict) -> list[str]:
+    lines = ["## Operations and event deconfliction", "", _operations_note(ops), ""]
+    lines += _md_table(["measure", "value", "met"], _operations_measure_rows(ops))
+    lines += _md_table(_OPERATIONS_HEADER, _operation_rows(ops))
+    conflicts = _conflict_rows(ops)
+    if conflicts:
+        lines += _md_table(_CONFLICTS_HEADER, conflicts)
+    return lines
+
+
+def _html_operations(ops: dict) -> list[str]:
+    parts = [
+        _muted(_operations_note(ops)),
+        _table(["measure", "value", "met"], _operations_measure_rows(ops)),
+        _table(_OPERATIONS_HEADER, _operation_rows(ops)),
+    ]
+    conflicts = _conflict_rows(ops)
+    if conflicts:
+        parts.append(_table(_CONFLICTS_HEADER, conflicts))
+    return parts
+
+
 def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     """The report's sections in order (title, HTML parts); optional ones only when present."""
     ov = doc["overview"]
@@ -1290,6 +1391,10 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
             "Coordination",
             [_table(["measure", "value"], _coordination_rows(doc["coordination"]), {1})],
         ),
+    ]
+    if doc.get("operations"):
+        sections.append(("Operations and event deconfliction", _html_operations(doc["operations"])))
+    sections += [
         ("Trainee's orders", _html_orders(doc["trainee_orders"])),
     ]
     if doc["baseline"] is not None:

@@ -19,7 +19,10 @@ bad. Each agency's duties, from its own events:
   command-capable unit and is responsible for part of the incident (NIMS: establish
   command; unified command with the others; an assisting mutual-aid agency works
   under the host's command and has no such duty);
-- safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene.
+- safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene;
+- deconflict (only where the scenario plans operations): each operation it leads
+  registered by its start, each conflict notice it got acted on within the service's
+  ``acknowledge_seconds`` (``deconfliction.py``).
 
 A duty still undone at the end is a miss at its elapsed time (``credit.py``); one not
 yet past its target had not fallen due and does not count. The role's score is the
@@ -33,11 +36,19 @@ from dataclasses import dataclass
 from simulator.events import Event
 from simulator.review.aid import AidClocks
 from simulator.review.credit import due, mean_time_credit
+from simulator.review.deconfliction import OperationsLog
 from simulator.review.stats import Sample, cite
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import AgencyKind, Capability
 
-GROUP_WEIGHTS = {"respond": 2.0, "dispatch": 1.0, "share": 3.0, "command": 3.0, "safety": 1.0}
+GROUP_WEIGHTS = {
+    "respond": 2.0,
+    "dispatch": 1.0,
+    "share": 3.0,
+    "command": 3.0,
+    "safety": 1.0,
+    "deconflict": 2.0,
+}
 
 
 @dataclass(frozen=True)
@@ -120,11 +131,15 @@ class _Sweep:
         # The clocks are read once the whole log is in, so they may be read beforehand.
         self.aid = aid or AidClocks(scenario)
         self._reads_aid = aid is None
+        # Only a scenario that plans operations has deconfliction duties to read.
+        self.operations = OperationsLog() if scenario.operations.planned else None
 
     def apply(self, e: Event) -> None:
         self.end = max(self.end, e.t)
         if self._reads_aid:
             self.aid.apply(e)
+        if self.operations is not None:
+            self.operations.apply(e)
         kind, key = e.kind, (e.incident, e.agency)
         if kind == "incident.started":
             self.started[e.incident] = e
@@ -186,6 +201,12 @@ class _Sweep:
             self._group("share", targets.fact_sharing_s, self._shared(agency)),
             self._group("command", targets.command_post_s, self._command(agency)),
         ]
+        if self.operations is not None:
+            ops, service = self.operations, self.scenario.operations.deconfliction
+            groups += [
+                self._group("deconflict", 0.0, ops.register_duties(agency)),
+                self._group("deconflict", service.acknowledge_seconds, ops.answer_duties(agency)),
+            ]
         out = _merged([g for g in groups if g is not None])
         if self.arrivals.get(agency):
             harmed = self.harmed.get(agency, 0)

@@ -152,8 +152,9 @@ def confrontation_spec(
 ) -> IncidentSpec:
     """The incident a blue-on-blue confrontation starts where an operation made entry.
 
-    Officers are hurt (the service's ``casualties``); patrol secures the scene; the
-    neighbours' 911 call reaches the entering operation's lead agency.
+    Officers are hurt (the service's ``casualties``); the home police agency's patrol
+    secures the scene and leads it (the neighbours' 911 call reaches it); both lead
+    agencies know at once, their officers being there.
     """
     return IncidentSpec(
         id=confrontation_id(number),
@@ -161,9 +162,8 @@ def confrontation_spec(
         location=entering.location,
         incident_type=IncidentType.SHOOTING,
         priority=1,
-        lead=entering.lead,
         requires={Capability.PATROL: 1},
         casualties=service.casualties,
         work_minutes=15.0,
-        calls=Calls(count=1, agency=entering.lead),
+        calls=Calls(count=1),
     )
