@@ -16,6 +16,7 @@ RANK = {
     "scenario": 0,
     "world": 1,
     "events": 2,
+    "payloads": 2,
     "commands": 2,
     "engine": 3,
     "exercise": 4,
@@ -30,7 +31,7 @@ RANK = {
 # What review/ and store/ may import of ours (docs/architecture.md): scoring is a pure
 # function of the scenario and the event log; the store keeps plain records.
 MAY_IMPORT = {
-    "review": {"scenario", "events", "review"},
+    "review": {"scenario", "events", "payloads", "review"},
     "store": {"events", "commands", "scenario", "store"},
 }
 # Where optional heavy libraries may be imported (docs/architecture.md).

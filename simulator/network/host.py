@@ -36,6 +36,7 @@ from simulator.network.protocol import (
 )
 from simulator.network.roles import Hearing, Seat
 from simulator.network.state import inject_state, seat_state
+from simulator.payloads import payload
 from simulator.scenario.timing import format_offset
 
 TICK_S = 0.02  # wall seconds between clock steps
@@ -378,7 +379,7 @@ class Host:
         self._read += len(events)
         for event in events:
             if event.kind == "message.queued":
-                self._senders[str(event.data.get("message"))] = event.agency
+                self._senders[payload(event).message] = event.agency
         wall = time.monotonic()
         for place in self.places.values():
             heard = [

@@ -21,6 +21,7 @@ from simulator.engine.unit import provides
 from simulator.events import Event
 from simulator.exercise import CadIncident, CadLine, ChannelView, Need, PatchView, Result, UnitView
 from simulator.network.protocol import event_from
+from simulator.payloads import payload
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.world.atlas import Atlas
@@ -101,7 +102,7 @@ class Mirror:
         self._pending.extend(fresh)
         for event in fresh:
             if event.kind == "exercise.ended":
-                self.ended, self.reason = True, str(event.data.get("reason", ""))
+                self.ended, self.reason = True, payload(event).reason
 
     def _take(self, name: str, section: Any) -> None:
         """Read one state section into the objects the reads return."""

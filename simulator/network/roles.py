@@ -9,6 +9,7 @@ happens at incidents its CAD holds. Ground truth (``incident.started``,
 from dataclasses import dataclass, field
 
 from simulator.events import CONTROLLER, Event
+from simulator.payloads import payload
 
 # Source of a seat's commands in the run record (``seat:police``).
 SEAT_SOURCE = "seat:"
@@ -73,7 +74,7 @@ class Hearing:
         if kind.startswith("exercise."):
             return True
         if kind == "inject.released":
-            return any(a in agencies for a in event.data.get("to") or ())
+            return any(a in agencies for a in payload(event).to)
         if event.agency in agencies:
             return True
         if kind.startswith("message."):
