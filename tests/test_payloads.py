@@ -84,3 +84,10 @@ def test_a_payload_reads_by_attribute_and_a_renamed_field_fails_loudly():
         payload(Event(1, 0.0, "unit.teleported"))
     wrong = Event(1, 0.0, "call.answered", data={"call": "C1", "wait": "soon"})
     assert problems(wrong) == ["call.answered.wait: str is not float"]
+
+
+def test_every_declared_kind_is_documented():
+    text = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+    named = {k for k in KINDS if f"`{k}`" in text}
+    families = {k for k in KINDS if f"`{k.split('.')[1]}`" in text}  # `treated` in a row
+    assert sorted(set(KINDS) - named - families) == []
