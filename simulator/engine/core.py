@@ -17,6 +17,7 @@ from simulator.engine.crews import Crews
 from simulator.engine.hazards import Hazards
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import Incident, Readiness
+from simulator.engine.intelligence import Intelligence
 from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
 from simulator.engine.movement import Movement
 from simulator.engine.mutual_aid import MutualAid
@@ -86,6 +87,7 @@ class Engine:
         self.hazards = Hazards(self)
         self.crews = Crews(self)
         self.operations = Operations(self)
+        self.intelligence = Intelligence(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -304,6 +306,7 @@ class Engine:
         elif topic == "condition" and incident is not None and value == "met":
             self.scene.release_staged(incident, agency)
         self.command.on_learned(agency, key, value)
+        self.intelligence.on_learned(agency, key, via, by)
         return True
 
     def learn_from_call(self, agency: str, incident: Incident) -> None:

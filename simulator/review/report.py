@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from simulator.events import CONTROLLER, Event
-from simulator.review import deconfliction
+from simulator.review import deconfliction, intelligence
 from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.findings import (
     LABELS,
@@ -112,6 +112,9 @@ def build_report(
     operations = deconfliction.summary(scenario, events)
     if operations is not None:  # only a scenario that plans operations has the section
         doc["operations"] = operations
+    intel = intelligence.summary(scenario, events)
+    if intel is not None:  # only a scenario with handling rules has the section
+        doc["intelligence"] = intel
     if figures:
         doc["figures"] = _figures(events, scores, geometry or Geometry())
     return doc
@@ -189,6 +192,7 @@ _GROUPS = {
     "command": "Command",
     "safety": "Safety",
     "deconflict": "Deconflict",
+    "handle": "Handle intel",
 }
 _GROUP_TEXT = {
     "respond": "CAD opened to its first unit on scene or staged",
@@ -197,9 +201,11 @@ _GROUP_TEXT = {
     "command": "first unit on scene at a multi-agency incident until it was in command",
     "safety": "its own responders harmed, 1 / (1 + harmed)",
     "deconflict": "each operation it leads registered by its start; each conflict notice acted on",
+    "handle": "each fact it owns reaching the partners needing it in time; no fact shared "
+    "beyond its handling level",
 }
 # Duty groups shown only in a run where some agency had them.
-_OPTIONAL_GROUPS = frozenset({"deconflict"})
+_OPTIONAL_GROUPS = frozenset({"deconflict", "handle"})
 NO_DUTY = "no duty arose"
 UNDONE = "not done by the end"
 # A role's undone duties listed in the Markdown and HTML (the JSON lists them all).
@@ -686,6 +692,8 @@ def markdown(doc: dict) -> str:
     ]
     if doc.get("operations"):
         lines += _md_operations(doc["operations"])
+    if doc.get("intelligence"):
+        lines += _md_intelligence(doc["intelligence"])
     lines += ["## Trainee's orders", ""]
     orders = _order_rows(doc["trainee_orders"])
     lines += _md_table(_ORDERS_HEADER, orders) if orders else [_NO_TRAINEE, ""]
@@ -721,6 +729,12 @@ _DECONFLICT_NOTE = (
 )
 
 
+_HANDLE_NOTE = (
+    "; where facts carry handling levels, handle intel (each fact it owns reaching the "
+    "partners needing it in time, none shared beyond its level: TLP 2.0)"
+)
+
+
 def _columns(roles: list[dict]) -> list[str]:
     """The duty groups to show: the usual five, and an optional one if any role had it."""
     present = {g["name"] for r in roles for g in r["groups"]}
@@ -729,7 +743,9 @@ def _columns(roles: list[dict]) -> list[str]:
 
 def _roles_note(columns: list[str]) -> str:
     weights = ", ".join(f"{k} {GROUP_WEIGHTS[k]:g}" for k in columns)
-    extra = _DECONFLICT_NOTE if "deconflict" in columns else ""
+    extra = (_DECONFLICT_NOTE if "deconflict" in columns else "") + (
+        _HANDLE_NOTE if "handle" in columns else ""
+    )
     return _ROLES_NOTE.format(extra=extra, weights=weights)
 
 
@@ -1363,6 +1379,46 @@ def _html_operations(ops: dict) -> list[str]:
     return parts
 
 
+_FACTS_HEADER = ["fact", "level", "owner", "cleared", "needed by", "held by"]
+
+
+def _intelligence_note(intel: dict) -> str:
+    return (
+        f"Measured against {intel['standard']}: each fact reaches the partners that need "
+        "it in time (withholding leaves them exposed) and nobody its level does not allow "
+        "(an over-share can burn a source or alert a target)."
+    )
+
+
+def _fact_rows(intel: dict) -> list[list[object]]:
+    return [
+        [
+            f["fact"],
+            f"{f['level'].replace('_', ' ')} ({f['tlp']})",
+            f["owner"],
+            ", ".join(f["recipients"]) or "-",
+            ", ".join(f["needed_by"]) or "-",
+            ", ".join(f["holders"]) or "nobody",
+        ]
+        for f in intel["facts"]
+    ]
+
+
+def _md_intelligence(intel: dict) -> list[str]:
+    lines = ["## Intelligence handling", "", _intelligence_note(intel), ""]
+    lines += _md_table(["measure", "value", "met"], _operations_measure_rows(intel))
+    lines += _md_table(_FACTS_HEADER, _fact_rows(intel))
+    return lines
+
+
+def _html_intelligence(intel: dict) -> list[str]:
+    return [
+        _muted(_intelligence_note(intel)),
+        _table(["measure", "value", "met"], _operations_measure_rows(intel)),
+        _table(_FACTS_HEADER, _fact_rows(intel)),
+    ]
+
+
 def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     """The report's sections in order (title, HTML parts); optional ones only when present."""
     ov = doc["overview"]
@@ -1394,6 +1450,8 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     ]
     if doc.get("operations"):
         sections.append(("Operations and event deconfliction", _html_operations(doc["operations"])))
+    if doc.get("intelligence"):
+        sections.append(("Intelligence handling", _html_intelligence(doc["intelligence"])))
     sections += [
         ("Trainee's orders", _html_orders(doc["trainee_orders"])),
     ]

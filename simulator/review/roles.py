@@ -22,7 +22,10 @@ bad. Each agency's duties, from its own events:
 - safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene;
 - deconflict (only where the scenario plans operations): each operation it leads
   registered by its start, each conflict notice it got acted on within the service's
-  ``acknowledge_seconds`` (``deconfliction.py``).
+  ``acknowledge_seconds`` (``deconfliction.py``);
+- handle (only where facts carry handling levels): each fact it owns reaching the
+  partners that need it in time, and no fact shared beyond its level
+  (``intelligence.py``).
 
 A duty still undone at the end is a miss at its elapsed time (``credit.py``); one not
 yet past its target had not fallen due and does not count. The role's score is the
@@ -37,6 +40,7 @@ from simulator.events import Event
 from simulator.review.aid import AidClocks
 from simulator.review.credit import due, mean_time_credit
 from simulator.review.deconfliction import OperationsLog
+from simulator.review.intelligence import IntelligenceLog
 from simulator.review.stats import Sample, cite
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import AgencyKind, Capability
@@ -48,6 +52,7 @@ GROUP_WEIGHTS = {
     "command": 3.0,
     "safety": 1.0,
     "deconflict": 2.0,
+    "handle": 2.0,
 }
 
 
@@ -133,6 +138,8 @@ class _Sweep:
         self._reads_aid = aid is None
         # Only a scenario that plans operations has deconfliction duties to read.
         self.operations = OperationsLog() if scenario.operations.planned else None
+        rules = {r.fact: r for r in scenario.intelligence.handling}
+        self.intelligence = IntelligenceLog(rules) if rules else None
 
     def apply(self, e: Event) -> None:
         self.end = max(self.end, e.t)
@@ -140,6 +147,8 @@ class _Sweep:
             self.aid.apply(e)
         if self.operations is not None:
             self.operations.apply(e)
+        if self.intelligence is not None:
+            self.intelligence.apply(e)
         kind, key = e.kind, (e.incident, e.agency)
         if kind == "incident.started":
             self.started[e.incident] = e
@@ -207,6 +216,11 @@ class _Sweep:
                 self._group("deconflict", 0.0, ops.register_duties(agency)),
                 self._group("deconflict", service.acknowledge_seconds, ops.answer_duties(agency)),
             ]
+        if self.intelligence is not None:
+            intel = self.intelligence
+            groups.append(
+                self._group("handle", 0.0, intel.withheld(agency) + intel.overshares(agency))
+            )
         out = _merged([g for g in groups if g is not None])
         if self.arrivals.get(agency):
             harmed = self.harmed.get(agency, 0)

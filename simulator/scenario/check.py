@@ -42,6 +42,7 @@ SECTIONS = frozenset(
         "msel",
         "scoring",
         "operations",
+        "intelligence",
     }
 )
 MAX_CHOICES = 20  # ids listed after an unknown one; the rest are counted
@@ -119,6 +120,7 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
     for path, _, spec in incidents(scenario):
         found += _incident(scenario, path, spec, whole)
     found += _operations(scenario, whole)
+    found += _intelligence(scenario, whole)
     if "agencies" not in whole:
         return found
     ids = _agency_ids(scenario)
@@ -359,6 +361,42 @@ def _operations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
                 Problem(path, f"a blue-on-blue confrontation here: {p.message}")
                 for p in _incident(scenario, path, blue, whole)
             ]
+    return found
+
+
+def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    """Handling rules: a fact the scenario names, once each, and agencies it knows.
+
+    The incident a leak starts must be one somebody can work, with an id of its own.
+    """
+    rules = scenario.intelligence.handling
+    if "intelligence" not in whole or not rules:
+        return []
+    found: list[Problem] = []
+    ids = _agency_ids(scenario)
+    taken = {spec.id for _, _, spec in incidents(scenario)}
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        path = f"intelligence.handling.{index}"
+        if rule.fact in seen:
+            found.append(Problem(f"{path}.fact", f"{shown(rule.fact)} has a handling rule already"))
+        seen.add(rule.fact)
+        if "msel" in whole and (reason := fact_problem(scenario, rule.fact)):
+            found.append(Problem(f"{path}.fact", reason))
+        named = [("owner", rule.owner)]
+        named += [(f"recipients.{i}", a) for i, a in enumerate(rule.recipients)]
+        named += [(f"needed_by.{i}", a) for i, a in enumerate(rule.needed_by)]
+        for where, agency in named:
+            if "agencies" in whole and agency not in ids:
+                found.append(Problem(f"{path}.{where}", unknown("agency", agency, ids, "agencies")))
+        leak = rule.if_leaked.incident if rule.if_leaked else None
+        if leak is None:
+            continue
+        where = f"{path}.if_leaked.incident"
+        if leak.id in taken:
+            found.append(Problem(f"{where}.id", f"duplicate incident id {shown(leak.id)}"))
+        taken.add(leak.id)
+        found += _incident(scenario, where, leak, whole)
     return found
 
 

@@ -10,6 +10,7 @@ from simulator.scenario.base import Ident, Model
 from simulator.scenario.comms import Communications
 from simulator.scenario.facility import Hospital, StagingArea, Station
 from simulator.scenario.incident import CasualtyModel
+from simulator.scenario.intelligence import Intelligence
 from simulator.scenario.limits import MAX_SECONDS, shown
 from simulator.scenario.msel import Inject
 from simulator.scenario.operations import Operations
@@ -94,6 +95,9 @@ class Scenario(Model):
     scoring: Scoring = Scoring()
     operations: Operations = Field(
         default=Operations(), description="Planned operations and event deconfliction"
+    )
+    intelligence: Intelligence = Field(
+        default=Intelligence(), description="Handling levels on facts (TLP 2.0)"
     )
 
     def agency(self, agency_id: str) -> Agency:

@@ -1,0 +1,141 @@
+"""Handling levels on facts: who may hold them, and what an over-share sets off.
+
+Every time an agency learns a fact that carries a handling rule, the caveat goes with
+it (``intelligence.caveat``: what a records system prints on the document). A fact
+shared (by message) to an agency its level does not allow is over-shared
+(``intelligence.overshared``, the sharer as ``agency``); the first over-share of a
+fact with ``if_leaked`` compromises it after ``after`` seconds
+(``intelligence.compromised``) and starts the leak's incident, if any (the target
+alerted, a source threatened). Facts relayed by a unified command post are not counted
+as over-shared: the owner sits in that command.
+
+Withholding has its consequences through the engine's knowledge rules (a partner not
+told of a hazard walks into it) and is scored from the log (``review/intelligence.py``).
+A scenario without handling rules logs nothing here.
+"""
+
+from typing import TYPE_CHECKING
+
+from simulator.engine.knowledge import fact_key, incident_of
+from simulator.payloads import kind
+from simulator.scenario.intelligence import TLP, Handling, HandlingLevel
+from simulator.scenario.problem import Problem, ScenarioError
+from simulator.scenario.vocabulary import AgencyKind
+
+if TYPE_CHECKING:
+    from simulator.engine.core import Engine
+
+# Agency kinds that may hold law-enforcement-sensitive information.
+LAW_ENFORCEMENT = frozenset({AgencyKind.POLICE, AgencyKind.FEDERAL})
+
+
+# -- the payloads of the events this subsystem logs (simulator/payloads.py registry) --
+
+
+@kind("intelligence.caveat")
+class IntelligenceCaveat:
+    """An agency learnt a fact that carries a handling level."""
+
+    fact: str
+    level: str
+    tlp: str
+    owner: str
+    permitted: bool
+
+
+@kind("intelligence.overshared")
+class IntelligenceOvershared:
+    """A fact was shared (``agency`` the sharer) with an agency its level does not allow."""
+
+    fact: str
+    to: str
+    level: str
+    owner: str
+
+
+@kind("intelligence.compromised")
+class IntelligenceCompromised:
+    """An over-shared fact reached the wrong people: a source burnt, a target alerted."""
+
+    fact: str
+    description: str
+    leak_incident: str | None
+
+
+class Intelligence:
+    """The scenario's handling rules, applied as facts are learnt."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.rules = {rule.fact: rule for rule in engine.scenario.intelligence.handling}
+        self._leaked: set[str] = set()
+        for index, rule in enumerate(engine.scenario.intelligence.handling):
+            self._check_place(rule, index)
+
+    def _check_place(self, rule: Handling, index: int) -> None:
+        """A leak incident off the map is a scenario error (exit 2), not a traceback."""
+        leak = rule.if_leaked.incident if rule.if_leaked else None
+        if leak is None or leak.location.node is None:
+            return
+        if leak.location.node not in self.engine.atlas.roads.index:
+            path = f"intelligence.handling.{index}.if_leaked.incident.location"
+            reason = f"unknown road node {leak.location.node!r}"
+            raise ScenarioError("<scenario>", [Problem(path, reason)])
+
+    def permitted(self, rule: Handling, agency: str) -> bool:
+        """Whether the fact's level lets this agency hold it."""
+        if rule.level == HandlingLevel.PUBLIC or agency == rule.owner:
+            return True
+        if agency in rule.recipients:
+            return True
+        if rule.level == HandlingLevel.LAW_ENFORCEMENT_SENSITIVE:
+            return self.engine.agency(agency).kind in LAW_ENFORCEMENT
+        return False
+
+    def on_learned(self, agency: str, key: str, via: str, by: str | None) -> None:
+        """An agency learnt a fact: log its caveat; a message beyond its level over-shares."""
+        rule = self.rules.get(key)
+        if rule is None:
+            return
+        allowed = self.permitted(rule, agency)
+        self.engine.emit(
+            "intelligence.caveat",
+            agency=agency,
+            incident=incident_of(key),
+            fact=key,
+            level=rule.level.value,
+            tlp=TLP[rule.level],
+            owner=rule.owner,
+            permitted=allowed,
+        )
+        if allowed or via != "message" or by is None:
+            return
+        self.engine.emit(
+            "intelligence.overshared",
+            agency=by,
+            incident=incident_of(key),
+            fact=key,
+            to=agency,
+            level=rule.level.value,
+            owner=rule.owner,
+        )
+        if rule.if_leaked is not None and key not in self._leaked:
+            self._leaked.add(key)
+            self.engine.at(rule.if_leaked.after, self._leak, rule)
+
+    def _leak(self, rule: Handling) -> None:
+        leak = rule.if_leaked
+        spec = leak.incident if leak else None
+        self.engine.emit(
+            "intelligence.compromised",
+            agency=rule.owner,
+            incident=incident_of(rule.fact),
+            fact=rule.fact,
+            description=leak.description if leak else "",
+            leak_incident=spec.id if spec else None,
+        )
+        if spec is None:
+            return
+        incident = self.engine.start_incident(spec)
+        key = fact_key("incident", incident.id)
+        self.engine.learn(rule.owner, key, self.engine.truth(key), "own")
