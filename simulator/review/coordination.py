@@ -12,15 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from simulator.events import Event
-from simulator.review.ledger import Ledger
+from simulator.review.idle import IDLE_GRACE_S as IDLE_GRACE_S  # where callers read it
+from simulator.review.idle import idle_units
 from simulator.review.stats import Evidence, Sample, between, cite, percentile
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 
 # Kinds only an engine with communications emits; their absence means "not modelled".
 COMMS_PREFIXES = ("message.", "fact.", "unified_command.", "command_post.", "patch.")
-# A dispatcher gets this long to use a free capable unit before it counts as left idle.
-IDLE_GRACE_S = 120.0
 # A span-of-control breach shorter than this is a unit arriving before its supervisor.
 SPAN_GRACE_S = 120.0
 # Channel load is reported in bins of this many seconds.
@@ -289,90 +288,3 @@ def span_breaches(events: Sequence[Event], end: float) -> list[Sample]:
             else:
                 out.append(between(start, stop, incident=incident, agency=agency))
     return sorted(out, key=lambda s: s.evidence[0].seq)
-
-
-def idle_units(scenario: Scenario, events: Sequence[Event]) -> list[Sample]:
-    """Units left available at the station while an incident their agency knew needed them.
-
-    A unit counts once per incident when it stayed free for ``IDLE_GRACE_S`` or more
-    while that incident, open in its agency's CAD, had fewer units of a capability it
-    offers assigned than it required.
-    """
-    return _IdleSweep(scenario).run(events)
-
-
-class _IdleSweep:
-    """Sweep the log in time order, timing each (unit, incident) pair idle while needed.
-
-    Counts of units assigned per (incident, capability) and free units per (agency,
-    capability) are kept as the log goes, so each state change costs the needs open at
-    that moment, not the whole fleet (a city day has tens of thousands of changes).
-    """
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.fleet = Ledger(scenario, frozenset({"available"}))  # idle at the station
-        self.requires: dict[str, dict[str, int]] = {}
-        self.agencies: dict[str, set[str]] = {}
-        self.known: dict[str, dict[str, Event]] = defaultdict(dict)
-        self.idle: dict[tuple[str, str], float] = defaultdict(float)
-        self.since: dict[tuple[str, str], float] = {}
-
-    def run(self, events: Sequence[Event]) -> list[Sample]:
-        last = 0.0
-        for e in events:
-            last = e.t
-            if self._apply(e):
-                self._settle(self._idle_pairs(), e.t)
-        self._settle(set(), last)
-        out = []
-        for (unit, incident), seconds in sorted(self.idle.items()):
-            if seconds >= IDLE_GRACE_S:
-                opened = self.known[incident][self.fleet.agency[unit]]
-                note = f"free {round(seconds)} s"
-                out.append(
-                    Sample(
-                        round(seconds, 1),
-                        incident,
-                        self.fleet.agency[unit],
-                        unit,
-                        (cite(opened),),
-                        note,
-                    )
-                )
-        return out
-
-    def _settle(self, pairs: set[tuple[str, str]], t: float) -> None:
-        """Close the idle spells that ended at ``t`` and open the ones that began."""
-        for pair in [p for p in self.since if p not in pairs]:
-            self.idle[pair] += t - self.since.pop(pair)
-        for pair in pairs:
-            self.since.setdefault(pair, t)
-
-    def _apply(self, e: Event) -> bool:
-        kind = e.kind
-        if kind == "incident.started":
-            self.requires[e.incident] = dict(e.data.get("requires", {}))
-            self.agencies[e.incident] = set(e.data.get("agencies", []))
-        elif kind == "incident.escalated" and "requires" in e.data:
-            self.requires[e.incident] = dict(e.data["requires"])
-        elif kind == "incident.resolved":
-            self.requires.pop(e.incident, None)
-        elif kind == "cad.opened":
-            self.known[e.incident].setdefault(e.agency, e)
-        elif kind.startswith("unit.") and self.fleet.knows(e.unit) and "prev" in e.data:
-            return self.fleet.unit(e.unit, kind.removeprefix("unit."), e.incident)
-        else:
-            return False
-        return True
-
-    def _idle_pairs(self) -> set[tuple[str, str]]:
-        pairs = set()
-        for incident, requires in self.requires.items():
-            agencies = self.agencies[incident] & self.known[incident].keys()
-            for capability, count in requires.items():
-                if self.fleet.assigned[(incident, capability)] >= count:
-                    continue
-                for agency in agencies:
-                    free = self.fleet.free.get((agency, capability), ())
-                    pairs.update((u, incident) for u in free)
-        return pairs

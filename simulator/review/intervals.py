@@ -23,7 +23,7 @@ incident's resolution (or the end).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from simulator.events import Event
@@ -98,9 +98,15 @@ class _Pass:
         self.end = 0.0
 
     def run(self, events: Iterable[Event]) -> Intervals:
+        handlers: dict[str, Callable[[Event], None] | None] = {}
+        end = self.end
         for event in events:
-            self.end = max(self.end, event.t)
-            handler = getattr(self, "on_" + event.kind.replace(".", "_"), None)
+            if event.t > end:
+                end = self.end = event.t
+            kind = event.kind
+            if kind not in handlers:
+                handlers[kind] = getattr(self, "on_" + kind.replace(".", "_"), None)
+            handler = handlers[kind]
             if handler is not None:
                 handler(event)
         self._censor()

@@ -4,7 +4,9 @@ Every measured value keeps the time-stamped events it was computed from, so a fi
 in the after-action report can cite them (HSEEP: observations are time-stamped).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +14,7 @@ import numpy as np
 from simulator.events import Event
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One event a measurement rests on: where it is in the log and what it says."""
 
@@ -23,13 +25,42 @@ class Evidence:
     agency: str | None = None
 
 
+# Inside ``citing``: each event's evidence so far, by the event's identity.
+_cited: ContextVar[dict[int, Evidence] | None] = ContextVar("cited", default=None)
+
+
+@contextmanager
+def citing() -> Iterator[None]:
+    """Make each event's evidence once within the block and share it.
+
+    One arrival backs a travel time, a first-on-scene time and a duty; a city day's
+    scores cite 32,000 events 64,000 times. The events cited must outlive the block
+    (``score`` holds the whole log), since they are known by identity.
+    """
+    token = _cited.set({})
+    try:
+        yield
+    finally:
+        _cited.reset(token)
+
+
 def cite(event: Event) -> Evidence:
     """Evidence for an event: its kind with the agency, unit and incident it names."""
-    who = " ".join(p for p in (event.agency, event.unit, event.incident) if p)
+    memo = _cited.get()
+    if memo is None:
+        return _evidence(event)
+    evidence = memo.get(id(event))
+    if evidence is None:
+        evidence = memo[id(event)] = _evidence(event)
+    return evidence
+
+
+def _evidence(event: Event) -> Evidence:
+    who = " ".join([p for p in (event.agency, event.unit, event.incident) if p])
     return Evidence(event.seq, event.t, event.kind, f"{event.kind} {who}".strip(), event.agency)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sample:
     """One observation of a metric, in seconds (or a count), and its evidence.
 
