@@ -221,3 +221,13 @@ def test_handling_rule_problems_are_reported_by_field(rule, message):
     with pytest.raises(ScenarioError) as caught:
         build(intel_data(**rule))
     assert message in str(caught.value)
+
+
+def test_an_agency_that_found_it_out_for_itself_may_warn_anyone():
+    ex = exercise(intel_data())
+    ex.advance(1.0)
+    assert ex.engine.learn("police", FACT, "armed_suspect", "unit")  # its crew saw them
+    share(ex, "police", "ems")
+    ex.advance(200.0)
+    assert not kinds(ex, "intelligence.overshared")
+    assert [e.agency for e in kinds(ex, "intelligence.caveat")] == ["feds"]

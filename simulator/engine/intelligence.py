@@ -1,8 +1,12 @@
 """Handling levels on facts: who may hold them, and what an over-share sets off.
 
-Every time an agency learns a fact that carries a handling rule, the caveat goes with
-it (``intelligence.caveat``: what a records system prints on the document). A fact
-shared (by message) to an agency its level does not allow is over-shared
+A fact with a handling rule is caveated where it came from the owner: the owner's
+own copy, an inject's, and any copy passed on by message or command post from a
+caveated holder (``intelligence.caveat``: what a records system prints on the
+document). An agency that finds the same thing out for itself (its own crew, a 911
+call) holds an uncaveated copy of its own: police who walk into armed men may warn
+EMS of armed men without burning the DEA's undercover. A caveated copy shared by
+message to an agency the level does not allow is over-shared
 (``intelligence.overshared``, the sharer as ``agency``); the first over-share of a
 fact with ``if_leaked`` compromises it after ``after`` seconds
 (``intelligence.compromised``) and starts the leak's incident, if any (the target
@@ -68,6 +72,7 @@ class Intelligence:
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.rules = {rule.fact: rule for rule in engine.scenario.intelligence.handling}
+        self._caveated: dict[str, set[str]] = {key: set() for key in self.rules}  # holders
         self._leaked: set[str] = set()
         for index, rule in enumerate(engine.scenario.intelligence.handling):
             self._check_place(rule, index)
@@ -97,6 +102,11 @@ class Intelligence:
         rule = self.rules.get(key)
         if rule is None:
             return
+        holders = self._caveated[key]
+        passed_on = via in ("message", "command_post") and by in holders
+        if not (agency == rule.owner or via == "inject" or passed_on):
+            return  # found out for itself: its own copy carries no caveat
+        holders.add(agency)
         allowed = self.permitted(rule, agency)
         self.engine.emit(
             "intelligence.caveat",
@@ -108,7 +118,7 @@ class Intelligence:
             owner=rule.owner,
             permitted=allowed,
         )
-        if allowed or via != "message" or by is None:
+        if allowed or via != "message" or not passed_on:
             return
         self.engine.emit(
             "intelligence.overshared",
