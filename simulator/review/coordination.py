@@ -82,34 +82,70 @@ class Coordination:
         ]
 
 
+# The events each measure below reads: kinds, or every kind under a prefix ("span.").
+READS = {
+    "unified": ("unit.on_scene", "unified_command.established", "incident.resolved"),
+    "critical": ("fact.critical", "fact.learned"),
+    "derived": ("incident.started", "cad.opened"),
+    "channels": ("message.sent", "message.lost"),
+    "queued": ("message.queued",),
+    "lost": ("message.lost",),
+    "duplicated": ("assignment.duplicated",),
+    "conflicted": ("assignment.conflicted",),
+    "harmed": ("unit.harmed",),
+    "span": ("span.",),
+}
+
+
 def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
     """Measure coordination in a log."""
-    end = max((e.t for e in events), default=0.0)
-    modelled = any(e.kind.startswith(COMMS_PREFIXES) for e in events)
-    derived = not any(e.kind == "fact.critical" for e in events)
-    lost = [e for e in events if e.kind == "message.lost"]
+    end, kinds, read = _sorted(events)
+    modelled = any(kind.startswith(COMMS_PREFIXES) for kind in kinds)
+    derived = "fact.critical" not in kinds
     reasons: dict[str, int] = defaultdict(int)
-    for e in lost:
+    for e in read["lost"]:
         reasons[str(e.data.get("reason", "unknown"))] += 1
     return Coordination(
         comms_modelled=modelled,
         facts_derived=derived,
         unified_command=tuple(
-            unified_command(events, end, _commanders(scenario)) if modelled else ()
+            unified_command(read["unified"], end, _commanders(scenario)) if modelled else ()
         ),
-        facts=tuple(derived_facts(events, end) if derived else fact_sharing(events, end)),
-        messages=sum(1 for e in events if e.kind == "message.queued"),
-        lost=tuple(_counted(e, str(e.data.get("reason", ""))) for e in lost),
+        facts=tuple(
+            derived_facts(read["derived"], end) if derived else fact_sharing(read["critical"], end)
+        ),
+        messages=len(read["queued"]),
+        lost=tuple(_counted(e, str(e.data.get("reason", ""))) for e in read["lost"]),
         lost_by_reason=dict(sorted(reasons.items())),
-        channels=tuple(channel_load(events, end)),
-        duplicated=tuple(_costed(e) for e in events if e.kind == "assignment.duplicated"),
-        conflicted=tuple(_costed(e) for e in events if e.kind == "assignment.conflicted"),
-        unsafe=tuple(
-            _counted(e, str(e.data.get("hazard", ""))) for e in events if e.kind == "unit.harmed"
-        ),
-        span=tuple(span_breaches(events, end)),
+        channels=tuple(channel_load(read["channels"], end)),
+        duplicated=tuple(_costed(e) for e in read["duplicated"]),
+        conflicted=tuple(_costed(e) for e in read["conflicted"]),
+        unsafe=tuple(_counted(e, str(e.data.get("hazard", ""))) for e in read["harmed"]),
+        span=tuple(span_breaches(read["span"], end)),
         idle=tuple(idle_units(scenario, events)),
     )
+
+
+def _sorted(events: Iterable[Event]) -> tuple[float, set[str], dict[str, list[Event]]]:
+    """One pass: the last time, the kinds present and each measure's events in log order."""
+    read: dict[str, list[Event]] = {name: [] for name in READS}
+    routes: dict[str, tuple[list[Event], ...]] = {}
+    end: float | None = None
+    for e in events:
+        if end is None or e.t > end:
+            end = e.t
+        lists = routes.get(e.kind)
+        if lists is None:
+            lists = routes[e.kind] = tuple(
+                read[name] for name, wanted in READS.items() if _reads(wanted, e.kind)
+            )
+        for found in lists:
+            found.append(e)
+    return (0.0 if end is None else end), set(routes), read
+
+
+def _reads(wanted: tuple[str, ...], kind: str) -> bool:
+    return any(kind.startswith(w) if w.endswith(".") else kind == w for w in wanted)
 
 
 def _counted(e: Event, note: str) -> Sample:
