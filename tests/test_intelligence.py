@@ -9,15 +9,19 @@ import json
 from typing import Any
 
 import pytest
-from conftest import agency, build, exercise, first, kinds, scenario_dict, unit
+from conftest import SCENARIOS, agency, build, exercise, first, kinds, scenario_dict, unit
 
+from simulator.build import build_exercise
 from simulator.commands import Share
 from simulator.exercise import Exercise
+from simulator.review.findings import joint_findings
 from simulator.review.intelligence import summary
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.roles import DutyGroup, role_scores
 from simulator.review.score import score
+from simulator.scenario import load
 from simulator.scenario.loader import ScenarioError
+from simulator.scenario.timing import parse_offset
 
 FACT = "hazard:INC1/agents"
 
@@ -231,3 +235,27 @@ def test_an_agency_that_found_it_out_for_itself_may_warn_anyone():
     ex.advance(200.0)
     assert not kinds(ex, "intelligence.overshared")
     assert [e.agency for e in kinds(ex, "intelligence.caveat")] == ["feds"]
+
+
+def test_eastfield_a_dea_trainee_who_tells_fire_who_the_agents_are_burns_the_undercover():
+    scenario = load(SCENARIOS / "eastfield_warrant_day.yaml")
+    others = [a.id for a in scenario.agencies if a.id != "dea"]
+    ex = build_exercise(scenario, 0, automated=others)
+    ex.advance(parse_offset("00:37"))
+    assert ex.engine.knowledge.knows("dea", "hazard:BUY-1/agents")
+    result = ex.submit(Share(agency="dea", to="eastfield_fire", facts=["hazard:BUY-1/agents"]))
+    assert result.accepted, result.reason
+    ex.advance(parse_offset("01:05"))
+    assert first(ex, "intelligence.overshared").data["to"] == "eastfield_fire"
+    assert first(ex, "incident.started", incident="BURNED-1")
+
+
+def test_findings_hold_the_over_sharer_responsible():
+    ex = at_feds()
+    share(ex, "feds", "police")
+    ex.advance(100.0)
+    share(ex, "police", "ems")
+    ex.advance(ex.end)
+    [found] = joint_findings(ex.scenario, ex.log.events)
+    assert found.title == "1 fact shared beyond its handling level"
+    assert found.responsible == "police"

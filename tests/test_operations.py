@@ -10,16 +10,19 @@ import json
 from typing import Any
 
 import pytest
-from conftest import agency, build, exercise, first, kinds, scenario_dict, unit
+from conftest import SCENARIOS, agency, build, exercise, first, kinds, scenario_dict, unit
 
 from simulator.build import build_exercise
 from simulator.commands import Deconflict, RegisterOperation
 from simulator.exercise import Exercise
 from simulator.review.deconfliction import summary
+from simulator.review.findings import joint_findings
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.roles import DutyGroup, role_scores
 from simulator.review.score import score
+from simulator.scenario import load
 from simulator.scenario.loader import ScenarioError
+from simulator.scenario.timing import parse_offset
 
 WARRANT_ENTRY = 300.0
 WATCH_ENTRY = 240.0
@@ -362,3 +365,51 @@ def test_a_scenario_without_operations_reports_none_of_it():
     text = _report(ex, "md")
     assert "deconflict" not in text.lower()
     assert "operations" not in json.loads(_report(ex, "json"))
+
+
+# -- Eastfield Warrant Day: the bundled scenario plays it end to end -----------------
+
+
+def _eastfield(profile: str, until: str = "00:30") -> Exercise:
+    scenario = load(SCENARIOS / "eastfield_warrant_day.yaml")
+    agencies = [a.id for a in scenario.agencies]
+    ex = build_exercise(scenario, 0, profiles=dict.fromkeys(agencies, profile))
+    ex.advance(parse_offset(until))
+    return ex
+
+
+def test_eastfield_unregistered_surveillance_meets_the_warrant_team():
+    ex = _eastfield("poor")
+    clash = first(ex, "operation.blue_on_blue")
+    assert clash.data["operations"] == ["OP-UC-WATCH", "OP-WARRANT"]
+    assert first(ex, "incident.started", incident="BLUE-ON-BLUE-1").data["lead"] == "eastfield_pd"
+
+
+@pytest.mark.parametrize("profile", ["sop", "expert"])
+def test_eastfield_a_team_that_registers_and_deconflicts_avoids_it(profile):
+    ex = _eastfield(profile)
+    assert first(ex, "deconfliction.resolved").data["how"] == "coordinated"
+    assert not kinds(ex, "operation.blue_on_blue", "operation.compromised")
+
+
+def test_findings_name_the_unregistered_operations_and_the_confrontation():
+    ex = ops_exercise()
+    ex.advance(ex.end)
+    titles = {f.title: f for f in joint_findings(ex.scenario, ex.log.events)}
+    late = titles["2 operations not registered in event deconfliction before the briefing"]
+    assert not late.strength and late.responsible == "feds, police"
+    assert "Blue-on-blue confrontation: OP-S and OP-W" in titles
+    plan = json.loads(_report(ex, "json"))["improvement_plan"]
+    assert any("event deconfliction" in item["corrective_action"] for item in plan)
+
+
+def test_a_deconflicted_run_is_a_strength():
+    ex = ops_exercise()
+    register(ex, "police", "OP-W")
+    register(ex, "feds", "OP-S")
+    acknowledge(ex, "feds")
+    ex.advance(61.0)
+    acknowledge(ex, "police")
+    ex.advance(ex.end)
+    [found] = joint_findings(ex.scenario, ex.log.events)
+    assert found.strength and found.capability == "Operational Coordination"

@@ -14,10 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from simulator.events import Event
+from simulator.review import deconfliction, intelligence
 from simulator.review.intervals import INTERVALS, Check, Intervals
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
-from simulator.review.stats import Evidence, Sample
+from simulator.review.stats import Evidence, Sample, cite
+from simulator.scenario.model import Scenario
 
 LABELS = {
     "call_answer": "911 call answer time",
@@ -40,6 +43,16 @@ LABELS = {
 }
 
 CORRECTIVE = {
+    "deconfliction": (
+        "Enter every warrant, buy, surveillance and arrest in event deconfliction "
+        "(RISSafe, Case Explorer or SAFETNet) before its briefing, and call the other "
+        "contact back on every conflict notice."
+    ),
+    "intelligence_handling": (
+        "Mark shared intelligence with its handling level (TLP 2.0) and check the "
+        "recipients before release; pass need-to-know warnings to the cleared partners "
+        "at once."
+    ),
     "call_answer": (
         "Review call-taker staffing against the hourly call profile; add an overflow PSAP"
         " agreement."
@@ -446,6 +459,158 @@ def _responsible(blamed: list[Sample], cases: tuple[str, str], agency: str | Non
         return ranked[0][0]
     listed = ", ".join(f"{a} {n}" for a, n in ranked)
     return f"{listed} (of {plural(len(blamed), cases)})"
+
+
+def joint_findings(scenario: Scenario, events: list[Event]) -> list[Finding]:
+    """Findings on planned operations and intelligence handling, where a scenario has them.
+
+    Each cites the events that show it and names the agencies behind it.
+    """
+    out: list[Finding] = []
+    if scenario.operations.planned:
+        out += _deconfliction_findings(deconfliction.read(events))
+    if scenario.intelligence.handling:
+        out += _handling_findings(intelligence.read(scenario, events))
+    return out
+
+
+def _joint(
+    strength: bool,
+    metric: str,
+    title: str,
+    analysis: str,
+    evidence: list[Evidence],
+    responsible: list[str],
+) -> Finding:
+    capability = {
+        "deconfliction": "Operational Coordination",
+        "intelligence_handling": "Intelligence and Information Sharing",
+    }[metric]
+    return Finding(
+        strength,
+        None,
+        capability,
+        metric,
+        None,
+        title,
+        analysis,
+        tuple(evidence[:CITED]),
+        ", ".join(sorted(set(responsible))) or PLANNING_TEAM,
+    )
+
+
+def _cited(events: list[Event]) -> list[Evidence]:
+    return [cite(e) for e in events]
+
+
+def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]:
+    metric = "deconfliction"
+    late = [
+        e
+        for op, e in log.planned.items()
+        if op not in log.registered or not log.registered[op].data["before_start"]
+    ]
+    unresolved = [e for c, e in log.conflicts.items() if c not in log.resolved]
+    out = []
+    if late:
+        out.append(
+            _joint(
+                False,
+                metric,
+                f"{plural(len(late), ('operation', 'operations'))} not registered in event "
+                "deconfliction before the briefing",
+                f"{len(late)} of {len(log.planned)} planned operations were not entered "
+                "before their briefing, so the watch centre could not flag a match in "
+                "place and time with another agency's operation.",
+                _cited(late),
+                [str(e.agency) for e in late],
+            )
+        )
+    for clash in log.clashes:
+        out.append(
+            _joint(
+                False,
+                metric,
+                f"Blue-on-blue confrontation: {' and '.join(clash.data['operations'])}",
+                "Officers of two agencies met at an entry without knowing of each other; "
+                f"officers were hurt ({clash.incident}) and both operations were "
+                "compromised.",
+                _cited([clash]),
+                list(clash.data["agencies"]),
+            )
+        )
+    if unresolved:
+        out.append(
+            _joint(
+                False,
+                metric,
+                f"{plural(len(unresolved), ('conflict notice', 'conflict notices'))} not acted on",
+                "Both lead agencies were told of a conflict and did not coordinate, "
+                "postpone or cancel.",
+                _cited(unresolved),
+                [a for e in unresolved for a in e.data["agencies"]],
+            )
+        )
+    if not out and log.planned:
+        out.append(
+            _joint(
+                True,
+                metric,
+                "Every operation registered before its start, every conflict resolved",
+                f"{len(log.planned)} operations entered in event deconfliction in time; "
+                f"{len(log.conflicts)} conflicts resolved; no blue-on-blue.",
+                _cited(list(log.registered.values())),
+                [],
+            )
+        )
+    return out
+
+
+def _handling_findings(log: "intelligence.IntelligenceLog") -> list[Finding]:
+    metric = "intelligence_handling"
+    owners = sorted({r.owner for r in log.rules.values()})
+    duties = [s for owner in owners for s in log.withheld(owner)]
+    late = [s for s in duties if s.censored or s.value > 0]
+    out = []
+    if log.overshared:
+        out.append(
+            _joint(
+                False,
+                metric,
+                f"{plural(len(log.overshared), ('fact', 'facts'))} shared beyond "
+                "its handling level",
+                "Information marked law-enforcement sensitive or need to know went to "
+                "agencies it was not released to, without the originator's consent "
+                f"({len(log.compromised)} source or target compromised as a result).",
+                _cited(log.overshared),
+                [str(e.agency) for e in log.overshared],
+            )
+        )
+    if late:
+        out.append(
+            _joint(
+                False,
+                metric,
+                f"{plural(len(late), ('partner', 'partners'))} not told in time",
+                "A partner that needed the owner's information learnt it late or never, "
+                "and was exposed meanwhile.",
+                [e for s in late for e in s.evidence],
+                [str(s.agency) for s in late],
+            )
+        )
+    if not out and duties:
+        out.append(
+            _joint(
+                True,
+                metric,
+                "Nothing shared beyond its handling level; partners knew what they needed",
+                f"{plural(len(duties), ('partner', 'partners'))} needing the owner's "
+                "information knew it in time; no fact went beyond its handling level.",
+                [],
+                [],
+            )
+        )
+    return out
 
 
 def improvement_plan(areas: list[Finding], day: date | None) -> list[PlanItem]:

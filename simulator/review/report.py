@@ -27,6 +27,7 @@ from simulator.review.findings import (
     Finding,
     findings,
     improvement_plan,
+    joint_findings,
     plural,
     seconds_text,
     value_text,
@@ -80,7 +81,8 @@ def build_report(
     """The whole report as plain data; with ``figures``, base64 PNG plots too."""
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
     found = findings(scores, span, {a.id: a.kind.value for a in scenario.agencies})
-    areas = [f for f in found if not f.strength]
+    joint = joint_findings(scenario, events)  # planned operations, intelligence handling
+    areas = [f for f in found + joint if not f.strength]
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
         "overview": _overview(scenario, events, scores, meta),
@@ -111,9 +113,11 @@ def build_report(
     }
     operations = deconfliction.summary(scenario, events)
     if operations is not None:  # only a scenario that plans operations has the section
+        operations["findings"] = [_finding(f) for f in joint if f.metric == "deconfliction"]
         doc["operations"] = operations
     intel = intelligence.summary(scenario, events)
     if intel is not None:  # only a scenario with handling rules has the section
+        intel["findings"] = [_finding(f) for f in joint if f.metric == "intelligence_handling"]
         doc["intelligence"] = intel
     if figures:
         doc["figures"] = _figures(events, scores, geometry or Geometry())
@@ -1364,7 +1368,7 @@ def _md_operations(ops: dict) -> list[str]:
     conflicts = _conflict_rows(ops)
     if conflicts:
         lines += _md_table(_CONFLICTS_HEADER, conflicts)
-    return lines
+    return lines + _md_findings(ops["findings"]) + [""]
 
 
 def _html_operations(ops: dict) -> list[str]:
@@ -1376,7 +1380,7 @@ def _html_operations(ops: dict) -> list[str]:
     conflicts = _conflict_rows(ops)
     if conflicts:
         parts.append(_table(_CONFLICTS_HEADER, conflicts))
-    return parts
+    return [*parts, _html_findings(ops["findings"], "No findings.")]
 
 
 _FACTS_HEADER = ["fact", "level", "owner", "cleared", "needed by", "held by"]
@@ -1408,7 +1412,7 @@ def _md_intelligence(intel: dict) -> list[str]:
     lines = ["## Intelligence handling", "", _intelligence_note(intel), ""]
     lines += _md_table(["measure", "value", "met"], _operations_measure_rows(intel))
     lines += _md_table(_FACTS_HEADER, _fact_rows(intel))
-    return lines
+    return lines + _md_findings(intel["findings"]) + [""]
 
 
 def _html_intelligence(intel: dict) -> list[str]:
@@ -1416,6 +1420,7 @@ def _html_intelligence(intel: dict) -> list[str]:
         _muted(_intelligence_note(intel)),
         _table(["measure", "value", "met"], _operations_measure_rows(intel)),
         _table(_FACTS_HEADER, _fact_rows(intel)),
+        _html_findings(intel["findings"], "No findings."),
     ]
 
 
