@@ -871,3 +871,36 @@ class DeconflictionResolved:
     operations: list[str]
     agencies: list[str]
     how: str
+
+
+# -- intelligence handling levels -----------------------------------------------------
+
+
+@kind("intelligence.caveat")
+class IntelligenceCaveat:
+    """An agency learnt a fact that carries a handling level."""
+
+    fact: str
+    level: str
+    tlp: str
+    owner: str
+    permitted: bool
+
+
+@kind("intelligence.overshared")
+class IntelligenceOvershared:
+    """A fact was shared (``agency`` the sharer) with an agency its level does not allow."""
+
+    fact: str
+    to: str
+    level: str
+    owner: str
+
+
+@kind("intelligence.compromised")
+class IntelligenceCompromised:
+    """An over-shared fact reached the wrong people: a source burnt, a target alerted."""
+
+    fact: str
+    description: str
+    leak_incident: str | None

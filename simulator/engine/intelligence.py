@@ -21,7 +21,6 @@ A scenario without handling rules logs nothing here.
 from typing import TYPE_CHECKING
 
 from simulator.engine.knowledge import fact_key, incident_of
-from simulator.payloads import kind
 from simulator.scenario.intelligence import TLP, Handling, HandlingLevel
 from simulator.scenario.problem import Problem, ScenarioError
 from simulator.scenario.vocabulary import AgencyKind
@@ -31,39 +30,6 @@ if TYPE_CHECKING:
 
 # Agency kinds that may hold law-enforcement-sensitive information.
 LAW_ENFORCEMENT = frozenset({AgencyKind.POLICE, AgencyKind.FEDERAL})
-
-
-# -- the payloads of the events this subsystem logs (simulator/payloads.py registry) --
-
-
-@kind("intelligence.caveat")
-class IntelligenceCaveat:
-    """An agency learnt a fact that carries a handling level."""
-
-    fact: str
-    level: str
-    tlp: str
-    owner: str
-    permitted: bool
-
-
-@kind("intelligence.overshared")
-class IntelligenceOvershared:
-    """A fact was shared (``agency`` the sharer) with an agency its level does not allow."""
-
-    fact: str
-    to: str
-    level: str
-    owner: str
-
-
-@kind("intelligence.compromised")
-class IntelligenceCompromised:
-    """An over-shared fact reached the wrong people: a source burnt, a target alerted."""
-
-    fact: str
-    description: str
-    leak_incident: str | None
 
 
 class Intelligence:
