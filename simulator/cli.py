@@ -14,10 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
 from simulator.scenario.limits import MAX_SEED, shown
-from simulator.scenario.timing import parse_offset
 
 
 class BadInput(Exception):
@@ -27,6 +24,8 @@ class BadInput(Exception):
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python run_sim.py``."""
     args = _parser().parse_args(argv)
+    from rich.console import Console  # after parsing: --help needs none of rich
+
     console = Console()
     from simulator.cli_records import RecordInputError
     from simulator.scenario import ScenarioError
@@ -122,6 +121,8 @@ def _whole(text: str) -> int:
 
 
 def _clock(text: str) -> float:
+    from simulator.scenario.timing import parse_offset  # pydantic: only when given
+
     try:
         return parse_offset(text)
     except ValueError as exc:
