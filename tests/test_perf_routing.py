@@ -65,15 +65,31 @@ def test_a_question_past_the_limit_falls_back_to_the_whole_search():
     assert np.array_equal(np.asarray(net.seconds_to(target)), dist)
 
 
-def test_exact_ties_fall_back_to_the_whole_search():
+def test_exact_ties_keep_seconds_and_leave_tied_paths_to_the_whole_search():
     # No jitter: a regular grid where many nodes are exactly as far from the target.
     net = RoadNetwork(generate(GeneratedMap(seed=1, columns=12, rows=12, jitter_m=0)))
     target = len(net) // 2
-    _, searched = net.reach(np.arange(len(net)), target, 120.0)
-    assert searched == math.inf
+    every = np.arange(len(net))
+    seconds, searched = net.reach(every, target, 120.0)
     dist, nxt = whole(net, target)
+    reached = np.isfinite(seconds)
+    # Seconds are exact whatever order tied nodes were settled in.
+    assert searched == 120.0 and np.array_equal(seconds[reached], dist[reached])
     for origin in range(0, len(net), 7):
         assert net.path(origin, target) == full_path(nxt, dist, origin, target)
+    # A path through a tie was answered by the whole search, now the cached tree.
+    assert net.reach(every, target, 1.0)[1] == math.inf
+
+
+def test_an_untied_path_is_answered_by_the_bounded_tree():
+    net = RoadNetwork(generate(CITY))
+    target = 40
+    seconds, searched = net.reach(np.arange(len(net)), target, 150.0)
+    dist, nxt = whole(net, target)
+    builds = net.tree_builds
+    for origin in np.flatnonzero(np.isfinite(seconds)).tolist():
+        assert net.path(origin, target) == full_path(nxt, dist, origin, target)
+    assert net.tree_builds == builds and net.reach(np.array([0]), target, 1.0)[1] == searched
 
 
 def test_closures_and_reopenings_keep_bounded_trees_exact():

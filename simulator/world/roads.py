@@ -143,8 +143,11 @@ class RoadNetwork:
             (int(u), int(v)): k for k, (u, v) in enumerate(zip(self.src, self.dst, strict=True))
         }
         # One key per edge, ascending as the edges are sorted: a path's legs in one lookup.
-        self._edge_keys = self.src * len(self.ids) + self.dst
+        # The last key, past every edge's, stands for "no such edge" in a lookup.
+        self._edge_keys = np.append(self.src * len(self.ids) + self.dst, np.iinfo(np.int64).max)
         self.closed: set[int] = set()
+        # Each node's outgoing edges are ``_out[node]`` up to ``_out[node + 1]``.
+        self._out = np.searchsorted(self.src, np.arange(len(self.ids) + 1))
         self._kdtree = cKDTree(self.xy)
         self._whole: OrderedDict[int, _Tree] = OrderedDict()
         self._bounded: OrderedDict[int, _Tree] = OrderedDict()
@@ -164,6 +167,7 @@ class RoadNetwork:
         open_ = np.ones(len(self.src), dtype=bool)
         if self.closed:
             open_[sorted(self.closed)] = False
+        self._open = open_
         n = len(self.ids)
         # Reverse graph: an edge u->v becomes v->u, so one search from a target gives
         # every node's time *to* it, and its predecessor is that node's next hop.
@@ -177,9 +181,9 @@ class RoadNetwork:
     def _search(self, target: int, limit: float) -> _Tree:
         """The cached tree toward ``target`` if it reaches ``limit``, else a new search.
 
-        A bounded search is kept only when no two nodes it reached are equally far:
-        then the order Dijkstra settles them in, and so every next hop, is the whole
-        search's; otherwise the whole search is made instead.
+        A bounded search's seconds are the whole search's wherever it reached (each is
+        the least sum over next hops, whatever order equally far nodes were settled
+        in); its next hops are checked only when a path is asked for (``path``).
         """
         cached = self._cached(target)
         if cached is not None and cached.limit >= limit:
@@ -190,26 +194,38 @@ class RoadNetwork:
         self.tree_builds += 1
         tree = _Tree(math.inf, None, dist, nxt)
         if limit < math.inf:
-            nodes = np.flatnonzero(np.isfinite(dist))
-            near = dist[nodes]
-            ordered = np.sort(near)
-            if np.any(ordered[1:] == ordered[:-1]):
-                tree = None
-            elif len(nodes) > len(dist) // 4:
+            nodes = np.flatnonzero(dist < math.inf)
+            if len(nodes) > len(dist) // 4:
                 tree = _Tree(limit, None, dist, nxt)
             else:
                 hops = nxt[nodes]
                 tree = _Tree(
-                    limit, nodes, near, hops, np.searchsorted(nodes, hops).astype(np.int32)
+                    limit, nodes, dist[nodes], hops, np.searchsorted(nodes, hops).astype(np.int32)
                 )
-            if tree is None:
-                dist, nxt = dijkstra(
-                    self._reverse, directed=True, indices=target, return_predecessors=True
-                )
-                self.tree_builds += 1
-                tree = _Tree(math.inf, None, dist, nxt)
         self._keep(target, tree)
         return tree
+
+    def _unambiguous(self, tree: _Tree, path: list[int]) -> bool:
+        """Whether every next hop on a bounded tree's path is the whole search's.
+
+        Dijkstra makes a node's next hop the first settled neighbour through which it
+        is as near as it gets. Where that neighbour is the only nearest one, and nearer
+        than the node, every search that reaches the node settles it first, bounded or
+        not; where two are equally near, which comes first depends on the search.
+        """
+        here = np.asarray(path[:-1], dtype=np.int64)
+        hop = np.asarray(path[1:], dtype=np.int64)
+        begin, end = self._out[here], self._out[here + 1]
+        counts = end - begin
+        edges = np.arange(counts.sum()) + np.repeat(begin - (np.cumsum(counts) - counts), counts)
+        owner = np.repeat(np.arange(len(here)), counts)
+        via = self.dst[edges]
+        near = tree.seconds(via)
+        at = tree.seconds(np.concatenate((here, hop)))
+        here_s, hop_s = at[: len(here)], at[len(here) :]
+        through = self._open[edges] & (near + self.seconds[edges] == here_s[owner])
+        rival = through & (via != hop[owner]) & (near <= hop_s[owner])
+        return bool(np.all(hop_s < here_s)) and not rival.any()
 
     def _cached(self, target: int) -> _Tree | None:
         """The tree kept toward ``target``, now the most recently used, or None."""
@@ -291,9 +307,18 @@ class RoadNetwork:
         return self.pace * np.hypot(*(self.xy[origins] - self.xy[target]).T)
 
     def path(self, origin: int, target: int) -> list[int] | None:
-        """Fastest node path from origin to target, or None if closures cut it off."""
+        """Fastest node path from origin to target, or None if closures cut it off.
+
+        From a bounded tree whose path passes a node with two equally near next hops,
+        the whole search decides (see ``_unambiguous``).
+        """
         tree = self._covering(origin, target)
-        return tree.path(origin, target) if tree.reaches(origin) else None
+        if not tree.reaches(origin):
+            return None
+        nodes = tree.path(origin, target)
+        if tree.limit < math.inf and not self._unambiguous(tree, nodes):
+            nodes = self._search(target, math.inf).path(origin, target)
+        return nodes
 
     def believed_path(self, origin: int, target: int, unknown: set[int]) -> list[int]:
         """The path a driver picks who does not know ``unknown`` edges are closed.
@@ -316,13 +341,17 @@ class RoadNetwork:
 
     def trip(self, path: list[int], start: float, factor: float) -> Trip:
         """Time a path starting at ``start``; ``factor`` stretches every leg."""
-        nodes = np.asarray(path, dtype=np.int64)
-        keys = nodes[:-1] * len(self.ids) + nodes[1:]
-        edges = np.minimum(np.searchsorted(self._edge_keys, keys), len(self._edge_keys) - 1)
-        if not np.array_equal(self._edge_keys[edges], keys):
+        nodes = np.array(path, dtype=np.int64)
+        keys = nodes[:-1] * len(self.ids)
+        keys += nodes[1:]
+        edges = self._edge_keys.searchsorted(keys)
+        if (self._edge_keys[edges] != keys).any():
             raise KeyError(f"no road between consecutive nodes of {path}")
-        legs = self.seconds[edges]
-        times = start + np.concatenate(([0.0], np.cumsum(legs) * factor))
+        times = np.empty(len(nodes))
+        times[0] = 0.0
+        np.cumsum(self.seconds[edges], out=times[1:])
+        times[1:] *= factor
+        times += start
         return Trip(nodes=nodes, points=self.xy[nodes], times=times)
 
     def edges_between(self, a: str, b: str) -> list[int]:
