@@ -354,9 +354,7 @@ class Exercise:
         incident = self.engine.incidents[incident_id]
         units = self.engine.units
         return sum(
-            1
-            for u in sorted(incident.assigned)
-            if units[u].agency == agency and units[u].can(capability)
+            1 for u in incident.assigned if units[u].agency == agency and units[u].can(capability)
         )
 
     # -- communications and knowledge --------------------------------------------------

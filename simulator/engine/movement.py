@@ -29,6 +29,11 @@ class Movement:
         self.roads = engine.atlas.roads
         self._noise = engine.streams.get("travel")
         self._sigma = engine.scenario.settings.travel_noise
+        # Per unit, in id order: its rank (ties in a ranking go by id) and speed factor.
+        units = engine.sorted_units()
+        self._rank = {u.spec.id: i for i, u in enumerate(units)}
+        self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
+        self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_origins``
 
     def origin(self, unit: Unit) -> tuple[int, float]:
         """The node a unit can next turn at, and when it gets there."""
@@ -69,10 +74,8 @@ class Movement:
         unit left out could come sooner; the order is the one a whole search gives.
         """
         now = self.engine.env.now
-        origins = [self.origin(u) for u in units]
-        nodes = np.array([node for node, _ in origins], dtype=np.int64)
-        lead = np.array([reach for _, reach in origins], dtype=float) - now
-        speed = np.array([u.spec.speed_factor for u in units], dtype=float)
+        nodes, lead = self._origins(units, now)
+        speed = self._speed[[self._rank[u.spec.id] for u in units]]
         turnout = np.array(turnouts, dtype=float)
         limit = math.inf
         wanted = min(count, len(units))  # all of them: every one's ETA must be known
@@ -87,10 +90,31 @@ class Movement:
             ):
                 break
             limit = searched * WIDENING if widening < MAX_WIDENINGS - 1 else math.inf
-        sign = -1.0 if farthest else 1.0
-        keys = [(sign * eta, unit.id) for eta, unit in zip(etas.tolist(), units, strict=True)]
-        ranked = sorted(range(len(units)), key=keys.__getitem__)
-        return [units[i] for i in ranked[:count]]
+        # Ties by id: the units' ranks follow their ids.
+        ranks = np.array([self._rank[u.spec.id] for u in units])
+        order = np.lexsort((ranks, -etas if farthest else etas))[:count]
+        return [units[i] for i in order.tolist()]
+
+    def _origins(self, units: list[Unit], now: float) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's ``origin`` node, and seconds until it gets there, as arrays.
+
+        A driving unit's next stop is looked up once per trip and instant: players
+        rank the same free units for one incident after another.
+        """
+        stops = self._stops
+        nodes, lead = [], []
+        for unit in units:
+            trip = unit.trip
+            if trip is None:
+                nodes.append(unit.node)
+                lead.append(0.0)
+                continue
+            stop = stops.get(unit)
+            if stop is None or stop[0] is not trip or stop[1] != now:
+                stop = stops[unit] = (trip, now, *self.origin(unit))
+            nodes.append(stop[2])
+            lead.append(stop[3] - now)
+        return np.array(nodes, dtype=np.int64), np.array(lead, dtype=float)
 
     def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
         """Start a unit toward ``target``.

@@ -24,13 +24,24 @@ class Atlas:
     def __init__(self, scenario: Scenario, roads: RoadNetwork):
         self.scenario = scenario
         self.roads = roads
+        # Points already snapped to the road: checking the scenario snaps every place
+        # once, and the run locates each incident again as it begins.
+        self._snapped: dict[tuple[float, float], tuple[int, float]] = {}
 
     def locate(self, place: Place) -> int:
         """The road node for a place (a node id, or the node nearest x/y)."""
         if place.node is not None:
             return self.roads.index[place.node]
-        node, _ = self.roads.nearest(place.x, place.y)
+        node, _ = self.snap(place.x, place.y)
         return node
+
+    def snap(self, x: float, y: float) -> tuple[int, float]:
+        """The road node nearest a point, and its distance in metres."""
+        point = (x, y)
+        snapped = self._snapped.get(point)
+        if snapped is None:
+            snapped = self._snapped[point] = self.roads.nearest(x, y)
+        return snapped
 
     def closure_edges(self, row: RoadClosure) -> list[int]:
         """Edge indices a road-closure inject names."""
@@ -131,7 +142,7 @@ def _off_map(atlas: Atlas, place: Place) -> str:
         if place.node in index:
             return ""
         return f"unknown road node {place.node!r}{suggest(place.node, index, 'nodes')}"
-    _, dist = atlas.roads.nearest(place.x, place.y)
+    _, dist = atlas.snap(place.x, place.y)
     if dist > SNAP_LIMIT_M:
         return f"({place.x:g}, {place.y:g}) is off the map: {dist:.0f} m from the nearest road"
     return ""
