@@ -26,6 +26,9 @@ class Viewpoint:
         self._exercise = exercise
         self.agency = agency
         self.source = source
+        # Orders given through this desk: between two batches of events nothing else
+        # changes the exercise, so a read stays good until the next order.
+        self.orders = 0
 
     @property
     def scenario(self) -> Scenario:
@@ -111,6 +114,7 @@ class Viewpoint:
         """
         if command.agency != self.agency:
             raise ValueError(f"{self.agency} cannot give {command.agency}'s orders")
+        self.orders += 1
         return self._exercise.submit(command, source=self.source)
 
     def stream(self, purpose: str) -> np.random.Generator:

@@ -80,3 +80,42 @@ def test_facts_index_follows_learns_and_overwrites():
         "hazard:I1/chem": 2,
         "incident:I1": 2,
     }
+
+
+def test_players_cad_reads_kept_within_a_batch_match_a_fresh_read():
+    # A player reads an incident once per batch until it gives an order (SopPlayer._view):
+    # every kept read must be what the CAD shows at that moment.
+    scenario = city_scenario(incidents=120, side=25, hours=2)
+    exercise = Exercise(scenario, seed=3)
+    players = attach_players(exercise, [a.id for a in scenario.agencies])
+    checked = []
+    for player in players:
+        kept = player._view
+
+        def view(incident, player=player, kept=kept):
+            answer = kept(incident)
+            assert answer == player.desk.cad_incident(incident)
+            checked.append(incident)
+            return answer
+
+        player._view = view
+    exercise.advance(scenario.metadata.duration)
+    assert len(checked) > 500
+
+
+def test_ranking_reads_a_driving_units_next_stop_again_when_its_trip_changes():
+    scenario = city_scenario(incidents=60, side=20, hours=1)
+    exercise = Exercise(scenario, seed=4)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    exercise.advance(1200)
+    movement = exercise.engine.movement
+    now = exercise.now
+    driving = [u for u in exercise.engine.sorted_units() if u.trip is not None and u.trip.end > now]
+    unit = driving[0]
+    nodes, lead = movement._origins([unit], now)
+    node, reach = movement.origin(unit)
+    assert (nodes[0], lead[0]) == (node, reach - now)
+    movement.hold(unit)  # a new trip at the same instant: stop at the next intersection
+    nodes, lead = movement._origins([unit], now)
+    node, reach = movement.origin(unit)
+    assert (nodes[0], lead[0]) == (node, reach - now)

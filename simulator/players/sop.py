@@ -45,6 +45,24 @@ RESEND_LIMIT = 2
 _UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
 # Events that take a unit away from an incident (its old incident needs a look).
 _UNIT_RELEASED = frozenset({"unit.returning", "unit.available", "unit.out_of_service"})
+# Every kind ``observe`` looks at (most events are none of these).
+_WATCHED = (
+    _NEEDS_GROW
+    | _CLASHES
+    | _UNIT_FREED
+    | _UNIT_RELEASED
+    | {
+        "incident.precondition_ready",
+        "fact.learned",
+        "message.queued",
+        "message.lost",
+        "unit.on_scene",
+        "unit.dispatched",
+        "unified_command.established",
+        "command_post.established",
+        "incident.resolved",
+    }
+)
 
 
 class SopPlayer:
@@ -73,6 +91,11 @@ class SopPlayer:
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
         self.perimeter = Perimeter(self.desk) if self.style.cautious else None
+        # CAD views read since the last batch or order (see ``_view``), and our units
+        # able to meet each capability (fixed for the run).
+        self._views: dict[str, CadIncident | None] = {}
+        self._views_at = -1
+        self._able: dict[Capability, frozenset[str]] = {}
         self.desk.subscribe(self.observe)
 
     def observe(self, events: list[Event]) -> None:
@@ -89,8 +112,11 @@ class SopPlayer:
             self._unify_again()
         if self.perimeter:
             self.perimeter.release()
+        self._views_at = -1  # the exercise moved on since the last batch
         for event in events:
             kind = event.kind
+            if kind not in _WATCHED:
+                continue
             mine = event.agency == agency
             if mine:
                 if kind == "incident.precondition_ready":
@@ -138,7 +164,7 @@ class SopPlayer:
 
     def act(self, incidents: set[str]) -> None:
         """Fill the unmet needs this agency answers for, most urgent incident first."""
-        views = [self.desk.cad_incident(i) for i in sorted(incidents)]
+        views = [self._view(i) for i in sorted(incidents)]
         views = sorted((v for v in views if v), key=lambda i: (i.priority, i.opened, i.id))
         free = self.desk.free_units()
         for view in views:
@@ -156,7 +182,7 @@ class SopPlayer:
         tried: set[Capability] = set()
         short = False
         while True:
-            view = self.desk.cad_incident(incident_id)
+            view = self._view(incident_id)
             pending = [(c, n) for c, n in self._shortfalls(view) if n > 0 and c not in tried]
             if view is None or not pending:
                 return short, free
@@ -168,6 +194,19 @@ class SopPlayer:
             if len(chosen) < shortfall:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
+
+    def _view(self, incident: str) -> CadIncident | None:
+        """The incident as our CAD shows it, read again only when it may have changed.
+
+        Within one batch of events only our own orders change the exercise, so a view
+        read since the batch began and since our last order is still the CAD's.
+        """
+        if self._views_at != self.desk.orders:
+            self._views.clear()
+            self._views_at = self.desk.orders
+        if incident not in self._views:
+            self._views[incident] = self.desk.cad_incident(incident)
+        return self._views[incident]
 
     def _shortfalls(self, incident: CadIncident | None) -> list[tuple[Capability, int]]:
         if incident is None:
@@ -239,7 +278,13 @@ class SopPlayer:
         self, incident: CadIncident, capability: Capability, free: list[str], count: int
     ) -> list[str]:
         """The nearest capable units (the farthest, for a poor player)."""
-        capable = [u for u in free if self.desk.unit_can(u, capability)]
+        able = self._able.get(capability)
+        if able is None:
+            able = frozenset(
+                u.id for u in self.desk.units() if self.desk.unit_can(u.id, capability)
+            )
+            self._able[capability] = able
+        capable = [u for u in free if u in able]
         if not capable:
             return []
         return self.desk.nearest(capable, incident.id, count, farthest=self.style.farthest)
@@ -274,7 +319,7 @@ class SopPlayer:
 
     def _partners_at(self, incident: str) -> list[str]:
         """Other agencies this dispatcher believes work the incident."""
-        view = self.desk.cad_incident(incident)
+        view = self._view(incident)
         if view is None:
             return []
         agencies = {n.responsible for n in view.needs} | self._told.get(incident, set())
