@@ -59,10 +59,12 @@ class Server:
             raise self.failure
 
 
-def start_server(tmp: Path, *, seats: list[str], speed: float, until: float | None) -> Server:
-    """Serve the small-town scenario on a free loopback port; return once it listens."""
+def start_server(
+    tmp: Path, *, seats: list[str], speed: float, until: float | None, scenario: Path = SMALL
+) -> Server:
+    """Serve a scenario (small town unless named) on a free loopback port, once it listens."""
     args = argparse.Namespace(
-        scenario=str(SMALL),
+        scenario=str(scenario),
         seed=0,
         seats=seats,
         until=until,

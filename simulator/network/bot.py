@@ -1,7 +1,9 @@
 """An automated player in a seat over the network: rehearsals, tests, an empty chair.
 
-It is the same ``SopPlayer`` the server runs for agencies without a seat, reading a
-``Mirror`` of what its seat is told instead of the exercise itself. A dropped
+It is the same ``SopPlayer`` the server runs for agencies without a seat, with the same
+operations desk (``attach_operations``: registering the seat's planned operations and
+answering conflict notices, by profile), reading a ``Mirror`` of what its seat is told
+instead of the exercise itself. A dropped
 connection is rejoined with the same token, asking for the events it missed.
 """
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 from simulator.network.link import Link, LinkError
 from simulator.network.mirror import Mirror
+from simulator.players.operations import attach_operations
 from simulator.players.profile import profile
 from simulator.players.sop import SopPlayer
 from simulator.scenario.model import Scenario
@@ -80,6 +83,7 @@ def play_seat(url: str, token: str, name: str, *, seated: Seated | None = None) 
     if style.acts:
         for agency in mirror.agencies:
             SopPlayer(mirror, agency, style)
+    attach_operations(mirror, dict.fromkeys(mirror.agencies, name))
     while not mirror.ended:
         try:
             message = seated.link.receive(1.0)

@@ -4,6 +4,13 @@ A seat plays one agency and hears what that agency would: its own events (its ca
 CAD, facts, units, traffic and commands), the fate of the messages it sent, and what
 happens at incidents its CAD holds. Ground truth (``incident.started``,
 ``fact.critical``, other agencies' facts and traffic) goes to the controller only.
+
+Planned operations: a seat hears the plan of every operation it leads or takes part
+in, and of every overt one (a covert operation is known only to its agencies), then
+what becomes of those operations. Deconfliction runs at the watch centre (its events
+are logged under the intelligence centre's agency): a seat hears the conflicts, their
+resolution and the other lead's answer wherever one of its agencies is a lead, so a
+lead can act on its notices and see the matter closed.
 """
 
 from dataclasses import dataclass, field
@@ -61,6 +68,8 @@ class Hearing:
 
     seat: Seat
     known: set[str] = field(default_factory=set)  # incidents its CAD has opened
+    operations: set[str] = field(default_factory=set)  # planned operations it follows
+    conflicts: set[str] = field(default_factory=set)  # deconfliction it is party to
 
     def hears(self, event: Event, sender: str | None) -> bool:
         """Whether the seat receives ``event``; ``sender`` is a message event's sender."""
@@ -73,6 +82,8 @@ class Hearing:
             self.known.add(event.incident or "")
         if kind.startswith("exercise."):
             return True
+        if kind.startswith(("operation.", "deconfliction.")):
+            return self._hears_operation(event)
         if kind == "inject.released":
             return any(a in agencies for a in payload(event).to)
         if event.agency in agencies:
@@ -80,3 +91,23 @@ class Hearing:
         if kind.startswith("message."):
             return sender in agencies
         return kind in _AT_INCIDENT and event.incident in self.known
+
+    def _hears_operation(self, event: Event) -> bool:
+        """Operations it leads, takes part in or that are overt; conflicts it is party to."""
+        agencies, data = self.seat.agencies, payload(event)
+        mine = event.agency in agencies or any(a in agencies for a in _named(data))
+        if event.kind == "operation.planned":
+            if mine or not data.covert:
+                self.operations.add(data.operation)
+                return True
+            return False
+        if event.kind.startswith("operation."):
+            return mine or getattr(data, "operation", None) in self.operations
+        if mine:
+            self.conflicts.add(data.conflict)
+        return mine or data.conflict in self.conflicts
+
+
+def _named(data: object) -> list[str]:
+    """The agencies an operation or deconfliction payload names (leads, participants)."""
+    return list(getattr(data, "agencies", ()))

@@ -1,0 +1,101 @@
+"""Planned operations and deconfliction over the network: who hears what, bots that act.
+
+Eastfield Warrant Day plans three operations: the police warrant (overt, EMS taking
+part) and two covert DEA ones; the police warrant and the DEA surveillance overlap, so
+registering both makes a conflict (DC1) that the Marlow watch centre logs under its own
+agency and tells both leads of.
+"""
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from test_network import start_server
+
+from simulator.build import build_exercise
+from simulator.events import Event
+from simulator.network.bot import play_seat
+from simulator.network.roles import Hearing, Seat
+from simulator.scenario import load
+
+EASTFIELD = Path(__file__).resolve().parent.parent / "scenarios" / "eastfield_warrant_day.yaml"
+PLAYED = ("eastfield_pd", "dea", "eastfield_ems", "eastfield_fire")
+
+
+@pytest.fixture(scope="module")
+def eastfield_log() -> list[Event]:
+    """The first 20 minutes under SOP players: both leads register and acknowledge DC1."""
+    exercise = build_exercise(load(EASTFIELD), 0)
+    exercise.advance(1200)
+    return exercise.log.events
+
+
+def _heard(log: list[Event], agency: str) -> list[Event]:
+    hearing = Hearing(Seat(agency, (agency,)))
+    return [e for e in log if hearing.hears(e, None)]
+
+
+def _planned(events: list[Event]) -> set[str]:
+    return {e.data["operation"] for e in events if e.kind == "operation.planned"}
+
+
+def test_a_lead_hears_its_conflicts_logged_under_the_watch_centre(eastfield_log):
+    police = _heard(eastfield_log, "eastfield_pd")
+    conflict = [e for e in police if e.kind.startswith("deconfliction.")]
+    assert {e.agency for e in conflict} == {"marlow_ric", "eastfield_pd", "dea"}
+    kinds = {e.kind for e in conflict}
+    assert kinds == {
+        "deconfliction.conflict",
+        "deconfliction.notice",
+        "deconfliction.acknowledged",
+        "deconfliction.resolved",
+    }
+    # The DEA's answer reaches the police seat: it sees the matter closed.
+    assert [e.agency for e in conflict if e.kind == "deconfliction.acknowledged"] == [
+        "dea",
+        "eastfield_pd",
+    ]
+    # The covert DEA operations stay with the DEA; the police hear their own.
+    assert _planned(police) == {"OP-WARRANT"}
+    assert {e.data["operation"] for e in police if e.kind == "operation.phase"} == {"OP-WARRANT"}
+
+
+def test_covert_operations_reach_only_their_agencies_and_overt_ones_everyone(eastfield_log):
+    heard = {agency: _heard(eastfield_log, agency) for agency in PLAYED}
+    assert _planned(heard["dea"]) == {"OP-WARRANT", "OP-BUY", "OP-UC-WATCH"}
+    assert _planned(heard["eastfield_ems"]) == {"OP-WARRANT"}  # taking part
+    assert _planned(heard["eastfield_fire"]) == {"OP-WARRANT"}  # overt
+    ems_phases = {e.data["phase"] for e in heard["eastfield_ems"] if e.kind == "operation.phase"}
+    assert {"briefing", "staging", "entry"} <= ems_phases
+    for agency in ("eastfield_ems", "eastfield_fire"):
+        assert not [e for e in heard[agency] if e.kind.startswith("deconfliction.")]
+
+
+@pytest.fixture(autouse=True)
+def _rehearsal(monkeypatch):
+    monkeypatch.setenv("SIMULATOR_PURPOSE", "rehearsal")
+
+
+def test_bot_seats_register_their_operations_and_answer_notices(tmp_path):
+    server = start_server(
+        tmp_path, seats=["eastfield_pd", "dea"], speed=200, until=600, scenario=EASTFIELD
+    )
+    threads = [
+        threading.Thread(target=play_seat, args=(server.url, server.tokens[seat], "sop"))
+        for seat in ("eastfield_pd", "dea")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    server.wait()
+    rows = [json.loads(line) for line in (tmp_path / "run" / "commands.jsonl").open()]
+    given = {(r["source"], r["command"]["type"]) for r in rows}
+    for seat in ("eastfield_pd", "dea"):
+        assert (f"seat:{seat}", "register_operation") in given
+        assert (f"seat:{seat}", "deconflict") in given
+    log = server.served.exercise.log
+    [resolved] = log.of_kind("deconfliction.resolved")
+    assert resolved.data["how"] == "coordinated"
+    assert not log.of_kind("operation.blue_on_blue")
