@@ -93,6 +93,8 @@ def play_seat(url: str, token: str, name: str, *, seated: Seated | None = None) 
         except LinkError as exc:
             if exc.code != "closed":
                 raise
+            if mirror.ended:  # the end arrived with the answer to one of its orders
+                break
             rejoin(url, token, seated)
     seated.link.close()
     return mirror
