@@ -15,7 +15,7 @@ sums of the same differences.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from simulator.events import Event
 from simulator.review.ledger import Ledger
@@ -24,6 +24,7 @@ from simulator.scenario.model import Scenario
 
 # A dispatcher gets this long to use a free capable unit before it counts as left idle.
 IDLE_GRACE_S = 120.0
+NOTHING: frozenset[str] = frozenset()
 
 
 def idle_units(scenario: Scenario, events: Sequence[Event]) -> list[Sample]:
@@ -66,10 +67,21 @@ class _IdleSweep:
         self.idle: dict[tuple[str, str], float] = defaultdict(float)
 
     def run(self, events: Iterable[Event]) -> list[Sample]:
+        handlers: dict[str, Callable[[Event], None] | None] = {
+            "incident.started": self._started,
+            "incident.escalated": self._escalated,
+            "incident.resolved": self._resolved,
+            "cad.opened": self._opened,
+        }
         last = 0.0
         for e in events:
             last = e.t
-            self._apply(e)
+            kind = e.kind
+            if kind not in handlers:
+                handlers[kind] = self._unit_event if kind.startswith("unit.") else None
+            handler = handlers[kind]
+            if handler is not None:
+                handler(e)
         for k, wanted in enumerate(self.wanted):
             for unit in self.free[k]:
                 self._end(unit, wanted, last)
@@ -87,24 +99,29 @@ class _IdleSweep:
 
     # -- reading the log -----------------------------------------------------------------
 
-    def _apply(self, e: Event) -> None:
-        kind, incident = e.kind, e.incident
-        if kind == "incident.started":
-            self.requires[incident] = dict(e.data.get("requires", {}))
-            self.agencies[incident] = set(e.data.get("agencies", []))
-            self._refresh(incident, e.t)
-        elif kind == "incident.escalated" and "requires" in e.data:
-            self.requires[incident] = dict(e.data["requires"])
-            self._refresh(incident, e.t)
-        elif kind == "incident.resolved":
-            if self.requires.pop(incident, None) is not None:
-                self._refresh(incident, e.t)
-        elif kind == "cad.opened":
-            if e.agency not in self.known[incident]:
-                self.known[incident][e.agency] = e
-                self._refresh(incident, e.t)
-        elif kind.startswith("unit.") and self.fleet.knows(e.unit) and "prev" in e.data:
-            self._unit(e.unit, kind.removeprefix("unit."), incident, e.t)
+    def _started(self, e: Event) -> None:
+        self.requires[e.incident] = dict(e.data.get("requires", {}))
+        self.agencies[e.incident] = set(e.data.get("agencies", []))
+        self._refresh(e.incident, e.t)
+
+    def _escalated(self, e: Event) -> None:
+        if "requires" in e.data:
+            self.requires[e.incident] = dict(e.data["requires"])
+            self._refresh(e.incident, e.t)
+
+    def _resolved(self, e: Event) -> None:
+        if self.requires.pop(e.incident, None) is not None:
+            self._refresh(e.incident, e.t)
+
+    def _opened(self, e: Event) -> None:
+        known = self.known[e.incident]
+        if e.agency not in known:
+            known[e.agency] = e
+            self._refresh(e.incident, e.t)
+
+    def _unit_event(self, e: Event) -> None:
+        if self.fleet.knows(e.unit) and "prev" in e.data:
+            self._unit(e.unit, e.kind.removeprefix("unit."), e.incident, e.t)
 
     def _unit(self, unit: str, status: str, incident: str | None, t: float) -> None:
         """A unit's new status: its own spells end or begin, and what it left or joined moves."""
@@ -130,17 +147,19 @@ class _IdleSweep:
     def _refresh(self, incident: str, t: float) -> None:
         """Recount an incident's shortfall and who sees it; start or end its wants."""
         requires = self.requires.get(incident)
-        before_seen = self.seen.get(incident, set())
+        before_short = self.short.get(incident, NOTHING)
+        before_seen = self.seen.get(incident, NOTHING)
         if requires is None:
-            short: set[str] = set()
-            seen: set[str] = set()
+            short, seen = NOTHING, NOTHING
             self.short.pop(incident, None)
             self.seen.pop(incident, None)
         else:
             assigned = self.fleet.assigned
             short = {c for c, n in requires.items() if assigned[(incident, c)] < n}
-            seen = self.agencies.get(incident, set()) & self.known[incident].keys()
+            seen = self.agencies.get(incident, NOTHING) & self.known[incident].keys()
             self.short[incident], self.seen[incident] = short, seen
+        if short == before_short and seen == before_seen:
+            return  # a unit came or went and the incident is as short as it was
         for agency in before_seen | seen:
             for k in self.classes.get(agency, ()):
                 wants = agency in seen and not short.isdisjoint(self.offers[k])
