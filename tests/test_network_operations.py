@@ -51,7 +51,8 @@ def test_a_lead_hears_its_conflicts_logged_under_the_watch_centre(eastfield_log)
         "deconfliction.acknowledged",
         "deconfliction.resolved",
     }
-    # The DEA's answer reaches the police seat: it sees the matter closed.
+    # Its own notice, not the DEA's; the DEA's answer reaches it: it sees the matter closed.
+    assert [e.agency for e in conflict if e.kind == "deconfliction.notice"] == ["eastfield_pd"]
     assert [e.agency for e in conflict if e.kind == "deconfliction.acknowledged"] == [
         "dea",
         "eastfield_pd",

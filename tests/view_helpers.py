@@ -65,3 +65,31 @@ def at(console, thing: str) -> tuple[int, int]:
     snap = console.snapshot
     found = next(x for x in (*snap.units, *snap.incidents) if x.id == thing)
     return console.camera.to_screen(found.x, found.y)
+
+
+def start_file(app, roles: tuple[str, ...], path, seed: int = 0):
+    """The console for a bundled scenario file, the other agencies played by SOP bots.
+
+    As ``run_sim.py play`` sets it up (``build_exercise``), without the briefing.
+    """
+    from simulator.build import build_exercise
+    from simulator.scenario import load
+    from simulator.view.console import Console
+    from simulator.view.session import Session
+
+    scenario = load(path)
+    others = [a.id for a in scenario.agencies if a.id not in roles]
+    exercise = build_exercise(scenario, seed, automated=others)
+    console = Console(app, Session(exercise, tuple(roles)), 60)
+    app.push(console)
+    app.frame(0.0)
+    return console
+
+
+def run_to(app, console, t: float) -> None:
+    """Advance the exercise to ``t`` seconds, paused there: the panel and log follow."""
+    console.exercise.advance(t)
+    console.pace.paused = True
+    app.frame(1 / 60)
+    console._refresh_selection()  # as the panel does by itself every half second
+    app.frame(0.0)

@@ -9,8 +9,8 @@ Planned operations: a seat hears the plan of every operation it leads or takes p
 in, and of every overt one (a covert operation is known only to its agencies), then
 what becomes of those operations. Deconfliction runs at the watch centre (its events
 are logged under the intelligence centre's agency): a seat hears the conflicts, their
-resolution and the other lead's answer wherever one of its agencies is a lead, so a
-lead can act on its notices and see the matter closed.
+resolution and the other lead's answer wherever one of its agencies is a lead, and its
+own notices, so a lead can act on them and see the matter closed.
 """
 
 from dataclasses import dataclass, field
@@ -103,6 +103,8 @@ class Hearing:
             return False
         if event.kind.startswith("operation."):
             return mine or getattr(data, "operation", None) in self.operations
+        if event.kind == "deconfliction.notice":
+            return event.agency in agencies  # the other lead's notice is the other lead's
         if mine:
             self.conflicts.add(data.conflict)
         return mine or data.conflict in self.conflicts

@@ -13,6 +13,10 @@ each names the agency that gives it: a unit's own agency for its orders, the age
 that holds an incident for what is said about it, the agency the trainee picks for a
 road closure (one option per agency they play).
 
+With nothing selected, the panel offers the agency-wide orders: answering the watch
+centre's conflict notices and registering planned operations (``op_actions``), then
+console patches.
+
 Some orders are not a click: a resource request is written (its option opens the
 text entry, ``messaging.request_option``), and a staging area is opened where the
 trainee clicked on the map or near the selected incident (``messaging.staging_here``,
@@ -37,6 +41,7 @@ from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.view.comms_actions import comms_options, incident_options
 from simulator.view.ledger import Ledger
 from simulator.view.messaging import request_option, staging_here, staging_near
+from simulator.view.op_actions import operation_options
 from simulator.view.option import Context, Option, checked, submit
 from simulator.view.picture import KnownIncident, Snapshot
 
@@ -120,6 +125,7 @@ def options(
     if selection.point is not None and not chosen and incident is None:
         out.append(staging_here(ctx, selection.point))
     if not chosen and incident is None and selection.road is None and selection.point is None:
+        out += operation_options(ctx)  # conflict notices first: they cannot wait
         out += comms_options(ctx)
     return sorted(out, key=lambda o: (not o.enabled, o.done))  # stable within each group
 

@@ -4,8 +4,12 @@ These are the orders that cannot be undone and that the engine accepts again (a 
 a mutual-aid request), or that build on each other (a command post, then unified
 command), so each is listed in one of three states: possible, refused with the engine's
 reason, or done with a mark and when. Console patches hold one of the agency's
-consoles until released, so a held patch is listed with "Release patch".
+consoles until released, so a held patch is listed with "Release patch". A share that
+would pass a fact beyond its handling level (need to know, law-enforcement sensitive) is
+marked and asks before it is given (``handling.oversharing``).
 """
+
+from dataclasses import replace
 
 from simulator.commands import (
     CommandPost,
@@ -18,6 +22,7 @@ from simulator.commands import (
 from simulator.exercise import ChannelView, UnitView
 from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import Capability
+from simulator.view.handling import oversharing, warning
 from simulator.view.option import Context, Option, build, checked
 from simulator.view.picture import KnownIncident
 
@@ -111,7 +116,21 @@ def _share(ctx: Context, incident: KnownIncident, lead: str, other: str) -> Opti
             return _done("share", f"Shared {incident.id} with {other}{mine}", when)
         label = f"Share update: {incident.id} to {other}{mine} ({new} new)"
     # No facts named: everything the agency knows of it.
-    return build(ctx, "share", label, Share, agency=lead, to=other, incident=incident.id)
+    option = build(ctx, "share", label, Share, agency=lead, to=other, incident=incident.id)
+    return _handled(ctx, option, lead, other, incident.id)
+
+
+def _handled(ctx: Context, option: Option, lead: str, other: str, incident: str) -> Option:
+    """A share that would pass a caveated fact beyond its level says so, and asks first."""
+    scenario = ctx.exercise.scenario
+    facts = ctx.exercise.facts(lead, incident)
+    over = oversharing(scenario, ctx.snapshot.caveats, lead, other, facts)
+    if not over or not option.enabled:
+        return option
+    badges = ", ".join(sorted({c.badge for c in over}))
+    names = {a.id: a.name for a in scenario.agencies}
+    question = warning(over, names.get(other, other), lambda a: names.get(a, a))
+    return replace(option, label=f"{option.label} - over-shares {badges}!", warning=question)
 
 
 def _learned_since(ctx: Context, agency: str, incident: str, t: float) -> int:

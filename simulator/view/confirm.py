@@ -1,9 +1,10 @@
-"""A yes/no question over the console, for the one action that cannot be taken back.
+"""A yes/no question over the console, for actions that cannot be taken back.
 
 Ending the exercise closes the run record, so a stray click on "End" must not do it:
-the console asks first. Enter or Y (or the "Yes" button) answers yes; Esc (or "No")
-keeps playing. The clock does not run while the question is up (only the top screen
-is updated), so nothing happens behind the trainee's back.
+the console asks first; so it does before a share that would over-share a fact. Enter
+or Y (or the "Yes" button) answers yes; Esc (or "No") keeps playing. The clock does not
+run while the question is up (only the top screen is updated), so nothing happens
+behind the trainee's back.
 """
 
 from collections.abc import Callable
@@ -22,10 +23,17 @@ class Confirm(Screen):
 
     overlay = True
 
-    def __init__(self, app: App, question: str, on_yes: Callable[[], None]):
+    def __init__(
+        self,
+        app: App,
+        question: str,
+        on_yes: Callable[[], None],
+        answers: tuple[str, str] = ("Yes, end it (Enter / Y)", "No, keep playing (Esc)"),
+    ):
         super().__init__(app)
         self.question = question
         self.on_yes = on_yes
+        self.answers = answers
         self.buttons: dict[str, pygame.Rect] = {}
 
     def handle(self, intent: Intent) -> None:
@@ -46,17 +54,26 @@ class Confirm(Screen):
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 150))
         surface.blit(shade, (0, 0))
-        title = text.render(self.question, text.large, TEXT, True)
-        box = pygame.Rect(0, 0, max(title.get_width() + 48, 420), title.get_height() + 96)
+        rows = [
+            text.render(line, text.large, TEXT, True)
+            for line in text.wrap(self.question, int(w * 0.6), text.large)
+        ]
+        tall = sum(r.get_height() for r in rows)
+        wide = max(r.get_width() for r in rows)
+        box = pygame.Rect(0, 0, max(wide + 48, 420), tall + 96)
         box.center = (w // 2, h // 2)
         pygame.draw.rect(surface, PANEL_BG, box, border_radius=8)
         pygame.draw.rect(surface, PANEL_EDGE, box, 2, border_radius=8)
-        surface.blit(title, title.get_rect(midtop=(box.centerx, box.y + 16)))
+        y = box.y + 16
+        for row in rows:
+            surface.blit(row, row.get_rect(midtop=(box.centerx, y)))
+            y += row.get_height()
         self.buttons = {}
         y = box.bottom - text.line - 22
+        yes, no = self.answers
         for caption, answer, colour, ink, dx in (
-            ("Yes, end it (Enter / Y)", "confirm", YELLOW, BLACK, -1),
-            ("No, keep playing (Esc)", "cancel", ROW_HILITE, TEXT, 1),
+            (yes, "confirm", YELLOW, BLACK, -1),
+            (no, "cancel", ROW_HILITE, TEXT, 1),
         ):
             label = text.render(caption, text.base, ink, True)
             button = pygame.Rect(0, y, label.get_width() + 24, text.line + 10)

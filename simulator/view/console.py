@@ -73,6 +73,7 @@ class Console(Screen):
         self.camera = Camera()
         self.roads = RoadLayer(self.exercise.atlas, app.text)
         self.markers = Markers(self.exercise, app.text)
+        self.markers.played = frozenset(self.roles)
         self.board = Board(app.text)
         self.roster = Roster(app.text, self.markers.kinds)
         narrator = Narrator(self.exercise.scenario, self.roles, self.picture.messages)
@@ -333,6 +334,14 @@ class Console(Screen):
         if option.draft is not None:
             self._compose(option.draft)
             return
+        if option.warning:
+            answers = ("Share anyway (Enter / Y)", "Do not share (Esc)")
+            self.app.push(Confirm(self.app, option.warning, lambda: self._give(option), answers))
+            return
+        self._give(option)
+
+    def _give(self, option: Option) -> None:
+        """Submit an option's commands and show what became of them."""
         self._replace_waiting(option)
         since = len(self.exercise.log)
         results = submit(self.exercise, option)

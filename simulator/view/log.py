@@ -3,7 +3,8 @@
 Lines come from ``narrate.Narrator`` (each thing told once, when the trainee's agency
 learns it). Tabs filter it: all, the inbox (what is addressed to the trainee), then
 each channel heard. A line can be picked with a click; a message picked can be
-answered ("Reply", or Enter), and "Write" (or M) starts a new message.
+answered ("Reply", or Enter), and "Write" (or M) starts a new message. A line about a
+fact with a handling level carries its badge ("TLP:RED NTK") in the TLP colour.
 """
 
 from dataclasses import replace
@@ -12,6 +13,7 @@ import pygame
 
 from simulator.events import Event
 from simulator.scenario.timing import format_offset
+from simulator.view.handling import badge_colour
 from simulator.view.narrate import Entry, Narrator, ReplyTo, channel_of
 from simulator.view.palette import (
     BLACK,
@@ -140,9 +142,11 @@ class Log(Panel):
             y = self._entry(surface, entry, rows, pygame.Rect(0, y, body.width, row_h))
 
     def _indent(self, entry: Entry) -> int:
-        """Where a line's text starts, after its time and channel."""
+        """Where a line's text starts, after its time, channel and handling badge."""
         font = self.text.font(self.text.small)
-        return PAD + font.size(format_offset(entry.t))[0] + font.size(f"[{entry.channel}]")[0] + 12
+        start = PAD + font.size(format_offset(entry.t))[0] + font.size(f"[{entry.channel}]")[0]
+        badge = font.size(entry.badge)[0] + 14 if entry.badge else 0
+        return start + 12 + badge
 
     def _wrapped(self, entry: Entry, width: int) -> list[str]:
         """The line's text in rows that fit, at most ``WRAP_ROWS`` (the last cut short)."""
@@ -165,6 +169,9 @@ class Log(Panel):
         surface.blit(stamp, (PAD, row.y))
         channel = text.render(f"[{entry.channel}]", text.small, SKY_BLUE)
         surface.blit(channel, (PAD + stamp.get_width() + 6, row.y))
+        if entry.badge:
+            x = PAD + stamp.get_width() + channel.get_width() + 12
+            _badge(surface, text, entry.badge, (x, row.y))
         x, y = self._indent(entry), row.y
         for line in rows:
             surface.blit(text.render(line, text.small, colour), (x, y))
@@ -233,3 +240,13 @@ class Log(Panel):
             self.add_hit(box, ("button", key))
             right = box.left - 6
         return right
+
+
+def _badge(surface: pygame.Surface, text, badge: str, at: tuple[int, int]) -> None:
+    """A handling badge: its TLP label and level on black, in the TLP colour (TLP 2.0)."""
+    colour = badge_colour(badge)
+    label = text.render(badge, text.small, colour, True)
+    plate = label.get_rect(topleft=(at[0] + 3, at[1])).inflate(6, 0)
+    pygame.draw.rect(surface, BLACK, plate, border_radius=3)
+    pygame.draw.rect(surface, colour, plate, 1, border_radius=3)
+    surface.blit(label, label.get_rect(center=plate.center))

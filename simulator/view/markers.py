@@ -1,4 +1,4 @@
-"""Things drawn on the map each frame: facilities, incidents, closures, units, labels.
+"""Things drawn on the map each frame: facilities, operations, incidents, closures, units.
 
 Icons are drawn first, then road-closure signs (above incident badges, moved clear of
 them), then every label at once through ``placement.Placer`` so no label covers another.
@@ -20,14 +20,17 @@ from simulator.view.icons import (
     staging_icon,
     unit_icon,
 )
+from simulator.view.operations import OVER, Operation
 from simulator.view.palette import (
     BLACK,
     CLOSED,
+    GREY,
     LABEL_PLATE,
     ORANGE,
     SELECTED,
     VERMILLION,
     WHITE,
+    agency_colour,
 )
 from simulator.view.picture import KnownIncident, Snapshot
 from simulator.view.placement import Placer
@@ -44,6 +47,8 @@ FAN_MAX = 16
 FAN_FAR = 6
 # The marker layer's transparent colour (never drawn: magenta is in no icon).
 CLEAR = (255, 0, 255)
+# An operation's title on the map is cut to this many characters (the log has it whole).
+OP_TITLE = 28
 # Closure signs closer than this many sign widths to one already drawn are left out.
 SIGN_SPACING = 2.5
 
@@ -67,6 +72,10 @@ class Markers:
         self.staging = [
             (s.name or s.id, *xy[atlas.locate(s.location)]) for s in scenario.staging_areas
         ]
+        service = scenario.operations.deconfliction
+        # A planned operation's ring: what the watch centre counts as "the same place".
+        self.op_radius = service.radius_m if service is not None else 0.0
+        self.played: frozenset[str] = frozenset()  # the trainee's agencies (set by the console)
         self.labels: list[tuple[str, pygame.Rect]] = []  # placed at the last frame
         self.badges: list[pygame.Rect] = []  # incident badges drawn at the last frame
         self.signs: list[pygame.Rect] = []  # closure signs drawn at the last frame
@@ -97,6 +106,7 @@ class Markers:
             snap.holes,
             snap.posts,
             snap.staging,
+            snap.operations,
             frozenset(chosen["units"]),
             chosen["incident"],
             chosen.get("point"),
@@ -139,6 +149,11 @@ class Markers:
             rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
             placer.block(rect)
             named.append((2, area, rect, True))
+        for op in snap.operations:
+            drawn = self._operation(surface, camera, op, unit_size)
+            if drawn is not None:
+                placer.block(drawn[0])
+                named.append((1, self._op_label(op), drawn[1], True))
         posts = set(snap.posts)
         self.badges = []
         for incident in snap.incidents:
@@ -229,6 +244,49 @@ class Markers:
                 pygame.Rect(0, 0, 2 * radius, 2 * radius).move(badge[0] - radius, badge[1] - radius)
             )
         return rect
+
+    def _operation(
+        self, surface: pygame.Surface, camera: Camera, op: Operation, size: int
+    ) -> tuple[pygame.Rect, pygame.Rect] | None:
+        """A planned operation: its lead's colour, a cross-hair badge, the watch centre's ring.
+
+        Dashed while its lead has not registered it; grey once it is over, vermillion if
+        compromised. Returns the badge's rectangle and where its label hangs: under the
+        ring, clear of the crowd a station or a scene puts at its middle.
+        """
+        at = camera.to_screen(op.x, op.y)
+        radius = max(size, round(self.op_radius * camera.scale))
+        if not camera.contains(*at) and not camera.contains(at[0] + radius, at[1]):
+            return None
+        colour = agency_colour(self.kinds.get(op.lead, ""))
+        if op.state == "compromised":
+            colour = VERMILLION
+        elif op.state in OVER:
+            colour = GREY
+        if op.registered is None and op.state not in OVER:
+            _dashed_circle(surface, colour, at, radius)
+        else:
+            pygame.draw.circle(surface, colour, at, radius, 2)
+        half = max(6, size // 2 + 2)
+        pygame.draw.circle(surface, BLACK, at, half + 2)
+        pygame.draw.circle(surface, colour, at, half)
+        pygame.draw.circle(surface, BLACK, at, half // 2, 2)
+        for dx, dy in ((1, 0), (0, 1)):
+            a = (at[0] - dx * half, at[1] - dy * half)
+            b = (at[0] + dx * half, at[1] + dy * half)
+            pygame.draw.line(surface, BLACK, a, b, 2)
+        badge = pygame.Rect(at[0] - half - 2, at[1] - half - 2, 2 * half + 4, 2 * half + 4)
+        return badge, pygame.Rect(at[0] - 1, at[1] + radius - 1, 2, 2)
+
+    def _op_label(self, op: Operation) -> str:
+        """Id, title (cut short), window and phase; "NOT REGISTERED" for an own one not yet."""
+        title = op.title if len(op.title) <= OP_TITLE else op.title[: OP_TITLE - 3] + "..."
+        label = f"{op.id} {title} {op.window} {op.status}"
+        if op.covert:
+            label += " (covert)"
+        if op.lead in self.played and op.registered is None and op.state not in OVER:
+            label += " NOT REGISTERED"
+        return label
 
     def _closures(
         self, surface: pygame.Surface, camera: Camera, closed: frozenset[int], size: int
@@ -428,3 +486,15 @@ def _clear_spot(mid: np.ndarray, along: np.ndarray, size: int, taken: list) -> n
         if rect.collidelist(taken) < 0:
             return spot
     return tries[-1]
+
+
+def _dashed_circle(
+    surface: pygame.Surface, colour: tuple[int, int, int], at: tuple[int, int], radius: int
+) -> None:
+    """A dashed ring (an operation its lead has not entered in deconfliction)."""
+    dashes = max(12, int(2 * math.pi * radius / 14))
+    for n in range(0, dashes, 2):
+        a0, a1 = 2 * math.pi * n / dashes, 2 * math.pi * (n + 1) / dashes
+        p0 = (at[0] + radius * math.cos(a0), at[1] + radius * math.sin(a0))
+        p1 = (at[0] + radius * math.cos(a1), at[1] + radius * math.sin(a1))
+        pygame.draw.line(surface, colour, p0, p1, 2)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from simulator.events import Event
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, InformationInject
+from simulator.view.handling import Caveat
+from simulator.view.op_sentences import ALERTS
 from simulator.view.sentences import sentence
 from simulator.view.words import (
     LOST,
@@ -57,7 +59,8 @@ class Entry:
 
     ``inbox``: addressed to the trainee; ``alert``: drawn in orange (inbox, loss);
     ``refused``: an order the engine refused (vermillion); ``reply``: set when the
-    trainee can answer it; ``n``: the line's number in the log (for picking it).
+    trainee can answer it; ``n``: the line's number in the log (for picking it);
+    ``badge``: a handling level shown before the text in its TLP colour ("TLP:RED NTK").
     """
 
     t: float
@@ -70,6 +73,7 @@ class Entry:
     unit: str | None = None
     reply: ReplyTo | None = None
     n: int = 0
+    badge: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Said:
     alert: bool = False
     refused: bool = False
     reply: ReplyTo | None = None
+    badge: str = ""
 
 
 def channel_of(event: Event) -> str:
@@ -120,12 +125,14 @@ class Narrator:
         self.escalations = {r.seq for r in msel if r.type == "escalation"}
         self.told: set[int] = set()  # MSEL seqs already shown
         self.called: set[str] = set()  # incidents whose callers' words were shown
+        self.badges: dict[str, str] = {}  # fact -> the handling badge a copy of ours has
 
     # -- entry points --------------------------------------------------------------------
 
     def lines(self, events: list[Event]) -> list[Entry]:
         """The log lines for a batch of heard events, in order."""
         learned = _learned(events)
+        self._caveats(events)
         out = []
         for event in events:
             said = self.say(event, learned)
@@ -142,9 +149,23 @@ class Narrator:
                         event.kind,
                         event.unit,
                         said.reply,
+                        badge=said.badge,
                     )
                 )
         return out
+
+    def _caveats(self, events: list[Event]) -> None:
+        """Note the handling badges of facts our agencies hold (told with the facts)."""
+        for event in events:
+            if event.kind == "intelligence.caveat" and event.agency in self.roles:
+                d = event.data
+                badge = Caveat(event.agency, d["fact"], d["level"], d["tlp"], d["owner"], True)
+                self.badges[str(d["fact"])] = badge.badge
+
+    def _words(self, key: str, value: object = None) -> str:
+        """A fact as words, with its handling badge when a copy of ours carries one."""
+        badge = self.badges.get(key)
+        return fact_words(key, value) + (f" [{badge}]" if badge else "")
 
     def say(self, event: Event, learned: Learned | None = None) -> Said | None:
         """What to say about one event, or None when it is told elsewhere or not at all."""
@@ -167,7 +188,12 @@ class Narrator:
         if text is None:
             return None
         refused = kind == "command.rejected"
-        return Said(text, alert=refused, refused=refused)
+        if kind == "intelligence.caveat":
+            d = event.data
+            caveat = Caveat("", d["fact"], d["level"], d["tlp"], d["owner"], d["permitted"])
+            return Said(text, alert=not caveat.permitted, badge=caveat.badge)
+        urgent = kind in ALERTS
+        return Said(text, inbox=urgent, alert=refused or urgent, refused=refused)
 
     # -- calls, injects, facts -----------------------------------------------------------
 
@@ -188,7 +214,7 @@ class Narrator:
         else:
             head = f"New incident {what} in the CAD"
         words = self._callers(incident, agency)
-        reports = [fact_words(k, v) for k, v in learned.get((agency or "", incident), [])]
+        reports = [self._words(k, v) for k, v in learned.get((agency or "", incident), [])]
         if reports:
             words += f" Callers report: {'; '.join(reports)}."
         text = self.names.desk(agency) + head + (f": {words.strip()}" if words else "")
@@ -246,9 +272,9 @@ class Narrator:
         desk = self.names.desk(event.agency)
         opened = learned.get(OPENED, [])
         if via == "call" and (event.agency or "", event.incident or "") not in opened:
-            return Said(f"{desk}Callers report {fact_words(key, d.get('value'))}")
+            return Said(f"{desk}Callers report {self._words(key, d.get('value'))}")
         if via == "command_post":
-            return Said(f"{desk}From the command post: {fact_words(key, d.get('value'))}")
+            return Said(f"{desk}From the command post: {self._words(key, d.get('value'))}")
         return None
 
     def _aid(self, event: Event) -> Said:
@@ -313,7 +339,7 @@ class Narrator:
         kind = str(record.data.get("type")) if record else "sitrep"
         if kind == "mutual_aid_request":
             return None  # "... asks you for 2 ALS at WHSE-1 (mutual aid)" says it
-        told = _told(learned.get((to, mid), []), d.get("facts") or [])
+        told = _told(learned.get((to, mid), []), d.get("facts") or [], self._words)
         text = (record.data.get("text") or "") if record else ""
         label = f"({message_label(mid)}{_path(record)})"
         unit = record.unit if record else None
@@ -368,9 +394,9 @@ def _learned(events: list[Event]) -> Learned:
     return out
 
 
-def _told(learned: list[tuple[str, object]], carried: list[str]) -> str:
+def _told(learned: list[tuple[str, object]], carried: list[str], words=fact_words) -> str:
     """What a message told: the facts it taught, and whether it carried nothing new."""
-    news = [fact_words(k, v) for k, v in learned]
+    news = [words(k, v) for k, v in learned]
     if news:
         return "; ".join(news)
     return "nothing new" if carried else ""

@@ -23,7 +23,8 @@ class Option:
     ``deferred`` dispatches wait for their incident to reach their agency's CAD (the
     option's shares put it there); ``done`` marks an action already taken, listed so
     the trainee sees it was done rather than wonder whether to do it again; a ``draft``
-    opens the text entry (a message to write) instead of submitting anything at once.
+    opens the text entry (a message to write) instead of submitting anything at once;
+    a ``warning`` is asked as a question first (a share that would over-share a fact).
     """
 
     kind: str
@@ -33,6 +34,7 @@ class Option:
     deferred: tuple[Dispatch, ...] = ()
     done: bool = False
     draft: Draft | None = None
+    warning: str = ""
 
     @property
     def enabled(self) -> bool:

@@ -5,7 +5,9 @@ may see, the incidents their dispatch centres hold and the facts they have recei
 ``Picture.news()`` gives the new events the trainee would hear about (radio messages,
 CAD notices, injects, rejected commands). Other agencies' units appear only where
 ``Exercise.visible_units`` allows (seen on a shared scene, or under unified command);
-facts come from ``Exercise.knowledge`` of the trainee's agencies.
+facts come from ``Exercise.knowledge`` of the trainee's agencies. Planned operations,
+conflict notices and the caveats on facts are followed from the event log
+(``operations.Book``): what the trainee's agencies were told of them.
 """
 
 from collections.abc import Callable
@@ -13,6 +15,8 @@ from dataclasses import dataclass, field
 
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise, Need, UnitView
+from simulator.view.handling import Caveat
+from simulator.view.operations import Book, Notice, Operation
 
 # Incident lists are rebuilt at most this often (wall seconds) while events stream in.
 CAD_REFRESH_S = 0.2
@@ -60,6 +64,8 @@ _INCIDENT_KINDS = frozenset(
         "span.restored",
     }
 )
+# Planned operations, deconfliction and handling levels: ``operations.Book`` decides.
+_BOOK_KINDS = ("operation.", "deconfliction.", "intelligence.")
 # Of these, what is addressed to the trainee (their inbox).
 _INBOX_KINDS = frozenset({"message.delivered", "information.received", "inject.released"})
 
@@ -96,6 +102,9 @@ class Snapshot:
     posts: tuple[tuple[float, float], ...] = ()
     declarable: tuple[tuple[str, str, str], ...] = ()
     staging: tuple[tuple[str, float, float], ...] = ()  # opened during the run: id, x, y
+    operations: tuple[Operation, ...] = ()  # planned operations the trainee knows of
+    notices: tuple[Notice, ...] = ()  # conflict notices to the trainee's agencies
+    caveats: dict[tuple[str, str], Caveat] = field(default_factory=dict)  # (agency, fact)
 
 
 def addressed_to(event: Event, agencies: frozenset[str]) -> bool:
@@ -136,6 +145,7 @@ class Picture:
         self._declarable: dict[tuple[str, str], str] = {}
         self._xy = exercise.atlas.roads.xy
         self._planned = frozenset(s.id for s in exercise.scenario.staging_areas)
+        self.book = Book(self.agencies)
         # Every message put on the air, by id (its ``message.queued`` event): what a
         # message delivered to the trainee said, and which deliveries answer theirs.
         self.messages: dict[str, Event] = {}
@@ -150,6 +160,7 @@ class Picture:
         events = len(self.exercise.log)
         stale = events != self._cad_events and wall - self._cad_at >= CAD_REFRESH_S
         if force or stale or self._cad_events < 0:
+            self.book.follow(self.exercise.log.events)
             self._incidents = self._known_incidents()
             self._board = self._scene()
             self._cad_at, self._cad_events = wall, events
@@ -167,6 +178,9 @@ class Picture:
             posts=posts,
             declarable=tuple((i, c, a) for (i, c), a in sorted(self._declarable.items())),
             staging=staging,
+            operations=tuple(self.book.operations.values()),
+            notices=tuple(self.book.notices.values()),
+            caveats=dict(self.book.caveats),
         )
 
     def _scene(self) -> tuple:
@@ -198,14 +212,19 @@ class Picture:
         log = self.exercise.log.events
         fresh = log[self._read :]
         self._read = len(log)
+        self.book.follow(log)
         out = []
         for event in fresh:
             self._track_declarations(event)
             if event.kind == "message.queued":
                 self.messages[str(event.data.get("message"))] = event
-            if heard(event, self._set, self.knows) or self._answers(event):
+            if heard(event, self._set, self.knows) or self._answers(event) or self._told(event):
                 out.append(event)
         return out
+
+    def _told(self, event: Event) -> bool:
+        """Whether the event is about the trainee's operations, conflicts or caveats."""
+        return event.kind.startswith(_BOOK_KINDS) and self.book.knows(event)
 
     def _answers(self, event: Event) -> bool:
         """Whether a message the trainee sent has reached another agency (or the air)."""

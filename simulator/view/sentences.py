@@ -9,6 +9,7 @@ stateful kinds (calls, injects, messages) are told by ``narrate.Narrator``.
 from collections.abc import Callable
 
 from simulator.events import Event
+from simulator.view.op_sentences import SENTENCES as OPERATION_SENTENCES
 from simulator.view.words import EFFECT, Names, fault_words, listed, plural, spaced
 
 Sentence = Callable[[Event, Names], str | None]
@@ -50,6 +51,8 @@ def order_phrase(command: dict, names: Names) -> str:
         ),
         "unified_command": lambda: f"establish unified command at {c.get('incident')}",
         "staging_area": lambda: f"open staging area {c.get('id')}",
+        "register_operation": lambda: f"register {c.get('operation')} in deconfliction",
+        "deconflict": lambda: f"{c.get('action', 'acknowledge')} over conflict {c.get('conflict')}",
     }
     return phrases.get(kind, lambda: spaced(kind or "order"))()
 
@@ -297,6 +300,7 @@ SENTENCES: dict[str, Sentence] = {
     "fault.started": fault,
     "fault.ended": fault,
     "exercise.ended": ended,
+    **OPERATION_SENTENCES,
 }
 
 

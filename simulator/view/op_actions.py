@@ -1,0 +1,69 @@
+"""The orders on planned operations: register them, answer the watch centre's notices.
+
+"Register OP-X" for each operation a played agency leads, and for each conflict notice
+acknowledge, postpone 15 minutes or cancel; each put to the engine's check first like
+every other order, so a refused one is greyed out with the engine's reason and one
+already given is marked done.
+"""
+
+from simulator.commands import Deconflict, RegisterOperation
+from simulator.scenario.timing import format_offset
+from simulator.view.operations import OVER, Notice, Operation
+from simulator.view.option import Context, Option, build, checked
+
+# How long "postpone" moves an operation (minutes): a quarter hour lets the other team
+# clear the block.
+POSTPONE_MIN = 15
+
+
+def operation_options(ctx: Context) -> list[Option]:
+    """Register each operation a played agency leads; answer each conflict notice."""
+    out: list[Option] = []
+    for notice in ctx.snapshot.notices:
+        out += _answers(ctx, notice)
+    for op in ctx.snapshot.operations:
+        if op.lead in ctx.roles and op.state not in OVER:
+            out.append(_register(ctx, op))
+    return out
+
+
+def _register(ctx: Context, op: Operation) -> Option:
+    label = f"Register {op.id} ({op.title}, {op.window})"
+    if ctx.joint:
+        label += f" by {op.lead}"
+    if op.registered is not None:
+        when = f"at {format_offset(op.registered)}"
+        return Option("register", f"Registered {op.id} in deconfliction", (), when, done=True)
+    command = RegisterOperation(agency=op.lead, operation=op.id)
+    return checked(ctx, "register", label, (command,))
+
+
+def _answers(ctx: Context, notice: Notice) -> list[Option]:
+    """Acknowledge, postpone or cancel; once answered, one line saying so."""
+    about = f"{notice.conflict}: {notice.operation} vs {notice.other_agency}'s {notice.other}"
+    if notice.resolved is not None:
+        return [Option("deconflict", f"{about} resolved", (), notice.resolved, done=True)]
+    if notice.answered is not None:
+        waiting = f"you: {notice.answered}; waiting for {notice.other_agency}"
+        return [Option("deconflict", f"{about} answered", (), waiting, done=True)]
+    fields = {"agency": notice.agency, "conflict": notice.conflict}
+    return [
+        build(ctx, "deconflict", f"Acknowledge {about}", Deconflict, **fields),
+        build(
+            ctx,
+            "deconflict",
+            f"Postpone {notice.operation} {POSTPONE_MIN} min ({notice.conflict})",
+            Deconflict,
+            action="postpone",
+            minutes=POSTPONE_MIN,
+            **fields,
+        ),
+        build(
+            ctx,
+            "deconflict",
+            f"Cancel {notice.operation} ({notice.conflict})",
+            Deconflict,
+            action="cancel",
+            **fields,
+        ),
+    ]
