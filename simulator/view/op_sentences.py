@@ -95,8 +95,8 @@ def blue_on_blue(event: Event, names: Names) -> str:
     unregistered = [o for o, r in zip(ops, d.get("registered") or [], strict=False) if not r]
     why = f" ({listed(unregistered)} not in deconfliction)" if unregistered else ""
     return (
-        f"Blue-on-blue at {d.get('node')}: {listed(agencies)} officers took each other for "
-        f"suspects ({listed(ops)}){why}; officers hurt, incident {event.incident}"
+        f"Blue-on-blue at {d.get('node')}: officers of {' and '.join(agencies)} took each "
+        f"other for suspects ({listed(ops)}){why}; officers hurt, incident {event.incident}"
     )
 
 
