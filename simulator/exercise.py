@@ -23,6 +23,8 @@ from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.world.atlas import Atlas, build_atlas
 
 Subscriber = Callable[[list[Event]], None]
+# Event fields naming the incident a unit left (unit status events).
+_RELEASES = ("released_from", "reassigned_from")
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ class Exercise:
         # the agency answering each (incident, capability).
         self._turnout = {a.id: a.turnout for a in self.engine.agency_specs()}
         self._answering: dict[tuple[str, Capability], str] = {}
+        self._marks: dict[str, int] = {}  # see ``last_change``
+        self._marked = 0
         self._orders = Orders(self.engine)
         self.commands: list[dict] = []
         self._subscribers: list[Subscriber] = []
@@ -266,6 +270,28 @@ class Exercise:
         entries = self.engine.cads[agency].open_entries()
         out = [self.cad_incident(agency, entry.incident) for entry in entries]
         return sorted(out, key=lambda i: (i.priority, i.opened, i.id))
+
+    def last_change(self, incident_id: str) -> int:
+        """Sequence number of the last event naming an incident (0: none yet).
+
+        An event names it as its incident or as the one a unit left. Every change to
+        what a CAD shows of an incident is logged so, so a player may keep what it
+        read until this moves. The log is indexed as far as it has grown.
+        """
+        events = self.log.events
+        marks = self._marks
+        if self._marked == len(events):
+            return marks.get(incident_id, 0)
+        for i in range(self._marked, len(events)):
+            event = events[i]
+            if event.incident is not None:
+                marks[event.incident] = event.seq
+            data = event.data
+            for key in _RELEASES:
+                if data.get(key) is not None:
+                    marks[data[key]] = event.seq
+        self._marked = len(events)
+        return marks.get(incident_id, 0)
 
     def cad_entry(self, agency: str, incident_id: str) -> CadLine | None:
         """How an incident came into an agency's CAD and whether it is closed there."""

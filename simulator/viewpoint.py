@@ -14,7 +14,7 @@ import numpy as np
 
 from simulator.commands import CommandBase
 from simulator.events import Event
-from simulator.exercise import CadIncident, CadLine, Result, UnitView
+from simulator.exercise import CadIncident, CadLine, Exercise, Result, UnitView
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 
@@ -26,9 +26,8 @@ class Viewpoint:
         self._exercise = exercise
         self.agency = agency
         self.source = source
-        # Orders given through this desk: between two batches of events nothing else
-        # changes the exercise, so a read stays good until the next order.
-        self.orders = 0
+        # Locally the exercise indexes its log; a networked seat cannot (last_change).
+        self._last_change = exercise.last_change if isinstance(exercise, Exercise) else None
 
     @property
     def scenario(self) -> Scenario:
@@ -53,6 +52,15 @@ class Viewpoint:
     def cad_entry(self, incident: str) -> CadLine | None:
         """How the incident reached the agency's CAD, and whether it is closed there."""
         return self._exercise.cad_entry(self.agency, incident)
+
+    def last_change(self, incident: str) -> int | None:
+        """Sequence number of the last event naming the incident (0: none yet).
+
+        What the CAD shows of an incident changes only with such an event, so a read
+        stays good while this stands still. None when this seat cannot tell: a
+        networked seat hears only its own agency's events.
+        """
+        return None if self._last_change is None else self._last_change(incident)
 
     def facts(self, incident: str) -> dict[str, object]:
         """What the agency knows about the incident."""
@@ -114,7 +122,6 @@ class Viewpoint:
         """
         if command.agency != self.agency:
             raise ValueError(f"{self.agency} cannot give {command.agency}'s orders")
-        self.orders += 1
         return self._exercise.submit(command, source=self.source)
 
     def stream(self, purpose: str) -> np.random.Generator:

@@ -91,10 +91,9 @@ class SopPlayer:
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
         self.perimeter = Perimeter(self.desk) if self.style.cautious else None
-        # CAD views read since the last batch or order (see ``_view``), and our units
-        # able to meet each capability (fixed for the run).
-        self._views: dict[str, CadIncident | None] = {}
-        self._views_at = -1
+        # What our CAD showed of each incident when last read, with the last event
+        # naming it then (see ``_view``), and our units able to meet each capability.
+        self._known: dict[str, _Read] = {}
         self._able: dict[Capability, frozenset[str]] = {}
         self.desk.subscribe(self.observe)
 
@@ -112,7 +111,6 @@ class SopPlayer:
             self._unify_again()
         if self.perimeter:
             self.perimeter.release()
-        self._views_at = -1  # the exercise moved on since the last batch
         for event in events:
             kind = event.kind
             if kind not in _WATCHED:
@@ -163,18 +161,28 @@ class SopPlayer:
         )
 
     def act(self, incidents: set[str]) -> None:
-        """Fill the unmet needs this agency answers for, most urgent incident first."""
-        views = [self._view(i) for i in sorted(incidents)]
-        views = sorted((v for v in views if v), key=lambda i: (i.priority, i.opened, i.id))
+        """Fill the unmet needs this agency answers for, most urgent incident first.
+
+        An incident short only of what no unit still free can meet, whose partners were
+        asked for aid too recently to ask again, is passed over: planning it again would
+        change nothing (so a freed unit re-plans only what it can help).
+        """
+        reads = [self._read(i) for i in sorted(incidents)]
+        reads = [r for r in reads if r.view]
+        reads.sort(key=lambda r: (r.view.priority, r.view.opened, r.view.id))
         free = self.desk.free_units()
-        for view in views:
+        for read in reads:
+            incident = read.view.id
             if self.style.commander_early:
-                free = self._send_commander(view, free)
-            short, free = self._fill(view.id, free)
+                free = self._send_commander(read.view, free)
+            elif self._idle(incident, free):
+                self._needy.add(incident)
+                continue
+            short, free = self._fill(incident, free)
             if short:
-                self._needy.add(view.id)
+                self._needy.add(incident)
             else:
-                self._needy.discard(view.id)
+                self._needy.discard(incident)
 
     def _fill(self, incident_id: str, free: list[str]) -> tuple[bool, list[str]]:
         # One capability at a time, re-reading the CAD after each dispatch: a unit sent
@@ -182,8 +190,9 @@ class SopPlayer:
         tried: set[Capability] = set()
         short = False
         while True:
-            view = self._view(incident_id)
-            pending = [(c, n) for c, n in self._shortfalls(view) if n > 0 and c not in tried]
+            read = self._read(incident_id)
+            view = read.view
+            pending = [(c, n) for c, n in read.shortfalls if n > 0 and c not in tried]
             if view is None or not pending:
                 return short, free
             capability, shortfall = pending[0]
@@ -195,18 +204,48 @@ class SopPlayer:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
 
-    def _view(self, incident: str) -> CadIncident | None:
+    def _idle(self, incident: str, free: list[str]) -> bool:
+        """Whether ``_fill`` would do nothing but find the incident still short.
+
+        So it is when each capability it is short of is one none of the ``free`` units
+        has, and asking partners for it is not due (see ``_ask_for_aid``).
+        """
+        read = self._read(incident)
+        view = read.view
+        short = [c for c, n in read.shortfalls if n > 0]
+        if view is None or not short:
+            return False
+        now, retry = self.desk.now, self.style.aid_retry_s
+        asks = not view.aid and self.partners
+        for capability in short:
+            able = self._units_able(capability)
+            if any(u in able for u in free):
+                return False
+            if asks and now - self._asked.get((incident, capability), -retry) >= retry:
+                return False
+        return True
+
+    def _read(self, incident: str) -> "_Read":
         """The incident as our CAD shows it, read again only when it may have changed.
 
-        Within one batch of events only our own orders change the exercise, so a view
-        read since the batch began and since our last order is still the CAD's.
+        Every change to what a CAD shows of an incident is logged by an event naming
+        it (or a unit's release from it), so a read is good while no event has named
+        the incident since; all but the count on scene, which a crew caught in a
+        tasking clash joins later unlogged (the perimeter reads afresh). A seat that
+        cannot tell reads every time.
         """
-        if self._views_at != self.desk.orders:
-            self._views.clear()
-            self._views_at = self.desk.orders
-        if incident not in self._views:
-            self._views[incident] = self.desk.cad_incident(incident)
-        return self._views[incident]
+        mark = self.desk.last_change(incident)
+        kept = self._known.get(incident)
+        if kept is not None and mark is not None and kept.mark == mark:
+            return kept
+        read = _Read(self, mark, self.desk.cad_incident(incident))
+        if mark is not None:
+            self._known[incident] = read
+        return read
+
+    def _view(self, incident: str) -> CadIncident | None:
+        """The incident as our CAD shows it (None if not open there)."""
+        return self._read(incident).view
 
     def _shortfalls(self, incident: CadIncident | None) -> list[tuple[Capability, int]]:
         if incident is None:
@@ -243,7 +282,8 @@ class SopPlayer:
     def _send(self, incident: CadIncident, units: list[str]) -> bool:
         """Dispatch units (the expert holding some at the perimeter); True if accepted."""
         if self.perimeter:
-            return self.perimeter.dispatch(incident, units)
+            # Read afresh: it weighs who is on scene, which a read kept may not show.
+            return self.perimeter.dispatch(self.desk.cad_incident(incident.id), units)
         command = Dispatch(agency=self.agency, incident=incident.id, units=units)
         return self.desk.submit(command).accepted
 
@@ -278,16 +318,21 @@ class SopPlayer:
         self, incident: CadIncident, capability: Capability, free: list[str], count: int
     ) -> list[str]:
         """The nearest capable units (the farthest, for a poor player)."""
+        able = self._units_able(capability)
+        capable = [u for u in free if u in able]
+        if not capable:
+            return []
+        return self.desk.nearest(capable, incident.id, count, farthest=self.style.farthest)
+
+    def _units_able(self, capability: Capability) -> frozenset[str]:
+        """Our units that meet a need for ``capability`` (capabilities never change)."""
         able = self._able.get(capability)
         if able is None:
             able = frozenset(
                 u.id for u in self.desk.units() if self.desk.unit_can(u.id, capability)
             )
             self._able[capability] = able
-        capable = [u for u in free if u in able]
-        if not capable:
-            return []
-        return self.desk.nearest(capable, incident.id, count, farthest=self.style.farthest)
+        return able
 
     def _ask_for_aid(self, incident: CadIncident, capability: Capability, count: int) -> None:
         if incident.aid or not self.partners:
@@ -319,20 +364,21 @@ class SopPlayer:
 
     def _partners_at(self, incident: str) -> list[str]:
         """Other agencies this dispatcher believes work the incident."""
-        view = self._view(incident)
-        if view is None:
-            return []
-        agencies = {n.responsible for n in view.needs} | self._told.get(incident, set())
+        agencies = self._read(incident).agencies | self._told.get(incident, set())
         return sorted(agencies - {self.agency, ""})
 
     def _notify(self, incident: str) -> None:
         """Having taken the call, tell every agency the incident needs (NIMS: notify)."""
+        told = self._told.get(incident, set())
+        untold = [other for other in self._partners_at(incident) if other not in told]
+        if not untold:
+            return  # the usual case, asked again on every re-plan
         entry = self.desk.cad_entry(incident)
         if entry is None or entry.via != "call" or entry.closed:
             return
         told = self._told.setdefault(incident, set())
-        for other in self._partners_at(incident):
-            if other not in told and self._share(other, incident, self.desk.facts(incident)):
+        for other in untold:
+            if self._share(other, incident, self.desk.facts(incident)):
                 told.add(other)
 
     def _passes_on(self, event: Event) -> bool:
@@ -423,6 +469,38 @@ class SopPlayer:
         if self.desk.unify_problem(incident):
             return
         self.desk.submit(UnifiedCommand(agency=self.agency, incident=incident))
+
+
+class _Read:
+    """One reading of an incident in our CAD, good while no event names it anew.
+
+    ``mark`` is the last event naming the incident when read; what we are short of
+    there is worked out when first asked.
+    """
+
+    __slots__ = ("_agencies", "_player", "_shortfalls", "mark", "view")
+
+    def __init__(self, player: SopPlayer, mark: int | None, view: CadIncident | None) -> None:
+        self._player = player
+        self._shortfalls: list[tuple[Capability, int]] | None = None
+        self._agencies: set[str] | None = None
+        self.mark = mark
+        self.view = view
+
+    @property
+    def agencies(self) -> set[str]:
+        """The agencies answering the incident's needs (none if it is not open)."""
+        if self._agencies is None:
+            view = self.view
+            self._agencies = set() if view is None else {n.responsible for n in view.needs}
+        return self._agencies
+
+    @property
+    def shortfalls(self) -> list[tuple[Capability, int]]:
+        """(capability, units still wanted from us) per need we answer for."""
+        if self._shortfalls is None:
+            self._shortfalls = self._player._shortfalls(self.view)
+        return self._shortfalls
 
 
 def attach_players(
