@@ -1,4 +1,4 @@
-"""Planned operations and deconfliction over the network: who hears what, bots that act.
+"""Planned operations and deconfliction over the network: who hears what, seats that act.
 
 Eastfield Warrant Day plans three operations: the police warrant (overt, EMS taking
 part) and two covert DEA ones; the police warrant and the DEA surveillance overlap, so
@@ -6,18 +6,26 @@ registering both makes a conflict (DC1) that the Marlow watch centre logs under 
 agency and tells both leads of.
 """
 
+import contextlib
 import json
 import threading
 from pathlib import Path
 
+import pygame
 import pytest
+import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from test_network import start_server
+from view_helpers import key
 
 from simulator.build import build_exercise
 from simulator.events import Event
-from simulator.network.bot import play_seat
+from simulator.network.bot import play_seat, sit
+from simulator.network.link import LinkError
 from simulator.network.roles import Hearing, Seat
 from simulator.scenario import load
+from simulator.view.app import App
+from simulator.view.console import Console
+from simulator.view.session import Session
 
 EASTFIELD = Path(__file__).resolve().parent.parent / "scenarios" / "eastfield_warrant_day.yaml"
 PLAYED = ("eastfield_pd", "dea", "eastfield_ems", "eastfield_fire")
@@ -100,3 +108,57 @@ def test_bot_seats_register_their_operations_and_answer_notices(tmp_path):
     [resolved] = log.of_kind("deconfliction.resolved")
     assert resolved.data["how"] == "coordinated"
     assert not log.of_kind("operation.blue_on_blue")
+
+
+def test_a_seats_map_view_registers_and_answers_over_the_network(tmp_path):
+    server = start_server(
+        tmp_path, seats=["eastfield_pd", "dea"], speed=60, until=None, scenario=EASTFIELD
+    )
+    dea = threading.Thread(target=play_seat, args=(server.url, server.tokens["dea"], "sop"))
+    dea.start()
+    seated = sit(server.url, server.tokens["eastfield_pd"])
+    mirror = seated.mirror
+
+    def pump() -> None:
+        with contextlib.suppress(LinkError):
+            while (message := seated.link.receive(0.05)) is not None:
+                mirror.feed(message)
+        mirror.deliver()
+
+    mirror.pump = pump
+    app = App((1280, 720))
+    console = Console(app, Session(mirror, ("eastfield_pd",), None, lambda s: None), 1)
+    app.push(console)
+
+    def press(kind: str) -> None:
+        """Frames until an enabled option of ``kind`` is offered, then its number key."""
+        for _ in range(400):
+            app.frame(1 / 60)
+            console._refresh_selection()
+            found = [n for n, o in enumerate(console.options) if o.kind == kind and o.enabled]
+            if found:
+                key(getattr(pygame, f"K_{found[0] + 1}"))
+                app.frame(0.0)
+                return
+        raise AssertionError(f"no {kind} option came: {[o.label for o in console.options]}")
+
+    try:
+        press("register")
+        assert {op.id for op in console.snapshot.operations} == {"OP-WARRANT"}
+        press("deconflict")  # the first of the three: acknowledge
+        log = server.served.exercise.log
+        for _ in range(100):
+            if log.of_kind("deconfliction.resolved"):
+                break
+            app.frame(1 / 60)
+    finally:
+        server.stop()
+        server.wait()
+        dea.join(30)
+        pygame.display.quit()
+    rows = [json.loads(line) for line in (tmp_path / "run" / "commands.jsonl").open()]
+    mine = [r["command"] for r in rows if r["source"] == "seat:eastfield_pd"]
+    assert [c["type"] for c in mine[:2]] == ["register_operation", "deconflict"]
+    assert mine[1]["action"] == "acknowledge"
+    [resolved] = log.of_kind("deconfliction.resolved")
+    assert resolved.data["how"] == "coordinated"

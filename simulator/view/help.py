@@ -7,6 +7,14 @@ from simulator.view.icons import SHAPES, incident_icon, unit_icon
 from simulator.view.input import KEYS, MOUSE_HELP, Intent
 from simulator.view.palette import MUTED, PANEL_BG, PANEL_EDGE, TEXT, YELLOW
 
+# Planned operations, deconfliction and handling levels (issue 14), in words.
+OPERATIONS_LEGEND = (
+    "cross-hair in the lead's colour; its ring is the deconfliction radius,",
+    "dashed until registered; grey when over, vermillion when compromised",
+    "nothing selected: register them, answer conflict notices (1 .. 9)",
+    "log badges TLP:RED NTK, TLP:AMBER LES: a fact's handling level",
+)
+
 
 class Help(Screen):
     """A panel over the console; any key or click closes it."""
@@ -78,3 +86,9 @@ class Help(Screen):
             label = f"priority {priority} ring; orange badge = units still needed"
             surface.blit(text.render(label, text.small, MUTED), (x + size + 12, y + 4))
             y += size + 6
+        y += 6
+        surface.blit(text.render("Planned operations", text.base, TEXT, True), (x, y))
+        y += text.line
+        for line in OPERATIONS_LEGEND:
+            surface.blit(text.render(line, text.small, MUTED), (x, y))
+            y += text.small_line
