@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, LogBuilder
 
 from simulator.cli import main
-from simulator.store import database
+from simulator.store import database, schema
 from simulator.store.database import Store, StoreError
 from simulator.store.schema import APPLICATION_ID, VERSION, migrate
 
@@ -71,6 +71,23 @@ def test_events_commands_scores_and_notes_round_trip(tmp_path):
     assert [n.text for n in store.notes(run)] == ["early", "late"]
     assert [r.id for r in store.runs(trainee="Ana")] == [run]
     assert store.runs(trainee="Bo") == []
+
+
+def test_two_processes_creating_one_new_database_at_once_both_open_it(tmp_path):
+    """Both read version 0; the second to get the write lock must not migrate again.
+
+    (Seen as "table runs already exists" when two classroom runs start together.)
+    """
+    path = tmp_path / "new.sqlite"
+    first = sqlite3.connect(path, isolation_level=None)
+    second = sqlite3.connect(path, isolation_level=None)
+    stale = second.execute("PRAGMA user_version").fetchone()[0]
+    migrate(first)
+    schema._apply(second, stale, VERSION)  # what ``migrate`` does after its stale read
+    assert second.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    first.close()
+    second.close()
+    Store.open(path).close()
 
 
 def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):

@@ -139,6 +139,9 @@ def migrate(db: sqlite3.Connection, upto: int = VERSION) -> None:
 def _apply(db: sqlite3.Connection, current: int, upto: int) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
+        # Another process opening the same new database may have upgraded it while we
+        # waited for the write lock: the version read under the lock is the one to trust.
+        current = max(current, db.execute("PRAGMA user_version").fetchone()[0])
         for number in range(current + 1, upto + 1):
             for statement in MIGRATIONS[number - 1].split(";"):
                 if statement.strip():
