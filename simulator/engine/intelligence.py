@@ -21,15 +21,13 @@ A scenario without handling rules logs nothing here.
 from typing import TYPE_CHECKING
 
 from simulator.engine.knowledge import fact_key, incident_of
-from simulator.scenario.intelligence import TLP, Handling, HandlingLevel
+from simulator.scenario.intelligence import TLP, Handling
 from simulator.scenario.problem import Problem, ScenarioError
-from simulator.scenario.vocabulary import AgencyKind
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
 
 # Agency kinds that may hold law-enforcement-sensitive information.
-LAW_ENFORCEMENT = frozenset({AgencyKind.POLICE, AgencyKind.FEDERAL})
 
 
 class Intelligence:
@@ -53,16 +51,6 @@ class Intelligence:
             reason = f"unknown road node {leak.location.node!r}"
             raise ScenarioError("<scenario>", [Problem(path, reason)])
 
-    def permitted(self, rule: Handling, agency: str) -> bool:
-        """Whether the fact's level lets this agency hold it."""
-        if rule.level == HandlingLevel.PUBLIC or agency == rule.owner:
-            return True
-        if agency in rule.recipients:
-            return True
-        if rule.level == HandlingLevel.LAW_ENFORCEMENT_SENSITIVE:
-            return self.engine.agency(agency).kind in LAW_ENFORCEMENT
-        return False
-
     def on_learned(self, agency: str, key: str, via: str, by: str | None) -> None:
         """An agency learnt a fact: log its caveat; a message beyond its level over-shares."""
         rule = self.rules.get(key)
@@ -73,7 +61,7 @@ class Intelligence:
         if not (agency == rule.owner or via == "inject" or passed_on):
             return  # found out for itself: its own copy carries no caveat
         holders.add(agency)
-        allowed = self.permitted(rule, agency)
+        allowed = rule.permits(agency, self.engine.agency(agency).kind)
         self.engine.emit(
             "intelligence.caveat",
             agency=agency,

@@ -19,6 +19,10 @@ from pydantic import Field
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.timing import Offset
+from simulator.scenario.vocabulary import AgencyKind
+
+# Who may hold law-enforcement sensitive facts.
+LAW_ENFORCEMENT = frozenset({AgencyKind.POLICE, AgencyKind.FEDERAL})
 
 
 class HandlingLevel(StrEnum):
@@ -63,6 +67,21 @@ class Handling(Model):
         default=300.0, description="Target from the owner learning it to each partner knowing"
     )
     if_leaked: Leak | None = None
+
+    def permits(self, agency: str, kind: AgencyKind) -> bool:
+        """Whether the level lets an agency (of this kind) hold the fact.
+
+        Public facts go to anyone; the owner and the recipients it cleared always may;
+        law-enforcement sensitive goes to police and federal agencies; need to know to
+        nobody else (TLP 2.0: wider sharing needs the originator's consent).
+        """
+        if self.level == HandlingLevel.PUBLIC or agency == self.owner:
+            return True
+        if agency in self.recipients:
+            return True
+        if self.level == HandlingLevel.LAW_ENFORCEMENT_SENSITIVE:
+            return kind in LAW_ENFORCEMENT
+        return False
 
 
 class Intelligence(Model):

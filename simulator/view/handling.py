@@ -5,14 +5,11 @@ records system prints one on the document: the view shows it as a badge in the T
 colour with "NTK" (need to know) or "LES" (law-enforcement sensitive). Before a share
 that would pass a caveated fact to an agency its level does not allow, the console
 asks first: whether the agency may hold it is the engine's own rule
-(``Intelligence.permitted``), read from the scenario, which a networked seat holds too.
+(``Handling.permits``), read from the scenario, which a networked seat holds too.
 """
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from simulator.engine.intelligence import Intelligence
-from simulator.scenario.intelligence import Handling
 from simulator.scenario.model import Scenario
 from simulator.view.palette import Colour
 from simulator.view.words import fact_words
@@ -50,15 +47,6 @@ def badge_colour(badge: str) -> Colour:
     return TLP_COLOUR.get(badge.split(" ")[0], TLP_COLOUR["TLP:CLEAR"])
 
 
-def permitted(scenario: Scenario, rule: Handling, agency: str) -> bool:
-    """Whether the fact's level lets ``agency`` hold it: the engine's rule, on the scenario.
-
-    ``Intelligence.permitted`` reads only the agency's kind (``engine.agency(id).kind``),
-    which the scenario answers alike; a seat over the network has no engine.
-    """
-    return Intelligence.permitted(SimpleNamespace(engine=scenario), rule, agency)
-
-
 def oversharing(
     scenario: Scenario, caveats: dict[tuple[str, str], Caveat], sharer: str, to: str, facts
 ) -> list[Caveat]:
@@ -71,7 +59,8 @@ def oversharing(
     out = []
     for key in sorted(facts):
         caveat = caveats.get((sharer, key))
-        if caveat is not None and key in rules and not permitted(scenario, rules[key], to):
+        rule = rules.get(key)
+        if caveat is not None and rule and not rule.permits(to, scenario.agency(to).kind):
             out.append(caveat)
     return out
 
