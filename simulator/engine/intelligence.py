@@ -27,8 +27,6 @@ from simulator.scenario.problem import Problem, ScenarioError
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
 
-# Agency kinds that may hold law-enforcement-sensitive information.
-
 
 class Intelligence:
     """The scenario's handling rules, applied as facts are learnt."""
