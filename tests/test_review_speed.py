@@ -98,15 +98,20 @@ def test_spells_run_from_the_later_of_free_and_wanted_to_the_first_to_end():
     assert [(s.unit, s.value) for s in idle] == [("P1", 300.0), ("P2", 390.0), ("P3", 390.0)]
 
 
-def test_evidence_is_made_once_per_event_while_citing():
-    event = Event(7, 12.5, "unit.on_scene", "fire", "E1", "I1", {"prev": "en_route"})
-    with citing():
-        first, again = cite(event), cite(event)
-        other = cite(Event(7, 12.5, "unit.on_scene", "fire", "E1", "I1", {}))
+def test_evidence_is_made_once_per_event_of_the_log_while_citing():
+    log = [
+        Event(1, 0.0, "incident.started", incident="I1", data={}),
+        Event(2, 12.5, "unit.on_scene", "fire", "E1", "I1", {"prev": "en_route"}),
+    ]
+    stray = Event(2, 12.5, "unit.on_scene", "fire", "E1", "I1", {})  # alike, not the log's
+    with citing(log):
+        first, again, elsewhere = cite(log[1]), cite(log[1]), cite(stray)
+        assert cite(Event(9, 1.0, "x")).seq == 9  # past the end of the log: made afresh
     assert first is again
-    assert other == first and other is not first  # another event, however alike
-    assert cite(event) == first and cite(event) is not first  # outside: made afresh
+    assert elsewhere == first and elsewhere is not first
+    assert cite(log[1]) == first and cite(log[1]) is not first  # outside: made afresh
     assert first.text == "unit.on_scene fire E1 I1"
+    assert cite(log[0]).text == "incident.started I1"
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -80,7 +80,7 @@ def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     waits while the scores are built (``_collector_paused``).
     """
     log = list(events)
-    with _collector_paused(), citing():
+    with _collector_paused(), citing(log):
         return _score(scenario, log)
 
 

@@ -25,19 +25,22 @@ class Evidence:
     agency: str | None = None
 
 
-# Inside ``citing``: each event's evidence so far, by the event's identity.
-_cited: ContextVar[dict[int, Evidence] | None] = ContextVar("cited", default=None)
+# Inside ``citing``: the log, and the evidence made so far by place in the log.
+_cited: ContextVar[tuple[Sequence[Event], list[Evidence | None]] | None] = ContextVar(
+    "cited", default=None
+)
 
 
 @contextmanager
-def citing() -> Iterator[None]:
-    """Make each event's evidence once within the block and share it.
+def citing(log: Sequence[Event]) -> Iterator[None]:
+    """Make the evidence of each event of ``log`` once within the block and share it.
 
     One arrival backs a travel time, a first-on-scene time and a duty; a city day's
-    scores cite 32,000 events 64,000 times. The events cited must outlive the block
-    (``score`` holds the whole log), since they are known by identity.
+    scores cite 32,000 events 64,000 times. An event is found at its place in the log
+    (sequence number 1 is the first), so keeping what was made costs one slot per
+    event; an event not at its place is cited afresh.
     """
-    token = _cited.set({})
+    token = _cited.set((log, [None] * len(log)))
     try:
         yield
     finally:
@@ -49,9 +52,13 @@ def cite(event: Event) -> Evidence:
     memo = _cited.get()
     if memo is None:
         return _evidence(event)
-    evidence = memo.get(id(event))
+    log, made = memo
+    seq = event.seq
+    if type(seq) is not int or not 0 < seq <= len(log) or log[seq - 1] is not event:
+        return _evidence(event)
+    evidence = made[seq - 1]
     if evidence is None:
-        evidence = memo[id(event)] = _evidence(event)
+        evidence = made[seq - 1] = _evidence(event)
     return evidence
 
 
