@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 from simulator.scenario.agency import Agency
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.comms import Communications
+from simulator.scenario.community import Community
 from simulator.scenario.facility import Hospital, StagingArea, Station
 from simulator.scenario.incident import CasualtyModel
 from simulator.scenario.limits import MAX_SECONDS, shown
@@ -94,6 +95,9 @@ class Scenario(Model):
     scoring: Scoring = Scoring()
     operations: Operations = Field(
         default=Operations(), description="Planned operations and event deconfliction"
+    )
+    community: Community | None = Field(
+        default=None, description="The public: trust, tips, rumours and public statements"
     )
 
     def agency(self, agency_id: str) -> Agency:

@@ -25,6 +25,7 @@ STAND_INS: dict[str, dict] = {
     "communications": {},
     "scoring": {},
     "operations": {},
+    "community": {},
 }
 # Sections a misspelt top-level key may have been meant as: absent, they are not whole.
 OPTIONAL = (
@@ -35,6 +36,7 @@ OPTIONAL = (
     "msel",
     "scoring",
     "operations",
+    "community",
 )
 
 
