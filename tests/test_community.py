@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import build, exercise, first, incident, kinds, scenario_dict
+from conftest import SCENARIOS, build, exercise, first, incident, kinds, scenario_dict
 
 from simulator.build import build_exercise
 from simulator.cli import main
@@ -277,3 +277,11 @@ def test_the_map_view_bar_shows_trust_and_rumours():
     plain = PublicMood()
     plain.update(exercise().log.events)
     assert plain.line() == ""
+
+
+def test_the_granite_scenario_declares_a_rumour_and_a_pio():
+    from simulator.scenario.loader import load
+
+    scenario = load(SCENARIOS / "granite_retaliation_night.yaml")
+    assert scenario.community is not None and scenario.community.pio == ["granite_pd"]
+    assert any(row.type == "rumour" for row in scenario.msel)
