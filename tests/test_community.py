@@ -285,3 +285,14 @@ def test_the_granite_scenario_declares_a_rumour_and_a_pio():
     scenario = load(SCENARIOS / "granite_retaliation_night.yaml")
     assert scenario.community is not None and scenario.community.pio == ["granite_pd"]
     assert any(row.type == "rumour" for row in scenario.msel)
+
+
+def test_every_seat_hears_the_public_but_not_whether_a_rumour_is_true():
+    from simulator.network.roles import Hearing, Seat
+
+    ex = exercise(community_data())
+    ex.advance(RUMOUR_AT + STEP)
+    fire = Hearing(Seat("fire", ("fire",)))
+    heard = {e.kind for e in ex.log.events if fire.hears(e, None)}
+    assert {"community.started", "trust.changed", "rumour.spread"} <= heard
+    assert "rumour.started" not in heard and "rumour.noticed" not in heard

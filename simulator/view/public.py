@@ -1,8 +1,8 @@
 """The public's mood for the top bar: community trust and the rumours going round.
 
 Read from the event log as it grows (``community.started``, ``trust.changed``,
-``rumour.*``), so it works the same over the network; empty when the scenario models
-no public.
+``rumour.*``), so it works the same over the network (every seat hears the public's
+events); empty when the scenario models no public.
 """
 
 from simulator.events import Event
@@ -30,6 +30,9 @@ class PublicMood:
         for event in events[self.seen :]:
             if event.kind in ("community.started", "trust.changed"):
                 self.trust = float(event.data["trust"])
+            elif event.kind == "rumour.spread":  # what a seat not told of it sees
+                state = "answered" if event.data["answered"] else "spreading"
+                self.rumours.setdefault(str(event.data["rumour"]), state)
             elif event.kind in _STATES:
                 rumour = str(event.data["rumour"])
                 if self.rumours.get(rumour) != "crowd!" or event.kind == "rumour.countered":
