@@ -142,6 +142,16 @@ class PublicStatement(CommandBase):
     facts: dict[str, int | str | bool] = Field(default_factory=dict, max_length=20)
 
 
+class VerifyCall(CommandBase):
+    """Check a call flagged as a possible hoax (callback, location history, caller).
+
+    The answer comes after the scenario's ``verify_minutes``; a hoax is then stood down.
+    """
+
+    type: Literal["verify_call"] = "verify_call"
+    incident: str = Field(max_length=64)
+
+
 class Patch(CommandBase):
     """A dispatcher patches two radio channels at a console (or releases the patch)."""
 
@@ -245,6 +255,7 @@ Command = Annotated[
     | SendMessage
     | Share
     | PublicStatement
+    | VerifyCall
     | Patch
     | CommandPost
     | UnifiedCommand

@@ -16,6 +16,7 @@ from simulator.engine.comms import Message, Network
 from simulator.engine.community import Community
 from simulator.engine.crews import Crews
 from simulator.engine.hazards import Hazards
+from simulator.engine.hoaxes import Hoaxes
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
@@ -88,6 +89,7 @@ class Engine:
         self.crews = Crews(self)
         self.operations = Operations(self)
         self.community = Community(self)
+        self.hoaxes = Hoaxes(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -95,6 +97,7 @@ class Engine:
         """Record a state change at the current simulation time (the public sees it too)."""
         event = self.log.emit(self.env.now, kind, **fields)
         self.community.observe(event)
+        self.hoaxes.observe(event)
         return event
 
     def at(self, delay: float, action: Callable[..., None], *args: Any) -> None:

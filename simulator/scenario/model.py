@@ -76,6 +76,20 @@ class Settings(Model):
         default=0.08, ge=0, le=1, description="Log-normal sigma applied to each trip"
     )
     casualties: CasualtyModel = CasualtyModel()
+    verify_minutes: float = Field(
+        default=4.0,
+        gt=0,
+        le=MAX_SECONDS / 60,
+        description="A PSAP's hoax check (callback, location history, caller details); "
+        "local setting",
+    )
+    hoax_clearance_minutes: float = Field(
+        default=30.0,
+        ge=0,
+        le=MAX_SECONDS / 60,
+        description="Extra work a tactical team committed to an unverified hoax spends "
+        "clearing the address",
+    )
 
 
 class Scenario(Model):
