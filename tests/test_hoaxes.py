@@ -124,3 +124,15 @@ def test_bad_hoax_input_is_a_clean_error_with_exit_2(tmp_path, settings, expecte
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data))
     assert main(["validate", str(path)]) == 2
+
+
+def test_lakeport_declares_its_swatting_calls_as_flagged_hoaxes():
+    from conftest import SCENARIOS
+
+    from simulator.scenario.check import incidents
+    from simulator.scenario.loader import load
+
+    specs = {s.id: s for _, _, s in incidents(load(SCENARIOS / "lakeport_swatting_wave.yaml"))}
+    hoaxes = {i for i, s in specs.items() if s.hoax}
+    assert hoaxes == {"HOAX-1", "HOAX-2", "HOAX-3", "HOAX-4"}
+    assert {i for i, s in specs.items() if s.calls.suspect} == {"HOAX-3", "HOAX-4"}
