@@ -136,3 +136,17 @@ def test_lakeport_declares_its_swatting_calls_as_flagged_hoaxes():
     hoaxes = {i for i, s in specs.items() if s.hoax}
     assert hoaxes == {"HOAX-1", "HOAX-2", "HOAX-3", "HOAX-4"}
     assert {i for i, s in specs.items() if s.calls.suspect} == {"HOAX-3", "HOAX-4"}
+
+
+def test_the_selection_panel_offers_to_verify_a_flagged_call():
+    from simulator.view.actions import Selection, options, submit
+    from simulator.view.picture import Picture
+
+    ex = exercise(hoax_data())
+    ex.advance(CAD_OPENS)
+    snapshot = Picture(ex, ("police",)).snapshot(force=True)
+    offered = {o.label: o for o in options(ex, snapshot, Selection(incident="H1"), ("police",))}
+    option = offered["Verify the call (possible hoax)"]
+    assert all(r.accepted for r in submit(ex, option))
+    ex.advance(CAD_OPENS + VERIFY_S)
+    assert first(ex, "incident.verified").data["hoax"] is True
