@@ -12,6 +12,8 @@ from typing import TextIO
 
 from simulator.exercise import Exercise
 from simulator.players import attach_players
+from simulator.players.community import attach_pio
+from simulator.players.hoax import attach_hoax_desks
 from simulator.players.operations import attach_operations
 from simulator.players.profile import DEFAULT
 from simulator.scenario.model import Scenario
@@ -43,6 +45,8 @@ def build_exercise(
     chosen = player_profiles(scenario, automated, profiles)
     attach_players(exercise, list(chosen), chosen)
     attach_operations(exercise, chosen)
+    attach_pio(exercise, chosen)
+    attach_hoax_desks(exercise, chosen)
     return exercise
 
 

@@ -125,6 +125,33 @@ class Share(CommandBase):
     channel: str | None = None
 
 
+class PublicStatement(CommandBase):
+    """The agency's public information officer speaks to the public (NIMS).
+
+    It may answer a rumour (``stance``: ``deny`` or ``confirm`` the claim) and state
+    facts (``facts``: key and value, as the agency believes them). A statement that
+    contradicts the facts (a true claim denied, a false one confirmed, a wrong value)
+    costs trust and answers nothing.
+    """
+
+    type: Literal["public_statement"] = "public_statement"
+    text: str = Field(min_length=1, max_length=500)
+    rumour: str | None = Field(default=None, max_length=64)
+    stance: Literal["inform", "deny", "confirm"] = "inform"
+    incident: str | None = Field(default=None, max_length=64)
+    facts: dict[str, int | str | bool] = Field(default_factory=dict, max_length=20)
+
+
+class VerifyCall(CommandBase):
+    """Check a call flagged as a possible hoax (callback, location history, caller).
+
+    The answer comes after the scenario's ``verify_minutes``; a hoax is then stood down.
+    """
+
+    type: Literal["verify_call"] = "verify_call"
+    incident: str = Field(max_length=64)
+
+
 class Patch(CommandBase):
     """A dispatcher patches two radio channels at a console (or releases the patch)."""
 
@@ -227,6 +254,8 @@ Command = Annotated[
     | SetService
     | SendMessage
     | Share
+    | PublicStatement
+    | VerifyCall
     | Patch
     | CommandPost
     | UnifiedCommand

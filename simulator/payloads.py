@@ -904,3 +904,133 @@ class IntelligenceCompromised:
     fact: str
     description: str
     leak_incident: str | None
+
+
+# -- the public: trust, rumours, statements; hoax calls ------------------------------
+
+
+@kind("community.started")
+class CommunityStarted:
+    """The scenario models the public: its starting trust and who speaks to it."""
+
+    trust: float
+    pio: list[str]
+    first_statement_minutes: float
+    update_minutes: float
+    tip_line: str | None
+
+
+@kind("trust.changed")
+class TrustChanged:
+    """Community trust moved (0-100), and why."""
+
+    trust: float
+    delta: float
+    reason: str
+    rumour: str | None = None
+
+
+@kind("community.call")
+class CommunityCall:
+    """A call from the public (a tip, or about a rumour) rang at a PSAP."""
+
+    call: str
+    reason: str
+    rumour: str | None
+
+
+@kind("community.call_handled")
+class CommunityCallHandled:
+    """A call-taker dealt with it."""
+
+    call: str
+    reason: str
+    wait: float
+
+
+@kind("rumour.started")
+class RumourStarted:
+    """A rumour starts spreading on social media (ground truth: whether it is factual)."""
+
+    rumour: str
+    claim: str
+    factual: bool
+    reach: int
+    growth: float
+    psap: str
+
+
+@kind("rumour.noticed")
+class RumourNoticed:
+    """An agency saw the rumour."""
+
+    rumour: str
+    claim: str
+
+
+@kind("rumour.spread")
+class RumourSpread:
+    """A spread step: its reach now and the calls it brings."""
+
+    rumour: str
+    reach: int
+    calls: int
+    answered: bool
+
+
+@kind("rumour.countered")
+class RumourCountered:
+    """An accurate public statement answered it."""
+
+    rumour: str
+    reach: int
+
+
+@kind("rumour.faded")
+class RumourFaded:
+    """Once answered, it faded."""
+
+    rumour: str
+
+
+@kind("rumour.crowd")
+class RumourCrowd:
+    """Unanswered past its crowd size: its crowd incident starts."""
+
+    rumour: str
+    reach: int
+
+
+@kind("statement.issued")
+class StatementIssued:
+    """A PIO's public statement, judged against ground truth."""
+
+    text: str
+    rumour: str | None
+    stance: str
+    facts: dict[str, JSON]
+    accurate: bool
+    contradicts: list[str]
+    first: bool
+
+
+@kind("statement.overdue")
+class StatementOverdue:
+    """A first statement or an update fell due and none was given."""
+
+    due: str
+    since: float | None
+
+
+@kind("call.flagged")
+class CallFlagged:
+    """A call-taker flagged a processed call as a possible hoax."""
+
+    call: str
+
+
+@kind("incident.verified")
+class IncidentVerified:
+    """A hoax check is done."""
+
+    hoax: bool

@@ -642,9 +642,12 @@ def test_lakeport_faults_start_and_end_on_time(lakeport):
 
 
 def test_lakeport_hoaxes_are_cleared_by_patrol_and_hurt_nobody(lakeport):
-    for hoax in ("HOAX-1", "HOAX-2", "HOAX-4"):
+    for hoax in ("HOAX-1", "HOAX-2"):
         units = {e.unit for e in where(lakeport, "unit.on_scene", incident=hoax)}
         assert units and all(lakeport.unit_can(u, Capability.PATROL) for u in units), hoax
+    # The flagged ones are verified and stood down (SOP checks every flagged call).
+    checked = {e.incident: e.data["hoax"] for e in lakeport.log.of_kind("incident.verified")}
+    assert checked == {"HOAX-3": True, "HOAX-4": True}
     assert {e.incident for e in lakeport.log.of_kind("unit.harmed")} == {"REAL-1", "REAL-2"}
 
 

@@ -13,8 +13,10 @@ from simulator.engine.cad import Cad, CadEntry
 from simulator.engine.closures import Closures
 from simulator.engine.command import Command
 from simulator.engine.comms import Message, Network
+from simulator.engine.community import Community
 from simulator.engine.crews import Crews
 from simulator.engine.hazards import Hazards
+from simulator.engine.hoaxes import Hoaxes
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.intelligence import Intelligence
@@ -88,12 +90,17 @@ class Engine:
         self.crews = Crews(self)
         self.operations = Operations(self)
         self.intelligence = Intelligence(self)
+        self.community = Community(self)
+        self.hoaxes = Hoaxes(self)
 
     # -- plumbing --------------------------------------------------------------------
 
     def emit(self, kind: str, **fields: Any) -> Event:
-        """Record a state change at the current simulation time."""
-        return self.log.emit(self.env.now, kind, **fields)
+        """Record a state change at the current simulation time (the public sees it too)."""
+        event = self.log.emit(self.env.now, kind, **fields)
+        self.community.observe(event)
+        self.hoaxes.observe(event)
+        return event
 
     def at(self, delay: float, action: Callable[..., None], *args: Any) -> None:
         """Call ``action(*args)`` after ``delay`` seconds of simulation time."""
@@ -148,6 +155,7 @@ class Engine:
                 )
         self.script.schedule()
         self.operations.start()
+        self.community.start()
 
     # -- incidents -------------------------------------------------------------------
 

@@ -87,6 +87,8 @@ class Orders:
             AddInject: self._add_inject,
         }
         self._handlers.update(engine.operations.orders())
+        self._handlers.update(engine.community.orders())
+        self._handlers.update(engine.hoaxes.orders())
 
     def check(self, command: CommandBase) -> Verdict:
         """The reason a command cannot be carried out, or the change that carries it out."""

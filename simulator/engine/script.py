@@ -16,6 +16,7 @@ from simulator.scenario.msel import (
     InformationInject,
     ResourceChange,
     RoadClosure,
+    RumourInject,
 )
 
 if TYPE_CHECKING:
@@ -99,6 +100,9 @@ class Script:
                 engine.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
         elif isinstance(row, EscalationInject):
             self._escalate(row)
+        elif isinstance(row, RumourInject):
+            self._tell(row)
+            engine.community.spread(row)
 
     def _tell(self, row: Any) -> None:
         """The row's recipients (``to``) hear its description, as its source tells them.

@@ -95,6 +95,7 @@ class Switchboard:
             engine.emit("call.duplicate", agency=psap, incident=incident.id, call=call_id)
             return
         engine.emit("call.processed", agency=psap, incident=incident.id, call=call_id)
+        engine.hoaxes.processed(psap, incident.id, call_id)
         engine.learn_from_call(psap, incident)
 
     def _processing_time(self, mean: float, sigma: float) -> float:

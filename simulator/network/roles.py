@@ -43,6 +43,19 @@ _AT_INCIDENT = frozenset(
     }
 )
 
+# What the public shows every seat: its trust, rumours going round on social media and
+# the statements answering them (whether a rumour is true stays the controller's).
+_PUBLIC = frozenset(
+    {
+        "community.started",
+        "trust.changed",
+        "rumour.spread",
+        "rumour.countered",
+        "rumour.faded",
+        "statement.issued",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Seat:
@@ -80,7 +93,7 @@ class Hearing:
             return False
         if kind == "cad.opened" and event.agency in agencies:
             self.known.add(event.incident or "")
-        if kind.startswith("exercise."):
+        if kind.startswith("exercise.") or kind in _PUBLIC:
             return True
         if kind.startswith(("operation.", "deconfliction.")):
             return self._hears_operation(event)

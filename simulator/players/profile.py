@@ -30,6 +30,7 @@ class Profile:
     commander_early: bool = False
     cautious: bool = False  # holds crews at the perimeter until a specialist sized it up
     aid_retry_s: float = 900.0  # do not ask the same partner again sooner than this
+    verified_tactical: bool = False  # no tactical team to a call flagged as a hoax till checked
 
 
 PROFILES: dict[str, Profile] = {
@@ -59,6 +60,7 @@ PROFILES: dict[str, Profile] = {
             relays=True,
             commander_early=True,
             cautious=True,
+            verified_tactical=True,
         ),
     )
 }

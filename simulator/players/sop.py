@@ -59,6 +59,8 @@ _WATCHED = (
         "unit.on_scene",
         "unit.dispatched",
         "unified_command.established",
+        "call.flagged",
+        "incident.verified",
         "command_post.established",
         "incident.resolved",
     }
@@ -87,6 +89,7 @@ class SopPlayer:
         self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
         self._unify_due: list[tuple[float, str]] = []  # (time, incident) to try again
         self._want_command: set[str] = set()  # incidents still waiting for our commander
+        self._unverified: set[str] = set()  # calls flagged as possible hoaxes, not yet checked
         self._draw = self.desk.stream(f"player:{agency}")
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
@@ -146,6 +149,8 @@ class SopPlayer:
             elif kind == "incident.resolved":
                 self._needy.discard(event.incident)
                 self._want_command.discard(event.incident)
+            elif kind in ("call.flagged", "incident.verified") and mine:
+                self._flag(event, dirty)
         if freed:
             dirty |= self._needy
         if dirty:
@@ -247,11 +252,25 @@ class SopPlayer:
         """The incident as our CAD shows it (None if not open there)."""
         return self._read(incident).view
 
+    def _flag(self, event: Event, dirty: set[str]) -> None:
+        """A call flagged as a possible hoax waits for its check (expert: no tactical team)."""
+        if event.kind == "call.flagged":
+            self._unverified.add(str(event.incident))
+        else:
+            self._unverified.discard(str(event.incident))
+            dirty.add(str(event.incident))
+
     def _shortfalls(self, incident: CadIncident | None) -> list[tuple[Capability, int]]:
         if incident is None:
             return []
         out = []
         for need in incident.needs:
+            if (
+                need.capability == Capability.TACTICAL
+                and self.style.verified_tactical
+                and incident.id in self._unverified
+            ):
+                continue
             missing = max(0, need.required - need.assigned)
             if need.responsible == self.agency:
                 out.append((need.capability, missing))

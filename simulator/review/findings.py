@@ -40,6 +40,9 @@ LABELS = {
     "unsafe_entries": "Units harmed entering unsafe scenes (each unit once)",
     "span_of_control_breaches": "Span-of-control breaches",
     "idle_capable_units": "Capable units left idle while needs went unmet",
+    "first_statement_time": "Major incident to the first public statement",
+    "rumours_countered": "Rumours answered by an accurate public statement",
+    "trust_at_end": "Community trust at the end (0-100)",
 }
 
 CORRECTIVE = {
@@ -105,6 +108,17 @@ CORRECTIVE = {
         "Add supervisors or divisions to keep 3-7 units per supervisor (ICS span of control)."
     ),
     "idle_capable_units": "Watch unit status boards and assign free capable units to unmet needs.",
+    "first_statement_time": (
+        "Give the PIO a first-hour statement template and the authority to release it (NIMS)."
+    ),
+    "rumours_countered": (
+        "Have the PIO (or the Joint Information Center) monitor social media and answer "
+        "each rumour with what is known."
+    ),
+    "trust_at_end": (
+        "Keep the public informed, respond visibly and promptly, and never state what is "
+        "not confirmed."
+    ),
 }
 
 
@@ -132,7 +146,7 @@ STANDARDS = {
     "EMS call to on scene": Standard("first_on_scene", "ems"),
     "Police priority-1 call to on scene": Standard("first_on_scene", "police", priority=1),
 }
-SECONDS = {*INTERVALS, "unified_command_time", "fact_latency"}
+SECONDS = {*INTERVALS, "unified_command_time", "fact_latency", "first_statement_time"}
 # What one sample of a count measure is (singular, plural), so a tally says what it counts.
 COUNTED = {
     "casualties_deceased": ("death during the exercise", "deaths during the exercise"),
@@ -142,6 +156,7 @@ COUNTED = {
     "unsafe_entries": ("harm event", "harm events"),
     "span_of_control_breaches": ("breach", "breaches"),
     "idle_capable_units": ("idle spell", "idle spells"),
+    "rumours_countered": ("rumour answered", "rumours answered"),
 }
 MISSED = ("case that missed the target", "cases that missed the target")
 # Count measures whose value counts distinct units (or incidents), not their samples, so

@@ -142,7 +142,14 @@ def _row(
 # An incident open less than this at the end had not yet fallen due for resolution.
 RESOLVE_GRACE_S = 1800.0
 # Weights of the outcome components (only those with an opportunity count).
-OUTCOME_WEIGHTS = {"survival": 3.0, "resolution": 3.0, "care": 2.0, "safety": 2.0}
+# "community" (trust at the end) is there only when the scenario models the public.
+OUTCOME_WEIGHTS = {
+    "survival": 3.0,
+    "resolution": 3.0,
+    "care": 2.0,
+    "safety": 2.0,
+    "community": 2.0,
+}
 
 
 @dataclass(frozen=True)

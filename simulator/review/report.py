@@ -21,6 +21,7 @@ from datetime import date
 
 from simulator.events import CONTROLLER, Event
 from simulator.review import deconfliction, intelligence
+from simulator.review.community import community_rows
 from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.findings import (
     LABELS,
@@ -110,6 +111,7 @@ def build_report(
         "baseline": None if comparison is None else _baseline(comparison, meta.roles),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
+        "community": community_rows(scores.community),
     }
     operations = deconfliction.summary(scenario, events)
     if operations is not None:  # only a scenario that plans operations has the section
@@ -188,6 +190,7 @@ _COMPONENTS = {
     "care": "Care",
     "resolution": "Resolution",
     "safety": "Responder safety",
+    "community": "Community trust",
 }
 _GROUPS = {
     "respond": "Respond",
@@ -689,6 +692,9 @@ def markdown(doc: dict) -> str:
     ]
     lines += ["## Response intervals", "", *_md_table(_INTERVAL_HEADER, _interval_rows(doc))]
     lines += ["## Outcomes", "", *_md_table(["outcome", "count"], _outcome_rows(doc["outcomes"]))]
+    if doc.get("community"):
+        lines += ["## Community (Public Information and Warning)", ""]
+        lines += _md_table(["measure", "value"], doc["community"])
     lines += [
         "## Coordination",
         "",
@@ -1460,6 +1466,9 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     sections += [
         ("Trainee's orders", _html_orders(doc["trainee_orders"])),
     ]
+    if doc.get("community"):
+        at = 1 + next(i for i, (title, _) in enumerate(sections) if title == "Outcomes")
+        sections.insert(at, ("Community", [_table(["measure", "value"], doc["community"])]))
     if doc["baseline"] is not None:
         sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
     sections += [

@@ -21,6 +21,13 @@ from dataclasses import asdict, dataclass, replace
 
 from simulator.events import Event
 from simulator.review.aid import aid_clocks
+from simulator.review.community import METRICS as COMMUNITY_METRICS
+from simulator.review.community import (
+    CommunitySummary,
+    community_measure,
+    community_summary,
+    with_community,
+)
 from simulator.review.coordination import Coordination, coordination
 from simulator.review.intervals import (
     INTERVALS,
@@ -67,6 +74,7 @@ class Scores:
     played: float
     overall: float | None
     breakdown: tuple[dict, ...]
+    community: CommunitySummary | None = None
 
     def to_dict(self) -> dict:
         """Plain data (JSON-serialisable), for the store and the JSON report."""
@@ -107,12 +115,16 @@ def _score(scenario: Scenario, log: list[Event]) -> Scores:
     result = outcomes(log)
     coord = coordination(scenario, log)
     chances = opportunities(log)
+    public = community_summary(log)
     objectives = [
-        rate_objective(o, [measure(m, intervals, result, coord, chances) for m in o.measures])
+        rate_objective(
+            o, [measure(m, intervals, result, coord, chances, public) for m in o.measures]
+        )
         for o in scenario.scoring.objectives
     ]
     objectives_total, breakdown = overall(objectives)
     outcome = outcome_score(result, chances.end, chances.units_on_scene())
+    outcome = with_community(outcome, public)
     roles = role_scores(scenario, log, aid)
     duties = _duties(roles)
     weights = scenario.scoring.weights
@@ -139,6 +151,7 @@ def _score(scenario: Scenario, log: list[Event]) -> Scores:
         played=played,
         overall=window if window is None or chances.complete else round(window * played, 1),
         breakdown=tuple(breakdown),
+        community=public,
     )
 
 
@@ -172,6 +185,7 @@ def measure(
     result: Outcomes,
     coord: Coordination,
     chances: Opportunities,
+    public: CommunitySummary | None = None,
 ) -> MeasureResult:
     """Evaluate one objective measure over the run's metrics.
 
@@ -181,6 +195,8 @@ def measure(
     metric, agency = m.metric.value, m.agency
     if metric in INTERVALS:
         return evaluate(m, intervals.of(metric, agency))
+    if metric in COMMUNITY_METRICS:
+        return community_measure(m, public, chances.end)
     outcome = _outcome(metric, result, chances)
     if outcome is not None:
         value, evidence, achievable = outcome

@@ -19,6 +19,7 @@ from simulator.scenario.msel import (
     IncidentInject,
     InformationInject,
     ResourceChange,
+    RumourInject,
 )
 from simulator.scenario.operations import confrontation_id, confrontation_spec
 from simulator.scenario.plan import default_plan
@@ -43,6 +44,7 @@ SECTIONS = frozenset(
         "scoring",
         "operations",
         "intelligence",
+        "community",
     }
 )
 MAX_CHOICES = 20  # ids listed after an unknown one; the rest are counted
@@ -81,6 +83,8 @@ def incidents(scenario: Scenario) -> Iterator[tuple[str, float, IncidentSpec]]:
             yield from _with_secondaries(f"msel.{index}.incident", row.time, row.incident)
         elif isinstance(row, EscalationInject) and row.secondary:
             yield from _with_secondaries(f"msel.{index}.secondary", row.time, row.secondary)
+        elif isinstance(row, RumourInject) and row.crowd:
+            yield from _with_secondaries(f"msel.{index}.crowd", row.time, row.crowd)
 
 
 def _with_secondaries(
@@ -121,6 +125,7 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
         found += _incident(scenario, path, spec, whole)
     found += _operations(scenario, whole)
     found += _intelligence(scenario, whole)
+    found += _community(scenario, whole)
     if "agencies" not in whole:
         return found
     ids = _agency_ids(scenario)
@@ -496,4 +501,40 @@ def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
                 reason = fact_problem(scenario, key)
                 if reason:
                     found.append(Problem(f"msel.{index}.facts.{f_index}", reason))
+    return found
+
+
+def _community(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    """The public: PIO and tip agencies known, tip facts real, rumours well named.
+
+    A rumour's id is unique, its psap an agency, the incident it is ``about`` a real one.
+    """
+    found: list[Problem] = []
+    ids, agencies = _agency_ids(scenario), "agencies" in whole
+    community = scenario.community
+    if community is not None and "community" in whole:
+        for index, agency in enumerate(community.pio):
+            if agencies and agency not in ids:
+                reason = unknown("agency", agency, ids, "agencies")
+                found.append(Problem(f"community.pio.{index}", reason))
+        tips = community.tips
+        if tips is not None and agencies and tips.agency not in ids:
+            reason = unknown("agency", tips.agency, ids, "agencies")
+            found.append(Problem("community.tips.agency", reason))
+        for index, key in enumerate(tips.facts if tips and "msel" in whole else []):
+            reason = fact_problem(scenario, key)
+            if reason:
+                found.append(Problem(f"community.tips.facts.{index}", reason))
+    rows = [(i, r) for i, r in enumerate(scenario.msel) if isinstance(r, RumourInject)]
+    released = {spec.id for _, _, spec in incidents(scenario)}
+    seen: set[str] = set()
+    for index, row in rows:
+        if row.rumour in seen:
+            found.append(Problem(f"msel.{index}.rumour", f"duplicate rumour {shown(row.rumour)}"))
+        seen.add(row.rumour)
+        if agencies and row.psap is not None and row.psap not in ids:
+            reason = unknown("agency", row.psap, ids, "agencies")
+            found.append(Problem(f"msel.{index}.psap", reason))
+        if "msel" in whole and row.about is not None and row.about not in released:
+            found.append(Problem(f"msel.{index}.about", unknown("incident", row.about, released)))
     return found

@@ -61,6 +61,11 @@ class Calls(Model):
     agency: Ident | None = Field(
         default=None, description="PSAP callers reach; default the lead agency"
     )
+    suspect: bool = Field(
+        default=False,
+        description="The call-taker flags it as a possible hoax (one caller, a spoofed "
+        "number, nobody confirms): verify before committing a tactical team",
+    )
 
 
 class Hazard(Model):
@@ -138,6 +143,9 @@ class IncidentSpec(Model):
     )
     calls: Calls = Calls()
     escalation: list[Escalation] = Field(default_factory=list)
+    hoax: bool = Field(
+        default=False, description="A swatting call: nothing is there but the callers' story"
+    )
 
     @field_validator("requires")
     @classmethod

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 from simulator.scenario.agency import Agency
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.comms import Communications
+from simulator.scenario.community import Community
 from simulator.scenario.facility import Hospital, StagingArea, Station
 from simulator.scenario.incident import CasualtyModel
 from simulator.scenario.intelligence import Intelligence
@@ -76,6 +77,20 @@ class Settings(Model):
         default=0.08, ge=0, le=1, description="Log-normal sigma applied to each trip"
     )
     casualties: CasualtyModel = CasualtyModel()
+    verify_minutes: float = Field(
+        default=4.0,
+        gt=0,
+        le=MAX_SECONDS / 60,
+        description="A PSAP's hoax check (callback, location history, caller details); "
+        "local setting",
+    )
+    hoax_clearance_minutes: float = Field(
+        default=30.0,
+        ge=0,
+        le=MAX_SECONDS / 60,
+        description="Extra work a tactical team committed to an unverified hoax spends "
+        "clearing the address",
+    )
 
 
 class Scenario(Model):
@@ -98,6 +113,9 @@ class Scenario(Model):
     )
     intelligence: Intelligence = Field(
         default=Intelligence(), description="Handling levels on facts (TLP 2.0)"
+    )
+    community: Community | None = Field(
+        default=None, description="The public: trust, tips, rumours and public statements"
     )
 
     def agency(self, agency_id: str) -> Agency:

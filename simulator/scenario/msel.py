@@ -92,11 +92,54 @@ class Fault(InjectBase):
     )
 
 
+class RumourInject(InjectBase):
+    """A claim starts spreading on social media (``to``: the agencies that notice it).
+
+    Unanswered, its reach grows by ``growth`` an hour (faster when trust is low), and
+    people who saw it call ``psap``; past ``crowd_at`` people gather (the ``crowd``
+    incident starts). An accurate public statement answering it stops its growth.
+    Without a ``community`` section a rumour is only told to ``to``.
+    """
+
+    type: Literal["rumour"]
+    rumour: Ident = Field(description="The rumour's id, for statements that answer it")
+    claim: str = Field(min_length=1, max_length=500, description="What the posts claim")
+    factual: bool = Field(default=False, description="Whether the claim is in fact true")
+    reach: float = Field(default=500.0, gt=0, le=1e8, description="People reached at release")
+    growth: float = Field(default=1.0, ge=0, le=20, description="Reach growth rate, per hour")
+    decay: float = Field(
+        default=1.5, gt=0, le=20, description="Reach decay rate an hour once answered"
+    )
+    calls_per_thousand: float = Field(
+        default=2.0, ge=0, le=1000, description="Calls an hour per thousand people reached"
+    )
+    psap: Ident | None = Field(default=None, description="Where its calls go (first of to)")
+    about: Ident | None = Field(default=None, description="The incident it concerns")
+    crowd_at: float | None = Field(
+        default=None, gt=0, le=1e8, description="Reach at which people gather (crowd starts)"
+    )
+    crowd: IncidentSpec | None = Field(default=None, description="The gathering it causes")
+
+    @model_validator(mode="after")
+    def _crowd_pair(self) -> "RumourInject":
+        if (self.crowd_at is None) != (self.crowd is None):
+            raise ValueError("give crowd_at and crowd together, or neither")
+        if self.psap is None and not self.to:
+            raise ValueError("a rumour needs a psap or at least one agency in 'to'")
+        return self
+
+
 Inject = Annotated[
-    IncidentInject | InformationInject | ResourceChange | RoadClosure | EscalationInject | Fault,
+    IncidentInject
+    | InformationInject
+    | ResourceChange
+    | RoadClosure
+    | EscalationInject
+    | Fault
+    | RumourInject,
     Field(discriminator="type"),
 ]
 
 INJECT_TYPES = frozenset(
-    {"incident", "information", "resource_change", "road_closure", "escalation", "fault"}
+    {"incident", "information", "resource_change", "road_closure", "escalation", "fault", "rumour"}
 )

@@ -26,6 +26,7 @@ STAND_INS: dict[str, dict] = {
     "scoring": {},
     "operations": {},
     "intelligence": {},
+    "community": {},
 }
 # Sections a misspelt top-level key may have been meant as: absent, they are not whole.
 OPTIONAL = (
@@ -37,6 +38,7 @@ OPTIONAL = (
     "scoring",
     "operations",
     "intelligence",
+    "community",
 )
 
 

@@ -189,3 +189,6 @@ class Metric(StrEnum):
     UNSAFE_ENTRIES = "unsafe_entries"
     SPAN_OF_CONTROL_BREACHES = "span_of_control_breaches"
     IDLE_CAPABLE_UNITS = "idle_capable_units"
+    FIRST_STATEMENT_TIME = "first_statement_time"
+    RUMOURS_COUNTERED = "rumours_countered"
+    TRUST_AT_END = "trust_at_end"

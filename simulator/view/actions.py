@@ -44,6 +44,7 @@ from simulator.view.messaging import request_option, staging_here, staging_near
 from simulator.view.op_actions import operation_options
 from simulator.view.option import Context, Option, checked, submit
 from simulator.view.picture import KnownIncident, Snapshot
+from simulator.view.public_actions import incident_public_options, rumour_options
 
 __all__ = ["Option", "Selection", "options", "submit"]
 
@@ -120,13 +121,14 @@ def options(
         # Asking for help and staging come before the long lists of shares and aid.
         out += [request_option(ctx, incident), staging_near(ctx, incident)]
         out += incident_options(ctx, incident, chosen)
+        out += incident_public_options(ctx, incident)
     if selection.road is not None:
         out += road_options(ctx, selection.road)
     if selection.point is not None and not chosen and incident is None:
         out.append(staging_here(ctx, selection.point))
     if not chosen and incident is None and selection.road is None and selection.point is None:
         out += operation_options(ctx)  # conflict notices first: they cannot wait
-        out += comms_options(ctx)
+        out += comms_options(ctx) + rumour_options(ctx)
     return sorted(out, key=lambda o: (not o.enabled, o.done))  # stable within each group
 
 

@@ -47,6 +47,7 @@ from simulator.view.palette import (
     YELLOW,
 )
 from simulator.view.picture import Picture
+from simulator.view.public import PublicMood
 from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import Session
@@ -68,6 +69,7 @@ class Console(Screen):
         self.exercise = session.exercise
         self.roles = session.roles
         self.picture = Picture(self.exercise, self.roles)
+        self.mood = PublicMood()
         self.pace = Pace()
         self.pace.set(speed)
         self.camera = Camera()
@@ -498,8 +500,12 @@ class Console(Screen):
             surface.blit(piece, piece.get_rect(center=box.center))
             self.buttons.append((box, action, 0))
             right = box.left - 6
+        self.mood.update(self.exercise.log.events)
+        playing = "   ".join(
+            p for p in (f"Playing: {', '.join(self.roles)}", self.mood.line()) if p
+        )
         roles = text.render(
-            text.fit(f"Playing: {', '.join(self.roles)}", right - x - 16, text.small),
+            text.fit(playing, right - x - 16, text.small),
             text.small,
             MUTED,
         )

@@ -1,0 +1,111 @@
+"""The automated player's public information officer (PIO), by profile.
+
+Doctrine (NIMS): the PIO keeps the public informed; timely, accurate statements are the
+counter to rumours on social media. The shared doctrine gives no times, so the desk
+follows the common crisis-communication standard the scenario also scores against: a
+first statement within the first hour of a major incident, updates at least hourly
+(CDC CERC; ``community.first_statement_minutes`` and ``update_minutes``). How each
+profile plays it:
+
+- ``idle`` and ``poor``: never speak to the public (no desk at all);
+- ``sop``: a first statement 45 minutes after its CAD opens a priority 1 incident,
+  updates every 50 minutes while it has incidents open, and denies each rumour it
+  notices 20 minutes after noticing it;
+- ``expert``: the first statement after 15 minutes, updates every 40 minutes, each
+  rumour denied 5 minutes after it is noticed.
+
+It states no facts (only what it has confirmed, which the engine cannot tell it), so it
+is never inaccurate about them. It acts only on its agency's events, through its own
+viewpoint, like a trainee; a delay ends at the first event batch after it.
+"""
+
+from dataclasses import dataclass
+
+from simulator.commands import PublicStatement
+from simulator.events import Event
+from simulator.exercise import Exercise
+from simulator.viewpoint import Viewpoint
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds from a prompt to the statement it calls for."""
+
+    first: float
+    update: float
+    rumour: float
+
+
+TIMING = {
+    "sop": Timing(first=45 * 60.0, update=50 * 60.0, rumour=20 * 60.0),
+    "expert": Timing(first=15 * 60.0, update=40 * 60.0, rumour=5 * 60.0),
+}
+
+
+class PioDesk:
+    """Speaks for the agency: a first statement, updates, and an answer to each rumour."""
+
+    def __init__(self, exercise: Exercise, agency: str, style: str) -> None:
+        self.agency = agency
+        self.timing = TIMING[style]
+        self.desk = Viewpoint(exercise, agency, f"player:{agency}")
+        self._first_due: float | None = None
+        self._last: float | None = None
+        self._open: list[str] = []  # incidents its CAD opened, in order
+        self._rumours: dict[str, float] = {}  # rumour -> when to answer it
+        self.desk.subscribe(self.observe)
+
+    def observe(self, events: list[Event]) -> None:
+        """Note prompts among the agency's events, then say what has fallen due."""
+        for event in events:
+            if event.agency == self.agency:
+                self._note(event)
+        self._act(self.desk.now)
+
+    def _note(self, event: Event) -> None:
+        now = self.desk.now
+        if event.kind == "cad.opened":
+            self._open.append(str(event.incident))
+            if event.data.get("priority") == 1 and self._first_due is None:
+                self._first_due = now + self.timing.first
+        elif event.kind == "rumour.noticed":
+            self._rumours.setdefault(str(event.data["rumour"]), now + self.timing.rumour)
+        elif event.kind == "statement.issued":
+            self._last = now
+
+    def _act(self, now: float) -> None:
+        for rumour, due in sorted(self._rumours.items()):
+            if now >= due:
+                del self._rumours[rumour]
+                self._say(f"The claim circulating online ({rumour}) is false.", rumour)
+        if self._last is None:
+            if self._first_due is not None and now >= self._first_due:
+                self._say("Police are responding to incidents tonight; updates will follow.")
+        elif now >= self._last + self.timing.update and self._still_open():
+            self._say("Update: the response continues; we will update again within the hour.")
+
+    def _still_open(self) -> bool:
+        return any(
+            (line := self.desk.cad_entry(i)) is not None and not line.closed for i in self._open
+        )
+
+    def _say(self, text: str, rumour: str | None = None) -> None:
+        stance = "deny" if rumour else "inform"
+        self.desk.submit(
+            PublicStatement(agency=self.agency, text=text, rumour=rumour, stance=stance)
+        )
+        self._last = self.desk.now
+
+
+def attach_pio(exercise: Exercise, profiles: dict[str, str]) -> list[PioDesk]:
+    """A PIO desk for each automated agency with a PIO that speaks by its profile.
+
+    In id order; a scenario without a community gets none (its log is untouched).
+    """
+    community = exercise.scenario.community
+    pios = set(community.pio) if community is not None else set()
+    return [
+        PioDesk(exercise, agency, style)
+        for agency, style in sorted(profiles.items())
+        if agency in pios and style in TIMING
+    ]
