@@ -66,6 +66,8 @@ class Community:
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.spec: CommunitySpec | None = engine.scenario.community
+        if self.spec is not None:
+            engine.watchers.append(self.observe)  # the public sees what happens
         self.trust = self.spec.trust if self.spec else 0.0
         self.rumours: dict[str, LiveRumour] = {}
         self.statements: list[float] = []
@@ -97,9 +99,7 @@ class Community:
             self.engine.env.process(self._tips())
 
     def observe(self, event: Event) -> None:
-        """Let what the public sees move trust (called for every event the engine logs)."""
-        if self.spec is None:
-            return
+        """Let what the public sees move trust (a watcher of every event the engine logs)."""
         kind = event.kind
         if kind == "incident.started":
             self._incident_started(event)

@@ -90,16 +90,22 @@ class Engine:
         self.crews = Crews(self)
         self.operations = Operations(self)
         self.intelligence = Intelligence(self)
+        self.watchers: list[Callable[[Event], None]] = []  # see ``emit``
         self.community = Community(self)
         self.hoaxes = Hoaxes(self)
 
     # -- plumbing --------------------------------------------------------------------
 
     def emit(self, kind: str, **fields: Any) -> Event:
-        """Record a state change at the current simulation time (the public sees it too)."""
+        """Record a state change at the current simulation time, then tell the watchers.
+
+        The event is in the log before any watcher reacts to it; watchers (subsystems
+        that react to what happened rather than being called) hear it in the order
+        they registered.
+        """
         event = self.log.emit(self.env.now, kind, **fields)
-        self.community.observe(event)
-        self.hoaxes.observe(event)
+        for watch in self.watchers:
+            watch(event)
         return event
 
     def at(self, delay: float, action: Callable[..., None], *args: Any) -> None:

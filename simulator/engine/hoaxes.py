@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from simulator.commands import CommandBase, VerifyCall
 from simulator.events import Event
 from simulator.scenario.incident import EscalationEffect
+from simulator.scenario.msel import IncidentInject
 from simulator.scenario.vocabulary import Capability
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ class Hoaxes:
         self.verifying: dict[str, str] = {}  # incident -> agency checking it
         self.verified: set[str] = set()
         self._cleared: set[str] = set()  # hoaxes that already tied a team up
+        msel = engine.scenario.msel
+        if any(isinstance(row, IncidentInject) and row.incident.hoax for row in msel):
+            engine.watchers.append(self.observe)  # only where a hoax can tie a team up
 
     def orders(self) -> dict[type, Callable[[CommandBase], Verdict]]:
         """The command handlers this subsystem answers (``orders.py`` registers them)."""
