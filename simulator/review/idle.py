@@ -43,22 +43,22 @@ class _IdleSweep:
 
     def __init__(self, scenario: Scenario) -> None:
         self.fleet = fleet = Ledger(scenario, frozenset({"available"}))  # idle at the station
-        kinds: dict[tuple[str, frozenset[str]], int] = {}
-        self.kind = {
-            u: kinds.setdefault((fleet.agency[u], fleet.provides[u]), len(kinds))
+        alike: dict[tuple[str, frozenset[str]], int] = {}  # (agency, offers) -> class
+        self.class_of = {
+            u: alike.setdefault((fleet.agency[u], fleet.provides[u]), len(alike))
             for u in sorted(fleet.provides)
         }
-        self.offers = [caps for _, caps in kinds]
+        self.offers = [caps for _, caps in alike]
         self.classes: dict[str, list[int]] = defaultdict(list)  # agency -> its classes
-        for k, (agency, _) in enumerate(kinds):
+        for k, (agency, _) in enumerate(alike):
             self.classes[agency].append(k)
-        self.free: list[set[str]] = [set() for _ in kinds]
+        self.free: list[set[str]] = [set() for _ in alike]
         self.free_since: dict[str, float] = {}
         for unit in fleet.provides:
             if fleet.status[unit] in fleet.free_statuses:
-                self.free[self.kind[unit]].add(unit)
+                self.free[self.class_of[unit]].add(unit)
                 self.free_since[unit] = 0.0
-        self.wanted: list[dict[str, float]] = [{} for _ in kinds]
+        self.wanted: list[dict[str, float]] = [{} for _ in alike]
         self.requires: dict[str, dict[str, int]] = {}
         self.agencies: dict[str, set[str]] = {}
         self.known: dict[str, dict[str, Event]] = defaultdict(dict)
@@ -131,7 +131,7 @@ class _IdleSweep:
         if not fleet.unit(unit, status, incident):
             return
         is_free = fleet.status[unit] in fleet.free_statuses
-        k = self.kind[unit]
+        k = self.class_of[unit]
         if was_free and not is_free:
             self._end(unit, self.wanted[k], t)
             self.free[k].discard(unit)
