@@ -306,17 +306,20 @@ def test_expert_moves_a_chief_on_once_unified_command_stands():
     assert expert.overall > sop.overall
 
 
+def played(scenario, profile: str) -> list:
+    """The event log of seed 0 with every agency played by ``profile``."""
+    agencies = [a.id for a in scenario.agencies]
+    exercise = Exercise(scenario, 0)
+    attach_players(exercise, agencies, dict.fromkeys(agencies, profile))
+    exercise.advance(scenario.metadata.duration)
+    return exercise.log.events
+
+
 def test_expert_holds_crews_at_the_perimeter_until_hazmat_has_sized_up():
     """ERG/NFPA 470: the warehouse's hidden oxidiser harms SOP crews, not the expert's."""
     path = SCENARIOS / "warehouse_chemical_outage.yaml"
     scenario = load(path)
-    agencies = [a.id for a in scenario.agencies]
-    runs = {}
-    for name in ("sop", "expert"):
-        exercise = Exercise(scenario, 0)
-        attach_players(exercise, agencies, dict.fromkeys(agencies, name))
-        exercise.advance(scenario.metadata.duration)
-        runs[name] = exercise.log.events
+    runs = {name: played(scenario, name) for name in ("sop", "expert")}
     harmed = {n: [e for e in log if e.kind == "unit.harmed"] for n, log in runs.items()}
     assert any(e.data["hazard"] == "chemical" for e in harmed["sop"])
     assert not any(e.data["hazard"] == "chemical" for e in harmed["expert"])
@@ -454,13 +457,7 @@ def test_harbor_expert_bomb_squad_waits_for_the_stage_survey_and_is_not_hurt():
     """Harbor's unreported stage rig hurts the SOP bomb squad, never the expert's."""
     path = SCENARIOS / "harbor_district_mci.yaml"
     scenario = load(path)
-    agencies = [a.id for a in scenario.agencies]
-    runs = {}
-    for name in ("sop", "expert"):
-        exercise = Exercise(scenario, 0)
-        attach_players(exercise, agencies, dict.fromkeys(agencies, name))
-        exercise.advance(scenario.metadata.duration)
-        runs[name] = exercise.log.events
+    runs = {name: played(scenario, name) for name in ("sop", "expert")}
     harmed = {n: [e for e in log if e.kind == "unit.harmed"] for n, log in runs.items()}
     assert any(e.data["hazard"] == "structural" for e in harmed["sop"])
     assert not harmed["expert"]
