@@ -4,7 +4,9 @@ Prints wall seconds, simulated-to-wall ratio, events per second, peak memory, ou
 cost per event against a bare simpy timeout, and the time to score the run as the CLI
 does. The bare timeout is sampled between the run's slices (every half hour of
 exercise time), so it sees the same machine load as the run; its median is the
-reference. ``--metro`` is the large case: 100k nodes, 1,000 units, 10,000 incidents.
+reference. The run's CPU seconds are printed beside its wall seconds: on a shared
+machine they move less with the load. ``--metro`` is the large case: 100k nodes,
+1,000 units, 10,000 incidents.
 
     python bench/engine.py [--incidents N] [--side N] [--units N] [--metro]
 """
@@ -64,13 +66,14 @@ def main() -> None:
     exercise = Exercise(scenario, seed=1)
     attach_players(exercise, [a.id for a in scenario.agencies])
     t2 = time.perf_counter()
-    run_s, samples = 0.0, []
+    run_s, cpu_s, samples = 0.0, 0.0, []
     until = 0.0
     while not exercise.ended:
         until += SLICE_S
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         exercise.advance(until)
         run_s += time.perf_counter() - start
+        cpu_s += time.process_time() - start_cpu
         samples.append(bare_timeout_cost(SAMPLE_EVENTS))
     t3 = time.perf_counter()
     sha = exercise.log.sha256()
@@ -88,7 +91,7 @@ def main() -> None:
     )
     print(f"scenario build (pydantic)  {t1 - t0:8.2f} s")
     print(f"exercise build (map, CSR)  {t2 - t1:8.2f} s")
-    print(f"simulation run             {run_s:8.2f} s")
+    print(f"simulation run             {run_s:8.2f} s ({cpu_s:.2f} s CPU)")
     print(f"final flush and hash       {t4 - t3:8.2f} s")
     print(f"wall seconds, whole run    {t4 - t0 - (t3 - t2 - run_s):8.2f} s (without samples)")
     print(f"simulated-to-wall ratio    {scenario.metadata.duration / run_s:8.0f} x")

@@ -369,11 +369,8 @@ class Exercise:
         the roads only as far as the answer needs, instead of an ``eta`` per unit.
         """
         engine = self.engine
-        units = [engine.units[u] for u in unit_ids]
-        turnouts = [self._turnout[u.agency] if u.at_home else 0.0 for u in units]
         node = engine.incidents[incident_id].node
-        chosen = engine.movement.nearest(units, turnouts, node, count, farthest)
-        return [u.id for u in chosen]
+        return engine.movement.nearest(unit_ids, node, count, farthest)
 
     def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
         """How many of an agency's units with a capability are committed to an incident."""

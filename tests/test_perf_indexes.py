@@ -129,10 +129,10 @@ def test_ranking_reads_a_driving_units_next_stop_again_when_its_trip_changes():
     now = exercise.now
     driving = [u for u in exercise.engine.sorted_units() if u.trip is not None and u.trip.end > now]
     unit = driving[0]
-    nodes, lead = movement._origins([unit], now)
+    _, nodes, lead, _ = movement._state([unit.id], now)
     node, reach = movement.origin(unit)
     assert (nodes[0], lead[0]) == (node, reach - now)
     movement.hold(unit)  # a new trip at the same instant: stop at the next intersection
-    nodes, lead = movement._origins([unit], now)
+    _, nodes, lead, _ = movement._state([unit.id], now)
     node, reach = movement.origin(unit)
     assert (nodes[0], lead[0]) == (node, reach - now)

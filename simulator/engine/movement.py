@@ -33,7 +33,8 @@ class Movement:
         units = engine.sorted_units()
         self._rank = {u.spec.id: i for i, u in enumerate(units)}
         self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
-        self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_origins``
+        self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_state``
+        self._turnout = {a.id: a.turnout for a in engine.agency_specs()}
 
     def origin(self, unit: Unit) -> tuple[int, float]:
         """The node a unit can next turn at, and when it gets there."""
@@ -59,26 +60,19 @@ class Movement:
         seconds = self.roads.seconds_from(node, target)
         return float((reach - self.engine.env.now) + seconds / unit.spec.speed_factor)
 
-    def nearest(
-        self,
-        units: list[Unit],
-        turnouts: list[float],
-        target: int,
-        count: int,
-        farthest: bool = False,
-    ) -> list[Unit]:
+    def nearest(self, ids: list[str], target: int, count: int, farthest: bool = False) -> list[str]:
         """The ``count`` units that reach ``target`` first (last if ``farthest``), ties by id.
 
-        Each unit's time is ``eta`` plus its turnout, computed for all units at once.
-        Ranking the nearest searches the roads only as far as it must to be sure no
-        unit left out could come sooner; the order is the one a whole search gives.
+        Each unit's time is ``eta`` plus its turnout if at its station (as dispatch
+        counts it), computed for all units at once. Ranking the nearest searches the
+        roads only as far as it must to be sure no unit left out could come sooner;
+        the order is the one a whole search gives.
         """
         now = self.engine.env.now
-        nodes, lead = self._origins(units, now)
-        speed = self._speed[[self._rank[u.spec.id] for u in units]]
-        turnout = np.array(turnouts, dtype=float)
+        ranks, nodes, lead, turnout = self._state(ids, now)
+        speed = self._speed[ranks]
         limit = math.inf
-        wanted = min(count, len(units))  # all of them: every one's ETA must be known
+        wanted = min(count, len(ids))  # all of them: every one's ETA must be known
         if not farthest and wanted > 0:
             bound = np.partition(self.roads.lower_bound(nodes, target), wanted - 1)[wanted - 1]
             limit = first_limit(float(bound))
@@ -91,30 +85,40 @@ class Movement:
                 break
             limit = searched * WIDENING if widening < MAX_WIDENINGS - 1 else math.inf
         # Ties by id: the units' ranks follow their ids.
-        ranks = np.array([self._rank[u.spec.id] for u in units])
         order = np.lexsort((ranks, -etas if farthest else etas))[:count]
-        return [units[i] for i in order.tolist()]
+        return [ids[i] for i in order.tolist()]
 
-    def _origins(self, units: list[Unit], now: float) -> tuple[np.ndarray, np.ndarray]:
-        """Each unit's ``origin`` node, and seconds until it gets there, as arrays.
+    def _state(
+        self, ids: list[str], now: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per unit: its rank, ``origin`` node, seconds until there, and turnout.
 
         A driving unit's next stop is looked up once per trip and instant: players
         rank the same free units for one incident after another.
         """
-        stops = self._stops
-        nodes, lead = [], []
-        for unit in units:
+        units, rank, turnout_of, stops = self.engine.units, self._rank, self._turnout, self._stops
+        ranks, nodes, lead, turnout = [], [], [], []
+        for uid in ids:
+            unit = units[uid]
+            ranks.append(rank[uid])
             trip = unit.trip
             if trip is None:
                 nodes.append(unit.node)
                 lead.append(0.0)
+                turnout.append(turnout_of[unit.spec.agency] if unit.at_home else 0.0)
                 continue
             stop = stops.get(unit)
             if stop is None or stop[0] is not trip or stop[1] != now:
                 stop = stops[unit] = (trip, now, *self.origin(unit))
             nodes.append(stop[2])
             lead.append(stop[3] - now)
-        return np.array(nodes, dtype=np.int64), np.array(lead, dtype=float)
+            turnout.append(0.0)
+        return (
+            np.array(ranks, dtype=np.int64),
+            np.array(nodes, dtype=np.int64),
+            np.array(lead, dtype=float),
+            np.array(turnout, dtype=float),
+        )
 
     def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
         """Start a unit toward ``target``.
