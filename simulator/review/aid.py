@@ -97,8 +97,12 @@ class AidClocks:
         clock.acted = t
 
     def _tick(self, t: float) -> None:
-        for incident, agency in sorted(self.running):
+        # Clocks are independent, so their order does not matter; a stopped clock whose
+        # incident is over can never restart.
+        for incident, agency in self.running:
             clock = self.clocks[(incident, agency)]
+            if clock.since is None and incident not in self.requires:
+                continue
             runs = self._able(incident, agency, clock.capability)
             if runs and clock.since is None:
                 clock.since, clock.ever = t, True
