@@ -119,7 +119,7 @@ class Recording:
             )
         except StoreError as exc:
             raise RecordInputError(str(exc)) from None
-        self.recorder = Recorder(self.store, self.run, exercise.log.events, exercise.commands)
+        self.recorder = Recorder(self.store, self.run, exercise.log, exercise.commands)
         exercise.subscribe(self.recorder.on_events)
 
     def finish(self, exercise: Exercise, complete: bool) -> None:
@@ -257,7 +257,7 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
             ident = _start(
                 store, scenario, path, run.seed, run.until, agencies, [], None, "baseline"
             )
-        recorder = Recorder(store, ident, exercise.log.events, exercise.commands)
+        recorder = Recorder(store, ident, exercise.log, exercise.commands)
         exercise.subscribe(recorder.on_events)
     exercise.advance(run.until)
     if not exercise.ended:

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -66,6 +66,20 @@ class EventLog:
         self._sink = sink
         self._hash = hashlib.sha256()
         self._hashed = 0
+        self._readers: list[Callable[[list[Event], list[str]], None]] = []
+
+    @property
+    def flushed(self) -> int:
+        """How many events have been hashed (and written to the sink) so far."""
+        return self._hashed
+
+    def read_lines(self, reader: Callable[[list[Event], list[str]], None]) -> None:
+        """Also hand each flush's events and their JSON lines to ``reader``.
+
+        Each event is serialised once, when flushed, for the hash, the sink and every
+        reader alike (the exercise database stores the same line).
+        """
+        self._readers.append(reader)
 
     def __len__(self) -> int:
         return len(self.events)
@@ -93,12 +107,15 @@ class EventLog:
         pending = self.events[self._hashed :]
         if not pending:
             return
-        text = "".join(event.to_json() + "\n" for event in pending)
+        lines = [event.to_json() for event in pending]
+        text = "".join(line + "\n" for line in lines)
         self._hash.update(text.encode("utf-8"))
         if self._sink is not None:
             self._sink.write(text)
             self._sink.flush()
         self._hashed = len(self.events)
+        for reader in self._readers:
+            reader(pending, lines)
 
     def sha256(self) -> str:
         """SHA-256 of the JSON Lines text of every event so far."""

@@ -6,13 +6,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 from conftest import ROOT, LogBuilder
 
 from simulator.cli import main
 from simulator.store import database, schema
-from simulator.store.database import Store, StoreError
+from simulator.store.database import Store, StoreError, event_row
 from simulator.store.schema import APPLICATION_ID, VERSION, migrate
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
@@ -45,7 +46,8 @@ def test_events_commands_scores_and_notes_round_trip(tmp_path):
     store = Store.open(tmp_path / "x.sqlite")
     run = start(store, trainee="Ana", roles=["police"])
     log = LogBuilder().add(0, "exercise.started").add(5.5, "unit.dispatched", "police", "P1", "I1")
-    store.append(run, log.events[:1], [])
+    rows = [event_row(e, e.to_json()) for e in log.events]
+    store.append(run, rows[:1], [])
     command = (1, {"t": 5.5, "source": "trainee", "command": {"type": "x"}})
     scores = {"overall": 80.0, "objectives": []}
     store.finish_run(
@@ -53,7 +55,7 @@ def test_events_commands_scores_and_notes_round_trip(tmp_path):
         complete=True,
         events_sha256="h",
         scores=scores,
-        events=log.events[1:],
+        events=rows[1:],
         commands=[command],
     )
     store.add_note(run, 600, "late")
@@ -228,7 +230,7 @@ attach_players(exercise, [a.id for a in scenario.agencies])
 run = store.start_run(scenario_id=scenario.metadata.id, scenario_title="t", scenario_name=path.name,
     scenario_text=path.read_text(), scenario_sha256="h", seed=2, until=scenario.metadata.duration,
     automated=[a.id for a in scenario.agencies])
-recorder = Recorder(store, run, exercise.log.events, exercise.commands)
+recorder = Recorder(store, run, exercise.log, exercise.commands)
 exercise.subscribe(recorder.on_events)
 exercise.advance(1800)
 recorder.flush()
@@ -265,3 +267,13 @@ def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):
     assert first.status == "complete"
     text = "".join(e.to_json() + "\n" for e in store.events(1))
     assert hashlib.sha256(text.encode()).hexdigest() == first.events_sha256
+
+
+def test_the_database_keeps_the_very_lines_of_the_event_log(tmp_path):
+    """Each event is serialised once: events.jsonl and the database hold the same text."""
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    assert main(["run", str(SMALL), "--db", str(db), "--out", str(out), "--quiet"]) == 0
+    lines = (out / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    with closing(sqlite3.connect(db)) as con:
+        stored = [j for (j,) in con.execute("SELECT json FROM events ORDER BY seq")]
+    assert stored == lines and len(lines) > 100

@@ -19,6 +19,8 @@ from simulator.events import Event
 from simulator.store.schema import APPLICATION_ID, VERSION, migrate
 
 ENV = "SIMULATOR_DB"
+# An event as stored: (seq, t, kind, its JSON line).
+EventRow = tuple[int, float, str, str]
 APP = "jointops-simulator"
 
 
@@ -215,8 +217,10 @@ class Store:
             )
             return int(cursor.lastrowid)
 
-    def append(self, run: int, events: list[Event], commands: list[tuple[int, dict]]) -> None:
-        """Add a batch of events and numbered commands to a run, in one transaction."""
+    def append(
+        self, run: int, events: Sequence[EventRow], commands: Sequence[tuple[int, dict]]
+    ) -> None:
+        """Add a batch of events (as ``event_row``s) and numbered commands to a run."""
         with self.transaction() as db:
             _insert_batch(db, run, events, commands)
 
@@ -227,7 +231,7 @@ class Store:
         complete: bool,
         events_sha256: str,
         scores: dict,
-        events: Sequence[Event] = (),
+        events: Sequence[EventRow] = (),
         commands: Sequence[tuple[int, dict]] = (),
     ) -> None:
         """Write a run's last events and commands, its status, hash and scores together.
@@ -375,15 +379,20 @@ _RUN_COLUMNS = (
 )
 
 
+def event_row(event: Event, line: str) -> EventRow:
+    """An event as the database stores it, with the JSON line the log already made."""
+    return event.seq, event.t, event.kind, line
+
+
 def _insert_batch(
     db: sqlite3.Connection,
     run: int,
-    events: Sequence[Event],
+    events: Sequence[EventRow],
     commands: Sequence[tuple[int, dict]],
 ) -> None:
     db.executemany(
         "INSERT INTO events (run, seq, t, kind, json) VALUES (?,?,?,?,?)",
-        [(run, e.seq, e.t, e.kind, e.to_json()) for e in events],
+        [(run, *row) for row in events],
     )
     db.executemany(
         "INSERT INTO commands (run, n, t, source, json) VALUES (?,?,?,?,?)",

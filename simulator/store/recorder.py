@@ -12,8 +12,8 @@ written, and the command driving the run stops it and says so.
 
 from collections.abc import Sequence
 
-from simulator.events import Event
-from simulator.store.database import Store, StoreError
+from simulator.events import Event, EventLog
+from simulator.store.database import EventRow, Store, StoreError, event_row
 
 BATCH = 500
 EVERY_S = 300.0
@@ -22,21 +22,28 @@ EVERY_S = 300.0
 class Recorder:
     """Writes one run's new events and commands to the store in transactions."""
 
-    def __init__(self, store: Store, run: int, events: Sequence[Event], commands: Sequence[dict]):
+    def __init__(self, store: Store, run: int, log: EventLog, commands: Sequence[dict]):
         self.store = store
         self.run = run
-        self._events = events
+        self._log = log
         self._commands = commands
         self._written = 0
         self._commands_written = 0
         self._last_t = 0.0
         self.failure = ""  # why the database could not be written, once it could not
+        # Events flushed and not yet written, with the lines the log made of them (an
+        # event is serialised once); those flushed before we began are made here.
+        self._rows: list[EventRow] = [event_row(e, e.to_json()) for e in log.events[: log.flushed]]
+        log.read_lines(self._take)
+
+    def _take(self, events: list[Event], lines: list[str]) -> None:
+        self._rows.extend(map(event_row, events, lines))
 
     def on_events(self, batch: list[Event]) -> None:
         """Subscriber: flush when enough events or simulated time have gone by."""
         if not batch or self.failure:
             return
-        pending = len(self._events) - self._written
+        pending = len(self._log) - self._written
         if pending >= BATCH or batch[-1].t - self._last_t >= EVERY_S:
             try:
                 self.flush()
@@ -71,13 +78,14 @@ class Recorder:
         )
         self._written_through(events, commands)
 
-    def _pending(self) -> tuple[list[Event], list[tuple[int, dict]]]:
-        events = list(self._events[self._written :])
+    def _pending(self) -> tuple[list[EventRow], list[tuple[int, dict]]]:
+        self._log.flush()  # every event so far has its line
         start = self._commands_written
-        return events, list(enumerate(self._commands[start:], start=start + 1))
+        return list(self._rows), list(enumerate(self._commands[start:], start=start + 1))
 
-    def _written_through(self, events: list[Event], commands: list[tuple[int, dict]]) -> None:
-        self._written += len(events)
+    def _written_through(self, rows: list[EventRow], commands: list[tuple[int, dict]]) -> None:
+        self._written += len(rows)
+        del self._rows[: len(rows)]
         self._commands_written += len(commands)
-        if events:
-            self._last_t = events[-1].t
+        if rows:
+            self._last_t = rows[-1][1]
