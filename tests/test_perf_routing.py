@@ -157,3 +157,26 @@ def test_nearest_ranks_as_eta_per_unit_does():
                     assert answer == expected
                     checked += 1
     assert checked > 500
+
+
+def test_a_reopened_road_as_fast_as_a_kept_hop_gives_the_whole_searchs_path():
+    # y reaches t in 4 s by a (2 + 2) or by b (3 + 1). The whole search settles b
+    # (1 s from t) before a, so it goes by b; with y -> b closed, by a.
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for i, node in enumerate(["t", "a", "b", "y"]):
+        graph.add_node(node, x=100.0 * i, y=0.0)
+    for u, v, seconds in [("y", "a", 2), ("a", "t", 2), ("y", "b", 3), ("b", "t", 1)]:
+        graph.add_edge(u, v, length=float(seconds), speed=1.0)
+    net = RoadNetwork(graph)
+    t, a, b, y = (net.index[n] for n in "taby")
+    shortcut = net.edges_between("y", "b")
+    net.close(shortcut)
+    seconds, searched = net.reach(np.array([y]), t, 10.0)
+    assert seconds.tolist() == [4.0] and searched == 10.0
+    assert net.path(y, t) == [y, a, t]  # the bounded tree, checked whole: no ties
+    net.reopen(shortcut)  # as fast as the kept hop: the bounded tree is kept
+    assert net.reach(np.array([y]), t, 10.0)[1] == 10.0
+    dist, nxt = whole(net, t)
+    assert net.path(y, t) == [y, b, t] == full_path(nxt, dist, y, t)

@@ -36,6 +36,9 @@ SEARCH_BASE_S = 100.0
 SEARCH_MARGIN = 1.3
 WIDENING = 1.5
 MAX_WIDENINGS = 6
+# A bounded tree of at most this many nodes is checked for ties once, whole (a sort);
+# a larger one path by path (sorting it costs more than the few paths asked of it).
+UNTIED_CHECK_MAX = 8192
 
 
 def first_limit(bound: float) -> float:
@@ -43,13 +46,14 @@ def first_limit(bound: float) -> float:
     return SEARCH_BASE_S + SEARCH_MARGIN * bound
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Tree:
     """One reverse search from a target: seconds to it and the next hop, per node.
 
     ``nodes`` lists the nodes a bounded search reached (sorted) when they are few; None
     means arrays over every node, indexed directly (inf past ``limit``; a whole search
-    has an infinite limit).
+    has an infinite limit). ``untied`` says, once a path is asked of a small bounded
+    tree, whether no two nodes it reached are equally far (see ``RoadNetwork.path``).
     """
 
     limit: float
@@ -57,6 +61,7 @@ class _Tree:
     dist: np.ndarray
     nxt: np.ndarray
     hop: np.ndarray | None = None  # a bounded tree's next hops as positions in ``nodes``
+    untied: bool | None = None
 
     @property
     def nbytes(self) -> int:
@@ -310,13 +315,21 @@ class RoadNetwork:
         """Fastest node path from origin to target, or None if closures cut it off.
 
         From a bounded tree whose path passes a node with two equally near next hops,
-        the whole search decides (see ``_unambiguous``).
+        the whole search decides (see ``_unambiguous``). A small bounded tree is first
+        checked whole, once: where no two nodes are equally far, no path needs more.
         """
         tree = self._covering(origin, target)
         if not tree.reaches(origin):
             return None
         nodes = tree.path(origin, target)
-        if tree.limit < math.inf and not self._unambiguous(tree, nodes):
+        if tree.limit == math.inf:
+            return nodes
+        if tree.untied is None:
+            near = tree.dist if tree.nodes is not None else tree.dist[tree.dist < math.inf]
+            if len(near) <= UNTIED_CHECK_MAX:
+                ordered = np.sort(near)
+                tree.untied = not np.any(ordered[1:] == ordered[:-1])
+        if not tree.untied and not self._unambiguous(tree, nodes):
             nodes = self._search(target, math.inf).path(origin, target)
         return nodes
 
@@ -395,6 +408,10 @@ class RoadNetwork:
             tree = self._whole.get(target) or self._bounded[target]
             if np.any(tree.seconds(src) > seconds + tree.seconds(dst)):
                 self._drop(target)
+            else:
+                # A reopened road as fast as a kept hop is a tie no sort of the tree
+                # shows: its paths are checked one by one from now on.
+                tree.untied = False
         return newly
 
     def cached_targets(self) -> list[int]:
