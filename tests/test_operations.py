@@ -13,6 +13,7 @@ import pytest
 from conftest import SCENARIOS, agency, build, exercise, first, kinds, scenario_dict, unit
 
 from simulator.build import build_exercise
+from simulator.cli import main
 from simulator.commands import Deconflict, RegisterOperation
 from simulator.exercise import Exercise
 from simulator.review.deconfliction import summary
@@ -413,3 +414,20 @@ def test_a_deconflicted_run_is_a_strength():
     ex.advance(ex.end)
     [found] = joint_findings(ex.scenario, ex.log.events)
     assert found.strength and found.capability == "Operational Coordination"
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("      location: r14c3\n", "operations.planned.0.location"),
+        ("          location: r16c15\n", "intelligence.handling.0.if_leaked.incident.location"),
+    ],
+)
+def test_an_operation_or_a_leak_off_the_map_is_named_by_validate(tmp_path, capsys, line, field):
+    text = (SCENARIOS / "eastfield_warrant_day.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "eastfield.yaml"  # the first such line is the one the field names
+    bad.write_text(text.replace(line, line.replace(line.split(": ")[1].strip(), "r99c99"), 1))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{bad}: ") and "Traceback" not in err
+    assert f"{field}: unknown road node 'r99c99'" in err

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from simulator.engine.knowledge import fact_key, incident_of
 from simulator.scenario.intelligence import TLP, Handling
-from simulator.scenario.problem import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from simulator.engine.core import Engine
@@ -36,18 +35,6 @@ class Intelligence:
         self.rules = {rule.fact: rule for rule in engine.scenario.intelligence.handling}
         self._caveated: dict[str, set[str]] = {key: set() for key in self.rules}  # holders
         self._leaked: set[str] = set()
-        for index, rule in enumerate(engine.scenario.intelligence.handling):
-            self._check_place(rule, index)
-
-    def _check_place(self, rule: Handling, index: int) -> None:
-        """A leak incident off the map is a scenario error (exit 2), not a traceback."""
-        leak = rule.if_leaked.incident if rule.if_leaked else None
-        if leak is None or leak.location.node is None:
-            return
-        if leak.location.node not in self.engine.atlas.roads.index:
-            path = f"intelligence.handling.{index}.if_leaked.incident.location"
-            reason = f"unknown road node {leak.location.node!r}"
-            raise ScenarioError("<scenario>", [Problem(path, reason)])
 
     def on_learned(self, agency: str, key: str, via: str, by: str | None) -> None:
         """An agency learnt a fact: log its caveat; a message beyond its level over-shares."""

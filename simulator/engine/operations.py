@@ -33,7 +33,6 @@ from simulator.scenario.operations import (
     PlannedOperation,
     confrontation_spec,
 )
-from simulator.scenario.problem import Problem, ScenarioError
 from simulator.scenario.timing import format_offset
 
 if TYPE_CHECKING:
@@ -107,19 +106,11 @@ class Operations:
         plan = engine.scenario.operations
         self.service: Deconfliction | None = plan.deconfliction
         self.live = {
-            op.id: LiveOperation(op, self._locate(op, index))
-            for index, op in sorted(enumerate(plan.planned), key=lambda p: p[1].id)
+            op.id: LiveOperation(op, engine.atlas.locate(op.location))
+            for op in sorted(plan.planned, key=lambda op: op.id)
         }
         self.conflicts: dict[str, Conflict] = {}
         self._confrontations = 0
-
-    def _locate(self, op: PlannedOperation, index: int) -> int:
-        """The operation's road node; a place off the map is a scenario error (exit 2)."""
-        place, roads = op.location, self.engine.atlas.roads
-        if place.node is not None and place.node not in roads.index:
-            reason = f"unknown road node {place.node!r}"
-            raise ScenarioError("<scenario>", [Problem(f"operations.planned.{index}", reason)])
-        return self.engine.atlas.locate(place)
 
     def orders(self) -> dict[type, Callable[[CommandBase], Verdict]]:
         """The command handlers this subsystem answers (``orders.py`` registers them)."""

@@ -102,6 +102,12 @@ def _place_problems(atlas: Atlas) -> list[Problem]:
             places.append((f"{name}.{index}.location", item.location))
     for path, _, spec in incidents(scenario):
         places.append((f"{path}.location", spec.location))
+    for index, op in enumerate(scenario.operations.planned):
+        places.append((f"operations.planned.{index}.location", op.location))
+    for index, rule in enumerate(scenario.intelligence.handling):
+        if rule.if_leaked and rule.if_leaked.incident:
+            path = f"intelligence.handling.{index}.if_leaked.incident.location"
+            places.append((path, rule.if_leaked.incident.location))
     found = [Problem(path, msg) for path, place in places if (msg := _off_map(atlas, place))]
     for index, row in enumerate(scenario.msel):
         if not isinstance(row, RoadClosure):
