@@ -60,13 +60,12 @@ class _Tree:
     nodes: np.ndarray | None
     dist: np.ndarray
     nxt: np.ndarray
-    hop: np.ndarray | None = None  # a bounded tree's next hops as positions in ``nodes``
     untied: bool | None = None
 
     @property
     def nbytes(self) -> int:
         """Memory held by the arrays."""
-        extra = 0 if self.nodes is None else self.nodes.nbytes + self.hop.nbytes
+        extra = 0 if self.nodes is None else self.nodes.nbytes
         return self.dist.nbytes + self.nxt.nbytes + extra
 
     def slots(self, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,12 +97,15 @@ class _Tree:
                 node = int(nxt[node])
                 nodes.append(node)
             return nodes
-        settled, hop = self.nodes, self.hop
-        end = int(np.searchsorted(settled, target))
-        at = [int(np.searchsorted(settled, origin))]
-        while at[-1] != end:
-            at.append(int(hop[at[-1]]))
-        return settled[at].tolist()
+        # Each step looks its node up among the reached ones: a path visits a few of
+        # them, and placing every next hop at once costs more on a wide search.
+        settled, nxt = self.nodes, self.nxt
+        nodes = [origin]
+        node = origin
+        while node != target:
+            node = int(nxt[int(settled.searchsorted(node))])
+            nodes.append(node)
+        return nodes
 
 
 class Reach:
@@ -203,10 +205,7 @@ class RoadNetwork:
             if len(nodes) > len(dist) // 4:
                 tree = _Tree(limit, None, dist, nxt)
             else:
-                hops = nxt[nodes]
-                tree = _Tree(
-                    limit, nodes, dist[nodes], hops, np.searchsorted(nodes, hops).astype(np.int32)
-                )
+                tree = _Tree(limit, nodes, dist[nodes], nxt[nodes])
         self._keep(target, tree)
         return tree
 
