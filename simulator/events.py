@@ -9,6 +9,8 @@ from typing import Any, TextIO
 # The exercise controller: the source of its commands in the log, and the agency its
 # inject commands name (it may command any agency; no trainee may give its commands).
 CONTROLLER = "controller"
+# One encoder for every line (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,7 @@ class Event:
 
     def to_json(self) -> str:
         """One compact JSON line; the key order is fixed so logs compare byte for byte."""
-        return json.dumps(
+        return _ENCODER.encode(
             {
                 "seq": self.seq,
                 "t": self.t,
@@ -34,9 +36,7 @@ class Event:
                 "unit": self.unit,
                 "incident": self.incident,
                 "data": self.data,
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
+            }
         )
 
     @classmethod
