@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.idle import IDLE_GRACE_S as IDLE_GRACE_S  # where callers read it
 from simulator.review.idle import idle_units
 from simulator.review.stats import Evidence, Sample, between, cite, percentile
@@ -104,7 +105,7 @@ def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
     derived = "fact.critical" not in kinds
     reasons: dict[str, int] = defaultdict(int)
     for e in read["lost"]:
-        reasons[str(e.data.get("reason", "unknown"))] += 1
+        reasons[payload(e).reason] += 1
     return Coordination(
         comms_modelled=modelled,
         facts_derived=derived,
@@ -115,12 +116,12 @@ def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
             derived_facts(read["derived"], end) if derived else fact_sharing(read["critical"], end)
         ),
         messages=len(read["queued"]),
-        lost=tuple(_counted(e, str(e.data.get("reason", ""))) for e in read["lost"]),
+        lost=tuple(_counted(e, payload(e).reason) for e in read["lost"]),
         lost_by_reason=dict(sorted(reasons.items())),
         channels=tuple(channel_load(read["channels"], end)),
         duplicated=tuple(_costed(e) for e in read["duplicated"]),
         conflicted=tuple(_costed(e) for e in read["conflicted"]),
-        unsafe=tuple(_counted(e, str(e.data.get("hazard", ""))) for e in read["harmed"]),
+        unsafe=tuple(_counted(e, payload(e).hazard) for e in read["harmed"]),
         span=tuple(span_breaches(read["span"], end)),
         idle=tuple(idle_units(scenario, events)),
     )
@@ -153,8 +154,9 @@ def _counted(e: Event, note: str) -> Sample:
 
 
 def _costed(e: Event) -> Sample:
-    note = f"with {e.data.get('with_agency')}" if e.data.get("with_agency") else ""
-    return Sample(float(e.data.get("cost", 0.0)), e.incident, e.agency, e.unit, (cite(e),), note)
+    clash = payload(e)
+    note = f"with {clash.with_agency}" if clash.with_agency else ""
+    return Sample(float(clash.cost), e.incident, e.agency, e.unit, (cite(e),), note)
 
 
 def _commanders(scenario: Scenario) -> frozenset[str]:
@@ -211,14 +213,14 @@ def fact_sharing(events: Sequence[Event], end: float) -> list[FactSharing]:
     learned: dict[str, dict[str, Event]] = defaultdict(dict)
     for e in events:
         if e.kind == "fact.critical":
-            critical.setdefault(e.data["fact"], e)
+            critical.setdefault(payload(e).fact, e)
         elif e.kind == "fact.learned":
-            learned[e.data["fact"]].setdefault(e.agency, e)
+            learned[payload(e).fact].setdefault(e.agency, e)
     return [
         _sharing(
             fact,
             critical[fact].incident,
-            critical[fact].data.get("needed_by", []),
+            payload(critical[fact]).needed_by,
             learned[fact],
             end,
         )
@@ -232,7 +234,7 @@ def derived_facts(events: Sequence[Event], end: float) -> list[FactSharing]:
     opened: dict[str, dict[str, Event]] = defaultdict(dict)
     for e in events:
         if e.kind == "incident.started":
-            needed[e.incident] = list(e.data.get("agencies", []))
+            needed[e.incident] = list(payload(e).agencies)
         elif e.kind == "cad.opened":
             opened[e.incident].setdefault(e.agency, e)
     return [
@@ -264,18 +266,18 @@ def channel_load(events: Sequence[Event], end: float) -> list[ChannelLoad]:
     lost: dict[str, int] = defaultdict(int)
     for e in events:
         if e.kind == "message.sent":
-            sent[str(e.data.get("channel"))].append(e)
+            sent[payload(e).channel].append(e)
         elif e.kind == "message.lost":
-            lost[str(e.data.get("channel"))] += 1
+            lost[str(payload(e).channel)] += 1
     bins = max(1, int(-(-end // LOAD_BIN_S)))
     out = []
     for channel in sorted(set(sent) | set(lost)):
         rows = sent.get(channel, [])
-        airtime = sum(float(e.data.get("airtime", 0.0)) for e in rows)
-        waits = [float(e.data.get("wait", 0.0)) for e in rows]
+        airtime = sum(float(payload(e).airtime) for e in rows)
+        waits = [float(payload(e).wait) for e in rows]
         load = [0.0] * bins
         for e in rows:
-            load[min(bins - 1, int(e.t // LOAD_BIN_S))] += float(e.data.get("airtime", 0.0))
+            load[min(bins - 1, int(e.t // LOAD_BIN_S))] += float(payload(e).airtime)
         out.append(
             ChannelLoad(
                 channel=channel,

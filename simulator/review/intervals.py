@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.aid import AidClocks
 from simulator.review.credit import due
 from simulator.review.stats import Sample, between, cite, percentile
@@ -114,8 +115,9 @@ class _Pass:
         return Intervals(samples, dict(self.priority))
 
     def on_incident_started(self, e: Event) -> None:
-        self.priority[e.incident] = int(e.data.get("priority", 3))
-        self.agencies[e.incident] = list(e.data.get("agencies", []))
+        started = payload(e)
+        self.priority[e.incident] = started.priority
+        self.agencies[e.incident] = list(started.agencies)
         self.started[e.incident] = e
 
     def on_incident_resolved(self, e: Event) -> None:
@@ -157,12 +159,13 @@ class _Pass:
         )
 
     def on_call_received(self, e: Event) -> None:
-        self.received[e.data.get("call")] = e
+        self.received[payload(e).call] = e
         self.first_call.setdefault(e.incident, e)
 
     def on_call_answered(self, e: Event) -> None:
-        wait = e.data.get("wait")
-        start = self.received.get(e.data.get("call"))
+        answered = payload(e)
+        wait = answered.wait
+        start = self.received.get(answered.call)
         value = float(wait) if wait is not None else (e.t - start.t if start else None)
         if value is not None:
             evidence = (cite(start), cite(e)) if start else (cite(e),)
@@ -193,8 +196,13 @@ class _Pass:
         self.out["call_processing"].append(sample)
 
     def _by_aid(self, opened: Event) -> bool:
-        """Whether a CAD entry is a mutual-aid request timed by its aid clock."""
-        return self.aid is not None and opened.data.get("via") == "mutual_aid"
+        """Whether a CAD entry is a mutual-aid request timed by its aid clock.
+
+        ``opened`` starts the interval: a ``cad.opened``, or a call's own event.
+        """
+        if self.aid is None or opened.kind != "cad.opened":
+            return False
+        return payload(opened).via == "mutual_aid"
 
     def _aid_missed(self, opened: Event) -> None:
         incident, agency = str(opened.incident), str(opened.agency)
@@ -211,7 +219,7 @@ class _Pass:
         dispatch = self.dispatched.get(e.unit)
         if dispatch is None or dispatch.incident != e.incident or e.incident is None:
             return
-        if e.data.get("prev") == "dispatched" and e.t > dispatch.t:
+        if payload(e).prev == "dispatched" and e.t > dispatch.t:
             self.out["turnout"].append(
                 between(dispatch, e, incident=e.incident, agency=e.agency, unit=e.unit)
             )
@@ -234,7 +242,7 @@ class _Pass:
 
     def on_mutual_aid_requested(self, e: Event) -> None:
         if e.incident is not None:
-            self.aid_for[(e.incident, str(e.data.get("to")))].add(str(e.agency))
+            self.aid_for[(e.incident, payload(e).to)].add(str(e.agency))
 
     def _first_on_scene(self, e: Event) -> None:
         """The agency's first arrival; a partner it asked for aid arriving answers it too.

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.aid import AidClocks
 from simulator.review.credit import due, mean_time_credit
 from simulator.review.deconfliction import OperationsLog
@@ -152,9 +153,9 @@ class _Sweep:
         kind, key = e.kind, (e.incident, e.agency)
         if kind == "incident.started":
             self.started[e.incident] = e
-            self.needed[e.incident] = set(e.data.get("agencies", []))
+            self.needed[e.incident] = set(payload(e).agencies)
         elif kind == "cad.opened":
-            if e.agency in self.needed.get(e.incident, ()) or e.data.get("via") == "mutual_aid":
+            if e.agency in self.needed.get(e.incident, ()) or payload(e).via == "mutual_aid":
                 self.opened.setdefault(key, e)
         elif kind == "unit.dispatched" and e.incident:
             self.dispatched.setdefault(key, e)
@@ -164,18 +165,19 @@ class _Sweep:
                 self._on_scene(e)
         elif kind == "mutual_aid.requested" and e.incident:
             self.asked.setdefault(key, e)
-            self.helpers[e.incident][e.agency].add(str(e.data.get("to")))
+            self.helpers[e.incident][e.agency].add(payload(e).to)
         elif kind == "command_post.established":
             self.post.setdefault(e.incident, e)
         elif kind == "unified_command.established":
-            for agency in e.data.get("agencies", []):
+            for agency in payload(e).agencies:
                 self.unified.setdefault((e.incident, agency), e)
         elif kind == "fact.critical":
-            self.critical.setdefault(e.data["fact"], e)
+            critical = payload(e)
+            self.critical.setdefault(critical.fact, e)
             if e.incident:  # an escalation that involves more agencies says so here
-                self.needed.setdefault(e.incident, set()).update(e.data.get("needed_by", []))
+                self.needed.setdefault(e.incident, set()).update(critical.needed_by)
         elif kind == "fact.learned":
-            self.learned[e.data["fact"]].setdefault(e.agency, e)
+            self.learned[payload(e).fact].setdefault(e.agency, e)
         elif kind == "incident.resolved":
             self.resolved.setdefault(e.incident, e.t)
         elif kind == "unit.harmed":
@@ -201,8 +203,8 @@ class _Sweep:
         opened = sorted(
             ((i, e) for (i, a), e in self.opened.items() if a == agency), key=lambda p: p[1].seq
         )
-        aid = [(i, e) for i, e in opened if e.data.get("via") == "mutual_aid"]
-        local = [(i, e) for i, e in opened if e.data.get("via") != "mutual_aid"]
+        aid = [(i, e) for i, e in opened if payload(e).via == "mutual_aid"]
+        local = [(i, e) for i, e in opened if payload(e).via != "mutual_aid"]
         groups = [
             self._group("respond", self._respond_target(agency), self._done(local, self.arrived)),
             self._group("respond", targets.mutual_aid_response_s, self._done(aid, self.arrived)),
@@ -255,7 +257,7 @@ class _Sweep:
         out = []
         for incident, start in opened:
             finish = done.get((incident, start.agency))
-            if start.data.get("via") == "mutual_aid":
+            if payload(start).via == "mutual_aid":
                 sample = self._aid(incident, start, finish)
                 if sample is not None:
                     out.append(sample)
@@ -294,11 +296,11 @@ class _Sweep:
             first = min(learned.values(), key=lambda e: e.seq)
             if first.agency != agency:
                 continue
-            for other in sorted(set(critical.data.get("needed_by", [])) - {agency}):
+            for other in sorted(set(payload(critical).needed_by) - {agency}):
                 got = learned.get(other)
                 if got is None:
                     out.append(self._missed(first, f"{fact} never reached {other}", resolved=False))
-                elif got.data.get("source") == agency or got.t - first.t >= target:
+                elif payload(got).source == agency or got.t - first.t >= target:
                     out.append(self._sample(first, got, note=f"{fact} to {other}"))
         return out
 
