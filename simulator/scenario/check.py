@@ -29,24 +29,8 @@ from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
 REQUIRED_KINDS = (AgencyKind.POLICE, AgencyKind.FIRE, AgencyKind.EMS)
 # Agencies a hospital may belong to: its own, or an EMS service that runs it.
 HOSPITAL_KINDS = (AgencyKind.HOSPITAL, AgencyKind.EMS)
-SECTIONS = frozenset(
-    {
-        "metadata",
-        "map",
-        "settings",
-        "agencies",
-        "stations",
-        "hospitals",
-        "staging_areas",
-        "units",
-        "communications",
-        "msel",
-        "scoring",
-        "operations",
-        "intelligence",
-        "community",
-    }
-)
+# The scenario's top-level sections, as the model declares them (the format aside).
+SECTIONS = frozenset(Scenario.model_fields) - {"scenario_format"}
 MAX_CHOICES = 20  # ids listed after an unknown one; the rest are counted
 
 

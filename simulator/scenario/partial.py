@@ -29,16 +29,10 @@ STAND_INS: dict[str, dict] = {
     "community": {},
 }
 # Sections a misspelt top-level key may have been meant as: absent, they are not whole.
-OPTIONAL = (
-    "settings",
-    "hospitals",
-    "staging_areas",
-    "communications",
-    "msel",
-    "scoring",
-    "operations",
-    "intelligence",
-    "community",
+OPTIONAL = frozenset(
+    name
+    for name, spec in Scenario.model_fields.items()
+    if name in SECTIONS and not spec.is_required()
 )
 
 
