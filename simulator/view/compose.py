@@ -19,6 +19,7 @@ from simulator.exercise import Exercise, Result
 from simulator.view.app import App, Screen
 from simulator.view.draft import KIND_LABELS, KINDS, MAX_TEXT, Draft
 from simulator.view.input import Intent
+from simulator.view.option import give
 from simulator.view.palette import (
     BLACK,
     MAP_BG,
@@ -110,15 +111,9 @@ class Compose(Screen):
         command = self.command()
         if command is None:
             return
-        refusal = self.exercise.check(command)
-        if refusal:
-            self.problem = f"Cannot send: {refusal}"
-            return
-        result = self.send(command)
-        if result.accepted:
+        result, self.problem = give(self.exercise.check, self.send, command)
+        if result:
             self.close()
-        else:
-            self.problem = f"Rejected: {result.reason}"
 
     def close(self) -> None:
         """Leave the overlay (key repeat back as it was)."""

@@ -22,6 +22,7 @@ from simulator.view.clock import SPEEDS
 from simulator.view.confirm import Confirm
 from simulator.view.console import Console
 from simulator.view.input import Intent, Translator
+from simulator.view.option import give
 from simulator.view.palette import (
     BLACK,
     MAP_BG,
@@ -444,16 +445,10 @@ class InjectEntry(Screen):
         command = self.command()
         if command is None:
             return
-        refusal = self.exercise.check(command)
-        if refusal:
-            self.problem = f"Cannot send: {refusal}"
-            return
-        result = self.exercise.submit(command)
-        if result.accepted:
+        result, self.problem = give(self.exercise.check, self.exercise.submit, command)
+        if result:
             self.app.pop()
             self.done(result)
-        else:
-            self.problem = f"Rejected: {result.reason}"
 
     def draw(self, surface: pygame.Surface) -> None:
         """A box: recipients with ticks, the incident, the text, the keys."""

@@ -5,6 +5,7 @@ own verdict with nothing changed: an option the engine would refuse is greyed ou
 the engine's reason instead of being offered to fail.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -80,3 +81,19 @@ def build(ctx: Context, kind: str, label: str, cls: type[CommandBase], **fields)
     except ValidationError as exc:
         return Option(kind, label, (), str(exc.errors(include_url=False)[0]["msg"]))
     return checked(ctx, kind, label, (command,))
+
+
+def give(
+    check: Callable[[CommandBase], str],
+    submit: Callable[[CommandBase], Result],
+    command: CommandBase,
+) -> tuple[Result | None, str]:
+    """Submit a typed order only if the engine would take it: (result, "") or (None, why).
+
+    A dialog keeps the text and shows why when the engine refuses it, before or after.
+    """
+    refusal = check(command)
+    if refusal:
+        return None, f"Cannot send: {refusal}"
+    result = submit(command)
+    return (result, "") if result.accepted else (None, f"Rejected: {result.reason}")
