@@ -53,7 +53,7 @@ def problems(event: Event) -> list[str]:
     cls = KINDS.get(event.kind)
     if cls is None:
         return [f"{event.kind}: no payload declared"]
-    declared = _fields(cls)
+    declared = _declared(cls)
     found = [
         f"{event.kind}: undeclared field {name!r}" for name in event.data if name not in declared
     ]
@@ -68,9 +68,13 @@ def problems(event: Event) -> list[str]:
     return found
 
 
+def declared(kind: str) -> dict[str, tuple[Any, bool]]:
+    """Each field of a kind's payload: its type and whether it is required."""
+    return _declared(KINDS[kind])
+
+
 @cache
-def _fields(cls: type) -> dict[str, tuple[Any, bool]]:
-    """Each field's type and whether it is required."""
+def _declared(cls: type) -> dict[str, tuple[Any, bool]]:
     hints = typing.get_type_hints(cls)
     return {
         f.name: (hints[f.name], f.default is MISSING and f.default_factory is MISSING)

@@ -13,7 +13,6 @@ S->I takes 200 s; the detour S-D1-D2-I takes 400 s.
 """
 
 import copy
-import dataclasses
 import math
 import types
 import typing
@@ -26,7 +25,7 @@ import pytest
 from simulator.commands import Share
 from simulator.events import Event
 from simulator.exercise import Exercise
-from simulator.payloads import KINDS
+from simulator.payloads import declared
 from simulator.scenario import Scenario, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,14 +307,12 @@ def complete(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     Review reads payloads strictly (``simulator.payloads``); a test states the fields
     it is about and the rest are empty, as a real record of the kind would have them.
     """
-    cls = KINDS[kind]
-    hints = typing.get_type_hints(cls)
-    required = [
-        f.name
-        for f in dataclasses.fields(cls)
-        if f.default is dataclasses.MISSING and f.name not in data
-    ]
-    return {**{name: _empty(hints[name]) for name in required}, **data}
+    missing = {
+        name: _empty(hint)
+        for name, (hint, required) in declared(kind).items()
+        if required and name not in data
+    }
+    return {**missing, **data}
 
 
 class LogBuilder:
