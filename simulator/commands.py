@@ -70,6 +70,21 @@ class Transport(CommandBase):
     hospital: str
 
 
+class Destination(CommandBase):
+    """Name the hospital an incident's patients of one START category go to.
+
+    The transport group's destination plan (ICS): crews with no hospital named for
+    their unit take the sickest patient they carry to the hospital planned for that
+    category, if it still has a bed, so patients are spread across hospitals instead
+    of every crew driving to the nearest.
+    """
+
+    type: Literal["destination"] = "destination"
+    incident: str
+    triage: Literal["immediate", "delayed"]
+    hospital: str
+
+
 class RequestMutualAid(CommandBase):
     """Ask another agency (e.g. a neighbouring jurisdiction) for units."""
 
@@ -248,6 +263,7 @@ Command = Annotated[
     | Stage
     | Declare
     | Transport
+    | Destination
     | RequestMutualAid
     | CloseRoad
     | OpenRoad

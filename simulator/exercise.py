@@ -13,16 +13,19 @@ import numpy as np
 
 from simulator.commands import CommandBase, command_json
 from simulator.engine.core import Engine
+from simulator.engine.hospital import CROWDED_SHARE
 from simulator.engine.knowledge import Known
 from simulator.engine.orders import Orders
 from simulator.engine.scene import needs
 from simulator.engine.unit import FreeUnits
 from simulator.events import Event, EventLog
 from simulator.scenario.model import Scenario
-from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
 from simulator.world.atlas import Atlas, build_atlas
 
 Subscriber = Callable[[list[Event]], None]
+# Categories taken to hospital (minor patients are treated and released on scene).
+TRANSPORTED = (Triage.IMMEDIATE, Triage.DELAYED)
 # Event fields naming the incident a unit left (unit status events).
 _RELEASES = ("released_from", "reassigned_from")
 
@@ -106,6 +109,24 @@ class PatchView:
     channels: tuple[str, str]
     agency: str
     live: bool
+
+
+@dataclass(frozen=True)
+class HospitalView:
+    """A hospital on the regional status board: beds per category and beds in use.
+
+    Emergency departments post their bed counts for EMS (as on EMResource), so this
+    is what every agency's medical communications desk can read.
+    """
+
+    id: str
+    node: int
+    beds: dict[Triage, int]
+    in_use: dict[Triage, int]
+
+    def would_crowd(self, triage: Triage) -> bool:
+        """Whether one more patient of a category would take it past crowding (85%)."""
+        return self.in_use[triage] + 1 > CROWDED_SHARE * self.beds[triage]
 
 
 class Exercise:
@@ -482,6 +503,23 @@ class Exercise:
     def stream(self, purpose: str) -> np.random.Generator:
         """An exercise-owned random stream (automated players draw from these)."""
         return self.engine.streams.get(purpose)
+
+    def hospitals(self) -> list[HospitalView]:
+        """The regional hospital status board, by hospital id."""
+        return [
+            HospitalView(
+                h.id,
+                h.node,
+                {c: h.capacity(c) for c in TRANSPORTED},
+                {c: h.used[c] for c in TRANSPORTED},
+            )
+            for _, h in sorted(self.engine.hospitals.items())
+        ]
+
+    def drive_seconds(self, incident_id: str, node: int) -> float:
+        """Seconds by road from an incident to a node (the map every agency has)."""
+        node_from = self.engine.incidents[incident_id].node
+        return float(self.atlas.roads.seconds_to(node)[node_from])
 
     # -- read-only queries for the map view ----------------------------------------------
 

@@ -310,6 +310,17 @@ class HospitalOverCapacity:
     triage: str
 
 
+@kind("hospital.crowded")
+class HospitalCrowded:
+    """A patient is taken to an emergency department past 85% of its beds (offload delay)."""
+
+    hospital: str
+    patient: str
+    triage: str
+    in_use: int
+    beds: int
+
+
 @kind("hospital.bed_freed")
 class HospitalBedFreed:
     """A delivered patient's emergency-department stay is over."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from simulator.commands import CommandBase
 from simulator.events import Event
-from simulator.exercise import CadIncident, CadLine, Exercise, Result, UnitView
+from simulator.exercise import CadIncident, CadLine, Exercise, HospitalView, Result, UnitView
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 
@@ -93,6 +93,16 @@ class Viewpoint:
     def commanders_on_scene(self, incident: str) -> list[str]:
         """The agency's command units working on scene at the incident."""
         return self._exercise.commanders_on_scene(self.agency, incident)
+
+    # -- hospitals (the regional status board and the map) ------------------------------
+
+    def hospitals(self) -> list[HospitalView]:
+        """Every hospital's beds and beds in use, as its status board posts them."""
+        return self._exercise.hospitals()
+
+    def drive_seconds(self, incident: str, node: int) -> float:
+        """Seconds by road from an incident the agency knows to a node."""
+        return self._exercise.drive_seconds(incident, node)
 
     # -- command at an incident (what anyone at the scene sees) -------------------------
 

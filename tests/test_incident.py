@@ -18,8 +18,9 @@ from conftest import (
     unit,
 )
 
-from simulator.commands import Dispatch, Recall, Transport
+from simulator.commands import Destination, Dispatch, Recall, Transport
 from simulator.players.sop import attach_players
+from simulator.review.outcomes import outcome_score, outcomes
 from simulator.scenario.vocabulary import Triage
 
 P_ON_SCENE = 286.0
@@ -333,6 +334,95 @@ def test_transport_command_names_the_hospital():
     ex.advance(ex.end)
     assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "FAR"
     assert first(ex, "patient.delivered").data["hospital"] == "FAR"
+
+
+def plan(ex, hospital, triage="immediate"):
+    command = Destination(agency="ems", incident="INC1", triage=triage, hospital=hospital)
+    return ex.submit(command)
+
+
+def test_destination_plan_sends_the_category_to_the_planned_hospital():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    assert plan(ex, "FAR").accepted
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "FAR"
+
+
+def test_a_plan_for_another_category_leaves_the_crew_to_the_nearest():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    assert plan(ex, "FAR", triage="delayed").accepted
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
+
+
+def test_a_hospital_named_for_the_unit_outranks_the_plan():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    assert plan(ex, "FAR").accepted
+    dispatch(ex, "ems", "M1")
+    assert ex.submit(Transport(agency="ems", unit="M1", hospital="NEAR")).accepted
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
+
+
+def test_a_planned_hospital_with_no_bed_is_passed_over_when_the_crew_calls_ahead():
+    data = two_hospitals(near_immediate_beds=4, patients=1)
+    data["hospitals"][1]["beds"]["immediate"] = 0
+    ex = exercise(data)
+    open_cad(ex, "ems")
+    assert plan(ex, "FAR").accepted
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
+    assert not kinds(ex, "hospital.over_capacity")
+
+
+def test_a_destination_needs_a_known_incident_and_a_real_hospital():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    assert "not in ems's CAD" in plan(ex, "FAR").reason
+    open_cad(ex, "ems")
+    assert plan(ex, "NOWHERE").reason == "unknown hospital 'NOWHERE'"
+    with pytest.raises(ValueError):
+        plan(ex, "FAR", triage="minor")  # minor patients are released on scene
+
+
+def handover_seconds(ex, unit_id="M1"):
+    arrived = first(ex, "unit.at_hospital", unit=unit_id).t
+    return first(ex, "unit.returning", unit=unit_id).t - arrived
+
+
+def test_a_crowded_department_keeps_the_crew_waiting_to_offload():
+    ex = exercise(two_hospitals(near_immediate_beds=1, patients=1))
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    crowded = first(ex, "hospital.crowded")
+    assert crowded.data == {
+        "hospital": "NEAR",
+        "patient": "INC1-P1",
+        "triage": "immediate",
+        "in_use": 1,
+        "beds": 1,
+    }
+    assert handover_seconds(ex) == pytest.approx((15 + 20) * 60)
+    result = outcome_score(outcomes(ex.log.events), ex.end, 1)
+    assert result.components["distribution"] == 0.0
+    assert result.notes["distribution"].startswith("1 of 1 transported")
+
+
+def test_a_department_with_beds_to_spare_hands_over_at_once():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert not kinds(ex, "hospital.crowded")
+    assert handover_seconds(ex) == pytest.approx(15 * 60)
+    result = outcome_score(outcomes(ex.log.events), ex.end, 1)
+    assert result.components["distribution"] == 1.0
 
 
 def test_a_unit_with_room_for_two_leaves_with_both_treated_patients():

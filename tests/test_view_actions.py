@@ -294,3 +294,28 @@ def test_crews_held_at_the_perimeter_and_sent_in_from_the_panel(app):
     press(app, console, "perimeter", "Send")
     app.frame(0.0)
     assert ex.engine.units["P1"].status.value == "on_scene"
+
+
+def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
+    hospitals = [
+        {"id": "NEAR", "name": "Near General", "location": "H", "beds": {"immediate": 2}},
+        {"id": "FAR", "name": "Far Regional", "location": "D1", "beds": {"immediate": 4}},
+    ]
+    call = incident(
+        requires={},
+        casualties={"immediate": 2},
+        calls={"count": 1, "agency": "ems"},
+    )
+    console = start(app, ("ems",), units=UNITS, hospitals=hospitals, msel=[call])
+    frames(app, 70)
+    select(app, console, incident=True)
+    labels = [o.label for o in of_kind(console, "destination")]
+    assert labels[0].startswith("Immediate patients to Near General (0/2 beds")
+    assert any(label.startswith("Delayed patients to Far Regional (0/8 beds") for label in labels)
+    [far] = [o for o in of_kind(console, "destination") if "Immediate patients to Far" in o.label]
+    assert far.enabled
+    press(app, console, "destination", "Immediate patients to Far")
+    [plan] = [c for c in trainee_commands(console) if c["type"] == "destination"]
+    assert (plan["triage"], plan["hospital"], plan["incident"]) == ("immediate", "FAR", "INC1")
+    frames(app, 2)
+    assert any("immediate patients to go to Far Regional" in e.text for e in console.log.entries)

@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 from simulator.scenario.facility import Hospital as HospitalSpec
 from simulator.scenario.vocabulary import Triage
 
+# Bed occupancy past which a department is crowded and offloads slow down: the 85%
+# threshold of Bagust, Place and Posnett (BMJ 1999), used by hospital planners since.
+CROWDED_SHARE = 0.85
+
 
 @dataclass(eq=False)
 class Hospital:
@@ -38,6 +42,11 @@ class Hospital:
     def release(self, category: Triage) -> None:
         """A bed is free again (never below zero)."""
         self.used[category] = max(0, self.used[category] - 1)
+
+    def crowded(self, category: Triage) -> bool:
+        """Whether beds of a category in use are past the crowding threshold."""
+        beds = self.capacity(category)
+        return self.used[category] > CROWDED_SHARE * beds if beds else self.used[category] > 0
 
     def reserve(self, category: Triage) -> bool:
         """Take a bed; returns False when over capacity (the patient is still received)."""

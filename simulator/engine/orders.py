@@ -18,6 +18,7 @@ from simulator.commands import (
     CommandPost,
     ControllerCommand,
     Declare,
+    Destination,
     Dispatch,
     HoldInject,
     OpenRoad,
@@ -39,7 +40,7 @@ from simulator.engine.unit import Unit
 from simulator.scenario.check import fact_problem
 from simulator.scenario.msel import InformationInject
 from simulator.scenario.timing import format_offset
-from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
 from simulator.world.atlas import SNAP_LIMIT_M
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class Orders:
             Stage: self._stage,
             Declare: self._declare,
             Transport: self._transport,
+            Destination: self._destination,
             RequestMutualAid: self._mutual_aid,
             CloseRoad: self._close,
             OpenRoad: self._open,
@@ -208,6 +210,16 @@ class Orders:
         if unit.status in (UnitStatus.OUT_OF_SERVICE, UnitStatus.AT_HOSPITAL):
             return f"unit {unit.id} is {unit.status.value}", None
         return "", lambda: setattr(unit, "hospital", hospital.id)
+
+    def _destination(self, command: Destination) -> Verdict:
+        incident, reason = self._known_incident(command.agency, command.incident)
+        if reason:
+            return reason, None
+        if command.hospital not in self.engine.hospitals:
+            return f"unknown hospital {command.hospital!r}", None
+        plan = self.engine.transport.destinations
+        key = (incident.id, command.agency, Triage(command.triage))
+        return "", lambda: plan.__setitem__(key, command.hospital)
 
     def _mutual_aid(self, command: RequestMutualAid) -> Verdict:
         engine = self.engine

@@ -1,14 +1,17 @@
 """Patients to hospital: which hospital, the drive, the handover and the bed it holds.
 
-A loaded unit leaves the scene for the hospital named by command if it has room, else
-the nearest with room; each patient holds a bed from departure until their stay after
-delivery is over, so beds turn over in long runs.
+A loaded unit leaves the scene for the hospital named for it by command, else the one
+its agency's destination plan names for the incident and its sickest patient's
+category, if the hospital has room when the crew calls ahead, else the nearest with
+room. Each patient holds a bed from departure until their stay after delivery is over,
+so beds turn over in long runs; a patient taken to a crowded department (past 85% of
+its beds) keeps the crew waiting to offload.
 """
 
 from typing import TYPE_CHECKING
 
 from simulator.engine.hospital import Hospital
-from simulator.engine.incident import CareState, Incident
+from simulator.engine.incident import CareState, Incident, Patient
 from simulator.engine.unit import Unit
 from simulator.scenario.vocabulary import Triage, UnitStatus
 
@@ -21,11 +24,16 @@ class Transport:
 
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
+        # (incident, agency, category) -> hospital: each agency's destination plan.
+        self.destinations: dict[tuple[str, str, Triage], str] = {}
+        self._crowded: set[str] = set()  # patients on their way to a crowded department
 
     def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
-        """The hospital named by command if it has room, else the nearest with room."""
-        if unit.hospital and self.engine.hospitals[unit.hospital].has_room(triage):
-            return self.engine.hospitals[unit.hospital]
+        """The hospital named for the unit, else the plan's, if it has room; else nearest."""
+        hospitals = self.engine.hospitals
+        for named in (unit.hospital, self.destinations.get((incident.id, unit.agency, triage))):
+            if named and hospitals[named].has_room(triage):
+                return hospitals[named]
         roads = self.engine.atlas.roads
         ranked = sorted(
             self.engine.hospitals.values(),
@@ -42,14 +50,7 @@ class Transport:
         hospital = self.choose_hospital(unit, incident, sickest.triage)
         for patient in incident.patients:
             if patient.id in unit.patients:
-                patient_room = hospital.reserve(patient.triage)
-                if not patient_room:
-                    self.engine.emit(
-                        "hospital.over_capacity",
-                        incident=incident.id,
-                        hospital=hospital.id,
-                        triage=patient.triage.value,
-                    )
+                self._reserve(hospital, incident, patient)
         was_on_scene = self.engine.scene.remove(unit, incident)
         unit.hospital = hospital.id
         self.engine.movement.send(unit, hospital.node, self._at_hospital)
@@ -64,6 +65,28 @@ class Transport:
         unit.incident = None
         self.engine.scene.after_departure(incident, was_on_scene)
 
+    def _reserve(self, hospital: Hospital, incident: Incident, patient: Patient) -> None:
+        """Hold a bed for a patient, telling of a full or crowded department."""
+        triage = patient.triage
+        if not hospital.reserve(triage):
+            self.engine.emit(
+                "hospital.over_capacity",
+                incident=incident.id,
+                hospital=hospital.id,
+                triage=triage.value,
+            )
+        if hospital.crowded(triage):
+            self._crowded.add(patient.id)
+            self.engine.emit(
+                "hospital.crowded",
+                incident=incident.id,
+                hospital=hospital.id,
+                patient=patient.id,
+                triage=triage.value,
+                in_use=hospital.used[triage],
+                beds=hospital.capacity(triage),
+            )
+
     def _bed_freed(self, hospital: Hospital, triage: Triage) -> None:
         hospital.release(triage)
         self.engine.emit("hospital.bed_freed", hospital=hospital.id, triage=triage.value)
@@ -75,7 +98,12 @@ class Transport:
             incident = self.engine.incidents[patient_id.rsplit("-P", 1)[0]]
             patient = next(p for p in incident.patients if p.id == patient_id)
             patient.state = CareState.TRANSPORTED
-            handover = max(handover, incident.casualty_model.handover_minutes * 60.0)
+            model = incident.casualty_model
+            minutes = model.handover_minutes
+            if patient_id in self._crowded:
+                self._crowded.discard(patient_id)
+                minutes += model.crowded_offload_minutes
+            handover = max(handover, minutes * 60.0)
             bed = self.engine.hospitals[hospital]
             self.engine.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
             self.engine.emit(

@@ -19,11 +19,20 @@ from simulator.commands import CommandBase, command_json
 from simulator.engine.knowledge import Known, incident_of
 from simulator.engine.unit import provides
 from simulator.events import Event
-from simulator.exercise import CadIncident, CadLine, ChannelView, Need, PatchView, Result, UnitView
+from simulator.exercise import (
+    CadIncident,
+    CadLine,
+    ChannelView,
+    HospitalView,
+    Need,
+    PatchView,
+    Result,
+    UnitView,
+)
 from simulator.network.protocol import event_from
 from simulator.payloads import payload
 from simulator.scenario.model import Scenario
-from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
 from simulator.world.atlas import Atlas
 
 _NO = (0, 0.0, False, False)
@@ -78,6 +87,7 @@ class Mirror:
         self._knowledge: dict[str, dict[str, Known]] = {}
         self._incidents: dict[str, dict[str, Any]] = {}
         self._comms: dict[str, Any] = {}
+        self._hospitals: list[HospitalView] = []
         self._pending: list[Event] = []
         self._subscribers: list[Subscriber] = []
         self._delivering = False
@@ -128,6 +138,16 @@ class Mirror:
             self._incidents = section
         elif name == "comms":
             self._comms = section
+        elif name == "hospitals":
+            self._hospitals = [
+                HospitalView(
+                    h[0],
+                    int(h[1]),
+                    {Triage(c): int(n) for c, n in h[2].items()},
+                    {Triage(c): int(n) for c, n in h[3].items()},
+                )
+                for h in section
+            ]
         elif name == "seats":
             self.seats = section
         elif name == "injects":
@@ -310,6 +330,18 @@ class Mirror:
         """Every staging area: id -> (node, x, y)."""
         areas = self._comms.get("staging", {})
         return {k: (str(n), float(x), float(y)) for k, (n, x, y) in areas.items()}
+
+    def hospitals(self) -> list[HospitalView]:
+        """The regional hospital status board, as the server last sent it."""
+        return list(self._hospitals)
+
+    def drive_seconds(self, incident_id: str, node: int) -> float:
+        """Seconds by road from an incident we hold to a node (inf if we hold none)."""
+        held = (i for a in self.agencies for i in self._cad.get(a, ()) if i.id == incident_id)
+        incident = next(held, None)
+        if incident is None:
+            return math.inf
+        return float(self.atlas.roads.seconds_to(node)[incident.node])
 
     def command_post(self, incident: str) -> tuple[str, str] | None:
         """(agency, unit) that set up an incident's command post, or None."""

@@ -9,6 +9,7 @@ costs little.
 from typing import Any
 
 from simulator.exercise import CadIncident, Exercise, UnitView
+from simulator.scenario.vocabulary import Triage
 
 
 def seat_state(exercise: Exercise, agencies: tuple[str, ...]) -> dict[str, Any]:
@@ -44,7 +45,20 @@ def seat_state(exercise: Exercise, agencies: tuple[str, ...]) -> dict[str, Any]:
             "staging": {k: list(v) for k, v in exercise.staging_areas().items()},
             "holes": exercise.coverage_holes(),
         },
+        "hospitals": [
+            [
+                h.id,
+                h.node,
+                {c.value: n for c, n in h.beds.items()},
+                {c.value: n for c, n in h.in_use.items()},
+            ]
+            for h in exercise.hospitals()
+        ],
     }
+
+
+def _by_triage(counts: dict[Triage, int]) -> dict[str, int]:
+    return {c.value: n for c, n in counts.items()}
 
 
 def cad_json(incident: CadIncident) -> list[Any]:

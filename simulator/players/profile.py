@@ -7,8 +7,10 @@ never shares and never takes command, ``sop`` follows standard operating procedu
 does (never forgets to share, relays the hazards one partner reports to the others,
 sends a commander to every multi-agency incident, its own or one it answers for mutual
 aid, forms unified command early, moves a chief on from a scene whose unified command
-already stands to one still waiting for command, and holds crews at the perimeter of a
-scene that needs hazmat or a tactical team until that specialist has sized it up).
+already stands to one still waiting for command, holds crews at the perimeter of a
+scene that needs hazmat or a tactical team until that specialist has sized it up,
+spreads patients across hospitals from the status board, and asks partners for aid
+again sooner while still short).
 Every profile sees only what its agency knows, as a trainee does.
 """
 
@@ -31,6 +33,7 @@ class Profile:
     cautious: bool = False  # holds crews at the perimeter until a specialist sized it up
     aid_retry_s: float = 900.0  # do not ask the same partner again sooner than this
     verified_tactical: bool = False  # no tactical team to a call flagged as a hoax till checked
+    spreads: bool = False  # plans hospital destinations so no department is crowded
 
 
 PROFILES: dict[str, Profile] = {
@@ -55,12 +58,17 @@ PROFILES: dict[str, Profile] = {
             "agencies at the incident, and sends a commander to every multi-agency incident "
             "at once, mutual aid included, for unified command, moving a chief on once "
             "unified command stands (NIMS doctrine), and holds crews at the perimeter until "
-            "hazmat or a tactical team has sized up a scene that needs one (ERG, NFPA 470)",
+            "hazmat or a tactical team has sized up a scene that needs one (ERG, NFPA 470), "
+            "spreads patients across hospitals so none is crowded past 85% of its beds "
+            "(ICS transport group), and asks partners for aid again after 5 minutes, not 15, "
+            "while still short",
             never_forgets=True,
             relays=True,
             commander_early=True,
             cautious=True,
             verified_tactical=True,
+            spreads=True,
+            aid_retry_s=300.0,
         ),
     )
 }

@@ -18,6 +18,7 @@ from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
+from simulator.players.transport import TransportGroup, carries
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.viewpoint import Viewpoint
 
@@ -45,12 +46,15 @@ RESEND_LIMIT = 2
 _UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
 # Events that take a unit away from an incident (its old incident needs a look).
 _UNIT_RELEASED = frozenset({"unit.returning", "unit.available", "unit.out_of_service"})
+# Events after which the hospital status board has changed.
+_BEDS_CHANGED = frozenset({"unit.transporting", "hospital.bed_freed"})
 # Every kind ``observe`` looks at (most events are none of these).
 _WATCHED = (
     _NEEDS_GROW
     | _CLASHES
     | _UNIT_FREED
     | _UNIT_RELEASED
+    | _BEDS_CHANGED
     | {
         "incident.precondition_ready",
         "fact.learned",
@@ -94,6 +98,7 @@ class SopPlayer:
         forget = exercise.scenario.communications.forget_probability
         self.forget = 0.0 if self.style.never_forgets else forget
         self.perimeter = Perimeter(self.desk) if self.style.cautious else None
+        self.transport = TransportGroup(self.desk) if self.style.spreads else None
         # What our CAD showed of each incident when last read, with the last event
         # naming it then (see ``_view``), and our units able to meet each capability.
         self._known: dict[str, _Read] = {}
@@ -155,10 +160,28 @@ class SopPlayer:
             dirty |= self._needy
         if dirty:
             self.act(dirty)
+        if self.transport:
+            self._plan_transport(events, dirty)
         if news:
             self._pass_on(news)
         for incident in sorted(dirty | chase):
             self._notify(incident)
+
+    def _plan_transport(self, events: list[Event], dirty: set[str]) -> None:
+        """Keep the destination plans current: new patients to carry, or beds changed."""
+        group = self.transport
+        for incident in sorted(dirty - group.incidents):
+            view = self._view(incident)
+            if view is not None:
+                group.watch(incident, carries(view.needs, view.aid, self.agency))
+        beds = dirty & group.incidents
+        for event in events:
+            if event.kind == "incident.resolved":
+                group.forget(str(event.incident))
+            elif event.kind in _BEDS_CHANGED:
+                beds = group.incidents
+        if beds:
+            group.plan()
 
     def _declare(self, event: Event) -> None:
         self.desk.submit(

@@ -49,6 +49,7 @@ class Outcomes:
     escalated: int
     secondary: int
     hospital_over_capacity: int
+    hospital_crowded: int
     responders_harmed: int
     incident_rows: tuple[IncidentOutcome, ...]
     deaths: tuple[Evidence, ...]
@@ -102,6 +103,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         escalated=len({e.incident for e in escalations}),
         secondary=sum(1 for r in rows if r.secondary_of),
         hospital_over_capacity=counts["hospital.over_capacity"],
+        hospital_crowded=counts["hospital.crowded"],
         responders_harmed=counts["unit.harmed"],
         incident_rows=rows,
         deaths=tuple(cite(e) for e in deaths),
@@ -148,6 +150,7 @@ OUTCOME_WEIGHTS = {
     "resolution": 3.0,
     "care": 2.0,
     "safety": 2.0,
+    "distribution": 1.0,
     "community": 2.0,
 }
 
@@ -168,7 +171,8 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
     care; care the share of the living who reached care (transported or treated) by
     the end; resolution the share of incidents due (open at least
     ``RESOLVE_GRACE_S``, or resolved) that were resolved; safety ``1 / (1 + harmed)``
-    over responders harmed, when any went on scene.
+    over responders harmed, when any went on scene; distribution the share of patients
+    transported who reached a department not crowded past 85% of its beds.
     """
     components: dict[str, float] = {}
     notes: dict[str, str] = {}
@@ -190,6 +194,13 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
         resolved = sum(1 for r in due if r.resolved is not None)
         components["resolution"] = resolved / len(due)
         notes["resolution"] = f"{resolved} of {len(due)} incidents due were resolved"
+    if result.transported:
+        spread = result.transported - result.hospital_crowded
+        components["distribution"] = max(0.0, spread / result.transported)
+        notes["distribution"] = (
+            f"{result.hospital_crowded} of {result.transported} transported patients "
+            "reached a crowded emergency department"
+        )
     if arrivals:
         components["safety"] = 1.0 / (1.0 + result.responders_harmed)
         notes["safety"] = f"{result.responders_harmed} responders harmed"

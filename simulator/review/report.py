@@ -190,6 +190,7 @@ _COMPONENTS = {
     "care": "Care",
     "resolution": "Resolution",
     "safety": "Responder safety",
+    "distribution": "Patient distribution",
     "community": "Community trust",
 }
 _GROUPS = {
@@ -892,6 +893,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["  escalated", o["escalated"]],
         ["  secondary incidents (spread)", o["secondary"]],
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
+        ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
         ["Responder harm events (unit.harmed)", o["responders_harmed"]],
     ]
 

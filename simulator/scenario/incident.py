@@ -51,6 +51,13 @@ class CasualtyModel(Model):
     handover_minutes: float = Field(
         default=15.0, ge=0, le=MAX_MINUTES, description="Hospital handover time"
     )
+    crowded_offload_minutes: float = Field(
+        default=20.0,
+        ge=0,
+        le=MAX_MINUTES,
+        description="Extra handover time at an emergency department past 85% of its beds "
+        "for the patient's category: the crew waits to offload (ambulance offload delay)",
+    )
 
 
 class Calls(Model):

@@ -45,6 +45,7 @@ from simulator.view.op_actions import operation_options
 from simulator.view.option import Context, Option, checked, submit
 from simulator.view.picture import KnownIncident, Snapshot
 from simulator.view.public_actions import incident_public_options, rumour_options
+from simulator.view.transport_actions import destination_options
 
 __all__ = ["Option", "Selection", "options", "submit"]
 
@@ -121,6 +122,7 @@ def options(
         # Asking for help and staging come before the long lists of shares and aid.
         out += [request_option(ctx, incident), staging_near(ctx, incident)]
         out += incident_options(ctx, incident, chosen)
+        out += destination_options(ctx, incident)
         out += incident_public_options(ctx, incident)
     if selection.road is not None:
         out += road_options(ctx, selection.road)

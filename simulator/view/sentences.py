@@ -29,6 +29,10 @@ def order_phrase(command: dict, names: Names) -> str:
         "stage": lambda: f"send {units} to staging area {c.get('staging')}",
         "declare": lambda: f"declare {spaced(c.get('condition'))} at {c.get('incident')}",
         "transport": lambda: f"send {c.get('unit')} to {names.hospital(c.get('hospital'))}",
+        "destination": lambda: (
+            f"send {c.get('triage')} patients of {c.get('incident')} "
+            f"to {names.hospital(c.get('hospital'))}"
+        ),
         "mutual_aid": lambda: (
             f"ask {names.agency(c.get('to'))} for {c.get('count', 1)} "
             f"{spaced(c.get('capability'))} at {c.get('incident')}"
@@ -69,6 +73,10 @@ def order_done(command: dict, names: Names) -> str | None:
         "declare": lambda: f"{c.get('incident')}: {spaced(c.get('condition'))} declared",
         "transport": lambda: (
             f"{c.get('unit')} to take its patients to {names.hospital(c.get('hospital'))}"
+        ),
+        "destination": lambda: (
+            f"{c.get('incident')}: {c.get('triage')} patients to go to "
+            f"{names.hospital(c.get('hospital'))}"
         ),
         "mutual_aid": lambda: (
             f"Asked {names.agency(c.get('to'))} for {c.get('count', 1)} "
