@@ -1,4 +1,4 @@
-"""The expert's transport group spreads patients across hospitals; SOP crews do not."""
+"""The expert's MCI extras: a transport group spreading patients, mutual aid asked again sooner."""
 
 import pytest
 from conftest import SCENARIOS
@@ -77,3 +77,21 @@ def test_harbor_expert_plans_destinations_and_crowds_fewer_departments(harbor):
     assert len(used) == len(scenario.hospitals)
     parts = {n: score(scenario, log).outcome_score.components for n, log in runs.items()}
     assert parts["expert"]["distribution"] > parts["sop"]["distribution"]
+
+
+def test_harbor_expert_asks_for_aid_again_sooner_while_still_short(harbor):
+    """SOP asks a partner again after 15 minutes at the soonest, the expert after 5."""
+    _, runs = harbor
+    gaps: dict[str, list[float]] = {}
+    for name, log in runs.items():
+        last: dict[tuple, float] = {}
+        gaps[name] = []
+        for e in log:
+            if e.kind == "mutual_aid.requested":
+                key = (e.agency, e.incident, e.data["capability"], e.data["to"])
+                if key in last:
+                    gaps[name].append(e.t - last[key])
+                last[key] = e.t
+    assert gaps["sop"] and min(gaps["sop"]) >= 900.0
+    assert gaps["expert"] and min(gaps["expert"]) >= 300.0
+    assert min(gaps["expert"]) < 900.0
