@@ -431,3 +431,32 @@ def test_an_operation_or_a_leak_off_the_map_is_named_by_validate(tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith(f"{bad}: ") and "Traceback" not in err
     assert f"{field}: unknown road node 'r99c99'" in err
+
+
+def _against_a_silent_partner(profile: str) -> Exercise:
+    """Our lead plays ``profile``; the feds registered before the start, then say nothing."""
+    data = ops_data()
+    data["operations"]["planned"][1]["registered"] = True
+    ex = build_exercise(build(data), 0, automated=["police"], profiles={"police": profile})
+    ex.advance(ex.end)
+    return ex
+
+
+@pytest.mark.parametrize(("profile", "waited"), [("sop", 120.0), ("expert", 120.0)])
+def test_a_lead_whose_partner_never_calls_back_postpones_past_the_other_window(profile, waited):
+    ex = _against_a_silent_partner(profile)
+    notice = first(ex, "deconfliction.notice", operation="OP-W")
+    moved = first(ex, "operation.adjusted", operation="OP-W")
+    assert moved.t == pytest.approx(notice.t + waited)  # a minute before it would go out
+    assert moved.data["start"] >= parse_offset("00:35")  # after the surveillance's window
+    assert first(ex, "deconfliction.resolved").data["how"] == "separated"
+    assert not kinds(ex, "operation.compromised", "operation.blue_on_blue")
+
+
+def test_a_lead_that_only_acknowledges_a_silent_partner_is_compromised():
+    ex = ops_exercise()
+    register(ex, "feds", "OP-S")
+    register(ex, "police", "OP-W")
+    acknowledge(ex, "police")
+    ex.advance(WARRANT_ENTRY + 1)
+    assert kinds(ex, "operation.compromised")  # what the automated lead avoids above
