@@ -150,3 +150,57 @@ def test_the_selection_panel_offers_to_verify_a_flagged_call():
     assert all(r.accepted for r in submit(ex, option))
     ex.advance(CAD_OPENS + VERIFY_S)
     assert first(ex, "incident.verified").data["hoax"] is True
+
+
+# -- scoring: verification time and tactical teams sent to hoaxes --------------------------
+
+
+def _scored(data: dict, profile: str):
+    from simulator.review.score import score
+
+    scenario = build(data)
+    ex = build_exercise(scenario, 0, profiles={a.id: profile for a in scenario.agencies})
+    ex.advance(ex.end)
+    return score(scenario, ex.log.events).hoaxes
+
+
+def _measure(summary, metric: str, target: float):
+    from simulator.review.hoaxes import hoax_measure
+    from simulator.scenario.scoring import Measure
+
+    return hoax_measure(Measure(metric=metric, target=target), summary, 3600.0)
+
+
+def test_the_check_is_timed_from_the_flag_and_a_team_sent_before_it_counts():
+    summary = _scored(hoax_data(), "sop")
+    [row] = summary.flagged
+    assert (row.incident, row.agency, row.hoax) == ("H1", "police", True)
+    assert row.verified - row.flagged == pytest.approx(VERIFY_S)
+    assert [s.unit for s in summary.commitments] == ["T1"]  # SOP sends it before the answer
+    assert _measure(summary, "verification_time", 300).met is True
+    assert _measure(summary, "hoax_commitments", 0).met is False
+
+
+def test_the_expert_holds_the_team_so_no_commitment_is_counted():
+    summary = _scored(hoax_data(), "expert")
+    assert summary.commitments == ()
+    assert _measure(summary, "hoax_commitments", 0).met is True
+
+
+def test_nobody_acting_earns_nothing_for_the_hoax_measures():
+    summary = _scored(hoax_data(), "idle")
+    assert summary.flagged[0].verified is None  # never checked: a censored miss
+    late = _measure(summary, "verification_time", 300)
+    assert late.met is False
+    assert _measure(summary, "hoax_commitments", 0).value is None  # no team ever moved
+
+
+def test_a_run_without_flagged_calls_has_no_hoax_summary():
+    assert _scored(scenario_dict(), "sop") is None
+
+
+def test_the_report_lists_each_flagged_call_with_its_check():
+    from simulator.review.hoaxes import hoax_rows
+
+    rows = hoax_rows(_scored(hoax_data(), "sop"))
+    assert rows == [["H1", "police", "T+00:00:56", "T+00:04:56 (4 min)", "hoax", "T1"]]

@@ -43,6 +43,8 @@ LABELS = {
     "first_statement_time": "Major incident to the first public statement",
     "rumours_countered": "Rumours answered by an accurate public statement",
     "trust_at_end": "Community trust at the end (0-100)",
+    "verification_time": "Call flagged as a possible hoax to the check's answer",
+    "hoax_commitments": "Tactical teams sent to a hoax before it was checked",
 }
 
 CORRECTIVE = {
@@ -115,6 +117,14 @@ CORRECTIVE = {
         "Have the PIO (or the Joint Information Center) monitor social media and answer "
         "each rumour with what is known."
     ),
+    "verification_time": (
+        "Give call-takers a verification checklist (call-back, location history, "
+        "caller-ID analysis) and a supervisor who answers a flagged call within minutes."
+    ),
+    "hoax_commitments": (
+        "Hold the tactical team for a flagged call until the check is answered; send "
+        "patrol to look first (FBI swatting guidance)."
+    ),
     "trust_at_end": (
         "Keep the public informed, respond visibly and promptly, and never state what is "
         "not confirmed."
@@ -146,7 +156,13 @@ STANDARDS = {
     "EMS call to on scene": Standard("first_on_scene", "ems"),
     "Police priority-1 call to on scene": Standard("first_on_scene", "police", priority=1),
 }
-SECONDS = {*INTERVALS, "unified_command_time", "fact_latency", "first_statement_time"}
+SECONDS = {
+    *INTERVALS,
+    "unified_command_time",
+    "fact_latency",
+    "first_statement_time",
+    "verification_time",
+}
 # What one sample of a count measure is (singular, plural), so a tally says what it counts.
 COUNTED = {
     "casualties_deceased": ("death during the exercise", "deaths during the exercise"),
@@ -157,6 +173,7 @@ COUNTED = {
     "span_of_control_breaches": ("breach", "breaches"),
     "idle_capable_units": ("idle spell", "idle spells"),
     "rumours_countered": ("rumour answered", "rumours answered"),
+    "hoax_commitments": ("team sent to a hoax", "teams sent to a hoax"),
 }
 MISSED = ("case that missed the target", "cases that missed the target")
 # Count measures whose value counts distinct units (or incidents), not their samples, so

@@ -33,6 +33,7 @@ from simulator.review.findings import (
     seconds_text,
     value_text,
 )
+from simulator.review.hoaxes import hoax_rows
 from simulator.review.outcomes import OUTCOME_WEIGHTS
 from simulator.review.rating import NOT_OBSERVED, RATINGS
 from simulator.review.roles import GROUP_WEIGHTS, RoleScore
@@ -112,6 +113,7 @@ def build_report(
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
         "community": community_rows(scores.community),
+        "hoaxes": hoax_rows(scores.hoaxes),
     }
     operations = deconfliction.summary(scenario, events)
     if operations is not None:  # only a scenario that plans operations has the section
@@ -185,6 +187,14 @@ _PARTS = {
     "outcomes": "Outcomes",
     "duties": "Agencies' own duties",
 }
+_HOAX_HEADER = [
+    "incident",
+    "flagged by",
+    "flagged",
+    "checked",
+    "verdict",
+    "tactical teams sent before the check",
+]
 _COMPONENTS = {
     "survival": "Survival",
     "care": "Care",
@@ -696,6 +706,9 @@ def markdown(doc: dict) -> str:
     if doc.get("community"):
         lines += ["## Community (Public Information and Warning)", ""]
         lines += _md_table(["measure", "value"], doc["community"])
+    if doc.get("hoaxes"):
+        lines += ["## Hoax calls (flagged calls and their checks)", ""]
+        lines += _md_table(_HOAX_HEADER, doc["hoaxes"])
     lines += [
         "## Coordination",
         "",
@@ -1471,6 +1484,9 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     if doc.get("community"):
         at = 1 + next(i for i, (title, _) in enumerate(sections) if title == "Outcomes")
         sections.insert(at, ("Community", [_table(["measure", "value"], doc["community"])]))
+    if doc.get("hoaxes"):
+        at = 1 + next(i for i, (title, _) in enumerate(sections) if title == "Outcomes")
+        sections.insert(at, ("Hoax calls", [_table(_HOAX_HEADER, doc["hoaxes"])]))
     if doc["baseline"] is not None:
         sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
     sections += [

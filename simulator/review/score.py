@@ -29,6 +29,8 @@ from simulator.review.community import (
     with_community,
 )
 from simulator.review.coordination import Coordination, coordination
+from simulator.review.hoaxes import METRICS as HOAX_METRICS
+from simulator.review.hoaxes import HoaxSummary, hoax_measure, hoax_summary
 from simulator.review.intervals import (
     INTERVALS,
     Check,
@@ -75,6 +77,7 @@ class Scores:
     overall: float | None
     breakdown: tuple[dict, ...]
     community: CommunitySummary | None = None
+    hoaxes: HoaxSummary | None = None
 
     def to_dict(self) -> dict:
         """Plain data (JSON-serialisable), for the store and the JSON report."""
@@ -116,9 +119,11 @@ def _score(scenario: Scenario, log: list[Event]) -> Scores:
     coord = coordination(scenario, log)
     chances = opportunities(log)
     public = community_summary(log)
+    hoaxes = hoax_summary(scenario, log)
     objectives = [
         rate_objective(
-            o, [measure(m, intervals, result, coord, chances, public) for m in o.measures]
+            o,
+            [measure(m, intervals, result, coord, chances, public, hoaxes) for m in o.measures],
         )
         for o in scenario.scoring.objectives
     ]
@@ -152,6 +157,7 @@ def _score(scenario: Scenario, log: list[Event]) -> Scores:
         overall=window if window is None or chances.complete else round(window * played, 1),
         breakdown=tuple(breakdown),
         community=public,
+        hoaxes=hoaxes,
     )
 
 
@@ -186,6 +192,7 @@ def measure(
     coord: Coordination,
     chances: Opportunities,
     public: CommunitySummary | None = None,
+    hoaxes: HoaxSummary | None = None,
 ) -> MeasureResult:
     """Evaluate one objective measure over the run's metrics.
 
@@ -197,6 +204,8 @@ def measure(
         return evaluate(m, intervals.of(metric, agency))
     if metric in COMMUNITY_METRICS:
         return community_measure(m, public, chances.end)
+    if metric in HOAX_METRICS:
+        return hoax_measure(m, hoaxes, chances.end)
     outcome = _outcome(metric, result, chances)
     if outcome is not None:
         value, evidence, achievable = outcome

@@ -192,3 +192,5 @@ class Metric(StrEnum):
     FIRST_STATEMENT_TIME = "first_statement_time"
     RUMOURS_COUNTERED = "rumours_countered"
     TRUST_AT_END = "trust_at_end"
+    VERIFICATION_TIME = "verification_time"
+    HOAX_COMMITMENTS = "hoax_commitments"
