@@ -20,6 +20,7 @@ components (its weight is ``OUTCOME_WEIGHTS["community"]``).
 from dataclasses import dataclass, replace
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.outcomes import OUTCOME_WEIGHTS, OutcomeScore
 from simulator.review.rating import MeasureResult, evaluate
 from simulator.review.stats import Evidence, Sample, cite
@@ -27,6 +28,9 @@ from simulator.scenario.scoring import Measure
 from simulator.scenario.timing import format_offset
 
 METRICS = frozenset({"first_statement_time", "rumours_countered", "trust_at_end"})
+# Kinds that name a rumour, and those that give its reach then.
+_REACH = frozenset({"rumour.started", "rumour.spread", "rumour.countered", "rumour.crowd"})
+_ABOUT_RUMOURS = _REACH | {"rumour.noticed", "rumour.faded", "community.call"}
 
 
 @dataclass(frozen=True)
@@ -71,26 +75,26 @@ def community_summary(events: list[Event]) -> CommunitySummary | None:
     start = next((e for e in events if e.kind == "community.started"), None)
     if start is None:
         return None
-    trust = low = float(start.data["trust"])
+    trust = low = float(payload(start).trust)
     by_reason: dict[str, float] = {}
     first_major = None
     statements = [e for e in events if e.kind == "statement.issued"]
     for e in events:
         if e.kind == "trust.changed":
-            trust = float(e.data["trust"])
+            change = payload(e)
+            trust = float(change.trust)
             low = min(low, trust)
-            reason = str(e.data["reason"])
-            by_reason[reason] = round(by_reason.get(reason, 0.0) + float(e.data["delta"]), 2)
-        elif e.kind == "incident.started" and e.data.get("priority") == 1 and first_major is None:
+            by_reason[change.reason] = round(by_reason.get(change.reason, 0.0) + change.delta, 2)
+        elif e.kind == "incident.started" and first_major is None and payload(e).priority == 1:
             first_major = e
     return CommunitySummary(
-        trust_start=float(start.data["trust"]),
+        trust_start=float(payload(start).trust),
         trust_end=trust,
         trust_low=low,
         first_major=None if first_major is None else first_major.t,
         first_statement=statements[0].t if statements else None,
         statements=len(statements),
-        inaccurate=sum(1 for e in statements if not e.data.get("accurate")),
+        inaccurate=sum(1 for e in statements if not payload(e).accurate),
         overdue=sum(1 for e in events if e.kind == "statement.overdue"),
         tips=_calls(events, "tip"),
         rumour_calls=_calls(events, "rumour"),
@@ -101,20 +105,20 @@ def community_summary(events: list[Event]) -> CommunitySummary | None:
 
 
 def _calls(events: list[Event], reason: str) -> int:
-    return sum(1 for e in events if e.kind == "community.call" and e.data["reason"] == reason)
+    return sum(1 for e in events if e.kind == "community.call" and payload(e).reason == reason)
 
 
 def _rumours(events: list[Event]) -> tuple[RumourRow, ...]:
     rows = []
     for start in (e for e in events if e.kind == "rumour.started"):
-        rumour = start.data["rumour"]
-        mine = [e for e in events if e.data.get("rumour") == rumour]
-        reach = [int(e.data["reach"]) for e in mine if "reach" in e.data]
+        rumour = payload(start).rumour
+        mine = [e for e in events if e.kind in _ABOUT_RUMOURS and payload(e).rumour == rumour]
+        reach = [int(payload(e).reach) for e in mine if e.kind in _REACH]
         countered = next((e.t for e in mine if e.kind == "rumour.countered"), None)
         rows.append(
             RumourRow(
                 rumour=rumour,
-                claim=str(start.data["claim"]),
+                claim=str(payload(start).claim),
                 started=start.t,
                 peak_reach=max(reach),
                 countered=countered,

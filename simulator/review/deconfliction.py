@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.stats import Sample, cite
 from simulator.scenario.model import Scenario
 
@@ -54,23 +55,23 @@ class OperationsLog:
         self.end = max(self.end, e.t)
         if e.kind not in KINDS:
             return
-        kind, data = e.kind, e.data
+        kind, data = e.kind, payload(e)
         if kind == "operation.planned":
-            self.planned[data["operation"]] = e
+            self.planned[data.operation] = e
         elif kind == "operation.registered":
-            self.registered.setdefault(data["operation"], e)
+            self.registered.setdefault(data.operation, e)
         elif kind in ("operation.compromised", "operation.cancelled", "operation.ended"):
-            self.outcome.setdefault(data["operation"], e)
+            self.outcome.setdefault(data.operation, e)
         elif kind == "operation.blue_on_blue":
             self.clashes.append(e)
         elif kind == "deconfliction.conflict":
-            self.conflicts[data["conflict"]] = e
+            self.conflicts[data.conflict] = e
         elif kind == "deconfliction.notice":
             self.notices.append(e)
         elif kind == "deconfliction.acknowledged":
-            self.answered.setdefault((data["conflict"], str(e.agency)), e)
+            self.answered.setdefault((data.conflict, str(e.agency)), e)
         elif kind == "deconfliction.resolved":
-            self.resolved.setdefault(data["conflict"], e)
+            self.resolved.setdefault(data.conflict, e)
 
     # -- duties ------------------------------------------------------------------------
 
@@ -80,7 +81,7 @@ class OperationsLog:
         for operation, planned in self.planned.items():
             if planned.agency != agency:
                 continue
-            start = float(planned.data["start"])
+            start = float(payload(planned).start)
             done = self.registered.get(operation)
             if done is None:
                 value = round(max(0.0, self.end - start), 3)
@@ -98,7 +99,7 @@ class OperationsLog:
         for notice in self.notices:
             if notice.agency != agency:
                 continue
-            conflict = str(notice.data["conflict"])
+            conflict = str(payload(notice).conflict)
             done = [
                 e
                 for e in (self.answered.get((conflict, agency)), self.resolved.get(conflict))
@@ -151,7 +152,7 @@ def summary(scenario: Scenario, events: Iterable[Event]) -> dict | None:
         ],
         "conflicts": [_conflict(c, log) for c in conflicts],
         "clashes": [
-            {"t": e.t, "incident": e.incident, "operations": e.data["operations"]}
+            {"t": e.t, "incident": e.incident, "operations": payload(e).operations}
             for e in log.clashes
         ],
     }
@@ -169,18 +170,19 @@ def _measure(name: str, done: int, of: int) -> dict:
 
 def _row(operation: str, log: OperationsLog) -> dict:
     planned = log.planned[operation]
+    plan = payload(planned)
     registered = log.registered.get(operation)
     outcome = log.outcome.get(operation)
     return {
         "operation": operation,
-        "title": planned.data["title"],
-        "type": planned.data["type"],
+        "title": plan.title,
+        "type": plan.type,
         "lead": planned.agency,
-        "node": planned.data["node"],
-        "start": planned.data["start"],
-        "end": planned.data["end"],
+        "node": plan.node,
+        "start": plan.start,
+        "end": plan.end,
         "registered": None if registered is None else registered.t,
-        "registered_before_start": registered is not None and bool(registered.data["before_start"]),
+        "registered_before_start": registered is not None and payload(registered).before_start,
         "outcome": "under way at the end" if outcome is None else outcome.kind.split(".")[1],
     }
 
@@ -191,8 +193,8 @@ def _conflict(conflict: str, log: OperationsLog) -> dict:
     return {
         "conflict": conflict,
         "t": found.t,
-        "operations": found.data["operations"],
-        "agencies": found.data["agencies"],
+        "operations": payload(found).operations,
+        "agencies": payload(found).agencies,
         "resolved": None if resolved is None else resolved.t,
-        "how": None if resolved is None else resolved.data["how"],
+        "how": None if resolved is None else payload(resolved).how,
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.intervals import INTERVALS, Check, Intervals
 from simulator.review.rating import MeasureResult, ObjectiveResult
@@ -540,7 +541,7 @@ def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]
     late = [
         e
         for op, e in log.planned.items()
-        if op not in log.registered or not log.registered[op].data["before_start"]
+        if op not in log.registered or not payload(log.registered[op]).before_start
     ]
     unresolved = [e for c, e in log.conflicts.items() if c not in log.resolved]
     out = []
@@ -563,12 +564,12 @@ def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]
             _joint(
                 False,
                 metric,
-                f"Blue-on-blue confrontation: {' and '.join(clash.data['operations'])}",
+                f"Blue-on-blue confrontation: {' and '.join(payload(clash).operations)}",
                 "Officers of two agencies met at an entry without knowing of each other; "
                 f"officers were hurt ({clash.incident}) and both operations were "
                 "compromised.",
                 _cited([clash]),
-                list(clash.data["agencies"]),
+                list(payload(clash).agencies),
             )
         )
     if unresolved:
@@ -580,7 +581,7 @@ def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]
                 "Both lead agencies were told of a conflict and did not coordinate, "
                 "postpone or cancel.",
                 _cited(unresolved),
-                [a for e in unresolved for a in e.data["agencies"]],
+                [a for e in unresolved for a in payload(e).agencies],
             )
         )
     if not out and log.planned:

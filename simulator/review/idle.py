@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.ledger import Ledger
 from simulator.review.stats import Sample, cite
 from simulator.scenario.model import Scenario
@@ -100,14 +101,14 @@ class _IdleSweep:
     # -- reading the log -----------------------------------------------------------------
 
     def _started(self, e: Event) -> None:
-        self.requires[e.incident] = dict(e.data.get("requires", {}))
-        self.agencies[e.incident] = set(e.data.get("agencies", []))
+        started = payload(e)
+        self.requires[e.incident] = dict(started.requires)
+        self.agencies[e.incident] = set(started.agencies)
         self._refresh(e.incident, e.t)
 
     def _escalated(self, e: Event) -> None:
-        if "requires" in e.data:
-            self.requires[e.incident] = dict(e.data["requires"])
-            self._refresh(e.incident, e.t)
+        self.requires[e.incident] = dict(payload(e).requires)
+        self._refresh(e.incident, e.t)
 
     def _resolved(self, e: Event) -> None:
         if self.requires.pop(e.incident, None) is not None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from simulator.events import Event
+from simulator.payloads import IntelligenceOvershared, payload
 from simulator.review.stats import Sample, cite
 from simulator.scenario.intelligence import TLP, Handling
 from simulator.scenario.model import Scenario
@@ -36,8 +37,8 @@ class IntelligenceLog:
     def apply(self, e: Event) -> None:
         """Take one event into account (any kind; the others are ignored)."""
         self.end = max(self.end, e.t)
-        if e.kind == "fact.learned" and e.data["fact"] in self.rules:
-            self.learned.setdefault(e.data["fact"], {}).setdefault(str(e.agency), e)
+        if e.kind == "fact.learned" and (fact := payload(e).fact) in self.rules:
+            self.learned.setdefault(fact, {}).setdefault(str(e.agency), e)
         elif e.kind == "intelligence.overshared":
             self.overshared.append(e)
         elif e.kind == "intelligence.compromised":
@@ -75,7 +76,7 @@ class IntelligenceLog:
                 agency,
                 None,
                 (cite(e),),
-                f"{e.data['fact']} ({e.data['level']}) shared with {e.data['to']}",
+                _overshare_text(payload(e)),
                 True,
             )
             for e in self.overshared
@@ -131,7 +132,11 @@ def summary(scenario: Scenario, events: Iterable[Event]) -> dict | None:
             },
         ],
         "overshared": [
-            {"t": e.t, "by": e.agency, "fact": e.data["fact"], "to": e.data["to"]}
+            {"t": e.t, "by": e.agency, "fact": payload(e).fact, "to": payload(e).to}
             for e in log.overshared
         ],
     }
+
+
+def _overshare_text(shared: IntelligenceOvershared) -> str:
+    return f"{shared.fact} ({shared.level}) shared with {shared.to}"

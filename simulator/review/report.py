@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from simulator.events import CONTROLLER, Event
+from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.community import community_rows
 from simulator.review.compare import NOT_COMPARABLE, Row
@@ -169,7 +170,7 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "summary": meta_s.briefing.strip(),
         "core_capabilities": sorted({o.core_capability for o in scenario.scoring.objectives}),
         "objectives": [f"{o.id}: {o.title}" for o in scenario.scoring.objectives],
-        "threats": sorted({str(e.data.get("type", "")).replace("_", " ") for e in started}),
+        "threats": sorted({payload(e).type.replace("_", " ") for e in started}),
         "hazards": hazards,
         "organisations": [f"{a.name} ({a.kind.value})" for a in scenario.agencies],
         "scenario_sha256": meta.scenario_sha256,
@@ -538,7 +539,7 @@ def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
     mine = [
         e
         for e in events
-        if e.kind in _ORDERS and e.data.get("source") not in (f"{_PLAYER}{e.agency}", CONTROLLER)
+        if e.kind in _ORDERS and payload(e).source not in (f"{_PLAYER}{e.agency}", CONTROLLER)
     ]
     extra = sorted({e.agency for e in mine if e.agency and e.agency not in roles})
     return [
@@ -550,13 +551,14 @@ def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
 def _role_orders(agency: str, played: bool, orders: list[Event]) -> dict:
     types: dict[str, dict] = {}
     for e in orders:
-        name = str((e.data.get("command") or {}).get("type", "unknown"))
+        order = payload(e)
+        name = str(order.command.get("type", "unknown"))
         row = types.setdefault(name, {"type": name, "accepted": 0, "rejected": 0, "reasons": {}})
         if e.kind == "command.accepted":
             row["accepted"] += 1
             continue
         row["rejected"] += 1
-        reason = str(e.data.get("reason") or "no reason given")
+        reason = order.reason or "no reason given"
         row["reasons"][reason] = row["reasons"].get(reason, 0) + 1
     by_type = [types[k] for k in sorted(types)]
     return {
