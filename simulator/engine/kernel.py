@@ -25,6 +25,7 @@ class Kernel:
         self.env = simpy.Environment()
         self.streams = Streams(seed)
         self._watchers: list[tuple[frozenset[str] | None, Watcher]] = []
+        self._by_kind: dict[str, tuple[Watcher, ...]] = {}  # who hears a kind, in order
 
     @property
     def now(self) -> float:
@@ -34,6 +35,7 @@ class Kernel:
     def watch(self, watcher: Watcher, *kinds: str) -> None:
         """Hear every later event of these kinds (of every kind if none are named)."""
         self._watchers.append((frozenset(kinds) or None, watcher))
+        self._by_kind.clear()
 
     def emit(self, kind: str, **fields: Any) -> Event:
         """Record a state change at the current simulation time, then tell the watchers.
@@ -42,9 +44,13 @@ class Kernel:
         order they registered, so the side effects of one event keep one order.
         """
         event = self.log.emit(self.env.now, kind, **fields)
-        for kinds, watcher in self._watchers:
-            if kinds is None or kind in kinds:
-                watcher(event)
+        watchers = self._by_kind.get(kind)
+        if watchers is None:
+            watchers = self._by_kind[kind] = tuple(
+                watcher for kinds, watcher in self._watchers if kinds is None or kind in kinds
+            )
+        for watcher in watchers:
+            watcher(event)
         return event
 
     def at(self, delay: float, action: Callable[..., None], *args: Any) -> None:
