@@ -14,9 +14,8 @@ import numpy as np
 from simulator.commands import CommandBase, command_json
 from simulator.engine.core import Engine
 from simulator.engine.hospital import CROWDED_SHARE
+from simulator.engine.incident import needs
 from simulator.engine.knowledge import Known
-from simulator.engine.orders import Orders
-from simulator.engine.scene import needs
 from simulator.engine.unit import FreeUnits
 from simulator.events import Event, EventLog
 from simulator.scenario.model import Scenario
@@ -153,7 +152,7 @@ class Exercise:
         self._answering: dict[tuple[str, Capability], str] = {}
         self._marks: dict[str, int] = {}  # see ``last_change``
         self._marked = 0
-        self._orders = Orders(self.engine)
+        self._orders = self.engine.orders
         self.commands: list[dict] = []
         self._subscribers: list[Subscriber] = []
         self._delivered = 0
@@ -328,7 +327,7 @@ class Exercise:
         incident = engine.incidents[incident_id]
         answering = self._answering
         rows = []
-        for cap, (req, assigned, on_scene) in sorted(needs(engine, incident).items()):
+        for cap, (req, assigned, on_scene) in sorted(needs(engine.units, incident).items()):
             agency = answering.get((incident_id, cap))
             if agency is None:
                 agency = answering[(incident_id, cap)] = engine.responsible(incident, cap)

@@ -22,7 +22,7 @@ from conftest import (
 )
 
 from simulator.commands import Dispatch, Patch, SendMessage, Share
-from simulator.engine.comms import LEVEL
+from simulator.engine.message import LEVEL
 from simulator.exercise import Exercise
 
 P1_ON_SCENE = CAD_OPENS + 30 + 200

@@ -147,3 +147,78 @@ def test_engine_and_players_run_without_pygame():
     assert out.returncode == 0, out.stderr
     count, _ = out.stdout.split()
     assert int(count) > 20
+
+
+# -- the engine package's own layout (issue 10) -------------------------------------
+
+ENGINE = PACKAGE / "engine"
+ENGINE_LINE_LIMIT = 400
+
+
+def engine_graph() -> dict[str, set[str]]:
+    """Engine module -> the engine modules it imports (TYPE_CHECKING imports included)."""
+    names = {p.stem for p in ENGINE.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in sorted(ENGINE.glob("*.py")):
+        found = set()
+        for _, module in imported(path):
+            head, _, rest = module.rpartition(".")
+            if head == "simulator.engine" and rest in names:
+                found.add(rest)
+        graph[path.stem] = found
+    return graph
+
+
+def cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle in the graph, as its modules in order, or [] if there is none."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return []
+        path.append(node)
+        for target in sorted(graph[node]):
+            found = visit(target)
+            if found:
+                return found
+        path.pop()
+        done.add(node)
+        return []
+
+    for node in sorted(graph):
+        found = visit(node)
+        if found:
+            return found
+    return []
+
+
+def test_the_cycle_finder_finds_a_cycle_and_passes_a_tree():
+    assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_the_engine_package_has_no_import_cycle():
+    graph = engine_graph()
+    assert {"core", "kernel", "scene", "crews"} <= set(graph)
+    assert cycle(graph) == []
+
+
+def test_no_engine_module_but_the_package_imports_the_engine():
+    importers = sorted(name for name, targets in engine_graph().items() if "core" in targets)
+    assert importers == []
+
+
+def test_the_kernel_imports_no_subsystem():
+    assert engine_graph()["kernel"] <= {"streams"}
+
+
+def test_no_engine_module_is_over_the_line_limit():
+    long = {
+        path.name: n
+        for path in sorted(ENGINE.glob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > ENGINE_LINE_LIMIT
+    }
+    assert long == {}

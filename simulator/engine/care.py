@@ -7,15 +7,13 @@ treated patients, then carry them off.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from simulator.engine.incident import CareState, Incident, Patient
+from simulator.engine.kernel import Kernel
+from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import CasualtyModel
 from simulator.scenario.vocabulary import TRIAGE_ORDER, Capability, Triage
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 _RANK = {category: rank for rank, category in enumerate(TRIAGE_ORDER)}
 
@@ -23,8 +21,13 @@ _RANK = {category: rank for rank, category in enumerate(TRIAGE_ORDER)}
 class Care:
     """Treatment and loading of every incident's patients."""
 
-    def __init__(self, engine: "Engine", check_resolved: Callable[[Incident], None]) -> None:
-        self.engine = engine
+    def __init__(
+        self, kernel: Kernel, state: State, check_resolved: Callable[[Incident], None]
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        # A loaded crew drives its patients off: transport, wired by the scene's connect.
+        self.carry: Callable[[Unit, Incident], None]
         self._check_resolved = check_resolved  # the scene resolves once its patients are gone
 
     def clock(self, patient: Patient, model: CasualtyModel, left: float | None = None) -> None:
@@ -38,23 +41,23 @@ class Care:
             return
         if left is not None:
             delay = left
-        patient.deadline = self.engine.env.now + delay
+        patient.deadline = self.kernel.env.now + delay
         patient.left = None
-        self.engine.at(delay, self._deteriorate, patient, patient.token)
+        self.kernel.at(delay, self._deteriorate, patient, patient.token)
 
     def _deteriorate(self, patient: Patient, token: int) -> None:
         if token != patient.token or patient.state != CareState.WAITING:
             return
-        incident = self.engine.incidents[patient.incident]
+        incident = self.state.incidents[patient.incident]
         if patient.triage == Triage.IMMEDIATE:
             patient.state = CareState.DECEASED
-            self.engine.emit(
+            self.kernel.emit(
                 "patient.died", incident=incident.id, patient=patient.id, reason="untreated"
             )
             self._check_resolved(incident)
         else:
             patient.triage = Triage.IMMEDIATE
-            self.engine.emit(
+            self.kernel.emit(
                 "patient.deteriorated",
                 incident=incident.id,
                 patient=patient.id,
@@ -66,7 +69,7 @@ class Care:
         """Put idle units on scene to work: load treated patients, else treat the sickest."""
         if incident.resolved or not incident.patients:
             return
-        units = self.engine.units
+        units = self.state.units
         for unit_id in sorted(incident.on_scene):
             unit = units[unit_id]
             if unit.treating or unit_id not in incident.on_scene:
@@ -88,7 +91,7 @@ class Care:
                     or not self._next(incident, CareState.AWAITING_TRANSPORT)
                 )
             ):
-                self.engine.transport.carry(unit, incident)
+                self.carry(unit, incident)
         self._check_resolved(incident)
 
     def _load_all(self, unit: Unit, incident: Incident) -> bool:
@@ -110,12 +113,12 @@ class Care:
     def _treat(self, unit: Unit, patient: Patient, incident: Incident) -> None:
         patient.state = CareState.TREATING
         if patient.deadline is not None:  # care pauses the clock; it resumes if abandoned
-            patient.left = max(0.0, patient.deadline - self.engine.env.now)
+            patient.left = max(0.0, patient.deadline - self.kernel.env.now)
         patient.token += 1
         unit.treating = patient.id
         model = incident.casualty_model
         minutes = getattr(model, f"treat_minutes_{patient.triage.value}")
-        self.engine.emit(
+        self.kernel.emit(
             "patient.treatment_started",
             agency=unit.agency,
             unit=unit.id,
@@ -123,16 +126,16 @@ class Care:
             patient=patient.id,
             triage=patient.triage.value,
         )
-        self.engine.at(minutes * 60.0, self._treated, unit, patient, patient.token)
+        self.kernel.at(minutes * 60.0, self._treated, unit, patient, patient.token)
 
     def _treated(self, unit: Unit, patient: Patient, token: int) -> None:
         if token != patient.token or patient.state != CareState.TREATING:
             return
         unit.treating = None
-        incident = self.engine.incidents[patient.incident]
+        incident = self.state.incidents[patient.incident]
         if patient.needs_transport:
             patient.state = CareState.AWAITING_TRANSPORT
-            self.engine.emit(
+            self.kernel.emit(
                 "patient.treated",
                 agency=unit.agency,
                 unit=unit.id,
@@ -141,7 +144,7 @@ class Care:
             )
         else:
             patient.state = CareState.RELEASED
-            self.engine.emit(
+            self.kernel.emit(
                 "patient.released",
                 agency=unit.agency,
                 unit=unit.id,
@@ -155,7 +158,7 @@ class Care:
         patient = next(p for p in incident.patients if p.id == unit.treating)
         unit.treating = None
         patient.state = CareState.WAITING
-        self.engine.emit(
+        self.kernel.emit(
             "patient.treatment_interrupted",
             agency=unit.agency,
             unit=unit.id,
@@ -167,7 +170,7 @@ class Care:
     def _load(self, unit: Unit, patient: Patient) -> None:
         patient.state = CareState.LOADED
         unit.patients.append(patient.id)
-        self.engine.emit(
+        self.kernel.emit(
             "patient.loaded",
             agency=unit.agency,
             unit=unit.id,

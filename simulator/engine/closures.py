@@ -4,32 +4,43 @@ Only the agencies told learn of a closure; units of the others drive on to the b
 are blocked there and report it. Reopening lets stranded units try again.
 """
 
-from typing import TYPE_CHECKING
-
+from simulator.engine.awareness import Awareness
+from simulator.engine.crews import Crews
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import fact_key
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
+from simulator.engine.movement import Movement
+from simulator.engine.state import State
 
 
 class Closures:
     """Closing and reopening roads during the exercise."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        kernel: Kernel,
+        state: State,
+        awareness: Awareness,
+        movement: Movement,
+        crews: Crews,
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.movement = movement
+        self.crews = crews
 
     def close(self, edges: list[int], by: str, told: list[str], via: str = "inject") -> list[int]:
         """Close road edges and reroute units driving into them.
 
         Only the agencies ``told`` learn of it; the rest find out at the barrier.
         """
-        newly = self.engine.atlas.roads.close(edges)
+        newly = self.state.atlas.roads.close(edges)
         if newly:
-            names = sorted({self.engine.atlas.roads.names[k] for k in newly} - {""})
-            self.engine.emit("road.closed", by=by, edges=self._edge_ids(newly), names=names)
-            needed = sorted(a.id for a in self.engine.agency_specs() if self.engine.fleet(a.id))
+            names = sorted({self.state.atlas.roads.names[k] for k in newly} - {""})
+            self.kernel.emit("road.closed", by=by, edges=self._edge_ids(newly), names=names)
+            needed = sorted(a.id for a in self.state.agency_specs() if self.state.fleet(a.id))
             for name in names:
-                self.engine.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
+                self.kernel.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
             self._tell_roads(names, told, via)
             self._closed_ahead(set(newly))
         return newly
@@ -40,33 +51,31 @@ class Closures:
         The rest drive on to the closure, are blocked there and report it, as a unit
         dispatched onto an unknown closure does.
         """
-        roads = self.engine.atlas.roads
-        for unit, edge in self.engine.movement.driving_into(closed):
+        roads = self.state.atlas.roads
+        for unit, edge in self.movement.driving_into(closed):
             name = roads.names[edge]
-            if not name or self.engine.knowledge.value(unit.agency, fact_key("closure", name)):
-                self.engine.movement.reroute(unit)
+            if not name or self.state.knowledge.value(unit.agency, fact_key("closure", name)):
+                self.movement.reroute(unit)
                 continue
             target, on_arrive = unit.goal
-            self.engine.movement.drive_to(
-                unit, edge, self.engine.crews.at_barrier(name, target, on_arrive)
-            )
+            self.movement.drive_to(unit, edge, self.crews.at_barrier(name, target, on_arrive))
 
     def reopen(self, edges: list[int], by: str, told: list[str], via: str = "inject") -> list[int]:
         """Reopen road edges; stranded units try again."""
-        newly = self.engine.atlas.roads.reopen(edges)
+        newly = self.state.atlas.roads.reopen(edges)
         if newly:
-            names = sorted({self.engine.atlas.roads.names[k] for k in newly} - {""})
-            self.engine.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
+            names = sorted({self.state.atlas.roads.names[k] for k in newly} - {""})
+            self.kernel.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
             self._tell_roads(names, told, via)
-            self.engine.movement.after_reopening()
+            self.movement.after_reopening()
         return newly
 
     def _tell_roads(self, names: list[str], told: list[str], via: str) -> None:
         for agency in sorted(set(told)):
             for name in names:
                 key = fact_key("closure", name)
-                self.engine.learn(agency, key, self.engine.truth(key), via)
+                self.awareness.learn(agency, key, self.state.truth(key), via)
 
     def _edge_ids(self, edges: list[int]) -> list[list[str]]:
-        roads = self.engine.atlas.roads
+        roads = self.state.atlas.roads
         return [[roads.ids[roads.src[k]], roads.ids[roads.dst[k]]] for k in edges]

@@ -6,49 +6,83 @@ handles 3 to 7 units, 5 optimal. Without unified command, tasking from agencies 
 same scene can clash or repeat, and each clash costs the unit time.
 """
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from simulator.engine.incident import Incident
+from simulator.engine.awareness import Awareness
+from simulator.engine.incident import Incident, needs
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import incident_of
-from simulator.engine.scene import needs
+from simulator.engine.routing import Routing
+from simulator.engine.state import State
 from simulator.engine.unit import Unit
+from simulator.events import Event
 from simulator.scenario.vocabulary import Capability, UnitStatus
 
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
+
+class Work(Protocol):
+    """What command needs of the scene: a crew starting work, the work rate re-planned."""
+
+    def arrive(self, unit: Unit, incident: Incident) -> None:
+        """A unit begins work on scene."""
+
+    def update_work(self, incident: Incident) -> None:
+        """Settle progress so far and reschedule completion at the new rate."""
 
 
 class Command:
     """Command posts, unified command and span of control for every incident."""
 
-    def __init__(self, engine: "Engine"):
-        self.engine = engine
+    def __init__(
+        self, kernel: Kernel, state: State, awareness: Awareness, routing: Routing
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.routing = routing
+        self.scene: Work  # the scene is built on command: see ``connect``
         self.posts: dict[str, tuple[str, str]] = {}  # incident -> (agency, unit)
         self.unified: dict[str, list[str]] = {}  # incident -> agencies
-        self._draw = engine.streams.get("coordination")
+        self._draw = self.kernel.streams.get("coordination")
         self._joining: dict[str, int] = {}
+
+    def connect(self, scene: Work) -> None:
+        """The scene, built after command, which command sends crews to and re-plans."""
+        self.scene = scene
 
     # -- command post and unified command --------------------------------------------
 
     def commanders(self, incident: Incident) -> set[str]:
         """Agencies with a command-capable unit on scene."""
-        units = self.engine.units
+        units = self.state.units
         return {units[u].agency for u in incident.on_scene if units[u].can(Capability.COMMAND)}
 
     def on_scene_agencies(self, incident: Incident) -> set[str]:
         """Agencies with any unit working on scene."""
-        return {self.engine.units[u].agency for u in incident.on_scene}
+        return {self.state.units[u].agency for u in incident.on_scene}
 
     def establish_post(self, agency: str, unit: Unit, incident: Incident) -> None:
         """An incident command post at the scene, set up by a command unit."""
         self.posts[incident.id] = (agency, unit.id)
-        x, y = self.engine.atlas.roads.xy[incident.node]
-        self.engine.emit(
+        x, y = self.state.atlas.roads.xy[incident.node]
+        self.kernel.emit(
             "command_post.established",
             agency=agency,
             unit=unit.id,
             incident=incident.id,
-            node=self.engine.node_id(incident.node),
+            node=self.state.node_id(incident.node),
+            x=round(float(x), 1),
+            y=round(float(y), 1),
+        )
+
+    def open_staging(self, area: str, node: int, agency: str) -> None:
+        """A staging area set up during the exercise."""
+        self.state.staging[area] = node
+        x, y = self.state.atlas.roads.xy[node]
+        self.kernel.emit(
+            "staging.opened",
+            agency=agency,
+            staging=area,
+            node=self.state.node_id(node),
             x=round(float(x), 1),
             y=round(float(y), 1),
         )
@@ -71,35 +105,23 @@ class Command:
 
     def unify(self, incident: Incident) -> None:
         """Establish unified command: a shared channel, and every fact pooled."""
-        engine = self.engine
         agencies = sorted(self.commanders(incident))
         self.unified[incident.id] = agencies
-        channel = self.post_line(incident.id, agencies[0], agencies[1])
-        engine.emit(
+        channel = self.routing.open_post(incident.id, agencies)
+        self.kernel.emit(
             "unified_command.established",
             incident=incident.id,
             agencies=agencies,
             channel=channel,
         )
         for agency in agencies:
-            for key, value in engine.knowledge.about(agency, incident.id).items():
+            for key, value in self.state.knowledge.about(agency, incident.id).items():
                 self.on_learned(agency, key, value)
-        engine.scene.update_work(incident)
+        self.scene.update_work(incident)
 
-    def post_line(self, incident: str | None, sender: str, to: str | None) -> str | None:
-        """The command post's liaison channel, if both agencies sit in unified command."""
-        agencies = self.unified.get(incident or "")
-        if not agencies or sender not in agencies or to not in agencies:
-            return None
-        settings = self.engine.scenario.communications
-        return self.engine.network.virtual(
-            f"cp-{incident}",
-            f"Unified command post {incident}",
-            "bridge",
-            capacity=10,
-            latency=settings.command_post_seconds,
-            agencies=agencies,
-        )
+    def learned(self, event: Event) -> None:
+        """A fact learnt reaches the agency's partners at a post (``fact.learned``)."""
+        self.on_learned(event.agency or "", event.data["fact"], event.data["value"])
 
     def on_learned(self, agency: str, key: str, value: object) -> None:
         """Under unified command, what one agency learns reaches the others at the post."""
@@ -107,18 +129,17 @@ class Command:
         agencies = self.unified.get(incident or "")
         if not agencies or agency not in agencies:
             return
-        engine = self.engine
-        delay = engine.scenario.communications.command_post_seconds
+        delay = self.state.scenario.communications.command_post_seconds
         for other in agencies:
-            if other != agency and engine.knowledge.value(other, key) != value:
-                engine.at(delay, self._pool, agency, other, key)
+            if other != agency and self.state.knowledge.value(other, key) != value:
+                self.kernel.at(delay, self._pool, agency, other, key)
 
     def _pool(self, source: str, other: str, key: str) -> None:
         """Pass on the source's value as it is now, unless the other holds a newer one."""
-        facts = self.engine.knowledge.facts
+        facts = self.state.knowledge.facts
         held, theirs = facts[source][key], facts[other].get(key)
         if theirs is None or (theirs.value != held.value and theirs.t < held.t):
-            self.engine.learn(other, key, held.value, "command_post", by=source)
+            self.awareness.learn(other, key, held.value, "command_post", by=source)
 
     # -- span of control -------------------------------------------------------------
 
@@ -128,8 +149,8 @@ class Command:
         Each agency supervises its own units unless unified command pools them. With
         no command unit, the first officer on scene supervises (one implicit supervisor).
         """
-        units = self.engine.units
-        limit = self.engine.scenario.settings.span_of_control
+        units = self.state.units
+        limit = self.state.scenario.settings.span_of_control
         groups: dict[str, list[Unit]] = {}
         pooled = incident.id in self.unified
         for unit_id in sorted(incident.on_scene):
@@ -155,11 +176,11 @@ class Command:
         """
         if incident.id in self.unified:
             return None
-        units = self.engine.units
+        units = self.state.units
         others = sorted(self.on_scene_agencies(incident) - {unit.agency})
         if not others:
             return None
-        wanted = needs(self.engine, incident)
+        wanted = needs(self.state.units, incident)
         useful = sorted(c for c in wanted if unit.can(c) and c != Capability.COMMAND)
         if useful and all(wanted[c][2] >= wanted[c][0] for c in useful):
             covering = next(
@@ -172,17 +193,16 @@ class Command:
             )
             if covering:
                 return "duplicated", covering
-        if self._draw.random() < self.engine.scenario.settings.conflict_probability:
+        if self._draw.random() < self.state.scenario.settings.conflict_probability:
             return "conflicted", others[0]
         return None
 
     def delay_join(self, unit: Unit, incident: Incident, kind: str, other: str) -> None:
         """Log a clash; the unit starts work only after sorting it out."""
-        engine = self.engine
-        cost = engine.scenario.settings.conflict_seconds
+        cost = self.state.scenario.settings.conflict_seconds
         token = self._joining.get(unit.id, 0) + 1
         self._joining[unit.id] = token
-        engine.emit(
+        self.kernel.emit(
             f"assignment.{kind}",
             agency=unit.agency,
             unit=unit.id,
@@ -190,7 +210,7 @@ class Command:
             with_agency=other,
             cost=cost,
         )
-        engine.at(cost, self._join, unit, incident, token)
+        self.kernel.at(cost, self._join, unit, incident, token)
 
     def _join(self, unit: Unit, incident: Incident, token: int) -> None:
         if self._joining.get(unit.id) != token or unit.incident != incident.id:
@@ -198,4 +218,4 @@ class Command:
         if incident.resolved or unit.id in incident.on_scene:
             return
         if unit.status == UnitStatus.ON_SCENE:
-            self.engine.scene.arrive(unit, incident)
+            self.scene.arrive(unit, incident)

@@ -25,15 +25,16 @@ random draws (a rumour row is then only told to its recipients).
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from simulator.commands import CommandBase, PublicStatement
+from simulator.engine.awareness import Awareness
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
+from simulator.engine.state import State
+from simulator.engine.switchboard import Switchboard
 from simulator.events import Event
 from simulator.scenario.community import Community as CommunitySpec
 from simulator.scenario.msel import RumourInject
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 Verdict = tuple[str, Callable[[], object] | None]
 # Fact topics a statement may state a value for (an incident fact is a record, not a value).
@@ -63,11 +64,20 @@ class LiveRumour:
 class Community:
     """The public: trust, tips, rumours and the statements that answer them."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.spec: CommunitySpec | None = engine.scenario.community
-        if self.spec is not None:
-            engine.watchers.append(self.observe)  # the public sees what happens
+    def __init__(
+        self,
+        kernel: Kernel,
+        state: State,
+        awareness: Awareness,
+        incidents: Incidents,
+        switchboard: Switchboard,
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.incidents = incidents
+        self.switchboard = switchboard
+        self.spec: CommunitySpec | None = self.state.scenario.community
         self.trust = self.spec.trust if self.spec else 0.0
         self.rumours: dict[str, LiveRumour] = {}
         self.statements: list[float] = []
@@ -87,7 +97,7 @@ class Community:
         spec = self.spec
         if spec is None:
             return
-        self.engine.emit(
+        self.kernel.emit(
             "community.started",
             trust=spec.trust,
             pio=list(spec.pio),
@@ -96,7 +106,7 @@ class Community:
             tip_line=spec.tips.agency if spec.tips else None,
         )
         if spec.tips is not None:
-            self.engine.env.process(self._tips())
+            self.kernel.env.process(self._tips())
 
     def observe(self, event: Event) -> None:
         """Let what the public sees move trust (a watcher of every event the engine logs)."""
@@ -117,16 +127,16 @@ class Community:
     def _incident_started(self, event: Event) -> None:
         if event.data.get("priority") != 1 or self.first_major is not None:
             return
-        self.first_major = self.engine.env.now
+        self.first_major = self.kernel.env.now
         due = self.spec.first_statement_minutes * 60.0
-        self.engine.at(due, self._first_due)
+        self.kernel.at(due, self._first_due)
 
     def _first_on_scene(self, event: Event) -> None:
-        incident = self.engine.incidents.get(event.incident or "")
+        incident = self.state.incidents.get(event.incident or "")
         if incident is None:
             return
         self._responded.add(incident.id)
-        took = self.engine.env.now - incident.started
+        took = self.kernel.env.now - incident.started
         effects = self.spec.effects
         if took <= self.spec.response_target_minutes * 60.0:
             self._change(effects.prompt_response, "prompt_response", incident=incident.id)
@@ -142,7 +152,7 @@ class Community:
         fields = {k: v for k, v in detail.items() if v is not None}
         incident = fields.pop("incident", None)
         unit = fields.pop("unit", None)
-        self.engine.emit(
+        self.kernel.emit(
             "trust.changed",
             incident=incident,
             unit=unit,
@@ -158,21 +168,21 @@ class Community:
         """The first statement's time has come: silence costs trust, updates fall due."""
         if self.statements:
             return  # each statement keeps its own update clock
-        self.engine.emit("statement.overdue", due="first", since=self.first_major)
+        self.kernel.emit("statement.overdue", due="first", since=self.first_major)
         self._change(-self.spec.effects.silence, "silence")
         self._schedule_update()
 
     def _schedule_update(self) -> None:
-        self.engine.at(self.spec.update_minutes * 60.0, self._update_due, len(self.statements))
+        self.kernel.at(self.spec.update_minutes * 60.0, self._update_due, len(self.statements))
 
     def _update_due(self, issued: int) -> None:
         """An update fell due: none since, with incidents still open, costs trust."""
         if len(self.statements) != issued:
             return
-        if not any(not i.resolved for i in self.engine.incidents.values()):
+        if not any(not i.resolved for i in self.state.incidents.values()):
             return
         last = self.statements[-1] if self.statements else self.first_major
-        self.engine.emit("statement.overdue", due="update", since=last)
+        self.kernel.emit("statement.overdue", due="update", since=last)
         self._change(-self.spec.effects.no_update, "no_update")
         self._schedule_update()
 
@@ -197,7 +207,7 @@ class Community:
             return "say whether the statement denies or confirms the rumour (stance)"
         if command.rumour is None and command.stance != "inform":
             return f"a statement that would {command.stance} names the rumour it answers"
-        if command.incident is not None and not self.engine.cads[command.agency].knows(
+        if command.incident is not None and not self.state.cads[command.agency].knows(
             command.incident
         ):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD"
@@ -205,17 +215,17 @@ class Community:
             topic = key.partition(":")[0]
             if topic not in STATED_TOPICS:
                 return f"a statement states {', '.join(STATED_TOPICS)} facts, not {key!r}"
-            if self.engine.truth(key) is None:
+            if self.state.truth(key) is None:
                 return f"fact {key!r} names nothing that has happened"
         return ""
 
     def _issue(self, command: PublicStatement) -> None:
         """The statement goes out: its accuracy and timing move trust; it may answer a rumour."""
-        engine, effects, now = self.engine, self.spec.effects, self.engine.env.now
+        effects, now = self.spec.effects, self.kernel.env.now
         wrong = self._contradictions(command)
         first = not self.statements
         self.statements.append(now)
-        engine.emit(
+        self.kernel.emit(
             "statement.issued",
             agency=command.agency,
             incident=command.incident,
@@ -244,15 +254,15 @@ class Community:
             if (command.stance == "confirm") != row.factual:
                 wrong.append(f"rumour:{row.rumour}")
         for key, value in sorted(command.facts.items()):
-            if self.engine.truth(key) != value:
+            if self.state.truth(key) != value:
                 wrong.append(key)
         return wrong
 
     def _counter(self, live: LiveRumour, agency: str) -> None:
         if live.countered is not None:
             return
-        live.countered = self.engine.env.now
-        self.engine.emit(
+        live.countered = self.kernel.env.now
+        self.kernel.emit(
             "rumour.countered", agency=agency, rumour=live.row.rumour, reach=round(live.reach)
         )
         self._change(self.spec.effects.rumour_countered, "rumour_countered", rumour=live.row.rumour)
@@ -265,8 +275,7 @@ class Community:
             return
         live = LiveRumour(row, row.reach)
         self.rumours[row.rumour] = live
-        engine = self.engine
-        engine.emit(
+        self.kernel.emit(
             "rumour.started",
             incident=row.about,
             rumour=row.rumour,
@@ -277,27 +286,27 @@ class Community:
             psap=live.psap,
         )
         for agency in row.to:
-            engine.emit(
+            self.kernel.emit(
                 "rumour.noticed",
                 agency=agency,
                 incident=row.about,
                 rumour=row.rumour,
                 claim=row.claim,
             )
-        engine.at(self.spec.spread_minutes * 60.0, self._step, live)
+        self.kernel.at(self.spec.spread_minutes * 60.0, self._step, live)
 
     def _step(self, live: LiveRumour) -> None:
         """One spread step: reach grows (or decays once answered), its readers call."""
-        engine, row = self.engine, live.row
+        row = live.row
         seconds = self.spec.spread_minutes * 60.0
         hours = seconds / 3600.0
         # Low trust speeds an unanswered rumour: 1.5x its growth at trust 0, 0.5x at 100.
         rate = row.growth * (1.5 - self.trust / 100.0) if live.countered is None else -row.decay
         live.reach = min(live.reach * math.exp(rate * hours), self.spec.population)
-        rng = engine.streams.get("community")
+        rng = self.kernel.streams.get("community")
         mean = row.calls_per_thousand * live.reach / 1000.0 * hours
         calls = min(MAX_STEP_CALLS, int(rng.poisson(mean)))
-        engine.emit(
+        self.kernel.emit(
             "rumour.spread",
             incident=row.about,
             rumour=row.rumour,
@@ -306,13 +315,13 @@ class Community:
             answered=live.countered is not None,
         )
         for offset in sorted(rng.uniform(0.0, seconds, calls).tolist()):
-            engine.env.process(self._call("rumour", live.psap, offset, row.rumour))
+            self.kernel.env.process(self._call("rumour", live.psap, offset, row.rumour))
         if live.countered is None:
             self._unanswered(live)
         elif live.reach < row.reach * FADED_SHARE:
-            engine.emit("rumour.faded", incident=row.about, rumour=row.rumour)
+            self.kernel.emit("rumour.faded", incident=row.about, rumour=row.rumour)
             return
-        engine.at(seconds, self._step, live)
+        self.kernel.at(seconds, self._step, live)
 
     def _unanswered(self, live: LiveRumour) -> None:
         """An unanswered rumour erodes trust; past its crowd size, people gather."""
@@ -321,38 +330,37 @@ class Community:
         if row.crowd is None or live.crowd or live.reach < (row.crowd_at or 0.0):
             return
         live.crowd = True
-        self.engine.emit(
+        self.kernel.emit(
             "rumour.crowd", incident=row.crowd.id, rumour=row.rumour, reach=round(live.reach)
         )
-        self.engine.start_incident(row.crowd)
+        self.incidents.start(row.crowd)
 
     # -- calls from the public ---------------------------------------------------------
 
     def _tips(self):
         """Tips at the full-trust rate, each reaching the tip line with chance trust/100."""
         tips = self.spec.tips
-        rng = self.engine.streams.get("community_tips")
+        rng = self.kernel.streams.get("community_tips")
         while True:
-            yield self.engine.env.timeout(float(rng.exponential(3600.0 / tips.per_hour)))
+            yield self.kernel.env.timeout(float(rng.exponential(3600.0 / tips.per_hour)))
             if rng.random() < self.trust / 100.0:
-                self.engine.env.process(self._call("tip", tips.agency, 0.0, None))
+                self.kernel.env.process(self._call("tip", tips.agency, 0.0, None))
 
     def _call(self, reason: str, psap: str, delay: float, rumour: str | None):
         """A call from the public: it waits for a call-taker like any 911 call."""
-        engine = self.engine
-        env = engine.env
+        env = self.kernel.env
         if delay > 0:
             yield env.timeout(delay)
         self._calls += 1
         call = f"K{self._calls}"
-        engine.emit("community.call", agency=psap, call=call, reason=reason, rumour=rumour)
+        self.kernel.emit("community.call", agency=psap, call=call, reason=reason, rumour=rumour)
         arrived = env.now
-        spec = engine.agency(psap).psap
-        with engine.switchboard.takers[psap].request() as request:
+        spec = self.state.agency(psap).psap
+        with self.switchboard.takers[psap].request() as request:
             yield request
             wait = env.now - arrived
             yield env.timeout(spec.ring_seconds + spec.processing_seconds)
-        engine.emit(
+        self.kernel.emit(
             "community.call_handled", agency=psap, call=call, reason=reason, wait=round(wait, 3)
         )
         if reason == "tip":
@@ -361,9 +369,9 @@ class Community:
     def _teach(self, psap: str) -> None:
         """A tip tells the tip line the next listed fact that is now true."""
         for key in self.spec.tips.facts:
-            value = self.engine.truth(key)
+            value = self.state.truth(key)
             if key in self._taught or value is None:
                 continue
             self._taught.add(key)
-            self.engine.learn(psap, key, value, "tip")
+            self.awareness.learn(psap, key, value, "tip")
             return

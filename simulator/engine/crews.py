@@ -9,32 +9,81 @@ at the barrier. Units also go out of and back into service.
 import itertools
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from simulator.engine.incident import Incident, Readiness
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import fact_key
+from simulator.engine.movement import Movement
+from simulator.engine.state import State
+from simulator.engine.traffic import Traffic
 from simulator.engine.unit import Unit
+from simulator.events import Event
 from simulator.scenario.vocabulary import UnitStatus
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 # A blocked unit waits at a declared staging area if one is this close to the scene.
 STAGING_RADIUS_M = 3000.0
 
 
+class Work(Protocol):
+    """What crews need of the scene: starting and stopping work there."""
+
+    def arrive(self, unit: Unit, incident: Incident) -> None:
+        """A unit begins work on scene."""
+
+    def leave(self, unit: Unit, incident: Incident) -> None:
+        """A unit stops working the incident."""
+
+
+class SizeUp(Protocol):
+    """What crews need of hazards: sizing up a scene from inside and from outside."""
+
+    def observe(self, unit: Unit, incident: Incident) -> bool:
+        """Whether the unit may go to work after sizing up the scene."""
+
+    def size_up_outside(self, unit: Unit, incident: Incident) -> None:
+        """A crew at the perimeter reports what shows from the street."""
+
+
+class Tasking(Protocol):
+    """What crews need of incident command: clashes in tasking, and their cost."""
+
+    def clash(self, unit: Unit, incident: Incident) -> tuple[str, str] | None:
+        """A duplicated or conflicting assignment for an arriving unit, if any."""
+
+    def delay_join(self, unit: Unit, incident: Incident, kind: str, other: str) -> None:
+        """Log a clash; the unit starts work only after sorting it out."""
+
+
 class Crews:
     """Every unit's status changes and the trips between them."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(self, kernel: Kernel, state: State, movement: Movement, traffic: Traffic) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.movement = movement
+        self.traffic = traffic
         self.pending_out_of_service: dict[str, str] = {}  # unit -> why, once handed over
+        # Built on crews, so connected after them: see ``connect``.
+        self.scene: Work
+        self.hazards: SizeUp
+        self.command: Tasking
+
+    def connect(self, scene: Work, hazards: SizeUp, command: Tasking) -> None:
+        """The scene, hazards and command, which crews arriving on scene go through."""
+        self.scene, self.hazards, self.command = scene, hazards, command
+
+    def resolved(self, event: Event) -> None:
+        """Every crew still committed to a resolved incident goes home."""
+        incident = self.state.incidents[event.incident or ""]
+        for unit_id in sorted(incident.assigned):
+            self.send_home(self.state.units[unit_id])
 
     def set_status(self, unit: Unit, status: UnitStatus, **data: Any) -> None:
         """Change a unit's status and log the transition."""
         prev = unit.status
         unit.status = status
-        self.engine.emit(
+        self.kernel.emit(
             f"unit.{status.value}",
             agency=unit.agency,
             unit=unit.id,
@@ -46,8 +95,8 @@ class Crews:
     def detach(self, unit: Unit) -> None:
         """Take a unit off whatever incident it is committed to."""
         if unit.incident is not None:
-            incident = self.engine.incidents[unit.incident]
-            self.engine.scene.leave(unit, incident)
+            incident = self.state.incidents[unit.incident]
+            self.scene.leave(unit, incident)
             unit.incident = None
         unit.staging = None
         unit.held = False
@@ -59,31 +108,31 @@ class Crews:
         """
         previous = unit.incident
         self.detach(unit)
-        turnout = self.engine.agency(unit.agency).turnout if unit.at_home else 0.0
+        turnout = self.state.agency(unit.agency).turnout if unit.at_home else 0.0
         unit.incident = incident.id
         unit.held = hold
         incident.assigned.add(unit.id)
-        eta = float(self.engine.movement.eta(unit, incident.node)) + turnout
+        eta = float(self.movement.eta(unit, incident.node)) + turnout
         self.set_status(
             unit,
             UnitStatus.DISPATCHED,
             reassigned_from=previous,
-            eta=round(self.engine.env.now + eta, 3),
+            eta=round(self.kernel.env.now + eta, 3),
         )
         if turnout > 0:
             unit.epoch += 1
-            self.engine.at(turnout, self._roll, unit, incident, unit.epoch)
+            self.kernel.at(turnout, self._roll, unit, incident, unit.epoch)
         else:
             self._roll(unit, incident, unit.epoch)
 
     def _roll(self, unit: Unit, incident: Incident, epoch: int) -> None:
         if unit.epoch != epoch or unit.incident != incident.id:
             return
-        reason = self.engine.blocked(unit, incident)
+        reason = self.state.blocked(unit, incident)
         area = self._staging_near(incident) if reason else None
         if area is not None:
             target, on_arrive = (
-                self.engine.staging[area],
+                self.state.staging[area],
                 lambda u: self._at_staging(u, area, reason),
             )
         else:
@@ -92,32 +141,32 @@ class Crews:
         if barrier is not None:
             node, name = barrier
             target, on_arrive = node, self.at_barrier(name, target, on_arrive)
-        if not self.engine.movement.send(unit, target, on_arrive):
-            self.engine.movement.hold(unit)
+        if not self.movement.send(unit, target, on_arrive):
+            self.movement.hold(unit)
             self.detach(unit)
             self.set_status(unit, UnitStatus.AVAILABLE, reason="no open road to the incident")
             return
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.engine.node_id(target),
+            to=self.state.node_id(target),
             staging=area,
-            path=self.engine.movement.path_ids(unit),
+            path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
 
     def _unknown_closure(self, unit: Unit, target: int) -> tuple[int, str] | None:
         """Where a unit's believed route hits a closure its agency was not told of."""
-        roads = self.engine.atlas.roads
+        roads = self.state.atlas.roads
         unknown = {
             k
             for k in roads.closed
             if roads.names[k]
-            and not self.engine.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
+            and not self.state.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
         }
         if not unknown:
             return None
-        origin, _ = self.engine.movement.origin(unit)
+        origin, _ = self.movement.origin(unit)
         path = roads.believed_path(origin, target, unknown)
         for u, v in itertools.pairwise(path):
             edge = roads.edge_of[(u, v)]
@@ -131,7 +180,7 @@ class Crews:
         """What a unit does on reaching a closure it was not told of: report, reroute."""
 
         def arrived(unit: Unit) -> None:
-            self.engine.emit(
+            self.kernel.emit(
                 "unit.blocked",
                 agency=unit.agency,
                 unit=unit.id,
@@ -139,9 +188,9 @@ class Crews:
                 road=name,
                 reason="drove into a closure its agency did not know of",
             )
-            self.engine.report(unit, unit.incident, {fact_key("closure", name): True})
-            if self.engine.movement.send(unit, target, on_arrive):
-                self.engine.movement.rerouted(unit)
+            self.traffic.report(unit, unit.incident, {fact_key("closure", name): True})
+            if self.movement.send(unit, target, on_arrive):
+                self.movement.rerouted(unit)
 
         return arrived
 
@@ -156,13 +205,13 @@ class Crews:
             if g.state == Readiness.MET
         }
         if met:
-            delay = self.engine.scenario.communications.retry_seconds
-            self.engine.at(delay, self.engine.report, unit, incident.id, met)
+            delay = self.state.scenario.communications.retry_seconds
+            self.kernel.at(delay, self.traffic.report, unit, incident.id, met)
 
     def _staging_near(self, incident: Incident) -> str | None:
-        xy = self.engine.atlas.roads.xy
+        xy = self.state.atlas.roads.xy
         best, best_d = None, STAGING_RADIUS_M
-        for area, node in sorted(self.engine.staging.items()):
+        for area, node in sorted(self.state.staging.items()):
             d = math.dist(xy[node], xy[incident.node])
             if d <= best_d:
                 best, best_d = area, d
@@ -170,40 +219,40 @@ class Crews:
 
     def _at_staging(self, unit: Unit, area: str, reason: str) -> None:
         unit.staging = area
-        incident = self.engine.incidents[unit.incident]
-        if not self.engine.blocked(unit, incident):
+        incident = self.state.incidents[unit.incident]
+        if not self.state.blocked(unit, incident):
             self.proceed_from_staging(unit, incident)
             return
         self.set_status(unit, UnitStatus.STAGED, at=area, reason=f"waiting for {reason}")
         self.await_word(unit, incident)
 
     def _at_scene(self, unit: Unit) -> None:
-        incident = self.engine.incidents[unit.incident]
+        incident = self.state.incidents[unit.incident]
         if incident.resolved:
             self.send_home(unit)
             return
         if unit.held:
             unit.staging = None
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason="held by dispatch")
-            self.engine.hazards.size_up_outside(unit, incident)
+            self.hazards.size_up_outside(unit, incident)
             return
-        reason = self.engine.blocked(unit, incident)
+        reason = self.state.blocked(unit, incident)
         if reason:
             unit.staging = None
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
-            self.engine.hazards.size_up_outside(unit, incident)
+            self.hazards.size_up_outside(unit, incident)
             self.await_word(unit, incident)
             return
         self.set_status(unit, UnitStatus.ON_SCENE)
-        if self.engine.hazards.observe(unit, incident):
+        if self.hazards.observe(unit, incident):
             self._enter(unit, incident)
 
     def _enter(self, unit: Unit, incident: Incident) -> None:
-        clash = self.engine.command.clash(unit, incident)
+        clash = self.command.clash(unit, incident)
         if clash:
-            self.engine.command.delay_join(unit, incident, *clash)
+            self.command.delay_join(unit, incident, *clash)
         else:
-            self.engine.scene.arrive(unit, incident)
+            self.scene.arrive(unit, incident)
 
     def order_in(self, unit: Unit, incident: Incident) -> None:
         """A unit held at the perimeter goes in (or, still on its way, will on arrival).
@@ -213,7 +262,7 @@ class Crews:
         unit.held = False
         if unit.status != UnitStatus.STAGED or unit.staging is not None:
             return
-        reason = self.engine.blocked(unit, incident)
+        reason = self.state.blocked(unit, incident)
         if reason:
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
             self.await_word(unit, incident)
@@ -224,17 +273,17 @@ class Crews:
         """A staged unit whose precondition now holds moves in."""
         if unit.staging is None:
             self.set_status(unit, UnitStatus.ON_SCENE, released=True)
-            if self.engine.hazards.observe(unit, incident):
+            if self.hazards.observe(unit, incident):
                 self._enter(unit, incident)
             return
         area, unit.staging = unit.staging, None
-        self.engine.movement.send(unit, incident.node, self._at_scene)
+        self.movement.send(unit, incident.node, self._at_scene)
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.engine.node_id(incident.node),
+            to=self.state.node_id(incident.node),
             released=area,
-            path=self.engine.movement.path_ids(unit),
+            path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
 
@@ -243,17 +292,17 @@ class Crews:
         released = unit.incident
         self.detach(unit)
         if unit.trip is None and unit.node == unit.home:
-            self.engine.movement.hold(unit)
+            self.movement.hold(unit)
             self.set_status(
                 unit, UnitStatus.AVAILABLE, released_from=released, reason=reason or None
             )
             return
-        self.engine.movement.send(unit, unit.home, self._at_station)
+        self.movement.send(unit, unit.home, self._at_station)
         self.set_status(
             unit,
             UnitStatus.RETURNING,
             released_from=released,
-            path=self.engine.movement.path_ids(unit),
+            path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
             reason=reason or None,
         )
@@ -265,13 +314,13 @@ class Crews:
     def stage(self, unit: Unit, area: str) -> None:
         """Pre-position a unit at a staging area, where it waits available."""
         self.detach(unit)
-        self.engine.movement.send(unit, self.engine.staging[area], lambda u: self._parked(u, area))
+        self.movement.send(unit, self.state.staging[area], lambda u: self._parked(u, area))
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.engine.node_id(self.engine.staging[area]),
+            to=self.state.node_id(self.state.staging[area]),
             staging=area,
-            path=self.engine.movement.path_ids(unit),
+            path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
 
@@ -289,7 +338,7 @@ class Crews:
             return
         if unit.status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
             self.pending_out_of_service[unit.id] = reason
-            self.engine.emit(
+            self.kernel.emit(
                 "unit.out_of_service_pending", agency=unit.agency, unit=unit.id, reason=reason
             )
             return
@@ -301,6 +350,6 @@ class Crews:
         self.detach(unit)
         self.set_status(unit, UnitStatus.OUT_OF_SERVICE, released_from=released, reason=reason)
         if unit.trip is not None or unit.node != unit.home:
-            self.engine.movement.send(unit, unit.home, lambda u: None)
+            self.movement.send(unit, unit.home, lambda u: None)
         else:
-            self.engine.movement.hold(unit)
+            self.movement.hold(unit)

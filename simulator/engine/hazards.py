@@ -7,10 +7,14 @@ made safe for it. Any other strikes once per unit: the crew is injured, the unit
 out of service, or there are more casualties, as the scenario says.
 """
 
-from typing import TYPE_CHECKING
-
+from simulator.engine.crews import Crews
 from simulator.engine.incident import Incident, Readiness
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import fact_key
+from simulator.engine.scene import Scene
+from simulator.engine.state import State
+from simulator.engine.traffic import Traffic
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import Casualties, Hazard
 from simulator.scenario.vocabulary import (
@@ -21,21 +25,31 @@ from simulator.scenario.vocabulary import (
     secures,
 )
 
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
-
 
 class Hazards:
     """Sizing up scenes and the harm of hazards nobody reported."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        kernel: Kernel,
+        state: State,
+        incidents: Incidents,
+        traffic: Traffic,
+        crews: Crews,
+        scene: Scene,
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.incidents = incidents
+        self.traffic = traffic
+        self.crews = crews
+        self.scene = scene
         self._harmed: set[tuple[str, str]] = set()  # (unit, hazard fact) already struck
 
     def observe(self, unit: Unit, incident: Incident) -> bool:
         """A unit sizes up the scene and reports; False if a hazard put it out of action."""
         seen: dict[str, object] = {
-            fact_key("incident", incident.id): self.engine.truth(f"incident:{incident.id}")
+            fact_key("incident", incident.id): self.state.truth(f"incident:{incident.id}")
         }
         if incident.patients:
             seen[fact_key("casualties", incident.id)] = len(incident.patients)
@@ -44,14 +58,14 @@ class Hazards:
             key = fact_key("hazard", incident.id, hazard.id)
             seen[key] = hazard.kind.value
             detectors = _detectors(hazard)
-            if self.engine.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
+            if self.state.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
                 continue
             if self._made_safe(unit, incident, hazard.kind, detectors):
                 continue
             if (unit.id, key) not in self._harmed:
                 self._harmed.add((unit.id, key))
                 fit = self._harm(unit, incident, hazard) and fit
-        self.engine.report(unit, incident.id, seen)
+        self.traffic.report(unit, incident.id, seen)
         return fit
 
     def size_up_outside(self, unit: Unit, incident: Incident) -> None:
@@ -65,7 +79,7 @@ class Hazards:
             if h.kind in SEEN_FROM_PERIMETER and any(unit.can(c) for c in _detectors(h))
         }
         if seen:
-            self.engine.report(unit, incident.id, seen)
+            self.traffic.report(unit, incident.id, seen)
 
     def _made_safe(
         self, unit: Unit, incident: Incident, kind: HazardKind, detectors: frozenset[Capability]
@@ -75,7 +89,7 @@ class Hazards:
         It has for the crews it held back (that is why they waited) and, for everyone,
         from the hazards its own crews deal with.
         """
-        agency_kind = self.engine.agency(unit.agency).kind.value
+        agency_kind = self.state.agency(unit.agency).kind.value
         return any(
             g.state == Readiness.MET
             and (g.applies(unit, agency_kind) or secures(g.spec.capability, kind, detectors))
@@ -84,8 +98,7 @@ class Hazards:
 
     def _harm(self, unit: Unit, incident: Incident, hazard: Hazard) -> bool:
         """An unknown hazard strikes; returns whether the unit can still work."""
-        engine = self.engine
-        engine.emit(
+        self.kernel.emit(
             "unit.harmed",
             agency=unit.agency,
             unit=unit.id,
@@ -98,11 +111,13 @@ class Hazards:
         if bystanders or hazard.harm == "crew_injured":
             count = hazard.harm_count
             hurt = Casualties(immediate=count) if bystanders else Casualties(delayed=count)
-            engine.scene.add_patients(incident, hurt)
-            engine.involve(incident, {engine.responsible(incident, Capability.TRANSPORT)})
+            self.scene.add_patients(incident, hurt)
+            self.incidents.involve(
+                incident, {self.state.responsible(incident, Capability.TRANSPORT)}
+            )
         if bystanders:
             return True
-        engine.crews.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
+        self.crews.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
         return False
 
 

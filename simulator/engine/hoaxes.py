@@ -14,16 +14,16 @@ A scenario without suspect calls or hoaxes logs nothing of this.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from simulator.commands import CommandBase, VerifyCall
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
+from simulator.engine.scene import Scene
+from simulator.engine.state import State
 from simulator.events import Event
 from simulator.scenario.incident import EscalationEffect
 from simulator.scenario.msel import IncidentInject
 from simulator.scenario.vocabulary import Capability
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 Verdict = tuple[str, Callable[[], object] | None]
 
@@ -31,14 +31,17 @@ Verdict = tuple[str, Callable[[], object] | None]
 class Hoaxes:
     """Which incidents are being verified or were, and which hoaxes tied a team up."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(self, kernel: Kernel, state: State, incidents: Incidents, scene: Scene) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.incidents = incidents
+        self.scene = scene
         self.verifying: dict[str, str] = {}  # incident -> agency checking it
         self.verified: set[str] = set()
         self._cleared: set[str] = set()  # hoaxes that already tied a team up
-        msel = engine.scenario.msel
-        if any(isinstance(row, IncidentInject) and row.incident.hoax for row in msel):
-            engine.watchers.append(self.observe)  # only where a hoax can tie a team up
+        msel = self.state.scenario.msel
+        # Only where a hoax can tie a team up does it watch teams arrive.
+        self.possible = any(isinstance(row, IncidentInject) and row.incident.hoax for row in msel)
 
     def orders(self) -> dict[type, Callable[[CommandBase], Verdict]]:
         """The command handlers this subsystem answers (``orders.py`` registers them)."""
@@ -46,14 +49,14 @@ class Hoaxes:
 
     def processed(self, psap: str, incident_id: str, call: str) -> None:
         """A call was processed: a suspect one is flagged as a possible hoax."""
-        incident = self.engine.incidents[incident_id]
+        incident = self.state.incidents[incident_id]
         if incident.spec.calls.suspect:
-            self.engine.emit("call.flagged", agency=psap, incident=incident_id, call=call)
+            self.kernel.emit("call.flagged", agency=psap, incident=incident_id, call=call)
 
     def check_verify(self, command: VerifyCall) -> Verdict:
         """Why the call cannot be verified now, or the check starting."""
-        incident = self.engine.incidents.get(command.incident)
-        if incident is None or not self.engine.cads[command.agency].knows(command.incident):
+        incident = self.state.incidents.get(command.incident)
+        if incident is None or not self.state.cads[command.agency].knows(command.incident):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD", None
         if incident.resolved:
             return f"incident {command.incident} is already resolved", None
@@ -65,35 +68,33 @@ class Hoaxes:
 
     def _start(self, agency: str, incident_id: str) -> None:
         self.verifying[incident_id] = agency
-        minutes = self.engine.scenario.settings.verify_minutes
-        self.engine.at(minutes * 60.0, self._answer, agency, incident_id)
+        minutes = self.state.scenario.settings.verify_minutes
+        self.kernel.at(minutes * 60.0, self._answer, agency, incident_id)
 
     def _answer(self, agency: str, incident_id: str) -> None:
         """The check is done: a hoax is stood down, a genuine call goes on."""
-        engine = self.engine
-        incident = engine.incidents[incident_id]
+        incident = self.state.incidents[incident_id]
         del self.verifying[incident_id]
         self.verified.add(incident_id)
-        engine.emit(
+        self.kernel.emit(
             "incident.verified", agency=agency, incident=incident_id, hoax=incident.spec.hoax
         )
         if incident.spec.hoax and not incident.resolved:
-            engine.resolve(incident)
+            self.incidents.resolve(incident)
 
     def observe(self, event: Event) -> None:
         """A tactical team reaching an unverified hoax is tied up clearing the address."""
         if event.kind != "unit.on_scene" or event.incident in self._cleared:
             return
-        engine = self.engine
-        incident = engine.incidents.get(event.incident or "")
+        incident = self.state.incidents.get(event.incident or "")
         if incident is None or not incident.spec.hoax or incident.id in self.verified:
             return
-        if Capability.TACTICAL not in engine.units[event.unit].spec.capabilities:
+        if Capability.TACTICAL not in self.state.units[event.unit].spec.capabilities:
             return
         self._cleared.add(incident.id)
-        minutes = engine.scenario.settings.hoax_clearance_minutes
+        minutes = self.state.scenario.settings.hoax_clearance_minutes
         effect = EscalationEffect(
             description="a tactical team committed to an unverified hoax clears the address",
             add_work_minutes=minutes,
         )
-        engine.scene.escalate(incident, effect, f"{event.unit} committed to an unverified hoax")
+        self.scene.escalate(incident, effect, f"{event.unit} committed to an unverified hoax")

@@ -126,3 +126,35 @@ class Incident:
     def all_cared_for(self) -> bool:
         """Every patient has an outcome."""
         return all(p.state in OUTCOMES for p in self.patients)
+
+
+# Patients still waiting for, or in, treatment on scene.
+_UNTREATED = (CareState.WAITING, CareState.TREATING)
+
+
+def needs(units: dict[str, Unit], incident: Incident) -> dict[Capability, tuple[int, int, int]]:
+    """Per capability: (required, assigned, on scene), transport and care included.
+
+    Transport is needed per patient still on scene; a treatment unit is needed while
+    patients wait and the incident asked for none. Players ask this on every re-plan,
+    so the committed units are read once, unordered (only counts come out).
+    """
+    on_scene = incident.on_scene
+    crews = [(units[u], u in on_scene) for u in incident.assigned]
+    required = dict(incident.requires)
+    transport = incident.transport_need()
+    if transport:
+        required[Capability.TRANSPORT] = transport
+    waiting = any(p.state in _UNTREATED for p in incident.patients)
+    if waiting and Capability.ALS not in required and Capability.BLS not in required:
+        required[Capability.BLS] = 1
+    out = {}
+    for capability, count in required.items():
+        assigned = present = 0
+        seat = capability == Capability.TRANSPORT
+        for unit, here in crews:
+            if unit.can(capability) and not (seat and unit.patients):
+                assigned += 1
+                present += here
+        out[capability] = (count, assigned, present)
+    return out

@@ -18,23 +18,33 @@ told of a hazard walks into it) and is scored from the log (``review/intelligenc
 A scenario without handling rules logs nothing here.
 """
 
-from typing import TYPE_CHECKING
-
+from simulator.engine.awareness import Awareness
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import fact_key, incident_of
+from simulator.engine.state import State
+from simulator.events import Event
 from simulator.scenario.intelligence import TLP, Handling
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 
 class Intelligence:
     """The scenario's handling rules, applied as facts are learnt."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.rules = {rule.fact: rule for rule in engine.scenario.intelligence.handling}
+    def __init__(
+        self, kernel: Kernel, state: State, awareness: Awareness, incidents: Incidents
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.incidents = incidents
+        self.rules = {rule.fact: rule for rule in self.state.scenario.intelligence.handling}
         self._caveated: dict[str, set[str]] = {key: set() for key in self.rules}  # holders
         self._leaked: set[str] = set()
+
+    def learned(self, event: Event) -> None:
+        """A watcher of ``fact.learned``: see ``on_learned``."""
+        data = event.data
+        self.on_learned(event.agency or "", data["fact"], data["via"], data["source"])
 
     def on_learned(self, agency: str, key: str, via: str, by: str | None) -> None:
         """An agency learnt a fact: log its caveat; a message beyond its level over-shares."""
@@ -46,8 +56,8 @@ class Intelligence:
         if not (agency == rule.owner or via == "inject" or passed_on):
             return  # found out for itself: its own copy carries no caveat
         holders.add(agency)
-        allowed = rule.permits(agency, self.engine.agency(agency).kind)
-        self.engine.emit(
+        allowed = rule.permits(agency, self.state.agency(agency).kind)
+        self.kernel.emit(
             "intelligence.caveat",
             agency=agency,
             incident=incident_of(key),
@@ -59,7 +69,7 @@ class Intelligence:
         )
         if allowed or via != "message" or not passed_on:
             return
-        self.engine.emit(
+        self.kernel.emit(
             "intelligence.overshared",
             agency=by,
             incident=incident_of(key),
@@ -70,12 +80,12 @@ class Intelligence:
         )
         if rule.if_leaked is not None and key not in self._leaked:
             self._leaked.add(key)
-            self.engine.at(rule.if_leaked.after, self._leak, rule)
+            self.kernel.at(rule.if_leaked.after, self._leak, rule)
 
     def _leak(self, rule: Handling) -> None:
         leak = rule.if_leaked
         spec = leak.incident if leak else None
-        self.engine.emit(
+        self.kernel.emit(
             "intelligence.compromised",
             agency=rule.owner,
             incident=incident_of(rule.fact),
@@ -85,6 +95,6 @@ class Intelligence:
         )
         if spec is None:
             return
-        incident = self.engine.start_incident(spec)
+        incident = self.incidents.start(spec)
         key = fact_key("incident", incident.id)
-        self.engine.learn(rule.owner, key, self.engine.truth(key), "own")
+        self.awareness.learn(rule.owner, key, self.state.truth(key), "own")

@@ -7,16 +7,14 @@ callback a no-op, so no process has to be interrupted.
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.engine.kernel import Kernel
+from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.world.roads import MAX_WIDENINGS, WIDENING, first_limit
 from simulator.world.route import Trip
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 Arrival = Callable[[Unit], None]
 
@@ -24,21 +22,22 @@ Arrival = Callable[[Unit], None]
 class Movement:
     """Plans trips, reroutes around closures and answers where units are."""
 
-    def __init__(self, engine: "Engine"):
-        self.engine = engine
-        self.roads = engine.atlas.roads
-        self._noise = engine.streams.get("travel")
-        self._sigma = engine.scenario.settings.travel_noise
+    def __init__(self, kernel: Kernel, state: State) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.roads = self.state.atlas.roads
+        self._noise = self.kernel.streams.get("travel")
+        self._sigma = self.state.scenario.settings.travel_noise
         # Per unit, in id order: its rank (ties in a ranking go by id) and speed factor.
-        units = engine.sorted_units()
+        units = self.state.sorted_units()
         self._rank = {u.spec.id: i for i, u in enumerate(units)}
         self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
         self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_state``
-        self._turnout = {a.id: a.turnout for a in engine.agency_specs()}
+        self._turnout = {a.id: a.turnout for a in self.state.agency_specs()}
 
     def origin(self, unit: Unit) -> tuple[int, float]:
         """The node a unit can next turn at, and when it gets there."""
-        now = self.engine.env.now
+        now = self.kernel.env.now
         trip = unit.trip
         if trip is None:
             return unit.node, now
@@ -58,7 +57,7 @@ class Movement:
         """Estimated seconds for a unit to reach ``target`` (no noise, no turnout)."""
         node, reach = self.origin(unit)
         seconds = self.roads.seconds_from(node, target)
-        return float((reach - self.engine.env.now) + seconds / unit.spec.speed_factor)
+        return float((reach - self.kernel.env.now) + seconds / unit.spec.speed_factor)
 
     def nearest(self, ids: list[str], target: int, count: int, farthest: bool = False) -> list[str]:
         """The ``count`` units that reach ``target`` first (last if ``farthest``), ties by id.
@@ -68,7 +67,7 @@ class Movement:
         roads only as far as it must to be sure no unit left out could come sooner;
         the order is the one a whole search gives.
         """
-        now = self.engine.env.now
+        now = self.kernel.env.now
         ranks, nodes, lead, turnout = self._state(ids, now)
         speed = self._speed[ranks]
         limit = math.inf
@@ -96,7 +95,7 @@ class Movement:
         A driving unit's next stop is looked up once per trip and instant: players
         rank the same free units for one incident after another.
         """
-        units, rank, turnout_of, stops = self.engine.units, self._rank, self._turnout, self._stops
+        units, rank, turnout_of, stops = self.state.units, self._rank, self._turnout, self._stops
         ranks, nodes, lead, turnout = [], [], [], []
         for uid in ids:
             unit = units[uid]
@@ -144,7 +143,7 @@ class Movement:
         path = self.roads.path(node, target)
         unit.stranded = path is None
         if path is None:
-            self.engine.emit(
+            self.kernel.emit(
                 "unit.no_route",
                 agency=unit.agency,
                 unit=unit.id,
@@ -156,14 +155,14 @@ class Movement:
         self._go(unit, path, reach, on_arrive)
 
     def _go(self, unit: Unit, path: list[int], reach: float, on_arrive: Arrival) -> None:
-        now = self.engine.env.now
+        now = self.kernel.env.now
         trip = self.roads.trip(path, reach, unit.factor)
         if reach > now and unit.trip is not None:
             trip = _prefix(trip, unit.trip.position(now), now)
         unit.trip = trip
         unit.epoch += 1
         epoch = unit.epoch
-        self.engine.at(trip.end - now, self._arrive, unit, epoch, on_arrive)
+        self.kernel.at(trip.end - now, self._arrive, unit, epoch, on_arrive)
 
     def _arrive(self, unit: Unit, epoch: int, on_arrive: Arrival) -> None:
         if unit.epoch != epoch:
@@ -180,10 +179,10 @@ class Movement:
 
     def driving_into(self, closed: set[int]) -> list[tuple[Unit, int]]:
         """Moving units whose planned road ahead crosses a just-closed edge, and that edge."""
-        now = self.engine.env.now
+        now = self.kernel.env.now
         edge_of = self.roads.edge_of
         out = []
-        for unit in self.engine.sorted_units():
+        for unit in self.state.sorted_units():
             if unit.trip is None or unit.goal is None or now >= unit.trip.end:
                 continue
             for edge in unit.trip.edges_ahead(now):
@@ -200,7 +199,7 @@ class Movement:
 
     def drive_to(self, unit: Unit, closed_edge: int, on_arrive: Arrival) -> None:
         """Keep to the planned road as far as the intersection before ``closed_edge``."""
-        now = self.engine.env.now
+        now = self.kernel.env.now
         nodes = unit.trip.nodes.tolist()
         start = unit.trip.next_stop(now)
         stop = next(
@@ -213,7 +212,7 @@ class Movement:
 
     def after_reopening(self) -> None:
         """Give stranded units another try."""
-        for unit in self.engine.sorted_units():
+        for unit in self.state.sorted_units():
             if unit.stranded and unit.goal is not None:
                 target, _ = unit.goal
                 node, _ = self.origin(unit)
@@ -223,7 +222,7 @@ class Movement:
 
     def rerouted(self, unit: Unit) -> None:
         """Log a unit's new path (the view redraws its trip from it)."""
-        self.engine.emit(
+        self.kernel.emit(
             "unit.rerouted",
             agency=unit.agency,
             unit=unit.id,

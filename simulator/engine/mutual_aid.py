@@ -1,25 +1,30 @@
 """Mutual aid between agencies: a request is a message; its arrival opens the partner's CAD."""
 
-from typing import TYPE_CHECKING
-
+from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident
+from simulator.engine.kernel import Kernel
+from simulator.engine.message import Message
+from simulator.engine.state import State
+from simulator.engine.traffic import Traffic
 from simulator.scenario.vocabulary import Capability
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 
 class MutualAid:
     """Mutual-aid requests sent and received."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(
+        self, kernel: Kernel, state: State, awareness: Awareness, traffic: Traffic
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.traffic = traffic
 
     def request(
         self, agency: str, to: str, incident: Incident, capability: Capability, count: int
     ) -> None:
         """Send a mutual-aid request as a message, with what the requester knows."""
-        self.engine.emit(
+        self.kernel.emit(
             "mutual_aid.requested",
             agency=agency,
             incident=incident.id,
@@ -27,23 +32,32 @@ class MutualAid:
             capability=capability.value,
             count=count,
         )
-        self.engine.send(
+        self.traffic.send(
             "mutual_aid_request",
             agency,
             to,
             incident=incident.id,
-            facts=self.engine.knowledge.about(agency, incident.id),
+            facts=self.state.knowledge.about(agency, incident.id),
             payload={"capability": capability.value, "count": count},
         )
+
+    def answer(self, message: Message) -> None:
+        """A delivered mutual-aid request, for ``receive`` (an incident that has begun)."""
+        incident = self.state.incidents.get(message.incident or "")
+        if incident is not None and message.to is not None:
+            capability = Capability(message.payload["capability"])
+            self.receive(
+                message.to, incident, capability, int(message.payload["count"]), message.sender
+            )
 
     def receive(
         self, agency: str, incident: Incident, capability: Capability, count: int, by: str
     ) -> None:
         """A mutual-aid request reaches the other agency's CAD."""
-        self.engine.open_cad(agency, incident, via="mutual_aid", by=by)
-        entry = self.engine.cads[agency].entries[incident.id]
+        self.awareness.open_cad(agency, incident, via="mutual_aid", by=by)
+        entry = self.state.cads[agency].entries[incident.id]
         entry.aid[capability] = entry.aid.get(capability, 0) + count
-        self.engine.emit(
+        self.kernel.emit(
             "mutual_aid.received",
             agency=agency,
             incident=incident.id,

@@ -21,12 +21,15 @@ A scenario without planned operations has no ``Operations`` state and logs nothi
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simulator.commands import CommandBase, Deconflict, RegisterOperation
+from simulator.engine.awareness import Awareness
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import fact_key
+from simulator.engine.state import State
 from simulator.scenario.operations import (
     PHASES,
     Deconfliction,
@@ -34,9 +37,6 @@ from simulator.scenario.operations import (
     confrontation_spec,
 )
 from simulator.scenario.timing import format_offset
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 Verdict = tuple[str, Callable[[], object] | None]
 # Phases from which an operation's officers are out in the field.
@@ -101,12 +101,17 @@ class Conflict:
 class Operations:
     """Every planned operation and the deconfliction service they register with."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        plan = engine.scenario.operations
+    def __init__(
+        self, kernel: Kernel, state: State, awareness: Awareness, incidents: Incidents
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.incidents = incidents
+        plan = self.state.scenario.operations
         self.service: Deconfliction | None = plan.deconfliction
         self.live = {
-            op.id: LiveOperation(op, engine.atlas.locate(op.location))
+            op.id: LiveOperation(op, self.state.atlas.locate(op.location))
             for op in sorted(plan.planned, key=lambda op: op.id)
         }
         self.conflicts: dict[str, Conflict] = {}
@@ -121,15 +126,15 @@ class Operations:
     def start(self) -> None:
         """Log the plan (each lead knows its own), register the pre-registered ones."""
         for op in self.live.values():
-            x, y = self.engine.atlas.roads.xy[op.node]
-            self.engine.emit(
+            x, y = self.state.atlas.roads.xy[op.node]
+            self.kernel.emit(
                 "operation.planned",
                 agency=op.lead,
                 operation=op.id,
                 title=op.spec.title,
                 type=op.spec.type.value,
                 agencies=list(op.spec.agencies),
-                node=self.engine.node_id(op.node),
+                node=self.state.node_id(op.node),
                 x=round(float(x), 1),
                 y=round(float(y), 1),
                 start=op.start,
@@ -146,17 +151,17 @@ class Operations:
 
     def _schedule(self, op: LiveOperation) -> None:
         """Time the phases still to come, and the end (again after a postponement)."""
-        now = self.engine.env.now
+        now = self.kernel.env.now
         done = PHASES.index(op.phase) if op.phase else -1
         for phase in PHASES[done + 1 :]:
-            self.engine.at(op.at(phase) - now, self._phase, op, phase, op.epoch)
-        self.engine.at(op.end - now, self._end, op, op.epoch)
+            self.kernel.at(op.at(phase) - now, self._phase, op, phase, op.epoch)
+        self.kernel.at(op.end - now, self._end, op, op.epoch)
 
     def _phase(self, op: LiveOperation, phase: str, epoch: int) -> None:
         if epoch != op.epoch or op.state in _OVER:
             return
         op.state, op.phase = "active", phase
-        self.engine.emit("operation.phase", agency=op.lead, operation=op.id, phase=phase)
+        self.kernel.emit("operation.phase", agency=op.lead, operation=op.id, phase=phase)
         if phase == "entry":
             self._meet(op)
 
@@ -164,15 +169,15 @@ class Operations:
         if epoch != op.epoch or op.state in _OVER:
             return
         op.state = "ended"
-        self.engine.emit("operation.ended", agency=op.lead, operation=op.id)
+        self.kernel.emit("operation.ended", agency=op.lead, operation=op.id)
 
     # -- registration and conflicts ----------------------------------------------------
 
     def register(self, op: LiveOperation, prior: bool = False) -> None:
         """Enter the operation in deconfliction and check it against the others."""
-        now = self.engine.env.now
+        now = self.kernel.env.now
         op.registered = now
-        self.engine.emit(
+        self.kernel.emit(
             "operation.registered",
             agency=op.lead,
             operation=op.id,
@@ -195,7 +200,7 @@ class Operations:
         return self._distance(a, b) <= self.service.radius_m
 
     def _distance(self, a: LiveOperation, b: LiveOperation) -> float:
-        xy = self.engine.atlas.roads.xy
+        xy = self.state.atlas.roads.xy
         return float(np.hypot(*(np.asarray(xy[a.node]) - np.asarray(xy[b.node]))))
 
     def _conflict(self, submitted: LiveOperation, other: LiveOperation) -> None:
@@ -205,7 +210,7 @@ class Operations:
             leads=(submitted.lead, other.lead),
         )
         self.conflicts[conflict.id] = conflict
-        self.engine.emit(
+        self.kernel.emit(
             "deconfliction.conflict",
             agency=self.service.agency,
             conflict=conflict.id,
@@ -215,27 +220,27 @@ class Operations:
             window=[max(submitted.start, other.start), min(submitted.end, other.end)],
         )
         self._notify(conflict, submitted, other)  # the submitter learns at once
-        self.engine.at(self.service.notice_seconds, self._notify, conflict, other, submitted)
+        self.kernel.at(self.service.notice_seconds, self._notify, conflict, other, submitted)
 
     def _notify(self, conflict: Conflict, op: LiveOperation, other: LiveOperation) -> None:
         if conflict.resolved is not None:
             return
         conflict.told.add(op.lead)
-        self.engine.emit(
+        self.kernel.emit(
             "deconfliction.notice",
             agency=op.lead,
             conflict=conflict.id,
             operation=op.id,
             other=other.id,
             other_agency=other.lead,
-            node=self.engine.node_id(other.node),
+            node=self.state.node_id(other.node),
             window=[other.start, other.end],
             service=self.service.agency,
         )
 
     def _resolve(self, conflict: Conflict, how: str) -> None:
         conflict.resolved = how
-        self.engine.emit(
+        self.kernel.emit(
             "deconfliction.resolved",
             agency=self.service.agency,
             conflict=conflict.id,
@@ -271,7 +276,7 @@ class Operations:
         reason = (
             "a conflict notice nobody acted on" if conflict else "an operation not deconflicted"
         )
-        self.engine.emit(
+        self.kernel.emit(
             "operation.compromised",
             agency=op.lead,
             operation=op.id,
@@ -284,19 +289,19 @@ class Operations:
         """Officers of two agencies take each other for the suspects: officers hurt."""
         self._confrontations += 1
         spec = confrontation_spec(op.spec, other.spec, self._confrontations, self.service)
-        self.engine.emit(
+        self.kernel.emit(
             "operation.blue_on_blue",
             agency=op.lead,
             operations=[op.id, other.id],
             agencies=[op.lead, other.lead],
             registered=[op.registered is not None, other.registered is not None],
             incident=spec.id,
-            node=self.engine.node_id(op.node),
+            node=self.state.node_id(op.node),
         )
-        incident = self.engine.start_incident(spec)
+        incident = self.incidents.start(spec)
         key = fact_key("incident", incident.id)
         for agency in sorted({op.lead, other.lead}):
-            self.engine.learn(agency, key, self.engine.truth(key), "own")
+            self.awareness.learn(agency, key, self.state.truth(key), "own")
 
     # -- commands ----------------------------------------------------------------------
 
@@ -346,7 +351,7 @@ class Operations:
 
     def _acknowledge(self, conflict: Conflict, agency: str, action: str) -> None:
         conflict.acknowledged.add(agency)
-        self.engine.emit(
+        self.kernel.emit(
             "deconfliction.acknowledged", agency=agency, conflict=conflict.id, action=action
         )
         if action == "acknowledge" and conflict.acknowledged >= set(conflict.leads):
@@ -356,7 +361,7 @@ class Operations:
         self._acknowledge(conflict, op.lead, "cancel")
         op.state = "cancelled"
         op.epoch += 1
-        self.engine.emit("operation.cancelled", agency=op.lead, operation=op.id)
+        self.kernel.emit("operation.cancelled", agency=op.lead, operation=op.id)
         for other in self.conflicts.values():
             if op.id in other.operations and other.resolved is None:
                 self._resolve(other, "cancelled")
@@ -366,7 +371,7 @@ class Operations:
         self._acknowledge(conflict, op.lead, "postpone")
         op.shift += seconds
         op.epoch += 1
-        self.engine.emit(
+        self.kernel.emit(
             "operation.adjusted",
             agency=op.lead,
             operation=op.id,

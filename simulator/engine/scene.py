@@ -5,12 +5,19 @@ decides), so progress is piecewise linear and needs one scheduled completion, no
 tick. Stale completions are ignored by token.
 """
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from simulator.engine.awareness import Awareness
 from simulator.engine.care import Care
+from simulator.engine.command import Command
+from simulator.engine.crews import Crews
 from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
 from simulator.engine.knowledge import fact_key
+from simulator.engine.state import State
 from simulator.engine.unit import Unit
+from simulator.events import Event
 from simulator.scenario.incident import Casualties, EscalationEffect
 from simulator.scenario.vocabulary import (
     CARE,
@@ -20,19 +27,45 @@ from simulator.scenario.vocabulary import (
     UnitStatus,
 )
 
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
-
-# Patients still waiting for, or in, treatment on scene.
-_UNTREATED = (CareState.WAITING, CareState.TREATING)
-
 
 class Scene:
     """On-scene dynamics for every incident."""
 
-    def __init__(self, engine: "Engine"):
-        self.engine = engine
-        self.care = Care(engine, self.check_resolved)
+    def __init__(
+        self,
+        kernel: Kernel,
+        state: State,
+        awareness: Awareness,
+        incidents: Incidents,
+        crews: Crews,
+        command: Command,
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.incidents = incidents
+        self.crews = crews
+        self.command = command
+        self.care = Care(kernel, state, self.check_resolved)
+
+    def connect(self, carry: Callable[[Unit, Incident], None]) -> None:
+        """Transport, built on the scene, which carries the patients a crew has loaded."""
+        self.care.carry = carry
+
+    # -- what the scene hears ----------------------------------------------------------
+
+    def started(self, event: Event) -> None:
+        """A new incident's patients and work (a watcher of ``incident.started``)."""
+        incident = self.state.incidents[event.incident or ""]
+        self.add_patients(incident, incident.spec.casualties)
+        self.update_work(incident)
+
+    def learned(self, event: Event) -> None:
+        """Word that a precondition is met releases the agency's staged crews."""
+        key = event.data["fact"]
+        incident = self.state.incidents.get(event.incident or "")
+        if incident is not None and key.startswith("condition:") and event.data["value"] == "met":
+            self.release_staged(incident, event.agency)
 
     # -- units arriving and leaving -------------------------------------------------
 
@@ -68,7 +101,7 @@ class Scene:
             ):
                 gate.state = Readiness.PENDING
                 gate.token += 1
-                self.engine.emit(
+                self.kernel.emit(
                     "incident.precondition_interrupted",
                     incident=incident.id,
                     condition=gate.spec.id,
@@ -81,7 +114,7 @@ class Scene:
 
     def _count(self, incident: Incident, capability: Capability) -> int:
         """Units on scene that meet a need for ``capability``."""
-        units = self.engine.units
+        units = self.state.units
         return sum(1 for u in incident.on_scene if units[u].can(capability))
 
     # -- work ------------------------------------------------------------------------
@@ -100,8 +133,7 @@ class Scene:
 
     def update_work(self, incident: Incident) -> None:
         """Settle progress so far and reschedule completion at the new rate."""
-        engine = self.engine
-        now = engine.env.now
+        now = self.kernel.env.now
         if incident.resolved or incident.work_complete:
             return
         incident.work_done += incident.rate * (now - incident.rate_since)
@@ -111,28 +143,28 @@ class Scene:
         incident.work_token += 1
         if incident.rate > 0:
             remaining = max(0.0, incident.work_total - incident.work_done) / incident.rate
-            engine.at(remaining, self._work_done, incident, incident.work_token)
+            self.kernel.at(remaining, self._work_done, incident, incident.work_token)
         met = base >= 1.0 and self._supervised(incident)
         if met and incident.unmet_since is not None:
             incident.unmet_since = None
             incident.unmet_token += 1
-            engine.emit("incident.requirements_met", incident=incident.id)
+            self.kernel.emit("incident.requirements_met", incident=incident.id)
         elif not met and incident.unmet_since is None:
             incident.unmet_since = now
             self._arm_escalation(incident)
 
     def _span(self, incident: Incident) -> float:
         """Span-of-control multiplier; logs when a scene outgrows its supervisors."""
-        factor, supervisors, units = self.engine.command.span_factor(incident)
+        factor, supervisors, units = self.command.span_factor(incident)
         over = factor < 1.0
         if over != incident.span_exceeded:
             incident.span_exceeded = over
-            self.engine.emit(
+            self.kernel.emit(
                 "span.exceeded" if over else "span.restored",
                 incident=incident.id,
                 supervisors=supervisors,
                 units=units,
-                limit=self.engine.scenario.settings.span_of_control,
+                limit=self.state.scenario.settings.span_of_control,
                 factor=round(factor, 3),
             )
         return factor
@@ -148,7 +180,7 @@ class Scene:
         incident.work_complete = True
         incident.unmet_since = None
         incident.unmet_token += 1
-        self.engine.emit("incident.work_completed", incident=incident.id)
+        self.kernel.emit("incident.work_completed", incident=incident.id)
         self.check_resolved(incident)
 
     # -- escalation ------------------------------------------------------------------
@@ -156,7 +188,7 @@ class Scene:
     def _arm_escalation(self, incident: Incident) -> None:
         stages = incident.spec.escalation
         if incident.stage < len(stages):
-            self.engine.at(
+            self.kernel.at(
                 stages[incident.stage].after, self._escalation_due, incident, incident.unmet_token
             )
 
@@ -168,12 +200,11 @@ class Scene:
         minutes = round(stage.after / 60)
         self.escalate(incident, stage, f"requirements unmet for {minutes} min")
         if incident.unmet_since is not None:
-            incident.unmet_since = self.engine.env.now
+            incident.unmet_since = self.kernel.env.now
             self._arm_escalation(incident)
 
     def escalate(self, incident: Incident, effect: EscalationEffect, reason: str) -> None:
         """Add needs, casualties or a secondary incident, and log why."""
-        engine = self.engine
         incident.escalations += 1
         for capability, count in effect.add_requires.items():
             incident.requires[capability] = incident.requires.get(capability, 0) + count
@@ -185,8 +216,8 @@ class Scene:
             if incident.work_complete and (added_work or effect.add_requires):
                 incident.work_complete = False
                 incident.rate = 0.0
-                incident.rate_since = engine.env.now
-        engine.emit(
+                incident.rate_since = self.kernel.env.now
+        self.kernel.emit(
             "incident.escalated",
             incident=incident.id,
             reason=reason,
@@ -196,29 +227,29 @@ class Scene:
             secondary=effect.secondary.id if effect.secondary else None,
             requires={c.value: n for c, n in sorted(incident.requires.items())},
         )
-        needed = {engine.responsible(incident, c) for c in effect.add_requires}
+        needed = {self.state.responsible(incident, c) for c in effect.add_requires}
         if effect.add_casualties.total - effect.add_casualties.deceased:
-            needed.add(engine.responsible(incident, Capability.TRANSPORT))
-        engine.involve(incident, needed)
+            needed.add(self.state.responsible(incident, Capability.TRANSPORT))
+        self.incidents.involve(incident, needed)
         self.add_patients(incident, effect.add_casualties)
         self.update_work(incident)
         self.care.assign(incident)
         if effect.secondary:
-            engine.start_incident(effect.secondary, parent=incident.id)
+            self.incidents.start(effect.secondary, parent=incident.id)
 
     # -- preconditions ---------------------------------------------------------------
 
     def _start_gate(self, incident: Incident, gate: Gate, unit: Unit) -> None:
         gate.state = Readiness.WORKING
         gate.token += 1
-        self.engine.emit(
+        self.kernel.emit(
             "incident.precondition_started",
             agency=unit.agency,
             unit=unit.id,
             incident=incident.id,
             condition=gate.spec.id,
         )
-        self.engine.at(gate.spec.minutes * 60.0, self._gate_worked, incident, gate, gate.token)
+        self.kernel.at(gate.spec.minutes * 60.0, self._gate_worked, incident, gate, gate.token)
 
     def _gate_worked(self, incident: Incident, gate: Gate, token: int) -> None:
         if token != gate.token or incident.resolved:
@@ -227,13 +258,13 @@ class Scene:
             gate.state = Readiness.READY
             agencies = sorted(
                 {
-                    self.engine.units[u].agency
+                    self.state.units[u].agency
                     for u in incident.on_scene
-                    if self.engine.units[u].can(gate.spec.capability)
+                    if self.state.units[u].can(gate.spec.capability)
                 }
             )
             for agency in agencies:
-                self.engine.emit(
+                self.kernel.emit(
                     "incident.precondition_ready",
                     agency=agency,
                     incident=incident.id,
@@ -247,47 +278,45 @@ class Scene:
         """A precondition now holds: release the units waiting for it."""
         gate.state = Readiness.MET
         gate.token += 1
-        self.engine.emit(
+        self.kernel.emit(
             "incident.precondition_met",
             agency=by,
             incident=incident.id,
             condition=gate.spec.id,
             name=gate.spec.name,
         )
-        engine = self.engine
         key = fact_key("condition", incident.id, gate.spec.id)
-        told = {by} if by else {engine.units[u].agency for u in incident.on_scene}
+        told = {by} if by else {self.state.units[u].agency for u in incident.on_scene}
         for agency in sorted(told):
-            engine.learn(agency, key, "met", "own")
-        engine.emit(
+            self.awareness.learn(agency, key, "met", "own")
+        self.kernel.emit(
             "fact.critical", incident=incident.id, fact=key, needed_by=self._held(incident, gate)
         )
         self.release_staged(incident, None)
         # Crews still held hear it from the staging manager and radio their dispatch.
         for unit_id in sorted(incident.assigned):
-            unit = engine.units[unit_id]
+            unit = self.state.units[unit_id]
             if unit.status == UnitStatus.STAGED:
-                engine.crews.await_word(unit, incident)
+                self.crews.await_word(unit, incident)
 
     def _held(self, incident: Incident, gate: Gate) -> list[str]:
         """Agencies whose units this precondition holds back."""
-        engine = self.engine
         return sorted(
             a
             for a in incident.agencies
-            if any(gate.applies(u, engine.agency(a).kind.value) for u in engine.fleet(a))
+            if any(gate.applies(u, self.state.agency(a).kind.value) for u in self.state.fleet(a))
         )
 
     def release_staged(self, incident: Incident, agency: str | None) -> None:
         """Staged units (of one agency, or any) that may now go in, do."""
         for unit_id in sorted(incident.assigned):
-            unit = self.engine.units[unit_id]
+            unit = self.state.units[unit_id]
             if agency is not None and unit.agency != agency:
                 continue
             if unit.held or unit.status != UnitStatus.STAGED:
                 continue  # held by its dispatcher: goes in when ordered
-            if not self.engine.blocked(unit, incident):
-                self.engine.crews.proceed_from_staging(unit, incident)
+            if not self.state.blocked(unit, incident):
+                self.crews.proceed_from_staging(unit, incident)
 
     # -- patients --------------------------------------------------------------------
 
@@ -306,7 +335,7 @@ class Scene:
                     patient.state = CareState.DECEASED
                 else:
                     self.care.clock(patient, model)
-        self.engine.emit("incident.casualties", incident=incident.id, **casualties.model_dump())
+        self.kernel.emit("incident.casualties", incident=incident.id, **casualties.model_dump())
 
     # -- resolution ------------------------------------------------------------------
 
@@ -324,33 +353,4 @@ class Scene:
             self._complete(incident)
             return  # completing checks resolution again
         if incident.work_complete:
-            self.engine.resolve(incident)
-
-
-def needs(engine: "Engine", incident: Incident) -> dict[Capability, tuple[int, int, int]]:
-    """Per capability: (required, assigned, on scene), transport and care included.
-
-    Transport is needed per patient still on scene; a treatment unit is needed while
-    patients wait and the incident asked for none. Players ask this on every re-plan,
-    so the committed units are read once, unordered (only counts come out).
-    """
-    units = engine.units
-    on_scene = incident.on_scene
-    crews = [(units[u], u in on_scene) for u in incident.assigned]
-    required = dict(incident.requires)
-    transport = incident.transport_need()
-    if transport:
-        required[Capability.TRANSPORT] = transport
-    waiting = any(p.state in _UNTREATED for p in incident.patients)
-    if waiting and Capability.ALS not in required and Capability.BLS not in required:
-        required[Capability.BLS] = 1
-    out = {}
-    for capability, count in required.items():
-        assigned = present = 0
-        seat = capability == Capability.TRANSPORT
-        for unit, here in crews:
-            if unit.can(capability) and not (seat and unit.patients):
-                assigned += 1
-                present += here
-        out[capability] = (count, assigned, present)
-    return out
+            self.incidents.resolve(incident)

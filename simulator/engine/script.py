@@ -7,8 +7,17 @@ agencies learn facts, a fault strikes, a unit goes in or out of service, roads c
 or open, an incident escalates.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from simulator.engine.awareness import Awareness
+from simulator.engine.closures import Closures
+from simulator.engine.comms import Network
+from simulator.engine.community import Community
+from simulator.engine.crews import Crews
+from simulator.engine.incidents import Incidents
+from simulator.engine.kernel import Kernel
+from simulator.engine.scene import Scene
+from simulator.engine.state import State
 from simulator.scenario.msel import (
     EscalationInject,
     Fault,
@@ -19,38 +28,52 @@ from simulator.scenario.msel import (
     RumourInject,
 )
 
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
-
 
 class Script:
     """The MSEL rows, which are held, and when each went out."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.msel = {row.seq: row for row in engine.scenario.msel}
+    def __init__(
+        self,
+        kernel: Kernel,
+        state: State,
+        awareness: Awareness,
+        incidents: Incidents,
+        network: Network,
+        crews: Crews,
+        closures: Closures,
+        scene: Scene,
+        community: Community,
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.awareness = awareness
+        self.incidents = incidents
+        self.network = network
+        self.crews = crews
+        self.closures = closures
+        self.scene = scene
+        self.community = community
+        self.msel = {row.seq: row for row in self.state.scenario.msel}
         self.held: set[int] = set()
         self.released: dict[int, float] = {}
 
     def schedule(self) -> None:
         """Set every row to come due at its time (in time, then seq, order)."""
-        for row in sorted(self.engine.scenario.msel, key=lambda r: (r.time, r.seq)):
-            self.engine.at(row.time, self._due, row)
+        for row in sorted(self.state.scenario.msel, key=lambda r: (r.time, r.seq)):
+            self.kernel.at(row.time, self._due, row)
 
     def _due(self, row: Any) -> None:
         """A row's time has come: it fires unless the controller held or released it."""
-        engine = self.engine
         if row.seq in self.held:
-            engine.emit("inject.held", seq=row.seq, type=row.type, description=row.description)
+            self.kernel.emit("inject.held", seq=row.seq, type=row.type, description=row.description)
         elif row.seq not in self.released:
             self._release(row)
 
     def hold(self, seq: int) -> None:
         """The controller holds a row back: at its time it will not fire."""
-        engine = self.engine
         self.held.add(seq)
         row = self.msel[seq]
-        engine.emit("inject.on_hold", seq=seq, type=row.type, due=row.time)
+        self.kernel.emit("inject.on_hold", seq=seq, type=row.type, due=row.time)
 
     def release(self, seq: int) -> None:
         """The controller releases a row now (held or not yet due); it fires only once."""
@@ -63,9 +86,8 @@ class Script:
 
     def _release(self, row: Any, **extra: Any) -> None:
         """Deliver a row now; ``extra`` marks the controller's releases in the event."""
-        engine = self.engine
-        self.released[row.seq] = engine.env.now
-        engine.emit(
+        self.released[row.seq] = self.kernel.env.now
+        self.kernel.emit(
             "inject.released",
             seq=row.seq,
             type=row.type,
@@ -78,31 +100,31 @@ class Script:
             **extra,
         )
         if isinstance(row, IncidentInject):
-            engine.start_incident(row.incident)
+            self.incidents.start(row.incident)
         elif isinstance(row, InformationInject):
             for agency in row.to:
                 self._tell_one(row, agency)
                 for key in row.facts:
-                    engine.learn(agency, key, engine.truth(key), "inject")
+                    self.awareness.learn(agency, key, self.state.truth(key), "inject")
         elif isinstance(row, Fault):
-            engine.fault(row)
+            self.network.fault(row)
             self._tell(row)
         elif isinstance(row, ResourceChange):
-            engine.crews.set_service(
-                engine.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
+            self.crews.set_service(
+                self.state.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
             )
             self._tell(row)
         elif isinstance(row, RoadClosure):
-            edges = engine.atlas.closure_edges(row)
+            edges = self.state.atlas.closure_edges(row)
             if row.action == "close":
-                engine.closures.close(edges, by=f"MSEL {row.seq}", told=list(row.to))
+                self.closures.close(edges, by=f"MSEL {row.seq}", told=list(row.to))
             else:
-                engine.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
+                self.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
         elif isinstance(row, EscalationInject):
             self._escalate(row)
         elif isinstance(row, RumourInject):
             self._tell(row)
-            engine.community.spread(row)
+            self.community.spread(row)
 
     def _tell(self, row: Any) -> None:
         """The row's recipients (``to``) hear its description, as its source tells them.
@@ -114,7 +136,7 @@ class Script:
             self._tell_one(row, agency)
 
     def _tell_one(self, row: Any, agency: str) -> None:
-        self.engine.emit(
+        self.kernel.emit(
             "information.received",
             agency=agency,
             seq=row.seq,
@@ -124,15 +146,14 @@ class Script:
         )
 
     def _escalate(self, row: EscalationInject) -> None:
-        engine = self.engine
-        incident = engine.incidents.get(row.incident)
+        incident = self.state.incidents.get(row.incident)
         if incident is None or incident.resolved:
             state = "has not started" if incident is None else "is already resolved"
-            engine.emit(
+            self.kernel.emit(
                 "incident.escalation_skipped",
                 incident=row.incident,
                 reason=f"MSEL {row.seq}: the incident {state}",
             )
             return
-        engine.scene.escalate(incident, row, f"MSEL {row.seq}")
+        self.scene.escalate(incident, row, f"MSEL {row.seq}")
         self._tell(row)

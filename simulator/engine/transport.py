@@ -8,35 +8,41 @@ so beds turn over in long runs; a patient taken to a crowded department (past 85
 its beds) keeps the crew waiting to offload.
 """
 
-from typing import TYPE_CHECKING
-
+from simulator.engine.crews import Crews
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import CareState, Incident, Patient
+from simulator.engine.kernel import Kernel
+from simulator.engine.movement import Movement
+from simulator.engine.scene import Scene
+from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.scenario.vocabulary import Triage, UnitStatus
-
-if TYPE_CHECKING:
-    from simulator.engine.core import Engine
 
 
 class Transport:
     """Transports of patients from scenes to hospitals."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(
+        self, kernel: Kernel, state: State, movement: Movement, crews: Crews, scene: Scene
+    ) -> None:
+        self.kernel = kernel
+        self.state = state
+        self.movement = movement
+        self.crews = crews
+        self.scene = scene
         # (incident, agency, category) -> hospital: each agency's destination plan.
         self.destinations: dict[tuple[str, str, Triage], str] = {}
         self._crowded: set[str] = set()  # patients on their way to a crowded department
 
     def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
         """The hospital named for the unit, else the plan's, if it has room; else nearest."""
-        hospitals = self.engine.hospitals
+        hospitals = self.state.hospitals
         for named in (unit.hospital, self.destinations.get((incident.id, unit.agency, triage))):
             if named and hospitals[named].has_room(triage):
                 return hospitals[named]
-        roads = self.engine.atlas.roads
+        roads = self.state.atlas.roads
         ranked = sorted(
-            self.engine.hospitals.values(),
+            self.state.hospitals.values(),
             key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),
         )
         return next((h for h in ranked if h.has_room(triage)), ranked[0])
@@ -51,25 +57,25 @@ class Transport:
         for patient in incident.patients:
             if patient.id in unit.patients:
                 self._reserve(hospital, incident, patient)
-        was_on_scene = self.engine.scene.remove(unit, incident)
+        was_on_scene = self.scene.remove(unit, incident)
         unit.hospital = hospital.id
-        self.engine.movement.send(unit, hospital.node, self._at_hospital)
-        self.engine.crews.set_status(
+        self.movement.send(unit, hospital.node, self._at_hospital)
+        self.crews.set_status(
             unit,
             UnitStatus.TRANSPORTING,
             hospital=hospital.id,
             patients=list(unit.patients),
-            path=self.engine.movement.path_ids(unit),
+            path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
         unit.incident = None
-        self.engine.scene.after_departure(incident, was_on_scene)
+        self.scene.after_departure(incident, was_on_scene)
 
     def _reserve(self, hospital: Hospital, incident: Incident, patient: Patient) -> None:
         """Hold a bed for a patient, telling of a full or crowded department."""
         triage = patient.triage
         if not hospital.reserve(triage):
-            self.engine.emit(
+            self.kernel.emit(
                 "hospital.over_capacity",
                 incident=incident.id,
                 hospital=hospital.id,
@@ -77,7 +83,7 @@ class Transport:
             )
         if hospital.crowded(triage):
             self._crowded.add(patient.id)
-            self.engine.emit(
+            self.kernel.emit(
                 "hospital.crowded",
                 incident=incident.id,
                 hospital=hospital.id,
@@ -89,13 +95,13 @@ class Transport:
 
     def _bed_freed(self, hospital: Hospital, triage: Triage) -> None:
         hospital.release(triage)
-        self.engine.emit("hospital.bed_freed", hospital=hospital.id, triage=triage.value)
+        self.kernel.emit("hospital.bed_freed", hospital=hospital.id, triage=triage.value)
 
     def _at_hospital(self, unit: Unit) -> None:
         hospital = unit.hospital
         handover = 0.0
         for patient_id in unit.patients:
-            incident = self.engine.incidents[patient_id.rsplit("-P", 1)[0]]
+            incident = self.state.incidents[patient_id.rsplit("-P", 1)[0]]
             patient = next(p for p in incident.patients if p.id == patient_id)
             patient.state = CareState.TRANSPORTED
             model = incident.casualty_model
@@ -104,9 +110,9 @@ class Transport:
                 self._crowded.discard(patient_id)
                 minutes += model.crowded_offload_minutes
             handover = max(handover, minutes * 60.0)
-            bed = self.engine.hospitals[hospital]
-            self.engine.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
-            self.engine.emit(
+            bed = self.state.hospitals[hospital]
+            self.kernel.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
+            self.kernel.emit(
                 "patient.delivered",
                 agency=unit.agency,
                 unit=unit.id,
@@ -116,16 +122,16 @@ class Transport:
                 triage=patient.triage.value,
             )
         unit.patients = []
-        self.engine.crews.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
+        self.crews.set_status(unit, UnitStatus.AT_HOSPITAL, hospital=hospital)
         unit.hospital = None
         unit.epoch += 1
-        self.engine.at(handover, self._handed_over, unit, unit.epoch)
+        self.kernel.at(handover, self._handed_over, unit, unit.epoch)
 
     def _handed_over(self, unit: Unit, epoch: int) -> None:
         if unit.epoch != epoch or unit.status != UnitStatus.AT_HOSPITAL:
             return
-        reason = self.engine.crews.pending_out_of_service.pop(unit.id, None)
+        reason = self.crews.pending_out_of_service.pop(unit.id, None)
         if reason is None:
-            self.engine.crews.send_home(unit)
+            self.crews.send_home(unit)
         else:
-            self.engine.crews.take_out_of_service(unit, reason)
+            self.crews.take_out_of_service(unit, reason)

@@ -1,0 +1,98 @@
+"""How agencies come to know things: facts learnt, CAD entries opened and closed.
+
+``learn`` is the only writer of knowledge. It logs ``fact.learned``; what a fact sets
+off (a CAD entry for an incident here; staged crews released, facts pooled at a
+command post, handling caveats elsewhere) is for the watchers of that event.
+"""
+
+from simulator.engine.cad import CadEntry
+from simulator.engine.incident import Incident
+from simulator.engine.kernel import Kernel
+from simulator.engine.knowledge import Known, fact_key, incident_of
+from simulator.engine.state import State
+from simulator.events import Event
+
+# How a fact arrived -> how its incident's CAD entry says it was opened.
+_CAD_VIA = {"message": "notification", "command_post": "notification"}
+
+
+class Awareness:
+    """Each agency's knowledge and CAD, as it learns."""
+
+    def __init__(self, kernel: Kernel, state: State) -> None:
+        self.kernel = kernel
+        self.state = state
+
+    def learn(
+        self,
+        agency: str,
+        key: str,
+        value: object,
+        via: str,
+        unit: str | None = None,
+        message: str | None = None,
+        by: str | None = None,
+    ) -> bool:
+        """An agency learns a fact; its consequences follow. False if it knew already."""
+        known = Known(self.kernel.now, value, via, message)
+        if not self.state.knowledge.record(agency, key, known):
+            return False
+        self.kernel.emit(
+            "fact.learned",
+            agency=agency,
+            unit=unit,
+            incident=incident_of(key),
+            fact=key,
+            value=value,
+            via=via,
+            message=message,
+            source=by,
+        )
+        return True
+
+    def learn_from_call(self, agency: str, incident: Incident) -> None:
+        """A processed 911 call: the incident, its casualties and any reported hazard."""
+        truth = self.state.truth(f"incident:{incident.id}")
+        self.learn(agency, fact_key("incident", incident.id), truth, "call")
+        if incident.patients:
+            self.learn(agency, fact_key("casualties", incident.id), len(incident.patients), "call")
+        for hazard in incident.spec.hazards:
+            if hazard.reported:
+                self.learn(
+                    agency, fact_key("hazard", incident.id, hazard.id), hazard.kind.value, "call"
+                )
+
+    def learned(self, event: Event) -> None:
+        """An agency that learns of an incident opens it in its CAD (``fact.learned``)."""
+        if event.data["fact"].partition(":")[0] != "incident":
+            return
+        incident = self.state.incidents.get(event.incident or "")
+        if incident is not None:
+            via = event.data["via"]
+            self.open_cad(event.agency, incident, _CAD_VIA.get(via, via), event.data["source"])
+
+    def open_cad(self, agency: str, incident: Incident, via: str, by: str | None = None) -> None:
+        """An agency's dispatch centre learns of an incident."""
+        cad = self.state.cads[agency]
+        if cad.knows(incident.id):
+            return
+        cad.entries[incident.id] = CadEntry(
+            incident.id, self.kernel.now, via, closed=incident.resolved
+        )
+        self.kernel.emit(
+            "cad.opened",
+            agency=agency,
+            incident=incident.id,
+            via=via,
+            source=by,
+            type=incident.spec.incident_type.value,
+            priority=incident.spec.priority,
+            node=self.state.node_id(incident.node),
+        )
+
+    def resolved(self, event: Event) -> None:
+        """A resolved incident closes in every CAD that holds it (``incident.resolved``)."""
+        for cad in self.state.cads.values():
+            entry = cad.entries.get(event.incident or "")
+            if entry:
+                entry.closed = True

@@ -1,0 +1,105 @@
+"""Orders about the ground: roads closed and opened, staging areas, command posts."""
+
+from simulator.commands import CloseRoad, CommandPost, OpenRoad, OpenStaging, UnifiedCommand
+from simulator.engine.closures import Closures
+from simulator.engine.command import Command
+from simulator.engine.orders import Handlers
+from simulator.engine.state import State
+from simulator.engine.verdict import Verdict, known_incident, own_units
+from simulator.scenario.vocabulary import Capability
+from simulator.world.atlas import SNAP_LIMIT_M
+
+
+class Ground:
+    """Where agencies work: the roads, the staging areas and the command post."""
+
+    def __init__(self, state: State, closures: Closures, command: Command) -> None:
+        self.state = state
+        self.closures = closures
+        self.command = command
+
+    def orders(self) -> Handlers:
+        """The command handlers of this desk."""
+        return {
+            CloseRoad: self._close,
+            OpenRoad: self._open,
+            CommandPost: self._command_post,
+            UnifiedCommand: self._unified,
+            OpenStaging: self._open_staging,
+        }
+
+    def _road_edges(self, command: CloseRoad | OpenRoad) -> tuple[list[int], str]:
+        roads = self.state.atlas.roads
+        if (command.road is None) == (command.between is None):
+            return [], "name a road, or the two nodes it joins, but not both"
+        if command.road is not None:
+            edges = roads.edges_named(command.road)
+            return edges, "" if edges else f"no road named {command.road!r}"
+        edges = roads.edges_between(*command.between)
+        a, b = command.between
+        return edges, "" if edges else f"no road joins {a} and {b}"
+
+    def _close(self, command: CloseRoad) -> Verdict:
+        edges, reason = self._road_edges(command)
+        if reason:
+            return reason, None
+        if not set(edges) - self.state.atlas.roads.closed:
+            return "that road is already closed", None
+        return "", lambda: self.closures.close(
+            edges, by=command.agency, told=[command.agency], via="own"
+        )
+
+    def _open(self, command: OpenRoad) -> Verdict:
+        edges, reason = self._road_edges(command)
+        if reason:
+            return reason, None
+        if not set(edges) & self.state.atlas.roads.closed:
+            return "that road is not closed", None
+        return "", lambda: self.closures.reopen(
+            edges, by=command.agency, told=[command.agency], via="own"
+        )
+
+    def _command_post(self, command: CommandPost) -> Verdict:
+        incident, reason = known_incident(self.state, command.agency, command.incident)
+        if reason:
+            return reason, None
+        units, reason = own_units(self.state, command.agency, [command.unit])
+        if reason:
+            return reason, None
+        unit = units[0]
+        if not unit.can(Capability.COMMAND):
+            return f"unit {unit.id} is not a command unit", None
+        if unit.id not in incident.on_scene:
+            return f"unit {unit.id} is not working on scene at {incident.id}", None
+        if incident.id in self.command.posts:
+            holder = self.command.posts[incident.id][0]
+            return f"{incident.id} already has a command post (set up by {holder})", None
+        return "", lambda: self.command.establish_post(command.agency, unit, incident)
+
+    def _unified(self, command: UnifiedCommand) -> Verdict:
+        incident, reason = known_incident(self.state, command.agency, command.incident)
+        if reason:
+            return reason, None
+        if command.agency not in self.command.commanders(incident):
+            return f"{command.agency} has no command unit on scene at {incident.id}", None
+        reason = self.command.unify_problem(incident)
+        if reason:
+            return reason, None
+        return "", lambda: self.command.unify(incident)
+
+    def _open_staging(self, command: OpenStaging) -> Verdict:
+        if command.id in self.state.staging:
+            return f"staging area {command.id!r} already exists", None
+        roads = self.state.atlas.roads
+        if command.node is not None:
+            node = roads.index.get(command.node)
+            if node is None:
+                return f"unknown road node {command.node!r}", None
+        elif command.x is not None and command.y is not None:
+            node, metres = roads.nearest(command.x, command.y)
+            if metres > SNAP_LIMIT_M:
+                where = f"({command.x:g}, {command.y:g})"
+                return f"{where} is off the map: {metres:.0f} m from the nearest road", None
+        else:
+            return "give a node, or both x and y", None
+        return "", lambda: self.command.open_staging(command.id, node, command.agency)

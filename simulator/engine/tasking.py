@@ -1,0 +1,167 @@
+"""Orders for units: dispatch, recall, stage, declare, transport, destinations, service.
+
+Each handler checks the whole command against the state and returns a reason or the
+change to apply (see ``verdict.py``).
+"""
+
+import numpy as np
+
+from simulator.commands import (
+    Declare,
+    Destination,
+    Dispatch,
+    Recall,
+    SetService,
+    Stage,
+    Transport,
+)
+from simulator.engine.crews import Crews
+from simulator.engine.incident import Incident, Readiness
+from simulator.engine.movement import Movement
+from simulator.engine.orders import Handlers
+from simulator.engine.scene import Scene
+from simulator.engine.state import State
+from simulator.engine.transport import Transport as Transports
+from simulator.engine.unit import Unit
+from simulator.engine.verdict import ORDERABLE, Verdict, known_incident, own_units
+from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
+
+
+class Tasking:
+    """A dispatcher's orders to its own units."""
+
+    def __init__(
+        self,
+        state: State,
+        movement: Movement,
+        crews: Crews,
+        scene: Scene,
+        transport: Transports,
+    ) -> None:
+        self.state = state
+        self.movement = movement
+        self.crews = crews
+        self.scene = scene
+        self.transport = transport
+
+    def orders(self) -> Handlers:
+        """The command handlers of this desk."""
+        return {
+            Dispatch: self._dispatch,
+            Recall: self._recall,
+            Stage: self._stage,
+            Declare: self._declare,
+            Transport: self._transport,
+            Destination: self._destination,
+            SetService: self._service,
+        }
+
+    def _dispatch(self, command: Dispatch) -> Verdict:
+        incident, reason = known_incident(self.state, command.agency, command.incident)
+        if reason:
+            return reason, None
+        units, reason = own_units(self.state, command.agency, command.units)
+        if reason:
+            return reason, None
+        reach = self.state.atlas.roads.seconds_to(incident.node)
+        hold = bool(command.hold)
+        for unit in units:
+            if unit.status not in ORDERABLE:
+                return f"unit {unit.id} is {unit.status.value} and cannot be dispatched", None
+            if unit.incident == incident.id and (hold or not unit.held):
+                return f"unit {unit.id} is already assigned to {incident.id}", None
+            node, _ = self.movement.origin(unit)
+            if not np.isfinite(reach[node]):
+                return f"no open road from unit {unit.id} to {incident.id}", None
+        return "", lambda: [self._send(unit, incident, hold) for unit in units]
+
+    def _send(self, unit: Unit, incident: Incident, hold: bool) -> None:
+        """Dispatch a unit, or order one held at this incident's perimeter in."""
+        if unit.incident == incident.id:
+            self.crews.order_in(unit, incident)
+        else:
+            self.crews.dispatch(unit, incident, hold=hold)
+
+    def _recall(self, command: Recall) -> Verdict:
+        units, reason = own_units(self.state, command.agency, command.units)
+        if reason:
+            return reason, None
+        for unit in units:
+            if unit.status not in ORDERABLE - {UnitStatus.AVAILABLE, UnitStatus.RETURNING}:
+                return f"unit {unit.id} is {unit.status.value}; there is nothing to recall", None
+        return "", lambda: [self.crews.send_home(unit, reason="recalled") for unit in units]
+
+    def _stage(self, command: Stage) -> Verdict:
+        if command.staging not in self.state.staging:
+            return f"unknown staging area {command.staging!r}", None
+        units, reason = own_units(self.state, command.agency, command.units)
+        if reason:
+            return reason, None
+        for unit in units:
+            if unit.status not in ORDERABLE:
+                return f"unit {unit.id} is {unit.status.value} and cannot be moved", None
+        return "", lambda: [self.crews.stage(unit, command.staging) for unit in units]
+
+    def _declare(self, command: Declare) -> Verdict:
+        incident, reason = known_incident(self.state, command.agency, command.incident)
+        if reason:
+            return reason, None
+        gate = incident.gate(command.condition)
+        if gate is None:
+            names = ", ".join(g.spec.id for g in incident.gates) or "none"
+            return f"{incident.id} has no condition {command.condition!r} (it has: {names})", None
+        if gate.state == Readiness.MET:
+            return f"{gate.spec.name} is already declared", None
+        units = self.state.units
+        present = [
+            u
+            for u in sorted(incident.on_scene)
+            if units[u].agency == command.agency and units[u].can(gate.spec.capability)
+        ]
+        if not present:
+            return (
+                f"no {gate.spec.capability.value} unit of {command.agency} is on scene "
+                f"to confirm {gate.spec.name}"
+            ), None
+        if gate.state != Readiness.READY:
+            return f"{gate.spec.name} is not yet confirmed by the units on scene", None
+        return "", lambda: self.scene.meet(incident, gate, by=command.agency)
+
+    def _transport(self, command: Transport) -> Verdict:
+        units, reason = own_units(self.state, command.agency, [command.unit])
+        if reason:
+            return reason, None
+        unit = units[0]
+        hospital = self.state.hospitals.get(command.hospital)
+        if hospital is None:
+            return f"unknown hospital {command.hospital!r}", None
+        if not unit.can(Capability.TRANSPORT):
+            return f"unit {unit.id} cannot transport patients", None
+        if unit.status == UnitStatus.TRANSPORTING:
+            return f"unit {unit.id} is already transporting to {unit.hospital}", None
+        if unit.status in (UnitStatus.OUT_OF_SERVICE, UnitStatus.AT_HOSPITAL):
+            return f"unit {unit.id} is {unit.status.value}", None
+        return "", lambda: setattr(unit, "hospital", hospital.id)
+
+    def _destination(self, command: Destination) -> Verdict:
+        incident, reason = known_incident(self.state, command.agency, command.incident)
+        if reason:
+            return reason, None
+        if command.hospital not in self.state.hospitals:
+            return f"unknown hospital {command.hospital!r}", None
+        plan = self.transport.destinations
+        key = (incident.id, command.agency, Triage(command.triage))
+        return "", lambda: plan.__setitem__(key, command.hospital)
+
+    def _service(self, command: SetService) -> Verdict:
+        units, reason = own_units(self.state, command.agency, [command.unit])
+        if reason:
+            return reason, None
+        unit = units[0]
+        out = unit.status == UnitStatus.OUT_OF_SERVICE
+        if command.in_service and not out:
+            return f"unit {unit.id} is already in service", None
+        if not command.in_service and out:
+            return f"unit {unit.id} is already out of service", None
+        reason = f"ordered by {command.agency}"
+        return "", lambda: self.crews.set_service(unit, command.in_service, reason)
