@@ -24,6 +24,7 @@ from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
 from simulator.engine.movement import Movement
 from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.operations import Operations
+from simulator.engine.outages import Outages
 from simulator.engine.scene import Scene
 from simulator.engine.script import Script
 from simulator.engine.streams import Streams
@@ -93,6 +94,7 @@ class Engine:
         self.watchers: list[Callable[[Event], None]] = []  # see ``emit``
         self.community = Community(self)
         self.hoaxes = Hoaxes(self)
+        self.outages = Outages(self)
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -464,15 +466,8 @@ class Engine:
     # -- faults ----------------------------------------------------------------------
 
     def fault(self, row: Fault) -> None:
-        """A communications failure begins (and ends, if the inject says when)."""
-        self.network.set_fault(row, True)
-        self.emit("fault.started", fault=row.fault, target=row.target, seq=row.seq)
-        if row.minutes:
-            self.at(row.minutes * 60.0, self._fault_over, row)
-
-    def _fault_over(self, row: Fault) -> None:
-        self.network.set_fault(row, False)
-        self.emit("fault.ended", fault=row.fault, target=row.target, seq=row.seq)
+        """A system goes down (``outages.py`` says when and how it comes back)."""
+        self.outages.start(row)
 
     # -- incident command ------------------------------------------------------------
 

@@ -5,10 +5,11 @@ calls may be suspect (``calls.suspect``): when such a call is processed the PSAP
 it (``call.flagged``). Doctrine (shared reference): PSAPs and police verify (callback,
 location history, caller details) before committing a tactical team, without delaying
 a real emergency. ``VerifyCall`` takes the scenario's ``verify_minutes`` and answers
-``incident.verified`` (hoax or genuine); a hoax is then stood down (resolved, its units
-sent home). A tactical team that reaches a hoax before it was verified is tied up: the
-address is cleared room by room (the incident escalates by ``hoax_clearance_minutes``
-of work), while real emergencies wait for it.
+``incident.verified`` (hoax or genuine), taking ``manual_processing_factor`` times as
+long while the agency's records system is down (``outages.py``); a hoax is then stood
+down (resolved, its units sent home). A tactical team that reaches a hoax before it was
+verified is tied up: the address is cleared room by room (the incident escalates by
+``hoax_clearance_minutes`` of work), while real emergencies wait for it.
 
 A scenario without suspect calls or hoaxes logs nothing of this.
 """
@@ -65,7 +66,10 @@ class Hoaxes:
 
     def _start(self, agency: str, incident_id: str) -> None:
         self.verifying[incident_id] = agency
-        minutes = self.engine.scenario.settings.verify_minutes
+        settings = self.engine.scenario.settings
+        minutes = settings.verify_minutes
+        if self.engine.outages.records_down(agency):  # caller and premise history by hand
+            minutes *= settings.manual_processing_factor
         self.engine.at(minutes * 60.0, self._answer, agency, incident_id)
 
     def _answer(self, agency: str, incident_id: str) -> None:

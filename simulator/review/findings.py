@@ -43,6 +43,7 @@ LABELS = {
     "first_statement_time": "Major incident to the first public statement",
     "rumours_countered": "Rumours answered by an accurate public statement",
     "trust_at_end": "Community trust at the end (0-100)",
+    "system_downtime": "Time a system was down (CAD, records, radio, phones)",
 }
 
 CORRECTIVE = {
@@ -119,6 +120,10 @@ CORRECTIVE = {
         "Keep the public informed, respond visibly and promptly, and never state what is "
         "not confirmed."
     ),
+    "system_downtime": (
+        "Call the IT incident-response team and the FBI at once when a system goes down, "
+        "let forensics image it first, and rehearse restoring from offline backups."
+    ),
 }
 
 
@@ -146,7 +151,13 @@ STANDARDS = {
     "EMS call to on scene": Standard("first_on_scene", "ems"),
     "Police priority-1 call to on scene": Standard("first_on_scene", "police", priority=1),
 }
-SECONDS = {*INTERVALS, "unified_command_time", "fact_latency", "first_statement_time"}
+SECONDS = {
+    *INTERVALS,
+    "unified_command_time",
+    "fact_latency",
+    "first_statement_time",
+    "system_downtime",
+}
 # What one sample of a count measure is (singular, plural), so a tally says what it counts.
 COUNTED = {
     "casualties_deceased": ("death during the exercise", "deaths during the exercise"),
