@@ -188,7 +188,7 @@ class InformationReceived:
 
 @kind("fault.started")
 class FaultStarted:
-    """A communications fault inject began."""
+    """A fault inject took a system down (radio site, CAD, records, phones, a channel)."""
 
     fault: str
     target: str
@@ -197,11 +197,21 @@ class FaultStarted:
 
 @kind("fault.ended")
 class FaultEnded:
-    """A communications fault inject ended."""
+    """A fault inject's fixed outage (its ``minutes``) is over."""
 
     fault: str
     target: str
     seq: int
+
+
+@kind("fault.restored")
+class FaultRestored:
+    """The work of the incident (``Event.incident``) that restores a downed system is done."""
+
+    fault: str
+    target: str
+    seq: int
+    reason: str
 
 
 # -- incidents -------------------------------------------------------------------------

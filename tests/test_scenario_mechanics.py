@@ -631,16 +631,19 @@ def test_granite_harlan_asks_granite_for_officers_across_the_line(granite):
 # -- Lakeport: swatting wave on a dark CAD ------------------------------------------------
 
 
-def test_lakeport_faults_start_and_end_on_time(lakeport):
+def test_lakeport_faults_start_on_time_and_the_cad_returns_with_the_restore(lakeport):
     seen = [
         (e.kind, e.data["fault"], e.data["target"], e.t)
-        for e in lakeport.log.of_kind("fault.started", "fault.ended")
+        for e in lakeport.log.of_kind("fault.started", "fault.ended", "fault.restored")
     ]
+    [restored] = where(lakeport, "incident.work_completed", incident="CYBER-1")
     assert seen == [
         ("fault.started", "cad", "lakeport_pd", clock("00:05")),
+        ("fault.started", "records", "lakeport_pd", clock("00:05")),
         ("fault.started", "phone", "dispatch-phone", clock("00:10")),
         ("fault.ended", "phone", "dispatch-phone", clock("00:40")),
-        ("fault.ended", "cad", "lakeport_pd", clock("01:20")),
+        ("fault.restored", "cad", "lakeport_pd", restored.t),
+        ("fault.restored", "records", "lakeport_pd", restored.t),
     ]
 
 
@@ -661,8 +664,10 @@ def test_lakeport_the_bomb_squad_is_drawn_to_the_mall_hoax_first(lakeport):
 
 def test_lakeport_the_cyber_incident_is_worked_by_city_it_and_the_fbi(lakeport):
     assert on_scene_agencies(lakeport, "CYBER-1") == {"city_it", "fbi_cyber"}
+    [imaged] = where(lakeport, "incident.precondition_met", incident="CYBER-1")
+    assert imaged.agency == "fbi_cyber"  # the FBI images the servers before IT restores
     [done] = where(lakeport, "incident.resolved", incident="CYBER-1")
-    assert done.t < clock("01:20")  # before the CAD comes back from backup
+    assert imaged.t < done.t < clock("01:30")
 
 
 # -- Calloway Championship Night: trafficking at the transit center ------------------------

@@ -152,17 +152,6 @@ class Network:
                 yield request
                 yield env.timeout(float(stream.exponential(BURST_SECONDS)))
 
-    def fault(self, row: Fault) -> None:
-        """A communications failure begins (and ends, if the inject says when)."""
-        self.set_fault(row, True)
-        self.kernel.emit("fault.started", fault=row.fault, target=row.target, seq=row.seq)
-        if row.minutes:
-            self.kernel.at(row.minutes * 60.0, self._fault_over, row)
-
-    def _fault_over(self, row: Fault) -> None:
-        self.set_fault(row, False)
-        self.kernel.emit("fault.ended", fault=row.fault, target=row.target, seq=row.seq)
-
     def set_fault(self, row: Fault, on: bool) -> None:
         """Apply (or clear) a fault inject's effect on sites, CADs or lines.
 

@@ -28,6 +28,7 @@ from simulator.engine.movement import Movement
 from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.operations import Operations
 from simulator.engine.orders import Orders
+from simulator.engine.outages import Outages
 from simulator.engine.routing import Routing
 from simulator.engine.scene import Scene
 from simulator.engine.script import Script
@@ -83,7 +84,8 @@ class Engine:
         self.crews.connect(self.scene, self.hazards, self.command)
         self.command.connect(self.scene)
         self.scene.connect(self.transport.carry)
-        self.hoaxes = Hoaxes(kernel, state, self.lifecycle, self.scene)
+        self.outages = Outages(kernel, state, self.network)
+        self.hoaxes = Hoaxes(kernel, state, self.lifecycle, self.scene, self.outages)
         self.switchboard = Switchboard(kernel, state, self.awareness, self.network, self.hoaxes)
         self.closures = Closures(kernel, state, self.awareness, self.movement, self.crews)
         self.operations = Operations(kernel, state, self.awareness, self.lifecycle)
@@ -94,7 +96,7 @@ class Engine:
             state,
             self.awareness,
             self.lifecycle,
-            self.network,
+            self.outages,
             self.crews,
             self.closures,
             self.scene,
@@ -119,6 +121,8 @@ class Engine:
             kernel.watch(self.community.observe)  # the public sees every event
         if self.hoaxes.possible:
             kernel.watch(self.hoaxes.observe, "unit.on_scene")
+        if self.outages.restorable:
+            kernel.watch(self.outages.observe, "incident.work_completed")
         kernel.watch(self.lifecycle.started, "incident.started")
         kernel.watch(self.scene.started, "incident.started")
         kernel.watch(self.switchboard.started, "incident.started")

@@ -5,10 +5,11 @@ calls may be suspect (``calls.suspect``): when such a call is processed the PSAP
 it (``call.flagged``). Doctrine (shared reference): PSAPs and police verify (callback,
 location history, caller details) before committing a tactical team, without delaying
 a real emergency. ``VerifyCall`` takes the scenario's ``verify_minutes`` and answers
-``incident.verified`` (hoax or genuine); a hoax is then stood down (resolved, its units
-sent home). A tactical team that reaches a hoax before it was verified is tied up: the
-address is cleared room by room (the incident escalates by ``hoax_clearance_minutes``
-of work), while real emergencies wait for it.
+``incident.verified`` (hoax or genuine), taking ``manual_processing_factor`` times as
+long while the agency's records system is down (``outages.py``); a hoax is then stood
+down (resolved, its units sent home). A tactical team that reaches a hoax before it was
+verified is tied up: the address is cleared room by room (the incident escalates by
+``hoax_clearance_minutes`` of work), while real emergencies wait for it.
 
 A scenario without suspect calls or hoaxes logs nothing of this.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from simulator.commands import CommandBase, VerifyCall
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
+from simulator.engine.outages import Outages
 from simulator.engine.scene import Scene
 from simulator.engine.state import State
 from simulator.events import Event
@@ -31,11 +33,14 @@ Verdict = tuple[str, Callable[[], object] | None]
 class Hoaxes:
     """Which incidents are being verified or were, and which hoaxes tied a team up."""
 
-    def __init__(self, kernel: Kernel, state: State, incidents: Incidents, scene: Scene) -> None:
+    def __init__(
+        self, kernel: Kernel, state: State, incidents: Incidents, scene: Scene, outages: Outages
+    ) -> None:
         self.kernel = kernel
         self.state = state
         self.incidents = incidents
         self.scene = scene
+        self.outages = outages
         self.verifying: dict[str, str] = {}  # incident -> agency checking it
         self.verified: set[str] = set()
         self._cleared: set[str] = set()  # hoaxes that already tied a team up
@@ -68,7 +73,10 @@ class Hoaxes:
 
     def _start(self, agency: str, incident_id: str) -> None:
         self.verifying[incident_id] = agency
-        minutes = self.state.scenario.settings.verify_minutes
+        settings = self.state.scenario.settings
+        minutes = settings.verify_minutes
+        if self.outages.records_down(agency):  # caller and premise history by hand
+            minutes *= settings.manual_processing_factor
         self.kernel.at(minutes * 60.0, self._answer, agency, incident_id)
 
     def _answer(self, agency: str, incident_id: str) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from simulator.engine.awareness import Awareness
 from simulator.engine.closures import Closures
-from simulator.engine.comms import Network
 from simulator.engine.community import Community
 from simulator.engine.crews import Crews
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
+from simulator.engine.outages import Outages
 from simulator.engine.scene import Scene
 from simulator.engine.state import State
 from simulator.scenario.msel import (
@@ -38,7 +38,7 @@ class Script:
         state: State,
         awareness: Awareness,
         incidents: Incidents,
-        network: Network,
+        outages: Outages,
         crews: Crews,
         closures: Closures,
         scene: Scene,
@@ -48,7 +48,7 @@ class Script:
         self.state = state
         self.awareness = awareness
         self.incidents = incidents
-        self.network = network
+        self.outages = outages
         self.crews = crews
         self.closures = closures
         self.scene = scene
@@ -107,7 +107,7 @@ class Script:
                 for key in row.facts:
                     self.awareness.learn(agency, key, self.state.truth(key), "inject")
         elif isinstance(row, Fault):
-            self.network.fault(row)
+            self.outages.start(row)
             self._tell(row)
         elif isinstance(row, ResourceChange):
             self.crews.set_service(

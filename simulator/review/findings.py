@@ -46,6 +46,7 @@ LABELS = {
     "trust_at_end": "Community trust at the end (0-100)",
     "verification_time": "Call flagged as a possible hoax to the check's answer",
     "hoax_commitments": "Tactical teams sent to a hoax before it was checked",
+    "system_downtime": "Time a system was down (CAD, records, radio, phones)",
 }
 
 CORRECTIVE = {
@@ -130,6 +131,10 @@ CORRECTIVE = {
         "Keep the public informed, respond visibly and promptly, and never state what is "
         "not confirmed."
     ),
+    "system_downtime": (
+        "Call the IT incident-response team and the FBI at once when a system goes down, "
+        "let forensics image it first, and rehearse restoring from offline backups."
+    ),
 }
 
 
@@ -163,6 +168,7 @@ SECONDS = {
     "fact_latency",
     "first_statement_time",
     "verification_time",
+    "system_downtime",
 }
 # What one sample of a count measure is (singular, plural), so a tally says what it counts.
 COUNTED = {

@@ -2,7 +2,8 @@
 
 A patient's final state is the last thing that happened to them: deceased (dead when
 found, or died waiting), transported (delivered to a hospital), treated and released on
-scene, or still awaiting care when the exercise ended.
+scene, or still awaiting care when the exercise ended. Systems a fault inject took down
+are counted with how long they stayed down (``outages.py``).
 """
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from simulator.events import Event
 from simulator.payloads import payload
+from simulator.review.outages import Outage, outages
 from simulator.review.stats import Evidence, cite
 
 _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
@@ -54,10 +56,15 @@ class Outcomes:
     incident_rows: tuple[IncidentOutcome, ...]
     deaths: tuple[Evidence, ...]
     escalations: tuple[Evidence, ...]
+    systems_down: int = 0
+    system_down_minutes: float = 0.0
+    outages: tuple[Outage, ...] = ()
 
 
 def outcomes(events: Iterable[Event]) -> Outcomes:
     """Count outcomes from a log."""
+    events = list(events)
+    down = outages(events)
     started: dict[str, Event] = {}
     resolved: dict[str, float] = {}
     found: dict[str, int] = defaultdict(int)
@@ -108,6 +115,9 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         incident_rows=rows,
         deaths=tuple(cite(e) for e in deaths),
         escalations=tuple(cite(e) for e in escalations),
+        systems_down=len(down),
+        system_down_minutes=round(sum(o.seconds for o in down) / 60.0, 1),
+        outages=down,
     )
 
 

@@ -910,6 +910,8 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
         ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
         ["Responder harm events (unit.harmed)", o["responders_harmed"]],
+        ["Systems down (fault injects: CAD, records, radio, phones)", o["systems_down"]],
+        ["  minutes down in all (Cybersecurity)", o["system_down_minutes"]],
     ]
 
 

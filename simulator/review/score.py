@@ -213,6 +213,8 @@ def measure(
         return evaluate(m, samples, value=value, achievable=achievable)
     if metric == "fact_latency":
         return evaluate(m, coord.fact_samples(agency))
+    if metric == "system_downtime":
+        return evaluate(m, _of([o.sample() for o in result.outages], agency))
     if metric == "idle_capable_units":
         idle = _of(coord.idle, agency)
         observed = chances.incidents > 0

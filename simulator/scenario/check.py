@@ -105,6 +105,7 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
     found += _resources(scenario, whole)
     found += _msel(scenario, whole)
     found += _comms(scenario, whole)
+    found += _restores(scenario, whole)
     for path, _, spec in incidents(scenario):
         found += _incident(scenario, path, spec, whole)
     found += _operations(scenario, whole)
@@ -262,6 +263,48 @@ def _msel(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
                     Problem(f"{path}.incident", f"incident {shown(row.incident)} starts later")
                 )
     return found
+
+
+def _restores(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    """A fault ``restored_by`` an incident: one that exists and somebody's cyber units work."""
+    if "msel" not in whole:
+        return []
+    found = []
+    specs = {spec.id: spec for _, _, spec in incidents(scenario)}
+    for index, row in enumerate(scenario.msel):
+        if isinstance(row, Fault) and row.restored_by is not None:
+            path = f"msel.{index}.restored_by"
+            spec = specs.get(row.restored_by)
+            if spec is None:
+                reason = unknown("incident", row.restored_by, specs)
+            else:
+                reason = _restore_problem(scenario, spec, whole)
+            if reason:
+                found.append(Problem(path, reason))
+    return found
+
+
+def _restore_problem(scenario: Scenario, spec: IncidentSpec, whole: frozenset[str]) -> str:
+    """Why nobody can restore a system by working ``spec``, or ""."""
+    cyber = Capability.CYBER
+    named = shown(spec.id)
+    if spec.hoax:
+        return f"incident {named} is a hoax: no work there restores a system"
+    if cyber not in spec.requires:
+        return f"incident {named} needs no cyber units (add cyber to its requires)"
+    if "units" not in whole or "agencies" not in whole:
+        return ""
+    agency = responsible_agency(scenario, spec, cyber)
+    ids = _agency_ids(scenario)
+    partners = scenario.agency(agency).mutual_aid if agency in ids else []
+    able = sorted({u.agency for u in scenario.units if cyber in u.capabilities})
+    if agency and not {agency, *partners} & set(able):
+        having = ", ".join(able) or "none"
+        return (
+            f"{agency} answers cyber at {named} but neither it nor its mutual-aid partners "
+            f"have a cyber unit (agencies with one: {having})"
+        )
+    return ""
 
 
 def _incident(
@@ -469,6 +512,7 @@ def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     targets = {
         "radio_site": ("radio site", sites, declared),
         "cad": ("agency", ids, agencies),
+        "records": ("agency", ids, agencies),
         "phone": ("channel", channels, declared and agencies),
         "congestion": ("channel", channels, declared and agencies),
     }

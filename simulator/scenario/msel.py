@@ -79,17 +79,30 @@ class EscalationInject(InjectBase, EscalationEffect):
 
 
 class Fault(InjectBase):
-    """A communications failure: a radio site, a CAD, phone lines or a congested channel."""
+    """A system goes down: a radio site, a CAD, a records system, phone lines or a channel.
+
+    It comes back after ``minutes``, or when the work of the incident ``restored_by``
+    names is done (a cyber incident its IT team restores), or never in the exercise.
+    """
 
     type: Literal["fault"]
-    fault: Literal["radio_site", "cad", "phone", "congestion"]
-    target: Ident = Field(description="Site id, agency id (cad) or channel id")
+    fault: Literal["radio_site", "cad", "records", "phone", "congestion"]
+    target: Ident = Field(description="Site id, agency id (cad, records) or channel id")
     minutes: float | None = Field(
         default=None, gt=0, le=MAX_MINUTES, description="Until restored; none = rest"
+    )
+    restored_by: Ident | None = Field(
+        default=None, description="Incident whose completed work restores the system"
     )
     load: float = Field(
         default=0.7, gt=0, lt=1, description="Share of airtime background traffic takes"
     )
+
+    @model_validator(mode="after")
+    def _one_end(self) -> "Fault":
+        if self.minutes is not None and self.restored_by is not None:
+            raise ValueError("give minutes (a fixed outage) or restored_by (work), not both")
+        return self
 
 
 class RumourInject(InjectBase):

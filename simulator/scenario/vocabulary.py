@@ -35,6 +35,7 @@ class Capability(StrEnum):
     TRANSPORT = "transport"
     COMMAND = "command"
     PUBLIC_WORKS = "public_works"
+    CYBER = "cyber"
 
 
 # The discipline that normally answers each capability (NIMS resource typing by
@@ -53,6 +54,11 @@ DISCIPLINE: dict[Capability, AgencyKind] = {
     Capability.TRANSPORT: AgencyKind.EMS,
     Capability.COMMAND: AgencyKind.EMERGENCY_MANAGEMENT,
     Capability.PUBLIC_WORKS: AgencyKind.PUBLIC_WORKS,
+    # Cyber incident response (isolate, eradicate, restore: NIST SP 800-61) falls to the
+    # jurisdiction's IT department, an infrastructure owner like public works (ESF #2/#3
+    # in the National Response Framework). Forensics for a prosecution is investigation,
+    # named per incident as the FBI's with ``responsible``.
+    Capability.CYBER: AgencyKind.PUBLIC_WORKS,
 }
 
 # Supervisory capabilities: required and dispatched like others, but their absence
@@ -194,3 +200,4 @@ class Metric(StrEnum):
     TRUST_AT_END = "trust_at_end"
     VERIFICATION_TIME = "verification_time"
     HOAX_COMMITMENTS = "hoax_commitments"
+    SYSTEM_DOWNTIME = "system_downtime"

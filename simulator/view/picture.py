@@ -125,7 +125,14 @@ def heard(event: Event, agencies: frozenset[str], known: Callable[[str], bool]) 
         return addressed_to(event, agencies)
     if kind in _INCIDENT_KINDS:
         return event.incident is not None and known(event.incident)
-    return kind in ("road.closed", "road.opened", "exercise.ended", "fault.started", "fault.ended")
+    return kind in (
+        "road.closed",
+        "road.opened",
+        "exercise.ended",
+        "fault.started",
+        "fault.ended",
+        "fault.restored",
+    )
 
 
 class Picture:

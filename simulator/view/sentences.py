@@ -272,11 +272,13 @@ def patch(event: Event, names: Names) -> str:
 
 
 def fault(event: Event, names: Names) -> str:
-    """A communications fault starting or ending."""
+    """A system fault starting or ending; restored by work, which incident's."""
     d = event.data
-    return fault_words(
-        str(d.get("fault")), str(d.get("target")), names, event.kind == "fault.ended"
-    )
+    over = event.kind in ("fault.ended", "fault.restored")
+    words = fault_words(str(d.get("fault")), str(d.get("target")), names, over)
+    if event.kind == "fault.restored":
+        return f"{words}: the restore at {event.incident} is done"
+    return words
 
 
 def ended(event: Event, names: Names) -> str:
@@ -307,6 +309,7 @@ SENTENCES: dict[str, Sentence] = {
     "patch.released": patch,
     "fault.started": fault,
     "fault.ended": fault,
+    "fault.restored": fault,
     "exercise.ended": ended,
     **OPERATION_SENTENCES,
 }

@@ -137,9 +137,11 @@ def incident_words(value: object) -> str:
 
 
 def fault_words(fault: str, target: str, names: Names, over: bool) -> str:
-    """A communications fault starting or ending, as the trainee would be told."""
+    """A system fault starting or ending, as the trainee would be told."""
     if fault == "cad":
         return f"{names.agency(target)} CAD is {'back up' if over else 'down'}"
+    if fault == "records":
+        return f"{names.agency(target)} records system is {'back up' if over else 'down'}"
     if fault == "radio_site":
         return f"Radio site {target} is {'back on the air' if over else 'down'}"
     if fault == "phone":
