@@ -28,6 +28,7 @@ from simulator.engine.scene import Scene
 from simulator.engine.script import Script
 from simulator.engine.streams import Streams
 from simulator.engine.switchboard import Switchboard
+from simulator.engine.traffic import Traffic
 from simulator.engine.transport import Transport
 from simulator.engine.unit import Unit
 from simulator.events import Event, EventLog
@@ -93,6 +94,7 @@ class Engine:
         self.watchers: list[Callable[[Event], None]] = []  # see ``emit``
         self.community = Community(self)
         self.hoaxes = Hoaxes(self)
+        self.traffic = Traffic(self)
 
     # -- plumbing --------------------------------------------------------------------
 

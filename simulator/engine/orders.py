@@ -91,6 +91,7 @@ class Orders:
         self._handlers.update(engine.operations.orders())
         self._handlers.update(engine.community.orders())
         self._handlers.update(engine.hoaxes.orders())
+        self._handlers.update(engine.traffic.orders())
 
     def check(self, command: CommandBase) -> Verdict:
         """The reason a command cannot be carried out, or the change that carries it out."""

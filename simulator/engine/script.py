@@ -4,7 +4,7 @@ The exercise controller may hold a row back (at its time it does not fire), rele
 now (held or not yet due; a row fires only once) or add an ad-hoc information inject.
 Each row type does what it says through the engine's subsystems: an incident starts,
 agencies learn facts, a fault strikes, a unit goes in or out of service, roads close
-or open, an incident escalates.
+or open, traffic builds up, an incident escalates.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from simulator.scenario.msel import (
     ResourceChange,
     RoadClosure,
     RumourInject,
+    TrafficInject,
 )
 
 if TYPE_CHECKING:
@@ -98,6 +99,9 @@ class Script:
                 engine.closures.close(edges, by=f"MSEL {row.seq}", told=list(row.to))
             else:
                 engine.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
+        elif isinstance(row, TrafficInject):
+            engine.traffic.congest(row)
+            self._tell(row)
         elif isinstance(row, EscalationInject):
             self._escalate(row)
         elif isinstance(row, RumourInject):
