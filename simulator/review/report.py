@@ -192,6 +192,7 @@ _COMPONENTS = {
     "safety": "Responder safety",
     "distribution": "Patient distribution",
     "community": "Community trust",
+    "traffic": "Traffic control",
 }
 _GROUPS = {
     "respond": "Respond",
