@@ -15,10 +15,10 @@ BACK = [["D1", "D2"]]
 def log() -> LogBuilder:
     b = LogBuilder().add(0, "exercise.started")
     b.add(0, "traffic.congested", seq=1, edges=MAIN, names=["Main Street"])
-    b.add(100, "traffic.congested", seq=2, edges=EAST, names=["East Lane"])
-    b.add(200, "traffic.congested", seq=3, edges=BACK, names=["Back Road"])
+    b.add(100, "traffic.congested", seq=2, edges=EAST, names=[])
+    b.add(200, "traffic.congested", seq=3, edges=BACK, names=["Back Road", "West Lane"])
     b.add(300, "traffic.point_set", "police", "T1", road="Main Street", edges=MAIN)
-    b.add(1600, "traffic.point_set", "police", "T2", road="East Lane", edges=EAST[1:])
+    b.add(1600, "traffic.point_set", "police", "T2", road="D2-I", edges=EAST[1:])
     b.add(1700, "traffic.cleared", seq=3, edges=BACK, names=["Back Road"])
     b.add(1800, "traffic.point_set", "police", "T3", road="Back Road", edges=BACK)
     return b.add(3600, "exercise.ended", reason="duration reached")
@@ -26,12 +26,14 @@ def log() -> LogBuilder:
 
 def test_each_congestion_is_timed_to_its_first_traffic_point_and_graded():
     summary = traffic_summary(log().events)
-    main, east, back = summary.samples
+    main, east, back, west = summary.samples
     assert (main.value, main.unit) == (300.0, "T1")
-    assert east.value == 1500.0 and not east.censored  # one direction of it is enough
-    # Back Road cleared before anyone got there: a miss, timed to the clearing.
+    # A jam naming no street: a point on one direction of its roads is enough.
+    assert east.value == 1500.0 and not east.censored
+    # Each street is its own duty; these cleared before anyone got there: misses.
     assert back.censored and back.value == 1500.0 and "Back Road" in back.note
-    assert summary.credit == pytest.approx((1.0 + 0.5 + 0.0) / 3, abs=1e-4)
+    assert west.censored and "West Lane" in west.note
+    assert summary.credit == pytest.approx((1.0 + 0.5 + 0.0 + 0.0) / 4, abs=1e-4)
 
 
 def test_a_run_without_congestion_has_no_traffic_component():

@@ -1,9 +1,10 @@
 """Traffic control: how soon a traffic point stood on each congested road.
 
-Every ``traffic.congested`` is a duty: get a traffic control point onto one of its
-streets so that responders drive through. Its sample runs from the congestion to the
-first ``traffic.point_set`` on one of its edges, or, censored, to when it cleared (or
-the end) if none ever did. Credit is full within ``TARGET_S`` and falls to none at
+Every street a ``traffic.congested`` names is a duty (a jam naming none, one duty):
+get a traffic control point onto it so that responders drive through. Its sample runs
+from the congestion to the first ``traffic.point_set`` on that street (on one of the
+jam's edges, for a jam naming no street), or, censored, to when it cleared (or the end)
+if none ever did. Credit is full within ``TARGET_S`` and falls to none at
 ``ZERO_S`` (see ``credit``); the outcome score takes the mean as its ``traffic``
 component, only in a run that had congestion.
 """
@@ -22,7 +23,7 @@ ZERO_S = 2400.0
 
 @dataclass(frozen=True)
 class TrafficSummary:
-    """Each congestion's time to its first traffic point, and the credit the run earns."""
+    """Each congested street's time to its first traffic point, and the run's credit."""
 
     samples: tuple[Sample, ...]
     credit: float
@@ -38,22 +39,17 @@ def traffic_summary(log: list[Event]) -> TrafficSummary | None:
     last = log[-1]
     samples = []
     for jam in jams:
-        seq = int(jam.data["seq"])
+        end = ends.get(int(jam.data["seq"]), last)
         edges = {tuple(pair) for pair in jam.data["edges"]}
-        end = ends.get(seq, last)
-        point = next(
-            (
-                p
-                for p in points
-                if jam.t <= p.t <= end.t and edges & {tuple(pair) for pair in p.data["edges"]}
-            ),
-            None,
-        )
-        if point is None:
-            note = f"no traffic point on {_streets(jam)}"
-            samples.append(between(jam, end, note=note, censored=True))
-        else:
-            samples.append(between(jam, point, agency=point.agency, unit=point.unit))
+        for street in jam.data["names"] or [""]:
+            point = next(
+                (p for p in points if jam.t <= p.t <= end.t and _on(p, street, edges)), None
+            )
+            if point is None:
+                note = f"no traffic point on {street or 'its roads'}"
+                samples.append(between(jam, end, note=note, censored=True))
+            else:
+                samples.append(between(jam, point, agency=point.agency, unit=point.unit))
     mean = sum(credit(s) for s in samples) / len(samples)
     return TrafficSummary(tuple(samples), round(mean, 4))
 
@@ -82,5 +78,8 @@ def with_traffic(outcome: OutcomeScore, summary: TrafficSummary | None) -> Outco
     return replace(outcome, score=score, components=components, notes=notes)
 
 
-def _streets(jam: Event) -> str:
-    return ", ".join(jam.data["names"]) or "its roads"
+def _on(point: Event, street: str, edges: set[tuple[str, ...]]) -> bool:
+    """Whether a point controls the street (by name), or an unnamed jam's roads."""
+    if street:
+        return point.data["road"] == street
+    return bool(edges & {tuple(pair) for pair in point.data["edges"]})
