@@ -1,9 +1,11 @@
 """The view offers traffic points on a road, shows those standing, and logs traffic."""
 
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from conftest import kinds, run_until
+from conftest import incident, kinds, run_until, scenario_dict, unit
 from test_traffic import jam, world
+from view_helpers import run_to, start_with
 
+from simulator.commands import TrafficPoint
 from simulator.network.roles import Hearing, Seat
 from simulator.view.option import Context
 from simulator.view.picture import Picture
@@ -61,3 +63,17 @@ def test_every_seat_hears_the_traffic_news_and_the_points():
     fire = Hearing(Seat("fire", ("fire",)))
     heard = [e.kind for e in ex.log.events if e.kind.startswith("traffic.") and fire.hears(e, None)]
     assert heard == ["traffic.congested", "traffic.point_set"]
+
+
+def test_a_standing_traffic_point_is_drawn_and_named_on_the_map(app):
+    data = scenario_dict(msel=[incident(time=3600), jam()])
+    data["units"].append(unit("T1", "police", ["traffic_control"], "PS"))
+    console = start_with(app, ("police",), data)
+    ex = console.exercise
+    assert ex.submit(TrafficPoint(agency="police", unit="T1", road="Main Street")).accepted
+    run_to(app, console, 1500.0)
+    assert kinds(ex, "traffic.point_set")
+    console.camera.cx, console.camera.cy = 1000.0, 0.0
+    console.camera.zoom(4.0)
+    app.frame(0.0)
+    assert "TCP Main Street (T1)" in [text for text, _ in console.markers.labels]
