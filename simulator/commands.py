@@ -111,6 +111,21 @@ class OpenRoad(CommandBase):
     between: tuple[str, str] | None = None
 
 
+class TrafficPoint(CommandBase):
+    """Post a traffic-control unit at a road (both directions), or release it.
+
+    The officer closes the road to the public and waves emergency vehicles through:
+    traffic there no longer slows responders. Unlike ``CloseRoad`` the road stays open
+    to every emergency unit.
+    """
+
+    type: Literal["traffic_point"] = "traffic_point"
+    unit: str
+    road: str | None = None
+    between: tuple[str, str] | None = None
+    release: bool = False
+
+
 class SetService(CommandBase):
     """Take a unit out of service or put it back in."""
 
@@ -267,6 +282,7 @@ Command = Annotated[
     | RequestMutualAid
     | CloseRoad
     | OpenRoad
+    | TrafficPoint
     | SetService
     | SendMessage
     | Share

@@ -560,6 +560,48 @@ class RoadOpened:
     names: list[str]
 
 
+@kind("traffic.congested")
+class TrafficCongested:
+    """An MSEL traffic row: its roads carry traffic at ``speed`` of normal (public)."""
+
+    seq: int
+    edges: list[list[str]]
+    names: list[str]
+    speed: float
+    until: float | None  # when it clears (s); None: the rest of the run
+    description: str
+
+
+@kind("traffic.cleared")
+class TrafficCleared:
+    """A congestion inject's time is over: its roads flow again."""
+
+    seq: int
+    edges: list[list[str]]
+    names: list[str]
+
+
+@kind("traffic.point_set")
+class TrafficPointSet:
+    """A traffic-control unit reached its post: the road is closed to the public."""
+
+    road: str
+    edges: list[list[str]]
+    node: str
+    x: float
+    y: float
+    congested: list[int]  # seqs of the congestion injects on its road now
+
+
+@kind("traffic.point_released")
+class TrafficPointReleased:
+    """A traffic point is lifted: released by order, or its unit given other work."""
+
+    road: str
+    reason: str
+    held: float | None  # seconds it stood; None if the unit never got there
+
+
 # -- knowledge, calls and messages -----------------------------------------------------
 
 

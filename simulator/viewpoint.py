@@ -104,6 +104,19 @@ class Viewpoint:
         """Seconds by road from an incident the agency knows to a node."""
         return self._exercise.drive_seconds(incident, node)
 
+    # -- the map every agency has ------------------------------------------------------
+
+    def where(self, node: int) -> tuple[float, float]:
+        """Where a road node is (x, y in metres)."""
+        x, y = self._exercise.atlas.roads.xy[node]
+        return float(x), float(y)
+
+    def street(self, name: str) -> list[tuple[float, float]]:
+        """Where a street's nodes are, by its name (none if no street has it)."""
+        roads = self._exercise.atlas.roads
+        nodes = sorted({int(roads.src[k]) for k in roads.edges_named(name)})
+        return [(float(roads.xy[n][0]), float(roads.xy[n][1])) for n in nodes]
+
     # -- command at an incident (what anyone at the scene sees) -------------------------
 
     def command_post(self, incident: str) -> tuple[str, str] | None:

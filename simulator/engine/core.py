@@ -15,6 +15,7 @@ from simulator.engine.closures import Closures
 from simulator.engine.command import Command
 from simulator.engine.comms import Network
 from simulator.engine.community import Community
+from simulator.engine.congestion import STATUS_KINDS, Congestion
 from simulator.engine.control import Control
 from simulator.engine.crews import Crews
 from simulator.engine.ground import Ground
@@ -63,7 +64,7 @@ class Engine:
         self._build(kernel, state)
         self._wire(kernel)
         desks = (self.tasking, self.signals, self.ground, self.control)
-        subsystems = (self.operations, self.community, self.hoaxes)
+        subsystems = (self.operations, self.community, self.hoaxes, self.congestion)
         self.orders = Orders(state, [d.orders() for d in desks + subsystems])
 
     def _build(self, kernel: Kernel, state: State) -> None:
@@ -85,6 +86,7 @@ class Engine:
         self.command.connect(self.scene)
         self.scene.connect(self.transport.carry)
         self.outages = Outages(kernel, state, self.network)
+        self.congestion = Congestion(kernel, state, self.movement, self.crews)
         self.hoaxes = Hoaxes(kernel, state, self.lifecycle, self.scene, self.outages)
         self.switchboard = Switchboard(kernel, state, self.awareness, self.network, self.hoaxes)
         self.closures = Closures(kernel, state, self.awareness, self.movement, self.crews)
@@ -97,6 +99,7 @@ class Engine:
             self.awareness,
             self.lifecycle,
             self.outages,
+            self.congestion,
             self.crews,
             self.closures,
             self.scene,
@@ -123,6 +126,7 @@ class Engine:
             kernel.watch(self.hoaxes.observe, "unit.on_scene")
         if self.outages.restorable:
             kernel.watch(self.outages.observe, "incident.work_completed")
+        kernel.watch(self.congestion.watch, *STATUS_KINDS)  # a posted unit given other work
         kernel.watch(self.lifecycle.started, "incident.started")
         kernel.watch(self.scene.started, "incident.started")
         kernel.watch(self.switchboard.started, "incident.started")

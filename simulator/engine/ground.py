@@ -28,19 +28,8 @@ class Ground:
             OpenStaging: self._open_staging,
         }
 
-    def _road_edges(self, command: CloseRoad | OpenRoad) -> tuple[list[int], str]:
-        roads = self.state.atlas.roads
-        if (command.road is None) == (command.between is None):
-            return [], "name a road, or the two nodes it joins, but not both"
-        if command.road is not None:
-            edges = roads.edges_named(command.road)
-            return edges, "" if edges else f"no road named {command.road!r}"
-        edges = roads.edges_between(*command.between)
-        a, b = command.between
-        return edges, "" if edges else f"no road joins {a} and {b}"
-
     def _close(self, command: CloseRoad) -> Verdict:
-        edges, reason = self._road_edges(command)
+        edges, reason = self.state.atlas.road_edges(command.road, command.between)
         if reason:
             return reason, None
         if not set(edges) - self.state.atlas.roads.closed:
@@ -50,7 +39,7 @@ class Ground:
         )
 
     def _open(self, command: OpenRoad) -> Verdict:
-        edges, reason = self._road_edges(command)
+        edges, reason = self.state.atlas.road_edges(command.road, command.between)
         if reason:
             return reason, None
         if not set(edges) & self.state.atlas.roads.closed:

@@ -4,7 +4,7 @@ The exercise controller may hold a row back (at its time it does not fire), rele
 now (held or not yet due; a row fires only once) or add an ad-hoc information inject.
 Each row type does what it says through the engine's subsystems: an incident starts,
 agencies learn facts, a fault strikes, a unit goes in or out of service, roads close
-or open, an incident escalates.
+or open, traffic builds up, an incident escalates.
 """
 
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from simulator.engine.awareness import Awareness
 from simulator.engine.closures import Closures
 from simulator.engine.community import Community
+from simulator.engine.congestion import Congestion
 from simulator.engine.crews import Crews
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
@@ -26,6 +27,7 @@ from simulator.scenario.msel import (
     ResourceChange,
     RoadClosure,
     RumourInject,
+    TrafficInject,
 )
 
 
@@ -39,6 +41,7 @@ class Script:
         awareness: Awareness,
         incidents: Incidents,
         outages: Outages,
+        congestion: Congestion,
         crews: Crews,
         closures: Closures,
         scene: Scene,
@@ -49,6 +52,7 @@ class Script:
         self.awareness = awareness
         self.incidents = incidents
         self.outages = outages
+        self.congestion = congestion
         self.crews = crews
         self.closures = closures
         self.scene = scene
@@ -120,6 +124,9 @@ class Script:
                 self.closures.close(edges, by=f"MSEL {row.seq}", told=list(row.to))
             else:
                 self.closures.reopen(edges, by=f"MSEL {row.seq}", told=list(row.to))
+        elif isinstance(row, TrafficInject):
+            self.congestion.congest(row)
+            self._tell(row)
         elif isinstance(row, EscalationInject):
             self._escalate(row)
         elif isinstance(row, RumourInject):

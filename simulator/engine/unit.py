@@ -43,6 +43,7 @@ class Unit:
     goal: tuple[int, Callable[["Unit"], None]] | None = None
     stranded: bool = False
     held: bool = False  # dispatched to stop at the perimeter until ordered in
+    posted: str | None = None  # the road of the traffic control point it holds or heads to
     # Available for a new assignment without pulling it off other work.
     free: bool = field(init=False, default=False)
     watcher: "FreeUnits | None" = field(init=False, default=None, repr=False)
@@ -66,6 +67,8 @@ class Unit:
         return provides(self.capabilities, capability)
 
     def _is_free(self) -> bool:
+        if self.__dict__.get("_posted") is not None:
+            return False
         status = self.__dict__.get("_status")
         if status == UnitStatus.STAGED:
             return self.__dict__.get("_incident") is None
@@ -100,6 +103,7 @@ def _field_property(name: str, doc: str) -> property:
 
 Unit.status = _field_property("status", "The unit's status.")
 Unit.incident = _field_property("incident", "The incident the unit is committed to, if any.")
+Unit.posted = _field_property("posted", "The road of the traffic point it holds, if any.")
 
 
 class FreeUnits:

@@ -44,7 +44,8 @@ _AT_INCIDENT = frozenset(
 )
 
 # What the public shows every seat: its trust, rumours going round on social media and
-# the statements answering them (whether a rumour is true stays the controller's).
+# the statements answering them (whether a rumour is true stays the controller's), and
+# traffic.
 _PUBLIC = frozenset(
     {
         "community.started",
@@ -53,6 +54,11 @@ _PUBLIC = frozenset(
         "rumour.countered",
         "rumour.faded",
         "statement.issued",
+        # The traffic news, and officers directing traffic in the road.
+        "traffic.congested",
+        "traffic.cleared",
+        "traffic.point_set",
+        "traffic.point_released",
     }
 )
 

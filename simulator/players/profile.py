@@ -9,8 +9,9 @@ sends a commander to every multi-agency incident, its own or one it answers for 
 aid, forms unified command early, moves a chief on from a scene whose unified command
 already stands to one still waiting for command, holds crews at the perimeter of a
 scene that needs hazmat or a tactical team until that specialist has sized it up,
-spreads patients across hospitals from the status board, and asks partners for aid
-again sooner while still short).
+spreads patients across hospitals from the status board, asks partners for aid
+again sooner while still short, and posts traffic control at once wherever traffic
+blocks the way to a scene).
 Every profile sees only what its agency knows, as a trainee does.
 """
 
@@ -34,6 +35,11 @@ class Profile:
     aid_retry_s: float = 900.0  # do not ask the same partner again sooner than this
     verified_tactical: bool = False  # no tactical team to a call flagged as a hoax till checked
     spreads: bool = False  # plans hospital destinations so no department is crowded
+    # Traffic control points at congested streets near our scenes: after this long
+    # (None: never), within this distance, and one street per jam or every street.
+    traffic_after_s: float | None = 600.0
+    traffic_radius_m: float = 1500.0
+    traffic_every_street: bool = False
 
 
 PROFILES: dict[str, Profile] = {
@@ -42,15 +48,17 @@ PROFILES: dict[str, Profile] = {
         Profile("idle", "does nothing: the trainee who never touches the keys", acts=False),
         Profile(
             "poor",
-            "farthest capable unit, never shares, never takes command",
+            "farthest capable unit, never shares, never takes command, never posts traffic control",
             farthest=True,
             shares=False,
             command=False,
+            traffic_after_s=None,
         ),
         Profile(
             "sop",
             "nearest capable unit by priority, mutual aid when short, shares by procedure "
-            "(sometimes forgets), takes command on arrival",
+            "(sometimes forgets), takes command on arrival, posts a spare traffic unit at "
+            "a congested street near a scene after 10 minutes",
         ),
         Profile(
             "expert",
@@ -61,7 +69,8 @@ PROFILES: dict[str, Profile] = {
             "hazmat or a tactical team has sized up a scene that needs one (ERG, NFPA 470), "
             "spreads patients across hospitals so none is crowded past 85% of its beds "
             "(ICS transport group), and asks partners for aid again after 5 minutes, not 15, "
-            "while still short",
+            "while still short, and posts spare traffic units at once at every congested "
+            "street within 3 km of a scene",
             never_forgets=True,
             relays=True,
             commander_early=True,
@@ -69,6 +78,9 @@ PROFILES: dict[str, Profile] = {
             verified_tactical=True,
             spreads=True,
             aid_retry_s=300.0,
+            traffic_after_s=0.0,
+            traffic_radius_m=3000.0,
+            traffic_every_street=True,
         ),
     )
 }

@@ -18,8 +18,9 @@ from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
+from simulator.players.traffic import TrafficDesk
 from simulator.players.transport import TransportGroup, carries
-from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.scenario.vocabulary import AgencyKind, Capability, UnitStatus
 from simulator.viewpoint import Viewpoint
 
 # Events that can raise an incident's unmet needs.
@@ -99,6 +100,7 @@ class SopPlayer:
         self.forget = 0.0 if self.style.never_forgets else forget
         self.perimeter = Perimeter(self.desk) if self.style.cautious else None
         self.transport = TransportGroup(self.desk) if self.style.spreads else None
+        self.traffic = self._traffic_desk(exercise)
         # What our CAD showed of each incident when last read, with the last event
         # naming it then (see ``_view``), and our units able to meet each capability.
         self._known: dict[str, _Read] = {}
@@ -162,10 +164,24 @@ class SopPlayer:
             self.act(dirty)
         if self.transport:
             self._plan_transport(events, dirty)
+        if self.traffic:
+            self.traffic.observe(events)
         if news:
             self._pass_on(news)
         for incident in sorted(dirty | chase):
             self._notify(incident)
+
+    def _traffic_desk(self, exercise: Exercise) -> TrafficDesk | None:
+        """Traffic control, for a police agency with traffic units whose profile posts them."""
+        police = exercise.scenario.agency(self.agency).kind == AgencyKind.POLICE
+        if self.style.traffic_after_s is None or not police:
+            return None
+        units = exercise.scenario.units
+        if not any(
+            u.agency == self.agency and Capability.TRAFFIC_CONTROL in u.capabilities for u in units
+        ):
+            return None
+        return TrafficDesk(self.desk, self.style)
 
     def _plan_transport(self, events: list[Event], dirty: set[str]) -> None:
         """Keep the destination plans current: new patients to carry, or beds changed."""

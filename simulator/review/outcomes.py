@@ -154,7 +154,8 @@ def _row(
 # An incident open less than this at the end had not yet fallen due for resolution.
 RESOLVE_GRACE_S = 1800.0
 # Weights of the outcome components (only those with an opportunity count).
-# "community" (trust at the end) is there only when the scenario models the public.
+# "community" (trust at the end) is there only when the scenario models the public,
+# "traffic" (traffic points on congested roads, ``traffic.py``) only after congestion.
 OUTCOME_WEIGHTS = {
     "survival": 3.0,
     "resolution": 3.0,
@@ -162,6 +163,7 @@ OUTCOME_WEIGHTS = {
     "safety": 2.0,
     "distribution": 1.0,
     "community": 2.0,
+    "traffic": 1.0,
 }
 
 

@@ -203,6 +203,7 @@ _COMPONENTS = {
     "safety": "Responder safety",
     "distribution": "Patient distribution",
     "community": "Community trust",
+    "traffic": "Traffic control",
 }
 _GROUPS = {
     "respond": "Respond",

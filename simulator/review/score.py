@@ -49,6 +49,7 @@ from simulator.review.rating import (
 )
 from simulator.review.roles import RoleScore, role_scores
 from simulator.review.stats import Distribution, Sample, citing
+from simulator.review.traffic import traffic_summary, with_traffic
 from simulator.scenario.model import Scenario
 from simulator.scenario.scoring import Measure, Weights
 from simulator.scenario.vocabulary import Capability
@@ -130,6 +131,7 @@ def _score(scenario: Scenario, log: list[Event]) -> Scores:
     objectives_total, breakdown = overall(objectives)
     outcome = outcome_score(result, chances.end, chances.units_on_scene())
     outcome = with_community(outcome, public)
+    outcome = with_traffic(outcome, traffic_summary(log))
     roles = role_scores(scenario, log, aid)
     duties = _duties(roles)
     weights = scenario.scoring.weights

@@ -71,6 +71,33 @@ class RoadClosure(InjectBase):
         return self
 
 
+class TrafficInject(InjectBase):
+    """Traffic builds up on roads: every vehicle there, responders too, moves slower.
+
+    A stadium letting out, an evacuation, a crowd, rubbernecking at a crash: the roads
+    named carry traffic at ``speed`` times their normal speed for ``minutes`` (left
+    out: the rest of the exercise). Traffic is public knowledge (the traffic news);
+    ``to`` also hears the description. A traffic control point on such a road lets
+    emergency vehicles through at full speed.
+    """
+
+    type: Literal["traffic"]
+    roads: list[str] = Field(default_factory=list, description="Street names")
+    edges: list[tuple[Ident, Ident]] = Field(default_factory=list, description="Node pairs")
+    speed: float = Field(
+        default=0.25, ge=0.05, lt=1, description="Share of the normal speed traffic moves at"
+    )
+    minutes: float | None = Field(
+        default=None, gt=0, le=MAX_MINUTES, description="Until it clears; none = rest"
+    )
+
+    @model_validator(mode="after")
+    def _names_something(self) -> "TrafficInject":
+        if not self.roads and not self.edges:
+            raise ValueError("a traffic inject names at least one road or edge")
+        return self
+
+
 class EscalationInject(InjectBase, EscalationEffect):
     """The controller escalates a running incident."""
 
@@ -147,6 +174,7 @@ Inject = Annotated[
     | InformationInject
     | ResourceChange
     | RoadClosure
+    | TrafficInject
     | EscalationInject
     | Fault
     | RumourInject,
@@ -154,5 +182,14 @@ Inject = Annotated[
 ]
 
 INJECT_TYPES = frozenset(
-    {"incident", "information", "resource_change", "road_closure", "escalation", "fault", "rumour"}
+    {
+        "incident",
+        "information",
+        "resource_change",
+        "road_closure",
+        "traffic",
+        "escalation",
+        "fault",
+        "rumour",
+    }
 )

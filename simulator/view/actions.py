@@ -11,7 +11,8 @@ not listed at all.
 A trainee may play several agencies at one console. Orders are split per agency, and
 each names the agency that gives it: a unit's own agency for its orders, the agency
 that holds an incident for what is said about it, the agency the trainee picks for a
-road closure (one option per agency they play).
+road closure (one option per agency they play), and a traffic control point on a road
+(``traffic_actions``: the nearest free traffic unit of each agency played).
 
 With nothing selected, the panel offers the agency-wide orders: answering the watch
 centre's conflict notices and registering planned operations (``op_actions``), then
@@ -45,6 +46,7 @@ from simulator.view.op_actions import operation_options
 from simulator.view.option import Context, Option, checked, submit
 from simulator.view.picture import KnownIncident, Snapshot
 from simulator.view.public_actions import incident_public_options, rumour_options
+from simulator.view.traffic_actions import traffic_options
 from simulator.view.transport_actions import destination_options
 
 __all__ = ["Option", "Selection", "options", "submit"]
@@ -126,6 +128,7 @@ def options(
         out += incident_public_options(ctx, incident)
     if selection.road is not None:
         out += road_options(ctx, selection.road)
+        out += traffic_options(ctx, selection.road)
     if selection.point is not None and not chosen and incident is None:
         out.append(staging_here(ctx, selection.point))
     if not chosen and incident is None and selection.road is None and selection.point is None:

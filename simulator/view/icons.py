@@ -156,6 +156,18 @@ def closure_icon(size: int) -> pygame.Surface:
 
 
 @lru_cache(maxsize=8)
+def traffic_point_icon(size: int) -> pygame.Surface:
+    """A traffic control point: a white-edged amber triangle (a road-works sign)."""
+    surface = pygame.Surface((size, size), pygame.SRCALPHA)
+    points = [(size / 2, 1), (size - 1, size - 2), (1, size - 2)]
+    pygame.draw.polygon(surface, BLACK, points)
+    inner = [(size / 2, 4), (size - 4, size - 4), (4, size - 4)]
+    pygame.draw.polygon(surface, (240, 170, 20), inner)
+    pygame.draw.line(surface, BLACK, (size / 2, size * 0.35), (size / 2, size * 0.65), 2)
+    return surface
+
+
+@lru_cache(maxsize=8)
 def staging_icon(size: int) -> pygame.Surface:
     """A staging area: a hollow white diamond on a dark plate."""
     surface = pygame.Surface((size, size), pygame.SRCALPHA)

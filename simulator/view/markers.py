@@ -18,6 +18,7 @@ from simulator.view.icons import (
     hospital_icon,
     incident_icon,
     staging_icon,
+    traffic_point_icon,
     unit_icon,
 )
 from simulator.view.operations import OVER, Operation
@@ -107,6 +108,7 @@ class Markers:
             snap.posts,
             snap.staging,
             snap.operations,
+            snap.control_points,
             frozenset(chosen["units"]),
             chosen["incident"],
             chosen.get("point"),
@@ -163,6 +165,11 @@ class Markers:
                 placer.block(rect)
                 name = f"{incident.id}  ICP" if (incident.x, incident.y) in posts else incident.id
                 named.append((0, name, rect, True))
+        for point in snap.control_points:
+            at = camera.to_screen(point.x, point.y)
+            rect = self._blit(surface, traffic_point_icon(fac + 2), at)
+            placer.block(rect)
+            named.append((1, f"TCP {point.road} ({point.unit})", rect, zoomed))
         if chosen.get("point") is not None:
             self._point(surface, camera.to_screen(*chosen["point"]), unit_size)
         self._units(surface, camera, snap.units, chosen["units"], placer, named)

@@ -17,6 +17,7 @@ from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise, Need, UnitView
 from simulator.view.handling import Caveat
 from simulator.view.operations import Book, Notice, Operation
+from simulator.view.traffic import ControlPoint, TrafficBoard
 
 # Incident lists are rebuilt at most this often (wall seconds) while events stream in.
 CAD_REFRESH_S = 0.2
@@ -105,6 +106,8 @@ class Snapshot:
     operations: tuple[Operation, ...] = ()  # planned operations the trainee knows of
     notices: tuple[Notice, ...] = ()  # conflict notices to the trainee's agencies
     caveats: dict[tuple[str, str], Caveat] = field(default_factory=dict)  # (agency, fact)
+    control_points: tuple[ControlPoint, ...] = ()  # traffic points standing
+    congested: tuple[str, ...] = ()  # streets congested now
 
 
 def addressed_to(event: Event, agencies: frozenset[str]) -> bool:
@@ -125,6 +128,8 @@ def heard(event: Event, agencies: frozenset[str], known: Callable[[str], bool]) 
         return addressed_to(event, agencies)
     if kind in _INCIDENT_KINDS:
         return event.incident is not None and known(event.incident)
+    if kind.startswith("traffic."):
+        return True  # the traffic news, and officers directing traffic in the road
     return kind in (
         "road.closed",
         "road.opened",
@@ -153,6 +158,7 @@ class Picture:
         self._xy = exercise.atlas.roads.xy
         self._planned = frozenset(s.id for s in exercise.scenario.staging_areas)
         self.book = Book(self.agencies)
+        self.traffic = TrafficBoard()
         # Every message put on the air, by id (its ``message.queued`` event): what a
         # message delivered to the trainee said, and which deliveries answer theirs.
         self.messages: dict[str, Event] = {}
@@ -168,6 +174,7 @@ class Picture:
         stale = events != self._cad_events and wall - self._cad_at >= CAD_REFRESH_S
         if force or stale or self._cad_events < 0:
             self.book.follow(self.exercise.log.events)
+            self.traffic.follow(self.exercise.log.events)
             self._incidents = self._known_incidents()
             self._board = self._scene()
             self._cad_at, self._cad_events = wall, events
@@ -188,6 +195,8 @@ class Picture:
             operations=tuple(self.book.operations.values()),
             notices=tuple(self.book.notices.values()),
             caveats=dict(self.book.caveats),
+            control_points=self.traffic.standing(),
+            congested=self.traffic.congested(),
         )
 
     def _scene(self) -> tuple:

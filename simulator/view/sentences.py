@@ -39,6 +39,11 @@ def order_phrase(command: dict, names: Names) -> str:
         ),
         "close_road": lambda: f"close {_road(c)}",
         "open_road": lambda: f"reopen {_road(c)}",
+        "traffic_point": lambda: (
+            f"release {c.get('unit')}'s traffic point"
+            if c.get("release")
+            else f"post {c.get('unit')} at a traffic point on {_road(c)}"
+        ),
         "service": lambda: (
             f"put {c.get('unit')} back in service"
             if c.get("in_service")
@@ -88,9 +93,10 @@ def order_done(command: dict, names: Names) -> str | None:
             f"with {names.agency(c.get('to'))}"
         ),
         "patch": lambda: f"Patch {' + '.join(c.get('channels') or [])} requested",
+        "traffic_point": lambda: f"{c.get('unit')} on its way to a traffic point on {_road(c)}",
     }
-    if kind == "patch" and c.get("release"):
-        return None  # "Patch ... released" follows at once
+    if kind in ("patch", "traffic_point") and c.get("release"):
+        return None  # "Patch ... released" or "... leaves its traffic point" follows at once
     # Roads, service, command post, unified command and staging areas: the event says it.
     return done[kind]() if kind in done else None
 
@@ -264,6 +270,23 @@ def road(event: Event, names: Names) -> str:
     return f"{roads} {verb}{credit}"
 
 
+def traffic(event: Event, names: Names) -> str:
+    """Congestion building or clearing on named streets."""
+    d = event.data
+    streets = listed(d.get("names") or []) or "Roads"
+    if event.kind == "traffic.cleared":
+        return f"Traffic clears on {streets}"
+    return f"Traffic jams {streets}: {round(100 * float(d.get('speed') or 0))}% of normal speed"
+
+
+def traffic_point(event: Event, names: Names) -> str:
+    """A traffic control point standing, or lifted."""
+    road = event.data.get("road")
+    if event.kind == "traffic.point_set":
+        return f"{event.unit} holds a traffic point on {road}: closed to the public"
+    return f"{event.unit} leaves its traffic point on {road}"
+
+
 def patch(event: Event, names: Names) -> str:
     """A console patch going live or released."""
     pair = " + ".join(event.data.get("channels") or [])
@@ -305,6 +328,10 @@ SENTENCES: dict[str, Sentence] = {
     "mutual_aid.received": aid_received,
     "road.closed": road,
     "road.opened": road,
+    "traffic.congested": traffic,
+    "traffic.cleared": traffic,
+    "traffic.point_set": traffic_point,
+    "traffic.point_released": traffic_point,
     "patch.established": patch,
     "patch.released": patch,
     "fault.started": fault,

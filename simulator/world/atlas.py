@@ -8,7 +8,7 @@ import networkx as nx
 from simulator.scenario.base import Place
 from simulator.scenario.check import MAX_CHOICES, incidents
 from simulator.scenario.model import Scenario
-from simulator.scenario.msel import RoadClosure
+from simulator.scenario.msel import RoadClosure, TrafficInject
 from simulator.scenario.problem import Problem, ScenarioError
 from simulator.scenario.roadmap import ExplicitMap
 from simulator.world.build import road_graph
@@ -43,8 +43,21 @@ class Atlas:
             snapped = self._snapped[point] = self.roads.nearest(x, y)
         return snapped
 
-    def closure_edges(self, row: RoadClosure) -> list[int]:
-        """Edge indices a road-closure inject names."""
+    def road_edges(
+        self, road: str | None, between: tuple[str, str] | None
+    ) -> tuple[list[int], str]:
+        """The edges an order names by street or by node pair, or why it names none."""
+        roads = self.roads
+        if (road is None) == (between is None):
+            return [], "name a road, or the two nodes it joins, but not both"
+        if road is not None:
+            edges = roads.edges_named(road)
+            return edges, "" if edges else f"no road named {road!r}"
+        edges = roads.edges_between(*between)
+        return edges, "" if edges else f"no road joins {between[0]} and {between[1]}"
+
+    def closure_edges(self, row: RoadClosure | TrafficInject) -> list[int]:
+        """Edge indices a road-closure or traffic inject names."""
         edges: list[int] = []
         for name in row.roads:
             edges += self.roads.edges_named(name)
@@ -110,7 +123,7 @@ def _place_problems(atlas: Atlas) -> list[Problem]:
             places.append((path, rule.if_leaked.incident.location))
     found = [Problem(path, msg) for path, place in places if (msg := _off_map(atlas, place))]
     for index, row in enumerate(scenario.msel):
-        if not isinstance(row, RoadClosure):
+        if not isinstance(row, RoadClosure | TrafficInject):
             continue
         for r_index, name in enumerate(row.roads):
             if not atlas.roads.edges_named(name):

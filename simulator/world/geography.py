@@ -95,7 +95,7 @@ def _fast_streets(roads: RoadNetwork) -> dict[str, bool]:
     speed: dict[str, float] = {}
     for k, name in enumerate(roads.names):
         a, b = roads.xy[roads.src[k]], roads.xy[roads.dst[k]]
-        kmh = float(np.hypot(*(b - a))) / max(float(roads.seconds[k]), 1e-9) * 3.6
+        kmh = float(np.hypot(*(b - a))) / max(float(roads.free_flow[k]), 1e-9) * 3.6
         speed[name] = max(speed.get(name, 0.0), kmh)
     if len(set(speed.values())) < 2:
         return {}

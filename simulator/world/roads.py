@@ -5,7 +5,9 @@ Routing answers "how long from everywhere to this target" with one reverse Dijks
 the nearby answer is wanted (ranking units by ETA): such a bounded tree is exact for
 every node it reached, and a question past its limit falls back to the whole search.
 A closure drops exactly the cached trees that drive through the closed edge; a
-reopening drops exactly those it would shorten.
+reopening drops exactly those it would shorten. Traffic retimes edges (never faster
+than their free-flow time, so the straight-line bound still holds): a slower edge is a
+partial closure, a faster one a partial reopening, and drops trees the same way.
 """
 
 import math
@@ -144,7 +146,9 @@ class RoadNetwork:
         edges = sorted((self.index[u], self.index[v], d) for u, v, d in graph.edges(data=True))
         self.src = np.array([e[0] for e in edges], dtype=np.int64)
         self.dst = np.array([e[1] for e in edges], dtype=np.int64)
-        self.seconds = np.array([e[2]["length"] / e[2]["speed"] for e in edges])
+        # Free-flow seconds per edge, and the seconds responders take now (traffic).
+        self.free_flow = np.array([e[2]["length"] / e[2]["speed"] for e in edges])
+        self.seconds = self.free_flow.copy()
         self.names = [e[2].get("name") or "" for e in edges]
         self.edge_of: dict[tuple[int, int], int] = {
             (int(u), int(v)): k for k, (u, v) in enumerate(zip(self.src, self.dst, strict=True))
@@ -412,6 +416,36 @@ class RoadNetwork:
                 # shows: its paths are checked one by one from now on.
                 tree.untied = False
         return newly
+
+    def retime(self, edges: list[int], seconds: list[float]) -> list[int]:
+        """Set edges' travel seconds (at least free flow); returns those that changed.
+
+        A slower open edge drops the trees whose next hop uses it (as a closure does); a
+        faster one drops the trees it would shorten and marks ties (as a reopening
+        does). A closed edge only keeps its new time for when it reopens.
+        """
+        new = np.maximum(np.asarray(seconds, dtype=float), self.free_flow[edges])
+        moved = [(k, float(s)) for k, s in zip(edges, new, strict=True) if s != self.seconds[k]]
+        if not moved:
+            return []
+        changed = sorted(k for k, _ in moved)
+        live = [(k, s) for k, s in sorted(moved) if k not in self.closed]
+        slower = np.array([k for k, s in live if s > self.seconds[k]], dtype=np.int64)
+        faster = np.array([k for k, s in live if s < self.seconds[k]], dtype=np.int64)
+        quicker = np.array([s for k, s in live if s < self.seconds[k]])
+        for target in self.cached_targets():
+            tree = self._whole.get(target) or self._bounded[target]
+            at, hit = tree.slots(self.src[slower])
+            used = bool(np.any(hit & (tree.nxt[at] == self.dst[slower])))
+            shorter = tree.seconds(self.src[faster]) > quicker + tree.seconds(self.dst[faster])
+            if used or np.any(shorter):
+                self._drop(target)
+            elif len(faster):
+                tree.untied = False
+        for k, s in moved:
+            self.seconds[k] = s
+        self._reverse = self._build_reverse()
+        return changed
 
     def cached_targets(self) -> list[int]:
         """Targets with a cached tree (for tests and benchmarks)."""

@@ -1,0 +1,58 @@
+"""Traffic as the trainee sees it: congested streets and the control points standing.
+
+Followed from the event log (``traffic.*`` are public, as the traffic news and officers
+in the road are), so a networked seat draws the same as a local console.
+"""
+
+from dataclasses import dataclass
+
+from simulator.events import Event
+
+
+@dataclass(frozen=True)
+class ControlPoint:
+    """A traffic control point standing: the officer, where, and the street held."""
+
+    unit: str
+    agency: str
+    road: str
+    x: float
+    y: float
+
+
+class TrafficBoard:
+    """Congested streets and standing traffic points, followed from the log."""
+
+    def __init__(self) -> None:
+        self.jams: dict[int, tuple[str, ...]] = {}  # congestion seq -> streets
+        self.points: dict[str, ControlPoint] = {}  # by unit
+        self.read = 0
+
+    def follow(self, log: list[Event]) -> None:
+        """Read the events logged since the last call."""
+        for event in log[self.read :]:
+            if event.kind.startswith("traffic."):
+                self.take(event)
+        self.read = len(log)
+
+    def take(self, event: Event) -> None:
+        """Apply one traffic event."""
+        d = event.data
+        if event.kind == "traffic.congested":
+            self.jams[int(d["seq"])] = tuple(d["names"])
+        elif event.kind == "traffic.cleared":
+            self.jams.pop(int(d["seq"]), None)
+        elif event.kind == "traffic.point_set":
+            self.points[str(event.unit)] = ControlPoint(
+                str(event.unit), str(event.agency), str(d["road"]), float(d["x"]), float(d["y"])
+            )
+        elif event.kind == "traffic.point_released":
+            self.points.pop(str(event.unit), None)
+
+    def congested(self) -> tuple[str, ...]:
+        """The streets congested now, sorted."""
+        return tuple(sorted({s for streets in self.jams.values() for s in streets}))
+
+    def standing(self) -> tuple[ControlPoint, ...]:
+        """The traffic points standing now, by unit."""
+        return tuple(self.points[u] for u in sorted(self.points))
