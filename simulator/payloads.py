@@ -794,6 +794,13 @@ class AssignmentDuplicated:
     cost: float
 
 
+@kind("assignment.sorted")
+class AssignmentSorted:
+    """A unit held up by a tasking clash has sorted it out and starts work on scene."""
+
+    waited: float
+
+
 @kind("mutual_aid.requested")
 class MutualAidRequested:
     """An agency asked another for units."""

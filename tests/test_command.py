@@ -253,6 +253,14 @@ def test_without_unified_command_a_second_agency_meets_conflicting_tasking():
     assert ex.now == pytest.approx(FIRE_ON_SCENE + 90)
     assert first(ex, "unit.on_scene", unit="P1").t == pytest.approx(POLICE_ON_SCENE)
     assert not kinds(ex, "assignment.conflicted", unit="P1")
+    # The moment F1 starts work is logged, so a player (and a CAD read) can tell.
+    joined = first(ex, "assignment.sorted", unit="F1")
+    assert (joined.t, joined.incident, joined.data) == (
+        pytest.approx(FIRE_ON_SCENE + 90),
+        "INC1",
+        {"waited": 90},
+    )
+    assert not kinds(ex, "assignment.sorted", unit="P1")
 
 
 def test_with_unified_command_there_is_no_clash():

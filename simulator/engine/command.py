@@ -210,12 +210,19 @@ class Command:
             with_agency=other,
             cost=cost,
         )
-        self.kernel.at(cost, self._join, unit, incident, token)
+        self.kernel.at(cost, self._join, unit, incident, token, cost)
 
-    def _join(self, unit: Unit, incident: Incident, token: int) -> None:
+    def _join(self, unit: Unit, incident: Incident, token: int, waited: float) -> None:
         if self._joining.get(unit.id) != token or unit.incident != incident.id:
             return
         if incident.resolved or unit.id in incident.on_scene:
             return
         if unit.status == UnitStatus.ON_SCENE:
+            self.kernel.emit(
+                "assignment.sorted",
+                agency=unit.agency,
+                unit=unit.id,
+                incident=incident.id,
+                waited=waited,
+            )
             self.scene.arrive(unit, incident)

@@ -199,6 +199,11 @@ def clash(event: Event, names: Names) -> str:
     return f"{event.unit} at {event.incident} {how} {other}: {lost}"
 
 
+def sorted_out(event: Event, names: Names) -> str:
+    """The clash is sorted out: the unit starts work."""
+    return f"{event.unit} at {event.incident} sorted out its orders and starts work"
+
+
 # -- incidents and command ------------------------------------------------------------
 
 
@@ -317,6 +322,7 @@ SENTENCES: dict[str, Sentence] = {
     "unit.harmed": harmed,
     "assignment.duplicated": clash,
     "assignment.conflicted": clash,
+    "assignment.sorted": sorted_out,
     "incident.escalated": escalated,
     "incident.resolved": resolved,
     "incident.precondition_ready": ready,
