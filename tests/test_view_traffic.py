@@ -3,11 +3,12 @@
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident, kinds, run_until, scenario_dict, unit
 from test_traffic import jam, world
-from view_helpers import run_to, start_with
+from view_helpers import pixel, run_to, start_with
 
 from simulator.commands import TrafficPoint
 from simulator.network.roles import Hearing, Seat
 from simulator.view.option import Context
+from simulator.view.palette import CONGESTED
 from simulator.view.picture import Picture
 from simulator.view.sentences import sentence
 from simulator.view.traffic_actions import traffic_options
@@ -77,3 +78,21 @@ def test_a_standing_traffic_point_is_drawn_and_named_on_the_map(app):
     console.camera.zoom(4.0)
     app.frame(0.0)
     assert "TCP Main Street (T1)" in [text for text, _ in console.markers.labels]
+
+
+def test_congested_streets_are_drawn_orange_until_the_traffic_clears(app):
+    data = scenario_dict(msel=[incident(time=7000), jam(minutes=30, time=300)])
+    console = start_with(app, ("police",), data)
+    ex = console.exercise
+    roads = ex.atlas.roads
+    mid = (roads.xy[roads.index["S"]] + roads.xy[roads.index["M"]]) / 2
+    console.camera.cx, console.camera.cy = float(mid[0]), float(mid[1])
+    console.camera.zoom(4.0)
+    at = console.camera.to_screen(float(mid[0]), float(mid[1]))
+    run_to(app, console, 60.0)
+    assert pixel(app.surface, at) != CONGESTED  # before the jam
+    run_to(app, console, 600.0)
+    assert console.snapshot.congested == ("Main Street",)
+    assert pixel(app.surface, at) == CONGESTED
+    run_to(app, console, 2700.0)
+    assert pixel(app.surface, at) != CONGESTED  # cleared 30 minutes after it began

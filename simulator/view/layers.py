@@ -1,12 +1,13 @@
 """The base map, drawn once to a cached surface and reused every frame.
 
-Land, water, streets, bridges, closed roads and the names of districts, streets and
-bridges are drawn to a surface covering the view plus a quarter of a view on every side. It is
-redrawn only on zoom, on a closure or reopening, on a resize, or when panning leaves
-that margin. Streets are drawn as whole lines (one ``pygame.draw.lines`` call per
-visible stretch of a street, transformed with numpy), and minor streets are left out
-when they would be closer than a few pixels, so a 100,000-node city stays a readable
-grid of arterials when zoomed out and a redraw takes milliseconds, not a second.
+Land, water, streets, bridges, congested streets, closed roads and the names of
+districts, streets and bridges are drawn to a surface covering the view plus a quarter of
+a view on every side. It is redrawn only on zoom, on a closure or reopening, when
+congestion builds or clears, on a resize, or when panning leaves that margin. Streets
+are drawn as whole lines (one ``pygame.draw.lines`` call per visible stretch of a
+street, transformed with numpy), and minor streets are left out when they would be
+closer than a few pixels, so a 100,000-node city stays a readable grid of arterials when
+zoomed out and a redraw takes milliseconds, not a second.
 """
 
 import numpy as np
@@ -18,6 +19,7 @@ from simulator.view.palette import (
     BRIDGE,
     BRIDGE_EDGE,
     CLOSED,
+    CONGESTED,
     LAND,
     MAP_BG,
     ROAD,
@@ -93,9 +95,13 @@ class RoadLayer:
         """Whether minor streets are drawn at a zoom (pixels per metre)."""
         return self.block_m * scale >= MINOR_PX
 
-    def draw(self, target: pygame.Surface, camera: Camera) -> None:
-        """Blit the cached map for the camera (rebuilding it if needed)."""
+    def draw(self, target: pygame.Surface, camera: Camera, congested: tuple[str, ...] = ()) -> None:
+        """Blit the cached map for the camera (rebuilding it if needed).
+
+        ``congested``: the streets traffic has slowed now (the traffic news).
+        """
         key = (
+            congested,
             camera.scale,
             camera.width,
             camera.height,
@@ -113,13 +119,13 @@ class RoadLayer:
             and sy + self._surface.get_height() >= camera.top + camera.height
         )
         if key != self._key or not inside:
-            self._build(camera)
+            self._build(camera, congested)
             self._key = key
-            return self.draw(target, camera)
+            return self.draw(target, camera, congested)
         area = pygame.Rect(camera.left - int(sx), camera.top - int(sy), camera.width, camera.height)
         target.blit(self._surface, (camera.left, camera.top), area)
 
-    def _build(self, camera: Camera) -> None:
+    def _build(self, camera: Camera, congested: tuple[str, ...]) -> None:
         width = round(camera.width * (1 + 2 * MARGIN))
         height = round(camera.height * (1 + 2 * MARGIN))
         scale = camera.scale
@@ -148,6 +154,7 @@ class RoadLayer:
         self._stroke(
             surface, origin, scale, BRIDGED, [(BRIDGE_EDGE, major + 4), (BRIDGE, major + 1)]
         )
+        self._congested(surface, origin, scale, major + 2, congested)
         self._closed(surface, origin, scale, major + 3)
         self.names.draw(surface, origin, scale, block)
         self._surface = surface
@@ -174,6 +181,22 @@ class RoadLayer:
         for colour, width in pens:
             for stretch in stretches:
                 lines(surface, colour, False, stretch, width)
+
+    def _congested(
+        self,
+        surface: pygame.Surface,
+        origin: np.ndarray,
+        scale: float,
+        width: int,
+        streets: tuple[str, ...],
+    ) -> None:
+        """Congested streets, solid orange over the street (closures dash over them)."""
+        roads = self.roads
+        for name in streets:
+            for edge in roads.edges_named(name):
+                a = (roads.xy[roads.src[edge]] - origin) * scale
+                b = (roads.xy[roads.dst[edge]] - origin) * scale
+                pygame.draw.line(surface, CONGESTED, a, b, width)
 
     def _closed(self, surface: pygame.Surface, origin: np.ndarray, scale: float, width: int):
         """Closed roads, dashed vermillion over the street."""

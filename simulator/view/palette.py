@@ -35,6 +35,7 @@ MUTED: Colour = (160, 166, 176)
 WHITE: Colour = (255, 255, 255)
 GREY: Colour = (120, 120, 120)
 CLOSED: Colour = VERMILLION
+CONGESTED: Colour = ORANGE
 SELECTED: Colour = YELLOW
 
 AGENCY_KIND: dict[str, Colour] = {
