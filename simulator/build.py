@@ -13,6 +13,7 @@ from typing import TextIO
 from simulator.exercise import Exercise
 from simulator.players import attach_players
 from simulator.players.community import attach_pio
+from simulator.players.fusion import attach_fusion
 from simulator.players.hoax import attach_hoax_desks
 from simulator.players.operations import attach_operations
 from simulator.players.profile import DEFAULT
@@ -47,6 +48,7 @@ def build_exercise(
     attach_operations(exercise, chosen)
     attach_pio(exercise, chosen)
     attach_hoax_desks(exercise, chosen)
+    attach_fusion(exercise, chosen)
     return exercise
 
 

@@ -980,6 +980,16 @@ class IntelligenceCompromised:
     leak_incident: str | None
 
 
+@kind("intelligence.combined")
+class IntelligenceCombined:
+    """An analyst (``agency``) held the source facts together: it learns what they give."""
+
+    fact: str
+    sources: list[str]
+    began: float
+    description: str
+
+
 # -- the public: trust, rumours, statements; hoax calls ------------------------------
 
 

@@ -9,6 +9,7 @@ through the MSEL ``script``.
 
 from typing import Any
 
+from simulator.engine.analysis import Analysis
 from simulator.engine.awareness import Awareness
 from simulator.engine.carrier import Carrier
 from simulator.engine.closures import Closures
@@ -92,6 +93,7 @@ class Engine:
         self.closures = Closures(kernel, state, self.awareness, self.movement, self.crews)
         self.operations = Operations(kernel, state, self.awareness, self.lifecycle)
         self.intelligence = Intelligence(kernel, state, self.awareness, self.lifecycle)
+        self.analysis = Analysis(kernel, state, self.awareness)
         self.community = Community(kernel, state, self.awareness, self.lifecycle, self.switchboard)
         self.script = Script(
             kernel,
@@ -134,6 +136,8 @@ class Engine:
         kernel.watch(self.scene.learned, "fact.learned")
         kernel.watch(self.command.learned, "fact.learned")
         kernel.watch(self.intelligence.learned, "fact.learned")
+        if self.analysis.active:
+            kernel.watch(self.analysis.learned, "fact.learned")
         kernel.watch(self.awareness.resolved, "incident.resolved")
         kernel.watch(self.crews.resolved, "incident.resolved")
         kernel.watch(self.traffic.delivered, "message.delivered")

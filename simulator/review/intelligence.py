@@ -10,13 +10,16 @@ not allow (an over-share can burn a source or alert a target). The duties
   owner learning it (a partner that knew first is a duty done at once); the duty's
   value is how late beyond that, so its target is 0 s;
 - the sharer: each over-share is a duty missed.
+
+Where the scenario has combination rules (a fusion centre's analysis), the report also
+lists each fact an analyst combined: who, from what, when, and who got it after.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from simulator.events import Event
-from simulator.payloads import IntelligenceOvershared, payload
+from simulator.payloads import IntelligenceCombined, IntelligenceOvershared, payload
 from simulator.review.stats import Sample, cite
 from simulator.scenario.intelligence import TLP, Handling
 from simulator.scenario.model import Scenario
@@ -29,16 +32,22 @@ class IntelligenceLog:
     """When each agency first learnt each handled fact, and every over-share and leak."""
 
     rules: dict[str, Handling]
+    gives: frozenset[str] = frozenset()  # facts combination rules give
     learned: dict[str, dict[str, Event]] = field(default_factory=dict)  # fact -> agency -> event
     overshared: list[Event] = field(default_factory=list)
     compromised: list[Event] = field(default_factory=list)
+    combined: list[Event] = field(default_factory=list)
     end: float = 0.0
 
     def apply(self, e: Event) -> None:
         """Take one event into account (any kind; the others are ignored)."""
         self.end = max(self.end, e.t)
-        if e.kind == "fact.learned" and (fact := payload(e).fact) in self.rules:
-            self.learned.setdefault(fact, {}).setdefault(str(e.agency), e)
+        if e.kind == "fact.learned":
+            fact = payload(e).fact
+            if fact in self.rules or fact in self.gives:
+                self.learned.setdefault(fact, {}).setdefault(str(e.agency), e)
+        elif e.kind == "intelligence.combined":
+            self.combined.append(e)
         elif e.kind == "intelligence.overshared":
             self.overshared.append(e)
         elif e.kind == "intelligence.compromised":
@@ -83,18 +92,45 @@ class IntelligenceLog:
             if e.agency == agency
         ]
 
+    def fusion(self) -> list[dict]:
+        """Each combination made: who combined what, when, and who got it after."""
+        out = []
+        for e in self.combined:
+            combined: IntelligenceCombined = payload(e)
+            after = self.learned.get(combined.fact, {})
+            got = sorted(
+                (g for a, g in after.items() if a != e.agency and g.seq > e.seq),
+                key=lambda g: g.seq,
+            )
+            out.append(
+                {
+                    "t": e.t,
+                    "by": e.agency,
+                    "fact": combined.fact,
+                    "sources": list(combined.sources),
+                    "began": combined.began,
+                    "description": combined.description,
+                    "got": [{"agency": g.agency, "t": g.t, "from": payload(g).source} for g in got],
+                }
+            )
+        return out
+
 
 def read(scenario: Scenario, events: Iterable[Event]) -> IntelligenceLog:
     """The intelligence log of a run."""
-    log = IntelligenceLog({r.fact: r for r in scenario.intelligence.handling})
+    intelligence = scenario.intelligence
+    log = IntelligenceLog(
+        {r.fact: r for r in intelligence.handling},
+        frozenset(r.gives for r in intelligence.combine),
+    )
     for e in events:
         log.apply(e)
     return log
 
 
 def summary(scenario: Scenario, events: Iterable[Event]) -> dict | None:
-    """The report's intelligence section as plain data, or None without handling rules."""
-    if not scenario.intelligence.handling:
+    """The report's intelligence section as plain data, or None without its rules."""
+    if not scenario.intelligence.handling and not scenario.intelligence.combine:
         return None
     log = read(scenario, events)
     owners = sorted({r.owner for r in log.rules.values()})
@@ -135,6 +171,7 @@ def summary(scenario: Scenario, events: Iterable[Event]) -> dict | None:
             {"t": e.t, "by": e.agency, "fact": payload(e).fact, "to": payload(e).to}
             for e in log.overshared
         ],
+        "combined": log.fusion(),
     }
 
 

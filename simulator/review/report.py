@@ -1434,20 +1434,51 @@ def _fact_rows(intel: dict) -> list[list[object]]:
     ]
 
 
+_COMBINED_HEADER = ["combined", "by", "fact", "from", "analysis began", "then told"]
+
+
+def _combined_rows(intel: dict) -> list[list[object]]:
+    """Each fact an analyst combined (a fusion centre's work) and who got it after."""
+    return [
+        [
+            f"T+{format_offset(c['t'])}",
+            c["by"],
+            c["fact"],
+            ", ".join(c["sources"]),
+            f"T+{format_offset(c['began'])}",
+            ", ".join(
+                f"{g['agency']} T+{format_offset(g['t'])}"
+                + (f" (from {g['from']})" if g["from"] else "")
+                for g in c["got"]
+            )
+            or "nobody",
+        ]
+        for c in intel["combined"]
+    ]
+
+
 def _md_intelligence(intel: dict) -> list[str]:
     lines = ["## Intelligence handling", "", _intelligence_note(intel), ""]
     lines += _md_table(["measure", "value", "met"], _operations_measure_rows(intel))
-    lines += _md_table(_FACTS_HEADER, _fact_rows(intel))
+    if intel["facts"]:
+        lines += _md_table(_FACTS_HEADER, _fact_rows(intel))
+    if intel["combined"]:
+        lines += ["Facts combined by analysts (fusion):", ""]
+        lines += _md_table(_COMBINED_HEADER, _combined_rows(intel))
     return lines + _md_findings(intel["findings"]) + [""]
 
 
 def _html_intelligence(intel: dict) -> list[str]:
-    return [
+    parts = [
         _muted(_intelligence_note(intel)),
         _table(["measure", "value", "met"], _operations_measure_rows(intel)),
-        _table(_FACTS_HEADER, _fact_rows(intel)),
-        _html_findings(intel["findings"], "No findings."),
     ]
+    if intel["facts"]:
+        parts.append(_table(_FACTS_HEADER, _fact_rows(intel)))
+    if intel["combined"]:
+        parts += [_muted("Facts combined by analysts (fusion):")]
+        parts.append(_table(_COMBINED_HEADER, _combined_rows(intel)))
+    return [*parts, _html_findings(intel["findings"], "No findings.")]
 
 
 def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:

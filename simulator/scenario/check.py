@@ -110,6 +110,7 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
         found += _incident(scenario, path, spec, whole)
     found += _operations(scenario, whole)
     found += _intelligence(scenario, whole)
+    found += _combinations(scenario, whole)
     found += _community(scenario, whole)
     if "agencies" not in whole:
         return found
@@ -429,6 +430,34 @@ def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
             found.append(Problem(f"{where}.id", f"duplicate incident id {shown(leak.id)}"))
         taken.add(leak.id)
         found += _incident(scenario, where, leak, whole)
+    return found
+
+
+def _combinations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    """Combination rules: facts the scenario names, and analysts that exist.
+
+    ``by`` names agency ids or agency kinds; a rule nobody can make is a mistake.
+    """
+    if "intelligence" not in whole:
+        return []
+    found: list[Problem] = []
+    analysts = _agency_ids(scenario) | {a.kind.value for a in scenario.agencies}
+    for index, rule in enumerate(scenario.intelligence.combine):
+        path = f"intelligence.combine.{index}"
+        keys = [(f"facts.{i}", key) for i, key in enumerate(rule.facts)] + [("gives", rule.gives)]
+        for where, key in keys:
+            if "msel" in whole and (reason := fact_problem(scenario, key)):
+                found.append(Problem(f"{path}.{where}", reason))
+        if rule.gives in rule.facts:
+            found.append(Problem(f"{path}.gives", f"{shown(rule.gives)} is one of its own facts"))
+        for i, who in enumerate(rule.by):
+            if "agencies" in whole and who not in analysts:
+                found.append(
+                    Problem(
+                        f"{path}.by.{i}",
+                        unknown("agency or kind", who, analysts, "agencies and kinds"),
+                    )
+                )
     return found
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from simulator.scenario.base import Ident, Model
+from simulator.scenario.combination import Combination
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.timing import Offset
 from simulator.scenario.vocabulary import AgencyKind
@@ -85,6 +86,15 @@ class Handling(Model):
 
 
 class Intelligence(Model):
-    """The scenario's handling rules (optional)."""
+    """The scenario's handling rules and combination rules (both optional)."""
 
     handling: list[Handling] = Field(default_factory=list, max_length=500)
+    combine: list[Combination] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Facts that together reveal another to an analyst (a fusion centre)",
+    )
+
+    def rule(self, fact: str) -> Handling | None:
+        """The handling rule of a fact, or None (no rule: anyone may hold it)."""
+        return next((r for r in self.handling if r.fact == fact), None)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from simulator.events import Event
 from simulator.view.op_sentences import SENTENCES as OPERATION_SENTENCES
-from simulator.view.words import EFFECT, Names, fault_words, listed, plural, spaced
+from simulator.view.words import EFFECT, Names, fact_words, fault_words, listed, plural, spaced
 
 Sentence = Callable[[Event, Names], str | None]
 
@@ -262,6 +262,14 @@ def aid_received(event: Event, names: Names) -> str:
     )
 
 
+def combined(event: Event, names: Names) -> str:
+    """An analyst (a fusion centre) linked reports into something nobody reported."""
+    d = event.data
+    sources = "; ".join(fact_words(str(f)) for f in d.get("sources") or [])
+    what = " ".join(str(d.get("description") or "").split()) or fact_words(str(d.get("fact")))
+    return f"{names.who(event.agency)} linked what was reported ({sources}): {what}"
+
+
 # -- roads, radio, faults -------------------------------------------------------------
 
 
@@ -332,6 +340,7 @@ SENTENCES: dict[str, Sentence] = {
     "span.restored": span,
     "staging.opened": staging,
     "mutual_aid.received": aid_received,
+    "intelligence.combined": combined,
     "road.closed": road,
     "road.opened": road,
     "traffic.congested": traffic,
