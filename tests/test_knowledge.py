@@ -22,9 +22,10 @@ from conftest import (
 )
 
 from simulator.commands import Dispatch, Share
-from simulator.engine.knowledge import Knowledge, Known, fact_key, incident_of
+from simulator.engine.knowledge import Knowledge, Known
 from simulator.exercise import Exercise
 from simulator.players import attach_players
+from simulator.scenario.facts import fact_key, incident_of
 
 CHEM = {"id": "chem", "kind": "chemical", "harm": "crew_injured", "harm_count": 2}
 HAZARD_KEY = "hazard:INC1/chem"
@@ -460,3 +461,15 @@ def test_a_held_unit_ordered_in_on_its_way_goes_straight_in():
     assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
     run_until(ex, lambda: status(ex, "P1") == "on_scene")
     assert not kinds(ex, "unit.staged") and not kinds(ex, "unit.harmed")
+
+
+def test_fact_keys_are_built_and_read_back_by_one_type():
+    from simulator.scenario.facts import FactKey
+
+    for key in ("incident:I3", "hazard:I3/chem", "condition:I3/secure", "casualties:I3"):
+        assert str(FactKey.parse(key)) == key
+    assert FactKey.parse("hazard:I3/chem") == FactKey("hazard", "I3", "chem")
+    assert FactKey.parse("hazard:I3/chem").incident == "I3"
+    road = FactKey.parse("closure:Mill Lane/Old Road")  # a road's name is kept whole
+    assert (road.subject, road.part, road.incident) == ("Mill Lane/Old Road", "", None)
+    assert str(road) == "closure:Mill Lane/Old Road"

@@ -5,10 +5,11 @@ from dataclasses import replace
 import pytest
 
 from bench.city import city_scenario
-from simulator.engine.knowledge import Knowledge, Known, incident_of
+from simulator.engine.knowledge import Knowledge, Known
 from simulator.engine.unit import FREE
 from simulator.exercise import CadIncident, Exercise
 from simulator.players import attach_players
+from simulator.scenario.facts import incident_of
 from simulator.scenario.vocabulary import UnitStatus
 
 

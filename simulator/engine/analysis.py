@@ -13,11 +13,11 @@ it will be: an analyst can warn of the hazard in a car before the car is found.
 
 from simulator.engine.awareness import Awareness
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import incident_of
 from simulator.engine.state import State
 from simulator.events import Event
 from simulator.scenario.check import incidents
 from simulator.scenario.combination import Combination
+from simulator.scenario.facts import incident_of
 
 
 class Analysis:

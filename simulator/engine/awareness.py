@@ -8,9 +8,10 @@ command post, handling caveats elsewhere) is for the watchers of that event.
 from simulator.engine.cad import CadEntry
 from simulator.engine.incident import Incident
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import Known, fact_key, incident_of
+from simulator.engine.knowledge import Known
 from simulator.engine.state import State
 from simulator.events import Event
+from simulator.scenario.facts import FactKey, fact_key, incident_of
 
 # How a fact arrived -> how its incident's CAD entry says it was opened.
 _CAD_VIA = {"message": "notification", "command_post": "notification"}
@@ -64,7 +65,7 @@ class Awareness:
 
     def learned(self, event: Event) -> None:
         """An agency that learns of an incident opens it in its CAD (``fact.learned``)."""
-        if event.data["fact"].partition(":")[0] != "incident":
+        if FactKey.parse(event.data["fact"]).topic != "incident":
             return
         incident = self.state.incidents.get(event.incident or "")
         if incident is not None:

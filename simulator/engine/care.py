@@ -108,7 +108,7 @@ class Care:
         candidates = [p for p in incident.patients if p.state == state]
         if not candidates:
             return None
-        return min(candidates, key=lambda p: (_RANK[p.triage], int(p.id.rsplit("P", 1)[1])))
+        return min(candidates, key=lambda p: (_RANK[p.triage], p.number))
 
     def _treat(self, unit: Unit, patient: Patient, incident: Incident) -> None:
         patient.state = CareState.TREATING

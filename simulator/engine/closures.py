@@ -7,9 +7,9 @@ are blocked there and report it. Reopening lets stranded units try again.
 from simulator.engine.awareness import Awareness
 from simulator.engine.crews import Crews
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key
 from simulator.engine.movement import Movement
 from simulator.engine.state import State
+from simulator.scenario.facts import fact_key
 
 
 class Closures:

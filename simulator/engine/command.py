@@ -11,11 +11,11 @@ from typing import Protocol
 from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident, needs
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import incident_of
 from simulator.engine.routing import Routing
 from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.events import Event
+from simulator.scenario.facts import incident_of
 from simulator.scenario.vocabulary import Capability, UnitStatus
 
 

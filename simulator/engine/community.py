@@ -34,6 +34,7 @@ from simulator.engine.state import State
 from simulator.engine.switchboard import Switchboard
 from simulator.events import Event
 from simulator.scenario.community import Community as CommunitySpec
+from simulator.scenario.facts import FactKey
 from simulator.scenario.msel import RumourInject
 
 Verdict = tuple[str, Callable[[], object] | None]
@@ -212,8 +213,7 @@ class Community:
         ):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD"
         for key in sorted(command.facts):
-            topic = key.partition(":")[0]
-            if topic not in STATED_TOPICS:
+            if FactKey.parse(key).topic not in STATED_TOPICS:
                 return f"a statement states {', '.join(STATED_TOPICS)} facts, not {key!r}"
             if self.state.truth(key) is None:
                 return f"fact {key!r} names nothing that has happened"

@@ -4,12 +4,12 @@ from pydantic import ValidationError
 
 from simulator.commands import AddInject, HoldInject, ReleaseInject
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import incident_of
 from simulator.engine.orders import Handlers
 from simulator.engine.script import Script
 from simulator.engine.state import State
 from simulator.engine.verdict import Verdict
 from simulator.scenario.check import fact_problem
+from simulator.scenario.facts import incident_of
 from simulator.scenario.msel import InformationInject
 from simulator.scenario.timing import format_offset
 

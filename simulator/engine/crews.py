@@ -13,12 +13,12 @@ from typing import Any, Protocol
 
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key
 from simulator.engine.movement import Movement
 from simulator.engine.state import State
 from simulator.engine.traffic import Traffic
 from simulator.engine.unit import Unit
 from simulator.events import Event
+from simulator.scenario.facts import fact_key
 from simulator.scenario.vocabulary import UnitStatus
 
 # A blocked unit waits at a declared staging area if one is this close to the scene.

@@ -11,11 +11,11 @@ from simulator.engine.crews import Crews
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key
 from simulator.engine.scene import Scene
 from simulator.engine.state import State
 from simulator.engine.traffic import Traffic
 from simulator.engine.unit import Unit
+from simulator.scenario.facts import fact_key
 from simulator.scenario.incident import Casualties, Hazard
 from simulator.scenario.vocabulary import (
     DETECTS,

@@ -34,6 +34,7 @@ class Patient:
     token: int = 0
     deadline: float | None = None  # when the running deterioration clock runs out
     left: float | None = None  # seconds left on it when treatment paused it
+    number: int = 0  # its place in the incident's count (``{incident}-P{number}``)
 
     @property
     def needs_transport(self) -> bool:

@@ -7,10 +7,10 @@ logs ``incident.resolved``; its watchers close CAD entries and send its crews ho
 
 from simulator.engine.incident import Incident
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key
 from simulator.engine.state import State
 from simulator.events import Event
 from simulator.scenario.check import responsible_agency
+from simulator.scenario.facts import fact_key
 from simulator.scenario.incident import CasualtyModel, IncidentSpec
 from simulator.scenario.vocabulary import Capability
 

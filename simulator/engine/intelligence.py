@@ -21,9 +21,9 @@ A scenario without handling rules logs nothing here.
 from simulator.engine.awareness import Awareness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key, incident_of
 from simulator.engine.state import State
 from simulator.events import Event
+from simulator.scenario.facts import fact_key, incident_of
 from simulator.scenario.intelligence import TLP, Handling
 
 

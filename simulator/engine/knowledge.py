@@ -8,7 +8,7 @@ from nothing else. Facts are keyed ``topic:subject`` (``incident:I3``,
 from dataclasses import dataclass
 from typing import Any
 
-TOPICS = ("incident", "casualties", "hazard", "condition", "closure")
+from simulator.scenario.facts import incident_of
 
 
 @dataclass(frozen=True)
@@ -19,19 +19,6 @@ class Known:
     value: Any
     via: str
     message: str | None = None
-
-
-def fact_key(topic: str, subject: str, part: str | None = None) -> str:
-    """The key of a fact about ``subject`` (and a hazard or condition ``part``)."""
-    return f"{topic}:{subject}/{part}" if part else f"{topic}:{subject}"
-
-
-def incident_of(key: str) -> str | None:
-    """The incident a fact is about, or None for a road fact."""
-    topic, _, subject = key.partition(":")
-    if topic == "closure":
-        return None
-    return subject.partition("/")[0]
 
 
 class Knowledge:

@@ -28,8 +28,8 @@ from simulator.commands import CommandBase, Deconflict, RegisterOperation
 from simulator.engine.awareness import Awareness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key
 from simulator.engine.state import State
+from simulator.scenario.facts import fact_key
 from simulator.scenario.operations import (
     PHASES,
     Deconfliction,

@@ -14,10 +14,10 @@ from simulator.engine.crews import Crews
 from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.knowledge import fact_key
 from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.events import Event
+from simulator.scenario.facts import fact_key
 from simulator.scenario.incident import Casualties, EscalationEffect
 from simulator.scenario.vocabulary import (
     CARE,
@@ -327,9 +327,8 @@ class Scene:
         model = incident.casualty_model
         for category in (Triage.IMMEDIATE, Triage.DELAYED, Triage.MINOR, Triage.DECEASED):
             for _ in range(getattr(casualties, category.value)):
-                patient = Patient(
-                    f"{incident.id}-P{len(incident.patients) + 1}", incident.id, category
-                )
+                number = len(incident.patients) + 1
+                patient = Patient(f"{incident.id}-P{number}", incident.id, category, number=number)
                 incident.patients.append(patient)
                 if category == Triage.DECEASED:
                     patient.state = CareState.DECEASED

@@ -2,12 +2,12 @@
 
 from simulator.commands import Patch, RequestMutualAid, SendMessage, Share
 from simulator.engine.comms import Network
-from simulator.engine.knowledge import incident_of
 from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.orders import Handlers
 from simulator.engine.state import State
 from simulator.engine.traffic import Traffic
 from simulator.engine.verdict import Verdict, known_incident
+from simulator.scenario.facts import incident_of
 from simulator.scenario.vocabulary import Capability
 
 

@@ -8,10 +8,11 @@ makes it and is logged by it through the kernel.
 from simulator.engine.cad import Cad
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import Incident, Readiness
-from simulator.engine.knowledge import Knowledge, fact_key, incident_of
+from simulator.engine.knowledge import Knowledge
 from simulator.engine.unit import Unit
 from simulator.scenario.agency import Agency
 from simulator.scenario.check import responsible_agency
+from simulator.scenario.facts import FactKey, fact_key
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.world.atlas import Atlas
@@ -72,14 +73,14 @@ class State:
 
     def truth(self, key: str) -> object:
         """The ground-truth value of a fact now."""
-        topic, _, subject = key.partition(":")
+        fact = FactKey.parse(key)
+        topic, part = fact.topic, fact.part
         if topic == "closure":
             roads = self.atlas.roads
-            return any(k in roads.closed for k in roads.edges_named(subject))
-        incident = self.incidents.get(incident_of(key) or "")
+            return any(k in roads.closed for k in roads.edges_named(fact.subject))
+        incident = self.incidents.get(fact.subject)
         if incident is None:
             return None
-        part = subject.partition("/")[2]
         if topic == "incident":
             return {
                 "type": incident.spec.incident_type.value,

@@ -33,6 +33,7 @@ class Transport:
         # (incident, agency, category) -> hospital: each agency's destination plan.
         self.destinations: dict[tuple[str, str, Triage], str] = {}
         self._crowded: set[str] = set()  # patients on their way to a crowded department
+        self._aboard: dict[str, Patient] = {}  # patients in an ambulance, by id
 
     def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
         """The hospital named for the unit, else the plan's, if it has room; else nearest."""
@@ -56,6 +57,7 @@ class Transport:
         hospital = self.choose_hospital(unit, incident, sickest.triage)
         for patient in incident.patients:
             if patient.id in unit.patients:
+                self._aboard[patient.id] = patient
                 self._reserve(hospital, incident, patient)
         was_on_scene = self.scene.remove(unit, incident)
         unit.hospital = hospital.id
@@ -101,8 +103,8 @@ class Transport:
         hospital = unit.hospital
         handover = 0.0
         for patient_id in unit.patients:
-            incident = self.state.incidents[patient_id.rsplit("-P", 1)[0]]
-            patient = next(p for p in incident.patients if p.id == patient_id)
+            patient = self._aboard.pop(patient_id)
+            incident = self.state.incidents[patient.incident]
             patient.state = CareState.TRANSPORTED
             model = incident.casualty_model
             minutes = model.handover_minutes

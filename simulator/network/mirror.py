@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from simulator.commands import CommandBase, command_json
-from simulator.engine.knowledge import Known, incident_of
+from simulator.engine.knowledge import Known
 from simulator.engine.unit import provides
 from simulator.events import Event
 from simulator.exercise import (
@@ -31,6 +31,7 @@ from simulator.exercise import (
 )
 from simulator.network.protocol import event_from
 from simulator.payloads import payload
+from simulator.scenario.facts import incident_of
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
 from simulator.world.atlas import Atlas

@@ -20,6 +20,7 @@ dispatcher (``SopPlayer`` tracks every share its agency sends).
 from simulator.commands import Share
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 from simulator.viewpoint import Viewpoint
 
@@ -132,8 +133,8 @@ class FusionDesk:
         if combined:
             for source in self._sources.get(fact, ()):
                 out |= self._reporters.get(source, set())
-            topic, _, subject = fact.partition(":")
-            view = None if topic == "closure" else self.desk.cad_incident(subject.split("/")[0])
+            about = FactKey.parse(fact).incident
+            view = None if about is None else self.desk.cad_incident(about)
             out |= {n.responsible for n in view.needs} if view else set()
         return sorted(out - {self.agency, ""})
 

@@ -10,6 +10,7 @@ left out, a count that may miss one) is skipped, so nothing false is reported.
 
 from collections.abc import Iterable, Iterator
 
+from simulator.scenario.facts import TOPICS, FactKey
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.limits import shown
 from simulator.scenario.model import Scenario
@@ -477,17 +478,14 @@ def _no_transport(scenario: Scenario) -> str:
     return "patients need a transport unit; none"
 
 
-FACT_TOPICS = ("incident", "casualties", "hazard", "condition", "closure")
-
-
 def fact_problem(scenario: Scenario, key: str) -> str:
     """Why a fact key does not name something in this scenario, or ""."""
-    topic, _, subject = key.partition(":")
-    if topic not in FACT_TOPICS or not subject:
-        return f"expected topic:subject with a topic of {', '.join(FACT_TOPICS)}, got {shown(key)}"
+    fact = FactKey.parse(key)
+    topic, incident, part = fact.topic, fact.subject, fact.part
+    if topic not in TOPICS or not incident:
+        return f"expected topic:subject with a topic of {', '.join(TOPICS)}, got {shown(key)}"
     if topic == "closure":
         return ""
-    incident, _, part = subject.partition("/")
     specs = {spec.id: spec for _, _, spec in incidents(scenario)}
     if incident not in specs:
         return unknown("incident", incident, specs)

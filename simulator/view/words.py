@@ -8,6 +8,7 @@ called M1, M2 too, and "M2 delivered to ems" reads as an ambulance.
 
 from collections.abc import Iterable
 
+from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 
 # Why a message did not get through, as a dispatcher would put it.
@@ -106,8 +107,8 @@ def fact_words(key: str, value: object = None) -> str:
     ``casualties:I3`` 4 reads "4 casualties at I3"; ``hazard:I3/chem`` "chemical"
     reads "hazard at I3: chemical"; ``closure:Bridge 2`` True reads "Bridge 2 closed".
     """
-    topic, _, subject = key.partition(":")
-    incident, _, part = subject.partition("/")
+    fact = FactKey.parse(key)
+    topic, incident, part = fact.topic, fact.subject, fact.part
     if topic == "incident":
         return f"incident {incident}" + (f" ({incident_words(value)})" if value else "")
     if topic == "casualties":
@@ -121,8 +122,8 @@ def fact_words(key: str, value: object = None) -> str:
         return f"{spaced(part)} at {incident}" + (f": {state}" if state else "")
     if topic == "closure":
         if value is None:
-            return f"{subject} closure"
-        return f"{subject} {'closed' if value else 'open again'}"
+            return f"{fact.subject} closure"
+        return f"{fact.subject} {'closed' if value else 'open again'}"
     return f"{spaced(key)}: {spaced(value)}" if value is not None else spaced(key)
 
 
