@@ -21,6 +21,9 @@ class CareState(StrEnum):
 
 
 OUTCOMES = frozenset({CareState.TRANSPORTED, CareState.RELEASED, CareState.DECEASED})
+# Patients who go to hospital, and the states in which they still wait for a seat.
+_CARRIED = (Triage.IMMEDIATE, Triage.DELAYED)
+_SEATLESS = (CareState.WAITING, CareState.TREATING, CareState.AWAITING_TRANSPORT)
 
 
 @dataclass(eq=False)
@@ -38,7 +41,7 @@ class Patient:
     @property
     def needs_transport(self) -> bool:
         """Immediate and delayed patients go to hospital; minor are treated and released."""
-        return self.triage in (Triage.IMMEDIATE, Triage.DELAYED)
+        return self.triage in _CARRIED
 
 
 class Readiness(StrEnum):
@@ -115,13 +118,8 @@ class Incident:
         return [p for p in self.patients if p.state not in OUTCOMES]
 
     def transport_need(self) -> int:
-        """Patients who still need a seat in an ambulance."""
-        return sum(
-            1
-            for p in self.patients
-            if p.needs_transport
-            and p.state in (CareState.WAITING, CareState.TREATING, CareState.AWAITING_TRANSPORT)
-        )
+        """Patients who still need a seat in an ambulance (asked on every CAD read)."""
+        return sum(1 for p in self.patients if p.triage in _CARRIED and p.state in _SEATLESS)
 
     def all_cared_for(self) -> bool:
         """Every patient has an outcome."""
