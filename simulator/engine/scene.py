@@ -348,8 +348,12 @@ def needs(engine: "Engine", incident: Incident) -> dict[Capability, tuple[int, i
     for capability, count in required.items():
         assigned = present = 0
         seat = capability == Capability.TRANSPORT
+        als_will_do = capability == Capability.BLS  # ``Unit.can``, inlined
         for unit, here in crews:
-            if unit.can(capability) and not (seat and unit.patients):
+            caps = unit.capabilities
+            if (capability in caps or (als_will_do and Capability.ALS in caps)) and not (
+                seat and unit.patients
+            ):
                 assigned += 1
                 present += here
         out[capability] = (count, assigned, present)

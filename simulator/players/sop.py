@@ -422,14 +422,18 @@ class SopPlayer:
         return sorted(agencies - {self.agency, ""})
 
     def _notify(self, incident: str) -> None:
-        """Having taken the call, tell every agency the incident needs (NIMS: notify)."""
-        told = self._told.get(incident, set())
-        untold = [other for other in self._partners_at(incident) if other not in told]
-        if not untold:
-            return  # the usual case, asked again on every re-plan
+        """Having taken the call, tell every agency the incident needs (NIMS: notify).
+
+        Asked again on every re-plan: whether we took the call is a cheap look-up,
+        who the incident needs a read of the CAD, so the look-up goes first.
+        """
         entry = self.desk.cad_entry(incident)
         if entry is None or entry.via != "call" or entry.closed:
             return
+        told = self._told.get(incident, set())
+        untold = [other for other in self._partners_at(incident) if other not in told]
+        if not untold:
+            return  # the usual case
         told = self._told.setdefault(incident, set())
         for other in untold:
             if self._share(other, incident, self.desk.facts(incident)):
