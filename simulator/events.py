@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import json.encoder
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -11,6 +12,24 @@ from typing import Any, TextIO
 CONTROLLER = "controller"
 # One encoder for every line (``json.dumps`` with options builds a new one per call).
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def _line_encoder() -> Callable[[dict[str, Any]], str]:
+    """``_ENCODER.encode`` without what it repeats per call (a new C encoder each time).
+
+    The same C encoder ``encode`` builds, made once (no circular check: events hold
+    plain data); the pure-Python encoder where the C one is missing.
+    """
+    make = json.encoder.c_make_encoder
+    if make is None:
+        return _ENCODER.encode
+    chunks = make(
+        None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda data: "".join(chunks(data, 0))
+
+
+_ENCODE = _line_encoder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +46,7 @@ class Event:
 
     def to_json(self) -> str:
         """One compact JSON line; the key order is fixed so logs compare byte for byte."""
-        return _ENCODER.encode(
+        return _ENCODE(
             {
                 "seq": self.seq,
                 "t": self.t,

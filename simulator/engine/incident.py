@@ -21,6 +21,9 @@ class CareState(StrEnum):
 
 
 OUTCOMES = frozenset({CareState.TRANSPORTED, CareState.RELEASED, CareState.DECEASED})
+# Patients who go to hospital, and the states in which they still wait for a seat.
+_CARRIED = (Triage.IMMEDIATE, Triage.DELAYED)
+_SEATLESS = (CareState.WAITING, CareState.TREATING, CareState.AWAITING_TRANSPORT)
 
 
 @dataclass(eq=False)
@@ -39,7 +42,7 @@ class Patient:
     @property
     def needs_transport(self) -> bool:
         """Immediate and delayed patients go to hospital; minor are treated and released."""
-        return self.triage in (Triage.IMMEDIATE, Triage.DELAYED)
+        return self.triage in _CARRIED
 
 
 class Readiness(StrEnum):
@@ -116,13 +119,8 @@ class Incident:
         return [p for p in self.patients if p.state not in OUTCOMES]
 
     def transport_need(self) -> int:
-        """Patients who still need a seat in an ambulance."""
-        return sum(
-            1
-            for p in self.patients
-            if p.needs_transport
-            and p.state in (CareState.WAITING, CareState.TREATING, CareState.AWAITING_TRANSPORT)
-        )
+        """Patients who still need a seat in an ambulance (asked on every CAD read)."""
+        return sum(1 for p in self.patients if p.triage in _CARRIED and p.state in _SEATLESS)
 
     def all_cared_for(self) -> bool:
         """Every patient has an outcome."""
@@ -153,8 +151,12 @@ def needs(units: dict[str, Unit], incident: Incident) -> dict[Capability, tuple[
     for capability, count in required.items():
         assigned = present = 0
         seat = capability == Capability.TRANSPORT
+        als_will_do = capability == Capability.BLS  # ``Unit.can``, inlined
         for unit, here in crews:
-            if unit.can(capability) and not (seat and unit.patients):
+            caps = unit.capabilities
+            if (capability in caps or (als_will_do and Capability.ALS in caps)) and not (
+                seat and unit.patients
+            ):
                 assigned += 1
                 present += here
         out[capability] = (count, assigned, present)

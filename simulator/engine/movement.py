@@ -73,8 +73,9 @@ class Movement:
         limit = math.inf
         wanted = min(count, len(ids))  # all of them: every one's ETA must be known
         if not farthest and wanted > 0:
-            bound = np.partition(self.roads.lower_bound(nodes, target), wanted - 1)[wanted - 1]
-            limit = first_limit(float(bound))
+            bounds = self.roads.lower_bound(nodes, target)
+            bounds.partition(wanted - 1)
+            limit = first_limit(float(bounds[wanted - 1]))
         for widening in range(MAX_WIDENINGS + 1):
             seconds, searched = self.roads.reach(nodes, target, limit)
             etas = turnout + (lead + seconds / speed)
@@ -95,29 +96,23 @@ class Movement:
         A driving unit's next stop is looked up once per trip and instant: players
         rank the same free units for one incident after another.
         """
-        units, rank, turnout_of, stops = self.state.units, self._rank, self._turnout, self._stops
-        ranks, nodes, lead, turnout = [], [], [], []
+        units, turnout_of, stops = self.state.units, self._turnout, self._stops
+        rows = []  # (origin node, seconds until there, turnout) per unit
+        append = rows.append
         for uid in ids:
             unit = units[uid]
-            ranks.append(rank[uid])
             trip = unit.trip
             if trip is None:
-                nodes.append(unit.node)
-                lead.append(0.0)
-                turnout.append(turnout_of[unit.spec.agency] if unit.at_home else 0.0)
+                home = unit.node == unit.home and unit.staging is None  # ``at_home``
+                append((unit.node, 0.0, turnout_of[unit.spec.agency] if home else 0.0))
                 continue
             stop = stops.get(unit)
             if stop is None or stop[0] is not trip or stop[1] != now:
                 stop = stops[unit] = (trip, now, *self.origin(unit))
-            nodes.append(stop[2])
-            lead.append(stop[3] - now)
-            turnout.append(0.0)
-        return (
-            np.array(ranks, dtype=np.int64),
-            np.array(nodes, dtype=np.int64),
-            np.array(lead, dtype=float),
-            np.array(turnout, dtype=float),
-        )
+            append((stop[2], stop[3] - now, 0.0))
+        table = np.array(rows, dtype=float).reshape(len(rows), 3)
+        ranks = np.fromiter(map(self._rank.__getitem__, ids), np.int64, len(ids))
+        return ranks, table[:, 0].astype(np.int64), table[:, 1], table[:, 2]
 
     def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
         """Start a unit toward ``target``.
@@ -243,8 +238,9 @@ def _sure(etas: np.ndarray, seconds: np.ndarray, floor: np.ndarray, count: int) 
         return False
     if known.all():
         return True
-    kth = np.partition(etas[known], count - 1)[count - 1]
-    return bool(kth < floor[~known].min())
+    reached = etas[known]
+    reached.partition(count - 1)
+    return bool(reached[count - 1] < floor[~known].min())
 
 
 def _prefix(trip: Trip, point: tuple[float, float], now: float) -> Trip:

@@ -74,7 +74,7 @@ class _Tree:
         """Positions of ``origins`` in the arrays, and which of them the search reached."""
         if self.nodes is None:
             return origins, np.isfinite(self.dist[origins])
-        at = np.minimum(np.searchsorted(self.nodes, origins), len(self.nodes) - 1)
+        at = np.minimum(self.nodes.searchsorted(origins), len(self.nodes) - 1)
         return at, self.nodes[at] == origins
 
     def seconds(self, origins: np.ndarray) -> np.ndarray:
@@ -86,7 +86,7 @@ class _Tree:
         """Whether the search reached ``origin`` (for a whole search: it is reachable)."""
         if self.nodes is None:
             return bool(self.dist[origin] < math.inf)
-        at = int(np.searchsorted(self.nodes, origin))
+        at = int(self.nodes.searchsorted(origin))
         return at < len(self.nodes) and int(self.nodes[at]) == origin
 
     def path(self, origin: int, target: int) -> list[int]:
@@ -365,7 +365,7 @@ class RoadNetwork:
             raise KeyError(f"no road between consecutive nodes of {path}")
         times = np.empty(len(nodes))
         times[0] = 0.0
-        np.cumsum(self.seconds[edges], out=times[1:])
+        np.add.accumulate(self.seconds[edges], out=times[1:])  # cumsum, without its wrapper
         times[1:] *= factor
         times += start
         return Trip(nodes=nodes, points=self.xy[nodes], times=times)

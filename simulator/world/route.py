@@ -40,7 +40,7 @@ class Trip:
             return float(self.points[0, 0]), float(self.points[0, 1])
         if t >= times[-1]:
             return float(self.points[-1, 0]), float(self.points[-1, 1])
-        i = int(np.searchsorted(times, t, side="right"))
+        i = int(times.searchsorted(t, side="right"))
         span = times[i] - times[i - 1]
         f = (t - times[i - 1]) / span if span > 0 else 1.0
         p = self.points[i - 1] + (self.points[i] - self.points[i - 1]) * f
@@ -52,7 +52,7 @@ class Trip:
         A unit exactly at an intersection can still turn there; a start part-way along
         a road (node -1) is never a place to turn.
         """
-        i = min(len(self.times) - 1, int(np.searchsorted(self.times, t, side="left")))
+        i = min(len(self.times) - 1, int(self.times.searchsorted(t)))
         if self.nodes[i] < 0:
             i += 1
         return i
