@@ -25,11 +25,19 @@ def bundled() -> list[Path]:
     return sorted(SCENARIOS.glob("*.yaml"))
 
 
-def run_scenario(path: Path, seed: int = SEED) -> Exercise:
-    """Play a scenario headless to its end with automated players for every agency."""
+def run_scenario(path: Path, seed: int = SEED, profile: str | None = None) -> Exercise:
+    """Play a scenario headless to its end with automated players for every agency.
+
+    With ``profile``, every agency plays it (``idle``, ``poor``, ``expert``); else SOP.
+    """
     scenario = load(path)
+    profiles = None if profile is None else {a.id: profile for a in scenario.agencies}
     exercise = build_exercise(
-        scenario, seed, atlas=build_atlas(scenario, str(path)), file=str(path)
+        scenario,
+        seed,
+        atlas=build_atlas(scenario, str(path)),
+        file=str(path),
+        profiles=profiles,
     )
     exercise.advance(scenario.metadata.duration)
     return exercise

@@ -8,7 +8,6 @@ when nobody answers them, two bomb squads and hospitals that crowd (issue 14's
 import pytest
 from golden import SCENARIOS, run_scenario
 
-from simulator.build import build_exercise
 from simulator.exercise import Exercise
 from simulator.review.score import score
 from simulator.scenario import load
@@ -27,14 +26,7 @@ def sop() -> Exercise:
 
 @pytest.fixture(scope="module")
 def played() -> dict[str, Exercise]:
-    scenario = load(PATH)
-    out = {}
-    for name in ("idle", "expert"):
-        profiles = {a.id: name for a in scenario.agencies}
-        exercise = build_exercise(scenario, 0, file=str(PATH), profiles=profiles)
-        exercise.advance(scenario.metadata.duration)
-        out[name] = exercise
-    return out
+    return {name: run_scenario(PATH, profile=name) for name in ("idle", "expert")}
 
 
 def test_every_incident_resolves_and_nobody_dies(sop):
