@@ -18,7 +18,7 @@ from conftest import (
     unit,
 )
 
-from simulator.commands import Destination, Dispatch, Recall, Transport
+from simulator.commands import CloseRoad, Destination, Dispatch, Recall, Transport
 from simulator.players.sop import attach_players
 from simulator.review.outcomes import outcome_score, outcomes
 from simulator.scenario.vocabulary import Triage
@@ -379,6 +379,18 @@ def test_a_planned_hospital_with_no_bed_is_passed_over_when_the_crew_calls_ahead
     ex.advance(ex.end)
     assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
     assert not kinds(ex, "hospital.over_capacity")
+
+
+def test_a_planned_hospital_no_open_road_reaches_is_passed_over():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    assert plan(ex, "FAR").accepted
+    for road in ("West Lane", "Back Road"):  # FAR (at D1) cut off from everywhere
+        assert ex.submit(CloseRoad(agency="police", road=road)).accepted
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
+    assert first(ex, "patient.delivered").data["hospital"] == "NEAR"
 
 
 def test_a_destination_needs_a_known_incident_and_a_real_hospital():

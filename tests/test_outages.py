@@ -310,3 +310,12 @@ def test_lakeport_police_systems_return_only_when_city_it_restores_them(profile)
     assert imaged.t <= restorer.t < back[0].t  # the FBI images the servers first
     assert back[0].t == first(ex, "incident.work_completed", incident="CYBER-1").t
     assert CAD_OPENS < back[0].t < scenario.metadata.duration
+
+
+def test_a_restore_by_an_incident_with_no_work_is_an_error():
+    # Its work would be "complete" from the start and never logged completing, so the
+    # system would come back, or not, by the order of the MSEL rows.
+    idle = cyber_data(fault(1, "records", restored_by="CY1"))
+    idle["msel"][1]["incident"]["work_minutes"] = 0
+    (found,) = problems(idle)
+    assert "msel.0.restored_by: incident 'CY1' has no work (give it work_minutes)" in found

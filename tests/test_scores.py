@@ -443,3 +443,32 @@ def test_idle_units_kept_incrementally_match_a_full_recount(name):
     fast = sorted((s.unit, s.incident, s.value) for s in idle_units(exercise.scenario, events))
     assert fast == brute_idle(exercise.scenario, events)
     assert fast, "the bundled scenario should leave some capable unit idle for a while"
+
+
+def test_only_delivered_patients_count_as_reaching_a_crowded_department():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1")
+    log.add(0, "incident.casualties", incident="I1", immediate=2)
+    for patient in ("I1-P1", "I1-P2"):
+        log.add(
+            50,
+            "hospital.crowded",
+            incident="I1",
+            hospital="H1",
+            patient=patient,
+            triage="immediate",
+            in_use=2,
+            beds=2,
+        )
+    log.add(
+        90,
+        "patient.delivered",
+        "ems",
+        "M1",
+        "I1",
+        patient="I1-P1",
+        hospital="H1",
+        triage="immediate",
+    )
+    result = outcomes(log.events)  # I1-P2 is still on the road at the end
+    assert (result.transported, result.hospital_crowded) == (1, 1)

@@ -141,3 +141,10 @@ def test_a_second_point_on_a_controlled_road_is_refused():
     assert "already controls" in again.reason
     twice = ex.submit(TrafficPoint(agency="police", unit="T1", road="East Lane"))
     assert "already holds a traffic point on Main Street" in twice.reason
+
+
+def test_a_point_named_in_any_case_holds_the_street_by_the_maps_name():
+    ex = world(jam(), late=True)
+    assert ex.submit(TrafficPoint(agency="police", unit="T1", road="main STREET")).accepted
+    run_until(ex, lambda: kinds(ex, "traffic.point_set"))
+    assert first(ex, "traffic.point_set").data["road"] == "Main Street"

@@ -50,3 +50,15 @@ def test_the_outcome_score_credits_the_expert_most_and_the_poor_player_nothing()
     }
     # The officers drive the jammed street to their post too (1,000 s at a tenth).
     assert credit["expert"] > credit["sop"] > credit["poor"] == 0.0
+
+
+def test_a_point_standing_before_the_jam_controls_it_from_its_start():
+    b = LogBuilder().add(0, "exercise.started")
+    b.add(110, "traffic.point_set", "police", "T1", road="Main Street", edges=MAIN)
+    b.add(1200, "traffic.congested", seq=1, edges=MAIN, names=["Main Street"])
+    b.add(2000, "traffic.point_released", "police", "T1", road="Main Street", reason="x")
+    b.add(2400, "traffic.congested", seq=2, edges=MAIN, names=["Main Street"])
+    summary = traffic_summary(b.add(3600, "exercise.ended", reason="duration reached").events)
+    first, second = summary.samples
+    assert (first.value, first.unit, first.censored) == (0.0, "T1", False)
+    assert second.censored  # released before the second jam: nobody controls that one

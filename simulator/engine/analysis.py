@@ -17,7 +17,7 @@ from simulator.engine.state import State
 from simulator.events import Event
 from simulator.scenario.check import incidents
 from simulator.scenario.combination import Combination
-from simulator.scenario.facts import incident_of
+from simulator.scenario.facts import fact_key, incident_of
 
 
 class Analysis:
@@ -34,7 +34,7 @@ class Analysis:
                 self._by_fact.setdefault(key, []).append(index)
         self._begun: set[tuple[int, str]] = set()  # (rule, agency) analyses under way or done
         self._foreseen = {
-            f"hazard:{spec.id}/{h.id}": h.kind.value
+            fact_key("hazard", spec.id, h.id): h.kind.value
             for _, _, spec in incidents(state.scenario)
             for h in spec.hazards
         }
@@ -73,6 +73,9 @@ class Analysis:
         self.awareness.learn(agency, rule.gives, self.value(rule.gives), "analysis", by=agency)
 
     def value(self, key: str) -> object:
-        """What the fact is worth now; for an incident yet to begin, what it will be."""
+        """What the fact is worth now; a hazard of an incident yet to begin, what it will be.
+
+        Other topics of an incident yet to begin are worth nothing (None) until it does.
+        """
         truth = self.state.truth(key)
         return self._foreseen.get(key) if truth is None else truth

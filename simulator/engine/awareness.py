@@ -53,7 +53,7 @@ class Awareness:
 
     def learn_from_call(self, agency: str, incident: Incident) -> None:
         """A processed 911 call: the incident, its casualties and any reported hazard."""
-        truth = self.state.truth(f"incident:{incident.id}")
+        truth = self.state.truth(fact_key("incident", incident.id))
         self.learn(agency, fact_key("incident", incident.id), truth, "call")
         if incident.patients:
             self.learn(agency, fact_key("casualties", incident.id), len(incident.patients), "call")

@@ -150,7 +150,8 @@ class Congestion:
         here, _ = self.movement.origin(unit)
         if self.atlas.roads.path(here, node) is None:
             return f"no open road from unit {unit.id} to the traffic point", None
-        road = command.road or "-".join(command.between)
+        # The map's own spelling of a named street (a trainee may type it in any case).
+        road = self.atlas.roads.names[edges[0]] if command.road else "-".join(command.between)
         return "", lambda: self._post(unit, road, tuple(edges), node)
 
     def _post_node(self, edges: list[int]) -> int:

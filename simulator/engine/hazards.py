@@ -49,7 +49,7 @@ class Hazards:
     def observe(self, unit: Unit, incident: Incident) -> bool:
         """A unit sizes up the scene and reports; False if a hazard put it out of action."""
         seen: dict[str, object] = {
-            fact_key("incident", incident.id): self.state.truth(f"incident:{incident.id}")
+            fact_key("incident", incident.id): self.state.truth(fact_key("incident", incident.id))
         }
         if incident.patients:
             seen[fact_key("casualties", incident.id)] = len(incident.patients)

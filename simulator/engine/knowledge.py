@@ -22,7 +22,7 @@ class Known:
 
 
 class Knowledge:
-    """Every agency's facts; the engine's ``learn`` is the only writer."""
+    """Every agency's facts; ``Awareness.learn`` is the only writer."""
 
     def __init__(self, agencies: list[str]):
         self.facts: dict[str, dict[str, Known]] = {a: {} for a in agencies}

@@ -8,6 +8,8 @@ so beds turn over in long runs; a patient taken to a crowded department (past 85
 its beds) keeps the crew waiting to offload.
 """
 
+import math
+
 from simulator.engine.crews import Crews
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import CareState, Incident, Patient
@@ -36,12 +38,17 @@ class Transport:
         self._aboard: dict[str, Patient] = {}  # patients in an ambulance, by id
 
     def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
-        """The hospital named for the unit, else the plan's, if it has room; else nearest."""
+        """The hospital named for the unit, else the plan's; else the nearest with room.
+
+        A named hospital is taken only if it has room and an open road leads there.
+        """
         hospitals = self.state.hospitals
-        for named in (unit.hospital, self.destinations.get((incident.id, unit.agency, triage))):
-            if named and hospitals[named].has_room(triage):
-                return hospitals[named]
         roads = self.state.atlas.roads
+        for named in (unit.hospital, self.destinations.get((incident.id, unit.agency, triage))):
+            if not named or not hospitals[named].has_room(triage):
+                continue
+            if math.isfinite(roads.seconds_to(hospitals[named].node)[incident.node]):
+                return hospitals[named]
         ranked = sorted(
             self.state.hospitals.values(),
             key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),

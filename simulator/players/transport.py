@@ -8,6 +8,8 @@ nearest hospital that a patient would not push past 85% of its beds, within a fe
 minutes' extra drive of the nearest with room, and name it again as beds fill.
 """
 
+import math
+
 from simulator.commands import Destination
 from simulator.exercise import TRANSPORTED, HospitalView
 from simulator.scenario.vocabulary import Capability, Triage
@@ -66,7 +68,9 @@ def carries(needs: tuple, aid: dict, agency: str) -> bool:
 
 def _destination(board: list[HospitalView], drives: dict[str, float], triage: Triage) -> str | None:
     """The nearest hospital with room a patient would not crowd, within the detour."""
-    open_beds = [h for h in board if h.in_use[triage] < h.beds[triage]]
+    open_beds = [
+        h for h in board if h.in_use[triage] < h.beds[triage] and math.isfinite(drives[h.id])
+    ]
     if not open_beds:
         return None  # every department is full: crews divert as they call ahead
     nearest = min(drives[h.id] for h in open_beds)

@@ -16,6 +16,7 @@ from simulator.payloads import payload
 from simulator.review.idle import IDLE_GRACE_S as IDLE_GRACE_S  # where callers read it
 from simulator.review.idle import idle_units
 from simulator.review.stats import Evidence, Sample, between, cite, percentile
+from simulator.scenario.facts import fact_key
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 
@@ -238,7 +239,7 @@ def derived_facts(events: Sequence[Event], end: float) -> list[FactSharing]:
         elif e.kind == "cad.opened":
             opened[e.incident].setdefault(e.agency, e)
     return [
-        _sharing(f"incident:{i}", i, needed[i], opened[i], end)
+        _sharing(fact_key("incident", i), i, needed[i], opened[i], end)
         for i in needed
         if len(needed[i]) > 1
     ]

@@ -73,6 +73,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     escalations: list[Event] = []
     deaths: list[Event] = []
     counts: dict[str, int] = defaultdict(int)
+    crowded: set[str] = set()  # patients who left for a crowded department
     for e in events:
         counts[e.kind] += 1
         if e.kind == "incident.started":
@@ -89,6 +90,8 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
             deaths.append(e)
         elif e.kind == "patient.delivered":
             final[payload(e).patient] = (e.incident, "transported")
+        elif e.kind == "hospital.crowded":
+            crowded.add(payload(e).patient)
         elif e.kind == "patient.released":
             final[payload(e).patient] = (e.incident, "treated")
     by_incident: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -110,7 +113,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         escalated=len({e.incident for e in escalations}),
         secondary=sum(1 for r in rows if r.secondary_of),
         hospital_over_capacity=counts["hospital.over_capacity"],
-        hospital_crowded=counts["hospital.crowded"],
+        hospital_crowded=sum(1 for p in crowded if final.get(p, ("", ""))[1] == "transported"),
         responders_harmed=counts["unit.harmed"],
         incident_rows=rows,
         deaths=tuple(cite(e) for e in deaths),
@@ -208,7 +211,7 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
         notes["resolution"] = f"{resolved} of {len(due)} incidents due were resolved"
     if result.transported:
         spread = result.transported - result.hospital_crowded
-        components["distribution"] = max(0.0, spread / result.transported)
+        components["distribution"] = spread / result.transported
         notes["distribution"] = (
             f"{result.hospital_crowded} of {result.transported} transported patients "
             "reached a crowded emergency department"

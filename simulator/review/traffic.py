@@ -35,6 +35,7 @@ def traffic_summary(log: list[Event]) -> TrafficSummary | None:
     if not jams:
         return None
     points = [e for e in log if e.kind == "traffic.point_set"]
+    released = [e for e in log if e.kind == "traffic.point_released"]
     ends = {int(e.data["seq"]): e for e in log if e.kind == "traffic.cleared"}
     last = log[-1]
     samples = []
@@ -42,6 +43,17 @@ def traffic_summary(log: list[Event]) -> TrafficSummary | None:
         end = ends.get(int(jam.data["seq"]), last)
         edges = {tuple(pair) for pair in jam.data["edges"]}
         for street in jam.data["names"] or [""]:
+            standing = next(
+                (
+                    p
+                    for p in points
+                    if p.t < jam.t and _on(p, street, edges) and not _released(p, released, jam.t)
+                ),
+                None,
+            )
+            if standing is not None:  # posted before the jam: controlled from its start
+                samples.append(between(jam, jam, agency=standing.agency, unit=standing.unit))
+                continue
             point = next(
                 (p for p in points if jam.t <= p.t <= end.t and _on(p, street, edges)), None
             )
@@ -76,6 +88,11 @@ def with_traffic(outcome: OutcomeScore, summary: TrafficSummary | None) -> Outco
     )
     notes = {**outcome.notes, "traffic": note}
     return replace(outcome, score=score, components=components, notes=notes)
+
+
+def _released(point: Event, released: list[Event], by: float) -> bool:
+    """Whether the point's unit left it (at or) before ``by``."""
+    return any(r.unit == point.unit and point.t <= r.t <= by for r in released)
 
 
 def _on(point: Event, street: str, edges: set[tuple[str, ...]]) -> bool:

@@ -294,6 +294,8 @@ def _restore_problem(scenario: Scenario, spec: IncidentSpec, whole: frozenset[st
         return f"incident {named} is a hoax: no work there restores a system"
     if cyber not in spec.requires:
         return f"incident {named} needs no cyber units (add cyber to its requires)"
+    if not spec.work_minutes:
+        return f"incident {named} has no work (give it work_minutes): nothing would restore it"
     if "units" not in whole or "agencies" not in whole:
         return ""
     agency = responsible_agency(scenario, spec, cyber)

@@ -6,9 +6,11 @@ nearest hospitals by road with the beds their status board shows in use, so the
 trainee can spread patients before the nearest department is crowded.
 """
 
+import math
+
 from simulator.commands import Destination
 from simulator.exercise import TRANSPORTED
-from simulator.scenario.vocabulary import Capability
+from simulator.players.transport import carries
 from simulator.view.option import Context, Option, checked
 from simulator.view.picture import KnownIncident
 
@@ -18,19 +20,18 @@ OFFERED = 3
 
 def destination_options(ctx: Context, incident: KnownIncident) -> list[Option]:
     """One option per category and near hospital, for each agency carrying patients."""
-    carriers = sorted(
-        {
-            n.responsible
-            for n in incident.needs
-            if n.capability == Capability.TRANSPORT and n.responsible in ctx.roles
-        }
-    )
+    carriers = []  # the agencies played that carry its patients, their own or as aid
+    for agency in sorted(ctx.roles):
+        view = ctx.exercise.cad_incident(agency, incident.id)
+        if view is not None and carries(view.needs, view.aid, agency):
+            carriers.append(agency)
     if not carriers:
         return []
     board = ctx.exercise.hospitals()
     names = {h.id: h.name or h.id for h in ctx.exercise.scenario.hospitals}
     drives = {h.id: ctx.exercise.drive_seconds(incident.id, h.node) for h in board}
-    near = sorted(board, key=lambda h: (drives[h.id], h.id))[:OFFERED]
+    reachable = [h for h in board if math.isfinite(drives[h.id])]  # no open road: not offered
+    near = sorted(reachable, key=lambda h: (drives[h.id], h.id))[:OFFERED]
     out = []
     for agency in carriers:
         who = f"{agency}: " if ctx.joint else ""
