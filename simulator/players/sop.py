@@ -6,8 +6,6 @@ cell). It re-plans only when something could have changed its answer: an inciden
 whose needs grew, or one of its own units coming free while needs are unmet.
 """
 
-import math
-
 from simulator.commands import (
     CommandPost,
     Declare,
@@ -22,6 +20,7 @@ from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.players.traffic import TrafficDesk
 from simulator.players.transport import TransportGroup, carries
+from simulator.scenario.facts import fact_key
 from simulator.scenario.vocabulary import AgencyKind, Capability, UnitStatus
 from simulator.viewpoint import Viewpoint
 
@@ -41,8 +40,8 @@ _NEEDS_GROW = frozenset(
 _FIRST_HAND = frozenset({"unit", "own", "inject"})
 # Facts an expert relays from one partner to the others (what keeps crews safe).
 _RELAYED = ("hazard:", "closure:")
-# Tasking clashes: the unit joins the scene only after a delay (no event marks it).
-_CLASHES = frozenset({"assignment.conflicted", "assignment.duplicated"})
+# A crew held up by a tasking clash starts work on scene (it may be the commander).
+_SORTED = "assignment.sorted"
 # Times a lost share is sent again.
 RESEND_LIMIT = 2
 # Events after which one of our units may be free.
@@ -54,7 +53,7 @@ _BEDS_CHANGED = frozenset({"unit.transporting", "hospital.bed_freed"})
 # Every kind ``observe`` looks at (most events are none of these).
 _WATCHED = (
     _NEEDS_GROW
-    | _CLASHES
+    | {_SORTED}
     | _UNIT_FREED
     | _UNIT_RELEASED
     | _BEDS_CHANGED
@@ -94,8 +93,6 @@ class SopPlayer:
         self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
         self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
         self._due: list[tuple[float, tuple[str, str | None, tuple[str, ...]]]] = []
-        self._unify_due: list[tuple[float, str]] = []  # (time, incident) to try again
-        self._unify_at = math.inf  # the earliest of those times
         self._want_command: set[str] = set()  # incidents still waiting for our commander
         self._unverified: set[str] = set()  # calls flagged as possible hoaxes, not yet checked
         self._draw = self.desk.stream(f"player:{agency}")
@@ -118,8 +115,6 @@ class SopPlayer:
         """
         if self._due:  # nothing due is the usual case
             self._resend_due()
-        if self._unify_due and self.desk.now >= self._unify_at:
-            self._unify_again()
         if self.perimeter:
             self.perimeter.release()
         watched = [event for event in events if event.kind in _WATCHED]
@@ -152,11 +147,9 @@ class SopPlayer:
                     chase.add(event.incident)
                 if kind == "unit.on_scene" and self.desk.unit_can(event.unit, Capability.COMMAND):
                     self._take_command(event.incident)
-                if kind in _CLASHES:
-                    # Our crew starts work once the clash is sorted out: take command then.
-                    cost = self.desk.scenario.settings.conflict_seconds
-                    self._unify_due.append((event.t + cost + 1.0, event.incident))
-                    self._unify_at = min(self._unify_at, event.t + cost + 1.0)
+                if kind == _SORTED:
+                    # A crew held up by a tasking clash starts work: take command now.
+                    self._take_command(event.incident)
             if kind == "unified_command.established" and self._want_command:
                 dirty |= self._want_command
             if kind == "command_post.established" or (kind == "unit.on_scene" and not mine):
@@ -287,10 +280,9 @@ class SopPlayer:
         """The incident as our CAD shows it, read again only when it may have changed.
 
         Every change to what a CAD shows of an incident is logged by an event naming
-        it (or a unit's release from it), so a read is good while no event has named
-        the incident since; all but the count on scene, which a crew caught in a
-        tasking clash joins later unlogged (the perimeter reads afresh). A seat that
-        cannot tell reads every time.
+        it (or a unit's release from it; a crew that a tasking clash held up joins with
+        ``assignment.sorted``), so a read is good while no event has named the incident
+        since. A seat that cannot tell reads every time.
         """
         mark = self.desk.last_change(incident)
         kept = self._known.get(incident)
@@ -473,7 +465,7 @@ class SopPlayer:
                 for other in everyone:
                     self._share(other, None, facts)
                 continue
-            if set(facts) == {f"incident:{incident}"}:
+            if set(facts) == {fact_key("incident", incident)}:
                 continue  # a new incident is announced by _notify
             for other in self._partners_at(incident):
                 self._share(other, incident, facts)
@@ -527,16 +519,6 @@ class SopPlayer:
                 CommandPost(agency=self.agency, incident=incident, unit=units[0]),
             )
         self._try_unified(incident)
-
-    def _unify_again(self) -> None:
-        now = self.desk.now
-        due = sorted({i for t, i in self._unify_due if t <= now})
-        if not due:
-            return
-        self._unify_due = [(t, i) for t, i in self._unify_due if t > now]
-        self._unify_at = min((t for t, _ in self._unify_due), default=math.inf)
-        for incident in due:
-            self._take_command(incident)
 
     def _try_unified(self, incident: str | None) -> None:
         if not self.style.command or incident is None:
