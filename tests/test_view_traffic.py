@@ -96,3 +96,20 @@ def test_congested_streets_are_drawn_orange_until_the_traffic_clears(app):
     assert pixel(app.surface, at) == CONGESTED
     run_to(app, console, 2700.0)
     assert pixel(app.surface, at) != CONGESTED  # cleared 30 minutes after it began
+
+
+def test_a_jam_on_unnamed_roads_is_drawn_on_just_those_roads(app):
+    data = scenario_dict(msel=[incident(time=7000), jam(minutes=30, time=300, roads=())])
+    data["msel"][1]["edges"] = [["D2", "I"]]  # East Lane, named by its nodes only
+    console = start_with(app, ("police",), data)
+    roads = console.exercise.atlas.roads
+    here = (roads.xy[roads.index["D2"]] + roads.xy[roads.index["I"]]) / 2
+    there = (roads.xy[roads.index["S"]] + roads.xy[roads.index["M"]]) / 2
+    console.camera.zoom(4.0)
+    run_to(app, console, 600.0)
+    assert console.snapshot.congested_roads == (("D2", "I"), ("I", "D2"))  # both ways
+    for point, jammed in ((here, True), (there, False)):
+        console.camera.cx, console.camera.cy = float(point[0]), float(point[1])
+        app.frame(0.0)
+        at = console.camera.to_screen(float(point[0]), float(point[1]))
+        assert (pixel(app.surface, at) == CONGESTED) is jammed

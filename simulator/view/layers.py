@@ -95,10 +95,12 @@ class RoadLayer:
         """Whether minor streets are drawn at a zoom (pixels per metre)."""
         return self.block_m * scale >= MINOR_PX
 
-    def draw(self, target: pygame.Surface, camera: Camera, congested: tuple[str, ...] = ()) -> None:
+    def draw(
+        self, target: pygame.Surface, camera: Camera, congested: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         """Blit the cached map for the camera (rebuilding it if needed).
 
-        ``congested``: the streets traffic has slowed now (the traffic news).
+        ``congested``: the roads (node pairs) traffic has slowed now (the traffic news).
         """
         key = (
             congested,
@@ -125,7 +127,7 @@ class RoadLayer:
         area = pygame.Rect(camera.left - int(sx), camera.top - int(sy), camera.width, camera.height)
         target.blit(self._surface, (camera.left, camera.top), area)
 
-    def _build(self, camera: Camera, congested: tuple[str, ...]) -> None:
+    def _build(self, camera: Camera, congested: tuple[tuple[str, str], ...]) -> None:
         width = round(camera.width * (1 + 2 * MARGIN))
         height = round(camera.height * (1 + 2 * MARGIN))
         scale = camera.scale
@@ -188,15 +190,17 @@ class RoadLayer:
         origin: np.ndarray,
         scale: float,
         width: int,
-        streets: tuple[str, ...],
+        pairs: tuple[tuple[str, str], ...],
     ) -> None:
-        """Congested streets, solid orange over the street (closures dash over them)."""
+        """Congested roads, solid orange over the street (closures dash over them)."""
         roads = self.roads
-        for name in streets:
-            for edge in roads.edges_named(name):
-                a = (roads.xy[roads.src[edge]] - origin) * scale
-                b = (roads.xy[roads.dst[edge]] - origin) * scale
-                pygame.draw.line(surface, CONGESTED, a, b, width)
+        for a, b in pairs:
+            u, v = roads.index.get(a), roads.index.get(b)
+            if u is None or v is None:
+                continue
+            start = (roads.xy[u] - origin) * scale
+            end = (roads.xy[v] - origin) * scale
+            pygame.draw.line(surface, CONGESTED, start, end, width)
 
     def _closed(self, surface: pygame.Surface, origin: np.ndarray, scale: float, width: int):
         """Closed roads, dashed vermillion over the street."""

@@ -108,6 +108,7 @@ class Snapshot:
     caveats: dict[tuple[str, str], Caveat] = field(default_factory=dict)  # (agency, fact)
     control_points: tuple[ControlPoint, ...] = ()  # traffic points standing
     congested: tuple[str, ...] = ()  # streets congested now
+    congested_roads: tuple[tuple[str, str], ...] = ()  # their roads, as node pairs
 
 
 def addressed_to(event: Event, agencies: frozenset[str]) -> bool:
@@ -197,6 +198,7 @@ class Picture:
             caveats=dict(self.book.caveats),
             control_points=self.traffic.standing(),
             congested=self.traffic.congested(),
+            congested_roads=self.traffic.congested_roads(),
         )
 
     def _scene(self) -> tuple:

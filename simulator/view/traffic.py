@@ -25,6 +25,7 @@ class TrafficBoard:
 
     def __init__(self) -> None:
         self.jams: dict[int, tuple[str, ...]] = {}  # congestion seq -> streets
+        self.roads: dict[int, tuple[tuple[str, str], ...]] = {}  # seq -> its node pairs
         self.points: dict[str, ControlPoint] = {}  # by unit
         self.read = 0
 
@@ -40,8 +41,10 @@ class TrafficBoard:
         d = event.data
         if event.kind == "traffic.congested":
             self.jams[int(d["seq"])] = tuple(d["names"])
+            self.roads[int(d["seq"])] = tuple((str(a), str(b)) for a, b in d["edges"])
         elif event.kind == "traffic.cleared":
             self.jams.pop(int(d["seq"]), None)
+            self.roads.pop(int(d["seq"]), None)
         elif event.kind == "traffic.point_set":
             self.points[str(event.unit)] = ControlPoint(
                 str(event.unit), str(event.agency), str(d["road"]), float(d["x"]), float(d["y"])
@@ -52,6 +55,10 @@ class TrafficBoard:
     def congested(self) -> tuple[str, ...]:
         """The streets congested now, sorted."""
         return tuple(sorted({s for streets in self.jams.values() for s in streets}))
+
+    def congested_roads(self) -> tuple[tuple[str, str], ...]:
+        """The roads (node pairs) congested now, sorted: what the map draws."""
+        return tuple(sorted({pair for pairs in self.roads.values() for pair in pairs}))
 
     def standing(self) -> tuple[ControlPoint, ...]:
         """The traffic points standing now, by unit."""
