@@ -40,6 +40,18 @@ def event(kind: str, agency: str | None = None, **fields) -> Event:
 MAIN_KINDS: list[tuple[Event, str | None]] = [
     (
         event(
+            "hospital.crowded",
+            incident="MVC-01",
+            hospital="H1",
+            patient="MVC-01-P2",
+            triage="immediate",
+            in_use=2,
+            beds=2,
+        ),
+        "MVC-01: H1 is crowded (2 of 2 immediate beds taken); the crew will wait to hand over",
+    ),
+    (
+        event(
             "cad.opened", "fire", incident="WHSE-01", via="call", type="hazmat_release", priority=1
         ),
         "911 call for new incident WHSE-01 (hazmat release, priority 1)",

@@ -52,6 +52,7 @@ _OWN_KINDS = frozenset(
         "command_post.established",
         "assignment.duplicated",
         "assignment.conflicted",
+        "assignment.sorted",
         "unit.harmed",
     }
 )
@@ -63,6 +64,7 @@ _INCIDENT_KINDS = frozenset(
         "unified_command.established",
         "span.exceeded",
         "span.restored",
+        "hospital.crowded",  # the receiving hospital answers the crew's call ahead
     }
 )
 # Planned operations, deconfliction and handling levels: ``operations.Book`` decides.

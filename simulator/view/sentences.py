@@ -218,6 +218,14 @@ def resolved(event: Event, names: Names) -> str:
     return f"{event.incident} resolved"
 
 
+def crowded(event: Event, names: Names) -> str:
+    """A patient leaves for a department past 85% of its beds: the crew will wait there."""
+    d = event.data
+    beds = f"{d.get('in_use')} of {d.get('beds')} {d.get('triage')} beds taken"
+    where = names.hospital(d.get("hospital"))
+    return f"{event.incident}: {where} is crowded ({beds}); the crew will wait to hand over"
+
+
 def ready(event: Event, names: Names) -> str:
     """A precondition the trainee's agency may now declare."""
     d = event.data
@@ -333,6 +341,7 @@ SENTENCES: dict[str, Sentence] = {
     "assignment.sorted": sorted_out,
     "incident.escalated": escalated,
     "incident.resolved": resolved,
+    "hospital.crowded": crowded,
     "incident.precondition_ready": ready,
     "command_post.established": post,
     "unified_command.established": unified,
