@@ -13,7 +13,7 @@ import numpy as np
 
 from simulator.commands import CommandBase, command_json
 from simulator.engine.core import Engine
-from simulator.engine.hospital import CROWDED_SHARE
+from simulator.engine.hospital import past_crowding
 from simulator.engine.incident import needs
 from simulator.engine.knowledge import Known
 from simulator.engine.unit import FreeUnits
@@ -125,7 +125,7 @@ class HospitalView:
 
     def would_crowd(self, triage: Triage) -> bool:
         """Whether one more patient of a category would take it past crowding (85%)."""
-        return self.in_use[triage] + 1 > CROWDED_SHARE * self.beds[triage]
+        return past_crowding(self.in_use[triage] + 1, self.beds[triage])
 
 
 class Exercise:

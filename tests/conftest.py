@@ -197,6 +197,39 @@ def scenario_dict(
     }
 
 
+def joint_data(
+    extra_agencies: tuple[dict, ...] = (), extra_units: tuple[dict, ...] = (), **overrides: Any
+) -> dict:
+    """The default map with police, fire, EMS and a federal agency, each with one unit.
+
+    The base of the joint-operations tests (handling levels, operations, the fusion
+    centre); ``extra_agencies`` and ``extra_units`` are added after the defaults.
+    """
+    return scenario_dict(
+        agencies=[
+            agency("police", "police", turnout_seconds=30),
+            agency("fire", "fire", turnout_seconds=60),
+            agency("ems", "ems", turnout_seconds=20),
+            agency("feds", "federal"),
+            *extra_agencies,
+        ],
+        stations=[
+            {"id": "PS", "agency": "police", "location": "S"},
+            {"id": "FS", "agency": "fire", "location": "S"},
+            {"id": "ES", "agency": "ems", "location": "S"},
+            {"id": "FED", "agency": "feds", "location": "S"},
+        ],
+        units=[
+            unit("P1", "police", ["patrol", "traffic_control"], "PS"),
+            unit("F1", "fire", ["fire_suppression", "rescue"], "FS"),
+            unit("M1", "ems", ["als", "bls", "transport"], "ES"),
+            unit("FED1", "feds", ["investigation"], "FED"),
+            *extra_units,
+        ],
+        **overrides,
+    )
+
+
 def build(data: dict) -> Scenario:
     return parse(data, "test.yaml")
 

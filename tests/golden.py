@@ -8,8 +8,10 @@ every agency, built exactly as ``run_sim.py run`` builds it, so a pinned hash is
 
 import json
 from pathlib import Path
+from typing import Any
 
 from simulator.build import build_exercise
+from simulator.events import Event
 from simulator.exercise import Exercise
 from simulator.scenario import load
 from simulator.world import build_atlas
@@ -41,6 +43,18 @@ def run_scenario(path: Path, seed: int = SEED, profile: str | None = None) -> Ex
     )
     exercise.advance(scenario.metadata.duration)
     return exercise
+
+
+FIELDS = {"t", "agency", "unit", "incident"}  # Event attributes; anything else is data
+
+
+def where(ex: Exercise, kind: str, **match: Any) -> list[Event]:
+    """Events of ``kind`` whose fields (or data) equal ``match``."""
+    return [
+        e
+        for e in ex.log.of_kind(kind)
+        if all((getattr(e, k) if k in FIELDS else e.data.get(k)) == v for k, v in match.items())
+    ]
 
 
 def read_pins() -> dict[str, str]:

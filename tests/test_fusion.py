@@ -10,7 +10,16 @@ import json
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, agency, build, exercise, first, incident, kinds, scenario_dict, unit
+from conftest import (
+    SCENARIOS,
+    agency,
+    build,
+    exercise,
+    first,
+    incident,
+    joint_data,
+    kinds,
+)
 
 from simulator.build import build_exercise
 from simulator.exercise import Exercise
@@ -30,28 +39,7 @@ ANALYSIS_S = 120.0
 
 def fusion_data(handling: list[dict] | None = None, **rule: Any) -> dict:
     """Police, fire, EMS, the feds and the intelligence centre; one combination rule."""
-    data = scenario_dict(
-        agencies=[
-            agency("police", "police", turnout_seconds=30),
-            agency("fire", "fire", turnout_seconds=60),
-            agency("ems", "ems", turnout_seconds=20),
-            agency("feds", "federal"),
-            agency("ric", "police"),
-        ],
-        stations=[
-            {"id": "PS", "agency": "police", "location": "S"},
-            {"id": "FS", "agency": "fire", "location": "S"},
-            {"id": "ES", "agency": "ems", "location": "S"},
-            {"id": "FED", "agency": "feds", "location": "S"},
-        ],
-        units=[
-            unit("P1", "police", ["patrol", "traffic_control"], "PS"),
-            unit("F1", "fire", ["fire_suppression", "rescue"], "FS"),
-            unit("M1", "ems", ["als", "bls", "transport"], "ES"),
-            unit("FED1", "feds", ["investigation"], "FED"),
-        ],
-        msel=[incident(time=600)],
-    )
+    data = joint_data(extra_agencies=(agency("ric", "police"),), msel=[incident(time=600)])
     data["msel"][0]["incident"]["hazards"] = [
         {"id": "chem", "kind": "chemical"},
         {"id": "gun", "kind": "armed_suspect"},

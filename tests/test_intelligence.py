@@ -9,7 +9,15 @@ import json
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, agency, build, exercise, first, kinds, scenario_dict, unit
+from conftest import (
+    SCENARIOS,
+    build,
+    exercise,
+    first,
+    joint_data,
+    kinds,
+    unit,
+)
 
 from simulator.build import build_exercise
 from simulator.commands import Share
@@ -28,27 +36,7 @@ FACT = "hazard:INC1/agents"
 
 def intel_data(**rule: Any) -> dict:
     """Police, fire, EMS and the feds; INC1 at I with the feds' agents; one handling rule."""
-    data = scenario_dict(
-        agencies=[
-            agency("police", "police", turnout_seconds=30),
-            agency("fire", "fire", turnout_seconds=60),
-            agency("ems", "ems", turnout_seconds=20),
-            agency("feds", "federal"),
-        ],
-        stations=[
-            {"id": "PS", "agency": "police", "location": "S"},
-            {"id": "FS", "agency": "fire", "location": "S"},
-            {"id": "ES", "agency": "ems", "location": "S"},
-            {"id": "FED", "agency": "feds", "location": "S"},
-        ],
-        units=[
-            unit("P1", "police", ["patrol", "traffic_control"], "PS"),
-            unit("P2", "police", ["patrol", "traffic_control"], "PS"),
-            unit("F1", "fire", ["fire_suppression", "rescue"], "FS"),
-            unit("M1", "ems", ["als", "bls", "transport"], "ES"),
-            unit("FED1", "feds", ["investigation"], "FED"),
-        ],
-    )
+    data = joint_data(extra_units=(unit("P2", "police", ["patrol", "traffic_control"], "PS"),))
     data["msel"][0]["incident"]["hazards"] = [
         {"id": "agents", "kind": "armed_suspect", "reported": False}
     ]

@@ -10,7 +10,16 @@ import json
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, agency, build, exercise, first, kinds, scenario_dict, unit
+from conftest import (
+    SCENARIOS,
+    agency,
+    build,
+    exercise,
+    first,
+    joint_data,
+    kinds,
+    unit,
+)
 
 from simulator.build import build_exercise
 from simulator.cli import main
@@ -31,27 +40,9 @@ WATCH_ENTRY = 240.0
 
 def ops_data(**changes: Any) -> dict:
     """The default scenario with a federal agency, a watch centre and two operations."""
-    data = scenario_dict(
-        agencies=[
-            agency("police", "police", turnout_seconds=30),
-            agency("fire", "fire", turnout_seconds=60),
-            agency("ems", "ems", turnout_seconds=20),
-            agency("feds", "federal"),
-            agency("ric", "police", jurisdiction="region"),
-        ],
-        stations=[
-            {"id": "PS", "agency": "police", "location": "S"},
-            {"id": "FS", "agency": "fire", "location": "S"},
-            {"id": "ES", "agency": "ems", "location": "S"},
-            {"id": "FED", "agency": "feds", "location": "S"},
-        ],
-        units=[
-            unit("P1", "police", ["patrol", "traffic_control"], "PS"),
-            unit("F1", "fire", ["fire_suppression", "rescue"], "FS"),
-            unit("M1", "ems", ["als", "bls", "transport"], "ES"),
-            unit("M2", "ems", ["als", "bls", "transport"], "ES"),
-            unit("FED1", "feds", ["investigation"], "FED"),
-        ],
+    data = joint_data(
+        extra_agencies=(agency("ric", "police", jurisdiction="region"),),
+        extra_units=(unit("M2", "ems", ["als", "bls", "transport"], "ES"),),
         msel=[],
     )
     warrant = {

@@ -12,7 +12,7 @@ import itertools
 from typing import Any
 
 import pytest
-from golden import SCENARIOS, run_scenario
+from golden import SCENARIOS, run_scenario, where
 
 from simulator.events import Event
 from simulator.exercise import Exercise
@@ -48,16 +48,6 @@ def small_town() -> Exercise:
 
 
 ALL = ["riverton", "harbor", "warehouse", "small_town"]
-FIELDS = {"t", "agency", "unit", "incident"}  # Event attributes; anything else is data
-
-
-def where(ex: Exercise, kind: str, **match: Any) -> list[Event]:
-    """Events of ``kind`` whose fields (or data) equal ``match``."""
-    return [
-        e
-        for e in ex.log.of_kind(kind)
-        if all((getattr(e, k) if k in FIELDS else e.data.get(k)) == v for k, v in match.items())
-    ]
 
 
 def started(ex: Exercise) -> set[str]:

@@ -6,17 +6,13 @@ when nobody answers them, two bomb squads and hospitals that crowd (issue 14's
 """
 
 import pytest
-from golden import SCENARIOS, run_scenario
+from golden import SCENARIOS, run_scenario, where
 
 from simulator.exercise import Exercise
 from simulator.review.score import score
 from simulator.scenario import load
 
 PATH = SCENARIOS / "meridian_riverfest_package.yaml"
-
-
-def kinds(ex: Exercise, kind: str, **data) -> list:
-    return [e for e in ex.log.of_kind(kind) if all(e.data.get(k) == v for k, v in data.items())]
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +36,13 @@ def test_sop_patrol_walks_up_to_the_backpack_and_is_hurt(sop):
     harmed = [e for e in sop.log.of_kind("unit.harmed") if e.incident == "PKG-1"]
     assert harmed and all(e.data["hazard"] == "explosive" for e in harmed)
     assert {e.agency for e in harmed} == {"meridian_pd"}
-    told = kinds(sop, "fact.learned", fact="hazard:PKG-1/device")
+    told = where(sop, "fact.learned", fact="hazard:PKG-1/device")
     known = min(e.t for e in told if e.agency == "meridian_pd")
     assert all(e.t <= known for e in harmed)  # before the bomb squad's word reached dispatch
 
 
 def test_the_second_bag_goes_to_the_state_police_bomb_squad(sop):
-    asked = kinds(sop, "mutual_aid.requested", to="state_police", capability="tactical")
+    asked = where(sop, "mutual_aid.requested", to="state_police", capability="tactical")
     assert [e.incident for e in asked] == ["PKG-2"]
     arrived = [e for e in sop.log.of_kind("unit.on_scene") if e.unit == "SP-BOMB"]
     assert arrived and arrived[0].incident == "PKG-2"

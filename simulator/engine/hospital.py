@@ -10,6 +10,11 @@ from simulator.scenario.vocabulary import Triage
 CROWDED_SHARE = 0.85
 
 
+def past_crowding(in_use: int, beds: int) -> bool:
+    """Whether ``in_use`` of ``beds`` is past the crowding threshold (no beds: any)."""
+    return in_use > CROWDED_SHARE * beds
+
+
 @dataclass(eq=False)
 class Hospital:
     """Beds in use per category.
@@ -45,8 +50,7 @@ class Hospital:
 
     def crowded(self, category: Triage) -> bool:
         """Whether beds of a category in use are past the crowding threshold."""
-        beds = self.capacity(category)
-        return self.used[category] > CROWDED_SHARE * beds if beds else self.used[category] > 0
+        return past_crowding(self.used[category], self.capacity(category))
 
     def reserve(self, category: Triage) -> bool:
         """Take a bed; returns False when over capacity (the patient is still received)."""

@@ -195,8 +195,8 @@ class SopPlayer:
         group = self.transport
         for incident in sorted(dirty - group.incidents):
             view = self._view(incident)
-            if view is not None:
-                group.watch(incident, carries(view.needs, view.aid, self.agency))
+            if view is not None and carries(view.needs, view.aid, self.agency):
+                group.incidents.add(incident)
         beds = dirty & group.incidents
         for event in events:
             if event.kind == "incident.resolved":

@@ -27,11 +27,6 @@ class TransportGroup:
         self.incidents: set[str] = set()  # open incidents we carry patients from
         self._planned: dict[tuple[str, Triage], str] = {}
 
-    def watch(self, incident: str, needs_transport: bool) -> None:
-        """Start planning for an incident once we answer for its transport."""
-        if needs_transport:
-            self.incidents.add(incident)
-
     def forget(self, incident: str) -> None:
         """Stop planning for a closed incident."""
         self.incidents.discard(incident)
