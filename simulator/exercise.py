@@ -4,8 +4,10 @@ This is the one API the view, the automated players, the CLI and the tests use. 
 owns the event log and the record of commands; nothing outside changes the engine.
 """
 
+import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -128,6 +130,25 @@ class HospitalView:
         return past_crowding(self.in_use[triage] + 1, self.beds[triage])
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the simulation runs, then restore it.
+
+    The engine and players make no reference cycles to collect (a city day leaves
+    none), yet the collector would walk every event logged so far again each time the
+    log grows by a quarter: 6% of a city day and 8% of a metro day. Memory is still
+    freed as usual (by reference counts); only the search for cycles waits.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class Exercise:
     """One run of a scenario with a seed: commands in, events out."""
 
@@ -200,11 +221,12 @@ class Exercise:
         env = self.engine.env
         until = min(until, self.end)
         stop = math.inf if ticks is None else ticks
-        self._deliver(stop)
-        while self._ticks < stop and env.peek() <= until:
-            env.step()
-            self._ticks += 1
+        with collector_paused():
             self._deliver(stop)
+            while self._ticks < stop and env.peek() <= until:
+                env.step()
+                self._ticks += 1
+                self._deliver(stop)
         # Only an idle stretch moves the clock, through a timeout of our own: the stop
         # event of ``env.run`` stays queued after it, a step the replay (whose idle
         # stretches fall elsewhere) would not count.

@@ -32,6 +32,13 @@ def run_scenario(path: Path, seed: int = SEED, profile: str | None = None) -> Ex
 
     With ``profile``, every agency plays it (``idle``, ``poor``, ``expert``); else SOP.
     """
+    exercise = set_up(path, seed, profile)
+    exercise.advance(exercise.scenario.metadata.duration)
+    return exercise
+
+
+def set_up(path: Path, seed: int = SEED, profile: str | None = None) -> Exercise:
+    """The exercise ``run_scenario`` plays, built but not yet started."""
     scenario = load(path)
     profiles = None if profile is None else {a.id: profile for a in scenario.agencies}
     exercise = build_exercise(
@@ -41,7 +48,6 @@ def run_scenario(path: Path, seed: int = SEED, profile: str | None = None) -> Ex
         file=str(path),
         profiles=profiles,
     )
-    exercise.advance(scenario.metadata.duration)
     return exercise
 
 
