@@ -3,6 +3,7 @@
 import hashlib
 import json
 import json.encoder
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -86,6 +87,7 @@ class EventLog:
         self._hash = hashlib.sha256()
         self._hashed = 0
         self._readers: list[Callable[[list[Event], list[str]], None]] = []
+        self._clock, self._stamp = math.nan, math.nan  # the last time stamped, rounded
 
     @property
     def flushed(self) -> int:
@@ -117,8 +119,29 @@ class EventLog:
         **data: Any,
     ) -> Event:
         """Append an event stamped with the next sequence number."""
-        event = Event(len(self.events) + 1, round(t, 3), kind, agency, unit, incident, data)
-        self.events.append(event)
+        return self.record(t, kind, {"agency": agency, "unit": unit, "incident": incident, **data})
+
+    def record(self, t: float, kind: str, fields: dict[str, Any]) -> Event:
+        """``emit`` with the fields in one dict, which becomes the event's data.
+
+        ``agency``, ``unit`` and ``incident`` are taken out of it (absent is None); the
+        rest keeps its order. The kernel logs every event this way: one dict an event.
+        """
+        # Most events share their instant with the one before. The clock starts as the
+        # int 0, logged as 0; the same instant reached by a timeout is 0.0, logged so.
+        if t != self._clock or type(t) is not type(self._clock):
+            self._clock, self._stamp = t, round(t, 3)
+        events = self.events
+        event = Event(
+            len(events) + 1,
+            self._stamp,
+            kind,
+            fields.pop("agency", None),
+            fields.pop("unit", None),
+            fields.pop("incident", None),
+            fields,
+        )
+        events.append(event)
         return event
 
     def flush(self) -> None:

@@ -82,6 +82,29 @@ def test_hash_is_incremental():
     assert log.events[1].t == 1.235  # milliseconds
 
 
+def test_time_stamps_keep_the_clock_s_reading_event_by_event():
+    # The clock starts as the int 0 and reaches 0.0 through a zero timeout: the log has
+    # always written them apart, and a stamp kept for one instant must not merge them.
+    log = EventLog()
+    log.emit(0, "exercise.started")
+    log.emit(0.0, "a.b")
+    log.emit(0.0, "c.d", agency="fire", x=1)
+    log.emit(61.2345, "e.f")
+    log.emit(61.2345, "g.h")
+    log.emit(61.2346, "i.j")
+    log.flush()
+    lines = [e.to_json() for e in log.events]
+    assert [line.split(',"kind"')[0] for line in lines] == [
+        '{"seq":1,"t":0',
+        '{"seq":2,"t":0.0',
+        '{"seq":3,"t":0.0',
+        '{"seq":4,"t":61.234',
+        '{"seq":5,"t":61.234',
+        '{"seq":6,"t":61.235',
+    ]
+    assert log.events[2].agency == "fire" and log.events[2].data == {"x": 1}
+
+
 def test_event_json_round_trip_and_fixed_key_order():
     event = Event(3, 12.5, "unit.en_route", "police", "P1", "INC1", {"path": ["A", "B"]})
     line = event.to_json()

@@ -43,7 +43,7 @@ class Kernel:
         The event is in the log before any watcher reacts to it; watchers hear it in the
         order they registered, so the side effects of one event keep one order.
         """
-        event = self.log.emit(self.env.now, kind, **fields)
+        event = self.log.record(self.env.now, kind, fields)
         watchers = self._by_kind.get(kind)
         if watchers is None:
             watchers = self._by_kind[kind] = tuple(

@@ -28,12 +28,13 @@ class Movement:
         self.roads = self.state.atlas.roads
         self._noise = self.kernel.streams.get("travel")
         self._sigma = self.state.scenario.settings.travel_noise
-        # Per unit, in id order: its rank (ties in a ranking go by id) and speed factor.
+        # Per unit: the unit, its rank in id order (ties in a ranking go by id) and its
+        # agency's turnout; and the speed factors by rank.
         units = self.state.sorted_units()
-        self._rank = {u.spec.id: i for i, u in enumerate(units)}
+        turnout = {a.id: a.turnout for a in self.state.agency_specs()}
+        self._ranked = {u.spec.id: (u, i, turnout[u.spec.agency]) for i, u in enumerate(units)}
         self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
         self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_state``
-        self._turnout = {a.id: a.turnout for a in self.state.agency_specs()}
 
     def origin(self, unit: Unit) -> tuple[int, float]:
         """The node a unit can next turn at, and when it gets there."""
@@ -96,23 +97,30 @@ class Movement:
         A driving unit's next stop is looked up once per trip and instant: players
         rank the same free units for one incident after another.
         """
-        units, turnout_of, stops = self.state.units, self._turnout, self._stops
-        rows = []  # (origin node, seconds until there, turnout) per unit
-        append = rows.append
+        ranked, stops = self._ranked, self._stops
+        ranks, nodes, leads, turnouts = [], [], [], []
         for uid in ids:
-            unit = units[uid]
+            unit, rank, turnout = ranked[uid]
+            ranks.append(rank)
             trip = unit.trip
             if trip is None:
+                nodes.append(unit.node)
+                leads.append(0.0)
                 home = unit.node == unit.home and unit.staging is None  # ``at_home``
-                append((unit.node, 0.0, turnout_of[unit.spec.agency] if home else 0.0))
+                turnouts.append(turnout if home else 0.0)
                 continue
             stop = stops.get(unit)
             if stop is None or stop[0] is not trip or stop[1] != now:
                 stop = stops[unit] = (trip, now, *self.origin(unit))
-            append((stop[2], stop[3] - now, 0.0))
-        table = np.array(rows, dtype=float).reshape(len(rows), 3)
-        ranks = np.fromiter(map(self._rank.__getitem__, ids), np.int64, len(ids))
-        return ranks, table[:, 0].astype(np.int64), table[:, 1], table[:, 2]
+            nodes.append(stop[2])
+            leads.append(stop[3] - now)
+            turnouts.append(0.0)
+        return (
+            np.array(ranks, dtype=np.int64),
+            np.array(nodes, dtype=np.int64),
+            np.array(leads),
+            np.array(turnouts),
+        )
 
     def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
         """Start a unit toward ``target``.
