@@ -113,6 +113,19 @@ class PatchView:
 
 
 @dataclass(frozen=True)
+class InjectView:
+    """One MSEL row as the controller sees it: due, held or released (and when)."""
+
+    seq: int
+    time: float
+    type: str
+    to: tuple[str, ...]
+    description: str
+    status: str
+    released: float | None
+
+
+@dataclass(frozen=True)
 class HospitalView:
     """A hospital on the regional status board: beds per category and beds in use.
 
@@ -340,6 +353,11 @@ class Exercise:
         entry = self.engine.cads[agency].entries.get(incident_id)
         return None if entry is None else CadLine(entry.via, entry.closed)
 
+    def cad_lines(self, agency: str) -> dict[str, CadLine]:
+        """Every incident an agency's CAD ever held, open or closed, by incident id."""
+        entries = self.engine.cads[agency].entries
+        return {i: CadLine(entries[i].via, entries[i].closed) for i in sorted(entries)}
+
     def cad_incident(self, agency: str, incident_id: str) -> CadIncident | None:
         """One incident as an agency's CAD shows it, or None if it is not open there."""
         engine = self.engine
@@ -390,6 +408,23 @@ class Exercise:
     def free_units(self, agency: str) -> list[str]:
         """Ids of an agency's units free for a new assignment."""
         return self._free.of(agency)
+
+    def turning_point(self, unit_id: str) -> tuple[int, float, bool]:
+        """Where a unit can next turn (road node), when it gets there, and if at home.
+
+        What an agency's own dispatch needs to estimate its units' arrivals (``eta``);
+        a networked seat is sent it for its own units only.
+        """
+        unit = self.engine.units[unit_id]
+        node, reach = self.engine.movement.origin(unit)
+        return int(node), float(reach), unit.at_home
+
+    def assigned(self, incident: str, agencies: tuple[str, ...]) -> list[str]:
+        """Units of these agencies committed to an incident, by id."""
+        units = self.engine.units
+        return sorted(
+            u for u in self.engine.incidents[incident].assigned if units[u].agency in agencies
+        )
 
     def unit_can(self, unit_id: str, capability: Capability) -> bool:
         """Whether a unit meets a need for ``capability``."""
@@ -520,6 +555,21 @@ class Exercise:
             or (v.incident in shared)
             or (v.incident in scenes and v.status == UnitStatus.ON_SCENE)
         ]
+
+    def injects(self) -> list[InjectView]:
+        """The MSEL in the order it is due, each row due, held or released (the controller's)."""
+        script = self.engine.script
+        out = []
+        for row in sorted(script.msel.values(), key=lambda r: (r.time, r.seq)):
+            released = script.released.get(row.seq)
+            held = row.seq in script.held
+            status = "released" if released is not None else "held" if held else "due"
+            out.append(
+                InjectView(
+                    row.seq, row.time, row.type, tuple(row.to), row.description, status, released
+                )
+            )
+        return out
 
     def stream(self, purpose: str) -> np.random.Generator:
         """An exercise-owned random stream (automated players draw from these)."""

@@ -222,3 +222,24 @@ def test_no_engine_module_is_over_the_line_limit():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > ENGINE_LINE_LIMIT
     }
     assert long == {}
+
+
+def engine_readers() -> list[str]:
+    """Places outside the engine and the exercise that read an ``engine`` attribute."""
+    found = []
+    for path in sources():
+        if layer(path) in {"engine", "exercise"}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += [
+            f"{path.relative_to(PACKAGE)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "engine"
+        ]
+    return found
+
+
+def test_only_the_exercise_reads_the_engine():
+    # Players, the view, the networked seats and the CLI read the exercise's
+    # per-agency reads (``Viewpoint``, ``Exercise``), never the engine's state.
+    assert engine_readers() == []

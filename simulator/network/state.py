@@ -14,7 +14,6 @@ from simulator.scenario.vocabulary import Triage
 
 def seat_state(exercise: Exercise, agencies: tuple[str, ...]) -> dict[str, Any]:
     """Every section of the picture for these agencies, now."""
-    engine = exercise.engine
     held = sorted(
         {i.id for a in agencies for i in exercise.cad(a)}
         | {u.incident for a in agencies for u in exercise.units(a) if u.incident}
@@ -23,10 +22,7 @@ def seat_state(exercise: Exercise, agencies: tuple[str, ...]) -> dict[str, Any]:
         "cad": {
             a: {
                 "open": [cad_json(i) for i in exercise.cad(a)],
-                "entries": {
-                    e.incident: [e.via, e.closed]
-                    for e in sorted(engine.cads[a].entries.values(), key=lambda e: e.incident)
-                },
+                "entries": {i: [e.via, e.closed] for i, e in exercise.cad_lines(a).items()},
             }
             for a in agencies
         },
@@ -79,16 +75,14 @@ def cad_json(incident: CadIncident) -> list[Any]:
 
 def _units(exercise: Exercise, agencies: tuple[str, ...]) -> list[list[Any]]:
     """Visible units; our own with where they can next turn, for estimated arrivals."""
-    engine = exercise.engine
     mine = set(agencies)
     free = {u for a in agencies for u in exercise.free_units(a)}
     out = []
     for view in exercise.visible_units(list(agencies)):
         row = _unit_json(view)
         if view.agency in mine:
-            unit = engine.units[view.id]
-            node, reach = engine.movement.origin(unit)
-            row.append([int(node), float(reach), unit.at_home, view.id in free])
+            node, reach, at_home = exercise.turning_point(view.id)
+            row.append([node, reach, at_home, view.id in free])
         out.append(row)
     return out
 
@@ -108,16 +102,14 @@ def _unit_json(view: UnitView) -> list[Any]:
 
 def _incident(exercise: Exercise, agencies: tuple[str, ...], incident: str) -> dict[str, Any]:
     """Command at an incident one of the agencies holds or works."""
-    engine = exercise.engine
     post = exercise.command_post(incident)
-    assigned = engine.incidents[incident].assigned
     return {
         "post": list(post) if post else None,
         "unified": exercise.unified(incident),
         "problem": exercise.unify_problem(incident),
         "supervision": list(exercise.supervision(incident)),
         "commanders": {a: exercise.commanders_on_scene(a, incident) for a in agencies},
-        "assigned": sorted(u for u in assigned if engine.units[u].agency in agencies),
+        "assigned": exercise.assigned(incident, agencies),
     }
 
 
@@ -126,21 +118,15 @@ def inject_state(exercise: Exercise) -> list[dict[str, Any]]:
 
     The controller's seat alone gets it: the MSEL is what trainees must not see coming.
     """
-    engine = exercise.engine
-    out = []
-    script = engine.script
-    for row in sorted(script.msel.values(), key=lambda r: (r.time, r.seq)):
-        released = script.released.get(row.seq)
-        status = "released" if released is not None else "held" if row.seq in script.held else "due"
-        out.append(
-            {
-                "seq": row.seq,
-                "time": row.time,
-                "type": row.type,
-                "to": list(row.to),
-                "description": row.description,
-                "status": status,
-                "released": released,
-            }
-        )
-    return out
+    return [
+        {
+            "seq": row.seq,
+            "time": row.time,
+            "type": row.type,
+            "to": list(row.to),
+            "description": row.description,
+            "status": row.status,
+            "released": row.released,
+        }
+        for row in exercise.injects()
+    ]
