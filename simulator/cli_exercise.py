@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from simulator.cli_records import (
     run_purpose,
 )
 from simulator.exercise import Exercise
-from simulator.players.profile import parse_players, profile
+from simulator.players.profile import parse_players
 from simulator.record import (
     COMMANDS,
     EVENTS,
@@ -39,6 +39,7 @@ from simulator.record import (
     file_sha256,
     first_difference,
     fresh_dir,
+    manifest_settings,
     read_commands,
     read_manifest,
 )
@@ -46,7 +47,6 @@ from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice
 from simulator.scenario.attainable import unattainable
-from simulator.scenario.limits import MAX_SEED
 from simulator.scenario.loader import load_with
 from simulator.scenario.timing import format_offset
 from simulator.world import build_atlas
@@ -141,7 +141,7 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             "--until: 00:00 is the start of the exercise, so nothing would be played or "
             "scored; give a time after the start"
         )
-    profiles = _profiles(args.players, scenario)
+    profiles = _profiles(args.players, scenario, getattr(args, "roles", None) or ())
     recording = open_recording(args, scenario, path, until)
     with closing(recording.store):  # closed here, not whenever it is collected
         commands = _commands(args.commands, place=_on_map(atlas), roles=recording.roles)
@@ -197,11 +197,13 @@ def _failed(outcome: dict, directory: Path, recording: Recording) -> str:
     return "\n".join([*outcome["failures"], last])
 
 
-def _profiles(text: str | None, scenario: Scenario) -> dict[str, str]:
+def _profiles(
+    text: str | None, scenario: Scenario, trainee: Collection[str] = ()
+) -> dict[str, str]:
     if text is None:
         return {}
     try:
-        return parse_players(text, [a.id for a in scenario.agencies])
+        return parse_players(text, [a.id for a in scenario.agencies], trainee)
     except ValueError as exc:
         raise BadInput(f"--players: {exc}") from None
 
@@ -427,7 +429,11 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     if scenario_file is None:
         raise BadInput(f"{directory}: no scenario copy in the run directory")
     scenario, atlas = load_scenario(scenario_file)
-    seed, until, automated, profiles = _replayed_settings(directory / MANIFEST, manifest, scenario)
+    try:
+        settings = manifest_settings(directory / MANIFEST, manifest, scenario)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    seed, until, automated, profiles = settings
     events = directory / EVENTS
     try:
         on_disk = file_sha256(events)
@@ -471,64 +477,6 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     for line in difference.lines():
         _say(console, line)
     return 1
-
-
-def _replayed_settings(
-    path: Path, manifest: dict, scenario: Scenario
-) -> tuple[int, float, list[str], dict[str, str]]:
-    """Seed, stop time, automated agencies and profiles from a run manifest.
-
-    Raises:
-        BadInput: a field an edited manifest got wrong, named as ``FILE: field: reason``.
-    """
-    seed = manifest["seed"]
-    until = manifest.get("until", scenario.metadata.duration)
-    automated, profiles = manifest.get("automated", []), manifest.get("players", {})
-    agencies = {a.id for a in scenario.agencies}
-    checks = [
-        (
-            "seed",
-            type(seed) is int and 0 <= seed <= MAX_SEED,
-            f"expected a whole number from 0 to {MAX_SEED}",
-        ),
-        (
-            "until",
-            _is_number(until) and 0 <= until <= scenario.metadata.duration,
-            "expected seconds from the start to the end of the exercise",
-        ),
-        (
-            "automated",
-            _all_text(automated) and set(automated) <= agencies,
-            f"expected a list of the scenario's agencies ({', '.join(sorted(agencies))})",
-        ),
-        (
-            "players",
-            isinstance(profiles, dict)
-            and set(profiles) <= agencies
-            and all(_is_profile(p) for p in profiles.values()),
-            "expected an object of agency: profile (idle, poor, sop or expert)",
-        ),
-    ]
-    for field, ok, reason in checks:
-        if not ok:
-            raise BadInput(f"{path}: {field}: {reason}")
-    return seed, float(until), list(automated), dict(profiles)
-
-
-def _is_profile(name: object) -> bool:
-    try:
-        profile(name)
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _all_text(values: object) -> bool:
-    return isinstance(values, list) and all(isinstance(v, str) for v in values)
 
 
 def _say(console: Console, line: str) -> None:

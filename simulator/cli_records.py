@@ -6,6 +6,7 @@ conflicts. Wall-clock times are read here and in the store, never in the engine.
 
 import argparse
 import contextlib
+import hashlib
 import os
 import sys
 import tempfile
@@ -17,13 +18,13 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.build import build_exercise
-from simulator.events import read_events
+from simulator.events import Event, read_events
 from simulator.exercise import Exercise
-from simulator.record import EVENTS, file_sha256, read_manifest
+from simulator.record import EVENTS, MANIFEST, file_sha256, manifest_settings, read_manifest
 from simulator.review.compare import compare
 from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
-from simulator.scenario import Scenario, load
+from simulator.scenario import Scenario, ScenarioError, load
 from simulator.scenario.timing import format_offset, parse_offset
 from simulator.store.database import RunInfo, Store, StoreError, default_path
 from simulator.store.recorder import Recorder
@@ -290,14 +291,30 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
         return 0
     store = open_store(args.db, readonly=True)
     purpose = None if args.all else "exercise"
-    runs = store.runs(trainee=args.trainee, scenario=args.scenario, purpose=purpose)
-    if not runs:
+    damaged: list[str] = []
+    chosen = {"trainee": args.trainee, "scenario": args.scenario, "purpose": purpose}
+    runs = store.runs(**chosen, damaged=damaged)
+    runs = [run for run in runs if _readable(store, run, damaged)]
+    if runs:
+        console.print(_runs_table(store, runs, args.all))
+        console.print(_trends(store, runs, args.all))
+    elif not damaged:
         hint = "" if args.all else " (rehearsal and baseline runs: --all)"
         console.print(f"No recorded exercises match{hint}.")
-        return 0
-    console.print(_runs_table(store, runs, args.all))
-    console.print(_trends(store, runs, args.all))
-    return 0
+    for reason in damaged:
+        print(f"{reason} (left out of the list)", file=sys.stderr)
+    return 2 if damaged else 0
+
+
+def _readable(store: Store, run: RunInfo, damaged: list[str]) -> bool:
+    """Whether a run's scores read back; if not, why is added to ``damaged``."""
+    try:
+        store.scores(run.id)
+        store.overall(run.id)
+    except StoreError as exc:
+        damaged.append(str(exc))
+        return False
+    return True
 
 
 def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
@@ -421,13 +438,17 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
     store = open_store(db, readonly=True)
     try:
         run = store.run(ident)
+        name, text = store.scenario_text(run.id)
+        scenario, geometry = _scenario(name, text, f"{store.path}: run {run.id}: scenario")
+        events = store.events(run.id)
+        store.check_events(run, events)
+        base = None
+        if run.roles and run.status == "complete":
+            base = baseline(store, run, scenario)[1]
+        notes = [(n.t, n.text) for n in store.notes(run.id)]
     except StoreError as exc:
         raise RecordInputError(str(exc)) from None
-    name, text = store.scenario_text(run.id)
-    scenario, geometry = _scenario(name, text)
-    events = store.events(run.id)
     scores = score(scenario, events)
-    base = baseline(store, run, scenario)[1] if run.roles and run.status == "complete" else None
     meta = RunMeta(
         run=str(run.id),
         trainee=run.trainee,
@@ -441,7 +462,6 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         events_sha256=run.events_sha256,
         plan_date=_day(run.ended or run.started),
     )
-    notes = [(n.t, n.text) for n in store.notes(run.id)]
     comparison = compare(scores, base) if base is not None else None
     doc = build_report(
         scenario, events, scores, meta, notes, comparison, geometry, figures=fmt == "html"
@@ -450,29 +470,39 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
 
 
 def _report_from_directory(directory: Path, fmt: str) -> str:
+    """The report of a run directory, refused if its record is damaged or was changed.
+
+    An evaluator grades the log on disk: one edited after the run (its sha256 no longer
+    the manifest's) or cut short must not be graded as if it were the run.
+    """
     try:
         manifest = read_manifest(directory)
-        lines = (directory / EVENTS).read_text(encoding="utf-8").splitlines()
-        events = read_events(lines)
     except ValueError as exc:
         raise RecordInputError(str(exc)) from None
-    except OSError as exc:
-        raise RecordInputError(f"{directory}: cannot read the run: {exc.strerror or exc}") from None
     scenario_file = next(iter(sorted(directory.glob("scenario.*"))), None)
     if scenario_file is None:
         raise RecordInputError(f"{directory}: no scenario copy in the run directory")
-    scenario, geometry = _scenario(scenario_file.name, scenario_file.read_text(encoding="utf-8"))
+    try:
+        text = scenario_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordInputError(f"{scenario_file}: cannot read the scenario: {exc}") from None
+    scenario, geometry = _scenario(scenario_file.name, text, str(scenario_file))
+    try:
+        settings = manifest_settings(directory / MANIFEST, manifest, scenario)
+    except ValueError as exc:
+        raise RecordInputError(str(exc)) from None
+    events = _logged_events(directory, manifest.get("events_sha256"))
     scores = score(scenario, events)
     meta = RunMeta(
         run=str(directory),
         trainee=None,
         roles=[],
-        automated=list(manifest.get("automated", [])),
-        seed=int(manifest["seed"]),
-        started=manifest.get("started", ""),
+        automated=settings.automated,
+        seed=settings.seed,
+        started=manifest.get("started") or "",
         ended=manifest.get("finished"),
         status="complete" if manifest.get("complete") else "incomplete",
-        scenario_sha256=manifest.get("scenario_sha256", ""),
+        scenario_sha256=manifest.get("scenario_sha256") or "",
         events_sha256=manifest.get("events_sha256"),
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
     )
@@ -480,12 +510,39 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
     return render(doc, fmt)
 
 
-def _scenario(name: str, text: str) -> tuple[Scenario, Geometry]:
+def _logged_events(directory: Path, claimed: str | None) -> list[Event]:
+    """The run directory's events, if its log is the one the manifest recorded."""
+    path = directory / EVENTS
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise RecordInputError(f"{path}: cannot read the event log: {reason}") from None
+    on_disk = hashlib.sha256(data).hexdigest()
+    if claimed is not None and claimed != on_disk:
+        raise RecordInputError(
+            f"{path}: sha256 {on_disk} is not the events_sha256 {claimed} in {MANIFEST}: the "
+            f"log or the manifest was changed after the run (replay names the first event "
+            f"that differs)"
+        )
+    try:
+        return read_events(data.decode("utf-8").splitlines())
+    except UnicodeDecodeError as exc:
+        raise RecordInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except ValueError as exc:
+        raise RecordInputError(f"{path}: {exc}") from None
+
+
+def _scenario(name: str, text: str, label: str) -> tuple[Scenario, Geometry]:
+    """The recorded scenario and its map's geometry; problems are named by ``label``."""
     with tempfile.TemporaryDirectory(prefix="report-") as scratch:
         path = Path(scratch) / name
         path.write_text(text, encoding="utf-8")
-        scenario = load(path)
-        roads = build_atlas(scenario, name).roads
+        try:
+            scenario = load(path)
+            roads = build_atlas(scenario, label).roads
+        except ScenarioError as exc:
+            raise ScenarioError(label, exc.problems) from None
     xy = [(float(x), float(y)) for x, y in roads.xy]
     pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(roads.src, roads.dst, strict=True)}
     segments = [(*xy[a], *xy[b]) for a, b in sorted(pairs)]

@@ -61,8 +61,21 @@ class Event:
 
     @classmethod
     def from_json(cls, line: str) -> "Event":
-        """Read back a line written by ``to_json``."""
-        raw = json.loads(line)
+        """Read back a line written by ``to_json``.
+
+        Raises:
+            ValueError: the line is not an event record, with the reason (a log edited
+                or cut short by hand must be refused, not half-read).
+        """
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not JSON ({exc.msg}, column {exc.colno})") from None
+        if not isinstance(raw, dict):
+            raise ValueError("not an event record (expected a JSON object)")
+        for name, ok in _RECORD_FIELDS:
+            if not ok(raw.get(name)):
+                raise ValueError(f"{name}: {raw.get(name)!r} is not a valid {name}")
         return cls(
             seq=raw["seq"],
             t=raw["t"],
@@ -72,6 +85,30 @@ class Event:
             incident=raw.get("incident"),
             data=raw.get("data") or {},
         )
+
+
+def _whole(value: object) -> bool:
+    return type(value) is int and value > 0
+
+
+def _time(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and value >= 0
+
+
+def _name(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+# Each field of an event record and the check its value must pass.
+_RECORD_FIELDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
+    ("seq", _whole),
+    ("t", _time),
+    ("kind", lambda v: isinstance(v, str) and bool(v)),
+    ("agency", _name),
+    ("unit", _name),
+    ("incident", _name),
+    ("data", lambda v: v is None or isinstance(v, dict)),
+)
 
 
 class EventLog:
@@ -171,5 +208,17 @@ class EventLog:
 
 
 def read_events(lines: Iterable[str]) -> list[Event]:
-    """Parse JSON Lines back into events (blank lines skipped)."""
-    return [Event.from_json(line) for line in lines if line.strip()]
+    """Parse JSON Lines back into events (blank lines skipped).
+
+    Raises:
+        ValueError: a line is not an event record, named by its line number.
+    """
+    events = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            events.append(Event.from_json(line))
+        except ValueError as exc:
+            raise ValueError(f"line {number}: {exc}") from None
+    return events

@@ -14,11 +14,21 @@ import shutil
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from simulator import __version__
 from simulator.events import CONTROLLER
-from simulator.scenario.limits import MAX_COMMAND_FILE_BYTES, MAX_PROBLEMS, clipped, shown
+from simulator.players.profile import profile
+from simulator.scenario.limits import (
+    MAX_COMMAND_FILE_BYTES,
+    MAX_PROBLEMS,
+    MAX_SEED,
+    clipped,
+    shown,
+)
+
+if TYPE_CHECKING:  # the model (pydantic) loads only when a run is read
+    from simulator.scenario.model import Scenario
 
 EVENTS = "events.jsonl"
 # Source prefix of the automated players' commands (``player:police``).
@@ -184,6 +194,83 @@ def read_manifest(directory: Path) -> dict:
     if not isinstance(data, dict) or "seed" not in data:
         raise ValueError(f"{path}: seed: missing from the run manifest")
     return data
+
+
+class Settings(NamedTuple):
+    """What a run manifest says the run was: enough to run it again."""
+
+    seed: int
+    until: float
+    automated: list[str]
+    profiles: dict[str, str]
+
+
+def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Settings:
+    """The run's settings from its manifest, each field checked against the scenario.
+
+    Replay re-runs from these and the report prints them, so a manifest edited by hand
+    must be refused field by field rather than half-read.
+
+    Raises:
+        ValueError: ``FILE: field: reason`` for the first field that is wrong.
+    """
+    seed = manifest["seed"]
+    until = manifest.get("until", scenario.metadata.duration)
+    automated, profiles = manifest.get("automated", []), manifest.get("players", {})
+    agencies = {a.id for a in scenario.agencies}
+    checks = [
+        (
+            "seed",
+            type(seed) is int and 0 <= seed <= MAX_SEED,
+            f"expected a whole number from 0 to {MAX_SEED}",
+        ),
+        (
+            "until",
+            _is_number(until) and 0 <= until <= scenario.metadata.duration,
+            "expected seconds from the start to the end of the exercise",
+        ),
+        (
+            "automated",
+            _all_text(automated) and set(automated) <= agencies,
+            f"expected a list of the scenario's agencies ({', '.join(sorted(agencies))})",
+        ),
+        (
+            "players",
+            isinstance(profiles, dict)
+            and set(profiles) <= agencies
+            and all(_is_profile(p) for p in profiles.values()),
+            "expected an object of agency: profile (idle, poor, sop or expert)",
+        ),
+        *(
+            (name, _optional_text(manifest.get(name)), "expected text")
+            for name in ("started", "finished", "scenario_sha256", "events_sha256")
+        ),
+        ("complete", manifest.get("complete") in (None, True, False), "expected true or false"),
+    ]
+    for field, ok, reason in checks:
+        if not ok:
+            raise ValueError(f"{path}: {field}: {reason}")
+    return Settings(seed, float(until), list(automated), dict(profiles))
+
+
+def _is_profile(name: object) -> bool:
+    try:
+        profile(name)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _all_text(values: object) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
+def _optional_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 @dataclass(frozen=True)

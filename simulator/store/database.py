@@ -5,23 +5,28 @@ are transactions in WAL mode, so a process killed mid-run loses at most the batc
 was writing; on open, runs whose recording process is gone are marked incomplete.
 """
 
+import hashlib
 import json
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from simulator.events import Event
+from simulator.store import rows
+from simulator.store.rows import Note, RunInfo
 from simulator.store.schema import APPLICATION_ID, VERSION, migrate
 
 ENV = "SIMULATOR_DB"
 # An event as stored: (seq, t, kind, its JSON line).
 EventRow = tuple[int, float, str, str]
 APP = "jointops-simulator"
+_T = TypeVar("_T")
 
 
 class StoreError(Exception):
@@ -40,37 +45,6 @@ def default_path() -> Path:
 def now() -> str:
     """Wall-clock time for records (the store's job, never the engine's)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """One recorded run's row."""
-
-    id: int
-    purpose: str
-    trainee: str | None
-    roles: list[str]
-    automated: list[str]
-    scenario_id: str
-    scenario_title: str
-    scenario_sha256: str
-    scenario_name: str
-    seed: int
-    until: float
-    started: str
-    ended: str | None
-    status: str
-    events: int
-    events_sha256: str | None
-
-
-@dataclass(frozen=True)
-class Note:
-    """An evaluator's time-stamped note on a run."""
-
-    t: float
-    text: str
-    created: str
 
 
 class Store:
@@ -289,10 +263,13 @@ class Store:
         trainee: str | None = None,
         scenario: str | None = None,
         purpose: str | None = "exercise",
+        damaged: list[str] | None = None,
     ) -> list[RunInfo]:
         """Runs oldest first, of one purpose (None: every one), trainee or scenario id.
 
         Trainees' exercises by default: baselines and rehearsals are no one's record.
+        A damaged row raises ``StoreError``, or, given a ``damaged`` list, is left out
+        and its reason added there, so one bad row does not hide every other run.
         """
         sql = f"SELECT {_RUN_COLUMNS} FROM runs WHERE (? IS NULL OR purpose = ?)"
         args: list[object] = [purpose, purpose]
@@ -302,13 +279,28 @@ class Store:
         if scenario is not None:
             sql += " AND scenario_id = ?"
             args.append(scenario)
-        return [self._info(r) for r in self.db.execute(sql + " ORDER BY started, id", args)]
+        found = []
+        for row in self.db.execute(sql + " ORDER BY started, id", args):
+            try:
+                found.append(self._info(row))
+            except StoreError as exc:
+                if damaged is None:
+                    raise
+                damaged.append(str(exc))
+        return found
 
     def _info(self, row: tuple) -> RunInfo:
-        info = _run_info(row)
+        info = self._checked(row[0], rows.run_info, row)
         if info.id in self._gone:
             return replace(info, status="incomplete")
         return info
+
+    def _checked(self, run: object, read: Callable[..., _T], *args: object) -> _T:
+        """``read(*args)``, a damaged value named by file and run as a StoreError."""
+        try:
+            return read(*args)
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: run {run}: {exc}") from None
 
     def scenario_text(self, run: int) -> tuple[str, str]:
         """The scenario file name and text recorded with a run."""
@@ -318,26 +310,53 @@ class Store:
         return name, text
 
     def events(self, run: int) -> list[Event]:
-        """A run's events in order."""
-        rows = self.db.execute("SELECT json FROM events WHERE run = ? ORDER BY seq", (run,))
-        return [Event.from_json(text) for (text,) in rows]
+        """A run's events in order.
+
+        Raises:
+            StoreError: a stored line is not the event stored under its number.
+        """
+        found = self.db.execute("SELECT seq, json FROM events WHERE run = ? ORDER BY seq", (run,))
+        return [self._checked(run, rows.event, seq, text) for seq, text in found]
+
+    def check_events(self, run: RunInfo, events: list[Event]) -> None:
+        """Refuse a run's events that are not what the run recorded.
+
+        The run's row counts its events and, once finished, holds their sha256: rows
+        deleted, added or edited since must not be graded as the run.
+
+        Raises:
+            StoreError: the count or the sha256 differs from the run's row.
+        """
+        where = f"{self.path}: run {run.id}: events"
+        if len(events) != run.events or [e.seq for e in events] != list(range(1, run.events + 1)):
+            raise StoreError(f"{where}: {len(events)} stored, but the run recorded {run.events}")
+        if run.events_sha256 is None:
+            return
+        digest = hashlib.sha256()
+        for event in events:
+            digest.update((event.to_json() + "\n").encode("utf-8"))
+        if digest.hexdigest() != run.events_sha256:
+            raise StoreError(
+                f"{where}: sha256 {digest.hexdigest()} is not the {run.events_sha256} the "
+                "run recorded: the events were changed after the run"
+            )
 
     def commands(self, run: int) -> list[dict]:
         """A run's commands in the order given."""
-        rows = self.db.execute("SELECT json FROM commands WHERE run = ? ORDER BY n", (run,))
-        return [json.loads(text) for (text,) in rows]
+        found = self.db.execute("SELECT n, json FROM commands WHERE run = ? ORDER BY n", (run,))
+        return [self._checked(run, rows.command, n, text) for n, text in found]
 
     # -- scores, notes, baselines ----------------------------------------------------
 
     def scores(self, run: int) -> dict | None:
         """A run's stored scores, if any."""
         row = self.db.execute("SELECT json FROM scores WHERE run = ?", (run,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else self._checked(run, rows.scores, row[0])
 
     def overall(self, run: int) -> float | None:
         """A run's stored overall score, if any."""
         row = self.db.execute("SELECT overall FROM scores WHERE run = ?", (run,)).fetchone()
-        return None if row is None else row[0]
+        return None if row is None else self._checked(run, rows.overall, row[0])
 
     def add_note(self, run: int, t: float, text: str) -> None:
         """Attach an evaluator's note at exercise time ``t`` to a run."""
@@ -349,10 +368,10 @@ class Store:
 
     def notes(self, run: int) -> list[Note]:
         """A run's notes in exercise-time order."""
-        rows = self.db.execute(
+        found = self.db.execute(
             "SELECT t, text, created FROM notes WHERE run = ? ORDER BY t, id", (run,)
         )
-        return [Note(*row) for row in rows]
+        return [self._checked(run, rows.note, row) for row in found]
 
     def baseline(self, scenario_sha256: str, seed: int, until: float) -> int | None:
         """The cached automated-players run for a scenario, seed and length, if any."""
@@ -406,13 +425,6 @@ def _insert_scores(db: sqlite3.Connection, run: int, scores: dict) -> None:
         "INSERT OR REPLACE INTO scores (run, overall, json) VALUES (?,?,?)",
         (run, scores.get("overall"), json.dumps(scores, sort_keys=True)),
     )
-
-
-def _run_info(row: tuple) -> RunInfo:
-    values = list(row)
-    values[3] = json.loads(values[3])
-    values[4] = json.loads(values[4])
-    return RunInfo(*values)
 
 
 def _check(path: Path, db: sqlite3.Connection) -> None:

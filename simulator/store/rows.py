@@ -1,0 +1,153 @@
+"""Rows read back from the exercise database, each field checked before use.
+
+The database is a file on disk that a person, a script or a failing disk can change.
+A row that no longer holds what the store wrote must be refused by name (which run,
+which field), never half-read into a traceback or a report built on a wrong value.
+Each reader here raises ``ValueError("field: reason")``; the store adds file and run.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.events import Event
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One recorded run's row."""
+
+    id: int
+    purpose: str
+    trainee: str | None
+    roles: list[str]
+    automated: list[str]
+    scenario_id: str
+    scenario_title: str
+    scenario_sha256: str
+    scenario_name: str
+    seed: int
+    until: float
+    started: str
+    ended: str | None
+    status: str
+    events: int
+    events_sha256: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """An evaluator's time-stamped note on a run."""
+
+    t: float
+    text: str
+    created: str
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _maybe_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _whole(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _seconds(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and value >= 0
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# RunInfo's fields in column order, each with the check its value must pass (roles and
+# automated are checked after their JSON is decoded).
+_RUN_FIELDS = (
+    ("id", _whole),
+    ("purpose", _text),
+    ("trainee", _maybe_text),
+    ("roles", _names),
+    ("automated", _names),
+    ("scenario_id", _text),
+    ("scenario_title", _text),
+    ("scenario_sha256", _text),
+    ("scenario_name", _text),
+    ("seed", _whole),
+    ("until", _seconds),
+    ("started", _text),
+    ("ended", _maybe_text),
+    ("status", _text),
+    ("events", _whole),
+    ("events_sha256", _maybe_text),
+)
+
+
+def run_info(row: tuple) -> RunInfo:
+    """A ``runs`` row (columns in RunInfo's order) as a RunInfo.
+
+    Raises:
+        ValueError: ``field: reason`` for the first field that is not what was written.
+    """
+    values = list(row)
+    for i, name in ((3, "roles"), (4, "automated")):
+        values[i] = _json(name, values[i])
+    for (name, ok), value in zip(_RUN_FIELDS, values, strict=True):
+        if not ok(value):
+            raise ValueError(f"{name}: {value!r} is not a valid {name}")
+    return RunInfo(*values)
+
+
+def event(seq: int, text: str) -> Event:
+    """A stored event line, which must still be the event stored under ``seq``."""
+    try:
+        found = Event.from_json(text)
+    except ValueError as exc:
+        raise ValueError(f"events: seq {seq}: {exc}") from None
+    if found.seq != seq:
+        raise ValueError(f"events: seq {seq}: the line holds event {found.seq}")
+    return found
+
+
+def scores(text: str) -> dict[str, Any]:
+    """A run's stored scores (the JSON ``review.score`` gave)."""
+    found = _json("scores", text)
+    if not isinstance(found, dict):
+        raise ValueError("scores: not a JSON object")
+    return found
+
+
+def overall(value: object) -> float | None:
+    """A run's stored overall score, if any."""
+    if value is not None and not (type(value) in (int, float) and math.isfinite(value)):
+        raise ValueError(f"overall: {value!r} is not a score")
+    return value
+
+
+def command(n: int, text: str) -> dict[str, Any]:
+    """A stored command record, as the run gave it."""
+    found = _json(f"commands: {n}", text)
+    if not isinstance(found, dict):
+        raise ValueError(f"commands: {n}: not a JSON object")
+    return found
+
+
+def note(row: tuple) -> Note:
+    """A stored note: its exercise time, text and when it was written."""
+    t, text, created = row
+    if not (_seconds(t) and _text(text) and _text(created)):
+        raise ValueError(f"notes: {row!r} is not a note (time, text, written)")
+    return Note(t, text, created)
+
+
+def _json(name: str, text: object) -> Any:
+    if not isinstance(text, str):
+        raise ValueError(f"{name}: {text!r} is not JSON text")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{name}: not valid JSON ({exc.msg}, column {exc.colno})") from None

@@ -1,0 +1,225 @@
+"""A record changed after its run is refused by name, never graded as the run.
+
+Evaluators read runs back with ``report`` and ``history``: from a run directory or from
+the exercise database, either of which a person, a script or a disk can change. Each
+damaged field gets a one-line message naming the file (and run) and the field, exit
+code 2, no traceback; the runs that are whole are still listed.
+"""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from simulator.cli import main
+
+SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> tuple[Path, Path]:
+    """Three short runs recorded into one database, the first also as a run directory."""
+    where = tmp_path_factory.mktemp("recorded")
+    db = where / "runs.sqlite"
+    for seed in (1, 2, 3):
+        out = where / f"run{seed}"
+        argv = ["run", str(SMALL), "--until", "00:30", "--seed", str(seed), "--quiet"]
+        assert main([*argv, "--out", str(out), "--db", str(db)]) == 0
+    return where / "run1", db
+
+
+def _copy(tmp_path: Path, run: Path) -> Path:
+    copy = tmp_path / "run"
+    copy.mkdir()
+    for path in run.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    return copy
+
+
+def _edit_manifest(run: Path, **fields: object) -> None:
+    manifest = json.loads((run / "run.json").read_text())
+    manifest.update(fields)
+    (run / "run.json").write_text(json.dumps(manifest))
+
+
+def _refused(argv: list[str], capsys) -> str:
+    """What ``argv`` printed to stderr, having exited 2 without a traceback."""
+    return _refusal(argv, capsys)[1]
+
+
+def _refusal(argv: list[str], capsys) -> tuple[str, str]:
+    capsys.readouterr()
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return captured.out, captured.err
+
+
+# -- run directories ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("seed", "seven"),
+        ("seed", -3),
+        ("automated", 5),
+        ("until", "x"),
+        ("until", -5),
+        ("started", 12),
+        ("complete", "yes"),
+    ],
+)
+def test_a_report_of_a_damaged_manifest_names_the_field(tmp_path, capsys, recorded, field, value):
+    run = _copy(tmp_path, recorded[0])
+    _edit_manifest(run, **{field: value})
+    err = _refused(["report", str(run)], capsys)
+    assert err.startswith(f"{run / 'run.json'}: {field}: expected")
+
+
+def test_a_report_of_a_log_changed_after_the_run_is_refused(tmp_path, capsys, recorded):
+    run = _copy(tmp_path, recorded[0])
+    log = run / "events.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    event = json.loads(lines[39])
+    event["t"] += 1
+    lines[39] = json.dumps(event, separators=(",", ":")) + "\n"
+    log.write_text("".join(lines))
+    err = _refused(["report", str(run)], capsys)
+    assert err.startswith(f"{log}: sha256 ") and "changed after the run" in err
+
+
+def test_a_report_of_a_log_cut_short_is_refused(tmp_path, capsys, recorded):
+    run = _copy(tmp_path, recorded[0])
+    log = run / "events.jsonl"
+    log.write_bytes(log.read_bytes()[: len(log.read_bytes()) // 2])
+    assert "changed after the run" in _refused(["report", str(run)], capsys)
+
+
+def test_a_bad_line_is_named_by_file_and_line_when_no_hash_was_recorded(tmp_path, capsys, recorded):
+    run = _copy(tmp_path, recorded[0])
+    manifest = json.loads((run / "run.json").read_text())
+    del manifest["events_sha256"]
+    (run / "run.json").write_text(json.dumps(manifest))
+    log = run / "events.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    log.write_text("".join([*lines[:2], "{not json\n", *lines[2:]]))
+    err = _refused(["report", str(run)], capsys)
+    assert err.startswith(f"{log}: line 3: not JSON")
+
+
+def test_a_missing_log_is_named(tmp_path, capsys, recorded):
+    run = _copy(tmp_path, recorded[0])
+    (run / "events.jsonl").unlink()
+    err = _refused(["report", str(run)], capsys)
+    assert err.startswith(f"{run / 'events.jsonl'}: cannot read the event log")
+
+
+def test_a_damaged_scenario_copy_is_named_by_its_own_path(tmp_path, capsys, recorded):
+    run = _copy(tmp_path, recorded[0])
+    scenario = run / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace("metadata:", "metadata:\n  bogus: 1", 1))
+    err = _refused(["report", str(run)], capsys)
+    assert err.startswith(f"{scenario}: metadata.bogus: unknown field")
+
+
+def test_a_whole_run_directory_still_reports(tmp_path, capsys, recorded):
+    capsys.readouterr()
+    assert main(["report", str(recorded[0]), "--format", "md"]) == 0
+    report = capsys.readouterr().out
+    assert "## Coordination" in report and "Incident Command System (ICS)" in report
+
+
+# -- the exercise database ------------------------------------------------------------------
+
+
+def _damaged_db(tmp_path: Path, db: Path, *statements: str) -> Path:
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(db.read_bytes())
+    with sqlite3.connect(copy) as connection:
+        for statement in statements:
+            connection.execute(statement)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("statement", "field"),
+    [
+        ("UPDATE scores SET json = '{bad' WHERE run = 2", "scores: not valid JSON"),
+        ("UPDATE runs SET roles = '[bad' WHERE id = 2", "roles: not valid JSON"),
+        ("UPDATE runs SET seed = 'abc' WHERE id = 2", "seed: 'abc' is not a valid seed"),
+        ("UPDATE scores SET overall = 'high' WHERE run = 2", "overall: 'high' is not a score"),
+    ],
+)
+def test_history_names_a_damaged_run_and_still_lists_the_others(
+    tmp_path, capsys, recorded, statement, field
+):
+    db = _damaged_db(tmp_path, recorded[1], statement)
+    out, err = _refusal(["history", "--db", str(db)], capsys)
+    assert f"{db}: run 2: {field}" in err and "left out of the list" in err
+    rows = [line.split("│")[1].strip() for line in out.splitlines() if line.count("│") > 5]
+    assert "1" in rows and "3" in rows and "2" not in rows
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        ("UPDATE events SET json = '{x' WHERE run = 2 AND seq = 7", "events: seq 7: not JSON"),
+        ("DELETE FROM events WHERE run = 2 AND seq > 100", "events: 100 stored, but the run"),
+        (
+            "UPDATE events SET json = replace(json, '\"t\":', '\"t\":1') "
+            "WHERE run = 2 AND seq = 50",
+            "changed after the run",
+        ),
+        ("UPDATE runs SET roles = '[bad' WHERE id = 2", "roles: not valid JSON"),
+    ],
+)
+def test_a_report_of_a_damaged_stored_run_is_refused(
+    tmp_path, capsys, recorded, statement, problem
+):
+    db = _damaged_db(tmp_path, recorded[1], statement)
+    err = _refused(["report", "2", "--db", str(db)], capsys)
+    assert err.startswith(f"{db}: run 2: ") and problem in err
+    capsys.readouterr()
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0  # the rest still read
+
+
+# -- conflicting or plain-seconds arguments ---------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["--until", "--at"])
+def test_a_time_in_plain_digits_is_refused_without_promising_seconds(tmp_path, capsys, flag):
+    # "90" could mean minutes as well as seconds: on the command line a time is a clock.
+    argv = ["run", str(SMALL), "--until", "90", "--quiet", "--out", str(tmp_path / "run")]
+    if flag == "--at":
+        argv = ["note", "1", "--at", "90", "text"]
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as exited:  # argparse's refusal of --until
+        code = exited.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "expected HH:MM or HH:MM:SS, got '90'" in err and "seconds" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (
+            ["--players", "police=idle,police=sop"],
+            "--players: police is given twice (idle, then sop)",
+        ),
+        (
+            ["--roles", "police", "--players", "police=expert"],
+            "--players: police is played by the trainee (--roles), not automated",
+        ),
+    ],
+)
+def test_players_that_would_be_silently_ignored_are_refused(tmp_path, capsys, argv, problem):
+    out = tmp_path / "run"
+    err = _refused(["run", str(SMALL), "--until", "00:10", "--out", str(out), *argv], capsys)
+    assert err.strip() == problem
+    assert not out.exists()
