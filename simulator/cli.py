@@ -21,6 +21,10 @@ class BadInput(Exception):
     """Input the user can fix; the message is printed as is, exit code 2."""
 
 
+TIME_HELP = "exercise time (T+): HH:MM or HH:MM:SS"
+UNTIL_HELP = "stop at exercise time (T+): HH:MM or HH:MM:SS"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python run_sim.py``."""
     args = _parser().parse_args(argv)
@@ -77,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario headless with automated players")
     run.add_argument("scenario", metavar="SCENARIO")
     run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    run.add_argument("--until", type=_clock, help="stop at exercise time HH:MM (T+)")
+    run.add_argument("--until", type=_clock, help=UNTIL_HELP)
     run.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
     run.add_argument("--commands", type=Path, help="JSON Lines file of timed commands")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -174,7 +178,7 @@ def _add_network(sub: argparse._SubParsersAction) -> None:
         "are played by the automated players",
     )
     serve.add_argument("--speed", type=_speed, default=1.0, help="exercise speed (default 1)")
-    serve.add_argument("--until", type=_clock, help="stop at exercise time HH:MM (T+)")
+    serve.add_argument("--until", type=_clock, help=UNTIL_HELP)
     serve.add_argument("--tokens", type=Path, help="file for the join tokens (JSON seat: token)")
     serve.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
     serve.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
@@ -284,7 +288,7 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
 
     note = sub.add_parser("note", help="attach an evaluator's note to a recorded run")
     note.add_argument("run", type=int, metavar="RUN")
-    note.add_argument("--at", required=True, metavar="HH:MM", help="exercise time (T+)")
+    note.add_argument("--at", required=True, metavar="TIME", help=TIME_HELP)
     note.add_argument("text")
     note.add_argument("--db", type=Path)
     note.set_defaults(handler="cli_records:note_command")

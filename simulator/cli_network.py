@@ -10,6 +10,7 @@ import asyncio
 import ipaddress
 import json
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ def prepare(args: argparse.Namespace) -> Served:
             f"--until: {format_offset(until)} is after the end of the exercise "
             f"({format_offset(scenario.metadata.duration)})"
         )
+    _check_address(args.host, args.port)
     directory = _out_dir(args.out, scenario, args.seed)
     tokens = new_tokens([*seats, CONTROLLER])
     tokens_file = args.tokens or directory / "tokens.json"
@@ -154,9 +156,28 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         asyncio.run(main())
     except OSError as exc:
         served.record.events.close()
-        raise BadInput(f"--port: cannot listen on {served.host}:{served.port}: {exc}") from None
+        raise BadInput(
+            f"--host/--port: cannot listen on {served.host}:{served.port}: {exc}"
+        ) from None
     _write_record(served, host, started)
     return host
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address this machine cannot listen on before anything is recorded.
+
+    A server that never listened must leave no run directory and no run in the
+    database; binding a probe socket finds a bad address or a port in use up front.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise BadInput(f"--host/--port: cannot listen on {host}:{port}: {exc}") from None
 
 
 def _write_record(served: Served, host: Host, started: str) -> None:

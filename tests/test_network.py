@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import re
+import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -361,6 +362,20 @@ def test_serve_refuses_bad_arguments_cleanly(tmp_path, capsys):
     assert exc.value.code == 2
     assert main(["join", "ws://127.0.0.1:1", "--token", "x", "--bot", "sop"]) == 2
     assert "cannot connect" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["bad address", "port in use"])
+def test_a_server_that_cannot_listen_records_nothing(tmp_path, capsys, where):
+    out, db = tmp_path / "r", tmp_path / "runs.sqlite"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        host, port = ("999.1.1.1", "0") if where == "bad address" else taken.getsockname()
+        argv = ["serve", str(SMALL), "--host", host, "--port", str(port)]
+        assert main([*argv, "--out", str(out), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"--host/--port: cannot listen on {host}:{port}:")
+    assert not out.exists() and not db.exists()
 
 
 def test_the_control_command_pauses_and_reports_the_seats(tmp_path, capsys):

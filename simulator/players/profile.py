@@ -15,6 +15,7 @@ blocks the way to a scene).
 Every profile sees only what its agency knows, as a trainee does.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -100,17 +101,22 @@ def profile(name: str) -> Profile:
         raise ValueError(f"unknown player profile {name!r} (known: {known})") from None
 
 
-def parse_players(text: str, agencies: list[str]) -> dict[str, str]:
+def parse_players(text: str, agencies: list[str], trainee: Collection[str] = ()) -> dict[str, str]:
     """``PROFILE`` for every agency, or ``AGENCY=PROFILE,...`` (the rest stay SOP).
 
+    An agency named twice, or one the trainee plays (``trainee``), is refused: either
+    way one of the user's settings would be silently ignored.
+
     Raises:
-        ValueError: an unknown profile or agency, or a malformed entry.
+        ValueError: an unknown profile or agency, a malformed entry, an agency named
+            twice or one the trainee plays.
     """
     text = text.strip()
     if "=" not in text:
         profile(text)
         return dict.fromkeys(sorted(agencies), text)
     out = dict.fromkeys(sorted(agencies), DEFAULT)
+    named: dict[str, str] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
         agency, sep, name = (x.strip() for x in part.partition("="))
         if not sep or not agency or not name:
@@ -118,6 +124,10 @@ def parse_players(text: str, agencies: list[str]) -> dict[str, str]:
         if agency not in out:
             known = ", ".join(sorted(agencies))
             raise ValueError(f"unknown agency {agency!r} (this scenario has {known})")
+        if agency in named:
+            raise ValueError(f"{agency} is given twice ({named[agency]}, then {name})")
+        if agency in trainee:
+            raise ValueError(f"{agency} is played by the trainee (--roles), not automated")
         profile(name)
-        out[agency] = name
+        out[agency] = named[agency] = name
     return out

@@ -715,6 +715,8 @@ def markdown(doc: dict) -> str:
     lines += [
         "## Coordination",
         "",
+        _COORDINATION_NOTE,
+        "",
         *_md_table(["measure", "value"], _coordination_rows(doc["coordination"])),
     ]
     if doc.get("operations"):
@@ -1126,6 +1128,12 @@ _STANDARDS_NOTE = (
     "travel); targets from the scenario, defaults from the standards. A standard is met when "
     "90% of measurements are within target."
 )
+_COORDINATION_NOTE = (
+    "Measured against NIMS and the Incident Command System (ICS): one incident command post "
+    "per incident, unified command where agencies share jurisdiction, and a span of control "
+    "of 3 to 7 units per supervisor (5 unless the scenario sets it); messages across agencies "
+    "by the SAFECOM interoperability continuum."
+)
 _BASELINE_NOTE = "The same scenario and seed played by automated players only, scored the same way."
 
 
@@ -1507,7 +1515,10 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
         ("Outcomes", [_table(["outcome", "count"], _outcome_rows(doc["outcomes"]), {1})]),
         (
             "Coordination",
-            [_table(["measure", "value"], _coordination_rows(doc["coordination"]), {1})],
+            [
+                _muted(_COORDINATION_NOTE),
+                _table(["measure", "value"], _coordination_rows(doc["coordination"]), {1}),
+            ],
         ),
     ]
     if doc.get("operations"):

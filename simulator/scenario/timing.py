@@ -31,6 +31,8 @@ def parse_offset(value: object) -> float:
         if match:
             hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
             return _checked(hours * 3600 + minutes * 60 + seconds)
+        # Text is a clock time only: "90" could mean minutes as well as seconds.
+        raise ValueError(f"expected HH:MM or HH:MM:SS, got {shown(value)}")
     raise ValueError(f"expected HH:MM, HH:MM:SS or seconds, got {shown(value)}")
 
 
