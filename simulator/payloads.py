@@ -678,7 +678,7 @@ class MessageQueued:
 
     message: str
     type: str
-    to: str
+    to: str | None  # None: sent onto a channel, to whoever listens
     channel: str | None
     path: str | None
     level: int | None

@@ -11,11 +11,12 @@ import re
 import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from conftest import CAD_OPENS, build, incident, scenario_dict, unit
+from conftest import CAD_OPENS, build, complete, incident, scenario_dict, unit
 from view_helpers import key, start
 
 from simulator.commands import SendMessage, Share
 from simulator.events import Event
+from simulator.payloads import problems
 from simulator.view.app import App
 from simulator.view.console import Console
 from simulator.view.narrate import Narrator
@@ -32,7 +33,8 @@ def texts(console: Console) -> list[str]:
 
 def event(kind: str, agency: str | None = None, **fields) -> Event:
     unit_id, incident_id = fields.pop("unit", None), fields.pop("incident", None)
-    return Event(1, fields.pop("t", 60.0), kind, agency, unit_id, incident_id, fields)
+    t = fields.pop("t", 60.0)
+    return Event(1, t, kind, agency, unit_id, incident_id, complete(kind, fields))
 
 
 # One event of each kind a trainee playing fire hears, and the line it should read as
@@ -166,7 +168,7 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
             "fire",
             incident="WHSE-01",
             condition="scene_secure",
-            name=None,
+            name="",
         ),
         "WHSE-01: ready to declare scene secure",
     ),
@@ -233,6 +235,7 @@ def test_log_sentences_for_the_main_event_kinds_contain_no_raw_kind_names():
     scenario = build(scenario_dict())
     narrator = Narrator(scenario, ("fire",))
     for ev, expected in MAIN_KINDS:
+        assert not problems(ev), problems(ev)  # shaped as the engine logs it
         (line,) = narrator.lines([ev])
         assert ev.kind not in line.text, line.text
         assert not RAW_WORDS.search(line.text), line.text

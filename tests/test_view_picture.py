@@ -2,7 +2,7 @@
 
 import pygame
 import view_helpers  # noqa: F401
-from conftest import build, open_cad, scenario_dict
+from conftest import build, complete, open_cad, scenario_dict
 
 from simulator.events import Event
 from simulator.exercise import Exercise
@@ -15,16 +15,17 @@ POLICE = frozenset({"police"})
 
 
 def message(kind: str, agency: str, **data) -> Event:
-    return Event(seq=1, t=60.0, kind=kind, agency=agency, data=data)
+    return Event(seq=1, t=60.0, kind=kind, agency=agency, data=complete(kind, data))
 
 
 def test_radio_traffic_is_heard_only_by_its_agencies():
     never = lambda incident: False  # noqa: E731
-    delivered = message("message.delivered", "police", message="M1", channel="TAC-1", to="police")
+    delivered = message("message.delivered", "police", message="M1", channel="TAC-1")
     other = message("message.delivered", "fire", message="M2", channel="FIRE-1")
     assert heard(delivered, POLICE, never) and addressed_to(delivered, POLICE)
     assert not heard(other, POLICE, never)
-    inject = Event(seq=2, t=5.0, kind="inject.released", data={"to": ["police", "fbi"]})
+    to = complete("inject.released", {"to": ["police", "fbi"]})
+    inject = Event(seq=2, t=5.0, kind="inject.released", data=to)
     assert heard(inject, POLICE, never) and addressed_to(inject, POLICE)
     lost = message("message.lost", "police", message="M3", channel="TAC-1", reason="noise")
     assert heard(lost, POLICE, never) and not addressed_to(lost, POLICE)
@@ -35,7 +36,7 @@ def test_log_files_lines_by_channel_with_an_inbox():
     log = Log(Text(720), POLICE)
     log.add(
         [
-            message("message.delivered", "police", message="M1", channel="TAC-1", words="hi"),
+            message("message.delivered", "police", message="M1", channel="TAC-1"),
             message("command.rejected", "police", command={"type": "dispatch"}, reason="no"),
         ]
     )

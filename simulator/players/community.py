@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from simulator.commands import PublicStatement
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.payloads import payload
 from simulator.viewpoint import Viewpoint
 
 
@@ -66,10 +67,10 @@ class PioDesk:
         now = self.desk.now
         if event.kind == "cad.opened":
             self._open.append(str(event.incident))
-            if event.data.get("priority") == 1 and self._first_due is None:
+            if payload(event).priority == 1 and self._first_due is None:
                 self._first_due = now + self.timing.first
         elif event.kind == "rumour.noticed":
-            self._rumours.setdefault(str(event.data["rumour"]), now + self.timing.rumour)
+            self._rumours.setdefault(payload(event).rumour, now + self.timing.rumour)
         elif event.kind == "statement.issued":
             self._last = now
 

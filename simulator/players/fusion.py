@@ -20,6 +20,7 @@ dispatcher (``SopPlayer`` tracks every share its agency sends).
 from simulator.commands import Share
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.payloads import FactLearned, payload
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 from simulator.viewpoint import Viewpoint
@@ -79,8 +80,9 @@ class Reporter:
         for event in events:
             if event.kind != "fact.learned" or event.agency != self.agency:
                 continue
-            fact = event.data["fact"]
-            if event.data["via"] in RECEIVED or fact not in self.analysts:
+            learnt = payload(event)
+            fact = learnt.fact
+            if learnt.via in RECEIVED or fact not in self.analysts:
                 continue
             for analyst in self.analysts[fact]:
                 if permitted(self.desk.scenario, fact, analyst):
@@ -111,19 +113,20 @@ class FusionDesk:
             if event.agency != self.agency:
                 continue
             if event.kind == "intelligence.combined":
-                self._sources[event.data["fact"]] = list(event.data["sources"])
+                combined = payload(event)
+                self._sources[combined.fact] = list(combined.sources)
             elif event.kind == "fact.learned":
-                self._learned(event.data)
+                self._learned(payload(event))
         self.outbox.send_due()
 
-    def _learned(self, data: dict) -> None:
-        fact, via = data["fact"], data["via"]
-        if via == "message" and data["source"]:
-            self._reporters.setdefault(fact, set()).add(data["source"])
+    def _learned(self, learnt: FactLearned) -> None:
+        fact, via = learnt.fact, learnt.via
+        if via == "message" and learnt.source:
+            self._reporters.setdefault(fact, set()).add(learnt.source)
         if via not in ("message", "analysis"):
             return
         for to in self.needing(fact, via == "analysis"):
-            if to != data["source"] and permitted(self.desk.scenario, fact, to):
+            if to != learnt.source and permitted(self.desk.scenario, fact, to):
                 self.outbox.post(to, fact)
 
     def needing(self, fact: str, combined: bool) -> list[str]:

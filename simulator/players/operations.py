@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from simulator.commands import Deconflict, RegisterOperation
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.payloads import payload
 from simulator.viewpoint import Viewpoint
 
 # When each profile registers an operation: the event that prompts it.
@@ -71,34 +72,34 @@ class OperationsDesk:
         for event in events:
             kind = event.kind
             if kind == "deconfliction.resolved":
-                self._pending.pop(str(event.data["conflict"]), None)
+                self._pending.pop(payload(event).conflict, None)
             if event.agency != self.agency:
                 continue
-            operation = event.data.get("operation")
             if kind == "operation.registered":
-                self._registered.add(str(operation))
+                self._registered.add(payload(event).operation)
             elif self._prompts(event, when):
-                self._register(str(operation))
+                self._register(payload(event).operation)
             elif kind == "deconfliction.notice":
                 self._answer(event)
             elif kind == "operation.adjusted":
-                self._start[str(operation)] = float(event.data["start"])
-                phases = event.data["phases"]
-                self._staging[str(operation)] = float(phases["staging"])
-                self._entry[str(operation)] = float(phases["entry"])
+                moved = payload(event)
+                self._start[moved.operation] = float(moved.start)
+                self._staging[moved.operation] = float(moved.phases["staging"])
+                self._entry[moved.operation] = float(moved.phases["entry"])
         if self._pending:
             self._act_on_silence()
 
     def _answer(self, notice: Event) -> None:
         """Call the other lead back, and wait for them (for a while) to do the same."""
-        conflict, operation = str(notice.data["conflict"]), str(notice.data["operation"])
+        told = payload(notice)
+        conflict, operation = told.conflict, told.operation
         result = self.desk.submit(Deconflict(agency=self.agency, conflict=conflict))
         if result.accepted:
             now = self.desk.now
             staging = self._staging[operation]
             due = min(now + CALLBACK_S[self.style], staging - BEFORE_STAGING_S)
             due = max(due, now + self._notice_s + GRACE_S)
-            self._pending[conflict] = Pending(operation, float(notice.data["window"][1]), due)
+            self._pending[conflict] = Pending(operation, float(told.window[1]), due)
 
     def _act_on_silence(self) -> None:
         """Postpone past the other operation (or cancel, too late) when nobody called back."""
@@ -121,7 +122,7 @@ class OperationsDesk:
         """Whether the event is the moment this profile registers its operation."""
         if event.kind == "operation.planned":
             return when == "planned"
-        return event.kind == "operation.phase" and event.data.get("phase") == when
+        return event.kind == "operation.phase" and payload(event).phase == when
 
     def _register(self, operation: str) -> None:
         if operation in self._registered:

@@ -16,6 +16,7 @@ from simulator.commands import (
 )
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
+from simulator.payloads import payload
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.players.traffic import TrafficDesk
@@ -208,7 +209,9 @@ class SopPlayer:
 
     def _declare(self, event: Event) -> None:
         self.desk.submit(
-            Declare(agency=self.agency, incident=event.incident, condition=event.data["condition"]),
+            Declare(
+                agency=self.agency, incident=event.incident, condition=payload(event).condition
+            ),
         )
 
     def act(self, incidents: set[str]) -> None:

@@ -2,6 +2,8 @@
 
 import pygame
 
+from simulator.events import Event
+from simulator.payloads import payload
 from simulator.review.score import score
 from simulator.review.summary import summarise
 from simulator.scenario.timing import format_offset
@@ -19,7 +21,7 @@ class Ending(Screen):
         self.session = session
         self.summary = summarise(session.exercise.log.events)
         self.scores = score(session.exercise.scenario, session.exercise.log.events)
-        self.reason = session.exercise.log.events[-1].data.get("reason", "")
+        self.reason = _end_reason(session.exercise.log.events)
 
     def handle(self, intent: Intent) -> None:
         """Esc or Enter closes the window."""
@@ -104,3 +106,9 @@ class Ending(Screen):
         surface.blit(text.render(where, text.base, YELLOW, True), (x, y))
         y += text.line + 10
         surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))
+
+
+def _end_reason(events: list[Event]) -> str:
+    """Why the exercise ended, from its ``exercise.ended`` event (the last one logged)."""
+    ended = next((e for e in reversed(events) if e.kind == "exercise.ended"), None)
+    return payload(ended).reason if ended is not None else ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from simulator.commands import Dispatch
 from simulator.events import Event
 from simulator.exercise import Exercise, Result
+from simulator.payloads import payload
 
 
 @dataclass
@@ -101,21 +102,24 @@ class Handoffs:
 
     def _fate(self, handoff: Handoff, event: Event) -> str:
         """Why the share will never open the CAD (lost, or arrived in vain), or ""."""
-        d, data = handoff.dispatch, event.data
+        d, kind = handoff.dispatch, event.kind
         if not handoff.message:
             if (
-                event.kind == "message.queued"
-                and data.get("type") == "share"
+                kind == "message.queued"
                 and event.agency == handoff.sender
-                and data.get("to") == d.agency
                 and event.incident == d.incident
+                and (queued := payload(event)).type == "share"
+                and queued.to == d.agency
             ):
-                handoff.message = str(data.get("message", ""))
+                handoff.message = queued.message
             return ""
-        if data.get("message") != handoff.message:
+        if kind not in ("message.lost", "message.delivered"):
             return ""
-        if event.kind == "message.lost":
-            return f"the share from {handoff.sender} was lost ({data.get('reason', '')})"
-        if event.kind == "message.delivered" and not self.exercise.knows(d.agency, d.incident):
+        outcome = payload(event)
+        if outcome.message != handoff.message:
+            return ""
+        if kind == "message.lost":
+            return f"the share from {handoff.sender} was lost ({outcome.reason})"
+        if not self.exercise.knows(d.agency, d.incident):
             return f"the share arrived but {d.incident} did not open in {d.agency}'s CAD"
         return ""

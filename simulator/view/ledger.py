@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.payloads import payload
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,23 @@ class Ledger:
         self._read = len(events)
 
     def _note(self, event: Event) -> None:
-        d = event.data
-        command = d.get("command") or {}
-        if event.kind == "command.accepted" and command.get("type") == "share":
+        kind = event.kind
+        if kind == "command.accepted":
+            command = payload(event).command
             # Marked at once: its message is queued only at the engine's next step.
-            if command.get("incident"):
+            if command.get("type") == "share" and command.get("incident"):
                 key = (str(command.get("to")), str(command["incident"]))
                 self.shares[key] = Sent(event.t, "")
-        elif event.kind == "message.queued" and d.get("type") == "share" and event.incident:
-            sent = Sent(event.t, str(d.get("message", "")))
-            self.shares[(str(d.get("to")), event.incident)] = sent
-        elif event.kind == "message.lost":
-            self._lost(str(d.get("message", "")), str(d.get("reason", "")))
-        elif event.kind == "mutual_aid.requested" and event.incident:
-            key = (event.agency or "", str(d.get("to")), event.incident, str(d.get("capability")))
-            self.aid[key] = event.t
+        elif kind == "message.queued" and event.incident:
+            queued = payload(event)
+            if queued.type == "share":
+                self.shares[(queued.to, event.incident)] = Sent(event.t, queued.message)
+        elif kind == "message.lost":
+            lost = payload(event)
+            self._lost(lost.message, lost.reason)
+        elif kind == "mutual_aid.requested" and event.incident:
+            asked = payload(event)
+            self.aid[(event.agency or "", asked.to, event.incident, asked.capability)] = event.t
 
     def _lost(self, message: str, reason: str) -> None:
         for key, sent in self.shares.items():

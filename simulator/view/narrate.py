@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.payloads import MessageDelivered, MessageLost, payload
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, InformationInject
 from simulator.view.handling import Caveat
@@ -32,15 +33,27 @@ from simulator.view.words import (
     PATH,
     Names,
     fact_words,
-    incident_words,
     message_label,
     spaced,
+    type_words,
 )
 
 # (agency, message id or incident) -> facts (key, value) learnt in one batch of events.
 Learned = dict[tuple[str, str], list[tuple[str, object]]]
 # The key under which ``Learned`` lists the (agency, incident) CADs opened by a call.
 OPENED = ("", "opened")
+# Kinds whose payload names a radio channel: their lines are filed under it.
+ON_AIR = frozenset(
+    {
+        "message.queued",
+        "message.sent",
+        "message.delivered",
+        "message.lost",
+        "unified_command.established",
+    }
+)
+# Kinds whose ``reason`` is "MSEL 7" when an inject put the unit out of (or back in) service.
+BY_INJECT = frozenset({"unit.available", "unit.out_of_service"})
 
 
 @dataclass(frozen=True)
@@ -90,8 +103,9 @@ class Said:
 
 def channel_of(event: Event) -> str:
     """The channel a line is filed under: the radio channel, else where it came from."""
-    if event.data.get("channel"):
-        return str(event.data["channel"])
+    channel = payload(event).channel if event.kind in ON_AIR else None
+    if channel:
+        return channel
     if event.kind.startswith("command."):
         return "orders"
     if event.kind in ("inject.released", "information.received"):
@@ -158,9 +172,9 @@ class Narrator:
         """Note the handling badges of facts our agencies hold (told with the facts)."""
         for event in events:
             if event.kind == "intelligence.caveat" and event.agency in self.roles:
-                d = event.data
-                badge = Caveat(event.agency, d["fact"], d["level"], d["tlp"], d["owner"], True)
-                self.badges[str(d["fact"])] = badge.badge
+                held = payload(event)
+                badge = Caveat(event.agency, held.fact, held.level, held.tlp, held.owner, True)
+                self.badges[held.fact] = badge.badge
 
     def _words(self, key: str, value: object = None) -> str:
         """A fact as words, with its handling badge when a copy of ours carries one."""
@@ -189,8 +203,8 @@ class Narrator:
             return None
         refused = kind == "command.rejected"
         if kind == "intelligence.caveat":
-            d = event.data
-            caveat = Caveat("", d["fact"], d["level"], d["tlp"], d["owner"], d["permitted"])
+            held = payload(event)
+            caveat = Caveat("", held.fact, held.level, held.tlp, held.owner, held.permitted)
             return Said(text, alert=not caveat.permitted, badge=caveat.badge)
         urgent = kind in ALERTS
         return Said(text, inbox=urgent, alert=refused or urgent, refused=refused)
@@ -199,10 +213,9 @@ class Narrator:
 
     def _cad(self, event: Event, learned: Learned) -> Said:
         """A new incident in one of the trainee's CADs, with the callers' words if theirs."""
-        d, incident, agency = event.data, event.incident or "", event.agency
-        what = f"{incident} ({incident_words(d)})"
-        source = d.get("source")
-        via = d.get("via")
+        opened, incident, agency = payload(event), event.incident or "", event.agency
+        what = f"{incident} ({type_words(opened.type, opened.priority)})"
+        source, via = opened.source, opened.via
         if via == "call":
             head = f"911 call for new incident {what}"
         elif via == "notification" and source:
@@ -234,52 +247,49 @@ class Narrator:
         Incident injects are told when their CAD opens, information injects when they
         reach the agency, escalations with ``incident.escalated``.
         """
-        d = event.data
-        if d.get("type") in ("incident", "information", "escalation"):
+        row = payload(event)
+        if row.type in ("incident", "information", "escalation"):
             return None
-        seq = d.get("seq")
-        if seq in self.told or not self.roles & set(d.get("to") or ()):
+        if row.seq in self.told or not self.roles & set(row.to):
             return None
-        self.told.add(int(seq))
-        source = d.get("source") or "Controller"
-        return Said(f"{source}: {d.get('description', '')}", inbox=True, alert=True)
+        self.told.add(row.seq)
+        source = row.source or "Controller"
+        return Said(f"{source}: {row.description}", inbox=True, alert=True)
 
     def _information(self, event: Event) -> Said | None:
         """An information inject reaching the trainee: once, however many desks it reaches."""
-        d = event.data
-        seq = d.get("seq")
-        if seq in self.told:
+        info = payload(event)
+        if info.seq in self.told:
             return None
-        self.told.add(int(seq))
-        if seq in self.escalations:
+        self.told.add(info.seq)
+        if info.seq in self.escalations:
             return None  # told with incident.escalated, which says which incident
-        brief = self.briefs.get(int(seq)) if seq is not None else None
+        brief = self.briefs.get(info.seq)
         desks = [a for a in sorted(brief.to) if a in self.roles] if brief else []
         who = " and ".join(self.names.who(a) for a in desks or [event.agency])
-        source = d.get("source") or "The controller"
-        how = f" ({d['delivery']})" if d.get("delivery") else ""
-        return Said(f"{source} tells {who}{how}: {d.get('text', '')}", inbox=True, alert=True)
+        source = info.source or "The controller"
+        how = f" ({info.delivery})" if info.delivery else ""
+        return Said(f"{source} tells {who}{how}: {info.text}", inbox=True, alert=True)
 
     def _fact(self, event: Event, learned: Learned) -> Said | None:
         """A fact learnt from a later call, or at the command post.
 
         The rest are told with the message, inject, call or order that brought them.
         """
-        d = event.data
-        key, via = str(d.get("fact", "")), d.get("via")
-        if key.startswith("incident:"):
+        learnt = payload(event)
+        if learnt.fact.startswith("incident:"):
             return None  # the CAD line says it
         desk = self.names.desk(event.agency)
         opened = learned.get(OPENED, [])
-        if via == "call" and (event.agency or "", event.incident or "") not in opened:
-            return Said(f"{desk}Callers report {self._words(key, d.get('value'))}")
-        if via == "command_post":
-            return Said(f"{desk}From the command post: {self._words(key, d.get('value'))}")
+        if learnt.via == "call" and (event.agency or "", event.incident or "") not in opened:
+            return Said(f"{desk}Callers report {self._words(learnt.fact, learnt.value)}")
+        if learnt.via == "command_post":
+            return Said(f"{desk}From the command post: {self._words(learnt.fact, learnt.value)}")
         return None
 
     def _aid(self, event: Event) -> Said:
         text = sentence(event, self.names) or ""
-        source = str(event.data.get("source") or "")
+        source = payload(event).source
         reply = (
             ReplyTo(event.agency or "", source, event.incident, "the request") if source else None
         )
@@ -292,13 +302,12 @@ class Narrator:
         reopened is told only when the trainee's agency ordered it: a scripted closure
         reaches them as its inject (if they were told), another agency's as a message.
         """
-        d = event.data
         if event.kind == "fault.started":
-            return d.get("seq") in self.told
+            return payload(event).seq in self.told
         if event.kind.startswith("road."):
-            return d.get("by") not in self.roles
-        marker = d.get("reason")  # a unit out of (or back in) service by an inject
-        if isinstance(marker, str) and marker.startswith("MSEL "):
+            return payload(event).by not in self.roles
+        marker = payload(event).reason if event.kind in BY_INJECT else None
+        if marker is not None and marker.startswith("MSEL "):
             seq = marker.removeprefix("MSEL ")
             return seq.isdigit() and int(seq) in self.told
         return False
@@ -306,24 +315,25 @@ class Narrator:
     # -- messages ------------------------------------------------------------------------
 
     def _message(self, event: Event, learned: Learned) -> Said | None:
-        step = event.kind.partition(".")[2]
-        record = self.messages.get(str(event.data.get("message", "")))
-        if step == "delivered":
-            return self._delivered(event, record, learned)
-        if step == "lost":
-            return self._lost(event, record)
-        return None  # queued and sent: the order line and the outcome line say it
+        if event.kind not in ("message.delivered", "message.lost"):
+            return None  # queued and sent: the order line and the outcome line say it
+        outcome = payload(event)
+        record = self.messages.get(outcome.message)
+        if event.kind == "message.delivered":
+            return self._delivered(event, outcome, record, learned)
+        return self._lost(event, outcome, record)
 
-    def _delivered(self, event: Event, record: Event | None, learned: Learned) -> Said | None:
-        d, to = event.data, event.agency
-        source = str(d.get("source") or (record.agency if record else "") or "")
+    def _delivered(
+        self, event: Event, delivered: MessageDelivered, record: Event | None, learned: Learned
+    ) -> Said | None:
+        to = event.agency
+        source = delivered.source or (record.agency if record else "") or ""
         if to in self.roles:
-            return self._received(event, record, source, learned)
+            return self._received(event, delivered, record, source, learned)
         if source in self.roles:
-            label = message_label(d.get("message"))
-            where = self.names.agency(to) if to else f"channel {d.get('channel')}"
-            how = _path(record)
-            latency = d.get("latency") or 0
+            label = message_label(delivered.message)
+            where = self.names.agency(to) if to else f"channel {delivered.channel}"
+            how, latency = _path(record), delivered.latency
             text = (
                 f"{self.names.desk(source)}Your {label} reached {where}{how} after {latency:.0f} s"
             )
@@ -331,16 +341,21 @@ class Narrator:
         return None
 
     def _received(
-        self, event: Event, record: Event | None, source: str, learned: Learned
+        self,
+        event: Event,
+        delivered: MessageDelivered,
+        record: Event | None,
+        source: str,
+        learned: Learned,
     ) -> Said | None:
         """A message to one of the trainee's agencies: who said what, and its id."""
-        d, to = event.data, event.agency or ""
-        mid = str(d.get("message", ""))
-        kind = str(record.data.get("type")) if record else "sitrep"
+        to, mid = event.agency or "", delivered.message
+        queued = payload(record) if record else None
+        kind = queued.type if queued else "sitrep"
         if kind == "mutual_aid_request":
             return None  # "... asks you for 2 ALS at WHSE-1 (mutual aid)" says it
-        told = _told(learned.get((to, mid), []), d.get("facts") or [], self._words)
-        text = (record.data.get("text") or "") if record else ""
+        told = _told(learned.get((to, mid), []), delivered.facts, self._words)
+        text = (queued.text or "") if queued else ""
         label = f"({message_label(mid)}{_path(record)})"
         unit = record.unit if record else None
         if unit and source == to:
@@ -356,18 +371,17 @@ class Narrator:
             reply = ReplyTo(to, source, event.incident, message_label(mid))
         return Said(f"{body} {label}", inbox=True, alert=True, reply=reply)
 
-    def _lost(self, event: Event, record: Event | None) -> Said:
-        d = event.data
-        reason = LOST.get(str(d.get("reason")), spaced(d.get("reason")))
+    def _lost(self, event: Event, lost: MessageLost, record: Event | None) -> Said:
+        reason = LOST.get(lost.reason, spaced(lost.reason))
         if event.unit:
             return Said(
                 f"{event.unit}'s report from {event.incident} did not get through ({reason});"
                 " the crew will try again",
                 alert=True,
             )
-        to = record.data.get("to") if record else None
-        where = self.names.agency(to) if to else f"channel {d.get('channel')}"
-        label = message_label(d.get("message"))
+        to = payload(record).to if record else None
+        where = self.names.agency(to) if to else f"channel {lost.channel}"
+        label = message_label(lost.message)
         desk = self.names.desk(event.agency)
         return Said(f"{desk}Your {label} to {where} did not get through: {reason}", alert=True)
 
@@ -380,16 +394,16 @@ def _learned(events: list[Event]) -> Learned:
     """
     out: Learned = {}
     for event in events:
-        if event.kind == "cad.opened" and event.data.get("via") == "call":
+        if event.kind == "cad.opened" and payload(event).via == "call":
             out.setdefault(OPENED, []).append((event.agency or "", event.incident or ""))
         if event.kind != "fact.learned":
             continue
-        d = event.data
-        key = str(d.get("fact", ""))
-        fact = (key, d.get("value"))
-        if d.get("message"):
-            out.setdefault((event.agency or "", str(d["message"])), []).append(fact)
-        elif d.get("via") == "call" and not key.startswith("incident:"):
+        learnt = payload(event)
+        key = learnt.fact
+        fact = (key, learnt.value)
+        if learnt.message:
+            out.setdefault((event.agency or "", learnt.message), []).append(fact)
+        elif learnt.via == "call" and not key.startswith("incident:"):
             out.setdefault((event.agency or "", event.incident or ""), []).append(fact)
     return out
 
@@ -421,8 +435,8 @@ def _body(
 
 def _path(record: Event | None) -> str:
     """How a message went, from its queued record: " by phone"."""
-    if record is None or not record.data.get("path"):
+    queued = payload(record) if record is not None else None
+    if queued is None or not queued.path:
         return ""
-    path = str(record.data["path"])
-    level = record.data.get("level")
+    path, level = queued.path, queued.level
     return f" {PATH.get(path, spaced(path))}" + (f", SAFECOM {level}" if level else "")

@@ -9,6 +9,7 @@ deconfliction", "Marlow RIC to you: conflict DC1 ..."), with no engine names in 
 from collections.abc import Callable
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.scenario.timing import format_offset
 from simulator.view.operations import PHASE_WORDS
 from simulator.view.words import Names, fact_words, listed, spaced
@@ -40,129 +41,125 @@ def _window(window: object) -> str:
 
 def planned(event: Event, names: Names) -> str:
     """An operation on the day's plan."""
-    d = event.data
-    others = [names.agency(a) for a in d.get("agencies") or []]
+    op = payload(event)
+    others = [names.agency(a) for a in op.agencies]
     taking = f" with {listed(others)}" if others else ""
-    covert = " (covert)" if d.get("covert") else ""
+    covert = " (covert)" if op.covert else ""
     return (
-        f"Planned{covert}: {d.get('operation')}, {d.get('title')}, led by "
-        f"{names.agency(event.agency)}{taking}, {_window([d.get('start'), d.get('end')])} "
-        f"at {d.get('node')}"
+        f"Planned{covert}: {op.operation}, {op.title}, led by "
+        f"{names.agency(event.agency)}{taking}, {_window([op.start, op.end])} "
+        f"at {op.node}"
     )
 
 
 def registered(event: Event, names: Names) -> str:
     """An operation entered in event deconfliction."""
-    d = event.data
-    when = "before its start" if d.get("before_start") else "after it had started"
-    prior = " (entered before today)" if d.get("prior") else ""
+    entry = payload(event)
+    when = "before its start" if entry.before_start else "after it had started"
+    prior = " (entered before today)" if entry.prior else ""
     return (
-        f"{d.get('operation')} entered in deconfliction with "
-        f"{names.agency(d.get('service'))} {when}{prior}"
+        f"{entry.operation} entered in deconfliction with "
+        f"{names.agency(entry.service)} {when}{prior}"
     )
 
 
 def phase(event: Event, names: Names) -> str:
     """An operation moving to its next phase."""
-    d = event.data
-    return f"{d.get('operation')}: {PHASE_WORDS.get(str(d.get('phase')), spaced(d.get('phase')))}"
+    step = payload(event)
+    return f"{step.operation}: {PHASE_WORDS.get(step.phase, spaced(step.phase))}"
 
 
 def adjusted(event: Event, names: Names) -> str:
     """An operation postponed."""
-    d = event.data
-    return f"{d.get('operation')} {d.get('note')}: now {_window([d.get('start'), d.get('end')])}"
+    moved = payload(event)
+    return f"{moved.operation} {moved.note}: now {_window([moved.start, moved.end])}"
 
 
 def over(event: Event, names: Names) -> str:
     """An operation called off or over."""
-    d = event.data
     what = "called off" if event.kind == "operation.cancelled" else "over"
-    return f"{d.get('operation')} {what}"
+    return f"{payload(event).operation} {what}"
 
 
 def compromised(event: Event, names: Names) -> str:
     """An operation spoilt by another one nearby."""
-    d = event.data
-    return f"{d.get('operation')} compromised by {d.get('by')}: {d.get('reason')}"
+    spoilt = payload(event)
+    return f"{spoilt.operation} compromised by {spoilt.by}: {spoilt.reason}"
 
 
 def blue_on_blue(event: Event, names: Names) -> str:
     """Officers of two agencies took each other for suspects."""
-    d = event.data
-    ops = d.get("operations") or []
-    agencies = [names.agency(a) for a in d.get("agencies") or []]
-    unregistered = [o for o, r in zip(ops, d.get("registered") or [], strict=False) if not r]
+    clash = payload(event)
+    ops = clash.operations
+    agencies = [names.agency(a) for a in clash.agencies]
+    unregistered = [o for o, r in zip(ops, clash.registered, strict=False) if not r]
     why = f" ({listed(unregistered)} not in deconfliction)" if unregistered else ""
     return (
-        f"Blue-on-blue at {d.get('node')}: officers of {' and '.join(agencies)} took each "
+        f"Blue-on-blue at {clash.node}: officers of {' and '.join(agencies)} took each "
         f"other for suspects ({listed(ops)}){why}; officers hurt, incident {event.incident}"
     )
 
 
 def conflict(event: Event, names: Names) -> str:
     """The watch centre matched two operations."""
-    d = event.data
-    ops = " and ".join(d.get("operations") or [])
+    match = payload(event)
+    ops = " and ".join(match.operations)
     return (
-        f"Deconfliction: {ops} overlap ({d.get('distance_m', 0):.0f} m apart, "
-        f"{_window(d.get('window'))}): conflict {d.get('conflict')}"
+        f"Deconfliction: {ops} overlap ({match.distance_m:.0f} m apart, "
+        f"{_window(match.window)}): conflict {match.conflict}"
     )
 
 
 def notice(event: Event, names: Names) -> str:
     """The watch centre told a lead of a conflict: what to do about it."""
-    d = event.data
+    told = payload(event)
     return (
-        f"{names.agency(d.get('service'))} to {names.who(event.agency)}: conflict "
-        f"{d.get('conflict')}, {names.whose(event.agency)} {d.get('operation')} overlaps "
-        f"{names.agency(d.get('other_agency'))}'s {d.get('other')} at {d.get('node')}, "
-        f"{_window(d.get('window'))}. Acknowledge, postpone or cancel it (Selection panel, "
+        f"{names.agency(told.service)} to {names.who(event.agency)}: conflict "
+        f"{told.conflict}, {names.whose(event.agency)} {told.operation} overlaps "
+        f"{names.agency(told.other_agency)}'s {told.other} at {told.node}, "
+        f"{_window(told.window)}. Acknowledge, postpone or cancel it (Selection panel, "
         "with nothing selected)"
     )
 
 
 def acknowledged(event: Event, names: Names) -> str:
     """A lead acted on a conflict notice."""
-    d = event.data
-    answer = ANSWER.get(str(d.get("action")), spaced(d.get("action")))
+    acted = payload(event)
+    answer = ANSWER.get(acted.action, spaced(acted.action))
     who = names.who(event.agency)
-    return f"{who[:1].upper()}{who[1:]} {answer} {d.get('conflict')}"
+    return f"{who[:1].upper()}{who[1:]} {answer} {acted.conflict}"
 
 
 def resolved(event: Event, names: Names) -> str:
     """A conflict settled."""
-    d = event.data
-    return f"Conflict {d.get('conflict')} resolved: {HOW.get(str(d.get('how')), d.get('how'))}"
+    settled = payload(event)
+    return f"Conflict {settled.conflict} resolved: {HOW.get(settled.how, settled.how)}"
 
 
 def caveat(event: Event, names: Names) -> str:
     """A fact held with a handling level: whose it is and who may have it."""
-    d = event.data
-    level = LEVEL_WORDS.get(str(d.get("level")), spaced(d.get("level")))
-    line = (
-        f"{fact_words(str(d.get('fact')))} is {level} ({d.get('tlp')}), "
-        f"{names.agency(d.get('owner'))}'s"
-    )
-    if not d.get("permitted"):
+    held = payload(event)
+    level = LEVEL_WORDS.get(held.level, spaced(held.level))
+    line = f"{fact_words(held.fact)} is {level} ({held.tlp}), {names.agency(held.owner)}'s"
+    if not held.permitted:
         line += f"; {names.who(event.agency)} should not hold it"
     return line
 
 
 def overshared(event: Event, names: Names) -> str:
     """A caveated fact passed to an agency its level does not allow."""
-    d = event.data
-    level = LEVEL_WORDS.get(str(d.get("level")), spaced(d.get("level")))
+    shared = payload(event)
+    level = LEVEL_WORDS.get(shared.level, spaced(shared.level))
     return (
-        f"Over-shared: {fact_words(str(d.get('fact')))} went to {names.agency(d.get('to'))}, "
-        f"beyond its handling level ({level}, {names.agency(d.get('owner'))}'s)"
+        f"Over-shared: {fact_words(shared.fact)} went to {names.agency(shared.to)}, "
+        f"beyond its handling level ({level}, {names.agency(shared.owner)}'s)"
     )
 
 
 def leaked(event: Event, names: Names) -> str:
     """An over-shared fact reached the wrong people."""
-    d = event.data
-    return f"Compromised: {d.get('description') or fact_words(str(d.get('fact')))}"
+    leak = payload(event)
+    return f"Compromised: {leak.description or fact_words(leak.fact)}"
 
 
 SENTENCES: dict[str, Sentence] = {

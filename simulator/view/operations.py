@@ -13,11 +13,33 @@ The orders on them are offered by ``op_actions.py``.
 from dataclasses import dataclass, replace
 
 from simulator.events import Event
+from simulator.payloads import payload
 from simulator.scenario.timing import format_offset
 from simulator.view.handling import Caveat
 
 # States after which nothing more happens to an operation.
 OVER = frozenset({"cancelled", "compromised", "ended"})
+# Operation kinds about one operation (``operation``); a blue-on-blue names two.
+ONE_OPERATION = frozenset(
+    {
+        "operation.planned",
+        "operation.registered",
+        "operation.phase",
+        "operation.adjusted",
+        "operation.compromised",
+        "operation.cancelled",
+        "operation.ended",
+    }
+)
+# Operation and deconfliction kinds that name the agencies taking part (``agencies``).
+NAMING_AGENCIES = frozenset(
+    {
+        "operation.planned",
+        "operation.blue_on_blue",
+        "deconfliction.conflict",
+        "deconfliction.resolved",
+    }
+)
 PHASE_WORDS = {
     "briefing": "briefing",
     "staging": "staging",
@@ -95,77 +117,83 @@ class Book:
 
     def take(self, event: Event) -> None:
         """Apply one event (any kind; the ones not about operations are ignored)."""
-        kind, d = event.kind, event.data
+        kind = event.kind
         if kind == "operation.planned":
             self._planned(event)
-        elif kind.startswith("operation.") and d.get("operation") in self.operations:
+        elif kind in ONE_OPERATION:
             self._update(kind, event)
-        elif kind == "deconfliction.conflict" and self.agencies.intersection(d["agencies"]):
-            self.conflicts.add(str(d["conflict"]))
+        elif kind == "deconfliction.conflict":
+            conflict = payload(event)
+            if self.agencies.intersection(conflict.agencies):
+                self.conflicts.add(conflict.conflict)
         elif kind == "deconfliction.notice" and event.agency in self.agencies:
-            self.conflicts.add(str(d["conflict"]))
-            key = (str(d["conflict"]), event.agency)
-            self.notices[key] = Notice(
-                key[0], key[1], str(d["operation"]), str(d["other"]), str(d["other_agency"])
-            )
-        elif kind == "deconfliction.acknowledged" and (d["conflict"], event.agency) in self.notices:
-            key = (str(d["conflict"]), str(event.agency))
-            self.notices[key] = replace(self.notices[key], answered=str(d["action"]))
+            told = payload(event)
+            self.conflicts.add(told.conflict)
+            key = (told.conflict, event.agency)
+            self.notices[key] = Notice(*key, told.operation, told.other, told.other_agency)
+        elif kind == "deconfliction.acknowledged":
+            acted = payload(event)
+            key = (acted.conflict, str(event.agency))
+            if key in self.notices:
+                self.notices[key] = replace(self.notices[key], answered=acted.action)
         elif kind == "deconfliction.resolved":
+            settled = payload(event)
             for key, notice in self.notices.items():
-                if notice.conflict == d["conflict"]:
-                    self.notices[key] = replace(notice, resolved=str(d["how"]))
+                if notice.conflict == settled.conflict:
+                    self.notices[key] = replace(notice, resolved=settled.how)
         elif kind == "intelligence.caveat" and event.agency in self.agencies:
+            held = payload(event)
             caveat = Caveat(
-                event.agency, d["fact"], d["level"], d["tlp"], d["owner"], d["permitted"]
+                event.agency, held.fact, held.level, held.tlp, held.owner, held.permitted
             )
             self.caveats[(caveat.agency, caveat.fact)] = caveat
 
     def _planned(self, event: Event) -> None:
-        d = event.data
-        agencies = tuple(d["agencies"])
-        ours = event.agency in self.agencies or self.agencies.intersection(agencies)
-        if d["covert"] and not ours:
+        planned, lead = payload(event), event.agency
+        agencies = tuple(planned.agencies)
+        ours = lead in self.agencies or self.agencies.intersection(agencies)
+        if planned.covert and not ours:
             return  # a covert operation is known only to the agencies taking part
-        self.operations[d["operation"]] = Operation(
-            d["operation"],
-            d["title"],
-            d["type"],
-            str(event.agency),
+        self.operations[planned.operation] = Operation(
+            planned.operation,
+            planned.title,
+            planned.type,
+            str(lead),
             agencies,
-            float(d["x"]),
-            float(d["y"]),
-            float(d["start"]),
-            float(d["end"]),
-            bool(d["covert"]),
+            float(planned.x),
+            float(planned.y),
+            float(planned.start),
+            float(planned.end),
+            bool(planned.covert),
         )
 
     def _update(self, kind: str, event: Event) -> None:
-        d, op = event.data, self.operations[event.data["operation"]]
+        """Move a known operation on (registered, phase, postponed, over); others are skipped."""
+        moved = payload(event)
+        op = self.operations.get(moved.operation)
+        if op is None:
+            return
         step = kind.partition(".")[2]
         if step == "registered":
             op = replace(op, registered=event.t)
         elif step == "phase":
-            op = replace(op, phase=d["phase"], state="active")
+            op = replace(op, phase=moved.phase, state="active")
         elif step == "adjusted":
-            op = replace(op, start=float(d["start"]), end=float(d["end"]))
+            op = replace(op, start=float(moved.start), end=float(moved.end))
         elif step in OVER:
             op = replace(op, state=step)
         self.operations[op.id] = op
 
     def knows(self, event: Event) -> bool:
         """Whether the trainee hears of an operation, deconfliction or handling event."""
-        kind, d, ours = event.kind, event.data, event.agency in self.agencies
-        if kind.startswith("operation."):
-            named = self.agencies.intersection(d.get("agencies") or ())
-            return ours or bool(named) or d.get("operation") in self.operations
+        kind, ours = event.kind, event.agency in self.agencies
         if kind == "deconfliction.notice":
             return ours  # the other lead's notice is for the other lead
-        if kind.startswith("deconfliction."):
-            party = self.agencies.intersection(d.get("agencies") or ())
-            return (
-                ours
-                or bool(party)
-                or any(n.conflict == d["conflict"] for n in self.notices.values())
-            )
-        return kind.startswith("intelligence.") and ours
+        if not kind.startswith(("operation.", "deconfliction.")):
+            return kind.startswith("intelligence.") and ours
+        about = payload(event)
+        if ours or (kind in NAMING_AGENCIES and self.agencies.intersection(about.agencies)):
+            return True
+        if kind.startswith("operation."):
+            return kind in ONE_OPERATION and about.operation in self.operations
+        return any(n.conflict == about.conflict for n in self.notices.values())

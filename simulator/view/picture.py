@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise, Need, UnitView
+from simulator.payloads import payload
 from simulator.view.handling import Caveat
 from simulator.view.operations import Book, Notice, Operation
 from simulator.view.traffic import ControlPoint, TrafficBoard
@@ -118,7 +119,7 @@ def addressed_to(event: Event, agencies: frozenset[str]) -> bool:
     if event.kind not in _INBOX_KINDS:
         return False
     if event.kind == "inject.released":
-        return bool(agencies.intersection(event.data.get("to") or ()))
+        return bool(agencies.intersection(payload(event).to))
     return event.agency in agencies
 
 
@@ -237,7 +238,7 @@ class Picture:
         for event in fresh:
             self._track_declarations(event)
             if event.kind == "message.queued":
-                self.messages[str(event.data.get("message"))] = event
+                self.messages[payload(event).message] = event
             if heard(event, self._set, self.knows) or self._answers(event) or self._told(event):
                 out.append(event)
         return out
@@ -250,19 +251,18 @@ class Picture:
         """Whether a message the trainee sent has reached another agency (or the air)."""
         if event.kind != "message.delivered":
             return False
-        sent = self.messages.get(str(event.data.get("message")))
+        sent = self.messages.get(payload(event).message)
         return sent is not None and sent.agency in self._set
 
     def _track_declarations(self, event: Event) -> None:
-        key = (event.incident or "", str(event.data.get("condition", "")))
-        if event.kind == "incident.precondition_ready" and event.agency in self._set:
-            self._declarable[key] = event.agency or ""
-        elif event.kind in ("incident.precondition_met", "incident.resolved"):
-            if event.kind == "incident.resolved":
-                for stale in [k for k in self._declarable if k[0] == event.incident]:
-                    del self._declarable[stale]
-            else:
-                self._declarable.pop(key, None)
+        kind = event.kind
+        if kind == "incident.precondition_ready" and event.agency in self._set:
+            self._declarable[(event.incident or "", payload(event).condition)] = event.agency or ""
+        elif kind == "incident.precondition_met":
+            self._declarable.pop((event.incident or "", payload(event).condition), None)
+        elif kind == "incident.resolved":
+            for stale in [k for k in self._declarable if k[0] == event.incident]:
+                del self._declarable[stale]
 
     def knows(self, incident: str) -> bool:
         """Whether any of the trainee's dispatch centres holds an incident."""

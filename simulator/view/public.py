@@ -6,6 +6,7 @@ events); empty when the scenario models no public.
 """
 
 from simulator.events import Event
+from simulator.payloads import payload
 
 # What the bar says of a rumour in each state its events mark.
 _STATES = {
@@ -29,12 +30,13 @@ class PublicMood:
         """Read the events logged since the last update."""
         for event in events[self.seen :]:
             if event.kind in ("community.started", "trust.changed"):
-                self.trust = float(event.data["trust"])
+                self.trust = float(payload(event).trust)
             elif event.kind == "rumour.spread":  # what a seat not told of it sees
-                state = "answered" if event.data["answered"] else "spreading"
-                self.rumours.setdefault(str(event.data["rumour"]), state)
+                spread = payload(event)
+                state = "answered" if spread.answered else "spreading"
+                self.rumours.setdefault(spread.rumour, state)
             elif event.kind in _STATES:
-                rumour = str(event.data["rumour"])
+                rumour = payload(event).rumour
                 if self.rumours.get(rumour) != "crowd!" or event.kind == "rumour.countered":
                     self.rumours[rumour] = _STATES[event.kind]
         self.seen = len(events)

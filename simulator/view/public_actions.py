@@ -9,6 +9,7 @@ events tell what was noticed or flagged, as the trainee's own log shows them.
 """
 
 from simulator.commands import PublicStatement, VerifyCall
+from simulator.payloads import payload
 from simulator.view.option import Context, Option, build
 from simulator.view.picture import KnownIncident
 
@@ -49,11 +50,11 @@ def rumour_options(ctx: Context) -> list[Option]:
     if not pios:
         return []
     log = ctx.exercise.log
-    answered = {e.data["rumour"] for e in log.of_kind("rumour.countered")}
+    answered = {payload(e).rumour for e in log.of_kind("rumour.countered")}
     noticed = {}
     for e in log.of_kind("rumour.noticed"):
-        if e.agency in ctx.roles and e.data["rumour"] not in answered:
-            noticed.setdefault(e.data["rumour"], e.data["claim"])
+        if e.agency in ctx.roles and (heard := payload(e)).rumour not in answered:
+            noticed.setdefault(heard.rumour, heard.claim)
     out = []
     for rumour, claim in sorted(noticed.items()):
         for stance, verb in (("deny", "Deny"), ("confirm", "Confirm")):

@@ -9,6 +9,7 @@ stateful kinds (calls, injects, messages) are told by ``narrate.Narrator``.
 from collections.abc import Callable
 
 from simulator.events import Event
+from simulator.payloads import UnitAvailable, payload
 from simulator.view.op_sentences import SENTENCES as OPERATION_SENTENCES
 from simulator.view.words import EFFECT, Names, fact_words, fault_words, listed, plural, spaced
 
@@ -115,14 +116,15 @@ def _addressee(command: dict, names: Names) -> str:
 
 def accepted(event: Event, names: Names) -> str | None:
     """A trainee's order carried out."""
-    line = order_done(event.data.get("command") or {}, names)
+    line = order_done(payload(event).command, names)
     return None if line is None else names.desk(event.agency) + line
 
 
 def rejected(event: Event, names: Names) -> str:
     """A trainee's order refused, with the engine's reason."""
-    phrase = order_phrase(event.data.get("command") or {}, names)
-    return f"{names.desk(event.agency)}Could not {phrase}: {event.data.get('reason', '')}"
+    refused = payload(event)
+    phrase = order_phrase(refused.command, names)
+    return f"{names.desk(event.agency)}Could not {phrase}: {refused.reason}"
 
 
 # -- units ----------------------------------------------------------------------------
@@ -130,35 +132,35 @@ def rejected(event: Event, names: Names) -> str:
 
 def unit_status(event: Event, names: Names) -> str | None:
     """One of the trainee's units changing status, as its crew would report it."""
-    d, unit = event.data, event.unit
+    unit = event.unit
     status = event.kind.partition(".")[2]
     if status == "on_scene":
         return f"{unit} on scene at {event.incident}"
     if status == "staged":
-        where = d.get("at") or d.get("staging")
-        place = "the perimeter" if where == "perimeter" else f"staging area {where}"
-        return f"{unit} waiting at {place}" + _why(d.get("reason"))
+        staged = payload(event)
+        place = "the perimeter" if staged.at == "perimeter" else f"staging area {staged.at}"
+        return f"{unit} waiting at {place}" + _why(staged.reason)
     if status == "transporting":
-        count = len(d.get("patients") or [])
+        carrying = payload(event)
+        count = len(carrying.patients)
         return (
-            f"{unit} transporting {plural(count, 'patient')} to {names.hospital(d.get('hospital'))}"
+            f"{unit} transporting {plural(count, 'patient')} to {names.hospital(carrying.hospital)}"
         )
     if status == "at_hospital":
-        return f"{unit} at {names.hospital(d.get('hospital'))}"
+        return f"{unit} at {names.hospital(payload(event).hospital)}"
     if status == "out_of_service":
-        return f"{unit} out of service" + _why(d.get("reason"))
+        return f"{unit} out of service" + _why(payload(event).reason)
     if status == "available":
-        return _available(unit, d)
+        return _available(unit, payload(event))
     return None
 
 
-def _available(unit: str | None, data: dict) -> str:
-    prev = data.get("prev")
-    if prev == "out_of_service":
+def _available(unit: str | None, available: UnitAvailable) -> str:
+    if available.prev == "out_of_service":
         return f"{unit} back in service"
-    if prev == "returning":
+    if available.prev == "returning":
         return f"{unit} back at station, available"
-    return f"{unit} available" + _why(data.get("reason"))
+    return f"{unit} available" + _why(available.reason)
 
 
 def _why(reason: object) -> str:
@@ -173,29 +175,29 @@ def _why(reason: object) -> str:
 
 def no_route(event: Event, names: Names) -> str:
     """A unit cannot reach its destination: every road there is closed."""
-    return f"{event.unit} has no open road to {event.data.get('to')}"
+    return f"{event.unit} has no open road to {payload(event).to}"
 
 
 def blocked(event: Event, names: Names) -> str:
     """A unit drove into a closure nobody told its agency of."""
-    return f"{event.unit} ran into a closure on {event.data.get('road')} you were not told of"
+    return f"{event.unit} ran into a closure on {payload(event).road} you were not told of"
 
 
 def harmed(event: Event, names: Names) -> str:
     """A unit walked into a hazard its agency did not know of."""
-    d = event.data
-    effect = EFFECT.get(str(d.get("effect")), spaced(d.get("effect")))
-    hazard = spaced(d.get("hazard"))
+    harm = payload(event)
+    effect = EFFECT.get(harm.effect, spaced(harm.effect))
+    hazard = spaced(harm.hazard)
     return f"{event.unit} hurt at {event.incident} by an unreported {hazard}: {effect}"
 
 
 def clash(event: Event, names: Names) -> str:
     """A unit tasked twice, or at odds, because command is not unified."""
-    d = event.data
-    other = names.agency(d.get("with_agency"))
+    clashed = payload(event)
+    other = names.agency(clashed.with_agency)
     twice = event.kind.endswith("duplicated")
     how = "was also tasked by" if twice else "got conflicting orders from"
-    lost = f"{d.get('cost', 0):.0f} s lost sorting it out"
+    lost = f"{clashed.cost:.0f} s lost sorting it out"
     return f"{event.unit} at {event.incident} {how} {other}: {lost}"
 
 
@@ -209,7 +211,7 @@ def sorted_out(event: Event, names: Names) -> str:
 
 def escalated(event: Event, names: Names) -> str:
     """An incident got worse: what the crews see."""
-    what = " ".join(str(event.data.get("description") or "").split())
+    what = " ".join(payload(event).description.split())
     return f"{event.incident} is getting worse" + (f": {what}" if what else "")
 
 
@@ -220,16 +222,16 @@ def resolved(event: Event, names: Names) -> str:
 
 def crowded(event: Event, names: Names) -> str:
     """A patient leaves for a department past 85% of its beds: the crew will wait there."""
-    d = event.data
-    beds = f"{d.get('in_use')} of {d.get('beds')} {d.get('triage')} beds taken"
-    where = names.hospital(d.get("hospital"))
+    crowd = payload(event)
+    beds = f"{crowd.in_use} of {crowd.beds} {crowd.triage} beds taken"
+    where = names.hospital(crowd.hospital)
     return f"{event.incident}: {where} is crowded ({beds}); the crew will wait to hand over"
 
 
 def ready(event: Event, names: Names) -> str:
     """A precondition the trainee's agency may now declare."""
-    d = event.data
-    return f"{event.incident}: ready to declare {spaced(d.get('name') or d.get('condition'))}"
+    ready = payload(event)
+    return f"{event.incident}: ready to declare {spaced(ready.name or ready.condition)}"
 
 
 def post(event: Event, names: Names) -> str:
@@ -239,42 +241,42 @@ def post(event: Event, names: Names) -> str:
 
 def unified(event: Event, names: Names) -> str:
     """Unified command established."""
-    agencies = listed(names.agency(a) for a in event.data.get("agencies") or [])
+    agencies = listed(names.agency(a) for a in payload(event).agencies)
     return f"Unified command at {event.incident}: {agencies}"
 
 
 def span(event: Event, names: Names) -> str:
     """A scene outgrows, or regains, its supervisors."""
-    d = event.data
     if event.kind == "span.restored":
         return f"{event.incident}: enough supervisors again"
-    bosses = plural(d.get("supervisors", 0), "supervisor")
+    exceeded = payload(event)
+    bosses = plural(exceeded.supervisors, "supervisor")
     return (
-        f"{event.incident} has {d.get('units')} units for {bosses}"
-        f" (one per {d.get('limit')}): the work slows down"
+        f"{event.incident} has {exceeded.units} units for {bosses}"
+        f" (one per {exceeded.limit}): the work slows down"
     )
 
 
 def staging(event: Event, names: Names) -> str:
     """A staging area opened during the exercise."""
-    d = event.data
-    return f"Staging area {d.get('staging')} opened at {d.get('node')} by {names.who(event.agency)}"
+    opened = payload(event)
+    return f"Staging area {opened.staging} opened at {opened.node} by {names.who(event.agency)}"
 
 
 def aid_received(event: Event, names: Names) -> str:
     """Another agency asks one of the trainee's agencies for units."""
-    d = event.data
+    asked = payload(event)
     return (
-        f"{names.agency(d.get('source'))} asks {names.who(event.agency)} for "
-        f"{d.get('count', 1)} {spaced(d.get('capability'))} at {event.incident} (mutual aid)"
+        f"{names.agency(asked.source)} asks {names.who(event.agency)} for "
+        f"{asked.count} {spaced(asked.capability)} at {event.incident} (mutual aid)"
     )
 
 
 def combined(event: Event, names: Names) -> str:
     """An analyst (a fusion centre) linked reports into something nobody reported."""
-    d = event.data
-    sources = "; ".join(fact_words(str(f)) for f in d.get("sources") or [])
-    what = " ".join(str(d.get("description") or "").split()) or fact_words(str(d.get("fact")))
+    linked = payload(event)
+    sources = "; ".join(fact_words(f) for f in linked.sources)
+    what = " ".join(linked.description.split()) or fact_words(linked.fact)
     return f"{names.who(event.agency)} linked what was reported ({sources}): {what}"
 
 
@@ -283,26 +285,26 @@ def combined(event: Event, names: Names) -> str:
 
 def road(event: Event, names: Names) -> str:
     """A road closed or reopened; by whom when an agency ordered it."""
-    d = event.data
-    roads = listed(d.get("names") or []) or "A road"
+    change = payload(event)
+    roads = listed(change.names) or "A road"
     verb = "closed" if event.kind == "road.closed" else "reopened"
-    by = str(d.get("by") or "")
+    by = change.by
     credit = f" by {names.who(by)}" if by and not by.startswith("MSEL") else ""
     return f"{roads} {verb}{credit}"
 
 
 def traffic(event: Event, names: Names) -> str:
     """Congestion building or clearing on named streets."""
-    d = event.data
-    streets = listed(d.get("names") or []) or "Roads"
+    news = payload(event)
+    streets = listed(news.names) or "Roads"
     if event.kind == "traffic.cleared":
         return f"Traffic clears on {streets}"
-    return f"Traffic jams {streets}: {round(100 * float(d.get('speed') or 0))}% of normal speed"
+    return f"Traffic jams {streets}: {round(100 * float(news.speed))}% of normal speed"
 
 
 def traffic_point(event: Event, names: Names) -> str:
     """A traffic control point standing, or lifted."""
-    road = event.data.get("road")
+    road = payload(event).road
     if event.kind == "traffic.point_set":
         return f"{event.unit} holds a traffic point on {road}: closed to the public"
     return f"{event.unit} leaves its traffic point on {road}"
@@ -310,16 +312,16 @@ def traffic_point(event: Event, names: Names) -> str:
 
 def patch(event: Event, names: Names) -> str:
     """A console patch going live or released."""
-    pair = " + ".join(event.data.get("channels") or [])
+    pair = " + ".join(payload(event).channels)
     state = "is live" if event.kind == "patch.established" else "released"
     return f"{names.desk(event.agency)}Patch {pair} {state}"
 
 
 def fault(event: Event, names: Names) -> str:
     """A system fault starting or ending; restored by work, which incident's."""
-    d = event.data
+    system = payload(event)
     over = event.kind in ("fault.ended", "fault.restored")
-    words = fault_words(str(d.get("fault")), str(d.get("target")), names, over)
+    words = fault_words(system.fault, system.target, names, over)
     if event.kind == "fault.restored":
         return f"{words}: the restore at {event.incident} is done"
     return words
@@ -327,7 +329,7 @@ def fault(event: Event, names: Names) -> str:
 
 def ended(event: Event, names: Names) -> str:
     """The exercise is over."""
-    return f"Exercise over: {event.data.get('reason', '')}"
+    return f"Exercise over: {payload(event).reason}"
 
 
 SENTENCES: dict[str, Sentence] = {

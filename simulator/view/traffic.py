@@ -7,6 +7,7 @@ in the road are), so a networked seat draws the same as a local console.
 from dataclasses import dataclass
 
 from simulator.events import Event
+from simulator.payloads import payload
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,18 @@ class TrafficBoard:
 
     def take(self, event: Event) -> None:
         """Apply one traffic event."""
-        d = event.data
         if event.kind == "traffic.congested":
-            self.jams[int(d["seq"])] = tuple(d["names"])
-            self.roads[int(d["seq"])] = tuple((str(a), str(b)) for a, b in d["edges"])
+            jam = payload(event)
+            self.jams[jam.seq] = tuple(jam.names)
+            self.roads[jam.seq] = tuple((str(a), str(b)) for a, b in jam.edges)
         elif event.kind == "traffic.cleared":
-            self.jams.pop(int(d["seq"]), None)
-            self.roads.pop(int(d["seq"]), None)
+            seq = payload(event).seq
+            self.jams.pop(seq, None)
+            self.roads.pop(seq, None)
         elif event.kind == "traffic.point_set":
+            post = payload(event)
             self.points[str(event.unit)] = ControlPoint(
-                str(event.unit), str(event.agency), str(d["road"]), float(d["x"]), float(d["y"])
+                str(event.unit), str(event.agency), post.road, float(post.x), float(post.y)
             )
         elif event.kind == "traffic.point_released":
             self.points.pop(str(event.unit), None)

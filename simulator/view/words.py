@@ -131,10 +131,12 @@ def incident_words(value: object) -> str:
     """An incident fact's value as words: "hazmat release, priority 1"."""
     if not isinstance(value, dict):
         return spaced(value)
-    parts = [spaced(value.get("type", "incident"))]
-    if value.get("priority") is not None:
-        parts.append(f"priority {value['priority']}")
-    return ", ".join(parts)
+    return type_words(value.get("type", "incident"), value.get("priority"))
+
+
+def type_words(kind: object, priority: object = None) -> str:
+    """An incident's type and priority as words, the same for a CAD line and a fact."""
+    return spaced(kind) + (f", priority {priority}" if priority is not None else "")
 
 
 def fault_words(fault: str, target: str, names: Names, over: bool) -> str:
