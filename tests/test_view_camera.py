@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.view.camera import Camera
+from simulator.view.camera import EDGE_PX, Camera
 
 CITY = np.array([[0.0, 0.0], [4000.0, 0.0], [0.0, 3000.0], [4000.0, 3000.0]])
 
@@ -28,11 +28,26 @@ def test_zooming_out_about_a_corner_keeps_the_centre_on_the_map():
     assert 0.0 <= camera.cx <= 4000.0 and 0.0 <= camera.cy <= 3000.0
 
 
+def _inset(camera: Camera) -> float:
+    """How near the fitted city's nearest corner comes to the viewport's edge, in pixels."""
+    sx, sy = camera.to_screen_array(CITY).T
+    right, bottom = camera.left + camera.width, camera.top + camera.height
+    return min(sx.min() - camera.left, right - sx.max(), sy.min() - camera.top, bottom - sy.max())
+
+
+@pytest.mark.parametrize("size", [(800, 600), (2400, 1800), (1280, 300)])
+def test_a_fitted_city_leaves_room_at_every_edge_for_icons_and_names(size):
+    camera = fitted(*size)
+    # Icons fan out above a station and names sit under a place: none may be cut off.
+    assert EDGE_PX - 1e-6 <= _inset(camera) <= EDGE_PX + 0.06 * max(size)
+
+
 def test_a_larger_window_shows_a_larger_city_until_the_trainee_moves_the_view():
     camera = fitted()
     small = camera.scale
     camera.resize(0, 0, 2400, 1800)
-    assert camera.scale == pytest.approx(small * 3)  # still the whole city, bigger
+    assert camera.scale > 2.5 * small  # still the whole city, bigger
+    assert _inset(camera) >= EDGE_PX - 1e-6
     camera.zoom(1)
     zoomed = camera.scale
     camera.resize(0, 0, 800, 600)

@@ -7,6 +7,9 @@ import numpy as np
 MIN_SCALE = 0.005  # pixels per metre
 MAX_SCALE = 2.0
 ZOOM_STEP = 1.25
+# Fitted, no node comes nearer the map area's edge than this: room for the unit icons
+# fanned out above a station and the names written under a place.
+EDGE_PX = 48
 
 
 @dataclass
@@ -80,7 +83,9 @@ class Camera:
         x0, y0, x1, y1 = bounds
         self.cx, self.cy = (x0 + x1) / 2, (y0 + y1) / 2
         span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
-        scale = min(self.width / span_x, self.height / span_y) * (1 - 2 * margin)
+        room_x = self.width - 2 * max(EDGE_PX, margin * self.width)
+        room_y = self.height - 2 * max(EDGE_PX, margin * self.height)
+        scale = min(max(room_x, 1.0) / span_x, max(room_y, 1.0) / span_y)
         self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
         self.fitted = True
 
