@@ -209,6 +209,19 @@ def test_a_seat_hears_only_its_agency_and_commands_only_its_agency(tmp_path):
     traffic = [e for e in heard if e.kind.startswith("message.")]
     assert traffic
     assert all("fire" in (e.agency, e.data.get("to"), e.data.get("source")) for e in traffic)
+    # And fire hears how its own messages fared, though they are logged against their
+    # recipients (the server looks the sender up by the message).
+    sent = {e.data["message"] for e in log if e.kind == "message.queued" and e.agency == "fire"}
+    fates = {
+        e.seq
+        for e in log
+        if e.kind in ("message.delivered", "message.lost")
+        and e.data["message"] in sent
+        and e.agency != "fire"
+        and e.t <= 3000
+    }
+    assert fates, "fire's messages reached no other agency: the test proves nothing"
+    assert fates <= {e.seq for e in heard}
 
 
 def test_wrong_and_reused_tokens_are_refused(tmp_path):

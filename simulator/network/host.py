@@ -15,7 +15,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,7 +36,7 @@ from simulator.network.protocol import (
 )
 from simulator.network.roles import Hearing, Seat
 from simulator.network.state import inject_state, seat_state
-from simulator.payloads import payload
+from simulator.payloads import KINDS, payload
 from simulator.scenario.timing import format_offset
 
 TICK_S = 0.02  # wall seconds between clock steps
@@ -46,6 +46,10 @@ RATE = 50.0  # messages a second a connection may send, on average
 BURST = 200.0  # and at once
 FRAME_LIMIT = 4 * MAX_CLIENT_MESSAGE + 64  # bytes: the longest message in UTF-8
 QUEUE_LIMIT = 2000  # messages waiting for a client that does not read: it is dropped
+# Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
+_ABOUT_A_MESSAGE = frozenset(
+    kind for kind, cls in KINDS.items() if "message" in {f.name for f in fields(cls)}
+)
 log = logging.getLogger(__name__)
 
 
@@ -381,12 +385,14 @@ class Host:
             if event.kind == "message.queued":
                 self._senders[payload(event).message] = event.agency
         wall = time.monotonic()
+        # Who sent each event's message (None for events about no message), once for all.
+        senders = [
+            self._senders.get(payload(e).message) if e.kind in _ABOUT_A_MESSAGE else None
+            for e in events
+        ]
         for place in self.places.values():
-            heard = [
-                e
-                for e in events
-                if place.hearing.hears(e, self._senders.get(str(e.data.get("message"))))
-            ]
+            hears = place.hearing.hears
+            heard = [e for e, sender in zip(events, senders, strict=True) if hears(e, sender)]
             place.heard.extend(heard)
             if place.queue is None:
                 continue
