@@ -259,3 +259,28 @@ def test_a_seat_in_a_served_exercise_shows_the_servers_pace_and_cannot_change_it
     remote.paused = True  # the controller paused everyone
     run_frames(app, 1)
     assert console.pace.paused
+
+
+def test_a_server_pace_between_the_buttons_is_shown_as_it_is(app):
+    """A controller may set 7x: the bar marks no button of its own, and says 7x."""
+    console, _ = start_console(app, speed=1)
+    remote = console.exercise
+    remote.remote, remote.speed, remote.paused = True, 7.0, False
+    run_frames(app, 1)
+    console.draw(app.surface)
+    speeds = [(box, value) for box, action, value in console.buttons if action == "speed"]
+    assert lit(app, speeds) == []  # not 8x, the nearest button
+    last = max(box.right for box, _ in speeds)
+    beyond = pygame.Rect(last + 4, 4, 200, console.rects["bar"].height - 8)
+    assert pixel(app.surface, (beyond.left + 2, beyond.centery)) == YELLOW  # the server's own pace
+    remote.speed = 8.0
+    run_frames(app, 1)
+    console.draw(app.surface)
+    assert lit(app, speeds) == [8]
+
+
+def lit(app: App, buttons: list[tuple[pygame.Rect, int]]) -> list[int]:
+    """The values of the buttons drawn lit (yellow)."""
+    return [
+        value for box, value in buttons if pixel(app.surface, (box.left + 2, box.centery)) == YELLOW
+    ]

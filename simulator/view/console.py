@@ -51,6 +51,7 @@ from simulator.view.public import PublicMood
 from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import Session
+from simulator.view.text import Text
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -415,6 +416,22 @@ class Console(Screen):
     def _notice(self, message: str) -> None:
         self.toast = (message, self.app.wall + TOAST_S)
 
+    def _pace_shown(self) -> float:
+        """The speed the bar marks: ours, or a server's exactly (it may be none of ours)."""
+        return self.exercise.speed if getattr(self.exercise, "remote", False) else self.pace.speed
+
+    def _server_pace(self, surface: pygame.Surface, text: Text, x: int) -> int:
+        """A server's speed that is none of the bar's buttons, shown as it is after them."""
+        speed = self._pace_shown()
+        if self.pace.paused or speed in SPEEDS:
+            return x
+        bar = self.rects["bar"]
+        piece = text.render(f"{speed:g}x (server)", text.base, BLACK, True)
+        box = pygame.Rect(x, 4, piece.get_width() + 14, bar.height - 8)
+        pygame.draw.rect(surface, YELLOW, box, border_radius=4)
+        surface.blit(piece, piece.get_rect(center=box.center))
+        return box.right + 4
+
     # -- frame -------------------------------------------------------------------------
 
     def update(self, wall_dt: float) -> None:
@@ -483,7 +500,7 @@ class Console(Screen):
             active = (
                 self.pace.paused
                 if action == "pause"
-                else (not self.pace.paused and self.pace.speed == value)
+                else (not self.pace.paused and self._pace_shown() == value)
             )
             piece = text.render(caption, text.base, BLACK if active else TEXT, True)
             box = pygame.Rect(x, 4, piece.get_width() + 14, bar.height - 8)
@@ -491,6 +508,7 @@ class Console(Screen):
             surface.blit(piece, piece.get_rect(center=box.center))
             self.buttons.append((box, action, value))
             x = box.right + 4
+        x = self._server_pace(surface, text, x)
         right = bar.right - 8
         for action, caption in (("end", "End (Ctrl+Q)"), ("help", "Help (F1)")):
             piece = text.render(caption, text.small, TEXT)
