@@ -68,6 +68,19 @@ def problems(event: Event) -> list[str]:
     return found
 
 
+def declaring(field: str, *families: str) -> frozenset[str]:
+    """The kinds whose payload has ``field`` (of these families of kinds, if named).
+
+    Readers that take a field only from the kinds carrying it ask here rather than
+    keep a list of their own, which a new or renamed declaration would leave behind.
+    """
+    return frozenset(
+        kind
+        for kind in KINDS
+        if field in declared(kind) and (not families or kind.startswith(families))
+    )
+
+
 def declared(kind: str) -> dict[str, tuple[Any, bool]]:
     """Each field of a kind's payload: its type and whether it is required."""
     return _declared(KINDS[kind])

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SCENARIOS
 
 from simulator.exercise import Exercise
-from simulator.payloads import KINDS, declared, payload
+from simulator.payloads import declaring, payload
 from simulator.players import attach_players
 from simulator.scenario import load
 from simulator.view import narrate, operations
@@ -58,19 +58,13 @@ def test_the_view_and_the_converted_desks_read_events_only_through_payloads(path
     assert [r for r in reads if r not in ALLOWED] == []
 
 
-def kinds_declaring(field: str, *families: str) -> frozenset[str]:
-    return frozenset(
-        k for k in KINDS if field in declared(k) and (not families or k.startswith(families))
-    )
-
-
 def test_the_views_kind_sets_match_the_declarations():
     # Each set names the kinds whose payload has a field; a field added to or renamed
     # in a declaration must be reflected there, or the view would skip it silently.
-    assert kinds_declaring("channel") == narrate.ON_AIR
-    assert kinds_declaring("reason", "unit.") >= narrate.BY_INJECT
-    assert kinds_declaring("operation", "operation.") == operations.ONE_OPERATION
-    named = kinds_declaring("agencies", "operation.", "deconfliction.")
+    assert declaring("channel") == narrate.ON_AIR
+    assert declaring("reason", "unit.") >= narrate.BY_INJECT
+    assert declaring("operation", "operation.") == operations.ONE_OPERATION
+    named = declaring("agencies", "operation.", "deconfliction.")
     assert named == operations.NAMING_AGENCIES
 
 

@@ -15,7 +15,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,7 +36,7 @@ from simulator.network.protocol import (
 )
 from simulator.network.roles import Hearing, Seat
 from simulator.network.state import inject_state, seat_state
-from simulator.payloads import KINDS, payload
+from simulator.payloads import declaring, payload
 from simulator.scenario.timing import format_offset
 
 TICK_S = 0.02  # wall seconds between clock steps
@@ -47,9 +47,7 @@ BURST = 200.0  # and at once
 FRAME_LIMIT = 4 * MAX_CLIENT_MESSAGE + 64  # bytes: the longest message in UTF-8
 QUEUE_LIMIT = 2000  # messages waiting for a client that does not read: it is dropped
 # Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
-_ABOUT_A_MESSAGE = frozenset(
-    kind for kind, cls in KINDS.items() if "message" in {f.name for f in fields(cls)}
-)
+_ABOUT_A_MESSAGE = declaring("message")
 log = logging.getLogger(__name__)
 
 

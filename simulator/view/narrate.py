@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from simulator.events import Event
-from simulator.payloads import MessageDelivered, MessageLost, payload
+from simulator.payloads import MessageDelivered, MessageLost, declaring, payload
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, InformationInject
 from simulator.view.handling import Caveat
@@ -43,15 +43,7 @@ Learned = dict[tuple[str, str], list[tuple[str, object]]]
 # The key under which ``Learned`` lists the (agency, incident) CADs opened by a call.
 OPENED = ("", "opened")
 # Kinds whose payload names a radio channel: their lines are filed under it.
-ON_AIR = frozenset(
-    {
-        "message.queued",
-        "message.sent",
-        "message.delivered",
-        "message.lost",
-        "unified_command.established",
-    }
-)
+ON_AIR = declaring("channel")
 # Kinds whose ``reason`` is "MSEL 7" when an inject put the unit out of (or back in) service.
 BY_INJECT = frozenset({"unit.available", "unit.out_of_service"})
 

@@ -13,33 +13,16 @@ The orders on them are offered by ``op_actions.py``.
 from dataclasses import dataclass, replace
 
 from simulator.events import Event
-from simulator.payloads import payload
+from simulator.payloads import declaring, payload
 from simulator.scenario.timing import format_offset
 from simulator.view.handling import Caveat
 
 # States after which nothing more happens to an operation.
 OVER = frozenset({"cancelled", "compromised", "ended"})
 # Operation kinds about one operation (``operation``); a blue-on-blue names two.
-ONE_OPERATION = frozenset(
-    {
-        "operation.planned",
-        "operation.registered",
-        "operation.phase",
-        "operation.adjusted",
-        "operation.compromised",
-        "operation.cancelled",
-        "operation.ended",
-    }
-)
+ONE_OPERATION = declaring("operation", "operation.")
 # Operation and deconfliction kinds that name the agencies taking part (``agencies``).
-NAMING_AGENCIES = frozenset(
-    {
-        "operation.planned",
-        "operation.blue_on_blue",
-        "deconfliction.conflict",
-        "deconfliction.resolved",
-    }
-)
+NAMING_AGENCIES = declaring("agencies", "operation.", "deconfliction.")
 PHASE_WORDS = {
     "briefing": "briefing",
     "staging": "staging",
