@@ -576,6 +576,7 @@ def _play_session(
     A record that cannot be written does not stop the trainee's session; what failed
     is added to ``failures`` when it closes, and the run is marked incomplete.
     """
+    from simulator.terminal import Terminal
     from simulator.view.session import Session
 
     record = _create_record(directory, path)
@@ -611,7 +612,7 @@ def _play_session(
     def trouble() -> str:
         return record.failure or recording.failure or ""
 
-    return Session(exercise, roles, directory, close, trouble)
+    return Session(Terminal(exercise, roles), roles, directory, close, trouble)
 
 
 def _default_play(console: Console) -> str | None:

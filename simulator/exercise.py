@@ -420,11 +420,9 @@ class Exercise:
         return int(node), float(reach), unit.at_home
 
     def assigned(self, incident: str, agencies: tuple[str, ...]) -> list[str]:
-        """Units of these agencies committed to an incident, by id."""
-        units = self.engine.units
-        return sorted(
-            u for u in self.engine.incidents[incident].assigned if units[u].agency in agencies
-        )
+        """Units of these agencies committed to an incident, by id (none if no such incident)."""
+        units, found = self.engine.units, self.engine.incidents.get(incident)
+        return sorted(u for u in found.assigned if units[u].agency in agencies) if found else []
 
     def unit_can(self, unit_id: str, capability: Capability) -> bool:
         """Whether a unit meets a need for ``capability``."""

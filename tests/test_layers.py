@@ -21,6 +21,7 @@ RANK = {
     "engine": 3,
     "exercise": 4,
     "players": 5,
+    "terminal": 5,
     "review": 6,
     "store": 6,
     "view": 6,

@@ -10,7 +10,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import agency, incident, unit
-from view_helpers import at, click, frames, key, pixel, start
+from view_helpers import at, click, exercise_of, frames, key, pixel, start
 
 from simulator.view.app import App
 from simulator.view.confirm import Confirm
@@ -62,7 +62,7 @@ def of_kind(console: Console, kind: str) -> list:
 
 
 def trainee_commands(console: Console) -> list[dict]:
-    return [c["command"] for c in console.exercise.commands if c["source"] == "trainee"]
+    return [c["command"] for c in exercise_of(console).commands if c["source"] == "trainee"]
 
 
 def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possible(app):
@@ -85,7 +85,7 @@ def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possibl
     assert not unified.enabled and unified.reason == "set up a command post at the incident first"
     key(pygame.K_a)  # send C1
     app.frame(0.0)
-    ex = console.exercise
+    ex = exercise_of(console)
     while ex.engine.units["C1"].status.value != "on_scene":
         app.frame(1 / 60)
     frames(app, 40)  # the list follows the exercise without a click
@@ -114,7 +114,7 @@ def test_assign_is_not_offered_again_for_a_unit_already_assigned(app):
     app.frame(0.0)
     assert console.toast[0] == "Assign P1 to INC1: unit P1 is already assigned to INC1"
     assert len(trainee_commands(console)) == 1
-    assert not console.exercise.log.of_kind("command.rejected")
+    assert not exercise_of(console).log.of_kind("command.rejected")
 
 
 def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
@@ -200,7 +200,7 @@ def test_releasing_a_patch_frees_the_console(app):
     ]
     key(pygame.K_1)
     app.frame(0.0)
-    ex = console.exercise
+    ex = exercise_of(console)
     assert ex.engine.network.consoles_used("police") == 1
     (release,) = of_kind(console, "release")
     assert release.enabled and release.label == "Release patch ems-dispatch + police-dispatch"
@@ -232,7 +232,7 @@ def end_button(console: Console) -> tuple[int, int]:
 def test_the_end_button_asks_before_ending(app):
     console = start(app, ("police",))
     frames(app, 5)
-    ex = console.exercise
+    ex = exercise_of(console)
     click(end_button(console))
     app.frame(0.0)
     assert isinstance(app.stack[-1], Confirm) and not ex.ended
@@ -283,7 +283,7 @@ def test_crews_held_at_the_perimeter_and_sent_in_from_the_panel(app):
         "units": ["P1"],
         "hold": True,
     }
-    ex = console.exercise
+    ex = exercise_of(console)
     while ex.engine.units["P1"].status.value != "staged":
         app.frame(1 / 60)
     frames(app, 30)

@@ -12,7 +12,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import CAD_OPENS, build, complete, incident, scenario_dict, unit
-from view_helpers import key, start
+from view_helpers import exercise_of, key, start
 
 from simulator.commands import SendMessage, Share
 from simulator.events import Event
@@ -361,7 +361,7 @@ def test_an_incident_inject_is_told_once_at_a_joint_console_whose_second_cad_get
     run_until(app, console, CAD_OPENS + 1)
     assert console.exercise.submit(Share(agency="police", to="fire", incident="INC1")).accepted
     run_until(app, console, CAD_OPENS + 60)
-    assert console.exercise.knows("fire", "INC1")
+    assert exercise_of(console).knows("fire", "INC1")
     assert len([t for t in texts(console) if "INC1 happens" in t]) == 1
     assert any(t.startswith("Fire: Police told Fire of new incident INC1") for t in texts(console))
 
@@ -378,7 +378,7 @@ def test_a_fault_inject_is_told_once_and_its_engine_line_is_left_out(app):
         "from": "SimCell",
         "description": "The fire CAD has crashed; fire dispatch works on paper.",
     }
-    console = start(app, ("police",), msel=[incident(), fault])
+    console = start(app, ("fire", "police"), msel=[incident(), fault])
     run_until(app, console, 80)
     lines = texts(console)
     assert lines.count("SimCell: The fire CAD has crashed; fire dispatch works on paper.") == 1
@@ -418,7 +418,7 @@ def test_message_ids_never_read_as_unit_ids_in_the_log(app):
     call = incident(requires={"als": 1}, calls={"count": 1, "agency": "ems"})
     call["to"] = ["ems"]
     console = start(app, ("ems",), units=ambulances, msel=[call])
-    ex = console.exercise
+    ex = exercise_of(console)
     for n in range(3):  # messages M1, M2, M3 from police, as the ambulances are M1, M2
         said = SendMessage(agency="police", to="ems", text=f"update {n}")
         assert ex.submit(said, source="controller").accepted
@@ -448,7 +448,7 @@ def test_message_ids_never_read_as_unit_ids_in_the_log(app):
 
 def test_the_log_filters_by_channel(app):
     console = start(app, ("fire",))
-    ex = console.exercise
+    ex = exercise_of(console)
     for channel in ("dispatch-phone", "fire-dispatch"):
         text = f"on {channel}"
         to = "police" if channel == "dispatch-phone" else None

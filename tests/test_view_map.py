@@ -17,6 +17,7 @@ from simulator.exercise import Exercise
 from simulator.players import attach_players
 from simulator.scenario import load
 from simulator.scenario.roadmap import GeneratedMap
+from simulator.terminal import Terminal
 from simulator.view.app import App
 from simulator.view.camera import Camera
 from simulator.view.console import Console
@@ -41,7 +42,7 @@ def riverton() -> Exercise:
 def console_on(app: App, exercise: Exercise) -> Console:
     """A paused controller's console on ``exercise``, one frame drawn."""
     roles = tuple(sorted(a.id for a in exercise.scenario.agencies))
-    console = Console(app, Session(exercise, roles))
+    console = Console(app, Session(Terminal(exercise, roles), roles))
     console.pace.toggle()
     app.push(console)
     app.frame(0.0)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from view_helpers import key, pixel, run_to, start_file
+from view_helpers import exercise_of, key, pixel, run_to, start_file
 
 from simulator.view.confirm import Confirm
 from simulator.view.handling import TLP_COLOUR
@@ -33,7 +33,7 @@ def choose(app, console, option) -> None:
 
 
 def trainee(console, kind: str) -> list[dict]:
-    rows = console.exercise.commands
+    rows = exercise_of(console).commands
     return [c["command"] for c in rows if c["source"] == "trainee" and c["command"]["type"] == kind]
 
 
@@ -57,7 +57,7 @@ def test_register_and_answer_a_conflict_notice_from_the_panel(app):
     ]
     assert all(o.enabled for o in answers)
     choose(app, console, answers[0])
-    [resolved] = console.exercise.log.of_kind("deconfliction.resolved")
+    [resolved] = exercise_of(console).log.of_kind("deconfliction.resolved")
     assert resolved.data["how"] == "coordinated"
     (done,) = of_kind(console, "deconflict")
     assert done.done and done.reason == "coordinated"
@@ -149,5 +149,5 @@ def test_a_caveated_fact_carries_its_badge_and_an_over_share_asks_first(app):
     app.frame(0.0)
     assert [c["to"] for c in trainee(console, "share")] == ["eastfield_fire"]
     run_to(app, console, 2300)
-    [over] = console.exercise.log.of_kind("intelligence.overshared")
+    [over] = exercise_of(console).log.of_kind("intelligence.overshared")
     assert (over.agency, over.data["to"]) == ("dea", "eastfield_fire")

@@ -4,9 +4,10 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import build, scenario_dict
-from view_helpers import click, drag, key, pixel
+from view_helpers import click, drag, exercise_of, key, pixel
 
 from simulator.exercise import Exercise
+from simulator.terminal import Terminal
 from simulator.view.app import App, frame_clock
 from simulator.view.briefing import Briefing
 from simulator.view.console import Console
@@ -21,7 +22,7 @@ def start_console(app: App, roles=("police",), speed: int = 60) -> tuple[Console
     exercise = Exercise(build(scenario_dict()), seed=0)
 
     def start(chosen):
-        session = Session(exercise, chosen, None, closed.append)
+        session = Session(Terminal(exercise, chosen), chosen, None, closed.append)
         return session
 
     briefing = Briefing(app, exercise.scenario, start, roles, speed)
@@ -41,8 +42,8 @@ def run_frames(app: App, n: int) -> None:
 
 
 def test_briefing_then_assign_a_unit_by_mouse_and_keyboard(app):
-    console, session = start_console(app)
-    ex = session.exercise
+    console, _session = start_console(app)
+    ex = exercise_of(console)
     run_frames(app, 70)  # 60x: about 70 simulated seconds; the police CAD opens at 56 s
     assert ex.knows("police", "INC1")
     p1 = next(u for u in console.snapshot.units if u.id == "P1")
@@ -86,8 +87,8 @@ def test_fog_of_war_shows_only_own_units_and_known_incidents(app):
 
 
 def test_pause_and_speed_keys_and_buttons(app, tmp_path):
-    console, session = start_console(app, speed=1)
-    ex = session.exercise
+    console, _session = start_console(app, speed=1)
+    ex = exercise_of(console)
     t0 = ex.now
     key(pygame.K_SPACE, " ")
     run_frames(app, 30)
@@ -122,7 +123,7 @@ def test_incident_icon_is_drawn_in_its_priority_colour_where_it_is(app, tmp_path
 
 
 def test_share_reaches_the_engine_and_the_other_agency_learns(app):
-    console, session = start_console(app)
+    console, _session = start_console(app)
     run_frames(app, 70)
     incident = console.snapshot.incidents[0]
     click(console.camera.to_screen(incident.x, incident.y))
@@ -132,15 +133,15 @@ def test_share_reaches_the_engine_and_the_other_agency_learns(app):
     target = console.options[shares[0]].commands[0].to
     key(getattr(pygame, f"K_{shares[0] + 1}"))
     app.frame(0.0)
-    last = session.exercise.commands[-1]
+    last = exercise_of(console).commands[-1]
     assert last["source"] == "trainee" and last["command"]["type"] == "share"
     assert last["command"]["to"] == target
     run_frames(app, 120)
-    assert session.exercise.knows(target, incident.id)
+    assert exercise_of(console).knows(target, incident.id)
 
 
 def test_a_rejected_command_shows_its_reason(app):
-    console, session = start_console(app)
+    console, _session = start_console(app)
     run_frames(app, 70)
     console.selection.units[:] = ["P1"]
     key(pygame.K_r)  # P1 is not committed: recall is offered disabled
@@ -152,7 +153,9 @@ def test_a_rejected_command_shows_its_reason(app):
     app.frame(0.0)
     key(pygame.K_1)  # and close it again: the engine rejects it... or it is now "open"
     app.frame(0.0)
-    kinds = [e.kind for e in session.exercise.log.of_kind("command.accepted", "command.rejected")]
+    kinds = [
+        e.kind for e in exercise_of(console).log.of_kind("command.accepted", "command.rejected")
+    ]
     assert kinds[0] == "command.accepted"
     assert console.roads.builds >= 2  # the closure redrew the cached road layer
 
@@ -169,7 +172,7 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     app.frame(0.0)
     assert isinstance(app.stack[-1], Ending)
     assert session.closed and session.exercise.ended
-    assert session.exercise.log.events[-1].data["reason"].startswith("stopped at")
+    assert exercise_of(console).log.events[-1].data["reason"].startswith("stopped at")
     ending = app.stack[-1]
     assert not ending.scores.complete  # stopped early: the end screen says it is pro-rated
     surface = pygame.Surface((1280, 720))

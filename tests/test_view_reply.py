@@ -9,7 +9,7 @@ staging area as an ``OpenStaging`` under an id the option shows first.
 import pygame
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident
-from view_helpers import click, frames, key, start
+from view_helpers import click, exercise_of, frames, key, start
 
 from simulator.commands import SendMessage
 from simulator.view.app import App
@@ -35,7 +35,7 @@ def press(app: App, code: int) -> None:
 
 
 def trainee_commands(console: Console) -> list[dict]:
-    return [c["command"] for c in console.exercise.commands if c["source"] == "trainee"]
+    return [c["command"] for c in exercise_of(console).commands if c["source"] == "trainee"]
 
 
 def overlay(app: App) -> Compose:
@@ -64,7 +64,7 @@ def choose_recipient(app: App, label: str) -> None:
 
 def test_a_reply_goes_to_the_agency_that_sent_the_message_with_the_typed_text(app):
     console = start(app, ("fire",))
-    ex = console.exercise
+    ex = exercise_of(console)
     # Police (not played here) radio the fire dispatcher.
     said = SendMessage(agency="police", to="fire", text="gunman seen at the north door")
     assert ex.submit(said, source="controller").accepted
@@ -155,7 +155,7 @@ def test_a_free_text_message_to_an_agency_then_onto_a_channel(app):
             "text": "All units switch to TAC 2",
         },
     ]
-    results = console.exercise.log.of_kind("command.accepted", "command.rejected")
+    results = exercise_of(console).log.of_kind("command.accepted", "command.rejected")
     assert [e.kind for e in results] == ["command.accepted"] * 2
 
 
@@ -228,7 +228,7 @@ def test_a_resource_request_about_the_selected_incident(app):
 
 def test_opening_a_staging_area_where_the_map_was_clicked(app):
     console = start(app, ("fire",))
-    ex = console.exercise
+    ex = exercise_of(console)
     # On West Lane, nearer D1 than S, as the trainee sees it.
     click(console.camera.to_screen(0, 700))
     app.frame(0.0)
@@ -266,7 +266,7 @@ def test_opening_a_staging_area_near_the_selected_incident(app):
     # No node lies 300-600 m from I: of those 1000 m away, M is on the way from S.
     assert near.label == "Open staging area STG-1 near INC1 (1000 m, at M)"
     press(app, getattr(pygame, f"K_{console.options.index(near) + 1}"))
-    accepted = console.exercise.log.of_kind("command.accepted")[-1]
+    accepted = exercise_of(console).log.of_kind("command.accepted")[-1]
     assert accepted.data["command"] == {
         "type": "staging_area",
         "agency": "fire",

@@ -8,7 +8,7 @@ Road closures are credited to the agency the trainee picks.
 import pygame
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident, scenario_dict
-from view_helpers import at, click, frames, key, start_with
+from view_helpers import at, click, exercise_of, frames, key, start_with
 
 from simulator.commands import Share
 from simulator.view.app import App
@@ -34,7 +34,7 @@ def start(app: App, roles: tuple[str, ...], **scenario) -> Console:
 
 
 def trainee_commands(console: Console) -> list[dict]:
-    return [c for c in console.exercise.commands if c["source"] == "trainee"]
+    return [c for c in exercise_of(console).commands if c["source"] == "trainee"]
 
 
 def select_fire_and_ems_units(app: App, console: Console) -> None:
@@ -46,7 +46,7 @@ def select_fire_and_ems_units(app: App, console: Console) -> None:
 
 def test_mixed_roles_dispatch_shares_first_then_dispatches_both_agencies(app):
     console = start(app, ("fire", "ems"))
-    ex = console.exercise
+    ex = exercise_of(console)
     frames(app, 70)  # fire's CAD opens at 56 s; EMS was never called
     assert ex.knows("fire", "INC1") and not ex.knows("ems", "INC1")
     select_fire_and_ems_units(app, console)
@@ -93,7 +93,7 @@ def test_a_new_order_for_a_waiting_unit_cancels_its_dispatch(app):
     app.frame(0.0)
     assert not console.handoffs.waiting
     frames(app, 30)
-    assert console.exercise.knows("ems", "INC1")
+    assert exercise_of(console).knows("ems", "INC1")
     assert all(
         c["command"]["type"] != "dispatch" or c["command"]["agency"] != "ems"
         for c in trainee_commands(console)
@@ -113,8 +113,8 @@ def test_a_share_that_cannot_arrive_drops_the_dispatch_and_says_why(app):
     assert not console.handoffs.waiting
     assert "the share from fire was lost (no_path)" in console.toast[0]
     assert console.toast[0].startswith("Rejected (ems): M1 to INC1")
-    assert console.exercise.engine.units["M1"].incident is None
-    assert console.exercise.engine.units["F1"].incident == "INC1"
+    assert exercise_of(console).engine.units["M1"].incident is None
+    assert exercise_of(console).engine.units["F1"].incident == "INC1"
 
 
 def test_share_lists_the_trainees_own_agencies_that_lack_the_incident(app):
@@ -146,7 +146,7 @@ def road_at(app: App, console: Console, edge: int) -> None:
 
 def test_road_closure_is_credited_to_the_agency_the_trainee_picks(app):
     console = start(app, ("ems", "police"))  # P1 does traffic control
-    ex = console.exercise
+    ex = exercise_of(console)
     roads = ex.atlas.roads
     back_road, east_lane = roads.edges_named("Back Road")[0], roads.edges_named("East Lane")[0]
     road_at(app, console, back_road)

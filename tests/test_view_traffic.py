@@ -3,7 +3,7 @@
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident, kinds, run_until, scenario_dict, unit
 from test_traffic import jam, world
-from view_helpers import pixel, run_to, start_with
+from view_helpers import exercise_of, pixel, run_to, start_with
 
 from simulator.commands import TrafficPoint
 from simulator.network.roles import Hearing, Seat
@@ -70,7 +70,7 @@ def test_a_standing_traffic_point_is_drawn_and_named_on_the_map(app):
     data = scenario_dict(msel=[incident(time=3600), jam()])
     data["units"].append(unit("T1", "police", ["traffic_control"], "PS"))
     console = start_with(app, ("police",), data)
-    ex = console.exercise
+    ex = exercise_of(console)
     assert ex.submit(TrafficPoint(agency="police", unit="T1", road="Main Street")).accepted
     run_to(app, console, 1500.0)
     assert kinds(ex, "traffic.point_set")
@@ -83,7 +83,7 @@ def test_a_standing_traffic_point_is_drawn_and_named_on_the_map(app):
 def test_congested_streets_are_drawn_orange_until_the_traffic_clears(app):
     data = scenario_dict(msel=[incident(time=7000), jam(minutes=30, time=300)])
     console = start_with(app, ("police",), data)
-    ex = console.exercise
+    ex = exercise_of(console)
     roads = ex.atlas.roads
     mid = (roads.xy[roads.index["S"]] + roads.xy[roads.index["M"]]) / 2
     console.camera.cx, console.camera.cy = float(mid[0]), float(mid[1])

@@ -34,17 +34,24 @@ def start_with(app, roles: tuple[str, ...], data: dict):
     from conftest import build
 
     from simulator.exercise import Exercise
+    from simulator.terminal import Terminal
     from simulator.view.briefing import Briefing
     from simulator.view.console import Console
     from simulator.view.session import Session
 
     exercise = Exercise(build(data), seed=0)
-    app.push(Briefing(app, exercise.scenario, lambda r: Session(exercise, r), roles, 60))
+    start = lambda r: Session(Terminal(exercise, r), r)  # noqa: E731
+    app.push(Briefing(app, exercise.scenario, start, roles, 60))
     key(pygame.K_RETURN)
     app.frame(1 / 60)
     console = app.stack[-1]
     assert isinstance(console, Console)
     return console
+
+
+def exercise_of(console):
+    """The ``Exercise`` behind a console's terminal: what the tests check the engine did."""
+    return console.session.exercise._exercise
 
 
 def start(app, roles: tuple[str, ...], **scenario):
@@ -74,13 +81,14 @@ def start_file(app, roles: tuple[str, ...], path, seed: int = 0):
     """
     from simulator.build import build_exercise
     from simulator.scenario import load
+    from simulator.terminal import Terminal
     from simulator.view.console import Console
     from simulator.view.session import Session
 
     scenario = load(path)
     others = [a.id for a in scenario.agencies if a.id not in roles]
     exercise = build_exercise(scenario, seed, automated=others)
-    console = Console(app, Session(exercise, tuple(roles)), 60)
+    console = Console(app, Session(Terminal(exercise, tuple(roles)), tuple(roles)), 60)
     app.push(console)
     app.frame(0.0)
     return console

@@ -34,9 +34,8 @@ from simulator.network.protocol import (
     error,
     event_json,
 )
-from simulator.network.roles import Hearing, Seat
+from simulator.network.roles import Hearing, Seat, Senders
 from simulator.network.state import inject_state, seat_state
-from simulator.payloads import declaring, payload
 from simulator.scenario.timing import format_offset
 
 TICK_S = 0.02  # wall seconds between clock steps
@@ -46,8 +45,6 @@ RATE = 50.0  # messages a second a connection may send, on average
 BURST = 200.0  # and at once
 FRAME_LIMIT = 4 * MAX_CLIENT_MESSAGE + 64  # bytes: the longest message in UTF-8
 QUEUE_LIMIT = 2000  # messages waiting for a client that does not read: it is dropped
-# Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
-_ABOUT_A_MESSAGE = declaring("message")
 log = logging.getLogger(__name__)
 
 
@@ -113,7 +110,7 @@ class Host:
         self.until = until
         self._scenario = scenario
         self._read = 0  # events of the log already handed out
-        self._senders: dict[str, str | None] = {}  # message id -> sending agency
+        self._senders = Senders()
         self.actions: list[dict[str, Any]] = []  # the controller's actions, recorded
         self.stopped = asyncio.Event()
         self.complete = True
@@ -379,15 +376,8 @@ class Host:
         """
         events = self.exercise.log.events[self._read :]
         self._read += len(events)
-        for event in events:
-            if event.kind == "message.queued":
-                self._senders[payload(event).message] = event.agency
         wall = time.monotonic()
-        # Who sent each event's message (None for events about no message), once for all.
-        senders = [
-            self._senders.get(payload(e).message) if e.kind in _ABOUT_A_MESSAGE else None
-            for e in events
-        ]
+        senders = self._senders.of(events)  # once for all seats
         for place in self.places.values():
             hears = place.hearing.hears
             heard = [e for e, sender in zip(events, senders, strict=True) if hears(e, sender)]

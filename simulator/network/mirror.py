@@ -178,6 +178,10 @@ class Mirror:
         finally:
             self._delivering = False
 
+    def run_events(self) -> list[Event]:
+        """What this seat heard of the run (the after-action screen scores it)."""
+        return self.log.events
+
     @property
     def last_seq(self) -> int:
         """The last event heard (a rejoining client asks for what came after)."""

@@ -1,8 +1,9 @@
 """Who sees what: the events a seat receives and the commands it may give.
 
 A seat plays one agency and hears what that agency would: its own events (its calls,
-CAD, facts, units, traffic and commands), the fate of the messages it sent, and what
-happens at incidents its CAD holds. Ground truth (``incident.started``,
+CAD, facts, units, traffic and commands), the fate of the messages it sent, the
+messages sent to it, the roads it closed or reopened, its own systems' faults and the
+radio's, and what happens at incidents its CAD holds. Ground truth (``incident.started``,
 ``fact.critical``, other agencies' facts and traffic) goes to the controller only.
 
 Planned operations: a seat hears the plan of every operation it leads or takes part
@@ -16,8 +17,10 @@ own notices, so a lead can act on them and see the matter closed.
 from dataclasses import dataclass, field
 
 from simulator.events import CONTROLLER, Event
-from simulator.payloads import payload
+from simulator.payloads import declaring, payload
 
+# Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
+_ABOUT_A_MESSAGE = declaring("message")
 # Source of a seat's commands in the run record (``seat:police``).
 SEAT_SOURCE = "seat:"
 # Never to a trainee's seat, whatever agency they name.
@@ -42,6 +45,14 @@ _AT_INCIDENT = frozenset(
         "unit.returning",
     }
 )
+
+# Roads closed or reopened: heard by the agency that did it (others learn of a closure
+# as a fact, when told or at the barrier).
+_ROADS = frozenset({"road.closed", "road.opened"})
+
+# Faults every radio user notices (a site off the air, a channel jammed with traffic);
+# a CAD, records system or phone lines going down is heard by its agency.
+_SHARED_SYSTEMS = frozenset({"radio_site", "congestion"})
 
 # What the public shows every seat: its trust, rumours going round on social media and
 # the statements answering them (whether a rumour is true stays the controller's), and
@@ -108,7 +119,16 @@ class Hearing:
         if event.agency in agencies:
             return True
         if kind.startswith("message."):
-            return sender in agencies
+            # A message to one of its agencies is heard as it goes out, so that its words
+            # are there when it arrives (the view shows them only then).
+            return sender in agencies or (
+                kind == "message.queued" and payload(event).to in agencies
+            )
+        if kind.startswith("fault."):  # its own systems, and the radio everyone is on
+            outage = payload(event)
+            return outage.target in agencies or outage.fault in _SHARED_SYSTEMS
+        if kind in _ROADS:
+            return payload(event).by in agencies  # the barriers its own crews put up
         return kind in _AT_INCIDENT and event.incident in self.known
 
     def _hears_operation(self, event: Event) -> bool:
@@ -127,6 +147,28 @@ class Hearing:
         if mine:
             self.conflicts.add(data.conflict)
         return mine or data.conflict in self.conflicts
+
+
+class Senders:
+    """Who sent each message, learnt from the log as it is read in order.
+
+    Whether a seat hears an event about a message (lost, delivered...) depends on who
+    sent it, which only the ``message.queued`` event names.
+    """
+
+    def __init__(self) -> None:
+        self._by_message: dict[str, str | None] = {}
+
+    def of(self, events: list[Event]) -> list[str | None]:
+        """Each event's message sender (None for an event about no message), in order."""
+        by_message = self._by_message
+        for event in events:
+            if event.kind == "message.queued":
+                by_message[payload(event).message] = event.agency
+        return [
+            by_message.get(payload(e).message) if e.kind in _ABOUT_A_MESSAGE else None
+            for e in events
+        ]
 
 
 def _named(data: object) -> list[str]:

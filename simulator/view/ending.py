@@ -19,9 +19,10 @@ class Ending(Screen):
     def __init__(self, app: App, session: Session):
         super().__init__(app)
         self.session = session
-        self.summary = summarise(session.exercise.log.events)
-        self.scores = score(session.exercise.scenario, session.exercise.log.events)
-        self.reason = _end_reason(session.exercise.log.events)
+        events = session.exercise.run_events()
+        self.summary = summarise(events)
+        self.scores = score(session.exercise.scenario, events)
+        self.reason = _end_reason(events)
 
     def handle(self, intent: Intent) -> None:
         """Esc or Enter closes the window."""

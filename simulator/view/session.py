@@ -1,8 +1,9 @@
-"""One trainee's exercise: the engine, the agencies they play and the run record."""
+"""One trainee's exercise: what their seat sees, the agencies they play and the record."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simulator.exercise import Exercise
 from simulator.scenario.timing import format_offset
@@ -10,9 +11,14 @@ from simulator.scenario.timing import format_offset
 
 @dataclass
 class Session:
-    """An exercise being played; ``close`` writes its run record exactly once."""
+    """An exercise being played; ``close`` writes its run record exactly once.
 
-    exercise: Exercise
+    ``exercise`` is the seat's picture the view reads: a ``Terminal`` on a local
+    exercise, a ``Mirror`` on a networked one. Never the ``Exercise`` itself, so what a
+    trainee sees is scoped to their agencies by construction.
+    """
+
+    exercise: Any
     roles: tuple[str, ...]
     record: Path | None = None
     on_close: Callable[["Session"], None] | None = None
@@ -20,6 +26,10 @@ class Session:
     # plays on, but must know at once that this run will be kept incomplete.
     trouble: Callable[[], str] = lambda: ""
     closed: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.exercise, Exercise):
+            raise TypeError("a session shows a seat's picture: wrap the exercise in a Terminal")
 
     def close(self) -> None:
         """End the exercise if it still runs, then write the run record (once).

@@ -1,0 +1,165 @@
+"""A trainee's terminal on a local exercise sees what their agencies know, nothing more."""
+
+import pytest
+from conftest import SCENARIOS, build, exercise, incident, open_cad, run_until, scenario_dict
+
+from simulator.build import build_exercise
+from simulator.commands import CloseRoad, Dispatch, SendMessage
+from simulator.exercise import Exercise
+from simulator.scenario import load
+from simulator.scenario.vocabulary import Capability
+from simulator.terminal import Terminal
+from simulator.view.session import Session
+
+# Ground truth: never in a trainee's log, whichever agencies they play.
+GROUND_TRUTH = {"incident.started", "fact.critical"}
+
+
+def fault(seq: int, kind: str, target: str, to: list[str]) -> dict:
+    return {
+        "seq": seq,
+        "time": 10,
+        "type": "fault",
+        "fault": kind,
+        "target": target,
+        "minutes": 1,
+        "to": to,
+        "description": f"{target} {kind} down",
+    }
+
+
+def test_a_session_refuses_the_exercise_itself():
+    ex = exercise()
+    with pytest.raises(TypeError, match="Terminal"):
+        Session(ex, ("police",))
+    assert Session(Terminal(ex, ("police",)), ("police",)).exercise.agencies == ("police",)
+
+
+def test_a_terminal_names_only_agencies_of_the_scenario():
+    with pytest.raises(ValueError, match="coast_guard"):
+        Terminal(exercise(), ("police", "coast_guard"))
+
+
+def test_another_agencys_cad_knowledge_and_orders_are_closed_to_the_trainee():
+    ex = exercise()
+    terminal = Terminal(ex, ("fire",))
+    open_cad(ex, "police")
+    assert ex.knows("police", "INC1") and ex.cad("police") and ex.knowledge("police")
+    assert not terminal.knows("police", "INC1")
+    assert terminal.cad("police") == [] and terminal.cad_incident("police", "INC1") is None
+    assert terminal.knowledge("police") == {} and terminal.facts("police", "INC1") == {}
+    assert terminal.free_units("police") == [] and terminal.cad_entry("police", "INC1") is None
+    order = Dispatch(agency="police", incident="INC1", units=["P1"])
+    with pytest.raises(ValueError, match="police"):
+        terminal.submit(order)
+    with pytest.raises(ValueError, match="police"):
+        terminal.check(order)
+    assert not ex.log.of_kind("command.accepted", "command.rejected")  # nothing reached it
+
+
+def test_own_agency_reads_are_the_exercises():
+    ex = exercise()
+    terminal = Terminal(ex, ("police",))
+    open_cad(ex, "police")
+    assert terminal.knows("police", "INC1")
+    assert terminal.cad("police") == ex.cad("police")
+    assert terminal.knowledge("police") == ex.knowledge("police")
+    assert terminal.free_units("police") == ["P1"]
+    assert terminal.nearest(["P1", "F1"], "INC1", 2) == ["P1"]  # never another's unit
+    assert terminal.eta("P1", "INC1") == ex.eta("P1", "INC1")
+    assert terminal.eta("F1", "INC1") == float("inf")
+    assert terminal.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
+    assert terminal.committed("police", "INC1", Capability.PATROL) == 1
+
+
+def test_units_are_the_ones_the_trainees_agencies_see():
+    data = scenario_dict(msel=[incident(requires={"patrol": 1, "fire_suppression": 1})])
+    ex = Exercise(build(data), seed=0)
+    terminal = Terminal(ex, ("police",))
+    assert {u.id for u in terminal.units()} == {"P1"}  # others' units at their stations
+    open_cad(ex, "police")
+    open_cad(ex, "fire")
+    ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"]), source="test")
+    ex.submit(Dispatch(agency="fire", incident="INC1", units=["F1"]), source="test")
+    run_until(ex, lambda: {u.status.value for u in ex.units() if u.incident} == {"on_scene"})
+    assert {u.id for u in terminal.units()} == {"P1", "F1"}  # F1 works beside P1
+    assert [u.id for u in terminal.units("fire")] == ["F1"]
+    assert terminal.units() == ex.visible_units(["police"])
+
+
+def test_the_log_holds_what_the_seat_hears_and_no_ground_truth():
+    scenario = load(SCENARIOS / "riverton_night_shift.yaml")
+    others = [a.id for a in scenario.agencies if a.id != "fire"]
+    ex = build_exercise(scenario, 0, automated=others)
+    terminal = Terminal(ex, ("fire",))
+    ex.advance(2 * 3600)
+    heard = list(terminal.log.events)
+    assert heard and not {e.kind for e in heard} & GROUND_TRUTH
+    assert {e.kind for e in ex.log.events} & GROUND_TRUTH  # there was some to hide
+    assert len(heard) < len(ex.log.events)
+    assert [e.seq for e in heard] == sorted(e.seq for e in heard)
+    ours = [e.seq for e in ex.log.events if e.agency == "fire"]
+    assert set(ours) <= {e.seq for e in heard}  # every event of its own
+    ex.advance(3 * 3600)
+    assert len(terminal.log.events) > len(heard)  # it follows the exercise
+
+
+def test_the_whole_record_is_read_only_after_the_end():
+    ex = exercise()
+    terminal = Terminal(ex, ("police",))
+    ex.advance(600)
+    with pytest.raises(RuntimeError, match="ended"):
+        terminal.run_events()
+    terminal.finish("stopped")
+    assert terminal.run_events() == ex.log.events
+    assert terminal.run_events()[-1].kind == "exercise.ended"
+
+
+def test_a_message_to_the_trainee_is_heard_with_its_words_and_others_are_not():
+    ex = exercise()
+    terminal = Terminal(ex, ("fire",))
+    ex.submit(SendMessage(agency="police", to="fire", text="gunman at the north door"), "x")
+    ex.submit(SendMessage(agency="police", to="ems", text="stage on Main Street"), "x")
+    ex.advance(300)
+    heard = terminal.log.events
+    queued = [e for e in heard if e.kind == "message.queued"]
+    assert [e.data["text"] for e in queued] == ["gunman at the north door"]
+    delivered = [e for e in heard if e.kind == "message.delivered"]
+    assert [e.data["message"] for e in delivered] == [queued[0].data["message"]]
+
+
+def test_a_closure_is_heard_by_the_agency_that_closed_the_road():
+    ex = exercise()
+    police, fire = Terminal(ex, ("police",)), Terminal(ex, ("fire",))
+    assert ex.submit(CloseRoad(agency="police", road="Back Road"), "x").accepted
+    ex.advance(10)
+    assert [e.data["names"] for e in police.log.of_kind("road.closed")] == [["Back Road"]]
+    assert fire.log.of_kind("road.closed") == []
+
+
+def test_faults_are_heard_by_the_agency_whose_system_fails_and_radio_faults_by_all():
+    msel = [incident(), fault(2, "cad", "fire", ["police"])]
+    msel.append(fault(3, "congestion", "fire-dispatch", ["fire"]))
+    ex = exercise(msel=msel)
+    police, fire = Terminal(ex, ("police",)), Terminal(ex, ("fire",))
+    ex.advance(200)
+    heard = {
+        t: [(e.kind, e.data["fault"]) for e in t.log if e.kind.startswith("fault.")]
+        for t in (police, fire)
+    }
+    assert ("fault.started", "cad") in heard[fire] and ("fault.ended", "cad") in heard[fire]
+    assert all(f != "cad" for _, f in heard[police])
+    assert ("fault.started", "congestion") in heard[police]
+    assert ("fault.started", "congestion") in heard[fire]
+
+
+def test_command_at_an_incident_is_read_only_where_the_trainee_holds_it():
+    ex = exercise()
+    fire = Terminal(ex, ("fire",))
+    open_cad(ex, "police")
+    assert fire.unify_problem("INC1") == "not known to this seat"
+    assert fire.command_post("INC1") is None and fire.unified("INC1") == []
+    assert fire.supervision("INC1") == (0, 0) and fire.drive_seconds("INC1", 0) == float("inf")
+    open_cad(ex, "fire")
+    assert fire.unify_problem("INC1") == ex.unify_problem("INC1")
+    assert fire.drive_seconds("INC1", 0) == ex.drive_seconds("INC1", 0)
