@@ -26,8 +26,7 @@ from simulator.exercise import (
     Result,
     UnitView,
 )
-from simulator.network.mirror import Log
-from simulator.network.roles import Hearing, Seat, Senders
+from simulator.network.roles import Barriers, Hearing, Log, Seat, Senders
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import Atlas
@@ -52,6 +51,7 @@ class Terminal:
         self._senders = Senders()
         self._log = Log([])
         self._read = 0
+        self._barriers = Barriers(exercise.atlas.roads)
 
     # -- the exercise as a whole ---------------------------------------------------------
 
@@ -83,16 +83,20 @@ class Terminal:
     @property
     def log(self) -> Log:
         """The events the trainee's seat has heard, in order, up to now."""
+        self._catch_up()
+        return self._log
+
+    def _catch_up(self) -> None:
+        """Hear the events logged since the last read."""
         events = self._exercise.log.events
         fresh = events[self._read :]
         if fresh:
             self._read = len(events)
             hears = self._hearing.hears
             senders = self._senders.of(fresh)
-            self._log.events.extend(
-                e for e, sender in zip(fresh, senders, strict=True) if hears(e, sender)
-            )
-        return self._log
+            heard = [e for e, sender in zip(fresh, senders, strict=True) if hears(e, sender)]
+            self._log.events.extend(heard)
+            self._barriers.follow(heard)
 
     def run_events(self) -> list[Event]:
         """The whole record, for the after-action screen.
@@ -205,6 +209,14 @@ class Terminal:
     def facts(self, agency: str, incident: str) -> dict[str, object]:
         """What one of the trainee's agencies knows about one incident."""
         return self._exercise.facts(agency, incident) if agency in self.agencies else {}
+
+    def closed_roads(self) -> frozenset[int]:
+        """Road edges the trainee's agencies know are closed (``roles.Barriers``).
+
+        The map's own closures are ground truth: the view draws these instead.
+        """
+        self._catch_up()
+        return self._barriers.closed(self._exercise.knowledge(a) for a in self.agencies)
 
     def channels(self) -> list[ChannelView]:
         """Every channel with its members and load (the radio plan is shared)."""

@@ -17,6 +17,7 @@ from simulator.commands import PublicStatement
 from simulator.exercise import Exercise
 from simulator.review.score import score
 from simulator.scenario.loader import ScenarioError
+from simulator.terminal import Terminal
 
 RUMOUR_AT = 600.0
 STEP = 600.0
@@ -304,7 +305,7 @@ def test_the_selection_panel_offers_to_deny_a_noticed_rumour_and_doing_so_counte
 
     ex = exercise(community_data())
     ex.advance(RUMOUR_AT + 60)
-    snapshot = Picture(ex, ("police",)).snapshot(force=True)
+    snapshot = Picture(Terminal(ex, ("police",)), ("police",)).snapshot(force=True)
     offered = {o.label: o for o in options(ex, snapshot, Selection(), ("police",))}
     deny = offered['Deny rumour R1: "Police covered up a second crash"']
     assert deny.enabled and 'Confirm rumour R1: "Police covered up a second crash"' in offered

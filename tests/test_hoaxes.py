@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.commands import Dispatch, VerifyCall
 from simulator.exercise import Exercise
 from simulator.scenario.loader import ScenarioError
+from simulator.terminal import Terminal
 
 VERIFY_S = 4 * 60.0
 
@@ -144,7 +145,7 @@ def test_the_selection_panel_offers_to_verify_a_flagged_call():
 
     ex = exercise(hoax_data())
     ex.advance(CAD_OPENS)
-    snapshot = Picture(ex, ("police",)).snapshot(force=True)
+    snapshot = Picture(Terminal(ex, ("police",)), ("police",)).snapshot(force=True)
     offered = {o.label: o for o in options(ex, snapshot, Selection(incident="H1"), ("police",))}
     option = offered["Verify the call (possible hoax)"]
     assert all(r.accepted for r in submit(ex, option))

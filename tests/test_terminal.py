@@ -1,11 +1,23 @@
 """A trainee's terminal on a local exercise sees what their agencies know, nothing more."""
 
 import pytest
-from conftest import SCENARIOS, build, exercise, incident, open_cad, run_until, scenario_dict
+from conftest import (
+    SCENARIOS,
+    build,
+    closure,
+    exercise,
+    incident,
+    open_cad,
+    run_until,
+    scenario_dict,
+)
 
 from simulator.build import build_exercise
-from simulator.commands import CloseRoad, Dispatch, SendMessage
+from simulator.commands import CloseRoad, Dispatch, OpenRoad, SendMessage
 from simulator.exercise import Exercise
+from simulator.network.mirror import Mirror
+from simulator.network.protocol import event_json
+from simulator.network.state import seat_state
 from simulator.scenario import load
 from simulator.scenario.vocabulary import Capability
 from simulator.terminal import Terminal
@@ -163,3 +175,44 @@ def test_command_at_an_incident_is_read_only_where_the_trainee_holds_it():
     open_cad(ex, "fire")
     assert fire.unify_problem("INC1") == ex.unify_problem("INC1")
     assert fire.drive_seconds("INC1", 0) == ex.drive_seconds("INC1", 0)
+
+
+def back_road(ex: Exercise) -> set[int]:
+    return set(ex.atlas.roads.edges_named("Back Road"))
+
+
+def test_the_map_shows_the_closures_the_trainee_knows_not_the_ground_truth():
+    # The controller closes Back Road and tells police only; fire finds out nothing.
+    ex = exercise(msel=[incident(), closure(2, 30, roads=["Back Road"])])
+    police, fire = Terminal(ex, ("police",)), Terminal(ex, ("fire",))
+    assert police.closed_roads() == frozenset()
+    ex.advance(60)
+    assert back_road(ex) <= ex.atlas.roads.closed
+    assert police.closed_roads() == back_road(ex)
+    assert fire.closed_roads() == frozenset()
+
+
+def test_an_agency_knows_its_own_closure_edge_by_edge_and_its_reopening():
+    ex = exercise()
+    police, fire = Terminal(ex, ("police",)), Terminal(ex, ("fire",))
+    roads = ex.atlas.roads
+    between = ("D1", "D2")
+    one = {roads.edge_of[(roads.index["D1"], roads.index["D2"])]}
+    one.add(roads.edge_of[(roads.index["D2"], roads.index["D1"])])
+    assert police.submit(CloseRoad(agency="police", between=between)).accepted
+    ex.advance(5)
+    assert police.closed_roads() == one and fire.closed_roads() == frozenset()
+    assert police.submit(OpenRoad(agency="police", between=between)).accepted
+    ex.advance(10)
+    assert police.closed_roads() == frozenset()
+
+
+def test_a_networked_seat_knows_the_same_closures():
+    ex = exercise(msel=[incident(), closure(2, 30, roads=["Back Road"])])
+    ex.advance(60)
+    seat = Terminal(ex, ("police",))
+    welcome = {"seat": "police", "agencies": ["police"], "end": ex.end, "now": ex.now}
+    mirror = Mirror({**welcome, "speed": 1.0, "paused": False}, ex.scenario, ex.atlas, dict)
+    events = [event_json(e) for e in seat.log.events]
+    mirror.feed({"now": ex.now, "state": seat_state(ex, ("police",)), "events": events})
+    assert mirror.closed_roads() == seat.closed_roads() == back_road(ex)

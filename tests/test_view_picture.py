@@ -6,6 +6,7 @@ from conftest import build, complete, open_cad, scenario_dict
 
 from simulator.events import Event
 from simulator.exercise import Exercise
+from simulator.terminal import Terminal
 from simulator.view.clock import MAX_STEP_S, Pace
 from simulator.view.log import Log, channel_of
 from simulator.view.picture import Picture, addressed_to, heard
@@ -56,7 +57,7 @@ def test_the_picture_uses_the_comms_api_when_the_engine_has_it():
             return {"hazard:INC1": "chemical"}
 
     ex = Shared(build(scenario_dict()), seed=0)
-    picture = Picture(ex, ["police"])
+    picture = Picture(Terminal(ex, ("police",)), ["police"])
     snap = picture.snapshot(force=True)
     assert {u.agency for u in snap.units} == {"police", "fire", "ems"}
     assert snap.facts == {"hazard:INC1": "chemical"}
@@ -64,7 +65,7 @@ def test_the_picture_uses_the_comms_api_when_the_engine_has_it():
 
 def test_without_the_comms_api_only_own_units_and_cad_incidents():
     ex = Exercise(build(scenario_dict()), seed=0)
-    picture = Picture(ex, ["fire"])
+    picture = Picture(Terminal(ex, ("fire",)), ["fire"])
     assert {u.agency for u in picture.snapshot(force=True).units} == {"fire"}
     open_cad(ex, "police")
     assert picture.snapshot(force=True).incidents == ()  # fire has not been told

@@ -7,6 +7,7 @@ from view_helpers import exercise_of, pixel, run_to, start_with
 
 from simulator.commands import TrafficPoint
 from simulator.network.roles import Hearing, Seat
+from simulator.terminal import Terminal
 from simulator.view.option import Context
 from simulator.view.palette import CONGESTED
 from simulator.view.picture import Picture
@@ -20,14 +21,19 @@ def main_street(ex) -> int:
     return roads.edge_of[(roads.index["S"], roads.index["M"])]
 
 
+def police_picture(ex) -> Picture:
+    """What the police dispatcher's terminal shows of ``ex``."""
+    return Picture(Terminal(ex, ("police",)), ["police"])
+
+
 def options(ex, picture: Picture) -> list:
-    ctx = Context(ex, picture.snapshot(force=True), ("police",))
+    ctx = Context(picture.exercise, picture.snapshot(force=True), ("police",))
     return traffic_options(ctx, main_street(ex))
 
 
 def test_a_road_offers_the_nearest_free_traffic_unit_then_its_release():
     ex = world(jam(), late=True)
-    picture = Picture(ex, ["police"])
+    picture = police_picture(ex)
     (post,) = options(ex, picture)
     assert post.enabled and post.label == "Traffic point (open to responders): Main Street by T1"
     assert ex.submit(post.commands[0]).accepted
@@ -44,7 +50,7 @@ def test_a_road_offers_the_nearest_free_traffic_unit_then_its_release():
 
 def test_traffic_events_read_as_a_dispatcher_would_write_them():
     ex = world(jam(minutes=30), late=True)
-    ex.submit(options(ex, Picture(ex, ["police"]))[0].commands[0])
+    ex.submit(options(ex, police_picture(ex))[0].commands[0])
     ex.advance(1800.0)
     names = Names(ex.scenario, ["police"])
     lines = [sentence(e, names) for e in ex.log.events if e.kind.startswith("traffic.")]
@@ -59,7 +65,7 @@ def test_traffic_events_read_as_a_dispatcher_would_write_them():
 
 def test_every_seat_hears_the_traffic_news_and_the_points():
     ex = world(jam(), late=True)
-    ex.submit(options(ex, Picture(ex, ["police"]))[0].commands[0])
+    ex.submit(options(ex, police_picture(ex))[0].commands[0])
     run_until(ex, lambda: kinds(ex, "traffic.point_set"))
     fire = Hearing(Seat("fire", ("fire",)))
     heard = [e.kind for e in ex.log.events if e.kind.startswith("traffic.") and fire.hears(e, None)]

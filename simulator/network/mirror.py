@@ -10,7 +10,6 @@ never while a subscriber is still handling the last batch.
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,6 +29,7 @@ from simulator.exercise import (
     UnitView,
 )
 from simulator.network.protocol import event_from
+from simulator.network.roles import Barriers, Log
 from simulator.payloads import payload
 from simulator.scenario.facts import incident_of
 from simulator.scenario.model import Scenario
@@ -40,23 +40,6 @@ _NO = (0, 0.0, False, False)
 Subscriber = Callable[[list[Event]], None]
 # Sends a request (``command`` or ``check``) and returns the server's answer.
 Requester = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-@dataclass
-class Log:
-    """The events this seat heard, in order (the part of ``EventLog`` readers use)."""
-
-    events: list[Event]
-
-    def __len__(self) -> int:
-        return len(self.events)
-
-    def __iter__(self):
-        return iter(self.events)
-
-    def of_kind(self, *kinds: str) -> list[Event]:
-        """Events of the given kinds, in order."""
-        return [e for e in self.events if e.kind in kinds]
 
 
 class Mirror:
@@ -96,6 +79,7 @@ class Mirror:
         self._entries: dict[str, dict[str, CadLine]] = {}  # agency -> incident -> line
         self.pump: Callable[[], None] | None = None  # reads the connection (the view sets it)
         self._speed_factor = {u.id: u.speed_factor for u in scenario.units}
+        self._barriers = Barriers(atlas.roads)
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -111,6 +95,7 @@ class Mirror:
         fresh = [event_from(e) for e in message.get("events", ()) if e["seq"] > last]
         self.log.events.extend(fresh)
         self._pending.extend(fresh)
+        self._barriers.follow(fresh)
         for event in fresh:
             if event.kind == "exercise.ended":
                 self.ended, self.reason = True, payload(event).reason
@@ -316,6 +301,10 @@ class Mirror:
         """What an agency knows about one incident."""
         held = self._knowledge.get(agency, {})
         return {k: f.value for k, f in held.items() if incident_of(k) == incident}
+
+    def closed_roads(self) -> frozenset[int]:
+        """Road edges this seat knows are closed (``roles.Barriers``)."""
+        return self._barriers.closed(self._knowledge.values())
 
     def channels(self) -> list[ChannelView]:
         """Every channel with its members and load, as last sent."""

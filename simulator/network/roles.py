@@ -14,10 +14,14 @@ resolution and the other lead's answer wherever one of its agencies is a lead, a
 own notices, so a lead can act on them and see the matter closed.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from simulator.engine.knowledge import Known
 from simulator.events import CONTROLLER, Event
 from simulator.payloads import declaring, payload
+from simulator.scenario.facts import FactKey
+from simulator.world.roads import RoadNetwork
 
 # Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
 _ABOUT_A_MESSAGE = declaring("message")
@@ -147,6 +151,57 @@ class Hearing:
         if mine:
             self.conflicts.add(data.conflict)
         return mine or data.conflict in self.conflicts
+
+
+@dataclass
+class Log:
+    """The events a seat heard, in order (the part of ``EventLog`` readers use)."""
+
+    events: list[Event]
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def of_kind(self, *kinds: str) -> list[Event]:
+        """Events of the given kinds, in order."""
+        return [e for e in self.events if e.kind in kinds]
+
+
+class Barriers:
+    """The roads a seat knows are closed, which is not always what is closed.
+
+    Its own agencies' closures it knows edge by edge (``road.closed`` and ``road.opened``
+    by them, which it hears); the others by street, as facts (``closure:Bridge 2``) it
+    was told or found at the barrier. A closure nobody told it of is not on its map,
+    and one reopened without word stays there.
+    """
+
+    def __init__(self, roads: RoadNetwork) -> None:
+        self._roads = roads
+        self._own: dict[int, bool] = {}  # edge -> closed, as the seat's agencies left it
+
+    def follow(self, events: Iterable[Event]) -> None:
+        """Take the closures and reopenings among newly heard events."""
+        roads = self._roads
+        for event in events:
+            if event.kind in _ROADS:
+                closed = event.kind == "road.closed"
+                for a, b in payload(event).edges:
+                    edge = roads.edge_of.get((roads.index[a], roads.index[b]))
+                    if edge is not None:
+                        self._own[edge] = closed
+
+    def closed(self, knowledge: Iterable[dict[str, Known]]) -> frozenset[int]:
+        """Closed edges as the seat knows them, from its agencies' ``knowledge``."""
+        out = {edge for edge, closed in self._own.items() if closed}
+        for facts in knowledge:
+            for key, known in facts.items():
+                if key.startswith("closure:") and known.value is True and known.via != "own":
+                    out.update(self._roads.edges_named(FactKey.parse(key).subject))
+        return frozenset(out)
 
 
 class Senders:

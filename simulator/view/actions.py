@@ -305,7 +305,7 @@ def road_options(ctx: Context, edge: int) -> list[Option]:
     name = roads.names[edge]
     ends = (roads.ids[int(roads.src[edge])], roads.ids[int(roads.dst[edge])])
     where = f"{name} ({ends[0]}-{ends[1]})" if name else f"{ends[0]}-{ends[1]}"
-    is_open = edge not in roads.closed
+    is_open = edge not in ctx.snapshot.closed  # as far as the trainee knows
     verb, cls = ("Close", CloseRoad) if is_open else ("Open", OpenRoad)
     out = []
     for agency in road_agencies(ctx):

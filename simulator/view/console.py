@@ -465,7 +465,7 @@ class Console(Screen):
         """Map, panels, top bar, then banners."""
         snap = self.snapshot
         surface.set_clip(self.rects["map"])
-        self.roads.draw(surface, self.camera, snap.congested_roads)
+        self.roads.draw(surface, self.camera, snap.congested_roads, snap.closed)
         chosen = {
             "units": set(self.selection.units),
             "incident": self.selection.incident,

@@ -96,20 +96,18 @@ class RoadLayer:
         return self.block_m * scale >= MINOR_PX
 
     def draw(
-        self, target: pygame.Surface, camera: Camera, congested: tuple[tuple[str, str], ...] = ()
+        self,
+        target: pygame.Surface,
+        camera: Camera,
+        congested: tuple[tuple[str, str], ...] = (),
+        closed: frozenset[int] = frozenset(),
     ) -> None:
         """Blit the cached map for the camera (rebuilding it if needed).
 
-        ``congested``: the roads (node pairs) traffic has slowed now (the traffic news).
+        ``congested``: the roads (node pairs) traffic has slowed now (the traffic news);
+        ``closed``: the road edges the trainee knows are closed.
         """
-        key = (
-            congested,
-            camera.scale,
-            camera.width,
-            camera.height,
-            len(self.roads.closed),
-            tuple(sorted(self.roads.closed)[:64]),
-        )
+        key = (congested, camera.scale, camera.width, camera.height, closed)
         ox, oy = self._origin
         sx = camera.left + camera.width / 2 + (ox - camera.cx) * camera.scale
         sy = camera.top + camera.height / 2 + (oy - camera.cy) * camera.scale
@@ -121,13 +119,15 @@ class RoadLayer:
             and sy + self._surface.get_height() >= camera.top + camera.height
         )
         if key != self._key or not inside:
-            self._build(camera, congested)
+            self._build(camera, congested, closed)
             self._key = key
-            return self.draw(target, camera, congested)
+            return self.draw(target, camera, congested, closed)
         area = pygame.Rect(camera.left - int(sx), camera.top - int(sy), camera.width, camera.height)
         target.blit(self._surface, (camera.left, camera.top), area)
 
-    def _build(self, camera: Camera, congested: tuple[tuple[str, str], ...]) -> None:
+    def _build(
+        self, camera: Camera, congested: tuple[tuple[str, str], ...], closed: frozenset[int]
+    ) -> None:
         width = round(camera.width * (1 + 2 * MARGIN))
         height = round(camera.height * (1 + 2 * MARGIN))
         scale = camera.scale
@@ -157,7 +157,7 @@ class RoadLayer:
             surface, origin, scale, BRIDGED, [(BRIDGE_EDGE, major + 4), (BRIDGE, major + 1)]
         )
         self._congested(surface, origin, scale, major + 2, congested)
-        self._closed(surface, origin, scale, major + 3)
+        self._closed(surface, origin, scale, major + 3, closed)
         self.names.draw(surface, origin, scale, block)
         self._surface = surface
         self.builds += 1
@@ -202,11 +202,17 @@ class RoadLayer:
             end = (roads.xy[v] - origin) * scale
             pygame.draw.line(surface, CONGESTED, start, end, width)
 
-    def _closed(self, surface: pygame.Surface, origin: np.ndarray, scale: float, width: int):
+    def _closed(
+        self,
+        surface: pygame.Surface,
+        origin: np.ndarray,
+        scale: float,
+        width: int,
+        closed: frozenset[int],
+    ) -> None:
         """Closed roads, dashed vermillion over the street."""
-        closed = sorted(self.roads.closed)
         done = set()
-        for edge in closed:
+        for edge in sorted(closed):
             u, v = int(self.roads.src[edge]), int(self.roads.dst[edge])
             if (v, u) in done:
                 continue

@@ -157,6 +157,7 @@ class Picture:
         self._cad_events = -1
         self._units: tuple[UnitView, ...] = ()
         self._board: tuple = ({}, (), (), ())  # facts, holes, posts, staging: _scene()
+        self._closed: frozenset[int] = frozenset()  # roads the trainee knows are closed
         self._units_at: tuple[float, float] | None = None  # wall and exercise time read
         self._declarable: dict[tuple[str, str], str] = {}
         self._xy = exercise.atlas.roads.xy
@@ -181,6 +182,7 @@ class Picture:
             self.traffic.follow(self.exercise.log.events)
             self._incidents = self._known_incidents()
             self._board = self._scene()
+            self._closed = self.exercise.closed_roads()
             self._cad_at, self._cad_events = wall, events
         if force or self._units_stale(wall):
             self._units = tuple(self._visible_units())
@@ -191,7 +193,7 @@ class Picture:
             units=self._units,
             incidents=self._incidents,
             facts=facts,
-            closed=frozenset(self.exercise.atlas.roads.closed),
+            closed=self._closed,
             holes=holes,
             posts=posts,
             declarable=tuple((i, c, a) for (i, c), a in sorted(self._declarable.items())),
