@@ -131,13 +131,22 @@ def test_tree_cache_stays_within_its_bytes(monkeypatch):
     assert net.tree_bytes <= 70_000
 
 
-def test_nearest_ranks_as_eta_per_unit_does():
+@pytest.mark.parametrize("margin", [None, 0.0, 8.0], ids=["learnt", "short", "long"])
+def test_nearest_ranks_as_eta_per_unit_does(margin, monkeypatch):
+    # However far the first search goes (the margin is learnt as the run goes on; here
+    # also pinned too short, so every ranking widens, and far too long), the ranking
+    # is the one an eta per unit gives.
     from bench.city import city_scenario
     from simulator.exercise import Exercise
     from simulator.players import attach_players
+    from simulator.world.margin import Margin
 
+    if margin is not None:
+        monkeypatch.setattr(Margin, "learn", lambda self, bound, needed: None)
     scenario = city_scenario(incidents=60, side=30, hours=2)
     exercise = Exercise(scenario, seed=1)
+    if margin is not None:
+        exercise.engine.movement._margin.margin = margin
     attach_players(exercise, [a.id for a in scenario.agencies])
     rng = np.random.default_rng(2)
     checked = 0

@@ -13,7 +13,8 @@ import numpy as np
 from simulator.engine.kernel import Kernel
 from simulator.engine.state import State
 from simulator.engine.unit import Unit
-from simulator.world.roads import MAX_WIDENINGS, WIDENING, first_limit
+from simulator.world.margin import Margin
+from simulator.world.roads import MAX_WIDENINGS, WIDENING
 from simulator.world.route import Trip
 
 Arrival = Callable[[Unit], None]
@@ -35,6 +36,7 @@ class Movement:
         self._ranked = {u.spec.id: (u, i, turnout[u.spec.agency]) for i, u in enumerate(units)}
         self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
         self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_state``
+        self._margin = Margin()  # how far a ranking's first search goes
 
     def origin(self, unit: Unit) -> tuple[int, float]:
         """The node a unit can next turn at, and when it gets there."""
@@ -71,12 +73,14 @@ class Movement:
         now = self.kernel.env.now
         ranks, nodes, lead, turnout = self._state(ids, now)
         speed = self._speed[ranks]
-        limit = math.inf
+        limit, bound = math.inf, 0.0
         wanted = min(count, len(ids))  # all of them: every one's ETA must be known
-        if not farthest and wanted > 0:
+        ranking = not farthest and wanted > 0
+        if ranking:
             bounds = self.roads.lower_bound(nodes, target)
             bounds.partition(wanted - 1)
-            limit = first_limit(float(bounds[wanted - 1]))
+            bound = float(bounds[wanted - 1])
+            limit = self._margin.first_limit(bound)
         for widening in range(MAX_WIDENINGS + 1):
             seconds, searched = self.roads.reach(nodes, target, limit)
             etas = turnout + (lead + seconds / speed)
@@ -85,6 +89,8 @@ class Movement:
             ):
                 break
             limit = searched * WIDENING if widening < MAX_WIDENINGS - 1 else math.inf
+        if ranking:
+            self._margin.learn(bound, _needed(etas, seconds, turnout + lead, speed, wanted))
         # Ties by id: the units' ranks follow their ids.
         order = np.lexsort((ranks, -etas if farthest else etas))[:count]
         return [ids[i] for i in order.tolist()]
@@ -233,6 +239,22 @@ class Movement:
             path=self.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
+
+
+def _needed(
+    etas: np.ndarray, seconds: np.ndarray, start: np.ndarray, speed: np.ndarray, count: int
+) -> float:
+    """The least search limit (seconds) that would have settled this ranking at once.
+
+    It reaches the first ``count`` units, and goes far enough that every other unit is
+    either reached or, at that limit, sure to come later (``_sure``); ``start`` is each
+    unit's turnout plus its lead to its next node.
+    """
+    first = np.argpartition(etas, count - 1)
+    top, rest = first[:count], first[count:]
+    kth = etas[top].max()
+    rest_need = np.minimum(seconds[rest], (kth - start[rest]) * speed[rest])
+    return float(max(seconds[top].max(), rest_need.max(initial=0.0)))
 
 
 def _sure(etas: np.ndarray, seconds: np.ndarray, floor: np.ndarray, count: int) -> bool:
