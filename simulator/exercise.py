@@ -447,6 +447,15 @@ class Exercise:
         node = engine.incidents[incident_id].node
         return engine.movement.nearest(unit_ids, node, count, farthest)
 
+    def expect(self, incident_id: str, groups: list[tuple[list[str], int]]) -> None:
+        """Say that units will be ranked toward an incident for several needs at once.
+
+        Each group is (unit ids, how many are wanted); ``nearest`` then answers each
+        from one road search instead of one search a need (the answers are the same).
+        """
+        engine = self.engine
+        engine.movement.warm(groups, engine.incidents[incident_id].node)
+
     def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
         """How many of an agency's units with a capability are committed to an incident."""
         incident = self.engine.incidents[incident_id]

@@ -80,6 +80,14 @@ class Viewpoint:
         """Whether a unit meets a need (units' capabilities are no secret)."""
         return self._exercise.unit_can(unit, capability)
 
+    def expect(self, incident: str, groups: list[tuple[list[str], int]]) -> None:
+        """Say the agency's units will be ranked toward an incident for several needs.
+
+        Only speed changes (``Exercise.expect``); a networked seat ranks its own.
+        """
+        if isinstance(self._exercise, Exercise):
+            self._exercise.expect(incident, groups)
+
     def committed(self, incident: str, capability: Capability) -> int:
         """How many of the agency's units with a capability are committed there."""
         return self._exercise.committed(self.agency, incident, capability)

@@ -189,3 +189,26 @@ def test_a_reopened_road_as_fast_as_a_kept_hop_gives_the_whole_searchs_path():
     assert net.reach(np.array([y]), t, 10.0)[1] == 10.0
     dist, nxt = whole(net, t)
     assert net.path(y, t) == [y, b, t] == full_path(nxt, dist, y, t)
+
+
+def test_a_dispatcher_filling_several_needs_searches_once_and_ranks_the_same():
+    # Expecting two rankings at one incident searches once, as far as the farther
+    # first guess; both rankings then come from that tree, with the answers they had.
+    from bench.city import city_scenario
+    from simulator.exercise import Exercise
+
+    scenario = city_scenario(incidents=20, side=30, hours=1)
+    exercise = Exercise(scenario, seed=1)
+    exercise.advance(1800)
+    incident = sorted(exercise.engine.incidents)[0]
+    agency = sorted(exercise.engine.cads)[0]
+    units = [u.id for u in exercise.engine.fleet(agency)]
+    near, far = units[: len(units) // 2], units[len(units) // 2 :]
+    alone = [exercise.nearest(group, incident, 2) for group in (near, far)]
+    roads = exercise.atlas.roads
+    roads._whole.clear()
+    roads._bounded.clear()
+    exercise.expect(incident, [(near, 2), (far, 2)])
+    built = roads.tree_builds
+    assert [exercise.nearest(group, incident, 2) for group in (near, far)] == alone
+    assert roads.tree_builds == built  # both answered from the expected search

@@ -95,6 +95,25 @@ class Movement:
         order = np.lexsort((ranks, -etas if farthest else etas))[:count]
         return [ids[i] for i in order.tolist()]
 
+    def warm(self, groups: list[tuple[list[str], int]], target: int) -> None:
+        """Search once as far as several rankings toward ``target`` will first go.
+
+        A dispatcher filling several needs at one incident ranks its units need by need;
+        a later need's units may be farther, and its search would start again from
+        scratch. Searching at once as far as the farthest first guess leaves every one
+        of them a kept tree (the rankings are the same either way).
+        """
+        now, limit = self.kernel.env.now, 0.0
+        for ids, count in groups:
+            wanted = min(count, len(ids))
+            if wanted > 0:
+                _, nodes, _, _ = self._state(ids, now)
+                bounds = self.roads.lower_bound(nodes, target)
+                bounds.partition(wanted - 1)
+                limit = max(limit, self._margin.first_limit(float(bounds[wanted - 1])))
+        if limit > 0.0:
+            self.roads.reach(np.empty(0, dtype=np.int64), target, limit)
+
     def _state(
         self, ids: list[str], now: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

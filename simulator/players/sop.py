@@ -243,6 +243,7 @@ class SopPlayer:
         # for one need may cover another (an engine that also does rescue).
         tried: set[Capability] = set()
         short = False
+        self._expect(incident_id, free)
         while True:
             read = self._read(incident_id)
             view = read.view
@@ -257,6 +258,20 @@ class SopPlayer:
             if len(chosen) < shortfall:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
+
+    def _expect(self, incident: str, free: list[str]) -> None:
+        """Let the exercise search once for the several needs ``_fill`` will rank for."""
+        read = self._read(incident)
+        if read.view is None or self.style.farthest:
+            return
+        groups = []
+        for capability, shortfall in read.shortfalls:
+            able = self._units_able(capability)
+            capable = [u for u in free if u in able]
+            if shortfall > 0 and capable:
+                groups.append((capable, shortfall))
+        if len(groups) > 1:
+            self.desk.expect(incident, groups)
 
     def _idle(self, incident: str, free: list[str]) -> bool:
         """Whether ``_fill`` would do nothing but find the incident still short.
