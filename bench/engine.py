@@ -99,6 +99,7 @@ def main() -> None:
     print(f"log events                 {events:8d}  ({events / run_s:,.0f} per second)")
     print(f"simpy events scheduled     {steps:8d}  ({steps / run_s:,.0f} per second)")
     print(f"routing trees built        {roads.tree_builds:8d}")
+    print(f"road nodes settled         {roads.nodes_settled:8d}  (the routing work)")
     print(f"peak memory (max RSS)      {peak_mb:8.0f} MB")
     print(
         f"bare simpy timeout         {bare * 1e6:8.2f} us per event (median of {len(samples)} "

@@ -165,6 +165,7 @@ class RoadNetwork:
         self._bytes = {True: 0, False: 0}  # whole, bounded
         self._reverse = self._build_reverse()
         self.tree_builds = 0
+        self.nodes_settled = 0  # by every search: the routing work, whatever the machine
         # The fewest seconds a metre of straight line can take on any road: times it by
         # a distance and no route is faster (a first guess at how far to search).
         metres = np.hypot(*(self.xy[self.dst] - self.xy[self.src]).T)
@@ -204,8 +205,11 @@ class RoadNetwork:
         )
         self.tree_builds += 1
         tree = _Tree(math.inf, None, dist, nxt)
-        if limit < math.inf:
+        if limit == math.inf:
+            self.nodes_settled += int(np.count_nonzero(dist < math.inf))
+        else:
             nodes = np.flatnonzero(dist < math.inf)
+            self.nodes_settled += len(nodes)
             if len(nodes) > len(dist) // 4:
                 tree = _Tree(limit, None, dist, nxt)
             else:
