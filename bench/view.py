@@ -31,6 +31,7 @@ from simulator.exercise import Exercise
 from simulator.players import attach_players
 from simulator.scenario import Scenario, parse
 from simulator.scenario.timing import parse_offset
+from simulator.terminal import Terminal
 from simulator.view.app import App
 from simulator.view.console import Console
 from simulator.view.session import Session
@@ -125,7 +126,7 @@ def main() -> None:
     exercise.advance(parse_offset(args.start))
     width, height = (int(v) for v in args.size.split("x"))
     app = App((width, height))
-    console = Console(app, Session(exercise, roles), speed=60)
+    console = Console(app, Session(Terminal(exercise, roles), roles), speed=60)
     app.push(console)
     print(f"set up (city, players to {args.start}, console) {time.perf_counter() - started:.1f} s")
     frame_times(app.frame, 30)  # warm caches: base map, icons, labels

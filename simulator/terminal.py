@@ -30,6 +30,7 @@ from simulator.network.roles import Barriers, Hearing, Log, Seat, Senders
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import Atlas
+from simulator.world.roads import RoadNetwork
 
 # The seat's name in ``Hearing`` (any name but the controller's).
 TRAINEE = "trainee"
@@ -47,6 +48,8 @@ class Terminal:
         self._exercise = exercise
         self.agencies = tuple(roles)
         self._owner = {u.id: u.agency for u in exercise.scenario.units}
+        self._speed = {u.id: u.speed_factor for u in exercise.scenario.units}
+        self._map: RoadNetwork | None = None  # see ``_briefed``
         self._hearing = Hearing(Seat(TRAINEE, self.agencies))
         self._senders = Senders()
         self._log = Log([])
@@ -121,21 +124,23 @@ class Terminal:
     def submit(self, command: CommandBase, source: str = "trainee") -> Result:
         """Give one of the trainee's agencies' orders.
 
-        Raises:
-            ValueError: the command names an agency the trainee does not play (a view
-                bug: the view offers only their agencies' orders).
+        An order for an agency the trainee does not play is refused here, unlogged, as
+        the server refuses a networked seat's (the view offers none).
         """
-        self._check_agency(command)
+        refusal = self._not_ours(command)
+        if refusal:
+            event = Event(0, self.now, "command.rejected", command.agency, data={"reason": refusal})
+            return Result(False, refusal, event)
         return self._exercise.submit(command, source=source)
 
     def check(self, command: CommandBase) -> str:
         """Why ``command`` would be rejected now, or "" (nothing changes)."""
-        self._check_agency(command)
-        return self._exercise.check(command)
+        return self._not_ours(command) or self._exercise.check(command)
 
-    def _check_agency(self, command: CommandBase) -> None:
-        if command.agency not in self.agencies:
-            raise ValueError(f"the trainee does not play {command.agency}")
+    def _not_ours(self, command: CommandBase) -> str:
+        if command.agency in self.agencies:
+            return ""
+        return f"the trainee does not play {command.agency}"
 
     # -- CAD and units -------------------------------------------------------------------
 
@@ -180,19 +185,29 @@ class Terminal:
         return self._exercise.unit_can(unit_id, capability)
 
     def eta(self, unit_id: str, incident_id: str) -> float:
-        """Estimated seconds for one of our units to reach an incident we hold (else inf)."""
-        if not (self._own(unit_id) and self._known(incident_id)):
+        """Estimated seconds for one of our units to reach an incident we hold (else inf).
+
+        As a networked seat estimates it: on the briefed map, without closures or
+        traffic the trainee may not know of, turnout included.
+        """
+        incident = self._open_incident(incident_id)
+        if not self._own(unit_id) or incident is None:
             return math.inf
-        return self._exercise.eta(unit_id, incident_id)
+        node, reach, home = self._exercise.turning_point(unit_id)
+        turnout = self.scenario.agency(self._owner[unit_id]).turnout if home else 0.0
+        seconds = float(self._briefed().seconds_to(incident.node)[node])
+        return turnout + max(0.0, reach - self.now) + seconds / self._speed[unit_id]
 
     def nearest(
         self, unit_ids: list[str], incident_id: str, count: int, farthest: bool = False
     ) -> list[str]:
-        """Our ``count`` units with the shortest ``eta`` (longest if ``farthest``), ties by id."""
-        own = [u for u in unit_ids if self._own(u)]
-        if not self._known(incident_id):
-            return sorted(own)[:count]
-        return self._exercise.nearest(own, incident_id, count, farthest=farthest)
+        """The ``count`` units with the shortest ``eta`` (longest if ``farthest``), ties by id.
+
+        Another agency's unit has no estimate (inf), as on a networked seat.
+        """
+        sign = -1.0 if farthest else 1.0
+        etas = {u: self.eta(u, incident_id) for u in unit_ids}
+        return sorted(unit_ids, key=lambda u: (sign * etas[u], u))[:count]
 
     def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
         """How many of one of our agencies' units with a capability are committed there."""
@@ -239,10 +254,11 @@ class Terminal:
         return self._exercise.hospitals()
 
     def drive_seconds(self, incident_id: str, node: int) -> float:
-        """Seconds by road from an incident we hold to a node (inf if we hold none)."""
-        if not self._known(incident_id):
+        """Seconds by road on the briefed map from an incident we hold to a node (else inf)."""
+        incident = self._open_incident(incident_id)
+        if incident is None:
             return math.inf
-        return self._exercise.drive_seconds(incident_id, node)
+        return float(self._briefed().seconds_to(node)[incident.node])
 
     def command_post(self, incident: str) -> tuple[str, str] | None:
         """(agency, unit) that set up the command post at an incident we hold, or None."""
@@ -273,10 +289,21 @@ class Terminal:
     def _own(self, unit_id: str) -> bool:
         return self._owner.get(unit_id) in self.agencies
 
-    def _known(self, incident: str) -> bool:
-        """Whether an incident is in one of the trainee's agencies' CAD."""
-        return any(self._exercise.knows(a, incident) for a in self.agencies)
+    def _open_incident(self, incident: str) -> CadIncident | None:
+        """The incident as the first of our CADs holding it open shows it, or None."""
+        for agency in self.agencies:
+            view = self._exercise.cad_incident(agency, incident)
+            if view is not None:
+                return view
+        return None
 
     def _holds(self, incident: str) -> bool:
-        """In one of our CADs, or one of our units is committed to it."""
-        return self._known(incident) or bool(self._exercise.assigned(incident, self.agencies))
+        """Open in one of our CADs, or one of our units is committed to it."""
+        open_ = any(self._exercise.cad_incident(a, incident) for a in self.agencies)
+        return open_ or bool(self._exercise.assigned(incident, self.agencies))
+
+    def _briefed(self) -> RoadNetwork:
+        """The map as briefed, without the exercise's closures and traffic (built once)."""
+        if self._map is None:
+            self._map = RoadNetwork(self._exercise.atlas.roads.graph)
+        return self._map

@@ -77,9 +77,7 @@ class Movement:
         wanted = min(count, len(ids))  # all of them: every one's ETA must be known
         ranking = not farthest and wanted > 0
         if ranking:
-            bounds = self.roads.lower_bound(nodes, target)
-            bounds.partition(wanted - 1)
-            bound = float(bounds[wanted - 1])
+            bound = self._bound(nodes, target, wanted)
             limit = self._margin.first_limit(bound)
         for widening in range(MAX_WIDENINGS + 1):
             seconds, searched = self.roads.reach(nodes, target, limit)
@@ -108,11 +106,16 @@ class Movement:
             wanted = min(count, len(ids))
             if wanted > 0:
                 _, nodes, _, _ = self._state(ids, now)
-                bounds = self.roads.lower_bound(nodes, target)
-                bounds.partition(wanted - 1)
-                limit = max(limit, self._margin.first_limit(float(bounds[wanted - 1])))
+                bound = self._bound(nodes, target, wanted)
+                limit = max(limit, self._margin.first_limit(bound))
         if limit > 0.0:
             self.roads.reach(np.empty(0, dtype=np.int64), target, limit)
+
+    def _bound(self, nodes: np.ndarray, target: int, wanted: int) -> float:
+        """The straight-line bound of the ``wanted``-th nearest of units at ``nodes``."""
+        bounds = self.roads.lower_bound(nodes, target)
+        bounds.partition(wanted - 1)
+        return float(bounds[wanted - 1])
 
     def _state(
         self, ids: list[str], now: float

@@ -17,7 +17,7 @@ import numpy as np
 from simulator.commands import CommandBase, command_json
 from simulator.engine.knowledge import Known
 from simulator.engine.unit import provides
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 from simulator.exercise import (
     CadIncident,
     CadLine,
@@ -303,7 +303,13 @@ class Mirror:
         return {k: f.value for k, f in held.items() if incident_of(k) == incident}
 
     def closed_roads(self) -> frozenset[int]:
-        """Road edges this seat knows are closed (``roles.Barriers``)."""
+        """Road edges this seat knows are closed (``roles.Barriers``).
+
+        The controller hears every closure and reopening, so agencies' beliefs, which
+        may be out of date, do not enter its map.
+        """
+        if self.seat == CONTROLLER:
+            return self._barriers.closed()
         return self._barriers.closed(self._knowledge.values())
 
     def channels(self) -> list[ChannelView]:

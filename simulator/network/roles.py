@@ -14,7 +14,7 @@ resolution and the other lead's answer wherever one of its agencies is a lead, a
 own notices, so a lead can act on them and see the matter closed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from simulator.engine.knowledge import Known
@@ -50,13 +50,16 @@ _AT_INCIDENT = frozenset(
     }
 )
 
-# Roads closed or reopened: heard by the agency that did it (others learn of a closure
-# as a fact, when told or at the barrier).
+# Roads closed or reopened: heard by the agency that did it, and by those an MSEL
+# closure was addressed to (others learn of a closure as a fact, from a partner or at
+# the barrier).
 _ROADS = frozenset({"road.closed", "road.opened"})
+_BY_INJECT = "MSEL "
 
-# Faults every radio user notices (a site off the air, a channel jammed with traffic);
-# a CAD, records system or phone lines going down is heard by its agency.
-_SHARED_SYSTEMS = frozenset({"radio_site", "congestion"})
+# Faults every dispatcher notices (a radio site off the air, phone lines down, a channel
+# jammed with traffic: shared systems); a CAD or records system going down is heard by
+# its agency.
+_SHARED_SYSTEMS = frozenset({"radio_site", "phone", "congestion"})
 
 # What the public shows every seat: its trust, rumours going round on social media and
 # the statements answering them (whether a rumour is true stays the controller's), and
@@ -104,6 +107,7 @@ class Hearing:
     known: set[str] = field(default_factory=set)  # incidents its CAD has opened
     operations: set[str] = field(default_factory=set)  # planned operations it follows
     conflicts: set[str] = field(default_factory=set)  # deconfliction it is party to
+    told: set[str] = field(default_factory=set)  # "MSEL 3": injects released to it
 
     def hears(self, event: Event, sender: str | None) -> bool:
         """Whether the seat receives ``event``; ``sender`` is a message event's sender."""
@@ -119,7 +123,11 @@ class Hearing:
         if kind.startswith(("operation.", "deconfliction.")):
             return self._hears_operation(event)
         if kind == "inject.released":
-            return any(a in agencies for a in payload(event).to)
+            inject = payload(event)
+            if any(a in agencies for a in inject.to):
+                self.told.add(f"{_BY_INJECT}{inject.seq}")
+                return True
+            return False
         if event.agency in agencies:
             return True
         if kind.startswith("message."):
@@ -132,7 +140,8 @@ class Hearing:
             outage = payload(event)
             return outage.target in agencies or outage.fault in _SHARED_SYSTEMS
         if kind in _ROADS:
-            return payload(event).by in agencies  # the barriers its own crews put up
+            by = payload(event).by  # its own crews' barriers, or a closure it was told of
+            return by in agencies or by in self.told
         return kind in _AT_INCIDENT and event.incident in self.known
 
     def _hears_operation(self, event: Event) -> bool:
@@ -162,7 +171,7 @@ class Log:
     def __len__(self) -> int:
         return len(self.events)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
 
     def of_kind(self, *kinds: str) -> list[Event]:
@@ -173,15 +182,17 @@ class Log:
 class Barriers:
     """The roads a seat knows are closed, which is not always what is closed.
 
-    Its own agencies' closures it knows edge by edge (``road.closed`` and ``road.opened``
-    by them, which it hears); the others by street, as facts (``closure:Bridge 2``) it
-    was told or found at the barrier. A closure nobody told it of is not on its map,
-    and one reopened without word stays there.
+    Closures it hears of as events (its own agencies', and those of an MSEL closure it
+    was told of) it knows edge by edge; the others street by street, as facts
+    (``closure:Bridge 2``) a partner told it or a crew found at the barrier. For each
+    edge the latest word counts, the edge's own event over a fact of the same instant
+    (a fact only says that some edge of the street is closed). A closure nobody told it
+    of is not on its map, and one reopened without word stays there.
     """
 
     def __init__(self, roads: RoadNetwork) -> None:
         self._roads = roads
-        self._own: dict[int, bool] = {}  # edge -> closed, as the seat's agencies left it
+        self._heard: dict[int, tuple[float, bool]] = {}  # edge -> (when, closed)
 
     def follow(self, events: Iterable[Event]) -> None:
         """Take the closures and reopenings among newly heard events."""
@@ -192,16 +203,20 @@ class Barriers:
                 for a, b in payload(event).edges:
                     edge = roads.edge_of.get((roads.index[a], roads.index[b]))
                     if edge is not None:
-                        self._own[edge] = closed
+                        self._heard[edge] = (event.t, closed)
 
-    def closed(self, knowledge: Iterable[dict[str, Known]]) -> frozenset[int]:
-        """Closed edges as the seat knows them, from its agencies' ``knowledge``."""
-        out = {edge for edge, closed in self._own.items() if closed}
+    def closed(self, knowledge: Iterable[dict[str, Known]] = ()) -> frozenset[int]:
+        """Closed edges as the seat knows them, with its agencies' ``knowledge``."""
+        said: dict[int, tuple[float, bool]] = dict(self._heard)
         for facts in knowledge:
             for key, known in facts.items():
-                if key.startswith("closure:") and known.value is True and known.via != "own":
-                    out.update(self._roads.edges_named(FactKey.parse(key).subject))
-        return frozenset(out)
+                if not key.startswith("closure:"):
+                    continue
+                for edge in self._roads.edges_named(FactKey.parse(key).subject):
+                    last = said.get(edge)
+                    if last is None or known.t > last[0]:
+                        said[edge] = (known.t, known.value is True)
+        return frozenset(edge for edge, (_, closed) in said.items() if closed)
 
 
 class Senders:
