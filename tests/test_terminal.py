@@ -319,3 +319,15 @@ def test_phone_lines_down_are_heard_by_every_seat():
     for agency in ("police", "fire", "ems"):
         kinds = [e.kind for e in Terminal(ex, (agency,)).log if e.kind.startswith("fault.")]
         assert kinds[:1] == ["fault.started"], agency
+
+
+def test_an_own_closure_is_kept_edge_by_edge_not_street_wide():
+    # Closing one edge of Main Street teaches police the street fact too (some edge of
+    # Main Street is closed); the map still shows only the edge they closed.
+    ex = exercise()
+    police = Terminal(ex, ("police",))
+    ex.advance(12.3456789)
+    assert police.submit(CloseRoad(agency="police", between=("S", "M"))).accepted
+    ex.advance(20)
+    assert police.knowledge("police")["closure:Main Street"].t == pytest.approx(12.3456789)
+    assert police.closed_roads() == main_street(ex, "S", "M")

@@ -184,9 +184,10 @@ class Barriers:
 
     Closures it hears of as events (its own agencies', and those of an MSEL closure it
     was told of) it knows edge by edge; the others street by street, as facts
-    (``closure:Bridge 2``) a partner told it or a crew found at the barrier. For each
-    edge the latest word counts, the edge's own event over a fact of the same instant
-    (a fact only says that some edge of the street is closed). A closure nobody told it
+    (``closure:Bridge 2``) a partner told it or a crew found at the barrier (the facts
+    its own closures taught it add nothing to their events). For each edge the latest
+    word counts, the edge's own event over a fact of the same instant (a fact only says
+    that some edge of the street is closed). A closure nobody told it
     of is not on its map, and one reopened without word stays there.
     """
 
@@ -210,12 +211,13 @@ class Barriers:
         said: dict[int, tuple[float, bool]] = dict(self._heard)
         for facts in knowledge:
             for key, known in facts.items():
-                if not key.startswith("closure:"):
-                    continue
+                if not key.startswith("closure:") or known.via == "own":
+                    continue  # its own closures it heard, edge by edge
+                when = round(known.t, 3)  # as events are stamped
                 for edge in self._roads.edges_named(FactKey.parse(key).subject):
                     last = said.get(edge)
-                    if last is None or known.t > last[0]:
-                        said[edge] = (known.t, known.value is True)
+                    if last is None or when > last[0]:
+                        said[edge] = (when, known.value is True)
         return frozenset(edge for edge, (_, closed) in said.items() if closed)
 
 
