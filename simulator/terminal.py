@@ -26,6 +26,7 @@ from simulator.exercise import (
     Result,
     UnitView,
 )
+from simulator.network.mirror import Mirror
 from simulator.network.roles import Barriers, Hearing, Log, Seat, Senders
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
@@ -307,3 +308,7 @@ class Terminal:
         if self._map is None:
             self._map = RoadNetwork(self._exercise.atlas.roads.graph)
         return self._map
+
+
+# What the map view reads: a local trainee's terminal, or a networked seat's mirror.
+SeatView = Terminal | Mirror

@@ -37,8 +37,9 @@ from simulator.commands import (
     Stage,
     Transport,
 )
-from simulator.exercise import Exercise, UnitView
+from simulator.exercise import UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.terminal import SeatView
 from simulator.view.comms_actions import comms_options, incident_options
 from simulator.view.ledger import Ledger
 from simulator.view.messaging import request_option, staging_here, staging_near
@@ -103,7 +104,7 @@ class Selection:
 
 
 def options(
-    exercise: Exercise,
+    exercise: SeatView,
     snapshot: Snapshot,
     selection: Selection,
     roles: tuple[str, ...],
@@ -267,7 +268,7 @@ def _unit_options(ctx: Context, units: list[UnitView]) -> list[Option]:
     return out
 
 
-def _places(exercise: Exercise) -> dict[str, dict]:
+def _places(exercise: SeatView) -> dict[str, dict]:
     """Staging areas (the scenario's and those opened since) and hospitals, by id."""
     scenario, atlas = exercise.scenario, exercise.atlas
     xy = atlas.roads.xy

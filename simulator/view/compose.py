@@ -15,7 +15,8 @@ import pygame
 from pydantic import ValidationError
 
 from simulator.commands import SendMessage
-from simulator.exercise import Exercise, Result
+from simulator.exercise import Result
+from simulator.terminal import SeatView
 from simulator.view.app import App, Screen
 from simulator.view.draft import KIND_LABELS, KINDS, MAX_TEXT, Draft
 from simulator.view.input import Intent
@@ -44,7 +45,7 @@ class Compose(Screen):
     overlay = True
     typing = True
 
-    def __init__(self, app: App, exercise: Exercise, draft: Draft, send: Sender):
+    def __init__(self, app: App, exercise: SeatView, draft: Draft, send: Sender):
         super().__init__(app)
         self.exercise = exercise
         self.draft = draft

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from simulator.commands import Dispatch
 from simulator.events import Event
-from simulator.exercise import Exercise, Result
+from simulator.exercise import Result
 from simulator.payloads import payload
+from simulator.terminal import SeatView
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Outcome:
 class Handoffs:
     """The waiting dispatches of one console, given as soon as their CAD holds the call."""
 
-    def __init__(self, exercise: Exercise):
+    def __init__(self, exercise: SeatView):
         self.exercise = exercise
         self.waiting: list[Handoff] = []
 

@@ -9,8 +9,8 @@ dispatchers know) from where it last stopped.
 from dataclasses import dataclass
 
 from simulator.events import Event
-from simulator.exercise import Exercise
 from simulator.payloads import payload
+from simulator.terminal import SeatView
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Sent:
 class Ledger:
     """Shares sent and mutual aid asked for by the trainee's agencies."""
 
-    def __init__(self, exercise: Exercise, agencies: tuple[str, ...]):
+    def __init__(self, exercise: SeatView, agencies: tuple[str, ...]):
         self.exercise = exercise
         self.agencies = frozenset(agencies)
         # (recipient, incident) -> the last share of it by any of the trainee's agencies.

@@ -10,7 +10,8 @@ from functools import lru_cache
 import numpy as np
 import pygame
 
-from simulator.exercise import Exercise, UnitView
+from simulator.exercise import UnitView
+from simulator.terminal import SeatView
 from simulator.view.camera import Camera
 from simulator.view.icons import (
     closure_icon,
@@ -57,7 +58,7 @@ SIGN_SPACING = 2.5
 class Markers:
     """Draws the dynamic map layer and finds what is under the pointer."""
 
-    def __init__(self, exercise: Exercise, text: Text):
+    def __init__(self, exercise: SeatView, text: Text):
         self.text = text
         atlas, scenario = exercise.atlas, exercise.scenario
         self.roads = atlas.roads

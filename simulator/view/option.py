@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from simulator.commands import CommandBase, Dispatch
-from simulator.exercise import Exercise, Result
+from simulator.exercise import Result
+from simulator.terminal import SeatView
 from simulator.view.draft import Draft
 from simulator.view.ledger import Ledger
 from simulator.view.picture import Snapshot
@@ -47,7 +48,7 @@ class Option:
 class Context:
     """What every option builder reads: the exercise, the picture, the roles played."""
 
-    exercise: Exercise
+    exercise: SeatView
     snapshot: Snapshot
     roles: tuple[str, ...]
     ledger: Ledger | None = None
@@ -58,7 +59,7 @@ class Context:
         return len(self.roles) > 1
 
 
-def submit(exercise: Exercise, option: Option) -> list[Result]:
+def submit(exercise: SeatView, option: Option) -> list[Result]:
     """Submit an option's commands as the trainee (deferred dispatches are not given)."""
     return [exercise.submit(command, source="trainee") for command in option.commands]
 

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from simulator.events import Event
-from simulator.exercise import CadIncident, Exercise, Need, UnitView
+from simulator.exercise import CadIncident, Need, UnitView
 from simulator.payloads import payload
+from simulator.terminal import SeatView
 from simulator.view.handling import Caveat
 from simulator.view.operations import Book, Notice, Operation
 from simulator.view.traffic import ControlPoint, TrafficBoard
@@ -147,7 +148,7 @@ def heard(event: Event, agencies: frozenset[str], known: Callable[[str], bool]) 
 class Picture:
     """The trainee's view of an exercise: fog of war over its state and events."""
 
-    def __init__(self, exercise: Exercise, agencies: list[str] | tuple[str, ...]):
+    def __init__(self, exercise: SeatView, agencies: list[str] | tuple[str, ...]):
         self.exercise = exercise
         self.agencies = tuple(sorted(agencies))
         self._set = frozenset(self.agencies)

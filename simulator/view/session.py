@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from simulator.exercise import Exercise
 from simulator.scenario.timing import format_offset
+from simulator.terminal import SeatView
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Session:
     trainee sees is scoped to their agencies by construction.
     """
 
-    exercise: Any
+    exercise: SeatView
     roles: tuple[str, ...]
     record: Path | None = None
     on_close: Callable[["Session"], None] | None = None
