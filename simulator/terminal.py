@@ -50,7 +50,9 @@ class Terminal:
         self.agencies = tuple(roles)
         self._owner = {u.id: u.agency for u in exercise.scenario.units}
         self._speed = {u.id: u.speed_factor for u in exercise.scenario.units}
-        self._map: RoadNetwork | None = None  # see ``_briefed``
+        # The map as briefed, without the exercise's closures and traffic: built now,
+        # not in the middle of a frame (a second on a 100,000-node city).
+        self._map = RoadNetwork(exercise.atlas.roads.graph)
         self._hearing = Hearing(Seat(TRAINEE, self.agencies))
         self._senders = Senders()
         self._log = Log([])
@@ -196,7 +198,7 @@ class Terminal:
             return math.inf
         node, reach, home = self._exercise.turning_point(unit_id)
         turnout = self.scenario.agency(self._owner[unit_id]).turnout if home else 0.0
-        seconds = float(self._briefed().seconds_to(incident.node)[node])
+        seconds = float(self._map.seconds_to(incident.node)[node])
         return turnout + max(0.0, reach - self.now) + seconds / self._speed[unit_id]
 
     def nearest(
@@ -259,7 +261,7 @@ class Terminal:
         incident = self._open_incident(incident_id)
         if incident is None:
             return math.inf
-        return float(self._briefed().seconds_to(node)[incident.node])
+        return float(self._map.seconds_to(node)[incident.node])
 
     def command_post(self, incident: str) -> tuple[str, str] | None:
         """(agency, unit) that set up the command post at an incident we hold, or None."""
@@ -302,12 +304,6 @@ class Terminal:
         """Open in one of our CADs, or one of our units is committed to it."""
         open_ = any(self._exercise.cad_incident(a, incident) for a in self.agencies)
         return open_ or bool(self._exercise.assigned(incident, self.agencies))
-
-    def _briefed(self) -> RoadNetwork:
-        """The map as briefed, without the exercise's closures and traffic (built once)."""
-        if self._map is None:
-            self._map = RoadNetwork(self._exercise.atlas.roads.graph)
-        return self._map
 
 
 # What the map view reads: a local trainee's terminal, or a networked seat's mirror.

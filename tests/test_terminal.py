@@ -331,3 +331,13 @@ def test_an_own_closure_is_kept_edge_by_edge_not_street_wide():
     ex.advance(20)
     assert police.knowledge("police")["closure:Main Street"].t == pytest.approx(12.3456789)
     assert police.closed_roads() == main_street(ex, "S", "M")
+
+
+def test_a_partial_inject_closure_is_known_edge_by_edge_not_street_wide():
+    # The inject closes one edge of Main Street; police are also taught the street fact
+    # at that instant, which says less than the closure they heard.
+    ex = exercise(msel=[incident(), closure(2, 30, edges=[["M", "I"]])])
+    police = Terminal(ex, ("police",))
+    ex.advance(60)
+    assert police.knowledge("police")["closure:Main Street"].value is True
+    assert police.closed_roads() == main_street(ex, "M", "I")

@@ -184,8 +184,8 @@ class Barriers:
 
     Closures it hears of as events (its own agencies', and those of an MSEL closure it
     was told of) it knows edge by edge; the others street by street, as facts
-    (``closure:Bridge 2``) a partner told it or a crew found at the barrier (the facts
-    its own closures taught it add nothing to their events). For each edge the latest
+    (``closure:Bridge 2``) a partner told it or a crew found at the barrier (a fact a
+    heard closure taught it at that instant adds nothing to it). For each edge the latest
     word counts, the edge's own event over a fact of the same instant (a fact only says
     that some edge of the street is closed). A closure nobody told it
     of is not on its map, and one reopened without word stays there.
@@ -194,14 +194,16 @@ class Barriers:
     def __init__(self, roads: RoadNetwork) -> None:
         self._roads = roads
         self._heard: dict[int, tuple[float, bool]] = {}  # edge -> (when, closed)
+        self._streets: set[tuple[str, float]] = set()  # (street, when) a heard event named
 
     def follow(self, events: Iterable[Event]) -> None:
         """Take the closures and reopenings among newly heard events."""
         roads = self._roads
         for event in events:
             if event.kind in _ROADS:
-                closed = event.kind == "road.closed"
-                for a, b in payload(event).edges:
+                closed, change = event.kind == "road.closed", payload(event)
+                self._streets.update((name.casefold(), event.t) for name in change.names)
+                for a, b in change.edges:
                     edge = roads.edge_of.get((roads.index[a], roads.index[b]))
                     if edge is not None:
                         self._heard[edge] = (event.t, closed)
@@ -211,10 +213,12 @@ class Barriers:
         said: dict[int, tuple[float, bool]] = dict(self._heard)
         for facts in knowledge:
             for key, known in facts.items():
-                if not key.startswith("closure:") or known.via == "own":
-                    continue  # its own closures it heard, edge by edge
-                when = round(known.t, 3)  # as events are stamped
-                for edge in self._roads.edges_named(FactKey.parse(key).subject):
+                if not key.startswith("closure:"):
+                    continue
+                when, street = round(known.t, 3), FactKey.parse(key).subject  # as stamped
+                if (street.casefold(), when) in self._streets:
+                    continue  # taught by a closure it heard, which says which edges
+                for edge in self._roads.edges_named(street):
                     last = said.get(edge)
                     if last is None or when > last[0]:
                         said[edge] = (when, known.value is True)

@@ -150,6 +150,7 @@ class RoadNetwork:
         self.free_flow = np.array([e[2]["length"] / e[2]["speed"] for e in edges])
         self.seconds = self.free_flow.copy()
         self.names = [e[2].get("name") or "" for e in edges]
+        self._named: dict[str, list[int]] | None = None  # street -> edges (``edges_named``)
         self.edge_of: dict[tuple[int, int], int] = {
             (int(u), int(v)): k for k, (u, v) in enumerate(zip(self.src, self.dst, strict=True))
         }
@@ -385,8 +386,11 @@ class RoadNetwork:
 
     def edges_named(self, name: str) -> list[int]:
         """Edge indices of a street by name (case-insensitive)."""
-        wanted = name.casefold()
-        return [k for k, n in enumerate(self.names) if n.casefold() == wanted]
+        if self._named is None:
+            self._named = {}
+            for k, street in enumerate(self.names):
+                self._named.setdefault(street.casefold(), []).append(k)
+        return list(self._named.get(name.casefold(), ()))
 
     def close(self, edges: list[int]) -> list[int]:
         """Close edges; returns those that were open. Drops the trees using them."""
