@@ -98,9 +98,7 @@ class Terminal:
         fresh = events[self._read :]
         if fresh:
             self._read = len(events)
-            hears = self._hearing.hears
-            senders = self._senders.of(fresh)
-            heard = [e for e, sender in zip(fresh, senders, strict=True) if hears(e, sender)]
+            heard = self._hearing.heard(fresh, self._senders.of(fresh))
             self._log.events.extend(heard)
             self._barriers.follow(heard)
 

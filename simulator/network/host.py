@@ -379,8 +379,7 @@ class Host:
         wall = time.monotonic()
         senders = self._senders.of(events)  # once for all seats
         for place in self.places.values():
-            hears = place.hearing.hears
-            heard = [e for e, sender in zip(events, senders, strict=True) if hears(e, sender)]
+            heard = place.hearing.heard(events, senders)
             place.heard.extend(heard)
             if place.queue is None:
                 continue

@@ -144,6 +144,11 @@ class Hearing:
             return by in agencies or by in self.told
         return kind in _AT_INCIDENT and event.incident in self.known
 
+    def heard(self, events: list[Event], senders: list[str | None]) -> list[Event]:
+        """The events of a batch the seat receives (``senders``: ``Senders.of`` them)."""
+        hears = self.hears
+        return [e for e, sender in zip(events, senders, strict=True) if hears(e, sender)]
+
     def _hears_operation(self, event: Event) -> bool:
         """Operations it leads, takes part in or that are overt; conflicts it is party to."""
         agencies, data = self.seat.agencies, payload(event)
