@@ -15,6 +15,7 @@ import numpy as np
 from simulator.commands import CommandBase
 from simulator.events import Event
 from simulator.exercise import CadIncident, CadLine, Exercise, HospitalView, Result, UnitView
+from simulator.network.roles import Hearing, Seat, Senders
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 
@@ -160,9 +161,20 @@ class Viewpoint:
         return self._exercise.stream(purpose)
 
     def subscribe(self, subscriber: Callable[[list[Event]], None]) -> None:
-        """Receive every new batch of events.
+        """Receive each new batch of the events the agency's seat hears.
 
-        Locally this is the whole log as it grows (a networked seat hears only its own);
-        a player acts on its agency's events and on what is visible at its scenes.
+        Locally the batch is filtered through the same ``Hearing`` a networked seat's
+        server applies, so an automated player reacts only to what a trainee in its
+        seat would hear, as a networked bot does. A batch that leaves nothing is still
+        handed over (empty): players check their timers on each. A networked seat's
+        mirror already hears only its own.
         """
-        self._exercise.subscribe(subscriber)
+        if not isinstance(self._exercise, Exercise):
+            self._exercise.subscribe(subscriber)
+            return
+        hearing, senders = Hearing(Seat(self.source, (self.agency,))), Senders()
+
+        def hear(batch: list[Event]) -> None:
+            subscriber(hearing.heard(batch, senders.of(batch)))
+
+        self._exercise.subscribe(hear)

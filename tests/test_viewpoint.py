@@ -1,9 +1,13 @@
 """An agency's viewpoint: its own CAD, knowledge and units, and only its own orders."""
 
 import pytest
-from conftest import exercise, run_until
+from conftest import SCENARIOS, exercise, run_until
 
+from simulator.build import build_exercise
 from simulator.commands import Dispatch
+from simulator.events import Event
+from simulator.scenario import load
+from simulator.terminal import Terminal
 from simulator.viewpoint import Viewpoint
 
 
@@ -20,3 +24,18 @@ def test_reads_are_the_agencys_own_and_orders_for_another_agency_are_refused():
     assert not ex.log.of_kind("command.accepted") and not ex.log.of_kind("command.rejected")
     result = police.submit(Dispatch(agency="police", incident="INC1", units=["P1"]))
     assert result.accepted and ex.commands[-1]["source"] == "player:police"
+
+
+def test_a_local_players_feed_is_what_its_seat_hears():
+    """An automated player reacts to its seat's events only, as a networked bot does."""
+    scenario = load(SCENARIOS / "riverton_night_shift.yaml")
+    ex = build_exercise(scenario, 0, automated=[a.id for a in scenario.agencies])
+    fed: list[Event] = []
+    Viewpoint(ex, "fire", "player:fire").subscribe(fed.extend)
+    seat = Terminal(ex, ("fire",))
+    ex.advance(2 * 3600)
+    assert fed == list(seat.log.events)
+    assert not {e.kind for e in fed} & {"incident.started", "fact.critical"}
+    others = [e for e in ex.log.events if e.agency not in ("fire", None)]
+    assert {e.kind for e in others} & {"fact.learned", "cad.opened", "unit.dispatched"}
+    assert not [e for e in fed if e.kind == "fact.learned" and e.agency != "fire"]
