@@ -79,14 +79,19 @@ class Movement:
         if ranking:
             bound = self._bound(nodes, target, wanted)
             limit = self._margin.first_limit(bound)
-        for widening in range(MAX_WIDENINGS + 1):
-            seconds, searched = self.roads.reach(nodes, target, limit)
+        kept, widening = ranking, 0  # a tree kept toward the target may settle it at once
+        while True:
+            seconds, searched = self.roads.reach(nodes, target, limit, kept=kept)
             etas = turnout + (lead + seconds / speed)
             if searched == math.inf or _sure(
                 etas, seconds, turnout + (lead + searched / speed), wanted
             ):
                 break
-            limit = searched * WIDENING if widening < MAX_WIDENINGS - 1 else math.inf
+            if kept and searched < limit:  # it fell short: search as far as first planned
+                kept = False
+                continue
+            kept, widening = False, widening + 1
+            limit = searched * WIDENING if widening < MAX_WIDENINGS else math.inf
         if ranking:
             self._margin.learn(bound, _needed(etas, seconds, turnout + lead, speed, wanted))
         # Ties by id: the units' ranks follow their ids.
@@ -108,8 +113,8 @@ class Movement:
                 _, nodes, _, _ = self._state(ids, now)
                 bound = self._bound(nodes, target, wanted)
                 limit = max(limit, self._margin.first_limit(bound))
-        if limit > 0.0:
-            self.roads.reach(np.empty(0, dtype=np.int64), target, limit)
+        if limit > 0.0:  # a kept tree may do (each ranking searches on if it falls short)
+            self.roads.reach(np.empty(0, dtype=np.int64), target, limit, kept=True)
 
     def _bound(self, nodes: np.ndarray, target: int, wanted: int) -> float:
         """The straight-line bound of the ``wanted``-th nearest of units at ``nodes``."""

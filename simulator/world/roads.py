@@ -306,13 +306,19 @@ class RoadNetwork:
             limit = tree.limit * WIDENING
         return self._search(target, math.inf)
 
-    def reach(self, origins: np.ndarray, target: int, limit: float) -> tuple[np.ndarray, float]:
-        """Seconds from each origin to ``target``, exact up to ``limit`` at least.
+    def reach(
+        self, origins: np.ndarray, target: int, limit: float, kept: bool = False
+    ) -> tuple[np.ndarray, float]:
+        """Seconds from each origin to ``target``, exact up to the limit returned.
 
         Returns the seconds (inf for an origin past the limit searched, or cut off) and
-        that limit (inf: the whole graph, so inf means unreachable).
+        that limit, at least ``limit`` (inf: the whole graph, so inf means unreachable).
+        With ``kept``, a tree already kept toward the target answers whatever its limit:
+        a ranking often needs less than its first guess, and can tell from the limit.
         """
-        tree = self._search(target, limit)
+        tree = self._cached(target) if kept else None
+        if tree is None:
+            tree = self._search(target, limit)
         return tree.seconds(origins), tree.limit
 
     def lower_bound(self, origins: np.ndarray, target: int) -> np.ndarray:
