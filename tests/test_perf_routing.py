@@ -213,3 +213,29 @@ def test_a_dispatcher_filling_several_needs_searches_once_and_ranks_the_same():
     built = exercise.atlas.roads.tree_builds
     assert [exercise.nearest(group, incident, 2) for group in groups] == alone
     assert exercise.atlas.roads.tree_builds == built  # both answered from the expected search
+
+
+@pytest.mark.parametrize("kept_limit", [1.0, 1000.0])
+def test_a_kept_tree_settles_a_ranking_it_covers_and_a_short_one_searches_on(
+    kept_limit, monkeypatch
+):
+    # A tree already kept toward the incident answers the ranking first, below its
+    # first guess (pinned far out here): one reaching every unit (1,000 s crosses this
+    # small city) settles it with no search, a short one searches on.
+    from bench.city import city_scenario
+    from simulator.exercise import Exercise
+    from simulator.world.margin import Margin
+
+    monkeypatch.setattr(Margin, "learn", lambda self, bound, needed: None)
+    exercise = Exercise(city_scenario(incidents=20, side=30, hours=1), seed=1)
+    exercise.engine.movement._margin.margin = 50.0
+    exercise.advance(1800)
+    incident = sorted(exercise.engine.incidents)[0]
+    units = [u.id for u in exercise.engine.fleet("police")]
+    roads = exercise.atlas.roads
+    roads.reach(np.empty(0, dtype=np.int64), exercise.engine.incidents[incident].node, kept_limit)
+    built = roads.tree_builds
+    ranked = exercise.nearest(units, incident, 3)
+    assert (roads.tree_builds > built) == (kept_limit == 1.0)
+    etas = {u: exercise.eta(u, incident) for u in units}
+    assert ranked == sorted(units, key=lambda u: (etas[u], u))[:3]
