@@ -81,6 +81,50 @@ _PUBLIC = frozenset(
 )
 
 
+# Which of ``Hearing.hears``'s rules decides an event kind, looked up once a kind (plain
+# numbers: compared for every event a seat might hear).
+(
+    _HEARD_NEVER,  # ground truth
+    _HEARD_ALWAYS,  # the exercise and the public
+    _HEARD_OPERATION,  # planned operations and deconfliction
+    _HEARD_INJECT,  # an MSEL row released
+    _HEARD_CAD_OPENED,  # an incident entered in a CAD
+    _HEARD_MESSAGE,  # a message
+    _HEARD_FAULT,  # a system fault
+    _HEARD_ROAD,  # a road closed or opened
+    _HEARD_AT_INCIDENT,  # what happens at an incident
+    _HEARD_OWN,  # an agency's own event, heard by it alone
+) = range(10)
+
+_RULES: dict[str, int] = {}
+
+
+def _rule(kind: str) -> int:
+    """The rule that decides who hears ``kind`` (kept for the next event of the kind)."""
+    if kind in _GROUND_TRUTH:
+        rule = _HEARD_NEVER
+    elif kind.startswith("exercise.") or kind in _PUBLIC:
+        rule = _HEARD_ALWAYS
+    elif kind.startswith(("operation.", "deconfliction.")):
+        rule = _HEARD_OPERATION
+    elif kind == "inject.released":
+        rule = _HEARD_INJECT
+    elif kind == "cad.opened":
+        rule = _HEARD_CAD_OPENED
+    elif kind.startswith("message."):
+        rule = _HEARD_MESSAGE
+    elif kind.startswith("fault."):
+        rule = _HEARD_FAULT
+    elif kind in _ROADS:
+        rule = _HEARD_ROAD
+    elif kind in _AT_INCIDENT:
+        rule = _HEARD_AT_INCIDENT
+    else:
+        rule = _HEARD_OWN
+    _RULES[kind] = rule
+    return rule
+
+
 @dataclass(frozen=True)
 class Seat:
     """A place at the exercise: an agency's dispatcher, or the controller."""
@@ -113,36 +157,36 @@ class Hearing:
         """Whether the seat receives ``event``; ``sender`` is a message event's sender."""
         if self.seat.controller:
             return True
-        kind, agencies = event.kind, self.seat.agencies
-        if kind in _GROUND_TRUTH:
-            return False
-        if kind == "cad.opened" and event.agency in agencies:
-            self.known.add(event.incident or "")
-        if kind.startswith("exercise.") or kind in _PUBLIC:
-            return True
-        if kind.startswith(("operation.", "deconfliction.")):
+        kind = event.kind
+        rule = _RULES.get(kind)
+        if rule is None:
+            rule = _rule(kind)
+        if rule in (_HEARD_ALWAYS, _HEARD_NEVER):
+            return rule == _HEARD_ALWAYS
+        if rule == _HEARD_OPERATION:
             return self._hears_operation(event)
-        if kind == "inject.released":
+        agencies = self.seat.agencies
+        if rule == _HEARD_INJECT:
             inject = payload(event)
             if any(a in agencies for a in inject.to):
                 self.told.add(f"{_BY_INJECT}{inject.seq}")
                 return True
             return False
         if event.agency in agencies:
+            if rule == _HEARD_CAD_OPENED:
+                self.known.add(event.incident or "")
             return True
-        if kind.startswith("message."):
+        if rule == _HEARD_MESSAGE:
             # A message to one of its agencies is heard as it goes out, so that its words
             # are there when it arrives (the view shows them only then).
-            return sender in agencies or (
-                kind == "message.queued" and payload(event).to in agencies
-            )
-        if kind.startswith("fault."):  # its own systems, and the radio everyone is on
+            return sender in agencies or (kind == "message.queued" and event.data["to"] in agencies)
+        if rule == _HEARD_FAULT:  # its own systems, and the radio everyone is on
             outage = payload(event)
             return outage.target in agencies or outage.fault in _SHARED_SYSTEMS
-        if kind in _ROADS:
+        if rule == _HEARD_ROAD:
             by = payload(event).by  # its own crews' barriers, or a closure it was told of
             return by in agencies or by in self.told
-        return kind in _AT_INCIDENT and event.incident in self.known
+        return rule == _HEARD_AT_INCIDENT and event.incident in self.known
 
     def heard(self, events: list[Event], senders: list[str | None]) -> list[Event]:
         """The events of a batch the seat receives (``senders``: ``Senders.of`` them)."""
@@ -245,9 +289,9 @@ class Senders:
         by_message = self._by_message
         for event in events:
             if event.kind == "message.queued":
-                by_message[payload(event).message] = event.agency
+                by_message[event.data["message"]] = event.agency
         return [
-            by_message.get(payload(e).message) if e.kind in _ABOUT_A_MESSAGE else None
+            by_message.get(e.data["message"]) if e.kind in _ABOUT_A_MESSAGE else None
             for e in events
         ]
 
