@@ -461,3 +461,39 @@ def test_stage_moves_a_committed_unit_off_its_incident():
     assert "P1" not in ex.engine.incidents["INC1"].assigned
     ex.advance(ex.end)
     assert kinds(ex, "unit.staged", unit="P1")[-1].data["at"] == "STG"
+
+
+def test_closing_a_road_closed_unknown_to_the_agency_is_done_and_teaches_it():
+    # Police closed Main Street and told no one. Refusing fire's order would tell fire
+    # (and any trainee the view greys the order out for) of a closure nobody reported;
+    # fire's crew finds the barriers up instead, and fire learns the closure.
+    ex = road_closed()
+    key = "closure:Main Street"
+    assert ex.check(CloseRoad(agency="fire", road="Main Street")) == ""
+    closed = frozenset(ex.engine.atlas.roads.closed)
+    before = len(ex.log)
+    assert ex.submit(CloseRoad(agency="fire", road="Main Street")).accepted
+    assert frozenset(ex.engine.atlas.roads.closed) == closed
+    fresh_events = ex.log.events[before:]
+    assert not [e for e in fresh_events if e.kind == "road.closed"]
+    learnt = [e for e in fresh_events if e.kind == "fact.learned"]
+    assert [(e.agency, e.data["fact"], e.data["value"], e.data["via"]) for e in learnt] == [
+        ("fire", key, True, "own")
+    ]
+    # Now fire knows: the same order is refused, as it is for police, who closed it.
+    for agency in ("fire", "police"):
+        assert ex.check(CloseRoad(agency=agency, road="Main Street")) == (
+            "that road is already closed"
+        )
+
+
+def test_opening_a_road_the_agency_thinks_closed_teaches_it_that_it_is_open():
+    ex = road_closed()
+    assert ex.submit(CloseRoad(agency="fire", road="Main Street")).accepted  # fire learns
+    assert ex.submit(OpenRoad(agency="police", road="Main Street")).accepted  # fire untold
+    assert ex.check(OpenRoad(agency="fire", road="Main Street")) == ""
+    before = len(ex.log)
+    assert ex.submit(OpenRoad(agency="fire", road="Main Street")).accepted
+    assert "road.opened" not in {e.kind for e in ex.log.events[before:]}
+    assert ex.engine.knowledge.value("fire", "closure:Main Street") is False
+    assert ex.check(OpenRoad(agency="fire", road="Main Street")) == "that road is not closed"

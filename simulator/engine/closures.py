@@ -70,6 +70,14 @@ class Closures:
             self.movement.after_reopening()
         return newly
 
+    def found(self, edges: list[int], agency: str) -> None:
+        """An agency's crew, sent to close or open a road, finds it already so.
+
+        Nothing on the road changes; the agency learns how its streets stand.
+        """
+        names = sorted({self.state.atlas.roads.names[k] for k in edges} - {""})
+        self._tell_roads(names, [agency], "own")
+
     def _tell_roads(self, names: list[str], told: list[str], via: str) -> None:
         for agency in sorted(set(told)):
             for name in names:

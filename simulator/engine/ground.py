@@ -6,6 +6,7 @@ from simulator.engine.command import Command
 from simulator.engine.orders import Handlers
 from simulator.engine.state import State
 from simulator.engine.verdict import Verdict, known_incident, own_units
+from simulator.scenario.facts import fact_key
 from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import SNAP_LIMIT_M
 
@@ -33,7 +34,11 @@ class Ground:
         if reason:
             return reason, None
         if not set(edges) - self.state.atlas.roads.closed:
-            return "that road is already closed", None
+            if self._believes(command.agency, edges, closed=True):
+                return "that road is already closed", None
+            # Said no to, the order would tell the dispatcher (and the view greying it
+            # out, anyone looking) of a closure nobody reported: its crew finds it.
+            return "", lambda: self.closures.found(edges, command.agency)
         return "", lambda: self.closures.close(
             edges, by=command.agency, told=[command.agency], via="own"
         )
@@ -43,9 +48,25 @@ class Ground:
         if reason:
             return reason, None
         if not set(edges) & self.state.atlas.roads.closed:
-            return "that road is not closed", None
+            if self._believes(command.agency, edges, closed=False):
+                return "that road is not closed", None
+            return "", lambda: self.closures.found(edges, command.agency)
         return "", lambda: self.closures.reopen(
             edges, by=command.agency, told=[command.agency], via="own"
+        )
+
+    def _believes(self, agency: str, edges: list[int], closed: bool) -> bool:
+        """Whether the agency holds the road's streets to be as they are (closed or open).
+
+        A street it never heard closed it takes to be open; a road with no street name
+        is a fact no one can hold, so a refusal about it tells nothing new.
+        """
+        names = self.state.atlas.roads.names
+        streets = {names[k] for k in edges} - {""}
+        knowledge = self.state.knowledge
+        return all(
+            bool(knowledge.value(agency, fact_key("closure", street))) == closed
+            for street in sorted(streets)
         )
 
     def _command_post(self, command: CommandPost) -> Verdict:
