@@ -189,9 +189,27 @@ class Hearing:
         return rule == _HEARD_AT_INCIDENT and event.incident in self.known
 
     def heard(self, events: list[Event], senders: list[str | None]) -> list[Event]:
-        """The events of a batch the seat receives (``senders``: ``Senders.of`` them)."""
-        hears = self.hears
-        return [e for e, sender in zip(events, senders, strict=True) if hears(e, sender)]
+        """The events of a batch the seat receives (``senders``: ``Senders.of`` them).
+
+        Every automated player filters every batch, so the two commonest rules (an
+        agency's own event, what happens at an incident) are decided here, as ``hears``
+        decides them, without a call an event.
+        """
+        if self.seat.controller:
+            return list(events)
+        agencies, known, rules, hears = self.seat.agencies, self.known, _RULES, self.hears
+        out = []
+        for event, sender in zip(events, senders, strict=True):
+            rule = rules.get(event.kind)
+            if rule == _HEARD_OWN:
+                if event.agency in agencies:
+                    out.append(event)
+            elif rule == _HEARD_AT_INCIDENT:
+                if event.agency in agencies or event.incident in known:
+                    out.append(event)
+            elif hears(event, sender):
+                out.append(event)
+        return out
 
     def _hears_operation(self, event: Event) -> bool:
         """Operations it leads, takes part in or that are overt; conflicts it is party to."""
