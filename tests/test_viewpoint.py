@@ -39,3 +39,20 @@ def test_a_local_players_feed_is_what_its_seat_hears():
     others = [e for e in ex.log.events if e.agency not in ("fire", None)]
     assert {e.kind for e in others} & {"fact.learned", "cad.opened", "unit.dispatched"}
     assert not [e for e in fed if e.kind == "fact.learned" and e.agency != "fire"]
+
+
+@pytest.mark.parametrize("name", ["riverton_night_shift", "eastfield_warrant_day"])
+def test_a_batch_is_heard_as_its_events_are_one_by_one(name):
+    # ``heard`` decides the commonest rules inline: it must agree with ``hears``.
+    from simulator.network.roles import Hearing, Seat, Senders
+
+    scenario = load(SCENARIOS / f"{name}.yaml")
+    ex = build_exercise(scenario, 0, automated=[a.id for a in scenario.agencies])
+    ex.advance(scenario.metadata.duration)
+    events = ex.log.events
+    for agency in sorted(a.id for a in scenario.agencies):
+        batch, single = Hearing(Seat(agency, (agency,))), Hearing(Seat(agency, (agency,)))
+        senders = Senders().of(events)
+        one_by_one = [e for e, s in zip(events, senders, strict=True) if single.hears(e, s)]
+        assert batch.heard(events, senders) == one_by_one
+        assert one_by_one and len(one_by_one) < len(events)
