@@ -497,3 +497,16 @@ def test_opening_a_road_the_agency_thinks_closed_teaches_it_that_it_is_open():
     assert "road.opened" not in {e.kind for e in ex.log.events[before:]}
     assert ex.engine.knowledge.value("fire", "closure:Main Street") is False
     assert ex.check(OpenRoad(agency="fire", road="Main Street")) == "that road is not closed"
+
+
+def test_an_order_that_would_teach_nothing_is_refused_on_a_partly_closed_street():
+    # Police closed one stretch of Main Street, so it holds the street closed, which it
+    # is. Opening the other, open stretch would change nothing and teach nothing: it
+    # is refused, as before, and not accepted as an empty finding again and again.
+    ex = known()
+    assert ex.submit(CloseRoad(agency="police", between=("S", "M"))).accepted
+    for agency in ("police", "fire"):
+        if agency == "fire":  # fire learns the street is closed by finding it so
+            assert ex.submit(CloseRoad(agency="fire", between=("S", "M"))).accepted
+        result = ex.submit(OpenRoad(agency=agency, between=("M", "I")))
+        assert (result.accepted, result.reason) == (False, "that road is not closed")

@@ -70,13 +70,26 @@ class Closures:
             self.movement.after_reopening()
         return newly
 
+    def untold(self, edges: list[int], agency: str) -> list[str]:
+        """The streets of these edges that the agency does not hold to be as they are.
+
+        A street it never heard closed it takes to be open.
+        """
+        names = sorted({self.state.atlas.roads.names[k] for k in edges} - {""})
+        knowledge, truth = self.state.knowledge, self.state.truth
+        return [
+            name
+            for name in names
+            if bool(knowledge.value(agency, fact_key("closure", name)))
+            != truth(fact_key("closure", name))
+        ]
+
     def found(self, edges: list[int], agency: str) -> None:
         """An agency's crew, sent to close or open a road, finds it already so.
 
         Nothing on the road changes; the agency learns how its streets stand.
         """
-        names = sorted({self.state.atlas.roads.names[k] for k in edges} - {""})
-        self._tell_roads(names, [agency], "own")
+        self._tell_roads(self.untold(edges, agency), [agency], "own")
 
     def _tell_roads(self, names: list[str], told: list[str], via: str) -> None:
         for agency in sorted(set(told)):

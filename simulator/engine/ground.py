@@ -6,7 +6,6 @@ from simulator.engine.command import Command
 from simulator.engine.orders import Handlers
 from simulator.engine.state import State
 from simulator.engine.verdict import Verdict, known_incident, own_units
-from simulator.scenario.facts import fact_key
 from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import SNAP_LIMIT_M
 
@@ -34,11 +33,7 @@ class Ground:
         if reason:
             return reason, None
         if not set(edges) - self.state.atlas.roads.closed:
-            if self._believes(command.agency, edges, closed=True):
-                return "that road is already closed", None
-            # Said no to, the order would tell the dispatcher (and the view greying it
-            # out, anyone looking) of a closure nobody reported: its crew finds it.
-            return "", lambda: self.closures.found(edges, command.agency)
+            return self._found(edges, command.agency, "that road is already closed")
         return "", lambda: self.closures.close(
             edges, by=command.agency, told=[command.agency], via="own"
         )
@@ -48,26 +43,23 @@ class Ground:
         if reason:
             return reason, None
         if not set(edges) & self.state.atlas.roads.closed:
-            if self._believes(command.agency, edges, closed=False):
-                return "that road is not closed", None
-            return "", lambda: self.closures.found(edges, command.agency)
+            return self._found(edges, command.agency, "that road is not closed")
         return "", lambda: self.closures.reopen(
             edges, by=command.agency, told=[command.agency], via="own"
         )
 
-    def _believes(self, agency: str, edges: list[int], closed: bool) -> bool:
-        """Whether the agency holds the road's streets to be as they are (closed or open).
+    def _found(self, edges: list[int], agency: str, reason: str) -> Verdict:
+        """An order to make a road as it already is: refused, unless the agency is unaware.
 
-        A street it never heard closed it takes to be open; a road with no street name
-        is a fact no one can hold, so a refusal about it tells nothing new.
+        Refused, it would tell the dispatcher (and, through the view greying it out,
+        anyone merely looking) how a street stands that nobody reported: so where the
+        agency holds a street to be otherwise, the crew goes and finds it, and the
+        agency learns. A road with no street name is a fact no one holds, so that
+        refusal stays.
         """
-        names = self.state.atlas.roads.names
-        streets = {names[k] for k in edges} - {""}
-        knowledge = self.state.knowledge
-        return all(
-            bool(knowledge.value(agency, fact_key("closure", street))) == closed
-            for street in sorted(streets)
-        )
+        if not self.closures.untold(edges, agency):
+            return reason, None
+        return "", lambda: self.closures.found(edges, agency)
 
     def _command_post(self, command: CommandPost) -> Verdict:
         incident, reason = known_incident(self.state, command.agency, command.incident)

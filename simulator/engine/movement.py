@@ -113,8 +113,8 @@ class Movement:
                 _, nodes, _, _ = self._state(ids, now)
                 bound = self._bound(nodes, target, wanted)
                 limit = max(limit, self._margin.first_limit(bound))
-        if limit > 0.0:  # a kept tree may do (each ranking searches on if it falls short)
-            self.roads.reach(np.empty(0, dtype=np.int64), target, limit, kept=True)
+        if limit > 0.0:
+            self.roads.reach(np.empty(0, dtype=np.int64), target, limit)
 
     def _bound(self, nodes: np.ndarray, target: int, wanted: int) -> float:
         """The straight-line bound of the ``wanted``-th nearest of units at ``nodes``."""
