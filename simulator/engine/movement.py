@@ -104,7 +104,11 @@ class Movement:
         A dispatcher filling several needs at one incident ranks its units need by need;
         a later need's units may be farther, and its search would start again from
         scratch. Searching at once as far as the farthest first guess leaves every one
-        of them a kept tree (the rankings are the same either way).
+        of them a kept tree (the rankings are the same either way). Where a tree is
+        already kept toward the target, whatever its reach, it is left to the rankings,
+        each searching on only if it falls short: over whole runs that searches less
+        (city day 5.70 M road nodes against 5.85 M; metro day 138.8 M against 139.1 M),
+        though a short kept tree then costs a search a ranking instead of one.
         """
         now, limit = self.kernel.env.now, 0.0
         for ids, count in groups:
@@ -114,7 +118,7 @@ class Movement:
                 bound = self._bound(nodes, target, wanted)
                 limit = max(limit, self._margin.first_limit(bound))
         if limit > 0.0:
-            self.roads.reach(np.empty(0, dtype=np.int64), target, limit)
+            self.roads.reach(np.empty(0, dtype=np.int64), target, limit, kept=True)
 
     def _bound(self, nodes: np.ndarray, target: int, wanted: int) -> float:
         """The straight-line bound of the ``wanted``-th nearest of units at ``nodes``."""
