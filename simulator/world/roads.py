@@ -312,9 +312,9 @@ class RoadNetwork:
         """Seconds from each origin to ``target``, exact up to the limit returned.
 
         Returns the seconds (inf for an origin past the limit searched, or cut off) and
-        that limit, at least ``limit`` (inf: the whole graph, so inf means unreachable).
-        With ``kept``, a tree already kept toward the target answers whatever its limit:
-        a ranking often needs less than its first guess, and can tell from the limit.
+        that limit (inf: the whole graph, so inf means unreachable), at least ``limit``
+        unless ``kept``: then a tree already kept toward the target answers whatever its
+        limit, as a ranking often needs less than its first guess and can tell from it.
         """
         tree = self._cached(target) if kept else None
         if tree is None:
