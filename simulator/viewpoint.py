@@ -9,6 +9,7 @@ It wraps the local ``Exercise`` and the network client's ``Mirror`` alike.
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -172,9 +173,34 @@ class Viewpoint:
         if not isinstance(self._exercise, Exercise):
             self._exercise.subscribe(subscriber)
             return
-        hearing, senders = Hearing(Seat(self.source, (self.agency,))), Senders()
+        hearing = Hearing(Seat(self.source, (self.agency,)))
+        senders = _SENDERS.setdefault(self._exercise, _BatchSenders())
 
         def hear(batch: list[Event]) -> None:
             subscriber(hearing.heard(batch, senders.of(batch)))
 
         self._exercise.subscribe(hear)
+
+
+class _BatchSenders:
+    """An exercise's message senders, worked out once a batch for all its players.
+
+    The exercise hands every subscriber the same batch in turn, so the first player to
+    hear it works out who sent what, and the rest reuse that (as the server does once
+    for all its seats).
+    """
+
+    def __init__(self) -> None:
+        self._senders = Senders()
+        self._batch: list[Event] | None = None
+        self._of: list[str | None] = []
+
+    def of(self, batch: list[Event]) -> list[str | None]:
+        """Each event's message sender (see ``Senders.of``), once per batch."""
+        if batch is not self._batch:
+            self._batch, self._of = batch, self._senders.of(batch)
+        return self._of
+
+
+# Per local exercise: the senders its players' hearing shares.
+_SENDERS: WeakKeyDictionary[Exercise, _BatchSenders] = WeakKeyDictionary()

@@ -76,13 +76,9 @@ class Closures:
         A street it never heard closed it takes to be open.
         """
         names = sorted({self.state.atlas.roads.names[k] for k in edges} - {""})
+        keys = {name: fact_key("closure", name) for name in names}
         knowledge, truth = self.state.knowledge, self.state.truth
-        return [
-            name
-            for name in names
-            if bool(knowledge.value(agency, fact_key("closure", name)))
-            != truth(fact_key("closure", name))
-        ]
+        return [n for n, key in keys.items() if bool(knowledge.value(agency, key)) != truth(key)]
 
     def found(self, edges: list[int], agency: str) -> None:
         """An agency's crew, sent to close or open a road, finds it already so.
