@@ -136,6 +136,7 @@ def test_an_adhoc_inject_reaches_only_its_recipients(scenario):
         ({"to": ["fire"], "incident": "INC9"}, "incident 'INC9' has not started"),
         ({"to": ["fire"], "facts": ["hazard:INC1/gas"]}, "fact 'hazard:INC1/gas': incident"),
         ({"to": ["fire"], "facts": ["rumour"]}, "fact 'rumour': expected topic:subject"),
+        ({"to": ["fire"], "facts": ["closure:main street"]}, "fact 'closure:main street': no road"),
     ],
 )
 def test_a_bad_adhoc_inject_is_rejected_with_a_reason(scenario, fields, reason):
@@ -188,3 +189,12 @@ def test_a_trainee_command_file_cannot_give_the_controllers_commands(tmp_path, c
     err = capsys.readouterr().err
     assert f"{orders}: line 1: command.type: 'release_inject' is the exercise controller's" in err
     assert "Traceback" not in err and not run.exists()
+
+
+def test_an_adhoc_closure_fact_spelt_as_the_map_teaches_the_street(scenario):
+    exercise = _exercise(scenario)
+    exercise.advance(300)
+    command = AddInject(text="Main Street is shut", to=["fire"], facts=["closure:Main Street"])
+    result = exercise.submit(command, source=CONTROLLER)
+    assert result.accepted, result.reason
+    assert "closure:Main Street" in exercise.knowledge("fire")

@@ -434,6 +434,26 @@ def test_closure_of_nodes_no_road_joins():
     assert problems_of(data) == [Problem("msel.1.edges.0", reason)]
 
 
+def _told(*facts: str) -> dict:
+    row = {"seq": 2, "time": 60, "type": "information", "description": "x", "to": ["police"]}
+    return {**row, "facts": list(facts)}
+
+
+def test_a_closure_fact_names_a_street_of_the_map():
+    """A misspelt street in a closure fact would teach a fact no road ever matches."""
+    data = scenario_dict(msel=[incident(), _told("closure:Main Street", "closure:Mian Street")])
+    problem = only(data)
+    assert problem.path == "msel.1.facts.1"
+    assert problem.message.startswith("no road named 'Mian Street' (roads: ")
+
+
+def test_a_closure_fact_is_spelt_as_the_map_spells_it():
+    """Facts match by their text: a street in another case is named, with the right one."""
+    problem = only(scenario_dict(msel=[incident(), _told("closure:main street")]))
+    assert problem.path == "msel.1.facts.0"
+    assert "no road named 'main street'" in problem.message and "Main Street" in problem.message
+
+
 def test_road_names_match_case_insensitively():
     data = scenario_dict(msel=[incident(), closure(2, 60, roads=["main STREET"])])
     build_atlas(build(data))

@@ -9,7 +9,7 @@ from simulator.engine.script import Script
 from simulator.engine.state import State
 from simulator.engine.verdict import Verdict
 from simulator.scenario.check import fact_problem
-from simulator.scenario.facts import incident_of
+from simulator.scenario.facts import FactKey, incident_of
 from simulator.scenario.msel import InformationInject
 from simulator.scenario.timing import format_offset
 
@@ -64,7 +64,7 @@ class Control:
         if command.incident is not None and command.incident not in self.state.incidents:
             return f"incident {command.incident!r} has not started", None
         for key in command.facts:
-            reason = fact_problem(self.state.scenario, key)
+            reason = fact_problem(self.state.scenario, key) or self._street_problem(key)
             about = incident_of(key)
             if not reason and about is not None and about not in self.state.incidents:
                 reason = f"incident {about!r} has not started"
@@ -84,3 +84,8 @@ class Control:
         except ValidationError as exc:
             return f"not an inject: {exc.errors(include_url=False)[0]['msg']}", None
         return "", lambda: self.script.add(row, command.incident)
+
+    def _street_problem(self, key: str) -> str:
+        """Why a closure fact names no street of the map, or "" (other facts: "")."""
+        fact = FactKey.parse(key)
+        return self.state.atlas.street_problem(fact.subject) if fact.topic == "closure" else ""

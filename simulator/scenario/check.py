@@ -112,6 +112,7 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
     found += _operations(scenario, whole)
     found += _intelligence(scenario, whole)
     found += _combinations(scenario, whole)
+    found += _facts(scenario, whole)
     found += _community(scenario, whole)
     if "agencies" not in whole:
         return found
@@ -401,7 +402,7 @@ def _operations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
 
 
 def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
-    """Handling rules: a fact the scenario names, once each, and agencies it knows.
+    """Handling rules: one for each fact, and agencies the scenario knows.
 
     The incident a leak starts must be one somebody can work, with an id of its own.
     """
@@ -417,8 +418,6 @@ def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
         if rule.fact in seen:
             found.append(Problem(f"{path}.fact", f"{shown(rule.fact)} has a handling rule already"))
         seen.add(rule.fact)
-        if "msel" in whole and (reason := fact_problem(scenario, rule.fact)):
-            found.append(Problem(f"{path}.fact", reason))
         named = [("owner", rule.owner)]
         named += [(f"recipients.{i}", a) for i, a in enumerate(rule.recipients)]
         named += [(f"needed_by.{i}", a) for i, a in enumerate(rule.needed_by)]
@@ -437,7 +436,7 @@ def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
 
 
 def _combinations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
-    """Combination rules: facts the scenario names, and analysts that exist.
+    """Combination rules: a fact not among its own sources, and analysts that exist.
 
     ``by`` names agency ids or agency kinds; a rule nobody can make is a mistake.
     """
@@ -447,10 +446,6 @@ def _combinations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     analysts = _agency_ids(scenario) | {a.kind.value for a in scenario.agencies}
     for index, rule in enumerate(scenario.intelligence.combine):
         path = f"intelligence.combine.{index}"
-        keys = [(f"facts.{i}", key) for i, key in enumerate(rule.facts)] + [("gives", rule.gives)]
-        for where, key in keys:
-            if "msel" in whole and (reason := fact_problem(scenario, key)):
-                found.append(Problem(f"{path}.{where}", reason))
         if rule.gives in rule.facts:
             found.append(Problem(f"{path}.gives", f"{shown(rule.gives)} is one of its own facts"))
         for i, who in enumerate(rule.by):
@@ -478,6 +473,35 @@ def _no_transport(scenario: Scenario) -> str:
             f"({', '.join(carriers[:MAX_CHOICES])}) has patient_capacity 0"
         )
     return "patients need a transport unit; none"
+
+
+def fact_keys(scenario: Scenario) -> Iterator[tuple[str, str]]:
+    """Every fact key the scenario names, with its field path: injects, tips and rules."""
+    for index, row in enumerate(scenario.msel):
+        if isinstance(row, InformationInject):
+            for f_index, key in enumerate(row.facts):
+                yield f"msel.{index}.facts.{f_index}", key
+    tips = scenario.community.tips if scenario.community else None
+    for index, key in enumerate(tips.facts if tips else []):
+        yield f"community.tips.facts.{index}", key
+    for index, rule in enumerate(scenario.intelligence.handling):
+        yield f"intelligence.handling.{index}.fact", rule.fact
+    for index, combination in enumerate(scenario.intelligence.combine):
+        path = f"intelligence.combine.{index}"
+        for f_index, key in enumerate(combination.facts):
+            yield f"{path}.facts.{f_index}", key
+        yield f"{path}.gives", combination.gives
+
+
+def _facts(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+    """Facts name incidents the MSEL releases (a road's name is checked on the map)."""
+    if "msel" not in whole:
+        return []
+    return [
+        Problem(path, reason)
+        for path, key in fact_keys(scenario)
+        if (reason := fact_problem(scenario, key))
+    ]
 
 
 def fact_problem(scenario: Scenario, key: str) -> str:
@@ -553,11 +577,6 @@ def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
                 found.append(
                     Problem(f"msel.{index}.target", unknown(what, row.target, choices, plural))
                 )
-        if isinstance(row, InformationInject) and "msel" in whole:
-            for f_index, key in enumerate(row.facts):
-                reason = fact_problem(scenario, key)
-                if reason:
-                    found.append(Problem(f"msel.{index}.facts.{f_index}", reason))
     return found
 
 
@@ -578,10 +597,6 @@ def _community(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
         if tips is not None and agencies and tips.agency not in ids:
             reason = unknown("agency", tips.agency, ids, "agencies")
             found.append(Problem("community.tips.agency", reason))
-        for index, key in enumerate(tips.facts if tips and "msel" in whole else []):
-            reason = fact_problem(scenario, key)
-            if reason:
-                found.append(Problem(f"community.tips.facts.{index}", reason))
     rows = [(i, r) for i, r in enumerate(scenario.msel) if isinstance(r, RumourInject)]
     released = {spec.id for _, _, spec in incidents(scenario)}
     seen: set[str] = set()

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 import networkx as nx
 
 from simulator.scenario.base import Place
-from simulator.scenario.check import MAX_CHOICES, incidents
+from simulator.scenario.check import MAX_CHOICES, fact_keys, incidents
+from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import RoadClosure, TrafficInject
 from simulator.scenario.problem import Problem, ScenarioError
@@ -55,6 +56,17 @@ class Atlas:
             return edges, "" if edges else f"no road named {road!r}"
         edges = roads.edges_between(*between)
         return edges, "" if edges else f"no road joins {between[0]} and {between[1]}"
+
+    def street_problem(self, name: str) -> str:
+        """Why a closure fact's street is not a street of this map as the map spells it.
+
+        A fact is matched by its exact text, so ``closure:main st`` would never meet
+        the ``closure:Main St`` the engine tells of (orders and injects match any case).
+        """
+        streets = {street for street in self.roads.names if street}
+        if name in streets:
+            return ""
+        return f"no road named {name!r}{suggest(name, streets, 'roads')}"
 
     def closure_edges(self, row: RoadClosure | TrafficInject) -> list[int]:
         """Edge indices a road-closure or traffic inject names."""
@@ -122,6 +134,10 @@ def _place_problems(atlas: Atlas) -> list[Problem]:
             path = f"intelligence.handling.{index}.if_leaked.incident.location"
             places.append((path, rule.if_leaked.incident.location))
     found = [Problem(path, msg) for path, place in places if (msg := _off_map(atlas, place))]
+    for path, key in fact_keys(scenario):
+        fact = FactKey.parse(key)
+        if fact.topic == "closure" and (reason := atlas.street_problem(fact.subject)):
+            found.append(Problem(path, reason))
     for index, row in enumerate(scenario.msel):
         if not isinstance(row, RoadClosure | TrafficInject):
             continue
