@@ -57,12 +57,9 @@ class Engine:
         self.state = state = State(scenario, atlas)
         self.env, self.streams = kernel.env, kernel.streams
         self.units, self.incidents, self.cads = state.units, state.incidents, state.cads
-        self.knowledge, self.hospitals, self.staging = (
-            state.knowledge,
-            state.hospitals,
-            state.staging,
-        )
+        self.knowledge, self.staging = state.knowledge, state.staging
         self._build(kernel, state)
+        self.hospitals = self.transport.hospitals
         self._wire(kernel)
         desks = (self.tasking, self.signals, self.ground, self.control)
         subsystems = (self.operations, self.community, self.hoaxes, self.congestion)

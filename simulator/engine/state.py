@@ -1,12 +1,11 @@
 """The exercise's shared picture: ground truth and what each agency holds.
 
-Agencies, units, incidents, hospitals, staging areas, CADs and knowledge, with the
-reads every subsystem needs. Reads only: each change belongs to the subsystem that
-makes it and is logged by it through the kernel.
+Agencies, units, incidents, staging areas, CADs and knowledge, with the reads every
+subsystem needs (hospitals and their beds belong to ``transport``). Reads only: each
+change belongs to the subsystem that makes it and is logged by it through the kernel.
 """
 
 from simulator.engine.cad import Cad
-from simulator.engine.hospital import Hospital
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.knowledge import Knowledge
 from simulator.engine.unit import Unit
@@ -29,10 +28,6 @@ class State:
         self.knowledge = Knowledge(list(self._agencies))
         self.stations = {s.id: atlas.locate(s.location) for s in scenario.stations}
         self.staging = {s.id: atlas.locate(s.location) for s in scenario.staging_areas}
-        self.hospitals = {
-            h.id: Hospital(h, atlas.locate(h.location))
-            for h in sorted(scenario.hospitals, key=lambda h: h.id)
-        }
         self.units = {
             spec.id: Unit(
                 spec,

@@ -132,7 +132,7 @@ class Tasking:
         if reason:
             return reason, None
         unit = units[0]
-        hospital = self.state.hospitals.get(command.hospital)
+        hospital = self.transport.hospitals.get(command.hospital)
         if hospital is None:
             return f"unknown hospital {command.hospital!r}", None
         if not unit.can(Capability.TRANSPORT):
@@ -147,7 +147,7 @@ class Tasking:
         incident, reason = known_incident(self.state, command.agency, command.incident)
         if reason:
             return reason, None
-        if command.hospital not in self.state.hospitals:
+        if command.hospital not in self.transport.hospitals:
             return f"unknown hospital {command.hospital!r}", None
         plan = self.transport.destinations
         key = (incident.id, command.agency, Triage(command.triage))

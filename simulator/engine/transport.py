@@ -32,6 +32,11 @@ class Transport:
         self.movement = movement
         self.crews = crews
         self.scene = scene
+        atlas = state.atlas
+        self.hospitals = {
+            h.id: Hospital(h, atlas.locate(h.location))
+            for h in sorted(state.scenario.hospitals, key=lambda h: h.id)
+        }
         # (incident, agency, category) -> hospital: each agency's destination plan.
         self.destinations: dict[tuple[str, str, Triage], str] = {}
         self._crowded: set[str] = set()  # patients on their way to a crowded department
@@ -42,7 +47,7 @@ class Transport:
 
         A named hospital is taken only if it has room and an open road leads there.
         """
-        hospitals = self.state.hospitals
+        hospitals = self.hospitals
         roads = self.state.atlas.roads
         for named in (unit.hospital, self.destinations.get((incident.id, unit.agency, triage))):
             if not named or not hospitals[named].has_room(triage):
@@ -50,7 +55,7 @@ class Transport:
             if math.isfinite(roads.seconds_to(hospitals[named].node)[incident.node]):
                 return hospitals[named]
         ranked = sorted(
-            self.state.hospitals.values(),
+            self.hospitals.values(),
             key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),
         )
         return next((h for h in ranked if h.has_room(triage)), ranked[0])
@@ -119,7 +124,7 @@ class Transport:
                 self._crowded.discard(patient_id)
                 minutes += model.crowded_offload_minutes
             handover = max(handover, minutes * 60.0)
-            bed = self.state.hospitals[hospital]
+            bed = self.hospitals[hospital]
             self.kernel.at(bed.stay(patient.triage), self._bed_freed, bed, patient.triage)
             self.kernel.emit(
                 "patient.delivered",
