@@ -123,8 +123,8 @@ def test_unknown_inject_type_is_reported_at_the_row():
         d["msel"].append({"seq": 2, "time": 60, "type": "weather", "description": "rain"})
 
     problem = only(mutated(change))
-    assert problem.path == "msel.1"
-    assert "'weather'" in problem.message and "'road_closure'" in problem.message
+    assert problem.path == "msel.1.type"
+    assert problem.message.startswith("unknown type 'weather' (types: escalation, fault, incident")
 
 
 def test_information_inject_needs_a_recipient():
@@ -579,3 +579,8 @@ def test_a_water_area_needs_an_outline_of_three_corners():
 
     problem = only(mutated(change))
     assert problem.path == "map.water.0.outline" and "at least 3" in problem.message
+
+
+def test_a_map_without_its_kind_names_the_field():
+    problem = only(mutated(lambda d: d["map"].pop("kind")))
+    assert problem == Problem("map.kind", "required field is missing")

@@ -107,10 +107,11 @@ def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Probl
     found += _msel(scenario, whole)
     found += _comms(scenario, whole)
     found += _restores(scenario, whole)
+    have = offered(scenario)  # once: a city's incidents times its units add up
     for path, _, spec in incidents(scenario):
-        found += _incident(scenario, path, spec, whole)
-    found += _operations(scenario, whole)
-    found += _intelligence(scenario, whole)
+        found += _incident(scenario, path, spec, whole, have)
+    found += _operations(scenario, whole, have)
+    found += _intelligence(scenario, whole, have)
     found += _combinations(scenario, whole)
     found += _facts(scenario, whole)
     found += _community(scenario, whole)
@@ -313,12 +314,16 @@ def _restore_problem(scenario: Scenario, spec: IncidentSpec, whole: frozenset[st
 
 
 def _incident(
-    scenario: Scenario, path: str, spec: IncidentSpec, whole: frozenset[str]
+    scenario: Scenario,
+    path: str,
+    spec: IncidentSpec,
+    whole: frozenset[str],
+    have: set[Capability],
 ) -> list[Problem]:
+    """An incident's agencies known, and what it needs brought by some unit (``have``)."""
     found = []
     ids = _agency_ids(scenario)
     agencies, units = "agencies" in whole, "units" in whole
-    have = offered(scenario)
     for field, agency in (("lead", spec.lead), ("calls.agency", spec.calls.agency)):
         if agencies and agency and agency not in ids:
             found.append(Problem(f"{path}.{field}", unknown("agency", agency, ids, "agencies")))
@@ -366,7 +371,7 @@ def _incident(
     return found
 
 
-def _operations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+def _operations(scenario: Scenario, whole: frozenset[str], have: set[Capability]) -> list[Problem]:
     """Planned operations: ids unique, agencies known, inside the exercise.
 
     The incident a blue-on-blue confrontation would start must be one somebody can work.
@@ -396,12 +401,14 @@ def _operations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
         if "agencies" in whole and op.lead in ids:
             found += [
                 Problem(path, f"a blue-on-blue confrontation here: {p.message}")
-                for p in _incident(scenario, path, blue, whole)
+                for p in _incident(scenario, path, blue, whole, have)
             ]
     return found
 
 
-def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+def _intelligence(
+    scenario: Scenario, whole: frozenset[str], have: set[Capability]
+) -> list[Problem]:
     """Handling rules: one for each fact, and agencies the scenario knows.
 
     The incident a leak starts must be one somebody can work, with an id of its own.
@@ -431,7 +438,7 @@ def _intelligence(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
         if leak.id in taken:
             found.append(Problem(f"{where}.id", f"duplicate incident id {shown(leak.id)}"))
         taken.add(leak.id)
-        found += _incident(scenario, where, leak, whole)
+        found += _incident(scenario, where, leak, whole, have)
     return found
 
 

@@ -7,7 +7,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from simulator.scenario.bulk import bulk
 from simulator.scenario.check import problems as reference_problems
+from simulator.scenario.check import unknown
 from simulator.scenario.document import DocumentError, parse_json, parse_yaml
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import INJECT_TYPES
@@ -89,6 +91,7 @@ def load_with(path: str | Path, stage: Callable[[Scenario], T]) -> tuple[Scenari
     return checked.scenario, result
 
 
+@bulk
 def examine(data: Any) -> Checked:
     """Schema and cross-reference problems of parsed data, and the scenario if any.
 
@@ -113,11 +116,29 @@ def examine(data: Any) -> Checked:
 def _from_pydantic(exc: ValidationError) -> list[Problem]:
     found = []
     for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in _field_path(error["loc"]))
-        message = _MESSAGES.get(error["type"], error["msg"])
-        message = message.removeprefix("Value error, ")
-        found.append(Problem(path, message))
+        parts, message = _read(error)
+        found.append(Problem(".".join(str(part) for part in parts), message))
     return list(dict.fromkeys(found))  # unique, in order (sorted by index was quadratic)
+
+
+# A union's tag (the map's kind, an inject's type), and the values it takes.
+_TAGS = {"kind": ("generated", "graph"), "type": tuple(sorted(INJECT_TYPES))}
+
+
+def _read(error: Any) -> tuple[list, str]:
+    """One schema error's field path and message, as a trainer should read them.
+
+    A missing or unknown map kind or inject type is named as that field, with the
+    values it takes, not as pydantic's "discriminator".
+    """
+    parts = _field_path(error["loc"])
+    context = error.get("ctx") or {}
+    field = str(context.get("discriminator", "")).strip("'")
+    if error["type"] in ("union_tag_not_found", "union_tag_invalid") and field in _TAGS:
+        given = context.get("tag")
+        message = unknown(field, given, _TAGS[field]) if given else _MESSAGES["missing"]
+        return [*parts, field], message
+    return parts, _MESSAGES.get(error["type"], error["msg"]).removeprefix("Value error, ")
 
 
 def _field_path(loc: tuple) -> list:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from simulator.scenario.base import Place
+from simulator.scenario.bulk import bulk
 from simulator.scenario.check import MAX_CHOICES, fact_keys, incidents
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
@@ -78,6 +79,7 @@ class Atlas:
         return sorted(set(edges))
 
 
+@bulk
 def build_atlas(scenario: Scenario, file: str = "<scenario>") -> Atlas:
     """Build the road network and check every place and road the scenario names.
 
@@ -89,11 +91,12 @@ def build_atlas(scenario: Scenario, file: str = "<scenario>") -> Atlas:
     if isinstance(scenario.map, ExplicitMap):
         found += _explicit_problems(scenario.map)
     graph = road_graph(scenario.map)
-    if not found and not (graph.number_of_nodes() and nx.is_strongly_connected(graph)):
+    roads = RoadNetwork(graph) if not found and graph.number_of_nodes() else None
+    if not found and not (roads and roads.strongly_connected()):
         found.append(Problem("map", _connectivity_message(graph)))
     if found:
         raise ScenarioError(file, found)
-    atlas = Atlas(scenario, RoadNetwork(graph))
+    atlas = Atlas(scenario, roads)
     found += _place_problems(atlas)
     if found:
         raise ScenarioError(file, found)

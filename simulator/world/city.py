@@ -34,19 +34,20 @@ def generate(spec: GeneratedMap) -> nx.DiGraph:
     rng = np.random.default_rng(spec.seed)
     graph = nx.DiGraph()
     jitter = rng.uniform(-spec.jitter_m, spec.jitter_m, size=(spec.rows, spec.columns, 2))
+    at: dict[str, tuple[float, float]] = {}  # each intersection's x, y
     for row in range(spec.rows):
         for col in range(spec.columns):
-            x = col * spec.block_m + jitter[row, col, 0]
-            y = row * spec.block_m + jitter[row, col, 1]
-            graph.add_node(node_id(row, col), x=float(x), y=float(y))
+            x = float(col * spec.block_m + jitter[row, col, 0])
+            y = float(row * spec.block_m + jitter[row, col, 1])
+            at[node_id(row, col)] = (x, y)
+            graph.add_node(node_id(row, col), x=x, y=y)
     _districts(graph, spec)
+    roads = _Roads(spec, at)
     oneway_rows, oneway_cols = _oneway_streets(spec, rng)
     for row in range(spec.rows):
         arterial = _is_arterial(row, spec.rows, spec.arterial_every)
         for col in range(spec.columns - 1):
-            _street(
-                graph,
-                spec,
+            roads.street(
                 (node_id(row, col), node_id(row, col + 1)),
                 name=f"{_ordinal(row + 1)} Street",
                 arterial=arterial,
@@ -62,14 +63,13 @@ def generate(spec: GeneratedMap) -> nx.DiGraph:
             name = f"{_ordinal(col + 1)} Avenue"
             if crossing:
                 name = f"Bridge {bridges.index(col) + 1}"
-            _street(
-                graph,
-                spec,
+            roads.street(
                 (node_id(row, col), node_id(row + 1, col)),
                 name=name,
                 arterial=arterial or crossing,
                 oneway=0 if crossing else oneway_cols.get(col, 0),
             )
+    graph.add_edges_from(roads.edges)  # at once: a metro map has 376,000 of them
     return graph
 
 
@@ -77,25 +77,25 @@ def _is_arterial(index: int, size: int, every: int) -> bool:
     return index % every == 0 or index == size - 1
 
 
-def _street(
-    graph: nx.DiGraph,
-    spec: GeneratedMap,
-    ends: tuple[str, str],
-    *,
-    name: str,
-    arterial: bool,
-    oneway: int,
-) -> None:
-    a, b = ends
-    ax, ay = graph.nodes[a]["x"], graph.nodes[a]["y"]
-    bx, by = graph.nodes[b]["x"], graph.nodes[b]["y"]
-    length = math.hypot(bx - ax, by - ay)
-    speed = (spec.arterial_kmh if arterial else spec.local_kmh) * KMH
-    attrs = {"length": length, "speed": speed, "name": name, "arterial": arterial}
-    if oneway >= 0:
-        graph.add_edge(a, b, **attrs)
-    if oneway <= 0:
-        graph.add_edge(b, a, **attrs)
+class _Roads:
+    """The city's road edges, in the order they are laid, to add to the graph at once."""
+
+    def __init__(self, spec: GeneratedMap, at: dict[str, tuple[float, float]]) -> None:
+        self.spec = spec
+        self.at = at
+        self.edges: list[tuple[str, str, dict[str, object]]] = []
+
+    def street(self, ends: tuple[str, str], *, name: str, arterial: bool, oneway: int) -> None:
+        """A block of street between two intersections, one way or both."""
+        a, b = ends
+        (ax, ay), (bx, by) = self.at[a], self.at[b]
+        length = math.hypot(bx - ax, by - ay)
+        speed = (self.spec.arterial_kmh if arterial else self.spec.local_kmh) * KMH
+        attrs = {"length": length, "speed": speed, "name": name, "arterial": arterial}
+        if oneway >= 0:
+            self.edges.append((a, b, attrs))
+        if oneway <= 0:
+            self.edges.append((b, a, dict(attrs)))
 
 
 def _oneway_streets(

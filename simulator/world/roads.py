@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from simulator.world.route import Trip
@@ -143,7 +143,10 @@ class RoadNetwork:
         self.ids: list[str] = sorted(graph.nodes)
         self.index: dict[str, int] = {node: i for i, node in enumerate(self.ids)}
         self.xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in self.ids])
-        edges = sorted((self.index[u], self.index[v], d) for u, v, d in graph.edges(data=True))
+        index = self.index
+        edges = sorted(
+            (index[u], index[v], d) for u, ends in graph.adjacency() for v, d in ends.items()
+        )
         self.src = np.array([e[0] for e in edges], dtype=np.int64)
         self.dst = np.array([e[1] for e in edges], dtype=np.int64)
         # Free-flow seconds per edge, and the seconds responders take now (traffic).
@@ -151,9 +154,7 @@ class RoadNetwork:
         self.seconds = self.free_flow.copy()
         self.names = [e[2].get("name") or "" for e in edges]
         self._named: dict[str, list[int]] | None = None  # street -> edges (``edges_named``)
-        self.edge_of: dict[tuple[int, int], int] = {
-            (int(u), int(v)): k for k, (u, v) in enumerate(zip(self.src, self.dst, strict=True))
-        }
+        self.edge_of: dict[tuple[int, int], int] = {(e[0], e[1]): k for k, e in enumerate(edges)}
         # One key per edge, ascending as the edges are sorted: a path's legs in one lookup.
         # The last key, past every edge's, stands for "no such edge" in a lookup.
         self._edge_keys = np.append(self.src * len(self.ids) + self.dst, np.iinfo(np.int64).max)
@@ -185,6 +186,11 @@ class RoadNetwork:
         # Reverse graph: an edge u->v becomes v->u, so one search from a target gives
         # every node's time *to* it, and its predecessor is that node's next hop.
         return csr_matrix((self.seconds[open_], (self.dst[open_], self.src[open_])), shape=(n, n))
+
+    def strongly_connected(self) -> bool:
+        """Whether every node can drive to every other (closures aside)."""
+        count, _ = connected_components(self._reverse, directed=True, connection="strong")
+        return count == 1
 
     def nearest(self, x: float, y: float) -> tuple[int, float]:
         """The node closest to a point, and its distance in metres."""
