@@ -4,10 +4,8 @@ This is the one API the view, the automated players, the CLI and the tests use. 
 owns the event log and the record of commands; nothing outside changes the engine.
 """
 
-import gc
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -20,6 +18,7 @@ from simulator.engine.incident import needs
 from simulator.engine.knowledge import Known
 from simulator.engine.unit import FreeUnits
 from simulator.events import Event, EventLog
+from simulator.scenario.collector import collector_paused
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
 from simulator.world.atlas import Atlas, build_atlas
@@ -141,25 +140,6 @@ class HospitalView:
     def would_crowd(self, triage: Triage) -> bool:
         """Whether one more patient of a category would take it past crowding (85%)."""
         return past_crowding(self.in_use[triage] + 1, self.beds[triage])
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the simulation runs, then restore it.
-
-    The engine and players make no reference cycles to collect (a city day leaves
-    none), yet the collector would walk every event logged so far again each time the
-    log grows by a quarter: 6% of a city day and 8% of a metro day. Memory is still
-    freed as usual (by reference counts); only the search for cycles waits.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class Exercise:

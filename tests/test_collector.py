@@ -1,15 +1,15 @@
 """A run pauses Python's cycle collector, and leaves it nothing to collect.
 
-``Exercise.advance`` switches the collector off while it runs (see
-``collector_paused``): that is sound only while the engine and the players make no
-reference cycles, which would then wait for the run to end to be freed.
+``Exercise.advance`` switches the collector off while it runs, as reading a scenario,
+building its map and scoring a run do (``collector_paused``): that is sound only while
+they make no reference cycles, which would then wait for the pause to end to be freed.
 """
 
 import gc
 
 import pytest
 
-from simulator.exercise import collector_paused
+from simulator.scenario.collector import collector_paused
 from tests.golden import SCENARIOS, set_up
 
 
@@ -43,4 +43,9 @@ def test_the_collector_is_restored_as_it_was():
 def test_the_collector_comes_back_after_an_error():
     with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("a run that fails")
+    assert gc.isenabled()
+
+
+def test_reading_a_scenario_leaves_the_collector_on():
+    set_up(SCENARIOS / "small_town_collision.yaml")
     assert gc.isenabled()

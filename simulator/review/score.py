@@ -14,9 +14,7 @@ that times the share of the exercise played, since every duty after the stop wen
 undone. Quitting never beats playing on.
 """
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 
 from simulator.events import Event
@@ -50,6 +48,7 @@ from simulator.review.rating import (
 from simulator.review.roles import RoleScore, role_scores
 from simulator.review.stats import Distribution, Sample, citing
 from simulator.review.traffic import traffic_summary, with_traffic
+from simulator.scenario.collector import collector_paused
 from simulator.scenario.model import Scenario
 from simulator.scenario.scoring import Measure, Weights
 from simulator.scenario.vocabulary import Capability
@@ -89,28 +88,11 @@ def score(scenario: Scenario, events: Iterable[Event]) -> Scores:
     """Score a run from its scenario and event log alone.
 
     Each event's evidence is made once (``citing``), and the cyclic garbage collector
-    waits while the scores are built (``_collector_paused``).
+    waits while the scores are built (``collector_paused``).
     """
     log = list(events)
-    with _collector_paused(), citing(log):
+    with collector_paused(), citing(log):
         return _score(scenario, log)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the block, then restore it as it was.
-
-    Scoring builds tens of thousands of small objects that form no cycles; their
-    number alone set off full collections, each scanning the whole process (the
-    exercise included) and freeing nothing: a third of a city day's scoring time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _score(scenario: Scenario, log: list[Event]) -> Scores:

@@ -20,7 +20,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from simulator.scenario.bulk import bulk
+from simulator.scenario.collector import collector_paused
 from simulator.scenario.limits import (
     MAX_ALIAS_VALUES,
     MAX_DEPTH,
@@ -36,7 +36,7 @@ class DocumentError(Exception):
     """Text that is not a well-formed document; the message is the reason, one line."""
 
 
-@bulk
+@collector_paused()
 def parse_yaml(text: str) -> Any:
     """Plain data from YAML text (``safe_load`` semantics, bounded).
 

@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from simulator.scenario.bulk import bulk
 from simulator.scenario.check import problems as reference_problems
 from simulator.scenario.check import unknown
+from simulator.scenario.collector import collector_paused
 from simulator.scenario.document import DocumentError, parse_json, parse_yaml
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import INJECT_TYPES
@@ -91,7 +91,7 @@ def load_with(path: str | Path, stage: Callable[[Scenario], T]) -> tuple[Scenari
     return checked.scenario, result
 
 
-@bulk
+@collector_paused()
 def examine(data: Any) -> Checked:
     """Schema and cross-reference problems of parsed data, and the scenario if any.
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 import networkx as nx
 
 from simulator.scenario.base import Place
-from simulator.scenario.bulk import bulk
 from simulator.scenario.check import MAX_CHOICES, fact_keys, incidents
+from simulator.scenario.collector import collector_paused
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import RoadClosure, TrafficInject
@@ -79,7 +79,7 @@ class Atlas:
         return sorted(set(edges))
 
 
-@bulk
+@collector_paused()
 def build_atlas(scenario: Scenario, file: str = "<scenario>") -> Atlas:
     """Build the road network and check every place and road the scenario names.
 
