@@ -63,6 +63,13 @@ def city_scenario(
 
     The default is the 300-unit city; a larger fleet scales every row of FLEET.
     """
+    return parse(city_data(seed, incidents, side, hours, units), "bench-city")
+
+
+def city_data(
+    seed: int = 11, incidents: int = 2000, side: int = 100, hours: int = 24, units: int = 300
+) -> dict:
+    """The benchmark city as a scenario file's data (see ``city_scenario``)."""
     rng = np.random.default_rng(seed)
     block = 150.0
     extent = (side - 1) * block
@@ -129,27 +136,24 @@ def city_scenario(
                 },
             }
         )
-    return parse(
-        {
-            "metadata": {
-                "id": "bench-city",
-                "title": "Benchmark city",
-                "briefing": "Load test.",
-                "duration": duration,
-            },
-            "map": {
-                "kind": "generated",
-                "seed": seed,
-                "columns": side,
-                "rows": side,
-                "block_m": block,
-                "bridges": 6,
-            },
-            "agencies": agencies,
-            "stations": stations,
-            "hospitals": hospitals,
-            "units": unit_rows,
-            "msel": msel,
+    return {
+        "metadata": {
+            "id": "bench-city",
+            "title": "Benchmark city",
+            "briefing": "Load test.",
+            "duration": duration,
         },
-        "bench-city",
-    )
+        "map": {
+            "kind": "generated",
+            "seed": seed,
+            "columns": side,
+            "rows": side,
+            "block_m": block,
+            "bridges": 6,
+        },
+        "agencies": agencies,
+        "stations": stations,
+        "hospitals": hospitals,
+        "units": unit_rows,
+        "msel": msel,
+    }
