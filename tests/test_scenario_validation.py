@@ -584,3 +584,17 @@ def test_a_water_area_needs_an_outline_of_three_corners():
 def test_a_map_without_its_kind_names_the_field():
     problem = only(mutated(lambda d: d["map"].pop("kind")))
     assert problem == Problem("map.kind", "required field is missing")
+
+
+def test_a_closure_fact_naming_no_street_is_reported_once():
+    problem = only(scenario_dict(msel=[incident(), _told("closure:")]))
+    assert problem.path == "msel.1.facts.0"
+    assert problem.message.startswith("expected topic:subject")
+
+
+def test_a_map_kind_left_empty_is_missing_and_an_empty_inject_type_unknown():
+    assert only(mutated(lambda d: d["map"].update(kind=None))) == Problem(
+        "map.kind", "required field is missing"
+    )
+    problem = only(mutated(lambda d: d["msel"].append({"seq": 2, "time": 60, "type": ""})))
+    assert problem.path == "msel.1.type" and problem.message.startswith("unknown type ''")

@@ -135,8 +135,8 @@ def _read(error: Any) -> tuple[list, str]:
     context = error.get("ctx") or {}
     field = str(context.get("discriminator", "")).strip("'")
     if error["type"] in ("union_tag_not_found", "union_tag_invalid") and field in _TAGS:
-        given = context.get("tag")
-        message = unknown(field, given, _TAGS[field]) if given else _MESSAGES["missing"]
+        given = error["input"].get(field) if isinstance(error["input"], dict) else None
+        message = _MESSAGES["missing"] if given is None else unknown(field, given, _TAGS[field])
         return [*parts, field], message
     return parts, _MESSAGES.get(error["type"], error["msg"]).removeprefix("Value error, ")
 

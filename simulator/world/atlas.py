@@ -64,7 +64,7 @@ class Atlas:
         A fact is matched by its exact text, so ``closure:main st`` would never meet
         the ``closure:Main St`` the engine tells of (orders and injects match any case).
         """
-        streets = {street for street in self.roads.names if street}
+        streets = self.roads.streets
         if name in streets:
             return ""
         return f"no road named {name!r}{suggest(name, streets, 'roads')}"
@@ -139,14 +139,16 @@ def _place_problems(atlas: Atlas) -> list[Problem]:
     found = [Problem(path, msg) for path, place in places if (msg := _off_map(atlas, place))]
     for path, key in fact_keys(scenario):
         fact = FactKey.parse(key)
-        if fact.topic == "closure" and (reason := atlas.street_problem(fact.subject)):
+        if fact.topic != "closure" or not fact.subject:  # no street at all: fact_problem says so
+            continue
+        if reason := atlas.street_problem(fact.subject):
             found.append(Problem(path, reason))
     for index, row in enumerate(scenario.msel):
         if not isinstance(row, RoadClosure | TrafficInject):
             continue
         for r_index, name in enumerate(row.roads):
             if not atlas.roads.edges_named(name):
-                streets = {n for n in atlas.roads.names if n}
+                streets = atlas.roads.streets
                 reason = f"no road named {name!r}{suggest(name, streets, 'roads')}"
                 found.append(Problem(f"msel.{index}.roads.{r_index}", reason))
         for e_index, (a, b) in enumerate(row.edges):

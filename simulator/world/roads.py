@@ -10,6 +10,7 @@ than their free-flow time, so the straight-line bound still holds): a slower edg
 partial closure, a faster one a partial reopening, and drops trees the same way.
 """
 
+import functools
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -395,6 +396,11 @@ class RoadNetwork:
         return [
             k for k in (self.edge_of.get((ia, ib)), self.edge_of.get((ib, ia))) if k is not None
         ]
+
+    @functools.cached_property
+    def streets(self) -> frozenset[str]:
+        """Every street name, as the map spells it."""
+        return frozenset(street for street in self.names if street)
 
     def edges_named(self, name: str) -> list[int]:
         """Edge indices of a street by name (case-insensitive)."""
