@@ -52,6 +52,42 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def check_output(option: str, path: Path, records: list[Path]) -> None:
+    """Refuse, before anything runs, a file to write that would destroy a record.
+
+    ``report --out`` onto the database it reads, or ``--screenshot`` onto a run's event
+    log, replaced the record with an image or a page; a directory or a place that cannot
+    be written failed only after a whole played exercise.
+
+    Raises:
+        BadInput: ``path`` is a directory, one of ``records``, or cannot be written.
+    """
+    for record in records:
+        if _same_file(path, record):
+            raise BadInput(
+                f"{option}: {path} would replace the record {record}; choose another file"
+            )
+    try:
+        existed = path.exists()
+        if path.is_dir():
+            raise BadInput(f"{option}: {path} is a directory; give a file")
+        with path.open("ab"):  # appending leaves an existing file as it is
+            pass
+        if not existed:
+            path.unlink()
+    except OSError as exc:
+        raise BadInput(f"{option}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _same_file(path: Path, record: Path) -> bool:
+    try:
+        if path.exists() and record.exists():
+            return os.path.samefile(path, record)
+        return path.resolve() == record.resolve()
+    except OSError:
+        return False
+
+
 def _handler(name: str):
     """``"module:function"`` (a module of this package) to the function, imported now."""
     module, function = name.split(":")

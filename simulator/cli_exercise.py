@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, error
+from simulator.cli import BadInput, check_output, error
 from simulator.cli_records import (
     Recording,
     RecordInputError,
@@ -42,6 +42,7 @@ from simulator.record import (
     manifest_settings,
     read_commands,
     read_manifest,
+    record_files,
 )
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
@@ -49,6 +50,7 @@ from simulator.scenario.advice import advice
 from simulator.scenario.attainable import unattainable
 from simulator.scenario.loader import load_with
 from simulator.scenario.timing import format_offset
+from simulator.store.database import default_path
 from simulator.world import build_atlas
 from simulator.world.atlas import SNAP_LIMIT_M, Atlas
 
@@ -503,6 +505,9 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
     if scripted and args.show != "briefing" and not args.role:
         raise BadInput("--screenshot needs --role (there is nobody to pick one)")
     out = _out_dir(args.out, scenario, args.seed) if args.out else None
+    if args.screenshot is not None:
+        records = [args.db or default_path(), path, *(record_files(out) if out else [])]
+        check_output("--screenshot", args.screenshot, records)
     # A scripted run has no human playing: a rehearsal, never the trainee's record.
     purpose = run_purpose(scripted=scripted)
     store = open_store(args.db)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput
+from simulator.cli import BadInput, check_output
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
@@ -30,9 +30,10 @@ from simulator.exercise import Exercise
 from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
-from simulator.record import RunRecord
+from simulator.record import RunRecord, record_files
 from simulator.scenario import Scenario, load
 from simulator.scenario.timing import format_offset
+from simulator.store.database import default_path
 from simulator.world import build_atlas
 
 CONTROL_FILE = "controller.jsonl"
@@ -81,6 +82,9 @@ def prepare(args: argparse.Namespace) -> Served:
             f"({format_offset(scenario.metadata.duration)})"
         )
     _check_address(args.host, args.port)
+    if args.tokens is not None:
+        records = [args.db or default_path(), path, *(record_files(args.out) if args.out else [])]
+        check_output("--tokens", args.tokens, records)
     directory = _out_dir(args.out, scenario, args.seed)
     tokens = new_tokens([*seats, CONTROLLER])
     tokens_file = args.tokens or directory / "tokens.json"
@@ -274,6 +278,8 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.network.bot import play_seat, sit
     from simulator.network.link import LinkError
 
+    if args.screenshot is not None:
+        check_output("--screenshot", args.screenshot, [])
     try:
         seated = sit(args.url, args.token)
     except LinkError as exc:

@@ -18,9 +18,17 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.build import build_exercise
+from simulator.cli import check_output
 from simulator.events import Event, read_events
 from simulator.exercise import Exercise
-from simulator.record import EVENTS, MANIFEST, file_sha256, manifest_settings, read_manifest
+from simulator.record import (
+    EVENTS,
+    MANIFEST,
+    file_sha256,
+    manifest_settings,
+    read_manifest,
+    record_files,
+)
 from simulator.review.compare import compare
 from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
@@ -419,7 +427,11 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
 def report_command(args: argparse.Namespace, console: Console) -> int:
     """Write the after-action report of a recorded run or a run directory."""
     del console
-    if args.run.isdigit():
+    stored = args.run.isdigit()
+    if args.out is not None:
+        records = [args.db or default_path()] if stored else record_files(Path(args.run))
+        check_output("--out", args.out, records)
+    if stored:
         document = _report_from_store(int(args.run), args.db, args.format)
     else:
         document = _report_from_directory(Path(args.run), args.format)

@@ -38,6 +38,12 @@ MANIFEST = "run.json"
 SUMMARY = "summary.json"
 
 
+def record_files(directory: Path) -> list[Path]:
+    """The files that are a run directory's record, which no output may replace."""
+    named = [directory / name for name in (EVENTS, COMMANDS, MANIFEST, SUMMARY)]
+    return named + [directory / f"scenario{suffix}" for suffix in (".yaml", ".yml", ".json")]
+
+
 def fresh_dir(parent: Path, name: str) -> Path:
     """A new directory under ``parent`` named ``name`` (or ``name-2``, ``name-3``...)."""
     candidate = parent / name

@@ -223,3 +223,39 @@ def test_players_that_would_be_silently_ignored_are_refused(tmp_path, capsys, ar
     err = _refused(["run", str(SMALL), "--until", "00:10", "--out", str(out), *argv], capsys)
     assert err.strip() == problem
     assert not out.exists()
+
+
+# -- outputs that would replace a record -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["events.jsonl", "run.json", "scenario.yaml", "commands.jsonl"])
+def test_a_report_is_never_written_over_the_run_it_reads(recorded, tmp_path, capsys, name):
+    run = _copy(tmp_path, recorded[0])
+    before = (run / name).read_bytes()
+    err = _refused(["report", str(run), "--out", str(run / name)], capsys)
+    assert f"--out: {run / name} would replace the record" in err
+    assert (run / name).read_bytes() == before
+
+
+def test_a_report_is_never_written_over_its_database(recorded, tmp_path, capsys):
+    db = tmp_path / "copy.sqlite"
+    db.write_bytes(recorded[1].read_bytes())
+    err = _refused(["report", "1", "--db", str(db), "--out", str(db)], capsys)
+    assert "would replace the record" in err
+    assert main(["history", "--db", str(db)]) == 0  # still a database, runs and all
+
+
+def test_a_report_beside_the_run_is_written(recorded, tmp_path, capsys):
+    run = _copy(tmp_path, recorded[0])
+    assert main(["report", str(run), "--out", str(run / "report.html")]) == 0
+    assert (run / "report.html").read_text().lstrip().startswith("<!DOCTYPE html>")
+
+
+def test_a_screenshot_that_cannot_be_saved_is_refused_before_the_exercise(tmp_path, capsys):
+    out = tmp_path / "played"
+    argv = ["play", str(SMALL), "--role", "police", "--frames", "3", "--out", str(out)]
+    err = _refused(
+        [*argv, "--screenshot", str(tmp_path), "--db", str(tmp_path / "x.sqlite")], capsys
+    )
+    assert "--screenshot:" in err and "is a directory" in err
+    assert not out.exists()  # nothing was played, nothing half-recorded
