@@ -31,8 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console  # after parsing: --help needs none of rich
 
     console = Console()
+    from sqlite3 import DatabaseError
+
     from simulator.cli_records import RecordInputError
     from simulator.scenario import ScenarioError
+    from simulator.store.database import StoreError, default_path
 
     try:
         handler = _handler(args.handler if args.command else "cli_exercise:default_run")
@@ -46,10 +49,22 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.lines():
             error(line)
         return 2
+    except StoreError as exc:
+        error(str(exc))
+        return 2
     except BrokenPipeError:
         # The reader (head, less) went away: stop quietly, as a Unix filter does.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # a path the file system refuses (a name too long...)
+        if exc.filename is None:
+            raise
+        error(f"{exc.filename}: {exc.strerror or exc}")
+        return 2
+    except DatabaseError as exc:  # a table or column gone, a page overwritten
+        database = getattr(args, "db", None) or default_path()
+        error(f"{database}: a damaged simulator database ({exc}); its runs cannot be read")
+        return 2
 
 
 def check_output(option: str, path: Path, records: list[Path]) -> None:
@@ -280,6 +295,13 @@ def _speed(text: str) -> float:
     return value
 
 
+def run_id(text: str) -> int:
+    """A run's number in the database (SQLite keeps at most 2**63 - 1)."""
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a run number (1, 2, ...)")
+    return int(text)
+
+
 def _frames(text: str) -> int:
     value = _seed(text)
     if value < 1:
@@ -323,7 +345,7 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
     history.set_defaults(handler="cli_records:history_command")
 
     note = sub.add_parser("note", help="attach an evaluator's note to a recorded run")
-    note.add_argument("run", type=int, metavar="RUN")
+    note.add_argument("run", type=run_id, metavar="RUN")
     note.add_argument("--at", required=True, metavar="TIME", help=TIME_HELP)
     note.add_argument("text")
     note.add_argument("--db", type=Path)

@@ -249,7 +249,11 @@ def _out_dir(out: Path | None, scenario: Scenario, seed: int) -> Path:
             return fresh_dir(Path("runs"), f"{scenario.metadata.id}-seed{seed}")
         except OSError as exc:
             raise BadInput(_cannot_write(exc, Path("runs"))) from None
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    try:
+        taken = out.exists() and (not out.is_dir() or any(out.iterdir()))
+    except OSError as exc:  # a name too long, a parent that is a file, no permission
+        raise BadInput(f"--out: {out}: {exc.strerror or exc}") from None
+    if taken:
         raise BadInput(f"--out: {out} already exists and is not empty; choose another directory")
     return out
 

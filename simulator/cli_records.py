@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.build import build_exercise
-from simulator.cli import check_output
+from simulator.cli import check_output, run_id
 from simulator.events import Event, read_events
 from simulator.exercise import Exercise
 from simulator.record import (
@@ -432,7 +432,11 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
         records = [args.db or default_path()] if stored else record_files(Path(args.run))
         check_output("--out", args.out, records)
     if stored:
-        document = _report_from_store(int(args.run), args.db, args.format)
+        try:
+            ident = run_id(args.run)
+        except argparse.ArgumentTypeError as exc:
+            raise RecordInputError(f"RUN: {exc}") from None
+        document = _report_from_store(ident, args.db, args.format)
     else:
         document = _report_from_directory(Path(args.run), args.format)
     if args.out is None:

@@ -33,6 +33,22 @@ def _line_encoder() -> Callable[[dict[str, Any]], str]:
 _ENCODE = _line_encoder()
 
 
+def read_json(text: str) -> object:
+    """JSON text read back, or a ValueError whose reason a person can act on.
+
+    A record edited by hand or damaged on disk may hold anything: JSON nested deeper
+    than Python recurses, or a number too long to read, is refused like broken JSON.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg}, column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not JSON this program reads (nested too deeply)") from None
+    except ValueError:  # a number of thousands of digits
+        raise ValueError("not JSON this program reads (a number too long)") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One state change: when, what kind, who and which things, and plain data."""
@@ -67,10 +83,7 @@ class Event:
             ValueError: the line is not an event record, with the reason (a log edited
                 or cut short by hand must be refused, not half-read).
         """
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not JSON ({exc.msg}, column {exc.colno})") from None
+        raw = read_json(line)
         if not isinstance(raw, dict):
             raise ValueError("not an event record (expected a JSON object)")
         for name, ok in _RECORD_FIELDS:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from simulator import __version__
-from simulator.events import CONTROLLER
+from simulator.events import CONTROLLER, read_json
 from simulator.players.profile import profile
 from simulator.scenario.limits import (
     MAX_COMMAND_FILE_BYTES,
@@ -192,10 +192,14 @@ def read_manifest(directory: Path) -> dict:
     """
     path = directory / MANIFEST
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"{path}: not a run directory (no {MANIFEST})") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the run manifest: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: cannot read the run manifest: not UTF-8 text") from None
+    except ValueError as exc:
         raise ValueError(f"{path}: cannot read the run manifest: {exc}") from None
     if not isinstance(data, dict) or "seed" not in data:
         raise ValueError(f"{path}: seed: missing from the run manifest")

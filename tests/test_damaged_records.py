@@ -79,6 +79,25 @@ def test_a_report_of_a_damaged_manifest_names_the_field(tmp_path, capsys, record
     assert err.startswith(f"{run / 'run.json'}: {field}: expected")
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"seed": ' + b"9" * 5000 + b"}", "a number too long"),
+        (b"\xd9\x80\xff{}", "not UTF-8 text"),
+    ],
+)
+@pytest.mark.parametrize("command", ["report", "replay"])
+def test_an_unreadable_manifest_is_named_with_a_plain_reason(
+    tmp_path, capsys, recorded, content, reason, command
+):
+    run = _copy(tmp_path, recorded[0])
+    (run / "run.json").write_bytes(content)
+    err = _refused([command, str(run)], capsys)
+    assert err.startswith(f"{run / 'run.json'}: cannot read the run manifest: ")
+    assert reason in err
+
+
 def test_a_report_of_a_log_changed_after_the_run_is_refused(tmp_path, capsys, recorded):
     run = _copy(tmp_path, recorded[0])
     log = run / "events.jsonl"
@@ -259,3 +278,51 @@ def test_a_screenshot_that_cannot_be_saved_is_refused_before_the_exercise(tmp_pa
     )
     assert "--screenshot:" in err and "is a directory" in err
     assert not out.exists()  # nothing was played, nothing half-recorded
+
+
+def _damaged_copy(tmp_path: Path, db: Path, statement: str) -> Path:
+    copy = tmp_path / "damaged.sqlite"
+    with sqlite3.connect(copy) as target, sqlite3.connect(db) as source:
+        source.backup(target)
+        target.execute("PRAGMA foreign_keys = OFF")
+        target.execute(statement)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("statement", "argv"),
+    [
+        ("DROP TABLE runs", ["history"]),
+        ("DROP TABLE notes", ["report", "1"]),
+        ("DROP TABLE events", ["report", "1"]),
+    ],
+)
+def test_a_database_missing_a_table_is_named_not_a_traceback(
+    tmp_path, capsys, recorded, statement, argv
+):
+    db = _damaged_copy(tmp_path, recorded[1], statement)
+    err = _refused([*argv, "--db", str(db)], capsys)
+    assert err.startswith(f"{db}: ") and "no such table" in err
+
+
+def test_a_run_number_too_large_for_the_database_is_refused(recorded, capsys):
+    huge = "99999999999999999999999"
+    err = _refused(["report", huge, "--db", str(recorded[1])], capsys)
+    assert "is not a run number" in err
+    with pytest.raises(SystemExit) as stop:
+        main(["note", huge, "--at", "00:05", "x", "--db", str(recorded[1])])
+    assert stop.value.code == 2
+    assert "is not a run number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", str(SMALL), "--quiet", "--out", "OUT/" + "a" * 300],
+        ["history", "--db", "OUT/" + "a" * 300 + ".sqlite"],
+        ["run", str(SMALL), "--quiet", "--out", "OUT/r", "--db", "OUT/" + "a" * 300 + ".sqlite"],
+    ],
+)
+def test_a_path_the_file_system_refuses_is_named_not_a_traceback(tmp_path, capsys, argv):
+    argv = [part.replace("OUT", str(tmp_path)) for part in argv]
+    assert "File name too long" in _refused(argv, capsys)

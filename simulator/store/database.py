@@ -72,7 +72,11 @@ class Store:
                 from a newer version of the simulator, or (writing) not writable.
         """
         path = Path(path) if path is not None else default_path()
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError as exc:  # a name too long for the file system
+            raise StoreError(f"{path}: cannot open: {exc.strerror or exc}") from None
+        if folder:
             raise StoreError(f"{path}: not a simulator database (a directory)")
         if readonly:
             return cls._open_readonly(path)
