@@ -502,6 +502,12 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         text = scenario_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordInputError(f"{scenario_file}: cannot read the scenario: {exc}") from None
+    claimed, on_disk = manifest.get("scenario_sha256"), file_sha256(scenario_file)
+    if claimed is not None and claimed != on_disk:
+        raise RecordInputError(
+            f"{scenario_file}: sha256 {on_disk} is not the scenario_sha256 {claimed} in "
+            f"{MANIFEST}: the scenario copy was changed after the run"
+        )
     scenario, geometry = _scenario(scenario_file.name, text, str(scenario_file))
     try:
         settings = manifest_settings(directory / MANIFEST, manifest, scenario)

@@ -221,17 +221,21 @@ class EventLog:
 
 
 def read_events(lines: Iterable[str]) -> list[Event]:
-    """Parse JSON Lines back into events (blank lines skipped).
+    """Parse a whole log's JSON Lines back into events (blank lines skipped).
 
     Raises:
-        ValueError: a line is not an event record, named by its line number.
+        ValueError: a line is not an event record, or not the next event (a line
+            repeated, dropped or renumbered by hand), named by its line number.
     """
-    events = []
+    events: list[Event] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            events.append(Event.from_json(line))
+            event = Event.from_json(line)
         except ValueError as exc:
             raise ValueError(f"line {number}: {exc}") from None
+        if event.seq != len(events) + 1:
+            raise ValueError(f"line {number}: seq {event.seq}: the log's event {len(events) + 1}")
+        events.append(event)
     return events

@@ -6,6 +6,7 @@ damaged field gets a one-line message naming the file (and run) and the field, e
 code 2, no traceback; the runs that are whole are still listed.
 """
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -136,12 +137,40 @@ def test_a_missing_log_is_named(tmp_path, capsys, recorded):
     assert err.startswith(f"{run / 'events.jsonl'}: cannot read the event log")
 
 
+def test_a_scenario_copy_changed_after_the_run_is_refused(tmp_path, capsys, recorded):
+    """A report of the small-town log against another scenario would grade nonsense."""
+    run = _copy(tmp_path, recorded[0])
+    scenario = run / "scenario.yaml"
+    scenario.write_text((ROOT / "scenarios" / "riverton_night_shift.yaml").read_text())
+    err = _refused(["report", str(run)], capsys)
+    assert err.startswith(f"{scenario}: sha256 ") and "changed after the run" in err
+
+
 def test_a_damaged_scenario_copy_is_named_by_its_own_path(tmp_path, capsys, recorded):
     run = _copy(tmp_path, recorded[0])
     scenario = run / "scenario.yaml"
     scenario.write_text(scenario.read_text().replace("metadata:", "metadata:\n  bogus: 1", 1))
+    _edit_manifest(run, scenario_sha256=hashlib.sha256(scenario.read_bytes()).hexdigest())
     err = _refused(["report", str(run)], capsys)
     assert err.startswith(f"{scenario}: metadata.bogus: unknown field")
+
+
+@pytest.mark.parametrize("change", ["repeat", "drop", "renumber"])
+def test_a_log_edited_with_its_hash_is_refused_at_the_line(tmp_path, capsys, recorded, change):
+    run = _copy(tmp_path, recorded[0])
+    lines = (run / "events.jsonl").read_text().splitlines(keepends=True)
+    if change == "repeat":
+        lines.insert(5, lines[4])
+    elif change == "drop":
+        del lines[4]
+    else:
+        lines[4] = lines[4].replace('"seq":5,', '"seq":50,', 1)
+    text = "".join(lines).encode()
+    (run / "events.jsonl").write_bytes(text)
+    _edit_manifest(run, events_sha256=hashlib.sha256(text).hexdigest())
+    err = _refused(["report", str(run)], capsys)
+    where = {"repeat": "line 6: seq 5", "drop": "line 5: seq 6", "renumber": "line 5: seq 50"}
+    assert err.startswith(f"{run / 'events.jsonl'}: {where[change]}: the log's event ")
 
 
 def test_a_whole_run_directory_still_reports(tmp_path, capsys, recorded):
@@ -326,3 +355,10 @@ def test_a_run_number_too_large_for_the_database_is_refused(recorded, capsys):
 def test_a_path_the_file_system_refuses_is_named_not_a_traceback(tmp_path, capsys, argv):
     argv = [part.replace("OUT", str(tmp_path)) for part in argv]
     assert "File name too long" in _refused(argv, capsys)
+
+
+def test_a_running_row_with_a_pid_that_is_no_number_is_shown_incomplete(tmp_path, recorded):
+    statement = "UPDATE runs SET status = 'running', pid = 'x' WHERE id = 1"
+    db = _damaged_copy(tmp_path, recorded[1], statement)
+    assert main(["history", "--db", str(db)]) == 0
+    assert main(["report", "1", "--db", str(db), "--out", str(tmp_path / "r.html")]) == 0

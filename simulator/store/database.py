@@ -477,7 +477,9 @@ def _reason(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> str:
     return f"{path}: not a simulator database ({exc})"
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):  # a row edited by hand: no process of ours
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
