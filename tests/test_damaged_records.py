@@ -324,6 +324,7 @@ def _damaged_copy(tmp_path: Path, db: Path, statement: str) -> Path:
         ("DROP TABLE runs", ["history"]),
         ("DROP TABLE notes", ["report", "1"]),
         ("DROP TABLE events", ["report", "1"]),
+        ("DROP TABLE notes", ["note", "1", "--at", "00:05", "x"]),
     ],
 )
 def test_a_database_missing_a_table_is_named_not_a_traceback(
@@ -331,7 +332,17 @@ def test_a_database_missing_a_table_is_named_not_a_traceback(
 ):
     db = _damaged_copy(tmp_path, recorded[1], statement)
     err = _refused([*argv, "--db", str(db)], capsys)
-    assert err.startswith(f"{db}: ") and "no such table" in err
+    assert err.startswith(f"{db}: a damaged simulator database (no table ")
+
+
+def test_a_run_into_a_database_missing_a_column_is_refused_before_it_starts(
+    tmp_path, capsys, recorded
+):
+    db = _damaged_copy(tmp_path, recorded[1], "ALTER TABLE events DROP COLUMN json")
+    out = tmp_path / "never"
+    err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
+    assert "(table events has no column json)" in err
+    assert not out.exists()
 
 
 def test_a_run_number_too_large_for_the_database_is_refused(recorded, capsys):

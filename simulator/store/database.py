@@ -5,13 +5,14 @@ are transactions in WAL mode, so a process killed mid-run loses at most the batc
 was writing; on open, runs whose recording process is gone are marked incomplete.
 """
 
+import functools
 import hashlib
 import json
 import os
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +92,7 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
+            _whole(path, db)
             db.execute("BEGIN IMMEDIATE")  # proves the file can be written, now
             db.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
@@ -120,6 +122,10 @@ class Store:
                     "command that can write it (run) before it can be read"
                 ) from None
             return cls._open_readonly(path)
+        try:
+            _whole(path, db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_reason(path, exc)) from None
         store = cls(path, db, readonly=True)
         store._gone = set(store._abandoned())
         return store
@@ -447,6 +453,40 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
         result = db.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise StoreError(f"{path}: not a simulator database (damaged: {result})")
+
+
+def _whole(path: Path, db: sqlite3.Connection) -> None:
+    """Refuse a database missing a table or column of the current schema.
+
+    Found at once rather than by the first write that needs it: a run would otherwise
+    stop part-way, its exercise cut short, when it first logged its events.
+    """
+    have = _layout(db)
+    for table, columns in sorted(_schema().items()):
+        if table not in have:
+            raise StoreError(f"{path}: a damaged simulator database (no table {table})")
+        gone = sorted(columns - have[table])
+        if gone:
+            raise StoreError(
+                f"{path}: a damaged simulator database (table {table} has no column {gone[0]})"
+            )
+
+
+@functools.cache
+def _schema() -> dict[str, frozenset[str]]:
+    """The current schema's tables and their columns."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        migrate(db)
+        return _layout(db)
+
+
+def _layout(db: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    names = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {
+        name: frozenset(row[1] for row in db.execute(f"PRAGMA table_info({name!r})"))
+        for (name,) in names
+        if not name.startswith("sqlite_")
+    }
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
