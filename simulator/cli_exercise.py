@@ -253,6 +253,8 @@ def _out_dir(out: Path | None, scenario: Scenario, seed: int) -> Path:
         taken = out.exists() and (not out.is_dir() or any(out.iterdir()))
     except OSError as exc:  # a name too long, a parent that is a file, no permission
         raise BadInput(f"--out: {out}: {exc.strerror or exc}") from None
+    if taken and not out.is_dir():
+        raise BadInput(f"--out: {out} is a file; give a directory for the run")
     if taken:
         raise BadInput(f"--out: {out} already exists and is not empty; choose another directory")
     return out
@@ -444,7 +446,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     try:
         on_disk = file_sha256(events)
     except OSError as exc:
-        raise BadInput(f"{events}: cannot read the event log: {exc}") from None
+        raise BadInput(f"{events}: cannot read the event log: {exc.strerror or exc}") from None
     recorded = _commands(directory / COMMANDS, players=True)
     # The automated players give their commands again; the record's copies would double them.
     external = [c for c in recorded if not c.source.startswith(PLAYER)]

@@ -373,3 +373,20 @@ def test_a_running_row_with_a_pid_that_is_no_number_is_shown_incomplete(tmp_path
     db = _damaged_copy(tmp_path, recorded[1], statement)
     assert main(["history", "--db", str(db)]) == 0
     assert main(["report", "1", "--db", str(db), "--out", str(tmp_path / "r.html")]) == 0
+
+
+def test_a_run_directory_that_is_a_file_is_named_as_one(tmp_path, capsys):
+    taken = tmp_path / "afile"
+    taken.write_text("")
+    err = _refused(["run", str(SMALL), "--quiet", "--out", str(taken)], capsys)
+    assert err.strip() == f"--out: {taken} is a file; give a directory for the run"
+
+
+def test_a_replay_without_its_log_names_the_file_plainly(tmp_path, capsys, recorded):
+    run = _copy(tmp_path, recorded[0])
+    (run / "events.jsonl").unlink()
+    err = _refused(["replay", str(run)], capsys)
+    assert (
+        err.strip()
+        == f"{run / 'events.jsonl'}: cannot read the event log: No such file or directory"
+    )
