@@ -9,12 +9,29 @@ This module only parses arguments, so ``--help`` answers at once: each command's
 """
 
 import argparse
+import errno
 import importlib
 import os
 import sys
 from pathlib import Path
 
 from simulator.scenario.limits import MAX_SEED, shown
+
+# Errors of a path the user gave (a missing file is named where it is read).
+_PATH_ERRORS = frozenset(
+    {
+        errno.ENAMETOOLONG,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.ELOOP,
+        errno.EEXIST,
+    }
+)
 
 
 class BadInput(Exception):
@@ -31,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console  # after parsing: --help needs none of rich
 
     console = Console()
-    from sqlite3 import DatabaseError
+    from sqlite3 import DatabaseError, InterfaceError, ProgrammingError
 
     from simulator.cli_records import RecordInputError
     from simulator.scenario import ScenarioError
@@ -57,11 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:  # a path the file system refuses (a name too long...)
-        if exc.filename is None:
+        if exc.filename is None or exc.errno not in _PATH_ERRORS:
             raise
         error(f"{exc.filename}: {exc.strerror or exc}")
         return 2
     except DatabaseError as exc:  # a table or column gone, a page overwritten
+        if isinstance(exc, ProgrammingError | InterfaceError):
+            raise  # our own mistake with the database, not its damage
         database = getattr(args, "db", None) or default_path()
         error(f"{database}: a damaged simulator database ({exc}); its runs cannot be read")
         return 2
@@ -83,15 +102,39 @@ def check_output(option: str, path: Path, records: list[Path]) -> None:
                 f"{option}: {path} would replace the record {record}; choose another file"
             )
     try:
-        existed = path.exists()
         if path.is_dir():
             raise BadInput(f"{option}: {path} is a directory; give a file")
-        with path.open("ab"):  # appending leaves an existing file as it is
-            pass
-        if not existed:
-            path.unlink()
+        _probe(path)
     except OSError as exc:
         raise BadInput(f"{option}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _probe(path: Path) -> None:
+    """Try writing where ``path`` is, changing nothing that is there.
+
+    A new file in an existing folder is made and removed; an existing regular file is
+    opened to append (its bytes and time untouched). A pipe, a device or a link is left
+    alone (opening a pipe would end its reader's input), and so is a folder still to
+    be made (the writers make it): then only the nearest existing folder is checked.
+
+    Raises:
+        OSError: the place cannot be written.
+    """
+    if os.path.lexists(path):
+        if path.is_file() and not path.is_symlink():
+            with path.open("ab"):
+                pass
+        return
+    folder = path.parent
+    if folder.is_dir():
+        with path.open("xb"):
+            pass
+        path.unlink()
+        return
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise OSError(errno.EACCES, f"{folder} is not a folder this user can write in")
 
 
 def _same_file(path: Path, record: Path) -> bool:
@@ -297,7 +340,7 @@ def _speed(text: str) -> float:
 
 def run_id(text: str) -> int:
     """A run's number in the database (SQLite keeps at most 2**63 - 1)."""
-    if not text.isdigit() or not 0 < int(text) < 2**63:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
         raise argparse.ArgumentTypeError(f"{text!r} is not a run number (1, 2, ...)")
     return int(text)
 

@@ -43,6 +43,7 @@ from simulator.record import (
     read_commands,
     read_manifest,
     record_files,
+    scenario_copy,
 )
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
@@ -355,7 +356,7 @@ def _close(
         manifest={
             "scenario": scenario.metadata.id,
             "scenario_file": path.name,
-            "scenario_sha256": file_sha256(path),
+            "scenario_sha256": file_sha256(scenario_copy(record.directory, path)),
             "seed": exercise.seed,
             "until": until,
             "automated": sorted(players),
@@ -512,7 +513,7 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         raise BadInput("--screenshot needs --role (there is nobody to pick one)")
     out = _out_dir(args.out, scenario, args.seed) if args.out else None
     if args.screenshot is not None:
-        records = [args.db or default_path(), path, *(record_files(out) if out else [])]
+        records = [args.db or default_path(), path, *(record_files(out, path) if out else [])]
         check_output("--screenshot", args.screenshot, records)
     # A scripted run has no human playing: a rehearsal, never the trainee's record.
     purpose = run_purpose(scripted=scripted)

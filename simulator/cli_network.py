@@ -30,13 +30,11 @@ from simulator.exercise import Exercise
 from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
-from simulator.record import RunRecord, record_files
+from simulator.record import CONTROLLER_LOG, RunRecord, record_files
 from simulator.scenario import Scenario, load
 from simulator.scenario.timing import format_offset
 from simulator.store.database import default_path
 from simulator.world import build_atlas
-
-CONTROL_FILE = "controller.jsonl"
 
 
 @dataclass
@@ -83,7 +81,8 @@ def prepare(args: argparse.Namespace) -> Served:
         )
     _check_address(args.host, args.port)
     if args.tokens is not None:
-        records = [args.db or default_path(), path, *(record_files(args.out) if args.out else [])]
+        run = record_files(args.out, path) if args.out else []
+        records = [args.db or default_path(), path, *run]
         check_output("--tokens", args.tokens, records)
     directory = _out_dir(args.out, scenario, args.seed)
     tokens = new_tokens([*seats, CONTROLLER])
@@ -187,7 +186,7 @@ def _check_address(host: str, port: int) -> None:
 def _write_record(served: Served, host: Host, started: str) -> None:
     exercise = served.exercise
     served.recording.finish(exercise, host.complete)
-    with (served.record.directory / CONTROL_FILE).open("w", encoding="utf-8") as out:
+    with (served.record.directory / CONTROLLER_LOG).open("w", encoding="utf-8") as out:
         for action in host.actions:
             out.write(json.dumps(action, separators=(",", ":"), sort_keys=True) + "\n")
     _close(

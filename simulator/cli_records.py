@@ -427,7 +427,7 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
 def report_command(args: argparse.Namespace, console: Console) -> int:
     """Write the after-action report of a recorded run or a run directory."""
     del console
-    stored = args.run.isdigit()
+    stored = args.run.isascii() and args.run.isdigit()
     if args.out is not None:
         records = [args.db or default_path()] if stored else record_files(Path(args.run))
         check_output("--out", args.out, records)

@@ -36,12 +36,24 @@ PLAYER = "player:"
 COMMANDS = "commands.jsonl"
 MANIFEST = "run.json"
 SUMMARY = "summary.json"
+CONTROLLER_LOG = "controller.jsonl"  # a served run's controller orders
 
 
-def record_files(directory: Path) -> list[Path]:
-    """The files that are a run directory's record, which no output may replace."""
-    named = [directory / name for name in (EVENTS, COMMANDS, MANIFEST, SUMMARY)]
-    return named + [directory / f"scenario{suffix}" for suffix in (".yaml", ".yml", ".json")]
+def scenario_copy(directory: Path, scenario_file: Path) -> Path:
+    """Where a run directory keeps its copy of the scenario file (its suffix kept)."""
+    return directory / f"scenario{scenario_file.suffix or '.yaml'}"
+
+
+def record_files(directory: Path, scenario_file: Path | None = None) -> list[Path]:
+    """The files that are a run directory's record, which no output may replace.
+
+    ``scenario_file``: the scenario a run about to start will copy there.
+    """
+    names = (EVENTS, COMMANDS, MANIFEST, SUMMARY, CONTROLLER_LOG)
+    copies = sorted(directory.glob("scenario.*")) if directory.is_dir() else []
+    if scenario_file is not None:
+        copies.append(scenario_copy(directory, scenario_file))
+    return [directory / name for name in names] + copies
 
 
 def fresh_dir(parent: Path, name: str) -> Path:
@@ -124,7 +136,7 @@ class RunRecord:
             OSError: the directory or its first files cannot be written.
         """
         directory.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(scenario_file, directory / f"scenario{scenario_file.suffix or '.yaml'}")
+        shutil.copyfile(scenario_file, scenario_copy(directory, scenario_file))
         return cls(directory, EventSink(directory / EVENTS))
 
     @property

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from simulator.cli import main
+from simulator.cli import check_output, main
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
 
@@ -390,3 +390,55 @@ def test_a_replay_without_its_log_names_the_file_plainly(tmp_path, capsys, recor
         err.strip()
         == f"{run / 'events.jsonl'}: cannot read the event log: No such file or directory"
     )
+
+
+def test_outputs_in_folders_still_to_be_made_are_written(tmp_path, capsys):
+    """The screenshot's and the tokens' writers make their folders: so may the user."""
+    out, shot = tmp_path / "played", tmp_path / "shots" / "new" / "map.png"
+    argv = ["play", str(SMALL), "--role", "police", "--frames", "3", "--out", str(out)]
+    assert main([*argv, "--screenshot", str(shot), "--db", str(tmp_path / "x.sqlite")]) == 0
+    assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_write_check_leaves_a_link_and_an_existing_file_as_they_are(tmp_path):
+    link = tmp_path / "link.html"
+    link.symlink_to(tmp_path / "target.html")
+    kept = tmp_path / "kept.html"
+    kept.write_text("mine")
+    stamp = kept.stat().st_mtime_ns
+    check_output("--out", link, [])
+    check_output("--out", kept, [])
+    check_output("--out", tmp_path / "new.html", [])
+    assert link.is_symlink() and not (tmp_path / "target.html").exists()
+    assert kept.read_text() == "mine" and kept.stat().st_mtime_ns == stamp
+    assert not (tmp_path / "new.html").exists()
+
+
+def test_a_scenario_copy_of_any_suffix_is_a_record(recorded, tmp_path, capsys):
+    source = tmp_path / "town.YML"
+    source.write_bytes(SMALL.read_bytes())
+    run = tmp_path / "run"
+    assert main(["run", str(source), "--until", "00:10", "--quiet", "--out", str(run)]) == 0
+    err = _refused(["report", str(run), "--out", str(run / "scenario.YML")], capsys)
+    assert "would replace the record" in err
+
+
+def test_a_run_manifest_hashes_the_scenario_as_copied(recorded):
+    run = recorded[0]
+    manifest = json.loads((run / "run.json").read_text())
+    assert (
+        manifest["scenario_sha256"]
+        == hashlib.sha256((run / "scenario.yaml").read_bytes()).hexdigest()
+    )
+
+
+@pytest.mark.parametrize("pid", [2**40, 0, -5])
+def test_a_running_row_with_an_impossible_pid_is_shown_incomplete(tmp_path, recorded, pid):
+    statement = f"UPDATE runs SET status = 'running', pid = {pid} WHERE id = 1"
+    db = _damaged_copy(tmp_path, recorded[1], statement)
+    assert main(["history", "--all", "--db", str(db)]) == 0
+
+
+def test_a_run_number_in_other_digits_is_refused(recorded, capsys):
+    err = _refused(["report", "²", "--db", str(recorded[1])], capsys)
+    assert err.strip() == "²/run.json: not a run directory (no run.json)"  # a folder named ²

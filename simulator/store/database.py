@@ -518,11 +518,11 @@ def _reason(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> str:
 
 
 def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):  # a row edited by hand: no process of ours
+    if not isinstance(pid, int) or pid <= 0:  # a row edited by hand: no process of ours
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True
