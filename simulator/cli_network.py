@@ -32,6 +32,7 @@ from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
 from simulator.record import CONTROLLER_LOG, RunRecord, record_files
 from simulator.scenario import Scenario, load
+from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 from simulator.store.database import default_path
 from simulator.world import build_atlas
@@ -375,7 +376,7 @@ def _script_command(args: argparse.Namespace, value: str | None) -> CommandBase 
     except ValidationError as exc:
         problem = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in problem["loc"])
-        raise BadInput(f"control {action}: {where}: {problem['msg']}") from None
+        raise BadInput(f"control {action}: {where}: {plain(problem)}") from None
     return None
 
 

@@ -26,6 +26,7 @@ from simulator.scenario.limits import (
     clipped,
     shown,
 )
+from simulator.scenario.problem import plain
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when a run is read
     from simulator.scenario.model import Scenario
@@ -383,7 +384,7 @@ def _read_line(
         _check_role(command, source, roles)
     except ValidationError as exc:
         return [
-            f"{'.'.join(['command', *(str(p) for p in error['loc'])])}: {error['msg']}"
+            f"{'.'.join(['command', *(str(p) for p in error['loc'])])}: {plain(error)}"
             for error in exc.errors(include_url=False)
         ]
     except KeyError as exc:

@@ -61,7 +61,22 @@ def test_misspelt_top_level_section_is_an_unknown_field():
 def test_wrong_type_names_the_field_and_the_expected_type():
     problem = only(mutated(lambda d: d["units"][0].update(crew="four")))
     assert problem.path == "units.0.crew"
-    assert "valid integer" in problem.message
+    assert problem.message == "expected a whole number"
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (lambda d: d.update(metadata="x"), "metadata", "expected a mapping of fields"),
+        (lambda d: d["units"][0].update(id="bad id!"), "units.0.id", "an id may hold only"),
+        (lambda d: d["units"][0].update(capabilities=[]), "units.0.capabilities", "needs at"),
+        (lambda d: d["agencies"][0].update(mutual_aid="x"), "agencies.0.mutual_aid", "expected a"),
+    ],
+)
+def test_schema_problems_are_said_in_a_trainers_words(change, path, message):
+    problem = next(p for p in problems_of(mutated(change)) if p.path == path)
+    assert problem.message.startswith(message)
+    assert "Input should" not in problem.message and "pattern" not in problem.message
 
 
 def test_out_of_range_value_is_reported():

@@ -11,6 +11,7 @@ from simulator.engine.verdict import Verdict
 from simulator.scenario.check import fact_problem
 from simulator.scenario.facts import FactKey, incident_of
 from simulator.scenario.msel import InformationInject
+from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 
 
@@ -82,7 +83,7 @@ class Control:
                 facts=command.facts,
             )
         except ValidationError as exc:
-            return f"not an inject: {exc.errors(include_url=False)[0]['msg']}", None
+            return f"not an inject: {plain(exc.errors(include_url=False)[0])}", None
         return "", lambda: self.script.add(row, command.incident)
 
     def _street_problem(self, key: str) -> str:

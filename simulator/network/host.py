@@ -36,6 +36,7 @@ from simulator.network.protocol import (
 )
 from simulator.network.roles import Hearing, Seat, Senders
 from simulator.network.state import inject_state, seat_state
+from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 
 TICK_S = 0.02  # wall seconds between clock steps
@@ -275,7 +276,7 @@ class Host:
             command = COMMAND.validate_python(message["command"])
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'command'}: {e['msg']}"
+                f"{'.'.join(str(p) for p in e['loc']) or 'command'}: {plain(e)}"
                 for e in exc.errors(include_url=False)[:5]
             )
             raise ProtocolError("bad_command", problems[:500], request) from None

@@ -15,16 +15,10 @@ from simulator.scenario.model import Scenario
 from simulator.scenario.msel import INJECT_TYPES
 from simulator.scenario.naming import named
 from simulator.scenario.partial import Checked, without_failures
-from simulator.scenario.problem import Problem, ScenarioError
+from simulator.scenario.problem import MISSING, Problem, ScenarioError, plain
 from simulator.scenario.source import SourceError, read_text
 
 T = TypeVar("T")
-
-_MESSAGES = {
-    "extra_forbidden": "unknown field",
-    "missing": "required field is missing",
-    "finite_number": "must be a finite number (not NaN or infinity)",
-}
 
 
 def read_document(path: Path) -> Any:
@@ -136,9 +130,9 @@ def _read(error: Any) -> tuple[list, str]:
     field = str(context.get("discriminator", "")).strip("'")
     if error["type"] in ("union_tag_not_found", "union_tag_invalid") and field in _TAGS:
         given = error["input"].get(field) if isinstance(error["input"], dict) else None
-        message = _MESSAGES["missing"] if given is None else unknown(field, given, _TAGS[field])
+        message = MISSING if given is None else unknown(field, given, _TAGS[field])
         return [*parts, field], message
-    return parts, _MESSAGES.get(error["type"], error["msg"]).removeprefix("Value error, ")
+    return parts, plain(error)
 
 
 def _field_path(loc: tuple) -> list:

@@ -4,9 +4,31 @@ A problem inside a named item also says which, as the author wrote it:
 ``FILE: inject seq 40 at msel.3.to.0: unknown agency 'fd' (agencies: ...)``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from simulator.scenario.base import IDENT_PATTERN
 from simulator.scenario.limits import MAX_PROBLEMS, clipped
+
+MISSING = "required field is missing"
+_PLAIN = {
+    "extra_forbidden": "unknown field",
+    "missing": MISSING,
+    "finite_number": "must be a finite number (not NaN or infinity)",
+    "model_type": "expected a mapping of fields (name: value)",
+    "model_attributes_type": "expected a mapping of fields (name: value)",
+    "dict_type": "expected a mapping (key: value)",
+    "list_type": "expected a list",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -53,3 +75,27 @@ class ScenarioError(Exception):
         if rest > 0:
             listed.append(f"{self.file}: {rest} more problems not shown")
         return listed
+
+
+def plain(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message in a trainer's words, not the library's.
+
+    "Input should be a valid dictionary or instance of Metadata" says nothing to
+    someone writing YAML; the common kinds are reworded, the rest lose the library's
+    phrasing ("Input should be" reads "must be").
+    """
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    if kind == "too_short":
+        return f"needs at least {_items(context.get('min_length'))}"
+    if kind == "too_long":
+        return f"holds at most {_items(context.get('max_length'))}"
+    if kind == "string_pattern_mismatch" and context.get("pattern") == IDENT_PATTERN:
+        return "an id may hold only letters, digits and _ . -"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message.replace("Input should be", "must be").replace("String should", "must")
+
+
+def _items(count: object) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"

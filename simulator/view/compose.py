@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from simulator.commands import SendMessage
 from simulator.exercise import Result
+from simulator.scenario.problem import plain
 from simulator.terminal import SeatView
 from simulator.view.app import App, Screen
 from simulator.view.draft import KIND_LABELS, KINDS, MAX_TEXT, Draft
@@ -104,7 +105,7 @@ class Compose(Screen):
         try:
             return self.draft.command(self.draft.recipients[self.at], self.kind, text)
         except ValidationError as exc:
-            self.problem = str(exc.errors(include_url=False)[0]["msg"])
+            self.problem = plain(exc.errors(include_url=False)[0])
             return None
 
     def submit(self) -> None:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from simulator.commands import AddInject, CommandBase, HoldInject, ReleaseInject
 from simulator.exercise import Result
+from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
 from simulator.view.clock import SPEEDS
@@ -437,7 +438,7 @@ class InjectEntry(Screen):
         try:
             return AddInject(text=self.text.strip(), to=to, incident=self.incident)
         except ValidationError as exc:
-            self.problem = str(exc.errors(include_url=False)[0]["msg"])
+            self.problem = plain(exc.errors(include_url=False)[0])
             return None
 
     def send(self) -> None:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from simulator.commands import CommandBase, Dispatch
 from simulator.exercise import Result
+from simulator.scenario.problem import plain
 from simulator.terminal import SeatView
 from simulator.view.draft import Draft
 from simulator.view.ledger import Ledger
@@ -80,7 +81,7 @@ def build(ctx: Context, kind: str, label: str, cls: type[CommandBase], **fields)
     try:
         command = cls(**fields)
     except ValidationError as exc:
-        return Option(kind, label, (), str(exc.errors(include_url=False)[0]["msg"]))
+        return Option(kind, label, (), plain(exc.errors(include_url=False)[0]))
     return checked(ctx, kind, label, (command,))
 
 
