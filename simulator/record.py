@@ -376,6 +376,11 @@ def _read_line(
         row = parse_json(line)
         if not isinstance(row, dict):
             raise TypeError("expected an object")
+        unknown = sorted(set(row) - _LINE_FIELDS)
+        if unknown:  # a misspelt "source" would give a controller's order as the trainee's
+            raise TypeError(
+                f"{unknown[0]}: unknown field (fields: {', '.join(sorted(_LINE_FIELDS))})"
+            )
         t = _seconds(row["t"])
         after, ticks = _position(row)
         source = _source(row.get("source", "trainee"), players)
@@ -424,6 +429,10 @@ def _at_most(problems: list[str], path: Path) -> list[str]:
         return problems
     rest = len(problems) - MAX_PROBLEMS
     return [*problems[:MAX_PROBLEMS], f"{path}: {rest} more problems not shown"]
+
+
+# The fields of a command file's line (``Exercise.submit`` records them).
+_LINE_FIELDS = frozenset({"t", "after", "ticks", "source", "command"})
 
 
 def _position(row: dict) -> tuple[int | None, int | None]:

@@ -155,12 +155,14 @@ def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
         '{"t": 10, "command": {"type": "dispatch", "agency": "police", "incident": "X"}}\n'
         "not json\n"
         '{"t": 5, "command": {"type": "warp", "agency": "police"}}\n'
+        '{"t": 6, "souce": "controller", "command": {"type": "release_inject", "seq": 2}}\n'
     )
     assert main(["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert f"{orders}: line 1: command.dispatch.units:" in err
     assert f"{orders}: line 2:" in err
-    assert f"{orders}: line 3: command:" in err
+    assert f"{orders}: line 3: command: unknown type 'warp' (types: " in err
+    assert f"{orders}: line 4: souce: unknown field (fields: after, command, " in err
     assert not (tmp_path / "r").exists()
 
 

@@ -91,6 +91,12 @@ def plain(error: Mapping[str, Any]) -> str:
         return f"needs at least {_items(context.get('min_length'))}"
     if kind == "too_long":
         return f"holds at most {_items(context.get('max_length'))}"
+    field = str(context.get("discriminator", "")).strip("'")
+    if kind == "union_tag_invalid":
+        tags = str(context.get("expected_tags", "")).replace("'", "")
+        return f"unknown {field} {context.get('tag')!r} ({field}s: {tags})"
+    if kind == "union_tag_not_found":
+        return f"give its {field}"
     if kind == "string_pattern_mismatch" and context.get("pattern") == IDENT_PATTERN:
         return "an id may hold only letters, digits and _ . -"
     message = str(error["msg"]).removeprefix("Value error, ")
