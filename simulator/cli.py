@@ -359,6 +359,8 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {shown(text)}") from None
     if width < 960 or height < 600:
         raise argparse.ArgumentTypeError("the smallest window is 960x600")
+    if width > 7680 or height > 4320:  # an 8K screen: past it, SDL refuses the window
+        raise argparse.ArgumentTypeError("the largest window is 7680x4320")
     return width, height
 
 

@@ -36,3 +36,14 @@ def test_screenshot_of_each_screen_is_saved_and_the_run_replays(show, tmp_path, 
     capsys.readouterr()
     assert main(["replay", str(out)]) == 0
     assert "replay matches" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("size", "reason"),
+    [("100000x100000", "the largest window is 7680x4320"), ("800x600", "the smallest")],
+)
+def test_a_window_size_out_of_range_is_named_at_its_option(tmp_path, capsys, size, reason):
+    with pytest.raises(SystemExit) as stop:
+        main(["play", str(SMALL), "--size", size])
+    assert stop.value.code == 2
+    assert f"argument --size: {reason}" in capsys.readouterr().err
