@@ -180,8 +180,14 @@ def _check_address(host: str, port: int) -> None:
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
+    except socket.gaierror:
+        raise BadInput(
+            f"--host: {host!r} is no address of this machine nor a name it knows"
+        ) from None
     except OSError as exc:
-        raise BadInput(f"--host/--port: cannot listen on {host}:{port}: {exc}") from None
+        raise BadInput(
+            f"--host/--port: cannot listen on {host}:{port}: {exc.strerror or exc}"
+        ) from None
 
 
 def _write_record(served: Served, host: Host, started: str) -> None:

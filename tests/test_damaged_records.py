@@ -442,3 +442,12 @@ def test_a_running_row_with_an_impossible_pid_is_shown_incomplete(tmp_path, reco
 def test_a_run_number_in_other_digits_is_refused(recorded, capsys):
     err = _refused(["report", "²", "--db", str(recorded[1])], capsys)
     assert err.strip() == "²/run.json: not a run directory (no run.json)"  # a folder named ²
+
+
+def test_a_database_under_a_file_names_the_file(tmp_path, capsys):
+    (tmp_path / "afile").write_text("")
+    db = tmp_path / "afile" / "x.sqlite"
+    out = tmp_path / "never"
+    err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
+    assert err.strip() == f"{db}: cannot write: {tmp_path / 'afile'} is a file, not a folder"
+    assert not out.exists()

@@ -83,6 +83,9 @@ class Store:
             return cls._open_readonly(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file stands where a folder on the path should be
+            blocker = next(p for p in path.parents if p.exists())
+            raise StoreError(f"{path}: cannot write: {blocker} is a file, not a folder") from None
         except OSError as exc:
             raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
         try:
