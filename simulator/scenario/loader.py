@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from simulator.scenario.check import problems as reference_problems
-from simulator.scenario.check import unknown
 from simulator.scenario.collector import collector_paused
 from simulator.scenario.document import DocumentError, parse_json, parse_yaml
 from simulator.scenario.model import Scenario
@@ -115,23 +114,17 @@ def _from_pydantic(exc: ValidationError) -> list[Problem]:
     return list(dict.fromkeys(found))  # unique, in order (sorted by index was quadratic)
 
 
-# A union's tag (the map's kind, an inject's type), and the values it takes.
-_TAGS = {"kind": ("generated", "graph"), "type": tuple(sorted(INJECT_TYPES))}
-
-
 def _read(error: Any) -> tuple[list, str]:
     """One schema error's field path and message, as a trainer should read them.
 
-    A missing or unknown map kind or inject type is named as that field, with the
-    values it takes, not as pydantic's "discriminator".
+    A missing or unknown map kind or inject type is named as that field (``map.kind``),
+    not as pydantic's "discriminator"; one left empty (``kind:``) is missing.
     """
     parts = _field_path(error["loc"])
-    context = error.get("ctx") or {}
-    field = str(context.get("discriminator", "")).strip("'")
-    if error["type"] in ("union_tag_not_found", "union_tag_invalid") and field in _TAGS:
+    field = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
+    if error["type"] in ("union_tag_not_found", "union_tag_invalid") and field:
         given = error["input"].get(field) if isinstance(error["input"], dict) else None
-        message = MISSING if given is None else unknown(field, given, _TAGS[field])
-        return [*parts, field], message
+        return [*parts, field], MISSING if given is None else plain(error)
     return parts, plain(error)
 
 

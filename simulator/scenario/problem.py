@@ -93,8 +93,8 @@ def plain(error: Mapping[str, Any]) -> str:
         return f"holds at most {_items(context.get('max_length'))}"
     field = str(context.get("discriminator", "")).strip("'")
     if kind == "union_tag_invalid":
-        tags = str(context.get("expected_tags", "")).replace("'", "")
-        return f"unknown {field} {context.get('tag')!r} ({field}s: {tags})"
+        tags = sorted(tag.strip(" '") for tag in str(context.get("expected_tags", "")).split(","))
+        return f"unknown {field} {context.get('tag')!r} ({field}s: {', '.join(tags)})"
     if kind == "union_tag_not_found":
         return f"give its {field}"
     if kind == "string_pattern_mismatch" and context.get("pattern") == IDENT_PATTERN:
