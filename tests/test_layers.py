@@ -244,3 +244,27 @@ def test_only_the_exercise_reads_the_engine():
     # Players, the view, the networked seats and the CLI read the exercise's
     # per-agency reads (``Viewpoint``, ``Exercise``), never the engine's state.
     assert engine_readers() == []
+
+
+def test_what_changes_belongs_to_its_subsystem_not_to_the_roster():
+    # The roster is what is fixed at the start; incidents, CADs, knowledge and staging
+    # areas change as the exercise runs and belong to the subsystem that changes them.
+    from conftest import exercise, open_cad
+
+    ex = exercise()
+    open_cad(ex, "police")
+    engine = ex.engine
+    assert set(vars(engine.roster)) == {
+        "scenario",
+        "atlas",
+        "_agencies",
+        "stations",
+        "units",
+        "_fleets",
+    }
+    assert engine.incidents["INC1"] is engine.lifecycle["INC1"]
+    assert engine.cads is engine.awareness.cads and engine.cads["police"].knows("INC1")
+    assert engine.knowledge is engine.awareness.knowledge
+    assert engine.staging is engine.command.staging
+    with pytest.raises(TypeError):
+        engine.incidents["INC2"] = engine.incidents["INC1"]  # clients read, never write

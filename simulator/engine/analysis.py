@@ -12,10 +12,11 @@ it will be: an analyst can warn of the hazard in a car before the car is found.
 """
 
 from simulator.engine.awareness import Awareness
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.events import Event
-from simulator.scenario.check import incidents
+from simulator.scenario.check import incidents as scenario_incidents
 from simulator.scenario.combination import Combination
 from simulator.scenario.facts import fact_key, incident_of
 
@@ -23,11 +24,14 @@ from simulator.scenario.facts import fact_key, incident_of
 class Analysis:
     """The scenario's combination rules, applied as analysts come to hold the facts."""
 
-    def __init__(self, kernel: Kernel, state: State, awareness: Awareness) -> None:
+    def __init__(
+        self, kernel: Kernel, roster: Roster, incidents: Incidents, awareness: Awareness
+    ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.awareness = awareness
-        self.rules = list(state.scenario.intelligence.combine)
+        self.rules = list(roster.scenario.intelligence.combine)
         self._by_fact: dict[str, list[int]] = {}
         for index, rule in enumerate(self.rules):
             for key in rule.facts:
@@ -35,7 +39,7 @@ class Analysis:
         self._begun: set[tuple[int, str]] = set()  # (rule, agency) analyses under way or done
         self._foreseen = {
             fact_key("hazard", spec.id, h.id): h.kind.value
-            for _, _, spec in incidents(state.scenario)
+            for _, _, spec in scenario_incidents(roster.scenario)
             for h in spec.hazards
         }
 
@@ -47,8 +51,8 @@ class Analysis:
     def learned(self, event: Event) -> None:
         """A watcher of ``fact.learned``: start each analysis the agency can now make."""
         agency = event.agency or ""
-        kind = self.state.agency(agency).kind.value
-        knows = self.state.knowledge.knows
+        kind = self.roster.agency(agency).kind.value
+        knows = self.awareness.knowledge.knows
         for index in self._by_fact.get(event.data["fact"], ()):
             rule = self.rules[index]
             if (index, agency) in self._begun or not rule.analyses(agency, kind):
@@ -59,7 +63,7 @@ class Analysis:
             self.kernel.at(rule.minutes * 60.0, self._combine, rule, agency, self.kernel.now)
 
     def _combine(self, rule: Combination, agency: str, began: float) -> None:
-        if self.state.knowledge.knows(agency, rule.gives):
+        if self.awareness.knowledge.knows(agency, rule.gives):
             return  # found out meanwhile: nothing left to combine
         self.kernel.emit(
             "intelligence.combined",
@@ -77,5 +81,5 @@ class Analysis:
 
         Other topics of an incident yet to begin are worth nothing (None) until it does.
         """
-        truth = self.state.truth(key)
+        truth = self.incidents.truth(key)
         return self._foreseen.get(key) if truth is None else truth

@@ -9,8 +9,9 @@ treated patients, then carry them off.
 from collections.abc import Callable
 
 from simulator.engine.incident import CareState, Incident, Patient
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.scenario.incident import CasualtyModel
 from simulator.scenario.vocabulary import TRIAGE_ORDER, Capability, Triage
@@ -22,10 +23,15 @@ class Care:
     """Treatment and loading of every incident's patients."""
 
     def __init__(
-        self, kernel: Kernel, state: State, check_resolved: Callable[[Incident], None]
+        self,
+        kernel: Kernel,
+        roster: Roster,
+        incidents: Incidents,
+        check_resolved: Callable[[Incident], None],
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         # A loaded crew drives its patients off: transport, wired by the scene's connect.
         self.carry: Callable[[Unit, Incident], None]
         self._check_resolved = check_resolved  # the scene resolves once its patients are gone
@@ -48,7 +54,7 @@ class Care:
     def _deteriorate(self, patient: Patient, token: int) -> None:
         if token != patient.token or patient.state != CareState.WAITING:
             return
-        incident = self.state.incidents[patient.incident]
+        incident = self.incidents[patient.incident]
         if patient.triage == Triage.IMMEDIATE:
             patient.state = CareState.DECEASED
             self.kernel.emit(
@@ -69,7 +75,7 @@ class Care:
         """Put idle units on scene to work: load treated patients, else treat the sickest."""
         if incident.resolved or not incident.patients:
             return
-        units = self.state.units
+        units = self.roster.units
         for unit_id in sorted(incident.on_scene):
             unit = units[unit_id]
             if unit.treating or unit_id not in incident.on_scene:
@@ -132,7 +138,7 @@ class Care:
         if token != patient.token or patient.state != CareState.TREATING:
             return
         unit.treating = None
-        incident = self.state.incidents[patient.incident]
+        incident = self.incidents[patient.incident]
         if patient.needs_transport:
             patient.state = CareState.AWAITING_TRANSPORT
             self.kernel.emit(

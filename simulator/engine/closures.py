@@ -6,9 +6,10 @@ are blocked there and report it. Reopening lets stranded units try again.
 
 from simulator.engine.awareness import Awareness
 from simulator.engine.crews import Crews
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.movement import Movement
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.scenario.facts import fact_key
 
 
@@ -18,13 +19,15 @@ class Closures:
     def __init__(
         self,
         kernel: Kernel,
-        state: State,
+        roster: Roster,
+        incidents: Incidents,
         awareness: Awareness,
         movement: Movement,
         crews: Crews,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.awareness = awareness
         self.movement = movement
         self.crews = crews
@@ -34,11 +37,11 @@ class Closures:
 
         Only the agencies ``told`` learn of it; the rest find out at the barrier.
         """
-        newly = self.state.atlas.roads.close(edges)
+        newly = self.roster.atlas.roads.close(edges)
         if newly:
-            names = sorted({self.state.atlas.roads.names[k] for k in newly} - {""})
+            names = sorted({self.roster.atlas.roads.names[k] for k in newly} - {""})
             self.kernel.emit("road.closed", by=by, edges=self._edge_ids(newly), names=names)
-            needed = sorted(a.id for a in self.state.agency_specs() if self.state.fleet(a.id))
+            needed = sorted(a.id for a in self.roster.agency_specs() if self.roster.fleet(a.id))
             for name in names:
                 self.kernel.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
             self._tell_roads(names, told, via)
@@ -51,10 +54,10 @@ class Closures:
         The rest drive on to the closure, are blocked there and report it, as a unit
         dispatched onto an unknown closure does.
         """
-        roads = self.state.atlas.roads
+        roads = self.roster.atlas.roads
         for unit, edge in self.movement.driving_into(closed):
             name = roads.names[edge]
-            if not name or self.state.knowledge.value(unit.agency, fact_key("closure", name)):
+            if not name or self.awareness.knowledge.value(unit.agency, fact_key("closure", name)):
                 self.movement.reroute(unit)
                 continue
             target, on_arrive = unit.goal
@@ -62,9 +65,9 @@ class Closures:
 
     def reopen(self, edges: list[int], by: str, told: list[str], via: str = "inject") -> list[int]:
         """Reopen road edges; stranded units try again."""
-        newly = self.state.atlas.roads.reopen(edges)
+        newly = self.roster.atlas.roads.reopen(edges)
         if newly:
-            names = sorted({self.state.atlas.roads.names[k] for k in newly} - {""})
+            names = sorted({self.roster.atlas.roads.names[k] for k in newly} - {""})
             self.kernel.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
             self._tell_roads(names, told, via)
             self.movement.after_reopening()
@@ -75,9 +78,9 @@ class Closures:
 
         A street it never heard closed it takes to be open.
         """
-        names = sorted({self.state.atlas.roads.names[k] for k in edges} - {""})
+        names = sorted({self.roster.atlas.roads.names[k] for k in edges} - {""})
         keys = {name: fact_key("closure", name) for name in names}
-        knowledge, truth = self.state.knowledge, self.state.truth
+        knowledge, truth = self.awareness.knowledge, self.incidents.truth
         return [n for n, key in keys.items() if bool(knowledge.value(agency, key)) != truth(key)]
 
     def found(self, edges: list[int], agency: str) -> None:
@@ -91,8 +94,8 @@ class Closures:
         for agency in sorted(set(told)):
             for name in names:
                 key = fact_key("closure", name)
-                self.awareness.learn(agency, key, self.state.truth(key), via)
+                self.awareness.learn(agency, key, self.incidents.truth(key), via)
 
     def _edge_ids(self, edges: list[int]) -> list[list[str]]:
-        roads = self.state.atlas.roads
+        roads = self.roster.atlas.roads
         return [[roads.ids[roads.src[k]], roads.ids[roads.dst[k]]] for k in edges]

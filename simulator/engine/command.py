@@ -11,8 +11,8 @@ from typing import Protocol
 from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident, needs
 from simulator.engine.kernel import Kernel
+from simulator.engine.roster import Roster
 from simulator.engine.routing import Routing
-from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.events import Event
 from simulator.scenario.facts import incident_of
@@ -30,17 +30,21 @@ class Work(Protocol):
 
 
 class Command:
-    """Command posts, unified command and span of control for every incident."""
+    """Command posts, staging areas, unified command and span of control."""
 
     def __init__(
-        self, kernel: Kernel, state: State, awareness: Awareness, routing: Routing
+        self, kernel: Kernel, roster: Roster, awareness: Awareness, routing: Routing
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.awareness = awareness
         self.routing = routing
         self.scene: Work  # the scene is built on command: see ``connect``
         self.posts: dict[str, tuple[str, str]] = {}  # incident -> (agency, unit)
+        # staging area -> node: the scenario's, then those opened during the exercise
+        self.staging = {
+            a.id: roster.atlas.locate(a.location) for a in roster.scenario.staging_areas
+        }
         self.unified: dict[str, list[str]] = {}  # incident -> agencies
         self._draw = self.kernel.streams.get("coordination")
         self._joining: dict[str, int] = {}
@@ -53,36 +57,36 @@ class Command:
 
     def commanders(self, incident: Incident) -> set[str]:
         """Agencies with a command-capable unit on scene."""
-        units = self.state.units
+        units = self.roster.units
         return {units[u].agency for u in incident.on_scene if units[u].can(Capability.COMMAND)}
 
     def on_scene_agencies(self, incident: Incident) -> set[str]:
         """Agencies with any unit working on scene."""
-        return {self.state.units[u].agency for u in incident.on_scene}
+        return {self.roster.units[u].agency for u in incident.on_scene}
 
     def establish_post(self, agency: str, unit: Unit, incident: Incident) -> None:
         """An incident command post at the scene, set up by a command unit."""
         self.posts[incident.id] = (agency, unit.id)
-        x, y = self.state.atlas.roads.xy[incident.node]
+        x, y = self.roster.atlas.roads.xy[incident.node]
         self.kernel.emit(
             "command_post.established",
             agency=agency,
             unit=unit.id,
             incident=incident.id,
-            node=self.state.node_id(incident.node),
+            node=self.roster.node_id(incident.node),
             x=round(float(x), 1),
             y=round(float(y), 1),
         )
 
     def open_staging(self, area: str, node: int, agency: str) -> None:
         """A staging area set up during the exercise."""
-        self.state.staging[area] = node
-        x, y = self.state.atlas.roads.xy[node]
+        self.staging[area] = node
+        x, y = self.roster.atlas.roads.xy[node]
         self.kernel.emit(
             "staging.opened",
             agency=agency,
             staging=area,
-            node=self.state.node_id(node),
+            node=self.roster.node_id(node),
             x=round(float(x), 1),
             y=round(float(y), 1),
         )
@@ -115,7 +119,7 @@ class Command:
             channel=channel,
         )
         for agency in agencies:
-            for key, value in self.state.knowledge.about(agency, incident.id).items():
+            for key, value in self.awareness.knowledge.about(agency, incident.id).items():
                 self.on_learned(agency, key, value)
         self.scene.update_work(incident)
 
@@ -129,14 +133,14 @@ class Command:
         agencies = self.unified.get(incident or "")
         if not agencies or agency not in agencies:
             return
-        delay = self.state.scenario.communications.command_post_seconds
+        delay = self.roster.scenario.communications.command_post_seconds
         for other in agencies:
-            if other != agency and self.state.knowledge.value(other, key) != value:
+            if other != agency and self.awareness.knowledge.value(other, key) != value:
                 self.kernel.at(delay, self._pool, agency, other, key)
 
     def _pool(self, source: str, other: str, key: str) -> None:
         """Pass on the source's value as it is now, unless the other holds a newer one."""
-        facts = self.state.knowledge.facts
+        facts = self.awareness.knowledge.facts
         held, theirs = facts[source][key], facts[other].get(key)
         if theirs is None or (theirs.value != held.value and theirs.t < held.t):
             self.awareness.learn(other, key, held.value, "command_post", by=source)
@@ -149,8 +153,8 @@ class Command:
         Each agency supervises its own units unless unified command pools them. With
         no command unit, the first officer on scene supervises (one implicit supervisor).
         """
-        units = self.state.units
-        limit = self.state.scenario.settings.span_of_control
+        units = self.roster.units
+        limit = self.roster.scenario.settings.span_of_control
         groups: dict[str, list[Unit]] = {}
         pooled = incident.id in self.unified
         for unit_id in sorted(incident.on_scene):
@@ -176,11 +180,11 @@ class Command:
         """
         if incident.id in self.unified:
             return None
-        units = self.state.units
+        units = self.roster.units
         others = sorted(self.on_scene_agencies(incident) - {unit.agency})
         if not others:
             return None
-        wanted = needs(self.state.units, incident)
+        wanted = needs(self.roster.units, incident)
         useful = sorted(c for c in wanted if unit.can(c) and c != Capability.COMMAND)
         if useful and all(wanted[c][2] >= wanted[c][0] for c in useful):
             covering = next(
@@ -193,13 +197,13 @@ class Command:
             )
             if covering:
                 return "duplicated", covering
-        if self._draw.random() < self.state.scenario.settings.conflict_probability:
+        if self._draw.random() < self.roster.scenario.settings.conflict_probability:
             return "conflicted", others[0]
         return None
 
     def delay_join(self, unit: Unit, incident: Incident, kind: str, other: str) -> None:
         """Log a clash; the unit starts work only after sorting it out."""
-        cost = self.state.scenario.settings.conflict_seconds
+        cost = self.roster.scenario.settings.conflict_seconds
         token = self._joining.get(unit.id, 0) + 1
         self._joining[unit.id] = token
         self.kernel.emit(

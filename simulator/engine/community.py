@@ -30,7 +30,7 @@ from simulator.commands import CommandBase, PublicStatement
 from simulator.engine.awareness import Awareness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.switchboard import Switchboard
 from simulator.events import Event
 from simulator.scenario.community import Community as CommunitySpec
@@ -68,17 +68,17 @@ class Community:
     def __init__(
         self,
         kernel: Kernel,
-        state: State,
+        roster: Roster,
         awareness: Awareness,
         incidents: Incidents,
         switchboard: Switchboard,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.awareness = awareness
         self.incidents = incidents
         self.switchboard = switchboard
-        self.spec: CommunitySpec | None = self.state.scenario.community
+        self.spec: CommunitySpec | None = self.roster.scenario.community
         self.trust = self.spec.trust if self.spec else 0.0
         self.rumours: dict[str, LiveRumour] = {}
         self.statements: list[float] = []
@@ -133,7 +133,7 @@ class Community:
         self.kernel.at(due, self._first_due)
 
     def _first_on_scene(self, event: Event) -> None:
-        incident = self.state.incidents.get(event.incident or "")
+        incident = self.incidents.get(event.incident or "")
         if incident is None:
             return
         self._responded.add(incident.id)
@@ -180,7 +180,7 @@ class Community:
         """An update fell due: none since, with incidents still open, costs trust."""
         if len(self.statements) != issued:
             return
-        if not any(not i.resolved for i in self.state.incidents.values()):
+        if not any(not i.resolved for i in self.incidents.values()):
             return
         last = self.statements[-1] if self.statements else self.first_major
         self.kernel.emit("statement.overdue", due="update", since=last)
@@ -208,14 +208,14 @@ class Community:
             return "say whether the statement denies or confirms the rumour (stance)"
         if command.rumour is None and command.stance != "inform":
             return f"a statement that would {command.stance} names the rumour it answers"
-        if command.incident is not None and not self.state.cads[command.agency].knows(
+        if command.incident is not None and not self.awareness.cads[command.agency].knows(
             command.incident
         ):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD"
         for key in sorted(command.facts):
             if FactKey.parse(key).topic not in STATED_TOPICS:
                 return f"a statement states {', '.join(STATED_TOPICS)} facts, not {key!r}"
-            if self.state.truth(key) is None:
+            if self.incidents.truth(key) is None:
                 return f"fact {key!r} names nothing that has happened"
         return ""
 
@@ -254,7 +254,7 @@ class Community:
             if (command.stance == "confirm") != row.factual:
                 wrong.append(f"rumour:{row.rumour}")
         for key, value in sorted(command.facts.items()):
-            if self.state.truth(key) != value:
+            if self.incidents.truth(key) != value:
                 wrong.append(key)
         return wrong
 
@@ -355,7 +355,7 @@ class Community:
         call = f"K{self._calls}"
         self.kernel.emit("community.call", agency=psap, call=call, reason=reason, rumour=rumour)
         arrived = env.now
-        spec = self.state.agency(psap).psap
+        spec = self.roster.agency(psap).psap
         with self.switchboard.takers[psap].request() as request:
             yield request
             wait = env.now - arrived
@@ -369,7 +369,7 @@ class Community:
     def _teach(self, psap: str) -> None:
         """A tip tells the tip line the next listed fact that is now true."""
         for key in self.spec.tips.facts:
-            value = self.state.truth(key)
+            value = self.incidents.truth(key)
             if key in self._taught or value is None:
                 continue
             self._taught.add(key)

@@ -19,7 +19,7 @@ from simulator.commands import CommandBase, TrafficPoint
 from simulator.engine.crews import Crews
 from simulator.engine.kernel import Kernel
 from simulator.engine.movement import Movement
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.events import Event
 from simulator.scenario.msel import TrafficInject
@@ -57,10 +57,10 @@ class Post:
 class Congestion:
     """Congested roads, traffic control points, and the responder speeds they make."""
 
-    def __init__(self, kernel: Kernel, state: State, movement: Movement, crews: Crews) -> None:
+    def __init__(self, kernel: Kernel, roster: Roster, movement: Movement, crews: Crews) -> None:
         self.kernel = kernel
-        self.state = state
-        self.atlas: Atlas = state.atlas
+        self.roster = roster
+        self.atlas: Atlas = roster.atlas
         self.movement = movement
         self.crews = crews
         self.jams: dict[int, Jam] = {}  # by MSEL seq
@@ -124,7 +124,7 @@ class Congestion:
 
     def check_point(self, command: TrafficPoint) -> Verdict:
         """Why the point cannot be posted (or released) now, or the change that does it."""
-        unit = self.state.units.get(command.unit)
+        unit = self.roster.units.get(command.unit)
         if unit is None:
             return f"unknown unit {command.unit!r}", None
         if unit.agency != command.agency:
@@ -170,7 +170,7 @@ class Congestion:
         self.crews.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.state.node_id(node),
+            to=self.roster.node_id(node),
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
@@ -191,7 +191,7 @@ class Congestion:
             unit=unit.id,
             road=post.road,
             edges=self._edge_ids(post.edges),
-            node=self.state.node_id(post.node),
+            node=self.roster.node_id(post.node),
             x=float(x),
             y=float(y),
             congested=sorted(s for s, j in self.jams.items() if set(j.edges) & set(post.edges)),
@@ -219,7 +219,7 @@ class Congestion:
         """A posted unit given another order leaves its point (a free unit is not posted)."""
         if self._moving or event.unit not in self.posts:
             return
-        self.release(self.state.units[event.unit], event.kind.removeprefix("unit."))
+        self.release(self.roster.units[event.unit], event.kind.removeprefix("unit."))
 
     def _edge_ids(self, edges: tuple[int, ...]) -> list[list[str]]:
         roads = self.atlas.roads

@@ -3,10 +3,11 @@
 from pydantic import ValidationError
 
 from simulator.commands import AddInject, HoldInject, ReleaseInject
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.orders import Handlers
+from simulator.engine.roster import Roster
 from simulator.engine.script import Script
-from simulator.engine.state import State
 from simulator.engine.verdict import Verdict
 from simulator.scenario.check import fact_problem
 from simulator.scenario.facts import FactKey, incident_of
@@ -18,9 +19,12 @@ from simulator.scenario.timing import format_offset
 class Control:
     """The exercise controller's orders, checked against the MSEL as it plays out."""
 
-    def __init__(self, kernel: Kernel, state: State, script: Script) -> None:
+    def __init__(
+        self, kernel: Kernel, roster: Roster, incidents: Incidents, script: Script
+    ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.script = script
 
     def orders(self) -> Handlers:
@@ -60,14 +64,17 @@ class Control:
         if len(set(command.to)) != len(command.to):
             return "an agency is listed twice", None
         for agency in command.to:
-            if agency not in self.state.cads:
-                return f"unknown agency {agency!r} (agencies: {', '.join(self.state.cads)})", None
-        if command.incident is not None and command.incident not in self.state.incidents:
+            if not self.roster.has_agency(agency):
+                return (
+                    f"unknown agency {agency!r} (agencies: {', '.join(self.roster.agency_ids())})",
+                    None,
+                )
+        if command.incident is not None and command.incident not in self.incidents:
             return f"incident {command.incident!r} has not started", None
         for key in command.facts:
-            reason = fact_problem(self.state.scenario, key) or self._street_problem(key)
+            reason = fact_problem(self.roster.scenario, key) or self._street_problem(key)
             about = incident_of(key)
-            if not reason and about is not None and about not in self.state.incidents:
+            if not reason and about is not None and about not in self.incidents:
                 reason = f"incident {about!r} has not started"
             if reason:
                 return f"fact {key!r}: {reason}", None
@@ -89,4 +96,4 @@ class Control:
     def _street_problem(self, key: str) -> str:
         """Why a closure fact names no street of the map, or "" (other facts: "")."""
         fact = FactKey.parse(key)
-        return self.state.atlas.street_problem(fact.subject) if fact.topic == "closure" else ""
+        return self.roster.atlas.street_problem(fact.subject) if fact.topic == "closure" else ""

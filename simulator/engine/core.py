@@ -1,4 +1,4 @@
-"""The engine: builds the kernel, the shared state and the subsystems, and wires them.
+"""The engine: builds the kernel, the roster and the subsystems, and wires them.
 
 Each subsystem owns its state and is given only the collaborators it uses. Where one
 only reacts to what another did, it watches the typed event instead of being called:
@@ -31,11 +31,11 @@ from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.operations import Operations
 from simulator.engine.orders import Orders
 from simulator.engine.outages import Outages
+from simulator.engine.roster import Roster
 from simulator.engine.routing import Routing
 from simulator.engine.scene import Scene
 from simulator.engine.script import Script
 from simulator.engine.signals import Signals
-from simulator.engine.state import State
 from simulator.engine.switchboard import Switchboard
 from simulator.engine.tasking import Tasking
 from simulator.engine.traffic import Traffic
@@ -49,52 +49,58 @@ from simulator.world.atlas import Atlas
 
 
 class Engine:
-    """One exercise's kernel, state and subsystems, wired together."""
+    """One exercise's kernel, roster and subsystems, wired together."""
 
     def __init__(self, scenario: Scenario, atlas: Atlas, seed: int, log: EventLog):
         self.scenario, self.atlas, self.log, self.seed = scenario, atlas, log, seed
         self.kernel = kernel = Kernel(seed, log)
-        self.state = state = State(scenario, atlas)
+        self.roster = roster = Roster(scenario, atlas)
         self.env, self.streams = kernel.env, kernel.streams
-        self.units, self.incidents, self.cads = state.units, state.incidents, state.cads
-        self.knowledge, self.staging = state.knowledge, state.staging
-        self._build(kernel, state)
-        self.hospitals = self.transport.hospitals
+        self.units = roster.units
+        self._build(kernel, roster)
+        # The facade's reads of what the subsystems own.
+        self.incidents, self.hospitals = self.lifecycle.view, self.transport.hospitals
+        self.cads, self.knowledge = self.awareness.cads, self.awareness.knowledge
+        self.staging = self.command.staging
         self._wire(kernel)
         desks = (self.tasking, self.signals, self.ground, self.control)
         subsystems = (self.operations, self.community, self.hoaxes, self.congestion)
-        self.orders = Orders(state, [d.orders() for d in desks + subsystems])
+        self.orders = Orders(roster, [d.orders() for d in desks + subsystems])
 
-    def _build(self, kernel: Kernel, state: State) -> None:
+    def _build(self, kernel: Kernel, roster: Roster) -> None:
         """Every subsystem, each on the ones it uses (those it calls back are connected)."""
-        self.lifecycle = Incidents(kernel, state)
-        self.awareness = Awareness(kernel, state)
-        self.movement = Movement(kernel, state)
+        self.lifecycle = lifecycle = Incidents(kernel, roster)
+        self.awareness = awareness = Awareness(kernel, roster, lifecycle)
+        self.movement = Movement(kernel, roster)
         self.network = Network(kernel, self.scenario, self.atlas)
-        self.routing = Routing(kernel, state, self.network, self.movement)
+        self.routing = Routing(kernel, roster, self.network, self.movement)
         self.carrier = Carrier(kernel, self.network, self.routing)
-        self.traffic = Traffic(kernel, state, self.carrier, self.awareness)
-        self.aid = MutualAid(kernel, state, self.awareness, self.traffic)
-        self.crews = Crews(kernel, state, self.movement, self.traffic)
-        self.command = Command(kernel, state, self.awareness, self.routing)
-        self.scene = Scene(kernel, state, self.awareness, self.lifecycle, self.crews, self.command)
-        self.hazards = Hazards(kernel, state, self.lifecycle, self.traffic, self.crews, self.scene)
-        self.transport = Transport(kernel, state, self.movement, self.crews, self.scene)
+        self.traffic = Traffic(kernel, roster, self.carrier, awareness)
+        self.aid = MutualAid(kernel, roster, lifecycle, awareness, self.traffic)
+        self.crews = Crews(kernel, roster, lifecycle, awareness, self.movement, self.traffic)
+        self.command = Command(kernel, roster, awareness, self.routing)
+        self.scene = Scene(kernel, roster, awareness, lifecycle, self.crews, self.command)
+        self.hazards = Hazards(
+            kernel, roster, awareness, lifecycle, self.traffic, self.crews, self.scene
+        )
+        self.transport = Transport(kernel, roster, lifecycle, self.movement, self.crews, self.scene)
         self.crews.connect(self.scene, self.hazards, self.command)
         self.command.connect(self.scene)
         self.scene.connect(self.transport.carry)
-        self.outages = Outages(kernel, state, self.network)
-        self.congestion = Congestion(kernel, state, self.movement, self.crews)
-        self.hoaxes = Hoaxes(kernel, state, self.lifecycle, self.scene, self.outages)
-        self.switchboard = Switchboard(kernel, state, self.awareness, self.network, self.hoaxes)
-        self.closures = Closures(kernel, state, self.awareness, self.movement, self.crews)
-        self.operations = Operations(kernel, state, self.awareness, self.lifecycle)
-        self.intelligence = Intelligence(kernel, state, self.awareness, self.lifecycle)
-        self.analysis = Analysis(kernel, state, self.awareness)
-        self.community = Community(kernel, state, self.awareness, self.lifecycle, self.switchboard)
+        self.outages = Outages(kernel, roster, lifecycle, self.network)
+        self.congestion = Congestion(kernel, roster, self.movement, self.crews)
+        self.hoaxes = Hoaxes(kernel, roster, awareness, lifecycle, self.scene, self.outages)
+        self.switchboard = Switchboard(
+            kernel, roster, lifecycle, awareness, self.network, self.hoaxes
+        )
+        self.closures = Closures(kernel, roster, lifecycle, awareness, self.movement, self.crews)
+        self.operations = Operations(kernel, roster, awareness, lifecycle)
+        self.intelligence = Intelligence(kernel, roster, awareness, lifecycle)
+        self.analysis = Analysis(kernel, roster, lifecycle, awareness)
+        self.community = Community(kernel, roster, self.awareness, self.lifecycle, self.switchboard)
         self.script = Script(
             kernel,
-            state,
+            roster,
             self.awareness,
             self.lifecycle,
             self.outages,
@@ -104,14 +110,17 @@ class Engine:
             self.scene,
             self.community,
         )
-        self._build_orders(kernel, state)
+        self._build_orders(kernel, roster)
 
-    def _build_orders(self, kernel: Kernel, state: State) -> None:
+    def _build_orders(self, kernel: Kernel, roster: Roster) -> None:
         """The command handlers, grouped by what they give orders about."""
-        self.tasking = Tasking(state, self.movement, self.crews, self.scene, self.transport)
-        self.signals = Signals(state, self.network, self.traffic, self.aid)
-        self.ground = Ground(state, self.closures, self.command)
-        self.control = Control(kernel, state, self.script)
+        awareness = self.awareness
+        self.tasking = Tasking(
+            roster, awareness, self.command, self.movement, self.crews, self.scene, self.transport
+        )
+        self.signals = Signals(roster, awareness, self.network, self.traffic, self.aid)
+        self.ground = Ground(roster, awareness, self.closures, self.command)
+        self.control = Control(kernel, roster, self.lifecycle, self.script)
 
     def _wire(self, kernel: Kernel) -> None:
         """Who reacts to which event, in the order they react.
@@ -157,27 +166,27 @@ class Engine:
 
     def truth(self, key: str) -> object:
         """The ground-truth value of a fact now."""
-        return self.state.truth(key)
+        return self.lifecycle.truth(key)
 
     def responsible(self, incident: Incident, capability: Capability) -> str:
         """The agency that answers a capability at an incident."""
-        return self.state.responsible(incident, capability)
+        return self.roster.responsible(incident, capability)
 
     def node_id(self, node: int) -> str:
         """The scenario's id of a road node."""
-        return self.state.node_id(node)
+        return self.roster.node_id(node)
 
     def fleet(self, agency: str) -> list[Unit]:
         """An agency's units in id order."""
-        return self.state.fleet(agency)
+        return self.roster.fleet(agency)
 
     def agency_specs(self) -> list[Agency]:
         """Every agency, sorted by id."""
-        return self.state.agency_specs()
+        return self.roster.agency_specs()
 
     def sorted_units(self) -> list[Unit]:
         """Units in id order."""
-        return self.state.sorted_units()
+        return self.roster.sorted_units()
 
     def start(self) -> None:
         """Log the starting state and schedule the MSEL."""

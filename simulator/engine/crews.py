@@ -11,10 +11,12 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident, Readiness
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.movement import Movement
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.traffic import Traffic
 from simulator.engine.unit import Unit
 from simulator.events import Event
@@ -58,9 +60,19 @@ class Tasking(Protocol):
 class Crews:
     """Every unit's status changes and the trips between them."""
 
-    def __init__(self, kernel: Kernel, state: State, movement: Movement, traffic: Traffic) -> None:
+    def __init__(
+        self,
+        kernel: Kernel,
+        roster: Roster,
+        incidents: Incidents,
+        awareness: Awareness,
+        movement: Movement,
+        traffic: Traffic,
+    ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.awareness = awareness
+        self.incidents = incidents
         self.movement = movement
         self.traffic = traffic
         self.pending_out_of_service: dict[str, str] = {}  # unit -> why, once handed over
@@ -75,9 +87,9 @@ class Crews:
 
     def resolved(self, event: Event) -> None:
         """Every crew still committed to a resolved incident goes home."""
-        incident = self.state.incidents[event.incident or ""]
+        incident = self.incidents[event.incident or ""]
         for unit_id in sorted(incident.assigned):
-            self.send_home(self.state.units[unit_id])
+            self.send_home(self.roster.units[unit_id])
 
     def set_status(self, unit: Unit, status: UnitStatus, **data: Any) -> None:
         """Change a unit's status and log the transition."""
@@ -95,7 +107,7 @@ class Crews:
     def detach(self, unit: Unit) -> None:
         """Take a unit off whatever incident it is committed to."""
         if unit.incident is not None:
-            incident = self.state.incidents[unit.incident]
+            incident = self.incidents[unit.incident]
             self.scene.leave(unit, incident)
             unit.incident = None
         unit.staging = None
@@ -108,7 +120,7 @@ class Crews:
         """
         previous = unit.incident
         self.detach(unit)
-        turnout = self.state.agency(unit.agency).turnout if unit.at_home else 0.0
+        turnout = self.roster.agency(unit.agency).turnout if unit.at_home else 0.0
         unit.incident = incident.id
         unit.held = hold
         incident.assigned.add(unit.id)
@@ -128,11 +140,11 @@ class Crews:
     def _roll(self, unit: Unit, incident: Incident, epoch: int) -> None:
         if unit.epoch != epoch or unit.incident != incident.id:
             return
-        reason = self.state.blocked(unit, incident)
+        reason = self.awareness.blocked(unit, incident)
         area = self._staging_near(incident) if reason else None
         if area is not None:
             target, on_arrive = (
-                self.state.staging[area],
+                self.command.staging[area],
                 lambda u: self._at_staging(u, area, reason),
             )
         else:
@@ -149,7 +161,7 @@ class Crews:
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.state.node_id(target),
+            to=self.roster.node_id(target),
             staging=area,
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
@@ -157,12 +169,12 @@ class Crews:
 
     def _unknown_closure(self, unit: Unit, target: int) -> tuple[int, str] | None:
         """Where a unit's believed route hits a closure its agency was not told of."""
-        roads = self.state.atlas.roads
+        roads = self.roster.atlas.roads
         unknown = {
             k
             for k in roads.closed
             if roads.names[k]
-            and not self.state.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
+            and not self.awareness.knowledge.value(unit.agency, fact_key("closure", roads.names[k]))
         }
         if not unknown:
             return None
@@ -205,13 +217,13 @@ class Crews:
             if g.state == Readiness.MET
         }
         if met:
-            delay = self.state.scenario.communications.retry_seconds
+            delay = self.roster.scenario.communications.retry_seconds
             self.kernel.at(delay, self.traffic.report, unit, incident.id, met)
 
     def _staging_near(self, incident: Incident) -> str | None:
-        xy = self.state.atlas.roads.xy
+        xy = self.roster.atlas.roads.xy
         best, best_d = None, STAGING_RADIUS_M
-        for area, node in sorted(self.state.staging.items()):
+        for area, node in sorted(self.command.staging.items()):
             d = math.dist(xy[node], xy[incident.node])
             if d <= best_d:
                 best, best_d = area, d
@@ -219,15 +231,15 @@ class Crews:
 
     def _at_staging(self, unit: Unit, area: str, reason: str) -> None:
         unit.staging = area
-        incident = self.state.incidents[unit.incident]
-        if not self.state.blocked(unit, incident):
+        incident = self.incidents[unit.incident]
+        if not self.awareness.blocked(unit, incident):
             self.proceed_from_staging(unit, incident)
             return
         self.set_status(unit, UnitStatus.STAGED, at=area, reason=f"waiting for {reason}")
         self.await_word(unit, incident)
 
     def _at_scene(self, unit: Unit) -> None:
-        incident = self.state.incidents[unit.incident]
+        incident = self.incidents[unit.incident]
         if incident.resolved:
             self.send_home(unit)
             return
@@ -236,7 +248,7 @@ class Crews:
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason="held by dispatch")
             self.hazards.size_up_outside(unit, incident)
             return
-        reason = self.state.blocked(unit, incident)
+        reason = self.awareness.blocked(unit, incident)
         if reason:
             unit.staging = None
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
@@ -262,7 +274,7 @@ class Crews:
         unit.held = False
         if unit.status != UnitStatus.STAGED or unit.staging is not None:
             return
-        reason = self.state.blocked(unit, incident)
+        reason = self.awareness.blocked(unit, incident)
         if reason:
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
             self.await_word(unit, incident)
@@ -281,7 +293,7 @@ class Crews:
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.state.node_id(incident.node),
+            to=self.roster.node_id(incident.node),
             released=area,
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
@@ -314,11 +326,11 @@ class Crews:
     def stage(self, unit: Unit, area: str) -> None:
         """Pre-position a unit at a staging area, where it waits available."""
         self.detach(unit)
-        self.movement.send(unit, self.state.staging[area], lambda u: self._parked(u, area))
+        self.movement.send(unit, self.command.staging[area], lambda u: self._parked(u, area))
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
-            to=self.state.node_id(self.state.staging[area]),
+            to=self.roster.node_id(self.command.staging[area]),
             staging=area,
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),

@@ -1,10 +1,11 @@
 """Orders about the ground: roads closed and opened, staging areas, command posts."""
 
 from simulator.commands import CloseRoad, CommandPost, OpenRoad, OpenStaging, UnifiedCommand
+from simulator.engine.awareness import Awareness
 from simulator.engine.closures import Closures
 from simulator.engine.command import Command
 from simulator.engine.orders import Handlers
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.verdict import Verdict, known_incident, own_units
 from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import SNAP_LIMIT_M
@@ -13,8 +14,11 @@ from simulator.world.atlas import SNAP_LIMIT_M
 class Ground:
     """Where agencies work: the roads, the staging areas and the command post."""
 
-    def __init__(self, state: State, closures: Closures, command: Command) -> None:
-        self.state = state
+    def __init__(
+        self, roster: Roster, awareness: Awareness, closures: Closures, command: Command
+    ) -> None:
+        self.roster = roster
+        self.awareness = awareness
         self.closures = closures
         self.command = command
 
@@ -29,20 +33,20 @@ class Ground:
         }
 
     def _close(self, command: CloseRoad) -> Verdict:
-        edges, reason = self.state.atlas.road_edges(command.road, command.between)
+        edges, reason = self.roster.atlas.road_edges(command.road, command.between)
         if reason:
             return reason, None
-        if not set(edges) - self.state.atlas.roads.closed:
+        if not set(edges) - self.roster.atlas.roads.closed:
             return self._found(edges, command.agency, "that road is already closed")
         return "", lambda: self.closures.close(
             edges, by=command.agency, told=[command.agency], via="own"
         )
 
     def _open(self, command: OpenRoad) -> Verdict:
-        edges, reason = self.state.atlas.road_edges(command.road, command.between)
+        edges, reason = self.roster.atlas.road_edges(command.road, command.between)
         if reason:
             return reason, None
-        if not set(edges) & self.state.atlas.roads.closed:
+        if not set(edges) & self.roster.atlas.roads.closed:
             return self._found(edges, command.agency, "that road is not closed")
         return "", lambda: self.closures.reopen(
             edges, by=command.agency, told=[command.agency], via="own"
@@ -62,10 +66,10 @@ class Ground:
         return "", lambda: self.closures.found(edges, agency)
 
     def _command_post(self, command: CommandPost) -> Verdict:
-        incident, reason = known_incident(self.state, command.agency, command.incident)
+        incident, reason = known_incident(self.awareness, command.agency, command.incident)
         if reason:
             return reason, None
-        units, reason = own_units(self.state, command.agency, [command.unit])
+        units, reason = own_units(self.roster, command.agency, [command.unit])
         if reason:
             return reason, None
         unit = units[0]
@@ -79,7 +83,7 @@ class Ground:
         return "", lambda: self.command.establish_post(command.agency, unit, incident)
 
     def _unified(self, command: UnifiedCommand) -> Verdict:
-        incident, reason = known_incident(self.state, command.agency, command.incident)
+        incident, reason = known_incident(self.awareness, command.agency, command.incident)
         if reason:
             return reason, None
         if command.agency not in self.command.commanders(incident):
@@ -90,9 +94,9 @@ class Ground:
         return "", lambda: self.command.unify(incident)
 
     def _open_staging(self, command: OpenStaging) -> Verdict:
-        if command.id in self.state.staging:
+        if command.id in self.command.staging:
             return f"staging area {command.id!r} already exists", None
-        roads = self.state.atlas.roads
+        roads = self.roster.atlas.roads
         if command.node is not None:
             node = roads.index.get(command.node)
             if node is None:

@@ -7,12 +7,13 @@ made safe for it. Any other strikes once per unit: the crew is injured, the unit
 out of service, or there are more casualties, as the scenario says.
 """
 
+from simulator.engine.awareness import Awareness
 from simulator.engine.crews import Crews
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
+from simulator.engine.roster import Roster
 from simulator.engine.scene import Scene
-from simulator.engine.state import State
 from simulator.engine.traffic import Traffic
 from simulator.engine.unit import Unit
 from simulator.scenario.facts import fact_key
@@ -32,14 +33,16 @@ class Hazards:
     def __init__(
         self,
         kernel: Kernel,
-        state: State,
+        roster: Roster,
+        awareness: Awareness,
         incidents: Incidents,
         traffic: Traffic,
         crews: Crews,
         scene: Scene,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.awareness = awareness
         self.incidents = incidents
         self.traffic = traffic
         self.crews = crews
@@ -49,7 +52,9 @@ class Hazards:
     def observe(self, unit: Unit, incident: Incident) -> bool:
         """A unit sizes up the scene and reports; False if a hazard put it out of action."""
         seen: dict[str, object] = {
-            fact_key("incident", incident.id): self.state.truth(fact_key("incident", incident.id))
+            fact_key("incident", incident.id): self.incidents.truth(
+                fact_key("incident", incident.id)
+            )
         }
         if incident.patients:
             seen[fact_key("casualties", incident.id)] = len(incident.patients)
@@ -58,7 +63,9 @@ class Hazards:
             key = fact_key("hazard", incident.id, hazard.id)
             seen[key] = hazard.kind.value
             detectors = _detectors(hazard)
-            if self.state.knowledge.knows(unit.agency, key) or any(unit.can(c) for c in detectors):
+            if self.awareness.knowledge.knows(unit.agency, key) or any(
+                unit.can(c) for c in detectors
+            ):
                 continue
             if self._made_safe(unit, incident, hazard.kind, detectors):
                 continue
@@ -89,7 +96,7 @@ class Hazards:
         It has for the crews it held back (that is why they waited) and, for everyone,
         from the hazards its own crews deal with.
         """
-        agency_kind = self.state.agency(unit.agency).kind.value
+        agency_kind = self.roster.agency(unit.agency).kind.value
         return any(
             g.state == Readiness.MET
             and (g.applies(unit, agency_kind) or secures(g.spec.capability, kind, detectors))
@@ -113,7 +120,7 @@ class Hazards:
             hurt = Casualties(immediate=count) if bystanders else Casualties(delayed=count)
             self.scene.add_patients(incident, hurt)
             self.incidents.involve(
-                incident, {self.state.responsible(incident, Capability.TRANSPORT)}
+                incident, {self.roster.responsible(incident, Capability.TRANSPORT)}
             )
         if bystanders:
             return True

@@ -17,11 +17,12 @@ A scenario without suspect calls or hoaxes logs nothing of this.
 from collections.abc import Callable
 
 from simulator.commands import CommandBase, VerifyCall
+from simulator.engine.awareness import Awareness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.outages import Outages
+from simulator.engine.roster import Roster
 from simulator.engine.scene import Scene
-from simulator.engine.state import State
 from simulator.events import Event
 from simulator.scenario.incident import EscalationEffect
 from simulator.scenario.msel import IncidentInject
@@ -34,17 +35,24 @@ class Hoaxes:
     """Which incidents are being verified or were, and which hoaxes tied a team up."""
 
     def __init__(
-        self, kernel: Kernel, state: State, incidents: Incidents, scene: Scene, outages: Outages
+        self,
+        kernel: Kernel,
+        roster: Roster,
+        awareness: Awareness,
+        incidents: Incidents,
+        scene: Scene,
+        outages: Outages,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.awareness = awareness
         self.incidents = incidents
         self.scene = scene
         self.outages = outages
         self.verifying: dict[str, str] = {}  # incident -> agency checking it
         self.verified: set[str] = set()
         self._cleared: set[str] = set()  # hoaxes that already tied a team up
-        msel = self.state.scenario.msel
+        msel = self.roster.scenario.msel
         # Only where a hoax can tie a team up does it watch teams arrive.
         self.possible = any(isinstance(row, IncidentInject) and row.incident.hoax for row in msel)
 
@@ -54,14 +62,14 @@ class Hoaxes:
 
     def processed(self, psap: str, incident_id: str, call: str) -> None:
         """A call was processed: a suspect one is flagged as a possible hoax."""
-        incident = self.state.incidents[incident_id]
+        incident = self.incidents[incident_id]
         if incident.spec.calls.suspect:
             self.kernel.emit("call.flagged", agency=psap, incident=incident_id, call=call)
 
     def check_verify(self, command: VerifyCall) -> Verdict:
         """Why the call cannot be verified now, or the check starting."""
-        incident = self.state.incidents.get(command.incident)
-        if incident is None or not self.state.cads[command.agency].knows(command.incident):
+        incident = self.incidents.get(command.incident)
+        if incident is None or not self.awareness.cads[command.agency].knows(command.incident):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD", None
         if incident.resolved:
             return f"incident {command.incident} is already resolved", None
@@ -73,7 +81,7 @@ class Hoaxes:
 
     def _start(self, agency: str, incident_id: str) -> None:
         self.verifying[incident_id] = agency
-        settings = self.state.scenario.settings
+        settings = self.roster.scenario.settings
         minutes = settings.verify_minutes
         if self.outages.records_down(agency):  # caller and premise history by hand
             minutes *= settings.manual_processing_factor
@@ -81,7 +89,7 @@ class Hoaxes:
 
     def _answer(self, agency: str, incident_id: str) -> None:
         """The check is done: a hoax is stood down, a genuine call goes on."""
-        incident = self.state.incidents[incident_id]
+        incident = self.incidents[incident_id]
         del self.verifying[incident_id]
         self.verified.add(incident_id)
         self.kernel.emit(
@@ -94,13 +102,13 @@ class Hoaxes:
         """A tactical team reaching an unverified hoax is tied up clearing the address."""
         if event.kind != "unit.on_scene" or event.incident in self._cleared:
             return
-        incident = self.state.incidents.get(event.incident or "")
+        incident = self.incidents.get(event.incident or "")
         if incident is None or not incident.spec.hoax or incident.id in self.verified:
             return
-        if Capability.TACTICAL not in self.state.units[event.unit].spec.capabilities:
+        if Capability.TACTICAL not in self.roster.units[event.unit].spec.capabilities:
             return
         self._cleared.add(incident.id)
-        minutes = self.state.scenario.settings.hoax_clearance_minutes
+        minutes = self.roster.scenario.settings.hoax_clearance_minutes
         effect = EscalationEffect(
             description="a tactical team committed to an unverified hoax clears the address",
             add_work_minutes=minutes,

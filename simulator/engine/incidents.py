@@ -3,30 +3,57 @@
 Starting one logs ``incident.started``; its watchers carry on, in order: the facts it
 makes critical (here), its patients and work on scene, its 911 calls. Resolving one
 logs ``incident.resolved``; its watchers close CAD entries and send its crews home.
+The incidents are this subsystem's: the others read them through it, as a mapping
+by id, and it answers what is true of them (``truth``).
 """
 
-from simulator.engine.incident import Incident
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+
+from simulator.engine.incident import Incident, Readiness
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.events import Event
 from simulator.scenario.check import responsible_agency
-from simulator.scenario.facts import fact_key
+from simulator.scenario.facts import FactKey, fact_key
 from simulator.scenario.incident import CasualtyModel, IncidentSpec
 from simulator.scenario.vocabulary import Capability
 
 
-class Incidents:
-    """Creates incidents, tracks who they involve, and closes them."""
+class Incidents(Mapping[str, Incident]):
+    """Creates incidents, tracks who they involve, and closes them; read by id."""
 
-    def __init__(self, kernel: Kernel, state: State) -> None:
+    def __init__(self, kernel: Kernel, roster: Roster) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self._by_id: dict[str, Incident] = {}
+        self.view = MappingProxyType(self._by_id)  # for clients: a read-only dict, as fast
+
+    def __getitem__(self, incident_id: str) -> Incident:
+        return self._by_id[incident_id]
+
+    def get(self, incident_id: str, default: Incident | None = None) -> Incident | None:  # type: ignore[override]
+        """The incident, or ``default`` if none has that id (faster than Mapping's)."""
+        return self._by_id.get(incident_id, default)
+
+    def __contains__(self, incident_id: object) -> bool:
+        return incident_id in self._by_id
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    # A subsystem, not a value: equal only to itself, however many incidents it holds.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
     def start(self, spec: IncidentSpec, parent: str | None = None) -> Incident:
         """Something happens: create the ground truth and log it."""
-        state = self.state
-        scenario = state.scenario
-        node = state.atlas.locate(spec.location)
+        roster = self.roster
+        scenario = roster.scenario
+        node = roster.atlas.locate(spec.location)
         involved = {responsible_agency(scenario, spec, c) for c in spec.requires}
         involved |= {responsible_agency(scenario, spec, g.capability) for g in spec.preconditions}
         living = spec.casualties.immediate + spec.casualties.delayed + spec.casualties.minor
@@ -49,15 +76,15 @@ class Incidents:
             casualty_model=self._casualty_model(spec),
         )
         incident.work_complete = incident.work_total == 0
-        state.incidents[spec.id] = incident
-        x, y = state.atlas.roads.xy[node]
+        self._by_id[spec.id] = incident
+        x, y = roster.atlas.roads.xy[node]
         self.kernel.emit(
             "incident.started",
             incident=spec.id,
             title=spec.title,
             type=spec.incident_type.value,
             priority=spec.priority,
-            node=state.node_id(node),
+            node=roster.node_id(node),
             x=round(float(x), 1),
             y=round(float(y), 1),
             lead=lead,
@@ -71,7 +98,7 @@ class Incidents:
 
     def started(self, event: Event) -> None:
         """A new incident's critical facts (a watcher of ``incident.started``)."""
-        self.critical(self.state.incidents[event.incident or ""])
+        self.critical(self._by_id[event.incident or ""])
 
     def critical(self, incident: Incident) -> None:
         """Log which agencies need to know of the incident and its hazards."""
@@ -84,7 +111,7 @@ class Incidents:
 
     def _casualty_model(self, spec: IncidentSpec) -> CasualtyModel:
         # An incident's casualty_model overrides only the fields it sets.
-        base = self.state.scenario.settings.casualties
+        base = self.roster.scenario.settings.casualties
         if spec.casualty_model is None:
             return base
         return base.model_copy(update=spec.casualty_model.model_dump(exclude_unset=True))
@@ -108,3 +135,27 @@ class Incidents:
             duration=round(self.kernel.now - incident.started, 3),
             escalations=incident.escalations,
         )
+
+    def truth(self, key: str) -> object:
+        """The ground-truth value of a fact now (what an agency learning it is told)."""
+        fact = FactKey.parse(key)
+        topic, part = fact.topic, fact.part
+        if topic == "closure":
+            roads = self.roster.atlas.roads
+            return any(k in roads.closed for k in roads.edges_named(fact.subject))
+        incident = self._by_id.get(fact.subject)
+        if incident is None:
+            return None
+        if topic == "incident":
+            return {
+                "type": incident.spec.incident_type.value,
+                "priority": incident.spec.priority,
+                "node": self.roster.node_id(incident.node),
+            }
+        if topic == "casualties":
+            return len(incident.patients)
+        if topic == "hazard":
+            hazard = next((h for h in incident.spec.hazards if h.id == part), None)
+            return hazard.kind.value if hazard else None
+        gate = incident.gate(part)
+        return "met" if gate and gate.state == Readiness.MET else "pending"

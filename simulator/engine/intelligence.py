@@ -21,7 +21,7 @@ A scenario without handling rules logs nothing here.
 from simulator.engine.awareness import Awareness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.events import Event
 from simulator.scenario.facts import fact_key, incident_of
 from simulator.scenario.intelligence import TLP, Handling
@@ -31,13 +31,13 @@ class Intelligence:
     """The scenario's handling rules, applied as facts are learnt."""
 
     def __init__(
-        self, kernel: Kernel, state: State, awareness: Awareness, incidents: Incidents
+        self, kernel: Kernel, roster: Roster, awareness: Awareness, incidents: Incidents
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.awareness = awareness
         self.incidents = incidents
-        self.rules = {rule.fact: rule for rule in self.state.scenario.intelligence.handling}
+        self.rules = {rule.fact: rule for rule in self.roster.scenario.intelligence.handling}
         self._caveated: dict[str, set[str]] = {key: set() for key in self.rules}  # holders
         self._leaked: set[str] = set()
 
@@ -56,7 +56,7 @@ class Intelligence:
         if not (agency == rule.owner or via == "inject" or passed_on):
             return  # found out for itself: its own copy carries no caveat
         holders.add(agency)
-        allowed = rule.permits(agency, self.state.agency(agency).kind)
+        allowed = rule.permits(agency, self.roster.agency(agency).kind)
         self.kernel.emit(
             "intelligence.caveat",
             agency=agency,
@@ -97,4 +97,4 @@ class Intelligence:
             return
         incident = self.incidents.start(spec)
         key = fact_key("incident", incident.id)
-        self.awareness.learn(rule.owner, key, self.state.truth(key), "own")
+        self.awareness.learn(rule.owner, key, self.incidents.truth(key), "own")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.world.margin import Margin
 from simulator.world.roads import MAX_WIDENINGS, WIDENING
@@ -23,16 +23,16 @@ Arrival = Callable[[Unit], None]
 class Movement:
     """Plans trips, reroutes around closures and answers where units are."""
 
-    def __init__(self, kernel: Kernel, state: State) -> None:
+    def __init__(self, kernel: Kernel, roster: Roster) -> None:
         self.kernel = kernel
-        self.state = state
-        self.roads = self.state.atlas.roads
+        self.roster = roster
+        self.roads = self.roster.atlas.roads
         self._noise = self.kernel.streams.get("travel")
-        self._sigma = self.state.scenario.settings.travel_noise
+        self._sigma = self.roster.scenario.settings.travel_noise
         # Per unit: the unit, its rank in id order (ties in a ranking go by id) and its
         # agency's turnout; and the speed factors by rank.
-        units = self.state.sorted_units()
-        turnout = {a.id: a.turnout for a in self.state.agency_specs()}
+        units = self.roster.sorted_units()
+        turnout = {a.id: a.turnout for a in self.roster.agency_specs()}
         self._ranked = {u.spec.id: (u, i, turnout[u.spec.agency]) for i, u in enumerate(units)}
         self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
         self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_state``
@@ -222,7 +222,7 @@ class Movement:
         now = self.kernel.env.now
         edge_of = self.roads.edge_of
         out = []
-        for unit in self.state.sorted_units():
+        for unit in self.roster.sorted_units():
             if unit.trip is None or unit.goal is None or now >= unit.trip.end:
                 continue
             for edge in unit.trip.edges_ahead(now):
@@ -252,7 +252,7 @@ class Movement:
 
     def after_reopening(self) -> None:
         """Give stranded units another try."""
-        for unit in self.state.sorted_units():
+        for unit in self.roster.sorted_units():
             if unit.stranded and unit.goal is not None:
                 target, _ = unit.goal
                 node, _ = self.origin(unit)

@@ -2,9 +2,10 @@
 
 from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.message import Message
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.traffic import Traffic
 from simulator.scenario.vocabulary import Capability
 
@@ -13,10 +14,16 @@ class MutualAid:
     """Mutual-aid requests sent and received."""
 
     def __init__(
-        self, kernel: Kernel, state: State, awareness: Awareness, traffic: Traffic
+        self,
+        kernel: Kernel,
+        roster: Roster,
+        incidents: Incidents,
+        awareness: Awareness,
+        traffic: Traffic,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.awareness = awareness
         self.traffic = traffic
 
@@ -37,13 +44,13 @@ class MutualAid:
             agency,
             to,
             incident=incident.id,
-            facts=self.state.knowledge.about(agency, incident.id),
+            facts=self.awareness.knowledge.about(agency, incident.id),
             payload={"capability": capability.value, "count": count},
         )
 
     def answer(self, message: Message) -> None:
         """A delivered mutual-aid request, for ``receive`` (an incident that has begun)."""
-        incident = self.state.incidents.get(message.incident or "")
+        incident = self.incidents.get(message.incident or "")
         if incident is not None and message.to is not None:
             capability = Capability(message.payload["capability"])
             self.receive(
@@ -55,7 +62,7 @@ class MutualAid:
     ) -> None:
         """A mutual-aid request reaches the other agency's CAD."""
         self.awareness.open_cad(agency, incident, via="mutual_aid", by=by)
-        entry = self.state.cads[agency].entries[incident.id]
+        entry = self.awareness.cads[agency].entries[incident.id]
         entry.aid[capability] = entry.aid.get(capability, 0) + count
         self.kernel.emit(
             "mutual_aid.received",

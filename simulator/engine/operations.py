@@ -28,7 +28,7 @@ from simulator.commands import CommandBase, Deconflict, RegisterOperation
 from simulator.engine.awareness import Awareness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.scenario.facts import fact_key
 from simulator.scenario.operations import (
     PHASES,
@@ -102,16 +102,16 @@ class Operations:
     """Every planned operation and the deconfliction service they register with."""
 
     def __init__(
-        self, kernel: Kernel, state: State, awareness: Awareness, incidents: Incidents
+        self, kernel: Kernel, roster: Roster, awareness: Awareness, incidents: Incidents
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.awareness = awareness
         self.incidents = incidents
-        plan = self.state.scenario.operations
+        plan = self.roster.scenario.operations
         self.service: Deconfliction | None = plan.deconfliction
         self.live = {
-            op.id: LiveOperation(op, self.state.atlas.locate(op.location))
+            op.id: LiveOperation(op, self.roster.atlas.locate(op.location))
             for op in sorted(plan.planned, key=lambda op: op.id)
         }
         self.conflicts: dict[str, Conflict] = {}
@@ -126,7 +126,7 @@ class Operations:
     def start(self) -> None:
         """Log the plan (each lead knows its own), register the pre-registered ones."""
         for op in self.live.values():
-            x, y = self.state.atlas.roads.xy[op.node]
+            x, y = self.roster.atlas.roads.xy[op.node]
             self.kernel.emit(
                 "operation.planned",
                 agency=op.lead,
@@ -134,7 +134,7 @@ class Operations:
                 title=op.spec.title,
                 type=op.spec.type.value,
                 agencies=list(op.spec.agencies),
-                node=self.state.node_id(op.node),
+                node=self.roster.node_id(op.node),
                 x=round(float(x), 1),
                 y=round(float(y), 1),
                 start=op.start,
@@ -200,7 +200,7 @@ class Operations:
         return self._distance(a, b) <= self.service.radius_m
 
     def _distance(self, a: LiveOperation, b: LiveOperation) -> float:
-        xy = self.state.atlas.roads.xy
+        xy = self.roster.atlas.roads.xy
         return float(np.hypot(*(np.asarray(xy[a.node]) - np.asarray(xy[b.node]))))
 
     def _conflict(self, submitted: LiveOperation, other: LiveOperation) -> None:
@@ -233,7 +233,7 @@ class Operations:
             operation=op.id,
             other=other.id,
             other_agency=other.lead,
-            node=self.state.node_id(other.node),
+            node=self.roster.node_id(other.node),
             window=[other.start, other.end],
             service=self.service.agency,
         )
@@ -296,12 +296,12 @@ class Operations:
             agencies=[op.lead, other.lead],
             registered=[op.registered is not None, other.registered is not None],
             incident=spec.id,
-            node=self.state.node_id(op.node),
+            node=self.roster.node_id(op.node),
         )
         incident = self.incidents.start(spec)
         key = fact_key("incident", incident.id)
         for agency in sorted({op.lead, other.lead}):
-            self.awareness.learn(agency, key, self.state.truth(key), "own")
+            self.awareness.learn(agency, key, self.incidents.truth(key), "own")
 
     # -- commands ----------------------------------------------------------------------
 

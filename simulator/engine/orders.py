@@ -10,7 +10,7 @@ controller's hand on the script), and the subsystems that take their own command
 from collections.abc import Callable
 
 from simulator.commands import CommandBase, ControllerCommand
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.verdict import Verdict
 
 Handlers = dict[type, Callable[[CommandBase], Verdict]]
@@ -19,8 +19,8 @@ Handlers = dict[type, Callable[[CommandBase], Verdict]]
 class Orders:
     """Validates and applies commands against the engine's state."""
 
-    def __init__(self, state: State, tables: list[Handlers]) -> None:
-        self.state = state
+    def __init__(self, roster: Roster, tables: list[Handlers]) -> None:
+        self.roster = roster
         self._handlers: Handlers = {}
         for table in tables:
             self._handlers.update(table)
@@ -28,6 +28,8 @@ class Orders:
     def check(self, command: CommandBase) -> Verdict:
         """The reason a command cannot be carried out, or the change that carries it out."""
         # A controller's command names no agency (its type fixes it as "controller").
-        if command.agency not in self.state.cads and not isinstance(command, ControllerCommand):
+        if not self.roster.has_agency(command.agency) and not isinstance(
+            command, ControllerCommand
+        ):
             return f"unknown agency {command.agency!r}", None
         return self._handlers[type(command)](command)

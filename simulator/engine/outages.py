@@ -15,8 +15,9 @@ take ``manual_processing_factor`` times as long (``Hoaxes``).
 from collections import Counter
 
 from simulator.engine.comms import Network
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.events import Event
 from simulator.scenario.msel import Fault
 
@@ -24,13 +25,16 @@ from simulator.scenario.msel import Fault
 class Outages:
     """The records systems that are down and the faults waiting for work to restore them."""
 
-    def __init__(self, kernel: Kernel, state: State, network: Network) -> None:
+    def __init__(
+        self, kernel: Kernel, roster: Roster, incidents: Incidents, network: Network
+    ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.network = network
         self._records: Counter[str] = Counter()  # agency -> active records faults
         self._waiting: dict[str, list[Fault]] = {}  # incident -> faults its work restores
-        msel = state.scenario.msel
+        msel = roster.scenario.msel
         # Only where work restores a system does it watch work being completed.
         self.restorable = any(isinstance(row, Fault) and row.restored_by for row in msel)
 
@@ -43,7 +47,7 @@ class Outages:
         self._apply(row, True)
         self.kernel.emit("fault.started", fault=row.fault, target=row.target, seq=row.seq)
         if row.restored_by:
-            incident = self.state.incidents.get(row.restored_by)
+            incident = self.incidents.get(row.restored_by)
             if incident is not None and incident.work_complete:
                 self._restore(row, "the restoring work was already done")
             else:

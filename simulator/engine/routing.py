@@ -13,15 +13,15 @@ from simulator.engine.comms import Line, Network
 from simulator.engine.kernel import Kernel
 from simulator.engine.message import Message, Route
 from simulator.engine.movement import Movement
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 
 
 class Routing:
     """Chooses each message's path over the network as it stands now."""
 
-    def __init__(self, kernel: Kernel, state: State, network: Network, movement: Movement):
+    def __init__(self, kernel: Kernel, roster: Roster, network: Network, movement: Movement):
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.network = network
         self.movement = movement
         self.posts: dict[str, list[str]] = {}  # incident -> agencies in unified command
@@ -143,11 +143,11 @@ class Routing:
             return False
         x, y = self._position(unit_id)
         reach = self.network.settings.talkaround_m
-        for other in self.state.fleet(to):
+        for other in self.roster.fleet(to):
             ox, oy = self._position(other.id)
             if math.hypot(x - ox, y - oy) <= reach:
                 return True
         return False
 
     def _position(self, unit_id: str) -> tuple[float, float]:
-        return self.movement.position(self.state.units[unit_id], self.kernel.now)
+        return self.movement.position(self.roster.units[unit_id], self.kernel.now)

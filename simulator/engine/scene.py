@@ -14,7 +14,7 @@ from simulator.engine.crews import Crews
 from simulator.engine.incident import OUTCOMES, CareState, Gate, Incident, Patient, Readiness
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.events import Event
 from simulator.scenario.facts import fact_key
@@ -34,19 +34,19 @@ class Scene:
     def __init__(
         self,
         kernel: Kernel,
-        state: State,
+        roster: Roster,
         awareness: Awareness,
         incidents: Incidents,
         crews: Crews,
         command: Command,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.awareness = awareness
         self.incidents = incidents
         self.crews = crews
         self.command = command
-        self.care = Care(kernel, state, self.check_resolved)
+        self.care = Care(kernel, roster, incidents, self.check_resolved)
 
     def connect(self, carry: Callable[[Unit, Incident], None]) -> None:
         """Transport, built on the scene, which carries the patients a crew has loaded."""
@@ -56,14 +56,14 @@ class Scene:
 
     def started(self, event: Event) -> None:
         """A new incident's patients and work (a watcher of ``incident.started``)."""
-        incident = self.state.incidents[event.incident or ""]
+        incident = self.incidents[event.incident or ""]
         self.add_patients(incident, incident.spec.casualties)
         self.update_work(incident)
 
     def learned(self, event: Event) -> None:
         """Word that a precondition is met releases the agency's staged crews."""
         key = event.data["fact"]
-        incident = self.state.incidents.get(event.incident or "")
+        incident = self.incidents.get(event.incident or "")
         if incident is not None and key.startswith("condition:") and event.data["value"] == "met":
             self.release_staged(incident, event.agency)
 
@@ -114,7 +114,7 @@ class Scene:
 
     def _count(self, incident: Incident, capability: Capability) -> int:
         """Units on scene that meet a need for ``capability``."""
-        units = self.state.units
+        units = self.roster.units
         return sum(1 for u in incident.on_scene if units[u].can(capability))
 
     # -- work ------------------------------------------------------------------------
@@ -164,7 +164,7 @@ class Scene:
                 incident=incident.id,
                 supervisors=supervisors,
                 units=units,
-                limit=self.state.scenario.settings.span_of_control,
+                limit=self.roster.scenario.settings.span_of_control,
                 factor=round(factor, 3),
             )
         return factor
@@ -227,9 +227,9 @@ class Scene:
             secondary=effect.secondary.id if effect.secondary else None,
             requires={c.value: n for c, n in sorted(incident.requires.items())},
         )
-        needed = {self.state.responsible(incident, c) for c in effect.add_requires}
+        needed = {self.roster.responsible(incident, c) for c in effect.add_requires}
         if effect.add_casualties.total - effect.add_casualties.deceased:
-            needed.add(self.state.responsible(incident, Capability.TRANSPORT))
+            needed.add(self.roster.responsible(incident, Capability.TRANSPORT))
         self.incidents.involve(incident, needed)
         self.add_patients(incident, effect.add_casualties)
         self.update_work(incident)
@@ -258,9 +258,9 @@ class Scene:
             gate.state = Readiness.READY
             agencies = sorted(
                 {
-                    self.state.units[u].agency
+                    self.roster.units[u].agency
                     for u in incident.on_scene
-                    if self.state.units[u].can(gate.spec.capability)
+                    if self.roster.units[u].can(gate.spec.capability)
                 }
             )
             for agency in agencies:
@@ -286,7 +286,7 @@ class Scene:
             name=gate.spec.name,
         )
         key = fact_key("condition", incident.id, gate.spec.id)
-        told = {by} if by else {self.state.units[u].agency for u in incident.on_scene}
+        told = {by} if by else {self.roster.units[u].agency for u in incident.on_scene}
         for agency in sorted(told):
             self.awareness.learn(agency, key, "met", "own")
         self.kernel.emit(
@@ -295,7 +295,7 @@ class Scene:
         self.release_staged(incident, None)
         # Crews still held hear it from the staging manager and radio their dispatch.
         for unit_id in sorted(incident.assigned):
-            unit = self.state.units[unit_id]
+            unit = self.roster.units[unit_id]
             if unit.status == UnitStatus.STAGED:
                 self.crews.await_word(unit, incident)
 
@@ -304,18 +304,18 @@ class Scene:
         return sorted(
             a
             for a in incident.agencies
-            if any(gate.applies(u, self.state.agency(a).kind.value) for u in self.state.fleet(a))
+            if any(gate.applies(u, self.roster.agency(a).kind.value) for u in self.roster.fleet(a))
         )
 
     def release_staged(self, incident: Incident, agency: str | None) -> None:
         """Staged units (of one agency, or any) that may now go in, do."""
         for unit_id in sorted(incident.assigned):
-            unit = self.state.units[unit_id]
+            unit = self.roster.units[unit_id]
             if agency is not None and unit.agency != agency:
                 continue
             if unit.held or unit.status != UnitStatus.STAGED:
                 continue  # held by its dispatcher: goes in when ordered
-            if not self.state.blocked(unit, incident):
+            if not self.awareness.blocked(unit, incident):
                 self.crews.proceed_from_staging(unit, incident)
 
     # -- patients --------------------------------------------------------------------

@@ -17,8 +17,8 @@ from simulator.engine.crews import Crews
 from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.outages import Outages
+from simulator.engine.roster import Roster
 from simulator.engine.scene import Scene
-from simulator.engine.state import State
 from simulator.scenario.msel import (
     EscalationInject,
     Fault,
@@ -37,7 +37,7 @@ class Script:
     def __init__(
         self,
         kernel: Kernel,
-        state: State,
+        roster: Roster,
         awareness: Awareness,
         incidents: Incidents,
         outages: Outages,
@@ -48,7 +48,7 @@ class Script:
         community: Community,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.awareness = awareness
         self.incidents = incidents
         self.outages = outages
@@ -57,13 +57,13 @@ class Script:
         self.closures = closures
         self.scene = scene
         self.community = community
-        self.msel = {row.seq: row for row in self.state.scenario.msel}
+        self.msel = {row.seq: row for row in self.roster.scenario.msel}
         self.held: set[int] = set()
         self.released: dict[int, float] = {}
 
     def schedule(self) -> None:
         """Set every row to come due at its time (in time, then seq, order)."""
-        for row in sorted(self.state.scenario.msel, key=lambda r: (r.time, r.seq)):
+        for row in sorted(self.roster.scenario.msel, key=lambda r: (r.time, r.seq)):
             self.kernel.at(row.time, self._due, row)
 
     def _due(self, row: Any) -> None:
@@ -109,17 +109,17 @@ class Script:
             for agency in row.to:
                 self._tell_one(row, agency)
                 for key in row.facts:
-                    self.awareness.learn(agency, key, self.state.truth(key), "inject")
+                    self.awareness.learn(agency, key, self.incidents.truth(key), "inject")
         elif isinstance(row, Fault):
             self.outages.start(row)
             self._tell(row)
         elif isinstance(row, ResourceChange):
             self.crews.set_service(
-                self.state.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
+                self.roster.units[row.unit], row.change == "in_service", f"MSEL {row.seq}"
             )
             self._tell(row)
         elif isinstance(row, RoadClosure):
-            edges = self.state.atlas.closure_edges(row)
+            edges = self.roster.atlas.closure_edges(row)
             if row.action == "close":
                 self.closures.close(edges, by=f"MSEL {row.seq}", told=list(row.to))
             else:
@@ -153,7 +153,7 @@ class Script:
         )
 
     def _escalate(self, row: EscalationInject) -> None:
-        incident = self.state.incidents.get(row.incident)
+        incident = self.incidents.get(row.incident)
         if incident is None or incident.resolved:
             state = "has not started" if incident is None else "is already resolved"
             self.kernel.emit(

@@ -1,10 +1,11 @@
 """Orders about information: messages, shares, radio patches and mutual-aid requests."""
 
 from simulator.commands import Patch, RequestMutualAid, SendMessage, Share
+from simulator.engine.awareness import Awareness
 from simulator.engine.comms import Network
 from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.orders import Handlers
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.traffic import Traffic
 from simulator.engine.verdict import Verdict, known_incident
 from simulator.scenario.facts import incident_of
@@ -14,8 +15,16 @@ from simulator.scenario.vocabulary import Capability
 class Signals:
     """What agencies send one another, and the channels they join to send it."""
 
-    def __init__(self, state: State, network: Network, traffic: Traffic, aid: MutualAid) -> None:
-        self.state = state
+    def __init__(
+        self,
+        roster: Roster,
+        awareness: Awareness,
+        network: Network,
+        traffic: Traffic,
+        aid: MutualAid,
+    ) -> None:
+        self.roster = roster
+        self.awareness = awareness
         self.network = network
         self.traffic = traffic
         self.aid = aid
@@ -31,7 +40,7 @@ class Signals:
 
     def _recipient(self, agency: str, to: str | None, channel: str | None) -> str:
         network = self.network
-        if to is not None and to not in self.state.cads:
+        if to is not None and not self.roster.has_agency(to):
             return f"unknown agency {to!r}"
         if channel is not None:
             line = network.lines.get(channel)
@@ -47,7 +56,7 @@ class Signals:
         reason = self._recipient(command.agency, command.to, command.channel)
         if reason:
             return reason, None
-        if command.incident and not self.state.cads[command.agency].knows(command.incident):
+        if command.incident and not self.awareness.cads[command.agency].knows(command.incident):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD", None
         return "", lambda: self.traffic.send(
             command.kind,
@@ -64,11 +73,11 @@ class Signals:
             return reason, None
         if command.to == command.agency:
             return "an agency cannot share with itself", None
-        if command.incident and not self.state.cads[command.agency].knows(command.incident):
+        if command.incident and not self.awareness.cads[command.agency].knows(command.incident):
             return f"incident {command.incident!r} is not in {command.agency}'s CAD", None
         if not command.incident and not command.facts:
             return "name an incident, or the facts to share", None
-        held = self.state.knowledge.facts[command.agency]
+        held = self.awareness.knowledge.facts[command.agency]
         for key in command.facts:
             if key not in held:
                 return f"{command.agency} does not know {key!r}", None
@@ -77,7 +86,7 @@ class Signals:
         if command.facts:
             facts = {k: held[k].value for k in command.facts}
         else:
-            facts = self.state.knowledge.about(command.agency, command.incident)
+            facts = self.awareness.knowledge.about(command.agency, command.incident)
         return "", lambda: self.traffic.send(
             "share",
             command.agency,
@@ -107,21 +116,21 @@ class Signals:
             return f"{command.agency} dispatch is on neither {a} nor {b}", None
         if pair in network.patches:
             return f"{a} and {b} are already patched", None
-        consoles = self.state.agency(command.agency).psap.consoles
+        consoles = self.roster.agency(command.agency).psap.consoles
         if network.consoles_used(command.agency) >= consoles:
             return f"all {consoles} of {command.agency}'s patch consoles are in use", None
         return "", lambda: network.patch(command.agency, a, b)
 
     def _mutual_aid(self, command: RequestMutualAid) -> Verdict:
-        incident, reason = known_incident(self.state, command.agency, command.incident)
+        incident, reason = known_incident(self.awareness, command.agency, command.incident)
         if reason:
             return reason, None
         to = self._jurisdiction(command.to, command.capability)
-        if to not in self.state.cads:
+        if not self.roster.has_agency(to):
             return f"unknown agency or jurisdiction {command.to!r}", None
         if to == command.agency:
             return "an agency cannot ask itself for mutual aid", None
-        if not any(u.can(command.capability) for u in self.state.fleet(to)):
+        if not any(u.can(command.capability) for u in self.roster.fleet(to)):
             return f"{command.to} has no unit with {command.capability.value}", None
         return "", lambda: self.aid.request(
             command.agency, to, incident, command.capability, command.count
@@ -129,11 +138,11 @@ class Signals:
 
     def _jurisdiction(self, name: str, capability: Capability) -> str:
         """An agency id, or the agency of a named jurisdiction that has the capability."""
-        if name in self.state.cads:
+        if self.roster.has_agency(name):
             return name
-        for agency in self.state.agency_specs():
+        for agency in self.roster.agency_specs():
             if agency.jurisdiction.casefold() == name.casefold() and any(
-                u.can(capability) for u in self.state.fleet(agency.id)
+                u.can(capability) for u in self.roster.fleet(agency.id)
             ):
                 return agency.id
         return name

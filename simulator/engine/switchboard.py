@@ -11,8 +11,9 @@ from simulator.engine.awareness import Awareness
 from simulator.engine.comms import Network
 from simulator.engine.hoaxes import Hoaxes
 from simulator.engine.incident import Incident
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.events import Event
 from simulator.scenario.vocabulary import AgencyKind
 
@@ -24,16 +25,23 @@ class Switchboard:
     """The exercise's 911 system: call arrival, queueing, transfer and call-taking."""
 
     def __init__(
-        self, kernel: Kernel, state: State, awareness: Awareness, network: Network, hoaxes: Hoaxes
+        self,
+        kernel: Kernel,
+        roster: Roster,
+        incidents: Incidents,
+        awareness: Awareness,
+        network: Network,
+        hoaxes: Hoaxes,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.awareness = awareness
         self.network = network
         self.hoaxes = hoaxes
         self.takers = {
             agency.id: simpy.Resource(self.kernel.env, capacity=agency.psap.call_takers)
-            for agency in self.state.agency_specs()
+            for agency in self.roster.agency_specs()
         }
         self._timing = self.kernel.streams.get("calls")
         self._misroute = self.kernel.streams.get("misroute")
@@ -42,7 +50,7 @@ class Switchboard:
 
     def started(self, event: Event) -> None:
         """A new incident's calls begin (a watcher of ``incident.started``)."""
-        self.place_calls(self.state.incidents[event.incident or ""])
+        self.place_calls(self.incidents[event.incident or ""])
 
     def place_calls(self, incident: Incident) -> None:
         """Schedule the calls an incident produces, spread as the inject says."""
@@ -51,10 +59,10 @@ class Switchboard:
         offsets = [0.0]
         if calls.count > 1:
             offsets += sorted(self._timing.uniform(0.0, calls.spread, calls.count - 1).tolist())
-        settings = self.state.scenario.settings
+        settings = self.roster.scenario.settings
         others = [
             a.id
-            for a in self.state.agency_specs()
+            for a in self.roster.agency_specs()
             if a.is_home and a.kind in ANSWERING and a.id != intended
         ]
         for offset in offsets:
@@ -74,7 +82,7 @@ class Switchboard:
 
     def _answer_and_handle(self, incident: Incident, call_id: str, psap: str, intended: str):
         env = self.kernel.env
-        spec = self.state.agency(psap).psap
+        spec = self.roster.agency(psap).psap
         arrived = env.now
         with self.takers[psap].request() as request:
             yield request
@@ -87,20 +95,20 @@ class Switchboard:
                 wait=round(env.now - arrived, 3),
             )
             if psap != intended:
-                yield env.timeout(self.state.scenario.settings.transfer_seconds)
+                yield env.timeout(self.roster.scenario.settings.transfer_seconds)
                 self.kernel.emit(
                     "call.transferred", agency=psap, incident=incident.id, call=call_id, to=intended
                 )
             else:
                 manual = psap in self.network.cad_down
-                factor = self.state.scenario.settings.manual_processing_factor if manual else 1.0
+                factor = self.roster.scenario.settings.manual_processing_factor if manual else 1.0
                 yield env.timeout(
                     factor * self._processing_time(spec.processing_seconds, spec.processing_spread)
                 )
         if psap != intended:
             yield from self._answer_and_handle(incident, call_id, intended, intended)
             return
-        if self.state.cads[psap].knows(incident.id):
+        if self.awareness.cads[psap].knows(incident.id):
             self.kernel.emit("call.duplicate", agency=psap, incident=incident.id, call=call_id)
             return
         self.kernel.emit("call.processed", agency=psap, incident=incident.id, call=call_id)

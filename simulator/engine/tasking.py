@@ -15,12 +15,14 @@ from simulator.commands import (
     Stage,
     Transport,
 )
+from simulator.engine.awareness import Awareness
+from simulator.engine.command import Command
 from simulator.engine.crews import Crews
 from simulator.engine.incident import Incident, Readiness
 from simulator.engine.movement import Movement
 from simulator.engine.orders import Handlers
+from simulator.engine.roster import Roster
 from simulator.engine.scene import Scene
-from simulator.engine.state import State
 from simulator.engine.transport import Transport as Transports
 from simulator.engine.unit import Unit
 from simulator.engine.verdict import ORDERABLE, Verdict, known_incident, own_units
@@ -32,13 +34,17 @@ class Tasking:
 
     def __init__(
         self,
-        state: State,
+        roster: Roster,
+        awareness: Awareness,
+        command: Command,
         movement: Movement,
         crews: Crews,
         scene: Scene,
         transport: Transports,
     ) -> None:
-        self.state = state
+        self.roster = roster
+        self.command = command
+        self.awareness = awareness
         self.movement = movement
         self.crews = crews
         self.scene = scene
@@ -57,13 +63,13 @@ class Tasking:
         }
 
     def _dispatch(self, command: Dispatch) -> Verdict:
-        incident, reason = known_incident(self.state, command.agency, command.incident)
+        incident, reason = known_incident(self.awareness, command.agency, command.incident)
         if reason:
             return reason, None
-        units, reason = own_units(self.state, command.agency, command.units)
+        units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None
-        reach = self.state.atlas.roads.seconds_to(incident.node)
+        reach = self.roster.atlas.roads.seconds_to(incident.node)
         hold = bool(command.hold)
         for unit in units:
             if unit.status not in ORDERABLE:
@@ -83,7 +89,7 @@ class Tasking:
             self.crews.dispatch(unit, incident, hold=hold)
 
     def _recall(self, command: Recall) -> Verdict:
-        units, reason = own_units(self.state, command.agency, command.units)
+        units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None
         for unit in units:
@@ -92,9 +98,9 @@ class Tasking:
         return "", lambda: [self.crews.send_home(unit, reason="recalled") for unit in units]
 
     def _stage(self, command: Stage) -> Verdict:
-        if command.staging not in self.state.staging:
+        if command.staging not in self.command.staging:
             return f"unknown staging area {command.staging!r}", None
-        units, reason = own_units(self.state, command.agency, command.units)
+        units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None
         for unit in units:
@@ -103,7 +109,7 @@ class Tasking:
         return "", lambda: [self.crews.stage(unit, command.staging) for unit in units]
 
     def _declare(self, command: Declare) -> Verdict:
-        incident, reason = known_incident(self.state, command.agency, command.incident)
+        incident, reason = known_incident(self.awareness, command.agency, command.incident)
         if reason:
             return reason, None
         gate = incident.gate(command.condition)
@@ -112,7 +118,7 @@ class Tasking:
             return f"{incident.id} has no condition {command.condition!r} (it has: {names})", None
         if gate.state == Readiness.MET:
             return f"{gate.spec.name} is already declared", None
-        units = self.state.units
+        units = self.roster.units
         present = [
             u
             for u in sorted(incident.on_scene)
@@ -128,7 +134,7 @@ class Tasking:
         return "", lambda: self.scene.meet(incident, gate, by=command.agency)
 
     def _transport(self, command: Transport) -> Verdict:
-        units, reason = own_units(self.state, command.agency, [command.unit])
+        units, reason = own_units(self.roster, command.agency, [command.unit])
         if reason:
             return reason, None
         unit = units[0]
@@ -144,7 +150,7 @@ class Tasking:
         return "", lambda: setattr(unit, "hospital", hospital.id)
 
     def _destination(self, command: Destination) -> Verdict:
-        incident, reason = known_incident(self.state, command.agency, command.incident)
+        incident, reason = known_incident(self.awareness, command.agency, command.incident)
         if reason:
             return reason, None
         if command.hospital not in self.transport.hospitals:
@@ -154,7 +160,7 @@ class Tasking:
         return "", lambda: plan.__setitem__(key, command.hospital)
 
     def _service(self, command: SetService) -> Verdict:
-        units, reason = own_units(self.state, command.agency, [command.unit])
+        units, reason = own_units(self.roster, command.agency, [command.unit])
         if reason:
             return reason, None
         unit = units[0]

@@ -11,7 +11,7 @@ from simulator.engine.awareness import Awareness
 from simulator.engine.carrier import Carrier
 from simulator.engine.kernel import Kernel
 from simulator.engine.message import Message
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.events import Event
 from simulator.scenario.vocabulary import UnitStatus
@@ -23,10 +23,10 @@ class Traffic:
     """Messages in flight, by id, and the answers to the requests they carry."""
 
     def __init__(
-        self, kernel: Kernel, state: State, carrier: Carrier, awareness: Awareness
+        self, kernel: Kernel, roster: Roster, carrier: Carrier, awareness: Awareness
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
         self.carrier = carrier
         self.awareness = awareness
         self._flying: dict[str, Message] = {}
@@ -89,14 +89,14 @@ class Traffic:
         message = self._flying.pop(event.data["message"])
         if message.type != "sitrep" or message.unit is None:
             return
-        unit = self.state.units[message.unit]
-        delay = self.state.scenario.communications.retry_seconds
+        unit = self.roster.units[message.unit]
+        delay = self.roster.scenario.communications.retry_seconds
         self.kernel.at(delay, self._retry_report, unit, message)
 
     def _retry_report(self, unit: Unit, message: Message) -> None:
         if unit.incident != message.incident or unit.status == UnitStatus.OUT_OF_SERVICE:
             return
-        knowledge = self.state.knowledge
+        knowledge = self.awareness.knowledge
         facts = {k: v for k, v in message.facts.items() if knowledge.value(unit.agency, k) != v}
         if facts:
             self.send(
@@ -110,7 +110,7 @@ class Traffic:
 
     def report(self, unit: Unit, incident_id: str | None, facts: dict[str, object]) -> None:
         """A unit radios what it has found to its own dispatch (what they lack)."""
-        knowledge = self.state.knowledge
+        knowledge = self.awareness.knowledge
         news = {k: v for k, v in facts.items() if knowledge.value(unit.agency, k) != v}
         if news:
             self.send(

@@ -13,10 +13,11 @@ import math
 from simulator.engine.crews import Crews
 from simulator.engine.hospital import Hospital
 from simulator.engine.incident import CareState, Incident, Patient
+from simulator.engine.incidents import Incidents
 from simulator.engine.kernel import Kernel
 from simulator.engine.movement import Movement
+from simulator.engine.roster import Roster
 from simulator.engine.scene import Scene
-from simulator.engine.state import State
 from simulator.engine.unit import Unit
 from simulator.scenario.vocabulary import Triage, UnitStatus
 
@@ -25,17 +26,24 @@ class Transport:
     """Transports of patients from scenes to hospitals."""
 
     def __init__(
-        self, kernel: Kernel, state: State, movement: Movement, crews: Crews, scene: Scene
+        self,
+        kernel: Kernel,
+        roster: Roster,
+        incidents: Incidents,
+        movement: Movement,
+        crews: Crews,
+        scene: Scene,
     ) -> None:
         self.kernel = kernel
-        self.state = state
+        self.roster = roster
+        self.incidents = incidents
         self.movement = movement
         self.crews = crews
         self.scene = scene
-        atlas = state.atlas
+        atlas = roster.atlas
         self.hospitals = {
             h.id: Hospital(h, atlas.locate(h.location))
-            for h in sorted(state.scenario.hospitals, key=lambda h: h.id)
+            for h in sorted(roster.scenario.hospitals, key=lambda h: h.id)
         }
         # (incident, agency, category) -> hospital: each agency's destination plan.
         self.destinations: dict[tuple[str, str, Triage], str] = {}
@@ -48,7 +56,7 @@ class Transport:
         A named hospital is taken only if it has room and an open road leads there.
         """
         hospitals = self.hospitals
-        roads = self.state.atlas.roads
+        roads = self.roster.atlas.roads
         for named in (unit.hospital, self.destinations.get((incident.id, unit.agency, triage))):
             if not named or not hospitals[named].has_room(triage):
                 continue
@@ -116,7 +124,7 @@ class Transport:
         handover = 0.0
         for patient_id in unit.patients:
             patient = self._aboard.pop(patient_id)
-            incident = self.state.incidents[patient.incident]
+            incident = self.incidents[patient.incident]
             patient.state = CareState.TRANSPORTED
             model = incident.casualty_model
             minutes = model.handover_minutes

@@ -7,8 +7,9 @@ applies the change after, so a command's effects follow it in the log).
 
 from collections.abc import Callable
 
+from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident
-from simulator.engine.state import State
+from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.scenario.vocabulary import UnitStatus
 
@@ -28,13 +29,13 @@ ORDERABLE = frozenset(
 )
 
 
-def own_units(state: State, agency: str, unit_ids: list[str]) -> tuple[list[Unit], str]:
+def own_units(roster: Roster, agency: str, unit_ids: list[str]) -> tuple[list[Unit], str]:
     """The agency's units by id, or why one of them is not its to order."""
     if len(set(unit_ids)) != len(unit_ids):
         return [], "a unit is listed twice"
     units = []
     for unit_id in unit_ids:
-        unit = state.units.get(unit_id)
+        unit = roster.units.get(unit_id)
         if unit is None:
             return [], f"unknown unit {unit_id!r}"
         if unit.agency != agency:
@@ -43,10 +44,12 @@ def own_units(state: State, agency: str, unit_ids: list[str]) -> tuple[list[Unit
     return units, ""
 
 
-def known_incident(state: State, agency: str, incident_id: str) -> tuple[Incident | None, str]:
+def known_incident(
+    awareness: Awareness, agency: str, incident_id: str
+) -> tuple[Incident | None, str]:
     """An open incident in the agency's CAD, or why it cannot act on it."""
-    incident = state.incidents.get(incident_id)
-    if incident is None or not state.cads[agency].knows(incident_id):
+    incident = awareness.incidents.get(incident_id)
+    if incident is None or not awareness.cads[agency].knows(incident_id):
         return None, f"incident {incident_id!r} is not in {agency}'s CAD"
     if incident.resolved:
         return None, f"incident {incident_id} is already resolved"
