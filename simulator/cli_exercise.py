@@ -406,8 +406,12 @@ def _drive(
             while pending and pending[0].t <= target:
                 step = pending.pop(0)
                 # A recorded position pins the point exactly; a time alone means after
-                # everything due by then (a hand-written file, an older record).
+                # everything due by then (a hand-written file, an older record). A
+                # position passed before its time (a file edited, or recorded from
+                # another scenario) cannot be where it was given: the time decides.
                 exercise.advance(step.t, ticks=step.ticks)
+                if exercise.now < step.t:
+                    exercise.advance(step.t)
                 exercise.submit(step.command, source=step.source)
             exercise.advance(target)
             progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))

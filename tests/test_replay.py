@@ -313,3 +313,22 @@ def test_an_interrupted_run_says_it_cannot_be_replayed_exactly(tmp_path, capsys)
     (out / "run.json").write_text(json.dumps(manifest))
     assert main(["replay", str(out)]) == 2
     assert "the run was interrupted" in capsys.readouterr().err
+
+
+def test_a_position_passed_before_its_time_gives_the_command_at_its_time(tmp_path, capsys):
+    # ticks 0 is the very start; a command said to be due at T+10:00 there cannot be
+    # where it was given, and must not be given early.
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    orders = _orders(
+        tmp_path / "orders.jsonl", {"t": 600, "after": 0, "ticks": 0, "command": command}
+    )
+    run = tmp_path / "run"
+    args = ["run", str(SMALL), "--until", "00:30", "--commands", str(orders), "--quiet"]
+    assert main([*args, "--out", str(run)]) == 0
+    (given,) = [row for row in _recorded(run) if row["source"] == "trainee"]
+    assert given["t"] == 600.0
+    log = [json.loads(line) for line in (run / "events.jsonl").read_text().splitlines()]
+    (verdict,) = [
+        e for e in log if e["kind"] == "command.accepted" and e["data"].get("source") == "trainee"
+    ]
+    assert verdict["t"] == 600.0
