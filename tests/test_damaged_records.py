@@ -451,3 +451,25 @@ def test_a_database_under_a_file_names_the_file(tmp_path, capsys):
     err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
     assert err.strip() == f"{db}: cannot write: {tmp_path / 'afile'} is a file, not a folder"
     assert not out.exists()
+
+
+def test_a_run_deleted_by_hand_leaves_no_trap_for_the_next(tmp_path, capsys, recorded):
+    # The sqlite3 shell has foreign keys off: deleting the last run leaves its events.
+    db = _damaged_copy(tmp_path, recorded[1], "DELETE FROM runs WHERE id = 3")
+    with sqlite3.connect(db) as con:
+        left = con.execute("SELECT count(*) FROM events WHERE run = 3").fetchone()[0]
+    assert left > 0
+    argv = ["run", str(SMALL), "--until", "00:30", "--quiet", "--db", str(db)]
+    assert main([*argv, "--out", str(tmp_path / "next")]) == 0
+    assert "Recorded as run 4 " in capsys.readouterr().out
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM events WHERE run = 3").fetchone()[0] == left
+        assert con.execute("SELECT status FROM runs WHERE id = 4").fetchone() == ("complete",)
+
+
+def test_a_database_with_no_run_number_left_is_refused_before_the_run(tmp_path, capsys, recorded):
+    db = _damaged_copy(tmp_path, recorded[1], f"UPDATE runs SET id = {2**63 - 1} WHERE id = 3")
+    out = tmp_path / "never"
+    err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
+    assert f"{db}: no run number is left after {2**63 - 1}" in err
+    assert not out.exists()

@@ -30,6 +30,18 @@ APP = "jointops-simulator"
 _T = TypeVar("_T")
 
 
+_RUN_ID_MAX = 2**63 - 1  # SQLite's largest integer
+
+# The highest run id any table names (0 for none): runs, events, commands and scores look
+# it up on their keys; notes and baselines are short.
+_LAST_RUN = (
+    "SELECT max(coalesce((SELECT max(id) FROM runs), 0), "
+    "coalesce((SELECT max(run) FROM events), 0), coalesce((SELECT max(run) FROM commands), 0), "
+    "coalesce((SELECT max(run) FROM scores), 0), coalesce((SELECT max(run) FROM notes), 0), "
+    "coalesce((SELECT max(run) FROM baselines), 0))"
+)
+
+
 class StoreError(Exception):
     """The database cannot be used; the message names the file and says why."""
 
@@ -179,13 +191,23 @@ class Store:
         trainee: str | None = None,
         purpose: str = "exercise",
     ) -> int:
-        """Create a run marked running by this process; returns its id."""
+        """Create a run marked running by this process; returns its id.
+
+        The id is past every run any row names, not only past the runs that remain: a
+        run deleted by hand (with foreign keys off, as the ``sqlite3`` shell has them)
+        can leave its events behind, and a new run given its id would collide with
+        them at its first event and stop.
+        """
         with self.transaction() as db:
+            (last,) = db.execute(_LAST_RUN).fetchone()
+            if last >= _RUN_ID_MAX:
+                raise StoreError(f"{self.path}: no run number is left after {last}")
             cursor = db.execute(
-                "INSERT INTO runs (purpose, trainee, roles, automated, scenario_id, "
+                "INSERT INTO runs (id, purpose, trainee, roles, automated, scenario_id, "
                 "scenario_title, scenario_sha256, scenario_name, scenario_text, seed, until, "
-                "started, status, host, pid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?)",
+                "started, status, host, pid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?)",
                 (
+                    last + 1,
                     purpose,
                     trainee,
                     json.dumps(sorted(roles or [])),
