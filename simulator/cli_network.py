@@ -285,7 +285,8 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.network.link import LinkError
 
     if args.screenshot is not None:
-        check_output("--screenshot", args.screenshot, [])
+        # A seat records nothing, but the machine it runs on may hold the default database.
+        check_output("--screenshot", args.screenshot, [default_path()])
     try:
         seated = sit(args.url, args.token)
     except LinkError as exc:

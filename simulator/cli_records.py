@@ -429,7 +429,10 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
     del console
     stored = args.run.isascii() and args.run.isdigit()
     if args.out is not None:
-        records = [args.db or default_path()] if stored else record_files(Path(args.run))
+        # The database is a record even when the report reads a run directory instead.
+        records = [args.db or default_path()]
+        if not stored:
+            records += record_files(Path(args.run))
         check_output("--out", args.out, records)
     if stored:
         try:

@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT
 
 from simulator.cli import check_output, main
+from simulator.store.database import default_path
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
 
@@ -473,3 +474,23 @@ def test_a_database_with_no_run_number_left_is_refused_before_the_run(tmp_path, 
     err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
     assert f"{db}: no run number is left after {2**63 - 1}" in err
     assert not out.exists()
+
+
+def test_a_report_of_a_run_directory_is_never_written_over_the_default_database(
+    recorded, tmp_path, capsys
+):
+    db = default_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(recorded[1].read_bytes())
+    err = _refused(["report", str(_copy(tmp_path, recorded[0])), "--out", str(db)], capsys)
+    assert f"--out: {db} would replace the record {db}" in err
+    assert db.read_bytes() == recorded[1].read_bytes()
+
+
+def test_a_seat_screenshot_is_never_written_over_the_default_database(recorded, capsys):
+    db = default_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(recorded[1].read_bytes())
+    argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(db)]
+    assert f"--screenshot: {db} would replace the record" in _refused(argv, capsys)
+    assert db.read_bytes() == recorded[1].read_bytes()
