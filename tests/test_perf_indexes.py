@@ -137,3 +137,41 @@ def test_ranking_reads_a_driving_units_next_stop_again_when_its_trip_changes():
     _, nodes, lead, _ = movement._state([unit.id], now)
     node, reach = movement.origin(unit)
     assert (nodes[0], lead[0]) == (node, reach - now)
+
+
+def scanned_state(exercise: Exercise, ids: list[str]) -> list[tuple]:
+    """Each unit's origin node, lead and turnout, read from its own fields."""
+    movement, now = exercise.engine.movement, exercise.now
+    turnout = {a.id: a.turnout for a in exercise.engine.agency_specs()}
+    out = []
+    for uid in ids:
+        unit = exercise.engine.units[uid]
+        node, reach = movement.origin(unit)
+        out.append((node, reach - now, turnout[unit.agency] if unit.at_home else 0.0))
+    return out
+
+
+def test_the_kept_parked_units_match_their_fields_through_a_run():
+    scenario = city_scenario(incidents=150, side=30, hours=3)
+    exercise = Exercise(scenario, seed=3)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    ids = sorted(exercise.engine.units)
+    moving = 0
+    for until in range(600, int(exercise.end) + 1, 600):
+        exercise.advance(until)
+        _, nodes, leads, turnouts = exercise.engine.movement._state(ids, exercise.now)
+        kept = list(zip(nodes.tolist(), leads.tolist(), turnouts.tolist(), strict=True))
+        assert kept == scanned_state(exercise, ids)
+        moving += sum(1 for u in exercise.engine.units.values() if u.trip is not None)
+    assert moving  # units drove as well as sat
+
+
+def test_a_unit_staged_at_its_own_station_turns_out_no_more():
+    exercise = Exercise(city_scenario(incidents=5, side=10, hours=1), seed=1)
+    unit = exercise.engine.sorted_units()[0]
+    movement = exercise.engine.movement
+    assert movement._state([unit.id], 0.0)[3][0] > 0  # parked at home: turnout
+    unit.staging = "S1"  # a staging area at the station itself
+    assert movement._state([unit.id], 0.0)[3][0] == 0.0
+    unit.staging = None
+    assert movement._state([unit.id], 0.0)[3][0] > 0

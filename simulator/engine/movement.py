@@ -33,10 +33,26 @@ class Movement:
         # agency's turnout; and the speed factors by rank.
         units = self.roster.sorted_units()
         turnout = {a.id: a.turnout for a in self.roster.agency_specs()}
-        self._ranked = {u.spec.id: (u, i, turnout[u.spec.agency]) for i, u in enumerate(units)}
+        self._units = units
+        self._rank = {u.spec.id: i for i, u in enumerate(units)}
+        self._turnout = np.array([turnout[u.spec.agency] for u in units], dtype=float)
         self._speed = np.array([u.spec.speed_factor for u in units], dtype=float)
+        # By rank, where each unit is parked (-1 while it drives) and the turnout a
+        # dispatch from there costs (its agency's at its own station, else none): kept
+        # as units stop and start, so a ranking reads them for all its units at once.
+        self._parked = np.empty(len(units), dtype=np.int64)
+        self._parked_turnout = np.zeros(len(units))
+        for unit in units:
+            unit.placed = self._place
+            self._place(unit)
         self._stops: dict[Unit, tuple[Trip, float, int, float]] = {}  # see ``_state``
         self._margin = Margin()  # how far a ranking's first search goes
+
+    def _place(self, unit: Unit) -> None:
+        """Note where a unit is parked, if it is, and whether there it is ``at_home``."""
+        rank = self._rank[unit.spec.id]
+        self._parked[rank] = -1 if unit.trip is not None else unit.node
+        self._parked_turnout[rank] = self._turnout[rank] if unit.at_home else 0.0
 
     def origin(self, unit: Unit) -> tuple[int, float]:
         """The node a unit can next turn at, and when it gets there."""
@@ -131,33 +147,26 @@ class Movement:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per unit: its rank, ``origin`` node, seconds until there, and turnout.
 
-        A driving unit's next stop is looked up once per trip and instant: players
-        rank the same free units for one incident after another.
+        A parked unit's are kept by rank (``_place``); a driving unit's next stop is
+        looked up once per trip and instant: players rank the same free units for one
+        incident after another.
         """
-        ranked, stops = self._ranked, self._stops
-        ranks, nodes, leads, turnouts = [], [], [], []
-        for uid in ids:
-            unit, rank, turnout = ranked[uid]
-            ranks.append(rank)
-            trip = unit.trip
-            if trip is None:
-                nodes.append(unit.node)
-                leads.append(0.0)
-                home = unit.node == unit.home and unit.staging is None  # ``at_home``
-                turnouts.append(turnout if home else 0.0)
-                continue
-            stop = stops.get(unit)
-            if stop is None or stop[0] is not trip or stop[1] != now:
-                stop = stops[unit] = (trip, now, *self.origin(unit))
-            nodes.append(stop[2])
-            leads.append(stop[3] - now)
-            turnouts.append(0.0)
-        return (
-            np.array(ranks, dtype=np.int64),
-            np.array(nodes, dtype=np.int64),
-            np.array(leads),
-            np.array(turnouts),
-        )
+        ranks = np.fromiter(map(self._rank.__getitem__, ids), dtype=np.int64, count=len(ids))
+        nodes = self._parked[ranks]
+        turnouts = self._parked_turnout[ranks]
+        leads = np.zeros(len(ids))
+        driving = np.flatnonzero(nodes < 0)
+        if len(driving):
+            units, stops = self._units, self._stops
+            for i, rank in zip(driving.tolist(), ranks[driving].tolist(), strict=True):
+                unit = units[rank]
+                trip = unit.trip
+                stop = stops.get(unit)
+                if stop is None or stop[0] is not trip or stop[1] != now:
+                    stop = stops[unit] = (trip, now, *self.origin(unit))
+                nodes[i] = stop[2]
+                leads[i] = stop[3] - now
+        return ranks, nodes, leads, turnouts
 
     def send(self, unit: Unit, target: int, on_arrive: Arrival) -> bool:
         """Start a unit toward ``target``.
@@ -200,6 +209,7 @@ class Movement:
         if reach > now and unit.trip is not None:
             trip = _prefix(trip, unit.trip.position(now), now)
         unit.trip = trip
+        self._place(unit)
         unit.epoch += 1
         epoch = unit.epoch
         self.kernel.at(trip.end - now, self._arrive, unit, epoch, on_arrive)
@@ -209,6 +219,7 @@ class Movement:
             return
         unit.node = unit.trip.destination
         unit.trip = None
+        self._place(unit)
         if not unit.stranded:
             unit.goal = None
         on_arrive(unit)

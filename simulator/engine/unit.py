@@ -47,6 +47,8 @@ class Unit:
     # Available for a new assignment without pulling it off other work.
     free: bool = field(init=False, default=False)
     watcher: "FreeUnits | None" = field(init=False, default=None, repr=False)
+    # Told when the unit's staging area changes (``movement`` keeps who is ``at_home``).
+    placed: Callable[["Unit"], None] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.capabilities = frozenset(self.spec.capabilities)
@@ -101,6 +103,17 @@ def _field_property(name: str, doc: str) -> property:
     return property(get, set_, doc=doc)
 
 
+def _staging_get(unit: Unit) -> str | None:
+    return unit.__dict__["_staging"]
+
+
+def _staging_set(unit: Unit, area: str | None) -> None:
+    unit.__dict__["_staging"] = area
+    if unit.placed is not None:
+        unit.placed(unit)
+
+
+Unit.staging = property(_staging_get, _staging_set, doc="The staging area it waits at, if any.")
 Unit.status = _field_property("status", "The unit's status.")
 Unit.incident = _field_property("incident", "The incident the unit is committed to, if any.")
 Unit.posted = _field_property("posted", "The road of the traffic point it holds, if any.")
