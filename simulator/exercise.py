@@ -223,7 +223,8 @@ class Exercise:
         # Only an idle stretch moves the clock, through a timeout of our own: the stop
         # event of ``env.run`` stays queued after it, a step the replay (whose idle
         # stretches fall elsewhere) would not count.
-        if until > env.now and env.peek() > until:
+        # A stop on ``ticks`` is a point, not a time: the clock stays where it stopped.
+        if self._ticks < stop and until > env.now and env.peek() > until:
             env.timeout(until - env.now)
             env.step()
         if env.now >= self.end and not self.ended:

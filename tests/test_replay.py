@@ -332,3 +332,23 @@ def test_a_position_passed_before_its_time_gives_the_command_at_its_time(tmp_pat
         e for e in log if e["kind"] == "command.accepted" and e["data"].get("source") == "trainee"
     ]
     assert verdict["t"] == 600.0
+
+
+def test_a_position_reached_before_its_time_is_given_as_the_time_alone_would_give_it(
+    tmp_path, capsys
+):
+    # Tick 45 is reached at about T+03:50 with a batch not yet handed to the players;
+    # nothing else is due before T+04:10, so the clock could jump there at once. The
+    # command must still come after the players have seen what happened by then.
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    rows = {}
+    for name, line in {
+        "placed": {"t": 250, "after": 0, "ticks": 45, "command": command},
+        "timed": {"t": 250, "command": command},
+    }.items():
+        orders = _orders(tmp_path / f"{name}.jsonl", line)
+        run = tmp_path / name
+        args = ["run", str(SMALL), "--until", "00:30", "--commands", str(orders), "--quiet"]
+        assert main([*args, "--out", str(run)]) == 0
+        (rows[name],) = [row for row in _recorded(run) if row["source"] == "trainee"]
+    assert rows["placed"] == rows["timed"]
