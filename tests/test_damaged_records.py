@@ -494,3 +494,15 @@ def test_a_seat_screenshot_is_never_written_over_the_default_database(recorded, 
     argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(db)]
     assert f"--screenshot: {db} would replace the record" in _refused(argv, capsys)
     assert db.read_bytes() == recorded[1].read_bytes()
+
+
+def test_a_row_naming_a_run_by_text_is_refused_before_the_run(tmp_path, capsys, recorded):
+    db = _damaged_copy(
+        tmp_path,
+        recorded[1],
+        "INSERT INTO notes (run, t, text, created) VALUES ('abc', 1, 'x', 'y')",
+    )
+    out = tmp_path / "never"
+    err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
+    assert f"{db}: a row names run 'abc', not a run number" in err
+    assert not out.exists()

@@ -200,6 +200,8 @@ class Store:
         """
         with self.transaction() as db:
             (last,) = db.execute(_LAST_RUN).fetchone()
+            if not isinstance(last, int):  # a row edited by hand to name a run by text
+                raise StoreError(f"{self.path}: a row names run {last!r}, not a run number")
             if last >= _RUN_ID_MAX:
                 raise StoreError(f"{self.path}: no run number is left after {last}")
             cursor = db.execute(
