@@ -15,6 +15,7 @@ from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.events import Event
 from simulator.scenario.facts import FactKey, fact_key, incident_of
+from simulator.scenario.vocabulary import Capability
 
 # How a fact arrived -> how its incident's CAD entry says it was opened.
 _CAD_VIA = {"message": "notification", "command_post": "notification"}
@@ -97,6 +98,11 @@ class Awareness:
             priority=incident.spec.priority,
             node=self.roster.node_id(incident.node),
         )
+
+    def note_aid(self, agency: str, incident_id: str, capability: Capability, count: int) -> None:
+        """A mutual-aid request's units, noted on the incident in the agency's CAD."""
+        aid = self.cads[agency].entries[incident_id].aid
+        aid[capability] = aid.get(capability, 0) + count
 
     def resolved(self, event: Event) -> None:
         """A resolved incident closes in every CAD that holds it (``incident.resolved``)."""

@@ -114,12 +114,19 @@ class Engine:
 
     def _build_orders(self, kernel: Kernel, roster: Roster) -> None:
         """The command handlers, grouped by what they give orders about."""
-        awareness = self.awareness
+        incidents, awareness = self.lifecycle, self.awareness
         self.tasking = Tasking(
-            roster, awareness, self.command, self.movement, self.crews, self.scene, self.transport
+            roster,
+            incidents,
+            awareness,
+            self.command,
+            self.movement,
+            self.crews,
+            self.scene,
+            self.transport,
         )
-        self.signals = Signals(roster, awareness, self.network, self.traffic, self.aid)
-        self.ground = Ground(roster, awareness, self.closures, self.command)
+        self.signals = Signals(roster, incidents, awareness, self.network, self.traffic, self.aid)
+        self.ground = Ground(roster, incidents, awareness, self.closures, self.command)
         self.control = Control(kernel, roster, self.lifecycle, self.script)
 
     def _wire(self, kernel: Kernel) -> None:

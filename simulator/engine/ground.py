@@ -4,6 +4,7 @@ from simulator.commands import CloseRoad, CommandPost, OpenRoad, OpenStaging, Un
 from simulator.engine.awareness import Awareness
 from simulator.engine.closures import Closures
 from simulator.engine.command import Command
+from simulator.engine.incidents import Incidents
 from simulator.engine.orders import Handlers
 from simulator.engine.roster import Roster
 from simulator.engine.verdict import Verdict, known_incident, own_units
@@ -15,9 +16,15 @@ class Ground:
     """Where agencies work: the roads, the staging areas and the command post."""
 
     def __init__(
-        self, roster: Roster, awareness: Awareness, closures: Closures, command: Command
+        self,
+        roster: Roster,
+        incidents: Incidents,
+        awareness: Awareness,
+        closures: Closures,
+        command: Command,
     ) -> None:
         self.roster = roster
+        self.incidents = incidents
         self.awareness = awareness
         self.closures = closures
         self.command = command
@@ -66,7 +73,9 @@ class Ground:
         return "", lambda: self.closures.found(edges, agency)
 
     def _command_post(self, command: CommandPost) -> Verdict:
-        incident, reason = known_incident(self.awareness, command.agency, command.incident)
+        incident, reason = known_incident(
+            self.incidents, self.awareness, command.agency, command.incident
+        )
         if reason:
             return reason, None
         units, reason = own_units(self.roster, command.agency, [command.unit])
@@ -83,7 +92,9 @@ class Ground:
         return "", lambda: self.command.establish_post(command.agency, unit, incident)
 
     def _unified(self, command: UnifiedCommand) -> Verdict:
-        incident, reason = known_incident(self.awareness, command.agency, command.incident)
+        incident, reason = known_incident(
+            self.incidents, self.awareness, command.agency, command.incident
+        )
         if reason:
             return reason, None
         if command.agency not in self.command.commanders(incident):

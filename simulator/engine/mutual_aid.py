@@ -62,8 +62,7 @@ class MutualAid:
     ) -> None:
         """A mutual-aid request reaches the other agency's CAD."""
         self.awareness.open_cad(agency, incident, via="mutual_aid", by=by)
-        entry = self.awareness.cads[agency].entries[incident.id]
-        entry.aid[capability] = entry.aid.get(capability, 0) + count
+        self.awareness.note_aid(agency, incident.id, capability, count)
         self.kernel.emit(
             "mutual_aid.received",
             agency=agency,

@@ -4,9 +4,9 @@ What changes as it runs belongs to the subsystem that changes it: incidents to
 ``incidents``, CADs and knowledge to ``awareness``, staging areas to ``command``,
 hospitals and their beds to ``transport``. The units are here as the roster every
 subsystem reads; a unit's record is changed by the subsystems whose work it records
-(``crews``: status and assignment; ``movement``: where it is and is going;
-``transport``: patients aboard and hospital; ``care``: the patient it treats;
-``congestion``: its traffic post), each logging the change.
+(``crews``: status and assignment; ``movement``: where it is and is going; ``care``:
+the patient it treats and those it loads; ``transport``: its hospital and the
+hand-over; ``congestion``: its traffic post), each logging the change.
 """
 
 from simulator.engine.incident import Incident

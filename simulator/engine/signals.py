@@ -3,6 +3,7 @@
 from simulator.commands import Patch, RequestMutualAid, SendMessage, Share
 from simulator.engine.awareness import Awareness
 from simulator.engine.comms import Network
+from simulator.engine.incidents import Incidents
 from simulator.engine.mutual_aid import MutualAid
 from simulator.engine.orders import Handlers
 from simulator.engine.roster import Roster
@@ -18,12 +19,14 @@ class Signals:
     def __init__(
         self,
         roster: Roster,
+        incidents: Incidents,
         awareness: Awareness,
         network: Network,
         traffic: Traffic,
         aid: MutualAid,
     ) -> None:
         self.roster = roster
+        self.incidents = incidents
         self.awareness = awareness
         self.network = network
         self.traffic = traffic
@@ -122,7 +125,9 @@ class Signals:
         return "", lambda: network.patch(command.agency, a, b)
 
     def _mutual_aid(self, command: RequestMutualAid) -> Verdict:
-        incident, reason = known_incident(self.awareness, command.agency, command.incident)
+        incident, reason = known_incident(
+            self.incidents, self.awareness, command.agency, command.incident
+        )
         if reason:
             return reason, None
         to = self._jurisdiction(command.to, command.capability)

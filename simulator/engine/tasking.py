@@ -19,6 +19,7 @@ from simulator.engine.awareness import Awareness
 from simulator.engine.command import Command
 from simulator.engine.crews import Crews
 from simulator.engine.incident import Incident, Readiness
+from simulator.engine.incidents import Incidents
 from simulator.engine.movement import Movement
 from simulator.engine.orders import Handlers
 from simulator.engine.roster import Roster
@@ -35,6 +36,7 @@ class Tasking:
     def __init__(
         self,
         roster: Roster,
+        incidents: Incidents,
         awareness: Awareness,
         command: Command,
         movement: Movement,
@@ -44,6 +46,7 @@ class Tasking:
     ) -> None:
         self.roster = roster
         self.command = command
+        self.incidents = incidents
         self.awareness = awareness
         self.movement = movement
         self.crews = crews
@@ -63,7 +66,9 @@ class Tasking:
         }
 
     def _dispatch(self, command: Dispatch) -> Verdict:
-        incident, reason = known_incident(self.awareness, command.agency, command.incident)
+        incident, reason = known_incident(
+            self.incidents, self.awareness, command.agency, command.incident
+        )
         if reason:
             return reason, None
         units, reason = own_units(self.roster, command.agency, command.units)
@@ -109,7 +114,9 @@ class Tasking:
         return "", lambda: [self.crews.stage(unit, command.staging) for unit in units]
 
     def _declare(self, command: Declare) -> Verdict:
-        incident, reason = known_incident(self.awareness, command.agency, command.incident)
+        incident, reason = known_incident(
+            self.incidents, self.awareness, command.agency, command.incident
+        )
         if reason:
             return reason, None
         gate = incident.gate(command.condition)
@@ -147,17 +154,20 @@ class Tasking:
             return f"unit {unit.id} is already transporting to {unit.hospital}", None
         if unit.status in (UnitStatus.OUT_OF_SERVICE, UnitStatus.AT_HOSPITAL):
             return f"unit {unit.id} is {unit.status.value}", None
-        return "", lambda: setattr(unit, "hospital", hospital.id)
+        return "", lambda: self.transport.order(unit, hospital.id)
 
     def _destination(self, command: Destination) -> Verdict:
-        incident, reason = known_incident(self.awareness, command.agency, command.incident)
+        incident, reason = known_incident(
+            self.incidents, self.awareness, command.agency, command.incident
+        )
         if reason:
             return reason, None
         if command.hospital not in self.transport.hospitals:
             return f"unknown hospital {command.hospital!r}", None
-        plan = self.transport.destinations
-        key = (incident.id, command.agency, Triage(command.triage))
-        return "", lambda: plan.__setitem__(key, command.hospital)
+        triage = Triage(command.triage)
+        return "", lambda: self.transport.plan(
+            incident.id, command.agency, triage, command.hospital
+        )
 
     def _service(self, command: SetService) -> Verdict:
         units, reason = own_units(self.roster, command.agency, [command.unit])

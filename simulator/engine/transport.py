@@ -50,6 +50,14 @@ class Transport:
         self._crowded: set[str] = set()  # patients on their way to a crowded department
         self._aboard: dict[str, Patient] = {}  # patients in an ambulance, by id
 
+    def order(self, unit: Unit, hospital: str) -> None:
+        """A dispatcher names the hospital a unit is to take its patients to."""
+        unit.hospital = hospital
+
+    def plan(self, incident: str, agency: str, triage: Triage, hospital: str) -> None:
+        """An agency's destination for a category of patient from an incident."""
+        self.destinations[(incident, agency, triage)] = hospital
+
     def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
         """The hospital named for the unit, else the plan's; else the nearest with room.
 

@@ -22,9 +22,10 @@ def provides(capabilities: frozenset[Capability], wanted: Capability) -> bool:
 class Unit:
     """Mutable engine state of one unit.
 
-    ``status`` and ``incident`` are properties (attached below the class, so the
-    dataclass still takes them as fields): setting either recomputes ``free`` and tells
-    the ``FreeUnits`` index watching the unit, if any.
+    ``status``, ``incident``, ``posted`` and ``staging`` are properties (attached below
+    the class, so the dataclass still takes them as fields): setting one of the first
+    three recomputes ``free`` and tells the ``FreeUnits`` index watching the unit, if
+    any; setting ``staging`` tells ``movement``, which keeps who is ``at_home``.
     """
 
     spec: UnitSpec

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from simulator.engine.awareness import Awareness
 from simulator.engine.incident import Incident
+from simulator.engine.incidents import Incidents
 from simulator.engine.roster import Roster
 from simulator.engine.unit import Unit
 from simulator.scenario.vocabulary import UnitStatus
@@ -45,10 +46,10 @@ def own_units(roster: Roster, agency: str, unit_ids: list[str]) -> tuple[list[Un
 
 
 def known_incident(
-    awareness: Awareness, agency: str, incident_id: str
+    incidents: Incidents, awareness: Awareness, agency: str, incident_id: str
 ) -> tuple[Incident | None, str]:
     """An open incident in the agency's CAD, or why it cannot act on it."""
-    incident = awareness.incidents.get(incident_id)
+    incident = incidents.get(incident_id)
     if incident is None or not awareness.cads[agency].knows(incident_id):
         return None, f"incident {incident_id!r} is not in {agency}'s CAD"
     if incident.resolved:
