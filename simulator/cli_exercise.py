@@ -51,7 +51,7 @@ from simulator.scenario.advice import advice
 from simulator.scenario.attainable import unattainable
 from simulator.scenario.loader import load_with
 from simulator.scenario.timing import format_offset
-from simulator.store.database import default_path
+from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
 from simulator.world.atlas import SNAP_LIMIT_M, Atlas
 
@@ -517,7 +517,8 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         raise BadInput("--screenshot needs --role (there is nobody to pick one)")
     out = _out_dir(args.out, scenario, args.seed) if args.out else None
     if args.screenshot is not None:
-        records = [args.db or default_path(), path, *(record_files(out, path) if out else [])]
+        run = record_files(out, path) if out else []
+        records = [*database_files(args.db or default_path()), path, *run]
         check_output("--screenshot", args.screenshot, records)
     # A scripted run has no human playing: a rehearsal, never the trainee's record.
     purpose = run_purpose(scripted=scripted)

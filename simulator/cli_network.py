@@ -34,7 +34,7 @@ from simulator.record import CONTROLLER_LOG, RunRecord, record_files
 from simulator.scenario import Scenario, load
 from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
-from simulator.store.database import default_path
+from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
 
 
@@ -83,7 +83,7 @@ def prepare(args: argparse.Namespace) -> Served:
     _check_address(args.host, args.port)
     if args.tokens is not None:
         run = record_files(args.out, path) if args.out else []
-        records = [args.db or default_path(), path, *run]
+        records = [*database_files(args.db or default_path()), path, *run]
         check_output("--tokens", args.tokens, records)
     directory = _out_dir(args.out, scenario, args.seed)
     tokens = new_tokens([*seats, CONTROLLER])
@@ -286,7 +286,7 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
 
     if args.screenshot is not None:
         # A seat records nothing, but the machine it runs on may hold the default database.
-        check_output("--screenshot", args.screenshot, [default_path()])
+        check_output("--screenshot", args.screenshot, database_files(default_path()))
     try:
         seated = sit(args.url, args.token)
     except LinkError as exc:

@@ -34,7 +34,7 @@ from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
 from simulator.scenario import Scenario, ScenarioError, load
 from simulator.scenario.timing import format_offset, parse_offset
-from simulator.store.database import RunInfo, Store, StoreError, default_path
+from simulator.store.database import RunInfo, Store, StoreError, database_files, default_path
 from simulator.store.recorder import Recorder
 from simulator.world import build_atlas
 
@@ -430,7 +430,7 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
     stored = args.run.isascii() and args.run.isdigit()
     if args.out is not None:
         # The database is a record even when the report reads a run directory instead.
-        records = [args.db or default_path()]
+        records = database_files(args.db or default_path())
         if not stored:
             records += record_files(Path(args.run))
         check_output("--out", args.out, records)

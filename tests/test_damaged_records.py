@@ -506,3 +506,15 @@ def test_a_row_naming_a_run_by_text_is_refused_before_the_run(tmp_path, capsys, 
     err = _refused(["run", str(SMALL), "--quiet", "--out", str(out), "--db", str(db)], capsys)
     assert f"{db}: a row names run 'abc', not a run number" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("end", ["-wal", "-shm", "-journal"])
+def test_a_report_is_never_written_over_the_files_sqlite_keeps_beside_the_database(
+    recorded, tmp_path, capsys, end
+):
+    db = tmp_path / "copy.sqlite"
+    db.write_bytes(recorded[1].read_bytes())
+    beside = tmp_path / f"copy.sqlite{end}"
+    err = _refused(["report", "1", "--db", str(db), "--out", str(beside)], capsys)
+    assert f"--out: {beside} would replace the record" in err
+    assert not beside.exists()

@@ -55,6 +55,11 @@ def default_path() -> Path:
     return user_data_path(APP) / "exercises.sqlite"
 
 
+def database_files(path: Path) -> list[Path]:
+    """A database and the files SQLite keeps beside it while it writes (all records)."""
+    return [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
+
+
 def now() -> str:
     """Wall-clock time for records (the store's job, never the engine's)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
