@@ -155,7 +155,7 @@ class Movement:
         nodes = self._parked[ranks]
         turnouts = self._parked_turnout[ranks]
         leads = np.zeros(len(ids))
-        driving = np.flatnonzero(nodes < 0)
+        driving = (nodes < 0).nonzero()[0]
         if len(driving):
             units, stops = self._units, self._stops
             for i, rank in zip(driving.tolist(), ranks[driving].tolist(), strict=True):
@@ -292,7 +292,7 @@ def _needed(
     either reached or, at that limit, sure to come later (``_sure``); ``start`` is each
     unit's turnout plus its lead to its next node.
     """
-    first = np.argpartition(etas, count - 1)
+    first = etas.argpartition(count - 1)
     top, rest = first[:count], first[count:]
     kth = etas[top].max()
     rest_need = np.minimum(seconds[rest], (kth - start[rest]) * speed[rest])

@@ -245,7 +245,7 @@ class RoadNetwork:
         here_s, hop_s = at[: len(here)], at[len(here) :]
         through = self._open[edges] & (near + self.seconds[edges] == here_s[owner])
         rival = through & (via != hop[owner]) & (near <= hop_s[owner])
-        return bool(np.all(hop_s < here_s)) and not rival.any()
+        return bool((hop_s < here_s).all()) and not rival.any()
 
     def _cached(self, target: int) -> _Tree | None:
         """The tree kept toward ``target``, now the most recently used, or None."""
