@@ -73,3 +73,18 @@ def test_units_at_one_station_fan_out_and_each_can_be_clicked():
             assert console.markers.unit_at(console.camera, snap.units, placed[f"P{n}"]) == f"P{n}"
     finally:
         pygame.display.quit()
+
+
+@pytest.mark.parametrize("steps", [3181, -3181, 10**9])
+def test_a_wheel_of_any_size_zooms_to_the_end_of_the_range_and_no_further(steps):
+    from simulator.view.camera import MAX_SCALE, MIN_SCALE
+
+    camera = fitted()
+    camera.zoom(steps, (400, 300))
+    assert camera.scale == (MAX_SCALE if steps > 0 else MIN_SCALE)
+
+
+def test_a_sideways_scroll_leaves_a_fitted_view_fitted():
+    camera = fitted()
+    camera.zoom(0, (400, 300))
+    assert camera.fitted

@@ -7,6 +7,7 @@ staging area as an ``OpenStaging`` under an id the option shows first.
 """
 
 import pygame
+import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import incident
 from view_helpers import click, exercise_of, frames, key, start
@@ -273,3 +274,17 @@ def test_opening_a_staging_area_near_the_selected_incident(app):
         "id": "STG-1",
         "node": "M",
     }
+
+
+@pytest.mark.parametrize("text", ["\u200c", "\u200b\u200d", "\ufeff", "\u202e"])
+def test_a_message_of_only_zero_width_characters_is_drawn_and_sent(app, text):
+    console = start(app, ("fire",))
+    frames(app, 2)
+    press(app, pygame.K_m)
+    type_text(app, text)  # drawn in the message box (SDL_ttf refuses to draw it alone)
+    type_text(app, "x" * 97 + " " + text + " " + "y" * 140)  # a log line break at it
+    press(app, pygame.K_RETURN)
+    frames(app, 3)  # the log shows the sent message
+    assert app.stack[-1] is console
+    (sent,) = trainee_commands(console)
+    assert sent["type"] == "message" and text in sent["text"]

@@ -1,5 +1,6 @@
 """World metres <-> screen pixels for the map area: pan, zoom about a point, fit."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -7,6 +8,7 @@ import numpy as np
 MIN_SCALE = 0.005  # pixels per metre
 MAX_SCALE = 2.0
 ZOOM_STEP = 1.25
+MAX_STEPS = math.ceil(math.log(MAX_SCALE / MIN_SCALE) / math.log(ZOOM_STEP))  # whole range
 # Fitted, no node comes nearer the map area's edge than this: room for the unit icons
 # fanned out above a station and the names written under a place.
 EDGE_PX = 48
@@ -65,6 +67,10 @@ class Camera:
 
     def zoom(self, steps: float, about: tuple[float, float] | None = None) -> None:
         """Zoom in (positive) or out by whole steps, keeping ``about`` fixed on screen."""
+        if not steps:  # a sideways scroll: the view, fitted or not, stays as it is
+            return
+        # More steps than span the whole range only overflow (a wheel may report any).
+        steps = min(MAX_STEPS, max(-MAX_STEPS, steps))
         sx, sy = about or (self.left + self.width / 2, self.top + self.height / 2)
         wx, wy = self.to_world(sx, sy)
         self.scale = min(MAX_SCALE, max(MIN_SCALE, self.scale * ZOOM_STEP**steps))

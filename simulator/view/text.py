@@ -48,7 +48,12 @@ class Text:
             return surface
         font = self.font(size)
         font.set_bold(bold)
-        surface = font.render(text, True, colour)
+        if text and font.size(text)[0] == 0:
+            # Only zero-width characters (a joiner, a direction mark): SDL_ttf refuses
+            # to draw them, so they draw as nothing, a line high.
+            surface = pygame.Surface((0, font.get_height()), pygame.SRCALPHA)
+        else:
+            surface = font.render(text, True, colour)
         font.set_bold(False)
         self._cache[key] = surface
         if len(self._cache) > CACHE_LIMIT:
