@@ -8,7 +8,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Collection
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -565,6 +565,13 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         )
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None
+    except BaseException:
+        # Interrupted, or the view failed: what was played is still written down, as a
+        # run stopped at that moment (it replays), before the error goes on.
+        for session, _ in sessions:
+            with suppress(Exception):
+                session.close()
+        raise
     for session, recording in sessions:
         session.close()
         console.print(f"Run directory: {session.record}", highlight=False, soft_wrap=True)

@@ -8,7 +8,7 @@ import pytest
 from simulator.cli import main
 from simulator.cli_exercise import _play_session
 from simulator.cli_records import Recording, open_store, run_purpose
-from simulator.commands import RequestMutualAid, SetService, Share
+from simulator.commands import RequestMutualAid, SendMessage, SetService, Share
 from simulator.events import Event
 from simulator.scenario import load
 from simulator.view.session import Session
@@ -352,3 +352,39 @@ def test_a_position_reached_before_its_time_is_given_as_the_time_alone_would_giv
         assert main([*args, "--out", str(run)]) == 0
         (rows[name],) = [row for row in _recorded(run) if row["source"] == "trainee"]
     assert rows["placed"] == rows["timed"]
+
+
+def test_an_order_given_in_the_instant_the_trainee_ends_replays(tmp_path, capsys):
+    # Paused, a message is sent and the window closed at once: what the message sets
+    # off at that instant belongs to the record, as the replay (stopping there) runs it.
+    run = tmp_path / "run"
+    session = _session(run, ("police",))
+    exercise = session.exercise
+    exercise.advance(300)
+    assert exercise.submit(SendMessage(agency="police", to="fire", text="hi")).accepted
+    session.close()
+    log = [json.loads(line) for line in (run / "events.jsonl").read_text().splitlines()]
+    kinds = [e["kind"] for e in log]
+    assert kinds.index("message.queued") < kinds.index("exercise.ended")
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0
+    assert "replay matches" in capsys.readouterr().out
+
+
+def test_a_view_that_fails_still_leaves_a_record_that_replays(tmp_path, capsys, monkeypatch):
+    import simulator.view.play as view_play
+
+    def failing_view(scenario, start, roles, **options):
+        session = start(roles)
+        session.exercise.advance(300)
+        raise RuntimeError("the view broke")
+
+    monkeypatch.setattr(view_play, "play", failing_view)
+    run = tmp_path / "run"
+    args = ["play", str(SMALL), "--role", "police", "--out", str(run)]
+    with pytest.raises(RuntimeError, match="the view broke"):
+        main(args)
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["until"] == 300.0
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 0

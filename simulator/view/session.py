@@ -41,6 +41,9 @@ class Session:
             return
         self.closed = True
         if not self.exercise.ended:
+            # What is due now happens first, as a replay stopped here runs it: an
+            # order given the same instant otherwise ends the log before its effects.
+            self.exercise.advance(self.exercise.now)
             self.exercise.finish(f"stopped at {format_offset(self.exercise.now)}")
         if self.on_close is not None:
             self.on_close(self)
