@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import ipaddress
 import json
+import math
 import signal
 import socket
 import threading
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, check_output
+from simulator.cli import BadInput, check_database, check_output
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
@@ -36,6 +37,8 @@ from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
+
+MAX_REASON = 1000  # characters in the reason ``control end`` gives (it is logged)
 
 
 @dataclass
@@ -81,6 +84,7 @@ def prepare(args: argparse.Namespace) -> Served:
             f"({format_offset(scenario.metadata.duration)})"
         )
     _check_address(args.host, args.port)
+    check_database(args.db, args.out, path)
     if args.tokens is not None:
         run = record_files(args.out, path) if args.out else []
         records = [*database_files(args.db or default_path()), path, *run]
@@ -327,6 +331,9 @@ def control_command(args: argparse.Namespace, console: Console) -> int:
     given = getattr(args, "value", None)  # one word, several (a text), or none
     value = given if isinstance(given, str) else " ".join(given or ()) or None
     script = _script_command(args, value)  # checked before connecting: bad input exits 2
+    speed = _number(value, "speed") if args.action == "speed" else None
+    if args.action == "end" and value and len(value) > MAX_REASON:
+        raise BadInput(f"control end: the reason is over {MAX_REASON} characters")
     try:
         link = Link(args.url, args.token)
     except LinkError as exc:
@@ -343,8 +350,8 @@ def control_command(args: argparse.Namespace, console: Console) -> int:
             return 0
         if script is not None:
             rejected = _give(link, script, say)
-        elif args.action == "speed":
-            _act(link, {"action": "speed", "speed": _number(value, "speed")})
+        elif speed is not None:
+            _act(link, {"action": "speed", "speed": speed})
         elif args.action == "on-drop":
             _act(link, {"action": "on_drop", "on_drop": value})
         elif args.action != "status":
@@ -369,7 +376,7 @@ def _script_command(args: argparse.Namespace, value: str | None) -> CommandBase 
     action = args.action
     try:
         if action in ("release", "hold"):
-            if value is None or not value.strip().isdigit():
+            if value is None or not (value.strip().isascii() and value.strip().isdigit()):
                 raise BadInput(f"control {action}: expected the inject's seq, got {value!r}")
             kind = ReleaseInject if action == "release" else HoldInject
             return kind(seq=int(value))
@@ -413,9 +420,12 @@ def _act(link: Any, message: dict[str, Any]) -> None:
 
 def _number(text: str | None, name: str) -> float:
     try:
-        return float(text or "")
+        number = float(text or "")
     except ValueError:
         raise BadInput(f"control {name}: expected a number, got {text!r}") from None
+    if not math.isfinite(number):
+        raise BadInput(f"control {name}: expected a number, got {text!r}")
+    return number
 
 
 def _take_status(status: dict[str, Any], message: dict[str, Any]) -> None:

@@ -432,3 +432,98 @@ def test_join_tokens_never_look_like_an_option():
     tokens = new_tokens([f"seat{n}" for n in range(2000)])
     assert all(t.isalnum() and len(t) >= 32 for t in tokens.values())
     assert len(set(tokens.values())) == len(tokens)
+
+
+# -- a careless or hostile client (sweep findings) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "code"),
+    [
+        ({"type": ["ping"]}, "bad_type"),
+        ({"type": {"a": 1}}, "bad_type"),
+        ({"type": "control", "id": 1, "action": {}}, "bad_message"),
+        ({"type": "control", "id": 1, "action": ["pause"]}, "bad_message"),
+    ],
+)
+def test_a_type_or_action_of_the_wrong_kind_is_refused_and_the_seat_stays(tmp_path, message, code):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=600)
+    ws = _raw(server.url, server.tokens["police"])
+    ws.send(json.dumps(message))
+    while (answer := json.loads(ws.recv(timeout=10)))["type"] != "error":
+        pass
+    assert answer["code"] == code
+    ws.send(json.dumps({"type": "ping", "id": 2}))
+    assert _answer(ws, 2)["type"] == "pong"
+    ws.close()
+    server.stop()
+    server.wait()
+
+
+def test_a_control_message_carries_nothing_into_the_record_but_its_own_field(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=600)
+    ws = _raw(server.url, server.tokens["controller"])
+    ws.send(json.dumps({"type": "control", "id": 4, "action": "pause", "t": -5, "after": 9}))
+    answer = _answer(ws, 4)
+    assert answer["type"] == "error" and answer["message"].startswith("after: unknown field")
+    ws.send(json.dumps({"type": "control", "id": 5, "action": "speed", "speed": 2}))
+    assert _answer(ws, 5)["type"] == "done"
+    ws.close()
+    server.stop()
+    server.wait()
+    rows = [json.loads(x) for x in (tmp_path / "run" / "controller.jsonl").read_text().splitlines()]
+    assert [row["action"] for row in rows] == ["speed"] and rows[0]["t"] >= 0
+
+
+def test_a_connection_dropped_for_not_reading_can_no_longer_act_for_its_seat(tmp_path, monkeypatch):
+    import simulator.network.host as host_module
+
+    server = start_server(tmp_path, seats=["police"], speed=1, until=600)
+    stale = _raw(server.url, server.tokens["police"])
+    monkeypatch.setattr(host_module, "QUEUE_LIMIT", -1)  # its next answer drops it
+    stale.send(json.dumps({"type": "ping", "id": 1}))
+    deadline = 50
+    while server.host.places["police"].queue is not None and deadline:
+        threading.Event().wait(0.1)
+        deadline -= 1
+    monkeypatch.setattr(host_module, "QUEUE_LIMIT", 10_000)
+    fresh = _raw(server.url, server.tokens["police"])
+    order = {"type": "message", "agency": "police", "to": "fire", "text": "from the stale one"}
+    with pytest.raises(ConnectionClosed):
+        for _ in range(20):  # the stale socket is closed on its next message
+            stale.send(json.dumps({"type": "command", "id": 7, "command": order}))
+            stale.recv(timeout=1)
+    fresh.send(json.dumps({"type": "ping", "id": 8}))
+    assert _answer(fresh, 8)["type"] == "pong"  # no answer meant for the stale one came first
+    fresh.close()
+    server.stop()
+    server.wait()
+    assert not [c for c in server.served.exercise.commands if c["source"] == "seat:police"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "nan"], "expected a number"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "inf"], "expected a number"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "release", "²"], "the inject's seq"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "end", "r" * 1001], "over 1000"),
+        (["join", "ws://127.0.0.1:99999", "--token", "x", "--bot", "sop"], "bad URL"),
+        (["join", "ws://[zz]:1", "--token", "x", "--bot", "sop"], "bad URL"),
+        (["control", "ws://127.0.0.1:abc", "--token", "x", "pause"], "bad URL"),
+    ],
+)
+def test_a_controller_or_seat_given_a_bad_value_or_url_exits_2(argv, problem, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "Traceback" not in err
+
+
+def test_a_tokens_file_already_there_is_made_the_owners_alone(tmp_path):
+    from simulator.network.tokens import write_tokens
+
+    path = tmp_path / "tokens.json"
+    path.write_text("{}")
+    path.chmod(0o644)
+    write_tokens(path, {"police": "secret"})
+    assert path.stat().st_mode & 0o777 == 0o600

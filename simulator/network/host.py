@@ -190,6 +190,11 @@ class Host:
         self._changed()
         try:
             async for raw in ws:
+                if place.queue is not queue:
+                    # Dropped for not reading: the seat is no longer this socket's (a
+                    # new one may hold it), so nothing it sends may act for the seat.
+                    await ws.close(1008, "dropped: not reading")
+                    break
                 if not bucket.take():
                     self._send(place, error("rate_limited", "too many messages", _id(raw)))
                     continue

@@ -9,6 +9,7 @@ Messages that arrive while a request waits (the updates its command caused) go t
 import contextlib
 import itertools
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,8 @@ class Link:
             )
         except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as exc:
             raise LinkError(f"cannot connect to {url}: {exc}") from None
+        except ValueError as exc:  # a port past 65535, a host that is no address
+            raise LinkError(f"bad URL {url}: {exc}") from None
         self._ids = itertools.count(1)
         self.on_message: Callable[[dict[str, Any]], None] = lambda message: None
         self._ws.send(encode({"type": "hello", "version": VERSION, "token": token, "since": since}))
@@ -77,8 +80,11 @@ class Link:
         """Send a request and return its answer; what arrives first goes to ``on_message``."""
         ident = next(self._ids)
         self.send({**message, "id": ident})
+        # One deadline for the answer, however many updates arrive before it (a
+        # refusal of a message it could not read carries no id, so none comes).
+        deadline = time.monotonic() + ANSWER_S
         while True:
-            answer = self.receive(ANSWER_S)
+            answer = self.receive(max(0.0, deadline - time.monotonic()))
             if answer is None:
                 raise LinkError(f"no answer from the server in {ANSWER_S:.0f} s")
             if answer.get("id") == ident and answer.get("type") != "update":

@@ -20,6 +20,8 @@ MAX_ID = 2**53
 CLIENT_TYPES = frozenset({"hello", "command", "check", "control", "ping"})
 CONTROL_ACTIONS = frozenset({"pause", "resume", "speed", "end", "on_drop"})
 ON_DROP = ("continue", "pause")
+# The one field each control action may carry, besides its type, id and action.
+_CONTROL_FIELD = {"speed": "speed", "on_drop": "on_drop", "end": "reason"}
 
 
 class ProtocolError(Exception):
@@ -63,7 +65,7 @@ def decode(raw: str | bytes) -> dict[str, Any]:
     if not isinstance(message, dict):
         raise ProtocolError("bad_message", "expected a JSON object")
     kind = message.get("type")
-    if kind not in CLIENT_TYPES:
+    if not isinstance(kind, str) or kind not in CLIENT_TYPES:
         known = ", ".join(sorted(CLIENT_TYPES))
         raise ProtocolError("bad_type", f"type: expected one of {known}, got {str(kind)[:40]!r}")
     request = message.get("id")
@@ -94,9 +96,14 @@ def _check_fields(kind: str, message: dict[str, Any], request: int | None) -> No
 
 def _check_control(message: dict[str, Any], request: int | None) -> None:
     action = message.get("action")
-    if action not in CONTROL_ACTIONS:
+    if not isinstance(action, str) or action not in CONTROL_ACTIONS:
         known = ", ".join(sorted(CONTROL_ACTIONS))
         raise ProtocolError("bad_message", f"action: expected one of {known}", request)
+    # What the controller's record keeps of it: nothing else may ride along.
+    allowed = {"type", "id", "action", _CONTROL_FIELD.get(action)}
+    unknown = sorted(set(message) - allowed)
+    if unknown:
+        raise ProtocolError("bad_message", f"{unknown[0]}: unknown field for {action}", request)
     if action == "speed":
         speed = message.get("speed")
         ok = isinstance(speed, int | float) and not isinstance(speed, bool)

@@ -19,5 +19,6 @@ def write_tokens(path: Path, tokens: dict[str, str]) -> None:
     """Write ``seat -> token`` as JSON, readable by the owner only (the tokens are keys)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file already there keeps its mode otherwise
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(json.dumps(tokens, indent=2) + "\n")
