@@ -264,10 +264,16 @@ class Exercise:
         the clock's exact reading, not the log's milliseconds: a command given between
         two events keeps the time of the first, which a rounded time would move.
         """
-        reason, change = "the exercise has ended", None
-        if not self.ended:
-            reason, change = self._orders.check(command)
         data = command_json(command)
+        if self.ended:
+            # Nothing is logged or recorded after the end (a replay, which stops there,
+            # could never give it): the refusal is the caller's alone.
+            reason = "the exercise has ended"
+            fields = {"source": source, "command": data, "reason": reason}
+            return Result(
+                False, reason, Event(0, self.now, "command.rejected", command.agency, data=fields)
+            )
+        reason, change = self._orders.check(command)
         self.commands.append(
             {
                 "t": self.now,

@@ -114,12 +114,6 @@ def road_closed() -> Exercise:
     return ex
 
 
-def ended() -> Exercise:
-    ex = known()
-    ex.advance(ex.end)
-    return ex
-
-
 REJECTIONS: list[tuple[str, Callable[[], Exercise], CommandBase, str]] = [
     # dispatch
     (
@@ -340,13 +334,6 @@ REJECTIONS: list[tuple[str, Callable[[], Exercise], CommandBase, str]] = [
         known,
         SetService(agency="police", unit="Q1", in_service=False),
         "unknown unit 'Q1'",
-    ),
-    # after the end
-    (
-        "any command after the end",
-        ended,
-        SetService(agency="police", unit="P1", in_service=False),
-        "the exercise has ended",
     ),
 ]
 

@@ -45,9 +45,13 @@ def test_commands_after_finish_are_rejected():
     ex = exercise()
     ex.advance(30)
     ex.finish("stopped by controller")
+    logged, recorded = len(ex.log.events), len(ex.commands)
     result = ex.submit(SetService(agency="police", unit="P1", in_service=False))
     assert not result.accepted and result.reason == "the exercise has ended"
     assert kinds(ex, "exercise.ended")[0].data == {"reason": "stopped by controller"}
+    # Nothing after the end: a replay stops there and could never give it.
+    assert (len(ex.log.events), len(ex.commands)) == (logged, recorded)
+    assert ex.log.events[-1].kind == "exercise.ended" and result.event.kind == "command.rejected"
 
 
 def test_nothing_happens_after_finish():
