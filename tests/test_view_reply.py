@@ -276,7 +276,7 @@ def test_opening_a_staging_area_near_the_selected_incident(app):
     }
 
 
-@pytest.mark.parametrize("text", ["\u200c", "\u200b\u200d", "\ufeff", "\u202e"])
+@pytest.mark.parametrize("text", ["\u200c", "\u200b\u200d", "\ufeff", "\u202e", "null\x00here"])
 def test_a_message_of_only_zero_width_characters_is_drawn_and_sent(app, text):
     console = start(app, ("fire",))
     frames(app, 2)

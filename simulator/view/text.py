@@ -48,6 +48,7 @@ class Text:
             return surface
         font = self.font(size)
         font.set_bold(bold)
+        text = text.replace("\0", "")  # SDL_ttf ends text at a NUL; a message may hold one
         if text and font.size(text)[0] == 0:
             # Only zero-width characters (a joiner, a direction mark): SDL_ttf refuses
             # to draw them, so they draw as nothing, a line high.
