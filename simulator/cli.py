@@ -93,20 +93,56 @@ def check_output(option: str, path: Path, records: list[Path]) -> None:
     log, replaced the record with an image or a page; a directory or a place that cannot
     be written failed only after a whole played exercise.
 
+    Besides ``records``, the record files of any run directory ``path`` sits in (it
+    holds a ``run.json``) and any SQLite database are refused: a seat's screenshot or
+    a tokens file named into another run would end that run's replay.
+
     Raises:
-        BadInput: ``path`` is a directory, one of ``records``, or cannot be written.
+        BadInput: ``path`` is a directory, a record, or cannot be written.
     """
+    from simulator.record import MANIFEST, record_files
+
+    if (path.parent / MANIFEST).is_file():
+        records = [*records, *record_files(path.parent)]
     for record in records:
         if _same_file(path, record):
             raise BadInput(
                 f"{option}: {path} would replace the record {record}; choose another file"
             )
+    if _is_database(path):
+        raise BadInput(f"{option}: {path} is a database, a record; choose another file")
     try:
         if path.is_dir():
             raise BadInput(f"{option}: {path} is a directory; give a file")
         _probe(path)
     except OSError as exc:
         raise BadInput(f"{option}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def check_database(db: Path | None, out: Path | None, scenario: Path) -> None:
+    """Refuse a ``--db`` that is one of the run's own record files (its event log...).
+
+    Raises:
+        BadInput: the database would be written where the run writes its record.
+    """
+    if db is None or out is None:
+        return
+    from simulator.record import record_files
+
+    for record in record_files(out, scenario):
+        if _same_file(db, record):
+            raise BadInput(f"--db: {db} is where the run writes {record.name}; choose another file")
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` is an SQLite database (by its header; a link is not followed)."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as file:
+            return file.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _probe(path: Path) -> None:

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, check_output, error
+from simulator.cli import BadInput, check_database, check_output, error
 from simulator.cli_records import (
     Recording,
     RecordInputError,
@@ -145,6 +145,7 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             "scored; give a time after the start"
         )
     profiles = _profiles(args.players, scenario, getattr(args, "roles", None) or ())
+    check_database(args.db, args.out, path)
     recording = open_recording(args, scenario, path, until)
     with closing(recording.store):  # closed here, not whenever it is collected
         commands = _commands(args.commands, place=_on_map(atlas), roles=recording.roles)
@@ -515,6 +516,7 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         raise BadInput("--screenshot and --frames go together")
     if scripted and args.show != "briefing" and not args.role:
         raise BadInput("--screenshot needs --role (there is nobody to pick one)")
+    check_database(args.db, args.out, path)
     out = _out_dir(args.out, scenario, args.seed) if args.out else None
     if args.screenshot is not None:
         run = record_files(out, path) if out else []

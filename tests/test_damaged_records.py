@@ -518,3 +518,30 @@ def test_a_report_is_never_written_over_the_files_sqlite_keeps_beside_the_databa
     err = _refused(["report", "1", "--db", str(db), "--out", str(beside)], capsys)
     assert f"--out: {beside} would replace the record" in err
     assert not beside.exists()
+
+
+@pytest.mark.parametrize("name", ["events.jsonl", "run.json", "commands.jsonl"])
+def test_an_output_named_into_another_runs_directory_is_refused(recorded, tmp_path, capsys, name):
+    other = _copy(tmp_path, recorded[0])
+    before = (other / name).read_bytes()
+    argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(other / name)]
+    assert "would replace the record" in _refused(argv, capsys)
+    argv = ["serve", str(SMALL), "--out", str(tmp_path / "new"), "--tokens", str(other / name)]
+    assert "would replace the record" in _refused(argv, capsys)
+    assert (other / name).read_bytes() == before
+
+
+def test_an_output_onto_any_database_is_refused(recorded, tmp_path, capsys):
+    db = tmp_path / "elsewhere.bin"
+    db.write_bytes(recorded[1].read_bytes())
+    argv = ["serve", str(SMALL), "--out", str(tmp_path / "new"), "--tokens", str(db)]
+    assert f"--tokens: {db} is a database" in _refused(argv, capsys)
+    assert db.read_bytes() == recorded[1].read_bytes()
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_a_database_where_the_run_writes_its_log_is_refused(tmp_path, capsys, command):
+    out = tmp_path / "run"
+    argv = [command, str(SMALL), "--out", str(out), "--db", str(out / "events.jsonl")]
+    assert "--db: " in _refused(argv, capsys)
+    assert not (out / "events.jsonl").exists()
