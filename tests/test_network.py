@@ -6,7 +6,9 @@ Each test serves the small-town scenario on a free port; clients are the real on
 
 import argparse
 import asyncio
+import base64
 import json
+import os
 import re
 import socket
 import threading
@@ -527,3 +529,46 @@ def test_a_tokens_file_already_there_is_made_the_owners_alone(tmp_path):
     path.chmod(0o644)
     write_tokens(path, {"police": "secret"})
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def _silent_seat(url: str, token: str) -> socket.socket:
+    """A seat whose network went quiet after its hello: it never reads or answers pings."""
+    host, port = url.removeprefix("ws://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET / HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n"
+    )
+    sock.sendall(request.encode())
+    assert b" 101 " in sock.recv(4096)
+    payload = json.dumps({"type": "hello", "version": VERSION, "token": token}).encode()
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    sock.sendall(bytes([0x81, 0x80 | 126]) + len(payload).to_bytes(2, "big") + mask + masked)
+    return sock
+
+
+def test_a_seat_whose_network_went_silent_is_freed_for_its_rejoin(tmp_path, monkeypatch):
+    import simulator.network.host as host_module
+
+    monkeypatch.setattr(host_module, "KEEPALIVE_S", 0.5)
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    silent = _silent_seat(server.url, server.tokens["police"])
+    with pytest.raises(LinkError, match="already connected"):
+        for _ in range(50):  # until the server has seated the silent one
+            Link(server.url, server.tokens["police"]).close()
+            threading.Event().wait(0.05)
+    back = None
+    for _ in range(100):  # freed after about two keepalive periods
+        try:
+            back = Link(server.url, server.tokens["police"])
+            break
+        except LinkError:
+            threading.Event().wait(0.1)
+    assert back is not None and back.welcome["seat"] == "police"
+    back.close()
+    silent.close()
+    server.stop()
+    server.wait()

@@ -18,7 +18,10 @@ from simulator.players.sop import SopPlayer
 from simulator.scenario.model import Scenario
 from simulator.world.atlas import build_atlas
 
-REJOIN_TRIES = 5
+# Tries to rejoin after a drop, waiting 0.5, 1, 2... 16 s between them (31.5 s in all):
+# longer than the server takes to free a seat whose connection went silent (three times
+# its ``KEEPALIVE_S``, 15 s), so a seat that dropped without a word gets back in.
+REJOIN_TRIES = 7
 
 
 @dataclass

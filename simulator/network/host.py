@@ -46,6 +46,11 @@ RATE = 50.0  # messages a second a connection may send, on average
 BURST = 200.0  # and at once
 FRAME_LIMIT = 4 * MAX_CLIENT_MESSAGE + 64  # bytes: the longest message in UTF-8
 QUEUE_LIMIT = 2000  # messages waiting for a client that does not read: it is dropped
+# A connection pinged this often, silent this long to a ping and then to its close, is
+# closed and its seat freed (within three times this): a classroom Wi-Fi drop leaves
+# the server side open, and the seat's rejoin (which keeps trying longer, see
+# ``bot.REJOIN_TRIES``) would be refused while the old connection looks alive.
+KEEPALIVE_S = 5.0
 log = logging.getLogger(__name__)
 
 
@@ -122,7 +127,15 @@ class Host:
         """Serve until the exercise ends (or ``stop``); ``ready`` gets the bound port."""
         # Frames over FRAME_LIMIT close the connection (1009) before they are read whole;
         # smaller ones over MAX_CLIENT_MESSAGE characters get an error and it goes on.
-        async with serve(self._connection, host, port, max_size=FRAME_LIMIT) as server:
+        async with serve(
+            self._connection,
+            host,
+            port,
+            max_size=FRAME_LIMIT,
+            ping_interval=KEEPALIVE_S,
+            ping_timeout=KEEPALIVE_S,
+            close_timeout=KEEPALIVE_S,
+        ) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:
                 ready(bound)
