@@ -89,6 +89,10 @@ def prepare(args: argparse.Namespace) -> Served:
         run = record_files(args.out, path) if args.out else []
         records = [*database_files(args.db or default_path()), path, *run]
         check_output("--tokens", args.tokens, records)
+        if args.out is not None and args.tokens.resolve() == args.out.resolve():
+            raise BadInput(f"--tokens: {args.tokens} is the run directory (--out); name a file")
+    # The database first: one it cannot open leaves no run directory behind.
+    store = open_store(args.db)
     directory = _out_dir(args.out, scenario, args.seed)
     tokens = new_tokens([*seats, CONTROLLER])
     tokens_file = args.tokens or directory / "tokens.json"
@@ -96,9 +100,7 @@ def prepare(args: argparse.Namespace) -> Served:
         write_tokens(tokens_file, tokens)
     except OSError as exc:
         raise BadInput(f"--tokens: cannot write {tokens_file}: {exc}") from None
-    recording = Recording(
-        open_store(args.db), scenario, path, args.seed, until, list(seats), None, run_purpose()
-    )
+    recording = Recording(store, scenario, path, args.seed, until, list(seats), None, run_purpose())
     record = RunRecord.create(directory, path)
     exercise = build_exercise(
         scenario,

@@ -545,3 +545,17 @@ def test_a_database_where_the_run_writes_its_log_is_refused(tmp_path, capsys, co
     argv = [command, str(SMALL), "--out", str(out), "--db", str(out / "events.jsonl")]
     assert "--db: " in _refused(argv, capsys)
     assert not (out / "events.jsonl").exists()
+
+
+def test_serve_with_a_database_it_cannot_open_leaves_no_run_directory(tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = ["serve", str(SMALL), "--out", str(out), "--db", str(tmp_path)]
+    assert "not a simulator database" in _refused(argv, capsys)
+    assert not out.exists()  # a second try with the same --out is not refused as taken
+
+
+def test_serve_tokens_naming_the_run_directory_is_refused_by_option(tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = ["serve", str(SMALL), "--out", str(out), "--tokens", str(out)]
+    assert f"--tokens: {out} is the run directory" in _refused(argv, capsys)
+    assert not out.exists()
