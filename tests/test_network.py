@@ -123,6 +123,15 @@ def _answer(ws, ident: int) -> dict:
             return message
 
 
+def _answers_then_stops(ws, server: "Server", ident: int) -> None:
+    """The connection still answers a ping (the first answer to it); then all is shut."""
+    ws.send(json.dumps({"type": "ping", "id": ident}))
+    assert _answer(ws, ident)["type"] == "pong"
+    ws.close()
+    server.stop()
+    server.wait()
+
+
 def test_three_bot_seats_finish_and_the_run_replays_scored_per_seat(tmp_path, capsys):
     server = start_server(tmp_path, seats=["police", "fire", "ems"], speed=2000, until=3600)
     mirrors, threads = {}, []
@@ -277,12 +286,7 @@ def test_malformed_messages_get_errors_and_the_server_carries_on(tmp_path):
         while True:
             huge.recv(timeout=10)
     assert closed.value.rcvd.code == 1009
-    again = _raw(server.url, server.tokens["police"])
-    again.send(json.dumps({"type": "ping", "id": 10}))
-    assert _answer(again, 10)["type"] == "pong"
-    again.close()
-    server.stop()
-    server.wait()
+    _answers_then_stops(_raw(server.url, server.tokens["police"]), server, 10)
 
 
 def test_a_flood_is_rate_limited(tmp_path):
@@ -455,11 +459,7 @@ def test_a_type_or_action_of_the_wrong_kind_is_refused_and_the_seat_stays(tmp_pa
     while (answer := json.loads(ws.recv(timeout=10)))["type"] != "error":
         pass
     assert answer["code"] == code
-    ws.send(json.dumps({"type": "ping", "id": 2}))
-    assert _answer(ws, 2)["type"] == "pong"
-    ws.close()
-    server.stop()
-    server.wait()
+    _answers_then_stops(ws, server, 2)
 
 
 def test_a_control_message_carries_nothing_into_the_record_but_its_own_field(tmp_path):
@@ -495,11 +495,7 @@ def test_a_connection_dropped_for_not_reading_can_no_longer_act_for_its_seat(tmp
         for _ in range(20):  # the stale socket is closed on its next message
             stale.send(json.dumps({"type": "command", "id": 7, "command": order}))
             stale.recv(timeout=1)
-    fresh.send(json.dumps({"type": "ping", "id": 8}))
-    assert _answer(fresh, 8)["type"] == "pong"  # no answer meant for the stale one came first
-    fresh.close()
-    server.stop()
-    server.wait()
+    _answers_then_stops(fresh, server, 8)  # no answer meant for the stale one came first
     assert not [c for c in server.served.exercise.commands if c["source"] == "seat:police"]
 
 
