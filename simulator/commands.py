@@ -7,7 +7,7 @@ and changes nothing.
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, TypeAdapter
 
 from simulator.events import CONTROLLER
 from simulator.scenario.base import Coordinate
@@ -18,6 +18,8 @@ class CommandBase(BaseModel):
     """Fields every command has."""
 
     # Every number finite: a staging area at x NaN or 1e308 broke the engine's lookup.
+    # Yes/no and counting fields are Strict*: "no" or "1" from a command file or a seat
+    # is refused, not quietly read as False or 1.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     agency: str = Field(description="The agency giving the command (the player's role)")
@@ -34,7 +36,7 @@ class Dispatch(CommandBase):
     type: Literal["dispatch"] = "dispatch"
     incident: str
     units: list[str] = Field(min_length=1)
-    hold: bool | None = Field(
+    hold: StrictBool | None = Field(
         default=None, description="Stop at the perimeter until dispatched again (staging)"
     )
 
@@ -92,7 +94,7 @@ class RequestMutualAid(CommandBase):
     to: str
     incident: str
     capability: Capability
-    count: int = Field(default=1, ge=1, le=50)
+    count: StrictInt = Field(default=1, ge=1, le=50)
 
 
 class CloseRoad(CommandBase):
@@ -123,7 +125,7 @@ class TrafficPoint(CommandBase):
     unit: str
     road: str | None = None
     between: tuple[str, str] | None = None
-    release: bool = False
+    release: StrictBool = False
 
 
 class SetService(CommandBase):
@@ -131,7 +133,7 @@ class SetService(CommandBase):
 
     type: Literal["service"] = "service"
     unit: str
-    in_service: bool
+    in_service: StrictBool
 
 
 class SendMessage(CommandBase):
@@ -187,7 +189,7 @@ class Patch(CommandBase):
 
     type: Literal["patch"] = "patch"
     channels: tuple[str, str]
-    release: bool = False
+    release: StrictBool = False
 
 
 class CommandPost(CommandBase):
@@ -237,7 +239,7 @@ class Deconflict(CommandBase):
     type: Literal["deconflict"] = "deconflict"
     conflict: str = Field(max_length=64)
     action: Literal["acknowledge", "postpone", "cancel"] = "acknowledge"
-    minutes: float | None = Field(default=None, gt=0, le=24 * 60)
+    minutes: StrictFloat | None = Field(default=None, gt=0, le=24 * 60)
 
 
 class ControllerCommand(CommandBase):
@@ -252,14 +254,14 @@ class ReleaseInject(ControllerCommand):
     """Release an MSEL inject now, held or not yet due; it then never fires again."""
 
     type: Literal["release_inject"] = "release_inject"
-    seq: int = Field(ge=1, le=1_000_000)
+    seq: StrictInt = Field(ge=1, le=1_000_000)
 
 
 class HoldInject(ControllerCommand):
     """Hold an MSEL inject not yet released: at its time it does not fire."""
 
     type: Literal["hold_inject"] = "hold_inject"
-    seq: int = Field(ge=1, le=1_000_000)
+    seq: StrictInt = Field(ge=1, le=1_000_000)
 
 
 class AddInject(ControllerCommand):

@@ -388,3 +388,45 @@ def test_a_view_that_fails_still_leaves_a_record_that_replays(tmp_path, capsys, 
     assert manifest["until"] == 300.0
     capsys.readouterr()
     assert main(["replay", str(run)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        (
+            {"type": "service", "agency": "police", "unit": "P1", "in_service": "no"},
+            "in_service: expected true or false",
+        ),
+        (
+            {
+                "type": "dispatch",
+                "agency": "police",
+                "incident": "INC1",
+                "units": ["P1"],
+                "hold": "yes",
+            },
+            "hold: expected true or false",
+        ),
+        (
+            {
+                "type": "mutual_aid",
+                "agency": "fire",
+                "to": "county_fire",
+                "incident": "INC1",
+                "capability": "rescue",
+                "count": "2",
+            },
+            "count: expected a whole number",
+        ),
+        ({"type": "release_inject", "seq": "1"}, "seq: expected a whole number"),
+    ],
+)
+def test_a_yes_no_or_count_given_as_text_is_refused_not_guessed(tmp_path, capsys, command, problem):
+    orders = _orders(
+        tmp_path / "orders.jsonl",
+        {"t": 5, "source": "controller" if "seq" in command else "trainee", "command": command},
+    )
+    args = ["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "Traceback" not in err
