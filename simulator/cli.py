@@ -441,7 +441,10 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _roles(text: str) -> list[str]:
-    return sorted({part.strip() for part in text.split(",") if part.strip()})
+    roles = sorted({part.strip() for part in text.split(",") if part.strip()})
+    if not roles:  # "" or "," would serve no trainee, or record a trainee playing nobody
+        raise argparse.ArgumentTypeError("name at least one agency, or leave the option out")
+    return roles
 
 
 def _add_calibrate(sub: argparse._SubParsersAction) -> None:

@@ -559,3 +559,19 @@ def test_serve_tokens_naming_the_run_directory_is_refused_by_option(tmp_path, ca
     argv = ["serve", str(SMALL), "--out", str(out), "--tokens", str(out)]
     assert f"--tokens: {out} is the run directory" in _refused(argv, capsys)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", str(SMALL), "--seats", ""],
+        ["serve", str(SMALL), "--seats", ","],
+        ["run", str(SMALL), "--roles", " , "],
+    ],
+)
+def test_a_seat_or_role_list_naming_no_agency_is_refused(tmp_path, capsys, argv):
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--out", str(tmp_path / "never")])
+    assert stop.value.code == 2
+    assert "name at least one agency" in capsys.readouterr().err
+    assert not (tmp_path / "never").exists()
