@@ -104,11 +104,9 @@ def check_output(option: str, path: Path, records: list[Path]) -> None:
 
     if (path.parent / MANIFEST).is_file():
         records = [*records, *record_files(path.parent)]
-    for record in records:
-        if _same_file(path, record):
-            raise BadInput(
-                f"{option}: {path} would replace the record {record}; choose another file"
-            )
+    record = _replaced(path, records)
+    if record is not None:
+        raise BadInput(f"{option}: {path} would replace the record {record}; choose another file")
     if _is_database(path):
         raise BadInput(f"{option}: {path} is a database, a record; choose another file")
     try:
@@ -129,9 +127,14 @@ def check_database(db: Path | None, out: Path | None, scenario: Path) -> None:
         return
     from simulator.record import record_files
 
-    for record in record_files(out, scenario):
-        if _same_file(db, record):
-            raise BadInput(f"--db: {db} is where the run writes {record.name}; choose another file")
+    record = _replaced(db, record_files(out, scenario))
+    if record is not None:
+        raise BadInput(f"--db: {db} is where the run writes {record.name}; choose another file")
+
+
+def _replaced(path: Path, records: list[Path]) -> Path | None:
+    """The record ``path`` names, if it names one."""
+    return next((record for record in records if _same_file(path, record)), None)
 
 
 def _is_database(path: Path) -> bool:

@@ -90,8 +90,8 @@ class Unit:
         return self.trip is None and self.node == self.home and self.staging is None
 
 
-def _field_property(name: str, doc: str) -> property:
-    """A field that recomputes whether the unit is free whenever it is set."""
+def _field_property(name: str, doc: str, after: Callable[[Unit], None]) -> property:
+    """A field that calls ``after`` on the unit whenever it is set."""
     slot = f"_{name}"
 
     def get(unit: Unit) -> object:
@@ -99,25 +99,24 @@ def _field_property(name: str, doc: str) -> property:
 
     def set_(unit: Unit, value: object) -> None:
         unit.__dict__[slot] = value
-        unit._changed()
+        after(unit)
 
     return property(get, set_, doc=doc)
 
 
-def _staging_get(unit: Unit) -> str | None:
-    return unit.__dict__["_staging"]
-
-
-def _staging_set(unit: Unit, area: str | None) -> None:
-    unit.__dict__["_staging"] = area
+def _placed(unit: Unit) -> None:
     if unit.placed is not None:
         unit.placed(unit)
 
 
-Unit.staging = property(_staging_get, _staging_set, doc="The staging area it waits at, if any.")
-Unit.status = _field_property("status", "The unit's status.")
-Unit.incident = _field_property("incident", "The incident the unit is committed to, if any.")
-Unit.posted = _field_property("posted", "The road of the traffic point it holds, if any.")
+Unit.status = _field_property("status", "The unit's status.", Unit._changed)
+Unit.incident = _field_property(
+    "incident", "The incident the unit is committed to, if any.", Unit._changed
+)
+Unit.posted = _field_property(
+    "posted", "The road of the traffic point it holds, if any.", Unit._changed
+)
+Unit.staging = _field_property("staging", "The staging area it waits at, if any.", _placed)
 
 
 class FreeUnits:
