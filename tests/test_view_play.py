@@ -10,7 +10,8 @@ from simulator.exercise import Exercise
 from simulator.terminal import Terminal
 from simulator.view.app import App, frame_clock
 from simulator.view.briefing import Briefing
-from simulator.view.console import Console
+from simulator.view.confirm import Confirm
+from simulator.view.console import END_QUESTION, LEAVE_QUESTION, Console
 from simulator.view.ending import Ending
 from simulator.view.help import Help
 from simulator.view.palette import VERMILLION, YELLOW, priority_colour
@@ -181,6 +182,59 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     objectives = len(ending.scores.objectives)
     # Headline, the trainee's own role line, then one line per objective.
     assert below_header >= text.large + (1 + objectives) * text.line
+
+
+def quit_window() -> None:
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+
+def test_the_window_close_button_asks_before_ending_a_running_exercise(app):
+    """One stray click on the window's close button must not end the run; No plays on."""
+    console, session = start_console(app)
+    run_frames(app, 30)
+    quit_window()
+    app.frame(0.0)
+    assert app.running and isinstance(app.stack[-1], Confirm)
+    assert app.stack[-1].question == END_QUESTION
+    key(pygame.K_ESCAPE)  # No, keep playing
+    app.frame(0.0)
+    assert app.running and app.stack[-1] is console and not session.closed
+    quit_window()
+    app.frame(0.0)
+    key(pygame.K_RETURN)  # Yes: the run is closed as it stands, then the window
+    app.frame(0.0)
+    assert not app.running
+    assert session.closed and session.exercise.ended
+
+
+def test_the_close_button_pressed_twice_closes_at_once(app):
+    """A second press while the question is up is an answer too: the window goes."""
+    _console, _session = start_console(app)
+    quit_window()
+    app.frame(0.0)
+    quit_window()
+    app.frame(0.0)
+    assert not app.running
+
+
+def test_the_close_button_on_a_networked_seat_asks_to_leave(app):
+    """A seat that closes leaves; the exercise goes on for the others, and says so."""
+    console, _ = start_console(app)
+    remote = console.exercise
+    remote.remote, remote.speed, remote.paused = True, 60.0, False  # as a Mirror reads
+    quit_window()
+    app.frame(0.0)
+    assert app.stack[-1].question == LEAVE_QUESTION
+
+
+def test_the_close_button_after_the_end_closes_without_asking(app):
+    _console, session = start_console(app)
+    key(pygame.K_q, mod=pygame.KMOD_CTRL)
+    app.frame(0.0)
+    assert session.closed
+    quit_window()
+    app.frame(0.0)
+    assert not app.running
 
 
 def test_the_share_option_builds_a_share_of_everything_known(app):

@@ -33,6 +33,14 @@ class Screen:
     def handle(self, intent: Intent) -> None:
         """React to one intent."""
 
+    def close(self) -> bool:
+        """The window's close button was pressed: True if this screen asks first.
+
+        A screen that asks puts its question up and closes the window on a yes; one
+        that does not (the default) lets the window close at once.
+        """
+        return False
+
     def update(self, wall_dt: float) -> None:
         """Advance by ``wall_dt`` wall seconds."""
 
@@ -90,7 +98,8 @@ class App:
         self.translator.typing = bool(self.stack) and self.stack[-1].typing
         for intent in self.translator.read():
             if intent.name == "quit":
-                self.running = False
+                # Asked once; pressed again while the question is up, it closes at once.
+                self.running = bool(self.stack) and self.stack[-1].close()
             elif intent.name == "resize":
                 self.resize(intent.pos)
             elif self.stack:

@@ -59,6 +59,9 @@ ROAD_PICK_PX = 6
 # an option greyed out a moment ago (a command unit not yet on scene) may be possible.
 OPTIONS_REFRESH_S = 0.5
 END_QUESTION = "End the exercise now? The run is recorded as it stands."
+# A networked seat ends only its own part: the server goes on and keeps the record.
+LEAVE_QUESTION = "Leave the exercise now? It goes on for the other seats."
+CLOSE_ANSWERS = ("Yes, close the window (Enter / Y)", "No, keep playing (Esc)")
 
 
 class Console(Screen):
@@ -168,7 +171,21 @@ class Console(Screen):
 
     def _ask_end(self) -> None:
         """The End button asks first: one stray click must not close the run."""
-        self.app.push(Confirm(self.app, END_QUESTION, self._end))
+        self.app.push(Confirm(self.app, self._question(), self._end))
+
+    def close(self) -> bool:
+        """The window's close button asks as the End button does, while the clock runs."""
+        if self.session.closed or self.exercise.ended:
+            return False
+        self.app.push(Confirm(self.app, self._question(), self._close_window, CLOSE_ANSWERS))
+        return True
+
+    def _question(self) -> str:
+        return LEAVE_QUESTION if getattr(self.exercise, "remote", False) else END_QUESTION
+
+    def _close_window(self) -> None:
+        self.session.close()
+        self.app.running = False
 
     def _end(self) -> None:
         self.session.close()

@@ -225,6 +225,10 @@ class Desk(Screen):
         result = self.exercise.submit(command)
         self._say(done if result.accepted else f"Rejected: {result.reason}")
 
+    def close(self) -> bool:
+        """The window's close button asks, as the console's does, before leaving."""
+        return self.console.close()
+
     def fold(self) -> None:
         """Show or hide the panel (the map under it); the keys work either way."""
         self.shown = not self.shown
