@@ -8,7 +8,7 @@ from view_helpers import click, drag, exercise_of, key, pixel
 
 from simulator.exercise import Exercise
 from simulator.terminal import Terminal
-from simulator.view.app import App, frame_clock
+from simulator.view.app import MIN_SIZE, App, frame_clock
 from simulator.view.briefing import Briefing
 from simulator.view.confirm import Confirm
 from simulator.view.console import END_QUESTION, LEAVE_QUESTION, Console
@@ -267,6 +267,28 @@ def test_window_resize_relays_out_the_panels(app):
     assert app.size == (1920, 1080)
     assert console.rects["map"].width > narrow
     assert console.rects["selection"].bottom == 1080
+
+
+def test_a_resize_the_window_made_itself_keeps_the_window(app, monkeypatch):
+    """SDL 2 resizes the surface itself; setting a mode again would recreate the window
+    (under X11 a maximised window would lose that state). Below the minimum it must."""
+    console, _ = start_console(app)
+    modes = []
+    set_mode = pygame.display.set_mode
+
+    def counted(size, flags=0):
+        modes.append(size)
+        return set_mode(size, flags)
+
+    monkeypatch.setattr(pygame.display, "set_mode", counted)
+    w, h = app.size
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=w, h=h, size=(w, h)))
+    app.frame(1 / 60)
+    assert modes == []
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=300, h=200, size=(300, 200)))
+    app.frame(1 / 60)
+    assert modes == [MIN_SIZE] and app.size == MIN_SIZE
+    assert console.rects["selection"].bottom == MIN_SIZE[1]
 
 
 def test_dragging_pans_the_map_only_when_it_starts_on_the_map(app):

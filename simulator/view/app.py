@@ -85,9 +85,17 @@ class App:
         self.stack[-1:] = [self.decorate(self, screen)]
 
     def resize(self, size: tuple[int, int]) -> None:
-        """Follow a window resize (never below ``MIN_SIZE``)."""
+        """Follow a window resize (never below ``MIN_SIZE``).
+
+        SDL 2 has already resized the window's surface. A mode is set only when it has
+        not (below the minimum size): setting one recreates the window under X11, which
+        loses its maximised state.
+        """
         size = (max(size[0], MIN_SIZE[0]), max(size[1], MIN_SIZE[1]))
-        self.surface = pygame.display.set_mode(size, pygame.RESIZABLE)
+        surface = pygame.display.get_surface()
+        if surface is None or surface.get_size() != size:
+            surface = pygame.display.set_mode(size, pygame.RESIZABLE)
+        self.surface = surface
         self.text.resize(size[1])
 
     def frame(self, wall_dt: float) -> None:
