@@ -217,6 +217,24 @@ def test_the_close_button_pressed_twice_closes_at_once(app):
     assert not app.running
 
 
+def test_the_close_button_over_the_help_asks_too(app):
+    """An overlay (the help, a message being written) does not let the run end unasked."""
+    _console, session = start_console(app)
+    key(pygame.K_F1)
+    app.frame(0.0)
+    quit_window()
+    app.frame(0.0)
+    assert app.running and isinstance(app.stack[-1], Confirm)
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Help) and not session.closed
+    quit_window()
+    app.frame(0.0)
+    quit_window()  # pressed again while it asks: the window goes
+    app.frame(0.0)
+    assert not app.running
+
+
 def test_the_close_button_on_a_networked_seat_asks_to_leave(app):
     """A seat that closes leaves; the exercise goes on for the others, and says so."""
     console, _ = start_console(app)

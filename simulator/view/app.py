@@ -60,6 +60,7 @@ class App:
         self.translator = Translator()
         self.stack: list[Screen] = []
         self.running = True
+        self._closing: Screen | None = None  # the question the close button put up
         # Wraps each screen put on the stack: the controller's desk wraps the console.
         self.decorate: Callable[[App, Screen], Screen] = lambda app, screen: screen
         self.wall = 0.0
@@ -98,6 +99,19 @@ class App:
         self.surface = surface
         self.text.resize(size[1])
 
+    def _ask_to_close(self) -> bool:
+        """The close button: True while a screen asks first; pressed again, it closes.
+
+        Screens are asked from the top down, so the console under an overlay asks too.
+        """
+        if self._closing in self.stack:
+            return False
+        for screen in reversed(self.stack):
+            if screen.close():
+                self._closing = self.stack[-1]
+                return True
+        return False
+
     def frame(self, wall_dt: float) -> None:
         """One frame: intents, update, draw."""
         self.wall += wall_dt
@@ -106,8 +120,7 @@ class App:
         self.translator.typing = bool(self.stack) and self.stack[-1].typing
         for intent in self.translator.read():
             if intent.name == "quit":
-                # Asked once; pressed again while the question is up, it closes at once.
-                self.running = bool(self.stack) and self.stack[-1].close()
+                self.running = self._ask_to_close()
             elif intent.name == "resize":
                 self.resize(intent.pos)
             elif self.stack:
