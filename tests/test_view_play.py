@@ -381,3 +381,16 @@ def lit(app: App, buttons: list[tuple[pygame.Rect, int]]) -> list[int]:
     return [
         value for box, value in buttons if pixel(app.surface, (box.left + 2, box.centery)) == YELLOW
     ]
+
+
+def test_the_briefing_counts_units_and_gives_the_length_as_a_span():
+    """Unit types are the scenario's words ("victim advocates"), counted, not inflected;
+    the duration is a length, not a clock time."""
+    from collections import Counter
+
+    from simulator.view.briefing import _resources, _span
+
+    fleet = Counter({"ALS ambulance": 3, "victim advocates": 1})
+    assert _resources(1, fleet) == "1 station; ALS ambulance \u00d73, victim advocates"
+    assert _resources(2, Counter()) == "2 stations; no units"
+    assert [_span(s) for s in (10800, 16200, 2700, 0)] == ["3 h", "4 h 30 min", "45 min", "0 min"]

@@ -9,7 +9,6 @@ from collections import Counter
 import pygame
 
 from simulator.scenario.model import Scenario
-from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
 from simulator.view.console import Console
 from simulator.view.input import Intent
@@ -77,7 +76,7 @@ class Briefing(Screen):
         surface.blit(text.render(meta.title, int(text.large * 1.3), TEXT, True), (x, y))
         y += int(text.large * 1.3) + 6
         facts = (
-            f"Starts {meta.start}, runs {format_offset(meta.duration)}  |  "
+            f"Starts {meta.start}, runs {_span(meta.duration)}  |  "
             f"{meta.difficulty}  |  {', '.join(meta.themes)}"
         )
         surface.blit(text.render(text.fit(facts, w - 80, text.small), text.small, MUTED), (x, y))
@@ -88,7 +87,7 @@ class Briefing(Screen):
         lines = [line for b in bullets for line in text.wrap(b, col)]
         self._section(surface, "Objectives", lines, x, y + 10)
         self._roles(surface, w // 2 + 20, 30 + int(text.large * 1.3) + text.line + 16, w // 2 - 60)
-        prompt = self.warning or "Press Enter to start the exercise  (F1 in the exercise for help)"
+        prompt = self.warning or "Enter starts the exercise, Esc closes  (F1 in it for help)"
         label = text.render(prompt, text.large, ORANGE if self.warning else YELLOW, True)
         surface.blit(label, label.get_rect(midbottom=(w // 2, h - 20)))
 
@@ -122,8 +121,7 @@ class Briefing(Screen):
             mark = "[x]" if playing else "[ ]"
             name = spec.name if self.fixed else f"{number}. {mark} {spec.name}"
             surface.blit(text.render(text.fit(name, width - 12), text.base, TEXT, playing), (x, y))
-            units = ", ".join(f"{n} {t}" for t, n in sorted(fleets[agency].items()))
-            detail = f"{stations[agency]} stations; {units or 'no units'}"
+            detail = _resources(stations[agency], fleets[agency])
             surface.blit(
                 text.render(text.fit(detail, width - 12, text.small), text.small, MUTED),
                 (x, y + text.line),
@@ -135,3 +133,21 @@ class Briefing(Screen):
             for line in text.wrap(note, width, text.small):
                 surface.blit(text.render(line, text.small, MUTED), (x, y))
                 y += text.small_line
+
+
+def _resources(stations: int, fleet: Counter) -> str:
+    """What an agency brings, as "2 stations; ALS ambulance \u00d73, EMS supervisor".
+
+    A unit type is the scenario's own words, often plural already ("victim
+    advocates"), so it is counted, not inflected.
+    """
+    units = ", ".join(t if n == 1 else f"{t} \u00d7{n}" for t, n in sorted(fleet.items()))
+    return f"{stations} station{'' if stations == 1 else 's'}; {units or 'no units'}"
+
+
+def _span(seconds: float) -> str:
+    """A duration as "3 h", "4 h 30 min" or "45 min" (not a clock time like 03:00:00)."""
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes or not hours else [])
+    return " ".join(parts)
