@@ -636,7 +636,10 @@ def _play_session(
             failures.extend(f for f in (record.failure, recording.failure) if f)
 
     def trouble() -> str:
-        return record.failure or recording.failure or ""
+        failure = record.failure or recording.failure
+        if not failure:
+            return ""
+        return f"Not recording: {failure}. Play on; this run will be kept incomplete."
 
     return Session(Terminal(exercise, roles), roles, directory, close, trouble)
 

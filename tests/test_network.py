@@ -433,6 +433,39 @@ def test_join_opens_the_map_view_of_the_seat(tmp_path, capsys, monkeypatch):
     server.wait()
 
 
+def test_a_seat_window_rejoins_a_dropped_link_and_says_when_it_cannot(tmp_path, monkeypatch):
+    """The window reads its link every frame whatever screen is up; a drop rejoins, and
+    a seat that cannot rejoin says so on the map and refuses orders instead of crashing."""
+    import simulator.view.play as view_play
+    from simulator.network import window
+
+    server = start_server(tmp_path, seats=["police"], speed=600, until=None)
+    token = server.tokens["police"]
+    seated = sit(server.url, token)
+    order = SetService(agency="police", unit="P1", in_service=False)
+    seen = {}
+
+    def fake_play(scenario, start, roles, *, background, **options):
+        first = seated.link
+        first.close()  # the network drops, under the briefing or any overlay
+        background()
+        seen["rejoined"] = seated.link is not first and seated.mirror.check(order) == ""
+        seated.link.close()  # again, and now the server cannot be reached
+        monkeypatch.setattr(window, "rejoin", lambda *a: (_ for _ in ()).throw(LinkError("gone")))
+        background()
+        seen["trouble"] = start(("police",)).trouble()
+        seen["order"] = seated.mirror.submit(order)
+
+    monkeypatch.setattr(view_play, "play", fake_play)
+    window.watch(seated, server.url, token, size=(1280, 720))
+    assert seen["rejoined"]
+    assert seen["trouble"].startswith("Connection to the server lost (gone)")
+    assert not seen["order"].accepted
+    assert seen["order"].reason.startswith("not sent: connection to the server lost")
+    server.stop()
+    server.wait()
+
+
 def test_join_tokens_never_look_like_an_option():
     """``--token -abc`` would be read as an option: no token may start with '-'."""
     tokens = new_tokens([f"seat{n}" for n in range(2000)])

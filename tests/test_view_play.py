@@ -330,14 +330,18 @@ def test_a_record_that_fails_mid_session_is_shown_at_once(app, tmp_path):
     """A full disk does not stop the trainee, but they must know the run is not kept."""
     console, session = start_console(app)
     run_frames(app, 2)
-    band = console.rects["map"].centerx, console.rects["map"].top + 56
+    area = console.rects["map"]
 
     def vermillion(name: str) -> bool:
+        """Whether the band under the top of the map shows the warning's colour."""
         app.screenshot(tmp_path / name)
-        return pixel(pygame.image.load(str(tmp_path / name)), band) == VERMILLION
+        shot = pygame.image.load(str(tmp_path / name))
+        return any(
+            pixel(shot, (x, area.top + 53)) == VERMILLION for x in range(area.left, area.right)
+        )
 
     assert not vermillion("fine.png")
-    session.trouble = lambda: "events.jsonl: [Errno 28] No space left on device"
+    session.trouble = lambda: "Not recording: events.jsonl: [Errno 28] No space left on device"
     run_frames(app, 2)
     assert vermillion("failing.png")
 
@@ -394,3 +398,17 @@ def test_the_briefing_counts_units_and_gives_the_length_as_a_span():
     assert _resources(1, fleet) == "1 station; ALS ambulance \u00d73, victim advocates"
     assert _resources(2, Counter()) == "2 stations; no units"
     assert [_span(s) for s in (10800, 16200, 2700, 0)] == ["3 h", "4 h 30 min", "45 min", "0 min"]
+
+
+def test_the_background_runs_every_frame_whatever_screen_is_up(app):
+    """A networked seat reads its link there: under the help or a question it must still,
+    or the server's keepalive drops the seat."""
+    console, _ = start_console(app)
+    runs = []
+    app.background = lambda: runs.append(type(app.stack[-1]).__name__)
+    key(pygame.K_F1)
+    app.frame(0.0)
+    app.frame(0.0)
+    console._ask_end()
+    app.frame(0.0)
+    assert runs == ["Console", "Help", "Confirm"]

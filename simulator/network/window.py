@@ -8,11 +8,15 @@ clock for everyone, the MSEL to release or hold, ad-hoc injects.
 """
 
 from pathlib import Path
+from typing import Any
 
 from simulator.network.bot import Seated, rejoin
 from simulator.network.link import LinkError
+from simulator.network.mirror import Requester
 
 WAIT_S = 10.0  # a scripted screenshot waits this long for the seat's first incident
+LOST = "Connection to the server lost"
+AGAIN = "The exercise goes on without this seat: close the window and join again"
 
 
 def watch(
@@ -35,23 +39,38 @@ def watch(
     from simulator.view.session import Session
 
     mirror = seated.mirror
+    lost: list[str] = []  # why the seat lost its server for good (shown on the map)
+
+    def bind() -> None:
+        # A request on a dropped connection is refused with the reason (the order is
+        # not given) instead of raising out of the view; the next frame rejoins.
+        mirror.rebind(_answered(seated.link.request), seated.link.welcome)
 
     def pump() -> None:
+        if lost:
+            return
         try:
             while (message := seated.link.receive(0)) is not None:
                 mirror.feed(message)
         except LinkError as exc:
-            if exc.code != "closed" or mirror.ended:
+            if mirror.ended:
                 return
-            rejoin(url, token, seated)
+            try:
+                rejoin(url, token, seated)
+            except LinkError as why:
+                lost.append(f"{LOST} ({why or exc}). {AGAIN}")
+                return
+            bind()
         mirror.deliver()
 
+    bind()
     mirror.pump = pump
     if shot is not None:
         _first_incident(seated)
 
     def start(roles: tuple[str, ...]) -> "Session":
-        return Session(mirror, roles, None, lambda session: seated.link.close())
+        close = lambda session: seated.link.close()  # noqa: E731
+        return Session(mirror, roles, None, close, lambda: lost[0] if lost else "")
 
     scripted = shot is not None
     play(
@@ -62,6 +81,8 @@ def watch(
         frames=frames if scripted else None,
         screenshot=shot,
         decorate=controller_desk if seated.link.welcome.get("controller") else None,
+        background=pump,  # read under the briefing and overlays too: the server's
+        # keepalive drops a seat that stops reading
     )
     seated.link.close()
 
@@ -75,3 +96,15 @@ def _first_incident(seated: Seated) -> None:
         message = seated.link.receive(0.1)
         if message is not None:
             mirror.feed(message)
+
+
+def _answered(request: Requester) -> Requester:
+    """``request``, with a dropped connection answered as a refusal that says so."""
+
+    def ask(message: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return request(message)
+        except LinkError as exc:
+            return {"type": "error", "message": f"not sent: {LOST.lower()} ({exc})"}
+
+    return ask

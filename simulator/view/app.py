@@ -65,6 +65,8 @@ class App:
         self.decorate: Callable[[App, Screen], Screen] = lambda app, screen: screen
         self.wall = 0.0
         self.frames = 0
+        # Work that goes on whatever screen is up: a networked seat reads its connection.
+        self.background: Callable[[], None] = lambda: None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -115,6 +117,7 @@ class App:
     def frame(self, wall_dt: float) -> None:
         """One frame: intents, update, draw."""
         self.wall += wall_dt
+        self.background()
         # Decided once per frame: the key that opens a text entry and the character SDL
         # sends with it arrive together, and that character is not to be typed.
         self.translator.typing = bool(self.stack) and self.stack[-1].typing

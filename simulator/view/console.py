@@ -61,6 +61,7 @@ OPTIONS_REFRESH_S = 0.5
 END_QUESTION = "End the exercise now? The run is recorded as it stands."
 # A networked seat ends only its own part: the server goes on and keeps the record.
 LEAVE_QUESTION = "Leave the exercise now? It goes on for the other seats."
+PAUSED = {False: "PAUSED  (space to resume)", True: "PAUSED by the exercise controller"}
 CLOSE_ANSWERS = ("Yes, close the window (Enter / Y)", "No, keep playing (Esc)")
 
 
@@ -550,14 +551,14 @@ class Console(Screen):
         text = self.app.text
         area = self.rects["map"]
         if self.pace.paused:
-            label = text.render("PAUSED  (space to resume)", text.large, BLACK, True)
+            remote = getattr(self.exercise, "remote", False)  # the controller resumes
+            label = text.render(PAUSED[remote], text.large, BLACK, True)
             box = label.get_rect(midtop=(area.centerx, area.top + 10)).inflate(24, 10)
             pygame.draw.rect(surface, YELLOW, box, border_radius=6)
             surface.blit(label, label.get_rect(center=box.center))
         trouble = self.session.trouble()
         if trouble:
-            line = f"Not recording: {trouble}. Play on; this run will be kept incomplete."
-            label = text.render(text.fit(line, area.width - 40, text.small), text.small, WHITE)
+            label = text.render(text.fit(trouble, area.width - 40, text.small), text.small, WHITE)
             box = label.get_rect(midtop=(area.centerx, area.top + 52)).inflate(20, 8)
             pygame.draw.rect(surface, VERMILLION, box, border_radius=4)
             surface.blit(label, label.get_rect(center=box.center))

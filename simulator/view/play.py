@@ -59,14 +59,18 @@ def play(
     screenshot: Path | None = None,
     show: str = "map",
     decorate: Callable[[App, Screen], Screen] | None = None,
+    background: Callable[[], None] | None = None,
 ) -> None:
     """Show the briefing, then the console; return when the window is closed.
 
-    ``decorate`` wraps each screen put up (the controller's desk wraps the console).
+    ``decorate`` wraps each screen put up (the controller's desk wraps the console);
+    ``background`` runs every frame, whatever screen is up.
     """
     app = open_app(size, f"{scenario.metadata.title} - joint operations exercise")
     if decorate is not None:
         app.decorate = decorate
+    if background is not None:
+        app.background = background
     try:
         briefing = Briefing(app, scenario, start, roles, speed)
         app.push(briefing)

@@ -22,8 +22,8 @@ class Session:
     roles: tuple[str, ...]
     record: Path | None = None
     on_close: Callable[["Session"], None] | None = None
-    # Why the run is not being recorded any more (a full disk), or "": the trainee
-    # plays on, but must know at once that this run will be kept incomplete.
+    # What the trainee must know at once, or "": the run is not being recorded any more
+    # (a full disk), so it will be kept incomplete; the seat lost its server.
     trouble: Callable[[], str] = lambda: ""
     closed: bool = field(default=False, init=False)
 
