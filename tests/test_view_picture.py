@@ -81,3 +81,40 @@ def test_pace_caps_a_slow_frame_and_pauses():
     assert pace.target(10.0, 1.0) == 10.0
     pace.step(-1)
     assert pace.speed == 16 and not pace.paused
+
+
+def test_the_board_line_puts_short_needs_first_and_counts_what_does_not_fit():
+    """A mass-casualty line has more needs than room: the short one must stay in view."""
+    from simulator.exercise import Need
+    from simulator.scenario.vocabulary import Capability
+    from simulator.view.board import GAP, need_labels
+
+    def need(capability: str, assigned: int, required: int) -> Need:
+        return Need(Capability(capability), required, assigned, assigned, "ems")
+
+    needs = [
+        need("command", 1, 1),
+        need("fire_suppression", 4, 4),
+        need("als", 2, 2),
+        need("transport", 0, 38),
+        need("bls", 3, 3),
+    ]
+    width_of = lambda s: 8 * len(s)  # noqa: E731  (8 px a character)
+    everything = need_labels(needs, 10_000, width_of)
+    assert [label for label, _ in everything] == [
+        "transport 0/38",
+        "command 1/1",
+        "fire suppression 4/4",
+        "als 2/2",
+        "bls 3/3",
+    ]
+    assert [short for _, short in everything] == [True, False, False, False, False]
+    room = width_of("transport 0/38") + GAP + width_of("command 1/1") + GAP + width_of("+3 more")
+    assert need_labels(needs, room, width_of) == [
+        ("transport 0/38", True),
+        ("command 1/1", False),
+        ("+3 more", False),
+    ]
+    late = [need("als", 0, 2), *needs]
+    room = width_of("als 0/2") + GAP + width_of("+5 more (1 short)")
+    assert need_labels(late, room, width_of) == [("als 0/2", True), ("+5 more (1 short)", True)]

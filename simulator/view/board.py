@@ -1,12 +1,17 @@
 """The incident board: incidents the trainee's CAD holds, priority, needs, time open."""
 
+from collections.abc import Callable, Sequence
+
 import pygame
 
+from simulator.exercise import Need
 from simulator.scenario.timing import format_offset
 from simulator.view.icons import incident_icon
 from simulator.view.palette import MUTED, ORANGE, ROW_HILITE, TEXT, priority_colour
 from simulator.view.panel import PAD, Panel
 from simulator.view.picture import KnownIncident, Snapshot
+
+GAP = 10  # pixels between two needs on a line
 
 
 class Board(Panel):
@@ -60,12 +65,44 @@ class Board(Panel):
         room = width - x - age_label.get_width() - 2 * PAD
         title = text.fit(f"{incident.id} {incident.type.replace('_', ' ')}", room)
         surface.blit(text.render(title, text.base, TEXT), (x, y + 1))
-        x, y2 = PAD + size + 6, y + text.line
-        for need in incident.needs:
-            short = need.assigned < need.required
-            label = f"{need.capability.value} {need.assigned}/{need.required}"
+        self._needs(surface, incident, PAD + size + 6, y + text.line, width)
+
+    def _needs(
+        self, surface: pygame.Surface, incident: KnownIncident, x: int, y: int, width: int
+    ) -> None:
+        """Each need as assigned/required, those short first (see ``need_labels``)."""
+        text = self.text
+        font = text.font(text.small)
+        for label, short in need_labels(incident.needs, width - PAD - x, lambda s: font.size(s)[0]):
             piece = text.render(label, text.small, ORANGE if short else MUTED, short)
-            if x + piece.get_width() > width - PAD:
-                break
-            surface.blit(piece, (x, y2))
-            x += piece.get_width() + 10
+            surface.blit(piece, (x, y))
+            x += piece.get_width() + GAP
+
+
+def need_labels(
+    needs: Sequence[Need], room: int, width_of: Callable[[str], int]
+) -> list[tuple[str, bool]]:
+    """The labels of one line of needs, each with whether it is short, in ``room`` pixels.
+
+    Those short come first, and what does not fit is counted ("+5 more (1 short)"): a
+    mass-casualty incident needs many things, and the one still short (transport 0/38)
+    must not be the one cut off the line.
+    """
+    ordered = sorted(needs, key=lambda n: n.assigned >= n.required)  # stable
+    out: list[tuple[str, bool]] = []
+    for i, need in enumerate(ordered):
+        short = need.assigned < need.required
+        label = f"{need.capability.value.replace('_', ' ')} {need.assigned}/{need.required}"
+        rest = ordered[i + 1 :]  # room is kept for counting them while any follow
+        reserve = width_of(_more(rest)) + GAP if rest else 0
+        if width_of(label) + reserve > room:
+            return [*out, (_more(ordered[i:]), any(n.assigned < n.required for n in ordered[i:]))]
+        out.append((label, short))
+        room -= width_of(label) + GAP
+    return out
+
+
+def _more(needs: Sequence[Need]) -> str:
+    """The needs left off a line, as "+5 more (1 short)"."""
+    late = sum(1 for n in needs if n.assigned < n.required)
+    return f"+{len(needs)} more" + (f" ({late} short)" if late else "")
