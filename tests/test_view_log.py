@@ -473,3 +473,27 @@ def test_the_log_filters_by_channel(app):
     for _ in tabs:
         console.log.next_tab()
     assert console.log.tab == "all"
+
+
+def test_the_wheel_up_goes_back_in_the_log_and_the_lines_read_stay_put():
+    """Newest at the bottom: wheel up shows older lines; news arriving meanwhile does not
+    move them, and a marker says how many newer lines wait below."""
+    from simulator.view.log import Log
+    from simulator.view.palette import YELLOW
+    from simulator.view.text import Text
+
+    log = Log(Text(720), frozenset({"fire"}))
+    for n in range(30):
+        log.note(float(n), f"line {n}")
+    log.scroll_by(3)  # the console's wheel down: nothing newer than the newest
+    assert log.scroll == 0
+    log.scroll_by(-5)  # wheel up five rows
+    assert log.scroll == 5
+    newest_shown = log.shown()[len(log.shown()) - 1 - log.scroll]
+    log.note(31.0, "news")
+    assert log.shown()[len(log.shown()) - 1 - log.scroll] is newest_shown
+    surface = pygame.Surface((800, 200))
+    log.draw(surface, surface.get_rect(), 0.0)
+    assert log.scroll == 6
+    body_bottom = surface.get_height() - 4
+    assert any(tuple(surface.get_at((x, body_bottom)))[:3] == YELLOW for x in range(800))

@@ -67,8 +67,14 @@ class Log(Panel):
         self._count += 1
         self.entries.append(replace(entry, n=self._count))
         self.unread += entry.inbox and self.tab != "inbox"
+        if self.scroll and self._on_tab(entry):
+            self.scroll += 1  # scrolled back, the lines read stay put as news comes in
         self.dirty = True
         del self.entries[:-LIMIT]
+
+    def scroll_by(self, rows: int) -> None:
+        """Scroll the lines; newest at the bottom, so the wheel up goes back in time."""
+        super().scroll_by(-rows)
 
     # -- tabs and picking -------------------------------------------------------------
 
@@ -92,9 +98,12 @@ class Log(Panel):
         """Entries on the current tab."""
         if self.tab == "all":
             return self.entries
-        if self.tab == "inbox":
-            return [e for e in self.entries if e.inbox]
-        return [e for e in self.entries if e.channel == self.tab]
+        return [e for e in self.entries if self._on_tab(e)]
+
+    def _on_tab(self, entry: Entry) -> bool:
+        return self.tab == "all" or (
+            entry.inbox if self.tab == "inbox" else entry.channel == self.tab
+        )
 
     def pick(self, n: int) -> None:
         """Pick a line (a click); picking it again lets it go."""
@@ -140,6 +149,18 @@ class Log(Panel):
         y = body.y + 2
         for entry, rows in reversed(blocks):
             y = self._entry(surface, entry, rows, pygame.Rect(0, y, body.width, row_h))
+        if self.scroll:
+            self._newer(surface, body)
+
+    def _newer(self, surface: pygame.Surface, body: pygame.Rect) -> None:
+        """Scrolled back: how many newer lines are below, and how to get to them."""
+        s = "" if self.scroll == 1 else "s"
+        label = self.text.render(
+            f"{self.scroll} newer line{s} below (wheel down)", self.text.small, BLACK, True
+        )
+        chip = label.get_rect(bottomright=(body.right - PAD, body.bottom - 2)).inflate(12, 4)
+        pygame.draw.rect(surface, YELLOW, chip, border_radius=4)
+        surface.blit(label, label.get_rect(center=chip.center))
 
     def _indent(self, entry: Entry) -> int:
         """Where a line's text starts, after its time, channel and handling badge."""
