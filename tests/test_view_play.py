@@ -185,7 +185,18 @@ def test_help_overlay_and_end_screen(app, tmp_path):
 
 
 def quit_window() -> None:
+    """The window's close button, as SDL reports it: a window close, then a quit."""
+    pygame.event.post(pygame.event.Event(pygame.WINDOWCLOSE))
     pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+
+def test_a_quit_alone_is_a_signal_and_ends_at_once(app):
+    """Ctrl+C in the terminal or a shutdown (SDL turns SIGINT and SIGTERM into a quit)
+    must not wait on a question nobody may be there to answer; the run is still kept."""
+    _console, _session = start_console(app)
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.frame(0.0)
+    assert not app.running
 
 
 def test_the_window_close_button_asks_before_ending_a_running_exercise(app):

@@ -122,8 +122,10 @@ class App:
         # sends with it arrive together, and that character is not to be typed.
         self.translator.typing = bool(self.stack) and self.stack[-1].typing
         for intent in self.translator.read():
-            if intent.name == "quit":
+            if intent.name == "close":
                 self.running = self._ask_to_close()
+            elif intent.name == "quit":
+                self.running = False
             elif intent.name == "resize":
                 self.resize(intent.pos)
             elif self.stack:

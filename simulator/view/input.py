@@ -112,6 +112,7 @@ class Translator:
         self._press: tuple[int, int] | None = None
         self._dragging = False
         self.typing = False  # the top screen takes text: letters are not shortcuts
+        self._closing = False  # the window's close button was pressed; SDL's quit follows
 
     def read(self) -> list[Intent]:
         """Every intent since the last frame."""
@@ -123,8 +124,14 @@ class Translator:
     def translate(self, event: pygame.event.Event) -> list[Intent]:
         """The intents one raw event gives (usually none or one)."""
         kind = event.type
+        if kind == pygame.WINDOWCLOSE:
+            self._closing = True
+            return [Intent("close")]
         if kind == pygame.QUIT:
-            return [Intent("quit")]
+            # After the close button, SDL's quit is part of it (the screen asks first);
+            # alone it is a signal (Ctrl+C, a shutdown), which ends at once.
+            closing, self._closing = self._closing, False
+            return [] if closing else [Intent("quit")]
         if kind == pygame.VIDEORESIZE:
             return [Intent("resize", pos=(event.w, event.h))]
         if kind == pygame.TEXTINPUT:
