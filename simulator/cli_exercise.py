@@ -5,6 +5,7 @@ Wall-clock times are read here (run records), never in the engine.
 
 import argparse
 import json
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable, Collection
@@ -585,6 +586,17 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def kept(recording: Recording) -> list[str]:
+    """Where a played run is kept and the command for its report (the end screen says)."""
+    db = recording.store.path
+    flag = "" if db == default_path() else f" --db {shlex.quote(str(db))}"
+    report = f"run_sim.py report {recording.run}{flag} --format html --out report.html"
+    where = f"Recorded as run {recording.run} in {db}"
+    if recording.failure:
+        where = f"Run {recording.run} in {db} is incomplete (the terminal says why)"
+    return [where, f"After-action report: {report}"]
+
+
 def _play_session(
     scenario: Scenario,
     atlas: object,
@@ -632,6 +644,7 @@ def _play_session(
             complete=complete,
             **extra,
         )
+        session.saved = kept(recording)
         if failures is not None:
             failures.extend(f for f in (record.failure, recording.failure) if f)
 

@@ -423,3 +423,26 @@ def test_the_background_runs_every_frame_whatever_screen_is_up(app):
     console._ask_end()
     app.frame(0.0)
     assert runs == ["Console", "Help", "Confirm"]
+
+
+def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, monkeypatch):
+    """The run's number and database, and the report command to type, with no placeholder;
+    a stop's time is not said twice."""
+    from types import SimpleNamespace
+
+    from simulator.cli_exercise import kept
+    from simulator.view.ending import ended_title
+
+    monkeypatch.setenv("SIMULATOR_DB", str(tmp_path / "default.sqlite"))
+    mine = SimpleNamespace(store=SimpleNamespace(path=tmp_path / "my runs.db"), run=8, failure="")
+    where, report = kept(mine)
+    assert where == f"Recorded as run 8 in {tmp_path / 'my runs.db'}"
+    command = f"run_sim.py report 8 --db '{tmp_path}/my runs.db' --format html"
+    assert report.startswith(f"After-action report: {command}")
+    default = SimpleNamespace(store=SimpleNamespace(path=tmp_path / "default.sqlite"), run=3)
+    default.failure = "disk full"
+    where, report = kept(default)
+    assert "incomplete" in where and "--db" not in report
+    assert ended_title(2661.0, "stopped at 00:44:21") == "Exercise ended at T+00:44:21"
+    reached = ended_title(3600.0, "duration reached")
+    assert reached == "Exercise ended at T+01:00:00: duration reached"

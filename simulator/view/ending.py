@@ -24,6 +24,11 @@ class Ending(Screen):
         self.scores = score(session.exercise.scenario, events)
         self.reason = _end_reason(events)
 
+    def _name(self, agency: str) -> str:
+        """An agency's name, as the trainee knows it (not the scenario's id)."""
+        known = {a.id: a.name for a in self.session.exercise.scenario.agencies}
+        return known.get(agency, agency)
+
     def handle(self, intent: Intent) -> None:
         """Esc or Enter closes the window."""
         if intent.name in ("cancel", "confirm"):
@@ -46,7 +51,8 @@ class Ending(Screen):
             value = (
                 "no duty arose" if mine is None or mine.score is None else f"{mine.score:.0f} / 100"
             )
-            surface.blit(text.render(f"Your role, {role}: {value}", text.base, YELLOW), (x, y))
+            line = f"Your role, {self._name(role)}: {value}"
+            surface.blit(text.render(line, text.base, YELLOW), (x, y))
             y += text.line + 2
         for objective in scores.objectives:
             rating = objective.rating or "N/O"
@@ -63,7 +69,7 @@ class Ending(Screen):
         s = self.summary
         cas = s.casualties
         x, y = 60, 40
-        title = f"Exercise ended at T+{format_offset(s.end)}: {self.reason}"
+        title = ended_title(s.end, self.reason)
         surface.blit(text.render(title, text.large, TEXT, True), (x, y))
         y += text.large + 20
         rows = [
@@ -80,9 +86,9 @@ class Ending(Screen):
         ]
         rows += [
             (
-                f"Response, {r.agency}",
-                f"mean {r.mean / 60:.1f} min, 90th percentile "
-                f"{r.p90 / 60:.1f} min over {r.responses} incidents",
+                f"Response, {self._name(r.agency)}",
+                f"mean {r.mean / 60:.1f} min, 90th percentile {r.p90 / 60:.1f} min over "
+                f"{r.responses} incident{'' if r.responses == 1 else 's'}",
             )
             for r in s.response
         ]
@@ -98,15 +104,21 @@ class Ending(Screen):
             "N/O not observed (nothing to judge in this run)."
         )
         surface.blit(text.render(note, text.small, MUTED), (x, y))
-        y += text.line
-        report = "Full after-action report: run_sim.py report RUN (see run_sim.py history)."
-        surface.blit(text.render(report, text.small, MUTED), (x, y))
-        y += text.line
+        y += text.line + 10
         record = self.session.record
         where = f"Record written to {record}" if record else "This run was not recorded."
-        surface.blit(text.render(where, text.base, YELLOW, True), (x, y))
-        y += text.line + 10
+        saved = [where, *self.session.saved]
+        for line in saved:
+            surface.blit(text.render(line, text.base, YELLOW, True), (x, y))
+            y += text.line
+        y += 10
         surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))
+
+
+def ended_title(end: float, reason: str) -> str:
+    """The end screen's title, with why; a stop's reason names its time: not said twice."""
+    title = f"Exercise ended at T+{format_offset(end)}"
+    return title if not reason or reason.startswith("stopped at") else f"{title}: {reason}"
 
 
 def _end_reason(events: list[Event]) -> str:

@@ -26,6 +26,8 @@ class Session:
     # (a full disk), so it will be kept incomplete; the seat lost its server.
     trouble: Callable[[], str] = lambda: ""
     closed: bool = field(default=False, init=False)
+    # Where the run was kept and how to open its report, once ``on_close`` wrote it.
+    saved: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.exercise, Exercise):
