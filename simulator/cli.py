@@ -102,12 +102,14 @@ def check_output(option: str, path: Path, records: list[Path]) -> None:
     """
     from simulator.record import MANIFEST, record_files
 
-    if (path.parent / MANIFEST).is_file():
-        records = [*records, *record_files(path.parent)]
-    record = _replaced(path, records)
+    # Written through a link, the file written is where the link leads: judge that one.
+    target = path.resolve()
+    if (target.parent / MANIFEST).is_file():
+        records = [*records, *record_files(target.parent)]
+    record = _replaced(target, records)
     if record is not None:
         raise BadInput(f"{option}: {path} would replace the record {record}; choose another file")
-    if _is_database(path):
+    if _is_database(target):
         raise BadInput(f"{option}: {path} is a database, a record; choose another file")
     try:
         if path.is_dir():
@@ -138,8 +140,8 @@ def _replaced(path: Path, records: list[Path]) -> Path | None:
 
 
 def _is_database(path: Path) -> bool:
-    """Whether ``path`` is an SQLite database (by its header; a link is not followed)."""
-    if path.is_symlink() or not path.is_file():
+    """Whether ``path`` is an SQLite database (by its header; a pipe is not opened)."""
+    if not path.is_file():
         return False
     try:
         with path.open("rb") as file:

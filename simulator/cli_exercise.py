@@ -477,14 +477,20 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         if outcome["sha256"] != on_disk:
             difference = first_difference(events, Path(scratch) / EVENTS)
     status = 0
-    claimed = manifest.get("events_sha256")
-    if claimed is not None and claimed != on_disk:
-        status = 1
-        _say(
-            console,
-            f"{directory / MANIFEST}: events_sha256 {claimed} is not the sha256 of {events} "
-            f"({on_disk}): the log or the manifest was changed after the run",
-        )
+    for field, path, digest in (
+        ("events_sha256", events, on_disk),
+        # A scenario copy changed after the run (its objectives, say) replays the same
+        # events but grades them otherwise: the record is not what the run was.
+        ("scenario_sha256", scenario_file, file_sha256(scenario_file)),
+    ):
+        claimed = manifest.get(field)
+        if claimed is not None and claimed != digest:
+            status = 1
+            _say(
+                console,
+                f"{directory / MANIFEST}: {field} {claimed} is not the sha256 of {path} "
+                f"({digest}): the file or the manifest was changed after the run",
+            )
     if difference is None:
         _say(console, f"replay matches: events sha256 {on_disk}")
         return status

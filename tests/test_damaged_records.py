@@ -575,3 +575,88 @@ def test_a_seat_or_role_list_naming_no_agency_is_refused(tmp_path, capsys, argv)
     assert stop.value.code == 2
     assert "name at least one agency" in capsys.readouterr().err
     assert not (tmp_path / "never").exists()
+
+
+# -- the evaluator path's sweep: records that must not write, mislead or be forged -------
+
+
+@pytest.mark.parametrize("name", ["{victim}", "sub/x.yaml", "..", ""])
+def test_a_stored_scenario_name_that_is_no_plain_file_name_is_refused(
+    tmp_path, capsys, recorded, name
+):
+    """The report loads the stored scenario from a scratch file of that name: a path in it
+    wrote the scenario's text over any file on disk."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    name = name.format(victim=victim)
+    statement = f"UPDATE runs SET scenario_name = '{name}' WHERE id = 2"
+    db = _damaged_db(tmp_path, recorded[1], statement)
+    err = _refused(["report", "2", "--db", str(db), "--format", "md"], capsys)
+    assert f"{db}: run 2: scenario_name: " in err
+    assert victim.read_text() == "precious"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE runs SET scenario_text = replace(scenario_text, 'target: 600', 'target: 9') "
+        "WHERE id = 2",
+        "UPDATE runs SET scenario_text = X'FFFE00' WHERE id = 2",
+    ],
+)
+def test_a_stored_scenario_edited_after_the_run_is_refused(tmp_path, capsys, recorded, statement):
+    """Other objectives would grade the same events otherwise (history still shows the
+    score the run was given)."""
+    db = _damaged_db(tmp_path, recorded[1], statement)
+    err = _refused(["report", "2", "--db", str(db), "--format", "md"], capsys)
+    assert f"{db}: run 2: scenario_text: not the scenario the run recorded" in err
+
+
+def test_a_scenario_with_windows_line_ends_reports_from_the_database(tmp_path, capsys):
+    crlf = tmp_path / "crlf.yaml"
+    crlf.write_bytes(SMALL.read_bytes().replace(b"\n", b"\r\n"))
+    db = tmp_path / "db.sqlite"
+    argv = ["run", str(crlf), "--until", "00:10", "--quiet", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
+
+
+def test_a_report_through_a_link_never_replaces_a_record(recorded, tmp_path, capsys):
+    """The file written is where the link leads: another run's log, or a database."""
+    other = _copy(tmp_path, recorded[0])
+    before = (other / "events.jsonl").read_bytes()
+    link = tmp_path / "out.html"
+    link.symlink_to(other / "events.jsonl")
+    argv = ["report", "1", "--db", str(recorded[1]), "--out", str(link)]
+    assert "would replace the record" in _refused(argv, capsys)
+    assert (other / "events.jsonl").read_bytes() == before
+    db = tmp_path / "other.db"
+    db.write_bytes(recorded[1].read_bytes())
+    (tmp_path / "db.html").symlink_to(db)
+    argv = ["report", "1", "--db", str(recorded[1]), "--out", str(tmp_path / "db.html")]
+    assert "is a database" in _refused(argv, capsys)
+    assert db.read_bytes() == recorded[1].read_bytes()
+
+
+def test_a_damaged_cached_baseline_is_played_again_not_trusted(tmp_path, capsys):
+    """A baseline cut short in the database read as 2.6 against the run's 36.1."""
+    db = tmp_path / "db.sqlite"
+    argv = ["run", str(SMALL), "--until", "00:40", "--roles", "police", "--seed", "5", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "r"), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["report", "1", "--db", str(db), "--format", "json"]) == 0
+    intact = json.loads(capsys.readouterr().out)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM events WHERE run = 2 AND seq > 20")
+    assert main(["report", "1", "--db", str(db), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == intact
+
+
+def test_replay_names_a_scenario_copy_changed_after_the_run(recorded, tmp_path, capsys):
+    run = _copy(tmp_path, recorded[0])
+    scenario = run / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace("target: 600", "target: 100000"))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    assert "scenario_sha256" in capsys.readouterr().out

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 
 from simulator.events import Event
@@ -344,11 +344,27 @@ class Store:
         except ValueError as exc:
             raise StoreError(f"{self.path}: run {run}: {exc}") from None
 
-    def scenario_text(self, run: int) -> tuple[str, str]:
-        """The scenario file name and text recorded with a run."""
+    def scenario_text(self, run: RunInfo) -> tuple[str, str]:
+        """The scenario file name and text recorded with a run.
+
+        The text must be the scenario the run hashed (edited in the database, it would
+        grade the run by other objectives), and the name a plain file name (the text is
+        written under it to a scratch folder to be loaded).
+
+        Raises:
+            StoreError: the name is no plain file name, or the text is not the run's.
+        """
+        where = f"{self.path}: run {run.id}"
         name, text = self.db.execute(
-            "SELECT scenario_name, scenario_text FROM runs WHERE id = ?", (run,)
+            "SELECT scenario_name, scenario_text FROM runs WHERE id = ?", (run.id,)
         ).fetchone()
+        if not (isinstance(name, str) and _plain_name(name)):
+            raise StoreError(f"{where}: scenario_name: {name!r} is not a plain file name")
+        if not isinstance(text, str) or run.scenario_sha256 not in _text_hashes(text):
+            raise StoreError(
+                f"{where}: scenario_text: not the scenario the run recorded "
+                f"(its sha256 is not {run.scenario_sha256})"
+            )
         return name, text
 
     def events(self, run: int) -> list[Event]:
@@ -432,6 +448,25 @@ class Store:
                 "VALUES (?,?,?,?)",
                 (scenario_sha256, seed, until, run),
             )
+
+
+def _plain_name(name: str) -> bool:
+    """A file name with no folder in it (nothing to write outside the scratch folder)."""
+    if name in ("", ".", "..") or set(name) & set("\\/\0"):
+        return False
+    return PurePath(name).name == name
+
+
+def _text_hashes(text: str) -> set[str]:
+    """The sha256 of a file holding ``text``: as stored, or with Windows line ends.
+
+    Runs recorded before the text kept its line ends have them stored as plain ones.
+    """
+    try:
+        files = (text.encode("utf-8"), text.replace("\n", "\r\n").encode("utf-8"))
+    except UnicodeEncodeError:
+        return set()
+    return {hashlib.sha256(data).hexdigest() for data in files}
 
 
 _RUN_COLUMNS = (
