@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
@@ -43,7 +44,8 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
 
 def _table(report: Report) -> Table:
     verdict = "[green]passes[/green]" if report.passed else "[red]FAILS[/red]"
-    table = Table(title=f"{report.scenario}: {report.seeds} seeds per cell, {verdict}")
+    title = f"{escape(report.scenario)}: {report.seeds} seeds per cell, {verdict}"
+    table = Table(title=title)
     for name in ("players", "overall", "judged score", "against", "gap", "rule", "ok"):
         table.add_column(
             name, justify="left" if name in ("players", "against", "rule") else "right"
@@ -51,7 +53,7 @@ def _table(report: Report) -> Table:
     for row in report.rows:
         judged = row.role or (None if row.compared == "-" else row.overall)
         table.add_row(
-            row.cell,
+            escape(row.cell),
             f"{row.overall.mean:.1f} ± {row.overall.sd:.1f}",
             "-" if judged is None else f"{judged.mean:.1f} ± {judged.sd:.1f}",
             row.compared,

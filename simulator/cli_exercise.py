@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -168,11 +169,10 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
         _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
         if outcome["unplayed"]:
             # Silence here would let a trainer believe every line of the file was played.
-            console.print(
+            _say(
+                console,
                 f"Commands not played: {outcome['unplayed']} from {args.commands} "
                 f"(due after T+{format_offset(outcome['stopped'])}, when the run stopped)",
-                highlight=False,
-                soft_wrap=True,
             )
         print_recording(console, recording)
         if outcome["failures"]:
@@ -583,10 +583,10 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         raise
     for session, recording in sessions:
         session.close()
-        console.print(f"Run directory: {session.record}", highlight=False, soft_wrap=True)
+        _say(console, f"Run directory: {session.record}")
         print_recording(console, recording)
     if args.screenshot is not None:
-        console.print(f"Screenshot: {args.screenshot}", highlight=False, soft_wrap=True)
+        _say(console, f"Screenshot: {args.screenshot}")
     if failures:
         raise BadInput("\n".join(failures))
     return 0
@@ -697,7 +697,7 @@ def _print_summary(
 ) -> None:
     meta = scenario.metadata
     console.print(
-        f"[bold]{meta.title}[/bold]  ({meta.id}, ran to T+{format_offset(summary.end)})",
+        f"[bold]{escape(meta.title)}[/bold]  ({meta.id}, ran to T+{format_offset(summary.end)})",
         soft_wrap=True,
     )
     overview = Table(title="Exercise summary", show_header=False)
@@ -726,7 +726,7 @@ def _print_summary(
     for row in summary.response:
         times.add_row(row.agency, str(row.responses), _mmss(row.mean), _mmss(row.p90))
     console.print(times)
-    console.print(f"Run directory: {directory}", highlight=False, soft_wrap=True)
+    _say(console, f"Run directory: {directory}")
     console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from simulator.build import build_exercise
 from simulator.cli import check_output, run_id
@@ -191,7 +192,8 @@ def print_recording(console: Console, recording: Recording) -> None:
     scores = recording.scores
     if scores is not None:
         for role in recording.roles:
-            console.print(f"  {role} (your role): {_role_score(scores, role)}", highlight=False)
+            line = f"  {role} (your role): {_role_score(scores, role)}"
+            console.print(line, markup=False, highlight=False)
     if recording.baseline is not None and recording.baseline.overall is not None:
         console.print(
             f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
@@ -203,7 +205,7 @@ def print_recording(console: Console, recording: Recording) -> None:
         if not scores.complete:
             line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
         line += f"; overall score {scores.overall:.1f}/100"
-    console.print(line, highlight=False, soft_wrap=True)
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _role_score(scores: Scores, agency: str) -> str:
@@ -296,6 +298,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     if not (args.db or default_path()).exists():
         console.print(
             f"No recorded exercises: {args.db or default_path()} does not exist yet.",
+            markup=False,
             highlight=False,
             soft_wrap=True,
         )
@@ -311,7 +314,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
         console.print(_trends(store, runs, args.all))
     elif not damaged:
         hint = "" if args.all else " (rehearsal and baseline runs: --all)"
-        console.print(f"No recorded exercises match{hint}.")
+        console.print(f"No recorded exercises match{hint}.", markup=False)
     for reason in damaged:
         print(f"{reason} (left out of the list)", file=sys.stderr)
     return 2 if damaged else 0
@@ -329,7 +332,8 @@ def _readable(store: Store, run: RunInfo, damaged: list[str]) -> bool:
 
 
 def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
-    table = Table(title=f"Exercises in {store.path}")
+    # A trainee's name, a path or a scenario's words are text, never rich's markup.
+    table = Table(title=Text(f"Exercises in {store.path}"))
     for name, justify in (
         ("run", "right"),
         ("started UTC", "left"),
@@ -352,7 +356,7 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         # Runs stored before the redesign have no "complete": their scores were whole.
         mark = "*" if overall is not None and scores.get("complete") is False else ""
         incomplete = incomplete or bool(mark)
-        table.add_row(
+        cells = (
             str(run.id),
             run.started.replace("T", " ")[5:16],
             *([run.purpose] if with_purpose else []),
@@ -364,6 +368,7 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             ratings,
             "-" if overall is None else f"{overall:.1f}{mark}",
         )
+        table.add_row(*map(Text, cells))
     table.caption_justify = "left"
     table.caption = "ratings: one letter per objective (P, S, M, U; - not observed)"
     if incomplete:
@@ -382,12 +387,14 @@ def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
     groups: dict[tuple[str, ...], list[float]] = {}
     for run in runs:
         overall = store.overall(run.id)
-        if run.status == "complete" and overall is not None:
+        # A run stopped early (--until) is complete as asked, but its score is pro-rated.
+        whole = (store.scores(run.id) or {}).get("complete") is not False
+        if run.status == "complete" and overall is not None and whole:
             key = (run.trainee or "-", run.scenario_id)
             groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
     for key, values in sorted(groups.items()):
         table.add_row(
-            *key,
+            *map(Text, key),
             str(len(values)),
             " -> ".join(f"{v:.0f}" for v in values[-8:]),
             f"{values[0]:.1f}",

@@ -660,3 +660,43 @@ def test_replay_names_a_scenario_copy_changed_after_the_run(recorded, tmp_path, 
     capsys.readouterr()
     assert main(["replay", str(run)]) == 1
     assert "scenario_sha256" in capsys.readouterr().out
+
+
+def test_a_trainee_name_or_path_in_rich_markup_is_shown_as_written(tmp_path, capsys):
+    """'[/]' as a trainee crashed the run's last lines and then every ``history``."""
+    where = tmp_path / "b[/]"
+    db = where / "x.db"
+    argv = ["run", str(SMALL), "--until", "00:10", "--quiet", "--trainee", "[/]"]
+    assert main([*argv, "--roles", "police", "--out", str(tmp_path / "r"), "--db", str(db)]) == 0
+    assert str(db) in capsys.readouterr().out
+    assert main(["history", "--db", str(db)]) == 0
+    assert "[/]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("scores", "problem"),
+    [
+        ('{"objectives": [1]}', "objectives[0]: not an objective"),
+        ('{"objectives": 5}', "objectives: not a list"),
+        ('{"objectives": [{"x": 1}]}', "objectives[0]: not an objective"),
+        ('{"objectives": [{"rating": 5}]}', "objectives[0]: rating: 5 is not a rating"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_history_names_scores_of_the_wrong_shape(tmp_path, capsys, recorded, scores, problem):
+    db = _damaged_db(tmp_path, recorded[1], f"UPDATE scores SET json = '{scores}' WHERE run = 2")
+    err = _refused(["history", "--db", str(db)], capsys)
+    assert f"{db}: run 2: scores: " in err and problem in err
+
+
+def test_the_trend_leaves_out_runs_stopped_early(tmp_path, capsys):
+    """A run stopped at 00:30 is complete as asked, but its pro-rated score is no trend."""
+    db = tmp_path / "db.sqlite"
+    for n, until in enumerate(("02:00", "00:30")):
+        argv = ["run", str(SMALL), "--until", until, "--quiet", "--trainee", "Diaz"]
+        assert main([*argv, "--out", str(tmp_path / f"r{n}"), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["history", "--db", str(db)]) == 0
+    trend = capsys.readouterr().out.split("Trend per trainee")[1]
+    row = next(line for line in trend.splitlines() if "Diaz" in line)
+    assert row.split("│")[3].strip() == "1"  # runs: only the whole one

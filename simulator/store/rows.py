@@ -6,12 +6,11 @@ which field), never half-read into a traceback or a report built on a wrong valu
 Each reader here raises ``ValueError("field: reason")``; the store adds file and run.
 """
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.events import Event
+from simulator.events import Event, read_json
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,18 @@ def scores(text: str) -> dict[str, Any]:
     found = _json("scores", text)
     if not isinstance(found, dict):
         raise ValueError("scores: not a JSON object")
+    objectives = found.get("objectives", [])
+    if not isinstance(objectives, list):
+        raise ValueError("scores: objectives: not a list")
+    for n, objective in enumerate(objectives):
+        if not isinstance(objective, dict) or "rating" not in objective:
+            raise ValueError(f"scores: objectives[{n}]: not an objective with its rating")
+        rating = objective["rating"]
+        if rating is not None and not isinstance(rating, str):
+            raise ValueError(f"scores: objectives[{n}]: rating: {rating!r} is not a rating")
+    overall(found.get("overall"))
+    if not isinstance(found.get("complete", True), bool):
+        raise ValueError(f"scores: complete: {found['complete']!r} is not true or false")
     return found
 
 
@@ -148,6 +159,6 @@ def _json(name: str, text: object) -> Any:
     if not isinstance(text, str):
         raise ValueError(f"{name}: {text!r} is not JSON text")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{name}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+        return read_json(text)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {str(exc).replace('not JSON', 'not valid JSON', 1)}") from None
