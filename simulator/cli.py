@@ -44,7 +44,8 @@ UNTIL_HELP = "stop at exercise time (T+): HH:MM or HH:MM:SS"
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python run_sim.py``."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     from rich.console import Console  # after parsing: --help needs none of rich
 
     console = Console()
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from simulator.store.database import StoreError, default_path
 
     try:
+        _check_text(parser, args)
         handler = _handler(args.handler if args.command else "cli_exercise:default_run")
         if args.command is None:
             return handler(console)
@@ -84,6 +86,41 @@ def main(argv: list[str] | None = None) -> int:
         database = getattr(args, "db", None) or default_path()
         error(f"{database}: a damaged simulator database ({exc}); its runs cannot be read")
         return 2
+
+
+def _check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse, before anything is made, words that are not UTF-8 (a name, a note).
+
+    The shell hands them over as undecodable bytes; recorded, they cannot be written
+    as text, and a run stopped there left a half-made run directory behind.
+
+    Raises:
+        BadInput: an argument holds bytes that are not UTF-8.
+    """
+    for name, value in sorted(vars(args).items()):
+        for word in value if isinstance(value, list) else [value]:
+            if isinstance(word, str) and not _utf8(word):
+                raise BadInput(f"{_spelling(parser, args.command, name)}: not UTF-8 text")
+
+
+def _utf8(word: str) -> bool:
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _spelling(parser: argparse.ArgumentParser, command: str | None, dest: str) -> str:
+    """How the command line spells the argument stored as ``dest`` (its option or name)."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    chosen = commands.choices.get(command or "", parser)
+    action = next((a for a in chosen._actions if a.dest == dest), None)
+    if action is None:
+        return dest
+    if action.option_strings:
+        return action.option_strings[-1]
+    return str(action.metavar or dest.upper())
 
 
 def check_output(option: str, path: Path, records: list[Path]) -> None:

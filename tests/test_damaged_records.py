@@ -700,3 +700,21 @@ def test_the_trend_leaves_out_runs_stopped_early(tmp_path, capsys):
     trend = capsys.readouterr().out.split("Trend per trainee")[1]
     row = next(line for line in trend.splitlines() if "Diaz" in line)
     assert row.split("│")[3].strip() == "1"  # runs: only the whole one
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["run", str(SMALL), "--trainee", "bad\udcffname"], "--trainee"),
+        (["history", "--scenario", "bad\udcffname"], "--scenario"),
+        (["note", "1", "--at", "00:10", "bad\udcffname"], "TEXT"),
+    ],
+)
+def test_words_that_are_not_utf8_are_refused_before_anything_is_made(tmp_path, capsys, argv, named):
+    """The shell hands undecodable bytes over as they are: a run stopped on them left a
+    half-made run directory that a second try was refused as not empty."""
+    out = tmp_path / "run"
+    extra = ["--out", str(out)] if argv[0] == "run" else []
+    err = _refused([*argv, *extra, "--db", str(tmp_path / "db.sqlite")], capsys)
+    assert err.strip().endswith(f"{named}: not UTF-8 text")
+    assert not out.exists() and not (tmp_path / "db.sqlite").exists()
