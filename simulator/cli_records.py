@@ -416,6 +416,9 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
         raise RecordInputError(f"--at: {exc}") from None
     if not args.text.strip():
         raise RecordInputError("text: the note is empty")
+    path = args.db or default_path()
+    if not path.is_file():  # a mistyped --db must not become a new, empty database
+        raise RecordInputError(f"{path}: no database here (nothing has been recorded yet)")
     store = open_store(args.db)
     try:
         run = store.run(args.run)

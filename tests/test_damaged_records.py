@@ -718,3 +718,18 @@ def test_words_that_are_not_utf8_are_refused_before_anything_is_made(tmp_path, c
     err = _refused([*argv, *extra, "--db", str(tmp_path / "db.sqlite")], capsys)
     assert err.strip().endswith(f"{named}: not UTF-8 text")
     assert not out.exists() and not (tmp_path / "db.sqlite").exists()
+
+
+def test_reading_commands_never_turn_a_file_into_a_database(tmp_path, capsys):
+    """``history`` of an empty file made it a simulator database (with -wal, -shm);
+    ``note`` with a mistyped --db made its folders and a database, then found no run."""
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"")
+    for argv in (["history"], ["report", "1"]):
+        assert "not a simulator database (an empty file)" in _refused(
+            [*argv, "--db", str(notes)], capsys
+        )
+    assert notes.read_bytes() == b"" and sorted(tmp_path.iterdir()) == [notes]
+    typo = tmp_path / "typo" / "sub" / "x.db"
+    err = _refused(["note", "1", "--at", "00:01", "x", "--db", str(typo)], capsys)
+    assert "no database here" in err and not (tmp_path / "typo").exists()

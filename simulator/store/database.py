@@ -129,8 +129,12 @@ class Store:
             db = _connect_readonly(path)
             _check(path, db)
             version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise StoreError(_reason(path, exc)) from None
+        if not (version or tables):  # an empty file: reading must not make it a database
+            db.close()
+            raise StoreError(f"{path}: not a simulator database (an empty file)")
         if version < VERSION:
             # An older schema is read through the current one: upgrade it first, once.
             db.close()
@@ -518,8 +522,10 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
         )
     if tables:
         result = db.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise StoreError(f"{path}: not a simulator database (damaged: {result})")
+        if result != "ok":  # one line of SQLite's list of the damage is enough to say so
+            first = result.splitlines()[0]
+            more = " ..." if "\n" in result else ""
+            raise StoreError(f"{path}: not a simulator database (damaged: {first}{more})")
 
 
 def _whole(path: Path, db: sqlite3.Connection) -> None:
