@@ -167,3 +167,27 @@ def test_every_format_renders_a_hand_built_run():
     assert json.loads(render(doc, "json"))["overview"]["status"] == "incomplete"
     assert "# Test scenario" in render(doc, "md")
     assert "<!DOCTYPE html>" in render(doc, "html")
+
+
+def test_a_note_stays_the_evaluators_words_in_markdown_and_html(tmp_path, capsys):
+    """A note's lines, heading, table or HTML must not become the report's own; control
+    characters must not reach the terminal; a long link must wrap on the page."""
+    db = tmp_path / "db.sqlite"
+    small = ROOT / "scenarios" / "small_town_collision.yaml"
+    argv = ["run", str(small), "--until", "00:20", "--quiet", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--db", str(db)]) == 0
+    text = "# Heading\n\n| a | b |\n</td><script>x</script> ctrl\x1b[31mRED\x07"
+    assert main(["note", "1", "--at", "00:10", text, "--db", str(db)]) == 0
+    capsys.readouterr()
+    markdown = report(db, 1, "md", capsys)
+    notes = markdown.split("## Evaluator notes")[1].split("\n## ")[0]
+    line = next(x for x in notes.splitlines() if x.startswith("- T+00:10:00"))
+    assert line == (
+        r"- T+00:10:00: # Heading \| a \| b \| \</td\>\<script\>x\</script\> ctrl\[31mRED"
+    )
+    assert "\x1b" not in markdown and "\x07" not in markdown
+    out = tmp_path / "aar.html"
+    assert main(["report", "1", "--db", str(db), "--out", str(out)]) == 0
+    page = out.read_text()
+    assert '<div class="notes">' in page and ".notes td+td{overflow-wrap:anywhere" in page
+    assert "<script>x" not in page

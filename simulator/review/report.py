@@ -16,6 +16,7 @@ its evidence is cited.
 
 import html
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -591,6 +592,21 @@ def _figures(events: list[Event], scores: Scores, geometry: Geometry) -> dict:
 # -- Markdown ------------------------------------------------------------------------
 
 
+def _md_text(text: str) -> str:
+    """An evaluator's words as one line of plain Markdown text.
+
+    A note is typed by a person: its lines, a leading "#", a table or HTML in it must
+    not become the report's own headings and tables, nor control characters reach a
+    terminal the report is printed to.
+    """
+    shown = "".join(c for c in text if unicodedata.category(c) != "Cc" or c in "\t\n")
+    shown = " ".join(shown.split())
+    return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in shown)
+
+
+_MD_SPECIAL = frozenset("\\`*_[]<>|")  # what makes markup inside a line (it starts "- T+")
+
+
 def _md_table(header: list[str], rows: list[list[object]]) -> list[str]:
     def cell(v: object) -> str:
         return "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
@@ -732,7 +748,7 @@ def markdown(doc: dict) -> str:
             ["measure", "this run", "baseline", "change", "better"], _baseline_rows(doc["baseline"])
         )
     lines += ["## Evaluator notes", ""]
-    lines += [f"- T+{n['time']}: {n['text']}" for n in doc["notes"]] or ["- none"]
+    lines += [f"- T+{n['time']}: {_md_text(n['text'])}" for n in doc["notes"]] or ["- none"]
     lines += ["", "## Improvement plan", "", *_md_table(_PLAN_HEADER, _plan_rows(doc))]
     return "\n".join(lines) + "\n"
 
@@ -1039,6 +1055,8 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;border-bottom:2px solid #1f3b
 padding-bottom:3px;margin-top:32px;color:#1f3b63}h3{font-size:16px;margin:22px 0 6px}
 table{border-collapse:collapse;width:100%;margin:8px 0 14px;font-size:13px}
 th,td{border:1px solid #ccd;padding:4px 7px;text-align:left;vertical-align:top}
+.notes td{white-space:nowrap}.notes td+td{overflow-wrap:anywhere;white-space:pre-wrap;
+unicode-bidi:isolate;width:100%}
 th{background:#eef2f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .rating{display:inline-block;min-width:22px;text-align:center;font-weight:700;border-radius:4px;
 padding:1px 6px;color:#fff}.P{background:#2e7d32}.S{background:#9e9d24}.M{background:#ef6c00}
@@ -1494,7 +1512,7 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     ov = doc["overview"]
     objectives = [part for o in doc["objectives"] for part in _html_objective(o)]
     plan = _plan_rows(doc)
-    notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]
+    notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]  # see .notes in _CSS
     sections = [
         ("Overall score", _html_score(doc["score"])),
         ("Scores by role", _html_roles(doc["roles"])),
@@ -1537,7 +1555,12 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     if doc["baseline"] is not None:
         sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
     sections += [
-        ("Evaluator notes", [_table(["time", "note"], notes) if notes else _muted("No notes.")]),
+        (
+            "Evaluator notes",
+            [f'<div class="notes">{_table(["time", "note"], notes)}</div>']
+            if notes
+            else [_muted("No notes.")],
+        ),
         ("Improvement plan", [_table(_PLAN_HEADER, plan) if plan else _muted("None.")]),
     ]
     if doc.get("figures"):
