@@ -51,7 +51,9 @@ from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice
 from simulator.scenario.attainable import unattainable
+from simulator.scenario.limits import MAX_LOG_BYTES
 from simulator.scenario.loader import load_with
+from simulator.scenario.source import SourceError, regular
 from simulator.scenario.timing import format_offset
 from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
@@ -451,7 +453,10 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     seed, until, automated, profiles = settings
     events = directory / EVENTS
     try:
+        regular(events, MAX_LOG_BYTES)  # a pipe would hang the hash, /dev/zero never end
         on_disk = file_sha256(events)
+    except SourceError as exc:
+        raise BadInput(f"{events}: cannot read the event log: {exc}") from None
     except OSError as exc:
         raise BadInput(f"{events}: cannot read the event log: {exc.strerror or exc}") from None
     recorded = _commands(directory / COMMANDS, players=True)

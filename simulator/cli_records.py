@@ -34,6 +34,8 @@ from simulator.review.compare import compare
 from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
 from simulator.scenario import Scenario, ScenarioError, load
+from simulator.scenario.limits import MAX_LOG_BYTES
+from simulator.scenario.source import SourceError, read_bytes, read_text
 from simulator.scenario.timing import format_offset, parse_offset
 from simulator.store.database import RunInfo, Store, StoreError, database_files, default_path
 from simulator.store.recorder import Recorder
@@ -515,8 +517,8 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
     if scenario_file is None:
         raise RecordInputError(f"{directory}: no scenario copy in the run directory")
     try:
-        text = scenario_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text(scenario_file)  # a regular file of a scenario's size, in UTF-8
+    except SourceError as exc:
         raise RecordInputError(f"{scenario_file}: cannot read the scenario: {exc}") from None
     claimed, on_disk = manifest.get("scenario_sha256"), file_sha256(scenario_file)
     if claimed is not None and claimed != on_disk:
@@ -552,10 +554,9 @@ def _logged_events(directory: Path, claimed: str | None) -> list[Event]:
     """The run directory's events, if its log is the one the manifest recorded."""
     path = directory / EVENTS
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise RecordInputError(f"{path}: cannot read the event log: {reason}") from None
+        data = read_bytes(path, MAX_LOG_BYTES)
+    except SourceError as exc:
+        raise RecordInputError(f"{path}: cannot read the event log: {exc}") from None
     on_disk = hashlib.sha256(data).hexdigest()
     if claimed is not None and claimed != on_disk:
         raise RecordInputError(

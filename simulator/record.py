@@ -21,12 +21,14 @@ from simulator.events import CONTROLLER, read_json
 from simulator.players.profile import profile
 from simulator.scenario.limits import (
     MAX_COMMAND_FILE_BYTES,
+    MAX_MANIFEST_BYTES,
     MAX_PROBLEMS,
     MAX_SEED,
     clipped,
     shown,
 )
 from simulator.scenario.problem import plain
+from simulator.scenario.source import SourceError, read_text
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when a run is read
     from simulator.scenario.model import Scenario
@@ -204,14 +206,12 @@ def read_manifest(directory: Path) -> dict:
         ValueError: the directory is not a run directory or the manifest is damaged.
     """
     path = directory / MANIFEST
-    try:
-        data = read_json(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: not a run directory (no {MANIFEST})") from None
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read the run manifest: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: cannot read the run manifest: not UTF-8 text") from None
+    if not path.exists() and not path.is_symlink():
+        raise ValueError(f"{path}: not a run directory (no {MANIFEST})")
+    try:  # a pipe or a device in its place is refused, never read
+        data = read_json(read_text(path, MAX_MANIFEST_BYTES))
+    except SourceError as exc:
+        raise ValueError(f"{path}: cannot read the run manifest: {exc}") from None
     except ValueError as exc:
         raise ValueError(f"{path}: cannot read the run manifest: {exc}") from None
     if not isinstance(data, dict) or "seed" not in data:

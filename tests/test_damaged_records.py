@@ -8,6 +8,7 @@ code 2, no traceback; the runs that are whole are still listed.
 
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -387,10 +388,7 @@ def test_a_replay_without_its_log_names_the_file_plainly(tmp_path, capsys, recor
     run = _copy(tmp_path, recorded[0])
     (run / "events.jsonl").unlink()
     err = _refused(["replay", str(run)], capsys)
-    assert (
-        err.strip()
-        == f"{run / 'events.jsonl'}: cannot read the event log: No such file or directory"
-    )
+    assert err.strip() == f"{run / 'events.jsonl'}: cannot read the event log: file not found"
 
 
 def test_outputs_in_folders_still_to_be_made_are_written(tmp_path, capsys):
@@ -733,3 +731,20 @@ def test_reading_commands_never_turn_a_file_into_a_database(tmp_path, capsys):
     typo = tmp_path / "typo" / "sub" / "x.db"
     err = _refused(["note", "1", "--at", "00:01", "x", "--db", str(typo)], capsys)
     assert "no database here" in err and not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("name", ["run.json", "events.jsonl", "scenario.yaml"])
+@pytest.mark.parametrize("command", ["report", "replay"])
+def test_a_pipe_or_a_device_in_a_run_directory_is_refused_not_read(
+    tmp_path, capsys, recorded, name, command
+):
+    """A pipe blocked the reader for ever; /dev/zero read until memory ran out."""
+    for n, make in enumerate((os.mkfifo, lambda p: p.symlink_to("/dev/zero"))):
+        run = tmp_path / f"{n}"
+        run.mkdir()
+        for path in recorded[0].iterdir():
+            if path.name != name:
+                (run / path.name).write_bytes(path.read_bytes())
+        make(run / name)
+        err = _refused([command, str(run)], capsys)
+        assert str(run / name) in err and "not a regular file" in err

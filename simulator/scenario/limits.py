@@ -14,6 +14,8 @@ import reprlib
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # A command file: JSON Lines read quickly; a run's own record must always replay.
 MAX_COMMAND_FILE_BYTES = 50 * 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024  # a run's run.json holds a few settings
+MAX_LOG_BYTES = 4 * 1024**3  # a week of a metro-sized day is about 2 GB of events
 MAX_DEPTH = 100  # lists and mappings inside each other; the bundled files use 8
 MAX_ALIAS_VALUES = 100_000  # values YAML aliases add when expanded
 MAX_DIGITS = 100  # digits in one integer written in a file

@@ -23,6 +23,29 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         SourceError: missing, not a regular file, larger than ``limit``, unreadable or
             not UTF-8.
     """
+    data = read_bytes(path, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8 text (byte {exc.start + 1} cannot be decoded)") from None
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, once it is known to be a regular file of at most ``limit``.
+
+    Raises:
+        SourceError: missing, not a regular file, larger than ``limit`` or unreadable.
+    """
+    regular(path, limit)
+    return _read_at_most(path, limit)
+
+
+def regular(path: Path, limit: int) -> None:
+    """Refuse what is no regular file of at most ``limit`` bytes (a pipe, a device).
+
+    Raises:
+        SourceError: missing, not a regular file or larger than ``limit``.
+    """
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -33,11 +56,6 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raise SourceError(f"not a regular file ({_kind(info.st_mode)}); give a file's path")
     if info.st_size > limit:
         raise SourceError(_too_large(limit, info.st_size))
-    data = _read_at_most(path, limit)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text (byte {exc.start + 1} cannot be decoded)") from None
 
 
 def _read_at_most(path: Path, limit: int) -> bytes:
