@@ -52,6 +52,7 @@ from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import Session
 from simulator.view.text import Text
+from simulator.view.words import plain_reason
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -143,6 +144,9 @@ class Console(Screen):
             "help": self._help,
             "end": self._end,  # Ctrl+Q: a deliberate chord, so it does not ask
         }
+        if name == "hover":  # only the panel follows the pointer: nothing to refresh
+            self.panel.point_at(intent.pos)
+            return
         if name in simple:
             simple[name]()
         elif name == "pan" or (
@@ -313,7 +317,7 @@ class Console(Screen):
         )
         self._options_at = (self.app.wall, len(self.exercise.log))
         if self.selection.key() != self._selected:
-            self._selected, self.panel.scroll = self.selection.key(), 0
+            self._selected, self.panel.scroll, self.panel.focus = self.selection.key(), 0, None
         self.panel.options = self.options
         self.panel.summary = self._summary()
         self.board.selected = self.selection.incident
@@ -349,6 +353,7 @@ class Console(Screen):
         if not 0 <= index < len(self.options):
             return
         option = self.options[index]
+        self.panel.focus = index
         if not option.enabled:
             self._notice(f"{option.label}: {option.reason}")
             return
@@ -432,7 +437,7 @@ class Console(Screen):
         self._refresh_selection()
 
     def _notice(self, message: str) -> None:
-        self.toast = (message, self.app.wall + TOAST_S)
+        self.toast = (plain_reason(message), self.app.wall + TOAST_S)
 
     def _pace_shown(self) -> float:
         """The speed the bar marks: ours, or a server's exactly (it may be none of ours)."""

@@ -150,6 +150,8 @@ class Translator:
                 self._dragging = True
                 return [Intent("drag", pos=event.pos, delta=event.rel, start=self._press)]
             return []
+        if kind == pygame.MOUSEMOTION and self._press is None:
+            return [Intent("hover", pos=event.pos)]
         if kind == pygame.MOUSEBUTTONUP and event.button in (1, 3):
             dragged, self._press, self._dragging = self._dragging, None, False
             if dragged:
