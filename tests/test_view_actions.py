@@ -321,20 +321,8 @@ def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
     assert any("immediate patients to go to Far Regional" in e.text for e in console.log.entries)
 
 
-def _drawn_during_frame(app, monkeypatch) -> list[str]:
-    """Every string the next frame renders, in order."""
-    drawn: list[str] = []
-    render = app.text.render
-    monkeypatch.setattr(
-        app.text, "render", lambda s, *a, **k: drawn.append(s) or render(s, *a, **k)
-    )
-    app.text._cache.clear()
-    app.frame(0.0)
-    return drawn
-
-
 def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
-    from view_helpers import run_to, start_file
+    from view_helpers import rendered, run_to, start_file
 
     console = start_file(app, ("ems",), "scenarios/harbor_district_mci.yaml")
     run_to(app, console, 900)
@@ -345,7 +333,7 @@ def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
     )
     assert label.endswith("min)")  # the beds and minutes come last: what a cut line hides
     console.panel.scroll_by(index)
-    assert label not in " ".join(_drawn_during_frame(app, monkeypatch))
+    assert label not in " ".join(rendered(app, monkeypatch))
     panel = console.rects["selection"]
     row = next(
         (panel.centerx, y)
@@ -355,7 +343,7 @@ def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
     pygame.event.post(
         pygame.event.Event(pygame.MOUSEMOTION, pos=row, rel=(1, 1), buttons=(0, 0, 0))
     )
-    assert label in " ".join(_drawn_during_frame(app, monkeypatch))
+    assert label in " ".join(rendered(app, monkeypatch))
 
 
 def test_a_refusal_says_a_units_status_in_plain_words(app):

@@ -184,6 +184,32 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     assert below_header >= text.large + (1 + objectives) * text.line
 
 
+def test_the_help_legend_covers_the_maps_marks_and_the_controllers_keys(app, monkeypatch):
+    from view_helpers import rendered
+
+    from simulator.view.controller import ControlTranslator
+
+    start_console(app)
+    key(pygame.K_F1)
+    words = rendered(app, monkeypatch)
+    marks = (
+        "hospital",
+        "station (its agency's shape)",
+        "staging area",
+        "road closed (sign)",
+        "road closed",
+        "traffic control point",
+        "traffic jam",
+        "radio coverage lost",
+        "stack of units (click: all)",
+    )
+    assert set(marks) <= set(words)
+    assert "Ctrl+R" not in words  # a trainee has no controller's desk
+    app.translator = ControlTranslator()  # as the controller's desk sets it
+    words = rendered(app, monkeypatch)
+    assert {"PgUp / PgDn", "Ctrl+R", "Ctrl+H", "Ctrl+I", "F2"} <= set(words)
+
+
 def quit_window() -> None:
     """The window's close button, as SDL reports it: a window close, then a quit."""
     pygame.event.post(pygame.event.Event(pygame.WINDOWCLOSE))

@@ -108,6 +108,9 @@ PAN_STEP = 80.0
 class Translator:
     """Reads the pygame event queue each frame and returns intents."""
 
+    # Keys of a desk this translator adds to ``KEYS`` (key, what it does): the help lists them.
+    help_rows: tuple[tuple[str, str], ...] = ()
+
     def __init__(self) -> None:
         self._press: tuple[int, int] | None = None
         self._dragging = False
