@@ -80,7 +80,7 @@ def test_pace_caps_a_slow_frame_and_pauses():
     pace.toggle()
     assert pace.target(10.0, 1.0) == 10.0
     pace.step(-1)
-    assert pace.speed == 16 and not pace.paused
+    assert pace.speed == 16 and pace.paused  # a new speed waits out the pause
 
 
 def test_the_board_line_puts_short_needs_first_and_counts_what_does_not_fit():

@@ -472,3 +472,20 @@ def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, mon
     assert ended_title(2661.0, "stopped at 00:44:21") == "Exercise ended at T+00:44:21"
     reached = ended_title(3600.0, "duration reached")
     assert reached == "Exercise ended at T+01:00:00: duration reached"
+
+
+def test_a_new_speed_while_paused_keeps_the_pause_and_the_bar_shows_it(app):
+    console, _session = start_console(app, speed=1)
+    ex = exercise_of(console)
+    key(pygame.K_SPACE, " ")
+    app.frame(1 / 60)
+    t0 = ex.now
+    key(pygame.K_RIGHTBRACKET)
+    run_frames(app, 30)
+    assert console.pace.paused and console.pace.speed == 2 and ex.now == t0
+    two = next(rect for rect, action, value in console.buttons if value == 2)
+    assert pixel(app.surface, (two.left + 1, two.centery)) == YELLOW  # outlined: resumes at 2x
+    assert pixel(app.surface, (two.left + 4, two.centery)) != YELLOW  # not a running speed
+    click(next(rect for rect, action, value in console.buttons if value == 8).center)
+    run_frames(app, 30)
+    assert console.pace.paused and console.pace.speed == 8 and ex.now == t0

@@ -520,15 +520,9 @@ class Console(Screen):
             ("pause", 0, "II"),
             *(("speed", s, f"{s}x") for s in SPEEDS),
         ]:
-            active = (
-                self.pace.paused
-                if action == "pause"
-                else (not self.pace.paused and self._pace_shown() == value)
-            )
-            piece = text.render(caption, text.base, BLACK if active else TEXT, True)
-            box = pygame.Rect(x, 4, piece.get_width() + 14, bar.height - 8)
-            pygame.draw.rect(surface, YELLOW if active else ROW_HILITE, box, border_radius=4)
-            surface.blit(piece, piece.get_rect(center=box.center))
+            chosen = self.pace.paused if action == "pause" else self._pace_shown() == value
+            waiting = chosen and self.pace.paused and action == "speed"
+            box = _bar_button(surface, text, caption, (x, bar.height), chosen, waiting)
             self.buttons.append((box, action, value))
             x = box.right + 4
         x = self._server_pace(surface, text, x)
@@ -586,6 +580,25 @@ class Console(Screen):
         pygame.draw.rect(surface, colour, box, border_radius=6)
         surface.blit(label, label.get_rect(center=box.center))
         return box.top
+
+
+def _bar_button(
+    surface: pygame.Surface,
+    text: Text,
+    caption: str,
+    at: tuple[int, int],
+    chosen: bool,
+    waiting: bool,
+) -> pygame.Rect:
+    """A pause or speed button: yellow when chosen; a speed waiting out a pause outlined."""
+    x, bar_height = at
+    piece = text.render(caption, text.base, YELLOW if waiting else BLACK if chosen else TEXT, True)
+    box = pygame.Rect(x, 4, piece.get_width() + 14, bar_height - 8)
+    pygame.draw.rect(surface, YELLOW if chosen else ROW_HILITE, box, border_radius=4)
+    if waiting:
+        pygame.draw.rect(surface, ROW_HILITE, box.inflate(-4, -4), border_radius=3)
+    surface.blit(piece, piece.get_rect(center=box.center))
+    return box
 
 
 def _parts(option: Option, results: list[Result]) -> list[str]:
