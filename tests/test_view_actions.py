@@ -10,7 +10,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import agency, incident, unit
-from view_helpers import at, click, exercise_of, frames, key, pixel, start
+from view_helpers import at, click, exercise_of, frames, key, pixel, run_to, start
 
 from simulator.view.app import App
 from simulator.view.confirm import Confirm
@@ -322,7 +322,7 @@ def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
 
 
 def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
-    from view_helpers import rendered, run_to, start_file
+    from view_helpers import rendered, start_file
 
     console = start_file(app, ("ems",), "scenarios/harbor_district_mci.yaml")
     run_to(app, console, 900)
@@ -361,3 +361,18 @@ def test_a_refusal_says_a_units_status_in_plain_words(app):
     assert "out_of_service" in assign.reason  # the engine's own words
     assert "unit P1 is out of service and cannot be dispatched" in console.toast[0]
     assert "out_of_service" not in console.toast[0]
+
+
+def test_a_resolved_incident_leaves_the_selection(app):
+    console = start(app, ("police",))
+    frames(app, 70)  # the police CAD opens INC1 at 56 s
+    click(at(console, "P1"))
+    app.frame(0.0)
+    click(at(console, "INC1"))
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert console.selection.incident == "INC1"
+    run_to(app, console, 1600)  # P1 has cleared the collision
+    assert exercise_of(console).log.of_kind("incident.resolved")
+    assert console.selection.incident is None and console.selection.units == ["P1"]
+    assert "INC1" not in console.panel.summary

@@ -312,6 +312,7 @@ class Console(Screen):
 
     def _refresh_selection(self) -> None:
         self.snapshot = self.picture.snapshot(self.app.wall, force=True)
+        self._drop_gone()
         self.options = options(
             self.exercise, self.snapshot, self.selection, self.roles, self.ledger
         )
@@ -324,6 +325,12 @@ class Console(Screen):
         self.roster.selected = list(self.selection.units)
         for panel in (self.panel, self.board, self.roster):
             panel.dirty = True
+
+    def _drop_gone(self) -> None:
+        """Unselect an incident no longer on the board (resolved): nothing is left to order."""
+        chosen = self.selection.incident
+        if chosen is not None and all(i.id != chosen for i in self.snapshot.incidents):
+            self.selection.incident = None
 
     def _summary(self) -> str:
         sel = self.selection
