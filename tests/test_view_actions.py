@@ -376,3 +376,13 @@ def test_a_resolved_incident_leaves_the_selection(app):
     assert exercise_of(console).log.of_kind("incident.resolved")
     assert console.selection.incident is None and console.selection.units == ["P1"]
     assert "INC1" not in console.panel.summary
+
+
+def test_recall_with_nothing_selected_asks_only_for_units(app):
+    console = start(app, ("police",))
+    key(pygame.K_r)
+    app.frame(0.0)
+    assert console.toast[0] == "Nothing to recall: select units first."
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert console.toast[0] == "Nothing to assign: select units and an incident first."

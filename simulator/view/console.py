@@ -63,6 +63,13 @@ END_QUESTION = "End the exercise now? The run is recorded as it stands."
 # A networked seat ends only its own part: the server goes on and keeps the record.
 LEAVE_QUESTION = "Leave the exercise now? It goes on for the other seats."
 PAUSED = {False: "PAUSED  (space to resume)", True: "PAUSED by the exercise controller"}
+# A / R / S with no such action for the selection: what to select first (recall needs
+# no incident).
+NOTHING_TO = {
+    "assign": "Nothing to assign: select units and an incident first.",
+    "recall": "Nothing to recall: select units first.",
+    "stage": "Nothing to send to staging: select units first.",
+}
 CLOSE_ANSWERS = ("Yes, close the window (Enter / Y)", "No, keep playing (Esc)")
 
 
@@ -352,7 +359,7 @@ class Console(Screen):
     def _choose_kind(self, kind: str) -> None:
         index = next((n for n, o in enumerate(self.options) if o.kind == kind), None)
         if index is None:
-            self._notice(f"Nothing to {kind}: select units (and an incident) first.")
+            self._notice(NOTHING_TO[kind])
         else:
             self._choose(index)
 
