@@ -489,3 +489,35 @@ def test_a_new_speed_while_paused_keeps_the_pause_and_the_bar_shows_it(app):
     click(next(rect for rect, action, value in console.buttons if value == 8).center)
     run_frames(app, 30)
     assert console.pace.paused and console.pace.speed == 8 and ex.now == t0
+
+
+def test_a_served_exercise_is_joined_not_started(app, monkeypatch):
+    from view_helpers import rendered
+
+    from simulator.view import play as play_module
+
+    exercise = Exercise(build(scenario_dict()), seed=0)
+    start = lambda roles: Session(Terminal(exercise, roles), roles)  # noqa: E731
+    app.push(Briefing(app, exercise.scenario, start, ("police",), 1, running=True))
+    words = rendered(app, monkeypatch)
+    assert "Enter joins the exercise (it is running), Esc closes  (F1 in it for help)" in words
+    made = []
+    monkeypatch.setattr(play_module, "open_app", lambda size, title: app)
+    monkeypatch.setattr(
+        play_module, "Briefing", lambda *a, **k: made.append(k) or Briefing(*a, **k)
+    )
+    # A seat's or the controller's window reads its server in the background.
+    play_module.play(exercise.scenario, start, ("police",), frames=1, background=lambda: None)
+    assert made == [{"running": True}]
+
+
+def test_the_controllers_top_bar_says_controller_not_every_agency(app, monkeypatch):
+    from view_helpers import rendered
+
+    from simulator.view.controller import Desk
+
+    console, _session = start_console(app, ("police", "fire", "ems"))
+    Desk(app, console)  # the controller's desk wraps the console
+    words = rendered(app, monkeypatch)
+    assert "Controller (all agencies)" in words
+    assert not any(w.startswith("Playing:") for w in words)

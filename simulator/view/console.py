@@ -81,6 +81,7 @@ class Console(Screen):
         self.session = session
         self.exercise = session.exercise
         self.roles = session.roles
+        self.playing = f"Playing: {', '.join(self.roles)}"  # the top bar's (a desk says its own)
         self.picture = Picture(self.exercise, self.roles)
         self.mood = PublicMood()
         self.pace = Pace()
@@ -550,9 +551,7 @@ class Console(Screen):
             self.buttons.append((box, action, 0))
             right = box.left - 6
         self.mood.update(self.exercise.log.events)
-        playing = "   ".join(
-            p for p in (f"Playing: {', '.join(self.roles)}", self.mood.line()) if p
-        )
+        playing = "   ".join(p for p in (self.playing, self.mood.line()) if p)
         roles = text.render(
             text.fit(playing, right - x - 16, text.small),
             text.small,

@@ -112,6 +112,7 @@ class Desk(Screen):
         self.rows: dict[int, pygame.Rect] = {}
         self.shown = True  # F2 folds the panel away from the map under it
         app.translator = ControlTranslator()
+        console.playing = "Controller (all agencies)"  # not a list of every agency's id
 
     # -- intents -------------------------------------------------------------------------
 
