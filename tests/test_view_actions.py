@@ -10,7 +10,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import agency, incident, unit
-from view_helpers import at, click, exercise_of, frames, key, pixel, start
+from view_helpers import at, click, exercise_of, frames, key, pixel, run_to, start
 
 from simulator.view.app import App
 from simulator.view.confirm import Confirm
@@ -319,3 +319,70 @@ def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
     assert (plan["triage"], plan["hospital"], plan["incident"]) == ("immediate", "FAR", "INC1")
     frames(app, 2)
     assert any("immediate patients to go to Far Regional" in e.text for e in console.log.entries)
+
+
+def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
+    from view_helpers import rendered, start_file
+
+    console = start_file(app, ("ems",), "scenarios/harbor_district_mci.yaml")
+    run_to(app, console, 900)
+    key(pygame.K_n)  # MCI-01
+    app.frame(0.0)
+    index, label = next(
+        (n, o.label) for n, o in enumerate(console.options) if o.label.startswith("Immediate")
+    )
+    assert label.endswith("min)")  # the beds and minutes come last: what a cut line hides
+    console.panel.scroll_by(index)
+    assert label not in " ".join(rendered(app, monkeypatch))
+    panel = console.rects["selection"]
+    row = next(
+        (panel.centerx, y)
+        for y in range(panel.top, panel.bottom)
+        if console.panel.hit((panel.centerx, y)) == index
+    )
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEMOTION, pos=row, rel=(1, 1), buttons=(0, 0, 0))
+    )
+    assert label in " ".join(rendered(app, monkeypatch))
+
+
+def test_a_refusal_says_a_units_status_in_plain_words(app):
+    from simulator.commands import SetService
+
+    console = start(app, ("police",))
+    console.exercise.submit(SetService(agency="police", unit="P1", in_service=False))
+    frames(app, 70)  # the police CAD opens INC1 at 56 s
+    click(at(console, "P1"))
+    app.frame(0.0)
+    click(at(console, "INC1"))
+    key(pygame.K_a)
+    app.frame(0.0)
+    assign = next(o for o in console.options if o.kind == "assign")
+    assert "out_of_service" in assign.reason  # the engine's own words
+    assert "unit P1 is out of service and cannot be dispatched" in console.toast[0]
+    assert "out_of_service" not in console.toast[0]
+
+
+def test_a_resolved_incident_leaves_the_selection(app):
+    console = start(app, ("police",))
+    frames(app, 70)  # the police CAD opens INC1 at 56 s
+    click(at(console, "P1"))
+    app.frame(0.0)
+    click(at(console, "INC1"))
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert console.selection.incident == "INC1"
+    run_to(app, console, 1600)  # P1 has cleared the collision
+    assert exercise_of(console).log.of_kind("incident.resolved")
+    assert console.selection.incident is None and console.selection.units == ["P1"]
+    assert "INC1" not in console.panel.summary
+
+
+def test_recall_with_nothing_selected_asks_only_for_units(app):
+    console = start(app, ("police",))
+    key(pygame.K_r)
+    app.frame(0.0)
+    assert console.toast[0] == "Nothing to recall: select units first."
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert console.toast[0] == "Nothing to assign: select units and an incident first."

@@ -80,7 +80,7 @@ def test_pace_caps_a_slow_frame_and_pauses():
     pace.toggle()
     assert pace.target(10.0, 1.0) == 10.0
     pace.step(-1)
-    assert pace.speed == 16 and not pace.paused
+    assert pace.speed == 16 and pace.paused  # a new speed waits out the pause
 
 
 def test_the_board_line_puts_short_needs_first_and_counts_what_does_not_fit():
@@ -118,3 +118,18 @@ def test_the_board_line_puts_short_needs_first_and_counts_what_does_not_fit():
     late = [need("als", 0, 2), *needs]
     room = width_of("als 0/2") + GAP + width_of("+5 more (1 short)")
     assert need_labels(late, room, width_of) == [("als 0/2", True), ("+5 more (1 short)", True)]
+
+
+def test_a_joint_console_ages_an_incident_from_its_first_receipt():
+    from simulator.commands import Share
+
+    exercise = Exercise(build(scenario_dict()), seed=0)
+    roles = ("ems", "police")  # ems first: its CAD is read first, and gets INC1 last
+    picture = Picture(Terminal(exercise, roles), roles)
+    exercise.advance(70)  # the police CAD opens INC1 at 56 s
+    first = picture.snapshot(force=True).incidents[0].opened
+    exercise.submit(Share(agency="police", to="ems", incident="INC1"), source="trainee")
+    exercise.advance(200)
+    assert exercise.knows("ems", "INC1")
+    (incident,) = picture.snapshot(force=True).incidents
+    assert incident.held_by == ("ems", "police") and incident.opened == first

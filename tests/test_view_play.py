@@ -184,6 +184,32 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     assert below_header >= text.large + (1 + objectives) * text.line
 
 
+def test_the_help_legend_covers_the_maps_marks_and_the_controllers_keys(app, monkeypatch):
+    from view_helpers import rendered
+
+    from simulator.view.controller import ControlTranslator
+
+    start_console(app)
+    key(pygame.K_F1)
+    words = rendered(app, monkeypatch)
+    marks = (
+        "hospital",
+        "station (its agency's shape)",
+        "staging area",
+        "road closed (sign)",
+        "road closed",
+        "traffic control point",
+        "traffic jam",
+        "radio coverage lost",
+        "stack of units (click: all)",
+    )
+    assert set(marks) <= set(words)
+    assert "Ctrl+R" not in words  # a trainee has no controller's desk
+    app.translator = ControlTranslator()  # as the controller's desk sets it
+    words = rendered(app, monkeypatch)
+    assert {"PgUp / PgDn", "Ctrl+R", "Ctrl+H", "Ctrl+I", "F2"} <= set(words)
+
+
 def quit_window() -> None:
     """The window's close button, as SDL reports it: a window close, then a quit."""
     pygame.event.post(pygame.event.Event(pygame.WINDOWCLOSE))
@@ -446,3 +472,52 @@ def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, mon
     assert ended_title(2661.0, "stopped at 00:44:21") == "Exercise ended at T+00:44:21"
     reached = ended_title(3600.0, "duration reached")
     assert reached == "Exercise ended at T+01:00:00: duration reached"
+
+
+def test_a_new_speed_while_paused_keeps_the_pause_and_the_bar_shows_it(app):
+    console, _session = start_console(app, speed=1)
+    ex = exercise_of(console)
+    key(pygame.K_SPACE, " ")
+    app.frame(1 / 60)
+    t0 = ex.now
+    key(pygame.K_RIGHTBRACKET)
+    run_frames(app, 30)
+    assert console.pace.paused and console.pace.speed == 2 and ex.now == t0
+    two = next(rect for rect, action, value in console.buttons if value == 2)
+    assert pixel(app.surface, (two.left + 1, two.centery)) == YELLOW  # outlined: resumes at 2x
+    assert pixel(app.surface, (two.left + 4, two.centery)) != YELLOW  # not a running speed
+    click(next(rect for rect, action, value in console.buttons if value == 8).center)
+    run_frames(app, 30)
+    assert console.pace.paused and console.pace.speed == 8 and ex.now == t0
+
+
+def test_a_served_exercise_is_joined_not_started(app, monkeypatch):
+    from view_helpers import rendered
+
+    from simulator.view import play as play_module
+
+    exercise = Exercise(build(scenario_dict()), seed=0)
+    start = lambda roles: Session(Terminal(exercise, roles), roles)  # noqa: E731
+    app.push(Briefing(app, exercise.scenario, start, ("police",), 1, running=True))
+    words = rendered(app, monkeypatch)
+    assert "Enter joins the exercise (it is running), Esc closes  (F1 in it for help)" in words
+    made = []
+    monkeypatch.setattr(play_module, "open_app", lambda size, title: app)
+    monkeypatch.setattr(
+        play_module, "Briefing", lambda *a, **k: made.append(k) or Briefing(*a, **k)
+    )
+    # A seat's or the controller's window reads its server in the background.
+    play_module.play(exercise.scenario, start, ("police",), frames=1, background=lambda: None)
+    assert made == [{"running": True}]
+
+
+def test_the_controllers_top_bar_says_controller_not_every_agency(app, monkeypatch):
+    from view_helpers import rendered
+
+    from simulator.view.controller import Desk
+
+    console, _session = start_console(app, ("police", "fire", "ems"))
+    Desk(app, console)  # the controller's desk wraps the console
+    words = rendered(app, monkeypatch)
+    assert "Controller (all agencies)" in words
+    assert not any(w.startswith("Playing:") for w in words)

@@ -21,6 +21,18 @@ def pixel(surface: pygame.Surface, pos: tuple[int, int]) -> tuple[int, int, int]
     return tuple(surface.get_at(pos))[:3]
 
 
+def rendered(app, monkeypatch) -> list[str]:
+    """Every string the next frame renders, in order (the text cache is emptied first)."""
+    drawn: list[str] = []
+    render = app.text.render
+    monkeypatch.setattr(
+        app.text, "render", lambda s, *a, **k: drawn.append(s) or render(s, *a, **k)
+    )
+    app.text._cache.clear()
+    app.frame(0.0)
+    return drawn
+
+
 def drag(start: tuple[int, int], end: tuple[int, int]) -> None:
     """Press at ``start``, move to ``end`` with the left button held, release."""
     rel = (end[0] - start[0], end[1] - start[1])

@@ -15,6 +15,9 @@ from simulator.view.input import Intent
 from simulator.view.palette import MAP_BG, MUTED, ORANGE, ROW_HILITE, TEXT, YELLOW
 from simulator.view.session import Starter
 
+# What Enter does: start a local exercise's clock, or join a served one already running.
+ENTER = {False: "Enter starts the exercise", True: "Enter joins the exercise (it is running)"}
+
 
 class Briefing(Screen):
     """The scenario's briefing and the roles; Enter starts the exercise."""
@@ -26,8 +29,10 @@ class Briefing(Screen):
         start: Starter,
         roles: tuple[str, ...] = (),
         speed: int = 1,
+        running: bool = False,
     ):
         super().__init__(app)
+        self.running = running  # a served exercise: it runs already, Enter joins it
         self.scenario = scenario
         self.start = start
         self.fixed = bool(roles)
@@ -87,7 +92,7 @@ class Briefing(Screen):
         lines = [line for b in bullets for line in text.wrap(b, col)]
         self._section(surface, "Objectives", lines, x, y + 10)
         self._roles(surface, w // 2 + 20, 30 + int(text.large * 1.3) + text.line + 16, w // 2 - 60)
-        prompt = self.warning or "Enter starts the exercise, Esc closes  (F1 in it for help)"
+        prompt = self.warning or f"{ENTER[self.running]}, Esc closes  (F1 in it for help)"
         label = text.render(prompt, text.large, ORANGE if self.warning else YELLOW, True)
         surface.blit(label, label.get_rect(midbottom=(w // 2, h - 20)))
 

@@ -24,10 +24,12 @@ class Pace:
         self.paused = not self.paused
 
     def set(self, speed: int) -> None:
-        """Choose a speed from ``SPEEDS`` (unknown values are ignored); resumes."""
+        """Choose a speed from ``SPEEDS`` (unknown values are ignored).
+
+        A pause stands: the trainee paused to think, and a new speed is for afterwards.
+        """
         if speed in SPEEDS:
             self.speed = speed
-            self.paused = False
 
     def step(self, direction: int) -> None:
         """One speed faster (+1) or slower (-1)."""

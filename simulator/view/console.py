@@ -52,6 +52,7 @@ from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import Session
 from simulator.view.text import Text
+from simulator.view.words import plain_reason
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -62,6 +63,13 @@ END_QUESTION = "End the exercise now? The run is recorded as it stands."
 # A networked seat ends only its own part: the server goes on and keeps the record.
 LEAVE_QUESTION = "Leave the exercise now? It goes on for the other seats."
 PAUSED = {False: "PAUSED  (space to resume)", True: "PAUSED by the exercise controller"}
+# A / R / S with no such action for the selection: what to select first (recall needs
+# no incident).
+NOTHING_TO = {
+    "assign": "Nothing to assign: select units and an incident first.",
+    "recall": "Nothing to recall: select units first.",
+    "stage": "Nothing to send to staging: select units first.",
+}
 CLOSE_ANSWERS = ("Yes, close the window (Enter / Y)", "No, keep playing (Esc)")
 
 
@@ -73,6 +81,7 @@ class Console(Screen):
         self.session = session
         self.exercise = session.exercise
         self.roles = session.roles
+        self.playing = f"Playing: {', '.join(self.roles)}"  # the top bar's (a desk says its own)
         self.picture = Picture(self.exercise, self.roles)
         self.mood = PublicMood()
         self.pace = Pace()
@@ -143,6 +152,9 @@ class Console(Screen):
             "help": self._help,
             "end": self._end,  # Ctrl+Q: a deliberate chord, so it does not ask
         }
+        if name == "hover":  # only the panel follows the pointer: nothing to refresh
+            self.panel.point_at(intent.pos)
+            return
         if name in simple:
             simple[name]()
         elif name == "pan" or (
@@ -308,18 +320,25 @@ class Console(Screen):
 
     def _refresh_selection(self) -> None:
         self.snapshot = self.picture.snapshot(self.app.wall, force=True)
+        self._drop_gone()
         self.options = options(
             self.exercise, self.snapshot, self.selection, self.roles, self.ledger
         )
         self._options_at = (self.app.wall, len(self.exercise.log))
         if self.selection.key() != self._selected:
-            self._selected, self.panel.scroll = self.selection.key(), 0
+            self._selected, self.panel.scroll, self.panel.focus = self.selection.key(), 0, None
         self.panel.options = self.options
         self.panel.summary = self._summary()
         self.board.selected = self.selection.incident
         self.roster.selected = list(self.selection.units)
         for panel in (self.panel, self.board, self.roster):
             panel.dirty = True
+
+    def _drop_gone(self) -> None:
+        """Unselect an incident no longer on the board (resolved): nothing is left to order."""
+        chosen = self.selection.incident
+        if chosen is not None and all(i.id != chosen for i in self.snapshot.incidents):
+            self.selection.incident = None
 
     def _summary(self) -> str:
         sel = self.selection
@@ -341,7 +360,7 @@ class Console(Screen):
     def _choose_kind(self, kind: str) -> None:
         index = next((n for n, o in enumerate(self.options) if o.kind == kind), None)
         if index is None:
-            self._notice(f"Nothing to {kind}: select units (and an incident) first.")
+            self._notice(NOTHING_TO[kind])
         else:
             self._choose(index)
 
@@ -349,6 +368,7 @@ class Console(Screen):
         if not 0 <= index < len(self.options):
             return
         option = self.options[index]
+        self.panel.focus = index
         if not option.enabled:
             self._notice(f"{option.label}: {option.reason}")
             return
@@ -432,7 +452,7 @@ class Console(Screen):
         self._refresh_selection()
 
     def _notice(self, message: str) -> None:
-        self.toast = (message, self.app.wall + TOAST_S)
+        self.toast = (plain_reason(message), self.app.wall + TOAST_S)
 
     def _pace_shown(self) -> float:
         """The speed the bar marks: ours, or a server's exactly (it may be none of ours)."""
@@ -515,15 +535,9 @@ class Console(Screen):
             ("pause", 0, "II"),
             *(("speed", s, f"{s}x") for s in SPEEDS),
         ]:
-            active = (
-                self.pace.paused
-                if action == "pause"
-                else (not self.pace.paused and self._pace_shown() == value)
-            )
-            piece = text.render(caption, text.base, BLACK if active else TEXT, True)
-            box = pygame.Rect(x, 4, piece.get_width() + 14, bar.height - 8)
-            pygame.draw.rect(surface, YELLOW if active else ROW_HILITE, box, border_radius=4)
-            surface.blit(piece, piece.get_rect(center=box.center))
+            chosen = self.pace.paused if action == "pause" else self._pace_shown() == value
+            waiting = chosen and self.pace.paused and action == "speed"
+            box = _bar_button(surface, text, caption, (x, bar.height), chosen, waiting)
             self.buttons.append((box, action, value))
             x = box.right + 4
         x = self._server_pace(surface, text, x)
@@ -537,9 +551,7 @@ class Console(Screen):
             self.buttons.append((box, action, 0))
             right = box.left - 6
         self.mood.update(self.exercise.log.events)
-        playing = "   ".join(
-            p for p in (f"Playing: {', '.join(self.roles)}", self.mood.line()) if p
-        )
+        playing = "   ".join(p for p in (self.playing, self.mood.line()) if p)
         roles = text.render(
             text.fit(playing, right - x - 16, text.small),
             text.small,
@@ -581,6 +593,25 @@ class Console(Screen):
         pygame.draw.rect(surface, colour, box, border_radius=6)
         surface.blit(label, label.get_rect(center=box.center))
         return box.top
+
+
+def _bar_button(
+    surface: pygame.Surface,
+    text: Text,
+    caption: str,
+    at: tuple[int, int],
+    chosen: bool,
+    waiting: bool,
+) -> pygame.Rect:
+    """A pause or speed button: yellow when chosen; a speed waiting out a pause outlined."""
+    x, bar_height = at
+    piece = text.render(caption, text.base, YELLOW if waiting else BLACK if chosen else TEXT, True)
+    box = pygame.Rect(x, 4, piece.get_width() + 14, bar_height - 8)
+    pygame.draw.rect(surface, YELLOW if chosen else ROW_HILITE, box, border_radius=4)
+    if waiting:
+        pygame.draw.rect(surface, ROW_HILITE, box.inflate(-4, -4), border_radius=3)
+    surface.blit(piece, piece.get_rect(center=box.center))
+    return box
 
 
 def _parts(option: Option, results: list[Result]) -> list[str]:

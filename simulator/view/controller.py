@@ -77,6 +77,15 @@ class Controlled(Protocol):
 class ControlTranslator(Translator):
     """The view's keys plus the controller's (``CONTROL_KEYS``)."""
 
+    help_rows = (
+        ("PgUp / PgDn", "pick the previous / next inject of the MSEL"),
+        ("Ctrl+R", "release the inject picked now"),
+        ("Ctrl+H", "hold the inject picked"),
+        ("Ctrl+I", "write an ad-hoc inject"),
+        ("F2", "hide / show the controller's panel"),
+        ("Space, [ ]", "pause, speed: for every seat"),
+    )
+
     def _key(self, event: pygame.event.Event) -> list[Intent]:
         ctrl = bool(event.mod & pygame.KMOD_CTRL)
         name = CONTROL_KEYS.get((event.key, ctrl))
@@ -103,6 +112,7 @@ class Desk(Screen):
         self.rows: dict[int, pygame.Rect] = {}
         self.shown = True  # F2 folds the panel away from the map under it
         app.translator = ControlTranslator()
+        console.playing = "Controller (all agencies)"  # not a list of every agency's id
 
     # -- intents -------------------------------------------------------------------------
 

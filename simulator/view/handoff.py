@@ -16,6 +16,7 @@ from simulator.events import Event
 from simulator.exercise import Result
 from simulator.payloads import payload
 from simulator.terminal import SeatView
+from simulator.view.words import plain_reason
 
 
 @dataclass
@@ -49,7 +50,8 @@ class Outcome:
         if self.result is not None and self.result.accepted:
             return f"{d.agency}: dispatched {', '.join(d.units)} to {d.incident}"
         reason = self.result.reason if self.result is not None else self.reason
-        return f"Rejected ({d.agency}): {', '.join(d.units)} to {d.incident}: {reason}"
+        why = plain_reason(reason)
+        return f"Rejected ({d.agency}): {', '.join(d.units)} to {d.incident}: {why}"
 
 
 class Handoffs:

@@ -108,6 +108,9 @@ PAN_STEP = 80.0
 class Translator:
     """Reads the pygame event queue each frame and returns intents."""
 
+    # Keys of a desk this translator adds to ``KEYS`` (key, what it does): the help lists them.
+    help_rows: tuple[tuple[str, str], ...] = ()
+
     def __init__(self) -> None:
         self._press: tuple[int, int] | None = None
         self._dragging = False
@@ -150,6 +153,8 @@ class Translator:
                 self._dragging = True
                 return [Intent("drag", pos=event.pos, delta=event.rel, start=self._press)]
             return []
+        if kind == pygame.MOUSEMOTION and self._press is None:
+            return [Intent("hover", pos=event.pos)]
         if kind == pygame.MOUSEBUTTONUP and event.button in (1, 3):
             dragged, self._press, self._dragging = self._dragging, None, False
             if dragged:

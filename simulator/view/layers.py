@@ -200,7 +200,7 @@ class RoadLayer:
                 continue
             start = (roads.xy[u] - origin) * scale
             end = (roads.xy[v] - origin) * scale
-            pygame.draw.line(surface, CONGESTED, start, end, width)
+            congested_line(surface, start, end, width)
 
     def _closed(
         self,
@@ -219,7 +219,7 @@ class RoadLayer:
             done.add((u, v))
             a = (self.roads.xy[u] - origin) * scale
             b = (self.roads.xy[v] - origin) * scale
-            _dashed(surface, a, b, width)
+            closed_line(surface, a, b, width)
 
     def nearest(self, camera: Camera, pos: tuple[int, int], within: float) -> int | None:
         """The road edge index under a screen point (within ``within`` pixels), if any."""
@@ -233,7 +233,13 @@ class RoadLayer:
         return int(self.edges[k]) if dist[k] * camera.scale <= within else None
 
 
-def _dashed(surface: pygame.Surface, a: np.ndarray, b: np.ndarray, width: int) -> None:
+def congested_line(surface: pygame.Surface, a, b, width: int) -> None:
+    """A road traffic has slowed: solid orange (shared by the map and the help's legend)."""
+    pygame.draw.line(surface, CONGESTED, a, b, width)
+
+
+def closed_line(surface: pygame.Surface, a: np.ndarray, b: np.ndarray, width: int) -> None:
+    """A closed road: vermillion dashes (shared by the map and the help's legend)."""
     length = float(np.hypot(*(b - a)))
     steps = max(1, int(length // 8))
     for i in range(0, steps, 2):

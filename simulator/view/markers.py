@@ -134,7 +134,7 @@ class Markers:
         named: list[tuple[int, str, pygame.Rect, bool]] = []  # priority, text, icon, must
         for x, y, radius in snap.holes:
             at = camera.to_screen(x, y)
-            pygame.draw.circle(surface, VERMILLION, at, max(4, radius * camera.scale), 2)
+            coverage_ring(surface, at, radius * camera.scale)
             named.append((1, "radio coverage lost", pygame.Rect(at, (0, 0)), True))
         for kind, x, y in self.stations:
             placer.block(self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y)))
@@ -222,15 +222,7 @@ class Markers:
         looks = [(u.agency, u.status.value) for u in crowd]
         agency, status = max(set(looks), key=lambda look: (looks.count(look), look))
         icon = unit_icon(self.kinds.get(agency, ""), status, size)
-        x, y = centre
-        for shift in (4, 2, 0):
-            rect = self._blit(surface, icon, (x + shift, y - shift))
-        count = self.text.render(str(len(crowd)), self.text.small, BLACK, True)
-        tag = count.get_rect(midleft=(rect.right - 2, rect.top + 2)).inflate(6, 0)
-        pygame.draw.rect(surface, WHITE, tag, border_radius=4)
-        pygame.draw.rect(surface, BLACK, tag, 1, border_radius=4)
-        surface.blit(count, count.get_rect(center=tag.center))
-        return rect.union(tag).inflate(4, 4)
+        return stack_pile(surface, self.text, icon, centre, len(crowd))
 
     def _incident(
         self, surface, camera, incident: KnownIncident, size: int, chosen: dict
@@ -420,6 +412,27 @@ class Markers:
         """The incident nearest a screen point, within its badge."""
         found = [(i.id, i.x, i.y) for i in incidents]
         return _nearest(camera, found, pos, self.sizes(camera)[1] * 0.7)
+
+
+def coverage_ring(surface: pygame.Surface, at: tuple[int, int], radius: float) -> None:
+    """Radio coverage lost: a vermillion ring (shared by the map and the help's legend)."""
+    pygame.draw.circle(surface, VERMILLION, at, max(4, radius), 2)
+
+
+def stack_pile(
+    surface: pygame.Surface, text: Text, icon: pygame.Surface, centre: tuple[int, int], count: int
+) -> pygame.Rect:
+    """A pile of three icons with a white count tag; its rectangle (map and legend)."""
+    x, y = centre
+    for shift in (4, 2, 0):
+        rect = icon.get_rect(center=(x + shift, y - shift))
+        surface.blit(icon, rect)
+    number = text.render(str(count), text.small, BLACK, True)
+    tag = number.get_rect(midleft=(rect.right - 2, rect.top + 2)).inflate(6, 0)
+    pygame.draw.rect(surface, WHITE, tag, border_radius=4)
+    pygame.draw.rect(surface, BLACK, tag, 1, border_radius=4)
+    surface.blit(number, number.get_rect(center=tag.center))
+    return rect.union(tag).inflate(4, 4)
 
 
 def _view(camera: Camera) -> tuple:

@@ -17,6 +17,7 @@ from simulator.terminal import SeatView
 from simulator.view.draft import Draft
 from simulator.view.ledger import Ledger
 from simulator.view.picture import Snapshot
+from simulator.view.words import plain_reason
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,6 @@ def give(
     """
     refusal = check(command)
     if refusal:
-        return None, f"Cannot send: {refusal}"
+        return None, f"Cannot send: {plain_reason(refusal)}"
     result = submit(command)
-    return (result, "") if result.accepted else (None, f"Rejected: {result.reason}")
+    return (result, "") if result.accepted else (None, f"Rejected: {plain_reason(result.reason)}")

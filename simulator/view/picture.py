@@ -272,13 +272,20 @@ class Picture:
         return any(self.exercise.knows(agency, incident) for agency in self.agencies)
 
     def _known_incidents(self) -> tuple[KnownIncident, ...]:
+        """The incidents any played CAD holds, each aged from its first receipt at any of them.
+
+        At a joint console a share to the second agency opens the incident again in its
+        CAD; the board's age must not start over then.
+        """
         merged: dict[str, tuple[CadIncident, list[str]]] = {}
+        opened: dict[str, float] = {}
         for agency in self.agencies:
             for incident in self.exercise.cad(agency):
                 if incident.id in merged:
                     merged[incident.id][1].append(agency)
                 else:
                     merged[incident.id] = (incident, [agency])
+                opened[incident.id] = min(opened.get(incident.id, incident.opened), incident.opened)
         out = []
         for incident, holders in merged.values():
             x, y = self._xy[incident.node]
@@ -289,7 +296,7 @@ class Picture:
                     incident.priority,
                     float(x),
                     float(y),
-                    incident.opened,
+                    opened[incident.id],
                     incident.needs,
                     tuple(holders),
                 )

@@ -72,7 +72,9 @@ def play(
     if background is not None:
         app.background = background
     try:
-        briefing = Briefing(app, scenario, start, roles, speed)
+        # Only a served exercise's window reads its server in the background, and a
+        # served exercise runs before its seats join.
+        briefing = Briefing(app, scenario, start, roles, speed, running=background is not None)
         app.push(briefing)
         if frames is None:
             app.run()

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from simulator.events import Event
 from simulator.payloads import UnitAvailable, payload
 from simulator.view.op_sentences import SENTENCES as OPERATION_SENTENCES
-from simulator.view.words import EFFECT, Names, fact_words, fault_words, listed, plural, spaced
+from simulator.view.words import (
+    EFFECT,
+    Names,
+    fact_words,
+    fault_words,
+    listed,
+    plain_reason,
+    plural,
+    spaced,
+)
 
 Sentence = Callable[[Event, Names], str | None]
 
@@ -124,7 +133,7 @@ def rejected(event: Event, names: Names) -> str:
     """A trainee's order refused, with the engine's reason."""
     refused = payload(event)
     phrase = order_phrase(refused.command, names)
-    return f"{names.desk(event.agency)}Could not {phrase}: {refused.reason}"
+    return f"{names.desk(event.agency)}Could not {phrase}: {plain_reason(refused.reason)}"
 
 
 # -- units ----------------------------------------------------------------------------

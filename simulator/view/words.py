@@ -6,6 +6,7 @@ hazard at WHSE-1". Message ids are shown as "msg #12", never "M12": ambulances a
 called M1, M2 too, and "M2 delivered to ems" reads as an ambulance.
 """
 
+import re
 from collections.abc import Iterable
 
 from simulator.scenario.facts import FactKey
@@ -31,6 +32,14 @@ PATH = {
     "patch": "through a console patch",
     "shared": "on a shared channel",
 }
+# A unit's status as the engine names it in a refusal ("unit M1 is at_hospital").
+STATUS = {
+    "en_route": "en route",
+    "on_scene": "on scene",
+    "at_hospital": "at the hospital",
+    "out_of_service": "out of service",
+}
+_STATUS_WORD = re.compile(r"\b(" + "|".join(STATUS) + r")\b")
 EFFECT = {
     "crew_injured": "crew injured",
     "out_of_service": "out of service",
@@ -41,6 +50,15 @@ EFFECT = {
 def spaced(value: object) -> str:
     """An engine value as words: ``hazmat_release`` reads "hazmat release"."""
     return str(value).replace("_", " ")
+
+
+def plain_reason(text: str) -> str:
+    """An engine's reason in plain words: its status names read as a dispatcher says them.
+
+    The reasons are the engine's own text, made for review; the view only translates
+    the status names it knows ("is at_hospital" reads "is at the hospital").
+    """
+    return _STATUS_WORD.sub(lambda m: STATUS[m.group(1)], text)
 
 
 def message_label(message_id: object) -> str:
