@@ -446,6 +446,7 @@ def test_a_seat_window_rejoins_a_dropped_link_and_says_when_it_cannot(tmp_path, 
     seen = {}
 
     def fake_play(scenario, start, roles, *, background, **options):
+        seen["running"] = options["running"]  # a seat joins a served exercise
         first = seated.link
         first.close()  # the network drops, under the briefing or any overlay
         background()
@@ -458,7 +459,7 @@ def test_a_seat_window_rejoins_a_dropped_link_and_says_when_it_cannot(tmp_path, 
 
     monkeypatch.setattr(view_play, "play", fake_play)
     window.watch(seated, server.url, token, size=(1280, 720))
-    assert seen["rejoined"]
+    assert seen["running"] and seen["rejoined"]
     assert seen["trouble"].startswith("Connection to the server lost (gone)")
     assert not seen["order"].accepted
     assert seen["order"].reason.startswith("not sent: connection to the server lost")

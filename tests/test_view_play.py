@@ -506,8 +506,7 @@ def test_a_served_exercise_is_joined_not_started(app, monkeypatch):
     monkeypatch.setattr(
         play_module, "Briefing", lambda *a, **k: made.append(k) or Briefing(*a, **k)
     )
-    # A seat's or the controller's window reads its server in the background.
-    play_module.play(exercise.scenario, start, ("police",), frames=1, background=lambda: None)
+    play_module.play(exercise.scenario, start, ("police",), frames=1, running=True)
     assert made == [{"running": True}]
 
 

@@ -83,6 +83,7 @@ def watch(
         decorate=controller_desk if seated.link.welcome.get("controller") else None,
         background=pump,  # read under the briefing and overlays too: the server's
         # keepalive drops a seat that stops reading
+        running=True,
     )
     seated.link.close()
 

@@ -60,11 +60,13 @@ def play(
     show: str = "map",
     decorate: Callable[[App, Screen], Screen] | None = None,
     background: Callable[[], None] | None = None,
+    running: bool = False,
 ) -> None:
     """Show the briefing, then the console; return when the window is closed.
 
     ``decorate`` wraps each screen put up (the controller's desk wraps the console);
-    ``background`` runs every frame, whatever screen is up.
+    ``background`` runs every frame, whatever screen is up; ``running``: the exercise
+    runs already (a served one, which seats join).
     """
     app = open_app(size, f"{scenario.metadata.title} - joint operations exercise")
     if decorate is not None:
@@ -72,9 +74,7 @@ def play(
     if background is not None:
         app.background = background
     try:
-        # Only a served exercise's window reads its server in the background, and a
-        # served exercise runs before its seats join.
-        briefing = Briefing(app, scenario, start, roles, speed, running=background is not None)
+        briefing = Briefing(app, scenario, start, roles, speed, running=running)
         app.push(briefing)
         if frames is None:
             app.run()
