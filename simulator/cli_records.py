@@ -22,6 +22,7 @@ from simulator.build import build_exercise
 from simulator.cli import check_output, run_id
 from simulator.events import Event, read_events
 from simulator.exercise import Exercise
+from simulator.payloads import check
 from simulator.record import (
     EVENTS,
     MANIFEST,
@@ -565,7 +566,9 @@ def _logged_events(directory: Path, claimed: str | None) -> list[Event]:
             f"that differs)"
         )
     try:
-        return read_events(data.decode("utf-8").splitlines())
+        events = read_events(data.decode("utf-8").splitlines())
+        check(events)
+        return events
     except UnicodeDecodeError as exc:
         raise RecordInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except ValueError as exc:

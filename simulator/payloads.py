@@ -11,11 +11,13 @@ explains what each kind means.
 
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, fields
 from functools import cache
 from typing import Any
 
 from simulator.events import Event
+from simulator.scenario.limits import MAX_SECONDS
 
 JSON = Any  # a JSON value: what a fact or a command carries
 KINDS: dict[str, type] = {}
@@ -66,6 +68,24 @@ def problems(event: Event) -> list[str]:
             expected = getattr(hint, "__name__", str(hint))
             found.append(f"{event.kind}.{name}: {value} is not {expected}")
     return found
+
+
+def check(events: Iterable[Event]) -> None:
+    """Refuse a log read back whose events no run could have logged.
+
+    A log edited by hand (its hash written again) or a stored run with no hash to check
+    may hold anything; scoring it would stop at a missing field, or a time stamp of a
+    million days would size its charts past memory.
+
+    Raises:
+        ValueError: the first such event, by its number, and what is wrong with it.
+    """
+    for event in events:
+        if not 0.0 <= event.t <= MAX_SECONDS:
+            raise ValueError(f"event {event.seq}: t: {event.t} is past any exercise (30 days)")
+        found = problems(event)
+        if found:
+            raise ValueError(f"event {event.seq}: {found[0]}")
 
 
 def declaring(field: str, *families: str) -> frozenset[str]:

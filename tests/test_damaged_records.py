@@ -748,3 +748,43 @@ def test_a_pipe_or_a_device_in_a_run_directory_is_refused_not_read(
         make(run / name)
         err = _refused([command, str(run)], capsys)
         assert str(run / name) in err and "not a regular file" in err
+
+
+def _rehashed(run: Path, seq: int, change) -> None:
+    """Edit one event of a run directory's log and write its hash again (a forgery)."""
+    path = run / "events.jsonl"
+    lines = path.read_text().splitlines()
+    event = json.loads(lines[seq - 1])
+    change(event)
+    lines[seq - 1] = json.dumps(event, separators=(",", ":"))
+    path.write_text("".join(f"{line}\n" for line in lines))
+    _edit_manifest(run, events_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda e: e["data"].pop("title"), "event 3: incident.started: missing field 'title'"),
+        (lambda e: e.update(t=1e12), "event 1: t: 1000000000000.0 is past any exercise"),
+    ],
+)
+def test_an_event_no_run_could_log_is_refused_by_number(
+    tmp_path, capsys, recorded, change, problem
+):
+    """Scoring stopped at a missing field; a time of a million days sized a chart past
+    memory. Stored runs with no hash to check are read the same way."""
+    run = _copy(tmp_path, recorded[0])
+    seq = 3 if "title" in problem else 1
+    assert json.loads((run / "events.jsonl").read_text().splitlines()[2])["kind"] == (
+        "incident.started"
+    )
+    _rehashed(run, seq, change)
+    assert problem in _refused(["report", str(run)], capsys)
+    db = _damaged_db(
+        tmp_path,
+        recorded[1],
+        "UPDATE runs SET status = 'incomplete', events_sha256 = NULL WHERE id = 1",
+        "UPDATE events SET json = json_remove(json, '$.data.title') WHERE run = 1 AND seq = 3",
+    )
+    err = _refused(["report", "1", "--db", str(db)], capsys)
+    assert "run 1: events: event 3: incident.started: missing field 'title'" in err

@@ -33,7 +33,7 @@ RANK = {
 # function of the scenario and the event log; the store keeps plain records.
 MAY_IMPORT = {
     "review": {"scenario", "events", "payloads", "review"},
-    "store": {"events", "commands", "scenario", "store"},
+    "store": {"events", "payloads", "commands", "scenario", "store"},
 }
 # Where optional heavy libraries may be imported (docs/architecture.md).
 ALLOWED_IN = {"pygame": {"view"}, "matplotlib": {"review"}}
