@@ -330,7 +330,14 @@ def _execute(
     if recording is not None:
         recording.finish(exercise, complete)
     players = player_profiles(scenario, automated, profiles)
-    summary = _close(record, exercise, path, until, started, players=players, complete=complete)
+    # Who played, as play's manifest says it: a report of the directory names them.
+    extra = {
+        "trainee": recording.trainee if recording is not None else None,
+        "roles": sorted(a.id for a in scenario.agencies if a.id not in automated),
+    }
+    summary = _close(
+        record, exercise, path, until, started, players=players, complete=complete, **extra
+    )
     failures = [record.failure, recording.failure if recording is not None else ""]
     return {
         "summary": summary,

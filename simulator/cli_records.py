@@ -534,10 +534,13 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         raise RecordInputError(str(exc)) from None
     events = _logged_events(directory, manifest.get("events_sha256"))
     scores = score(scenario, events)
+    trainee, roles = manifest.get("trainee"), manifest.get("roles", [])
+    if not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):
+        raise RecordInputError(f"{directory / MANIFEST}: roles: not a list of agencies")
     meta = RunMeta(
         run=str(directory),
-        trainee=None,
-        roles=[],
+        trainee=trainee if isinstance(trainee, str) else None,
+        roles=roles,
         automated=settings.automated,
         seed=settings.seed,
         started=manifest.get("started") or "",

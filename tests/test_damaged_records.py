@@ -788,3 +788,16 @@ def test_an_event_no_run_could_log_is_refused_by_number(
     )
     err = _refused(["report", "1", "--db", str(db)], capsys)
     assert "run 1: events: event 3: incident.started: missing field 'title'" in err
+
+
+def test_a_report_of_a_run_directory_names_the_trainee_and_their_roles(tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["run", str(SMALL), "--until", "00:20", "--quiet", "--roles", "police"]
+    argv += ["--trainee", "A. Diaz", "--out", str(out), "--db", str(tmp_path / "db.sqlite")]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(["report", str(out), "--format", "md"]) == 0
+    text = capsys.readouterr().out
+    assert "| trainee | A. Diaz |" in text and "| roles | police |" in text
+    _edit_manifest(out, roles="police")
+    assert "run.json: roles: not a list of agencies" in _refused(["report", str(out)], capsys)
