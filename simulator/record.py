@@ -526,7 +526,8 @@ def first_difference(recorded: Path, replayed: Path) -> Difference | None:
     with recorded.open("rb") as ours, replayed.open("rb") as theirs:
         for seq, (a, b) in enumerate(itertools.zip_longest(ours, theirs), start=1):
             if a != b:
-                return Difference(seq, _kind(b) or _kind(a) or "unreadable", _line(a), _line(b))
+                # Named as the record has it: the record is what an evaluator is reading.
+                return Difference(seq, _kind(a) or _kind(b) or "unreadable", _line(a), _line(b))
     return None
 
 

@@ -430,3 +430,17 @@ def test_a_yes_no_or_count_given_as_text_is_refused_not_guessed(tmp_path, capsys
     assert main(args) == 2
     err = capsys.readouterr().err
     assert problem in err and "Traceback" not in err
+
+
+def test_a_difference_is_named_by_the_recorded_events_kind(tmp_path, capsys):
+    """The evaluator reads the record: two events swapped are named as the record has them."""
+    run = _plain_run(tmp_path / "run")
+    log = run / "events.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    kinds = [json.loads(line)["kind"] for line in lines]
+    at = next(n for n in range(10, len(lines) - 1) if kinds[n] != kinds[n + 1])
+    lines[at], lines[at + 1] = lines[at + 1], lines[at]
+    log.write_text("".join(lines))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    assert f"first difference at event {at + 1} ({kinds[at + 1]}):" in capsys.readouterr().out
