@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.events import Event, read_json
+from simulator.scenario.limits import MAX_SECONDS
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def _whole(value: object) -> bool:
 
 
 def _seconds(value: object) -> bool:
-    return type(value) in (int, float) and math.isfinite(value) and value >= 0
+    """An exercise time: no exercise runs past 30 days (a note at 1e300 s is damage)."""
+    return type(value) in (int, float) and 0 <= value <= MAX_SECONDS
 
 
 def _names(value: object) -> bool:
