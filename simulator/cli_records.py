@@ -533,6 +533,12 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
     except ValueError as exc:
         raise RecordInputError(str(exc)) from None
     events = _logged_events(directory, manifest.get("events_sha256"))
+    counted = manifest.get("events", len(events))
+    if type(counted) is not int or counted != len(events):
+        raise RecordInputError(
+            f"{directory / MANIFEST}: events: {counted!r} is not the {len(events)} events "
+            f"in {EVENTS}: the manifest was changed after the run"
+        )
     scores = score(scenario, events)
     trainee, roles = manifest.get("trainee"), manifest.get("roles", [])
     if not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):

@@ -805,3 +805,10 @@ def test_a_report_of_a_run_directory_names_the_trainee_and_their_roles(tmp_path,
     assert "| trainee | A. Diaz |" in text and "| roles | police |" in text
     _edit_manifest(out, roles="police")
     assert "run.json: roles: not a list of agencies" in _refused(["report", str(out)], capsys)
+
+
+@pytest.mark.parametrize("count", [-5, 999, "lots"])
+def test_a_manifest_counting_other_events_is_refused(tmp_path, capsys, recorded, count):
+    run = _copy(tmp_path, recorded[0])
+    _edit_manifest(run, events=count)
+    assert "run.json: events: " in _refused(["report", str(run)], capsys)
