@@ -224,6 +224,7 @@ def test_history_names_a_damaged_run_and_still_lists_the_others(
             "changed after the run",
         ),
         ("UPDATE runs SET roles = '[bad' WHERE id = 2", "roles: not valid JSON"),
+        ("UPDATE runs SET until = 0.5 WHERE id = 2", "until: 0.5 is before the run's last event"),
         (
             "INSERT INTO notes (run, t, text, created) VALUES (2, 1e300, 'x', '2026-12-03')",
             "notes: (1e+300, 'x', '2026-12-03') is not a note",

@@ -397,6 +397,11 @@ class Store:
             check(events)  # with no hash (a run cut short), its rows may hold anything
         except ValueError as exc:
             raise StoreError(f"{where}: {exc}") from None
+        if events and events[-1].t > run.until:  # its baseline would be played that short
+            raise StoreError(
+                f"{self.path}: run {run.id}: until: {run.until} is before the run's last "
+                f"event (at {events[-1].t})"
+            )
         if run.events_sha256 is None:
             return
         digest = hashlib.sha256()
