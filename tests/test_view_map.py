@@ -175,6 +175,17 @@ def test_a_crowd_too_big_to_fan_out_is_one_stack_and_a_click_selects_it(app):
     assert sorted(console.selection.units) == sorted(u["id"] for u in crowd)
 
 
+def test_a_label_at_the_maps_edge_stays_on_the_map():
+    """An operation's cross-hair at the left edge of a small window lost its id off it."""
+    area = pygame.Rect(0, 40, 700, 500)
+    placer = Placer(area)
+    edge = pygame.Rect(2, 300, 12, 12)
+    label = placer.place("OP-UC-WATCH 00:00-00:50 staging NOT REGISTERED", (320, 14), edge, True)
+    assert label is not None and area.contains(label)
+    corner = placer.place("MCI-01", (60, 14), pygame.Rect(690, 42, 10, 10), must=True)
+    assert corner is not None and area.contains(corner)
+
+
 def test_a_label_that_must_show_moves_aside_and_one_that_need_not_is_left_out():
     placer = Placer()
     icon = pygame.Rect(100, 100, 20, 20)

@@ -130,7 +130,7 @@ class Markers:
         unit_size, incident_size = self.sizes(camera)
         zoomed = camera.scale >= LABEL_SCALE
         fac = max(10, unit_size - 2)
-        placer = Placer()
+        placer = Placer(pygame.Rect(camera.left, camera.top, camera.width, camera.height))
         named: list[tuple[int, str, pygame.Rect, bool]] = []  # priority, text, icon, must
         for x, y, radius in snap.holes:
             at = camera.to_screen(x, y)

@@ -15,7 +15,8 @@ GAP = 2
 class Placer:
     """Occupied screen rectangles, and the labels placed so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, bounds: pygame.Rect | None = None) -> None:
+        self.bounds = bounds  # the map's area: a label never runs off it
         self.icons: list[pygame.Rect] = []
         self.labels: list[tuple[str, pygame.Rect]] = []
         self._taken: list[pygame.Rect] = []
@@ -32,7 +33,7 @@ class Placer:
         self, name: str, size: tuple[int, int], icon: pygame.Rect, must: bool = False
     ) -> pygame.Rect | None:
         """Where the label of ``icon`` goes, or None when it is left out."""
-        spots = _spots(size, icon)
+        spots = _spots(size, icon, self.bounds)
         reach = icon.inflate(2 * size[0] + 4 * GAP, 2 * size[1] + 4 * GAP)
         icons = [self.icons[k] for k in reach.collidelistall(self.icons)]  # the ones near
         for spot in spots:
@@ -51,7 +52,21 @@ class Placer:
         return spot
 
 
-def _spots(size: tuple[int, int], icon: pygame.Rect) -> list[pygame.Rect]:
+def _spots(
+    size: tuple[int, int], icon: pygame.Rect, bounds: pygame.Rect | None
+) -> list[pygame.Rect]:
+    """The places around the icon, in order; within ``bounds``, those inside first.
+
+    The others follow moved inside: an icon at the map's edge keeps its label readable.
+    """
+    around = _around(size, icon)
+    if bounds is None:
+        return around
+    inside = [spot for spot in around if bounds.contains(spot)]
+    return inside + [spot.clamp(bounds) for spot in around if not bounds.contains(spot)]
+
+
+def _around(size: tuple[int, int], icon: pygame.Rect) -> list[pygame.Rect]:
     w, h = size
     rect = pygame.Rect(0, 0, w, h)
     return [
