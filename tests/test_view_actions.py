@@ -346,17 +346,22 @@ def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
     assert label in " ".join(rendered(app, monkeypatch))
 
 
-def test_a_refusal_says_a_units_status_in_plain_words(app):
-    from simulator.commands import SetService
-
-    console = start(app, ("police",))
-    console.exercise.submit(SetService(agency="police", unit="P1", in_service=False))
-    frames(app, 70)  # the police CAD opens INC1 at 56 s
+def _assign_p1_to_inc1(app, console) -> None:
+    """Once the police CAD opens INC1 (at 56 s): click P1, then INC1, and press A."""
+    frames(app, 70)
     click(at(console, "P1"))
     app.frame(0.0)
     click(at(console, "INC1"))
     key(pygame.K_a)
     app.frame(0.0)
+
+
+def test_a_refusal_says_a_units_status_in_plain_words(app):
+    from simulator.commands import SetService
+
+    console = start(app, ("police",))
+    console.exercise.submit(SetService(agency="police", unit="P1", in_service=False))
+    _assign_p1_to_inc1(app, console)
     assign = next(o for o in console.options if o.kind == "assign")
     assert "out_of_service" in assign.reason  # the engine's own words
     assert "unit P1 is out of service and cannot be dispatched" in console.toast[0]
@@ -365,12 +370,7 @@ def test_a_refusal_says_a_units_status_in_plain_words(app):
 
 def test_a_resolved_incident_leaves_the_selection(app):
     console = start(app, ("police",))
-    frames(app, 70)  # the police CAD opens INC1 at 56 s
-    click(at(console, "P1"))
-    app.frame(0.0)
-    click(at(console, "INC1"))
-    key(pygame.K_a)
-    app.frame(0.0)
+    _assign_p1_to_inc1(app, console)
     assert console.selection.incident == "INC1"
     run_to(app, console, 1600)  # P1 has cleared the collision
     assert exercise_of(console).log.of_kind("incident.resolved")
