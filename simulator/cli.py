@@ -13,6 +13,7 @@ import errno
 import importlib
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from simulator.scenario.limits import MAX_SEED, shown
@@ -44,6 +45,10 @@ UNTIL_HELP = "stop at exercise time (T+): HH:MM or HH:MM:SS"
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python run_sim.py``."""
+    for stream in (sys.stdout, sys.stderr):
+        # A path through a folder named in other bytes is printed as the shell gave it.
+        with suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="surrogateescape")
     parser = _parser()
     args = parser.parse_args(argv)
     from rich.console import Console  # after parsing: --help needs none of rich
@@ -88,19 +93,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+# Arguments that are words a person typed, recorded as text (not paths).
+_WORDS = frozenset({"trainee", "text", "value", "roles", "role", "seats", "players"})
+
+
 def _check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse, before anything is made, words that are not UTF-8 (a name, a note).
 
     The shell hands them over as undecodable bytes; recorded, they cannot be written
     as text, and a run stopped there left a half-made run directory behind.
 
+    Only words are checked: a path may name a folder whose name is no UTF-8, which
+    the file system reads as well as any other.
+
     Raises:
         BadInput: an argument holds bytes that are not UTF-8.
     """
     for name, value in sorted(vars(args).items()):
+        recorded = name == "scenario" and args.command in ("run", "play", "serve")
+        if name not in _WORDS and not recorded and (args.command, name) != ("history", "scenario"):
+            continue
         for word in value if isinstance(value, list) else [value]:
-            if isinstance(word, str) and not _utf8(word):
-                raise BadInput(f"{_spelling(parser, args.command, name)}: not UTF-8 text")
+            if isinstance(word, str) and not _utf8(Path(word).name if recorded else word):
+                what = "the file's name is not" if recorded else "not"
+                raise BadInput(f"{_spelling(parser, args.command, name)}: {what} UTF-8 text")
 
 
 def _utf8(word: str) -> bool:
@@ -140,7 +156,10 @@ def check_output(option: str, path: Path, records: list[Path]) -> None:
     from simulator.record import MANIFEST, record_files
 
     # Written through a link, the file written is where the link leads: judge that one.
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise BadInput(f"{option}: {path}: cannot be written: {exc}") from None
     if (target.parent / MANIFEST).is_file():
         records = [*records, *record_files(target.parent)]
     record = _replaced(target, records)

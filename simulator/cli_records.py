@@ -270,7 +270,7 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
     if not store.readonly:
         with tempfile.TemporaryDirectory(prefix="baseline-") as scratch:
             path = Path(scratch) / name
-            path.write_text(text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8", newline="")  # its line ends as stored
             ident = _start(
                 store, scenario, path, run.seed, run.until, agencies, [], None, "baseline"
             )
@@ -588,7 +588,7 @@ def _scenario(name: str, text: str, label: str) -> tuple[Scenario, Geometry]:
     """The recorded scenario and its map's geometry; problems are named by ``label``."""
     with tempfile.TemporaryDirectory(prefix="report-") as scratch:
         path = Path(scratch) / name
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="")  # its line ends as stored
         try:
             scenario = load(path)
             roads = build_atlas(scenario, label).roads

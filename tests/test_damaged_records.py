@@ -10,6 +10,8 @@ import hashlib
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -708,9 +710,10 @@ def test_the_trend_leaves_out_runs_stopped_early(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
-        (["run", str(SMALL), "--trainee", "bad\udcffname"], "--trainee"),
-        (["history", "--scenario", "bad\udcffname"], "--scenario"),
-        (["note", "1", "--at", "00:10", "bad\udcffname"], "TEXT"),
+        (["run", str(SMALL), "--trainee", "bad\udcffname"], "--trainee: not"),
+        (["history", "--scenario", "bad\udcffname"], "--scenario: not"),
+        (["note", "1", "--at", "00:10", "bad\udcffname"], "TEXT: not"),
+        (["run", "bad\udcffname.yaml"], "SCENARIO: the file's name is not"),
     ],
 )
 def test_words_that_are_not_utf8_are_refused_before_anything_is_made(tmp_path, capsys, argv, named):
@@ -719,7 +722,7 @@ def test_words_that_are_not_utf8_are_refused_before_anything_is_made(tmp_path, c
     out = tmp_path / "run"
     extra = ["--out", str(out)] if argv[0] == "run" else []
     err = _refused([*argv, *extra, "--db", str(tmp_path / "db.sqlite")], capsys)
-    assert err.strip().endswith(f"{named}: not UTF-8 text")
+    assert err.strip().endswith(f"{named} UTF-8 text")
     assert not out.exists() and not (tmp_path / "db.sqlite").exists()
 
 
@@ -793,6 +796,14 @@ def test_an_event_no_run_could_log_is_refused_by_number(
     )
     err = _refused(["report", "1", "--db", str(db)], capsys)
     assert "run 1: events: event 3: incident.started: missing field 'title'" in err
+    db = _damaged_db(
+        tmp_path,
+        recorded[1],
+        "UPDATE runs SET status = 'incomplete', events_sha256 = NULL WHERE id = 2",
+        "UPDATE events SET json = json_set(json, '$.t', 1e12) WHERE run = 2 AND seq = 1",
+    )
+    err = _refused(["report", "2", "--db", str(db)], capsys)
+    assert "run 2: events: event 1: t: 1000000000000.0 is past any exercise" in err
 
 
 def test_a_report_of_a_run_directory_names_the_trainee_and_their_roles(tmp_path, capsys):
@@ -813,3 +824,42 @@ def test_a_manifest_counting_other_events_is_refused(tmp_path, capsys, recorded,
     run = _copy(tmp_path, recorded[0])
     _edit_manifest(run, events=count)
     assert "run.json: events: " in _refused(["report", str(run)], capsys)
+
+
+def test_a_path_through_a_folder_named_in_other_bytes_still_works(tmp_path):
+    """Paths are the file system's to read, and printed as the shell gave them; only
+    words (and a scenario's own file name, which is recorded) must be UTF-8."""
+    folder = tmp_path.joinpath(os.fsdecode(b"caf\xe9"))
+    folder.mkdir()
+    scenario = folder / "small.yaml"
+    scenario.write_bytes(SMALL.read_bytes())
+    out = tmp_path / "run"
+    for argv in (
+        ["validate", scenario],
+        ["run", scenario, "--until", "00:10", "--quiet", "--out", out, "--db", tmp_path / "db"],
+    ):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "run_sim.py"), *map(os.fsencode, argv)],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert bytes(scenario) in done.stdout or b"overall score" in done.stdout
+
+
+def test_a_backslash_in_a_scenarios_name_is_part_of_the_name(tmp_path, capsys):
+    """On Linux it is an ordinary character: such a run reports, its baseline included."""
+    scenario = tmp_path / "back\\slash.yaml"
+    scenario.write_bytes(SMALL.read_bytes())
+    argv = ["run", str(scenario), "--until", "00:10", "--quiet", "--roles", "police"]
+    assert main([*argv, "--out", str(tmp_path / "r"), "--db", str(tmp_path / "db")]) == 0
+    assert "baseline" in capsys.readouterr().out
+    assert main(["report", "1", "--db", str(tmp_path / "db"), "--format", "md"]) == 0
+
+
+def test_an_output_through_a_loop_of_links_is_refused_plainly(recorded, tmp_path, capsys):
+    loop = tmp_path / "loop.html"
+    loop.symlink_to(tmp_path / "other.html")
+    (tmp_path / "other.html").symlink_to(loop)
+    argv = ["report", "1", "--db", str(recorded[1]), "--out", str(loop)]
+    assert f"--out: {loop}: cannot be written" in _refused(argv, capsys)

@@ -218,7 +218,8 @@ def quit_window() -> None:
 
 def test_a_quit_alone_is_a_signal_and_ends_at_once(app):
     """Ctrl+C in the terminal or a shutdown (SDL turns SIGINT and SIGTERM into a quit)
-    must not wait on a question nobody may be there to answer; the run is still kept."""
+    must not wait on a question nobody may be there to answer (``play`` then closes
+    the session and keeps the run, as for any end of the window)."""
     _console, _session = start_console(app)
     pygame.event.post(pygame.event.Event(pygame.QUIT))
     app.frame(0.0)

@@ -368,7 +368,8 @@ class Store:
         if not isinstance(text, str) or run.scenario_sha256 not in _text_hashes(text):
             raise StoreError(
                 f"{where}: scenario_text: not the scenario the run recorded "
-                f"(its sha256 is not {run.scenario_sha256})"
+                f"(its sha256 is not {run.scenario_sha256}; a run recorded before the "
+                "text kept its line ends, from a file mixing them, cannot be checked)"
             )
         return name, text
 
@@ -465,8 +466,12 @@ class Store:
 
 
 def _plain_name(name: str) -> bool:
-    """A file name with no folder in it (nothing to write outside the scratch folder)."""
-    if name in ("", ".", "..") or set(name) & set("\\/\0"):
+    """A file name with no folder in it (nothing to write outside the scratch folder).
+
+    A backslash is a character of a name here, as the file system takes it.
+    """
+    separators = {"/", "\0", os.sep, *([os.altsep] if os.altsep else [])}
+    if name in ("", ".", "..") or set(name) & separators:
         return False
     return PurePath(name).name == name
 
