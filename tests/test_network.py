@@ -434,8 +434,9 @@ def test_join_opens_the_map_view_of_the_seat(tmp_path, capsys, monkeypatch):
 
 
 def test_a_seat_window_rejoins_a_dropped_link_and_says_when_it_cannot(tmp_path, monkeypatch):
-    """The window reads its link every frame whatever screen is up; a drop rejoins, and
-    a seat that cannot rejoin says so on the map and refuses orders instead of crashing."""
+    """The window reads its link every frame whatever screen is up; a drop is rejoined
+    one try a frame when due (the window never waits), and a seat that cannot rejoin
+    says so on the map and refuses orders instead of crashing."""
     import simulator.view.play as view_play
     from simulator.network import window
 
@@ -444,27 +445,45 @@ def test_a_seat_window_rejoins_a_dropped_link_and_says_when_it_cannot(tmp_path, 
     seated = sit(server.url, token)
     order = SetService(agency="police", unit="P1", in_service=False)
     seen = {}
+    now = [0.0]
+    monkeypatch.setattr(window, "monotonic", lambda: now[0])
 
     def fake_play(scenario, start, roles, *, background, **options):
         seen["running"] = options["running"]  # a seat joins a served exercise
+        trouble = start(("police",)).trouble
         first = seated.link
         first.close()  # the network drops, under the briefing or any overlay
         background()
         seen["rejoined"] = seated.link is not first and seated.mirror.check(order) == ""
+        seen["clear"] = trouble()
+        tries = []
+        monkeypatch.setattr(
+            window, "reconnect", lambda *a: tries.append(now[0]) or _raise(LinkError("gone"))
+        )
         seated.link.close()  # again, and now the server cannot be reached
-        monkeypatch.setattr(window, "rejoin", lambda *a: (_ for _ in ()).throw(LinkError("gone")))
-        background()
-        seen["trouble"] = start(("police",)).trouble()
+        background()  # the first try, at once
+        seen["retrying"] = trouble()
+        background()  # not due yet: no try, no wait
         seen["order"] = seated.mirror.submit(order)
+        for _ in range(20):  # the clock moves on; each try falls due in turn
+            now[0] += 20.0
+            background()
+        seen["tries"], seen["lost"] = len(tries), trouble()
 
     monkeypatch.setattr(view_play, "play", fake_play)
     window.watch(seated, server.url, token, size=(1280, 720))
-    assert seen["running"] and seen["rejoined"]
-    assert seen["trouble"].startswith("Connection to the server lost (gone)")
+    assert seen["running"] and seen["rejoined"] and seen["clear"] == ""
+    assert seen["retrying"] == "Connection to the server lost: rejoining (try 2 of 7)"
     assert not seen["order"].accepted
     assert seen["order"].reason.startswith("not sent: connection to the server lost")
+    assert seen["tries"] == 7
+    assert seen["lost"].startswith("Connection to the server lost (gone). The exercise goes on")
     server.stop()
     server.wait()
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
 
 
 def test_join_tokens_never_look_like_an_option():

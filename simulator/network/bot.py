@@ -56,19 +56,33 @@ def rejoin(url: str, token: str, seated: Seated) -> None:
     problem: LinkError | None = None
     for attempt in range(REJOIN_TRIES):
         if attempt:
-            time.sleep(0.25 * 2**attempt)  # a network blip or a restarting server
+            time.sleep(rejoin_delay(attempt))  # a network blip or a restarting server
         try:
-            link = Link(url, token, since=seated.mirror.last_seq)
+            reconnect(url, token, seated)
         except LinkError as exc:
             problem = exc
             if exc.code == "bad_token":
                 break
             continue
-        link.on_message = seated.mirror.feed
-        seated.mirror.rebind(link.request, link.welcome)
-        seated.link = link
         return
     raise problem or LinkError("cannot rejoin")
+
+
+def rejoin_delay(attempt: int) -> float:
+    """Seconds to wait before try ``attempt`` (from 1): 0.5, 1, 2 ... 16 s, 31.5 s in all."""
+    return 0.25 * 2**attempt
+
+
+def reconnect(url: str, token: str, seated: Seated) -> None:
+    """One try to connect again, asking for the events heard since the last one.
+
+    Raises:
+        LinkError: the server cannot be reached or refuses the token.
+    """
+    link = Link(url, token, since=seated.mirror.last_seq)
+    link.on_message = seated.mirror.feed
+    seated.mirror.rebind(link.request, link.welcome)
+    seated.link = link
 
 
 def play_seat(url: str, token: str, name: str, *, seated: Seated | None = None) -> Mirror:

@@ -8,9 +8,10 @@ clock for everyone, the MSEL to release or hold, ad-hoc injects.
 """
 
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
-from simulator.network.bot import Seated, rejoin
+from simulator.network.bot import REJOIN_TRIES, Seated, reconnect, rejoin_delay
 from simulator.network.link import LinkError
 from simulator.network.mirror import Requester
 
@@ -39,38 +40,19 @@ def watch(
     from simulator.view.session import Session
 
     mirror = seated.mirror
-    lost: list[str] = []  # why the seat lost its server for good (shown on the map)
-
-    def bind() -> None:
-        # A request on a dropped connection is refused with the reason (the order is
-        # not given) instead of raising out of the view; the next frame rejoins.
-        mirror.rebind(_answered(seated.link.request), seated.link.welcome)
+    link = _Connection(seated, url, token)
 
     def pump() -> None:
-        if lost:
-            return
-        try:
-            while (message := seated.link.receive(0)) is not None:
-                mirror.feed(message)
-        except LinkError as exc:
-            if mirror.ended:
-                return
-            try:
-                rejoin(url, token, seated)
-            except LinkError as why:
-                lost.append(f"{LOST} ({why or exc}). {AGAIN}")
-                return
-            bind()
-        mirror.deliver()
+        if link.read():
+            mirror.deliver()
 
-    bind()
     mirror.pump = pump
     if shot is not None:
         _first_incident(seated)
 
     def start(roles: tuple[str, ...]) -> "Session":
         close = lambda session: seated.link.close()  # noqa: E731
-        return Session(mirror, roles, None, close, lambda: lost[0] if lost else "")
+        return Session(mirror, roles, None, close, link.trouble)
 
     scripted = shot is not None
     play(
@@ -97,6 +79,67 @@ def _first_incident(seated: Seated) -> None:
         message = seated.link.receive(0.1)
         if message is not None:
             mirror.feed(message)
+
+
+class _Connection:
+    """The seat's link as the window reads it, every frame, never waiting.
+
+    A drop is rejoined one try a frame when it falls due (0.5 s, then 1, 2 ... 16 s
+    apart), so the window keeps drawing and answering its close button meanwhile, and
+    says on the map that it is rejoining; after the last try, or a refused token, it
+    says the seat is lost. A request on a dropped link is refused with the reason (the
+    order is not given) instead of raising out of the view.
+    """
+
+    def __init__(self, seated: Seated, url: str, token: str):
+        self.seated, self.url, self.token = seated, url, token
+        self.tries = 0  # tries to rejoin so far, while dropped
+        self.due: float | None = None  # when the next try falls due, while dropped
+        self.lost = ""  # why the seat lost its server for good
+        self._bind()
+
+    def read(self) -> bool:
+        """Take what has arrived (or try to rejoin, when due); whether the link is up."""
+        if self.lost:
+            return False
+        if self.due is not None:
+            return self._retry()
+        mirror = self.seated.mirror
+        try:
+            while (message := self.seated.link.receive(0)) is not None:
+                mirror.feed(message)
+        except LinkError:
+            if not mirror.ended:
+                self.tries, self.due = 0, monotonic()  # the first try is at once
+                return self._retry()
+        return True
+
+    def trouble(self) -> str:
+        """What the map says of the link: lost, rejoining, or nothing."""
+        if self.lost:
+            return self.lost
+        if self.due is not None:
+            return f"{LOST}: rejoining (try {self.tries + 1} of {REJOIN_TRIES})"
+        return ""
+
+    def _retry(self) -> bool:
+        if self.due is None or monotonic() < self.due:
+            return False
+        try:
+            reconnect(self.url, self.token, self.seated)
+        except LinkError as exc:
+            self.tries += 1
+            if exc.code == "bad_token" or self.tries >= REJOIN_TRIES:
+                self.lost, self.due = f"{LOST} ({exc}). {AGAIN}", None
+            else:
+                self.due = monotonic() + rejoin_delay(self.tries)
+            return False
+        self.tries, self.due = 0, None
+        self._bind()
+        return True
+
+    def _bind(self) -> None:
+        self.seated.mirror.rebind(_answered(self.seated.link.request), self.seated.link.welcome)
 
 
 def _answered(request: Requester) -> Requester:
