@@ -314,7 +314,11 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     runs = [run for run in runs if _readable(store, run, damaged)]
     if runs:
         console.print(_runs_table(store, runs, args.all))
-        console.print(_trends(store, runs, args.all))
+        trends = _trends(store, runs, args.all)
+        if trends.row_count:
+            console.print(trends)
+        else:
+            console.print("No trend yet: every run listed was stopped early (a '*' score).")
     elif not damaged:
         hint = "" if args.all else " (rehearsal and baseline runs: --all)"
         console.print(f"No recorded exercises match{hint}.", markup=False)

@@ -863,3 +863,13 @@ def test_an_output_through_a_loop_of_links_is_refused_plainly(recorded, tmp_path
     (tmp_path / "other.html").symlink_to(loop)
     argv = ["report", "1", "--db", str(recorded[1]), "--out", str(loop)]
     assert f"--out: {loop}: cannot be written" in _refused(argv, capsys)
+
+
+def test_history_says_there_is_no_trend_when_every_run_stopped_early(tmp_path, capsys):
+    db = tmp_path / "db.sqlite"
+    argv = ["run", str(SMALL), "--until", "00:10", "--quiet", "--trainee", "Diaz"]
+    assert main([*argv, "--out", str(tmp_path / "r"), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["history", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "No trend yet" in out and "Trend per trainee" not in out

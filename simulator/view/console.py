@@ -559,12 +559,17 @@ class Console(Screen):
         )
         surface.blit(roles, (x + 12, (bar.height - roles.get_height()) // 2))
 
+    def _paused(self) -> str:
+        """The banner, saying who resumes: this trainee, or the controller for all."""
+        if hasattr(self.exercise, "injects"):  # the controller's own window (its desk)
+            return "PAUSED for everyone  (space resumes)"
+        return PAUSED[getattr(self.exercise, "remote", False)]
+
     def _banners(self, surface: pygame.Surface) -> None:
         text = self.app.text
         area = self.rects["map"]
         if self.pace.paused:
-            remote = getattr(self.exercise, "remote", False)  # the controller resumes
-            label = text.render(PAUSED[remote], text.large, BLACK, True)
+            label = text.render(self._paused(), text.large, BLACK, True)
             box = label.get_rect(midtop=(area.centerx, area.top + 10)).inflate(24, 10)
             pygame.draw.rect(surface, YELLOW, box, border_radius=6)
             surface.blit(label, label.get_rect(center=box.center))

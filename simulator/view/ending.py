@@ -108,8 +108,9 @@ class Ending(Screen):
         record = self.session.record
         where = f"Record written to {record}" if record else "This run was not recorded."
         saved = [where, *self.session.saved]
-        for line in saved:
-            surface.blit(text.render(line, text.base, YELLOW, True), (x, y))
+        for line in saved:  # a long --db path is cut, not run off the window
+            shown = text.fit(line, surface.get_width() - 2 * x)
+            surface.blit(text.render(shown, text.base, YELLOW, True), (x, y))
             y += text.line
         y += 10
         surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))
