@@ -26,6 +26,7 @@ from simulator.cli_records import (
     open_recording,
     open_store,
     print_recording,
+    recorded_as,
     run_purpose,
 )
 from simulator.exercise import Exercise
@@ -609,10 +610,7 @@ def kept(recording: Recording) -> list[str]:
     db = recording.store.path
     flag = "" if db == default_path() else f" --db {shlex.quote(str(db))}"
     report = f"run_sim.py report {recording.run}{flag} --format html --out report.html"
-    where = f"Recorded as run {recording.run} in {db}"
-    if recording.failure:
-        where = f"Run {recording.run} in {db} is incomplete (the terminal says why)"
-    return [where, f"After-action report: {report}"]
+    return [recorded_as(recording, "the terminal says why"), f"After-action report: {report}"]
 
 
 def _play_session(

@@ -201,14 +201,18 @@ def print_recording(console: Console, recording: Recording) -> None:
         console.print(
             f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
         )
-    line = f"Recorded as run {recording.run} in {recording.store.path}"
-    if recording.failure:
-        line = f"Run {recording.run} in {recording.store.path} is incomplete (see below)"
+    line = recorded_as(recording, "see below")
     if scores is not None and scores.overall is not None:
         if not scores.complete:
             line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
         line += f"; overall score {scores.overall:.1f}/100"
     console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def recorded_as(recording: Recording, why: str) -> str:
+    """Where the run is recorded: "Recorded as run 8 in DB", or that it is incomplete."""
+    where = f"{recording.run} in {recording.store.path}"
+    return f"Run {where} is incomplete ({why})" if recording.failure else f"Recorded as run {where}"
 
 
 def _role_score(scores: Scores, agency: str) -> str:

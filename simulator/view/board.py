@@ -96,7 +96,7 @@ def need_labels(
         rest = ordered[i + 1 :]  # room is kept for counting them while any follow
         reserve = width_of(_more(rest)) + GAP if rest else 0
         if width_of(label) + reserve > room:
-            return [*out, (_more(ordered[i:]), any(n.assigned < n.required for n in ordered[i:]))]
+            return [*out, (_more(ordered[i:]), short)]  # short ones first: any left is
         out.append((label, short))
         room -= width_of(label) + GAP
     return out

@@ -187,7 +187,7 @@ class Console(Screen):
         self.app.push(Confirm(self.app, self._question(), self._end))
 
     def close(self) -> bool:
-        """The window's close button asks as the End button does, while the clock runs."""
+        """The window's close button asks as the End button does, until the exercise ends."""
         if self.session.closed or self.exercise.ended:
             return False
         self.app.push(Confirm(self.app, self._question(), self._close_window, CLOSE_ANSWERS))

@@ -141,9 +141,12 @@ class Help(Screen):
 
 def _icon(icon: Callable[[int], pygame.Surface]) -> Sample:
     """A sample of a map icon, centred in the box."""
-    return lambda surface, box, text: surface.blit(
-        icon(box.height), icon(box.height).get_rect(center=box.center)
-    )
+
+    def sample(surface: pygame.Surface, box: pygame.Rect, text: Text) -> None:
+        drawn = icon(box.height)
+        surface.blit(drawn, drawn.get_rect(center=box.center))
+
+    return sample
 
 
 def _road(line: Callable[..., None]) -> Sample:
