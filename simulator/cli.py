@@ -254,6 +254,15 @@ def error(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def arguments(*words: str) -> argparse.Namespace:
+    """A command's arguments as its parser reads them, every default included.
+
+    The default launch builds its ``play`` and ``run`` this way, so their options can
+    never drift from what the same command typed by hand gets.
+    """
+    return _parser().parse_args(list(words))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run_sim.py",

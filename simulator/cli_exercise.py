@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, check_database, check_output, error
+from simulator.cli import BadInput, arguments, check_database, check_output, error
 from simulator.cli_records import (
     Recording,
     RecordInputError,
@@ -118,19 +118,7 @@ def default_run(console: Console) -> int:
         highlight=False,
         soft_wrap=True,
     )
-    args = argparse.Namespace(
-        scenario=str(DEFAULT_SCENARIO),
-        seed=0,
-        until=None,
-        out=None,
-        commands=None,
-        quiet=False,
-        db=None,
-        trainee=None,
-        roles=[],
-        players=None,
-    )
-    return run_command(args, console)
+    return run_command(arguments("run", str(DEFAULT_SCENARIO)), console)
 
 
 def run_command(args: argparse.Namespace, console: Console) -> int:
@@ -679,21 +667,8 @@ def _default_play(console: Console) -> str | None:
 
     if not display_configured():
         return "No display"
-    args = argparse.Namespace(
-        scenario=str(DEFAULT_SCENARIO),
-        role=[],
-        trainee="trainee",
-        seed=0,
-        speed=1,
-        out=None,
-        screenshot=None,
-        frames=None,
-        show="map",
-        size=(1280, 720),
-        db=None,
-    )
     try:
-        play_command(args, console)
+        play_command(arguments("play", str(DEFAULT_SCENARIO)), console)
     except BadInput as exc:
         return str(exc)
     return None
