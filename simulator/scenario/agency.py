@@ -10,7 +10,8 @@ from simulator.scenario.vocabulary import AgencyKind
 class Psap(Model):
     """A public-safety answering point: call-takers answer 911, dispatchers assign units.
 
-    Defaults follow NFPA 1225 (2022): answer within 15 s, answer to dispatch within 60 s.
+    Defaults follow NENA-STA-020.1-2020 (answer 90% within 15 s) and NFPA 1225 (2022)
+    (answer to dispatch within 60 s).
     """
 
     call_takers: int = Field(default=2, ge=1, le=200)

@@ -37,7 +37,7 @@ class Targets(Model):
         default=539.0,
         gt=0,
         le=MAX_SECONDS,
-        description="8:59 call to on scene, urban contract practice",
+        description="8:59 call to on scene, a common contract target (no national standard)",
     )
     police_p1_response_s: float = Field(
         default=315.0, gt=0, le=MAX_SECONDS, description="Local setting; no national standard"
