@@ -339,7 +339,7 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
         ),
         (
             "EMS call to on scene",
-            "common contract target, no national standard",
+            "common contract target",
             targets.ems_response_s,
             of("first_on_scene", "ems"),
         ),
