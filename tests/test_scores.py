@@ -472,3 +472,16 @@ def test_only_delivered_patients_count_as_reaching_a_crowded_department():
     )
     result = outcomes(log.events)  # I1-P2 is still on the road at the end
     assert (result.transported, result.hospital_crowded) == (1, 1)
+
+
+def test_outcome_note_counts_responders_harmed_in_words():
+    """The report's safety line reads "1 responder harmed", "2 responders harmed"."""
+    import dataclasses
+
+    from simulator.review.outcomes import outcome_score, outcomes
+
+    none = outcomes([])
+    one = dataclasses.replace(none, responders_harmed=1)
+    two = dataclasses.replace(none, responders_harmed=2)
+    assert outcome_score(one, 3600.0, 1).notes["safety"] == "1 responder harmed"
+    assert outcome_score(two, 3600.0, 1).notes["safety"] == "2 responders harmed"

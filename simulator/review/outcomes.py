@@ -218,7 +218,8 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
         )
     if arrivals:
         components["safety"] = 1.0 / (1.0 + result.responders_harmed)
-        notes["safety"] = f"{result.responders_harmed} responders harmed"
+        harmed = result.responders_harmed
+        notes["safety"] = f"{harmed} responder{'' if harmed == 1 else 's'} harmed"
     total = sum(OUTCOME_WEIGHTS[k] for k in components)
     score = (
         round(100 * sum(OUTCOME_WEIGHTS[k] * v for k, v in components.items()) / total, 1)
