@@ -1,10 +1,13 @@
 """Automated police post traffic control where congestion blocks the way to a scene."""
 
+from itertools import pairwise
+
 import pytest
-from conftest import exercise, incident, kinds, scenario_dict, unit
+from conftest import agency, exercise, incident, kinds, scenario_dict, unit
 from test_traffic import jam
 
 from simulator.players import attach_players
+from simulator.players.traffic import REFUSED_RETRY_S
 
 # Players act when events arrive: a radio check at 11 minutes is one.
 CHECK = {"seq": 20, "time": 660, "type": "information", "to": ["police"], "description": "check"}
@@ -55,3 +58,35 @@ def test_poor_never_posts_and_nobody_posts_a_unit_the_scene_needs():
     # T1, the one traffic unit, is what the scene itself needs.
     ex = run("expert", needs={"patrol": 1, "traffic_control": 1})
     assert posted(ex) == [] and kinds(ex, "unit.on_scene", unit="T1")
+
+
+def test_a_point_refused_because_another_agency_holds_the_street_is_not_asked_again_at_once():
+    """Two police agencies, one jam: the one refused waits before asking again.
+
+    It asked on every batch, and each refusal was a new batch: the clock never moved
+    and the log grew without end.
+    """
+    second = incident("INC2", seq=2, calls={"count": 1, "agency": "sheriff"})
+    second["to"] = ["sheriff"]
+    data = scenario_dict(
+        msel=[incident(), second, jam(to=["police", "sheriff"], minutes=50), CHECK],
+        duration="01:30",
+    )
+    data["agencies"].append(agency("sheriff", "police"))
+    data["stations"].append({"id": "SS", "agency": "sheriff", "location": "S"})
+    data["units"][0] = unit("P1", "police", ["patrol"], "PS")
+    data["units"] += [
+        unit("T1", "police", ["traffic_control"], "PS"),
+        unit("D1", "sheriff", ["patrol"], "SS"),
+        unit("D2", "sheriff", ["traffic_control"], "SS"),
+    ]
+    ex = exercise(data)
+    attach_players(ex, ["police", "sheriff"], {"police": "expert", "sheriff": "expert"})
+    ex.advance(ex.end)
+    assert ex.ended
+    refused = [
+        e for e in kinds(ex, "command.rejected") if e.data["command"]["type"] == "traffic_point"
+    ]
+    assert refused and {e.data["command"]["unit"] for e in refused} <= {"T1", "D2"}
+    times = [e.t for e in refused]
+    assert all(b - a >= REFUSED_RETRY_S for a, b in pairwise(times))

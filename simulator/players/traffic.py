@@ -18,6 +18,11 @@ from simulator.players.profile import Profile
 from simulator.scenario.vocabulary import Capability
 from simulator.viewpoint import Viewpoint
 
+# A street whose point was refused (another agency's officer holds it, or no road
+# leads there) is not asked for again before this many seconds: a refusal changes
+# nothing, and asking on every batch would never let the exercise move on.
+REFUSED_RETRY_S = 300.0
+
 _KINDS = frozenset(
     {
         "traffic.congested",
@@ -52,6 +57,7 @@ class TrafficDesk:
         self.ours: dict[str, str] = {}  # our unit -> the street it holds
         self.incidents: set[str] = set()  # open in our CAD
         self._streets: dict[str, list[tuple[float, float]]] = {}
+        self.refused: dict[str, float] = {}  # street -> when its point was last refused
 
     def observe(self, events: list[Event]) -> None:
         """Follow the traffic news and our CAD; post or lift points when due."""
@@ -113,6 +119,8 @@ class TrafficDesk:
                     self.controlled.add(street)
                     jam.posted.add(street)
                     free.remove(chosen[0])
+                else:
+                    self.refused[street] = now
                 if not free:
                     return
                 if not self.every_street:
@@ -127,7 +135,7 @@ class TrafficDesk:
                 continue
             x, y = self.desk.where(view.node)
             for street in jam.names:
-                if street in self.controlled:
+                if street in self.controlled or self._refused_lately(street, now):
                     continue
                 metres = min(math.dist((x, y), p) for p in self._street(street))
                 if metres <= self.radius_m:
@@ -140,6 +148,9 @@ class TrafficDesk:
                 seen.add(street)
                 out.append((incident, street))
         return out
+
+    def _refused_lately(self, street: str, now: float) -> bool:
+        return now - self.refused.get(street, -math.inf) < REFUSED_RETRY_S
 
     def _street(self, name: str) -> list[tuple[float, float]]:
         if name not in self._streets:
