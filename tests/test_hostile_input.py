@@ -512,3 +512,15 @@ def test_a_text_longer_than_the_limit_is_refused_without_echoing_it(tmp_path, ca
     err = capsys.readouterr().err
     assert "metadata.title" in err and f"at most {MAX_TEXT_CHARS} characters" in err
     assert "T" * 1000 not in err
+
+
+def test_an_unquoted_clock_time_means_the_time_written_not_base_60_seconds():
+    """YAML 1.1 reads ``time: 1:30`` as 90; a trainer means T+01:30."""
+    data = scenario_dict(duration="04:00")
+    data["msel"][0]["time"] = "@TIME@"
+    text = yaml.safe_dump(data).replace("'@TIME@'", "1:30")
+    assert "time: 1:30\n" in text
+    parsed = parse_yaml(text)
+    assert parsed["msel"][0]["time"] == "1:30"
+    assert parse(parsed).msel[0].time == 5400.0
+    assert parse_yaml("count: 12\nbig: 1_000\n") == {"count": 12, "big": 1000}

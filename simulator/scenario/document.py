@@ -190,8 +190,14 @@ class _BoundedLoader(Composer, _Parser, SafeConstructor, Resolver):
             reason = f"cannot read {what}: {str(exc)[:SHOWN_CHARS]}"
             raise ConstructorError(None, None, reason, node.start_mark) from None
 
-    def construct_yaml_int(self, node: Node) -> int:
-        """An integer of at most ``MAX_DIGITS`` digits."""
+    def construct_yaml_int(self, node: Node) -> int | str:
+        """An integer of at most ``MAX_DIGITS`` digits; a clock time stays as written.
+
+        YAML 1.1 reads an unquoted ``1:30`` as 90 (base 60), so ``time: 1:30`` would
+        mean a minute and a half; a trainer means half past one, as ``"1:30"`` does.
+        """
+        if ":" in str(node.value):
+            return str(node.value)
         digits = sum(ch.isalnum() for ch in str(node.value))
         if digits > MAX_DIGITS:
             raise ConstructorError(
