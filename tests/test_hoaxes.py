@@ -205,3 +205,10 @@ def test_the_report_lists_each_flagged_call_with_its_check():
 
     rows = hoax_rows(_scored(hoax_data(), "sop"))
     assert rows == [["H1", "police", "T+00:00:56", "T+00:04:56 (4 min)", "hoax", "T1"]]
+
+
+def test_a_hoax_with_casualties_is_refused_at_its_field():
+    """A hoax resolves once verified: patients written there would be left to die."""
+    with pytest.raises(ScenarioError, match=r"msel\.0\.incident\.hoax: a hoax has no casualties"):
+        build(scenario_dict(msel=[incident(hoax=True, casualties={"immediate": 3})]))
+    assert build(scenario_dict(msel=[incident(hoax=True)])).msel[0].incident.hoax

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from simulator.scenario.base import Ident, Location, Model
 from simulator.scenario.limits import MAX_MINUTES
@@ -161,6 +161,15 @@ class IncidentSpec(Model):
             raise ValueError(
                 "transport is not a fixed requirement; ambulances are sent per patient"
             )
+        return value
+
+    @field_validator("hoax")
+    @classmethod
+    def _nobody_hurt_at_a_hoax(cls, value: bool, info: ValidationInfo) -> bool:
+        # A hoax resolves once verified: patients written there would be left to die.
+        casualties = info.data.get("casualties")
+        if value and casualties is not None and casualties.total:
+            raise ValueError("a hoax has no casualties (nothing is there but the story)")
         return value
 
 
