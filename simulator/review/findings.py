@@ -20,7 +20,7 @@ from simulator.review import deconfliction, intelligence
 from simulator.review.intervals import INTERVALS, Check, Intervals
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
-from simulator.review.stats import Evidence, Sample, cite
+from simulator.review.stats import Evidence, Sample, cite, plural
 from simulator.scenario.model import Scenario
 
 LABELS = {
@@ -246,11 +246,6 @@ def value_text(metric: str, value: float | None) -> str:
         return "not observed"
 
     return seconds_text(value) if metric in SECONDS else f"{value:g}"
-
-
-def plural(n: int, forms: tuple[str, str]) -> str:
-    """``n`` with the singular or plural form, as a reader expects ("1 unit", "2 units")."""
-    return f"{n} {forms[0] if n == 1 else forms[1]}"
 
 
 def findings(

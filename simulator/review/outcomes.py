@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.outages import Outage, outages
-from simulator.review.stats import Evidence, cite
+from simulator.review.stats import Evidence, cite, plural
 
 _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
 
@@ -218,8 +218,8 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
         )
     if arrivals:
         components["safety"] = 1.0 / (1.0 + result.responders_harmed)
-        harmed = result.responders_harmed
-        notes["safety"] = f"{harmed} responder{'' if harmed == 1 else 's'} harmed"
+        harmed = ("responder harmed", "responders harmed")
+        notes["safety"] = plural(result.responders_harmed, harmed)
     total = sum(OUTCOME_WEIGHTS[k] for k in components)
     score = (
         round(100 * sum(OUTCOME_WEIGHTS[k] * v for k, v in components.items()) / total, 1)

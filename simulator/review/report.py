@@ -31,7 +31,6 @@ from simulator.review.findings import (
     findings,
     improvement_plan,
     joint_findings,
-    plural,
     seconds_text,
     value_text,
 )
@@ -40,7 +39,7 @@ from simulator.review.outcomes import OUTCOME_WEIGHTS
 from simulator.review.rating import NOT_OBSERVED, RATINGS
 from simulator.review.roles import GROUP_WEIGHTS, RoleScore
 from simulator.review.score import Scores
-from simulator.review.stats import Evidence, Sample, cite
+from simulator.review.stats import Evidence, Sample, cite, plural
 from simulator.scenario.check import incidents
 from simulator.scenario.model import Scenario
 from simulator.scenario.timing import format_offset

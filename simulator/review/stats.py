@@ -120,3 +120,8 @@ class Distribution:
             p90=percentile(values, 90),
             max=round(max(values), 1),
         )
+
+
+def plural(n: int, forms: tuple[str, str]) -> str:
+    """``n`` with the singular or plural form, as a reader expects ("1 unit", "2 units")."""
+    return f"{n} {forms[0] if n == 1 else forms[1]}"
