@@ -323,3 +323,43 @@ def test_a_scene_secured_by_police_is_safe_from_the_armed_suspect():
     ex = secured_scene({"id": "gun", "kind": "armed_suspect", "reported": True})
     assert not kinds(ex, "unit.harmed")
     assert status(ex, "F1") == "on_scene"
+
+
+def held_at_staging() -> Exercise:
+    """M1 dispatched held to a blocked scene waits at STG, 2.2 km out (Level I staging)."""
+    data = scenario_dict(msel=[secure()], staging_areas=[{"id": "STG", "location": "D1"}])
+    ex = exercise(data)
+    open_cad(ex, "police")
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
+    open_cad(ex, "ems")
+    held = Dispatch(agency="ems", incident="INC1", units=["M1"], hold=True)
+    assert ex.submit(held).accepted
+    run_until(ex, lambda: status(ex, "M1") == "staged")
+    assert first(ex, "unit.staged", unit="M1").data["at"] == "STG"
+    return ex
+
+
+def test_a_crew_held_at_a_staging_area_goes_in_when_ordered_after_the_scene_is_secure():
+    ex = held_at_staging()
+    run_until(ex, lambda: bool(kinds(ex, "incident.precondition_ready")))
+    assert declare(ex).accepted
+    ex.advance(READY + 2 * LINK)
+    assert status(ex, "M1") == "staged"  # held by its dispatcher: the word is not enough
+    ordered = ex.now
+    assert ex.submit(Dispatch(agency="ems", incident="INC1", units=["M1"])).accepted
+    released = kinds(ex, "unit.en_route", unit="M1")[-1]
+    assert released.t == pytest.approx(ordered)
+    assert released.data["released"] == "STG" and released.data["to"] == "I"
+    ex.advance(ex.end)
+    assert first(ex, "unit.on_scene", unit="M1").t == pytest.approx(ordered + 300, abs=0.1)
+
+
+def test_a_crew_held_at_a_staging_area_ordered_in_early_goes_when_the_word_comes():
+    ex = held_at_staging()
+    assert ex.submit(Dispatch(agency="ems", incident="INC1", units=["M1"])).accepted
+    assert status(ex, "M1") == "staged"  # the scene is not yet secure
+    run_until(ex, lambda: bool(kinds(ex, "incident.precondition_ready")))
+    assert declare(ex).accepted
+    ex.advance(ex.end)
+    on_scene = first(ex, "unit.on_scene", unit="M1")
+    assert on_scene.t == pytest.approx(READY + LINK + 300, abs=0.1)

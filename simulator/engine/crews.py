@@ -267,19 +267,20 @@ class Crews:
             self.scene.arrive(unit, incident)
 
     def order_in(self, unit: Unit, incident: Incident) -> None:
-        """A unit held at the perimeter goes in (or, still on its way, will on arrival).
+        """A held unit goes in (or, still on its way, will on arrival).
 
-        A precondition still unmet keeps it waiting, as it would any crew.
+        A precondition still unmet keeps it waiting, as it would any crew: at the
+        perimeter, or at its staging area until the word releases it with the others.
         """
         unit.held = False
-        if unit.status != UnitStatus.STAGED or unit.staging is not None:
+        if unit.status != UnitStatus.STAGED:
             return
         reason = self.awareness.blocked(unit, incident)
-        if reason:
+        if not reason:
+            self.proceed_from_staging(unit, incident)
+        elif unit.staging is None:
             self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
             self.await_word(unit, incident)
-            return
-        self.proceed_from_staging(unit, incident)
 
     def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
         """A staged unit whose precondition now holds moves in."""
