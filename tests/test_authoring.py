@@ -9,7 +9,7 @@ import json
 
 import pytest
 import yaml
-from conftest import SCENARIOS, build, closure, incident, scenario_dict
+from conftest import SCENARIOS, agency, build, closure, incident, scenario_dict, unit
 
 from simulator.cli import main
 from simulator.exercise import Exercise
@@ -202,6 +202,81 @@ def test_declared_channels_that_drop_the_default_phone_line_and_cad_link_warn(tm
         {"id": "phones", "kind": "phone", "members": ["police", "fire", "ems"]},
         {"id": "cad", "kind": "data", "members": ["police", "fire", "ems"]},
     ]
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
+def test_an_empty_msel_is_a_warning(tmp_path, capsys):
+    code, lines = validate(tmp_path, scenario_dict(msel=[]), capsys)
+    assert code == 0
+    assert lines == ["warning: msel: the MSEL has no injects: nothing happens in this exercise"]
+
+
+def test_a_need_nobody_the_answering_agency_may_ask_can_meet_is_a_warning(tmp_path, capsys):
+    data = scenario_dict(msel=[incident(requires={"hazmat": 1}), incident("INC2", seq=2)])
+    data["msel"][1]["incident"]["requires"] = {"hazmat": 1}
+    data["agencies"].append(agency("county", "fire", jurisdiction="Lake County"))
+    data["stations"].append({"id": "CS", "agency": "county", "location": "S"})
+    data["units"].append(unit("HM1", "county", ["hazmat"], "CS"))
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: msel.0.incident.requires.hazmat: fire answers hazmat here (and 1 more "
+        "incidents) but owns no unit with it, and no agency in its mutual_aid list does "
+        "(county do): automated players never bring one; add the owner to its mutual_aid, "
+        "or name it under responsible"
+    ]
+    data["agencies"][1]["mutual_aid"] = ["county"]
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
+def test_a_hospital_without_beds_is_a_warning(tmp_path, capsys):
+    data = scenario_dict()
+    data["hospitals"][0]["beds"] = {"immediate": 0, "delayed": 0, "minor": 0}
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: hospital H1 at hospitals.0.beds: a hospital with no beds is over capacity "
+        "with its first patient"
+    ]
+
+
+def test_an_objective_without_measures_and_public_measures_without_a_public_warn(tmp_path, capsys):
+    data = scenario_dict()
+    data["scoring"] = {
+        "objectives": [
+            {"id": "O1", "title": "Talk", "core_capability": "Operational Coordination"},
+            {
+                "id": "O2",
+                "title": "Inform",
+                "core_capability": "Public Information and Warning",
+                "measures": [{"metric": "trust_at_end", "target": 50}],
+            },
+        ]
+    }
+    data["msel"].append(
+        {
+            "seq": 2,
+            "time": 60,
+            "type": "rumour",
+            "to": ["police"],
+            "description": "A false post",
+            "rumour": "R1",
+            "claim": "The bridge fell",
+            "factual": False,
+        }
+    )
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: objective O1 at scoring.objectives.0.measures: an objective without "
+        "measures is never rated (its critical tasks are listed, not scored)",
+        "warning: rumour R1 at msel.1: without a community section a rumour reaches no "
+        "public: it is only told to the agencies in to",
+        "warning: objective O2 at scoring.objectives.1.measures.0.metric: trust_at_end is "
+        "read from the public's events, which only a community section makes: never observed",
+    ]
+    data["community"] = {"pio": ["police"]}
+    data["scoring"]["objectives"].pop(0)
     assert validate(tmp_path, data, capsys) == (0, [])
 
 

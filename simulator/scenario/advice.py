@@ -3,21 +3,40 @@
 The file is valid and runs, but part of it cannot mean what its author meant: an
 incident inject's ``to:`` tells nobody (agencies learn of an incident from its 911
 calls), declaring channels drops the default phone line and CAD link, a transport
-unit that carries no patients never transports one. ``validate`` prints these; ``run``
-goes ahead.
+unit that carries no patients never transports one, a need its answering agency can
+neither meet nor ask a partner for waits all day, a hospital without beds overflows
+with its first patient, an objective without measures is never rated, a rumour or a
+public-information measure without a ``community`` section reaches no public.
+``validate`` prints these; ``run`` goes ahead.
 """
 
-from simulator.scenario.check import responsible_agency
+from collections import defaultdict
+
+from simulator.scenario.check import incidents, responsible_agency
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
-from simulator.scenario.msel import IncidentInject
+from simulator.scenario.msel import IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
-from simulator.scenario.vocabulary import Capability
+from simulator.scenario.vocabulary import Capability, Metric
+
+# Measures read from the public's events, which only a ``community`` section makes.
+PUBLIC_METRICS = frozenset(
+    {Metric.FIRST_STATEMENT_TIME, Metric.RUMOURS_COUNTERED, Metric.TRUST_AT_END}
+)
 
 
 def advice(scenario: Scenario) -> list[Problem]:
     """Every silent no-op found, as warnings located like problems."""
-    return [*_untold(scenario), *_defaults_replaced(scenario), *_carry_nobody(scenario)]
+    return [
+        *_empty(scenario),
+        *_untold(scenario),
+        *_defaults_replaced(scenario),
+        *_carry_nobody(scenario),
+        *_unanswered(scenario),
+        *_bedless(scenario),
+        *_unrated(scenario),
+        *_no_public(scenario),
+    ]
 
 
 def call_agency(scenario: Scenario, spec: IncidentSpec) -> str:
@@ -89,3 +108,95 @@ def _carry_nobody(scenario: Scenario) -> list[Problem]:
         for index, unit in enumerate(scenario.units)
         if Capability.TRANSPORT in unit.capabilities and unit.patient_capacity == 0
     ]
+
+
+def _empty(scenario: Scenario) -> list[Problem]:
+    if scenario.msel:
+        return []
+    return [Problem("msel", "the MSEL has no injects: nothing happens in this exercise")]
+
+
+def _unanswered(scenario: Scenario) -> list[Problem]:
+    """Needs whose answering agency owns no such unit, nor does any partner it may ask.
+
+    An automated dispatcher asks only the agencies in its ``mutual_aid`` list, so the
+    need waits all day; one warning per agency and capability, at its first incident.
+    """
+    owners: dict[Capability, set[str]] = defaultdict(set)
+    for unit in scenario.units:
+        for capability in unit.capabilities:
+            owners[capability].add(unit.agency)
+    partners = {a.id: set(a.mutual_aid) for a in scenario.agencies}
+    gaps: dict[tuple[str, Capability], list[str]] = defaultdict(list)
+    for path, _, spec in incidents(scenario):
+        for capability in spec.requires:
+            agency = responsible_agency(scenario, spec, capability)
+            have = owners.get(capability, set())
+            if agency and have and not have & ({agency} | partners.get(agency, set())):
+                gaps[agency, capability].append(f"{path}.requires.{capability.value}")
+    found = []
+    for (agency, capability), paths in gaps.items():
+        more = f" (and {len(paths) - 1} more incidents)" if len(paths) > 1 else ""
+        found.append(
+            Problem(
+                paths[0],
+                f"{agency} answers {capability.value} here{more} but owns no unit with it, "
+                f"and no agency in its mutual_aid list does "
+                f"({', '.join(sorted(owners[capability]))} do): automated players never "
+                "bring one; add the owner to its mutual_aid, or name it under responsible",
+            )
+        )
+    return found
+
+
+def _bedless(scenario: Scenario) -> list[Problem]:
+    return [
+        Problem(
+            f"hospitals.{index}.beds",
+            "a hospital with no beds is over capacity with its first patient",
+            f"hospital {hospital.id}",
+        )
+        for index, hospital in enumerate(scenario.hospitals)
+        if hospital.beds.immediate + hospital.beds.delayed + hospital.beds.minor == 0
+    ]
+
+
+def _unrated(scenario: Scenario) -> list[Problem]:
+    return [
+        Problem(
+            f"scoring.objectives.{index}.measures",
+            "an objective without measures is never rated (its critical tasks are "
+            "listed, not scored)",
+            f"objective {objective.id}",
+        )
+        for index, objective in enumerate(scenario.scoring.objectives)
+        if not objective.measures
+    ]
+
+
+def _no_public(scenario: Scenario) -> list[Problem]:
+    """Rumours and public-information measures in a scenario that models no public."""
+    if scenario.community is not None:
+        return []
+    found = [
+        Problem(
+            f"msel.{index}",
+            "without a community section a rumour reaches no public: it is only told "
+            "to the agencies in to",
+            f"rumour {row.rumour}",
+        )
+        for index, row in enumerate(scenario.msel)
+        if isinstance(row, RumourInject)
+    ]
+    for index, objective in enumerate(scenario.scoring.objectives):
+        for m_index, measure in enumerate(objective.measures):
+            if measure.metric in PUBLIC_METRICS:
+                found.append(
+                    Problem(
+                        f"scoring.objectives.{index}.measures.{m_index}.metric",
+                        f"{measure.metric.value} is read from the public's events, "
+                        "which only a community section makes: never observed",
+                        f"objective {objective.id}",
+                    )
+                )
+    return found
