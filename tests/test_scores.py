@@ -14,6 +14,7 @@ from simulator.review.coordination import (
     idle_units,
     span_breaches,
 )
+from simulator.review.findings import _breakdown
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcomes
@@ -393,6 +394,23 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
         ("county_ems", 400.0, "CM1", ""),
         ("ems", 400.0, "CM1", "mutual aid from county_ems"),
     ]
+
+
+def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_travel():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(60, "cad.opened", "ems", incident="I1", via="notification")
+    log.add(70, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
+    log.add(90, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    log.add(100, "unit.dispatched", "county_ems", "CM1", "I1", prev="available")
+    log.add(160, "unit.en_route", "county_ems", "CM1", "I1", prev="dispatched")
+    log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
+    intervals = response_intervals(log.events)
+    (asked,) = [s for s in intervals.of("first_on_scene", "ems")]
+    assert asked.unit == "CM1"
+    text = _breakdown(asked, intervals)
+    assert "turnout 1:00, travel 4:00, waiting (notification, queueing, staging) 1:40" in text
 
 
 def brute_idle(scenario, events):

@@ -451,18 +451,25 @@ def _undone_text(samples: tuple[Sample, ...] | list[Sample]) -> str:
 
 
 def _breakdown(top: Sample, intervals: Intervals) -> str:
-    """Split a call-to-on-scene time into processing, turnout, travel and the rest."""
+    """Split a call-to-on-scene time into processing, turnout, travel and the rest.
 
-    def part(metric: str, first_arrival: bool = False) -> float:
-        for s in intervals.of(metric, top.agency):
-            if s.incident == top.incident and (not first_arrival or s.unit == top.unit):
+    The turnout and travel are the arriving unit's, under its own agency: a partner's
+    unit sent on request answers the asking agency's arrival (``intervals.py``). An
+    agency that never dispatched (its processing censored at the end) has no part.
+    """
+
+    def part(metric: str, agency: str | None, unit: str | None = None) -> float:
+        for s in intervals.of(metric, agency):
+            if s.censored:
+                continue
+            if s.incident == top.incident and (unit is None or s.unit == unit):
                 return s.value
         return 0.0
 
     parts = {
-        "call processing": part("call_processing"),
-        "turnout": part("turnout", True),
-        "travel": part("travel", True),
+        "call processing": part("call_processing", top.agency),
+        "turnout": part("turnout", None, top.unit),
+        "travel": part("travel", None, top.unit),
     }
     parts["waiting (notification, queueing, staging)"] = max(0.0, top.value - sum(parts.values()))
     biggest = max(parts, key=lambda k: parts[k])
