@@ -10,6 +10,7 @@ from simulator.build import build_exercise
 from simulator.review.coordination import (
     IDLE_GRACE_S,
     SPAN_GRACE_S,
+    between_agencies,
     coordination,
     idle_units,
     span_breaches,
@@ -411,6 +412,21 @@ def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_
     assert asked.unit == "CM1"
     text = _breakdown(asked, intervals)
     assert "turnout 1:00, travel 4:00, waiting (notification, queueing, staging) 1:40" in text
+
+
+def test_messages_between_agencies_are_counted_by_path_with_their_safecom_level():
+    log = LogBuilder()
+    log.add(10, "message.queued", "police", to="fire", path="patch", level=4)
+    log.add(20, "message.queued", "police", to="fire", path="patch", level=4)
+    log.add(30, "message.queued", "fire", to="ems", path="phone", level=None)
+    log.add(40, "message.queued", "ems", to=None, path="own", level=None)  # onto a channel
+    log.add(50, "message.queued", "ems", to="ems", path="own", level=None)  # its own crews
+    log.add(60, "message.queued", "ems", to="police", path=None, level=None)  # no route
+    assert between_agencies(log.events) == {
+        "console patch (level 4)": 2,
+        "no path": 1,
+        "phone": 1,
+    }
 
 
 def brute_idle(scenario, events):

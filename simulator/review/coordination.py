@@ -66,6 +66,7 @@ class Coordination:
     unified_command: tuple[Sample, ...]
     facts: tuple[FactSharing, ...]
     messages: int
+    paths: dict[str, int]
     lost: tuple[Sample, ...]
     lost_by_reason: dict[str, int]
     channels: tuple[ChannelLoad, ...]
@@ -83,6 +84,19 @@ class Coordination:
             if f.latency is not None and (agency is None or agency in f.needed_by)
         ]
 
+
+# Plain names of the engine's message paths (``engine/message.py``).
+PATHS = {
+    "data": "CAD-to-CAD data link",
+    "phone": "phone",
+    "bridge": "conference bridge",
+    "command_post": "liaison at the command post",
+    "talkaround": "talk-around",
+    "talkgroup": "mutual-aid talkgroup",
+    "patch": "console patch",
+    "shared": "shared system",
+    "own": "own radio system",
+}
 
 # The events each measure below reads: kinds, or every kind under a prefix ("span.").
 READS = {
@@ -117,6 +131,7 @@ def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
             derived_facts(read["derived"], end) if derived else fact_sharing(read["critical"], end)
         ),
         messages=len(read["queued"]),
+        paths=between_agencies(read["queued"]),
         lost=tuple(_counted(e, payload(e).reason) for e in read["lost"]),
         lost_by_reason=dict(sorted(reasons.items())),
         channels=tuple(channel_load(read["channels"], end)),
@@ -259,6 +274,24 @@ def _sharing(
     latency = round((end if missing else last.t) - first.t, 3)
     evidence = (cite(first),) if last is first else (cite(first), cite(last))
     return FactSharing(fact, incident, needed, first.t, all_known, missing, latency, evidence)
+
+
+def between_agencies(queued: Iterable[Event]) -> dict[str, int]:
+    """Messages from one agency to another, counted by the path each took.
+
+    The path's SAFECOM continuum level is part of its name (``patch (level 4)``), so
+    an evaluator sees how high up the continuum the agencies actually talked; a
+    message with no route (lost at once) is counted under ``no path``.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    for e in queued:
+        message = payload(e)
+        if message.to is None or message.to == e.agency:
+            continue
+        path = message.path or "no path"
+        label = PATHS.get(path, path)
+        counts[f"{label} (level {message.level})" if message.level else label] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def channel_load(events: Sequence[Event], end: float) -> list[ChannelLoad]:

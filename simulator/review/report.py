@@ -499,6 +499,7 @@ def _coordination(scores: Scores) -> dict:
         "unified_command": [_sample(s) for s in c.unified_command],
         "facts": [{**asdict(f), "evidence": [_evidence(e) for e in f.evidence]} for f in c.facts],
         "messages": c.messages,
+        "paths": c.paths,
         "lost": len(c.lost),
         "lost_by_reason": c.lost_by_reason,
         "channels": [asdict(ch) for ch in c.channels],
@@ -953,6 +954,7 @@ def _coordination_rows(c: dict) -> list[list[object]]:
         ],
         ["  not established", sum(1 for s in uc if s["note"])],
         ["Messages queued", c["messages"]],
+        ["  between agencies, by path (SAFECOM level)", _paths_text(c["paths"])],
         ["Messages lost", _lost_text(c["lost"], c["lost_by_reason"])],
         [
             "Duplicated / conflicting assignments",
@@ -963,6 +965,11 @@ def _coordination_rows(c: dict) -> list[list[object]]:
         ["Span-of-control breaches", len(c["span"])],
         ["Capable units left idle (>= 2 min)", len({s["unit"] for s in c["idle"]})],
     ]
+
+
+def _paths_text(paths: dict[str, int]) -> str:
+    """Messages between agencies by path, most used first, as plain words."""
+    return ", ".join(f"{path} {n}" for path, n in paths.items()) or "none"
 
 
 def _lost_text(lost: int, by_reason: dict[str, int]) -> str:
@@ -1149,7 +1156,8 @@ _COORDINATION_NOTE = (
     "Measured against NIMS and the Incident Command System (ICS): one incident command post "
     "per incident, unified command where agencies share jurisdiction, and a span of control "
     "of 3 to 7 units per supervisor (5 unless the scenario sets it); messages across agencies "
-    "by the SAFECOM interoperability continuum."
+    "counted by the path they took, with its level on the SAFECOM interoperability continuum "
+    "(1 liaison, 2 talk-around, 3 mutual-aid talkgroup, 4 console patch, 6 shared system)."
 )
 _BASELINE_NOTE = "The same scenario and seed played by automated players only, scored the same way."
 
