@@ -117,6 +117,21 @@ def test_plan_names_one_agency_alone_when_it_did_every_case():
     assert [p["responsible"] for p in doc["improvement_plan"]] == ["police"]
 
 
+def test_one_miss_measured_by_two_objectives_is_one_plan_row_naming_both():
+    data = scenario_dict()
+    measure = {"metric": "messages_lost", "target": 0, "at_most": True}
+    data["scoring"] = {
+        "objectives": [
+            {"id": "O1", "title": "t", "core_capability": "Comms", "measures": [measure]},
+            {"id": "O2", "title": "u", "core_capability": "Coordination", "measures": [measure]},
+        ]
+    }
+    doc = report(build(data), lost_messages())
+    (item,) = doc["improvement_plan"]
+    assert (item["objective"], item["capability"]) == ("O1, O2", "Comms; Coordination")
+    assert len([f for f in doc["objectives"] if f]) == 2  # still rated under each
+
+
 # c. A latency area cites its worst case only, and names every incident that missed.
 
 

@@ -11,7 +11,7 @@ cause. The improvement plan holds responsible the agencies that did what is coun
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from simulator.events import Event
@@ -655,18 +655,25 @@ def _handling_findings(log: "intelligence.IntelligenceLog") -> list[Finding]:
 
 
 def improvement_plan(areas: list[Finding], day: date | None) -> list[PlanItem]:
-    """One corrective action per area for improvement, with suggested dates."""
+    """One corrective action per area for improvement, with suggested dates.
+
+    A measure several objectives share (the same call-to-scene time under two of them)
+    is one issue: its row lists every objective and capability, not a copy for each.
+    """
     start = day.isoformat() if day else ""
     completion = (day + timedelta(days=PLAN_DAYS)).isoformat() if day else ""
-    return [
-        PlanItem(
-            f.objective,
-            f.capability,
-            f.title,
-            CORRECTIVE[f.metric],
-            f.responsible,
-            start,
-            completion,
-        )
-        for f in areas
-    ]
+    rows: dict[tuple[str, str, str], PlanItem] = {}
+    for f in areas:
+        key = (f.title, CORRECTIVE[f.metric], f.responsible)
+        row = rows.get(key)
+        if row is None:
+            rows[key] = PlanItem(
+                f.objective, f.capability, f.title, key[1], f.responsible, start, completion
+            )
+            continue
+        objectives = ", ".join(o for o in (row.objective, f.objective) if o) or None
+        capabilities = row.capability.split("; ")
+        if f.capability not in capabilities:
+            capabilities.append(f.capability)
+        rows[key] = replace(row, objective=objectives, capability="; ".join(capabilities))
+    return list(rows.values())
