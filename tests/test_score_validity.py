@@ -249,6 +249,27 @@ def test_validate_warns_when_unified_command_can_never_form(tmp_path, capsys):
     assert "warning" not in capsys.readouterr().err
 
 
+def test_validate_warns_of_a_full_assignment_measure_for_an_agency_of_command_units_only(
+    tmp_path, capsys
+):
+    import yaml
+
+    data = scenario_dict()
+    data["agencies"].append({"id": "oem", "name": "OEM", "kind": "emergency_management"})
+    data["stations"].append({"id": "EOC", "agency": "oem", "location": "S"})
+    data["units"].append(unit("MCP", "oem", ["command"], "EOC"))
+    data["scoring"] = _objective("full_assignment_on_scene", 1200, agency="oem")
+    path = tmp_path / "oem.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: warning: scoring.objectives.0(O).measures.0: oem owns only command" in err
+    data["scoring"] = _objective("first_on_scene", 1200, agency="oem")
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_unattainable_names_impossible_counts():
     data = scenario_dict()
     data["scoring"] = _objective("incidents_resolved", 50, at_most=False)

@@ -35,6 +35,18 @@ def _reasons(scenario: Scenario, measure: Measure) -> list[str]:
     owners = {u.agency for u in scenario.units}
     if measure.agency and measure.agency not in owners:
         return [f"{measure.agency} owns no units, so this is never observed"]
+    if measure.metric == Metric.FULL_ASSIGNMENT_ON_SCENE and measure.agency:
+        workers = [
+            u
+            for u in scenario.units
+            if u.agency == measure.agency and set(u.capabilities) != {Capability.COMMAND}
+        ]
+        if not workers:
+            return [
+                f"{measure.agency} owns only command units, and the full assignment is timed "
+                "from the first unit en route that does the work, so this is never observed "
+                "(first_on_scene times a command post's arrival)"
+            ]
     specs = [spec for _, _, spec in incidents(scenario)]
     metric = measure.metric
     if metric == Metric.UNIFIED_COMMAND_TIME:
