@@ -1,7 +1,8 @@
 """The end-of-run summary: a pure function of the event log.
 
 Response time here is the public's view: from the first 911 call about an incident to
-the first unit of each agency on scene.
+the first unit of each agency on scene, a crew held at the perimeter or a staging area
+for the incident included (NFPA 1710's arrival, as the after-action report counts it).
 """
 
 from collections import defaultdict
@@ -77,7 +78,7 @@ def summarise(events: Iterable[Event]) -> Summary:
             escalated.add(event.incident)
         elif kind == "call.received":
             first_call.setdefault(event.incident, event.t)
-        elif kind == "unit.on_scene":
+        elif kind == "unit.on_scene" or (kind == "unit.staged" and event.incident):
             first_on_scene.setdefault((event.incident, event.agency), event.t)
         elif kind == "incident.casualties":
             found = payload(event)

@@ -1,0 +1,23 @@
+"""The end-of-run summary the CLI prints and the map view's end screen shows."""
+
+import pytest
+from conftest import LogBuilder
+
+from simulator.review.summary import summarise
+
+
+def test_response_counts_a_crew_held_outside_for_its_incident_as_arrived():
+    """As the after-action report does (NFPA 1710's arrival), so one label means one thing."""
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1")
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(200, "unit.staged", "ems", "M1", "I1", at="perimeter", reason="waiting")
+    log.add(500, "unit.on_scene", "ems", "M1", "I1", prev="staged")
+    log.add(300, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(400, "unit.staged", "fire", "E1", None, at="STG", reason="pre-positioned")
+    log.add(900, "incident.resolved", incident="I1")
+    summary = summarise(log.events)
+    got = [(r.agency, r.responses, r.mean) for r in summary.response]
+    assert got == [("ems", 1, 200.0), ("police", 1, 300.0)]  # no incident: not an arrival
+    assert (summary.incidents, summary.resolved, summary.end) == (1, 1, 900.0)
+    assert summary.response[0].p90 == pytest.approx(200.0)
