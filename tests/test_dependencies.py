@@ -10,6 +10,7 @@ scene is secure.
 import pytest
 from conftest import (
     build,
+    closure,
     exercise,
     first,
     incident,
@@ -363,3 +364,30 @@ def test_a_crew_held_at_a_staging_area_ordered_in_early_goes_when_the_word_comes
     ex.advance(ex.end)
     on_scene = first(ex, "unit.on_scene", unit="M1")
     assert on_scene.t == pytest.approx(READY + LINK + 300, abs=0.1)
+
+
+def test_a_crew_released_from_staging_with_every_road_closed_waits_there_until_one_reopens():
+    # At 300 s Main Street and East Lane close, cutting I off; they reopen at 1200 s.
+    cut = {"roads": ["Main Street", "East Lane"]}
+    data = scenario_dict(
+        msel=[
+            secure(),
+            closure(2, 300, **cut),
+            closure(3, 1200, action="open", **cut),
+        ],
+        staging_areas=[{"id": "STG", "location": "D1"}],
+    )
+    ex = start(data)
+    run_until(ex, lambda: bool(kinds(ex, "incident.precondition_ready")))
+    assert declare(ex).accepted
+    ex.advance(1199)
+    waiting = kinds(ex, "unit.staged", unit="M1")[-1]
+    assert waiting.t == pytest.approx(READY + LINK, abs=0.1)
+    assert waiting.data["at"] == "STG" and waiting.data["reason"] == "no open road to the incident"
+    assert first(ex, "unit.no_route", unit="M1").t == waiting.t
+    assert not kinds(ex, "unit.en_route", unit="M1")[1:]  # only the drive to STG
+    assert status(ex, "M1") == "staged"
+    ex.advance(ex.end)
+    released = kinds(ex, "unit.en_route", unit="M1")[-1]
+    assert released.t == pytest.approx(1200) and released.data["released"] == "STG"
+    assert first(ex, "unit.on_scene", unit="M1").t == pytest.approx(1200 + 300, abs=0.1)

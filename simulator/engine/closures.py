@@ -71,6 +71,7 @@ class Closures:
             self.kernel.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
             self._tell_roads(names, told, via)
             self.movement.after_reopening()
+            self.crews.after_reopening()
         return newly
 
     def untold(self, edges: list[int], agency: str) -> list[str]:

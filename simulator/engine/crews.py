@@ -283,14 +283,22 @@ class Crews:
             self.await_word(unit, incident)
 
     def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
-        """A staged unit whose precondition now holds moves in."""
+        """A staged unit whose precondition now holds moves in.
+
+        From a staging area with every road to the scene closed, it stays staged there
+        until one reopens (``after_reopening``).
+        """
         if unit.staging is None:
             self.set_status(unit, UnitStatus.ON_SCENE, released=True)
             if self.hazards.observe(unit, incident):
                 self._enter(unit, incident)
             return
+        if not self.movement.send(unit, incident.node, self._at_scene):
+            self.movement.hold(unit)
+            reason = "no open road to the incident"
+            self.set_status(unit, UnitStatus.STAGED, at=unit.staging, reason=reason)
+            return
         area, unit.staging = unit.staging, None
-        self.movement.send(unit, incident.node, self._at_scene)
         self.set_status(
             unit,
             UnitStatus.EN_ROUTE,
@@ -299,6 +307,15 @@ class Crews:
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
         )
+
+    def after_reopening(self) -> None:
+        """Crews kept at a staging area only by closed roads go in once one reopens."""
+        for unit in self.roster.sorted_units():
+            if unit.status != UnitStatus.STAGED or unit.held or not unit.staging:
+                continue
+            incident = self.incidents.get(unit.incident or "")
+            if incident is not None and not self.awareness.blocked(unit, incident):
+                self.proceed_from_staging(unit, incident)
 
     def send_home(self, unit: Unit, reason: str = "") -> None:
         """Release a unit; it drives back to its station and is available on arrival."""
