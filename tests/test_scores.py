@@ -12,6 +12,7 @@ from simulator.review.coordination import (
     SPAN_GRACE_S,
     between_agencies,
     coordination,
+    fact_sharing,
     idle_units,
     span_breaches,
 )
@@ -20,6 +21,7 @@ from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcomes
 from simulator.review.rating import evaluate, overall, rate, rate_objective
+from simulator.review.roles import role_scores
 from simulator.review.score import score
 from simulator.scenario import load
 from simulator.scenario.scoring import Measure, Objective, Rating
@@ -427,6 +429,36 @@ def test_messages_between_agencies_are_counted_by_path_with_their_safecom_level(
         "no path": 1,
         "phone": 1,
     }
+
+
+def warned_ahead(police_told_at: float) -> LogBuilder:
+    """Fire learns of a hazard at I2 at 10 s; I2 starts at 100 s, needing police too."""
+    log = LogBuilder()
+    log.add(10, "fact.learned", "fire", fact="hazard:I2/gas", value=True, via="analysis")
+    log.add(100, "incident.started", incident="I2", priority=2, agencies=["police", "fire"])
+    log.add(100, "fact.critical", incident="I2", fact="hazard:I2/gas", needed_by=["police", "fire"])
+    log.add(
+        police_told_at,
+        "fact.learned",
+        "police",
+        fact="hazard:I2/gas",
+        value=True,
+        via="message",
+        source="fire",
+    )
+    return log
+
+
+@pytest.mark.parametrize(("told", "latency"), [(160.0, 60.0), (50.0, 0.0)])
+def test_a_fact_known_before_its_incident_started_is_owed_from_the_start(told, latency):
+    """A fusion centre's warning of what is coming: nobody could name its responders before."""
+    events = warned_ahead(told).events
+    (fact,) = fact_sharing(events, end=1000.0)
+    assert fact.latency == latency
+    scenario = build(scenario_dict())
+    groups = role_scores(scenario, events)["fire"].groups
+    (duty,) = next(g for g in groups if g.name == "share").duties
+    assert duty.value == latency
 
 
 def brute_idle(scenario, events):

@@ -239,6 +239,7 @@ def fact_sharing(events: Sequence[Event], end: float) -> list[FactSharing]:
             payload(critical[fact]).needed_by,
             learned[fact],
             end,
+            critical[fact].t,
         )
         for fact in sorted(critical, key=lambda f: (critical[f].seq, f))
     ]
@@ -261,8 +262,19 @@ def derived_facts(events: Sequence[Event], end: float) -> list[FactSharing]:
 
 
 def _sharing(
-    fact: str, incident: str | None, needed_by: Iterable[str], learned: dict[str, Event], end: float
+    fact: str,
+    incident: str | None,
+    needed_by: Iterable[str],
+    learned: dict[str, Event],
+    end: float,
+    need: float = 0.0,
 ) -> FactSharing:
+    """How long a fact took to reach every agency needing it, from when it was needed.
+
+    A fact known before it was needed (``need``: a fusion centre's warning about an
+    incident still to come, whose responders nobody could name yet) is timed from the
+    need, so passing it on ahead of time costs nothing.
+    """
     needed = tuple(sorted(needed_by))
     if not learned:
         return FactSharing(fact, incident, needed, None, None, needed, None, ())
@@ -271,7 +283,7 @@ def _sharing(
     known = [learned[a] for a in needed if a in learned]
     last = max(known, key=lambda e: e.seq) if known else first
     all_known = None if missing else last.t
-    latency = round((end if missing else last.t) - first.t, 3)
+    latency = round(max(0.0, (end if missing else last.t) - max(first.t, need)), 3)
     evidence = (cite(first),) if last is first else (cite(first), cite(last))
     return FactSharing(fact, incident, needed, first.t, all_known, missing, latency, evidence)
 

@@ -296,12 +296,22 @@ class _Sweep:
             first = min(learned.values(), key=lambda e: e.seq)
             if first.agency != agency:
                 continue
+            # Owed from when it was needed: a fact known before its incident started is
+            # owed to the agencies that then respond, whom nobody could name before.
+            since = max(first.t, critical.t)
             for other in sorted(set(payload(critical).needed_by) - {agency}):
                 got = learned.get(other)
                 if got is None:
-                    out.append(self._missed(first, f"{fact} never reached {other}", resolved=False))
-                elif payload(got).source == agency or got.t - first.t >= target:
-                    out.append(self._sample(first, got, note=f"{fact} to {other}"))
+                    value = round(self.end - since, 3)
+                    note = f"{fact} never reached {other}"
+                    out.append(
+                        Sample(value, first.incident, agency, None, (cite(first),), note, True)
+                    )
+                elif payload(got).source == agency or got.t - since >= target:
+                    value = round(max(0.0, got.t - since), 3)
+                    cited = (cite(first), cite(got))
+                    note = f"{fact} to {other}"
+                    out.append(Sample(value, first.incident, agency, got.unit, cited, note))
         return out
 
     def _command(self, agency: str) -> list[Sample]:
