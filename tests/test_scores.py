@@ -16,7 +16,7 @@ from simulator.review.coordination import (
     idle_units,
     span_breaches,
 )
-from simulator.review.findings import _breakdown
+from simulator.review.findings import _breakdown, _latency
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcomes
@@ -409,11 +409,31 @@ def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_
     log.add(100, "unit.dispatched", "county_ems", "CM1", "I1", prev="available")
     log.add(160, "unit.en_route", "county_ems", "CM1", "I1", prev="dispatched")
     log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
+    log.add(1000, "unit.dispatched", "ems", "M1", "I1", prev="available")  # its own, late
     intervals = response_intervals(log.events)
     (asked,) = [s for s in intervals.of("first_on_scene", "ems")]
     assert asked.unit == "CM1"
-    text = _breakdown(asked, intervals)
-    assert "turnout 1:00, travel 4:00, waiting (notification, queueing, staging) 1:40" in text
+    # EMS's own processing (60 s to 1000 s) was not on the partner's way: waiting is.
+    assert _breakdown(asked, intervals) == (
+        "Of that: call processing 0:00, turnout 1:00, travel 4:00, waiting (notification, "
+        "mutual aid, queueing, staging) 1:40. The largest share is travel."
+    )
+
+
+def test_an_arrival_that_never_came_is_not_broken_down():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "ems"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(60, "cad.opened", "police", incident="I1", via="call")
+    log.add(90, "unit.dispatched", "police", "P1", "I1", prev="available")
+    log.add(135, "unit.en_route", "police", "P1", "I1", prev="dispatched")
+    log.add(300, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(7200, "exercise.ended")
+    intervals = response_intervals(log.events)
+    (never,) = [s for s in intervals.of("first_on_scene", "ems")]
+    assert never.censored and never.unit is None
+    text = _latency("first_on_scene", [never], 1, intervals)
+    assert "Of that" not in text and "turnout" not in text
 
 
 def test_messages_between_agencies_are_counted_by_path_with_their_safecom_level():

@@ -431,8 +431,8 @@ def _latency(metric: str, misses: list[Sample], total: int, intervals: Intervals
     where = " ".join(p for p in (top.incident, top.agency, top.unit) if p)
     text = f"Worst case {seconds_text(top.value)}" + (f" at {where}" if where else "")
     text += (f" ({top.note})" if top.note else "") + "."
-    if metric == "first_on_scene" and top.incident and top.agency:
-        text += " " + _breakdown(top, intervals)
+    if metric == "first_on_scene" and top.incident and top.agency and top.unit:
+        text += " " + _breakdown(top, intervals)  # nobody arrived: nothing to break down
     names = _incidents(misses)
     return (
         text
@@ -454,24 +454,26 @@ def _breakdown(top: Sample, intervals: Intervals) -> str:
     """Split a call-to-on-scene time into processing, turnout, travel and the rest.
 
     The turnout and travel are the arriving unit's, under its own agency: a partner's
-    unit sent on request answers the asking agency's arrival (``intervals.py``). An
-    agency that never dispatched (its processing censored at the end) has no part.
+    unit sent on request answers the asking agency's arrival (``intervals.py``), and
+    then the asker's own call processing is not on the way (the partner's handling of
+    the request is waiting). Each part is what is left of the whole at most.
     """
 
-    def part(metric: str, agency: str | None, unit: str | None = None) -> float:
+    def part(metric: str, agency: str | None, unit: str | None = None) -> Sample | None:
         for s in intervals.of(metric, agency):
-            if s.censored:
-                continue
-            if s.incident == top.incident and (unit is None or s.unit == unit):
-                return s.value
-        return 0.0
+            if not s.censored and s.incident == top.incident and (unit is None or s.unit == unit):
+                return s
+        return None
 
-    parts = {
-        "call processing": part("call_processing", top.agency),
-        "turnout": part("turnout", None, top.unit),
-        "travel": part("travel", None, top.unit),
-    }
-    parts["waiting (notification, queueing, staging)"] = max(0.0, top.value - sum(parts.values()))
+    turnout = part("turnout", None, top.unit)
+    travel = part("travel", None, top.unit)
+    arriving = next((s.agency for s in (turnout, travel) if s is not None), top.agency)
+    processing = part("call_processing", top.agency) if arriving == top.agency else None
+    parts, left = {}, top.value
+    for name, sample in (("call processing", processing), ("turnout", turnout), ("travel", travel)):
+        parts[name] = min(left, sample.value) if sample is not None else 0.0
+        left -= parts[name]
+    parts["waiting (notification, mutual aid, queueing, staging)"] = left
     biggest = max(parts, key=lambda k: parts[k])
     listed = ", ".join(f"{k} {seconds_text(v)}" for k, v in parts.items())
     return f"Of that: {listed}. The largest share is {biggest}."
