@@ -51,6 +51,17 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="surrogateescape")
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        return _command(parser, args)
+    except KeyboardInterrupt:
+        # Ctrl+C while starting, or in a command that records nothing: a run in
+        # progress catches it itself and keeps what it recorded.
+        error("interrupted")
+        return 130
+
+
+def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the command asked for; input the user can fix is a message and exit code 2."""
     from rich.console import Console  # after parsing: --help needs none of rich
 
     console = Console()

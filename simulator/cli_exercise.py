@@ -316,17 +316,18 @@ def _execute(
     if complete and until < exercise.end:
         exercise.finish(f"stopped at {format_offset(until)}")
     sha = exercise.log.sha256()
-    if recording is not None:
-        recording.finish(exercise, complete)
     players = player_profiles(scenario, automated, profiles)
     # Who played, as play's manifest says it: a report of the directory names them.
     extra = {
         "trainee": recording.trainee if recording is not None else None,
         "roles": sorted(a.id for a in scenario.agencies if a.id not in automated),
     }
+    # The directory first: the database's baseline then plays a whole exercise again.
     summary = _close(
         record, exercise, path, until, started, players=players, complete=complete, **extra
     )
+    if recording is not None:
+        recording.finish(exercise, complete)
     failures = [record.failure, recording.failure if recording is not None else ""]
     return {
         "summary": summary,
@@ -635,7 +636,6 @@ def _play_session(
 
     def close(session: Session) -> None:
         complete = not (record.failure or recording.failure)
-        recording.finish(exercise, complete)
         players = player_profiles(scenario, automated)
         extra = {"trainee": trainee, "roles": list(roles)}
         _close(
@@ -648,6 +648,7 @@ def _play_session(
             complete=complete,
             **extra,
         )
+        recording.finish(exercise, complete)
         session.saved = kept(recording)
         if failures is not None:
             failures.extend(f for f in (record.failure, recording.failure) if f)

@@ -100,6 +100,7 @@ class Recording:
     recorder: Recorder | None = None
     scores: Scores | None = None
     baseline: Scores | None = field(default=None)
+    baseline_interrupted: bool = False
     error: str = ""
 
     @property
@@ -162,6 +163,8 @@ class Recording:
             )
             if self.roles:
                 _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
+        except KeyboardInterrupt:
+            self.baseline_interrupted = True  # the run is recorded; its report plays it
         except StoreError as exc:
             self.error = str(exc)
             with contextlib.suppress(StoreError):
@@ -200,6 +203,13 @@ def print_recording(console: Console, recording: Recording) -> None:
     if recording.baseline is not None and recording.baseline.overall is not None:
         console.print(
             f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
+        )
+    elif recording.baseline_interrupted:
+        console.print(
+            "Automated-players baseline: interrupted before it finished; "
+            f"`report {recording.run}` plays it",
+            markup=False,
+            highlight=False,
         )
     line = recorded_as(recording, "see below")
     if scores is not None and scores.overall is not None:
@@ -280,7 +290,13 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
             )
         recorder = Recorder(store, ident, exercise.log, exercise.commands)
         exercise.subscribe(recorder.on_events)
-    exercise.advance(run.until)
+    try:
+        exercise.advance(run.until)
+    except KeyboardInterrupt:
+        if ident is not None:
+            with contextlib.suppress(StoreError):
+                store.mark_incomplete(ident)  # never cached: played again when next asked
+        raise
     if not exercise.ended:
         exercise.finish(f"stopped at {format_offset(run.until)}")
     result = score(scenario, exercise.log.events)

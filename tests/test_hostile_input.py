@@ -524,3 +524,14 @@ def test_an_unquoted_clock_time_means_the_time_written_not_base_60_seconds():
     assert parsed["msel"][0]["time"] == "1:30"
     assert parse(parsed).msel[0].time == 5400.0
     assert parse_yaml("count: 12\nbig: 1_000\n") == {"count": 12, "big": 1000}
+
+
+def test_ctrl_c_before_a_run_begins_is_one_line_and_exit_130(monkeypatch, capsys):
+    import simulator.cli as cli
+
+    def interrupted(_args, _console):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_handler", lambda _name: interrupted)
+    assert cli.main(["validate", "anything.yaml"]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == ["interrupted"]

@@ -158,6 +158,42 @@ def test_the_json_role_scores_are_the_scored_ones(runs, capsys):
 # 4. and 5. What ``run`` prints and the history table.
 
 
+def test_ctrl_c_during_the_baseline_keeps_the_trainees_run_whole(tmp_path, capsys, monkeypatch):
+    """The run directory and the database are written before the baseline is played."""
+    import simulator.cli_records as records
+
+    real = records.build_exercise
+
+    def interrupted(*args, **kwargs):
+        exercise = real(*args, **kwargs)
+
+        def advance(until):
+            raise KeyboardInterrupt
+
+        exercise.advance = advance
+        return exercise
+
+    monkeypatch.setattr(records, "build_exercise", interrupted)  # only the baseline's
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    argv = ["run", str(SMALL), "--db", str(db), "--quiet", "--roles", "ems", "--out", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "Automated-players baseline: interrupted before it finished; `report 1` plays it" in (
+        printed
+    )
+    assert {"run.json", "events.jsonl", "commands.jsonl", "summary.json"} <= {
+        p.name for p in out.iterdir()
+    }
+    assert json.loads((out / "run.json").read_text())["complete"] is True
+    monkeypatch.undo()
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["history", "--all", "--db", str(db)]) == 0
+    history = capsys.readouterr().out
+    assert "incomplete" in history  # the baseline begun, never cached
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0  # plays it now
+    assert "## Baseline comparison" in capsys.readouterr().out
+
+
 def test_run_prints_each_role_score_then_the_overall_last(tmp_path, capsys):
     db = tmp_path / "x.sqlite"
     argv = ["run", str(SMALL), "--db", str(db), "--quiet", "--seed", "4", "--until", "00:30"]
