@@ -369,7 +369,7 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         ("roles", "left"),
         ("scenario", "left"),
         ("seed", "right"),
-        ("status", "left"),
+        ("record", "left"),
         ("ratings", "left"),
         ("score", "right"),
     ):
@@ -404,20 +404,31 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
 
 
 def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
+    """Each trainee's scores over time, one line per scenario version and roles played.
+
+    Scores of another version of a scenario (an edited target) or of other roles are
+    not a trend: each gets its own line, a version named by its file's hash.
+    """
     table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
-    names = ("trainee", "scenario", "runs", "scores", "first", "last", "change", "best")
+    names = ("trainee", "scenario", "roles", "runs", "scores", "first", "last", "change", "best")
     for name in ("purpose", *names) if with_purpose else names:
         table.add_column(
             name,
-            justify="left" if name in ("purpose", "trainee", "scenario", "scores") else "right",
+            justify="right" if name in ("runs", "first", "last", "change", "best") else "left",
         )
+    versions: dict[str, set[str]] = {}
+    for run in runs:
+        versions.setdefault(run.scenario_id, set()).add(run.scenario_sha256)
     groups: dict[tuple[str, ...], list[float]] = {}
     for run in runs:
         overall = store.overall(run.id)
         # A run stopped early (--until) is complete as asked, but its score is pro-rated.
         whole = (store.scores(run.id) or {}).get("complete") is not False
         if run.status == "complete" and overall is not None and whole:
-            key = (run.trainee or "-", run.scenario_id)
+            scenario = run.scenario_id
+            if len(versions[scenario]) > 1:
+                scenario += f" ({run.scenario_sha256[:8]})"
+            key = (run.trainee or "-", scenario, ",".join(run.roles) or "-")
             groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
     for key, values in sorted(groups.items()):
         table.add_row(

@@ -42,7 +42,7 @@ def test_rehearsals_and_baselines_are_left_out_of_history_and_trends_unless_all(
 
     runs, trends = history(capsys)
     assert [r[0] for r in runs] == ["1"]
-    assert [(r[0], r[2]) for r in trends] == [("Ana", "1")]  # trainee, runs
+    assert [(r[0], r[2], r[3]) for r in trends] == [("Ana", "police", "1")]  # trainee, roles, runs
 
     runs, trends = history(capsys, "--all")
     assert [(r[0], r[2], r[3]) for r in runs] == [
@@ -51,7 +51,7 @@ def test_rehearsals_and_baselines_are_left_out_of_history_and_trends_unless_all(
         ("3", "rehearsal", "Ana"),
     ]
     # Each purpose has its own trend: a rehearsal never moves the trainee's.
-    assert [(r[0], r[1], r[3]) for r in trends] == [
+    assert [(r[0], r[1], r[4]) for r in trends] == [
         ("baseline", "-", "1"),
         ("exercise", "Ana", "1"),
         ("rehearsal", "Ana", "1"),
@@ -87,3 +87,21 @@ def test_an_unknown_purpose_is_exit_2_before_anything_is_recorded(
     assert "Traceback" not in err
     assert Store.open().runs(purpose=None) == []
     assert not out.exists()
+
+
+def test_a_trend_is_one_scenario_version_and_one_set_of_roles(tmp_path, capsys, wide):
+    """A harder target or another role is no change in the trainee's play."""
+    record(tmp_path, "police-1", "--roles", "police")
+    record(tmp_path, "ems-1", "--roles", "ems")
+    harder = tmp_path / "small_town_collision.yaml"
+    text = (SCENARIOS / "small_town_collision.yaml").read_text(encoding="utf-8")
+    harder.write_text(text.replace("target: 600, agency: police", "target: 60, agency: police"))
+    args = ["run", str(harder), "--seed", "4", "--quiet", "--trainee", "Ana", "--roles", "police"]
+    assert main([*args, "--out", str(tmp_path / "police-2")]) == 0
+    capsys.readouterr()
+    _, trends = history(capsys)
+    lines = sorted((r[1], r[2], r[3]) for r in trends)  # scenario, roles, runs
+    assert len(lines) == 3 and all(runs == "1" for _, _, runs in lines)
+    assert [roles for _, roles, _ in lines].count("police") == 2
+    versions = {scenario for scenario, _, _ in lines}
+    assert len(versions) == 2 and all(v.startswith("small-town-collision (") for v in versions)
