@@ -203,6 +203,8 @@ def _damaged_db(tmp_path: Path, db: Path, *statements: str) -> Path:
         ("UPDATE runs SET roles = '[bad' WHERE id = 2", "roles: not valid JSON"),
         ("UPDATE runs SET seed = 'abc' WHERE id = 2", "seed: 'abc' is not a valid seed"),
         ("UPDATE scores SET overall = 'high' WHERE run = 2", "overall: 'high' is not a score"),
+        ("UPDATE scores SET overall = 250 WHERE run = 2", "overall: 250.0 is not a score from 0"),
+        ("UPDATE scores SET overall = 42.42 WHERE run = 2", "overall: 42.42 is not the scores' "),
     ],
 )
 def test_history_names_a_damaged_run_and_still_lists_the_others(

@@ -427,9 +427,21 @@ class Store:
         return None if row is None else self._checked(run, rows.scores, row[0])
 
     def overall(self, run: int) -> float | None:
-        """A run's stored overall score, if any."""
-        row = self.db.execute("SELECT overall FROM scores WHERE run = ?", (run,)).fetchone()
-        return None if row is None else self._checked(run, rows.overall, row[0])
+        """A run's stored overall score, if any: the column, which must be the scores'.
+
+        The trend reads the column and the runs table the scores; edited apart, the
+        two would tell an evaluator different things.
+        """
+        row = self.db.execute("SELECT overall, json FROM scores WHERE run = ?", (run,)).fetchone()
+        if row is None:
+            return None
+        value = self._checked(run, rows.overall, row[0])
+        stored = self._checked(run, rows.scores, row[1]).get("overall")
+        if value != stored:
+            raise StoreError(
+                f"{self.path}: run {run}: overall: {value!r} is not the scores' {stored!r}"
+            )
+        return value
 
     def add_note(self, run: int, t: float, text: str) -> None:
         """Attach an evaluator's note at exercise time ``t`` to a run."""

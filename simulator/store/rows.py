@@ -6,7 +6,6 @@ which field), never half-read into a traceback or a report built on a wrong valu
 Each reader here raises ``ValueError("field: reason")``; the store adds file and run.
 """
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,8 +135,8 @@ def scores(text: str) -> dict[str, Any]:
 
 def overall(value: object) -> float | None:
     """A run's stored overall score, if any."""
-    if value is not None and not (type(value) in (int, float) and math.isfinite(value)):
-        raise ValueError(f"overall: {value!r} is not a score")
+    if value is not None and not (type(value) in (int, float) and 0 <= value <= 100):
+        raise ValueError(f"overall: {value!r} is not a score from 0 to 100")
     return value
 
 
