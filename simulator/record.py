@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 import shutil
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -199,6 +200,9 @@ def _cannot_write(path: Path, exc: OSError) -> str:
     return f"{path}: cannot write: {exc.strerror or exc}"
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def read_manifest(directory: Path) -> dict:
     """The manifest of a run directory.
 
@@ -216,6 +220,11 @@ def read_manifest(directory: Path) -> dict:
         raise ValueError(f"{path}: cannot read the run manifest: {exc}") from None
     if not isinstance(data, dict) or "seed" not in data:
         raise ValueError(f"{path}: seed: missing from the run manifest")
+    for field in ("scenario_sha256", "events_sha256"):  # what proves the copies unchanged
+        digest = data.get(field)
+        if not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+            shown = "missing" if digest is None else f"{digest!r} is not a SHA-256"
+            raise ValueError(f"{path}: {field}: {shown} in the run manifest")
     return data
 
 

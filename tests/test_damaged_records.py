@@ -122,16 +122,27 @@ def test_a_report_of_a_log_cut_short_is_refused(tmp_path, capsys, recorded):
     assert "changed after the run" in _refused(["report", str(run)], capsys)
 
 
-def test_a_bad_line_is_named_by_file_and_line_when_no_hash_was_recorded(tmp_path, capsys, recorded):
+def test_a_bad_line_is_named_by_file_and_line_when_the_hash_was_made_to_match(
+    tmp_path, capsys, recorded
+):
     run = _copy(tmp_path, recorded[0])
-    manifest = json.loads((run / "run.json").read_text())
-    del manifest["events_sha256"]
-    (run / "run.json").write_text(json.dumps(manifest))
     log = run / "events.jsonl"
     lines = log.read_text().splitlines(keepends=True)
     log.write_text("".join([*lines[:2], "{not json\n", *lines[2:]]))
+    _edit_manifest(run, events_sha256=hashlib.sha256(log.read_bytes()).hexdigest())
     err = _refused(["report", str(run)], capsys)
     assert err.startswith(f"{log}: line 3: not JSON")
+
+
+@pytest.mark.parametrize("field", ["scenario_sha256", "events_sha256"])
+def test_a_manifest_without_a_hash_proves_nothing_and_is_refused(tmp_path, capsys, recorded, field):
+    run = _copy(tmp_path, recorded[0])
+    manifest = json.loads((run / "run.json").read_text())
+    del manifest[field]
+    (run / "run.json").write_text(json.dumps(manifest))
+    for command in ("report", "replay"):
+        err = _refused([command, str(run)], capsys)
+        assert err.strip() == f"{run / 'run.json'}: {field}: missing in the run manifest"
 
 
 def test_a_missing_log_is_named(tmp_path, capsys, recorded):
