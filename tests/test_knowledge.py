@@ -469,6 +469,12 @@ def test_fact_keys_are_built_and_read_back_by_one_type():
     for key in ("incident:I3", "hazard:I3/chem", "condition:I3/secure", "casualties:I3"):
         assert str(FactKey.parse(key)) == key
     assert FactKey.parse("hazard:I3/chem") == FactKey("hazard", "I3", "chem")
+    # As a report names them, never as keys.
+    assert [FactKey.parse(k).words() for k in ("incident:I3", "hazard:I3/armed_suspect")] == [
+        "news of incident I3",
+        "the armed suspect hazard at I3",
+    ]
+    assert FactKey.parse("closure:Bridge 2").words() == "the Bridge 2 closure"
     assert FactKey.parse("hazard:I3/chem").incident == "I3"
     road = FactKey.parse("closure:Mill Lane/Old Road")  # a road's name is kept whole
     assert (road.subject, road.part, road.incident) == ("Mill Lane/Old Road", "", None)

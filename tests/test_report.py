@@ -83,6 +83,8 @@ def test_html_report_is_self_contained_with_plots_and_print_css(recorded, tmp_pa
     assert page.count('src="data:image/png;base64,') >= 4
     assert "@media print" in page and "http" not in page.split("<body>")[0]
     assert "Baseline comparison" in page
+    # A sub-row (Markdown indents it with spaces) is indented in HTML too.
+    assert '<td><span class="sub">shared with every agency needing them</span></td>' in page
 
 
 def test_notes_appear_in_the_report_and_bad_notes_are_refused(recorded, capsys):

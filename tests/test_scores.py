@@ -571,3 +571,13 @@ def test_outcome_note_counts_responders_harmed_in_words():
     two = dataclasses.replace(none, responders_harmed=2)
     assert outcome_score(one, 3600.0, 1).notes["safety"] == "1 responder harmed"
     assert outcome_score(two, 3600.0, 1).notes["safety"] == "2 responders harmed"
+
+
+def test_outcome_note_counts_incidents_due_in_words():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police"])
+    log.add(7200, "exercise.ended")
+    from simulator.review.outcomes import outcome_score, outcomes
+
+    notes = outcome_score(outcomes(log.events), 7200.0, 1).notes
+    assert notes["resolution"] == "0 of 1 incident due was resolved"

@@ -600,8 +600,9 @@ def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]
                 True,
                 metric,
                 "Every operation registered before its start, every conflict resolved",
-                f"{len(log.planned)} operations entered in event deconfliction in time; "
-                f"{len(log.conflicts)} conflicts resolved; no blue-on-blue.",
+                f"{plural(len(log.planned), ('operation', 'operations'))} entered in event "
+                f"deconfliction in time; {plural(len(log.conflicts), ('conflict', 'conflicts'))} "
+                "resolved; no blue-on-blue.",
                 _cited(list(log.registered.values())),
                 [],
             )

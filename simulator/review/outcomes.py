@@ -208,7 +208,8 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
     if due:
         resolved = sum(1 for r in due if r.resolved is not None)
         components["resolution"] = resolved / len(due)
-        notes["resolution"] = f"{resolved} of {len(due)} incidents due were resolved"
+        due_text = plural(len(due), ("incident due was", "incidents due were"))
+        notes["resolution"] = f"{resolved} of {due_text} resolved"
     if result.transported:
         spread = result.transported - result.hospital_crowded
         components["distribution"] = spread / result.transported

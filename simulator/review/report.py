@@ -1068,6 +1068,7 @@ th{background:#eef2f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 padding:1px 6px;color:#fff}.P{background:#2e7d32}.S{background:#9e9d24}.M{background:#ef6c00}
 .U{background:#c62828}.none{background:#888}.no{color:#c62828;font-weight:600}.yes{color:#2e7d32}
 .muted{color:#666;font-size:13px}
+.sub{display:inline-block;padding-left:1.5em}
 ul.findings{padding-left:18px}ul.findings li{margin-bottom:6px}
 ul.ev{font-size:12px;color:#444;margin:2px 0 0;padding-left:16px}
 figure{margin:10px 0 18px;break-inside:avoid}figure img{max-width:100%;border:1px solid #dde}
@@ -1116,7 +1117,14 @@ def _html_table(
 def _table(
     header: list[str] | None, rows: list[list[object]], numeric: set[int] = frozenset()
 ) -> str:
-    return _html_table(header, [[_e(v) for v in row] for row in rows], numeric)
+    return _html_table(header, [[_cell(v) for v in row] for row in rows], numeric)
+
+
+def _cell(value: object) -> str:
+    """A cell's text as HTML; a sub-row's leading spaces (Markdown's indent) as an indent."""
+    if isinstance(value, str) and value.startswith(" "):
+        return f'<span class="sub">{_e(value.lstrip())}</span>'
+    return _e(value)
 
 
 def _badge(rating: str | None) -> str:

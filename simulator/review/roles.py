@@ -43,6 +43,7 @@ from simulator.review.credit import due, mean_time_credit
 from simulator.review.deconfliction import OperationsLog
 from simulator.review.intelligence import IntelligenceLog
 from simulator.review.stats import Sample, cite
+from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import AgencyKind, Capability
 
@@ -299,18 +300,19 @@ class _Sweep:
             # Owed from when it was needed: a fact known before its incident started is
             # owed to the agencies that then respond, whom nobody could name before.
             since = max(first.t, critical.t)
+            named = FactKey.parse(fact).words()
             for other in sorted(set(payload(critical).needed_by) - {agency}):
                 got = learned.get(other)
                 if got is None:
                     value = round(self.end - since, 3)
-                    note = f"{fact} never reached {other}"
+                    note = f"{named} never reached {other}"
                     out.append(
                         Sample(value, first.incident, agency, None, (cite(first),), note, True)
                     )
                 elif payload(got).source == agency or got.t - since >= target:
                     value = round(max(0.0, got.t - since), 3)
                     cited = (cite(first), cite(got))
-                    note = f"{fact} to {other}"
+                    note = f"{named} to {other}"
                     out.append(Sample(value, first.incident, agency, got.unit, cited, note))
         return out
 

@@ -39,6 +39,18 @@ class FactKey:
         """The incident the fact is about (None for a road fact)."""
         return None if self.topic == "closure" else self.subject
 
+    def words(self) -> str:
+        """The fact as a report names it: "news of incident I3", "the gas hazard at I3"."""
+        part = self.part.replace("_", " ")
+        named = {
+            "incident": f"news of incident {self.subject}",
+            "hazard": f"the {part} hazard at {self.subject}",
+            "condition": f"{part} at {self.subject}",
+            "casualties": f"the casualty count at {self.subject}",
+            "closure": f"the {self.subject} closure",
+        }
+        return named.get(self.topic, str(self))
+
 
 def fact_key(topic: str, subject: str, part: str | None = None) -> str:
     """The text key of a fact about ``subject`` (and a hazard or condition ``part``)."""
