@@ -591,8 +591,18 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         events_sha256=manifest.get("events_sha256"),
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
     )
-    doc = build_report(scenario, events, scores, meta, [], None, geometry, figures=fmt == "html")
+    doc = build_report(
+        scenario, events, scores, meta, [], None, geometry, figures=fmt == "html", elsewhere=HELD
+    )
     return render(doc, fmt)
+
+
+# What a report of a run directory cannot show, and where it is.
+HELD = (
+    "Reported from the run directory, which keeps no evaluator notes or baseline: "
+    "the exercise database does (`history` gives the run's number; `report NUMBER` "
+    "includes both)."
+)
 
 
 def _logged_events(directory: Path, claimed: str | None) -> list[Event]:

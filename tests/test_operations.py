@@ -406,8 +406,7 @@ def test_a_deconflicted_run_is_a_strength():
     [found] = joint_findings(ex.scenario, ex.log.events)
     assert found.strength and found.capability == "Operational Coordination"
     assert found.analysis == (
-        "2 operations entered in event deconfliction in time; 1 conflict resolved; "
-        "no blue-on-blue."
+        "2 operations entered in event deconfliction in time; 1 conflict resolved; no blue-on-blue."
     )
 
 

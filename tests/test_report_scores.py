@@ -319,3 +319,20 @@ def test_the_baseline_comparison_has_the_score_parts_and_marks_the_trainees_role
     doc = build_report(scenario, run.events, run_scores, meta(("police",)), [], rows)
     text = render(doc, "md")
     assert "| Role score (police), your role | 0.0 | 100.0 | -100.0 | baseline |" in text
+
+
+def test_a_report_of_a_run_directory_says_where_its_notes_and_baseline_are(tmp_path, capsys):
+    from simulator.cli_records import HELD
+
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    argv = ["run", str(SMALL), "--db", str(db), "--quiet", "--until", "00:30"]
+    assert main([*argv, "--roles", "ems", "--out", str(out)]) == 0
+    assert main(["note", "1", "--at", "00:10", "EMS slow to stage", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out), "--format", "md"]) == 0
+    from_directory = capsys.readouterr().out
+    assert from_directory.count(HELD) == 2  # under the baseline and under the notes
+    assert "EMS slow to stage" not in from_directory
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
+    from_database = capsys.readouterr().out
+    assert HELD not in from_database and "EMS slow to stage" in from_database

@@ -80,8 +80,13 @@ def build_report(
     geometry: Geometry | None = None,
     *,
     figures: bool = False,
+    elsewhere: str = "",
 ) -> dict:
-    """The whole report as plain data; with ``figures``, base64 PNG plots too."""
+    """The whole report as plain data; with ``figures``, base64 PNG plots too.
+
+    ``elsewhere`` says where the notes and the baseline are kept when the report's
+    source holds neither (a run directory): an evaluator is told, not shown "none".
+    """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
     found = findings(scores, span, {a.id: a.kind.value for a in scenario.agencies})
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
@@ -112,6 +117,7 @@ def build_report(
         "trainee_orders": trainee_orders(events, meta.roles),
         "baseline": None if comparison is None else _baseline(comparison, meta.roles),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
+        "elsewhere": elsewhere,
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
         "community": community_rows(scores.community),
         "hoaxes": hoax_rows(scores.hoaxes),
@@ -747,8 +753,12 @@ def markdown(doc: dict) -> str:
         lines += _md_table(
             ["measure", "this run", "baseline", "change", "better"], _baseline_rows(doc["baseline"])
         )
+    elif doc["elsewhere"] and doc["overview"].get("roles"):
+        lines += ["## Baseline comparison (automated players, same scenario and seed)", ""]
+        lines += [doc["elsewhere"], ""]
     lines += ["## Evaluator notes", ""]
-    lines += [f"- T+{n['time']}: {_md_text(n['text'])}" for n in doc["notes"]] or ["- none"]
+    notes = [f"- T+{n['time']}: {_md_text(n['text'])}" for n in doc["notes"]]
+    lines += notes or [doc["elsewhere"] or "- none"]
     lines += ["", "## Improvement plan", "", *_md_table(_PLAN_HEADER, _plan_rows(doc))]
     return "\n".join(lines) + "\n"
 
@@ -1569,12 +1579,14 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
         sections.insert(at, ("Hoax calls", [_table(_HOAX_HEADER, doc["hoaxes"])]))
     if doc["baseline"] is not None:
         sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
+    elif doc["elsewhere"] and doc["overview"].get("roles"):
+        sections.append(("Baseline comparison", [_muted(doc["elsewhere"])]))
     sections += [
         (
             "Evaluator notes",
             [f'<div class="notes">{_table(["time", "note"], notes)}</div>']
             if notes
-            else [_muted("No notes.")],
+            else [_muted(doc["elsewhere"] or "No notes.")],
         ),
         ("Improvement plan", [_table(_PLAN_HEADER, plan) if plan else _muted("None.")]),
     ]
