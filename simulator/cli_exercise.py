@@ -28,6 +28,7 @@ from simulator.cli_records import (
     print_recording,
     recorded_as,
     run_purpose,
+    trainee_name,
 )
 from simulator.exercise import Exercise
 from simulator.players.profile import parse_players
@@ -533,6 +534,7 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         check_output("--screenshot", args.screenshot, records)
     # A scripted run has no human playing: a rehearsal, never the trainee's record.
     purpose = run_purpose(scripted=scripted)
+    args.trainee = trainee_name(args.trainee)
     store = open_store(args.db)
     sessions = []
     failures: list[str] = []

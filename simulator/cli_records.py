@@ -182,10 +182,24 @@ def open_recording(
             raise RecordInputError(
                 f"--roles: unknown agency {role!r} (known: {', '.join(sorted(known))})"
             )
+    trainee = trainee_name(getattr(args, "trainee", None))
     purpose = run_purpose()
     store = open_store(getattr(args, "db", None))
-    trainee = getattr(args, "trainee", None)
     return Recording(store, scenario, path, args.seed, until, roles, trainee, purpose)
+
+
+def trainee_name(value: str | None) -> str | None:
+    """The trainee's name as recorded: one space between words, however it was typed.
+
+    Raises:
+        RecordInputError: the name is empty.
+    """
+    if value is None:
+        return None
+    name = " ".join(value.split())
+    if not name:
+        raise RecordInputError("--trainee: the name is empty")
+    return name
 
 
 def print_recording(console: Console, recording: Recording) -> None:
@@ -329,8 +343,8 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     store = open_store(args.db, readonly=True)
     purpose = None if args.all else "exercise"
     damaged: list[str] = []
-    chosen = {"trainee": args.trainee, "scenario": args.scenario, "purpose": purpose}
-    runs = store.runs(**chosen, damaged=damaged)
+    every = store.runs(purpose=purpose, damaged=damaged)
+    runs = [run for run in every if _chosen(run, args.trainee, args.scenario)]
     runs = [run for run in runs if _readable(store, run, damaged)]
     if runs:
         console.print(_runs_table(store, runs, args.all))
@@ -342,6 +356,9 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     elif not damaged:
         hint = "" if args.all else " (rehearsal and baseline runs: --all)"
         console.print(f"No recorded exercises match{hint}.", markup=False)
+        known = _known(every, args.trainee, args.scenario)
+        if known:
+            console.print(known, markup=False, soft_wrap=True)
     for reason in damaged:
         print(f"{reason} (left out of the list)", file=sys.stderr)
     return 2 if damaged else 0
@@ -441,6 +458,38 @@ def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             f"{max(values):.1f}",
         )
     return table
+
+
+def _chosen(run: RunInfo, trainee: str | None, scenario: str | None) -> bool:
+    """Whether a run is the trainee's and the scenario's asked for.
+
+    A name matches whatever its case and surrounding spaces; a scenario by its id or
+    by its file (a path to it, as the trainer ran it).
+    """
+    if trainee is not None and _folded(run.trainee) != _folded(trainee):
+        return False
+    if scenario is None:
+        return True
+    wanted = _folded(scenario)
+    return wanted == _folded(run.scenario_id) or _folded(Path(scenario).name) == _folded(
+        run.scenario_name
+    )
+
+
+def _folded(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _known(runs: list[RunInfo], trainee: str | None, scenario: str | None) -> str:
+    """The names and scenario ids recorded, for a look-up that found nothing."""
+    parts = []
+    if trainee is not None:
+        names = sorted({r.trainee for r in runs if r.trainee})
+        parts.append(f"trainees recorded: {', '.join(names) or 'none'}")
+    if scenario is not None:
+        ids = sorted({r.scenario_id for r in runs})
+        parts.append(f"scenarios recorded: {', '.join(ids) or 'none'}")
+    return "; ".join(parts)
 
 
 # -- notes -------------------------------------------------------------------------------

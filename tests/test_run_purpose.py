@@ -105,3 +105,17 @@ def test_a_trend_is_one_scenario_version_and_one_set_of_roles(tmp_path, capsys, 
     assert [roles for _, roles, _ in lines].count("police") == 2
     versions = {scenario for scenario, _, _ in lines}
     assert len(versions) == 2 and all(v.startswith("small-town-collision (") for v in versions)
+
+
+def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path, capsys, wide):
+    common = ["run", SMALL, "--seed", "4", "--quiet"]
+    assert main([*common, "--trainee", "  B.  Chen ", "--out", str(tmp_path / "r")]) == 0
+    capsys.readouterr()
+    runs, _ = history(capsys, "--trainee", "b. chen", "--scenario", SMALL)
+    assert [(r[0], r[2]) for r in runs] == [("1", "B. Chen")]  # recorded with one space
+    assert main(["history", "--trainee", "Diaz"]) == 0
+    out = capsys.readouterr().out
+    assert "No recorded exercises match" in out and "trainees recorded: B. Chen" in out
+    assert main([*common, "--trainee", "   ", "--out", str(tmp_path / "blank")]) == 2
+    assert capsys.readouterr().err.strip() == "--trainee: the name is empty"
+    assert not (tmp_path / "blank").exists()
