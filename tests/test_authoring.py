@@ -229,6 +229,38 @@ def test_a_need_nobody_the_answering_agency_may_ask_can_meet_is_a_warning(tmp_pa
     assert validate(tmp_path, data, capsys) == (0, [])
 
 
+@pytest.mark.parametrize("where", ["escalation", "inject"])
+def test_an_escalation_needing_what_no_unit_has_is_named(tmp_path, capsys, where):
+    data = scenario_dict()
+    if where == "escalation":
+        data["msel"][0]["incident"]["escalation"] = [{"after": 600, "add_requires": {"cyber": 1}}]
+        field = "msel.0.incident.escalation.0.add_requires.cyber"
+    else:
+        data["msel"].append(
+            {
+                "seq": 2,
+                "time": 600,
+                "type": "escalation",
+                "to": ["police"],
+                "description": "A ransom note",
+                "incident": "INC1",
+                "add_requires": {"cyber": 1},
+            }
+        )
+        field = "msel.1.add_requires.cyber"
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert any(f"{field}: no unit in the scenario has 'cyber'" in line for line in lines), lines
+
+
+def test_transport_is_refused_in_an_escalations_add_requires(tmp_path, capsys):
+    data = scenario_dict()
+    data["msel"][0]["incident"]["escalation"] = [{"after": 600, "add_requires": {"transport": 1}}]
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2
+    assert any("add_requires: transport is not a fixed requirement" in line for line in lines)
+
+
 def test_a_hospital_without_beds_is_a_warning(tmp_path, capsys):
     data = scenario_dict()
     data["hospitals"][0]["beds"] = {"immediate": 0, "delayed": 0, "minor": 0}

@@ -212,3 +212,29 @@ def test_a_hoax_with_casualties_is_refused_at_its_field():
     with pytest.raises(ScenarioError, match=r"msel\.0\.incident\.hoax: a hoax has no casualties"):
         build(scenario_dict(msel=[incident(hoax=True, casualties={"immediate": 3})]))
     assert build(scenario_dict(msel=[incident(hoax=True)])).msel[0].incident.hoax
+
+
+@pytest.mark.parametrize(
+    ("spec", "why"),
+    [
+        ({"escalation": [{"after": 600, "add_casualties": {"minor": 2}}]}, "an escalation"),
+        ({"hazards": [{"id": "gas", "kind": "chemical", "harm": "casualties"}]}, "a hazard"),
+    ],
+)
+def test_a_hoax_cannot_get_casualties_later_either(spec, why):
+    with pytest.raises(ScenarioError, match=rf"incident\.hoax: a hoax has no casualties: {why}"):
+        build(scenario_dict(msel=[incident(hoax=True, **spec)]))
+
+
+def test_an_escalation_inject_adding_casualties_to_a_hoax_is_refused():
+    row = {
+        "seq": 2,
+        "time": 600,
+        "type": "escalation",
+        "to": ["police"],
+        "description": "More callers",
+        "incident": "INC1",
+        "add_casualties": {"minor": 2},
+    }
+    with pytest.raises(ScenarioError, match=r"msel\.1\.add_casualties: a hoax has no casualties"):
+        build(scenario_dict(msel=[incident(hoax=True), row]))

@@ -238,6 +238,8 @@ def _msel(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     objectives = {o.id for o in scenario.scoring.objectives}
     units = {u.id for u in scenario.units}
     released = {spec.id: time for _, time, spec in incidents(scenario)}
+    hoaxes = {spec.id: spec.hoax for _, _, spec in incidents(scenario)}
+    have = offered(scenario)
     duration = scenario.metadata.duration
     for index, row in enumerate(scenario.msel):
         path = f"msel.{index}"
@@ -266,6 +268,14 @@ def _msel(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
                 found.append(
                     Problem(f"{path}.incident", f"incident {shown(row.incident)} starts later")
                 )
+            elif hoaxes.get(row.incident) and row.add_casualties.total:
+                reason = "a hoax has no casualties (nothing is there but the story)"
+                found.append(Problem(f"{path}.add_casualties", reason))
+        if isinstance(row, EscalationInject) and "units" in whole:
+            for capability in row.add_requires:
+                if capability not in have:
+                    where = f"{path}.add_requires.{capability.value}"
+                    found.append(Problem(where, _lacking(scenario, capability)))
     return found
 
 
@@ -343,6 +353,11 @@ def _incident(
             found.append(
                 Problem(where, f"no home {DISCIPLINE[capability].value} agency answers it")
             )
+    for index, stage in enumerate(spec.escalation):
+        for capability in stage.add_requires:
+            if units and capability not in have:
+                where = f"{path}.escalation.{index}.add_requires.{capability.value}"
+                found.append(Problem(where, _lacking(scenario, capability)))
     kinds = {kind.value for kind in AgencyKind}
     for index, pre in enumerate(spec.preconditions):
         if units and pre.capability not in have:

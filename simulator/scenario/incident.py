@@ -110,6 +110,13 @@ class Precondition(Model):
     blocks_capabilities: list[Capability] = Field(default_factory=list)
 
 
+def no_fixed_transport(value: dict[Capability, int]) -> dict[Capability, int]:
+    """A need list without ``transport``: patients bring that need, one by one."""
+    if Capability.TRANSPORT in value:
+        raise ValueError("transport is not a fixed requirement; ambulances are sent per patient")
+    return value
+
+
 class EscalationEffect(Model):
     """What an escalation adds to an incident."""
 
@@ -120,6 +127,11 @@ class EscalationEffect(Model):
     secondary: "IncidentSpec | None" = Field(
         default=None, description="A secondary incident that starts at escalation"
     )
+
+    @field_validator("add_requires")
+    @classmethod
+    def _no_fixed_transport(cls, value: dict[Capability, int]) -> dict[Capability, int]:
+        return no_fixed_transport(value)
 
 
 class Escalation(EscalationEffect):
@@ -156,20 +168,23 @@ class IncidentSpec(Model):
 
     @field_validator("requires")
     @classmethod
-    def _something_to_do(cls, value: dict[Capability, int]) -> dict[Capability, int]:
-        if Capability.TRANSPORT in value:
-            raise ValueError(
-                "transport is not a fixed requirement; ambulances are sent per patient"
-            )
-        return value
+    def _no_fixed_transport(cls, value: dict[Capability, int]) -> dict[Capability, int]:
+        return no_fixed_transport(value)
 
     @field_validator("hoax")
     @classmethod
     def _nobody_hurt_at_a_hoax(cls, value: bool, info: ValidationInfo) -> bool:
-        # A hoax resolves once verified: patients written there would be left to die.
+        # A hoax resolves once verified: patients written there, or brought by an
+        # escalation or a hazard, would be left to die.
+        if not value:
+            return value
         casualties = info.data.get("casualties")
-        if value and casualties is not None and casualties.total:
+        if casualties is not None and casualties.total:
             raise ValueError("a hoax has no casualties (nothing is there but the story)")
+        if any(stage.add_casualties.total for stage in info.data.get("escalation") or ()):
+            raise ValueError("a hoax has no casualties: an escalation here adds some")
+        if any(h.harm == "casualties" for h in info.data.get("hazards") or ()):
+            raise ValueError("a hoax has no casualties: a hazard here harms people")
         return value
 
 
