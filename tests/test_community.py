@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, build, exercise, first, incident, kinds, scenario_dict
+from conftest import SCENARIOS, build, closure, exercise, first, incident, kinds, scenario_dict
 
 from simulator.build import build_exercise
 from simulator.cli import main
@@ -173,6 +173,24 @@ def test_a_tip_teaches_the_tip_line_a_listed_fact():
     ex.advance(ex.end)
     learned = first(ex, "fact.learned", fact="hazard:INC1/gun")
     assert learned.data["via"] == "tip" and learned.agency == "police"
+
+
+def test_a_tip_about_a_closure_comes_only_once_the_road_is_closed():
+    shut = {**closure(2, 1800, roads=["Back Road"]), "to": ["fire"]}  # police not told
+    data = community_data(msel=[incident(), shut], trust=100)
+    data["community"]["tips"] = {
+        "agency": "police",
+        "per_hour": 60,
+        "facts": ["closure:Back Road"],
+    }
+    ex = exercise(data)
+    ex.advance(ex.end)
+    learned = [
+        e
+        for e in kinds(ex, "fact.learned")
+        if e.data["fact"] == "closure:Back Road" and e.data["via"] == "tip"
+    ]
+    assert len(learned) == 1 and learned[0].t > 1800 and learned[0].data["value"] is True
 
 
 def test_an_unanswered_rumour_past_its_crowd_size_starts_the_crowd():

@@ -367,10 +367,14 @@ class Community:
             self._teach(psap)
 
     def _teach(self, psap: str) -> None:
-        """A tip tells the tip line the next listed fact that is now true."""
+        """A tip tells the tip line the next listed fact that is now true.
+
+        A street still open, a precondition not yet met or no casualties yet is nothing
+        a caller would ring in about.
+        """
         for key in self.spec.tips.facts:
             value = self.incidents.truth(key)
-            if key in self._taught or value is None:
+            if key in self._taught or not value or value == "pending":
                 continue
             self._taught.add(key)
             self.awareness.learn(psap, key, value, "tip")
