@@ -310,6 +310,14 @@ def test_an_objective_without_measures_and_public_measures_without_a_public_warn
     data["community"] = {"pio": ["police"]}
     data["scoring"]["objectives"].pop(0)
     assert validate(tmp_path, data, capsys) == (0, [])
+    data["community"] = {"pio": ["fire"]}  # the rumour is told to police only
+    assert validate(tmp_path, data, capsys) == (
+        0,
+        [
+            "warning: rumour R1 at msel.1.to: no agency in to has a PIO (community.pio), so "
+            "no automated PIO notices or answers this rumour"
+        ],
+    )
 
 
 def test_a_run_goes_ahead_despite_warnings(tmp_path, capsys):

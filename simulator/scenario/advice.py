@@ -6,7 +6,8 @@ calls), declaring channels drops the default phone line and CAD link, a transpor
 unit that carries no patients never transports one, a need its answering agency can
 neither meet nor ask a partner for waits all day, a hospital without beds overflows
 with its first patient, an objective without measures is never rated, a rumour or a
-public-information measure without a ``community`` section reaches no public.
+public-information measure without a ``community`` section reaches no public, and
+a rumour told to no agency with a PIO is answered by no automated one.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
@@ -36,6 +37,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_bedless(scenario),
         *_unrated(scenario),
         *_no_public(scenario),
+        *_unheard(scenario),
     ]
 
 
@@ -200,3 +202,20 @@ def _no_public(scenario: Scenario) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _unheard(scenario: Scenario) -> list[Problem]:
+    """Rumours no public information officer is told of: nobody automated answers them."""
+    if scenario.community is None:
+        return []
+    pio = set(scenario.community.pio)
+    return [
+        Problem(
+            f"msel.{index}.to",
+            "no agency in to has a PIO (community.pio), so no automated PIO notices or "
+            "answers this rumour",
+            f"rumour {row.rumour}",
+        )
+        for index, row in enumerate(scenario.msel)
+        if isinstance(row, RumourInject) and not pio & set(row.to)
+    ]
