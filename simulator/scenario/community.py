@@ -34,7 +34,10 @@ class Effects(Model):
     death: float = Field(default=6.0, ge=0, le=100, description="A patient dies")
     responder_hurt: float = Field(default=3.0, ge=0, le=100, description="A crew is harmed")
     bystander_hurt: float = Field(
-        default=4.0, ge=0, le=100, description="Bystanders hurt by a hazard or a crowd"
+        default=4.0,
+        ge=0,
+        le=100,
+        description="Bystanders hurt: a hazard with harm casualties met unwarned",
     )
     statement_on_time: float = Field(
         default=4.0, ge=0, le=100, description="First statement inside the first-statement time"
