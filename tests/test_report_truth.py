@@ -192,17 +192,14 @@ def test_each_standard_cites_and_counts_the_samples_its_check_judged(tmp_path):
     assert main([*argv, "--db", str(tmp_path / "x.db")]) == 0
     scenario = load(scenario_file)
     scores = score(scenario, read_events((out / "events.jsonl").read_text().splitlines()))
-    kinds = {a.id: a.kind.value for a in scenario.agencies}
-    found = {
-        f.capability + f.title: f for f in findings(scores, (Evidence(0, 0, "", ""),) * 2, kinds)
-    }
+    found = {f.capability + f.title: f for f in findings(scores, (Evidence(0, 0, "", ""),) * 2)}
     checked = [c for c in scores.checks if c.met is not None]
     assert {c.met for c in checked} == {True, False}  # the run shows both kinds of finding
     for check in checked:
         (finding,) = [
             f for k, f in found.items() if k.startswith(f"Response standards{check.name}:")
         ]
-        by_evidence = {s.evidence: s for s in scores.intervals.of(STANDARDS[check.name].metric)}
+        by_evidence = {s.evidence: s for s in scores.intervals.of(STANDARDS[check.name])}
         assert (by_evidence[finding.evidence].value <= check.target) == check.met, check.name
         missed = sum(1 for v in check.values if v > check.target)
         assert check.met or f"{missed} of {check.n} missed the target" in finding.analysis

@@ -481,6 +481,30 @@ def test_a_fact_known_before_its_incident_started_is_owed_from_the_start(told, l
     assert duty.value == latency
 
 
+def test_nfpa_1710_first_engine_travel_is_the_first_engine_not_the_chiefs_car():
+    scenario = build(
+        scenario_dict(
+            units=[
+                unit("P1", "police", ["patrol"], "PS"),
+                unit("BC", "fire", ["command"], "FS"),
+                unit("HM", "fire", ["hazmat"], "FS"),
+                unit("E1", "fire", ["fire_suppression"], "FS"),
+                unit("E2", "fire", ["fire_suppression", "rescue"], "FS"),
+                unit("M1", "ems", ["als", "transport"], "ES"),
+            ]
+        )
+    )
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["fire"])
+    for u, rolled, arrived in (("BC", 10, 100), ("HM", 20, 200), ("E1", 30, 330), ("E2", 40, 400)):
+        log.add(rolled - 5, "unit.dispatched", "fire", u, "I1", prev="available")
+        log.add(rolled, "unit.en_route", "fire", u, "I1", prev="dispatched")
+        log.add(arrived, "unit.on_scene", "fire", u, "I1", prev="en_route")
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(log.events))}
+    (first,) = checks["Travel, first engine"].samples
+    assert (first.unit, first.value) == ("E1", 300.0)
+
+
 def brute_idle(scenario, events):
     """Idle capable units the slow way: every pair recomputed on every state change."""
     fleet = Ledger(scenario, frozenset({"available"}))

@@ -10,7 +10,6 @@ cause. The improvement plan holds responsible the agencies that did what is coun
 """
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -138,29 +137,16 @@ CORRECTIVE = {
 }
 
 
-@dataclass(frozen=True)
-class Standard:
-    """The interval samples a response standard judges (as ``standard_checks`` picks them).
-
-    ``metric`` is both the interval and the corrective action's key; ``kind`` the
-    agency kind, ``note`` a sample note and ``priority`` an incident priority to keep.
-    """
-
-    metric: str
-    kind: str | None = None
-    note: str | None = None
-    priority: int | None = None
-
-
+# The interval each response standard judges: the corrective action's key.
 STANDARDS = {
-    "Call answered": Standard("call_answer"),
-    "Call processing": Standard("call_processing"),
-    "Turnout, fire": Standard("turnout", "fire"),
-    "Turnout, EMS": Standard("turnout", "ems"),
-    "Travel, first fire unit": Standard("travel", "fire", note="first arrival"),
-    "Travel, full assignment (fire)": Standard("full_assignment_on_scene", "fire"),
-    "EMS call to on scene": Standard("first_on_scene", "ems"),
-    "Police priority-1 call to on scene": Standard("first_on_scene", "police", priority=1),
+    "Call answered": "call_answer",
+    "Call processing": "call_processing",
+    "Turnout, fire": "turnout",
+    "Turnout, EMS": "turnout",
+    "Travel, first engine": "travel",
+    "Travel, full assignment (fire)": "full_assignment_on_scene",
+    "EMS call to on scene": "first_on_scene",
+    "Police priority-1 call to on scene": "first_on_scene",
 }
 SECONDS = {
     *INTERVALS,
@@ -248,13 +234,11 @@ def value_text(metric: str, value: float | None) -> str:
     return seconds_text(value) if metric in SECONDS else f"{value:g}"
 
 
-def findings(
-    scores: Scores, span: tuple[Evidence, Evidence], kinds: Mapping[str, str]
-) -> list[Finding]:
+def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
     """Strengths and areas for improvement from every rated measure and response standard.
 
     ``span`` (the first and last events) is the evidence of a count kept over the whole
-    log; ``kinds`` maps agency ids to their kind, to find the samples a standard judged.
+    log; a standard's finding cites and counts the samples its check judged.
     """
     out = []
     for objective in scores.objectives:
@@ -263,7 +247,7 @@ def findings(
                 out.append(_from_measure(objective, m, scores.intervals, span))
     for check in scores.checks:
         if check.met is not None:
-            out.append(_from_check(check, scores.intervals, kinds))
+            out.append(_from_check(check, scores.intervals))
     return out
 
 
@@ -362,25 +346,25 @@ def _split(
     return [s for s in ordered if within(s)], [s for s in ordered if not within(s)]
 
 
-def _from_check(check: Check, intervals: Intervals, kinds: Mapping[str, str]) -> Finding:
-    standard = STANDARDS[check.name]
+def _from_check(check: Check, intervals: Intervals) -> Finding:
+    metric = STANDARDS[check.name]
     title = (
         f"{check.name}: {check.within:.0%} within {seconds_text(check.target)} "
         f"({check.standard}: {check.required_share:.0%} required), 90th percentile "
         f"{seconds_text(check.p90)}, {check.n} measured"
     )
-    samples = _judged(standard, intervals, kinds)
+    samples = check.samples
     hits, misses = _split(samples, check.target, True)
     if check.met:
         analysis, cited, blamed = "Standard met.", hits[:1], []
     else:
-        analysis = _latency(standard.metric, misses, len(samples), intervals)
+        analysis = _latency(metric, misses, len(samples), intervals)
         cited, blamed = misses[:1], misses
     return Finding(
         bool(check.met),
         None,
         "Response standards",
-        standard.metric,
+        metric,
         None,
         title,
         analysis,
@@ -388,16 +372,6 @@ def _from_check(check: Check, intervals: Intervals, kinds: Mapping[str, str]) ->
         _responsible(blamed, MISSED, None),
         _undone(cited),
     )
-
-
-def _judged(standard: Standard, intervals: Intervals, kinds: Mapping[str, str]) -> list[Sample]:
-    return [
-        s
-        for s in intervals.of(standard.metric)
-        if (standard.kind is None or kinds.get(s.agency or "") == standard.kind)
-        and (standard.note is None or s.note == standard.note)
-        and (standard.priority is None or intervals.priority.get(s.incident) == standard.priority)
-    ]
 
 
 def _worst(samples: tuple[Sample, ...] | list[Sample], at_most: bool) -> list[Sample]:

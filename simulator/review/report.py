@@ -88,7 +88,7 @@ def build_report(
     source holds neither (a run directory): an evaluator is told, not shown "none".
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
-    found = findings(scores, span, {a.id: a.kind.value for a in scenario.agencies})
+    found = findings(scores, span)
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
     doc = {
