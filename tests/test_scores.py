@@ -15,6 +15,7 @@ from simulator.review.coordination import (
     fact_sharing,
     idle_units,
     span_breaches,
+    unified_command,
 )
 from simulator.review.findings import _breakdown, _latency
 from simulator.review.intervals import response_intervals, standard_checks
@@ -503,6 +504,24 @@ def test_nfpa_1710_first_engine_travel_is_the_first_engine_not_the_chiefs_car():
     checks = {c.name: c for c in standard_checks(scenario, response_intervals(log.events))}
     (first,) = checks["Travel, first engine"].samples
     assert (first.unit, first.value) == ("E1", 300.0)
+
+
+def test_unified_command_is_timed_from_the_second_agency_with_jurisdiction():
+    """A partner sent on request assists under its host's command (NIMS): no clock."""
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "fire"])
+    log.add(100, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(150, "unit.on_scene", "county_fire", "CF1", "I1", prev="en_route")
+    log.add(400, "unit.on_scene", "fire", "F1", "I1", prev="en_route")
+    log.add(500, "unified_command.established", incident="I1", agencies=["fire", "police"])
+    log.add(0, "incident.started", incident="I2", priority=2, agencies=["police"])
+    log.add(600, "unit.on_scene", "police", "P2", "I2", prev="en_route")
+    log.add(650, "unit.on_scene", "county_fire", "CF2", "I2", prev="en_route")  # aid only
+    log.add(700, "fact.critical", incident="I2", fact="incident:I2", needed_by=["police", "ems"])
+    log.add(800, "unit.on_scene", "ems", "M1", "I2", prev="en_route")  # drawn in later
+    log.add(830, "unified_command.established", incident="I2", agencies=["ems", "police"])
+    got = [(s.incident, s.agency, s.value) for s in unified_command(log.events, 1000.0)]
+    assert got == [("I1", "fire", 100.0), ("I2", "ems", 30.0)]
 
 
 def brute_idle(scenario, events):

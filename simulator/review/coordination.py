@@ -100,7 +100,13 @@ PATHS = {
 
 # The events each measure below reads: kinds, or every kind under a prefix ("span.").
 READS = {
-    "unified": ("unit.on_scene", "unified_command.established", "incident.resolved"),
+    "unified": (
+        "incident.started",
+        "fact.critical",
+        "unit.on_scene",
+        "unified_command.established",
+        "incident.resolved",
+    ),
     "critical": ("fact.critical", "fact.learned"),
     "derived": ("incident.started", "cad.opened"),
     "channels": ("message.sent", "message.lost"),
@@ -183,7 +189,11 @@ def _commanders(scenario: Scenario) -> frozenset[str]:
 def unified_command(
     events: Sequence[Event], end: float, commanders: frozenset[str] | None = None
 ) -> list[Sample]:
-    """Per incident: the second agency on scene until unified command (0 if before).
+    """Per incident: the second agency with jurisdiction on scene until unified command.
+
+    Agencies with jurisdiction are the ones the incident needs (``incident.started``);
+    a partner sent on a mutual-aid request assists under its host's command (NIMS), so
+    its arrival starts no clock (0 if unified command came before).
 
     An incident that never got unified command counts to its resolution or the end of
     the exercise, noted "not established" (a censored miss), unless an agency on scene owns
@@ -191,11 +201,17 @@ def unified_command(
     no player could have formed it (``validate`` warns of such scenarios).
     """
     arrivals: dict[str, dict[str, Event]] = defaultdict(dict)
+    jurisdiction: dict[str, set[str]] = {}
     established: dict[str, Event] = {}
     resolved: dict[str, Event] = {}
     for e in events:
-        if e.kind == "unit.on_scene" and e.incident:
-            arrivals[e.incident].setdefault(e.agency, e)
+        if e.kind == "incident.started":
+            jurisdiction[e.incident] = set(payload(e).agencies)
+        elif e.kind == "fact.critical" and e.incident in jurisdiction:
+            jurisdiction[e.incident].update(payload(e).needed_by)  # drawn in by escalation
+        elif e.kind == "unit.on_scene" and e.incident in jurisdiction:
+            if e.agency in jurisdiction[e.incident]:
+                arrivals[e.incident].setdefault(e.agency, e)
         elif e.kind == "unified_command.established":
             established.setdefault(e.incident, e)
         elif e.kind == "incident.resolved":
