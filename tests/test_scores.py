@@ -524,6 +524,22 @@ def test_unified_command_is_timed_from_the_second_agency_with_jurisdiction():
     assert got == [("I1", "fire", 100.0), ("I2", "ems", 30.0)]
 
 
+def test_the_ems_standard_counts_a_partners_arrival_for_the_asker_once():
+    data = scenario_dict()
+    data["agencies"].append({"id": "county_ems", "name": "County EMS", "kind": "ems"})
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(60, "cad.opened", "ems", incident="I1", via="notification")
+    log.add(70, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
+    log.add(90, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
+    intervals = response_intervals(log.events)
+    assert len(intervals.of("first_on_scene")) == 2  # each agency's duty, in its role score
+    checks = {c.name: c for c in standard_checks(build(data), intervals)}
+    assert [(s.unit, s.value) for s in checks["EMS call to on scene"].samples] == [("CM1", 400.0)]
+
+
 def brute_idle(scenario, events):
     """Idle capable units the slow way: every pair recomputed on every state change."""
     fleet = Ledger(scenario, frozenset({"available"}))

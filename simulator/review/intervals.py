@@ -315,17 +315,16 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
     targets = scenario.scoring.targets
     kind = {a.id: a.kind.value for a in scenario.agencies}
 
-    def of(metric: str, agency_kind: str | None = None, first: bool = False) -> list[Sample]:
+    def of(metric: str, agency_kind: str | None = None) -> list[Sample]:
         return [
             s
             for s in intervals.samples[metric]
-            if (agency_kind is None or kind.get(s.agency) == agency_kind)
-            and (not first or s.note == "first arrival")
+            if agency_kind is None or kind.get(s.agency) == agency_kind
         ]
 
-    police_p1 = [
+    police_p1 = _first_per_incident(
         s for s in of("first_on_scene", "police") if intervals.priority.get(s.incident) == 1
-    ]
+    )
     engines = {u.id for u in scenario.units if Capability.FIRE_SUPPRESSION in u.capabilities}
     rows = [
         ("Call answered", "NENA-STA-020.1-2020", targets.call_answer_s, of("call_answer")),
@@ -348,7 +347,7 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
             "EMS call to on scene",
             "common contract target",
             targets.ems_response_s,
-            of("first_on_scene", "ems"),
+            _first_per_incident(of("first_on_scene", "ems")),
         ),
         (
             "Police priority-1 call to on scene",
@@ -361,15 +360,19 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
 
 
 def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
-    """The first arrival at each incident among some units' trips (NFPA 1710's first engine).
+    """One sample per incident: the first arrival (one that never came only if none did).
 
-    A chief's car or a hazmat unit arriving first is not the engine company the
-    standard times: the caller passes only engines' trips.
+    NFPA 1710's first engine is the first engine's trip, not a chief's car (the caller
+    passes only engines' trips); the public's call-to-scene time is its first unit of
+    the discipline, whichever agency's, so a partner sent on request is counted once.
     """
     first: dict[str | None, Sample] = {}
     for s in samples:
         kept = first.get(s.incident)
-        if kept is None or s.evidence[-1].seq < kept.evidence[-1].seq:
+        if kept is None or (s.censored, s.evidence[-1].seq) < (
+            kept.censored,
+            kept.evidence[-1].seq,
+        ):
             first[s.incident] = s
     return list(first.values())
 
