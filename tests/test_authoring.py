@@ -261,6 +261,22 @@ def test_transport_is_refused_in_an_escalations_add_requires(tmp_path, capsys):
     assert any("add_requires: transport is not a fixed requirement" in line for line in lines)
 
 
+def test_a_hidden_hazard_no_unit_can_recognise_is_a_warning(tmp_path, capsys):
+    gas = {"id": "gas", "kind": "chemical"}  # recognised by hazmat, which nobody has
+    data = scenario_dict(msel=[incident(hazards=[gas])])
+    code, lines = validate(tmp_path, data, capsys)
+    assert (code, lines) == (
+        0,
+        [
+            "warning: hazard gas at msel.0.incident.hazards.0: no unit in the scenario can "
+            "recognise this chemical hazard (recognised by hazmat) and callers do not report "
+            "it: every crew that goes in is harmed"
+        ],
+    )
+    gas["reported"] = True  # known from the first call
+    assert validate(tmp_path, scenario_dict(msel=[incident(hazards=[gas])]), capsys) == (0, [])
+
+
 def test_a_hospital_without_beds_is_a_warning(tmp_path, capsys):
     data = scenario_dict()
     data["hospitals"][0]["beds"] = {"immediate": 0, "delayed": 0, "minor": 0}

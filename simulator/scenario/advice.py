@@ -7,18 +7,19 @@ unit that carries no patients never transports one, a need its answering agency 
 neither meet nor ask a partner for waits all day, a hospital without beds overflows
 with its first patient, an objective without measures is never rated, a rumour or a
 public-information measure without a ``community`` section reaches no public, and
-a rumour told to no agency with a PIO is answered by no automated one.
+a rumour told to no agency with a PIO is answered by no automated one, and a hidden
+hazard no unit can recognise harms every crew that goes in.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
 from collections import defaultdict
 
-from simulator.scenario.check import incidents, responsible_agency
+from simulator.scenario.check import incidents, offered, responsible_agency
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
-from simulator.scenario.vocabulary import Capability, Metric
+from simulator.scenario.vocabulary import DETECTS, Capability, Metric
 
 # Measures read from the public's events, which only a ``community`` section makes.
 PUBLIC_METRICS = frozenset(
@@ -37,6 +38,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_bedless(scenario),
         *_unrated(scenario),
         *_no_public(scenario),
+        *_unseen(scenario),
         *_unheard(scenario),
     ]
 
@@ -219,3 +221,33 @@ def _unheard(scenario: Scenario) -> list[Problem]:
         for index, row in enumerate(scenario.msel)
         if isinstance(row, RumourInject) and not pio & set(row.to)
     ]
+
+
+def _unseen(scenario: Scenario) -> list[Problem]:
+    """Hidden hazards no unit in the scenario can recognise: every crew walks into them.
+
+    A hazard callers report is known from the first call, and a precondition may make
+    the scene safe first; those are left alone.
+    """
+    have = offered(scenario)
+    found = []
+    for path, _, spec in incidents(scenario):
+        if spec.preconditions:
+            continue
+        for index, hazard in enumerate(spec.hazards):
+            detectors = set(
+                hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
+            )
+            if hazard.reported or detectors & have:
+                continue
+            names = ", ".join(sorted(c.value for c in detectors)) or "nobody"
+            found.append(
+                Problem(
+                    f"{path}.hazards.{index}",
+                    f"no unit in the scenario can recognise this {hazard.kind.value} hazard "
+                    f"(recognised by {names}) and callers do not report it: every crew that "
+                    "goes in is harmed",
+                    f"hazard {hazard.id}",
+                )
+            )
+    return found
