@@ -382,14 +382,20 @@ def test_span_breaches_count_only_sustained_ones():
     assert SPAN_GRACE_S > 1.0
 
 
-def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
-    """EMS asked the county and never came itself: the county's arrival is EMS's too."""
+def county_aid() -> LogBuilder:
+    """EMS's incident I1, opened at 60 s; EMS asks the county, whose CAD opens at 90 s."""
     log = LogBuilder()
     log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
     log.add(0, "call.received", "police", incident="I1", call="C1")
     log.add(60, "cad.opened", "ems", incident="I1", via="notification")
     log.add(70, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
     log.add(90, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    return log
+
+
+def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
+    """EMS asked the county and never came itself: the county's arrival is EMS's too."""
+    log = county_aid()
     log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
     log.add(500, "unit.on_scene", "ems", "M1", "I1", prev="en_route")  # later: not first
     samples = response_intervals(log.events).of("first_on_scene")
@@ -401,12 +407,7 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
 
 
 def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_travel():
-    log = LogBuilder()
-    log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
-    log.add(0, "call.received", "police", incident="I1", call="C1")
-    log.add(60, "cad.opened", "ems", incident="I1", via="notification")
-    log.add(70, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
-    log.add(90, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    log = county_aid()
     log.add(100, "unit.dispatched", "county_ems", "CM1", "I1", prev="available")
     log.add(160, "unit.en_route", "county_ems", "CM1", "I1", prev="dispatched")
     log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
@@ -527,12 +528,7 @@ def test_unified_command_is_timed_from_the_second_agency_with_jurisdiction():
 def test_the_ems_standard_counts_a_partners_arrival_for_the_asker_once():
     data = scenario_dict()
     data["agencies"].append({"id": "county_ems", "name": "County EMS", "kind": "ems"})
-    log = LogBuilder()
-    log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
-    log.add(0, "call.received", "police", incident="I1", call="C1")
-    log.add(60, "cad.opened", "ems", incident="I1", via="notification")
-    log.add(70, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
-    log.add(90, "cad.opened", "county_ems", incident="I1", via="mutual_aid")
+    log = county_aid()
     log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
     intervals = response_intervals(log.events)
     assert len(intervals.of("first_on_scene")) == 2  # each agency's duty, in its role score
