@@ -496,7 +496,7 @@ def _add_run_options(run: argparse.ArgumentParser) -> None:
 def _add_record_commands(sub: argparse._SubParsersAction) -> None:
     """The ``history``, ``note`` and ``report`` subcommands."""
     history = sub.add_parser("history", help="past exercises with scores and trends")
-    history.add_argument("--trainee", help="one trainee's runs (any case and spacing)")
+    history.add_argument("--trainee", help="one trainee's runs (any case, spacing or full stops)")
     history.add_argument(
         "--scenario", metavar="ID", help="one scenario's runs, by its id or its file"
     )

@@ -477,7 +477,9 @@ def _chosen(run: RunInfo, trainee: str | None, scenario: str | None) -> bool:
 
 
 def _folded(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    """Text as a look-up compares it: words only, whatever their case and stops ("t sweep")."""
+    words = "".join(c if c.isalnum() or c in "-_" else " " for c in (text or ""))
+    return " ".join(words.split()).casefold()
 
 
 def _known(runs: list[RunInfo], trainee: str | None, scenario: str | None) -> str:

@@ -358,7 +358,13 @@ def test_a_crew_held_at_a_staging_area_goes_in_when_ordered_after_the_scene_is_s
 def test_a_crew_held_at_a_staging_area_ordered_in_early_goes_when_the_word_comes():
     ex = held_at_staging()
     assert ex.submit(Dispatch(agency="ems", incident="INC1", units=["M1"])).accepted
-    assert status(ex, "M1") == "staged"  # the scene is not yet secure
+    assert status(ex, "M1") == "staged"  # the scene is not yet secure, and dispatch hears so
+    told = kinds(ex, "unit.staged", unit="M1")[-1]
+    assert (told.t, told.data["at"], told.data["reason"]) == (
+        ex.now,
+        "STG",
+        "waiting for scene secure",
+    )
     run_until(ex, lambda: bool(kinds(ex, "incident.precondition_ready")))
     assert declare(ex).accepted
     ex.advance(ex.end)

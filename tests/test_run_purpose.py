@@ -113,6 +113,8 @@ def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path
     capsys.readouterr()
     runs, _ = history(capsys, "--trainee", "b. chen", "--scenario", SMALL)
     assert [(r[0], r[2]) for r in runs] == [("1", "B. Chen")]  # recorded with one space
+    runs, _ = history(capsys, "--trainee", "b chen")  # without the full stop
+    assert [r[0] for r in runs] == ["1"]
     assert main(["history", "--trainee", "Diaz"]) == 0
     out = capsys.readouterr().out
     assert "No recorded exercises match" in out and "trainees recorded: B. Chen" in out

@@ -278,8 +278,11 @@ class Crews:
         reason = self.awareness.blocked(unit, incident)
         if not reason:
             self.proceed_from_staging(unit, incident)
-        elif unit.staging is None:
-            self.set_status(unit, UnitStatus.STAGED, at="perimeter", reason=f"waiting for {reason}")
+            return
+        # Its dispatcher hears why it still waits (released with the others on the word).
+        at = unit.staging or "perimeter"
+        self.set_status(unit, UnitStatus.STAGED, at=at, reason=f"waiting for {reason}")
+        if unit.staging is None:
             self.await_word(unit, incident)
 
     def proceed_from_staging(self, unit: Unit, incident: Incident) -> None:
