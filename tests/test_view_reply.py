@@ -274,6 +274,8 @@ def test_opening_a_staging_area_near_the_selected_incident(app):
         "id": "STG-1",
         "node": "M",
     }
+    frames(app, 2)
+    assert not [o for o in console.options if o.kind == "staging"]  # not a second one at M
 
 
 @pytest.mark.parametrize("text", ["\u200c", "\u200b\u200d", "\ufeff", "\u202e", "null\x00here"])

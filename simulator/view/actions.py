@@ -123,7 +123,7 @@ def options(
         out += _unit_options(ctx, chosen)
     if incident is not None:
         # Asking for help and staging come before the long lists of shares and aid.
-        out += [request_option(ctx, incident), staging_near(ctx, incident)]
+        out += [request_option(ctx, incident), *staging_near(ctx, incident)]
         out += incident_options(ctx, incident, chosen)
         out += destination_options(ctx, incident)
         out += incident_public_options(ctx, incident)

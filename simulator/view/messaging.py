@@ -159,16 +159,22 @@ def staging_here(ctx: Context, point: tuple[float, float]) -> Option:
     return build(ctx, "staging", label, OpenStaging, agency=ctx.roles[0], id=area, x=x, y=y)
 
 
-def staging_near(ctx: Context, incident: KnownIncident) -> Option:
-    """Open a staging area in an incident's neighbourhood, on the side help comes from."""
+def staging_near(ctx: Context, incident: KnownIncident) -> list[Option]:
+    """Open a staging area in an incident's neighbourhood, on the side help comes from.
+
+    Nothing when one is already open there: a second at the same spot is clutter.
+    """
     roads = ctx.exercise.atlas.roads
     node = neighbourhood_node(ctx, incident)
-    area = next_staging_id(ctx.exercise.staging_areas())
+    areas = ctx.exercise.staging_areas()
+    if any(at == roads.ids[node] for at, _, _ in areas.values()):
+        return []
+    area = next_staging_id(areas)
     x, y = (float(v) for v in roads.xy[node])
     metres = round(math.dist((x, y), (incident.x, incident.y)), -1)
     label = f"Open staging area {area} near {incident.id} ({metres:.0f} m, at {roads.ids[node]})"
     agency = incident.held_by[0]
-    return build(ctx, "staging", label, OpenStaging, agency=agency, id=area, node=roads.ids[node])
+    return [build(ctx, "staging", label, OpenStaging, agency=agency, id=area, node=roads.ids[node])]
 
 
 def neighbourhood_node(ctx: Context, incident: KnownIncident) -> int:
