@@ -118,6 +118,14 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
         "E2 out of service (since the start of the shift)",
     ),
     (
+        event("unit.out_of_service", "fire", unit="E3", prev="available", reason="ordered by fire"),
+        "E3 out of service (ordered by you)",
+    ),
+    (
+        event("unit.out_of_service_pending", "fire", unit="R1", reason="ordered by fire"),
+        "R1 goes out of service after its hospital handover (ordered by you)",
+    ),
+    (
         event(
             "unit.staged",
             "fire",

@@ -158,7 +158,7 @@ def unit_status(event: Event, names: Names) -> str | None:
     if status == "at_hospital":
         return f"{unit} at {names.hospital(payload(event).hospital)}"
     if status == "out_of_service":
-        return f"{unit} out of service" + _why(payload(event).reason)
+        return f"{unit} out of service" + _why(_ordered(payload(event).reason, names))
     if status == "available":
         return _available(unit, payload(event))
     return None
@@ -180,6 +180,20 @@ def _why(reason: object) -> str:
     if text.startswith("MSEL "):
         text = "controller inject"
     return f" ({text})"
+
+
+def _ordered(reason: object, names: Names) -> object:
+    """The engine's "ordered by <agency id>" with the agency as the trainee knows it."""
+    text = str(reason or "")
+    if text.startswith("ordered by "):
+        return f"ordered by {names.who(text.removeprefix('ordered by '))}"
+    return reason
+
+
+def out_of_service_pending(event: Event, names: Names) -> str:
+    """A unit with a patient aboard goes out of service once the patient is handed over."""
+    reason = _why(_ordered(payload(event).reason, names))
+    return f"{event.unit} goes out of service after its hospital handover{reason}"
 
 
 def no_route(event: Event, names: Names) -> str:
@@ -345,6 +359,7 @@ SENTENCES: dict[str, Sentence] = {
     "command.accepted": accepted,
     "command.rejected": rejected,
     "unit.no_route": no_route,
+    "unit.out_of_service_pending": out_of_service_pending,
     "unit.blocked": blocked,
     "unit.harmed": harmed,
     "assignment.duplicated": clash,
