@@ -181,11 +181,11 @@ def test_a_mutual_aid_request_is_marked_once_made(app):
     frames(app, 70)
     select(app, console, incident=True)
     (aid,) = of_kind(console, "aid")
-    assert aid.enabled and aid.label == "Mutual aid: 2 fire_suppression from county"
+    assert aid.enabled and aid.label == "Mutual aid: 2 fire suppression from County"
     press(app, console, "aid")
     (aid,) = of_kind(console, "aid")
     assert aid.done and not aid.enabled
-    assert aid.label == "Mutual aid: fire_suppression from county requested"
+    assert aid.label == "Mutual aid: fire suppression from County requested"
 
 
 def test_releasing_a_patch_frees_the_console(app):
@@ -386,3 +386,24 @@ def test_recall_with_nothing_selected_asks_only_for_units(app):
     key(pygame.K_a)
     app.frame(0.0)
     assert console.toast[0] == "Nothing to assign: select units and an incident first."
+
+
+def test_a_ready_precondition_is_offered_for_declaring_in_words(app):
+    gate = {
+        "id": "scene_secure",
+        "name": "scene secure",
+        "capability": "patrol",
+        "minutes": 1,
+        "blocks_agencies": ["ems"],
+    }
+    call = incident(requires={"patrol": 1}, casualties={"delayed": 1}, preconditions=[gate])
+    console = start(app, ("police",), units=UNITS, msel=[call])
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    press(app, console, "assign")
+    run_to(app, console, 600.0)  # P1 on scene at 286 s, the scene secure a minute later
+    select(app, console, incident=True)
+    (declare,) = of_kind(console, "declare")
+    assert declare.label == "Declare: scene secure"
+    press(app, console, "declare")
+    assert trainee_commands(console)[-1]["type"] == "declare"

@@ -25,6 +25,7 @@ from simulator.scenario.vocabulary import Capability
 from simulator.view.handling import oversharing, warning
 from simulator.view.option import Context, Option, build, checked
 from simulator.view.picture import KnownIncident
+from simulator.view.words import spaced
 
 
 def incident_options(ctx: Context, incident: KnownIncident, units: list[UnitView]) -> list[Option]:
@@ -43,7 +44,7 @@ def _declarations(ctx: Context, incident: KnownIncident) -> list[Option]:
         checked(
             ctx,
             "declare",
-            f"Declare: {condition}",
+            f"Declare: {spaced(condition)}",
             (Declare(agency=agency, incident=inc, condition=condition),),
         )
         for inc, condition, agency in ctx.snapshot.declarable
@@ -62,16 +63,17 @@ def _mutual_aid(ctx: Context, incident: KnownIncident) -> list[Option]:
                 continue
             for partner in partners:
                 what = need.capability.value
+                words, named = spaced(what), ctx.exercise.scenario.agency(partner).name
                 asked = _asked(ctx, agency, partner, incident.id, what)
                 if asked is not None:
-                    label = f"Mutual aid: {what} from {partner} requested"
+                    label = f"Mutual aid: {words} from {named} requested"
                     out.append(_done("aid", label, f"at {format_offset(asked)}"))
                     continue
                 out.append(
                     build(
                         ctx,
                         "aid",
-                        f"Mutual aid: {short} {what} from {partner}",
+                        f"Mutual aid: {short} {words} from {named}",
                         RequestMutualAid,
                         agency=agency,
                         to=partner,
