@@ -325,6 +325,15 @@ def test_a_message_reads_who_said_what_and_its_id_as_msg_number():
         "Police shared WHSE-01 with you: 3 casualties at WHSE-01; hazard at WHSE-01: gas leak"
         " (msg #13 over the CAD link)"
     )
+    assert line.inbox and line.alert
+    # The same share again teaches nothing: it is logged, but no news for the inbox.
+    (again,) = narrator.lines([arrived])
+    assert again.text.endswith("with you: nothing new (msg #13 over the CAD link)")
+    assert not again.inbox and not again.alert
+    # At a joint console, a share between the trainee's own desks is no inbox news either.
+    joint = Narrator(scenario, ("police", "fire"), {"M13": share})
+    (own,) = joint.lines([arrived, *learnt])
+    assert "3 casualties at WHSE-01" in own.text and not own.inbox and not own.alert
 
 
 def test_an_information_inject_appears_exactly_once(app):

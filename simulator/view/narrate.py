@@ -358,10 +358,13 @@ class Narrator:
             )
         sender, who = self.names.agency(source), self.names.who(to)
         body = _body(kind, sender, who, self.names.whose(to), event.incident, text, told)
+        # A share of nothing new, or one between the trainee's own desks, is no news
+        # for the inbox: it would push out the traffic that needs an answer.
+        quiet = source in self.roles or (kind == "share" and told == "nothing new")
         reply = None
         if source and source not in self.roles:
             reply = ReplyTo(to, source, event.incident, message_label(mid))
-        return Said(f"{body} {label}", inbox=True, alert=True, reply=reply)
+        return Said(f"{body} {label}", inbox=not quiet, alert=not quiet, reply=reply)
 
     def _lost(self, event: Event, lost: MessageLost, record: Event | None) -> Said:
         reason = LOST.get(lost.reason, spaced(lost.reason))
