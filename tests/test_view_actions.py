@@ -319,6 +319,11 @@ def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
     assert (plan["triage"], plan["hospital"], plan["incident"]) == ("immediate", "FAR", "INC1")
     frames(app, 2)
     assert any("immediate patients to go to Far Regional" in e.text for e in console.log.entries)
+    select(app, console, incident=True)
+    [far] = [o for o in of_kind(console, "destination") if "Immediate patients to Far" in o.label]
+    assert far.done and not far.enabled  # the plan stands
+    [near] = [o for o in of_kind(console, "destination") if "Immediate patients to Near" in o.label]
+    assert near.enabled and not near.done  # naming another replaces it
 
 
 def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):

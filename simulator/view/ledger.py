@@ -23,7 +23,7 @@ class Sent:
 
 
 class Ledger:
-    """Shares sent and mutual aid asked for by the trainee's agencies."""
+    """Shares sent, mutual aid asked for and destinations named by the trainee's agencies."""
 
     def __init__(self, exercise: SeatView, agencies: tuple[str, ...]):
         self.exercise = exercise
@@ -32,6 +32,8 @@ class Ledger:
         self.shares: dict[tuple[str, str], Sent] = {}
         # (agency, partner, incident, capability) -> when it was asked for.
         self.aid: dict[tuple[str, str, str, str], float] = {}
+        # (agency, incident, triage) -> the hospital last named, and when.
+        self.destinations: dict[tuple[str, str, str], tuple[str, float]] = {}
         self._read = 0
 
     def update(self) -> None:
@@ -50,6 +52,9 @@ class Ledger:
             if command.get("type") == "share" and command.get("incident"):
                 key = (str(command.get("to")), str(command["incident"]))
                 self.shares[key] = Sent(event.t, "")
+            elif command.get("type") == "destination":
+                key = (str(command["agency"]), str(command["incident"]), str(command["triage"]))
+                self.destinations[key] = (str(command["hospital"]), event.t)
         elif kind == "message.queued" and event.incident:
             queued = payload(event)
             if queued.type == "share":
@@ -71,6 +76,11 @@ class Ledger:
         """The last share of ``incident`` to ``to``, if any."""
         self.update()
         return self.shares.get((to, incident))
+
+    def destination(self, agency: str, incident: str, triage: str) -> tuple[str, float] | None:
+        """The hospital ``agency`` last named for a category at ``incident``, and when."""
+        self.update()
+        return self.destinations.get((agency, incident, triage))
 
     def aid_asked(self, agency: str, partner: str, incident: str, capability: str) -> float | None:
         """When ``agency`` asked ``partner`` for ``capability`` at ``incident``, if it did."""

@@ -11,6 +11,7 @@ import math
 from simulator.commands import Destination
 from simulator.exercise import TRANSPORTED
 from simulator.players.transport import carries
+from simulator.scenario.timing import format_offset
 from simulator.view.option import Context, Option, checked
 from simulator.view.picture import KnownIncident
 
@@ -41,8 +42,16 @@ def destination_options(ctx: Context, incident: KnownIncident) -> list[Option]:
                     f"{who}{triage.value.capitalize()} patients to {names[h.id]} "
                     f"({h.in_use[triage]}/{h.beds[triage]} beds, {drives[h.id] / 60:.0f} min)"
                 )
-                command = Destination(
-                    agency=agency, incident=incident.id, triage=triage.value, hospital=h.id
-                )
-                out.append(checked(ctx, "destination", label, (command,)))
+                out.append(_plan(ctx, label, agency, incident.id, triage.value, h.id))
     return out
+
+
+def _plan(
+    ctx: Context, label: str, agency: str, incident: str, triage: str, hospital: str
+) -> Option:
+    """Name a hospital for a category; the one named now is marked done, as a share is."""
+    named = ctx.ledger.destination(agency, incident, triage) if ctx.ledger else None
+    if named is not None and named[0] == hospital:
+        return Option("destination", label, (), f"named at {format_offset(named[1])}", done=True)
+    command = Destination(agency=agency, incident=incident, triage=triage, hospital=hospital)
+    return checked(ctx, "destination", label, (command,))
