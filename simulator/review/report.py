@@ -959,7 +959,7 @@ def _coordination_rows(c: dict) -> list[list[object]]:
         ],
         ["  shared with every agency needing them", shared],
         [
-            "Unified command (incidents with 2+ agencies on scene)",
+            "Unified command (incidents with 2+ agencies with jurisdiction on scene)",
             len(uc) if c["comms_modelled"] else "not modelled",
         ],
         ["  not established", sum(1 for s in uc if s["note"])],
