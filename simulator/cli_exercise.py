@@ -317,18 +317,19 @@ def _execute(
     if complete and until < exercise.end:
         exercise.finish(f"stopped at {format_offset(until)}")
     sha = exercise.log.sha256()
+    if recording is not None:
+        recording.finish(exercise, complete)
     players = player_profiles(scenario, automated, profiles)
     # Who played, as play's manifest says it: a report of the directory names them.
     extra = {
         "trainee": recording.trainee if recording is not None else None,
         "roles": sorted(a.id for a in scenario.agencies if a.id not in automated),
     }
-    # The directory first: the database's baseline then plays a whole exercise again.
     summary = _close(
         record, exercise, path, until, started, players=players, complete=complete, **extra
     )
     if recording is not None:
-        recording.finish(exercise, complete)
+        recording.play_baseline()  # a whole exercise again: after both records are written
     failures = [record.failure, recording.failure if recording is not None else ""]
     return {
         "summary": summary,
@@ -486,8 +487,8 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         # events but grades them otherwise: the record is not what the run was.
         ("scenario_sha256", scenario_file, file_sha256(scenario_file)),
     ):
-        claimed = manifest.get(field)
-        if claimed is not None and claimed != digest:
+        claimed = manifest[field]  # read_manifest made sure both are there
+        if claimed != digest:
             status = 1
             _say(
                 console,
@@ -638,6 +639,7 @@ def _play_session(
 
     def close(session: Session) -> None:
         complete = not (record.failure or recording.failure)
+        recording.finish(exercise, complete)
         players = player_profiles(scenario, automated)
         extra = {"trainee": trainee, "roles": list(roles)}
         _close(
@@ -650,7 +652,7 @@ def _play_session(
             complete=complete,
             **extra,
         )
-        recording.finish(exercise, complete)
+        recording.play_baseline()
         session.saved = kept(recording)
         if failures is not None:
             failures.extend(f for f in (record.failure, recording.failure) if f)

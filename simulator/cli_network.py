@@ -198,6 +198,7 @@ def _check_address(host: str, port: int) -> None:
 
 def _write_record(served: Served, host: Host, started: str) -> None:
     exercise = served.exercise
+    served.recording.finish(exercise, host.complete)
     with (served.record.directory / CONTROLLER_LOG).open("w", encoding="utf-8") as out:
         for action in host.actions:
             out.write(json.dumps(action, separators=(",", ":"), sort_keys=True) + "\n")
@@ -212,7 +213,7 @@ def _write_record(served: Served, host: Host, started: str) -> None:
         seats={s.name: list(s.agencies) for s in served.seats if s.name != CONTROLLER},
         connections={name: info["joins"] for name, info in host.seats().items()},
     )
-    served.recording.finish(exercise, host.complete)
+    served.recording.play_baseline()
 
 
 # -- commands ---------------------------------------------------------------------------

@@ -137,7 +137,7 @@ class Recording:
         exercise.subscribe(self.recorder.on_events)
 
     def finish(self, exercise: Exercise, complete: bool) -> None:
-        """Write the rest, mark the run with its scores, then (for trainees) the baseline.
+        """Write the rest and mark the run with its scores (``play_baseline`` follows).
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never
@@ -161,14 +161,28 @@ class Recording:
                 events_sha256=exercise.log.sha256(),
                 scores=self.scores.to_dict(),
             )
-            if self.roles:
-                _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
-        except KeyboardInterrupt:
-            self.baseline_interrupted = True  # the run is recorded; its report plays it
         except StoreError as exc:
-            self.error = str(exc)
-            with contextlib.suppress(StoreError):
-                self.store.mark_incomplete(self.run)
+            self._failed(str(exc))
+
+    def play_baseline(self) -> None:
+        """For a trainee's run, the automated baseline, once the run is wholly recorded.
+
+        It plays the whole exercise again, so it comes after the run directory is
+        written; Ctrl+C here keeps the run, whose report plays the baseline when asked.
+        """
+        if not self.roles or self.failure:
+            return
+        try:
+            _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
+        except KeyboardInterrupt:
+            self.baseline_interrupted = True
+        except StoreError as exc:
+            self._failed(str(exc))
+
+    def _failed(self, reason: str) -> None:
+        self.error = reason
+        with contextlib.suppress(StoreError):
+            self.store.mark_incomplete(self.run)
 
 
 def open_recording(
@@ -197,8 +211,8 @@ def trainee_name(value: str | None) -> str | None:
     if value is None:
         return None
     name = " ".join(value.split())
-    if not name:
-        raise RecordInputError("--trainee: the name is empty")
+    if not _folded(name):
+        raise RecordInputError(f"--trainee: {name!r} is no name (no letter or digit)")
     return name
 
 
@@ -340,6 +354,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
             soft_wrap=True,
         )
         return 0
+    trainee_name(args.trainee)  # a look-up for no name would list the anonymous runs
     store = open_store(args.db, readonly=True)
     purpose = None if args.all else "exercise"
     damaged: list[str] = []
@@ -348,7 +363,7 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     runs = [run for run in runs if _readable(store, run, damaged)]
     if runs:
         console.print(_runs_table(store, runs, args.all))
-        trends = _trends(store, runs, args.all)
+        trends = _trends(store, runs, every, args.all)
         if trends.row_count:
             console.print(trends)
         else:
@@ -420,11 +435,13 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
     return table
 
 
-def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
+def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpose: bool) -> Table:
     """Each trainee's scores over time, one line per scenario version and roles played.
 
     Scores of another version of a scenario (an edited target) or of other roles are
-    not a trend: each gets its own line, a version named by its file's hash.
+    not a trend: each gets its own line, a version named by its file's hash wherever
+    the database (``every`` run, not just those listed) holds more than one. A name is
+    one trainee whatever its case or stops, shown as first recorded.
     """
     table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
     names = ("trainee", "scenario", "roles", "runs", "scores", "first", "last", "change", "best")
@@ -434,8 +451,9 @@ def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             justify="right" if name in ("runs", "first", "last", "change", "best") else "left",
         )
     versions: dict[str, set[str]] = {}
-    for run in runs:
+    for run in every:
         versions.setdefault(run.scenario_id, set()).add(run.scenario_sha256)
+    shown: dict[str, str] = {}  # folded name -> the name first recorded
     groups: dict[tuple[str, ...], list[float]] = {}
     for run in runs:
         overall = store.overall(run.id)
@@ -445,7 +463,8 @@ def _trends(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             scenario = run.scenario_id
             if len(versions[scenario]) > 1:
                 scenario += f" ({run.scenario_sha256[:8]})"
-            key = (run.trainee or "-", scenario, ",".join(run.roles) or "-")
+            name = shown.setdefault(_folded(run.trainee), run.trainee or "-")
+            key = (name, scenario, ",".join(run.roles) or "-")
             groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
     for key, values in sorted(groups.items()):
         table.add_row(
@@ -466,7 +485,7 @@ def _chosen(run: RunInfo, trainee: str | None, scenario: str | None) -> bool:
     A name matches whatever its case and surrounding spaces; a scenario by its id or
     by its file (a path to it, as the trainer ran it).
     """
-    if trainee is not None and _folded(run.trainee) != _folded(trainee):
+    if trainee is not None and (not run.trainee or _folded(run.trainee) != _folded(trainee)):
         return False
     if scenario is None:
         return True
@@ -607,8 +626,8 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         text = read_text(scenario_file)  # a regular file of a scenario's size, in UTF-8
     except SourceError as exc:
         raise RecordInputError(f"{scenario_file}: cannot read the scenario: {exc}") from None
-    claimed, on_disk = manifest.get("scenario_sha256"), file_sha256(scenario_file)
-    if claimed is not None and claimed != on_disk:
+    claimed, on_disk = manifest["scenario_sha256"], file_sha256(scenario_file)
+    if claimed != on_disk:
         raise RecordInputError(
             f"{scenario_file}: sha256 {on_disk} is not the scenario_sha256 {claimed} in "
             f"{MANIFEST}: the scenario copy was changed after the run"
@@ -618,7 +637,7 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         settings = manifest_settings(directory / MANIFEST, manifest, scenario)
     except ValueError as exc:
         raise RecordInputError(str(exc)) from None
-    events = _logged_events(directory, manifest.get("events_sha256"))
+    events = _logged_events(directory, manifest["events_sha256"])
     counted = manifest.get("events", len(events))
     if type(counted) is not int or counted != len(events):
         raise RecordInputError(
@@ -638,8 +657,8 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         started=manifest.get("started") or "",
         ended=manifest.get("finished"),
         status="complete" if manifest.get("complete") else "incomplete",
-        scenario_sha256=manifest.get("scenario_sha256") or "",
-        events_sha256=manifest.get("events_sha256"),
+        scenario_sha256=manifest["scenario_sha256"],
+        events_sha256=manifest["events_sha256"],
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
     )
     doc = build_report(
@@ -656,7 +675,7 @@ HELD = (
 )
 
 
-def _logged_events(directory: Path, claimed: str | None) -> list[Event]:
+def _logged_events(directory: Path, claimed: str) -> list[Event]:
     """The run directory's events, if its log is the one the manifest recorded."""
     path = directory / EVENTS
     try:
@@ -664,7 +683,7 @@ def _logged_events(directory: Path, claimed: str | None) -> list[Event]:
     except SourceError as exc:
         raise RecordInputError(f"{path}: cannot read the event log: {exc}") from None
     on_disk = hashlib.sha256(data).hexdigest()
-    if claimed is not None and claimed != on_disk:
+    if claimed != on_disk:
         raise RecordInputError(
             f"{path}: sha256 {on_disk} is not the events_sha256 {claimed} in {MANIFEST}: the "
             f"log or the manifest was changed after the run (replay names the first event "

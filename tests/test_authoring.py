@@ -270,7 +270,7 @@ def test_a_hidden_hazard_no_unit_can_recognise_is_a_warning(tmp_path, capsys):
         [
             "warning: hazard gas at msel.0.incident.hazards.0: no unit in the scenario can "
             "recognise this chemical hazard (recognised by hazmat) and callers do not report "
-            "it: every crew that goes in is harmed"
+            "it: it harms the first crew of each agency that goes in"
         ],
     )
     gas["reported"] = True  # known from the first call

@@ -684,7 +684,7 @@ def test_a_trainee_name_or_path_in_rich_markup_is_shown_as_written(tmp_path, cap
     """'[/]' as a trainee crashed the run's last lines and then every ``history``."""
     where = tmp_path / "b[/]"
     db = where / "x.db"
-    argv = ["run", str(SMALL), "--until", "00:10", "--quiet", "--trainee", "[/]"]
+    argv = ["run", str(SMALL), "--until", "00:10", "--quiet", "--trainee", "Ana [/]"]
     assert main([*argv, "--roles", "police", "--out", str(tmp_path / "r"), "--db", str(db)]) == 0
     assert str(db) in capsys.readouterr().out
     assert main(["history", "--db", str(db)]) == 0

@@ -119,5 +119,12 @@ def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path
     out = capsys.readouterr().out
     assert "No recorded exercises match" in out and "trainees recorded: B. Chen" in out
     assert main([*common, "--trainee", "   ", "--out", str(tmp_path / "blank")]) == 2
-    assert capsys.readouterr().err.strip() == "--trainee: the name is empty"
+    assert capsys.readouterr().err.strip() == "--trainee: '' is no name (no letter or digit)"
     assert not (tmp_path / "blank").exists()
+    assert main([*common, "--out", str(tmp_path / "anonymous")]) == 0  # recorded with no name
+    for blank in ("", "."):
+        assert main(["history", "--trainee", blank]) == 2  # not a look-up of nameless runs
+    assert main([*common, "--trainee", "b. CHEN", "--out", str(tmp_path / "again")]) == 0
+    capsys.readouterr()
+    _, trends = history(capsys, "--trainee", "B. Chen")
+    assert [(r[0], r[3]) for r in trends] == [("B. Chen", "2")]  # one trainee, one trend

@@ -312,12 +312,19 @@ class Crews:
         )
 
     def after_reopening(self) -> None:
-        """Crews kept at a staging area only by closed roads go in once one reopens."""
+        """Crews kept at a staging area only by closed roads go in once one reopens.
+
+        One still cut off stays as it is, without saying so again at every reopening.
+        """
+        roads = self.roster.atlas.roads
         for unit in self.roster.sorted_units():
             if unit.status != UnitStatus.STAGED or unit.held or not unit.staging:
                 continue
             incident = self.incidents.get(unit.incident or "")
-            if incident is not None and not self.awareness.blocked(unit, incident):
+            if incident is None or self.awareness.blocked(unit, incident):
+                continue
+            node, _ = self.movement.origin(unit)
+            if math.isfinite(roads.seconds_to(incident.node)[node]):
                 self.proceed_from_staging(unit, incident)
 
     def send_home(self, unit: Unit, reason: str = "") -> None:

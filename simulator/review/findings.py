@@ -33,7 +33,9 @@ LABELS = {
     "casualties_transported": "Patients transported",
     "incidents_escalated": "Incidents escalated",
     "incidents_resolved": "Incidents resolved",
-    "unified_command_time": "Time to unified command after the second agency arrived",
+    "unified_command_time": (
+        "Time to unified command after the second agency with jurisdiction arrived"
+    ),
     "fact_latency": "Critical fact known by every agency that needed it",
     "messages_lost": "Messages lost",
     "duplicate_assignments": "Duplicated or conflicting assignments",
@@ -648,7 +650,10 @@ def improvement_plan(areas: list[Finding], day: date | None) -> list[PlanItem]:
                 f.objective, f.capability, f.title, key[1], f.responsible, start, completion
             )
             continue
-        objectives = ", ".join(o for o in (row.objective, f.objective) if o) or None
+        listed = (row.objective or "").split(", ") if row.objective else []
+        if f.objective and f.objective not in listed:
+            listed.append(f.objective)
+        objectives = ", ".join(listed) or None
         capabilities = row.capability.split("; ")
         if f.capability not in capabilities:
             capabilities.append(f.capability)

@@ -80,8 +80,21 @@ class Scores:
     hoaxes: HoaxSummary | None = None
 
     def to_dict(self) -> dict:
-        """Plain data (JSON-serialisable), for the store and the JSON report."""
-        return asdict(self)
+        """Plain data (JSON-serialisable), for the store and the JSON report.
+
+        A standard check keeps its samples' values: the samples themselves, evidence
+        and all, are already under ``intervals``.
+        """
+        data = asdict(replace(self, checks=()))
+        data["checks"] = [_check_dict(c) for c in self.checks]
+        return data
+
+
+def _check_dict(check: Check) -> dict:
+    data = asdict(replace(check, samples=()))
+    del data["samples"]
+    data["values"] = list(check.values)
+    return data
 
 
 def score(scenario: Scenario, events: Iterable[Event]) -> Scores:

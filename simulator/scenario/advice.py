@@ -8,7 +8,7 @@ neither meet nor ask a partner for waits all day, a hospital without beds overfl
 with its first patient, an objective without measures is never rated, a rumour or a
 public-information measure without a ``community`` section reaches no public, and
 a rumour told to no agency with a PIO is answered by no automated one, and a hidden
-hazard no unit can recognise harms every crew that goes in.
+hazard no unit can recognise harms each agency's first crew that goes in.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
@@ -224,7 +224,7 @@ def _unheard(scenario: Scenario) -> list[Problem]:
 
 
 def _unseen(scenario: Scenario) -> list[Problem]:
-    """Hidden hazards no unit in the scenario can recognise: every crew walks into them.
+    """Hidden hazards no unit in the scenario can recognise: each agency walks into them.
 
     A hazard callers report is known from the first call, and a precondition may make
     the scene safe first; those are left alone.
@@ -245,8 +245,8 @@ def _unseen(scenario: Scenario) -> list[Problem]:
                 Problem(
                     f"{path}.hazards.{index}",
                     f"no unit in the scenario can recognise this {hazard.kind.value} hazard "
-                    f"(recognised by {names}) and callers do not report it: every crew that "
-                    "goes in is harmed",
+                    f"(recognised by {names}) and callers do not report it: it harms the "
+                    "first crew of each agency that goes in",
                     f"hazard {hazard.id}",
                 )
             )

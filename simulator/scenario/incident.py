@@ -183,8 +183,8 @@ class IncidentSpec(Model):
             raise ValueError("a hoax has no casualties (nothing is there but the story)")
         if any(stage.add_casualties.total for stage in info.data.get("escalation") or ()):
             raise ValueError("a hoax has no casualties: an escalation here adds some")
-        if any(h.harm == "casualties" for h in info.data.get("hazards") or ()):
-            raise ValueError("a hoax has no casualties: a hazard here harms people")
+        if info.data.get("hazards"):  # a hurt crew or bystander is a patient too
+            raise ValueError("a hoax has no hazards (nothing is there but the story)")
         return value
 
 

@@ -305,29 +305,18 @@ class Store:
         return self._info(row)
 
     def runs(
-        self,
-        *,
-        trainee: str | None = None,
-        scenario: str | None = None,
-        purpose: str | None = "exercise",
-        damaged: list[str] | None = None,
+        self, *, purpose: str | None = "exercise", damaged: list[str] | None = None
     ) -> list[RunInfo]:
-        """Runs oldest first, of one purpose (None: every one), trainee or scenario id.
+        """Runs oldest first, of one purpose (None: every one).
 
         Trainees' exercises by default: baselines and rehearsals are no one's record.
         A damaged row raises ``StoreError``, or, given a ``damaged`` list, is left out
         and its reason added there, so one bad row does not hide every other run.
+        ``history`` picks a trainee's or a scenario's runs itself (names in any case).
         """
         sql = f"SELECT {_RUN_COLUMNS} FROM runs WHERE (? IS NULL OR purpose = ?)"
-        args: list[object] = [purpose, purpose]
-        if trainee is not None:
-            sql += " AND trainee = ?"
-            args.append(trainee)
-        if scenario is not None:
-            sql += " AND scenario_id = ?"
-            args.append(scenario)
         found = []
-        for row in self.db.execute(sql + " ORDER BY started, id", args):
+        for row in self.db.execute(sql + " ORDER BY started, id", [purpose, purpose]):
             try:
                 found.append(self._info(row))
             except StoreError as exc:
