@@ -122,6 +122,10 @@ class InjectView:
     description: str
     status: str
     released: float | None
+    expected_action: str = ""
+    notes: str = ""  # the controller's notes
+    objectives: tuple[str, ...] = ()
+    contingency: bool = False
 
 
 @dataclass(frozen=True)
@@ -560,7 +564,17 @@ class Exercise:
             status = "released" if released is not None else "held" if held else "due"
             out.append(
                 InjectView(
-                    row.seq, row.time, row.type, tuple(row.to), row.description, status, released
+                    row.seq,
+                    row.time,
+                    row.type,
+                    tuple(row.to),
+                    row.description,
+                    status,
+                    released,
+                    row.expected_action,
+                    row.notes,
+                    tuple(row.objectives),
+                    row.contingency,
                 )
             )
         return out

@@ -198,3 +198,23 @@ def test_an_adhoc_closure_fact_spelt_as_the_map_teaches_the_street(scenario):
     result = exercise.submit(command, source=CONTROLLER)
     assert result.accepted, result.reason
     assert "closure:Main Street" in exercise.knowledge("fire")
+
+
+def test_a_contingency_inject_waits_for_the_controller_with_its_notes(scenario):
+    """HSEEP: a contingency inject is released only if play needs it."""
+    rows = list(scenario.msel)
+    rows[1] = rows[1].model_copy(
+        update={"contingency": True, "notes": "Only if police have not closed the bridge"}
+    )
+    exercise = Exercise(scenario.model_copy(update={"msel": rows}), 0, file=str(SMALL))
+    exercise.advance(1200)
+    assert _released(exercise, 2) == [] and not exercise.log.of_kind("road.closed")
+    (held,) = exercise.log.of_kind("inject.held")
+    assert (held.t, held.data["seq"]) == (600.0, 2)
+    row = next(r for r in exercise.injects() if r.seq == 2)
+    assert (row.status, row.contingency) == ("held", True)
+    assert row.notes == "Only if police have not closed the bridge"
+    assert row.expected_action == rows[1].expected_action
+    assert exercise.submit(ReleaseInject(seq=2), source=CONTROLLER).accepted
+    exercise.advance(1300)
+    assert [e.t for e in exercise.log.of_kind("road.closed")] == [1200.0]

@@ -58,7 +58,11 @@ def test_the_controller_s_msel_reads_as_the_script_stands(riverton):
     assert [r["seq"] for r in rows] == [i.seq for i in riverton.injects()]
     due = sorted(riverton.scenario.msel, key=lambda r: (r.time, r.seq))
     assert [r["seq"] for r in rows] == [r.seq for r in due]
+    by_seq = {r.seq: r for r in riverton.scenario.msel}
     for row in rows:
         released = row["time"] <= riverton.now
         assert row["status"] == ("released" if released else "due")
         assert (row["released"] is not None) == released
+        # The controller's desk shows the row's expected action and notes (HSEEP MSEL).
+        assert row["expected_action"] == by_seq[row["seq"]].expected_action
+        assert (row["notes"], row["contingency"]) == ("", False)

@@ -1,7 +1,8 @@
 """The MSEL as it plays out: each row fires at its time, unless the controller acts.
 
 The exercise controller may hold a row back (at its time it does not fire), release one
-now (held or not yet due; a row fires only once) or add an ad-hoc information inject.
+now (held or not yet due; a row fires only once) or add an ad-hoc information inject. A
+contingency row is held from the start: it goes out only when the controller says.
 Each row type does what it says through the engine's subsystems: an incident starts,
 agencies learn facts, a fault strikes, a unit goes in or out of service, roads close
 or open, traffic builds up, an incident escalates.
@@ -58,7 +59,8 @@ class Script:
         self.scene = scene
         self.community = community
         self.msel = {row.seq: row for row in self.roster.scenario.msel}
-        self.held: set[int] = set()
+        # Contingency injects wait for the controller (HSEEP): held from the start.
+        self.held: set[int] = {row.seq for row in self.msel.values() if row.contingency}
         self.released: dict[int, float] = {}
 
     def schedule(self) -> None:

@@ -127,6 +127,10 @@ def inject_state(exercise: Exercise) -> list[dict[str, Any]]:
             "description": row.description,
             "status": row.status,
             "released": row.released,
+            "expected_action": row.expected_action,
+            "notes": row.notes,
+            "objectives": list(row.objectives),
+            "contingency": row.contingency,
         }
         for row in exercise.injects()
     ]

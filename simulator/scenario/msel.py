@@ -23,6 +23,16 @@ class InjectBase(Model):
     description: str
     expected_action: str = ""
     objectives: list[Ident] = Field(default_factory=list)
+    notes: str = Field(
+        default="",
+        max_length=2000,
+        description="Controller notes (HSEEP MSEL): what to watch for, when to release it",
+    )
+    contingency: bool = Field(
+        default=False,
+        description="A contingency inject (HSEEP): held from the start, released by the "
+        "controller only if play needs it",
+    )
 
 
 class IncidentInject(InjectBase):

@@ -276,7 +276,7 @@ class Desk(Screen):
         shown = _window(rows, self.current(), ROWS)
         seats = sorted((n, s) for n, s in self.exercise.seats.items() if n != "controller")
         lines = 5 + len(shown) + len(seats)
-        box = pygame.Rect(0, 0, width, lines * text.line + text.small_line * 2 + 30)
+        box = pygame.Rect(0, 0, width, lines * text.line + text.small_line * 4 + 34)
         box.topright = (area.right - 10, area.top + 10)
         pygame.draw.rect(surface, PANEL_BG, box, border_radius=6)
         pygame.draw.rect(surface, PANEL_EDGE, box, 2, border_radius=6)
@@ -293,6 +293,7 @@ class Desk(Screen):
         if not rows:
             surface.blit(text.render("No MSEL injects.", text.base, MUTED), (x, y))
             y += text.line
+        y = self._details(surface, current, (x, y + 2), width - 20)
         y += 4
         self.buttons = {}
         bx = x
@@ -333,6 +334,19 @@ class Desk(Screen):
             y += text.line
         return y + 4
 
+    def _details(
+        self, surface: pygame.Surface, row: dict[str, Any] | None, at: tuple[int, int], width: int
+    ) -> int:
+        """The picked row's expected action and the controller's notes (HSEEP MSEL)."""
+        text = self.app.text
+        x, y = at
+        expected = (row or {}).get("expected_action") or "none stated"
+        notes = (row or {}).get("notes") or "none"
+        for line, colour in ((f"Expected: {expected}", TEXT), (f"Notes: {notes}", MUTED)):
+            _small(surface, text, line if row else "", (x, y), width, colour)
+            y += text.small_line + 2
+        return y
+
     def _row(
         self, surface: pygame.Surface, row: dict[str, Any], on: bool, rect: pygame.Rect
     ) -> int:
@@ -343,6 +357,8 @@ class Desk(Screen):
         status = row["status"]
         if row["released"] is not None:
             status = f"out {format_offset(row['released'])[:5]}"
+        elif status == "held" and row.get("contingency"):
+            status = "contingency"  # held until play needs it, not held back
         cells = [
             (f"{row['seq']:>3}", TEXT),
             (f"T+{format_offset(row['time'])[:5]}", TEXT),
