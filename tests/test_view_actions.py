@@ -403,6 +403,7 @@ def test_a_ready_precondition_is_offered_for_declaring_in_words(app):
     }
     call = incident(requires={"patrol": 1}, casualties={"delayed": 1}, preconditions=[gate])
     console = start(app, ("police",), units=UNITS, msel=[call])
+    assert console.playing == "Playing: Police"  # the agency's name, not its id
     frames(app, 70)
     select(app, console, "P1", incident=True)
     press(app, console, "assign")

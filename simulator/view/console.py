@@ -81,7 +81,8 @@ class Console(Screen):
         self.session = session
         self.exercise = session.exercise
         self.roles = session.roles
-        self.playing = f"Playing: {', '.join(self.roles)}"  # the top bar's (a desk says its own)
+        names = [self.exercise.scenario.agency(a).name for a in self.roles]
+        self.playing = f"Playing: {', '.join(names)}"  # the top bar's (a desk says its own)
         self.picture = Picture(self.exercise, self.roles)
         self.mood = PublicMood()
         self.pace = Pace()
