@@ -19,7 +19,6 @@ from simulator.engine.unit import Unit
 from simulator.scenario.facts import fact_key
 from simulator.scenario.incident import Casualties, Hazard
 from simulator.scenario.vocabulary import (
-    DETECTS,
     SEEN_FROM_PERIMETER,
     Capability,
     HazardKind,
@@ -62,7 +61,7 @@ class Hazards:
         for hazard in incident.spec.hazards:
             key = fact_key("hazard", incident.id, hazard.id)
             seen[key] = hazard.kind.value
-            detectors = _detectors(hazard)
+            detectors = hazard.detectors
             if self.awareness.knowledge.knows(unit.agency, key) or any(
                 unit.can(c) for c in detectors
             ):
@@ -83,7 +82,7 @@ class Hazards:
         seen = {
             fact_key("hazard", incident.id, h.id): h.kind.value
             for h in incident.spec.hazards
-            if h.kind in SEEN_FROM_PERIMETER and any(unit.can(c) for c in _detectors(h))
+            if h.kind in SEEN_FROM_PERIMETER and any(unit.can(c) for c in h.detectors)
         }
         if seen:
             self.traffic.report(unit, incident.id, seen)
@@ -126,8 +125,3 @@ class Hazards:
             return True
         self.crews.take_out_of_service(unit, f"harmed by an unknown {hazard.kind.value} hazard")
         return False
-
-
-def _detectors(hazard: Hazard) -> frozenset[Capability]:
-    """Who recognises the hazard: the scenario's say, else the kind's default."""
-    return frozenset(hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind])

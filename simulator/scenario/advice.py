@@ -19,7 +19,7 @@ from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
-from simulator.scenario.vocabulary import DETECTS, Capability, Metric
+from simulator.scenario.vocabulary import Capability, Metric
 
 # Measures read from the public's events, which only a ``community`` section makes.
 PUBLIC_METRICS = frozenset(
@@ -235,9 +235,7 @@ def _unseen(scenario: Scenario) -> list[Problem]:
         if spec.preconditions:
             continue
         for index, hazard in enumerate(spec.hazards):
-            detectors = set(
-                hazard.detected_by if hazard.detected_by is not None else DETECTS[hazard.kind]
-            )
+            detectors = hazard.detectors
             if hazard.reported or detectors & have:
                 continue
             names = ", ".join(sorted(c.value for c in detectors)) or "nobody"

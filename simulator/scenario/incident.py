@@ -7,7 +7,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from simulator.scenario.base import Ident, Location, Model
 from simulator.scenario.limits import MAX_MINUTES
 from simulator.scenario.timing import Offset
-from simulator.scenario.vocabulary import Capability, HazardKind, IncidentType
+from simulator.scenario.vocabulary import DETECTS, Capability, HazardKind, IncidentType
 
 Count = Annotated[int, Field(ge=1, le=500)]
 
@@ -90,6 +90,11 @@ class Hazard(Model):
     detected_by: list[Capability] | None = Field(
         default=None, description="Capabilities that recognise it safely; default by kind"
     )
+
+    @property
+    def detectors(self) -> frozenset[Capability]:
+        """Who recognises the hazard: the scenario's say, else the kind's default."""
+        return frozenset(self.detected_by if self.detected_by is not None else DETECTS[self.kind])
 
 
 class Precondition(Model):
