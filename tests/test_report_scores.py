@@ -291,7 +291,7 @@ def test_a_duty_not_done_by_the_end_is_a_miss_in_the_measure_and_marked_in_the_e
     assert evidence["undone"] and evidence["event"] == "call.received police I1"
 
     text = render(doc, "md")
-    assert "| NO; 1 not done by the end (counted as a miss) | 0% |" in text
+    assert "| U: not met; 1 not done by the end (counted as a miss) | 0% |" in text
     assert "  - T+00:00:00 (event 3): call.received police I1 (not done by the end)" in text
     # The role's duties say the same, first the trainee's.
     police = doc["roles"][0]

@@ -233,7 +233,7 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     doc = report(scored_by("unsafe_entries", 0), log)
     text = render(doc, "md")
     label = "Units harmed entering unsafe scenes (each unit once)"
-    assert f"| {label} | all | 2 (count) | <= 0 | NO |" in text
+    assert f"| {label} | all | 2 (count) | <= 0 | U: not met |" in text
     assert f"| {label} | 2 |" in text
     assert "|   harm events (unit.harmed) | 3 |" in text
     assert "| Responder harm events (unit.harmed) | 3 |" in text

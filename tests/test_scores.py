@@ -24,6 +24,7 @@ from simulator.review.outcomes import outcomes
 from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.roles import role_scores
 from simulator.review.score import score
+from simulator.review.stats import Sample
 from simulator.scenario import load
 from simulator.scenario.scoring import Measure, Objective, Rating
 
@@ -297,6 +298,53 @@ def test_scenario_thresholds_decide_the_rating():
     lenient = Rating(performed=0.6, some_challenges=0.4, major_challenges=0.2)
     assert rate(0.66, lenient) == "P"
     assert rate(0.3, lenient) == "M"
+
+
+def timed(*values: float, undone: float | None = None) -> list[Sample]:
+    done = [Sample(value=v) for v in values]
+    return done + ([Sample(value=undone, censored=True)] if undone is not None else [])
+
+
+@pytest.mark.parametrize(
+    ("samples", "rating", "past"),
+    [
+        (timed(*[100.0] * 10), "P", 0),  # every measurement within the target
+        (timed(*[100.0] * 19, 500.0), "S", 1),  # p90 holds; one measurement past it
+        (timed(*[100.0] * 19, undone=500.0), "M", 1),  # p90 holds; a duty never done
+        (timed(*[100.0] * 5, *[500.0] * 5), "U", 5),  # not met
+    ],
+)
+def test_each_target_is_rated_as_hseep_rates_it(samples, rating, past):
+    result = evaluate(Measure(metric="first_on_scene", target=300), samples)
+    assert (result.rating, result.past) == (rating, past)
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "rating"),
+    [
+        ("messages_lost", 0, "P"),  # none happened
+        ("messages_lost", 2, "S"),  # some, within the ceiling
+        ("messages_lost", 6, "U"),
+        ("unsafe_entries", 1, "M"),  # within the ceiling, but responders were put at risk
+        ("incidents_resolved", 3, "P"),  # a floor reached
+    ],
+)
+def test_a_count_target_is_rated_by_what_it_let_pass(metric, value, rating):
+    at_most = metric != "incidents_resolved"
+    measure = Measure(metric=metric, target=5 if at_most else 3, at_most=at_most)
+    assert evaluate(measure, [], value=value).rating == rating
+
+
+def test_an_objective_is_rated_no_better_than_its_worst_met_target():
+    held = evaluate(Measure(metric="first_on_scene", target=300), timed(*[100.0] * 10))
+    strained = evaluate(
+        Measure(metric="first_on_scene", target=300, agency="ems"),
+        timed(*[100.0] * 19, undone=500.0),
+    )
+    assert (held.rating, strained.rating) == ("P", "M")
+    objective = rate_objective(Objective(id="A", title="a", core_capability="c"), [held, strained])
+    # Every target met (the share alone would say P), one of them only with a duty undone.
+    assert (objective.share_met, objective.rating) == (1.0, "M")
 
 
 def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():

@@ -1,12 +1,21 @@
-"""HSEEP-style ratings: each objective's measures against their targets, then P/S/M/U.
+"""HSEEP-style ratings: each target (measure) and each objective, P/S/M/U.
 
-The rule is the scenario's own (``Rating`` thresholds): the share of observed measures
-met decides the rating. P needs at least ``performed``, S ``some_challenges``, M
-``major_challenges``; below that it is U (unable to be performed). A measure whose
-opportunity never arose in the run's window (no duty fell due) is "not observed":
-listed, never counted; an objective with none observed is "not observed" (``rating``
-None), never P. The objective's score is the mean graded credit of its observed
-measures (``credit.py``), so better play shows as a higher number.
+HSEEP's evaluation guide rates every capability target, then the core capability. A
+target not met is U (unable to be performed). A met one is P when every measurement
+was within it (a ceiling count: none happened), S (some challenges) when some were
+past it though the target held (some happened within the ceiling), and M (major
+challenges) when it held although duties were left undone (a departure from plans,
+whatever the percentile says) or responders were harmed (added safety risk).
+
+An objective (a core capability) is rated by the scenario's rule (``Rating``
+thresholds) on the share of its observed targets met: P needs at least ``performed``,
+S ``some_challenges``, M ``major_challenges``; below that it is U. It is never rated
+above its worst met target: a capability whose targets all held, one with major
+challenges, was not performed without challenges. A measure whose opportunity never
+arose in the run's window (no duty fell due) is "not observed": listed, never counted;
+an objective with none observed is "not observed" (``rating`` None), never P. The
+objective's score is the mean graded credit of its observed measures (``credit.py``),
+so better play shows as a higher number.
 """
 
 from dataclasses import dataclass
@@ -14,6 +23,7 @@ from dataclasses import dataclass
 from simulator.review.credit import count_credit, due, mean_time_credit
 from simulator.review.stats import Sample, percentile
 from simulator.scenario.scoring import Measure, Objective, Rating
+from simulator.scenario.vocabulary import Metric
 
 RATINGS = {
     "P": "Performed without challenges",
@@ -21,6 +31,8 @@ RATINGS = {
     "M": "Performed with major challenges",
     "U": "Unable to be performed",
 }
+_ORDER = "USMP"  # worst first
+SAFETY = frozenset({Metric.UNSAFE_ENTRIES})  # any occurrence is an added safety risk
 NOT_OBSERVED = "Not observed: the opportunity did not arise in the run's window"
 
 
@@ -37,7 +49,9 @@ class MeasureResult:
     met: bool | None
     samples: tuple[Sample, ...]
     credit: float | None = None
-    missed: int = 0
+    missed: int = 0  # duties undone past the target (among ``samples``)
+    past: int = 0  # measurements past the target (undone duties included); a ceiling's count
+    rating: str | None = None  # HSEEP's rating of this target; None if not observed
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,11 @@ def evaluate(
     met = None if value is None else (value <= target if measure.at_most else value >= target)
     if credit is None and met is not None:
         credit = float(met)
+    missed = sum(1 for s in samples if s.censored)
+    if statistic == "count":  # a ceiling's occurrences are what it lets pass
+        past = round(value) if measure.at_most and value else 0
+    else:
+        past = _past(samples, target, measure.at_most)
     return MeasureResult(
         metric=measure.metric.value,
         agency=measure.agency,
@@ -93,8 +112,32 @@ def evaluate(
         met=met,
         samples=tuple(samples),
         credit=None if credit is None else round(credit, 4),
-        missed=sum(1 for s in samples if s.censored),
+        missed=missed,
+        past=past,
+        rating=rate_target(met, past, missed, safety=measure.metric in SAFETY),
     )
+
+
+def _past(samples: tuple[Sample, ...] | list[Sample], target: float, at_most: bool) -> int:
+    """How many measurements fell on the wrong side of the target (undone ones included)."""
+    if at_most:
+        return sum(1 for s in samples if s.censored or s.value > target)
+    return sum(1 for s in samples if s.censored or s.value < target)
+
+
+def rate_target(met: bool | None, past: int, missed: int, safety: bool = False) -> str | None:
+    """HSEEP's rating of one target (None: not observed).
+
+    U not met; M met with duties left undone, or with a safety measure's occurrences;
+    S met with measurements past it; P met by every measurement.
+    """
+    if met is None:
+        return None
+    if not met:
+        return "U"
+    if missed or (past and safety):
+        return "M"
+    return "S" if past else "P"
 
 
 def rate(share: float, rule: Rating) -> str:
@@ -113,6 +156,10 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
     observed = [m for m in measures if m.met is not None]
     share = sum(1 for m in observed if m.met) / len(observed) if observed else None
     credit = sum(m.credit or 0.0 for m in observed) / len(observed) if observed else None
+    rating = None
+    if share is not None:
+        held = [m.rating for m in observed if m.met and m.rating]
+        rating = min([rate(share, objective.rating), *held], key=_ORDER.index)
     return ObjectiveResult(
         id=objective.id,
         title=objective.title,
@@ -120,7 +167,7 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
         critical_tasks=tuple(objective.critical_tasks),
         measures=tuple(measures),
         share_met=None if share is None else round(share, 3),
-        rating=None if share is None else rate(share, objective.rating),
+        rating=rating,
         score=None if credit is None else round(100 * credit, 1),
         weight=objective.weight,
     )

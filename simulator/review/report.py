@@ -36,7 +36,7 @@ from simulator.review.findings import (
 )
 from simulator.review.hoaxes import hoax_rows
 from simulator.review.outcomes import OUTCOME_WEIGHTS
-from simulator.review.rating import NOT_OBSERVED, RATINGS
+from simulator.review.rating import NOT_OBSERVED, RATINGS, MeasureResult
 from simulator.review.roles import GROUP_WEIGHTS, RoleScore
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, Sample, cite, plural
@@ -259,6 +259,23 @@ def _stop_reason(ended: str) -> str:
     return ended
 
 
+def _target_text(m: MeasureResult) -> str:
+    """Why a target has its rating, in words (the rating's letter goes beside it)."""
+    if m.met is None:
+        return "not observed"
+    if not m.met:
+        return "not met" + (f"; {_undone_text(m.missed)}" if m.missed else "")
+    if m.missed:
+        return f"met, with {_undone_text(m.missed)}"
+    if m.rating == "M":
+        return "met, with responders put at risk"
+    if m.past and m.statistic == "count":
+        return f"met; {m.past} of the {m.target:g} allowed"
+    if m.past:
+        return f"met; {m.past} of {len(m.samples)} past the target"
+    return "met" if m.statistic == "count" else "met by every measurement"
+
+
 def _undone_text(n: int) -> str:
     return f"{n} {UNDONE} (counted as {'a miss' if n == 1 else 'misses'})"
 
@@ -461,6 +478,8 @@ def _objective(o: object, found: list[Finding]) -> dict:
                 "credit_text": _percent(m.credit) if m.met is not None else "not observed",
                 "missed": m.missed,
                 "missed_text": _undone_text(m.missed) if m.missed else "",
+                "rating": m.rating,
+                "rating_text": _target_text(m),
             }
             for m in o.measures
         ],
@@ -706,7 +725,7 @@ def markdown(doc: dict) -> str:
                     m["agency"] or "all",
                     _value_cell(m),
                     m["target_text"],
-                    _met(m["met"]) + (f"; {m['missed_text']}" if m["missed_text"] else ""),
+                    f"{m['rating']}: {m['rating_text']}" if m["rating"] else m["rating_text"],
                     m["credit_text"],
                 ]
                 for m in o["measures"]
@@ -764,7 +783,7 @@ def markdown(doc: dict) -> str:
 
 
 _INTERVAL_HEADER = ["interval", "agency", "n", "mean", "median", "90th pct", "max"]
-_MEASURE_HEADER = ["measure", "agency", "value", "target", "met", "credit"]
+_MEASURE_HEADER = ["measure", "agency", "value", "target", "rating", "credit"]
 _SCORE_HEADER = ["part", "score", "weight", "points", "based on"]
 _COMPONENT_HEADER = ["component", "credit", "weight", "what happened"]
 _WEIGHTS_NOTE = (
@@ -1162,8 +1181,11 @@ def _html_findings(items: list[dict], empty: str) -> str:
 
 _RATING_NOTE = (
     "P: performed without challenges; S: some challenges; M: major challenges; U: unable to "
-    "be performed (HSEEP). Ratings follow the share of each objective's measures met, by the "
-    "thresholds the scenario states."
+    "be performed (HSEEP). Each target: U if not met; met, P if every measurement was within "
+    "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
+    "left undone or responders were put at risk. Each objective: the share of "
+    "its targets met, by the thresholds the scenario states, and no better than its worst "
+    "met target."
 )
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing), NFPA 1710 (turnout, "
@@ -1299,15 +1321,13 @@ def _html_group(g: dict | None) -> str:
 
 
 def _html_objective(o: dict) -> list[str]:
-    met_class = {True: "yes", False: "no", None: "muted"}
     rows = [
         [
             _e(m["label"]),
             _e(m["agency"] or "all"),
             _e(_value_cell(m)),
             _e(m["target_text"]),
-            f"<span class={met_class[m['met']]}>{_e(_met(m['met']))}</span>"
-            + (f'<br><span class="undone">{_e(m["missed_text"])}</span>' if m["missed"] else ""),
+            (f"{_badge(m['rating'])} " if m["rating"] else "") + _e(m["rating_text"]),
             _e(m["credit_text"]),
         ]
         for m in o["measures"]
