@@ -5,6 +5,7 @@ from collections import defaultdict
 
 import pytest
 from conftest import SCENARIOS, LogBuilder, build, one_objective, scenario_dict, unit
+from pydantic import ValidationError
 
 from simulator.build import build_exercise
 from simulator.review.coordination import (
@@ -108,6 +109,55 @@ def test_standard_checks_use_the_scenario_targets_and_agency_kinds():
     }
     assert checks["Police priority-1 call to on scene"].met is False
     assert checks["Police priority-1 call to on scene"].worst.incident == "I1"
+
+
+def police_arrivals(*seconds: float) -> LogBuilder:
+    """Priority-1 incidents, each with police on scene the given seconds after the call."""
+    log = LogBuilder()
+    for n, after in enumerate(seconds, start=1):
+        incident, t = f"I{n}", 1000.0 * n
+        log.add(t, "incident.started", incident=incident, priority=1, agencies=["police"])
+        log.add(t, "call.received", "police", incident=incident, call=f"C{n}")
+        log.add(t + after, "unit.on_scene", "police", f"P{n}", incident, prev="en_route")
+    return log
+
+
+def test_the_police_figure_is_judged_as_the_average_it_is():
+    # Three quick arrivals and one slow: 75% within 5:15 (a 90% rule would fail), mean 5:00.
+    scenario = build(scenario_dict())
+    log = police_arrivals(200, 200, 200, 600)
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(log.events))}
+    police = checks["Police priority-1 call to on scene"]
+    assert (police.average, police.within, police.mean, police.met) == (True, 0.75, 300.0, True)
+    assert police.judged == 300.0
+    slower = police_arrivals(300, 300, 300, 400)  # 75% within, mean 5:25: missed
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(slower.events))}
+    assert checks["Police priority-1 call to on scene"].met is False
+
+
+def test_a_time_measure_can_be_judged_on_its_mean():
+    samples = timed(200.0, 200.0, 200.0, 600.0)
+    mean = evaluate(Measure(metric="first_on_scene", target=315, statistic="mean"), samples)
+    p90 = evaluate(Measure(metric="first_on_scene", target=315), samples)
+    assert (mean.statistic, mean.value, mean.met, mean.rating) == ("mean", 300.0, True, "S")
+    assert (p90.statistic, p90.met) == ("p90", False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"metric": "messages_lost", "statistic": "mean"}, "is a count: it takes no statistic"),
+        ({"metric": "messages_lost", "percentile": 50}, "is a count: it takes no statistic"),
+        (
+            {"metric": "first_on_scene", "statistic": "mean", "percentile": 50},
+            "percentile applies only to statistic: percentile",
+        ),
+        ({"metric": "first_on_scene", "statistic": "median"}, "'percentile' or 'mean'"),
+    ],
+)
+def test_a_measure_statistic_that_cannot_apply_is_refused(fields, error):
+    with pytest.raises(ValidationError, match=error):
+        Measure(target=300, **fields)
 
 
 def test_outcomes_follow_each_patient_to_their_final_state():

@@ -16,11 +16,12 @@ from datetime import date, timedelta
 from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
-from simulator.review.intervals import INTERVALS, Check, Intervals
+from simulator.review.intervals import Check, Intervals
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, Sample, cite, plural
 from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import TIMED_METRICS
 
 LABELS = {
     "call_answer": "911 call answer time",
@@ -150,14 +151,7 @@ STANDARDS = {
     "EMS call to on scene": "first_on_scene",
     "Police priority-1 call to on scene": "first_on_scene",
 }
-SECONDS = {
-    *INTERVALS,
-    "unified_command_time",
-    "fact_latency",
-    "first_statement_time",
-    "verification_time",
-    "system_downtime",
-}
+SECONDS = frozenset(m.value for m in TIMED_METRICS)
 # What one sample of a count measure is (singular, plural), so a tally says what it counts.
 COUNTED = {
     "casualties_deceased": ("death during the exercise", "deaths during the exercise"),
@@ -350,11 +344,18 @@ def _split(
 
 def _from_check(check: Check, intervals: Intervals) -> Finding:
     metric = STANDARDS[check.name]
-    title = (
-        f"{check.name}: {check.within:.0%} within {seconds_text(check.target)} "
-        f"({check.standard}: {check.required_share:.0%} required), 90th percentile "
-        f"{seconds_text(check.p90)}, {check.n} measured"
-    )
+    if check.average:
+        title = (
+            f"{check.name}: mean {seconds_text(check.mean)} against an average of "
+            f"{seconds_text(check.target)} ({check.standard}), {check.within:.0%} within it, "
+            f"90th percentile {seconds_text(check.p90)}, {check.n} measured"
+        )
+    else:
+        title = (
+            f"{check.name}: {check.within:.0%} within {seconds_text(check.target)} "
+            f"({check.standard}: {check.required_share:.0%} required), 90th percentile "
+            f"{seconds_text(check.p90)}, {check.n} measured"
+        )
     samples = check.samples
     hits, misses = _split(samples, check.target, True)
     if check.met:

@@ -286,7 +286,11 @@ class _Pass:
 
 @dataclass(frozen=True)
 class Check:
-    """One response standard: the share of samples within target, against a required share."""
+    """One response standard: the share of samples within target, against a required share.
+
+    A target stated as an average (police priority-1's 5:15, a local setting) is judged
+    on the mean instead (``average``); the share within it is still reported.
+    """
 
     name: str
     standard: str
@@ -298,6 +302,13 @@ class Check:
     met: bool | None
     worst: Sample | None
     samples: tuple[Sample, ...]  # the ones judged: findings cite and count these
+    mean: float | None = None
+    average: bool = False  # judged on the mean, not the share within target
+
+    @property
+    def judged(self) -> float | None:
+        """The statistic the standard is judged on: the mean, or the 90th percentile."""
+        return self.mean if self.average else self.p90
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -349,14 +360,17 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
             targets.ems_response_s,
             _first_per_incident(of("first_on_scene", "ems")),
         ),
-        (
-            "Police priority-1 call to on scene",
-            "local setting",
-            targets.police_p1_response_s,
-            police_p1,
-        ),
     ]
-    return [_check(name, standard, target, samples) for name, standard, target, samples in rows]
+    checks = [_check(name, standard, target, samples) for name, standard, target, samples in rows]
+    # No national standard: the 5:15 default is one city's average (doctrine.md).
+    police = _check(
+        "Police priority-1 call to on scene",
+        "local setting, an average",
+        targets.police_p1_response_s,
+        police_p1,
+        average=True,
+    )
+    return [*checks, police]
 
 
 def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
@@ -381,12 +395,17 @@ def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
 REQUIRED_SHARE = 0.9
 
 
-def _check(name: str, standard: str, target: float, samples: list[Sample]) -> Check:
+def _check(
+    name: str, standard: str, target: float, samples: list[Sample], average: bool = False
+) -> Check:
     samples = due(samples, target)
     values = [s.value for s in samples]
     if not values:
-        return Check(name, standard, target, REQUIRED_SHARE, 0, None, None, None, None, ())
+        return Check(
+            name, standard, target, REQUIRED_SHARE, 0, None, None, None, None, (), None, average
+        )
     within = sum(1 for v in values if v <= target) / len(values)
+    mean = sum(values) / len(values)
     worst = max(samples, key=lambda s: (s.value, -(s.evidence[-1].seq if s.evidence else 0)))
     return Check(
         name,
@@ -396,7 +415,9 @@ def _check(name: str, standard: str, target: float, samples: list[Sample]) -> Ch
         len(values),
         round(within, 3),
         percentile(values),
-        within >= REQUIRED_SHARE,
+        mean <= target if average else within >= REQUIRED_SHARE,
         worst,
         tuple(samples),
+        round(mean, 3),
+        average,
     )

@@ -165,16 +165,23 @@ def intervals_against_targets(checks: Sequence[Check]) -> str | None:
         ys = [row + ((i % 7) - 3) * 0.05 for i in range(len(ratios))]
         colours = ["#2ca02c" if r <= 1 else "#d62728" for r in ratios]
         ax.scatter(ratios, ys, c=colours, s=14, zorder=3)
-        if check.p90 is not None:
-            p90 = max(FLOOR, check.p90 / check.target)
-            ax.plot([p90] * 2, [row - 0.35, row + 0.35], color="#ff7f0e", linewidth=2)
+        if check.judged is not None:
+            judged = max(FLOOR, check.judged / check.target)
+            ax.plot([judged] * 2, [row - 0.35, row + 0.35], color="#ff7f0e", linewidth=2)
     ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
-    labels = [f"{c.name}, target {seconds_text(c.target)}\n({c.standard})" for c in observed]
+    labels = [
+        f"{c.name}, {'average ' if c.average else ''}target {seconds_text(c.target)}"
+        f"\n({c.standard})"
+        for c in observed
+    ]
     ax.set_yticks(range(len(observed)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlim(FLOOR, max(2.0, *(max(c.values) / c.target * 1.3 for c in observed)))
-    ax.set_xlabel("multiple of target (dashed: target; orange: 90th percentile; red: over target)")
+    ax.set_xlabel(
+        "multiple of target (dashed: target; orange: 90th percentile, or the mean for an "
+        "average; red: over target)"
+    )
     ax.set_title("Response intervals against standards", fontsize=9)
     return _png(fig)
 

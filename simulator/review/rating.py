@@ -75,7 +75,7 @@ def evaluate(
     value: float | None = ...,
     achievable: float | None = None,
 ) -> MeasureResult:
-    """Judge one measure: a given value (a count), or a percentile of the samples' values.
+    """Judge one measure: a given value (a count), or a statistic of the samples' values.
 
     ``value=None`` means the metric's opportunity did not arise in this run. A time
     measure counts the samples that fell due (undone duties past their target count as
@@ -84,10 +84,13 @@ def evaluate(
     """
     target = measure.target
     if value is ...:
-        q = measure.percentile or 90.0
-        statistic = f"p{q:g}"
         samples = due(samples, target)
-        value = percentile([s.value for s in samples], q)
+        values = [s.value for s in samples]
+        if measure.statistic == "mean":
+            statistic, value = "mean", (sum(values) / len(values) if values else None)
+        else:
+            q = measure.percentile or 90.0
+            statistic, value = f"p{q:g}", percentile(values, q)
         credit = mean_time_credit(samples, target) if measure.at_most else None
     else:
         statistic = "count"

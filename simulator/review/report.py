@@ -1190,7 +1190,8 @@ _RATING_NOTE = (
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing), NFPA 1710 (turnout, "
     "travel); targets from the scenario, defaults from the standards. A standard is met when "
-    "90% of measurements are within target."
+    "90% of measurements are within target; police priority-1 (no national standard; the "
+    "5:15 default is one city's average) when the mean is."
 )
 _COORDINATION_NOTE = (
     "Measured against NIMS and the Incident Command System (ICS): one incident command post "

@@ -4,11 +4,13 @@ The review layer gives the metrics their meaning; the schema lives here so scena
 files are complete from the start. Default targets cite their standard.
 """
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.limits import MAX_SECONDS
-from simulator.scenario.vocabulary import Metric
+from simulator.scenario.vocabulary import TIMED_METRICS, Metric
 
 # Weights are relative; a bound keeps their sum finite (three of 1e308 made it inf).
 MAX_WEIGHT = 1000.0
@@ -78,7 +80,21 @@ class Measure(Model):
     target: float = Field(ge=0, le=1e9)
     at_most: bool = Field(default=True, description="Met when the value is <= target")
     agency: Ident | None = None
+    statistic: Literal["percentile", "mean"] = Field(
+        default="percentile",
+        description="How a time measure's samples are judged: a percentile (90th unless "
+        "`percentile` says) or the mean, for a local target stated as an average",
+    )
     percentile: float | None = Field(default=None, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _statistic(self) -> "Measure":
+        if self.metric not in TIMED_METRICS:
+            if self.statistic != "percentile" or self.percentile is not None:
+                raise ValueError(f"{self.metric.value} is a count: it takes no statistic")
+        elif self.statistic == "mean" and self.percentile is not None:
+            raise ValueError("percentile applies only to statistic: percentile")
+        return self
 
 
 class Rating(Model):

@@ -201,3 +201,22 @@ class Metric(StrEnum):
     VERIFICATION_TIME = "verification_time"
     HOAX_COMMITMENTS = "hoax_commitments"
     SYSTEM_DOWNTIME = "system_downtime"
+
+
+# Metrics measured in seconds, one sample per duty (the rest are counts): a target on
+# one of them is judged on a statistic of the samples, a percentile or the mean.
+TIMED_METRICS = frozenset(
+    {
+        Metric.CALL_ANSWER,
+        Metric.CALL_PROCESSING,
+        Metric.TURNOUT,
+        Metric.TRAVEL,
+        Metric.FIRST_ON_SCENE,
+        Metric.FULL_ASSIGNMENT_ON_SCENE,
+        Metric.UNIFIED_COMMAND_TIME,
+        Metric.FACT_LATENCY,
+        Metric.FIRST_STATEMENT_TIME,
+        Metric.VERIFICATION_TIME,
+        Metric.SYSTEM_DOWNTIME,
+    }
+)
