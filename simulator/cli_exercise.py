@@ -60,6 +60,7 @@ from simulator.scenario.timing import format_offset
 from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
 from simulator.world.atlas import SNAP_LIMIT_M, Atlas
+from simulator.world.isolation import cut_off
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "scenarios" / "riverton_night_shift.yaml"
@@ -79,13 +80,13 @@ def validate_command(args: argparse.Namespace, console: Console) -> int:
     status = 0
     for name in args.files:
         try:
-            scenario, _ = load_scenario(name)
+            scenario, atlas = load_scenario(name)
         except ScenarioError as exc:
             status = 2
             for line in exc.lines():
                 error(line)
             continue
-        for problem in [*advice(scenario), *unattainable(scenario)]:
+        for problem in [*advice(scenario), *unattainable(scenario), *cut_off(atlas)]:
             error(problem.render(name).replace(": ", ": warning: ", 1))
         print(f"{name}: ok")
     return status

@@ -354,3 +354,56 @@ def test_a_fault_injects_recipients_hear_of_it():
     heard = [(e.agency, e.data["text"]) for e in exercise.log.of_kind("information.received")]
     assert heard == [("fire", "Phones jammed")]
     assert exercise.log.of_kind("fault.started")
+
+
+# -- closures that cut an incident off -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "warning"),
+    [
+        (  # both ways in closed before it begins, never reopened
+            [closure(2, 0, roads=["Main Street", "East Lane"])],
+            "no station has an open road to it (East Lane, Main Street closed): units sent "
+            "wait at the roadblock for the rest of the exercise",
+        ),
+        (  # reopened later: the warning says when
+            [
+                closure(2, 0, roads=["Main Street", "East Lane"]),
+                closure(3, "00:40", roads=["East Lane"], action="open"),
+            ],
+            "no station has an open road to it (East Lane, Main Street closed): units sent "
+            "wait at the roadblock until msel.2 reopens roads at T+00:40",
+        ),
+        (  # its casualties cannot get out to the hospital
+            [closure(2, 0, roads=["Hospital Road"])],
+            "its casualties have no open road to any hospital (Hospital Road closed): units "
+            "sent wait at the roadblock for the rest of the exercise",
+        ),
+    ],
+)
+def test_a_closure_that_cuts_an_incident_off_is_a_warning(tmp_path, capsys, rows, warning):
+    hurt = incident(time="00:10", casualties={"minor": 2})
+    code, lines = validate(tmp_path, scenario_dict(msel=[hurt, *rows]), capsys)
+    assert code == 0
+    (line,) = [x for x in lines if "roadblock" in x]
+    assert line == (
+        f"warning: inject seq 1, incident INC1 at msel.0.incident.location: when it begins "
+        f"at T+00:10, {warning}"
+    )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [closure(2, 0, roads=["Main Street"])],  # the back way is open
+        [closure(2, "00:20", roads=["Main Street", "East Lane"])],  # closes after it begins
+        [  # reopened before it begins
+            closure(2, 0, roads=["Main Street", "East Lane"]),
+            closure(3, "00:05", roads=["Main Street"], action="open"),
+        ],
+    ],
+)
+def test_a_closure_that_leaves_a_way_in_is_not_a_warning(tmp_path, capsys, rows):
+    code, lines = validate(tmp_path, scenario_dict(msel=[incident(time="00:10"), *rows]), capsys)
+    assert code == 0 and not [x for x in lines if "roadblock" in x]
