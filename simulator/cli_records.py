@@ -440,8 +440,9 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
 
     Scores of another version of a scenario (an edited target) or of other roles are
     not a trend: each gets its own line, a version named by its file's hash wherever
-    the database (``every`` run, not just those listed) holds more than one. A name is
-    one trainee whatever its case or stops, shown as first recorded.
+    the database (``every`` run, not just those listed) holds more than one. A version
+    is what the file says (``_versions``): a comment or layout edit is the same one. A
+    name is one trainee whatever its case or stops, shown as first recorded.
     """
     table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
     names = ("trainee", "scenario", "roles", "runs", "scores", "first", "last", "change", "best")
@@ -450,9 +451,10 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
             name,
             justify="right" if name in ("runs", "first", "last", "change", "best") else "left",
         )
+    version = _versions(store, every)
     versions: dict[str, set[str]] = {}
     for run in every:
-        versions.setdefault(run.scenario_id, set()).add(run.scenario_sha256)
+        versions.setdefault(run.scenario_id, set()).add(version[run.scenario_sha256])
     shown: dict[str, str] = {}  # folded name -> the name first recorded
     groups: dict[tuple[str, ...], list[float]] = {}
     for run in runs:
@@ -462,7 +464,7 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
         if run.status == "complete" and overall is not None and whole:
             scenario = run.scenario_id
             if len(versions[scenario]) > 1:
-                scenario += f" ({run.scenario_sha256[:8]})"
+                scenario += f" ({version[run.scenario_sha256][:8]})"
             name = shown.setdefault(_folded(run.trainee), run.trainee or "-")
             key = (name, scenario, ",".join(run.roles) or "-")
             groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
@@ -477,6 +479,34 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
             f"{max(values):.1f}",
         )
     return table
+
+
+def _versions(store: Store, runs: list[RunInfo]) -> dict[str, str]:
+    """Each recorded scenario file's version: the hash of the first file saying the same.
+
+    Files say the same when they load to the same scenario, whatever their comments,
+    layout or key order; a recorded text that no longer loads is a version of its own.
+    """
+    first: dict[str, str] = {}  # what a file says (hashed) -> the first file's hash
+    version: dict[str, str] = {}
+    for run in sorted(runs, key=lambda r: r.id):
+        sha = run.scenario_sha256
+        if sha not in version:
+            version[sha] = first.setdefault(_said(store, run) or sha, sha)
+    return version
+
+
+def _said(store: Store, run: RunInfo) -> str | None:
+    """The hash of the scenario a run's recorded file loads to, or None if it cannot."""
+    try:
+        name, text = store.scenario_text(run)
+        with tempfile.TemporaryDirectory(prefix="history-") as scratch:
+            path = Path(scratch) / name
+            path.write_text(text, encoding="utf-8", newline="")
+            scenario = load(path)
+    except (StoreError, ScenarioError):
+        return None
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
 
 def _chosen(run: RunInfo, trainee: str | None, scenario: str | None) -> bool:

@@ -107,6 +107,20 @@ def test_a_trend_is_one_scenario_version_and_one_set_of_roles(tmp_path, capsys, 
     assert len(versions) == 2 and all(v.startswith("small-town-collision (") for v in versions)
 
 
+def test_a_comment_or_layout_edit_is_the_same_scenario_version(tmp_path, capsys, wide):
+    """A trainer fixing a comment must not split a trainee's trend in two."""
+    record(tmp_path, "first", "--roles", "police")
+    edited = tmp_path / "small_town_collision.yaml"
+    text = (SCENARIOS / "small_town_collision.yaml").read_text(encoding="utf-8")
+    edited.write_text("# Reviewed by the training officer.\n\n" + text.replace("\n", "\n\n", 3))
+    args = ["run", str(edited), "--seed", "4", "--quiet", "--trainee", "Ana", "--roles", "police"]
+    assert main([*args, "--out", str(tmp_path / "second")]) == 0
+    capsys.readouterr()
+    runs, trends = history(capsys)
+    assert len(runs) == 2
+    assert [(r[1], r[2], r[3]) for r in trends] == [("small-town-collision", "police", "2")]
+
+
 def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path, capsys, wide):
     common = ["run", SMALL, "--seed", "4", "--quiet"]
     assert main([*common, "--trainee", "  B.  Chen ", "--out", str(tmp_path / "r")]) == 0
