@@ -498,7 +498,9 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
     history = sub.add_parser("history", help="past exercises with scores and trends")
     history.add_argument("--trainee", help="one trainee's runs (any case, spacing or full stops)")
     history.add_argument(
-        "--scenario", metavar="ID", help="one scenario's runs, by its id or its file"
+        "--scenario",
+        metavar="ID",
+        help="one scenario's runs, by its id or its file (moved or renamed alike)",
     )
     history.add_argument("--db", type=Path)
     history.add_argument(

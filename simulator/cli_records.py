@@ -359,7 +359,8 @@ def history_command(args: argparse.Namespace, console: Console) -> int:
     purpose = None if args.all else "exercise"
     damaged: list[str] = []
     every = store.runs(purpose=purpose, damaged=damaged)
-    runs = [run for run in every if _chosen(run, args.trainee, args.scenario)]
+    scenario = _scenario_id(args.scenario)
+    runs = [run for run in every if _chosen(run, args.trainee, scenario)]
     runs = [run for run in runs if _readable(store, run, damaged)]
     if runs:
         console.print(_runs_table(store, runs, args.all))
@@ -507,6 +508,20 @@ def _said(store: Store, run: RunInfo) -> str | None:
     except (StoreError, ScenarioError):
         return None
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+def _scenario_id(wanted: str | None) -> str | None:
+    """The scenario ``--scenario`` names: a file's own id, whatever the file is called.
+
+    A file moved or renamed since its runs were recorded is the same scenario; a word
+    that is no scenario file is taken as an id or a file name as recorded.
+    """
+    if wanted is None or not Path(wanted).is_file():
+        return wanted
+    try:
+        return load(wanted).metadata.id
+    except ScenarioError:
+        return wanted
 
 
 def _chosen(run: RunInfo, trainee: str | None, scenario: str | None) -> bool:

@@ -129,6 +129,14 @@ def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path
     assert [(r[0], r[2]) for r in runs] == [("1", "B. Chen")]  # recorded with one space
     runs, _ = history(capsys, "--trainee", "b chen")  # without the full stop
     assert [r[0] for r in runs] == ["1"]
+    moved = tmp_path / "renamed.yaml"  # the same scenario, moved and renamed since
+    moved.write_bytes((SCENARIOS / "small_town_collision.yaml").read_bytes())
+    runs, _ = history(capsys, "--scenario", str(moved))
+    assert [r[0] for r in runs] == ["1"]
+    other = tmp_path / "small_town_collision.yaml"  # another scenario under the same name
+    other.write_bytes((SCENARIOS / "riverton_night_shift.yaml").read_bytes())
+    assert main(["history", "--scenario", str(other)]) == 0
+    assert "No recorded exercises match" in capsys.readouterr().out
     assert main(["history", "--trainee", "Diaz"]) == 0
     out = capsys.readouterr().out
     assert "No recorded exercises match" in out and "trainees recorded: B. Chen" in out
