@@ -186,6 +186,35 @@ def test_a_label_at_the_maps_edge_stays_on_the_map():
     assert corner is not None and area.contains(corner)
 
 
+def test_a_label_keeps_off_a_street_name_where_it_can_and_covers_one_rather_than_vanish():
+    placer = Placer()
+    icon = pygame.Rect(100, 100, 20, 20)
+    below = pygame.Rect(80, 122, 60, 14)  # where the label would go first
+    placer.name(below.inflate(40, 4))  # "16th Street" on the base map, just there
+    label = placer.place("REUNIFY-01  ICP", (60, 14), icon, must=True)
+    assert label is not None and not label.colliderect(below.inflate(40, 4))
+    crowded = Placer()
+    crowded.name(pygame.Rect(0, 0, 400, 400))  # names all around: a hospital's label
+    assert crowded.place("Bayport General", (90, 14), icon) is not None  # still shown
+
+
+@pytest.mark.parametrize("zoom", [0, 4])
+def test_the_map_labels_keep_off_the_street_names_drawn(riverton, zoom):
+    """Incident and post labels were drawn over the very street names they stand on."""
+    app = App((1280, 720))
+    try:
+        console = console_on(app, riverton)
+        console.camera.zoom(zoom)
+        app.frame(0.0)
+        names = list(console.roads.names_shown)
+        assert names, "the base map names streets at this zoom"
+        labels = [rect for _, rect in console.markers.labels]
+        covered = [label for label in labels if label.collidelist(names) >= 0]
+        assert len(covered) <= len(labels) // 10
+    finally:
+        pygame.display.quit()
+
+
 def test_a_label_that_must_show_moves_aside_and_one_that_need_not_is_left_out():
     placer = Placer()
     icon = pygame.Rect(100, 100, 20, 20)

@@ -510,7 +510,7 @@ class Console(Screen):
             "incident": self.selection.incident,
             "point": self.selection.point,
         }
-        self.markers.draw(surface, self.camera, snap, chosen)
+        self.markers.draw(surface, self.camera, snap, chosen, self.roads.names_shown)
         surface.set_clip(None)
         wall = self.app.wall
         self.board.snapshot = self.roster.snapshot = snap

@@ -51,6 +51,8 @@ class RoadLayer:
         self._origin = (0.0, 0.0)  # world point at the surface's top-left
         self.builds = 0
         self.drawn: dict[int, int] = {}  # street class -> segments drawn at the last build
+        self.names_shown: tuple[pygame.Rect, ...] = ()  # on screen at the last draw
+        self._names_key: tuple = ()
 
     def _edges(self, roads) -> None:
         """One segment per road (a two-way road once), for picking a road by click."""
@@ -124,6 +126,14 @@ class RoadLayer:
             return self.draw(target, camera, congested, closed)
         area = pygame.Rect(camera.left - int(sx), camera.top - int(sy), camera.width, camera.height)
         target.blit(self._surface, (camera.left, camera.top), area)
+        names_key = (self.builds, int(sx), int(sy), tuple(target.get_clip()))
+        if names_key != self._names_key:  # the same tuple while the map stays put
+            self._names_key = names_key
+            self.names_shown = tuple(
+                shown
+                for _, rect in self.names.placed
+                if (shown := rect.move(int(sx), int(sy))).colliderect(target.get_clip())
+            )
 
     def _build(
         self, camera: Camera, congested: tuple[tuple[str, str], ...], closed: frozenset[int]

@@ -93,13 +93,22 @@ class Markers:
         unit = int(max(base * 0.95, min(base * 1.4, base * camera.scale * 8)))
         return unit, int(unit * 1.6)
 
-    def draw(self, surface: pygame.Surface, camera: Camera, snap: Snapshot, chosen: dict) -> None:
+    def draw(
+        self,
+        surface: pygame.Surface,
+        camera: Camera,
+        snap: Snapshot,
+        chosen: dict,
+        names: tuple[pygame.Rect, ...] = (),
+    ) -> None:
         """Blit the marker layer, painting it again only when something on it changed.
 
         Between two readings of unit positions (``picture.UNITS_REFRESH_S``) nothing on
-        it moves, so most frames are one blit of a colour-keyed surface.
+        it moves, so most frames are one blit of a colour-keyed surface. ``names``: the
+        base map's street and place names on screen, which labels keep off.
         """
         key = (
+            names,
             _view(camera),
             self.text.base,
             snap.units,
@@ -120,17 +129,26 @@ class Markers:
                 self._overlay = pygame.Surface(size)
                 self._overlay.set_colorkey(CLEAR)
             self._overlay.fill(CLEAR)
-            self._paint(self._overlay, camera, snap, chosen)
+            self._paint(self._overlay, camera, snap, chosen, names)
             self._key = key
         area = pygame.Rect(camera.left, camera.top, camera.width, camera.height)
         surface.blit(self._overlay, area, area)
 
-    def _paint(self, surface: pygame.Surface, camera: Camera, snap: Snapshot, chosen: dict):
+    def _paint(
+        self,
+        surface: pygame.Surface,
+        camera: Camera,
+        snap: Snapshot,
+        chosen: dict,
+        names: tuple[pygame.Rect, ...],
+    ) -> None:
         """Facilities, incidents, units and selection rings, closure signs, then labels."""
         unit_size, incident_size = self.sizes(camera)
         zoomed = camera.scale >= LABEL_SCALE
         fac = max(10, unit_size - 2)
         placer = Placer(pygame.Rect(camera.left, camera.top, camera.width, camera.height))
+        for rect in names:
+            placer.name(rect)
         named: list[tuple[int, str, pygame.Rect, bool]] = []  # priority, text, icon, must
         for x, y, radius in snap.holes:
             at = camera.to_screen(x, y)

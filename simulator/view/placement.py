@@ -1,10 +1,12 @@
 """Label placement on the map: each label beside its icon, never over another label.
 
 Greedy, in priority order: a label tries the places around its icon (below, above,
-right, left, then the corners) and takes the first that overlaps no label and no icon
-already there. A label that must be shown (an incident, a selected unit) takes the first
-place free of other labels even if it covers an icon; a label that need not be shown is
-left out when nothing is free, so a crowd of units reads as icons, not as a smear of text.
+right, left, then the corners) and takes the first that overlaps no label, no icon and
+no street or district name already there; failing that, the first that covers only a
+name (the base map's names give way to the exercise's own). A label that must be shown
+(an incident, a selected unit) takes the first place free of other labels even if it
+covers an icon; a label that need not be shown is left out when nothing is free, so a
+crowd of units reads as icons, not as a smear of text.
 """
 
 import pygame
@@ -20,6 +22,11 @@ class Placer:
         self.icons: list[pygame.Rect] = []
         self.labels: list[tuple[str, pygame.Rect]] = []
         self._taken: list[pygame.Rect] = []
+        self._names: list[pygame.Rect] = []
+
+    def name(self, rect: pygame.Rect) -> None:
+        """A street or place name on the base map: labels keep off it where they can."""
+        self._names.append(rect)
 
     def block(self, rect: pygame.Rect) -> None:
         """An icon drawn on the map: labels keep off it where they can."""
@@ -36,9 +43,13 @@ class Placer:
         spots = _spots(size, icon, self.bounds)
         reach = icon.inflate(2 * size[0] + 4 * GAP, 2 * size[1] + 4 * GAP)
         icons = [self.icons[k] for k in reach.collidelistall(self.icons)]  # the ones near
-        for spot in spots:
-            if spot.collidelist(self._taken) < 0 and spot.collidelist(icons) < 0:
+        names = [self._names[k] for k in reach.collidelistall(self._names)]
+        free = [s for s in spots if s.collidelist(self._taken) < 0 and s.collidelist(icons) < 0]
+        for spot in free:
+            if spot.collidelist(names) < 0:
                 return self._take(name, spot)
+        if free:
+            return self._take(name, free[0])
         if not must:
             return None
         for spot in spots:
