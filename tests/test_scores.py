@@ -135,6 +135,41 @@ def test_the_police_figure_is_judged_as_the_average_it_is():
     assert checks["Police priority-1 call to on scene"].met is False
 
 
+def answered_calls(agency: str, waits: list[float], processing: float) -> LogBuilder:
+    """Calls to ``agency``, each answered after its wait, a unit sent ``processing`` later."""
+    log = LogBuilder()
+    for n, wait in enumerate(waits, start=1):
+        incident, t = f"I{n}", 1000.0 * n
+        log.add(t, "incident.started", incident=incident, priority=2, agencies=[agency])
+        log.add(t, "call.received", agency, incident=incident, call=f"C{n}")
+        log.add(t + wait, "call.answered", agency, incident=incident, call=f"C{n}", wait=wait)
+        log.add(t + wait + processing, "unit.dispatched", agency, "F1", incident, prev="available")
+    return log
+
+
+def test_the_other_call_standards_of_the_doctrine_are_judged():
+    """NENA's 95% in 20 s, NFPA 1225's 10 s fire centre answer, NFPA 1710's 64 s alarm
+    processing: listed by the doctrine, judged beside the first figures."""
+    scenario = build(scenario_dict())
+    log = answered_calls("fire", [8.0] * 18 + [12.0, 25.0], processing=62.0)
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(log.events))}
+    nena_95 = checks["Call answered, 95%"]
+    assert (nena_95.required_share, nena_95.within, nena_95.met) == (0.95, 0.95, True)
+    assert checks["Call answered"].met is True  # 95% within 15 s
+    centre = checks["Call answered, fire communications centre"]
+    assert (centre.n, centre.within, centre.met) == (20, 0.9, True)
+    assert checks["Alarm processing, fire"].met is True  # 62 s against 64 s
+    assert checks["Call processing"].met is False  # 62 s against 60 s
+    slow = answered_calls("fire", [11.0] * 20, processing=70.0)
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(slow.events))}
+    assert checks["Call answered, fire communications centre"].met is False
+    assert checks["Alarm processing, fire"].met is False
+    police = answered_calls("police", [11.0] * 20, processing=70.0)  # no fire centre
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(police.events))}
+    assert checks["Call answered, fire communications centre"].met is None
+    assert checks["Alarm processing, fire"].met is None
+
+
 def test_a_time_measure_can_be_judged_on_its_mean():
     samples = timed(200.0, 200.0, 200.0, 600.0)
     mean = evaluate(Measure(metric="first_on_scene", target=315, statistic="mean"), samples)

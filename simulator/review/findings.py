@@ -143,7 +143,10 @@ CORRECTIVE = {
 # The interval each response standard judges: the corrective action's key.
 STANDARDS = {
     "Call answered": "call_answer",
+    "Call answered, 95%": "call_answer",
+    "Call answered, fire communications centre": "call_answer",
     "Call processing": "call_processing",
+    "Alarm processing, fire": "call_processing",
     "Turnout, fire": "turnout",
     "Turnout, EMS": "turnout",
     "Travel, first engine": "travel",
@@ -353,8 +356,9 @@ def _from_check(check: Check, intervals: Intervals) -> Finding:
     else:
         title = (
             f"{check.name}: {check.within:.0%} within {seconds_text(check.target)} "
-            f"({check.standard}: {check.required_share:.0%} required), 90th percentile "
-            f"{seconds_text(check.p90)}, {check.n} measured"
+            f"({check.standard}: {check.required_share:.0%} required), "
+            f"{100 * check.required_share:.0f}th percentile {seconds_text(check.at_share)}, "
+            f"{check.n} measured"
         )
     samples = check.samples
     hits, misses = _split(samples, check.target, True)

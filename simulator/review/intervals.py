@@ -304,11 +304,12 @@ class Check:
     samples: tuple[Sample, ...]  # the ones judged: findings cite and count these
     mean: float | None = None
     average: bool = False  # judged on the mean, not the share within target
+    at_share: float | None = None  # the percentile at the required share (p95 for 95%)
 
     @property
     def judged(self) -> float | None:
-        """The statistic the standard is judged on: the mean, or the 90th percentile."""
-        return self.mean if self.average else self.p90
+        """What a reader compares with the target: the mean, or the required share's percentile."""
+        return self.mean if self.average else self.at_share
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -339,7 +340,19 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
     engines = {u.id for u in scenario.units if Capability.FIRE_SUPPRESSION in u.capabilities}
     rows = [
         ("Call answered", "NENA-STA-020.1-2020", targets.call_answer_s, of("call_answer")),
+        (
+            "Call answered, fire communications centre",
+            "NFPA 1225 (2022)",
+            targets.fire_call_answer_s,
+            of("call_answer", "fire"),
+        ),
         ("Call processing", "NFPA 1225 (2022)", targets.call_processing_s, of("call_processing")),
+        (
+            "Alarm processing, fire",
+            "NFPA 1710",
+            targets.alarm_processing_s,
+            of("call_processing", "fire"),
+        ),
         ("Turnout, fire", "NFPA 1710", targets.turnout_fire_s, of("turnout", "fire")),
         ("Turnout, EMS", "NFPA 1710", targets.turnout_ems_s, of("turnout", "ems")),
         (
@@ -362,6 +375,14 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
         ),
     ]
     checks = [_check(name, standard, target, samples) for name, standard, target, samples in rows]
+    # NENA's second figure: 95% within 20 s.
+    answered = _check(
+        "Call answered, 95%",
+        "NENA-STA-020.1-2020",
+        targets.call_answer_95_s,
+        of("call_answer"),
+        share=0.95,
+    )
     # No national standard: the 5:15 default is one city's average (doctrine.md).
     police = _check(
         "Police priority-1 call to on scene",
@@ -370,7 +391,7 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
         police_p1,
         average=True,
     )
-    return [*checks, police]
+    return [checks[0], answered, *checks[1:], police]
 
 
 def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
@@ -396,13 +417,19 @@ REQUIRED_SHARE = 0.9
 
 
 def _check(
-    name: str, standard: str, target: float, samples: list[Sample], average: bool = False
+    name: str,
+    standard: str,
+    target: float,
+    samples: list[Sample],
+    *,
+    share: float = REQUIRED_SHARE,
+    average: bool = False,
 ) -> Check:
     samples = due(samples, target)
     values = [s.value for s in samples]
     if not values:
         return Check(
-            name, standard, target, REQUIRED_SHARE, 0, None, None, None, None, (), None, average
+            name, standard, target, share, 0, None, None, None, None, (), None, average, None
         )
     within = sum(1 for v in values if v <= target) / len(values)
     mean = sum(values) / len(values)
@@ -411,13 +438,14 @@ def _check(
         name,
         standard,
         target,
-        REQUIRED_SHARE,
+        share,
         len(values),
         round(within, 3),
         percentile(values),
-        mean <= target if average else within >= REQUIRED_SHARE,
+        mean <= target if average else within >= share,
         worst,
         tuple(samples),
         round(mean, 3),
         average,
+        percentile(values, 100 * share),
     )

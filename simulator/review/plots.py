@@ -179,8 +179,8 @@ def intervals_against_targets(checks: Sequence[Check]) -> str | None:
     ax.set_xscale("log")
     ax.set_xlim(FLOOR, max(2.0, *(max(c.values) / c.target * 1.3 for c in observed)))
     ax.set_xlabel(
-        "multiple of target (dashed: target; orange: 90th percentile, or the mean for an "
-        "average; red: over target)"
+        "multiple of target (dashed: target; orange: the percentile at the required share, "
+        "or the mean for an average; red: over target)"
     )
     ax.set_title("Response intervals against standards", fontsize=9)
     return _png(fig)

@@ -1188,10 +1188,11 @@ _RATING_NOTE = (
     "met target."
 )
 _STANDARDS_NOTE = (
-    "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing), NFPA 1710 (turnout, "
-    "travel); targets from the scenario, defaults from the standards. A standard is met when "
-    "90% of measurements are within target; police priority-1 (no national standard; the "
-    "5:15 default is one city's average) when the mean is."
+    "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing; a fire centre's call "
+    "answer), NFPA 1710 (alarm processing, turnout, travel); targets from the scenario, "
+    "defaults from the standards. A standard is met when the share it states (90%; NENA's "
+    "second figure 95%) is within target; police priority-1 (no national standard; the 5:15 "
+    "default is one city's average) when the mean is."
 )
 _COORDINATION_NOTE = (
     "Measured against NIMS and the Incident Command System (ICS): one incident command post "

@@ -22,8 +22,20 @@ class Targets(Model):
     call_answer_s: float = Field(
         default=15.0, gt=0, le=MAX_SECONDS, description="NENA-STA-020.1-2020"
     )
+    call_answer_95_s: float = Field(
+        default=20.0, gt=0, le=MAX_SECONDS, description="NENA-STA-020.1-2020, at the 95th"
+    )
+    fire_call_answer_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=MAX_SECONDS,
+        description="NFPA 1225 (2022): calls a fire communications centre answers",
+    )
     call_processing_s: float = Field(
         default=60.0, gt=0, le=MAX_SECONDS, description="NFPA 1225 (2022)"
+    )
+    alarm_processing_s: float = Field(
+        default=64.0, gt=0, le=MAX_SECONDS, description="NFPA 1710: fire alarm processing"
     )
     turnout_fire_s: float = Field(default=80.0, gt=0, le=MAX_SECONDS, description="NFPA 1710")
     turnout_ems_s: float = Field(default=60.0, gt=0, le=MAX_SECONDS, description="NFPA 1710")
