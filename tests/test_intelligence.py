@@ -144,6 +144,25 @@ def test_law_enforcement_sensitive_goes_to_law_enforcement_only():
     assert [e.data["to"] for e in kinds(ex, "intelligence.overshared")] == ["ems"]
 
 
+@pytest.mark.parametrize(
+    ("level", "tlp", "overshared"),
+    [
+        ("community", "TLP:GREEN", []),  # every agency of the exercise may hold it
+        ("TLP:GREEN", "TLP:GREEN", []),  # written as the bulletin's label
+        ("organisation_only", "TLP:AMBER+STRICT", ["ems", "fire"]),  # cleared police only
+        ("tlp:amber+strict", "TLP:AMBER+STRICT", ["ems", "fire"]),
+        ("TLP:RED", "TLP:RED", ["ems", "fire"]),
+    ],
+)
+def test_every_tlp_label_has_its_level(level, tlp, overshared):
+    ex = at_feds(level=level)
+    assert first(ex, "intelligence.caveat", agency="feds").data["tlp"] == tlp
+    for partner in ("police", "fire", "ems"):
+        share(ex, "feds", partner)
+    ex.advance(200.0)
+    assert sorted(e.data["to"] for e in kinds(ex, "intelligence.overshared")) == overshared
+
+
 def _handle(ex: Exercise, agency_id: str) -> DutyGroup | None:
     role = role_scores(ex.scenario, ex.log.events)[agency_id]
     return next((g for g in role.groups if g.name == "handle"), None)
@@ -207,6 +226,11 @@ def exercise_no_rules() -> Exercise:
         ),
         ({"owner": "cia"}, "intelligence.handling.0.owner: unknown agency 'cia'"),
         ({"needed_by": ["nobody"]}, "intelligence.handling.0.needed_by.0: unknown agency"),
+        (
+            {"level": "TLP:PURPLE"},
+            "intelligence.handling.0.level: 'TLP:PURPLE' is no TLP 2.0 label (TLP:CLEAR, "
+            "TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)",
+        ),
     ],
 )
 def test_handling_rule_problems_are_reported_by_field(rule, message):

@@ -1,20 +1,24 @@
 """Handling levels on shared information (intelligence), and what misusing them costs.
 
 Mapped on the Traffic Light Protocol (FIRST TLP 2.0, adopted by CISA in 2022) and
-law-enforcement practice: ``public`` (TLP:CLEAR) goes to anyone; ``law_enforcement_sensitive``
+law-enforcement practice: ``public`` (TLP:CLEAR) goes to anyone; ``community``
+(TLP:GREEN) to every agency of the exercise, not the public; ``law_enforcement_sensitive``
 (about TLP:AMBER) to law-enforcement agencies (police and federal) and the ones the
-owner names; ``need_to_know`` (TLP:RED) to the owner and the agencies it names only:
-wider sharing needs the originator's consent. Sharing is a decision both ways:
-withholding a fact from a partner that needs it leaves the partner exposed (scored
-against ``needed_within``); sharing it beyond its level can burn a source or alert a
-target (``if_leaked``: an incident that starts a while after the first over-share).
+owner names; ``organisation_only`` (TLP:AMBER+STRICT) and ``need_to_know`` (TLP:RED) to
+the owner and the agencies it names only (TLP tells them apart by person within an
+organisation, which an agency-level exercise does not model): wider sharing needs the
+originator's consent. A scenario may write a level as its TLP label (``TLP:GREEN``).
+Sharing is a decision both ways: withholding a fact from a partner that needs it leaves
+the partner exposed (scored against ``needed_within``); sharing it beyond its level can
+burn a source or alert a target (``if_leaked``: an incident that starts a while after
+the first over-share).
 
 A scenario without ``intelligence`` handling rules has none of this: nothing is logged.
 """
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.combination import Combination
@@ -30,16 +34,25 @@ class HandlingLevel(StrEnum):
     """Who may receive a fact (TLP 2.0 with law-enforcement practice)."""
 
     PUBLIC = "public"
+    COMMUNITY = "community"
     LAW_ENFORCEMENT_SENSITIVE = "law_enforcement_sensitive"
+    ORGANISATION_ONLY = "organisation_only"
     NEED_TO_KNOW = "need_to_know"
 
 
 # The TLP 2.0 label each level corresponds to, for reports.
 TLP = {
     HandlingLevel.PUBLIC: "TLP:CLEAR",
+    HandlingLevel.COMMUNITY: "TLP:GREEN",
     HandlingLevel.LAW_ENFORCEMENT_SENSITIVE: "TLP:AMBER",
+    HandlingLevel.ORGANISATION_ONLY: "TLP:AMBER+STRICT",
     HandlingLevel.NEED_TO_KNOW: "TLP:RED",
 }
+# A level written as its TLP label, in any case.
+_BY_LABEL = {label.casefold(): level for level, label in TLP.items()}
+# Levels every agency of the exercise may hold (TLP:GREEN is not for the public, which
+# holds no facts here).
+_ANY_AGENCY = frozenset({HandlingLevel.PUBLIC, HandlingLevel.COMMUNITY})
 
 
 class Leak(Model):
@@ -69,20 +82,28 @@ class Handling(Model):
     )
     if_leaked: Leak | None = None
 
+    @field_validator("level", mode="before")
+    @classmethod
+    def _tlp_label(cls, value: object) -> object:
+        """``TLP:AMBER+STRICT`` as written on a bulletin is its level."""
+        if not isinstance(value, str):
+            return value
+        label = value.strip().casefold()
+        if label.startswith("tlp:") and label not in _BY_LABEL:
+            raise ValueError(f"{value!r} is no TLP 2.0 label ({', '.join(TLP.values())})")
+        return _BY_LABEL.get(label, value)
+
     def permits(self, agency: str, kind: AgencyKind) -> bool:
         """Whether the level lets an agency (of this kind) hold the fact.
 
-        Public facts go to anyone; the owner and the recipients it cleared always may;
-        law-enforcement sensitive goes to police and federal agencies; need to know to
-        nobody else (TLP 2.0: wider sharing needs the originator's consent).
+        Public and community facts go to any agency; the owner and the recipients it
+        cleared always may; law-enforcement sensitive goes to police and federal
+        agencies; organisation-only and need to know to nobody else (TLP 2.0: wider
+        sharing needs the originator's consent).
         """
-        if self.level == HandlingLevel.PUBLIC or agency == self.owner:
+        if self.level in _ANY_AGENCY or agency == self.owner or agency in self.recipients:
             return True
-        if agency in self.recipients:
-            return True
-        if self.level == HandlingLevel.LAW_ENFORCEMENT_SENSITIVE:
-            return kind in LAW_ENFORCEMENT
-        return False
+        return self.level == HandlingLevel.LAW_ENFORCEMENT_SENSITIVE and kind in LAW_ENFORCEMENT
 
 
 class Intelligence(Model):

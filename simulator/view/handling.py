@@ -2,7 +2,8 @@
 
 A fact that came from its owner carries a caveat (``intelligence.caveat``), as a
 records system prints one on the document: the view shows it as a badge in the TLP
-colour with "NTK" (need to know) or "LES" (law-enforcement sensitive). Before a share
+colour with "NTK" (need to know), "ORG" (organisation only) or "LES" (law-enforcement
+sensitive). Before a share
 that would pass a caveated fact to an agency its level does not allow, the console
 asks first: whether the agency may hold it is the engine's own rule
 (``Handling.permits``), read from the scenario, which a networked seat holds too.
@@ -15,11 +16,18 @@ from simulator.view.palette import Colour
 from simulator.view.words import fact_words
 
 # The short word of each level on a badge (public facts carry only their TLP label).
-LEVEL_WORD = {"need_to_know": "NTK", "law_enforcement_sensitive": "LES", "public": ""}
+LEVEL_WORD = {
+    "need_to_know": "NTK",
+    "organisation_only": "ORG",
+    "law_enforcement_sensitive": "LES",
+    "community": "",
+    "public": "",
+}
 # TLP 2.0's own colours (FIRST): coloured text on black.
 TLP_COLOUR: dict[str, Colour] = {
     "TLP:RED": (255, 43, 43),
     "TLP:AMBER": (255, 192, 0),
+    "TLP:AMBER+STRICT": (255, 192, 0),
     "TLP:GREEN": (51, 255, 0),
     "TLP:CLEAR": (255, 255, 255),
 }

@@ -18,7 +18,9 @@ Sentence = Callable[[Event, Names], str | None]
 
 LEVEL_WORDS = {
     "need_to_know": "need to know",
+    "organisation_only": "organisation only",
     "law_enforcement_sensitive": "law-enforcement sensitive",
+    "community": "community",
     "public": "public",
 }
 HOW = {
