@@ -254,7 +254,8 @@ def test_an_objective_whose_opportunity_did_not_arise_is_shown_as_not_observed()
     text = render(doc, "md")
     assert f"| O: t | c | {NOT_OBSERVED} | - |" in text
     assert "### O: t - rating Not observed" in text
-    assert "| Deceased | all | not observed | <= 0 | not observed | not observed |" in text
+    row = "| Deaths during the exercise | all | not observed | <= 0 | not observed | not observed |"
+    assert row in text
     page = render(doc, "html")
     assert '<span class="rating none">Not observed</span>' in page
     assert '<p class="unobserved">' in page

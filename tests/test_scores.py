@@ -228,6 +228,12 @@ def test_outcomes_follow_each_patient_to_their_final_state():
     assert [e.seq for e in result.deaths] == [4]
     first = result.incident_rows[0]
     assert (first.incident, first.escalations, first.awaiting) == ("I1", 2, 1)
+    # The deaths measure counts the one who died during the exercise, not the one
+    # dead when found.
+    log.add(400, "exercise.ended", reason="duration reached")
+    (objective,) = score(one_objective("casualties_deceased", 0), log.events).objectives
+    (deaths,) = objective.measures
+    assert (deaths.value, deaths.met, len(deaths.samples)) == (1.0, False, 1)
 
 
 def comms_log() -> LogBuilder:

@@ -30,7 +30,7 @@ LABELS = {
     "travel": "Travel time",
     "first_on_scene": "Call to first unit on scene",
     "full_assignment_on_scene": "Full assignment on scene",
-    "casualties_deceased": "Deceased",
+    "casualties_deceased": "Deaths during the exercise",
     "casualties_transported": "Patients transported",
     "incidents_escalated": "Incidents escalated",
     "incidents_resolved": "Incidents resolved",
@@ -313,9 +313,6 @@ def _tally(m: MeasureResult, samples: list[Sample]) -> str:
     counted = plural(len(samples), COUNTED.get(m.metric, ("event", "events")))
     if m.metric in DISTINCT:
         return f"{plural(int(m.value or 0), DISTINCT[m.metric])} in {counted}"
-    found_dead = int(m.value or 0) - len(samples)
-    if m.metric == "casualties_deceased" and found_dead > 0:
-        return f"{counted}, and {found_dead} dead when found"
     return counted
 
 

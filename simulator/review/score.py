@@ -226,8 +226,8 @@ def measure(
 def _outcome(
     metric: str, result: Outcomes, chances: Opportunities
 ) -> tuple[float | None, tuple, float | None] | None:
-    if metric == "casualties_deceased":
-        return (result.deceased if chances.casualties else None), result.deaths, None
+    if metric == "casualties_deceased":  # the dead when found are no one's failing
+        return (result.died_awaiting_care if chances.casualties else None), result.deaths, None
     if metric == "casualties_transported":
         value = result.transported if chances.transportable else None
         return value, (), float(chances.transportable)
