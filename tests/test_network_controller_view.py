@@ -10,7 +10,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from test_network import start_server
-from view_helpers import click, key
+from view_helpers import click, key, rendered
 
 from simulator.network.bot import sit
 from simulator.network.link import LinkError
@@ -31,7 +31,7 @@ def _ctrl(code: int) -> None:
     key(code, mod=pygame.KMOD_CTRL)
 
 
-def test_the_controllers_desk_pauses_paces_holds_releases_injects_and_ends(tmp_path):
+def test_the_controllers_desk_pauses_paces_holds_releases_injects_and_ends(tmp_path, monkeypatch):
     server = start_server(tmp_path, seats=["police", "fire"], speed=1, until=None)
     seated = sit(server.url, server.tokens["controller"])
     mirror = seated.mirror
@@ -80,6 +80,12 @@ def test_the_controllers_desk_pauses_paces_holds_releases_injects_and_ends(tmp_p
     _ctrl(pygame.K_h)
     app.frame(1 / 60)
     assert engine.script.held == {2} and desk.said == "Holding inject 2"
+    # HSEEP's MSEL columns for the row picked: what it serves, by objective and capability.
+    assert "Serves: no objective named" in rendered(app, monkeypatch)
+    click(desk.rows[1].center)
+    capability = "On-scene Security, Protection, and Law Enforcement"
+    assert f"Serves: OBJ1 ({capability})" in rendered(app, monkeypatch)
+    click(desk.rows[2].center)
     _ctrl(pygame.K_h)
     app.frame(1 / 60)
     assert desk.said == "Rejected: MSEL inject 2 is already held"

@@ -337,15 +337,33 @@ class Desk(Screen):
     def _details(
         self, surface: pygame.Surface, row: dict[str, Any] | None, at: tuple[int, int], width: int
     ) -> int:
-        """The picked row's expected action and the controller's notes (HSEEP MSEL)."""
+        """The picked row's expected action, what it serves and the controller's notes.
+
+        The HSEEP MSEL's columns: the objectives a row serves name their core capability
+        in the scenario's scoring, so the row needs no copy of it.
+        """
         text = self.app.text
         x, y = at
         expected = (row or {}).get("expected_action") or "none stated"
         notes = (row or {}).get("notes") or "none"
-        for line, colour in ((f"Expected: {expected}", TEXT), (f"Notes: {notes}", MUTED)):
+        serves = self._serves((row or {}).get("objectives") or [])
+        lines = (
+            (f"Expected: {expected}", TEXT),
+            (f"Serves: {serves}", MUTED),
+            (f"Notes: {notes}", MUTED),
+        )
+        for line, colour in lines:
             _small(surface, text, line if row else "", (x, y), width, colour)
             y += text.small_line + 2
         return y
+
+    def _serves(self, objectives: list[str]) -> str:
+        """Objectives with their core capabilities: "OBJ2 (Operational Communications)"."""
+        capability = {
+            o.id: o.core_capability for o in self.console.exercise.scenario.scoring.objectives
+        }
+        named = [f"{o} ({capability[o]})" if o in capability else o for o in objectives]
+        return "; ".join(named) or "no objective named"
 
     def _row(
         self, surface: pygame.Surface, row: dict[str, Any], on: bool, rect: pygame.Rect
