@@ -13,6 +13,7 @@ from conftest import SCENARIOS, agency, build, closure, incident, scenario_dict,
 
 from simulator.cli import main
 from simulator.exercise import Exercise
+from simulator.players import attach_players
 
 SMALL = SCENARIOS / "small_town_collision.yaml"
 
@@ -358,38 +359,68 @@ def test_a_fault_injects_recipients_hear_of_it():
 
 # -- closures that cut an incident off -------------------------------------------------------
 
+# The test map: the stations at S, the incident at I, the hospital at H. Main Street runs
+# S-M-I, the back way S-D1-D2-I is West Lane, Back Road and East Lane, Hospital Road I-H.
+BOTH_WAYS = ["Main Street", "East Lane"]
+FOREVER = "for the rest of the exercise"
+
+
+def cut_off(tmp_path, capsys, rows: list[dict], **spec) -> list[str]:
+    """The closure warnings ``validate`` gives for an incident at I at 00:10."""
+    crash = incident(time="00:10", **spec)
+    code, lines = validate(tmp_path, scenario_dict(msel=[crash, *rows]), capsys)
+    assert code == 0
+    prefix = "warning: inject seq 1, incident INC1 at msel.0.incident.location: "
+    return [line.removeprefix(prefix) for line in lines if "closed," in line]
+
+
+def test_a_closure_that_cuts_an_incident_off_from_its_agencies_is_a_warning(tmp_path, capsys):
+    (line,) = cut_off(tmp_path, capsys, [closure(2, 0, roads=BOTH_WAYS)])
+    assert line == (
+        "when it begins at T+00:10:00, with East Lane, Main Street closed, no road reaches it "
+        f"from the stations of police: none of their units get there {FOREVER}"
+    )
+    needs = {"patrol": 1, "als": 1}
+    (line,) = cut_off(tmp_path, capsys, [closure(2, 0, roads=BOTH_WAYS)], requires=needs)
+    assert "from the stations of ems and police:" in line
+
+
+def test_the_warning_names_the_inject_that_opens_a_way_and_only_roads_still_closed(
+    tmp_path, capsys
+):
+    rows = [
+        closure(2, 0, roads=["Main Street", "East Lane", "Back Road", "West Lane"]),
+        closure(3, "00:05", roads=["West Lane"], action="open"),  # before it begins
+        closure(4, "00:20", roads=["East Lane"], action="open"),  # Back Road still shut
+        closure(5, "00:40:30", roads=["Back Road"], action="open"),  # the back way is open
+    ]
+    (line,) = cut_off(tmp_path, capsys, rows)
+    assert line.startswith("when it begins at T+00:10:00, with Back Road, East Lane, Main ")
+    assert line.endswith("until inject seq 5 opens a way at T+00:40:30")
+
+
+def test_a_closure_in_the_incidents_first_hour_is_a_warning_a_later_one_is_not(tmp_path, capsys):
+    (line,) = cut_off(tmp_path, capsys, [closure(2, "00:30", roads=BOTH_WAYS)])
+    assert line.startswith("if still open at T+00:30:00, with East Lane, Main Street closed,")
+    assert cut_off(tmp_path, capsys, [closure(2, "01:30", roads=BOTH_WAYS)]) == []
+
 
 @pytest.mark.parametrize(
-    ("rows", "warning"),
-    [
-        (  # both ways in closed before it begins, never reopened
-            [closure(2, 0, roads=["Main Street", "East Lane"])],
-            "no station has an open road to it (East Lane, Main Street closed): units sent "
-            "wait at the roadblock for the rest of the exercise",
-        ),
-        (  # reopened later: the warning says when
-            [
-                closure(2, 0, roads=["Main Street", "East Lane"]),
-                closure(3, "00:40", roads=["East Lane"], action="open"),
-            ],
-            "no station has an open road to it (East Lane, Main Street closed): units sent "
-            "wait at the roadblock until msel.2 reopens roads at T+00:40",
-        ),
-        (  # its casualties cannot get out to the hospital
-            [closure(2, 0, roads=["Hospital Road"])],
-            "its casualties have no open road to any hospital (Hospital Road closed): units "
-            "sent wait at the roadblock for the rest of the exercise",
-        ),
-    ],
+    ("casualties", "warned"),
+    [({"immediate": 1}, True), ({"delayed": 2}, True), ({"minor": 2, "deceased": 1}, False)],
 )
-def test_a_closure_that_cuts_an_incident_off_is_a_warning(tmp_path, capsys, rows, warning):
-    hurt = incident(time="00:10", casualties={"minor": 2})
-    code, lines = validate(tmp_path, scenario_dict(msel=[hurt, *rows]), capsys)
-    assert code == 0
-    (line,) = [x for x in lines if "roadblock" in x]
-    assert line == (
-        f"warning: inject seq 1, incident INC1 at msel.0.incident.location: when it begins "
-        f"at T+00:10, {warning}"
+def test_only_patients_bound_for_hospital_make_a_closed_hospital_road_a_warning(
+    tmp_path, capsys, casualties, warned
+):
+    rows = [closure(2, 0, roads=["Hospital Road"])]
+    lines = cut_off(tmp_path, capsys, rows, casualties=casualties)
+    assert lines == (
+        [
+            "when it begins at T+00:10:00, with Hospital Road closed, no road leads from it to "
+            f"any hospital: its immediate and delayed patients wait {FOREVER}"
+        ]
+        if warned
+        else []
     )
 
 
@@ -397,13 +428,34 @@ def test_a_closure_that_cuts_an_incident_off_is_a_warning(tmp_path, capsys, rows
     "rows",
     [
         [closure(2, 0, roads=["Main Street"])],  # the back way is open
-        [closure(2, "00:20", roads=["Main Street", "East Lane"])],  # closes after it begins
         [  # reopened before it begins
-            closure(2, 0, roads=["Main Street", "East Lane"]),
+            closure(2, 0, roads=BOTH_WAYS),
             closure(3, "00:05", roads=["Main Street"], action="open"),
         ],
+        [{**closure(2, 0, roads=BOTH_WAYS), "contingency": True}],  # released at no set time
     ],
 )
 def test_a_closure_that_leaves_a_way_in_is_not_a_warning(tmp_path, capsys, rows):
-    code, lines = validate(tmp_path, scenario_dict(msel=[incident(time="00:10"), *rows]), capsys)
-    assert code == 0 and not [x for x in lines if "roadblock" in x]
+    assert cut_off(tmp_path, capsys, rows) == []
+
+
+def test_a_road_closed_by_its_nodes_is_named_by_its_street(tmp_path, capsys):
+    rows = [closure(2, 0, edges=[["M", "I"], ["D2", "I"]])]
+    (line,) = cut_off(tmp_path, capsys, rows)
+    assert "with East Lane, Main Street closed," in line
+
+
+def test_automated_dispatch_refused_for_want_of_a_road_is_tried_again_when_one_opens():
+    """As the warning says: nobody gets there until a way opens, and then they go."""
+    rows = [
+        closure(2, 0, roads=BOTH_WAYS),
+        closure(3, "00:40", roads=["East Lane"], action="open"),
+    ]
+    ex = Exercise(build(scenario_dict(msel=[incident(time="00:10"), *rows])), seed=0)
+    attach_players(ex, ["police", "fire", "ems"])
+    ex.advance(ex.end)
+    refused = [e for e in ex.log.events if e.kind == "command.rejected"]
+    assert refused and "no open road" in refused[0].data["reason"]
+    dispatched = [e for e in ex.log.events if e.kind == "unit.dispatched"]
+    assert dispatched and dispatched[0].t == 2400.0  # the moment East Lane reopens
+    assert ex.log.of_kind("incident.resolved")

@@ -70,6 +70,7 @@ _WATCHED = (
         "incident.verified",
         "command_post.established",
         "incident.resolved",
+        "road.opened",
     }
 )
 
@@ -89,6 +90,7 @@ class SopPlayer:
         self.desk = Viewpoint(exercise, agency, self.source)  # all it sees and orders
         self._asked: dict[tuple[str, Capability], float] = {}
         self._needy: set[str] = set()
+        self._blocked: set[str] = set()  # incidents a dispatch could not reach by road
         self._lacking: set[tuple[str, Capability]] = set()
         self._told: dict[str, set[str]] = {}  # incident -> agencies we told of it
         self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
@@ -168,6 +170,9 @@ class SopPlayer:
                 self._flag(event, dirty)
         if freed:
             dirty |= self._needy
+        if self._blocked and any(event.kind == "road.opened" for event in events):
+            dirty |= self._blocked  # a dispatch refused for want of a road: try again
+            self._blocked.clear()
         if dirty:
             self.act(dirty)
         if self.transport:
@@ -255,6 +260,9 @@ class SopPlayer:
             chosen = self._nearest(view, capability, free, shortfall)
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
+            elif chosen:  # refused (no open road there): try again when a road opens
+                short = True
+                self._blocked.add(incident_id)
             if len(chosen) < shortfall:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))

@@ -1,124 +1,235 @@
 """Warnings about road closures that cut an incident off from help.
 
 A closure inject is valid on its own, but one that leaves an incident with no open
-road from any station (or its casualties with none to any hospital) when it begins
-keeps every unit sent there waiting at the roadblock until a road reopens. The author
-may mean it (a bridge down is the exercise); ``validate`` says so, with when the roads
-reopen, so that it is a choice. Contingency closures, released whenever the controller
-decides, have no time to check against.
+road from the stations of an agency that answers it (or its patients bound for
+hospital with none to any hospital) stops that agency's units from reaching it until
+a road reopens: a dispatch is refused while there is no way, and a crew on its way
+waits at the roadblock. The author may mean it (a bridge down is the exercise);
+``validate`` says so, with which inject opens a way again, so that it is a choice.
+
+An incident is checked when it begins and at each closure within its first hour, while
+crews are likely still on their way or at work. Only incidents whose start the MSEL
+fixes are checked: an escalation's secondary or a rumour's crowd starts when play
+makes it, and a contingency row when the controller releases it, as do contingency
+closures.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from simulator.scenario.check import incidents
-from simulator.scenario.msel import RoadClosure
+from simulator.scenario.check import responsible_agency
+from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.msel import EscalationInject, IncidentInject, RoadClosure
 from simulator.scenario.problem import Problem
 from simulator.scenario.timing import format_offset
 from simulator.world.atlas import Atlas
 
+# How long after its start an incident is checked against new closures (seconds).
+WATCHED_S = 3600.0
+
 
 @dataclass(frozen=True)
 class _Row:
-    """One timed road-closure inject: when, where in the MSEL, and its edges."""
+    """One timed road-closure inject: when, its seq, and the edges of each road named."""
 
     time: float
-    index: int
+    seq: int
     close: bool
-    edges: frozenset[int]
-    names: tuple[str, ...]
+    roads: dict[str, frozenset[int]]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An incident the MSEL starts at a known time, and who must reach it."""
+
+    path: str
+    label: str
+    time: float
+    node: int
+    agencies: tuple[str, ...]
+    to_hospital: bool
+
+
+class _Closed:
+    """The roads closed at a moment: each road's closed edges, by name."""
+
+    def __init__(self, roads: dict[str, frozenset[int]]):
+        self.roads = {name: edges for name, edges in roads.items() if edges}
+        self.edges = frozenset().union(*self.roads.values())
+
+    def after(self, row: _Row) -> "_Closed":
+        """The roads closed once ``row`` has closed or opened its own."""
+        if row.close:
+            merged = dict(self.roads)
+            for name, edges in row.roads.items():
+                merged[name] = merged.get(name, frozenset()) | edges
+            return _Closed(merged)
+        opened = frozenset().union(*row.roads.values())
+        return _Closed({name: edges - opened for name, edges in self.roads.items()})
 
 
 def cut_off(atlas: Atlas) -> list[Problem]:
-    """Incidents that begin with no open road from any station, or none to a hospital."""
+    """Incidents a closure cuts off from an answering agency's stations or from hospital."""
     rows = _closures(atlas)
     if not any(row.close for row in rows):
         return []
-    scenario = atlas.scenario
-    stations = sorted({atlas.locate(s.location) for s in scenario.stations})
-    hospitals = sorted({atlas.locate(h.location) for h in scenario.hospitals})
-    reach: dict[frozenset[int], tuple[np.ndarray, np.ndarray]] = {}
+    reach = _Reach(atlas)
     found = []
-    for path, time, spec in incidents(scenario):
-        in_force = _in_force(rows, time)
-        closed = frozenset().union(*(row.edges for row in in_force))
-        if not closed:
-            continue
-        if closed not in reach:
-            reach[closed] = (
-                _reached(atlas, closed, stations, forward=True),
-                _reached(atlas, closed, hospitals, forward=False),
-            )
-        from_station, to_hospital = reach[closed]
-        node = atlas.locate(spec.location)
-        if stations and not from_station[node]:
-            what = "no station has an open road to it"
-        elif hospitals and spec.casualties.total and not to_hospital[node]:
-            what = "its casualties have no open road to any hospital"
-        else:
-            continue
-        seq = scenario.msel[int(path.split(".")[1])].seq
-        label = f"inject seq {seq}, incident {spec.id}"
-        found.append(Problem(f"{path}.location", _message(what, time, in_force, rows), label))
+    for incident in _incidents(atlas):
+        for moment in [incident.time, *_closings(rows, incident.time)]:
+            closed = _closed_at(rows, moment)
+            problem = _problem(reach, incident, closed)
+            if problem:
+                found.append(_warning(reach, incident, moment, closed, problem, rows))
+                break
     return found
 
 
 def _closures(atlas: Atlas) -> list[_Row]:
     rows = []
-    for index, row in enumerate(atlas.scenario.msel):
+    for row in atlas.scenario.msel:
         if isinstance(row, RoadClosure) and not row.contingency:
-            names = (*row.roads, *(f"{a}-{b}" for a, b in row.edges))
-            edges = frozenset(atlas.closure_edges(row))
-            rows.append(_Row(row.time, index, row.action == "close", edges, names))
-    return sorted(rows, key=lambda r: (r.time, r.index))
+            roads = {name: frozenset(atlas.roads.edges_named(name)) for name in row.roads}
+            for a, b in row.edges:
+                edges = frozenset(atlas.roads.edges_between(a, b))
+                named = {atlas.roads.names[e] for e in edges if atlas.roads.names[e]}
+                name = sorted(named)[0] if len(named) == 1 else f"the road {a}-{b}"
+                roads[name] = roads.get(name, frozenset()) | edges
+            rows.append(_Row(row.time, row.seq, row.action == "close", roads))
+    return sorted(rows, key=lambda r: r.time)  # stable: the MSEL's order within a time
 
 
-def _in_force(rows: list[_Row], time: float) -> list[_Row]:
-    """The closures still closed at ``time``: each with the edges no later row opened."""
-    open_rows: list[_Row] = []
+def _incidents(atlas: Atlas) -> Iterator[_Checked]:
+    scenario = atlas.scenario
+    for index, row in enumerate(scenario.msel):
+        if row.contingency:
+            continue
+        if isinstance(row, IncidentInject):
+            spec, path = row.incident, f"msel.{index}.incident"
+        elif isinstance(row, EscalationInject) and row.secondary:
+            spec, path = row.secondary, f"msel.{index}.secondary"
+        else:
+            continue
+        yield _Checked(
+            f"{path}.location",
+            f"inject seq {row.seq}, incident {spec.id}",
+            row.time,
+            atlas.locate(spec.location),
+            _answering(scenario, spec),
+            spec.casualties.immediate + spec.casualties.delayed > 0,
+        )
+
+
+def _answering(scenario, spec: IncidentSpec) -> tuple[str, ...]:
+    """The agencies that answer the incident's needs (as dispatch routes them)."""
+    agencies = {responsible_agency(scenario, spec, capability) for capability in spec.requires}
+    return tuple(sorted(a for a in agencies if a))
+
+
+def _closings(rows: list[_Row], start: float) -> list[float]:
+    """When roads close within an incident's watched first hour after it begins."""
+    return sorted({r.time for r in rows if r.close and start < r.time <= start + WATCHED_S})
+
+
+def _closed_at(rows: list[_Row], time: float) -> _Closed:
+    closed = _Closed({})
     for row in rows:
         if row.time > time:
             break
-        if row.close:
-            open_rows.append(row)
-        else:
-            open_rows = [
-                _Row(r.time, r.index, True, r.edges - row.edges, r.names) for r in open_rows
-            ]
-    return [r for r in open_rows if r.edges]
+        closed = closed.after(row)
+    return closed
 
 
-def _reached(atlas: Atlas, closed: frozenset[int], sources: list[int], forward: bool) -> np.ndarray:
-    """Per node, whether any source drives to it (``forward``) or it drives to one."""
-    roads = atlas.roads
-    n = len(roads.ids)
-    if not sources:
-        return np.zeros(n, dtype=bool)
-    keep = np.ones(len(roads.src), dtype=bool)
-    keep[sorted(closed)] = False
-    src, dst = (roads.src, roads.dst) if forward else (roads.dst, roads.src)
-    # One search from a node of our own joined to every source.
-    rows = np.concatenate((src[keep], np.full(len(sources), n)))
-    cols = np.concatenate((dst[keep], sources))
-    graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n + 1, n + 1))
-    seen = np.zeros(n + 1, dtype=bool)
-    seen[breadth_first_order(graph, n, directed=True, return_predecessors=False)] = True
-    return seen[:n]
+class _Reach:
+    """Which road nodes an agency's stations reach, and which reach a hospital, per closure."""
+
+    def __init__(self, atlas: Atlas):
+        self.atlas = atlas
+        scenario = atlas.scenario
+        self.stations: dict[str, list[int]] = {}
+        for station in scenario.stations:
+            self.stations.setdefault(station.agency, []).append(atlas.locate(station.location))
+        self.hospitals = sorted({atlas.locate(h.location) for h in scenario.hospitals})
+        self._seen: dict[tuple, np.ndarray] = {}
+
+    def from_stations(self, agency: str, closed: frozenset[int]) -> np.ndarray:
+        """Per node, whether a unit from one of the agency's stations can drive there."""
+        return self._reached(("from", agency), sorted(set(self.stations.get(agency, []))), closed)
+
+    def to_hospital(self, closed: frozenset[int]) -> np.ndarray:
+        """Per node, whether a transport can drive from there to a hospital."""
+        return self._reached(("to",), self.hospitals, closed, forward=False)
+
+    def _reached(
+        self, key: tuple, sources: list[int], closed: frozenset[int], forward: bool = True
+    ) -> np.ndarray:
+        cached = self._seen.get((*key, closed))
+        if cached is not None:
+            return cached
+        roads = self.atlas.roads
+        n = len(roads.ids)
+        keep = np.ones(len(roads.src), dtype=bool)
+        keep[sorted(closed)] = False
+        src, dst = (roads.src, roads.dst) if forward else (roads.dst, roads.src)
+        # One search from a node of our own joined to every source.
+        rows = np.concatenate((src[keep], np.full(len(sources), n)))
+        cols = np.concatenate((dst[keep], sources))
+        ones = np.ones(len(rows), dtype=np.int8)
+        graph = csr_matrix((ones, (rows, cols)), shape=(n + 1, n + 1))
+        seen = np.zeros(n + 1, dtype=bool)
+        if sources:
+            seen[breadth_first_order(graph, n, directed=True, return_predecessors=False)] = True
+        self._seen[(*key, closed)] = seen[:n]
+        return seen[:n]
 
 
-def _message(what: str, time: float, in_force: list[_Row], rows: list[_Row]) -> str:
-    names = sorted({name for row in in_force for name in row.names})
-    closed = {edge for row in in_force for edge in row.edges}
-    reopening = next((r for r in rows if not r.close and r.time > time and r.edges & closed), None)
-    until = (
-        f"until msel.{reopening.index} reopens roads at T+{format_offset(reopening.time)[:5]}"
-        if reopening
-        else "for the rest of the exercise"
-    )
-    return (
-        f"when it begins at T+{format_offset(time)[:5]}, {what} ({', '.join(names)} closed): "
-        f"units sent wait at the roadblock {until}"
-    )
+def _problem(reach: _Reach, incident: _Checked, closed: _Closed) -> str:
+    """What the closed roads cut the incident off from, or "" if nothing."""
+    if not closed.edges:
+        return ""
+    node = incident.node
+    cut = [
+        agency
+        for agency in incident.agencies
+        if reach.stations.get(agency) and not reach.from_stations(agency, closed.edges)[node]
+    ]
+    if cut:
+        stations = f"the stations of {_listed(cut)}"
+        return f"no road reaches it from {stations}: none of their units get there"
+    if incident.to_hospital and reach.hospitals and not reach.to_hospital(closed.edges)[node]:
+        return "no road leads from it to any hospital: its immediate and delayed patients wait"
+    return ""
+
+
+def _warning(
+    reach: _Reach,
+    incident: _Checked,
+    moment: float,
+    closed: _Closed,
+    problem: str,
+    rows: list[_Row],
+) -> Problem:
+    when = f"when it begins at {_clock(moment)}"
+    if moment > incident.time:
+        when = f"if still open at {_clock(moment)}"
+    names = ", ".join(sorted(closed.roads))
+    until = "for the rest of the exercise"
+    for time in sorted({r.time for r in rows if r.time > moment}):
+        if not _problem(reach, incident, _closed_at(rows, time)):
+            seqs = ", ".join(str(r.seq) for r in rows if r.time == time)
+            until = f"until inject seq {seqs} opens a way at {_clock(time)}"
+            break
+    message = f"{when}, with {names} closed, {problem} {until}"
+    return Problem(incident.path, message, incident.label)
+
+
+def _clock(seconds: float) -> str:
+    return f"T+{format_offset(seconds)}"
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
