@@ -230,9 +230,17 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     log.add(
         64, "unit.harmed", "fire", "F1", "I1", hazard="chemical", effect="crew_injured", count=1
     )
+    # Within a ceiling of 2, yet responders were put at risk: HSEEP's M, an area for
+    # improvement with an improvement-plan row, never a strength.
+    doc = report(scored_by("unsafe_entries", 2), log)
+    label = "Units harmed entering unsafe scenes (each unit once)"
+    row = f"| {label} | all | 2 (count) | <= 2 | M: met, with responders put at risk |"
+    assert row in render(doc, "md")
+    (objective,) = doc["objectives"]
+    assert objective["strengths"] == [] and len(objective["areas_for_improvement"]) == 1
+    assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 3 harm events)"
     doc = report(scored_by("unsafe_entries", 0), log)
     text = render(doc, "md")
-    label = "Units harmed entering unsafe scenes (each unit once)"
     assert f"| {label} | all | 2 (count) | <= 0 | U: not met |" in text
     assert f"| {label} | 2 |" in text
     assert "|   harm events (unit.harmed) | 3 |" in text

@@ -432,10 +432,26 @@ def test_an_objective_is_rated_no_better_than_its_worst_met_target():
         Measure(metric="first_on_scene", target=300, agency="ems"),
         timed(*[100.0] * 19, undone=500.0),
     )
-    assert (held.rating, strained.rating) == ("P", "M")
-    objective = rate_objective(Objective(id="A", title="a", core_capability="c"), [held, strained])
+    challenged = evaluate(
+        Measure(metric="first_on_scene", target=300, agency="fire"),
+        timed(*[100.0] * 19, 500.0),
+    )
+    assert (held.rating, challenged.rating, strained.rating) == ("P", "S", "M")
+    objective = rate_objective(
+        Objective(id="A", title="a", core_capability="c"), [held, challenged, strained]
+    )
     # Every target met (the share alone would say P), one of them only with a duty undone.
     assert (objective.share_met, objective.rating) == (1.0, "M")
+    objective = rate_objective(
+        Objective(id="A", title="a", core_capability="c"), [held, challenged]
+    )
+    assert objective.rating == "S"
+    # Half the targets met is M by the share, whatever the met one's own rating.
+    missed = evaluate(Measure(metric="messages_lost", target=0), [], value=3)
+    objective = rate_objective(
+        Objective(id="A", title="a", core_capability="c"), [missed, challenged]
+    )
+    assert (objective.share_met, objective.rating) == (0.5, "M")
 
 
 def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():

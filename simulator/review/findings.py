@@ -272,8 +272,10 @@ def _from_measure(
         analysis, cited, blamed = _times(m, intervals)
         cases = MISSED
     evidence = span if cited is None else _cite(cited)
+    # A target met only with major challenges (duties undone, responders at risk) is an
+    # area for improvement, as HSEEP's M says.
     return Finding(
-        bool(m.met),
+        bool(m.met) and m.rating != "M",
         objective.id,
         objective.core_capability,
         m.metric,
@@ -323,6 +325,10 @@ def _times(m: MeasureResult, intervals: Intervals) -> tuple[str, list[Sample], l
     evidence always shows what the finding claims.
     """
     hits, misses = _split(m.samples, m.target, m.at_most)
+    if m.met and m.rating == "M":  # met, but with duties left undone: cite those
+        undone = [s for s in misses if s.censored]
+        text = f"Target met only with duties undone: {len(hits)} of {len(m.samples)} within"
+        return text + " target" + _undone_text(m.samples) + ".", undone[:1], undone
     if m.met:
         text = f"Target met: {len(hits)} of {len(m.samples)} within target"
         return text + _undone_text(m.samples) + ".", hits[:1], []

@@ -31,7 +31,7 @@ RATINGS = {
     "M": "Performed with major challenges",
     "U": "Unable to be performed",
 }
-_ORDER = "USMP"  # worst first
+_ORDER = "UMSP"  # worst first
 SAFETY = frozenset({Metric.UNSAFE_ENTRIES})  # any occurrence is an added safety risk
 NOT_OBSERVED = "Not observed: the opportunity did not arise in the run's window"
 
