@@ -91,10 +91,16 @@ def between(start: Event, end: Event, **kw: object) -> Sample:
 
 
 def percentile(values: Sequence[float], q: float = 90.0) -> float | None:
-    """The q-th percentile (linear interpolation, as numpy), or None when empty."""
+    """The q-th percentile as the standards count it, or None when empty.
+
+    The least value with at least q% of the values at or under it (nearest rank, numpy's
+    ``inverted_cdf``): so "90th percentile within target" and "90% within target" are
+    one verdict, as NENA and NFPA state their targets. An interpolated percentile could
+    fall within a target that only 89% of calls met.
+    """
     if not values:
         return None
-    return round(float(np.percentile(np.asarray(values, dtype=float), q)), 1)
+    return float(np.percentile(np.asarray(values, dtype=float), q, method="inverted_cdf"))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 
 from simulator.events import Event
 from simulator.payloads import payload
+from simulator.review.stats import percentile
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _response_times(
                 agency=agency,
                 responses=len(times),
                 mean=round(float(times.mean()), 1),
-                p90=round(float(np.percentile(times, 90)), 1),
+                p90=round(percentile(times.tolist()) or 0.0, 1),
             )
         )
     return out
