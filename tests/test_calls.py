@@ -18,6 +18,7 @@ from conftest import (
 )
 
 from simulator.players.sop import attach_players
+from simulator.review.intervals import response_intervals
 
 TRANSFER = 45.0
 CAD_LINK = 20.0
@@ -100,6 +101,9 @@ def test_misrouted_calls_are_transferred_to_the_right_psap():
     assert opened[0].t == pytest.approx(RING + TRANSFER + RING + PROCESSING)
     # The wrong PSAP never opens the incident from a call it only transferred.
     assert all(e.data["via"] != "call" for e in kinds(ex, "cad.opened") if e.agency != "police")
+    # NENA times each call once, where it was first answered: 3 calls, 3 answer times.
+    answers = response_intervals(ex.log.events).of("call_answer")
+    assert [s.agency for s in answers] == [e.agency for e in received]
 
 
 def test_no_misrouting_when_the_probability_is_zero():

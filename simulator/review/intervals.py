@@ -83,6 +83,7 @@ class _Pass:
         self.priority: dict[str, int] = {}
         self.agencies: dict[str, list[str]] = {}
         self.received: dict[str, Event] = {}
+        self.answered: set[str] = set()  # calls answered once already (a transfer)
         self.first_call: dict[str, Event] = {}
         self.first_answer: dict[tuple[str, str], Event] = {}
         self.cad: dict[tuple[str, str], Event] = {}
@@ -168,7 +169,11 @@ class _Pass:
         wait = answered.wait
         start = self.received.get(answered.call)
         value = float(wait) if wait is not None else (e.t - start.t if start else None)
-        if value is not None:
+        # NENA times each 911 call once, where it is first answered: a transferred call
+        # answered again at the second centre is not a second call.
+        first = answered.call not in self.answered
+        self.answered.add(answered.call)
+        if value is not None and first:
             evidence = (cite(start), cite(e)) if start else (cite(e),)
             self.out["call_answer"].append(
                 Sample(round(value, 3), e.incident, e.agency, None, evidence)
