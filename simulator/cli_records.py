@@ -7,6 +7,7 @@ conflicts. Wall-clock times are read here and in the store, never in the engine.
 import argparse
 import contextlib
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -507,7 +508,8 @@ def _said(store: Store, run: RunInfo) -> str | None:
             scenario = load(path)
     except (StoreError, ScenarioError):
         return None
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    said = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(said.encode()).hexdigest()
 
 
 def _scenario_id(wanted: str | None) -> str | None:

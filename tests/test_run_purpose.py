@@ -112,6 +112,11 @@ def test_a_comment_or_layout_edit_is_the_same_scenario_version(tmp_path, capsys,
     record(tmp_path, "first", "--roles", "police")
     edited = tmp_path / "small_town_collision.yaml"
     text = (SCENARIOS / "small_town_collision.yaml").read_text(encoding="utf-8")
+    text = text.replace(  # the same needs in another order
+        "requires: {patrol: 1, traffic_control: 1, rescue: 2}",
+        "requires: {rescue: 2, patrol: 1, traffic_control: 1}",
+    )
+    assert "rescue: 2, patrol: 1" in text
     edited.write_text("# Reviewed by the training officer.\n\n" + text.replace("\n", "\n\n", 3))
     args = ["run", str(edited), "--seed", "4", "--quiet", "--trainee", "Ana", "--roles", "police"]
     assert main([*args, "--out", str(tmp_path / "second")]) == 0
