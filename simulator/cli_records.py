@@ -516,14 +516,25 @@ def _scenario_id(wanted: str | None) -> str | None:
     """The scenario ``--scenario`` names: a file's own id, whatever the file is called.
 
     A file moved or renamed since its runs were recorded is the same scenario; a word
-    that is no scenario file is taken as an id or a file name as recorded.
+    that is no file is taken as an id or a file name as recorded.
+
+    Raises:
+        RecordInputError: nothing is named, or it names a folder or a file that is no
+            scenario (a look-up by it would silently find nothing).
     """
-    if wanted is None or not Path(wanted).is_file():
+    if wanted is None:
+        return None
+    path = Path(wanted)
+    if not _folded(wanted):
+        raise RecordInputError(f"--scenario: {wanted!r} names no scenario")
+    if path.is_dir():
+        raise RecordInputError(f"--scenario: {wanted} is a folder, not a scenario file")
+    if not path.is_file():
         return wanted
     try:
-        return load(wanted).metadata.id
-    except ScenarioError:
-        return wanted
+        return load(path).metadata.id
+    except ScenarioError as exc:
+        raise RecordInputError(f"--scenario: {exc.lines()[0]}") from None
 
 
 def _chosen(run: RunInfo, trainee: str | None, scenario: str | None) -> bool:

@@ -142,6 +142,15 @@ def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path
     other.write_bytes((SCENARIOS / "riverton_night_shift.yaml").read_bytes())
     assert main(["history", "--scenario", str(other)]) == 0
     assert "No recorded exercises match" in capsys.readouterr().out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("foo: [", encoding="utf-8")
+    for wanted, said in (
+        (str(broken), f"--scenario: {broken}: not valid YAML"),
+        (str(tmp_path), f"--scenario: {tmp_path} is a folder, not a scenario file"),
+        ("", "--scenario: '' names no scenario"),
+    ):
+        assert main(["history", "--scenario", wanted]) == 2  # not an empty look-up
+        assert capsys.readouterr().err.startswith(said)
     assert main(["history", "--trainee", "Diaz"]) == 0
     out = capsys.readouterr().out
     assert "No recorded exercises match" in out and "trainees recorded: B. Chen" in out
