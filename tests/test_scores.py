@@ -21,7 +21,7 @@ from simulator.review.coordination import (
 from simulator.review.findings import _breakdown, _latency
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
-from simulator.review.outcomes import outcomes
+from simulator.review.outcomes import outcome_score, outcomes
 from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.roles import role_scores
 from simulator.review.score import score
@@ -249,6 +249,30 @@ def test_outcomes_follow_each_patient_to_their_final_state():
     (objective,) = score(one_objective("casualties_deceased", 0), log.events).objectives
     (deaths,) = objective.measures
     assert (deaths.value, deaths.met, len(deaths.samples)) == (1.0, False, 1)
+
+
+def test_an_incident_its_patients_deaths_closed_before_anyone_came_is_lost_not_resolved():
+    log = LogBuilder()
+    for incident in ("I1", "I2"):
+        log.add(0, "incident.started", incident=incident, title="Collapse", type="medical")
+        log.add(0, "incident.casualties", incident=incident, immediate=1, delayed=0, minor=0)
+    log.add(600, "patient.died", incident="I1", patient="I1-P1", reason="untreated")
+    log.add(600, "incident.resolved", incident="I1")  # nobody ever came
+    log.add(300, "unit.on_scene", "ems", "M1", "I2", prev="en_route")
+    log.add(900, "patient.died", incident="I2", patient="I2-P1", reason="untreated")
+    log.add(900, "incident.resolved", incident="I2")  # worked, and lost the patient
+    result = outcomes(log.events)
+    assert [(r.incident, r.lost, r.answered) for r in result.incident_rows] == [
+        ("I1", True, False),
+        ("I2", False, True),
+    ]
+    assert result.resolved == 1
+    scored = outcome_score(result, end=4000.0, arrivals=1)
+    assert scored.components["resolution"] == 0.5
+    assert scored.notes["resolution"] == (
+        "1 of 2 incidents due were resolved; 1 incident closed by the deaths of patients no "
+        "unit reached"
+    )
 
 
 def comms_log() -> LogBuilder:

@@ -8,7 +8,7 @@ are counted with how long they stayed down (``outages.py``).
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.events import Event
 from simulator.payloads import payload
@@ -34,6 +34,12 @@ class IncidentOutcome:
     awaiting: int
     escalations: int
     secondary_of: str | None
+    lost: bool = False  # closed only because its patients died before any unit came
+
+    @property
+    def answered(self) -> bool:
+        """Whether responders resolved it (one its patients' deaths closed is not)."""
+        return self.resolved is not None and not self.lost
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,12 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     deaths: list[Event] = []
     counts: dict[str, int] = defaultdict(int)
     crowded: set[str] = set()  # patients who left for a crowded department
+    reached: set[str] = set()  # incidents a unit arrived at (on scene or staged)
     for e in events:
         counts[e.kind] += 1
-        if e.kind == "incident.started":
+        if e.kind in ("unit.on_scene", "unit.staged") and e.incident:
+            reached.add(e.incident)
+        elif e.kind == "incident.started":
             started[e.incident] = e
         elif e.kind == "incident.resolved":
             resolved.setdefault(e.incident, e.t)
@@ -97,9 +106,16 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     by_incident: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for incident, state in final.values():
         by_incident[incident][state] += 1
+    died = {incident for incident, state in final.values() if state == "deceased"}
     rows = tuple(
         _row(e, resolved, found, dead_on_arrival, by_incident, escalations)
         for e in sorted(started.values(), key=lambda e: (e.t, e.incident))
+    )
+    # An incident its patients' deaths closed before any unit arrived was lost, not
+    # resolved: inaction must not earn its resolution.
+    rows = tuple(
+        replace(r, lost=True) if r.incident in died and r.incident not in reached else r
+        for r in rows
     )
     return Outcomes(
         casualties=sum(r.casualties for r in rows),
@@ -109,7 +125,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         treated=sum(r.treated for r in rows),
         awaiting=sum(r.awaiting for r in rows),
         incidents=len(rows),
-        resolved=sum(1 for r in rows if r.resolved is not None),
+        resolved=sum(1 for r in rows if r.answered),
         escalated=len({e.incident for e in escalations}),
         secondary=sum(1 for r in rows if r.secondary_of),
         hospital_over_capacity=counts["hospital.over_capacity"],
@@ -206,10 +222,16 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
         if r.resolved is not None or end - r.started >= RESOLVE_GRACE_S
     ]
     if due:
-        resolved = sum(1 for r in due if r.resolved is not None)
+        resolved = sum(1 for r in due if r.answered)
         components["resolution"] = resolved / len(due)
         due_text = plural(len(due), ("incident due was", "incidents due were"))
         notes["resolution"] = f"{resolved} of {due_text} resolved"
+        lost = sum(1 for r in due if r.lost)
+        if lost:
+            notes["resolution"] += (
+                f"; {plural(lost, ('incident', 'incidents'))} closed by the deaths of "
+                "patients no unit reached"
+            )
     if result.transported:
         spread = result.transported - result.hospital_crowded
         components["distribution"] = spread / result.transported
