@@ -15,6 +15,7 @@ from simulator.build import build_exercise
 from simulator.cli import main
 from simulator.commands import PublicStatement
 from simulator.exercise import Exercise
+from simulator.review.findings import findings
 from simulator.review.score import score
 from simulator.scenario.loader import ScenarioError
 from simulator.terminal import Terminal
@@ -255,6 +256,12 @@ def test_public_information_measures_and_the_community_outcome_are_scored():
     assert [m.met for m in bad.objectives[0].measures][:2] == [False, False]
     assert "community" in good.outcome_score.components
     assert good.community.countered == 1 and bad.community.countered == 0
+    trust = bad.objectives[0].measures[2]  # a level at the end, not a count of anything
+    assert trust.statistic == "level"
+    (finding,) = [f for f in findings(bad, (None, None)) if f.metric == "trust_at_end"]
+    verdict = "Target met" if trust.met else "Target not met"
+    assert finding.analysis == f"{verdict}: {trust.value:g} when the exercise ended."
+    assert finding.title.startswith(f"Community trust at the end (0-100): {trust.value:g} (level)")
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def community_measure(m: Measure, summary: CommunitySummary | None, end: float) 
     if summary is None:
         return evaluate(m, [], value=None)
     if metric == "trust_at_end":
-        return evaluate(m, [], value=summary.trust_end)
+        return evaluate(m, [], value=summary.trust_end, statistic="level")
     if metric == "rumours_countered":
         released = len(summary.rumours)
         value = summary.countered if released else None

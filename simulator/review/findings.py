@@ -265,7 +265,12 @@ def _from_measure(
         f"{LABELS[m.metric]}{_who(m.agency)}: {value_text(m.metric, m.value)} ({m.statistic}), "
         f"target {relation} {value_text(m.metric, m.target)}"
     )
-    if m.statistic == "count":
+    if m.statistic == "level":  # one reading at the end: no events to count or cite
+        verdict = "Target met" if m.met else "Target not met"
+        reading = value_text(m.metric, m.value)
+        analysis, cited, blamed = f"{verdict}: {reading} when the exercise ended.", None, []
+        cases = ("reading", "readings")
+    elif m.statistic == "count":
         analysis, cited, blamed = _count(m, span)
         cases = COUNTED.get(m.metric, ("event", "events"))
     else:

@@ -74,13 +74,15 @@ def evaluate(
     samples: list[Sample],
     value: float | None = ...,
     achievable: float | None = None,
+    statistic: str = "count",
 ) -> MeasureResult:
     """Judge one measure: a given value (a count), or a statistic of the samples' values.
 
     ``value=None`` means the metric's opportunity did not arise in this run. A time
     measure counts the samples that fell due (undone duties past their target count as
     misses, at their elapsed time). A count to reach is judged against the smaller of
-    its target and what was ``achievable`` in the run.
+    its target and what was ``achievable`` in the run. A given value is a ``count``
+    unless said otherwise (trust at the end is a ``level``).
     """
     target = measure.target
     if value is ...:
@@ -93,7 +95,6 @@ def evaluate(
             statistic, value = f"p{q:g}", percentile(values, q)
         credit = mean_time_credit(samples, target) if measure.at_most else None
     else:
-        statistic = "count"
         if not measure.at_most and achievable is not None:
             target = min(target, achievable)
         credit = None if value is None else count_credit(value, target, measure.at_most)
@@ -101,7 +102,7 @@ def evaluate(
     if credit is None and met is not None:
         credit = float(met)
     missed = sum(1 for s in samples if s.censored)
-    if statistic == "count":  # a ceiling's occurrences are what it lets pass
+    if statistic in ("count", "level"):  # a ceiling's occurrences are what it lets pass
         past = round(value) if measure.at_most and value else 0
     else:
         past = _past(samples, target, measure.at_most)

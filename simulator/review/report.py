@@ -269,11 +269,11 @@ def _target_text(m: MeasureResult) -> str:
         return f"met, with {_undone_text(m.missed)}"
     if m.rating == "M":
         return "met, with responders put at risk"
-    if m.past and m.statistic == "count":
+    if m.past and m.statistic in ("count", "level"):
         return f"met; {m.past} of the {m.target:g} allowed"
     if m.past:
         return f"met; {m.past} of {len(m.samples)} past the target"
-    return "met" if m.statistic == "count" else "met by every measurement"
+    return "met" if m.statistic in ("count", "level") else "met by every measurement"
 
 
 def _undone_text(n: int) -> str:
