@@ -337,3 +337,33 @@ def test_trainee_orders_outside_the_roles_are_shown_and_none_is_said_so():
     automated = report(build(scenario_dict()), LogBuilder().add(0, "exercise.started"))
     assert automated["trainee_orders"] == []
     assert "No agency was played by a trainee" in render(automated, "md")
+
+
+# h. The standards' verdicts are data in the JSON report, one entry per check, named.
+
+
+def test_the_json_report_carries_each_standards_verdict_as_data():
+    log = LogBuilder()
+    for n, wait in enumerate([8.0] * 18 + [12.0, 25.0], start=1):
+        incident, t = f"I{n}", 1000.0 * n
+        log.add(t, "incident.started", incident=incident, priority=2, agencies=["fire"])
+        log.add(t, "call.received", "fire", incident=incident, call=f"C{n}")
+        log.add(t + wait, "call.answered", "fire", incident=incident, call=f"C{n}", wait=wait)
+    doc = json.loads(render(report(scored_by("messages_lost", 0), log), "json"))
+    checks = {c["name"]: c for c in doc["standard_checks"]}
+    assert checks["Call answered, 95%"] == {
+        "name": "Call answered, 95%",
+        "standard": "NENA-STA-020.1-2020",
+        "target": 20.0,
+        "judged_on": "95% within",
+        "required_share": 0.95,
+        "n": 20,
+        "within": 0.95,
+        "percentile_at_share": 12.0,
+        "mean": 9.05,
+        "met": True,
+    }
+    police = checks["Police priority-1 call to on scene"]
+    assert (police["judged_on"], police["n"], police["met"]) == ("mean", 0, None)
+    text = render(report(scored_by("messages_lost", 0), log), "md")
+    assert "police priority-1 (no national standard" in text.split("## Response standards")[1]

@@ -391,7 +391,7 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
     # No national standard: the 5:15 default is one city's average (doctrine.md).
     police = _check(
         "Police priority-1 call to on scene",
-        "local setting, an average",
+        "local setting",
         targets.police_p1_response_s,
         police_p1,
         average=True,

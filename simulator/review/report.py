@@ -35,6 +35,7 @@ from simulator.review.findings import (
     value_text,
 )
 from simulator.review.hoaxes import hoax_rows
+from simulator.review.intervals import Check
 from simulator.review.outcomes import OUTCOME_WEIGHTS
 from simulator.review.rating import NOT_OBSERVED, RATINGS, MeasureResult
 from simulator.review.roles import GROUP_WEIGHTS, RoleScore
@@ -111,6 +112,7 @@ def build_report(
         ],
         "objectives": [_objective(o, found) for o in scores.objectives],
         "standards": [_finding(f) for f in found if f.objective is None],
+        "standard_checks": [_standard_check(c) for c in scores.checks],
         "intervals": _intervals(scores),
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
@@ -259,6 +261,22 @@ def _stop_reason(ended: str) -> str:
     return ended
 
 
+def _standard_check(check: Check) -> dict:
+    """One response standard's verdict as data, for comparing runs without the wording."""
+    return {
+        "name": check.name,
+        "standard": check.standard,
+        "target": check.target,
+        "judged_on": "mean" if check.average else f"{100 * check.required_share:g}% within",
+        "required_share": None if check.average else check.required_share,
+        "n": check.n,
+        "within": check.within,
+        "percentile_at_share": check.at_share,
+        "mean": check.mean,
+        "met": check.met,
+    }
+
+
 def _target_text(m: MeasureResult) -> str:
     """Why a target has its rating, in words (the rating's letter goes beside it)."""
     if m.met is None:
@@ -270,7 +288,7 @@ def _target_text(m: MeasureResult) -> str:
     if m.rating == "M":
         return "met, with responders put at risk"
     if m.past and m.statistic in ("count", "level"):
-        return f"met; {m.past} of the {m.target:g} allowed"
+        return f"met; {m.past} (at most {m.target:g} allowed)"
     if m.past:
         return f"met; {m.past} of {len(m.samples)} past the target"
     return "met" if m.statistic in ("count", "level") else "met by every measurement"
@@ -741,6 +759,8 @@ def markdown(doc: dict) -> str:
         )
     lines += [
         "## Response standards (NENA, NFPA 1225, NFPA 1710)",
+        "",
+        _STANDARDS_NOTE,
         "",
         *_md_findings(doc["standards"]),
         "",
