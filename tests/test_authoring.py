@@ -459,3 +459,26 @@ def test_automated_dispatch_refused_for_want_of_a_road_is_tried_again_when_one_o
     dispatched = [e for e in ex.log.events if e.kind == "unit.dispatched"]
     assert dispatched and dispatched[0].t == 2400.0  # the moment East Lane reopens
     assert ex.log.of_kind("incident.resolved")
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        (("units", 0, "crew"), True, "unit P1 at units.0.crew: expected a whole number, not true"),
+        (
+            ("map", "edges", 0, "speed_kmh"),
+            False,
+            "map.edges.0.speed_kmh: expected a number, not false",
+        ),
+        (("msel", 0, "incident", "priority"), True, "priority: expected a whole number, not true"),
+    ],
+)
+def test_true_or_false_where_a_number_belongs_is_refused(tmp_path, capsys, where, value, said):
+    """YAML reads ``crew: true`` as a flag, which pydantic would have taken for 1."""
+    data = scenario_dict()
+    node = data
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 2 and any(line.endswith(said) for line in lines), lines

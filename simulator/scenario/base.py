@@ -1,6 +1,7 @@
 """The base every scenario model shares: unknown fields are errors."""
 
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -38,6 +39,58 @@ class Model(BaseModel):
         allow_inf_nan=False,
         str_max_length=MAX_TEXT_CHARS,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_true_for_a_number(cls, data: Any) -> Any:
+        """``crew: true`` is a mistake, not 1: pydantic would read it as one.
+
+        The flag is swapped for a value no number field accepts, so the field itself
+        is reported ("expected a number") where it stands.
+        """
+        if not isinstance(data, dict):
+            return data
+        numeric = _numeric_keys(cls)
+        flagged = {k: _Flag(v) for k, v in data.items() if isinstance(v, bool) and k in numeric}
+        return {**data, **flagged} if flagged else data
+
+
+class _Flag:
+    """True or false where a number was expected (no number validator accepts it)."""
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value).lower()
+
+
+_NUMERIC: dict[type, frozenset[str]] = {}  # per model: the keys of its number fields
+
+
+def _numeric_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The field names and aliases of a model's plain number fields."""
+    if model not in _NUMERIC:
+        keys = set()
+        for name, info in model.model_fields.items():
+            if _is_number(info.annotation) and not any(
+                isinstance(m, BeforeValidator) for m in info.metadata
+            ):
+                keys |= {name, info.alias or name}
+        _NUMERIC[model] = frozenset(keys)
+    return _NUMERIC[model]
+
+
+def _is_number(annotation: Any) -> bool:
+    """Whether a field holds a number (``int``, ``float``, optionally or annotated)."""
+    if annotation in (int, float):
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _is_number(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return any(_is_number(a) for a in get_args(annotation) if a is not type(None))
+    return False
 
 
 class Place(Model):

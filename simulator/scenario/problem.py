@@ -86,7 +86,8 @@ def plain(error: Mapping[str, Any]) -> str:
     """
     kind, context = error["type"], error.get("ctx") or {}
     if kind in _PLAIN:
-        return _PLAIN[kind]
+        flag = repr(error.get("input"))
+        return _PLAIN[kind] + (f", not {flag}" if flag in ("true", "false") else "")
     if kind == "too_short":
         return f"needs at least {_items(context.get('min_length'))}"
     if kind == "too_long":
