@@ -6,7 +6,7 @@ files are complete from the start. Default targets cite their standard.
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.limits import MAX_SECONDS
@@ -92,21 +92,24 @@ class Measure(Model):
     target: float = Field(ge=0, le=1e9)
     at_most: bool = Field(default=True, description="Met when the value is <= target")
     agency: Ident | None = None
-    statistic: Literal["percentile", "mean"] = Field(
-        default="percentile",
-        description="How a time measure's samples are judged: a percentile (90th unless "
-        "`percentile` says) or the mean, for a local target stated as an average",
+    statistic: Literal["percentile", "mean"] | None = Field(
+        default=None,
+        description="How a time measure's samples are judged: a percentile (the default; "
+        "the 90th unless `percentile` says) or the mean, for a local target stated as an "
+        "average",
     )
     percentile: float | None = Field(default=None, gt=0, le=100)
 
-    @model_validator(mode="after")
-    def _statistic(self) -> "Measure":
-        if self.metric not in TIMED_METRICS:
-            if self.statistic != "percentile" or self.percentile is not None:
-                raise ValueError(f"{self.metric.value} is a count: it takes no statistic")
-        elif self.statistic == "mean" and self.percentile is not None:
-            raise ValueError("percentile applies only to statistic: percentile")
-        return self
+    @field_validator("statistic", "percentile")
+    @classmethod
+    def _timed_only(cls, value: object, info: ValidationInfo) -> object:
+        metric = info.data.get("metric")
+        if value is not None and metric is not None and metric not in TIMED_METRICS:
+            raise ValueError(f"{metric.value} is not a time: it takes no {info.field_name}")
+        mean = info.data.get("statistic") == "mean"
+        if info.field_name == "percentile" and value is not None and mean:
+            raise ValueError("a mean takes no percentile (statistic: percentile does)")
+        return value
 
 
 class Rating(Model):
