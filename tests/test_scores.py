@@ -168,6 +168,14 @@ def test_the_other_call_standards_of_the_doctrine_are_judged():
     checks = {c.name: c for c in standard_checks(scenario, response_intervals(police.events))}
     assert checks["Call answered, fire communications centre"].met is None
     assert checks["Alarm processing, fire"].met is None
+    # Fire told over the CAD link starts no alarm: call processing times it, NFPA 1710's
+    # alarm processing does not.
+    passed = LogBuilder()
+    passed.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "fire"])
+    passed.add(60, "cad.opened", "fire", incident="I1", via="notification")
+    passed.add(61, "unit.dispatched", "fire", "E1", "I1", prev="available")
+    checks = {c.name: c for c in standard_checks(scenario, response_intervals(passed.events))}
+    assert (checks["Call processing"].n, checks["Alarm processing, fire"].n) == (1, 0)
 
 
 def test_a_percentile_target_and_the_standards_share_within_give_one_verdict():

@@ -356,7 +356,7 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
             "Alarm processing, fire",
             "NFPA 1710",
             targets.alarm_processing_s,
-            of("call_processing", "fire"),
+            [s for s in of("call_processing", "fire") if _from_a_call(s)],
         ),
         ("Turnout, fire", "NFPA 1710", targets.turnout_fire_s, of("turnout", "fire")),
         ("Turnout, EMS", "NFPA 1710", targets.turnout_ems_s, of("turnout", "ems")),
@@ -397,6 +397,15 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
         average=True,
     )
     return [checks[0], answered, *checks[1:], police]
+
+
+def _from_a_call(sample: Sample) -> bool:
+    """Whether a call-processing time starts at a 911 call the agency answered.
+
+    NFPA 1710's alarm processing runs from the alarm at the communications centre: an
+    incident a partner passed over the CAD link or asked for aid on starts no alarm.
+    """
+    return bool(sample.evidence) and sample.evidence[0].kind == "call.answered"
 
 
 def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
