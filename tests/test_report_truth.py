@@ -367,3 +367,5 @@ def test_the_json_report_carries_each_standards_verdict_as_data():
     assert (police["judged_on"], police["n"], police["met"]) == ("mean", 0, None)
     text = render(report(scored_by("messages_lost", 0), log), "md")
     assert "police priority-1 (no national standard" in text.split("## Response standards")[1]
+    # An objective naming no critical tasks says none, not "Critical tasks: ."
+    assert "Core capability: c.\n" in text and "Critical tasks" not in text

@@ -261,6 +261,12 @@ def _stop_reason(ended: str) -> str:
     return ended
 
 
+def _tasks(objective: dict) -> str:
+    """The critical tasks after the core capability, or nothing when none are named."""
+    tasks = "; ".join(objective["critical_tasks"])
+    return f" Critical tasks: {tasks}." if tasks else ""
+
+
 def _standard_check(check: Check) -> dict:
     """One response standard's verdict as data, for comparing runs without the wording."""
     return {
@@ -729,12 +735,7 @@ def markdown(doc: dict) -> str:
         lines += [f"### {o['id']}: {o['title']} - rating {o['rating_label']}", ""]
         if o["rating"] is None:
             lines += [f"*{o['rating_text']}. {_UNRATED}*", ""]
-        lines += [
-            f"Core capability: {o['core_capability']}. Critical tasks: "
-            + "; ".join(o["critical_tasks"])
-            + ".",
-            "",
-        ]
+        lines += [f"Core capability: {o['core_capability']}.{_tasks(o)}", ""]
         lines += _md_table(
             _MEASURE_HEADER,
             [
@@ -1354,7 +1355,6 @@ def _html_objective(o: dict) -> list[str]:
         ]
         for m in o["measures"]
     ]
-    tasks = "; ".join(o["critical_tasks"])
     unobserved = (
         [f'<p class="unobserved">{_e(o["rating_text"])}. {_e(_UNRATED)}</p>']
         if o["rating"] is None
@@ -1363,7 +1363,7 @@ def _html_objective(o: dict) -> list[str]:
     return [
         f"<h3>{_badge(o['rating'])} {_e(o['id'])}: {_e(o['title'])}</h3>",
         *unobserved,
-        _muted(f"{o['core_capability']}. Critical tasks: {tasks}."),
+        _muted(f"{o['core_capability']}.{_tasks(o)}"),
         _html_table(_MEASURE_HEADER, rows, {2, 3, 5}),
         "<b>Strengths</b>" + _html_findings(o["strengths"], "None observed."),
         "<b>Areas for improvement</b>" + _html_findings(o["areas_for_improvement"], "None."),
