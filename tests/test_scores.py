@@ -839,3 +839,20 @@ def test_outcome_note_counts_incidents_due_in_words():
 
     notes = outcome_score(outcomes(log.events), 7200.0, 1).notes
     assert notes["resolution"] == "0 of 1 incident due was resolved"
+
+
+def test_a_duty_cut_off_by_the_incident_closing_says_so_not_by_the_end():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(10, "call.answered", "police", incident="I1", call="C1", wait=10.0)
+    log.add(60, "cad.opened", "police", incident="I1", via="call")
+    log.add(1800, "incident.resolved", incident="I1")  # closed with nobody sent
+    log.add(7200, "exercise.ended", reason="duration reached")
+    groups = {g.name: g for g in role_scores(build(scenario_dict()), log.events)["police"].groups}
+    (respond,) = groups["respond"].duties
+    assert (respond.censored, respond.note, respond.value) == (
+        True,
+        "not done before it closed",
+        1740.0,
+    )

@@ -373,11 +373,12 @@ class _Sweep:
         cited = (cite(start), cite(finish))
         return Sample(value, start.incident, start.agency, finish.unit, cited, note)
 
-    def _missed(
-        self, start: Event, note: str = "not done by the end", resolved: bool = True
-    ) -> Sample:
+    def _missed(self, start: Event, note: str = "", resolved: bool = True) -> Sample:
         """An undone duty, timed to the incident's resolution (when it lapsed) or the end."""
-        stop = self.resolved.get(start.incident, self.end) if resolved else self.end
+        closed = self.resolved.get(start.incident) if resolved else None
+        stop = self.end if closed is None else closed
+        if not note:
+            note = "not done by the end" if closed is None else "not done before it closed"
         value = round(stop - start.t, 3)
         return Sample(value, start.incident, start.agency, None, (cite(start),), note, True)
 
