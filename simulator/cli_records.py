@@ -607,6 +607,10 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
     """Write the after-action report of a recorded run or a run directory."""
     del console
     stored = args.run.isascii() and args.run.isdigit()
+    if not stored and not Path(args.run).exists():
+        raise RecordInputError(
+            f"RUN: {args.run!r} is neither a run number (1, 2, ...) nor a run directory"
+        )
     if args.out is not None:
         # The database is a record even when the report reads a run directory instead.
         records = database_files(args.db or default_path())

@@ -460,7 +460,9 @@ def test_a_running_row_with_an_impossible_pid_is_shown_incomplete(tmp_path, reco
 
 def test_a_run_number_in_other_digits_is_refused(recorded, capsys):
     err = _refused(["report", "²", "--db", str(recorded[1])], capsys)
-    assert err.strip() == "²/run.json: not a run directory (no run.json)"  # a folder named ²
+    assert err.strip() == "RUN: '²' is neither a run number (1, 2, ...) nor a run directory"
+    err = _refused(["report", "-1", "--db", str(recorded[1])], capsys)
+    assert err.strip() == "RUN: '-1' is neither a run number (1, 2, ...) nor a run directory"
 
 
 def test_a_database_under_a_file_names_the_file(tmp_path, capsys):

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT, LogBuilder, build, one_objective, scenario_dict
 
 from simulator.cli import main
-from simulator.review.compare import compare
+from simulator.review.compare import _row, compare
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.score import score
 from simulator.scenario import load
@@ -151,6 +151,16 @@ def test_compare_says_which_side_did_better():
     assert rows["O rating"].better == "run"
     overall = rows["Overall score (0-100)"]
     assert overall.better == "run" and overall.delta > 25  # a death weighs heavily
+
+
+@pytest.mark.parametrize(
+    ("run", "baseline", "delta", "better"),
+    [(406.4, 406.2, 0, "same"), (406.4, 406.8, -1, "run"), (532.4, 529.6, 2, "baseline")],
+)
+def test_times_compare_as_shown_to_the_second(run, baseline, delta, better):
+    """6:46 against 6:47 (406.4 s and 406.8 s) read "-0:00, this run"; now "-0:01"."""
+    row = _row("EMS 90th percentile", "s", run, baseline, higher=False)
+    assert (row.delta, row.better) == (delta, better)
 
 
 def test_every_format_renders_a_hand_built_run():

@@ -192,7 +192,10 @@ def _comparable(better: str | None, n: int, base_n: int) -> bool:
 def _row(label: str, unit: str, run: float | None, baseline: float | None, *, higher: bool) -> Row:
     if run is None or baseline is None:
         return Row(label, unit, run, baseline, None, None)
-    delta = round(float(run) - float(baseline), 1)
+    # Times are shown to the second: the difference is that of the times shown, so
+    # 6:46 against 6:47 is -0:01, and 0.4 s apart is the same.
+    places = 0 if unit == "s" else 1
+    delta = round(round(float(run), places) - round(float(baseline), places), 1)
     better = "same" if delta == 0 else "run" if (delta > 0) == higher else "baseline"
     return Row(label, unit, run, baseline, delta, better)
 
