@@ -137,7 +137,7 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
     for r in idle:
         assert f"| {r['agency']} | no duty arose |" in text
     # Nobody gave police an order: its duties were still undone at 00:30.
-    assert police["undone"] and "Duties not done by the end (counted as misses):" in text
+    assert police["undone"] and "Duties not done (counted as misses):" in text
     assert "- police · respond · INC1: not done by the end, " in text
 
     page = report(runs, 2, "html", capsys)
@@ -286,21 +286,21 @@ def test_a_duty_not_done_by_the_end_is_a_miss_in_the_measure_and_marked_in_the_e
     )
     (measure,) = doc["objectives"][0]["measures"]
     assert (measure["missed"], measure["credit_text"]) == (1, "0%")
-    assert measure["missed_text"] == "1 not done by the end (counted as a miss)"
+    assert measure["missed_text"] == "1 not done (counted as a miss)"
     (area,) = doc["objectives"][0]["areas_for_improvement"]
     (evidence,) = area["evidence"]
     assert evidence["undone"] and evidence["event"] == "call.received police I1"
 
     text = render(doc, "md")
-    assert "| U: not met; 1 not done by the end (counted as a miss) | 0% |" in text
-    assert "  - T+00:00:00 (event 3): call.received police I1 (not done by the end)" in text
+    assert "| U: not met; 1 not done (counted as a miss) | 0% |" in text
+    assert "  - T+00:00:00 (event 3): call.received police I1 (not done)" in text
     # The role's duties say the same, first the trainee's.
     police = doc["roles"][0]
     assert police["label"] == "police (your role)" and police["undone"]
     assert all(d["censored"] and all(e["undone"] for e in d["evidence"]) for d in police["undone"])
     roles = section(text, "Scores by role")
     assert "- police · respond · I1: not done by the end, 59:40 after T+00:00:20" in roles
-    assert '<span class="undone">not done by the end</span>' in render(doc, "html")
+    assert '<span class="undone">not done</span>' in render(doc, "html")
 
 
 def test_the_baseline_comparison_has_the_score_parts_and_marks_the_trainees_role():

@@ -26,6 +26,7 @@ from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.roles import role_scores
 from simulator.review.score import score
 from simulator.review.stats import Sample
+from simulator.review.summary import summarise
 from simulator.scenario import load
 from simulator.scenario.scoring import Measure, Objective, Rating
 
@@ -262,26 +263,36 @@ def test_outcomes_follow_each_patient_to_their_final_state():
 
 def test_an_incident_its_patients_deaths_closed_before_anyone_came_is_lost_not_resolved():
     log = LogBuilder()
-    for incident in ("I1", "I2"):
-        log.add(0, "incident.started", incident=incident, title="Collapse", type="medical")
+    for incident in ("I1", "I2", "I3"):
+        log.add(0, "incident.started", incident=incident, title="Collapse", agencies=["ems"])
         log.add(0, "incident.casualties", incident=incident, immediate=1, delayed=0, minor=0)
+        log.add(0, "call.received", "ems", incident=incident, call=f"C-{incident}")
+    log.add(300, "unit.on_scene", "ems", "M1", "I2", prev="en_route")
     log.add(600, "patient.died", incident="I1", patient="I1-P1", reason="untreated")
     log.add(600, "incident.resolved", incident="I1")  # nobody ever came
-    log.add(300, "unit.on_scene", "ems", "M1", "I2", prev="en_route")
+    log.add(700, "patient.died", incident="I3", patient="I3-P1", reason="untreated")
     log.add(900, "patient.died", incident="I2", patient="I2-P1", reason="untreated")
     log.add(900, "incident.resolved", incident="I2")  # worked, and lost the patient
+    log.add(4000, "exercise.ended", reason="duration reached")  # I3 still open
     result = outcomes(log.events)
     assert [(r.incident, r.lost, r.answered) for r in result.incident_rows] == [
         ("I1", True, False),
         ("I2", False, True),
+        ("I3", False, False),  # not closed at all: not lost, just unresolved
     ]
-    assert result.resolved == 1
+    assert result.resolved == 1 == summarise(log.events).resolved
     scored = outcome_score(result, end=4000.0, arrivals=1)
-    assert scored.components["resolution"] == 0.5
+    assert scored.components["resolution"] == round(1 / 3, 4)
     assert scored.notes["resolution"] == (
-        "1 of 2 incidents due were resolved; 1 incident closed by the deaths of patients no "
+        "1 of 3 incidents due were resolved; 1 incident closed by the deaths of patients no "
         "unit reached"
     )
+    # Nobody reached I1 before it closed: the call-to-scene duty was owed and missed.
+    missed = [s for s in response_intervals(log.events).of("first_on_scene") if s.censored]
+    assert [(s.incident, s.note) for s in missed] == [
+        ("I1", "not done before it closed"),
+        ("I3", "not done by the end"),
+    ]
 
 
 def comms_log() -> LogBuilder:

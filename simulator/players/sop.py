@@ -45,6 +45,8 @@ _RELAYED = ("hazard:", "closure:")
 _SORTED = "assignment.sorted"
 # Times a lost share is sent again.
 RESEND_LIMIT = 2
+# Seconds before a dispatch refused for want of an open road is tried again unasked.
+BLOCKED_RETRY_S = 600.0
 # Events after which one of our units may be free.
 _UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
 # Events that take a unit away from an incident (its old incident needs a look).
@@ -70,7 +72,6 @@ _WATCHED = (
         "incident.verified",
         "command_post.established",
         "incident.resolved",
-        "road.opened",
     }
 )
 
@@ -90,7 +91,8 @@ class SopPlayer:
         self.desk = Viewpoint(exercise, agency, self.source)  # all it sees and orders
         self._asked: dict[tuple[str, Capability], float] = {}
         self._needy: set[str] = set()
-        self._blocked: set[str] = set()  # incidents a dispatch could not reach by road
+        # Incidents a dispatch could not reach by road, and when to try again.
+        self._blocked: dict[str, float] = {}
         self._lacking: set[tuple[str, Capability]] = set()
         self._told: dict[str, set[str]] = {}  # incident -> agencies we told of it
         self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
@@ -118,6 +120,8 @@ class SopPlayer:
         """
         if self._due:  # nothing due is the usual case
             self._resend_due()
+        if self._blocked and (retry := self._unblocked(events)):
+            self.act(retry)
         if self.perimeter:
             self.perimeter.release()
         watched = [event for event in events if event.kind in _WATCHED]
@@ -165,14 +169,12 @@ class SopPlayer:
                 dirty.add(event.incident)
             elif kind == "incident.resolved":
                 self._needy.discard(event.incident)
+                self._blocked.pop(str(event.incident), None)
                 self._want_command.discard(event.incident)
             elif kind in ("call.flagged", "incident.verified") and mine:
                 self._flag(event, dirty)
         if freed:
             dirty |= self._needy
-        if self._blocked and any(event.kind == "road.opened" for event in events):
-            dirty |= self._blocked  # a dispatch refused for want of a road: try again
-            self._blocked.clear()
         if dirty:
             self.act(dirty)
         if self.transport:
@@ -183,6 +185,19 @@ class SopPlayer:
             self._pass_on(news)
         for incident in sorted(dirty | chase):
             self._notify(incident)
+
+    def _unblocked(self, events: list[Event]) -> set[str]:
+        """Incidents a refused dispatch waits to try again: now a road reopened, or due.
+
+        A dispatcher hears of a reopening only if told; unheard, it tries again every
+        ``BLOCKED_RETRY_S``, each refusal logged, rather than at every unit freed.
+        """
+        opened = any(event.kind == "road.opened" for event in events)
+        now = self.desk.now
+        due = {i for i, at in self._blocked.items() if opened or now >= at}
+        for incident in due:
+            del self._blocked[incident]
+        return due
 
     def _traffic_desk(self, exercise: Exercise) -> TrafficDesk | None:
         """Traffic control, for a police agency with traffic units whose profile posts them."""
@@ -260,9 +275,8 @@ class SopPlayer:
             chosen = self._nearest(view, capability, free, shortfall)
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
-            elif chosen:  # refused (no open road there): try again when a road opens
-                short = True
-                self._blocked.add(incident_id)
+            elif chosen:  # refused (no open road there): tried again later, not per unit
+                self._blocked[incident_id] = self.desk.now + BLOCKED_RETRY_S
             if len(chosen) < shortfall:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))

@@ -432,11 +432,11 @@ def _latency(metric: str, misses: list[Sample], total: int, intervals: Intervals
 
 
 def _undone_text(samples: tuple[Sample, ...] | list[Sample]) -> str:
-    """How many of some samples were not done by the end (nothing when all were done)."""
+    """How many of some samples were never done (nothing when all were done)."""
     undone = sum(1 for s in samples if s.censored)
     if not undone:
         return ""
-    return f" ({undone} not done by the end, counted as {'a miss' if undone == 1 else 'misses'})"
+    return f" ({undone} not done, counted as {'a miss' if undone == 1 else 'misses'})"
 
 
 def _breakdown(top: Sample, intervals: Intervals) -> str:

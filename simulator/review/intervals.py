@@ -84,6 +84,7 @@ class _Pass:
         self.agencies: dict[str, list[str]] = {}
         self.received: dict[str, Event] = {}
         self.answered: set[str] = set()  # calls answered once already (a transfer)
+        self.died: set[str] = set()  # incidents where a patient died
         self.first_call: dict[str, Event] = {}
         self.first_answer: dict[tuple[str, str], Event] = {}
         self.cad: dict[tuple[str, str], Event] = {}
@@ -93,6 +94,7 @@ class _Pass:
         self.first_en_route: dict[tuple[str, str], Event] = {}
         self.en_route_agencies: dict[str, set[str]] = defaultdict(set)
         self.arrived: set[tuple[str, str]] = set()
+        self.reached: set[str] = set()  # incidents some unit arrived at
         self.full: set[str] = set()
         self.started: dict[str, Event] = {}
         self.resolved: dict[str, float] = {}
@@ -125,6 +127,13 @@ class _Pass:
     def on_incident_resolved(self, e: Event) -> None:
         self.resolved.setdefault(e.incident, e.t)
 
+    def on_patient_died(self, e: Event) -> None:
+        self.died.add(str(e.incident))
+
+    def _lost(self, incident: str) -> bool:
+        """Closed only by its patients' deaths, no unit ever there: every duty was owed."""
+        return incident in self.died and incident not in self.reached
+
     def _censor(self) -> None:
         """Duties still undone at the end: censored samples from their start to the end."""
         for incident in sorted(self.started, key=lambda i: self.started[i].seq):
@@ -134,7 +143,7 @@ class _Pass:
                 if incident not in self.full and key in self.first_en_route:
                     start = self.first_en_route[key]
                     self._missed("full_assignment_on_scene", start, incident, agency)
-                if incident in self.resolved:
+                if incident in self.resolved and not self._lost(incident):
                     continue
                 if key not in self.arrived:
                     self._missed("first_on_scene", public_start, incident, agency)
@@ -147,7 +156,10 @@ class _Pass:
 
     def _missed(self, metric: str, start: Event, incident: str, agency: str) -> None:
         stop = self.resolved.get(incident, self.end)
-        note = "never assembled" if incident in self.resolved else "not done by the end"
+        note = "not done by the end"
+        if incident in self.resolved:
+            closed = metric == "full_assignment_on_scene"
+            note = "never assembled" if closed else "not done before it closed"
         self.out[metric].append(
             Sample(
                 round(stop - start.t, 3),
@@ -265,6 +277,7 @@ class _Pass:
         if key in self.arrived:
             return
         self.arrived.add(key)
+        self.reached.add(str(e.incident))
         start = self.first_call.get(e.incident) or self.cad.get(key)
         if start is not None:
             self.out["first_on_scene"].append(

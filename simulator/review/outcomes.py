@@ -113,10 +113,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     )
     # An incident its patients' deaths closed before any unit arrived was lost, not
     # resolved: inaction must not earn its resolution.
-    rows = tuple(
-        replace(r, lost=True) if r.incident in died and r.incident not in reached else r
-        for r in rows
-    )
+    rows = tuple(replace(r, lost=True) if _lost(r, died, reached) else r for r in rows)
     return Outcomes(
         casualties=sum(r.casualties for r in rows),
         deceased=sum(r.deceased for r in rows),
@@ -138,6 +135,11 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         system_down_minutes=round(sum(o.seconds for o in down) / 60.0, 1),
         outages=down,
     )
+
+
+def _lost(row: IncidentOutcome, died: set[str], reached: set[str]) -> bool:
+    """Whether an incident closed only because its patients died before any unit came."""
+    return row.resolved is not None and row.incident in died and row.incident not in reached
 
 
 def _row(

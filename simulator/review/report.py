@@ -235,7 +235,7 @@ _GROUP_TEXT = {
 # Duty groups shown only in a run where some agency had them.
 _OPTIONAL_GROUPS = frozenset({"deconflict", "handle"})
 NO_DUTY = "no duty arose"
-UNDONE = "not done by the end"
+UNDONE = "not done"  # by the end of the run, or before its incident closed
 # A role's undone duties listed in the Markdown and HTML (the JSON lists them all).
 LISTED_UNDONE = 5
 
@@ -924,7 +924,10 @@ def _undone_rows(roles: list[dict]) -> list[str]:
         for d in r["undone"][:LISTED_UNDONE]:
             head = f"{r['agency']} · {_GROUPS.get(d['group'], d['group']).lower()}"
             head += f" · {d['incident']}" if d["incident"] else ""
-            what = f"{d['note']}; " if d["note"] and d["note"] != UNDONE else ""
+            # The duty's own note says how it lapsed ("not done before it closed"),
+            # else it was still undone when the run ended.
+            note = d["note"] or UNDONE
+            said = note if note.startswith("not done") else f"{note}; {UNDONE}"
             start = d["evidence"][0] if d["evidence"] else None
             since = (
                 f", {seconds_text(d['value'])} after T+{start['time']} "
@@ -932,7 +935,7 @@ def _undone_rows(roles: list[dict]) -> list[str]:
                 if start
                 else ""
             )
-            out.append(f"{head}: {what}{UNDONE}{since}")
+            out.append(f"{head}: {said}{since}")
         more = len(r["undone"]) - LISTED_UNDONE
         if more > 0:
             out.append(f"{r['agency']}: and {more} more (all in the JSON report)")

@@ -61,6 +61,7 @@ def summarise(events: Iterable[Event]) -> Summary:
     """Count incidents, casualty outcomes and response times from a log."""
     started: set[str] = set()
     resolved: set[str] = set()
+    died: set[str] = set()  # incidents where a patient died
     escalated: set[str] = set()
     first_call: dict[str, float] = {}
     first_on_scene: dict[tuple[str, str], float] = {}
@@ -87,6 +88,7 @@ def summarise(events: Iterable[Event]) -> Summary:
             casualties["deceased"] += found.deceased
         elif kind == "patient.died":
             casualties["deceased"] += 1
+            died.add(event.incident)
         elif kind == "patient.delivered":
             casualties["transported"] += 1
         elif kind == "patient.released":
@@ -98,10 +100,14 @@ def summarise(events: Iterable[Event]) -> Summary:
     casualties["unresolved"] = casualties["total"] - sum(
         casualties[k] for k in ("transported", "treated_released", "deceased")
     )
+    # One its patients' deaths closed before any unit came was lost, not resolved
+    # (as ``outcomes`` counts it).
+    reached = {incident for incident, _ in first_on_scene}
+    lost = {i for i in resolved if i in died and i not in reached}
     return Summary(
         end=end,
         incidents=len(started),
-        resolved=len(resolved),
+        resolved=len(resolved - lost),
         escalated=len(escalated),
         casualties=casualties,
         response=_response_times(first_call, first_on_scene),
