@@ -486,3 +486,18 @@ def test_true_or_false_where_a_number_belongs_is_refused(tmp_path, capsys, where
     node[where[-1]] = value
     code, lines = validate(tmp_path, data, capsys)
     assert code == 2 and any(line.endswith(said) for line in lines), lines
+
+
+def test_a_percentile_on_a_count_still_loads_with_a_warning(tmp_path, capsys):
+    """Older versions accepted and ignored it: runs recorded with such a file must load."""
+    data = scenario_dict()
+    measure = {"metric": "messages_lost", "target": 0, "percentile": 95}
+    data["scoring"] = {
+        "objectives": [{"id": "O1", "title": "t", "core_capability": "c", "measures": [measure]}]
+    }
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert (
+        "warning: objective O1 at scoring.objectives.0.measures.0.percentile: messages_lost is "
+        "not a time: its percentile is ignored (remove it)"
+    ) in lines

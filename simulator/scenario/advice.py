@@ -19,7 +19,7 @@ from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
-from simulator.scenario.vocabulary import Capability, Metric
+from simulator.scenario.vocabulary import TIMED_METRICS, Capability, Metric
 
 # Measures read from the public's events, which only a ``community`` section makes.
 PUBLIC_METRICS = frozenset(
@@ -37,6 +37,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_unanswered(scenario),
         *_bedless(scenario),
         *_unrated(scenario),
+        *_ignored_percentile(scenario),
         *_no_public(scenario),
         *_unseen(scenario),
         *_unheard(scenario),
@@ -162,6 +163,20 @@ def _bedless(scenario: Scenario) -> list[Problem]:
         )
         for index, hospital in enumerate(scenario.hospitals)
         if hospital.beds.immediate + hospital.beds.delayed + hospital.beds.minor == 0
+    ]
+
+
+def _ignored_percentile(scenario: Scenario) -> list[Problem]:
+    """A percentile on a count measure: accepted by older versions, and still ignored."""
+    return [
+        Problem(
+            f"scoring.objectives.{i}.measures.{j}.percentile",
+            f"{m.metric.value} is not a time: its percentile is ignored (remove it)",
+            f"objective {o.id}",
+        )
+        for i, o in enumerate(scenario.scoring.objectives)
+        for j, m in enumerate(o.measures)
+        if m.percentile is not None and m.metric not in TIMED_METRICS
     ]
 
 
