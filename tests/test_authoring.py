@@ -475,6 +475,11 @@ def test_automated_dispatch_refused_for_want_of_a_road_is_tried_again_when_one_o
             "map.edges.0.speed_kmh: expected a number, not false",
         ),
         (("msel", 0, "incident", "priority"), True, "priority: expected a whole number, not true"),
+        (  # a number inside a mapping
+            ("msel", 0, "incident", "requires", "patrol"),
+            True,
+            "requires.patrol: expected a whole number, not true",
+        ),
     ],
 )
 def test_true_or_false_where_a_number_belongs_is_refused(tmp_path, capsys, where, value, said):

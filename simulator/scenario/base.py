@@ -50,9 +50,32 @@ class Model(BaseModel):
         """
         if not isinstance(data, dict):
             return data
-        numeric = _numeric_keys(cls)
+        numeric, holders = _numeric_keys(cls)
         flagged = {k: _Flag(v) for k, v in data.items() if isinstance(v, bool) and k in numeric}
+        flagged |= {k: _flagged(v) for k, v in data.items() if k in holders and _has_flag(v)}
         return {**data, **flagged} if flagged else data
+
+
+def _has_flag(value: Any) -> bool:
+    """Whether true or false stands anywhere in a list or mapping of numbers."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_has_flag(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_flag(v) for v in value)
+    return False
+
+
+def _flagged(value: Any) -> Any:
+    """A list or mapping of numbers with every true or false in it flagged."""
+    if isinstance(value, bool):
+        return _Flag(value)
+    if isinstance(value, dict):
+        return {k: _flagged(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_flagged(v) for v in value]
+    return value
 
 
 class _Flag:
@@ -65,20 +88,43 @@ class _Flag:
         return repr(self.value).lower()
 
 
-_NUMERIC: dict[type, frozenset[str]] = {}  # per model: the keys of its number fields
+# Per model: the keys of its number fields, and of its lists and mappings of numbers.
+_NUMERIC: dict[type, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def _numeric_keys(model: type[BaseModel]) -> frozenset[str]:
-    """The field names and aliases of a model's plain number fields."""
+def _numeric_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    """The field names and aliases of a model's number fields and number holders.
+
+    A field with a parser of its own (a time: ``HH:MM`` or seconds) refuses true or
+    false itself, in its own words.
+    """
     if model not in _NUMERIC:
-        keys = set()
+        numbers, holders = set(), set()
         for name, info in model.model_fields.items():
-            if _is_number(info.annotation) and not any(
-                isinstance(m, BeforeValidator) for m in info.metadata
-            ):
-                keys |= {name, info.alias or name}
-        _NUMERIC[model] = frozenset(keys)
+            if any(isinstance(m, BeforeValidator) for m in info.metadata):
+                continue
+            keys = {name, info.alias or name}
+            if _is_number(info.annotation):
+                numbers |= keys
+            elif _holds_numbers(info.annotation):
+                holders |= keys
+        _NUMERIC[model] = (frozenset(numbers), frozenset(holders))
     return _NUMERIC[model]
+
+
+def _holds_numbers(annotation: Any) -> bool:
+    """Whether a field is a list, tuple or mapping (values) of numbers, at any depth."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _holds_numbers(args[0])
+    if origin in (Union, UnionType):
+        return any(_holds_numbers(a) for a in args if a is not type(None))
+    if origin is dict:
+        return _is_number(args[1]) or _holds_numbers(args[1])
+    if origin in (list, tuple, set, frozenset):
+        inner = [a for a in args if a is not Ellipsis]
+        return bool(inner) and all(_is_number(a) or _holds_numbers(a) for a in inner)
+    return False
 
 
 def _is_number(annotation: Any) -> bool:
