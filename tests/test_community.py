@@ -259,7 +259,8 @@ def test_public_information_measures_and_the_community_outcome_are_scored():
     trust = bad.objectives[0].measures[2]  # a level at the end, not a count of anything
     assert trust.statistic == "level"
     (finding,) = [f for f in findings(bad, (None, None)) if f.metric == "trust_at_end"]
-    verdict = "Target met" if trust.met else "Target not met"
+    assert trust.met == (trust.value >= 50)  # a floor of 50 on the 0-100 reading
+    verdict = "Target met" if trust.value >= 50 else "Target not met"
     assert finding.analysis == f"{verdict}: {trust.value:g} when the exercise ended."
     assert finding.title.startswith(f"Community trust at the end (0-100): {trust.value:g} (level)")
 

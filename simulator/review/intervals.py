@@ -401,7 +401,8 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
         of("call_answer"),
         share=0.95,
     )
-    # No national standard: the 5:15 default is one city's average (doctrine.md).
+    # No national standard: the 5:15 default is one city's average (the doctrine
+    # reference, response standards).
     police = _check(
         "Police priority-1 call to on scene",
         "local setting",

@@ -203,9 +203,10 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
     Survival is the share of casualties alive when found who did not die waiting for
     care; care the share of the living who reached care (transported or treated) by
     the end; resolution the share of incidents due (open at least
-    ``RESOLVE_GRACE_S``, or resolved) that were resolved; safety ``1 / (1 + harmed)``
-    over responders harmed, when any went on scene; distribution the share of patients
-    transported who reached a department not crowded past 85% of its beds.
+    ``RESOLVE_GRACE_S``, or resolved) that responders resolved (not ``lost``); safety
+    ``1 / (1 + harmed)`` over responders harmed, when any went on scene; distribution
+    the share of patients transported who reached a department not crowded past 85% of
+    its beds.
     """
     components: dict[str, float] = {}
     notes: dict[str, str] = {}

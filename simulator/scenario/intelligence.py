@@ -17,8 +17,9 @@ A scenario without ``intelligence`` handling rules has none of this: nothing is 
 """
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.combination import Combination
@@ -69,7 +70,15 @@ class Handling(Model):
     """The handling level of one fact, its owner, and who needs it."""
 
     fact: str = Field(max_length=200, description="A fact key, e.g. hazard:BUY-1/agents")
-    level: HandlingLevel
+    level: Annotated[
+        HandlingLevel,
+        WithJsonSchema(
+            {
+                "enum": [*(level.value for level in HandlingLevel), *TLP.values()],
+                "description": "Handling level, or its TLP 2.0 label (TLP:AMBER+STRICT)",
+            }
+        ),
+    ]
     owner: Ident = Field(description="The originating agency; wider sharing needs its consent")
     recipients: list[Ident] = Field(
         default_factory=list, description="Agencies the owner has cleared to receive it"
