@@ -501,11 +501,7 @@ def _versions(store: Store, runs: list[RunInfo]) -> dict[str, str]:
 def _said(store: Store, run: RunInfo) -> str | None:
     """The hash of the scenario a run's recorded file loads to, or None if it cannot."""
     try:
-        name, text = store.scenario_text(run)
-        with tempfile.TemporaryDirectory(prefix="history-") as scratch:
-            path = Path(scratch) / name
-            path.write_text(text, encoding="utf-8", newline="")
-            scenario = load(path)
+        scenario = _recorded(*store.scenario_text(run))
     except (StoreError, ScenarioError):
         return None
     said = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -761,16 +757,21 @@ def _logged_events(directory: Path, claimed: str) -> list[Event]:
         raise RecordInputError(f"{path}: {exc}") from None
 
 
+def _recorded(name: str, text: str) -> Scenario:
+    """A scenario recorded as text, loaded as its file would be (its line ends as stored)."""
+    with tempfile.TemporaryDirectory(prefix="recorded-") as scratch:
+        path = Path(scratch) / name
+        path.write_text(text, encoding="utf-8", newline="")
+        return load(path)
+
+
 def _scenario(name: str, text: str, label: str) -> tuple[Scenario, Geometry]:
     """The recorded scenario and its map's geometry; problems are named by ``label``."""
-    with tempfile.TemporaryDirectory(prefix="report-") as scratch:
-        path = Path(scratch) / name
-        path.write_text(text, encoding="utf-8", newline="")  # its line ends as stored
-        try:
-            scenario = load(path)
-            roads = build_atlas(scenario, label).roads
-        except ScenarioError as exc:
-            raise ScenarioError(label, exc.problems) from None
+    try:
+        scenario = _recorded(name, text)
+        roads = build_atlas(scenario, label).roads
+    except ScenarioError as exc:
+        raise ScenarioError(label, exc.problems) from None
     xy = [(float(x), float(y)) for x, y in roads.xy]
     pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(roads.src, roads.dst, strict=True)}
     segments = [(*xy[a], *xy[b]) for a, b in sorted(pairs)]
