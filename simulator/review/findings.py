@@ -81,6 +81,10 @@ CORRECTIVE = {
         "Pre-plan the full first-alarm assignment and request mutual aid as soon as it "
         "cannot be met."
     ),
+    "first_alarm_staffing": (
+        "Count heads, not companies: send enough to put 16 firefighters on scene (17 with "
+        "an aerial, NFPA 1710), adding a company for each one running short-staffed."
+    ),
     "casualties_deceased": (
         "Exercise the MCI plan: START triage and transport of immediate patients first."
     ),
@@ -151,6 +155,7 @@ STANDARDS = {
     "Turnout, EMS": "turnout",
     "Travel, first engine": "travel",
     "Travel, full assignment (fire)": "full_assignment_on_scene",
+    "First-alarm staffing, structure fire": "first_alarm_staffing",
     "EMS call to on scene": "first_on_scene",
     "Police priority-1 call to on scene": "first_on_scene",
 }

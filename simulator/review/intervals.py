@@ -340,8 +340,14 @@ class Check:
         return self.n > 0
 
 
-def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
-    """The NENA/NFPA compliance checks, with the scenario's targets (defaults cite the standard)."""
+def standard_checks(
+    scenario: Scenario, intervals: Intervals, staffing: list[Sample] | None = None
+) -> list[Check]:
+    """The NENA/NFPA compliance checks, with the scenario's targets (defaults cite the standard).
+
+    ``staffing`` is the first-alarm staffing at structure fires (``staffing.py``),
+    judged against the full assignment's travel time.
+    """
     targets = scenario.scoring.targets
     kind = {a.id: a.kind.value for a in scenario.agencies}
 
@@ -384,6 +390,12 @@ def standard_checks(scenario: Scenario, intervals: Intervals) -> list[Check]:
             "NFPA 1710",
             targets.travel_full_assignment_s,
             of("full_assignment_on_scene", "fire"),
+        ),
+        (
+            "First-alarm staffing, structure fire",
+            "NFPA 1710 (2020)",
+            targets.travel_full_assignment_s,
+            staffing or [],
         ),
         (
             "EMS call to on scene",

@@ -1,0 +1,141 @@
+"""First-alarm staffing at structure fires: how soon enough firefighters were on scene.
+
+NFPA 1710 (2020) sizes the initial full alarm to a 2,000 ft2 single-family house at 16
+members (17 where an aerial device is used), on scene within the full assignment's
+travel time. A crew count is what the standard judges, not a list of capabilities:
+three engines of two cannot do the work of three of four, so a dispatcher who sends
+short-staffed units must send more of them.
+
+Each structure fire gives one sample: from the first fire unit en route (any fire
+service's, mutual aid included, as NFPA 1710 counts automatic aid) until the fire
+crews on scene first number 16, or 17 once a ladder is among them. A fire never
+staffed so is a duty not done: censored at its resolution, or at the end of the run.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from simulator.events import Event
+from simulator.payloads import payload
+from simulator.review.stats import Sample, between, cite
+from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import AgencyKind, Capability, IncidentType, UnitStatus
+
+# NFPA 1710 (2020): the initial full alarm to a 2,000 ft2 house, and with an aerial.
+FIRST_ALARM_STAFF = 16
+FIRST_ALARM_STAFF_AERIAL = 17
+# A unit's status events other than arriving on scene take it off the scene.
+_LEAVES = frozenset(f"unit.{s.value}" for s in UnitStatus if s != UnitStatus.ON_SCENE)
+
+
+@dataclass(frozen=True)
+class FireCrew:
+    """What a fire unit brings to the headcount: its crew, and whether it is an aerial.
+
+    A unit that only commands counts on scene but does not start the clock (a chief
+    driving in early is not the alarm's travel, as for the full assignment).
+    """
+
+    crew: int
+    aerial: bool
+    command_only: bool
+
+
+def fire_crews(scenario: Scenario) -> dict[str, FireCrew]:
+    """Every fire service unit's crew, aerial and command role, by unit id."""
+    fire = {a.id for a in scenario.agencies if a.kind == AgencyKind.FIRE}
+    return {
+        u.id: FireCrew(
+            u.crew,
+            Capability.LADDER in u.capabilities,
+            set(u.capabilities) == {Capability.COMMAND},
+        )
+        for u in scenario.units
+        if u.agency in fire
+    }
+
+
+def first_alarm_staffing(events: Iterable[Event], crews: dict[str, FireCrew]) -> list[Sample]:
+    """One sample per structure fire a fire unit set off for (see the module's rule)."""
+    return _Pass(crews).run(events)
+
+
+@dataclass
+class _Fire:
+    """One structure fire's headcount so far."""
+
+    started: Event
+    first_en_route: Event | None = None
+    on_scene: dict[str, FireCrew] = field(default_factory=dict)
+    staffed: bool = False
+    resolved: float | None = None
+
+    def enough(self) -> bool:
+        """Whether the crews on scene make up the first alarm's staffing."""
+        aerial = any(c.aerial for c in self.on_scene.values())
+        need = FIRST_ALARM_STAFF_AERIAL if aerial else FIRST_ALARM_STAFF
+        return sum(c.crew for c in self.on_scene.values()) >= need
+
+
+class _Pass:
+    def __init__(self, crews: dict[str, FireCrew]) -> None:
+        self.crews = crews
+        self.fires: dict[str, _Fire] = {}
+        self.at: dict[str, str] = {}  # fire unit -> the structure fire it is working at
+        self.out: list[Sample] = []
+        self.end = 0.0
+
+    def run(self, events: Iterable[Event]) -> list[Sample]:
+        for e in events:
+            self.end = max(self.end, e.t)
+            kind = e.kind
+            if kind == "incident.started":
+                if payload(e).type == IncidentType.STRUCTURE_FIRE:
+                    self.fires[str(e.incident)] = _Fire(e)
+            elif kind == "incident.resolved" and e.incident in self.fires:
+                fire = self.fires[e.incident]
+                fire.resolved = e.t if fire.resolved is None else fire.resolved
+            elif e.unit in self.crews and (kind == "unit.on_scene" or kind in _LEAVES):
+                self._unit(e)
+        self._censor()
+        return self.out
+
+    def _unit(self, e: Event) -> None:
+        unit = str(e.unit)
+        left = self.at.pop(unit, None)
+        if left is not None:
+            self.fires[left].on_scene.pop(unit, None)
+        fire = self.fires.get(str(e.incident))
+        if fire is None or fire.staffed:
+            return
+        if e.kind == "unit.en_route" and fire.first_en_route is None:
+            if self.crews[unit].command_only:
+                return
+            fire.first_en_route = e
+        elif e.kind == "unit.on_scene":
+            self.at[unit] = str(e.incident)
+            fire.on_scene[unit] = self.crews[unit]
+            if fire.first_en_route is not None and fire.enough():
+                fire.staffed = True
+                self.out.append(
+                    between(fire.first_en_route, e, incident=e.incident, agency=e.agency)
+                )
+
+    def _censor(self) -> None:
+        for incident, fire in self.fires.items():
+            start = fire.first_en_route
+            if fire.staffed or start is None:
+                continue
+            stop = self.end if fire.resolved is None else fire.resolved
+            note = "not done by the end" if fire.resolved is None else "never staffed"
+            self.out.append(
+                Sample(
+                    round(stop - start.t, 3),
+                    incident,
+                    start.agency,
+                    None,
+                    (cite(start),),
+                    note,
+                    censored=True,
+                )
+            )
