@@ -23,6 +23,7 @@ from simulator.build import build_exercise
 from simulator.cli import check_output, run_id
 from simulator.events import Event, read_events
 from simulator.exercise import Exercise
+from simulator.fingerprint import code_fingerprint
 from simulator.payloads import check
 from simulator.record import (
     EVENTS,
@@ -294,13 +295,17 @@ def _start(
 def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None, Scores]:
     """The same scenario and seed played by automated players only, cached per hash and seed.
 
+    The cache is per program too (``code_fingerprint``): after an upgrade the players
+    may play differently, and the baseline is played again.
+
     A read-only store is not written: the baseline is played and scored in memory
     (its id is then None).
 
     Raises:
         StoreError: the baseline cannot be written to a writable store.
     """
-    cached = store.baseline(run.scenario_sha256, run.seed, run.until)
+    code = code_fingerprint()
+    cached = store.baseline(run.scenario_sha256, run.seed, run.until, code)
     if cached is not None:
         with contextlib.suppress(StoreError):  # a damaged cached baseline is played again
             events = store.events(cached)
@@ -334,7 +339,7 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
     if recorder.failure:
         raise StoreError(recorder.failure)
     recorder.finish(complete=True, events_sha256=exercise.log.sha256(), scores=result.to_dict())
-    store.set_baseline(run.scenario_sha256, run.seed, run.until, ident)
+    store.set_baseline(run.scenario_sha256, run.seed, run.until, ident, code)
     return ident, result
 
 

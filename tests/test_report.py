@@ -5,6 +5,7 @@ import json
 import pytest
 from conftest import ROOT, LogBuilder, build, one_objective, scenario_dict
 
+from simulator import cli_records as records
 from simulator.cli import main
 from simulator.review.compare import _row, compare
 from simulator.review.report import RunMeta, build_report, render
@@ -60,6 +61,28 @@ def test_trainee_run_is_compared_with_its_cached_baseline(recorded, capsys):
     report(db, 2, "md", capsys)
     store = Store.open(db)
     assert len(store.runs(purpose="baseline")) == 1  # the second report reused it
+
+
+def test_a_baseline_another_program_played_is_played_again(tmp_path, capsys, monkeypatch):
+    """After an upgrade the players may play differently: the old baseline is not used."""
+    db = tmp_path / "x.sqlite"
+
+    def trainee_run(name: str) -> None:
+        common = ["run", str(SMALL), "--db", str(db), "--quiet", "--roles", "police"]
+        assert main([*common, "--out", str(tmp_path / name)]) == 0
+        capsys.readouterr()
+
+    trainee_run("a")
+    trainee_run("b")
+    assert len(Store.open(db).runs(purpose="baseline")) == 1  # the second run reused it
+    before = records.code_fingerprint()
+    monkeypatch.setattr(records, "code_fingerprint", lambda: "an upgraded program")
+    trainee_run("c")
+    store = Store.open(db)
+    first, second = store.runs(purpose="baseline")
+    key = (first.scenario_sha256, first.seed, first.until)
+    assert store.baseline(*key, "an upgraded program") == second.id != first.id
+    assert store.baseline(*key, before) is None  # replaced: one cached per key
 
 
 def test_markdown_report(recorded, capsys):

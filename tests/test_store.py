@@ -11,6 +11,7 @@ from contextlib import closing
 import pytest
 from conftest import ROOT, LogBuilder
 
+from simulator import fingerprint
 from simulator.cli import main
 from simulator.store import database, schema
 from simulator.store.database import Store, StoreError, event_row
@@ -102,9 +103,9 @@ def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
     )
     db.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 3
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 4
     assert [r.scenario_id for r in store.runs()] == ["s"]
-    assert store.baseline("h", 1, 60) is None  # the table migration 2 added
+    assert store.baseline("h", 1, 60, "") is None  # the table migration 2 added
 
 
 def test_version_2_rebuilt_for_rehearsals_keeps_every_row_id_index_and_reference(tmp_path):
@@ -132,8 +133,14 @@ def test_version_2_rebuilt_for_rehearsals_keeps_every_row_id_index_and_reference
 
     store = Store.open(path)
     db = store.db
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
-    assert {t: db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables} == before
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    columns = {"baselines": "scenario_sha256, seed, until, run"}  # 4 added its code
+    after = {
+        t: db.execute(f"SELECT {columns.get(t, '*')} FROM {t} ORDER BY 1").fetchall()
+        for t in tables
+    }
+    assert after == before
+    assert db.execute("SELECT code FROM baselines").fetchall() == [("",)]
     indexes = db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'"
     )
@@ -145,7 +152,8 @@ def test_version_2_rebuilt_for_rehearsals_keeps_every_row_id_index_and_reference
     with store.transaction():
         db.execute("DELETE FROM runs WHERE id = 3")  # children still refer to the new table
     assert store.events(3) == [] and store.scores(3) is None and store.notes(3) == []
-    assert store.baseline("h", 4, 60) == 7
+    assert store.baseline("h", 4, 60, "") == 7
+    assert store.baseline("h", 4, 60, "another program") is None
 
 
 def test_a_newer_schema_is_refused(tmp_path):
@@ -276,3 +284,21 @@ def test_the_database_keeps_the_very_lines_of_the_event_log(tmp_path):
     with closing(sqlite3.connect(db)) as con:
         stored = [j for (j,) in con.execute("SELECT json FROM events ORDER BY seq")]
     assert stored == lines and len(lines) > 100
+
+
+def test_the_code_fingerprint_moves_with_any_module_of_the_package(tmp_path, monkeypatch):
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "engine" / "core.py").write_text("SPEED = 1\n")
+    (tmp_path / "notes.txt").write_text("not code")
+    monkeypatch.setattr(fingerprint, "_PACKAGE", tmp_path)
+
+    def fresh() -> str:
+        fingerprint.code_fingerprint.cache_clear()
+        return fingerprint.code_fingerprint()
+
+    first = fresh()
+    (tmp_path / "notes.txt").write_text("still not code")
+    assert fresh() == first
+    (tmp_path / "engine" / "core.py").write_text("SPEED = 2\n")
+    assert fresh() != first
+    fingerprint.code_fingerprint.cache_clear()

@@ -447,22 +447,29 @@ class Store:
         )
         return [self._checked(run, rows.note, row) for row in found]
 
-    def baseline(self, scenario_sha256: str, seed: int, until: float) -> int | None:
-        """The cached automated-players run for a scenario, seed and length, if any."""
+    def baseline(self, scenario_sha256: str, seed: int, until: float, code: str) -> int | None:
+        """The automated-players run cached for a scenario, seed and length, if any.
+
+        Only one the same program (``code``, its fingerprint) played: another's players
+        may have played differently.
+        """
         row = self.db.execute(
             "SELECT b.run FROM baselines b JOIN runs r ON r.id = b.run "
-            "WHERE b.scenario_sha256 = ? AND b.seed = ? AND b.until = ? AND r.status = 'complete'",
-            (scenario_sha256, seed, until),
+            "WHERE b.scenario_sha256 = ? AND b.seed = ? AND b.until = ? AND b.code = ? "
+            "AND r.status = 'complete'",
+            (scenario_sha256, seed, until, code),
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def set_baseline(self, scenario_sha256: str, seed: int, until: float, run: int) -> None:
-        """Cache a baseline run."""
+    def set_baseline(
+        self, scenario_sha256: str, seed: int, until: float, run: int, code: str
+    ) -> None:
+        """Cache a baseline run, played by the program ``code`` fingerprints."""
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO baselines (scenario_sha256, seed, until, run) "
-                "VALUES (?,?,?,?)",
-                (scenario_sha256, seed, until, run),
+                "INSERT OR REPLACE INTO baselines (scenario_sha256, seed, until, run, code) "
+                "VALUES (?,?,?,?,?)",
+                (scenario_sha256, seed, until, run, code),
             )
 
 

@@ -111,6 +111,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX runs_by_trainee ON runs (trainee, started);
     CREATE INDEX runs_by_scenario ON runs (scenario_id, started);
     """,
+    # 4: a baseline is cached for the program that played it (``fingerprint.py``): one
+    # cached before (code '') is played again by the program asking, and replaced.
+    """
+    ALTER TABLE baselines ADD COLUMN code TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 VERSION = len(MIGRATIONS)
