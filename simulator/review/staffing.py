@@ -10,6 +10,8 @@ Each structure fire gives one sample: from the first fire unit en route (any fir
 service's, mutual aid included, as NFPA 1710 counts automatic aid) until the fire
 crews on scene first number 16, or 17 once a ladder is among them. A fire never
 staffed so is a duty not done: censored at its resolution, or at the end of the run.
+The house is the occupancy the doctrine reference sizes; NFPA 1710 asks more at an
+apartment block or a high-rise, so there the check is a floor.
 """
 
 from collections.abc import Iterable
