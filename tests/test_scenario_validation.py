@@ -424,6 +424,14 @@ def test_location_off_the_map():
     assert "(9000, 9000) is off the map" in problem.message
 
 
+def test_radio_site_at_an_unknown_node():
+    site = {"id": "north", "location": {"node": "Q"}}
+    system = {"id": "county", "sites": [site]}
+    problem = only(mutated(lambda d: d["communications"].update(systems=[system])))
+    assert problem.path == "communications.systems.0.sites.0.location"
+    assert problem.message.startswith("unknown road node 'Q'")
+
+
 def test_location_near_a_road_snaps():
     scenario = build(mutated(lambda d: d["stations"][0].update(location={"x": 1040, "y": 30})))
     atlas = build_atlas(scenario)

@@ -132,6 +132,10 @@ def _place_problems(atlas: Atlas) -> list[Problem]:
         places.append((f"{path}.location", spec.location))
     for index, op in enumerate(scenario.operations.planned):
         places.append((f"operations.planned.{index}.location", op.location))
+    for s_index, system in enumerate(scenario.communications.systems):
+        for index, site in enumerate(system.sites):
+            path = f"communications.systems.{s_index}.sites.{index}.location"
+            places.append((path, site.location))
     for index, rule in enumerate(scenario.intelligence.handling):
         if rule.if_leaked and rule.if_leaked.incident:
             path = f"intelligence.handling.{index}.if_leaked.incident.location"
