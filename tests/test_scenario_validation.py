@@ -432,6 +432,22 @@ def test_radio_site_at_an_unknown_node():
     assert problem.message.startswith("unknown road node 'Q'")
 
 
+def test_a_channel_may_not_take_the_id_of_an_added_dispatch_channel():
+    tactical = {"id": "police-dispatch", "kind": "tactical", "system": "county"}
+    tactical["members"] = ["police"]
+    plan = {"systems": [{"id": "county"}], "channels": [tactical]}
+    problem = only(mutated(lambda d: d["communications"].update(plan)))
+    assert problem.path == "communications.channels.0.id"
+    assert "dispatch channel the exercise adds for police" in problem.message
+
+
+def test_a_declared_dispatch_channel_keeps_its_agencys_usual_id():
+    own = {"id": "police-dispatch", "kind": "dispatch", "system": "county", "members": ["police"]}
+    plan = {"systems": [{"id": "county"}], "channels": [own]}
+    scenario = build(mutated(lambda d: d["communications"].update(plan)))
+    build_atlas(scenario)
+
+
 def test_location_near_a_road_snaps():
     scenario = build(mutated(lambda d: d["stations"][0].update(location={"x": 1040, "y": 30})))
     atlas = build_atlas(scenario)

@@ -10,6 +10,7 @@ left out, a count that may miss one) is skipped, so nothing false is reported.
 
 from collections.abc import Iterable, Iterator
 
+from simulator.scenario.comms import Channel
 from simulator.scenario.facts import TOPICS, FactKey
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.limits import shown
@@ -552,6 +553,16 @@ def _has_no(incident: str, what: str, part: str, choices: set[str]) -> str:
     return f"incident {shown(incident)} has no {what} {shown(part)} ({what}s: {listed})"
 
 
+def _taken_by_default(channel: Channel) -> str:
+    """Two channels with one id: messages for the added dispatch channel would be lost."""
+    agency = channel.members[0]
+    return (
+        f"{shown(channel.id)} is the id of the dispatch channel the exercise adds for "
+        f"{agency}, which declares no dispatch channel of its own; rename this channel "
+        f"or make it kind: dispatch with {agency} a member"
+    )
+
+
 def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     found = []
     comms = scenario.communications
@@ -560,7 +571,9 @@ def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     kinds = {kind.value for kind in AgencyKind}
     systems = {s.id for s in comms.systems}
     sites = {site.id for s in comms.systems for site in s.sites}
-    channels = {c.id for c in default_plan(scenario)[1]}
+    plan = default_plan(scenario)[1]
+    channels = {c.id for c in plan}
+    added = {c.id: c for c in plan[len(comms.channels) :]}
     for index, agency in enumerate(scenario.agencies):
         if declared and agency.radio_system and agency.radio_system not in systems:
             found.append(
@@ -571,6 +584,8 @@ def _comms(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
             )
     for index, channel in enumerate(comms.channels):
         path = f"communications.channels.{index}"
+        if agencies and channel.id in added:
+            found.append(Problem(f"{path}.id", _taken_by_default(added[channel.id])))
         if channel.system and channel.system not in systems:
             found.append(
                 Problem(f"{path}.system", unknown("radio system", channel.system, systems))
