@@ -206,6 +206,24 @@ def test_declared_channels_that_drop_the_default_phone_line_and_cad_link_warn(tm
     assert validate(tmp_path, data, capsys) == (0, [])
 
 
+def test_a_precondition_no_need_asks_for_is_a_warning(tmp_path, capsys):
+    gate = {"id": "safe", "name": "scene safe", "capability": "tactical", "minutes": 3}
+    gate["blocks_agencies"] = ["ems"]
+    row = incident(requires={"patrol": 1}, casualties={"delayed": 1}, preconditions=[gate])
+    data = scenario_dict(msel=[row])
+    data["units"].append(unit("T1", "police", ["tactical"], "PS"))
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: precondition safe at msel.0.incident.preconditions.0.capability: no need "
+        "of this incident asks for tactical, so automated dispatchers send none: 'scene "
+        "safe' is never met and the crews it holds wait at the perimeter to the end; add "
+        "it to requires"
+    ]
+    row["incident"]["escalation"] = [{"after": 600, "add_requires": {"tactical": 1}}]
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
 def test_an_empty_msel_is_a_warning(tmp_path, capsys):
     code, lines = validate(tmp_path, scenario_dict(msel=[]), capsys)
     assert code == 0

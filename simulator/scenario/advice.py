@@ -8,7 +8,8 @@ neither meet nor ask a partner for waits all day, a hospital without beds overfl
 with its first patient, an objective without measures is never rated, a rumour or a
 public-information measure without a ``community`` section reaches no public, and
 a rumour told to no agency with a PIO is answered by no automated one, and a hidden
-hazard no unit can recognise harms each agency's first crew that goes in.
+hazard no unit can recognise harms each agency's first crew that goes in, and a
+precondition whose capability no need asks for is never met, so those it holds wait.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
@@ -41,6 +42,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_no_public(scenario),
         *_unseen(scenario),
         *_unheard(scenario),
+        *_ungated(scenario),
     ]
 
 
@@ -261,6 +263,35 @@ def _unseen(scenario: Scenario) -> list[Problem]:
                     f"(recognised by {names}) and callers do not report it: it harms the "
                     "first crew of each agency that goes in",
                     f"hazard {hazard.id}",
+                )
+            )
+    return found
+
+
+def _ungated(scenario: Scenario) -> list[Problem]:
+    """Preconditions no automated dispatcher will ever meet.
+
+    Dispatchers send units for an incident's needs; a precondition is worked only by a
+    unit of its capability on scene, so when no need (nor escalation) asks for that
+    capability, the crews it holds stage at the perimeter to the end.
+    """
+    found = []
+    for path, _, spec in incidents(scenario):
+        asked = set(spec.requires)
+        if spec.casualties.immediate + spec.casualties.delayed:
+            asked.add(Capability.TRANSPORT)  # ambulances are sent per patient
+        for stage in spec.escalation:
+            asked |= set(stage.add_requires)
+        for index, pre in enumerate(spec.preconditions):
+            if pre.capability in asked:
+                continue
+            found.append(
+                Problem(
+                    f"{path}.preconditions.{index}.capability",
+                    f"no need of this incident asks for {pre.capability.value}, so automated "
+                    f"dispatchers send none: {pre.name!r} is never met and the crews it "
+                    "holds wait at the perimeter to the end; add it to requires",
+                    f"precondition {pre.id}",
                 )
             )
     return found
