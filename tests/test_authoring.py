@@ -316,7 +316,7 @@ def test_an_objective_without_measures_and_public_measures_without_a_public_warn
                 "id": "O2",
                 "title": "Inform",
                 "core_capability": "Public Information and Warning",
-                "measures": [{"metric": "trust_at_end", "target": 50}],
+                "measures": [{"metric": "trust_at_end", "target": 50, "at_most": False}],
             },
         ]
     }
@@ -353,6 +353,31 @@ def test_an_objective_without_measures_and_public_measures_without_a_public_warn
             "no automated PIO notices or answers this rumour"
         ],
     )
+
+
+@pytest.mark.parametrize(
+    "metric, at_most, reason",
+    [
+        ("casualties_deceased", False, "less is better, yet at_most: false makes this met by more"),
+        ("first_on_scene", False, "less is better, yet at_most: false makes this met by more"),
+        ("incidents_resolved", True, "more is better, yet at_most makes this met by fewer"),
+    ],
+)
+def test_a_measure_that_rewards_the_opposite_is_a_warning(
+    tmp_path, capsys, metric, at_most, reason
+):
+    measure = {"metric": metric, "target": 1, "at_most": at_most}
+    objective = {"id": "O1", "title": "Care", "core_capability": "Mass Care Services"}
+    data = scenario_dict()
+    data["scoring"] = {"objectives": [{**objective, "measures": [measure]}]}
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"warning: objective O1 at scoring.objectives.0.measures.0.at_most: {metric}: {reason}"
+    )
+    measure["at_most"] = not at_most
+    assert validate(tmp_path, data, capsys) == (0, [])
 
 
 def test_a_run_goes_ahead_despite_warnings(tmp_path, capsys):

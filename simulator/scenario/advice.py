@@ -5,11 +5,12 @@ incident inject's ``to:`` tells nobody (agencies learn of an incident from its 9
 calls), declaring channels drops the default phone line and CAD link, a transport
 unit that carries no patients never transports one, a need its answering agency can
 neither meet nor ask a partner for waits all day, a hospital without beds overflows
-with its first patient, an objective without measures is never rated, a rumour or a
-public-information measure without a ``community`` section reaches no public, and
-a rumour told to no agency with a PIO is answered by no automated one, and a hidden
-hazard no unit can recognise harms each agency's first crew that goes in, and a
-precondition whose capability no need asks for is never met, so those it holds wait.
+with its first patient, an objective without measures is never rated, a measure whose
+``at_most`` rewards the opposite of good work misleads, a rumour or a
+public-information measure without a ``community`` section reaches no public, a rumour
+told to no agency with a PIO is answered by no automated one, a hidden hazard no unit
+can recognise harms each agency's first crew that goes in, and a precondition whose
+capability no need asks for is never met, so the crews it holds wait.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
@@ -20,7 +21,7 @@ from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
-from simulator.scenario.vocabulary import TIMED_METRICS, Capability, Metric
+from simulator.scenario.vocabulary import MORE_IS_BETTER, TIMED_METRICS, Capability, Metric
 
 # Measures read from the public's events, which only a ``community`` section makes.
 PUBLIC_METRICS = frozenset(
@@ -38,6 +39,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_unanswered(scenario),
         *_bedless(scenario),
         *_unrated(scenario),
+        *_backwards(scenario),
         *_ignored_percentile(scenario),
         *_no_public(scenario),
         *_unseen(scenario),
@@ -193,6 +195,28 @@ def _unrated(scenario: Scenario) -> list[Problem]:
         for index, objective in enumerate(scenario.scoring.objectives)
         if not objective.measures
     ]
+
+
+def _backwards(scenario: Scenario) -> list[Problem]:
+    """Measures whose direction rewards the opposite of good performance."""
+    found = []
+    for o_index, objective in enumerate(scenario.scoring.objectives):
+        for index, measure in enumerate(objective.measures):
+            more = measure.metric in MORE_IS_BETTER
+            if measure.at_most != more:
+                continue
+            if more:
+                reason = "more is better, yet at_most makes this met by fewer; add at_most: false"
+            else:
+                reason = "less is better, yet at_most: false makes this met by more; remove it"
+            found.append(
+                Problem(
+                    f"scoring.objectives.{o_index}.measures.{index}.at_most",
+                    f"{measure.metric.value}: {reason}",
+                    f"objective {objective.id}",
+                )
+            )
+    return found
 
 
 def _no_public(scenario: Scenario) -> list[Problem]:

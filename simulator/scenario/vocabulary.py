@@ -220,3 +220,14 @@ TIMED_METRICS = frozenset(
         Metric.SYSTEM_DOWNTIME,
     }
 )
+
+# Metrics where more is better (an exercise wants many resolved, few deceased): a measure
+# on one of them says ``at_most: false``; on any other, the default ``at_most: true``.
+MORE_IS_BETTER = frozenset(
+    {
+        Metric.CASUALTIES_TRANSPORTED,
+        Metric.INCIDENTS_RESOLVED,
+        Metric.RUMOURS_COUNTERED,
+        Metric.TRUST_AT_END,
+    }
+)
