@@ -380,6 +380,22 @@ def test_a_measure_that_rewards_the_opposite_is_a_warning(
     assert validate(tmp_path, data, capsys) == (0, [])
 
 
+def test_an_escalation_inject_on_a_stage_secondary_may_be_skipped(tmp_path, capsys):
+    data = scenario_dict()
+    fire = incident("FIRE", at="M", requires={"patrol": 1})["incident"]
+    data["msel"][0]["incident"]["escalation"] = [{"after": 600, "secondary": fire}]
+    inject = {"seq": 2, "time": 1200, "type": "escalation", "incident": "FIRE"}
+    data["msel"].append({**inject, "description": "The fire spreads", "add_requires": {}})
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: inject seq 2 at msel.1.incident: FIRE starts only if INC1's needs go "
+        "unmet for 00:10:00; if it has not started by T+00:20:00 this inject is skipped"
+    ]
+    data["msel"][1]["incident"] = "INC1"
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
 def test_a_run_goes_ahead_despite_warnings(tmp_path, capsys):
     row = incident()
     row["to"] = ["police", "fire"]

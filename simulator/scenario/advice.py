@@ -10,7 +10,9 @@ with its first patient, an objective without measures is never rated, a measure 
 public-information measure without a ``community`` section reaches no public, a rumour
 told to no agency with a PIO is answered by no automated one, a hidden hazard no unit
 can recognise harms each agency's first crew that goes in, and a precondition whose
-capability no need asks for is never met, so the crews it holds wait.
+capability no need asks for is never met, so the crews it holds wait; an escalation
+inject naming a secondary that only an escalation stage starts is skipped if the stage
+has not fired by then.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
@@ -19,8 +21,9 @@ from collections import defaultdict
 from simulator.scenario.check import incidents, offered, responsible_agency
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
-from simulator.scenario.msel import IncidentInject, RumourInject
+from simulator.scenario.msel import EscalationInject, IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
+from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import MORE_IS_BETTER, TIMED_METRICS, Capability, Metric
 
 # Measures read from the public's events, which only a ``community`` section makes.
@@ -45,6 +48,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_unseen(scenario),
         *_unheard(scenario),
         *_ungated(scenario),
+        *_maybe_skipped(scenario),
     ]
 
 
@@ -318,4 +322,34 @@ def _ungated(scenario: Scenario) -> list[Problem]:
                     f"precondition {pre.id}",
                 )
             )
+    return found
+
+
+def _maybe_skipped(scenario: Scenario) -> list[Problem]:
+    """Escalation injects on a secondary that exists only if a stage has fired by then.
+
+    A stage fires when its incident's needs go unmet for ``after``; players who meet
+    them in time never start the secondary, and the engine skips the inject
+    (``incident.escalation_skipped``).
+    """
+    staged: dict[str, tuple[str, float]] = {}
+    for _, _, spec in incidents(scenario):
+        for stage in spec.escalation:
+            if stage.secondary:
+                staged[stage.secondary.id] = (spec.id, stage.after)
+    found = []
+    for index, row in enumerate(scenario.msel):
+        if not isinstance(row, EscalationInject) or row.incident not in staged:
+            continue
+        parent, after = staged[row.incident]
+        when = "the controller releases it" if row.contingency else f"T+{format_offset(row.time)}"
+        found.append(
+            Problem(
+                f"msel.{index}.incident",
+                f"{row.incident} starts only if {parent}'s needs go unmet for "
+                f"{format_offset(after)}; if it has not started by {when} this inject "
+                "is skipped",
+                f"inject seq {row.seq}",
+            )
+        )
     return found
