@@ -281,6 +281,18 @@ def test_unattainable_names_impossible_counts():
     assert problem.message == "oem owns no units, so this is never observed"
 
 
+def test_patients_an_escalation_inject_adds_count_toward_a_transport_target():
+    data = scenario_dict()
+    data["msel"][0]["incident"]["casualties"] = {"delayed": 1}
+    data["scoring"] = _objective("casualties_transported", 3, at_most=False)
+    (problem,) = unattainable(build(data))
+    assert problem.message == "target 3 but only 1 patients need transport"
+    inject = {"seq": 2, "time": 600, "type": "escalation", "incident": "INC1"}
+    inject |= {"description": "More hurt", "add_casualties": {"immediate": 1, "delayed": 1}}
+    data["msel"].append(inject)
+    assert unattainable(build(data)) == []
+
+
 def test_bundled_scenarios_have_no_unattainable_objective():
     for path in sorted(SCENARIOS.glob("*.yaml")):
         assert unattainable(load(path)) == [], path.name

@@ -7,6 +7,7 @@ so ``validate`` names it before anyone plays (a warning: the file still loads).
 from simulator.scenario.check import incidents, responsible_agency
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
+from simulator.scenario.msel import EscalationInject
 from simulator.scenario.problem import Problem
 from simulator.scenario.scoring import Measure
 from simulator.scenario.vocabulary import Capability, Metric
@@ -54,7 +55,7 @@ def _reasons(scenario: Scenario, measure: Measure) -> list[str]:
     if metric == Metric.INCIDENTS_RESOLVED and not measure.at_most and measure.target > len(specs):
         return [f"target {measure.target:g} but the scenario has {len(specs)} incidents"]
     if metric == Metric.CASUALTIES_TRANSPORTED and not measure.at_most:
-        patients = sum(_transportable(s) for s in specs)
+        patients = sum(_transportable(s) for s in specs) + _injected(scenario)
         if measure.target > patients:
             return [f"target {measure.target:g} but only {patients} patients need transport"]
     return []
@@ -81,3 +82,9 @@ def _transportable(spec: IncidentSpec) -> int:
     """Immediate and delayed patients, at the start and from every escalation."""
     effects = [spec.casualties, *(stage.add_casualties for stage in spec.escalation)]
     return sum(c.immediate + c.delayed for c in effects)
+
+
+def _injected(scenario: Scenario) -> int:
+    """Immediate and delayed patients the controller's escalation injects add."""
+    rows = [row for row in scenario.msel if isinstance(row, EscalationInject)]
+    return sum(row.add_casualties.immediate + row.add_casualties.delayed for row in rows)
