@@ -69,6 +69,7 @@ def test_wrong_type_names_the_field_and_the_expected_type():
     [
         (lambda d: d.update(metadata="x"), "metadata", "expected a mapping of fields"),
         (lambda d: d["units"][0].update(id="bad id!"), "units.0.id", "an id may hold only"),
+        (lambda d: d["units"][0].update(id="Engine-Ä1"), "units.0.id", "an id may hold only ASCII"),
         (lambda d: d["units"][0].update(capabilities=[]), "units.0.capabilities", "needs at"),
         (lambda d: d["agencies"][0].update(mutual_aid="x"), "agencies.0.mutual_aid", "expected a"),
     ],

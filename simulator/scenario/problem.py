@@ -99,7 +99,7 @@ def plain(error: Mapping[str, Any]) -> str:
     if kind == "union_tag_not_found":
         return f"give its {field}"
     if kind == "string_pattern_mismatch" and context.get("pattern") == IDENT_PATTERN:
-        return "an id may hold only letters, digits and _ . -"
+        return "an id may hold only ASCII letters (A-Z, a-z), digits and _ . -"
     message = str(error["msg"]).removeprefix("Value error, ")
     return message.replace("Input should be", "must be").replace("String should", "must")
 
