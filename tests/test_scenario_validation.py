@@ -411,6 +411,18 @@ def test_each_home_discipline_is_required(missing):
     assert found == [Problem("agencies", f"needs a home {missing} agency")]
 
 
+@pytest.mark.parametrize("written", ["Home", " HOME "])
+def test_home_is_home_in_any_case(written):
+    scenario = build(mutated(lambda d: d["agencies"][2].update(jurisdiction=written)))
+    assert scenario.agencies[2].is_home
+
+
+def test_an_empty_jurisdiction_is_reported():
+    problem = only(mutated(lambda d: d["agencies"][2].update(jurisdiction=" ")))
+    assert problem.path == "agencies.2.jurisdiction"
+    assert "give 'home'" in problem.message
+
+
 def test_a_neighbouring_agency_does_not_count_as_home():
     data = mutated(lambda d: d["agencies"][2].update(jurisdiction="County"))
     assert Problem("agencies", "needs a home ems agency") in problems_of(data)

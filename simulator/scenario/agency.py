@@ -1,6 +1,6 @@
 """Agencies and their dispatch centres (PSAPs)."""
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from simulator.scenario.base import Ident, Model
 from simulator.scenario.limits import MAX_SECONDS
@@ -50,6 +50,15 @@ class Agency(Model):
     mutual_aid: list[Ident] = Field(
         default_factory=list, description="Agencies this one may ask for mutual aid, in order"
     )
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _home_in_any_case(cls, value: str) -> str:
+        """``Home`` means home: read otherwise it made a neighbour with no warning."""
+        value = value.strip()
+        if not value:
+            raise ValueError("give 'home' or the name of a neighbouring jurisdiction")
+        return "home" if value.casefold() == "home" else value
 
     @property
     def is_home(self) -> bool:
