@@ -389,7 +389,7 @@ def standard_checks(
             "Travel, full assignment (fire)",
             "NFPA 1710",
             targets.travel_full_assignment_s,
-            of("full_assignment_on_scene", "fire"),
+            _whole_alarm(of("full_assignment_on_scene", "fire")),
         ),
         (
             "First-alarm staffing, structure fire",
@@ -448,6 +448,20 @@ def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
             kept.censored,
             kept.evidence[-1].seq,
         ):
+            first[s.incident] = s
+    return list(first.values())
+
+
+def _whole_alarm(samples: Iterable[Sample]) -> list[Sample]:
+    """One sample per incident: from the first fire service's unit en route.
+
+    Each fire service sent gives a sample ending when the assignment is complete;
+    NFPA 1710 times the alarm from its first unit, whichever service's, once.
+    """
+    first: dict[str | None, Sample] = {}
+    for s in samples:
+        kept = first.get(s.incident)
+        if kept is None or s.evidence[0].seq < kept.evidence[0].seq:
             first[s.incident] = s
     return list(first.values())
 

@@ -46,7 +46,7 @@ from simulator.review.rating import (
     rate_objective,
 )
 from simulator.review.roles import RoleScore, role_scores
-from simulator.review.staffing import fire_crews, first_alarm_staffing
+from simulator.review.staffing import fire_service, first_alarm_staffing
 from simulator.review.stats import Distribution, Sample, citing
 from simulator.review.traffic import traffic_summary, with_traffic
 from simulator.scenario.collector import collector_paused
@@ -143,7 +143,7 @@ def _score(scenario: Scenario, log: list[Event]) -> Scores:
         intervals=intervals,
         distributions=_distributions(intervals),
         checks=tuple(
-            standard_checks(scenario, intervals, first_alarm_staffing(log, fire_crews(scenario)))
+            standard_checks(scenario, intervals, first_alarm_staffing(log, fire_service(scenario)))
         ),
         outcomes=result,
         outcome_score=outcome,

@@ -8,8 +8,11 @@ short-staffed units must send more of them.
 
 Each structure fire gives one sample: from the first fire unit en route (any fire
 service's, mutual aid included, as NFPA 1710 counts automatic aid) until the fire
-crews on scene first number 16, or 17 once a ladder is among them. A fire never
-staffed so is a duty not done: censored at its resolution, or at the end of the run.
+crews on scene first number 16, or 17 once a ladder is among them. The sample is the
+fire's host service's (the fire agency the incident needs), whoever completed the
+count. A fire never staffed so is a duty not done: censored at its resolution, or at
+the end of the run; one no fire unit set off for is timed from the first fire CAD to
+hear of it (or, if none did, from its start). A fire verified as a hoax is not judged.
 The house is the occupancy the doctrine reference sizes; NFPA 1710 asks more at an
 apartment block or a high-rise, so there the check is a floor.
 """
@@ -43,10 +46,18 @@ class FireCrew:
     command_only: bool
 
 
-def fire_crews(scenario: Scenario) -> dict[str, FireCrew]:
-    """Every fire service unit's crew, aerial and command role, by unit id."""
-    fire = {a.id for a in scenario.agencies if a.kind == AgencyKind.FIRE}
-    return {
+@dataclass(frozen=True)
+class FireService:
+    """The scenario's fire agencies and every fire unit's crew, by unit id."""
+
+    agencies: frozenset[str]
+    crews: dict[str, FireCrew]
+
+
+def fire_service(scenario: Scenario) -> FireService:
+    """Every fire agency, and each fire unit's crew, aerial and command role."""
+    fire = frozenset(a.id for a in scenario.agencies if a.kind == AgencyKind.FIRE)
+    crews = {
         u.id: FireCrew(
             u.crew,
             Capability.LADDER in u.capabilities,
@@ -55,11 +66,12 @@ def fire_crews(scenario: Scenario) -> dict[str, FireCrew]:
         for u in scenario.units
         if u.agency in fire
     }
+    return FireService(fire, crews)
 
 
-def first_alarm_staffing(events: Iterable[Event], crews: dict[str, FireCrew]) -> list[Sample]:
-    """One sample per structure fire a fire unit set off for (see the module's rule)."""
-    return _Pass(crews).run(events)
+def first_alarm_staffing(events: Iterable[Event], service: FireService) -> list[Sample]:
+    """One sample per structure fire (see the module's rule)."""
+    return _Pass(service).run(events)
 
 
 @dataclass
@@ -67,9 +79,12 @@ class _Fire:
     """One structure fire's headcount so far."""
 
     started: Event
+    host: str
+    alerted: Event | None = None
     first_en_route: Event | None = None
     on_scene: dict[str, FireCrew] = field(default_factory=dict)
     staffed: bool = False
+    hoax: bool = False
     resolved: float | None = None
 
     def enough(self) -> bool:
@@ -80,8 +95,9 @@ class _Fire:
 
 
 class _Pass:
-    def __init__(self, crews: dict[str, FireCrew]) -> None:
-        self.crews = crews
+    def __init__(self, service: FireService) -> None:
+        self.agencies = service.agencies
+        self.crews = service.crews
         self.fires: dict[str, _Fire] = {}
         self.at: dict[str, str] = {}  # fire unit -> the structure fire it is working at
         self.out: list[Sample] = []
@@ -91,16 +107,28 @@ class _Pass:
         for e in events:
             self.end = max(self.end, e.t)
             kind = e.kind
+            fire = self.fires.get(str(e.incident))
             if kind == "incident.started":
-                if payload(e).type == IncidentType.STRUCTURE_FIRE:
-                    self.fires[str(e.incident)] = _Fire(e)
-            elif kind == "incident.resolved" and e.incident in self.fires:
-                fire = self.fires[e.incident]
-                fire.resolved = e.t if fire.resolved is None else fire.resolved
+                self._started(e)
             elif e.unit in self.crews and (kind == "unit.on_scene" or kind in _LEAVES):
                 self._unit(e)
+            elif fire is None:
+                continue
+            elif kind == "incident.resolved":
+                fire.resolved = e.t if fire.resolved is None else fire.resolved
+            elif kind == "cad.opened" and e.agency in self.agencies:
+                fire.alerted = fire.alerted or e
+            elif kind == "incident.verified" and payload(e).hoax:
+                fire.hoax = True
         self._censor()
         return self.out
+
+    def _started(self, e: Event) -> None:
+        started = payload(e)
+        if started.type != IncidentType.STRUCTURE_FIRE:
+            return
+        host = next((a for a in started.agencies if a in self.agencies), "")
+        self.fires[str(e.incident)] = _Fire(e, host)
 
     def _unit(self, e: Event) -> None:
         unit = str(e.unit)
@@ -119,22 +147,25 @@ class _Pass:
             fire.on_scene[unit] = self.crews[unit]
             if fire.first_en_route is not None and fire.enough():
                 fire.staffed = True
+                agency = fire.host or fire.first_en_route.agency
                 self.out.append(
-                    between(fire.first_en_route, e, incident=e.incident, agency=e.agency)
+                    between(fire.first_en_route, e, incident=e.incident, agency=agency, unit=unit)
                 )
 
     def _censor(self) -> None:
         for incident, fire in self.fires.items():
-            start = fire.first_en_route
-            if fire.staffed or start is None:
+            if fire.staffed or fire.hoax:
                 continue
+            start = fire.first_en_route or fire.alerted or fire.started
             stop = self.end if fire.resolved is None else fire.resolved
             note = "not done by the end" if fire.resolved is None else "never staffed"
+            if fire.first_en_route is None:
+                note = "no fire unit sent"
             self.out.append(
                 Sample(
                     round(stop - start.t, 3),
                     incident,
-                    start.agency,
+                    fire.host or start.agency,
                     None,
                     (cite(start),),
                     note,
