@@ -396,6 +396,27 @@ def test_an_escalation_inject_on_a_stage_secondary_may_be_skipped(tmp_path, caps
     assert validate(tmp_path, data, capsys) == (0, [])
 
 
+def test_fire_services_too_small_for_a_first_alarm_are_a_warning(tmp_path, capsys):
+    row = incident(incident_type="structure_fire", requires={"fire_suppression": 1})
+    row["incident"]["calls"]["agency"] = "fire"
+    row["to"] = ["fire"]
+    data = scenario_dict(msel=[row])
+    data["units"][1]["crew"] = 4
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: msel.0.incident: fire and its mutual-aid partners have 4 "
+        "firefighters in all; NFPA 1710's first alarm at a structure fire needs 16 on scene "
+        "(17 with an aerial), so first-alarm staffing is missed here whatever the players "
+        "do; add companies or a mutual-aid partner"
+    ]
+    data["agencies"].append(agency("county", "fire", jurisdiction="Lake County"))
+    data["stations"].append({"id": "CS", "agency": "county", "location": "S"})
+    data["units"].append(unit("CE1", "county", ["fire_suppression"], "CS", crew=12))
+    data["agencies"][1]["mutual_aid"] = ["county"]
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
 def test_a_run_goes_ahead_despite_warnings(tmp_path, capsys):
     row = incident()
     row["to"] = ["police", "fire"]

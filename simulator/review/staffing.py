@@ -24,11 +24,15 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.stats import Sample, between, cite
 from simulator.scenario.model import Scenario
-from simulator.scenario.vocabulary import AgencyKind, Capability, IncidentType, UnitStatus
+from simulator.scenario.vocabulary import (
+    FIRST_ALARM_STAFF,
+    FIRST_ALARM_STAFF_AERIAL,
+    AgencyKind,
+    Capability,
+    IncidentType,
+    UnitStatus,
+)
 
-# NFPA 1710 (2020): the initial full alarm to a 2,000 ft2 house, and with an aerial.
-FIRST_ALARM_STAFF = 16
-FIRST_ALARM_STAFF_AERIAL = 17
 # A unit's status events other than arriving on scene take it off the scene.
 _LEAVES = frozenset(f"unit.{s.value}" for s in UnitStatus if s != UnitStatus.ON_SCENE)
 

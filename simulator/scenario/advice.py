@@ -12,19 +12,30 @@ told to no agency with a PIO is answered by no automated one, a hidden hazard no
 can recognise harms each agency's first crew that goes in, and a precondition whose
 capability no need asks for is never met, so the crews it holds wait; an escalation
 inject naming a secondary that only an escalation stage starts is skipped if the stage
-has not fired by then.
+has not fired by then; fire services that together cannot put NFPA 1710's first alarm
+(16, or 17 with an aerial) on scene miss that check at every structure fire.
 ``validate`` prints these; ``run`` goes ahead.
 """
 
 from collections import defaultdict
 
+from simulator.scenario.attainable import involved
 from simulator.scenario.check import incidents, offered, responsible_agency
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import EscalationInject, IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
 from simulator.scenario.timing import format_offset
-from simulator.scenario.vocabulary import MORE_IS_BETTER, TIMED_METRICS, Capability, Metric
+from simulator.scenario.vocabulary import (
+    FIRST_ALARM_STAFF,
+    FIRST_ALARM_STAFF_AERIAL,
+    MORE_IS_BETTER,
+    TIMED_METRICS,
+    AgencyKind,
+    Capability,
+    IncidentType,
+    Metric,
+)
 
 # Measures read from the public's events, which only a ``community`` section makes.
 PUBLIC_METRICS = frozenset(
@@ -49,6 +60,7 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_unheard(scenario),
         *_ungated(scenario),
         *_maybe_skipped(scenario),
+        *_understaffed(scenario),
     ]
 
 
@@ -350,6 +362,41 @@ def _maybe_skipped(scenario: Scenario) -> list[Problem]:
                 f"{format_offset(after)}; if it has not started by {when} this inject "
                 "is skipped",
                 f"inject seq {row.seq}",
+            )
+        )
+    return found
+
+
+def _understaffed(scenario: Scenario) -> list[Problem]:
+    """Structure fires whose fire service, with its mutual-aid partners, is too small.
+
+    The first-alarm staffing check (NFPA 1710) counts heads on scene; a service whose
+    every firefighter, partners' included, falls short of it is failed by the scenario,
+    not by its players. One warning per service, at its first structure fire.
+    """
+    fire = {a.id: a for a in scenario.agencies if a.kind == AgencyKind.FIRE}
+    fires: dict[str, list[str]] = defaultdict(list)
+    for path, _, spec in incidents(scenario):
+        if spec.incident_type == IncidentType.STRUCTURE_FIRE and not spec.hoax:
+            for host in involved(scenario, spec) & set(fire):
+                fires[host].append(path)
+    found = []
+    for host, paths in sorted(fires.items()):
+        pool = {host} | (set(fire[host].mutual_aid) & set(fire))
+        units = [u for u in scenario.units if u.agency in pool]
+        ground = sum(u.crew for u in units if Capability.LADDER not in u.capabilities)
+        total = sum(u.crew for u in units)
+        if ground >= FIRST_ALARM_STAFF or total >= FIRST_ALARM_STAFF_AERIAL:
+            continue
+        also = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+        found.append(
+            Problem(
+                paths[0],
+                f"{host} and its mutual-aid partners have {total} firefighters in all; "
+                f"NFPA 1710's first alarm at a structure fire needs {FIRST_ALARM_STAFF} on "
+                f"scene ({FIRST_ALARM_STAFF_AERIAL} with an aerial), so first-alarm "
+                f"staffing is missed here{also} whatever the players do; add companies or "
+                "a mutual-aid partner",
             )
         )
     return found

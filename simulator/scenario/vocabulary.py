@@ -231,3 +231,8 @@ MORE_IS_BETTER = frozenset(
         Metric.TRUST_AT_END,
     }
 )
+
+# NFPA 1710 (2020): the initial full alarm to a 2,000 ft2 single-family house, and with
+# an aerial device in use (the doctrine reference, response standards).
+FIRST_ALARM_STAFF = 16
+FIRST_ALARM_STAFF_AERIAL = 17
