@@ -306,6 +306,25 @@ def _deconflict(ex: Exercise, agency_id: str) -> DutyGroup | None:
     return next((g for g in role.groups if g.name == "deconflict"), None)
 
 
+def test_a_blue_on_blue_harms_both_teams_in_outcomes_roles_and_safety_measures():
+    data = ops_data()
+    measure = {"metric": "unsafe_entries", "target": 0, "agency": "feds"}
+    objective = {"id": "O", "title": "Safe", "core_capability": "c", "measures": [measure]}
+    data["scoring"] = {"objectives": [objective]}
+    ex = exercise(data)
+    ex.advance(WARRANT_ENTRY + 1)  # before any unit reaches the confrontation
+    card = score(ex.scenario, ex.log.events)
+    assert card.outcomes.responders_harmed == 2
+    assert "safety" in card.outcome_score.components
+    (rated,) = card.objectives[0].measures
+    assert (rated.value, rated.met) == (1, False)
+    assert rated.samples[0].unit == "OP-S"
+    roles = role_scores(ex.scenario, ex.log.events)
+    for lead in ("police", "feds"):
+        safety = next(g for g in roles[lead].groups if g.name == "safety")
+        assert safety.missed == 1 and safety.credit == 0.5
+
+
 def test_a_lead_that_never_registers_misses_its_deconfliction_duty():
     ex = ops_exercise()
     ex.advance(ex.end)

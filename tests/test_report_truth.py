@@ -233,7 +233,7 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     # Within a ceiling of 2, yet responders were put at risk: HSEEP's M, an area for
     # improvement with an improvement-plan row, never a strength.
     doc = report(scored_by("unsafe_entries", 2), log)
-    label = "Units harmed entering unsafe scenes (each unit once)"
+    label = "Units harmed entering unsafe scenes or in a blue-on-blue (each once)"
     row = f"| {label} | all | 2 (count) | <= 2 | M: met, with responders put at risk |"
     assert row in render(doc, "md")
     (objective,) = doc["objectives"]
@@ -243,8 +243,8 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     text = render(doc, "md")
     assert f"| {label} | all | 2 (count) | <= 0 | U: not met |" in text
     assert f"| {label} | 2 |" in text
-    assert "|   harm events (unit.harmed) | 3 |" in text
-    assert "| Responder harm events (unit.harmed) | 3 |" in text
+    assert "|   harm events (unit.harmed; blue-on-blue, each team) | 3 |" in text
+    assert "| Responder harm events (unit.harmed; blue-on-blue, each team) | 3 |" in text
     assert only_finding(doc)["analysis"] == ("Target not met: 2 units in 3 harm events at I1.")
     assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 3 harm events)"
 

@@ -114,7 +114,7 @@ READS = {
     "lost": ("message.lost",),
     "duplicated": ("assignment.duplicated",),
     "conflicted": ("assignment.conflicted",),
-    "harmed": ("unit.harmed",),
+    "harmed": ("unit.harmed", "operation.blue_on_blue"),
     "span": ("span.",),
 }
 
@@ -143,7 +143,7 @@ def coordination(scenario: Scenario, events: Sequence[Event]) -> Coordination:
         channels=tuple(channel_load(read["channels"], end)),
         duplicated=tuple(_costed(e) for e in read["duplicated"]),
         conflicted=tuple(_costed(e) for e in read["conflicted"]),
-        unsafe=tuple(_counted(e, payload(e).hazard) for e in read["harmed"]),
+        unsafe=tuple(s for e in read["harmed"] for s in _harm(e)),
         span=tuple(span_breaches(read["span"], end)),
         idle=tuple(idle_units(scenario, events)),
     )
@@ -173,6 +173,21 @@ def _reads(wanted: tuple[str, ...], kind: str) -> bool:
 
 def _counted(e: Event, note: str) -> Sample:
     return Sample(1.0, e.incident, e.agency, e.unit, (cite(e),), note)
+
+
+def _harm(e: Event) -> list[Sample]:
+    """A unit harmed by a hazard; or each operation's team hurt in a blue-on-blue.
+
+    An operation's officers carry no unit id: the team is counted by the operation's.
+    """
+    if e.kind == "unit.harmed":
+        return [_counted(e, payload(e).hazard)]
+    met = payload(e)
+    note = f"blue-on-blue: {' and '.join(met.operations)} met unannounced"
+    return [
+        Sample(1.0, e.incident, agency, team, (cite(e),), note)
+        for agency, team in zip(met.agencies, met.operations, strict=True)
+    ]
 
 
 def _costed(e: Event) -> Sample:

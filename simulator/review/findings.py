@@ -40,7 +40,7 @@ LABELS = {
     "fact_latency": "Critical fact known by every agency that needed it",
     "messages_lost": "Messages lost",
     "duplicate_assignments": "Duplicated or conflicting assignments",
-    "unsafe_entries": "Units harmed entering unsafe scenes (each unit once)",
+    "unsafe_entries": "Units harmed entering unsafe scenes or in a blue-on-blue (each once)",
     "span_of_control_breaches": "Span-of-control breaches",
     "idle_capable_units": "Capable units left idle while needs went unmet",
     "first_statement_time": "Major incident to the first public statement",
@@ -112,7 +112,8 @@ CORRECTIVE = {
         "the same task."
     ),
     "unsafe_entries": (
-        "Hold units at staging until the scene is declared safe; pass hazards to every agency."
+        "Hold units at staging until the scene is declared safe; pass hazards to every agency; "
+        "register every operation with the deconfliction service before entry."
     ),
     "span_of_control_breaches": (
         "Add supervisors or divisions to keep 3-7 units per supervisor (ICS span of control)."

@@ -91,6 +91,8 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
             resolved.setdefault(e.incident, e.t)
         elif e.kind == "incident.escalated":
             escalations.append(e)
+        elif e.kind == "operation.blue_on_blue":  # officers of each operation are hurt
+            counts["unit.harmed"] += len(payload(e).agencies)
         elif e.kind == "incident.casualties":
             found[e.incident] += sum(getattr(payload(e), k) for k in _CATEGORIES)
             dead_on_arrival[e.incident] += payload(e).deceased
@@ -242,7 +244,7 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
             f"{result.hospital_crowded} of {result.transported} transported patients "
             "reached a crowded emergency department"
         )
-    if arrivals:
+    if arrivals or result.responders_harmed:
         components["safety"] = 1.0 / (1.0 + result.responders_harmed)
         harmed = ("responder harmed", "responders harmed")
         notes["safety"] = plural(result.responders_harmed, harmed)

@@ -981,7 +981,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["  secondary incidents (spread)", o["secondary"]],
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
         ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
-        ["Responder harm events (unit.harmed)", o["responders_harmed"]],
+        ["Responder harm events (unit.harmed; blue-on-blue, each team)", o["responders_harmed"]],
         ["Systems down (fault injects: CAD, records, radio, phones)", o["systems_down"]],
         ["  minutes down in all (Cybersecurity)", o["system_down_minutes"]],
     ]
@@ -1014,7 +1014,7 @@ def _coordination_rows(c: dict) -> list[list[object]]:
             f"{len(c['duplicated'])} / {len(c['conflicted'])}",
         ],
         [LABELS["unsafe_entries"], len({s["unit"] for s in c["unsafe"] if s["unit"]})],
-        ["  harm events (unit.harmed)", len(c["unsafe"])],
+        ["  harm events (unit.harmed; blue-on-blue, each team)", len(c["unsafe"])],
         ["Span-of-control breaches", len(c["span"])],
         ["Capable units left idle (>= 2 min)", len({s["unit"] for s in c["idle"]})],
     ]

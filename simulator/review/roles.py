@@ -183,6 +183,9 @@ class _Sweep:
             self.resolved.setdefault(e.incident, e.t)
         elif kind == "unit.harmed":
             self.harmed[e.agency] += 1
+        elif kind == "operation.blue_on_blue":
+            for agency in payload(e).agencies:  # officers of both operations are hurt
+                self.harmed[agency] += 1
 
     def _arrive(self, e: Event) -> None:
         """Its own unit, or one sent at its request, answers an agency's respond duty."""
@@ -225,8 +228,8 @@ class _Sweep:
                 self._group("handle", 0.0, intel.withheld(agency) + intel.overshares(agency))
             )
         out = _merged([g for g in groups if g is not None])
-        if self.arrivals.get(agency):
-            harmed = self.harmed.get(agency, 0)
+        harmed = self.harmed.get(agency, 0)
+        if self.arrivals.get(agency) or harmed:
             out.append(DutyGroup("safety", None, (), harmed, 1.0 / (1.0 + harmed)))
         return out
 

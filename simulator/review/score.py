@@ -246,7 +246,10 @@ def _comms_count(m: Measure, coord: Coordination, chances: Opportunities) -> Mea
     counted, arose = {
         "messages_lost": (coord.lost, chances.messages > 0),
         "duplicate_assignments": (coord.duplicated + coord.conflicted, chances.multi_agency > 0),
-        "unsafe_entries": (coord.unsafe, chances.entries(agency) > 0),
+        "unsafe_entries": (
+            coord.unsafe,
+            chances.entries(agency) > 0 or bool(_of(coord.unsafe, agency)),
+        ),
         "span_of_control_breaches": (coord.span, chances.units_on_scene(agency) > 0),
     }[metric]
     samples = _of(counted, agency)
