@@ -513,7 +513,7 @@ def test_an_objective_is_rated_no_better_than_its_worst_met_target():
 
 
 def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
-    ok = evaluate(Measure(metric="messages_lost", target=0), [], value=0)
+    ok = evaluate(Measure(metric="casualties_deceased", target=0), [], value=0)
     bad = evaluate(Measure(metric="incidents_escalated", target=0), [], value=2)
     unseen = evaluate(Measure(metric="unified_command_time", target=600), [], value=None)
     assert (ok.met, bad.met, unseen.met) == (True, False, None)
@@ -529,6 +529,26 @@ def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
     assert total == 75.0  # (66.7 * 3 + 100 * 1) / 4
     assert [b["objective"] for b in breakdown] == ["A", "B"]
     assert sum(b["points"] for b in breakdown) == pytest.approx(total)
+
+
+def test_a_clean_guard_count_beside_work_all_missed_is_set_aside():
+    objective = Objective(id="UC", title="u", core_capability="Operational Coordination")
+    late = evaluate(Measure(metric="unified_command_time", target=600), timed(900.0))
+    prompt = evaluate(Measure(metric="unified_command_time", target=600), timed(300.0))
+    clean = evaluate(Measure(metric="duplicate_assignments", target=0), [], value=0)
+    clashed = evaluate(Measure(metric="duplicate_assignments", target=0), [], value=4)
+    # Nobody dispatched, so nobody clashed: that cannot lift the objective above U.
+    idle = rate_objective(objective, [late, clean])
+    assert (idle.rating, idle.share_met, idle.score) == ("U", 0.0, late.credit * 100)
+    assert idle.measures[1].set_aside and idle.measures[1].met is None
+    # With the work done, the guard judges how cleanly it was done.
+    worked = rate_objective(objective, [prompt, clean])
+    assert (worked.rating, worked.share_met) == ("P", 1.0)
+    assert not worked.measures[1].set_aside
+    # A guard that was breached still counts against the objective.
+    assert rate_objective(objective, [late, clashed]).measures[1].met is False
+    # A guard alone is judged as it stands.
+    assert rate_objective(objective, [clean]).rating == "P"
 
 
 def test_percentile_measure_with_agency_and_at_least():

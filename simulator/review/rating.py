@@ -13,12 +13,15 @@ S ``some_challenges``, M ``major_challenges``; below that it is U. It is never r
 above its worst met target: a capability whose targets all held, one with major
 challenges, was not performed without challenges. A measure whose opportunity never
 arose in the run's window (no duty fell due) is "not observed": listed, never counted;
-an objective with none observed is "not observed" (``rating`` None), never P. The
+an objective with none observed is "not observed" (``rating`` None), never P. A guard
+count (lost messages, clashing assignments, span breaches, units harmed, teams sent to
+hoaxes: harm that acting causes) met beside an objective's other targets all missed is
+set aside: doing nothing keeps it clean, so it shows inaction, not care. The
 objective's score is the mean graded credit of its observed measures (``credit.py``),
 so better play shows as a higher number.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.review.credit import count_credit, due, mean_time_credit
 from simulator.review.stats import Sample, percentile
@@ -33,6 +36,17 @@ RATINGS = {
 }
 _ORDER = "UMSP"  # worst first
 SAFETY = frozenset({Metric.UNSAFE_ENTRIES})  # any occurrence is an added safety risk
+# Counts of harm that acting causes (a message lost, two units on one task, a unit in
+# danger): doing nothing keeps them at zero, so they judge how cleanly work was done.
+GUARDS = frozenset(
+    {
+        Metric.MESSAGES_LOST,
+        Metric.DUPLICATE_ASSIGNMENTS,
+        Metric.SPAN_OF_CONTROL_BREACHES,
+        Metric.UNSAFE_ENTRIES,
+        Metric.HOAX_COMMITMENTS,
+    }
+)
 NOT_OBSERVED = "Not observed: the opportunity did not arise in the run's window"
 
 
@@ -52,6 +66,7 @@ class MeasureResult:
     missed: int = 0  # duties undone past the target (among ``samples``)
     past: int = 0  # measurements past the target (undone duties included); a ceiling's count
     rating: str | None = None  # HSEEP's rating of this target; None if not observed
+    set_aside: bool = False  # a guard count not judged: none of its objective's work was done
 
 
 @dataclass(frozen=True)
@@ -157,6 +172,7 @@ def rate(share: float, rule: Rating) -> str:
 
 def rate_objective(objective: Objective, measures: list[MeasureResult]) -> ObjectiveResult:
     """Rate an objective from its measures; the score is their mean credit, out of 100."""
+    measures = _guards_set_aside(measures)
     observed = [m for m in measures if m.met is not None]
     share = sum(1 for m in observed if m.met) / len(observed) if observed else None
     credit = sum(m.credit or 0.0 for m in observed) / len(observed) if observed else None
@@ -175,6 +191,24 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
         score=None if credit is None else round(100 * credit, 1),
         weight=objective.weight,
     )
+
+
+def _guards_set_aside(measures: list[MeasureResult]) -> list[MeasureResult]:
+    """Guard counts beside work that was all missed: set aside, neither met nor missed.
+
+    A trainee who dispatched nobody clashed with nobody; with every other target of the
+    objective missed, a clean guard count shows inaction, not care, and must not lift
+    the objective above the automated players who did the work.
+    """
+    work = [m for m in measures if m.met is not None and m.metric not in GUARDS]
+    if not work or any(m.met for m in work):
+        return measures
+    return [
+        replace(m, met=None, credit=None, rating=None, set_aside=True)
+        if m.metric in GUARDS and m.met
+        else m
+        for m in measures
+    ]
 
 
 def overall(objectives: list[ObjectiveResult]) -> tuple[float | None, list[dict]]:

@@ -285,6 +285,8 @@ def _standard_check(check: Check) -> dict:
 
 def _target_text(m: MeasureResult) -> str:
     """Why a target has its rating, in words (the rating's letter goes beside it)."""
+    if m.set_aside:
+        return "set aside: no other target of the objective was met, so a clean count shows no care"
     if m.met is None:
         return "not observed"
     if not m.met:
@@ -298,6 +300,12 @@ def _target_text(m: MeasureResult) -> str:
     if m.past:
         return f"met; {m.past} of {len(m.samples)} past the target"
     return "met" if m.statistic in ("count", "level") else "met by every measurement"
+
+
+def _credit_text(m: MeasureResult) -> str:
+    if m.set_aside:
+        return "set aside"
+    return _percent(m.credit) if m.met is not None else "not observed"
 
 
 def _undone_text(n: int) -> str:
@@ -499,7 +507,7 @@ def _objective(o: object, found: list[Finding]) -> dict:
                 "target_text": ("<= " if m.at_most else ">= ") + value_text(m.metric, m.target),
                 "met": m.met,
                 "credit": m.credit,
-                "credit_text": _percent(m.credit) if m.met is not None else "not observed",
+                "credit_text": _credit_text(m),
                 "missed": m.missed,
                 "missed_text": _undone_text(m.missed) if m.missed else "",
                 "rating": m.rating,
