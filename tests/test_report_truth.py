@@ -269,6 +269,18 @@ def test_a_quicker_percentile_over_fewer_arrivals_is_not_comparable():
     assert fair.better == "run"
 
 
+def test_an_agency_that_reached_nothing_is_compared_on_the_incidents_it_missed():
+    idle = LogBuilder()
+    for i in range(3):
+        idle.add(10_000.0 * i, "incident.started", incident=f"I{i}", agencies=["police"])
+        idle.add(10_000.0 * i, "call.received", "police", incident=f"I{i}", call=f"C{i}")
+    idle.add(30_000.0, "exercise.ended", reason="duration reached")
+    rows = rows_of(idle, arrivals([600] * 3))
+    assert rows["First on scene, 90th percentile (police)"].better == NOT_COMPARABLE
+    missed = rows["Incidents needing it never reached (police)"]
+    assert (missed.run, missed.baseline, missed.better) == (3, 0, "baseline")
+
+
 def test_baseline_table_shows_the_observation_counts_and_why_not_comparable():
     scenario = scored_by("first_on_scene", 300)
     run, baseline = arrivals([100]), arrivals([600] * 5)

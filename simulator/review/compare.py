@@ -83,6 +83,7 @@ def compare(run: Scores, baseline: Scores) -> list[Row]:
         theirs = baseline.distributions["first_on_scene"].get(agency)
         label = "First on scene, 90th percentile" + ("" if agency == "all" else f" ({agency})")
         rows.append(_percentile_row(label, _observed(mine), _observed(theirs)))
+    rows += _never_reached(run, baseline)
     rows.append(
         _row(
             "Facts shared with every agency needing them",
@@ -141,6 +142,33 @@ def _roles(run: Scores, baseline: Scores) -> list[Row]:
             row = _row(f"Role score ({agency})", "score", a, b, higher=True)
             rows.append(replace(row, role=agency))
     return rows
+
+
+def _never_reached(run: Scores, baseline: Scores) -> list[Row]:
+    """Incidents each agency needed but never reached: the misses a percentile leaves out.
+
+    The percentile is over arrivals only, so an agency that went nowhere has none and
+    cannot be compared on it; its misses are compared here instead.
+    """
+    mine, theirs = _unreached(run), _unreached(baseline)
+    return [
+        _row(
+            f"Incidents needing it never reached ({agency})",
+            "count",
+            mine.get(agency, 0),
+            theirs.get(agency, 0),
+            higher=False,
+        )
+        for agency in sorted(set(mine) | set(theirs))
+    ]
+
+
+def _unreached(scores: Scores) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in scores.intervals.of("first_on_scene"):
+        if s.censored and s.agency:
+            counts[s.agency] = counts.get(s.agency, 0) + 1
+    return counts
 
 
 def _shared(scores: Scores) -> int:
