@@ -249,6 +249,17 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 3 harm events)"
 
 
+def test_an_outcome_shortfall_names_the_agencies_its_incidents_needed():
+    log = LogBuilder()
+    for i, needed in enumerate((["police", "fire"], ["police"], ["ems"])):
+        log.add(600.0 * i, "incident.started", incident=f"I{i}", agencies=needed)
+    log.add(1000, "incident.resolved", incident="I2")
+    log.add(7200, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("incidents_resolved", 3, at_most=False), log)
+    assert only_finding(doc)["kind"] == "area for improvement"
+    assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 2 incidents)"
+
+
 # g. A percentile over fewer observations is never called better.
 
 

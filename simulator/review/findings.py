@@ -10,6 +10,7 @@ cause. The improvement plan holds responsible the agencies that did what is coun
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -17,6 +18,7 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.intervals import Check, Intervals
+from simulator.review.outcomes import IncidentOutcome, Outcomes
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, Sample, cite, plural
@@ -249,7 +251,10 @@ def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
     for objective in scores.objectives:
         for m in objective.measures:
             if m.met is not None:
-                out.append(_from_measure(objective, m, scores.intervals, span))
+                found = _from_measure(objective, m, scores.intervals, span)
+                if found.responsible == PLANNING_TEAM:
+                    found = replace(found, responsible=_behind(m.metric, scores.outcomes))
+                out.append(found)
     for check in scores.checks:
         if check.met is not None:
             out.append(_from_check(check, scores.intervals))
@@ -481,6 +486,32 @@ def _actor(s: Sample) -> str | None:
     first and had to pass it on.
     """
     return s.agency or (s.evidence[0].agency if s.evidence else None)
+
+
+# The incidents behind an outcome count that keeps no per-event samples of its misses.
+_OUTCOME_CASES: dict[str, Callable[[IncidentOutcome], bool]] = {
+    "incidents_resolved": lambda r: not r.answered,
+    "casualties_transported": lambda r: r.awaiting > 0,
+    "casualties_deceased": lambda r: r.died > 0,
+    "incidents_escalated": lambda r: r.escalations > 0,
+}
+
+
+def _behind(metric: str, outcomes: Outcomes) -> str:
+    """The agencies the incidents behind an outcome count needed, most incidents first.
+
+    A death, an escalation or an incident left open is every needed agency's to review
+    (the run cannot say whose delay it was); with no such incident the exercise
+    planning team takes the action.
+    """
+    case = _OUTCOME_CASES.get(metric)
+    rows = [r for r in outcomes.incident_rows if case and case(r)]
+    shares = Counter(a for r in rows for a in r.agencies)
+    if not shares:
+        return PLANNING_TEAM
+    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
+    listed = ", ".join(f"{a} {n}" for a, n in ranked)
+    return f"{listed} (of {plural(len(rows), ('incident', 'incidents'))})"
 
 
 def _responsible(blamed: list[Sample], cases: tuple[str, str], agency: str | None) -> str:

@@ -35,6 +35,8 @@ class IncidentOutcome:
     escalations: int
     secondary_of: str | None
     lost: bool = False  # closed only because its patients died before any unit came
+    agencies: tuple[str, ...] = ()  # the agencies it needed (``incident.started``)
+    died: int = 0  # of the deceased, those who died during the exercise
 
     @property
     def answered(self) -> bool:
@@ -171,6 +173,8 @@ def _row(
         awaiting=max(0, total - deceased - transported - treated),
         escalations=sum(1 for x in escalations if x.incident == e.incident),
         secondary_of=spec.parent,
+        agencies=tuple(spec.agencies),
+        died=states.get("deceased", 0),
     )
 
 
