@@ -38,7 +38,8 @@ def test_json_report_has_the_aar_ip_sections(recorded, capsys):
     db, _ = recorded
     doc = json.loads(report(db, 1, "json", capsys))
     assert {"overview", "capabilities", "objectives", "standards", "improvement_plan"} <= set(doc)
-    assert doc["overview"]["trainee"] == "Ana" and doc["overview"]["status"] == "complete"
+    assert doc["overview"]["trainee"] == "Ana" and doc["overview"]["record"] == "complete"
+    assert doc["overview"]["exercise_played"] == "to the end"
     objectives = load(SMALL).scoring.objectives
     assert [c["objective"] for c in doc["capabilities"]] == [o.id for o in objectives]
     assert doc["capabilities"][0]["rating"] == "P"  # the automated players secure the scene
@@ -199,7 +200,11 @@ def test_every_format_renders_a_hand_built_run():
     doc = build_report(
         scenario, log.events, score(scenario, log.events), meta, [], None, figures=True
     )
-    assert json.loads(render(doc, "json"))["overview"]["status"] == "incomplete"
+    overview = json.loads(render(doc, "json"))["overview"]
+    assert (overview["record"], overview["exercise_played"]) == (
+        "incomplete",
+        "stopped at T+00:00 (0% of the exercise)",
+    )
     assert "# Test scenario" in render(doc, "md")
     assert "<!DOCTYPE html>" in render(doc, "html")
 

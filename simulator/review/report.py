@@ -164,7 +164,8 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "exercise": meta_s.title,
         "scenario_id": meta_s.id,
         "run": meta.run,
-        "status": meta.status,
+        "record": meta.status,
+        "exercise_played": _played_text(scores),
         "started": meta.started,
         "ended": meta.ended,
         "trainee": meta.trainee,
@@ -246,6 +247,13 @@ def _rating_text(rating: str | None) -> str:
 
 def _percent(credit: float | None) -> str:
     return "-" if credit is None else f"{100 * credit:.0f}%"
+
+
+def _played_text(scores: Scores) -> str:
+    """The whole exercise, or where it stopped: the record's state says nothing of that."""
+    if scores.complete:
+        return "to the end"
+    return f"stopped at {_clock(scores.end)} ({scores.played:.0%} of the exercise)"
 
 
 def _clock(t: float) -> str:
@@ -875,7 +883,7 @@ def _byline(doc: dict) -> str:
     ov, sc = doc["overview"], doc["score"]
     played = f" · incomplete run, stopped at {sc['stopped_at']}" if sc["stopped_at"] else ""
     return (
-        f"Run {ov['run']} · record {ov['status']}{played} · seed {ov['seed']} · "
+        f"Run {ov['run']} · record {ov['record']}{played} · seed {ov['seed']} · "
         f"recorded {ov['started']}"
     )
 
