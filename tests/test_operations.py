@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from conftest import (
     SCENARIOS,
+    LogBuilder,
     agency,
     build,
     exercise,
@@ -315,14 +316,22 @@ def test_a_blue_on_blue_harms_both_teams_in_outcomes_roles_and_safety_measures()
     ex.advance(WARRANT_ENTRY + 1)  # before any unit reaches the confrontation
     card = score(ex.scenario, ex.log.events)
     assert card.outcomes.responders_harmed == 2
-    assert "safety" in card.outcome_score.components
     (rated,) = card.objectives[0].measures
     assert (rated.value, rated.met) == (1, False)
     assert rated.samples[0].unit == "OP-S"
-    roles = role_scores(ex.scenario, ex.log.events)
-    for lead in ("police", "feds"):
-        safety = next(g for g in roles[lead].groups if g.name == "safety")
-        assert safety.missed == 1 and safety.credit == 0.5
+    # Safety is a duty of an agency that put units on scene; idle, it earns nothing.
+    assert "safety" not in card.outcome_score.components
+    assert all(g.name != "safety" for g in role_scores(ex.scenario, ex.log.events)["feds"].groups)
+    clash = first(ex, "operation.blue_on_blue")
+    arrived = [e for e in ex.log.events if e.t <= clash.t]
+    log = LogBuilder()
+    for e in arrived:
+        log.add(e.t, e.kind, e.agency, e.unit, e.incident, **e.data)
+    log.add(clash.t + 60, "unit.on_scene", "police", "P1", clash.incident, prev="en_route")
+    safety = next(
+        g for g in role_scores(ex.scenario, log.events)["police"].groups if g.name == "safety"
+    )
+    assert safety.missed == 1 and safety.credit == 0.5
 
 
 def test_a_lead_that_never_registers_misses_its_deconfliction_duty():

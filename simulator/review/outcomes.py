@@ -248,7 +248,7 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
             f"{result.hospital_crowded} of {result.transported} transported patients "
             "reached a crowded emergency department"
         )
-    if arrivals or result.responders_harmed:
+    if arrivals:
         components["safety"] = 1.0 / (1.0 + result.responders_harmed)
         harmed = ("responder harmed", "responders harmed")
         notes["safety"] = plural(result.responders_harmed, harmed)

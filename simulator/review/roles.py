@@ -228,8 +228,8 @@ class _Sweep:
                 self._group("handle", 0.0, intel.withheld(agency) + intel.overshares(agency))
             )
         out = _merged([g for g in groups if g is not None])
-        harmed = self.harmed.get(agency, 0)
-        if self.arrivals.get(agency) or harmed:
+        if self.arrivals.get(agency):  # an idle agency earns nothing, even for safety
+            harmed = self.harmed.get(agency, 0)
             out.append(DutyGroup("safety", None, (), harmed, 1.0 / (1.0 + harmed)))
         return out
 
