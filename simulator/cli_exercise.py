@@ -49,6 +49,7 @@ from simulator.record import (
     record_files,
     scenario_copy,
 )
+from simulator.review.findings import seconds_text
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice
@@ -715,12 +716,7 @@ def _print_summary(
     times.add_column("mean", justify="right")
     times.add_column("90th percentile", justify="right")
     for row in summary.response:
-        times.add_row(row.agency, str(row.responses), _mmss(row.mean), _mmss(row.p90))
+        times.add_row(row.agency, str(row.responses), seconds_text(row.mean), seconds_text(row.p90))
     console.print(times)
     _say(console, f"Run directory: {directory}")
     console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)
-
-
-def _mmss(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"

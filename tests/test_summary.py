@@ -1,9 +1,14 @@
 """The end-of-run summary the CLI prints and the map view's end screen shows."""
 
 import pytest
-from conftest import LogBuilder
+from conftest import SCENARIOS, LogBuilder
 
+from simulator.build import build_exercise
+from simulator.players import attach_players
+from simulator.review.findings import seconds_text
+from simulator.review.score import score
 from simulator.review.summary import summarise
+from simulator.scenario import load
 
 
 def test_response_counts_a_crew_held_outside_for_its_incident_as_arrived():
@@ -21,3 +26,22 @@ def test_response_counts_a_crew_held_outside_for_its_incident_as_arrived():
     assert got == [("ems", 1, 200.0), ("police", 1, 300.0)]  # no incident: not an arrival
     assert (summary.incidents, summary.resolved, summary.end) == (1, 1, 900.0)
     assert summary.response[0].p90 == pytest.approx(200.0)
+
+
+def test_the_summary_gives_the_reports_first_on_scene_figures_for_every_agency():
+    """Mutual aid credited to its asker, one rounding: the console and the report agree."""
+    scenario = load(SCENARIOS / "harbor_district_mci.yaml")
+    exercise = build_exercise(scenario, 3)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    exercise.advance(scenario.metadata.duration)
+    events = exercise.log.events
+    report = score(scenario, events).distributions["first_on_scene"]
+    summary = {r.agency: r for r in summarise(events).response}
+    assert summary and set(summary) == set(report) - {"all"}
+    for agency, row in summary.items():
+        d = report[agency]
+        assert (row.responses, seconds_text(row.mean), seconds_text(row.p90)) == (
+            d.n,
+            seconds_text(d.mean),
+            seconds_text(d.p90),
+        )

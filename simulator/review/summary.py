@@ -2,7 +2,8 @@
 
 Response time here is the public's view: from the first 911 call about an incident to
 the first unit of each agency on scene, a crew held at the perimeter or a staging area
-for the incident included (NFPA 1710's arrival, as the after-action report counts it).
+for the incident included (NFPA 1710's arrival). It is the after-action report's
+``first_on_scene`` measurement itself (``intervals.py``), so the two always agree.
 """
 
 from collections import defaultdict
@@ -13,7 +14,8 @@ import numpy as np
 
 from simulator.events import Event
 from simulator.payloads import payload
-from simulator.review.stats import percentile
+from simulator.review.intervals import response_intervals
+from simulator.review.stats import Sample, percentile
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,12 @@ class Summary:
 
 def summarise(events: Iterable[Event]) -> Summary:
     """Count incidents, casualty outcomes and response times from a log."""
+    events = list(events)
     started: set[str] = set()
     resolved: set[str] = set()
     died: set[str] = set()  # incidents where a patient died
     escalated: set[str] = set()
-    first_call: dict[str, float] = {}
-    first_on_scene: dict[tuple[str, str], float] = {}
+    reached: set[str] = set()
     casualties: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
     end = 0.0
@@ -78,10 +80,8 @@ def summarise(events: Iterable[Event]) -> Summary:
             resolved.add(event.incident)
         elif kind == "incident.escalated":
             escalated.add(event.incident)
-        elif kind == "call.received":
-            first_call.setdefault(event.incident, event.t)
         elif kind == "unit.on_scene" or (kind == "unit.staged" and event.incident):
-            first_on_scene.setdefault((event.incident, event.agency), event.t)
+            reached.add(event.incident)
         elif kind == "incident.casualties":
             found = payload(event)
             casualties["total"] += sum(getattr(found, k) for k in _CATEGORIES)
@@ -102,7 +102,6 @@ def summarise(events: Iterable[Event]) -> Summary:
     )
     # One its patients' deaths closed before any unit came was lost, not resolved
     # (as ``outcomes`` counts it).
-    reached = {incident for incident, _ in first_on_scene}
     lost = {i for i in resolved if i in died and i not in reached}
     return Summary(
         end=end,
@@ -110,7 +109,7 @@ def summarise(events: Iterable[Event]) -> Summary:
         resolved=len(resolved - lost),
         escalated=len(escalated),
         casualties=casualties,
-        response=_response_times(first_call, first_on_scene),
+        response=_response_times(response_intervals(events).of("first_on_scene")),
         commands_accepted=counts["command.accepted"],
         commands_rejected=counts["command.rejected"],
         calls=counts["call.received"],
@@ -121,13 +120,12 @@ def summarise(events: Iterable[Event]) -> Summary:
 _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
 
 
-def _response_times(
-    first_call: dict[str, float], first_on_scene: dict[tuple[str, str], float]
-) -> list[AgencyTimes]:
+def _response_times(samples: list[Sample]) -> list[AgencyTimes]:
+    """Per agency, the first-on-scene times of the duties done (misses are the report's)."""
     by_agency: dict[str, list[float]] = defaultdict(list)
-    for (incident, agency), t in sorted(first_on_scene.items()):
-        if incident in first_call:
-            by_agency[agency].append(t - first_call[incident])
+    for s in samples:
+        if not s.censored and s.agency:
+            by_agency[s.agency].append(s.value)
     out = []
     for agency in sorted(by_agency):
         times = np.array(by_agency[agency])
@@ -135,8 +133,8 @@ def _response_times(
             AgencyTimes(
                 agency=agency,
                 responses=len(times),
-                mean=round(float(times.mean()), 1),
-                p90=round(percentile(times.tolist()) or 0.0, 1),
+                mean=round(float(times.mean()), 3),
+                p90=round(percentile(times.tolist()) or 0.0, 3),
             )
         )
     return out
