@@ -139,6 +139,8 @@ def test_one_side_registered_is_still_a_confrontation():
     ex.advance(WARRANT_ENTRY + 1)
     assert first(ex, "operation.blue_on_blue").data["registered"] == [False, True]
     assert not kinds(ex, "deconfliction.conflict")
+    (clash,) = [f for f in joint_findings(ex.scenario, ex.log.events) if "Blue-on-blue" in f.title]
+    assert clash.responsible == "feds"  # police registered; the feds' unregistered watch did not
 
 
 def test_registered_overlap_notifies_the_submitter_at_once_and_the_other_lead_later():

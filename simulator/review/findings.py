@@ -605,7 +605,7 @@ def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]
                 f"officers were hurt ({clash.incident}) and both operations were "
                 "compromised.",
                 _cited([clash]),
-                list(payload(clash).agencies),
+                _unregistered(payload(clash)),
             )
         )
     if unresolved:
@@ -634,6 +634,12 @@ def _deconfliction_findings(log: "deconfliction.OperationsLog") -> list[Finding]
             )
         )
     return out
+
+
+def _unregistered(clash: object) -> list[str]:
+    """The leads that had not registered: a registered one did its part of deconfliction."""
+    lapsed = [a for a, done in zip(clash.agencies, clash.registered, strict=True) if not done]
+    return lapsed or list(clash.agencies)
 
 
 def _handling_findings(log: "intelligence.IntelligenceLog") -> list[Finding]:
