@@ -591,6 +591,11 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
         run = store.run(args.run)
     except StoreError as exc:
         raise RecordInputError(str(exc)) from None
+    if run.purpose == "baseline":  # played again (and replaced) after an upgrade
+        raise RecordInputError(
+            f"run {run.id} is the automated players' baseline, not an exercise: note the "
+            "trainee's run it is compared with"
+        )
     if t > run.until:
         raise RecordInputError(
             f"--at: {format_offset(t)} is after the end of run {run.id} "

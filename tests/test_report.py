@@ -127,10 +127,20 @@ def test_notes_appear_in_the_report_and_bad_notes_are_refused(recorded, capsys):
         (["note", "99", "--at", "00:10", "x"], "run 99: no such run"),
         (["note", "1", "--at", "soon", "x"], "--at:"),
         (["report", "99"], "run 99: no such run"),
+        (["note", str(_baseline_id(db)), "--at", "00:10", "x"], "baseline, not an exercise"),
     ):
         assert main([*argv, "--db", str(db)]) == 2
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
+
+
+def _baseline_id(db) -> int:
+    store = Store.open(db, readonly=True)
+    try:
+        (baseline,) = store.runs(purpose="baseline")
+    finally:
+        store.close()
+    return baseline.id
 
 
 def test_history_lists_runs_and_trends(recorded, capsys):
