@@ -260,6 +260,18 @@ def test_an_outcome_shortfall_names_the_agencies_its_incidents_needed():
     assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 2 incidents)"
 
 
+def test_the_role_table_says_how_many_duties_were_late_and_how_many_never_done():
+    log = arrivals([100, 5_000])  # the second arrival is far past any respond target
+    log.add(20_000, "incident.started", incident="I9", priority=2, agencies=["police"])
+    log.add(20_000, "call.received", "police", incident="I9", call="C9")
+    log.add(20_020, "cad.opened", "police", incident="I9", via="call")
+    log.add(30_000, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("first_on_scene", 300), log)
+    (police,) = [r for r in doc["roles"] if r["agency"] == "police"]
+    respond = next(g for g in police["groups"] if g["name"] == "respond")
+    assert respond["text"] == "3 duties: 1 late, 1 not done"
+
+
 # g. A percentile over fewer observations is never called better.
 
 

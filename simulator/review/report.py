@@ -38,7 +38,7 @@ from simulator.review.hoaxes import hoax_rows
 from simulator.review.intervals import Check
 from simulator.review.outcomes import OUTCOME_WEIGHTS
 from simulator.review.rating import NOT_OBSERVED, RATINGS, MeasureResult
-from simulator.review.roles import GROUP_WEIGHTS, RoleScore
+from simulator.review.roles import GROUP_WEIGHTS, DutyGroup, RoleScore
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, Sample, cite, plural
 from simulator.scenario.check import incidents
@@ -430,13 +430,22 @@ def _window(role: RoleScore) -> float | None:
     return round(100 * sum(GROUP_WEIGHTS[g.name] * g.credit for g in role.groups) / total, 1)
 
 
+def _duties_text(g: DutyGroup) -> str:
+    """How many duties fell due, how many were done late and how many never done."""
+    counts = [f"{g.missed} not done"]
+    if g.target is not None:
+        late = sum(1 for s in g.duties if not s.censored and s.value > g.target)
+        counts.insert(0, f"{late} late")
+    return f"{plural(len(g.duties), ('duty', 'duties'))}: {', '.join(counts)}"
+
+
 def _role(role: RoleScore, name: str, mine: bool, complete: bool) -> dict:
     groups = []
     for g in role.groups:
         if g.name == "safety":
             text = plural(g.missed, ("responder harmed", "responders harmed"))
         else:
-            text = f"{plural(len(g.duties), ('duty', 'duties'))}, {g.missed} missed"
+            text = _duties_text(g)
         groups.append(
             {
                 "name": g.name,
