@@ -293,6 +293,21 @@ def test_patients_an_escalation_inject_adds_count_toward_a_transport_target():
     assert unattainable(build(data)) == []
 
 
+@pytest.mark.parametrize(
+    "metric, reason",
+    [
+        ("verification_time", "no incident's calls are flagged as a possible hoax (calls.suspect)"),
+        ("hoax_commitments", "no incident is a hoax"),
+        ("system_downtime", "no fault inject takes a system down"),
+    ],
+)
+def test_a_measure_the_scenario_gives_nothing_to_observe_is_named(metric, reason):
+    data = scenario_dict()
+    data["scoring"] = _objective(metric, 600)
+    (problem,) = unattainable(build(data))
+    assert problem.message == f"{reason}, so this is never observed"
+
+
 def test_bundled_scenarios_have_no_unattainable_objective():
     for path in sorted(SCENARIOS.glob("*.yaml")):
         assert unattainable(load(path)) == [], path.name

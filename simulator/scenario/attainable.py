@@ -4,10 +4,12 @@ An objective that can never be met teaches nothing and makes every trainee look 
 so ``validate`` names it before anyone plays (a warning: the file still loads).
 """
 
+from collections.abc import Callable
+
 from simulator.scenario.check import incidents, responsible_agency
 from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.model import Scenario
-from simulator.scenario.msel import EscalationInject
+from simulator.scenario.msel import EscalationInject, Fault
 from simulator.scenario.problem import Problem
 from simulator.scenario.scoring import Measure
 from simulator.scenario.vocabulary import Capability, Metric
@@ -50,6 +52,8 @@ def _reasons(scenario: Scenario, measure: Measure) -> list[str]:
             ]
     specs = [spec for _, _, spec in incidents(scenario)]
     metric = measure.metric
+    if metric in _NEEDS and not _NEEDS[metric][0](scenario, specs):
+        return [f"{_NEEDS[metric][1]}, so this is never observed"]
     if metric == Metric.UNIFIED_COMMAND_TIME:
         return _unified(scenario, specs)
     if metric == Metric.INCIDENTS_RESOLVED and not measure.at_most and measure.target > len(specs):
@@ -59,6 +63,23 @@ def _reasons(scenario: Scenario, measure: Measure) -> list[str]:
         if measure.target > patients:
             return [f"target {measure.target:g} but only {patients} patients need transport"]
     return []
+
+
+# Measures only some scenario content can give a sample: what, and how to say it is missing.
+_NEEDS: dict[Metric, tuple[Callable[[Scenario, list[IncidentSpec]], bool], str]] = {
+    Metric.VERIFICATION_TIME: (
+        lambda _, specs: any(s.calls.suspect for s in specs),
+        "no incident's calls are flagged as a possible hoax (calls.suspect)",
+    ),
+    Metric.HOAX_COMMITMENTS: (
+        lambda _, specs: any(s.hoax for s in specs),
+        "no incident is a hoax",
+    ),
+    Metric.SYSTEM_DOWNTIME: (
+        lambda scenario, _: any(isinstance(row, Fault) for row in scenario.msel),
+        "no fault inject takes a system down",
+    ),
+}
 
 
 def _unified(scenario: Scenario, specs: list[IncidentSpec]) -> list[str]:
