@@ -20,8 +20,9 @@ def unattainable(scenario: Scenario) -> list[Problem]:
     found = []
     for index, objective in enumerate(scenario.scoring.objectives):
         for m_index, measure in enumerate(objective.measures):
-            path = f"scoring.objectives.{index}({objective.id}).measures.{m_index}"
-            found += [Problem(path, why) for why in _reasons(scenario, measure)]
+            path = f"scoring.objectives.{index}.measures.{m_index}"
+            where = f"objective {objective.id}"
+            found += [Problem(path, why, where) for why in _reasons(scenario, measure)]
     return found
 
 
