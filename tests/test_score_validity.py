@@ -240,7 +240,8 @@ def test_validate_warns_when_unified_command_can_never_form(tmp_path, capsys):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
-    assert f"{path}: warning: objective O at scoring.objectives.0.measures.0: unified command cannot" in err
+    where = f"{path}: warning: objective O at scoring.objectives.0.measures.0"
+    assert f"{where}: unified command cannot" in err
     assert "fire, police own no command-capable unit" in err
     data["units"].append(unit("BC", "fire", ["command"], "FS"))
     data["units"].append(unit("SGT", "police", ["command"], "PS"))
@@ -263,7 +264,8 @@ def test_validate_warns_of_a_full_assignment_measure_for_an_agency_of_command_un
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
-    assert f"{path}: warning: objective O at scoring.objectives.0.measures.0: oem owns only command" in err
+    where = f"{path}: warning: objective O at scoring.objectives.0.measures.0"
+    assert f"{where}: oem owns only command" in err
     data["scoring"] = _objective("first_on_scene", 1200, agency="oem")
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
