@@ -216,6 +216,18 @@ def test_lost_message_reasons_are_words_not_a_dict():
     assert "{" not in coordination and "'" not in coordination
 
 
+def test_a_clean_count_cites_the_chances_it_had_not_the_exercise_span():
+    log = LogBuilder().add(0, "exercise.started")
+    for i in range(4):
+        log.add(10 + i, "message.queued", "police", message=f"M{i}", channel="c")
+    log.add(600, "exercise.ended", reason="duration reached")
+    finding = only_finding(report(scored_by("messages_lost", 0), log))
+    assert finding["analysis"] == (
+        "Target met: none recorded, over 4 messages queued; the first 3 are cited."
+    )
+    assert [e.kind for e in cited(log, finding)] == ["message.queued"] * 3
+
+
 # f. Units and harm events are counted and labelled apart, the same way everywhere.
 
 

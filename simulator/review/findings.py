@@ -18,6 +18,7 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.intervals import Check, Intervals
+from simulator.review.opportunity import ARISING
 from simulator.review.outcomes import IncidentOutcome, Outcomes
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
@@ -315,6 +316,11 @@ def _count(
     """
     verdict = "Target met" if m.met else "Target not met"
     samples = sorted(m.samples, key=_seq)
+    if not samples and m.shown:  # none counted: cite the chances there were
+        chances = plural(m.arose, ARISING[m.metric])
+        shown = [Sample(1.0, evidence=(e,)) for e in m.shown]
+        first = "the first is cited" if len(shown) == 1 else f"the first {len(shown)} are cited"
+        return f"{verdict}: none recorded, over {chances}; {first}.", shown, []
     if not samples:
         counted = f"{value_text(m.metric, m.value)} counted over the whole log" if m.value else ""
         return f"{verdict}: {counted or 'none recorded during the exercise'}.", None, []

@@ -8,11 +8,21 @@ its full length.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.events import Event
 from simulator.payloads import payload
 
+# What made each guard count's duty arise, in words: a count of none shows these.
+ARISING = {
+    "messages_lost": ("message queued", "messages queued"),
+    "duplicate_assignments": (
+        "agency dispatched beside another",
+        "agencies dispatched beside another",
+    ),
+    "unsafe_entries": ("arrival at a hazardous scene", "arrivals at hazardous scenes"),
+    "span_of_control_breaches": ("arrival on scene", "arrivals on scene"),
+}
 # The reason ``exercise.ended`` gives when the exercise ran its full duration.
 FULL_LENGTH = "duration reached"
 
@@ -31,6 +41,8 @@ class Opportunities:
     multi_agency: int
     on_scene: Counter
     hazard_entries: Counter
+    # The events that made each guard count's duty arise, by metric, for evidence.
+    arose: dict[str, list[Event]] = field(default_factory=dict)
 
     def units_on_scene(self, agency: str | None = None) -> int:
         """Arrivals on scene (of one agency, or all)."""
@@ -49,6 +61,7 @@ def opportunities(events: Iterable[Event]) -> Opportunities:
     dispatching: dict[str, set[str]] = defaultdict(set)
     on_scene: Counter = Counter()
     entries: Counter = Counter()
+    arose: dict[str, list[Event]] = {k: [] for k in ARISING}
     for e in events:
         end = max(end, e.t)
         kind = e.kind
@@ -62,12 +75,18 @@ def opportunities(events: Iterable[Event]) -> Opportunities:
             transportable += found.immediate + found.delayed
         elif kind == "message.queued":
             messages += 1
+            arose["messages_lost"].append(e)
         elif kind == "unit.dispatched" and e.incident:
-            dispatching[e.incident].add(e.agency)
+            agencies = dispatching[e.incident]
+            if e.agency not in agencies and agencies:  # a second agency: now multi-agency
+                arose["duplicate_assignments"].append(e)
+            agencies.add(e.agency)
         elif kind == "unit.on_scene" and e.incident:
             on_scene[e.agency] += 1
+            arose["span_of_control_breaches"].append(e)
             if e.incident in hazardous:
                 entries[e.agency] += 1
+                arose["unsafe_entries"].append(e)
         elif kind == "exercise.ended":
             ended = payload(e).reason
     return Opportunities(
@@ -81,4 +100,5 @@ def opportunities(events: Iterable[Event]) -> Opportunities:
         multi_agency=sum(1 for agencies in dispatching.values() if len(agencies) > 1),
         on_scene=on_scene,
         hazard_entries=entries,
+        arose=arose,
     )

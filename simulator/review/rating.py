@@ -24,7 +24,7 @@ so better play shows as a higher number.
 from dataclasses import dataclass, replace
 
 from simulator.review.credit import count_credit, due, mean_time_credit
-from simulator.review.stats import Sample, percentile
+from simulator.review.stats import Evidence, Sample, percentile
 from simulator.scenario.scoring import Measure, Objective, Rating
 from simulator.scenario.vocabulary import Metric
 
@@ -67,6 +67,8 @@ class MeasureResult:
     past: int = 0  # measurements past the target (undone duties included); a ceiling's count
     rating: str | None = None  # HSEEP's rating of this target; None if not observed
     set_aside: bool = False  # a guard count not judged: none of its objective's work was done
+    arose: int = 0  # a guard count's chances (messages sent, ...), when it counted none
+    shown: tuple[Evidence, ...] = ()  # the first of those chances, as evidence
 
 
 @dataclass(frozen=True)

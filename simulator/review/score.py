@@ -47,7 +47,7 @@ from simulator.review.rating import (
 )
 from simulator.review.roles import RoleScore, role_scores
 from simulator.review.staffing import fire_service, first_alarm_staffing
-from simulator.review.stats import Distribution, Sample, citing
+from simulator.review.stats import Distribution, Sample, cite, citing
 from simulator.review.traffic import traffic_summary, with_traffic
 from simulator.scenario.collector import collector_paused
 from simulator.scenario.model import Scenario
@@ -254,7 +254,17 @@ def _comms_count(m: Measure, coord: Coordination, chances: Opportunities) -> Mea
     }[metric]
     samples = _of(counted, agency)
     value = len({s.unit for s in samples}) if metric == "unsafe_entries" else len(samples)
-    return evaluate(m, samples, value=value if arose else None)
+    result = evaluate(m, samples, value=value if arose else None)
+    if samples or not arose:
+        return result
+    # None counted: the chances it had are the evidence that it was exercised at all.
+    chances_of = [e for e in chances.arose[metric] if agency is None or e.agency == agency]
+    shown = tuple(cite(e) for e in chances_of[:SHOWN])
+    return replace(result, arose=len(chances_of), shown=shown)
+
+
+# The chances a clean guard count cites, at most.
+SHOWN = 3
 
 
 def _of(samples: Iterable[Sample], agency: str | None) -> list[Sample]:
