@@ -432,11 +432,12 @@ def _window(role: RoleScore) -> float | None:
 
 def _duties_text(g: DutyGroup) -> str:
     """How many duties fell due, how many were done late and how many never done."""
-    counts = [f"{g.missed} not done"]
-    if g.target is not None:
-        late = sum(1 for s in g.duties if not s.censored and s.value > g.target)
-        counts.insert(0, f"{late} late")
-    return f"{plural(len(g.duties), ('duty', 'duties'))}: {', '.join(counts)}"
+    late = sum(1 for s in g.duties if not s.censored and g.target and s.value > g.target)
+    counts = [f"{late} late"] * bool(late) + [f"{g.missed} not done"] * bool(g.missed)
+    duties = plural(len(g.duties), ("duty", "duties"))
+    if counts:
+        return f"{duties}: {', '.join(counts)}"
+    return f"{duties}, all done" + (" in time" if g.target is not None else "")
 
 
 def _role(role: RoleScore, name: str, mine: bool, complete: bool) -> dict:
