@@ -39,7 +39,7 @@ def test_json_report_has_the_aar_ip_sections(recorded, capsys):
     doc = json.loads(report(db, 1, "json", capsys))
     assert {"overview", "capabilities", "objectives", "standards", "improvement_plan"} <= set(doc)
     assert doc["overview"]["trainee"] == "Ana" and doc["overview"]["record"] == "complete"
-    assert doc["overview"]["exercise_played"] == "to the end"
+    assert doc["overview"]["exercise_played"] == "the whole exercise"
     objectives = load(SMALL).scoring.objectives
     assert [c["objective"] for c in doc["capabilities"]] == [o.id for o in objectives]
     assert doc["capabilities"][0]["rating"] == "P"  # the automated players secure the scene

@@ -252,7 +252,7 @@ def _percent(credit: float | None) -> str:
 def _played_text(scores: Scores) -> str:
     """The whole exercise, or where it stopped: the record's state says nothing of that."""
     if scores.complete:
-        return "to the end"
+        return "the whole exercise"
     return f"stopped at {_clock(scores.end)} ({scores.played:.0%} of the exercise)"
 
 
@@ -1235,7 +1235,9 @@ _RATING_NOTE = (
     "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
     "left undone or responders were put at risk. Each objective: the share of "
     "its targets met, by the thresholds the scenario states, and no better than its worst "
-    "met target."
+    "met target; a clean count of harm that acting causes (messages lost, clashing "
+    "assignments, span breaches, units harmed) is set aside when every other target of the "
+    "objective was missed."
 )
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing; a fire centre's call "
