@@ -4,7 +4,7 @@ import json
 from collections import defaultdict
 
 import pytest
-from conftest import SCENARIOS, LogBuilder, build, one_objective, scenario_dict, unit
+from conftest import SCENARIOS, LogBuilder, agency, build, one_objective, scenario_dict, unit
 from pydantic import ValidationError
 
 from simulator.build import build_exercise
@@ -631,12 +631,18 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
     log = county_aid()
     log.add(400, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
     log.add(500, "unit.on_scene", "ems", "M1", "I1", prev="en_route")  # later: not first
-    samples = response_intervals(log.events).of("first_on_scene")
-    got = sorted((s.agency, s.value, s.unit, s.note) for s in samples)
+    intervals = response_intervals(log.events)
+    got = sorted((s.agency, s.value, s.unit, s.note) for s in intervals.of("first_on_scene"))
+    # The county, which the incident did not need, is timed from being asked (its CAD).
     assert got == [
-        ("county_ems", 400.0, "CM1", ""),
+        ("county_ems", 310.0, "CM1", "sent on request"),
         ("ems", 400.0, "CM1", "mutual aid from county_ems"),
     ]
+    # The public's call-to-scene check takes one arrival per incident, from the call.
+    data = scenario_dict()
+    data["agencies"].append(agency("county_ems", "ems", jurisdiction="County"))
+    checks = {c.name: c for c in standard_checks(build(data), intervals)}
+    assert checks["EMS call to on scene"].values == (400.0,)
 
 
 def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_travel():

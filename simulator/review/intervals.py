@@ -266,19 +266,27 @@ class _Pass:
         """The agency's first arrival; a partner it asked for aid arriving answers it too.
 
         Otherwise an agency that asked for help and never came would have no sample,
-        while one that asked and came itself, late, would.
+        while one that asked and came itself, late, would. A partner the incident did
+        not need, sent on request, is timed from its own CAD (when it was asked), not
+        from the first call: the hours its asker took to ask are the asker's. The
+        askers' samples come first, so a one-per-incident check (the public's view)
+        keeps the call-to-scene time.
         """
-        self._arrived_for(e, str(e.agency), "")
-        for asker in sorted(self.aid_for.get((str(e.incident), str(e.agency)), ())):
-            self._arrived_for(e, asker, f"mutual aid from {e.agency}")
+        incident, agency = str(e.incident), str(e.agency)
+        askers = sorted(self.aid_for.get((incident, agency), ()))
+        for asker in askers:
+            self._arrived_for(e, asker, f"mutual aid from {agency}")
+        asked = bool(askers) and agency not in self.agencies.get(incident, ())
+        self._arrived_for(e, agency, "sent on request" if asked else "", from_cad=asked)
 
-    def _arrived_for(self, e: Event, agency: str, note: str) -> None:
+    def _arrived_for(self, e: Event, agency: str, note: str, from_cad: bool = False) -> None:
         key = (e.incident, agency)
         if key in self.arrived:
             return
         self.arrived.add(key)
         self.reached.add(str(e.incident))
-        start = self.first_call.get(e.incident) or self.cad.get(key)
+        call = None if from_cad and key in self.cad else self.first_call.get(e.incident)
+        start = call or self.cad.get(key)
         if start is not None:
             self.out["first_on_scene"].append(
                 between(start, e, incident=e.incident, agency=agency, unit=e.unit, note=note)
