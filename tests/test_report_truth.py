@@ -14,9 +14,10 @@ from simulator.cli import main
 from simulator.events import Event, read_events
 from simulator.review.compare import NOT_COMPARABLE, compare
 from simulator.review.findings import STANDARDS, findings
-from simulator.review.report import RunMeta, build_report, render
+from simulator.review.report import RunMeta, _duties_text, build_report, render
+from simulator.review.roles import DutyGroup, _merged
 from simulator.review.score import score
-from simulator.review.stats import Evidence
+from simulator.review.stats import Evidence, Sample
 from simulator.scenario import Scenario
 from simulator.scenario.loader import load
 
@@ -282,6 +283,15 @@ def test_the_role_table_says_how_many_duties_were_late_and_how_many_never_done()
     (police,) = [r for r in doc["roles"] if r["agency"] == "police"]
     respond = next(g for g in police["groups"] if g["name"] == "respond")
     assert respond["text"] == "3 duties: 1 late, 1 not done"
+
+
+def test_a_merged_duty_group_keeps_its_late_duties():
+    """Local and mutual-aid responses are one group with two targets: each counts late."""
+    local = DutyGroup("respond", 300.0, (Sample(900.0),), 0, 0.0, late=1)
+    aid = DutyGroup("respond", 1800.0, (Sample(600.0), Sample(5.0, censored=True)), 1, 0.5)
+    (merged,) = _merged([local, aid])
+    assert (merged.target, merged.late, merged.missed) == (None, 1, 1)
+    assert _duties_text(merged) == "3 duties: 1 late, 1 not done"
 
 
 # g. A percentile over fewer observations is never called better.

@@ -432,12 +432,11 @@ def _window(role: RoleScore) -> float | None:
 
 def _duties_text(g: DutyGroup) -> str:
     """How many duties fell due, how many were done late and how many never done."""
-    late = sum(1 for s in g.duties if not s.censored and g.target and s.value > g.target)
-    counts = [f"{late} late"] * bool(late) + [f"{g.missed} not done"] * bool(g.missed)
+    counts = [f"{g.late} late"] * bool(g.late) + [f"{g.missed} not done"] * bool(g.missed)
     duties = plural(len(g.duties), ("duty", "duties"))
     if counts:
         return f"{duties}: {', '.join(counts)}"
-    return f"{duties}, all done" + (" in time" if g.target is not None else "")
+    return f"{duties}, all done in time"
 
 
 def _role(role: RoleScore, name: str, mine: bool, complete: bool) -> dict:

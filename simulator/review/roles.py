@@ -67,6 +67,7 @@ class DutyGroup:
     duties: tuple[Sample, ...]
     missed: int
     credit: float
+    late: int = 0  # done, but past the target (each duty against its own)
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,8 @@ class _Sweep:
         if credit is None:
             return None
         missed = sum(1 for s in fell_due if s.censored)
-        return DutyGroup(name, target, tuple(fell_due), missed, credit)
+        late = sum(1 for s in fell_due if not s.censored and s.value > target)
+        return DutyGroup(name, target, tuple(fell_due), missed, credit, late)
 
     def _sample(self, start: Event, finish: Event, note: str = "") -> Sample:
         value = round(finish.t - start.t, 3)
@@ -396,5 +398,6 @@ def _merged(groups: list[DutyGroup]) -> list[DutyGroup]:
         first = out[g.name]
         duties = first.duties + g.duties
         credit = (first.credit * len(first.duties) + g.credit * len(g.duties)) / len(duties)
-        out[g.name] = DutyGroup(g.name, None, duties, first.missed + g.missed, credit)
+        missed, late = first.missed + g.missed, first.late + g.late
+        out[g.name] = DutyGroup(g.name, None, duties, missed, credit, late)
     return list(out.values())
