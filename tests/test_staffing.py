@@ -104,6 +104,10 @@ def test_a_fire_verified_as_a_hoax_is_not_judged():
     log = fire_log()
     log.add(430, "incident.verified", "fire", incident="F1", hoax=True)
     assert first_alarm_staffing(log.events, FIRE) == []
+    staffed_first = fire_log()
+    staffed_first.add(500, "unit.on_scene", "fire", "R1", "F1", prev="en_route")  # 16
+    staffed_first.add(550, "incident.verified", "fire", incident="F1", hoax=True)
+    assert first_alarm_staffing(staffed_first.events, FIRE) == []
 
 
 def test_a_company_sent_on_to_another_call_leaves_the_count():

@@ -87,7 +87,7 @@ class _Fire:
     alerted: Event | None = None
     first_en_route: Event | None = None
     on_scene: dict[str, FireCrew] = field(default_factory=dict)
-    staffed: bool = False
+    staffed: Sample | None = None
     hoax: bool = False
     resolved: float | None = None
 
@@ -140,7 +140,7 @@ class _Pass:
         if left is not None:
             self.fires[left].on_scene.pop(unit, None)
         fire = self.fires.get(str(e.incident))
-        if fire is None or fire.staffed:
+        if fire is None or fire.staffed is not None:
             return
         if e.kind == "unit.en_route" and fire.first_en_route is None:
             if self.crews[unit].command_only:
@@ -150,15 +150,17 @@ class _Pass:
             self.at[unit] = str(e.incident)
             fire.on_scene[unit] = self.crews[unit]
             if fire.first_en_route is not None and fire.enough():
-                fire.staffed = True
                 agency = fire.host or fire.first_en_route.agency
-                self.out.append(
-                    between(fire.first_en_route, e, incident=e.incident, agency=agency, unit=unit)
-                )
+                start = fire.first_en_route
+                fire.staffed = between(start, e, incident=e.incident, agency=agency, unit=unit)
 
     def _censor(self) -> None:
+        """Every fire's sample, in the order the fires started; a hoax has none."""
         for incident, fire in self.fires.items():
-            if fire.staffed or fire.hoax:
+            if fire.hoax:
+                continue
+            if fire.staffed is not None:
+                self.out.append(fire.staffed)
                 continue
             start = fire.first_en_route or fire.alerted or fire.started
             stop = self.end if fire.resolved is None else fire.resolved
