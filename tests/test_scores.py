@@ -633,9 +633,9 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
     log.add(500, "unit.on_scene", "ems", "M1", "I1", prev="en_route")  # later: not first
     intervals = response_intervals(log.events)
     got = sorted((s.agency, s.value, s.unit, s.note) for s in intervals.of("first_on_scene"))
-    # The county, which the incident did not need, is timed from being asked (its CAD).
+    # The county, which the incident did not need, is timed from being asked.
     assert got == [
-        ("county_ems", 310.0, "CM1", "sent on request"),
+        ("county_ems", 330.0, "CM1", "sent on request"),
         ("ems", 400.0, "CM1", "mutual aid from county_ems"),
     ]
     # The public's call-to-scene check takes one arrival per incident, from the call.
@@ -643,6 +643,17 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
     data["agencies"].append(agency("county_ems", "ems", jurisdiction="County"))
     checks = {c.name: c for c in standard_checks(build(data), intervals)}
     assert checks["EMS call to on scene"].values == (400.0,)
+
+
+def test_a_partner_that_knew_of_the_incident_is_timed_from_the_request_not_its_cad():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])
+    log.add(0, "call.received", "ems", incident="I1", call="C1")
+    log.add(65, "cad.opened", "county_ems", incident="I1", via="share")  # told early
+    log.add(7000, "mutual_aid.requested", "ems", incident="I1", to="county_ems", count=1)
+    log.add(7300, "unit.on_scene", "county_ems", "CM1", "I1", prev="en_route")
+    (county,) = response_intervals(log.events).of("first_on_scene", "county_ems")
+    assert (county.value, county.evidence[0].kind) == (300.0, "mutual_aid.requested")
 
 
 def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_travel():

@@ -100,6 +100,7 @@ class _Pass:
         self.resolved: dict[str, float] = {}
         # (incident, partner) -> agencies that asked that partner for mutual aid there
         self.aid_for: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.asked: dict[tuple[str, str], Event] = {}  # (incident, partner) -> first request
         self.end = 0.0
 
     def run(self, events: Iterable[Event]) -> Intervals:
@@ -261,14 +262,15 @@ class _Pass:
     def on_mutual_aid_requested(self, e: Event) -> None:
         if e.incident is not None:
             self.aid_for[(e.incident, payload(e).to)].add(str(e.agency))
+            self.asked.setdefault((e.incident, payload(e).to), e)
 
     def _first_on_scene(self, e: Event) -> None:
         """The agency's first arrival; a partner it asked for aid arriving answers it too.
 
         Otherwise an agency that asked for help and never came would have no sample,
         while one that asked and came itself, late, would. A partner the incident did
-        not need, sent on request, is timed from its own CAD (when it was asked), not
-        from the first call: the hours its asker took to ask are the asker's. The
+        not need, sent on request, is timed from the first request to it, not from the
+        first call: the hours its asker took to ask are the asker's. The
         askers' samples come first, so a one-per-incident check (the public's view)
         keeps the call-to-scene time.
         """
@@ -277,16 +279,17 @@ class _Pass:
         for asker in askers:
             self._arrived_for(e, asker, f"mutual aid from {agency}")
         asked = bool(askers) and agency not in self.agencies.get(incident, ())
-        self._arrived_for(e, agency, "sent on request" if asked else "", from_cad=asked)
+        since = self.asked.get((incident, agency)) if asked else None
+        self._arrived_for(e, agency, "sent on request" if asked else "", since)
 
-    def _arrived_for(self, e: Event, agency: str, note: str, from_cad: bool = False) -> None:
+    def _arrived_for(self, e: Event, agency: str, note: str, since: Event | None = None) -> None:
+        """The agency's first arrival, timed from ``since``, else the first call or its CAD."""
         key = (e.incident, agency)
         if key in self.arrived:
             return
         self.arrived.add(key)
         self.reached.add(str(e.incident))
-        call = None if from_cad and key in self.cad else self.first_call.get(e.incident)
-        start = call or self.cad.get(key)
+        start = since or self.first_call.get(e.incident) or self.cad.get(key)
         if start is not None:
             self.out["first_on_scene"].append(
                 between(start, e, incident=e.incident, agency=agency, unit=e.unit, note=note)
