@@ -220,6 +220,10 @@ def test_a_precondition_no_need_asks_for_is_a_warning(tmp_path, capsys):
         "safe' is never met and the crews it holds wait at the perimeter to the end; add "
         "it to requires"
     ]
+    inject = {"seq": 2, "time": 600, "type": "escalation", "incident": "INC1"}
+    data["msel"].append({**inject, "description": "Shots", "add_requires": {"tactical": 1}})
+    assert validate(tmp_path, data, capsys) == (0, [])  # the controller's inject asks
+    data["msel"].pop()
     row["incident"]["escalation"] = [{"after": 600, "add_requires": {"tactical": 1}}]
     assert validate(tmp_path, data, capsys) == (0, [])
 

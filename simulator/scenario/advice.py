@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from simulator.scenario.attainable import involved
 from simulator.scenario.check import incidents, offered, responsible_agency
-from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.incident import EscalationEffect, IncidentSpec
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import EscalationInject, IncidentInject, RumourInject
 from simulator.scenario.problem import Problem
@@ -311,17 +311,24 @@ def _unseen(scenario: Scenario) -> list[Problem]:
 def _ungated(scenario: Scenario) -> list[Problem]:
     """Preconditions no automated dispatcher will ever meet.
 
-    Dispatchers send units for an incident's needs; a precondition is worked only by a
-    unit of its capability on scene, so when no need (nor escalation) asks for that
-    capability, the crews it holds stage at the perimeter to the end.
+    Dispatchers send units for an incident's needs (an escalation's, an escalation
+    inject's, ambulances for each patient, and a commander to a joint scene); a
+    precondition is worked only by a unit of its capability on scene, so when nothing
+    asks for that capability, the crews it holds stage at the perimeter to the end.
     """
+    injected: dict[str, list[EscalationEffect]] = defaultdict(list)
+    for row in scenario.msel:
+        if isinstance(row, EscalationInject):
+            injected[row.incident].append(row)
     found = []
     for path, _, spec in incidents(scenario):
-        asked = set(spec.requires)
-        if spec.casualties.immediate + spec.casualties.delayed:
+        asked = set(spec.requires) | {Capability.COMMAND}
+        hurt = [spec.casualties]
+        for effect in [*spec.escalation, *injected.get(spec.id, [])]:
+            asked |= set(effect.add_requires)
+            hurt.append(effect.add_casualties)
+        if any(c.immediate + c.delayed for c in hurt):
             asked.add(Capability.TRANSPORT)  # ambulances are sent per patient
-        for stage in spec.escalation:
-            asked |= set(stage.add_requires)
         for index, pre in enumerate(spec.preconditions):
             if pre.capability in asked:
                 continue
