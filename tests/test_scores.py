@@ -545,8 +545,11 @@ def test_a_clean_guard_count_beside_work_all_missed_is_set_aside():
     worked = rate_objective(objective, [prompt, clean])
     assert (worked.rating, worked.share_met) == ("P", 1.0)
     assert not worked.measures[1].set_aside
-    # A guard that was breached still counts against the objective.
+    # A guard that was breached still counts against the objective; one within a ceiling
+    # above zero saw clashes, so it is judged too.
     assert rate_objective(objective, [late, clashed]).measures[1].met is False
+    allowed = evaluate(Measure(metric="duplicate_assignments", target=2), [], value=1)
+    assert not rate_objective(objective, [late, allowed]).measures[1].set_aside
     # A guard alone is judged as it stands.
     assert rate_objective(objective, [clean]).rating == "P"
 

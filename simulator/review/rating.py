@@ -15,8 +15,8 @@ challenges, was not performed without challenges. A measure whose opportunity ne
 arose in the run's window (no duty fell due) is "not observed": listed, never counted;
 an objective with none observed is "not observed" (``rating`` None), never P. A guard
 count (lost messages, clashing assignments, span breaches, units harmed, teams sent to
-hoaxes: harm that acting causes) met beside an objective's other targets all missed is
-set aside: doing nothing keeps it clean, so it shows inaction, not care. The
+hoaxes: harm that acting causes) of zero beside an objective's other targets all missed
+is set aside: doing nothing keeps it clean, so it shows inaction, not care. The
 objective's score is the mean graded credit of its observed measures (``credit.py``),
 so better play shows as a higher number.
 """
@@ -196,7 +196,7 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
 
 
 def _guards_set_aside(measures: list[MeasureResult]) -> list[MeasureResult]:
-    """Guard counts beside work that was all missed: set aside, neither met nor missed.
+    """Clean guard counts beside work that was all missed: set aside, neither met nor missed.
 
     A trainee who dispatched nobody clashed with nobody; with every other target of the
     objective missed, a clean guard count shows inaction, not care, and must not lift
@@ -207,7 +207,7 @@ def _guards_set_aside(measures: list[MeasureResult]) -> list[MeasureResult]:
         return measures
     return [
         replace(m, met=None, credit=None, rating=None, set_aside=True)
-        if m.metric in GUARDS and m.met
+        if m.metric in GUARDS and m.met and not m.value
         else m
         for m in measures
     ]

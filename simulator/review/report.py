@@ -294,7 +294,7 @@ def _standard_check(check: Check) -> dict:
 def _target_text(m: MeasureResult) -> str:
     """Why a target has its rating, in words (the rating's letter goes beside it)."""
     if m.set_aside:
-        return "set aside: no other target of the objective was met, so a clean count shows no care"
+        return "set aside: no other target was met, so a count of zero reflects inaction"
     if m.met is None:
         return "not observed"
     if not m.met:
@@ -523,6 +523,7 @@ def _objective(o: object, found: list[Finding]) -> dict:
                 "target": m.target,
                 "target_text": ("<= " if m.at_most else ">= ") + value_text(m.metric, m.target),
                 "met": m.met,
+                "set_aside": m.set_aside,
                 "credit": m.credit,
                 "credit_text": _credit_text(m),
                 "missed": m.missed,
@@ -1234,9 +1235,9 @@ _RATING_NOTE = (
     "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
     "left undone or responders were put at risk. Each objective: the share of "
     "its targets met, by the thresholds the scenario states, and no better than its worst "
-    "met target; a clean count of harm that acting causes (messages lost, clashing "
-    "assignments, span breaches, units harmed) is set aside when every other target of the "
-    "objective was missed."
+    "met target; a count of zero of harm that acting causes (messages lost, clashing "
+    "assignments, span breaches, units harmed, teams sent to hoaxes) is set aside when "
+    "every other target of the objective was missed."
 )
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing; a fire centre's call "
