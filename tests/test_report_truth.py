@@ -319,6 +319,8 @@ def test_an_agency_that_reached_nothing_is_compared_on_the_incidents_it_missed()
     for i in range(3):
         idle.add(10_000.0 * i, "incident.started", incident=f"I{i}", agencies=["police"])
         idle.add(10_000.0 * i, "call.received", "police", incident=f"I{i}", call=f"C{i}")
+    idle.add(29_700.0, "incident.started", incident="LATE", agencies=["police"])
+    idle.add(29_700.0, "call.received", "police", incident="LATE", call="CL")  # not yet due
     idle.add(30_000.0, "exercise.ended", reason="duration reached")
     rows = rows_of(idle, arrivals([600] * 3))
     assert rows["First on scene, 90th percentile (police)"].better == NOT_COMPARABLE

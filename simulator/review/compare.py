@@ -37,6 +37,10 @@ class Row:
 
 
 NOT_COMPARABLE = "not comparable"
+# An incident counts as never reached once it has waited this long: the longest default
+# first-arrival target (other agencies' 15 minutes); one called in just before the end
+# had not fallen due.
+UNREACHED_AFTER_S = 900.0
 
 
 def compare(run: Scores, baseline: Scores) -> list[Row]:
@@ -164,9 +168,10 @@ def _never_reached(run: Scores, baseline: Scores) -> list[Row]:
 
 
 def _unreached(scores: Scores) -> dict[str, int]:
+    """Per agency, incidents never reached that had been waiting past any arrival target."""
     counts: dict[str, int] = {}
     for s in scores.intervals.of("first_on_scene"):
-        if s.censored and s.agency:
+        if s.censored and s.agency and s.value >= UNREACHED_AFTER_S:
             counts[s.agency] = counts.get(s.agency, 0) + 1
     return counts
 
