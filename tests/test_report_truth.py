@@ -270,7 +270,9 @@ def test_an_outcome_shortfall_names_the_agencies_its_incidents_needed():
     log.add(7200, "exercise.ended", reason="duration reached")
     doc = report(scored_by("incidents_resolved", 3, at_most=False), log)
     assert only_finding(doc)["kind"] == "area for improvement"
-    assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 2 incidents)"
+    assert doc["improvement_plan"][0]["responsible"] == (
+        "police 2, fire 1 (of 2 incidents, each counted for every agency it needed)"
+    )
 
 
 def test_the_role_table_says_how_many_duties_were_late_and_how_many_never_done():

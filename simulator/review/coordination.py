@@ -183,7 +183,8 @@ def _harm(e: Event) -> list[Sample]:
     if e.kind == "unit.harmed":
         return [_counted(e, payload(e).hazard)]
     met = payload(e)
-    note = f"blue-on-blue: {' and '.join(met.operations)} met unannounced"
+    lapsed = [op for op, done in zip(met.operations, met.registered, strict=True) if not done]
+    note = f"blue-on-blue: {' and '.join(met.operations)} met; not registered: {', '.join(lapsed)}"
     return [
         Sample(1.0, e.incident, agency, team, (cite(e),), note)
         for agency, team in zip(met.agencies, met.operations, strict=True)

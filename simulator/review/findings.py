@@ -517,7 +517,8 @@ def _behind(metric: str, outcomes: Outcomes) -> str:
         return PLANNING_TEAM
     ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
     listed = ", ".join(f"{a} {n}" for a, n in ranked)
-    return f"{listed} (of {plural(len(rows), ('incident', 'incidents'))})"
+    incidents = plural(len(rows), ("incident", "incidents"))
+    return f"{listed} (of {incidents}, each counted for every agency it needed)"
 
 
 def _responsible(blamed: list[Sample], cases: tuple[str, str], agency: str | None) -> str:

@@ -1,9 +1,10 @@
 """The end-of-run summary: a pure function of the event log.
 
-Response time here is the public's view: from the first 911 call about an incident to
-the first unit of each agency on scene, a crew held at the perimeter or a staging area
-for the incident included (NFPA 1710's arrival). It is the after-action report's
-``first_on_scene`` measurement itself (``intervals.py``), so the two always agree.
+Response time here is the after-action report's ``first_on_scene`` measurement itself
+(``intervals.py``), so the two always agree: from the first 911 call about an incident
+(or the agency's CAD, with no call) to the agency's first unit there, a crew held at the
+perimeter or a staging area included (NFPA 1710's arrival); a partner's unit sent on
+request answers its asker too, and the partner itself is timed from being asked.
 """
 
 from collections import defaultdict
