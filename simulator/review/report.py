@@ -1242,7 +1242,8 @@ _RATING_NOTE = (
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing; a fire centre's call "
     "answer), NFPA 1710 (alarm processing, turnout, travel, and first-alarm staffing at "
-    "structure fires: 16 on scene, 17 with an aerial); targets from the scenario, "
+    "structure fires: 16 on scene, 17 with an aerial, the standard's figure for a house, so "
+    "a floor at an apartment block or a high-rise); targets from the scenario, "
     "defaults from the standards. A standard is met when the share it states (90%; NENA's "
     "second figure 95%) is within target; police priority-1 (no national standard; the 5:15 "
     "default is one city's average) when the mean is."
