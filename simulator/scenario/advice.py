@@ -375,21 +375,21 @@ def _maybe_skipped(scenario: Scenario) -> list[Problem]:
 
 
 def _understaffed(scenario: Scenario) -> list[Problem]:
-    """Structure fires whose fire service, with its mutual-aid partners, is too small.
+    """Structure fires whose fire services, with their mutual-aid partners, are too small.
 
-    The first-alarm staffing check (NFPA 1710) counts heads on scene; a service whose
-    every firefighter, partners' included, falls short of it is failed by the scenario,
-    not by its players. One warning per service, at its first structure fire.
+    The first-alarm staffing check (NFPA 1710) counts heads on scene; services whose
+    every firefighter, partners' included, falls short of it are failed by the scenario,
+    not by their players. One warning per set of services, at its first structure fire.
     """
     fire = {a.id: a for a in scenario.agencies if a.kind == AgencyKind.FIRE}
-    fires: dict[str, list[str]] = defaultdict(list)
+    fires: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for path, _, spec in incidents(scenario):
-        if spec.incident_type == IncidentType.STRUCTURE_FIRE and not spec.hoax:
-            for host in involved(scenario, spec) & set(fire):
-                fires[host].append(path)
+        hosts = tuple(sorted(involved(scenario, spec) & set(fire)))
+        if spec.incident_type == IncidentType.STRUCTURE_FIRE and not spec.hoax and hosts:
+            fires[hosts].append(path)
     found = []
-    for host, paths in sorted(fires.items()):
-        pool = {host} | (set(fire[host].mutual_aid) & set(fire))
+    for hosts, paths in sorted(fires.items()):
+        pool = set(hosts).union(*(set(fire[h].mutual_aid) & set(fire) for h in hosts))
         units = [u for u in scenario.units if u.agency in pool]
         ground = sum(u.crew for u in units if Capability.LADDER not in u.capabilities)
         total = sum(u.crew for u in units)
@@ -399,11 +399,12 @@ def _understaffed(scenario: Scenario) -> list[Problem]:
         found.append(
             Problem(
                 paths[0],
-                f"{host} and its mutual-aid partners have {total} firefighters in all; "
-                f"NFPA 1710's first alarm at a structure fire needs {FIRST_ALARM_STAFF} on "
-                f"scene ({FIRST_ALARM_STAFF_AERIAL} with an aerial), so first-alarm "
-                f"staffing is missed here{also} whatever the players do; add companies or "
-                "a mutual-aid partner",
+                f"{' and '.join(hosts)} and {'its' if len(hosts) == 1 else 'their'} "
+                f"mutual-aid partners have {total} "
+                f"firefighters in all; NFPA 1710's first alarm at a structure fire needs "
+                f"{FIRST_ALARM_STAFF} on scene ({FIRST_ALARM_STAFF_AERIAL} with an aerial), "
+                f"so first-alarm staffing is missed here{also} whatever the players do; add "
+                "companies or a mutual-aid partner",
             )
         )
     return found
