@@ -648,6 +648,21 @@ def test_a_partner_sent_on_request_answers_the_askers_first_arrival():
     assert checks["EMS call to on scene"].values == (400.0,)
 
 
+def test_an_agency_that_sent_nobody_misses_its_full_assignment_from_its_cad():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["fire", "police"])
+    log.add(0, "call.received", "police", incident="I1", call="C1")
+    log.add(40, "cad.opened", "fire", incident="I1", via="notification")
+    log.add(1000, "exercise.ended", reason="duration reached")
+    intervals = response_intervals(log.events)
+    (fire,) = intervals.of("full_assignment_on_scene", "fire")
+    assert (fire.value, fire.censored, fire.evidence[0].kind) == (960.0, True, "cad.opened")
+    (police,) = intervals.of("full_assignment_on_scene", "police")
+    assert (police.value, police.evidence[0].kind) == (1000.0, "call.received")  # never told
+    log.add(1000, "incident.resolved", incident="I1")  # resolved without them: no duty missed
+    assert response_intervals(log.events).of("full_assignment_on_scene") == []
+
+
 def test_a_partner_that_knew_of_the_incident_is_timed_from_the_request_not_its_cad():
     log = LogBuilder()
     log.add(0, "incident.started", incident="I1", priority=1, agencies=["ems"])

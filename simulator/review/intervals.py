@@ -136,7 +136,11 @@ class _Pass:
         return incident in self.died and incident not in self.reached
 
     def _censor(self) -> None:
-        """Duties still undone at the end: censored samples from their start to the end."""
+        """Duties still undone at the end: censored samples from their start to the end.
+
+        An agency needed at an incident still open that sent nobody misses its first
+        arrival and its full assignment alike, timed from its CAD (or the first call).
+        """
         for incident in sorted(self.started, key=lambda i: self.started[i].seq):
             public_start = self.first_call.get(incident) or self.started[incident]
             for agency in sorted(self.agencies[incident]):
@@ -148,6 +152,10 @@ class _Pass:
                     continue
                 if key not in self.arrived:
                     self._missed("first_on_scene", public_start, incident, agency)
+                    if incident not in self.full and key not in self.first_en_route:
+                        # Nobody sent: the full assignment is missed, not unobserved.
+                        start = self.cad.get(key) or public_start
+                        self._missed("full_assignment_on_scene", start, incident, agency)
                 opened = self.first_answer.get(key) or self.cad.get(key)
                 if opened is not None and key not in self.first_dispatch:
                     if self._by_aid(opened):
