@@ -13,6 +13,7 @@ import errno
 import importlib
 import os
 import sys
+import unicodedata
 from contextlib import suppress
 from pathlib import Path
 
@@ -109,10 +110,12 @@ _WORDS = frozenset({"trainee", "text", "value", "roles", "role", "seats", "playe
 
 
 def _check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Refuse, before anything is made, words that are not UTF-8 (a name, a note).
+    """Refuse, before anything is made, words that are not UTF-8 or hold control codes.
 
     The shell hands them over as undecodable bytes; recorded, they cannot be written
-    as text, and a run stopped there left a half-made run directory behind.
+    as text, and a run stopped there left a half-made run directory behind. A control
+    code (an escape sequence in a trainee's name) would be replayed into every terminal
+    table and report that shows the word; a note may still run over several lines.
 
     Only words are checked: a path may name a folder whose name is no UTF-8, which
     the file system reads as well as any other.
@@ -125,9 +128,20 @@ def _check_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
         if name not in _WORDS and not recorded and (args.command, name) != ("history", "scenario"):
             continue
         for word in value if isinstance(value, list) else [value]:
-            if isinstance(word, str) and not _utf8(Path(word).name if recorded else word):
+            if not isinstance(word, str):
+                continue
+            if not _utf8(Path(word).name if recorded else word):
                 what = "the file's name is not" if recorded else "not"
                 raise BadInput(f"{_spelling(parser, args.command, name)}: {what} UTF-8 text")
+            allowed = "\n\t" if name == "text" else ""
+            if not recorded and any(_control(c) and c not in allowed for c in word):
+                spelled = _spelling(parser, args.command, name)
+                raise BadInput(f"{spelled}: holds a control character (an escape or similar)")
+
+
+def _control(char: str) -> bool:
+    """A C0/C1 control code, as a terminal would act on it."""
+    return unicodedata.category(char) == "Cc"
 
 
 def _utf8(word: str) -> bool:

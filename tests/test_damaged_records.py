@@ -741,6 +741,30 @@ def test_words_that_are_not_utf8_are_refused_before_anything_is_made(tmp_path, c
     assert not out.exists() and not (tmp_path / "db.sqlite").exists()
 
 
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["run", str(SMALL), "--trainee", "a\x1b[2Jb"], "--trainee"),
+        (["note", "1", "--at", "00:10", "x\x1b[31m"], "TEXT"),
+        (["history", "--trainee", "a\x07"], "--trainee"),
+    ],
+)
+def test_words_with_control_characters_are_refused(tmp_path, capsys, argv, named):
+    """An escape sequence in a name would clear the screen of every table that shows it."""
+    out = tmp_path / "run"
+    extra = ["--out", str(out)] if argv[0] == "run" else []
+    err = _refused([*argv, *extra, "--db", str(tmp_path / "db.sqlite")], capsys)
+    assert err.strip().endswith(f"{named}: holds a control character (an escape or similar)")
+    assert not out.exists() and not (tmp_path / "db.sqlite").exists()
+
+
+def test_a_note_may_run_over_several_lines(tmp_path, capsys):
+    db = tmp_path / "db.sqlite"
+    argv = ["run", str(SMALL), "--until", "00:05", "--quiet", "--db", str(db)]
+    assert main([*argv, "--out", str(tmp_path / "r")]) == 0
+    assert main(["note", "1", "--at", "00:01", "first line\nsecond line", "--db", str(db)]) == 0
+
+
 def test_reading_commands_never_turn_a_file_into_a_database(tmp_path, capsys):
     """``history`` of an empty file made it a simulator database (with -wal, -shm);
     ``note`` with a mistyped --db made its folders and a database, then found no run."""
