@@ -144,7 +144,12 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
     check_database(args.db, args.out, path)
     recording = open_recording(args, scenario, path, until)
     with closing(recording.store):  # closed here, not whenever it is collected
-        commands = _commands(args.commands, place=_on_map(atlas), roles=recording.roles)
+        commands = _commands(
+            args.commands,
+            place=_on_map(atlas),
+            roles=recording.roles,
+            end=scenario.metadata.duration,
+        )
         directory = _out_dir(args.out, scenario, args.seed)
         outcome = _execute(
             scenario,
@@ -213,11 +218,12 @@ def _commands(
     players: bool = False,
     place: PlaceCheck | None = None,
     roles: list[str] | None = None,
+    end: float | None = None,
 ) -> list[TimedCommand]:
     if path is None:
         return []
     try:
-        return read_commands(path, players=players, place=place, roles=roles or ())
+        return read_commands(path, players=players, place=place, roles=roles or (), end=end)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
 

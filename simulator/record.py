@@ -30,6 +30,7 @@ from simulator.scenario.limits import (
 )
 from simulator.scenario.problem import plain
 from simulator.scenario.source import SourceError, read_text
+from simulator.scenario.timing import format_offset
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when a run is read
     from simulator.scenario.model import Scenario
@@ -331,6 +332,7 @@ def read_commands(
     players: bool = False,
     place: PlaceCheck | None = None,
     roles: Collection[str] = (),
+    end: float | None = None,
 ) -> list[TimedCommand]:
     """Read a JSON Lines command file (``{"t": s, "command": {...}}`` per line).
 
@@ -346,6 +348,8 @@ def read_commands(
     run's map is not known here). ``roles``, when given, are the agencies the trainee
     plays: a command for any other agency is refused unless the controller gives it
     (``--roles police`` and an order to the automated fire agency was once accepted).
+    ``end``, when given, is the exercise's length: a command due after it would never be
+    given, and was once dropped without a word.
 
     Raises:
         ValueError: one line per problem, ``FILE: line N: field: what is wrong``.
@@ -361,6 +365,9 @@ def read_commands(
         if not line.strip():
             continue
         found = _read_line(line, players, place, roles)
+        if isinstance(found, TimedCommand) and end is not None and found.t > end:
+            late, length = format_offset(found.t), format_offset(end)
+            found = [f"t: {late} is after the end of the exercise ({length})"]
         if isinstance(found, TimedCommand):
             out.append((number, found))
         else:

@@ -166,6 +166,17 @@ def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
+def test_a_command_due_after_the_exercise_ends_is_refused(tmp_path, capsys):
+    orders = tmp_path / "orders.jsonl"
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    orders.write_text(json.dumps({"t": 7201, "command": command}) + "\n")
+    argv = ["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]
+    assert main([*argv, "--db", str(tmp_path / "db.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert f"{orders}: line 1: t: 02:00:01 is after the end of the exercise (02:00:00)" in err
+    assert not (tmp_path / "r").exists()
+
+
 def test_replay_matches_and_detects_tampering(tmp_path, capsys):
     orders = tmp_path / "orders.jsonl"
     orders.write_text(
