@@ -227,7 +227,13 @@ def test_a_note_stays_the_evaluators_words_in_markdown_and_html(tmp_path, capsys
     argv = ["run", str(small), "--until", "00:20", "--quiet", "--out", str(tmp_path / "r")]
     assert main([*argv, "--db", str(db)]) == 0
     text = "# Heading\n\n| a | b |\n</td><script>x</script> ctrl\x1b[31mRED\x07"
-    assert main(["note", "1", "--at", "00:10", text, "--db", str(db)]) == 0
+    assert main(["note", "1", "--at", "00:10", text, "--db", str(db)]) == 2  # refused
+    # A note recorded before control characters were refused still renders safely.
+    store = Store.open(db)
+    try:
+        store.add_note(1, 600.0, text)
+    finally:
+        store.close()
     capsys.readouterr()
     markdown = report(db, 1, "md", capsys)
     notes = markdown.split("## Evaluator notes")[1].split("\n## ")[0]
@@ -241,3 +247,4 @@ def test_a_note_stays_the_evaluators_words_in_markdown_and_html(tmp_path, capsys
     page = out.read_text()
     assert '<div class="notes">' in page and ".notes td+td{overflow-wrap:anywhere" in page
     assert "<script>x" not in page
+    assert "\x1b" not in page and "\x07" not in page

@@ -16,6 +16,7 @@ its evidence is cited.
 
 import html
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -1173,7 +1174,12 @@ table,figure,li{break-inside:avoid}a{color:inherit;text-decoration:none}
 
 
 def _e(v: object) -> str:
-    return html.escape("-" if v is None else str(v))
+    """Text for HTML: escaped, and without control codes (a name or note typed with one)."""
+    return html.escape(_CONTROL.sub("", "-" if v is None else str(v)))
+
+
+# The control codes (Unicode category Cc) but tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _html_table(
