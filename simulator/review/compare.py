@@ -7,6 +7,7 @@ quicker 90th percentile than a baseline that sent forty, and that is not better 
 so the side with fewer observations is never called better.
 """
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from simulator.review.score import Scores
@@ -167,13 +168,13 @@ def _never_reached(run: Scores, baseline: Scores) -> list[Row]:
     ]
 
 
-def _unreached(scores: Scores) -> dict[str, int]:
+def _unreached(scores: Scores) -> Counter[str]:
     """Per agency, incidents never reached that had been waiting past any arrival target."""
-    counts: dict[str, int] = {}
-    for s in scores.intervals.of("first_on_scene"):
-        if s.censored and s.agency and s.value >= UNREACHED_AFTER_S:
-            counts[s.agency] = counts.get(s.agency, 0) + 1
-    return counts
+    return Counter(
+        s.agency
+        for s in scores.intervals.of("first_on_scene")
+        if s.censored and s.agency and s.value >= UNREACHED_AFTER_S
+    )
 
 
 def _shared(scores: Scores) -> int:

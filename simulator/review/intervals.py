@@ -460,15 +460,7 @@ def _first_per_incident(samples: Iterable[Sample]) -> list[Sample]:
     passes only engines' trips); the public's call-to-scene time is its first unit of
     the discipline, whichever agency's, so a partner sent on request is counted once.
     """
-    first: dict[str | None, Sample] = {}
-    for s in samples:
-        kept = first.get(s.incident)
-        if kept is None or (s.censored, s.evidence[-1].seq) < (
-            kept.censored,
-            kept.evidence[-1].seq,
-        ):
-            first[s.incident] = s
-    return list(first.values())
+    return _least_per_incident(samples, lambda s: (s.censored, s.evidence[-1].seq))
 
 
 def _whole_alarm(samples: Iterable[Sample]) -> list[Sample]:
@@ -477,10 +469,15 @@ def _whole_alarm(samples: Iterable[Sample]) -> list[Sample]:
     Each fire service sent gives a sample ending when the assignment is complete;
     NFPA 1710 times the alarm from its first unit, whichever service's, once.
     """
+    return _least_per_incident(samples, lambda s: (s.evidence[0].seq,))
+
+
+def _least_per_incident(samples: Iterable[Sample], key: Callable[[Sample], tuple]) -> list[Sample]:
+    """Each incident's sample with the least ``key`` (the first of equals)."""
     first: dict[str | None, Sample] = {}
     for s in samples:
         kept = first.get(s.incident)
-        if kept is None or s.evidence[0].seq < kept.evidence[0].seq:
+        if kept is None or key(s) < key(kept):
             first[s.incident] = s
     return list(first.values())
 

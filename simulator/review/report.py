@@ -17,7 +17,6 @@ its evidence is cited.
 import html
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -675,8 +674,7 @@ def _md_text(text: str) -> str:
     not become the report's own headings and tables, nor control characters reach a
     terminal the report is printed to.
     """
-    shown = "".join(c for c in text if unicodedata.category(c) != "Cc" or c in "\t\n")
-    shown = " ".join(shown.split())
+    shown = " ".join(_CONTROL.sub("", text).split())
     return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in shown)
 
 
