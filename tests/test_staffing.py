@@ -3,7 +3,6 @@
 from conftest import SCENARIOS, LogBuilder, agency, build, scenario_dict
 
 from simulator.build import build_exercise
-from simulator.players import attach_players
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.score import score
 from simulator.review.staffing import FireCrew, FireService, fire_service, first_alarm_staffing
@@ -139,7 +138,6 @@ def test_the_check_judges_the_full_assignment_travel_target_and_a_scenario_gives
 def test_a_bundled_house_fire_is_judged_in_the_scores():
     scenario = load(SCENARIOS / "riverton_night_shift.yaml")
     exercise = build_exercise(scenario, 1)
-    attach_players(exercise, [a.id for a in scenario.agencies])
     exercise.advance(scenario.metadata.duration)
     checks = {c.name: c for c in score(scenario, exercise.log.events).checks}
     assert checks[NAME].n >= 1

@@ -4,7 +4,6 @@ import pytest
 from conftest import SCENARIOS, LogBuilder
 
 from simulator.build import build_exercise
-from simulator.players import attach_players
 from simulator.review.findings import seconds_text
 from simulator.review.score import score
 from simulator.review.summary import summarise
@@ -32,7 +31,6 @@ def test_the_summary_gives_the_reports_first_on_scene_figures_for_every_agency()
     """Mutual aid credited to its asker, one rounding: the console and the report agree."""
     scenario = load(SCENARIOS / "harbor_district_mci.yaml")
     exercise = build_exercise(scenario, 3)
-    attach_players(exercise, [a.id for a in scenario.agencies])
     exercise.advance(scenario.metadata.duration)
     events = exercise.log.events
     report = score(scenario, events).distributions["first_on_scene"]
