@@ -307,7 +307,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", metavar="SCENARIO")
     run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     run.add_argument("--until", type=_clock, help=UNTIL_HELP)
-    run.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
+    run.add_argument("--out", type=_path, help="run directory (default runs/<id>-seed<N>)")
     run.add_argument("--commands", type=Path, help="JSON Lines file of timed commands")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
@@ -339,6 +339,13 @@ def _seed(text: str) -> int:
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED} (2**63 - 1)")
     return value
+
+
+def _path(text: str) -> Path:
+    """A path given on the command line; an empty one would quietly mean "here"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a path")
+    return Path(text)
 
 
 def _whole(text: str) -> int:
@@ -373,7 +380,7 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     play.add_argument("--trainee", default="trainee", help="your name, kept in the record")
     play.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     play.add_argument("--speed", type=int, choices=SPEEDS, default=1, help="starting speed")
-    play.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
+    play.add_argument("--out", type=_path, help="run directory (default runs/<id>-seed<N>)")
     play.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame (no human)")
     play.add_argument("--frames", type=_frames, help="frames to run before the screenshot")
     play.add_argument(
@@ -405,7 +412,7 @@ def _add_network(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--speed", type=_speed, default=1.0, help="exercise speed (default 1)")
     serve.add_argument("--until", type=_clock, help=UNTIL_HELP)
     serve.add_argument("--tokens", type=Path, help="file for the join tokens (JSON seat: token)")
-    serve.add_argument("--out", type=Path, help="run directory (default runs/<id>-seed<N>)")
+    serve.add_argument("--out", type=_path, help="run directory (default runs/<id>-seed<N>)")
     serve.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
     serve.set_defaults(handler="cli_network:serve_command")
 
@@ -534,7 +541,7 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="the after-action report of a run")
     report.add_argument("run", metavar="RUN", help="run id in the database, or a run directory")
     report.add_argument("--format", choices=("html", "md", "json"), default="html")
-    report.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    report.add_argument("--out", type=_path, help="file to write (default: standard output)")
     report.add_argument("--db", type=Path)
     report.set_defaults(handler="cli_records:report_command")
 

@@ -112,6 +112,17 @@ def test_run_refuses_to_overwrite_a_run(tmp_path, capsys):
     assert (out / "events.jsonl").read_bytes() == before
 
 
+@pytest.mark.parametrize("command", ["run", "play", "serve"])
+def test_an_empty_out_is_refused_rather_than_taken_as_here(command, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("kept")
+    with pytest.raises(SystemExit) as exited:
+        main([command, str(SMALL), "--out", " "])
+    assert exited.value.code == 2
+    assert "--out: is empty" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 @pytest.mark.parametrize(
     "args",
     [
