@@ -34,6 +34,10 @@ FLEET = [
 ]
 
 
+# People aboard by unit type: NFPA 1710 staffs engine and ladder companies with four
+# (so a structure fire's first alarm of 16 is four or five companies); the rest two.
+CREWS = {"engine": 4, "ladder": 4}
+
 FLEET_SIZE = sum(row[4] for row in FLEET)
 
 
@@ -102,6 +106,7 @@ def city_data(
                     "type": utype,
                     "capabilities": caps,
                     "station": f"{agency}-st{i % count + 1}",
+                    "crew": CREWS.get(utype, 2),
                 }
             )
     hospitals = [

@@ -90,6 +90,10 @@ class Viewpoint:
         if isinstance(self._exercise, Exercise):
             self._exercise.expect(incident, groups)
 
+    def assigned(self, incident: str) -> list[str]:
+        """The agency's units committed to the incident (on their way, staged or there)."""
+        return self._exercise.assigned(incident, (self.agency,))
+
     def committed(self, incident: str, capability: Capability) -> int:
         """How many of the agency's units with a capability are committed there."""
         return self._exercise.committed(self.agency, incident, capability)

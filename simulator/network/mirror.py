@@ -281,15 +281,22 @@ class Mirror:
         etas = {u: self.eta(u, incident_id) for u in unit_ids}
         return sorted(unit_ids, key=lambda u: (sign * etas[u], u))[:count]
 
+    def assigned(self, incident: str, agencies: tuple[str, ...]) -> list[str]:
+        """Units of these agencies committed to an incident, by id (as ``Exercise``'s)."""
+        out = []
+        for unit in self._incident(incident).get("assigned", ()):
+            view = self._view(unit)
+            if view is not None and view.agency in agencies:
+                out.append(unit)
+        return sorted(out)
+
     def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
         """How many of an agency's units with a capability are committed to an incident."""
-        out = 0
-        for unit in self._incident(incident_id).get("assigned", ()):
-            view = self._view(unit)
-            ours = view is not None and view.agency == agency
-            if ours and provides(view.capabilities, capability):
-                out += 1
-        return out
+        return sum(
+            1
+            for unit in self.assigned(incident_id, (agency,))
+            if provides(self._view(unit).capabilities, capability)
+        )
 
     # -- knowledge, comms and command ----------------------------------------------------
 

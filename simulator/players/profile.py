@@ -3,7 +3,8 @@
 Calibration runs every profile to prove the score rewards the response: ``idle`` does
 nothing (a trainee who never touches the keys), ``poor`` sends the farthest unit,
 never shares and never takes command, ``sop`` follows standard operating procedure
-(the default simulation cell), and ``expert`` does what doctrine says a strong team
+(the default simulation cell, which sends a structure fire it hosts a full first
+alarm counted in firefighters, NFPA 1710), and ``expert`` does what doctrine says a strong team
 does (never forgets to share, relays the hazards one partner reports to the others,
 sends a commander to every multi-agency incident, its own or one it answers for mutual
 aid, forms unified command early, moves a chief on from a scene whose unified command
@@ -33,6 +34,7 @@ class Profile:
     command: bool = True
     commander_early: bool = False
     cautious: bool = False  # holds crews at the perimeter until a specialist sized it up
+    first_alarm: bool = True  # a fire agency sends heads enough to a structure fire (NFPA 1710)
     aid_retry_s: float = 900.0  # do not ask the same partner again sooner than this
     verified_tactical: bool = False  # no tactical team to a call flagged as a hoax till checked
     spreads: bool = False  # plans hospital destinations so no department is crowded
@@ -49,17 +51,20 @@ PROFILES: dict[str, Profile] = {
         Profile("idle", "does nothing: the trainee who never touches the keys", acts=False),
         Profile(
             "poor",
-            "farthest capable unit, never shares, never takes command, never posts traffic control",
+            "farthest capable unit, never shares, never takes command, sends a fire only "
+            "the companies its needs name, never posts traffic control",
             farthest=True,
             shares=False,
             command=False,
+            first_alarm=False,
             traffic_after_s=None,
         ),
         Profile(
             "sop",
             "nearest capable unit by priority, mutual aid when short, shares by procedure "
-            "(sometimes forgets), takes command on arrival, posts a spare traffic unit at "
-            "a congested street near a scene after 10 minutes",
+            "(sometimes forgets), takes command on arrival, sends a fire it hosts a full "
+            "first alarm (16 firefighters, 17 with an aerial: NFPA 1710), posts a spare "
+            "traffic unit at a congested street near a scene after 10 minutes",
         ),
         Profile(
             "expert",

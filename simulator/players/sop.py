@@ -17,6 +17,7 @@ from simulator.commands import (
 from simulator.events import Event
 from simulator.exercise import CadIncident, Exercise
 from simulator.payloads import payload
+from simulator.players.alarm import FirstAlarm
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.players.traffic import TrafficDesk
@@ -106,6 +107,8 @@ class SopPlayer:
         self.perimeter = Perimeter(self.desk) if self.style.cautious else None
         self.transport = TransportGroup(self.desk) if self.style.spreads else None
         self.traffic = self._traffic_desk(exercise)
+        fire = exercise.scenario.agency(agency).kind == AgencyKind.FIRE
+        self.alarm = FirstAlarm(self.desk) if fire and self.style.first_alarm else None
         # What our CAD showed of each incident when last read, with the last event
         # naming it then (see ``_view``), and our units able to meet each capability.
         self._known: dict[str, _Read] = {}
@@ -169,6 +172,8 @@ class SopPlayer:
                 dirty.add(event.incident)
             elif kind == "incident.resolved":
                 self._needy.discard(event.incident)
+                if self.alarm:
+                    self.alarm.short.discard(event.incident)
                 self._blocked.pop(str(event.incident), None)
                 self._want_command.discard(event.incident)
             elif kind in ("call.flagged", "incident.verified") and mine:
@@ -177,6 +182,10 @@ class SopPlayer:
             dirty |= self._needy
         if dirty:
             self.act(dirty)
+        if freed and self.alarm and (waiting := self.alarm.short - dirty):
+            views = [r.view for r in map(self._read, sorted(waiting)) if r.view]
+            views.sort(key=lambda v: (v.priority, v.opened, v.id))
+            self._top_up(views, self.desk.free_units())
         if self.transport:
             self._plan_transport(events, dirty)
         if self.traffic:
@@ -257,6 +266,8 @@ class SopPlayer:
                 self._needy.add(incident)
             else:
                 self._needy.discard(incident)
+        if self.alarm:
+            self._top_up([r.view for r in reads], free)
 
     def _fill(self, incident_id: str, free: list[str]) -> tuple[bool, list[str]]:
         # One capability at a time, re-reading the CAD after each dispatch: a unit sent
@@ -280,6 +291,27 @@ class SopPlayer:
             if len(chosen) < shortfall:
                 short = True
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
+
+    def _top_up(self, views: list[CadIncident], free: list[str]) -> None:
+        """Add companies to the structure fires we host until our crews make the first alarm.
+
+        Done after the needs of every incident planned are filled, with the companies
+        left free, most urgent fire first: heads for a fire's count never take a unit
+        another incident needs. A fire left short is kept in ``alarm.short`` and tried
+        again when a unit frees, apart from the needy incidents (its needs are met).
+        """
+        hosted = [v for v in views if self.alarm.hosts(v)]
+        if self.alarm.drawn_down(free):
+            self.alarm.short.update(v.id for v in hosted)
+            return
+        for view in hosted:
+            chosen, short = self.alarm.pick(view, free)
+            if chosen and self._send(view, chosen):
+                free = [u for u in free if u not in chosen]
+            elif chosen:  # refused (no open road there): tried again later, as in ``_fill``
+                self._blocked[view.id] = self.desk.now + BLOCKED_RETRY_S
+                short = False
+            (self.alarm.short.add if short else self.alarm.short.discard)(view.id)
 
     def _expect(self, incident: str, free: list[str]) -> None:
         """Let the exercise search once for the several needs ``_fill`` will rank for."""

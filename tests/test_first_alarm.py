@@ -1,0 +1,175 @@
+"""The automated fire dispatcher's first alarm: heads enough at a structure fire (NFPA 1710)."""
+
+from conftest import agency, build, incident, scenario_dict, unit
+
+from simulator.build import build_exercise
+from simulator.review.staffing import fire_service, first_alarm_staffing
+from simulator.scenario.vocabulary import FIRST_ALARM_STAFF, FIRST_ALARM_STAFF_AERIAL
+
+FIRE_UNITS = [
+    unit("E1", "fire", ["fire_suppression", "rescue"], "FS", crew=4),
+    unit("E2", "fire", ["fire_suppression", "rescue"], "FS", crew=4),
+    unit("E3", "fire", ["fire_suppression", "rescue"], "FS2", crew=4),
+    unit("E4", "fire", ["fire_suppression", "rescue"], "FS2", crew=4),
+    unit("L1", "fire", ["ladder", "rescue"], "FS2", crew=4),
+    unit("HM1", "fire", ["hazmat"], "FS", crew=3),
+    unit("BC1", "fire", ["command"], "FS", crew=1),
+]
+
+
+def fire_data(kind: str = "structure_fire", msel: list[dict] | None = None) -> dict:
+    """Police, fire and EMS; a fire needing two engines at I, the companies at S and D1."""
+    fire = incident(
+        "F1",
+        incident_type=kind,
+        priority=1,
+        requires={"fire_suppression": 2},
+        calls={"count": 1, "agency": "fire"},
+        work_minutes=30,
+    )
+    fire["to"] = ["fire"]
+    return scenario_dict(
+        agencies=[
+            agency("police", "police"),
+            agency("fire", "fire", turnout_seconds=60),
+            agency("ems", "ems"),
+        ],
+        stations=[
+            {"id": "PS", "agency": "police", "location": "S"},
+            {"id": "FS", "agency": "fire", "location": "S"},
+            {"id": "FS2", "agency": "fire", "location": "D1"},
+            {"id": "ES", "agency": "ems", "location": "S"},
+        ],
+        units=[
+            unit("P1", "police", ["patrol"], "PS"),
+            unit("M1", "ems", ["als", "bls", "transport"], "ES"),
+            *FIRE_UNITS,
+        ],
+        msel=msel or [fire],
+    )
+
+
+def run(data: dict, profiles: dict[str, str] | None = None, until: float = 3600.0):
+    scenario = build(data)
+    exercise = build_exercise(scenario, 1, profiles=profiles)
+    exercise.advance(until)
+    return scenario, exercise
+
+
+def sent_to(exercise, incident_id: str) -> list[str]:
+    return [
+        e.unit
+        for e in exercise.log.events
+        if e.kind == "unit.dispatched" and e.incident == incident_id
+    ]
+
+
+def test_sop_sends_companies_until_its_crews_make_the_first_alarm():
+    scenario, exercise = run(fire_data())
+    sent = sent_to(exercise, "F1")
+    crews = {u.id: u.crew for u in scenario.units}
+    # Two engines for the need, then the nearest companies for heads: two more engines
+    # make 16 (the ladder, as near, would have raised the count to 17).
+    assert sum(crews[u] for u in sent) == FIRST_ALARM_STAFF
+    assert sent == ["E1", "E2", "E3", "E4"]
+    assert "HM1" not in sent and "BC1" not in sent  # not sent for heads
+    (sample,) = first_alarm_staffing(exercise.log.events, fire_service(scenario))
+    assert not sample.censored
+
+
+def test_the_nearest_companies_are_added_first():
+    data = fire_data()
+    data["units"] = [u for u in data["units"] if u["id"] != "L1"]
+    data["units"].append(unit("E5", "fire", ["fire_suppression", "rescue"], "FS2", crew=4))
+    data["units"].append(unit("E6", "fire", ["fire_suppression", "rescue"], "FS", crew=4))
+    _, exercise = run(data)
+    sent = sent_to(exercise, "F1")
+    assert len(sent) == 4  # 16 heads without an aerial
+    # S is nearer I than D1: the three engines at S go before any at D1.
+    assert {"E1", "E2", "E6"} <= set(sent)
+
+
+def test_an_aerial_sent_raises_the_count_to_seventeen():
+    data = fire_data()
+    for row in data["units"]:
+        if row["id"] in ("E3", "E4"):
+            row["station"] = "FS"  # farther than the ladder now: D1 is nearer I than S
+    for row in data["stations"]:
+        if row["id"] == "FS2":
+            row["location"] = "D2"
+    scenario, exercise = run(data)
+    sent = sent_to(exercise, "F1")
+    crews = {u.id: u.crew for u in scenario.units}
+    assert "L1" in sent
+    assert sum(crews[u] for u in sent) >= FIRST_ALARM_STAFF_AERIAL
+
+
+def test_a_poor_player_sends_only_the_companies_the_needs_name_and_misses_the_check():
+    scenario, exercise = run(fire_data(), {"fire": "poor"})
+    assert len(sent_to(exercise, "F1")) == 2
+    (sample,) = first_alarm_staffing(exercise.log.events, fire_service(scenario))
+    assert sample.censored
+
+
+def test_a_fire_other_than_a_structure_fire_gets_its_needs_only():
+    _, exercise = run(fire_data("vehicle_fire"))
+    assert len(sent_to(exercise, "F1")) == 2
+
+
+def test_a_company_freed_from_another_call_is_added_later():
+    first = incident(
+        "F0",
+        at="M",
+        incident_type="vehicle_fire",
+        requires={"fire_suppression": 2},
+        calls={"count": 1, "agency": "fire"},
+        work_minutes=20,
+    )
+    first["to"] = ["fire"]
+    house = fire_data()["msel"][0]
+    house.update(time=60, seq=2)
+    data = fire_data(msel=[first, house])
+    scenario, exercise = run(data, until=2 * 3600)
+    dispatched = [
+        (e.t, e.unit)
+        for e in exercise.log.events
+        if e.kind == "unit.dispatched" and e.incident == "F1"
+    ]
+    freed = min(
+        e.t
+        for e in exercise.log.events
+        if e.kind == "unit.returning" and e.data.get("released_from") == "F0"
+    )
+    # Short at first (two engines busy at F0); topped up once they came free.
+    assert any(t >= freed for t, _ in dispatched)
+    (sample,) = first_alarm_staffing(exercise.log.events, fire_service(scenario))
+    assert not sample.censored
+
+
+def test_a_drawn_down_service_sends_the_needs_only_until_companies_free():
+    # Five companies: two at a vehicle fire, two for the house's needs, one left
+    # free, fewer than a third: no heads (reduced response) until the vehicle fire
+    # frees its engines, though the free ladder alone would have added four.
+    first = incident(
+        "F0",
+        at="M",
+        incident_type="vehicle_fire",
+        requires={"fire_suppression": 2},
+        calls={"count": 1, "agency": "fire"},
+        work_minutes=20,
+    )
+    first["to"] = ["fire"]
+    house = fire_data()["msel"][0]
+    house.update(time=60, seq=2)
+    _, exercise = run(fire_data(msel=[first, house]), until=2 * 3600)
+    freed = min(
+        e.t
+        for e in exercise.log.events
+        if e.kind == "unit.returning" and e.data.get("released_from") == "F0"
+    )
+    before = [
+        e.unit
+        for e in exercise.log.events
+        if e.kind == "unit.dispatched" and e.incident == "F1" and e.t < freed
+    ]
+    assert len(before) == 2 and "L1" not in before
