@@ -312,6 +312,22 @@ def test_a_scalar_python_cannot_hold_is_a_yaml_error(tmp_path, capsys, text, rea
     assert_clean(code, err, bad, "", f"not valid YAML (line 1): {reason}")
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("metadata: {title: !!binary aGVsbG8=}\n", "!!binary is not scenario data; write text"),
+        ("agencies: !!set {police, fire}\n", "!!set is not scenario data; write a list"),
+        ("metadata: !!omap [{title: x}]\n", "!!omap is not scenario data; write a mapping"),
+        ("metadata: !!pairs [{title: x}]\n", "!!pairs is not scenario data; write a mapping"),
+    ],
+)
+def test_a_yaml_type_json_has_not_is_refused_at_its_line(tmp_path, capsys, text, reason):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("# a scenario\n" + text)
+    code, err = validate(bad, capsys)
+    assert_clean(code, err, bad, "", f"not valid YAML (line 2): {reason}")
+
+
 def test_the_bundled_scenarios_read_as_safe_load_reads_them():
     for path in sorted(SCENARIOS.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")

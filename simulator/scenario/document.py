@@ -208,6 +208,28 @@ class _BoundedLoader(Composer, _Parser, SafeConstructor, Resolver):
 
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
 
+# YAML's types beyond JSON's that ``safe_load`` still builds, and what to write instead.
+# None is scenario data: bytes would pass as text, and a set's order (so the order of
+# whatever list it stood for) changes from one Python process to the next.
+_NOT_DATA = {
+    "binary": "text",
+    "set": "a list",
+    "omap": "a mapping",
+    "pairs": "a mapping",
+}
+
+
+def _refuse(tag: str, instead: str) -> Any:
+    def construct(loader: _BoundedLoader, node: Node) -> Any:
+        reason = f"!!{tag} is not scenario data; write {instead}"
+        raise ConstructorError(None, None, reason, node.start_mark)
+
+    return construct
+
+
+for _tag, _instead in _NOT_DATA.items():
+    _BoundedLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse(_tag, _instead))
+
 
 def _too_deep() -> str:
     return f"nested deeper than {MAX_DEPTH} levels"
