@@ -457,7 +457,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         settings = manifest_settings(directory / MANIFEST, manifest, scenario)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
-    seed, until, automated, profiles = settings
+    seed, until, automated, profiles, _ = settings
     events = directory / EVENTS
     try:
         regular(events, MAX_LOG_BYTES)  # a pipe would hang the hash, /dev/zero never end

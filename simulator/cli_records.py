@@ -713,13 +713,11 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
             f"in {EVENTS}: the manifest was changed after the run"
         )
     scores = score(scenario, events)
-    trainee, roles = manifest.get("trainee"), manifest.get("roles", [])
-    if not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):
-        raise RecordInputError(f"{directory / MANIFEST}: roles: not a list of agencies")
+    trainee = manifest.get("trainee")
     meta = RunMeta(
         run=str(directory),
         trainee=trainee if isinstance(trainee, str) else None,
-        roles=roles,
+        roles=settings.roles,
         automated=settings.automated,
         seed=settings.seed,
         started=manifest.get("started") or "",

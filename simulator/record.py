@@ -236,6 +236,7 @@ class Settings(NamedTuple):
     until: float
     automated: list[str]
     profiles: dict[str, str]
+    roles: list[str]  # the agencies the trainee played (none automated)
 
 
 def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Settings:
@@ -250,6 +251,7 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
     seed = manifest["seed"]
     until = manifest.get("until", scenario.metadata.duration)
     automated, profiles = manifest.get("automated", []), manifest.get("players", {})
+    roles = manifest.get("roles", [])
     agencies = {a.id for a in scenario.agencies}
     checks = [
         (
@@ -274,6 +276,13 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
             and all(_is_profile(p) for p in profiles.values()),
             "expected an object of agency: profile (idle, poor, sop or expert)",
         ),
+        (
+            "roles",
+            _all_text(roles)
+            and set(roles) <= agencies
+            and not (_all_text(automated) and set(roles) & set(automated)),
+            "expected a list of the scenario's agencies the trainee played, none of them automated",
+        ),
         *(
             (name, _optional_text(manifest.get(name)), "expected text")
             for name in ("started", "finished")
@@ -283,7 +292,7 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
     for field, ok, reason in checks:
         if not ok:
             raise ValueError(f"{path}: {field}: {reason}")
-    return Settings(seed, float(until), list(automated), dict(profiles))
+    return Settings(seed, float(until), list(automated), dict(profiles), list(roles))
 
 
 def _is_profile(name: object) -> bool:

@@ -851,8 +851,13 @@ def test_a_report_of_a_run_directory_names_the_trainee_and_their_roles(tmp_path,
     assert main(["report", str(out), "--format", "md"]) == 0
     text = capsys.readouterr().out
     assert "| trainee | A. Diaz |" in text and "| roles | police |" in text
-    _edit_manifest(out, roles="police")
-    assert "run.json: roles: not a list of agencies" in _refused(["report", str(out)], capsys)
+    played = "run.json: roles: expected a list of the scenario's agencies the trainee played"
+    # Not a list; an agency the scenario has not (was printed); one the players ran
+    # (was printed as "your role"). Replay reads the same manifest and refuses alike.
+    for roles in ("police", ["police", "nope"], ["police", "fire"]):
+        _edit_manifest(out, roles=roles)
+        assert played in _refused(["report", str(out)], capsys)
+        assert played in _refused(["replay", str(out)], capsys)
 
 
 @pytest.mark.parametrize("count", [-5, 999, "lots"])
