@@ -87,6 +87,21 @@ def test_a_nonzero_count_without_samples_is_stated_not_called_none_recorded():
     assert none["analysis"] == "Target not met: none recorded during the exercise."
 
 
+def test_minor_patients_still_waiting_are_not_blamed_as_transports_missed():
+    # I1: two immediate patients, one delivered: a transport missed. I2: two minor
+    # patients never released, which is a care gap: no hospital was needed there.
+    log = LogBuilder().add(0, "exercise.started")
+    log.add(0, "incident.started", incident="I1", agencies=["ems"], requires={"als": 1})
+    log.add(0, "incident.casualties", incident="I1", immediate=2, delayed=0, minor=0, deceased=0)
+    log.add(0, "incident.started", incident="I2", agencies=["police"])
+    log.add(0, "incident.casualties", incident="I2", immediate=0, delayed=0, minor=2, deceased=0)
+    log.add(900, "patient.delivered", "ems", "M1", "I1", patient="I1-P0")
+    log.add(3600, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("casualties_transported", 2, at_most=False), log)
+    (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
+    assert item["responsible"].startswith("ems 1 ") and "police" not in item["responsible"]
+
+
 # b. The plan holds responsible the agencies that did it, by their share of all cases.
 
 

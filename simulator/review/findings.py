@@ -497,7 +497,9 @@ def _actor(s: Sample) -> str | None:
 # The incidents behind an outcome count that keeps no per-event samples of its misses.
 _OUTCOME_CASES: dict[str, Callable[[IncidentOutcome], bool]] = {
     "incidents_resolved": lambda r: not r.answered,
-    "casualties_transported": lambda r: r.awaiting > 0,
+    # Fewer delivered than were found needing a hospital; a minor patient still
+    # waiting is a care gap, not a transport one (the outcome score's care counts it).
+    "casualties_transported": lambda r: r.transported < r.transportable,
     "casualties_deceased": lambda r: r.died > 0,
     "incidents_escalated": lambda r: r.escalations > 0,
 }

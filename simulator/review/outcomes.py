@@ -37,6 +37,7 @@ class IncidentOutcome:
     lost: bool = False  # closed only because its patients died before any unit came
     agencies: tuple[str, ...] = ()  # the agencies it needed (``incident.started``)
     died: int = 0  # of the deceased, those who died during the exercise
+    transportable: int = 0  # found immediate or delayed: the patients a hospital needs
 
     @property
     def answered(self) -> bool:
@@ -76,6 +77,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     started: dict[str, Event] = {}
     resolved: dict[str, float] = {}
     found: dict[str, int] = defaultdict(int)
+    transportable: dict[str, int] = defaultdict(int)
     dead_on_arrival: dict[str, int] = defaultdict(int)
     final: dict[str, tuple[str, str]] = {}
     escalations: list[Event] = []
@@ -96,8 +98,10 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         elif e.kind == "operation.blue_on_blue":  # officers of each operation are hurt
             counts["unit.harmed"] += len(payload(e).agencies)
         elif e.kind == "incident.casualties":
-            found[e.incident] += sum(getattr(payload(e), k) for k in _CATEGORIES)
-            dead_on_arrival[e.incident] += payload(e).deceased
+            seen = payload(e)
+            found[e.incident] += sum(getattr(seen, k) for k in _CATEGORIES)
+            dead_on_arrival[e.incident] += seen.deceased
+            transportable[e.incident] += seen.immediate + seen.delayed
         elif e.kind == "patient.died":
             final[payload(e).patient] = (e.incident, "deceased")
             deaths.append(e)
@@ -112,7 +116,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         by_incident[incident][state] += 1
     died = {incident for incident, state in final.values() if state == "deceased"}
     rows = tuple(
-        _row(e, resolved, found, dead_on_arrival, by_incident, escalations)
+        _row(e, resolved, found, dead_on_arrival, by_incident, escalations, transportable)
         for e in sorted(started.values(), key=lambda e: (e.t, e.incident))
     )
     # An incident its patients' deaths closed before any unit arrived was lost, not
@@ -153,6 +157,7 @@ def _row(
     dead_on_arrival: dict[str, int],
     by_incident: dict[str, dict[str, int]],
     escalations: list[Event],
+    transportable: dict[str, int],
 ) -> IncidentOutcome:
     states = by_incident.get(e.incident, {})
     total = found.get(e.incident, 0)
@@ -175,6 +180,7 @@ def _row(
         secondary_of=spec.parent,
         agencies=tuple(spec.agencies),
         died=states.get("deceased", 0),
+        transportable=transportable.get(e.incident, 0),
     )
 
 
