@@ -83,8 +83,14 @@ def test_a_nonzero_count_without_samples_is_stated_not_called_none_recorded():
     met = only_finding(report(scenario, transports(2)))
     assert met["kind"] == "strength"
     assert met["analysis"] == "Target met: 2 counted over the whole log."
-    none = only_finding(report(scenario, transports(0)))
-    assert none["analysis"] == "Target not met: none recorded during the exercise."
+    log = transports(0)
+    none = only_finding(report(scenario, log))
+    # A shortfall cites the incidents behind it, not the log's first and last events.
+    assert none["analysis"] == (
+        "Target not met: none recorded during the exercise; patients who needed a hospital "
+        "not all delivered at I1 (cited as they began)."
+    )
+    assert [(e.kind, e.incident) for e in cited(log, none)] == [("incident.started", "I1")]
 
 
 def test_minor_patients_still_waiting_are_not_blamed_as_transports_missed():
@@ -100,6 +106,9 @@ def test_minor_patients_still_waiting_are_not_blamed_as_transports_missed():
     doc = report(scored_by("casualties_transported", 2, at_most=False), log)
     (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
     assert item["responsible"].startswith("ems 1 ") and "police" not in item["responsible"]
+    assert [(e.kind, e.incident) for e in cited(log, only_finding(doc))] == [
+        ("incident.started", "I1")
+    ]
 
 
 # b. The plan holds responsible the agencies that did it, by their share of all cases.

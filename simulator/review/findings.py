@@ -252,7 +252,7 @@ def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
     for objective in scores.objectives:
         for m in objective.measures:
             if m.met is not None:
-                found = _from_measure(objective, m, scores.intervals, span)
+                found = _from_measure(objective, m, scores, span)
                 if found.responsible == PLANNING_TEAM:
                     found = replace(found, responsible=_behind(m.metric, scores.outcomes))
                 out.append(found)
@@ -269,7 +269,7 @@ def _who(agency: str | None) -> str:
 def _from_measure(
     objective: ObjectiveResult,
     m: MeasureResult,
-    intervals: Intervals,
+    scores: Scores,
     span: tuple[Evidence, Evidence],
 ) -> Finding:
     relation = "at most" if m.at_most else "at least"
@@ -283,10 +283,10 @@ def _from_measure(
         analysis, cited, blamed = f"{verdict}: {reading} when the exercise ended.", None, []
         cases = ("reading", "readings")
     elif m.statistic == "count":
-        analysis, cited, blamed = _count(m, span)
+        analysis, cited, blamed = _count(m, scores.outcomes)
         cases = COUNTED.get(m.metric, ("event", "events"))
     else:
-        analysis, cited, blamed = _times(m, intervals)
+        analysis, cited, blamed = _times(m, scores.intervals)
         cases = MISSED
     evidence = span if cited is None else _cite(cited)
     # A target met only with major challenges (duties undone, responders at risk) is an
@@ -305,14 +305,13 @@ def _from_measure(
     )
 
 
-def _count(
-    m: MeasureResult, span: tuple[Evidence, Evidence]
-) -> tuple[str, list[Sample] | None, list[Sample]]:
+def _count(m: MeasureResult, outcomes: Outcomes) -> tuple[str, list[Sample] | None, list[Sample]]:
     """A count's analysis, the samples it cites, and the samples behind it.
 
     A measure that keeps no per-event samples is a count over the whole log: zero is
     "none recorded", anything else is the count itself, cited by the log's span (no
-    cited samples: None).
+    cited samples: None); an outcome count short of its target cites the incidents
+    behind the shortfall instead (see ``_short_at``).
     """
     verdict = "Target met" if m.met else "Target not met"
     samples = sorted(m.samples, key=_seq)
@@ -323,13 +322,38 @@ def _count(
         return f"{verdict}: none recorded, over {chances}; {first}.", shown, []
     if not samples:
         counted = f"{value_text(m.metric, m.value)} counted over the whole log" if m.value else ""
-        return f"{verdict}: {counted or 'none recorded during the exercise'}.", None, []
+        text = f"{verdict}: {counted or 'none recorded during the exercise'}"
+        behind = [] if m.met or m.metric not in _SHORT_AT else _short_at(m.metric, outcomes)
+        if not behind:
+            return text + ".", None, []
+        names = ", ".join(s.incident for s in behind[:CITED])
+        more = f" and {len(behind) - CITED} more" if len(behind) > CITED else ""
+        where = f"{_SHORT_AT[m.metric]} {names}{more} (cited as they began)"
+        return f"{text}; {where}.", behind[:CITED], []
     names = _incidents(samples)
     text = f"{verdict}: {_tally(m, samples)}" + (f" at {', '.join(names)}" if names else "")
     shown = samples[: 1 if m.met else CITED]
     if len(shown) < len(samples):
         text += "; the first is cited" if len(shown) == 1 else f"; the first {len(shown)} are cited"
     return text + ".", shown, samples
+
+
+# How an outcome count's shortfall is told, before the incidents behind it.
+_SHORT_AT = {
+    "incidents_resolved": "left open or lost:",
+    "casualties_transported": "patients who needed a hospital not all delivered at",
+}
+
+
+def _short_at(metric: str, outcomes: Outcomes) -> list[Sample]:
+    """The incidents behind an outcome count's shortfall, each cited by its start.
+
+    The same incidents the improvement plan holds their agencies responsible for
+    (``_behind``): left open, or with patients who needed a hospital not delivered.
+    """
+    case = _OUTCOME_CASES.get(metric)
+    rows = [r for r in outcomes.incident_rows if case and case(r) and r.evidence]
+    return [Sample(1.0, incident=r.incident, evidence=(r.evidence,)) for r in rows]
 
 
 def _tally(m: MeasureResult, samples: list[Sample]) -> str:

@@ -38,6 +38,7 @@ class IncidentOutcome:
     agencies: tuple[str, ...] = ()  # the agencies it needed (``incident.started``)
     died: int = 0  # of the deceased, those who died during the exercise
     transportable: int = 0  # found immediate or delayed: the patients a hospital needs
+    evidence: Evidence | None = None  # its ``incident.started``, cited for what befell it
 
     @property
     def answered(self) -> bool:
@@ -181,6 +182,7 @@ def _row(
         agencies=tuple(spec.agencies),
         died=states.get("deceased", 0),
         transportable=transportable.get(e.incident, 0),
+        evidence=cite(e),
     )
 
 
