@@ -41,6 +41,7 @@ from simulator.record import (
     RunRecord,
     TimedCommand,
     file_sha256,
+    first_command_difference,
     first_difference,
     fresh_dir,
     manifest_settings,
@@ -488,6 +489,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         difference = None
         if outcome["sha256"] != on_disk:
             difference = first_difference(events, Path(scratch) / EVENTS)
+        ordered = first_command_difference(directory / COMMANDS, Path(scratch) / COMMANDS)
     status = 0
     for field, path, digest in (
         ("events_sha256", events, on_disk),
@@ -505,11 +507,19 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
             )
     if difference is None:
         _say(console, f"replay matches: events sha256 {on_disk}")
-        return status
-    _say(console, f"replay DIFFERS: {events} has sha256 {on_disk}, replayed {outcome['sha256']}")
-    for line in difference.lines():
-        _say(console, line)
-    return 1
+    else:
+        status = 1
+        replayed = outcome["sha256"]
+        _say(console, f"replay DIFFERS: {events} has sha256 {on_disk}, replayed {replayed}")
+        for line in difference.lines():
+            _say(console, line)
+    if ordered is not None:
+        # The events match, or differ for this: either way the record is not the run's.
+        status = 1
+        _say(console, f"{directory / COMMANDS}: not the orders given in the replay")
+        for line in ordered.lines():
+            _say(console, line)
+    return status
 
 
 def _say(console: Console, line: str) -> None:

@@ -522,24 +522,26 @@ def _positions_out_of_order(path: Path, rows: list[tuple[int, TimedCommand]]) ->
 
 @dataclass(frozen=True)
 class Difference:
-    """The first event at which a recorded log and its replay part."""
+    """The first line (an event, or a command) at which a record and its replay part."""
 
     seq: int
     kind: str
     recorded: str | None
     replayed: str | None
+    noun: str = "event"
+    holder: str = "log"
 
     def lines(self, width: int = 100) -> list[str]:
-        """What to print: the event, then both lines cut around where they differ."""
+        """What to print: the line, then both lines cut around where they differ."""
         recorded, replayed = _shown(self.recorded, self.replayed, width)
         return [
-            f"first difference at event {self.seq} ({self.kind}):",
+            f"first difference at {self.noun} {self.seq} ({self.kind}):",
             f"  recorded: {recorded if self.recorded is not None else self._missing()}",
             f"  replayed: {replayed if self.replayed is not None else self._missing()}",
         ]
 
     def _missing(self) -> str:
-        return f"(nothing: the log ends after event {self.seq - 1})"
+        return f"(nothing: the {self.holder} ends after {self.noun} {self.seq - 1})"
 
 
 def first_difference(recorded: Path, replayed: Path) -> Difference | None:
@@ -548,12 +550,55 @@ def first_difference(recorded: Path, replayed: Path) -> Difference | None:
     Read line by line, so a damaged file (cut short, bytes changed, not UTF-8) still
     says where it parts from the replay rather than only that it does.
     """
+    return _first_line(recorded, replayed, _kind, bytes.__eq__, ("event", "log"))
+
+
+def first_command_difference(recorded: Path, replayed: Path) -> Difference | None:
+    """The first line where two command files differ, or None when they are identical.
+
+    The automated players give their orders again in a replay: a line of theirs in the
+    record that they did not give (edited, added or dropped) shows here, though the
+    events, which the replay re-creates, match.
+    """
+    return _first_line(recorded, replayed, _order, _same_order, ("command", "command file"))
+
+
+def _first_line(
+    recorded: Path,
+    replayed: Path,
+    describe: Callable[[bytes | None], str | None],
+    same: Callable[[bytes, bytes], bool],
+    names: tuple[str, str],
+) -> Difference | None:
     with recorded.open("rb") as ours, replayed.open("rb") as theirs:
         for seq, (a, b) in enumerate(itertools.zip_longest(ours, theirs), start=1):
-            if a != b:
+            if a is None or b is None or not same(a, b):
                 # Named as the record has it: the record is what an evaluator is reading.
-                return Difference(seq, _kind(a) or _kind(b) or "unreadable", _line(a), _line(b))
+                what = describe(a) or describe(b) or "unreadable"
+                return Difference(seq, what, _line(a), _line(b), *names)
     return None
+
+
+def _same_order(recorded: bytes, replayed: bytes) -> bool:
+    """Whether two command lines are one order; a record older than positions has none.
+
+    Records made before ``after`` and ``ticks`` were kept replay by time alone, and
+    their lines are the same orders without those fields.
+    """
+    if recorded == replayed:
+        return True
+    try:
+        ours, theirs = json.loads(recorded), json.loads(replayed)
+    except ValueError:
+        return False
+    if not (isinstance(ours, dict) and isinstance(theirs, dict)):
+        return False
+    unplaced = {k: v for k, v in theirs.items() if k not in _PLACES or k in ours}
+    return ours == unplaced
+
+
+# Where a command was given in its run (``TimedCommand``): absent from older records.
+_PLACES = ("after", "ticks")
 
 
 def _kind(line: bytes | None) -> str | None:
@@ -562,6 +607,16 @@ def _kind(line: bytes | None) -> str | None:
     except (TypeError, ValueError, KeyError):
         return None
     return kind if isinstance(kind, str) else None
+
+
+def _order(line: bytes | None) -> str | None:
+    """A command line's source and order type (``player:fire dispatch``)."""
+    try:
+        row = json.loads(line)
+        source, kind = row["source"], row["command"]["type"]
+    except (TypeError, ValueError, KeyError):
+        return None
+    return f"{source} {kind}" if isinstance(source, str) and isinstance(kind, str) else None
 
 
 def _line(raw: bytes | None) -> str | None:

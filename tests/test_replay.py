@@ -238,6 +238,30 @@ def test_a_log_cut_short_or_lengthened_fails_the_replay(tmp_path, capsys, cut):
     assert f"(nothing: the log ends after event {seq - 1})" in out
 
 
+@pytest.mark.parametrize("change", ["edited", "dropped", "added"])
+def test_a_player_order_in_the_record_not_given_again_fails_the_replay(tmp_path, capsys, change):
+    # Players give their orders again in a replay and the events match all the same:
+    # only the record's own lines, compared, show one edited, dropped or added.
+    run = _plain_run(tmp_path / "run")
+    path = run / "commands.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    (at, row) = next((i, json.loads(x)) for i, x in enumerate(lines) if "units" in x)
+    row["command"]["units"] = ["X9"]
+    kept = {
+        "edited": [*lines[:at], json.dumps(row) + "\n", *lines[at + 1 :]],
+        "dropped": lines[:at] + lines[at + 1 :],
+        "added": [*lines, lines[-1]],
+    }[change]
+    path.write_text("".join(kept))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert "replay matches: events sha256" in out  # the events alone would pass
+    assert f"{path}: not the orders given in the replay" in out
+    seq = len(lines) + 1 if change == "added" else at + 1
+    assert f"first difference at command {seq} (" in out
+
+
 def test_a_manifest_hash_that_is_not_the_files_fails_even_when_the_log_replays(tmp_path, capsys):
     run = _plain_run(tmp_path / "run")
     manifest = json.loads((run / "run.json").read_text())
