@@ -45,6 +45,8 @@ def test_the_seat_s_cad_units_and_arrivals_match_the_exercise(riverton, agency):
     held = [i.id for i in riverton.cad(agency)]
     assert [i.id for i in mirror.cad(agency)] == held
     for incident in held:
+        # What a bot seat's fire dispatcher counts first-alarm heads from.
+        assert mirror.assigned(incident, (agency,)) == riverton.assigned(incident, (agency,))
         for capability in Capability:
             assert mirror.committed(agency, incident, capability) == riverton.committed(
                 agency, incident, capability
