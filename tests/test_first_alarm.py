@@ -56,12 +56,16 @@ def run(data: dict, profiles: dict[str, str] | None = None, until: float = 3600.
     return scenario, exercise
 
 
-def sent_to(exercise, incident_id: str) -> list[str]:
+def dispatched_to(exercise, incident_id: str) -> list[tuple[float, str]]:
     return [
-        e.unit
+        (e.t, e.unit)
         for e in exercise.log.events
         if e.kind == "unit.dispatched" and e.incident == incident_id
     ]
+
+
+def sent_to(exercise, incident_id: str) -> list[str]:
+    return [unit for _, unit in dispatched_to(exercise, incident_id)]
 
 
 def test_sop_sends_companies_until_its_crews_make_the_first_alarm():
@@ -116,7 +120,11 @@ def test_a_fire_other_than_a_structure_fire_gets_its_needs_only():
     assert len(sent_to(exercise, "F1")) == 2
 
 
-def test_a_company_freed_from_another_call_is_added_later():
+def busy_then_house(until: float = 2 * 3600):
+    """A vehicle fire holds E1 and E2 for 20 minutes; the house fire comes a minute in.
+
+    Returns the run, and when the vehicle fire first freed a company.
+    """
     first = incident(
         "F0",
         at="M",
@@ -128,48 +136,27 @@ def test_a_company_freed_from_another_call_is_added_later():
     first["to"] = ["fire"]
     house = fire_data()["msel"][0]
     house.update(time=60, seq=2)
-    data = fire_data(msel=[first, house])
-    scenario, exercise = run(data, until=2 * 3600)
-    dispatched = [
-        (e.t, e.unit)
-        for e in exercise.log.events
-        if e.kind == "unit.dispatched" and e.incident == "F1"
-    ]
+    scenario, exercise = run(fire_data(msel=[first, house]), until=until)
     freed = min(
         e.t
         for e in exercise.log.events
         if e.kind == "unit.returning" and e.data.get("released_from") == "F0"
     )
+    return scenario, exercise, freed
+
+
+def test_a_company_freed_from_another_call_is_added_later():
+    scenario, exercise, freed = busy_then_house()
     # Short at first (two engines busy at F0); topped up once they came free.
-    assert any(t >= freed for t, _ in dispatched)
+    assert any(t >= freed for t, _ in dispatched_to(exercise, "F1"))
     (sample,) = first_alarm_staffing(exercise.log.events, fire_service(scenario))
     assert not sample.censored
 
 
 def test_a_drawn_down_service_sends_the_needs_only_until_companies_free():
-    # Five companies: two at a vehicle fire, two for the house's needs, one left
+    # Five companies: two at the vehicle fire, two for the house's needs, one left
     # free, fewer than a third: no heads (reduced response) until the vehicle fire
     # frees its engines, though the free ladder alone would have added four.
-    first = incident(
-        "F0",
-        at="M",
-        incident_type="vehicle_fire",
-        requires={"fire_suppression": 2},
-        calls={"count": 1, "agency": "fire"},
-        work_minutes=20,
-    )
-    first["to"] = ["fire"]
-    house = fire_data()["msel"][0]
-    house.update(time=60, seq=2)
-    _, exercise = run(fire_data(msel=[first, house]), until=2 * 3600)
-    freed = min(
-        e.t
-        for e in exercise.log.events
-        if e.kind == "unit.returning" and e.data.get("released_from") == "F0"
-    )
-    before = [
-        e.unit
-        for e in exercise.log.events
-        if e.kind == "unit.dispatched" and e.incident == "F1" and e.t < freed
-    ]
+    _, exercise, freed = busy_then_house()
+    before = [unit for t, unit in dispatched_to(exercise, "F1") if t < freed]
     assert len(before) == 2 and "L1" not in before
