@@ -10,11 +10,12 @@ sent as mutual aid are not visible to it, so it counts only its own, as a dispat
 who cannot see a neighbour's rosters would; a chief counts once there, but is not sent
 for heads.
 
-A service drawn down sends what the needs name and no more: once fewer than a third
-of its companies are free, heads for one fire would leave the district's next calls
-unanswered, so departments switch to a reduced response plan (the high-call-volume
-or "storm mode" assignments many keep). The fire stays short of heads and is topped
-up when companies free again.
+A service drawn down sends what the needs name and no more: when a fire is planned
+with fewer than a third of its companies free, heads for it would leave the
+district's next calls unanswered, so departments switch to a reduced response plan
+(the high-call-volume or "storm mode" assignments many keep). The plan in force when
+a fire is planned holds for it: a full first alarm sent may itself draw the service
+down for the next fire. A fire left short is topped up when companies free again.
 """
 
 import math
@@ -28,7 +29,7 @@ from simulator.scenario.vocabulary import (
 )
 from simulator.viewpoint import Viewpoint
 
-# Companies that bring firefighters to the count (a hazmat unit or a chief does not).
+# Companies sent for heads (a hazmat unit or a chief is not, though its crew counts there).
 COMPANIES = frozenset({Capability.FIRE_SUPPRESSION, Capability.LADDER, Capability.RESCUE})
 # Below this share of companies free, no heads are added (the reduced response plan).
 DRAWN_DOWN = 1 / 3

@@ -296,15 +296,17 @@ class SopPlayer:
         """Add companies to the structure fires we host until our crews make the first alarm.
 
         Done after the needs of every incident planned are filled, with the companies
-        left free, most urgent fire first: heads for a fire's count never take a unit
-        another incident needs. A fire left short is kept in ``alarm.short`` and tried
-        again when a unit frees, apart from the needy incidents (its needs are met).
+        left free, most urgent fire first, so heads are not taken from a need this
+        plan could fill. Whether the service is drawn down is judged as each fire is
+        planned (its response plan is the one in force then), so one fire's heads can
+        put the next on the reduced plan. A fire left short is kept in ``alarm.short``
+        and tried again when a unit frees, apart from the needy incidents (its needs
+        are met).
         """
-        hosted = [v for v in views if self.alarm.hosts(v)]
-        if self.alarm.drawn_down(free):
-            self.alarm.short.update(v.id for v in hosted)
-            return
-        for view in hosted:
+        for view in (v for v in views if self.alarm.hosts(v)):
+            if self.alarm.drawn_down(free):
+                self.alarm.short.add(view.id)
+                continue
             chosen, short = self.alarm.pick(view, free)
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
