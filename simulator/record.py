@@ -550,40 +550,44 @@ def first_difference(recorded: Path, replayed: Path) -> Difference | None:
     Read line by line, so a damaged file (cut short, bytes changed, not UTF-8) still
     says where it parts from the replay rather than only that it does.
     """
-    return _first_line(recorded, replayed, _kind, bytes.__eq__, ("event", "log"))
-
-
-def first_command_difference(recorded: Path, replayed: Path) -> Difference | None:
-    """The first line where two command files differ, or None when they are identical.
-
-    The automated players give their orders again in a replay: a line of theirs in the
-    record that they did not give (edited, added or dropped) shows here, though the
-    events, which the replay re-creates, match.
-    """
-    return _first_line(recorded, replayed, _order, _same_order, ("command", "command file"))
-
-
-def _first_line(
-    recorded: Path,
-    replayed: Path,
-    describe: Callable[[bytes | None], str | None],
-    same: Callable[[bytes, bytes], bool],
-    names: tuple[str, str],
-) -> Difference | None:
     with recorded.open("rb") as ours, replayed.open("rb") as theirs:
         for seq, (a, b) in enumerate(itertools.zip_longest(ours, theirs), start=1):
-            if a is None or b is None or not same(a, b):
+            if a != b:
                 # Named as the record has it: the record is what an evaluator is reading.
-                what = describe(a) or describe(b) or "unreadable"
-                return Difference(seq, what, _line(a), _line(b), *names)
+                return Difference(seq, _kind(a) or _kind(b) or "unreadable", _line(a), _line(b))
     return None
 
 
-def _same_order(recorded: bytes, replayed: bytes) -> bool:
+def first_command_difference(recorded: Path, replayed: Path) -> Difference | None:
+    """The first order where two command files differ, or None when they are the same.
+
+    The automated players give their orders again in a replay: a line of theirs in the
+    record that they did not give (edited, added or dropped) shows here, though the
+    events, which the replay re-creates, match. Lines are read as ``read_commands``
+    reads them (blank ones skipped) and named by their line in the record.
+    """
+    ours, theirs = _orders(recorded), [text for _, text in _orders(replayed)]
+    last = 0
+    for mine, given in itertools.zip_longest(ours, theirs):
+        number, text = mine if mine is not None else (last + 1, None)
+        last = number
+        if text is None or given is None or not _same_order(text, given):
+            what = _order(text) or _order(given) or "unreadable"
+            return Difference(number, what, text, given, "line", "command file")
+    return None
+
+
+def _orders(path: Path) -> list[tuple[int, str]]:
+    """A command file's lines that hold something, with their numbers."""
+    lines = read_text(path, MAX_COMMAND_FILE_BYTES).splitlines()
+    return [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+
+
+def _same_order(recorded: str, replayed: str) -> bool:
     """Whether two command lines are one order; a record older than positions has none.
 
     Records made before ``after`` and ``ticks`` were kept replay by time alone, and
-    their lines are the same orders without those fields.
+    wrote each order's time rounded to the millisecond.
     """
     if recorded == replayed:
         return True
@@ -593,8 +597,10 @@ def _same_order(recorded: bytes, replayed: bytes) -> bool:
         return False
     if not (isinstance(ours, dict) and isinstance(theirs, dict)):
         return False
-    unplaced = {k: v for k, v in theirs.items() if k not in _PLACES or k in ours}
-    return ours == unplaced
+    if "after" not in ours and isinstance(theirs.get("t"), float):
+        theirs = {k: v for k, v in theirs.items() if k not in _PLACES}
+        theirs["t"] = round(theirs["t"], 3)
+    return ours == theirs
 
 
 # Where a command was given in its run (``TimedCommand``): absent from older records.
@@ -609,7 +615,7 @@ def _kind(line: bytes | None) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _order(line: bytes | None) -> str | None:
+def _order(line: str | None) -> str | None:
     """A command line's source and order type (``player:fire dispatch``)."""
     try:
         row = json.loads(line)
