@@ -323,7 +323,9 @@ def _count(m: MeasureResult, outcomes: Outcomes) -> tuple[str, list[Sample] | No
     if not samples:
         counted = f"{value_text(m.metric, m.value)} counted over the whole log" if m.value else ""
         text = f"{verdict}: {counted or 'none recorded during the exercise'}"
-        behind = [] if m.met or m.metric not in _SHORT_AT else _short_at(m.metric, outcomes)
+        # Only a floor falls short (at least N resolved); a ceiling on them is unusual.
+        floor = not m.at_most and m.metric in _SHORT_AT
+        behind = _short_at(m.metric, outcomes) if floor and not m.met else []
         if not behind:
             return text + ".", None, []
         names = ", ".join(s.incident for s in behind[:CITED])
