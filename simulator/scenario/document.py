@@ -208,9 +208,10 @@ class _BoundedLoader(Composer, _Parser, SafeConstructor, Resolver):
 
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
 
-# YAML's types beyond JSON's that ``safe_load`` still builds, and what to write instead.
-# None is scenario data: bytes would pass as text, and a set's order (so the order of
-# whatever list it stood for) changes from one Python process to the next.
+# Tagged YAML types that ``safe_load`` builds and no scenario field means, and what to
+# write instead: bytes would pass as text, and a set's order (so the order of whatever
+# list it stood for) changes from one Python process to the next. (Dates stay: the
+# metadata's start may be one.)
 _NOT_DATA = {
     "binary": "text",
     "set": "a list",
