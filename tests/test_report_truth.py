@@ -111,6 +111,15 @@ def test_minor_patients_still_waiting_are_not_blamed_as_transports_missed():
     ]
 
 
+def test_a_ceiling_on_incidents_resolved_missed_names_no_incident_left_open():
+    # "At most 0 resolved" is missed by resolving one, while I2 stays open: nothing
+    # fell short, so nothing is cited as left open.
+    log = arrivals([300])
+    log.add(20_000, "incident.started", incident="I2", priority=2, agencies=["police"])
+    met = only_finding(report(scored_by("incidents_resolved", 0), log))
+    assert met["analysis"] == "Target not met: 1 counted over the whole log."
+
+
 # b. The plan holds responsible the agencies that did it, by their share of all cases.
 
 
