@@ -3,6 +3,7 @@
 from conftest import agency, build, incident, scenario_dict, unit
 
 from simulator.build import build_exercise
+from simulator.players.sop import SopPlayer
 from simulator.review.staffing import fire_service, first_alarm_staffing
 from simulator.scenario.vocabulary import FIRST_ALARM_STAFF, FIRST_ALARM_STAFF_AERIAL
 
@@ -160,3 +161,24 @@ def test_a_drawn_down_service_sends_the_needs_only_until_companies_free():
     _, exercise, freed = busy_then_house()
     before = [unit for t, unit in dispatched_to(exercise, "F1") if t < freed]
     assert len(before) == 2 and "L1" not in before
+
+
+def test_heads_sent_to_one_fire_can_put_the_next_on_the_reduced_plan():
+    # Nine engines of two, two house fires planned in one pass, nobody sent yet: the
+    # first takes eight (16 heads), leaving one of nine free, fewer than a third, so
+    # the second is left short rather than given the last engine.
+    second = fire_data()["msel"][0]
+    second["seq"] = 2
+    second["incident"].update(id="F2", title="Incident F2", location="M")
+    data = fire_data(msel=[fire_data()["msel"][0], second])
+    engines = [f"E{i}" for i in range(1, 10)]
+    data["units"] = [u for u in data["units"] if u["agency"] != "fire"] + [
+        unit(e, "fire", ["fire_suppression"], "FS", crew=2) for e in engines
+    ]
+    _, exercise = run(data, {"fire": "idle"}, until=120)
+    player = SopPlayer(exercise, "fire")
+    views = [player._view(i) for i in ("F1", "F2")]
+    player._top_up(views, exercise.free_units("fire"))
+    assert len(sent_to(exercise, "F1")) == 8
+    assert sent_to(exercise, "F2") == []
+    assert player.alarm.short == {"F2"}
