@@ -3,9 +3,9 @@
 Calibration runs every profile to prove the score rewards the response: ``idle`` does
 nothing (a trainee who never touches the keys), ``poor`` sends the farthest unit,
 never shares and never takes command, ``sop`` follows standard operating procedure
-(the default simulation cell, which sends a structure fire it hosts a full first
-alarm counted in firefighters, NFPA 1710), and ``expert`` does what doctrine says a strong team
-does (never forgets to share, relays the hazards one partner reports to the others,
+(the default simulation cell, which sends a structure fire it hosts a full first alarm
+counted in firefighters, NFPA 1710), and ``expert`` does what doctrine says a strong
+team does (never forgets to share, relays the hazards one partner reports to the others,
 sends a commander to every multi-agency incident, its own or one it answers for mutual
 aid, forms unified command early, moves a chief on from a scene whose unified command
 already stands to one still waiting for command, holds crews at the perimeter of a

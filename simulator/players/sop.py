@@ -183,9 +183,7 @@ class SopPlayer:
         if dirty:
             self.act(dirty)
         if freed and self.alarm and (waiting := self.alarm.short - dirty):
-            views = [r.view for r in map(self._read, sorted(waiting)) if r.view]
-            views.sort(key=lambda v: (v.priority, v.opened, v.id))
-            self._top_up(views, self.desk.free_units())
+            self._top_up([r.view for r in self._urgent(waiting)], self.desk.free_units())
         if self.transport:
             self._plan_transport(events, dirty)
         if self.traffic:
@@ -250,9 +248,7 @@ class SopPlayer:
         asked for aid too recently to ask again, is passed over: planning it again would
         change nothing (so a freed unit re-plans only what it can help).
         """
-        reads = [self._read(i) for i in sorted(incidents)]
-        reads = [r for r in reads if r.view]
-        reads.sort(key=lambda r: (r.view.priority, r.view.opened, r.view.id))
+        reads = self._urgent(incidents)
         free = self.desk.free_units()
         for read in reads:
             incident = read.view.id
@@ -268,6 +264,12 @@ class SopPlayer:
                 self._needy.discard(incident)
         if self.alarm:
             self._top_up([r.view for r in reads], free)
+
+    def _urgent(self, incidents: set[str]) -> list["_Read"]:
+        """The incidents our CAD shows, most urgent first (priority, then oldest)."""
+        reads = [r for r in map(self._read, sorted(incidents)) if r.view]
+        reads.sort(key=lambda r: (r.view.priority, r.view.opened, r.view.id))
+        return reads
 
     def _fill(self, incident_id: str, free: list[str]) -> tuple[bool, list[str]]:
         # One capability at a time, re-reading the CAD after each dispatch: a unit sent

@@ -353,8 +353,7 @@ def _short_at(metric: str, outcomes: Outcomes) -> list[Sample]:
     The same incidents the improvement plan holds their agencies responsible for
     (``_behind``): left open, or with patients who needed a hospital not delivered.
     """
-    case = _OUTCOME_CASES.get(metric)
-    rows = [r for r in outcomes.incident_rows if case and case(r) and r.evidence]
+    rows = [r for r in _cases(metric, outcomes) if r.evidence]
     return [Sample(1.0, incident=r.incident, evidence=(r.evidence,)) for r in rows]
 
 
@@ -531,6 +530,12 @@ _OUTCOME_CASES: dict[str, Callable[[IncidentOutcome], bool]] = {
 }
 
 
+def _cases(metric: str, outcomes: Outcomes) -> list[IncidentOutcome]:
+    """The incidents behind an outcome count's misses (none for another metric)."""
+    case = _OUTCOME_CASES.get(metric)
+    return [r for r in outcomes.incident_rows if case(r)] if case else []
+
+
 def _behind(metric: str, outcomes: Outcomes) -> str:
     """The agencies the incidents behind an outcome count needed, most incidents first.
 
@@ -538,8 +543,7 @@ def _behind(metric: str, outcomes: Outcomes) -> str:
     (the run cannot say whose delay it was); with no such incident the exercise
     planning team takes the action.
     """
-    case = _OUTCOME_CASES.get(metric)
-    rows = [r for r in outcomes.incident_rows if case and case(r)]
+    rows = _cases(metric, outcomes)
     shares = Counter(a for r in rows for a in r.agencies)
     if not shares:
         return PLANNING_TEAM
