@@ -1,6 +1,8 @@
 """The automated fire dispatcher's first alarm: heads enough at a structure fire (NFPA 1710)."""
 
-from conftest import agency, build, incident, scenario_dict, unit
+import copy
+
+from conftest import CAD_OPENS, agency, build, closure, incident, scenario_dict, unit
 
 from simulator.build import build_exercise
 from simulator.players.sop import SopPlayer
@@ -44,7 +46,7 @@ def fire_data(kind: str = "structure_fire", msel: list[dict] | None = None) -> d
         units=[
             unit("P1", "police", ["patrol"], "PS"),
             unit("M1", "ems", ["als", "bls", "transport"], "ES"),
-            *FIRE_UNITS,
+            *copy.deepcopy(FIRE_UNITS),  # tests move companies: each run gets its own rows
         ],
         msel=msel or [fire],
     )
@@ -182,3 +184,64 @@ def test_heads_sent_to_one_fire_can_put_the_next_on_the_reduced_plan():
     assert len(sent_to(exercise, "F1")) == 8
     assert sent_to(exercise, "F2") == []
     assert player.alarm.short == {"F2"}
+
+
+CUT_OFF = ["West Lane", "Back Road"]  # D1's only roads: FS2's companies cannot reach I
+
+
+def cut_off_fire(engines: int) -> dict:
+    """A fire needing ``engines`` engines while D1 is cut off; police reopen it at 300 s."""
+    data = fire_data()
+    fire = data["msel"][0]
+    fire.update(seq=2)
+    fire["incident"]["requires"] = {"fire_suppression": engines}
+    data["msel"] = [
+        closure(1, 0, roads=CUT_OFF),
+        fire,
+        closure(3, 300, roads=CUT_OFF, action="open"),
+    ]
+    return data
+
+
+def told_reopened(exercise) -> float:
+    """When the fire service learned (from the police) that D1's roads reopened."""
+    return min(
+        e.t
+        for e in exercise.log.events
+        if e.kind == "fact.learned"
+        and e.agency == "fire"
+        and e.data["fact"].startswith("closure:")
+        and e.data["value"] is False
+    )
+
+
+def refused(exercise) -> list[str]:
+    return [
+        e.data["reason"]
+        for e in exercise.log.events
+        if e.kind == "command.rejected" and e.data["source"] == "player:fire"
+    ]
+
+
+def test_a_need_gets_the_units_that_can_reach_it_and_the_rest_once_told_roads_reopened():
+    # Three engines asked, two of them cut off: the two that can reach go at once (a
+    # dispatch naming a cut-off engine would be refused whole, sending none).
+    _, exercise = run(cut_off_fire(3))
+    sent = dispatched_to(exercise, "F1")
+    assert sent[:2] == [(CAD_OPENS, "E1"), (CAD_OPENS, "E2")]
+    assert refused(exercise) == []
+    # Word of the reopening is enough: the third engine goes then, not at the next retry.
+    reopened = told_reopened(exercise)
+    assert reopened < CAD_OPENS + 600
+    assert (reopened, "E3") in sent
+
+
+def test_heads_come_from_companies_that_can_reach_the_fire_and_the_rest_once_told():
+    # The needs' two engines go; the companies that would make up the heads are all
+    # cut off, so none is sent (nor refused) until word of the reopening.
+    _, exercise = run(cut_off_fire(2))
+    sent = dispatched_to(exercise, "F1")
+    reopened = told_reopened(exercise)
+    assert [u for t, u in sent if t < reopened] == ["E1", "E2"]
+    assert refused(exercise) == []
+    assert {"E3", "E4"} <= {u for t, u in sent if t == reopened}

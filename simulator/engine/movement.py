@@ -81,6 +81,9 @@ class Movement:
     def nearest(self, ids: list[str], target: int, count: int, farthest: bool = False) -> list[str]:
         """The ``count`` units that reach ``target`` first (last if ``farthest``), ties by id.
 
+        Only units with an open road to the target are named, so fewer than ``count``
+        may come back.
+
         Each unit's time is ``eta`` plus its turnout if at its station (as dispatch
         counts it), computed for all units at once. Ranking the nearest searches the
         roads only as far as it must to be sure no unit left out could come sooner;
@@ -110,8 +113,10 @@ class Movement:
             limit = searched * WIDENING if widening < MAX_WIDENINGS else math.inf
         if ranking:
             self._margin.learn(bound, _needed(etas, seconds, turnout + lead, speed, wanted))
-        # Ties by id: the units' ranks follow their ids.
-        order = np.lexsort((ranks, -etas if farthest else etas))[:count]
+        # Ties by id: the units' ranks follow their ids. A unit no open road joins to
+        # the target is left out: a dispatch naming it would be refused whole.
+        order = np.lexsort((ranks, -etas if farthest else etas))
+        order = order[np.isfinite(etas[order])][:count]
         return [ids[i] for i in order.tolist()]
 
     def warm(self, groups: list[tuple[list[str], int]], target: int) -> None:

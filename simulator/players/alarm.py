@@ -65,7 +65,7 @@ class FirstAlarm:
 
         For a fire we host. Ranks only as many as the count could need: at the
         smallest crew among them, with one head more in case an aerial raises the
-        count to 17; none when the count needs them all.
+        count to 17. Companies no open road joins to the fire are left out.
         """
         committed = self.desk.assigned(view.id)
         lacking = self._lacking(committed)
@@ -74,7 +74,10 @@ class FirstAlarm:
             return [], lacking > 0
         smallest = min(self.crew[u] for u in candidates)
         if sum(self.crew[u] for u in candidates) - smallest < lacking:
-            return candidates, self._lacking(committed + candidates) > 0
+            # Every one is needed: those an open road joins to the fire go.
+            reached = set(self.desk.nearest(candidates, view.id, len(candidates)))
+            chosen = [u for u in candidates if u in reached]
+            return chosen, self._lacking(committed + chosen) > 0
         count = min(len(candidates), math.ceil((lacking + 1) / smallest))
         chosen: list[str] = []
         for unit in self.desk.nearest(candidates, view.id, count):

@@ -46,7 +46,8 @@ _RELAYED = ("hazard:", "closure:")
 _SORTED = "assignment.sorted"
 # Times a lost share is sent again.
 RESEND_LIMIT = 2
-# Seconds before a dispatch refused for want of an open road is tried again unasked.
+# Seconds before an incident that closures cut off from units that could meet its
+# needs (or whose dispatch was refused) is planned again unasked.
 BLOCKED_RETRY_S = 600.0
 # Events after which one of our units may be free.
 _UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
@@ -92,7 +93,7 @@ class SopPlayer:
         self.desk = Viewpoint(exercise, agency, self.source)  # all it sees and orders
         self._asked: dict[tuple[str, Capability], float] = {}
         self._needy: set[str] = set()
-        # Incidents a dispatch could not reach by road, and when to try again.
+        # Incidents capable units could not reach by road, and when to try again.
         self._blocked: dict[str, float] = {}
         self._lacking: set[tuple[str, Capability]] = set()
         self._told: dict[str, set[str]] = {}  # incident -> agencies we told of it
@@ -194,17 +195,26 @@ class SopPlayer:
             self._notify(incident)
 
     def _unblocked(self, events: list[Event]) -> set[str]:
-        """Incidents a refused dispatch waits to try again: now a road reopened, or due.
+        """Incidents cut off from capable units to plan again: now a road reopened, or due.
 
         A dispatcher hears of a reopening only if told; unheard, it tries again every
-        ``BLOCKED_RETRY_S``, each refusal logged, rather than at every unit freed.
+        ``BLOCKED_RETRY_S`` (besides whenever a unit frees).
         """
-        opened = any(event.kind == "road.opened" for event in events)
+        opened = any(map(self._reopening, events))
         now = self.desk.now
         due = {i for i, at in self._blocked.items() if opened or now >= at}
         for incident in due:
             del self._blocked[incident]
         return due
+
+    def _reopening(self, event: Event) -> bool:
+        """Whether the event tells us a road reopened: heard, or a partner's word."""
+        if event.kind == "road.opened":
+            return True
+        if event.kind != "fact.learned" or event.agency != self.agency:
+            return False
+        learned = payload(event)
+        return learned.fact.startswith("closure:") and learned.value is False
 
     def _traffic_desk(self, exercise: Exercise) -> TrafficDesk | None:
         """Traffic control, for a police agency with traffic units whose profile posts them."""
@@ -288,10 +298,14 @@ class SopPlayer:
             chosen = self._nearest(view, capability, free, shortfall)
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
-            elif chosen:  # refused (no open road there): tried again later, not per unit
+            elif chosen:  # refused: tried again later, not per unit
                 self._blocked[incident_id] = self.desk.now + BLOCKED_RETRY_S
             if len(chosen) < shortfall:
                 short = True
+                if _cut_off(self._units_able(capability), free, chosen):
+                    # Capable units no open road joins to it: tried again once a road
+                    # reopens, or later, as a refused dispatch is.
+                    self._blocked[incident_id] = self.desk.now + BLOCKED_RETRY_S
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
 
     def _top_up(self, views: list[CadIncident], free: list[str]) -> None:
@@ -312,9 +326,11 @@ class SopPlayer:
             chosen, short = self.alarm.pick(view, free)
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
-            elif chosen:  # refused (no open road there): tried again later, as in ``_fill``
+            elif chosen:  # refused: tried again later, as in ``_fill``
                 self._blocked[view.id] = self.desk.now + BLOCKED_RETRY_S
                 short = False
+            if short and _cut_off(self.alarm.companies, free, chosen):
+                self._blocked[view.id] = self.desk.now + BLOCKED_RETRY_S  # as in ``_fill``
             (self.alarm.short.add if short else self.alarm.short.discard)(view.id)
 
     def _expect(self, incident: str, free: list[str]) -> None:
@@ -636,6 +652,15 @@ class _Read:
         if self._shortfalls is None:
             self._shortfalls = self._player._shortfalls(self.view)
         return self._shortfalls
+
+
+def _cut_off(able: frozenset[str], free: list[str], chosen: list[str]) -> bool:
+    """Whether a free unit in ``able`` is cut off from the incident by closures.
+
+    Called when ``chosen``, the nearest units asked for, are fewer than asked: a capable
+    free unit left out then has no open road there.
+    """
+    return any(u in able and u not in chosen for u in free)
 
 
 def attach_players(
