@@ -495,6 +495,7 @@ class UnitTransporting:
     patients: list[str]
     path: list[str]
     eta: float
+    diverted_from: str | None = None  # the hospital the road there closed to
 
 
 @kind("unit.at_hospital")

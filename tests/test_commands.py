@@ -247,9 +247,9 @@ REJECTIONS: list[tuple[str, Callable[[], Exercise], CommandBase, str]] = [
         "unit M1 belongs to ems, not police",
     ),
     (
-        "unit already transporting",
+        "unit already transporting there",
         m1_transporting,
-        Transport(agency="ems", unit="M1", hospital="H2"),
+        Transport(agency="ems", unit="M1", hospital="H1"),
         "unit M1 is already transporting to H1",
     ),
     # mutual aid

@@ -7,6 +7,7 @@ H (100 s beyond I). The police CAD opens at 56 s and P1 (30 s turnout) is on sce
 
 import pytest
 from conftest import (
+    KMH_10MS,
     exercise,
     first,
     incident,
@@ -18,7 +19,7 @@ from conftest import (
     unit,
 )
 
-from simulator.commands import CloseRoad, Destination, Dispatch, Recall, Transport
+from simulator.commands import CloseRoad, Destination, Dispatch, OpenRoad, Recall, Transport
 from simulator.players.sop import attach_players
 from simulator.review.outcomes import outcome_score, outcomes
 from simulator.scenario.vocabulary import Triage
@@ -391,6 +392,75 @@ def test_a_planned_hospital_no_open_road_reaches_is_passed_over():
     ex.advance(ex.end)
     assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
     assert first(ex, "patient.delivered").data["hospital"] == "NEAR"
+
+
+def cut_off_far(ex) -> None:
+    """Close D1's only roads: FAR can be reached from nowhere."""
+    for road in ("West Lane", "Back Road"):
+        assert ex.submit(CloseRoad(agency="police", road=road)).accepted
+
+
+def test_the_nearest_hospital_with_room_is_passed_over_when_no_open_road_reaches_it():
+    # NEAR is full and FAR cut off: the crew takes its patient to NEAR, over capacity,
+    # rather than setting off for a hospital it cannot drive to.
+    ex = exercise(two_hospitals(near_immediate_beds=0, patients=1))
+    open_cad(ex, "ems")
+    cut_off_far(ex)
+    dispatch(ex, "ems", "M1")
+    ex.advance(ex.end)
+    assert first(ex, "unit.transporting", unit="M1").data["hospital"] == "NEAR"
+    assert first(ex, "patient.delivered").data["hospital"] == "NEAR"
+    assert first(ex, "hospital.over_capacity").data["hospital"] == "NEAR"
+    assert not kinds(ex, "unit.no_route")
+
+
+def test_a_transport_cut_off_from_its_hospital_diverts_to_the_nearest_it_can_reach():
+    # Hospital Road in two: I to HX, then Hospital Drive on to NEAR, its only road.
+    data = two_hospitals(near_immediate_beds=4, patients=1)
+    data["map"]["nodes"].append({"id": "HX", "x": 2500, "y": 0})
+    data["map"]["edges"] = [e for e in data["map"]["edges"] if e["name"] != "Hospital Road"]
+    data["map"]["edges"] += [
+        {"from": "I", "to": "HX", "speed_kmh": KMH_10MS, "name": "Hospital Road"},
+        {"from": "HX", "to": "H", "speed_kmh": KMH_10MS, "name": "Hospital Drive"},
+    ]
+    ex = exercise(data)
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    run_until(ex, lambda: status(ex, "M1") == "transporting")
+    left = ex.now
+    ex.advance(left + 10)
+    assert ex.submit(CloseRoad(agency="police", road="Hospital Drive")).accepted
+    ex.advance(ex.end)
+    first_leg, second_leg = kinds(ex, "unit.transporting", unit="M1")
+    assert first_leg.data["hospital"] == "NEAR"
+    # Nobody told EMS: the crew finds the barrier at HX, 500 m on, and turns from there.
+    assert second_leg.t == pytest.approx(left + 50) == first(ex, "unit.blocked").t
+    assert (second_leg.data["hospital"], second_leg.data["diverted_from"]) == ("FAR", "NEAR")
+    # To HX and back to I (1,000 m), then 3,000 m to D1 (either way round), at 10 m/s.
+    assert second_leg.data["eta"] == pytest.approx(left + 100 + 300, abs=0.1)
+    delivered = first(ex, "patient.delivered")
+    assert (delivered.t, delivered.data["hospital"]) == (pytest.approx(left + 400, abs=0.1), "FAR")
+    # The bed held at NEAR was given back when the crew turned away.
+    freed = first(ex, "hospital.bed_freed")
+    assert (freed.t, freed.data["hospital"]) == (pytest.approx(left + 50), "NEAR")
+    assert ex.engine.hospitals["NEAR"].used["immediate"] == 0
+
+
+def test_a_dispatcher_can_divert_a_transport_under_way_where_a_road_leads():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    dispatch(ex, "ems", "M1")
+    run_until(ex, lambda: status(ex, "M1") == "transporting")
+    cut_off_far(ex)
+    refused = ex.submit(Transport(agency="ems", unit="M1", hospital="FAR"))
+    assert refused.reason == "no open road from unit M1 to FAR"
+    for road in ("West Lane", "Back Road"):
+        assert ex.submit(OpenRoad(agency="police", road=road)).accepted
+    assert ex.submit(Transport(agency="ems", unit="M1", hospital="FAR")).accepted
+    ex.advance(ex.end)
+    assert kinds(ex, "unit.transporting", unit="M1")[-1].data["diverted_from"] == "NEAR"
+    assert first(ex, "patient.delivered").data["hospital"] == "FAR"
+    assert ex.engine.hospitals["NEAR"].used["immediate"] == 0
 
 
 def test_a_destination_needs_a_known_incident_and_a_real_hospital():

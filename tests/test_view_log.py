@@ -112,6 +112,18 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
         ),
         "R1 transporting 2 patients to H1",
     ),
+    (
+        event(
+            "unit.transporting",
+            "ems",
+            unit="M1",
+            prev="transporting",
+            hospital="H2",
+            patients=["P1"],
+            diverted_from="H1",
+        ),
+        "M1 transporting 1 patient to H2, diverted from H1",
+    ),
     (event("unit.available", "fire", unit="E1", prev="returning"), "E1 back at station, available"),
     (
         event("unit.out_of_service", "fire", unit="E2", prev="available", reason="initial status"),

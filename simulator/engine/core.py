@@ -155,6 +155,7 @@ class Engine:
         kernel.watch(self.crews.resolved, "incident.resolved")
         kernel.watch(self.traffic.delivered, "message.delivered")
         kernel.watch(self.traffic.lost, "message.lost")
+        kernel.watch(self.transport.no_route, "unit.no_route")  # a transport cut off diverts
         self.traffic.answer("mutual_aid_request", self.aid.answer)
 
     # -- the facade's reads and hands --------------------------------------------------

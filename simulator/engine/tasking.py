@@ -150,11 +150,17 @@ class Tasking:
             return f"unknown hospital {command.hospital!r}", None
         if not unit.can(Capability.TRANSPORT):
             return f"unit {unit.id} cannot transport patients", None
-        if unit.status == UnitStatus.TRANSPORTING:
-            return f"unit {unit.id} is already transporting to {unit.hospital}", None
         if unit.status in (UnitStatus.OUT_OF_SERVICE, UnitStatus.AT_HOSPITAL):
             return f"unit {unit.id} is {unit.status.value}", None
-        return "", lambda: self.transport.order(unit, hospital.id)
+        if unit.status != UnitStatus.TRANSPORTING:
+            return "", lambda: self.transport.order(unit, hospital.id)
+        # Under way with patients: a diversion, if a road leads there.
+        if unit.hospital == hospital.id:
+            return f"unit {unit.id} is already transporting to {unit.hospital}", None
+        node, _ = self.movement.origin(unit)
+        if not np.isfinite(self.roster.atlas.roads.seconds_to(hospital.node)[node]):
+            return f"no open road from unit {unit.id} to {hospital.id}", None
+        return "", lambda: self.transport.redirect(unit, hospital)
 
     def _destination(self, command: Destination) -> Verdict:
         incident, reason = known_incident(

@@ -3,12 +3,15 @@
 A loaded unit leaves the scene for the hospital named for it by command, else the one
 its agency's destination plan names for the incident and its sickest patient's
 category, if the hospital has room when the crew calls ahead, else the nearest with
-room. Each patient holds a bed from departure until their stay after delivery is over,
+room, else the nearest (over capacity); only hospitals an open road leads to. A crew
+whose road to hospital closes on the way diverts to the nearest it can still reach.
+Each patient holds a bed from departure until their stay after delivery is over,
 so beds turn over in long runs; a patient taken to a crowded department (past 85% of
 its beds) keeps the crew waiting to offload.
 """
 
 import math
+from collections.abc import Iterable
 
 from simulator.engine.crews import Crews
 from simulator.engine.hospital import Hospital
@@ -19,6 +22,7 @@ from simulator.engine.movement import Movement
 from simulator.engine.roster import Roster
 from simulator.engine.scene import Scene
 from simulator.engine.unit import Unit
+from simulator.events import Event
 from simulator.scenario.vocabulary import Triage, UnitStatus
 
 
@@ -61,7 +65,9 @@ class Transport:
     def choose_hospital(self, unit: Unit, incident: Incident, triage: Triage) -> Hospital:
         """The hospital named for the unit, else the plan's; else the nearest with room.
 
-        A named hospital is taken only if it has room and an open road leads there.
+        A named hospital is taken only if it has room and an open road leads there;
+        failing those, the nearest an open road leads to, with room if one has it. With
+        every hospital cut off, the first by id: the crew waits for a road to reopen.
         """
         hospitals = self.hospitals
         roads = self.roster.atlas.roads
@@ -70,18 +76,22 @@ class Transport:
                 continue
             if math.isfinite(roads.seconds_to(hospitals[named].node)[incident.node]):
                 return hospitals[named]
-        ranked = sorted(
-            self.hospitals.values(),
-            key=lambda h: (roads.seconds_to(h.node)[incident.node], h.id),
+        return self._nearest(incident.node, triage) or hospitals[min(hospitals)]
+
+    def _nearest(self, node: int, triage: Triage) -> Hospital | None:
+        """The nearest hospital reachable from ``node`` with room, else the nearest reachable."""
+        roads = self.roster.atlas.roads
+        reached = sorted(
+            (seconds, h.id)
+            for h in self.hospitals.values()
+            if math.isfinite(seconds := float(roads.seconds_to(h.node)[node]))
         )
-        return next((h for h in ranked if h.has_room(triage)), ranked[0])
+        ranked = [self.hospitals[h] for _, h in reached]
+        return next((h for h in ranked if h.has_room(triage)), ranked[0] if ranked else None)
 
     def carry(self, unit: Unit, incident: Incident) -> None:
         """A loaded unit leaves the scene for hospital."""
-        sickest = min(
-            (p for p in incident.patients if p.id in unit.patients),
-            key=lambda p: (p.triage != Triage.IMMEDIATE, p.id),
-        )
+        sickest = _sickest(p for p in incident.patients if p.id in unit.patients)
         hospital = self.choose_hospital(unit, incident, sickest.triage)
         for patient in incident.patients:
             if patient.id in unit.patients:
@@ -100,6 +110,49 @@ class Transport:
         )
         unit.incident = None
         self.scene.after_departure(incident, was_on_scene)
+
+    def no_route(self, event: Event) -> None:
+        """A transport cut off from its hospital diverts once its crew has stopped."""
+        unit = self.roster.units[event.unit]
+        if unit.status == UnitStatus.TRANSPORTING and unit.patients:
+            self.kernel.at(0.0, self._divert, unit)
+
+    def _divert(self, unit: Unit) -> None:
+        """Take the patients aboard to the nearest hospital an open road still leads to.
+
+        The beds held at the first hospital are given back there. With no hospital in
+        reach, the crew waits with its patients for a road to reopen.
+        """
+        if unit.status != UnitStatus.TRANSPORTING or not unit.stranded:
+            return
+        node, _ = self.movement.origin(unit)
+        sickest = _sickest(self._aboard[p] for p in unit.patients)
+        hospital = self._nearest(node, sickest.triage)
+        if hospital is not None and hospital.id != unit.hospital:
+            self.redirect(unit, hospital)
+
+    def redirect(self, unit: Unit, hospital: Hospital) -> None:
+        """A transport goes on to ``hospital`` instead; its beds are given back at the first.
+
+        Ordered by its dispatcher, or done by the crew whose road to hospital closed.
+        """
+        aboard = [self._aboard[p] for p in unit.patients]
+        first = self.hospitals[unit.hospital]
+        for patient in aboard:
+            self._crowded.discard(patient.id)
+            self._bed_freed(first, patient.triage)
+            self._reserve(hospital, self.incidents[patient.incident], patient)
+        unit.hospital = hospital.id
+        self.movement.send(unit, hospital.node, self._at_hospital)
+        self.crews.set_status(
+            unit,
+            UnitStatus.TRANSPORTING,
+            hospital=hospital.id,
+            patients=list(unit.patients),
+            path=self.movement.path_ids(unit),
+            eta=round(float(unit.trip.end), 3),
+            diverted_from=first.id,
+        )
 
     def _reserve(self, hospital: Hospital, incident: Incident, patient: Patient) -> None:
         """Hold a bed for a patient, telling of a full or crowded department."""
@@ -165,3 +218,8 @@ class Transport:
             self.crews.send_home(unit)
         else:
             self.crews.take_out_of_service(unit, reason)
+
+
+def _sickest(patients: Iterable[Patient]) -> Patient:
+    """The patient whose category chooses the hospital: immediate first, then by id."""
+    return min(patients, key=lambda p: (p.triage != Triage.IMMEDIATE, p.id))

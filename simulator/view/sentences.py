@@ -152,9 +152,11 @@ def unit_status(event: Event, names: Names) -> str | None:
     if status == "transporting":
         carrying = payload(event)
         count = len(carrying.patients)
-        return (
-            f"{unit} transporting {plural(count, 'patient')} to {names.hospital(carrying.hospital)}"
-        )
+        to = names.hospital(carrying.hospital)
+        told = f"{unit} transporting {plural(count, 'patient')} to {to}"
+        if carrying.diverted_from:
+            told += f", diverted from {names.hospital(carrying.diverted_from)}"
+        return told
     if status == "at_hospital":
         return f"{unit} at {names.hospital(payload(event).hospital)}"
     if status == "out_of_service":
