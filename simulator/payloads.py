@@ -533,6 +533,13 @@ class UnitOutOfServicePending:
     reason: str
 
 
+@kind("unit.out_of_service_cancelled")
+class UnitOutOfServiceCancelled:
+    """A unit due to go out of service after its task was returned to service first."""
+
+    reason: str
+
+
 @kind("unit.rerouted")
 class UnitRerouted:
     """A closure changed a unit's trip."""

@@ -249,6 +249,52 @@ def test_out_of_service_during_transport_waits_for_the_handover():
     assert unit.trip is None and unit.node == unit.home  # drove home out of service
 
 
+def transporting_m1() -> object:
+    row = incident(requires={}, casualties={"delayed": 1}, calls={"count": 1, "agency": "ems"})
+    ex = exercise(msel=[row])
+    open_cad(ex, "ems")
+    dispatch(ex, "M1", "ems")
+    run_until(ex, lambda: status(ex, "M1") == "transporting")
+    return ex
+
+
+def test_back_in_service_before_the_handover_keeps_the_unit_in_service():
+    ex = transporting_m1()
+    assert ex.submit(SetService(agency="ems", unit="M1", in_service=False)).accepted
+    again = ex.submit(SetService(agency="ems", unit="M1", in_service=False))
+    assert again.reason == "unit M1 already goes out of service after its hand-over"
+    assert ex.submit(SetService(agency="ems", unit="M1", in_service=True)).accepted
+    cancelled = first(ex, "unit.out_of_service_cancelled", unit="M1")
+    assert cancelled.data == {"reason": "ordered by ems"}
+    ex.advance(ex.end)
+    assert first(ex, "patient.delivered", patient="INC1-P1")
+    assert not kinds(ex, "unit.out_of_service")
+    assert status(ex, "M1") == "available"
+    assert len(kinds(ex, "unit.out_of_service_pending", unit="M1")) == 1
+
+
+def test_an_msel_return_to_service_cancels_a_pending_out_of_service():
+    # M1 carries its patient from 756 s to 856 s: it breaks down at 780 s and is
+    # repaired at 820 s, both before the hand-over.
+    rows = [
+        incident(requires={}, casualties={"delayed": 1}, calls={"count": 1, "agency": "ems"}),
+        *(
+            {"seq": seq, "time": t, "type": "resource_change", "unit": "M1", "change": change}
+            | {"description": change}
+            for seq, t, change in ((2, 780, "out_of_service"), (3, 820, "in_service"))
+        ),
+    ]
+    ex = exercise(msel=rows)
+    open_cad(ex, "ems")
+    dispatch(ex, "M1", "ems")
+    ex.advance(ex.end)
+    transporting = first(ex, "unit.transporting", unit="M1")
+    delivered = first(ex, "patient.delivered", patient="INC1-P1")
+    assert transporting.t < 780 and delivered.t > 820
+    assert first(ex, "unit.out_of_service_cancelled", unit="M1").data["reason"] == "MSEL 3"
+    assert not kinds(ex, "unit.out_of_service") and status(ex, "M1") == "available"
+
+
 def test_en_route_unit_is_rerouted_around_a_closure_and_still_arrives():
     rows = [incident(), closure(2, 120, edges=[["M", "I"]])]
     ex = exercise(msel=rows)

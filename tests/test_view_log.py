@@ -138,6 +138,10 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
         "R1 goes out of service after its hospital handover (ordered by you)",
     ),
     (
+        event("unit.out_of_service_cancelled", "fire", unit="R1", reason="ordered by fire"),
+        "R1 stays in service after its hospital handover (ordered by you)",
+    ),
+    (
         event(
             "unit.staged",
             "fire",

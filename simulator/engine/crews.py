@@ -369,12 +369,16 @@ class Crews:
         self.set_status(unit, UnitStatus.STAGED, at=area, reason="pre-positioned")
 
     def set_service(self, unit: Unit, in_service: bool, reason: str) -> None:
-        """Take a unit out of service (it heads home) or return it to service."""
+        """Out of service (home now, or after a hand-over under way), or back in service."""
         if in_service:
             if unit.status == UnitStatus.OUT_OF_SERVICE:
                 self.set_status(unit, UnitStatus.AVAILABLE, reason=reason)
+            elif self.pending_out_of_service.pop(unit.id, None) is not None:
+                self.kernel.emit(
+                    "unit.out_of_service_cancelled", agency=unit.agency, unit=unit.id, reason=reason
+                )
             return
-        if unit.status == UnitStatus.OUT_OF_SERVICE:
+        if unit.status == UnitStatus.OUT_OF_SERVICE or unit.id in self.pending_out_of_service:
             return
         if unit.status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
             self.pending_out_of_service[unit.id] = reason

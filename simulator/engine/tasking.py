@@ -181,9 +181,12 @@ class Tasking:
             return reason, None
         unit = units[0]
         out = unit.status == UnitStatus.OUT_OF_SERVICE
-        if command.in_service and not out:
+        pending = unit.id in self.crews.pending_out_of_service
+        if command.in_service and not (out or pending):
             return f"unit {unit.id} is already in service", None
         if not command.in_service and out:
             return f"unit {unit.id} is already out of service", None
+        if not command.in_service and pending:
+            return f"unit {unit.id} already goes out of service after its hand-over", None
         reason = f"ordered by {command.agency}"
         return "", lambda: self.crews.set_service(unit, command.in_service, reason)

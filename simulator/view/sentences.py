@@ -198,6 +198,12 @@ def out_of_service_pending(event: Event, names: Names) -> str:
     return f"{event.unit} goes out of service after its hospital handover{reason}"
 
 
+def out_of_service_cancelled(event: Event, names: Names) -> str:
+    """A unit due out of service after its hand-over stays in service after all."""
+    reason = _why(_ordered(payload(event).reason, names))
+    return f"{event.unit} stays in service after its hospital handover{reason}"
+
+
 def no_route(event: Event, names: Names) -> str:
     """A unit cannot reach its destination: every road there is closed."""
     return f"{event.unit} has no open road to {payload(event).to}"
@@ -362,6 +368,7 @@ SENTENCES: dict[str, Sentence] = {
     "command.rejected": rejected,
     "unit.no_route": no_route,
     "unit.out_of_service_pending": out_of_service_pending,
+    "unit.out_of_service_cancelled": out_of_service_cancelled,
     "unit.blocked": blocked,
     "unit.harmed": harmed,
     "assignment.duplicated": clash,
