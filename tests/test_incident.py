@@ -57,6 +57,20 @@ def test_work_completes_after_work_minutes_at_full_strength():
     assert first(ex, "incident.resolved").t == done.t
 
 
+def test_no_work_minutes_resolves_the_moment_every_unit_needed_is_on_scene():
+    # "Show up and clear": two patrols needed for no time; the second is sent 100 s later.
+    ex = exercise(two_patrols(requires={"patrol": 2}, work_minutes=0))
+    open_cad(ex, "police")
+    dispatch(ex, "police", "P1")
+    ex.advance(ex.now + 100)
+    dispatch(ex, "police", "P2")
+    ex.advance(ex.end)
+    assert first(ex, "unit.on_scene", unit="P1").t == pytest.approx(P_ON_SCENE)
+    resolved = first(ex, "incident.resolved")
+    assert resolved.t == pytest.approx(P_ON_SCENE + 100) == first(ex, "unit.on_scene", unit="P2").t
+    assert status(ex, "P1") == status(ex, "P2") == "available"
+
+
 def test_work_is_half_as_fast_with_half_the_units():
     ex = exercise(two_patrols(requires={"patrol": 2}, work_minutes=10))
     open_cad(ex, "police")

@@ -75,7 +75,9 @@ class Incidents(Mapping[str, Incident]):
             agencies=sorted(involved),
             casualty_model=self._casualty_model(spec),
         )
-        incident.work_complete = incident.work_total == 0
+        # Needing no units, there is no work; needing units for no time (work_minutes 0),
+        # the work is done the moment they are all on scene ("show up and clear").
+        incident.work_complete = not incident.requires
         self._by_id[spec.id] = incident
         x, y = roster.atlas.roads.xy[node]
         self.kernel.emit(

@@ -141,10 +141,11 @@ class Scene:
         base = self.rate(incident)
         incident.rate = base * self._span(incident)
         incident.work_token += 1
-        if incident.rate > 0:
+        met = base >= 1.0 and self._supervised(incident)
+        # Work of no time (work_minutes 0) is done once every unit needed is there.
+        if incident.rate > 0 and (incident.work_total > 0 or met):
             remaining = max(0.0, incident.work_total - incident.work_done) / incident.rate
             self.kernel.at(remaining, self._work_done, incident, incident.work_token)
-        met = base >= 1.0 and self._supervised(incident)
         if met and incident.unmet_since is not None:
             incident.unmet_since = None
             incident.unmet_token += 1
