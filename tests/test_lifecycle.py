@@ -365,6 +365,16 @@ def test_stage_pre_positions_and_dispatch_from_staging_has_no_turnout():
     assert first(ex, "unit.on_scene", unit="P1").t == pytest.approx(t0 + 300)
 
 
+def test_staging_where_no_open_road_leads_is_refused_and_the_unit_stays_free():
+    data = scenario_dict(staging_areas=[{"id": "STG", "location": "D1"}])
+    ex = exercise(data)
+    for road in ("West Lane", "Back Road"):  # D1's only roads
+        assert ex.submit(CloseRoad(agency="police", road=road)).accepted
+    refused = ex.submit(Stage(agency="police", units=["P1"], staging="STG"))
+    assert refused.reason == "no open road from unit P1 to STG"
+    assert status(ex, "P1") == "available" and ex.free_units("police") == ["P1"]
+
+
 def test_reassignment_moves_a_unit_between_incidents():
     rows = [incident(), incident("INC2", seq=2, at="H", time=0)]
     ex = exercise(msel=rows)

@@ -108,9 +108,13 @@ class Tasking:
         units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None
+        reach = self.roster.atlas.roads.seconds_to(self.command.staging[command.staging])
         for unit in units:
             if unit.status not in ORDERABLE:
                 return f"unit {unit.id} is {unit.status.value} and cannot be moved", None
+            node, _ = self.movement.origin(unit)
+            if not np.isfinite(reach[node]):
+                return f"no open road from unit {unit.id} to {command.staging}", None
         return "", lambda: [self.crews.stage(unit, command.staging) for unit in units]
 
     def _declare(self, command: Declare) -> Verdict:
