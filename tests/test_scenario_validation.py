@@ -158,6 +158,34 @@ def test_duplicate_node_ids_in_an_explicit_map():
     assert "duplicate node id 'S'" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("road", "clash"),
+    [
+        ({"from": "S", "to": "M", "name": "Express"}, "'S' to 'M'"),  # beside Main Street
+        ({"from": "M", "to": "S", "oneway": True}, "'M' to 'S'"),  # Main Street's other way
+    ],
+)
+def test_a_second_road_the_same_way_between_two_nodes_is_a_problem(road, clash):
+    # The graph would keep only the later road: closing Main Street by name would leave
+    # the way open.
+    problem = only(mutated(lambda d: d["map"]["edges"].append(road)))
+    assert problem.path == "map.edges"
+    assert problem.message.startswith(f"edges 0 and 6 both lead from {clash}")
+
+
+def test_one_way_roads_each_way_between_two_nodes_are_fine():
+    def change(d):
+        d["map"]["edges"][0]["oneway"] = True  # S to M only
+        d["map"]["edges"].append({"from": "M", "to": "S", "oneway": True, "name": "Back Main"})
+
+    scenario = build(mutated(change))
+    graph = build_atlas(scenario, "test.yaml").roads.graph
+    assert (graph.edges["S", "M"]["name"], graph.edges["M", "S"]["name"]) == (
+        "Main Street",
+        "Back Main",
+    )
+
+
 # Pydantic puts the discriminator tag of a tagged union ("incident", "road_closure",
 # "graph") into the error location; the trainer must see only field names.
 

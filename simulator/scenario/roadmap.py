@@ -61,6 +61,26 @@ class ExplicitMap(Model):
             seen.add(node.id)
         return self
 
+    @field_validator("edges")
+    @classmethod
+    def _one_road_each_way(cls, edges: list[RoadEdge]) -> list[RoadEdge]:
+        # The road graph holds one road each way between two nodes: a second would
+        # silently replace the first, and closing the first by name would close nothing.
+        ways: dict[tuple[str, str], int] = {}
+        for i, edge in enumerate(edges):
+            pairs = [(edge.source, edge.target)]
+            if not edge.oneway and edge.target != edge.source:
+                pairs.append((edge.target, edge.source))
+            for pair in pairs:
+                if pair in ways:
+                    raise ValueError(
+                        f"edges {ways[pair]} and {i} both lead from {shown(pair[0])} to "
+                        f"{shown(pair[1])}: one road each way between two nodes (add a node "
+                        "part-way along one of them)"
+                    )
+                ways[pair] = i
+        return edges
+
 
 class GeneratedMap(Model):
     """A seeded synthetic city: districts on a grid, arterials, a river and bridges."""
