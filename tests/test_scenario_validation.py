@@ -366,6 +366,17 @@ def test_requirement_no_unit_can_meet():
     )
 
 
+def test_a_bls_requirement_met_only_by_als_crews_is_fine():
+    # As the engine dispatches them: an ALS crew meets a BLS need.
+    def change(d):
+        d["units"] = [u for u in d["units"] if u["id"] != "M1"]
+        d["units"].append(unit("M1", "ems", ["als", "transport"], "ES"))
+        d["msel"][0]["incident"].update(requires={"bls": 1}, calls={"count": 1, "agency": "ems"})
+
+    scenario = build(mutated(change))
+    assert build_atlas(scenario, "test.yaml").scenario is scenario
+
+
 def test_precondition_capability_no_unit_has():
     pre = [{"id": "safe", "name": "made safe", "capability": "hazmat"}]
     problem = only(mutated(lambda d: d["msel"][0]["incident"].update(preconditions=pre)))

@@ -4,18 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from simulator.scenario.unit import UnitSpec
-from simulator.scenario.vocabulary import Capability, UnitStatus
+from simulator.scenario.vocabulary import Capability, UnitStatus, provides
 from simulator.world.route import Trip
 
 # Statuses from which a dispatcher can send a unit without pulling it off other work.
 FREE = frozenset({UnitStatus.AVAILABLE, UnitStatus.RETURNING})
-
-
-def provides(capabilities: frozenset[Capability], wanted: Capability) -> bool:
-    """Whether a unit with these capabilities meets a need (ALS crews can do BLS)."""
-    if wanted in capabilities:
-        return True
-    return wanted == Capability.BLS and Capability.ALS in capabilities
 
 
 @dataclass(eq=False)

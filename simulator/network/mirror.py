@@ -16,7 +16,6 @@ import numpy as np
 
 from simulator.commands import CommandBase, command_json
 from simulator.engine.knowledge import Known
-from simulator.engine.unit import provides
 from simulator.events import CONTROLLER, Event
 from simulator.exercise import (
     CadIncident,
@@ -33,7 +32,7 @@ from simulator.network.roles import Barriers, Log
 from simulator.payloads import payload
 from simulator.scenario.facts import incident_of
 from simulator.scenario.model import Scenario
-from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
+from simulator.scenario.vocabulary import Capability, Triage, UnitStatus, provides
 from simulator.world.atlas import Atlas
 
 _NO = (0, 0.0, False, False)

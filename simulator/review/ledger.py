@@ -9,17 +9,10 @@ makes a whole-log sweep linear in the log, not in log times fleet.
 from collections import defaultdict
 
 from simulator.scenario.model import Scenario
-from simulator.scenario.vocabulary import Capability
+from simulator.scenario.vocabulary import meets
 
 # Statuses that end a unit's assignment to its incident.
 UNASSIGNED = frozenset({"returning", "available", "out_of_service", "transporting"})
-
-
-def offered(capabilities: frozenset[Capability]) -> frozenset[str]:
-    """Needs a unit meets; as the engine, an ALS crew meets a BLS need."""
-    if Capability.ALS in capabilities:
-        return capabilities | {Capability.BLS}
-    return capabilities
 
 
 class Ledger:
@@ -32,7 +25,7 @@ class Ledger:
     def __init__(self, scenario: Scenario, free_statuses: frozenset[str]) -> None:
         units = scenario.units
         self.free_statuses = free_statuses
-        self.provides = {u.id: offered(frozenset(u.capabilities)) for u in units}
+        self.provides = {u.id: meets(frozenset(u.capabilities)) for u in units}
         self.agency = {u.id: u.agency for u in units}
         self.status = {u.id: "available" for u in units}
         self.assigned_to: dict[str, str | None] = {u.id: None for u in units}

@@ -26,7 +26,7 @@ from simulator.scenario.msel import (
 from simulator.scenario.operations import confrontation_id, confrontation_spec
 from simulator.scenario.plan import default_plan
 from simulator.scenario.problem import Problem
-from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability
+from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability, meets
 
 REQUIRED_KINDS = (AgencyKind.POLICE, AgencyKind.FIRE, AgencyKind.EMS)
 # Agencies a hospital may belong to: its own, or an EMS service that runs it.
@@ -55,8 +55,8 @@ def transport_units(scenario: Scenario) -> list[str]:
 
 
 def offered(scenario: Scenario) -> set[Capability]:
-    """Capabilities some unit brings; transport only from a unit that carries patients."""
-    found = {cap for unit in scenario.units for cap in unit.capabilities}
+    """Needs some unit meets; transport only from a unit that carries patients."""
+    found = {cap for unit in scenario.units for cap in meets(frozenset(unit.capabilities))}
     if not transport_units(scenario):
         found.discard(Capability.TRANSPORT)
     return found

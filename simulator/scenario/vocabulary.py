@@ -38,6 +38,18 @@ class Capability(StrEnum):
     CYBER = "cyber"
 
 
+def provides(capabilities: frozenset[Capability], wanted: Capability) -> bool:
+    """Whether a unit with these capabilities meets a need (ALS crews can do BLS)."""
+    if wanted in capabilities:
+        return True
+    return wanted == Capability.BLS and Capability.ALS in capabilities
+
+
+def meets(capabilities: frozenset[Capability]) -> frozenset[Capability]:
+    """Every need a unit with these capabilities meets (see ``provides``)."""
+    return frozenset(c for c in Capability if provides(capabilities, c))
+
+
 # The discipline that normally answers each capability (NIMS resource typing by
 # discipline). A scenario may name another agency per incident.
 DISCIPLINE: dict[Capability, AgencyKind] = {
