@@ -9,6 +9,7 @@ import pytest
 from conftest import (
     CAD_OPENS,
     agency,
+    build,
     exercise,
     first,
     incident,
@@ -386,6 +387,28 @@ def test_mutual_aid_by_agency_or_jurisdiction(to):
         1,
     )
     assert ex.knows("nvfire", "INC1")
+
+
+def test_an_automated_dispatcher_asks_only_partners_whose_units_can_help():
+    # Fire answers a hazmat call with none of its own; of its partners, county has no
+    # hazmat unit and the neighbour has one.
+    data = aid_data()
+    data["agencies"][1]["mutual_aid"] = ["county", "nvfire"]
+    data["agencies"].append(agency("county", "fire", jurisdiction="Lake County"))
+    data["stations"].append({"id": "CS", "agency": "county", "location": "D1"})
+    data["units"] += [
+        unit("CE1", "county", ["fire_suppression"], "CS"),
+        unit("HZ1", "nvfire", ["hazmat"], "NS"),
+    ]
+    row = incident(requires={"hazmat": 1}, calls={"count": 1, "agency": "fire"})
+    data["msel"] = [{**row, "to": ["fire"]}]
+    ex = Exercise(build(data), seed=0)
+    attach_players(ex, ["police", "fire", "ems", "county", "nvfire"])
+    ex.advance(ex.end)
+    asked = [(e.agency, e.data["to"]) for e in kinds(ex, "mutual_aid.requested")]
+    assert asked == [("fire", "nvfire")]
+    assert not kinds(ex, "command.rejected")
+    assert first(ex, "unit.on_scene", unit="HZ1")
 
 
 def test_mutual_aid_to_an_unknown_jurisdiction_is_rejected():

@@ -23,7 +23,8 @@ from simulator.players.profile import DEFAULT, Profile, profile
 from simulator.players.traffic import TrafficDesk
 from simulator.players.transport import TransportGroup, carries
 from simulator.scenario.facts import fact_key
-from simulator.scenario.vocabulary import AgencyKind, Capability, UnitStatus
+from simulator.scenario.model import Scenario
+from simulator.scenario.vocabulary import AgencyKind, Capability, UnitStatus, meets
 from simulator.viewpoint import Viewpoint
 
 # Events that can raise an incident's unmet needs.
@@ -95,7 +96,8 @@ class SopPlayer:
         self._needy: set[str] = set()
         # Incidents capable units could not reach by road, and when to try again.
         self._blocked: dict[str, float] = {}
-        self._lacking: set[tuple[str, Capability]] = set()
+        # What each mutual-aid partner's units can meet (its agreement's resources).
+        self._offers = {p: _offered(exercise.scenario, p) for p in self.partners}
         self._told: dict[str, set[str]] = {}  # incident -> agencies we told of it
         self._sent: dict[str, tuple[str, str | None, tuple[str, ...]]] = {}
         self._resends: dict[tuple[str, str | None, tuple[str, ...]], int] = {}
@@ -500,7 +502,7 @@ class SopPlayer:
             return
         self._asked[key] = now
         for partner in self.partners:
-            if (partner, capability) in self._lacking:
+            if capability not in self._offers[partner]:
                 continue
             result = self.desk.submit(
                 RequestMutualAid(
@@ -513,8 +515,6 @@ class SopPlayer:
             )
             if result.accepted:
                 return
-            if "has no unit" in result.reason:
-                self._lacking.add((partner, capability))
 
     # -- sharing ---------------------------------------------------------------------
 
@@ -652,6 +652,12 @@ class _Read:
         if self._shortfalls is None:
             self._shortfalls = self._player._shortfalls(self.view)
         return self._shortfalls
+
+
+def _offered(scenario: Scenario, partner: str) -> frozenset[Capability]:
+    """Needs a mutual-aid partner agency's units meet."""
+    units = (u for u in scenario.units if u.agency == partner)
+    return frozenset().union(*(meets(frozenset(u.capabilities)) for u in units))
 
 
 def _cut_off(able: frozenset[str], free: list[str], chosen: list[str]) -> bool:
