@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, SCENARIOS
 
+from simulator.commands import Dispatch
 from simulator.exercise import Exercise
 from simulator.payloads import declaring, payload
 from simulator.players import attach_players
@@ -90,13 +91,20 @@ SHOWS: dict[str, Callable[[Any, Names], str]] = {
 
 @pytest.fixture(scope="module")
 def runs() -> list[tuple[Any, list]]:
-    """Every bundled scenario played to its end by SOP players: (scenario, events)."""
+    """Every bundled scenario played to its end by SOP players: (scenario, events).
+
+    A trainee's order the engine refuses is given at the start of each (automated
+    players give none that are refused).
+    """
     out = []
     for path in sorted(SCENARIOS.glob("*.yaml")):
         scenario = load(path)
         agencies = [a.id for a in scenario.agencies]
         exercise = Exercise(scenario, 0)
         attach_players(exercise, agencies, dict.fromkeys(agencies, "sop"))
+        first = scenario.units[0]
+        order = Dispatch(agency=first.agency, incident="NO-SUCH-CALL", units=[first.id])
+        assert not exercise.submit(order).accepted
         exercise.advance(scenario.metadata.duration)
         out.append((scenario, exercise.log.events))
     return out
