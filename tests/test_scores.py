@@ -721,7 +721,7 @@ def test_messages_between_agencies_are_counted_by_path_with_their_safecom_level(
     }
 
 
-def warned_ahead(police_told_at: float) -> LogBuilder:
+def warned_ahead(police_told_at: float, by: str = "fire") -> LogBuilder:
     """Fire learns of a hazard at I2 at 10 s; I2 starts at 100 s, needing police too."""
     log = LogBuilder()
     log.add(10, "fact.learned", "fire", fact="hazard:I2/gas", value=True, via="analysis")
@@ -734,7 +734,7 @@ def warned_ahead(police_told_at: float) -> LogBuilder:
         fact="hazard:I2/gas",
         value=True,
         via="message",
-        source="fire",
+        source=by,
     )
     return log
 
@@ -749,6 +749,20 @@ def test_a_fact_known_before_its_incident_started_is_owed_from_the_start(told, l
     groups = role_scores(scenario, events)["fire"].groups
     (duty,) = next(g for g in groups if g.name == "share").duties
     assert duty.value == latency
+
+
+@pytest.mark.parametrize(("told", "duties"), [(200.0, []), (500.0, [(400.0, True)])])
+def test_a_fact_another_agency_passed_on_earns_the_first_to_know_nothing(told, duties):
+    """Police hear of fire's hazard from EMS: in time, fire owed nothing; late, a miss."""
+    events = warned_ahead(told, by="ems").events
+    groups = role_scores(build(scenario_dict()), events)["fire"].groups
+    share = [g for g in groups if g.name == "share"]
+    got = [(d.value, d.censored) for g in share for d in g.duties]
+    assert got == duties
+    if duties:
+        assert share[0].credit == 0.0
+        note = "the gas hazard at I2 reached police late, and not from fire"
+        assert share[0].duties[0].note == note
 
 
 def test_nfpa_1710_first_engine_travel_is_the_first_engine_not_the_chiefs_car():

@@ -313,11 +313,16 @@ class _Sweep:
                     out.append(
                         Sample(value, first.incident, agency, None, (cite(first),), note, True)
                     )
-                elif payload(got).source == agency or got.t - since >= target:
+                elif payload(got).source == agency:
                     value = round(max(0.0, got.t - since), 3)
                     cited = (cite(first), cite(got))
                     note = f"{named} to {other}"
                     out.append(Sample(value, first.incident, agency, got.unit, cited, note))
+                elif got.t - since >= target:  # late, and not from us: a miss
+                    value = round(got.t - since, 3)
+                    cited = (cite(first), cite(got))
+                    note = f"{named} reached {other} late, and not from {agency}"
+                    out.append(Sample(value, first.incident, agency, None, cited, note, True))
         return out
 
     def _command(self, agency: str) -> list[Sample]:
