@@ -427,6 +427,22 @@ def test_a_released_patch_stops_carrying_traffic():
     assert share(ex).data["path"] is None
 
 
+def test_traffic_still_queued_for_a_patch_released_meanwhile_is_lost_not_delivered():
+    ex = police_knows(separate_radios(patch_seconds=0))
+    assert ex.submit(Patch(agency="police", channels=("police-dispatch", "fire-dispatch"))).accepted
+    ex.advance(ex.now + 1)
+    on_air, waiting = share(ex), share(ex)  # one goes on air, the other waits its turn
+    assert waiting.data["path"] == "patch"
+    release = Patch(agency="police", channels=("fire-dispatch", "police-dispatch"), release=True)
+    assert ex.submit(release).accepted
+    ex.advance(ex.now + 600)
+    assert message(ex, "delivered", on_air.data["message"])  # already on the air
+    lost = message(ex, "lost", waiting.data["message"])
+    assert lost.data["reason"] == "no_path"
+    assert lost.t == pytest.approx(message(ex, "sent", on_air.data["message"]).t)
+    assert not kinds(ex, "message.delivered")[1:]
+
+
 def test_a_patch_asked_for_again_goes_live_on_its_own_timer():
     ex = police_knows(separate_radios(patch_seconds=240))
     pair = ("police-dispatch", "fire-dispatch")

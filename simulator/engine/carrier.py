@@ -109,6 +109,8 @@ class Carrier:
         """Why a transmission fails as it starts, or ""."""
         if line.saturated:
             return "saturated"
+        if route.path == "patch" and not self.routing.patched(route.channel, message.to):
+            return "no_path"  # the patch was released while the message waited
         if route.path == "data" and (
             message.sender in self.network.cad_down or message.to in self.network.cad_down
         ):

@@ -75,7 +75,7 @@ class Routing:
         sender, to = message.sender, message.to
         if to is None or (sender in line.members and to in line.members):
             return Route(line.spec.id, self._path(line, sender, to)), ""
-        if sender in line.members and self._patched(line.spec.id, to):
+        if sender in line.members and self.patched(line.spec.id, to):
             return Route(line.spec.id, "patch"), ""
         return None, "no_path"
 
@@ -109,7 +109,7 @@ class Routing:
                 if line.spec.kind == kind:
                     yield Route(line.spec.id, path)
         for line in self.network.lines.values():
-            if sender in line.members and line.radio and self._patched(line.spec.id, to):
+            if sender in line.members and line.radio and self.patched(line.spec.id, to):
                 yield Route(line.spec.id, "patch")
         if message.unit is None:
             for line in usable:
@@ -124,7 +124,8 @@ class Routing:
     def _cad_out(self, message: Message) -> bool:
         return message.sender in self.network.cad_down or message.to in self.network.cad_down
 
-    def _patched(self, channel: str, to: str | None) -> bool:
+    def patched(self, channel: str, to: str | None) -> bool:
+        """Whether a live console patch joins ``channel`` to one ``to`` listens on."""
         for a, b in sorted(self.network.live):
             other = b if a == channel else a if b == channel else None
             if other and to in self.network.lines[other].members:
