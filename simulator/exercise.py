@@ -177,6 +177,8 @@ class Exercise:
         # Engine steps taken plus event batches handed to subscribers: with the log's
         # length, where between two of them a command was given (see ``submit``).
         self._ticks = 0
+        self._reminders: set[float] = set()  # times subscribers asked to hear a batch at
+        self._woken = False
         self.end = scenario.metadata.duration
         self.ended = False
         self.engine.start()
@@ -191,6 +193,22 @@ class Exercise:
     def subscribe(self, subscriber: Subscriber) -> None:
         """Receive every new batch of events (players react by submitting commands)."""
         self._subscribers.append(subscriber)
+
+    def remind(self, at: float) -> None:
+        """Hand subscribers a batch at ``at``, empty if nothing else happens then.
+
+        Players check their timers (a lost share to send again, a call to plan again)
+        on each batch; in a quiet stretch no event would come to check them on time.
+        """
+        now = self.engine.env.now
+        if at < now or at in self._reminders:
+            return
+        self._reminders.add(at)
+        self.engine.env.timeout(at - now).callbacks.append(lambda _: self._wake(at))
+
+    def _wake(self, at: float) -> None:
+        self._reminders.discard(at)
+        self._woken = True
 
     @property
     def ticks(self) -> int:
@@ -249,7 +267,13 @@ class Exercise:
         # events, which are delivered in turn until nothing new happens (or, replaying,
         # until the tick a recorded command was given at).
         events = self.log.events
+        if self._woken and self._delivered == len(events) and self._ticks < stop:
+            self._woken = False  # a reminder, in a stretch with nothing new: an empty batch
+            self._ticks += 1
+            for subscriber in self._subscribers:
+                subscriber([])
         while self._delivered < len(events) and self._ticks < stop:
+            self._woken = False
             batch = events[self._delivered :]
             self._delivered = len(events)
             self._ticks += 1

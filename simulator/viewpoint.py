@@ -161,6 +161,15 @@ class Viewpoint:
             raise ValueError(f"{self.agency} cannot give {command.agency}'s orders")
         return self._exercise.submit(command, source=self.source)
 
+    def remind(self, at: float) -> None:
+        """Be handed a batch at ``at`` even if nothing the seat hears happens then.
+
+        A networked seat's mirror hears the server's batches only: there a timer is
+        checked at the next one.
+        """
+        if isinstance(self._exercise, Exercise):
+            self._exercise.remind(at)
+
     def stream(self, purpose: str) -> np.random.Generator:
         """An exercise-owned random stream of the agency's own."""
         return self._exercise.stream(purpose)

@@ -43,6 +43,11 @@ def warehouse_seeds(warehouse) -> list[Exercise]:
 
 
 @pytest.fixture(scope="module")
+def warehouse_seed_1(warehouse_seeds) -> Exercise:
+    return warehouse_seeds[1]
+
+
+@pytest.fixture(scope="module")
 def small_town() -> Exercise:
     return run_scenario(SCENARIOS / "small_town_collision.yaml")
 
@@ -159,7 +164,9 @@ GATES = [
     ("riverton", "WHSE-01", "substance_identified", None, Capability.RESCUE),
     ("riverton", "LAB-01", "lab_safe", None, Capability.INVESTIGATION),
     ("harbor", "MCI-01", "sweep", "ems", None),
-    ("warehouse", "RAIL-1", "secure", "ems", None),
+    # Seed 0's police hear the FBI's warning in time, so nobody is hurt and EMS is
+    # never needed at RAIL-1; seed 1's do not.
+    ("warehouse_seed_1", "RAIL-1", "secure", "ems", None),
     ("warehouse", "STOR-1", "safe", None, Capability.INVESTIGATION),
     ("small_town", "INC1", "scene_secure", "ems", None),
 ]
@@ -345,14 +352,17 @@ def test_warehouse_faults_start_and_end_on_time(warehouse):
     ]
 
 
-def test_warehouse_messages_are_lost_to_the_faults_and_missing_lines(warehouse):
-    lost = warehouse.log.of_kind("message.lost")
-    assert {e.data["reason"] for e in lost} == {"no_path", "no_coverage", "saturated"}
-    assert 30 <= len(lost) <= 75  # tens of messages, by the faults and missing lines
-    hole = [e for e in lost if e.data["reason"] == "no_coverage"]
-    assert all(e.data["channel"] == "pd-dispatch" and during(e, PD_SOUTH_DOWN) for e in hole)
-    busy = [e for e in lost if e.data["reason"] == "saturated"]
-    assert all(e.data["channel"] == "city-phones" and during(e, PHONES_JAMMED) for e in busy)
+def test_warehouse_messages_are_lost_to_the_faults_and_missing_lines(warehouse_seeds):
+    reasons = set()
+    for ex in warehouse_seeds:
+        lost = ex.log.of_kind("message.lost")
+        reasons |= {e.data["reason"] for e in lost}
+        assert 30 <= len(lost) <= 90  # tens of messages, by the faults and missing lines
+        hole = [e for e in lost if e.data["reason"] == "no_coverage"]
+        assert all(e.data["channel"] == "pd-dispatch" and during(e, PD_SOUTH_DOWN) for e in hole)
+        busy = [e for e in lost if e.data["reason"] == "saturated"]
+        assert all(e.data["channel"] == "city-phones" and during(e, PHONES_JAMMED) for e in busy)
+    assert reasons == {"no_path", "no_coverage", "saturated", "noise"}
 
 
 def test_warehouse_reports_lost_in_the_coverage_hole_are_retried(warehouse_seeds):
@@ -393,18 +403,30 @@ def test_warehouse_warnings_cross_agencies_by_message(warehouse):
         assert learned(warehouse, agency, "closure:Bridge 2", via="message", value=True), agency
 
 
-def test_warehouse_unknown_hazards_hurt_only_crews_whose_agency_was_not_told(warehouse):
-    harmed = warehouse.log.of_kind("unit.harmed")
-    assert {e.incident for e in harmed} == {"WHSE-1", "RAIL-1"}
-    for e in harmed:
-        told = [
-            f
-            for f in where(warehouse, "fact.learned", agency=e.agency)
-            if f.data["fact"].startswith(f"hazard:{e.incident}/")
-            and f.data["value"] == e.data["hazard"]
-            and f.t < e.t
-        ]
-        assert not told, e
+def test_warehouse_unknown_hazards_hurt_only_crews_whose_agency_was_not_told(warehouse_seeds):
+    places = set()
+    for ex in warehouse_seeds:
+        harmed = ex.log.of_kind("unit.harmed")
+        places |= {e.incident for e in harmed}
+        for e in harmed:
+            told = [
+                f
+                for f in where(ex, "fact.learned", agency=e.agency)
+                if f.data["fact"].startswith(f"hazard:{e.incident}/")
+                and f.data["value"] == e.data["hazard"]
+                and f.t < e.t
+            ]
+            assert not told, e
+    assert places == {"WHSE-1", "RAIL-1"}
+
+
+def test_warehouse_police_warned_before_they_arrive_keep_the_rail_yard_unharmed(warehouse):
+    # Seed 0: the FBI's warning, lost once to the jammed phones, is sent again on time
+    # and reaches the police before their first crew gets to RAIL-1.
+    (warned,) = learned(warehouse, "ashford_pd", "hazard:RAIL-1/gunman")
+    arrived = where(warehouse, "unit.on_scene", agency="ashford_pd", incident="RAIL-1")
+    assert warned.t < arrived[0].t
+    assert not where(warehouse, "unit.harmed", incident="RAIL-1")
 
 
 def test_warehouse_only_crews_whose_agency_was_not_told_meet_the_bridge_closure(
@@ -431,11 +453,12 @@ def test_warehouse_every_incident_resolves_and_nobody_dies(warehouse):
     assert not warehouse.log.of_kind("patient.died")
 
 
-def test_warehouse_calder_county_ems_answers_mutual_aid(warehouse):
-    asked, given = aid(warehouse)
-    assert asked
-    assert given == asked
-    assert {to for _, _, to, _, _ in asked} == {"county_ems"}
+def test_warehouse_calder_county_ems_answers_mutual_aid(warehouse_seeds):
+    for ex in warehouse_seeds[1:]:  # seed 0 has nobody hurt at the rail yard
+        asked, given = aid(ex)
+        ems = [a for a in asked if a[1] == "ashford_ems"]
+        assert ems and {to for _, _, to, _, _ in ems} == {"county_ems"}
+        assert [g for g in given if g[1] == "ashford_ems"] == ems
 
 
 # -- Small Town: collision at the Mill Bridge ----------------------------------------------

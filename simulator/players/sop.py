@@ -6,6 +6,8 @@ cell). It re-plans only when something could have changed its answer: an inciden
 whose needs grew, or one of its own units coming free while needs are unmet.
 """
 
+import math
+
 from simulator.commands import (
     CommandPost,
     Declare,
@@ -45,7 +47,9 @@ _FIRST_HAND = frozenset({"unit", "own", "inject"})
 _RELAYED = ("hazard:", "closure:")
 # A crew held up by a tasking clash starts work on scene (it may be the commander).
 _SORTED = "assignment.sorted"
-# Times a lost share is sent again.
+# Times a lost share is sent again at the communications plan's retry interval; after
+# that, one about an incident still open is sent again every BLOCKED_RETRY_S until it
+# gets through (a line down for half an hour must not leave a partner never told).
 RESEND_LIMIT = 2
 # Seconds before an incident that closures cut off from units that could meet its
 # needs (or whose dispatch was refused) is planned again unasked.
@@ -93,6 +97,7 @@ class SopPlayer:
         self.source = f"player:{agency}"
         self.desk = Viewpoint(exercise, agency, self.source)  # all it sees and orders
         self._asked: dict[tuple[str, Capability], float] = {}
+        self._asked_of: dict[tuple[str, Capability], list[str]] = {}  # partners, this round
         self._needy: set[str] = set()
         # Incidents capable units could not reach by road, and when to try again.
         self._blocked: dict[str, float] = {}
@@ -209,6 +214,12 @@ class SopPlayer:
             del self._blocked[incident]
         return due
 
+    def _retry_later(self, incident: str, wait: float = BLOCKED_RETRY_S) -> None:
+        """Plan the incident again after ``wait``, or sooner when a road reopens."""
+        at = min(self._blocked.get(incident, math.inf), self.desk.now + wait)
+        self._blocked[incident] = at
+        self.desk.remind(at)
+
     def _reopening(self, event: Event) -> bool:
         """Whether the event tells us a road reopened: heard, or a partner's word."""
         if event.kind == "road.opened":
@@ -301,13 +312,13 @@ class SopPlayer:
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
             elif chosen:  # refused: tried again later, not per unit
-                self._blocked[incident_id] = self.desk.now + BLOCKED_RETRY_S
+                self._retry_later(incident_id)
             if len(chosen) < shortfall:
                 short = True
                 if _cut_off(self._units_able(capability), free, chosen):
                     # Capable units no open road joins to it: tried again once a road
                     # reopens, or later, as a refused dispatch is.
-                    self._blocked[incident_id] = self.desk.now + BLOCKED_RETRY_S
+                    self._retry_later(incident_id)
                 self._ask_for_aid(view, capability, shortfall - len(chosen))
 
     def _top_up(self, views: list[CadIncident], free: list[str]) -> None:
@@ -329,10 +340,10 @@ class SopPlayer:
             if chosen and self._send(view, chosen):
                 free = [u for u in free if u not in chosen]
             elif chosen:  # refused: tried again later, as in ``_fill``
-                self._blocked[view.id] = self.desk.now + BLOCKED_RETRY_S
+                self._retry_later(view.id)
                 short = False
             if short and _cut_off(self.alarm.companies, free, chosen):
-                self._blocked[view.id] = self.desk.now + BLOCKED_RETRY_S  # as in ``_fill``
+                self._retry_later(view.id)  # as in ``_fill``
             (self.alarm.short.add if short else self.alarm.short.discard)(view.id)
 
     def _expect(self, incident: str, free: list[str]) -> None:
@@ -493,6 +504,13 @@ class SopPlayer:
         return able
 
     def _ask_for_aid(self, incident: CadIncident, capability: Capability, count: int) -> None:
+        """Ask the next partner whose units can help; if still short later, the one after.
+
+        Partners are asked in the agreement's order, one at a time; a partner that sends
+        nothing (its units busy) is passed over when the incident, still short, is
+        planned again after ``aid_retry_s``, until every one has been asked and the
+        round starts again.
+        """
         if incident.aid or not self.partners:
             return  # an agency giving aid does not pass the request on
         key = (incident.id, capability)
@@ -501,9 +519,12 @@ class SopPlayer:
         if now - self._asked.get(key, -retry) < retry:
             return
         self._asked[key] = now
-        for partner in self.partners:
-            if capability not in self._offers[partner]:
-                continue
+        able = [p for p in self.partners if capability in self._offers[p]]
+        asked = self._asked_of.setdefault(key, [])
+        if not [p for p in able if p not in asked]:
+            asked.clear()  # each was asked: a new round
+        for partner in (p for p in able if p not in asked):
+            asked.append(partner)
             result = self.desk.submit(
                 RequestMutualAid(
                     agency=self.agency,
@@ -514,6 +535,7 @@ class SopPlayer:
                 ),
             )
             if result.accepted:
+                self._retry_later(incident.id, retry)
                 return
 
     # -- sharing ---------------------------------------------------------------------
@@ -579,20 +601,33 @@ class SopPlayer:
                 self._sent[data["message"]] = (data["to"], event.incident, tuple(data["facts"]))
             return
         sent = self._sent.pop(data["message"], None)
-        if sent is None or self._resends.get(sent, 0) >= RESEND_LIMIT:
+        if sent is None:
             return
-        self._resends[sent] = self._resends.get(sent, 0) + 1
+        count = self._resends.get(sent, 0)
+        if count >= RESEND_LIMIT and not self._still_open(sent[1]):
+            return
+        self._resends[sent] = count + 1
         retry = self.desk.scenario.communications.retry_seconds
-        self._due.append((self.desk.now + retry, sent))
+        wait = retry if count < RESEND_LIMIT else BLOCKED_RETRY_S
+        self._due.append((self.desk.now + wait, sent))
+        self.desk.remind(self.desk.now + wait)
+
+    def _still_open(self, incident: str | None) -> bool:
+        """Whether our CAD still holds the incident open (a share's reason to persist)."""
+        entry = self.desk.cad_entry(incident) if incident is not None else None
+        return entry is not None and not entry.closed
 
     def _resend_due(self) -> None:
-        """Try again, a while later, the shares that were lost."""
+        """Try again, a while later, the shares that were lost (persisting: still needed)."""
         now = self.desk.now
         due = [sent for t, sent in self._due if t <= now]
         if not due:
             return
         self._due = [(t, sent) for t, sent in self._due if t > now]
         for to, incident, facts in due:
+            persisting = self._resends[(to, incident, facts)] > RESEND_LIMIT
+            if persisting and not self._still_open(incident):
+                continue
             self.desk.submit(
                 Share(agency=self.agency, to=to, incident=incident, facts=list(facts)),
             )
