@@ -98,16 +98,7 @@ class Transport:
                 self._aboard[patient.id] = patient
                 self._reserve(hospital, incident, patient)
         was_on_scene = self.scene.remove(unit, incident)
-        unit.hospital = hospital.id
-        self.movement.send(unit, hospital.node, self._at_hospital)
-        self.crews.set_status(
-            unit,
-            UnitStatus.TRANSPORTING,
-            hospital=hospital.id,
-            patients=list(unit.patients),
-            path=self.movement.path_ids(unit),
-            eta=round(float(unit.trip.end), 3),
-        )
+        self._leave_for(unit, hospital)
         unit.incident = None
         self.scene.after_departure(incident, was_on_scene)
 
@@ -142,6 +133,10 @@ class Transport:
             self._crowded.discard(patient.id)
             self._bed_freed(first, patient.triage)
             self._reserve(hospital, self.incidents[patient.incident], patient)
+        self._leave_for(unit, hospital, diverted_from=first.id)
+
+    def _leave_for(self, unit: Unit, hospital: Hospital, **extra: str) -> None:
+        """Start the drive to ``hospital`` and log the transport, with its route and ETA."""
         unit.hospital = hospital.id
         self.movement.send(unit, hospital.node, self._at_hospital)
         self.crews.set_status(
@@ -151,7 +146,7 @@ class Transport:
             patients=list(unit.patients),
             path=self.movement.path_ids(unit),
             eta=round(float(unit.trip.end), 3),
-            diverted_from=first.id,
+            **extra,
         )
 
     def _reserve(self, hospital: Hospital, incident: Incident, patient: Patient) -> None:
