@@ -377,7 +377,7 @@ class SopPlayer:
             able = self._units_able(capability)
             if any(u in able for u in free):
                 return False
-            if asks and now - self._asked.get((incident, capability), -retry) >= retry:
+            if asks and now >= self._asked.get((incident, capability), -math.inf) + retry:
                 return False
         return True
 
@@ -516,7 +516,7 @@ class SopPlayer:
         key = (incident.id, capability)
         now = self.desk.now
         retry = self.style.aid_retry_s
-        if now - self._asked.get(key, -retry) < retry:
+        if now < self._asked.get(key, -math.inf) + retry:  # the sum the reminder was set to
             return
         self._asked[key] = now
         able = [p for p in self.partners if capability in self._offers[p]]
