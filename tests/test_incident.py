@@ -460,6 +460,23 @@ def test_a_transport_cut_off_from_its_hospital_diverts_to_the_nearest_it_can_rea
     assert ex.engine.hospitals["NEAR"].used["immediate"] == 0
 
 
+def test_a_transport_with_no_hospital_in_reach_goes_once_a_road_to_one_reopens():
+    ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
+    open_cad(ex, "ems")
+    cut_off_far(ex)
+    assert ex.submit(CloseRoad(agency="police", road="Hospital Road")).accepted
+    dispatch(ex, "ems", "M1")
+    run_until(ex, lambda: status(ex, "M1") == "transporting")
+    ex.advance(ex.now + 60)
+    assert ex.submit(OpenRoad(agency="police", road="Hospital Road")).accepted
+    reopened = ex.now
+    ex.advance(ex.end)
+    leg = kinds(ex, "unit.transporting", unit="M1")[-1]
+    assert (leg.t, leg.data["hospital"]) == (pytest.approx(reopened), "NEAR")
+    delivered = first(ex, "patient.delivered")
+    assert (delivered.t, delivered.data["hospital"]) == (pytest.approx(reopened + 100), "NEAR")
+
+
 def test_a_dispatcher_can_divert_a_transport_under_way_where_a_road_leads():
     ex = exercise(two_hospitals(near_immediate_beds=4, patients=1))
     open_cad(ex, "ems")

@@ -156,6 +156,7 @@ class Engine:
         kernel.watch(self.traffic.delivered, "message.delivered")
         kernel.watch(self.traffic.lost, "message.lost")
         kernel.watch(self.transport.no_route, "unit.no_route")  # a transport cut off diverts
+        kernel.watch(self.transport.road_opened, "road.opened")  # or goes once it can
         self.traffic.answer("mutual_aid_request", self.aid.answer)
 
     # -- the facade's reads and hands --------------------------------------------------

@@ -108,6 +108,12 @@ class Transport:
         if unit.status == UnitStatus.TRANSPORTING and unit.patients:
             self.kernel.at(0.0, self._divert, unit)
 
+    def road_opened(self, event: Event) -> None:
+        """A transport waiting with no hospital in reach tries again once its crew can."""
+        for unit in self.roster.sorted_units():
+            if unit.status == UnitStatus.TRANSPORTING and unit.stranded and unit.patients:
+                self.kernel.at(0.0, self._divert, unit)
+
     def _divert(self, unit: Unit) -> None:
         """Take the patients aboard to the nearest hospital an open road still leads to.
 
