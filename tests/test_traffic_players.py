@@ -3,7 +3,7 @@
 from itertools import pairwise
 
 import pytest
-from conftest import agency, exercise, incident, kinds, scenario_dict, unit
+from conftest import agency, closure, exercise, incident, kinds, scenario_dict, unit
 from test_traffic import jam
 
 from simulator.players import attach_players
@@ -90,3 +90,21 @@ def test_a_point_refused_because_another_agency_holds_the_street_is_not_asked_ag
     assert refused and {e.data["command"]["unit"] for e in refused} <= {"T1", "D2"}
     times = [e.t for e in refused]
     assert all(b - a >= REFUSED_RETRY_S for a, b in pairwise(times))
+
+
+def test_a_street_no_traffic_unit_can_reach_does_not_stop_the_posts_at_the_others():
+    # Hospital Road, closed, is jammed beside INC1 at H, which nobody can reach; Main
+    # Street is jammed beside INC2 at I. T1 cannot post the first, so it posts the second.
+    cut = {**closure(1, 0, roads=["Hospital Road"]), "to": ["police"]}
+    rows = [cut, incident("INC1", at="H", seq=2), incident("INC2", seq=3, time=30)]
+    jams = jam(minutes=50, roads=("Hospital Road", "Main Street"))
+    data = scenario_dict(msel=[*rows, jams, CHECK], duration="01:30")
+    data["units"][0] = unit("P1", "police", ["patrol"], "PS")
+    data["units"].append(unit("T1", "police", ["traffic_control"], "PS"))
+    ex = exercise(data)
+    agencies = sorted(ex.engine.cads)
+    attach_players(ex, agencies, dict.fromkeys(agencies, "expert"))
+    ex.advance(ex.end)
+    (order, _) = posted(ex)
+    assert order.data["command"]["road"] == "Main Street"
+    assert order.t == kinds(ex, "cad.opened")[-1].t  # at once, when INC2 is known

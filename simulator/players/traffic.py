@@ -112,7 +112,7 @@ class TrafficDesk:
             for incident, street in self._wanted(jam, now):
                 chosen = self.desk.nearest(free, incident, 1)
                 if not chosen:
-                    return
+                    continue  # no free unit has an open road there
                 command = TrafficPoint(agency=self.desk.agency, unit=chosen[0], road=street)
                 if self.desk.submit(command).accepted:
                     self.ours[chosen[0]] = street
