@@ -172,7 +172,8 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             _say(
                 console,
                 f"Commands not played: {outcome['unplayed']} from {args.commands} "
-                f"(due after T+{format_offset(outcome['stopped'])}, when the run stopped)",
+                f"(due at or after T+{format_offset(outcome['stopped'])}, when the run "
+                "stopped)",
             )
         print_recording(console, recording)
         if outcome["failures"]:
@@ -424,6 +425,9 @@ def _drive(
                 exercise.advance(step.t, ticks=step.ticks)
                 if exercise.now < step.t:
                     exercise.advance(step.t)
+                if exercise.ended:  # due at the very end: the exercise is over by then
+                    pending.insert(0, step)
+                    break
                 exercise.submit(step.command, source=step.source)
             exercise.advance(target)
             progress.update(task, completed=exercise.now, clock=format_offset(exercise.now))

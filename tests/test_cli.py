@@ -188,6 +188,20 @@ def test_a_command_due_after_the_exercise_ends_is_refused(tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
+def test_a_command_due_at_the_very_end_is_reported_not_played(tmp_path, capsys):
+    # The exercise is over at T+02:00:00: the order cannot be given, and the trainer is told.
+    orders = tmp_path / "orders.jsonl"
+    command = {"type": "close_road", "agency": "police", "road": "High Street"}
+    orders.write_text(json.dumps({"t": 7200, "command": command}) + "\n")
+    out = tmp_path / "r"
+    argv = ["run", str(SMALL), "--commands", str(orders), "--out", str(out)]
+    assert main([*argv, "--db", str(tmp_path / "db.sqlite")]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"Commands not played: 1 from {orders}" in said
+    assert "(due at or after T+02:00:00, when the run stopped)" in said
+    assert "trainee" not in (out / "commands.jsonl").read_text()
+
+
 def test_replay_matches_and_detects_tampering(tmp_path, capsys):
     orders = tmp_path / "orders.jsonl"
     orders.write_text(
