@@ -584,8 +584,8 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
     if not args.text.strip():
         raise RecordInputError("text: the note is empty")
     path = args.db or default_path()
-    if not path.is_file():  # a mistyped --db must not become a new, empty database
-        raise RecordInputError(f"{path}: no database here (nothing has been recorded yet)")
+    # A mistyped --db, or an empty file, must not become a new database: read it first.
+    open_store(path, readonly=True).close()
     store = open_store(args.db)
     try:
         run = store.run(args.run)

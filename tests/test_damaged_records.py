@@ -770,7 +770,7 @@ def test_reading_commands_never_turn_a_file_into_a_database(tmp_path, capsys):
     ``note`` with a mistyped --db made its folders and a database, then found no run."""
     notes = tmp_path / "notes.txt"
     notes.write_bytes(b"")
-    for argv in (["history"], ["report", "1"]):
+    for argv in (["history"], ["report", "1"], ["note", "1", "--at", "00:01", "x"]):
         assert "not a simulator database (an empty file)" in _refused(
             [*argv, "--db", str(notes)], capsys
         )
