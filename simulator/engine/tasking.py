@@ -74,17 +74,20 @@ class Tasking:
         units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None
-        reach = self.roster.atlas.roads.seconds_to(incident.node)
         hold = bool(command.hold)
         for unit in units:
             if unit.status not in ORDERABLE:
                 return f"unit {unit.id} is {unit.status.value} and cannot be dispatched", None
             if unit.incident == incident.id and (hold or not unit.held):
                 return f"unit {unit.id} is already assigned to {incident.id}", None
-            node, _ = self.movement.origin(unit)
-            if not np.isfinite(reach[node]):
+            if not self._reaches(unit, incident.node):
                 return f"no open road from unit {unit.id} to {incident.id}", None
         return "", lambda: [self._send(unit, incident, hold) for unit in units]
+
+    def _reaches(self, unit: Unit, target: int) -> bool:
+        """Whether an open road leads from where the unit can next turn to ``target``."""
+        node, _ = self.movement.origin(unit)
+        return bool(np.isfinite(self.roster.atlas.roads.seconds_to(target)[node]))
 
     def _send(self, unit: Unit, incident: Incident, hold: bool) -> None:
         """Dispatch a unit, or order one held at this incident's perimeter in."""
@@ -108,12 +111,10 @@ class Tasking:
         units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None
-        reach = self.roster.atlas.roads.seconds_to(self.command.staging[command.staging])
         for unit in units:
             if unit.status not in ORDERABLE:
                 return f"unit {unit.id} is {unit.status.value} and cannot be moved", None
-            node, _ = self.movement.origin(unit)
-            if not np.isfinite(reach[node]):
+            if not self._reaches(unit, self.command.staging[command.staging]):
                 return f"no open road from unit {unit.id} to {command.staging}", None
         return "", lambda: [self.crews.stage(unit, command.staging) for unit in units]
 
@@ -161,8 +162,7 @@ class Tasking:
         # Under way with patients: a diversion, if a road leads there.
         if unit.hospital == hospital.id:
             return f"unit {unit.id} is already transporting to {unit.hospital}", None
-        node, _ = self.movement.origin(unit)
-        if not np.isfinite(self.roster.atlas.roads.seconds_to(hospital.node)[node]):
+        if not self._reaches(unit, hospital.node):
             return f"no open road from unit {unit.id} to {hospital.id}", None
         return "", lambda: self.transport.redirect(unit, hospital)
 

@@ -58,6 +58,8 @@ BLOCKED_RETRY_S = 600.0
 _UNIT_FREED = frozenset({"unit.available", "unit.returning", "unit.staged"})
 # Events that take a unit away from an incident (its old incident needs a look).
 _UNIT_RELEASED = frozenset({"unit.returning", "unit.available", "unit.out_of_service"})
+# Events that may tell of a road reopened (see ``_reopening``).
+_REOPENING = frozenset({"road.opened", "fact.learned"})
 # Events after which the hospital status board has changed.
 _BEDS_CHANGED = frozenset({"unit.transporting", "hospital.bed_freed"})
 # Every kind ``observe`` looks at (most events are none of these).
@@ -207,7 +209,7 @@ class SopPlayer:
         A dispatcher hears of a reopening only if told; unheard, it tries again every
         ``BLOCKED_RETRY_S`` (besides whenever a unit frees).
         """
-        opened = any(map(self._reopening, events))
+        opened = any(e.kind in _REOPENING and self._reopening(e) for e in events)
         now = self.desk.now
         due = {i for i, at in self._blocked.items() if opened or now >= at}
         for incident in due:
@@ -521,9 +523,11 @@ class SopPlayer:
         self._asked[key] = now
         able = [p for p in self.partners if capability in self._offers[p]]
         asked = self._asked_of.setdefault(key, [])
-        if not [p for p in able if p not in asked]:
-            asked.clear()  # each was asked: a new round
-        for partner in (p for p in able if p not in asked):
+        untried = [p for p in able if p not in asked]
+        if not untried:  # each was asked: a new round
+            asked.clear()
+            untried = able
+        for partner in untried:
             asked.append(partner)
             result = self.desk.submit(
                 RequestMutualAid(
