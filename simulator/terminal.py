@@ -50,7 +50,7 @@ class Terminal:
         self.agencies = tuple(roles)
         self._owner = {u.id: u.agency for u in exercise.scenario.units}
         self._speed = {u.id: u.speed_factor for u in exercise.scenario.units}
-        # The map as briefed, without the exercise's closures and traffic: built now,
+        # The map as briefed, with only the closures the trainee knows of: built now,
         # not in the middle of a frame (a second on a 100,000-node city).
         self._map = RoadNetwork(exercise.atlas.roads.graph)
         self._hearing = Hearing(Seat(TRAINEE, self.agencies))
@@ -188,15 +188,18 @@ class Terminal:
     def eta(self, unit_id: str, incident_id: str) -> float:
         """Estimated seconds for one of our units to reach an incident we hold (else inf).
 
-        As a networked seat estimates it: on the briefed map, without closures or
-        traffic the trainee may not know of, turnout included.
+        As a networked seat estimates it: on the briefed map with the closures the
+        trainee knows of (not others, nor traffic), turnout included.
         """
+        return self._eta(unit_id, incident_id, self._known_map())
+
+    def _eta(self, unit_id: str, incident_id: str, roads: RoadNetwork) -> float:
         incident = self._open_incident(incident_id)
         if not self._own(unit_id) or incident is None:
             return math.inf
         node, reach, home = self._exercise.turning_point(unit_id)
         turnout = self.scenario.agency(self._owner[unit_id]).turnout if home else 0.0
-        seconds = float(self._map.seconds_to(incident.node)[node])
+        seconds = float(roads.seconds_to(incident.node)[node])
         return turnout + max(0.0, reach - self.now) + seconds / self._speed[unit_id]
 
     def nearest(
@@ -204,11 +207,20 @@ class Terminal:
     ) -> list[str]:
         """The ``count`` units with the shortest ``eta`` (longest if ``farthest``), ties by id.
 
-        Another agency's unit has no estimate (inf), as on a networked seat.
+        As ``Exercise.nearest``, a unit with no estimate (another agency's, or cut off
+        by closures the trainee knows of) is left out, so fewer than ``count`` may
+        come back.
         """
+        roads = self._known_map()
         sign = -1.0 if farthest else 1.0
-        etas = {u: self.eta(u, incident_id) for u in unit_ids}
-        return sorted(unit_ids, key=lambda u: (sign * etas[u], u))[:count]
+        etas = {u: self._eta(u, incident_id, roads) for u in unit_ids}
+        reachable = [u for u in unit_ids if math.isfinite(etas[u])]
+        return sorted(reachable, key=lambda u: (sign * etas[u], u))[:count]
+
+    def _known_map(self) -> RoadNetwork:
+        """The briefed map with the closures the trainee knows of."""
+        self._map.believe(self.closed_roads())
+        return self._map
 
     def committed(self, agency: str, incident_id: str, capability: Capability) -> int:
         """How many of one of our agencies' units with a capability are committed there."""
@@ -255,11 +267,11 @@ class Terminal:
         return self._exercise.hospitals()
 
     def drive_seconds(self, incident_id: str, node: int) -> float:
-        """Seconds by road on the briefed map from an incident we hold to a node (else inf)."""
+        """Seconds by road from an incident we hold to a node (else inf), as ``eta``."""
         incident = self._open_incident(incident_id)
         if incident is None:
             return math.inf
-        return float(self._map.seconds_to(node)[incident.node])
+        return float(self._known_map().seconds_to(node)[incident.node])
 
     def command_post(self, incident: str) -> tuple[str, str] | None:
         """(agency, unit) that set up the command post at an incident we hold, or None."""

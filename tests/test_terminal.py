@@ -77,7 +77,7 @@ def test_own_agency_reads_are_the_exercises():
     assert terminal.cad("police") == ex.cad("police")
     assert terminal.knowledge("police") == ex.knowledge("police")
     assert terminal.free_units("police") == ["P1"]
-    assert terminal.nearest(["F1", "P1"], "INC1", 2) == ["P1", "F1"]  # F1: no estimate
+    assert terminal.nearest(["F1", "P1"], "INC1", 2) == ["P1"]  # F1: no estimate
     assert terminal.eta("P1", "INC1") == ex.eta("P1", "INC1")
     assert terminal.eta("F1", "INC1") == float("inf")
     assert terminal.submit(Dispatch(agency="police", incident="INC1", units=["P1"])).accepted
@@ -341,3 +341,58 @@ def test_a_partial_inject_closure_is_known_edge_by_edge_not_street_wide():
     ex.advance(60)
     assert police.knowledge("police")["closure:Main Street"].value is True
     assert police.closed_roads() == main_street(ex, "M", "I")
+
+
+def seat_mirror(ex: Exercise, agency: str, atlas) -> Mirror:
+    terminal = Terminal(ex, (agency,))
+    welcome = {"seat": agency, "agencies": [agency], "end": ex.end, "now": ex.now}
+    welcome |= {"speed": 1.0, "paused": False}
+    mirror = Mirror(welcome, ex.scenario, atlas, dict)
+    heard = [event_json(e) for e in terminal.log.events]
+    mirror.feed({"now": ex.now, "state": seat_state(ex, (agency,)), "events": heard})
+    return mirror
+
+
+def test_a_networked_seat_ranks_units_around_the_closures_it_knows_of():
+    # Main Street is closed between M and I, and police are told: their bot seat's
+    # estimates take the detour by Back Road, as the engine's do.
+    msel = [incident(requires={"patrol": 1, "fire_suppression": 1})]
+    msel.append(closure(2, 10, edges=[["M", "I"], ["I", "M"]]))
+    ex = exercise(msel=msel)
+    open_cad(ex, "police")
+    open_cad(ex, "fire")
+    ex.advance(60)
+    police = seat_mirror(ex, "police", build_atlas(ex.scenario))
+    assert police.closed_roads() == main_street(ex, "M", "I")
+    detour = ex.eta("P1", "INC1")
+    assert police.eta("P1", "INC1") == pytest.approx(detour)
+    assert police.drive_seconds("INC1", 0) == pytest.approx(ex.drive_seconds("INC1", 0))
+    # Fire were not told: theirs still runs down Main Street, and the network the
+    # seat shares with the exercise here keeps its real closures.
+    fire = seat_mirror(ex, "fire", ex.atlas)
+    direct = fire.eta("F1", "INC1")
+    assert direct < ex.eta("F1", "INC1")
+    assert ex.atlas.roads.closed == main_street(ex, "M", "I")
+    assert ex.eta("F1", "INC1") > direct
+
+
+def test_a_networked_seat_leaves_out_a_unit_cut_off_by_a_closure_it_knows_of():
+    msel = [incident(requires={"patrol": 1})]
+    msel.append(closure(2, 10, edges=[["M", "I"], ["I", "M"], ["D2", "I"], ["I", "D2"]]))
+    ex = exercise(msel=msel)
+    open_cad(ex, "police")
+    ex.advance(60)
+    police = seat_mirror(ex, "police", build_atlas(ex.scenario))
+    assert police.eta("P1", "INC1") == float("inf")
+    assert police.nearest(["P1"], "INC1", 1) == [] == ex.nearest(["P1"], "INC1", 1)
+
+
+def test_a_trainee_s_terminal_estimates_around_the_closures_they_know_of():
+    msel = [incident(), closure(2, 600, edges=[["M", "I"], ["I", "M"]])]
+    ex = exercise(msel=msel)
+    open_cad(ex, "police")
+    police = Terminal(ex, ("police",))
+    direct = police.eta("P1", "INC1")  # before the closure
+    ex.advance(660)
+    detour = police.eta("P1", "INC1")
+    assert detour == pytest.approx(ex.eta("P1", "INC1")) and detour > direct

@@ -34,6 +34,7 @@ from simulator.scenario.facts import incident_of
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability, Triage, UnitStatus, provides
 from simulator.world.atlas import Atlas
+from simulator.world.roads import RoadNetwork
 
 _NO = (0, 0.0, False, False)
 Subscriber = Callable[[list[Event]], None]
@@ -79,6 +80,7 @@ class Mirror:
         self.pump: Callable[[], None] | None = None  # reads the connection (the view sets it)
         self._speed_factor = {u.id: u.speed_factor for u in scenario.units}
         self._barriers = Barriers(atlas.roads)
+        self._known_roads: RoadNetwork | None = None  # the roads with our closures (``_roads``)
 
     # -- feeding -------------------------------------------------------------------------
 
@@ -258,9 +260,12 @@ class Mirror:
     def eta(self, unit_id: str, incident_id: str) -> float:
         """Estimated seconds for one of our units to reach an incident, turnout included.
 
-        As the engine estimates it, on the map without closures (which the client's
-        copy of the roads does not know).
+        As the engine estimates it, on the map with the closures this seat knows of
+        (inf if none of the roads it believes open joins them).
         """
+        return self._eta(unit_id, incident_id, self._roads())
+
+    def _eta(self, unit_id: str, incident_id: str, roads: RoadNetwork) -> float:
         view, origin = self._view(unit_id), self._own.get(unit_id)
         held = (i for a in self.agencies for i in self._cad.get(a, ()) if i.id == incident_id)
         incident = next(held, None)
@@ -269,16 +274,37 @@ class Mirror:
         node, reach, home, _ = origin
         factor = self._speed_factor.get(unit_id, 1.0)
         turnout = self.scenario.agency(view.agency).turnout if home else 0.0
-        seconds = float(self.atlas.roads.seconds_to(incident.node)[node])
+        seconds = float(roads.seconds_to(incident.node)[node])
         return turnout + max(0.0, reach - self.now) + seconds / factor
 
     def nearest(
         self, unit_ids: list[str], incident_id: str, count: int, farthest: bool = False
     ) -> list[str]:
-        """The ``count`` units with the shortest ``eta`` (longest if ``farthest``), ties by id."""
+        """The ``count`` units with the shortest ``eta`` (longest if ``farthest``), ties by id.
+
+        As ``Exercise.nearest``, a unit no road this seat believes open joins to the
+        incident is left out, so fewer than ``count`` may come back.
+        """
+        roads = self._roads()
         sign = -1.0 if farthest else 1.0
-        etas = {u: self.eta(u, incident_id) for u in unit_ids}
-        return sorted(unit_ids, key=lambda u: (sign * etas[u], u))[:count]
+        etas = {u: self._eta(u, incident_id, roads) for u in unit_ids}
+        reachable = [u for u in unit_ids if math.isfinite(etas[u])]
+        return sorted(reachable, key=lambda u: (sign * etas[u], u))[:count]
+
+    def _roads(self) -> RoadNetwork:
+        """The roads with the closures this seat knows of, and no others.
+
+        The atlas's own network when its closures are those (a client's atlas has none);
+        otherwise this mirror's copy, so closing a road here never changes a network a
+        view or a server in the same process reads.
+        """
+        known, shared = self.closed_roads(), self.atlas.roads
+        if known == shared.closed and self._known_roads is None:
+            return shared
+        if self._known_roads is None:
+            self._known_roads = RoadNetwork(shared.graph)
+        self._known_roads.believe(known)
+        return self._known_roads
 
     def assigned(self, incident: str, agencies: tuple[str, ...]) -> list[str]:
         """Units of these agencies committed to an incident, by id (as ``Exercise``'s)."""
@@ -347,7 +373,7 @@ class Mirror:
         incident = next(held, None)
         if incident is None:
             return math.inf
-        return float(self.atlas.roads.seconds_to(node)[incident.node])
+        return float(self._roads().seconds_to(node)[incident.node])
 
     def command_post(self, incident: str) -> tuple[str, str] | None:
         """(agency, unit) that set up an incident's command post, or None."""

@@ -443,6 +443,15 @@ class RoadNetwork:
                 tree.untied = False
         return newly
 
+    def believe(self, closed: frozenset[int]) -> None:
+        """Close and reopen edges so that exactly ``closed`` are closed.
+
+        A seat's own copy of the map follows what the seat knows of closures, which is
+        not always what is closed.
+        """
+        self.reopen(sorted(self.closed - closed))
+        self.close(sorted(closed - self.closed))
+
     def retime(self, edges: list[int], seconds: list[float]) -> list[int]:
         """Set edges' travel seconds (at least free flow); returns those that changed.
 
