@@ -428,16 +428,19 @@ def test_the_nearest_hospital_with_room_is_passed_over_when_no_open_road_reaches
     assert not kinds(ex, "unit.no_route")
 
 
-def test_a_transport_cut_off_from_its_hospital_diverts_to_the_nearest_it_can_reach():
-    # Hospital Road in two: I to HX, then Hospital Drive on to NEAR, its only road.
-    data = two_hospitals(near_immediate_beds=4, patients=1)
+def split_hospital_road(data: dict) -> dict:
+    """Hospital Road in two: I to HX, then Hospital Drive on to NEAR, its only road."""
     data["map"]["nodes"].append({"id": "HX", "x": 2500, "y": 0})
     data["map"]["edges"] = [e for e in data["map"]["edges"] if e["name"] != "Hospital Road"]
     data["map"]["edges"] += [
         {"from": "I", "to": "HX", "speed_kmh": KMH_10MS, "name": "Hospital Road"},
         {"from": "HX", "to": "H", "speed_kmh": KMH_10MS, "name": "Hospital Drive"},
     ]
-    ex = exercise(data)
+    return data
+
+
+def test_a_transport_cut_off_from_its_hospital_diverts_to_the_nearest_it_can_reach():
+    ex = exercise(split_hospital_road(two_hospitals(near_immediate_beds=4, patients=1)))
     open_cad(ex, "ems")
     dispatch(ex, "ems", "M1")
     run_until(ex, lambda: status(ex, "M1") == "transporting")
@@ -458,6 +461,31 @@ def test_a_transport_cut_off_from_its_hospital_diverts_to_the_nearest_it_can_rea
     freed = first(ex, "hospital.bed_freed")
     assert (freed.t, freed.data["hospital"]) == (pytest.approx(left + 50), "NEAR")
     assert ex.engine.hospitals["NEAR"].used["immediate"] == 0
+
+
+def test_a_diverted_patient_counts_at_the_hospital_taken_to_not_the_full_one_left():
+    # NEAR has no bed and FAR is cut off: the crew leaves for NEAR, over capacity. FAR's
+    # roads reopen, then NEAR's closes under the crew, who turn for FAR, with room.
+    ex = exercise(split_hospital_road(two_hospitals(near_immediate_beds=0, patients=1)))
+    open_cad(ex, "ems")
+    cut_off_far(ex)
+    dispatch(ex, "ems", "M1")
+    run_until(ex, lambda: status(ex, "M1") == "transporting")
+    for road in ("West Lane", "Back Road"):
+        assert ex.submit(OpenRoad(agency="police", road=road)).accepted
+    assert ex.submit(CloseRoad(agency="police", road="Hospital Drive")).accepted
+    ex.advance(ex.end)
+    assert [e.data["hospital"] for e in kinds(ex, "hospital.over_capacity")] == ["NEAR"]
+    assert [e.data["hospital"] for e in kinds(ex, "hospital.crowded")] == ["NEAR"]
+    assert kinds(ex, "unit.transporting", unit="M1")[-1].data["diverted_from"] == "NEAR"
+    assert first(ex, "patient.delivered").data["hospital"] == "FAR"
+    result = outcomes(ex.log.events)
+    assert (result.transported, result.hospital_over_capacity, result.hospital_crowded) == (
+        1,
+        0,
+        0,
+    )
+    assert outcome_score(result, ex.end, 1).components["distribution"] == 1.0
 
 
 def test_a_transport_with_no_hospital_in_reach_goes_once_a_road_to_one_reopens():

@@ -8,6 +8,7 @@ from conftest import ROOT, LogBuilder, build, one_objective, scenario_dict
 from simulator import cli_records as records
 from simulator.cli import main
 from simulator.review.compare import _row, compare
+from simulator.review.plots import Leg, incident_map, unit_routes
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.score import score
 from simulator.scenario import load
@@ -248,3 +249,23 @@ def test_a_note_stays_the_evaluators_words_in_markdown_and_html(tmp_path, capsys
     assert '<div class="notes">' in page and ".notes td+td{overflow-wrap:anywhere" in page
     assert "<script>x" not in page
     assert "\x1b" not in page and "\x07" not in page
+
+
+def test_the_map_draws_transports_and_returns_as_well_as_responses():
+    nodes = {"S": (0.0, 0.0), "I": (100.0, 0.0), "X": (100.0, 50.0), "H": (200.0, 0.0)}
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", x=100.0, y=0.0)
+    log.add(10, "unit.en_route", "ems", "M1", "I1", path=["S", "I"])
+    log.add(60, "unit.transporting", "ems", "M1", path=["I", "H"], hospital="H1")
+    log.add(70, "unit.rerouted", "ems", "M1", path=["I", "X", "H"])  # a closure on the way
+    log.add(90, "unit.at_hospital", "ems", "M1", hospital="H1")
+    log.add(99, "unit.returning", "ems", "M1", path=["H", "I", "S"])
+    routes = unit_routes(log.events, nodes)
+    assert routes.legs == (
+        Leg("responding", "ems", ((0.0, 0.0), (100.0, 0.0))),
+        Leg("transporting", "ems", ((100.0, 0.0), (200.0, 0.0))),
+        Leg("transporting", "ems", ((100.0, 0.0), (100.0, 50.0), (200.0, 0.0))),
+        Leg("returning", "ems", ((200.0, 0.0), (100.0, 0.0), (0.0, 0.0))),
+    )
+    assert routes.hospitals == {"H1": (200.0, 0.0)}
+    assert incident_map(log.events, nodes, [(0.0, 0.0, 200.0, 0.0)])

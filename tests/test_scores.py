@@ -897,6 +897,24 @@ def test_only_delivered_patients_count_as_reaching_a_crowded_department():
     assert (result.transported, result.hospital_crowded) == (1, 1)
 
 
+def test_a_diversion_gives_back_the_full_bed_at_the_first_hospital_not_the_crowded_next():
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1")
+    log.add(0, "incident.casualties", incident="I1", immediate=1)
+    crowded = {"incident": "I1", "patient": "I1-P1", "triage": "immediate"}
+    log.add(50, "hospital.over_capacity", incident="I1", hospital="H1", triage="immediate")
+    log.add(50, "hospital.crowded", hospital="H1", in_use=3, beds=2, **crowded)
+    log.add(50, "unit.transporting", "ems", "M1", hospital="H1", patients=["I1-P1"])
+    log.add(70, "hospital.crowded", hospital="H2", in_use=2, beds=2, **crowded)
+    transporting = {"hospital": "H2", "patients": ["I1-P1"], "diverted_from": "H1"}
+    log.add(70, "unit.transporting", "ems", "M1", **transporting)
+    delivered = {"patient": "I1-P1", "hospital": "H2", "triage": "immediate"}
+    log.add(90, "patient.delivered", "ems", "M1", "I1", **delivered)
+    result = outcomes(log.events)
+    # Full at H1, which the crew turned away from; crowded, with a bed, at H2.
+    assert (result.hospital_over_capacity, result.hospital_crowded) == (0, 1)
+
+
 def test_outcome_note_counts_responders_harmed_in_words():
     """The report's safety line reads "1 responder harmed", "2 responders harmed"."""
     import dataclasses

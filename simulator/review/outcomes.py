@@ -2,8 +2,10 @@
 
 A patient's final state is the last thing that happened to them: deceased (dead when
 found, or died waiting), transported (delivered to a hospital), treated and released on
-scene, or still awaiting care when the exercise ended. Systems a fault inject took down
-are counted with how long they stayed down (``outages.py``).
+scene, or still awaiting care when the exercise ended. A patient arrives at the hospital
+holding their bed when their ambulance last set off: one a diversion turned away from
+does not count them. Systems a fault inject took down are counted with how long they
+stayed down (``outages.py``).
 """
 
 from collections import defaultdict
@@ -84,7 +86,6 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     escalations: list[Event] = []
     deaths: list[Event] = []
     counts: dict[str, int] = defaultdict(int)
-    crowded: set[str] = set()  # patients who left for a crowded department
     reached: set[str] = set()  # incidents a unit arrived at (on scene or staged)
     for e in events:
         counts[e.kind] += 1
@@ -108,8 +109,6 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
             deaths.append(e)
         elif e.kind == "patient.delivered":
             final[payload(e).patient] = (e.incident, "transported")
-        elif e.kind == "hospital.crowded":
-            crowded.add(payload(e).patient)
         elif e.kind == "patient.released":
             final[payload(e).patient] = (e.incident, "treated")
     by_incident: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -123,6 +122,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     # An incident its patients' deaths closed before any unit arrived was lost, not
     # resolved: inaction must not earn its resolution.
     rows = tuple(replace(r, lost=True) if _lost(r, died, reached) else r for r in rows)
+    full, crowded = _arrivals(events)
     return Outcomes(
         casualties=sum(r.casualties for r in rows),
         deceased=sum(r.deceased for r in rows),
@@ -134,8 +134,8 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         resolved=sum(1 for r in rows if r.answered),
         escalated=len({e.incident for e in escalations}),
         secondary=sum(1 for r in rows if r.secondary_of),
-        hospital_over_capacity=counts["hospital.over_capacity"],
-        hospital_crowded=sum(1 for p in crowded if final.get(p, ("", ""))[1] == "transported"),
+        hospital_over_capacity=full,
+        hospital_crowded=crowded,
         responders_harmed=counts["unit.harmed"],
         incident_rows=rows,
         deaths=tuple(cite(e) for e in deaths),
@@ -144,6 +144,44 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         system_down_minutes=round(sum(o.seconds for o in down) / 60.0, 1),
         outages=down,
     )
+
+
+def _arrivals(events: list[Event]) -> tuple[int, int]:
+    """Patients sent to a full hospital, and patients delivered to a crowded one.
+
+    A patient counts only at the hospital holding their bed: a diversion
+    (``unit.transporting`` with ``diverted_from``) gives the first hospital's bed back,
+    so a department the crew turned away from must not count against the run.
+    """
+    full = 0
+    notices: dict[tuple[str, str], Event] = {}  # (patient, hospital): its hospital.crowded
+    taken: dict[str, str] = {}  # patient: the hospital they were delivered to
+    for e in events:
+        if e.kind == "hospital.over_capacity":
+            full += 1
+        elif e.kind == "hospital.crowded":
+            notice = payload(e)
+            notices[(notice.patient, notice.hospital)] = e
+        elif e.kind == "unit.transporting" and e.data.get("diverted_from"):
+            leg = payload(e)
+            for patient in leg.patients:
+                given_back = notices.pop((patient, leg.diverted_from), None)
+                if given_back is not None and _full(given_back):
+                    full -= 1
+        elif e.kind == "patient.delivered":
+            delivered = payload(e)
+            taken[delivered.patient] = delivered.hospital
+    crowded = sum(1 for patient, hospital in notices if taken.get(patient) == hospital)
+    return full, crowded
+
+
+def _full(notice: Event) -> bool:
+    """Whether a ``hospital.crowded`` told of a bed taken past capacity.
+
+    Only then are more beds in use than there are (``hospital.over_capacity`` came with it).
+    """
+    crowding = payload(notice)
+    return crowding.in_use > crowding.beds
 
 
 def _lost(row: IncidentOutcome, died: set[str], reached: set[str]) -> bool:

@@ -10,10 +10,13 @@ import io
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import matplotlib
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simulator.events import Event
@@ -224,12 +227,83 @@ def fact_latency(facts: Sequence[FactSharing]) -> str | None:
     return _png(fig)
 
 
+Point = tuple[float, float]
+# The status change that sets a unit off on each kind of drive; a reroute continues it.
+_DRIVES = {
+    "unit.en_route": "responding",
+    "unit.transporting": "transporting",
+    "unit.returning": "returning",
+}
+TRANSPORT_COLOUR = "#08306b"
+
+
+class _Style(NamedTuple):
+    """How a kind of drive is drawn; no colour: the agency's."""
+
+    label: str
+    colour: str | None
+    line: str
+    width: float
+    alpha: float
+
+
+# A transport stands out in one colour of its own, so the patients' trips can be followed.
+_DRIVE_STYLES = {
+    "responding": _Style("responding", None, "-", 1.2, 0.35),
+    "transporting": _Style("taking patients to hospital", TRANSPORT_COLOUR, "--", 1.8, 0.8),
+    "returning": _Style("returning to station", None, ":", 0.9, 0.35),
+}
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One path a unit set off on, or was rerouted onto, in map coordinates."""
+
+    drive: str  # "responding", "transporting" or "returning"
+    agency: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Routes:
+    """What the map draws of the units: their legs, and the hospitals patients reached."""
+
+    legs: tuple[Leg, ...] = ()
+    hospitals: dict[str, Point] = field(default_factory=dict)
+
+
+def unit_routes(events: Sequence[Event], nodes: dict[str, Point]) -> Routes:
+    """Every leg units drove, by kind of drive, and where each hospital reached lies.
+
+    A reroute belongs to the drive under way, so a transport turned by a closed road is
+    still a transport; a hospital lies at the end of the last leg of a unit reaching it.
+    """
+    under_way: dict[str, str] = {}
+    last: dict[str, Leg] = {}
+    legs: list[Leg] = []
+    hospitals: dict[str, Point] = {}
+    for e in events:
+        if e.kind == "unit.at_hospital" and e.unit in last and last[e.unit].points:
+            hospitals[payload(e).hospital] = last[e.unit].points[-1]
+            continue
+        if e.kind in _DRIVES:
+            under_way[e.unit] = _DRIVES[e.kind]
+        elif e.kind != "unit.rerouted":
+            continue
+        if not e.agency:
+            continue
+        points = tuple(nodes[n] for n in payload(e).path if n in nodes)
+        last[e.unit] = Leg(under_way.get(e.unit, "responding"), e.agency, points)
+        legs.append(last[e.unit])
+    return Routes(tuple(legs), hospitals)
+
+
 def incident_map(
     events: Sequence[Event],
-    nodes: dict[str, tuple[float, float]],
+    nodes: dict[str, Point],
     roads: Sequence[tuple[float, float, float, float]],
 ) -> str | None:
-    """Roads, the routes units drove (by agency) and the incidents."""
+    """Roads, the legs units drove (by agency and kind of drive) and the incidents."""
     incidents = [e for e in events if e.kind == "incident.started"]
     if not incidents:
         return None
@@ -238,21 +312,11 @@ def incident_map(
     ax.add_collection(
         LineCollection([((a, b), (c, d)) for a, b, c, d in roads], colors="#dddddd", linewidths=0.5)
     )
-    agencies = sorted(
-        {e.agency for e in events if e.kind in ("unit.en_route", "unit.rerouted") and e.agency}
-    )
+    routes = unit_routes(events, nodes)
+    agencies = sorted({leg.agency for leg in routes.legs})
     colour = {a: AGENCY_COLOURS[i % len(AGENCY_COLOURS)] for i, a in enumerate(agencies)}
-    routes: dict[str, list] = defaultdict(list)
-    for e in events:
-        if e.kind in ("unit.en_route", "unit.rerouted") and e.agency:
-            points = [nodes[n] for n in payload(e).path if n in nodes]
-            routes[e.agency].extend(itertools.pairwise(points))
-    for agency, segments in sorted(routes.items()):
-        ax.add_collection(
-            LineCollection(
-                segments, colors=colour[agency], linewidths=1.2, alpha=0.35, label=agency
-            )
-        )
+    _draw_legs(ax, routes.legs, colour)
+    _draw_hospitals(ax, routes.hospitals)
     for e in incidents:
         x, y = payload(e).x, payload(e).y
         ax.scatter([x], [y], marker="*", s=160, color="#d62728", edgecolor="black", zorder=4)
@@ -264,13 +328,64 @@ def incident_map(
     ax.invert_yaxis()
     ax.set_xlabel("metres east")
     ax.set_ylabel("metres south")
-    if routes:
+    if routes.legs:
         ax.legend(
+            handles=_route_legend(routes, colour),
             fontsize=7,
             loc="upper left",
             bbox_to_anchor=(1.01, 1),
             title="routes driven",
             title_fontsize=7,
         )
-    ax.set_title("Incidents (stars) and unit routes", fontsize=9)
+    ax.set_title("Incidents (stars), unit routes and patient transports", fontsize=9)
     return _png(fig)
+
+
+def _draw_legs(ax: object, legs: Sequence[Leg], colour: dict[str, str]) -> None:
+    """Each kind of drive in its style, transports on top so they are not hidden."""
+    segments: dict[tuple[str, str], list] = defaultdict(list)
+    for leg in legs:
+        segments[(leg.drive, leg.agency)].extend(itertools.pairwise(leg.points))
+    for (drive, agency), lines in sorted(segments.items()):
+        style = _DRIVE_STYLES[drive]
+        ax.add_collection(
+            LineCollection(
+                lines,
+                colors=style.colour or colour[agency],
+                linestyles=style.line,
+                linewidths=style.width,
+                alpha=style.alpha,
+                zorder=3 if drive == "transporting" else 2,
+            )
+        )
+
+
+def _draw_hospitals(ax: object, hospitals: dict[str, Point]) -> None:
+    """A cross at each hospital patients were taken to, named."""
+    for hospital, (x, y) in sorted(hospitals.items()):
+        ax.scatter([x], [y], marker="P", s=110, color="white", edgecolor=TRANSPORT_COLOUR, zorder=4)
+        ax.annotate(
+            hospital, (x, y), textcoords="offset points", xytext=(6, -10), fontsize=7, zorder=5
+        )
+
+
+def _route_legend(routes: Routes, colour: dict[str, str]) -> list:
+    """The agencies' colours, then the line style of each kind of drive on the map."""
+    handles: list = [Line2D([], [], color=c, label=a) for a, c in colour.items()]
+    drawn = {leg.drive for leg in routes.legs}
+    for style in (s for drive, s in _DRIVE_STYLES.items() if drive in drawn):
+        line = {"color": style.colour or "#555555", "linestyle": style.line}
+        handles.append(Line2D([], [], label=style.label, linewidth=style.width, **line))
+    if routes.hospitals:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="P",
+                linestyle="",
+                markerfacecolor="white",
+                markeredgecolor=TRANSPORT_COLOUR,
+                label="hospital patients were taken to",
+            )
+        )
+    return handles
