@@ -469,6 +469,16 @@ def test_a_closure_that_cuts_an_incident_off_from_its_agencies_is_a_warning(tmp_
     assert "from the stations of ems and police:" in line
 
 
+@pytest.mark.parametrize("casualties", [{"minor": 1}, {"immediate": 1}])
+def test_an_incident_s_casualties_make_ems_an_agency_that_must_reach_it(
+    tmp_path, capsys, casualties
+):
+    # The row asks police only; its casualties ask for care (and transport) from EMS.
+    rows = [closure(2, 0, roads=BOTH_WAYS)]
+    (line,) = cut_off(tmp_path, capsys, rows, casualties=casualties)
+    assert "from the stations of ems and police:" in line
+
+
 def test_the_warning_names_the_inject_that_opens_a_way_and_only_roads_still_closed(
     tmp_path, capsys
 ):

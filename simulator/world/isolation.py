@@ -26,6 +26,7 @@ from simulator.scenario.incident import IncidentSpec
 from simulator.scenario.msel import EscalationInject, IncidentInject, RoadClosure
 from simulator.scenario.problem import Problem
 from simulator.scenario.timing import format_offset
+from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import Atlas
 
 # How long after its start an incident is checked against new closures (seconds).
@@ -125,8 +126,18 @@ def _incidents(atlas: Atlas) -> Iterator[_Checked]:
 
 
 def _answering(scenario, spec: IncidentSpec) -> tuple[str, ...]:
-    """The agencies that answer the incident's needs (as dispatch routes them)."""
-    agencies = {responsible_agency(scenario, spec, capability) for capability in spec.requires}
+    """The agencies that answer the incident's needs (as dispatch routes them).
+
+    Its casualties ask for care and transport the MSEL row does not list: whoever
+    answers those (EMS) must reach it too.
+    """
+    wanted = set(spec.requires)
+    hurt = spec.casualties
+    if hurt.immediate + hurt.delayed + hurt.minor > 0:
+        wanted.add(Capability.BLS)
+    if hurt.immediate + hurt.delayed > 0:
+        wanted.add(Capability.TRANSPORT)
+    agencies = {responsible_agency(scenario, spec, capability) for capability in wanted}
     return tuple(sorted(a for a in agencies if a))
 
 
