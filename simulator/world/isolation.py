@@ -21,12 +21,10 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from simulator.scenario.check import responsible_agency
-from simulator.scenario.incident import IncidentSpec
+from simulator.scenario.attainable import involved
 from simulator.scenario.msel import EscalationInject, IncidentInject, RoadClosure
 from simulator.scenario.problem import Problem
 from simulator.scenario.timing import format_offset
-from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import Atlas
 
 # How long after its start an incident is checked against new closures (seconds).
@@ -120,25 +118,9 @@ def _incidents(atlas: Atlas) -> Iterator[_Checked]:
             f"inject seq {row.seq}, incident {spec.id}",
             row.time,
             atlas.locate(spec.location),
-            _answering(scenario, spec),
+            tuple(sorted(involved(scenario, spec))),
             spec.casualties.immediate + spec.casualties.delayed > 0,
         )
-
-
-def _answering(scenario, spec: IncidentSpec) -> tuple[str, ...]:
-    """The agencies that answer the incident's needs (as dispatch routes them).
-
-    Its casualties ask for care and transport the MSEL row does not list: whoever
-    answers those (EMS) must reach it too.
-    """
-    wanted = set(spec.requires)
-    hurt = spec.casualties
-    if hurt.immediate + hurt.delayed + hurt.minor > 0:
-        wanted.add(Capability.BLS)
-    if hurt.immediate + hurt.delayed > 0:
-        wanted.add(Capability.TRANSPORT)
-    agencies = {responsible_agency(scenario, spec, capability) for capability in wanted}
-    return tuple(sorted(a for a in agencies if a))
 
 
 def _closings(rows: list[_Row], start: float) -> list[float]:
