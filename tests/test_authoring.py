@@ -252,6 +252,45 @@ def test_a_need_nobody_the_answering_agency_may_ask_can_meet_is_a_warning(tmp_pa
     assert validate(tmp_path, data, capsys) == (0, [])
 
 
+def test_a_need_larger_than_every_unit_that_could_answer_it_is_a_warning(tmp_path, capsys):
+    data = scenario_dict(msel=[incident(requires={"patrol": 1, "rescue": 5})])
+    data["units"].append(unit("F2", "fire", ["rescue"], "FS"))
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        "warning: incident INC1 at msel.0.incident.requires.rescue: needs 5 rescue but fire "
+        "own 2 such units in all: the need is never met and the incident never resolves"
+    ]
+    data["agencies"].append(agency("county", "fire", jurisdiction="Lake County"))
+    data["agencies"][1]["mutual_aid"] = ["county"]
+    data["stations"].append({"id": "CS", "agency": "county", "location": "S"})
+    data["units"] += [unit(f"C{i}", "county", ["rescue"], "CS") for i in range(2)]
+    code, lines = validate(tmp_path, data, capsys)
+    assert lines == [
+        "warning: incident INC1 at msel.0.incident.requires.rescue: needs 5 rescue but fire "
+        "and its mutual_aid partners (county) own 4 such units in all: the need is never "
+        "met and the incident never resolves"
+    ]
+    data["units"].append(unit("C3", "county", ["rescue"], "CS"))
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
+def test_patients_only_out_of_service_ambulances_could_carry_are_a_warning(tmp_path, capsys):
+    data = scenario_dict(msel=[incident(casualties={"delayed": 1})])
+    data["units"][2]["status"] = "out_of_service"
+    code, lines = validate(tmp_path, data, capsys)
+    assert code == 0
+    assert lines == [
+        f"warning: msel.0.incident.casualties: every unit with {need} (M1) starts "
+        "out_of_service and no resource_change inject brings one into service: none is "
+        "ever sent"
+        for need in ("bls", "transport")
+    ]
+    back = {"seq": 2, "time": 600, "type": "resource_change", "unit": "M1"}
+    data["msel"].append({**back, "change": "in_service", "description": "M1 back"})
+    assert validate(tmp_path, data, capsys) == (0, [])
+
+
 @pytest.mark.parametrize("where", ["escalation", "inject"])
 def test_an_escalation_needing_what_no_unit_has_is_named(tmp_path, capsys, where):
     data = scenario_dict()

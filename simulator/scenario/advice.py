@@ -4,7 +4,8 @@ The file is valid and runs, but part of it cannot mean what its author meant: an
 incident inject's ``to:`` tells nobody (agencies learn of an incident from its 911
 calls), declaring channels drops the default phone line and CAD link, a transport
 unit that carries no patients never transports one, a need its answering agency can
-neither meet nor ask a partner for waits all day, a hospital without beds overflows
+neither meet nor ask a partner for waits all day (as does one larger than all their
+units, or one only units out of service could meet), a hospital without beds overflows
 with its first patient, an objective without measures is never rated, a measure whose
 ``at_most`` rewards the opposite of good work misleads, a rumour or a
 public-information measure without a ``community`` section reaches no public, a rumour
@@ -23,7 +24,12 @@ from simulator.scenario.attainable import involved
 from simulator.scenario.check import incidents, offered, responsible_agency
 from simulator.scenario.incident import EscalationEffect, IncidentSpec
 from simulator.scenario.model import Scenario
-from simulator.scenario.msel import EscalationInject, IncidentInject, RumourInject
+from simulator.scenario.msel import (
+    EscalationInject,
+    IncidentInject,
+    ResourceChange,
+    RumourInject,
+)
 from simulator.scenario.problem import Problem
 from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import (
@@ -35,6 +41,7 @@ from simulator.scenario.vocabulary import (
     Capability,
     IncidentType,
     Metric,
+    provides,
 )
 
 # Measures read from the public's events, which only a ``community`` section makes.
@@ -51,6 +58,8 @@ def advice(scenario: Scenario) -> list[Problem]:
         *_defaults_replaced(scenario),
         *_carry_nobody(scenario),
         *_unanswered(scenario),
+        *_outnumbered(scenario),
+        *_sidelined(scenario),
         *_bedless(scenario),
         *_unrated(scenario),
         *_backwards(scenario),
@@ -172,6 +181,86 @@ def _unanswered(scenario: Scenario) -> list[Problem]:
             )
         )
     return found
+
+
+def _outnumbered(scenario: Scenario) -> list[Problem]:
+    """Needs larger than every unit its answering agency and partners own put together.
+
+    Such a need is never met, so the incident never resolves: usually a slip of the
+    pen (``rescue: 50`` for 5). An agency owning none is ``_unanswered``'s warning.
+    """
+    partners = {a.id: set(a.mutual_aid) for a in scenario.agencies}
+    found = []
+    for path, _, spec in incidents(scenario):
+        for capability, wanted in spec.requires.items():
+            agency = responsible_agency(scenario, spec, capability)
+            pool = {agency} | partners.get(agency, set())
+            have = sum(
+                1
+                for u in scenario.units
+                if u.agency in pool and provides(frozenset(u.capabilities), capability)
+            )
+            if 0 < have < wanted:
+                found.append(
+                    Problem(
+                        f"{path}.requires.{capability.value}",
+                        f"needs {wanted} {capability.value} but {_pool(agency, pool)} own "
+                        f"{have} such units in all: the need is never met and the incident "
+                        "never resolves",
+                        f"incident {spec.id}",
+                    )
+                )
+    return found
+
+
+def _pool(agency: str, pool: set[str]) -> str:
+    """An agency and its mutual-aid partners, in words."""
+    if len(pool) == 1:
+        return agency
+    return f"{agency} and its mutual_aid partners ({', '.join(sorted(pool - {agency}))})"
+
+
+def _sidelined(scenario: Scenario) -> list[Problem]:
+    """Needs every unit able to meet starts out of service, and no inject brings back.
+
+    The dispatchers have nobody to send: the patients wait, or the need waits all day.
+    """
+    back = {
+        row.unit
+        for row in scenario.msel
+        if isinstance(row, ResourceChange) and row.change == "in_service"
+    }
+    wanted: dict[Capability, str] = {}
+    for path, _, spec in incidents(scenario):
+        for capability, field in sorted(_asked_of_units(spec).items()):
+            wanted.setdefault(capability, f"{path}.{field}")
+    found = []
+    for capability, path in wanted.items():
+        able = [u for u in scenario.units if provides(frozenset(u.capabilities), capability)]
+        if able and all(u.status == "out_of_service" and u.id not in back for u in able):
+            names = ", ".join(u.id for u in able)
+            found.append(
+                Problem(
+                    path,
+                    f"every unit with {capability.value} ({names}) starts out_of_service and "
+                    "no resource_change inject brings one into service: none is ever sent",
+                )
+            )
+    return found
+
+
+def _asked_of_units(spec: IncidentSpec) -> dict[Capability, str]:
+    """What an incident asks units for, with the field that asks it.
+
+    Its needs, and care and transport for its casualties.
+    """
+    fields = {capability: f"requires.{capability.value}" for capability in spec.requires}
+    hurt = spec.casualties
+    if hurt.immediate + hurt.delayed + hurt.minor:
+        fields.setdefault(Capability.BLS, "casualties")
+    if hurt.immediate + hurt.delayed:
+        fields.setdefault(Capability.TRANSPORT, "casualties")
+    return fields
 
 
 def _bedless(scenario: Scenario) -> list[Problem]:
