@@ -143,9 +143,11 @@ class Recording:
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never
-        complete without its scores. A database that cannot be written leaves
-        ``failure`` set and the run marked incomplete where that can still be written
-        (else the next open marks it, once this process is gone).
+        complete without its scores. A session ended before its time (a trainee's
+        Ctrl+Q) is recorded as played that far, and its baseline is played as far. A
+        database that cannot be written leaves ``failure`` set and the run marked
+        incomplete where that can still be written (else the next open marks it, once
+        this process is gone).
         """
         try:
             if not self.failure:
@@ -157,12 +159,15 @@ class Recording:
             with contextlib.suppress(StoreError):
                 self.store.mark_incomplete(self.run)
             return
+        played = min(self.until, exercise.now)
         try:
             self.recorder.finish(
                 complete=complete,
                 events_sha256=exercise.log.sha256(),
                 scores=self.scores.to_dict(),
+                until=played if played < self.until else None,
             )
+            self.until = played
         except StoreError as exc:
             self._failed(str(exc))
 

@@ -1,10 +1,13 @@
 """Run purposes: rehearsals (scripted or ``$SIMULATOR_PURPOSE``) stay out of history."""
 
+import json
+
 import pytest
 import view_helpers  # noqa: F401
 from conftest import SCENARIOS
 
 from simulator.cli import main
+from simulator.scenario import load
 from simulator.store.database import Store
 
 SMALL = str(SCENARIOS / "small_town_collision.yaml")
@@ -72,6 +75,20 @@ def test_a_scripted_play_is_recorded_as_a_rehearsal(tmp_path, capsys):
     assert "No recorded exercises match (rehearsal and baseline runs: --all)" in (
         capsys.readouterr().out
     )
+
+
+def test_a_play_ended_early_is_recorded_and_compared_as_far_as_it_went(tmp_path, capsys):
+    shot, out = tmp_path / "map.png", tmp_path / "run"
+    args = ["play", SMALL, "--role", "police", "--speed", "60", "--out", str(out)]
+    assert main([*args, "--screenshot", str(shot), "--frames", "30"]) == 0
+    capsys.readouterr()
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    store = Store.open()
+    played, baseline = store.run(1), store.run(2)
+    assert 0 < played.until == manifest["until"] < load(SMALL).metadata.duration
+    # The automated baseline it is compared with stops at the same moment.
+    assert baseline.purpose == "baseline" and baseline.until == played.until
+    assert max(e.t for e in store.events(2)) <= played.until
 
 
 @pytest.mark.parametrize("command", ["run", "play"])

@@ -254,11 +254,14 @@ class Store:
         scores: dict,
         events: Sequence[EventRow] = (),
         commands: Sequence[tuple[int, dict]] = (),
+        until: float | None = None,
     ) -> None:
         """Write a run's last events and commands, its status, hash and scores together.
 
         One transaction, so a process killed while finishing leaves the run 'running'
-        (incomplete on the next open), never 'complete' without its scores.
+        (incomplete on the next open), never 'complete' without its scores. ``until``:
+        where play stopped, when that is before the time the run was started for (a
+        trainee ended the session early); its baseline is played as far.
         """
         with self.transaction() as db:
             _insert_batch(db, run, events, commands)
@@ -266,6 +269,8 @@ class Store:
                 "UPDATE runs SET status = ?, ended = ?, events_sha256 = ? WHERE id = ?",
                 ("complete" if complete else "incomplete", now(), events_sha256, run),
             )
+            if until is not None:
+                db.execute("UPDATE runs SET until = ? WHERE id = ?", (until, run))
             _insert_scores(db, run, scores)
 
     def mark_abandoned(self) -> list[int]:
