@@ -61,11 +61,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+# Columns for tables written to a file or a pipe, which has no width of its own: wide
+# enough that a history's scenario names and hashes are not cut to "small-…".
+PIPED_COLUMNS = 200
+
+
+def _width() -> int | None:
+    """The console's width: the terminal's, ``$COLUMNS``, or ``PIPED_COLUMNS`` for a pipe."""
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return None  # rich reads them
+    return PIPED_COLUMNS
+
+
 def _command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Run the command asked for; input the user can fix is a message and exit code 2."""
     from rich.console import Console  # after parsing: --help needs none of rich
 
-    console = Console()
+    console = Console(width=_width())
     from sqlite3 import DatabaseError, InterfaceError, ProgrammingError
 
     from simulator.cli_records import RecordInputError

@@ -181,3 +181,12 @@ def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path
     capsys.readouterr()
     _, trends = history(capsys, "--trainee", "B. Chen")
     assert [(r[0], r[3]) for r in trends] == [("B. Chen", "2")]  # one trainee, one trend
+
+
+def test_history_written_to_a_pipe_keeps_whole_names_and_hashes(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("COLUMNS", raising=False)  # a pipe: no terminal width to read
+    record(tmp_path, "exercise", "--roles", "police")
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "small-town-collision" in out and "…" not in out
