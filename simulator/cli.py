@@ -552,8 +552,14 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
 
     report = sub.add_parser("report", help="the after-action report of a run")
     report.add_argument("run", metavar="RUN", help="run id in the database, or a run directory")
-    report.add_argument("--format", choices=("html", "md", "json"), default="html")
-    report.add_argument("--out", type=_path, help="file to write (default: standard output)")
+    report.add_argument(
+        "--format",
+        choices=("html", "md", "json"),
+        help="html, md or json (default: as --out's name ends, else html)",
+    )
+    report.add_argument(
+        "--out", type=_path, help="a .html, .md or .json file to write (default: standard output)"
+    )
     report.add_argument("--db", type=Path)
     report.set_defaults(handler="cli_records:report_command")
 

@@ -628,14 +628,15 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
         if not stored:
             records += record_files(Path(args.run))
         check_output("--out", args.out, records)
+    fmt = report_format(args.format, args.out)
     if stored:
         try:
             ident = run_id(args.run)
         except argparse.ArgumentTypeError as exc:
             raise RecordInputError(f"RUN: {exc}") from None
-        document = _report_from_store(ident, args.db, args.format)
+        document = _report_from_store(ident, args.db, fmt)
     else:
-        document = _report_from_directory(Path(args.run), args.format)
+        document = _report_from_directory(Path(args.run), fmt)
     if args.out is None:
         sys.stdout.write(document)
     else:
@@ -645,6 +646,35 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
             raise RecordInputError(f"--out: {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}")
     return 0
+
+
+# What a report file's name says it holds.
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}
+
+
+def report_format(asked: str | None, out: Path | None) -> str:
+    """The report's format: ``--format``, else as ``--out``'s name ends, else html.
+
+    A file named for one format never receives another, and a report is never written
+    over a file no report is kept in (a trainer's scenario.yaml, say).
+
+    Raises:
+        RecordInputError: ``--out`` names no report file, or another format than asked.
+    """
+    if out is None:
+        return asked or "html"
+    implied = REPORT_SUFFIXES.get(out.suffix.lower())
+    if implied is None:
+        raise RecordInputError(
+            f"--out: {out}: a report is written to a .html, .md or .json file; "
+            "choose a name ending so"
+        )
+    if asked is not None and asked != implied:
+        raise RecordInputError(
+            f"--format {asked} but --out {out} names a {implied} file; "
+            f"end its name in .{asked}, or leave --format out"
+        )
+    return implied
 
 
 def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:

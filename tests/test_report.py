@@ -269,3 +269,32 @@ def test_the_map_draws_transports_and_returns_as_well_as_responses():
     )
     assert routes.hospitals == {"H1": (200.0, 0.0)}
     assert incident_map(log.events, nodes, [(0.0, 0.0, 200.0, 0.0)])
+
+
+@pytest.mark.parametrize(("name", "start"), [("aar.md", "# "), ("aar.JSON", "{"), ("a.htm", "<!")])
+def test_a_report_takes_its_format_from_the_file_it_is_written_to(recorded, tmp_path, name, start):
+    db, _ = recorded
+    out = tmp_path / name
+    assert main(["report", "2", "--db", str(db), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("name", "argv", "said"),
+    [
+        ("mine.yaml", [], "a report is written to a .html, .md or .json file"),
+        ("notes.txt", ["--format", "md"], "a report is written to a .html, .md or .json file"),
+        ("aar.md", ["--format", "html"], "--format html but --out"),
+    ],
+)
+def test_a_report_is_never_written_to_a_file_named_for_something_else(
+    recorded, tmp_path, capsys, name, argv, said
+):
+    db, _ = recorded
+    out = tmp_path / name
+    out.write_text("metadata: {id: mine}\n", encoding="utf-8")  # a trainer's own file
+    capsys.readouterr()
+    assert main(["report", "2", "--db", str(db), "--out", str(out), *argv]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "metadata: {id: mine}\n"
