@@ -73,14 +73,21 @@ def test_response_intervals_by_hand():
     assert values(intervals.of("call_processing")) == [("ems", 30.0), ("police", 60.0)]
     assert values(intervals.of("turnout")) == [("ems", 20.0), ("police", 30.0)]
     travel = sorted((s.unit, s.value, s.note) for s in intervals.of("travel"))
-    assert travel == [
-        ("M1", 50.0, ""),  # staging to the scene: EMS had arrived when it staged
-        ("M1", 150.0, "staged"),
-        ("P1", 200.0, "first arrival"),
-    ]
+    # One trip per dispatch: M1 had arrived when it staged; going in is no second trip.
+    assert travel == [("M1", 150.0, "staged"), ("P1", 200.0, "first arrival")]
     # Staged for the incident is arrived (NFPA 1710): EMS at 320, not when it went in.
     assert values(intervals.of("first_on_scene")) == [("ems", 320.0), ("police", 300.0)]
     assert values(intervals.of("full_assignment_on_scene")) == [("ems", 280.0), ("police", 350.0)]
+
+
+def test_travel_is_one_sample_per_dispatch_whatever_the_moves_after_it():
+    """A crew released from staging gives no second, zero-length trip; a new dispatch does."""
+    log = response_log()
+    log.add(600, "unit.dispatched", "ems", "M1", "I1", prev="on_scene")
+    log.add(620, "unit.en_route", "ems", "M1", "I1", prev="dispatched", path=["I", "J"])
+    log.add(700, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    trips = [(s.value, s.note) for s in response_intervals(log.events).of("travel", "ems")]
+    assert trips == [(150.0, "staged"), (80.0, "")]
 
 
 def test_every_interval_cites_the_events_it_spans():
