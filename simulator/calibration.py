@@ -8,6 +8,10 @@ seeds, and checks that the score orders them as an evaluator would:
   an idle agency is judged on its role score, the trainee's own score;
 - poor at least ``POOR_GAP`` below SOP, expert at least ``EXPERT_GAP`` above it;
 - SOP's standard deviation over seeds at most ``SOP_SD``.
+
+A scenario whose overall score SOP play never earns (nothing it scores falls due, as
+``run`` and ``history`` show "-") cannot be calibrated: its report says so and judges
+no rule, rather than failing them on scores of 0.
 """
 
 import json
@@ -50,22 +54,36 @@ class Stat:
 
     @classmethod
     def of(cls, values: list[float]) -> "Stat":
-        """Summarise scores (a run with no score counts as 0)."""
+        """Summarise scores (a role with no duty counts as 0: see ``_judge``)."""
         array = np.asarray(values, dtype=float)
         return cls(round(float(array.mean()), 1), round(float(array.std(ddof=0)), 1), len(values))
+
+    @classmethod
+    def observed(cls, values: list[float | None]) -> "Stat | None":
+        """Summarise the overall scores that were observed, or None when none was.
+
+        A run with nothing scored has no score, not a score of 0: counting it as 0
+        would rank it with a run that failed everything. ``n`` counts the observed.
+        """
+        seen = [v for v in values if v is not None]
+        return cls.of(seen) if seen else None
 
 
 @dataclass(frozen=True)
 class Row:
-    """One cell's result: overall score, the judged role's score, and the check."""
+    """One cell's result: overall score, the judged role's score, and the check.
+
+    ``overall`` is None when no run of the cell was scored; ``gap`` and ``passed`` are
+    None when nothing could be judged because SOP's score itself was never observed.
+    """
 
     cell: str
-    overall: Stat
+    overall: Stat | None
     role: Stat | None
     compared: str
-    gap: float
+    gap: float | None
     rule: str
-    passed: bool
+    passed: bool | None
 
 
 @dataclass
@@ -75,11 +93,23 @@ class Report:
     scenario: str
     seeds: int
     rows: list[Row] = field(default_factory=list)
+    observed: bool = True  # whether SOP play earned an overall score at any seed
 
     @property
     def passed(self) -> bool:
-        """Whether every check passed."""
-        return all(r.passed for r in self.rows)
+        """Whether every check passed (never for a scenario that cannot be calibrated)."""
+        return self.observed and all(r.passed for r in self.rows)
+
+    @property
+    def verdict(self) -> str:
+        """The scenario's result in words, as the tables head it."""
+        if not self.observed:
+            return NOT_OBSERVED
+        return "passes" if self.passed else "FAILS"
+
+
+# What a report says of a scenario whose score SOP play never earns.
+NOT_OBSERVED = "score not observed: cannot be calibrated"
 
 
 def cells(scenario: Scenario) -> list[Cell]:
@@ -99,8 +129,8 @@ def _loaded(path: str) -> tuple[Scenario, object]:
     return scenario, build_atlas(scenario, path)
 
 
-def play(path: str, cell: Cell, seed: int) -> tuple[float, dict[str, float | None]]:
-    """Run one cell at one seed: the overall score and every role score."""
+def play(path: str, cell: Cell, seed: int) -> tuple[float | None, dict[str, float | None]]:
+    """Run one cell at one seed: the overall score (None: not observed), every role's."""
     scenario, atlas = _loaded(path)
     profiles = dict(cell.profiles)
     exercise = build_exercise(
@@ -108,10 +138,13 @@ def play(path: str, cell: Cell, seed: int) -> tuple[float, dict[str, float | Non
     )
     exercise.advance(scenario.metadata.duration)
     result = score(scenario, exercise.log.events)
-    return result.overall or 0.0, {a: r.score for a, r in result.roles.items()}
+    return result.overall, {a: r.score for a, r in result.roles.items()}
 
 
-def _job(args: tuple[str, Cell, int]) -> tuple[float, dict[str, float]]:
+Result = tuple[float | None, dict[str, float | None]]
+
+
+def _job(args: tuple[str, Cell, int]) -> Result:
     return play(*args)
 
 
@@ -133,7 +166,7 @@ def calibrate(
 
 def _map(
     plan: list[tuple[str, Cell, int]], jobs: int, progress: Callable[[int, int], None] | None
-) -> Iterator[tuple[float, dict[str, float]]]:
+) -> Iterator[Result]:
     if jobs <= 1:
         outputs: Iterator = map(_job, plan)
     else:
@@ -147,19 +180,19 @@ def _map(
         pool.shutdown()
 
 
-def _judge(
-    scenario: str, seeds: int, results: list[tuple[Cell, tuple[float, dict[str, float]]]]
-) -> Report:
-    by_cell: dict[str, list[tuple[float, dict[str, float]]]] = {}
+def _judge(scenario: str, seeds: int, results: list[tuple[Cell, Result]]) -> Report:
+    by_cell: dict[str, list[Result]] = {}
     cell_of: dict[str, Cell] = {}
     for cell, result in results:
         by_cell.setdefault(cell.name, []).append(result)
         cell_of[cell.name] = cell
     sop = by_cell["sop"]
-    sop_overall = Stat.of([o for o, _ in sop])
+    sop_overall = Stat.observed([o for o, _ in sop])
+    if sop_overall is None:
+        return _unobserved(scenario, seeds, by_cell)
     report = Report(scenario, seeds)
     for name, runs in by_cell.items():
-        overall = Stat.of([o for o, _ in runs])
+        overall = Stat.observed([o for o, _ in runs])
         judged = cell_of[name].judged
         if judged is not None:
             arose = [r[judged] for _, r in sop if r[judged] is not None]
@@ -183,12 +216,23 @@ def _judge(
                 )
             )
             continue
+        compared = f"SOP {sop_overall.mean:.1f}"
+        if overall is None:  # SOP earns a score and this play none: it cannot be ranked
+            report.rows.append(Row(name, None, None, compared, None, "score not observed", False))
+            continue
         gap = round(overall.mean - sop_overall.mean, 1)
         rule, passed = _rule(name, gap, overall)
-        report.rows.append(
-            Row(name, overall, None, f"SOP {sop_overall.mean:.1f}", gap, rule, passed)
-        )
+        report.rows.append(Row(name, overall, None, compared, gap, rule, passed))
     return report
+
+
+def _unobserved(scenario: str, seeds: int, by_cell: dict[str, list[Result]]) -> Report:
+    """A scenario SOP play earns no score in: every cell shown, no rule judged."""
+    rows = [
+        Row(name, Stat.observed([o for o, _ in runs]), None, "-", None, "not observed", None)
+        for name, runs in by_cell.items()
+    ]
+    return Report(scenario, seeds, rows, observed=False)
 
 
 def _rule(name: str, gap: float, overall: Stat) -> tuple[str, bool]:
@@ -204,7 +248,9 @@ def _rule(name: str, gap: float, overall: Stat) -> tuple[str, bool]:
 def to_json(reports: list[Report]) -> str:
     """The reports as JSON (for scripts and the docs' table)."""
     return json.dumps(
-        [{**asdict(r), "passed": r.passed} for r in reports], indent=2, sort_keys=True
+        [{**asdict(r), "passed": r.passed, "verdict": r.verdict} for r in reports],
+        indent=2,
+        sort_keys=True,
     )
 
 
@@ -212,22 +258,28 @@ def to_markdown(reports: list[Report]) -> str:
     """The reports as Markdown tables (docs/calibration.md is made with this)."""
     lines = []
     for report in reports:
-        verdict = "passes" if report.passed else "FAILS"
         lines += [
-            f"### {report.scenario} ({report.seeds} seeds per row): {verdict}",
+            f"### {report.scenario} ({report.seeds} seeds per row): {report.verdict}",
             "",
             "| players | overall | judged score | against | gap | rule | met |",
             "|---|---|---|---|---|---|---|",
         ]
         for row in report.rows:
             judged = row.role or (None if row.compared == "-" else row.overall)
+            met = {True: "yes", False: "**no**", None: "-"}[row.passed]
             lines.append(
-                f"| {row.cell} | {_stat(row.overall)} | {_stat(judged)} | {row.compared} "
-                f"| {row.gap:+.1f} | {row.rule} | {'yes' if row.passed else '**no**'} |"
+                f"| {row.cell} | {stat_text(row.overall)} | {stat_text(judged)} | {row.compared} "
+                f"| {gap_text(row.gap)} | {row.rule} | {met} |"
             )
         lines.append("")
     return "\n".join(lines)
 
 
-def _stat(stat: Stat | None) -> str:
+def stat_text(stat: Stat | None) -> str:
+    """Mean ± standard deviation, or "-" for a score never observed (as ``history``)."""
     return "-" if stat is None else f"{stat.mean:.1f} ± {stat.sd:.1f}"
+
+
+def gap_text(gap: float | None) -> str:
+    """A signed gap to SOP, or "-" when nothing was judged."""
+    return "-" if gap is None else f"{gap:+.1f}"

@@ -1,8 +1,8 @@
 """Command line: validate scenarios, print the schema, run, replay, play and review.
 
-Exit codes: 0 success, 2 bad input (scenario, command file, argument), 1 a replay that
-does not match (or a calibration that fails), 130 interrupted. Bad input never prints a
-traceback.
+Exit codes: 0 success, 2 bad input (scenario, command file, argument, or a scenario
+calibrate cannot calibrate: its score is never observed), 1 a replay that does not match
+(or a calibration that fails), 130 interrupted. Bad input never prints a traceback.
 
 This module only parses arguments, so ``--help`` answers at once: each command's code
 (and numpy, scipy, networkx and pydantic behind it) is imported when the command runs.

@@ -151,6 +151,45 @@ def test_plan_names_one_agency_alone_when_it_did_every_case():
     assert [p["responsible"] for p in doc["improvement_plan"]] == ["police"]
 
 
+def untold_fire() -> LogBuilder:
+    """Police knew of I1 and I2 and came at 200 s; it told fire of I2 only, and fire,
+    told, never came either. The run ends at 3600 s."""
+    log = LogBuilder().add(0, "exercise.started")
+    for incident in ("I1", "I2"):
+        fact = f"incident:{incident}"
+        log.add(0, "incident.started", incident=incident, agencies=["fire", "police"])
+        log.add(0, "fact.critical", incident=incident, fact=fact, needed_by=["fire", "police"])
+        log.add(0, "call.received", "police", incident=incident, call=f"C{incident}")
+        log.add(10, "fact.learned", "police", incident=incident, fact=fact, via="call")
+        log.add(10, "cad.opened", "police", incident=incident, via="call")
+        log.add(200, "unit.on_scene", "police", f"P{incident}", incident, prev="en_route")
+    log.add(60, "fact.learned", "fire", incident="I2", fact="incident:I2", source="police")
+    log.add(60, "cad.opened", "fire", incident="I2", via="notification")
+    return log.add(3600, "exercise.ended", reason="duration reached")
+
+
+def test_plan_charges_a_miss_by_an_agency_never_told_to_the_one_that_knew():
+    doc = report(scored_by("first_on_scene", 300), untold_fire())
+    (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
+    # Fire's miss at I2 is its own; at I1 nobody told it: police's share duty.
+    assert item["responsible"] == "fire 1, police 1 (of 2 cases that missed the target)"
+    assert item["corrective_action"] == (
+        "Dispatch the closest capable unit earlier and move up units into uncovered "
+        "districts. fire was never told of I1: police to pass every incident at once to "
+        "each agency it needs (CAD-to-CAD notification or a shared talkgroup)."
+    )
+
+
+def test_an_outcome_at_an_incident_an_agency_never_heard_of_is_the_tellers():
+    log = untold_fire()
+    log.add(0, "incident.casualties", incident="I1", immediate=1, delayed=0, minor=0, deceased=0)
+    log.add(100, "patient.died", incident="I1", patient="I1-P0")
+    doc = report(scored_by("casualties_deceased", 0), log)
+    (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
+    assert item["responsible"].startswith("police 1 ") and "fire" not in item["responsible"]
+    assert "fire was never told of I1: police to pass" in item["corrective_action"]
+
+
 def test_one_miss_measured_by_two_objectives_is_one_plan_row_naming_both():
     data = scenario_dict()
     measure = {"metric": "messages_lost", "target": 0, "at_most": True}

@@ -330,6 +330,33 @@ def test_calibration_markdown_marks_failures_and_unjudged_agencies():
     assert "| idle oem | 80.0 ± 1.0 | - | - | +0.0 |" in text
 
 
+def test_a_scenario_whose_score_is_never_observed_cannot_be_calibrated(tmp_path, capsys):
+    """No incident, nothing scored: "-" as run and history show it, exit 2, no FAILS."""
+    import yaml
+
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data["msel"] = []
+    path = tmp_path / "empty_msel.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["calibrate", str(path), "--seeds", "1", "--jobs", "1", "--markdown"]) == 2
+    out, err = capsys.readouterr()
+    assert "small-town-collision (1 seeds per row): score not observed: cannot be calibrated" in out
+    assert "| sop | - | - | - | - | not observed | - |" in out
+    assert "FAILS" not in out and "0.0" not in out
+    assert "calibrate: small-town-collision: score not observed: cannot be calibrated" in err
+
+
+def test_an_unscored_run_is_no_score_not_a_zero_in_the_calibration():
+    from simulator.calibration import Cell, _judge
+
+    sop, poor = Cell("sop", ()), Cell("poor", ())
+    results = [(sop, (70.0, {})), (sop, (None, {})), (poor, (40.0, {})), (poor, (None, {}))]
+    rows = {r.cell: r for r in _judge("demo", 2, results).rows}
+    # Over the seeds that were scored: SOP 70 with no spread, not 35 +- 35.
+    assert (rows["sop"].overall.mean, rows["sop"].overall.sd, rows["sop"].overall.n) == (70, 0, 1)
+    assert (rows["poor"].gap, rows["poor"].passed) == (-30.0, True)
+
+
 def test_expert_moves_a_chief_on_once_unified_command_stands():
     """NIMS transfer of command: a chief leaves a scene under unified command for the next.
 

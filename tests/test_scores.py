@@ -5,6 +5,8 @@ from collections import defaultdict
 
 import pytest
 from conftest import SCENARIOS, LogBuilder, agency, build, one_objective, scenario_dict, unit
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from simulator.build import build_exercise
@@ -18,14 +20,14 @@ from simulator.review.coordination import (
     span_breaches,
     unified_command,
 )
-from simulator.review.findings import _breakdown, _latency
+from simulator.review.findings import _breakdown, _latency, seconds_text
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcome_score, outcomes
 from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.roles import role_scores
 from simulator.review.score import score
-from simulator.review.stats import Sample
+from simulator.review.stats import Distribution, Sample
 from simulator.review.summary import summarise
 from simulator.scenario import load
 from simulator.scenario.scoring import Measure, Objective, Rating
@@ -73,14 +75,21 @@ def test_response_intervals_by_hand():
     assert values(intervals.of("call_processing")) == [("ems", 30.0), ("police", 60.0)]
     assert values(intervals.of("turnout")) == [("ems", 20.0), ("police", 30.0)]
     travel = sorted((s.unit, s.value, s.note) for s in intervals.of("travel"))
-    assert travel == [
-        ("M1", 50.0, ""),  # staging to the scene: EMS had arrived when it staged
-        ("M1", 150.0, "staged"),
-        ("P1", 200.0, "first arrival"),
-    ]
+    # One trip per dispatch: M1 had arrived when it staged; going in is no second trip.
+    assert travel == [("M1", 150.0, "staged"), ("P1", 200.0, "first arrival")]
     # Staged for the incident is arrived (NFPA 1710): EMS at 320, not when it went in.
     assert values(intervals.of("first_on_scene")) == [("ems", 320.0), ("police", 300.0)]
     assert values(intervals.of("full_assignment_on_scene")) == [("ems", 280.0), ("police", 350.0)]
+
+
+def test_travel_is_one_sample_per_dispatch_whatever_the_moves_after_it():
+    """A crew released from staging gives no second, zero-length trip; a new dispatch does."""
+    log = response_log()
+    log.add(600, "unit.dispatched", "ems", "M1", "I1", prev="on_scene")
+    log.add(620, "unit.en_route", "ems", "M1", "I1", prev="dispatched", path=["I", "J"])
+    log.add(700, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    trips = [(s.value, s.note) for s in response_intervals(log.events).of("travel", "ems")]
+    assert trips == [(150.0, "staged"), (80.0, "")]
 
 
 def test_every_interval_cites_the_events_it_spans():
@@ -192,6 +201,31 @@ def test_a_percentile_target_and_the_standards_share_within_give_one_verdict():
     assert (measure.value, measure.met, measure.rating) == (16.0, False, "U")
     passing = evaluate(Measure(metric="call_answer", target=15), timed(*waits[:-1]))
     assert (passing.value, passing.met) == (12.0, True)  # 24 of 26: 92% within
+
+
+def test_one_sample_reads_the_same_in_every_column():
+    """The report once showed 2:20, 2:21, 2:21, 2:20 for one full assignment of 140.504 s."""
+    one = Distribution.of([Sample(140.504)])
+    assert (one.mean, one.p50, one.p90, one.max) == (140.5, 140.5, 140.5, 140.5)
+
+
+# Interval values as the review makes them: seconds to the millisecond.
+times = st.lists(
+    st.integers(min_value=0, max_value=10_000_000).map(lambda ms: ms / 1000), min_size=1
+)
+
+
+@given(times)
+def test_a_distributions_statistics_are_ordered_as_printed(values):
+    """min <= mean <= max and median <= 90th percentile <= max, in seconds and in the
+    whole seconds m:ss prints; equal samples read the same in every column."""
+    d = Distribution.of([Sample(v) for v in values])
+    low = round(min(values), 1)
+    assert low <= d.p50 <= d.p90 <= d.max and low <= d.mean <= d.max
+    whole = [round(x) for x in (low, d.p50, d.p90, d.max)]  # as seconds_text rounds
+    assert whole == sorted(whole) and whole[0] <= round(d.mean) <= whole[-1]
+    if len(set(values)) == 1:
+        assert len({seconds_text(x) for x in (d.mean, d.p50, d.p90, d.max)}) == 1
 
 
 def test_a_time_measure_can_be_judged_on_its_mean():

@@ -15,7 +15,7 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.idle import IDLE_GRACE_S as IDLE_GRACE_S  # where callers read it
 from simulator.review.idle import idle_units
-from simulator.review.stats import Evidence, Sample, between, cite, percentile
+from simulator.review.stats import Distribution, Evidence, Sample, between, cite
 from simulator.scenario.facts import fact_key
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
@@ -352,7 +352,7 @@ def channel_load(events: Sequence[Event], end: float) -> list[ChannelLoad]:
     for channel in sorted(set(sent) | set(lost)):
         rows = sent.get(channel, [])
         airtime = sum(float(payload(e).airtime) for e in rows)
-        waits = [float(payload(e).wait) for e in rows]
+        waits = Distribution.of_values([float(payload(e).wait) for e in rows])
         load = [0.0] * bins
         for e in rows:
             load[min(bins - 1, int(e.t // LOAD_BIN_S))] += float(payload(e).airtime)
@@ -363,9 +363,9 @@ def channel_load(events: Sequence[Event], end: float) -> list[ChannelLoad]:
                 lost=lost.get(channel, 0),
                 airtime=round(airtime, 1),
                 utilisation=round(airtime / end, 4) if end else 0.0,
-                wait_mean=round(sum(waits) / len(waits), 1) if waits else None,
-                wait_p90=percentile(waits),
-                wait_max=round(max(waits), 1) if waits else None,
+                wait_mean=waits.mean,
+                wait_p90=waits.p90,
+                wait_max=waits.max,
                 load=tuple(round(min(1.0, x / LOAD_BIN_S), 4) for x in load),
             )
         )

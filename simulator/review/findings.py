@@ -6,10 +6,12 @@ cites a case that met the target, an area for improvement the worst case that mi
 it, named with its incident in the analysis. An area on a response interval breaks its
 worst case into call processing, turnout, travel and the rest, which points at a root
 cause. The improvement plan holds responsible the agencies that did what is counted
-(sent the lost messages, missed the times), ranked by their share of all the cases.
+(sent the lost messages, missed the times), ranked by their share of all the cases; a
+miss at an incident the agency was never told of is the agency's that knew of it first
+and did not pass it on.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -17,12 +19,14 @@ from datetime import date, timedelta
 from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
+from simulator.review.coordination import Coordination
 from simulator.review.intervals import Check, Intervals
 from simulator.review.opportunity import ARISING
 from simulator.review.outcomes import IncidentOutcome, Outcomes
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, Sample, cite, plural
+from simulator.scenario.facts import fact_key
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import TIMED_METRICS
 
@@ -189,6 +193,13 @@ CITED = 3
 PLANNING_TEAM = "Exercise planning team"
 # The improvement plan suggests completing corrective actions within this many days.
 PLAN_DAYS = 90
+# The corrective action for an agency that knew of an incident and never passed it on.
+PASS_ON = (
+    "{sharer} to pass every incident at once to each agency it needs (CAD-to-CAD "
+    "notification or a shared talkgroup)."
+)
+# (incident, agency) -> the agency that knew of the incident first and never told it.
+Untold = dict[tuple[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -197,7 +208,8 @@ class Finding:
 
     ``responsible`` names the agencies behind an area's cases, ranked by their share;
     ``undone`` holds the cited events (by ``seq``) that started a duty still not done
-    by the end of the run (a censored sample: its time is a lower bound).
+    by the end of the run (a censored sample: its time is a lower bound); ``action``
+    is the corrective action when some cases were agencies never told of the incident.
     """
 
     strength: bool
@@ -210,6 +222,7 @@ class Finding:
     evidence: tuple[Evidence, ...]
     responsible: str
     undone: frozenset[int] = frozenset()
+    action: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,16 +262,35 @@ def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
     log; a standard's finding cites and counts the samples its check judged.
     """
     out = []
+    untold = never_told(scores.coordination)
     for objective in scores.objectives:
         for m in objective.measures:
             if m.met is not None:
-                found = _from_measure(objective, m, scores, span)
+                found = _from_measure(objective, m, scores, span, untold)
                 if found.responsible == PLANNING_TEAM:
-                    found = replace(found, responsible=_behind(m.metric, scores.outcomes))
+                    who, action = _behind(m.metric, scores.outcomes, untold)
+                    found = replace(found, responsible=who, action=action)
                 out.append(found)
     for check in scores.checks:
         if check.met is not None:
-            out.append(_from_check(check, scores.intervals))
+            out.append(_from_check(check, scores.intervals, untold))
+    return out
+
+
+def never_told(coordination: Coordination) -> Untold:
+    """Agencies never told of an incident that needed them, and who knew of it first.
+
+    An agency that never heard of an incident could not answer it: its misses there
+    are the share duty of the agency that knew (the role scores count that share as a
+    miss and find no duty of the agency never told).
+    """
+    out: Untold = {}
+    for f in coordination.facts:
+        if not f.incident or not f.evidence or f.fact != fact_key("incident", f.incident):
+            continue
+        sharer = f.evidence[0].agency
+        for agency in f.missing if sharer else ():
+            out[(f.incident, agency)] = sharer
     return out
 
 
@@ -271,6 +303,7 @@ def _from_measure(
     m: MeasureResult,
     scores: Scores,
     span: tuple[Evidence, Evidence],
+    untold: Untold,
 ) -> Finding:
     relation = "at most" if m.at_most else "at least"
     title = (
@@ -300,8 +333,9 @@ def _from_measure(
         title,
         analysis,
         evidence,
-        _responsible(blamed, cases, m.agency),
+        _responsible(blamed, cases, m.agency, untold),
         _undone(cited or []),
+        _action(m.metric, blamed, untold),
     )
 
 
@@ -395,7 +429,7 @@ def _split(
     return [s for s in ordered if within(s)], [s for s in ordered if not within(s)]
 
 
-def _from_check(check: Check, intervals: Intervals) -> Finding:
+def _from_check(check: Check, intervals: Intervals, untold: Untold) -> Finding:
     metric = STANDARDS[check.name]
     if check.average:
         title = (
@@ -426,8 +460,9 @@ def _from_check(check: Check, intervals: Intervals) -> Finding:
         title,
         analysis,
         _cite(cited),
-        _responsible(blamed, MISSED, None),
+        _responsible(blamed, MISSED, None, untold),
         _undone(cited),
+        _action(metric, blamed, untold),
     )
 
 
@@ -510,13 +545,56 @@ def _breakdown(top: Sample, intervals: Intervals) -> str:
     return f"Of that: {listed}. The largest share is {biggest}."
 
 
-def _actor(s: Sample) -> str | None:
+def _actor(s: Sample, untold: Untold) -> str | None:
     """Who did it: the sample's agency, else its first event's.
 
     A late fact's samples name no agency; its first event is the agency that knew it
-    first and had to pass it on.
+    first and had to pass it on. A duty missed at an incident the agency was never told
+    of is likewise the agency's that knew of it and did not pass it on.
     """
-    return s.agency or (s.evidence[0].agency if s.evidence else None)
+    return _teller(s, untold) or s.agency or (s.evidence[0].agency if s.evidence else None)
+
+
+def _teller(s: Sample, untold: Untold) -> str | None:
+    """The agency that never told the sample's agency of its incident, for a duty missed."""
+    return untold.get((str(s.incident), str(s.agency))) if s.censored else None
+
+
+def _action(metric: str, blamed: list[Sample], untold: Untold) -> str:
+    """The corrective action when some misses were agencies never told of the incident.
+
+    Empty when every case was the agency's own (the metric's action stands).
+    """
+    tellers = [(s, _teller(s, untold)) for s in blamed]
+    cases = [(str(s.agency), str(s.incident), t) for s, t in tellers if t]
+    own = any(t is None for _, t in tellers)
+    return _telling(metric, list(dict.fromkeys(cases)), own)
+
+
+def _telling(metric: str, cases: list[tuple[str, str, str]], own: bool) -> str:
+    """Who was never told of which incidents, and that the agency that knew is to tell.
+
+    The metric's own action comes first when some cases were the agencies' own.
+    """
+    if not cases:
+        return ""
+    told: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for agency, incident, sharer in cases:
+        told[sharer][agency].append(incident)
+    parts = [CORRECTIVE[metric]] if own else []
+    for sharer, by_agency in sorted(told.items()):
+        never = "; ".join(
+            f"{agency} was never told of {_listed(incidents)}"
+            for agency, incidents in sorted(by_agency.items())
+        )
+        parts.append(f"{never}: " + PASS_ON.format(sharer=sharer))
+    return " ".join(parts)
+
+
+def _listed(incidents: list[str]) -> str:
+    """The first few incidents by name, and how many more (a plan row stays readable)."""
+    more = len(incidents) - CITED
+    return ", ".join(incidents[:CITED]) + (f" and {more} more" if more > 0 else "")
 
 
 # The incidents behind an outcome count that keeps no per-event samples of its misses.
@@ -536,30 +614,45 @@ def _cases(metric: str, outcomes: Outcomes) -> list[IncidentOutcome]:
     return [r for r in outcomes.incident_rows if case(r)] if case else []
 
 
-def _behind(metric: str, outcomes: Outcomes) -> str:
-    """The agencies the incidents behind an outcome count needed, most incidents first.
+def _behind(metric: str, outcomes: Outcomes, untold: Untold) -> tuple[str, str]:
+    """The agencies behind an outcome count's incidents, and any action for the untold.
+
+    The agencies are those the incidents needed, most incidents first; the action is
+    set when some of them were never told of one (``_telling``).
 
     A death, an escalation or an incident left open is every needed agency's to review
-    (the run cannot say whose delay it was); with no such incident the exercise
-    planning team takes the action.
+    (the run cannot say whose delay it was), but an agency never told of the incident
+    could do nothing: the agency that knew and did not pass it on answers in its place.
+    With no such incident the exercise planning team takes the action.
     """
     rows = _cases(metric, outcomes)
-    shares = Counter(a for r in rows for a in r.agencies)
+    answering = [{untold.get((r.incident, a), a) for a in r.agencies} for r in rows]
+    shares = Counter(a for agencies in answering for a in agencies)
     if not shares:
-        return PLANNING_TEAM
+        return PLANNING_TEAM, ""
     ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
     listed = ", ".join(f"{a} {n}" for a, n in ranked)
     incidents = plural(len(rows), ("incident", "incidents"))
-    return f"{listed} (of {incidents}, each counted for every agency it needed)"
+    who = f"{listed} (of {incidents}, each counted for every agency it needed)"
+    cases = [
+        (a, r.incident, untold[(r.incident, a)])
+        for r in rows
+        for a in sorted(r.agencies)
+        if (r.incident, a) in untold
+    ]
+    own = any((r.incident, a) not in untold for r in rows for a in r.agencies)
+    return who, _telling(metric, cases, own)
 
 
-def _responsible(blamed: list[Sample], cases: tuple[str, str], agency: str | None) -> str:
+def _responsible(
+    blamed: list[Sample], cases: tuple[str, str], agency: str | None, untold: Untold
+) -> str:
     """The agencies behind all the cases, most cases first, with their counts.
 
     One agency behind every case is named alone; with none known, the measure's own
     agency or the exercise planning team takes the action.
     """
-    shares = Counter(a for a in map(_actor, blamed) if a)
+    shares = Counter(a for a in (_actor(s, untold) for s in blamed) if a)
     if not shares:
         return agency or PLANNING_TEAM
     ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -738,7 +831,7 @@ def improvement_plan(areas: list[Finding], day: date | None) -> list[PlanItem]:
     completion = (day + timedelta(days=PLAN_DAYS)).isoformat() if day else ""
     rows: dict[tuple[str, str, str], PlanItem] = {}
     for f in areas:
-        key = (f.title, CORRECTIVE[f.metric], f.responsible)
+        key = (f.title, f.action or CORRECTIVE[f.metric], f.responsible)
         row = rows.get(key)
         if row is None:
             rows[key] = PlanItem(

@@ -9,7 +9,9 @@ Definitions (seconds):
   could answer it (``aid.py``), as its role duty is.
 - turnout: a unit dispatched at its station until it is en route (NFPA 1710); a unit
   dispatched away from its station leaves at once and has no turnout.
-- travel: a unit en route until it arrives (on scene, or staged when held back).
+- travel: a unit's first trip after its dispatch, en route until it arrives (on scene,
+  or staged when held back). One sample per dispatch: a crew released from staging that
+  then drives in had already arrived; that wait for the scene is not a second trip.
 - first on scene: the first 911 call about the incident until the agency's first unit
   is on scene (the public's view).
 - full assignment on scene: the agency's first unit en route until every unit the
@@ -90,6 +92,7 @@ class _Pass:
         self.cad: dict[tuple[str, str], Event] = {}
         self.dispatched: dict[str, Event] = {}
         self.leg: dict[str, Event] = {}
+        self.travelled: set[str] = set()  # units whose trip since their dispatch is timed
         self.first_dispatch: set[tuple[str, str]] = set()
         self.first_en_route: dict[tuple[str, str], Event] = {}
         self.en_route_agencies: dict[str, set[str]] = defaultdict(set)
@@ -207,6 +210,7 @@ class _Pass:
     def on_unit_dispatched(self, e: Event) -> None:
         self.dispatched[e.unit] = e
         self.leg.pop(e.unit, None)
+        self.travelled.discard(e.unit)
         key = (e.incident, e.agency)
         if key in self.first_dispatch:
             return
@@ -250,7 +254,8 @@ class _Pass:
             self.out["turnout"].append(
                 between(dispatch, e, incident=e.incident, agency=e.agency, unit=e.unit)
             )
-        self.leg.setdefault(e.unit, e)
+        if e.unit not in self.travelled:
+            self.leg.setdefault(e.unit, e)
         if e.unit not in self.commanders:
             self.first_en_route.setdefault((e.incident, e.agency), e)
             self.en_route_agencies[e.incident].add(e.agency)
@@ -304,8 +309,10 @@ class _Pass:
             )
 
     def _arrive(self, e: Event, note: str) -> None:
+        """End the unit's trip since its dispatch: its one travel sample."""
         leg = self.leg.pop(e.unit, None)
         if leg is not None and leg.incident == e.incident:
+            self.travelled.add(e.unit)
             self.out["travel"].append(
                 between(leg, e, incident=e.incident, agency=e.agency, unit=e.unit, note=note)
             )

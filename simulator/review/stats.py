@@ -116,15 +116,25 @@ class Distribution:
     @classmethod
     def of(cls, samples: Iterable[Sample]) -> "Distribution":
         """Summarise the values of ``samples``."""
-        values = [s.value for s in samples]
-        if not values:
+        return cls.of_values([s.value for s in samples])
+
+    @classmethod
+    def of_values(cls, values: Sequence[float]) -> "Distribution":
+        """Summarise some values, each rounded once to the tenth of a second reports quote.
+
+        Every statistic is of the same rounded values, so median <= 90th percentile <=
+        maximum holds in every table and one sample reads the same in every column; a
+        maximum rounded apart from unrounded percentiles could fall below them.
+        """
+        shown = [round(float(v), 1) for v in values]
+        if not shown:
             return cls(0, None, None, None, None)
         return cls(
-            n=len(values),
-            mean=round(float(np.mean(values)), 1),
-            p50=percentile(values, 50),
-            p90=percentile(values, 90),
-            max=round(max(values), 1),
+            n=len(shown),
+            mean=round(float(np.mean(shown)), 1),
+            p50=percentile(shown, 50),
+            p90=percentile(shown, 90),
+            max=max(shown),
         )
 
 
