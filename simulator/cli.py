@@ -382,7 +382,11 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     play.add_argument("--speed", type=int, choices=SPEEDS, default=1, help="starting speed")
     play.add_argument("--out", type=_path, help="run directory (default runs/<id>-seed<N>)")
     play.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame (no human)")
-    play.add_argument("--frames", type=_frames, help="frames to run before the screenshot")
+    play.add_argument(
+        "--frames",
+        type=_frames,
+        help="frames to run before the screenshot (fewer if the exercise ends first)",
+    )
     play.add_argument(
         "--show",
         choices=("briefing", "map", "help", "end"),
