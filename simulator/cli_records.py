@@ -648,6 +648,7 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         run = store.run(ident)
         name, text = store.scenario_text(run)
         scenario, geometry = _scenario(name, text, f"{store.path}: run {run.id}: scenario")
+        store.check_agencies(run, [a.id for a in scenario.agencies])
         events = store.events(run.id)
         store.check_events(run, events)
         base = None
