@@ -290,3 +290,21 @@ def test_help_imports_no_engine_nor_heavy_libraries():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_run_stopped_a_second_in_says_how_little_it_played(tmp_path, capsys):
+    """It read "ran to T+00:00:01" and "0%": now of how long, why, and the share to a digit."""
+    db = tmp_path / "x.db"
+    argv = ["run", str(SMALL), "--until", "00:00:01", "--quiet", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--db", str(db)]) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .endswith(
+            "(small-town-collision, ran to T+00:00:01 of 02:00:00, as --until asked: "
+            "0.01% of the exercise played)"
+        )
+    )
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
+    header = capsys.readouterr().out.splitlines()[2]
+    assert header.startswith("Run 1 · stopped at T+00:00:01 of 02:00 (--until) · seed 0 · ")
