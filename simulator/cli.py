@@ -346,8 +346,6 @@ def _parser() -> argparse.ArgumentParser:
 def _seed(text: str) -> int:
     """A seed from 0 to 2**63 - 1, the most SQLite stores (a larger one left a run behind)."""
     value = _whole(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_SEED} (2**63 - 1)")
     return value
@@ -361,11 +359,28 @@ def _path(text: str) -> Path:
 
 
 def _whole(text: str) -> int:
+    """A whole number of 0 or more, in the digits 0-9 only.
+
+    ``int()`` also reads "1_000", "+5", " 7 " and other scripts' digits (full-width 123): a
+    seed or a count typed so is a typo, not the number it happens to spell. No option
+    read here takes a negative number, so a minus sign is refused by name.
+    """
+    if text.startswith("-") and _digits(text[1:]):
+        raise argparse.ArgumentTypeError("must not be negative")
+    if not _digits(text):
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number in the digits 0-9, got {shown(text)}"
+        )
     # Python refuses to read an integer of over 4,300 digits: that is bad input too.
     try:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {shown(text)}") from None
+
+
+def _digits(text: str) -> bool:
+    """Only the ASCII digits 0-9, at least one (``isdigit`` alone takes superscripts)."""
+    return text.isascii() and text.isdigit()
 
 
 def _clock(text: str) -> float:
@@ -391,10 +406,14 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     )
     play.add_argument("--trainee", default="trainee", help="your name, kept in the record")
     play.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    play.add_argument("--speed", type=int, choices=SPEEDS, default=1, help="starting speed")
+    play.add_argument("--speed", type=_whole, choices=SPEEDS, default=1, help="starting speed")
     play.add_argument("--out", type=_path, help="run directory (default runs/<id>-seed<N>)")
     play.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame (no human)")
-    play.add_argument("--frames", type=_frames, help="frames to run before the screenshot")
+    play.add_argument(
+        "--frames",
+        type=_frames,
+        help="frames to run before the screenshot (fewer if the exercise ends first)",
+    )
     play.add_argument(
         "--show",
         choices=("briefing", "map", "help", "end"),
@@ -490,7 +509,7 @@ def _speed(text: str) -> float:
 
 def run_id(text: str) -> int:
     """A run's number in the database (SQLite keeps at most 2**63 - 1)."""
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+    if not _digits(text) or not 0 < int(text) < 2**63:
         raise argparse.ArgumentTypeError(f"{text!r} is not a run number (1, 2, ...)")
     return int(text)
 
@@ -503,9 +522,11 @@ def _frames(text: str) -> int:
 
 
 def _size(text: str) -> tuple[int, int]:
+    """A window size, WIDTHxHEIGHT in the digits 0-9 (as ``_whole``, for the same reason)."""
+    width, _, height = text.lower().partition("x")
     try:
-        width, height = (int(p) for p in text.lower().split("x"))
-    except ValueError:
+        width, height = _whole(width), _whole(height)
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {shown(text)}") from None
     if width < 960 or height < 600:
         raise argparse.ArgumentTypeError("the smallest window is 960x600")

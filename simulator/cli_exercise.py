@@ -50,7 +50,8 @@ from simulator.record import (
     record_files,
     scenario_copy,
 )
-from simulator.review.findings import seconds_text
+from simulator.review.findings import seconds_text, share_text
+from simulator.review.report import stopped_as_asked
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice
@@ -166,7 +167,9 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             recording=recording,
             profiles=profiles,
         )
-        _print_summary(console, scenario, outcome["summary"], outcome["sha256"], directory)
+        summary = outcome["summary"]
+        console.print(_headline(scenario, summary.end, until), soft_wrap=True)
+        _print_summary(console, summary, outcome["sha256"], directory)
         if outcome["unplayed"]:
             # Silence here would let a trainer believe every line of the file was played.
             _say(
@@ -704,14 +707,22 @@ def _default_play(console: Console) -> str | None:
 # -- output -----------------------------------------------------------------------------
 
 
-def _print_summary(
-    console: Console, scenario: Scenario, summary: Summary, sha: str, directory: Path
-) -> None:
+def _headline(scenario: Scenario, end: float, until: float) -> str:
+    """The title and how far the run went: of how long, and why, when it stopped early.
+
+    A run stopped by ``--until`` a second in said only "ran to T+00:00:01", and its
+    score line "0% played": the share played is given with the decimals it needs.
+    """
     meta = scenario.metadata
-    console.print(
-        f"[bold]{escape(meta.title)}[/bold]  ({meta.id}, ran to T+{format_offset(summary.end)})",
-        soft_wrap=True,
-    )
+    ran = f"ran to T+{format_offset(end)}"
+    if end < meta.duration:
+        asked = ", as --until asked" if stopped_as_asked(scenario, end, until) else ""
+        ran += f" of {format_offset(meta.duration)}{asked}: "
+        ran += f"{share_text(end / meta.duration)} of the exercise played"
+    return f"[bold]{escape(meta.title)}[/bold]  ({meta.id}, {ran})"
+
+
+def _print_summary(console: Console, summary: Summary, sha: str, directory: Path) -> None:
     overview = Table(title="Exercise summary", show_header=False)
     overview.add_column("measure")
     overview.add_column("value", justify="right")

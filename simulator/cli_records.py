@@ -34,7 +34,8 @@ from simulator.record import (
     record_files,
 )
 from simulator.review.compare import compare
-from simulator.review.report import Geometry, RunMeta, build_report, render
+from simulator.review.findings import share_text
+from simulator.review.report import Geometry, RunMeta, build_report, render, stopped_as_asked
 from simulator.review.score import Scores, score
 from simulator.scenario import Scenario, ScenarioError, load
 from simulator.scenario.limits import MAX_LOG_BYTES
@@ -228,7 +229,8 @@ def print_recording(console: Console, recording: Recording) -> None:
 
     The overall score stays the last line (scripts read it there).
 
-    An incomplete run says its overall score is pro-rated to the share played.
+    A run stopped early says where (and whether ``--until`` asked for it) and that its
+    overall score is pro-rated to the share played.
     """
     scores = recording.scores
     if scores is not None:
@@ -249,9 +251,17 @@ def print_recording(console: Console, recording: Recording) -> None:
     line = recorded_as(recording, "see below")
     if scores is not None and scores.overall is not None:
         if not scores.complete:
-            line += f"; incomplete run ({scores.played:.0%} played, pro-rated)"
+            line += f"; {_stopped(recording, scores)}"
         line += f"; overall score {scores.overall:.1f}/100"
     console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _stopped(recording: Recording, scores: Scores) -> str:
+    """A run stopped early: where, as ``--until`` asked or not, and the share played."""
+    share = f"({share_text(scores.played)} played, pro-rated)"
+    if not stopped_as_asked(recording.scenario, scores.end, recording.until):
+        return f"incomplete run {share}"
+    return f"stopped at T+{format_offset(scores.end)} by --until {share}"
 
 
 def recorded_as(recording: Recording, why: str) -> str:
@@ -683,6 +693,7 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         run = store.run(ident)
         name, text = store.scenario_text(run)
         scenario, geometry = _scenario(name, text, f"{store.path}: run {run.id}: scenario")
+        store.check_agencies(run, [a.id for a in scenario.agencies])
         events = store.events(run.id)
         store.check_events(run, events)
         base = None
@@ -704,6 +715,7 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         scenario_sha256=run.scenario_sha256,
         events_sha256=run.events_sha256,
         plan_date=_day(run.ended or run.started),
+        until=run.until,
     )
     comparison = compare(scores, base) if base is not None else None
     doc = build_report(

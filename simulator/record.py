@@ -31,6 +31,7 @@ from simulator.scenario.limits import (
 from simulator.scenario.problem import plain
 from simulator.scenario.source import SourceError, read_text
 from simulator.scenario.timing import format_offset
+from simulator.store.rows import optional_timestamp
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when a run is read
     from simulator.scenario.model import Scenario
@@ -284,7 +285,7 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
             "expected a list of the scenario's agencies the trainee played, none of them automated",
         ),
         *(
-            (name, _optional_text(manifest.get(name)), "expected text")
+            (name, optional_timestamp(manifest.get(name)), "expected a timestamp (ISO 8601)")
             for name in ("started", "finished")
         ),
         ("complete", manifest.get("complete") in (None, True, False), "expected true or false"),
@@ -309,10 +310,6 @@ def _is_number(value: object) -> bool:
 
 def _all_text(values: object) -> bool:
     return isinstance(values, list) and all(isinstance(v, str) for v in values)
-
-
-def _optional_text(value: object) -> bool:
-    return value is None or isinstance(value, str)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli import arguments, main
 from simulator.events import read_events
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,3 +290,50 @@ def test_help_imports_no_engine_nor_heavy_libraries():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_run_stopped_a_second_in_says_how_little_it_played(tmp_path, capsys):
+    """It read "ran to T+00:00:01" and "0%": now of how long, why, and the share to a digit."""
+    db = tmp_path / "x.db"
+    argv = ["run", str(SMALL), "--until", "00:00:01", "--quiet", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--db", str(db)]) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .endswith(
+            "(small-town-collision, ran to T+00:00:01 of 02:00:00, as --until asked: "
+            "0.01% of the exercise played)"
+        )
+    )
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
+    header = capsys.readouterr().out.splitlines()[2]
+    assert header.startswith("Run 1 · stopped at T+00:00:01 of 02:00 (--until) · seed 0 · ")
+
+
+DIGITS_ONLY = "expected a whole number in the digits 0-9, got"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", str(SMALL), "--seed", "1_000"], f"--seed: {DIGITS_ONLY} '1_000'"),
+        (["run", str(SMALL), "--seed", "\uff11\uff12\uff13"], f"--seed: {DIGITS_ONLY} "),
+        (["play", str(SMALL), "--seed", "+7"], f"--seed: {DIGITS_ONLY} '+7'"),
+        (["run", str(SMALL), "--seed", "-1"], "--seed: must not be negative"),
+        (["play", str(SMALL), "--frames", " 9"], f"--frames: {DIGITS_ONLY} ' 9'"),
+        (["play", str(SMALL), "--speed", "\uff16\uff10"], f"--speed: {DIGITS_ONLY} "),
+        (["play", str(SMALL), "--size", "\uff11920x1080"], "--size: expected WIDTHxHEIGHT"),
+        (["serve", str(SMALL), "--port", "8_765"], f"--port: {DIGITS_ONLY} '8_765'"),
+        (["calibrate", str(SMALL), "--seeds", "\u00b2"], f"--seeds: {DIGITS_ONLY} "),
+    ],
+)
+def test_a_number_not_in_plain_digits_is_refused_by_its_option(argv, message, capsys):
+    """int() read "1_000", "+7" and full-width digits: a typo then ran as some number.
+
+    The arguments are parsed only: one taken would otherwise start its command.
+    """
+    with pytest.raises(SystemExit) as exited:
+        arguments(*argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {message}" in err and "Traceback" not in err

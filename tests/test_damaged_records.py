@@ -74,6 +74,8 @@ def _refusal(argv: list[str], capsys) -> tuple[str, str]:
         ("until", "x"),
         ("until", -5),
         ("started", 12),
+        ("started", "garbage"),
+        ("finished", "yesterday"),
         ("complete", "yes"),
     ],
 )
@@ -216,6 +218,7 @@ def _damaged_db(tmp_path: Path, db: Path, *statements: str) -> Path:
         ("UPDATE scores SET overall = 'high' WHERE run = 2", "overall: 'high' is not a score"),
         ("UPDATE scores SET overall = 250 WHERE run = 2", "overall: 250.0 is not a score from 0"),
         ("UPDATE scores SET overall = 42.42 WHERE run = 2", "overall: 42.42 is not the scores' "),
+        ("UPDATE runs SET started = 'garbage' WHERE id = 2", "started: 'garbage' is not a time"),
     ],
 )
 def test_history_names_a_damaged_run_and_still_lists_the_others(
@@ -240,6 +243,20 @@ def test_history_names_a_damaged_run_and_still_lists_the_others(
         ),
         ("UPDATE runs SET roles = '[bad' WHERE id = 2", "roles: not valid JSON"),
         ("UPDATE runs SET until = 0.5 WHERE id = 2", "until: 0.5 is before the run's last event"),
+        (
+            "UPDATE runs SET started = 'garbage' WHERE id = 2",
+            "started: 'garbage' is not a timestamp (ISO 8601)",
+        ),
+        ("UPDATE runs SET ended = 'later' WHERE id = 2", "ended: 'later' is not a timestamp"),
+        (
+            "UPDATE runs SET roles = '[\"navy\"]' WHERE id = 2",
+            "roles: 'navy' is no agency of the run's scenario (its agencies: county_fire, ems,",
+        ),
+        (
+            'UPDATE runs SET automated = \'["ems", "navy"]\' WHERE id = 2',
+            "automated: 'navy' is no agency of the run's scenario",
+        ),
+        ("UPDATE runs SET roles = '[\"ems\"]' WHERE id = 2", "roles: 'ems' is also listed as"),
         (
             "INSERT INTO notes (run, t, text, created) VALUES (2, 1e300, 'x', '2026-12-03')",
             "notes: (1e+300, 'x', '2026-12-03') is not a note",

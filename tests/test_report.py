@@ -8,6 +8,7 @@ from conftest import ROOT, LogBuilder, build, one_objective, scenario_dict
 from simulator import cli_records as records
 from simulator.cli import main
 from simulator.review.compare import _row, compare
+from simulator.review.findings import share_text
 from simulator.review.plots import Leg, incident_map, unit_routes
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.score import score
@@ -216,6 +217,9 @@ def test_every_format_renders_a_hand_built_run():
         "incomplete",
         "stopped at T+00:00 (0% of the exercise)",
     )
+    # A record left incomplete says so, as before: only a whole one stopped early changed.
+    byline = render(doc, "md").splitlines()[2]
+    assert byline.startswith("Run r · record incomplete · incomplete run, stopped at T+00:00 · ")
     assert "# Test scenario" in render(doc, "md")
     assert "<!DOCTYPE html>" in render(doc, "html")
 
@@ -298,3 +302,18 @@ def test_a_report_is_never_written_to_a_file_named_for_something_else(
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
     assert out.read_text(encoding="utf-8") == "metadata: {id: mine}\n"
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (0.0, "0%"),
+        (1.0, "100%"),
+        (0.25, "25%"),
+        (60 / 14400, "0.4%"),  # a minute of four hours read "0%"
+        (1 / 7200, "0.01%"),
+        (0.996, "99.6%"),  # not "100%" for a run that stopped before the end
+    ],
+)
+def test_the_share_played_never_reads_0_or_100_percent_when_it_is_not(share, text):
+    assert share_text(share) == text

@@ -87,6 +87,7 @@ def test_overall_score_section_shows_its_parts_and_weights(runs, capsys):
     assert f"| Survival | {survival['credit_text']} | 3 | {survival['note']} |" in part
     assert f"= {sc['overall']:.1f}." in part
     assert "Incomplete run" not in text
+    assert text.splitlines()[2].startswith("Run 1 · record complete · seed 4 · recorded ")
 
 
 def test_an_incomplete_run_has_the_banner_and_a_pro_rated_overall(runs, capsys):
@@ -102,7 +103,8 @@ def test_an_incomplete_run_has_the_banner_and_a_pro_rated_overall(runs, capsys):
     assert f"> **{sc['banner']}.**" in part
     assert f"| Overall, pro-rated | {sc['overall']:.1f} |" in part
     assert f"| Window score | {sc['window_overall']:.1f} |" in part
-    assert "incomplete run, stopped at T+00:30" in text.splitlines()[2]
+    # Its record is whole: the header says where --until stopped it, not "incomplete".
+    assert text.splitlines()[2].startswith("Run 2 · stopped at T+00:30 of 02:00 (--until) · seed")
     page = report(runs, 2, "html", capsys)
     assert '<div class="banner">' in page and "Incomplete run: stopped at T+00:30" in page
 
@@ -202,7 +204,9 @@ def test_run_prints_each_role_score_then_the_overall_last(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith("Recorded as run 1")  # the overall score is the last line
     assert re.search(
-        r"incomplete run \(25% played, pro-rated\); overall score \d+\.\d/100$", lines[-1]
+        r"; stopped at T\+00:30:00 by --until \(25% played, pro-rated\); "
+        r"overall score \d+\.\d/100$",
+        lines[-1],
     )
     assert re.fullmatch(r"  ems \(your role\): (\d+\.\d/100|no duty arose)", lines[-4])
     assert re.fullmatch(r"  police \(your role\): \d+\.\d/100", lines[-3])

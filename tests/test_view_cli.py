@@ -1,11 +1,15 @@
 """``run_sim.py play``: arguments, scripted screenshots, records that replay."""
 
+import json
+from pathlib import Path
+
 import pygame
 import pytest
 import view_helpers  # noqa: F401
 from conftest import SCENARIOS
 
 from simulator.cli import main
+from simulator.view.app import App
 
 SMALL = str(SCENARIOS / "small_town_collision.yaml")
 
@@ -47,3 +51,28 @@ def test_a_window_size_out_of_range_is_named_at_its_option(tmp_path, capsys, siz
         main(["play", str(SMALL), "--size", size])
     assert stop.value.code == 2
     assert f"argument --size: {reason}" in capsys.readouterr().err
+
+
+def _five_minutes(tmp_path) -> Path:
+    """The small town cut to five minutes (its later injects left out, so it validates)."""
+    text = Path(SMALL).read_text(encoding="utf-8")
+    head, tail = text.split("  - seq: 2", 1)
+    text = head + tail[tail.index("\nscoring:") + 1 :]
+    short = tmp_path / "five_minutes.yaml"
+    short.write_text(text.replace('duration: "02:00"', 'duration: "00:05"'), encoding="utf-8")
+    return short
+
+
+def test_a_screenshot_run_stops_when_the_exercise_ends(tmp_path, capsys, monkeypatch):
+    """Frames far past the end are not drawn: a huge --frames once never returned."""
+    drawn = []
+    frame = App.frame
+    monkeypatch.setattr(App, "frame", lambda app, dt: drawn.append(dt) or frame(app, dt))
+    shot, out = tmp_path / "end.png", tmp_path / "run"
+    args = ["play", str(_five_minutes(tmp_path)), "--role", "police", "--speed", "60"]
+    args += ["--out", str(out), "--screenshot", str(shot), "--frames", "20000"]
+    assert main(args) == 0
+    assert shot.is_file() and f"Screenshot: {shot}" in capsys.readouterr().out
+    assert 300 <= len(drawn) <= 302, len(drawn)  # 60x: a simulated second a frame
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] is True and manifest["until"] == 300

@@ -247,6 +247,19 @@ def seconds_text(value: float) -> str:
     return f"{rest // 60}:{rest % 60:02d}"
 
 
+def share_text(share: float) -> str:
+    """A share of the exercise as a percentage that never reads 0% or 100% when it is not.
+
+    A run stopped a minute into a four-hour exercise read "0% played", as if nothing
+    ran: under 1%, and near 100%, as many decimals as it takes (at least one).
+    """
+    percent = 100 * share
+    decimals = 1 if 0 < percent < 1 else 0
+    while 0 < share < 1 and decimals < 6 and round(percent, decimals) in (0, 100):
+        decimals += 1
+    return f"{percent:.{decimals}f}%"
+
+
 def value_text(metric: str, value: float | None) -> str:
     """A metric value as a reader expects it: times as m:ss, counts as whole numbers."""
     if value is None:

@@ -16,6 +16,7 @@ its evidence is cited.
 
 import html
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -32,6 +33,7 @@ from simulator.review.findings import (
     improvement_plan,
     joint_findings,
     seconds_text,
+    share_text,
     value_text,
 )
 from simulator.review.hoaxes import hoax_rows
@@ -61,6 +63,8 @@ class RunMeta:
     scenario_sha256: str
     events_sha256: str | None
     plan_date: date | None = None
+    # The time the run was asked to stop at (``run --until``); None when not known.
+    until: float | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "scenario_id": meta_s.id,
         "run": meta.run,
         "record": meta.status,
+        "state": _state(scenario, scores, meta),
         "exercise_played": _played_text(scores),
         "started": meta.started,
         "ended": meta.ended,
@@ -253,12 +258,38 @@ def _played_text(scores: Scores) -> str:
     """The whole exercise, or where it stopped: the record's state says nothing of that."""
     if scores.complete:
         return "the whole exercise"
-    return f"stopped at {_clock(scores.end)} ({scores.played:.0%} of the exercise)"
+    return f"stopped at {_clock(scores.end)} ({share_text(scores.played)} of the exercise)"
+
+
+def _state(scenario: Scenario, scores: Scores, meta: RunMeta) -> str:
+    """The record's state; for a whole record of a run stopped early, where and why.
+
+    "record complete · incomplete run" read as a contradiction for a run stopped by
+    ``--until``: its record is whole, only the exercise was not played to its end.
+    """
+    if scores.complete:
+        return f"record {meta.status}"
+    if meta.status != "complete":
+        return f"record {meta.status} · incomplete run, stopped at {_clock(scores.end)}"
+    asked = meta.until is not None and stopped_as_asked(scenario, scores.end, meta.until)
+    why = "--until" if asked else _stop_reason(scores.ended)
+    return f"stopped at {_clock(scores.end)} of {_hhmm(scenario.metadata.duration)} ({why})"
+
+
+def stopped_as_asked(scenario: Scenario, end: float, until: float) -> bool:
+    """Whether a run ended early where ``--until`` asked (not interrupted, not quit)."""
+    return until < scenario.metadata.duration and math.isclose(end, until)
 
 
 def _clock(t: float) -> str:
     """T+HH:MM, as the banner gives the time a run stopped."""
-    return "T+" + format_offset(t)[:5]
+    return "T+" + _hhmm(t)
+
+
+def _hhmm(t: float) -> str:
+    """HH:MM, with the seconds only when there are some (a run stopped at T+00:00:01)."""
+    text = format_offset(t)
+    return text[:5] if text.endswith(":00") else text
 
 
 def _stop_reason(ended: str) -> str:
@@ -384,7 +415,7 @@ def _score_section(scenario: Scenario, scores: Scores) -> dict:
         terms = f"({terms}) / {total:.2f}"
     formula = f"{terms} = {_score(scores.window_overall)}" if total else "nothing observed"
     if not scores.complete and scores.window_overall is not None:
-        formula += f", {TIMES} {scores.played:.0%} played = {_score(scores.overall)}"
+        formula += f", {TIMES} {share_text(scores.played)} played = {_score(scores.overall)}"
     return {
         "overall": scores.overall,
         "window_overall": scores.window_overall,
@@ -410,7 +441,7 @@ def _banner(scores: Scores) -> str:
         f"Incomplete run: stopped at {_clock(scores.end)} ({_stop_reason(scores.ended)}); "
         "scored on the duties that fell due in that window (window score "
         f"{_score(scores.window_overall)}), overall pro-rated to the share played "
-        f"({scores.played:.0%})"
+        f"({share_text(scores.played)})"
     )
 
 
@@ -888,13 +919,9 @@ def _value_cell(m: dict) -> str:
 
 
 def _byline(doc: dict) -> str:
-    """Run, record status, seed and date; an incomplete run also says where it stopped."""
-    ov, sc = doc["overview"], doc["score"]
-    played = f" · incomplete run, stopped at {sc['stopped_at']}" if sc["stopped_at"] else ""
-    return (
-        f"Run {ov['run']} · record {ov['record']}{played} · seed {ov['seed']} · "
-        f"recorded {ov['started']}"
-    )
+    """Run, record status, seed and date; a run stopped early also says where it stopped."""
+    ov = doc["overview"]
+    return f"Run {ov['run']} · {ov['state']} · seed {ov['seed']} · recorded {ov['started']}"
 
 
 def _score_rows(sc: dict) -> list[list[object]]:
@@ -911,7 +938,7 @@ def _score_rows(sc: dict) -> list[list[object]]:
     if not sc["complete"]:
         window = f"weighted mean over the window played (to {sc['stopped_at']})"
         rows.append(["Window score", _score(sc["window_overall"]), "", "", window])
-        played = f"{TIMES} {sc['played']:.0%}, the share of the exercise played"
+        played = f"{TIMES} {share_text(sc['played'])}, the share of the exercise played"
         rows.append(["Overall, pro-rated", _score(sc["overall"]), "", "", played])
     else:
         rows.append(["Overall", _score(sc["overall"]), "", "", "weighted mean of the parts"])
@@ -1319,7 +1346,7 @@ def _html_score(sc: dict) -> list[str]:
     card = (
         f'<div class="card"><div class="big {_tone(overall)}">{_e(_score(overall))}'
         '<span class="of">/ 100</span></div><div class="muted">overall score'
-        + ("" if sc["complete"] else f", pro-rated ({sc['played']:.0%} played)")
+        + ("" if sc["complete"] else f", pro-rated ({share_text(sc['played'])} played)")
         + "</div></div>"
     )
     return [

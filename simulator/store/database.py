@@ -11,7 +11,7 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -407,6 +407,14 @@ class Store:
                 f"{where}: sha256 {digest.hexdigest()} is not the {run.events_sha256} the "
                 "run recorded: the events were changed after the run"
             )
+
+    def check_agencies(self, run: RunInfo, known: Collection[str]) -> None:
+        """Refuse a run whose roles or automated players are not its scenario's agencies.
+
+        Raises:
+            StoreError: a name that is no agency of ``known``, named by file, run and field.
+        """
+        self._checked(run.id, rows.agencies, run, known)
 
     def commands(self, run: int) -> list[dict]:
         """A run's commands in the order given."""

@@ -6,7 +6,9 @@ which field), never half-read into a traceback or a report built on a wrong valu
 Each reader here raises ``ValueError("field: reason")``; the store adds file and run.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from simulator.events import Event, read_json
@@ -65,6 +67,22 @@ def _names(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def timestamp(value: object) -> bool:
+    """An ISO 8601 time, as records write it: reports date the run and its plan by it."""
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def optional_timestamp(value: object) -> bool:
+    """No time at all (a run not yet ended), or an ISO 8601 one."""
+    return value is None or timestamp(value)
+
+
 # RunInfo's fields in column order, each with the check its value must pass (roles and
 # automated are checked after their JSON is decoded).
 _RUN_FIELDS = (
@@ -79,8 +97,8 @@ _RUN_FIELDS = (
     ("scenario_name", _text),
     ("seed", _whole),
     ("until", _seconds),
-    ("started", _text),
-    ("ended", _maybe_text),
+    ("started", timestamp),
+    ("ended", optional_timestamp),
     ("status", _text),
     ("events", _whole),
     ("events_sha256", _maybe_text),
@@ -98,8 +116,36 @@ def run_info(row: tuple) -> RunInfo:
         values[i] = _json(name, values[i])
     for (name, ok), value in zip(_RUN_FIELDS, values, strict=True):
         if not ok(value):
-            raise ValueError(f"{name}: {value!r} is not a valid {name}")
+            raise ValueError(f"{name}: {value!r} is not {_EXPECTED.get(name, f'a valid {name}')}")
     return RunInfo(*values)
+
+
+# What a field must hold, where "a valid <field>" would not say it.
+_EXPECTED = {
+    "started": "a timestamp (ISO 8601)",
+    "ended": "a timestamp (ISO 8601)",
+}
+
+
+def agencies(run: RunInfo, known: Collection[str]) -> None:
+    """Check that a run's roles and automated players are agencies of its scenario.
+
+    A role no agency has would be reported as played by the trainee, and its
+    baseline played for nobody; one both played and automated is no record a run wrote.
+
+    Raises:
+        ValueError: ``field: reason`` for the first name that is not the scenario's.
+    """
+    for name, played in (("roles", run.roles), ("automated", run.automated)):
+        unknown = sorted(set(played) - set(known))
+        if unknown:
+            raise ValueError(
+                f"{name}: {', '.join(map(repr, unknown))} is no agency of the run's scenario "
+                f"(its agencies: {', '.join(sorted(known))})"
+            )
+    both = sorted(set(run.roles) & set(run.automated))
+    if both:
+        raise ValueError(f"roles: {', '.join(map(repr, both))} is also listed as automated")
 
 
 def event(seq: int, text: str) -> Event:

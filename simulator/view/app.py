@@ -146,11 +146,17 @@ class App:
         frames: int | None = None,
         clock: Callable[[], float] = time.perf_counter,
         fps: int = 60,
+        over: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Run until closed, or for ``frames`` frames; ``clock`` is the wall clock."""
+        """Run until closed, for ``frames`` frames, or until ``over`` says so.
+
+        ``clock`` is the wall clock. ``over`` ends a scripted run whose exercise has
+        ended: every later frame would draw the same end screen, for ever with a huge
+        ``frames``.
+        """
         ticker = pygame.time.Clock()
         last = clock()
-        while self.running and (frames is None or self.frames < frames):
+        while self.running and (frames is None or self.frames < frames) and not over():
             now = clock()
             self.frame(now - last)
             last = now

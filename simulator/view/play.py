@@ -1,7 +1,8 @@
 """Open the window and play: the view's entry point for ``run_sim.py play``.
 
 Interactive when ``frames`` is None; otherwise scripted (no human): a fake wall clock
-runs ``frames`` frames of 1/60 s and the last one is saved as a screenshot.
+runs ``frames`` frames of 1/60 s, or fewer if the exercise ends first, and the last one
+is saved as a screenshot.
 """
 
 import os
@@ -14,7 +15,7 @@ from simulator.scenario.model import Scenario
 from simulator.view.app import App, Screen, frame_clock
 from simulator.view.briefing import Briefing
 from simulator.view.input import Intent
-from simulator.view.session import Starter
+from simulator.view.session import Session, Starter
 
 SHOWS = ("briefing", "map", "help", "end")
 
@@ -73,15 +74,23 @@ def play(
         app.decorate = decorate
     if background is not None:
         app.background = background
+    sessions: list[Session] = []
+
+    def begin(chosen: tuple[str, ...]) -> Session:
+        session = start(chosen)
+        sessions.append(session)
+        return session
+
     try:
-        briefing = Briefing(app, scenario, start, roles, speed, running=running)
+        briefing = Briefing(app, scenario, begin, roles, speed, running=running)
         app.push(briefing)
         if frames is None:
             app.run()
             return
         if show != "briefing":
             briefing.begin()
-        app.run(frames, frame_clock())
+        # The session closes when its exercise ends: the frame that did it drew the end.
+        app.run(frames, frame_clock(), over=lambda: any(s.closed for s in sessions))
         if show in ("help", "end") and app.stack:
             app.stack[-1].handle(Intent(show))
             app.frame(0.0)
