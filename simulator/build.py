@@ -52,6 +52,21 @@ def build_exercise(
     return exercise
 
 
+def players_label(profiles: Mapping[str, str]) -> str:
+    """The automated players' profiles in a word: "sop", or "fire=expert,police=sop".
+
+    What history shows and groups a trainee's trend by: a score beside expert partners
+    is no change in the trainee's play from one beside idle ones. "none" when every
+    agency had a trainee.
+    """
+    kinds = set(profiles.values())
+    if not kinds:
+        return "none"
+    if len(kinds) == 1:
+        return kinds.pop()
+    return ",".join(f"{agency}={name}" for agency, name in sorted(profiles.items()))
+
+
 def player_profiles(
     scenario: Scenario,
     automated: Iterable[str] | None = None,

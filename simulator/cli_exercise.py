@@ -144,7 +144,7 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
         )
     profiles = _profiles(args.players, scenario, getattr(args, "roles", None) or ())
     check_database(args.db, args.out, path)
-    recording = open_recording(args, scenario, path, until)
+    recording = open_recording(args, scenario, path, until, profiles)
     with closing(recording.store):  # closed here, not whenever it is collected
         commands = _commands(
             args.commands,

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from simulator.build import build_exercise
+from simulator.build import build_exercise, player_profiles, players_label
 from simulator.cli import check_output, run_id
 from simulator.events import Event, read_events
 from simulator.exercise import Exercise
@@ -99,6 +99,7 @@ class Recording:
     roles: list[str]
     trainee: str | None
     purpose: str = "exercise"
+    profiles: dict[str, str] | None = None  # the automated agencies' (default: sop)
     run: int = 0
     recorder: Recorder | None = None
     scores: Scores | None = None
@@ -133,6 +134,7 @@ class Recording:
                 self.roles,
                 self.trainee,
                 self.purpose,
+                players_label(player_profiles(self.scenario, self.automated, self.profiles)),
             )
         except StoreError as exc:
             raise RecordInputError(str(exc)) from None
@@ -194,9 +196,16 @@ class Recording:
 
 
 def open_recording(
-    args: argparse.Namespace, scenario: Scenario, path: Path, until: float
+    args: argparse.Namespace,
+    scenario: Scenario,
+    path: Path,
+    until: float,
+    profiles: dict[str, str] | None = None,
 ) -> Recording:
-    """The recording a ``run`` asked for (checks ``--roles`` and ``$SIMULATOR_PURPOSE``)."""
+    """The recording a ``run`` asked for (checks ``--roles`` and ``$SIMULATOR_PURPOSE``).
+
+    ``profiles``: the automated agencies' profiles (``--players``), recorded with it.
+    """
     roles = list(getattr(args, "roles", None) or [])
     known = {a.id for a in scenario.agencies}
     for role in roles:
@@ -207,7 +216,7 @@ def open_recording(
     trainee = trainee_name(getattr(args, "trainee", None))
     purpose = run_purpose()
     store = open_store(getattr(args, "db", None))
-    return Recording(store, scenario, path, args.seed, until, roles, trainee, purpose)
+    return Recording(store, scenario, path, args.seed, until, roles, trainee, purpose, profiles)
 
 
 def trainee_name(value: str | None) -> str | None:
@@ -287,6 +296,7 @@ def _start(
     roles: list[str],
     trainee: str | None,
     purpose: str = "exercise",
+    players: str = "",
 ) -> int:
     text = path.read_bytes().decode("utf-8")  # its line ends as they are: it hashes so
     return store.start_run(
@@ -301,6 +311,7 @@ def _start(
         roles=roles,
         trainee=trainee,
         purpose=purpose,
+        players=players,
     )
 
 
@@ -335,7 +346,16 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
             path = Path(scratch) / name
             path.write_text(text, encoding="utf-8", newline="")  # its line ends as stored
             ident = _start(
-                store, scenario, path, run.seed, run.until, agencies, [], None, "baseline"
+                store,
+                scenario,
+                path,
+                run.seed,
+                run.until,
+                agencies,
+                [],
+                None,
+                "baseline",
+                players_label(player_profiles(scenario)),
             )
         recorder = Recorder(store, ident, exercise.log, exercise.commands)
         exercise.subscribe(recorder.on_events)
@@ -421,6 +441,7 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         *([("purpose", "left")] if with_purpose else []),
         ("trainee", "left"),
         ("roles", "left"),
+        ("automated", "left"),
         ("scenario", "left"),
         ("seed", "right"),
         ("record", "left"),
@@ -443,6 +464,7 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             *([run.purpose] if with_purpose else []),
             run.trainee or "-",
             ",".join(run.roles) or "-",
+            run.players or "-",
             run.scenario_id,
             str(run.seed),
             run.status,
@@ -451,23 +473,28 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         )
         table.add_row(*map(Text, cells))
     table.caption_justify = "left"
-    table.caption = "ratings: one letter per objective (P, S, M, U; - not observed)"
+    table.caption = (
+        "automated: the automated players' profiles (- not recorded)\n"
+        "ratings: one letter per objective (P, S, M, U; - not observed)"
+    )
     if incomplete:
         table.caption += "\n* incomplete run, pro-rated to the share of the exercise played"
     return table
 
 
 def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpose: bool) -> Table:
-    """Each trainee's scores over time, one line per scenario version and roles played.
+    """Each trainee's scores over time, one line per scenario version, roles and partners.
 
-    Scores of another version of a scenario (an edited target) or of other roles are
-    not a trend: each gets its own line, a version named by its file's hash wherever
-    the database (``every`` run, not just those listed) holds more than one. A version
-    is what the file says (``_versions``): a comment or layout edit is the same one. A
+    Scores of another version of a scenario (an edited target), of other roles or beside
+    automated players of another profile are not a trend: each gets its own line, a
+    version named by its file's hash wherever the database (``every`` run, not just
+    those listed) holds more than one. A version is what the file says
+    (``_versions``): a comment or layout edit is the same one. A
     name is one trainee whatever its case or stops, shown as first recorded.
     """
     table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
-    names = ("trainee", "scenario", "roles", "runs", "scores", "first", "last", "change", "best")
+    names = ("trainee", "scenario", "roles", "automated", "runs", "scores", "first", "last")
+    names += ("change", "best")
     for name in ("purpose", *names) if with_purpose else names:
         table.add_column(
             name,
@@ -488,7 +515,7 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
             if len(versions[scenario]) > 1:
                 scenario += f" ({version[run.scenario_sha256][:8]})"
             name = shown.setdefault(_folded(run.trainee), run.trainee or "-")
-            key = (name, scenario, ",".join(run.roles) or "-")
+            key = (name, scenario, ",".join(run.roles) or "-", run.players or "-")
             groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
     for key, values in sorted(groups.items()):
         table.add_row(

@@ -736,7 +736,7 @@ def test_the_trend_leaves_out_runs_stopped_early(tmp_path, capsys):
     assert main(["history", "--db", str(db)]) == 0
     trend = capsys.readouterr().out.split("Trend per trainee")[1]
     row = next(line for line in trend.splitlines() if "Diaz" in line)
-    assert row.split("│")[4].strip() == "1"  # runs: only the whole one
+    assert row.split("│")[5].strip() == "1"  # runs: only the whole one
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import pytest
 import view_helpers  # noqa: F401
 from conftest import SCENARIOS
 
+from simulator.build import players_label
 from simulator.cli import main
 from simulator.scenario import load
 from simulator.store.database import Store
@@ -45,7 +46,8 @@ def test_rehearsals_and_baselines_are_left_out_of_history_and_trends_unless_all(
 
     runs, trends = history(capsys)
     assert [r[0] for r in runs] == ["1"]
-    assert [(r[0], r[2], r[3]) for r in trends] == [("Ana", "police", "1")]  # trainee, roles, runs
+    # trainee, roles, automated players, runs
+    assert [(r[0], r[2], r[3], r[4]) for r in trends] == [("Ana", "police", "sop", "1")]
 
     runs, trends = history(capsys, "--all")
     assert [(r[0], r[2], r[3]) for r in runs] == [
@@ -54,7 +56,7 @@ def test_rehearsals_and_baselines_are_left_out_of_history_and_trends_unless_all(
         ("3", "rehearsal", "Ana"),
     ]
     # Each purpose has its own trend: a rehearsal never moves the trainee's.
-    assert [(r[0], r[1], r[4]) for r in trends] == [
+    assert [(r[0], r[1], r[5]) for r in trends] == [
         ("baseline", "-", "1"),
         ("exercise", "Ana", "1"),
         ("rehearsal", "Ana", "1"),
@@ -117,7 +119,7 @@ def test_a_trend_is_one_scenario_version_and_one_set_of_roles(tmp_path, capsys, 
     assert main([*args, "--out", str(tmp_path / "police-2")]) == 0
     capsys.readouterr()
     _, trends = history(capsys)
-    lines = sorted((r[1], r[2], r[3]) for r in trends)  # scenario, roles, runs
+    lines = sorted((r[1], r[2], r[4]) for r in trends)  # scenario, roles, runs
     assert len(lines) == 3 and all(runs == "1" for _, _, runs in lines)
     assert [roles for _, roles, _ in lines].count("police") == 2
     versions = {scenario for scenario, _, _ in lines}
@@ -140,7 +142,7 @@ def test_a_comment_or_layout_edit_is_the_same_scenario_version(tmp_path, capsys,
     capsys.readouterr()
     runs, trends = history(capsys)
     assert len(runs) == 2
-    assert [(r[1], r[2], r[3]) for r in trends] == [("small-town-collision", "police", "2")]
+    assert [(r[1], r[2], r[4]) for r in trends] == [("small-town-collision", "police", "2")]
 
 
 def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path, capsys, wide):
@@ -180,7 +182,7 @@ def test_history_finds_a_trainee_in_any_case_and_a_scenario_by_its_file(tmp_path
     assert main([*common, "--trainee", "b. CHEN", "--out", str(tmp_path / "again")]) == 0
     capsys.readouterr()
     _, trends = history(capsys, "--trainee", "B. Chen")
-    assert [(r[0], r[3]) for r in trends] == [("B. Chen", "2")]  # one trainee, one trend
+    assert [(r[0], r[4]) for r in trends] == [("B. Chen", "2")]  # one trainee, one trend
 
 
 def test_history_written_to_a_pipe_keeps_whole_names_and_hashes(tmp_path, monkeypatch, capsys):
@@ -190,3 +192,19 @@ def test_history_written_to_a_pipe_keeps_whole_names_and_hashes(tmp_path, monkey
     assert main(["history"]) == 0
     out = capsys.readouterr().out
     assert "small-town-collision" in out and "…" not in out
+
+
+def test_a_trend_is_one_set_of_automated_partners(tmp_path, capsys, wide):
+    """Beside idle or expert partners a trainee who did the same scores differently."""
+    for n, profile in enumerate(("idle", "expert", "expert")):
+        record(tmp_path, f"run-{n}", "--roles", "police", "--players", profile)
+    capsys.readouterr()
+    runs, trends = history(capsys)
+    assert [r[4] for r in runs] == ["idle", "expert", "expert"]  # the automated column
+    assert sorted((r[3], r[4]) for r in trends) == [("expert", "2"), ("idle", "1")]
+
+
+def test_mixed_partners_are_named_agency_by_agency():
+    assert players_label({"fire": "expert", "ems": "sop"}) == "ems=sop,fire=expert"
+    assert players_label({"fire": "poor", "ems": "poor"}) == "poor"
+    assert players_label({}) == "none"  # a trainee at every desk

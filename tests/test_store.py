@@ -103,9 +103,16 @@ def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
     )
     db.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 4
-    assert [r.scenario_id for r in store.runs()] == ["s"]
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 5
+    assert [(r.scenario_id, r.players) for r in store.runs()] == [("s", "")]  # not known
     assert store.baseline("h", 1, 60, "") is None  # the table migration 2 added
+
+
+_RUN_COLUMNS_V2 = (
+    "id, purpose, trainee, roles, automated, scenario_id, scenario_title, scenario_sha256, "
+    "scenario_name, scenario_text, seed, until, started, ended, status, host, pid, events, "
+    "events_sha256"
+)
 
 
 def test_version_2_rebuilt_for_rehearsals_keeps_every_row_id_index_and_reference(tmp_path):
@@ -135,6 +142,7 @@ def test_version_2_rebuilt_for_rehearsals_keeps_every_row_id_index_and_reference
     db = store.db
     assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
     columns = {"baselines": "scenario_sha256, seed, until, run"}  # 4 added its code
+    columns["runs"] = _RUN_COLUMNS_V2  # 5 added the players
     after = {
         t: db.execute(f"SELECT {columns.get(t, '*')} FROM {t} ORDER BY 1").fetchall()
         for t in tables

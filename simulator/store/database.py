@@ -200,8 +200,11 @@ class Store:
         roles: list[str] | None = None,
         trainee: str | None = None,
         purpose: str = "exercise",
+        players: str = "",
     ) -> int:
         """Create a run marked running by this process; returns its id.
+
+        ``players``: the automated players' profiles, as ``players_label`` words them.
 
         The id is past every run any row names, not only past the runs that remain: a
         run deleted by hand (with foreign keys off, as the ``sqlite3`` shell has them)
@@ -217,7 +220,8 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO runs (id, purpose, trainee, roles, automated, scenario_id, "
                 "scenario_title, scenario_sha256, scenario_name, scenario_text, seed, until, "
-                "started, status, host, pid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?)",
+                "started, status, host, pid, players) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?,?)",
                 (
                     last + 1,
                     purpose,
@@ -234,6 +238,7 @@ class Store:
                     now(),
                     socket.gethostname(),
                     os.getpid(),
+                    players,
                 ),
             )
             return int(cursor.lastrowid)
@@ -511,7 +516,7 @@ def _text_hashes(text: str) -> set[str]:
 
 _RUN_COLUMNS = (
     "id, purpose, trainee, roles, automated, scenario_id, scenario_title, scenario_sha256, "
-    "scenario_name, seed, until, started, ended, status, events, events_sha256"
+    "scenario_name, seed, until, started, ended, status, events, events_sha256, players"
 )
 
 

@@ -35,6 +35,7 @@ class RunInfo:
     status: str
     events: int
     events_sha256: str | None
+    players: str  # the automated players' profiles (``players_label``); "" not known
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ _RUN_FIELDS = (
     ("status", _text),
     ("events", _whole),
     ("events_sha256", _maybe_text),
+    ("players", _text),
 )
 
 

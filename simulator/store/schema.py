@@ -116,6 +116,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE baselines ADD COLUMN code TEXT NOT NULL DEFAULT '';
     """,
+    # 5: the automated players' profiles (``players``: "sop", or "fire=expert,police=sop"),
+    # so a trainee's trend never mixes runs beside partners of another skill. '' for
+    # runs recorded before: not known.
+    """
+    ALTER TABLE runs ADD COLUMN players TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 VERSION = len(MIGRATIONS)
