@@ -8,6 +8,7 @@ corner of the warehouse district.
 import itertools
 import re
 
+import numpy as np
 import pygame
 import pytest
 import view_helpers
@@ -24,9 +25,10 @@ from simulator.view.console import Console
 from simulator.view.layers import LOCAL, MAJOR, RoadLayer
 from simulator.view.markers import FAN_MAX
 from simulator.view.placement import Placer
+from simulator.view.placenames import LANDMARK_PX, PlaceNames
 from simulator.view.session import Session
 from simulator.world import build_atlas
-from simulator.world.geography import survey
+from simulator.world.geography import District, Geography, survey
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +227,20 @@ def test_a_label_that_must_show_moves_aside_and_one_that_need_not_is_left_out():
     assert placer.place("E3", (30, 14), icon) is None
     assert placer.place("ICP", (30, 14), icon, must=True) is not None
     assert overlaps([rect for _, rect in placer.labels]) == []
+
+
+def test_a_district_name_keeps_off_a_station_at_its_centre(app):
+    """The small town's NORTHSIDE was drawn under the Mill car park's icon."""
+    district = District("Northside", 500.0, 100.0, (0.0, 100.0, 1000.0, 100.0))
+    geography = Geography((), (), (district,), (0.0, 0.0, 1000.0, 1000.0))
+    surface = pygame.Surface((1000, 1000))
+    centred = PlaceNames(geography, np.zeros((0, 2)), app.text)
+    centred.draw(surface, np.zeros(2), 1.0, 0.0)
+    ((_, rect),) = centred.placed
+    assert rect.center == (500, 100)  # nothing there: the centre
+    names = PlaceNames(geography, np.zeros((0, 2)), app.text, np.array([[500.0, 100.0]]))
+    names.draw(surface, np.zeros(2), 1.0, 0.0)
+    ((name, rect),) = names.placed
+    assert name == "NORTHSIDE" and rect.centerx == 500
+    assert not rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX).collidepoint(500, 100)
+    assert abs(rect.centery - 100) <= 3 * rect.height  # still by its district

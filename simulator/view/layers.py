@@ -43,7 +43,7 @@ class RoadLayer:
     def __init__(self, atlas: Atlas, text: Text):
         self.roads = roads = atlas.roads
         self.geography: Geography = survey(roads, atlas.scenario.map)
-        self.names = PlaceNames(self.geography, roads.xy, text)
+        self.names = PlaceNames(self.geography, roads.xy, text, _landmarks(atlas))
         self._edges(roads)
         self._lines(self.geography)
         self._surface: pygame.Surface | None = None
@@ -256,3 +256,14 @@ def closed_line(surface: pygame.Surface, a: np.ndarray, b: np.ndarray, width: in
         p = a + (b - a) * (i / steps)
         q = a + (b - a) * (min(i + 1, steps) / steps)
         pygame.draw.line(surface, CLOSED, p, q, width)
+
+
+def _landmarks(atlas: Atlas) -> np.ndarray:
+    """Where the scenario's stations, hospitals and staging areas stand (world metres).
+
+    Their icons are drawn over the base map, so its names keep off them.
+    """
+    scenario = atlas.scenario
+    places = [*scenario.stations, *scenario.hospitals, *scenario.staging_areas]
+    nodes = [atlas.locate(p.location) for p in places]
+    return atlas.roads.xy[nodes].reshape(-1, 2)

@@ -20,6 +20,11 @@ from simulator.world.geography import Geography
 BRIDGE_NAMES_PX = 4.0
 MAJOR_NAMES_PX = 14.0
 MINOR_NAMES_PX = 60.0
+# Half the size of a station, hospital or staging icon (pixels): a district's name keeps
+# this far off their centres.
+LANDMARK_PX = 12
+# How many lines of text a district's name may move up or down to keep off them.
+LANDMARK_STEPS = 3
 # Screen pixels between repeats of one street's name.
 REPEAT_PX = 520
 ROTATED_CACHE = 3000
@@ -28,9 +33,12 @@ ROTATED_CACHE = 3000
 class PlaceNames:
     """Places names on a base-map surface without overlaps."""
 
-    def __init__(self, geography: Geography, xy: np.ndarray, text: Text):
+    def __init__(
+        self, geography: Geography, xy: np.ndarray, text: Text, landmarks: np.ndarray | None = None
+    ):
         self.geography = geography
         self.xy = xy
+        self.landmarks = np.zeros((0, 2)) if landmarks is None else landmarks
         self.text = text
         self._rotated: dict[tuple, tuple[pygame.Surface, pygame.Surface]] = {}
         runs = [(s, run) for s in geography.streets if s.name for run in s.runs if len(run) > 1]
@@ -78,10 +86,36 @@ class PlaceNames:
         label = self.text.render(name, self.text.large, DISTRICT_NAME, True)
         if label.get_width() > (x1 - x0) * scale * 0.8:
             return
-        at = ((district.x - origin[0]) * scale, (district.y - origin[1]) * scale)
-        rect = label.get_rect(center=(round(at[0]), round(at[1])))
+        rect = self._clear_of_landmarks(label, district, origin, scale)
         if rect.colliderect(surface.get_rect()):
             self._blit(surface, name, label, self._halo(name, self.text.large, True), rect, taken)
+
+    def _clear_of_landmarks(self, label, district, origin, scale) -> pygame.Rect:
+        """Where a district's name goes, clear of the icons drawn over the base map.
+
+        Its centre, else the nearest place below or above it (within the district, or
+        ``LANDMARK_STEPS`` lines of text of its centre) that covers no station, hospital
+        or staging icon; else the centre after all.
+        """
+        x, y = (district.x - origin[0]) * scale, (district.y - origin[1]) * scale
+        _, y0, _, y1 = district.box
+        icons = (self.landmarks - origin) * scale
+        step = label.get_height()
+        reach = max(LANDMARK_STEPS, int((y1 - y0) * scale / 2 // max(step, 1)))
+        centre = label.get_rect(center=(round(x), round(y)))
+        for k in range(reach + 1):
+            for dy in (k * step, -k * step) if k else (0,):
+                rect = centre.move(0, dy)
+                near = rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX)
+                inside = (
+                    (icons[:, 0] >= near.left)
+                    & (icons[:, 0] <= near.right)
+                    & (icons[:, 1] >= near.top)
+                    & (icons[:, 1] <= near.bottom)
+                )
+                if not inside.any():
+                    return rect
+        return centre
 
     def _bridge(self, surface, name: str, pts: np.ndarray, taken: list[pygame.Rect]) -> None:
         """A bridge's name beside its middle, level."""
