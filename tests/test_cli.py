@@ -171,7 +171,7 @@ def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
     assert main(["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert f"{orders}: line 1: command.dispatch.units:" in err
-    assert f"{orders}: line 2:" in err
+    assert f"{orders}: line 2: not valid JSON: Expecting value at column 1\n" in err
     assert f"{orders}: line 3: command: unknown type 'warp' (types: " in err
     assert f"{orders}: line 4: souce: unknown field (fields: after, command, " in err
     assert not (tmp_path / "r").exists()

@@ -133,7 +133,22 @@ def test_a_bad_line_is_named_by_file_and_line_when_the_hash_was_made_to_match(
     log.write_text("".join([*lines[:2], "{not json\n", *lines[2:]]))
     _edit_manifest(run, events_sha256=hashlib.sha256(log.read_bytes()).hexdigest())
     err = _refused(["report", str(run)], capsys)
-    assert err.startswith(f"{log}: line 3: not JSON")
+    reason = "not valid JSON: Expecting property name enclosed in double quotes at column 2"
+    assert err.startswith(f"{log}: line 3: {reason}\n")
+
+
+@pytest.mark.parametrize("command", ["report", "replay"])
+def test_a_manifest_missing_a_comma_is_named_by_line_and_column(
+    tmp_path, capsys, recorded, command
+):
+    run = _copy(tmp_path, recorded[0])
+    manifest = run / "run.json"
+    text = manifest.read_text()
+    manifest.write_text(text.replace(",", "", 1))
+    line = text[: text.index(",")].count("\n") + 2  # the comma ended the line before
+    err = _refused([command, str(run)], capsys)
+    reason = f"not valid JSON: Expecting ',' delimiter at line {line}, column 3"
+    assert err == f"{manifest}: cannot read the run manifest: {reason}\n"
 
 
 @pytest.mark.parametrize("field", ["scenario_sha256", "events_sha256"])
@@ -234,7 +249,10 @@ def test_history_names_a_damaged_run_and_still_lists_the_others(
 @pytest.mark.parametrize(
     ("statement", "problem"),
     [
-        ("UPDATE events SET json = '{x' WHERE run = 2 AND seq = 7", "events: seq 7: not JSON"),
+        (
+            "UPDATE events SET json = '{x' WHERE run = 2 AND seq = 7",
+            "events: seq 7: not valid JSON",
+        ),
         ("DELETE FROM events WHERE run = 2 AND seq > 100", "events: 100 stored, but the run"),
         (
             "UPDATE events SET json = replace(json, '\"t\":', '\"t\":1') "

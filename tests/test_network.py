@@ -25,7 +25,7 @@ from simulator.commands import SetService
 from simulator.network.bot import play_seat, sit
 from simulator.network.host import Host
 from simulator.network.link import Link, LinkError
-from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION
+from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION, ProtocolError, decode
 from simulator.network.tokens import new_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,6 +247,15 @@ def test_wrong_and_reused_tokens_are_refused(tmp_path):
     first.close()
     server.stop()
     server.wait()
+
+
+def test_a_message_that_is_not_json_is_answered_with_the_whole_reason_and_its_place():
+    with pytest.raises(ProtocolError) as refused:
+        decode('{"type": "ping", "id": 1,\n "x": "unterminated')
+    assert refused.value.code == "bad_json"
+    assert str(refused.value).endswith(
+        "not valid JSON: Unterminated string starting at line 2, column 7"
+    )
 
 
 def test_malformed_messages_get_errors_and_the_server_carries_on(tmp_path):

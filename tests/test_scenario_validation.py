@@ -608,7 +608,7 @@ def test_load_bad_json(tmp_path):
     path.write_text('{"metadata": }', encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load(path)
-    assert info.value.problems[0].message.startswith("not valid JSON (line 1)")
+    assert info.value.problems[0].message == "not valid JSON: Expecting value at line 1, column 14"
 
 
 def test_load_a_document_that_is_not_a_mapping(tmp_path):
