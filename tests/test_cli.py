@@ -83,6 +83,14 @@ def test_run_writes_a_complete_run_directory(tmp_path, capsys):
     assert summary["incidents"] == 1
 
 
+def test_a_run_no_unit_reached_says_so_instead_of_an_empty_response_table(tmp_path, capsys):
+    argv = ["run", str(SMALL), "--until", "00:00:30", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--quiet", "--db", str(tmp_path / "db.sqlite")]) == 0
+    printed = capsys.readouterr().out
+    assert "No unit reached an incident: no response times.\n" in printed
+    assert "Response time" not in printed and "90th percentile" not in printed
+
+
 def test_run_until_stops_early_and_says_so(tmp_path):
     out = tmp_path / "run"
     assert main(["run", str(SMALL), "--until", "00:30", "--out", str(out), "--quiet"]) == 0
