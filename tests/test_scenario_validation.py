@@ -403,7 +403,25 @@ def test_incident_that_needs_nothing():
 
 def test_inject_after_the_end_of_the_exercise():
     problem = only(mutated(lambda d: d["msel"][0].update(time="04:01")))
-    assert problem == Problem("msel.0.time", "falls after the end of the exercise")
+    reason = "falls after the end of the exercise (metadata.duration: 04:00:00)"
+    assert problem == Problem("msel.0.time", reason)
+
+
+def test_a_bare_number_duration_is_named_as_seconds_when_an_inject_falls_after_it():
+    def two(data: dict) -> None:
+        data["metadata"]["duration"] = 2
+        data["msel"][0]["time"] = "00:00:03"
+
+    problem = only(mutated(two))
+    assert problem.path == "msel.0.time"
+    assert problem.message == (
+        "falls after the end of the exercise (metadata.duration: 00:00:02; "
+        'a bare number is seconds: write "02:00" for two hours)'
+    )
+
+
+def test_a_bare_number_duration_long_enough_for_every_inject_is_accepted():
+    build(mutated(lambda d: d["metadata"].update(duration=4 * 3600)))
 
 
 def test_inject_exactly_at_the_end_is_allowed():
