@@ -566,6 +566,8 @@ def test_a_connection_dropped_for_not_reading_can_no_longer_act_for_its_seat(tmp
     [
         (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "nan"], "expected a number"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "inf"], "expected a number"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "1_0"], "speed: expected a"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "\uff12"], "in the digits 0-9"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "release", "²"], "the inject's seq"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "end", "r" * 1001], "over 1000"),
         (["join", "ws://127.0.0.1:99999", "--token", "x", "--bot", "sop"], "bad URL"),

@@ -262,6 +262,19 @@ def test_bad_duration_is_reported_at_its_field():
     assert "'1:75'" in problem.message and "HH:MM" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["msel"][0].update(time="\uff10\uff10:01"), "msel.0.time"),
+        (lambda d: d["metadata"].update(duration="0\u0664:00"), "metadata.duration"),
+        (lambda d: d["metadata"].update(start="\uff10\uff18:00"), "metadata.start"),
+    ],
+)
+def test_a_time_in_other_digits_is_refused_at_its_field(change, path):
+    problem = only(mutated(change))
+    assert problem.path == path and "digits 0-9" in problem.message
+
+
 def test_zero_duration_is_rejected():
     problem = only(mutated(lambda d: d["metadata"].update(duration=0)))
     assert problem == Problem("metadata.duration", "duration must be longer than zero")
