@@ -12,6 +12,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import sys
 import unicodedata
 from contextlib import suppress
@@ -499,12 +500,30 @@ def _port(text: str) -> int:
 
 def _speed(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {shown(text)}") from None
+        value = decimal(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     if not 0 < value <= 600:
         raise argparse.ArgumentTypeError("must be more than 0 and at most 600")
     return value
+
+
+# A decimal number as a person types it: digits 0-9, a point, perhaps a minus sign.
+_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def decimal(text: str) -> float:
+    """A decimal number typed as an option, in the digits 0-9 (``2``, ``0.5``, ``-1``).
+
+    ``float()`` also reads "1_0", " 5 ", "1e3", "nan" and other scripts' digits
+    (full-width ones): a speed typed so is a typo, not the number it happens to spell.
+
+    Raises:
+        ValueError: the text is not such a number; the message says what was expected.
+    """
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"expected a number in the digits 0-9 (like 2 or 0.5), got {shown(text)}")
+    return float(text)
 
 
 def run_id(text: str) -> int:

@@ -741,6 +741,20 @@ def _print_summary(console: Console, summary: Summary, sha: str, directory: Path
         "Commands accepted / rejected", f"{summary.commands_accepted} / {summary.commands_rejected}"
     )
     console.print(overview)
+    _print_response_times(console, summary)
+    _say(console, f"Run directory: {directory}")
+    console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)
+
+
+def _print_response_times(console: Console, summary: Summary) -> None:
+    """The response-time table, or a sentence when no unit reached a scene.
+
+    A table of headers and no rows (a run stopped in its first minute) read as if
+    the times had been lost.
+    """
+    if not summary.response:
+        _say(console, "No unit reached an incident: no response times.")
+        return
     times = Table(title="Response time: first 911 call to first unit on scene")
     times.add_column("agency")
     times.add_column("incidents", justify="right")
@@ -749,5 +763,3 @@ def _print_summary(console: Console, summary: Summary, sha: str, directory: Path
     for row in summary.response:
         times.add_row(row.agency, str(row.responses), seconds_text(row.mean), seconds_text(row.p90))
     console.print(times)
-    _say(console, f"Run directory: {directory}")
-    console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)

@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import ipaddress
 import json
-import math
 import signal
 import socket
 import threading
@@ -23,7 +22,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, check_database, check_output
+from simulator.cli import BadInput, check_database, check_output, decimal
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
@@ -423,12 +422,9 @@ def _act(link: Any, message: dict[str, Any]) -> None:
 
 def _number(text: str | None, name: str) -> float:
     try:
-        number = float(text or "")
-    except ValueError:
-        raise BadInput(f"control {name}: expected a number, got {text!r}") from None
-    if not math.isfinite(number):
-        raise BadInput(f"control {name}: expected a number, got {text!r}")
-    return number
+        return decimal(text or "")
+    except ValueError as exc:
+        raise BadInput(f"control {name}: {exc}") from None
 
 
 def _take_status(status: dict[str, Any], message: dict[str, Any]) -> None:

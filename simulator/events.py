@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from simulator.scenario.limits import json_problem
+
 # The exercise controller: the source of its commands in the log, and the agency its
 # inject commands name (it may command any agency; no trainee may give its commands).
 CONTROLLER = "controller"
@@ -33,20 +35,21 @@ def _line_encoder() -> Callable[[dict[str, Any]], str]:
 _ENCODE = _line_encoder()
 
 
-def read_json(text: str) -> object:
+def read_json(text: str, *, one_line: bool = False) -> object:
     """JSON text read back, or a ValueError whose reason a person can act on.
 
     A record edited by hand or damaged on disk may hold anything: JSON nested deeper
     than Python recurses, or a number too long to read, is refused like broken JSON.
+    ``one_line``: the text is a line the caller names, so an error gives its column.
     """
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON ({exc.msg}, column {exc.colno})") from None
+        raise ValueError(json_problem(exc, one_line=one_line)) from None
     except RecursionError:
-        raise ValueError("not JSON this program reads (nested too deeply)") from None
+        raise ValueError("not valid JSON: nested too deeply to read") from None
     except ValueError:  # a number of thousands of digits
-        raise ValueError("not JSON this program reads (a number too long)") from None
+        raise ValueError("not valid JSON: a number too long to read") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,7 @@ class Event:
             ValueError: the line is not an event record, with the reason (a log edited
                 or cut short by hand must be refused, not half-read).
         """
-        raw = read_json(line)
+        raw = read_json(line, one_line=True)
         if not isinstance(raw, dict):
             raise ValueError("not an event record (expected a JSON object)")
         for name, ok in _RECORD_FIELDS:

@@ -395,7 +395,7 @@ def _read_line(
     from simulator.scenario.document import DocumentError, parse_json
 
     try:
-        row = parse_json(line)
+        row = parse_json(line, one_line=True)
         if not isinstance(row, dict):
             raise TypeError("expected an object")
         unknown = sorted(set(row) - _LINE_FIELDS)
@@ -417,7 +417,7 @@ def _read_line(
     except KeyError as exc:
         return [f"{exc.args[0]}: required field is missing"]
     except (DocumentError, TypeError, ValueError) as exc:
-        return [str(exc).replace("not valid JSON (line 1)", "not valid JSON")]
+        return [str(exc)]
     return TimedCommand(t, source, command, after, ticks)
 
 

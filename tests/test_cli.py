@@ -83,6 +83,14 @@ def test_run_writes_a_complete_run_directory(tmp_path, capsys):
     assert summary["incidents"] == 1
 
 
+def test_a_run_no_unit_reached_says_so_instead_of_an_empty_response_table(tmp_path, capsys):
+    argv = ["run", str(SMALL), "--until", "00:00:30", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--quiet", "--db", str(tmp_path / "db.sqlite")]) == 0
+    printed = capsys.readouterr().out
+    assert "No unit reached an incident: no response times.\n" in printed
+    assert "Response time" not in printed and "90th percentile" not in printed
+
+
 def test_run_until_stops_early_and_says_so(tmp_path):
     out = tmp_path / "run"
     assert main(["run", str(SMALL), "--until", "00:30", "--out", str(out), "--quiet"]) == 0
@@ -171,7 +179,7 @@ def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
     assert main(["run", str(SMALL), "--commands", str(orders), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert f"{orders}: line 1: command.dispatch.units:" in err
-    assert f"{orders}: line 2:" in err
+    assert f"{orders}: line 2: not valid JSON: Expecting value at column 1\n" in err
     assert f"{orders}: line 3: command: unknown type 'warp' (types: " in err
     assert f"{orders}: line 4: souce: unknown field (fields: after, command, " in err
     assert not (tmp_path / "r").exists()
@@ -311,6 +319,8 @@ def test_a_run_stopped_a_second_in_says_how_little_it_played(tmp_path, capsys):
 
 
 DIGITS_ONLY = "expected a whole number in the digits 0-9, got"
+DECIMAL_ONLY = "expected a number in the digits 0-9 (like 2 or 0.5), got"
+CLOCK_ONLY = "expected HH:MM or HH:MM:SS in the digits 0-9, got"
 
 
 @pytest.mark.parametrize(
@@ -325,6 +335,11 @@ DIGITS_ONLY = "expected a whole number in the digits 0-9, got"
         (["play", str(SMALL), "--size", "\uff11920x1080"], "--size: expected WIDTHxHEIGHT"),
         (["serve", str(SMALL), "--port", "8_765"], f"--port: {DIGITS_ONLY} '8_765'"),
         (["calibrate", str(SMALL), "--seeds", "\u00b2"], f"--seeds: {DIGITS_ONLY} "),
+        (["serve", str(SMALL), "--speed", "1_0"], f"--speed: {DECIMAL_ONLY} '1_0'"),
+        (["serve", str(SMALL), "--speed", "\uff12"], f"--speed: {DECIMAL_ONLY} "),
+        (["serve", str(SMALL), "--speed", "1e2"], f"--speed: {DECIMAL_ONLY} '1e2'"),
+        (["run", str(SMALL), "--until", "\uff10\uff10:30"], f"--until: {CLOCK_ONLY} "),
+        (["serve", str(SMALL), "--until", "00:\u0663\u0660"], f"--until: {CLOCK_ONLY} "),
     ],
 )
 def test_a_number_not_in_plain_digits_is_refused_by_its_option(argv, message, capsys):
@@ -337,3 +352,18 @@ def test_a_number_not_in_plain_digits_is_refused_by_its_option(argv, message, ca
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert f"argument {message}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("text", ["2", "0.5", ".5", "600", "1."])
+def test_a_speed_in_plain_digits_is_read(text):
+    assert arguments("serve", str(SMALL), "--speed", text).speed == float(text)
+
+
+def test_a_note_at_a_time_in_other_digits_is_refused_naming_at(tmp_path, capsys):
+    db = tmp_path / "db.sqlite"
+    argv = ["run", str(SMALL), "--until", "00:10", "--quiet", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["note", "1", "--at", "\uff10\uff10:05", "x", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"--at: {CLOCK_ONLY} " in err and "Traceback" not in err

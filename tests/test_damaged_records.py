@@ -9,9 +9,11 @@ code 2, no traceback; the runs that are whole are still listed.
 import hashlib
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -133,7 +135,22 @@ def test_a_bad_line_is_named_by_file_and_line_when_the_hash_was_made_to_match(
     log.write_text("".join([*lines[:2], "{not json\n", *lines[2:]]))
     _edit_manifest(run, events_sha256=hashlib.sha256(log.read_bytes()).hexdigest())
     err = _refused(["report", str(run)], capsys)
-    assert err.startswith(f"{log}: line 3: not JSON")
+    reason = "not valid JSON: Expecting property name enclosed in double quotes at column 2"
+    assert err.startswith(f"{log}: line 3: {reason}\n")
+
+
+@pytest.mark.parametrize("command", ["report", "replay"])
+def test_a_manifest_missing_a_comma_is_named_by_line_and_column(
+    tmp_path, capsys, recorded, command
+):
+    run = _copy(tmp_path, recorded[0])
+    manifest = run / "run.json"
+    text = manifest.read_text()
+    manifest.write_text(text.replace(",", "", 1))
+    line = text[: text.index(",")].count("\n") + 2  # the comma ended the line before
+    err = _refused([command, str(run)], capsys)
+    reason = f"not valid JSON: Expecting ',' delimiter at line {line}, column 3"
+    assert err == f"{manifest}: cannot read the run manifest: {reason}\n"
 
 
 @pytest.mark.parametrize("field", ["scenario_sha256", "events_sha256"])
@@ -234,7 +251,10 @@ def test_history_names_a_damaged_run_and_still_lists_the_others(
 @pytest.mark.parametrize(
     ("statement", "problem"),
     [
-        ("UPDATE events SET json = '{x' WHERE run = 2 AND seq = 7", "events: seq 7: not JSON"),
+        (
+            "UPDATE events SET json = '{x' WHERE run = 2 AND seq = 7",
+            "events: seq 7: not valid JSON",
+        ),
         ("DELETE FROM events WHERE run = 2 AND seq > 100", "events: 100 stored, but the run"),
         (
             "UPDATE events SET json = replace(json, '\"t\":', '\"t\":1') "
@@ -346,6 +366,45 @@ def test_a_screenshot_that_cannot_be_saved_is_refused_before_the_exercise(tmp_pa
     )
     assert "--screenshot:" in err and "is a directory" in err
     assert not out.exists()  # nothing was played, nothing half-recorded
+
+
+def _overwritten(path: Path, offset: int) -> bytes:
+    """Write 2 KB of garbage at ``offset`` (a disk fault); the file's bytes after it."""
+    with path.open("r+b") as file:
+        file.seek(offset)
+        file.write(random.Random(offset).randbytes(2048))
+    return path.read_bytes()
+
+
+# Page 2 damaged is listed by SQLite's quick check; page 4, by an error it raises.
+@pytest.mark.parametrize("offset", [4096, 12288])
+@pytest.mark.parametrize(
+    "argv", [["history"], ["report", "1"], ["note", "1", "--at", "00:05", "radio dead"]]
+)
+def test_a_damaged_database_page_is_called_damaged_with_the_whole_reason_and_a_recovery(
+    tmp_path, capsys, recorded, offset, argv
+):
+    db = tmp_path / "copy.sqlite"
+    db.write_bytes(recorded[1].read_bytes())
+    damaged = _overwritten(db, offset)
+    err = _refused([*argv, "--db", str(db)], capsys)
+    assert err.startswith(f"{db}: the simulator database is damaged (a corrupt file): ")
+    assert err.count("\n") == 1 and "..." not in err and "*** in database" not in err
+    assert "not a simulator database" not in err
+    assert f'sqlite3 {db} ".recover" | sqlite3 ' in err and "restore a backup" in err
+    assert db.read_bytes() == damaged  # nothing written into what may still be saved
+
+
+def test_another_applications_damaged_database_is_not_called_ours(tmp_path, capsys):
+    db = tmp_path / "photos.sqlite"
+    with closing(sqlite3.connect(db)) as other:
+        other.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        other.executemany("INSERT INTO photos (name) VALUES (?)", [("x" * 500,)] * 100)
+        other.commit()
+    _overwritten(db, 4096)
+    err = _refused(["history", "--db", str(db)], capsys)
+    assert err.startswith(f"{db}: not a simulator database (")
+    assert "damaged (a corrupt file)" not in err
 
 
 def _damaged_copy(tmp_path: Path, db: Path, statement: str) -> Path:

@@ -285,6 +285,25 @@ def test_a_duplicate_json_key_is_named(tmp_path, capsys):
     assert_clean(code, err, bad, "", "duplicate key 'scoring'")
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            '{"metadata": {"id": "x", "title": "unterminated',
+            "not valid JSON: Unterminated string starting at line 1, column 35",
+        ),
+        ('{\n  "metadata": {}\n  "units": []\n}', "Expecting ',' delimiter at line 3, column 3"),
+    ],
+)
+def test_a_json_syntax_error_gives_the_whole_reason_with_line_and_column(
+    tmp_path, capsys, text, reason
+):
+    bad = tmp_path / "syntax.json"
+    bad.write_text(text, encoding="utf-8")
+    code, err = validate(bad, capsys)
+    assert assert_clean(code, err, bad, "", reason).endswith(reason)
+
+
 def test_merge_keys_are_not_duplicates():
     data = parse_yaml("base: &b {x: 1, y: 2}\npoint:\n  <<: *b\n  y: 3\n")
     assert data["point"] == {"x": 1, "y": 3}

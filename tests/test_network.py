@@ -25,7 +25,7 @@ from simulator.commands import SetService
 from simulator.network.bot import play_seat, sit
 from simulator.network.host import Host
 from simulator.network.link import Link, LinkError
-from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION
+from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION, ProtocolError, decode
 from simulator.network.tokens import new_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,6 +247,15 @@ def test_wrong_and_reused_tokens_are_refused(tmp_path):
     first.close()
     server.stop()
     server.wait()
+
+
+def test_a_message_that_is_not_json_is_answered_with_the_whole_reason_and_its_place():
+    with pytest.raises(ProtocolError) as refused:
+        decode('{"type": "ping", "id": 1,\n "x": "unterminated')
+    assert refused.value.code == "bad_json"
+    assert str(refused.value).endswith(
+        "not valid JSON: Unterminated string starting at line 2, column 7"
+    )
 
 
 def test_malformed_messages_get_errors_and_the_server_carries_on(tmp_path):
@@ -557,6 +566,8 @@ def test_a_connection_dropped_for_not_reading_can_no_longer_act_for_its_seat(tmp
     [
         (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "nan"], "expected a number"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "inf"], "expected a number"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "1_0"], "speed: expected a"),
+        (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "\uff12"], "in the digits 0-9"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "release", "²"], "the inject's seq"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "end", "r" * 1001], "over 1000"),
         (["join", "ws://127.0.0.1:99999", "--token", "x", "--bot", "sop"], "bad URL"),

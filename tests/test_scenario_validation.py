@@ -262,6 +262,19 @@ def test_bad_duration_is_reported_at_its_field():
     assert "'1:75'" in problem.message and "HH:MM" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["msel"][0].update(time="\uff10\uff10:01"), "msel.0.time"),
+        (lambda d: d["metadata"].update(duration="0\u0664:00"), "metadata.duration"),
+        (lambda d: d["metadata"].update(start="\uff10\uff18:00"), "metadata.start"),
+    ],
+)
+def test_a_time_in_other_digits_is_refused_at_its_field(change, path):
+    problem = only(mutated(change))
+    assert problem.path == path and "digits 0-9" in problem.message
+
+
 def test_zero_duration_is_rejected():
     problem = only(mutated(lambda d: d["metadata"].update(duration=0)))
     assert problem == Problem("metadata.duration", "duration must be longer than zero")
@@ -403,7 +416,25 @@ def test_incident_that_needs_nothing():
 
 def test_inject_after_the_end_of_the_exercise():
     problem = only(mutated(lambda d: d["msel"][0].update(time="04:01")))
-    assert problem == Problem("msel.0.time", "falls after the end of the exercise")
+    reason = "falls after the end of the exercise (metadata.duration: 04:00:00)"
+    assert problem == Problem("msel.0.time", reason)
+
+
+def test_a_bare_number_duration_is_named_as_seconds_when_an_inject_falls_after_it():
+    def two(data: dict) -> None:
+        data["metadata"]["duration"] = 2
+        data["msel"][0]["time"] = "00:00:03"
+
+    problem = only(mutated(two))
+    assert problem.path == "msel.0.time"
+    assert problem.message == (
+        "falls after the end of the exercise (metadata.duration: 00:00:02; "
+        'a bare number is seconds: write "02:00" for two hours)'
+    )
+
+
+def test_a_bare_number_duration_long_enough_for_every_inject_is_accepted():
+    build(mutated(lambda d: d["metadata"].update(duration=4 * 3600)))
 
 
 def test_inject_exactly_at_the_end_is_allowed():
@@ -608,7 +639,7 @@ def test_load_bad_json(tmp_path):
     path.write_text('{"metadata": }', encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load(path)
-    assert info.value.problems[0].message.startswith("not valid JSON (line 1)")
+    assert info.value.problems[0].message == "not valid JSON: Expecting value at line 1, column 14"
 
 
 def test_load_a_document_that_is_not_a_mapping(tmp_path):

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from simulator.events import Event
+from simulator.scenario.limits import json_problem
 
 VERSION = 1
 # A command is well under 2 KB; 64 KB leaves room and refuses a flood in one frame.
@@ -60,6 +61,8 @@ def decode(raw: str | bytes) -> dict[str, Any]:
         raise ProtocolError("too_big", f"message of {size}")
     try:
         message = json.loads(raw, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ProtocolError("bad_json", json_problem(exc)) from None
     except (ValueError, RecursionError) as exc:
         raise ProtocolError("bad_json", f"not valid JSON: {str(exc)[:120]}") from None
     if not isinstance(message, dict):

@@ -26,6 +26,7 @@ from simulator.scenario.msel import (
 from simulator.scenario.operations import confrontation_id, confrontation_spec
 from simulator.scenario.plan import default_plan
 from simulator.scenario.problem import Problem
+from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import DISCIPLINE, AgencyKind, Capability, meets
 
 REQUIRED_KINDS = (AgencyKind.POLICE, AgencyKind.FIRE, AgencyKind.EMS)
@@ -95,23 +96,27 @@ def responsible_agency(scenario: Scenario, spec: IncidentSpec, capability: Capab
     return ""
 
 
-def problems(scenario: Scenario, whole: frozenset[str] = SECTIONS) -> list[Problem]:
+def problems(
+    scenario: Scenario, whole: frozenset[str] = SECTIONS, *, bare_duration: bool = False
+) -> list[Problem]:
     """All cross-reference problems in a parsed scenario.
 
     ``whole``: the sections no item was left out of (all of them, unless the scenario
-    is what was left of a file after its schema problems).
+    is what was left of a file after its schema problems). ``bare_duration``: the file
+    wrote ``metadata.duration`` as a bare number, which is seconds.
     """
+    late = _after_end(scenario, bare_duration)
     found: list[Problem] = []
     found += _unique(scenario)
     found += _agencies(scenario, whole)
     found += _resources(scenario, whole)
-    found += _msel(scenario, whole)
+    found += _msel(scenario, whole, late)
     found += _comms(scenario, whole)
     found += _restores(scenario, whole)
     have = offered(scenario)  # once: a city's incidents times its units add up
     for path, _, spec in incidents(scenario):
         found += _incident(scenario, path, spec, whole, have)
-    found += _operations(scenario, whole, have)
+    found += _operations(scenario, whole, have, late)
     found += _intelligence(scenario, whole, have)
     found += _combinations(scenario, whole)
     found += _facts(scenario, whole)
@@ -233,7 +238,21 @@ def _hospital_agency(scenario: Scenario, index: int, agency: str, ids: set[str])
     ]
 
 
-def _msel(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
+def _after_end(scenario: Scenario, bare_duration: bool) -> str:
+    """Why a time is too late, with the exercise's length and where it is set.
+
+    ``duration: 2`` is two seconds, not two hours: every inject then fell "after the end
+    of the exercise", and nothing said how long that was or why.
+    """
+    length = format_offset(scenario.metadata.duration)
+    hint = f"; {_BARE_SECONDS}" if bare_duration else ""
+    return f"falls after the end of the exercise (metadata.duration: {length}{hint})"
+
+
+_BARE_SECONDS = 'a bare number is seconds: write "02:00" for two hours'
+
+
+def _msel(scenario: Scenario, whole: frozenset[str], late: str) -> list[Problem]:
     found = []
     ids = _agency_ids(scenario)
     objectives = {o.id for o in scenario.scoring.objectives}
@@ -245,7 +264,7 @@ def _msel(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
     for index, row in enumerate(scenario.msel):
         path = f"msel.{index}"
         if "metadata" in whole and row.time > duration:
-            found.append(Problem(f"{path}.time", "falls after the end of the exercise"))
+            found.append(Problem(f"{path}.time", late))
         for t_index, agency in enumerate(row.to):
             if "agencies" in whole and agency not in ids:
                 found.append(
@@ -387,7 +406,9 @@ def _incident(
     return found
 
 
-def _operations(scenario: Scenario, whole: frozenset[str], have: set[Capability]) -> list[Problem]:
+def _operations(
+    scenario: Scenario, whole: frozenset[str], have: set[Capability], late: str
+) -> list[Problem]:
     """Planned operations: ids unique, agencies known, inside the exercise.
 
     The incident a blue-on-blue confrontation would start must be one somebody can work.
@@ -409,7 +430,7 @@ def _operations(scenario: Scenario, whole: frozenset[str], have: set[Capability]
                 reason = unknown("agency", agency, ids, "agencies")
                 found.append(Problem(f"{path}.{where}", reason, f"operation {op.id}"))
         if "metadata" in whole and op.end > scenario.metadata.duration:
-            found.append(Problem(f"{path}.end", "falls after the end of the exercise"))
+            found.append(Problem(f"{path}.end", late))
         blue = confrontation_spec(op, op, index + 1, plan.deconfliction)
         if confrontation_id(index + 1) in taken:
             reason = f"incident id {shown(blue.id)} is kept for blue-on-blue confrontations"

@@ -26,6 +26,7 @@ from simulator.scenario.limits import (
     MAX_DEPTH,
     MAX_DIGITS,
     SHOWN_CHARS,
+    json_problem,
     shown,
 )
 
@@ -59,11 +60,12 @@ def parse_yaml(text: str) -> Any:
         loader.dispose()
 
 
-def parse_json(text: str) -> Any:
+def parse_json(text: str, *, one_line: bool = False) -> Any:
     """Plain data from JSON text, bounded like :func:`parse_yaml`.
 
     ``NaN`` and ``Infinity`` are read as floats so the schema can name the field that
-    holds one (every number there must be finite).
+    holds one (every number there must be finite). ``one_line``: the text is a line
+    the caller names, so a syntax error gives only its column.
 
     Raises:
         DocumentError: not JSON, or nested, keyed or numbered beyond the limits.
@@ -71,7 +73,7 @@ def parse_json(text: str) -> Any:
     try:
         data = json.loads(text, parse_int=_json_int, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"not valid JSON (line {exc.lineno}): {exc.msg}") from None
+        raise DocumentError(json_problem(exc, one_line=one_line)) from None
     except _Refused as exc:
         raise DocumentError(f"not valid JSON: {exc}") from None
     except RecursionError:

@@ -6,6 +6,7 @@ a message too long to read. Each limit is far above anything a real exercise nee
 heavy, so the command line can use it before pydantic loads.
 """
 
+import json
 import reprlib
 
 # Files: bounds on what a reader must hold in memory and walk.
@@ -60,3 +61,16 @@ def clipped(message: str) -> str:
     if len(message) > MAX_MESSAGE_CHARS:
         line = line[:-1] + "…"
     return line
+
+
+def json_problem(exc: json.JSONDecodeError, *, one_line: bool = False) -> str:
+    """``not valid JSON: REASON at line L, column C``, json's whole reason and its place.
+
+    ``exc.msg`` alone stops mid-sentence ("Unterminated string starting at", the place
+    left off) and a line number alone does not find an error in one long line. With
+    ``one_line`` the text is a line the caller already names (a JSON Lines record), so
+    only the column is given.
+    """
+    reason = exc.msg.removesuffix(" at")
+    where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+    return f"not valid JSON: {reason} at {where}"

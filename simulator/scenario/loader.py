@@ -101,9 +101,17 @@ def examine(data: Any) -> Checked:
         checked = without_failures(data, [error["loc"] for error in exc.errors()])
         if checked.scenario is None:
             return Checked(None, schema)
-        found = reference_problems(checked.scenario, checked.whole)
+        bare = _bare_duration(data)
+        found = reference_problems(checked.scenario, checked.whole, bare_duration=bare)
         return replace(checked, problems=schema + checked.restore(found))
-    return Checked(scenario, reference_problems(scenario))
+    return Checked(scenario, reference_problems(scenario, bare_duration=_bare_duration(data)))
+
+
+def _bare_duration(data: dict) -> bool:
+    """Whether ``metadata.duration`` is written as a bare number (seconds), not HH:MM."""
+    metadata = data.get("metadata")
+    duration = metadata.get("duration") if isinstance(metadata, dict) else None
+    return isinstance(duration, int | float) and not isinstance(duration, bool)
 
 
 def _from_pydantic(exc: ValidationError) -> list[Problem]:

@@ -37,8 +37,10 @@ class Metadata(Model):
     @field_validator("start")
     @classmethod
     def _clock(cls, value: str) -> str:
-        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-            raise ValueError(f"expected a clock time HH:MM (00:00-23:59), got {shown(value)}")
+        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):  # not \d: any script's
+            raise ValueError(
+                f"expected a clock time HH:MM (00:00-23:59, digits 0-9), got {shown(value)}"
+            )
         return value
 
     @field_validator("duration")

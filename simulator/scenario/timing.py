@@ -8,7 +8,8 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from simulator.scenario.limits import MAX_SECONDS, shown
 
-_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
+# The digits 0-9 only: ``\d`` also matches other scripts' digits (full-width ones).
+_CLOCK = re.compile(r"^([0-9]{1,3}):([0-5][0-9])(?::([0-5][0-9]))?$")
 
 
 def parse_offset(value: object) -> float:
@@ -32,7 +33,8 @@ def parse_offset(value: object) -> float:
             hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
             return _checked(hours * 3600 + minutes * 60 + seconds)
         # Text is a clock time only: "90" could mean minutes as well as seconds.
-        raise ValueError(f"expected HH:MM or HH:MM:SS, got {shown(value)}")
+        digits = "" if value.isascii() else " in the digits 0-9"
+        raise ValueError(f"expected HH:MM or HH:MM:SS{digits}, got {shown(value)}")
     raise ValueError(f"expected HH:MM, HH:MM:SS or seconds, got {shown(value)}")
 
 

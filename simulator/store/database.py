@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import os
+import shlex
 import socket
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -562,11 +563,54 @@ def _check(path: Path, db: sqlite3.Connection) -> None:
             "upgrade the simulator"
         )
     if tables:
-        result = db.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":  # one line of SQLite's list of the damage is enough to say so
-            first = result.splitlines()[0]
-            more = " ..." if "\n" in result else ""
-            raise StoreError(f"{path}: not a simulator database (damaged: {first}{more})")
+        found = [row[0] for row in db.execute(f"PRAGMA quick_check({_DAMAGE_SHOWN})")]
+        if found != ["ok"]:
+            raise StoreError(_damaged(path, _damage(found)))
+
+
+# SQLite's own cap on the problems quick_check lists: enough to judge the damage by.
+_DAMAGE_SHOWN = 10
+# The heading quick_check puts before its list; it says nothing here.
+_HEADING = "*** in database main ***"
+
+
+def _damage(found: list[str]) -> str:
+    """quick_check's whole list of problems, on one line."""
+    lines = (line for row in found for line in row.splitlines())
+    return "; ".join(line for line in lines if line.strip() and line != _HEADING)
+
+
+def _damaged(path: Path, detail: str) -> str:
+    """``FILE: damaged: detail`` and how to recover: the runs are ours, only the file broke.
+
+    Calling it "not a simulator database" sent trainers looking for another file,
+    while what they need is to save what the damaged one still holds.
+    """
+    where = shlex.quote(str(path))
+    new = shlex.quote(str(path.with_name(f"{path.stem}-recovered{path.suffix}")))
+    return (
+        f"{path}: the simulator database is damaged (a corrupt file): {detail}. "
+        f'Recover what it still holds into a new file with: sqlite3 {where} ".recover" '
+        f"| sqlite3 {new}  (then use --db {new}), or restore a backup of {path}"
+    )
+
+
+def _ours(path: Path) -> bool:
+    """Whether the file's SQLite header carries our application id (read as bytes).
+
+    The header outlives damage further into the file, so a database SQLite calls
+    malformed can still be told ours, damaged, from another application's.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(_HEADER_BYTES)
+    except OSError:
+        return False
+    return header.startswith(_MAGIC) and header[68:72] == APPLICATION_ID.to_bytes(4, "big")
+
+
+_MAGIC = b"SQLite format 3\x00"
+_HEADER_BYTES = 100
 
 
 def _whole(path: Path, db: sqlite3.Connection) -> None:
@@ -620,12 +664,14 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def _reason(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> str:
-    """``FILE: reason`` for an SQLite error: cannot open, cannot write, busy, or not ours."""
+    """``FILE: reason`` for an SQLite error: cannot open, busy, damaged, unwritable, not ours."""
     name = getattr(exc, "sqlite_errorname", "")
     if name.startswith("SQLITE_CANTOPEN"):
         return f"{path}: cannot open the database: {exc}"
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return f"{path}: the database is busy (another run is writing); try again: {exc}"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) and _ours(path):
+        return _damaged(path, str(exc))
     if writing or name.startswith(("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR")):
         return f"{path}: cannot write the database: {exc}"
     return f"{path}: not a simulator database ({exc})"

@@ -210,4 +210,4 @@ def _json(name: str, text: object) -> Any:
     try:
         return read_json(text)
     except ValueError as exc:
-        raise ValueError(f"{name}: {str(exc).replace('not JSON', 'not valid JSON', 1)}") from None
+        raise ValueError(f"{name}: {exc}") from None
