@@ -146,11 +146,9 @@ class Recording:
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never
-        complete without its scores. A session ended before its time (a trainee's
-        Ctrl+Q) is recorded as played that far, and its baseline is played as far. A
-        database that cannot be written leaves ``failure`` set and the run marked
-        incomplete where that can still be written (else the next open marks it, once
-        this process is gone).
+        complete without its scores. A database that cannot be written leaves
+        ``failure`` set and the run marked incomplete where that can still be written
+        (else the next open marks it, once this process is gone).
         """
         try:
             if not self.failure:
@@ -162,15 +160,12 @@ class Recording:
             with contextlib.suppress(StoreError):
                 self.store.mark_incomplete(self.run)
             return
-        played = min(self.until, exercise.now)
         try:
             self.recorder.finish(
                 complete=complete,
                 events_sha256=exercise.log.sha256(),
                 scores=self.scores.to_dict(),
-                until=played if played < self.until else None,
             )
-            self.until = played
         except StoreError as exc:
             self._failed(str(exc))
 
@@ -322,7 +317,9 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
     """The same scenario and seed played by automated players only, cached per hash and seed.
 
     The cache is per program too (``code_fingerprint``): after an upgrade the players
-    may play differently, and the baseline is played again.
+    may play differently, and the baseline is played again. It is played as far as the
+    run went (``store.played``): a session a trainee ended early is compared with
+    automated players over the same stretch, not the whole exercise.
 
     A read-only store is not written: the baseline is played and scored in memory
     (its id is then None).
@@ -331,7 +328,8 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
         StoreError: the baseline cannot be written to a writable store.
     """
     code = code_fingerprint()
-    cached = store.baseline(run.scenario_sha256, run.seed, run.until, code)
+    until = store.played(run)
+    cached = store.baseline(run.scenario_sha256, run.seed, until, code)
     if cached is not None:
         with contextlib.suppress(StoreError):  # a damaged cached baseline is played again
             events = store.events(cached)
@@ -350,7 +348,7 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
                 scenario,
                 path,
                 run.seed,
-                run.until,
+                until,
                 agencies,
                 [],
                 None,
@@ -360,21 +358,21 @@ def baseline(store: Store, run: RunInfo, scenario: Scenario) -> tuple[int | None
         recorder = Recorder(store, ident, exercise.log, exercise.commands)
         exercise.subscribe(recorder.on_events)
     try:
-        exercise.advance(run.until)
+        exercise.advance(until)
     except KeyboardInterrupt:
         if ident is not None:
             with contextlib.suppress(StoreError):
                 store.mark_incomplete(ident)  # never cached: played again when next asked
         raise
     if not exercise.ended:
-        exercise.finish(f"stopped at {format_offset(run.until)}")
+        exercise.finish(f"stopped at {format_offset(until)}")
     result = score(scenario, exercise.log.events)
     if recorder is None:
         return None, result
     if recorder.failure:
         raise StoreError(recorder.failure)
     recorder.finish(complete=True, events_sha256=exercise.log.sha256(), scores=result.to_dict())
-    store.set_baseline(run.scenario_sha256, run.seed, run.until, ident, code)
+    store.set_baseline(run.scenario_sha256, run.seed, until, ident, code)
     return ident, result
 
 

@@ -18,6 +18,7 @@ from simulator.review.rating import NOT_OBSERVED
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.score import score
 from simulator.scenario import load
+from simulator.store.database import Store
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
 BANNER = re.compile(
@@ -342,3 +343,31 @@ def test_a_report_of_a_run_directory_says_where_its_notes_and_baseline_are(tmp_p
     assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
     from_database = capsys.readouterr().out
     assert HELD not in from_database and "EMS slow to stage" in from_database
+
+
+def test_a_run_interrupted_mid_step_is_reported_as_ended_early(tmp_path, capsys, monkeypatch):
+    """Ctrl+C at an instant between milliseconds: the record reads back, not as --until."""
+    import simulator.cli_exercise as runs
+
+    real = runs.build_exercise
+
+    def interrupted(*args, **kwargs):
+        exercise = real(*args, **kwargs)
+
+        def stop(events):
+            if exercise.now > 600 and round(exercise.now, 3) != exercise.now:
+                raise KeyboardInterrupt
+
+        exercise.subscribe(stop)
+        return exercise
+
+    monkeypatch.setattr(runs, "build_exercise", interrupted)
+    db = tmp_path / "x.sqlite"
+    argv = ["run", str(SMALL), "--db", str(db), "--quiet", "--roles", "ems"]
+    main([*argv, "--out", str(tmp_path / "run")])
+    capsys.readouterr()
+    store = Store.open(db)
+    stopped = max(e.t for e in store.events(1))
+    assert 600 < stopped < store.run(1).until  # stopped early; the length asked kept
+    assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
+    assert "(--until)" not in capsys.readouterr().out

@@ -87,10 +87,15 @@ def test_a_play_ended_early_is_recorded_and_compared_as_far_as_it_went(tmp_path,
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     store = Store.open()
     played, baseline = store.run(1), store.run(2)
-    assert 0 < played.until == manifest["until"] < load(SMALL).metadata.duration
+    stopped = max(e.t for e in store.events(1))
+    assert 0 < stopped == manifest["until"] < load(SMALL).metadata.duration
     # The automated baseline it is compared with stops at the same moment.
-    assert baseline.purpose == "baseline" and baseline.until == played.until
-    assert max(e.t for e in store.events(2)) <= played.until
+    assert baseline.purpose == "baseline" and baseline.until == stopped
+    assert max(e.t for e in store.events(2)) == stopped
+    # No --until was asked: the run keeps its length, and says it was ended early.
+    assert played.until == load(SMALL).metadata.duration
+    assert main(["report", "1", "--format", "md"]) == 0
+    assert "(--until)" not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("command", ["run", "play"])

@@ -292,18 +292,15 @@ class Mirror:
         return sorted(reachable, key=lambda u: (sign * etas[u], u))[:count]
 
     def _roads(self) -> RoadNetwork:
-        """The roads with the closures this seat knows of, and no others.
+        """The map as briefed with the closures this seat knows of, and nothing else.
 
-        The atlas's own network when its closures are those (a client's atlas has none);
-        otherwise this mirror's copy, so closing a road here never changes a network a
-        view or a server in the same process reads.
+        This mirror's own copy (built at the first estimate), as a trainee's terminal
+        keeps one: closing a road here never changes a network a view or a server in
+        the same process reads, and no traffic the seat was not told of enters it.
         """
-        known, shared = self.closed_roads(), self.atlas.roads
-        if known == shared.closed and self._known_roads is None:
-            return shared
         if self._known_roads is None:
-            self._known_roads = RoadNetwork(shared.graph)
-        self._known_roads.believe(known)
+            self._known_roads = RoadNetwork(self.atlas.roads.graph)
+        self._known_roads.believe(self.closed_roads())
         return self._known_roads
 
     def assigned(self, incident: str, agencies: tuple[str, ...]) -> list[str]:

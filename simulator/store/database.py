@@ -260,14 +260,11 @@ class Store:
         scores: dict,
         events: Sequence[EventRow] = (),
         commands: Sequence[tuple[int, dict]] = (),
-        until: float | None = None,
     ) -> None:
         """Write a run's last events and commands, its status, hash and scores together.
 
         One transaction, so a process killed while finishing leaves the run 'running'
-        (incomplete on the next open), never 'complete' without its scores. ``until``:
-        where play stopped, when that is before the time the run was started for (a
-        trainee ended the session early); its baseline is played as far.
+        (incomplete on the next open), never 'complete' without its scores.
         """
         with self.transaction() as db:
             _insert_batch(db, run, events, commands)
@@ -275,8 +272,6 @@ class Store:
                 "UPDATE runs SET status = ?, ended = ?, events_sha256 = ? WHERE id = ?",
                 ("complete" if complete else "incomplete", now(), events_sha256, run),
             )
-            if until is not None:
-                db.execute("UPDATE runs SET until = ? WHERE id = ?", (until, run))
             _insert_scores(db, run, scores)
 
     def mark_abandoned(self) -> list[int]:
@@ -381,6 +376,17 @@ class Store:
         """
         found = self.db.execute("SELECT seq, json FROM events WHERE run = ? ORDER BY seq", (run,))
         return [self._checked(run, rows.event, seq, text) for seq, text in found]
+
+    def played(self, run: RunInfo) -> float:
+        """How far a run was played: its length, or less if it ended before (its last event).
+
+        A trainee's End, a Ctrl+C or a controller's stop ends a run before the length
+        it was started for; its last event (``exercise.ended``) says where.
+        """
+        (last,) = self.db.execute("SELECT MAX(t) FROM events WHERE run = ?", (run.id,)).fetchone()
+        if type(last) not in (int, float):  # no events yet (or a damaged one: checked later)
+            return run.until
+        return min(run.until, float(last))
 
     def check_events(self, run: RunInfo, events: list[Event]) -> None:
         """Refuse a run's events that are not what the run recorded.

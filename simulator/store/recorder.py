@@ -61,12 +61,8 @@ class Recorder:
             self.store.append(self.run, events, commands)
             self._written_through(events, commands)
 
-    def finish(
-        self, *, complete: bool, events_sha256: str, scores: dict, until: float | None = None
-    ) -> None:
+    def finish(self, *, complete: bool, events_sha256: str, scores: dict) -> None:
         """Write what is left, the run's status and its scores in one transaction.
-
-        ``until``: where play stopped, if before the time the run was started for.
 
         Raises:
             StoreError: the database cannot be written.
@@ -79,7 +75,6 @@ class Recorder:
             scores=scores,
             events=events,
             commands=commands,
-            until=until,
         )
         self._written_through(events, commands)
 
