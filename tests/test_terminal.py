@@ -14,6 +14,7 @@ from conftest import (
 
 from simulator.build import build_exercise
 from simulator.commands import CloseRoad, Dispatch, OpenRoad, SendMessage, Share
+from simulator.events import CONTROLLER
 from simulator.exercise import Exercise
 from simulator.network.mirror import Mirror
 from simulator.network.protocol import event_json
@@ -396,3 +397,20 @@ def test_a_trainee_s_terminal_estimates_around_the_closures_they_know_of():
     ex.advance(660)
     detour = police.eta("P1", "INC1")
     assert detour == pytest.approx(ex.eta("P1", "INC1")) and detour > direct
+
+
+@pytest.mark.parametrize(
+    ("seat", "banner"),
+    [("police", "PAUSED by the exercise controller"), (CONTROLLER, "PAUSED for everyone")],
+)
+def test_a_networked_seat_is_told_who_paused_and_only_the_controller_resumes(app, seat, banner):
+    """A trainee's seat read 'space resumes' when only the controller's desk can."""
+    from simulator.view.console import Console
+
+    ex = exercise()
+    ex.advance(60)
+    welcome = {"seat": seat, "agencies": ["police"], "end": ex.end, "now": ex.now}
+    welcome |= {"speed": 1.0, "paused": True}
+    mirror = Mirror(welcome, ex.scenario, build_atlas(ex.scenario), dict)
+    console = Console(app, Session(mirror, ("police",)))
+    assert console._paused().startswith(banner)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pygame
 
 from simulator.commands import CommandBase, Dispatch, SendMessage, Share
+from simulator.events import CONTROLLER
 from simulator.exercise import Result
 from simulator.scenario.timing import format_offset
 from simulator.view.actions import Option, Selection, options, submit
@@ -562,7 +563,7 @@ class Console(Screen):
 
     def _paused(self) -> str:
         """The banner, saying who resumes: this trainee, or the controller for all."""
-        if hasattr(self.exercise, "injects"):  # the controller's own window (its desk)
+        if getattr(self.exercise, "seat", None) == CONTROLLER:  # the controller's own desk
             return "PAUSED for everyone  (space resumes)"
         return PAUSED[getattr(self.exercise, "remote", False)]
 
