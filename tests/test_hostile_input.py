@@ -268,14 +268,15 @@ def test_a_directory_is_refused(tmp_path, capsys):
     assert_clean(code, err, tmp_path, "", "not a regular file (a directory)")
 
 
-def test_a_duplicate_yaml_key_names_the_key_and_line(tmp_path, capsys):
+def test_a_duplicate_yaml_key_names_the_key_line_and_column(tmp_path, capsys):
     text = SMALL.read_text(encoding="utf-8")
     text = text.replace("  difficulty: introductory\n", "  difficulty: introductory\n  start: x\n")
     bad = tmp_path / "dup.yaml"
     bad.write_text(text, encoding="utf-8")
     line = text.splitlines().index("  start: x") + 1
     code, err = validate(bad, capsys)
-    assert_clean(code, err, bad, "", f"not valid YAML (line {line}): duplicate key 'start'")
+    where = f"(line {line}, column 3)"  # the key, past its two-space indent
+    assert_clean(code, err, bad, "", f"not valid YAML {where}: duplicate key 'start'")
 
 
 def test_a_duplicate_json_key_is_named(tmp_path, capsys):
@@ -328,7 +329,8 @@ def test_a_scalar_python_cannot_hold_is_a_yaml_error(tmp_path, capsys, text, rea
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     code, err = validate(bad, capsys)
-    assert_clean(code, err, bad, "", f"not valid YAML (line 1): {reason}")
+    column = text.index("start: ") + len("start: ") + 1  # the value that cannot be read
+    assert_clean(code, err, bad, "", f"not valid YAML (line 1, column {column}): {reason}")
 
 
 @pytest.mark.parametrize(
@@ -344,7 +346,8 @@ def test_a_yaml_type_json_has_not_is_refused_at_its_line(tmp_path, capsys, text,
     bad = tmp_path / "bad.yaml"
     bad.write_text("# a scenario\n" + text)
     code, err = validate(bad, capsys)
-    assert_clean(code, err, bad, "", f"not valid YAML (line 2): {reason}")
+    column = text.index("!!") + 1  # the tagged value
+    assert_clean(code, err, bad, "", f"not valid YAML (line 2, column {column}): {reason}")
 
 
 def test_the_bundled_scenarios_read_as_safe_load_reads_them():

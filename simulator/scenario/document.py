@@ -49,7 +49,7 @@ def parse_yaml(text: str) -> Any:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
         if reason == "exceeded maximum nesting depth":  # libyaml's own bound, at 1000
             reason = _too_deep()
