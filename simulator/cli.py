@@ -567,7 +567,7 @@ def _add_run_options(run: argparse.ArgumentParser) -> None:
 
 
 def _add_record_commands(sub: argparse._SubParsersAction) -> None:
-    """The ``history``, ``note`` and ``report`` subcommands."""
+    """The ``history``, ``note``, ``report`` and ``recover`` subcommands."""
     history = sub.add_parser("history", help="past exercises with scores and trends")
     history.add_argument("--trainee", help="one trainee's runs (any case, spacing or full stops)")
     history.add_argument(
@@ -602,6 +602,13 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--db", type=Path)
     report.set_defaults(handler="cli_records:report_command")
+
+    recover = sub.add_parser(
+        "recover", help="save the runs a damaged database still holds into a new database"
+    )
+    recover.add_argument("--db", type=Path, help="the damaged database (default: the usual one)")
+    recover.add_argument("--out", type=_path, required=True, help="the new database to write")
+    recover.set_defaults(handler="cli_salvage:recover_command")
 
 
 def _roles(text: str) -> list[str]:

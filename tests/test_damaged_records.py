@@ -391,7 +391,7 @@ def test_a_damaged_database_page_is_called_damaged_with_the_whole_reason_and_a_r
     assert err.startswith(f"{db}: the simulator database is damaged (a corrupt file): ")
     assert err.count("\n") == 1 and "..." not in err and "*** in database" not in err
     assert "not a simulator database" not in err
-    assert f'sqlite3 {db} ".recover" | sqlite3 ' in err and "restore a backup" in err
+    assert f"run_sim.py recover --db {db} --out " in err and "restore a backup" in err
     assert db.read_bytes() == damaged  # nothing written into what may still be saved
 
 

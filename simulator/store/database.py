@@ -128,7 +128,7 @@ class Store:
         if not path.is_file():
             raise StoreError(f"{path}: no database here (nothing has been recorded yet)")
         try:
-            db = _connect_readonly(path)
+            db = connect_readonly(path)
             _check(path, db)
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -596,8 +596,8 @@ def _damaged(path: Path, detail: str) -> str:
     new = shlex.quote(str(path.with_name(f"{path.stem}-recovered{path.suffix}")))
     return (
         f"{path}: the simulator database is damaged (a corrupt file): {detail}. "
-        f'Recover what it still holds into a new file with: sqlite3 {where} ".recover" '
-        f"| sqlite3 {new}  (then use --db {new}), or restore a backup of {path}"
+        f"Save the runs it still holds into a new file with: run_sim.py recover --db {where} "
+        f"--out {new}  (then use --db {new}), or restore a backup of {path}"
     )
 
 
@@ -653,7 +653,7 @@ def _layout(db: sqlite3.Connection) -> dict[str, frozenset[str]]:
     }
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path) -> sqlite3.Connection:
     """A connection that never writes: ``mode=ro``, else ``immutable=1``.
 
     A read-only connection to a WAL database still needs its shared-memory file, which

@@ -1,0 +1,136 @@
+"""``recover``: the runs a damaged database still holds are saved whole, the rest named.
+
+A disk fault in the exercise database must not cost the trainees' other records, and
+the advice the damaged-database message gives must work where the product runs.
+"""
+
+import random
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from simulator.cli import main
+from simulator.store.database import Store
+
+SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
+PAGE = 4096
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> Path:
+    """Four short runs in one database, checkpointed so every page is in the file."""
+    db = tmp_path_factory.mktemp("salvage") / "runs.sqlite"
+    for seed in (1, 2, 3, 4):
+        argv = ["run", str(SMALL), "--until", "00:40", "--seed", str(seed), "--quiet"]
+        assert main([*argv, "--out", str(db.parent / f"run{seed}"), "--db", str(db)]) == 0
+    with closing(sqlite3.connect(db)) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return db
+
+
+def _events_pages(db: Path) -> list[int]:
+    """The page numbers holding the events table's rows (leaves of its b-tree)."""
+    with closing(sqlite3.connect(db)) as con:
+        try:
+            found = con.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf'"
+            ).fetchall()
+        except sqlite3.OperationalError:  # SQLite built without dbstat
+            pytest.skip("this SQLite has no dbstat table to find the events' pages")
+    return sorted(p for (p,) in found)
+
+
+def _damaged_copy(tmp_path: Path, db: Path, page: int) -> Path:
+    copy = tmp_path / "damaged.sqlite"
+    data = bytearray(db.read_bytes())
+    start = (page - 1) * PAGE
+    data[start : start + PAGE] = random.Random(page).randbytes(PAGE)
+    copy.write_bytes(bytes(data))
+    return copy
+
+
+def _runs(db: Path) -> dict[int, int]:
+    """Run id -> its stored events' count, read through the product's own store."""
+    store = Store.open(db, readonly=True)
+    try:
+        return {r.id: len(store.events(r.id)) for r in store.runs(purpose=None)}
+    finally:
+        store.close()
+
+
+def test_a_sound_database_is_saved_whole_with_its_run_numbers(tmp_path, recorded, capsys):
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(recorded), "--out", str(out)]) == 0
+    assert "Saved 4 of 4 runs" in capsys.readouterr().out
+    assert _runs(out) == _runs(recorded)
+    assert main(["report", "2", "--db", str(out), "--format", "json"]) == 0
+
+
+def test_a_damaged_events_page_costs_only_the_runs_on_it(tmp_path, recorded, capsys):
+    pages = _events_pages(recorded)
+    damaged = _damaged_copy(tmp_path, recorded, pages[len(pages) // 2])
+    before = damaged.read_bytes()
+    assert main(["history", "--db", str(damaged)]) == 2  # refused as damaged, as before
+    advice = capsys.readouterr().err
+    out = tmp_path / "saved.sqlite"
+    assert f"run_sim.py recover --db {damaged} --out " in advice
+    assert main(["recover", "--db", str(damaged), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    saved, whole = _runs(out), _runs(recorded)
+    lost = sorted(set(whole) - set(saved))
+    assert 1 <= len(lost) < len(whole)
+    assert f"Saved {len(saved)} of 4 runs" in printed
+    for run in lost:
+        assert f"run {run} left out: " in printed
+    assert all(saved[run] == whole[run] for run in saved)  # each saved run whole
+    assert damaged.read_bytes() == before  # the damaged file is only read
+    assert main(["history", "--db", str(out)]) == 0
+
+
+def test_nothing_saved_leaves_no_empty_database_behind(tmp_path, capsys):
+    db = tmp_path / "one.sqlite"
+    argv = ["run", str(SMALL), "--until", "00:40", "--quiet", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--db", str(db)]) == 0
+    with closing(sqlite3.connect(db)) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    damaged = _damaged_copy(tmp_path, db, _events_pages(db)[0])
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(damaged), "--out", str(out)]) == 2
+    printed = capsys.readouterr().out
+    assert "Saved 0 of 1 runs" in printed and "run 1 left out: " in printed
+    assert "was not kept" in printed and not out.exists()
+
+
+def test_recover_never_writes_over_an_existing_file(tmp_path, recorded, capsys):
+    out = tmp_path / "taken.sqlite"
+    out.write_text("a trainer's notes")
+    assert main(["recover", "--db", str(recorded), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{out}: already exists") and "Traceback" not in err
+    assert out.read_text() == "a trainer's notes"
+
+
+def test_a_file_that_is_not_sqlite_is_refused_by_name(tmp_path, capsys):
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a database at all, just words " * 200)
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(bad), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith(f"{bad}: not an SQLite file")
+    assert not out.exists()
+
+
+def test_a_run_missing_events_is_left_out_not_saved_as_a_part_run(tmp_path, recorded, capsys):
+    edited = tmp_path / "edited.sqlite"
+    edited.write_bytes(recorded.read_bytes())
+    with closing(sqlite3.connect(edited)) as con:  # rows lost with no error SQLite sees
+        con.execute("DELETE FROM events WHERE run = 3 AND seq > 20")
+        con.commit()
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(edited), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Saved 3 of 4 runs" in printed
+    assert "run 3 left out: events: 20 stored, but the run recorded" in printed
+    assert sorted(_runs(out)) == [1, 2, 4]
