@@ -28,7 +28,7 @@ def recover_command(args: argparse.Namespace, console: Console) -> int:
             "not counted above. Restore a backup to get them back.",
             markup=False,
         )
-    if total and not found.saved:  # an empty database would only be mistaken for one
+    if not found.saved and (total or found.unlisted):  # kept, it would pass for a database
         for path in database_files(args.out):
             path.unlink(missing_ok=True)
         say(f"Nothing could be saved; {args.out} was not kept. Restore a backup.", markup=False)

@@ -31,12 +31,12 @@ def recorded(tmp_path_factory) -> Path:
     return db
 
 
-def _events_pages(db: Path) -> list[int]:
-    """The page numbers holding the events table's rows (leaves of its b-tree)."""
+def _pages(db: Path, table: str = "events") -> list[int]:
+    """The page numbers holding a table's rows (the leaves of its b-tree)."""
     with closing(sqlite3.connect(db)) as con:
         try:
             found = con.execute(
-                "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf'"
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,)
             ).fetchall()
         except sqlite3.OperationalError:  # SQLite built without dbstat
             pytest.skip("this SQLite has no dbstat table to find the events' pages")
@@ -70,7 +70,7 @@ def test_a_sound_database_is_saved_whole_with_its_run_numbers(tmp_path, recorded
 
 
 def test_a_damaged_events_page_costs_only_the_runs_on_it(tmp_path, recorded, capsys):
-    pages = _events_pages(recorded)
+    pages = _pages(recorded)
     damaged = _damaged_copy(tmp_path, recorded, pages[len(pages) // 2])
     before = damaged.read_bytes()
     assert main(["history", "--db", str(damaged)]) == 2  # refused as damaged, as before
@@ -96,7 +96,7 @@ def test_nothing_saved_leaves_no_empty_database_behind(tmp_path, capsys):
     assert main([*argv, "--db", str(db)]) == 0
     with closing(sqlite3.connect(db)) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    damaged = _damaged_copy(tmp_path, db, _events_pages(db)[0])
+    damaged = _damaged_copy(tmp_path, db, _pages(db)[0])
     out = tmp_path / "saved.sqlite"
     assert main(["recover", "--db", str(damaged), "--out", str(out)]) == 2
     printed = capsys.readouterr().out
@@ -134,3 +134,16 @@ def test_a_run_missing_events_is_left_out_not_saved_as_a_part_run(tmp_path, reco
     assert "Saved 3 of 4 runs" in printed
     assert "run 3 left out: events: 20 stored, but the run recorded" in printed
     assert sorted(_runs(out)) == [1, 2, 4]
+
+
+def test_runs_past_a_damaged_page_of_the_list_of_runs_are_still_saved(tmp_path, recorded, capsys):
+    damaged = _damaged_copy(tmp_path, recorded, _pages(recorded, "runs")[0])
+    out = tmp_path / "saved.sqlite"
+    code = main(["recover", "--db", str(damaged), "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert "Part of the list of runs itself could not be read" in printed
+    saved = _runs(out)
+    assert code == 0 and 0 < len(saved) < 4
+    assert 4 in saved  # the last run is found past the damaged first page
+    assert f"Saved {len(saved)} of {len(saved)} runs" in printed  # the rest were never seen
+    assert all(saved[run] == _runs(recorded)[run] for run in saved)
