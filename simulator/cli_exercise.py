@@ -497,7 +497,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         if outcome["sha256"] != on_disk:
             difference = first_difference(events, Path(scratch) / EVENTS)
         ordered = first_command_difference(directory / COMMANDS, Path(scratch) / COMMANDS)
-    status = 0
+    problems = []  # what makes the record not the run's, the events aside
     for field, path, digest in (
         ("events_sha256", events, on_disk),
         # A scenario copy changed after the run (its objectives, say) replays the same
@@ -506,27 +506,26 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     ):
         claimed = manifest[field]  # read_manifest made sure both are there
         if claimed != digest:
-            status = 1
-            _say(
-                console,
+            problems.append(
                 f"{directory / MANIFEST}: {field} {claimed} is not the sha256 of {path} "
-                f"({digest}): the file or the manifest was changed after the run",
+                f"({digest}): the file or the manifest was changed after the run"
             )
-    if difference is None:
-        _say(console, f"replay matches: events sha256 {on_disk}")
-    else:
-        status = 1
+    if ordered is not None:
+        # The events match, or differ for this: either way the record is not the run's.
+        problems += [f"{directory / COMMANDS}: not the orders given in the replay"]
+        problems += ordered.lines()
+    if difference is not None:
         replayed = outcome["sha256"]
         _say(console, f"replay DIFFERS: {events} has sha256 {on_disk}, replayed {replayed}")
         for line in difference.lines():
             _say(console, line)
-    if ordered is not None:
-        # The events match, or differ for this: either way the record is not the run's.
-        status = 1
-        _say(console, f"{directory / COMMANDS}: not the orders given in the replay")
-        for line in ordered.lines():
-            _say(console, line)
-    return status
+    elif problems:  # "matches" first would read as a pass: the record still fails
+        _say(console, f"replay FAILS: the events match (sha256 {on_disk}), but the record does not")
+    else:
+        _say(console, f"replay matches: events sha256 {on_disk}")
+    for line in problems:
+        _say(console, line)
+    return 1 if difference is not None or problems else 0
 
 
 def _say(console: Console, line: str) -> None:

@@ -261,7 +261,9 @@ def test_a_player_order_in_the_record_not_given_again_fails_the_replay(tmp_path,
     capsys.readouterr()
     assert main(["replay", str(run)]) == 1
     out = capsys.readouterr().out
-    assert "replay matches: events sha256" in out  # the events alone would pass
+    # The events alone would pass, but the first line must not read as a pass.
+    assert "replay matches" not in out
+    assert out.startswith("replay FAILS: the events match (sha256 ")
     assert f"{path}: not the orders given in the replay" in out
     seq = len(lines) + 1 if change == "added" else at + 1
     assert f"first difference at line {seq} (" in out
@@ -284,7 +286,7 @@ def test_a_manifest_hash_that_is_not_the_files_fails_even_when_the_log_replays(t
     capsys.readouterr()
     assert main(["replay", str(run)]) == 1
     out = capsys.readouterr().out
-    assert "replay matches" in out
+    assert out.startswith("replay FAILS: the events match") and "replay matches" not in out
     assert f"events_sha256 {'0' * 64} is not the sha256 of" in out
 
 
