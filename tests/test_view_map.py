@@ -23,12 +23,12 @@ from simulator.view.app import App
 from simulator.view.camera import Camera
 from simulator.view.console import Console
 from simulator.view.layers import LOCAL, MAJOR, RoadLayer
-from simulator.view.markers import FAN_MAX
+from simulator.view.markers import FAN_MAX, crowd_reach, unit_px
 from simulator.view.placement import Placer
 from simulator.view.placenames import LANDMARK_PX, PlaceNames
 from simulator.view.session import Session
 from simulator.world import build_atlas
-from simulator.world.geography import District, Geography, survey
+from simulator.world.geography import District, Geography, Street, survey
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +244,58 @@ def test_a_district_name_keeps_off_a_station_at_its_centre(app):
     assert name == "NORTHSIDE" and rect.centerx == 500
     assert not rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX).collidepoint(500, 100)
     assert abs(rect.centery - 100) <= 3 * rect.height  # still by its district
+
+
+def _main_street(names: int = 11) -> tuple[Geography, np.ndarray]:
+    """One arterial, west to east along y = 500, a node every 100 m."""
+    xy = np.array([[100.0 * k, 500.0] for k in range(names)])
+    street = Street("Main Street", True, False, (np.arange(names),))
+    return Geography((street,), (), (), (0.0, 0.0, 1000.0, 1000.0)), xy
+
+
+def test_a_street_name_slides_along_its_street_clear_of_a_station_and_its_parked_units(app):
+    """Street names were drawn under station plates and the ring of units parked there."""
+    geography, xy = _main_street()
+    surface = pygame.Surface((1000, 1000))
+    alone = PlaceNames(geography, xy, app.text)
+    alone.draw(surface, np.zeros(2), 1.0, 100.0)
+    ((_, first), *_) = alone.placed
+    station = np.array([first.center], float)  # just where the name went
+    names = PlaceNames(geography, xy, app.text, station, np.array([3]))
+    names.draw(surface, np.zeros(2), 1.0, 100.0)
+    assert names.placed, "the name is still shown, further along"
+    half = crowd_reach(3, unit_px(app.text.base, 1.0))
+    ring = pygame.Rect(first.centerx - half, first.centery - half, 2 * half, 2 * half)
+    assert [rect for _, rect in names.placed if rect.colliderect(ring)] == []
+
+
+def test_a_district_name_keeps_off_a_bridge_deck(app):
+    """The small town's NORTHSIDE was crossed by the Mill Bridge deck."""
+    xy = np.array([[500.0, 0.0], [500.0, 400.0]])
+    bridge = Street("Mill Bridge", False, True, (np.arange(2),))
+    district = District("Northside", 500.0, 100.0, (0.0, 0.0, 1000.0, 200.0))
+    geography = Geography((bridge,), (), (district,), (0.0, 0.0, 1000.0, 1000.0))
+    names = PlaceNames(geography, xy, app.text)
+    names.draw(pygame.Surface((1000, 1000)), np.zeros(2), 1.0, 1.0)
+    rect = dict(names.placed)["NORTHSIDE"]
+    assert not rect.clipline((500, 0), (500, 400))
+    assert rect.left >= 0 and rect.right <= 1000 and abs(rect.centery - 100) <= 3 * rect.height
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (960, 600)])
+@pytest.mark.parametrize("scenario", ["warehouse_chemical_outage", "small_town_collision"])
+def test_no_name_on_the_base_map_lies_under_a_station_or_its_units(scenario, size):
+    app = App(size)
+    try:
+        path = SCENARIOS / f"{scenario}.yaml"
+        role = load(path).agencies[0].id
+        console = view_helpers.start_file(app, (role,), path)
+        markers, camera = console.markers, console.camera
+        unit = markers.sizes(camera)[0]
+        placed = markers.placed(camera, console.snapshot.units)
+        spots = [*placed.values(), *(camera.to_screen(x, y) for _, x, y in markers.stations)]
+        icons = [pygame.Rect(x - unit // 2, y - unit // 2, unit, unit) for x, y in spots]
+        assert [n for n in console.roads.names_shown if n.collidelist(icons) >= 0] == []
+        assert console.roads.names_shown, "the map names its streets and districts"
+    finally:
+        pygame.display.quit()

@@ -1,7 +1,10 @@
 """The briefing: situation, objectives, the trainee's agencies and resources.
 
 Shown before the clock starts. Without roles chosen on the command line it is also the
-role picker: click agencies (or press their number) and Enter starts.
+role picker: click agencies (or press their number) and Enter starts. Each agency's
+stations and units wrap onto as many lines as they need; agencies that find no room
+above the prompt are counted ("3 more below (PgDn)") and scroll in with PgUp/PgDn or
+the wheel.
 """
 
 from collections import Counter
@@ -41,6 +44,8 @@ class Briefing(Screen):
         self.agencies = [a.id for a in scenario.agencies]
         self.hits: list[tuple[pygame.Rect, str]] = []
         self.warning = ""
+        self.first = 0  # the first agency listed (the list scrolls when it is too long)
+        self.listed = 0  # how many were listed at the last frame
 
     def handle(self, intent: Intent) -> None:
         """Enter starts; clicks and digits pick roles when they were not given."""
@@ -48,12 +53,25 @@ class Briefing(Screen):
             self.begin()
         elif intent.name == "cancel":
             self.app.pop()
+        elif intent.name in ("page_up", "page_down", "wheel"):
+            self.scroll(intent)
         elif not self.fixed and intent.name == "option" and intent.index <= len(self.agencies):
             self.toggle(self.agencies[intent.index - 1])
         elif not self.fixed and intent.name == "click":
             for rect, agency in self.hits:
                 if rect.collidepoint(intent.pos):
                     self.toggle(agency)
+
+    def scroll(self, intent: Intent) -> None:
+        """A page of agencies (PgUp/PgDn) or one a notch of the wheel, up or down."""
+        page = max(1, self.listed)
+        step = {"page_up": -page, "page_down": page}.get(intent.name, -round(intent.delta[1]))
+        self.first = max(0, min(len(self._entries()) - 1, self.first + step))
+
+    def _entries(self) -> list[tuple[int, str]]:
+        """The agencies listed, with their numbers: all of them, or those played."""
+        numbered = enumerate(self.agencies, start=1)
+        return [(n, a) for n, a in numbered if not self.fixed or a in self.roles]
 
     def toggle(self, agency: str) -> None:
         """Play or stop playing an agency."""
@@ -91,10 +109,11 @@ class Briefing(Screen):
         bullets = [f"- {o}" for o in meta.learning_objectives]
         lines = [line for b in bullets for line in text.wrap(b, col)]
         self._section(surface, "Objectives", lines, x, y + 10)
-        self._roles(surface, w // 2 + 20, 30 + int(text.large * 1.3) + text.line + 16, w // 2 - 60)
         prompt = self.warning or f"{ENTER[self.running]}, Esc closes  (F1 in it for help)"
         label = text.render(prompt, text.large, ORANGE if self.warning else YELLOW, True)
-        surface.blit(label, label.get_rect(midbottom=(w // 2, h - 20)))
+        place = surface.blit(label, label.get_rect(midbottom=(w // 2, h - 20)))
+        top = 30 + int(text.large * 1.3) + text.line + 16
+        self._roles(surface, pygame.Rect(w // 2 + 20, top, w // 2 - 60, place.top - 8 - top))
 
     def _section(self, surface, title: str, lines: list[str], x: int, y: int) -> int:
         text = self.app.text
@@ -105,39 +124,75 @@ class Briefing(Screen):
             y += text.line
         return y
 
-    def _roles(self, surface: pygame.Surface, x: int, y: int, width: int) -> None:
+    def _roles(self, surface: pygame.Surface, area: pygame.Rect) -> None:
+        """The agencies in ``area``, as many as fit from ``first``; the others counted."""
         text = self.app.text
+        x, y, width = area.x, area.y, area.width
         heading = "Your agencies" if self.fixed else "Choose your agencies (click or 1-9)"
         surface.blit(text.render(heading, text.base, YELLOW, True), (x, y))
         y += text.line + 4
         self.hits = []
-        fleets: dict[str, Counter] = {a: Counter() for a in self.agencies}
-        for unit in self.scenario.units:
-            fleets[unit.agency][unit.type] += 1
-        stations = Counter(s.agency for s in self.scenario.stations)
-        for number, agency in enumerate(self.agencies, start=1):
-            spec = self.scenario.agency(agency)
-            playing = agency in self.roles
-            if self.fixed and not playing:
-                continue
-            row = pygame.Rect(x - 6, y - 2, width, text.line + text.small_line + 6)
-            if playing:
-                pygame.draw.rect(surface, ROW_HILITE, row, border_radius=4)
-            mark = "[x]" if playing else "[ ]"
-            name = spec.name if self.fixed else f"{number}. {mark} {spec.name}"
-            surface.blit(text.render(text.fit(name, width - 12), text.base, TEXT, playing), (x, y))
-            detail = _resources(stations[agency], fleets[agency])
-            surface.blit(
-                text.render(text.fit(detail, width - 12, text.small), text.small, MUTED),
-                (x, y + text.line),
-            )
-            self.hits.append((row, agency))
-            y += row.height + 4
-        if not self.fixed:
+        entries = self._entries()
+        self.first = min(self.first, max(0, len(entries) - 1))
+        bottom = area.bottom - text.small_line - 4  # room for the line that counts
+        self.listed = 0
+        for number, agency in entries[self.first :]:
+            height = self._role(surface, number, agency, (x, y), width, bottom)
+            if not height:
+                break
+            self.listed += 1
+            y += height
+        above, below = self.first, len(entries) - self.first - self.listed
+        notes = [f"{above} above (PgUp)"] * bool(above) + [f"{below} more below (PgDn)"] * bool(
+            below
+        )
+        if notes:
+            line = text.fit("   ".join(notes), width, text.small)
+            surface.blit(text.render(line, text.small, YELLOW), (x, y))
+        elif not self.fixed:
             note = "Agencies you do not choose are played by the computer (standard procedure)."
             for line in text.wrap(note, width, text.small):
-                surface.blit(text.render(line, text.small, MUTED), (x, y))
+                if y + text.small_line <= area.bottom:
+                    surface.blit(text.render(line, text.small, MUTED), (x, y))
                 y += text.small_line
+
+    def _role(
+        self,
+        surface: pygame.Surface,
+        number: int,
+        agency: str,
+        at: tuple[int, int],
+        width: int,
+        bottom: int,
+    ) -> int:
+        """One agency with all its stations and units (wrapped); its height, 0 if no room.
+
+        The first agency listed is drawn even without room: the list is never empty.
+        """
+        text = self.app.text
+        x, y = at
+        detail = text.wrap(self._resources(agency), width - 12, text.small)
+        row = pygame.Rect(x - 6, y - 2, width, text.line + text.small_line * len(detail) + 6)
+        if row.bottom > bottom and self.listed:
+            return 0
+        playing = agency in self.roles
+        if playing:
+            pygame.draw.rect(surface, ROW_HILITE, row, border_radius=4)
+        spec = self.scenario.agency(agency)
+        name = spec.name if self.fixed else f"{number}. {'[x]' if playing else '[ ]'} {spec.name}"
+        surface.blit(text.render(text.fit(name, width - 12), text.base, TEXT, playing), (x, y))
+        for k, line in enumerate(detail):
+            surface.blit(
+                text.render(line, text.small, MUTED), (x, y + text.line + k * text.small_line)
+            )
+        self.hits.append((row, agency))
+        return row.height + 4
+
+    def _resources(self, agency: str) -> str:
+        """What an agency brings (``_resources``), from the scenario."""
+        fleet = Counter(u.type for u in self.scenario.units if u.agency == agency)
+        stations = sum(1 for s in self.scenario.stations if s.agency == agency)
+        return _resources(stations, fleet)
 
 
 def _resources(stations: int, fleet: Counter) -> str:

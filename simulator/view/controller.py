@@ -39,7 +39,12 @@ from simulator.view.palette import (
 )
 
 MAX_TEXT = 500  # AddInject.text's max_length
-ROWS = 7  # MSEL rows shown at once, around the one picked
+ROWS = 7  # MSEL rows the list keeps before the seats take their share of the room
+MIN_ROWS = 3  # MSEL rows shown however small the window
+MIN_SEATS = 2  # seats listed (dropped ones first) before the list takes more than MIN_ROWS
+# The most of the map's width and height the panel covers: the map stays the picture.
+SHARE_W, SHARE_H = 0.6, 0.7
+WIDEST = 36  # the panel's widest, in base font sizes (wide enough for every button)
 END_QUESTION = "End the exercise for every seat? The run is recorded as it stands."
 # The controller's own keys (Ctrl+letter: the trainee's letter keys stay as they are).
 CONTROL_KEYS: dict[tuple[int, bool], str] = {
@@ -50,7 +55,15 @@ CONTROL_KEYS: dict[tuple[int, bool], str] = {
     (pygame.K_PAGEDOWN, False): "inject_next",
     (pygame.K_F2, False): "desk",
 }
-HINT = "Space pause  [ ] speed  PgUp/PgDn pick  Ctrl+R release  Ctrl+H hold  Ctrl+I inject  F2 hide"
+HINTS = (
+    "Space pause",
+    "[ ] speed",
+    "PgUp/PgDn or wheel pick",
+    "Ctrl+R release",
+    "Ctrl+H hold",
+    "Ctrl+I inject",
+    "F2 hide",
+)
 STATUS_COLOUR = {"due": TEXT, "held": ORANGE, "released": MUTED}
 DROP_SAYS = {"pause": "pauses the exercise", "continue": "leaves it running"}
 
@@ -78,7 +91,7 @@ class ControlTranslator(Translator):
     """The view's keys plus the controller's (``CONTROL_KEYS``)."""
 
     help_rows = (
-        ("PgUp / PgDn", "pick the previous / next inject of the MSEL"),
+        ("PgUp / PgDn", "pick the previous / next inject of the MSEL (or the wheel on it)"),
         ("Ctrl+R", "release the inject picked now"),
         ("Ctrl+H", "hold the inject picked"),
         ("Ctrl+I", "write an ad-hoc inject"),
@@ -111,6 +124,7 @@ class Desk(Screen):
         self.buttons: dict[str, pygame.Rect] = {}
         self.rows: dict[int, pygame.Rect] = {}
         self.shown = True  # F2 folds the panel away from the map under it
+        self.box: pygame.Rect | None = None  # the panel drawn at the last frame
         app.translator = ControlTranslator()
         console.playing = "Controller (all agencies)"  # not a list of every agency's id
 
@@ -120,6 +134,9 @@ class Desk(Screen):
         """The controller's intents here; the map, lists and orders to the console."""
         name = intent.name
         if name == "click" and self._click(intent.pos):
+            return
+        if name == "wheel" and self.box is not None and self.box.collidepoint(intent.pos):
+            self.pick_step(-round(intent.delta[1]))  # the list, not the map under it
             return
         actions = {
             "pause": self.pause,
@@ -261,72 +278,165 @@ class Desk(Screen):
         self._panel(surface)
 
     def _panel(self, surface: pygame.Surface) -> None:
-        text = self.app.text
+        """The panel, within its share of the map: rows and seats take the room left.
+
+        The MSEL list keeps the row picked in view and says how many rows are above and
+        below it; seats that find no room are counted in the seats' line.
+        """
         area = self.console.rects["map"]
         if not self.shown:
-            self.rows = {}
-            tab = text.render("Controller (F2)", text.small, BLACK, True)
-            box = tab.get_rect(topright=(area.right - 10, area.top + 10)).inflate(14, 8)
-            pygame.draw.rect(surface, YELLOW, box, border_radius=5)
-            surface.blit(tab, tab.get_rect(center=box.center))
-            self.buttons = {"desk": box}
+            self._tab(surface, area)
             return
-        width = min(520, area.width - 20)
-        rows = self.rows_now()
-        shown = _window(rows, self.current(), ROWS)
-        seats = sorted((n, s) for n, s in self.exercise.seats.items() if n != "controller")
-        lines = 5 + len(shown) + len(seats)
-        box = pygame.Rect(0, 0, width, lines * text.line + text.small_line * 4 + 34)
-        box.topright = (area.right - 10, area.top + 10)
+        text = self.app.text
+        bound = _bounds(area, text.base)
+        inner = bound.width - 20
+        rows, current = self.rows_now(), self.current()
+        seats = sorted(
+            ((n, s) for n, s in self.exercise.seats.items() if n != "controller"), key=_attention
+        )
+        flow = _flow(text, self._captions(), inner)
+        hints = _pack(text, HINTS, inner)
+        fixed = self._fixed_height(flow, hints)
+        listed, seated = self._share(bound.height - fixed, len(rows), len(seats))
+        shown = _window(rows, current, listed)
+        height = fixed + self._list_height(len(shown), len(rows)) + self._seats_height(seated)
+        box = pygame.Rect(bound.x, bound.y, bound.width, height)
+        self.box = box
         pygame.draw.rect(surface, PANEL_BG, box, border_radius=6)
         pygame.draw.rect(surface, PANEL_EDGE, box, 2, border_radius=6)
         x, y = box.x + 10, box.y + 8
         state = "PAUSED" if self.exercise.paused else f"{self.exercise.speed:g}x"
-        title = f"Controller: MSEL ({len(rows)} injects)   {state}"
+        title = text.fit(f"Controller: MSEL ({len(rows)} injects)   {state}", inner, text.base)
         surface.blit(text.render(title, text.base, YELLOW, True), (x, y))
-        y += text.line + 4
-        self.rows = {}
-        current = self.current()
-        for row in shown:
-            line = pygame.Rect(x - 4, y, width - 12, text.line)
-            y = self._row(surface, row, row is current, line)
-        if not rows:
-            surface.blit(text.render("No MSEL injects.", text.base, MUTED), (x, y))
-            y += text.line
-        y = self._details(surface, current, (x, y + 2), width - 20)
-        y += 4
-        self.buttons = {}
-        bx = x
-        for name, caption in (
+        y = self._list(surface, rows, shown, current, (x, y + text.line + 4), inner)
+        y = self._details(surface, current, (x, y + 2), inner) + 4
+        y = self._buttons(surface, flow, (x, y)) + 4
+        y = self._seats(surface, seats[:seated], len(seats), (x, y), inner)
+        said = self.said or "Release or hold the inject picked; end with Ctrl+Q."
+        colour = VERMILLION if said.startswith("Rejected") else SKY_BLUE
+        _small(surface, text, said, (x, y), inner, colour)
+        for line in hints:
+            y += text.small_line + 2
+            _small(surface, text, line, (x, y), inner, MUTED)
+
+    def _tab(self, surface: pygame.Surface, area: pygame.Rect) -> None:
+        """The folded panel: a tab that brings it back."""
+        text = self.app.text
+        self.rows, self.box = {}, None
+        tab = text.render("Controller (F2)", text.small, BLACK, True)
+        box = tab.get_rect(topright=(area.right - 10, area.top + 10)).inflate(14, 8)
+        pygame.draw.rect(surface, YELLOW, box, border_radius=5)
+        surface.blit(tab, tab.get_rect(center=box.center))
+        self.buttons = {"desk": box}
+
+    def _captions(self) -> list[tuple[str, str]]:
+        return [
             ("release", "Release (Ctrl+R)"),
             ("hold", "Hold (Ctrl+H)"),
             ("adhoc", "Add inject (Ctrl+I)"),
             ("pause", "Resume" if self.exercise.paused else "Pause"),
             ("drop", f"On drop: {self.exercise.on_drop}"),
-        ):
-            piece = text.render(caption, text.small, BLACK if name == "release" else TEXT, True)
-            button = pygame.Rect(bx, y, piece.get_width() + 14, text.line + 4)
-            pygame.draw.rect(surface, YELLOW if name == "release" else ROW_HILITE, button, 0, 5)
-            surface.blit(piece, piece.get_rect(center=button.center))
-            self.buttons[name] = button
-            bx = button.right + 6
-        y += text.line + 6
-        y = self._seats(surface, seats, (x, y), width - 20)
-        said = self.said or "Release or hold the inject picked; end with Ctrl+Q."
-        colour = VERMILLION if said.startswith("Rejected") else SKY_BLUE
-        _small(surface, text, said, (x, y), width - 20, colour)
-        _small(surface, text, HINT, (x, y + text.small_line + 2), width - 20, MUTED)
+        ]
 
-    def _seats(self, surface: pygame.Surface, seats: list, at: tuple[int, int], width: int) -> int:
-        """Each trainee seat: connected or not, and its last action with its time."""
+    def _fixed_height(self, flow: list, hints: list[str]) -> int:
+        """The panel's height but for the MSEL list and the seats."""
+        text = self.app.text
+        title = 8 + text.line + 4
+        details = 2 + 3 * (text.small_line + 2) + 4
+        buttons = flow[-1][2].bottom + 4
+        said = (1 + len(hints)) * (text.small_line + 2) + 8
+        return title + details + buttons + said
+
+    def _list_height(self, shown: int, total: int) -> int:
+        """The MSEL list's height: its rows, and the line saying how many are not shown."""
+        text = self.app.text
+        body = shown * (text.line + 2) if total else text.line
+        return body + (text.small_line + 2 if shown < total else 0)
+
+    def _seats_height(self, listed: int) -> int:
+        return (1 + listed) * self.app.text.line + 4
+
+    def _share(self, room: int, rows: int, seats: int) -> tuple[int, int]:
+        """How many MSEL rows and seats the panel lists in ``room`` pixels.
+
+        The list first (up to ``ROWS``, leaving room for ``MIN_SEATS`` seats, never under
+        ``MIN_ROWS``), then the seats, then more of the list if every seat fits.
+        """
+        listed = min(rows, ROWS)
+        while listed > min(rows, MIN_ROWS) and (
+            self._list_height(listed, rows) + self._seats_height(min(seats, MIN_SEATS)) > room
+        ):
+            listed -= 1
+        left = room - self._list_height(listed, rows) - self._seats_height(0)
+        seated = max(0, min(seats, left // self.app.text.line))
+        while (
+            seated == seats
+            and listed < rows
+            and self._list_height(listed + 1, rows) + self._seats_height(seated) <= room
+        ):
+            listed += 1
+        return listed, seated
+
+    def _list(
+        self,
+        surface: pygame.Surface,
+        rows: list[dict[str, Any]],
+        shown: list[dict[str, Any]],
+        current: dict[str, Any] | None,
+        at: tuple[int, int],
+        width: int,
+    ) -> int:
+        """The MSEL rows shown, then how many are above and below them (and the keys)."""
         text = self.app.text
         x, y = at
-        surface.blit(text.render("Seats", text.base, YELLOW, True), (x, y))
+        self.rows = {}
+        for row in shown:
+            line = pygame.Rect(x - 4, y, width + 8, text.line)
+            y = self._row(surface, row, row is current, line)
+        if not rows:
+            surface.blit(text.render("No MSEL injects.", text.base, MUTED), (x, y))
+            return y + text.line
+        if len(shown) < len(rows):
+            above = rows.index(shown[0])
+            below = len(rows) - above - len(shown)
+            parts = [f"{above} above (PgUp)"] * bool(above) + [f"{below} more (PgDn)"] * bool(below)
+            _small(surface, text, "   ".join(parts), (x, y), width, TEXT)
+            y += text.small_line + 2
+        return y
+
+    def _buttons(self, surface: pygame.Surface, flow: list, at: tuple[int, int]) -> int:
+        """The desk's buttons, in as many lines as the panel's width needs."""
+        text = self.app.text
+        self.buttons = {}
+        for name, caption, place in flow:
+            button = place.move(at)
+            ink = BLACK if name == "release" else TEXT
+            pygame.draw.rect(surface, YELLOW if name == "release" else ROW_HILITE, button, 0, 5)
+            piece = text.render(
+                text.fit(caption, button.width - 14, text.small), text.small, ink, True
+            )
+            surface.blit(piece, piece.get_rect(center=button.center))
+            self.buttons[name] = button
+        return at[1] + flow[-1][2].bottom
+
+    def _seats(
+        self, surface: pygame.Surface, seats: list, total: int, at: tuple[int, int], width: int
+    ) -> int:
+        """Each trainee seat listed: connected or not, and its last action with its time.
+
+        The heading counts every seat by state, and those left out for want of room.
+        """
+        text = self.app.text
+        x, y = at
+        heading = f"Seats: {_tally(self.exercise.seats)}"
+        if total > len(seats):
+            heading += f" ({total - len(seats)} not listed)"
+        surface.blit(
+            text.render(text.fit(heading, width, text.base), text.base, YELLOW, True), (x, y)
+        )
         y += text.line
         for name, seat in seats:
-            state, colour = ("connected", SKY_BLUE) if seat["connected"] else ("dropped", ORANGE)
-            if not seat["connected"] and not seat["joins"]:
-                state, colour = "not joined", MUTED
+            state, colour = _state(seat)
             last = seat["last_action"] or "no action yet"
             if seat["last_action"] and seat["last_at"] is not None:
                 last += f" at T+{format_offset(seat['last_at'])[:5]}"
@@ -383,7 +493,7 @@ class Desk(Screen):
             (status, STATUS_COLOUR.get(row["status"], TEXT)),
         ]
         x = rect.x + 4
-        for (cell, colour), width in zip(cells, (40, 80, 100), strict=True):
+        for (cell, colour), width in zip(cells, _columns(text), strict=True):
             surface.blit(text.render(cell, text.base, colour, on), (x, rect.y + 1))
             x += width
         what = text.fit(f"{row['type']}: {row['description']}", rect.right - x - 4, text.small)
@@ -397,6 +507,75 @@ def _small(
 ) -> None:
     """One line of small text, cut to ``width``."""
     surface.blit(text.render(text.fit(line, width, text.small), text.small, colour), at)
+
+
+def _bounds(area: pygame.Rect, base: int) -> pygame.Rect:
+    """The most of the map the panel may cover, at its top right corner.
+
+    ``SHARE_W`` of its width (at most ``WIDEST`` font sizes), ``SHARE_H`` of its height.
+    """
+    width = min(base * WIDEST, int(area.width * SHARE_W))
+    bound = pygame.Rect(0, 0, width, int(area.height * SHARE_H))
+    bound.topright = (area.right - 10, area.top + 10)
+    return bound
+
+
+def _columns(text: Any) -> tuple[int, ...]:
+    """The widths of an MSEL row's seq, time and status cells, for the font's size."""
+    samples = ("000", "T+00:00", "contingency")
+    return tuple(
+        text.render(s, text.base, TEXT, True).get_width() + text.base // 2 for s in samples
+    )
+
+
+def _flow(text: Any, captions: list[tuple[str, str]], width: int) -> list:
+    """Buttons laid out left to right, a new line when the next would pass ``width``.
+
+    Each as (name, caption, rectangle from the top left of the buttons).
+    """
+    x = y = 0
+    out = []
+    for name, caption in captions:
+        ink = BLACK if name == "release" else TEXT
+        wide = min(width, text.render(caption, text.small, ink, True).get_width() + 14)
+        if x and x + wide > width:
+            x, y = 0, y + text.line + 8
+        out.append((name, caption, pygame.Rect(x, y, wide, text.line + 4)))
+        x += wide + 6
+    return out
+
+
+def _pack(text: Any, items: tuple[str, ...], width: int) -> list[str]:
+    """Key hints joined into lines of small text no wider than ``width``."""
+    font = text.font(text.small)
+    lines: list[str] = []
+    for item in items:
+        joined = f"{lines[-1]}  {item}" if lines else item
+        if lines and font.size(joined)[0] <= width:
+            lines[-1] = joined
+        else:
+            lines.append(item)
+    return lines
+
+
+def _state(seat: dict[str, Any]) -> tuple[str, Any]:
+    """A seat's state in words, and its colour."""
+    if seat["connected"]:
+        return "connected", SKY_BLUE
+    return ("dropped", ORANGE) if seat["joins"] else ("not joined", MUTED)
+
+
+def _attention(item: tuple[str, dict[str, Any]]) -> tuple[int, str]:
+    """Dropped seats first, then connected ones, then those not joined; by name."""
+    name, seat = item
+    return (["dropped", "connected", "not joined"].index(_state(seat)[0]), name)
+
+
+def _tally(seats: dict[str, Any]) -> str:
+    """The trainee seats counted by state: "2 connected, 1 dropped, 6 not joined"."""
+    states = [_state(s)[0] for n, s in seats.items() if n != "controller"]
+    counts = [(states.count(k), k) for k in ("connected", "dropped", "not joined")]
+    return ", ".join(f"{n} {k}" for n, k in counts if n) or "none"
 
 
 def _window(rows: list[dict[str, Any]], current: dict[str, Any] | None, size: int) -> list:

@@ -78,6 +78,8 @@ KEYS: tuple[Binding, ...] = (
         "start (briefing); yes to a question; reply to the message picked in the log",
     ),
     Binding(pygame.K_KP_ENTER, "confirm", "", ""),
+    Binding(pygame.K_PAGEUP, "page_up", "PgUp / PgDn", "briefing: scroll a long agency list"),
+    Binding(pygame.K_PAGEDOWN, "page_down", "", ""),
     Binding(pygame.K_y, "yes", "Y", "yes to a question (the End button asks first)"),
     Binding(pygame.K_q, "end", "Ctrl+Q", "end the exercise now, without asking", ctrl=True),
 )

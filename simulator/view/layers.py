@@ -10,6 +10,8 @@ closer than a few pixels, so a 100,000-node city stays a readable grid of arteri
 zoomed out and a redraw takes milliseconds, not a second.
 """
 
+from collections import Counter
+
 import numpy as np
 import pygame
 
@@ -43,7 +45,7 @@ class RoadLayer:
     def __init__(self, atlas: Atlas, text: Text):
         self.roads = roads = atlas.roads
         self.geography: Geography = survey(roads, atlas.scenario.map)
-        self.names = PlaceNames(self.geography, roads.xy, text, _landmarks(atlas))
+        self.names = PlaceNames(self.geography, roads.xy, text, *_landmarks(atlas))
         self._edges(roads)
         self._lines(self.geography)
         self._surface: pygame.Surface | None = None
@@ -258,12 +260,17 @@ def closed_line(surface: pygame.Surface, a: np.ndarray, b: np.ndarray, width: in
         pygame.draw.line(surface, CLOSED, p, q, width)
 
 
-def _landmarks(atlas: Atlas) -> np.ndarray:
-    """Where the scenario's stations, hospitals and staging areas stand (world metres).
+def _landmarks(atlas: Atlas) -> tuple[np.ndarray, np.ndarray]:
+    """Where the scenario's stations, hospitals and staging areas stand, and their units.
 
-    Their icons are drawn over the base map, so its names keep off them.
+    World metres, and how many units are based at each one's spot. Their icons, and the
+    ring of units parked at a station, are drawn over the base map, so its names keep
+    off them.
     """
     scenario = atlas.scenario
     places = [*scenario.stations, *scenario.hospitals, *scenario.staging_areas]
     nodes = [atlas.locate(p.location) for p in places]
-    return atlas.roads.xy[nodes].reshape(-1, 2)
+    home = {s.id: atlas.locate(s.location) for s in scenario.stations}
+    parked = Counter(home[u.station] for u in scenario.units if u.station in home)
+    crowds = np.array([parked.get(node, 0) for node in nodes], int)
+    return atlas.roads.xy[nodes].reshape(-1, 2), crowds

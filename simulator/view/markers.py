@@ -89,8 +89,7 @@ class Markers:
 
     def sizes(self, camera: Camera) -> tuple[int, int]:
         """Unit and incident icon sizes for the zoom (never illegibly small)."""
-        base = self.text.base
-        unit = int(max(base * 0.95, min(base * 1.4, base * camera.scale * 8)))
+        unit = unit_px(self.text.base, camera.scale)
         return unit, int(unit * 1.6)
 
     def draw(
@@ -432,6 +431,24 @@ class Markers:
         return _nearest(camera, found, pos, self.sizes(camera)[1] * 0.7)
 
 
+def unit_px(base: int, scale: float) -> int:
+    """A unit icon's size for the font size and zoom (pixels per metre)."""
+    return int(max(base * 0.95, min(base * 1.4, base * scale * 8)))
+
+
+def crowd_reach(count: int, size: int) -> int:
+    """How far from a spot (pixels, either way) ``count`` units of ``size`` there reach.
+
+    They fan out in a ring round it, or pile up in a stack beside it (``placed``): the
+    base map keeps its street names off a station's parked units this far out.
+    """
+    if count <= 1:
+        return size // 2 + 2
+    radius = _radius(min(count, FAN_MAX), size)
+    pile = size * 13 / 10 if count > FAN_FAR else 0.0
+    return math.ceil(max(radius, pile) + size / 2) + 2
+
+
 def coverage_ring(surface: pygame.Surface, at: tuple[int, int], radius: float) -> None:
     """Radio coverage lost: a vermillion ring (shared by the map and the help's legend)."""
     pygame.draw.circle(surface, VERMILLION, at, max(4, radius), 2)
@@ -500,7 +517,7 @@ def _fan(group: list[UnitView], centre: tuple[int, int], size: int) -> dict:
 @lru_cache(maxsize=256)
 def _ring(count: int, size: int) -> tuple[tuple[int, int], ...]:
     """Offsets of ``count`` icons of ``size`` on a ring, the first at the top."""
-    radius = max(size, size * 1.1 * count / (2 * math.pi))
+    radius = _radius(count, size)
     return tuple(
         (
             int(radius * math.cos(2 * math.pi * i / count - math.pi / 2)),
@@ -508,6 +525,11 @@ def _ring(count: int, size: int) -> tuple[tuple[int, int], ...]:
         )
         for i in range(count)
     )
+
+
+def _radius(count: int, size: int) -> float:
+    """The radius of the ring ``count`` icons of ``size`` make, one step apart."""
+    return max(size, size * 1.1 * count / (2 * math.pi))
 
 
 def _clear_spot(mid: np.ndarray, along: np.ndarray, size: int, taken: list) -> np.ndarray:

@@ -4,14 +4,19 @@ A name is shown only when the zoom leaves room for it: districts when the name f
 inside the district, bridges once a block is a few pixels long, arterials once they are
 far enough apart to be told apart, other streets only close in. Street names run along
 their street (rotated, kept upright) and repeat along long streets; a name that would
-overlap one already placed is left out.
+overlap one already placed is left out. No name goes under the icons drawn over the
+base map (stations with the units parked round them, hospitals, staging areas): a
+street's name slides along its street to clear them, a district's name moves up, down
+or aside, clear of bridge decks too, and is left out where it finds no such place.
 """
 
+import itertools
 import math
 
 import numpy as np
 import pygame
 
+from simulator.view.markers import crowd_reach, unit_px
 from simulator.view.palette import DISTRICT_NAME, LAND, STREET_NAME
 from simulator.view.text import Text
 from simulator.world.geography import Geography
@@ -27,6 +32,13 @@ LANDMARK_PX = 12
 LANDMARK_STEPS = 3
 # Screen pixels between repeats of one street's name.
 REPEAT_PX = 520
+# Where a street's name tries to go, in label lengths from each repeat's place, to
+# clear the icons on its street.
+SLIDES = (0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5)
+# How far a district's name may move aside (label widths) to clear an icon or a bridge.
+ASIDE = 0.6
+# A bridge deck's width (pixels): a district's name keeps this far off its middle line.
+DECK_PX = 10
 ROTATED_CACHE = 3000
 
 
@@ -34,11 +46,20 @@ class PlaceNames:
     """Places names on a base-map surface without overlaps."""
 
     def __init__(
-        self, geography: Geography, xy: np.ndarray, text: Text, landmarks: np.ndarray | None = None
+        self,
+        geography: Geography,
+        xy: np.ndarray,
+        text: Text,
+        landmarks: np.ndarray | None = None,
+        crowds: np.ndarray | None = None,
     ):
         self.geography = geography
         self.xy = xy
         self.landmarks = np.zeros((0, 2)) if landmarks is None else landmarks
+        # Units based at each landmark: they are drawn in a ring round it.
+        self.crowds = np.zeros(len(self.landmarks), int) if crowds is None else crowds
+        self.icons: list[pygame.Rect] = []  # where the landmarks' icons cover the surface
+        self.decks: list[tuple[tuple[float, float], tuple[float, float]]] = []  # bridges
         self.text = text
         self._rotated: dict[tuple, tuple[pygame.Surface, pygame.Surface]] = {}
         runs = [(s, run) for s in geography.streets if s.name for run in s.runs if len(run) > 1]
@@ -54,6 +75,8 @@ class PlaceNames:
         """Name what fits at this zoom; ``block`` is a typical block's length in pixels."""
         self.placed = []
         taken: list[pygame.Rect] = []
+        self.icons = self._icons(surface.get_rect(), origin, scale)
+        self.decks = self._decks(origin, scale)
         for district in self.geography.districts:
             self._district(surface, district, origin, scale, taken)
         if block < BRIDGE_NAMES_PX:
@@ -75,6 +98,33 @@ class PlaceNames:
             else:
                 self._along(surface, street.name, pts, taken, int(k))
 
+    def _icons(self, bounds: pygame.Rect, origin: np.ndarray, scale: float) -> list[pygame.Rect]:
+        """The squares the landmarks' icons and parked units cover on the surface."""
+        size = unit_px(self.text.base, scale)
+        out = []
+        for (x, y), crowd in zip((self.landmarks - origin) * scale, self.crowds, strict=True):
+            half = max(LANDMARK_PX, crowd_reach(int(crowd), size))
+            square = pygame.Rect(round(x) - half, round(y) - half, 2 * half, 2 * half)
+            if square.colliderect(bounds):
+                out.append(square)
+        return out
+
+    def _decks(self, origin: np.ndarray, scale: float) -> list:
+        """Each bridge's segments on the surface."""
+        out = []
+        for k in np.flatnonzero(self.bridge):
+            pts = ((self.xy[self.runs[k][1]] - origin) * scale).tolist()
+            out += [(tuple(a), tuple(b)) for a, b in itertools.pairwise(pts)]
+        return out
+
+    def _covers(self, rect: pygame.Rect, decks: bool = False) -> int:
+        """How many landmarks (and, with ``decks``, bridge segments) a name there covers."""
+        covered = len(rect.collidelistall(self.icons))
+        if decks:
+            wide = rect.inflate(DECK_PX, DECK_PX)
+            covered += sum(1 for a, b in self.decks if wide.clipline(a, b))
+        return covered
+
     def _rank(self, k: int) -> tuple[bool, bool]:
         """Bridges are named first, then arterials, then other streets."""
         street = self.runs[k][0]
@@ -87,35 +137,33 @@ class PlaceNames:
         if label.get_width() > (x1 - x0) * scale * 0.8:
             return
         rect = self._clear_of_landmarks(label, district, origin, scale)
-        if rect.colliderect(surface.get_rect()):
+        if rect is not None and rect.colliderect(surface.get_rect()):
             self._blit(surface, name, label, self._halo(name, self.text.large, True), rect, taken)
 
-    def _clear_of_landmarks(self, label, district, origin, scale) -> pygame.Rect:
+    def _clear_of_landmarks(self, label, district, origin, scale) -> pygame.Rect | None:
         """Where a district's name goes, clear of the icons drawn over the base map.
 
         Its centre, else the nearest place below or above it (within the district, or
-        ``LANDMARK_STEPS`` lines of text of its centre) that covers no station, hospital
-        or staging icon; else the centre after all.
+        ``LANDMARK_STEPS`` lines of text of its centre), or beside one of those within
+        the district, that covers no station (nor its parked units), hospital or staging
+        icon and crosses no bridge; None when there is none (the zoom leaves no room).
         """
         x, y = (district.x - origin[0]) * scale, (district.y - origin[1]) * scale
-        _, y0, _, y1 = district.box
-        icons = (self.landmarks - origin) * scale
+        x0, y0, x1, y1 = district.box
+        left, right = (x0 - origin[0]) * scale, (x1 - origin[0]) * scale
         step = label.get_height()
         reach = max(LANDMARK_STEPS, int((y1 - y0) * scale / 2 // max(step, 1)))
         centre = label.get_rect(center=(round(x), round(y)))
+        aside = round(label.get_width() * ASIDE)
         for k in range(reach + 1):
             for dy in (k * step, -k * step) if k else (0,):
-                rect = centre.move(0, dy)
-                near = rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX)
-                inside = (
-                    (icons[:, 0] >= near.left)
-                    & (icons[:, 0] <= near.right)
-                    & (icons[:, 1] >= near.top)
-                    & (icons[:, 1] <= near.bottom)
-                )
-                if not inside.any():
-                    return rect
-        return centre
+                for dx in (0, -aside, aside):
+                    rect = centre.move(dx, dy)
+                    if dx and (rect.left < left or rect.right > right):
+                        continue
+                    if not self._covers(rect, decks=True):
+                        return rect
+        return None
 
     def _bridge(self, surface, name: str, pts: np.ndarray, taken: list[pygame.Rect]) -> None:
         """A bridge's name beside its middle, level."""
@@ -124,7 +172,7 @@ class PlaceNames:
         halo = self._halo(name, self.text.small, True)
         for dx in (8, -8 - label.get_width()):
             rect = label.get_rect(midleft=(round(mid[0] + dx), round(mid[1])))
-            if rect.collidelist(taken) < 0:
+            if rect.collidelist(taken) < 0 and not self._covers(rect):
                 self._blit(surface, name, label, halo, rect, taken)
                 return
 
@@ -140,17 +188,22 @@ class PlaceNames:
         bounds = surface.get_rect()
         offset = REPEAT_PX * ((index * 0.37) % 1)  # parallel streets do not line up
         for d in np.arange(span / 2 + offset % max(1.0, total - span), total - span / 2, REPEAT_PX):
-            x = float(np.interp(d, distance, pts[:, 0]))
-            y = float(np.interp(d, distance, pts[:, 1]))
-            if not bounds.collidepoint(x, y):
-                continue
-            a = [np.interp(d - span / 2, distance, pts[:, i]) for i in (0, 1)]
-            b = [np.interp(d + span / 2, distance, pts[:, i]) for i in (0, 1)]
-            angle = _upright(math.degrees(math.atan2(a[1] - b[1], b[0] - a[0])))
-            fg, bg = self._turned(name, round(angle / 5) * 5)
-            rect = fg.get_rect(center=(round(x), round(y)))
-            if rect.collidelist(taken) < 0:
-                self._blit(surface, name, fg, bg, rect, taken)
+            for slide in SLIDES:  # along the street, off the icons on it
+                at = d + slide * span
+                if not span / 2 <= at <= total - span / 2:
+                    continue
+                x = float(np.interp(at, distance, pts[:, 0]))
+                y = float(np.interp(at, distance, pts[:, 1]))
+                if not bounds.collidepoint(x, y):
+                    continue
+                a = [np.interp(at - span / 2, distance, pts[:, i]) for i in (0, 1)]
+                b = [np.interp(at + span / 2, distance, pts[:, i]) for i in (0, 1)]
+                angle = _upright(math.degrees(math.atan2(a[1] - b[1], b[0] - a[0])))
+                fg, bg = self._turned(name, round(angle / 5) * 5)
+                rect = fg.get_rect(center=(round(x), round(y)))
+                if rect.collidelist(taken) < 0 and not self._covers(rect):
+                    self._blit(surface, name, fg, bg, rect, taken)
+                    break
 
     def _turned(self, name: str, angle: int) -> tuple[pygame.Surface, pygame.Surface]:
         key = (name, self.text.small, angle)
