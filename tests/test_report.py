@@ -219,7 +219,10 @@ def test_every_format_renders_a_hand_built_run():
     )
     # A record left incomplete says so, as before: only a whole one stopped early changed.
     byline = render(doc, "md").splitlines()[2]
-    assert byline.startswith("Run r · record incomplete · incomplete run, stopped at T+00:00 · ")
+    assert byline.startswith(
+        "Run r · record incomplete · incomplete run, stopped at T+00:00 "
+        "(the log ends without the exercise's end) · "
+    )
     assert "# Test scenario" in render(doc, "md")
     assert "<!DOCTYPE html>" in render(doc, "html")
 

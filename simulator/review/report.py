@@ -16,7 +16,6 @@ its evidence is cited.
 
 import html
 import json
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -26,6 +25,7 @@ from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.community import community_rows
 from simulator.review.compare import NOT_COMPARABLE, Row
+from simulator.review.conduct import SCRIPTED, conduct, stop_reason
 from simulator.review.findings import (
     LABELS,
     Finding,
@@ -65,6 +65,8 @@ class RunMeta:
     plan_date: date | None = None
     # The time the run was asked to stop at (``run --until``); None when not known.
     until: float | None = None
+    # The controller's actions (a served run's ``controller.jsonl``), in order.
+    actions: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,12 @@ def build_report(
     found = findings(scores, span)
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
+    reason = stop_reason(scenario, scores.ended, scores.end, meta.until, meta.actions)
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
-        "overview": _overview(scenario, events, scores, meta),
-        "score": _score_section(scenario, scores),
+        "overview": _overview(scenario, events, scores, meta, reason),
+        "score": _score_section(scenario, scores, reason),
+        "conduct": conduct(scenario, events, reason),
         "roles": _roles(scenario, scores, meta.roles),
         "capabilities": [
             {
@@ -156,7 +160,9 @@ def render(doc: dict, fmt: str) -> str:
 _SCOPE = "Functional exercise (simulated): dispatch and field operations of every agency."
 
 
-def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: RunMeta) -> dict:
+def _overview(
+    scenario: Scenario, events: list[Event], scores: Scores, meta: RunMeta, reason: str
+) -> dict:
     meta_s = scenario.metadata
     started = [e for e in events if e.kind == "incident.started"]
     hazards = [
@@ -169,7 +175,7 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "scenario_id": meta_s.id,
         "run": meta.run,
         "record": meta.status,
-        "state": _state(scenario, scores, meta),
+        "state": _state(scenario, scores, meta, reason),
         "exercise_played": _played_text(scores),
         "started": meta.started,
         "ended": meta.ended,
@@ -261,8 +267,8 @@ def _played_text(scores: Scores) -> str:
     return f"stopped at {_clock(scores.end)} ({share_text(scores.played)} of the exercise)"
 
 
-def _state(scenario: Scenario, scores: Scores, meta: RunMeta) -> str:
-    """The record's state; for a whole record of a run stopped early, where and why.
+def _state(scenario: Scenario, scores: Scores, meta: RunMeta, reason: str) -> str:
+    """The record's state; for a run stopped early, where and why (``reason``).
 
     "record complete · incomplete run" read as a contradiction for a run stopped by
     ``--until``: its record is whole, only the exercise was not played to its end.
@@ -270,15 +276,8 @@ def _state(scenario: Scenario, scores: Scores, meta: RunMeta) -> str:
     if scores.complete:
         return f"record {meta.status}"
     if meta.status != "complete":
-        return f"record {meta.status} · incomplete run, stopped at {_clock(scores.end)}"
-    asked = meta.until is not None and stopped_as_asked(scenario, scores.end, meta.until)
-    why = "--until" if asked else _stop_reason(scores.ended)
-    return f"stopped at {_clock(scores.end)} of {_hhmm(scenario.metadata.duration)} ({why})"
-
-
-def stopped_as_asked(scenario: Scenario, end: float, until: float) -> bool:
-    """Whether a run ended early where ``--until`` asked (not interrupted, not quit)."""
-    return until < scenario.metadata.duration and math.isclose(end, until)
+        return f"record {meta.status} · incomplete run, stopped at {_clock(scores.end)} ({reason})"
+    return f"stopped at {_clock(scores.end)} of {_hhmm(scenario.metadata.duration)} ({reason})"
 
 
 def _clock(t: float) -> str:
@@ -290,14 +289,6 @@ def _hhmm(t: float) -> str:
     """HH:MM, with the seconds only when there are some (a run stopped at T+00:00:01)."""
     text = format_offset(t)
     return text[:5] if text.endswith(":00") else text
-
-
-def _stop_reason(ended: str) -> str:
-    if ended.startswith("stopped at"):
-        return "stopped early"
-    if ended == "not ended":
-        return "the log ends without the exercise's end"
-    return ended
 
 
 def _tasks(objective: dict) -> str:
@@ -351,7 +342,7 @@ def _undone_text(n: int) -> str:
     return f"{n} {UNDONE} (counted as {'a miss' if n == 1 else 'misses'})"
 
 
-def _score_section(scenario: Scenario, scores: Scores) -> dict:
+def _score_section(scenario: Scenario, scores: Scores, reason: str) -> dict:
     """The overall score and how it is made: its parts, their weights, the pro-rating."""
     weights = scenario.scoring.weights
     outcome = scores.outcome_score
@@ -424,7 +415,7 @@ def _score_section(scenario: Scenario, scores: Scores) -> dict:
         "end": scores.end,
         "stopped_at": None if scores.complete else _clock(scores.end),
         "played": scores.played,
-        "banner": None if scores.complete else _banner(scores),
+        "banner": None if scores.complete else _banner(scores, reason),
         "objectives_score": scores.objectives_score,
         "outcome_score": outcome.score,
         "duties_score": scores.duties_score,
@@ -436,9 +427,10 @@ def _score_section(scenario: Scenario, scores: Scores) -> dict:
     }
 
 
-def _banner(scores: Scores) -> str:
+def _banner(scores: Scores, reason: str) -> str:
+    """The incomplete-run banner; ``reason`` words the stop as the header line does."""
     return (
-        f"Incomplete run: stopped at {_clock(scores.end)} ({_stop_reason(scores.ended)}); "
+        f"Incomplete run: stopped at {_clock(scores.end)} ({reason}); "
         "scored on the duties that fell due in that window (window score "
         f"{_score(scores.window_overall)}), overall pro-rated to the share played "
         f"({share_text(scores.played)})"
@@ -698,7 +690,7 @@ def _figures(events: list[Event], scores: Scores, geometry: Geometry) -> dict:
 # -- Markdown ------------------------------------------------------------------------
 
 
-def _md_text(text: str) -> str:
+def _md_text(text: str, *, cell: bool = False) -> str:
     """An evaluator's words as one line of plain Markdown text.
 
     A note is typed by a person: its lines, a leading "#", a table or HTML in it must
@@ -706,7 +698,8 @@ def _md_text(text: str) -> str:
     terminal the report is printed to.
     """
     shown = " ".join(_CONTROL.sub("", text).split())
-    return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in shown)
+    special = _MD_SPECIAL - {"|"} if cell else _MD_SPECIAL  # a table escapes its own "|"
+    return "".join(f"\\{c}" if c in special else c for c in shown)
 
 
 _MD_SPECIAL = frozenset("\\`*_[]<>|")  # what makes markup inside a line (it starts "- T+")
@@ -768,6 +761,12 @@ def markdown(doc: dict) -> str:
     lines += _md_roles(doc["roles"])
     lines += ["## Exercise overview", ""]
     lines += _md_table(["item", "value"], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
+    lines += ["## Exercise conduct", ""]
+    if doc["conduct"]["scripted"]:
+        lines += [SCRIPTED, ""]
+    lines += _md_table(
+        _CONDUCT_HEADER, [[*row[:2], _md_text(row[2], cell=True)] for row in _conduct_rows(doc)]
+    )
     lines += [
         "## Analysis of core capabilities",
         "",
@@ -860,6 +859,22 @@ def markdown(doc: dict) -> str:
 
 
 _INTERVAL_HEADER = ["interval", "agency", "n", "mean", "median", "90th pct", "max"]
+_CONDUCT_HEADER = ["time", "what", "detail"]
+
+
+def _conduct_rows(doc: dict) -> list[list[str]]:
+    """The controller's departures from the MSEL, then the exercise's end, in time order."""
+    found = doc["conduct"]
+    return [
+        [f"T+{r['time']}", r["what"], r["detail"]] for r in [*found["deviations"], found["ended"]]
+    ]
+
+
+def _html_conduct(doc: dict) -> list[str]:
+    scripted = [f"<p>{_e(SCRIPTED)}</p>"] if doc["conduct"]["scripted"] else []
+    return [*scripted, _table(_CONDUCT_HEADER, _conduct_rows(doc))]
+
+
 _MEASURE_HEADER = ["measure", "agency", "value", "target", "rating", "credit"]
 _SCORE_HEADER = ["part", "score", "weight", "points", "based on"]
 _COMPONENT_HEADER = ["component", "credit", "weight", "what happened"]
@@ -1651,6 +1666,7 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
             "Exercise overview",
             [_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])],
         ),
+        ("Exercise conduct", _html_conduct(doc)),
         ("Analysis of core capabilities", _html_capabilities(doc)),
         ("Objectives: strengths and areas for improvement", objectives),
         (
