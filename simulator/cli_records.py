@@ -729,9 +729,8 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         events = store.events(run.id)
         store.check_events(run, events)
         actions = store.controller_actions(run.id)
-        base = None
-        if run.roles and run.status == "complete":
-            base = baseline(store, run, scenario)[1]
+        missing = _no_baseline(run, events)
+        base = baseline(store, run, scenario)[1] if run.roles and not missing else None
         notes = [(n.t, n.text) for n in store.notes(run.id)]
     except StoreError as exc:
         raise RecordInputError(str(exc)) from None
@@ -761,8 +760,27 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         comparison,
         geometry,
         figures=fmt == "html",
+        baseline_note=missing if run.roles else "",
     )
     return render(doc, fmt)
+
+
+def _no_baseline(run: RunInfo, events: list[Event]) -> str:
+    """Why a run cannot be compared with a baseline, or "" when it can.
+
+    The baseline is played to where the run's log ends (``store.played``), so a run
+    interrupted (Ctrl+C, a server's SIGTERM) is compared over the stretch it played.
+    Only a log that stops short of the exercise's end (a process killed, a database
+    that could not be written) has no stretch known to be whole.
+    """
+    if events and events[-1].kind == "exercise.ended":
+        return ""
+    return (
+        f"No baseline: run {run.id}'s record ends without the exercise's end (its "
+        "recording stopped part-way: a process killed, or a database that could not be "
+        "written), so no stretch of it is known to be whole to compare the automated "
+        "players with."
+    )
 
 
 def _report_from_directory(directory: Path, fmt: str) -> str:

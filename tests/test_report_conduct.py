@@ -1,4 +1,4 @@
-"""The report of a served exercise: how it was conducted and why it ended.
+"""The report of a served exercise: how it was conducted, why it ended, its baseline.
 
 Real servers over loopback (``test_network``'s, and ``run_sim.py serve`` in a process
 stopped by SIGTERM); the reports are read as an evaluator reads them, from the
@@ -6,10 +6,15 @@ database and from the run directory, in Markdown and HTML.
 """
 
 import json
+import os
 import re
+import signal
+import sqlite3
+import subprocess
+import sys
 
 import pytest
-from test_network import SMALL, start_server
+from test_network import ROOT, SMALL, start_server
 
 from simulator.cli import main
 from simulator.network.link import Link
@@ -109,3 +114,61 @@ def test_a_bad_controller_log_in_a_run_directory_is_named(conducted, tmp_path, c
     err = capsys.readouterr().err
     assert f"{run / 'controller.jsonl'}: line 1: reason: expected text, got 5" in err
     assert "Traceback" not in err
+
+
+# -- a served run stopped by SIGTERM keeps its baseline ---------------------------------
+
+
+def test_a_served_run_stopped_by_sigterm_is_compared_with_its_baseline(tmp_path, capsys):
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    argv = [sys.executable, "run_sim.py", "serve", str(SMALL), "--seats", "police"]
+    argv += ["--port", "0", "--speed", "600", "--out", str(out), "--db", str(db)]
+    env = {**os.environ, "SIMULATOR_PURPOSE": "rehearsal"}
+    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        url = token = None
+        while token is None:
+            line = server.stdout.readline()
+            assert line, "the server stopped before it listed its seats"
+            url = url or (re.search(r"at (ws://\S+);", line) or [None, None])[1]
+            if line.split()[:1] == ["controller"]:
+                token = line.split()[-1]
+        controller = Link(url, token)
+        while (controller.receive(10) or {}).get("now", 0) < 600:
+            pass  # the exercise runs ten minutes in
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 130
+    assert Store.open(db).run(1).status == "incomplete"
+    text = report(capsys, "1", "--db", str(db), "--format", "md")
+    stopped = re.search(r"incomplete run, stopped at (T\+\d\d:\d\d(:\d\d)?) ", text)[1]
+    part = section(text, "Baseline comparison (automated players, same scenario and seed)")
+    assert (
+        f"The automated players were played to {stopped}, where this run stopped, and are "
+        "compared over that stretch." in part
+    )
+    assert "| Overall score (0-100) |" in part
+    ended = section(text, "Exercise conduct").strip().splitlines()[-1]
+    assert ended.endswith(
+        "| Exercise ended | interrupted: the run or its server was stopped (Ctrl+C or SIGTERM) |"
+    )
+
+
+def test_a_record_cut_short_says_why_it_has_no_baseline(tmp_path, capsys):
+    """A log without the exercise's end (a process killed) has no stretch known whole."""
+    db = tmp_path / "x.sqlite"
+    argv = ["run", str(SMALL), "--db", str(db), "--quiet", "--roles", "police"]
+    assert main([*argv, "--until", "00:20", "--out", str(tmp_path / "run")]) == 0
+    with sqlite3.connect(db) as con:  # as a process killed before its last batch leaves it
+        con.execute("DELETE FROM events WHERE run = 1 AND kind = 'exercise.ended'")
+        con.execute(
+            "UPDATE runs SET status = 'incomplete', events_sha256 = NULL, "
+            "events = (SELECT count(*) FROM events WHERE run = 1) WHERE id = 1"
+        )
+    text = report(capsys, "1", "--db", str(db), "--format", "md")
+    part = section(text, "Baseline comparison (automated players, same scenario and seed)")
+    assert "No baseline: run 1's record ends without the exercise's end" in part
+    assert "| measure |" not in part

@@ -88,11 +88,13 @@ def build_report(
     *,
     figures: bool = False,
     elsewhere: str = "",
+    baseline_note: str = "",
 ) -> dict:
     """The whole report as plain data; with ``figures``, base64 PNG plots too.
 
     ``elsewhere`` says where the notes and the baseline are kept when the report's
     source holds neither (a run directory): an evaluator is told, not shown "none".
+    ``baseline_note`` says why a trainee's run has no baseline, when it has none.
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
     found = findings(scores, span)
@@ -126,6 +128,7 @@ def build_report(
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
         "baseline": None if comparison is None else _baseline(comparison, meta.roles),
+        "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
@@ -561,6 +564,18 @@ def _objective(o: object, found: list[Finding]) -> dict:
     }
 
 
+def _baseline_note(scores: Scores, comparison: list[Row] | None, missing: str) -> str:
+    """Why there is no baseline, or how far it was played when the run stopped early."""
+    if comparison is None:
+        return missing
+    if scores.complete:
+        return ""
+    return (
+        f"The automated players were played to {_clock(scores.end)}, where this run "
+        "stopped, and are compared over that stretch."
+    )
+
+
 def _baseline(rows: list[Row], trainee: list[str]) -> list[dict]:
     """The comparison rows; a role's row names its agency, and the trainee's says so."""
     out = [asdict(row) for row in rows]
@@ -843,8 +858,10 @@ def markdown(doc: dict) -> str:
     lines += ["## Trainee's orders", ""]
     orders = _order_rows(doc["trainee_orders"])
     lines += _md_table(_ORDERS_HEADER, orders) if orders else [_NO_TRAINEE, ""]
-    if doc["baseline"] is not None:
+    if doc["baseline"] is not None or doc["baseline_note"]:
         lines += ["## Baseline comparison (automated players, same scenario and seed)", ""]
+        lines += [doc["baseline_note"], ""] if doc["baseline_note"] else []
+    if doc["baseline"] is not None:
         lines += _md_table(
             ["measure", "this run", "baseline", "change", "better"], _baseline_rows(doc["baseline"])
         )
@@ -1699,8 +1716,11 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     if doc.get("hoaxes"):
         at = 1 + next(i for i, (title, _) in enumerate(sections) if title == "Outcomes")
         sections.insert(at, ("Hoax calls", [_table(_HOAX_HEADER, doc["hoaxes"])]))
+    note = [_muted(doc["baseline_note"])] if doc["baseline_note"] else []
     if doc["baseline"] is not None:
-        sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
+        sections.append(("Baseline comparison", [*note, *_html_baseline(doc["baseline"])]))
+    elif note:
+        sections.append(("Baseline comparison", note))
     elif doc["elsewhere"] and doc["overview"].get("roles"):
         sections.append(("Baseline comparison", [_muted(doc["elsewhere"])]))
     sections += [
