@@ -121,6 +121,7 @@ def build_report(
             for o in scores.objectives
         ],
         "objectives": [_objective(o, found) for o in scores.objectives],
+        "rating_bands": rating_bands(scenario),
         "standards": [_finding(f) for f in found if f.objective is None],
         "standard_checks": [_standard_check(c) for c in scores.checks],
         "intervals": _intervals(scores),
@@ -800,7 +801,7 @@ def markdown(doc: dict) -> str:
             for c in doc["capabilities"]
         ],
     )
-    lines += [_RATING_NOTE, ""]
+    lines += [_RATING_NOTE.format(bands=doc["rating_bands"]), ""]
     for o in doc["objectives"]:
         lines += [f"### {o['id']}: {o['title']} - rating {o['rating_label']}", ""]
         if o["rating"] is None:
@@ -1296,12 +1297,26 @@ _RATING_NOTE = (
     "P: performed without challenges; S: some challenges; M: major challenges; U: unable to "
     "be performed (HSEEP). Each target: U if not met; met, P if every measurement was within "
     "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
-    "left undone or responders were put at risk. Each objective: the share of "
-    "its targets met, by the thresholds the scenario states, and no better than its worst "
-    "met target; a count of zero of harm that acting causes (messages lost, clashing "
-    "assignments, span breaches, units harmed, teams sent to hoaxes) is set aside when "
-    "every other target of the objective was missed."
+    "left undone or responders were put at risk. Each objective: its score's band, "
+    "{bands}, so a higher score never has a worse letter; a count of zero of harm that "
+    "acting causes (messages lost, clashing assignments, span breaches, units harmed, teams "
+    "sent to hoaxes) is set aside when every other target of the objective was missed."
 )
+
+
+def rating_bands(scenario: Scenario) -> str:
+    """The score bands of P, S and M in words: the scenario's, or each objective's own."""
+    rules = {
+        (o.rating.performed, o.rating.some_challenges, o.rating.major_challenges)
+        for o in scenario.scoring.objectives
+    }
+    if len(rules) != 1:
+        return "by each objective's thresholds in the scenario"
+    (shares,) = rules
+    cuts = [f"{letter} from {100 * share:g}" for letter, share in zip("PSM", shares, strict=True)]
+    return f"{', '.join(cuts)}, U below {100 * shares[2]:g}"
+
+
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing; a fire centre's call "
     "answer), NFPA 1710 (alarm processing, turnout, travel, and first-alarm staffing at "
@@ -1334,7 +1349,7 @@ def _html_capabilities(doc: dict) -> list[str]:
     return [
         f"<p>{_objectives_line(doc['score']['objectives_score'], '<b>', '</b>')}</p>",
         _html_table(["objective", "core capability", "rating", "score"], rows, {3}),
-        _muted(_RATING_NOTE),
+        _muted(_RATING_NOTE.format(bands=doc["rating_bands"])),
     ]
 
 
