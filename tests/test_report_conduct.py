@@ -151,9 +151,12 @@ def test_a_served_run_stopped_by_sigterm_is_compared_with_its_baseline(tmp_path,
         "compared over that stretch." in part
     )
     assert "| Overall score (0-100) |" in part
-    ended = section(text, "Exercise conduct").strip().splitlines()[-1]
+    conduct = section(text, "Exercise conduct")
+    assert "ran as scripted" not in conduct  # it stopped at 00:10 of 02:00
+    assert "No MSEL row was held, released out of time or added; the exercise did" in conduct
+    ended = conduct.strip().splitlines()[-1]
     assert ended.endswith(
-        "| Exercise ended | interrupted: the run or its server was stopped (Ctrl+C or SIGTERM) |"
+        "| Exercise ended | interrupted: the run or its server was stopped by Ctrl+C or SIGTERM |"
     )
 
 

@@ -374,4 +374,4 @@ def test_a_run_interrupted_mid_step_is_reported_as_ended_early(tmp_path, capsys,
     assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
     text = capsys.readouterr().out
     assert "as --until asked" not in text
-    assert "(interrupted: the run or its server was stopped (Ctrl+C or SIGTERM))" in text
+    assert "(interrupted: the run or its server was stopped by Ctrl+C or SIGTERM)" in text

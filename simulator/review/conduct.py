@@ -26,9 +26,13 @@ BY_CONTROLLER = "ended by the exercise controller"
 ENDED_EARLY = "ended early by the trainee or the exercise controller"
 # A run directory of ``run`` or ``play`` records the stop time as its length either way.
 UNTOLD = "stopped early: by --until or the trainee's End, which a run directory does not tell"
-INTERRUPTED = "interrupted: the run or its server was stopped (Ctrl+C or SIGTERM)"
+INTERRUPTED = "interrupted: the run or its server was stopped by Ctrl+C or SIGTERM"
 NOT_ENDED = "the log ends without the exercise's end"
 SCRIPTED = "The exercise ran as scripted: no MSEL row was held, released out of time or added."
+UNCHANGED = (
+    "No MSEL row was held, released out of time or added; the exercise did not run to its "
+    "planned end (below)."
+)
 # The reason ``run_sim.py control URL end`` gives when none is typed.
 _DEFAULT_END = "ended by the controller"
 
@@ -83,7 +87,8 @@ def conduct(scenario: Scenario, events: Sequence[Event], reason: str) -> dict:
     """The controller's departures from the MSEL in time order, and how the run ended.
 
     ``reason``: ``stop_reason``'s words. ``scripted`` is True when no row was held,
-    released by hand or added and the run was not ended by the controller.
+    released by hand or added and the run went to its time (its length or ``--until``);
+    ``summary`` says so, or that no row changed though the run ended otherwise.
     """
     contingency = {row.seq for row in scenario.msel if row.contingency}
     on_hold: set[int] = set()
@@ -93,14 +98,10 @@ def conduct(scenario: Scenario, events: Sequence[Event], reason: str) -> dict:
         if row is not None:
             rows.append({"t": event.t, "time": format_offset(event.t), "seq": event.seq, **row})
     end = events[-1].t if events else 0.0
-    ending = {
-        "t": end,
-        "time": format_offset(end),
-        "what": "Exercise ended",
-        "detail": reason,
-    }
-    scripted = not rows and not reason.startswith(BY_CONTROLLER)
-    return {"scripted": scripted, "deviations": rows, "ended": ending}
+    ending = {"t": end, "time": format_offset(end), "what": "Exercise ended", "detail": reason}
+    scripted = not rows and reason in (TIME_UP, AS_ASKED)
+    summary = SCRIPTED if scripted else "" if rows else UNCHANGED
+    return {"scripted": scripted, "summary": summary, "deviations": rows, "ended": ending}
 
 
 def _deviation(event: Event, contingency: set[int], on_hold: set[int]) -> dict | None:

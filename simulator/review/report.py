@@ -25,7 +25,7 @@ from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.community import community_rows
 from simulator.review.compare import NOT_COMPARABLE, Row
-from simulator.review.conduct import SCRIPTED, conduct, stop_reason
+from simulator.review.conduct import conduct, stop_reason
 from simulator.review.findings import (
     LABELS,
     Finding,
@@ -778,8 +778,8 @@ def markdown(doc: dict) -> str:
     lines += ["## Exercise overview", ""]
     lines += _md_table(["item", "value"], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
     lines += ["## Exercise conduct", ""]
-    if doc["conduct"]["scripted"]:
-        lines += [SCRIPTED, ""]
+    if doc["conduct"]["summary"]:
+        lines += [doc["conduct"]["summary"], ""]
     lines += _md_table(
         _CONDUCT_HEADER, [[*row[:2], _md_text(row[2], cell=True)] for row in _conduct_rows(doc)]
     )
@@ -889,8 +889,11 @@ def _conduct_rows(doc: dict) -> list[list[str]]:
 
 
 def _html_conduct(doc: dict) -> list[str]:
-    scripted = [f"<p>{_e(SCRIPTED)}</p>"] if doc["conduct"]["scripted"] else []
-    return [*scripted, _table(_CONDUCT_HEADER, _conduct_rows(doc))]
+    summary = doc["conduct"]["summary"]
+    return [
+        *([f"<p>{_e(summary)}</p>"] if summary else []),
+        _table(_CONDUCT_HEADER, _conduct_rows(doc)),
+    ]
 
 
 _MEASURE_HEADER = ["measure", "agency", "value", "target", "rating", "credit"]
