@@ -50,8 +50,8 @@ from simulator.record import (
     record_files,
     scenario_copy,
 )
+from simulator.review.conduct import stopped_as_asked
 from simulator.review.findings import seconds_text, share_text
-from simulator.review.report import stopped_as_asked
 from simulator.review.summary import Summary, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice

@@ -197,7 +197,7 @@ def _check_address(host: str, port: int) -> None:
 
 def _write_record(served: Served, host: Host, started: str) -> None:
     exercise = served.exercise
-    served.recording.finish(exercise, host.complete)
+    served.recording.finish(exercise, host.complete, host.actions)
     with (served.record.directory / CONTROLLER_LOG).open("w", encoding="utf-8") as out:
         for action in host.actions:
             out.write(json.dumps(action, separators=(",", ":"), sort_keys=True) + "\n")

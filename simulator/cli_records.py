@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from simulator.exercise import Exercise
 from simulator.fingerprint import code_fingerprint
 from simulator.payloads import check
 from simulator.record import (
+    CONTROLLER_LOG,
     EVENTS,
     MANIFEST,
     file_sha256,
@@ -34,15 +36,17 @@ from simulator.record import (
     record_files,
 )
 from simulator.review.compare import compare
+from simulator.review.conduct import stopped_as_asked
 from simulator.review.findings import share_text
-from simulator.review.report import Geometry, RunMeta, build_report, render, stopped_as_asked
+from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
 from simulator.scenario import Scenario, ScenarioError, load
-from simulator.scenario.limits import MAX_LOG_BYTES
+from simulator.scenario.limits import MAX_COMMAND_FILE_BYTES, MAX_LOG_BYTES
 from simulator.scenario.source import SourceError, read_bytes, read_text
 from simulator.scenario.timing import format_offset, parse_offset
 from simulator.store.database import RunInfo, Store, StoreError, database_files, default_path
 from simulator.store.recorder import Recorder
+from simulator.store.rows import controller_action
 from simulator.world import build_atlas
 
 # Test suites, screenshot scripts and demos set this to "rehearsal" so their runs are
@@ -141,8 +145,10 @@ class Recording:
         self.recorder = Recorder(self.store, self.run, exercise.log, exercise.commands)
         exercise.subscribe(self.recorder.on_events)
 
-    def finish(self, exercise: Exercise, complete: bool) -> None:
+    def finish(self, exercise: Exercise, complete: bool, actions: Sequence[dict] = ()) -> None:
         """Write the rest and mark the run with its scores (``play_baseline`` follows).
+
+        ``actions``: a served run's controller actions, kept for its report's conduct.
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never
@@ -165,6 +171,7 @@ class Recording:
                 complete=complete,
                 events_sha256=exercise.log.sha256(),
                 scores=self.scores.to_dict(),
+                actions=actions,
             )
         except StoreError as exc:
             self._failed(str(exc))
@@ -721,9 +728,9 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         store.check_agencies(run, [a.id for a in scenario.agencies])
         events = store.events(run.id)
         store.check_events(run, events)
-        base = None
-        if run.roles and run.status == "complete":
-            base = baseline(store, run, scenario)[1]
+        actions = store.controller_actions(run.id)
+        missing = _no_baseline(run, events)
+        base = baseline(store, run, scenario)[1] if run.roles and not missing else None
         notes = [(n.t, n.text) for n in store.notes(run.id)]
     except StoreError as exc:
         raise RecordInputError(str(exc)) from None
@@ -741,12 +748,39 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         events_sha256=run.events_sha256,
         plan_date=_day(run.ended or run.started),
         until=run.until,
+        actions=actions,
     )
     comparison = compare(scores, base) if base is not None else None
     doc = build_report(
-        scenario, events, scores, meta, notes, comparison, geometry, figures=fmt == "html"
+        scenario,
+        events,
+        scores,
+        meta,
+        notes,
+        comparison,
+        geometry,
+        figures=fmt == "html",
+        baseline_note=missing if run.roles else "",
     )
     return render(doc, fmt)
+
+
+def _no_baseline(run: RunInfo, events: list[Event]) -> str:
+    """Why a run cannot be compared with a baseline, or "" when it can.
+
+    The baseline is played to where the run's log ends (``store.played``), so a run
+    interrupted (Ctrl+C, a server's SIGTERM) is compared over the stretch it played.
+    Only a log that stops short of the exercise's end (a process killed, a database
+    that could not be written) has no stretch known to be whole.
+    """
+    if events and events[-1].kind == "exercise.ended":
+        return ""
+    return (
+        f"No baseline: run {run.id}'s record ends without the exercise's end (its "
+        "recording stopped part-way: a process killed, or a database that could not be "
+        "written), so no stretch of it is known to be whole to compare the automated "
+        "players with."
+    )
 
 
 def _report_from_directory(directory: Path, fmt: str) -> str:
@@ -798,6 +832,10 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         scenario_sha256=manifest["scenario_sha256"],
         events_sha256=manifest["events_sha256"],
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
+        # A served run stops early only at its --until or by the controller (its log
+        # says which); a run or play directory records either stop as its length.
+        until=settings.until if "seats" in manifest else None,
+        actions=_controller_log(directory),
     )
     doc = build_report(
         scenario, events, scores, meta, [], None, geometry, figures=fmt == "html", elsewhere=HELD
@@ -811,6 +849,29 @@ HELD = (
     "the exercise database does (`history` gives the run's number; `report NUMBER` "
     "includes both)."
 )
+
+
+def _controller_log(directory: Path) -> list[dict]:
+    """A served run's controller actions (``controller.jsonl``); none for other runs.
+
+    Raises:
+        RecordInputError: the file cannot be read, or a line is not an action.
+    """
+    path = directory / CONTROLLER_LOG
+    if not path.exists() and not path.is_symlink():
+        return []
+    try:
+        lines = read_text(path, MAX_COMMAND_FILE_BYTES).splitlines()
+    except SourceError as exc:
+        raise RecordInputError(f"{path}: cannot read the controller's actions: {exc}") from None
+    try:
+        return [
+            controller_action(f"{path}: line {n}", line)
+            for n, line in enumerate(lines, start=1)
+            if line.strip()
+        ]
+    except ValueError as exc:
+        raise RecordInputError(str(exc)) from None
 
 
 def _logged_events(directory: Path, claimed: str) -> list[Event]:

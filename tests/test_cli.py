@@ -315,7 +315,7 @@ def test_a_run_stopped_a_second_in_says_how_little_it_played(tmp_path, capsys):
     )
     assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
     header = capsys.readouterr().out.splitlines()[2]
-    assert header.startswith("Run 1 · stopped at T+00:00:01 of 02:00 (--until) · seed 0 · ")
+    assert header.startswith("Run 1 · stopped at T+00:00:01 of 02:00 (as --until asked) · seed 0")
 
 
 DIGITS_ONLY = "expected a whole number in the digits 0-9, got"

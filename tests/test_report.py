@@ -10,9 +10,11 @@ from simulator.cli import main
 from simulator.review.compare import _row, compare
 from simulator.review.findings import share_text
 from simulator.review.plots import Leg, incident_map, unit_routes
+from simulator.review.rating import rate
 from simulator.review.report import RunMeta, build_report, render
 from simulator.review.score import score
 from simulator.scenario import load
+from simulator.scenario.scoring import Rating
 from simulator.store.database import Store
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
@@ -99,6 +101,12 @@ def test_markdown_report(recorded, capsys):
     ):
         assert heading in text
     assert "| OBJ1" in text
+    # The letters' score bands, so an evaluator reads each letter beside its number.
+    assert "Each objective: its score's band, P from 100, S from 75, M from 50, U below 50" in text
+    doc = json.loads(report(db, 2, "json", capsys))
+    for capability in doc["capabilities"]:
+        if capability["score"] is not None:
+            assert capability["rating"] == rate(capability["score"], Rating())
 
 
 def test_html_report_is_self_contained_with_plots_and_print_css(recorded, tmp_path):
@@ -219,7 +227,10 @@ def test_every_format_renders_a_hand_built_run():
     )
     # A record left incomplete says so, as before: only a whole one stopped early changed.
     byline = render(doc, "md").splitlines()[2]
-    assert byline.startswith("Run r · record incomplete · incomplete run, stopped at T+00:00 · ")
+    assert byline.startswith(
+        "Run r · record incomplete · incomplete run, stopped at T+00:00 "
+        "(the log ends without the exercise's end) · "
+    )
     assert "# Test scenario" in render(doc, "md")
     assert "<!DOCTYPE html>" in render(doc, "html")
 

@@ -22,7 +22,7 @@ from simulator.store.database import Store
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
 BANNER = re.compile(
-    r"Incomplete run: stopped at T\+00:30 \(stopped early\); scored on the duties that fell "
+    r"Incomplete run: stopped at T\+00:30 \(as --until asked\); scored on the duties that fell "
     r"due in that window \(window score (\d+\.\d)\), overall pro-rated to the share played "
     r"\((\d+)%\)"
 )
@@ -104,8 +104,10 @@ def test_an_incomplete_run_has_the_banner_and_a_pro_rated_overall(runs, capsys):
     assert f"> **{sc['banner']}.**" in part
     assert f"| Overall, pro-rated | {sc['overall']:.1f} |" in part
     assert f"| Window score | {sc['window_overall']:.1f} |" in part
-    # Its record is whole: the header says where --until stopped it, not "incomplete".
-    assert text.splitlines()[2].startswith("Run 2 · stopped at T+00:30 of 02:00 (--until) · seed")
+    # Its record is whole: the header says where --until stopped it, not "incomplete",
+    # in the banner's words (they once read "(--until)" and "(stopped early)").
+    header = "Run 2 · stopped at T+00:30 of 02:00 (as --until asked) · seed"
+    assert text.splitlines()[2].startswith(header)
     page = report(runs, 2, "html", capsys)
     assert '<div class="banner">' in page and "Incomplete run: stopped at T+00:30" in page
 
@@ -370,4 +372,6 @@ def test_a_run_interrupted_mid_step_is_reported_as_ended_early(tmp_path, capsys,
     stopped = max(e.t for e in store.events(1))
     assert 600 < stopped < store.run(1).until  # stopped early; the length asked kept
     assert main(["report", "1", "--db", str(db), "--format", "md"]) == 0
-    assert "(--until)" not in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "as --until asked" not in text
+    assert "(interrupted: the run or its server was stopped by Ctrl+C or SIGTERM)" in text

@@ -95,7 +95,9 @@ def test_a_play_ended_early_is_recorded_and_compared_as_far_as_it_went(tmp_path,
     # No --until was asked: the run keeps its length, and says it was ended early.
     assert played.until == load(SMALL).metadata.duration
     assert main(["report", "1", "--format", "md"]) == 0
-    assert "(--until)" not in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "as --until asked" not in text
+    assert "(ended early by the trainee or the exercise controller)" in text
 
 
 @pytest.mark.parametrize("command", ["run", "play"])

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import pytest
 from conftest import SCENARIOS, LogBuilder, agency, build, one_objective, scenario_dict, unit
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -470,22 +470,83 @@ def test_idle_respects_what_the_agency_knows_and_als_meets_bls():
 
 
 @pytest.mark.parametrize(
-    ("share", "expected"),
-    [(1.0, "P"), (0.99, "S"), (0.75, "S"), (0.74, "M"), (0.5, "M"), (0.49, "U"), (0.0, "U")],
+    ("score", "expected"),
+    [(100.0, "P"), (99.9, "S"), (75.0, "S"), (74.9, "M"), (50.0, "M"), (49.9, "U"), (0.0, "U")],
 )
-def test_rating_thresholds(share, expected):
-    assert rate(share, Rating()) == expected
+def test_rating_bands(score, expected):
+    """HSEEP's letters by the default bands: P 100, S from 75, M from 50, U below."""
+    assert rate(score, Rating()) == expected
 
 
 def test_scenario_thresholds_decide_the_rating():
     lenient = Rating(performed=0.6, some_challenges=0.4, major_challenges=0.2)
-    assert rate(0.66, lenient) == "P"
-    assert rate(0.3, lenient) == "M"
+    assert rate(66.0, lenient) == "P"
+    assert rate(30.0, lenient) == "M"
+    odd = Rating(performed=0.955, some_challenges=0.7, major_challenges=0.35)
+    assert (rate(95.5, odd), rate(95.4, odd), rate(35.0, odd)) == ("P", "S", "M")
 
 
 def timed(*values: float, undone: float | None = None) -> list[Sample]:
     done = [Sample(value=v) for v in values]
     return done + ([Sample(value=undone, censored=True)] if undone is not None else [])
+
+
+_LETTERS = "UMSP"  # worst first
+
+
+def _measure(kind: str, target: int, value: int) -> object:
+    """A measure judged on one value: a ceiling count, a floor count, or one time."""
+    if kind == "time":
+        target_s, taken = 60 * (target + 1), 30 * value
+        return evaluate(Measure(metric="first_on_scene", target=target_s), timed(taken))
+    at_most = kind == "ceiling"
+    metric = "messages_lost" if at_most else "incidents_resolved"
+    return evaluate(Measure(metric=metric, target=target, at_most=at_most), [], value=value)
+
+
+measures = st.lists(
+    st.builds(
+        _measure,
+        st.sampled_from(["time", "ceiling", "floor"]),
+        st.integers(0, 10),
+        st.integers(0, 40),
+    ),
+    min_size=1,
+    max_size=6,
+)
+cut_rules = st.lists(st.integers(0, 100), min_size=3, max_size=3).map(
+    lambda cuts: Rating(
+        **dict(
+            zip(
+                ("major_challenges", "some_challenges", "performed"),
+                (c / 100 for c in sorted(cuts)),
+                strict=True,
+            )
+        )
+    )
+)
+
+
+rules = st.one_of(st.just(Rating()), cut_rules)
+
+
+@settings(max_examples=400, deadline=None)
+@given(measures, measures, rules)
+@example(  # QA's case: U at 66.7 (a third of its targets met) above M at 50 (half met)
+    first=[_measure("time", 9, 2), _measure("ceiling", 0, 1), _measure("ceiling", 0, 1)],
+    second=[_measure("time", 9, 2), _measure("floor", 5, 0)],
+    rule=Rating(),
+)
+def test_a_higher_objective_score_never_has_a_worse_letter(first, second, rule):
+    """The letter is the score's band: a U once showed 66.7 above an M at 50."""
+    objective = Objective(id="A", title="a", core_capability="c", rating=rule)
+    a, b = rate_objective(objective, first), rate_objective(objective, second)
+    for o in (a, b):
+        assert o.rating == rate(o.score, rule)
+    if a.score > b.score:
+        assert _LETTERS.index(a.rating) >= _LETTERS.index(b.rating), (a.score, b.score)
+    if a.score == b.score:
+        assert a.rating == b.rating
 
 
 @pytest.mark.parametrize(
@@ -518,7 +579,7 @@ def test_a_count_target_is_rated_by_what_it_let_pass(metric, value, rating):
     assert evaluate(measure, [], value=value).rating == rating
 
 
-def test_an_objective_is_rated_no_better_than_its_worst_met_target():
+def test_an_objective_with_a_challenged_target_is_never_performed_without_challenges():
     held = evaluate(Measure(metric="first_on_scene", target=300), timed(*[100.0] * 10))
     strained = evaluate(
         Measure(metric="first_on_scene", target=300, agency="ems"),
@@ -529,21 +590,15 @@ def test_an_objective_is_rated_no_better_than_its_worst_met_target():
         timed(*[100.0] * 19, 500.0),
     )
     assert (held.rating, challenged.rating, strained.rating) == ("P", "S", "M")
-    objective = rate_objective(
-        Objective(id="A", title="a", core_capability="c"), [held, challenged, strained]
-    )
-    # Every target met (the share alone would say P), one of them only with a duty undone.
-    assert (objective.share_met, objective.rating) == (1.0, "M")
-    objective = rate_objective(
-        Objective(id="A", title="a", core_capability="c"), [held, challenged]
-    )
-    assert objective.rating == "S"
-    # Half the targets met is M by the share, whatever the met one's own rating.
+    objective = Objective(id="A", title="a", core_capability="c")
+    # Every target met, one only with a duty undone: short of full credit, so not P.
+    rated = rate_objective(objective, [held, challenged, strained])
+    assert (rated.share_met, rated.score, rated.rating) == (1.0, 97.8, "S")
+    assert rate_objective(objective, [held]).rating == "P"
+    # Half the targets met, the other missed by far: the score's band, M.
     missed = evaluate(Measure(metric="messages_lost", target=0), [], value=3)
-    objective = rate_objective(
-        Objective(id="A", title="a", core_capability="c"), [missed, challenged]
-    )
-    assert (objective.share_met, objective.rating) == (0.5, "M")
+    rated = rate_objective(objective, [missed, challenged])
+    assert (rated.share_met, rated.score, rated.rating) == (0.5, 61.7, "M")
 
 
 def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
@@ -554,7 +609,7 @@ def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
     one = rate_objective(
         Objective(id="A", title="a", core_capability="c", weight=3), [ok, bad, unseen]
     )
-    # Rated on the share met; scored on graded credit: 2 escalations against 0 earn 1/3.
+    # Scored on graded credit (2 escalations against 0 earn 1/3), rated by that score.
     assert (one.share_met, one.rating, one.score) == (0.5, "M", 66.7)
     two = rate_objective(Objective(id="B", title="b", core_capability="c"), [ok])
     none = rate_objective(Objective(id="C", title="c", core_capability="c"), [unseen])
@@ -571,9 +626,11 @@ def test_a_clean_guard_count_beside_work_all_missed_is_set_aside():
     prompt = evaluate(Measure(metric="unified_command_time", target=600), timed(300.0))
     clean = evaluate(Measure(metric="duplicate_assignments", target=0), [], value=0)
     clashed = evaluate(Measure(metric="duplicate_assignments", target=0), [], value=4)
-    # Nobody dispatched, so nobody clashed: that cannot lift the objective above U.
+    # Nobody dispatched, so nobody clashed: that cannot lift the objective above its
+    # late work (75, S; with the clean count, 87.5).
     idle = rate_objective(objective, [late, clean])
-    assert (idle.rating, idle.share_met, idle.score) == ("U", 0.0, late.credit * 100)
+    assert late.credit == 0.75
+    assert (idle.rating, idle.share_met, idle.score) == ("S", 0.0, 75.0)
     assert idle.measures[1].set_aside and idle.measures[1].met is None
     # With the work done, the guard judges how cleanly it was done.
     worked = rate_objective(objective, [prompt, clean])
@@ -621,7 +678,8 @@ def test_percentile_measure_with_agency_and_at_least():
         ("unsafe_entries", None, "count", None, None),  # no comms events: not modelled
     ]
     # Credit: police 1, EMS 320 s against 300 s 1 - 20/600, nothing resolved 0.
-    assert objective.rating == "U" and objective.score == pytest.approx(65.6)
+    # Rated by that score's band: it read U beside 65.6 when rated on the share met.
+    assert objective.rating == "M" and objective.score == pytest.approx(65.6)
     # Outcomes: nobody harmed (100); duties: both agencies in time (100).
     assert (result.outcome_score.score, result.duties_score) == (100.0, 100.0)
     assert result.overall == pytest.approx(0.35 * 65.6 + 0.3 * 100 + 0.35 * 100, abs=0.05)

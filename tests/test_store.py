@@ -103,9 +103,32 @@ def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
     )
     db.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 5
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 6
     assert [(r.scenario_id, r.players) for r in store.runs()] == [("s", "")]  # not known
     assert store.baseline("h", 1, 60, "") is None  # the table migration 2 added
+    assert store.controller_actions(1) == []  # migration 6: none recorded before
+
+
+def test_version_5_gains_the_controller_actions_and_keeps_its_runs(tmp_path):
+    """Migration 6 adds the controller's actions; a served run's are kept and read back."""
+    path = tmp_path / "v5.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, upto=5)
+    db.execute(
+        "INSERT INTO runs (scenario_id, scenario_title, scenario_sha256, scenario_name, "
+        "scenario_text, seed, until, started, status, host, pid) "
+        "VALUES ('s', 'S', 'h', 's.yaml', '', 1, 60, '2026-01-01', 'running', 'h', 1)"
+    )
+    db.close()
+    store = Store.open(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert [r.id for r in store.runs()] == [1]
+    actions = [{"t": 5.0, "action": "pause"}, {"t": 30.0, "action": "end", "reason": "over"}]
+    store.finish_run(1, complete=True, events_sha256="x", scores={}, actions=actions)
+    assert store.controller_actions(1) == actions
+    store.db.execute("UPDATE controller_actions SET json = '{\"t\": -1}' WHERE n = 1")
+    with pytest.raises(StoreError, match=r"run 1: controller_actions: 1: t: expected seconds"):
+        store.controller_actions(1)
 
 
 _RUN_COLUMNS_V2 = (

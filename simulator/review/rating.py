@@ -7,18 +7,22 @@ past it though the target held (some happened within the ceiling), and M (major
 challenges) when it held although duties were left undone (a departure from plans,
 whatever the percentile says) or responders were harmed (added safety risk).
 
-An objective (a core capability) is rated by the scenario's rule (``Rating``
-thresholds) on the share of its observed targets met: P needs at least ``performed``,
-S ``some_challenges``, M ``major_challenges``; below that it is U. It is never rated
-above its worst met target: a capability whose targets all held, one with major
-challenges, was not performed without challenges. A measure whose opportunity never
-arose in the run's window (no duty fell due) is "not observed": listed, never counted;
-an objective with none observed is "not observed" (``rating`` None), never P. A guard
-count (lost messages, clashing assignments, span breaches, units harmed, teams sent to
-hoaxes: harm that acting causes) of zero beside an objective's other targets all missed
-is set aside: doing nothing keeps it clean, so it shows inaction, not care. The
-objective's score is the mean graded credit of its observed measures (``credit.py``),
-so better play shows as a higher number.
+An objective (a core capability) is scored by the mean graded credit of its observed
+measures (``credit.py``), so better play shows as a higher number, and its letter is
+that score's band by the scenario's rule (``Rating`` thresholds, as shares of full
+credit): P from ``performed`` (100 by default), S from ``some_challenges`` (75), M from
+``major_challenges`` (50), U below. One measure gives both, so a higher score never
+carries a worse letter (a U once showed 66.7 above an M at 50, the letter read from
+the share of targets met and the number from their credit). With the default
+``performed``, a target met with duties undone or measurements past it earns less than
+full credit, so its objective is not P; unsafe entries within a ceiling above zero earn
+full credit and show in that target's own rating (M) only. A measure whose
+opportunity never arose in the run's window (no duty fell due) is "not observed":
+listed, never counted; an objective with none observed is "not
+observed" (``rating`` None), never P. A guard count (lost messages, clashing
+assignments, span breaches, units harmed, teams sent to hoaxes: harm that acting causes)
+of zero beside an objective's other targets all missed is set aside: doing nothing keeps
+it clean, so it shows inaction, not care.
 """
 
 from dataclasses import dataclass, replace
@@ -34,7 +38,6 @@ RATINGS = {
     "M": "Performed with major challenges",
     "U": "Unable to be performed",
 }
-_ORDER = "UMSP"  # worst first
 SAFETY = frozenset({Metric.UNSAFE_ENTRIES})  # any occurrence is an added safety risk
 # Counts of harm that acting causes (a message lost, two units on one task, a unit in
 # danger): doing nothing keeps them at zero, so they judge how cleanly work was done.
@@ -161,27 +164,29 @@ def rate_target(met: bool | None, past: int, missed: int, safety: bool = False) 
     return "S" if past else "P"
 
 
-def rate(share: float, rule: Rating) -> str:
-    """The HSEEP rating for a share of measures met, by the scenario's thresholds."""
-    if share >= rule.performed:
-        return "P"
-    if share >= rule.some_challenges:
-        return "S"
-    if share >= rule.major_challenges:
-        return "M"
+def rate(score: float, rule: Rating) -> str:
+    """The HSEEP letter of an objective's score (0-100) by the scenario's thresholds.
+
+    The thresholds are shares of full credit; the score is compared as shown (to a
+    tenth), so the letter printed beside it is the one its band gives.
+    """
+    for letter, share in (
+        ("P", rule.performed),
+        ("S", rule.some_challenges),
+        ("M", rule.major_challenges),
+    ):
+        if score >= round(100 * share, 6) - 1e-9:
+            return letter
     return "U"
 
 
 def rate_objective(objective: Objective, measures: list[MeasureResult]) -> ObjectiveResult:
-    """Rate an objective from its measures; the score is their mean credit, out of 100."""
+    """Score an objective (its measures' mean credit, out of 100) and rate it by that score."""
     measures = _guards_set_aside(measures)
     observed = [m for m in measures if m.met is not None]
     share = sum(1 for m in observed if m.met) / len(observed) if observed else None
     credit = sum(m.credit or 0.0 for m in observed) / len(observed) if observed else None
-    rating = None
-    if share is not None:
-        held = [m.rating for m in observed if m.met and m.rating]
-        rating = min([rate(share, objective.rating), *held], key=_ORDER.index)
+    score = None if credit is None else round(100 * credit, 1)
     return ObjectiveResult(
         id=objective.id,
         title=objective.title,
@@ -189,8 +194,8 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
         critical_tasks=tuple(objective.critical_tasks),
         measures=tuple(measures),
         share_met=None if share is None else round(share, 3),
-        rating=rating,
-        score=None if credit is None else round(100 * credit, 1),
+        rating=None if score is None else rate(score, objective.rating),
+        score=score,
         weight=objective.weight,
     )
 

@@ -16,7 +16,6 @@ its evidence is cited.
 
 import html
 import json
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -26,6 +25,7 @@ from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.community import community_rows
 from simulator.review.compare import NOT_COMPARABLE, Row
+from simulator.review.conduct import conduct, stop_reason
 from simulator.review.findings import (
     LABELS,
     Finding,
@@ -65,6 +65,8 @@ class RunMeta:
     plan_date: date | None = None
     # The time the run was asked to stop at (``run --until``); None when not known.
     until: float | None = None
+    # The controller's actions (a served run's ``controller.jsonl``), in order.
+    actions: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,20 +88,24 @@ def build_report(
     *,
     figures: bool = False,
     elsewhere: str = "",
+    baseline_note: str = "",
 ) -> dict:
     """The whole report as plain data; with ``figures``, base64 PNG plots too.
 
     ``elsewhere`` says where the notes and the baseline are kept when the report's
     source holds neither (a run directory): an evaluator is told, not shown "none".
+    ``baseline_note`` says why a trainee's run has no baseline, when it has none.
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
     found = findings(scores, span)
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
+    reason = stop_reason(scenario, scores.ended, scores.end, meta.until, meta.actions)
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
-        "overview": _overview(scenario, events, scores, meta),
-        "score": _score_section(scenario, scores),
+        "overview": _overview(scenario, events, scores, meta, reason),
+        "score": _score_section(scenario, scores, reason),
+        "conduct": conduct(scenario, events, reason),
         "roles": _roles(scenario, scores, meta.roles),
         "capabilities": [
             {
@@ -115,6 +121,7 @@ def build_report(
             for o in scores.objectives
         ],
         "objectives": [_objective(o, found) for o in scores.objectives],
+        "rating_bands": rating_bands(scenario),
         "standards": [_finding(f) for f in found if f.objective is None],
         "standard_checks": [_standard_check(c) for c in scores.checks],
         "intervals": _intervals(scores),
@@ -122,6 +129,7 @@ def build_report(
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
         "baseline": None if comparison is None else _baseline(comparison, meta.roles),
+        "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
         "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
@@ -156,7 +164,9 @@ def render(doc: dict, fmt: str) -> str:
 _SCOPE = "Functional exercise (simulated): dispatch and field operations of every agency."
 
 
-def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: RunMeta) -> dict:
+def _overview(
+    scenario: Scenario, events: list[Event], scores: Scores, meta: RunMeta, reason: str
+) -> dict:
     meta_s = scenario.metadata
     started = [e for e in events if e.kind == "incident.started"]
     hazards = [
@@ -169,7 +179,7 @@ def _overview(scenario: Scenario, events: list[Event], scores: Scores, meta: Run
         "scenario_id": meta_s.id,
         "run": meta.run,
         "record": meta.status,
-        "state": _state(scenario, scores, meta),
+        "state": _state(scenario, scores, meta, reason),
         "exercise_played": _played_text(scores),
         "started": meta.started,
         "ended": meta.ended,
@@ -261,8 +271,8 @@ def _played_text(scores: Scores) -> str:
     return f"stopped at {_clock(scores.end)} ({share_text(scores.played)} of the exercise)"
 
 
-def _state(scenario: Scenario, scores: Scores, meta: RunMeta) -> str:
-    """The record's state; for a whole record of a run stopped early, where and why.
+def _state(scenario: Scenario, scores: Scores, meta: RunMeta, reason: str) -> str:
+    """The record's state; for a run stopped early, where and why (``reason``).
 
     "record complete · incomplete run" read as a contradiction for a run stopped by
     ``--until``: its record is whole, only the exercise was not played to its end.
@@ -270,15 +280,8 @@ def _state(scenario: Scenario, scores: Scores, meta: RunMeta) -> str:
     if scores.complete:
         return f"record {meta.status}"
     if meta.status != "complete":
-        return f"record {meta.status} · incomplete run, stopped at {_clock(scores.end)}"
-    asked = meta.until is not None and stopped_as_asked(scenario, scores.end, meta.until)
-    why = "--until" if asked else _stop_reason(scores.ended)
-    return f"stopped at {_clock(scores.end)} of {_hhmm(scenario.metadata.duration)} ({why})"
-
-
-def stopped_as_asked(scenario: Scenario, end: float, until: float) -> bool:
-    """Whether a run ended early where ``--until`` asked (not interrupted, not quit)."""
-    return until < scenario.metadata.duration and math.isclose(end, until)
+        return f"record {meta.status} · incomplete run, stopped at {_clock(scores.end)} ({reason})"
+    return f"stopped at {_clock(scores.end)} of {_hhmm(scenario.metadata.duration)} ({reason})"
 
 
 def _clock(t: float) -> str:
@@ -290,14 +293,6 @@ def _hhmm(t: float) -> str:
     """HH:MM, with the seconds only when there are some (a run stopped at T+00:00:01)."""
     text = format_offset(t)
     return text[:5] if text.endswith(":00") else text
-
-
-def _stop_reason(ended: str) -> str:
-    if ended.startswith("stopped at"):
-        return "stopped early"
-    if ended == "not ended":
-        return "the log ends without the exercise's end"
-    return ended
 
 
 def _tasks(objective: dict) -> str:
@@ -351,7 +346,7 @@ def _undone_text(n: int) -> str:
     return f"{n} {UNDONE} (counted as {'a miss' if n == 1 else 'misses'})"
 
 
-def _score_section(scenario: Scenario, scores: Scores) -> dict:
+def _score_section(scenario: Scenario, scores: Scores, reason: str) -> dict:
     """The overall score and how it is made: its parts, their weights, the pro-rating."""
     weights = scenario.scoring.weights
     outcome = scores.outcome_score
@@ -424,7 +419,7 @@ def _score_section(scenario: Scenario, scores: Scores) -> dict:
         "end": scores.end,
         "stopped_at": None if scores.complete else _clock(scores.end),
         "played": scores.played,
-        "banner": None if scores.complete else _banner(scores),
+        "banner": None if scores.complete else _banner(scores, reason),
         "objectives_score": scores.objectives_score,
         "outcome_score": outcome.score,
         "duties_score": scores.duties_score,
@@ -436,9 +431,10 @@ def _score_section(scenario: Scenario, scores: Scores) -> dict:
     }
 
 
-def _banner(scores: Scores) -> str:
+def _banner(scores: Scores, reason: str) -> str:
+    """The incomplete-run banner; ``reason`` words the stop as the header line does."""
     return (
-        f"Incomplete run: stopped at {_clock(scores.end)} ({_stop_reason(scores.ended)}); "
+        f"Incomplete run: stopped at {_clock(scores.end)} ({reason}); "
         "scored on the duties that fell due in that window (window score "
         f"{_score(scores.window_overall)}), overall pro-rated to the share played "
         f"({share_text(scores.played)})"
@@ -567,6 +563,18 @@ def _objective(o: object, found: list[Finding]) -> dict:
         "strengths": [_finding(f) for f in mine if f.strength],
         "areas_for_improvement": [_finding(f) for f in mine if not f.strength],
     }
+
+
+def _baseline_note(scores: Scores, comparison: list[Row] | None, missing: str) -> str:
+    """Why there is no baseline, or how far it was played when the run stopped early."""
+    if comparison is None:
+        return missing
+    if scores.complete:
+        return ""
+    return (
+        f"The automated players were played to {_clock(scores.end)}, where this run "
+        "stopped, and are compared over that stretch."
+    )
 
 
 def _baseline(rows: list[Row], trainee: list[str]) -> list[dict]:
@@ -698,7 +706,7 @@ def _figures(events: list[Event], scores: Scores, geometry: Geometry) -> dict:
 # -- Markdown ------------------------------------------------------------------------
 
 
-def _md_text(text: str) -> str:
+def _md_text(text: str, *, cell: bool = False) -> str:
     """An evaluator's words as one line of plain Markdown text.
 
     A note is typed by a person: its lines, a leading "#", a table or HTML in it must
@@ -706,7 +714,8 @@ def _md_text(text: str) -> str:
     terminal the report is printed to.
     """
     shown = " ".join(_CONTROL.sub("", text).split())
-    return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in shown)
+    special = _MD_SPECIAL - {"|"} if cell else _MD_SPECIAL  # a table escapes its own "|"
+    return "".join(f"\\{c}" if c in special else c for c in shown)
 
 
 _MD_SPECIAL = frozenset("\\`*_[]<>|")  # what makes markup inside a line (it starts "- T+")
@@ -768,6 +777,12 @@ def markdown(doc: dict) -> str:
     lines += _md_roles(doc["roles"])
     lines += ["## Exercise overview", ""]
     lines += _md_table(["item", "value"], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
+    lines += ["## Exercise conduct", ""]
+    if doc["conduct"]["summary"]:
+        lines += [doc["conduct"]["summary"], ""]
+    lines += _md_table(
+        _CONDUCT_HEADER, [[*row[:2], _md_text(row[2], cell=True)] for row in _conduct_rows(doc)]
+    )
     lines += [
         "## Analysis of core capabilities",
         "",
@@ -786,7 +801,7 @@ def markdown(doc: dict) -> str:
             for c in doc["capabilities"]
         ],
     )
-    lines += [_RATING_NOTE, ""]
+    lines += [_RATING_NOTE.format(bands=doc["rating_bands"]), ""]
     for o in doc["objectives"]:
         lines += [f"### {o['id']}: {o['title']} - rating {o['rating_label']}", ""]
         if o["rating"] is None:
@@ -844,8 +859,10 @@ def markdown(doc: dict) -> str:
     lines += ["## Trainee's orders", ""]
     orders = _order_rows(doc["trainee_orders"])
     lines += _md_table(_ORDERS_HEADER, orders) if orders else [_NO_TRAINEE, ""]
-    if doc["baseline"] is not None:
+    if doc["baseline"] is not None or doc["baseline_note"]:
         lines += ["## Baseline comparison (automated players, same scenario and seed)", ""]
+        lines += [doc["baseline_note"], ""] if doc["baseline_note"] else []
+    if doc["baseline"] is not None:
         lines += _md_table(
             ["measure", "this run", "baseline", "change", "better"], _baseline_rows(doc["baseline"])
         )
@@ -860,6 +877,25 @@ def markdown(doc: dict) -> str:
 
 
 _INTERVAL_HEADER = ["interval", "agency", "n", "mean", "median", "90th pct", "max"]
+_CONDUCT_HEADER = ["time", "what", "detail"]
+
+
+def _conduct_rows(doc: dict) -> list[list[str]]:
+    """The controller's departures from the MSEL, then the exercise's end, in time order."""
+    found = doc["conduct"]
+    return [
+        [f"T+{r['time']}", r["what"], r["detail"]] for r in [*found["deviations"], found["ended"]]
+    ]
+
+
+def _html_conduct(doc: dict) -> list[str]:
+    summary = doc["conduct"]["summary"]
+    return [
+        *([f"<p>{_e(summary)}</p>"] if summary else []),
+        _table(_CONDUCT_HEADER, _conduct_rows(doc)),
+    ]
+
+
 _MEASURE_HEADER = ["measure", "agency", "value", "target", "rating", "credit"]
 _SCORE_HEADER = ["part", "score", "weight", "points", "based on"]
 _COMPONENT_HEADER = ["component", "credit", "weight", "what happened"]
@@ -1264,12 +1300,26 @@ _RATING_NOTE = (
     "P: performed without challenges; S: some challenges; M: major challenges; U: unable to "
     "be performed (HSEEP). Each target: U if not met; met, P if every measurement was within "
     "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
-    "left undone or responders were put at risk. Each objective: the share of "
-    "its targets met, by the thresholds the scenario states, and no better than its worst "
-    "met target; a count of zero of harm that acting causes (messages lost, clashing "
-    "assignments, span breaches, units harmed, teams sent to hoaxes) is set aside when "
-    "every other target of the objective was missed."
+    "left undone or responders were put at risk. Each objective: its score's band, "
+    "{bands}, so a higher score never has a worse letter; a count of zero of harm that "
+    "acting causes (messages lost, clashing assignments, span breaches, units harmed, teams "
+    "sent to hoaxes) is set aside when every other target of the objective was missed."
 )
+
+
+def rating_bands(scenario: Scenario) -> str:
+    """The score bands of P, S and M in words: the scenario's, or each objective's own."""
+    rules = {
+        (o.rating.performed, o.rating.some_challenges, o.rating.major_challenges)
+        for o in scenario.scoring.objectives
+    }
+    if len(rules) != 1:
+        return "by each objective's thresholds in the scenario"
+    (shares,) = rules
+    cuts = [f"{letter} from {100 * share:g}" for letter, share in zip("PSM", shares, strict=True)]
+    return f"{', '.join(cuts)}, U below {100 * shares[2]:g}"
+
+
 _STANDARDS_NOTE = (
     "NENA-STA-020.1-2020 (call answer), NFPA 1225 (call processing; a fire centre's call "
     "answer), NFPA 1710 (alarm processing, turnout, travel, and first-alarm staffing at "
@@ -1302,7 +1352,7 @@ def _html_capabilities(doc: dict) -> list[str]:
     return [
         f"<p>{_objectives_line(doc['score']['objectives_score'], '<b>', '</b>')}</p>",
         _html_table(["objective", "core capability", "rating", "score"], rows, {3}),
-        _muted(_RATING_NOTE),
+        _muted(_RATING_NOTE.format(bands=doc["rating_bands"])),
     ]
 
 
@@ -1651,6 +1701,7 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
             "Exercise overview",
             [_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])],
         ),
+        ("Exercise conduct", _html_conduct(doc)),
         ("Analysis of core capabilities", _html_capabilities(doc)),
         ("Objectives: strengths and areas for improvement", objectives),
         (
@@ -1683,8 +1734,11 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     if doc.get("hoaxes"):
         at = 1 + next(i for i, (title, _) in enumerate(sections) if title == "Outcomes")
         sections.insert(at, ("Hoax calls", [_table(_HOAX_HEADER, doc["hoaxes"])]))
+    note = [_muted(doc["baseline_note"])] if doc["baseline_note"] else []
     if doc["baseline"] is not None:
-        sections.append(("Baseline comparison", _html_baseline(doc["baseline"])))
+        sections.append(("Baseline comparison", [*note, *_html_baseline(doc["baseline"])]))
+    elif note:
+        sections.append(("Baseline comparison", note))
     elif doc["elsewhere"] and doc["overview"].get("roles"):
         sections.append(("Baseline comparison", [_muted(doc["elsewhere"])]))
     sections += [

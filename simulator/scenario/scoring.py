@@ -116,7 +116,7 @@ class Measure(Model):
 
 
 class Rating(Model):
-    """Share of measures met needed for each HSEEP rating (P, S, M; else U)."""
+    """Share of full credit (the objective's score / 100) each HSEEP rating needs (else U)."""
 
     performed: float = Field(default=1.0, ge=0, le=1)
     some_challenges: float = Field(default=0.75, ge=0, le=1)

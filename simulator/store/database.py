@@ -40,7 +40,8 @@ _LAST_RUN = (
     "SELECT max(coalesce((SELECT max(id) FROM runs), 0), "
     "coalesce((SELECT max(run) FROM events), 0), coalesce((SELECT max(run) FROM commands), 0), "
     "coalesce((SELECT max(run) FROM scores), 0), coalesce((SELECT max(run) FROM notes), 0), "
-    "coalesce((SELECT max(run) FROM baselines), 0))"
+    "coalesce((SELECT max(run) FROM baselines), 0), "
+    "coalesce((SELECT max(run) FROM controller_actions), 0))"
 )
 
 
@@ -260,14 +261,23 @@ class Store:
         scores: dict,
         events: Sequence[EventRow] = (),
         commands: Sequence[tuple[int, dict]] = (),
+        actions: Sequence[dict] = (),
     ) -> None:
         """Write a run's last events and commands, its status, hash and scores together.
 
         One transaction, so a process killed while finishing leaves the run 'running'
-        (incomplete on the next open), never 'complete' without its scores.
+        (incomplete on the next open), never 'complete' without its scores. ``actions``:
+        a served run's controller actions (``controller.jsonl``), kept for its report.
         """
         with self.transaction() as db:
             _insert_batch(db, run, events, commands)
+            db.executemany(
+                "INSERT INTO controller_actions (run, n, t, json) VALUES (?,?,?,?)",
+                [
+                    (run, n, a["t"], json.dumps(a, sort_keys=True))
+                    for n, a in enumerate(actions, start=1)
+                ],
+            )
             db.execute(
                 "UPDATE runs SET status = ?, ended = ?, events_sha256 = ? WHERE id = ?",
                 ("complete" if complete else "incomplete", now(), events_sha256, run),
@@ -432,6 +442,20 @@ class Store:
         """A run's commands in the order given."""
         found = self.db.execute("SELECT n, json FROM commands WHERE run = ? ORDER BY n", (run,))
         return [self._checked(run, rows.command, n, text) for n, text in found]
+
+    def controller_actions(self, run: int) -> list[dict]:
+        """A served run's controller actions in order (none for any other run).
+
+        Raises:
+            StoreError: a stored action is not one (edited or damaged).
+        """
+        found = self.db.execute(
+            "SELECT n, json FROM controller_actions WHERE run = ? ORDER BY n", (run,)
+        )
+        return [
+            self._checked(run, rows.controller_action, f"controller_actions: {n}", text)
+            for n, text in found
+        ]
 
     # -- scores, notes, baselines ----------------------------------------------------
 

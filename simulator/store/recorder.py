@@ -61,8 +61,12 @@ class Recorder:
             self.store.append(self.run, events, commands)
             self._written_through(events, commands)
 
-    def finish(self, *, complete: bool, events_sha256: str, scores: dict) -> None:
+    def finish(
+        self, *, complete: bool, events_sha256: str, scores: dict, actions: Sequence[dict] = ()
+    ) -> None:
         """Write what is left, the run's status and its scores in one transaction.
+
+        ``actions``: a served run's controller actions, stored with them.
 
         Raises:
             StoreError: the database cannot be written.
@@ -75,6 +79,7 @@ class Recorder:
             scores=scores,
             events=events,
             commands=commands,
+            actions=actions,
         )
         self._written_through(events, commands)
 

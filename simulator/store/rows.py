@@ -196,6 +196,29 @@ def command(n: int, text: str) -> dict[str, Any]:
     return found
 
 
+def controller_action(name: str, text: object) -> dict[str, Any]:
+    """A controller's action as ``controller.jsonl`` holds it: its time and action.
+
+    The report words the end of the exercise from the ``end`` action's ``reason``, so
+    each field it reads is checked.
+
+    Raises:
+        ValueError: ``NAME: field: reason`` for the first field that is wrong.
+    """
+    found = _json(name, text)
+    if not isinstance(found, dict):
+        raise ValueError(f"{name}: not a JSON object")
+    checks = (
+        ("t", _seconds(found.get("t")), "expected seconds from the start"),
+        ("action", _text(found.get("action")), "expected an action such as 'pause' or 'end'"),
+        ("reason", _maybe_text(found.get("reason")), "expected text"),
+    )
+    for field, ok, expected in checks:
+        if not ok:
+            raise ValueError(f"{name}: {field}: {expected}, got {found.get(field)!r}")
+    return found
+
+
 def note(row: tuple) -> Note:
     """A stored note: its exercise time, text and when it was written."""
     t, text, created = row

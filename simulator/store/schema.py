@@ -122,6 +122,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN players TEXT NOT NULL DEFAULT '';
     """,
+    # 6: a served run's controller actions (its ``controller.jsonl``: pause, speed, end
+    # and the reason given), so a report from the database says how the exercise was
+    # conducted and who ended it. Runs recorded before have none.
+    """
+    CREATE TABLE controller_actions (
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        t REAL NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (run, n)
+    ) WITHOUT ROWID;
+    """,
 )
 
 VERSION = len(MIGRATIONS)
