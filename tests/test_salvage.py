@@ -147,3 +147,32 @@ def test_runs_past_a_damaged_page_of_the_list_of_runs_are_still_saved(tmp_path, 
     assert 4 in saved  # the last run is found past the damaged first page
     assert f"Saved {len(saved)} of {len(saved)} runs" in printed  # the rest were never seen
     assert all(saved[run] == _runs(recorded)[run] for run in saved)
+
+
+def test_a_served_runs_controller_actions_are_saved_with_it(tmp_path, recorded, capsys):
+    served = tmp_path / "served.sqlite"
+    served.write_bytes(recorded.read_bytes())
+    action = '{"t": 600.0, "action": "end", "reason": "drill over"}'
+    with closing(sqlite3.connect(served)) as con:
+        con.execute("INSERT INTO controller_actions VALUES (2, 1, 600.0, ?)", (action,))
+        con.commit()
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(served), "--out", str(out)]) == 0
+    store = Store.open(out, readonly=True)
+    try:
+        assert store.controller_actions(2) == [
+            {"t": 600.0, "action": "end", "reason": "drill over"}
+        ]
+    finally:
+        store.close()
+
+
+def test_a_database_from_an_older_version_is_saved_into_the_current_schema(tmp_path, recorded):
+    older = tmp_path / "v5.sqlite"
+    older.write_bytes(recorded.read_bytes())
+    with closing(sqlite3.connect(older)) as con:  # version 5 had no controller actions
+        con.execute("DROP TABLE controller_actions")
+        con.execute("PRAGMA user_version = 5")
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(older), "--out", str(out)]) == 0
+    assert _runs(out) == _runs(recorded)

@@ -3,11 +3,12 @@
 SQLite's own ``.recover`` is missing from some builds of its shell (Debian's 3.40
 fails with "SQL logic error" even on a sound file) and ``.dump`` gives up at the
 first damaged page; neither keeps the file ours. This reads every run the damaged file
-still yields whole (its row, events, commands, scores and notes), checks its events
-against the run's own count and sha256, and writes it, with its number, into a new
-database made by the current schema. A run any part of which cannot be read, or whose
-events are not the ones it recorded, is left out and named: a part-run would be graded
-as if it were the whole.
+still yields whole (its row, events, commands, scores, notes, cached baselines and a
+served run's controller actions), checks its events against the run's own count and
+sha256, and writes it, with its number, into a new database made by the current
+schema (a file from an older version lacks some tables and columns: they stay empty).
+A run any part of which cannot be read, or whose events are not the ones it recorded,
+is left out and named: a part-run would be graded as if it were the whole.
 """
 
 import sqlite3
@@ -26,6 +27,7 @@ _PARTS = (
     ("scores", "run"),
     ("notes", "id"),
     ("baselines", "seed, until"),
+    ("controller_actions", "n"),
 )
 # Run numbers tried one past another after a damaged page, before giving up: a damaged
 # page of the runs table hides the runs it held, and may hide those after it from a scan.
@@ -65,10 +67,11 @@ def salvage(source: Path, target: Path) -> Salvage:
                 f"({VERSION}); save it with the simulator that wrote it"
             )
         ids = _run_ids(old, found)
+        parts = _parts(old)
         new = Store.open(target)
         try:
             for run in ids:
-                _copy(old, new, run, found)
+                _copy(old, new, run, parts, found)
         finally:
             new.close()
     return found
@@ -90,10 +93,21 @@ def _run_ids(db: sqlite3.Connection, found: Salvage) -> list[int]:
     return ids
 
 
-def _copy(old: sqlite3.Connection, new: Store, run: int, found: Salvage) -> None:
+def _parts(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The tables hanging off a run that the file has (an older version lacks some)."""
+    try:
+        have = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:  # its list of tables is damaged: try them all
+        return list(_PARTS)
+    return [(table, order) for table, order in _PARTS if table in have]
+
+
+def _copy(
+    old: sqlite3.Connection, new: Store, run: int, tables: list[tuple[str, str]], found: Salvage
+) -> None:
     """Copy one run whole, checked, or name why it was left out."""
     try:
-        parts = {table: list(_rows(old, table, run, order)) for table, order in _PARTS}
+        parts = {table: list(_rows(old, table, run, order)) for table, order in tables}
         head = list(_rows(old, "runs", run, "id"))
     except sqlite3.DatabaseError as exc:
         found.lost[run] = f"part of it cannot be read ({exc})"
