@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, check_database, check_output, decimal
+from simulator.cli import WINDOW, BadInput, check_database, check_output, decimal
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
@@ -290,6 +290,7 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.network.bot import play_seat, sit
     from simulator.network.link import LinkError
 
+    _check_join(args)
     if args.screenshot is not None:
         # A seat records nothing, but the machine it runs on may hold the default database.
         check_output("--screenshot", args.screenshot, database_files(default_path()))
@@ -311,14 +312,32 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.view.play import NoDisplay
 
     try:
-        watch(
-            seated, args.url, args.token, size=args.size, frames=args.frames, shot=args.screenshot
-        )
+        size = args.size or WINDOW
+        watch(seated, args.url, args.token, size=size, frames=args.frames, shot=args.screenshot)
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None
     if args.screenshot is not None:
         say(f"Screenshot: {args.screenshot}")
     return 0
+
+
+def _check_join(args: argparse.Namespace) -> None:
+    """Refuse options ``join`` would ignore, as ``play`` does, before connecting.
+
+    ``--frames`` without ``--screenshot`` opened the window for a human anyway, and a
+    ``--bot`` seat has no window: its ``--screenshot`` or ``--size`` was never used.
+
+    Raises:
+        BadInput: options that conflict, or one another option makes pointless.
+    """
+    scripted = args.screenshot is not None or args.frames is not None
+    if scripted and (args.screenshot is None or args.frames is None):
+        raise BadInput("--screenshot and --frames go together")
+    if args.bot is None:
+        return
+    for option, value in (("--screenshot", args.screenshot), ("--size", args.size)):
+        if value is not None:
+            raise BadInput(f"{option} does not go with --bot (a bot's seat has no window)")
 
 
 def control_command(args: argparse.Namespace, console: Console) -> int:
