@@ -504,11 +504,20 @@ def _port(text: str) -> int:
 
 def _speed(text: str) -> float:
     try:
-        value = decimal(text)
+        return speed(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def speed(text: str) -> float:
+    """An exercise speed, as the server takes it: more than 0 and at most 600 (x real time).
+
+    Raises:
+        ValueError: not a decimal number, or out of that range; the message says which.
+    """
+    value = decimal(text)
     if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 600")
+        raise ValueError(f"must be more than 0 and at most 600, got {shown(text)}")
     return value
 
 

@@ -65,3 +65,22 @@ def test_every_image_format_pygame_writes_is_taken(name, tmp_path, capsys):
     argv = ["join", NOWHERE, "--token", "x", "--screenshot", str(tmp_path / name)]
     assert main([*argv, "--frames", "3"]) == 2
     assert "cannot connect" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "fact", ["incident:INC1", "casualties:INC1", "hazard:INC1/fuel", "closure:Bridge 1"]
+)
+def test_a_fact_of_each_form_is_taken_to_the_exercise(fact, capsys):
+    """Past the form's check, the server is looked for: the exercise judges the rest."""
+    argv = ["control", NOWHERE, "--token", "x", "inject", "--to", "fire", "--fact", fact, "t"]
+    assert main(argv) == 2
+    assert "cannot connect" in capsys.readouterr().err
+
+
+def test_the_server_states_the_speeds_it_takes():
+    """It said "from 0 to 600" but refused 0."""
+    from simulator.network.protocol import ProtocolError, decode
+
+    with pytest.raises(ProtocolError, match="more than 0 and at most 600"):
+        decode('{"type": "control", "id": 1, "action": "speed", "speed": 0}')
+    assert decode('{"type": "control", "id": 1, "action": "speed", "speed": 600}')["speed"] == 600
