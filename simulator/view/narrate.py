@@ -21,7 +21,7 @@ Message ids read "msg #12": ambulances are M1, M2 too.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 from simulator.payloads import MessageDelivered, MessageLost, declaring, payload
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, InformationInject
@@ -46,6 +46,9 @@ OPENED = ("", "opened")
 ON_AIR = declaring("channel")
 # Kinds whose ``reason`` is "MSEL 7" when an inject put the unit out of (or back in) service.
 BY_INJECT = frozenset({"unit.available", "unit.out_of_service"})
+# Who an MSEL row is from when its author named nobody: the simulation cell (HSEEP's
+# SimCell), which plays every organisation outside the exercise.
+SIMULATED = InformationInject.model_fields["source"].default
 
 
 @dataclass(frozen=True)
@@ -259,8 +262,8 @@ class Narrator:
         brief = self.briefs.get(info.seq)
         desks = [a for a in sorted(brief.to) if a in self.roles] if brief else []
         who = " and ".join(self.names.who(a) for a in desks or [event.agency])
-        source = info.source or "The controller"
         how = f" ({info.delivery})" if info.delivery else ""
+        source = _simulated(info.source)
         return Said(f"{source} tells {who}{how}: {info.text}", inbox=True, alert=True)
 
     def _fact(self, event: Event, learned: Learned) -> Said | None:
@@ -379,6 +382,16 @@ class Narrator:
         label = message_label(lost.message)
         desk = self.names.desk(event.agency)
         return Said(f"{desk}Your {label} to {where} did not get through: {reason}", alert=True)
+
+
+def _simulated(source: str) -> str:
+    """Who tells an information inject, as the trainee hears it.
+
+    The engine marks the controller's ad-hoc inject as from ``controller``: read so,
+    "controller tells you" broke the exercise's fiction. It reads as a scripted row
+    that names nobody does, from the simulation cell.
+    """
+    return SIMULATED if source in ("", CONTROLLER) else source
 
 
 def _learned(events: list[Event]) -> Learned:
