@@ -350,6 +350,10 @@ class Narrator:
         if kind == "mutual_aid_request":
             return None  # "... asks you for 2 ALS at WHSE-1 (mutual aid)" says it
         told = _told(learned.get((to, mid), []), delivered.facts, self._words)
+        if kind == "share" and told in ("", "nothing new") and source not in self.roles:
+            # Another agency's share of what the trainee knew: the automated players send
+            # them by the dozen, and a log of them buries the traffic that matters.
+            return None
         text = (queued.text or "") if queued else ""
         label = f"({message_label(mid)}{_path(record)})"
         unit = record.unit if record else None
@@ -361,9 +365,9 @@ class Narrator:
             )
         sender, who = self.names.agency(source), self.names.who(to)
         body = _body(kind, sender, who, self.names.whose(to), event.incident, text, told)
-        # A share of nothing new, or one between the trainee's own desks, is no news
-        # for the inbox: it would push out the traffic that needs an answer.
-        quiet = source in self.roles or (kind == "share" and told == "nothing new")
+        # One between the trainee's own desks is no news for the inbox: it would push
+        # out the traffic that needs an answer.
+        quiet = source in self.roles
         reply = None
         if source and source not in self.roles:
             reply = ReplyTo(to, source, event.incident, message_label(mid))
