@@ -41,6 +41,7 @@ class BadInput(Exception):
     """Input the user can fix; the message is printed as is, exit code 2."""
 
 
+WINDOW = (1280, 720)  # the map view's window size unless --size says otherwise
 TIME_HELP = "exercise time (T+): HH:MM or HH:MM:SS"
 UNTIL_HELP = "stop at exercise time (T+): HH:MM or HH:MM:SS"
 
@@ -409,7 +410,9 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     play.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     play.add_argument("--speed", type=_whole, choices=SPEEDS, default=1, help="starting speed")
     play.add_argument("--out", type=_path, help="run directory (default runs/<id>-seed<N>)")
-    play.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame (no human)")
+    play.add_argument(
+        "--screenshot", type=_image, metavar="PATH", help=f"save a frame (no human): {IMAGES}"
+    )
     play.add_argument(
         "--frames",
         type=_frames,
@@ -418,10 +421,9 @@ def _add_play(sub: argparse._SubParsersAction) -> None:
     play.add_argument(
         "--show",
         choices=("briefing", "map", "help", "end"),
-        default="map",
         help="screen to capture with --screenshot (default map)",
     )
-    play.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
+    play.add_argument("--size", type=_size, default=WINDOW, help="window WIDTHxHEIGHT")
     play.add_argument("--db", type=Path, help="exercise database (default: user data directory)")
     play.set_defaults(handler="cli_exercise:play_command")
 
@@ -456,9 +458,11 @@ def _add_network(sub: argparse._SubParsersAction) -> None:
         choices=("idle", "poor", "sop", "expert"),
         help="play the seat headless with an automated player of this profile",
     )
-    join.add_argument("--size", type=_size, default=(1280, 720), help="window WIDTHxHEIGHT")
-    join.add_argument("--screenshot", type=Path, metavar="PATH", help="save a frame and leave")
-    join.add_argument("--frames", type=_frames, default=120, help="frames before --screenshot")
+    join.add_argument("--size", type=_size, help="window WIDTHxHEIGHT (default 1280x720)")
+    join.add_argument(
+        "--screenshot", type=_image, metavar="PATH", help=f"save a frame and leave: {IMAGES}"
+    )
+    join.add_argument("--frames", type=_frames, help="frames to run before --screenshot")
     join.set_defaults(handler="cli_network:join_command")
 
     control = sub.add_parser("control", help="the controller's actions on a served exercise")
@@ -500,11 +504,20 @@ def _port(text: str) -> int:
 
 def _speed(text: str) -> float:
     try:
-        value = decimal(text)
+        return speed(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def speed(text: str) -> float:
+    """An exercise speed, as the server takes it: more than 0 and at most 600 (x real time).
+
+    Raises:
+        ValueError: not a decimal number, or out of that range; the message says which.
+    """
+    value = decimal(text)
     if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 600")
+        raise ValueError(f"must be more than 0 and at most 600, got {shown(text)}")
     return value
 
 
@@ -538,6 +551,23 @@ def _frames(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+# The extensions pygame saves as the format they name: any other name got a TGA image.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tga")
+IMAGES = "a .png, .jpg, .jpeg, .bmp or .tga file"
+
+
+def _image(text: str) -> Path:
+    """A screenshot's file name, which must end in an image format pygame writes.
+
+    pygame picks the format by the extension and writes TGA for any other: a shot named
+    ``frame.txt`` or ``frame`` was an image no viewer would open by that name.
+    """
+    path = _path(text)
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"expected {IMAGES}, got {shown(text)}")
+    return path
 
 
 def _size(text: str) -> tuple[int, int]:

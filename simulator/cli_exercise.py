@@ -549,6 +549,8 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
     scripted = args.screenshot is not None or args.frames is not None
     if scripted and (args.screenshot is None or args.frames is None):
         raise BadInput("--screenshot and --frames go together")
+    if args.show is not None and not scripted:
+        raise BadInput("--show goes with --screenshot (the screen to capture)")
     if scripted and args.show != "briefing" and not args.role:
         raise BadInput("--screenshot needs --role (there is nobody to pick one)")
     check_database(args.db, args.out, path)
@@ -599,7 +601,7 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
             size=args.size,
             frames=args.frames,
             screenshot=args.screenshot,
-            show=args.show,
+            show=args.show or "map",
         )
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None

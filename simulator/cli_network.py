@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
-from simulator.cli import BadInput, check_database, check_output, decimal
+from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
 from simulator.cli_exercise import _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
@@ -32,6 +32,8 @@ from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
 from simulator.record import CONTROLLER_LOG, RunRecord, record_files
 from simulator.scenario import Scenario, load
+from simulator.scenario.facts import TOPICS, FactKey
+from simulator.scenario.limits import shown
 from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 from simulator.store.database import database_files, default_path
@@ -290,6 +292,7 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.network.bot import play_seat, sit
     from simulator.network.link import LinkError
 
+    _check_join(args)
     if args.screenshot is not None:
         # A seat records nothing, but the machine it runs on may hold the default database.
         check_output("--screenshot", args.screenshot, database_files(default_path()))
@@ -311,14 +314,32 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
     from simulator.view.play import NoDisplay
 
     try:
-        watch(
-            seated, args.url, args.token, size=args.size, frames=args.frames, shot=args.screenshot
-        )
+        size = args.size or WINDOW
+        watch(seated, args.url, args.token, size=size, frames=args.frames, shot=args.screenshot)
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None
     if args.screenshot is not None:
         say(f"Screenshot: {args.screenshot}")
     return 0
+
+
+def _check_join(args: argparse.Namespace) -> None:
+    """Refuse options ``join`` would ignore, as ``play`` does, before connecting.
+
+    ``--frames`` without ``--screenshot`` opened the window for a human anyway, and a
+    ``--bot`` seat has no window: its ``--screenshot`` or ``--size`` was never used.
+
+    Raises:
+        BadInput: options that conflict, or one another option makes pointless.
+    """
+    scripted = args.screenshot is not None or args.frames is not None
+    if scripted and (args.screenshot is None or args.frames is None):
+        raise BadInput("--screenshot and --frames go together")
+    if args.bot is None:
+        return
+    for option, value in (("--screenshot", args.screenshot), ("--size", args.size)):
+        if value is not None:
+            raise BadInput(f"{option} does not go with --bot (a bot's seat has no window)")
 
 
 def control_command(args: argparse.Namespace, console: Console) -> int:
@@ -333,7 +354,7 @@ def control_command(args: argparse.Namespace, console: Console) -> int:
     given = getattr(args, "value", None)  # one word, several (a text), or none
     value = given if isinstance(given, str) else " ".join(given or ()) or None
     script = _script_command(args, value)  # checked before connecting: bad input exits 2
-    speed = _number(value, "speed") if args.action == "speed" else None
+    pace = _speed(value) if args.action == "speed" else None
     if args.action == "end" and value and len(value) > MAX_REASON:
         raise BadInput(f"control end: the reason is over {MAX_REASON} characters")
     try:
@@ -352,8 +373,8 @@ def control_command(args: argparse.Namespace, console: Console) -> int:
             return 0
         if script is not None:
             rejected = _give(link, script, say)
-        elif speed is not None:
-            _act(link, {"action": "speed", "speed": speed})
+        elif pace is not None:
+            _act(link, {"action": "speed", "speed": pace})
         elif args.action == "on-drop":
             _act(link, {"action": "on_drop", "on_drop": value})
         elif args.action != "status":
@@ -388,12 +409,33 @@ def _script_command(args: argparse.Namespace, value: str | None) -> CommandBase 
                 raise BadInput("control inject: name its recipients with --to AGENCY[,AGENCY]")
             if not value or not value.strip():
                 raise BadInput("control inject: give the inject's text")
+            for fact in args.fact:
+                if not _fact_shaped(fact):
+                    raise BadInput(f"control inject: --fact: {FACT_FORMS}, got {shown(fact)}")
             return AddInject(text=value, to=to, incident=args.incident, facts=args.fact)
     except ValidationError as exc:
         problem = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in problem["loc"])
         raise BadInput(f"control {action}: {where}: {plain(problem)}") from None
     return None
+
+
+FACT_FORMS = (
+    "expected incident:INC, casualties:INC, hazard:INC/HAZARD, condition:INC/CONDITION "
+    "or closure:ROAD"
+)
+
+
+def _fact_shaped(key: str) -> bool:
+    """Whether a fact key has a fact's form (what it names is the exercise's to judge).
+
+    A key of no form at all is a typo, refused before connecting (exit 2); one naming an
+    incident that has not started is the engine's rejection (exit 1).
+    """
+    fact = FactKey.parse(key)
+    if fact.topic not in TOPICS or not fact.subject.strip():
+        return False
+    return bool(fact.part) == (fact.topic in ("hazard", "condition"))
 
 
 def _give(link: Any, command: CommandBase, say: Callable[[str], None]) -> str:
@@ -420,11 +462,12 @@ def _act(link: Any, message: dict[str, Any]) -> None:
         raise BadInput(f"control: {answer.get('message')}")
 
 
-def _number(text: str | None, name: str) -> float:
+def _speed(text: str | None) -> float:
+    """The speed ``control speed`` sets, checked as the server checks it (exit 2 if not)."""
     try:
-        return decimal(text or "")
+        return speed(text or "")
     except ValueError as exc:
-        raise BadInput(f"control {name}: {exc}") from None
+        raise BadInput(f"control speed: {exc}") from None
 
 
 def _take_status(status: dict[str, Any], message: dict[str, Any]) -> None:
@@ -451,14 +494,24 @@ def _status(link: Any, status: dict[str, Any]) -> None:
         _take_status(status, message)
 
 
+def _connection(seat: dict[str, Any]) -> str:
+    """Connected, never joined, or dropped (and when, as the server knows it)."""
+    if seat["connected"]:
+        return "connected"
+    if not seat["joins"]:
+        return "never joined"
+    dropped = seat.get("dropped_at")
+    return "dropped" if dropped is None else f"dropped at T+{format_offset(dropped)}"
+
+
 def _print_status(say: Callable[[str], None], status: dict[str, Any]) -> None:
     state = "paused" if status.get("paused") else f"running at {status.get('speed', 0):g}x"
     say(f"T+{format_offset(status.get('now', 0.0))}, {state}")
     for name, seat in sorted(status.get("seats", {}).items()):
-        where = "connected" if seat["connected"] else "not connected"
+        where = _connection(seat)
         last = seat["last_action"] or "nothing yet"
         at = f" at T+{format_offset(seat['last_at'])}" if seat["last_at"] is not None else ""
-        say(f"  {name:12} {where:14} last action: {last}{at}")
+        say(f"  {name:12} {where:21} last action: {last}{at}")
     injects = status.get("injects", [])
     if injects:
         say("MSEL:")

@@ -359,11 +359,10 @@ def test_a_report_beside_the_run_is_written(recorded, tmp_path, capsys):
 
 
 def test_a_screenshot_that_cannot_be_saved_is_refused_before_the_exercise(tmp_path, capsys):
-    out = tmp_path / "played"
+    out, folder = tmp_path / "played", tmp_path / "shots.png"
+    folder.mkdir()
     argv = ["play", str(SMALL), "--role", "police", "--frames", "3", "--out", str(out)]
-    err = _refused(
-        [*argv, "--screenshot", str(tmp_path), "--db", str(tmp_path / "x.sqlite")], capsys
-    )
+    err = _refused([*argv, "--screenshot", str(folder), "--db", str(tmp_path / "x.sqlite")], capsys)
     assert "--screenshot:" in err and "is a directory" in err
     assert not out.exists()  # nothing was played, nothing half-recorded
 
@@ -583,12 +582,16 @@ def test_a_report_of_a_run_directory_is_never_written_over_the_default_database(
     assert db.read_bytes() == recorded[1].read_bytes()
 
 
-def test_a_seat_screenshot_is_never_written_over_the_default_database(recorded, capsys):
+def test_a_seat_screenshot_is_never_written_over_the_default_database(recorded, tmp_path, capsys):
     db = default_path()
     db.parent.mkdir(parents=True, exist_ok=True)
     db.write_bytes(recorded[1].read_bytes())
-    argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(db)]
-    assert f"--screenshot: {db} would replace the record" in _refused(argv, capsys)
+    shot = tmp_path / "shot.png"  # an image's name, but written through to the database
+    shot.symlink_to(db)
+    argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(shot)]
+    assert f"--screenshot: {shot} would replace the record" in _refused(
+        [*argv, "--frames", "3"], capsys
+    )
     assert db.read_bytes() == recorded[1].read_bytes()
 
 
@@ -620,8 +623,10 @@ def test_a_report_is_never_written_over_the_files_sqlite_keeps_beside_the_databa
 def test_an_output_named_into_another_runs_directory_is_refused(recorded, tmp_path, capsys, name):
     other = _copy(tmp_path, recorded[0])
     before = (other / name).read_bytes()
-    argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(other / name)]
-    assert "would replace the record" in _refused(argv, capsys)
+    shot = tmp_path / "shot.png"  # an image's name, but written through to the record
+    shot.symlink_to(other / name)
+    argv = ["join", "ws://127.0.0.1:1", "--token", "x", "--screenshot", str(shot)]
+    assert "would replace the record" in _refused([*argv, "--frames", "3"], capsys)
     argv = ["serve", str(SMALL), "--out", str(tmp_path / "new"), "--tokens", str(other / name)]
     assert "would replace the record" in _refused(argv, capsys)
     assert (other / name).read_bytes() == before

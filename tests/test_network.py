@@ -416,7 +416,7 @@ def test_the_control_command_pauses_and_reports_the_seats(tmp_path, capsys):
     assert main(["control", server.url, "--token", token, "pause"]) == 0
     out = capsys.readouterr().out
     assert "paused" in out
-    assert re.search(r"police\s+connected", out) and re.search(r"fire\s+not connected", out)
+    assert re.search(r"police\s+connected", out) and re.search(r"fire\s+never joined", out)
     assert main(["control", server.url, "--token", server.tokens["fire"], "status"]) == 2
     assert "not the controller's" in capsys.readouterr().err
     assert main(["control", server.url, "--token", token, "speed", "fast"]) == 2
@@ -425,6 +425,28 @@ def test_the_control_command_pauses_and_reports_the_seats(tmp_path, capsys):
     server.wait()
     actions = (tmp_path / "run" / "controller.jsonl").read_text()
     assert '"action":"pause"' in actions and '"reason":"drill over"' in actions
+
+
+def test_control_status_tells_a_seat_that_dropped_from_one_never_joined(tmp_path, capsys):
+    """Both read "not connected": a trainer could not tell whom to chase up."""
+    server = start_server(tmp_path, seats=["police", "fire"], speed=1, until=None)
+    token = server.tokens["controller"]
+    assert main(["control", server.url, "--token", token, "pause"]) == 0  # the clock stays
+    Link(server.url, server.tokens["police"]).close()  # police joins, then drops
+    controller = Link(server.url, token)
+    while True:  # until the server has seen the drop
+        seat = controller.receive(10).get("state", {}).get("seats", {}).get("police", {})
+        if seat.get("joins") == 1 and not seat["connected"]:
+            break
+    controller.close()
+    capsys.readouterr()
+    assert main(["control", server.url, "--token", token, "status"]) == 0
+    out = capsys.readouterr().out
+    now = re.match(r"T\+(\S+), paused", out).group(1)
+    assert re.search(rf"police\s+dropped at T\+{now}\s+last action", out), out
+    assert re.search(r"fire\s+never joined\s+last action", out), out
+    assert main(["control", server.url, "--token", token, "end"]) == 0
+    server.wait()
 
 
 def test_join_opens_the_map_view_of_the_seat(tmp_path, capsys, monkeypatch):
@@ -561,6 +583,9 @@ def test_a_connection_dropped_for_not_reading_can_no_longer_act_for_its_seat(tmp
     assert not [c for c in server.served.exercise.commands if c["source"] == "seat:police"]
 
 
+INJECT = ["control", "ws://127.0.0.1:1", "--token", "x", "inject", "--to", "fire"]
+
+
 @pytest.mark.parametrize(
     ("argv", "problem"),
     [
@@ -569,6 +594,23 @@ def test_a_connection_dropped_for_not_reading_can_no_longer_act_for_its_seat(tmp
         (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "1_0"], "speed: expected a"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "speed", "\uff12"], "in the digits 0-9"),
         (["control", "ws://127.0.0.1:1", "--token", "x", "release", "²"], "the inject's seq"),
+        (
+            ["control", "ws://127.0.0.1:1", "--token", "x", "speed", "0"],
+            "control speed: must be more than 0 and at most 600, got '0'",
+        ),
+        (
+            ["control", "ws://127.0.0.1:1", "--token", "x", "speed", "601"],
+            "control speed: must be more than 0 and at most 600, got '601'",
+        ),
+        (
+            [*INJECT, "--fact", "garbage", "a text"],
+            "control inject: --fact: expected incident:INC, casualties:INC, hazard:INC/HAZARD, "
+            "condition:INC/CONDITION or closure:ROAD, got 'garbage'",
+        ),
+        (
+            [*INJECT, "--fact", "hazard:INC1", "a text"],
+            "control inject: --fact: expected incident:INC",
+        ),
         (["control", "ws://127.0.0.1:1", "--token", "x", "end", "r" * 1001], "over 1000"),
         (["join", "ws://127.0.0.1:99999", "--token", "x", "--bot", "sop"], "bad URL"),
         (["join", "ws://[zz]:1", "--token", "x", "--bot", "sop"], "bad URL"),

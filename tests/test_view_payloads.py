@@ -126,13 +126,22 @@ def test_a_delivered_message_reads_its_queued_records_path(runs):
     told = 0
     for scenario, events in runs:
         queued = {payload(e).message: e for e in events if e.kind == "message.queued"}
+        taught: dict[tuple, list] = {}
+        for e in events:
+            if e.kind == "fact.learned" and payload(e).message:
+                taught.setdefault((e.agency, payload(e).message), []).append(e)
         for event in events:
             if event.kind != "message.delivered" or event.agency is None:
                 continue
             sent = payload(queued[payload(event).message])
             if sent.type == "mutual_aid_request":
                 continue  # told by the request's own line
-            (line,) = Narrator(scenario, (event.agency,), queued).lines([event])
+            learnt = taught.get((event.agency, sent.message), [])
+            lines = Narrator(scenario, (event.agency,), queued).lines([event, *learnt])
+            if not lines:  # another agency's share of nothing new: no line at all
+                assert sent.type == "share" and not learnt, event
+                continue
+            (line,) = lines
             assert message_label(sent.message) in line.text
             assert sent.path and PATH.get(sent.path, spaced(sent.path)) in line.text
             told += 1

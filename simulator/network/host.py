@@ -85,6 +85,7 @@ class Place:
     last_action: str = ""
     last_at: float | None = None  # exercise time of the last action
     joins: int = 0
+    dropped_at: float | None = None  # exercise time its last connection dropped
 
 
 @dataclass
@@ -267,6 +268,7 @@ class Host:
         }
 
     def _dropped(self, place: Place) -> None:
+        place.dropped_at = self.exercise.now
         if self.control.on_drop == "pause" and not place.seat.controller:
             self.control.paused = True
         self._changed()
@@ -365,12 +367,13 @@ class Host:
                 place.queue.put_nowait(self._update(place, [], state=True))
 
     def seats(self) -> dict[str, Any]:
-        """Each seat: agencies, connected, joins, last action and its exercise time."""
+        """Each seat: agencies, connected, joins, when it dropped, last action and its time."""
         return {
             name: {
                 "agencies": list(p.seat.agencies),
                 "connected": p.queue is not None,
                 "joins": p.joins,
+                "dropped_at": p.dropped_at,
                 "last_action": p.last_action,
                 "last_at": p.last_at,
             }

@@ -111,7 +111,9 @@ def _check_control(message: dict[str, Any], request: int | None) -> None:
         speed = message.get("speed")
         ok = isinstance(speed, int | float) and not isinstance(speed, bool)
         if not ok or not math.isfinite(speed) or not 0 < speed <= 600:
-            raise ProtocolError("bad_message", "speed: expected a number from 0 to 600", request)
+            raise ProtocolError(
+                "bad_message", "speed: expected a number more than 0 and at most 600", request
+            )
     if action == "on_drop" and message.get("on_drop") not in ON_DROP:
         known = ", ".join(ON_DROP)
         raise ProtocolError("bad_message", f"on_drop: expected one of {known}", request)

@@ -8,12 +8,12 @@ request answers its asker too, and the partner itself is timed from being asked.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 from simulator.payloads import payload
 from simulator.review.intervals import response_intervals
 from simulator.review.stats import Sample, percentile
@@ -118,6 +118,10 @@ def summarise(events: Iterable[Event]) -> Summary:
     )
 
 
+# Automated players sign their commands with this and their agency (``record.PLAYER``;
+# the review layer does not import the record's).
+_PLAYER = "player:"
+
 _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
 
 
@@ -139,3 +143,33 @@ def _response_times(samples: list[Sample]) -> list[AgencyTimes]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Orders:
+    """Commands one kind of giver gave, as the engine took them."""
+
+    accepted: int = 0
+    rejected: int = 0
+
+
+def orders_by_giver(events: Iterable[Event], roles: Collection[str]) -> tuple[Orders, Orders]:
+    """The trainee's own commands on the agencies in ``roles``, then the automated players'.
+
+    ``Summary``'s counts are every command in the log: on a trainee's end screen, the
+    automated players' hundreds read as the trainee's own. The controller's commands
+    are neither's.
+    """
+    counts = {"mine": [0, 0], "players": [0, 0]}
+    for event in events:
+        if event.kind not in ("command.accepted", "command.rejected"):
+            continue
+        source = payload(event).source
+        if source.startswith(_PLAYER):
+            giver = "players"
+        elif source != CONTROLLER and event.agency in roles:
+            giver = "mine"
+        else:
+            continue
+        counts[giver][event.kind == "command.rejected"] += 1
+    return Orders(*counts["mine"]), Orders(*counts["players"])

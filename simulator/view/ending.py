@@ -5,7 +5,7 @@ import pygame
 from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.score import score
-from simulator.review.summary import summarise
+from simulator.review.summary import Orders, orders_by_giver, summarise
 from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
 from simulator.view.input import Intent
@@ -21,6 +21,7 @@ class Ending(Screen):
         self.session = session
         events = session.exercise.run_events()
         self.summary = summarise(events)
+        self.orders = orders_by_giver(events, session.roles)
         self.scores = score(session.exercise.scenario, events)
         self.reason = _end_reason(events)
 
@@ -82,7 +83,7 @@ class Ending(Screen):
                 f"{cas['treated_released']} treated and released, "
                 f"{cas['deceased']} deceased, {cas['unresolved']} awaiting care)",
             ),
-            ("Commands accepted / rejected", f"{s.commands_accepted} / {s.commands_rejected}"),
+            *_order_rows(*self.orders),
         ]
         rows += [
             (
@@ -114,6 +115,17 @@ class Ending(Screen):
             y += text.line
         y += 10
         surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))
+
+
+def _order_rows(mine: Orders, players: Orders) -> list[tuple[str, str]]:
+    """The trainee's own commands, and the automated players' under their own label."""
+    return [
+        ("Your commands accepted / rejected", f"{mine.accepted} / {mine.rejected}"),
+        (
+            "Automated players' commands",
+            f"{players.accepted} accepted, {players.rejected} rejected",
+        ),
+    ]
 
 
 def ended_title(end: float, reason: str) -> str:

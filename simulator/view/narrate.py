@@ -21,7 +21,7 @@ Message ids read "msg #12": ambulances are M1, M2 too.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 from simulator.payloads import MessageDelivered, MessageLost, declaring, payload
 from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, InformationInject
@@ -46,6 +46,9 @@ OPENED = ("", "opened")
 ON_AIR = declaring("channel")
 # Kinds whose ``reason`` is "MSEL 7" when an inject put the unit out of (or back in) service.
 BY_INJECT = frozenset({"unit.available", "unit.out_of_service"})
+# Who an MSEL row is from when its author named nobody: the simulation cell (HSEEP's
+# SimCell), which plays every organisation outside the exercise.
+SIMULATED = InformationInject.model_fields["source"].default
 
 
 @dataclass(frozen=True)
@@ -259,8 +262,8 @@ class Narrator:
         brief = self.briefs.get(info.seq)
         desks = [a for a in sorted(brief.to) if a in self.roles] if brief else []
         who = " and ".join(self.names.who(a) for a in desks or [event.agency])
-        source = info.source or "The controller"
         how = f" ({info.delivery})" if info.delivery else ""
+        source = _simulated(info.source)
         return Said(f"{source} tells {who}{how}: {info.text}", inbox=True, alert=True)
 
     def _fact(self, event: Event, learned: Learned) -> Said | None:
@@ -347,6 +350,10 @@ class Narrator:
         if kind == "mutual_aid_request":
             return None  # "... asks you for 2 ALS at WHSE-1 (mutual aid)" says it
         told = _told(learned.get((to, mid), []), delivered.facts, self._words)
+        if kind == "share" and told in ("", "nothing new") and source not in self.roles:
+            # Another agency's share of what the trainee knew: the automated players send
+            # them by the dozen, and a log of them buries the traffic that matters.
+            return None
         text = (queued.text or "") if queued else ""
         label = f"({message_label(mid)}{_path(record)})"
         unit = record.unit if record else None
@@ -358,9 +365,9 @@ class Narrator:
             )
         sender, who = self.names.agency(source), self.names.who(to)
         body = _body(kind, sender, who, self.names.whose(to), event.incident, text, told)
-        # A share of nothing new, or one between the trainee's own desks, is no news
-        # for the inbox: it would push out the traffic that needs an answer.
-        quiet = source in self.roles or (kind == "share" and told == "nothing new")
+        # One between the trainee's own desks is no news for the inbox: it would push
+        # out the traffic that needs an answer.
+        quiet = source in self.roles
         reply = None
         if source and source not in self.roles:
             reply = ReplyTo(to, source, event.incident, message_label(mid))
@@ -379,6 +386,16 @@ class Narrator:
         label = message_label(lost.message)
         desk = self.names.desk(event.agency)
         return Said(f"{desk}Your {label} to {where} did not get through: {reason}", alert=True)
+
+
+def _simulated(source: str) -> str:
+    """Who tells an information inject, as the trainee hears it.
+
+    The engine marks the controller's ad-hoc inject as from ``controller``: read so,
+    "controller tells you" broke the exercise's fiction. It reads as a scripted row
+    that names nobody does, from the simulation cell.
+    """
+    return SIMULATED if source in ("", CONTROLLER) else source
 
 
 def _learned(events: list[Event]) -> Learned:

@@ -1,0 +1,47 @@
+"""The end screen counts the trainee's own commands, not the automated players' too."""
+
+import pygame
+import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
+from conftest import SCENARIOS
+from view_helpers import exercise_of, key, rendered, run_to, start_file
+
+from simulator.commands import Dispatch, SetService
+from simulator.view.ending import Ending
+
+
+def test_the_end_screen_counts_the_trainees_commands_and_labels_the_players_apart(app, monkeypatch):
+    console = start_file(app, ("police",), SCENARIOS / "small_town_collision.yaml")
+    seat = console.session.exercise
+    assert seat.submit(SetService(agency="police", unit="P2", in_service=False)).accepted
+    assert not seat.submit(Dispatch(agency="police", incident="NOPE", units=["P1"])).accepted
+    run_to(app, console, 1800)
+    key(pygame.K_q, mod=pygame.KMOD_CTRL)
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Ending)
+    drawn = rendered(app, monkeypatch)
+    orders = [e for e in exercise_of(console).log.events if e.kind.startswith("command.")]
+    players = [e for e in orders if e.data["source"].startswith("player:")]
+    rejected = sum(e.kind == "command.rejected" for e in players)
+    assert players  # the automated players gave theirs meanwhile
+    at = drawn.index("Your commands accepted / rejected")
+    assert drawn[at + 1] == "1 / 1"
+    at = drawn.index("Automated players' commands")
+    assert drawn[at + 1] == f"{len(players) - rejected} accepted, {rejected} rejected"
+
+
+def test_the_controllers_and_other_seats_commands_are_nobodys_on_a_trainees_screen():
+    from simulator.events import Event
+    from simulator.review.summary import Orders, orders_by_giver
+
+    def order(kind: str, agency: str, source: str) -> Event:
+        data = {"source": source, "command": {}}
+        return Event(1, 0.0, kind, agency, data=data | ({"reason": "no"} if "rej" in kind else {}))
+
+    events = [
+        order("command.accepted", "police", "seat:police"),
+        order("command.rejected", "police", "trainee"),
+        order("command.accepted", "fire", "seat:fire"),  # another trainee's seat
+        order("command.accepted", "police", "controller"),
+        order("command.rejected", "fire", "player:fire"),
+    ]
+    assert orders_by_giver(events, ("police",)) == (Orders(1, 1), Orders(0, 1))
