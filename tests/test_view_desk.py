@@ -71,6 +71,7 @@ def desk(request, monkeypatch):
         exercise = view_helpers.exercise_of(console)
         seats = {a.id: seat() for a in exercise.scenario.agencies}
         seats["county_ems"] = seat(joins=1)  # dropped: the one seat that needs the trainer
+        seats["county_ems"]["dropped_at"] = 754.0
         seats["controller"] = seat(connected=True, joins=1)
         desk = Desk(app, console)
         desk.exercise = Script(exercise, seats)
@@ -119,7 +120,7 @@ def test_seats_without_room_are_counted_and_the_dropped_one_is_listed_first(desk
     heading = next(w for w in words if w.startswith("Seats: "))
     assert "8 not joined, " not in heading and "1 dropped, 8 not joined" in heading
     listed = [w for w in words if w.endswith("; no action yet")]
-    assert listed and listed[0].startswith("county_ems: dropped")
+    assert listed and listed[0].startswith("county_ems: dropped at T+00:12;")
     if len(listed) < 9:
         assert heading.endswith(f"({9 - len(listed)} not listed)")
 

@@ -437,6 +437,8 @@ class Desk(Screen):
         y += text.line
         for name, seat in seats:
             state, colour = _state(seat)
+            if state == "dropped" and seat.get("dropped_at") is not None:
+                state += f" at T+{format_offset(seat['dropped_at'])[:5]}"  # how long unmanned
             last = seat["last_action"] or "no action yet"
             if seat["last_action"] and seat["last_at"] is not None:
                 last += f" at T+{format_offset(seat['last_at'])[:5]}"
