@@ -234,7 +234,7 @@ def serve_command(args: argparse.Namespace, console: Console) -> int:
 
 def _print_joins(console: Console, served: Served, port: int) -> None:
     say = _say(console)
-    url = f"ws://{_url_host(served.host)}:{port}"
+    url = f"ws://{_url_host(_reachable(served.host))}:{port}"
     if not ipaddress.ip_address(_bare(served.host)).is_loopback:
         say(
             f"Listening on {served.host}:{port}, beyond this machine and unencrypted: "
@@ -256,6 +256,19 @@ def _bare(host: str) -> str:
     except ValueError:
         return "127.0.0.1" if host == "localhost" else "0.0.0.0"
     return host
+
+
+def _reachable(host: str) -> str:
+    """The name other machines join by: an any-address (0.0.0.0, ::) is no place to go.
+
+    Listening on every interface, the server is reached by this machine's name (or any
+    of its addresses); a join command naming 0.0.0.0 fails on every trainee's machine.
+    """
+    try:
+        unspecified = ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return host
+    return socket.gethostname() if unspecified else host
 
 
 def _url_host(host: str) -> str:

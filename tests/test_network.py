@@ -14,18 +14,21 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from rich.console import Console
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from simulator.cli import main
-from simulator.cli_network import Served, host_exercise, prepare
+from simulator.cli_network import Served, _print_joins, host_exercise, prepare
 from simulator.commands import SetService
 from simulator.network.bot import play_seat, sit
 from simulator.network.host import Host
 from simulator.network.link import Link, LinkError
 from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION, ProtocolError, decode
+from simulator.network.roles import Seat
 from simulator.network.tokens import new_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -674,3 +677,21 @@ def test_a_seat_whose_network_went_silent_is_freed_for_its_rejoin(tmp_path, monk
     silent.close()
     server.stop()
     server.wait()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
+def test_a_server_on_every_interface_prints_join_commands_other_machines_can_use(host):
+    served = SimpleNamespace(
+        host=host,
+        scenario=SimpleNamespace(metadata=SimpleNamespace(title="Drill")),
+        tokens_file=Path("tokens.json"),
+        seats=[Seat("police", ("police",))],
+        tokens={"police": "t0k3n"},
+    )
+    console = Console(record=True, width=200)
+    _print_joins(console, served, 8765)
+    text = console.export_text()
+    name = socket.gethostname()
+    assert f"join ws://{name}:8765 --token t0k3n" in text
+    assert "0.0.0.0:8765 --token" not in text and "[::]:8765 --token" not in text
+    assert f"Listening on {host}:8765, beyond this machine" in text
