@@ -48,6 +48,7 @@ from simulator.record import (
     read_commands,
     read_manifest,
     record_files,
+    running,
     scenario_copy,
 )
 from simulator.review.conduct import stopped_as_asked
@@ -316,6 +317,13 @@ def _execute(
         return bool(record.failure or (recording is not None and recording.failure))
 
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    players = player_profiles(scenario, automated, profiles)
+    # Who played, as play's manifest says it: a report of the directory names them.
+    extra = {
+        "trainee": recording.trainee if recording is not None else None,
+        "roles": sorted(a.id for a in scenario.agencies if a.id not in automated),
+    }
+    _begin(record, exercise, path, until, started, players=players, **extra)
     complete = True
     pending = list(commands)
     try:
@@ -332,12 +340,6 @@ def _execute(
     sha = exercise.log.sha256()
     if recording is not None:
         recording.finish(exercise, complete)
-    players = player_profiles(scenario, automated, profiles)
-    # Who played, as play's manifest says it: a report of the directory names them.
-    extra = {
-        "trainee": recording.trainee if recording is not None else None,
-        "roles": sorted(a.id for a in scenario.agencies if a.id not in automated),
-    }
     summary = _close(
         record, exercise, path, until, started, players=players, complete=complete, **extra
     )
@@ -367,17 +369,9 @@ def _close(
 ) -> Summary:
     """Write the run directory's commands, summary and manifest (one shape for every run)."""
     summary = summarise(exercise.log.events)
-    scenario = exercise.scenario
     record.close(
         manifest={
-            "scenario": scenario.metadata.id,
-            "scenario_file": path.name,
-            "scenario_sha256": file_sha256(scenario_copy(record.directory, path)),
-            "seed": exercise.seed,
-            "until": until,
-            "automated": sorted(players),
-            "players": players,
-            **extra,
+            **_settings(record, exercise, path, until, players, **extra),
             "complete": complete,
             "events": len(exercise.log),
             "events_sha256": exercise.log.sha256(),
@@ -388,6 +382,46 @@ def _close(
         summary=summary.as_dict(),
     )
     return summary
+
+
+def _begin(
+    record: RunRecord,
+    exercise: Exercise,
+    path: Path,
+    until: float,
+    started: str,
+    *,
+    players: dict[str, str],
+    **extra: object,
+) -> None:
+    """Write the run's provisional manifest and follow its commands as they are given.
+
+    A run killed outright never reaches ``_close``: its directory still says what the
+    run was, that it never finished, and holds its events and commands up to then.
+    """
+    settings = _settings(record, exercise, path, until, players, **extra)
+    record.begin({**settings, "started": started}, exercise.log, exercise.commands)
+
+
+def _settings(
+    record: RunRecord,
+    exercise: Exercise,
+    path: Path,
+    until: float,
+    players: dict[str, str],
+    **extra: object,
+) -> dict:
+    """The manifest's account of what the run is: scenario, seed, length, who played."""
+    return {
+        "scenario": exercise.scenario.metadata.id,
+        "scenario_file": path.name,
+        "scenario_sha256": file_sha256(scenario_copy(record.directory, path)),
+        "seed": exercise.seed,
+        "until": until,
+        "automated": sorted(players),
+        "players": players,
+        **extra,
+    }
 
 
 def _drive(
@@ -450,6 +484,13 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         manifest = read_manifest(directory)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
+    if running(manifest):
+        raise BadInput(
+            f"{directory / MANIFEST}: status: running: the run never finished writing its "
+            "record (its program was killed, or is still running); its events and commands "
+            "up to then are kept, and `run_sim.py report` reads them as an incomplete run, "
+            "but it cannot be replayed exactly"
+        )
     if manifest.get("complete") is False:
         # Ctrl-C can land in the middle of an instant: the events up to it are kept, but
         # no re-simulation can stop at exactly the same point.
@@ -465,7 +506,9 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         settings = manifest_settings(directory / MANIFEST, manifest, scenario)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
-    seed, until, automated, profiles, _ = settings
+    seed, until, automated, profiles, _, bots = settings
+    # A seat's automated player gave its orders over the network: they are replayed.
+    automated = [a for a in automated if a not in bots]
     events = directory / EVENTS
     try:
         regular(events, MAX_LOG_BYTES)  # a pipe would hang the hash, /dev/zero never end
@@ -662,12 +705,14 @@ def _play_session(
         record.discard()
         raise
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    players = player_profiles(scenario, automated)
+    extra = {"trainee": trainee, "roles": list(roles)}
+    until = scenario.metadata.duration
+    _begin(record, exercise, path, until, started, players=players, **extra)
 
     def close(session: Session) -> None:
         complete = not (record.failure or recording.failure)
         recording.finish(exercise, complete)
-        players = player_profiles(scenario, automated)
-        extra = {"trainee": trainee, "roles": list(roles)}
         _close(
             record,
             exercise,

@@ -23,7 +23,7 @@ from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
 from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
-from simulator.cli_exercise import _close, _out_dir
+from simulator.cli_exercise import _begin, _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
 from simulator.exercise import Exercise
@@ -146,6 +146,13 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
     ``ready`` is called with the host and the port once clients can connect. SIGINT
     and SIGTERM (in the main thread) stop the server and record the run incomplete.
     """
+    recording = served.recording
+
+    def ended() -> dict[str, Any]:
+        recording.automate(host.bots())
+        recording.finish(served.exercise, host.complete, host.actions)
+        return verdict(recording, host.complete)
+
     host = Host(
         served.exercise,
         served.seats,
@@ -153,8 +160,20 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         speed=served.speed,
         until=served.until,
         scenario=shared_scenario(served.scenario),
+        run=recording.run,
+        on_end=ended,
     )
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    _begin(
+        served.record,
+        served.exercise,
+        served.path,
+        served.until,
+        started,
+        players=served.players,
+        roles=recording.roles,
+        seats=_seats(served),
+    )
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -167,11 +186,30 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         asyncio.run(main())
     except OSError as exc:
         served.record.events.close()
+        served.record.commands.close()
         raise BadInput(
             f"--host/--port: cannot listen on {served.host}:{served.port}: {exc}"
         ) from None
     _write_record(served, host, started)
     return host
+
+
+def verdict(recording: Recording, complete: bool) -> dict[str, Any]:
+    """What the server tells the seats it recorded: the run's number, status and scores.
+
+    ``run`` is None when the database could not be written. ``whole``: the scores cover
+    the whole exercise (else they are pro-rated to ``end``).
+    """
+    scores = recording.scores
+    return {
+        "run": None if recording.failure else recording.run,
+        "status": "complete" if complete and not recording.failure else "incomplete",
+        "overall": scores.overall,
+        "whole": scores.complete,
+        "end": scores.end,
+        "roles": {agency: role.score for agency, role in scores.roles.items()},
+        "objectives": [[o.rating, o.title, o.core_capability, o.score] for o in scores.objectives],
+    }
 
 
 def _check_address(host: str, port: int) -> None:
@@ -199,7 +237,9 @@ def _check_address(host: str, port: int) -> None:
 
 def _write_record(served: Served, host: Host, started: str) -> None:
     exercise = served.exercise
-    served.recording.finish(exercise, host.complete, host.actions)
+    if served.recording.scores is None:  # not recorded as it ended (``Host.on_end`` failed)
+        served.recording.finish(exercise, host.complete, host.actions)
+    bots = host.bots()
     with (served.record.directory / CONTROLLER_LOG).open("w", encoding="utf-8") as out:
         for action in host.actions:
             out.write(json.dumps(action, separators=(",", ":"), sort_keys=True) + "\n")
@@ -209,12 +249,19 @@ def _write_record(served: Served, host: Host, started: str) -> None:
         served.path,
         host.until,
         started,
-        players=served.players,
+        players=dict(sorted({**served.players, **bots}.items())),
         complete=host.complete,
-        seats={s.name: list(s.agencies) for s in served.seats if s.name != CONTROLLER},
+        roles=served.recording.roles,
+        seats=_seats(served),
+        bots=bots,
         connections={name: info["joins"] for name, info in host.seats().items()},
     )
     served.recording.play_baseline()
+
+
+def _seats(served: Served) -> dict[str, list[str]]:
+    """Each trainee seat's agencies, as the manifest lists them."""
+    return {s.name: list(s.agencies) for s in served.seats if s.name != CONTROLLER}
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -283,13 +330,14 @@ def _print_outcome(console: Console, served: Served, host: Host) -> None:
     say(f"Exercise ended at T+{format_offset(exercise.now)}")
     say(f"Run directory: {served.record.directory}")
     say(f"Event log SHA-256: {exercise.log.sha256()}")
-    scores = served.recording.scores
+    scores, bots = served.recording.scores, host.bots()
     for seat in served.seats:
         if seat.name == CONTROLLER or scores is None:
             continue
         role = scores.roles.get(seat.agencies[0])
         value = "no duty arose" if role is None or role.score is None else f"{role.score:.1f}/100"
-        say(f"  seat {seat.name}: {value}")
+        who = f" (automated player: {bots[seat.agencies[0]]})" if seat.agencies[0] in bots else ""
+        say(f"  seat {seat.name}{who}: {value}")
     line = f"Recorded as run {served.recording.run} in {served.recording.store.path}"
     if scores is not None and scores.overall is not None:
         line += f"; overall score {scores.overall:.1f}/100"
@@ -310,7 +358,7 @@ def join_command(args: argparse.Namespace, console: Console) -> int:
         # A seat records nothing, but the machine it runs on may hold the default database.
         check_output("--screenshot", args.screenshot, database_files(default_path()))
     try:
-        seated = sit(args.url, args.token)
+        seated = sit(args.url, args.token, bot=args.bot)
     except LinkError as exc:
         raise BadInput(f"join: {exc}") from None
     mirror = seated.mirror

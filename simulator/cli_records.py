@@ -34,6 +34,7 @@ from simulator.record import (
     manifest_settings,
     read_manifest,
     record_files,
+    running,
 )
 from simulator.review.compare import compare
 from simulator.review.conduct import stopped_as_asked
@@ -144,6 +145,28 @@ class Recording:
             raise RecordInputError(str(exc)) from None
         self.recorder = Recorder(self.store, self.run, exercise.log, exercise.commands)
         exercise.subscribe(self.recorder.on_events)
+
+    def automate(self, bots: dict[str, str]) -> None:
+        """Record agencies as automated partners, with their profiles, not trainee roles.
+
+        ``bots``: agency -> profile of the automated player that played it from a seat
+        (``join --bot``); the server learns of it only when the seat joins.
+        """
+        if not bots:
+            return
+        self.roles = [r for r in self.roles if r not in bots]
+        self.profiles = {**player_profiles(self.scenario, self.automated, self.profiles), **bots}
+        if self.recorder is None or self.failure:
+            return
+        try:
+            self.store.set_players(
+                self.run,
+                roles=self.roles,
+                automated=self.automated,
+                players=players_label(self.profiles),
+            )
+        except StoreError as exc:
+            self._failed(str(exc))
 
     def finish(self, exercise: Exercise, complete: bool, actions: Sequence[dict] = ()) -> None:
         """Write the rest and mark the run with its scores (``play_baseline`` follows).
@@ -811,7 +834,8 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         settings = manifest_settings(directory / MANIFEST, manifest, scenario)
     except ValueError as exc:
         raise RecordInputError(str(exc)) from None
-    events = _logged_events(directory, manifest["events_sha256"])
+    unfinished = running(manifest)  # killed before it finished its record: no hash yet
+    events, on_disk = _logged_events(directory, manifest.get("events_sha256"), unfinished)
     counted = manifest.get("events", len(events))
     if type(counted) is not int or counted != len(events):
         raise RecordInputError(
@@ -830,7 +854,7 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         ended=manifest.get("finished"),
         status="complete" if manifest.get("complete") else "incomplete",
         scenario_sha256=manifest["scenario_sha256"],
-        events_sha256=manifest["events_sha256"],
+        events_sha256=on_disk,
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
         # A served run stops early only at its --until or by the controller (its log
         # says which); a run or play directory records either stop as its length.
@@ -874,15 +898,23 @@ def _controller_log(directory: Path) -> list[dict]:
         raise RecordInputError(str(exc)) from None
 
 
-def _logged_events(directory: Path, claimed: str) -> list[Event]:
-    """The run directory's events, if its log is the one the manifest recorded."""
+def _logged_events(
+    directory: Path, claimed: str | None, unfinished: bool = False
+) -> tuple[list[Event], str]:
+    """The run directory's events and their SHA-256, if its log is the one recorded.
+
+    ``unfinished``: a run that never finished its record, whose manifest holds no hash;
+    its log is read up to its last whole line (a kill can cut the last one).
+    """
     path = directory / EVENTS
     try:
         data = read_bytes(path, MAX_LOG_BYTES)
     except SourceError as exc:
         raise RecordInputError(f"{path}: cannot read the event log: {exc}") from None
+    if unfinished:
+        data = data[: data.rfind(b"\n") + 1]
     on_disk = hashlib.sha256(data).hexdigest()
-    if claimed != on_disk:
+    if not unfinished and claimed != on_disk:
         raise RecordInputError(
             f"{path}: sha256 {on_disk} is not the events_sha256 {claimed} in {MANIFEST}: the "
             f"log or the manifest was changed after the run (replay names the first event "
@@ -891,7 +923,7 @@ def _logged_events(directory: Path, claimed: str) -> list[Event]:
     try:
         events = read_events(data.decode("utf-8").splitlines())
         check(events)
-        return events
+        return events, on_disk
     except UnicodeDecodeError as exc:
         raise RecordInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except ValueError as exc:

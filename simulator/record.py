@@ -12,7 +12,7 @@ import json
 import math
 import re
 import shutil
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
@@ -34,6 +34,7 @@ from simulator.scenario.timing import format_offset
 from simulator.store.rows import optional_timestamp
 
 if TYPE_CHECKING:  # the model (pydantic) loads only when a run is read
+    from simulator.events import EventLog
     from simulator.scenario.model import Scenario
 
 EVENTS = "events.jsonl"
@@ -43,6 +44,9 @@ COMMANDS = "commands.jsonl"
 MANIFEST = "run.json"
 SUMMARY = "summary.json"
 CONTROLLER_LOG = "controller.jsonl"  # a served run's controller orders
+# The manifest's ``status`` while the run goes on: one still saying so after the run is
+# gone belongs to a run killed before it could finish its record.
+RUNNING = "running"
 
 
 def scenario_copy(directory: Path, scenario_file: Path) -> Path:
@@ -84,7 +88,7 @@ def _open_text(path: Path) -> TextIO:
 
 
 class EventSink:
-    """The event log's file; a write that fails is remembered, not raised.
+    """A file the run appends to (events, commands); a failed write is kept, not raised.
 
     The event log writes here from inside the engine: an ``OSError`` raised there (a
     full disk, a device gone) would leave the log's running hash ahead of the file.
@@ -132,25 +136,47 @@ class RunRecord:
 
     directory: Path
     events: EventSink
+    commands: EventSink
     errors: list[str] = dataclasses.field(default_factory=list)
+    given: int = 0  # commands appended to ``commands`` so far
 
     @classmethod
     def create(cls, directory: Path, scenario_file: Path) -> "RunRecord":
-        """Open a run directory: copy the scenario and start the event log.
+        """Open a run directory: copy the scenario and start the event log and commands.
 
         Raises:
             OSError: the directory or its first files cannot be written.
         """
         directory.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(scenario_file, scenario_copy(directory, scenario_file))
-        return cls(directory, EventSink(directory / EVENTS))
+        events = EventSink(directory / EVENTS)
+        return cls(directory, events, EventSink(directory / COMMANDS))
 
     @property
     def failure(self) -> str:
         """``FILE: cannot write: reason`` for the first file that failed, or ""."""
-        if self.events.error is not None:
-            return _cannot_write(self.events.path, self.events.error)
+        for sink in (self.events, self.commands):
+            if sink.error is not None:
+                return _cannot_write(sink.path, sink.error)
         return self.errors[0] if self.errors else ""
+
+    def begin(self, manifest: dict, log: "EventLog", commands: Sequence[dict]) -> None:
+        """Write a provisional manifest (``status`` running) and follow the commands.
+
+        Each command is appended to ``commands.jsonl`` once the event log is flushed
+        after it (with its ``command.*`` event): a run killed outright (``kill -9``, a
+        power cut) keeps a directory ``report`` reads as incomplete, commands and all.
+        """
+        self._write(MANIFEST, [_manifest_text({**manifest, "status": RUNNING, "complete": False})])
+
+        def append(events: object, lines: object) -> None:
+            rows = commands[self.given :]
+            if rows:
+                self.given += len(rows)
+                self.commands.write("".join(map(_command_line, rows)))
+                self.commands.flush()
+
+        log.read_lines(append)
 
     def close(
         self,
@@ -165,21 +191,22 @@ class RunRecord:
         incomplete is worth writing whenever it fits.
         """
         self.events.close()
-        lines = (json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n" for row in commands)
-        self._write(COMMANDS, lines)
+        self.commands.close()
+        self._write(COMMANDS, map(_command_line, commands))
         if summary is not None:
             self._write(SUMMARY, [json.dumps(summary, indent=2) + "\n"])
-        manifest = {"simulator_version": __version__, **manifest}
         if self.failure:
-            manifest["complete"] = False
-        self._write(MANIFEST, [json.dumps(manifest, indent=2) + "\n"])
+            manifest = {**manifest, "complete": False}
+        self._write(MANIFEST, [_manifest_text(manifest)])
 
     def discard(self) -> None:
         """Remove what ``create`` wrote: the run never started."""
         self.events.close()
+        self.commands.close()
         for path in self.directory.glob("scenario.*"):
             path.unlink(missing_ok=True)
-        self.events.path.unlink(missing_ok=True)
+        for path in (self.events.path, self.commands.path, self.directory / MANIFEST):
+            path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.directory.rmdir()
 
@@ -198,6 +225,14 @@ class RunRecord:
                 part.unlink(missing_ok=True)
 
 
+def _command_line(row: dict) -> str:
+    return json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def _manifest_text(manifest: dict) -> str:
+    return json.dumps({"simulator_version": __version__, **manifest}, indent=2) + "\n"
+
+
 def _cannot_write(path: Path, exc: OSError) -> str:
     return f"{path}: cannot write: {exc.strerror or exc}"
 
@@ -213,7 +248,13 @@ def read_manifest(directory: Path) -> dict:
     """
     path = directory / MANIFEST
     if not path.exists() and not path.is_symlink():
-        raise ValueError(f"{path}: not a run directory (no {MANIFEST})")
+        began = (directory / EVENTS).exists()
+        started = " (its event log is there: a run began here)" if began else ""
+        raise ValueError(
+            f"{path}: missing, so {directory} is not a run directory{started}. A run stopped "
+            "before it wrote its record may be in the exercise database: `run_sim.py history "
+            "--all` lists the runs recorded there, `run_sim.py report N` reports one"
+        )
     try:  # a pipe or a device in its place is refused, never read
         data = read_json(read_text(path, MAX_MANIFEST_BYTES))
     except SourceError as exc:
@@ -222,12 +263,19 @@ def read_manifest(directory: Path) -> dict:
         raise ValueError(f"{path}: cannot read the run manifest: {exc}") from None
     if not isinstance(data, dict) or "seed" not in data:
         raise ValueError(f"{path}: seed: missing from the run manifest")
-    for field in ("scenario_sha256", "events_sha256"):  # what proves the copies unchanged
+    # What proves the copies unchanged; a run still running (or killed) has no log's yet.
+    proofs = ("scenario_sha256",) if running(data) else ("scenario_sha256", "events_sha256")
+    for field in proofs:
         digest = data.get(field)
         if not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
             shown = "missing" if digest is None else f"{digest!r} is not a SHA-256"
             raise ValueError(f"{path}: {field}: {shown} in the run manifest")
     return data
+
+
+def running(manifest: dict) -> bool:
+    """Whether a manifest is the provisional one of a run that never finished its record."""
+    return manifest.get("status") == RUNNING
 
 
 class Settings(NamedTuple):
@@ -238,6 +286,9 @@ class Settings(NamedTuple):
     automated: list[str]
     profiles: dict[str, str]
     roles: list[str]  # the agencies the trainee played (none automated)
+    # Automated agencies played from a networked seat (``join --bot``): agency ->
+    # profile. Their orders are in the record; a replay gives them, it does not play them.
+    bots: dict[str, str]
 
 
 def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Settings:
@@ -252,7 +303,7 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
     seed = manifest["seed"]
     until = manifest.get("until", scenario.metadata.duration)
     automated, profiles = manifest.get("automated", []), manifest.get("players", {})
-    roles = manifest.get("roles", [])
+    roles, bots = manifest.get("roles", []), manifest.get("bots", {})
     agencies = {a.id for a in scenario.agencies}
     checks = [
         (
@@ -284,6 +335,14 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
             and not (_all_text(automated) and set(roles) & set(automated)),
             "expected a list of the scenario's agencies the trainee played, none of them automated",
         ),
+        (
+            "bots",
+            isinstance(bots, dict)
+            and _all_text(automated)
+            and set(bots) <= set(automated)
+            and all(_is_profile(p) for p in bots.values()),
+            "expected an object of automated agency: profile (idle, poor, sop or expert)",
+        ),
         *(
             (name, optional_timestamp(manifest.get(name)), "expected a timestamp (ISO 8601)")
             for name in ("started", "finished")
@@ -293,7 +352,7 @@ def manifest_settings(path: Path, manifest: dict, scenario: "Scenario") -> Setti
     for field, ok, reason in checks:
         if not ok:
             raise ValueError(f"{path}: {field}: {reason}")
-    return Settings(seed, float(until), list(automated), dict(profiles), list(roles))
+    return Settings(seed, float(until), list(automated), dict(profiles), list(roles), dict(bots))
 
 
 def _is_profile(name: object) -> bool:

@@ -104,9 +104,13 @@ def test_a_full_disk_under_the_run_directory_stops_the_run_and_loses_nothing(
         assert sorted(p.name for p in out.iterdir()) == [
             "commands.jsonl",
             "events.jsonl",
+            "run.json",
             "scenario.yaml",
             "summary.json",
-        ]  # no manifest cut short
+        ]
+        # No manifest cut short: the one written as the run began, saying it never finished.
+        manifest = json.loads((out / "run.json").read_text())
+        assert manifest["status"] == "running" and manifest["complete"] is False
     else:
         assert json.loads((out / "run.json").read_text())["complete"] is False
 

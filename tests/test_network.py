@@ -154,11 +154,14 @@ def test_three_bot_seats_finish_and_the_run_replays_scored_per_seat(tmp_path, ca
     run = tmp_path / "run"
     manifest = json.loads((run / "run.json").read_text())
     assert manifest["complete"] is True
-    assert manifest["automated"] == ["county_fire"]
+    # Every seat was a bot's: automated partners with their profile, no trainee's role.
+    assert manifest["automated"] == ["county_fire", "ems", "fire", "police"]
+    assert manifest["bots"] == {"ems": "sop", "fire": "sop", "police": "sop"}
+    assert manifest["roles"] == []
     assert manifest["seats"] == {"police": ["police"], "fire": ["fire"], "ems": ["ems"]}
     rows = [json.loads(line) for line in (run / "commands.jsonl").read_text().splitlines()]
     sources = {r["source"] for r in rows}
-    assert {"seat:police", "seat:fire", "seat:ems"} <= sources
+    assert {"bot:police", "bot:fire", "bot:ems"} <= sources
     assert all(r["source"] != "player:police" for r in rows)
     capsys.readouterr()
     assert main(["replay", str(run)]) == 0

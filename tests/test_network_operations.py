@@ -101,9 +101,9 @@ def test_bot_seats_register_their_operations_and_answer_notices(tmp_path):
     server.wait()
     rows = [json.loads(line) for line in (tmp_path / "run" / "commands.jsonl").open()]
     given = {(r["source"], r["command"]["type"]) for r in rows}
-    for seat in ("eastfield_pd", "dea"):
-        assert (f"seat:{seat}", "register_operation") in given
-        assert (f"seat:{seat}", "deconflict") in given
+    for seat in ("eastfield_pd", "dea"):  # a bot's orders, recorded as an automated seat's
+        assert (f"bot:{seat}", "register_operation") in given
+        assert (f"bot:{seat}", "deconflict") in given
     log = server.served.exercise.log
     [resolved] = log.of_kind("deconfliction.resolved")
     assert resolved.data["how"] == "coordinated"

@@ -30,21 +30,24 @@ class Seated:
 
     link: Link
     mirror: Mirror
+    bot: str | None = None  # the automated player's profile, told the server at each hello
 
 
-def sit(url: str, token: str, *, timeout: float = 10.0) -> Seated:
+def sit(url: str, token: str, *, timeout: float = 10.0, bot: str | None = None) -> Seated:
     """Join the exercise at ``url`` with ``token``: the seat and its picture.
+
+    ``bot``: the profile of the automated player taking the seat (None: a person).
 
     Raises:
         LinkError: the server cannot be reached or refuses the token.
     """
-    link = Link(url, token, timeout=timeout)
+    link = Link(url, token, timeout=timeout, bot=bot)
     welcome = link.welcome
     scenario = Scenario.model_validate(welcome["scenario"])
     atlas = build_atlas(scenario, "<server>")
     mirror = Mirror(welcome, scenario, atlas, link.request)
     link.on_message = mirror.feed
-    return Seated(link, mirror)
+    return Seated(link, mirror, bot)
 
 
 def rejoin(url: str, token: str, seated: Seated) -> None:
@@ -79,7 +82,7 @@ def reconnect(url: str, token: str, seated: Seated) -> None:
     Raises:
         LinkError: the server cannot be reached or refuses the token.
     """
-    link = Link(url, token, since=seated.mirror.last_seq)
+    link = Link(url, token, since=seated.mirror.last_seq, bot=seated.bot)
     link.on_message = seated.mirror.feed
     seated.mirror.rebind(link.request, link.welcome)
     seated.link = link
@@ -94,7 +97,7 @@ def play_seat(url: str, token: str, name: str, *, seated: Seated | None = None) 
     Raises:
         LinkError: the server refused the token or went away for good.
     """
-    seated = seated or sit(url, token)
+    seated = seated or sit(url, token, bot=name)
     mirror = seated.mirror
     style = profile(name)
     if style.acts:

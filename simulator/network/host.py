@@ -34,7 +34,7 @@ from simulator.network.protocol import (
     error,
     event_json,
 )
-from simulator.network.roles import Hearing, Seat, Senders
+from simulator.network.roles import BOT_SOURCE, Hearing, Seat, Senders
 from simulator.network.state import inject_state, seat_state
 from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
@@ -86,6 +86,15 @@ class Place:
     last_at: float | None = None  # exercise time of the last action
     joins: int = 0
     dropped_at: float | None = None  # exercise time its last connection dropped
+    bot: str | None = None  # the profile of the automated player connected now, if one is
+    trainee_joined: bool = False  # whether a person (no ``bot`` in the hello) ever sat here
+
+    @property
+    def source(self) -> str:
+        """The source this seat's commands are recorded with, by whoever sits there now."""
+        if self.bot is None:
+            return self.seat.source
+        return f"{BOT_SOURCE}{self.seat.name}"
 
 
 @dataclass
@@ -109,13 +118,22 @@ class Host:
         speed: float,
         until: float,
         scenario: dict[str, Any],
+        run: int | None = None,
+        on_end: Callable[[], dict[str, Any]] | None = None,
     ):
+        """``run``: the number the run is recorded as (every seat is told at its welcome).
+
+        ``on_end`` records the ended run and returns its scores (``recorded``), before the
+        seats are let go: a seat's end screen says what the server recorded.
+        """
         self.exercise = exercise
         self.places = {s.name: Place(s, Hearing(s)) for s in seats}
         self._tokens = {token: seat for seat, token in tokens.items()}
         self.control = Control(speed)
         self.until = until
         self._scenario = scenario
+        self.run_number = run
+        self._on_end = on_end
         self._read = 0  # events of the log already handed out
         self._senders = Senders()
         self.actions: list[dict[str, Any]] = []  # the controller's actions, recorded
@@ -147,6 +165,7 @@ class Host:
             with contextlib.suppress(asyncio.CancelledError):
                 await clock
             self._flush()
+            self._recorded()
             await self._drain()
 
     def stop(self, complete: bool, reason: str) -> None:
@@ -184,6 +203,24 @@ class Host:
         if not task.cancelled() and task.exception() is not None:
             log.error("the exercise failed", exc_info=task.exception())
             self.stop(False, "server fault")
+
+    def _recorded(self) -> None:
+        """Record the run (``on_end``) and tell each seat its number and the seat's scores.
+
+        Each seat hears only its own agencies' role scores; the overall score and the
+        objectives' ratings are the exercise's, as the hotwash goes over them.
+        """
+        if self._on_end is None:
+            return
+        try:
+            verdict = self._on_end()
+        except Exception:  # the run directory is still written; the seats are not told
+            log.exception("the run could not be recorded")
+            return
+        roles = verdict.get("roles", {})
+        for place in self.places.values():
+            mine = {a: roles.get(a) for a in place.seat.agencies}
+            self._send(place, {"type": "recorded", **verdict, "roles": mine})
 
     async def _drain(self) -> None:
         """Give every client a moment to receive the last messages."""
@@ -236,6 +273,9 @@ class Host:
             place = self.places[name]
             if place.queue is not None:
                 raise ProtocolError("token_in_use", f"seat {name} is already connected")
+            bot = hello.get("bot")
+            if bot is not None and place.seat.controller:
+                raise ProtocolError("bad_message", "bot: the controller's seat is no player's")
         except ProtocolError as exc:
             await _refuse(ws, error(exc.code, str(exc)))
             return None
@@ -244,6 +284,8 @@ class Host:
             return None
         # Taken at once, before any await: a second hello with the token is refused.
         place.queue, place.sent, place.joins = asyncio.Queue(), {}, place.joins + 1
+        place.bot = bot
+        place.trainee_joined = place.trainee_joined or bot is None
         since = hello.get("since", 0)
         since = since if type(since) is int else 0
         place.queue.put_nowait(encode(self._welcome(place)))
@@ -265,6 +307,7 @@ class Host:
             "speed": self.control.speed,
             "paused": self.control.paused,
             "draw": secrets.randbits(32),
+            "run": self.run_number,
         }
 
     def _dropped(self, place: Place) -> None:
@@ -317,7 +360,8 @@ class Host:
                 place, {"type": "checked", "id": request, "reason": self.exercise.check(command)}
             )
             return
-        result = self.exercise.submit(command, source=place.seat.source)
+        result = self.exercise.submit(command, source=place.source)
+        self.exercise.log.flush()  # to the run directory now, even while paused
         self._acted(place, f"{command.type} ({'accepted' if result.accepted else 'rejected'})")
         self._flush()
         self._send(
@@ -378,6 +422,18 @@ class Host:
                 "last_at": p.last_at,
             }
             for name, p in self.places.items()
+        }
+
+    def bots(self) -> dict[str, str]:
+        """Agencies whose seat only automated players sat in (``join --bot``): their profile.
+
+        A seat a person joined even once is the trainee's: their orders are in it.
+        """
+        return {
+            agency: p.bot
+            for p in self.places.values()
+            if p.bot is not None and not p.trainee_joined
+            for agency in p.seat.agencies
         }
 
     def _clock_fields(self) -> dict[str, Any]:

@@ -33,7 +33,20 @@ class LinkError(Exception):
 class Link:
     """One open connection, past its hello: the welcome is in ``welcome``."""
 
-    def __init__(self, url: str, token: str, *, since: int = 0, timeout: float = 10.0):
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        since: int = 0,
+        timeout: float = 10.0,
+        bot: str | None = None,
+    ):
+        """Connect and say hello.
+
+        ``bot``: the profile of the automated player taking the seat (``join --bot``),
+        so the server records the seat as automated.
+        """
         # Entered as a context manager, as websockets 17 asks; closed in ``close``.
         self._stack = contextlib.ExitStack()
         try:
@@ -46,7 +59,8 @@ class Link:
             raise LinkError(f"bad URL {url}: {exc}") from None
         self._ids = itertools.count(1)
         self.on_message: Callable[[dict[str, Any]], None] = lambda message: None
-        self._ws.send(encode({"type": "hello", "version": VERSION, "token": token, "since": since}))
+        hello = {"type": "hello", "version": VERSION, "token": token, "since": since}
+        self._ws.send(encode(hello if bot is None else {**hello, "bot": bot}))
         first = self.receive(timeout)
         if first is None or first.get("type") != "welcome":
             self.close()

@@ -58,6 +58,11 @@ class Mirror:
         self.paused: bool = bool(welcome["paused"])
         self.ended = False
         self.reason = ""
+        self.left = False  # this seat left before the end (the exercise goes on)
+        # The number the server records the run as (a server that says), and what it
+        # recorded once the exercise ended (the ``recorded`` message).
+        self.run: int | None = welcome.get("run")
+        self.recorded: dict[str, Any] | None = None
         self.log = Log([])
         self.seats: dict[str, Any] = {}
         self.remote = True  # the server keeps the clock: the view shows its pace
@@ -85,7 +90,10 @@ class Mirror:
     # -- feeding -------------------------------------------------------------------------
 
     def feed(self, message: dict[str, Any]) -> None:
-        """Take a server message: the clock, new state sections, new events."""
+        """Take a server message: the clock, new state sections, new events, the record."""
+        if message.get("type") == "recorded":
+            self.recorded = message
+            return
         if "now" in message:
             self.now = float(message["now"])
         if "speed" in message:
@@ -145,6 +153,7 @@ class Mirror:
     def rebind(self, request: Requester, welcome: dict[str, Any]) -> None:
         """Carry on over a new connection (a rejoin)."""
         self._request = request
+        self.run = welcome.get("run", self.run)
         self.feed({k: welcome[k] for k in ("now", "speed", "paused")})
 
     def subscribe(self, subscriber: Subscriber) -> None:
@@ -214,7 +223,7 @@ class Mirror:
 
     def finish(self, reason: str) -> None:
         """Leave the exercise (it goes on for the other seats)."""
-        self.ended, self.reason = True, reason
+        self.ended, self.reason, self.left = True, reason, True
 
     def stream(self, purpose: str) -> np.random.Generator:
         """A random stream of this client's own (a player's forgetfulness)."""

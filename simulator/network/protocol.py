@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from simulator.events import Event
+from simulator.players.profile import PROFILES
 from simulator.scenario.limits import json_problem
 
 VERSION = 1
@@ -88,6 +89,10 @@ def _check_fields(kind: str, message: dict[str, Any], request: int | None) -> No
             raise ProtocolError("bad_message", "version: expected a whole number")
         if not isinstance(message.get("token"), str):
             raise ProtocolError("bad_message", "token: expected text")
+        bot = message.get("bot")
+        if bot is not None and bot not in PROFILES:
+            known = ", ".join(PROFILES)
+            raise ProtocolError("bad_message", f"bot: expected a player profile ({known})")
     elif kind in ("command", "check"):
         if request is None:
             raise ProtocolError("bad_message", "id: required with a command")

@@ -25,8 +25,11 @@ from simulator.world.roads import RoadNetwork
 
 # Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
 _ABOUT_A_MESSAGE = declaring("message")
-# Source of a seat's commands in the run record (``seat:police``).
+# Source of a seat's commands in the run record (``seat:police``), and of a seat's
+# commands given by an automated player joined with ``--bot`` (``bot:police``): the
+# report never counts those as a trainee's, and a replay gives them from the record.
 SEAT_SOURCE = "seat:"
+BOT_SOURCE = "bot:"
 # Never to a trainee's seat, whatever agency they name.
 _GROUND_TRUTH = frozenset({"incident.started", "fact.critical"})
 # What happens at an incident, heard by every seat whose CAD holds it.

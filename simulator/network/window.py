@@ -7,13 +7,18 @@ is the same map of every agency with its desk (``simulator.view.controller``): t
 clock for everyone, the MSEL to release or hold, ad-hoc injects.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from simulator.network.bot import REJOIN_TRIES, Seated, reconnect, rejoin_delay
 from simulator.network.link import LinkError
-from simulator.network.mirror import Requester
+from simulator.network.mirror import Mirror, Requester
+
+if TYPE_CHECKING:  # the view (and pygame) load only when a window is wanted
+    from simulator.view.session import Remote, Starter
 
 WAIT_S = 10.0  # a scripted screenshot waits this long for the seat's first incident
 LOST = "Connection to the server lost"
@@ -37,23 +42,11 @@ def watch(
     # The view (and pygame) load only when a window is wanted: nothing else here needs them.
     from simulator.view.controller import controller_desk
     from simulator.view.play import play
-    from simulator.view.session import Session
 
     mirror = seated.mirror
-    link = _Connection(seated, url, token)
-
-    def pump() -> None:
-        if link.read():
-            mirror.deliver()
-
-    mirror.pump = pump
+    start, pump = seat_session(seated, url, token)
     if shot is not None:
         _first_incident(seated)
-
-    def start(roles: tuple[str, ...]) -> "Session":
-        close = lambda session: seated.link.close()  # noqa: E731
-        return Session(mirror, roles, None, close, link.trouble)
-
     scripted = shot is not None
     play(
         mirror.scenario,
@@ -68,6 +61,69 @@ def watch(
         running=True,
     )
     seated.link.close()
+
+
+def seat_session(seated: Seated, url: str, token: str) -> tuple["Starter", Callable[[], None]]:
+    """The seat's session for the view, and the pump that reads its link every frame.
+
+    At the end the link stays open until the server closes it: the server's record of
+    the run (its number, the seat's scores) comes after the exercise's last events.
+    A seat that leaves early closes it at once.
+    """
+    from simulator.view.session import Session
+
+    mirror = seated.mirror
+    link = _Connection(seated, url, token)
+
+    def pump() -> None:
+        if link.read():
+            mirror.deliver()
+
+    def close(session: Session) -> None:
+        if mirror.left:
+            seated.link.close()
+
+    def start(roles: tuple[str, ...]) -> Session:
+        told = lambda: recorded(mirror, url, waiting=not (link.closed or link.lost))  # noqa: E731
+        return Session(mirror, roles, None, close, link.trouble, remote=told)
+
+    mirror.pump = pump
+    return start, pump
+
+
+def recorded(mirror: Mirror, url: str, *, waiting: bool = False) -> "Remote":
+    """What the end screen says of the run's record: the server keeps it, not this seat.
+
+    The server's own word (run number, the seat's scores) once it came; else the number
+    it gave at the welcome, and where the trainee's score is found. ``waiting``: the
+    link is still open, so the server's word may yet come.
+    """
+    from simulator.view.session import Remote, Verdict
+
+    server = urlsplit(url).netloc or url
+    told, run = mirror.recorded, mirror.run
+    report = f"on the server: run_sim.py report {run}" if run is not None else "its report"
+    if told is not None and told.get("run") is None:
+        return Remote((f"The server at {server} could not record this run: ask the controller.",))
+    if told is not None:
+        run, status = told["run"], "" if told.get("status") == "complete" else " (incomplete)"
+        lines = (
+            f"Recorded by the server at {server} as run {run}{status}; "
+            "the scores are the server's.",
+            f"After-action report: ask the controller (on the server: run_sim.py report {run}).",
+        )
+        roles = {str(a): v for a, v in dict(told.get("roles") or {}).items()}
+        objectives = tuple(tuple(o) for o in told.get("objectives") or ())
+        whole, end = bool(told.get("whole")), float(told.get("end", mirror.now))
+        return Remote(lines, Verdict(told.get("overall"), whole, end, roles, objectives))
+    named = f" as run {run}" if run is not None else ""
+    if mirror.left:
+        first = f"You left; the exercise goes on at the server at {server}, recording it{named}."
+    elif waiting:
+        first = f"The server at {server} is recording this run{named}: waiting for its scores."
+    else:
+        first = f"Recorded by the server at {server}{named}, not on this machine."
+    return Remote((first, f"Your score: ask the controller ({report})."))
 
 
 def _first_incident(seated: Seated) -> None:
@@ -96,6 +152,7 @@ class _Connection:
         self.tries = 0  # tries to rejoin so far, while dropped
         self.due: float | None = None  # when the next try falls due, while dropped
         self.lost = ""  # why the seat lost its server for good
+        self.closed = False  # the server closed the link after the exercise ended
         self._bind()
 
     def read(self) -> bool:
@@ -112,6 +169,7 @@ class _Connection:
             if not mirror.ended:
                 self.tries, self.due = 0, monotonic()  # the first try is at once
                 return self._retry()
+            self.closed = True
         return True
 
     def trouble(self) -> str:

@@ -638,8 +638,10 @@ def _sample(s: Sample) -> dict:
     }
 
 
-# Automated players sign their commands with this prefix and their agency id.
+# Automated players sign their commands with this prefix and their agency id; one
+# playing a networked seat (``join --bot``) with the second.
 _PLAYER = "player:"
+_BOT = "bot:"
 _ORDERS = ("command.accepted", "command.rejected")
 _ORDERS_HEADER = ["role", "orders", "accepted", "rejected", "rejection reasons"]
 
@@ -648,14 +650,15 @@ def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
     """The trainee's own orders per played role, accepted and rejected, by command type.
 
     An order is the trainee's when its source is not the automated player of its
-    agency (``player:<agency>``). Every role is listed, one without orders as zero;
-    an agency given trainee orders without being a listed role is listed too (marked
-    not played), so no trainee order goes unreported.
+    agency (``player:<agency>``, or ``bot:<agency>`` from a networked seat). Every role
+    is listed, one without orders as zero; an agency given trainee orders without being
+    a listed role is listed too (marked not played), so no trainee order goes unreported.
     """
     mine = [
         e
         for e in events
-        if e.kind in _ORDERS and payload(e).source not in (f"{_PLAYER}{e.agency}", CONTROLLER)
+        if e.kind in _ORDERS
+        and payload(e).source not in (f"{_PLAYER}{e.agency}", f"{_BOT}{e.agency}", CONTROLLER)
     ]
     extra = sorted({e.agency for e in mine if e.agency and e.agency not in roles})
     return [

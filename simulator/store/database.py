@@ -284,6 +284,20 @@ class Store:
             )
             _insert_scores(db, run, scores)
 
+    def set_players(
+        self, run: int, *, roles: list[str], automated: list[str], players: str
+    ) -> None:
+        """Say again who played a run, its trainee's roles and automated partners.
+
+        A served run learns only as seats join which of them automated players filled
+        (``join --bot``): those are no trainee's roles.
+        """
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET roles = ?, automated = ?, players = ? WHERE id = ?",
+                (json.dumps(sorted(roles)), json.dumps(sorted(automated)), players, run),
+            )
+
     def mark_abandoned(self) -> list[int]:
         """Runs still 'running' whose process on this host is gone become incomplete."""
         dead = self._abandoned()

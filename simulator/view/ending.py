@@ -4,13 +4,13 @@ import pygame
 
 from simulator.events import Event
 from simulator.payloads import payload
-from simulator.review.score import score
+from simulator.review.score import Scores, score
 from simulator.review.summary import Orders, orders_by_giver, summarise
 from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
 from simulator.view.input import Intent
 from simulator.view.palette import MAP_BG, MUTED, TEXT, YELLOW
-from simulator.view.session import Session
+from simulator.view.session import Session, Verdict
 
 
 class Ending(Screen):
@@ -22,8 +22,16 @@ class Ending(Screen):
         events = session.exercise.run_events()
         self.summary = summarise(events)
         self.orders = orders_by_giver(events, session.roles)
-        self.scores = score(session.exercise.scenario, events)
+        # A networked seat heard only its agencies' events: the server scores the run.
+        local = session.remote is None
+        self._local = verdict(score(session.exercise.scenario, events)) if local else None
         self.reason = _end_reason(events)
+
+    @property
+    def scores(self) -> Verdict | None:
+        """The run's scores: this machine's, or the server's once it sent them (else None)."""
+        remote = self.session.remote
+        return self._local if remote is None else remote().verdict
 
     def _name(self, agency: str) -> str:
         """An agency's name, as the trainee knows it (not the scenario's id)."""
@@ -39,8 +47,13 @@ class Ending(Screen):
         """Overall score, the trainee's own role scores, then each objective."""
         text = self.app.text
         scores = self.scores
+        if scores is None:
+            head = "Scores: the server's, not received here (see below)"
+            surface.blit(text.render(head, text.large, YELLOW, True), (x, y))
+            return y + text.large + 20
         overall = scores.overall
-        head = "Overall score: " + (f"{overall:.0f} / 100" if overall is not None else "not rated")
+        label = "Overall score" if self.session.remote is None else "Overall score (the server's)"
+        head = f"{label}: " + (f"{overall:.0f} / 100" if overall is not None else "not rated")
         if not scores.complete:
             duration = format_offset(self.session.exercise.end)
             head += f"  (incomplete: stopped at T+{format_offset(scores.end)} of {duration}"
@@ -49,16 +62,13 @@ class Ending(Screen):
         y += text.large + 10
         for role in self.session.roles:
             mine = scores.roles.get(role)
-            value = (
-                "no duty arose" if mine is None or mine.score is None else f"{mine.score:.0f} / 100"
-            )
+            value = "no duty arose" if mine is None else f"{mine:.0f} / 100"
             line = f"Your role, {self._name(role)}: {value}"
             surface.blit(text.render(line, text.base, YELLOW), (x, y))
             y += text.line + 2
-        for objective in scores.objectives:
-            rating = objective.rating or "N/O"
-            points = "" if objective.score is None else f"  {objective.score:.0f}"
-            line = f"{rating:<3} {objective.title}  ({objective.core_capability}){points}"
+        for rating, title, capability, value in scores.objectives:
+            points = "" if value is None else f"  {value:.0f}"
+            line = f"{rating or 'N/O':<3} {title}  ({capability}){points}"
             surface.blit(text.render(line, text.base, TEXT), (x, y))
             y += text.line + 2
         return y + 10
@@ -106,15 +116,32 @@ class Ending(Screen):
         )
         surface.blit(text.render(note, text.small, MUTED), (x, y))
         y += text.line + 10
-        record = self.session.record
-        where = f"Record written to {record}" if record else "This run was not recorded."
-        saved = [where, *self.session.saved]
+        saved = self._kept()
         for line in saved:  # a long --db path is cut, not run off the window
             shown = text.fit(line, surface.get_width() - 2 * x)
             surface.blit(text.render(shown, text.base, YELLOW, True), (x, y))
             y += text.line
         y += 10
         surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))
+
+    def _kept(self) -> list[str]:
+        """Where the run is recorded and its report found, as this machine knows it."""
+        if self.session.remote is not None:
+            return list(self.session.remote().lines)
+        record = self.session.record
+        where = f"Record written to {record}" if record else "This run was not recorded."
+        return [where, *self.session.saved]
+
+
+def verdict(scores: Scores) -> Verdict:
+    """The end screen's share of a run's scores."""
+    return Verdict(
+        scores.overall,
+        scores.complete,
+        scores.end,
+        {agency: role.score for agency, role in scores.roles.items()},
+        tuple((o.rating, o.title, o.core_capability, o.score) for o in scores.objectives),
+    )
 
 
 def _order_rows(mine: Orders, players: Orders) -> list[tuple[str, str]]:

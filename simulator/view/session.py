@@ -9,6 +9,34 @@ from simulator.scenario.timing import format_offset
 from simulator.terminal import SeatView
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A run's scores as the end screen shows them.
+
+    ``complete``: the whole exercise was played (else the scores are pro-rated to
+    ``end``); ``objectives``: each one's rating, title, core capability and score.
+    """
+
+    overall: float | None
+    complete: bool
+    end: float
+    roles: dict[str, float | None]
+    objectives: tuple[tuple[str | None, str, str, float | None], ...]
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A run another machine records (a networked seat's server), as far as it has said.
+
+    ``lines``: what became of the record and where the trainee's score is found;
+    ``verdict``: the server's scores once it sent them. A seat's own picture (the events
+    it heard) is no ground for a score, so without them the end screen shows none.
+    """
+
+    lines: tuple[str, ...]
+    verdict: Verdict | None = None
+
+
 @dataclass
 class Session:
     """An exercise being played; ``close`` writes its run record exactly once.
@@ -25,6 +53,8 @@ class Session:
     # What the trainee must know at once, or "": the run is not being recorded any more
     # (a full disk), so it will be kept incomplete; the seat lost its server.
     trouble: Callable[[], str] = lambda: ""
+    # A networked seat: what its server recorded, as told so far (None: recorded here).
+    remote: Callable[[], Remote] | None = None
     closed: bool = field(default=False, init=False)
     # Where the run was kept and how to open its report, once ``on_close`` wrote it.
     saved: list[str] = field(default_factory=list, init=False)
