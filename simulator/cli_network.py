@@ -26,11 +26,13 @@ from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
 from simulator.cli_exercise import _begin, _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
+from simulator.events import Event
 from simulator.exercise import Exercise
 from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
 from simulator.record import CONTROLLER_LOG, RunRecord, record_files
+from simulator.review.summary import summarise
 from simulator.scenario import Scenario, load
 from simulator.scenario.facts import TOPICS, FactKey
 from simulator.scenario.limits import shown
@@ -151,7 +153,7 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
     def ended() -> dict[str, Any]:
         recording.automate(host.bots())
         recording.finish(served.exercise, host.complete, host.actions)
-        return verdict(recording, host.complete)
+        return verdict(recording, host.complete, served.exercise.log.events)
 
     host = Host(
         served.exercise,
@@ -194,7 +196,7 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
     return host
 
 
-def verdict(recording: Recording, complete: bool) -> dict[str, Any]:
+def verdict(recording: Recording, complete: bool, events: list[Event]) -> dict[str, Any]:
     """What the server tells the seats it recorded: the run's number, status and scores.
 
     ``run`` is None when the database could not be written. ``whole``: the scores cover
@@ -209,6 +211,8 @@ def verdict(recording: Recording, complete: bool) -> dict[str, Any]:
         "end": scores.end,
         "roles": {agency: role.score for agency, role in scores.roles.items()},
         "objectives": [[o.rating, o.title, o.core_capability, o.score] for o in scores.objectives],
+        # The whole run's headline numbers: a seat heard only its agencies' events.
+        "summary": summarise(events).as_dict(),
     }
 
 

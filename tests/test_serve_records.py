@@ -24,6 +24,7 @@ from simulator.cli import main
 from simulator.commands import SetService, command_json
 from simulator.network.bot import sit
 from simulator.network.link import Link, LinkError
+from simulator.review.summary import summarise
 from simulator.view.app import App
 from simulator.view.briefing import Briefing
 from simulator.view.ending import Ending
@@ -91,6 +92,11 @@ def test_a_seats_end_screen_says_what_the_server_recorded_and_scored(tmp_path, m
     assert any(line.startswith(f"Overall score (the server's): {overall}") for line in shown)
     police = scores.roles["police"].score
     assert f"Your role, Town Police: {police:.0f} / 100" in shown
+    # The run's headline numbers are the server's, not the few events the seat heard.
+    whole = summarise(server.served.exercise.log.events)
+    assert whole.incidents > 0 and whole.calls > 0
+    assert f"{whole.incidents} ({whole.resolved} resolved, {whole.escalated} escalated)" in shown
+    assert str(whole.calls) in shown and not any("your seat heard" in w for w in shown)
 
 
 def test_a_seat_told_nothing_at_the_end_says_the_server_keeps_the_record():
@@ -99,7 +105,9 @@ def test_a_seat_told_nothing_at_the_end_says_the_server_keeps_the_record():
     class Told:  # a seat whose server said its run number at the welcome, then went away
         recorded, run, left = None, 7, False
 
-    lines = recorded(Told(), "ws://10.0.0.5:8765").lines
+    told = recorded(Told(), "ws://10.0.0.5:8765")
+    assert told.summary is None  # the end screen says its counts are the seat's own
+    lines = told.lines
     assert lines == (
         "Recorded by the server at 10.0.0.5:8765 as run 7, not on this machine.",
         "Your score: ask the controller (on the server: run_sim.py report 7).",

@@ -18,6 +18,7 @@ from simulator.network.link import LinkError
 from simulator.network.mirror import Mirror, Requester
 
 if TYPE_CHECKING:  # the view (and pygame) load only when a window is wanted
+    from simulator.review.summary import Summary
     from simulator.view.session import Remote, Starter
 
 WAIT_S = 10.0  # a scripted screenshot waits this long for the seat's first incident
@@ -115,7 +116,8 @@ def recorded(mirror: Mirror, url: str, *, waiting: bool = False) -> "Remote":
         roles = {str(a): v for a, v in dict(told.get("roles") or {}).items()}
         objectives = tuple(tuple(o) for o in told.get("objectives") or ())
         whole, end = bool(told.get("whole")), float(told.get("end", mirror.now))
-        return Remote(lines, Verdict(told.get("overall"), whole, end, roles, objectives))
+        verdict = Verdict(told.get("overall"), whole, end, roles, objectives)
+        return Remote(lines, verdict, _summary(told.get("summary")))
     named = f" as run {run}" if run is not None else ""
     if mirror.left:
         first = f"You left; the exercise goes on at the server at {server}, recording it{named}."
@@ -124,6 +126,16 @@ def recorded(mirror: Mirror, url: str, *, waiting: bool = False) -> "Remote":
     else:
         first = f"Recorded by the server at {server}{named}, not on this machine."
     return Remote((first, f"Your score: ask the controller ({report})."))
+
+
+def _summary(data: object) -> "Summary | None":
+    """The server's run summary, or None if it sent none (or none this seat can read)."""
+    from simulator.review.summary import Summary
+
+    try:
+        return Summary.from_dict(data) if isinstance(data, dict) else None
+    except (TypeError, ValueError):  # a server of another version: its own words only
+        return None
 
 
 def _first_incident(seated: Seated) -> None:

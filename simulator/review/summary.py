@@ -59,6 +59,12 @@ class Summary:
             "mutual_aid_requests": self.mutual_aid_requests,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Summary":
+        """``as_dict``'s data read back (a networked seat shows its server's summary)."""
+        fields = {k: v for k, v in data.items() if k != "response"}
+        return cls(**fields, response=[AgencyTimes(**r) for r in data.get("response", ())])
+
 
 def summarise(events: Iterable[Event]) -> Summary:
     """Count incidents, casualty outcomes and response times from a log."""

@@ -5,7 +5,7 @@ import pygame
 from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.score import Scores, score
-from simulator.review.summary import Orders, orders_by_giver, summarise
+from simulator.review.summary import Orders, Summary, orders_by_giver, summarise
 from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
 from simulator.view.input import Intent
@@ -77,12 +77,16 @@ class Ending(Screen):
         """The headline numbers and the record path."""
         text = self.app.text
         surface.fill(MAP_BG)
-        s = self.summary
+        s, partial = self._summary()
         cas = s.casualties
         x, y = 60, 40
         title = ended_title(s.end, self.reason)
         surface.blit(text.render(title, text.large, TEXT, True), (x, y))
         y += text.large + 20
+        if partial:
+            note = "Counted from what your seat heard: the server's run summary was not received."
+            surface.blit(text.render(note, text.small, MUTED), (x, y))
+            y += text.line + 4
         rows = [
             ("Incidents", f"{s.incidents} ({s.resolved} resolved, {s.escalated} escalated)"),
             ("911 calls", str(s.calls)),
@@ -123,6 +127,18 @@ class Ending(Screen):
             y += text.line
         y += 10
         surface.blit(text.render("Esc or Enter closes the window.", text.small, MUTED), (x, y))
+
+    def _summary(self) -> tuple[Summary, bool]:
+        """The run's headline numbers, and whether they are only what this seat heard.
+
+        A networked seat hears its own agencies' events: "Incidents 0" where the run
+        had many. The server's summary of the whole run replaces them once it comes.
+        """
+        remote = self.session.remote
+        if remote is None:
+            return self.summary, False
+        told = remote().summary
+        return (self.summary, True) if told is None else (told, False)
 
     def _kept(self) -> list[str]:
         """Where the run is recorded and its report found, as this machine knows it."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.exercise import Exercise
+from simulator.review.summary import Summary
 from simulator.scenario.timing import format_offset
 from simulator.terminal import SeatView
 
@@ -31,10 +32,12 @@ class Remote:
     ``lines``: what became of the record and where the trainee's score is found;
     ``verdict``: the server's scores once it sent them. A seat's own picture (the events
     it heard) is no ground for a score, so without them the end screen shows none.
+    ``summary``: the whole run's headline numbers, as the server counted them.
     """
 
     lines: tuple[str, ...]
     verdict: Verdict | None = None
+    summary: Summary | None = None
 
 
 @dataclass
