@@ -35,16 +35,19 @@ class Closures:
     def close(self, edges: list[int], by: str, told: list[str], via: str = "inject") -> list[int]:
         """Close road edges and reroute units driving into them.
 
-        Only the agencies ``told`` learn of it; the rest find out at the barrier.
+        Only the agencies ``told`` learn of it; the rest find out at the barrier. They
+        are told of every road named, closed now or already: a trainee's barrier put up
+        before the scripted word must not keep that word from the other agencies.
         """
         newly = self.roster.atlas.roads.close(edges)
         if newly:
-            names = sorted({self.roster.atlas.roads.names[k] for k in newly} - {""})
+            names = self._names(newly)
             self.kernel.emit("road.closed", by=by, edges=self._edge_ids(newly), names=names)
             needed = sorted(a.id for a in self.roster.agency_specs() if self.roster.fleet(a.id))
             for name in names:
                 self.kernel.emit("fact.critical", fact=fact_key("closure", name), needed_by=needed)
-            self._tell_roads(names, told, via)
+        self._tell_roads(self._names(edges), told, via)
+        if newly:
             self._closed_ahead(set(newly))
         return newly
 
@@ -64,12 +67,13 @@ class Closures:
             self.movement.drive_to(unit, edge, self.crews.at_barrier(name, target, on_arrive))
 
     def reopen(self, edges: list[int], by: str, told: list[str], via: str = "inject") -> list[int]:
-        """Reopen road edges; stranded units try again."""
+        """Reopen road edges; stranded units try again. As ``close``, all ``told`` hear."""
         newly = self.roster.atlas.roads.reopen(edges)
         if newly:
-            names = sorted({self.roster.atlas.roads.names[k] for k in newly} - {""})
+            names = self._names(newly)
             self.kernel.emit("road.opened", by=by, edges=self._edge_ids(newly), names=names)
-            self._tell_roads(names, told, via)
+        self._tell_roads(self._names(edges), told, via)
+        if newly:
             self.movement.after_reopening()
             self.crews.after_reopening()
         return newly
@@ -90,6 +94,10 @@ class Closures:
         Nothing on the road changes; the agency learns how its streets stand.
         """
         self._tell_roads(self.untold(edges, agency), [agency], "own")
+
+    def _names(self, edges: list[int]) -> list[str]:
+        """The street names of some edges, sorted (unnamed edges have none)."""
+        return sorted({self.roster.atlas.roads.names[k] for k in edges} - {""})
 
     def _tell_roads(self, names: list[str], told: list[str], via: str) -> None:
         for agency in sorted(set(told)):
