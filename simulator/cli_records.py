@@ -474,9 +474,10 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         ("seed", "right"),
         ("record", "left"),
         ("ratings", "left"),
+        ("own", "right"),
         ("score", "right"),
     ):
-        table.add_column(name, justify=justify, no_wrap=name in ("run", "ratings", "score"))
+        table.add_column(name, justify=justify, no_wrap=name in ("run", "ratings", "own", "score"))
     incomplete = False
     for run in runs:
         scores = store.scores(run.id) or {}
@@ -497,17 +498,43 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
             str(run.seed),
             run.status,
             ratings,
-            "-" if overall is None else f"{overall:.1f}{mark}",
+            _score_text(own_score(run, scores), mark),
+            _score_text(overall, mark),
         )
         table.add_row(*map(Text, cells))
     table.caption_justify = "left"
     table.caption = (
         "automated: the automated players' profiles (- not recorded)\n"
-        "ratings: one letter per objective (P, S, M, U; - not observed)"
+        "ratings: one letter per objective (P, S, M, U; - not observed)\n"
+        "own: the trainee's roles scored on their own duties (mean over roles; - none "
+        "played or none fell due); score: the overall score, which the automated partners "
+        "move too"
     )
     if incomplete:
         table.caption += "\n* incomplete run, pro-rated to the share of the exercise played"
+    if not with_purpose:
+        table.caption += "\nrun numbers not listed are automated baselines or rehearsals (--all)"
     return table
+
+
+def own_score(run: RunInfo, scores: dict) -> float | None:
+    """The trainee's own-duty score: the mean of its roles' scores that fell due.
+
+    The overall score also counts what the automated partners did: an idle trainee
+    beside able partners reads 36 there and 0 here.
+    """
+    roles = scores.get("roles") or {}
+    found = [
+        value
+        for role in run.roles
+        if isinstance(roles.get(role), dict)
+        and isinstance(value := roles[role].get("score"), int | float)
+    ]
+    return sum(found) / len(found) if found else None
+
+
+def _score_text(value: float | None, mark: str) -> str:
+    return "-" if value is None else f"{value:.1f}{mark}"
 
 
 def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpose: bool) -> Table:
@@ -521,8 +548,8 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
     name is one trainee whatever its case or stops, shown as first recorded.
     """
     table = Table(title="Trend per trainee and scenario (complete runs, oldest first)")
-    names = ("trainee", "scenario", "roles", "automated", "runs", "scores", "first", "last")
-    names += ("change", "best")
+    names = ("trainee", "scenario", "roles", "automated", "runs", "own", "scores", "first")
+    names += ("last", "change", "best")
     for name in ("purpose", *names) if with_purpose else names:
         table.add_column(
             name,
@@ -534,27 +561,37 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
         versions.setdefault(run.scenario_id, set()).add(version[run.scenario_sha256])
     shown: dict[str, str] = {}  # folded name -> the name first recorded
     groups: dict[tuple[str, ...], list[float]] = {}
+    owns: dict[tuple[str, ...], list[float | None]] = {}
     for run in runs:
         overall = store.overall(run.id)
+        scores = store.scores(run.id) or {}
         # A run stopped early (--until) is complete as asked, but its score is pro-rated.
-        whole = (store.scores(run.id) or {}).get("complete") is not False
+        whole = scores.get("complete") is not False
         if run.status == "complete" and overall is not None and whole:
             scenario = run.scenario_id
             if len(versions[scenario]) > 1:
                 scenario += f" ({version[run.scenario_sha256][:8]})"
             name = shown.setdefault(_folded(run.trainee), run.trainee or "-")
             key = (name, scenario, ",".join(run.roles) or "-", run.players or "-")
-            groups.setdefault((run.purpose, *key) if with_purpose else key, []).append(overall)
+            key = (run.purpose, *key) if with_purpose else key
+            groups.setdefault(key, []).append(overall)
+            owns.setdefault(key, []).append(own_score(run, scores))
     for key, values in sorted(groups.items()):
         table.add_row(
             *map(Text, key),
             str(len(values)),
+            " -> ".join("-" if v is None else f"{v:.0f}" for v in owns[key][-8:]),
             " -> ".join(f"{v:.0f}" for v in values[-8:]),
             f"{values[0]:.1f}",
             f"{values[-1]:.1f}",
             f"{values[-1] - values[0]:+.1f}",
             f"{max(values):.1f}",
         )
+    table.caption_justify = "left"
+    table.caption = (
+        "own, scores: the trainee's own-duty and overall scores, oldest first (the last 8); "
+        "first, last, change, best: the overall score"
+    )
     return table
 
 

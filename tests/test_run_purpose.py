@@ -215,3 +215,16 @@ def test_mixed_partners_are_named_agency_by_agency():
     assert players_label({"fire": "expert", "ems": "sop"}) == "ems=sop,fire=expert"
     assert players_label({"fire": "poor", "ems": "poor"}) == "poor"
     assert players_label({}) == "none"  # a trainee at every desk
+
+
+def test_history_shows_what_the_trainee_did_apart_from_the_partners(tmp_path, capsys, wide):
+    """An idle trainee beside able automated partners: own duties 0, overall well above."""
+    record(tmp_path, "idle-1", "--roles", "police")
+    record(tmp_path, "idle-2", "--roles", "police")
+    capsys.readouterr()
+    runs, trends = history(capsys)
+    for row in runs:
+        own, overall = row[-2], row[-1]
+        assert own == "0.0" and float(overall) > 10, row
+    (trend,) = trends
+    assert trend[5:7] == ["0 -> 0", " -> ".join([f"{float(runs[0][-1]):.0f}"] * 2)]
