@@ -45,3 +45,25 @@ def test_the_controllers_and_other_seats_commands_are_nobodys_on_a_trainees_scre
         order("command.rejected", "fire", "player:fire"),
     ]
     assert orders_by_giver(events, ("police",)) == (Orders(1, 1), Orders(0, 1))
+
+
+def test_networked_bots_are_automated_and_the_controllers_own_orders_are_its_own():
+    from simulator.events import Event
+    from simulator.review.summary import Orders, orders_by_giver
+
+    def order(kind: str, agency: str, source: str) -> Event:
+        data = {"source": source, "command": {}}
+        return Event(1, 0.0, kind, agency, data=data | ({"reason": "no"} if "rej" in kind else {}))
+
+    events = [
+        order("command.accepted", "police", "bot:police"),  # join --bot: an automated player
+        order("command.accepted", "fire", "seat:fire"),  # a trainee's seat
+        order("command.accepted", "police", "controller"),
+        order("command.rejected", "police", "controller"),
+        order("command.accepted", "ems", "player:ems"),
+    ]
+    every = ("ems", "fire", "police")
+    # A trainee seat playing police: the bot's order is no more its own than fire's.
+    assert orders_by_giver(events, ("police",)) == (Orders(0, 0), Orders(2, 0))
+    # The controller's screen: its roles are every agency, its own orders its own only.
+    assert orders_by_giver(events, every, "controller") == (Orders(1, 1), Orders(2, 0))

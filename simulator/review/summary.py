@@ -126,7 +126,7 @@ def summarise(events: Iterable[Event]) -> Summary:
 
 # Automated players sign their commands with this and their agency (``record.PLAYER``;
 # the review layer does not import the record's).
-_PLAYER = "player:"
+_AUTOMATED = ("player:", "bot:")  # local automated players, and those in networked seats
 
 _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
 
@@ -159,23 +159,34 @@ class Orders:
     rejected: int = 0
 
 
-def orders_by_giver(events: Iterable[Event], roles: Collection[str]) -> tuple[Orders, Orders]:
+def orders_by_giver(
+    events: Iterable[Event], roles: Collection[str], own: str | None = None
+) -> tuple[Orders, Orders]:
     """The trainee's own commands on the agencies in ``roles``, then the automated players'.
 
     ``Summary``'s counts are every command in the log: on a trainee's end screen, the
-    automated players' hundreds read as the trainee's own. The controller's commands
-    are neither's.
+    automated players' hundreds read as the trainee's own. Automated players give theirs
+    locally (``player:``) or from a networked seat (``bot:``). The controller's commands
+    are neither's, except on the controller's own screen (``own``: the one source that
+    is the viewer's, where its roles, every agency, would take in every seat's orders).
     """
     counts = {"mine": [0, 0], "players": [0, 0]}
     for event in events:
         if event.kind not in ("command.accepted", "command.rejected"):
             continue
         source = payload(event).source
-        if source.startswith(_PLAYER):
+        if source.startswith(_AUTOMATED):
             giver = "players"
-        elif source != CONTROLLER and event.agency in roles:
+        elif _mine(source, event.agency, roles, own):
             giver = "mine"
         else:
             continue
         counts[giver][event.kind == "command.rejected"] += 1
     return Orders(*counts["mine"]), Orders(*counts["players"])
+
+
+def _mine(source: str, agency: str | None, roles: Collection[str], own: str | None) -> bool:
+    """Whether a command (not an automated player's) is the viewer's own."""
+    if own is not None:
+        return source == own
+    return source != CONTROLLER and agency in roles

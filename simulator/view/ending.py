@@ -2,7 +2,7 @@
 
 import pygame
 
-from simulator.events import Event
+from simulator.events import CONTROLLER, Event
 from simulator.payloads import payload
 from simulator.review.score import Scores, score
 from simulator.review.summary import Orders, Summary, orders_by_giver, summarise
@@ -21,7 +21,9 @@ class Ending(Screen):
         self.session = session
         events = session.exercise.run_events()
         self.summary = summarise(events)
-        self.orders = orders_by_giver(events, session.roles)
+        # The controller's roles are every agency: only its own orders are its own.
+        desk = getattr(session.exercise, "seat", None) == CONTROLLER
+        self.orders = orders_by_giver(events, session.roles, CONTROLLER if desk else None)
         # A networked seat heard only its agencies' events: the server scores the run.
         local = session.remote is None
         self._local = verdict(score(session.exercise.scenario, events)) if local else None
