@@ -8,7 +8,6 @@ Wall-clock times are read here and in the server, never in the engine.
 import argparse
 import asyncio
 import ipaddress
-import json
 import signal
 import socket
 import threading
@@ -244,9 +243,7 @@ def _write_record(served: Served, host: Host, started: str) -> None:
     if served.recording.scores is None:  # not recorded as it ended (``Host.on_end`` failed)
         served.recording.finish(exercise, host.complete, host.actions)
     bots = host.bots()
-    with (served.record.directory / CONTROLLER_LOG).open("w", encoding="utf-8") as out:
-        for action in host.actions:
-            out.write(json.dumps(action, separators=(",", ":"), sort_keys=True) + "\n")
+    served.record.write_rows(CONTROLLER_LOG, host.actions)
     _close(
         served.record,
         exercise,

@@ -199,6 +199,14 @@ class RunRecord:
             manifest = {**manifest, "complete": False}
         self._write(MANIFEST, [_manifest_text(manifest)])
 
+    def write_rows(self, name: str, rows: Iterable[dict]) -> None:
+        """Write a JSON-lines file of the run's (the controller's actions, say), whole.
+
+        A failure is kept like any other (``failure``): the manifest is still written,
+        saying the record is incomplete, rather than left as the provisional one.
+        """
+        self._write(name, map(_command_line, rows))
+
     def discard(self) -> None:
         """Remove what ``create`` wrote: the run never started."""
         self.events.close()

@@ -201,3 +201,13 @@ def test_a_server_killed_outright_leaves_a_run_directory_report_reads(tmp_path, 
     assert f"{run / 'run.json'}: missing" in err
     assert "`run_sim.py history --all` lists the runs recorded there" in err
     assert "`run_sim.py report N` reports one" in err
+
+
+def test_a_controller_log_that_cannot_be_written_still_closes_the_record(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=2000, until=600)
+    (tmp_path / "run" / "controller.jsonl").mkdir()  # where the file must go: a disk fault
+    server.wait()
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert manifest.get("status") != "running"  # the final manifest, not the provisional one
+    assert manifest["complete"] is False  # its record lacks the controller's actions
+    assert "summary.json" in {p.name for p in (tmp_path / "run").iterdir()}
