@@ -403,6 +403,21 @@ def _begin(
     record.begin({**settings, "started": started}, exercise.log, exercise.commands)
 
 
+def _restate(
+    record: RunRecord,
+    exercise: Exercise,
+    path: Path,
+    until: float,
+    started: str,
+    *,
+    players: dict[str, str],
+    **extra: object,
+) -> None:
+    """Write ``_begin``'s provisional manifest again, as who plays what has changed."""
+    settings = _settings(record, exercise, path, until, players, **extra)
+    record.restate({**settings, "started": started})
+
+
 def _settings(
     record: RunRecord,
     exercise: Exercise,

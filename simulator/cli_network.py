@@ -22,7 +22,7 @@ from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
 from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
-from simulator.cli_exercise import _begin, _close, _out_dir
+from simulator.cli_exercise import _begin, _close, _out_dir, _restate
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
 from simulator.events import Event
@@ -154,6 +154,19 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         recording.finish(served.exercise, host.complete, host.actions)
         return verdict(recording, host.complete, served.exercise.log.events)
 
+    def joined() -> None:
+        """A seat taken: the database and the provisional manifest say who sits where."""
+        bots = host.bots()
+        recording.automate(bots)
+        _restate(served.record, served.exercise, served.path, served.until, started, **who(bots))
+
+    def who(bots: dict[str, str]) -> dict[str, Any]:
+        """The manifest's account of the seats, with the automated players in them."""
+        players = dict(sorted({**served.players, **bots}.items()))
+        return {"players": players, "roles": recording.roles, "seats": _seats(served)} | (
+            {"bots": bots} if bots else {}
+        )
+
     host = Host(
         served.exercise,
         served.seats,
@@ -163,18 +176,10 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         scenario=shared_scenario(served.scenario),
         run=recording.run,
         on_end=ended,
+        on_join=joined,
     )
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    _begin(
-        served.record,
-        served.exercise,
-        served.path,
-        served.until,
-        started,
-        players=served.players,
-        roles=recording.roles,
-        seats=_seats(served),
-    )
+    _begin(served.record, served.exercise, served.path, served.until, started, **who({}))
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

@@ -111,6 +111,8 @@ class Recording:
     baseline: Scores | None = field(default=None)
     baseline_interrupted: bool = False
     error: str = ""
+    # The roles and profiles asked for, before seats filled by automated players (``automate``).
+    asked: tuple[list[str], dict[str, str] | None] | None = None
 
     @property
     def automated(self) -> list[str]:
@@ -150,12 +152,14 @@ class Recording:
         """Record agencies as automated partners, with their profiles, not trainee roles.
 
         ``bots``: agency -> profile of the automated player that played it from a seat
-        (``join --bot``); the server learns of it only when the seat joins.
+        (``join --bot``); the server learns of it as seats join, so it says so each time
+        (a seat a person later joins is a trainee's again), from the roles first asked.
         """
-        if not bots:
-            return
-        self.roles = [r for r in self.roles if r not in bots]
-        self.profiles = {**player_profiles(self.scenario, self.automated, self.profiles), **bots}
+        if self.asked is None:
+            self.asked = (list(self.roles), self.profiles)
+        roles, profiles = self.asked
+        self.roles = [r for r in roles if r not in bots]
+        self.profiles = {**player_profiles(self.scenario, self.automated, profiles), **bots}
         if self.recorder is None or self.failure:
             return
         try:

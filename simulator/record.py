@@ -167,7 +167,7 @@ class RunRecord:
         after it (with its ``command.*`` event): a run killed outright (``kill -9``, a
         power cut) keeps a directory ``report`` reads as incomplete, commands and all.
         """
-        self._write(MANIFEST, [_manifest_text({**manifest, "status": RUNNING, "complete": False})])
+        self.restate(manifest)
 
         def append(events: object, lines: object) -> None:
             rows = commands[self.given :]
@@ -177,6 +177,10 @@ class RunRecord:
                 self.commands.flush()
 
         log.read_lines(append)
+
+    def restate(self, manifest: dict) -> None:
+        """Write the provisional manifest again (``status`` running): who plays changed."""
+        self._write(MANIFEST, [_manifest_text({**manifest, "status": RUNNING, "complete": False})])
 
     def close(
         self,

@@ -25,6 +25,7 @@ from simulator.commands import SetService, command_json
 from simulator.network.bot import sit
 from simulator.network.link import Link, LinkError
 from simulator.review.summary import summarise
+from simulator.store.database import RunInfo, Store
 from simulator.view.app import App
 from simulator.view.briefing import Briefing
 from simulator.view.ending import Ending
@@ -211,3 +212,39 @@ def test_a_controller_log_that_cannot_be_written_still_closes_the_record(tmp_pat
     assert manifest.get("status") != "running"  # the final manifest, not the provisional one
     assert manifest["complete"] is False  # its record lacks the controller's actions
     assert "summary.json" in {p.name for p in (tmp_path / "run").iterdir()}
+
+
+def test_a_bot_seat_is_recorded_as_automated_as_soon_as_it_joins(tmp_path):
+    """A server killed outright never records its end: who sits where is said at once."""
+    server = start_server(tmp_path, seats=["police", "fire"], speed=1, until=None)
+    manifest_file, db = tmp_path / "run" / "run.json", tmp_path / "db.sqlite"
+
+    def recorded() -> tuple[dict, RunInfo]:
+        store = Store.open(db, readonly=True)
+        try:
+            (run,) = store.runs(purpose=None)
+        finally:
+            store.close()
+        return json.loads(manifest_file.read_text()), run
+
+    bot = sit(server.url, server.tokens["police"], bot="poor")
+    manifest, run = recorded()
+    assert manifest["status"] == "running"
+    assert manifest["roles"] == ["fire"] and manifest["bots"] == {"police": "poor"}
+    assert manifest["players"]["police"] == "poor"
+    assert run.roles == ["fire"] and "police" in run.automated and "police=poor" in run.players
+    bot.link.close()
+    server.stop(complete=False)
+    server.wait()
+
+
+def test_a_seat_a_person_takes_after_a_bot_is_the_trainees_again():
+    from simulator.cli_records import Recording
+    from simulator.scenario import load
+
+    recording = Recording(None, load(SMALL), SMALL, 0, 600.0, ["police", "fire"], None)
+    recording.automate({"police": "poor"})
+    assert recording.roles == ["fire"] and recording.profiles["police"] == "poor"
+    recording.automate({})  # the bot left and a person sat down: the seat is a trainee's
+    assert recording.roles == ["police", "fire"] and "police" not in recording.automated
+    assert "police" not in (recording.profiles or {})

@@ -120,11 +120,14 @@ class Host:
         scenario: dict[str, Any],
         run: int | None = None,
         on_end: Callable[[], dict[str, Any]] | None = None,
+        on_join: Callable[[], None] | None = None,
     ):
         """``run``: the number the run is recorded as (every seat is told at its welcome).
 
         ``on_end`` records the ended run and returns its scores (``recorded``), before the
-        seats are let go: a seat's end screen says what the server recorded.
+        seats are let go: a seat's end screen says what the server recorded. ``on_join``
+        is told each time a seat is taken, so the record says at once who sits where
+        (``bots``): a server killed outright never reaches ``on_end``.
         """
         self.exercise = exercise
         self.places = {s.name: Place(s, Hearing(s)) for s in seats}
@@ -134,6 +137,7 @@ class Host:
         self._scenario = scenario
         self.run_number = run
         self._on_end = on_end
+        self._on_join = on_join
         self._read = 0  # events of the log already handed out
         self._senders = Senders()
         self.actions: list[dict[str, Any]] = []  # the controller's actions, recorded
@@ -291,7 +295,17 @@ class Host:
         place.queue.put_nowait(encode(self._welcome(place)))
         missed = [e for e in place.heard if e.seq > since]
         place.queue.put_nowait(self._update(place, missed, state=True))
+        self._joined()
         return place
+
+    def _joined(self) -> None:
+        """Tell ``on_join`` a seat was taken; a record it cannot write keeps the seat."""
+        if self._on_join is None:
+            return
+        try:
+            self._on_join()
+        except Exception:
+            log.exception("the record could not say who joined")
 
     def _welcome(self, place: Place) -> dict[str, Any]:
         seat = place.seat
