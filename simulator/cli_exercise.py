@@ -337,6 +337,7 @@ def _execute(
         exercise.finish(f"stopped at {format_offset(exercise.now)}: a record cannot be written")
     if complete and until < exercise.end:
         exercise.finish(f"stopped at {format_offset(until)}")
+        extra["stopped_by"] = "until"  # a run directory's length alone cannot tell
     sha = exercise.log.sha256()
     if recording is not None:
         recording.finish(exercise, complete)
@@ -728,6 +729,8 @@ def _play_session(
     def close(session: Session) -> None:
         complete = not (record.failure or recording.failure)
         recording.finish(exercise, complete)
+        # Its length is where it stopped (replay plays to it): say who stopped it early.
+        early = {"stopped_by": "trainee"} if exercise.now < until else {}
         _close(
             record,
             exercise,
@@ -737,6 +740,7 @@ def _play_session(
             players=players,
             complete=complete,
             **extra,
+            **early,
         )
         recording.play_baseline()
         session.saved = kept(recording)

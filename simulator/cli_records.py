@@ -897,15 +897,27 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         scenario_sha256=manifest["scenario_sha256"],
         events_sha256=on_disk,
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
-        # A served run stops early only at its --until or by the controller (its log
-        # says which); a run or play directory records either stop as its length.
-        until=settings.until if "seats" in manifest else None,
+        until=_asked(manifest, settings.until, scenario),
         actions=_controller_log(directory),
     )
     doc = build_report(
         scenario, events, scores, meta, [], None, geometry, figures=fmt == "html", elsewhere=HELD
     )
     return render(doc, fmt)
+
+
+def _asked(manifest: dict, length: float, scenario: Scenario) -> float | None:
+    """The length a run directory's run was asked for, or None if it cannot tell.
+
+    A served run stops early only at its --until or by the controller (its log says
+    which). ``play`` records where it stopped as its length (replay plays to it), and
+    says ``stopped_by`` the trainee; ``run`` says ``stopped_by`` --until. Directories
+    recorded before that say neither.
+    """
+    stopped_by = manifest.get("stopped_by")
+    if "seats" in manifest or stopped_by == "until":
+        return length
+    return scenario.metadata.duration if stopped_by == "trainee" else None
 
 
 # What a report of a run directory cannot show, and where it is.

@@ -175,3 +175,28 @@ def test_a_record_cut_short_says_why_it_has_no_baseline(tmp_path, capsys):
     part = section(text, "Baseline comparison (automated players, same scenario and seed)")
     assert "No baseline: run 1's record ends without the exercise's end" in part
     assert "| measure |" not in part
+
+
+def test_a_run_stopped_by_until_reads_the_same_from_its_directory_and_the_database(
+    tmp_path, capsys
+):
+    directory, db = tmp_path / "run", tmp_path / "db.sqlite"
+    argv = ["run", str(SMALL), "--until", "00:30", "--roles", "police", "--quiet"]
+    assert main([*argv, "--out", str(directory), "--db", str(db)]) == 0
+    from_directory = report(capsys, str(directory), "--format", "md")
+    from_database = report(capsys, "1", "--db", str(db), "--format", "md")
+    for text in (from_directory, from_database):
+        assert "stopped at T+00:30 of 02:00 (as --until asked)" in text
+        assert "The exercise ran as scripted" in section(text, "Exercise conduct")
+        assert "does not tell" not in text
+
+
+def test_a_play_ended_by_the_trainee_says_so_from_its_directory(tmp_path, capsys):
+    directory = tmp_path / "run"
+    assert main(["run", str(SMALL), "--until", "00:30", "--quiet", "--out", str(directory)]) == 0
+    manifest = json.loads((directory / "run.json").read_text())
+    manifest["stopped_by"] = "trainee"  # what ``play`` writes when the trainee ends early
+    (directory / "run.json").write_text(json.dumps(manifest))
+    text = report(capsys, str(directory), "--format", "md")
+    assert "(ended early by the trainee or the exercise controller)" in text
+    assert "as --until asked" not in text and "does not tell" not in text

@@ -40,6 +40,9 @@ def test_screenshot_of_each_screen_is_saved_and_the_run_replays(show, tmp_path, 
     capsys.readouterr()
     assert main(["replay", str(out)]) == 0
     assert "replay matches" in capsys.readouterr().out
+    # Stopped after 90 frames, not at its end: the manifest says who stopped it.
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["until"] < 7200 and manifest["stopped_by"] == "trainee"
 
 
 @pytest.mark.parametrize(

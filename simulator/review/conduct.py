@@ -24,7 +24,8 @@ TIME_UP = "time up: the exercise ran its full length"
 AS_ASKED = "as --until asked"
 BY_CONTROLLER = "ended by the exercise controller"
 ENDED_EARLY = "ended early by the trainee or the exercise controller"
-# A run directory of ``run`` or ``play`` records the stop time as its length either way.
+# A run directory recorded before ``stopped_by`` holds the stop time as its length
+# whether ``--until`` or the trainee's End stopped it.
 UNTOLD = "stopped early: by --until or the trainee's End, which a run directory does not tell"
 INTERRUPTED = "interrupted: the run or its server was stopped by Ctrl+C or SIGTERM"
 NOT_ENDED = "the log ends without the exercise's end"
