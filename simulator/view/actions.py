@@ -14,9 +14,12 @@ that holds an incident for what is said about it, the agency the trainee picks f
 road closure (one option per agency they play), and a traffic control point on a road
 (``traffic_actions``: the nearest free traffic unit of each agency played).
 
+A selected road whose closure (or reopening) the trainee's agencies know offers to
+share it with each agency not yet told (``closure_actions``).
+
 With nothing selected, the panel offers the agency-wide orders: answering the watch
-centre's conflict notices and registering planned operations (``op_actions``), then
-console patches.
+centre's conflict notices and registering planned operations (``op_actions``), the
+closures not yet shared with everyone, then console patches.
 
 Some orders are not a click: a resource request is written (its option opens the
 text entry, ``messaging.request_option``), and a staging area is opened where the
@@ -40,6 +43,7 @@ from simulator.commands import (
 from simulator.exercise import UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.terminal import SeatView
+from simulator.view.closure_actions import closure_options, closure_roundup
 from simulator.view.comms_actions import comms_options, incident_options
 from simulator.view.ledger import Ledger
 from simulator.view.messaging import request_option, staging_here, staging_near
@@ -129,12 +133,13 @@ def options(
         out += incident_public_options(ctx, incident)
     if selection.road is not None:
         out += road_options(ctx, selection.road)
+        out += closure_options(ctx, selection.road)
         out += traffic_options(ctx, selection.road)
     if selection.point is not None and not chosen and incident is None:
         out.append(staging_here(ctx, selection.point))
     if not chosen and incident is None and selection.road is None and selection.point is None:
         out += operation_options(ctx)  # conflict notices first: they cannot wait
-        out += comms_options(ctx) + rumour_options(ctx)
+        out += closure_roundup(ctx) + comms_options(ctx) + rumour_options(ctx)
     return sorted(out, key=lambda o: (not o.enabled, o.done))  # stable within each group
 
 
