@@ -96,10 +96,9 @@ def test_pause_and_speed_keys_and_buttons(app, tmp_path):
     assert console.pace.paused and ex.now == t0
     app.screenshot(tmp_path / "paused.png")
     shot = pygame.image.load(str(tmp_path / "paused.png"))
-    area = console.rects["map"]
-    row = range(area.centerx - 150, area.centerx + 150)
-    banner = [pixel(shot, (x, area.top + 7)) for x in row]
-    assert banner.count(YELLOW) > 200  # the PAUSED banner above its text
+    badge = console.rects["paused"]
+    banner = [pixel(shot, (x, badge.top + 2)) for x in range(badge.left + 5, badge.right - 5)]
+    assert banner.count(YELLOW) == len(banner)  # the PAUSED badge above its text
     key(pygame.K_SPACE, " ")
     key(pygame.K_RIGHTBRACKET)
     run_frames(app, 60)
@@ -473,6 +472,26 @@ def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, mon
     assert ended_title(2661.0, "stopped at 00:44:21") == "Exercise ended at T+00:44:21"
     reached = ended_title(3600.0, "duration reached")
     assert reached == "Exercise ended at T+01:00:00: duration reached"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (960, 600)])
+def test_the_paused_badge_is_in_the_top_bar_not_over_the_map(app, monkeypatch, size):
+    """Over the map it hid the incident at the top of it (its label, badge, units)."""
+    from view_helpers import rendered
+
+    app.resize(size)
+    console, _session = start_console(app)
+    run_frames(app, 70)  # INC1 on the board
+    key(pygame.K_SPACE, " ")
+    words = rendered(app, monkeypatch)
+    badge = console.rects["paused"]
+    assert badge.colliderect(console.rects["map"]) is False
+    assert console.rects["bar"].contains(badge)
+    assert not any(badge.colliderect(rect) for rect, _action, _value in console.buttons)
+    assert "PAUSED  (space to resume)" in words
+    key(pygame.K_SPACE, " ")
+    app.frame(1 / 60)
+    assert "paused" not in console.rects
 
 
 def test_a_new_speed_while_paused_keeps_the_pause_and_the_bar_shows_it(app):

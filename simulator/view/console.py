@@ -543,6 +543,20 @@ class Console(Screen):
             self.buttons.append((box, action, value))
             x = box.right + 4
         x = self._server_pace(surface, text, x)
+        right = self._bar_buttons(surface, text)
+        x = self._pause_badge(surface, text, x)
+        self.mood.update(self.exercise.log.events)
+        playing = "   ".join(p for p in (self.playing, self.mood.line()) if p)
+        roles = text.render(
+            text.fit(playing, right - x - 16, text.small),
+            text.small,
+            MUTED,
+        )
+        surface.blit(roles, (x + 12, (bar.height - roles.get_height()) // 2))
+
+    def _bar_buttons(self, surface: pygame.Surface, text: Text) -> int:
+        """End and Help at the bar's right end; returns the left edge they leave free."""
+        bar = self.rects["bar"]
         right = bar.right - 8
         for action, caption in (("end", "End (Ctrl+Q)"), ("help", "Help (F1)")):
             piece = text.render(caption, text.small, TEXT)
@@ -552,14 +566,24 @@ class Console(Screen):
             surface.blit(piece, piece.get_rect(center=box.center))
             self.buttons.append((box, action, 0))
             right = box.left - 6
-        self.mood.update(self.exercise.log.events)
-        playing = "   ".join(p for p in (self.playing, self.mood.line()) if p)
-        roles = text.render(
-            text.fit(playing, right - x - 16, text.small),
-            text.small,
-            MUTED,
-        )
-        surface.blit(roles, (x + 12, (bar.height - roles.get_height()) // 2))
+        return right
+
+    def _pause_badge(self, surface: pygame.Surface, text: Text, x: int) -> int:
+        """While paused, a yellow badge in the bar after the speeds; returns where it ends.
+
+        It sits in the bar, not over the map, where it hid the incident at the top of
+        the map (its label, badge and the units near it).
+        """
+        self.rects.pop("paused", None)
+        if not self.pace.paused:
+            return x
+        bar = self.rects["bar"]
+        label = text.render(self._paused(), text.base, BLACK, True)
+        box = pygame.Rect(x + 12, 3, label.get_width() + 20, bar.height - 6)
+        pygame.draw.rect(surface, YELLOW, box, border_radius=4)
+        surface.blit(label, label.get_rect(center=box.center))
+        self.rects["paused"] = box
+        return box.right
 
     def _paused(self) -> str:
         """The banner, saying who resumes: this trainee, or the controller for all."""
@@ -570,11 +594,6 @@ class Console(Screen):
     def _banners(self, surface: pygame.Surface) -> None:
         text = self.app.text
         area = self.rects["map"]
-        if self.pace.paused:
-            label = text.render(self._paused(), text.large, BLACK, True)
-            box = label.get_rect(midtop=(area.centerx, area.top + 10)).inflate(24, 10)
-            pygame.draw.rect(surface, YELLOW, box, border_radius=6)
-            surface.blit(label, label.get_rect(center=box.center))
         trouble = self.session.trouble()
         if trouble:
             label = text.render(text.fit(trouble, area.width - 40, text.small), text.small, WHITE)
