@@ -14,7 +14,7 @@ from simulator.commands import Share
 from simulator.engine.knowledge import Known
 from simulator.scenario.facts import FactKey, fact_key
 from simulator.scenario.timing import format_offset
-from simulator.view.option import Context, Option, checked
+from simulator.view.option import Context, Option, checked, keep
 
 
 def closure_options(ctx: Context, edge: int) -> list[Option]:
@@ -25,7 +25,10 @@ def closure_options(ctx: Context, edge: int) -> list[Option]:
     if known is None:
         return []
     sender, held = known
-    return [_option(ctx, fact, held, sender, to) for to in _recipients(ctx, fact, held, sender)]
+    return [
+        keep(_option(ctx, fact, held, sender, to), f"closure {to}")
+        for to in _recipients(ctx, fact, held, sender)
+    ]
 
 
 def closure_roundup(ctx: Context) -> list[Option]:
@@ -44,10 +47,11 @@ def closure_roundup(ctx: Context) -> list[Option]:
     if not untold:
         streets = ", ".join(FactKey.parse(f).subject for f in facts)
         done = f"Closures shared: {streets}"
-        return [Option("closure", done, (), "every agency told", done=True)]
+        return [Option("closure", done, (), "every agency told", done=True, key="closures")]
     new = len({f for told in untold.values() for f in told})
     commands = tuple(Share(agency=s, to=to, facts=told) for (s, to), told in sorted(untold.items()))
-    return [checked(ctx, "closure", f"Share closures with every agency ({new} new)", commands)]
+    label = f"Share closures with every agency ({new} new)"
+    return [keep(checked(ctx, "closure", label, commands), "closures")]
 
 
 def _first_knowing(ctx: Context, fact: str) -> tuple[str, Known] | None:

@@ -34,7 +34,7 @@ from simulator.view.log import Log
 from simulator.view.markers import Markers
 from simulator.view.messaging import new_message, reply
 from simulator.view.narrate import Narrator
-from simulator.view.option import Context
+from simulator.view.option import Context, steady
 from simulator.view.palette import (
     BLACK,
     MUTED,
@@ -101,7 +101,10 @@ class Console(Screen):
         self.ledger = Ledger(self.exercise, self.roles)
         self.handoffs = Handoffs(self.exercise)
         self.options: list[Option] = []
-        self._selected: tuple = ()
+        # What the list was made for (None: a new selection, even of the same things) and
+        # the actions given since: the numbers hold while the selection does.
+        self._selected: tuple | None = ()
+        self._given: set[str] = set()
         self._options_at = (0.0, -1)  # wall time and log length of the last refresh
         self.toast = ("", 0.0)
         self.rects: dict[str, pygame.Rect] = {}
@@ -167,6 +170,7 @@ class Console(Screen):
             self._wheel(intent)
         elif name == "cancel":
             self.selection.clear()
+            self._selected = None
         elif name == "confirm" and self.log.reply() is not None:
             self._reply()
         elif name == "option":
@@ -222,6 +226,7 @@ class Console(Screen):
             self.camera.zoom(steps, intent.pos)
 
     def _next_incident(self) -> None:
+        self._selected = None
         ids = [i.id for i in self.snapshot.incidents]
         if ids:
             at = ids.index(self.selection.incident) + 1 if self.selection.incident in ids else 0
@@ -233,6 +238,8 @@ class Console(Screen):
             if rect.collidepoint(pos):
                 self._button(action, value)
                 return
+        if not self.rects["selection"].collidepoint(pos):
+            self._selected = None  # a click selects anew, even the same things
         if self.rects["board"].collidepoint(pos):
             hit = self.board.hit(pos)
             if hit is not None:
@@ -323,12 +330,13 @@ class Console(Screen):
     def _refresh_selection(self) -> None:
         self.snapshot = self.picture.snapshot(self.app.wall, force=True)
         self._drop_gone()
-        self.options = options(
-            self.exercise, self.snapshot, self.selection, self.roles, self.ledger
-        )
+        fresh = options(self.exercise, self.snapshot, self.selection, self.roles, self.ledger)
         self._options_at = (self.app.wall, len(self.exercise.log))
         if self.selection.key() != self._selected:
             self._selected, self.panel.scroll, self.panel.focus = self.selection.key(), 0, None
+            self.options, self._given = fresh, set()
+        else:  # the same selection: each action keeps its number
+            self.options = steady(self.options, fresh, self._given)
         self.panel.options = self.options
         self.panel.summary = self._summary()
         self.board.selected = self.selection.incident
@@ -386,6 +394,7 @@ class Console(Screen):
     def _give(self, option: Option) -> None:
         """Submit an option's commands and show what became of them."""
         self._replace_waiting(option)
+        self._given.add(option.key)
         since = len(self.exercise.log)
         results = submit(self.exercise, option)
         lines = _parts(option, results)
