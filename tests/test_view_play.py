@@ -272,6 +272,25 @@ def test_the_close_button_over_the_help_asks_too(app):
     assert not app.running
 
 
+def test_the_close_button_while_writing_keeps_the_draft_on_no(app):
+    """Alt+F4 is easily pressed mid-message: "No, keep playing" gives the draft back."""
+    from simulator.view.compose import Compose
+
+    _console, session = start_console(app)
+    key(pygame.K_m)
+    app.frame(0.0)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="P1 blocked on Main St"))
+    app.frame(0.0)
+    quit_window()
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Confirm)
+    key(pygame.K_ESCAPE)  # No, keep playing
+    app.frame(0.0)
+    compose = app.stack[-1]
+    assert isinstance(compose, Compose) and compose.text == "P1 blocked on Main St"
+    assert app.running and not session.closed
+
+
 def test_the_close_button_on_a_networked_seat_asks_to_leave(app):
     """A seat that closes leaves; the exercise goes on for the others, and says so."""
     console, _ = start_console(app)
