@@ -450,3 +450,42 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
         "incident": "INC1",
         "facts": [],
     }
+
+
+def small_town(app: App) -> Console:
+    """Police played in the small town, INC1 in its CAD and selected (N)."""
+    from pathlib import Path
+
+    from view_helpers import start_file
+
+    path = Path(__file__).parent.parent / "scenarios" / "small_town_collision.yaml"
+    console = start_file(app, ("police",), path)
+    run_to(app, console, 200.0)
+    key(pygame.K_n)
+    app.frame(0.0)
+    return console
+
+
+def test_a_refused_action_shows_its_whole_reason_on_two_rows(app, monkeypatch):
+    """It was cut: "Establish unified command - set up a command post at the incident fi..."."""
+    from view_helpers import rendered
+
+    console = small_town(app)
+    (unified,) = of_kind(console, "unified_command")
+    assert not unified.enabled
+    whole = f"{unified.label} - {unified.reason}"
+    assert console.panel.text.font(console.panel.text.small).size(whole)[0] > 330
+    console.panel.dirty = True  # drawn again this frame, not from its cache
+    words = rendered(app, monkeypatch)
+    at = next(n for n, w in enumerate(words) if w.startswith("Establish unified command"))
+    assert f"{words[at]} {words[at + 1]}" == whole
+
+
+def test_a_number_with_no_action_says_so(app):
+    console = small_town(app)
+    count = len(console.options)
+    assert count < 9
+    key(pygame.K_9)
+    app.frame(0.0)
+    assert console.toast[0] == f"Nothing at 9: the panel lists {count} actions."
+    assert not trainee_commands(console)

@@ -175,7 +175,7 @@ class Console(Screen):
             self._reply()
         elif name == "option":
             self._refresh_selection()
-            self._choose(self.panel.scroll + intent.index - 1)
+            self._choose_number(intent.index)
         elif name in ("assign", "recall", "stage"):
             self._refresh_selection()
             self._choose_kind(name)
@@ -373,6 +373,16 @@ class Console(Screen):
             self._notice(NOTHING_TO[kind])
         else:
             self._choose(index)
+
+    def _choose_number(self, number: int) -> None:
+        """A number key: its action, or why nothing happens (it must not be silent)."""
+        index = self.panel.scroll + number - 1
+        if index < len(self.options):
+            self._choose(index)
+        elif not self.options:
+            self._notice(f"Nothing at {number}: no action for this selection.")
+        else:
+            self._notice(f"Nothing at {number}: the panel lists {len(self.options)} actions.")
 
     def _choose(self, index: int) -> None:
         if not 0 <= index < len(self.options):
@@ -616,17 +626,26 @@ class Console(Screen):
                 bottom = self._toast_line(surface, line, bottom) - 4
 
     def _toast_line(self, surface: pygame.Surface, line: str, bottom: int) -> int:
-        """One line of a notice, coloured by what it says; returns its top."""
+        """One line of a notice, coloured by what it says; returns its top.
+
+        Wrapped, not cut: a refused action's whole reason is what its number shows.
+        """
         text, area = self.app.text, self.rects["map"]
         colour = ROW_HILITE
         if line.startswith(("Rejected", "Nothing", "Not ordered")):
             colour = VERMILLION
         elif line.startswith("Waiting"):
             colour = ORANGE
-        label = text.render(text.fit(line, area.width - 40), text.base, TEXT, True)
-        box = label.get_rect(midbottom=(area.centerx, bottom)).inflate(20, 10)
+        rows = [
+            text.render(row, text.base, TEXT, True)
+            for row in text.wrap(line, area.width - 40, text.base) or [line]
+        ]
+        width = max(r.get_width() for r in rows)
+        box = pygame.Rect(0, 0, width + 20, len(rows) * text.line + 10)
+        box.midbottom = (area.centerx, bottom)
         pygame.draw.rect(surface, colour, box, border_radius=6)
-        surface.blit(label, label.get_rect(center=box.center))
+        for n, row in enumerate(rows):
+            surface.blit(row, row.get_rect(midtop=(box.centerx, box.y + 5 + n * text.line)))
         return box.top
 
 
