@@ -479,11 +479,17 @@ def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, mon
     from simulator.view.ending import ended_title
 
     monkeypatch.setenv("SIMULATOR_DB", str(tmp_path / "default.sqlite"))
+    # As the README starts it, from the checkout: commands pasted there must work.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.executable", str(tmp_path / ".venv" / "bin" / "python"))
+    monkeypatch.setattr("sys.argv", ["run_sim.py", "play", "town.yaml"])
     mine = SimpleNamespace(store=SimpleNamespace(path=tmp_path / "my runs.db"), run=8, failure="")
     where, report = kept(mine)
     assert where == f"Recorded as run 8 in {tmp_path / 'my runs.db'}"
-    command = f"run_sim.py report 8 --db '{tmp_path}/my runs.db' --format html"
+    command = f".venv/bin/python run_sim.py report 8 --db '{tmp_path}/my runs.db' --format html"
     assert report.startswith(f"After-action report: {command}")
+    monkeypatch.setattr("sys.executable", "/usr/bin/python3")  # outside: its whole path
+    assert kept(mine)[1].startswith("After-action report: /usr/bin/python3 run_sim.py report 8")
     default = SimpleNamespace(store=SimpleNamespace(path=tmp_path / "default.sqlite"), run=3)
     default.failure = "disk full"
     where, report = kept(default)
