@@ -686,8 +686,27 @@ def kept(recording: Recording) -> list[str]:
     """Where a played run is kept and the command for its report (the end screen says)."""
     db = recording.store.path
     flag = "" if db == default_path() else f" --db {shlex.quote(str(db))}"
-    report = f"run_sim.py report {recording.run}{flag} --format html --out report.html"
+    report = f"{invocation()} report {recording.run}{flag} --format html --out report.html"
     return [recorded_as(recording, "the terminal says why"), f"After-action report: {report}"]
+
+
+def invocation() -> str:
+    """This program as the trainee's shell runs it: the interpreter and script started.
+
+    A bare "run_sim.py" is no command a shell runs (not on the PATH, not executable);
+    paths inside the working directory stay relative (".venv/bin/python run_sim.py",
+    as the README has it), so the line fits the end screen.
+    """
+    script = sys.argv[0] if sys.argv and Path(sys.argv[0]).name == "run_sim.py" else ""
+    return f"{_shell_path(sys.executable)} {_shell_path(script or 'run_sim.py')}"
+
+
+def _shell_path(path: str) -> str:
+    """A path as typed in the working directory: relative inside it, else absolute."""
+    full = Path(path).absolute()
+    with suppress(ValueError):
+        return shlex.quote(str(full.relative_to(Path.cwd())))
+    return shlex.quote(str(full))
 
 
 def _play_session(
@@ -753,7 +772,8 @@ def _play_session(
             return ""
         return f"Not recording: {failure}. Play on; this run will be kept incomplete."
 
-    return Session(Terminal(exercise, roles), roles, directory, close, trouble)
+    # Absolute: the end screen's path must work wherever the trainee pastes it.
+    return Session(Terminal(exercise, roles), roles, directory.absolute(), close, trouble)
 
 
 def _default_play(console: Console) -> str | None:

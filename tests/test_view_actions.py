@@ -204,7 +204,8 @@ def test_releasing_a_patch_frees_the_console(app):
     assert ex.engine.network.consoles_used("police") == 1
     (release,) = of_kind(console, "release")
     assert release.enabled and release.label == "Release patch ems-dispatch + police-dispatch"
-    (other,) = of_kind(console, "patch")  # the patched pair is no longer offered
+    patched, other = of_kind(console, "patch")  # each keeps its number; the pair is done
+    assert patched.done and patched.label == "Patch police-dispatch + ems-dispatch"
     assert not other.enabled
     assert other.reason == "all 1 of police's patch consoles are in use"
     press(app, console, "release")
@@ -219,8 +220,9 @@ def test_releasing_a_patch_frees_the_console(app):
         "police-dispatch",
     ]
     assert ex.engine.network.consoles_used("police") == 0
-    assert of_kind(console, "release") == []
-    assert all(o.enabled for o in of_kind(console, "patch"))
+    (released,) = of_kind(console, "release")  # kept in its place, done
+    assert released.done and not released.enabled
+    assert all(o.enabled for o in of_kind(console, "patch"))  # both pairs offered again
     frames(app, 300)  # past patch_seconds: a released patch never goes live
     assert not ex.log.of_kind("patch.established")
 
@@ -413,3 +415,77 @@ def test_a_ready_precondition_is_offered_for_declaring_in_words(app):
     assert declare.label == "Declare: scene secure"
     press(app, console, "declare")
     assert trainee_commands(console)[-1]["type"] == "declare"
+
+
+def test_each_action_keeps_its_number_after_another_is_taken(app):
+    """Quick presses must not land on the wrong action: after Assign (it is done, and
+    the hold at the perimeter no longer applies), "Share INC1 with ems" was 7, then 6."""
+    from pathlib import Path
+
+    from view_helpers import start_file
+
+    path = Path(__file__).parent.parent / "scenarios" / "small_town_collision.yaml"
+    console = start_file(app, ("police",), path)
+    run_to(app, console, 200.0)
+    console.selection.units[:] = ["P1", "SGT1"]  # at the station, in a ring round it
+    key(pygame.K_n)
+    app.frame(0.0)
+    before = [o.label for o in console.options]
+    share = before.index("Share INC1 with ems")
+    assign = next(n for n, o in enumerate(console.options) if o.kind == "assign")
+    key(getattr(pygame, f"K_{assign + 1}"))
+    app.frame(0.0)
+    run_to(app, console, 201.0)  # the list follows the exercise too
+    after = [o.label for o in console.options]
+    assert not console.options[assign].enabled  # done: greyed in its place
+    assert [a for n, a in enumerate(after[: len(before)]) if n != assign] == [
+        b for n, b in enumerate(before) if n != assign
+    ]
+    key(getattr(pygame, f"K_{share + 1}"))  # the same number still shares with ems
+    app.frame(0.0)
+    assert trainee_commands(console)[-1] == {
+        "agency": "police",
+        "type": "share",
+        "to": "ems",
+        "incident": "INC1",
+        "facts": [],
+    }
+
+
+def small_town(app: App) -> Console:
+    """Police played in the small town, INC1 in its CAD and selected (N)."""
+    from pathlib import Path
+
+    from view_helpers import start_file
+
+    path = Path(__file__).parent.parent / "scenarios" / "small_town_collision.yaml"
+    console = start_file(app, ("police",), path)
+    run_to(app, console, 200.0)
+    key(pygame.K_n)
+    app.frame(0.0)
+    return console
+
+
+def test_a_refused_action_shows_its_whole_reason_on_two_rows(app, monkeypatch):
+    """It was cut: "Establish unified command - set up a command post at the incident fi..."."""
+    from view_helpers import rendered
+
+    console = small_town(app)
+    (unified,) = of_kind(console, "unified_command")
+    assert not unified.enabled
+    whole = f"{unified.label} - {unified.reason}"
+    assert console.panel.text.font(console.panel.text.small).size(whole)[0] > 330
+    console.panel.dirty = True  # drawn again this frame, not from its cache
+    words = rendered(app, monkeypatch)
+    at = next(n for n, w in enumerate(words) if w.startswith("Establish unified command"))
+    assert f"{words[at]} {words[at + 1]}" == whole
+
+
+def test_a_number_with_no_action_says_so(app):
+    console = small_town(app)
+    count = len(console.options)
+    assert count < 9
+    key(pygame.K_9)
+    app.frame(0.0)
+    assert console.toast[0] == f"Nothing at 9: the panel lists {count} actions."
+    assert not trainee_commands(console)

@@ -79,3 +79,17 @@ def test_a_screenshot_run_stops_when_the_exercise_ends(tmp_path, capsys, monkeyp
     assert 300 <= len(drawn) <= 302, len(drawn)  # 60x: a simulated second a frame
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["complete"] is True and manifest["until"] == 300
+
+
+def test_the_end_screen_names_the_record_by_its_whole_path(tmp_path, monkeypatch):
+    """'Record written to run' meant nothing once the trainee had changed directory."""
+    from simulator.view.ending import Ending
+
+    ends = []
+    init = Ending.__init__
+    monkeypatch.setattr(Ending, "__init__", lambda e, *a: ends.append(e) or init(e, *a))
+    scenario = _five_minutes(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    args = ["play", str(scenario), "--role", "police", "--speed", "60", "--out", "run"]
+    assert main([*args, "--screenshot", "end.png", "--frames", "20000"]) == 0
+    assert f"Record written to {tmp_path / 'run'}" in ends[-1]._kept()

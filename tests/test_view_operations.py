@@ -59,8 +59,9 @@ def test_register_and_answer_a_conflict_notice_from_the_panel(app):
     choose(app, console, answers[0])
     [resolved] = exercise_of(console).log.of_kind("deconfliction.resolved")
     assert resolved.data["how"] == "coordinated"
-    (done,) = of_kind(console, "deconflict")
+    done, *others = of_kind(console, "deconflict")  # the answer in its place
     assert done.done and done.reason == "coordinated"
+    assert [(o.enabled, o.reason) for o in others] == [(False, "no longer possible")] * 2
     # The log told the trainee of the notice, in the inbox, in words.
     notice = [e for e in console.log.entries if e.kind == "deconfliction.notice"]
     assert len(notice) == 1 and notice[0].inbox and notice[0].alert
@@ -80,7 +81,8 @@ def test_an_answer_the_engine_would_refuse_is_greyed_with_its_reason(app):
     assert {(o.enabled, o.reason) for o in answers} == {
         (False, "operation OP-WARRANT is compromised")
     }
-    assert of_kind(console, "register") == []  # over: nothing to register
+    (register,) = of_kind(console, "register")  # over: it stays in its place, done
+    assert register.done and not register.enabled
 
 
 @pytest.mark.parametrize(

@@ -96,10 +96,9 @@ def test_pause_and_speed_keys_and_buttons(app, tmp_path):
     assert console.pace.paused and ex.now == t0
     app.screenshot(tmp_path / "paused.png")
     shot = pygame.image.load(str(tmp_path / "paused.png"))
-    area = console.rects["map"]
-    row = range(area.centerx - 150, area.centerx + 150)
-    banner = [pixel(shot, (x, area.top + 7)) for x in row]
-    assert banner.count(YELLOW) > 200  # the PAUSED banner above its text
+    badge = console.rects["paused"]
+    banner = [pixel(shot, (x, badge.top + 2)) for x in range(badge.left + 5, badge.right - 5)]
+    assert banner.count(YELLOW) == len(banner)  # the PAUSED badge above its text
     key(pygame.K_SPACE, " ")
     key(pygame.K_RIGHTBRACKET)
     run_frames(app, 60)
@@ -271,6 +270,25 @@ def test_the_close_button_over_the_help_asks_too(app):
     quit_window()  # pressed again while it asks: the window goes
     app.frame(0.0)
     assert not app.running
+
+
+def test_the_close_button_while_writing_keeps_the_draft_on_no(app):
+    """Alt+F4 is easily pressed mid-message: "No, keep playing" gives the draft back."""
+    from simulator.view.compose import Compose
+
+    _console, session = start_console(app)
+    key(pygame.K_m)
+    app.frame(0.0)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="P1 blocked on Main St"))
+    app.frame(0.0)
+    quit_window()
+    app.frame(0.0)
+    assert isinstance(app.stack[-1], Confirm)
+    key(pygame.K_ESCAPE)  # No, keep playing
+    app.frame(0.0)
+    compose = app.stack[-1]
+    assert isinstance(compose, Compose) and compose.text == "P1 blocked on Main St"
+    assert app.running and not session.closed
 
 
 def test_the_close_button_on_a_networked_seat_asks_to_leave(app):
@@ -461,11 +479,17 @@ def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, mon
     from simulator.view.ending import ended_title
 
     monkeypatch.setenv("SIMULATOR_DB", str(tmp_path / "default.sqlite"))
+    # As the README starts it, from the checkout: commands pasted there must work.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.executable", str(tmp_path / ".venv" / "bin" / "python"))
+    monkeypatch.setattr("sys.argv", ["run_sim.py", "play", "town.yaml"])
     mine = SimpleNamespace(store=SimpleNamespace(path=tmp_path / "my runs.db"), run=8, failure="")
     where, report = kept(mine)
     assert where == f"Recorded as run 8 in {tmp_path / 'my runs.db'}"
-    command = f"run_sim.py report 8 --db '{tmp_path}/my runs.db' --format html"
+    command = f".venv/bin/python run_sim.py report 8 --db '{tmp_path}/my runs.db' --format html"
     assert report.startswith(f"After-action report: {command}")
+    monkeypatch.setattr("sys.executable", "/usr/bin/python3")  # outside: its whole path
+    assert kept(mine)[1].startswith("After-action report: /usr/bin/python3 run_sim.py report 8")
     default = SimpleNamespace(store=SimpleNamespace(path=tmp_path / "default.sqlite"), run=3)
     default.failure = "disk full"
     where, report = kept(default)
@@ -473,6 +497,26 @@ def test_the_end_screen_says_where_the_run_is_and_how_to_report_it(tmp_path, mon
     assert ended_title(2661.0, "stopped at 00:44:21") == "Exercise ended at T+00:44:21"
     reached = ended_title(3600.0, "duration reached")
     assert reached == "Exercise ended at T+01:00:00: duration reached"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (960, 600)])
+def test_the_paused_badge_is_in_the_top_bar_not_over_the_map(app, monkeypatch, size):
+    """Over the map it hid the incident at the top of it (its label, badge, units)."""
+    from view_helpers import rendered
+
+    app.resize(size)
+    console, _session = start_console(app)
+    run_frames(app, 70)  # INC1 on the board
+    key(pygame.K_SPACE, " ")
+    words = rendered(app, monkeypatch)
+    badge = console.rects["paused"]
+    assert badge.colliderect(console.rects["map"]) is False
+    assert console.rects["bar"].contains(badge)
+    assert not any(badge.colliderect(rect) for rect, _action, _value in console.buttons)
+    assert "PAUSED  (space to resume)" in words
+    key(pygame.K_SPACE, " ")
+    app.frame(1 / 60)
+    assert "paused" not in console.rects
 
 
 def test_a_new_speed_while_paused_keeps_the_pause_and_the_bar_shows_it(app):

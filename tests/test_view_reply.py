@@ -275,7 +275,8 @@ def test_opening_a_staging_area_near_the_selected_incident(app):
         "node": "M",
     }
     frames(app, 2)
-    assert not [o for o in console.options if o.kind == "staging"]  # not a second one at M
+    (opened,) = [o for o in console.options if o.kind == "staging"]  # not a second one at M
+    assert opened.done and not opened.enabled
 
 
 @pytest.mark.parametrize("text", ["\u200c", "\u200b\u200d", "\ufeff", "\u202e", "null\x00here"])

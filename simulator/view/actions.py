@@ -14,9 +14,12 @@ that holds an incident for what is said about it, the agency the trainee picks f
 road closure (one option per agency they play), and a traffic control point on a road
 (``traffic_actions``: the nearest free traffic unit of each agency played).
 
+A selected road whose closure (or reopening) the trainee's agencies know offers to
+share it with each agency not yet told (``closure_actions``).
+
 With nothing selected, the panel offers the agency-wide orders: answering the watch
-centre's conflict notices and registering planned operations (``op_actions``), then
-console patches.
+centre's conflict notices and registering planned operations (``op_actions``), the
+closures not yet shared with everyone, then console patches.
 
 Some orders are not a click: a resource request is written (its option opens the
 text entry, ``messaging.request_option``), and a staging area is opened where the
@@ -40,11 +43,12 @@ from simulator.commands import (
 from simulator.exercise import UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.terminal import SeatView
+from simulator.view.closure_actions import closure_options, closure_roundup
 from simulator.view.comms_actions import comms_options, incident_options
 from simulator.view.ledger import Ledger
 from simulator.view.messaging import request_option, staging_here, staging_near
 from simulator.view.op_actions import operation_options
-from simulator.view.option import Context, Option, checked, submit
+from simulator.view.option import Context, Option, checked, keep, keyed, submit
 from simulator.view.picture import KnownIncident, Snapshot
 from simulator.view.public_actions import incident_public_options, rumour_options
 from simulator.view.traffic_actions import traffic_options
@@ -129,13 +133,15 @@ def options(
         out += incident_public_options(ctx, incident)
     if selection.road is not None:
         out += road_options(ctx, selection.road)
+        out += closure_options(ctx, selection.road)
         out += traffic_options(ctx, selection.road)
     if selection.point is not None and not chosen and incident is None:
         out.append(staging_here(ctx, selection.point))
     if not chosen and incident is None and selection.road is None and selection.point is None:
         out += operation_options(ctx)  # conflict notices first: they cannot wait
-        out += comms_options(ctx) + rumour_options(ctx)
-    return sorted(out, key=lambda o: (not o.enabled, o.done))  # stable within each group
+        out += closure_roundup(ctx) + comms_options(ctx) + rumour_options(ctx)
+    # Stable within each group; the console keeps these places while the selection holds.
+    return sorted(keyed(out), key=lambda o: (not o.enabled, o.done))
 
 
 def _by_agency(units: list[UnitView]) -> dict[str, list[UnitView]]:
@@ -196,7 +202,7 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
             for a, g in sorted(_by_agency(going).items())
         )
         label = f"Hold {_names([u.id for u in going])} at the {incident.id} perimeter"
-        out.append(checked(ctx, "perimeter", label, holds))
+        out.append(keep(checked(ctx, "perimeter", label, holds), "hold"))
     staged = [u for u in here if u.status == UnitStatus.STAGED]
     if staged:
         enter = tuple(
@@ -204,7 +210,7 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
             for a, g in sorted(_by_agency(staged).items())
         )
         label = f"Send {_names([u.id for u in staged])} in to {incident.id}"
-        out.append(checked(ctx, "perimeter", label, enter))
+        out.append(keep(checked(ctx, "perimeter", label, enter), "send in"))
     return out
 
 
@@ -264,7 +270,7 @@ def _unit_options(ctx: Context, units: list[UnitView]) -> list[Option]:
         in_service = first.status == UnitStatus.OUT_OF_SERVICE
         label = "Return to service" if in_service else "Take out of service"
         command = SetService(agency=first.agency, unit=first.id, in_service=in_service)
-        out.append(checked(ctx, "service", label, (command,)))
+        out.append(keep(checked(ctx, "service", label, (command,)), "service"))
     return out
 
 
@@ -311,5 +317,6 @@ def road_options(ctx: Context, edge: int) -> list[Option]:
     out = []
     for agency in road_agencies(ctx):
         label = f"{verb} road: {where}" + (f" by {agency}" if ctx.joint else "")
-        out.append(checked(ctx, "road", label, (cls(agency=agency, between=ends),)))
+        option = checked(ctx, "road", label, (cls(agency=agency, between=ends),))
+        out.append(keep(option, f"road {agency}"))  # "Close road" until it is closed
     return out

@@ -23,7 +23,7 @@ from simulator.exercise import ChannelView, UnitView
 from simulator.scenario.timing import format_offset
 from simulator.scenario.vocabulary import Capability
 from simulator.view.handling import oversharing, warning
-from simulator.view.option import Context, Option, build, checked
+from simulator.view.option import Context, Option, build, checked, keep
 from simulator.view.picture import KnownIncident
 from simulator.view.words import spaced
 
@@ -65,23 +65,24 @@ def _mutual_aid(ctx: Context, incident: KnownIncident) -> list[Option]:
                 what = need.capability.value
                 words, named = spaced(what), ctx.exercise.scenario.agency(partner).name
                 asked = _asked(ctx, agency, partner, incident.id, what)
+                key = f"aid {agency} {partner} {what}"
                 if asked is not None:
                     label = f"Mutual aid: {words} from {named} requested"
-                    out.append(_done("aid", label, f"at {format_offset(asked)}"))
+                    done = _done("aid", label, f"at {format_offset(asked)}")
+                    out.append(keep(done, key))
                     continue
-                out.append(
-                    build(
-                        ctx,
-                        "aid",
-                        f"Mutual aid: {short} {words} from {named}",
-                        RequestMutualAid,
-                        agency=agency,
-                        to=partner,
-                        incident=incident.id,
-                        capability=need.capability,
-                        count=min(short, 50),
-                    )
+                option = build(
+                    ctx,
+                    "aid",
+                    f"Mutual aid: {short} {words} from {named}",
+                    RequestMutualAid,
+                    agency=agency,
+                    to=partner,
+                    incident=incident.id,
+                    capability=need.capability,
+                    count=min(short, 50),
                 )
+                out.append(keep(option, key))
     return out
 
 
@@ -101,7 +102,9 @@ def _shares(ctx: Context, incident: KnownIncident) -> list[Option]:
     lead = incident.held_by[0]
     agencies = sorted(a.id for a in ctx.exercise.scenario.agencies)
     return [
-        _share(ctx, incident, lead, other) for other in agencies if other not in incident.held_by
+        keep(_share(ctx, incident, lead, other), f"share {other}")
+        for other in agencies
+        if other not in incident.held_by
     ]
 
 
@@ -170,14 +173,16 @@ def _unified(ctx: Context, incident: KnownIncident) -> Option:
     """Unified command: done once established; needs a command post first."""
     joined = ctx.exercise.unified(incident.id)
     if joined:
-        return _done("unified_command", "Unified command", f"established: {', '.join(joined)}")
+        done = _done("unified_command", "Unified command", f"established: {', '.join(joined)}")
+        return keep(done, "unified")
     label = "Establish unified command"
     problem = ctx.exercise.unify_problem(incident.id)
     if ctx.exercise.command_post(incident.id) is None:
-        return Option("unified_command", label, (), problem)
+        return Option("unified_command", label, (), problem, key="unified")
     on_scene = [a for a in incident.held_by if ctx.exercise.commanders_on_scene(a, incident.id)]
     lead = (on_scene or list(incident.held_by))[0]
-    return build(ctx, "unified_command", label, UnifiedCommand, agency=lead, incident=incident.id)
+    option = build(ctx, "unified_command", label, UnifiedCommand, agency=lead, incident=incident.id)
+    return keep(option, "unified")
 
 
 def comms_options(ctx: Context) -> list[Option]:
@@ -225,7 +230,7 @@ def _patch(ctx: Context, mine: ChannelView, other: ChannelView) -> Option:
         )
         for agency in agencies
     ]
-    return next((o for o in tried if o.enabled), tried[0])
+    return keep(next((o for o in tried if o.enabled), tried[0]), f"patch {mine.id} {other.id}")
 
 
 def _done(kind: str, label: str, reason: str) -> Option:

@@ -78,7 +78,7 @@ class Compose(Screen):
         elif name == "confirm":
             self.submit()
         elif name == "cancel":
-            self.close()
+            self.leave()
 
     def type(self, text: str) -> None:
         """Add typed characters, up to the 500 the engine takes."""
@@ -115,10 +115,14 @@ class Compose(Screen):
             return
         result, self.problem = give(self.exercise.check, self.send, command)
         if result:
-            self.close()
+            self.leave()
 
-    def close(self) -> None:
-        """Leave the overlay (key repeat back as it was)."""
+    def leave(self) -> None:
+        """Leave the overlay (key repeat back as it was).
+
+        Not ``close``: that is the window's close button asking each screen, and the
+        console's question must come up over the draft, not in place of it.
+        """
         pygame.key.set_repeat(*self._repeat)
         self.app.pop()
 

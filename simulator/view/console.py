@@ -34,7 +34,7 @@ from simulator.view.log import Log
 from simulator.view.markers import Markers
 from simulator.view.messaging import new_message, reply
 from simulator.view.narrate import Narrator
-from simulator.view.option import Context
+from simulator.view.option import Context, steady
 from simulator.view.palette import (
     BLACK,
     MUTED,
@@ -101,7 +101,10 @@ class Console(Screen):
         self.ledger = Ledger(self.exercise, self.roles)
         self.handoffs = Handoffs(self.exercise)
         self.options: list[Option] = []
-        self._selected: tuple = ()
+        # What the list was made for (None: a new selection, even of the same things) and
+        # the actions given since: the numbers hold while the selection does.
+        self._selected: tuple | None = ()
+        self._given: set[str] = set()
         self._options_at = (0.0, -1)  # wall time and log length of the last refresh
         self.toast = ("", 0.0)
         self.rects: dict[str, pygame.Rect] = {}
@@ -167,11 +170,12 @@ class Console(Screen):
             self._wheel(intent)
         elif name == "cancel":
             self.selection.clear()
+            self._selected = None
         elif name == "confirm" and self.log.reply() is not None:
             self._reply()
         elif name == "option":
             self._refresh_selection()
-            self._choose(self.panel.scroll + intent.index - 1)
+            self._choose_number(intent.index)
         elif name in ("assign", "recall", "stage"):
             self._refresh_selection()
             self._choose_kind(name)
@@ -222,6 +226,7 @@ class Console(Screen):
             self.camera.zoom(steps, intent.pos)
 
     def _next_incident(self) -> None:
+        self._selected = None
         ids = [i.id for i in self.snapshot.incidents]
         if ids:
             at = ids.index(self.selection.incident) + 1 if self.selection.incident in ids else 0
@@ -233,6 +238,8 @@ class Console(Screen):
             if rect.collidepoint(pos):
                 self._button(action, value)
                 return
+        if not self.rects["selection"].collidepoint(pos):
+            self._selected = None  # a click selects anew, even the same things
         if self.rects["board"].collidepoint(pos):
             hit = self.board.hit(pos)
             if hit is not None:
@@ -323,12 +330,13 @@ class Console(Screen):
     def _refresh_selection(self) -> None:
         self.snapshot = self.picture.snapshot(self.app.wall, force=True)
         self._drop_gone()
-        self.options = options(
-            self.exercise, self.snapshot, self.selection, self.roles, self.ledger
-        )
+        fresh = options(self.exercise, self.snapshot, self.selection, self.roles, self.ledger)
         self._options_at = (self.app.wall, len(self.exercise.log))
         if self.selection.key() != self._selected:
             self._selected, self.panel.scroll, self.panel.focus = self.selection.key(), 0, None
+            self.options, self._given = fresh, set()
+        else:  # the same selection: each action keeps its number
+            self.options = steady(self.options, fresh, self._given)
         self.panel.options = self.options
         self.panel.summary = self._summary()
         self.board.selected = self.selection.incident
@@ -366,6 +374,16 @@ class Console(Screen):
         else:
             self._choose(index)
 
+    def _choose_number(self, number: int) -> None:
+        """A number key: its action, or why nothing happens (it must not be silent)."""
+        index = self.panel.scroll + number - 1
+        if index < len(self.options):
+            self._choose(index)
+        elif not self.options:
+            self._notice(f"Nothing at {number}: no action for this selection.")
+        else:
+            self._notice(f"Nothing at {number}: the panel lists {len(self.options)} actions.")
+
     def _choose(self, index: int) -> None:
         if not 0 <= index < len(self.options):
             return
@@ -386,6 +404,7 @@ class Console(Screen):
     def _give(self, option: Option) -> None:
         """Submit an option's commands and show what became of them."""
         self._replace_waiting(option)
+        self._given.add(option.key)
         since = len(self.exercise.log)
         results = submit(self.exercise, option)
         lines = _parts(option, results)
@@ -543,6 +562,20 @@ class Console(Screen):
             self.buttons.append((box, action, value))
             x = box.right + 4
         x = self._server_pace(surface, text, x)
+        right = self._bar_buttons(surface, text)
+        x = self._pause_badge(surface, text, x)
+        self.mood.update(self.exercise.log.events)
+        playing = "   ".join(p for p in (self.playing, self.mood.line()) if p)
+        roles = text.render(
+            text.fit(playing, right - x - 16, text.small),
+            text.small,
+            MUTED,
+        )
+        surface.blit(roles, (x + 12, (bar.height - roles.get_height()) // 2))
+
+    def _bar_buttons(self, surface: pygame.Surface, text: Text) -> int:
+        """End and Help at the bar's right end; returns the left edge they leave free."""
+        bar = self.rects["bar"]
         right = bar.right - 8
         for action, caption in (("end", "End (Ctrl+Q)"), ("help", "Help (F1)")):
             piece = text.render(caption, text.small, TEXT)
@@ -552,14 +585,24 @@ class Console(Screen):
             surface.blit(piece, piece.get_rect(center=box.center))
             self.buttons.append((box, action, 0))
             right = box.left - 6
-        self.mood.update(self.exercise.log.events)
-        playing = "   ".join(p for p in (self.playing, self.mood.line()) if p)
-        roles = text.render(
-            text.fit(playing, right - x - 16, text.small),
-            text.small,
-            MUTED,
-        )
-        surface.blit(roles, (x + 12, (bar.height - roles.get_height()) // 2))
+        return right
+
+    def _pause_badge(self, surface: pygame.Surface, text: Text, x: int) -> int:
+        """While paused, a yellow badge in the bar after the speeds; returns where it ends.
+
+        It sits in the bar, not over the map, where it hid the incident at the top of
+        the map (its label, badge and the units near it).
+        """
+        self.rects.pop("paused", None)
+        if not self.pace.paused:
+            return x
+        bar = self.rects["bar"]
+        label = text.render(self._paused(), text.base, BLACK, True)
+        box = pygame.Rect(x + 12, 3, label.get_width() + 20, bar.height - 6)
+        pygame.draw.rect(surface, YELLOW, box, border_radius=4)
+        surface.blit(label, label.get_rect(center=box.center))
+        self.rects["paused"] = box
+        return box.right
 
     def _paused(self) -> str:
         """The banner, saying who resumes: this trainee, or the controller for all."""
@@ -570,11 +613,6 @@ class Console(Screen):
     def _banners(self, surface: pygame.Surface) -> None:
         text = self.app.text
         area = self.rects["map"]
-        if self.pace.paused:
-            label = text.render(self._paused(), text.large, BLACK, True)
-            box = label.get_rect(midtop=(area.centerx, area.top + 10)).inflate(24, 10)
-            pygame.draw.rect(surface, YELLOW, box, border_radius=6)
-            surface.blit(label, label.get_rect(center=box.center))
         trouble = self.session.trouble()
         if trouble:
             label = text.render(text.fit(trouble, area.width - 40, text.small), text.small, WHITE)
@@ -588,17 +626,26 @@ class Console(Screen):
                 bottom = self._toast_line(surface, line, bottom) - 4
 
     def _toast_line(self, surface: pygame.Surface, line: str, bottom: int) -> int:
-        """One line of a notice, coloured by what it says; returns its top."""
+        """One line of a notice, coloured by what it says; returns its top.
+
+        Wrapped, not cut: a refused action's whole reason is what its number shows.
+        """
         text, area = self.app.text, self.rects["map"]
         colour = ROW_HILITE
         if line.startswith(("Rejected", "Nothing", "Not ordered")):
             colour = VERMILLION
         elif line.startswith("Waiting"):
             colour = ORANGE
-        label = text.render(text.fit(line, area.width - 40), text.base, TEXT, True)
-        box = label.get_rect(midbottom=(area.centerx, bottom)).inflate(20, 10)
+        rows = [
+            text.render(row, text.base, TEXT, True)
+            for row in text.wrap(line, area.width - 40, text.base) or [line]
+        ]
+        width = max(r.get_width() for r in rows)
+        box = pygame.Rect(0, 0, width + 20, len(rows) * text.line + 10)
+        box.midbottom = (area.centerx, bottom)
         pygame.draw.rect(surface, colour, box, border_radius=6)
-        surface.blit(label, label.get_rect(center=box.center))
+        for n, row in enumerate(rows):
+            surface.blit(row, row.get_rect(midtop=(box.centerx, box.y + 5 + n * text.line)))
         return box.top
 
 

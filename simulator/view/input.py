@@ -91,6 +91,7 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("Wheel", "zoom the map at the pointer; scroll a list"),
     ("Click a log line", "pick it; a message picked can be answered (Reply, Enter)"),
     ("Click the map", "select a point there: open a staging area at it"),
+    ("Click a road", "close or open it; share a closure you know of with others"),
     ("Writing", "Enter sends, Esc cancels, Up/Down: recipient, Tab: kind"),
 )
 # While typing a message: what each editing key does (the overlay lists them too).

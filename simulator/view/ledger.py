@@ -30,6 +30,8 @@ class Ledger:
         self.agencies = frozenset(agencies)
         # (recipient, incident) -> the last share of it by any of the trainee's agencies.
         self.shares: dict[tuple[str, str], Sent] = {}
+        # (recipient, fact) -> the last share naming that fact (a road closure).
+        self.facts: dict[tuple[str, str], Sent] = {}
         # (agency, partner, incident, capability) -> when it was asked for.
         self.aid: dict[tuple[str, str, str, str], float] = {}
         # (agency, incident, triage) -> the hospital last named, and when.
@@ -49,16 +51,15 @@ class Ledger:
         if kind == "command.accepted":
             command = payload(event).command
             # Marked at once: its message is queued only at the engine's next step.
-            if command.get("type") == "share" and command.get("incident"):
-                key = (str(command.get("to")), str(command["incident"]))
-                self.shares[key] = Sent(event.t, "")
+            if command.get("type") == "share":
+                self._shared(event.t, str(command.get("to")), command, "")
             elif command.get("type") == "destination":
                 key = (str(command["agency"]), str(command["incident"]), str(command["triage"]))
                 self.destinations[key] = (str(command["hospital"]), event.t)
-        elif kind == "message.queued" and event.incident:
+        elif kind == "message.queued" and payload(event).type == "share":
             queued = payload(event)
-            if queued.type == "share":
-                self.shares[(queued.to, event.incident)] = Sent(event.t, queued.message)
+            shared = {"incident": event.incident, "facts": queued.facts}
+            self._shared(event.t, str(queued.to), shared, queued.message)
         elif kind == "message.lost":
             lost = payload(event)
             self._lost(lost.message, lost.reason)
@@ -66,16 +67,28 @@ class Ledger:
             asked = payload(event)
             self.aid[(event.agency or "", asked.to, event.incident, asked.capability)] = event.t
 
+    def _shared(self, t: float, to: str, command: dict, message: str) -> None:
+        """Note a share: of an incident, or of the facts it names (marked at acceptance)."""
+        if command.get("incident"):
+            self.shares[(to, str(command["incident"]))] = Sent(t, message)
+        for fact in command.get("facts") or ():
+            self.facts[(to, str(fact))] = Sent(t, message)
+
     def _lost(self, message: str, reason: str) -> None:
-        for key, sent in self.shares.items():
-            if sent.message == message:
-                self.shares[key] = Sent(sent.t, sent.message, reason or "lost")
-                return
+        for book in (self.shares, self.facts):
+            for key, sent in book.items():
+                if sent.message == message:
+                    book[key] = Sent(sent.t, sent.message, reason or "lost")
 
     def share(self, to: str, incident: str) -> Sent | None:
         """The last share of ``incident`` to ``to``, if any."""
         self.update()
         return self.shares.get((to, incident))
+
+    def fact_shared(self, to: str, fact: str) -> Sent | None:
+        """The last share naming ``fact`` to ``to``, if any."""
+        self.update()
+        return self.facts.get((to, fact))
 
     def destination(self, agency: str, incident: str, triage: str) -> tuple[str, float] | None:
         """The hospital ``agency`` last named for a category at ``incident``, and when."""

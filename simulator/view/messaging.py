@@ -15,7 +15,7 @@ import numpy as np
 from simulator.commands import OpenStaging
 from simulator.view.draft import Draft, Recipient
 from simulator.view.narrate import ReplyTo
-from simulator.view.option import Context, Option, build
+from simulator.view.option import Context, Option, build, keep
 from simulator.view.picture import KnownIncident
 from simulator.view.words import Names, spaced
 
@@ -156,7 +156,8 @@ def staging_here(ctx: Context, point: tuple[float, float]) -> Option:
     area = next_staging_id(ctx.exercise.staging_areas())
     label = f"Open staging area {area} here (at {roads.ids[node]})"
     x, y = (float(v) for v in roads.xy[node])
-    return build(ctx, "staging", label, OpenStaging, agency=ctx.roles[0], id=area, x=x, y=y)
+    option = build(ctx, "staging", label, OpenStaging, agency=ctx.roles[0], id=area, x=x, y=y)
+    return keep(option, "staging here")  # the id is the next free one
 
 
 def staging_near(ctx: Context, incident: KnownIncident) -> list[Option]:
@@ -174,7 +175,8 @@ def staging_near(ctx: Context, incident: KnownIncident) -> list[Option]:
     metres = round(math.dist((x, y), (incident.x, incident.y)), -1)
     label = f"Open staging area {area} near {incident.id} ({metres:.0f} m, at {roads.ids[node]})"
     agency = incident.held_by[0]
-    return [build(ctx, "staging", label, OpenStaging, agency=agency, id=area, node=roads.ids[node])]
+    option = build(ctx, "staging", label, OpenStaging, agency=agency, id=area, node=roads.ids[node])
+    return [keep(option, "staging near")]  # the id is the next free one
 
 
 def neighbourhood_node(ctx: Context, incident: KnownIncident) -> int:

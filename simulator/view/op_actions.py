@@ -9,7 +9,7 @@ already given is marked done.
 from simulator.commands import Deconflict, RegisterOperation
 from simulator.scenario.timing import format_offset
 from simulator.view.operations import OVER, Notice, Operation
-from simulator.view.option import Context, Option, build, checked
+from simulator.view.option import Context, Option, build, checked, keep
 
 # How long "postpone" moves an operation (minutes): a quarter hour lets the other team
 # clear the block.
@@ -33,22 +33,25 @@ def _register(ctx: Context, op: Operation) -> Option:
         label += f" by {op.lead}"
     if op.registered is not None:
         when = f"at {format_offset(op.registered)}"
-        return Option("register", f"Registered {op.id} in deconfliction", (), when, done=True)
+        done = f"Registered {op.id} in deconfliction"
+        return Option("register", done, (), when, done=True, key=f"register {op.id}")
     command = RegisterOperation(agency=op.lead, operation=op.id)
-    return checked(ctx, "register", label, (command,))
+    return keep(checked(ctx, "register", label, (command,)), f"register {op.id}")
 
 
 def _answers(ctx: Context, notice: Notice) -> list[Option]:
     """Acknowledge, postpone or cancel; once answered, one line saying so."""
     about = f"{notice.conflict}: {notice.operation} vs {notice.other_agency}'s {notice.other}"
+    key = f"deconflict {notice.conflict}"  # the answer, once given, takes its place
     if notice.resolved is not None:
-        return [Option("deconflict", f"{about} resolved", (), notice.resolved, done=True)]
+        done = f"{about} resolved"
+        return [Option("deconflict", done, (), notice.resolved, done=True, key=key)]
     if notice.answered is not None:
         waiting = f"you: {notice.answered}; waiting for {notice.other_agency}"
-        return [Option("deconflict", f"{about} answered", (), waiting, done=True)]
+        return [Option("deconflict", f"{about} answered", (), waiting, done=True, key=key)]
     fields = {"agency": notice.agency, "conflict": notice.conflict}
     return [
-        build(ctx, "deconflict", f"Acknowledge {about}", Deconflict, **fields),
+        keep(build(ctx, "deconflict", f"Acknowledge {about}", Deconflict, **fields), key),
         build(
             ctx,
             "deconflict",

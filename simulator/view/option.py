@@ -6,7 +6,7 @@ the engine's reason instead of being offered to fail.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import ValidationError
 
@@ -28,7 +28,8 @@ class Option:
     option's shares put it there); ``done`` marks an action already taken, listed so
     the trainee sees it was done rather than wonder whether to do it again; a ``draft``
     opens the text entry (a message to write) instead of submitting anything at once;
-    a ``warning`` is asked as a question first (a share that would over-share a fact).
+    a ``warning`` is asked as a question first (a share that would over-share a fact);
+    ``key`` names the action across refreshes whatever its label says (``steady``).
     """
 
     kind: str
@@ -39,11 +40,44 @@ class Option:
     done: bool = False
     draft: Draft | None = None
     warning: str = ""
+    key: str = ""
 
     @property
     def enabled(self) -> bool:
         """Whether choosing it submits anything (or opens the text entry to write it)."""
         return bool(self.commands) or (self.draft is not None and bool(self.draft.recipients))
+
+
+def keyed(options: list[Option]) -> list[Option]:
+    """Name each option with no key of its own by its label."""
+    return [o if o.key else replace(o, key=o.label) for o in options]
+
+
+def keep(option: Option, key: str) -> Option:
+    """The option named ``key`` whatever its label says (done, an update, a count)."""
+    return replace(option, key=key)
+
+
+def steady(shown: list[Option], fresh: list[Option], given: set[str]) -> list[Option]:
+    """The fresh options in the places the shown ones had: numbers do not move.
+
+    A trainee presses numbers in quick succession; had the list been sorted again
+    after each order, the next number would do something else. An action no longer
+    listed keeps its place, done if the trainee gave it (``given``), else greyed as no
+    longer possible; new ones come last.
+    """
+    by_key = {o.key: o for o in fresh}
+    kept = [by_key.pop(o.key, None) or _gone(o, o.key in given) for o in shown]
+    return kept + [o for o in fresh if o.key in by_key]
+
+
+def _gone(option: Option, given: bool) -> Option:
+    """An action no longer listed for the selection, kept greyed in its place."""
+    if not option.enabled:
+        return option
+    if given:
+        return Option(option.kind, option.label, reason="done", done=True, key=option.key)
+    return Option(option.kind, option.label, reason="no longer possible", key=option.key)
 
 
 @dataclass(frozen=True)

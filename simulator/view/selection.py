@@ -71,12 +71,21 @@ class SelectionPanel(Panel):
         return row.bottom + 2
 
     def _lines(self, option: Option, room: int, whole: bool) -> list[str]:
-        """The action's text: cut to one line, or wrapped in full when in focus."""
+        """The action's text: wrapped in full when in focus, else cut to its rows.
+
+        A possible action takes one row; a refused or done one two, so its reason
+        ("set up a command post at the incident first") is read, not cut mid-word.
+        """
         label = option.label if option.enabled else f"{option.label} - {option.reason}"
         label = plain_reason(label)
+        lines = self.text.wrap(label, room, self.text.small) or [label]
         if whole:
-            return self.text.wrap(label, room, self.text.small) or [label]
-        return [self.text.fit(label, room, self.text.small)]
+            return lines
+        rows = 1 if option.enabled else 2
+        if len(lines) <= rows:
+            return lines
+        rest = " ".join(lines[rows - 1 :])
+        return [*lines[: rows - 1], self.text.fit(rest, room, self.text.small)]
 
     def point_at(self, pos: tuple[int, int]) -> None:
         """Show in full the action under the pointer (the last one stays when it leaves)."""

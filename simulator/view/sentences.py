@@ -99,7 +99,7 @@ def order_done(command: dict, names: Names) -> str | None:
         ),
         "message": lambda: f"Message to {_addressee(c, names)}: \u201c{c.get('text', '')}\u201d",
         "share": lambda: (
-            f"Sharing {c.get('incident') or listed(c.get('facts') or [])} "
+            f"Sharing {c.get('incident') or listed([fact_words(f) for f in c.get('facts') or []])} "
             f"with {names.agency(c.get('to'))}"
         ),
         "patch": lambda: f"Patch {' + '.join(c.get('channels') or [])} requested",

@@ -10,7 +10,7 @@ import math
 
 from simulator.commands import TrafficPoint
 from simulator.scenario.vocabulary import Capability
-from simulator.view.option import Context, Option, checked
+from simulator.view.option import Context, Option, checked, keep
 
 
 def traffic_options(ctx: Context, edge: int) -> list[Option]:
@@ -39,5 +39,5 @@ def traffic_options(ctx: Context, edge: int) -> list[Option]:
         unit = min(able, key=lambda u: (math.dist((u.x, u.y), mid), u.id))
         command = TrafficPoint(agency=agency, unit=unit.id, **road)
         label = f"Traffic point (open to responders): {where} by {unit.id}"
-        out.append(checked(ctx, "traffic", label, (command,)))
+        out.append(keep(checked(ctx, "traffic", label, (command,)), f"traffic {agency}"))
     return out

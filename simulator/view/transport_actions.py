@@ -12,7 +12,7 @@ from simulator.commands import Destination
 from simulator.exercise import TRANSPORTED
 from simulator.players.transport import carries
 from simulator.scenario.timing import format_offset
-from simulator.view.option import Context, Option, checked
+from simulator.view.option import Context, Option, checked, keep
 from simulator.view.picture import KnownIncident
 
 # How many hospitals to offer per category (the nearest by road).
@@ -51,7 +51,9 @@ def _plan(
 ) -> Option:
     """Name a hospital for a category; the one named now is marked done, as a share is."""
     named = ctx.ledger.destination(agency, incident, triage) if ctx.ledger else None
+    key = f"destination {agency} {triage} {hospital}"  # the beds and minutes change
     if named is not None and named[0] == hospital:
-        return Option("destination", label, (), f"named at {format_offset(named[1])}", done=True)
+        when = f"named at {format_offset(named[1])}"
+        return Option("destination", label, (), when, done=True, key=key)
     command = Destination(agency=agency, incident=incident, triage=triage, hospital=hospital)
-    return checked(ctx, "destination", label, (command,))
+    return keep(checked(ctx, "destination", label, (command,)), key)
