@@ -31,6 +31,7 @@ from simulator.cli_records import (
     trainee_name,
 )
 from simulator.exercise import Exercise
+from simulator.fingerprint import code_fingerprint
 from simulator.players.profile import parse_players
 from simulator.record import (
     COMMANDS,
@@ -436,6 +437,9 @@ def _settings(
         "until": until,
         "automated": sorted(players),
         "players": players,
+        # The program that played it: a replay by a later build that fixed a behaviour
+        # may differ, and says so (``_other_build``).
+        "code": code_fingerprint(),
         **extra,
     }
 
@@ -578,6 +582,9 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         _say(console, f"replay DIFFERS: {events} has sha256 {on_disk}, replayed {replayed}")
         for line in difference.lines():
             _say(console, line)
+        note = _other_build(manifest)
+        if note:
+            _say(console, note)
     elif problems:  # "matches" first would read as a pass: the record still fails
         _say(console, f"replay FAILS: the events match (sha256 {on_disk}), but the record does not")
     else:
@@ -585,6 +592,18 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
     for line in problems:
         _say(console, line)
     return 1 if difference is not None or problems else 0
+
+
+def _other_build(manifest: dict) -> str:
+    """Why a replay may differ that is no fault of the record: another program played it."""
+    code = manifest.get("code")
+    if not isinstance(code, str) or code == code_fingerprint():
+        return ""
+    return (
+        f"The run was recorded by another build of the simulator (code {code[:12]}, this one "
+        f"{code_fingerprint()[:12]}): a behaviour changed since may be what differs; replay "
+        "it with the build that recorded it."
+    )
 
 
 def _say(console: Console, line: str) -> None:

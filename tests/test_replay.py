@@ -225,6 +225,21 @@ def test_a_changed_byte_in_the_log_fails_the_replay_naming_the_event(tmp_path, c
     assert replayed.split(": ", 1)[1].strip("…") in original
     assert len(recorded) < len(changed)  # shortened
     assert "run.json: events_sha256" in out and "changed after the run" in out
+    assert "another build" not in out  # this build recorded it: the record is at fault
+
+
+def test_a_replay_that_differs_says_when_another_build_recorded_the_run(tmp_path, capsys):
+    run = _plain_run(tmp_path / "run")
+    manifest = json.loads((run / "run.json").read_text())
+    assert len(manifest["code"]) == 64  # the build that played it
+    manifest["code"] = "0" * 64  # as if an earlier build, since fixed, had played it
+    (run / "run.json").write_text(json.dumps(manifest))
+    _change_byte(run / "events.jsonl", 12)
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert "replay DIFFERS" in out
+    assert "recorded by another build of the simulator (code 000000000000, this one " in out
 
 
 @pytest.mark.parametrize("cut", ["empty", "last line", "extra line"])
