@@ -212,6 +212,7 @@ def verdict(recording: Recording, complete: bool, events: list[Event]) -> dict[s
         "status": "complete" if complete and not recording.failure else "incomplete",
         "overall": scores.overall,
         "whole": scores.complete,
+        "window": scores.window_overall,
         "end": scores.end,
         "roles": {agency: role.score for agency, role in scores.roles.items()},
         "objectives": [[o.rating, o.title, o.core_capability, o.score] for o in scores.objectives],

@@ -4,7 +4,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import build, scenario_dict
-from view_helpers import click, drag, exercise_of, key, pixel
+from view_helpers import click, drag, exercise_of, key, pixel, rendered
 
 from simulator.exercise import Exercise
 from simulator.terminal import Terminal
@@ -181,6 +181,20 @@ def test_help_overlay_and_end_screen(app, tmp_path):
     objectives = len(ending.scores.objectives)
     # Headline, the trainee's own role line, then one line per objective.
     assert below_header >= text.large + (1 + objectives) * text.line
+
+
+def test_an_early_end_shows_the_score_over_the_stretch_played(app, monkeypatch):
+    start_console(app)
+    for _ in range(120):  # some minutes of play at 60x
+        app.frame(1 / 60)
+    key(pygame.K_q, mod=pygame.KMOD_CTRL)
+    app.frame(0.0)
+    ending = app.stack[-1]
+    assert isinstance(ending, Ending) and not ending.scores.complete
+    window = ending.scores.window
+    assert window is not None
+    head = next(w for w in rendered(app, monkeypatch) if w.startswith("Overall score: "))
+    assert head.endswith(f"pro-rated; {window:.0f} over the stretch played)")
 
 
 def test_the_help_legend_covers_the_maps_marks_and_the_controllers_keys(app, monkeypatch):

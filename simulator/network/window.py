@@ -116,7 +116,9 @@ def recorded(mirror: Mirror, url: str, *, waiting: bool = False) -> "Remote":
         roles = {str(a): v for a, v in dict(told.get("roles") or {}).items()}
         objectives = tuple(tuple(o) for o in told.get("objectives") or ())
         whole, end = bool(told.get("whole")), float(told.get("end", mirror.now))
-        verdict = Verdict(told.get("overall"), whole, end, roles, objectives)
+        window = told.get("window")
+        window = float(window) if isinstance(window, int | float) else None
+        verdict = Verdict(told.get("overall"), whole, end, roles, objectives, window)
         return Remote(lines, verdict, _summary(told.get("summary")))
     named = f" as run {run}" if run is not None else ""
     if mirror.left:

@@ -59,7 +59,10 @@ class Ending(Screen):
         if not scores.complete:
             duration = format_offset(self.session.exercise.end)
             head += f"  (incomplete: stopped at T+{format_offset(scores.end)} of {duration}"
-            head += ", pro-rated)" if overall is not None else ")"
+            head += ", pro-rated" if overall is not None else ""
+            # The stretch played on its own: a good first half-hour read 14, below idling.
+            played = scores.window is not None
+            head += f"; {scores.window:.0f} over the stretch played)" if played else ")"
         surface.blit(text.render(head, text.large, YELLOW, True), (x, y))
         y += text.large + 10
         for role in self.session.roles:
@@ -159,6 +162,7 @@ def verdict(scores: Scores) -> Verdict:
         scores.end,
         {agency: role.score for agency, role in scores.roles.items()},
         tuple((o.rating, o.title, o.core_capability, o.score) for o in scores.objectives),
+        scores.window_overall,
     )
 
 

@@ -23,6 +23,7 @@ class Verdict:
     end: float
     roles: dict[str, float | None]
     objectives: tuple[tuple[str | None, str, str, float | None], ...]
+    window: float | None = None  # an incomplete run's score over the stretch played
 
 
 @dataclass(frozen=True)
