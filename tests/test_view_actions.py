@@ -122,7 +122,7 @@ def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
     console = start(app, ("police",), msel=[gas])
     frames(app, 70)
     select(app, console, incident=True)
-    press(app, console, "share", "Share INC1 with ems")
+    press(app, console, "share", "Share INC1 with Ems")
     assert trainee_commands(console)[-1] == {
         "agency": "police",
         "type": "share",
@@ -130,9 +130,9 @@ def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
         "incident": "INC1",
         "facts": [],
     }
-    (done,) = [o for o in of_kind(console, "share") if "ems" in o.label]
+    (done,) = [o for o in of_kind(console, "share") if "Ems" in o.label]
     assert done.done and not done.enabled
-    assert done.label == "Shared INC1 with ems"
+    assert done.label == "Shared INC1 with Ems"
     assert done.reason.endswith("nothing new since")
     index = console.options.index(done)
     app.frame(0.0)
@@ -154,8 +154,8 @@ def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
     while "hazard:INC1/gas" not in console.exercise.knowledge("police"):
         app.frame(1 / 60)
     select(app, console, incident=True)
-    (update,) = [o for o in of_kind(console, "share") if "ems" in o.label]
-    assert update.enabled and update.label == "Share update: INC1 to ems (1 new)"
+    (update,) = [o for o in of_kind(console, "share") if "Ems" in o.label]
+    assert update.enabled and update.label == "Share update: INC1 to Ems (1 new)"
 
 
 def test_a_mutual_aid_request_is_marked_once_made(app):
@@ -419,7 +419,7 @@ def test_a_ready_precondition_is_offered_for_declaring_in_words(app):
 
 def test_each_action_keeps_its_number_after_another_is_taken(app):
     """Quick presses must not land on the wrong action: after Assign (it is done, and
-    the hold at the perimeter no longer applies), "Share INC1 with ems" was 7, then 6."""
+    the hold at the perimeter no longer applies), "Share INC1 with Town EMS" was 7, then 6."""
     from pathlib import Path
 
     from view_helpers import start_file
@@ -431,7 +431,7 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
     key(pygame.K_n)
     app.frame(0.0)
     before = [o.label for o in console.options]
-    share = before.index("Share INC1 with ems")
+    share = before.index("Share INC1 with Town EMS")
     assign = next(n for n, o in enumerate(console.options) if o.kind == "assign")
     key(getattr(pygame, f"K_{assign + 1}"))
     app.frame(0.0)

@@ -136,7 +136,7 @@ def test_a_caveated_fact_carries_its_badge_and_an_over_share_asks_first(app):
     assert (drawn == TLP_COLOUR["TLP:RED"]).all(axis=1).any()  # the badge's red edge
     console.selection.choose_incident("BUY-1")
     console._refresh_selection()
-    shares = {o.label.split(" ")[3]: o for o in of_kind(console, "share")}
+    shares = {o.commands[0].to: o for o in of_kind(console, "share")}
     assert not shares["eastfield_pd"].warning  # cleared by the DEA
     fire = shares["eastfield_fire"]
     assert fire.enabled and "over-shares TLP:RED NTK" in fire.label

@@ -123,8 +123,8 @@ def test_share_lists_the_trainees_own_agencies_that_lack_the_incident(app):
     click(at(console, "INC1"))
     app.frame(0.0)
     shares = {o.label: o for o in console.options if o.kind == "share"}
-    assert set(shares) == {"Share INC1 with ems (yours)", "Share INC1 with police"}
-    own = shares["Share INC1 with ems (yours)"]
+    assert set(shares) == {"Share INC1 with Ems (yours)", "Share INC1 with Police"}
+    own = shares["Share INC1 with Ems (yours)"]
     assert own.enabled
     assert own.commands == (Share(agency="fire", to="ems", incident="INC1"),)
     key(getattr(pygame, f"K_{console.options.index(own) + 1}"))
@@ -132,7 +132,7 @@ def test_share_lists_the_trainees_own_agencies_that_lack_the_incident(app):
     frames(app, 30)  # once EMS holds it, there is nothing left to share with EMS
     click(at(console, "INC1"))
     app.frame(0.0)
-    assert [o.label for o in console.options if o.kind == "share"] == ["Share INC1 with police"]
+    assert [o.label for o in console.options if o.kind == "share"] == ["Share INC1 with Police"]
 
 
 def road_at(app: App, console: Console, edge: int) -> None:

@@ -109,17 +109,18 @@ def _shares(ctx: Context, incident: KnownIncident) -> list[Option]:
 
 
 def _share(ctx: Context, incident: KnownIncident, lead: str, other: str) -> Option:
-    mine = " (yours)" if other in ctx.roles else ""
-    label = f"Share {incident.id} with {other}{mine}"
+    # By name, as the log and the briefing call the agency ("Town EMS", not "ems").
+    named = ctx.exercise.scenario.agency(other).name + (" (yours)" if other in ctx.roles else "")
+    label = f"Share {incident.id} with {named}"
     sent = ctx.ledger.share(other, incident.id) if ctx.ledger else None
     if sent is not None and sent.lost:
-        label = f"Share {incident.id} with {other}{mine} again (last one lost: {sent.lost})"
+        label = f"Share {incident.id} with {named} again (last one lost: {sent.lost})"
     elif sent is not None:
         new = _learned_since(ctx, lead, incident.id, sent.t)
         if not new:
             when = f"at {format_offset(sent.t)}; nothing new since"
-            return _done("share", f"Shared {incident.id} with {other}{mine}", when)
-        label = f"Share update: {incident.id} to {other}{mine} ({new} new)"
+            return _done("share", f"Shared {incident.id} with {named}", when)
+        label = f"Share update: {incident.id} to {named} ({new} new)"
     # No facts named: everything the agency knows of it.
     option = build(ctx, "share", label, Share, agency=lead, to=other, incident=incident.id)
     return _handled(ctx, option, lead, other, incident.id)
