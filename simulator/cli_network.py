@@ -151,8 +151,8 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
 
     def ended() -> dict[str, Any]:
         recording.automate(host.bots())
-        recording.finish(served.exercise, host.complete, host.actions)
-        return verdict(recording, host.complete, served.exercise.log.events)
+        complete = _finish(served, host)
+        return verdict(recording, complete, served.exercise.log.events)
 
     def joined() -> None:
         """A seat taken: the database and the provisional manifest say who sits where."""
@@ -247,9 +247,8 @@ def _check_address(host: str, port: int) -> None:
 def _write_record(served: Served, host: Host, started: str) -> None:
     exercise = served.exercise
     if served.recording.scores is None:  # not recorded as it ended (``Host.on_end`` failed)
-        served.recording.finish(exercise, host.complete, host.actions)
+        _finish(served, host)
     bots = host.bots()
-    served.record.write_rows(CONTROLLER_LOG, host.actions)
     _close(
         served.record,
         exercise,
@@ -264,6 +263,18 @@ def _write_record(served: Served, host: Host, started: str) -> None:
         connections={name: info["joins"] for name, info in host.seats().items()},
     )
     served.recording.play_baseline()
+
+
+def _finish(served: Served, host: Host) -> bool:
+    """Write the controller's log, then the database's record; whether both are whole.
+
+    The log first: one that cannot be written (a full disk) leaves the database saying
+    incomplete too, as the run directory's manifest will.
+    """
+    served.record.write_rows(CONTROLLER_LOG, host.actions)
+    complete = host.complete and not served.record.failure
+    served.recording.finish(served.exercise, complete, host.actions)
+    return complete
 
 
 def _seats(served: Served) -> dict[str, list[str]]:

@@ -212,6 +212,12 @@ def test_a_controller_log_that_cannot_be_written_still_closes_the_record(tmp_pat
     assert manifest.get("status") != "running"  # the final manifest, not the provisional one
     assert manifest["complete"] is False  # its record lacks the controller's actions
     assert "summary.json" in {p.name for p in (tmp_path / "run").iterdir()}
+    store = Store.open(tmp_path / "db.sqlite", readonly=True)
+    try:
+        status = store.run(1).status
+    finally:
+        store.close()
+    assert status == "incomplete"  # the database agrees with the directory
 
 
 def test_a_bot_seat_is_recorded_as_automated_as_soon_as_it_joins(tmp_path):

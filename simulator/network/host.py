@@ -300,7 +300,7 @@ class Host:
 
     def _joined(self) -> None:
         """Tell ``on_join`` a seat was taken; a record it cannot write keeps the seat."""
-        if self._on_join is None:
+        if self._on_join is None or self.stopped.is_set():  # recorded already, or closing
             return
         try:
             self._on_join()
