@@ -87,3 +87,6 @@ def test_with_nothing_selected_every_untold_closure_is_shared_at_once(app):
     assert all(c["facts"] == [FACT] for c in shares(console))
     (done,) = [o for o in console.options if o.kind == "closure"]
     assert done.done and done.label == "Closures shared: Mill Bridge"
+    notice = console.toast[0].split("\n")  # one line per agency told, saying what
+    assert "police: shared Mill Bridge closure with county_fire" in notice
+    assert not any("None" in line for line in notice)

@@ -15,6 +15,7 @@ import pygame
 from simulator.commands import CommandBase, Dispatch, SendMessage, Share
 from simulator.events import CONTROLLER
 from simulator.exercise import Result
+from simulator.scenario.facts import FactKey
 from simulator.scenario.timing import format_offset
 from simulator.view.actions import Option, Selection, options, submit
 from simulator.view.app import App, Screen
@@ -682,8 +683,16 @@ def _part(command: CommandBase, result: Result) -> str:
     if isinstance(command, Dispatch):
         return f"{command.agency}: dispatched {', '.join(command.units)} to {command.incident}"
     if isinstance(command, Share):
-        return f"{command.agency}: shared {command.incident} with {command.to}"
+        # A closure's share names no incident: what it passes on is its facts.
+        what = command.incident or ", ".join(_fact_words(f) for f in command.facts)
+        return f"{command.agency}: shared {what} with {command.to}"
     return f"{command.agency}: {getattr(command, 'type', 'order')} done"
+
+
+def _fact_words(fact: str) -> str:
+    """A shared fact as the trainee reads it: "Mill Bridge closure", not "closure:..."."""
+    key = FactKey.parse(fact)
+    return f"{key.subject} {key.topic}"
 
 
 def _share_for(option: Option, results: list[Result], agency: str) -> Share | None:
