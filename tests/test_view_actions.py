@@ -437,7 +437,9 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
     app.frame(0.0)
     run_to(app, console, 201.0)  # the list follows the exercise too
     after = [o.label for o in console.options]
-    assert not console.options[assign].enabled  # done: greyed in its place
+    done = console.options[assign]
+    assert not done.enabled and done.done  # done: marked in its place, not refused
+    assert done.reason == "done" and "already assigned" not in done.label
     assert [a for n, a in enumerate(after[: len(before)]) if n != assign] == [
         b for n, b in enumerate(before) if n != assign
     ]

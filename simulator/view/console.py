@@ -405,9 +405,11 @@ class Console(Screen):
     def _give(self, option: Option) -> None:
         """Submit an option's commands and show what became of them."""
         self._replace_waiting(option)
-        self._given.add(option.key)
+        self._given.add(option.key)  # before: the list may be rebuilt as the orders land
         since = len(self.exercise.log)
         results = submit(self.exercise, option)
+        if not any(r.accepted for r in results):  # a refused one is not "done"
+            self._given.discard(option.key)
         lines = _parts(option, results)
         lines += self._defer(option, results, since)
         if option.reason:  # units left out of an assignment, and why

@@ -64,11 +64,21 @@ def steady(shown: list[Option], fresh: list[Option], given: set[str]) -> list[Op
     A trainee presses numbers in quick succession; had the list been sorted again
     after each order, the next number would do something else. An action no longer
     listed keeps its place, done if the trainee gave it (``given``), else greyed as no
-    longer possible; new ones come last.
+    longer possible; one still listed but refused now because the trainee gave it
+    (an assignment: "already assigned") is done too. New ones come last.
     """
     by_key = {o.key: o for o in fresh}
-    kept = [by_key.pop(o.key, None) or _gone(o, o.key in given) for o in shown]
+    kept = [_kept(o, by_key.pop(o.key, None), o.key in given) for o in shown]
     return kept + [o for o in fresh if o.key in by_key]
+
+
+def _kept(shown: Option, fresh: Option | None, given: bool) -> Option:
+    """What stands in a shown action's place: its fresh self, or its mark."""
+    if fresh is None:
+        return _gone(shown, given)
+    if given and (shown.enabled or shown.done) and not (fresh.enabled or fresh.done):
+        return Option(fresh.kind, shown.label, reason="done", done=True, key=fresh.key)
+    return fresh
 
 
 def _gone(option: Option, given: bool) -> Option:
