@@ -515,7 +515,10 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         "move too"
     )
     if incomplete:
-        table.caption += "\n* incomplete run, pro-rated to the share of the exercise played"
+        table.caption += (
+            "\n* stopped before the exercise's end (--until, End, Ctrl+C): pro-rated to the "
+            "share played; record: whether the run's files are whole"
+        )
     if not with_purpose:
         table.caption += "\nrun numbers not listed are automated baselines or rehearsals (--all)"
     return table

@@ -229,7 +229,7 @@ def test_history_marks_incomplete_runs(runs, capsys, monkeypatch):
     }
     assert re.fullmatch(r"\d+\.\d", rows["1"][-1])  # complete: the overall as it is
     assert re.fullmatch(r"\d+\.\d\*", rows["2"][-1])  # stopped at 00:30: pro-rated
-    assert "* incomplete run, pro-rated" in table
+    assert "* stopped before the exercise's end (--until, End, Ctrl+C): pro-rated" in table
     assert "- not observed" in table
 
 
