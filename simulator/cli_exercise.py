@@ -400,24 +400,10 @@ def _begin(
 
     A run killed outright never reaches ``_close``: its directory still says what the
     run was, that it never finished, and holds its events and commands up to then.
+    Called again when who plays changed, it writes the manifest again.
     """
     settings = _settings(record, exercise, path, until, players, **extra)
     record.begin({**settings, "started": started}, exercise.log, exercise.commands)
-
-
-def _restate(
-    record: RunRecord,
-    exercise: Exercise,
-    path: Path,
-    until: float,
-    started: str,
-    *,
-    players: dict[str, str],
-    **extra: object,
-) -> None:
-    """Write ``_begin``'s provisional manifest again, as who plays what has changed."""
-    settings = _settings(record, exercise, path, until, players, **extra)
-    record.restate({**settings, "started": started})
 
 
 def _settings(

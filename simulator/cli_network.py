@@ -22,7 +22,7 @@ from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
 from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
-from simulator.cli_exercise import _begin, _close, _out_dir, _restate
+from simulator.cli_exercise import _begin, _close, _out_dir
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
 from simulator.events import Event
@@ -158,13 +158,8 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         """A seat taken: the database and the provisional manifest say who sits where."""
         bots = host.bots()
         recording.automate(bots)
-        _restate(served.record, served.exercise, served.path, served.until, started, **who(bots))
-
-    def who(bots: dict[str, str]) -> dict[str, Any]:
-        """The manifest's account of the seats, with the automated players in them."""
-        players = dict(sorted({**served.players, **bots}.items()))
-        return {"players": players, "roles": recording.roles, "seats": _seats(served)} | (
-            {"bots": bots} if bots else {}
+        _begin(
+            served.record, served.exercise, served.path, served.until, started, **_who(served, bots)
         )
 
     host = Host(
@@ -179,7 +174,7 @@ def host_exercise(served: Served, ready: Callable[[Host, int], None] | None = No
         on_join=joined,
     )
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    _begin(served.record, served.exercise, served.path, served.until, started, **who({}))
+    _begin(served.record, served.exercise, served.path, served.until, started, **_who(served, {}))
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -248,18 +243,14 @@ def _write_record(served: Served, host: Host, started: str) -> None:
     exercise = served.exercise
     if served.recording.scores is None:  # not recorded as it ended (``Host.on_end`` failed)
         _finish(served, host)
-    bots = host.bots()
     _close(
         served.record,
         exercise,
         served.path,
         host.until,
         started,
-        players=dict(sorted({**served.players, **bots}.items())),
         complete=host.complete,
-        roles=served.recording.roles,
-        seats=_seats(served),
-        bots=bots,
+        **_who(served, host.bots()),
         connections={name: info["joins"] for name, info in host.seats().items()},
     )
     served.recording.play_baseline()
@@ -275,6 +266,13 @@ def _finish(served: Served, host: Host) -> bool:
     complete = host.complete and not served.record.failure
     served.recording.finish(served.exercise, complete, host.actions)
     return complete
+
+
+def _who(served: Served, bots: dict[str, str]) -> dict[str, Any]:
+    """The manifest's account of the seats, with the automated players in them."""
+    players = dict(sorted({**served.players, **bots}.items()))
+    roles = served.recording.roles
+    return {"players": players, "roles": roles, "seats": _seats(served), "bots": bots}
 
 
 def _seats(served: Served) -> dict[str, list[str]]:

@@ -567,8 +567,7 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
     for run in every:
         versions.setdefault(run.scenario_id, set()).add(version[run.scenario_sha256])
     shown: dict[str, str] = {}  # folded name -> the name first recorded
-    groups: dict[tuple[str, ...], list[float]] = {}
-    owns: dict[tuple[str, ...], list[float | None]] = {}
+    groups: dict[tuple[str, ...], list[tuple[float, float | None]]] = {}  # (overall, own)
     for run in runs:
         overall = store.overall(run.id)
         scores = store.scores(run.id) or {}
@@ -581,13 +580,13 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
             name = shown.setdefault(_folded(run.trainee), run.trainee or "-")
             key = (name, scenario, ",".join(run.roles) or "-", run.players or "-")
             key = (run.purpose, *key) if with_purpose else key
-            groups.setdefault(key, []).append(overall)
-            owns.setdefault(key, []).append(own_score(run, scores))
-    for key, values in sorted(groups.items()):
+            groups.setdefault(key, []).append((overall, own_score(run, scores)))
+    for key, scored in sorted(groups.items()):
+        values = [overall for overall, _ in scored]
         table.add_row(
             *map(Text, key),
             str(len(values)),
-            " -> ".join("-" if v is None else f"{v:.0f}" for v in owns[key][-8:]),
+            " -> ".join("-" if own is None else f"{own:.0f}" for _, own in scored[-8:]),
             " -> ".join(f"{v:.0f}" for v in values[-8:]),
             f"{values[0]:.1f}",
             f"{values[-1]:.1f}",

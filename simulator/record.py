@@ -139,6 +139,7 @@ class RunRecord:
     commands: EventSink
     errors: list[str] = dataclasses.field(default_factory=list)
     given: int = 0  # commands appended to ``commands`` so far
+    following: bool = False  # ``begin`` appends each command as it is given
 
     @classmethod
     def create(cls, directory: Path, scenario_file: Path) -> "RunRecord":
@@ -166,8 +167,13 @@ class RunRecord:
         Each command is appended to ``commands.jsonl`` once the event log is flushed
         after it (with its ``command.*`` event): a run killed outright (``kill -9``, a
         power cut) keeps a directory ``report`` reads as incomplete, commands and all.
+        Called again (who plays changed: a networked seat taken by a bot), it writes the
+        manifest again and goes on following.
         """
-        self.restate(manifest)
+        self._write(MANIFEST, [_manifest_text({**manifest, "status": RUNNING, "complete": False})])
+        if self.following:
+            return
+        self.following = True
 
         def append(events: object, lines: object) -> None:
             rows = commands[self.given :]
@@ -177,10 +183,6 @@ class RunRecord:
                 self.commands.flush()
 
         log.read_lines(append)
-
-    def restate(self, manifest: dict) -> None:
-        """Write the provisional manifest again (``status`` running): who plays changed."""
-        self._write(MANIFEST, [_manifest_text({**manifest, "status": RUNNING, "complete": False})])
 
     def close(
         self,

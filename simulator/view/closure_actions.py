@@ -14,6 +14,7 @@ from simulator.commands import Share
 from simulator.engine.knowledge import Known
 from simulator.scenario.facts import FactKey, fact_key
 from simulator.scenario.timing import format_offset
+from simulator.view.ledger import Sent
 from simulator.view.option import Context, Option, checked, keep
 
 
@@ -42,7 +43,7 @@ def closure_roundup(ctx: Context) -> list[Option]:
     for fact in facts:
         sender, held = _first_knowing(ctx, fact) or ("", None)
         for to in _recipients(ctx, fact, held, sender):
-            if _owed(ctx, fact, held, to):
+            if _owed(_sent(ctx, to, fact), held):
                 untold.setdefault((sender, to), []).append(fact)
     if not untold:
         streets = ", ".join(FactKey.parse(f).subject for f in facts)
@@ -73,19 +74,22 @@ def _recipients(ctx: Context, fact: str, held: Known | None, sender: str) -> lis
     return out
 
 
-def _owed(ctx: Context, fact: str, held: Known | None, to: str) -> bool:
-    """Whether ``to`` is still to be told: never told, told before the latest word, or lost."""
-    sent = ctx.ledger.fact_shared(to, fact) if ctx.ledger else None
+def _sent(ctx: Context, to: str, fact: str) -> Sent | None:
+    """The last share of ``fact`` to ``to``, if the trainee gave one."""
+    return ctx.ledger.fact_shared(to, fact) if ctx.ledger else None
+
+
+def _owed(sent: Sent | None, held: Known | None) -> bool:
+    """Whether to tell again: never told, told before the latest word, or lost."""
     return sent is None or bool(sent.lost) or (held is not None and sent.t < held.t)
 
 
 def _option(ctx: Context, fact: str, held: Known, sender: str, to: str) -> Option:
     what = "closure" if held.value else "reopening"
-    street = FactKey.parse(fact).subject
-    named = ctx.exercise.scenario.agency(to).name + (" (yours)" if to in ctx.roles else "")
-    sent = ctx.ledger.fact_shared(to, fact) if ctx.ledger else None
+    street, named = FactKey.parse(fact).subject, ctx.named(to)
+    sent = _sent(ctx, to, fact)
     label = f"Share {what} of {street} with {named}"
-    if not _owed(ctx, fact, held, to) and sent is not None:
+    if sent is not None and not _owed(sent, held):
         done = f"Shared {what} of {street} with {named}"
         return Option("closure", done, (), f"at {format_offset(sent.t)}", done=True)
     if sent is not None and sent.lost:

@@ -109,8 +109,7 @@ def _shares(ctx: Context, incident: KnownIncident) -> list[Option]:
 
 
 def _share(ctx: Context, incident: KnownIncident, lead: str, other: str) -> Option:
-    # By name, as the log and the briefing call the agency ("Town EMS", not "ems").
-    named = ctx.exercise.scenario.agency(other).name + (" (yours)" if other in ctx.roles else "")
+    named = ctx.named(other)  # "Town EMS", as the log and the briefing say, not "ems"
     label = f"Share {incident.id} with {named}"
     sent = ctx.ledger.share(other, incident.id) if ctx.ledger else None
     if sent is not None and sent.lost:

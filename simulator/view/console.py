@@ -15,7 +15,6 @@ import pygame
 from simulator.commands import CommandBase, Dispatch, SendMessage, Share
 from simulator.events import CONTROLLER
 from simulator.exercise import Result
-from simulator.scenario.facts import FactKey
 from simulator.scenario.timing import format_offset
 from simulator.view.actions import Option, Selection, options, submit
 from simulator.view.app import App, Screen
@@ -54,7 +53,7 @@ from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import Session
 from simulator.view.text import Text
-from simulator.view.words import plain_reason
+from simulator.view.words import fact_words, plain_reason
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -686,15 +685,9 @@ def _part(command: CommandBase, result: Result) -> str:
         return f"{command.agency}: dispatched {', '.join(command.units)} to {command.incident}"
     if isinstance(command, Share):
         # A closure's share names no incident: what it passes on is its facts.
-        what = command.incident or ", ".join(_fact_words(f) for f in command.facts)
+        what = command.incident or ", ".join(fact_words(f) for f in command.facts)
         return f"{command.agency}: shared {what} with {command.to}"
     return f"{command.agency}: {getattr(command, 'type', 'order')} done"
-
-
-def _fact_words(fact: str) -> str:
-    """A shared fact as the trainee reads it: "Mill Bridge closure", not "closure:..."."""
-    key = FactKey.parse(fact)
-    return f"{key.subject} {key.topic}"
 
 
 def _share_for(option: Option, results: list[Result], agency: str) -> Share | None:

@@ -56,10 +56,11 @@ class Ledger:
             elif command.get("type") == "destination":
                 key = (str(command["agency"]), str(command["incident"]), str(command["triage"]))
                 self.destinations[key] = (str(command["hospital"]), event.t)
-        elif kind == "message.queued" and payload(event).type == "share":
+        elif kind == "message.queued":
             queued = payload(event)
-            shared = {"incident": event.incident, "facts": queued.facts}
-            self._shared(event.t, str(queued.to), shared, queued.message)
+            if queued.type == "share":
+                shared = {"incident": event.incident, "facts": queued.facts}
+                self._shared(event.t, str(queued.to), shared, queued.message)
         elif kind == "message.lost":
             lost = payload(event)
             self._lost(lost.message, lost.reason)

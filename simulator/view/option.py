@@ -104,6 +104,11 @@ class Context:
         """Whether the trainee plays several agencies (labels then name the agency)."""
         return len(self.roles) > 1
 
+    def named(self, agency: str) -> str:
+        """An agency by name, as the log calls it, marked when the trainee plays it."""
+        name = self.exercise.scenario.agency(agency).name
+        return name + (" (yours)" if agency in self.roles else "")
+
 
 def submit(exercise: SeatView, option: Option) -> list[Result]:
     """Submit an option's commands as the trainee (deferred dispatches are not given)."""
