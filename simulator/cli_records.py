@@ -484,7 +484,7 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
         table.add_column(name, justify=justify, no_wrap=name in ("run", "ratings", "own", "score"))
     incomplete = False
     for run in runs:
-        scores = store.scores(run.id) or {}
+        scores = _scores_of(store, run)
         # One letter per objective, in the scenario's order (P/S/M/U, - not observed).
         ratings = "".join(o["rating"] or "-" for o in scores.get("objectives", []))
         overall = scores.get("overall")
@@ -516,12 +516,32 @@ def _runs_table(store: Store, runs: list[RunInfo], with_purpose: bool) -> Table:
     )
     if incomplete:
         table.caption += (
-            "\n* stopped before the exercise's end (--until, End, Ctrl+C): pro-rated to the "
-            "share played; record: whether the run's files are whole"
+            "\n* stopped before the exercise's end (--until, End, Ctrl+C, or the process "
+            "killed): pro-rated to the share played; record: whether the run's files are whole"
         )
     if not with_purpose:
         table.caption += "\nrun numbers not listed are automated baselines or rehearsals (--all)"
     return table
+
+
+def _scores_of(store: Store, run: RunInfo) -> dict:
+    """A run's stored scores; a run cut off mid-way is scored from what it recorded.
+
+    A run whose process was killed (SIGKILL, a window closed from outside, power lost)
+    never finished, so no scores were stored with it, though its events were: they are
+    scored as ``report`` scores them, pro-rated to the share played, so the trainee's
+    history still shows what they did. Nothing is written: ``history`` only reads.
+    """
+    stored = store.scores(run.id)
+    if stored is not None or run.status != "incomplete":
+        return stored or {}
+    try:
+        name, text = store.scenario_text(run)
+        scenario, _ = _scenario(name, text, f"{store.path}: run {run.id}: scenario")
+        events = store.events(run.id)
+    except (StoreError, ScenarioError):
+        return {}  # the report names what is wrong with it
+    return score(scenario, events).to_dict() if events else {}
 
 
 def own_score(run: RunInfo, scores: dict) -> float | None:

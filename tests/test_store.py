@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -252,6 +253,7 @@ def test_running_runs_of_live_processes_are_left_alone(tmp_path):
 
 
 RECORD_AND_HANG = r"""
+import hashlib
 import sys
 from pathlib import Path
 from simulator.exercise import Exercise
@@ -266,7 +268,9 @@ store = Store.open(Path(sys.argv[1]))
 exercise = Exercise(scenario, seed=2)
 attach_players(exercise, [a.id for a in scenario.agencies])
 run = store.start_run(scenario_id=scenario.metadata.id, scenario_title="t", scenario_name=path.name,
-    scenario_text=path.read_text(), scenario_sha256="h", seed=2, until=scenario.metadata.duration,
+    scenario_text=path.read_text(),
+    scenario_sha256=hashlib.sha256(path.read_bytes()).hexdigest(), seed=2,
+    until=scenario.metadata.duration,
     automated=[a.id for a in scenario.agencies])
 recorder = Recorder(store, run, exercise.log, exercise.commands)
 exercise.subscribe(recorder.on_events)
@@ -277,9 +281,11 @@ sys.stdin.read()  # the test kills us here, mid-run
 """
 
 
-def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):
-    db = tmp_path / "x.sqlite"
-    assert main(["run", str(SMALL), "--db", str(db), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+def killed_run(db) -> tuple[int, int]:
+    """Record a run into ``db`` in another process, and kill it mid-way (SIGKILL).
+
+    Returns the run's id and the events it had written.
+    """
     proc = subprocess.Popen(
         [sys.executable, "-c", RECORD_AND_HANG, str(db), str(SMALL)],
         stdin=subprocess.PIPE,
@@ -295,6 +301,13 @@ def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):
         proc.stdin.close()
         proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
+    return run, written
+
+
+def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):
+    db = tmp_path / "x.sqlite"
+    assert main(["run", str(SMALL), "--db", str(db), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    run, written = killed_run(db)
     store = Store.open(db)
     partial = store.run(run)
     assert partial.status == "incomplete" and partial.ended is not None
@@ -305,6 +318,19 @@ def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):
     assert first.status == "complete"
     text = "".join(e.to_json() + "\n" for e in store.events(1))
     assert hashlib.sha256(text.encode()).hexdigest() == first.events_sha256
+
+
+def test_history_scores_a_killed_run_from_what_it_recorded(tmp_path, capsys):
+    """A trainee's run cut off by a kill still shows a (pro-rated) score in history."""
+    db = tmp_path / "x.sqlite"
+    run, _ = killed_run(db)
+    assert Store.open(db, readonly=True).scores(run) is None  # nothing finished it
+    assert main(["history", "--db", str(db), "--all"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.strip("│ ").startswith(f"{run} "))
+    assert "incomplete" in row
+    assert re.search(r"\d+\.\d\*", row), row  # a score, marked pro-rated
+    assert "process killed" in out.replace("\n", " ").replace("│", "")
 
 
 def test_the_database_keeps_the_very_lines_of_the_event_log(tmp_path):
