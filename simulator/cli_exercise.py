@@ -54,7 +54,7 @@ from simulator.record import (
 )
 from simulator.review.conduct import stopped_as_asked
 from simulator.review.findings import seconds_text, share_text
-from simulator.review.summary import Summary, summarise
+from simulator.review.summary import Orders, Summary, orders_by_giver, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice
 from simulator.scenario.attainable import unattainable
@@ -171,7 +171,7 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
         )
         summary = outcome["summary"]
         console.print(_headline(scenario, summary.end, until), soft_wrap=True)
-        _print_summary(console, summary, outcome["sha256"], directory)
+        _print_summary(console, outcome, directory)
         if outcome["unplayed"]:
             # Silence here would let a trainer believe every line of the file was played.
             _say(
@@ -348,8 +348,11 @@ def _execute(
     if recording is not None:
         recording.play_baseline()  # a whole exercise again: after both records are written
     failures = [record.failure, recording.failure if recording is not None else ""]
+    roles = recording.roles if recording is not None else ()
     return {
         "summary": summary,
+        "orders": orders_by_giver(exercise.log.events, roles),
+        "roles": roles,
         "sha256": sha,
         "complete": complete,
         "unplayed": len(pending),
@@ -812,7 +815,13 @@ def _headline(scenario: Scenario, end: float, until: float) -> str:
     return f"[bold]{escape(meta.title)}[/bold]  ({meta.id}, {ran})"
 
 
-def _print_summary(console: Console, summary: Summary, sha: str, directory: Path) -> None:
+def _print_summary(console: Console, outcome: dict, directory: Path) -> None:
+    """The run's summary table, response times, where it is written and its hash.
+
+    The commands are split by giver: a trainee who gave three orders read the
+    automated players' hundreds as their own.
+    """
+    summary: Summary = outcome["summary"]
     overview = Table(title="Exercise summary", show_header=False)
     overview.add_column("measure")
     overview.add_column("value", justify="right")
@@ -830,10 +839,18 @@ def _print_summary(console: Console, summary: Summary, sha: str, directory: Path
     overview.add_row(
         "Commands accepted / rejected", f"{summary.commands_accepted} / {summary.commands_rejected}"
     )
+    mine, players = outcome["orders"]
+    if outcome["roles"]:
+        overview.add_row(f"  yours ({', '.join(outcome['roles'])})", _orders_text(mine))
+    overview.add_row("  automated players'", _orders_text(players))
     console.print(overview)
     _print_response_times(console, summary)
     _say(console, f"Run directory: {directory}")
-    console.print(f"Event log SHA-256: {sha}", highlight=False, soft_wrap=True)
+    console.print(f"Event log SHA-256: {outcome['sha256']}", highlight=False, soft_wrap=True)
+
+
+def _orders_text(orders: Orders) -> str:
+    return f"{orders.accepted} / {orders.rejected}"
 
 
 def _print_response_times(console: Console, summary: Summary) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -166,6 +167,28 @@ def test_commands_file_is_applied_and_recorded(tmp_path):
     recorded = [json.loads(line) for line in (out / "commands.jsonl").read_text().splitlines()]
     given = {"t": 300.0, "after": accepted[0].seq - 1, "source": "trainee", "command": command}
     assert given in [{k: c[k] for k in given} for c in recorded]
+
+
+def test_the_summary_counts_the_trainees_orders_apart_from_the_players(tmp_path, capsys):
+    """Three automated orders beside one of the trainee's must not read as the trainee's."""
+    orders = tmp_path / "orders.jsonl"
+    good = {"type": "close_road", "agency": "police", "road": "High Street"}
+    bad = {"type": "dispatch", "agency": "police", "incident": "NOPE", "units": ["P1"]}
+    orders.write_text(
+        "".join(json.dumps({"t": t, "command": c}) + "\n" for t, c in ((60, good), (90, bad)))
+    )
+    out = tmp_path / "run"
+    argv = ["run", str(SMALL), "--roles", "police", "--commands", str(orders), "--out", str(out)]
+    assert main(argv) == 0
+    table = capsys.readouterr().out
+    events = read_events((out / "events.jsonl").read_text().splitlines())
+    given = [e for e in events if e.kind.startswith("command.")]
+    automated = [e for e in given if e.data["source"].startswith("player:")]
+    taken = sum(e.kind == "command.accepted" for e in automated)
+    assert automated and len(given) == len(automated) + 2
+    assert re.search(r"yours \(police\)\s+│\s+1 / 1 ", table), table
+    refused = len(automated) - taken
+    assert re.search(rf"automated players'\s+│\s+{taken} / {refused} ", table), table
 
 
 def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
