@@ -88,5 +88,5 @@ def test_with_nothing_selected_every_untold_closure_is_shared_at_once(app):
     (done,) = [o for o in console.options if o.kind == "closure"]
     assert done.done and done.label == "Closures shared: Mill Bridge"
     notice = console.toast[0].split("\n")  # one line per agency told, saying what
-    assert "police: shared Mill Bridge closure with county_fire" in notice
+    assert "Town Police: shared Mill Bridge closure with County Fire" in notice
     assert not any("None" in line for line in notice)

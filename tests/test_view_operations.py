@@ -51,7 +51,7 @@ def test_register_and_answer_a_conflict_notice_from_the_panel(app):
     run_to(app, console, 190)  # the DEA registers at 00:02; the watch centre calls at 00:03
     answers = of_kind(console, "deconflict")
     assert [o.label for o in answers] == [
-        "Acknowledge DC1: OP-WARRANT vs dea's OP-UC-WATCH",
+        "Acknowledge DC1: OP-WARRANT vs DEA Eastfield Resident Office Task Force's OP-UC-WATCH",
         "Postpone OP-WARRANT 15 min (DC1)",
         "Cancel OP-WARRANT (DC1)",
     ]

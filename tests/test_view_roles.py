@@ -58,9 +58,9 @@ def test_mixed_roles_dispatch_shares_first_then_dispatches_both_agencies(app):
         {"agency": "fire", "type": "dispatch", "incident": "INC1", "units": ["F1"]},
     ]
     toast = console.toast[0].split("\n")
-    assert toast[0] == "fire: shared INC1 with ems"
-    assert toast[1] == "fire: dispatched F1 to INC1"
-    assert toast[2].startswith("Waiting: M1 to INC1 (ems)")
+    assert toast[0] == "Fire: shared INC1 with Ems"
+    assert toast[1] == "Fire: dispatched F1 to INC1"
+    assert toast[2] == "Waiting: M1 to INC1 (Ems) once Ems's CAD holds it"
     assert not any(line.startswith("Rejected") for line in toast)
     assert ex.engine.units["M1"].incident is None  # not yet: EMS's CAD lacks the call
     frames(app, 30)  # the CAD link takes 20 s
@@ -74,7 +74,7 @@ def test_mixed_roles_dispatch_shares_first_then_dispatches_both_agencies(app):
     }
     assert ex.log.of_kind("command.accepted")[-1].data["command"] == last["command"]
     assert {ex.engine.units[u].incident for u in ("F1", "M1")} == {"INC1"}
-    assert console.toast[0] == "ems: dispatched M1 to INC1"
+    assert console.toast[0] == "Ems: dispatched M1 to INC1"
     assert not console.handoffs.waiting
     assert not ex.log.of_kind("command.rejected")
 
@@ -111,8 +111,10 @@ def test_a_share_that_cannot_arrive_drops_the_dispatch_and_says_why(app):
     app.frame(0.0)
     frames(app, 2)
     assert not console.handoffs.waiting
-    assert "the share from fire was lost (no_path)" in console.toast[0]
-    assert console.toast[0].startswith("Rejected (ems): M1 to INC1")
+    assert (
+        "the share from Fire was lost (no channel or phone line reaches them)" in console.toast[0]
+    )
+    assert console.toast[0].startswith("Rejected (Ems): M1 to INC1")
     assert exercise_of(console).engine.units["M1"].incident is None
     assert exercise_of(console).engine.units["F1"].incident == "INC1"
 
@@ -153,14 +155,14 @@ def test_road_closure_is_credited_to_the_agency_the_trainee_picks(app):
     labels = [o.label for o in console.options if o.kind == "road"]
     # Traffic control is police work: police first, then every other agency played.
     assert labels == [
-        "Close road: Back Road (D1-D2) by police",
-        "Close road: Back Road (D1-D2) by ems",
+        "Close road: Back Road (D1-D2) (Police)",
+        "Close road: Back Road (D1-D2) (Ems)",
     ]
     key(pygame.K_2)  # the trainee chooses EMS
     app.frame(0.0)
     assert ex.log.of_kind("road.closed")[-1].data["by"] == "ems"
     assert trainee_commands(console)[-1]["command"]["agency"] == "ems"
-    assert console.toast[0] == "Done: Close road: Back Road (D1-D2) by ems"
+    assert console.toast[0] == "Done: Close road: Back Road (D1-D2) (Ems)"
     assert any(e.text == "Back Road closed by Ems" for e in console.log.entries)
     road_at(app, console, east_lane)
     key(pygame.K_1)

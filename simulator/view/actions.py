@@ -316,7 +316,7 @@ def road_options(ctx: Context, edge: int) -> list[Option]:
     verb, cls = ("Close", CloseRoad) if is_open else ("Open", OpenRoad)
     out = []
     for agency in road_agencies(ctx):
-        label = f"{verb} road: {where}" + (f" by {agency}" if ctx.joint else "")
+        label = f"{verb} road: {where}" + ctx.desk(agency)
         option = checked(ctx, "road", label, (cls(agency=agency, between=ends),))
         out.append(keep(option, f"road {agency}"))  # "Close road" until it is closed
     return out

@@ -152,7 +152,7 @@ def _command_post(ctx: Context, incident: KnownIncident, units: list[UnitView]) 
     post = ctx.exercise.command_post(incident.id)
     if post is not None:
         agency, unit = post
-        return [_done("command_post", f"Command post at {unit}", f"set up by {agency}")]
+        return [_done("command_post", f"Command post at {unit}", f"set up by {ctx.named(agency)}")]
     if len(units) != 1 or Capability.COMMAND not in units[0].capabilities:
         return []
     unit = units[0]
@@ -192,7 +192,7 @@ def comms_options(ctx: Context) -> list[Option]:
         build(
             ctx,
             "release",
-            f"Release patch {a} + {b}" + (f" at {p.agency}" if ctx.joint else ""),
+            f"Release patch {a} + {b}" + ctx.desk(p.agency),
             Patch,
             agency=p.agency,
             channels=(a, b),
@@ -223,7 +223,7 @@ def _patch(ctx: Context, mine: ChannelView, other: ChannelView) -> Option:
         build(
             ctx,
             "patch",
-            label + (f" at {agency}" if ctx.joint else ""),
+            label + ctx.desk(agency),
             Patch,
             agency=agency,
             channels=(mine.id, other.id),

@@ -53,7 +53,7 @@ from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import Session
 from simulator.view.text import Text
-from simulator.view.words import fact_words, plain_reason
+from simulator.view.words import Names, fact_words, plain_reason
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -99,7 +99,7 @@ class Console(Screen):
         self.panel = SelectionPanel(app.text)
         self.selection = Selection()
         self.ledger = Ledger(self.exercise, self.roles)
-        self.handoffs = Handoffs(self.exercise)
+        self.handoffs = Handoffs(self.exercise, narrator.names)
         self.options: list[Option] = []
         # What the list was made for (None: a new selection, even of the same things) and
         # the actions given since: the numbers hold while the selection does.
@@ -409,7 +409,7 @@ class Console(Screen):
         results = submit(self.exercise, option)
         if not any(r.accepted for r in results):  # a refused one is not "done"
             self._given.discard(option.key)
-        lines = _parts(option, results)
+        lines = _parts(option, results, self.log.narrator.names)
         lines += self._defer(option, results, since)
         if option.reason:  # units left out of an assignment, and why
             lines.append(f"Not ordered: {option.reason}")
@@ -442,7 +442,7 @@ class Console(Screen):
         where = names.agency(command.to) if command.to else f"channel {command.channel}"
         option = Option("message", f"Message to {where} sent", (command,))
         (result,) = submit(self.exercise, option)
-        self._notice("\n".join(_parts(option, [result])))
+        self._notice("\n".join(_parts(option, [result], names)))
         self.log.add(self.picture.news())
         self._refresh_selection()
         return result
@@ -450,28 +450,31 @@ class Console(Screen):
     def _replace_waiting(self, option: Option) -> None:
         """A new order for a unit cancels its dispatch still waiting for a share."""
         units = {u for c in option.commands for u in _units(c)}
+        names = self.log.narrator.names
         for handoff in self.handoffs.cancel(units):
-            self.log.note(self.exercise.now, f"no longer waiting: {handoff.label}")
+            self.log.note(self.exercise.now, f"no longer waiting: {handoff.label(names)}")
 
     def _defer(self, option: Option, results: list[Result], since: int) -> list[str]:
         """Start waiting for each deferred dispatch whose share was accepted."""
-        lines = []
+        lines, names = [], self.log.narrator.names
         for dispatch in option.deferred:
             share = _share_for(option, results, dispatch.agency)
             if share is None:
                 continue  # the share was refused: its line says why
             handoff = self.handoffs.add(dispatch, share.agency, since)
-            lines.append(f"Waiting: {handoff.label} once {dispatch.agency}'s CAD holds it")
-            self.log.note(self.exercise.now, f"waiting for the share: {handoff.label}")
+            label = handoff.label(names)
+            lines.append(f"Waiting: {label} once {names.whose(dispatch.agency)} CAD holds it")
+            self.log.note(self.exercise.now, f"waiting for the share: {label}")
         return lines
 
     def _outcomes(self, outcomes: list[Outcome]) -> None:
         """Show what became of dispatches that were waiting for a share."""
         self.log.add(self.picture.news())
-        for outcome in outcomes:
+        lines = [outcome.line(self.log.narrator.names) for outcome in outcomes]
+        for outcome, line in zip(outcomes, lines, strict=True):
             if outcome.result is None:
-                self.log.note(self.exercise.now, outcome.line, alert=True)
-        self._notice("\n".join(o.line for o in outcomes))
+                self.log.note(self.exercise.now, line, alert=True)
+        self._notice("\n".join(lines))
         self._refresh_selection()
 
     def _notice(self, message: str) -> None:
@@ -670,24 +673,26 @@ def _bar_button(
     return box
 
 
-def _parts(option: Option, results: list[Result]) -> list[str]:
+def _parts(option: Option, results: list[Result], names: Names) -> list[str]:
     """One line for a one-command option; for several, one line per command given."""
     if len(results) == 1:
         result = results[0]
         return [f"Done: {option.label}" if result.accepted else f"Rejected: {result.reason}"]
-    return [_part(c, r) for c, r in zip(option.commands, results, strict=True)]
+    return [_part(c, r, names) for c, r in zip(option.commands, results, strict=True)]
 
 
-def _part(command: CommandBase, result: Result) -> str:
+def _part(command: CommandBase, result: Result, names: Names) -> str:
+    """One command's line, agencies by name (the ids mean nothing on the map)."""
+    agency = names.agency(command.agency)
     if not result.accepted:
-        return f"Rejected ({command.agency}): {result.reason}"
+        return f"Rejected ({agency}): {result.reason}"
     if isinstance(command, Dispatch):
-        return f"{command.agency}: dispatched {', '.join(command.units)} to {command.incident}"
+        return f"{agency}: dispatched {', '.join(command.units)} to {command.incident}"
     if isinstance(command, Share):
         # A closure's share names no incident: what it passes on is its facts.
         what = command.incident or ", ".join(fact_words(f) for f in command.facts)
-        return f"{command.agency}: shared {what} with {command.to}"
-    return f"{command.agency}: {getattr(command, 'type', 'order')} done"
+        return f"{agency}: shared {what} with {names.agency(command.to)}"
+    return f"{agency}: {getattr(command, 'type', 'order')} done"
 
 
 def _share_for(option: Option, results: list[Result], agency: str) -> Share | None:

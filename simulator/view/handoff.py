@@ -16,7 +16,7 @@ from simulator.events import Event
 from simulator.exercise import Result
 from simulator.payloads import payload
 from simulator.terminal import SeatView
-from simulator.view.words import plain_reason
+from simulator.view.words import LOST, Names, plain_reason
 
 
 @dataclass
@@ -28,11 +28,10 @@ class Handoff:
     read: int  # log position up to which this hand-off's events were read
     message: str = ""  # the share's message id, once it is queued
 
-    @property
-    def label(self) -> str:
-        """What is waiting, for the trainee."""
+    def label(self, names: Names) -> str:
+        """What is waiting, for the trainee (agencies by name, as the rest of the view)."""
         d = self.dispatch
-        return f"{', '.join(d.units)} to {d.incident} ({d.agency})"
+        return f"{', '.join(d.units)} to {d.incident} ({names.agency(d.agency)})"
 
 
 @dataclass(frozen=True)
@@ -43,22 +42,23 @@ class Outcome:
     result: Result | None  # None when the dispatch was never given
     reason: str = ""
 
-    @property
-    def line(self) -> str:
+    def line(self, names: Names) -> str:
         """One line for the trainee's notice."""
         d = self.handoff.dispatch
+        agency = names.agency(d.agency)
         if self.result is not None and self.result.accepted:
-            return f"{d.agency}: dispatched {', '.join(d.units)} to {d.incident}"
+            return f"{agency}: dispatched {', '.join(d.units)} to {d.incident}"
         reason = self.result.reason if self.result is not None else self.reason
         why = plain_reason(reason)
-        return f"Rejected ({d.agency}): {', '.join(d.units)} to {d.incident}: {why}"
+        return f"Rejected ({agency}): {', '.join(d.units)} to {d.incident}: {why}"
 
 
 class Handoffs:
     """The waiting dispatches of one console, given as soon as their CAD holds the call."""
 
-    def __init__(self, exercise: SeatView):
+    def __init__(self, exercise: SeatView, names: Names):
         self.exercise = exercise
+        self.names = names  # agencies by name in the reasons a dispatch was dropped
         self.waiting: list[Handoff] = []
 
     def add(self, dispatch: Dispatch, sender: str, since: int) -> Handoff:
@@ -121,8 +121,10 @@ class Handoffs:
         outcome = payload(event)
         if outcome.message != handoff.message:
             return ""
+        names = self.names
         if kind == "message.lost":
-            return f"the share from {handoff.sender} was lost ({outcome.reason})"
+            why = LOST.get(outcome.reason, outcome.reason)
+            return f"the share from {names.agency(handoff.sender)} was lost ({why})"
         if not self.exercise.knows(d.agency, d.incident):
-            return f"the share arrived but {d.incident} did not open in {d.agency}'s CAD"
+            return f"the share arrived but {d.incident} did not open in {names.whose(d.agency)} CAD"
         return ""

@@ -41,13 +41,14 @@ def _register(ctx: Context, op: Operation) -> Option:
 
 def _answers(ctx: Context, notice: Notice) -> list[Option]:
     """Acknowledge, postpone or cancel; once answered, one line saying so."""
-    about = f"{notice.conflict}: {notice.operation} vs {notice.other_agency}'s {notice.other}"
+    other = ctx.named(notice.other_agency)
+    about = f"{notice.conflict}: {notice.operation} vs {other}'s {notice.other}"
     key = f"deconflict {notice.conflict}"  # the answer, once given, takes its place
     if notice.resolved is not None:
         done = f"{about} resolved"
         return [Option("deconflict", done, (), notice.resolved, done=True, key=key)]
     if notice.answered is not None:
-        waiting = f"you: {notice.answered}; waiting for {notice.other_agency}"
+        waiting = f"you: {notice.answered}; waiting for {other}"
         return [Option("deconflict", f"{about} answered", (), waiting, done=True, key=key)]
     fields = {"agency": notice.agency, "conflict": notice.conflict}
     return [

@@ -104,6 +104,13 @@ class Context:
         """Whether the trainee plays several agencies (labels then name the agency)."""
         return len(self.roles) > 1
 
+    def desk(self, agency: str) -> str:
+        """A suffix naming which of a joint console's agencies an option is for ("" alone).
+
+        By name, as the log calls it: ids such as ``county_fire`` mean nothing on the map.
+        """
+        return f" ({self.exercise.scenario.agency(agency).name})" if self.joint else ""
+
     def named(self, agency: str) -> str:
         """An agency by name, as the log calls it, marked when the trainee plays it."""
         name = self.exercise.scenario.agency(agency).name

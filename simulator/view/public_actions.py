@@ -23,12 +23,12 @@ def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Optio
         if e.incident == incident.id and e.agency in ctx.roles
     }
     for agency in sorted(flagged):
-        label = "Verify the call (possible hoax)" + (f" at {agency}" if ctx.joint else "")
+        label = "Verify the call (possible hoax)" + ctx.desk(agency)
         out.append(build(ctx, "verify", label, VerifyCall, agency=agency, incident=incident.id))
     for agency in _pios(ctx):
         if agency not in incident.held_by:
             continue
-        label = f"Public statement on {incident.id}" + (f" ({agency})" if ctx.joint else "")
+        label = f"Public statement on {incident.id}" + ctx.desk(agency)
         text = f"We are responding to an incident ({incident.type}); updates will follow."
         out.append(
             build(
@@ -59,7 +59,7 @@ def rumour_options(ctx: Context) -> list[Option]:
     for rumour, claim in sorted(noticed.items()):
         for stance, verb in (("deny", "Deny"), ("confirm", "Confirm")):
             for agency in pios:
-                label = f'{verb} rumour {rumour}: "{claim}"' + (f" ({agency})" if ctx.joint else "")
+                label = f'{verb} rumour {rumour}: "{claim}"' + ctx.desk(agency)
                 text = f"{verb} the claim circulating online: {claim}."
                 out.append(
                     build(

@@ -35,7 +35,7 @@ def destination_options(ctx: Context, incident: KnownIncident) -> list[Option]:
     near = sorted(reachable, key=lambda h: (drives[h.id], h.id))[:OFFERED]
     out = []
     for agency in carriers:
-        who = f"{agency}: " if ctx.joint else ""
+        who = f"{ctx.exercise.scenario.agency(agency).name}: " if ctx.joint else ""
         for triage in TRANSPORTED:
             for h in near:
                 label = (
