@@ -134,20 +134,31 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
             missed = f"{group['missed']} not done"
             assert group["text"].endswith(missed if group["missed"] else "all done in time")
     idle = [r for r in roles if r["score"] is None]
-    assert idle and all(r["score_text"] == "no duty arose" for r in idle)
+    # Fire never heard of the crash (the idle police trainee kept it): not a clean sheet.
+    untold = {r["agency"]: r["score_text"] for r in idle if r["score_text"] != "no duty arose"}
+    assert untold == {"fire": "no duty arose: never told of 1 incident needing it (police knew)"}
+    assert "county_fire" in {r["agency"] for r in idle}
 
     text = section(report(runs, 2, "md", capsys), "Scores by role")
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| role | score | Respond | Dispatch | Share facts |")
     assert rows[1].startswith("| **police (your role)** |")
     for r in idle:
-        assert f"| {r['agency']} | no duty arose |" in text
+        assert f"| {r['agency']} | {r['score_text']} |" in text
     # Nobody gave police an order: its duties were still undone at 00:30.
     assert police["undone"] and "Duties not done (counted as misses):" in text
     assert "- police · respond · INC1: not done by the end, " in text
 
+    # Beside the baseline, where fire was told and answered, the same reason stands.
+    compared = section(
+        report(runs, 2, "md", capsys),
+        "Baseline comparison (automated players, same scenario and seed)",
+    )
+    assert f"| Role score (fire) | {untold['fire']} | " in compared
+
     page = report(runs, 2, "html", capsys)
     assert '<table class="roles">' in page and '<tr class="mine">' in page
+    assert untold["fire"] in page
     assert page.index('<span class="you">your role</span>') < page.index("<b>county_fire")
 
 
@@ -229,7 +240,7 @@ def test_history_marks_incomplete_runs(runs, capsys, monkeypatch):
     }
     assert re.fullmatch(r"\d+\.\d", rows["1"][-1])  # complete: the overall as it is
     assert re.fullmatch(r"\d+\.\d\*", rows["2"][-1])  # stopped at 00:30: pro-rated
-    assert "* stopped before the exercise's end (--until, End, Ctrl+C): pro-rated" in table
+    assert "* stopped before the exercise's end (--until, End, Ctrl+C, or the process" in table
     assert "- not observed" in table
 
 

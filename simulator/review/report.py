@@ -32,6 +32,7 @@ from simulator.review.findings import (
     findings,
     improvement_plan,
     joint_findings,
+    never_told,
     seconds_text,
     share_text,
     value_text,
@@ -106,7 +107,7 @@ def build_report(
         "overview": _overview(scenario, events, scores, meta, reason),
         "score": _score_section(scenario, scores, reason),
         "conduct": conduct(scenario, events, reason),
-        "roles": _roles(scenario, scores, meta.roles),
+        "roles": _roles(scenario, scores, meta.roles, untold := _untold(scores)),
         "capabilities": [
             {
                 "objective": o.id,
@@ -128,7 +129,7 @@ def build_report(
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
-        "baseline": None if comparison is None else _baseline(comparison, meta.roles),
+        "baseline": None if comparison is None else _baseline(comparison, meta.roles, untold),
         "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
@@ -441,12 +442,36 @@ def _banner(scores: Scores, reason: str) -> str:
     )
 
 
-def _roles(scenario: Scenario, scores: Scores, trainee: list[str]) -> list[dict]:
+def _roles(
+    scenario: Scenario, scores: Scores, trainee: list[str], untold: dict[str, str]
+) -> list[dict]:
     """One entry per agency, the trainee's roles first (in their order), then by id."""
     names = {a.id: a.name for a in scenario.agencies}
     order = [a for a in trainee if a in scores.roles]
     order += [a for a in sorted(scores.roles) if a not in order]
-    return [_role(scores.roles[a], names.get(a, a), a in trainee, scores.complete) for a in order]
+    return [
+        _role(scores.roles[a], names.get(a, a), a in trainee, scores.complete, untold.get(a))
+        for a in order
+    ]
+
+
+def _untold(scores: Scores) -> dict[str, str]:
+    """Per agency, the incidents needing it that it was never told of, and who knew.
+
+    An agency never told has no duty there, so "no duty arose" alone reads as a clean
+    sheet beside a baseline where it was told and answered; the miss is the sharer's
+    (counted in its share duty), and the report says so where the agency's score is.
+    """
+    by_agency: dict[str, tuple[set[str], set[str]]] = {}
+    for (incident, agency), sharer in never_told(scores.coordination).items():
+        incidents, sharers = by_agency.setdefault(agency, (set(), set()))
+        incidents.add(incident)
+        sharers.add(sharer)
+    return {
+        agency: f"never told of {plural(len(incidents), ('incident', 'incidents'))} needing "
+        f"it ({', '.join(sorted(sharers))} knew)"
+        for agency, (incidents, sharers) in sorted(by_agency.items())
+    }
 
 
 def _window(role: RoleScore) -> float | None:
@@ -466,7 +491,7 @@ def _duties_text(g: DutyGroup) -> str:
     return f"{duties}, all done in time"
 
 
-def _role(role: RoleScore, name: str, mine: bool, complete: bool) -> dict:
+def _role(role: RoleScore, name: str, mine: bool, complete: bool, untold: str | None) -> dict:
     groups = []
     for g in role.groups:
         if g.name == "safety":
@@ -498,7 +523,7 @@ def _role(role: RoleScore, name: str, mine: bool, complete: bool) -> dict:
         "score": role.score,
         "window_score": _window(role),
         "pro_rated": not complete and role.score is not None,
-        "score_text": NO_DUTY if role.score is None else _score(role.score),
+        "score_text": _no_duty(untold) if role.score is None else _score(role.score),
         "groups": groups,
         "undone": undone,
     }
@@ -577,12 +602,22 @@ def _baseline_note(scores: Scores, comparison: list[Row] | None, missing: str) -
     )
 
 
-def _baseline(rows: list[Row], trainee: list[str]) -> list[dict]:
-    """The comparison rows; a role's row names its agency, and the trainee's says so."""
+def _no_duty(untold: str | None) -> str:
+    """No duty arose, and why when the agency was never told of what needed it."""
+    return f"{NO_DUTY}: {untold}" if untold else NO_DUTY
+
+
+def _baseline(rows: list[Row], trainee: list[str], untold: dict[str, str]) -> list[dict]:
+    """The comparison rows; a role's row names its agency, and the trainee's says so.
+
+    A role with no duty in this run says why, where it was never told (``run_text``).
+    """
     out = [asdict(row) for row in rows]
     for data in out:
         if data["role"] in trainee:
             data["label"] += ", your role"
+        if data["role"] and data["run"] is None:
+            data["run_text"] = _no_duty(untold.get(data["role"]))
     return out
 
 
@@ -993,7 +1028,7 @@ def _component_rows(sc: dict) -> list[list[object]]:
 
 def _role_score_text(r: dict) -> str:
     if r["score"] is None:
-        return NO_DUTY
+        return r["score_text"]
     if r["pro_rated"]:
         return f"{_score(r['score'])} (window {_score(r['window_score'])})"
     return _score(r["score"])
@@ -1150,7 +1185,9 @@ def _baseline_value(r: dict, side: str) -> str:
     if n == 0:
         return "none observed"
     if r["unit"] == "score":
-        return _score(v) if v is not None else NO_DUTY if r.get("role") else "not observed"
+        if v is None and r.get("role"):
+            return r.get(f"{side}_text", NO_DUTY)
+        return _score(v) if v is not None else "not observed"
     text = _mmss(v) if r["unit"] == "s" else "-" if v is None else _number_or_text(v)
     return text if n is None else f"{text} (n={n})"
 
@@ -1421,7 +1458,7 @@ def _html_roles(roles: list[dict]) -> list[str]:
         name = _e(r["agency"]) + (' <span class="you">your role</span>' if r["trainee"] else "")
         label = f"<b>{name}</b><br><span class=muted>{_e(r['name'])}</span>"
         if r["score"] is None:
-            cells = f'<td colspan={len(columns) + 1} class="muted">{_e(NO_DUTY)}</td>'
+            cells = f'<td colspan={len(columns) + 1} class="muted">{_e(r["score_text"])}</td>'
         else:
             window = (
                 f"<br><span class=muted>window {_e(_score(r['window_score']))}</span>"
