@@ -592,7 +592,9 @@ def _add_run_options(run: argparse.ArgumentParser) -> None:
         "--roles",
         type=_roles,
         default=[],
-        help="agencies the trainee plays (comma-separated); the others are automated",
+        action=_AddRoles,
+        help="agencies the trainee plays (comma-separated, or the option again); the others "
+        "are automated",
     )
 
 
@@ -639,6 +641,18 @@ def _add_record_commands(sub: argparse._SubParsersAction) -> None:
     recover.add_argument("--db", type=Path, help="the damaged database (default: the usual one)")
     recover.add_argument("--out", type=_path, required=True, help="the new database to write")
     recover.set_defaults(handler="cli_salvage:recover_command")
+
+
+class _AddRoles(argparse.Action):
+    """``--roles`` given again adds its agencies, as ``play --role`` does.
+
+    Each use replacing the last (argparse's way) silently dropped a role the trainee
+    meant to play: ``--roles police --roles fire`` recorded fire alone.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        del parser, option_string
+        setattr(namespace, self.dest, sorted({*getattr(namespace, self.dest), *values}))
 
 
 def _roles(text: str) -> list[str]:

@@ -31,6 +31,7 @@ from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
 from simulator.record import CONTROLLER_LOG, RunRecord, record_files
+from simulator.review.findings import role_score_text
 from simulator.review.summary import summarise
 from simulator.scenario import Scenario, load
 from simulator.scenario.facts import TOPICS, FactKey
@@ -350,8 +351,7 @@ def _print_outcome(console: Console, served: Served, host: Host) -> None:
     for seat in served.seats:
         if seat.name == CONTROLLER or scores is None:
             continue
-        role = scores.roles.get(seat.agencies[0])
-        value = "no duty arose" if role is None or role.score is None else f"{role.score:.1f}/100"
+        value = role_score_text(scores, seat.agencies[0])
         who = f" (automated player: {bots[seat.agencies[0]]})" if seat.agencies[0] in bots else ""
         say(f"  seat {seat.name}{who}: {value}")
     line = f"Recorded as run {served.recording.run} in {served.recording.store.path}"

@@ -38,7 +38,7 @@ from simulator.record import (
 )
 from simulator.review.compare import compare
 from simulator.review.conduct import stopped_as_asked
-from simulator.review.findings import share_text
+from simulator.review.findings import role_score_text, share_text
 from simulator.review.report import Geometry, RunMeta, build_report, render
 from simulator.review.score import Scores, score
 from simulator.scenario import Scenario, ScenarioError, load
@@ -273,7 +273,7 @@ def print_recording(console: Console, recording: Recording) -> None:
     scores = recording.scores
     if scores is not None:
         for role in recording.roles:
-            line = f"  {role} (your role): {_role_score(scores, role)}"
+            line = f"  {role} (your role): {role_score_text(scores, role)}"
             console.print(line, markup=False, highlight=False)
     if recording.baseline is not None and recording.baseline.overall is not None:
         console.print(
@@ -306,13 +306,6 @@ def recorded_as(recording: Recording, why: str) -> str:
     """Where the run is recorded: "Recorded as run 8 in DB", or that it is incomplete."""
     where = f"{recording.run} in {recording.store.path}"
     return f"Run {where} is incomplete ({why})" if recording.failure else f"Recorded as run {where}"
-
-
-def _role_score(scores: Scores, agency: str) -> str:
-    role = scores.roles.get(agency)
-    if role is None or role.score is None:
-        return "no duty arose"
-    return f"{role.score:.1f}/100"
 
 
 def _start(

@@ -11,6 +11,7 @@ import pytest
 
 from simulator.cli import arguments, main
 from simulator.events import read_events
+from simulator.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
@@ -189,6 +190,21 @@ def test_the_summary_counts_the_trainees_orders_apart_from_the_players(tmp_path,
     assert re.search(r"yours \(police\)\s+│\s+1 / 1 ", table), table
     refused = len(automated) - taken
     assert re.search(rf"automated players'\s+│\s+{taken} / {refused} ", table), table
+
+
+def test_roles_given_twice_add_up_and_a_role_never_told_says_so(tmp_path, capsys):
+    """``--roles police --roles fire`` once recorded fire alone; fire's empty score hid why."""
+    argv = ["run", str(SMALL), "--roles", "police", "--roles", "fire,police"]
+    assert main([*argv, "--out", str(tmp_path / "r")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # The idle trainee's police never passed the crash to their own fire desk.
+    assert "  police (your role): 0.0/100" in lines
+    told = "  fire (your role): no duty arose: never told of 1 incident needing it (police knew)"
+    assert told in lines
+    manifest = json.loads((tmp_path / "r" / "run.json").read_text())
+    assert manifest["automated"] == sorted(
+        a.id for a in load(SMALL).agencies if a.id not in ("fire", "police")
+    )
 
 
 def test_bad_commands_file_names_line_and_field(tmp_path, capsys):

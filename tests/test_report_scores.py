@@ -222,7 +222,9 @@ def test_run_prints_each_role_score_then_the_overall_last(tmp_path, capsys):
         r"overall score \d+\.\d/100$",
         lines[-1],
     )
-    assert re.fullmatch(r"  ems \(your role\): (\d+\.\d/100|no duty arose)", lines[-4])
+    assert re.fullmatch(
+        r"  ems \(your role\): (\d+\.\d/100|no duty arose(: never told .*)?)", lines[-4]
+    )
     assert re.fullmatch(r"  police \(your role\): \d+\.\d/100", lines[-3])
     assert lines[-2].startswith("Automated-players baseline: ")
 

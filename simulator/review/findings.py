@@ -200,6 +200,7 @@ PASS_ON = (
 )
 # (incident, agency) -> the agency that knew of the incident first and never told it.
 Untold = dict[tuple[str, str], str]
+NO_DUTY = "no duty arose"  # a role none of whose duties fell due
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,38 @@ def never_told(coordination: Coordination) -> Untold:
         for agency in f.missing if sharer else ():
             out[(f.incident, agency)] = sharer
     return out
+
+
+def untold_reasons(scores: Scores) -> dict[str, str]:
+    """Per agency, the incidents needing it that it was never told of, and who knew.
+
+    An agency never told has no duty there, so "no duty arose" alone reads as a clean
+    sheet beside a baseline where it was told and answered; the miss is the sharer's
+    (counted in its share duty), and the report says so where the agency's score is.
+    """
+    by_agency: dict[str, tuple[set[str], set[str]]] = {}
+    for (incident, agency), sharer in never_told(scores.coordination).items():
+        incidents, sharers = by_agency.setdefault(agency, (set(), set()))
+        incidents.add(incident)
+        sharers.add(sharer)
+    return {
+        agency: f"never told of {plural(len(incidents), ('incident', 'incidents'))} needing "
+        f"it ({', '.join(sorted(sharers))} knew)"
+        for agency, (incidents, sharers) in sorted(by_agency.items())
+    }
+
+
+def no_duty(untold: str | None) -> str:
+    """No duty arose, and why when the agency was never told of what needed it."""
+    return f"{NO_DUTY}: {untold}" if untold else NO_DUTY
+
+
+def role_score_text(scores: Scores, agency: str) -> str:
+    """A role's score as the command line prints it, or why it has none."""
+    role = scores.roles.get(agency)
+    if role is None or role.score is None:
+        return no_duty(untold_reasons(scores).get(agency))
+    return f"{role.score:.1f}/100"
 
 
 def _who(agency: str | None) -> str:

@@ -28,13 +28,15 @@ from simulator.review.compare import NOT_COMPARABLE, Row
 from simulator.review.conduct import conduct, stop_reason
 from simulator.review.findings import (
     LABELS,
+    NO_DUTY,
     Finding,
     findings,
     improvement_plan,
     joint_findings,
-    never_told,
+    no_duty,
     seconds_text,
     share_text,
+    untold_reasons,
     value_text,
 )
 from simulator.review.hoaxes import hoax_rows
@@ -107,7 +109,7 @@ def build_report(
         "overview": _overview(scenario, events, scores, meta, reason),
         "score": _score_section(scenario, scores, reason),
         "conduct": conduct(scenario, events, reason),
-        "roles": _roles(scenario, scores, meta.roles, untold := _untold(scores)),
+        "roles": _roles(scenario, scores, meta.roles, told := untold_reasons(scores)),
         "capabilities": [
             {
                 "objective": o.id,
@@ -129,7 +131,7 @@ def build_report(
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
-        "baseline": None if comparison is None else _baseline(comparison, meta.roles, untold),
+        "baseline": None if comparison is None else _baseline(comparison, meta.roles, told),
         "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
@@ -251,7 +253,6 @@ _GROUP_TEXT = {
 }
 # Duty groups shown only in a run where some agency had them.
 _OPTIONAL_GROUPS = frozenset({"deconflict", "handle"})
-NO_DUTY = "no duty arose"
 UNDONE = "not done"  # by the end of the run, or before its incident closed
 # A role's undone duties listed in the Markdown and HTML (the JSON lists them all).
 LISTED_UNDONE = 5
@@ -455,25 +456,6 @@ def _roles(
     ]
 
 
-def _untold(scores: Scores) -> dict[str, str]:
-    """Per agency, the incidents needing it that it was never told of, and who knew.
-
-    An agency never told has no duty there, so "no duty arose" alone reads as a clean
-    sheet beside a baseline where it was told and answered; the miss is the sharer's
-    (counted in its share duty), and the report says so where the agency's score is.
-    """
-    by_agency: dict[str, tuple[set[str], set[str]]] = {}
-    for (incident, agency), sharer in never_told(scores.coordination).items():
-        incidents, sharers = by_agency.setdefault(agency, (set(), set()))
-        incidents.add(incident)
-        sharers.add(sharer)
-    return {
-        agency: f"never told of {plural(len(incidents), ('incident', 'incidents'))} needing "
-        f"it ({', '.join(sorted(sharers))} knew)"
-        for agency, (incidents, sharers) in sorted(by_agency.items())
-    }
-
-
 def _window(role: RoleScore) -> float | None:
     """A role's score over the window played (before pro-rating), from its groups."""
     total = sum(GROUP_WEIGHTS[g.name] for g in role.groups)
@@ -523,7 +505,7 @@ def _role(role: RoleScore, name: str, mine: bool, complete: bool, untold: str | 
         "score": role.score,
         "window_score": _window(role),
         "pro_rated": not complete and role.score is not None,
-        "score_text": _no_duty(untold) if role.score is None else _score(role.score),
+        "score_text": no_duty(untold) if role.score is None else _score(role.score),
         "groups": groups,
         "undone": undone,
     }
@@ -602,11 +584,6 @@ def _baseline_note(scores: Scores, comparison: list[Row] | None, missing: str) -
     )
 
 
-def _no_duty(untold: str | None) -> str:
-    """No duty arose, and why when the agency was never told of what needed it."""
-    return f"{NO_DUTY}: {untold}" if untold else NO_DUTY
-
-
 def _baseline(rows: list[Row], trainee: list[str], untold: dict[str, str]) -> list[dict]:
     """The comparison rows; a role's row names its agency, and the trainee's says so.
 
@@ -617,7 +594,7 @@ def _baseline(rows: list[Row], trainee: list[str], untold: dict[str, str]) -> li
         if data["role"] in trainee:
             data["label"] += ", your role"
         if data["role"] and data["run"] is None:
-            data["run_text"] = _no_duty(untold.get(data["role"]))
+            data["run_text"] = no_duty(untold.get(data["role"]))
     return out
 
 
