@@ -246,6 +246,26 @@ def test_a_district_name_keeps_off_a_station_at_its_centre(app):
     assert abs(rect.centery - 100) <= 3 * rect.height  # still by its district
 
 
+def test_a_district_of_one_intersection_is_named_clear_of_its_neighbours(app):
+    """A hand-drawn map's districts at single intersections were never named."""
+    one = District("Westside", 100.0, 100.0, (100.0, 100.0, 100.0, 100.0))
+    column = District("Canal South", 100.0, 800.0, (100.0, 600.0, 100.0, 1000.0))
+    near = District("Dock", 100.0, 130.0, (100.0, 130.0, 100.0, 130.0))
+    surface = pygame.Surface((1000, 1000))
+
+    def placed(*districts: District) -> dict[str, pygame.Rect]:
+        geography = Geography((), (), districts, (0.0, 0.0, 1000.0, 1000.0))
+        names = PlaceNames(geography, np.zeros((0, 2)), app.text)
+        names.draw(surface, np.zeros(2), 1.0, 0.0)
+        return dict(names.placed)
+
+    shown = placed(one, column)
+    assert set(shown) == {"WESTSIDE", "CANAL SOUTH"}
+    assert not shown["WESTSIDE"].colliderect(shown["CANAL SOUTH"])
+    # 30 m from another district's centre there is no room for either name.
+    assert placed(one, near) == {}
+
+
 def _main_street(names: int = 11) -> tuple[Geography, np.ndarray]:
     """One arterial, west to east along y = 500, a node every 100 m."""
     xy = np.array([[100.0 * k, 500.0] for k in range(names)])

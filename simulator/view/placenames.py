@@ -131,14 +131,28 @@ class PlaceNames:
         return (not street.bridge, not street.arterial)
 
     def _district(self, surface, district, origin, scale, taken: list[pygame.Rect]) -> None:
-        x0, _, x1, _ = district.box
         name = district.name.upper()
         label = self.text.render(name, self.text.large, DISTRICT_NAME, True)
-        if label.get_width() > (x1 - x0) * scale * 0.8:
+        if label.get_width() > self._room(district) * scale * 0.8:
             return
         rect = self._clear_of_landmarks(label, district, origin, scale)
         if rect is not None and rect.colliderect(surface.get_rect()):
             self._blit(surface, name, label, self._halo(name, self.text.large, True), rect, taken)
+
+    def _room(self, district) -> float:
+        """Metres a district's name may span: the district's width, or the way to the next.
+
+        A hand-drawn map names a district at one intersection, or a column of them,
+        whose width is nil: its name was never shown. There the name may reach as far
+        as the nearest other district's centre, so two names still never meet.
+        """
+        x0, _, x1, _ = district.box
+        gaps = [
+            math.hypot(other.x - district.x, other.y - district.y)
+            for other in self.geography.districts
+            if other is not district
+        ]
+        return max(x1 - x0, min(gaps, default=math.inf))
 
     def _clear_of_landmarks(self, label, district, origin, scale) -> pygame.Rect | None:
         """Where a district's name goes, clear of the icons drawn over the base map.
