@@ -8,8 +8,8 @@ before it ends the exercise.
 
 import pygame
 import pytest
-import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
-from conftest import agency, incident, unit
+import view_helpers  # sets the dummy driver before pygame starts
+from conftest import SCENARIOS, agency, incident, unit
 from view_helpers import at, click, exercise_of, frames, key, pixel, run_to, start
 
 from simulator.view.app import App
@@ -489,5 +489,31 @@ def test_a_number_with_no_action_says_so(app):
     assert count < 9
     key(pygame.K_9)
     app.frame(0.0)
-    assert console.toast[0] == f"Nothing at 9: the panel lists {count} actions."
+    assert console.toast[0] == f"Nothing at 9: the panel shows 1 to {count} here."
     assert not trainee_commands(console)
+
+
+def test_a_number_key_never_gives_an_action_the_short_panel_does_not_show():
+    """At 960x600 the panel draws eight rows: 9 gave the ninth action, unseen."""
+    app = App((960, 600))
+    try:
+        warehouse = SCENARIOS / "warehouse_chemical_outage.yaml"
+        console = view_helpers.start_file(app, ("ashford_pd", "ashford_fire"), warehouse)
+        run_to(app, console, 1800)  # the warehouse fire is on the board
+        click(at(console, "WHSE-1"))
+        app.frame(0.0)
+        hidden = len(console.options) - console.panel.drawn
+        assert hidden > 0, "more actions than the short panel has room for"
+        number = console.panel.drawn + 1
+        key(getattr(pygame, f"K_{number}"))
+        app.frame(0.0)
+        shown = f"1 to {console.panel.drawn}"
+        assert console.toast[0] == (
+            f"Nothing at {number}: the panel shows {shown} here; scroll the wheel for the rest."
+        )
+        assert not trainee_commands(console)
+        key(getattr(pygame, f"K_{console.panel.drawn}"))  # the last row shown still works
+        app.frame(0.0)
+        assert not console.toast[0].startswith("Nothing at")
+    finally:
+        pygame.display.quit()

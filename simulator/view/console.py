@@ -376,13 +376,17 @@ class Console(Screen):
 
     def _choose_number(self, number: int) -> None:
         """A number key: its action, or why nothing happens (it must not be silent)."""
-        index = self.panel.scroll + number - 1
-        if index < len(self.options):
+        panel = self.panel
+        index = panel.scroll + number - 1
+        shown = min(len(self.options) - panel.scroll, panel.drawn)
+        if number <= shown:
             self._choose(index)
         elif not self.options:
             self._notice(f"Nothing at {number}: no action for this selection.")
-        else:
-            self._notice(f"Nothing at {number}: the panel lists {len(self.options)} actions.")
+        else:  # the keys number the rows drawn, from the first scrolled to
+            rows = f"1 to {shown}" if shown > 1 else "1"
+            more = "; scroll the wheel for the rest" if index < len(self.options) else ""
+            self._notice(f"Nothing at {number}: the panel shows {rows} here{more}.")
 
     def _choose(self, index: int) -> None:
         if not 0 <= index < len(self.options):

@@ -20,6 +20,9 @@ class SelectionPanel(Panel):
         self.summary = "Nothing selected. Click a unit, an incident or a road."
         self.options: list[Option] = []
         self.focus: int | None = None  # the action shown in full (pointed at or chosen)
+        # Numbered rows drawn last: a short panel (960x600) has room for fewer than nine,
+        # and a number key must never give an order the trainee cannot see.
+        self.drawn = 9
 
     def render(self, surface: pygame.Surface, body: pygame.Rect) -> None:
         """Summary lines, then up to nine numbered actions.
@@ -43,6 +46,7 @@ class SelectionPanel(Panel):
                 break
             y = self._row(surface, body, number, option, y)
             drawn += 1
+        self.drawn = drawn
         hidden = len(self.options) - self.scroll - drawn
         if hidden > 0 and y + text.small_line <= body.bottom:
             more = f"{hidden} more: scroll the wheel here"
