@@ -90,3 +90,20 @@ def test_with_nothing_selected_every_untold_closure_is_shared_at_once(app):
     notice = console.toast[0].split("\n")  # one line per agency told, saying what
     assert "Town Police: shared Mill Bridge closure with County Fire" in notice
     assert not any("None" in line for line in notice)
+
+
+def test_the_round_up_counts_a_reopening_as_such_not_as_a_new_closure(app):
+    console = closed_by_police(app)
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    choose(app, console, "Share closures with every agency (1 new)")
+    run_to(app, console, 300.0)
+    select_bridge(app, console)
+    choose(app, console, "Open road: Mill Bridge (B-E)")
+    run_to(app, console, 301.0)
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    choose(app, console, "Share closures with every agency (1 reopened)")
+    assert (
+        sorted(c["to"] for c in shares(console)) == ["county_fire"] * 2 + ["ems"] * 2 + ["fire"] * 2
+    )

@@ -40,8 +40,11 @@ def closure_roundup(ctx: Context) -> list[Option]:
     if not facts:
         return []
     untold: dict[tuple[str, str], list[str]] = {}  # (sender, to) -> facts
+    opened: set[str] = set()  # facts whose latest word is a reopening
     for fact in facts:
         sender, held = _first_knowing(ctx, fact) or ("", None)
+        if held is not None and not held.value:
+            opened.add(fact)
         for to in _recipients(ctx, fact, held, sender):
             if _owed(_sent(ctx, to, fact), held):
                 untold.setdefault((sender, to), []).append(fact)
@@ -49,10 +52,16 @@ def closure_roundup(ctx: Context) -> list[Option]:
         streets = ", ".join(FactKey.parse(f).subject for f in facts)
         done = f"Closures shared: {streets}"
         return [Option("closure", done, (), "every agency told", done=True, key="closures")]
-    new = len({f for told in untold.values() for f in told})
+    new = {f for told in untold.values() for f in told}
     commands = tuple(Share(agency=s, to=to, facts=told) for (s, to), told in sorted(untold.items()))
-    label = f"Share closures with every agency ({new} new)"
+    label = f"Share closures with every agency ({_news(len(new - opened), len(new & opened))})"
     return [keep(checked(ctx, "closure", label, commands), "closures")]
+
+
+def _news(closed: int, reopened: int) -> str:
+    """What a round-up passes on: "2 new", or "1 new, 1 reopened" (a reopening is news)."""
+    parts = [f"{closed} new"] * bool(closed) + [f"{reopened} reopened"] * bool(reopened)
+    return ", ".join(parts)
 
 
 def _first_knowing(ctx: Context, fact: str) -> tuple[str, Known] | None:
