@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from simulator.events import Event
 from simulator.payloads import payload
+from simulator.review import told
 from simulator.review.idle import IDLE_GRACE_S as IDLE_GRACE_S  # where callers read it
 from simulator.review.idle import idle_units
 from simulator.review.stats import Distribution, Evidence, Sample, between, cite
@@ -40,6 +41,8 @@ class FactSharing:
     missing: tuple[str, ...]
     latency: float | None
     evidence: tuple[Evidence, ...]
+    # Every agency that knew it at the first instant (``told.py``), in agency order.
+    first_knowers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ READS = {
         "unified_command.established",
         "incident.resolved",
     ),
-    "critical": ("fact.critical", "fact.learned"),
+    "critical": ("fact.critical", *told.READS),
     "derived": ("incident.started", "cad.opened"),
     "channels": ("message.sent", "message.lost"),
     "queued": ("message.queued",),
@@ -256,22 +259,27 @@ def unified_command(
 
 
 def fact_sharing(events: Sequence[Event], end: float) -> list[FactSharing]:
-    """Each critical fact from first known (by anyone) to known by every agency needing it."""
+    """Each critical fact from first known (by anyone) to told to every agency needing it.
+
+    A hazard an agency learned only when its crews walked into it did not reach it
+    (``told.py``): it stays missing until somebody tells it.
+    """
     critical: dict[str, Event] = {}
-    learned: dict[str, dict[str, Event]] = defaultdict(dict)
+    learnings = told.Learnings()
     for e in events:
         if e.kind == "fact.critical":
             critical.setdefault(payload(e).fact, e)
-        elif e.kind == "fact.learned":
-            learned[payload(e).fact].setdefault(e.agency, e)
+        else:
+            learnings.apply(e)
     return [
         _sharing(
             fact,
             critical[fact].incident,
             payload(critical[fact]).needed_by,
-            learned[fact],
+            learnings.told.get(fact, {}),
             end,
             critical[fact].t,
+            learnings.first_knowers(fact),
         )
         for fact in sorted(critical, key=lambda f: (critical[f].seq, f))
     ]
@@ -300,24 +308,36 @@ def _sharing(
     learned: dict[str, Event],
     end: float,
     need: float = 0.0,
+    firsts: Sequence[Event] = (),
 ) -> FactSharing:
     """How long a fact took to reach every agency needing it, from when it was needed.
 
-    A fact known before it was needed (``need``: a fusion centre's warning about an
-    incident still to come, whose responders nobody could name yet) is timed from the
-    need, so passing it on ahead of time costs nothing.
+    ``learned`` is each agency's first learning that reached it; ``firsts`` the first
+    knowers' learnings when they differ (one that learned it only by harm), else the
+    earliest of ``learned``, every agency at that instant. A fact known before it was
+    needed (``need``: a fusion centre's warning about an incident still to come, whose
+    responders nobody could name yet) is timed from the need, so passing it on ahead
+    of time costs nothing.
     """
     needed = tuple(sorted(needed_by))
-    if not learned:
+    if not firsts and learned:
+        earliest = min(e.t for e in learned.values())
+        firsts = sorted(
+            (e for e in learned.values() if e.t == earliest), key=lambda e: str(e.agency)
+        )
+    if not firsts:
         return FactSharing(fact, incident, needed, None, None, needed, None, ())
-    first = min(learned.values(), key=lambda e: e.seq)
+    first = firsts[0]
     missing = tuple(a for a in needed if a not in learned)
     known = [learned[a] for a in needed if a in learned]
     last = max(known, key=lambda e: e.seq) if known else first
     all_known = None if missing else last.t
     latency = round(max(0.0, (end if missing else last.t) - max(first.t, need)), 3)
-    evidence = (cite(first),) if last is first else (cite(first), cite(last))
-    return FactSharing(fact, incident, needed, first.t, all_known, missing, latency, evidence)
+    evidence = tuple(cite(e) for e in firsts) + (() if last in firsts else (cite(last),))
+    knowers = tuple(str(e.agency) for e in firsts if e.agency)
+    return FactSharing(
+        fact, incident, needed, first.t, all_known, missing, latency, evidence, knowers
+    )
 
 
 def between_agencies(queued: Iterable[Event]) -> dict[str, int]:

@@ -198,7 +198,7 @@ PASS_ON = (
     "{sharer} to pass every incident at once to each agency it needs (CAD-to-CAD "
     "notification or a shared talkgroup)."
 )
-# (incident, agency) -> the agency that knew of the incident first and never told it.
+# (incident, agency) -> the agencies that knew of the incident first and never told it.
 Untold = dict[tuple[str, str], str]
 NO_DUTY = "no duty arose"  # a role none of whose duties fell due
 
@@ -300,9 +300,10 @@ def never_told(coordination: Coordination) -> Untold:
     """
     out: Untold = {}
     for f in coordination.facts:
-        if not f.incident or not f.evidence or f.fact != fact_key("incident", f.incident):
+        if not f.incident or f.fact != fact_key("incident", f.incident):
             continue
-        sharer = f.evidence[0].agency
+        # Every agency that knew it at the first instant owed the share (``told.py``).
+        sharer = " and ".join(f.first_knowers)
         for agency in f.missing if sharer else ():
             out[(f.incident, agency)] = sharer
     return out

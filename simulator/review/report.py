@@ -244,7 +244,8 @@ _GROUPS = {
 _GROUP_TEXT = {
     "respond": "CAD opened to its first unit on scene or staged",
     "dispatch": "CAD opened to its first unit dispatched",
-    "share": "a critical fact it knew first, until each agency needing it knew",
+    "share": "a critical fact it knew first (with all that knew it then), until each agency "
+    "needing it was told (not by walking into a hazard)",
     "command": "first unit on scene at a multi-agency incident until it was in command",
     "safety": "its own responders harmed, 1 / (1 + harmed)",
     "deconflict": "each operation it leads registered by its start; each conflict notice acted on",

@@ -10,9 +10,10 @@ bad. Each agency's duties, from its own events:
 - dispatch: the same CAD opening to its first unit dispatched (NFPA 1225), or to its
   first mutual-aid request for the incident (with nothing free, asking is dispatching);
   a unit sent at its request arriving also answers its respond duty;
-- share: each critical fact it knew first, until each other agency needing it knew
-  (an agency that learned it elsewhere within the target took the duty away; one that
-  learned it late, or never, is a miss);
+- share: each critical fact it knew first (with every agency that knew it at that
+  same instant: ``told.py``), until each other agency needing it was told (one told
+  elsewhere within the target took the duty away; one told late, or never, is a miss;
+  a hazard its crews walked into is not being told);
 - command: at an incident several agencies work, from its first unit on scene until
   it is in command (its own command post, unified command including it, or its
   commander arriving at a unified command already formed), where it owns a
@@ -42,7 +43,8 @@ from simulator.review.aid import AidClocks
 from simulator.review.credit import due, mean_time_credit
 from simulator.review.deconfliction import OperationsLog
 from simulator.review.intelligence import IntelligenceLog
-from simulator.review.stats import Sample, cite
+from simulator.review.stats import Evidence, Sample, cite
+from simulator.review.told import Learnings
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import AgencyKind, Capability
@@ -125,7 +127,7 @@ class _Sweep:
         self.resolved: dict[str, float] = {}
         self.harmed: dict[str, int] = defaultdict(int)
         self.critical: dict[str, Event] = {}
-        self.learned: dict[str, dict[str, Event]] = defaultdict(dict)
+        self.learnings = Learnings()
         self.first_unit_at: dict[tuple[str, str], Event] = {}
         self.asked: dict[tuple[str, str], Event] = {}
         # incident -> requesting agency -> partners it asked for mutual aid
@@ -179,11 +181,12 @@ class _Sweep:
             if e.incident:  # an escalation that involves more agencies says so here
                 self.needed.setdefault(e.incident, set()).update(critical.needed_by)
         elif kind == "fact.learned":
-            self.learned[payload(e).fact].setdefault(e.agency, e)
+            self.learnings.apply(e)
         elif kind == "incident.resolved":
             self.resolved.setdefault(e.incident, e.t)
         elif kind == "unit.harmed":
             self.harmed[e.agency] += 1
+            self.learnings.apply(e)
         elif kind == "operation.blue_on_blue":
             for agency in payload(e).agencies:  # officers of both operations are hurt
                 self.harmed[agency] += 1
@@ -291,28 +294,38 @@ class _Sweep:
         return Sample(value, incident, agency, finish.unit, cited, "timed while it could send")
 
     def _shared(self, agency: str) -> list[Sample]:
-        """Per critical fact it knew first and each agency needing it: until that one knew."""
+        """Per critical fact it knew first and each agency needing it: until that one was told.
+
+        Every agency that knew the fact at the first instant owes the share, so the
+        order an inject lists its recipients in changes nobody's duty: a tell by any of
+        them (or by anyone) within the target takes the duty away from the others, as
+        for any agency told elsewhere in time. A hazard an agency learned only by
+        walking into it was never told it (``told.py``).
+        """
         target = self.scenario.scoring.targets.fact_sharing_s
         out = []
         for fact, critical in sorted(self.critical.items(), key=lambda p: p[1].seq):
-            learned = self.learned.get(fact, {})
-            if not learned:
+            firsts = {str(e.agency): e for e in self.learnings.first_knowers(fact)}
+            first = firsts.get(agency)
+            if first is None:
                 continue
-            first = min(learned.values(), key=lambda e: e.seq)
-            if first.agency != agency:
-                continue
+            told = self.learnings.told.get(fact, {})
+            harmed = self.learnings.harmed_into(fact)
             # Owed from when it was needed: a fact known before its incident started is
             # owed to the agencies that then respond, whom nobody could name before.
             since = max(first.t, critical.t)
             named = FactKey.parse(fact).words()
-            for other in sorted(set(payload(critical).needed_by) - {agency}):
-                got = learned.get(other)
+            for other in sorted(set(payload(critical).needed_by) - set(firsts)):
+                got = told.get(other)
                 if got is None:
                     value = round(self.end - since, 3)
+                    hurt = harmed.get(other)
                     note = f"{named} never reached {other}"
-                    out.append(
-                        Sample(value, first.incident, agency, None, (cite(first),), note, True)
-                    )
+                    cited: tuple[Evidence, ...] = (cite(first),)
+                    if hurt is not None:
+                        note += ", whose crews walked into it"
+                        cited += (cite(hurt),)
+                    out.append(Sample(value, first.incident, agency, None, cited, note, True))
                 elif payload(got).source == agency:
                     value = round(max(0.0, got.t - since), 3)
                     cited = (cite(first), cite(got))
