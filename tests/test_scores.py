@@ -604,7 +604,9 @@ def test_an_objective_with_a_challenged_target_is_never_performed_without_challe
 def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
     ok = evaluate(Measure(metric="casualties_deceased", target=0), [], value=0)
     bad = evaluate(Measure(metric="incidents_escalated", target=0), [], value=2)
-    unseen = evaluate(Measure(metric="unified_command_time", target=600), [], value=None)
+    # Nobody on a hazardous scene. (An unobserved work measure would set the clean death
+    # count aside: see the test below.)
+    unseen = evaluate(Measure(metric="unsafe_entries", target=0), [], value=None)
     assert (ok.met, bad.met, unseen.met) == (True, False, None)
     one = rate_objective(
         Objective(id="A", title="a", core_capability="c", weight=3), [ok, bad, unseen]
@@ -643,6 +645,35 @@ def test_a_clean_guard_count_beside_work_all_missed_is_set_aside():
     assert not rate_objective(objective, [late, allowed]).measures[1].set_aside
     # A guard alone is judged as it stands.
     assert rate_objective(objective, [clean]).rating == "P"
+
+
+def test_counts_of_harm_beside_work_never_observed_are_set_aside():
+    """Harbor's idle police: unified command never fell due, the escalation was scripted."""
+    objective = Objective(id="OBJ5", title="u", core_capability="Operational Coordination")
+    unseen = evaluate(Measure(metric="unified_command_time", target=900), [], value=None)
+    scripted = evaluate(Measure(metric="incidents_escalated", target=1), [], value=1)
+    clean = evaluate(Measure(metric="span_of_control_breaches", target=0), [], value=0)
+    idle = rate_objective(objective, [unseen, scripted, clean])
+    # Neither count shows the work was done: nothing is left to rate, so never P.
+    assert (idle.rating, idle.score) == (None, None)
+    assert [m.set_aside for m in idle.measures] == [False, True, True]
+    # An escalation past its ceiling is harm done, judged even with no work observed.
+    worse = evaluate(Measure(metric="incidents_escalated", target=1), [], value=3)
+    rated = rate_objective(objective, [unseen, worse, clean])
+    assert rated.score == 100 * worse.credit and rated.measures[1].met is False
+    assert rated.measures[2].set_aside  # still: zero breaches show nobody acted
+    # Work done on time: the counts judge how well it went.
+    prompt = evaluate(Measure(metric="unified_command_time", target=900), timed(300.0))
+    worked = rate_objective(objective, [prompt, scripted, clean])
+    assert worked.rating == "P" and not any(m.set_aside for m in worked.measures)
+    # Work all missed: a death count within its ceiling cannot lift the objective either.
+    late = evaluate(Measure(metric="unified_command_time", target=900), timed(1350.0))
+    alive = evaluate(Measure(metric="casualties_deceased", target=2), [], value=0)
+    missed = rate_objective(objective, [late, alive])
+    assert missed.score == 100 * late.credit and missed.measures[1].set_aside
+    # With no work measure at all, the counts are judged as they stand.
+    counts = rate_objective(objective, [scripted, clean])
+    assert counts.score == 100.0 and not any(m.set_aside for m in counts.measures)
 
 
 def test_percentile_measure_with_agency_and_at_least():

@@ -322,7 +322,10 @@ def _standard_check(check: Check) -> dict:
 def _target_text(m: MeasureResult) -> str:
     """Why a target has its rating, in words (the rating's letter goes beside it)."""
     if m.set_aside:
-        return "set aside: no other target was met, so a count of zero reflects inaction"
+        return (
+            "set aside: no work target of this objective was met (missed or not observed), "
+            "so a count within its ceiling shows no work done"
+        )
     if m.met is None:
         return "not observed"
     if not m.met:
@@ -1318,9 +1321,11 @@ _RATING_NOTE = (
     "be performed (HSEEP). Each target: U if not met; met, P if every measurement was within "
     "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
     "left undone or responders were put at risk. Each objective: its score's band, "
-    "{bands}, so a higher score never has a worse letter; a count of zero of harm that "
-    "acting causes (messages lost, clashing assignments, span breaches, units harmed, teams "
-    "sent to hoaxes) is set aside when every other target of the objective was missed."
+    "{bands}, so a higher score never has a worse letter. When no work target of an "
+    "objective was met (all missed, or none observed), a count of zero of harm that acting "
+    "causes (messages lost, clashing assignments, span breaches, units harmed, teams sent to "
+    "hoaxes) and a death or escalation count within its ceiling are set aside: inaction "
+    "keeps the first clean, and the script or the partners can keep the second down."
 )
 
 
