@@ -502,3 +502,43 @@ def test_the_json_report_carries_each_standards_verdict_as_data():
     assert "police priority-1 (no national standard" in text.split("## Response standards")[1]
     # An objective naming no critical tasks says none, not "Critical tasks: ."
     assert "Core capability: c.\n" in text and "Critical tasks" not in text
+
+
+# f. A duty undone at the end is a miss, even when the end came exactly at its target.
+
+
+def test_an_undone_duty_timed_exactly_at_its_target_is_told_as_a_miss():
+    # I0 reached in 100 s; I1 and I2 never reached, the run ending 300 s (the target)
+    # after I2's call: the table says 2 not done, and so must the text under it.
+    log = arrivals([100])
+    for i, t in ((1, 19_000.0), (2, 20_000.0)):
+        log.add(t, "incident.started", incident=f"I{i}", priority=2, agencies=["police"])
+        log.add(t, "call.received", "police", incident=f"I{i}", call=f"C{i}")
+    log.add(20_300, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("first_on_scene", 300), log)
+    (measure,) = doc["objectives"][0]["measures"]
+    assert measure["rating_text"] == "not met; 2 not done (counted as misses)"
+    area = only_finding(doc)
+    assert (
+        "2 of 3 missed the target (2 not done, counted as misses), at I1, I2." in area["analysis"]
+    )
+
+
+def test_a_standard_never_counts_an_undone_duty_as_within_its_target():
+    # Nine calls dispatched in 15 s, a tenth never: the run ends 60 s (the NFPA 1225
+    # target) after it was answered. 90% within would meet the standard; 9 of 10 are.
+    log = LogBuilder()
+    for i in range(10):
+        t, incident = 1000.0 * i, f"I{i}"
+        log.add(t, "incident.started", incident=incident, priority=2, agencies=["police"])
+        log.add(t, "call.received", "police", incident=incident, call=f"C{i}")
+        log.add(t + 5, "call.answered", "police", incident=incident, call=f"C{i}", wait=5.0)
+        log.add(t + 10, "cad.opened", "police", incident=incident, via="call")
+        if i < 8:
+            log.add(t + 20, "unit.dispatched", "police", f"P{i}", incident, prev="available")
+        elif i == 8:
+            log.add(t + 200, "unit.dispatched", "police", f"P{i}", incident, prev="available")
+    log.add(9065, "exercise.ended", reason="duration reached")
+    scores = score(build(scenario_dict()), log.events)
+    (check,) = [c for c in scores.checks if c.name == "Call processing"]
+    assert (check.n, check.within, check.met) == (10, 0.8, False)

@@ -20,6 +20,7 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.coordination import Coordination
+from simulator.review.credit import within
 from simulator.review.intervals import Check, Intervals
 from simulator.review.opportunity import ARISING
 from simulator.review.outcomes import IncidentOutcome, Outcomes
@@ -466,13 +467,10 @@ def _times(m: MeasureResult, intervals: Intervals) -> tuple[str, list[Sample], l
 def _split(
     samples: tuple[Sample, ...] | list[Sample], target: float, at_most: bool
 ) -> tuple[list[Sample], list[Sample]]:
-    """Samples within target and those that missed it, each worst first."""
-
-    def within(s: Sample) -> bool:
-        return s.value <= target if at_most else s.value >= target
-
+    """Samples within target and those that missed it (undone ones always), each worst first."""
     ordered = _worst(samples, at_most)
-    return [s for s in ordered if within(s)], [s for s in ordered if not within(s)]
+    hits = [s for s in ordered if within(s, target, at_most)]
+    return hits, [s for s in ordered if not within(s, target, at_most)]
 
 
 def _from_check(check: Check, intervals: Intervals, untold: Untold) -> Finding:

@@ -30,7 +30,7 @@ nothing must not rate an objective above the players who did its work.
 
 from dataclasses import dataclass, replace
 
-from simulator.review.credit import count_credit, due, mean_time_credit
+from simulator.review.credit import count_credit, due, mean_time_credit, within
 from simulator.review.stats import Evidence, Sample, percentile
 from simulator.scenario.scoring import Measure, Objective, Rating
 from simulator.scenario.vocabulary import Metric
@@ -151,9 +151,7 @@ def evaluate(
 
 def _past(samples: tuple[Sample, ...] | list[Sample], target: float, at_most: bool) -> int:
     """How many measurements fell on the wrong side of the target (undone ones included)."""
-    if at_most:
-        return sum(1 for s in samples if s.censored or s.value > target)
-    return sum(1 for s in samples if s.censored or s.value < target)
+    return sum(1 for s in samples if not within(s, target, at_most))
 
 
 def rate_target(met: bool | None, past: int, missed: int, safety: bool = False) -> str | None:
