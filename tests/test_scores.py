@@ -24,6 +24,7 @@ from simulator.review.findings import _breakdown, _latency, seconds_text
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcome_score, outcomes
+from simulator.review.queueing import waits
 from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.roles import role_scores
 from simulator.review.score import score
@@ -807,10 +808,13 @@ def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_
     (asked,) = [s for s in intervals.of("first_on_scene", "ems")]
     assert asked.unit == "CM1"
     # EMS's own processing (60 s to 1000 s) was not on the partner's way: waiting is.
-    assert _breakdown(asked, intervals) == (
-        "Of that: call processing 0:00, turnout 1:00, travel 4:00, waiting (notification, "
-        "mutual aid, queueing, staging) 1:40. The largest share is travel."
-    )
+    parts = _breakdown(asked, intervals, waits(build(scenario_dict()), log.events))
+    assert parts == {
+        "call processing": 0.0,
+        "turnout": 60.0,
+        "travel": 240.0,
+        "waiting (notification, mutual aid, staging)": 100.0,
+    }
 
 
 def test_an_arrival_that_never_came_is_not_broken_down():
@@ -825,8 +829,10 @@ def test_an_arrival_that_never_came_is_not_broken_down():
     intervals = response_intervals(log.events)
     (never,) = [s for s in intervals.of("first_on_scene", "ems")]
     assert never.censored and never.unit is None
-    text = _latency("first_on_scene", [never], 1, intervals)
-    assert "Of that" not in text and "turnout" not in text
+    text, queued = _latency(
+        "first_on_scene", [never], 1, intervals, waits(build(scenario_dict()), log.events)
+    )
+    assert "Of that" not in text and "turnout" not in text and not queued
 
 
 def test_messages_between_agencies_are_counted_by_path_with_their_safecom_level():

@@ -42,6 +42,7 @@ from simulator.review.findings import (
 from simulator.review.hoaxes import hoax_rows
 from simulator.review.intervals import Check
 from simulator.review.outcomes import OUTCOME_WEIGHTS
+from simulator.review.queueing import waits
 from simulator.review.rating import NOT_OBSERVED, RATINGS, MeasureResult
 from simulator.review.roles import GROUP_WEIGHTS, DutyGroup, RoleScore
 from simulator.review.score import Scores
@@ -100,7 +101,7 @@ def build_report(
     ``baseline_note`` says why a trainee's run has no baseline, when it has none.
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
-    found = findings(scores, span)
+    found = findings(scores, span, waits(scenario, events))
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
     reason = stop_reason(scenario, scores.ended, scores.end, meta.until, meta.actions)
