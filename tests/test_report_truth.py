@@ -308,6 +308,29 @@ def test_a_clean_count_cites_the_chances_it_had_not_the_exercise_span():
 # f. Units and harm events are counted and labelled apart, the same way everywhere.
 
 
+def test_responders_harmed_are_people_not_vehicles():
+    # Three engines walk into an unreported chemical, two firefighters hurt in each; a
+    # police car is put out of service with nobody hurt.
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["police", "fire"], hazards=["chem"])
+    log.add(60, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    for n in (1, 2, 3):
+        log.add(60 + n, "unit.on_scene", "fire", f"F{n}", "I1", prev="en_route")
+        harm = {"hazard": "chemical", "effect": "crew_injured", "count": 2}
+        log.add(70 + n, "unit.harmed", "fire", f"F{n}", "I1", **harm)
+    harm = {"hazard": "chemical", "effect": "out_of_service", "count": 1}
+    log.add(80, "unit.harmed", "police", "P1", "I1", **harm)
+    log.add(600, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("unsafe_entries", 0), log)
+    (safety,) = [c for c in doc["score"]["outcome_components"] if c["component"] == "safety"]
+    assert safety["note"] == "4 units harmed, 6 responders injured"
+    said = {
+        r["agency"]: g["text"] for r in doc["roles"] for g in r["groups"] if g["name"] == "safety"
+    }
+    assert said == {"fire": "3 units harmed, 6 responders injured", "police": "1 unit harmed"}
+    assert "|   responders injured (people: each harmed crew's count) | 6 |" in render(doc, "md")
+
+
 def test_units_harmed_and_harm_events_agree_across_the_report():
     log = LogBuilder()
     log.add(0, "incident.started", incident="I1", agencies=["police", "fire"], hazards=["chem"])

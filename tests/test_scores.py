@@ -1044,17 +1044,19 @@ def test_a_diversion_gives_back_the_full_bed_at_the_first_hospital_not_the_crowd
     assert (result.hospital_over_capacity, result.hospital_crowded) == (0, 1)
 
 
-def test_outcome_note_counts_responders_harmed_in_words():
-    """The report's safety line reads "1 responder harmed", "2 responders harmed"."""
+def test_outcome_note_counts_units_harmed_and_people_injured_in_words():
+    """The safety line counts units (the score's count) and the people hurt in them."""
     import dataclasses
 
     from simulator.review.outcomes import outcome_score, outcomes
 
     none = outcomes([])
     one = dataclasses.replace(none, responders_harmed=1)
-    two = dataclasses.replace(none, responders_harmed=2)
-    assert outcome_score(one, 3600.0, 1).notes["safety"] == "1 responder harmed"
-    assert outcome_score(two, 3600.0, 1).notes["safety"] == "2 responders harmed"
+    crews = dataclasses.replace(none, responders_harmed=3, injured={"fire": 6})
+    assert outcome_score(one, 3600.0, 1).notes["safety"] == "1 unit harmed"
+    assert outcome_score(crews, 3600.0, 1).notes["safety"] == (
+        "3 units harmed, 6 responders injured"
+    )
 
 
 def test_outcome_note_counts_incidents_due_in_words():

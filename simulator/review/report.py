@@ -41,7 +41,7 @@ from simulator.review.findings import (
 )
 from simulator.review.hoaxes import hoax_rows
 from simulator.review.intervals import Check
-from simulator.review.outcomes import OUTCOME_WEIGHTS
+from simulator.review.outcomes import OUTCOME_WEIGHTS, harm_text
 from simulator.review.queueing import waits
 from simulator.review.rating import NOT_OBSERVED, RATINGS, MeasureResult
 from simulator.review.roles import GROUP_WEIGHTS, DutyGroup, RoleScore
@@ -247,7 +247,7 @@ _GROUP_TEXT = {
     "dispatch": "CAD opened to its first unit dispatched",
     "share": "a critical fact it knew first, until each agency needing it knew",
     "command": "first unit on scene at a multi-agency incident until it was in command",
-    "safety": "its own responders harmed, 1 / (1 + harmed)",
+    "safety": "its own units harmed, 1 / (1 + units harmed)",
     "deconflict": "each operation it leads registered by its start; each conflict notice acted on",
     "handle": "each fact it owns reaching the partners needing it in time; no fact shared "
     "beyond its handling level",
@@ -455,7 +455,14 @@ def _roles(
     order = [a for a in trainee if a in scores.roles]
     order += [a for a in sorted(scores.roles) if a not in order]
     return [
-        _role(scores.roles[a], names.get(a, a), a in trainee, scores.complete, untold.get(a))
+        _role(
+            scores.roles[a],
+            names.get(a, a),
+            a in trainee,
+            scores.complete,
+            untold.get(a),
+            scores.outcomes.injured.get(a, 0),
+        )
         for a in order
     ]
 
@@ -477,13 +484,14 @@ def _duties_text(g: DutyGroup) -> str:
     return f"{duties}, all done in time"
 
 
-def _role(role: RoleScore, name: str, mine: bool, complete: bool, untold: str | None) -> dict:
+def _role(
+    role: RoleScore, name: str, mine: bool, complete: bool, untold: str | None, injured: int
+) -> dict:
+    """One agency's role score and groups; ``injured``: its responders (people) hurt."""
     groups = []
     for g in role.groups:
-        if g.name == "safety":
-            text = plural(g.missed, ("responder harmed", "responders harmed"))
-        else:
-            text = _duties_text(g)
+        # Safety: its units harmed, and how many people of their crews were hurt.
+        text = harm_text(g.missed, injured) if g.name == "safety" else _duties_text(g)
         groups.append(
             {
                 "name": g.name,
@@ -926,7 +934,7 @@ _ROLES_NOTE = (
     "Each agency is scored on its own duties only: respond (CAD opened to first unit on "
     "scene), dispatch (CAD opened to first unit dispatched), share (critical facts it knew "
     "first, to every agency needing them), command (in command at multi-agency incidents) "
-    "and safety (its responders unharmed){extra}, weighted {weights}. Credit is full within "
+    "and safety (its units unharmed){extra}, weighted {weights}. Credit is full within "
     f"target and falls to none at three times the target; a duty {UNDONE} counts as a miss."
 )
 _DECONFLICT_NOTE = (
@@ -1089,6 +1097,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
         ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
         ["Responder harm events (unit.harmed; blue-on-blue, each team)", o["responders_harmed"]],
+        ["  responders injured (people: each harmed crew's count)", sum(o["injured"].values())],
         ["Systems down (fault injects: CAD, records, radio, phones)", o["systems_down"]],
         ["  minutes down in all (Cybersecurity)", o["system_down_minutes"]],
     ]
