@@ -908,10 +908,14 @@ _CONDUCT_HEADER = ["time", "what", "detail"]
 
 
 def _conduct_rows(doc: dict) -> list[list[str]]:
-    """The controller's departures from the MSEL, then the exercise's end, in time order."""
+    """The MSEL's departures and contingency rows kept back in log order, then the end."""
     found = doc["conduct"]
     return [
-        [f"T+{r['time']}", r["what"], r["detail"]] for r in [*found["deviations"], found["ended"]]
+        [f"T+{r['time']}", r["what"], r["detail"]]
+        for r in [
+            *sorted(found["deviations"] + found["reserve"], key=lambda r: r["seq"]),
+            found["ended"],
+        ]
     ]
 
 
