@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.commands import PublicStatement
 from simulator.exercise import Exercise
 from simulator.review.findings import findings
+from simulator.review.queueing import waits
 from simulator.review.score import score
 from simulator.scenario.loader import ScenarioError
 from simulator.terminal import Terminal
@@ -258,7 +259,11 @@ def test_public_information_measures_and_the_community_outcome_are_scored():
     assert good.community.countered == 1 and bad.community.countered == 0
     trust = bad.objectives[0].measures[2]  # a level at the end, not a count of anything
     assert trust.statistic == "level"
-    (finding,) = [f for f in findings(bad, (None, None)) if f.metric == "trust_at_end"]
+    (finding,) = [
+        f
+        for f in findings(bad, (None, None), waits(scenario, poor.log.events))
+        if f.metric == "trust_at_end"
+    ]
     assert trust.met == (trust.value >= 50)  # a floor of 50 on the 0-100 reading
     verdict = "Target met" if trust.value >= 50 else "Target not met"
     assert finding.analysis == f"{verdict}: {trust.value:g} when the exercise ended."

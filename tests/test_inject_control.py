@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from simulator.cli import main
 from simulator.commands import COMMAND, AddInject, Dispatch, HoldInject, ReleaseInject
 from simulator.exercise import Exercise
+from simulator.review.conduct import TIME_UP, conduct
 from simulator.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,3 +219,30 @@ def test_a_contingency_inject_waits_for_the_controller_with_its_notes(scenario):
     assert exercise.submit(ReleaseInject(seq=2), source=CONTROLLER).accepted
     exercise.advance(1300)
     assert [e.t for e in exercise.log.of_kind("road.closed")] == [1200.0]
+
+
+def test_a_contingency_row_never_released_is_listed_as_held_in_reserve(scenario):
+    """The conduct section must not read "as scripted" over a contingency row never played."""
+    rows = list(scenario.msel)
+    rows[1] = rows[1].model_copy(update={"contingency": True})
+    contingent = scenario.model_copy(update={"msel": rows})
+    kept = Exercise(contingent, 0, file=str(SMALL))
+    kept.advance(1200)
+    found = conduct(contingent, kept.log.events, TIME_UP)
+    assert not found["scripted"] and found["deviations"] == []
+    (reserve,) = found["reserve"]
+    assert (reserve["t"], reserve["row"]) == (600.0, 2)
+    assert reserve["what"] == "Contingency row held in reserve, not played"
+    assert found["summary"].startswith(
+        "No MSEL row was held, released out of time or added. 1 contingency row (row 2) was "
+        "held in reserve and not played: a contingency row plays only when the controller "
+        "releases it, so this is by design, not a departure"
+    )
+    # Released by the controller, it was played: listed as released, nothing in reserve.
+    played = Exercise(contingent, 0, file=str(SMALL))
+    played.advance(900)
+    assert played.submit(ReleaseInject(seq=2), source=CONTROLLER).accepted
+    played.advance(1200)
+    found = conduct(contingent, played.log.events, TIME_UP)
+    assert found["reserve"] == []
+    assert [d["what"] for d in found["deviations"]] == ["Contingency row released"]

@@ -9,11 +9,13 @@ trainee's orders are stated as they happened.
 import json
 
 from conftest import ROOT, LogBuilder, build, scenario_dict
+from conftest import unit as fleet_unit
 
 from simulator.cli import main
 from simulator.events import Event, read_events
 from simulator.review.compare import NOT_COMPARABLE, compare
-from simulator.review.findings import STANDARDS, findings
+from simulator.review.findings import CORRECTIVE, STANDARDS, findings
+from simulator.review.queueing import waits
 from simulator.review.report import RunMeta, _duties_text, build_report, render
 from simulator.review.roles import DutyGroup, _merged
 from simulator.review.score import score
@@ -265,8 +267,10 @@ def test_each_standard_cites_and_counts_the_samples_its_check_judged(tmp_path):
     argv = ["run", str(scenario_file), "--seed", "0", "--quiet", "--out", str(out)]
     assert main([*argv, "--db", str(tmp_path / "x.db")]) == 0
     scenario = load(scenario_file)
-    scores = score(scenario, read_events((out / "events.jsonl").read_text().splitlines()))
-    found = {f.capability + f.title: f for f in findings(scores, (Evidence(0, 0, "", ""),) * 2)}
+    events = read_events((out / "events.jsonl").read_text().splitlines())
+    scores = score(scenario, events)
+    span = (Evidence(0, 0, "", ""),) * 2
+    found = {f.capability + f.title: f for f in findings(scores, span, waits(scenario, events))}
     checked = [c for c in scores.checks if c.met is not None]
     assert {c.met for c in checked} == {True, False}  # the run shows both kinds of finding
     for check in checked:
@@ -302,6 +306,29 @@ def test_a_clean_count_cites_the_chances_it_had_not_the_exercise_span():
 
 
 # f. Units and harm events are counted and labelled apart, the same way everywhere.
+
+
+def test_responders_harmed_are_people_not_vehicles():
+    # Three engines walk into an unreported chemical, two firefighters hurt in each; a
+    # police car is put out of service with nobody hurt.
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", agencies=["police", "fire"], hazards=["chem"])
+    log.add(60, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    for n in (1, 2, 3):
+        log.add(60 + n, "unit.on_scene", "fire", f"F{n}", "I1", prev="en_route")
+        harm = {"hazard": "chemical", "effect": "crew_injured", "count": 2}
+        log.add(70 + n, "unit.harmed", "fire", f"F{n}", "I1", **harm)
+    harm = {"hazard": "chemical", "effect": "out_of_service", "count": 1}
+    log.add(80, "unit.harmed", "police", "P1", "I1", **harm)
+    log.add(600, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("unsafe_entries", 0), log)
+    (safety,) = [c for c in doc["score"]["outcome_components"] if c["component"] == "safety"]
+    assert safety["note"] == "4 units harmed, 6 responders injured"
+    said = {
+        r["agency"]: g["text"] for r in doc["roles"] for g in r["groups"] if g["name"] == "safety"
+    }
+    assert said == {"fire": "3 units harmed, 6 responders injured", "police": "1 unit harmed"}
+    assert "|   responders injured (people: each harmed crew's count) | 6 |" in render(doc, "md")
 
 
 def test_units_harmed_and_harm_events_agree_across_the_report():
@@ -502,3 +529,114 @@ def test_the_json_report_carries_each_standards_verdict_as_data():
     assert "police priority-1 (no national standard" in text.split("## Response standards")[1]
     # An objective naming no critical tasks says none, not "Critical tasks: ."
     assert "Core capability: c.\n" in text and "Critical tasks" not in text
+
+
+# f. A duty undone at the end is a miss, even when the end came exactly at its target.
+
+
+def test_an_undone_duty_timed_exactly_at_its_target_is_told_as_a_miss():
+    # I0 reached in 100 s; I1 and I2 never reached, the run ending 300 s (the target)
+    # after I2's call: the table says 2 not done, and so must the text under it.
+    log = arrivals([100])
+    for i, t in ((1, 19_000.0), (2, 20_000.0)):
+        log.add(t, "incident.started", incident=f"I{i}", priority=2, agencies=["police"])
+        log.add(t, "call.received", "police", incident=f"I{i}", call=f"C{i}")
+    log.add(20_300, "exercise.ended", reason="duration reached")
+    doc = report(scored_by("first_on_scene", 300), log)
+    (measure,) = doc["objectives"][0]["measures"]
+    assert measure["rating_text"] == "not met; 2 not done (counted as misses)"
+    area = only_finding(doc)
+    assert (
+        "2 of 3 missed the target (2 not done, counted as misses), at I1, I2." in area["analysis"]
+    )
+
+
+def test_a_standard_never_counts_an_undone_duty_as_within_its_target():
+    # Nine calls dispatched in 15 s, a tenth never: the run ends 60 s (the NFPA 1225
+    # target) after it was answered. 90% within would meet the standard; 9 of 10 are.
+    log = LogBuilder()
+    for i in range(10):
+        t, incident = 1000.0 * i, f"I{i}"
+        log.add(t, "incident.started", incident=incident, priority=2, agencies=["police"])
+        log.add(t, "call.received", "police", incident=incident, call=f"C{i}")
+        log.add(t + 5, "call.answered", "police", incident=incident, call=f"C{i}", wait=5.0)
+        log.add(t + 10, "cad.opened", "police", incident=incident, via="call")
+        if i < 8:
+            log.add(t + 20, "unit.dispatched", "police", f"P{i}", incident, prev="available")
+        elif i == 8:
+            log.add(t + 200, "unit.dispatched", "police", f"P{i}", incident, prev="available")
+    log.add(9065, "exercise.ended", reason="duration reached")
+    scores = score(build(scenario_dict()), log.events)
+    (check,) = [c for c in scores.checks if c.name == "Call processing"]
+    assert (check.n, check.within, check.met) == (10, 0.8, False)
+
+
+# g. Waiting for a free unit is queueing, not slow call processing.
+
+
+def queued_ambulance(freed_at: float | None) -> LogBuilder:
+    """Both ambulances busy at I0 when EMS answers a misrouted call for I1 and transfers it.
+
+    M1 comes free at 1000 s and is sent to I1 at once; with ``freed_at``, M2 was free
+    (back at its station) from then on and EMS still waited for M1.
+    """
+    log = LogBuilder().add(0, "incident.started", incident="I0", priority=1, agencies=["ems"])
+    for n in (1, 2):
+        log.add(10, "unit.dispatched", "ems", f"M{n}", "I0", prev="available")
+        log.add(60, "unit.on_scene", "ems", f"M{n}", "I0", prev="dispatched")
+    log.add(100, "incident.started", incident="I1", priority=1, agencies=["police", "ems"])
+    log.add(100, "call.received", "ems", incident="I1", call="C1")
+    log.add(105, "call.answered", "ems", incident="I1", call="C1", wait=5.0)
+    log.add(130, "cad.opened", "ems", incident="I1", via="notification")
+    log.add(150, "call.transferred", "ems", incident="I1", call="C1", to="police")
+    if freed_at is not None:
+        log.add(freed_at, "unit.available", "ems", "M2", prev="returning")
+    log.add(1000, "unit.returning", "ems", "M1", prev="on_scene")
+    log.add(1000, "unit.dispatched", "ems", "M1", "I1", prev="returning")
+    log.add(1000, "unit.en_route", "ems", "M1", "I1", prev="dispatched")
+    log.add(1300, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    return log.add(3000, "exercise.ended", reason="duration reached")
+
+
+def two_ambulances(metric: str, target: float) -> Scenario:
+    data = scenario_dict(
+        units=[
+            fleet_unit("P1", "police", ["patrol"], "PS"),
+            fleet_unit("M1", "ems", ["als", "transport"], "ES"),
+            fleet_unit("M2", "ems", ["als", "transport"], "ES"),
+            fleet_unit("S1", "ems", ["command", "als"], "ES"),  # free, but carries nobody
+        ]
+    )
+    measure = {"metric": metric, "target": target, "agency": "ems"}
+    data["scoring"] = {
+        "objectives": [{"id": "O", "title": "t", "core_capability": "c", "measures": [measure]}]
+    }
+    return build(data)
+
+
+def test_waiting_for_a_free_ambulance_is_queueing_and_asks_for_mutual_aid():
+    log = queued_ambulance(None)
+    doc = report(two_ambulances("first_on_scene", 539), log)
+    area = only_finding(doc)
+    # 1200 s from the first call: 5 s before EMS answered, the 45 s transfer, 850 s with
+    # both ambulances out, 300 s of travel.
+    assert (
+        "Of that: transferring a misrouted call 0:45, waiting for a free unit (queueing) "
+        "14:10, call processing 0:00, turnout 0:00, travel 5:00, waiting (notification, "
+        "mutual aid, staging) 0:05. The largest share is waiting for a free unit (queueing)."
+    ) in area["analysis"]
+    (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
+    assert item["corrective_action"] == CORRECTIVE["queueing"]
+    # The call-processing standard says the same of its worst case.
+    (processing,) = [p for p in doc["improvement_plan"] if p["issue"].startswith("Call proc")]
+    assert processing["corrective_action"] == CORRECTIVE["queueing"]
+
+
+def test_a_free_ambulance_left_at_the_station_is_call_processing():
+    doc = report(two_ambulances("first_on_scene", 539), queued_ambulance(400.0))
+    assert (
+        "waiting for a free unit (queueing) 4:10, call processing 10:00"
+        in only_finding(doc)["analysis"]
+    )
+    (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
+    assert item["corrective_action"] == CORRECTIVE["first_on_scene"]

@@ -21,6 +21,7 @@ from simulator.exercise import Exercise
 from simulator.players import attach_players
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import parse_players
+from simulator.review.compare import compare
 from simulator.review.score import score
 from simulator.scenario import load
 from simulator.scenario.attainable import unattainable
@@ -545,3 +546,19 @@ def test_harbor_expert_bomb_squad_waits_for_the_stage_survey_and_is_not_hurt():
     bomb_in = min(e.t for e in log if e.kind == "unit.on_scene" and e.unit == "BOMB-1")
     assert bomb_in > learned
     assert score(scenario, log).overall > score(scenario, runs["sop"]).overall + 10
+
+
+def test_an_idle_trainee_never_rates_an_objective_above_the_baseline():
+    """Harbor, seed 4, idle police: unified command never fell due, the escalation was
+    scripted and nobody arrived to breach a span, so OBJ5 once read P beside SOP's U."""
+    path = SCENARIOS / "harbor_district_mci.yaml"
+    idle = play(path, {"police": "idle"}, seed=4)
+    baseline = play(path, {}, seed=4)
+    obj5 = next(o for o in idle.objectives if o.id == "OBJ5")
+    assert obj5.rating is None
+    assert [m.metric for m in obj5.measures if m.set_aside] == [
+        "incidents_escalated",
+        "span_of_control_breaches",
+    ]
+    ratings = [row for row in compare(idle, baseline) if row.unit == "rating"]
+    assert ratings and not [row.label for row in ratings if row.better == "run"]

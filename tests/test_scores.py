@@ -24,6 +24,7 @@ from simulator.review.findings import _breakdown, _latency, seconds_text
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcome_score, outcomes
+from simulator.review.queueing import waits
 from simulator.review.rating import evaluate, overall, rate, rate_objective
 from simulator.review.roles import role_scores
 from simulator.review.score import score
@@ -604,7 +605,9 @@ def test_an_objective_with_a_challenged_target_is_never_performed_without_challe
 def test_objective_rating_ignores_unobserved_measures_and_overall_is_weighted():
     ok = evaluate(Measure(metric="casualties_deceased", target=0), [], value=0)
     bad = evaluate(Measure(metric="incidents_escalated", target=0), [], value=2)
-    unseen = evaluate(Measure(metric="unified_command_time", target=600), [], value=None)
+    # Nobody on a hazardous scene. (An unobserved work measure would set the clean death
+    # count aside: see the test below.)
+    unseen = evaluate(Measure(metric="unsafe_entries", target=0), [], value=None)
     assert (ok.met, bad.met, unseen.met) == (True, False, None)
     one = rate_objective(
         Objective(id="A", title="a", core_capability="c", weight=3), [ok, bad, unseen]
@@ -643,6 +646,35 @@ def test_a_clean_guard_count_beside_work_all_missed_is_set_aside():
     assert not rate_objective(objective, [late, allowed]).measures[1].set_aside
     # A guard alone is judged as it stands.
     assert rate_objective(objective, [clean]).rating == "P"
+
+
+def test_counts_of_harm_beside_work_never_observed_are_set_aside():
+    """Harbor's idle police: unified command never fell due, the escalation was scripted."""
+    objective = Objective(id="OBJ5", title="u", core_capability="Operational Coordination")
+    unseen = evaluate(Measure(metric="unified_command_time", target=900), [], value=None)
+    scripted = evaluate(Measure(metric="incidents_escalated", target=1), [], value=1)
+    clean = evaluate(Measure(metric="span_of_control_breaches", target=0), [], value=0)
+    idle = rate_objective(objective, [unseen, scripted, clean])
+    # Neither count shows the work was done: nothing is left to rate, so never P.
+    assert (idle.rating, idle.score) == (None, None)
+    assert [m.set_aside for m in idle.measures] == [False, True, True]
+    # An escalation past its ceiling is harm done, judged even with no work observed.
+    worse = evaluate(Measure(metric="incidents_escalated", target=1), [], value=3)
+    rated = rate_objective(objective, [unseen, worse, clean])
+    assert rated.score == 100 * worse.credit and rated.measures[1].met is False
+    assert rated.measures[2].set_aside  # still: zero breaches show nobody acted
+    # Work done on time: the counts judge how well it went.
+    prompt = evaluate(Measure(metric="unified_command_time", target=900), timed(300.0))
+    worked = rate_objective(objective, [prompt, scripted, clean])
+    assert worked.rating == "P" and not any(m.set_aside for m in worked.measures)
+    # Work all missed: a death count within its ceiling cannot lift the objective either.
+    late = evaluate(Measure(metric="unified_command_time", target=900), timed(1350.0))
+    alive = evaluate(Measure(metric="casualties_deceased", target=2), [], value=0)
+    missed = rate_objective(objective, [late, alive])
+    assert missed.score == 100 * late.credit and missed.measures[1].set_aside
+    # With no work measure at all, the counts are judged as they stand.
+    counts = rate_objective(objective, [scripted, clean])
+    assert counts.score == 100.0 and not any(m.set_aside for m in counts.measures)
 
 
 def test_percentile_measure_with_agency_and_at_least():
@@ -776,10 +808,13 @@ def test_a_partners_arrival_is_broken_down_by_the_partner_units_own_turnout_and_
     (asked,) = [s for s in intervals.of("first_on_scene", "ems")]
     assert asked.unit == "CM1"
     # EMS's own processing (60 s to 1000 s) was not on the partner's way: waiting is.
-    assert _breakdown(asked, intervals) == (
-        "Of that: call processing 0:00, turnout 1:00, travel 4:00, waiting (notification, "
-        "mutual aid, queueing, staging) 1:40. The largest share is travel."
-    )
+    parts = _breakdown(asked, intervals, waits(build(scenario_dict()), log.events))
+    assert parts == {
+        "call processing": 0.0,
+        "turnout": 60.0,
+        "travel": 240.0,
+        "waiting (notification, mutual aid, staging)": 100.0,
+    }
 
 
 def test_an_arrival_that_never_came_is_not_broken_down():
@@ -794,8 +829,10 @@ def test_an_arrival_that_never_came_is_not_broken_down():
     intervals = response_intervals(log.events)
     (never,) = [s for s in intervals.of("first_on_scene", "ems")]
     assert never.censored and never.unit is None
-    text = _latency("first_on_scene", [never], 1, intervals)
-    assert "Of that" not in text and "turnout" not in text
+    text, queued = _latency(
+        "first_on_scene", [never], 1, intervals, waits(build(scenario_dict()), log.events)
+    )
+    assert "Of that" not in text and "turnout" not in text and not queued
 
 
 def test_messages_between_agencies_are_counted_by_path_with_their_safecom_level():
@@ -1007,17 +1044,19 @@ def test_a_diversion_gives_back_the_full_bed_at_the_first_hospital_not_the_crowd
     assert (result.hospital_over_capacity, result.hospital_crowded) == (0, 1)
 
 
-def test_outcome_note_counts_responders_harmed_in_words():
-    """The report's safety line reads "1 responder harmed", "2 responders harmed"."""
+def test_outcome_note_counts_units_harmed_and_people_injured_in_words():
+    """The safety line counts units (the score's count) and the people hurt in them."""
     import dataclasses
 
     from simulator.review.outcomes import outcome_score, outcomes
 
     none = outcomes([])
     one = dataclasses.replace(none, responders_harmed=1)
-    two = dataclasses.replace(none, responders_harmed=2)
-    assert outcome_score(one, 3600.0, 1).notes["safety"] == "1 responder harmed"
-    assert outcome_score(two, 3600.0, 1).notes["safety"] == "2 responders harmed"
+    crews = dataclasses.replace(none, responders_harmed=3, injured={"fire": 6})
+    assert outcome_score(one, 3600.0, 1).notes["safety"] == "1 unit harmed"
+    assert outcome_score(crews, 3600.0, 1).notes["safety"] == (
+        "3 units harmed, 6 responders injured"
+    )
 
 
 def test_outcome_note_counts_incidents_due_in_words():

@@ -34,6 +34,8 @@ UNCHANGED = (
     "No MSEL row was held, released out of time or added; the exercise did not run to its "
     "planned end (below)."
 )
+# Every scripted row ran at its time, but a contingency row was kept back (listed after).
+UNTOUCHED = "No MSEL row was held, released out of time or added."
 # The reason ``run_sim.py control URL end`` gives when none is typed.
 _DEFAULT_END = "ended by the controller"
 
@@ -98,11 +100,65 @@ def conduct(scenario: Scenario, events: Sequence[Event], reason: str) -> dict:
         row = _deviation(event, contingency, on_hold)
         if row is not None:
             rows.append({"t": event.t, "time": format_offset(event.t), "seq": event.seq, **row})
+    reserve = _reserve(events, contingency - on_hold)
     end = events[-1].t if events else 0.0
     ending = {"t": end, "time": format_offset(end), "what": "Exercise ended", "detail": reason}
-    scripted = not rows and reason in (TIME_UP, AS_ASKED)
-    summary = SCRIPTED if scripted else "" if rows else UNCHANGED
-    return {"scripted": scripted, "summary": summary, "deviations": rows, "ended": ending}
+    scripted = not rows and not reserve and reason in (TIME_UP, AS_ASKED)
+    if scripted:
+        summary = SCRIPTED
+    elif rows:
+        summary = ""
+    else:
+        summary = UNCHANGED if reason not in (TIME_UP, AS_ASKED) else UNTOUCHED
+    if reserve:
+        summary = f"{summary} {_reserve_text(reserve)}".strip()
+    return {
+        "scripted": scripted,
+        "summary": summary,
+        "deviations": rows,
+        "reserve": reserve,
+        "ended": ending,
+    }
+
+
+def _reserve(events: Sequence[Event], contingency: set[int]) -> list[dict]:
+    """Contingency rows whose time came (``inject.held``) and that were never released.
+
+    A contingency row waits for the controller's release (HSEEP): kept back, it was
+    held in reserve by design, yet the players never faced it, which an evaluator
+    reading their scores must know.
+    """
+    released = {payload(e).seq for e in events if e.kind == "inject.released"}
+    out = []
+    for e in events:
+        if e.kind != "inject.held":
+            continue
+        data = payload(e)
+        if data.seq in contingency and data.seq not in released:
+            out.append(
+                {
+                    "t": e.t,
+                    "time": format_offset(e.t),
+                    "seq": e.seq,
+                    "row": data.seq,
+                    "what": "Contingency row held in reserve, not played",
+                    "detail": f"MSEL row {data.seq} ({_kind(data)}): {_words(data)}",
+                }
+            )
+    return out
+
+
+def _reserve_text(reserve: list[dict]) -> str:
+    """The summary's sentence on contingency rows kept back: by design, yet unplayed."""
+    seqs = ", ".join(str(r["row"]) for r in reserve)
+    one = len(reserve) == 1
+    rows = "contingency row" if one else "contingency rows"
+    return (
+        f"{len(reserve)} {rows} ({'row' if one else 'rows'} {seqs}) {'was' if one else 'were'} "
+        "held in reserve and not played: a contingency row plays only when the controller releases "
+        "it, so this is by design, not a departure from the script, but the players never "
+        "faced it."
+    )
 
 
 def _deviation(event: Event, contingency: set[int], on_hold: set[int]) -> dict | None:

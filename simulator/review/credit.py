@@ -20,6 +20,17 @@ def due(samples: Sequence[Sample], target: float) -> list[Sample]:
     return [s for s in samples if not s.censored or s.value >= target]
 
 
+def within(sample: Sample, target: float, at_most: bool = True) -> bool:
+    """Whether a measurement met its target; an undone duty never did, even at its value.
+
+    A duty still undone at the end is timed to the end (a lower bound): one censored
+    exactly at its target is a miss, as its credit says, not a measurement within it.
+    """
+    if sample.censored:
+        return False
+    return sample.value <= target if at_most else sample.value >= target
+
+
 def time_credit(sample: Sample, target: float) -> float:
     """Credit of one time against an at-most target; an undone duty earns none."""
     if sample.censored:

@@ -20,9 +20,11 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review import deconfliction, intelligence
 from simulator.review.coordination import Coordination
+from simulator.review.credit import within
 from simulator.review.intervals import Check, Intervals
 from simulator.review.opportunity import ARISING
 from simulator.review.outcomes import IncidentOutcome, Outcomes
+from simulator.review.queueing import PROCESSING, QUEUEING, Waits
 from simulator.review.rating import MeasureResult, ObjectiveResult
 from simulator.review.score import Scores
 from simulator.review.stats import Evidence, Sample, cite, plural
@@ -76,6 +78,11 @@ CORRECTIVE = {
     "call_processing": (
         "Drill the dispatch protocol cards; pre-alert units while the call is still being"
         " processed."
+    ),
+    # The worst case's largest share was waiting for a free unit, not the dispatcher.
+    "queueing": (
+        "Every capable unit was committed: request mutual aid as soon as the last one is "
+        "sent, and move up units (or a neighbour's) to cover the districts left empty."
     ),
     "turnout": "Review station alerting and turnout drills against NFPA 1710 turnout times.",
     "travel": (
@@ -269,25 +276,26 @@ def value_text(metric: str, value: float | None) -> str:
     return seconds_text(value) if metric in SECONDS else f"{value:g}"
 
 
-def findings(scores: Scores, span: tuple[Evidence, Evidence]) -> list[Finding]:
+def findings(scores: Scores, span: tuple[Evidence, Evidence], waits: Waits) -> list[Finding]:
     """Strengths and areas for improvement from every rated measure and response standard.
 
     ``span`` (the first and last events) is the evidence of a count kept over the whole
-    log; a standard's finding cites and counts the samples its check judged.
+    log; a standard's finding cites and counts the samples its check judged. ``waits``
+    tells a dispatch delay's queueing for a free unit from its call processing.
     """
     out = []
     untold = never_told(scores.coordination)
     for objective in scores.objectives:
         for m in objective.measures:
             if m.met is not None:
-                found = _from_measure(objective, m, scores, span, untold)
+                found = _from_measure(objective, m, scores, span, untold, waits)
                 if found.responsible == PLANNING_TEAM:
                     who, action = _behind(m.metric, scores.outcomes, untold)
                     found = replace(found, responsible=who, action=action)
                 out.append(found)
     for check in scores.checks:
         if check.met is not None:
-            out.append(_from_check(check, scores.intervals, untold))
+            out.append(_from_check(check, scores.intervals, untold, waits))
     return out
 
 
@@ -351,12 +359,14 @@ def _from_measure(
     scores: Scores,
     span: tuple[Evidence, Evidence],
     untold: Untold,
+    waits: Waits,
 ) -> Finding:
     relation = "at most" if m.at_most else "at least"
     title = (
         f"{LABELS[m.metric]}{_who(m.agency)}: {value_text(m.metric, m.value)} ({m.statistic}), "
         f"target {relation} {value_text(m.metric, m.target)}"
     )
+    queued = False  # the worst case mostly waited for a free unit
     if m.statistic == "level":  # one reading at the end: no events to count or cite
         verdict = "Target met" if m.met else "Target not met"
         reading = value_text(m.metric, m.value)
@@ -366,7 +376,7 @@ def _from_measure(
         analysis, cited, blamed = _count(m, scores.outcomes)
         cases = COUNTED.get(m.metric, ("event", "events"))
     else:
-        analysis, cited, blamed = _times(m, scores.intervals)
+        analysis, cited, blamed, queued = _times(m, scores.intervals, waits)
         cases = MISSED
     evidence = span if cited is None else _cite(cited)
     # A target met only with major challenges (duties undone, responders at risk) is an
@@ -382,7 +392,7 @@ def _from_measure(
         evidence,
         _responsible(blamed, cases, m.agency, untold),
         _undone(cited or []),
-        _action(m.metric, blamed, untold),
+        _action(m.metric, blamed, untold, queued),
     )
 
 
@@ -446,37 +456,37 @@ def _tally(m: MeasureResult, samples: list[Sample]) -> str:
     return counted
 
 
-def _times(m: MeasureResult, intervals: Intervals) -> tuple[str, list[Sample], list[Sample]]:
-    """A percentile's analysis, the one case it cites, and the misses behind an area.
+def _times(
+    m: MeasureResult, intervals: Intervals, waits: Waits
+) -> tuple[str, list[Sample], list[Sample], bool]:
+    """A percentile's analysis, the case it cites, the misses behind it, and any queue.
 
-    A strength cites its worst case within target and an area its worst miss, so the
-    evidence always shows what the finding claims.
+    The last says whether the worst miss mostly waited for a free unit. A strength
+    cites its worst case within target and an area its worst miss, so the evidence
+    always shows what the finding claims.
     """
     hits, misses = _split(m.samples, m.target, m.at_most)
     if m.met and m.rating == "M":  # met, but with duties left undone: cite those
         undone = [s for s in misses if s.censored]
         text = f"Target met only with duties undone: {len(hits)} of {len(m.samples)} within"
-        return text + " target" + _undone_text(m.samples) + ".", undone[:1], undone
+        return text + " target" + _undone_text(m.samples) + ".", undone[:1], undone, False
     if m.met:
         text = f"Target met: {len(hits)} of {len(m.samples)} within target"
-        return text + _undone_text(m.samples) + ".", hits[:1], []
-    analysis = _latency(m.metric, misses, len(m.samples), intervals)
-    return analysis, misses[:1], misses
+        return text + _undone_text(m.samples) + ".", hits[:1], [], False
+    analysis, queued = _latency(m.metric, misses, len(m.samples), intervals, waits)
+    return analysis, misses[:1], misses, queued
 
 
 def _split(
     samples: tuple[Sample, ...] | list[Sample], target: float, at_most: bool
 ) -> tuple[list[Sample], list[Sample]]:
-    """Samples within target and those that missed it, each worst first."""
-
-    def within(s: Sample) -> bool:
-        return s.value <= target if at_most else s.value >= target
-
+    """Samples within target and those that missed it (undone ones always), each worst first."""
     ordered = _worst(samples, at_most)
-    return [s for s in ordered if within(s)], [s for s in ordered if not within(s)]
+    hits = [s for s in ordered if within(s, target, at_most)]
+    return hits, [s for s in ordered if not within(s, target, at_most)]
 
 
-def _from_check(check: Check, intervals: Intervals, untold: Untold) -> Finding:
+def _from_check(check: Check, intervals: Intervals, untold: Untold, waits: Waits) -> Finding:
     metric = STANDARDS[check.name]
     if check.average:
         title = (
@@ -494,9 +504,9 @@ def _from_check(check: Check, intervals: Intervals, untold: Untold) -> Finding:
     samples = check.samples
     hits, misses = _split(samples, check.target, True)
     if check.met:
-        analysis, cited, blamed = "Standard met.", hits[:1], []
+        analysis, cited, blamed, queued = "Standard met.", hits[:1], [], False
     else:
-        analysis = _latency(metric, misses, len(samples), intervals)
+        analysis, queued = _latency(metric, misses, len(samples), intervals, waits)
         cited, blamed = misses[:1], misses
     return Finding(
         bool(check.met),
@@ -509,7 +519,7 @@ def _from_check(check: Check, intervals: Intervals, untold: Untold) -> Finding:
         _cite(cited),
         _responsible(blamed, MISSED, None, untold),
         _undone(cited),
-        _action(metric, blamed, untold),
+        _action(metric, blamed, untold, queued),
     )
 
 
@@ -536,23 +546,35 @@ def _incidents(samples: list[Sample]) -> list[str]:
     return list(dict.fromkeys(s.incident for s in samples if s.incident))
 
 
-def _latency(metric: str, misses: list[Sample], total: int, intervals: Intervals) -> str:
-    """The worst miss (the one cited), its breakdown, and how many missed where."""
+def _latency(
+    metric: str, misses: list[Sample], total: int, intervals: Intervals, waits: Waits
+) -> tuple[str, bool]:
+    """The worst miss (the one cited), its breakdown, and how many missed where.
+
+    Also whether that worst miss mostly waited for a free unit (its largest share).
+    """
     if not misses:
-        return "Target not met."
+        return "Target not met.", False
     top = misses[0]
     where = " ".join(p for p in (top.incident, top.agency, top.unit) if p)
     text = f"Worst case {seconds_text(top.value)}" + (f" at {where}" if where else "")
     text += (f" ({top.note})" if top.note else "") + "."
+    parts: dict[str, float] = {}
     if metric == "first_on_scene" and top.incident and top.agency and top.unit:
-        text += " " + _breakdown(top, intervals)  # nobody arrived: nothing to break down
+        parts = _breakdown(top, intervals, waits)  # nobody arrived: nothing to break down
+    elif metric == "call_processing" and not top.censored:
+        parts = waits.split(top)
+    biggest = max(parts, key=lambda k: parts[k]) if parts else None
+    if len(parts) > 1:
+        listed = ", ".join(f"{k} {seconds_text(v)}" for k, v in parts.items())
+        text += f" Of that: {listed}. The largest share is {biggest}."
     names = _incidents(misses)
-    return (
-        text
-        + f" {len(misses)} of {total} missed the target"
+    text += (
+        f" {len(misses)} of {total} missed the target"
         + _undone_text(misses)
         + (f", at {', '.join(names)}." if names else ".")
     )
+    return text, biggest == QUEUEING
 
 
 def _undone_text(samples: tuple[Sample, ...] | list[Sample]) -> str:
@@ -563,13 +585,16 @@ def _undone_text(samples: tuple[Sample, ...] | list[Sample]) -> str:
     return f" ({undone} not done, counted as {'a miss' if undone == 1 else 'misses'})"
 
 
-def _breakdown(top: Sample, intervals: Intervals) -> str:
+def _breakdown(top: Sample, intervals: Intervals, waits: Waits) -> dict[str, float]:
     """Split a call-to-on-scene time into processing, turnout, travel and the rest.
 
-    The turnout and travel are the arriving unit's, under its own agency: a partner's
-    unit sent on request answers the asking agency's arrival (``intervals.py``), and
-    then the asker's own call processing is not on the way (the partner's handling of
-    the request is waiting). Each part is what is left of the whole at most.
+    The agency's own call processing is split further (``queueing.py``): time with no
+    capable unit free is queueing, and a misrouted call's transfer is named, so neither
+    reads as a slow dispatcher. The turnout and travel are the arriving unit's, under
+    its own agency: a partner's unit sent on request answers the asking agency's
+    arrival (``intervals.py``), and then the asker's own call processing is not on the
+    way (the partner's handling of the request is waiting). Each part is what is left
+    of the whole at most.
     """
 
     def part(metric: str, agency: str | None, unit: str | None = None) -> Sample | None:
@@ -582,14 +607,17 @@ def _breakdown(top: Sample, intervals: Intervals) -> str:
     travel = part("travel", None, top.unit)
     arriving = next((s.agency for s in (turnout, travel) if s is not None), top.agency)
     processing = part("call_processing", top.agency) if arriving == top.agency else None
+    split = waits.split(processing) if processing is not None else {PROCESSING: 0.0}
     parts, left = {}, top.value
-    for name, sample in (("call processing", processing), ("turnout", turnout), ("travel", travel)):
-        parts[name] = min(left, sample.value) if sample is not None else 0.0
+    for name, value in (
+        *split.items(),
+        ("turnout", turnout.value if turnout is not None else 0.0),
+        ("travel", travel.value if travel is not None else 0.0),
+    ):
+        parts[name] = min(left, value)
         left -= parts[name]
-    parts["waiting (notification, mutual aid, queueing, staging)"] = left
-    biggest = max(parts, key=lambda k: parts[k])
-    listed = ", ".join(f"{k} {seconds_text(v)}" for k, v in parts.items())
-    return f"Of that: {listed}. The largest share is {biggest}."
+    parts["waiting (notification, mutual aid, staging)"] = left
+    return parts
 
 
 def _actor(s: Sample, untold: Untold) -> str | None:
@@ -607,28 +635,34 @@ def _teller(s: Sample, untold: Untold) -> str | None:
     return untold.get((str(s.incident), str(s.agency))) if s.censored else None
 
 
-def _action(metric: str, blamed: list[Sample], untold: Untold) -> str:
-    """The corrective action when some misses were agencies never told of the incident.
+def _action(metric: str, blamed: list[Sample], untold: Untold, queued: bool) -> str:
+    """The corrective action when some misses were never told, or the worst one queued.
 
-    Empty when every case was the agency's own (the metric's action stands).
+    An agency never told of the incident could not answer it; a worst case that mostly
+    waited for a free unit (``queued``) needs mutual aid and move-up cover, not the
+    metric's own remedy. Empty when every case was the agency's own and none queued (the
+    metric's action stands).
     """
     tellers = [(s, _teller(s, untold)) for s in blamed]
     cases = [(str(s.agency), str(s.incident), t) for s, t in tellers if t]
     own = any(t is None for _, t in tellers)
-    return _telling(metric, list(dict.fromkeys(cases)), own)
+    advice = "queueing" if queued else metric
+    told = _telling(advice, list(dict.fromkeys(cases)), own)
+    return told or (CORRECTIVE[advice] if queued else "")
 
 
-def _telling(metric: str, cases: list[tuple[str, str, str]], own: bool) -> str:
+def _telling(advice: str, cases: list[tuple[str, str, str]], own: bool) -> str:
     """Who was never told of which incidents, and that the agency that knew is to tell.
 
-    The metric's own action comes first when some cases were the agencies' own.
+    The own action (``advice``: a metric's, or the queueing one) comes first when some
+    cases were the agencies' own.
     """
     if not cases:
         return ""
     told: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for agency, incident, sharer in cases:
         told[sharer][agency].append(incident)
-    parts = [CORRECTIVE[metric]] if own else []
+    parts = [CORRECTIVE[advice]] if own else []
     for sharer, by_agency in sorted(told.items()):
         never = "; ".join(
             f"{agency} was never told of {_listed(incidents)}"

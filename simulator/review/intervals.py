@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.aid import AidClocks
-from simulator.review.credit import due
+from simulator.review.credit import due, within
 from simulator.review.stats import Sample, between, cite, percentile
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
@@ -508,7 +508,7 @@ def _check(
         return Check(
             name, standard, target, share, 0, None, None, None, None, (), None, average, None
         )
-    within = sum(1 for v in values if v <= target) / len(values)
+    share_within = sum(1 for s in samples if within(s, target)) / len(values)
     mean = sum(values) / len(values)
     worst = max(samples, key=lambda s: (s.value, -(s.evidence[-1].seq if s.evidence else 0)))
     return Check(
@@ -517,9 +517,9 @@ def _check(
         target,
         share,
         len(values),
-        round(within, 3),
+        round(share_within, 3),
         percentile(values),
-        mean <= target if average else within >= share,
+        mean <= target if average else share_within >= share,
         worst,
         tuple(samples),
         round(mean, 3),

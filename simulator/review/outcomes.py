@@ -10,7 +10,7 @@ stayed down (``outages.py``).
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from simulator.events import Event
 from simulator.payloads import payload
@@ -64,13 +64,20 @@ class Outcomes:
     secondary: int
     hospital_over_capacity: int
     hospital_crowded: int
-    responders_harmed: int
+    responders_harmed: int  # units harmed, and teams hurt in a blue-on-blue: the score's count
     incident_rows: tuple[IncidentOutcome, ...]
     deaths: tuple[Evidence, ...]
     escalations: tuple[Evidence, ...]
     systems_down: int = 0
     system_down_minutes: float = 0.0
     outages: tuple[Outage, ...] = ()
+    # People: each ``unit.harmed`` of injured crew says how many (``count``); by agency.
+    injured: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def responders_injured(self) -> int:
+        """Responders (people) injured, over every agency."""
+        return sum(self.injured.values())
 
 
 def outcomes(events: Iterable[Event]) -> Outcomes:
@@ -86,6 +93,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     escalations: list[Event] = []
     deaths: list[Event] = []
     counts: dict[str, int] = defaultdict(int)
+    injured: dict[str, int] = defaultdict(int)
     reached: set[str] = set()  # incidents a unit arrived at (on scene or staged)
     for e in events:
         counts[e.kind] += 1
@@ -97,6 +105,10 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
             resolved.setdefault(e.incident, e.t)
         elif e.kind == "incident.escalated":
             escalations.append(e)
+        elif e.kind == "unit.harmed" and e.agency:
+            harm = payload(e)
+            if harm.effect == "crew_injured":  # else the unit is out, or bystanders are hurt
+                injured[e.agency] += harm.count
         elif e.kind == "operation.blue_on_blue":  # officers of each operation are hurt
             counts["unit.harmed"] += len(payload(e).agencies)
         elif e.kind == "incident.casualties":
@@ -143,6 +155,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         systems_down=len(down),
         system_down_minutes=round(sum(o.seconds for o in down) / 60.0, 1),
         outages=down,
+        injured=dict(sorted(injured.items())),
     )
 
 
@@ -296,8 +309,7 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
         )
     if arrivals:
         components["safety"] = 1.0 / (1.0 + result.responders_harmed)
-        harmed = ("responder harmed", "responders harmed")
-        notes["safety"] = plural(result.responders_harmed, harmed)
+        notes["safety"] = harm_text(result.responders_harmed, result.responders_injured)
     total = sum(OUTCOME_WEIGHTS[k] for k in components)
     score = (
         round(100 * sum(OUTCOME_WEIGHTS[k] * v for k, v in components.items()) / total, 1)
@@ -309,3 +321,14 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
 
 def _due(row: IncidentOutcome, end: float) -> bool:
     return row.resolved is not None or end - row.started >= RESOLVE_GRACE_S
+
+
+def harm_text(units: int, injured: int) -> str:
+    """Units harmed, and the people injured in them: responders are people, not vehicles.
+
+    The safety score counts units (each an unsafe entry, whatever its crew); a unit
+    whose crew was hurt says how many, so three engines are "3 units harmed, 6
+    responders injured", not "3 responders harmed".
+    """
+    text = plural(units, ("unit harmed", "units harmed"))
+    return text + (f", {plural(injured, ('responder', 'responders'))} injured" if injured else "")

@@ -19,15 +19,18 @@ full credit, so its objective is not P; unsafe entries within a ceiling above ze
 full credit and show in that target's own rating (M) only. A measure whose
 opportunity never arose in the run's window (no duty fell due) is "not observed":
 listed, never counted; an objective with none observed is "not
-observed" (``rating`` None), never P. A guard count (lost messages, clashing
-assignments, span breaches, units harmed, teams sent to hoaxes: harm that acting causes)
-of zero beside an objective's other targets all missed is set aside: doing nothing keeps
-it clean, so it shows inaction, not care.
+observed" (``rating`` None), never P. Counts of harm show how well work went, not
+that it was done: when none of an objective's work targets (times, counts to reach, idle
+units) was met, because all were missed or none fell due, a guard count (lost messages,
+clashing assignments, span breaches, units harmed, teams sent to hoaxes: harm that
+acting causes) of zero is set aside, as is a death or escalation count within its
+ceiling (the script or the partners keep those down whatever the trainee does). Doing
+nothing must not rate an objective above the players who did its work.
 """
 
 from dataclasses import dataclass, replace
 
-from simulator.review.credit import count_credit, due, mean_time_credit
+from simulator.review.credit import count_credit, due, mean_time_credit, within
 from simulator.review.stats import Evidence, Sample, percentile
 from simulator.scenario.scoring import Measure, Objective, Rating
 from simulator.scenario.vocabulary import Metric
@@ -50,6 +53,10 @@ GUARDS = frozenset(
         Metric.HOAX_COMMITMENTS,
     }
 )
+# Counts of harm that inaction does not avoid but need not cause either: an escalation the
+# script fires, deaths the partners prevent. Within their ceiling they show no work done.
+OUTCOME_CEILINGS = frozenset({Metric.CASUALTIES_DECEASED, Metric.INCIDENTS_ESCALATED})
+HARM = GUARDS | OUTCOME_CEILINGS  # the rest (times, counts to reach, idle units) is work
 NOT_OBSERVED = "Not observed: the opportunity did not arise in the run's window"
 
 
@@ -69,7 +76,7 @@ class MeasureResult:
     missed: int = 0  # duties undone past the target (among ``samples``)
     past: int = 0  # measurements past the target (undone duties included); a ceiling's count
     rating: str | None = None  # HSEEP's rating of this target; None if not observed
-    set_aside: bool = False  # a guard count not judged: none of its objective's work was done
+    set_aside: bool = False  # a count of harm not judged: none of its objective's work was met
     arose: int = 0  # a guard count's chances (messages sent, ...), when it counted none
     shown: tuple[Evidence, ...] = ()  # the first of those chances, as evidence
 
@@ -144,9 +151,7 @@ def evaluate(
 
 def _past(samples: tuple[Sample, ...] | list[Sample], target: float, at_most: bool) -> int:
     """How many measurements fell on the wrong side of the target (undone ones included)."""
-    if at_most:
-        return sum(1 for s in samples if s.censored or s.value > target)
-    return sum(1 for s in samples if s.censored or s.value < target)
+    return sum(1 for s in samples if not within(s, target, at_most))
 
 
 def rate_target(met: bool | None, past: int, missed: int, safety: bool = False) -> str | None:
@@ -182,7 +187,7 @@ def rate(score: float, rule: Rating) -> str:
 
 def rate_objective(objective: Objective, measures: list[MeasureResult]) -> ObjectiveResult:
     """Score an objective (its measures' mean credit, out of 100) and rate it by that score."""
-    measures = _guards_set_aside(measures)
+    measures = _harm_set_aside(measures)
     observed = [m for m in measures if m.met is not None]
     share = sum(1 for m in observed if m.met) / len(observed) if observed else None
     credit = sum(m.credit or 0.0 for m in observed) / len(observed) if observed else None
@@ -200,22 +205,33 @@ def rate_objective(objective: Objective, measures: list[MeasureResult]) -> Objec
     )
 
 
-def _guards_set_aside(measures: list[MeasureResult]) -> list[MeasureResult]:
-    """Clean guard counts beside work that was all missed: set aside, neither met nor missed.
+def _harm_set_aside(measures: list[MeasureResult]) -> list[MeasureResult]:
+    """Counts of harm beside work none of which was met: set aside, neither met nor missed.
 
-    A trainee who dispatched nobody clashed with nobody; with every other target of the
-    objective missed, a clean guard count shows inaction, not care, and must not lift
-    the objective above the automated players who did the work.
+    A trainee who dispatched nobody clashed with nobody, and an escalation the script
+    fires happens whoever plays. With every work target of the objective missed, or none
+    observed (nobody arrived, so unified command never fell due), a clean guard count or
+    a death or escalation count within its ceiling shows inaction, not care, and must not
+    lift the objective above the players who did the work. A guard's count above zero
+    shows somebody acted, so it is judged; a breached count is harm done, so it counts.
+    An objective with no work measure at all is judged on its counts as they stand.
     """
-    work = [m for m in measures if m.met is not None and m.metric not in GUARDS]
+    work = [m for m in measures if m.metric not in HARM]
     if not work or any(m.met for m in work):
         return measures
     return [
-        replace(m, met=None, credit=None, rating=None, set_aside=True)
-        if m.metric in GUARDS and m.met and not m.value
-        else m
+        replace(m, met=None, credit=None, rating=None, set_aside=True) if _clean(m) else m
         for m in measures
     ]
+
+
+def _clean(m: MeasureResult) -> bool:
+    """Whether a count of harm stayed within its ceiling without showing anyone acted."""
+    if not m.met:
+        return False
+    if m.metric in OUTCOME_CEILINGS:
+        return True
+    return m.metric in GUARDS and not m.value
 
 
 def overall(objectives: list[ObjectiveResult]) -> tuple[float | None, list[dict]]:

@@ -41,7 +41,8 @@ from simulator.review.findings import (
 )
 from simulator.review.hoaxes import hoax_rows
 from simulator.review.intervals import Check
-from simulator.review.outcomes import OUTCOME_WEIGHTS
+from simulator.review.outcomes import OUTCOME_WEIGHTS, harm_text
+from simulator.review.queueing import waits
 from simulator.review.rating import NOT_OBSERVED, RATINGS, MeasureResult
 from simulator.review.roles import GROUP_WEIGHTS, DutyGroup, RoleScore
 from simulator.review.score import Scores
@@ -100,7 +101,7 @@ def build_report(
     ``baseline_note`` says why a trainee's run has no baseline, when it has none.
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
-    found = findings(scores, span)
+    found = findings(scores, span, waits(scenario, events))
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
     reason = stop_reason(scenario, scores.ended, scores.end, meta.until, meta.actions)
@@ -247,7 +248,7 @@ _GROUP_TEXT = {
     "share": "a critical fact it knew first (with all that knew it then), until each agency "
     "needing it was told (not by walking into a hazard)",
     "command": "first unit on scene at a multi-agency incident until it was in command",
-    "safety": "its own responders harmed, 1 / (1 + harmed)",
+    "safety": "its own units harmed, 1 / (1 + units harmed)",
     "deconflict": "each operation it leads registered by its start; each conflict notice acted on",
     "handle": "each fact it owns reaching the partners needing it in time; no fact shared "
     "beyond its handling level",
@@ -323,7 +324,10 @@ def _standard_check(check: Check) -> dict:
 def _target_text(m: MeasureResult) -> str:
     """Why a target has its rating, in words (the rating's letter goes beside it)."""
     if m.set_aside:
-        return "set aside: no other target was met, so a count of zero reflects inaction"
+        return (
+            "set aside: no work target of this objective was met (missed or not observed), "
+            "so a count within its ceiling shows no work done"
+        )
     if m.met is None:
         return "not observed"
     if not m.met:
@@ -452,7 +456,14 @@ def _roles(
     order = [a for a in trainee if a in scores.roles]
     order += [a for a in sorted(scores.roles) if a not in order]
     return [
-        _role(scores.roles[a], names.get(a, a), a in trainee, scores.complete, untold.get(a))
+        _role(
+            scores.roles[a],
+            names.get(a, a),
+            a in trainee,
+            scores.complete,
+            untold.get(a),
+            scores.outcomes.injured.get(a, 0),
+        )
         for a in order
     ]
 
@@ -474,13 +485,14 @@ def _duties_text(g: DutyGroup) -> str:
     return f"{duties}, all done in time"
 
 
-def _role(role: RoleScore, name: str, mine: bool, complete: bool, untold: str | None) -> dict:
+def _role(
+    role: RoleScore, name: str, mine: bool, complete: bool, untold: str | None, injured: int
+) -> dict:
+    """One agency's role score and groups; ``injured``: its responders (people) hurt."""
     groups = []
     for g in role.groups:
-        if g.name == "safety":
-            text = plural(g.missed, ("responder harmed", "responders harmed"))
-        else:
-            text = _duties_text(g)
+        # Safety: its units harmed, and how many people of their crews were hurt.
+        text = harm_text(g.missed, injured) if g.name == "safety" else _duties_text(g)
         groups.append(
             {
                 "name": g.name,
@@ -897,10 +909,14 @@ _CONDUCT_HEADER = ["time", "what", "detail"]
 
 
 def _conduct_rows(doc: dict) -> list[list[str]]:
-    """The controller's departures from the MSEL, then the exercise's end, in time order."""
+    """The MSEL's departures and contingency rows kept back in log order, then the end."""
     found = doc["conduct"]
     return [
-        [f"T+{r['time']}", r["what"], r["detail"]] for r in [*found["deviations"], found["ended"]]
+        [f"T+{r['time']}", r["what"], r["detail"]]
+        for r in [
+            *sorted(found["deviations"] + found["reserve"], key=lambda r: r["seq"]),
+            found["ended"],
+        ]
     ]
 
 
@@ -923,7 +939,7 @@ _ROLES_NOTE = (
     "Each agency is scored on its own duties only: respond (CAD opened to first unit on "
     "scene), dispatch (CAD opened to first unit dispatched), share (critical facts it knew "
     "first, to every agency needing them), command (in command at multi-agency incidents) "
-    "and safety (its responders unharmed){extra}, weighted {weights}. Credit is full within "
+    "and safety (its units unharmed){extra}, weighted {weights}. Credit is full within "
     f"target and falls to none at three times the target; a duty {UNDONE} counts as a miss."
 )
 _DECONFLICT_NOTE = (
@@ -1086,6 +1102,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
         ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
         ["Responder harm events (unit.harmed; blue-on-blue, each team)", o["responders_harmed"]],
+        ["  responders injured (people: each harmed crew's count)", sum(o["injured"].values())],
         ["Systems down (fault injects: CAD, records, radio, phones)", o["systems_down"]],
         ["  minutes down in all (Cybersecurity)", o["system_down_minutes"]],
     ]
@@ -1319,9 +1336,11 @@ _RATING_NOTE = (
     "be performed (HSEEP). Each target: U if not met; met, P if every measurement was within "
     "it (a ceiling: none happened), S if some were past it (some happened), M if duties were "
     "left undone or responders were put at risk. Each objective: its score's band, "
-    "{bands}, so a higher score never has a worse letter; a count of zero of harm that "
-    "acting causes (messages lost, clashing assignments, span breaches, units harmed, teams "
-    "sent to hoaxes) is set aside when every other target of the objective was missed."
+    "{bands}, so a higher score never has a worse letter. When no work target of an "
+    "objective was met (all missed, or none observed), a count of zero of harm that acting "
+    "causes (messages lost, clashing assignments, span breaches, units harmed, teams sent to "
+    "hoaxes) and a death or escalation count within its ceiling are set aside: inaction "
+    "keeps the first clean, and the script or the partners can keep the second down."
 )
 
 
