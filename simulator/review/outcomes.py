@@ -269,7 +269,7 @@ def outcome_score(result: Outcomes, end: float, arrivals: int) -> OutcomeScore:
     care; care the share of the living who reached care (transported or treated) by
     the end; resolution the share of incidents due (open at least
     ``RESOLVE_GRACE_S``, or resolved) that responders resolved (not ``lost``); safety
-    ``1 / (1 + harmed)`` over responders harmed, when any went on scene; distribution
+    ``1 / (1 + harmed)`` over units harmed, when any went on scene; distribution
     the share of patients transported who reached a department not crowded past 85% of
     its beds.
     """

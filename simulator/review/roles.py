@@ -20,7 +20,7 @@ bad. Each agency's duties, from its own events:
   command-capable unit and is responsible for part of the incident (NIMS: establish
   command; unified command with the others; an assisting mutual-aid agency works
   under the host's command and has no such duty);
-- safety: its own responders harmed, ``1 / (1 + harmed)``, once any went on scene;
+- safety: its own units harmed, ``1 / (1 + harmed)``, once any went on scene;
 - deconflict (only where the scenario plans operations): each operation it leads
   registered by its start, each conflict notice it got acted on within the service's
   ``acknowledge_seconds`` (``deconfliction.py``);
