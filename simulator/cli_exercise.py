@@ -857,16 +857,28 @@ def _print_response_times(console: Console, summary: Summary) -> None:
     """The response-time table, or a sentence when no unit reached a scene.
 
     A table of headers and no rows (a run stopped in its first minute) read as if
-    the times had been lost.
+    the times had been lost. An agency needed where none of its units came is named
+    with how many incidents it missed: left out, its dead patients had no row to
+    point to.
     """
-    if not summary.response:
+    if not any(row.responses for row in summary.response):
         _say(console, "No unit reached an incident: no response times.")
+        for row in summary.response:
+            _say(console, f"{row.agency}: {row.unreached_text()}")
         return
     times = Table(title="Response time: first 911 call to first unit on scene")
     times.add_column("agency")
-    times.add_column("incidents", justify="right")
+    times.add_column("incidents reached", justify="right")
+    times.add_column("not reached", justify="right")
     times.add_column("mean", justify="right")
     times.add_column("90th percentile", justify="right")
     for row in summary.response:
-        times.add_row(row.agency, str(row.responses), seconds_text(row.mean), seconds_text(row.p90))
+        if row.mean is None or row.p90 is None:
+            mean, p90 = "-", "-"
+        else:
+            mean, p90 = seconds_text(row.mean), seconds_text(row.p90)
+        times.add_row(row.agency, str(row.responses), str(row.unreached), mean, p90)
     console.print(times)
+    for row in summary.response:
+        if not row.responses:
+            _say(console, f"{row.agency}: {row.unreached_text()}")

@@ -93,6 +93,15 @@ def test_a_run_no_unit_reached_says_so_instead_of_an_empty_response_table(tmp_pa
     assert "Response time" not in printed and "90th percentile" not in printed
 
 
+def test_a_run_names_an_agency_needed_that_reached_no_incident(tmp_path, capsys):
+    """Only the agencies that arrived had rows: EMS that never came was silently left out."""
+    argv = ["run", str(SMALL), "--players", "ems=idle", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--quiet", "--db", str(tmp_path / "db.sqlite")]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"│ ems +│ +0 │ +1 │ +- │ +- │", printed)
+    assert "ems: needed at 1 incident, reached none\n" in printed
+
+
 def test_run_until_stops_early_and_says_so(tmp_path):
     out = tmp_path / "run"
     assert main(["run", str(SMALL), "--until", "00:30", "--out", str(out), "--quiet"]) == 0
