@@ -180,6 +180,8 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
                 f"(due at or after T+{format_offset(outcome['stopped'])}, when the run "
                 "stopped)",
             )
+        for role in outcome["idle_roles"]:
+            error(_idle_role(role, args.commands))
         print_recording(console, recording)
         if outcome["failures"]:
             raise BadInput(_failed(outcome, directory, recording))
@@ -187,6 +189,22 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             console.print("Interrupted: everything up to now is kept in the run directory.")
             return 130
         return 0
+
+
+def _idle_role(role: str, commands: Path | None) -> str:
+    """Why a role of the trainee's did nothing in a headless run, and what to do instead.
+
+    ``--players`` plays only the agencies nobody plays: a role given with ``--roles``
+    and no orders scored near zero with nothing on the screen to say why.
+    """
+    given = (
+        "no --commands were given" if commands is None else f"--commands {commands} gave it none"
+    )
+    return (
+        f"warning: {role} is yours (--roles) and no order of yours was given ({given}): "
+        "it did nothing, and --players does not play it (give --commands, or play it in "
+        "the map view with play)"
+    )
 
 
 def _failed(outcome: dict, directory: Path, recording: Recording) -> str:
@@ -353,6 +371,10 @@ def _execute(
         "summary": summary,
         "orders": orders_by_giver(exercise.log.events, roles),
         "roles": roles,
+        # A trainee role nobody gave an order: headless, it does nothing at all.
+        "idle_roles": [
+            role for role in roles if orders_by_giver(exercise.log.events, (role,))[0] == Orders()
+        ],
         "sha256": sha,
         "complete": complete,
         "unplayed": len(pending),

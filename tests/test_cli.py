@@ -216,6 +216,23 @@ def test_roles_given_twice_add_up_and_a_role_never_told_says_so(tmp_path, capsys
     )
 
 
+def test_a_role_given_no_orders_in_a_headless_run_is_warned_of(tmp_path, capsys):
+    """``--roles police --players expert`` silently ended at police 0/100: nothing said why."""
+    argv = ["run", str(SMALL), "--roles", "police", "--players", "expert", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: police is yours (--roles) and no order of yours was given" in err
+    assert "--players does not play it (give --commands, or play it in the map view" in err
+    orders = tmp_path / "orders.jsonl"
+    command = {"type": "close_road", "agency": "fire", "road": "High Street"}
+    orders.write_text(json.dumps({"t": 300, "command": command}) + "\n")
+    roles = ["--roles", "fire,police", "--commands", str(orders)]
+    assert main([*argv, *roles, "--out", str(tmp_path / "b")]) == 0
+    err = capsys.readouterr().err
+    assert f"police is yours (--roles) and no order of yours was given (--commands {orders}" in err
+    assert "fire is yours" not in err  # it was given its order
+
+
 def test_bad_commands_file_names_line_and_field(tmp_path, capsys):
     orders = tmp_path / "orders.jsonl"
     orders.write_text(
