@@ -55,7 +55,8 @@ def test_misspelt_top_level_section_is_an_unknown_field():
     def change(d):
         d["hospital"] = d.pop("hospitals")
 
-    assert Problem("hospital", "unknown field") in problems_of(mutated(change))
+    meant = "unknown field; did you mean 'hospitals'?"
+    assert Problem("hospital", meant) in problems_of(mutated(change))
 
 
 def test_wrong_type_names_the_field_and_the_expected_type():
