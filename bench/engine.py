@@ -129,6 +129,9 @@ def main() -> None:
     summary = summarise(log)
     print(f"incidents resolved         {summary.resolved:8d} of {summary.incidents}")
     for row in summary.response:
+        if row.mean is None or row.p90 is None:
+            print(f"  {row.agency:<14} {row.unreached_text()}")
+            continue
         print(
             f"  {row.agency:<14} response mean {row.mean / 60:5.1f} min, "
             f"p90 {row.p90 / 60:5.1f} min over {row.responses} incidents"

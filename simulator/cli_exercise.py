@@ -180,6 +180,8 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
                 f"(due at or after T+{format_offset(outcome['stopped'])}, when the run "
                 "stopped)",
             )
+        for role in outcome["idle_roles"]:
+            error(_idle_role(role, args.commands))
         print_recording(console, recording)
         if outcome["failures"]:
             raise BadInput(_failed(outcome, directory, recording))
@@ -187,6 +189,22 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
             console.print("Interrupted: everything up to now is kept in the run directory.")
             return 130
         return 0
+
+
+def _idle_role(role: str, commands: Path | None) -> str:
+    """Why a role of the trainee's did nothing in a headless run, and what to do instead.
+
+    ``--players`` plays only the agencies nobody plays: a role given with ``--roles``
+    and no orders scored near zero with nothing on the screen to say why.
+    """
+    given = (
+        "no --commands were given" if commands is None else f"--commands {commands} gave it none"
+    )
+    return (
+        f"warning: {role} is yours (--roles) and no order of yours was given ({given}): "
+        "it did nothing, and --players does not play it (give --commands, or play it in "
+        "the map view with play)"
+    )
 
 
 def _failed(outcome: dict, directory: Path, recording: Recording) -> str:
@@ -353,6 +371,10 @@ def _execute(
         "summary": summary,
         "orders": orders_by_giver(exercise.log.events, roles),
         "roles": roles,
+        # A trainee role nobody gave an order: headless, it does nothing at all.
+        "idle_roles": [
+            role for role in roles if orders_by_giver(exercise.log.events, (role,))[0] == Orders()
+        ],
         "sha256": sha,
         "complete": complete,
         "unplayed": len(pending),
@@ -857,16 +879,28 @@ def _print_response_times(console: Console, summary: Summary) -> None:
     """The response-time table, or a sentence when no unit reached a scene.
 
     A table of headers and no rows (a run stopped in its first minute) read as if
-    the times had been lost.
+    the times had been lost. An agency needed where none of its units came is named
+    with how many incidents it missed: left out, its dead patients had no row to
+    point to.
     """
-    if not summary.response:
+    if not any(row.responses for row in summary.response):
         _say(console, "No unit reached an incident: no response times.")
+        for row in summary.response:
+            _say(console, f"{row.agency}: {row.unreached_text()}")
         return
     times = Table(title="Response time: first 911 call to first unit on scene")
     times.add_column("agency")
-    times.add_column("incidents", justify="right")
+    times.add_column("incidents reached", justify="right")
+    times.add_column("not reached", justify="right")
     times.add_column("mean", justify="right")
     times.add_column("90th percentile", justify="right")
     for row in summary.response:
-        times.add_row(row.agency, str(row.responses), seconds_text(row.mean), seconds_text(row.p90))
+        if row.mean is None or row.p90 is None:
+            mean, p90 = "-", "-"
+        else:
+            mean, p90 = seconds_text(row.mean), seconds_text(row.p90)
+        times.add_row(row.agency, str(row.responses), str(row.unreached), mean, p90)
     console.print(times)
+    for row in summary.response:
+        if not row.responses:
+            _say(console, f"{row.agency}: {row.unreached_text()}")

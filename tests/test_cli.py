@@ -93,6 +93,15 @@ def test_a_run_no_unit_reached_says_so_instead_of_an_empty_response_table(tmp_pa
     assert "Response time" not in printed and "90th percentile" not in printed
 
 
+def test_a_run_names_an_agency_needed_that_reached_no_incident(tmp_path, capsys):
+    """Only the agencies that arrived had rows: EMS that never came was silently left out."""
+    argv = ["run", str(SMALL), "--players", "ems=idle", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--quiet", "--db", str(tmp_path / "db.sqlite")]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"│ ems +│ +0 │ +1 │ +- │ +- │", printed)
+    assert "ems: needed at 1 incident, reached none\n" in printed
+
+
 def test_run_until_stops_early_and_says_so(tmp_path):
     out = tmp_path / "run"
     assert main(["run", str(SMALL), "--until", "00:30", "--out", str(out), "--quiet"]) == 0
@@ -205,6 +214,23 @@ def test_roles_given_twice_add_up_and_a_role_never_told_says_so(tmp_path, capsys
     assert manifest["automated"] == sorted(
         a.id for a in load(SMALL).agencies if a.id not in ("fire", "police")
     )
+
+
+def test_a_role_given_no_orders_in_a_headless_run_is_warned_of(tmp_path, capsys):
+    """``--roles police --players expert`` silently ended at police 0/100: nothing said why."""
+    argv = ["run", str(SMALL), "--roles", "police", "--players", "expert", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: police is yours (--roles) and no order of yours was given" in err
+    assert "--players does not play it (give --commands, or play it in the map view" in err
+    orders = tmp_path / "orders.jsonl"
+    command = {"type": "close_road", "agency": "fire", "road": "High Street"}
+    orders.write_text(json.dumps({"t": 300, "command": command}) + "\n")
+    roles = ["--roles", "fire,police", "--commands", str(orders)]
+    assert main([*argv, *roles, "--out", str(tmp_path / "b")]) == 0
+    err = capsys.readouterr().err
+    assert f"police is yours (--roles) and no order of yours was given (--commands {orders}" in err
+    assert "fire is yours" not in err  # it was given its order
 
 
 def test_bad_commands_file_names_line_and_field(tmp_path, capsys):

@@ -104,6 +104,8 @@ NUMBER_CASES = [
     (SMALL, "metadata.duration", INF, TIME_FINITE),
     (SMALL, "metadata.duration", 1e300, "time must be at most 720:00:00"),
     (SMALL, "metadata.duration", "999:00", "time must be at most 720:00:00"),
+    # More hours than three digits: the limit too, not "expected HH:MM".
+    (SMALL, "metadata.duration", "9999:00", "time must be at most 720:00:00"),
     (SMALL, "msel.0.incident.calls.spread", NAN, TIME_FINITE),
     (SMALL, "msel.0.incident.escalation.0.after", NAN, TIME_FINITE),
     (SMALL, "msel.1.time", NAN, TIME_FINITE),
@@ -279,11 +281,59 @@ def test_a_duplicate_yaml_key_names_the_key_line_and_column(tmp_path, capsys):
     assert_clean(code, err, bad, "", f"not valid YAML {where}: duplicate key 'start'")
 
 
-def test_a_duplicate_json_key_is_named(tmp_path, capsys):
+def test_a_duplicate_json_key_is_named_at_its_line_and_column(tmp_path, capsys):
+    """As YAML's is: a key repeated in a long JSON file was named but not found."""
+    text = json.dumps(base(), indent=2)
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith('"difficulty"'))
+    lines.insert(at + 1, '    "start": "00:00",')
     bad = tmp_path / "dup.json"
-    bad.write_text(json_text(base())[:-1] + ', "scoring": {}}', encoding="utf-8")
+    bad.write_text("\n".join(lines), encoding="utf-8")
     code, err = validate(bad, capsys)
-    assert_clean(code, err, bad, "", "duplicate key 'scoring'")
+    where = f"at line {at + 2}, column 5"  # the second key, past its indent
+    assert_clean(code, err, bad, "", f"not valid JSON: duplicate key 'start' {where}")
+
+
+def test_a_key_repeated_only_in_another_object_is_no_duplicate():
+    """The line is that of the object holding the key twice, not of the same key elsewhere."""
+    from simulator.scenario.document import DocumentError, parse_json
+
+    text = '{"a": {"id": 1, "v": [{"id": 2}, "id"]},\n "b": {"id": 3, "x": "\\"", "id": 4}}'
+    with pytest.raises(DocumentError, match=r"duplicate key 'id' at line 2, column 28$"):
+        parse_json(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reason"),
+    [
+        ("empty.yaml", "", "the file is empty (only blank lines or comments)"),
+        ("blank.yaml", "  \n\n\t\n", "the file is empty (only blank lines or comments)"),
+        ("notes.yaml", "# to do\n  # later\n", "the file is empty (only blank lines or comments)"),
+        ("empty.json", " \n", "the file is empty (only blank lines)"),
+    ],
+)
+def test_an_empty_file_is_called_empty(tmp_path, capsys, name, text, reason):
+    """Saying "expected a mapping" did not say the file (a save never made) was the problem."""
+    bad = tmp_path / name
+    bad.write_text(text, encoding="utf-8")
+    code, err = validate(bad, capsys)
+    assert_clean(code, err, bad, "", f"{reason}: expected a mapping of scenario sections")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("\0" * 64, "(line 1, column 1): a NUL byte (U+0000): the file is not text"),
+        ("metadata:\n  id: é\x07x\n", "(line 2, column 8): the character U+0007"),
+    ],
+)
+def test_a_character_yaml_refuses_is_named_at_its_line_in_words(tmp_path, capsys, text, reason):
+    """PyYAML's own words said 'in "<unicode string>", position 0'."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    code, err = validate(bad, capsys)
+    line = assert_clean(code, err, bad, "", f"not valid YAML {reason}")
+    assert "<unicode string>" not in line
 
 
 @pytest.mark.parametrize(
@@ -573,3 +623,35 @@ def test_ctrl_c_before_a_run_begins_is_one_line_and_exit_130(monkeypatch, capsys
     monkeypatch.setattr(cli, "_handler", lambda _name: interrupted)
     assert cli.main(["validate", "anything.yaml"]) == 130
     assert capsys.readouterr().err.strip().splitlines() == ["interrupted"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typo", "meant"),
+    [
+        ("units.0", "capabilites", "capabilities"),
+        ("metadata", "strat", "start"),
+        ("map.edges.0", "nmae", "name"),  # inside the map's tagged union (kind: graph)
+        ("msel.0.incident", "requries", "requires"),  # inside an inject's (type: incident)
+    ],
+)
+def test_a_misspelt_field_is_given_the_name_it_was_probably_meant_as(
+    tmp_path, capsys, field, typo, meant
+):
+    """An "unknown field" beside "required field is missing" left the author to pair them."""
+    data = base()
+    *parents, index = field.split(".")
+    holder = data
+    for part in [*parents, index]:
+        holder = holder[int(part)] if part.isdigit() else holder[part]
+    holder[typo] = holder.pop(meant, "x")
+    code = main(["validate", str(write_yaml(tmp_path, data))])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"{field}.{typo}: unknown field; did you mean {meant!r}?" in err
+
+
+def test_a_field_like_none_of_the_models_gets_no_guess(tmp_path, capsys):
+    bad = write_yaml(tmp_path, put(base(), "units.0.zzzz", 1))
+    code = main(["validate", str(bad)])
+    line = assert_clean(code, capsys.readouterr().err, bad, "units.0.zzzz", "unknown field")
+    assert line.endswith("units.0.zzzz: unknown field")

@@ -55,7 +55,8 @@ def test_misspelt_top_level_section_is_an_unknown_field():
     def change(d):
         d["hospital"] = d.pop("hospitals")
 
-    assert Problem("hospital", "unknown field") in problems_of(mutated(change))
+    meant = "unknown field; did you mean 'hospitals'?"
+    assert Problem("hospital", meant) in problems_of(mutated(change))
 
 
 def test_wrong_type_names_the_field_and_the_expected_type():
@@ -720,3 +721,18 @@ def test_a_map_kind_left_empty_is_missing_and_an_empty_inject_type_unknown():
     )
     problem = only(mutated(lambda d: d["msel"].append({"seq": 2, "time": 60, "type": ""})))
     assert problem.path == "msel.1.type" and problem.message.startswith("unknown type ''")
+
+
+def test_a_need_no_home_agency_answers_says_to_name_one_with_responsible():
+    """``command: 1`` without an emergency management agency was refused with no way out."""
+    row = incident(requires={"patrol": 1, "command": 1})
+    data = mutated(lambda d: d.update(msel=[row]))
+    data["units"].append(unit("BC1", "fire", ["command"], "FS"))
+    problem = only(data)
+    assert problem.path == "msel.0.incident.requires.command"
+    assert problem.message == (
+        "no home emergency_management agency answers it; name the agency that does at this "
+        "incident with responsible: {command: AGENCY} (agencies with a command unit: fire)"
+    )
+    data["msel"][0]["incident"]["responsible"] = {"command": "fire"}
+    build(data)  # the fix the message gives is accepted

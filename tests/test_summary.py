@@ -34,7 +34,7 @@ def test_the_summary_gives_the_reports_first_on_scene_figures_for_every_agency()
     exercise.advance(scenario.metadata.duration)
     events = exercise.log.events
     report = score(scenario, events).distributions["first_on_scene"]
-    summary = {r.agency: r for r in summarise(events).response}
+    summary = {r.agency: r for r in summarise(events).response if r.responses}
     assert summary and set(summary) == set(report) - {"all"}
     for agency, row in summary.items():
         d = report[agency]
@@ -43,3 +43,19 @@ def test_the_summary_gives_the_reports_first_on_scene_figures_for_every_agency()
             seconds_text(d.mean),
             seconds_text(d.p90),
         )
+
+
+def test_an_agency_needed_where_it_never_arrived_has_a_row_with_the_count_and_no_times():
+    """A table without it read as if it had nothing to answer while its patients died."""
+    log = LogBuilder()
+    for n, incident in enumerate(("I1", "I2")):
+        log.add(n, "incident.started", incident=incident, agencies=["ems", "police"])
+        log.add(n, "call.received", "police", incident=incident, call=f"C{n}")
+    log.add(300, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(900, "exercise.ended")
+    rows = {r.agency: r for r in summarise(log.events).response}
+    ems, police = rows["ems"], rows["police"]
+    assert (ems.responses, ems.unreached, ems.mean, ems.p90) == (0, 2, None, None)
+    assert ems.unreached_text() == "needed at 2 incidents, reached none"
+    assert (police.responses, police.unreached, police.mean) == (1, 1, 300.0)
+    assert police.unreached_text() == "1 more not reached"

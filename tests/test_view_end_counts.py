@@ -67,3 +67,15 @@ def test_networked_bots_are_automated_and_the_controllers_own_orders_are_its_own
     assert orders_by_giver(events, ("police",)) == (Orders(0, 0), Orders(2, 0))
     # The controller's screen: its roles are every agency, its own orders its own only.
     assert orders_by_giver(events, every, "controller") == (Orders(1, 1), Orders(2, 0))
+
+
+def test_the_end_screen_names_the_trainees_agency_that_reached_no_incident(app, monkeypatch):
+    """Its response line was left out, so an idle role read as having nothing to answer."""
+    console = start_file(app, ("police",), SCENARIOS / "small_town_collision.yaml")
+    run_to(app, console, 1800)
+    key(pygame.K_q, mod=pygame.KMOD_CTRL)
+    app.frame(0.0)
+    drawn = rendered(app, monkeypatch)
+    name = next(a.name for a in exercise_of(console).scenario.agencies if a.id == "police")
+    at = drawn.index(f"Response, {name}")
+    assert drawn[at + 1] == "needed at 1 incident, reached none"

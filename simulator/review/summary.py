@@ -4,7 +4,8 @@ Response time here is the after-action report's ``first_on_scene`` measurement i
 (``intervals.py``), so the two always agree: from the first 911 call about an incident
 (or the agency's CAD, with no call) to the agency's first unit there, a crew held at the
 perimeter or a staging area included (NFPA 1710's arrival); a partner's unit sent on
-request answers its asker too, and the partner itself is timed from being asked.
+request answers its asker too, and the partner itself is timed from being asked. An
+incident that needed an agency none of whose units reached it is counted, not timed.
 """
 
 from collections import defaultdict
@@ -21,12 +22,27 @@ from simulator.review.stats import Sample, percentile
 
 @dataclass(frozen=True)
 class AgencyTimes:
-    """Response-time statistics for one agency, in seconds."""
+    """Response-time statistics for one agency, in seconds.
+
+    ``unreached`` counts the incidents that needed the agency and that none of its units
+    reached (by the end, or before the incident closed). An agency that reached none has
+    a row too, with no times: a table without it read as if it had nothing to answer.
+    """
 
     agency: str
     responses: int
-    mean: float
-    p90: float
+    mean: float | None
+    p90: float | None
+    unreached: int = 0
+
+    def unreached_text(self) -> str:
+        """The incidents it was needed at and never reached, in words ("" when none)."""
+        if not self.unreached:
+            return ""
+        if not self.responses:
+            plural = "" if self.unreached == 1 else "s"
+            return f"needed at {self.unreached} incident{plural}, reached none"
+        return f"{self.unreached} more not reached"
 
 
 @dataclass(frozen=True)
@@ -132,20 +148,29 @@ _CATEGORIES = ("immediate", "delayed", "minor", "deceased")
 
 
 def _response_times(samples: list[Sample]) -> list[AgencyTimes]:
-    """Per agency, the first-on-scene times of the duties done (misses are the report's)."""
+    """Per agency, the first-on-scene times of the duties done and the count of those not.
+
+    A duty not done is a censored sample: counted in ``unreached``, never averaged in.
+    """
     by_agency: dict[str, list[float]] = defaultdict(list)
+    unreached: dict[str, int] = defaultdict(int)
     for s in samples:
-        if not s.censored and s.agency:
+        if not s.agency:
+            continue
+        if s.censored:
+            unreached[s.agency] += 1
+        else:
             by_agency[s.agency].append(s.value)
     out = []
-    for agency in sorted(by_agency):
-        times = np.array(by_agency[agency])
+    for agency in sorted(by_agency.keys() | unreached.keys()):
+        times = by_agency.get(agency, [])
         out.append(
             AgencyTimes(
                 agency=agency,
                 responses=len(times),
-                mean=round(float(times.mean()), 3),
-                p90=round(percentile(times.tolist()) or 0.0, 3),
+                mean=round(float(np.mean(times)), 3) if times else None,
+                p90=round(percentile(times) or 0.0, 3) if times else None,
+                unreached=unreached.get(agency, 0),
             )
         )
     return out

@@ -370,9 +370,7 @@ def _incident(
         if units and capability not in have:
             found.append(Problem(where, _lacking(scenario, capability)))
         elif agencies and not responsible_agency(scenario, spec, capability):
-            found.append(
-                Problem(where, f"no home {DISCIPLINE[capability].value} agency answers it")
-            )
+            found.append(Problem(where, _unanswered(scenario, capability)))
     for index, stage in enumerate(spec.escalation):
         for capability in stage.add_requires:
             if units and capability not in have:
@@ -501,6 +499,23 @@ def _combinations(scenario: Scenario, whole: frozenset[str]) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _unanswered(scenario: Scenario, capability: Capability) -> str:
+    """No home agency of the need's discipline: how to name the one that answers it.
+
+    ``command: 1`` with no emergency management agency was refused with no way out in
+    sight: the fix is ``responsible`` on the incident, naming an agency with such a unit.
+    """
+    owners = sorted(
+        {u.agency for u in scenario.units if capability in meets(frozenset(u.capabilities))}
+    )
+    listed = ", ".join(owners[:MAX_CHOICES])
+    having = f" (agencies with a {capability.value} unit: {listed})" if owners else ""
+    return (
+        f"no home {DISCIPLINE[capability].value} agency answers it; name the agency that "
+        f"does at this incident with responsible: {{{capability.value}: AGENCY}}{having}"
+    )
 
 
 def _lacking(scenario: Scenario, capability: Capability) -> str:

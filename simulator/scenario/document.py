@@ -8,6 +8,7 @@ here refuse each of these with a :class:`DocumentError` naming the line when kno
 """
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -47,6 +48,8 @@ def parse_yaml(text: str) -> Any:
     loader = _BoundedLoader(text)
     try:
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        raise DocumentError(_unreadable(text, exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -74,6 +77,9 @@ def parse_json(text: str, *, one_line: bool = False) -> Any:
         data = json.loads(text, parse_int=_json_int, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise DocumentError(json_problem(exc, one_line=one_line)) from None
+    except _Duplicate as exc:
+        where = _json_place(text, _duplicate_key_at(text), one_line=one_line)
+        raise DocumentError(f"not valid JSON: {exc}{where}") from None
     except _Refused as exc:
         raise DocumentError(f"not valid JSON: {exc}") from None
     except RecursionError:
@@ -83,11 +89,36 @@ def parse_json(text: str, *, one_line: bool = False) -> Any:
     return data
 
 
+def _unreadable(text: str, exc: yaml.reader.ReaderError) -> str:
+    """A character YAML refuses, named in words at its line and column.
+
+    PyYAML's own wording ("... not allowed in "<unicode string>", position 0") names
+    neither the line nor the character; a file of NUL bytes (a copy or save that did
+    not finish) is the common case, and is not text at all.
+    """
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # The first one is the one refused (libyaml's position counts bytes, not characters).
+    at = max(text.find(char), 0)
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    what = (
+        "a NUL byte (U+0000): the file is not text (a copy or save that did not finish "
+        "can leave one of zeros)"
+        if char == "\0"
+        else f"the character U+{ord(char):04X}, which YAML text may not hold"
+    )
+    return f"not valid YAML (line {line}, column {column}): {what}"
+
+
 # -- JSON -------------------------------------------------------------------------------
 
 
 class _Refused(ValueError):
     """Raised from inside ``json.loads`` hooks; carries the reason."""
+
+
+class _Duplicate(_Refused):
+    """A key written twice in one object (the hook is not told where)."""
 
 
 def _json_int(text: str) -> int:
@@ -101,9 +132,52 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _Refused(f"duplicate key {shown(key)}")
+            raise _Duplicate(f"duplicate key {shown(key)}")
         out[key] = value
     return out
+
+
+# A JSON string, or any one character of the structure.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
+
+
+def _duplicate_key_at(text: str) -> int | None:
+    """The offset of the first key written twice in one object, found by a token walk.
+
+    ``json.loads`` hands its hooks no positions; this runs only once a duplicate is
+    known, so a scenario's duplicate key is found by line as YAML's is.
+    """
+    stack: list[set[str] | None] = []  # per open object its keys; None for a list
+    key_next = False
+    for token in _JSON_TOKEN.finditer(text):
+        mark = token.group()
+        if mark in "{[":
+            stack.append(set() if mark == "{" else None)
+            key_next = mark == "{"
+        elif mark in "}]":
+            if stack:
+                stack.pop()
+            key_next = False
+        elif mark == ",":
+            key_next = bool(stack) and stack[-1] is not None
+        elif mark != ":" and key_next and stack and stack[-1] is not None:
+            key = json.loads(mark)
+            if key in stack[-1]:
+                return token.start()
+            stack[-1].add(key)
+            key_next = False
+    return None
+
+
+def _json_place(text: str, at: int | None, *, one_line: bool) -> str:
+    """`` at line L, column C`` (or the column alone) of an offset; "" when unknown."""
+    if at is None:
+        return ""
+    column = at - text.rfind("\n", 0, at)
+    if one_line:
+        return f" at column {column}"
+    line = text.count("\n", 0, at) + 1
+    return f" at line {line}, column {column}"
 
 
 def _depth(data: Any) -> int:

@@ -16,6 +16,7 @@ from simulator.scenario.naming import named
 from simulator.scenario.partial import Checked, without_failures
 from simulator.scenario.problem import MISSING, Problem, ScenarioError, plain
 from simulator.scenario.source import SourceError, read_text
+from simulator.scenario.spelling import did_you_mean
 
 T = TypeVar("T")
 
@@ -34,11 +35,28 @@ def read_document(path: Path) -> Any:
     name = str(path)
     try:
         text = read_text(path)
-        if path.suffix.lower() == ".json":
-            return parse_json(text)
-        return parse_yaml(text)
+        is_json = path.suffix.lower() == ".json"
+        if _empty(text, comments=not is_json):
+            held = "only blank lines" if is_json else "only blank lines or comments"
+            raise DocumentError(f"the file is empty ({held}): {_SECTIONS}")
+        return parse_json(text) if is_json else parse_yaml(text)
     except (SourceError, DocumentError) as exc:
         raise ScenarioError(name, [Problem("", str(exc))]) from None
+
+
+_SECTIONS = "expected a mapping of scenario sections"
+
+
+def _empty(text: str, *, comments: bool) -> bool:
+    """Whether text holds nothing but blank lines (and ``#`` comments, in YAML).
+
+    YAML reads such a file as no document at all: "expected a mapping" did not say
+    that the file (a save that did not happen, the wrong path) was the problem.
+    """
+    return all(
+        not line.strip() or (comments and line.lstrip().startswith("#"))
+        for line in text.splitlines()
+    )
 
 
 def parse(data: Any, name: str = "<scenario>") -> Scenario:
@@ -93,7 +111,7 @@ def examine(data: Any) -> Checked:
     are still checked (``simulator.scenario.partial``).
     """
     if not isinstance(data, dict):
-        return Checked(None, [Problem("", "expected a mapping of scenario sections")])
+        return Checked(None, [Problem("", _SECTIONS)])
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -126,13 +144,16 @@ def _read(error: Any) -> tuple[list, str]:
     """One schema error's field path and message, as a trainer should read them.
 
     A missing or unknown map kind or inject type is named as that field (``map.kind``),
-    not as pydantic's "discriminator"; one left empty (``kind:``) is missing.
+    not as pydantic's "discriminator"; one left empty (``kind:``) is missing. An unknown
+    field is given the model's nearest field name, when one is close.
     """
     parts = _field_path(error["loc"])
     field = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
     if error["type"] in ("union_tag_not_found", "union_tag_invalid") and field:
         given = error["input"].get(field) if isinstance(error["input"], dict) else None
         return [*parts, field], MISSING if given is None else plain(error)
+    if error["type"] == "extra_forbidden":
+        return parts, plain(error) + did_you_mean(Scenario, tuple(error["loc"]))
     return parts, plain(error)
 
 

@@ -10,6 +10,8 @@ from simulator.scenario.limits import MAX_SECONDS, shown
 
 # The digits 0-9 only: ``\d`` also matches other scripts' digits (full-width ones).
 _CLOCK = re.compile(r"^([0-9]{1,3}):([0-5][0-9])(?::([0-5][0-9]))?$")
+# A clock time with more hours than ``_CLOCK`` takes: over the limit, not misshapen.
+_LONG_CLOCK = re.compile(r"^0*[1-9][0-9]{3,}:[0-5][0-9](?::[0-5][0-9])?$")
 
 
 def parse_offset(value: object) -> float:
@@ -32,6 +34,9 @@ def parse_offset(value: object) -> float:
         if match:
             hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
             return _checked(hours * 3600 + minutes * 60 + seconds)
+        if _LONG_CLOCK.match(value.strip()):
+            # "9999:00" is a time, too long: "expected HH:MM" sent the author to its form.
+            raise ValueError(_TOO_LONG)
         # Text is a clock time only: "90" could mean minutes as well as seconds.
         digits = "" if value.isascii() else " in the digits 0-9"
         raise ValueError(f"expected HH:MM or HH:MM:SS{digits}, got {shown(value)}")
@@ -45,9 +50,7 @@ def _checked(seconds: int | float) -> float:
     if seconds < 0:
         raise ValueError("time must not be negative")
     if seconds > MAX_SECONDS:
-        raise ValueError(
-            f"time must be at most {format_offset(MAX_SECONDS)} ({MAX_SECONDS:.0f} s, 30 days)"
-        )
+        raise ValueError(_TOO_LONG)
     return float(seconds)
 
 
@@ -55,6 +58,9 @@ def format_offset(seconds: float) -> str:
     """Render seconds as ``HH:MM:SS`` for reports and messages."""
     whole = round(seconds)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+_TOO_LONG = f"time must be at most {format_offset(MAX_SECONDS)} ({MAX_SECONDS:.0f} s, 30 days)"
 
 
 # A scenario time field: written as HH:MM[:SS] or seconds, held as float seconds.

@@ -5,7 +5,7 @@ import pygame
 from simulator.events import CONTROLLER, Event
 from simulator.payloads import payload
 from simulator.review.score import Scores, score
-from simulator.review.summary import Orders, Summary, orders_by_giver, summarise
+from simulator.review.summary import AgencyTimes, Orders, Summary, orders_by_giver, summarise
 from simulator.scenario.timing import format_offset
 from simulator.view.app import App, Screen
 from simulator.view.input import Intent
@@ -104,14 +104,7 @@ class Ending(Screen):
             ),
             *_order_rows(*self.orders),
         ]
-        rows += [
-            (
-                f"Response, {self._name(r.agency)}",
-                f"mean {r.mean / 60:.1f} min, 90th percentile {r.p90 / 60:.1f} min over "
-                f"{r.responses} incident{'' if r.responses == 1 else 's'}",
-            )
-            for r in s.response
-        ]
+        rows += [(f"Response, {self._name(r.agency)}", _response_text(r)) for r in s.response]
         label_w = max(text.font(text.base).size(r[0])[0] for r in rows) + 30
         for name, value in rows:
             surface.blit(text.render(name, text.base, MUTED), (x, y))
@@ -187,3 +180,14 @@ def _end_reason(events: list[Event]) -> str:
     """Why the exercise ended, from its ``exercise.ended`` event (the last one logged)."""
     ended = next((e for e in reversed(events) if e.kind == "exercise.ended"), None)
     return payload(ended).reason if ended is not None else ""
+
+
+def _response_text(row: AgencyTimes) -> str:
+    """An agency's response times, and the incidents it never reached (or only those)."""
+    if row.mean is None or row.p90 is None:
+        return row.unreached_text()
+    times = (
+        f"mean {row.mean / 60:.1f} min, 90th percentile {row.p90 / 60:.1f} min over "
+        f"{row.responses} incident{'' if row.responses == 1 else 's'}"
+    )
+    return f"{times}; {row.unreached_text()}" if row.unreached else times
