@@ -491,6 +491,8 @@ def test_a_number_with_no_action_says_so(app):
     app.frame(0.0)
     assert console.toast[0] == f"Nothing at 9: the panel shows 1 to {count} here."
     assert not trainee_commands(console)
+    # Nothing was cut: a list grown before the next drawing keeps all nine numbers.
+    assert console.panel.room == 9
 
 
 def test_a_number_key_never_gives_an_action_the_short_panel_does_not_show():
@@ -502,17 +504,17 @@ def test_a_number_key_never_gives_an_action_the_short_panel_does_not_show():
         run_to(app, console, 1800)  # the warehouse fire is on the board
         click(at(console, "WHSE-1"))
         app.frame(0.0)
-        hidden = len(console.options) - console.panel.drawn
+        hidden = len(console.options) - console.panel.room
         assert hidden > 0, "more actions than the short panel has room for"
-        number = console.panel.drawn + 1
+        number = console.panel.room + 1
         key(getattr(pygame, f"K_{number}"))
         app.frame(0.0)
-        shown = f"1 to {console.panel.drawn}"
+        shown = f"1 to {console.panel.room}"
         assert console.toast[0] == (
             f"Nothing at {number}: the panel shows {shown} here; scroll the wheel for the rest."
         )
         assert not trainee_commands(console)
-        key(getattr(pygame, f"K_{console.panel.drawn}"))  # the last row shown still works
+        key(getattr(pygame, f"K_{console.panel.room}"))  # the last row shown still works
         app.frame(0.0)
         assert not console.toast[0].startswith("Nothing at")
     finally:

@@ -378,7 +378,7 @@ class Console(Screen):
         """A number key: its action, or why nothing happens (it must not be silent)."""
         panel = self.panel
         index = panel.scroll + number - 1
-        shown = min(len(self.options) - panel.scroll, panel.drawn)
+        shown = min(len(self.options) - panel.scroll, panel.room)
         if number <= shown:
             self._choose(index)
         elif not self.options:

@@ -20,9 +20,11 @@ class SelectionPanel(Panel):
         self.summary = "Nothing selected. Click a unit, an incident or a road."
         self.options: list[Option] = []
         self.focus: int | None = None  # the action shown in full (pointed at or chosen)
-        # Numbered rows drawn last: a short panel (960x600) has room for fewer than nine,
-        # and a number key must never give an order the trainee cannot see.
-        self.drawn = 9
+        # Numbered rows the panel had room for when last drawn (nine when nothing was cut):
+        # a short panel (960x600) fits fewer, and a number key must never give an order
+        # the trainee cannot see. Counted from the room, not the rows: a list grown since
+        # the last drawing must not refuse the numbers of rows about to be drawn.
+        self.room = 9
 
     def render(self, surface: pygame.Surface, body: pygame.Rect) -> None:
         """Summary lines, then up to nine numbered actions.
@@ -46,7 +48,7 @@ class SelectionPanel(Panel):
                 break
             y = self._row(surface, body, number, option, y)
             drawn += 1
-        self.drawn = drawn
+        self.room = drawn if drawn < len(shown) else 9
         hidden = len(self.options) - self.scroll - drawn
         if hidden > 0 and y + text.small_line <= body.bottom:
             more = f"{hidden} more: scroll the wheel here"
