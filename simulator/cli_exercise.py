@@ -581,7 +581,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         difference = None
         if outcome["sha256"] != on_disk:
             difference = first_difference(events, Path(scratch) / EVENTS)
-        ordered = first_command_difference(directory / COMMANDS, Path(scratch) / COMMANDS)
+        ordered = first_command_difference(directory / COMMANDS, Path(scratch) / COMMANDS, events)
     problems = []  # what makes the record not the run's, the events aside
     for field, path, digest in (
         ("events_sha256", events, on_disk),
@@ -597,7 +597,8 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
             )
     if ordered is not None:
         # The events match, or differ for this: either way the record is not the run's.
-        problems += [f"{directory / COMMANDS}: not the orders given in the replay"]
+        given = "in the replay" if ordered.other == "replayed" else "in the run (its event log)"
+        problems += [f"{directory / COMMANDS}: not the orders given {given}"]
         problems += ordered.lines()
     if difference is not None:
         replayed = outcome["sha256"]
