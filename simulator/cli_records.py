@@ -727,6 +727,14 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
             f"--at: {format_offset(t)} is after the end of run {run.id} "
             f"({format_offset(run.until)})"
         )
+    # A run cut short (killed, Ctrl+C) holds nothing past its last event: a note there
+    # would annotate time never played. One still running is noted as it plays.
+    ends = store.played(run) if run.status == "incomplete" else run.until
+    if t > ends:
+        raise RecordInputError(
+            f"--at: {format_offset(t)} is after the end of run {run.id}'s record: the run "
+            f"is incomplete and its record ends at T+{format_offset(ends)}"
+        )
     store.add_note(run.id, t, args.text.strip())
     console.print(f"Note added to run {run.id} at T+{format_offset(t)}.", highlight=False)
     return 0
