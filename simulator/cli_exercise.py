@@ -6,12 +6,15 @@ Wall-clock times are read here (run records), never in the engine.
 import argparse
 import json
 import shlex
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Collection
-from contextlib import closing, suppress
+import threading
+from collections.abc import Callable, Collection, Iterator
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 from rich.markup import escape
@@ -130,6 +133,36 @@ def default_run(console: Console) -> int:
 
 def run_command(args: argparse.Namespace, console: Console) -> int:
     """Run a scenario headless with automated players, recorded and scored."""
+    with sigterm_as_ctrl_c():
+        return _run(args, console)
+
+
+@contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a session manager, ``timeout``, ``kill``) stops a run as Ctrl+C does.
+
+    Python's default dies at once: no summary, the run left "running" and a baseline
+    left half-played. Raised as KeyboardInterrupt in the main thread, it takes Ctrl+C's
+    path: the run is recorded as stopped and compared. The old handler is put back
+    after. Off the main thread (a test's or an embedding's), signals cannot be set.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        # None: a handler set outside Python, which cannot be put back; the default is.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if old is None else old)
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    """``run_command`` itself, with SIGTERM already read as Ctrl+C."""
     path = Path(args.scenario)
     scenario, atlas = load_scenario(path)
     until = scenario.metadata.duration if args.until is None else args.until
@@ -570,7 +603,7 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
         difference = None
         if outcome["sha256"] != on_disk:
             difference = first_difference(events, Path(scratch) / EVENTS)
-        ordered = first_command_difference(directory / COMMANDS, Path(scratch) / COMMANDS)
+        ordered = first_command_difference(directory / COMMANDS, Path(scratch) / COMMANDS, events)
     problems = []  # what makes the record not the run's, the events aside
     for field, path, digest in (
         ("events_sha256", events, on_disk),
@@ -586,7 +619,8 @@ def replay_command(args: argparse.Namespace, console: Console) -> int:
             )
     if ordered is not None:
         # The events match, or differ for this: either way the record is not the run's.
-        problems += [f"{directory / COMMANDS}: not the orders given in the replay"]
+        given = "in the replay" if ordered.other == "replayed" else "in the run (its event log)"
+        problems += [f"{directory / COMMANDS}: not the orders given {given}"]
         problems += ordered.lines()
     if difference is not None:
         replayed = outcome["sha256"]

@@ -581,6 +581,7 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
         versions.setdefault(run.scenario_id, set()).add(version[run.scenario_sha256])
     shown: dict[str, str] = {}  # folded name -> the name first recorded
     groups: dict[tuple[str, ...], list[tuple[float, float | None]]] = {}  # (overall, own)
+    left_out = 0  # listed above, yet not here: said so, or a trainer is left guessing
     for run in runs:
         overall = store.overall(run.id)
         scores = store.scores(run.id) or {}
@@ -594,6 +595,8 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
             key = (name, scenario, ",".join(run.roles) or "-", run.players or "-")
             key = (run.purpose, *key) if with_purpose else key
             groups.setdefault(key, []).append((overall, own_score(run, scores)))
+        else:
+            left_out += 1
     for key, scored in sorted(groups.items()):
         values = [overall for overall, _ in scored]
         table.add_row(
@@ -611,6 +614,12 @@ def _trends(store: Store, runs: list[RunInfo], every: list[RunInfo], with_purpos
         "own, scores: the trainee's own-duty and overall scores, oldest first (the last 8); "
         "first, last, change, best: the overall score"
     )
+    if left_out:
+        table.caption += (
+            f"\nnot in the trend: {left_out} listed run{'s' if left_out > 1 else ''} stopped "
+            "before the exercise's end (a '*' score, pro-rated), or without a whole record "
+            "or a score"
+        )
     return table
 
 
@@ -726,6 +735,14 @@ def note_command(args: argparse.Namespace, console: Console) -> int:
         raise RecordInputError(
             f"--at: {format_offset(t)} is after the end of run {run.id} "
             f"({format_offset(run.until)})"
+        )
+    # A run cut short (killed, Ctrl+C) holds nothing past its last event: a note there
+    # would annotate time never played. One still running is noted as it plays.
+    ends = store.played(run) if run.status == "incomplete" else run.until
+    if t > ends:
+        raise RecordInputError(
+            f"--at: {format_offset(t)} is after the end of run {run.id}'s record: the run "
+            f"is incomplete and its record ends at T+{format_offset(ends)}"
         )
     store.add_note(run.id, t, args.text.strip())
     console.print(f"Note added to run {run.id} at T+{format_offset(t)}.", highlight=False)

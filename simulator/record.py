@@ -592,7 +592,11 @@ def _positions_out_of_order(path: Path, rows: list[tuple[int, TimedCommand]]) ->
 
 @dataclass(frozen=True)
 class Difference:
-    """The first line (an event, or a command) at which a record and its replay part."""
+    """The first line (an event, or a command) at which a record and its replay part.
+
+    ``other`` names the second side: the replay, or the record's own event log when a
+    command line is not the order that log says the run was given.
+    """
 
     seq: int
     kind: str
@@ -600,14 +604,18 @@ class Difference:
     replayed: str | None
     noun: str = "event"
     holder: str = "log"
+    other: str = "replayed"
 
     def lines(self, width: int = 100) -> list[str]:
         """What to print: the line, then both lines cut around where they differ."""
         recorded, replayed = _shown(self.recorded, self.replayed, width)
+        pad = max(len("recorded"), len(self.other))
         return [
             f"first difference at {self.noun} {self.seq} ({self.kind}):",
-            f"  recorded: {recorded if self.recorded is not None else self._missing()}",
-            f"  replayed: {replayed if self.replayed is not None else self._missing()}",
+            f"  {'recorded:':<{pad + 1}} "
+            f"{recorded if self.recorded is not None else self._missing()}",
+            f"  {self.other + ':':<{pad + 1}} "
+            f"{replayed if self.replayed is not None else self._missing()}",
         ]
 
     def _missing(self) -> str:
@@ -628,23 +636,82 @@ def first_difference(recorded: Path, replayed: Path) -> Difference | None:
     return None
 
 
-def first_command_difference(recorded: Path, replayed: Path) -> Difference | None:
+def first_command_difference(recorded: Path, replayed: Path, events: Path) -> Difference | None:
     """The first order where two command files differ, or None when they are the same.
 
     The automated players give their orders again in a replay: a line of theirs in the
     record that they did not give (edited, added or dropped) shows here, though the
-    events, which the replay re-creates, match. Lines are read as ``read_commands``
-    reads them (blank ones skipped) and named by their line in the record.
+    events, which the replay re-creates, match. The trainee's orders are given from the
+    record's lines, so the replay repeats an edited one: each line is also checked
+    against the order the record's event log (``events``) says was given where the
+    line says (its ``after``). Lines are read as ``read_commands`` reads them (blank
+    ones skipped) and named by their line in the record.
     """
     ours, theirs = _orders(recorded), [text for _, text in _orders(replayed)]
+    given_at = _given_at(events)
     last = 0
-    for mine, given in itertools.zip_longest(ours, theirs):
+    for at, (mine, given) in enumerate(itertools.zip_longest(ours, theirs)):
         number, text = mine if mine is not None else (last + 1, None)
         last = number
         if text is None or given is None or not _same_order(text, given):
-            what = _order(text) or _order(given) or "unreadable"
+            what = _parted(text, given, ours[at + 1 :], theirs[at + 1 :])
             return Difference(number, what, text, given, "line", "command file")
+        logged = _logged(text, given_at)
+        if logged is not None:
+            what = _order(text) or "unreadable"
+            return Difference(number, what, text, logged, "line", "command file", "event log")
     return None
+
+
+def _parted(
+    text: str | None, given: str | None, ours: list[tuple[int, str]], theirs: list[str]
+) -> str:
+    """How a record's command line parts from the replay's: edited, missing or extra.
+
+    Named by both sides: the record's line alone named the untouched order after one
+    dropped from it.
+    """
+    mine, replayed = _order(text) or "unreadable", _order(given) or "unreadable"
+    if text is None:
+        return f"the record ends; the replay gave {replayed}"
+    if given is None:
+        return f"{mine}, not given in the replay"
+    if theirs and _same_order(text, theirs[0]):
+        return f"the replay gave {replayed} here, missing from the record"
+    if ours and _same_order(ours[0][1], given):
+        return f"{mine}, not given in the replay"
+    return mine if mine == replayed else f"recorded {mine}, replayed {replayed}"
+
+
+def _given_at(events: Path) -> list[bytes]:
+    """The record's event lines, by position (a command's ``after`` points into them)."""
+    try:
+        with events.open("rb") as log:
+            return log.readlines()
+    except OSError:  # the log's own check names it; the lines are then compared alone
+        return []
+
+
+def _logged(text: str | None, events: list[bytes]) -> str | None:
+    """The order the event log says was given where ``text`` says, if it is another.
+
+    Returned as the line would read with that order, so both cut to where they
+    differ; None when they agree, or when either cannot say (an older record has no
+    ``after``, a damaged line is the event comparison's to name).
+    """
+    try:
+        row = json.loads(text)
+        after = row["after"]
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            return None
+        event = json.loads(events[after])
+        source, command = event["data"]["source"], event["data"]["command"]
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
+    if source == row.get("source") and command == row.get("command"):
+        return None
+    logged = {**row, "source": source, "command": command}
+    return json.dumps(logged, sort_keys=True, separators=(",", ":"))
 
 
 def _orders(path: Path) -> list[tuple[int, str]]:

@@ -281,7 +281,45 @@ def test_a_player_order_in_the_record_not_given_again_fails_the_replay(tmp_path,
     assert out.startswith("replay FAILS: the events match (sha256 ")
     assert f"{path}: not the orders given in the replay" in out
     seq = len(lines) + 1 if change == "added" else at + 1
-    assert f"first difference at line {seq} (" in out
+    order = f"{row['source']} {row['command']['type']}"
+    last = json.loads(lines[-1])
+    says = {  # both sides: the record's line alone named the untouched order after one dropped
+        "edited": order,
+        "dropped": f"the replay gave {order} here, missing from the record",
+        "added": f"{last['source']} {last['command']['type']}, not given in the replay",
+    }[change]
+    assert f"first difference at line {seq} ({says}):" in out
+
+
+def test_a_trainee_order_edited_in_the_record_is_named_by_its_own_line(tmp_path, capsys):
+    """The replay gives the trainee's orders from the record, so it repeats an edited one:
+    only the run's event log says what was given there, and the next line is untouched."""
+    orders = tmp_path / "orders.jsonl"
+    dispatch = {"agency": "ems", "type": "dispatch", "incident": "INC1"}
+    given = [(600, ["M2"]), (900, ["M9"])]
+    orders.write_text(
+        "".join(
+            json.dumps({"t": t, "command": {**dispatch, "units": units}}) + "\n"
+            for t, units in given
+        )
+    )
+    run = tmp_path / "run"
+    argv = ["run", str(SMALL), "--until", "00:30", "--roles", "ems", "--commands", str(orders)]
+    assert main([*argv, "--out", str(run), "--quiet"]) == 0
+    path = run / "commands.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if '"units":["M2"]' in line)
+    lines[at] = lines[at].replace('"M2"', '"M1"')
+    path.write_text("".join(lines))
+    capsys.readouterr()
+    assert main(["replay", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: not the orders given in the run (its event log)" in out
+    assert f"first difference at line {at + 1} (trainee dispatch):" in out
+    shown = out.splitlines()
+    where = shown.index(f"first difference at line {at + 1} (trainee dispatch):")
+    assert shown[where + 1].startswith("  recorded:  ") and '"units":["M1"]' in shown[where + 1]
+    assert shown[where + 2].startswith("  event log: ") and '"units":["M2"]' in shown[where + 2]
 
 
 def test_a_blank_line_in_the_record_s_commands_is_read_past_as_replay_reads_it(tmp_path, capsys):

@@ -244,6 +244,8 @@ def test_history_marks_incomplete_runs(runs, capsys, monkeypatch):
     assert re.fullmatch(r"\d+\.\d\*", rows["2"][-1])  # stopped at 00:30: pro-rated
     assert "* stopped before the exercise's end (--until, End, Ctrl+C, or the process" in table
     assert "- not observed" in table
+    trend = " ".join(out.split("Trend per trainee")[1].split())  # the caption as one line
+    assert "not in the trend: 1 listed run stopped before the exercise's end (a '*'" in trend
 
 
 # 3. Objectives: "Not observed", credit, and duties not done by the end.

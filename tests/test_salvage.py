@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT
 
 from simulator.cli import main
-from simulator.store.database import Store
+from simulator.store import salvage as salvage_module
+from simulator.store.database import Store, StoreError, database_files
 
 SMALL = ROOT / "scenarios" / "small_town_collision.yaml"
 PAGE = 4096
@@ -176,3 +177,39 @@ def test_a_database_from_an_older_version_is_saved_into_the_current_schema(tmp_p
     out = tmp_path / "saved.sqlite"
     assert main(["recover", "--db", str(older), "--out", str(out)]) == 0
     assert _runs(out) == _runs(recorded)
+
+
+def test_a_run_whose_rows_read_twice_is_left_out_and_the_rest_saved(tmp_path, recorded, capsys):
+    doubled = tmp_path / "doubled.sqlite"
+    doubled.write_bytes(recorded.read_bytes())
+    with closing(sqlite3.connect(doubled)) as con:  # as a damaged page yields one row twice
+        con.executescript(
+            """
+            ALTER TABLE events RENAME TO sound;
+            CREATE TABLE events (run, seq, t, kind, json);
+            INSERT INTO events SELECT * FROM sound;
+            INSERT INTO events SELECT * FROM sound WHERE run = 3 AND seq = 5;
+            DROP TABLE sound;
+            """
+        )
+    out = tmp_path / "saved.sqlite"
+    assert main(["recover", "--db", str(doubled), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Saved 3 of 4 runs" in printed
+    assert "run 3 left out: its events rows are damaged: a row is read twice" in printed
+    assert _runs(out) == {run: n for run, n in _runs(recorded).items() if run != 3}
+
+
+def test_a_copy_stopped_part_way_leaves_no_file_behind(tmp_path, recorded, capsys, monkeypatch):
+    out = tmp_path / "saved.sqlite"
+    copy = salvage_module._copy
+
+    def disk_full_at_run_2(old, new, run, parts, found):
+        if run == 2:
+            raise StoreError(f"{out}: cannot be written (database or disk is full)")
+        copy(old, new, run, parts, found)
+
+    monkeypatch.setattr(salvage_module, "_copy", disk_full_at_run_2)
+    assert main(["recover", "--db", str(recorded), "--out", str(out)]) == 2
+    assert "disk is full" in capsys.readouterr().err
+    assert not any(path.exists() for path in database_files(out))  # run 1 alone is no save

@@ -14,6 +14,7 @@ from conftest import ROOT, LogBuilder
 
 from simulator import fingerprint
 from simulator.cli import main
+from simulator.scenario.timing import format_offset
 from simulator.store import database, schema
 from simulator.store.database import Store, StoreError, event_row
 from simulator.store.schema import APPLICATION_ID, VERSION, migrate
@@ -302,6 +303,20 @@ def killed_run(db) -> tuple[int, int]:
         proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
     return run, written
+
+
+def test_a_note_past_where_a_killed_runs_record_ends_is_refused(tmp_path, capsys):
+    db = tmp_path / "x.sqlite"
+    run, _ = killed_run(db)
+    with closing(Store.open(db, readonly=True)) as store:
+        ends = max(e.t for e in store.events(run))
+    assert ends < 2700  # killed near T+00:30
+    argv = ["note", str(run), "--db", str(db), "--at"]
+    assert main([*argv, "00:45", "radio traffic"]) == 2
+    err = capsys.readouterr().err
+    assert f"the run is incomplete and its record ends at T+{format_offset(ends)}" in err
+    assert "Traceback" not in err
+    assert main([*argv, "00:20", "radio traffic"]) == 0  # within what it recorded
 
 
 def test_a_run_killed_mid_way_is_kept_and_marked_incomplete(tmp_path):

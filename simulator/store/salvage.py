@@ -7,8 +7,10 @@ still yields whole (its row, events, commands, scores, notes, cached baselines a
 served run's controller actions), checks its events against the run's own count and
 sha256, and writes it, with its number, into a new database made by the current
 schema (a file from an older version lacks some tables and columns: they stay empty).
-A run any part of which cannot be read, or whose events are not the ones it recorded,
-is left out and named: a part-run would be graded as if it were the whole.
+A run any part of which cannot be read, whose rows the schema refuses (a damaged page
+can yield a row twice), or whose events are not the ones it recorded, is left out and
+named: a part-run would be graded as if it were the whole. A copy stopped part way
+removes the new file, which would otherwise pass for the saved database.
 """
 
 import sqlite3
@@ -17,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.store.database import Store, StoreError, connect_readonly
+from simulator.store.database import Store, StoreError, connect_readonly, database_files
 from simulator.store.schema import VERSION
 
 # The tables that hang off a run, each read whole per run, in key order.
@@ -72,8 +74,12 @@ def salvage(source: Path, target: Path) -> Salvage:
         try:
             for run in ids:
                 _copy(old, new, run, parts, found)
-        finally:
+        except BaseException:  # kept, a part-copy would pass for the saved database
             new.close()
+            for path in database_files(target):
+                path.unlink(missing_ok=True)
+            raise
+        new.close()
     return found
 
 
@@ -112,9 +118,13 @@ def _copy(
     except sqlite3.DatabaseError as exc:
         found.lost[run] = f"part of it cannot be read ({exc})"
         return
-    with new.transaction() as db:
-        for table, rows in [("runs", head), *parts.items()]:
-            _insert(db, table, rows)
+    try:
+        with new.transaction() as db:
+            for table, rows in [("runs", head), *parts.items()]:
+                _insert(db, table, rows)
+    except _Damaged as exc:  # the transaction rolled back: none of the run is kept
+        found.lost[run] = str(exc)
+        return
     try:
         info = new.run(run)
         new.check_events(info, new.events(run))
@@ -139,12 +149,27 @@ def _rows(db: sqlite3.Connection, table: str, run: int, order: str) -> Iterator[
         yield dict(zip(names, row, strict=True))
 
 
+class _Damaged(Exception):
+    """A run's rows read back without an error yet break the schema's rules."""
+
+
 def _insert(db: sqlite3.Connection, table: str, rows: list[dict]) -> None:
-    """Insert rows by the columns the new schema shares with them (newer ones default)."""
+    """Insert rows by the columns the new schema shares with them (newer ones default).
+
+    Raises:
+        _Damaged: a row the new schema refuses; a damaged page can yield one row twice
+            (a duplicated key) or a value its column forbids, and the run is then not
+            the one recorded.
+    """
     have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
     for row in rows:
         names = [n for n in row if n in have]
         marks = ",".join("?" * len(names))
-        db.execute(
-            f"INSERT INTO {table} ({','.join(names)}) VALUES ({marks})", [row[n] for n in names]
-        )
+        try:
+            db.execute(
+                f"INSERT INTO {table} ({','.join(names)}) VALUES ({marks})",
+                [row[n] for n in names],
+            )
+        except sqlite3.IntegrityError as exc:
+            what = "a row is read twice" if "UNIQUE" in str(exc) else "a row breaks the schema"
+            raise _Damaged(f"its {table} rows are damaged: {what} ({exc})") from None
