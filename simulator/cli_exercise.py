@@ -6,15 +6,12 @@ Wall-clock times are read here (run records), never in the engine.
 import argparse
 import json
 import shlex
-import signal
 import sys
 import tempfile
-import threading
-from collections.abc import Callable, Collection, Iterator
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Callable, Collection
+from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 
 from rich.console import Console
 from rich.markup import escape
@@ -35,6 +32,7 @@ from simulator.cli_records import (
 )
 from simulator.exercise import Exercise
 from simulator.fingerprint import code_fingerprint
+from simulator.interrupt import sigterm_as_ctrl_c
 from simulator.players.profile import parse_players
 from simulator.record import (
     COMMANDS,
@@ -135,30 +133,6 @@ def run_command(args: argparse.Namespace, console: Console) -> int:
     """Run a scenario headless with automated players, recorded and scored."""
     with sigterm_as_ctrl_c():
         return _run(args, console)
-
-
-@contextmanager
-def sigterm_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (a session manager, ``timeout``, ``kill``) stops a run as Ctrl+C does.
-
-    Python's default dies at once: no summary, the run left "running" and a baseline
-    left half-played. Raised as KeyboardInterrupt in the main thread, it takes Ctrl+C's
-    path: the run is recorded as stopped and compared. The old handler is put back
-    after. Off the main thread (a test's or an embedding's), signals cannot be set.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        # None: a handler set outside Python, which cannot be put back; the default is.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if old is None else old)
 
 
 def _run(args: argparse.Namespace, console: Console) -> int:

@@ -25,6 +25,7 @@ from simulator.cli import check_output, run_id
 from simulator.events import Event, read_events
 from simulator.exercise import Exercise
 from simulator.fingerprint import code_fingerprint
+from simulator.interrupt import sigterm_as_ctrl_c
 from simulator.payloads import check
 from simulator.record import (
     CONTROLLER_LOG,
@@ -212,7 +213,8 @@ class Recording:
         if not self.roles or self.failure:
             return
         try:
-            _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
+            with sigterm_as_ctrl_c():  # ``play`` and ``serve`` play it after their loops
+                _, self.baseline = baseline(self.store, self.store.run(self.run), self.scenario)
         except KeyboardInterrupt:
             self.baseline_interrupted = True
         except StoreError as exc:

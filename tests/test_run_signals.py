@@ -5,6 +5,7 @@ left the run "running" with nothing printed, and a baseline half-played.
 """
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -37,12 +38,16 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def _terminated(which: int, db: Path, out: Path) -> tuple[int, str]:
-    """``run`` as a trainee's exercise, sent SIGTERM in exercise ``which``: code, output."""
-    argv = ["run", str(SMALL), "--roles", "police", "--trainee", "Ada", "--db", str(db)]
+def _terminated(which: int, db: Path, out: Path, argv: list[str] | None = None) -> tuple[int, str]:
+    """``run`` (or ``argv``) as a trainee's exercise, sent SIGTERM in exercise ``which``.
+
+    Returns the exit code and what was printed.
+    """
+    argv = argv or ["run", str(SMALL), "--roles", "police", "--trainee", "Ada"]
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(which), *argv, "--out", str(out)],
+        [sys.executable, "-c", CHILD, str(which), *argv, "--db", str(db), "--out", str(out)],
         cwd=ROOT,
+        env={**os.environ, "SDL_VIDEODRIVER": "dummy"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,5 +91,20 @@ def test_sigterm_during_the_baseline_keeps_the_run_and_says_the_report_plays_it(
     try:
         assert store.run(1).status == "complete"
         assert store.run(2).status == "incomplete"  # never cached: played again when asked
+    finally:
+        store.close()
+
+
+def test_sigterm_during_the_map_views_baseline_keeps_the_played_run(tmp_path):
+    """``play`` plays its baseline after the window closes, where SIGTERM killed it."""
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    shot = tmp_path / "map.png"
+    argv = ["play", str(SMALL), "--role", "police", "--speed", "60", "--frames", "900"]
+    code, _ = _terminated(2, db, out, [*argv, "--screenshot", str(shot)])
+    assert code == 0
+    store = Store.open(db, readonly=True)
+    try:
+        assert store.run(1).status == "complete" and store.scores(1) is not None
+        assert store.run(2).purpose == "baseline" and store.run(2).status == "incomplete"
     finally:
         store.close()
