@@ -23,6 +23,7 @@ from simulator.players.perimeter import Perimeter
 from simulator.players.profile import parse_players
 from simulator.review.compare import compare
 from simulator.review.score import score
+from simulator.review.stats import Sample
 from simulator.scenario import load
 from simulator.scenario.attainable import unattainable
 from simulator.scenario.vocabulary import Capability
@@ -160,8 +161,86 @@ def test_only_the_responsible_agencies_have_a_duty_to_take_command():
     log.add(1500, "exercise.ended", reason="duration reached")
     roles = score(build(data), log.events).roles
     police = {g.name: g for g in roles["police"].groups}
-    assert [s.note for s in police["command"].duties] == ["never in command"]
+    note = "never in command: PC on scene, no command post was set up"
+    assert [s.note for s in police["command"].duties] == [note]
     assert "command" not in {g.name for g in roles["fire"].groups}
+
+
+def _command_scene() -> dict:
+    """Police, fire and EMS, each with a commander of its own."""
+    return scenario_dict(
+        units=[
+            unit("P1", "police", ["patrol"], "PS"),
+            unit("PC", "police", ["command"], "PS"),
+            unit("F1", "fire", ["fire_suppression"], "FS"),
+            unit("FC", "fire", ["command"], "FS"),
+            unit("M1", "ems", ["als", "transport"], "ES"),
+            unit("EC", "ems", ["als", "command"], "ES"),
+        ]
+    )
+
+
+def _fire_post_then_ems_commander() -> LogBuilder:
+    """Fire sets up the post; EMS's commander reports in; police's commander never comes."""
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "fire", "ems"])
+    log.add(100, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(150, "unit.on_scene", "fire", "FC", "I1", prev="en_route")
+    log.add(160, "command_post.established", "fire", "FC", "I1", node="I", x=0.0, y=0.0)
+    log.add(200, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    log.add(230, "unit.on_scene", "ems", "EC", "I1", prev="en_route")
+    return log
+
+
+def test_a_commander_reporting_in_where_unified_command_cannot_form_is_in_command():
+    """NIMS: one post; an agency with jurisdiction joins it when a partner's absence
+    keeps unified command from forming, and that partner, not it, misses the duty."""
+    log = _fire_post_then_ems_commander()
+    log.add(1500, "exercise.ended", reason="duration reached")
+    roles = score(build(_command_scene()), log.events).roles
+    command = {a: next(g for g in r.groups if g.name == "command") for a, r in roles.items()}
+    (ems,) = command["ems"].duties
+    assert (ems.value, ems.unit, ems.censored) == (30.0, "EC", False)
+    assert [e.seq for e in ems.evidence] == [5, 6]  # its first unit, then its commander
+    assert command["ems"].credit == command["fire"].credit == 1.0
+    (police,) = command["police"].duties
+    assert police.censored and police.note == "never in command: its commander never came"
+
+
+def test_reporting_in_is_not_enough_where_unified_command_could_form():
+    """With every agency's commander on scene, NIMS asks for unified command."""
+
+    def ems_command(unified: bool) -> Sample:
+        log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "ems"])
+        log.add(100, "unit.on_scene", "police", "PC", "I1", prev="en_route")
+        log.add(110, "command_post.established", "police", "PC", "I1", node="I", x=0.0, y=0.0)
+        log.add(200, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+        log.add(230, "unit.on_scene", "ems", "EC", "I1", prev="en_route")
+        if unified:
+            log.add(300, "unified_command.established", incident="I1", agencies=["ems", "police"])
+        log.add(1500, "exercise.ended", reason="duration reached")
+        groups = score(build(_command_scene()), log.events).roles["ems"].groups
+        (duty,) = next(g for g in groups if g.name == "command").duties
+        return duty
+
+    never = ems_command(unified=False)
+    assert never.censored and never.unit == "EC"
+    assert (
+        never.note == "never in command: EC on scene, unified command never formed at police's post"
+    )
+    done = ems_command(unified=True)
+    assert (done.value, done.unit, done.censored) == (100.0, "EC", False)
+
+
+def test_a_partner_taking_command_first_does_not_cost_the_others_their_command_duty():
+    """Small Town, seed 1: an expert police sets up the post before EMS's supervisor
+    arrives (fire never sends its chief). EMS reporting in keeps its duty, so the
+    better police play no longer lowers the overall score below all-SOP play."""
+    sop = play(SMALL, {}, seed=1)
+    expert = play(SMALL, {"police": "expert"}, seed=1)
+    ems = next(g for g in expert.roles["ems"].groups if g.name == "command")
+    assert ems.missed == 0 and ems.duties[0].unit == "EMS-SUP"
+    assert expert.roles["police"].score > sop.roles["police"].score
+    assert expert.overall >= sop.overall
 
 
 def test_outcomes_weigh_heavily():

@@ -15,11 +15,15 @@ bad. Each agency's duties, from its own events:
   elsewhere within the target took the duty away; one told late, or never, is a miss;
   a hazard its crews walked into is not being told);
 - command: at an incident several agencies work, from its first unit on scene until
-  it is in command (its own command post, unified command including it, or its
-  commander arriving at a unified command already formed), where it owns a
-  command-capable unit and is responsible for part of the incident (NIMS: establish
-  command; unified command with the others; an assisting mutual-aid agency works
-  under the host's command and has no such duty);
+  it is in command (its own command post, unified command including it, its
+  commander arriving at a unified command already formed, or its commander reporting
+  in to another agency's command post while unified command could not form because a
+  partner on scene had no commander there), where it owns a command-capable unit and
+  is responsible for part of the incident (NIMS: establish command; unified command
+  with the others when it can form; an agency with jurisdiction otherwise joins the
+  one command structure at the single post, so the partner that never sent a
+  commander, not the one that did, misses; an assisting mutual-aid agency works under
+  the host's command and has no such duty);
 - safety: its own units harmed, ``1 / (1 + harmed)``, once any went on scene;
 - deconflict (only where the scenario plans operations): each operation it leads
   registered by its start, each conflict notice it got acted on within the service's
@@ -35,7 +39,7 @@ weighted mean credit of the duty groups that arose, out of 100.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.events import Event
 from simulator.payloads import payload
@@ -136,6 +140,9 @@ class _Sweep:
             u.id for u in scenario.units if Capability.COMMAND in u.capabilities
         }
         self.commander_at: dict[tuple[str, str], Event] = {}
+        # incident -> agencies with a unit on scene; (incident, agency) -> reported in
+        self.working: dict[str, set[str]] = defaultdict(set)
+        self.reported: dict[tuple[str, str], Event] = {}
         self.arrivals: dict[str, int] = defaultdict(int)
         self.end = 0.0
         # The clocks are read once the whole log is in, so they may be read beforehand.
@@ -172,6 +179,9 @@ class _Sweep:
             self.helpers[e.incident][e.agency].add(payload(e).to)
         elif kind == "command_post.established":
             self.post.setdefault(e.incident, e)
+            for agency in sorted(self.working[e.incident]):
+                if (e.incident, agency) in self.commander_at:
+                    self._report_in(e.incident, agency, e)
         elif kind == "unified_command.established":
             for agency in payload(e).agencies:
                 self.unified.setdefault((e.incident, agency), e)
@@ -201,8 +211,27 @@ class _Sweep:
     def _on_scene(self, e: Event) -> None:
         self.arrivals[e.agency] += 1
         self.first_unit_at.setdefault((e.incident, e.agency), e)
-        if e.unit in self.commander_units:
-            self.commander_at.setdefault((e.incident, e.agency), e)
+        self.working[e.incident].add(str(e.agency))
+        if e.unit in self.commander_units and (e.incident, e.agency) not in self.commander_at:
+            self.commander_at[(e.incident, e.agency)] = e
+            if e.incident in self.post:
+                self._report_in(e.incident, str(e.agency), e)
+
+    def _report_in(self, incident: str, agency: str, e: Event) -> None:
+        """Its commander joins another agency's command post where unified command cannot form.
+
+        NIMS: one command post per incident; an agency with jurisdiction whose partner on
+        scene has no commander there cannot form unified command (the engine needs every
+        such agency's commander), so reporting in to the post is being in command. Judged
+        when its commander and the post are first both there (``e``); where unified command
+        could form then, only unified command will do.
+        """
+        post = self.post[incident]
+        if post.agency == agency:
+            return
+        partners = (self.working[incident] & self.needed.get(incident, set())) - {agency}
+        if any((incident, other) not in self.commander_at for other in partners):
+            self.reported.setdefault((incident, agency), e)
 
     # -- duties ------------------------------------------------------------------------
 
@@ -339,7 +368,10 @@ class _Sweep:
         return out
 
     def _command(self, agency: str) -> list[Sample]:
-        """At multi-agency incidents: its first unit on scene until it was in command."""
+        """At multi-agency incidents: its first unit on scene until it was in command.
+
+        A duty done cites its commander (the unit in command), not the first unit there.
+        """
         if agency not in self.command_agencies:
             return []
         out = []
@@ -348,28 +380,46 @@ class _Sweep:
             if who != agency or len(needed) < 2 or agency not in needed:
                 continue  # an assisting (mutual-aid) agency works under the host's command
             done = self._in_command(incident, agency)
-            if done is not None:
-                value = max(0.0, round(done.t - arrival.t, 3))
-                out.append(
-                    Sample(value, incident, agency, arrival.unit, (cite(arrival), cite(done)))
-                )
-            else:
-                out.append(self._missed(arrival, "never in command"))
+            if done is None:
+                out.append(self._never(arrival))
+                continue
+            commander = self.commander_at.get((incident, agency))
+            unit = done.unit if done.agency == agency else commander.unit if commander else None
+            events = {e.seq: e for e in (arrival, commander, done) if e is not None}
+            cited = tuple(cite(events[n]) for n in sorted(events))
+            value = max(0.0, round(done.t - arrival.t, 3))
+            out.append(Sample(value, incident, agency, unit, cited))
         return out
 
     def _in_command(self, incident: str, agency: str) -> Event | None:
-        """Its own command post, or unified command including it.
+        """Its own command post, unified command including it, or reporting in to a post.
 
-        Where unified command is impossible (an agency on scene owns no command unit),
-        any command post at the incident will do.
+        The first of them; reporting in counts only where unified command could not then
+        form (``_report_in``). Where unified command is impossible (an agency on scene
+        owns no command unit), any command post at the incident will do.
         """
         post = self.post.get(incident)
-        joined = self._joined(incident, agency)
         needed = self.needed.get(incident, set())
-        present = {a for (i, a) in self.first_unit_at if i == incident and a in needed}
-        if post is not None and (post.agency == agency or not present <= self.command_agencies):
-            return post if joined is None or post.seq < joined.seq else joined
-        return joined
+        impossible = not (self.working[incident] & needed) <= self.command_agencies
+        own = post if post is not None and (post.agency == agency or impossible) else None
+        reported = self.reported.get((incident, agency))
+        done = [e for e in (own, self._joined(incident, agency), reported) if e is not None]
+        return min(done, key=lambda e: e.seq, default=None)
+
+    def _never(self, arrival: Event) -> Sample:
+        """A command duty never done, saying whether its commander ever came (and citing it)."""
+        incident, agency = str(arrival.incident), str(arrival.agency)
+        commander = self.commander_at.get((incident, agency))
+        if commander is None:
+            return self._missed(arrival, "never in command: its commander never came")
+        post = self.post.get(incident)
+        why = (
+            "no command post was set up"
+            if post is None
+            else f"unified command never formed at {post.agency}'s post"
+        )
+        missed = self._missed(arrival, f"never in command: {commander.unit} on scene, {why}")
+        return replace(missed, unit=commander.unit, evidence=(*missed.evidence, cite(commander)))
 
     def _joined(self, incident: str, agency: str) -> Event | None:
         """Unified command including the agency, or its commander reaching one formed."""
