@@ -231,6 +231,24 @@ def test_reporting_in_is_not_enough_where_unified_command_could_form():
     assert (done.value, done.unit, done.censored) == (100.0, "EC", False)
 
 
+def test_an_agency_whose_commander_never_came_misses_even_where_unified_command_is_impossible():
+    """A partner owning no commander keeps unified command from forming; the post of
+    another agency still does not put an agency in command whose commander stayed away."""
+    data = _command_scene()
+    data["agencies"].append(agency("works", "public_works"))
+    data["stations"].append({"id": "WS", "agency": "works", "location": "S"})
+    data["units"].append(unit("W1", "works", ["public_works"], "WS"))
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["fire", "ems", "works"])
+    log.add(100, "unit.on_scene", "works", "W1", "I1", prev="en_route")
+    log.add(150, "unit.on_scene", "fire", "FC", "I1", prev="en_route")
+    log.add(160, "command_post.established", "fire", "FC", "I1", node="I", x=0.0, y=0.0)
+    log.add(200, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    log.add(1500, "exercise.ended", reason="duration reached")
+    roles = score(build(data), log.events).roles
+    (ems,) = next(g for g in roles["ems"].groups if g.name == "command").duties
+    assert ems.censored and ems.note == "never in command: its commander never came"
+
+
 def test_a_partner_taking_command_first_does_not_cost_the_others_their_command_duty():
     """Small Town, seed 1: an expert police sets up the post before EMS's supervisor
     arrives (fire never sends its chief). EMS reporting in keeps its duty, so the

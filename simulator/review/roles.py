@@ -395,13 +395,10 @@ class _Sweep:
         """Its own command post, unified command including it, or reporting in to a post.
 
         The first of them; reporting in counts only where unified command could not then
-        form (``_report_in``). Where unified command is impossible (an agency on scene
-        owns no command unit), any command post at the incident will do.
+        form (``_report_in``).
         """
         post = self.post.get(incident)
-        needed = self.needed.get(incident, set())
-        impossible = not (self.working[incident] & needed) <= self.command_agencies
-        own = post if post is not None and (post.agency == agency or impossible) else None
+        own = post if post is not None and post.agency == agency else None
         reported = self.reported.get((incident, agency))
         done = [e for e in (own, self._joined(incident, agency), reported) if e is not None]
         return min(done, key=lambda e: e.seq, default=None)
