@@ -519,3 +519,27 @@ def test_a_number_key_never_gives_an_action_the_short_panel_does_not_show():
         assert not console.toast[0].startswith("Nothing at")
     finally:
         pygame.display.quit()
+
+
+def test_a_click_on_the_log_keeps_the_numbers_and_the_scroll(app):
+    """Picking a log line to reply to sorted the list again and scrolled it to the top:
+    the number that had set up a command post now recalled the incident commander."""
+    console = small_town(app)
+    console.selection.units[:] = ["P1", "SGT1"]
+    console._refresh_selection()  # as a shift-click on each in their ring would
+    press(app, console, "assign")  # done: it stays in its place, a new list sorts it last
+    console.panel.scroll_by(1)
+    app.frame(0.0)
+    before = [o.label for o in console.options]
+    log = console.log
+    lines = [rect for rect, hit in log._hits if hit[0] == "line"]
+    tabs = [rect for rect, hit in log._hits if hit == ("tab", "all")]
+    for rect in (*tabs, lines[-1]):
+        click(rect.move(log.rect.topleft).center)
+        app.frame(0.0)
+        assert console.panel.scroll == 1
+        assert [o.label for o in console.options] == before
+    assert log.picked_entry() is not None  # the click did pick the line
+    click(at(console, "INC1"))  # the map selects anew
+    app.frame(0.0)
+    assert console.panel.scroll == 0
