@@ -328,6 +328,44 @@ def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
     assert near.enabled and not near.done  # naming another replaces it
 
 
+def test_a_category_the_nearest_hospitals_are_full_for_is_offered_the_nearest_with_beds(app):
+    """Harbor District at T+00:42: the three nearest were full, Calder County Regional had
+    immediate beds and was never offered; the scenario asks to spread across all four."""
+    beds = {"immediate": 0, "delayed": 2}  # no trauma bay: full for immediate patients
+    hospitals = [
+        {"id": "A", "name": "Alpha", "location": "H", "beds": beds},  # 100 s from I
+        {"id": "B", "name": "Bravo", "location": "M", "beds": beds},  # 100 s
+        {"id": "C", "name": "Charlie", "location": "D2", "beds": beds},  # 100 s
+        {"id": "D", "name": "Delta", "location": "D1", "beds": {"immediate": 2}},  # 300 s
+        {"id": "E", "name": "Echo", "location": "S", "beds": {"immediate": 2}},  # 200 s
+    ]
+    call = incident(requires={}, casualties={"immediate": 2}, calls={"count": 1, "agency": "ems"})
+    console = start(app, ("ems",), units=UNITS, hospitals=hospitals, msel=[call])
+    frames(app, 70)
+    select(app, console, incident=True)
+    plans = [o.label.split(" (")[0] for o in of_kind(console, "destination")]
+    near = ["to Alpha", "to Bravo", "to Charlie"]
+    assert plans == [f"Immediate patients {h}" for h in [*near, "to Echo"]] + [
+        f"Delayed patients {h}"
+        for h in near  # they have delayed beds: nothing more
+    ]
+
+
+def test_the_hospital_named_now_stays_offered_once_full():
+    """Else a new selection would hide the plan standing, with nothing to say it stands."""
+    from simulator.exercise import HospitalView
+    from simulator.scenario.vocabulary import Triage
+    from simulator.view.transport_actions import _offered
+
+    imm = Triage.IMMEDIATE
+    full, free = {imm: 2}, {imm: 1}
+    by_road = [HospitalView(h, 0, {imm: 2}, full) for h in "ABCE"]
+    by_road.append(HospitalView("D", 0, {imm: 2}, free))
+    assert [h.id for h in _offered(by_road, imm, None)] == ["A", "B", "C", "D"]
+    assert [h.id for h in _offered(by_road, imm, "E")] == ["A", "B", "C", "D", "E"]
+    assert [h.id for h in _offered(by_road, imm, "B")] == ["A", "B", "C", "D"]
+
+
 def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
     from view_helpers import rendered, start_file
 
