@@ -158,7 +158,8 @@ def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
     assert update.enabled and update.label == "Share update: INC1 to Ems (1 new)"
 
 
-def test_a_mutual_aid_request_is_marked_once_made(app):
+def county_aid(app: App, requires: dict[str, int], **call: object) -> Console:
+    """Fire played, with a county partner that has one fire engine; INC1 selected."""
     agencies = [
         agency("police", "police"),
         agency("fire", "fire", mutual_aid=["county"]),
@@ -174,18 +175,35 @@ def test_a_mutual_aid_request_is_marked_once_made(app):
     units = [*UNITS, unit("CF1", "county", ["fire_suppression"], "CS")]
     call = incident(
         incident_type="structure_fire",
-        requires={"fire_suppression": 2},
+        requires=requires,
         calls={"count": 1, "agency": "fire"},
+        **call,
     )
     console = start(app, ("fire",), agencies=agencies, stations=stations, units=units, msel=[call])
     frames(app, 70)
     select(app, console, incident=True)
+    return console
+
+
+def test_a_mutual_aid_request_is_marked_once_made(app):
+    console = county_aid(app, {"fire_suppression": 2})
     (aid,) = of_kind(console, "aid")
     assert aid.enabled and aid.label == "Mutual aid: 2 fire suppression from County"
     press(app, console, "aid")
     (aid,) = of_kind(console, "aid")
     assert aid.done and not aid.enabled
     assert aid.label == "Mutual aid: fire suppression from County requested"
+
+
+def test_mutual_aid_is_not_offered_for_what_the_partner_has_no_unit_for(app):
+    """ "Mutual aid: 1 command from Calder County Fire" took a numbered row and could only
+    be refused: the county has no command unit."""
+    console = county_aid(
+        app, {"fire_suppression": 2, "command": 1}, responsible={"command": "fire"}
+    )
+    assert [o.label for o in of_kind(console, "aid")] == [
+        "Mutual aid: 2 fire suppression from County"
+    ]
 
 
 def test_releasing_a_patch_frees_the_console(app):
