@@ -99,7 +99,7 @@ def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possibl
     assert not unified.enabled and unified.reason == ex.unify_problem("INC1")
 
 
-def test_assign_is_not_offered_again_for_a_unit_already_assigned(app):
+def test_assign_is_done_not_offered_again_for_a_unit_already_assigned(app):
     console = start(app, ("police",))
     frames(app, 70)
     select(app, console, "P1", incident=True)
@@ -108,11 +108,14 @@ def test_assign_is_not_offered_again_for_a_unit_already_assigned(app):
     assert trainee_commands(console)[-1]["type"] == "dispatch"
     select(app, console, "P1", incident=True)
     (assign,) = of_kind(console, "assign")
-    assert not assign.enabled
-    assert assign.reason == "unit P1 is already assigned to INC1"
+    # Done, not refused: "Assign BC1 to MCI-01 - unit BC1 is already assigned to MCI-01"
+    # read as an action that could not be given, and sorted among those that might be.
+    assert not assign.enabled and assign.done
+    assert assign.reason == "already assigned"
+    assert console.options[-1] == assign
     key(pygame.K_a)  # right click or A: explained, nothing submitted
     app.frame(0.0)
-    assert console.toast[0] == "Assign P1 to INC1: unit P1 is already assigned to INC1"
+    assert console.toast[0] == "Assign P1 to INC1: already assigned"
     assert len(trainee_commands(console)) == 1
     assert not exercise_of(console).log.of_kind("command.rejected")
 
@@ -495,7 +498,7 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
     after = [o.label for o in console.options]
     done = console.options[assign]
     assert not done.enabled and done.done  # done: marked in its place, not refused
-    assert done.reason == "done" and "already assigned" not in done.label
+    assert done.reason == "already assigned" and "already assigned" not in done.label
     assert [a for n, a in enumerate(after[: len(before)]) if n != assign] == [
         b for n, b in enumerate(before) if n != assign
     ]
