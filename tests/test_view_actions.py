@@ -513,6 +513,19 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
     }
 
 
+def test_a_hold_the_trainee_chose_against_says_so_in_its_place(app):
+    """After Assign, "Hold ... at the perimeter - no longer possible" read as a fault."""
+    console = small_town(app)
+    console.selection.units[:] = ["P1", "SGT1"]
+    console._refresh_selection()
+    hold = next(n for n, o in enumerate(console.options) if o.key == "hold")
+    press(app, console, "assign")
+    run_to(app, console, 201.0)
+    kept = console.options[hold]
+    assert kept.key == "hold" and not kept.enabled and not kept.done
+    assert kept.reason == "superseded by your order"
+
+
 def small_town(app: App) -> Console:
     """Police played in the small town, INC1 in its CAD and selected (N)."""
     from pathlib import Path
