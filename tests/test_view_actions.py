@@ -99,7 +99,7 @@ def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possibl
     assert not unified.enabled and unified.reason == ex.unify_problem("INC1")
 
 
-def test_assign_is_not_offered_again_for_a_unit_already_assigned(app):
+def test_assign_is_done_not_offered_again_for_a_unit_already_assigned(app):
     console = start(app, ("police",))
     frames(app, 70)
     select(app, console, "P1", incident=True)
@@ -108,11 +108,14 @@ def test_assign_is_not_offered_again_for_a_unit_already_assigned(app):
     assert trainee_commands(console)[-1]["type"] == "dispatch"
     select(app, console, "P1", incident=True)
     (assign,) = of_kind(console, "assign")
-    assert not assign.enabled
-    assert assign.reason == "unit P1 is already assigned to INC1"
+    # Done, not refused: "Assign BC1 to MCI-01 - unit BC1 is already assigned to MCI-01"
+    # read as an action that could not be given, and sorted among those that might be.
+    assert not assign.enabled and assign.done
+    assert assign.reason == "already assigned"
+    assert console.options[-1] == assign
     key(pygame.K_a)  # right click or A: explained, nothing submitted
     app.frame(0.0)
-    assert console.toast[0] == "Assign P1 to INC1: unit P1 is already assigned to INC1"
+    assert console.toast[0] == "Assign P1 to INC1: already assigned"
     assert len(trainee_commands(console)) == 1
     assert not exercise_of(console).log.of_kind("command.rejected")
 
@@ -158,7 +161,8 @@ def test_a_done_share_is_marked_and_offered_again_only_with_news(app):
     assert update.enabled and update.label == "Share update: INC1 to Ems (1 new)"
 
 
-def test_a_mutual_aid_request_is_marked_once_made(app):
+def county_aid(app: App, requires: dict[str, int], **call: object) -> Console:
+    """Fire played, with a county partner that has one fire engine; INC1 selected."""
     agencies = [
         agency("police", "police"),
         agency("fire", "fire", mutual_aid=["county"]),
@@ -174,18 +178,35 @@ def test_a_mutual_aid_request_is_marked_once_made(app):
     units = [*UNITS, unit("CF1", "county", ["fire_suppression"], "CS")]
     call = incident(
         incident_type="structure_fire",
-        requires={"fire_suppression": 2},
+        requires=requires,
         calls={"count": 1, "agency": "fire"},
+        **call,
     )
     console = start(app, ("fire",), agencies=agencies, stations=stations, units=units, msel=[call])
     frames(app, 70)
     select(app, console, incident=True)
+    return console
+
+
+def test_a_mutual_aid_request_is_marked_once_made(app):
+    console = county_aid(app, {"fire_suppression": 2})
     (aid,) = of_kind(console, "aid")
     assert aid.enabled and aid.label == "Mutual aid: 2 fire suppression from County"
     press(app, console, "aid")
     (aid,) = of_kind(console, "aid")
     assert aid.done and not aid.enabled
     assert aid.label == "Mutual aid: fire suppression from County requested"
+
+
+def test_mutual_aid_is_not_offered_for_what_the_partner_has_no_unit_for(app):
+    """ "Mutual aid: 1 command from Calder County Fire" took a numbered row and could only
+    be refused: the county has no command unit."""
+    console = county_aid(
+        app, {"fire_suppression": 2, "command": 1}, responsible={"command": "fire"}
+    )
+    assert [o.label for o in of_kind(console, "aid")] == [
+        "Mutual aid: 2 fire suppression from County"
+    ]
 
 
 def test_releasing_a_patch_frees_the_console(app):
@@ -328,6 +349,44 @@ def test_an_ems_trainee_plans_where_each_category_of_patients_goes(app):
     assert near.enabled and not near.done  # naming another replaces it
 
 
+def test_a_category_the_nearest_hospitals_are_full_for_is_offered_the_nearest_with_beds(app):
+    """Harbor District at T+00:42: the three nearest were full, Calder County Regional had
+    immediate beds and was never offered; the scenario asks to spread across all four."""
+    beds = {"immediate": 0, "delayed": 2}  # no trauma bay: full for immediate patients
+    hospitals = [
+        {"id": "A", "name": "Alpha", "location": "H", "beds": beds},  # 100 s from I
+        {"id": "B", "name": "Bravo", "location": "M", "beds": beds},  # 100 s
+        {"id": "C", "name": "Charlie", "location": "D2", "beds": beds},  # 100 s
+        {"id": "D", "name": "Delta", "location": "D1", "beds": {"immediate": 2}},  # 300 s
+        {"id": "E", "name": "Echo", "location": "S", "beds": {"immediate": 2}},  # 200 s
+    ]
+    call = incident(requires={}, casualties={"immediate": 2}, calls={"count": 1, "agency": "ems"})
+    console = start(app, ("ems",), units=UNITS, hospitals=hospitals, msel=[call])
+    frames(app, 70)
+    select(app, console, incident=True)
+    plans = [o.label.split(" (")[0] for o in of_kind(console, "destination")]
+    near = ["to Alpha", "to Bravo", "to Charlie"]
+    assert plans == [f"Immediate patients {h}" for h in [*near, "to Echo"]] + [
+        f"Delayed patients {h}"
+        for h in near  # they have delayed beds: nothing more
+    ]
+
+
+def test_the_hospital_named_now_stays_offered_once_full():
+    """Else a new selection would hide the plan standing, with nothing to say it stands."""
+    from simulator.exercise import HospitalView
+    from simulator.scenario.vocabulary import Triage
+    from simulator.view.transport_actions import _offered
+
+    imm = Triage.IMMEDIATE
+    full, free = {imm: 2}, {imm: 1}
+    by_road = [HospitalView(h, 0, {imm: 2}, full) for h in "ABCE"]
+    by_road.append(HospitalView("D", 0, {imm: 2}, free))
+    assert [h.id for h in _offered(by_road, imm, None)] == ["A", "B", "C", "D"]
+    assert [h.id for h in _offered(by_road, imm, "E")] == ["A", "B", "C", "D", "E"]
+    assert [h.id for h in _offered(by_road, imm, "B")] == ["A", "B", "C", "D"]
+
+
 def test_the_action_under_the_pointer_is_shown_in_full(app, monkeypatch):
     from view_helpers import rendered, start_file
 
@@ -439,7 +498,7 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
     after = [o.label for o in console.options]
     done = console.options[assign]
     assert not done.enabled and done.done  # done: marked in its place, not refused
-    assert done.reason == "done" and "already assigned" not in done.label
+    assert done.reason == "already assigned" and "already assigned" not in done.label
     assert [a for n, a in enumerate(after[: len(before)]) if n != assign] == [
         b for n, b in enumerate(before) if n != assign
     ]
@@ -452,6 +511,19 @@ def test_each_action_keeps_its_number_after_another_is_taken(app):
         "incident": "INC1",
         "facts": [],
     }
+
+
+def test_a_hold_the_trainee_chose_against_says_so_in_its_place(app):
+    """After Assign, "Hold ... at the perimeter - no longer possible" read as a fault."""
+    console = small_town(app)
+    console.selection.units[:] = ["P1", "SGT1"]
+    console._refresh_selection()
+    hold = next(n for n, o in enumerate(console.options) if o.key == "hold")
+    press(app, console, "assign")
+    run_to(app, console, 201.0)
+    kept = console.options[hold]
+    assert kept.key == "hold" and not kept.enabled and not kept.done
+    assert kept.reason == "superseded by your order"
 
 
 def small_town(app: App) -> Console:
@@ -519,3 +591,27 @@ def test_a_number_key_never_gives_an_action_the_short_panel_does_not_show():
         assert not console.toast[0].startswith("Nothing at")
     finally:
         pygame.display.quit()
+
+
+def test_a_click_on_the_log_keeps_the_numbers_and_the_scroll(app):
+    """Picking a log line to reply to sorted the list again and scrolled it to the top:
+    the number that had set up a command post now recalled the incident commander."""
+    console = small_town(app)
+    console.selection.units[:] = ["P1", "SGT1"]
+    console._refresh_selection()  # as a shift-click on each in their ring would
+    press(app, console, "assign")  # done: it stays in its place, a new list sorts it last
+    console.panel.scroll_by(1)
+    app.frame(0.0)
+    before = [o.label for o in console.options]
+    log = console.log
+    lines = [rect for rect, hit in log._hits if hit[0] == "line"]
+    tabs = [rect for rect, hit in log._hits if hit == ("tab", "all")]
+    for rect in (*tabs, lines[-1]):
+        click(rect.move(log.rect.topleft).center)
+        app.frame(0.0)
+        assert console.panel.scroll == 1
+        assert [o.label for o in console.options] == before
+    assert log.picked_entry() is not None  # the click did pick the line
+    click(at(console, "INC1"))  # the map selects anew
+    app.frame(0.0)
+    assert console.panel.scroll == 0

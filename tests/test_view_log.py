@@ -251,6 +251,14 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
         "From the command post: hazard at WHSE-01: chemical",
     ),
     (event("exercise.ended", reason="duration reached"), "Exercise over: duration reached"),
+    (
+        event("hospital.over_capacity", incident="MVC-01", hospital="H1", triage="immediate"),
+        "MVC-01: H1 has no immediate bed free; one taken in over capacity",
+    ),
+    (
+        event("patient.died", incident="MVC-01", patient="MVC-01-P1", reason="untreated"),
+        "MVC-01: a patient died (untreated, waiting for care)",
+    ),
 ]
 RAW_WORDS = re.compile(r"\b(None|True|False)\b")
 
@@ -528,3 +536,34 @@ def test_the_wheel_up_goes_back_in_the_log_and_the_lines_read_stay_put():
     assert log.scroll == 6
     body_bottom = surface.get_height() - 4
     assert any(tuple(surface.get_at((x, body_bottom)))[:3] == YELLOW for x in range(800))
+
+
+def test_patients_dying_at_a_scene_the_trainee_holds_are_told_at_once_in_orange(app):
+    """Harbor District, fire and EMS played, nobody sent: the immediate patients die at
+    MCI-01 with no line in the log; the trainee first saw "deceased" on the end screen."""
+    from view_helpers import run_to, start_file
+
+    console = start_file(app, ("fire", "ems"), "scenarios/harbor_district_mci.yaml")
+    run_to(app, console, 3000)
+    deaths = exercise_of(console).log.of_kind("patient.died")
+    assert len(deaths) > 1 and {d.incident for d in deaths} == {"MCI-01"}
+    assert {d.t for d in deaths} == {deaths[0].t}  # together: one line says it
+    [line] = [e for e in console.log.entries if e.kind == "patient.died"]
+    assert line.text == f"MCI-01: {len(deaths)} patients died (untreated, waiting for care)"
+    assert line.alert and not line.inbox  # nobody told the trainee: bad news, not mail
+
+
+def test_a_seat_hears_of_deaths_and_full_hospitals_only_at_incidents_its_cad_holds():
+    from simulator.network.roles import Hearing, Seat
+
+    hearing = Hearing(Seat("ems", ("ems",)), known={"MVC-01"})
+    crowd = {"hospital": "H1", "patient": "P1", "triage": "delayed", "in_use": 4, "beds": 4}
+    for kind, fields in (
+        ("patient.died", {"patient": "P1", "reason": "untreated"}),
+        ("hospital.over_capacity", {"hospital": "H1", "triage": "immediate"}),
+        ("hospital.crowded", crowd),  # the view had a line for it, never heard
+    ):
+        here = event(kind, incident="MVC-01", **fields)
+        there = event(kind, incident="FIRE-02", **fields)
+        assert hearing.heard([here, there], [None, None]) == [here]
+        assert hearing.hears(here, None) and not hearing.hears(there, None)

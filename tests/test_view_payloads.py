@@ -73,6 +73,7 @@ def test_the_views_kind_sets_match_the_declarations():
 SHOWS: dict[str, Callable[[Any, Names], str]] = {
     "incident.escalated": lambda p, n: " ".join(p.description.split()),
     "hospital.crowded": lambda p, n: f"{p.in_use} of {p.beds} {p.triage} beds",
+    "hospital.over_capacity": lambda p, n: f"{n.hospital(p.hospital)} has no {p.triage} bed",
     "unit.transporting": lambda p, n: n.hospital(p.hospital),
     "unit.staged": lambda p, n: p.at,
     "unit.blocked": lambda p, n: p.road,

@@ -227,6 +227,22 @@ def test_a_resource_request_about_the_selected_incident(app):
     assert any(t.startswith("Ems acknowledged your request at INC1 (msg #") for t in texts)
 
 
+def test_a_resource_request_names_what_the_trainees_own_free_units_cannot_meet(app):
+    """Playing fire and EMS, "Need at MCI-01: " said nothing of 22 transports short: the
+    needs of agencies played were left out, even with none of their units free."""
+    call = incident(
+        incident_type="structure_fire",
+        requires={"fire_suppression": 3, "als": 1},
+        calls={"count": 1, "agency": "fire"},
+    )
+    console = start(app, ("fire", "ems"), msel=[call])
+    frames(app, 70)
+    press(app, pygame.K_n)  # select INC1
+    (request,) = [o for o in console.options if o.kind == "request"]
+    # F1 is fire's one engine, free: 2 more to ask for; EMS's free M1 meets the ALS need.
+    assert request.draft.text == "Need at INC1: 2 fire suppression. "
+
+
 def test_opening_a_staging_area_where_the_map_was_clicked(app):
     console = start(app, ("fire",))
     ex = exercise_of(console)

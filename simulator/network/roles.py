@@ -50,6 +50,10 @@ _AT_INCIDENT = frozenset(
         "unit.staged",
         "unit.transporting",
         "unit.returning",
+        # Its patients: one dying untreated, a hospital taking one past its beds.
+        "patient.died",
+        "hospital.crowded",
+        "hospital.over_capacity",
     }
 )
 

@@ -161,6 +161,7 @@ def assign(ctx: Context, units: list[UnitView], incident: KnownIncident) -> Opti
     A unit the engine would refuse (already assigned there, out of service) is left
     out with its reason. An agency whose CAD lacks the incident first gets it shared by
     the trainee's agency that holds it; its dispatch waits for the share to arrive.
+    Units all assigned there already make it done, not refused: nothing is left to do.
     """
     now: list[Dispatch] = []
     shares: list[Share] = []
@@ -181,6 +182,8 @@ def assign(ctx: Context, units: list[UnitView], incident: KnownIncident) -> Opti
     if shares:
         label += f" (shares it with {', '.join(s.to for s in shares)} first)"
     note = "; ".join(refused)
+    if not ordered and all(u.incident == incident.id for u in units):
+        return Option("assign", label, (), "already assigned", done=True)
     if not ordered:
         return Option("assign", label, (), note)
     return Option("assign", label, (*shares, *now), note, tuple(later))

@@ -21,7 +21,7 @@ from simulator.commands import (
 )
 from simulator.exercise import ChannelView, UnitView
 from simulator.scenario.timing import format_offset
-from simulator.scenario.vocabulary import Capability
+from simulator.scenario.vocabulary import Capability, provides
 from simulator.view.handling import oversharing, warning
 from simulator.view.option import Context, Option, build, checked, keep
 from simulator.view.picture import KnownIncident
@@ -62,6 +62,8 @@ def _mutual_aid(ctx: Context, incident: KnownIncident) -> list[Option]:
             if short <= 0 or need.responsible != agency:
                 continue
             for partner in partners:
+                if not _fields(ctx, partner, need.capability):
+                    continue  # it can never send one: not an action, only a dead row
                 what = need.capability.value
                 words, named = spaced(what), ctx.exercise.scenario.agency(partner).name
                 asked = _asked(ctx, agency, partner, incident.id, what)
@@ -84,6 +86,15 @@ def _mutual_aid(ctx: Context, incident: KnownIncident) -> list[Option]:
                 )
                 out.append(keep(option, key))
     return out
+
+
+def _fields(ctx: Context, agency: str, capability: Capability) -> bool:
+    """Whether ``agency`` has a unit for ``capability`` (the cast is fixed at the start)."""
+    return any(
+        provides(frozenset(u.capabilities), capability)
+        for u in ctx.exercise.scenario.units
+        if u.agency == agency
+    )
 
 
 def _asked(ctx: Context, agency: str, partner: str, incident: str, what: str) -> float | None:

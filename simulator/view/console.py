@@ -238,8 +238,10 @@ class Console(Screen):
             if rect.collidepoint(pos):
                 self._button(action, value)
                 return
-        if not self.rects["selection"].collidepoint(pos):
-            self._selected = None  # a click selects anew, even the same things
+        # A click on the map, board or roster selects anew, even the same things; one
+        # on the log (a tab, a line to reply to) or the panel keeps the numbers.
+        if any(self.rects[k].collidepoint(pos) for k in ("map", "board", "roster")):
+            self._selected = None
         if self.rects["board"].collidepoint(pos):
             hit = self.board.hit(pos)
             if hit is not None:

@@ -13,12 +13,15 @@ import math
 import numpy as np
 
 from simulator.commands import OpenStaging
+from simulator.scenario.vocabulary import Capability, UnitStatus, provides
 from simulator.view.draft import Draft, Recipient
 from simulator.view.narrate import ReplyTo
 from simulator.view.option import Context, Option, build, keep
 from simulator.view.picture import KnownIncident
 from simulator.view.words import Names, spaced
 
+# A unit the trainee can dispatch at once (as the engine's ``unit.FREE``).
+FREE = frozenset({UnitStatus.AVAILABLE, UnitStatus.RETURNING})
 # Where a staging area near an incident goes: a road node this far from it (metres),
 # close enough to move in quickly, far enough to stay out of the scene's way.
 NEAR_M = (300.0, 600.0)
@@ -64,12 +67,7 @@ def resource_request(ctx: Context, incident: KnownIncident) -> Draft:
         _recipients(ctx, senders),
         key=lambda r: (r.to not in ahead, ahead.index(r.to) if r.to in ahead else 0),
     )
-    # What others answer: the trainee's own agencies' needs are theirs to dispatch.
-    short = [
-        f"{n.required - n.assigned} {spaced(n.capability.value)}"
-        for n in incident.needs
-        if n.required > n.assigned and n.responsible not in ctx.roles
-    ]
+    short = [f"{count} {spaced(capability.value)}" for capability, count in _wanted(ctx, incident)]
     text = f"Need at {incident.id}: {', '.join(short)}. " if short else f"Need at {incident.id}: "
     return Draft(
         f"Resource request for {incident.id}",
@@ -78,6 +76,26 @@ def resource_request(ctx: Context, incident: KnownIncident) -> Draft:
         incident=incident.id,
         text=text,
     )
+
+
+def _wanted(ctx: Context, incident: KnownIncident) -> list[tuple[Capability, int]]:
+    """What others still have to send, by capability: the shortfalls, less free units.
+
+    A need the trainee's agencies answer counts less their free units able to meet it
+    (theirs to dispatch, not to ask for). Leaving out every such need left the request
+    empty when it mattered: 22 transports short, every ambulance of the trainee's out.
+    """
+    free = [
+        u.capabilities for u in ctx.snapshot.units if u.agency in ctx.roles and u.status in FREE
+    ]
+    out = []
+    for need in incident.needs:
+        short = need.required - need.assigned
+        if need.responsible in ctx.roles:
+            short -= sum(provides(c, need.capability) for c in free)
+        if short > 0:
+            out.append((need.capability, short))
+    return out
 
 
 def request_option(ctx: Context, incident: KnownIncident) -> Option:

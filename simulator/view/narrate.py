@@ -18,6 +18,7 @@ when the trainee's agency learns it:
 Message ids read "msg #12": ambulances are M1, M2 too.
 """
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from simulator.scenario.model import Scenario
 from simulator.scenario.msel import IncidentInject, InformationInject
 from simulator.view.handling import Caveat
 from simulator.view.op_sentences import ALERTS
-from simulator.view.sentences import sentence
+from simulator.view.sentences import died, sentence
 from simulator.view.words import (
     LOST,
     PATH,
@@ -49,6 +50,9 @@ BY_INJECT = frozenset({"unit.available", "unit.out_of_service"})
 # Who an MSEL row is from when its author named nobody: the simulation cell (HSEEP's
 # SimCell), which plays every organisation outside the exercise.
 SIMULATED = InformationInject.model_fields["source"].default
+# Bad news at a scene, in orange so it is not lost among the status lines: nobody sent
+# it to the trainee (not the inbox), yet seven deaths were first seen on the end screen.
+WARNINGS = frozenset({"patient.died", "hospital.over_capacity"})
 
 
 @dataclass(frozen=True)
@@ -142,9 +146,13 @@ class Narrator:
         """The log lines for a batch of heard events, in order."""
         learned = _learned(events)
         self._caveats(events)
+        dead = Counter((e.incident, e.t) for e in events if e.kind == "patient.died")
         out = []
         for event in events:
-            said = self.say(event, learned)
+            if event.kind == "patient.died":  # one line for those dying together
+                said = self._died(event, dead.pop((event.incident, event.t), 0))
+            else:
+                said = self.say(event, learned)
             if said is not None:
                 text = " ".join(said.text.split())  # scenario text may hold newlines
                 out.append(
@@ -162,6 +170,10 @@ class Narrator:
                     )
                 )
         return out
+
+    def _died(self, event: Event, count: int) -> Said | None:
+        """Deaths at one scene at one moment: a line for all (17 lines buried the rest)."""
+        return Said(died(event, self.names, count), alert=True) if count else None
 
     def _caveats(self, events: list[Event]) -> None:
         """Note the handling badges of facts our agencies hold (told with the facts)."""
@@ -202,7 +214,8 @@ class Narrator:
             caveat = Caveat("", held.fact, held.level, held.tlp, held.owner, held.permitted)
             return Said(text, alert=not caveat.permitted, badge=caveat.badge)
         urgent = kind in ALERTS
-        return Said(text, inbox=urgent, alert=refused or urgent, refused=refused)
+        warned = urgent or kind in WARNINGS
+        return Said(text, inbox=urgent, alert=refused or warned, refused=refused)
 
     # -- calls, injects, facts -----------------------------------------------------------
 

@@ -64,30 +64,44 @@ def steady(shown: list[Option], fresh: list[Option], given: set[str]) -> list[Op
     A trainee presses numbers in quick succession; had the list been sorted again
     after each order, the next number would do something else. An action no longer
     listed keeps its place, done if the trainee gave it (``given``), else greyed as no
-    longer possible; one still listed but refused now because the trainee gave it
-    (an assignment: "already assigned") is done too. New ones come last.
+    longer possible, or as superseded when an order just given moved all its units (a
+    hold at the perimeter once they are assigned); one still listed but refused now
+    because the trainee gave it (an assignment: "already assigned") is done too. New
+    ones come last.
     """
     by_key = {o.key: o for o in fresh}
-    kept = [_kept(o, by_key.pop(o.key, None), o.key in given) for o in shown]
+    ordered = {u for o in shown if o.key in given for u in _units(o)}
+    kept = [_kept(o, by_key.pop(o.key, None), o.key in given, ordered) for o in shown]
     return kept + [o for o in fresh if o.key in by_key]
 
 
-def _kept(shown: Option, fresh: Option | None, given: bool) -> Option:
+def _units(option: Option) -> set[str]:
+    """The units an option's commands order (dispatches, recalls, staging)."""
+    return {u for c in option.commands for u in getattr(c, "units", None) or ()}
+
+
+def _kept(shown: Option, fresh: Option | None, given: bool, ordered: set[str]) -> Option:
     """What stands in a shown action's place: its fresh self, or its mark."""
     if fresh is None:
-        return _gone(shown, given)
+        return _gone(shown, given, ordered)
     if given and (shown.enabled or shown.done) and not (fresh.enabled or fresh.done):
         return Option(fresh.kind, shown.label, reason="done", done=True, key=fresh.key)
     return fresh
 
 
-def _gone(option: Option, given: bool) -> Option:
-    """An action no longer listed for the selection, kept greyed in its place."""
+def _gone(option: Option, given: bool, ordered: set[str]) -> Option:
+    """An action no longer listed for the selection, kept greyed in its place.
+
+    Why it went is said when the trainee's own order did it: a bare "no longer
+    possible" under the hold they had just chosen against read as a fault.
+    """
     if not option.enabled:
         return option
     if given:
         return Option(option.kind, option.label, reason="done", done=True, key=option.key)
-    return Option(option.kind, option.label, reason="no longer possible", key=option.key)
+    units = _units(option)
+    why = "superseded by your order" if units and units <= ordered else "no longer possible"
+    return Option(option.kind, option.label, reason=why, key=option.key)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ _INCIDENT_KINDS = frozenset(
         "span.exceeded",
         "span.restored",
         "hospital.crowded",  # the receiving hospital answers the crew's call ahead
+        "hospital.over_capacity",
+        "patient.died",
     }
 )
 # Planned operations, deconfliction and handling levels: ``operations.Book`` decides.

@@ -259,6 +259,21 @@ def crowded(event: Event, names: Names) -> str:
     return f"{event.incident}: {where} is crowded ({beds}); the crew will wait to hand over"
 
 
+def over_capacity(event: Event, names: Names) -> str:
+    """A patient taken to a department with no free bed of its category."""
+    full = payload(event)
+    where = names.hospital(full.hospital)
+    return f"{event.incident}: {where} has no {full.triage} bed free; one taken in over capacity"
+
+
+def died(event: Event, names: Names, count: int = 1) -> str:
+    """``count`` patients dead at the scene, as ``event``'s: heard then, not at the end."""
+    reason = payload(event).reason
+    how = "untreated, waiting for care" if reason == "untreated" else spaced(reason)
+    who = "a patient" if count == 1 else f"{count} patients"
+    return f"{event.incident}: {who} died ({how})"
+
+
 def ready(event: Event, names: Names) -> str:
     """A precondition the trainee's agency may now declare."""
     ready = payload(event)
@@ -377,6 +392,8 @@ SENTENCES: dict[str, Sentence] = {
     "incident.escalated": escalated,
     "incident.resolved": resolved,
     "hospital.crowded": crowded,
+    "hospital.over_capacity": over_capacity,
+    "patient.died": died,
     "incident.precondition_ready": ready,
     "command_post.established": post,
     "unified_command.established": unified,
