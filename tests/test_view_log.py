@@ -567,3 +567,13 @@ def test_a_seat_hears_of_deaths_and_full_hospitals_only_at_incidents_its_cad_hol
         there = event(kind, incident="FIRE-02", **fields)
         assert hearing.heard([here, there], [None, None]) == [here]
         assert hearing.hears(here, None) and not hearing.hears(there, None)
+
+
+def test_every_seat_sees_a_hospital_bed_come_free_on_the_status_board():
+    """No seat heard it, so the automated EMS desks never re-planned as beds freed."""
+    from simulator.network.roles import Hearing, Seat
+
+    freed = event("hospital.bed_freed", hospital="H1", triage="immediate")
+    for agency in ("ems", "police"):
+        hearing = Hearing(Seat(agency, (agency,)))
+        assert hearing.heard([freed], [None]) == [freed]

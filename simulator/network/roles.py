@@ -57,6 +57,10 @@ _AT_INCIDENT = frozenset(
     }
 )
 
+# The regional hospital status board (HAvBED): every dispatch centre sees a bed come
+# free, as it sees the beds in use (an EMS desk spreading its patients plans by it).
+_BOARD = frozenset({"hospital.bed_freed"})
+
 # Roads closed or reopened: heard by the agency that did it, and by those an MSEL
 # closure was addressed to (others learn of a closure as a fact, from a partner or at
 # the barrier).
@@ -110,7 +114,7 @@ def _rule(kind: str) -> int:
     """The rule that decides who hears ``kind`` (kept for the next event of the kind)."""
     if kind in _GROUND_TRUTH:
         rule = _HEARD_NEVER
-    elif kind.startswith("exercise.") or kind in _PUBLIC:
+    elif kind.startswith("exercise.") or kind in _PUBLIC or kind in _BOARD:
         rule = _HEARD_ALWAYS
     elif kind.startswith(("operation.", "deconfliction.")):
         rule = _HEARD_OPERATION
