@@ -71,6 +71,8 @@ class RunMeta:
     until: float | None = None
     # The controller's actions (a served run's ``controller.jsonl``), in order.
     actions: list[dict] = field(default_factory=list)
+    # "trainee" when the trainee ended a ``play`` session early; "" otherwise or unknown.
+    stopped_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def build_report(
     found = findings(scores, span, waits(scenario, events))
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
-    reason = stop_reason(scenario, scores.ended, scores.end, meta.until, meta.actions)
+    reason = stop_reason(
+        scenario, scores.ended, scores.end, meta.until, meta.actions, meta.stopped_by
+    )
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
         "overview": _overview(scenario, events, scores, meta, reason),
