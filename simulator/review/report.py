@@ -1105,7 +1105,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["  secondary incidents (spread)", o["secondary"]],
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
         ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
-        ["Responder harm events (unit.harmed; blue-on-blue, each team)", o["responders_harmed"]],
+        [LABELS["unsafe_entries"], o["responders_harmed"]],
         ["  responders injured (people: each harmed crew's count)", sum(o["injured"].values())],
         ["Systems down (fault injects: CAD, records, radio, phones)", o["systems_down"]],
         ["  minutes down in all (Cybersecurity)", o["system_down_minutes"]],
