@@ -365,6 +365,10 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     assert "|   responders injured (people: each harmed crew's count) | 3 |" in outcomes_table
     assert only_finding(doc)["analysis"] == ("Target not met: 2 units in 3 harm events at I1.")
     assert doc["improvement_plan"][0]["responsible"] == "fire 1, police 1 (of 2 units)"
+    # The JSON keeps the ids; the plan's table names the agencies beside them.
+    named = "Fire (fire) 1, Police (police) 1 (of 2 units)"
+    assert doc["improvement_plan"][0]["responsible_named"] == named
+    assert f"| {named} |" in text
     (safety,) = [c for c in doc["score"]["outcome_components"] if c["component"] == "safety"]
     assert safety["note"] == "2 units harmed, 3 responders injured"
     assert safety["credit"] == round(1 / 3, 4)  # 1 / (1 + units harmed), not harm events

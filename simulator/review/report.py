@@ -136,11 +136,16 @@ def build_report(
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
-        "baseline": None if comparison is None else _baseline(comparison, meta.roles, told),
+        "baseline": None
+        if comparison is None
+        else _baseline(comparison, meta.roles, told, {a.id: a.name for a in scenario.agencies}),
         "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
-        "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
+        "improvement_plan": [
+            {**asdict(p), "responsible_named": _named_agencies(p.responsible, scenario)}
+            for p in improvement_plan(areas, meta.plan_date)
+        ],
         "community": community_rows(scores.community),
         "hoaxes": hoax_rows(scores.hoaxes),
     }
@@ -472,6 +477,12 @@ def _roles(
     ]
 
 
+def _agency_label(name: str, agency: str, mine: bool) -> str:
+    """An agency by name with its id beside it, and marked when the trainee played it."""
+    marks = ([agency] if name != agency else []) + (["your role"] if mine else [])
+    return name + (f" ({', '.join(marks)})" if marks else "")
+
+
 def _window(role: RoleScore) -> float | None:
     """A role's score over the window played (before pro-rating), from its groups."""
     total = sum(GROUP_WEIGHTS[g.name] for g in role.groups)
@@ -518,7 +529,8 @@ def _role(
         "agency": role.agency,
         "name": name,
         "trainee": mine,
-        "label": f"{role.agency} (your role)" if mine else role.agency,
+        # By name, with the id the rest of the report uses: "Harbor EMS (ems, your role)".
+        "label": _agency_label(name, role.agency, mine),
         "score": role.score,
         "window_score": _window(role),
         "pro_rated": not complete and role.score is not None,
@@ -601,15 +613,20 @@ def _baseline_note(scores: Scores, comparison: list[Row] | None, missing: str) -
     )
 
 
-def _baseline(rows: list[Row], trainee: list[str], untold: dict[str, str]) -> list[dict]:
+def _baseline(
+    rows: list[Row], trainee: list[str], untold: dict[str, str], names: dict[str, str]
+) -> list[dict]:
     """The comparison rows; a role's row names its agency, and the trainee's says so.
 
     A role with no duty in this run says why, where it was never told (``run_text``).
     """
     out = [asdict(row) for row in rows]
     for data in out:
-        if data["role"] in trainee:
-            data["label"] += ", your role"
+        if data["role"]:  # by name, as the roles table has it
+            name = names.get(data["role"], data["role"])
+            data["label"] = (
+                f"Role score: {_agency_label(name, data['role'], data['role'] in trainee)}"
+            )
         if data["role"] and data["run"] is None:
             data["run_text"] = no_duty(untold.get(data["role"]))
     return out
@@ -1553,8 +1570,29 @@ def _html_figures(figures: dict) -> list[str]:
     return out
 
 
+# An agency id heading one of a responsible text's items ("police 2, fbi_jttf 1 (of 3
+# units)", "police, fire"): where ``findings`` puts the agencies it holds responsible.
+_RESPONSIBLE_ID = re.compile(r"(?:^|(?<=, ))([\w-]+)(?= \d|,|$)")
+
+
+def _named_agencies(responsible: str, scenario: Scenario) -> str:
+    """A responsible text with each agency named beside its id, as the evaluator knows it.
+
+    The JSON keeps the ids (``responsible``); a reader of the plan knows "Harbor Fire
+    Department", and the id beside it matches the rest of the report.
+    """
+    names = {a.id: a.name for a in scenario.agencies}
+
+    def named(match: re.Match[str]) -> str:
+        ident = match.group(1)
+        name = names.get(ident, ident)
+        return ident if name == ident else f"{name} ({ident})"
+
+    return _RESPONSIBLE_ID.sub(named, responsible)
+
+
 def _plan_rows(doc: dict) -> list[list[object]]:
-    keys = ("capability", "issue", "corrective_action", "responsible", "start", "completion")
+    keys = ("capability", "issue", "corrective_action", "responsible_named", "start", "completion")
     return [[p["objective"] or "-", *(p[k] for k in keys)] for p in doc["improvement_plan"]]
 
 
