@@ -785,9 +785,9 @@ def _play_session(
 
     def close(session: Session) -> None:
         complete = not (record.failure or recording.failure)
-        recording.finish(exercise, complete)
         # Its length is where it stopped (replay plays to it): say who stopped it early.
         early = {"stopped_by": "trainee"} if exercise.now < until else {}
+        recording.finish(exercise, complete, **early)
         _close(
             record,
             exercise,

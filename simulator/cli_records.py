@@ -173,10 +173,18 @@ class Recording:
         except StoreError as exc:
             self._failed(str(exc))
 
-    def finish(self, exercise: Exercise, complete: bool, actions: Sequence[dict] = ()) -> None:
+    def finish(
+        self,
+        exercise: Exercise,
+        complete: bool,
+        actions: Sequence[dict] = (),
+        stopped_by: str = "",
+    ) -> None:
         """Write the rest and mark the run with its scores (``play_baseline`` follows).
 
-        ``actions``: a served run's controller actions, kept for its report's conduct.
+        ``actions``: a served run's controller actions, kept for its report's conduct;
+        ``stopped_by``: "trainee" when the trainee ended a ``play`` session early, which
+        its log (a "stopped at" like --until's) cannot tell.
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never
@@ -200,6 +208,7 @@ class Recording:
                 events_sha256=exercise.log.sha256(),
                 scores=self.scores.to_dict(),
                 actions=actions,
+                stopped_by=stopped_by,
             )
         except StoreError as exc:
             self._failed(str(exc))
@@ -847,6 +856,7 @@ def _report_from_store(ident: int, db: Path | None, fmt: str) -> str:
         plan_date=_day(run.ended or run.started),
         until=run.until,
         actions=actions,
+        stopped_by=run.stopped_by,
     )
     comparison = compare(scores, base) if base is not None else None
     doc = build_report(
@@ -918,7 +928,7 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
             f"in {EVENTS}: the manifest was changed after the run"
         )
     scores = score(scenario, events)
-    trainee = manifest.get("trainee")
+    trainee, stopped_by = manifest.get("trainee"), manifest.get("stopped_by")
     meta = RunMeta(
         run=str(directory),
         trainee=trainee if isinstance(trainee, str) else None,
@@ -933,6 +943,7 @@ def _report_from_directory(directory: Path, fmt: str) -> str:
         plan_date=_day(manifest.get("finished") or manifest.get("started") or ""),
         until=_asked(manifest, settings.until, scenario),
         actions=_controller_log(directory),
+        stopped_by=stopped_by if isinstance(stopped_by, str) else "",
     )
     doc = build_report(
         scenario, events, scores, meta, [], None, geometry, figures=fmt == "html", elsewhere=HELD

@@ -198,5 +198,6 @@ def test_a_play_ended_by_the_trainee_says_so_from_its_directory(tmp_path, capsys
     manifest["stopped_by"] = "trainee"  # what ``play`` writes when the trainee ends early
     (directory / "run.json").write_text(json.dumps(manifest))
     text = report(capsys, str(directory), "--format", "md")
-    assert "(ended early by the trainee or the exercise controller)" in text
+    assert "(ended by the trainee (End or Ctrl+Q))" in text
     assert "as --until asked" not in text and "does not tell" not in text
+    assert "or the exercise controller" not in text

@@ -121,7 +121,7 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
     agencies = sorted(a.id for a in load(SMALL).agencies)
     assert [r["agency"] for r in roles] == ["police", *(a for a in agencies if a != "police")]
     police = roles[0]
-    assert police["trainee"] and police["label"] == "police (your role)"
+    assert police["trainee"] and police["label"] == "Town Police (police, your role)"
     assert not any(r["trainee"] for r in roles[1:])
     assert police["pro_rated"]  # the run stopped early: its score is pro-rated too
     for group in police["groups"]:
@@ -142,9 +142,9 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
     text = section(report(runs, 2, "md", capsys), "Scores by role")
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| role | score | Respond | Dispatch | Share facts |")
-    assert rows[1].startswith("| **police (your role)** |")
+    assert rows[1].startswith("| **Town Police (police, your role)** |")  # name and id
     for r in idle:
-        assert f"| {r['agency']} | {r['score_text']} |" in text
+        assert f"| {r['name']} ({r['agency']}) | {r['score_text']} |" in text
     # Nobody gave police an order: its duties were still undone at 00:30.
     assert police["undone"] and "Duties not done (counted as misses):" in text
     assert "- police · respond · INC1: not done by the end, " in text
@@ -154,7 +154,8 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
         report(runs, 2, "md", capsys),
         "Baseline comparison (automated players, same scenario and seed)",
     )
-    assert f"| Role score (fire) | {untold['fire']} | " in compared
+    (fire,) = [r for r in roles if r["agency"] == "fire"]
+    assert f"| Role score: {fire['name']} (fire) | {untold['fire']} | " in compared
 
     page = report(runs, 2, "html", capsys)
     assert '<table class="roles">' in page and '<tr class="mine">' in page
@@ -319,7 +320,7 @@ def test_a_duty_not_done_by_the_end_is_a_miss_in_the_measure_and_marked_in_the_e
     assert "  - T+00:00:00 (event 3): call.received police I1 (not done)" in text
     # The role's duties say the same, first the trainee's.
     police = doc["roles"][0]
-    assert police["label"] == "police (your role)" and police["undone"]
+    assert police["label"] == "Police (police, your role)" and police["undone"]
     assert all(d["censored"] and all(e["undone"] for e in d["evidence"]) for d in police["undone"])
     roles = section(text, "Scores by role")
     assert "- police · respond · I1: not done by the end, 59:40 after T+00:00:20" in roles
@@ -342,7 +343,7 @@ def test_the_baseline_comparison_has_the_score_parts_and_marks_the_trainees_role
     assert police.better == "baseline"
     doc = build_report(scenario, run.events, run_scores, meta(("police",)), [], rows)
     text = render(doc, "md")
-    assert "| Role score (police), your role | 0.0 | 100.0 | -100.0 | baseline |" in text
+    assert "| Role score: Police (police, your role) | 0.0 | 100.0 | -100.0 | baseline |" in text
 
 
 def test_a_report_of_a_run_directory_says_where_its_notes_and_baseline_are(tmp_path, capsys):

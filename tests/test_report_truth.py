@@ -350,15 +350,35 @@ def test_units_harmed_and_harm_events_agree_across_the_report():
     assert row in render(doc, "md")
     (objective,) = doc["objectives"]
     assert objective["strengths"] == [] and len(objective["areas_for_improvement"]) == 1
-    assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 3 harm events)"
+    # P1, struck by two hazards at once, is one unit harmed everywhere: the measure, the
+    # outcomes, its role and the improvement plan's responsible agencies.
+    assert doc["improvement_plan"][0]["responsible"] == "fire 1, police 1 (of 2 units)"
     doc = report(scored_by("unsafe_entries", 0), log)
     text = render(doc, "md")
     assert f"| {label} | all | 2 (count) | <= 0 | U: not met |" in text
-    assert f"| {label} | 2 |" in text
-    assert "|   harm events (unit.harmed; blue-on-blue, each team) | 3 |" in text
-    assert "| Responder harm events (unit.harmed; blue-on-blue, each team) | 3 |" in text
+    outcomes_table = text.split("## Outcomes")[1].split("\n## ")[0]
+    coordination = text.split("## Coordination")[1].split("\n## ")[0]
+    for table in (outcomes_table, coordination):
+        assert f"| {label} | 2 |" in table
+    assert "|   harm events (unit.harmed; blue-on-blue, each team) | 3 |" in coordination
+    # Each harm adds its injured to the scene's casualties: P1's two are two people.
+    assert "|   responders injured (people: each harmed crew's count) | 3 |" in outcomes_table
     assert only_finding(doc)["analysis"] == ("Target not met: 2 units in 3 harm events at I1.")
-    assert doc["improvement_plan"][0]["responsible"] == "police 2, fire 1 (of 3 harm events)"
+    assert doc["improvement_plan"][0]["responsible"] == "fire 1, police 1 (of 2 units)"
+    # The JSON keeps the ids; the plan's table names the agencies beside them.
+    named = "Fire (fire) 1, Police (police) 1 (of 2 units)"
+    assert doc["improvement_plan"][0]["responsible_named"] == named
+    assert f"| {named} |" in text
+    (safety,) = [c for c in doc["score"]["outcome_components"] if c["component"] == "safety"]
+    assert safety["note"] == "2 units harmed, 3 responders injured"
+    assert safety["credit"] == round(1 / 3, 4)  # 1 / (1 + units harmed), not harm events
+    said = {
+        r["agency"]: g["text"] for r in doc["roles"] for g in r["groups"] if g["name"] == "safety"
+    }
+    assert said == {
+        "fire": "1 unit harmed, 1 responder injured",
+        "police": "1 unit harmed, 2 responders injured",
+    }
 
 
 def test_an_outcome_shortfall_names_the_agencies_its_incidents_needed():

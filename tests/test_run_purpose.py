@@ -94,10 +94,13 @@ def test_a_play_ended_early_is_recorded_and_compared_as_far_as_it_went(tmp_path,
     assert max(e.t for e in store.events(2)) == stopped
     # No --until was asked: the run keeps its length, and says it was ended early.
     assert played.until == load(SMALL).metadata.duration
-    assert main(["report", "1", "--format", "md"]) == 0
-    text = capsys.readouterr().out
-    assert "as --until asked" not in text
-    assert "(ended early by the trainee or the exercise controller)" in text
+    # The database keeps who stopped it, as run.json does: both reports name the trainee.
+    assert played.stopped_by == "trainee" and manifest["stopped_by"] == "trainee"
+    for run in ("1", str(out)):
+        assert main(["report", run, "--format", "md"]) == 0
+        text = capsys.readouterr().out
+        assert "as --until asked" not in text and "or the exercise controller" not in text
+        assert "(ended by the trainee (End or Ctrl+Q))" in text
 
 
 @pytest.mark.parametrize("command", ["run", "play"])

@@ -105,8 +105,9 @@ def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
     )
     db.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 6
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 7
     assert [(r.scenario_id, r.players) for r in store.runs()] == [("s", "")]  # not known
+    assert store.run(1).stopped_by == ""  # migration 7: not known for runs recorded before
     assert store.baseline("h", 1, 60, "") is None  # the table migration 2 added
     assert store.controller_actions(1) == []  # migration 6: none recorded before
 
@@ -123,7 +124,7 @@ def test_version_5_gains_the_controller_actions_and_keeps_its_runs(tmp_path):
     )
     db.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION
     assert [r.id for r in store.runs()] == [1]
     actions = [{"t": 5.0, "action": "pause"}, {"t": 30.0, "action": "end", "reason": "over"}]
     store.finish_run(1, complete=True, events_sha256="x", scores={}, actions=actions)
@@ -131,6 +132,24 @@ def test_version_5_gains_the_controller_actions_and_keeps_its_runs(tmp_path):
     store.db.execute("UPDATE controller_actions SET json = '{\"t\": -1}' WHERE n = 1")
     with pytest.raises(StoreError, match=r"run 1: controller_actions: 1: t: expected seconds"):
         store.controller_actions(1)
+
+
+def test_version_6_gains_who_stopped_a_run_and_a_finish_records_it(tmp_path):
+    """Migration 7: a play session its trainee ended says so, as its run.json does."""
+    path = tmp_path / "v6.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, upto=6)
+    for _ in range(2):
+        db.execute(
+            "INSERT INTO runs (scenario_id, scenario_title, scenario_sha256, scenario_name, "
+            "scenario_text, seed, until, started, status, host, pid) "
+            "VALUES ('s', 'S', 'h', 's.yaml', '', 1, 60, '2026-01-01', 'running', 'h', 1)"
+        )
+    db.close()
+    store = Store.open(path)
+    store.finish_run(1, complete=True, events_sha256="x", scores={}, stopped_by="trainee")
+    store.finish_run(2, complete=True, events_sha256="x", scores={})
+    assert [r.stopped_by for r in store.runs()] == ["trainee", ""]
 
 
 _RUN_COLUMNS_V2 = (

@@ -228,7 +228,7 @@ def test_releasing_a_patch_frees_the_console(app):
     patched, other = of_kind(console, "patch")  # each keeps its number; the pair is done
     assert patched.done and patched.label == "Patch police-dispatch + ems-dispatch"
     assert not other.enabled
-    assert other.reason == "all 1 of police's patch consoles are in use"
+    assert other.reason == "all 1 of Police's patch consoles are in use"  # by name, not id
     press(app, console, "release")
     assert trainee_commands(console)[-1] == {
         "agency": "police",

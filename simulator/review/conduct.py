@@ -23,7 +23,9 @@ from simulator.scenario.timing import format_offset
 TIME_UP = "time up: the exercise ran its full length"
 AS_ASKED = "as --until asked"
 BY_CONTROLLER = "ended by the exercise controller"
+# A database run recorded before it kept who stopped it (``stopped_by``).
 ENDED_EARLY = "ended early by the trainee or the exercise controller"
+BY_TRAINEE = "ended by the trainee (End or Ctrl+Q)"
 # A run directory recorded before ``stopped_by`` holds the stop time as its length
 # whether ``--until`` or the trainee's End stopped it.
 UNTOLD = "stopped early: by --until or the trainee's End, which a run directory does not tell"
@@ -46,11 +48,14 @@ def stop_reason(
     end: float,
     until: float | None,
     actions: Sequence[dict] = (),
+    stopped_by: str = "",
 ) -> str:
     """Why the run stopped where it did, in words.
 
     ``until`` is the length the run was asked for (None when the record cannot tell it
-    from where it stopped); ``actions`` the controller's (``controller.jsonl``).
+    from where it stopped); ``actions`` the controller's (``controller.jsonl``);
+    ``stopped_by`` who the record says stopped it ("trainee": a ``play`` session ended
+    early), since its log's "stopped at" reads the same whoever did.
     """
     given = controller_end(actions)
     if given is not None:
@@ -66,6 +71,8 @@ def stop_reason(
     _, _, why = ended.partition(": ")  # "stopped at 00:20:00: a record cannot be written"
     if why:
         return why
+    if stopped_by == "trainee":
+        return BY_TRAINEE
     if until is None:
         return UNTOLD
     return AS_ASKED if stopped_as_asked(scenario, end, until) else ENDED_EARLY

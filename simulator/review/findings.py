@@ -390,10 +390,24 @@ def _from_measure(
         title,
         analysis,
         evidence,
-        _responsible(blamed, cases, m.agency, untold),
+        _responsible(*_harmed_once(m.metric, blamed, cases), m.agency, untold),
         _undone(cited or []),
         _action(m.metric, blamed, untold, queued),
     )
+
+
+def _harmed_once(
+    metric: str, blamed: list[Sample], cases: tuple[str, str]
+) -> tuple[list[Sample], tuple[str, str]]:
+    """Units harmed are blamed once each, as the measure, outcomes and roles count them.
+
+    A crew struck by two hazards at once is two harm events but one unit: counting its
+    events would tell its agency "2" beside a measure of "1 unit".
+    """
+    if metric != "unsafe_entries":
+        return blamed, cases
+    once = {(s.agency, s.unit): s for s in reversed(blamed)}  # each unit's first sample
+    return sorted(once.values(), key=_seq), DISTINCT[metric]
 
 
 def _count(m: MeasureResult, outcomes: Outcomes) -> tuple[str, list[Sample] | None, list[Sample]]:

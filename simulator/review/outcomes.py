@@ -64,7 +64,9 @@ class Outcomes:
     secondary: int
     hospital_over_capacity: int
     hospital_crowded: int
-    responders_harmed: int  # units harmed, and teams hurt in a blue-on-blue: the score's count
+    # Distinct units harmed, and operations' teams hurt in a blue-on-blue (each once, as
+    # ``unsafe_entries`` counts them): the safety score's count.
+    responders_harmed: int
     incident_rows: tuple[IncidentOutcome, ...]
     deaths: tuple[Evidence, ...]
     escalations: tuple[Evidence, ...]
@@ -72,6 +74,9 @@ class Outcomes:
     system_down_minutes: float = 0.0
     outages: tuple[Outage, ...] = ()
     # People: each ``unit.harmed`` of injured crew says how many (``count``); by agency.
+    # Summed over events, not units: the engine adds that many patients to the scene
+    # with each one (an ``incident.casualties`` follows), so a crew struck by two hazards
+    # at once is two injuries in the log's casualty count too.
     injured: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -92,11 +97,10 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
     final: dict[str, tuple[str, str]] = {}
     escalations: list[Event] = []
     deaths: list[Event] = []
-    counts: dict[str, int] = defaultdict(int)
     injured: dict[str, int] = defaultdict(int)
+    harmed: set[str] = set()  # units, and operations whose teams met in a blue-on-blue
     reached: set[str] = set()  # incidents a unit arrived at (on scene or staged)
     for e in events:
-        counts[e.kind] += 1
         if e.kind in ("unit.on_scene", "unit.staged") and e.incident:
             reached.add(e.incident)
         elif e.kind == "incident.started":
@@ -106,11 +110,12 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         elif e.kind == "incident.escalated":
             escalations.append(e)
         elif e.kind == "unit.harmed" and e.agency:
+            harmed.add(e.unit)  # once, however many hazards struck it
             harm = payload(e)
             if harm.effect == "crew_injured":  # else the unit is out, or bystanders are hurt
                 injured[e.agency] += harm.count
         elif e.kind == "operation.blue_on_blue":  # officers of each operation are hurt
-            counts["unit.harmed"] += len(payload(e).agencies)
+            harmed.update(payload(e).operations)
         elif e.kind == "incident.casualties":
             seen = payload(e)
             found[e.incident] += sum(getattr(seen, k) for k in _CATEGORIES)
@@ -148,7 +153,7 @@ def outcomes(events: Iterable[Event]) -> Outcomes:
         secondary=sum(1 for r in rows if r.secondary_of),
         hospital_over_capacity=full,
         hospital_crowded=crowded,
-        responders_harmed=counts["unit.harmed"],
+        responders_harmed=len(harmed),
         incident_rows=rows,
         deaths=tuple(cite(e) for e in deaths),
         escalations=tuple(cite(e) for e in escalations),

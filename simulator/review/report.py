@@ -71,6 +71,8 @@ class RunMeta:
     until: float | None = None
     # The controller's actions (a served run's ``controller.jsonl``), in order.
     actions: list[dict] = field(default_factory=list)
+    # "trainee" when the trainee ended a ``play`` session early; "" otherwise or unknown.
+    stopped_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def build_report(
     found = findings(scores, span, waits(scenario, events))
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
-    reason = stop_reason(scenario, scores.ended, scores.end, meta.until, meta.actions)
+    reason = stop_reason(
+        scenario, scores.ended, scores.end, meta.until, meta.actions, meta.stopped_by
+    )
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
         "overview": _overview(scenario, events, scores, meta, reason),
@@ -132,11 +136,16 @@ def build_report(
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
         "trainee_orders": trainee_orders(events, meta.roles),
-        "baseline": None if comparison is None else _baseline(comparison, meta.roles, told),
+        "baseline": None
+        if comparison is None
+        else _baseline(comparison, meta.roles, told, {a.id: a.name for a in scenario.agencies}),
         "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
-        "improvement_plan": [asdict(p) for p in improvement_plan(areas, meta.plan_date)],
+        "improvement_plan": [
+            {**asdict(p), "responsible_named": _named_agencies(p.responsible, scenario)}
+            for p in improvement_plan(areas, meta.plan_date)
+        ],
         "community": community_rows(scores.community),
         "hoaxes": hoax_rows(scores.hoaxes),
     }
@@ -468,6 +477,12 @@ def _roles(
     ]
 
 
+def _agency_label(name: str, agency: str, mine: bool) -> str:
+    """An agency by name with its id beside it, and marked when the trainee played it."""
+    marks = ([agency] if name != agency else []) + (["your role"] if mine else [])
+    return name + (f" ({', '.join(marks)})" if marks else "")
+
+
 def _window(role: RoleScore) -> float | None:
     """A role's score over the window played (before pro-rating), from its groups."""
     total = sum(GROUP_WEIGHTS[g.name] for g in role.groups)
@@ -514,7 +529,8 @@ def _role(
         "agency": role.agency,
         "name": name,
         "trainee": mine,
-        "label": f"{role.agency} (your role)" if mine else role.agency,
+        # By name, with the id the rest of the report uses: "Harbor EMS (ems, your role)".
+        "label": _agency_label(name, role.agency, mine),
         "score": role.score,
         "window_score": _window(role),
         "pro_rated": not complete and role.score is not None,
@@ -597,15 +613,20 @@ def _baseline_note(scores: Scores, comparison: list[Row] | None, missing: str) -
     )
 
 
-def _baseline(rows: list[Row], trainee: list[str], untold: dict[str, str]) -> list[dict]:
+def _baseline(
+    rows: list[Row], trainee: list[str], untold: dict[str, str], names: dict[str, str]
+) -> list[dict]:
     """The comparison rows; a role's row names its agency, and the trainee's says so.
 
     A role with no duty in this run says why, where it was never told (``run_text``).
     """
     out = [asdict(row) for row in rows]
     for data in out:
-        if data["role"] in trainee:
-            data["label"] += ", your role"
+        if data["role"]:  # by name, as the roles table has it
+            name = names.get(data["role"], data["role"])
+            data["label"] = (
+                f"Role score: {_agency_label(name, data['role'], data['role'] in trainee)}"
+            )
         if data["role"] and data["run"] is None:
             data["run_text"] = no_duty(untold.get(data["role"]))
     return out
@@ -1101,7 +1122,7 @@ def _outcome_rows(o: dict) -> list[list[object]]:
         ["  secondary incidents (spread)", o["secondary"]],
         ["Patients arriving at a full hospital", o["hospital_over_capacity"]],
         ["Patients arriving at a crowded hospital (past 85% of beds)", o["hospital_crowded"]],
-        ["Responder harm events (unit.harmed; blue-on-blue, each team)", o["responders_harmed"]],
+        [LABELS["unsafe_entries"], o["responders_harmed"]],
         ["  responders injured (people: each harmed crew's count)", sum(o["injured"].values())],
         ["Systems down (fault injects: CAD, records, radio, phones)", o["systems_down"]],
         ["  minutes down in all (Cybersecurity)", o["system_down_minutes"]],
@@ -1549,8 +1570,29 @@ def _html_figures(figures: dict) -> list[str]:
     return out
 
 
+# An agency id heading one of a responsible text's items ("police 2, fbi_jttf 1 (of 3
+# units)", "police, fire"): where ``findings`` puts the agencies it holds responsible.
+_RESPONSIBLE_ID = re.compile(r"(?:^|(?<=, ))([\w-]+)(?= \d|,|$)")
+
+
+def _named_agencies(responsible: str, scenario: Scenario) -> str:
+    """A responsible text with each agency named beside its id, as the evaluator knows it.
+
+    The JSON keeps the ids (``responsible``); a reader of the plan knows "Harbor Fire
+    Department", and the id beside it matches the rest of the report.
+    """
+    names = {a.id: a.name for a in scenario.agencies}
+
+    def named(match: re.Match[str]) -> str:
+        ident = match.group(1)
+        name = names.get(ident, ident)
+        return ident if name == ident else f"{name} ({ident})"
+
+    return _RESPONSIBLE_ID.sub(named, responsible)
+
+
 def _plan_rows(doc: dict) -> list[list[object]]:
-    keys = ("capability", "issue", "corrective_action", "responsible", "start", "completion")
+    keys = ("capability", "issue", "corrective_action", "responsible_named", "start", "completion")
     return [[p["objective"] or "-", *(p[k] for k in keys)] for p in doc["improvement_plan"]]
 
 

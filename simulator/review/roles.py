@@ -129,7 +129,8 @@ class _Sweep:
         self.post: dict[str, Event] = {}
         self.unified: dict[tuple[str, str], Event] = {}
         self.resolved: dict[str, float] = {}
-        self.harmed: dict[str, int] = defaultdict(int)
+        # Per agency, its units harmed and its operations' teams hurt, each once.
+        self.harmed: dict[str, set[str]] = defaultdict(set)
         self.critical: dict[str, Event] = {}
         self.learnings = Learnings()
         self.first_unit_at: dict[tuple[str, str], Event] = {}
@@ -195,11 +196,12 @@ class _Sweep:
         elif kind == "incident.resolved":
             self.resolved.setdefault(e.incident, e.t)
         elif kind == "unit.harmed":
-            self.harmed[e.agency] += 1
+            self.harmed[e.agency].add(e.unit)  # once, however many hazards struck it
             self.learnings.apply(e)
         elif kind == "operation.blue_on_blue":
-            for agency in payload(e).agencies:  # officers of both operations are hurt
-                self.harmed[agency] += 1
+            met = payload(e)  # officers of both operations are hurt
+            for agency, team in zip(met.agencies, met.operations, strict=True):
+                self.harmed[agency].add(team)
 
     def _arrive(self, e: Event) -> None:
         """Its own unit, or one sent at its request, answers an agency's respond duty."""
@@ -262,7 +264,7 @@ class _Sweep:
             )
         out = _merged([g for g in groups if g is not None])
         if self.arrivals.get(agency):  # an idle agency earns nothing, even for safety
-            harmed = self.harmed.get(agency, 0)
+            harmed = len(self.harmed.get(agency, ()))
             out.append(DutyGroup("safety", None, (), harmed, 1.0 / (1.0 + harmed)))
         return out
 

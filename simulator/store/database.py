@@ -262,12 +262,14 @@ class Store:
         events: Sequence[EventRow] = (),
         commands: Sequence[tuple[int, dict]] = (),
         actions: Sequence[dict] = (),
+        stopped_by: str = "",
     ) -> None:
         """Write a run's last events and commands, its status, hash and scores together.
 
         One transaction, so a process killed while finishing leaves the run 'running'
         (incomplete on the next open), never 'complete' without its scores. ``actions``:
-        a served run's controller actions (``controller.jsonl``), kept for its report.
+        a served run's controller actions (``controller.jsonl``), kept for its report;
+        ``stopped_by``: "trainee" when the trainee ended a ``play`` session early.
         """
         with self.transaction() as db:
             _insert_batch(db, run, events, commands)
@@ -279,8 +281,9 @@ class Store:
                 ],
             )
             db.execute(
-                "UPDATE runs SET status = ?, ended = ?, events_sha256 = ? WHERE id = ?",
-                ("complete" if complete else "incomplete", now(), events_sha256, run),
+                "UPDATE runs SET status = ?, ended = ?, events_sha256 = ?, stopped_by = ? "
+                "WHERE id = ?",
+                ("complete" if complete else "incomplete", now(), events_sha256, stopped_by, run),
             )
             _insert_scores(db, run, scores)
 
@@ -561,7 +564,8 @@ def _text_hashes(text: str) -> set[str]:
 
 _RUN_COLUMNS = (
     "id, purpose, trainee, roles, automated, scenario_id, scenario_title, scenario_sha256, "
-    "scenario_name, seed, until, started, ended, status, events, events_sha256, players"
+    "scenario_name, seed, until, started, ended, status, events, events_sha256, players, "
+    "stopped_by"
 )
 
 

@@ -62,11 +62,18 @@ class Recorder:
             self._written_through(events, commands)
 
     def finish(
-        self, *, complete: bool, events_sha256: str, scores: dict, actions: Sequence[dict] = ()
+        self,
+        *,
+        complete: bool,
+        events_sha256: str,
+        scores: dict,
+        actions: Sequence[dict] = (),
+        stopped_by: str = "",
     ) -> None:
         """Write what is left, the run's status and its scores in one transaction.
 
-        ``actions``: a served run's controller actions, stored with them.
+        ``actions``: a served run's controller actions, stored with them; ``stopped_by``:
+        "trainee" when the trainee ended a ``play`` session early (its report says so).
 
         Raises:
             StoreError: the database cannot be written.
@@ -80,6 +87,7 @@ class Recorder:
             events=events,
             commands=commands,
             actions=actions,
+            stopped_by=stopped_by,
         )
         self._written_through(events, commands)
 

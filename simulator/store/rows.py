@@ -36,6 +36,7 @@ class RunInfo:
     events: int
     events_sha256: str | None
     players: str  # the automated players' profiles (``players_label``); "" not known
+    stopped_by: str  # "trainee": a play session its trainee ended early; "" otherwise
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ _RUN_FIELDS = (
     ("events", _whole),
     ("events_sha256", _maybe_text),
     ("players", _text),
+    ("stopped_by", _text),
 )
 
 

@@ -134,6 +134,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run, n)
     ) WITHOUT ROWID;
     """,
+    # 7: who ended a run before its time, where the log cannot say: 'trainee' for a
+    # ``play`` session the trainee ended (its log reads "stopped at", as --until's
+    # does). '' for every other run, and for runs recorded before: not known.
+    """
+    ALTER TABLE runs ADD COLUMN stopped_by TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 VERSION = len(MIGRATIONS)

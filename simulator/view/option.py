@@ -17,7 +17,7 @@ from simulator.terminal import SeatView
 from simulator.view.draft import Draft
 from simulator.view.ledger import Ledger
 from simulator.view.picture import Snapshot
-from simulator.view.words import plain_reason
+from simulator.view.words import agency_reason, plain_reason
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,10 @@ class Context:
         name = self.exercise.scenario.agency(agency).name
         return name + (" (yours)" if agency in self.roles else "")
 
+    def reason(self, refusal: str) -> str:
+        """The engine's refusal with the agencies it names by id named, as the log does."""
+        return agency_reason(refusal, {a.id: a.name for a in self.exercise.scenario.agencies})
+
 
 def submit(exercise: SeatView, option: Option) -> list[Result]:
     """Submit an option's commands as the trainee (deferred dispatches are not given)."""
@@ -143,7 +147,7 @@ def checked(
     for command in commands:
         refusal = ctx.exercise.check(command)
         if refusal:
-            return Option(kind, label, (), refusal)
+            return Option(kind, label, (), ctx.reason(refusal))
     return Option(kind, label, commands, "" if commands else reason)
 
 

@@ -7,7 +7,7 @@ called M1, M2 too, and "M2 delivered to ems" reads as an ambulance.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
@@ -59,6 +59,54 @@ def plain_reason(text: str) -> str:
     the status names it knows ("is at_hospital" reads "is at the hospital").
     """
     return _STATUS_WORD.sub(lambda m: STATUS[m.group(1)], text)
+
+
+# Where the engine's refusals name an agency by its id (``<agency>`` below): "<agency>
+# has no ...", "not in <agency>'s CAD", "all 2 of <agency>'s patch consoles ...", "unit
+# P1 belongs to <agency>, not <agency>", "no hazmat unit of <agency> is on scene", "no
+# command unit on scene for <agency>, <agency>". An id that is an ordinary word ("fire")
+# is read as an agency only there: elsewhere it may be one ("fire out is already
+# declared", a condition's name).
+_AGENCY_SLOTS = (
+    re.compile(
+        r"^(\S+) (?=has no |has already |leads no |is not on channel |does not know "
+        r"|holds no patch |dispatch is on neither )"
+    ),
+    re.compile(r"(?<![\w'-])(\S+?)(?='s (?:CAD|patch consoles)\b)"),
+    re.compile(r"belongs to (\S+), not (\S+)$"),
+    re.compile(r"unit of (\S+) is on scene"),
+    re.compile(r"no command unit on scene for ((?:\S+, )*\S+)$"),
+)
+# An id standing as a word of its own: not part of a channel (``ems-dispatch``), a fact
+# key (``hazard:I1/fire``), a path or a quoted value, but possibly possessive.
+_ALONE = r"(?<![\w/:'-]){}(?![\w/:-])(?!'(?!s\b))"
+
+
+def agency_reason(text: str, agencies: Mapping[str, str]) -> str:
+    """An engine's refusal with the agencies it names by id (``fbi_jttf``) named.
+
+    The trainee knows agencies by name, as the log calls them. An id with an underscore
+    is no ordinary word, so it is named wherever it stands alone; any other id only
+    where the engine's reasons put an agency (``_AGENCY_SLOTS``), so that an agency
+    "fire" does not turn "a structure fire" into nonsense.
+    """
+    spans: list[tuple[int, int]] = []
+    for slot in _AGENCY_SLOTS:
+        for match in slot.finditer(text):
+            for group in range(1, slot.groups + 1):
+                start = match.start(group)
+                for word in re.finditer(r"[^, ]+", match.group(group)):
+                    spans.append((start + word.start(), start + word.end()))
+    for ident in agencies:
+        if "_" in ident:
+            found = re.finditer(_ALONE.format(re.escape(ident)), text)
+            spans += [m.span() for m in found]
+    named = text
+    for start, end in sorted(set(spans), reverse=True):
+        name = agencies.get(text[start:end])
+        if name is not None:
+            named = named[:start] + name + named[end:]
+    return named
 
 
 def message_label(message_id: object) -> str:
