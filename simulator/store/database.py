@@ -12,6 +12,7 @@ import os
 import shlex
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -111,7 +112,7 @@ class Store:
         try:
             db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
             _check(path, db)
-            db.execute("PRAGMA journal_mode = WAL")
+            write_ahead(db)
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
@@ -709,6 +710,27 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         return db
     except sqlite3.OperationalError:
         return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+
+def write_ahead(db: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Put the database in WAL mode, waiting out another process that holds it a moment.
+
+    SQLite refuses a journal-mode change that meets another connection's lock with
+    "database is locked" at once, without the busy timeout: two trainees' runs opening
+    one new database together (a classroom) raced here, and one was refused. A mode
+    already WAL is left as it is.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _reason(path: Path, exc: sqlite3.Error, *, writing: bool = False) -> str:
