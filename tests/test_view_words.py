@@ -62,3 +62,15 @@ def test_an_id_with_an_underscore_is_named_wherever_it_stands_alone_but_not_in_a
     patched = "fbi_jttf-dispatch and ems-dispatch are already patched"
     assert agency_reason(patched, AGENCIES) == patched
     assert agency_reason("no agency 'fbi_jttf'", AGENCIES) == "no agency 'fbi_jttf'"
+
+
+def test_a_refused_orders_notice_names_the_agencies_and_the_status_in_words():
+    """The notice after a refused order showed the engine's ids and status names."""
+    from conftest import SCENARIOS
+
+    from simulator.scenario import load
+    from simulator.view.words import Names
+
+    names = Names(load(SCENARIOS / "harbor_district_mci.yaml"), ("fire", "ems"))
+    read = names.reason("unit M3 is at_hospital; all 1 of ems's patch consoles are in use")
+    assert read == "unit M3 is at the hospital; all 1 of Bayport EMS's patch consoles are in use"

@@ -683,7 +683,11 @@ def _parts(option: Option, results: list[Result], names: Names) -> list[str]:
     """One line for a one-command option; for several, one line per command given."""
     if len(results) == 1:
         result = results[0]
-        return [f"Done: {option.label}" if result.accepted else f"Rejected: {result.reason}"]
+        return [
+            f"Done: {option.label}"
+            if result.accepted
+            else f"Rejected: {names.reason(result.reason)}"
+        ]
     return [_part(c, r, names) for c, r in zip(option.commands, results, strict=True)]
 
 
@@ -691,7 +695,7 @@ def _part(command: CommandBase, result: Result, names: Names) -> str:
     """One command's line, agencies by name (the ids mean nothing on the map)."""
     agency = names.agency(command.agency)
     if not result.accepted:
-        return f"Rejected ({agency}): {result.reason}"
+        return f"Rejected ({agency}): {names.reason(result.reason)}"
     if isinstance(command, Dispatch):
         return f"{agency}: dispatched {', '.join(command.units)} to {command.incident}"
     if isinstance(command, Share):

@@ -16,7 +16,7 @@ from simulator.events import Event
 from simulator.exercise import Result
 from simulator.payloads import payload
 from simulator.terminal import SeatView
-from simulator.view.words import LOST, Names, plain_reason
+from simulator.view.words import LOST, Names
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Outcome:
         if self.result is not None and self.result.accepted:
             return f"{agency}: dispatched {', '.join(d.units)} to {d.incident}"
         reason = self.result.reason if self.result is not None else self.reason
-        why = plain_reason(reason)
+        why = names.reason(reason)
         return f"Rejected ({agency}): {', '.join(d.units)} to {d.incident}: {why}"
 
 

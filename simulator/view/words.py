@@ -138,6 +138,10 @@ class Names:
         self._agencies = {a.id: a.name for a in scenario.agencies} if scenario else {}
         self._hospitals = {h.id: h.name or h.id for h in scenario.hospitals} if scenario else {}
 
+    def reason(self, refusal: str) -> str:
+        """An engine's refusal in plain words, the agencies it names by id named."""
+        return agency_reason(plain_reason(refusal), self._agencies)
+
     @property
     def joint(self) -> bool:
         """Whether the trainee plays several agencies."""
