@@ -76,6 +76,28 @@ def test_a_crews_size_up_before_any_harm_is_discovery_and_counts_as_told():
     assert (fact.missing, fact.all_known, fact.latency) == ((), 210.0, 110.0)
 
 
+def test_a_hazard_nobody_knew_of_is_discovered_by_the_crew_it_hurts():
+    """No one could have warned fire: its report is told, and fire then owes it to EMS.
+
+    Fact latency once timed it to the end as never reaching fire, and the plan told
+    fire to share the hazard with itself.
+    """
+    log = LogBuilder()
+    log.add(100, "incident.started", incident="I1", agencies=["ems", "fire", "police"])
+    log.add(100, "fact.critical", incident="I1", fact=HAZARD, needed_by=["ems", "fire"])
+    log.add(180, "unit.on_scene", "fire", "E1", "I1", prev="en_route")
+    log.add(180, "unit.harmed", "fire", "E1", "I1", hazard="chemical")
+    found = {"fact": HAZARD, "value": "chemical"}
+    log.add(200, "fact.learned", "fire", "E1", "I1", **found, via="unit", source="fire")
+    log.add(210, "fact.learned", "ems", incident="I1", **found, via="message", source="fire")
+    log.add(END, "exercise.ended")
+    (fact,) = fact_sharing(log.events, END)
+    assert (fact.missing, fact.first_knowers, fact.latency) == ((), ("fire",), 10.0)
+    groups = role_scores(build(scenario_dict()), log.events)["fire"].groups
+    shares = [(d.value, d.censored) for g in groups if g.name == "share" for d in g.duties]
+    assert shares == [(10.0, False)]
+
+
 def test_harm_by_another_kind_of_hazard_does_not_taint_the_discovery():
     events = walked_in("armed_suspect").events
     assert police_shares(events) == []

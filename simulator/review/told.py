@@ -10,10 +10,13 @@ met only with added safety risk no better than M. A hazard an agency's crews wal
 into reaches that agency by ``unit.harmed``, and their sitrep after it
 (``fact.learned`` via ``unit``) is the harm reported, not the warning that should
 have prevented it: it does not count as the fact reaching that agency, nor takes away
-the duty of an agency that knew. A crew's own size-up that finds a hazard before it
-hurts anyone (a hazmat unit recognising the chemical) is discovery, and counts as
-told. A tell by another agency, even after the harm, is a tell, timed as any other:
-the harm itself is the safety measure's (``unsafe_entries``, each role's safety).
+the duty of an agency that knew. That holds only where another agency knew it before:
+a hazard nobody knew of is discovered by the crew it hurts, who could have been warned
+by no one, and their report counts as told (their agency then owes it to the others).
+A crew's own size-up that finds a hazard before it hurts anyone (a hazmat unit
+recognising the chemical) is discovery, and counts as told. A tell by another agency,
+even after the harm, is a tell, timed as any other: the harm itself is the safety
+measure's (``unsafe_entries``, each role's safety).
 
 **Who knew first.** Every agency that knew the fact at the earliest instant, on its
 own (a call, an inject, its crews: not from another agency at that same instant), is
@@ -46,9 +49,9 @@ class Learnings:
             self._harmed[(e.incident, e.agency)].add(payload(e).hazard)
         elif e.kind == "fact.learned":
             fact = payload(e).fact
-            self.first[fact].setdefault(e.agency, e)
-            if not self.by_harm(e):
+            if not (self.by_harm(e) and self._known_elsewhere(fact, e)):
                 self.told[fact].setdefault(e.agency, e)
+            self.first[fact].setdefault(e.agency, e)
 
     def by_harm(self, e: Event) -> bool:
         """Whether a ``fact.learned`` is its crews reporting a hazard that already hurt them.
@@ -61,6 +64,10 @@ class Learnings:
             and FactKey.parse(learned.fact).topic == "hazard"
             and learned.value in self._harmed.get((e.incident, e.agency), ())
         )
+
+    def _known_elsewhere(self, fact: str, e: Event) -> bool:
+        """Whether another agency knew ``fact`` before ``e``: someone could have warned."""
+        return any(a != e.agency and x.t < e.t for a, x in self.first.get(fact, {}).items())
 
     def harmed_into(self, fact: str) -> dict[str, Event]:
         """The agencies that learned a fact only by its harm: their first learning."""
