@@ -233,10 +233,12 @@ def test_a_contingency_row_never_released_is_listed_as_held_in_reserve(scenario)
     (reserve,) = found["reserve"]
     assert (reserve["t"], reserve["row"]) == (600.0, 2)
     assert reserve["what"] == "Contingency row held in reserve, not played"
+    # The scripted rows ran as planned; the contingency row is the one held (never "no
+    # MSEL row was held" beside "row 2 was held").
     assert found["summary"].startswith(
-        "No MSEL row was held, released out of time or added. 1 contingency row (row 2) was "
-        "held in reserve and not played: a contingency row plays only when the controller "
-        "releases it, so this is by design, not a departure"
+        "No scripted MSEL row was held, released out of time or added. 1 contingency row "
+        "(row 2) was held in reserve and not played: a contingency row plays only when the "
+        "controller releases it, so this is by design, not a departure"
     )
     # Released by the controller, it was played: listed as released, nothing in reserve.
     played = Exercise(contingent, 0, file=str(SMALL))

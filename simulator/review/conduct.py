@@ -117,6 +117,8 @@ def conduct(scenario: Scenario, events: Sequence[Event], reason: str) -> dict:
         summary = ""
     else:
         summary = UNCHANGED if reason not in (TIME_UP, AS_ASKED) else UNTOUCHED
+        if reserve:  # the contingency row was held: "no MSEL row was held" would deny it
+            summary = summary.replace("No MSEL row", "No scripted MSEL row", 1)
     if reserve:
         summary = f"{summary} {_reserve_text(reserve)}".strip()
     return {
