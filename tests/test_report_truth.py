@@ -8,7 +8,7 @@ trainee's orders are stated as they happened.
 
 import json
 
-from conftest import ROOT, LogBuilder, build, scenario_dict
+from conftest import ROOT, SCENARIOS, LogBuilder, build, scenario_dict
 from conftest import unit as fleet_unit
 
 from simulator.cli import main
@@ -660,3 +660,15 @@ def test_a_free_ambulance_left_at_the_station_is_call_processing():
     )
     (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
     assert item["corrective_action"] == CORRECTIVE["first_on_scene"]
+
+
+def test_co_first_knowers_in_the_plan_are_each_named():
+    """'ems and police' (both knew first) kept its ids while the rest were named."""
+    from simulator.review.report import _named_agencies
+    from simulator.scenario import load
+
+    harbor = load(SCENARIOS / "harbor_district_mci.yaml")
+    assert _named_agencies("ems and police 2, fire 1 (of 3 cases)", harbor) == (
+        "Bayport EMS (ems) and Bayport Police Department (police) 2, "
+        "Bayport Fire Department (fire) 1 (of 3 cases)"
+    )

@@ -1572,7 +1572,8 @@ def _html_figures(figures: dict) -> list[str]:
 
 # An agency id heading one of a responsible text's items ("police 2, fbi_jttf 1 (of 3
 # units)", "police, fire"): where ``findings`` puts the agencies it holds responsible.
-_RESPONSIBLE_ID = re.compile(r"(?:^|(?<=, ))([\w-]+)(?= \d|,|$)")
+# An id in a responsible text: "police 2, fire 1 (...)", or co-first knowers "ems and police".
+_RESPONSIBLE_ID = re.compile(r"(?:^|(?<=, )|(?<= and ))([\w-]+)(?= \d|,|$| and )")
 
 
 def _named_agencies(responsible: str, scenario: Scenario) -> str:
