@@ -691,16 +691,19 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         return session
 
     try:
-        play(
-            scenario,
-            start,
-            tuple(dict.fromkeys(args.role)),
-            speed=args.speed,
-            size=args.size,
-            frames=args.frames,
-            screenshot=args.screenshot,
-            show=args.show or "map",
-        )
+        # Set before the window opens: SDL then leaves SIGTERM alone, which it would
+        # turn into a window close, recorded as the trainee's.
+        with sigterm_as_ctrl_c():
+            play(
+                scenario,
+                start,
+                tuple(dict.fromkeys(args.role)),
+                speed=args.speed,
+                size=args.size,
+                frames=args.frames,
+                screenshot=args.screenshot,
+                show=args.show or "map",
+            )
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None
     except BaseException as exc:
