@@ -21,7 +21,9 @@ class Verdict:
     """A run's scores as the end screen shows them.
 
     ``complete``: the whole exercise was played (else the scores are pro-rated to
-    ``end``); ``objectives``: each one's rating, title, core capability and score.
+    ``end``); ``objectives``: each one's rating, title, core capability and score;
+    ``untold``: why a role has no score when it was never told of what needed it
+    (``untold_reasons``), so "no duty arose" does not read as a clean sheet.
     """
 
     overall: float | None
@@ -30,6 +32,7 @@ class Verdict:
     roles: dict[str, float | None]
     objectives: tuple[tuple[str | None, str, str, float | None], ...]
     window: float | None = None  # an incomplete run's score over the stretch played
+    untold: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
