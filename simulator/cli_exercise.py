@@ -633,6 +633,7 @@ def _say(console: Console, line: str) -> None:
 def play_command(args: argparse.Namespace, console: Console) -> int:
     """Play agencies in the map view; the run is recorded like ``run``."""
     from simulator.view.play import NoDisplay, play
+    from simulator.view.session import FAILED, INTERRUPTED, TRAINEE
 
     path = Path(args.scenario)
     scenario, atlas = load_scenario(path)
@@ -690,34 +691,45 @@ def play_command(args: argparse.Namespace, console: Console) -> int:
         return session
 
     try:
-        play(
-            scenario,
-            start,
-            tuple(dict.fromkeys(args.role)),
-            speed=args.speed,
-            size=args.size,
-            frames=args.frames,
-            screenshot=args.screenshot,
-            show=args.show or "map",
-        )
+        # Set before the window opens: SDL then leaves SIGTERM alone, which it would
+        # turn into a window close, recorded as the trainee's.
+        with sigterm_as_ctrl_c():
+            play(
+                scenario,
+                start,
+                tuple(dict.fromkeys(args.role)),
+                speed=args.speed,
+                size=args.size,
+                frames=args.frames,
+                screenshot=args.screenshot,
+                show=args.show or "map",
+            )
     except NoDisplay as exc:
         raise BadInput(f"cannot open a window: {exc}") from None
-    except BaseException:
+    except BaseException as exc:
         # Interrupted, or the view failed: what was played is still written down, as a
-        # run stopped at that moment (it replays), before the error goes on.
-        for session, _ in sessions:
+        # run stopped at that moment, and said where, before the error goes on.
+        how = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else FAILED
+        for session, recording in sessions:
             with suppress(Exception):
-                session.close()
+                _kept_run(console, session, recording, how)
         raise
     for session, recording in sessions:
-        session.close()
-        _say(console, f"Run directory: {session.record}")
-        print_recording(console, recording)
+        # Still open: the window went without the console's End (a scripted run's last
+        # frame, which stands for the trainee's; the system's quit).
+        _kept_run(console, session, recording, TRAINEE)
     if args.screenshot is not None:
         _say(console, f"Screenshot: {args.screenshot}")
     if failures:
         raise BadInput("\n".join(failures))
     return 0
+
+
+def _kept_run(console: Console, session, recording: Recording, stopped_by: str) -> None:
+    """Close a played session as ``stopped_by`` says, then say where it is kept and its scores."""
+    session.close(stopped_by)
+    _say(console, f"Run directory: {session.record}")
+    print_recording(console, recording)
 
 
 def kept(recording: Recording) -> list[str]:
@@ -765,7 +777,7 @@ def _play_session(
     is added to ``failures`` when it closes, and the run is marked incomplete.
     """
     from simulator.terminal import Terminal
-    from simulator.view.session import Session
+    from simulator.view.session import INTERRUPTED, Session
 
     record = _create_record(directory, path)
     automated = [a.id for a in scenario.agencies if a.id not in roles]
@@ -784,9 +796,12 @@ def _play_session(
     _begin(record, exercise, path, until, started, players=players, **extra)
 
     def close(session: Session) -> None:
-        complete = not (record.failure or recording.failure)
+        cut = exercise.now < until
+        # Interrupted, the log may end mid-instant: no replay stops there (as ``run``'s).
+        whole = not cut or session.stopped_by != INTERRUPTED
+        complete = whole and not (record.failure or recording.failure)
         # Its length is where it stopped (replay plays to it): say who stopped it early.
-        early = {"stopped_by": "trainee"} if exercise.now < until else {}
+        early = {"stopped_by": session.stopped_by} if cut else {}
         recording.finish(exercise, complete, **early)
         _close(
             record,

@@ -31,7 +31,7 @@ from simulator.network.host import Host
 from simulator.network.roles import CONTROLLER, Seat
 from simulator.network.tokens import new_tokens, write_tokens
 from simulator.record import CONTROLLER_LOG, RunRecord, record_files
-from simulator.review.findings import role_score_text
+from simulator.review.findings import role_score_text, untold_reasons
 from simulator.review.summary import summarise
 from simulator.scenario import Scenario, load
 from simulator.scenario.facts import TOPICS, FactKey
@@ -211,6 +211,8 @@ def verdict(recording: Recording, complete: bool, events: list[Event]) -> dict[s
         "window": scores.window_overall,
         "end": scores.end,
         "roles": {agency: role.score for agency, role in scores.roles.items()},
+        # Why a role has no score when it was never told of what needed it.
+        "untold": untold_reasons(scores),
         "objectives": [[o.rating, o.title, o.core_capability, o.score] for o in scores.objectives],
         # The whole run's headline numbers: a seat heard only its agencies' events.
         "summary": summarise(events).as_dict(),

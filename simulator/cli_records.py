@@ -183,8 +183,8 @@ class Recording:
         """Write the rest and mark the run with its scores (``play_baseline`` follows).
 
         ``actions``: a served run's controller actions, kept for its report's conduct;
-        ``stopped_by``: "trainee" when the trainee ended a ``play`` session early, which
-        its log (a "stopped at" like --until's) cannot tell.
+        ``stopped_by``: who ended a ``play`` session early ("trainee", "interrupted",
+        "failed"), which its log (a "stopped at" like --until's) cannot tell.
 
         The events are committed before scoring, so a scoring failure loses none of
         them; the status and the scores are committed together, so a run is never

@@ -11,7 +11,7 @@ from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import RequestMutualAid, SendMessage, SetService, Share
 from simulator.events import Event
 from simulator.scenario import load
-from simulator.view.session import Session
+from simulator.view.session import TRAINEE, Session
 from simulator.world import build_atlas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def test_two_orders_given_in_one_instant_replay_in_that_order(tmp_path, capsys):
     assert exercise.submit(aid).accepted
     assert exercise.submit(Share(agency="fire", to="police", incident="INC1")).accepted
     exercise.advance(900)
-    session.close()
+    session.close(TRAINEE)
     capsys.readouterr()
     assert main(["replay", str(run)]) == 0
     assert "replay matches" in capsys.readouterr().out
@@ -125,7 +125,7 @@ def test_a_command_given_while_players_handle_the_same_events_replays_there(tmp_
 
     exercise.subscribe(trainee)
     exercise.advance(1200)
-    session.close()
+    session.close(TRAINEE)
     capsys.readouterr()
     assert main(["replay", str(run)]) == 0
     assert "replay matches" in capsys.readouterr().out
@@ -455,7 +455,7 @@ def test_an_order_given_in_the_instant_the_trainee_ends_replays(tmp_path, capsys
     exercise = session.exercise
     exercise.advance(300)
     assert exercise.submit(SendMessage(agency="police", to="fire", text="hi")).accepted
-    session.close()
+    session.close(TRAINEE)
     log = [json.loads(line) for line in (run / "events.jsonl").read_text().splitlines()]
     kinds = [e["kind"] for e in log]
     assert kinds.index("message.queued") < kinds.index("exercise.ended")

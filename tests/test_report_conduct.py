@@ -18,6 +18,8 @@ from test_network import ROOT, SMALL, start_server
 
 from simulator.cli import main
 from simulator.network.link import Link
+from simulator.review import conduct
+from simulator.scenario import load
 from simulator.store.database import Store
 
 
@@ -201,3 +203,21 @@ def test_a_play_ended_by_the_trainee_says_so_from_its_directory(tmp_path, capsys
     assert "(ended by the trainee (End or Ctrl+Q))" in text
     assert "as --until asked" not in text and "does not tell" not in text
     assert "or the exercise controller" not in text
+
+
+@pytest.mark.parametrize(
+    ("ended", "until", "stopped_by", "reason"),
+    [
+        ("stopped at 00:10:00", 7200.0, "trainee", conduct.BY_TRAINEE),
+        ("stopped at 00:10:00", 7200.0, "failed", conduct.VIEW_FAILED),
+        ("interrupted", 7200.0, "interrupted", conduct.INTERRUPTED),
+        ("interrupted", 7200.0, "", conduct.INTERRUPTED),  # ``run``'s, which says no more
+        ("stopped at 00:10:00", 600.0, "until", conduct.AS_ASKED),
+        ("stopped at 00:10:00", 7200.0, "", conduct.ENDED_EARLY),  # a database's, before
+        ("stopped at 00:10:00", None, "", conduct.UNTOLD),  # a run directory's, before
+    ],
+)
+def test_each_stopped_by_reads_as_who_stopped_the_run(ended, until, stopped_by, reason):
+    """A crash or Ctrl+C in the map view read as "ended by the trainee (End or Ctrl+Q)"."""
+    scenario = load(SMALL)
+    assert conduct.stop_reason(scenario, ended, 600.0, until, (), stopped_by) == reason

@@ -108,3 +108,20 @@ def test_sigterm_during_the_map_views_baseline_keeps_the_played_run(tmp_path):
         assert store.run(2).purpose == "baseline" and store.run(2).status == "incomplete"
     finally:
         store.close()
+
+
+def test_sigterm_during_the_map_view_records_the_run_interrupted(tmp_path):
+    """SDL took SIGTERM for a window close: the run was recorded as the trainee's End."""
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    shot = tmp_path / "map.png"
+    argv = ["play", str(SMALL), "--role", "police", "--speed", "60", "--frames", "900"]
+    code, printed = _terminated(1, db, out, [*argv, "--screenshot", str(shot)])
+    assert code == 130
+    assert f"Run directory: {out}" in printed
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["stopped_by"] == "interrupted" and manifest["complete"] is False
+    store = Store.open(db, readonly=True)
+    try:
+        assert store.run(1).stopped_by == "interrupted" and store.run(1).status == "incomplete"
+    finally:
+        store.close()

@@ -254,3 +254,21 @@ def test_a_seat_a_person_takes_after_a_bot_is_the_trainees_again():
     recording.automate({})  # the bot left and a person sat down: the seat is a trainee's
     assert recording.roles == ["police", "fire"] and "police" not in recording.automated
     assert "police" not in (recording.profiles or {})
+
+
+def test_a_seats_end_screen_hears_why_its_role_had_no_duty():
+    """The server said "no duty arose" alone: a seat never told of the crash read a clean sheet."""
+    from simulator.network.window import recorded
+
+    why = "never told of 1 incident needing it (police knew)"
+
+    class Told:  # the server's ``recorded`` message for a fire seat
+        run, left, now = 3, False, 600.0
+        recorded = {
+            "run": 3,
+            "status": "complete",
+            "roles": {"fire": None},
+            "untold": {"fire": why},
+        }
+
+    assert recorded(Told(), "ws://10.0.0.5:8765").verdict.untold == {"fire": why}

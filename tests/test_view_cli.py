@@ -9,6 +9,8 @@ import view_helpers  # noqa: F401
 from conftest import SCENARIOS
 
 from simulator.cli import main
+from simulator.review.conduct import INTERRUPTED, VIEW_FAILED
+from simulator.store.database import Store
 from simulator.view.app import App
 
 SMALL = str(SCENARIOS / "small_town_collision.yaml")
@@ -93,3 +95,45 @@ def test_the_end_screen_names_the_record_by_its_whole_path(tmp_path, monkeypatch
     args = ["play", str(scenario), "--role", "police", "--speed", "60", "--out", "run"]
     assert main([*args, "--screenshot", "end.png", "--frames", "20000"]) == 0
     assert f"Record written to {tmp_path / 'run'}" in ends[-1]._kept()
+
+
+@pytest.mark.parametrize(
+    ("fault", "stopped_by", "reason", "status"),
+    [
+        (KeyboardInterrupt, "interrupted", INTERRUPTED, "incomplete"),  # it may land mid-instant
+        (RuntimeError, "failed", VIEW_FAILED, "complete"),  # between frames: it replays
+    ],
+)
+def test_a_play_stopped_from_the_terminal_or_by_a_fault_is_not_the_trainees_end(
+    fault, stopped_by, reason, status, tmp_path, capsys, monkeypatch
+):
+    """Ctrl+C or a crash in the window was recorded as "ended by the trainee (End or Ctrl+Q)"."""
+    run = App.run
+
+    def run_then_fail(app, *args, **kwargs):
+        run(app, *args, **kwargs)
+        raise fault
+
+    monkeypatch.setattr(App, "run", run_then_fail)
+    out = tmp_path / "run"
+    args = ["play", SMALL, "--role", "police", "--speed", "60", "--out", str(out)]
+    args += ["--screenshot", str(tmp_path / "map.png"), "--frames", "60"]
+    if fault is KeyboardInterrupt:
+        assert main(args) == 130
+    else:
+        with pytest.raises(RuntimeError):
+            main(args)
+    assert f"Run directory: {out}" in capsys.readouterr().out
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["stopped_by"] == stopped_by
+    assert manifest["complete"] is (status == "complete")
+    store = Store.open()
+    try:
+        assert store.run(1).stopped_by == stopped_by and store.run(1).status == status
+    finally:
+        store.close()
+    for record in ("1", str(out)):
+        assert main(["report", record, "--format", "md"]) == 0
+        text = capsys.readouterr().out
+        assert f"| Exercise ended | {reason} |" in text
+        assert "trainee (End" not in text

@@ -79,3 +79,18 @@ def test_the_end_screen_names_the_trainees_agency_that_reached_no_incident(app, 
     name = next(a.name for a in exercise_of(console).scenario.agencies if a.id == "police")
     at = drawn.index(f"Response, {name}")
     assert drawn[at + 1] == "needed at 1 incident, reached none"
+
+
+def test_the_end_screen_says_why_a_role_had_no_duty(app, monkeypatch):
+    """A bare "no duty arose" read as a clean sheet where fire was never told of the crash.
+
+    ``run``, ``serve`` and the report gave the reason; the end screen kept the score alone.
+    """
+    console = start_file(app, ("police", "fire"), SCENARIOS / "small_town_collision.yaml")
+    run_to(app, console, 1800)
+    key(pygame.K_q, mod=pygame.KMOD_CTRL)
+    app.frame(0.0)
+    drawn = rendered(app, monkeypatch)
+    name = next(a.name for a in exercise_of(console).scenario.agencies if a.id == "fire")
+    line = f"Your role, {name}: no duty arose: never told of 1 incident needing it (police knew)"
+    assert line in drawn

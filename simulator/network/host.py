@@ -211,8 +211,9 @@ class Host:
     def _recorded(self) -> None:
         """Record the run (``on_end``) and tell each seat its number and the seat's scores.
 
-        Each seat hears only its own agencies' role scores; the overall score and the
-        objectives' ratings are the exercise's, as the hotwash goes over them.
+        Each seat hears only its own agencies' role scores (and why one has none); the
+        overall score and the objectives' ratings are the exercise's, as the hotwash goes
+        over them.
         """
         if self._on_end is None:
             return
@@ -221,10 +222,11 @@ class Host:
         except Exception:  # the run directory is still written; the seats are not told
             log.exception("the run could not be recorded")
             return
-        roles = verdict.get("roles", {})
+        roles, untold = verdict.get("roles", {}), verdict.get("untold", {})
         for place in self.places.values():
             mine = {a: roles.get(a) for a in place.seat.agencies}
-            self._send(place, {"type": "recorded", **verdict, "roles": mine})
+            told = {a: untold[a] for a in place.seat.agencies if a in untold}
+            self._send(place, {"type": "recorded", **verdict, "roles": mine, "untold": told})
 
     async def _drain(self) -> None:
         """Give every client a moment to receive the last messages."""

@@ -118,7 +118,8 @@ def recorded(mirror: Mirror, url: str, *, waiting: bool = False) -> "Remote":
         whole, end = bool(told.get("whole")), float(told.get("end", mirror.now))
         window = told.get("window")
         window = float(window) if isinstance(window, int | float) else None
-        verdict = Verdict(told.get("overall"), whole, end, roles, objectives, window)
+        untold = {str(a): str(r) for a, r in dict(told.get("untold") or {}).items()}
+        verdict = Verdict(told.get("overall"), whole, end, roles, objectives, window, untold)
         return Remote(lines, verdict, _summary(told.get("summary")))
     named = f" as run {run}" if run is not None else ""
     if mirror.left:

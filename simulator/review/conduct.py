@@ -26,6 +26,7 @@ BY_CONTROLLER = "ended by the exercise controller"
 # A database run recorded before it kept who stopped it (``stopped_by``).
 ENDED_EARLY = "ended early by the trainee or the exercise controller"
 BY_TRAINEE = "ended by the trainee (End or Ctrl+Q)"
+VIEW_FAILED = "the map view failed: the run is kept as far as it went"
 # A run directory recorded before ``stopped_by`` holds the stop time as its length
 # whether ``--until`` or the trainee's End stopped it.
 UNTOLD = "stopped early: by --until or the trainee's End, which a run directory does not tell"
@@ -54,8 +55,10 @@ def stop_reason(
 
     ``until`` is the length the run was asked for (None when the record cannot tell it
     from where it stopped); ``actions`` the controller's (``controller.jsonl``);
-    ``stopped_by`` who the record says stopped it ("trainee": a ``play`` session ended
-    early), since its log's "stopped at" reads the same whoever did.
+    ``stopped_by`` who the record says stopped it, since its log's "stopped at" reads
+    the same whoever did: "trainee" (a ``play`` session's End), "failed" (its view
+    raised), "until" (``run --until``), "interrupted" (Ctrl+C or SIGTERM, which its log
+    says too) or "" (runs recorded before the field, and every other run).
     """
     given = controller_end(actions)
     if given is not None:
@@ -73,6 +76,8 @@ def stop_reason(
         return why
     if stopped_by == "trainee":
         return BY_TRAINEE
+    if stopped_by == "failed":
+        return VIEW_FAILED
     if until is None:
         return UNTOLD
     return AS_ASKED if stopped_as_asked(scenario, end, until) else ENDED_EARLY

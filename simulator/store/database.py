@@ -270,7 +270,7 @@ class Store:
         One transaction, so a process killed while finishing leaves the run 'running'
         (incomplete on the next open), never 'complete' without its scores. ``actions``:
         a served run's controller actions (``controller.jsonl``), kept for its report;
-        ``stopped_by``: "trainee" when the trainee ended a ``play`` session early.
+        ``stopped_by``: who ended a ``play`` session early ("trainee", "interrupted", "failed").
         """
         with self.transaction() as db:
             _insert_batch(db, run, events, commands)

@@ -73,7 +73,8 @@ class Recorder:
         """Write what is left, the run's status and its scores in one transaction.
 
         ``actions``: a served run's controller actions, stored with them; ``stopped_by``:
-        "trainee" when the trainee ended a ``play`` session early (its report says so).
+        who ended a ``play`` session early ("trainee", "interrupted", "failed"): its report
+        says so.
 
         Raises:
             StoreError: the database cannot be written.

@@ -36,7 +36,7 @@ class RunInfo:
     events: int
     events_sha256: str | None
     players: str  # the automated players' profiles (``players_label``); "" not known
-    stopped_by: str  # "trainee": a play session its trainee ended early; "" otherwise
+    stopped_by: str  # who ended a play session early: "trainee", "interrupted", "failed"; or ""
 
 
 @dataclass(frozen=True)

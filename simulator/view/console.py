@@ -51,7 +51,7 @@ from simulator.view.picture import Picture
 from simulator.view.public import PublicMood
 from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
-from simulator.view.session import Session
+from simulator.view.session import TRAINEE, Session
 from simulator.view.text import Text
 from simulator.view.words import Names, fact_words, plain_reason
 
@@ -203,11 +203,11 @@ class Console(Screen):
         return LEAVE_QUESTION if getattr(self.exercise, "remote", False) else END_QUESTION
 
     def _close_window(self) -> None:
-        self.session.close()
+        self.session.close(TRAINEE)
         self.app.running = False
 
     def _end(self) -> None:
-        self.session.close()
+        self.session.close(TRAINEE)
         self.app.replace(Ending(self.app, self.session))
 
     def _wheel(self, intent: Intent) -> None:

@@ -4,6 +4,7 @@ import pygame
 
 from simulator.events import CONTROLLER, Event
 from simulator.payloads import payload
+from simulator.review.findings import no_duty, untold_reasons
 from simulator.review.score import Scores, score
 from simulator.review.summary import AgencyTimes, Orders, Summary, orders_by_giver, summarise
 from simulator.scenario.timing import format_offset
@@ -67,7 +68,7 @@ class Ending(Screen):
         y += text.large + 10
         for role in self.session.roles:
             mine = scores.roles.get(role)
-            value = "no duty arose" if mine is None else f"{mine:.0f} / 100"
+            value = no_duty(scores.untold.get(role)) if mine is None else f"{mine:.0f} / 100"
             line = f"Your role, {self._name(role)}: {value}"
             surface.blit(text.render(line, text.base, YELLOW), (x, y))
             y += text.line + 2
@@ -156,6 +157,7 @@ def verdict(scores: Scores) -> Verdict:
         {agency: role.score for agency, role in scores.roles.items()},
         tuple((o.rating, o.title, o.core_capability, o.score) for o in scores.objectives),
         scores.window_overall,
+        untold_reasons(scores),
     )
 
 

@@ -9,13 +9,21 @@ from simulator.review.summary import Summary
 from simulator.scenario.timing import format_offset
 from simulator.terminal import SeatView
 
+# Who or what ended a session, as its record keeps it (``stopped_by``): the report reads
+# a trainee's End apart from a stop by the terminal or a fault.
+TRAINEE = "trainee"  # the view's End, Ctrl+Q or the window's close button
+INTERRUPTED = "interrupted"  # Ctrl+C or SIGTERM in the terminal
+FAILED = "failed"  # the view raised: the run is kept as far as it went
+
 
 @dataclass(frozen=True)
 class Verdict:
     """A run's scores as the end screen shows them.
 
     ``complete``: the whole exercise was played (else the scores are pro-rated to
-    ``end``); ``objectives``: each one's rating, title, core capability and score.
+    ``end``); ``objectives``: each one's rating, title, core capability and score;
+    ``untold``: why a role has no score when it was never told of what needed it
+    (``untold_reasons``), so "no duty arose" does not read as a clean sheet.
     """
 
     overall: float | None
@@ -24,6 +32,7 @@ class Verdict:
     roles: dict[str, float | None]
     objectives: tuple[tuple[str | None, str, str, float | None], ...]
     window: float | None = None  # an incomplete run's score over the stretch played
+    untold: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class Session:
     # A networked seat: what its server recorded, as told so far (None: recorded here).
     remote: Callable[[], Remote] | None = None
     closed: bool = field(default=False, init=False)
+    # How ``close`` was told the session ended (``TRAINEE``, ``INTERRUPTED``, ``FAILED``).
+    stopped_by: str = field(default="", init=False)
     # Where the run was kept and how to open its report, once ``on_close`` wrote it.
     saved: list[str] = field(default_factory=list, init=False)
 
@@ -67,16 +78,20 @@ class Session:
         if isinstance(self.exercise, Exercise):
             raise TypeError("a session shows a seat's picture: wrap the exercise in a Terminal")
 
-    def close(self) -> None:
+    def close(self, stopped_by: str) -> None:
         """End the exercise if it still runs, then write the run record (once).
 
-        The end reason matches what ``run_sim.py replay`` gives a run stopped at this
-        time, so the replayed event log is identical.
+        ``stopped_by`` says who ended it, so the record does not take a Ctrl+C or a
+        crash for the trainee's End. The end matches what ``run_sim.py replay`` gives a
+        run stopped at this time, so the replayed event log is identical; but Ctrl+C
+        lands anywhere, mid-instant too, so an interrupted log ends as ``run``'s does.
         """
         if self.closed:
             return
-        self.closed = True
-        if not self.exercise.ended:
+        self.closed, self.stopped_by = True, stopped_by
+        if not self.exercise.ended and stopped_by == INTERRUPTED:
+            self.exercise.finish("interrupted")
+        elif not self.exercise.ended:
             # What is due now happens first, as a replay stopped here runs it: an
             # order given the same instant otherwise ends the log before its effects.
             self.exercise.advance(self.exercise.now)
