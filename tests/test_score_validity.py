@@ -22,6 +22,7 @@ from simulator.players import attach_players
 from simulator.players.perimeter import Perimeter
 from simulator.players.profile import parse_players
 from simulator.review.compare import compare
+from simulator.review.rating import MeasureResult
 from simulator.review.score import score
 from simulator.review.stats import Sample
 from simulator.scenario import load
@@ -206,10 +207,12 @@ def test_a_commander_reporting_in_where_unified_command_cannot_form_is_in_comman
     assert police.censored and police.note == "never in command: its commander never came"
 
 
-def test_reporting_in_is_not_enough_where_unified_command_could_form():
-    """With every agency's commander on scene, NIMS asks for unified command."""
+def test_reporting_in_is_in_command_and_unified_command_is_scored_as_coordination():
+    """With every agency's commander at the one post, reporting in is the agency's part
+    of command; unified command not forming is the coordination measure's miss, not a
+    duty charged to whichever commander came last (any of them may form it)."""
 
-    def ems_command(unified: bool) -> Sample:
+    def ems_command(unified: bool) -> tuple[Sample, MeasureResult]:
         log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "ems"])
         log.add(100, "unit.on_scene", "police", "PC", "I1", prev="en_route")
         log.add(110, "command_post.established", "police", "PC", "I1", node="I", x=0.0, y=0.0)
@@ -218,17 +221,54 @@ def test_reporting_in_is_not_enough_where_unified_command_could_form():
         if unified:
             log.add(300, "unified_command.established", incident="I1", agencies=["ems", "police"])
         log.add(1500, "exercise.ended", reason="duration reached")
-        groups = score(build(_command_scene()), log.events).roles["ems"].groups
-        (duty,) = next(g for g in groups if g.name == "command").duties
-        return duty
+        data = _command_scene()
+        data["scoring"] = _objective("unified_command_time", 600)
+        result = score(build(data), log.events)
+        (duty,) = next(g for g in result.roles["ems"].groups if g.name == "command").duties
+        (measure,) = result.objectives[0].measures
+        return duty, measure
 
-    never = ems_command(unified=False)
-    assert never.censored and never.unit == "EC"
-    assert (
-        never.note == "never in command: EC on scene, unified command never formed at police's post"
-    )
-    done = ems_command(unified=True)
-    assert (done.value, done.unit, done.censored) == (100.0, "EC", False)
+    for unified in (False, True):
+        duty, _ = ems_command(unified)
+        assert (duty.value, duty.unit, duty.censored) == (30.0, "EC", False)
+    _, never = ems_command(unified=False)
+    assert (never.value, never.met, never.missed) == (1300.0, False, 1)
+    _, formed = ems_command(unified=True)
+    assert (formed.value, formed.met, formed.missed) == (100.0, True, 0)
+
+
+def test_command_verdicts_do_not_depend_on_which_commander_reported_in_first():
+    """Fire's post; EMS's and police's commanders both report in, unified command never
+    forms. Each agency did the same, so each gets the same verdict whichever came first."""
+
+    def command(first: str, second: str, gap: float) -> dict[str, tuple]:
+        log = LogBuilder().add(
+            0, "incident.started", incident="I1", agencies=["police", "fire", "ems"]
+        )
+        log.add(100, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+        log.add(150, "unit.on_scene", "fire", "FC", "I1", prev="en_route")
+        log.add(160, "command_post.established", "fire", "FC", "I1", node="I", x=0.0, y=0.0)
+        log.add(200, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+        chiefs = {"ems": "EC", "police": "PC"}
+        log.add(230, "unit.on_scene", first, chiefs[first], "I1", prev="en_route")
+        log.add(230 + gap, "unit.on_scene", second, chiefs[second], "I1", prev="en_route")
+        log.add(1500, "exercise.ended", reason="duration reached")
+        roles = score(build(_command_scene()), log.events).roles
+        out = {}
+        for who in ("police", "ems", "fire"):
+            (duty,) = next(g for g in roles[who].groups if g.name == "command").duties
+            out[who] = (duty.value, duty.unit, duty.censored, duty.note)
+        return out
+
+    # The same instant, either order in the log: identical verdicts.
+    assert command("ems", "police", 0) == command("police", "ems", 0)
+    # A second apart, either way: both in command at their own commanders' arrival.
+    ems_first, police_first = command("ems", "police", 1), command("police", "ems", 1)
+    assert ems_first["ems"] == (30.0, "EC", False, "")
+    assert police_first["ems"] == (31.0, "EC", False, "")
+    assert ems_first["police"] == (131.0, "PC", False, "")
+    assert police_first["police"] == (130.0, "PC", False, "")
+    assert ems_first["fire"] == police_first["fire"] == (10.0, "FC", False, "")
 
 
 def test_an_agency_whose_commander_never_came_misses_even_where_unified_command_is_impossible():

@@ -141,9 +141,6 @@ class _Sweep:
             u.id for u in scenario.units if Capability.COMMAND in u.capabilities
         }
         self.commander_at: dict[tuple[str, str], Event] = {}
-        # incident -> agencies with a unit on scene; (incident, agency) -> reported in
-        self.working: dict[str, set[str]] = defaultdict(set)
-        self.reported: dict[tuple[str, str], Event] = {}
         self.arrivals: dict[str, int] = defaultdict(int)
         self.end = 0.0
         # The clocks are read once the whole log is in, so they may be read beforehand.
@@ -180,9 +177,6 @@ class _Sweep:
             self.helpers[e.incident][e.agency].add(payload(e).to)
         elif kind == "command_post.established":
             self.post.setdefault(e.incident, e)
-            for agency in sorted(self.working[e.incident]):
-                if (e.incident, agency) in self.commander_at:
-                    self._report_in(e.incident, agency, e)
         elif kind == "unified_command.established":
             for agency in payload(e).agencies:
                 self.unified.setdefault((e.incident, agency), e)
@@ -213,27 +207,8 @@ class _Sweep:
     def _on_scene(self, e: Event) -> None:
         self.arrivals[e.agency] += 1
         self.first_unit_at.setdefault((e.incident, e.agency), e)
-        self.working[e.incident].add(str(e.agency))
-        if e.unit in self.commander_units and (e.incident, e.agency) not in self.commander_at:
-            self.commander_at[(e.incident, e.agency)] = e
-            if e.incident in self.post:
-                self._report_in(e.incident, str(e.agency), e)
-
-    def _report_in(self, incident: str, agency: str, e: Event) -> None:
-        """Its commander joins another agency's command post where unified command cannot form.
-
-        NIMS: one command post per incident; an agency with jurisdiction whose partner on
-        scene has no commander there cannot form unified command (the engine needs every
-        such agency's commander), so reporting in to the post is being in command. Judged
-        when its commander and the post are first both there (``e``); where unified command
-        could form then, only unified command will do.
-        """
-        post = self.post[incident]
-        if post.agency == agency:
-            return
-        partners = (self.working[incident] & self.needed.get(incident, set())) - {agency}
-        if any((incident, other) not in self.commander_at for other in partners):
-            self.reported.setdefault((incident, agency), e)
+        if e.unit in self.commander_units:
+            self.commander_at.setdefault((e.incident, e.agency), e)
 
     # -- duties ------------------------------------------------------------------------
 
@@ -396,27 +371,34 @@ class _Sweep:
     def _in_command(self, incident: str, agency: str) -> Event | None:
         """Its own command post, unified command including it, or reporting in to a post.
 
-        The first of them; reporting in counts only where unified command could not then
-        form (``_report_in``).
+        The first of them. NIMS keeps one command post per incident, and an agency does
+        its part of command by bringing its commander there: reporting in is the later
+        of its commander's arrival and another agency's post being set up. It is read
+        from the whole log, so it depends on the agency's own commander and the post
+        alone, never on which partners' commanders came first. Whether the commanders
+        at the post then formed unified command, a joint act any of them may start, is
+        the coordination measure ``unified_command_time``, not one agency's duty.
         """
         post = self.post.get(incident)
         own = post if post is not None and post.agency == agency else None
-        reported = self.reported.get((incident, agency))
+        reported = None
+        commander = self.commander_at.get((incident, agency))
+        if post is not None and own is None and commander is not None:
+            reported = max(post, commander, key=lambda e: e.seq)
         done = [e for e in (own, self._joined(incident, agency), reported) if e is not None]
         return min(done, key=lambda e: e.seq, default=None)
 
     def _never(self, arrival: Event) -> Sample:
-        """A command duty never done, saying whether its commander ever came (and citing it)."""
+        """A command duty never done, saying whether its commander ever came (and citing it).
+
+        A commander on scene with a post there is in command (``_in_command``), so one
+        that came missed only for want of a post.
+        """
         incident, agency = str(arrival.incident), str(arrival.agency)
         commander = self.commander_at.get((incident, agency))
         if commander is None:
             return self._missed(arrival, "never in command: its commander never came")
-        post = self.post.get(incident)
-        why = (
-            "no command post was set up"
-            if post is None
-            else f"unified command never formed at {post.agency}'s post"
-        )
+        why = "no command post was set up"
         missed = self._missed(arrival, f"never in command: {commander.unit} on scene, {why}")
         return replace(missed, unit=commander.unit, evidence=(*missed.evidence, cite(commander)))
 
