@@ -95,12 +95,17 @@ def test_sigterm_during_the_baseline_keeps_the_run_and_says_the_report_plays_it(
         store.close()
 
 
+def _played(which: int, tmp_path: Path) -> tuple[int, str, Path, Path]:
+    """``play`` headless, sent SIGTERM in exercise ``which``: code, output, db, run dir."""
+    db, out = tmp_path / "x.sqlite", tmp_path / "run"
+    argv = ["play", str(SMALL), "--role", "police", "--speed", "60", "--frames", "900"]
+    code, printed = _terminated(which, db, out, [*argv, "--screenshot", str(tmp_path / "m.png")])
+    return code, printed, db, out
+
+
 def test_sigterm_during_the_map_views_baseline_keeps_the_played_run(tmp_path):
     """``play`` plays its baseline after the window closes, where SIGTERM killed it."""
-    db, out = tmp_path / "x.sqlite", tmp_path / "run"
-    shot = tmp_path / "map.png"
-    argv = ["play", str(SMALL), "--role", "police", "--speed", "60", "--frames", "900"]
-    code, _ = _terminated(2, db, out, [*argv, "--screenshot", str(shot)])
+    code, _, db, _ = _played(2, tmp_path)
     assert code == 0
     store = Store.open(db, readonly=True)
     try:
@@ -112,10 +117,7 @@ def test_sigterm_during_the_map_views_baseline_keeps_the_played_run(tmp_path):
 
 def test_sigterm_during_the_map_view_records_the_run_interrupted(tmp_path):
     """SDL took SIGTERM for a window close: the run was recorded as the trainee's End."""
-    db, out = tmp_path / "x.sqlite", tmp_path / "run"
-    shot = tmp_path / "map.png"
-    argv = ["play", str(SMALL), "--role", "police", "--speed", "60", "--frames", "900"]
-    code, printed = _terminated(1, db, out, [*argv, "--screenshot", str(shot)])
+    code, printed, db, out = _played(1, tmp_path)
     assert code == 130
     assert f"Run directory: {out}" in printed
     manifest = json.loads((out / "run.json").read_text())

@@ -112,18 +112,23 @@ def test_an_older_schema_is_migrated_and_keeps_its_runs(tmp_path):
     assert store.controller_actions(1) == []  # migration 6: none recorded before
 
 
+def older(path, version: int, runs: int = 1) -> Store:
+    """A database of schema ``version`` holding ``runs`` runs, opened (so upgraded) now."""
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, upto=version)
+    for _ in range(runs):
+        db.execute(
+            "INSERT INTO runs (scenario_id, scenario_title, scenario_sha256, scenario_name, "
+            "scenario_text, seed, until, started, status, host, pid) "
+            "VALUES ('s', 'S', 'h', 's.yaml', '', 1, 60, '2026-01-01', 'running', 'h', 1)"
+        )
+    db.close()
+    return Store.open(path)
+
+
 def test_version_5_gains_the_controller_actions_and_keeps_its_runs(tmp_path):
     """Migration 6 adds the controller's actions; a served run's are kept and read back."""
-    path = tmp_path / "v5.sqlite"
-    db = sqlite3.connect(path, isolation_level=None)
-    migrate(db, upto=5)
-    db.execute(
-        "INSERT INTO runs (scenario_id, scenario_title, scenario_sha256, scenario_name, "
-        "scenario_text, seed, until, started, status, host, pid) "
-        "VALUES ('s', 'S', 'h', 's.yaml', '', 1, 60, '2026-01-01', 'running', 'h', 1)"
-    )
-    db.close()
-    store = Store.open(path)
+    store = older(tmp_path / "v5.sqlite", 5)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION
     assert [r.id for r in store.runs()] == [1]
     actions = [{"t": 5.0, "action": "pause"}, {"t": 30.0, "action": "end", "reason": "over"}]
@@ -136,17 +141,7 @@ def test_version_5_gains_the_controller_actions_and_keeps_its_runs(tmp_path):
 
 def test_version_6_gains_who_stopped_a_run_and_a_finish_records_it(tmp_path):
     """Migration 7: a play session its trainee ended says so, as its run.json does."""
-    path = tmp_path / "v6.sqlite"
-    db = sqlite3.connect(path, isolation_level=None)
-    migrate(db, upto=6)
-    for _ in range(2):
-        db.execute(
-            "INSERT INTO runs (scenario_id, scenario_title, scenario_sha256, scenario_name, "
-            "scenario_text, seed, until, started, status, host, pid) "
-            "VALUES ('s', 'S', 'h', 's.yaml', '', 1, 60, '2026-01-01', 'running', 'h', 1)"
-        )
-    db.close()
-    store = Store.open(path)
+    store = older(tmp_path / "v6.sqlite", 6, runs=2)
     store.finish_run(1, complete=True, events_sha256="x", scores={}, stopped_by="trainee")
     store.finish_run(2, complete=True, events_sha256="x", scores={})
     assert [r.stopped_by for r in store.runs()] == ["trainee", ""]
