@@ -98,6 +98,24 @@ def test_a_hazard_nobody_knew_of_is_discovered_by_the_crew_it_hurts():
     assert shares == [(10.0, False)]
 
 
+def test_an_agency_that_learned_only_after_the_harm_could_have_warned_nobody():
+    """Police heard of it by a call between fire's harm and fire's sitrep: no warning due."""
+    log = LogBuilder()
+    log.add(100, "incident.started", incident="I1", agencies=["ems", "fire", "police"])
+    log.add(100, "fact.critical", incident="I1", fact=HAZARD, needed_by=["ems", "fire"])
+    log.add(180, "unit.on_scene", "fire", "E1", "I1", prev="en_route")
+    log.add(180, "unit.harmed", "fire", "E1", "I1", hazard="chemical")
+    found = {"fact": HAZARD, "value": "chemical"}
+    log.add(190, "fact.learned", "police", incident="I1", **found, via="call", source="police")
+    log.add(200, "fact.learned", "fire", "E1", "I1", **found, via="unit", source="fire")
+    log.add(210, "fact.learned", "ems", incident="I1", **found, via="message", source="fire")
+    log.add(END, "exercise.ended")
+    (fact,) = fact_sharing(log.events, END)
+    assert (fact.missing, fact.latency) == ((), 20.0)
+    groups = role_scores(build(scenario_dict()), log.events)["police"].groups
+    assert not [d for g in groups if g.name == "share" for d in g.duties if d.censored]
+
+
 def test_harm_by_another_kind_of_hazard_does_not_taint_the_discovery():
     events = walked_in("armed_suspect").events
     assert police_shares(events) == []

@@ -40,13 +40,14 @@ class Learnings:
     def __init__(self) -> None:
         self.first: dict[str, dict[str, Event]] = defaultdict(dict)
         self.told: dict[str, dict[str, Event]] = defaultdict(dict)
-        # (incident, agency) -> the kinds of hazard that have harmed its responders there
-        self._harmed: dict[tuple[str | None, str | None], set[str]] = defaultdict(set)
+        # (incident, agency) -> each kind of hazard that harmed its responders there, and
+        # when it first did
+        self._harmed: dict[tuple[str | None, str | None], dict[str, float]] = defaultdict(dict)
 
     def apply(self, e: Event) -> None:
         """Read one event (in log order: a harm counts against the learnings after it)."""
         if e.kind == "unit.harmed":
-            self._harmed[(e.incident, e.agency)].add(payload(e).hazard)
+            self._harmed[(e.incident, e.agency)].setdefault(payload(e).hazard, e.t)
         elif e.kind == "fact.learned":
             fact = payload(e).fact
             if not (self.by_harm(e) and self._known_elsewhere(fact, e)):
@@ -66,8 +67,13 @@ class Learnings:
         )
 
     def _known_elsewhere(self, fact: str, e: Event) -> bool:
-        """Whether another agency knew ``fact`` before ``e``: someone could have warned."""
-        return any(a != e.agency and x.t < e.t for a, x in self.first.get(fact, {}).items())
+        """Whether another agency knew ``fact`` before it harmed ``e``'s crews.
+
+        Only then could someone have warned them: one who learned it between the harm
+        and the crew's report (a sitrep takes its time on the radio) could not.
+        """
+        harmed = self._harmed[(e.incident, e.agency)][payload(e).value]
+        return any(a != e.agency and x.t < harmed for a, x in self.first.get(fact, {}).items())
 
     def harmed_into(self, fact: str) -> dict[str, Event]:
         """The agencies that learned a fact only by its harm: their first learning."""
