@@ -271,6 +271,28 @@ def test_command_verdicts_do_not_depend_on_which_commander_reported_in_first():
     assert ems_first["fire"] == police_first["fire"] == (10.0, "FC", False, "")
 
 
+def test_a_commander_gone_before_the_partners_post_was_set_up_never_reported_in():
+    """One commander touring scenes put its agency 'in command' at each post set up later."""
+    log = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "fire"])
+    log.add(100, "unit.on_scene", "police", "PC", "I1", prev="en_route")
+    log.add(105, "unit.returning", "police", "PC", "I1", prev="on_scene")
+    log.add(150, "unit.on_scene", "fire", "FC", "I1", prev="en_route")
+    log.add(170, "command_post.established", "fire", "FC", "I1", node="I", x=0.0, y=0.0)
+    log.add(1500, "exercise.ended", reason="duration reached")
+    roles = score(build(_command_scene()), log.events).roles
+    (duty,) = next(g for g in roles["police"].groups if g.name == "command").duties
+    assert duty.censored
+    assert duty.note == "never in command: PC on scene, it left before a command post was set up"
+    # Still there when the post stood: reporting in, from the post.
+    stayed = LogBuilder().add(0, "incident.started", incident="I1", agencies=["police", "fire"])
+    for e in log.events:
+        if e.kind not in ("incident.started", "unit.returning"):
+            stayed.add(e.t, e.kind, e.agency, e.unit, e.incident, **e.data)
+    roles = score(build(_command_scene()), stayed.events).roles
+    (duty,) = next(g for g in roles["police"].groups if g.name == "command").duties
+    assert (duty.value, duty.censored) == (70.0, False)
+
+
 def test_an_agency_whose_commander_never_came_misses_even_where_unified_command_is_impossible():
     """A partner owning no commander keeps unified command from forming; the post of
     another agency still does not put an agency in command whose commander stayed away."""

@@ -112,6 +112,20 @@ def _role(agency: str, groups: list[DutyGroup]) -> RoleScore:
     return RoleScore(agency, score, tuple(groups))
 
 
+# A unit's statuses after it left a scene: a commander gone before a partner's post was
+# set up never reported in there.
+_LEAVING = frozenset(
+    {
+        "unit.dispatched",
+        "unit.en_route",
+        "unit.returning",
+        "unit.transporting",
+        "unit.available",
+        "unit.out_of_service",
+    }
+)
+
+
 class _Sweep:
     """One pass over the log collecting each agency's duties and when they were done."""
 
@@ -141,6 +155,9 @@ class _Sweep:
             u.id for u in scenario.units if Capability.COMMAND in u.capabilities
         }
         self.commander_at: dict[tuple[str, str], Event] = {}
+        # A commander's scene while it is there, and when it first left each one.
+        self._commander_scene: dict[str, tuple[str, str]] = {}
+        self.commander_left: dict[tuple[str, str], Event] = {}
         self.arrivals: dict[str, int] = defaultdict(int)
         self.end = 0.0
         # The clocks are read once the whole log is in, so they may be read beforehand.
@@ -160,6 +177,8 @@ class _Sweep:
         if self.intelligence is not None:
             self.intelligence.apply(e)
         kind, key = e.kind, (e.incident, e.agency)
+        if kind in _LEAVING and e.unit in self._commander_scene:
+            self.commander_left.setdefault(self._commander_scene.pop(e.unit), e)
         if kind == "incident.started":
             self.started[e.incident] = e
             self.needed[e.incident] = set(payload(e).agencies)
@@ -209,6 +228,7 @@ class _Sweep:
         self.first_unit_at.setdefault((e.incident, e.agency), e)
         if e.unit in self.commander_units:
             self.commander_at.setdefault((e.incident, e.agency), e)
+            self._commander_scene[e.unit] = (e.incident, e.agency)
 
     # -- duties ------------------------------------------------------------------------
 
@@ -383,7 +403,9 @@ class _Sweep:
         own = post if post is not None and post.agency == agency else None
         reported = None
         commander = self.commander_at.get((incident, agency))
-        if post is not None and own is None and commander is not None:
+        left = self.commander_left.get((incident, agency))
+        there = left is None or (post is not None and post.seq < left.seq)  # when it stood
+        if post is not None and own is None and commander is not None and there:
             reported = max(post, commander, key=lambda e: e.seq)
         done = [e for e in (own, self._joined(incident, agency), reported) if e is not None]
         return min(done, key=lambda e: e.seq, default=None)
@@ -392,13 +414,14 @@ class _Sweep:
         """A command duty never done, saying whether its commander ever came (and citing it).
 
         A commander on scene with a post there is in command (``_in_command``), so one
-        that came missed only for want of a post.
+        that came missed for want of a post, or left before one was set up.
         """
         incident, agency = str(arrival.incident), str(arrival.agency)
         commander = self.commander_at.get((incident, agency))
         if commander is None:
             return self._missed(arrival, "never in command: its commander never came")
-        why = "no command post was set up"
+        gone = (incident, agency) in self.commander_left and incident in self.post
+        why = "it left before a command post was set up" if gone else "no command post was set up"
         missed = self._missed(arrival, f"never in command: {commander.unit} on scene, {why}")
         return replace(missed, unit=commander.unit, evidence=(*missed.evidence, cite(commander)))
 
