@@ -541,7 +541,7 @@ def _scores_of(store: Store, run: RunInfo) -> dict:
         return stored or {}
     try:
         name, text = store.scenario_text(run)
-        scenario, _ = _scenario(name, text, f"{store.path}: run {run.id}: scenario")
+        scenario = _recorded(name, text)  # scoring needs no map geometry
         events = store.events(run.id)
     except (StoreError, ScenarioError):
         return {}  # the report names what is wrong with it

@@ -76,11 +76,10 @@ def test_a_crews_size_up_before_any_harm_is_discovery_and_counts_as_told():
     assert (fact.missing, fact.all_known, fact.latency) == ((), 210.0, 110.0)
 
 
-def test_a_hazard_nobody_knew_of_is_discovered_by_the_crew_it_hurts():
-    """No one could have warned fire: its report is told, and fire then owes it to EMS.
+def hurt_first(police_heard_at: float | None = None) -> LogBuilder:
+    """Fire's crew is hurt by I1's solvent at 180, reports it at 200, fire tells EMS at 210.
 
-    Fact latency once timed it to the end as never reaching fire, and the plan told
-    fire to share the hazard with itself.
+    Nobody knew of it before the harm; ``police_heard_at``: police hear of it by a call.
     """
     log = LogBuilder()
     log.add(100, "incident.started", incident="I1", agencies=["ems", "fire", "police"])
@@ -88,9 +87,22 @@ def test_a_hazard_nobody_knew_of_is_discovered_by_the_crew_it_hurts():
     log.add(180, "unit.on_scene", "fire", "E1", "I1", prev="en_route")
     log.add(180, "unit.harmed", "fire", "E1", "I1", hazard="chemical")
     found = {"fact": HAZARD, "value": "chemical"}
+    if police_heard_at is not None:
+        heard = {"via": "call", "source": "police"}
+        log.add(police_heard_at, "fact.learned", "police", incident="I1", **found, **heard)
     log.add(200, "fact.learned", "fire", "E1", "I1", **found, via="unit", source="fire")
     log.add(210, "fact.learned", "ems", incident="I1", **found, via="message", source="fire")
     log.add(END, "exercise.ended")
+    return log
+
+
+def test_a_hazard_nobody_knew_of_is_discovered_by_the_crew_it_hurts():
+    """No one could have warned fire: its report is told, and fire then owes it to EMS.
+
+    Fact latency once timed it to the end as never reaching fire, and the plan told
+    fire to share the hazard with itself.
+    """
+    log = hurt_first()
     (fact,) = fact_sharing(log.events, END)
     assert (fact.missing, fact.first_knowers, fact.latency) == ((), ("fire",), 10.0)
     groups = role_scores(build(scenario_dict()), log.events)["fire"].groups
@@ -100,16 +112,7 @@ def test_a_hazard_nobody_knew_of_is_discovered_by_the_crew_it_hurts():
 
 def test_an_agency_that_learned_only_after_the_harm_could_have_warned_nobody():
     """Police heard of it by a call between fire's harm and fire's sitrep: no warning due."""
-    log = LogBuilder()
-    log.add(100, "incident.started", incident="I1", agencies=["ems", "fire", "police"])
-    log.add(100, "fact.critical", incident="I1", fact=HAZARD, needed_by=["ems", "fire"])
-    log.add(180, "unit.on_scene", "fire", "E1", "I1", prev="en_route")
-    log.add(180, "unit.harmed", "fire", "E1", "I1", hazard="chemical")
-    found = {"fact": HAZARD, "value": "chemical"}
-    log.add(190, "fact.learned", "police", incident="I1", **found, via="call", source="police")
-    log.add(200, "fact.learned", "fire", "E1", "I1", **found, via="unit", source="fire")
-    log.add(210, "fact.learned", "ems", incident="I1", **found, via="message", source="fire")
-    log.add(END, "exercise.ended")
+    log = hurt_first(police_heard_at=190)
     (fact,) = fact_sharing(log.events, END)
     assert (fact.missing, fact.latency) == ((), 20.0)
     groups = role_scores(build(scenario_dict()), log.events)["police"].groups

@@ -13,15 +13,14 @@ import math
 import numpy as np
 
 from simulator.commands import OpenStaging
-from simulator.scenario.vocabulary import Capability, UnitStatus, provides
+from simulator.engine.unit import FREE
+from simulator.scenario.vocabulary import Capability, provides
 from simulator.view.draft import Draft, Recipient
 from simulator.view.narrate import ReplyTo
 from simulator.view.option import Context, Option, build, keep
 from simulator.view.picture import KnownIncident
 from simulator.view.words import Names, spaced
 
-# A unit the trainee can dispatch at once (as the engine's ``unit.FREE``).
-FREE = frozenset({UnitStatus.AVAILABLE, UnitStatus.RETURNING})
 # Where a staging area near an incident goes: a road node this far from it (metres),
 # close enough to move in quickly, far enough to stay out of the scene's way.
 NEAR_M = (300.0, 600.0)
