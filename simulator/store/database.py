@@ -600,10 +600,17 @@ def _insert_scores(db: sqlite3.Connection, run: int, scores: dict) -> None:
 
 
 def _check(path: Path, db: sqlite3.Connection) -> None:
-    """Refuse a file that is not ours: foreign application, newer schema, or damaged."""
-    app = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    """Refuse a file that is not ours: foreign application, newer schema, or damaged.
+
+    The three readings are one statement, so one snapshot: read apart, another run
+    creating the same new database could commit its schema between them, and its
+    tables, seen without its application id, read as another application's file.
+    """
+    app, version, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     if app != APPLICATION_ID and (tables or version):
         raise StoreError(f"{path}: not a simulator database (another application's SQLite file)")
     if version > VERSION:
