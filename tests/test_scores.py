@@ -936,6 +936,41 @@ def test_unified_command_is_timed_from_the_second_agency_with_jurisdiction():
     assert got == [("I1", "fire", 100.0), ("I2", "ems", 30.0)]
 
 
+def _commander_log(police_commander_at: float | None) -> LogBuilder:
+    """Police first on scene, then fire with its chief; police's sergeant maybe later."""
+    arrivals = [(100.0, "police", "P1"), (200.0, "fire", "E1"), (250.0, "fire", "BC")]
+    if police_commander_at is not None:
+        arrivals.append((police_commander_at, "police", "SGT"))
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "fire"])
+    for t, who, unit_id in sorted(arrivals):
+        log.add(t, "unit.on_scene", who, unit_id, "I1", prev="en_route")
+    if police_commander_at is not None:
+        log.add(max(police_commander_at, 250.0) + 60, "unified_command.established", incident="I1")
+    return log
+
+
+COMMANDERS = {"SGT": "police", "BC": "fire"}
+
+
+@pytest.mark.parametrize(
+    ("police_commander_at", "held_up_by"),
+    [(None, "police"), (900.0, "police"), (150.0, "fire")],
+)
+def test_unified_command_names_the_agency_that_held_it_up(police_commander_at, held_up_by):
+    """The improvement plan names whoever's commander never came, or came last.
+
+    Fire arrived second with its chief; police's sergeant never came, or came long
+    after: police held unified command up, not fire. With the sergeant there first,
+    fire's chief came last and fire's arrival made it due.
+    """
+    log = _commander_log(police_commander_at)
+    (sample,) = unified_command(log.events, 1000.0, COMMANDERS)
+    assert sample.agency == held_up_by
+    (unknown,) = unified_command(log.events, 1000.0)  # no commanders known: the second
+    assert unknown.agency == "fire"
+
+
 def test_the_ems_standard_counts_a_partners_arrival_for_the_asker_once():
     data = scenario_dict()
     data["agencies"].append({"id": "county_ems", "name": "County EMS", "kind": "ems"})

@@ -200,13 +200,13 @@ def _costed(e: Event) -> Sample:
     return Sample(float(clash.cost), e.incident, e.agency, e.unit, (cite(e),), note)
 
 
-def _commanders(scenario: Scenario) -> frozenset[str]:
-    """Agencies that own a command-capable unit."""
-    return frozenset(u.agency for u in scenario.units if Capability.COMMAND in u.capabilities)
+def _commanders(scenario: Scenario) -> dict[str, str]:
+    """Command-capable units, each with its agency."""
+    return {u.id: u.agency for u in scenario.units if Capability.COMMAND in u.capabilities}
 
 
 def unified_command(
-    events: Sequence[Event], end: float, commanders: frozenset[str] | None = None
+    events: Sequence[Event], end: float, commanders: dict[str, str] | None = None
 ) -> list[Sample]:
     """Per incident: the second agency with jurisdiction on scene until unified command.
 
@@ -218,8 +218,13 @@ def unified_command(
     the exercise, noted "not established" (a censored miss), unless an agency on scene owns
     no command-capable unit: unified command needs every agency's commander there, so
     no player could have formed it (``validate`` warns of such scenarios).
+
+    ``commanders`` (command-capable units and their agencies) names who held it up: the
+    agency whose commander never came, or came last after the second agency arrived;
+    else the second agency, whose arrival made it due.
     """
     arrivals: dict[str, dict[str, Event]] = defaultdict(dict)
+    came: dict[str, dict[str, Event]] = defaultdict(dict)  # incident -> agency -> commander
     jurisdiction: dict[str, set[str]] = {}
     established: dict[str, Event] = {}
     resolved: dict[str, Event] = {}
@@ -231,31 +236,51 @@ def unified_command(
         elif e.kind == "unit.on_scene" and e.incident in jurisdiction:
             if e.agency in jurisdiction[e.incident]:
                 arrivals[e.incident].setdefault(e.agency, e)
+                if commanders and e.unit in commanders:
+                    came[e.incident].setdefault(e.agency, e)
         elif e.kind == "unified_command.established":
             established.setdefault(e.incident, e)
         elif e.kind == "incident.resolved":
             resolved.setdefault(e.incident, e)
-    out = []
+    out, known = [], commanders is not None
     for incident in sorted(arrivals):
         firsts = sorted(arrivals[incident].values(), key=lambda e: e.seq)
         if len(firsts) < 2:
             continue
         second = firsts[1]
+        present = [e.agency for e in firsts if e.seq <= second.seq]
         uc = established.get(incident)
         if uc is not None:
             value = max(0.0, round(uc.t - second.t, 3))
-            out.append(Sample(value, incident, second.agency, None, (cite(second), cite(uc))))
+            held = _holding(present, came[incident] if known else None, second, uc)
+            out.append(Sample(value, incident, held, None, (cite(second), cite(uc))))
             continue
-        present = {a for a, e in arrivals[incident].items() if e.seq <= second.seq}
-        if commanders is not None and not present <= commanders:
+        if commanders is not None and not set(present) <= set(commanders.values()):
             continue
         stop = resolved.get(incident)
         value = round((stop.t if stop else end) - second.t, 3)
         evidence = (cite(second), cite(stop)) if stop else (cite(second),)
-        out.append(
-            Sample(value, incident, second.agency, None, evidence, "not established", censored=True)
-        )
+        held = _holding(present, came[incident] if known else None, second, None)
+        out.append(Sample(value, incident, held, None, evidence, "not established", censored=True))
     return out
+
+
+def _holding(
+    present: list[str], came: dict[str, Event] | None, second: Event, uc: Event | None
+) -> str:
+    """The agency that held unified command up (see ``unified_command``).
+
+    With no commanders known (``came`` None), the second agency. ``uc``: when unified
+    command was established (None: never), so a commander who came later held nothing up.
+    """
+    if came is None:
+        return str(second.agency)
+    missing = [a for a in present if a not in came]
+    if missing and uc is None:
+        return missing[0]
+    before = [came[a] for a in present if a in came and (uc is None or came[a].seq < uc.seq)]
+    last = max(before, key=lambda e: e.seq, default=second)
+    return str(last.agency if last.seq > second.seq else second.agency)
 
 
 def fact_sharing(events: Sequence[Event], end: float) -> list[FactSharing]:
