@@ -123,6 +123,14 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
     police = roles[0]
     assert police["trainee"] and police["label"] == "Town Police (police, your role)"
     assert not any(r["trainee"] for r in roles[1:])
+    # The overview's organisations by name and id too; "County Fire (fire)" gave the kind,
+    # which read as the id of the town's fire service.
+    assert doc["overview"]["organisations"] == [
+        "Town Police (police)",
+        "Town Fire Rescue (fire)",
+        "Town EMS (ems)",
+        "County Fire (county_fire, fire)",
+    ]
     assert police["pro_rated"]  # the run stopped early: its score is pro-rated too
     for group in police["groups"]:
         assert group["name"] in ("respond", "dispatch", "share", "command", "safety")

@@ -209,7 +209,12 @@ def _overview(
         "objectives": [f"{o.id}: {o.title}" for o in scenario.scoring.objectives],
         "threats": sorted({payload(e).type.replace("_", " ") for e in started}),
         "hazards": hazards,
-        "organisations": [f"{a.name} ({a.kind.value})" for a in scenario.agencies],
+        # By name and id, as every other table here ("Riverton EMS (ems)"), then the kind
+        # where the id does not say it: the kind alone read as an id ("Lake County EMS (ems)").
+        "organisations": [
+            _agency_label(a.name, a.id, mark="" if a.kind.value == a.id else a.kind.value)
+            for a in scenario.agencies
+        ],
         "scenario_sha256": meta.scenario_sha256,
         "events_sha256": meta.events_sha256,
         "events": len(events),
