@@ -54,7 +54,7 @@ from simulator.record import (
     scenario_copy,
 )
 from simulator.review.conduct import stopped_as_asked
-from simulator.review.findings import seconds_text, share_text
+from simulator.review.findings import Names, agency_named, seconds_text, share_text
 from simulator.review.summary import Orders, Summary, orders_by_giver, summarise
 from simulator.scenario import Scenario, ScenarioError
 from simulator.scenario.advice import advice
@@ -178,7 +178,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         )
         summary = outcome["summary"]
         console.print(_headline(scenario, summary.end, until), soft_wrap=True)
-        _print_summary(console, outcome, directory)
+        _print_summary(console, outcome, directory, {a.id: a.name for a in scenario.agencies})
         if outcome["unplayed"]:
             # Silence here would let a trainer believe every line of the file was played.
             _say(
@@ -860,11 +860,11 @@ def _headline(scenario: Scenario, end: float, until: float) -> str:
     return f"[bold]{escape(meta.title)}[/bold]  ({meta.id}, {ran})"
 
 
-def _print_summary(console: Console, outcome: dict, directory: Path) -> None:
+def _print_summary(console: Console, outcome: dict, directory: Path, names: Names) -> None:
     """The run's summary table, response times, where it is written and its hash.
 
     The commands are split by giver: a trainee who gave three orders read the
-    automated players' hundreds as their own.
+    automated players' hundreds as their own. ``names``: the scenario's agency names.
     """
     summary: Summary = outcome["summary"]
     overview = Table(title="Exercise summary", show_header=False)
@@ -889,7 +889,7 @@ def _print_summary(console: Console, outcome: dict, directory: Path) -> None:
         overview.add_row(f"  yours ({', '.join(outcome['roles'])})", _orders_text(mine))
     overview.add_row("  automated players'", _orders_text(players))
     console.print(overview)
-    _print_response_times(console, summary)
+    _print_response_times(console, summary, names)
     _say(console, f"Run directory: {directory}")
     console.print(f"Event log SHA-256: {outcome['sha256']}", highlight=False, soft_wrap=True)
 
@@ -898,18 +898,19 @@ def _orders_text(orders: Orders) -> str:
     return f"{orders.accepted} / {orders.rejected}"
 
 
-def _print_response_times(console: Console, summary: Summary) -> None:
+def _print_response_times(console: Console, summary: Summary, names: Names) -> None:
     """The response-time table, or a sentence when no unit reached a scene.
 
     A table of headers and no rows (a run stopped in its first minute) read as if
     the times had been lost. An agency needed where none of its units came is named
     with how many incidents it missed: left out, its dead patients had no row to
-    point to.
+    point to. Agencies are named as the scenario names them, the id beside the name
+    ("Riverton EMS (ems)"), as the report's tables have them.
     """
     if not any(row.responses for row in summary.response):
         _say(console, "No unit reached an incident: no response times.")
         for row in summary.response:
-            _say(console, f"{row.agency}: {row.unreached_text()}")
+            _say(console, f"{agency_named(row.agency, names)}: {row.unreached_text()}")
         return
     times = Table(title="Response time: first 911 call to first unit on scene")
     times.add_column("agency")
@@ -922,8 +923,10 @@ def _print_response_times(console: Console, summary: Summary) -> None:
             mean, p90 = "-", "-"
         else:
             mean, p90 = seconds_text(row.mean), seconds_text(row.p90)
-        times.add_row(row.agency, str(row.responses), str(row.unreached), mean, p90)
+        times.add_row(
+            agency_named(row.agency, names), str(row.responses), str(row.unreached), mean, p90
+        )
     console.print(times)
     for row in summary.response:
         if not row.responses:
-            _say(console, f"{row.agency}: {row.unreached_text()}")
+            _say(console, f"{agency_named(row.agency, names)}: {row.unreached_text()}")

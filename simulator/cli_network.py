@@ -350,10 +350,11 @@ def _print_outcome(console: Console, served: Served, host: Host) -> None:
     say(f"Run directory: {served.record.directory}")
     say(f"Event log SHA-256: {exercise.log.sha256()}")
     scores, bots = served.recording.scores, host.bots()
+    names = {a.id: a.name for a in exercise.scenario.agencies}  # who knew, by name
     for seat in served.seats:
         if seat.name == CONTROLLER or scores is None:
             continue
-        value = role_score_text(scores, seat.agencies[0])
+        value = role_score_text(scores, seat.agencies[0], names)
         who = f" (automated player: {bots[seat.agencies[0]]})" if seat.agencies[0] in bots else ""
         say(f"  seat {seat.name}{who}: {value}")
     line = f"Recorded as run {served.recording.run} in {served.recording.store.path}"

@@ -282,9 +282,13 @@ def print_recording(console: Console, recording: Recording) -> None:
     overall score is pro-rated to the share played.
     """
     scores = recording.scores
+    names = {a.id: a.name for a in recording.scenario.agencies}
     if scores is not None:
         for role in recording.roles:
-            line = f"  {role} (your role): {role_score_text(scores, role)}"
+            # By name, as the report's roles table: "Riverton EMS (ems, your role)".
+            name = names.get(role, role)
+            label = f"{name} ({role}, your role)" if name != role else f"{role} (your role)"
+            line = f"  {label}: {role_score_text(scores, role, names)}"
             console.print(line, markup=False, highlight=False)
     if recording.baseline is not None and recording.baseline.overall is not None:
         console.print(

@@ -94,12 +94,16 @@ def test_a_run_no_unit_reached_says_so_instead_of_an_empty_response_table(tmp_pa
 
 
 def test_a_run_names_an_agency_needed_that_reached_no_incident(tmp_path, capsys):
-    """Only the agencies that arrived had rows: EMS that never came was silently left out."""
+    """Only the agencies that arrived had rows: EMS that never came was silently left out.
+
+    Each by its name, the id beside it: "ems" alone meant little to an evaluator.
+    """
     argv = ["run", str(SMALL), "--players", "ems=idle", "--out", str(tmp_path / "run")]
     assert main([*argv, "--quiet", "--db", str(tmp_path / "db.sqlite")]) == 0
     printed = capsys.readouterr().out
-    assert re.search(r"│ ems +│ +0 │ +1 │ +- │ +- │", printed)
-    assert "ems: needed at 1 incident, reached none\n" in printed
+    assert re.search(r"│ Town EMS \(ems\) +│ +0 │ +1 │ +- │ +- │", printed)
+    assert re.search(r"│ Town Police \(police\) +│ +1 │ +0 │", printed)
+    assert "Town EMS (ems): needed at 1 incident, reached none\n" in printed
 
 
 def test_run_until_stops_early_and_says_so(tmp_path):
@@ -207,8 +211,11 @@ def test_roles_given_twice_add_up_and_a_role_never_told_says_so(tmp_path, capsys
     assert main([*argv, "--out", str(tmp_path / "r")]) == 0
     lines = capsys.readouterr().out.splitlines()
     # The idle trainee's police never passed the crash to their own fire desk.
-    assert "  police (your role): 0.0/100" in lines
-    told = "  fire (your role): no duty arose: never told of 1 incident needing it (police knew)"
+    assert "  Town Police (police, your role): 0.0/100" in lines
+    told = (
+        "  Town Fire Rescue (fire, your role): no duty arose: never told of 1 incident needing "
+        "it, known to Town Police (police)"
+    )
     assert told in lines
     manifest = json.loads((tmp_path / "r" / "run.json").read_text())
     assert manifest["automated"] == sorted(

@@ -60,7 +60,10 @@ def test_trainee_run_is_compared_with_its_cached_baseline(recorded, capsys):
     rows = {r["label"]: r for r in doc["baseline"]}
     assert doc["overview"]["roles"] == ["police"]
     # Police played by nobody: no police unit ever arrives, while the baseline's do.
-    police = rows["First on scene, 90th percentile (police)"]
+    # By name, the id beside it (the JSON keeps the id as the row's agency).
+    police = rows["First on scene, 90th percentile: Town Police (police)"]
+    assert police["agency"] == "police"
+    assert rows["Incidents needing it never reached: Town Police (police)"]["agency"] == "police"
     assert police["run"] is None and police["baseline"] is not None
     assert rows["OBJ1 rating"]["better"] == "baseline"
     report(db, 2, "md", capsys)

@@ -123,6 +123,14 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
     police = roles[0]
     assert police["trainee"] and police["label"] == "Town Police (police, your role)"
     assert not any(r["trainee"] for r in roles[1:])
+    # The overview's organisations by name and id too; "County Fire (fire)" gave the kind,
+    # which read as the id of the town's fire service.
+    assert doc["overview"]["organisations"] == [
+        "Town Police (police)",
+        "Town Fire Rescue (fire)",
+        "Town EMS (ems)",
+        "County Fire (county_fire, fire)",
+    ]
     assert police["pro_rated"]  # the run stopped early: its score is pro-rated too
     for group in police["groups"]:
         assert group["name"] in ("respond", "dispatch", "share", "command", "safety")
@@ -136,7 +144,8 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
     idle = [r for r in roles if r["score"] is None]
     # Fire never heard of the crash (the idle police trainee kept it): not a clean sheet.
     untold = {r["agency"]: r["score_text"] for r in idle if r["score_text"] != "no duty arose"}
-    assert untold == {"fire": "no duty arose: never told of 1 incident needing it (police knew)"}
+    told = "no duty arose: never told of 1 incident needing it, known to Town Police (police)"
+    assert untold == {"fire": told}
     assert "county_fire" in {r["agency"] for r in idle}
 
     text = section(report(runs, 2, "md", capsys), "Scores by role")
@@ -147,7 +156,7 @@ def test_scores_by_role_put_the_trainees_role_first_and_say_where_no_duty_arose(
         assert f"| {r['name']} ({r['agency']}) | {r['score_text']} |" in text
     # Nobody gave police an order: its duties were still undone at 00:30.
     assert police["undone"] and "Duties not done (counted as misses):" in text
-    assert "- police · respond · INC1: not done by the end, " in text
+    assert "- Town Police (police) · respond · INC1: not done by the end, " in text
 
     # Beside the baseline, where fire was told and answered, the same reason stands.
     compared = section(
@@ -224,9 +233,10 @@ def test_run_prints_each_role_score_then_the_overall_last(tmp_path, capsys):
         lines[-1],
     )
     assert re.fullmatch(
-        r"  ems \(your role\): (\d+\.\d/100|no duty arose(: never told .*)?)", lines[-4]
+        r"  Town EMS \(ems, your role\): (\d+\.\d/100|no duty arose(: never told .*)?)",
+        lines[-4],
     )
-    assert re.fullmatch(r"  police \(your role\): \d+\.\d/100", lines[-3])
+    assert re.fullmatch(r"  Town Police \(police, your role\): \d+\.\d/100", lines[-3])
     assert lines[-2].startswith("Automated-players baseline: ")
 
 
@@ -323,7 +333,7 @@ def test_a_duty_not_done_by_the_end_is_a_miss_in_the_measure_and_marked_in_the_e
     assert police["label"] == "Police (police, your role)" and police["undone"]
     assert all(d["censored"] and all(e["undone"] for e in d["evidence"]) for d in police["undone"])
     roles = section(text, "Scores by role")
-    assert "- police · respond · I1: not done by the end, 59:40 after T+00:00:20" in roles
+    assert "- Police (police) · respond · I1: not done by the end, 59:40 after T+00:00:20" in roles
     assert '<span class="undone">not done</span>' in render(doc, "html")
 
 

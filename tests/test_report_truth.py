@@ -177,8 +177,8 @@ def test_plan_charges_a_miss_by_an_agency_never_told_to_the_one_that_knew():
     assert item["responsible"] == "fire 1, police 1 (of 2 cases that missed the target)"
     assert item["corrective_action"] == (
         "Dispatch the closest capable unit earlier and move up units into uncovered "
-        "districts. fire was never told of I1: police to pass every incident at once to "
-        "each agency it needs (CAD-to-CAD notification or a shared talkgroup)."
+        "districts. Fire (fire) was never told of I1: Police (police) to pass every incident "
+        "at once to each agency it needs (CAD-to-CAD notification or a shared talkgroup)."
     )
 
 
@@ -189,7 +189,7 @@ def test_an_outcome_at_an_incident_an_agency_never_heard_of_is_the_tellers():
     doc = report(scored_by("casualties_deceased", 0), log)
     (item,) = [p for p in doc["improvement_plan"] if p["objective"] == "O"]
     assert item["responsible"].startswith("police 1 ") and "fire" not in item["responsible"]
-    assert "fire was never told of I1: police to pass" in item["corrective_action"]
+    assert "Fire (fire) was never told of I1: Police (police) to pass" in item["corrective_action"]
 
 
 def test_one_miss_measured_by_two_objectives_is_one_plan_row_naming_both():
@@ -216,8 +216,36 @@ def test_latency_area_cites_only_events_of_the_worst_case_incident():
     area = only_finding(report(scored_by("first_on_scene", 300), log))
     assert area["kind"] == "area for improvement"
     assert {e.incident for e in cited(log, area)} == {"I0"}
-    assert area["analysis"].startswith("Worst case 15:00 at I0 police P1.")
+    assert area["analysis"].startswith("Worst case 15:00 at I0, P1 of Police (police).")
     assert area["analysis"].endswith("2 of 2 missed the target, at I0, I1.")
+
+
+def test_the_report_names_an_agency_where_it_showed_the_id_and_the_json_keeps_the_id():
+    """The response intervals, a measure's agency and its title read "police" alone.
+
+    An evaluator knows the Police, not the scenario's id; the id stays beside the name
+    (the rest of the report cites events by it) and the JSON keeps it as the key.
+    """
+    data = scenario_dict()
+    measure = {"metric": "first_on_scene", "agency": "police", "target": 300, "at_most": True}
+    data["scoring"] = {
+        "objectives": [{"id": "O", "title": "t", "core_capability": "c", "measures": [measure]}]
+    }
+    doc = report(build(data), arrivals([900, 600]))
+    text = render(doc, "md")
+    rows = {r["agency"]: r for r in doc["intervals"] if r["metric"] == "first_on_scene"}
+    assert (rows["police"]["name"], rows["all"]["name"]) == ("Police", None)
+    assert "| Call to first unit on scene | Police (police) | 2 | 12:30 |" in text
+    assert "| Call to first unit on scene | all | 2 | 12:30 |" in text
+    (m,) = doc["objectives"][0]["measures"]
+    assert (m["agency"], m["name"]) == ("police", "Police")
+    assert "| Call to first unit on scene | Police (police) | 15:00 (p90) |" in text
+    area = only_finding(doc)
+    assert area["title"].startswith("Call to first unit on scene, Police (police): 15:00 (p90)")
+    assert area["analysis"].startswith("Worst case 15:00 at I0, P1 of Police (police).")
+    assert doc["improvement_plan"][0]["responsible"] == "police"  # the id, for machines
+    page = render(doc, "html")
+    assert "<td>Police (police)</td>" in page and "<td>police</td>" not in page
 
 
 # d. A strength cites a case that met the target; an area a case that missed it.
@@ -457,7 +485,7 @@ def test_baseline_table_shows_the_observation_counts_and_why_not_comparable():
     doc = build_report(scenario, run.events, score(scenario, run.events), meta, [], comparison)
     text = render(doc, "md")
     assert (
-        "| First on scene, 90th percentile (police) | 1:40 (n=1) | 10:00 (n=5) | -8:20 "
+        "| First on scene, 90th percentile: Police (police) | 1:40 (n=1) | 10:00 (n=5) | -8:20 "
         "| not comparable: fewer observations in this run (1 vs 5) |"
     ) in text
     assert "not comparable: fewer observations in this run (1 vs 5)" in render(doc, "html")
@@ -503,9 +531,9 @@ def test_trainee_orders_per_role_by_type_with_zero_for_a_role_without_orders():
     ]
     assert (fire["role"], fire["orders"], fire["by_type"]) == ("fire", 0, [])
     text = render(doc, "md")
-    assert "| police | all types: 3 orders | 2 | 1 |  |" in text
-    assert "| police | dispatch | 1 | 1 | busy (1) |" in text
-    assert "| fire | all types: 0 orders | 0 | 0 |  |" in text
+    assert "| Police (police) | all types: 3 orders | 2 | 1 |  |" in text
+    assert "| Police (police) | dispatch | 1 | 1 | busy (1) |" in text
+    assert "| Fire (fire) | all types: 0 orders | 0 | 0 |  |" in text
     page = render(doc, "html")
     assert "Trainee&#x27;s orders</h2>" in page and "all types: 0 orders" in page
 

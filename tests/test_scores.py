@@ -830,7 +830,7 @@ def test_an_arrival_that_never_came_is_not_broken_down():
     (never,) = [s for s in intervals.of("first_on_scene", "ems")]
     assert never.censored and never.unit is None
     text, queued = _latency(
-        "first_on_scene", [never], 1, intervals, waits(build(scenario_dict()), log.events)
+        "first_on_scene", [never], 1, intervals, waits(build(scenario_dict()), log.events), {}
     )
     assert "Of that" not in text and "turnout" not in text and not queued
 

@@ -23,7 +23,7 @@ class Row:
     ``better`` is "run", "baseline", "same", ``NOT_COMPARABLE`` (a percentile over
     fewer observations than the other side's) or None (nothing to compare).
     ``run_n`` and ``baseline_n`` count a percentile's observations; ``role`` names the
-    agency of a role-score row.
+    agency of a role-score row, ``agency`` that of another row about one agency.
     """
 
     label: str
@@ -35,6 +35,7 @@ class Row:
     run_n: int | None = None
     baseline_n: int | None = None
     role: str | None = None
+    agency: str | None = None
 
 
 NOT_COMPARABLE = "not comparable"
@@ -87,7 +88,8 @@ def compare(run: Scores, baseline: Scores) -> list[Row]:
         mine = run.distributions["first_on_scene"].get(agency)
         theirs = baseline.distributions["first_on_scene"].get(agency)
         label = "First on scene, 90th percentile" + ("" if agency == "all" else f" ({agency})")
-        rows.append(_percentile_row(label, _observed(mine), _observed(theirs)))
+        row = _percentile_row(label, _observed(mine), _observed(theirs))
+        rows.append(row if agency == "all" else replace(row, agency=agency))
     rows += _never_reached(run, baseline)
     rows.append(
         _row(
@@ -157,12 +159,15 @@ def _never_reached(run: Scores, baseline: Scores) -> list[Row]:
     """
     mine, theirs = _unreached(run), _unreached(baseline)
     return [
-        _row(
-            f"Incidents needing it never reached ({agency})",
-            "count",
-            mine.get(agency, 0),
-            theirs.get(agency, 0),
-            higher=False,
+        replace(
+            _row(
+                f"Incidents needing it never reached ({agency})",
+                "count",
+                mine.get(agency, 0),
+                theirs.get(agency, 0),
+                higher=False,
+            ),
+            agency=agency,
         )
         for agency in sorted(set(mine) | set(theirs))
     ]

@@ -12,7 +12,7 @@ and did not pass it on.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -207,6 +207,8 @@ PASS_ON = (
 )
 # (incident, agency) -> the agencies that knew of the incident first and never told it.
 Untold = dict[tuple[str, str], str]
+# Agency id -> its name in the scenario ("ems" -> "Riverton EMS"), for what a person reads.
+Names = Mapping[str, str]
 NO_DUTY = "no duty arose"  # a role none of whose duties fell due
 
 
@@ -276,26 +278,32 @@ def value_text(metric: str, value: float | None) -> str:
     return seconds_text(value) if metric in SECONDS else f"{value:g}"
 
 
-def findings(scores: Scores, span: tuple[Evidence, Evidence], waits: Waits) -> list[Finding]:
+def findings(
+    scores: Scores, span: tuple[Evidence, Evidence], waits: Waits, names: Names | None = None
+) -> list[Finding]:
     """Strengths and areas for improvement from every rated measure and response standard.
 
     ``span`` (the first and last events) is the evidence of a count kept over the whole
     log; a standard's finding cites and counts the samples its check judged. ``waits``
     tells a dispatch delay's queueing for a free unit from its call processing.
+    ``names`` (the scenario's agency names by id) names an agency in a title, a worst
+    case or a corrective action as the evaluator knows it, its id beside the name;
+    ``responsible`` keeps the ids.
     """
+    names = names or {}
     out = []
     untold = never_told(scores.coordination)
     for objective in scores.objectives:
         for m in objective.measures:
             if m.met is not None:
-                found = _from_measure(objective, m, scores, span, untold, waits)
+                found = _from_measure(objective, m, scores, span, untold, waits, names)
                 if found.responsible == PLANNING_TEAM:
-                    who, action = _behind(m.metric, scores.outcomes, untold)
+                    who, action = _behind(m.metric, scores.outcomes, untold, names)
                     found = replace(found, responsible=who, action=action)
                 out.append(found)
     for check in scores.checks:
         if check.met is not None:
-            out.append(_from_check(check, scores.intervals, untold, waits))
+            out.append(_from_check(check, scores.intervals, untold, waits, names))
     return out
 
 
@@ -317,12 +325,14 @@ def never_told(coordination: Coordination) -> Untold:
     return out
 
 
-def untold_reasons(scores: Scores) -> dict[str, str]:
+def untold_reasons(scores: Scores, names: Names | None = None) -> dict[str, str]:
     """Per agency, the incidents needing it that it was never told of, and who knew.
 
     An agency never told has no duty there, so "no duty arose" alone reads as a clean
     sheet beside a baseline where it was told and answered; the miss is the sharer's
     (counted in its share duty), and the report says so where the agency's score is.
+    With ``names``, the agencies that knew are named beside their ids ("known to Harbor
+    Police Department (police)"; "(police knew)" by id alone).
     """
     by_agency: dict[str, tuple[set[str], set[str]]] = {}
     for (incident, agency), sharer in never_told(scores.coordination).items():
@@ -331,9 +341,17 @@ def untold_reasons(scores: Scores) -> dict[str, str]:
         sharers.add(sharer)
     return {
         agency: f"never told of {plural(len(incidents), ('incident', 'incidents'))} needing "
-        f"it ({', '.join(sorted(sharers))} knew)"
+        f"it{_knew(sorted(sharers), names or {})}"
         for agency, (incidents, sharers) in sorted(by_agency.items())
     }
+
+
+def _knew(sharers: list[str], names: Names) -> str:
+    """Who knew of the incidents an agency was never told of, after "needing it"."""
+    named = [agency_named(s, names) for s in sharers]
+    if named == sharers:
+        return f" ({', '.join(sharers)} knew)"
+    return f", known to {', '.join(named)}"  # no name inside brackets inside brackets
 
 
 def no_duty(untold: str | None) -> str:
@@ -341,16 +359,32 @@ def no_duty(untold: str | None) -> str:
     return f"{NO_DUTY}: {untold}" if untold else NO_DUTY
 
 
-def role_score_text(scores: Scores, agency: str) -> str:
+def role_score_text(scores: Scores, agency: str, names: Names | None = None) -> str:
     """A role's score as the command line prints it, or why it has none."""
     role = scores.roles.get(agency)
     if role is None or role.score is None:
-        return no_duty(untold_reasons(scores).get(agency))
+        return no_duty(untold_reasons(scores, names).get(agency))
     return f"{role.score:.1f}/100"
 
 
-def _who(agency: str | None) -> str:
-    return f" ({agency})" if agency else ""
+def agency_named(agency: str, names: Names) -> str:
+    """An agency by its scenario name with its id beside it: "Riverton EMS (ems)".
+
+    The id alone when the scenario gives no other name. Co-first knowers ("ems and
+    police") are each named.
+    """
+    if " and " in agency and agency not in names:
+        return " and ".join(agency_named(a, names) for a in agency.split(" and "))
+    name = names.get(agency, agency)
+    return agency if name == agency else f"{name} ({agency})"
+
+
+def _who(agency: str | None, names: Names) -> str:
+    """A measure's agency after its label: by name and id when it has a name."""
+    if not agency:
+        return ""
+    named = agency_named(agency, names)
+    return f" ({agency})" if named == agency else f", {named}"
 
 
 def _from_measure(
@@ -360,11 +394,12 @@ def _from_measure(
     span: tuple[Evidence, Evidence],
     untold: Untold,
     waits: Waits,
+    names: Names,
 ) -> Finding:
     relation = "at most" if m.at_most else "at least"
     title = (
-        f"{LABELS[m.metric]}{_who(m.agency)}: {value_text(m.metric, m.value)} ({m.statistic}), "
-        f"target {relation} {value_text(m.metric, m.target)}"
+        f"{LABELS[m.metric]}{_who(m.agency, names)}: {value_text(m.metric, m.value)} "
+        f"({m.statistic}), target {relation} {value_text(m.metric, m.target)}"
     )
     queued = False  # the worst case mostly waited for a free unit
     if m.statistic == "level":  # one reading at the end: no events to count or cite
@@ -376,7 +411,7 @@ def _from_measure(
         analysis, cited, blamed = _count(m, scores.outcomes)
         cases = COUNTED.get(m.metric, ("event", "events"))
     else:
-        analysis, cited, blamed, queued = _times(m, scores.intervals, waits)
+        analysis, cited, blamed, queued = _times(m, scores.intervals, waits, names)
         cases = MISSED
     evidence = span if cited is None else _cite(cited)
     # A target met only with major challenges (duties undone, responders at risk) is an
@@ -392,7 +427,7 @@ def _from_measure(
         evidence,
         _responsible(*_harmed_once(m.metric, blamed, cases), m.agency, untold),
         _undone(cited or []),
-        _action(m.metric, blamed, untold, queued),
+        _action(m.metric, blamed, untold, queued, names),
     )
 
 
@@ -471,7 +506,7 @@ def _tally(m: MeasureResult, samples: list[Sample]) -> str:
 
 
 def _times(
-    m: MeasureResult, intervals: Intervals, waits: Waits
+    m: MeasureResult, intervals: Intervals, waits: Waits, names: Names
 ) -> tuple[str, list[Sample], list[Sample], bool]:
     """A percentile's analysis, the case it cites, the misses behind it, and any queue.
 
@@ -487,7 +522,7 @@ def _times(
     if m.met:
         text = f"Target met: {len(hits)} of {len(m.samples)} within target"
         return text + _undone_text(m.samples) + ".", hits[:1], [], False
-    analysis, queued = _latency(m.metric, misses, len(m.samples), intervals, waits)
+    analysis, queued = _latency(m.metric, misses, len(m.samples), intervals, waits, names)
     return analysis, misses[:1], misses, queued
 
 
@@ -500,7 +535,9 @@ def _split(
     return hits, [s for s in ordered if not within(s, target, at_most)]
 
 
-def _from_check(check: Check, intervals: Intervals, untold: Untold, waits: Waits) -> Finding:
+def _from_check(
+    check: Check, intervals: Intervals, untold: Untold, waits: Waits, names: Names
+) -> Finding:
     metric = STANDARDS[check.name]
     if check.average:
         title = (
@@ -520,7 +557,7 @@ def _from_check(check: Check, intervals: Intervals, untold: Untold, waits: Waits
     if check.met:
         analysis, cited, blamed, queued = "Standard met.", hits[:1], [], False
     else:
-        analysis, queued = _latency(metric, misses, len(samples), intervals, waits)
+        analysis, queued = _latency(metric, misses, len(samples), intervals, waits, names)
         cited, blamed = misses[:1], misses
     return Finding(
         bool(check.met),
@@ -533,7 +570,7 @@ def _from_check(check: Check, intervals: Intervals, untold: Untold, waits: Waits
         _cite(cited),
         _responsible(blamed, MISSED, None, untold),
         _undone(cited),
-        _action(metric, blamed, untold, queued),
+        _action(metric, blamed, untold, queued, names),
     )
 
 
@@ -561,7 +598,12 @@ def _incidents(samples: list[Sample]) -> list[str]:
 
 
 def _latency(
-    metric: str, misses: list[Sample], total: int, intervals: Intervals, waits: Waits
+    metric: str,
+    misses: list[Sample],
+    total: int,
+    intervals: Intervals,
+    waits: Waits,
+    names: Names,
 ) -> tuple[str, bool]:
     """The worst miss (the one cited), its breakdown, and how many missed where.
 
@@ -570,7 +612,7 @@ def _latency(
     if not misses:
         return "Target not met.", False
     top = misses[0]
-    where = " ".join(p for p in (top.incident, top.agency, top.unit) if p)
+    where = _where(top, names)
     text = f"Worst case {seconds_text(top.value)}" + (f" at {where}" if where else "")
     text += (f" ({top.note})" if top.note else "") + "."
     parts: dict[str, float] = {}
@@ -589,6 +631,18 @@ def _latency(
         + (f", at {', '.join(names)}." if names else ".")
     )
     return text, biggest == QUEUEING
+
+
+def _where(s: Sample, names: Names) -> str:
+    """A case's incident, agency and unit: "APT-02, E4 of Riverton Fire Department (fire)".
+
+    An agency the scenario gives no other name keeps the short form ("APT-02 fire E4").
+    """
+    named = agency_named(s.agency, names) if s.agency else None
+    if named is None or named == s.agency:
+        return " ".join(p for p in (s.incident, s.agency, s.unit) if p)
+    who = f"{s.unit} of {named}" if s.unit else named
+    return ", ".join(p for p in (s.incident, who) if p)
 
 
 def _undone_text(samples: tuple[Sample, ...] | list[Sample]) -> str:
@@ -649,7 +703,7 @@ def _teller(s: Sample, untold: Untold) -> str | None:
     return untold.get((str(s.incident), str(s.agency))) if s.censored else None
 
 
-def _action(metric: str, blamed: list[Sample], untold: Untold, queued: bool) -> str:
+def _action(metric: str, blamed: list[Sample], untold: Untold, queued: bool, names: Names) -> str:
     """The corrective action when some misses were never told, or the worst one queued.
 
     An agency never told of the incident could not answer it; a worst case that mostly
@@ -661,11 +715,11 @@ def _action(metric: str, blamed: list[Sample], untold: Untold, queued: bool) -> 
     cases = [(str(s.agency), str(s.incident), t) for s, t in tellers if t]
     own = any(t is None for _, t in tellers)
     advice = "queueing" if queued else metric
-    told = _telling(advice, list(dict.fromkeys(cases)), own)
+    told = _telling(advice, list(dict.fromkeys(cases)), own, names)
     return told or (CORRECTIVE[advice] if queued else "")
 
 
-def _telling(advice: str, cases: list[tuple[str, str, str]], own: bool) -> str:
+def _telling(advice: str, cases: list[tuple[str, str, str]], own: bool, names: Names) -> str:
     """Who was never told of which incidents, and that the agency that knew is to tell.
 
     The own action (``advice``: a metric's, or the queueing one) comes first when some
@@ -679,10 +733,10 @@ def _telling(advice: str, cases: list[tuple[str, str, str]], own: bool) -> str:
     parts = [CORRECTIVE[advice]] if own else []
     for sharer, by_agency in sorted(told.items()):
         never = "; ".join(
-            f"{agency} was never told of {_listed(incidents)}"
+            f"{agency_named(agency, names)} was never told of {_listed(incidents)}"
             for agency, incidents in sorted(by_agency.items())
         )
-        parts.append(f"{never}: " + PASS_ON.format(sharer=sharer))
+        parts.append(f"{never}: " + PASS_ON.format(sharer=agency_named(sharer, names)))
     return " ".join(parts)
 
 
@@ -709,7 +763,7 @@ def _cases(metric: str, outcomes: Outcomes) -> list[IncidentOutcome]:
     return [r for r in outcomes.incident_rows if case(r)] if case else []
 
 
-def _behind(metric: str, outcomes: Outcomes, untold: Untold) -> tuple[str, str]:
+def _behind(metric: str, outcomes: Outcomes, untold: Untold, names: Names) -> tuple[str, str]:
     """The agencies behind an outcome count's incidents, and any action for the untold.
 
     The agencies are those the incidents needed, most incidents first; the action is
@@ -736,7 +790,7 @@ def _behind(metric: str, outcomes: Outcomes, untold: Untold) -> tuple[str, str]:
         if (r.incident, a) in untold
     ]
     own = any((r.incident, a) not in untold for r in rows for a in r.agencies)
-    return who, _telling(metric, cases, own)
+    return who, _telling(metric, cases, own, names)
 
 
 def _responsible(

@@ -30,6 +30,7 @@ from simulator.review.findings import (
     LABELS,
     NO_DUTY,
     Finding,
+    agency_named,
     findings,
     improvement_plan,
     joint_findings,
@@ -103,7 +104,8 @@ def build_report(
     ``baseline_note`` says why a trainee's run has no baseline, when it has none.
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
-    found = findings(scores, span, waits(scenario, events))
+    names = {a.id: a.name for a in scenario.agencies}
+    found = findings(scores, span, waits(scenario, events), names)
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
     reason = stop_reason(
@@ -114,7 +116,7 @@ def build_report(
         "overview": _overview(scenario, events, scores, meta, reason),
         "score": _score_section(scenario, scores, reason),
         "conduct": conduct(scenario, events, reason),
-        "roles": _roles(scenario, scores, meta.roles, told := untold_reasons(scores)),
+        "roles": _roles(scenario, scores, meta.roles, told := untold_reasons(scores, names)),
         "capabilities": [
             {
                 "objective": o.id,
@@ -128,17 +130,15 @@ def build_report(
             }
             for o in scores.objectives
         ],
-        "objectives": [_objective(o, found) for o in scores.objectives],
+        "objectives": [_objective(o, found, names) for o in scores.objectives],
         "rating_bands": rating_bands(scenario),
         "standards": [_finding(f) for f in found if f.objective is None],
         "standard_checks": [_standard_check(c) for c in scores.checks],
-        "intervals": _intervals(scores),
+        "intervals": _intervals(scores, names),
         "outcomes": _outcomes(scores),
         "coordination": _coordination(scores),
-        "trainee_orders": trainee_orders(events, meta.roles),
-        "baseline": None
-        if comparison is None
-        else _baseline(comparison, meta.roles, told, {a.id: a.name for a in scenario.agencies}),
+        "trainee_orders": trainee_orders(events, meta.roles, names),
+        "baseline": None if comparison is None else _baseline(comparison, meta.roles, told, names),
         "baseline_note": _baseline_note(scores, comparison, baseline_note),
         "notes": [{"t": t, "time": format_offset(t), "text": text} for t, text in notes],
         "elsewhere": elsewhere,
@@ -209,7 +209,12 @@ def _overview(
         "objectives": [f"{o.id}: {o.title}" for o in scenario.scoring.objectives],
         "threats": sorted({payload(e).type.replace("_", " ") for e in started}),
         "hazards": hazards,
-        "organisations": [f"{a.name} ({a.kind.value})" for a in scenario.agencies],
+        # By name and id, as every other table here ("Riverton EMS (ems)"), then the kind
+        # where the id does not say it: the kind alone read as an id ("Lake County EMS (ems)").
+        "organisations": [
+            _agency_label(a.name, a.id, mark="" if a.kind.value == a.id else a.kind.value)
+            for a in scenario.agencies
+        ],
         "scenario_sha256": meta.scenario_sha256,
         "events_sha256": meta.events_sha256,
         "events": len(events),
@@ -477,10 +482,21 @@ def _roles(
     ]
 
 
-def _agency_label(name: str, agency: str, mine: bool) -> str:
-    """An agency by name with its id beside it, and marked when the trainee played it."""
+def _agency_label(name: str | None, agency: str, mine: bool = False, mark: str = "") -> str:
+    """An agency by name with its id beside it, and marked when the trainee played it.
+
+    "Harbor EMS (ems, your role)"; the id alone (with its marks) when it has no other
+    name; ``mark`` adds another ("not a listed role").
+    """
+    name = name or agency
     marks = ([agency] if name != agency else []) + (["your role"] if mine else [])
+    marks += [mark] if mark else []
     return name + (f" ({', '.join(marks)})" if marks else "")
+
+
+def _agency_cell(row: dict, key: str = "agency") -> str:
+    """A table's agency cell: by name and id ("Harbor EMS (ems)"), or "all" for none."""
+    return _agency_label(row.get("name"), row[key]) if row[key] else "all"
 
 
 def _window(role: RoleScore) -> float | None:
@@ -563,7 +579,7 @@ def _finding(f: Finding) -> dict:
     }
 
 
-def _objective(o: object, found: list[Finding]) -> dict:
+def _objective(o: object, found: list[Finding], names: dict[str, str]) -> dict:
     mine = [f for f in found if f.objective == o.id]
     return {
         "id": o.id,
@@ -580,6 +596,7 @@ def _objective(o: object, found: list[Finding]) -> dict:
                 "metric": m.metric,
                 "label": LABELS[m.metric],
                 "agency": m.agency,
+                "name": names.get(m.agency) if m.agency else None,
                 "statistic": m.statistic,
                 "value": m.value,
                 "value_text": value_text(m.metric, m.value),
@@ -622,6 +639,10 @@ def _baseline(
     """
     out = [asdict(row) for row in rows]
     for data in out:
+        agency = data["agency"]
+        if agency and names.get(agency, agency) != agency:  # "...: Harbor EMS (ems)"
+            label = data["label"].removesuffix(f" ({agency})")
+            data["label"] = f"{label}: {_agency_label(names[agency], agency)}"
         if data["role"]:  # by name, as the roles table has it
             name = names.get(data["role"], data["role"])
             data["label"] = (
@@ -632,13 +653,20 @@ def _baseline(
     return out
 
 
-def _intervals(scores: Scores) -> list[dict]:
+def _intervals(scores: Scores, names: dict[str, str]) -> list[dict]:
+    """Each interval's distribution per agency ("all" too), its name beside the id."""
     rows = []
     for metric, by_agency in scores.distributions.items():
         for agency, d in by_agency.items():
             if d.n:
                 rows.append(
-                    {"metric": metric, "label": LABELS[metric], "agency": agency, **asdict(d)}
+                    {
+                        "metric": metric,
+                        "label": LABELS[metric],
+                        "agency": agency,
+                        "name": names.get(agency),
+                        **asdict(d),
+                    }
                 )
     return rows
 
@@ -692,13 +720,16 @@ _ORDERS = ("command.accepted", "command.rejected")
 _ORDERS_HEADER = ["role", "orders", "accepted", "rejected", "rejection reasons"]
 
 
-def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
+def trainee_orders(
+    events: list[Event], roles: list[str], names: dict[str, str] | None = None
+) -> list[dict]:
     """The trainee's own orders per played role, accepted and rejected, by command type.
 
     An order is the trainee's when its source is not the automated player of its
     agency (``player:<agency>``, or ``bot:<agency>`` from a networked seat). Every role
     is listed, one without orders as zero; an agency given trainee orders without being
     a listed role is listed too (marked not played), so no trainee order goes unreported.
+    ``names`` (the scenario's agency names) puts each role's name beside its id.
     """
     mine = [
         e
@@ -708,12 +739,17 @@ def trainee_orders(events: list[Event], roles: list[str]) -> list[dict]:
     ]
     extra = sorted({e.agency for e in mine if e.agency and e.agency not in roles})
     return [
-        _role_orders(agency, agency in roles, [e for e in mine if e.agency == agency])
+        _role_orders(
+            agency,
+            (names or {}).get(agency),
+            agency in roles,
+            [e for e in mine if e.agency == agency],
+        )
         for agency in [*roles, *extra]
     ]
 
 
-def _role_orders(agency: str, played: bool, orders: list[Event]) -> dict:
+def _role_orders(agency: str, named: str | None, played: bool, orders: list[Event]) -> dict:
     types: dict[str, dict] = {}
     for e in orders:
         order = payload(e)
@@ -728,6 +764,7 @@ def _role_orders(agency: str, played: bool, orders: list[Event]) -> dict:
     by_type = [types[k] for k in sorted(types)]
     return {
         "role": agency,
+        "name": named,
         "played": played,
         "orders": len(orders),
         "accepted": sum(r["accepted"] for r in by_type),
@@ -861,7 +898,7 @@ def markdown(doc: dict) -> str:
             [
                 [
                     m["label"],
-                    m["agency"] or "all",
+                    _agency_cell(m),
                     _value_cell(m),
                     m["target_text"],
                     f"{m['rating']}: {m['rating_text']}" if m["rating"] else m["rating_text"],
@@ -1062,8 +1099,9 @@ def _undone_rows(roles: list[dict]) -> list[str]:
     """One line per undone duty (the first few of each role), saying where it started."""
     out = []
     for r in roles:
+        who = _agency_label(r["name"], r["agency"])  # by name, as the table above
         for d in r["undone"][:LISTED_UNDONE]:
-            head = f"{r['agency']} · {_GROUPS.get(d['group'], d['group']).lower()}"
+            head = f"{who} · {_GROUPS.get(d['group'], d['group']).lower()}"
             head += f" · {d['incident']}" if d["incident"] else ""
             # The duty's own note says how it lapsed ("not done before it closed"),
             # else it was still undone when the run ended.
@@ -1079,14 +1117,15 @@ def _undone_rows(roles: list[dict]) -> list[str]:
             out.append(f"{head}: {said}{since}")
         more = len(r["undone"]) - LISTED_UNDONE
         if more > 0:
-            out.append(f"{r['agency']}: and {more} more (all in the JSON report)")
+            out.append(f"{who}: and {more} more (all in the JSON report)")
     return out
 
 
 def _interval_rows(doc: dict) -> list[list[object]]:
     stats = ("mean", "p50", "p90", "max")
     return [
-        [r["label"], r["agency"], r["n"], *(_mmss(r[k]) for k in stats)] for r in doc["intervals"]
+        [r["label"], _agency_cell(r), r["n"], *(_mmss(r[k]) for k in stats)]
+        for r in doc["intervals"]
     ]
 
 
@@ -1181,7 +1220,8 @@ def _order_rows(roles: list[dict]) -> list[list[object]]:
     """Per role a total row ("0 orders" when none), then one row per command type."""
     rows: list[list[object]] = []
     for r in roles:
-        role = r["role"] if r["played"] else f"{r['role']} (not a listed role)"
+        mark = "" if r["played"] else "not a listed role"
+        role = _agency_label(r.get("name"), r["role"], mark=mark)
         total = plural(r["orders"], ("order", "orders"))
         rows.append([role, f"all types: {total}", r["accepted"], r["rejected"], ""])
         rows += [
@@ -1519,7 +1559,7 @@ def _html_objective(o: dict) -> list[str]:
     rows = [
         [
             _e(m["label"]),
-            _e(m["agency"] or "all"),
+            _e(_agency_cell(m)),
             _e(_value_cell(m)),
             _e(m["target_text"]),
             (f"{_badge(m['rating'])} " if m["rating"] else "") + _e(m["rating_text"]),
@@ -1583,13 +1623,7 @@ def _named_agencies(responsible: str, scenario: Scenario) -> str:
     Department", and the id beside it matches the rest of the report.
     """
     names = {a.id: a.name for a in scenario.agencies}
-
-    def named(match: re.Match[str]) -> str:
-        ident = match.group(1)
-        name = names.get(ident, ident)
-        return ident if name == ident else f"{name} ({ident})"
-
-    return _RESPONSIBLE_ID.sub(named, responsible)
+    return _RESPONSIBLE_ID.sub(lambda match: agency_named(match.group(1), names), responsible)
 
 
 def _plan_rows(doc: dict) -> list[list[object]]:
