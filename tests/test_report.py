@@ -66,7 +66,10 @@ def test_trainee_run_is_compared_with_its_cached_baseline(recorded, capsys):
     assert rows["Incidents needing it never reached: Town Police (police)"]["agency"] == "police"
     assert police["run"] is None and police["baseline"] is not None
     assert rows["OBJ1 rating"]["better"] == "baseline"
-    report(db, 2, "md", capsys)
+    # The overview keeps ids for machines and shows a person the agencies by name.
+    overview = report(db, 2, "md", capsys).split("## Exercise overview")[1]
+    assert "| roles | Town Police (police) |" in overview
+    assert "| automated | " in overview and "Town EMS (ems)" in overview
     store = Store.open(db)
     assert len(store.runs(purpose="baseline")) == 1  # the second report reused it
 

@@ -114,6 +114,7 @@ def build_report(
     doc = {
         "title": f"{scenario.metadata.title}: After-Action Report / Improvement Plan",
         "overview": _overview(scenario, events, scores, meta, reason),
+        "agency_names": names,  # the overview keeps ids; a person reads them by name
         "score": _score_section(scenario, scores, reason),
         "conduct": conduct(scenario, events, reason),
         "roles": _roles(scenario, scores, meta.roles, told := untold_reasons(scores, names)),
@@ -857,12 +858,11 @@ def _md_roles(roles: list[dict]) -> list[str]:
 
 def markdown(doc: dict) -> str:
     """The report as Markdown."""
-    ov = doc["overview"]
     lines = [f"# {doc['title']}", "", _byline(doc), ""]
     lines += _md_score(doc["score"])
     lines += _md_roles(doc["roles"])
     lines += ["## Exercise overview", ""]
-    lines += _md_table(["item", "value"], [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])
+    lines += _md_table(["item", "value"], _overview_rows(doc))
     lines += ["## Exercise conduct", ""]
     if doc["conduct"]["summary"]:
         lines += [doc["conduct"]["summary"], ""]
@@ -1042,6 +1042,17 @@ def _objectives_line(value: float | None, bold: str, unbold: str | None = None) 
 def _value_cell(m: dict) -> str:
     """A measure's value with its statistic ("not observed" alone when there is none)."""
     return m["value_text"] if m["value"] is None else f"{m['value_text']} ({m['statistic']})"
+
+
+def _overview_rows(doc: dict) -> list[list[object]]:
+    """The overview as item and value rows, its roles and automated agencies by name."""
+    names = doc.get("agency_names", {})
+    rows: list[list[object]] = []
+    for key, value in doc["overview"].items():
+        if key in ("roles", "automated"):
+            value = [_agency_label(names.get(a), a) for a in value]
+        rows.append([key.replace("_", " "), _plain(value)])
+    return rows
 
 
 def _byline(doc: dict) -> str:
@@ -1804,7 +1815,6 @@ def _html_intelligence(intel: dict) -> list[str]:
 
 def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
     """The report's sections in order (title, HTML parts); optional ones only when present."""
-    ov = doc["overview"]
     objectives = [part for o in doc["objectives"] for part in _html_objective(o)]
     plan = _plan_rows(doc)
     notes = [[f"T+{n['time']}", n["text"]] for n in doc["notes"]]  # see .notes in _CSS
@@ -1813,7 +1823,7 @@ def _html_sections(doc: dict) -> list[tuple[str, list[str]]]:
         ("Scores by role", _html_roles(doc["roles"])),
         (
             "Exercise overview",
-            [_table(None, [[k.replace("_", " "), _plain(v)] for k, v in ov.items()])],
+            [_table(None, _overview_rows(doc))],
         ),
         ("Exercise conduct", _html_conduct(doc)),
         ("Analysis of core capabilities", _html_capabilities(doc)),
