@@ -178,7 +178,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         )
         summary = outcome["summary"]
         console.print(_headline(scenario, summary.end, until), soft_wrap=True)
-        _print_summary(console, outcome, directory, {a.id: a.name for a in scenario.agencies})
+        _print_summary(console, outcome, directory, scenario.agency_names())
         if outcome["unplayed"]:
             # Silence here would let a trainer believe every line of the file was played.
             _say(

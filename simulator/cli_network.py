@@ -212,7 +212,7 @@ def verdict(recording: Recording, complete: bool, events: list[Event]) -> dict[s
         "end": scores.end,
         "roles": {agency: role.score for agency, role in scores.roles.items()},
         # Why a role has no score when it was never told of what needed it.
-        "untold": untold_reasons(scores),
+        "untold": untold_reasons(scores, recording.scenario.agency_names()),
         "objectives": [[o.rating, o.title, o.core_capability, o.score] for o in scores.objectives],
         # The whole run's headline numbers: a seat heard only its agencies' events.
         "summary": summarise(events).as_dict(),
@@ -350,7 +350,7 @@ def _print_outcome(console: Console, served: Served, host: Host) -> None:
     say(f"Run directory: {served.record.directory}")
     say(f"Event log SHA-256: {exercise.log.sha256()}")
     scores, bots = served.recording.scores, host.bots()
-    names = {a.id: a.name for a in exercise.scenario.agencies}  # who knew, by name
+    names = exercise.scenario.agency_names()  # who knew, by name
     for seat in served.seats:
         if seat.name == CONTROLLER or scores is None:
             continue

@@ -282,7 +282,7 @@ def print_recording(console: Console, recording: Recording) -> None:
     overall score is pro-rated to the share played.
     """
     scores = recording.scores
-    names = {a.id: a.name for a in recording.scenario.agencies}
+    names = recording.scenario.agency_names()
     if scores is not None:
         for role in recording.roles:
             # By name, as the report's roles table: "Riverton EMS (ems, your role)".

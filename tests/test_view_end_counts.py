@@ -91,6 +91,9 @@ def test_the_end_screen_says_why_a_role_had_no_duty(app, monkeypatch):
     key(pygame.K_q, mod=pygame.KMOD_CTRL)
     app.frame(0.0)
     drawn = rendered(app, monkeypatch)
-    name = next(a.name for a in exercise_of(console).scenario.agencies if a.id == "fire")
-    line = f"Your role, {name}: no duty arose: never told of 1 incident needing it (police knew)"
+    names = exercise_of(console).scenario.agency_names()
+    line = (
+        f"Your role, {names['fire']}: no duty arose: never told of 1 incident needing it, "
+        f"known to {names['police']} (police)"  # by name, as the report says it
+    )
     assert line in drawn

@@ -104,7 +104,7 @@ def build_report(
     ``baseline_note`` says why a trainee's run has no baseline, when it has none.
     """
     span = (cite(events[0]), cite(events[-1])) if events else (Evidence(0, 0, "", ""),) * 2
-    names = {a.id: a.name for a in scenario.agencies}
+    names = scenario.agency_names()
     found = findings(scores, span, waits(scenario, events), names)
     joint = joint_findings(scenario, events)  # planned operations, intelligence handling
     areas = [f for f in found + joint if not f.strength]
@@ -467,7 +467,7 @@ def _roles(
     scenario: Scenario, scores: Scores, trainee: list[str], untold: dict[str, str]
 ) -> list[dict]:
     """One entry per agency, the trainee's roles first (in their order), then by id."""
-    names = {a.id: a.name for a in scenario.agencies}
+    names = scenario.agency_names()
     order = [a for a in trainee if a in scores.roles]
     order += [a for a in sorted(scores.roles) if a not in order]
     return [
@@ -1633,7 +1633,7 @@ def _named_agencies(responsible: str, scenario: Scenario) -> str:
     The JSON keeps the ids (``responsible``); a reader of the plan knows "Harbor Fire
     Department", and the id beside it matches the rest of the report.
     """
-    names = {a.id: a.name for a in scenario.agencies}
+    names = scenario.agency_names()
     return _RESPONSIBLE_ID.sub(lambda match: agency_named(match.group(1), names), responsible)
 
 

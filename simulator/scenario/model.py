@@ -123,3 +123,7 @@ class Scenario(Model):
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id."""
         return next(a for a in self.agencies if a.id == agency_id)
+
+    def agency_names(self) -> dict[str, str]:
+        """Every agency's name by its id, for what a person reads."""
+        return {a.id: a.name for a in self.agencies}

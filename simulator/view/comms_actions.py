@@ -144,7 +144,7 @@ def _handled(ctx: Context, option: Option, lead: str, other: str, incident: str)
     if not over or not option.enabled:
         return option
     badges = ", ".join(sorted({c.badge for c in over}))
-    names = {a.id: a.name for a in scenario.agencies}
+    names = scenario.agency_names()
     question = warning(over, names.get(other, other), lambda a: names.get(a, a))
     return replace(option, label=f"{option.label} - over-shares {badges}!", warning=question)
 

@@ -4,7 +4,7 @@ import pygame
 
 from simulator.events import CONTROLLER, Event
 from simulator.payloads import payload
-from simulator.review.findings import no_duty, untold_reasons
+from simulator.review.findings import Names, no_duty, untold_reasons
 from simulator.review.score import Scores, score
 from simulator.review.summary import AgencyTimes, Orders, Summary, orders_by_giver, summarise
 from simulator.scenario.timing import format_offset
@@ -27,7 +27,8 @@ class Ending(Screen):
         self.orders = orders_by_giver(events, session.roles, CONTROLLER if desk else None)
         # A networked seat heard only its agencies' events: the server scores the run.
         local = session.remote is None
-        self._local = verdict(score(session.exercise.scenario, events)) if local else None
+        scenario = session.exercise.scenario
+        self._local = verdict(score(scenario, events), scenario.agency_names()) if local else None
         self.reason = _end_reason(events)
 
     @property
@@ -38,7 +39,7 @@ class Ending(Screen):
 
     def _name(self, agency: str) -> str:
         """An agency's name, as the trainee knows it (not the scenario's id)."""
-        known = {a.id: a.name for a in self.session.exercise.scenario.agencies}
+        known = self.session.exercise.scenario.agency_names()
         return known.get(agency, agency)
 
     def handle(self, intent: Intent) -> None:
@@ -148,8 +149,8 @@ class Ending(Screen):
         return [where, *self.session.saved]
 
 
-def verdict(scores: Scores) -> Verdict:
-    """The end screen's share of a run's scores."""
+def verdict(scores: Scores, names: Names | None = None) -> Verdict:
+    """The end screen's share of a run's scores (``names``: agencies by id, for reasons)."""
     return Verdict(
         scores.overall,
         scores.complete,
@@ -157,7 +158,7 @@ def verdict(scores: Scores) -> Verdict:
         {agency: role.score for agency, role in scores.roles.items()},
         tuple((o.rating, o.title, o.core_capability, o.score) for o in scores.objectives),
         scores.window_overall,
-        untold_reasons(scores),
+        untold_reasons(scores, names),
     )
 
 

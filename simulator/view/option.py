@@ -132,7 +132,7 @@ class Context:
 
     def reason(self, refusal: str) -> str:
         """The engine's refusal with the agencies it names by id named, as the log does."""
-        return agency_reason(refusal, {a.id: a.name for a in self.exercise.scenario.agencies})
+        return agency_reason(refusal, self.exercise.scenario.agency_names())
 
 
 def submit(exercise: SeatView, option: Option) -> list[Result]:
