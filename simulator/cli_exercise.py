@@ -907,9 +907,10 @@ def _print_response_times(console: Console, summary: Summary, names: Names) -> N
     point to. Agencies are named as the scenario names them, the id beside the name
     ("Riverton EMS (ems)"), as the report's tables have them.
     """
-    if not any(row.responses for row in summary.response):
+    rows = sorted(summary.response, key=lambda row: agency_named(row.agency, names))
+    if not any(row.responses for row in rows):
         _say(console, "No unit reached an incident: no response times.")
-        for row in summary.response:
+        for row in rows:
             _say(console, f"{agency_named(row.agency, names)}: {row.unreached_text()}")
         return
     times = Table(title="Response time: first 911 call to first unit on scene")
@@ -918,7 +919,7 @@ def _print_response_times(console: Console, summary: Summary, names: Names) -> N
     times.add_column("not reached", justify="right")
     times.add_column("mean", justify="right")
     times.add_column("90th percentile", justify="right")
-    for row in summary.response:
+    for row in rows:  # in the order of the names shown
         if row.mean is None or row.p90 is None:
             mean, p90 = "-", "-"
         else:
@@ -927,6 +928,6 @@ def _print_response_times(console: Console, summary: Summary, names: Names) -> N
             agency_named(row.agency, names), str(row.responses), str(row.unreached), mean, p90
         )
     console.print(times)
-    for row in summary.response:
+    for row in rows:
         if not row.responses:
             _say(console, f"{agency_named(row.agency, names)}: {row.unreached_text()}")
