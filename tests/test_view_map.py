@@ -24,7 +24,7 @@ from simulator.view.camera import Camera
 from simulator.view.console import Console
 from simulator.view.layers import LOCAL, MAJOR, RoadLayer
 from simulator.view.markers import FAN_MAX, crowd_reach, unit_px
-from simulator.view.placement import Placer
+from simulator.view.placement import Placer, _around
 from simulator.view.placenames import LANDMARK_PX, PlaceNames
 from simulator.view.session import Session
 from simulator.world import build_atlas
@@ -188,16 +188,47 @@ def test_a_label_at_the_maps_edge_stays_on_the_map():
     assert corner is not None and area.contains(corner)
 
 
-def test_a_label_keeps_off_a_street_name_where_it_can_and_covers_one_rather_than_vanish():
+def test_a_label_keeps_off_a_street_name_where_it_can():
     placer = Placer()
     icon = pygame.Rect(100, 100, 20, 20)
     below = pygame.Rect(80, 122, 60, 14)  # where the label would go first
     placer.name(below.inflate(40, 4))  # "16th Street" on the base map, just there
     label = placer.place("REUNIFY-01  ICP", (60, 14), icon, must=True)
     assert label is not None and not label.colliderect(below.inflate(40, 4))
+
+
+def test_a_label_that_need_not_show_is_left_out_rather_than_cover_a_bridges_name():
+    """A TCP's label sat on 'Bridge 2', the name the closure beside it is about."""
+    icon = pygame.Rect(100, 100, 20, 20)
     crowded = Placer()
-    crowded.name(pygame.Rect(0, 0, 400, 400))  # names all around: a hospital's label
-    assert crowded.place("Bayport General", (90, 14), icon) is not None  # still shown
+    crowded.name(pygame.Rect(0, 0, 400, 400))  # names all around the icon
+    assert crowded.place("TCP 16th Street (P5)", (90, 14), icon) is None
+    assert crowded.labels == []
+    assert crowded.place("BRIDGE-01", (60, 14), icon, must=True) is not None  # still shown
+    beside = Placer()  # a name only under the icon: the label goes above instead
+    beside.name(pygame.Rect(60, 122, 100, 14))
+    above = beside.place("TCP 16th Street (P5)", (90, 14), icon)
+    assert above is not None and above.bottom <= icon.top
+
+
+def test_a_label_that_must_show_covers_a_name_or_a_unit_before_a_hospitals_cross():
+    """At 960x600 REUNIFY-01's 'ICP' label was drawn over Harbor Community Hospital's cross."""
+    icon = pygame.Rect(100, 100, 20, 20)
+    size = (80, 14)
+    spots = _around(size, icon)
+    placer = Placer()
+    placer.facility(spots[0].inflate(-60, 0))  # the hospital, under the first place tried
+    for spot in spots[1:]:
+        placer.block(spot.inflate(-70, 0))  # units on every other side
+    placer.name(spots[2])  # and a street's name at one of them
+    label = placer.place("REUNIFY-01  ICP", size, icon, must=True)
+    assert label is not None and label.collidelist(placer.facilities) < 0
+    assert label == spots[1]  # the first covering nothing but a unit, not the name
+    nothing = Placer()  # hospitals all round: it still shows, over the one it must
+    for spot in spots:
+        nothing.facility(spot.inflate(-60, 0))
+    assert nothing.place("REUNIFY-01  ICP", size, icon, must=True) == spots[0]
+    assert nothing.place("Harbor Community", size, icon) is None  # an optional one is not
 
 
 @pytest.mark.parametrize("zoom", [0, 4])
@@ -213,6 +244,24 @@ def test_the_map_labels_keep_off_the_street_names_drawn(riverton, zoom):
         labels = [rect for _, rect in console.markers.labels]
         covered = [label for label in labels if label.collidelist(names) >= 0]
         assert len(covered) <= len(labels) // 10
+    finally:
+        pygame.display.quit()
+
+
+def test_a_hospitals_cross_is_not_under_an_incidents_label_in_a_small_window():
+    """At 960x600, REUNIFY-01's 'ICP' label covered Harbor Community Hospital's cross."""
+    scenario = load(SCENARIOS / "harbor_district_mci.yaml")
+    exercise = Exercise(scenario, seed=1)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    exercise.advance(3600)
+    app = App((960, 600))
+    try:
+        console = console_on(app, exercise)
+        markers = console.markers
+        incidents = {i.id for i in console.snapshot.incidents}
+        shown = [(n, r) for n, r in markers.labels if n.split()[0] in incidents]
+        assert any(n == "REUNIFY-01  ICP" for n, _ in shown)
+        assert [n for n, r in shown if r.collidelist(markers.facilities) >= 0] == []
     finally:
         pygame.display.quit()
 

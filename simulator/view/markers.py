@@ -79,6 +79,7 @@ class Markers:
         self.op_radius = service.radius_m if service is not None else 0.0
         self.played: frozenset[str] = frozenset()  # the trainee's agencies (set by the console)
         self.labels: list[tuple[str, pygame.Rect]] = []  # placed at the last frame
+        self.facilities: list[pygame.Rect] = []  # stations, hospitals, staging: last frame
         self.badges: list[pygame.Rect] = []  # incident badges drawn at the last frame
         self.signs: list[pygame.Rect] = []  # closure signs drawn at the last frame
         self._overlay: pygame.Surface | None = None
@@ -154,20 +155,20 @@ class Markers:
             coverage_ring(surface, at, radius * camera.scale)
             named.append((1, "radio coverage lost", pygame.Rect(at, (0, 0)), True))
         for kind, x, y in self.stations:
-            placer.block(self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y)))
+            placer.facility(self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y)))
         for name, x, y in self.hospitals:
             rect = self._blit(surface, hospital_icon(fac + 4), camera.to_screen(x, y))
-            placer.block(rect)
+            placer.facility(rect)
             if zoomed:
                 named.append((3, name, rect, False))
         for name, x, y in self.staging:
             rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
-            placer.block(rect)
+            placer.facility(rect)
             if zoomed:
                 named.append((3, name, rect, False))
         for area, x, y in snap.staging:  # opened during the run: always named (STG-1)
             rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
-            placer.block(rect)
+            placer.facility(rect)
             named.append((2, area, rect, True))
         for op in snap.operations:
             drawn = self._operation(surface, camera, op, unit_size)
@@ -197,6 +198,7 @@ class Markers:
         for _, name, icon, must in sorted(named, key=lambda n: n[0]):
             self._label(surface, placer, name, icon, must)
         self.labels = placer.labels
+        self.facilities = placer.facilities
 
     def _units(self, surface, camera, units, selected, placer: Placer, named: list) -> None:
         """Every unit's icon in one ``blits`` call (a thousand units are common)."""
