@@ -23,7 +23,7 @@ from simulator.view.app import App
 from simulator.view.camera import Camera
 from simulator.view.console import Console
 from simulator.view.layers import LOCAL, MAJOR, RoadLayer
-from simulator.view.markers import FAN_MAX, crowd_reach, unit_px
+from simulator.view.markers import FAN_MAX, crowd_reach, pile_rect, unit_px
 from simulator.view.placement import Placer, _around
 from simulator.view.placenames import LANDMARK_PX, PlaceNames
 from simulator.view.session import Session
@@ -293,6 +293,28 @@ def test_a_district_name_keeps_off_a_station_at_its_centre(app):
     assert name == "NORTHSIDE" and rect.centerx == 500
     assert not rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX).collidepoint(500, 100)
     assert abs(rect.centery - 100) <= 3 * rect.height  # still by its district
+
+
+def test_a_stack_goes_to_the_side_of_its_spot_free_of_a_name(app):
+    """A stack's count tag sat on 'Bridge 2': it always went up and left of its spot."""
+    crowd = [unit(f"P{n}", "police", ["patrol"], "PS") for n in range(FAN_MAX + 4)]
+    console = view_helpers.start(app, ("police",), units=crowd)
+    markers, camera = console.markers, console.camera
+    ((first, _),) = markers.stacks
+    app.frame(0.0)
+    ((pile, members),) = markers.stacks
+    assert pile == first  # no name there: up and left of the station, as before
+    size = markers.sizes(camera)[0]
+    name = pile_rect(app.text, size, pile, len(members))
+    console.roads.names_shown = (name,)  # a base-map name just there
+    app.frame(0.0)
+    ((moved, _),) = markers.stacks
+    assert moved != pile and not pile_rect(app.text, size, moved, len(members)).colliderect(name)
+    placed = markers.placed(camera, console.snapshot.units)
+    assert {placed[u.id] for u in members} == {moved}  # a click there still selects them
+    view_helpers.click(moved)
+    app.frame(0.0)
+    assert sorted(console.selection.units) == sorted(u["id"] for u in crowd)
 
 
 def test_a_district_of_one_intersection_is_named_clear_of_its_neighbours(app):
