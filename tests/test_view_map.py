@@ -23,7 +23,7 @@ from simulator.view.app import App
 from simulator.view.camera import Camera
 from simulator.view.console import Console
 from simulator.view.layers import LOCAL, MAJOR, RoadLayer
-from simulator.view.markers import FAN_MAX, crowd_reach, pile_rect, unit_px
+from simulator.view.markers import FAN_MAX, crowd_reach, incident_reach, pile_rect, unit_px
 from simulator.view.placement import Placer, _around
 from simulator.view.placenames import LANDMARK_PX, PlaceNames
 from simulator.view.session import Session
@@ -115,6 +115,26 @@ def test_minor_streets_are_left_out_of_a_large_city_seen_whole(app):
     camera.zoom(4)
     layer.draw(app.surface, camera)
     assert layer.drawn[LOCAL] > 0  # close in, every street
+
+
+def test_the_base_map_is_drawn_again_for_an_incident_only_when_a_name_moves(riverton, app):
+    """Its names keep off incidents, but a new incident far from any name costs no redraw."""
+    layer = RoadLayer(riverton.atlas, app.text)
+    camera = Camera(width=900, height=560)
+    camera.fit(riverton.atlas.roads.xy)
+    layer.draw(app.surface, camera)
+    builds, shown = layer.builds, layer.names_shown
+    far = camera.to_world(camera.left + 5, camera.top + 5)  # the corner, off the city
+    layer.draw(app.surface, camera, marks=(far,))
+    assert layer.builds == builds  # nothing named there: the same picture
+    name, before = next((n, r) for n, r in layer.names.placed if n.isupper())  # a district
+    ox, oy = layer._origin  # the world point at the map surface's top-left
+    at = (ox + before.centerx / camera.scale, oy + before.centery / camera.scale)
+    layer.draw(app.surface, camera, marks=(far, at))  # an incident on its name
+    assert layer.builds == builds + 1
+    assert dict(layer.names.placed)[name] != before  # it moved
+    layer.draw(app.surface, camera, marks=(far,))  # the incident closed: it goes back
+    assert layer.builds == builds + 2 and layer.names_shown == shown
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
@@ -293,6 +313,33 @@ def test_a_district_name_keeps_off_a_station_at_its_centre(app):
     assert name == "NORTHSIDE" and rect.centerx == 500
     assert not rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX).collidepoint(500, 100)
     assert abs(rect.centery - 100) <= 3 * rect.height  # still by its district
+
+
+def test_place_and_bridge_names_keep_off_an_incident_but_are_not_lost_to_one(app):
+    """WHSE-1's marker covered IRONWORKS, and BRIDGE-01's the 'B' of 'Bridge 2'."""
+    district = District("Ironworks", 500.0, 100.0, (0.0, 100.0, 1000.0, 100.0))
+    xy = np.array([[300.0, 480.0], [300.0, 520.0]])  # a short deck across a river
+    bridge = Street("Bridge 2", False, True, (np.arange(2),))
+    geography = Geography((bridge,), (), (district,), (0.0, 0.0, 1000.0, 1000.0))
+    surface = pygame.Surface((1000, 1000))
+    names = PlaceNames(geography, xy, app.text)
+    names.draw(surface, np.zeros(2), 1.0, 10.0)
+    plain = dict(names.placed)
+    incidents = np.array([[500.0, 100.0], [310.0, 500.0]])  # on both names' first places
+    names.draw(surface, np.zeros(2), 1.0, 10.0, incidents)
+    moved = dict(names.placed)
+    half = incident_reach(app.text, 1.0)  # the markers, with their count badges
+    markers = [pygame.Rect(x - half, y - half, 2 * half, 2 * half) for x, y in incidents]
+    assert set(moved) == {"IRONWORKS", "Bridge 2"}
+    assert [rect for rect in moved.values() if rect.collidelist(markers) >= 0] == []
+    assert plain["IRONWORKS"].colliderect(markers[0]) and plain["Bridge 2"].colliderect(markers[1])
+    assert abs(moved["IRONWORKS"].centery - 100) <= 3 * moved["IRONWORKS"].height
+    assert moved["Bridge 2"].centery == plain["Bridge 2"].centery  # still level with it
+    boxed = np.array(
+        [[500.0 + dx, 100.0 + dy] for dx in range(-500, 501, 20) for dy in (-60, 0, 60)]
+    )
+    names.draw(surface, np.zeros(2), 1.0, 10.0, boxed)  # nowhere clear: covered, not lost
+    assert "IRONWORKS" in dict(names.placed)
 
 
 def test_a_stack_goes_to_the_side_of_its_spot_free_of_a_name(app):

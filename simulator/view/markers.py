@@ -97,7 +97,7 @@ class Markers:
     def sizes(self, camera: Camera) -> tuple[int, int]:
         """Unit and incident icon sizes for the zoom (never illegibly small)."""
         unit = unit_px(self.text.base, camera.scale)
-        return unit, int(unit * 1.6)
+        return unit, incident_px(unit)
 
     def draw(
         self,
@@ -261,7 +261,7 @@ class Markers:
             pygame.draw.rect(surface, SELECTED, rect.inflate(8, 8), 3, border_radius=6)
         if incident.unmet:
             badge = (at[0] + size // 2, at[1] - size // 2)
-            radius = max(7, self.text.small // 2 + 1)
+            radius = _badge_radius(self.text)
             pygame.draw.circle(surface, ORANGE, badge, radius)
             pygame.draw.circle(surface, BLACK, badge, radius, 1)
             digit = self.text.render(str(min(incident.unmet, 99)), self.text.small, BLACK, True)
@@ -463,6 +463,24 @@ class Markers:
 def unit_px(base: int, scale: float) -> int:
     """A unit icon's size for the font size and zoom (pixels per metre)."""
     return int(max(base * 0.95, min(base * 1.4, base * scale * 8)))
+
+
+def incident_px(unit: int) -> int:
+    """An incident's icon size beside units of ``unit`` pixels."""
+    return int(unit * 1.6)
+
+
+def incident_reach(text: Text, scale: float) -> int:
+    """How far from an incident's spot (pixels, either way) its marker reaches.
+
+    Its icon, and the badge counting the units it still wants at its top-right corner:
+    the base map keeps its names off it where it can.
+    """
+    return incident_px(unit_px(text.base, scale)) // 2 + _badge_radius(text)
+
+
+def _badge_radius(text: Text) -> int:
+    return max(7, text.small // 2 + 1)
 
 
 def crowd_reach(count: int, size: int) -> int:
