@@ -23,8 +23,8 @@ from simulator.view.app import App
 from simulator.view.camera import Camera
 from simulator.view.console import Console
 from simulator.view.layers import LOCAL, MAJOR, RoadLayer
-from simulator.view.markers import FAN_MAX, crowd_reach, unit_px
-from simulator.view.placement import Placer
+from simulator.view.markers import FAN_MAX, crowd_reach, incident_reach, pile_rect, unit_px
+from simulator.view.placement import Placer, _around
 from simulator.view.placenames import LANDMARK_PX, PlaceNames
 from simulator.view.session import Session
 from simulator.world import build_atlas
@@ -117,6 +117,26 @@ def test_minor_streets_are_left_out_of_a_large_city_seen_whole(app):
     assert layer.drawn[LOCAL] > 0  # close in, every street
 
 
+def test_the_base_map_is_drawn_again_for_an_incident_only_when_a_name_moves(riverton, app):
+    """Its names keep off incidents, but a new incident far from any name costs no redraw."""
+    layer = RoadLayer(riverton.atlas, app.text)
+    camera = Camera(width=900, height=560)
+    camera.fit(riverton.atlas.roads.xy)
+    layer.draw(app.surface, camera)
+    builds, shown = layer.builds, layer.names_shown
+    far = camera.to_world(camera.left + 5, camera.top + 5)  # the corner, off the city
+    layer.draw(app.surface, camera, marks=(far,))
+    assert layer.builds == builds  # nothing named there: the same picture
+    name, before = next((n, r) for n, r in layer.names.placed if n.isupper())  # a district
+    ox, oy = layer._origin  # the world point at the map surface's top-left
+    at = (ox + before.centerx / camera.scale, oy + before.centery / camera.scale)
+    layer.draw(app.surface, camera, marks=(far, at))  # an incident on its name
+    assert layer.builds == builds + 1
+    assert dict(layer.names.placed)[name] != before  # it moved
+    layer.draw(app.surface, camera, marks=(far,))  # the incident closed: it goes back
+    assert layer.builds == builds + 2 and layer.names_shown == shown
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
 @pytest.mark.parametrize("zoom", [0, 4, 8])
 def test_labels_on_the_map_never_overlap(riverton, size, zoom):
@@ -188,16 +208,47 @@ def test_a_label_at_the_maps_edge_stays_on_the_map():
     assert corner is not None and area.contains(corner)
 
 
-def test_a_label_keeps_off_a_street_name_where_it_can_and_covers_one_rather_than_vanish():
+def test_a_label_keeps_off_a_street_name_where_it_can():
     placer = Placer()
     icon = pygame.Rect(100, 100, 20, 20)
     below = pygame.Rect(80, 122, 60, 14)  # where the label would go first
     placer.name(below.inflate(40, 4))  # "16th Street" on the base map, just there
     label = placer.place("REUNIFY-01  ICP", (60, 14), icon, must=True)
     assert label is not None and not label.colliderect(below.inflate(40, 4))
+
+
+def test_a_label_that_need_not_show_is_left_out_rather_than_cover_a_bridges_name():
+    """A TCP's label sat on 'Bridge 2', the name the closure beside it is about."""
+    icon = pygame.Rect(100, 100, 20, 20)
     crowded = Placer()
-    crowded.name(pygame.Rect(0, 0, 400, 400))  # names all around: a hospital's label
-    assert crowded.place("Bayport General", (90, 14), icon) is not None  # still shown
+    crowded.name(pygame.Rect(0, 0, 400, 400))  # names all around the icon
+    assert crowded.place("TCP 16th Street (P5)", (90, 14), icon) is None
+    assert crowded.labels == []
+    assert crowded.place("BRIDGE-01", (60, 14), icon, must=True) is not None  # still shown
+    beside = Placer()  # a name only under the icon: the label goes above instead
+    beside.name(pygame.Rect(60, 122, 100, 14))
+    above = beside.place("TCP 16th Street (P5)", (90, 14), icon)
+    assert above is not None and above.bottom <= icon.top
+
+
+def test_a_label_that_must_show_covers_a_name_or_a_unit_before_a_hospitals_cross():
+    """At 960x600 REUNIFY-01's 'ICP' label was drawn over Harbor Community Hospital's cross."""
+    icon = pygame.Rect(100, 100, 20, 20)
+    size = (80, 14)
+    spots = _around(size, icon)
+    placer = Placer()
+    placer.facility(spots[0].inflate(-60, 0))  # the hospital, under the first place tried
+    for spot in spots[1:]:
+        placer.block(spot.inflate(-70, 0))  # units on every other side
+    placer.name(spots[2])  # and a street's name at one of them
+    label = placer.place("REUNIFY-01  ICP", size, icon, must=True)
+    assert label is not None and label.collidelist(placer.facilities) < 0
+    assert label == spots[1]  # the first covering nothing but a unit, not the name
+    nothing = Placer()  # hospitals all round: it still shows, over the one it must
+    for spot in spots:
+        nothing.facility(spot.inflate(-60, 0))
+    assert nothing.place("REUNIFY-01  ICP", size, icon, must=True) == spots[0]
+    assert nothing.place("Harbor Community", size, icon) is None  # an optional one is not
 
 
 @pytest.mark.parametrize("zoom", [0, 4])
@@ -213,6 +264,24 @@ def test_the_map_labels_keep_off_the_street_names_drawn(riverton, zoom):
         labels = [rect for _, rect in console.markers.labels]
         covered = [label for label in labels if label.collidelist(names) >= 0]
         assert len(covered) <= len(labels) // 10
+    finally:
+        pygame.display.quit()
+
+
+def test_a_hospitals_cross_is_not_under_an_incidents_label_in_a_small_window():
+    """At 960x600, REUNIFY-01's 'ICP' label covered Harbor Community Hospital's cross."""
+    scenario = load(SCENARIOS / "harbor_district_mci.yaml")
+    exercise = Exercise(scenario, seed=1)
+    attach_players(exercise, [a.id for a in scenario.agencies])
+    exercise.advance(3600)
+    app = App((960, 600))
+    try:
+        console = console_on(app, exercise)
+        markers = console.markers
+        incidents = {i.id for i in console.snapshot.incidents}
+        shown = [(n, r) for n, r in markers.labels if n.split()[0] in incidents]
+        assert any(n == "REUNIFY-01  ICP" for n, _ in shown)
+        assert [n for n, r in shown if r.collidelist(markers.facilities) >= 0] == []
     finally:
         pygame.display.quit()
 
@@ -244,6 +313,55 @@ def test_a_district_name_keeps_off_a_station_at_its_centre(app):
     assert name == "NORTHSIDE" and rect.centerx == 500
     assert not rect.inflate(2 * LANDMARK_PX, 2 * LANDMARK_PX).collidepoint(500, 100)
     assert abs(rect.centery - 100) <= 3 * rect.height  # still by its district
+
+
+def test_place_and_bridge_names_keep_off_an_incident_but_are_not_lost_to_one(app):
+    """WHSE-1's marker covered IRONWORKS, and BRIDGE-01's the 'B' of 'Bridge 2'."""
+    district = District("Ironworks", 500.0, 100.0, (0.0, 100.0, 1000.0, 100.0))
+    xy = np.array([[300.0, 480.0], [300.0, 520.0]])  # a short deck across a river
+    bridge = Street("Bridge 2", False, True, (np.arange(2),))
+    geography = Geography((bridge,), (), (district,), (0.0, 0.0, 1000.0, 1000.0))
+    surface = pygame.Surface((1000, 1000))
+    names = PlaceNames(geography, xy, app.text)
+    names.draw(surface, np.zeros(2), 1.0, 10.0)
+    plain = dict(names.placed)
+    incidents = np.array([[500.0, 100.0], [310.0, 500.0]])  # on both names' first places
+    names.draw(surface, np.zeros(2), 1.0, 10.0, incidents)
+    moved = dict(names.placed)
+    half = incident_reach(app.text, 1.0)  # the markers, with their count badges
+    markers = [pygame.Rect(x - half, y - half, 2 * half, 2 * half) for x, y in incidents]
+    assert set(moved) == {"IRONWORKS", "Bridge 2"}
+    assert [rect for rect in moved.values() if rect.collidelist(markers) >= 0] == []
+    assert plain["IRONWORKS"].colliderect(markers[0]) and plain["Bridge 2"].colliderect(markers[1])
+    assert abs(moved["IRONWORKS"].centery - 100) <= 3 * moved["IRONWORKS"].height
+    assert moved["Bridge 2"].centery == plain["Bridge 2"].centery  # still level with it
+    boxed = np.array(
+        [[500.0 + dx, 100.0 + dy] for dx in range(-500, 501, 20) for dy in (-60, 0, 60)]
+    )
+    names.draw(surface, np.zeros(2), 1.0, 10.0, boxed)  # nowhere clear: covered, not lost
+    assert "IRONWORKS" in dict(names.placed)
+
+
+def test_a_stack_goes_to_the_side_of_its_spot_free_of_a_name(app):
+    """A stack's count tag sat on 'Bridge 2': it always went up and left of its spot."""
+    crowd = [unit(f"P{n}", "police", ["patrol"], "PS") for n in range(FAN_MAX + 4)]
+    console = view_helpers.start(app, ("police",), units=crowd)
+    markers, camera = console.markers, console.camera
+    ((first, _),) = markers.stacks
+    app.frame(0.0)
+    ((pile, members),) = markers.stacks
+    assert pile == first  # no name there: up and left of the station, as before
+    size = markers.sizes(camera)[0]
+    name = pile_rect(app.text, size, pile, len(members))
+    console.roads.names_shown = (name,)  # a base-map name just there
+    app.frame(0.0)
+    ((moved, _),) = markers.stacks
+    assert moved != pile and not pile_rect(app.text, size, moved, len(members)).colliderect(name)
+    placed = markers.placed(camera, console.snapshot.units)
+    assert {placed[u.id] for u in members} == {moved}  # a click there still selects them
+    view_helpers.click(moved)
+    app.frame(0.0)
+    assert sorted(console.selection.units) == sorted(u["id"] for u in crowd)
 
 
 def test_a_district_of_one_intersection_is_named_clear_of_its_neighbours(app):

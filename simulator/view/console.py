@@ -535,7 +535,8 @@ class Console(Screen):
         """Map, panels, top bar, then banners."""
         snap = self.snapshot
         surface.set_clip(self.rects["map"])
-        self.roads.draw(surface, self.camera, snap.congested_roads, snap.closed)
+        marks = tuple((incident.x, incident.y) for incident in snap.incidents)
+        self.roads.draw(surface, self.camera, snap.congested_roads, snap.closed, marks)
         chosen = {
             "units": set(self.selection.units),
             "incident": self.selection.incident,

@@ -105,13 +105,15 @@ class RoadLayer:
         camera: Camera,
         congested: tuple[tuple[str, str], ...] = (),
         closed: frozenset[int] = frozenset(),
+        marks: tuple[tuple[float, float], ...] = (),
     ) -> None:
         """Blit the cached map for the camera (rebuilding it if needed).
 
         ``congested``: the roads (node pairs) traffic has slowed now (the traffic news);
-        ``closed``: the road edges the trainee knows are closed.
+        ``closed``: the road edges the trainee knows are closed; ``marks``: where the
+        incidents the trainee knows stand (world metres), whose markers names keep off.
         """
-        key = (congested, camera.scale, camera.width, camera.height, closed)
+        key = (congested, camera.scale, camera.width, camera.height, closed, marks)
         ox, oy = self._origin
         sx = camera.left + camera.width / 2 + (ox - camera.cx) * camera.scale
         sy = camera.top + camera.height / 2 + (oy - camera.cy) * camera.scale
@@ -122,10 +124,13 @@ class RoadLayer:
             and sx + self._surface.get_width() >= camera.left + camera.width
             and sy + self._surface.get_height() >= camera.top + camera.height
         )
+        same = inside and self._key is not None and key[:-1] == self._key[:-1]
+        if same and key != self._key and self._keep(marks):
+            self._key = key  # other incidents, but no name moves for them
         if key != self._key or not inside:
-            self._build(camera, congested, closed)
+            self._build(camera, congested, closed, marks)
             self._key = key
-            return self.draw(target, camera, congested, closed)
+            return self.draw(target, camera, congested, closed, marks)
         area = pygame.Rect(camera.left - int(sx), camera.top - int(sy), camera.width, camera.height)
         target.blit(self._surface, (camera.left, camera.top), area)
         names_key = (self.builds, int(sx), int(sy), tuple(target.get_clip()))
@@ -137,8 +142,16 @@ class RoadLayer:
                 if (shown := rect.move(int(sx), int(sy))).colliderect(target.get_clip())
             )
 
+    def _keep(self, marks: tuple[tuple[float, float], ...]) -> bool:
+        """Whether the map drawn stands for ``marks`` (no name moves for them)."""
+        return self.names.keep(np.array(marks, float).reshape(-1, 2))
+
     def _build(
-        self, camera: Camera, congested: tuple[tuple[str, str], ...], closed: frozenset[int]
+        self,
+        camera: Camera,
+        congested: tuple[tuple[str, str], ...],
+        closed: frozenset[int],
+        marks: tuple[tuple[float, float], ...],
     ) -> None:
         width = round(camera.width * (1 + 2 * MARGIN))
         height = round(camera.height * (1 + 2 * MARGIN))
@@ -170,7 +183,7 @@ class RoadLayer:
         )
         self._congested(surface, origin, scale, major + 2, congested)
         self._closed(surface, origin, scale, major + 3, closed)
-        self.names.draw(surface, origin, scale, block)
+        self.names.draw(surface, origin, scale, block, np.array(marks, float).reshape(-1, 2))
         self._surface = surface
         self.builds += 1
 

@@ -53,6 +53,11 @@ CLEAR = (255, 0, 255)
 OP_TITLE = 28
 # Closure signs closer than this many sign widths to one already drawn are left out.
 SIGN_SPACING = 2.5
+# Where a stack goes from its spot, in tenths of an icon: beside it, so a badge there
+# shows; up-left unless a base-map name or another incident is there, then the first
+# corner clear of them. Never up-right, where an incident's count of the units it still
+# wants is, nor straight aside, where the pile's own count would cover the badge.
+PILE_SIDES = ((-13, -13), (-13, 13), (13, 13))
 
 
 class Markers:
@@ -79,18 +84,20 @@ class Markers:
         self.op_radius = service.radius_m if service is not None else 0.0
         self.played: frozenset[str] = frozenset()  # the trainee's agencies (set by the console)
         self.labels: list[tuple[str, pygame.Rect]] = []  # placed at the last frame
+        self.facilities: list[pygame.Rect] = []  # stations, hospitals, staging: last frame
         self.badges: list[pygame.Rect] = []  # incident badges drawn at the last frame
         self.signs: list[pygame.Rect] = []  # closure signs drawn at the last frame
         self._overlay: pygame.Surface | None = None
         self._key: tuple | None = None
         self._placed: tuple[tuple, dict[str, tuple[int, int]]] | None = None
+        self._names: tuple[pygame.Rect, ...] = ()  # the base map's names at the last frame
         # Crowds too big to fan out, drawn as one stack: screen point and units.
         self.stacks: list[tuple[tuple[int, int], tuple[UnitView, ...]]] = []
 
     def sizes(self, camera: Camera) -> tuple[int, int]:
         """Unit and incident icon sizes for the zoom (never illegibly small)."""
         unit = unit_px(self.text.base, camera.scale)
-        return unit, int(unit * 1.6)
+        return unit, incident_px(unit)
 
     def draw(
         self,
@@ -122,6 +129,7 @@ class Markers:
             chosen["incident"],
             chosen.get("point"),
         )
+        self._names = names
         size = (camera.left + camera.width, camera.top + camera.height)
         if self._overlay is None or self._overlay.get_size() != size or not _same(key, self._key):
             if self._overlay is None or self._overlay.get_size() != size:
@@ -154,20 +162,20 @@ class Markers:
             coverage_ring(surface, at, radius * camera.scale)
             named.append((1, "radio coverage lost", pygame.Rect(at, (0, 0)), True))
         for kind, x, y in self.stations:
-            placer.block(self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y)))
+            placer.facility(self._blit(surface, facility_icon(kind, fac), camera.to_screen(x, y)))
         for name, x, y in self.hospitals:
             rect = self._blit(surface, hospital_icon(fac + 4), camera.to_screen(x, y))
-            placer.block(rect)
+            placer.facility(rect)
             if zoomed:
                 named.append((3, name, rect, False))
         for name, x, y in self.staging:
             rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
-            placer.block(rect)
+            placer.facility(rect)
             if zoomed:
                 named.append((3, name, rect, False))
         for area, x, y in snap.staging:  # opened during the run: always named (STG-1)
             rect = self._blit(surface, staging_icon(fac + 2), camera.to_screen(x, y))
-            placer.block(rect)
+            placer.facility(rect)
             named.append((2, area, rect, True))
         for op in snap.operations:
             drawn = self._operation(surface, camera, op, unit_size)
@@ -197,6 +205,7 @@ class Markers:
         for _, name, icon, must in sorted(named, key=lambda n: n[0]):
             self._label(surface, placer, name, icon, must)
         self.labels = placer.labels
+        self.facilities = placer.facilities
 
     def _units(self, surface, camera, units, selected, placer: Placer, named: list) -> None:
         """Every unit's icon in one ``blits`` call (a thousand units are common)."""
@@ -252,7 +261,7 @@ class Markers:
             pygame.draw.rect(surface, SELECTED, rect.inflate(8, 8), 3, border_radius=6)
         if incident.unmet:
             badge = (at[0] + size // 2, at[1] - size // 2)
-            radius = max(7, self.text.small // 2 + 1)
+            radius = _badge_radius(self.text)
             pygame.draw.circle(surface, ORANGE, badge, radius)
             pygame.draw.circle(surface, BLACK, badge, radius, 1)
             digit = self.text.render(str(min(incident.unmet, 99)), self.text.small, BLACK, True)
@@ -370,10 +379,12 @@ class Markers:
         Units that would overlap (at a station, on a scene) fan out in a ring, so every
         one of them can be seen and clicked; more than ``FAN_MAX`` (``FAN_FAR`` zoomed
         out) are drawn as one stack with a count (``stacks``), whose click selects them
-        all. Worked out with numpy,
-        and kept while neither the units read nor the view change.
+        all; a stack goes beside its spot, on a side clear of the base map's names and
+        other incidents' badges where there is one (``PILE_SIDES``). Worked out with
+        numpy, and kept while neither the units read, the view, the names shown nor the
+        incidents' badges change.
         """
-        key = (_view(camera), self.text.base, units)
+        key = (_view(camera), self.text.base, units, self._names, tuple(self.badges))
         if self._placed is not None and _same(key, self._placed[0]):
             return self._placed[1]
         size = self.sizes(camera)[0]
@@ -396,14 +407,32 @@ class Markers:
             for g, crowd in members.items():
                 centre = (xs[first[g]], ys[first[g]])
                 crowd.sort(key=lambda u: u.id)
-                if len(crowd) > most:  # beside the spot, so a badge there shows
-                    pile = (centre[0] - size * 13 // 10, centre[1] - size * 13 // 10)
+                if len(crowd) > most:
+                    pile = self._pile_side(centre, size, len(crowd))
                     self.stacks.append((pile, tuple(crowd)))
                     out.update(dict.fromkeys((u.id for u in crowd), pile))
                 else:
                     out.update(_fan(crowd, centre, size))
         self._placed = (key, out)
         return out
+
+    def _pile_side(self, centre: tuple[int, int], size: int, count: int) -> tuple[int, int]:
+        """Where a stack of ``count`` beside ``centre`` covers least of names and incidents.
+
+        Of the sides in ``PILE_SIDES``, the first that covers none, else the one that
+        covers the fewest pixels of them; the incident at the spot itself is not counted.
+        """
+        keep = [*self._names, *(b for b in self.badges if not b.collidepoint(centre))]
+        best, fewest = centre, None
+        for dx, dy in PILE_SIDES:
+            pile = (centre[0] + size * dx // 10, centre[1] + size * dy // 10)
+            rect = pile_rect(self.text, size, pile, count)
+            covered = sum(_area(rect.clip(keep[k])) for k in rect.collidelistall(keep))
+            if fewest is None or covered < fewest:
+                best, fewest = pile, covered
+            if not covered:
+                break
+        return best
 
     def crowd_at(self, camera: Camera, units: tuple[UnitView, ...], pos) -> list[str]:
         """The units of the stack under a screen point (none when there is no stack)."""
@@ -436,6 +465,24 @@ def unit_px(base: int, scale: float) -> int:
     return int(max(base * 0.95, min(base * 1.4, base * scale * 8)))
 
 
+def incident_px(unit: int) -> int:
+    """An incident's icon size beside units of ``unit`` pixels."""
+    return int(unit * 1.6)
+
+
+def incident_reach(text: Text, scale: float) -> int:
+    """How far from an incident's spot (pixels, either way) its marker reaches.
+
+    Its icon, and the badge counting the units it still wants at its top-right corner:
+    the base map keeps its names off it where it can.
+    """
+    return incident_px(unit_px(text.base, scale)) // 2 + _badge_radius(text)
+
+
+def _badge_radius(text: Text) -> int:
+    return max(7, text.small // 2 + 1)
+
+
 def crowd_reach(count: int, size: int) -> int:
     """How far from a spot (pixels, either way) ``count`` units of ``size`` there reach.
 
@@ -445,7 +492,7 @@ def crowd_reach(count: int, size: int) -> int:
     if count <= 1:
         return size // 2 + 2
     radius = _radius(min(count, FAN_MAX), size)
-    pile = size * 13 / 10 if count > FAN_FAR else 0.0
+    pile = size * max(abs(d) for side in PILE_SIDES for d in side) / 10 if count > FAN_FAR else 0.0
     return math.ceil(max(radius, pile) + size / 2) + 2
 
 
@@ -462,12 +509,28 @@ def stack_pile(
     for shift in (4, 2, 0):
         rect = icon.get_rect(center=(x + shift, y - shift))
         surface.blit(icon, rect)
-    number = text.render(str(count), text.small, BLACK, True)
-    tag = number.get_rect(midleft=(rect.right - 2, rect.top + 2)).inflate(6, 0)
+    number, tag = _count_tag(text, rect, count)
     pygame.draw.rect(surface, WHITE, tag, border_radius=4)
     pygame.draw.rect(surface, BLACK, tag, 1, border_radius=4)
     surface.blit(number, number.get_rect(center=tag.center))
     return rect.union(tag).inflate(4, 4)
+
+
+def pile_rect(text: Text, size: int, centre: tuple[int, int], count: int) -> pygame.Rect:
+    """The rectangle ``stack_pile`` covers with icons of ``size`` (without drawing it)."""
+    top = pygame.Rect(0, 0, size, size)
+    top.center = centre
+    return top.union(_count_tag(text, top, count)[1]).inflate(4, 4)
+
+
+def _count_tag(text: Text, top: pygame.Rect, count: int) -> tuple[pygame.Surface, pygame.Rect]:
+    """A stack's count, and its tag at the top right of the pile's top icon."""
+    number = text.render(str(count), text.small, BLACK, True)
+    return number, number.get_rect(midleft=(top.right - 2, top.top + 2)).inflate(6, 0)
+
+
+def _area(rect: pygame.Rect) -> int:
+    return rect.width * rect.height
 
 
 def _view(camera: Camera) -> tuple:

@@ -2,11 +2,13 @@
 
 Greedy, in priority order: a label tries the places around its icon (below, above,
 right, left, then the corners) and takes the first that overlaps no label, no icon and
-no street or district name already there; failing that, the first that covers only a
-name (the base map's names give way to the exercise's own). A label that must be shown
-(an incident, a selected unit) takes the first place free of other labels even if it
-covers an icon; a label that need not be shown is left out when nothing is free, so a
-crowd of units reads as icons, not as a smear of text.
+no street, bridge or district name already there. A label that need not be shown (a
+hospital's, a parked unit's) is left out when there is no such place: the base map's
+names and the icons stay readable, and a crowd of units reads as icons, not as a smear
+of text. A label that must be shown (an incident, a selected unit) takes, failing that,
+the place that covers least: another label last, then a facility's icon (a hospital's
+cross), then other icons, then names (the base map's names give way to the exercise's
+own); of places that cover alike, the first in that order.
 """
 
 import pygame
@@ -23,6 +25,7 @@ class Placer:
         self.labels: list[tuple[str, pygame.Rect]] = []
         self._taken: list[pygame.Rect] = []
         self._names: list[pygame.Rect] = []
+        self.facilities: list[pygame.Rect] = []
 
     def name(self, rect: pygame.Rect) -> None:
         """A street or place name on the base map: labels keep off it where they can."""
@@ -31,6 +34,11 @@ class Placer:
     def block(self, rect: pygame.Rect) -> None:
         """An icon drawn on the map: labels keep off it where they can."""
         self.icons.append(rect)
+
+    def facility(self, rect: pygame.Rect) -> None:
+        """A station's, hospital's or staging area's icon: a label covers it only last."""
+        self.icons.append(rect)
+        self.facilities.append(rect)
 
     def reserve(self, rect: pygame.Rect) -> None:
         """Something no label may cover at all (a road-closure sign)."""
@@ -44,18 +52,26 @@ class Placer:
         reach = icon.inflate(2 * size[0] + 4 * GAP, 2 * size[1] + 4 * GAP)
         icons = [self.icons[k] for k in reach.collidelistall(self.icons)]  # the ones near
         names = [self._names[k] for k in reach.collidelistall(self._names)]
-        free = [s for s in spots if s.collidelist(self._taken) < 0 and s.collidelist(icons) < 0]
-        for spot in free:
-            if spot.collidelist(names) < 0:
+        for spot in spots:
+            if (
+                spot.collidelist(self._taken) < 0
+                and spot.collidelist(icons) < 0
+                and spot.collidelist(names) < 0
+            ):
                 return self._take(name, spot)
-        if free:
-            return self._take(name, free[0])
         if not must:
             return None
-        for spot in spots:
-            if spot.collidelist(self._taken) < 0:
-                return self._take(name, spot)
-        return self._take(name, spots[0])
+        near = [self.facilities[k] for k in reach.collidelistall(self.facilities)]
+
+        def cover(spot: pygame.Rect) -> tuple[int, int, int, int]:
+            return (
+                len(spot.collidelistall(self._taken)),
+                len(spot.collidelistall(near)),
+                len(spot.collidelistall(icons)),
+                len(spot.collidelistall(names)),
+            )
+
+        return self._take(name, min(spots, key=cover))  # the first of the least covering
 
     def _take(self, name: str, spot: pygame.Rect) -> pygame.Rect:
         self._taken.append(spot)

@@ -6,8 +6,10 @@ far enough apart to be told apart, other streets only close in. Street names run
 their street (rotated, kept upright) and repeat along long streets; a name that would
 overlap one already placed is left out. No name goes under the icons drawn over the
 base map (stations with the units parked round them, hospitals, staging areas): a
-street's name slides along its street to clear them, a district's name moves up, down
-or aside, clear of bridge decks too, and is left out where it finds no such place.
+street's name slides along its street to clear them, a bridge's moves along its deck, a
+district's name moves up, down or aside, clear of bridge decks too, and is left out
+where it finds no such place. The incidents on the map (``marks``) are kept clear the
+same way, but a name goes under one rather than be left out.
 """
 
 import itertools
@@ -16,7 +18,7 @@ import math
 import numpy as np
 import pygame
 
-from simulator.view.markers import crowd_reach, unit_px
+from simulator.view.markers import crowd_reach, incident_reach, unit_px
 from simulator.view.palette import DISTRICT_NAME, LAND, STREET_NAME
 from simulator.view.text import Text
 from simulator.world.geography import Geography
@@ -59,6 +61,10 @@ class PlaceNames:
         # Units based at each landmark: they are drawn in a ring round it.
         self.crowds = np.zeros(len(self.landmarks), int) if crowds is None else crowds
         self.icons: list[pygame.Rect] = []  # where the landmarks' icons cover the surface
+        self.marks: list[pygame.Rect] = []  # where the incidents' markers do
+        self._hit: set[tuple[int, int, int, int]] = set()  # the marks a name kept off
+        self._probes: list[pygame.Rect] = []  # bridge names' first places: a mark moves them
+        self._frame: tuple[pygame.Rect, np.ndarray, float] | None = None  # the last draw
         self.decks: list[tuple[tuple[float, float], tuple[float, float]]] = []  # bridges
         self.text = text
         self._rotated: dict[tuple, tuple[pygame.Surface, pygame.Surface]] = {}
@@ -71,11 +77,25 @@ class PlaceNames:
         self.arterial = np.array([s.arterial for s, _ in runs], bool)
         self.placed: list[tuple[str, pygame.Rect]] = []  # names drawn at the last call
 
-    def draw(self, surface: pygame.Surface, origin: np.ndarray, scale: float, block: float) -> None:
-        """Name what fits at this zoom; ``block`` is a typical block's length in pixels."""
+    def draw(
+        self,
+        surface: pygame.Surface,
+        origin: np.ndarray,
+        scale: float,
+        block: float,
+        marks: np.ndarray | None = None,
+    ) -> None:
+        """Name what fits at this zoom; ``block`` is a typical block's length in pixels.
+
+        ``marks``: where the incidents' markers stand (world metres), drawn over the map.
+        """
         self.placed = []
         taken: list[pygame.Rect] = []
         self.icons = self._icons(surface.get_rect(), origin, scale)
+        self.marks = self._marks(surface.get_rect(), origin, scale, marks)
+        self._hit = set()
+        self._probes = []
+        self._frame = (surface.get_rect(), origin, scale)
         self.decks = self._decks(origin, scale)
         for district in self.geography.districts:
             self._district(surface, district, origin, scale, taken)
@@ -104,6 +124,47 @@ class PlaceNames:
         out = []
         for (x, y), crowd in zip((self.landmarks - origin) * scale, self.crowds, strict=True):
             half = max(LANDMARK_PX, crowd_reach(int(crowd), size))
+            square = pygame.Rect(round(x) - half, round(y) - half, 2 * half, 2 * half)
+            if square.colliderect(bounds):
+                out.append(square)
+        return out
+
+    def keep(self, marks: np.ndarray) -> bool:
+        """Take ``marks`` for the last draw's if no name would move for them; whether so.
+
+        No name moves when the incidents gone were clear of every place a name tried
+        and the new ones are clear of every name placed (and of a bridge's first places,
+        which a marker there adds places to): then the surface drawn stands.
+        """
+        if self._frame is None:
+            return False
+        new = self._marks(*self._frame, marks)
+        now = {tuple(rect) for rect in new}
+        if any(hit not in now for hit in self._hit):
+            return False
+        before = {tuple(rect) for rect in self.marks}
+        added = [rect for rect in new if tuple(rect) not in before]
+        probes = [r for _, r in self.placed] + self._probes
+        if any(rect.collidelist(probes) >= 0 for rect in added):
+            return False
+        self.marks = new
+        return True
+
+    def _unmarked(self, rect: pygame.Rect) -> bool:
+        """Whether no incident's marker covers ``rect`` (noting those that do)."""
+        hit = rect.collidelistall(self.marks)
+        self._hit.update(tuple(self.marks[k]) for k in hit)
+        return not hit
+
+    def _marks(
+        self, bounds: pygame.Rect, origin: np.ndarray, scale: float, marks: np.ndarray | None
+    ) -> list[pygame.Rect]:
+        """The squares the incidents' markers cover on the surface."""
+        if marks is None or not len(marks):
+            return []
+        half = incident_reach(self.text, scale)
+        out = []
+        for x, y in ((marks - origin) * scale).tolist():
             square = pygame.Rect(round(x) - half, round(y) - half, 2 * half, 2 * half)
             if square.colliderect(bounds):
                 out.append(square)
@@ -160,7 +221,8 @@ class PlaceNames:
         Its centre, else the nearest place below or above it (within the district, or
         ``LANDMARK_STEPS`` lines of text of its centre), or beside one of those within
         the district, that covers no station (nor its parked units), hospital or staging
-        icon and crosses no bridge; None when there is none (the zoom leaves no room).
+        icon and crosses no bridge; the first such that an incident's marker covers when
+        all do; None when there is none (the zoom leaves no room).
         """
         x, y = (district.x - origin[0]) * scale, (district.y - origin[1]) * scale
         x0, y0, x1, y1 = district.box
@@ -169,6 +231,7 @@ class PlaceNames:
         reach = max(LANDMARK_STEPS, int((y1 - y0) * scale / 2 // max(step, 1)))
         centre = label.get_rect(center=(round(x), round(y)))
         aside = round(label.get_width() * ASIDE)
+        marked = None  # the first place only an incident's marker covers
         for k in range(reach + 1):
             for dy in (k * step, -k * step) if k else (0,):
                 for dx in (0, -aside, aside):
@@ -176,19 +239,38 @@ class PlaceNames:
                     if dx and (rect.left < left or rect.right > right):
                         continue
                     if not self._covers(rect, decks=True):
-                        return rect
-        return None
+                        if self._unmarked(rect):
+                            return rect
+                        if marked is None:
+                            marked = rect
+        return marked
 
     def _bridge(self, surface, name: str, pts: np.ndarray, taken: list[pygame.Rect]) -> None:
-        """A bridge's name beside its middle, level."""
+        """A bridge's name beside its middle, level; past an incident's marker if one is there."""
         mid = pts.mean(axis=0)
         label = self.text.render(name, self.text.small, STREET_NAME, True)
         halo = self._halo(name, self.text.small, True)
-        for dx in (8, -8 - label.get_width()):
-            rect = label.get_rect(midleft=(round(mid[0] + dx), round(mid[1])))
+        right = label.get_rect(midleft=(round(mid[0] + 8), round(mid[1])))
+        left = label.get_rect(midright=(round(mid[0] - 8), round(mid[1])))
+        tries = [right, left]
+        self._probes += tries
+        on_right = [self.marks[k] for k in right.collidelistall(self.marks)]
+        if on_right:
+            tries.append(right.move(max(m.right for m in on_right) + 2 - right.left, 0))
+        on_left = [self.marks[k] for k in left.collidelistall(self.marks)]
+        if on_left:
+            tries.append(left.move(min(m.left for m in on_left) - 2 - left.right, 0))
+        self._hit.update(tuple(m) for m in on_right + on_left)
+        marked = None
+        for rect in tries:
             if rect.collidelist(taken) < 0 and not self._covers(rect):
-                self._blit(surface, name, label, halo, rect, taken)
-                return
+                if self._unmarked(rect):
+                    self._blit(surface, name, label, halo, rect, taken)
+                    return
+                if marked is None:
+                    marked = rect
+        if marked is not None:
+            self._blit(surface, name, label, halo, marked, taken)
 
     def _along(self, surface, name: str, pts: np.ndarray, taken, index: int) -> None:
         """A street's name along it, every ``REPEAT_PX``, where it does not overlap."""
@@ -202,6 +284,7 @@ class PlaceNames:
         bounds = surface.get_rect()
         offset = REPEAT_PX * ((index * 0.37) % 1)  # parallel streets do not line up
         for d in np.arange(span / 2 + offset % max(1.0, total - span), total - span / 2, REPEAT_PX):
+            marked = None  # the first place only an incident's marker covers
             for slide in SLIDES:  # along the street, off the icons on it
                 at = d + slide * span
                 if not span / 2 <= at <= total - span / 2:
@@ -216,8 +299,14 @@ class PlaceNames:
                 fg, bg = self._turned(name, round(angle / 5) * 5)
                 rect = fg.get_rect(center=(round(x), round(y)))
                 if rect.collidelist(taken) < 0 and not self._covers(rect):
-                    self._blit(surface, name, fg, bg, rect, taken)
-                    break
+                    if self._unmarked(rect):
+                        self._blit(surface, name, fg, bg, rect, taken)
+                        break
+                    if marked is None:
+                        marked = (fg, bg, rect)
+            else:
+                if marked is not None:
+                    self._blit(surface, name, *marked, taken)
 
     def _turned(self, name: str, angle: int) -> tuple[pygame.Surface, pygame.Surface]:
         key = (name, self.text.small, angle)
