@@ -931,7 +931,7 @@ def test_a_report_of_a_run_directory_names_the_trainee_and_their_roles(tmp_path,
     capsys.readouterr()
     assert main(["report", str(out), "--format", "md"]) == 0
     text = capsys.readouterr().out
-    assert "| trainee | A. Diaz |" in text and "| roles | police |" in text
+    assert "| trainee | A. Diaz |" in text and "| roles | Town Police (police) |" in text
     played = "run.json: roles: expected a list of the scenario's agencies the trainee played"
     # Not a list; an agency the scenario has not (was printed); one the players ran
     # (was printed as "your role"). Replay reads the same manifest and refuses alike.
