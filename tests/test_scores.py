@@ -20,7 +20,7 @@ from simulator.review.coordination import (
     span_breaches,
     unified_command,
 )
-from simulator.review.findings import _breakdown, _latency, seconds_text
+from simulator.review.findings import _breakdown, _latency, _responsible, seconds_text
 from simulator.review.intervals import response_intervals, standard_checks
 from simulator.review.ledger import Ledger
 from simulator.review.outcomes import outcome_score, outcomes
@@ -936,17 +936,17 @@ def test_unified_command_is_timed_from_the_second_agency_with_jurisdiction():
     assert got == [("I1", "fire", 100.0), ("I2", "ems", 30.0)]
 
 
-def _commander_log(police_commander_at: float | None) -> LogBuilder:
-    """Police first on scene, then fire with its chief; police's sergeant maybe later."""
-    arrivals = [(100.0, "police", "P1"), (200.0, "fire", "E1"), (250.0, "fire", "BC")]
-    if police_commander_at is not None:
-        arrivals.append((police_commander_at, "police", "SGT"))
+def _commander_log(commanders_at: dict[str, float], uc_at: float | None) -> LogBuilder:
+    """Police first on scene, then fire; their commanders SGT and BC as ``commanders_at``."""
+    arrivals = [(100.0, "police", "P1"), (200.0, "fire", "E1")]
+    units = {"police": "SGT", "fire": "BC"}
+    arrivals += [(t, who, units[who]) for who, t in commanders_at.items()]
     log = LogBuilder()
     log.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "fire"])
     for t, who, unit_id in sorted(arrivals):
         log.add(t, "unit.on_scene", who, unit_id, "I1", prev="en_route")
-    if police_commander_at is not None:
-        log.add(max(police_commander_at, 250.0) + 60, "unified_command.established", incident="I1")
+    if uc_at is not None:
+        log.add(uc_at, "unified_command.established", incident="I1")
     return log
 
 
@@ -954,20 +954,28 @@ COMMANDERS = {"SGT": "police", "BC": "fire"}
 
 
 @pytest.mark.parametrize(
-    ("police_commander_at", "held_up_by"),
-    [(None, "police"), (900.0, "police"), (150.0, "fire")],
+    ("commanders_at", "uc_at", "held_up_by"),
+    [
+        ({"fire": 250.0}, None, "police"),  # police's sergeant never came
+        ({}, None, "fire and police"),  # neither commander came: both
+        ({"fire": 250.0, "police": 900.0}, 960.0, "police"),  # the sergeant came last
+        ({"fire": 250.0, "police": 150.0}, 310.0, "fire"),  # the chief came last
+        ({"fire": 210.0}, 1500.0, "police"),  # formed once police left: police held it up
+    ],
 )
-def test_unified_command_names_the_agency_that_held_it_up(police_commander_at, held_up_by):
+def test_unified_command_names_the_agency_that_held_it_up(commanders_at, uc_at, held_up_by):
     """The improvement plan names whoever's commander never came, or came last.
 
-    Fire arrived second with its chief; police's sergeant never came, or came long
-    after: police held unified command up, not fire. With the sergeant there first,
-    fire's chief came last and fire's arrival made it due.
+    Fire arrived second: when police's sergeant never came, or came long after, police
+    held unified command up, not fire. Unified command that formed only after police's
+    crews left, its sergeant never there, was held up by police, not by fire's chief
+    who came seconds after fire's first unit. With the sergeant there first, fire's
+    chief came last.
     """
-    log = _commander_log(police_commander_at)
-    (sample,) = unified_command(log.events, 1000.0, COMMANDERS)
+    log = _commander_log(commanders_at, uc_at)
+    (sample,) = unified_command(log.events, 2000.0, COMMANDERS)
     assert sample.agency == held_up_by
-    (unknown,) = unified_command(log.events, 1000.0)  # no commanders known: the second
+    (unknown,) = unified_command(log.events, 2000.0)  # no commanders known: the second
     assert unknown.agency == "fire"
 
 
@@ -1119,3 +1127,12 @@ def test_a_duty_cut_off_by_the_incident_closing_says_so_not_by_the_end():
         "not done before it closed",
         1740.0,
     )
+
+
+def test_a_case_several_agencies_share_counts_for_each_in_the_plan():
+    """Unified command held up by EMS and police together: each is charged the case."""
+    blamed = [Sample(1.0, "I1", "ems and police"), Sample(1.0, "I2", "ems")]
+    cases = ("case", "cases")
+    assert _responsible(blamed, cases, None, {}) == "ems 2, police 1 (of 2 cases)"
+    assert _responsible(blamed[:1], cases, None, {}) == "ems and police"
+    assert _responsible(blamed[1:], cases, None, {}) == "ems"

@@ -220,8 +220,9 @@ def unified_command(
     no player could have formed it (``validate`` warns of such scenarios).
 
     ``commanders`` (command-capable units and their agencies) names who held it up: the
-    agency whose commander never came, or came last after the second agency arrived;
-    else the second agency, whose arrival made it due.
+    agencies on scene whose commander never came (before unified command formed), or
+    the one whose commander came last after the second agency arrived; else the second
+    agency, whose arrival made it due.
     """
     arrivals: dict[str, dict[str, Event]] = defaultdict(dict)
     came: dict[str, dict[str, Event]] = defaultdict(dict)  # incident -> agency -> commander
@@ -270,16 +271,18 @@ def _holding(
 ) -> str:
     """The agency that held unified command up (see ``unified_command``).
 
+    Agencies on scene whose commander had not come by the time unified command formed
+    (or ever) are named together ("ems and police"): it needs every agency's commander.
     With no commanders known (``came`` None), the second agency. ``uc``: when unified
     command was established (None: never), so a commander who came later held nothing up.
     """
     if came is None:
         return str(second.agency)
-    missing = [a for a in present if a not in came]
-    if missing and uc is None:
-        return missing[0]
-    before = [came[a] for a in present if a in came and (uc is None or came[a].seq < uc.seq)]
-    last = max(before, key=lambda e: e.seq, default=second)
+    here = {a: e for a, e in came.items() if uc is None or e.seq < uc.seq}
+    missing = sorted(a for a in present if a not in here)
+    if missing:
+        return " and ".join(missing)
+    last = max((here[a] for a in present), key=lambda e: e.seq)
     return str(last.agency if last.seq > second.seq else second.agency)
 
 

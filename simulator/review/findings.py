@@ -798,15 +798,17 @@ def _responsible(
 ) -> str:
     """The agencies behind all the cases, most cases first, with their counts.
 
-    One agency behind every case is named alone; with none known, the measure's own
-    agency or the exercise planning team takes the action.
+    A case several agencies share ("ems and police") counts for each of them. Agencies
+    behind every case are named alone; with none known, the measure's own agency or the
+    exercise planning team takes the action.
     """
-    shares = Counter(a for a in (_actor(s, untold) for s in blamed) if a)
+    actors = [a for a in (_actor(s, untold) for s in blamed) if a]
+    shares = Counter(one for a in actors for one in a.split(" and "))
     if not shares:
         return agency or PLANNING_TEAM
     ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
-    if len(ranked) == 1 and ranked[0][1] == len(blamed):
-        return ranked[0][0]
+    if all(n == len(blamed) for _, n in ranked):
+        return " and ".join(a for a, _ in ranked)
     listed = ", ".join(f"{a} {n}" for a, n in ranked)
     return f"{listed} (of {plural(len(blamed), cases)})"
 
