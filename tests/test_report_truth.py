@@ -690,6 +690,29 @@ def test_a_free_ambulance_left_at_the_station_is_call_processing():
     assert item["corrective_action"] == CORRECTIVE["first_on_scene"]
 
 
+def test_a_plan_gives_both_remedies_when_only_some_misses_queued():
+    """One call waited for a free ambulance, another for a dispatcher with one free.
+
+    The queueing remedy alone told the slow dispatcher to request mutual aid.
+    """
+    log = queued_ambulance(None)
+    log.events.pop()  # the end, put back after a second incident
+    log.add(1400, "unit.available", "ems", "M2", prev="returning")
+    log.add(1500, "incident.started", incident="I2", priority=1, agencies=["ems"])
+    log.add(1500, "call.received", "ems", incident="I2", call="C2")
+    log.add(1505, "call.answered", "ems", incident="I2", call="C2", wait=5.0)
+    log.add(1510, "cad.opened", "ems", incident="I2", via="call")
+    log.add(1800, "unit.dispatched", "ems", "M2", "I2", prev="available")
+    log.add(3000, "exercise.ended", reason="duration reached")
+    doc = report(two_ambulances("first_on_scene", 539), log)
+    (processing,) = [p for p in doc["improvement_plan"] if p["issue"].startswith("Call proc")]
+    assert processing["corrective_action"] == (
+        f"{CORRECTIVE['call_processing']} Where every capable unit was committed (I1): "
+        "request mutual aid as soon as the last one is sent, and move up units (or a "
+        "neighbour's) to cover the districts left empty."
+    )
+
+
 def test_co_first_knowers_in_the_plan_are_each_named():
     """'ems and police' (both knew first) kept its ids while the rest were named."""
     from simulator.review.report import _named_agencies

@@ -157,6 +157,11 @@ CORRECTIVE = {
         "let forensics image it first, and rehearse restoring from offline backups."
     ),
 }
+# Where only some misses waited for a free unit: the metric's remedy, then this.
+QUEUED_SOME = (
+    "Where every capable unit was committed ({where}): request mutual aid as soon as the "
+    "last one is sent, and move up units (or a neighbour's) to cover the districts left empty."
+)
 
 
 # The interval each response standard judges: the corrective action's key.
@@ -401,7 +406,7 @@ def _from_measure(
         f"{LABELS[m.metric]}{_who(m.agency, names)}: {value_text(m.metric, m.value)} "
         f"({m.statistic}), target {relation} {value_text(m.metric, m.target)}"
     )
-    queued = False  # the worst case mostly waited for a free unit
+    queued: list[Sample] = []  # the misses that mostly waited for a free unit
     if m.statistic == "level":  # one reading at the end: no events to count or cite
         verdict = "Target met" if m.met else "Target not met"
         reading = value_text(m.metric, m.value)
@@ -507,10 +512,10 @@ def _tally(m: MeasureResult, samples: list[Sample]) -> str:
 
 def _times(
     m: MeasureResult, intervals: Intervals, waits: Waits, names: Names
-) -> tuple[str, list[Sample], list[Sample], bool]:
+) -> tuple[str, list[Sample], list[Sample], list[Sample]]:
     """A percentile's analysis, the case it cites, the misses behind it, and any queue.
 
-    The last says whether the worst miss mostly waited for a free unit. A strength
+    The last lists the misses that mostly waited for a free unit. A strength
     cites its worst case within target and an area its worst miss, so the evidence
     always shows what the finding claims.
     """
@@ -518,10 +523,10 @@ def _times(
     if m.met and m.rating == "M":  # met, but with duties left undone: cite those
         undone = [s for s in misses if s.censored]
         text = f"Target met only with duties undone: {len(hits)} of {len(m.samples)} within"
-        return text + " target" + _undone_text(m.samples) + ".", undone[:1], undone, False
+        return text + " target" + _undone_text(m.samples) + ".", undone[:1], undone, []
     if m.met:
         text = f"Target met: {len(hits)} of {len(m.samples)} within target"
-        return text + _undone_text(m.samples) + ".", hits[:1], [], False
+        return text + _undone_text(m.samples) + ".", hits[:1], [], []
     analysis, queued = _latency(m.metric, misses, len(m.samples), intervals, waits, names)
     return analysis, misses[:1], misses, queued
 
@@ -555,7 +560,7 @@ def _from_check(
     samples = check.samples
     hits, misses = _split(samples, check.target, True)
     if check.met:
-        analysis, cited, blamed, queued = "Standard met.", hits[:1], [], False
+        analysis, cited, blamed, queued = "Standard met.", hits[:1], [], []
     else:
         analysis, queued = _latency(metric, misses, len(samples), intervals, waits, names)
         cited, blamed = misses[:1], misses
@@ -607,20 +612,16 @@ def _latency(
 ) -> tuple[str, bool]:
     """The worst miss (the one cited), its breakdown, and how many missed where.
 
-    Also whether that worst miss mostly waited for a free unit (its largest share).
+    Also the misses that mostly waited for a free unit (their largest share).
     """
     if not misses:
-        return "Target not met.", False
+        return "Target not met.", []
     top = misses[0]
     where = _where(top, names)
     text = f"Worst case {seconds_text(top.value)}" + (f" at {where}" if where else "")
     text += (f" ({top.note})" if top.note else "") + "."
-    parts: dict[str, float] = {}
-    if metric == "first_on_scene" and top.incident and top.agency and top.unit:
-        parts = _breakdown(top, intervals, waits)  # nobody arrived: nothing to break down
-    elif metric == "call_processing" and not top.censored:
-        parts = waits.split(top)
-    biggest = max(parts, key=lambda k: parts[k]) if parts else None
+    parts = _parts(metric, top, intervals, waits)
+    biggest = _largest(parts)
     if len(parts) > 1:
         listed = ", ".join(f"{k} {seconds_text(v)}" for k, v in parts.items())
         text += f" Of that: {listed}. The largest share is {biggest}."
@@ -630,7 +631,22 @@ def _latency(
         + _undone_text(misses)
         + (f", at {', '.join(names)}." if names else ".")
     )
-    return text, biggest == QUEUEING
+    queued = [s for s in misses if _largest(_parts(metric, s, intervals, waits)) == QUEUEING]
+    return text, queued
+
+
+def _parts(metric: str, s: Sample, intervals: Intervals, waits: Waits) -> dict[str, float]:
+    """A miss's time in parts (queueing among them), where the metric has parts."""
+    if metric == "first_on_scene" and s.incident and s.agency and s.unit:
+        return _breakdown(s, intervals, waits)  # nobody arrived: nothing to break down
+    if metric == "call_processing" and not s.censored:
+        return waits.split(s)
+    return {}
+
+
+def _largest(parts: dict[str, float]) -> str | None:
+    """The part with the most time, or None."""
+    return max(parts, key=lambda k: parts[k]) if parts else None
 
 
 def _where(s: Sample, names: Names) -> str:
@@ -703,34 +719,42 @@ def _teller(s: Sample, untold: Untold) -> str | None:
     return untold.get((str(s.incident), str(s.agency))) if s.censored else None
 
 
-def _action(metric: str, blamed: list[Sample], untold: Untold, queued: bool, names: Names) -> str:
-    """The corrective action when some misses were never told, or the worst one queued.
+def _action(
+    metric: str, blamed: list[Sample], untold: Untold, queued: list[Sample], names: Names
+) -> str:
+    """The corrective action when some misses were never told, or some queued.
 
-    An agency never told of the incident could not answer it; a worst case that mostly
-    waited for a free unit (``queued``) needs mutual aid and move-up cover, not the
-    metric's own remedy. Empty when every case was the agency's own and none queued (the
-    metric's action stands).
+    An agency never told of the incident could not answer it; a miss that mostly waited
+    for a free unit (``queued``) needs mutual aid and move-up cover, not the metric's
+    own remedy: when only some did, the plan gives both, saying where each applies.
+    Empty when every case was the agency's own and none queued (the metric's action
+    stands).
     """
     tellers = [(s, _teller(s, untold)) for s in blamed]
     cases = [(str(s.agency), str(s.incident), t) for s, t in tellers if t]
     own = any(t is None for _, t in tellers)
-    advice = "queueing" if queued else metric
+    if not queued:
+        advice = CORRECTIVE[metric]
+    elif len(queued) == len(blamed):
+        advice = CORRECTIVE["queueing"]
+    else:
+        where = _listed(list(dict.fromkeys(str(s.incident) for s in queued)))
+        advice = f"{CORRECTIVE[metric]} {QUEUED_SOME.format(where=where)}"
     told = _telling(advice, list(dict.fromkeys(cases)), own, names)
-    return told or (CORRECTIVE[advice] if queued else "")
+    return told or (advice if queued else "")
 
 
 def _telling(advice: str, cases: list[tuple[str, str, str]], own: bool, names: Names) -> str:
     """Who was never told of which incidents, and that the agency that knew is to tell.
 
-    The own action (``advice``: a metric's, or the queueing one) comes first when some
-    cases were the agencies' own.
+    The own action (``advice``) comes first when some cases were the agencies' own.
     """
     if not cases:
         return ""
     told: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for agency, incident, sharer in cases:
         told[sharer][agency].append(incident)
-    parts = [CORRECTIVE[advice]] if own else []
+    parts = [advice] if own else []
     for sharer, by_agency in sorted(told.items()):
         never = "; ".join(
             f"{agency_named(agency, names)} was never told of {_listed(incidents)}"
