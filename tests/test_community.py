@@ -344,3 +344,17 @@ def test_the_selection_panel_offers_to_deny_a_noticed_rumour_and_doing_so_counte
     assert first(ex, "rumour.countered").data["rumour"] == "R1"
     fire = {o.label for o in options(ex, snapshot, Selection(), ("fire",))}
     assert not [label for label in fire if "rumour" in label]  # fire has no PIO
+
+
+def test_the_reports_community_rows_read_as_words_not_ids():
+    """'1 calls' and 'prompt_response +5' were the engine's words, not a reader's."""
+    from simulator.review.community import CommunitySummary, RumourRow, community_rows
+
+    one = RumourRow("R1", "A bomb went off", 60.0, 1500, 900.0, False, 1)
+    summary = CommunitySummary(
+        60, 72, 57, 600.0, 706.0, 3, 0, 0, 2, 1, (one,),
+        {"prompt_response": 5.0, "responder_hurt": -3.0}, (),
+    )  # fmt: skip
+    rows = dict(map(tuple, community_rows(summary)))
+    assert rows["rumour R1: A bomb went off"] == "peak reach 1500, answered T+00:15:00, 1 call"
+    assert rows["what moved trust"] == "prompt responses +5, responders hurt -3"

@@ -23,7 +23,7 @@ from simulator.events import Event
 from simulator.payloads import payload
 from simulator.review.outcomes import OUTCOME_WEIGHTS, OutcomeScore
 from simulator.review.rating import MeasureResult, evaluate
-from simulator.review.stats import Evidence, Sample, cite
+from simulator.review.stats import Evidence, Sample, cite, plural
 from simulator.scenario.scoring import Measure
 from simulator.scenario.timing import format_offset
 
@@ -165,6 +165,22 @@ def with_community(outcome: OutcomeScore, summary: CommunitySummary | None) -> O
     return replace(outcome, score=score, components=components, notes=notes)
 
 
+# What moved trust, as the report says it (``trust.changed`` reasons).
+TRUST_REASONS = {
+    "death": "deaths",
+    "bystanders_hurt": "bystanders hurt",
+    "responder_hurt": "responders hurt",
+    "prompt_response": "prompt responses",
+    "late_response": "late responses",
+    "silence": "silence after a major incident",
+    "no_update": "overdue updates",
+    "inaccurate_statement": "inaccurate statements",
+    "statement_on_time": "statements on time",
+    "rumour_countered": "rumours answered",
+    "rumour_spreading": "rumours spreading",
+}
+
+
 def community_rows(summary: CommunitySummary | None) -> list[list[str]] | None:
     """The community's story as (measure, value) rows for the report (None: no public)."""
     if summary is None:
@@ -198,9 +214,13 @@ def community_rows(summary: CommunitySummary | None) -> list[list[str]] | None:
         rows.append(
             [
                 f"rumour {r.rumour}: {r.claim}",
-                f"peak reach {r.peak_reach}, {answered}, {r.calls} calls{crowd}",
+                f"peak reach {r.peak_reach}, {answered}, "
+                f"{plural(r.calls, ('call', 'calls'))}{crowd}",
             ]
         )
-    moved = ", ".join(f"{reason} {delta:+g}" for reason, delta in s.by_reason.items())
+    moved = ", ".join(
+        f"{TRUST_REASONS.get(reason, reason.replace('_', ' '))} {delta:+g}"
+        for reason, delta in s.by_reason.items()
+    )
     rows.append(["what moved trust", moved or "nothing"])
     return rows
