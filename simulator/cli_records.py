@@ -289,10 +289,12 @@ def print_recording(console: Console, recording: Recording) -> None:
             name = names.get(role, role)
             label = f"{name} ({role}, your role)" if name != role else f"{role} (your role)"
             line = f"  {label}: {role_score_text(scores, role, names)}"
+            line += _baseline_role(recording.baseline, role)
             console.print(line, markup=False, highlight=False)
     if recording.baseline is not None and recording.baseline.overall is not None:
         console.print(
-            f"Automated-players baseline: {recording.baseline.overall:.1f}/100", highlight=False
+            f"Automated-players baseline: overall {recording.baseline.overall:.1f}/100",
+            highlight=False,
         )
     elif recording.baseline_interrupted:
         console.print(
@@ -307,6 +309,14 @@ def print_recording(console: Console, recording: Recording) -> None:
             line += f"; {_stopped(recording, scores)}"
         line += f"; overall score {scores.overall:.1f}/100"
     console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _baseline_role(baseline: Scores | None, role: str) -> str:
+    """The automated players' score in the same role, to set beside the trainee's."""
+    played = baseline.roles.get(role) if baseline is not None else None
+    if played is None or played.score is None:
+        return ""
+    return f" (automated players in this role: {played.score:.1f}/100)"
 
 
 def _stopped(recording: Recording, scores: Scores) -> str:

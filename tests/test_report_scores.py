@@ -232,12 +232,16 @@ def test_run_prints_each_role_score_then_the_overall_last(tmp_path, capsys):
         r"overall score \d+\.\d/100$",
         lines[-1],
     )
+    beside = r"( \(automated players in this role: \d+\.\d/100\))?"
     assert re.fullmatch(
-        r"  Town EMS \(ems, your role\): (\d+\.\d/100|no duty arose(: never told .*)?)",
+        r"  Town EMS \(ems, your role\): (\d+\.\d/100|no duty arose(: never told .*)?)" + beside,
         lines[-4],
     )
-    assert re.fullmatch(r"  Town Police \(police, your role\): \d+\.\d/100", lines[-3])
-    assert lines[-2].startswith("Automated-players baseline: ")
+    # Beside the trainee's role score, the automated players' in the same role: the
+    # baseline's overall alone, under it, read as the role's baseline.
+    police = r"  Town Police \(police, your role\): \d+\.\d/100"
+    assert re.fullmatch(police + r" \(automated players in this role: \d+\.\d/100\)", lines[-3])
+    assert re.fullmatch(r"Automated-players baseline: overall \d+\.\d/100", lines[-2])
 
 
 def test_history_marks_incomplete_runs(runs, capsys, monkeypatch):
