@@ -1136,3 +1136,25 @@ def test_a_case_several_agencies_share_counts_for_each_in_the_plan():
     assert _responsible(blamed, cases, None, {}) == "ems 2, police 1 (of 2 cases)"
     assert _responsible(blamed[:1], cases, None, {}) == "ems and police"
     assert _responsible(blamed[1:], cases, None, {}) == "ems"
+
+
+def test_a_tasking_clash_is_charged_to_both_agencies_whose_orders_crossed():
+    """P5 got conflicting orders from EMS: police alone was charged with the clash."""
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "ems"])
+    log.add(10, "unit.dispatched", "ems", "M1", "I1", prev="available")
+    log.add(20, "unit.dispatched", "police", "P5", "I1", prev="available")
+    log.add(50, "unit.on_scene", "ems", "M1", "I1", prev="en_route")
+    log.add(55, "command_post.established", "ems", "M1", "I1")  # communications modelled
+    log.add(60, "unit.on_scene", "police", "P5", "I1", prev="en_route")
+    log.add(60, "assignment.conflicted", "police", "P5", "I1", with_agency="ems", cost=120.0)
+    log.add(1000, "exercise.ended", reason="duration reached")
+    data = scenario_dict()
+    (clash,) = coordination(build(data), log.events).conflicted
+    assert clash.agency == "ems and police"
+    # A measure of one agency's clashes counts one it shares.
+    measure = {"metric": "duplicate_assignments", "target": 0, "agency": "ems"}
+    objective = {"id": "O", "title": "t", "core_capability": "c", "measures": [measure]}
+    data["scoring"] = {"objectives": [objective]}
+    (objective,) = score(build(data), log.events).objectives
+    assert objective.measures[0].value == 1

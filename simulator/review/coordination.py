@@ -195,9 +195,15 @@ def _harm(e: Event) -> list[Sample]:
 
 
 def _costed(e: Event) -> Sample:
+    """A tasking clash, charged to both agencies whose orders crossed ("ems and police").
+
+    The unit's agency alone was charged when another agency's orders crossed its own:
+    without unified command, neither coordinated with the other.
+    """
     clash = payload(e)
     note = f"with {clash.with_agency}" if clash.with_agency else ""
-    return Sample(float(clash.cost), e.incident, e.agency, e.unit, (cite(e),), note)
+    both = " and ".join(sorted({str(e.agency), clash.with_agency} - {""}))
+    return Sample(float(clash.cost), e.incident, both, e.unit, (cite(e),), note)
 
 
 def _commanders(scenario: Scenario) -> dict[str, str]:

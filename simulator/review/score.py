@@ -268,7 +268,8 @@ SHOWN = 3
 
 
 def _of(samples: Iterable[Sample], agency: str | None) -> list[Sample]:
-    return [s for s in samples if agency is None or s.agency == agency]
+    """The samples of one agency (all with None), a case it shares ("a and b") among them."""
+    return [s for s in samples if agency is None or agency in str(s.agency).split(" and ")]
 
 
 def _distributions(intervals: Intervals) -> dict[str, dict[str, Distribution]]:
