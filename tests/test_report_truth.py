@@ -9,6 +9,7 @@ trainee's orders are stated as they happened.
 import json
 
 from conftest import ROOT, SCENARIOS, LogBuilder, build, scenario_dict
+from conftest import incident as msel_incident
 from conftest import unit as fleet_unit
 
 from simulator.cli import main
@@ -723,3 +724,21 @@ def test_co_first_knowers_in_the_plan_are_each_named():
         "Bayport EMS (ems) and Bayport Police Department (police) 2, "
         "Bayport Fire Department (fire) 1 (of 3 cases)"
     )
+
+
+def test_the_overview_lists_only_the_hazards_of_incidents_that_happened():
+    """A run stopped at 00:22 listed the hazards of incidents due hours later."""
+    gun = {"id": "gun", "kind": "armed_suspect"}
+    gas = {"id": "gas", "kind": "chemical"}
+    scenario = build(
+        scenario_dict(
+            msel=[
+                msel_incident("EARLY", hazards=[gun]),
+                msel_incident("LATE", time=3600, seq=2, hazards=[gas]),
+            ]
+        )
+    )
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="EARLY", priority=1, agencies=["police"])
+    log.add(1320, "exercise.ended", reason="stopped at 00:22:00")
+    assert report(scenario, log)["overview"]["hazards"] == ["EARLY: armed suspect"]

@@ -183,9 +183,11 @@ def _overview(
 ) -> dict:
     meta_s = scenario.metadata
     started = [e for e in events if e.kind == "incident.started"]
+    happened = {e.incident for e in started}  # a run stopped early never met the rest
     hazards = [
         f"{spec.id}: {h.kind.value.replace('_', ' ')}"
         for _, _, spec in incidents(scenario)
+        if spec.id in happened
         for h in spec.hazards
     ]
     return {
