@@ -109,6 +109,8 @@ def channel_of(event: Event) -> str:
         return "orders"
     if event.kind in ("inject.released", "information.received"):
         return "controller"
+    if event.kind == "statement.issued":
+        return "public"
     return "CAD"
 
 
@@ -309,9 +311,12 @@ class Narrator:
         The engine's side of an inject already shown is left out. A road closed or
         reopened is told only when the trainee's agency ordered it: a scripted closure
         reaches them as its inject (if they were told), another agency's as a message.
+        A statement the trainee's PIO gave is told by the order's line.
         """
         if event.kind == "fault.started":
             return payload(event).seq in self.told
+        if event.kind == "statement.issued":
+            return event.agency in self.roles  # the order's line says it, under orders
         if event.kind.startswith("road."):
             return payload(event).by not in self.roles
         marker = payload(event).reason if event.kind in BY_INJECT else None

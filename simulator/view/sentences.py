@@ -72,6 +72,11 @@ def order_phrase(command: dict, names: Names) -> str:
         "staging_area": lambda: f"open staging area {c.get('id')}",
         "register_operation": lambda: f"register {c.get('operation')} in deconfliction",
         "deconflict": lambda: f"{c.get('action', 'acknowledge')} over conflict {c.get('conflict')}",
+        "public_statement": lambda: (
+            f"{c.get('stance')} rumour {c.get('rumour')}"
+            if c.get("rumour")
+            else f"give a public statement{_on(c)}"
+        ),
     }
     return phrases.get(kind, lambda: spaced(kind or "order"))()
 
@@ -103,12 +108,37 @@ def order_done(command: dict, names: Names) -> str | None:
             f"with {names.agency(c.get('to'))}"
         ),
         "patch": lambda: f"Patch {' + '.join(c.get('channels') or [])} requested",
+        "public_statement": lambda: _statement(c),
         "traffic_point": lambda: f"{c.get('unit')} on its way to a traffic point on {_road(c)}",
     }
     if kind in ("patch", "traffic_point") and c.get("release"):
         return None  # "Patch ... released" or "... leaves its traffic point" follows at once
     # Roads, service, command post, unified command and staging areas: the event says it.
     return done[kind]() if kind in done else None
+
+
+def _on(command: dict) -> str:
+    return f" on {command['incident']}" if command.get("incident") else ""
+
+
+def _statement(command: dict) -> str:
+    """The trainee's PIO speaking: what about, and the words the public heard."""
+    rumour, stance = command.get("rumour"), command.get("stance")
+    what = {"deny": "denying", "confirm": "confirming"}.get(str(stance), "answering")
+    head = f"Public statement {what} rumour {rumour}" if rumour else "Public statement"
+    return f"{head}{_on(command)}: \u201c{command.get('text', '')}\u201d"
+
+
+def statement(event: Event, names: Names) -> str | None:
+    """Another agency's PIO speaking to the public (the trainee's own: the order line)."""
+    said = payload(event)
+    head = f"Public statement by {names.agency(event.agency)}"
+    if said.rumour:
+        what = {"deny": "denying", "confirm": "confirming"}.get(said.stance, "answering")
+        head += f" {what} rumour {said.rumour}"
+    elif event.incident:
+        head += f" on {event.incident}"
+    return f"{head}: \u201c{said.text}\u201d"
 
 
 def _road(command: dict) -> str:
@@ -414,6 +444,7 @@ SENTENCES: dict[str, Sentence] = {
     "fault.ended": fault,
     "fault.restored": fault,
     "exercise.ended": ended,
+    "statement.issued": statement,
     **OPERATION_SENTENCES,
 }
 
