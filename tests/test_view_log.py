@@ -577,3 +577,30 @@ def test_every_seat_sees_a_hospital_bed_come_free_on_the_status_board():
     for agency in ("ems", "police"):
         hearing = Hearing(Seat(agency, (agency,)))
         assert hearing.heard([freed], [None]) == [freed]
+
+
+def test_a_hold_at_the_perimeter_and_a_send_in_read_as_such_not_as_dispatches():
+    narrator = Narrator(build(scenario_dict()), ("police",))
+    hold = {"agency": "police", "type": "dispatch", "incident": "INC1", "units": ["P1"]}
+    said = narrator.lines(
+        [
+            event("command.accepted", "police", source="trainee", command={**hold, "hold": True}),
+            event(
+                "unit.staged",
+                "police",
+                unit="P1",
+                incident="INC1",
+                prev="en_route",
+                at="perimeter",
+                reason="held by dispatch",
+            ),
+            event("command.accepted", "police", source="trainee", command=hold),
+            event("command.accepted", "police", source="trainee", command=hold),
+        ]
+    )
+    assert [e.text for e in said] == [
+        "P1 held at the INC1 perimeter",
+        "P1 waiting at the perimeter (held by dispatch)",
+        "P1 sent in to INC1",
+        "P1 dispatched to INC1",  # no longer held: an ordinary dispatch
+    ]

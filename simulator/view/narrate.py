@@ -34,6 +34,7 @@ from simulator.view.words import (
     PATH,
     Names,
     fact_words,
+    listed,
     message_label,
     spaced,
     type_words,
@@ -141,6 +142,7 @@ class Narrator:
         self.told: set[int] = set()  # MSEL seqs already shown
         self.called: set[str] = set()  # incidents whose callers' words were shown
         self.badges: dict[str, str] = {}  # fact -> the handling badge a copy of ours has
+        self.held: dict[str, str] = {}  # unit -> the incident at whose perimeter it waits
 
     # -- entry points --------------------------------------------------------------------
 
@@ -196,7 +198,10 @@ class Narrator:
         kind = event.kind
         if kind.startswith("message."):
             return self._message(event, learned)
+        if kind.startswith("unit."):
+            self._hold(event)
         special = {
+            "command.accepted": lambda: self._accepted(event),
             "cad.opened": lambda: self._cad(event, learned),
             "inject.released": lambda: self._inject(event),
             "information.received": lambda: self._information(event),
@@ -218,6 +223,29 @@ class Narrator:
         urgent = kind in ALERTS
         warned = urgent or kind in WARNINGS
         return Said(text, inbox=urgent, alert=refused or warned, refused=refused)
+
+    # -- orders --------------------------------------------------------------------------
+
+    def _hold(self, event: Event) -> None:
+        """Follow which of the trainee's units wait at a perimeter, and whose."""
+        unit = event.unit or ""
+        if event.kind == "unit.staged" and payload(event).at == "perimeter":
+            self.held[unit] = event.incident or ""
+        else:
+            self.held.pop(unit, None)
+
+    def _accepted(self, event: Event) -> Said | None:
+        """An order carried out; a dispatch of crews held at the perimeter sends them in."""
+        command = payload(event).command
+        incident, units = command.get("incident"), command.get("units") or []
+        if command.get("type") == "dispatch" and not command.get("hold") and units:
+            going_in = all(self.held.get(u) == incident for u in units)
+            for unit in units:
+                self.held.pop(unit, None)
+            if going_in:
+                return Said(f"{self.names.desk(event.agency)}{listed(units)} sent in to {incident}")
+        text = sentence(event, self.names)
+        return Said(text) if text is not None else None
 
     # -- calls, injects, facts -----------------------------------------------------------
 

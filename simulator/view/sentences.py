@@ -34,7 +34,11 @@ def order_phrase(command: dict, names: Names) -> str:
     kind = c.get("type", "")
     units = listed(c.get("units") or [])
     phrases: dict[str, Callable[[], str]] = {
-        "dispatch": lambda: f"dispatch {units} to {c.get('incident')}",
+        "dispatch": lambda: (
+            f"hold {units} at the {c.get('incident')} perimeter"
+            if c.get("hold")
+            else f"dispatch {units} to {c.get('incident')}"
+        ),
         "recall": lambda: f"recall {units}",
         "stage": lambda: f"send {units} to staging area {c.get('staging')}",
         "declare": lambda: f"declare {spaced(c.get('condition'))} at {c.get('incident')}",
@@ -87,7 +91,11 @@ def order_done(command: dict, names: Names) -> str | None:
     kind = c.get("type", "")
     units = listed(c.get("units") or [])
     done: dict[str, Callable[[], str]] = {
-        "dispatch": lambda: f"{units} dispatched to {c.get('incident')}",
+        "dispatch": lambda: (
+            f"{units} held at the {c.get('incident')} perimeter"
+            if c.get("hold")
+            else f"{units} dispatched to {c.get('incident')}"
+        ),
         "recall": lambda: f"{units} recalled to station",
         "stage": lambda: f"{units} sent to staging area {c.get('staging')}",
         "declare": lambda: f"{c.get('incident')}: {spaced(c.get('condition'))} declared",
