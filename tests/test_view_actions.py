@@ -476,6 +476,24 @@ def test_a_ready_precondition_is_offered_for_declaring_in_words(app):
     assert trainee_commands(console)[-1]["type"] == "declare"
 
 
+def test_a_condition_is_declared_and_logged_by_its_name_not_its_id(app):
+    gate = {"id": "cleared", "name": "device cleared", "capability": "patrol", "minutes": 1}
+    call = incident(requires={"patrol": 1}, preconditions=[gate])
+    console = start(app, ("police",), units=UNITS, msel=[call])
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    press(app, console, "assign")
+    run_to(app, console, 600.0)
+    select(app, console, incident=True)
+    (declare,) = of_kind(console, "declare")
+    assert declare.label == "Declare: device cleared"
+    press(app, console, "declare")
+    run_to(app, console, 610.0)
+    said = [e.text for e in console.log.entries]
+    assert "INC1: ready to declare device cleared" in said
+    assert "INC1: device cleared declared" in said
+
+
 def test_each_action_keeps_its_number_after_another_is_taken(app):
     """Quick presses must not land on the wrong action: after Assign (it is done, and
     the hold at the perimeter no longer applies), "Share INC1 with Town EMS" was 7, then 6."""

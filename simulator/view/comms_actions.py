@@ -25,7 +25,7 @@ from simulator.scenario.vocabulary import Capability, provides
 from simulator.view.handling import oversharing, warning
 from simulator.view.option import Context, Option, build, checked, keep
 from simulator.view.picture import KnownIncident
-from simulator.view.words import spaced
+from simulator.view.words import condition_names, spaced
 
 
 def incident_options(ctx: Context, incident: KnownIncident, units: list[UnitView]) -> list[Option]:
@@ -40,11 +40,13 @@ def incident_options(ctx: Context, incident: KnownIncident, units: list[UnitView
 
 
 def _declarations(ctx: Context, incident: KnownIncident) -> list[Option]:
+    """A condition ready to declare, by its name ("Declare: device cleared")."""
+    names = condition_names(ctx.exercise.scenario)
     return [
         checked(
             ctx,
             "declare",
-            f"Declare: {spaced(condition)}",
+            f"Declare: {names.get((inc, condition)) or spaced(condition)}",
             (Declare(agency=agency, incident=inc, condition=condition),),
         )
         for inc, condition, agency in ctx.snapshot.declarable

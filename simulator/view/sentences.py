@@ -41,7 +41,10 @@ def order_phrase(command: dict, names: Names) -> str:
         ),
         "recall": lambda: f"recall {units}",
         "stage": lambda: f"send {units} to staging area {c.get('staging')}",
-        "declare": lambda: f"declare {spaced(c.get('condition'))} at {c.get('incident')}",
+        "declare": lambda: (
+            f"declare {names.condition(c.get('incident'), c.get('condition'))} "
+            f"at {c.get('incident')}"
+        ),
         "transport": lambda: f"send {c.get('unit')} to {names.hospital(c.get('hospital'))}",
         "destination": lambda: (
             f"send {c.get('triage')} patients of {c.get('incident')} "
@@ -98,7 +101,10 @@ def order_done(command: dict, names: Names) -> str | None:
         ),
         "recall": lambda: f"{units} recalled to station",
         "stage": lambda: f"{units} sent to staging area {c.get('staging')}",
-        "declare": lambda: f"{c.get('incident')}: {spaced(c.get('condition'))} declared",
+        "declare": lambda: (
+            f"{c.get('incident')}: {names.condition(c.get('incident'), c.get('condition'))} "
+            "declared"
+        ),
         "transport": lambda: (
             f"{c.get('unit')} to take its patients to {names.hospital(c.get('hospital'))}"
         ),

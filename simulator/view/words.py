@@ -9,6 +9,7 @@ called M1, M2 too, and "M2 delivered to ems" reads as an ambulance.
 import re
 from collections.abc import Iterable, Mapping
 
+from simulator.scenario.check import incidents
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
 
@@ -137,6 +138,7 @@ class Names:
         self.roles = tuple(sorted(roles))
         self._agencies = {a.id: a.name for a in scenario.agencies} if scenario else {}
         self._hospitals = {h.id: h.name or h.id for h in scenario.hospitals} if scenario else {}
+        self._conditions = condition_names(scenario) if scenario else {}
 
     def reason(self, refusal: str) -> str:
         """An engine's refusal in plain words, the agencies it names by id named."""
@@ -166,9 +168,22 @@ class Names:
         who = self.who(ident)
         return "your" if who == "you" else f"{who}'s"
 
+    def condition(self, incident: object, condition: object) -> str:
+        """A condition to declare by its name ("device cleared"), as the CAD says it."""
+        return self._conditions.get((str(incident), str(condition))) or spaced(condition)
+
     def hospital(self, ident: object) -> str:
         """A hospital's name."""
         return self._hospitals.get(str(ident), str(ident))
+
+
+def condition_names(scenario: Scenario) -> dict[tuple[str, str], str]:
+    """Each incident's conditions to declare, by (incident, condition id): their names."""
+    return {
+        (spec.id, pre.id): pre.name
+        for _path, _time, spec in incidents(scenario)
+        for pre in spec.preconditions
+    }
 
 
 def fact_words(key: str, value: object = None) -> str:
