@@ -36,6 +36,7 @@ from simulator.view.words import (
     fact_words,
     listed,
     message_label,
+    shared_words,
     spaced,
     type_words,
 )
@@ -143,6 +144,7 @@ class Narrator:
         self.called: set[str] = set()  # incidents whose callers' words were shown
         self.badges: dict[str, str] = {}  # fact -> the handling badge a copy of ours has
         self.held: dict[str, str] = {}  # unit -> the incident at whose perimeter it waits
+        self.roads: dict[tuple[str, str], object] = {}  # (agency, closure fact) -> closed?
 
     # -- entry points --------------------------------------------------------------------
 
@@ -200,6 +202,8 @@ class Narrator:
             return self._message(event, learned)
         if kind.startswith("unit."):
             self._hold(event)
+        if kind == "fact.learned" and payload(event).fact.startswith("closure:"):
+            self.roads[(event.agency or "", payload(event).fact)] = payload(event).value
         special = {
             "command.accepted": lambda: self._accepted(event),
             "cad.opened": lambda: self._cad(event, learned),
@@ -244,6 +248,13 @@ class Narrator:
                 self.held.pop(unit, None)
             if going_in:
                 return Said(f"{self.names.desk(event.agency)}{listed(units)} sent in to {incident}")
+        if command.get("type") == "share" and not command.get("incident"):
+            sender = str(command.get("agency"))
+            what = listed(
+                shared_words(f, self.roads.get((sender, f))) for f in command.get("facts") or []
+            )
+            to = self.names.agency(command.get("to"))
+            return Said(f"{self.names.desk(event.agency)}Sharing {what} with {to}")
         text = sentence(event, self.names)
         return Said(text) if text is not None else None
 

@@ -212,6 +212,17 @@ def fact_words(key: str, value: object = None) -> str:
     return f"{spaced(key)}: {spaced(value)}" if value is not None else spaced(key)
 
 
+def shared_words(key: str, value: object = None) -> str:
+    """What a share passes on: a road's closure, or its reopening when the road is open.
+
+    "9th Street closure", "9th Street reopening"; any other fact as ``fact_words``.
+    """
+    fact = FactKey.parse(key)
+    if fact.topic == "closure":
+        return f"{fact.subject} {'reopening' if value is False else 'closure'}"
+    return fact_words(key, value)
+
+
 def incident_words(value: object) -> str:
     """An incident fact's value as words: "hazmat release, priority 1"."""
     if not isinstance(value, dict):
