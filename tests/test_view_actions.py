@@ -216,17 +216,17 @@ def test_releasing_a_patch_frees_the_console(app):
     app.frame(0.0)
     labels = [o.label for o in console.options]
     assert labels == [
-        "Patch police-dispatch + ems-dispatch",
-        "Patch police-dispatch + fire-dispatch",
+        "Patch Police dispatch + Ems dispatch",  # the channels by name, not by id
+        "Patch Police dispatch + Fire dispatch",
     ]
     key(pygame.K_1)
     app.frame(0.0)
     ex = exercise_of(console)
     assert ex.engine.network.consoles_used("police") == 1
     (release,) = of_kind(console, "release")
-    assert release.enabled and release.label == "Release patch ems-dispatch + police-dispatch"
+    assert release.enabled and release.label == "Release patch Ems dispatch + Police dispatch"
     patched, other = of_kind(console, "patch")  # each keeps its number; the pair is done
-    assert patched.done and patched.label == "Patch police-dispatch + ems-dispatch"
+    assert patched.done and patched.label == "Patch Police dispatch + Ems dispatch"
     assert not other.enabled
     assert other.reason == "all 1 of Police's patch consoles are in use"  # by name, not id
     press(app, console, "release")

@@ -12,7 +12,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import CAD_OPENS, build, complete, incident, scenario_dict, unit
-from view_helpers import exercise_of, key, start
+from view_helpers import exercise_of, key, rendered, start
 
 from simulator.commands import SendMessage, Share
 from simulator.events import Event
@@ -159,7 +159,7 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
     ),
     (
         event("patch.established", "fire", channels=["fire-dispatch", "police-dispatch"]),
-        "Patch fire-dispatch + police-dispatch is live",
+        "Patch Fire dispatch + Police dispatch is live",
     ),
     (event("fault.started", fault="cad", target="police", seq=3), "Police CAD is down"),
     (
@@ -485,7 +485,7 @@ def test_message_ids_never_read_as_unit_ids_in_the_log(app):
     assert any(t.startswith("Police told you: update 0 (msg #1") for t in texts(console))
 
 
-def test_the_log_filters_by_channel(app):
+def test_the_log_filters_by_channel(app, monkeypatch):
     console = start(app, ("fire",))
     ex = exercise_of(console)
     for channel in ("dispatch-phone", "fire-dispatch"):
@@ -503,6 +503,11 @@ def test_the_log_filters_by_channel(app):
     for tab in tabs[2:]:
         console.log.choose(tab)
         assert console.log.shown() and all(e.channel == tab for e in console.log.shown())
+    # A channel's tab and its lines' prefix name it as the plan does, not by its id.
+    console.log.choose("fire-dispatch")
+    drawn = rendered(app, monkeypatch)
+    assert "fire-dispatch" in tabs and "Fire dispatch" in drawn and "[Fire dispatch]" in drawn
+    assert not [s for s in drawn if "fire-dispatch" in s]
     console.log.choose("inbox")
     assert [e.text.split(" (msg")[0] for e in console.log.shown()] == [
         "Police told you: from police"

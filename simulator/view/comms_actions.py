@@ -201,11 +201,12 @@ def _unified(ctx: Context, incident: KnownIncident) -> Option:
 def comms_options(ctx: Context) -> list[Option]:
     """Release the trainee's patches; patch one of their radio channels to another's."""
     held = [p for p in ctx.exercise.patches() if p.agency in ctx.roles]
+    named = {c.id: c.name or c.id for c in ctx.exercise.channels()}
     out = [
         build(
             ctx,
             "release",
-            f"Release patch {a} + {b}" + ctx.desk(p.agency),
+            f"Release patch {named.get(a, a)} + {named.get(b, b)}" + ctx.desk(p.agency),
             Patch,
             agency=p.agency,
             channels=(a, b),
@@ -231,7 +232,7 @@ def _patch(ctx: Context, mine: ChannelView, other: ChannelView) -> Option:
     With several of them on the channel, the first whose consoles are not all in use.
     """
     agencies = [a for a in ctx.roles if a in mine.members]
-    label = f"Patch {mine.id} + {other.id}"
+    label = f"Patch {mine.name or mine.id} + {other.name or other.id}"
     tried = [
         build(
             ctx,

@@ -452,7 +452,9 @@ class Console(Screen):
     def _send(self, command: SendMessage) -> Result:
         """Submit a message written in the overlay; its result shows like any order's."""
         names = self.log.narrator.names
-        where = names.agency(command.to) if command.to else f"channel {command.channel}"
+        where = (
+            names.agency(command.to) if command.to else f"channel {names.channel(command.channel)}"
+        )
         option = Option("message", f"Message to {where} sent", (command,))
         (result,) = submit(self.exercise, option)
         self._notice("\n".join(_parts(option, [result], names)))

@@ -384,7 +384,9 @@ class Narrator:
             return self._received(event, delivered, record, source, learned)
         if source in self.roles:
             label = message_label(delivered.message)
-            where = self.names.agency(to) if to else f"channel {delivered.channel}"
+            where = (
+                self.names.agency(to) if to else f"channel {self.names.channel(delivered.channel)}"
+            )
             how, latency = _path(record), delivered.latency
             text = (
                 f"{self.names.desk(source)}Your {label} reached {where}{how} after {latency:.0f} s"
@@ -439,7 +441,7 @@ class Narrator:
                 alert=True,
             )
         to = payload(record).to if record else None
-        where = self.names.agency(to) if to else f"channel {lost.channel}"
+        where = self.names.agency(to) if to else f"channel {self.names.channel(lost.channel)}"
         label = message_label(lost.message)
         desk = self.names.desk(event.agency)
         return Said(f"{desk}Your {label} to {where} did not get through: {reason}", alert=True)

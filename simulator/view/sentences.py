@@ -70,7 +70,7 @@ def order_phrase(command: dict, names: Names) -> str:
         "share": lambda: f"share {c.get('incident') or 'facts'} with {names.agency(c.get('to'))}",
         "patch": lambda: (
             f"{'release the' if c.get('release') else 'set up a'} patch "
-            f"{' + '.join(c.get('channels') or [])}"
+            f"{' + '.join(names.channel(x) for x in c.get('channels') or [])}"
         ),
         "command_post": lambda: (
             f"set up a command post at {c.get('incident')} with {c.get('unit')}"
@@ -121,7 +121,9 @@ def order_done(command: dict, names: Names) -> str | None:
             f"Sharing {c.get('incident') or listed([fact_words(f) for f in c.get('facts') or []])} "
             f"with {names.agency(c.get('to'))}"
         ),
-        "patch": lambda: f"Patch {' + '.join(c.get('channels') or [])} requested",
+        "patch": lambda: (
+            f"Patch {' + '.join(names.channel(x) for x in c.get('channels') or [])} requested"
+        ),
         "public_statement": lambda: _statement(c),
         "traffic_point": lambda: f"{c.get('unit')} on its way to a traffic point on {_road(c)}",
     }
@@ -164,7 +166,7 @@ def _road(command: dict) -> str:
 def _addressee(command: dict, names: Names) -> str:
     if command.get("to"):
         return names.agency(command["to"])
-    return f"channel {command.get('channel')}"
+    return f"channel {names.channel(command.get('channel'))}"
 
 
 def accepted(event: Event, names: Names) -> str | None:
@@ -402,7 +404,7 @@ def traffic_point(event: Event, names: Names) -> str:
 
 def patch(event: Event, names: Names) -> str:
     """A console patch going live or released."""
-    pair = " + ".join(payload(event).channels)
+    pair = " + ".join(names.channel(c) for c in payload(event).channels)
     state = "is live" if event.kind == "patch.established" else "released"
     return f"{names.desk(event.agency)}Patch {pair} {state}"
 

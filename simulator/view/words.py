@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from simulator.scenario.check import incidents
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
+from simulator.scenario.plan import default_plan
 
 # Why a message did not get through, as a dispatcher would put it.
 LOST = {
@@ -139,6 +140,8 @@ class Names:
         self._agencies = {a.id: a.name for a in scenario.agencies} if scenario else {}
         self._hospitals = {h.id: h.name or h.id for h in scenario.hospitals} if scenario else {}
         self._conditions = condition_names(scenario) if scenario else {}
+        plan = default_plan(scenario)[1] if scenario else []
+        self._channels = {c.id: c.name or c.id for c in plan}
 
     def reason(self, refusal: str) -> str:
         """An engine's refusal in plain words, the agencies it names by id named."""
@@ -167,6 +170,10 @@ class Names:
         """The possessive: "your" for the one agency played, else "<name>'s"."""
         who = self.who(ident)
         return "your" if who == "you" else f"{who}'s"
+
+    def channel(self, ident: object) -> str:
+        """A channel by its name ("Meridian EMS dispatch"); a tab that is no channel as it is."""
+        return self._channels.get(str(ident), str(ident))
 
     def condition(self, incident: object, condition: object) -> str:
         """A condition to declare by its name ("device cleared"), as the CAD says it."""
