@@ -86,7 +86,5 @@ def test_after_a_statement_its_row_says_when_it_went_out_and_when_an_update_is_d
     run_to(app, console, 900)
     (again,) = statements(console, Selection(incident="INC1"))
     assert again.enabled and again.key == option.key  # keeps its number; updates are due
-    assert again.label == (
-        "Public statement update on INC1 (last at 00:10:00; an update is due by 00:55:00)"
-    )
+    assert again.label == "Public statement on INC1 (last 00:10:00, update due 00:55:00)"
     assert again.commands[0].text.startswith("Update from Police: our response to a traffic")

@@ -11,8 +11,9 @@ The statements read as a PIO's to the public: the agency and the incident by nam
 place ("a suspicious package near 9th Street and 9th Avenue"), never the engine's ids,
 and a denial says the claim is false without repeating it as a headline. They state no
 facts (the engine judges only the facts a statement names), so they cannot be wrong.
-Once a statement on an incident has gone out, its row says when ("last at 00:11:46")
-and when the next update falls due: the public expects one every ``update_minutes``.
+Once a statement on an incident has gone out, its row says when ("last 00:11:46")
+and when the next update falls due ("update due 00:56:46"), short enough for one row:
+the public expects one every ``update_minutes`` after the last statement anyone gave.
 """
 
 import numpy as np
@@ -43,8 +44,7 @@ def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Optio
             continue
         label = f"Public statement on {incident.id}"
         if last is not None:
-            label = f"Public statement update on {incident.id} (last at {format_offset(last)}"
-            label += _due(ctx, max(e.t for e in issued)) + ")"
+            label += f" (last {format_offset(last)}{_due(ctx, max(e.t for e in issued))})"
         text = statement_text(ctx, agency, incident, update=last is not None)
         option = build(
             ctx,
@@ -155,7 +155,7 @@ def _due(ctx: Context, last: float) -> str:
     community = ctx.exercise.scenario.community
     if community is None:
         return ""
-    return f"; an update is due by {format_offset(last + community.update_minutes * 60.0)}"
+    return f", update due {format_offset(last + community.update_minutes * 60.0)}"
 
 
 def _clock(ctx: Context, t: float) -> str:
