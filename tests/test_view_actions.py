@@ -216,8 +216,8 @@ def test_releasing_a_patch_frees_the_console(app):
     app.frame(0.0)
     labels = [o.label for o in console.options]
     assert labels == [
-        "Patch Police dispatch + Ems dispatch",  # the channels by name, not by id
-        "Patch Police dispatch + Fire dispatch",
+        "Patch Ems dispatch to Police dispatch",  # the channels by name, not by id
+        "Patch Fire dispatch to Police dispatch",
     ]
     key(pygame.K_1)
     app.frame(0.0)
@@ -226,7 +226,7 @@ def test_releasing_a_patch_frees_the_console(app):
     (release,) = of_kind(console, "release")
     assert release.enabled and release.label == "Release patch Ems dispatch + Police dispatch"
     patched, other = of_kind(console, "patch")  # each keeps its number; the pair is done
-    assert patched.done and patched.label == "Patch Police dispatch + Ems dispatch"
+    assert patched.done and patched.label == "Patch Ems dispatch to Police dispatch"
     assert not other.enabled
     assert other.reason == "all 1 of Police's patch consoles are in use"  # by name, not id
     press(app, console, "release")

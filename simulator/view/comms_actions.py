@@ -232,7 +232,8 @@ def _patch(ctx: Context, mine: ChannelView, other: ChannelView) -> Option:
     With several of them on the channel, the first whose consoles are not all in use.
     """
     agencies = [a for a in ctx.roles if a in mine.members]
-    label = f"Patch {mine.name or mine.id} + {other.name or other.id}"
+    # The other channel first: it tells the rows apart where a long name is cut.
+    label = f"Patch {other.name or other.id} to {mine.name or mine.id}"
     tried = [
         build(
             ctx,
