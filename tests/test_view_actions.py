@@ -216,17 +216,17 @@ def test_releasing_a_patch_frees_the_console(app):
     app.frame(0.0)
     labels = [o.label for o in console.options]
     assert labels == [
-        "Patch police-dispatch + ems-dispatch",
-        "Patch police-dispatch + fire-dispatch",
+        "Patch Ems dispatch to Police dispatch",  # the channels by name, not by id
+        "Patch Fire dispatch to Police dispatch",
     ]
     key(pygame.K_1)
     app.frame(0.0)
     ex = exercise_of(console)
     assert ex.engine.network.consoles_used("police") == 1
     (release,) = of_kind(console, "release")
-    assert release.enabled and release.label == "Release patch ems-dispatch + police-dispatch"
+    assert release.enabled and release.label == "Release patch Ems dispatch + Police dispatch"
     patched, other = of_kind(console, "patch")  # each keeps its number; the pair is done
-    assert patched.done and patched.label == "Patch police-dispatch + ems-dispatch"
+    assert patched.done and patched.label == "Patch Ems dispatch to Police dispatch"
     assert not other.enabled
     assert other.reason == "all 1 of Police's patch consoles are in use"  # by name, not id
     press(app, console, "release")
@@ -474,6 +474,24 @@ def test_a_ready_precondition_is_offered_for_declaring_in_words(app):
     assert declare.label == "Declare: scene secure"
     press(app, console, "declare")
     assert trainee_commands(console)[-1]["type"] == "declare"
+
+
+def test_a_condition_is_declared_and_logged_by_its_name_not_its_id(app):
+    gate = {"id": "cleared", "name": "device cleared", "capability": "patrol", "minutes": 1}
+    call = incident(requires={"patrol": 1}, preconditions=[gate])
+    console = start(app, ("police",), units=UNITS, msel=[call])
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    press(app, console, "assign")
+    run_to(app, console, 600.0)
+    select(app, console, incident=True)
+    (declare,) = of_kind(console, "declare")
+    assert declare.label == "Declare: device cleared"
+    press(app, console, "declare")
+    run_to(app, console, 610.0)
+    said = [e.text for e in console.log.entries]
+    assert "INC1: ready to declare device cleared" in said
+    assert "INC1: device cleared declared" in said
 
 
 def test_each_action_keeps_its_number_after_another_is_taken(app):

@@ -107,3 +107,11 @@ def test_the_round_up_counts_a_reopening_as_such_not_as_a_new_closure(app):
     assert (
         sorted(c["to"] for c in shares(console)) == ["county_fire"] * 2 + ["ems"] * 2 + ["fire"] * 2
     )
+    # Said as a reopening, in the notice, the log and the done row, not as a closure.
+    notice = console.toast[0].split("\n")
+    assert "Town Police: shared Mill Bridge reopening with County Fire" in notice
+    said = [e.text for e in console.log.entries]
+    assert "Sharing Mill Bridge reopening with County Fire" in said
+    assert "Sharing Mill Bridge closure with County Fire" in said  # the first round-up
+    (done,) = [o for o in console.options if o.kind == "closure"]
+    assert done.done and done.label == "Closures shared: Mill Bridge (reopened)"

@@ -12,7 +12,7 @@ import pygame
 import pytest
 import view_helpers  # noqa: F401  (sets the dummy driver before pygame starts)
 from conftest import CAD_OPENS, build, complete, incident, scenario_dict, unit
-from view_helpers import exercise_of, key, start
+from view_helpers import exercise_of, key, rendered, start
 
 from simulator.commands import SendMessage, Share
 from simulator.events import Event
@@ -159,7 +159,7 @@ MAIN_KINDS: list[tuple[Event, str | None]] = [
     ),
     (
         event("patch.established", "fire", channels=["fire-dispatch", "police-dispatch"]),
-        "Patch fire-dispatch + police-dispatch is live",
+        "Patch Fire dispatch + Police dispatch is live",
     ),
     (event("fault.started", fault="cad", target="police", seq=3), "Police CAD is down"),
     (
@@ -485,7 +485,7 @@ def test_message_ids_never_read_as_unit_ids_in_the_log(app):
     assert any(t.startswith("Police told you: update 0 (msg #1") for t in texts(console))
 
 
-def test_the_log_filters_by_channel(app):
+def test_the_log_filters_by_channel(app, monkeypatch):
     console = start(app, ("fire",))
     ex = exercise_of(console)
     for channel in ("dispatch-phone", "fire-dispatch"):
@@ -503,6 +503,11 @@ def test_the_log_filters_by_channel(app):
     for tab in tabs[2:]:
         console.log.choose(tab)
         assert console.log.shown() and all(e.channel == tab for e in console.log.shown())
+    # A channel's tab and its lines' prefix name it as the plan does, not by its id.
+    console.log.choose("fire-dispatch")
+    drawn = rendered(app, monkeypatch)
+    assert "fire-dispatch" in tabs and "Fire dispatch" in drawn and "[Fire dispatch]" in drawn
+    assert not [s for s in drawn if "fire-dispatch" in s]
     console.log.choose("inbox")
     assert [e.text.split(" (msg")[0] for e in console.log.shown()] == [
         "Police told you: from police"
@@ -577,3 +582,30 @@ def test_every_seat_sees_a_hospital_bed_come_free_on_the_status_board():
     for agency in ("ems", "police"):
         hearing = Hearing(Seat(agency, (agency,)))
         assert hearing.heard([freed], [None]) == [freed]
+
+
+def test_a_hold_at_the_perimeter_and_a_send_in_read_as_such_not_as_dispatches():
+    narrator = Narrator(build(scenario_dict()), ("police",))
+    hold = {"agency": "police", "type": "dispatch", "incident": "INC1", "units": ["P1"]}
+    said = narrator.lines(
+        [
+            event("command.accepted", "police", source="trainee", command={**hold, "hold": True}),
+            event(
+                "unit.staged",
+                "police",
+                unit="P1",
+                incident="INC1",
+                prev="en_route",
+                at="perimeter",
+                reason="held by dispatch",
+            ),
+            event("command.accepted", "police", source="trainee", command=hold),
+            event("command.accepted", "police", source="trainee", command=hold),
+        ]
+    )
+    assert [e.text for e in said] == [
+        "P1 held at the INC1 perimeter",
+        "P1 waiting at the perimeter (held by dispatch)",
+        "P1 sent in to INC1",
+        "P1 dispatched to INC1",  # no longer held: an ordinary dispatch
+    ]

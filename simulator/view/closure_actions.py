@@ -49,7 +49,7 @@ def closure_roundup(ctx: Context) -> list[Option]:
             if _owed(_sent(ctx, to, fact), held):
                 untold.setdefault((sender, to), []).append(fact)
     if not untold:
-        streets = ", ".join(FactKey.parse(f).subject for f in facts)
+        streets = ", ".join(FactKey.parse(f).subject + " (reopened)" * (f in opened) for f in facts)
         done = f"Closures shared: {streets}"
         return [Option("closure", done, (), "every agency told", done=True, key="closures")]
     new = {f for told in untold.values() for f in told}

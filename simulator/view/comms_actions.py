@@ -25,7 +25,7 @@ from simulator.scenario.vocabulary import Capability, provides
 from simulator.view.handling import oversharing, warning
 from simulator.view.option import Context, Option, build, checked, keep
 from simulator.view.picture import KnownIncident
-from simulator.view.words import spaced
+from simulator.view.words import condition_names, spaced
 
 
 def incident_options(ctx: Context, incident: KnownIncident, units: list[UnitView]) -> list[Option]:
@@ -40,11 +40,13 @@ def incident_options(ctx: Context, incident: KnownIncident, units: list[UnitView
 
 
 def _declarations(ctx: Context, incident: KnownIncident) -> list[Option]:
+    """A condition ready to declare, by its name ("Declare: device cleared")."""
+    names = condition_names(ctx.exercise.scenario)
     return [
         checked(
             ctx,
             "declare",
-            f"Declare: {spaced(condition)}",
+            f"Declare: {names.get((inc, condition)) or spaced(condition)}",
             (Declare(agency=agency, incident=inc, condition=condition),),
         )
         for inc, condition, agency in ctx.snapshot.declarable
@@ -199,11 +201,12 @@ def _unified(ctx: Context, incident: KnownIncident) -> Option:
 def comms_options(ctx: Context) -> list[Option]:
     """Release the trainee's patches; patch one of their radio channels to another's."""
     held = [p for p in ctx.exercise.patches() if p.agency in ctx.roles]
+    named = {c.id: c.name or c.id for c in ctx.exercise.channels()}
     out = [
         build(
             ctx,
             "release",
-            f"Release patch {a} + {b}" + ctx.desk(p.agency),
+            f"Release patch {named.get(a, a)} + {named.get(b, b)}" + ctx.desk(p.agency),
             Patch,
             agency=p.agency,
             channels=(a, b),
@@ -229,7 +232,8 @@ def _patch(ctx: Context, mine: ChannelView, other: ChannelView) -> Option:
     With several of them on the channel, the first whose consoles are not all in use.
     """
     agencies = [a for a in ctx.roles if a in mine.members]
-    label = f"Patch {mine.id} + {other.id}"
+    # The other channel first: it tells the rows apart where a long name is cut.
+    label = f"Patch {other.name or other.id} to {mine.name or mine.id}"
     tried = [
         build(
             ctx,

@@ -53,7 +53,7 @@ from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import TRAINEE, Session
 from simulator.view.text import Text
-from simulator.view.words import Names, fact_words, plain_reason
+from simulator.view.words import Names, plain_reason, shared_words
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -415,7 +415,14 @@ class Console(Screen):
         results = submit(self.exercise, option)
         if not any(r.accepted for r in results):  # a refused one is not "done"
             self._given.discard(option.key)
-        lines = _parts(option, results, self.log.narrator.names)
+        held = {
+            (c.agency, f): known.value
+            for c in option.commands
+            if isinstance(c, Share)
+            for f in c.facts
+            if (known := self.exercise.knowledge(c.agency).get(f)) is not None
+        }
+        lines = _parts(option, results, self.log.narrator.names, held)
         lines += self._defer(option, results, since)
         if option.reason:  # units left out of an assignment, and why
             lines.append(f"Not ordered: {option.reason}")
@@ -445,7 +452,9 @@ class Console(Screen):
     def _send(self, command: SendMessage) -> Result:
         """Submit a message written in the overlay; its result shows like any order's."""
         names = self.log.narrator.names
-        where = names.agency(command.to) if command.to else f"channel {command.channel}"
+        where = (
+            names.agency(command.to) if command.to else f"channel {names.channel(command.channel)}"
+        )
         option = Option("message", f"Message to {where} sent", (command,))
         (result,) = submit(self.exercise, option)
         self._notice("\n".join(_parts(option, [result], names)))
@@ -680,8 +689,17 @@ def _bar_button(
     return box
 
 
-def _parts(option: Option, results: list[Result], names: Names) -> list[str]:
-    """One line for a one-command option; for several, one line per command given."""
+def _parts(
+    option: Option,
+    results: list[Result],
+    names: Names,
+    held: dict[tuple[str, str], object] | None = None,
+) -> list[str]:
+    """One line for a one-command option; for several, one line per command given.
+
+    ``held``: the value each sharing agency holds of each fact it shares (a road
+    reopened is shared as its reopening, not as a closure).
+    """
     if len(results) == 1:
         result = results[0]
         return [
@@ -689,10 +707,13 @@ def _parts(option: Option, results: list[Result], names: Names) -> list[str]:
             if result.accepted
             else f"Rejected: {names.reason(result.reason)}"
         ]
-    return [_part(c, r, names) for c, r in zip(option.commands, results, strict=True)]
+    held = held or {}
+    return [_part(c, r, names, held) for c, r in zip(option.commands, results, strict=True)]
 
 
-def _part(command: CommandBase, result: Result, names: Names) -> str:
+def _part(
+    command: CommandBase, result: Result, names: Names, held: dict[tuple[str, str], object]
+) -> str:
     """One command's line, agencies by name (the ids mean nothing on the map)."""
     agency = names.agency(command.agency)
     if not result.accepted:
@@ -701,7 +722,9 @@ def _part(command: CommandBase, result: Result, names: Names) -> str:
         return f"{agency}: dispatched {', '.join(command.units)} to {command.incident}"
     if isinstance(command, Share):
         # A closure's share names no incident: what it passes on is its facts.
-        what = command.incident or ", ".join(fact_words(f) for f in command.facts)
+        what = command.incident or ", ".join(
+            shared_words(f, held.get((command.agency, f))) for f in command.facts
+        )
         return f"{agency}: shared {what} with {names.agency(command.to)}"
     return f"{agency}: {getattr(command, 'type', 'order')} done"
 

@@ -165,7 +165,8 @@ class Log(Panel):
     def _indent(self, entry: Entry) -> int:
         """Where a line's text starts, after its time, channel and handling badge."""
         font = self.text.font(self.text.small)
-        start = PAD + font.size(format_offset(entry.t))[0] + font.size(f"[{entry.channel}]")[0]
+        channel = f"[{self._channel(entry.channel)}]"
+        start = PAD + font.size(format_offset(entry.t))[0] + font.size(channel)[0]
         badge = font.size(entry.badge)[0] + 14 if entry.badge else 0
         return start + 12 + badge
 
@@ -188,7 +189,7 @@ class Log(Panel):
         colour = VERMILLION if entry.refused else (ORANGE if entry.alert else TEXT)
         stamp = text.render(format_offset(entry.t), text.small, MUTED)
         surface.blit(stamp, (PAD, row.y))
-        channel = text.render(f"[{entry.channel}]", text.small, SKY_BLUE)
+        channel = text.render(f"[{self._channel(entry.channel)}]", text.small, SKY_BLUE)
         surface.blit(channel, (PAD + stamp.get_width() + 6, row.y))
         if entry.badge:
             x = PAD + stamp.get_width() + channel.get_width() + 12
@@ -225,7 +226,13 @@ class Log(Panel):
             surface.blit(text.render(f"+{hidden} (Tab)", text.small, MUTED), (x, 5))
 
     def _tab_label(self, tab: str) -> str:
-        return f"inbox ({self.unread})" if tab == "inbox" and self.unread else tab
+        if tab == "inbox":
+            return f"inbox ({self.unread})" if self.unread else tab
+        return tab if tab == "all" else self._channel(tab)
+
+    def _channel(self, channel: str) -> str:
+        """A channel as the trainee reads it: by its name ("Meridian EMS dispatch")."""
+        return self.narrator.names.channel(channel)
 
     def _fitting(self, tabs: list[str], x: int, right: int) -> list[str]:
         font = self.text.font(self.text.small)

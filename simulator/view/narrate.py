@@ -34,7 +34,9 @@ from simulator.view.words import (
     PATH,
     Names,
     fact_words,
+    listed,
     message_label,
+    shared_words,
     spaced,
     type_words,
 )
@@ -109,6 +111,8 @@ def channel_of(event: Event) -> str:
         return "orders"
     if event.kind in ("inject.released", "information.received"):
         return "controller"
+    if event.kind == "statement.issued":
+        return "public"
     return "CAD"
 
 
@@ -139,6 +143,8 @@ class Narrator:
         self.told: set[int] = set()  # MSEL seqs already shown
         self.called: set[str] = set()  # incidents whose callers' words were shown
         self.badges: dict[str, str] = {}  # fact -> the handling badge a copy of ours has
+        self.held: dict[str, str] = {}  # unit -> the incident at whose perimeter it waits
+        self.roads: dict[tuple[str, str], object] = {}  # (agency, closure fact) -> closed?
 
     # -- entry points --------------------------------------------------------------------
 
@@ -194,7 +200,12 @@ class Narrator:
         kind = event.kind
         if kind.startswith("message."):
             return self._message(event, learned)
+        if kind.startswith("unit."):
+            self._hold(event)
+        if kind == "fact.learned" and payload(event).fact.startswith("closure:"):
+            self.roads[(event.agency or "", payload(event).fact)] = payload(event).value
         special = {
+            "command.accepted": lambda: self._accepted(event),
             "cad.opened": lambda: self._cad(event, learned),
             "inject.released": lambda: self._inject(event),
             "information.received": lambda: self._information(event),
@@ -216,6 +227,36 @@ class Narrator:
         urgent = kind in ALERTS
         warned = urgent or kind in WARNINGS
         return Said(text, inbox=urgent, alert=refused or warned, refused=refused)
+
+    # -- orders --------------------------------------------------------------------------
+
+    def _hold(self, event: Event) -> None:
+        """Follow which of the trainee's units wait at a perimeter, and whose."""
+        unit = event.unit or ""
+        if event.kind == "unit.staged" and payload(event).at == "perimeter":
+            self.held[unit] = event.incident or ""
+        else:
+            self.held.pop(unit, None)
+
+    def _accepted(self, event: Event) -> Said | None:
+        """An order carried out; a dispatch of crews held at the perimeter sends them in."""
+        command = payload(event).command
+        incident, units = command.get("incident"), command.get("units") or []
+        if command.get("type") == "dispatch" and not command.get("hold") and units:
+            going_in = all(self.held.get(u) == incident for u in units)
+            for unit in units:
+                self.held.pop(unit, None)
+            if going_in:
+                return Said(f"{self.names.desk(event.agency)}{listed(units)} sent in to {incident}")
+        if command.get("type") == "share" and not command.get("incident"):
+            sender = str(command.get("agency"))
+            what = listed(
+                shared_words(f, self.roads.get((sender, f))) for f in command.get("facts") or []
+            )
+            to = self.names.agency(command.get("to"))
+            return Said(f"{self.names.desk(event.agency)}Sharing {what} with {to}")
+        text = sentence(event, self.names)
+        return Said(text) if text is not None else None
 
     # -- calls, injects, facts -----------------------------------------------------------
 
@@ -309,9 +350,12 @@ class Narrator:
         The engine's side of an inject already shown is left out. A road closed or
         reopened is told only when the trainee's agency ordered it: a scripted closure
         reaches them as its inject (if they were told), another agency's as a message.
+        A statement the trainee's PIO gave is told by the order's line.
         """
         if event.kind == "fault.started":
             return payload(event).seq in self.told
+        if event.kind == "statement.issued":
+            return event.agency in self.roles  # the order's line says it, under orders
         if event.kind.startswith("road."):
             return payload(event).by not in self.roles
         marker = payload(event).reason if event.kind in BY_INJECT else None
@@ -340,7 +384,9 @@ class Narrator:
             return self._received(event, delivered, record, source, learned)
         if source in self.roles:
             label = message_label(delivered.message)
-            where = self.names.agency(to) if to else f"channel {delivered.channel}"
+            where = (
+                self.names.agency(to) if to else f"channel {self.names.channel(delivered.channel)}"
+            )
             how, latency = _path(record), delivered.latency
             text = (
                 f"{self.names.desk(source)}Your {label} reached {where}{how} after {latency:.0f} s"
@@ -395,7 +441,7 @@ class Narrator:
                 alert=True,
             )
         to = payload(record).to if record else None
-        where = self.names.agency(to) if to else f"channel {lost.channel}"
+        where = self.names.agency(to) if to else f"channel {self.names.channel(lost.channel)}"
         label = message_label(lost.message)
         desk = self.names.desk(event.agency)
         return Said(f"{desk}Your {label} to {where} did not get through: {reason}", alert=True)

@@ -137,6 +137,8 @@ def heard(event: Event, agencies: frozenset[str], known: Callable[[str], bool]) 
         return event.incident is not None and known(event.incident)
     if kind.startswith("traffic."):
         return True  # the traffic news, and officers directing traffic in the road
+    if kind == "statement.issued":
+        return True  # a PIO speaks to the public: every agency hears it
     return kind in (
         "road.closed",
         "road.opened",

@@ -6,12 +6,24 @@ rumour one of their agencies noticed: deny it or confirm it); one who plays the 
 call came to can verify a call its call-takers flagged as a possible hoax. Each option
 is checked with the engine first like every other (see ``option.py``). The agencies'
 events tell what was noticed or flagged, as the trainee's own log shows them.
+
+The statements read as a PIO's to the public: the agency and the incident by name and
+place ("a suspicious package near 9th Street and 9th Avenue"), never the engine's ids,
+and a denial says the claim is false without repeating it as a headline. They state no
+facts (the engine judges only the facts a statement names), so they cannot be wrong.
+Once a statement on an incident has gone out, its row says when ("last 00:11:46")
+and when the next update falls due ("update due 00:56:46"), short enough for one row:
+the public expects one every ``update_minutes`` after the last statement anyone gave.
 """
+
+import numpy as np
 
 from simulator.commands import PublicStatement, VerifyCall
 from simulator.payloads import payload
-from simulator.view.option import Context, Option, build
+from simulator.scenario.timing import format_offset
+from simulator.view.option import Context, Option, build, keep
 from simulator.view.picture import KnownIncident
+from simulator.view.words import spaced
 
 
 def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Option]:
@@ -25,22 +37,25 @@ def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Optio
     for agency in sorted(flagged):
         label = "Verify the call (possible hoax)" + ctx.desk(agency)
         out.append(build(ctx, "verify", label, VerifyCall, agency=agency, incident=incident.id))
+    issued = ctx.exercise.log.of_kind("statement.issued")
+    last = max((e.t for e in issued if e.incident == incident.id), default=None)
     for agency in _pios(ctx):
         if agency not in incident.held_by:
             continue
-        label = f"Public statement on {incident.id}" + ctx.desk(agency)
-        text = f"We are responding to an incident ({incident.type}); updates will follow."
-        out.append(
-            build(
-                ctx,
-                "statement",
-                label,
-                PublicStatement,
-                agency=agency,
-                text=text,
-                incident=incident.id,
-            )
+        label = f"Public statement on {incident.id}"
+        if last is not None:
+            label += f" (last {format_offset(last)}{_due(ctx, max(e.t for e in issued))})"
+        text = statement_text(ctx, agency, incident, update=last is not None)
+        option = build(
+            ctx,
+            "statement",
+            label + ctx.desk(agency),
+            PublicStatement,
+            agency=agency,
+            text=text,
+            incident=incident.id,
         )
+        out.append(keep(option, f"statement {incident.id} {agency}"))
     return out
 
 
@@ -51,16 +66,17 @@ def rumour_options(ctx: Context) -> list[Option]:
         return []
     log = ctx.exercise.log
     answered = {payload(e).rumour for e in log.of_kind("rumour.countered")}
-    noticed = {}
+    noticed: dict[str, tuple[str, float]] = {}
     for e in log.of_kind("rumour.noticed"):
         if e.agency in ctx.roles and (heard := payload(e)).rumour not in answered:
-            noticed.setdefault(heard.rumour, heard.claim)
+            noticed.setdefault(heard.rumour, (heard.claim, e.t))
     out = []
-    for rumour, claim in sorted(noticed.items()):
+    for rumour, (claim, seen) in sorted(noticed.items()):
+        about = _about(ctx, rumour)
         for stance, verb in (("deny", "Deny"), ("confirm", "Confirm")):
             for agency in pios:
                 label = f'{verb} rumour {rumour}: "{claim}"' + ctx.desk(agency)
-                text = f"{verb} the claim circulating online: {claim}."
+                text = answer_text(ctx, agency, stance, seen, about)
                 out.append(
                     build(
                         ctx,
@@ -74,6 +90,90 @@ def rumour_options(ctx: Context) -> list[Option]:
                     )
                 )
     return out
+
+
+# -- the words ------------------------------------------------------------------------
+
+
+def statement_text(ctx: Context, agency: str, incident: KnownIncident, update: bool) -> str:
+    """A PIO's statement on an incident: who responds to what, where; when more comes."""
+    who = ctx.exercise.scenario.agency(agency).name
+    what = f"{_article(spaced(incident.type))} {spaced(incident.type)}{where(ctx, incident)}"
+    then = _next(ctx)
+    if update:
+        return (
+            f"Update from {who}: our response to {what} continues. "
+            f"Please keep clear of the area and follow the directions of officers there. {then}"
+        )
+    return (
+        f"{who} is responding to {what}. "
+        f"Please keep clear of the area and follow the directions of officers there. {then}"
+    )
+
+
+def answer_text(
+    ctx: Context, agency: str, stance: str, seen: float, about: KnownIncident | None
+) -> str:
+    """A PIO's answer to a rumour, without repeating the claim as a headline."""
+    who = ctx.exercise.scenario.agency(agency).name
+    topic = (
+        f"about the {spaced(about.type)}{where(ctx, about)}"
+        if about is not None
+        else f"since {_clock(ctx, seen)}"
+    )
+    if stance == "deny":
+        return (
+            f"{who}: a claim circulating on social media {topic} is false. "
+            "Please rely on official updates from the agencies responding "
+            "and do not share unconfirmed posts."
+        )
+    return (
+        f"{who} confirms what is being reported on social media {topic}. "
+        f"We will share more as soon as we can. {_next(ctx)}"
+    )
+
+
+def where(ctx: Context, incident: KnownIncident) -> str:
+    """The streets meeting nearest the incident: " near 9th Street and 9th Avenue"."""
+    roads = ctx.exercise.atlas.roads
+    node, _ = roads.nearest(incident.x, incident.y)
+    touching = np.nonzero((roads.src == node) | (roads.dst == node))[0]
+    streets = sorted({roads.names[int(e)] for e in touching} - {""})
+    if not streets:
+        return ""
+    return " near " + " and ".join(streets[:2])
+
+
+def _next(ctx: Context) -> str:
+    community = ctx.exercise.scenario.community
+    minutes = community.update_minutes if community is not None else 60
+    return f"We will give an update within {minutes:.0f} minutes."
+
+
+def _due(ctx: Context, last: float) -> str:
+    """When the next update falls due after the last statement anyone gave."""
+    community = ctx.exercise.scenario.community
+    if community is None:
+        return ""
+    return f", update due {format_offset(last + community.update_minutes * 60.0)}"
+
+
+def _clock(ctx: Context, t: float) -> str:
+    """The time of day at exercise time ``t`` ("15:14"), as the public tells it."""
+    hours, minutes = (int(p) for p in ctx.exercise.scenario.metadata.start.split(":")[:2])
+    total = int(hours * 3600 + minutes * 60 + t) % 86400
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}"
+
+
+def _article(words: str) -> str:
+    return "an" if words[:1].lower() in "aeiou" else "a"
+
+
+def _about(ctx: Context, rumour: str) -> KnownIncident | None:
+    """The incident a rumour concerns, if the trainee's CAD holds it."""
+    rows = [r for r in ctx.exercise.scenario.msel if getattr(r, "rumour", None) == rumour]
+    about = getattr(rows[0], "about", None) if rows else None
+    return next((i for i in ctx.snapshot.incidents if i.id == about), None)
 
 
 def _pios(ctx: Context) -> list[str]:

@@ -34,10 +34,17 @@ def order_phrase(command: dict, names: Names) -> str:
     kind = c.get("type", "")
     units = listed(c.get("units") or [])
     phrases: dict[str, Callable[[], str]] = {
-        "dispatch": lambda: f"dispatch {units} to {c.get('incident')}",
+        "dispatch": lambda: (
+            f"hold {units} at the {c.get('incident')} perimeter"
+            if c.get("hold")
+            else f"dispatch {units} to {c.get('incident')}"
+        ),
         "recall": lambda: f"recall {units}",
         "stage": lambda: f"send {units} to staging area {c.get('staging')}",
-        "declare": lambda: f"declare {spaced(c.get('condition'))} at {c.get('incident')}",
+        "declare": lambda: (
+            f"declare {names.condition(c.get('incident'), c.get('condition'))} "
+            f"at {c.get('incident')}"
+        ),
         "transport": lambda: f"send {c.get('unit')} to {names.hospital(c.get('hospital'))}",
         "destination": lambda: (
             f"send {c.get('triage')} patients of {c.get('incident')} "
@@ -63,7 +70,7 @@ def order_phrase(command: dict, names: Names) -> str:
         "share": lambda: f"share {c.get('incident') or 'facts'} with {names.agency(c.get('to'))}",
         "patch": lambda: (
             f"{'release the' if c.get('release') else 'set up a'} patch "
-            f"{' + '.join(c.get('channels') or [])}"
+            f"{' + '.join(names.channel(x) for x in c.get('channels') or [])}"
         ),
         "command_post": lambda: (
             f"set up a command post at {c.get('incident')} with {c.get('unit')}"
@@ -72,6 +79,11 @@ def order_phrase(command: dict, names: Names) -> str:
         "staging_area": lambda: f"open staging area {c.get('id')}",
         "register_operation": lambda: f"register {c.get('operation')} in deconfliction",
         "deconflict": lambda: f"{c.get('action', 'acknowledge')} over conflict {c.get('conflict')}",
+        "public_statement": lambda: (
+            f"{c.get('stance')} rumour {c.get('rumour')}"
+            if c.get("rumour")
+            else f"give a public statement{_on(c)}"
+        ),
     }
     return phrases.get(kind, lambda: spaced(kind or "order"))()
 
@@ -82,10 +94,17 @@ def order_done(command: dict, names: Names) -> str | None:
     kind = c.get("type", "")
     units = listed(c.get("units") or [])
     done: dict[str, Callable[[], str]] = {
-        "dispatch": lambda: f"{units} dispatched to {c.get('incident')}",
+        "dispatch": lambda: (
+            f"{units} held at the {c.get('incident')} perimeter"
+            if c.get("hold")
+            else f"{units} dispatched to {c.get('incident')}"
+        ),
         "recall": lambda: f"{units} recalled to station",
         "stage": lambda: f"{units} sent to staging area {c.get('staging')}",
-        "declare": lambda: f"{c.get('incident')}: {spaced(c.get('condition'))} declared",
+        "declare": lambda: (
+            f"{c.get('incident')}: {names.condition(c.get('incident'), c.get('condition'))} "
+            "declared"
+        ),
         "transport": lambda: (
             f"{c.get('unit')} to take its patients to {names.hospital(c.get('hospital'))}"
         ),
@@ -102,13 +121,40 @@ def order_done(command: dict, names: Names) -> str | None:
             f"Sharing {c.get('incident') or listed([fact_words(f) for f in c.get('facts') or []])} "
             f"with {names.agency(c.get('to'))}"
         ),
-        "patch": lambda: f"Patch {' + '.join(c.get('channels') or [])} requested",
+        "patch": lambda: (
+            f"Patch {' + '.join(names.channel(x) for x in c.get('channels') or [])} requested"
+        ),
+        "public_statement": lambda: _statement(c),
         "traffic_point": lambda: f"{c.get('unit')} on its way to a traffic point on {_road(c)}",
     }
     if kind in ("patch", "traffic_point") and c.get("release"):
         return None  # "Patch ... released" or "... leaves its traffic point" follows at once
     # Roads, service, command post, unified command and staging areas: the event says it.
     return done[kind]() if kind in done else None
+
+
+def _on(command: dict) -> str:
+    return f" on {command['incident']}" if command.get("incident") else ""
+
+
+def _statement(command: dict) -> str:
+    """The trainee's PIO speaking: what about, and the words the public heard."""
+    rumour, stance = command.get("rumour"), command.get("stance")
+    what = {"deny": "denying", "confirm": "confirming"}.get(str(stance), "answering")
+    head = f"Public statement {what} rumour {rumour}" if rumour else "Public statement"
+    return f"{head}{_on(command)}: \u201c{command.get('text', '')}\u201d"
+
+
+def statement(event: Event, names: Names) -> str | None:
+    """Another agency's PIO speaking to the public (the trainee's own: the order line)."""
+    said = payload(event)
+    head = f"Public statement by {names.agency(event.agency)}"
+    if said.rumour:
+        what = {"deny": "denying", "confirm": "confirming"}.get(said.stance, "answering")
+        head += f" {what} rumour {said.rumour}"
+    elif event.incident:
+        head += f" on {event.incident}"
+    return f"{head}: \u201c{said.text}\u201d"
 
 
 def _road(command: dict) -> str:
@@ -120,7 +166,7 @@ def _road(command: dict) -> str:
 def _addressee(command: dict, names: Names) -> str:
     if command.get("to"):
         return names.agency(command["to"])
-    return f"channel {command.get('channel')}"
+    return f"channel {names.channel(command.get('channel'))}"
 
 
 def accepted(event: Event, names: Names) -> str | None:
@@ -358,7 +404,7 @@ def traffic_point(event: Event, names: Names) -> str:
 
 def patch(event: Event, names: Names) -> str:
     """A console patch going live or released."""
-    pair = " + ".join(payload(event).channels)
+    pair = " + ".join(names.channel(c) for c in payload(event).channels)
     state = "is live" if event.kind == "patch.established" else "released"
     return f"{names.desk(event.agency)}Patch {pair} {state}"
 
@@ -414,6 +460,7 @@ SENTENCES: dict[str, Sentence] = {
     "fault.ended": fault,
     "fault.restored": fault,
     "exercise.ended": ended,
+    "statement.issued": statement,
     **OPERATION_SENTENCES,
 }
 

@@ -9,8 +9,10 @@ called M1, M2 too, and "M2 delivered to ems" reads as an ambulance.
 import re
 from collections.abc import Iterable, Mapping
 
+from simulator.scenario.check import incidents
 from simulator.scenario.facts import FactKey
 from simulator.scenario.model import Scenario
+from simulator.scenario.plan import default_plan
 
 # Why a message did not get through, as a dispatcher would put it.
 LOST = {
@@ -137,6 +139,9 @@ class Names:
         self.roles = tuple(sorted(roles))
         self._agencies = {a.id: a.name for a in scenario.agencies} if scenario else {}
         self._hospitals = {h.id: h.name or h.id for h in scenario.hospitals} if scenario else {}
+        self._conditions = condition_names(scenario) if scenario else {}
+        plan = default_plan(scenario)[1] if scenario else []
+        self._channels = {c.id: c.name or c.id for c in plan}
 
     def reason(self, refusal: str) -> str:
         """An engine's refusal in plain words, the agencies it names by id named."""
@@ -166,9 +171,26 @@ class Names:
         who = self.who(ident)
         return "your" if who == "you" else f"{who}'s"
 
+    def channel(self, ident: object) -> str:
+        """A channel by its name ("Meridian EMS dispatch"); a tab that is no channel as it is."""
+        return self._channels.get(str(ident), str(ident))
+
+    def condition(self, incident: object, condition: object) -> str:
+        """A condition to declare by its name ("device cleared"), as the CAD says it."""
+        return self._conditions.get((str(incident), str(condition))) or spaced(condition)
+
     def hospital(self, ident: object) -> str:
         """A hospital's name."""
         return self._hospitals.get(str(ident), str(ident))
+
+
+def condition_names(scenario: Scenario) -> dict[tuple[str, str], str]:
+    """Each incident's conditions to declare, by (incident, condition id): their names."""
+    return {
+        (spec.id, pre.id): pre.name
+        for _path, _time, spec in incidents(scenario)
+        for pre in spec.preconditions
+    }
 
 
 def fact_words(key: str, value: object = None) -> str:
@@ -195,6 +217,17 @@ def fact_words(key: str, value: object = None) -> str:
             return f"{fact.subject} closure"
         return f"{fact.subject} {'closed' if value else 'open again'}"
     return f"{spaced(key)}: {spaced(value)}" if value is not None else spaced(key)
+
+
+def shared_words(key: str, value: object = None) -> str:
+    """What a share passes on: a road's closure, or its reopening when the road is open.
+
+    "9th Street closure", "9th Street reopening"; any other fact as ``fact_words``.
+    """
+    fact = FactKey.parse(key)
+    if fact.topic == "closure":
+        return f"{fact.subject} {'reopening' if value is False else 'closure'}"
+    return fact_words(key, value)
 
 
 def incident_words(value: object) -> str:

@@ -1,0 +1,90 @@
+"""The public in the map view: the PIO's statements, their words, and the log of them.
+
+The default test map and agencies with a community (the police and fire each with a
+PIO, updates due every 45 minutes) and one false rumour R1 about INC1, a collision at
+node I, where Main Street, Hospital Road and East Lane meet.
+"""
+
+from conftest import incident, scenario_dict
+from view_helpers import run_to, start_with
+
+from simulator.commands import PublicStatement
+from simulator.view.actions import Selection, options, submit
+
+RUMOUR = {
+    "seq": 2,
+    "time": 300,
+    "type": "rumour",
+    "to": ["police"],
+    "description": "Posts claim a second crash was covered up",
+    "rumour": "R1",
+    "claim": "Police covered up a second crash",
+    "about": "INC1",
+}
+
+
+def community() -> dict:
+    data = scenario_dict(msel=[incident(), RUMOUR])
+    data["community"] = {"trust": 60, "pio": ["police", "fire"], "update_minutes": 45}
+    return data
+
+
+def statements(console, selection: Selection) -> list:
+    ex, snapshot = console.session.exercise, console.snapshot
+    return [o for o in options(ex, snapshot, selection, ("police",)) if o.kind == "statement"]
+
+
+def test_a_statement_names_the_agency_the_incident_type_and_its_streets_not_ids(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    text = option.commands[0].text
+    assert text.startswith("Police is responding to a traffic collision near East Lane")
+    assert "INC1" not in text and "_" not in text and "(" not in text
+    assert text.endswith("We will give an update within 45 minutes.")
+
+
+def test_a_denial_says_the_claim_is_false_without_repeating_it(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    deny = next(o for o in statements(console, Selection()) if o.label.startswith("Deny"))
+    text = deny.commands[0].text
+    assert "covered up" not in text and "R1" not in text
+    assert "claim circulating on social media about the traffic collision near" in text
+    assert "is false" in text and not text.startswith("Deny")
+
+
+def test_the_trainees_statement_is_a_log_line_under_orders_with_its_words(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    assert all(r.accepted for r in submit(console.session.exercise, option))
+    run_to(app, console, 660)
+    lines = [e for e in console.log.entries if "statement" in e.text]
+    assert [(e.channel, e.t) for e in lines] == [("orders", 600.0)]
+    assert lines[0].text == f"Public statement on INC1: \u201c{option.commands[0].text}\u201d"
+
+
+def test_a_partners_statement_is_a_log_line_on_the_public_tab(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    exercise = console.session.exercise._exercise
+    said = PublicStatement(agency="fire", text="Stay away from Main Street.")
+    assert exercise.submit(said, source="test").accepted
+    run_to(app, console, 660)
+    (line,) = [e for e in console.log.entries if "statement" in e.text]
+    assert line.channel == "public" and "public" in console.log.tabs()
+    assert line.text == "Public statement by Fire: \u201cStay away from Main Street.\u201d"
+
+
+def test_after_a_statement_its_row_says_when_it_went_out_and_when_an_update_is_due(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    assert option.label == "Public statement on INC1"
+    submit(console.session.exercise, option)
+    run_to(app, console, 900)
+    (again,) = statements(console, Selection(incident="INC1"))
+    assert again.enabled and again.key == option.key  # keeps its number; updates are due
+    assert again.label == "Public statement on INC1 (last 00:10:00, update due 00:55:00)"
+    assert again.commands[0].text.startswith("Update from Police: our response to a traffic")
