@@ -15,7 +15,7 @@ own notices, so a lead can act on them and see the matter closed.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.engine.knowledge import Known
 from simulator.events import CONTROLLER, Event
@@ -66,6 +66,10 @@ _BOARD = frozenset({"hospital.bed_freed"})
 # the barrier).
 _ROADS = frozenset({"road.closed", "road.opened"})
 _BY_INJECT = "MSEL "
+# The controller's script in a released inject (what it expects the players to do, the
+# objectives it serves) and its hand in it (released or added by the controller, when
+# due): a trainee's seat gets the inject without them.
+_CONTROLLER_ONLY = frozenset({"expected_action", "objectives", "by", "due", "adhoc"})
 
 # Faults every dispatcher notices (a radio site off the air, phone lines down, a channel
 # jammed with traffic: shared systems); a CAD or records system going down is heard by
@@ -219,8 +223,20 @@ class Hearing:
                 if event.agency in agencies or event.incident in known:
                     out.append(event)
             elif hears(event, sender):
-                out.append(event)
+                out.append(self.shown(event) if event.kind == "inject.released" else event)
         return out
+
+    def shown(self, event: Event) -> Event:
+        """The event as the seat receives it: an inject without the controller's script.
+
+        The engine's log keeps the whole event; a trainee's seat (over the network, at
+        the local keyboard, or an automated player) gets a copy without its expected
+        action, objectives and the controller's marks (``_CONTROLLER_ONLY``).
+        """
+        if self.seat.controller or event.kind != "inject.released":
+            return event
+        data = {k: v for k, v in event.data.items() if k not in _CONTROLLER_ONLY}
+        return replace(event, data=data)
 
     def _hears_operation(self, event: Event) -> bool:
         """Operations it leads, takes part in or that are overt; conflicts it is party to."""
