@@ -42,6 +42,7 @@ from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
 
 MAX_REASON = 1000  # characters in the reason ``control end`` gives (it is logged)
+NOT_CONTROLLER = "control: this token is a trainee's seat, not the controller's"
 
 
 @dataclass
@@ -438,15 +439,17 @@ def control_command(args: argparse.Namespace, console: Console) -> int:
     if args.action == "end" and value and len(value) > MAX_REASON:
         raise BadInput(f"control end: the reason is over {MAX_REASON} characters")
     try:
-        link = Link(args.url, args.token)
+        link = Link(args.url, args.token, controller=True)
     except LinkError as exc:
+        if exc.code == "not_controller":
+            raise BadInput(NOT_CONTROLLER) from None
         raise BadInput(f"control: {exc}") from None
     status: dict[str, Any] = {}
     link.on_message = lambda message: _take_status(status, message)
     rejected = ""
     try:
-        if not link.welcome.get("controller"):
-            raise BadInput("control: this token is a trainee's seat, not the controller's")
+        if not link.welcome.get("controller"):  # a server that does not read ``controller``
+            raise BadInput(NOT_CONTROLLER)
         if args.action == "end":
             _act(link, {"action": "end", "reason": value or "ended by the controller"})
             say(f"Exercise ended: {value or 'ended by the controller'}")

@@ -701,3 +701,37 @@ def test_a_server_on_every_interface_prints_join_commands_other_machines_can_use
     assert "0.0.0.0:8765 --token" not in text and "[::]:8765 --token" not in text
     assert f"Listening on {host}:8765, beyond this machine" in text
 
+
+def test_control_with_a_trainees_token_takes_no_seat_and_pauses_nothing(tmp_path, capsys):
+    """It was refused, yet counted as the seat joining and dropping (pausing everyone)."""
+    server = start_server(tmp_path, seats=["police", "fire"], speed=1, until=None)
+    token = server.tokens["controller"]
+    assert main(["control", server.url, "--token", token, "on-drop", "pause"]) == 0
+    capsys.readouterr()
+    assert main(["control", server.url, "--token", server.tokens["fire"], "status"]) == 2
+    captured = capsys.readouterr()
+    assert "control: this token is a trainee's seat, not the controller's" in captured.err
+    assert "Traceback" not in captured.err
+    assert main(["control", server.url, "--token", token, "status"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"running at 1x", out), out
+    assert re.search(r"fire\s+never joined", out), out
+    # The seat is free: its trainee joins as ever.
+    Link(server.url, server.tokens["fire"]).close()
+    assert main(["control", server.url, "--token", token, "end"]) == 0
+    server.wait()
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["connections"]["fire"] == 1
+
+
+def test_a_hello_asking_for_the_controller_with_a_trainees_token_is_refused(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    with pytest.raises(LinkError, match="not the controller's") as refused:
+        Link(server.url, server.tokens["police"], controller=True)
+    assert refused.value.code == "not_controller"
+    controller = Link(server.url, server.tokens["controller"], controller=True)
+    assert controller.welcome["controller"]
+    assert controller.request({"type": "control", "action": "end"})["type"] == "done"
+    controller.close()
+    server.wait()
+    assert server.host.seats()["police"]["joins"] == 0

@@ -277,6 +277,11 @@ class Host:
             if name is None:
                 raise ProtocolError("bad_token", "unknown token")
             place = self.places[name]
+            if hello.get("controller") and not place.seat.controller:
+                # ``control``: refused before the seat is taken (no join, no drop).
+                raise ProtocolError(
+                    "not_controller", f"seat {name} is a trainee's, not the controller's"
+                )
             if place.queue is not None:
                 raise ProtocolError("token_in_use", f"seat {name} is already connected")
             bot = hello.get("bot")
