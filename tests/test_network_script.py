@@ -70,3 +70,28 @@ def test_a_local_seat_and_its_players_hear_an_inject_without_the_controllers_scr
         assert sorted(e.data["seq"] for e in released) == [1, 2, 4]
         assert not any(SCRIPT & set(e.data) for e in released)
     assert all("expected_action" in e.data for e in ex.log.of_kind("inject.released"))
+
+
+def test_a_networked_seats_log_tells_what_the_911_callers_said(tmp_path):
+    """Its scenario has no MSEL, so the CAD line left out the callers' words."""
+    from simulator.network.bot import sit
+    from simulator.view.narrate import Narrator
+
+    server = start_server(tmp_path, seats=["police"], speed=600, until=None)
+    seated = sit(server.url, server.tokens["police"])
+    mirror = seated.mirror
+    assert mirror.scenario.msel == []
+    while not any(e.kind == "cad.opened" for e in mirror.log.events):
+        message = seated.link.receive(30)
+        assert message is not None, "the call never reached police's CAD"
+        mirror.feed(message)
+    call = next(e for e in mirror.log.events if e.kind == "inject.released")
+    assert call.incident == "INC1"
+    lines = [
+        entry.text for entry in Narrator(mirror.scenario, ("police",)).lines(mirror.log.events)
+    ]
+    opened = next(line for line in lines if "911 call for new incident INC1" in line)
+    assert "Two-vehicle collision on the Mill Bridge, people trapped, fuel leaking." in opened
+    seated.link.close()
+    server.stop()
+    server.wait()

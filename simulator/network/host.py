@@ -34,7 +34,7 @@ from simulator.network.protocol import (
     error,
     event_json,
 )
-from simulator.network.roles import BOT_SOURCE, Hearing, Seat, Senders
+from simulator.network.roles import BOT_SOURCE, Hearing, Seat, Senders, calls_of
 from simulator.network.state import inject_state, seat_state
 from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
@@ -130,7 +130,8 @@ class Host:
         (``bots``): a server killed outright never reaches ``on_end``.
         """
         self.exercise = exercise
-        self.places = {s.name: Place(s, Hearing(s)) for s in seats}
+        calls = calls_of(exercise.scenario)
+        self.places = {s.name: Place(s, Hearing(s, calls=calls)) for s in seats}
         self._tokens = {token: seat for seat, token in tokens.items()}
         self.control = Control(speed)
         self.until = until
