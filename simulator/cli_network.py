@@ -22,7 +22,7 @@ from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
 from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
-from simulator.cli_exercise import _begin, _close, _out_dir
+from simulator.cli_exercise import _begin, _close, _out_dir, invocation
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
 from simulator.events import Event
@@ -308,9 +308,12 @@ def _print_joins(console: Console, served: Served, port: int) -> None:
             "put it behind TLS (docs/network.md)."
         )
     say(f"Serving {served.scenario.metadata.title} at {url}; tokens in {served.tokens_file}")
+    # The interpreter and script that started the server: a bare "python" outside the
+    # venv has none of the simulator's packages.
+    program = invocation()
     for seat in served.seats:
         token = served.tokens[seat.name]
-        say(f"  {seat.name:12} python run_sim.py join {url} --token {token}")
+        say(f"  {seat.name:12} {program} join {url} --token {token}")
     say(
         "Agencies without a seat are played by the automated players; fill an empty seat "
         "with: join URL --token TOKEN --bot sop"

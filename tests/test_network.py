@@ -686,13 +686,7 @@ def test_a_seat_whose_network_went_silent_is_freed_for_its_rejoin(tmp_path, monk
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_a_server_on_every_interface_prints_join_commands_other_machines_can_use(host):
-    served = SimpleNamespace(
-        host=host,
-        scenario=SimpleNamespace(metadata=SimpleNamespace(title="Drill")),
-        tokens_file=Path("tokens.json"),
-        seats=[Seat("police", ("police",))],
-        tokens={"police": "t0k3n"},
-    )
+    served = _served(host)
     console = Console(record=True, width=200)
     _print_joins(console, served, 8765)
     text = console.export_text()
@@ -700,6 +694,32 @@ def test_a_server_on_every_interface_prints_join_commands_other_machines_can_use
     assert f"join ws://{name}:8765 --token t0k3n" in text
     assert "0.0.0.0:8765 --token" not in text and "[::]:8765 --token" not in text
     assert f"Listening on {host}:8765, beyond this machine" in text
+
+
+def test_the_join_commands_name_the_interpreter_that_started_the_server(tmp_path, monkeypatch):
+    """A bare "python" pasted outside the venv failed with ModuleNotFoundError."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.executable", str(tmp_path / ".venv" / "bin" / "python"))
+    monkeypatch.setattr("sys.argv", ["run_sim.py", "serve", "town.yaml"])
+    console = Console(record=True, width=200)
+    _print_joins(console, _served("127.0.0.1"), 8765)
+    text = console.export_text()
+    assert "police       .venv/bin/python run_sim.py join ws://127.0.0.1:8765 --token t0k3n" in text
+    monkeypatch.setattr("sys.executable", "/usr/bin/python3")  # outside: its whole path
+    console = Console(record=True, width=200)
+    _print_joins(console, _served("127.0.0.1"), 8765)
+    assert "/usr/bin/python3 run_sim.py join ws://127.0.0.1:8765" in console.export_text()
+
+
+def _served(host: str) -> SimpleNamespace:
+    """What ``_print_joins`` reads of a served exercise: one police seat."""
+    return SimpleNamespace(
+        host=host,
+        scenario=SimpleNamespace(metadata=SimpleNamespace(title="Drill")),
+        tokens_file=Path("tokens.json"),
+        seats=[Seat("police", ("police",))],
+        tokens={"police": "t0k3n"},
+    )
 
 
 def test_control_with_a_trainees_token_takes_no_seat_and_pauses_nothing(tmp_path, capsys):
