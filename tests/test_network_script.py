@@ -95,3 +95,25 @@ def test_a_networked_seats_log_tells_what_the_911_callers_said(tmp_path):
     seated.link.close()
     server.stop()
     server.wait()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        {"type": "release_inject", "agency": "police", "seq": 2},
+        {"type": "hold_inject", "agency": "fire", "seq": "x"},
+        {"type": "add_inject", "agency": "police", "text": "", "to": []},
+    ],
+)
+def test_a_seat_giving_the_controllers_command_is_refused_whatever_it_names(tmp_path, command):
+    """As docs/network.md says: not_controller, never bad_command's problems."""
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    police = Link(server.url, server.tokens["police"])
+    for kind in ("command", "check"):
+        answer = police.request({"type": kind, "command": command})
+        assert (answer["type"], answer["code"]) == ("error", "not_controller"), answer
+        assert answer["message"] == f"only the controller may give {command['type']}"
+    police.close()
+    server.stop()
+    server.wait()
+    assert not server.served.exercise.log.of_kind("command.accepted", "command.rejected")

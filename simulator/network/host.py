@@ -39,6 +39,10 @@ from simulator.network.state import inject_state, seat_state
 from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 
+# The controller's own commands (``ControllerCommand``): never a trainee's, whatever they name.
+CONTROLLER_COMMANDS = frozenset(
+    cls.model_fields["type"].default for cls in ControllerCommand.__subclasses__()
+)
 TICK_S = 0.02  # wall seconds between clock steps
 STATE_S = 0.25  # a seat hearing nothing still gets positions and the clock this often
 HELLO_S = 10.0  # a connection must say hello within this
@@ -357,6 +361,11 @@ class Host:
 
     def _command(self, place: Place, message: dict[str, Any]) -> None:
         request = message["id"]
+        kind = message["command"].get("type")
+        if kind in CONTROLLER_COMMANDS and not place.seat.controller:
+            # Refused before it is read: a seat learns nothing of the controller's
+            # commands from their problems (an agency not 'controller', a bad seq).
+            raise ProtocolError("not_controller", f"only the controller may give {kind}", request)
         try:
             command = COMMAND.validate_python(message["command"])
         except ValidationError as exc:
