@@ -22,7 +22,7 @@ from rich.console import Console
 
 from simulator.build import build_exercise, player_profiles
 from simulator.cli import WINDOW, BadInput, check_database, check_output, speed
-from simulator.cli_exercise import _begin, _close, _out_dir
+from simulator.cli_exercise import _begin, _close, _out_dir, invocation
 from simulator.cli_records import Recording, open_store, run_purpose
 from simulator.commands import CommandBase, command_json
 from simulator.events import Event
@@ -42,6 +42,7 @@ from simulator.store.database import database_files, default_path
 from simulator.world import build_atlas
 
 MAX_REASON = 1000  # characters in the reason ``control end`` gives (it is logged)
+NOT_CONTROLLER = "control: this token is a trainee's seat, not the controller's"
 
 
 @dataclass
@@ -307,9 +308,12 @@ def _print_joins(console: Console, served: Served, port: int) -> None:
             "put it behind TLS (docs/network.md)."
         )
     say(f"Serving {served.scenario.metadata.title} at {url}; tokens in {served.tokens_file}")
+    # The interpreter and script that started the server: a bare "python" outside the
+    # venv has none of the simulator's packages.
+    program = invocation()
     for seat in served.seats:
         token = served.tokens[seat.name]
-        say(f"  {seat.name:12} python run_sim.py join {url} --token {token}")
+        say(f"  {seat.name:12} {program} join {url} --token {token}")
     say(
         "Agencies without a seat are played by the automated players; fill an empty seat "
         "with: join URL --token TOKEN --bot sop"
@@ -438,15 +442,17 @@ def control_command(args: argparse.Namespace, console: Console) -> int:
     if args.action == "end" and value and len(value) > MAX_REASON:
         raise BadInput(f"control end: the reason is over {MAX_REASON} characters")
     try:
-        link = Link(args.url, args.token)
+        link = Link(args.url, args.token, controller=True)
     except LinkError as exc:
+        if exc.code == "not_controller":
+            raise BadInput(NOT_CONTROLLER) from None
         raise BadInput(f"control: {exc}") from None
     status: dict[str, Any] = {}
     link.on_message = lambda message: _take_status(status, message)
     rejected = ""
     try:
-        if not link.welcome.get("controller"):
-            raise BadInput("control: this token is a trainee's seat, not the controller's")
+        if not link.welcome.get("controller"):  # a server that does not read ``controller``
+            raise BadInput(NOT_CONTROLLER)
         if args.action == "end":
             _act(link, {"action": "end", "reason": value or "ended by the controller"})
             say(f"Exercise ended: {value or 'ended by the controller'}")

@@ -12,7 +12,7 @@ explains what each kind means.
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from typing import Any
 
@@ -184,8 +184,10 @@ class InjectReleased:
     source: str
     to: list[str]
     delivery: str
-    expected_action: str
-    objectives: list[str]
+    # The controller's script: a trainee's seat hears the inject without them
+    # (``network.roles.Hearing.shown``); the log always has them.
+    expected_action: str = ""
+    objectives: list[str] = field(default_factory=list)
     by: str | None = None  # "controller" when released by hand
     due: float | None = None
     adhoc: bool | None = None

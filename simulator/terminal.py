@@ -27,7 +27,7 @@ from simulator.exercise import (
     UnitView,
 )
 from simulator.network.mirror import Mirror
-from simulator.network.roles import Barriers, Hearing, Log, Seat, Senders
+from simulator.network.roles import Barriers, Hearing, Log, Seat, Senders, calls_of
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 from simulator.world.atlas import Atlas
@@ -53,7 +53,7 @@ class Terminal:
         # The map as briefed, with only the closures the trainee knows of: built now,
         # not in the middle of a frame (a second on a 100,000-node city).
         self._map = RoadNetwork(exercise.atlas.roads.graph)
-        self._hearing = Hearing(Seat(TRAINEE, self.agencies))
+        self._hearing = Hearing(Seat(TRAINEE, self.agencies), calls=calls_of(exercise.scenario))
         self._senders = Senders()
         self._log = Log([])
         self._read = 0

@@ -16,7 +16,7 @@ import numpy as np
 from simulator.commands import CommandBase
 from simulator.events import Event
 from simulator.exercise import CadIncident, CadLine, Exercise, HospitalView, Result, UnitView
-from simulator.network.roles import Hearing, Seat, Senders
+from simulator.network.roles import Hearing, Seat, Senders, calls_of
 from simulator.scenario.model import Scenario
 from simulator.scenario.vocabulary import Capability
 
@@ -186,7 +186,8 @@ class Viewpoint:
         if not isinstance(self._exercise, Exercise):
             self._exercise.subscribe(subscriber)
             return
-        hearing = Hearing(Seat(self.source, (self.agency,)))
+        calls = calls_of(self._exercise.scenario)
+        hearing = Hearing(Seat(self.source, (self.agency,)), calls=calls)
         senders = _SENDERS.setdefault(self._exercise, _BatchSenders())
 
         def hear(batch: list[Event]) -> None:

@@ -28,7 +28,7 @@ from simulator.network.bot import play_seat, sit
 from simulator.network.host import Host
 from simulator.network.link import Link, LinkError
 from simulator.network.protocol import MAX_CLIENT_MESSAGE, VERSION, ProtocolError, decode
-from simulator.network.roles import Seat
+from simulator.network.roles import Hearing, Seat
 from simulator.network.tokens import new_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,8 +200,10 @@ def test_a_seat_hears_only_its_agency_and_commands_only_its_agency(tmp_path):
     heard = fire.log.events
     assert heard, "the fire seat heard nothing"
     truth = {e.seq: e for e in log}
-    # What the seat heard is the server's own record, event for event.
-    assert all(truth[e.seq].kind == e.kind and truth[e.seq].data == e.data for e in heard)
+    # What the seat heard is the server's own record, event for event (an inject without
+    # the controller's script).
+    shown = Hearing(Seat("fire", ("fire",))).shown
+    assert all(shown(truth[e.seq]) == e for e in heard)
     assert not {e.kind for e in heard} & {"incident.started", "fact.critical"}
     assert all(e.agency == "fire" for e in heard if e.kind == "fact.learned")
     # Police knew facts fire never learnt or learnt later; at no point did the fire
@@ -684,13 +686,7 @@ def test_a_seat_whose_network_went_silent_is_freed_for_its_rejoin(tmp_path, monk
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_a_server_on_every_interface_prints_join_commands_other_machines_can_use(host):
-    served = SimpleNamespace(
-        host=host,
-        scenario=SimpleNamespace(metadata=SimpleNamespace(title="Drill")),
-        tokens_file=Path("tokens.json"),
-        seats=[Seat("police", ("police",))],
-        tokens={"police": "t0k3n"},
-    )
+    served = _served(host)
     console = Console(record=True, width=200)
     _print_joins(console, served, 8765)
     text = console.export_text()
@@ -698,3 +694,64 @@ def test_a_server_on_every_interface_prints_join_commands_other_machines_can_use
     assert f"join ws://{name}:8765 --token t0k3n" in text
     assert "0.0.0.0:8765 --token" not in text and "[::]:8765 --token" not in text
     assert f"Listening on {host}:8765, beyond this machine" in text
+
+
+def test_the_join_commands_name_the_interpreter_that_started_the_server(tmp_path, monkeypatch):
+    """A bare "python" pasted outside the venv failed with ModuleNotFoundError."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.executable", str(tmp_path / ".venv" / "bin" / "python"))
+    monkeypatch.setattr("sys.argv", ["run_sim.py", "serve", "town.yaml"])
+    console = Console(record=True, width=200)
+    _print_joins(console, _served("127.0.0.1"), 8765)
+    text = console.export_text()
+    assert "police       .venv/bin/python run_sim.py join ws://127.0.0.1:8765 --token t0k3n" in text
+    monkeypatch.setattr("sys.executable", "/usr/bin/python3")  # outside: its whole path
+    console = Console(record=True, width=200)
+    _print_joins(console, _served("127.0.0.1"), 8765)
+    assert "/usr/bin/python3 run_sim.py join ws://127.0.0.1:8765" in console.export_text()
+
+
+def _served(host: str) -> SimpleNamespace:
+    """What ``_print_joins`` reads of a served exercise: one police seat."""
+    return SimpleNamespace(
+        host=host,
+        scenario=SimpleNamespace(metadata=SimpleNamespace(title="Drill")),
+        tokens_file=Path("tokens.json"),
+        seats=[Seat("police", ("police",))],
+        tokens={"police": "t0k3n"},
+    )
+
+
+def test_control_with_a_trainees_token_takes_no_seat_and_pauses_nothing(tmp_path, capsys):
+    """It was refused, yet counted as the seat joining and dropping (pausing everyone)."""
+    server = start_server(tmp_path, seats=["police", "fire"], speed=1, until=None)
+    token = server.tokens["controller"]
+    assert main(["control", server.url, "--token", token, "on-drop", "pause"]) == 0
+    capsys.readouterr()
+    assert main(["control", server.url, "--token", server.tokens["fire"], "status"]) == 2
+    captured = capsys.readouterr()
+    assert "control: this token is a trainee's seat, not the controller's" in captured.err
+    assert "Traceback" not in captured.err
+    assert main(["control", server.url, "--token", token, "status"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"running at 1x", out), out
+    assert re.search(r"fire\s+never joined", out), out
+    # The seat is free: its trainee joins as ever.
+    Link(server.url, server.tokens["fire"]).close()
+    assert main(["control", server.url, "--token", token, "end"]) == 0
+    server.wait()
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["connections"]["fire"] == 1
+
+
+def test_a_hello_asking_for_the_controller_with_a_trainees_token_is_refused(tmp_path):
+    server = start_server(tmp_path, seats=["police"], speed=1, until=None)
+    with pytest.raises(LinkError, match="not the controller's") as refused:
+        Link(server.url, server.tokens["police"], controller=True)
+    assert refused.value.code == "not_controller"
+    controller = Link(server.url, server.tokens["controller"], controller=True)
+    assert controller.welcome["controller"]
+    assert controller.request({"type": "control", "action": "end"})["type"] == "done"
+    controller.close()
+    server.wait()
+    assert server.host.seats()["police"]["joins"] == 0

@@ -53,6 +53,8 @@ def test_a_batch_is_heard_as_its_events_are_one_by_one(name):
     for agency in sorted(a.id for a in scenario.agencies):
         batch, single = Hearing(Seat(agency, (agency,))), Hearing(Seat(agency, (agency,)))
         senders = Senders().of(events)
-        one_by_one = [e for e, s in zip(events, senders, strict=True) if single.hears(e, s)]
+        one_by_one = [
+            single.shown(e) for e, s in zip(events, senders, strict=True) if single.hears(e, s)
+        ]
         assert batch.heard(events, senders) == one_by_one
         assert one_by_one and len(one_by_one) < len(events)

@@ -34,11 +34,15 @@ from simulator.network.protocol import (
     error,
     event_json,
 )
-from simulator.network.roles import BOT_SOURCE, Hearing, Seat, Senders
+from simulator.network.roles import BOT_SOURCE, Hearing, Seat, Senders, calls_of
 from simulator.network.state import inject_state, seat_state
 from simulator.scenario.problem import plain
 from simulator.scenario.timing import format_offset
 
+# The controller's own commands (``ControllerCommand``): never a trainee's, whatever they name.
+CONTROLLER_COMMANDS = frozenset(
+    cls.model_fields["type"].default for cls in ControllerCommand.__subclasses__()
+)
 TICK_S = 0.02  # wall seconds between clock steps
 STATE_S = 0.25  # a seat hearing nothing still gets positions and the clock this often
 HELLO_S = 10.0  # a connection must say hello within this
@@ -130,7 +134,8 @@ class Host:
         (``bots``): a server killed outright never reaches ``on_end``.
         """
         self.exercise = exercise
-        self.places = {s.name: Place(s, Hearing(s)) for s in seats}
+        calls = calls_of(exercise.scenario)
+        self.places = {s.name: Place(s, Hearing(s, calls=calls)) for s in seats}
         self._tokens = {token: seat for seat, token in tokens.items()}
         self.control = Control(speed)
         self.until = until
@@ -277,6 +282,11 @@ class Host:
             if name is None:
                 raise ProtocolError("bad_token", "unknown token")
             place = self.places[name]
+            if hello.get("controller") and not place.seat.controller:
+                # ``control``: refused before the seat is taken (no join, no drop).
+                raise ProtocolError(
+                    "not_controller", f"seat {name} is a trainee's, not the controller's"
+                )
             if place.queue is not None:
                 raise ProtocolError("token_in_use", f"seat {name} is already connected")
             bot = hello.get("bot")
@@ -351,6 +361,11 @@ class Host:
 
     def _command(self, place: Place, message: dict[str, Any]) -> None:
         request = message["id"]
+        kind = message["command"].get("type")
+        if kind in CONTROLLER_COMMANDS and not place.seat.controller:
+            # Refused before it is read: a seat learns nothing of the controller's
+            # commands from their problems (an agency not 'controller', a bad seq).
+            raise ProtocolError("not_controller", f"only the controller may give {kind}", request)
         try:
             command = COMMAND.validate_python(message["command"])
         except ValidationError as exc:

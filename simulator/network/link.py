@@ -41,11 +41,14 @@ class Link:
         since: int = 0,
         timeout: float = 10.0,
         bot: str | None = None,
+        controller: bool = False,
     ):
         """Connect and say hello.
 
         ``bot``: the profile of the automated player taking the seat (``join --bot``),
-        so the server records the seat as automated.
+        so the server records the seat as automated. ``controller``: only the
+        controller's seat will do (``control``): the server refuses a trainee's token
+        without taking its seat.
         """
         # Entered as a context manager, as websockets 17 asks; closed in ``close``.
         self._stack = contextlib.ExitStack()
@@ -59,8 +62,17 @@ class Link:
             raise LinkError(f"bad URL {url}: {exc}") from None
         self._ids = itertools.count(1)
         self.on_message: Callable[[dict[str, Any]], None] = lambda message: None
-        hello = {"type": "hello", "version": VERSION, "token": token, "since": since}
-        self._ws.send(encode(hello if bot is None else {**hello, "bot": bot}))
+        hello: dict[str, Any] = {
+            "type": "hello",
+            "version": VERSION,
+            "token": token,
+            "since": since,
+        }
+        if bot is not None:
+            hello["bot"] = bot
+        if controller:
+            hello["controller"] = True
+        self._ws.send(encode(hello))
         first = self.receive(timeout)
         if first is None or first.get("type") != "welcome":
             self.close()

@@ -89,6 +89,8 @@ def _check_fields(kind: str, message: dict[str, Any], request: int | None) -> No
             raise ProtocolError("bad_message", "version: expected a whole number")
         if not isinstance(message.get("token"), str):
             raise ProtocolError("bad_message", "token: expected text")
+        if message.get("controller") not in (None, True, False):
+            raise ProtocolError("bad_message", "controller: expected true or false")
         bot = message.get("bot")
         if bot is not None and bot not in PROFILES:
             known = ", ".join(PROFILES)

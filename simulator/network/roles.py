@@ -15,12 +15,14 @@ own notices, so a lead can act on them and see the matter closed.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.engine.knowledge import Known
 from simulator.events import CONTROLLER, Event
 from simulator.payloads import declaring, payload
 from simulator.scenario.facts import FactKey
+from simulator.scenario.model import Scenario
+from simulator.scenario.msel import IncidentInject
 from simulator.world.roads import RoadNetwork
 
 # Event kinds about one message (queued, delivered, lost...): their sender decides who hears.
@@ -66,6 +68,10 @@ _BOARD = frozenset({"hospital.bed_freed"})
 # the barrier).
 _ROADS = frozenset({"road.closed", "road.opened"})
 _BY_INJECT = "MSEL "
+# The controller's script in a released inject (what it expects the players to do, the
+# objectives it serves) and its hand in it (released or added by the controller, when
+# due): a trainee's seat gets the inject without them.
+_CONTROLLER_ONLY = frozenset({"expected_action", "objectives", "by", "due", "adhoc"})
 
 # Faults every dispatcher notices (a radio site off the air, phone lines down, a channel
 # jammed with traffic: shared systems); a CAD or records system going down is heard by
@@ -163,6 +169,9 @@ class Hearing:
     operations: set[str] = field(default_factory=set)  # planned operations it follows
     conflicts: set[str] = field(default_factory=set)  # deconfliction it is party to
     told: set[str] = field(default_factory=set)  # "MSEL 3": injects released to it
+    # MSEL seq -> the incident its call reports (``calls_of``): a seat's scenario has no
+    # MSEL, so the call inject it hears names its incident, for the callers' words.
+    calls: dict[int, str] = field(default_factory=dict)
 
     def hears(self, event: Event, sender: str | None) -> bool:
         """Whether the seat receives ``event``; ``sender`` is a message event's sender."""
@@ -219,8 +228,25 @@ class Hearing:
                 if event.agency in agencies or event.incident in known:
                     out.append(event)
             elif hears(event, sender):
-                out.append(event)
+                out.append(self.shown(event) if event.kind == "inject.released" else event)
         return out
+
+    def shown(self, event: Event) -> Event:
+        """The event as the seat receives it: an inject without the controller's script.
+
+        The engine's log keeps the whole event; a trainee's seat (over the network, at
+        the local keyboard, or an automated player) gets a copy without its expected
+        action, objectives and the controller's marks (``_CONTROLLER_ONLY``). A call
+        inject's copy names the incident the call reports (``calls``): its description
+        is what the callers said, which the seat's log tells as its CAD opens.
+        """
+        if self.seat.controller or event.kind != "inject.released":
+            return event
+        data = {k: v for k, v in event.data.items() if k not in _CONTROLLER_ONLY}
+        incident = event.incident
+        if incident is None and data["type"] == "incident":
+            incident = self.calls.get(data["seq"])
+        return replace(event, incident=incident, data=data)
 
     def _hears_operation(self, event: Event) -> bool:
         """Operations it leads, takes part in or that are overt; conflicts it is party to."""
@@ -323,6 +349,11 @@ class Senders:
             by_message.get(e.data["message"]) if e.kind in _ABOUT_A_MESSAGE else None
             for e in events
         ]
+
+
+def calls_of(scenario: Scenario) -> dict[int, str]:
+    """Each call inject's MSEL seq and the incident its call reports (``Hearing.calls``)."""
+    return {row.seq: row.incident.id for row in scenario.msel if isinstance(row, IncidentInject)}
 
 
 def _named(data: object) -> list[str]:

@@ -297,6 +297,9 @@ class Narrator:
         reach the agency, escalations with ``incident.escalated``.
         """
         row = payload(event)
+        if row.type == "incident" and event.incident:
+            # A networked seat's scenario has no MSEL: the call's words come with it.
+            self.calls.setdefault(event.incident, row)
         if row.type in ("incident", "information", "escalation"):
             return None
         if row.seq in self.told or not self.roles & set(row.to):
