@@ -615,3 +615,30 @@ def test_a_click_on_the_log_keeps_the_numbers_and_the_scroll(app):
     click(at(console, "INC1"))  # the map selects anew
     app.frame(0.0)
     assert console.panel.scroll == 0
+
+
+def test_numbers_read_off_a_short_panel_work_as_the_rows_above_are_done():
+    """Meridian: 7 and 8 shared PKG-1, their rows grew a line for when, and 9 (the update
+    to OEM, read with the others) gave "Nothing at 9: the panel shows 1 to 8 here"."""
+    app = App((960, 600))
+    try:
+        console = small_town(app)
+        console.selection.units[:] = ["P1", "SGT1"]
+        console._refresh_selection()
+        app.frame(0.0)
+        room = console.panel.room
+        shares = [n + 1 for n, o in enumerate(console.options[:room]) if o.kind == "share"]
+        assert shares[-1] == room and len(shares) == 3, "the shares are the last rows shown"
+        for number in shares:
+            key(getattr(pygame, f"K_{number}"))
+            app.frame(1 / 60)  # drawn between the keys: the done rows take their room
+            assert not console.toast[0].startswith("Nothing at"), console.toast[0]
+        to = [c["to"] for c in trainee_commands(console) if c["type"] == "share"]
+        assert to == ["county_fire", "ems", "fire"]
+        assert console.panel.room == room
+        assert all(console.options[n - 1].done for n in shares)
+        console.panel.scroll_by(0)  # a scroll: the rows take their own height again
+        app.frame(0.0)
+        assert console.panel.room < room
+    finally:
+        pygame.display.quit()

@@ -336,6 +336,7 @@ class Console(Screen):
         self._options_at = (self.app.wall, len(self.exercise.log))
         if self.selection.key() != self._selected:
             self._selected, self.panel.scroll, self.panel.focus = self.selection.key(), 0, None
+            self.panel.keep = 0
             self.options, self._given = fresh, set()
         else:  # the same selection: each action keeps its number
             self.options = steady(self.options, fresh, self._given)
@@ -382,6 +383,7 @@ class Console(Screen):
         index = panel.scroll + number - 1
         shown = min(len(self.options) - panel.scroll, panel.room)
         if number <= shown:
+            panel.keep = max(panel.keep, panel.room)  # the next rows keep their numbers
             self._choose(index)
         elif not self.options:
             self._notice(f"Nothing at {number}: no action for this selection.")
