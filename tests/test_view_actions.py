@@ -642,3 +642,24 @@ def test_numbers_read_off_a_short_panel_work_as_the_rows_above_are_done():
         assert console.panel.room < room
     finally:
         pygame.display.quit()
+
+
+def test_assign_is_done_for_units_held_at_the_perimeter(app):
+    """Meridian: "Assign P1, P2, P3... to PKG-1" stayed offered once they were held there."""
+    console = start(app, ("police",))
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    press(app, console, "perimeter", "Hold")
+    ex = exercise_of(console)
+    while ex.engine.units["P1"].status.value != "staged":
+        app.frame(1 / 60)
+    select(app, console, "P1", incident=True)
+    (assign,) = of_kind(console, "assign")
+    assert not assign.enabled and assign.done
+    assert assign.reason == "already assigned"
+    (send,) = of_kind(console, "perimeter")
+    assert send.enabled and send.label == "Send P1 in to INC1"
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert console.toast[0] == "Assign P1 to INC1: already assigned"
+    assert ex.engine.units["P1"].status.value == "staged"

@@ -220,9 +220,16 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
 def _dispatchable(
     ctx: Context, agency: str, incident: str, group: list[UnitView], refused: list[str]
 ) -> list[str]:
-    """Units the engine would dispatch now, one check each; the rest noted in ``refused``."""
+    """Units the engine would dispatch now, one check each; the rest noted in ``refused``.
+
+    A unit held at this incident's perimeter is assigned to it already: the engine
+    would take a dispatch as the word to go in, which "Send ... in" offers by name.
+    """
     ids = []
     for unit in group:
+        if unit.incident == incident and unit.status == UnitStatus.STAGED:
+            refused.append(f"unit {unit.id} is held at the {incident} perimeter")
+            continue
         reason = ctx.exercise.check(Dispatch(agency=agency, incident=incident, units=[unit.id]))
         if reason:
             refused.append(reason)
