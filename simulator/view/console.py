@@ -93,7 +93,8 @@ class Console(Screen):
         self.markers = Markers(self.exercise, app.text)
         self.markers.played = frozenset(self.roles)
         self.board = Board(app.text)
-        self.roster = Roster(app.text, self.markers.kinds)
+        agencies = {a.id: a.name for a in self.exercise.scenario.agencies}
+        self.roster = Roster(app.text, self.markers.kinds, agencies, tuple(self.roles))
         narrator = Narrator(self.exercise.scenario, self.roles, self.picture.messages)
         self.log = Log(app.text, frozenset(self.roles), narrator)
         self.panel = SelectionPanel(app.text)
