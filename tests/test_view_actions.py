@@ -663,3 +663,30 @@ def test_assign_is_done_for_units_held_at_the_perimeter(app):
     app.frame(0.0)
     assert console.toast[0] == "Assign P1 to INC1: already assigned"
     assert ex.engine.units["P1"].status.value == "staged"
+
+
+def test_a_commander_is_not_held_outside_where_it_must_set_up_the_command_post(app):
+    """Meridian: "Hold LT-1 at the PKG-1 perimeter" was offered; once held, "Command post
+    at LT-1 - unit LT-1 is not working on scene at PKG-1"."""
+    stations = [
+        {"id": "PS", "agency": "police", "location": "S"},
+        {"id": "FS", "agency": "fire", "location": "S"},
+        {"id": "FC", "agency": "fire", "location": "M"},  # C1 apart from F1 on the map
+        {"id": "ES", "agency": "ems", "location": "S"},
+    ]
+    units = [*UNITS[:2], unit("C1", "fire", ["command"], "FC"), UNITS[3]]
+    console = start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
+    frames(app, 70)
+    select(app, console, "C1", incident=True)
+    (hold,) = of_kind(console, "perimeter")
+    assert not hold.enabled and hold.label == "Hold C1 at the INC1 perimeter"
+    assert hold.reason == "C1 must work on scene to set up the INC1 command post"
+    console.selection.units[:] = ["F1", "C1"]
+    console._refresh_selection()
+    (hold,) = of_kind(console, "perimeter")
+    assert hold.enabled and hold.label == "Hold F1 at the INC1 perimeter"
+    press(app, console, "perimeter", "Hold")
+    assert trainee_commands(console)[-1]["units"] == ["F1"]
+    assert console.toast[0].endswith(
+        "Not ordered: C1 must work on scene to set up the INC1 command post"
+    )
