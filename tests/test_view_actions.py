@@ -633,3 +633,78 @@ def test_a_click_on_the_log_keeps_the_numbers_and_the_scroll(app):
     click(at(console, "INC1"))  # the map selects anew
     app.frame(0.0)
     assert console.panel.scroll == 0
+
+
+def test_numbers_read_off_a_short_panel_work_as_the_rows_above_are_done():
+    """Meridian: 7 and 8 shared PKG-1, their rows grew a line for when, and 9 (the update
+    to OEM, read with the others) gave "Nothing at 9: the panel shows 1 to 8 here"."""
+    app = App((960, 600))
+    try:
+        console = small_town(app)
+        console.selection.units[:] = ["P1", "SGT1"]
+        console._refresh_selection()
+        app.frame(0.0)
+        room = console.panel.room
+        shares = [n + 1 for n, o in enumerate(console.options[:room]) if o.kind == "share"]
+        assert shares[-1] == room and len(shares) == 3, "the shares are the last rows shown"
+        for number in shares:
+            key(getattr(pygame, f"K_{number}"))
+            app.frame(1 / 60)  # drawn between the keys: the done rows take their room
+            assert not console.toast[0].startswith("Nothing at"), console.toast[0]
+        to = [c["to"] for c in trainee_commands(console) if c["type"] == "share"]
+        assert to == ["county_fire", "ems", "fire"]
+        assert console.panel.room == room
+        assert all(console.options[n - 1].done for n in shares)
+        console.panel.scroll_by(0)  # a scroll: the rows take their own height again
+        app.frame(0.0)
+        assert console.panel.room < room
+    finally:
+        pygame.display.quit()
+
+
+def test_assign_is_done_for_units_held_at_the_perimeter(app):
+    """Meridian: "Assign P1, P2, P3... to PKG-1" stayed offered once they were held there."""
+    console = start(app, ("police",))
+    frames(app, 70)
+    select(app, console, "P1", incident=True)
+    press(app, console, "perimeter", "Hold")
+    ex = exercise_of(console)
+    while ex.engine.units["P1"].status.value != "staged":
+        app.frame(1 / 60)
+    select(app, console, "P1", incident=True)
+    (assign,) = of_kind(console, "assign")
+    assert not assign.enabled and assign.done
+    assert assign.reason == "already assigned"
+    (send,) = of_kind(console, "perimeter")
+    assert send.enabled and send.label == "Send P1 in to INC1"
+    key(pygame.K_a)
+    app.frame(0.0)
+    assert console.toast[0] == "Assign P1 to INC1: already assigned"
+    assert ex.engine.units["P1"].status.value == "staged"
+
+
+def test_a_commander_is_not_held_outside_where_it_must_set_up_the_command_post(app):
+    """Meridian: "Hold LT-1 at the PKG-1 perimeter" was offered; once held, "Command post
+    at LT-1 - unit LT-1 is not working on scene at PKG-1"."""
+    stations = [
+        {"id": "PS", "agency": "police", "location": "S"},
+        {"id": "FS", "agency": "fire", "location": "S"},
+        {"id": "FC", "agency": "fire", "location": "M"},  # C1 apart from F1 on the map
+        {"id": "ES", "agency": "ems", "location": "S"},
+    ]
+    units = [*UNITS[:2], unit("C1", "fire", ["command"], "FC"), UNITS[3]]
+    console = start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
+    frames(app, 70)
+    select(app, console, "C1", incident=True)
+    (hold,) = of_kind(console, "perimeter")
+    assert not hold.enabled and hold.label == "Hold C1 at the INC1 perimeter"
+    assert hold.reason == "C1 must work on scene to set up the INC1 command post"
+    console.selection.units[:] = ["F1", "C1"]
+    console._refresh_selection()
+    (hold,) = of_kind(console, "perimeter")
+    assert hold.enabled and hold.label == "Hold F1 at the INC1 perimeter"
+    press(app, console, "perimeter", "Hold")
+    assert trainee_commands(console)[-1]["units"] == ["F1"]
+    assert console.toast[0].endswith(
+        "Not ordered: C1 must work on scene to set up the INC1 command post"
+    )

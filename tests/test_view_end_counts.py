@@ -97,3 +97,75 @@ def test_the_end_screen_says_why_a_role_had_no_duty(app, monkeypatch):
         f"known to {names['police']} (police)"  # by name, as the report says it
     )
     assert line in drawn
+
+
+def _networked_end(app, monkeypatch, console, seat, recorded: dict | None):
+    """The end screen of ``seat`` (a networked one), as its server's ``recorded`` says."""
+    from dataclasses import replace
+
+    from simulator.view.session import Remote, Verdict
+
+    run = (recorded or {}).get("run")
+    lines = (
+        f"Recorded by the server at host:8792 as run {run}; the scores are the server's.",
+        f"After-action report: ask the controller (on the server: run_sim.py report {run}).",
+    )
+    roles = {a.id: 40.0 for a in seat.scenario.agencies}
+    told = Verdict(40.0, True, 1800.0, roles, ())
+    console.session.exercise.finish("stopped by the controller")
+    session = replace(console.session, exercise=seat, remote=lambda: Remote(lines, told))
+    app.push(Ending(app, session))
+    return rendered(app, monkeypatch)
+
+
+def test_a_networked_seat_leaves_out_the_automated_players_it_never_heard(app, monkeypatch):
+    """A seat's end screen said "Automated players' commands 0 accepted, 0 rejected" for a
+    run whose commands.jsonl had ~50: it counted only what the seat heard."""
+    console = start_file(app, ("police",), SCENARIOS / "small_town_collision.yaml")
+    run_to(app, console, 1800)
+    drawn = _networked_end(app, monkeypatch, console, console.session.exercise, {"run": 3})
+    assert "Your commands accepted / rejected" in drawn
+    assert "Automated players' commands" not in drawn
+    assert "After-action report: ask the controller (on the server: run_sim.py report 3)." in drawn
+
+
+class _Desk:
+    """A local seat dressed as the controller's desk (its mirror's seat, seats, run)."""
+
+    seat = "controller"
+    run = 15
+    recorded = {"run": 15}
+    seats = {
+        "controller": {"agencies": []},
+        "police": {"agencies": ["police"]},
+    }
+
+    def __init__(self, terminal):
+        self._terminal = terminal
+
+    def __getattr__(self, name):
+        return getattr(self._terminal, name)
+
+
+def test_the_controllers_end_screen_is_the_controllers_not_a_trainees(app, monkeypatch):
+    """It read "Your role, Ashford EMS: 0 / 100" for all nine agencies, "Your commands"
+    for its injects and "After-action report: ask the controller"."""
+    from simulator.commands import AddInject
+
+    console = start_file(app, ("police",), SCENARIOS / "small_town_collision.yaml")
+    desk = _Desk(console.session.exercise)
+    names = desk.scenario.agency_names()
+    inject = AddInject(to=["police"], text="Diesel in the river")
+    assert exercise_of(console).submit(inject, source="controller").accepted
+    run_to(app, console, 1800)
+    console.session.roles = tuple(names)  # the desk plays every agency
+    drawn = _networked_end(app, monkeypatch, console, desk, _Desk.recorded)
+    assert not [line for line in drawn if line.startswith("Your ")]
+    at = drawn.index("The controller's commands accepted / rejected")
+    assert drawn[at + 1] == "1 / 0"
+    assert "Automated players' commands" not in drawn
+    assert [line for line in drawn if line.startswith("Seat ")] == [
+        f"Seat police, {names['police']}: 40 / 100"
+    ]
+    assert not [line for line in drawn if "ask the controller" in line]
+    assert "After-action report: run_sim.py report 15 on the server." in drawn

@@ -579,3 +579,37 @@ def test_the_controllers_top_bar_says_controller_not_every_agency(app, monkeypat
     words = rendered(app, monkeypatch)
     assert "Controller (all agencies)" in words
     assert not any(w.startswith("Playing:") for w in words)
+
+
+def test_the_roster_filters_by_agency_name_the_trainees_own_first(app):
+    """Meridian: the first G showed "[G] county_ems", the next "[G] meridian_pd"."""
+    from types import SimpleNamespace
+
+    import pygame as pg
+
+    from simulator.view.roster import Roster
+
+    def unit(agency: str) -> SimpleNamespace:
+        return SimpleNamespace(agency=agency, status=SimpleNamespace(value="on_scene"))
+
+    names = {
+        "county_ems": "Calder County EMS",
+        "meridian_oem": "Meridian Office of Emergency Management",
+        "meridian_pd": "Meridian Police Department",
+    }
+    roster = Roster(app.text, {}, names, ("meridian_pd",))
+    roster.snapshot = SimpleNamespace(units=[unit(a) for a in sorted(names)])
+    roster.rect = pg.Rect(0, 0, 330, 200)  # the narrowest panel (960x600)
+    headings = []
+    for _ in range(4):
+        roster.cycle_agency()
+        headings.append(roster.heading())
+    assert roster.agency is None  # round again to all
+    assert headings[0] == "Units 1  [U] all  [G] Meridian Police Department"
+    assert headings[1] == "Units 1  [U] all  [G] Calder County EMS"
+    assert headings[2].startswith("Units 1  [U] all  [G] Meridian Office of")
+    assert headings[2].endswith("...")
+    font = app.text.font(app.text.base)
+    font.set_bold(True)
+    assert font.size(headings[2])[0] <= 330 - 12
+    font.set_bold(False)

@@ -28,7 +28,7 @@ trainee clicked on the map or near the selected incident (``messaging.staging_he
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.commands import (
     CloseRoad,
@@ -198,6 +198,16 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
     mine = [u for u in units if u.agency in incident.held_by]
     here = [u for u in mine if u.incident == incident.id]
     going = [u for u in mine if u.incident != incident.id]
+    # The engine sets a command post up only at a commander working on scene: one held
+    # outside could not set it up (Meridian: LT-1 held at PKG-1, "Command post at LT-1 -
+    # not working on scene"). Without a post, commanders go in; the rest may be held.
+    post = ctx.exercise.command_post(incident.id) is not None
+    chiefs = [] if post else [u for u in going if Capability.COMMAND in u.capabilities]
+    going = [u for u in going if u not in chiefs]
+    why = (
+        f"{_names([u.id for u in chiefs])} must work on scene to set up the "
+        f"{incident.id} command post"
+    )
     out = []
     if going:
         holds = tuple(
@@ -205,7 +215,13 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
             for a, g in sorted(_by_agency(going).items())
         )
         label = f"Hold {_names([u.id for u in going])} at the {incident.id} perimeter"
-        out.append(keep(checked(ctx, "perimeter", label, holds), "hold"))
+        option = checked(ctx, "perimeter", label, holds)
+        if chiefs and option.enabled:  # said once given: "Not ordered: ..."
+            option = replace(option, reason=why)
+        out.append(keep(option, "hold"))
+    elif chiefs:
+        label = f"Hold {_names([u.id for u in chiefs])} at the {incident.id} perimeter"
+        out.append(Option("perimeter", label, (), why, key="hold"))
     staged = [u for u in here if u.status == UnitStatus.STAGED]
     if staged:
         enter = tuple(
@@ -220,9 +236,16 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
 def _dispatchable(
     ctx: Context, agency: str, incident: str, group: list[UnitView], refused: list[str]
 ) -> list[str]:
-    """Units the engine would dispatch now, one check each; the rest noted in ``refused``."""
+    """Units the engine would dispatch now, one check each; the rest noted in ``refused``.
+
+    A unit held at this incident's perimeter is assigned to it already: the engine
+    would take a dispatch as the word to go in, which "Send ... in" offers by name.
+    """
     ids = []
     for unit in group:
+        if unit.incident == incident and unit.status == UnitStatus.STAGED:
+            refused.append(f"unit {unit.id} is held at the {incident} perimeter")
+            continue
         reason = ctx.exercise.check(Dispatch(agency=agency, incident=incident, units=[unit.id]))
         if reason:
             refused.append(reason)

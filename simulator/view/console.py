@@ -93,7 +93,8 @@ class Console(Screen):
         self.markers = Markers(self.exercise, app.text)
         self.markers.played = frozenset(self.roles)
         self.board = Board(app.text)
-        self.roster = Roster(app.text, self.markers.kinds)
+        agencies = {a.id: a.name for a in self.exercise.scenario.agencies}
+        self.roster = Roster(app.text, self.markers.kinds, agencies, tuple(self.roles))
         narrator = Narrator(self.exercise.scenario, self.roles, self.picture.messages)
         self.log = Log(app.text, frozenset(self.roles), narrator)
         self.panel = SelectionPanel(app.text)
@@ -336,6 +337,7 @@ class Console(Screen):
         self._options_at = (self.app.wall, len(self.exercise.log))
         if self.selection.key() != self._selected:
             self._selected, self.panel.scroll, self.panel.focus = self.selection.key(), 0, None
+            self.panel.keep = 0
             self.options, self._given = fresh, set()
         else:  # the same selection: each action keeps its number
             self.options = steady(self.options, fresh, self._given)
@@ -382,6 +384,7 @@ class Console(Screen):
         index = panel.scroll + number - 1
         shown = min(len(self.options) - panel.scroll, panel.room)
         if number <= shown:
+            panel.keep = max(panel.keep, panel.room)  # the next rows keep their numbers
             self._choose(index)
         elif not self.options:
             self._notice(f"Nothing at {number}: no action for this selection.")

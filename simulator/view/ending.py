@@ -23,7 +23,7 @@ class Ending(Screen):
         events = session.exercise.run_events()
         self.summary = summarise(events)
         # The controller's roles are every agency: only its own orders are its own.
-        desk = getattr(session.exercise, "seat", None) == CONTROLLER
+        self.desk = desk = getattr(session.exercise, "seat", None) == CONTROLLER
         self.orders = orders_by_giver(events, session.roles, CONTROLLER if desk else None)
         # A networked seat heard only its agencies' events: the server scores the run.
         local = session.remote is None
@@ -67,10 +67,10 @@ class Ending(Screen):
             head += f"; {scores.window:.0f} over the stretch played)" if played else ")"
         surface.blit(text.render(head, text.large, YELLOW, True), (x, y))
         y += text.large + 10
-        for role in self.session.roles:
+        for label, role in self._roles():
             mine = scores.roles.get(role)
             value = no_duty(scores.untold.get(role)) if mine is None else f"{mine:.0f} / 100"
-            line = f"Your role, {self._name(role)}: {value}"
+            line = f"{label}, {self._name(role)}: {value}"
             surface.blit(text.render(line, text.base, YELLOW), (x, y))
             y += text.line + 2
         for rating, title, capability, value in scores.objectives:
@@ -79,6 +79,24 @@ class Ending(Screen):
             surface.blit(text.render(line, text.base, TEXT), (x, y))
             y += text.line + 2
         return y + 10
+
+    def _roles(self) -> list[tuple[str, str]]:
+        """The roles scored, each with how it is labelled.
+
+        The trainee's own; on the controller's desk, each seat's agencies by seat (the
+        agencies only automated players played are in the report), or every agency by
+        name when the desk never heard of the seats.
+        """
+        if not self.desk:
+            return [("Your role", role) for role in self.session.roles]
+        seats = getattr(self.session.exercise, "seats", None) or {}
+        named = [
+            (f"Seat {name}", str(agency))
+            for name, seat in seats.items()
+            if name != CONTROLLER
+            for agency in seat.get("agencies", ())
+        ]
+        return named or [("Agency", role) for role in self.session.roles]
 
     def draw(self, surface: pygame.Surface) -> None:
         """The headline numbers and the record path."""
@@ -91,7 +109,8 @@ class Ending(Screen):
         surface.blit(text.render(title, text.large, TEXT, True), (x, y))
         y += text.large + 20
         if partial:
-            note = "Counted from what your seat heard: the server's run summary was not received."
+            heard = "this desk" if self.desk else "your seat"
+            note = f"Counted from what {heard} heard: the server's run summary was not received."
             surface.blit(text.render(note, text.small, MUTED), (x, y))
             y += text.line + 4
         rows = [
@@ -104,7 +123,7 @@ class Ending(Screen):
                 f"{cas['treated_released']} treated and released, "
                 f"{cas['deceased']} deceased, {cas['unresolved']} awaiting care)",
             ),
-            *_order_rows(*self.orders),
+            *_order_rows(*self.orders, desk=self.desk, whole=self.session.remote is None),
         ]
         rows += [(f"Response, {self._name(r.agency)}", _response_text(r)) for r in s.response]
         label_w = max(text.font(text.base).size(r[0])[0] for r in rows) + 30
@@ -142,11 +161,29 @@ class Ending(Screen):
 
     def _kept(self) -> list[str]:
         """Where the run is recorded and its report found, as this machine knows it."""
+        if self.desk:
+            return self._desks()
         if self.session.remote is not None:
             return list(self.session.remote().lines)
         record = self.session.record
         where = f"Record written to {record}" if record else "This run was not recorded."
         return [where, *self.session.saved]
+
+    def _desks(self) -> list[str]:
+        """The record as the controller reads it: the report is theirs to run, not ask for."""
+        seat = self.session.exercise
+        told = getattr(seat, "recorded", None)
+        run = told.get("run") if told is not None else getattr(seat, "run", None)
+        remote = self.session.remote
+        lines = [] if remote is None else list(remote().lines)
+        lines = [line for line in lines if "ask the controller" not in line]
+        if told is not None and run is None:
+            return [*lines, "The server could not record this run: its console says why."]
+        if run is None:
+            return lines
+        done = told is not None
+        when = "" if done else " once the run is recorded"
+        return [*lines, f"After-action report{when}: run_sim.py report {run} on the server."]
 
 
 def verdict(scores: Scores, names: Names | None = None) -> Verdict:
@@ -162,15 +199,22 @@ def verdict(scores: Scores, names: Names | None = None) -> Verdict:
     )
 
 
-def _order_rows(mine: Orders, players: Orders) -> list[tuple[str, str]]:
-    """The trainee's own commands, and the automated players' under their own label."""
-    return [
-        ("Your commands accepted / rejected", f"{mine.accepted} / {mine.rejected}"),
-        (
-            "Automated players' commands",
-            f"{players.accepted} accepted, {players.rejected} rejected",
-        ),
-    ]
+def _order_rows(
+    mine: Orders, players: Orders, *, desk: bool = False, whole: bool = True
+) -> list[tuple[str, str]]:
+    """The viewer's own commands, and the automated players' under their own label.
+
+    The controller's own are its injects and controls. A networked seat hears only its
+    agencies' events, and the server's summary does not count by giver: the automated
+    players' row would read "0 accepted, 0 rejected" for a run full of them, so it is
+    left out (``whole``: this machine ran the exercise and heard them all).
+    """
+    who = "The controller's commands" if desk else "Your commands"
+    rows = [(f"{who} accepted / rejected", f"{mine.accepted} / {mine.rejected}")]
+    if whole:
+        count = f"{players.accepted} accepted, {players.rejected} rejected"
+        rows.append(("Automated players' commands", count))
+    return rows
 
 
 def ended_title(end: float, reason: str) -> str:

@@ -23,9 +23,17 @@ class Roster(Panel):
 
     title = "Units"
 
-    def __init__(self, text, kinds: dict[str, str]):
+    def __init__(
+        self,
+        text,
+        kinds: dict[str, str],
+        names: dict[str, str] | None = None,
+        own: tuple[str, ...] = (),
+    ):
         super().__init__(text)
         self.kinds = kinds
+        self.names = names or {}  # agency id -> name, for the filter in the heading
+        self.own = own  # the trainee's agencies: G shows these first
         self.snapshot: Snapshot | None = None
         self.selected: list[str] = []
         self.status = "all"
@@ -39,10 +47,14 @@ class Roster(Panel):
         self.scroll, self.dirty = 0, True
 
     def cycle_agency(self) -> None:
-        """Next agency filter (all, then each agency with units shown)."""
-        agencies = (
-            [None, *sorted({u.agency for u in self.snapshot.units})] if self.snapshot else [None]
-        )
+        """Next agency filter: all, the trainee's own agencies, then the others by name.
+
+        Only agencies with units shown are offered.
+        """
+        here = {u.agency for u in self.snapshot.units} if self.snapshot else set()
+        mine = [a for a in self.own if a in here]
+        rest = sorted(here - set(mine), key=lambda a: (self.names.get(a, a), a))
+        agencies = [None, *mine, *rest]
         index = agencies.index(self.agency) if self.agency in agencies else 0
         self.agency = agencies[(index + 1) % len(agencies)]
         self.scroll, self.dirty = 0, True
@@ -59,8 +71,16 @@ class Roster(Panel):
         ]
 
     def heading(self) -> str:
-        """Title with the count shown and the filters (U: status, G: agency)."""
-        return f"Units {len(self.shown())}  [U] {self.status}  [G] {self.agency or 'all agencies'}"
+        """Title with the count shown and the filters (U: status, G: agency).
+
+        The agency by name, as the log and the selection name it, cut to the panel's
+        width ("Meridian Office of Emergen..."), never its id.
+        """
+        head = f"Units {len(self.shown())}  [U] {self.status}  [G] "
+        if self.agency is None:
+            return head + "all agencies"
+        name = self.names.get(self.agency, self.agency)
+        return head + _fit_bold(self.text, head, name, self.rect.width - 2 * PAD)
 
     def render(self, surface: pygame.Surface, body: pygame.Rect) -> None:
         """One line per unit: icon, id, type, status, incident."""
@@ -98,6 +118,20 @@ class Roster(Panel):
             surface.blit(text.render(kind, text.small, MUTED), (x + width // 4, y + 3))
             self.add_hit(row, unit.id)
             y += row_h
+
+
+def _fit_bold(text, head: str, name: str, width: int) -> str:
+    """``name`` cut with an ellipsis to fit after ``head`` in ``width`` pixels (bold)."""
+    font = text.font(text.base)
+    font.set_bold(True)
+    try:
+        if font.size(head + name)[0] <= width:
+            return name
+        while len(name) > 1 and font.size(f"{head}{name.rstrip()}...")[0] > width:
+            name = name[:-1]
+        return name.rstrip() + "..."
+    finally:
+        font.set_bold(False)
 
 
 def _more(above: int, below: int) -> str:
