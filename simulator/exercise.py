@@ -558,11 +558,19 @@ class Exercise:
     def visible_units(self, agencies: list[str]) -> list[UnitView]:
         """Units these agencies can see: their own, and others' where shared or seen.
 
-        Another agency's unit is visible on a scene where one of ours is working, or
-        anywhere on an incident under unified command that includes one of ours.
+        Another agency's unit is visible on a scene where one of ours is working,
+        anywhere on an incident under unified command that includes one of ours, or
+        sent to an incident on our mutual-aid request (its dispatch tells the host
+        what it sends, and NIMS puts it under the host's orders there).
         """
         engine = self.engine
         mine = set(agencies)
+        aided = {
+            (agency, incident)
+            for agency, cad in engine.cads.items()
+            for incident, entry in cad.entries.items()
+            if entry.asked_by & mine and not entry.closed
+        }
         scenes = {
             engine.units[u].incident
             for a in mine
@@ -575,6 +583,7 @@ class Exercise:
             for v in self.units()
             if v.agency in mine
             or (v.incident in shared)
+            or (v.agency, v.incident) in aided
             or (v.incident in scenes and v.status == UnitStatus.ON_SCENE)
         ]
 

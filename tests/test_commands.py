@@ -423,6 +423,66 @@ def test_mutual_aid_request_reaches_another_jurisdiction_by_phone():
     assert ex.submit(Dispatch(agency="county", incident="INC1", units=["C1"])).accepted
 
 
+def aid_on_its_way() -> Exercise:
+    """County's C1 drives to INC1 on police's mutual-aid request."""
+    ex = known()
+    aid = RequestMutualAid(
+        agency="police", to="county", incident="INC1", capability="fire_suppression"
+    )
+    assert ex.submit(aid).accepted
+    run_until(ex, lambda: ex.knows("county", "INC1"))
+    assert ex.submit(Dispatch(agency="county", incident="INC1", units=["C1"])).accepted
+    return ex
+
+
+def test_the_host_holds_aid_units_at_its_perimeter_and_sends_them_in():
+    """NIMS: resources sent on a mutual-aid request work under the host's command."""
+    ex = aid_on_its_way()
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["C1"], hold=True)).accepted
+    run_until(ex, lambda: status(ex, "C1") == "staged")
+    staged = first(ex, "unit.staged", unit="C1")
+    assert (staged.data["at"], staged.data["reason"]) == ("perimeter", "held by dispatch")
+    ex.advance(ex.now + 300)
+    assert status(ex, "C1") == "staged" and not kinds(ex, "unit.on_scene", unit="C1")
+    assert ex.submit(Dispatch(agency="police", incident="INC1", units=["C1"])).accepted
+    run_until(ex, lambda: status(ex, "C1") == "on_scene")
+    assert ex.engine.units["C1"].agency == "county"  # still the partner's unit
+
+
+@pytest.mark.parametrize(
+    ("who", "hold", "reason"),
+    [
+        ("ems", True, "unit C1 belongs to county, not ems"),  # ems did not ask for it
+        ("police", False, "unit C1 is not held at INC1's perimeter"),
+    ],
+)
+def test_only_the_host_orders_aid_units_and_only_to_hold_or_send_in(who, hold, reason):
+    ex = aid_on_its_way()
+    before = snapshot(ex)
+    result = ex.submit(Dispatch(agency=who, incident="INC1", units=["C1"], hold=hold))
+    assert not result.accepted and reason in result.reason
+    assert snapshot(ex) == before
+
+
+def test_an_aid_unit_already_at_the_scene_cannot_be_held():
+    ex = aid_on_its_way()
+    run_until(ex, lambda: status(ex, "C1") == "on_scene")
+    held = ex.submit(Dispatch(agency="police", incident="INC1", units=["C1"], hold=True))
+    assert not held.accepted and "only a unit on its way can be held" in held.reason
+
+
+def test_an_aid_unit_not_yet_sent_is_not_the_hosts_to_order():
+    ex = known()
+    aid = RequestMutualAid(
+        agency="police", to="county", incident="INC1", capability="fire_suppression"
+    )
+    assert ex.submit(aid).accepted
+    run_until(ex, lambda: ex.knows("county", "INC1"))
+    held = ex.submit(Dispatch(agency="police", incident="INC1", units=["C1"], hold=True))
+    assert not held.accepted and held.reason == "unit C1 belongs to county, not police"
+    assert status(ex, "C1") == "available"
+
+
 def test_transport_command_sets_the_hospital_for_the_next_trip():
     ex = known()
     assert ex.submit(Transport(agency="ems", unit="M1", hospital="H2")).accepted

@@ -708,3 +708,49 @@ def test_a_commander_is_not_held_outside_where_it_must_set_up_the_command_post(a
     assert console.toast[0].endswith(
         "Not ordered: C1 must work on scene to set up the INC1 command post"
     )
+
+
+def test_the_host_holds_a_partners_mutual_aid_unit_and_sends_it_in(app):
+    """NIMS: aid sent on police's request comes under police at INC1 (Meridian's SP unit)."""
+    from simulator.commands import Dispatch, RequestMutualAid
+
+    console = start(
+        app,
+        ("police",),
+        agencies=[
+            agency("police", "police", turnout_seconds=30),
+            agency("fire", "fire"),
+            agency("ems", "ems"),
+            agency("county", "fire", jurisdiction="County"),
+        ],
+        stations=[
+            {"id": "PS", "agency": "police", "location": "S"},
+            {"id": "FS", "agency": "fire", "location": "S"},
+            {"id": "ES", "agency": "ems", "location": "S"},
+            {"id": "CS", "agency": "county", "location": "H"},
+        ],
+        units=[*UNITS, unit("E9", "county", ["rescue"], "CS")],
+    )
+    frames(app, 70)
+    ex = exercise_of(console)
+    seen = lambda: {u.id for u in console.exercise.units()}  # noqa: E731
+    aid = RequestMutualAid(agency="police", to="county", incident="INC1", capability="rescue")
+    assert ex.submit(aid, source="trainee").accepted
+    while not ex.knows("county", "INC1"):
+        app.frame(1 / 60)
+    assert "E9" not in seen()  # another agency's unit at its station
+    assert ex.submit(Dispatch(agency="county", incident="INC1", units=["E9"])).accepted
+    assert "E9" in seen()  # county tells police what it sends
+    select(app, console, incident=True)
+    (hold,) = [o for o in console.options if o.key == "aid hold"]
+    assert hold.enabled and hold.label == "Hold E9 (mutual aid) at the INC1 perimeter"
+    press(app, console, "perimeter", "Hold E9")
+    assert trainee_commands(console)[-1]["units"] == ["E9"]
+    assert ex.engine.units["E9"].agency == "county"
+    while ex.engine.units["E9"].status.value != "staged":
+        app.frame(1 / 60)
+    frames(app, 30)
+    assert ex.engine.units["E9"].status.value == "staged"  # held for police's word
+    select(app, console, incident=True)
+    press(app, console, "perimeter", "Send E9 (mutual aid) in")
+    assert ex.engine.units["E9"].status.value == "on_scene"

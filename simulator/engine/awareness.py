@@ -99,10 +99,13 @@ class Awareness:
             node=self.roster.node_id(incident.node),
         )
 
-    def note_aid(self, agency: str, incident_id: str, capability: Capability, count: int) -> None:
-        """A mutual-aid request's units, noted on the incident in the agency's CAD."""
-        aid = self.cads[agency].entries[incident_id].aid
-        aid[capability] = aid.get(capability, 0) + count
+    def note_aid(
+        self, agency: str, incident_id: str, capability: Capability, count: int, by: str
+    ) -> None:
+        """A mutual-aid request's units (and who asked), noted in the agency's CAD."""
+        entry = self.cads[agency].entries[incident_id]
+        entry.aid[capability] = entry.aid.get(capability, 0) + count
+        entry.asked_by.add(by)
 
     def resolved(self, event: Event) -> None:
         """A resolved incident closes in every CAD that holds it (``incident.resolved``)."""

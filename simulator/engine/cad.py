@@ -13,6 +13,7 @@ class CadEntry:
     opened: float
     via: str
     aid: dict[Capability, int] = field(default_factory=dict)
+    asked_by: set[str] = field(default_factory=set)  # agencies whose aid request it answers
     closed: bool = False
 
 

@@ -62,7 +62,7 @@ class MutualAid:
     ) -> None:
         """A mutual-aid request reaches the other agency's CAD."""
         self.awareness.open_cad(agency, incident, via="mutual_aid", by=by)
-        self.awareness.note_aid(agency, incident.id, capability, count)
+        self.awareness.note_aid(agency, incident.id, capability, count, by)
         self.kernel.emit(
             "mutual_aid.received",
             agency=agency,

@@ -15,6 +15,7 @@ from simulator.commands import (
     Stage,
     Transport,
 )
+from simulator.engine.assist import Assist
 from simulator.engine.awareness import Awareness
 from simulator.engine.command import Command
 from simulator.engine.crews import Crews
@@ -31,7 +32,11 @@ from simulator.scenario.vocabulary import Capability, Triage, UnitStatus
 
 
 class Tasking:
-    """A dispatcher's orders to its own units."""
+    """A dispatcher's orders to its own units.
+
+    At its own incident, also to the partners' units sent on its mutual-aid request
+    (``assist.py``).
+    """
 
     def __init__(
         self,
@@ -52,6 +57,7 @@ class Tasking:
         self.crews = crews
         self.scene = scene
         self.transport = transport
+        self.assist = Assist(roster, awareness, crews)
 
     def orders(self) -> Handlers:
         """The command handlers of this desk."""
@@ -71,6 +77,8 @@ class Tasking:
         )
         if reason:
             return reason, None
+        if self.assist.assisting(command.agency, incident, command.units):
+            return self.assist.order(command, incident)
         units, reason = own_units(self.roster, command.agency, command.units)
         if reason:
             return reason, None

@@ -43,6 +43,7 @@ from simulator.commands import (
 from simulator.exercise import UnitView
 from simulator.scenario.vocabulary import Capability, UnitStatus
 from simulator.terminal import SeatView
+from simulator.view.aid_actions import aid_options
 from simulator.view.closure_actions import closure_options, closure_roundup
 from simulator.view.comms_actions import comms_options, incident_options
 from simulator.view.ledger import Ledger
@@ -128,6 +129,7 @@ def options(
     if incident is not None:
         # Asking for help and staging come before the long lists of shares and aid.
         out += [request_option(ctx, incident), *staging_near(ctx, incident)]
+        out += aid_options(ctx, incident)
         out += incident_options(ctx, incident, chosen)
         out += destination_options(ctx, incident)
         out += incident_public_options(ctx, incident)
