@@ -547,11 +547,11 @@ class Exercise:
         return bosses, crews
 
     def commanders_on_scene(self, agency: str, incident: str) -> list[str]:
-        """An agency's command units working on scene at an incident."""
+        """An agency's command units at an incident: working there or at its perimeter."""
         engine = self.engine
         return [
             u
-            for u in sorted(engine.incidents[incident].on_scene)
+            for u in engine.command.present(engine.incidents[incident])
             if engine.units[u].agency == agency and engine.units[u].can(Capability.COMMAND)
         ]
 

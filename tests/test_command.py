@@ -100,7 +100,7 @@ def test_a_command_unit_on_scene_sets_up_the_command_post():
         (CommandPost(agency="police", incident="INC1", unit="P1"), "unit P1 is not a command unit"),
         (
             CommandPost(agency="fire", incident="INC1", unit="FC"),
-            "unit FC is not working on scene at INC1",
+            "unit FC is not at INC1 (on scene or at its perimeter)",
         ),
         (
             CommandPost(agency="police", incident="INC1", unit="FC"),
@@ -118,6 +118,48 @@ def test_command_post_rejections(command, reason):
     on_scene(ex, "PC")
     result = ex.submit(command)
     assert (result.accepted, result.reason) == (False, reason)
+
+
+def test_commanders_held_at_the_perimeter_command_from_there():
+    """ICS: the command post stands outside the hazard area; held chiefs unify there."""
+    ex = exercise(scene())
+    open_cad(ex, "police")
+    held = Dispatch(agency="police", incident="INC1", units=["PC"], hold=True)
+    assert ex.submit(held).accepted
+    assert ex.submit(Share(agency="police", to="fire", facts=["incident:INC1"])).accepted
+    run_until(ex, lambda: ex.knows("fire", "INC1"))
+    assert ex.submit(Dispatch(agency="fire", incident="INC1", units=["FC"], hold=True)).accepted
+    staged = lambda u: ex.engine.units[u].status.value == "staged"  # noqa: E731
+    run_until(ex, lambda: staged("PC"))
+    assert ex.submit(CommandPost(agency="police", incident="INC1", unit="PC")).accepted
+    assert ex.submit(UnifiedCommand(agency="police", incident="INC1")).reason == (
+        "needs command units of at least two agencies at the scene"
+    )
+    run_until(ex, lambda: staged("FC"))
+    result = ex.submit(UnifiedCommand(agency="fire", incident="INC1"))
+    assert result.accepted, result.reason
+    assert ex.unified("INC1") == ["fire", "police"]
+    assert ex.engine.incidents["INC1"].on_scene == set()  # both still outside
+
+
+def test_automated_commanders_waiting_outside_take_command():
+    """A chief held for a precondition (scene secure) sets up the post outside at once."""
+    gate = {
+        "id": "scene_secure",
+        "name": "scene secure",
+        "capability": "patrol",
+        "minutes": 3,
+        "blocks_agencies": ["fire"],
+    }
+    needs = {"patrol": 1, "fire_suppression": 1, "command": 1}
+    ex = exercise(scene(requires=needs, responsible={"command": "fire"}, preconditions=[gate]))
+    attach_players(ex, ["police", "fire", "ems"])
+    ex.advance(3600)
+    post = first(ex, "command_post.established")
+    assert first(ex, "unit.staged", unit="FC").data["reason"] == "waiting for scene secure"
+    staged = [e.t for e in kinds(ex, "unit.staged", unit=post.unit) if e.data["at"] == "perimeter"]
+    on = [e.t for e in kinds(ex, "unit.on_scene", unit=post.unit)]
+    assert post.t == min(staged + on)
 
 
 def test_only_one_command_post_per_incident():
@@ -142,9 +184,9 @@ def test_unified_command_needs_command_units_of_two_agencies():
     on_scene(ex, "PC", "F1")
     assert ex.submit(CommandPost(agency="police", incident="INC1", unit="PC")).accepted
     result = ex.submit(UnifiedCommand(agency="police", incident="INC1"))
-    assert result.reason == "needs command units of at least two agencies on scene"
+    assert result.reason == "needs command units of at least two agencies at the scene"
     result = ex.submit(UnifiedCommand(agency="fire", incident="INC1"))
-    assert result.reason == "fire has no command unit on scene at INC1"
+    assert result.reason == "fire has no command unit at INC1"
 
 
 def test_unified_command_is_established_once_and_shows_other_units():

@@ -979,6 +979,20 @@ def test_unified_command_names_the_agency_that_held_it_up(commanders_at, uc_at, 
     assert unknown.agency == "fire"
 
 
+def test_a_commander_waiting_at_the_perimeter_has_come_for_unified_command():
+    """ICS: a sergeant held outside commands from there; fire's chief came last."""
+    log = LogBuilder()
+    log.add(0, "incident.started", incident="I1", priority=1, agencies=["police", "fire"])
+    log.add(100, "unit.on_scene", "police", "P1", "I1", prev="en_route")
+    log.add(150, "unit.staged", "police", "SGT", "I1", prev="en_route", at="perimeter")
+    log.add(160, "unit.staged", "fire", "BC", "I1", prev="en_route", at="STG1")  # not here
+    log.add(200, "unit.on_scene", "fire", "E1", "I1", prev="en_route")
+    log.add(300, "unit.staged", "fire", "BC", "I1", prev="staged", at="perimeter")
+    log.add(310, "unified_command.established", incident="I1")
+    (sample,) = unified_command(log.events, 2000.0, COMMANDERS)
+    assert (sample.agency, sample.value) == ("fire", 110.0)
+
+
 def test_the_ems_standard_counts_a_partners_arrival_for_the_asker_once():
     data = scenario_dict()
     data["agencies"].append({"id": "county_ems", "name": "County EMS", "kind": "ems"})

@@ -80,7 +80,9 @@ def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possibl
     assert of_kind(console, "command_post") == []  # an engine cannot set up a post
     select(app, console, "C1", incident=True)
     (post,) = of_kind(console, "command_post")
-    assert not post.enabled and "not working on scene" in post.reason
+    assert (
+        not post.enabled and post.reason == "unit C1 is not at INC1 (on scene or at its perimeter)"
+    )
     (unified,) = of_kind(console, "unified_command")
     assert not unified.enabled and unified.reason == "set up a command post at the incident first"
     key(pygame.K_a)  # send C1
@@ -683,9 +685,9 @@ def test_assign_is_done_for_units_held_at_the_perimeter(app):
     assert ex.engine.units["P1"].status.value == "staged"
 
 
-def test_a_commander_is_not_held_outside_where_it_must_set_up_the_command_post(app):
-    """Meridian: "Hold LT-1 at the PKG-1 perimeter" was offered; once held, "Command post
-    at LT-1 - unit LT-1 is not working on scene at PKG-1"."""
+def test_a_commander_held_outside_sets_the_command_post_up_at_the_perimeter(app):
+    """ICS: the command post stands outside the hazard area. Meridian: LT-1, held at the
+    PKG-1 perimeter, was refused "Command post at LT-1 - not working on scene"."""
     stations = [
         {"id": "PS", "agency": "police", "location": "S"},
         {"id": "FS", "agency": "fire", "location": "S"},
@@ -697,17 +699,17 @@ def test_a_commander_is_not_held_outside_where_it_must_set_up_the_command_post(a
     frames(app, 70)
     select(app, console, "C1", incident=True)
     (hold,) = of_kind(console, "perimeter")
-    assert not hold.enabled and hold.label == "Hold C1 at the INC1 perimeter"
-    assert hold.reason == "C1 must work on scene to set up the INC1 command post"
-    console.selection.units[:] = ["F1", "C1"]
-    console._refresh_selection()
-    (hold,) = of_kind(console, "perimeter")
-    assert hold.enabled and hold.label == "Hold F1 at the INC1 perimeter"
+    assert hold.enabled and hold.label == "Hold C1 at the INC1 perimeter"
     press(app, console, "perimeter", "Hold")
-    assert trainee_commands(console)[-1]["units"] == ["F1"]
-    assert console.toast[0].endswith(
-        "Not ordered: C1 must work on scene to set up the INC1 command post"
-    )
+    ex = exercise_of(console)
+    while ex.engine.units["C1"].status.value != "staged":
+        app.frame(1 / 60)
+    select(app, console, "C1", incident=True)
+    (post,) = of_kind(console, "command_post")
+    assert post.enabled, post.reason
+    press(app, console, "command_post")
+    assert ex.engine.command.posts["INC1"] == ("fire", "C1")
+    assert ex.engine.units["C1"].status.value == "staged"  # it commands from outside
 
 
 def test_the_host_holds_a_partners_mutual_aid_unit_and_sends_it_in(app):

@@ -16,8 +16,9 @@ AGENCIES = {
     ("reason", "read"),
     [
         (
-            "no command unit on scene for fbi_jttf, police",
-            "no command unit on scene for FBI Joint Terrorism Task Force, Harbor Police Department",
+            "no command unit at the scene for fbi_jttf, police",
+            "no command unit at the scene for FBI Joint Terrorism Task Force, "
+            "Harbor Police Department",
         ),
         (
             "all 1 of ems's patch consoles are in use",
@@ -32,8 +33,8 @@ AGENCIES = {
             "unit P1 belongs to Harbor Police Department, not Harbor Fire Department",
         ),
         (
-            "police has no command unit on scene at MCI-01",
-            "Harbor Police Department has no command unit on scene at MCI-01",
+            "police has no command unit at MCI-01",
+            "Harbor Police Department has no command unit at MCI-01",
         ),
         (
             "no hazmat unit of fire is on scene to confirm fire out",

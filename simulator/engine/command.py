@@ -55,10 +55,24 @@ class Command:
 
     # -- command post and unified command --------------------------------------------
 
-    def commanders(self, incident: Incident) -> set[str]:
-        """Agencies with a command-capable unit on scene."""
+    def present(self, incident: Incident) -> list[str]:
+        """Units at the scene: working there, or held outside at its perimeter.
+
+        ICS puts the command post outside the hazard area: a commander waiting at the
+        perimeter (held, or for a precondition) commands from there.
+        """
         units = self.roster.units
-        return {units[u].agency for u in incident.on_scene if units[u].can(Capability.COMMAND)}
+        outside = [
+            u
+            for u in sorted(incident.assigned - incident.on_scene)
+            if units[u].status == UnitStatus.STAGED and units[u].staging is None
+        ]
+        return sorted(incident.on_scene) + outside
+
+    def commanders(self, incident: Incident) -> set[str]:
+        """Agencies with a command-capable unit at the scene (see ``present``)."""
+        units = self.roster.units
+        return {units[u].agency for u in self.present(incident) if units[u].can(Capability.COMMAND)}
 
     def on_scene_agencies(self, incident: Incident) -> set[str]:
         """Agencies with any unit working on scene."""
@@ -99,12 +113,12 @@ class Command:
             return "set up a command post at the incident first"
         commanders = self.commanders(incident)
         if len(commanders) < 2:
-            return "needs command units of at least two agencies on scene"
+            return "needs command units of at least two agencies at the scene"
         # Assisting (mutual-aid) agencies work under the host's command, not beside it.
         responsible = self.on_scene_agencies(incident) & set(incident.agencies)
         missing = sorted(responsible - commanders)
         if missing:
-            return f"no command unit on scene for {', '.join(missing)}"
+            return f"no command unit at the scene for {', '.join(missing)}"
         return ""
 
     def unify(self, incident: Incident) -> None:

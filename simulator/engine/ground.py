@@ -84,8 +84,8 @@ class Ground:
         unit = units[0]
         if not unit.can(Capability.COMMAND):
             return f"unit {unit.id} is not a command unit", None
-        if unit.id not in incident.on_scene:
-            return f"unit {unit.id} is not working on scene at {incident.id}", None
+        if unit.id not in self.command.present(incident):
+            return f"unit {unit.id} is not at {incident.id} (on scene or at its perimeter)", None
         if incident.id in self.command.posts:
             holder = self.command.posts[incident.id][0]
             return f"{incident.id} already has a command post (set up by {holder})", None
@@ -98,7 +98,7 @@ class Ground:
         if reason:
             return reason, None
         if command.agency not in self.command.commanders(incident):
-            return f"{command.agency} has no command unit on scene at {incident.id}", None
+            return f"{command.agency} has no command unit at {incident.id}", None
         reason = self.command.unify_problem(incident)
         if reason:
             return reason, None

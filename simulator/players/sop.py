@@ -165,14 +165,14 @@ class SopPlayer:
                     self._track(event)
                 if kind in ("unit.on_scene", "unit.staged") and event.incident:
                     chase.add(event.incident)
-                if kind == "unit.on_scene" and self.desk.unit_can(event.unit, Capability.COMMAND):
+                if _at_scene(event) and self.desk.unit_can(event.unit, Capability.COMMAND):
                     self._take_command(event.incident)
                 if kind == _SORTED:
                     # A crew held up by a tasking clash starts work: take command now.
                     self._take_command(event.incident)
             if kind == "unified_command.established" and self._want_command:
                 dirty |= self._want_command
-            if kind == "command_post.established" or (kind == "unit.on_scene" and not mine):
+            if kind == "command_post.established" or (_at_scene(event) and not mine):
                 self._try_unified(event.incident)
             if kind in _UNIT_RELEASED or kind == "unit.dispatched":
                 previous = event.data.get("released_from") or event.data.get("reassigned_from")
@@ -659,6 +659,17 @@ class SopPlayer:
         if self.desk.unify_problem(incident):
             return
         self.desk.submit(UnifiedCommand(agency=self.agency, incident=incident))
+
+
+def _at_scene(event: Event) -> bool:
+    """Whether a unit reached the scene: on scene, or stopped at its perimeter.
+
+    ICS sets the command post up outside the hazard area, so a commander held outside
+    takes command from there.
+    """
+    return event.kind == "unit.on_scene" or (
+        event.kind == "unit.staged" and event.data.get("at") == "perimeter"
+    )
 
 
 class _Read:

@@ -240,11 +240,15 @@ def unified_command(
             jurisdiction[e.incident] = set(payload(e).agencies)
         elif e.kind == "fact.critical" and e.incident in jurisdiction:
             jurisdiction[e.incident].update(payload(e).needed_by)  # drawn in by escalation
-        elif e.kind == "unit.on_scene" and e.incident in jurisdiction:
-            if e.agency in jurisdiction[e.incident]:
+        elif e.kind in ("unit.on_scene", "unit.staged") and e.incident in jurisdiction:
+            if e.agency not in jurisdiction[e.incident]:
+                continue
+            if e.kind == "unit.on_scene":
                 arrivals[e.incident].setdefault(e.agency, e)
-                if commanders and e.unit in commanders:
-                    came[e.incident].setdefault(e.agency, e)
+            elif payload(e).at != "perimeter":
+                continue  # at a staging area: not at the scene
+            if commanders and e.unit in commanders:  # ICS: it may command from outside
+                came[e.incident].setdefault(e.agency, e)
         elif e.kind == "unified_command.established":
             established.setdefault(e.incident, e)
         elif e.kind == "incident.resolved":

@@ -28,7 +28,7 @@ trainee clicked on the map or near the selected incident (``messaging.staging_he
 """
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from simulator.commands import (
     CloseRoad,
@@ -200,30 +200,16 @@ def perimeter_options(ctx: Context, units: list[UnitView], incident: KnownIncide
     mine = [u for u in units if u.agency in incident.held_by]
     here = [u for u in mine if u.incident == incident.id]
     going = [u for u in mine if u.incident != incident.id]
-    # The engine sets a command post up only at a commander working on scene: one held
-    # outside could not set it up (Meridian: LT-1 held at PKG-1, "Command post at LT-1 -
-    # not working on scene"). Without a post, commanders go in; the rest may be held.
-    post = ctx.exercise.command_post(incident.id) is not None
-    chiefs = [] if post else [u for u in going if Capability.COMMAND in u.capabilities]
-    going = [u for u in going if u not in chiefs]
-    why = (
-        f"{_names([u.id for u in chiefs])} must work on scene to set up the "
-        f"{incident.id} command post"
-    )
     out = []
     if going:
+        # A commander held outside sets the command post up there (ICS: outside the
+        # hazard area), so commanders are held with the rest.
         holds = tuple(
             Dispatch(agency=a, incident=incident.id, units=[u.id for u in g], hold=True)
             for a, g in sorted(_by_agency(going).items())
         )
         label = f"Hold {_names([u.id for u in going])} at the {incident.id} perimeter"
-        option = checked(ctx, "perimeter", label, holds)
-        if chiefs and option.enabled:  # said once given: "Not ordered: ..."
-            option = replace(option, reason=why)
-        out.append(keep(option, "hold"))
-    elif chiefs:
-        label = f"Hold {_names([u.id for u in chiefs])} at the {incident.id} perimeter"
-        out.append(Option("perimeter", label, (), why, key="hold"))
+        out.append(keep(checked(ctx, "perimeter", label, holds), "hold"))
     staged = [u for u in here if u.status == UnitStatus.STAGED]
     if staged:
         enter = tuple(

@@ -77,7 +77,7 @@ _AGENCY_SLOTS = (
     re.compile(r"(?<![\w'-])(\S+?)(?='s (?:CAD|patch consoles)\b)"),
     re.compile(r"belongs to (\S+), not (\S+)$"),
     re.compile(r"unit of (\S+) is on scene"),
-    re.compile(r"no command unit on scene for ((?:\S+, )*\S+)$"),
+    re.compile(r"no command unit at the scene for ((?:\S+, )*\S+)$"),
 )
 # An id standing as a word of its own: not part of a channel (``ems-dispatch``), a fact
 # key (``hazard:I1/fire``), a path or a quoted value, but possibly possessive.
