@@ -715,3 +715,17 @@ def test_calloway_transit_police_borrow_city_officers(calloway):
     asked, given = aid(calloway)
     assert given == asked
     assert {(frm, to) for _, frm, to, _, _ in asked} == {("transit_police", "calloway_pd")}
+
+
+def test_calloway_city_pio_denies_the_kidnapping_rumour_after_it_brings_calls(calloway):
+    """The arena post is a rumour row: unanswered it brings 911 calls; the city PIO
+    (SOP, who noticed it) denies it, accurately, and it fades rather than grows."""
+    [started] = where(calloway, "rumour.started")
+    assert (started.data["rumour"], started.data["factual"]) == ("R1", False)
+    assert started.t == clock("01:30") and started.incident == "HUB-1"
+    [countered] = where(calloway, "rumour.countered")
+    assert countered.agency == "calloway_pd" and countered.t > started.t
+    [denial] = where(calloway, "statement.issued", rumour="R1")
+    assert denial.data["stance"] == "deny" and denial.data["accurate"]
+    spread = where(calloway, "rumour.spread")
+    assert sum(e.data["calls"] for e in spread if e.t < countered.t) > 0
