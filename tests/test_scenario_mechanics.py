@@ -12,7 +12,7 @@ import itertools
 from typing import Any
 
 import pytest
-from golden import SCENARIOS, run_scenario, where
+from golden import SCENARIOS, run_scenario, set_up, where
 
 from simulator.events import Event
 from simulator.exercise import Exercise
@@ -729,3 +729,25 @@ def test_calloway_city_pio_denies_the_kidnapping_rumour_after_it_brings_calls(ca
     assert denial.data["stance"] == "deny" and denial.data["accurate"]
     spread = where(calloway, "rumour.spread")
     assert sum(e.data["calls"] for e in spread if e.t < countered.t) > 0
+
+
+def test_granite_wire_product_passed_beyond_police_and_ems_burns_the_surveillance(granite):
+    """The bay report is the FBI's, law-enforcement sensitive (EMS named too): SOP keeps
+    it to police; passed to fire, the crew's lookout fires on the surveillance car."""
+    from simulator.commands import Share
+
+    path = SCENARIOS / "granite_retaliation_night.yaml"
+    ex = set_up(path)
+    bay = "hazard:HOSP-1/bay"
+    while bay not in ex.facts("fbi_sstf", "HOSP-1"):
+        ex.advance(ex.now + 30)
+    [caveat] = where(ex, "intelligence.caveat", agency="fbi_sstf", fact=bay)
+    assert caveat.data["level"] == "law_enforcement_sensitive"
+    share = Share(agency="fbi_sstf", to="granite_fire", incident="HOSP-1", facts=[bay])
+    assert ex.submit(share).accepted
+    ex.advance(ex.scenario.metadata.duration)
+    over = where(ex, "intelligence.overshared", fact=bay)
+    assert [e.data["to"] for e in over] == ["granite_fire"]
+    [burned] = where(ex, "incident.started", incident="BURNED-1")
+    assert burned.t == pytest.approx(over[0].t + clock("00:15"))
+    assert not where(granite, "intelligence.overshared")  # SOP tells police only
