@@ -65,7 +65,8 @@ def trainee_commands(console: Console) -> list[dict]:
     return [c["command"] for c in exercise_of(console).commands if c["source"] == "trainee"]
 
 
-def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possible(app):
+def fire_with_chief(app: App) -> Console:
+    """A fire trainee at a structure fire, its chief C1 at a station apart from F1."""
     stations = [
         {"id": "PS", "agency": "police", "location": "S"},
         {"id": "FS", "agency": "fire", "location": "S"},
@@ -73,7 +74,11 @@ def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possibl
         {"id": "ES", "agency": "ems", "location": "S"},
     ]
     units = [*UNITS[:2], unit("C1", "fire", ["command"], "FC"), UNITS[3]]
-    console = start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
+    return start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
+
+
+def test_a_command_post_is_offered_only_for_a_command_unit_and_only_when_possible(app):
+    console = fire_with_chief(app)
     frames(app, 70)
     select(app, console, "F1", incident=True)
     assert console.selection.key() == (("F1",), "INC1", None, None)
@@ -688,14 +693,7 @@ def test_assign_is_done_for_units_held_at_the_perimeter(app):
 def test_a_commander_held_outside_sets_the_command_post_up_at_the_perimeter(app):
     """ICS: the command post stands outside the hazard area. Meridian: LT-1, held at the
     PKG-1 perimeter, was refused "Command post at LT-1 - not working on scene"."""
-    stations = [
-        {"id": "PS", "agency": "police", "location": "S"},
-        {"id": "FS", "agency": "fire", "location": "S"},
-        {"id": "FC", "agency": "fire", "location": "M"},  # C1 apart from F1 on the map
-        {"id": "ES", "agency": "ems", "location": "S"},
-    ]
-    units = [*UNITS[:2], unit("C1", "fire", ["command"], "FC"), UNITS[3]]
-    console = start(app, ("fire",), units=units, stations=stations, msel=[FIRE_CALL])
+    console = fire_with_chief(app)
     frames(app, 70)
     select(app, console, "C1", incident=True)
     (hold,) = of_kind(console, "perimeter")
