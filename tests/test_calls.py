@@ -208,3 +208,30 @@ def test_information_inject_reaches_each_recipient():
         ("fire", 90, "Gas smell reported"),
         ("ems", 90, "Gas smell reported"),
     ]
+
+
+def test_calls_after_delay_the_first_call_while_an_agency_told_first_notifies():
+    """CCTV sees the bag before anyone calls: police told by fire's first-hand word."""
+    row = incident(
+        requires={"patrol": 1, "rescue": 1},
+        calls={"count": 2, "spread": 60, "after": 600, "agency": "police"},
+    )
+    seen = {
+        "seq": 2,
+        "time": 0,
+        "type": "information",
+        "to": ["fire"],
+        "description": "A camera shows it",
+        "facts": ["incident:INC1"],
+    }
+    ex = exercise(scenario_dict(msel=[row, seen], communications={"forget_probability": 0}))
+    attach_players(ex, ["fire"])
+    ex.advance(500)
+    received = kinds(ex, "call.received")
+    assert received == []  # nobody has called yet
+    assert first(ex, "cad.opened", agency="fire").data["via"] == "inject"
+    told = first(ex, "cad.opened", agency="police")
+    assert told.data["via"] == "notification" and told.data["source"] == "fire"
+    ex.advance(1000)
+    times = sorted(e.t for e in kinds(ex, "call.received"))
+    assert len(times) == 2 and times[0] == pytest.approx(600) and times[1] <= 660

@@ -59,6 +59,7 @@ class Switchboard:
         offsets = [0.0]
         if calls.count > 1:
             offsets += sorted(self._timing.uniform(0.0, calls.spread, calls.count - 1).tolist())
+        offsets = [calls.after + offset for offset in offsets]  # found first by other means
         settings = self.roster.scenario.settings
         others = [
             a.id

@@ -43,6 +43,8 @@ _NEEDS_GROW = frozenset(
 # Facts a dispatcher passes on when its own people found them (not ones it was told;
 # what a call brought in goes out with the first notification).
 _FIRST_HAND = frozenset({"unit", "own", "inject"})
+# How a CAD entry opened when the agency itself must notify the others of it.
+_TOLD_FIRST_HAND = frozenset({"call", "inject"})
 # Facts an expert relays from one partner to the others (what keeps crews safe).
 _RELAYED = ("hazard:", "closure:")
 # A crew held up by a tasking clash starts work on scene (it may be the commander).
@@ -550,13 +552,15 @@ class SopPlayer:
         return sorted(agencies - {self.agency, ""})
 
     def _notify(self, incident: str) -> None:
-        """Having taken the call, tell every agency the incident needs (NIMS: notify).
+        """Having learnt of it first-hand, tell every agency it needs (NIMS: notify).
 
-        Asked again on every re-plan: whether we took the call is a cheap look-up,
-        who the incident needs a read of the CAD, so the look-up goes first.
+        First-hand: the call was ours, or an inject told us (a camera, surveillance,
+        an analyst), perhaps before anyone calls. Asked again on every re-plan: how we
+        learnt of it is a cheap look-up, who the incident needs a read of the CAD, so
+        the look-up goes first.
         """
         entry = self.desk.cad_entry(incident)
-        if entry is None or entry.via != "call" or entry.closed:
+        if entry is None or entry.via not in _TOLD_FIRST_HAND or entry.closed:
             return
         told = self._told.get(incident, set())
         untold = [other for other in self._partners_at(incident) if other not in told]

@@ -65,6 +65,11 @@ class Calls(Model):
 
     count: int = Field(default=1, ge=1, le=500)
     spread: Offset = Field(default=120.0, description="Calls arrive over this span")
+    after: Offset = Field(
+        default=0.0,
+        description="The first call comes this long after the incident starts: until "
+        "then only an agency told by an inject (a camera, surveillance, an analyst) knows",
+    )
     agency: Ident | None = Field(
         default=None, description="PSAP callers reach; default the lead agency"
     )
