@@ -751,3 +751,18 @@ def test_granite_wire_product_passed_beyond_police_and_ems_burns_the_surveillanc
     [burned] = where(ex, "incident.started", incident="BURNED-1")
     assert burned.t == pytest.approx(over[0].t + clock("00:15"))
     assert not where(granite, "intelligence.overshared")  # SOP tells police only
+
+
+def test_meridian_jttf_cctv_warning_reaches_police_before_the_platform_call():
+    """The JTTF sees the second bag on CCTV ten minutes before the supervisor calls: the
+    SOP task force tells police, whose officers then keep off the holdall."""
+    meridian = run_scenario(SCENARIOS / "meridian_riverfest_package.yaml")
+    [started] = where(meridian, "incident.started", incident="PKG-2")
+    calls = where(meridian, "call.received", incident="PKG-2")
+    assert min(e.t for e in calls) == pytest.approx(started.t + clock("00:10"))
+    [fbi] = where(meridian, "cad.opened", agency="fbi_jttf", incident="PKG-2")
+    assert fbi.data["via"] == "inject" and fbi.t == started.t
+    [police] = where(meridian, "cad.opened", agency="meridian_pd", incident="PKG-2")
+    assert police.data["via"] == "notification" and police.data["source"] == "fbi_jttf"
+    assert police.t < min(e.t for e in calls)
+    assert not where(meridian, "unit.harmed", incident="PKG-2")
