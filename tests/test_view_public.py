@@ -5,11 +5,13 @@ PIO, updates due every 45 minutes) and one false rumour R1 about INC1, a collisi
 node I, where Main Street, Hospital Road and East Lane meet.
 """
 
+import pygame
 from conftest import incident, scenario_dict
-from view_helpers import run_to, start_with
+from view_helpers import key, run_to, start_with
 
 from simulator.commands import PublicStatement
-from simulator.view.actions import Selection, options, submit
+from simulator.view.actions import Selection, options
+from simulator.view.compose import Compose
 
 RUMOUR = {
     "seq": 2,
@@ -34,11 +36,35 @@ def statements(console, selection: Selection) -> list:
     return [o for o in options(ex, snapshot, selection, ("police",)) if o.kind == "statement"]
 
 
+def issue(app, console, option, words: str | None = None) -> None:
+    """Choose the option in the panel; in the text entry, type ``words`` over the drafted
+    ones (None: keep them); Enter issues the statement."""
+    console.selection.clear()
+    if option.draft.incident:
+        console.selection.choose_incident(option.draft.incident)
+    console._refresh_selection()
+    index = next(n for n, o in enumerate(console.options) if o.key == option.key)
+    key(pygame.K_1 + index)
+    app.frame(0.0)
+    entry = app.stack[-1]
+    assert isinstance(entry, Compose) and entry.text == option.draft.text
+    if words is not None:
+        entry.text = ""
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=words))
+        app.frame(0.0)
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+
+
+def issued(console) -> list:
+    return console.session.exercise._exercise.log.of_kind("statement.issued")
+
+
 def test_a_statement_names_the_agency_the_incident_type_and_its_streets_not_ids(app):
     console = start_with(app, ("police",), community())
     run_to(app, console, 600)
     (option,) = statements(console, Selection(incident="INC1"))
-    text = option.commands[0].text
+    text = option.draft.text
     assert text.startswith("Police is responding to a traffic collision near East Lane")
     assert "INC1" not in text and "_" not in text and "(" not in text
     assert text.endswith("We will give an update within 45 minutes.")
@@ -48,7 +74,7 @@ def test_a_denial_says_the_claim_is_false_without_repeating_it(app):
     console = start_with(app, ("police",), community())
     run_to(app, console, 600)
     deny = next(o for o in statements(console, Selection()) if o.label.startswith("Deny"))
-    text = deny.commands[0].text
+    text = deny.draft.text
     assert "covered up" not in text and "R1" not in text
     assert "claim circulating on social media about the traffic collision near" in text
     assert "is false" in text and not text.startswith("Deny")
@@ -58,11 +84,11 @@ def test_the_trainees_statement_is_a_log_line_under_orders_with_its_words(app):
     console = start_with(app, ("police",), community())
     run_to(app, console, 600)
     (option,) = statements(console, Selection(incident="INC1"))
-    assert all(r.accepted for r in submit(console.session.exercise, option))
+    issue(app, console, option)
     run_to(app, console, 660)
     lines = [e for e in console.log.entries if "statement" in e.text]
     assert [(e.channel, e.t) for e in lines] == [("orders", 600.0)]
-    assert lines[0].text == f"Public statement on INC1: \u201c{option.commands[0].text}\u201d"
+    assert lines[0].text == f"Public statement on INC1: \u201c{option.draft.text}\u201d"
 
 
 def test_a_partners_statement_is_a_log_line_on_the_public_tab(app):
@@ -82,9 +108,51 @@ def test_after_a_statement_its_row_says_when_it_went_out_and_when_an_update_is_d
     run_to(app, console, 600)
     (option,) = statements(console, Selection(incident="INC1"))
     assert option.label == "Public statement on INC1"
-    submit(console.session.exercise, option)
+    issue(app, console, option)
     run_to(app, console, 900)
     (again,) = statements(console, Selection(incident="INC1"))
     assert again.enabled and again.key == option.key  # keeps its number; updates are due
     assert again.label == "Public statement on INC1 (last 00:10:00, update due 00:55:00)"
-    assert again.commands[0].text.startswith("Update from Police: our response to a traffic")
+    assert again.draft.text.startswith("Update from Police: our response to a traffic")
+
+
+def test_the_pio_edits_the_drafted_words_before_the_statement_goes_out(app):
+    """A PIO answers for the words: the panel opens them in the text entry."""
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    words = "Main Street is closed at East Lane after a collision; use Hospital Road."
+    issue(app, console, option, words)
+    (said,) = issued(console)
+    assert said.data["text"] == words and said.incident == "INC1" and said.agency == "police"
+    assert console.toast[0] == "Done: Public statement on INC1 issued"
+
+
+def test_esc_in_the_statement_entry_issues_nothing_and_an_empty_one_is_refused(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    console.selection.choose_incident("INC1")
+    console._refresh_selection()
+    index = next(n for n, o in enumerate(console.options) if o.key == option.key)
+    key(pygame.K_1 + index)
+    app.frame(0.0)
+    entry = app.stack[-1]
+    entry.text = "   "
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    assert app.stack[-1] is entry and entry.problem == "Type the message first."
+    key(pygame.K_ESCAPE)
+    app.frame(0.0)
+    assert app.stack[-1] is console and not issued(console)
+
+
+def test_a_denial_is_issued_from_the_entry_and_counters_the_rumour(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    deny = next(o for o in statements(console, Selection()) if o.label.startswith("Deny"))
+    issue(app, console, deny)
+    (said,) = issued(console)
+    assert (said.data["stance"], said.data["rumour"]) == ("deny", "R1")
+    countered = console.session.exercise._exercise.log.of_kind("rumour.countered")
+    assert [e.agency for e in countered] == ["police"]

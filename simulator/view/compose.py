@@ -2,7 +2,8 @@
 
 Keys type text (pygame ``TEXTINPUT``; up to 500 characters, as ``SendMessage``
 allows); Backspace deletes, Up/Down change the recipient, Tab the kind (information,
-resource request, tasking), Enter sends and Esc cancels. The engine's verdict is shown
+resource request, tasking), Enter sends and Esc cancels. A public statement opens with
+the words drafted for the PIO, to issue as they are (Enter) or edited. The engine's verdict is shown
 before anything is sent (``Exercise.check``): a message it would refuse is not sent,
 and its reason stays on the overlay with the text, so nothing typed is lost. An
 accepted message closes the overlay; the console shows the result. The clock does not
@@ -14,7 +15,7 @@ from collections.abc import Callable
 import pygame
 from pydantic import ValidationError
 
-from simulator.commands import SendMessage
+from simulator.commands import CommandBase
 from simulator.exercise import Result
 from simulator.scenario.problem import plain
 from simulator.terminal import SeatView
@@ -35,9 +36,10 @@ from simulator.view.palette import (
     YELLOW,
 )
 
-Sender = Callable[[SendMessage], Result]
+Sender = Callable[[CommandBase], Result]
 REPEAT = (400, 35)  # held keys (Backspace) repeat after 400 ms, every 35 ms
 HINT = "Enter sends   Esc cancels   Up/Down: recipient   Tab: kind"
+STATEMENT_HINT = "Edit the words as your PIO would   Enter issues it   Esc cancels"
 
 
 class Compose(Screen):
@@ -73,7 +75,7 @@ class Compose(Screen):
             self.text, self.problem = self.text[:-1], ""
         elif name in ("next", "prev"):
             self.step(1 if name == "next" else -1)
-        elif name == "kind":
+        elif name == "kind" and self.draft.statement is None:
             self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         elif name == "confirm":
             self.submit()
@@ -93,7 +95,7 @@ class Compose(Screen):
             self.at = (self.at + by) % count
             self.problem = ""
 
-    def command(self) -> SendMessage | None:
+    def command(self) -> CommandBase | None:
         """The message as it stands, or None with the problem noted."""
         if not self.draft.recipients:
             self.problem = "There is nobody to send it to."
@@ -143,7 +145,8 @@ class Compose(Screen):
         surface.blit(text.render(self.draft.title, text.large, TEXT, True), (x, y))
         y += text.large + 10
         y = self._recipient(surface, x, y, box.right - 16)
-        y = self._field(surface, x, y, "Kind", f"{KIND_LABELS[self.kind]}   (Tab)")
+        kind = "public statement" if self.draft.statement else f"{KIND_LABELS[self.kind]}   (Tab)"
+        y = self._field(surface, x, y, "Kind", kind)
         if self.draft.incident:
             y = self._field(surface, x, y, "About", self.draft.incident)
         y = self._editor(surface, pygame.Rect(x, y + 4, box.width - 32, text.small_line * 5 + 10))
@@ -204,11 +207,12 @@ class Compose(Screen):
             line = text.fit(self.problem, box.width - 260, text.small)
             surface.blit(text.render(line, text.small, VERMILLION, True), (x, y + 4))
         else:
-            surface.blit(text.render(HINT, text.small, MUTED), (x, y + 4))
+            hint = STATEMENT_HINT if self.draft.statement else HINT
+            surface.blit(text.render(hint, text.small, MUTED), (x, y + 4))
         right = box.right - 16
         for name, caption, fill, ink in (
             ("cancel", "Cancel (Esc)", ROW_HILITE, TEXT),
-            ("confirm", "Send (Enter)", YELLOW, BLACK),
+            ("confirm", "Issue (Enter)" if self.draft.statement else "Send (Enter)", YELLOW, BLACK),
         ):
             piece = text.render(caption, text.base, ink, True)
             button = pygame.Rect(0, y, piece.get_width() + 20, text.line + 6)

@@ -106,6 +106,7 @@ class Console(Screen):
         # the actions given since: the numbers hold while the selection does.
         self._selected: tuple | None = ()
         self._given: set[str] = set()
+        self._drafting = ""  # the key of the option whose text entry is open
         self._options_at = (0.0, -1)  # wall time and log length of the last refresh
         self.toast = ("", 0.0)
         self.rects: dict[str, pygame.Rect] = {}
@@ -402,7 +403,7 @@ class Console(Screen):
             self._notice(f"{option.label}: {option.reason}")
             return
         if option.draft is not None:
-            self._compose(option.draft)
+            self._compose(option.draft, option.key)
             return
         if option.warning:
             answers = ("Share anyway (Enter / Y)", "Do not share (Esc)")
@@ -449,17 +450,24 @@ class Console(Screen):
             return
         self._compose(reply(self._context(), to))
 
-    def _compose(self, draft: Draft) -> None:
+    def _compose(self, draft: Draft, key: str = "") -> None:
+        """Open the text entry; ``key``: the option it came from, done once sent."""
+        self._drafting = key
         self.app.push(Compose(self.app, self.exercise, draft, self._send))
 
-    def _send(self, command: SendMessage) -> Result:
-        """Submit a message written in the overlay; its result shows like any order's."""
+    def _send(self, command: CommandBase) -> Result:
+        """Submit what was written in the overlay; its result shows like any order's."""
         names = self.log.narrator.names
-        where = (
-            names.agency(command.to) if command.to else f"channel {names.channel(command.channel)}"
-        )
-        option = Option("message", f"Message to {where} sent", (command,))
+        if isinstance(command, SendMessage):
+            to = command.to
+            where = names.agency(to) if to else f"channel {names.channel(command.channel)}"
+            option = Option("message", f"Message to {where} sent", (command,))
+        else:
+            about = f" on {command.incident}" if getattr(command, "incident", None) else ""
+            option = Option("statement", f"Public statement{about} issued", (command,))
         (result,) = submit(self.exercise, option)
+        if result.accepted and self._drafting:
+            self._given.add(self._drafting)  # its row is marked done, not "no longer possible"
         self._notice("\n".join(_parts(option, [result], names)))
         self.log.add(self.picture.news())
         self._refresh_selection()

@@ -3,12 +3,14 @@
 The text-entry overlay (``compose.Compose``) edits a ``Draft``; ``Draft.command``
 turns the trainee's choice into the ``SendMessage`` the engine takes. Only recipients
 the engine could accept are listed (a known agency, a channel the sending agency is
-on), so what the trainee picks is what is sent.
+on), so what the trainee picks is what is sent. A PIO's public statement is written
+in the same overlay: its ``statement`` is the order with the drafted words, which
+the trainee may change before it is issued.
 """
 
 from dataclasses import dataclass
 
-from simulator.commands import SendMessage
+from simulator.commands import CommandBase, PublicStatement, SendMessage
 
 # The kinds of free-text message the engine knows (``SendMessage.kind``).
 KINDS: tuple[str, ...] = ("sitrep", "resource_request", "assignment")
@@ -38,7 +40,7 @@ class Draft:
     """What the overlay starts from.
 
     A title, the recipients to choose among, and the kind, incident and text to start
-    with.
+    with; for a public statement, the statement to issue with the words written.
     """
 
     title: str
@@ -46,9 +48,12 @@ class Draft:
     kind: str = "sitrep"
     incident: str | None = None
     text: str = ""
+    statement: PublicStatement | None = None
 
-    def command(self, recipient: Recipient, kind: str, text: str) -> SendMessage:
+    def command(self, recipient: Recipient, kind: str, text: str) -> CommandBase:
         """The order for the engine (pydantic checks the text's length)."""
+        if self.statement is not None:
+            return PublicStatement.model_validate({**self.statement.model_dump(), "text": text})
         return SendMessage(
             agency=recipient.agency,
             to=recipient.to,

@@ -16,11 +16,15 @@ and when the next update falls due ("update due 00:56:46"), short enough for one
 the public expects one every ``update_minutes`` after the last statement anyone gave.
 """
 
+from dataclasses import replace
+from typing import cast
+
 import numpy as np
 
 from simulator.commands import PublicStatement, VerifyCall
 from simulator.payloads import payload
 from simulator.scenario.timing import format_offset
+from simulator.view.draft import Draft, Recipient
 from simulator.view.option import Context, Option, build, keep
 from simulator.view.picture import KnownIncident
 from simulator.view.words import spaced
@@ -55,6 +59,7 @@ def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Optio
             text=text,
             incident=incident.id,
         )
+        option = _written(ctx, option, f"Public statement on {incident.id}")
         out.append(keep(option, f"statement {incident.id} {agency}"))
     return out
 
@@ -77,19 +82,39 @@ def rumour_options(ctx: Context) -> list[Option]:
             for agency in pios:
                 label = f'{verb} rumour {rumour}: "{claim}"' + ctx.desk(agency)
                 text = answer_text(ctx, agency, stance, seen, about)
-                out.append(
-                    build(
-                        ctx,
-                        "statement",
-                        label,
-                        PublicStatement,
-                        agency=agency,
-                        text=text[:500],
-                        rumour=rumour,
-                        stance=stance,
-                    )
+                option = build(
+                    ctx,
+                    "statement",
+                    label,
+                    PublicStatement,
+                    agency=agency,
+                    text=text[:500],
+                    rumour=rumour,
+                    stance=stance,
                 )
+                out.append(_written(ctx, option, f'{verb} rumour {rumour}: "{claim}"'))
     return out
+
+
+def _written(ctx: Context, option: Option, title: str) -> Option:
+    """The statement opened in the text entry with its drafted words, to issue or edit.
+
+    A PIO answers for the words: the draft is a start, and Enter issues it unchanged.
+    """
+    if not option.enabled:
+        return option
+    statement = cast(PublicStatement, option.commands[0])  # built as one just above
+    name = ctx.exercise.scenario.agency(statement.agency).name
+    public = Recipient(statement.agency, None, None, f"the public, from the {name} PIO")
+    draft = Draft(
+        title,
+        (public,),
+        kind="statement",
+        incident=statement.incident,
+        text=statement.text,
+        statement=statement,
+    )
+    return replace(option, commands=(), draft=draft)
 
 
 # -- the words ------------------------------------------------------------------------
