@@ -9,7 +9,17 @@ import json
 from typing import Any
 
 import pytest
-from conftest import SCENARIOS, build, closure, exercise, first, incident, kinds, scenario_dict
+from conftest import (
+    SCENARIOS,
+    agency,
+    build,
+    closure,
+    exercise,
+    first,
+    incident,
+    kinds,
+    scenario_dict,
+)
 
 from simulator.build import build_exercise
 from simulator.cli import main
@@ -358,3 +368,31 @@ def test_the_reports_community_rows_read_as_words_not_ids():
     rows = dict(map(tuple, community_rows(summary)))
     assert rows["rumour R1: A bomb went off"] == "peak reach 1500, answered T+00:15:00, 1 call"
     assert rows["what moved trust"] == "prompt responses +5, responders hurt -3"
+
+
+def test_an_automated_pio_speaks_as_its_agency_of_its_incident_and_never_by_ids():
+    """OEM's statements read 'Police are responding ... tonight'; a denial named 'R1'."""
+    from simulator.players.community import attach_pio
+
+    data = community_data(
+        msel=[incident(priority=1, incident_type="suspicious_package"), rumour(time=1800)],
+        pio=["oem"],
+        update_minutes=30,
+    )
+    data["agencies"].append(agency("oem", "emergency_management", name="County OEM"))
+    data["agencies"][-1].pop("psap")
+    data["msel"][1]["to"] = ["oem"]
+    data["msel"].append(  # the emergency operations centre hears of the incident
+        {"seq": 3, "time": 60, "type": "information", "to": ["oem"], "description": "EOC",
+         "facts": ["incident:INC1"]}
+    )  # fmt: skip
+    ex = exercise(data)
+    attach_pio(ex, {a["id"]: "expert" for a in data["agencies"]})
+    ex.advance(ex.end)
+    said = [e.data["text"] for e in kinds(ex, "statement.issued")]
+    denial = next(t for t in said if "false" in t)
+    assert denial.startswith("County OEM: a claim circulating on social media is false")
+    assert "R1" not in denial and "covered up" not in denial
+    first = next(t for t in said if "false" not in t)
+    assert first.startswith("County OEM is responding to a suspicious package.")
+    assert first.endswith("We will give an update within 30 minutes.") and "Police" not in first

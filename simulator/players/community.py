@@ -15,8 +15,11 @@ profile plays it:
   rumour denied 5 minutes after it is noticed.
 
 It states no facts (only what it has confirmed, which the engine cannot tell it), so it
-is never inaccurate about them. It acts only on its agency's events, through its own
-viewpoint, like a trainee; a delay ends at the first event batch after it.
+is never inaccurate about them. Its words are a PIO's: the agency by name, what it
+responds to (the first priority 1 incident its CAD opened) and when the next update
+comes; a denial does not repeat the claim, nor name the rumour by the exercise's id.
+It acts only on its agency's events, through its own viewpoint, like a trainee; a delay
+ends at the first event batch after it.
 """
 
 from dataclasses import dataclass
@@ -51,6 +54,7 @@ class PioDesk:
         self.timing = TIMING[style]
         self.desk = Viewpoint(exercise, agency, f"player:{agency}")
         self._first_due: float | None = None
+        self._major: str | None = None  # the priority 1 incident its first words are on
         self._last: float | None = None
         self._open: list[str] = []  # incidents its CAD opened, in order
         self._rumours: dict[str, float] = {}  # rumour -> when to answer it
@@ -69,6 +73,7 @@ class PioDesk:
             self._open.append(str(event.incident))
             if payload(event).priority == 1 and self._first_due is None:
                 self._first_due = now + self.timing.first
+                self._major = str(event.incident)
         elif event.kind == "rumour.noticed":
             self._rumours.setdefault(payload(event).rumour, now + self.timing.rumour)
         elif event.kind == "statement.issued":
@@ -78,12 +83,45 @@ class PioDesk:
         for rumour, due in sorted(self._rumours.items()):
             if now >= due:
                 del self._rumours[rumour]
-                self._say(f"The claim circulating online ({rumour}) is false.", rumour)
+                self._say(self._denial(), rumour)
         if self._last is None:
             if self._first_due is not None and now >= self._first_due:
-                self._say("Police are responding to incidents tonight; updates will follow.")
+                self._say(self._first())
         elif now >= self._last + self.timing.update and self._still_open():
-            self._say("Update: the response continues; we will update again within the hour.")
+            self._say(self._update())
+
+    # -- the words ----------------------------------------------------------------------
+
+    def _name(self) -> str:
+        return self.desk.scenario.agency(self.agency).name
+
+    def _what(self) -> str:
+        """The major incident as the public would say it ("a suspicious package")."""
+        entry = self.desk.cad_incident(self._major) if self._major else None
+        if entry is None:
+            return "an emergency"
+        words = entry.type.replace("_", " ")
+        return ("an " if words[0] in "aeiou" else "a ") + words
+
+    def _next(self) -> str:
+        community = self.desk.scenario.community
+        minutes = community.update_minutes if community is not None else 60
+        return f"We will give an update within {minutes:g} minutes."
+
+    def _first(self) -> str:
+        return (
+            f"{self._name()} is responding to {self._what()}. Please keep clear of the area "
+            f"and follow the directions of responders there. {self._next()}"
+        )
+
+    def _update(self) -> str:
+        return f"Update from {self._name()}: the response continues. {self._next()}"
+
+    def _denial(self) -> str:
+        return (
+            f"{self._name()}: a claim circulating on social media is false. Please rely on "
+            f"official updates from us."
+        )
 
     def _still_open(self) -> bool:
         return any(
