@@ -156,3 +156,56 @@ def test_a_denial_is_issued_from_the_entry_and_counters_the_rumour(app):
     assert (said.data["stance"], said.data["rumour"]) == ("deny", "R1")
     countered = console.session.exercise._exercise.log.of_kind("rumour.countered")
     assert [e.agency for e in countered] == ["police"]
+
+
+# -- where the PIO finds the statement in the panel -----------------------------------
+
+
+def test_the_statement_comes_before_the_shares_and_the_answers_before_the_patches(app):
+    """A PIO looks near the top: not under a share per agency, nor under every patch."""
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    console.selection.choose_incident("INC1")
+    console._refresh_selection()
+    kinds = [o.kind for o in console.options]
+    assert "share" in kinds and kinds.index("statement") < kinds.index("share")
+    console.selection.clear()
+    console._refresh_selection()
+    labels = [o.label for o in console.options]
+    answers = [n for n, label in enumerate(labels) if "rumour R1" in label]
+    patches = [n for n, label in enumerate(labels) if label.startswith("Patch")]
+    assert answers and patches and max(answers) < min(patches)
+
+
+def test_meridian_the_statement_on_pkg1_is_on_the_panel_not_below_it(app):
+    """Meridian as its police: PKG-1 offers seven shares and mutual aid; the statement
+    was the thirteenth row of a panel that shows nine."""
+    from view_helpers import start_file
+
+    console = start_file(app, ("meridian_pd",), "scenarios/meridian_riverfest_package.yaml")
+    run_to(app, console, 1500)
+    console.selection.choose_incident("PKG-1")
+    console._refresh_selection()
+    app.frame(0.0)
+    row = next(n for n, o in enumerate(console.options) if o.kind == "statement")
+    assert row < console.panel.room <= 9
+    assert console.options[row].label == "Public statement on PKG-1"
+
+
+def test_the_statements_times_stay_readable_on_a_narrow_joint_panel(app, monkeypatch):
+    """The row keeps its "(last ..., update due ...)" and its agency whole at 960x600."""
+    from view_helpers import rendered
+
+    app.resize((960, 600))
+    console = start_with(app, ("police", "fire"), community())
+    run_to(app, console, 600)
+    said = PublicStatement(agency="police", text="Keep clear of Main Street.", incident="INC1")
+    assert console.session.exercise._exercise.submit(said, source="test").accepted
+    run_to(app, console, 900)
+    console.selection.choose_incident("INC1")
+    console._refresh_selection()
+    console.panel.focus = None  # not the row under the pointer: it is wrapped anyway
+    drawn = " ".join(rendered(app, monkeypatch))
+    label = "Public statement on INC1 (last 00:10:00, update due 00:55:00) (Police)"
+    assert [o.label for o in console.options if o.kind == "statement"] == [label]
+    assert label in drawn  # on two rows, not cut at "(P..."

@@ -19,7 +19,8 @@ share it with each agency not yet told (``closure_actions``).
 
 With nothing selected, the panel offers the agency-wide orders: answering the watch
 centre's conflict notices and registering planned operations (``op_actions``), the
-closures not yet shared with everyone, then console patches.
+answers to rumours (``public_actions``), the closures not yet shared with everyone,
+then console patches.
 
 Some orders are not a click: a resource request is written (its option opens the
 text entry, ``messaging.request_option``), and a staging area is opened where the
@@ -127,12 +128,14 @@ def options(
     if chosen:
         out += _unit_options(ctx, chosen)
     if incident is not None:
-        # Asking for help and staging come before the long lists of shares and aid.
+        # Asking for help, staging and speaking to the public come before the long
+        # lists of shares and aid: a PIO's statement below seven shares was off a
+        # 720-line panel (Meridian, PKG-1: row 13 of 9 shown).
         out += [request_option(ctx, incident), *staging_near(ctx, incident)]
+        out += incident_public_options(ctx, incident)
         out += aid_options(ctx, incident)
         out += incident_options(ctx, incident, chosen)
         out += destination_options(ctx, incident)
-        out += incident_public_options(ctx, incident)
     if selection.road is not None:
         out += road_options(ctx, selection.road)
         out += closure_options(ctx, selection.road)
@@ -141,7 +144,9 @@ def options(
         out.append(staging_here(ctx, selection.point))
     if not chosen and incident is None and selection.road is None and selection.point is None:
         out += operation_options(ctx)  # conflict notices first: they cannot wait
-        out += closure_roundup(ctx) + comms_options(ctx) + rumour_options(ctx)
+        # A rumour grows until answered: its answers before the closures and the
+        # patches (seven of them in Meridian, which pushed the denial off the panel).
+        out += rumour_options(ctx) + closure_roundup(ctx) + comms_options(ctx)
     # Stable within each group; the console keeps these places while the selection holds.
     return sorted(keyed(out), key=lambda o: (not o.enabled, o.done))
 

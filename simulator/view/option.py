@@ -29,7 +29,10 @@ class Option:
     the trainee sees it was done rather than wonder whether to do it again; a ``draft``
     opens the text entry (a message to write) instead of submitting anything at once;
     a ``warning`` is asked as a question first (a share that would over-share a fact);
-    ``key`` names the action across refreshes whatever its label says (``steady``).
+    ``key`` names the action across refreshes whatever its label says (``steady``);
+    ``rows``: how many rows the panel gives its label before cutting it (0: one, or two
+    when greyed or done), for a label whose end is what the trainee reads it for (a
+    statement's "update due" time).
     """
 
     kind: str
@@ -41,6 +44,7 @@ class Option:
     draft: Draft | None = None
     warning: str = ""
     key: str = ""
+    rows: int = 0
 
     @property
     def enabled(self) -> bool:

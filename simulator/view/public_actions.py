@@ -60,6 +60,8 @@ def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Optio
             incident=incident.id,
         )
         option = _written(ctx, option, f"Public statement on {incident.id}")
+        # Two rows: the times (and a joint console's agency) are cut from one.
+        option = replace(option, rows=2 if last is not None else 0)
         out.append(keep(option, f"statement {incident.id} {agency}"))
     return out
 

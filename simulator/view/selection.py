@@ -130,15 +130,15 @@ class SelectionPanel(Panel):
         """The action's text: wrapped in full when in focus, else cut to its rows.
 
         A possible action takes one row; a refused or done one two, so its reason
-        ("set up a command post at the incident first") is read, not cut mid-word;
-        ``rows`` cuts any to that many.
+        ("set up a command post at the incident first") is read, not cut mid-word; an
+        action may ask for more (``Option.rows``); ``rows`` cuts any to that many.
         """
         label = option.label if option.enabled else f"{option.label} - {option.reason}"
         label = plain_reason(label)
         lines = self.text.wrap(label, room, self.text.small) or [label]
         if whole:
             return lines
-        rows = rows or (1 if option.enabled else 2)
+        rows = rows or max(option.rows, 1 if option.enabled else 2)
         if len(lines) <= rows:
             return lines
         rest = " ".join(lines[rows - 1 :])
