@@ -7,7 +7,7 @@ node I, where Main Street, Hospital Road and East Lane meet.
 
 import pygame
 from conftest import incident, scenario_dict
-from view_helpers import key, run_to, start_with
+from view_helpers import exercise_of, key, run_to, start_with
 
 from simulator.commands import PublicStatement
 from simulator.view.actions import Selection, options
@@ -141,7 +141,8 @@ def test_esc_in_the_statement_entry_issues_nothing_and_an_empty_one_is_refused(a
     entry.text = "   "
     key(pygame.K_RETURN)
     app.frame(0.0)
-    assert app.stack[-1] is entry and entry.problem == "Type the message first."
+    assert app.stack[-1] is entry
+    assert entry.problem == "Type the statement first: an empty one tells the public nothing."
     key(pygame.K_ESCAPE)
     app.frame(0.0)
     assert app.stack[-1] is console and not issued(console)
@@ -209,3 +210,106 @@ def test_the_statements_times_stay_readable_on_a_narrow_joint_panel(app, monkeyp
     label = "Public statement on INC1 (last 00:10:00, update due 00:55:00) (Police)"
     assert [o.label for o in console.options if o.kind == "statement"] == [label]
     assert label in drawn  # on two rows, not cut at "(P..."
+
+
+# -- the PIO's own words ---------------------------------------------------------------
+
+
+def open_entry(app, console, incident_id: str | None = "INC1") -> Compose:
+    """Choose the statement (or, with no incident, the denial) by its number: the entry."""
+    console.selection.clear()
+    if incident_id:
+        console.selection.choose_incident(incident_id)
+    console._refresh_selection()
+    wanted = "statement" if incident_id else "Deny"
+    index = next(
+        n
+        for n, o in enumerate(console.options)
+        if o.kind == "statement" and (incident_id or o.label.startswith(wanted))
+    )
+    key(pygame.K_1 + index, str(index + 1))
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=str(index + 1)))
+    app.frame(0.0)
+    entry = app.stack[-1]
+    assert isinstance(entry, Compose)
+    return entry
+
+
+def test_edited_words_are_what_the_command_record_and_the_log_line_carry(app):
+    """Backspace over the drafted promise and type the PIO's own: that is what goes out."""
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    entry = open_entry(app, console)
+    drafted = entry.text
+    assert drafted.endswith("We will give an update within 45 minutes.")  # the key not typed
+    for _ in range(len("within 45 minutes.")):
+        key(pygame.K_BACKSPACE)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="at 16:30."))
+    app.frame(0.0)
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    words = drafted.removesuffix("within 45 minutes.") + "at 16:30."
+    given = [c["command"] for c in exercise_of(console).commands if c["source"] == "trainee"]
+    assert [(c["type"], c["text"], c["incident"]) for c in given] == [
+        ("public_statement", words, "INC1")
+    ]
+    (said,) = issued(console)
+    assert said.data["text"] == words
+    run_to(app, console, 660)
+    (line,) = [e for e in console.log.entries if "statement" in e.text]
+    assert line.text == f"Public statement on INC1: \u201c{words}\u201d"
+
+
+def test_enter_at_once_issues_the_drafted_words_unchanged(app):
+    """The one-key path: the entry opens on the drafted words, so Enter issues them."""
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    open_entry(app, console)
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    (said,) = issued(console)
+    assert said.data["text"] == option.draft.text and app.stack[-1] is console
+
+
+def test_too_long_words_are_cut_at_500_with_a_reason_and_still_issue(app):
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    entry = open_entry(app, console)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=" Keep clear." * 60))
+    app.frame(0.0)
+    assert len(entry.text) == 500 and entry.problem == "At most 500 characters."
+    typed = entry.text
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    (said,) = issued(console)
+    assert said.data["text"] == typed.strip()  # the 500 kept, less the space at the cut
+
+
+def test_a_statement_the_engine_refuses_stays_in_the_entry_with_why(app):
+    """Bad input is refused in plain words, never a crash: here the incident is not in
+    the CAD of the agency that would speak (as when it is closed there meanwhile)."""
+    from simulator.view.draft import Draft, Recipient
+
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    entry = open_entry(app, console)
+    draft = entry.draft
+    elsewhere = draft.statement.model_copy(update={"incident": "INC9"})
+    entry.draft = Draft(
+        draft.title,
+        (Recipient("police", None, None, "the public"),),
+        kind=draft.kind,
+        incident="INC9",
+        text=draft.text,
+        statement=elsewhere,
+    )
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    assert app.stack[-1] is entry and entry.text == draft.text
+    assert entry.problem == "Cannot issue it: incident 'INC9' is not in Police's CAD"
+    entry.text = "\t "
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    assert entry.problem == "Type the statement first: an empty one tells the public nothing."
+    assert not issued(console)

@@ -35,6 +35,7 @@ from simulator.view.palette import (
     VERMILLION,
     YELLOW,
 )
+from simulator.view.words import agency_reason
 
 Sender = Callable[[CommandBase], Result]
 REPEAT = (400, 35)  # held keys (Backspace) repeat after 400 ms, every 35 ms
@@ -102,7 +103,11 @@ class Compose(Screen):
             return None
         text = self.text.strip()
         if not text:
-            self.problem = "Type the message first."
+            self.problem = (
+                "Type the statement first: an empty one tells the public nothing."
+                if self.draft.statement is not None
+                else "Type the message first."
+            )
             return None
         try:
             return self.draft.command(self.draft.recipients[self.at], self.kind, text)
@@ -115,7 +120,10 @@ class Compose(Screen):
         command = self.command()
         if command is None:
             return
-        result, self.problem = give(self.exercise.check, self.send, command)
+        verb = "send" if self.draft.statement is None else "issue it"
+        result, why = give(self.exercise.check, self.send, command, verb)
+        # Agencies by name, as the panel gives the engine's reasons.
+        self.problem = agency_reason(why, self.exercise.scenario.agency_names())
         if result:
             self.leave()
 

@@ -168,13 +168,15 @@ def give(
     check: Callable[[CommandBase], str],
     submit: Callable[[CommandBase], Result],
     command: CommandBase,
+    verb: str = "send",
 ) -> tuple[Result | None, str]:
     """Submit a typed order only if the engine would take it: (result, "") or (None, why).
 
-    A dialog keeps the text and shows why when the engine refuses it, before or after.
+    A dialog keeps the text and shows why when the engine refuses it, before or after;
+    ``verb`` says what was refused ("Cannot issue it: ..." for a public statement).
     """
     refusal = check(command)
     if refusal:
-        return None, f"Cannot send: {plain_reason(refusal)}"
+        return None, f"Cannot {verb}: {plain_reason(refusal)}"
     result = submit(command)
     return (result, "") if result.accepted else (None, f"Rejected: {plain_reason(result.reason)}")
