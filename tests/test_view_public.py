@@ -313,3 +313,21 @@ def test_a_statement_the_engine_refuses_stays_in_the_entry_with_why(app):
     app.frame(0.0)
     assert entry.problem == "Type the statement first: an empty one tells the public nothing."
     assert not issued(console)
+
+
+def test_the_notice_says_which_statement_went_out_and_at_a_joint_console_whose(app):
+    """A denial read "Done: Public statement issued": neither what it was nor, at a
+    console playing two PIOs, which agency spoke."""
+    console = start_with(app, ("police",), community())
+    run_to(app, console, 600)
+    open_entry(app, console, None)
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    assert console.toast[0] == "Done: Denial of rumour R1 issued"
+    app.pop()
+    joint = start_with(app, ("police", "fire"), community())
+    run_to(app, joint, 600)
+    open_entry(app, joint)
+    key(pygame.K_RETURN)
+    app.frame(0.0)
+    assert joint.toast[0] == "Done: Public statement on INC1 issued by Police"

@@ -178,3 +178,85 @@ def test_one_agency_played_keeps_short_road_labels(app):
     assert [o.label for o in console.options if o.kind == "road"] == [
         "Close road: Back Road (D1-D2)"
     ]
+
+
+# -- what the notice says was done -----------------------------------------------------
+
+
+def test_an_assign_that_only_shares_says_shared_and_waiting_not_done(app):
+    """EMS's unit alone to fire's call: the order is a share now and a dispatch later,
+    and the notice said "Done: Assign M1 to INC1 (shares it with ems first)"."""
+    console = start(app, ("fire", "ems"))
+    frames(app, 70)
+    click(at(console, "M1"))
+    click(at(console, "INC1"), button=3)
+    app.frame(0.0)
+    assert console.options[0].label == "Assign M1 to INC1 (shares it with Ems first)"
+    assert console.toast[0].split("\n") == [
+        "Fire: shared INC1 with Ems",
+        "Waiting: M1 to INC1 (Ems) once Ems's CAD holds it",
+    ]
+    frames(app, 30)
+    assert console.toast[0] == "Ems: dispatched M1 to INC1"
+
+
+def test_a_share_refused_says_the_waiting_dispatch_was_not_given(app):
+    """The share fails at once (the engine refuses it): the dispatch that waited on it is
+    not given, and the notice says so rather than leave it unsaid."""
+    from simulator.commands import Dispatch
+    from simulator.view.option import Option
+
+    console = start(app, ("fire", "ems"))
+    frames(app, 70)
+    share = Share(agency="ems", to="fire", incident="INC1")  # EMS does not hold it
+    later = Dispatch(agency="ems", incident="INC1", units=["M1"])
+    console._give(Option("assign", "Assign M1 to INC1", (share,), deferred=(later,)))
+    assert console.toast[0].split("\n") == [
+        "Rejected (Ems): incident 'INC1' is not in Ems's CAD",
+        "Not dispatched: M1 to INC1 (Ems): the share was refused",
+    ]
+    assert not console.handoffs.waiting
+
+
+def test_holding_and_sending_in_crews_of_two_agencies_say_held_and_sent_in(app):
+    console = start(app, ("fire", "ems"))
+    ex = exercise_of(console)
+    frames(app, 70)
+    assert ex.submit(Share(agency="fire", to="ems", incident="INC1"), source="test").accepted
+    frames(app, 30)
+    select_fire_and_ems_units(app, console)
+    click(at(console, "INC1"), mod=pygame.KMOD_SHIFT)
+    console.selection.choose_incident("INC1")
+    console._refresh_selection()
+    hold = next(n for n, o in enumerate(console.options) if o.label.startswith("Hold"))
+    key(pygame.K_1 + hold)
+    app.frame(0.0)
+    assert console.toast[0].split("\n") == [
+        "Ems: held M1 at the INC1 perimeter",
+        "Fire: held F1 at the INC1 perimeter",
+    ]
+    frames(app, 60 * 8)  # both reach the perimeter (200 s and 100 s at 60x)
+    console._selected = None
+    console._refresh_selection()
+    send = next(n for n, o in enumerate(console.options) if o.label.startswith("Send F1"))
+    console._choose(send)
+    assert console.toast[0].split("\n") == [
+        "Ems: sent M1 in to INC1",
+        "Fire: sent F1 in to INC1",
+    ]
+
+
+def test_recalling_crews_of_two_agencies_says_recalled(app):
+    console = start(app, ("fire", "ems"))
+    frames(app, 70)
+    select_fire_and_ems_units(app, console)
+    click(at(console, "INC1"), button=3)
+    app.frame(0.0)
+    frames(app, 30)
+    select_fire_and_ems_units(app, console)
+    key(pygame.K_r)
+    app.frame(0.0)
+    assert console.toast[0].split("\n") == [
+        "Ems: recalled M1 to station",
+        "Fire: recalled F1 to station",
+    ]

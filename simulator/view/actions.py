@@ -186,8 +186,9 @@ def assign(ctx: Context, units: list[UnitView], incident: KnownIncident) -> Opti
             later.append(Dispatch(agency=agency, incident=incident.id, units=ids))
     ordered = [u for d in (*now, *later) for u in d.units]
     label = f"Assign {_names(ordered or [u.id for u in units])} to {incident.id}"
-    if shares:
-        label += f" (shares it with {', '.join(s.to for s in shares)} first)"
+    if shares:  # by name, as the notice and the log say it
+        names = ", ".join(ctx.exercise.scenario.agency(s.to).name for s in shares)
+        label += f" (shares it with {names} first)"
     note = "; ".join(refused)
     if not ordered and all(u.incident == incident.id for u in units):
         return Option("assign", label, (), "already assigned", done=True)

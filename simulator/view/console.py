@@ -4,15 +4,17 @@ Each frame it advances the exercise to the wall-clock target (``clock.Pace``), t
 trainee's picture (``picture.Picture``), gives the dispatches waiting for a share
 (``handoff.Handoffs``), feeds the log and draws. Orders go through ``actions.submit``
 and ``Handoffs.poll`` only, both ``Exercise.submit``; a message the trainee writes
-(Write, Reply, a resource request) is finished in the ``compose.Compose`` overlay and
-submitted the same way.
+(Write, Reply, a resource request, a public statement) is finished in the
+``compose.Compose`` overlay and submitted the same way. What each order did is said at
+the bottom of the map in ``notices``' words.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 import pygame
 
-from simulator.commands import CommandBase, Dispatch, SendMessage, Share
+from simulator.commands import CommandBase, PublicStatement, SendMessage, Share
 from simulator.events import CONTROLLER
 from simulator.exercise import Result
 from simulator.scenario.timing import format_offset
@@ -34,6 +36,7 @@ from simulator.view.log import Log
 from simulator.view.markers import Markers
 from simulator.view.messaging import new_message, reply
 from simulator.view.narrate import Narrator
+from simulator.view.notices import parts, share_for, statement
 from simulator.view.option import Context, steady
 from simulator.view.palette import (
     BLACK,
@@ -53,7 +56,7 @@ from simulator.view.roster import Roster
 from simulator.view.selection import SelectionPanel
 from simulator.view.session import TRAINEE, Session
 from simulator.view.text import Text
-from simulator.view.words import Names, plain_reason, shared_words
+from simulator.view.words import plain_reason
 
 TOAST_S = 6.0  # how long a rejection or notice stays on screen (wall seconds)
 ROAD_PICK_PX = 6
@@ -426,7 +429,7 @@ class Console(Screen):
             for f in c.facts
             if (known := self.exercise.knowledge(c.agency).get(f)) is not None
         }
-        lines = _parts(option, results, self.log.narrator.names, held)
+        lines = parts(option, results, self.log.narrator.names, held)
         lines += self._defer(option, results, since)
         if option.reason:  # units left out of an assignment, and why
             lines.append(f"Not ordered: {option.reason}")
@@ -458,17 +461,17 @@ class Console(Screen):
     def _send(self, command: CommandBase) -> Result:
         """Submit what was written in the overlay; its result shows like any order's."""
         names = self.log.narrator.names
-        if isinstance(command, SendMessage):
-            to = command.to
-            where = names.agency(to) if to else f"channel {names.channel(command.channel)}"
+        if isinstance(command, PublicStatement):
+            option = Option("statement", statement(command, names), (command,))
+        else:  # the entry writes a statement or a message
+            message = cast(SendMessage, command)
+            to = message.to
+            where = names.agency(to) if to else f"channel {names.channel(message.channel)}"
             option = Option("message", f"Message to {where} sent", (command,))
-        else:
-            about = f" on {command.incident}" if getattr(command, "incident", None) else ""
-            option = Option("statement", f"Public statement{about} issued", (command,))
         (result,) = submit(self.exercise, option)
         if result.accepted and self._drafting:
             self._given.add(self._drafting)  # its row is marked done, not "no longer possible"
-        self._notice("\n".join(_parts(option, [result], names)))
+        self._notice("\n".join(parts(option, [result], names)))
         self.log.add(self.picture.news())
         self._refresh_selection()
         return result
@@ -484,9 +487,9 @@ class Console(Screen):
         """Start waiting for each deferred dispatch whose share was accepted."""
         lines, names = [], self.log.narrator.names
         for dispatch in option.deferred:
-            share = _share_for(option, results, dispatch.agency)
+            share = share_for(option, results, dispatch.agency)
             if share is None:
-                continue  # the share was refused: its line says why
+                continue  # the share was refused: the notice says it was not given
             handoff = self.handoffs.add(dispatch, share.agency, since)
             label = handoff.label(names)
             lines.append(f"Waiting: {label} once {names.whose(dispatch.agency)} CAD holds it")
@@ -698,54 +701,6 @@ def _bar_button(
         pygame.draw.rect(surface, ROW_HILITE, box.inflate(-4, -4), border_radius=3)
     surface.blit(piece, piece.get_rect(center=box.center))
     return box
-
-
-def _parts(
-    option: Option,
-    results: list[Result],
-    names: Names,
-    held: dict[tuple[str, str], object] | None = None,
-) -> list[str]:
-    """One line for a one-command option; for several, one line per command given.
-
-    ``held``: the value each sharing agency holds of each fact it shares (a road
-    reopened is shared as its reopening, not as a closure).
-    """
-    if len(results) == 1:
-        result = results[0]
-        return [
-            f"Done: {option.label}"
-            if result.accepted
-            else f"Rejected: {names.reason(result.reason)}"
-        ]
-    held = held or {}
-    return [_part(c, r, names, held) for c, r in zip(option.commands, results, strict=True)]
-
-
-def _part(
-    command: CommandBase, result: Result, names: Names, held: dict[tuple[str, str], object]
-) -> str:
-    """One command's line, agencies by name (the ids mean nothing on the map)."""
-    agency = names.agency(command.agency)
-    if not result.accepted:
-        return f"Rejected ({agency}): {names.reason(result.reason)}"
-    if isinstance(command, Dispatch):
-        return f"{agency}: dispatched {', '.join(command.units)} to {command.incident}"
-    if isinstance(command, Share):
-        # A closure's share names no incident: what it passes on is its facts.
-        what = command.incident or ", ".join(
-            shared_words(f, held.get((command.agency, f))) for f in command.facts
-        )
-        return f"{agency}: shared {what} with {names.agency(command.to)}"
-    return f"{agency}: {getattr(command, 'type', 'order')} done"
-
-
-def _share_for(option: Option, results: list[Result], agency: str) -> Share | None:
-    """The accepted share in ``option`` that puts its incident in ``agency``'s CAD."""
-    for command, result in zip(option.commands, results, strict=True):
-        if isinstance(command, Share) and command.to == agency and result.accepted:
-            return command
-    return None
 
 
 def _units(command: CommandBase) -> list[str]:
