@@ -260,3 +260,14 @@ def test_recalling_crews_of_two_agencies_says_recalled(app):
         "Ems: recalled M1 to station",
         "Fire: recalled F1 to station",
     ]
+
+
+def test_staging_crews_of_two_agencies_says_sent_to_staging(app):
+    console = start(app, ("fire", "ems"), staging_areas=[{"id": "STG-M", "location": "M"}])
+    select_fire_and_ems_units(app, console)
+    key(pygame.K_s)
+    app.frame(0.0)
+    assert console.toast[0].split("\n") == [
+        "Ems: sent M1 to staging area STG-M",
+        "Fire: sent F1 to staging area STG-M",
+    ]
