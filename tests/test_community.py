@@ -6,6 +6,7 @@ about. Spread steps every 10 minutes.
 """
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -396,3 +397,29 @@ def test_an_automated_pio_speaks_as_its_agency_of_its_incident_and_never_by_ids(
     first = next(t for t in said if "false" not in t)
     assert first.startswith("County OEM is responding to a suspicious package.")
     assert first.endswith("We will give an update within 30 minutes.") and "Police" not in first
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "meridian_riverfest_package",
+        "ashbury_protest_misinformation",
+        "granite_retaliation_night",
+        "calloway_transit_trafficking",
+    ],
+)
+def test_the_bundled_automated_pios_speak_by_name_never_by_ids(name):
+    """Every statement an automated PIO gives in the bundled scenarios with a public
+    (OEM and police in Meridian) names its agency and no incident, rumour or agency id."""
+    from golden import run_scenario
+
+    ex = run_scenario(SCENARIOS / f"{name}.yaml")
+    scenario = ex.scenario
+    ids = {a.id for a in scenario.agencies} | {e.incident for e in ex.log if e.incident}
+    ids |= {r.rumour for r in scenario.msel if getattr(r, "rumour", None)}
+    said = kinds(ex, "statement.issued")
+    assert said
+    for event in said:
+        text = event.data["text"]
+        assert scenario.agency(event.agency).name in text, text
+        assert not set(re.findall(r"[\w-]+", text)) & ids and "_" not in text, text
