@@ -331,3 +331,26 @@ def test_the_notice_says_which_statement_went_out_and_at_a_joint_console_whose(a
     key(pygame.K_RETURN)
     app.frame(0.0)
     assert joint.toast[0] == "Done: Public statement on INC1 issued by Police"
+
+
+def test_the_drafts_name_the_incident_as_the_public_would_not_by_its_type():
+    """A medical call read "responding to a medical", a terrorism call "a terrorism"."""
+    from simulator.pio import PUBLIC, incident_words
+    from simulator.scenario.vocabulary import IncidentType
+
+    assert set(PUBLIC) == {t.value for t in IncidentType}
+    assert incident_words("medical") == "a medical emergency"
+    assert incident_words("terrorism") == "a major security incident"
+    assert incident_words("gang_violence") == "gang violence"
+    assert incident_words("hazmat_release", definite=True) == "the hazardous materials release"
+
+
+def test_a_medical_calls_draft_reads_a_medical_emergency(app):
+    data = community()
+    data["msel"][0] = incident(incident_type="medical")
+    console = start_with(app, ("police",), data)
+    run_to(app, console, 600)
+    (option,) = statements(console, Selection(incident="INC1"))
+    assert option.draft.text.startswith("Police is responding to a medical emergency near ")
+    deny = next(o for o in statements(console, Selection()) if o.label.startswith("Deny"))
+    assert "about the medical emergency near " in deny.draft.text

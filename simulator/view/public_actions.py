@@ -8,7 +8,8 @@ is checked with the engine first like every other (see ``option.py``). The agenc
 events tell what was noticed or flagged, as the trainee's own log shows them.
 
 The statements read as a PIO's to the public: the agency and the incident by name and
-place ("a suspicious package near 9th Street and 9th Avenue"), never the engine's ids,
+place ("a suspicious package near 9th Street and 9th Avenue", in ``simulator/pio.py``'s
+words, "a medical emergency" for a ``medical`` call), never the engine's ids,
 and a denial says the claim is false without repeating it as a headline. They state no
 facts (the engine judges only the facts a statement names), so they cannot be wrong.
 Once a statement on an incident has gone out, its row says when ("last 00:11:46")
@@ -19,15 +20,13 @@ the public expects one every ``update_minutes`` after the last statement anyone 
 from dataclasses import replace
 from typing import cast
 
-import numpy as np
-
+from simulator import pio
 from simulator.commands import PublicStatement, VerifyCall
 from simulator.payloads import payload
 from simulator.scenario.timing import format_offset
 from simulator.view.draft import Draft, Recipient
 from simulator.view.option import Context, Option, build, keep
 from simulator.view.picture import KnownIncident
-from simulator.view.words import spaced
 
 
 def incident_public_options(ctx: Context, incident: KnownIncident) -> list[Option]:
@@ -125,17 +124,9 @@ def _written(ctx: Context, option: Option, title: str) -> Option:
 def statement_text(ctx: Context, agency: str, incident: KnownIncident, update: bool) -> str:
     """A PIO's statement on an incident: who responds to what, where; when more comes."""
     who = ctx.exercise.scenario.agency(agency).name
-    what = f"{_article(spaced(incident.type))} {spaced(incident.type)}{where(ctx, incident)}"
-    then = _next(ctx)
-    if update:
-        return (
-            f"Update from {who}: our response to {what} continues. "
-            f"Please keep clear of the area and follow the directions of officers there. {then}"
-        )
-    return (
-        f"{who} is responding to {what}. "
-        f"Please keep clear of the area and follow the directions of officers there. {then}"
-    )
+    what = f"{pio.incident_words(incident.type)}{where(ctx, incident)}"
+    say = pio.update if update else pio.first
+    return say(who, what, _minutes(ctx))
 
 
 def answer_text(
@@ -144,37 +135,25 @@ def answer_text(
     """A PIO's answer to a rumour, without repeating the claim as a headline."""
     who = ctx.exercise.scenario.agency(agency).name
     topic = (
-        f"about the {spaced(about.type)}{where(ctx, about)}"
+        f"about {pio.incident_words(about.type, definite=True)}{where(ctx, about)}"
         if about is not None
-        else f"since {_clock(ctx, seen)}"
+        else f"since {pio.clock(ctx.exercise.scenario.metadata.start, seen)}"
     )
     if stance == "deny":
-        return (
-            f"{who}: a claim circulating on social media {topic} is false. "
-            "Please rely on official updates from the agencies responding "
-            "and do not share unconfirmed posts."
-        )
-    return (
-        f"{who} confirms what is being reported on social media {topic}. "
-        f"We will share more as soon as we can. {_next(ctx)}"
-    )
+        return pio.denial(who, topic)
+    return pio.confirmation(who, topic, _minutes(ctx))
 
 
 def where(ctx: Context, incident: KnownIncident) -> str:
     """The streets meeting nearest the incident: " near 9th Street and 9th Avenue"."""
     roads = ctx.exercise.atlas.roads
     node, _ = roads.nearest(incident.x, incident.y)
-    touching = np.nonzero((roads.src == node) | (roads.dst == node))[0]
-    streets = sorted({roads.names[int(e)] for e in touching} - {""})
-    if not streets:
-        return ""
-    return " near " + " and ".join(streets[:2])
+    return pio.streets_near(roads, node)
 
 
-def _next(ctx: Context) -> str:
+def _minutes(ctx: Context) -> float:
     community = ctx.exercise.scenario.community
-    minutes = community.update_minutes if community is not None else 60
-    return f"We will give an update within {minutes:.0f} minutes."
+    return community.update_minutes if community is not None else 60.0
 
 
 def _due(ctx: Context, last: float) -> str:
@@ -183,17 +162,6 @@ def _due(ctx: Context, last: float) -> str:
     if community is None:
         return ""
     return f", update due {format_offset(last + community.update_minutes * 60.0)}"
-
-
-def _clock(ctx: Context, t: float) -> str:
-    """The time of day at exercise time ``t`` ("15:14"), as the public tells it."""
-    hours, minutes = (int(p) for p in ctx.exercise.scenario.metadata.start.split(":")[:2])
-    total = int(hours * 3600 + minutes * 60 + t) % 86400
-    return f"{total // 3600:02d}:{total % 3600 // 60:02d}"
-
-
-def _article(words: str) -> str:
-    return "an" if words[:1].lower() in "aeiou" else "a"
 
 
 def _about(ctx: Context, rumour: str) -> KnownIncident | None:
